@@ -1,0 +1,447 @@
+"""Writes the IR as C: one header and one source file per platform."""
+
+from .model import Array, Enum, Scalar, Struct, Union
+
+SCALAR_C = {"bool": "bool", "int": "int64_t", "uint": "uint64_t", "number": "double",
+            "string": "char *", "scalar": "char *", "json": "char *",
+            "file": "const struct socapi_file *"}
+SCALAR_LIST = {"bool": "socapi_bool_list", "int": "socapi_int_list", "uint": "socapi_uint_list",
+               "number": "socapi_number_list", "string": "socapi_string_list",
+               "scalar": "socapi_string_list", "json": "socapi_string_list"}
+
+
+def comment(text, indent=""):
+    """A C block comment; '*/' inside the text cannot end it early."""
+    lines = [ln.rstrip() for ln in str(text).replace("*/", "* /").splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    if len(lines) == 1 and len(lines[0]) < 90:
+        return f"{indent}/* {lines[0]} */\n"
+    return f"{indent}/*\n" + "".join(f"{indent} * {ln}\n" for ln in lines) + f"{indent} */\n"
+
+
+def c_string(s):
+    out = []
+    for ch in str(s):
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ord(ch) < 0x20:
+            out.append(f"\\{ord(ch):03o}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def inferred_text(inferred):
+    if inferred is True:
+        return "inferred (not documented)"
+    if inferred:
+        return "inferred: " + ", ".join(str(x) for x in inferred)
+    return ""
+
+
+class Emitter:
+    def __init__(self, platform, schema_label):
+        self.p = platform
+        self.prefix = platform.prefix
+        self.label = schema_label
+        self.arrays = {}  # list C name -> Array, in first-use order
+
+    # ---- naming of types ----
+
+    def list_name(self, a):
+        e = a.elem
+        if isinstance(e, Scalar):
+            return SCALAR_LIST[e.kind] if e.kind != "file" else None
+        if isinstance(e, Enum):
+            return "socapi_int_list" if e.is_int else "socapi_string_list"
+        if isinstance(e, Array):
+            inner = self.list_name(e)
+            if inner.startswith("socapi_"):
+                inner = f"{self.prefix}_{inner[len('socapi_'):]}"
+            return f"{inner}_list"
+        return f"{e.c_name}_list"
+
+    def member_type(self, t, param=False):
+        if isinstance(t, Scalar):
+            c = SCALAR_C[t.kind]
+            return "const char *" if param and c == "char *" else c
+        if isinstance(t, Enum):
+            return "int64_t" if t.is_int else ("const char *" if param else "char *")
+        if isinstance(t, (Struct, Union)):
+            return f"{'const ' if param else ''}struct {t.c_name} *"
+        return f"struct {self.list_name(t)}"
+
+    def type_ref(self, t):
+        if isinstance(t, Scalar):
+            return f"&socapi_type_{t.kind}{'_from_string' if t.from_string else ''}"
+        if isinstance(t, Array):
+            return f"&{self.array_id(t)}"
+        return f"&{t.c_name}_type"
+
+    def array_id(self, a):
+        name = self.list_name(a)
+        key = name + self.elem_suffix(a.elem)
+        if key not in self.arrays:
+            self.arrays[key] = a
+        return f"{key}_type"
+
+    def elem_suffix(self, e):
+        if isinstance(e, Scalar) and e.from_string:
+            return "_from_string"
+        if isinstance(e, Enum):
+            return "_" + e.c_name
+        if isinstance(e, Array):
+            return self.elem_suffix(e.elem)
+        return ""
+
+    def result_out(self, t):
+        """The out parameter of a typed call for a result type."""
+        if isinstance(t, Scalar):
+            if t.kind in ("bool", "int", "uint", "number"):
+                return f"{SCALAR_C[t.kind]} *out"
+            return "char **out"
+        if isinstance(t, Enum):
+            return "int64_t *out" if t.is_int else "char **out"
+        return f"{self.member_type(t)}*out".replace(" *", " **", 1) if isinstance(t, (Struct, Union)) \
+            else f"struct {self.list_name(t)} **out"
+
+    def type_doc(self, t):
+        if isinstance(t, Scalar):
+            return {"int": "integer", "uint": "uint64", "scalar": "integer or string as text",
+                    "json": "JSON text", "from": ""}.get(t.kind, t.kind)
+        if isinstance(t, Enum):
+            return f"enum {t.c_name}" if t.is_int else f"{t.c_name.upper()}_* string"
+        if isinstance(t, Array):
+            return f"list of {self.type_doc(t.elem)}"
+        return f"struct {t.c_name}"
+
+    # ---- the header ----
+
+    def all_lists(self):
+        """Every generated list type, inner lists before outer ones."""
+        seen, order = set(), []
+
+        def visit(t):
+            if isinstance(t, Array):
+                visit(t.elem)
+                name = self.list_name(t)
+                if not name.startswith("socapi_") and name not in seen:
+                    seen.add(name)
+                    order.append((name, t))
+
+        for s in self.sorted_structs():
+            for f in s.fields:
+                visit(f.type)
+        for u in self.sorted_unions():
+            for a in u.alts:
+                visit(a.type)
+        for m in self.p.methods:
+            visit(m.result)
+            for prm in m.params:
+                visit(prm.type)
+        for s in self.sorted_structs() + self.sorted_unions():
+            visit(Array(s))
+        return order
+
+    def sorted_structs(self):
+        return [self.p.structs[k] for k in sorted(self.p.structs)]
+
+    def sorted_unions(self):
+        return [self.p.unions[k] for k in sorted(self.p.unions)]
+
+    def sorted_enums(self):
+        return [self.p.enums[k] for k in sorted(self.p.enums)]
+
+    def banner(self):
+        return (f"/*\n * DO NOT EDIT. Generated by socapi-gen from {self.label}.\n"
+                f" * Change the schema and regenerate (see schema/README.md).\n */\n")
+
+    def header(self):
+        P = self.prefix.upper()
+        guard = f"{P}_{P}_H"
+        o = [self.banner(), f"#ifndef {guard}\n#define {guard}\n\n#include <socapi/socapi.h>\n\n",
+             "#if SOCAPI_TABLE_VERSION != 1\n#error \"generated for socapi table version 1: "
+             "regenerate with this runtime's socapi-gen\"\n#endif\n\n",
+             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"]
+        if self.p.api_version:
+            o.append(f"#define {P}_API_VERSION {c_string(self.p.api_version)}\n\n")
+        if self.p.errors:
+            o.append("/* Error codes (struct socapi_error.api_code). */\n")
+            for name, code, desc in self.p.errors:
+                o.append(f"#define {name} {code}" + (f" /* {desc.replace('*/', '* /')} */" if desc else "") + "\n")
+            o.append("\n")
+        for e in self.sorted_enums():
+            o.append(comment(e.description or f"Values of {e.name}."))
+            if e.is_int:
+                o.append(f"enum {e.c_name} {{\n")
+                o.extend(f"\t{m} = {v},\n" if -2**31 <= v < 2**31 else f"\t/* {m} = {v} (out of int range) */\n"
+                         for m, _, v in e.values)
+                o.append("};\n")
+            else:
+                o.extend(f"#define {m} {c_string(v)}\n" for m, _, v in e.values)
+            o.append(f"extern const struct socapi_enum {e.c_name}_enum;\n"
+                     f"extern const struct socapi_type {e.c_name}_type;\n\n")
+        for s in self.sorted_structs():
+            o.append(f"struct {s.c_name};\n")
+        for u in self.sorted_unions():
+            o.append(f"struct {u.c_name};\n")
+        o.append("\n/* Lists: items[0 .. n_items-1]; items is NULL when the list was absent. */\n")
+        for name, a in self.all_lists():
+            o.append(f"struct {name} {{\n\t{self.member_type(a.elem)}{'' if self.member_type(a.elem).endswith('*') else ' '}*items;\n"
+                     f"\tsize_t n_items;\n}};\n")
+        o.append("\n")
+        for u in self.sorted_unions():
+            o.append(self.union_decl(u))
+        for s in self.sorted_structs():
+            o.append(self.struct_decl(s))
+        o.append(comment("Typed helpers: decode JSON into a new result, re-encode it as JSON,\n"
+                         "release it (NULL allowed). Same rules as socapi_decode and socapi_free."))
+        for t in self.sorted_structs() + self.sorted_unions():
+            o.append(self.helper_protos(t.c_name, f"struct {t.c_name}"))
+        for name, _ in self.all_lists():
+            o.append(self.helper_protos(name, f"struct {name}"))
+        o.append("\n")
+        done_params = set()
+        for m in self.p.methods:
+            if m.params_c_name not in done_params and m.params:
+                done_params.add(m.params_c_name)
+                o.append(self.params_decl(m))
+            o.append(self.method_proto(m))
+        o.append(f"/* Every typed call of this platform, sorted by C name (for tools and the CLI). */\n"
+                 f"extern const struct socapi_method *const {self.prefix}_methods[];\n"
+                 f"extern const size_t {self.prefix}_n_methods;\n\n")
+        o.append(f"#ifdef __cplusplus\n}}\n#endif\n\n#endif\n")
+        return "".join(o)
+
+    def helper_protos(self, base, ctype):
+        return (f"extern const struct socapi_type {base}_type;\n"
+                f"SOCAPI_NODISCARD enum socapi_status {base}_decode(const char *json, size_t len, "
+                f"{ctype} **out, struct socapi_error *err);\n"
+                f"SOCAPI_NODISCARD enum socapi_status {base}_to_json(const {ctype} *value, bool pretty, "
+                f"char **json, struct socapi_error *err);\n"
+                f"void {base}_free({ctype} *value);\n")
+
+    def field_line(self, name, t, required, desc, param=False):
+        ctype = self.member_type(t, param)
+        sep = "" if ctype.endswith("*") else " "
+        notes = [x for x in (desc.strip().splitlines()[0] if desc.strip() else "",
+                             "required" if required else "", self.type_note(t)) if x]
+        note = ("  /* " + "; ".join(notes).replace("*/", "* /") + " */") if notes else ""
+        return f"\t{ctype}{sep}{name};{note}\n"
+
+    def type_note(self, t):
+        if isinstance(t, Enum):
+            return f"enum {t.c_name}" if t.is_int else f"one of {t.c_name.upper()}_*"
+        if isinstance(t, Scalar) and t.from_string:
+            return "sent as a JSON string"
+        return ""
+
+    def struct_decl(self, s):
+        o = [comment("\n".join(x for x in (s.description or f"Object {s.name}.",
+                                           f"Source: {s.source}" if s.source else "",
+                                           inferred_text(s.inferred).capitalize()) if x))]
+        o.append(f"struct {s.c_name} {{\n")
+        if not s.fields:
+            o.append("\tchar unused_; /* the schema lists no properties */\n")
+        for f in s.fields:
+            if f.has_name:
+                o.append(f"\tbool {f.has_name};\n")
+            o.append(self.field_line(f.c_name, f.type, f.required, f.description))
+        o.append("};\n\n")
+        return "".join(o)
+
+    def union_decl(self, u):
+        P = u.c_name.upper()
+        o = [comment(u.description or f"One of several kinds ({u.name})" +
+                     (f", told apart by \"{u.discriminator}\"." if u.discriminator else ", told apart by JSON type."))]
+        o.append(f"enum {u.c_name}_kind {{\n\t{P}_UNKNOWN = 0, /* raw holds the JSON */\n")
+        for i, a in enumerate(u.alts):
+            tags = f" /* {', '.join(a.tag_values)} */" if a.tag_values else ""
+            o.append(f"\t{a.enumerator} = {i + 1},{tags}\n")
+        o.append(f"}};\n\nstruct {u.c_name} {{\n\tenum {u.c_name}_kind kind;\n\tunion {{\n")
+        for a in u.alts:
+            ptr = self.member_type(a.type)
+            if not isinstance(a.type, (Struct, Union)):
+                ptr = ptr + ("" if ptr.endswith("*") else " ") + "*"
+            o.append(f"\t\t{ptr}{'' if ptr.endswith('*') else ' '}{a.member};\n")
+        o.append("\t};\n\tchar *raw; /* the JSON as received when kind is UNKNOWN */\n};\n\n")
+        return "".join(o)
+
+    def params_decl(self, m):
+        P = m.params_c_name.upper()
+        o = [comment(f"Parameters of {m.name}. Zero-initialise with {P}_INIT; set has_x for\n"
+                     "scalars; NULL strings and lists with NULL items are not sent (\"\" and empty\n"
+                     "lists are). Zero, empty and false values are sent.")]
+        o.append(f"struct {m.params_c_name} {{\n")
+        for prm in m.params:
+            if prm.has_name:
+                o.append(f"\tbool {prm.has_name};\n")
+            o.append(self.field_line(prm.c_name, prm.type, prm.required, prm.description, param=True))
+        o.append(f"}};\n#define {P}_INIT {{0}}\n\n")
+        return "".join(o)
+
+    def method_doc(self, m):
+        lines = [f"{m.name}" + (f" ({m.variant})" if m.variant != "response" else "") +
+                 (f": {m.description}" if m.description else "")]
+        if m.forced:
+            lines.append("Sends " + ", ".join(f"{k}={v}" for k, v in m.forced) + " itself.")
+        if m.params:
+            lines.append("Parameters: " + ", ".join(
+                p.name + ("*" if p.required else "") for p in m.params) + " (* = required)")
+        lines.append(f"Result: {self.type_doc(m.result)}" + (
+            "; release with socapi_free()." if self.result_by_pointer(m.result) else "."))
+        if m.permissions:
+            lines.append("Permissions: " + ", ".join(m.permissions))
+        if m.access_token_type:
+            lines.append("Token types: " + ", ".join(m.access_token_type))
+        flags = {"SOCAPI_METHOD_CLIENT_ONLY": "client-server circuit only",
+                 "SOCAPI_METHOD_SERVER_ONLY": "server-server circuit only",
+                 "SOCAPI_METHOD_NO_SESSION": "called without a session key"}
+        lines.extend(v for k, v in flags.items() if k in m.flags)
+        if m.source:
+            lines.append(f"Source: {m.source}")
+        if m.inferred:
+            lines.append(inferred_text(m.inferred).capitalize())
+        lines.append("Errors: see socapi_call(). Thread rules: those of the session.")
+        return comment("\n".join(lines))
+
+    def result_by_pointer(self, t):
+        return not ((isinstance(t, Scalar) and t.kind in ("bool", "int", "uint", "number"))
+                    or (isinstance(t, Enum) and t.is_int))
+
+    def method_args(self, m):
+        params = f"const struct {m.params_c_name} *params, " if m.params else ""
+        return f"struct socapi_session *session, {params}{self.result_out(m.result)}, struct socapi_error *err"
+
+    def method_proto(self, m):
+        return (self.method_doc(m) + f"extern const struct socapi_method {m.c_name}_method;\n"
+                f"SOCAPI_NODISCARD enum socapi_status {m.c_name}({self.method_args(m)});\n\n")
+
+    # ---- the source ----
+
+    def source(self, header_name):
+        self.arrays = {}
+        body = []
+        for e in self.sorted_enums():
+            body.append(self.enum_tables(e))
+        for s in self.sorted_structs():
+            body.append(self.struct_tables(s))
+        for u in self.sorted_unions():
+            body.append(self.union_tables(u))
+        for t in self.sorted_structs() + self.sorted_unions():
+            body.append(self.helpers(t.c_name, f"struct {t.c_name}"))
+        for name, a in self.all_lists():
+            body.append(f"const struct socapi_type {name}_type = {{SOCAPI_KIND_ARRAY, 0, "
+                        f"sizeof(struct {name}), {self.type_ref(a.elem)}, {c_string(name)}}};\n")
+            body.append(self.helpers(name, f"struct {name}"))
+        done = set()
+        for m in self.p.methods:
+            if m.params and m.params_c_name not in done:
+                done.add(m.params_c_name)
+                body.append(self.params_tables(m))
+            body.append(self.method_def(m))
+        body.append(f"const struct socapi_method *const {self.prefix}_methods[] = {{\n")
+        body.extend(f"\t&{m.c_name}_method,\n" for m in self.p.methods)
+        body.append(f"}};\nconst size_t {self.prefix}_n_methods = {len(self.p.methods)};\n")
+        arrays = []
+        for key, a in sorted(self.arrays.items()):
+            if key.startswith("socapi_") or key != self.list_name(a):
+                list_c = self.list_name(a)
+                arrays.append(f"static const struct socapi_type {key}_type = {{SOCAPI_KIND_ARRAY, 0, "
+                              f"sizeof(struct {list_c}), {self.type_ref(a.elem)}, {c_string(list_c)}}};\n")
+        forward = "".join(f"static const struct socapi_type {k}_type;\n" for k in sorted(self.arrays)
+                          if k.startswith("socapi_") or k != self.list_name(self.arrays[k]))
+        return (self.banner() + f"#include \"{header_name}\"\n\n#include <stddef.h>\n\n"
+                + forward + "\n" + "".join(arrays) + "\n" + "".join(body))
+
+    def enum_tables(self, e):
+        rows = "".join(
+            f"\t{{{c_string(label)}, {v if e.is_int else 0}, {'NULL' if e.is_int else c_string(v)}}},\n"
+            for _, label, v in e.values)
+        kind = "SOCAPI_KIND_ENUM_INT" if e.is_int else "SOCAPI_KIND_ENUM_STRING"
+        size = "int64_t" if e.is_int else "char *"
+        return (f"static const struct socapi_enum_value {e.c_name}_values[] = {{\n{rows}}};\n"
+                f"const struct socapi_enum {e.c_name}_enum = {{{c_string(e.name)}, {len(e.values)}, "
+                f"{e.c_name}_values}};\n"
+                f"const struct socapi_type {e.c_name}_type = {{{kind}, 0, sizeof({size}), "
+                f"&{e.c_name}_enum, {c_string(e.name)}}};\n\n")
+
+    def field_rows(self, ctype, fields, names):
+        rows = []
+        for f in fields:
+            has = f"offsetof({ctype}, {f.has_name})" if f.has_name else "SOCAPI_NO_PRESENCE"
+            flags = "SOCAPI_FIELD_REQUIRED" if f.required else "0"
+            rows.append(f"\t{{{c_string(names(f))}, offsetof({ctype}, {f.c_name}), {has}, "
+                        f"{self.type_ref(f.type)}, {flags}}},\n")
+        return "".join(rows)
+
+    def struct_tables(self, s):
+        ctype = f"struct {s.c_name}"
+        table = "NULL"
+        out = ""
+        if s.fields:
+            out = (f"static const struct socapi_field {s.c_name}_fields[] = {{\n"
+                   + self.field_rows(ctype, s.fields, lambda f: f.json_name) + "};\n")
+            table = f"{s.c_name}_fields"
+        return (out + f"static const struct socapi_struct {s.c_name}_struct = {{{c_string(s.name)}, "
+                f"{len(s.fields)}, {table}}};\n"
+                f"const struct socapi_type {s.c_name}_type = {{SOCAPI_KIND_OBJECT, 0, sizeof({ctype}), "
+                f"&{s.c_name}_struct, {c_string(s.name)}}};\n\n")
+
+    def union_tables(self, u):
+        ctype = f"struct {u.c_name}"
+        rows = []
+        for i, a in enumerate(u.alts):
+            for tag in (a.tag_values or [None]):
+                rows.append(f"\t{{{c_string(tag) if tag and u.discriminator else 'NULL'}, {i + 1}, "
+                            f"{self.type_ref(a.type)}}},\n")
+        disc = c_string(u.discriminator) if u.discriminator else "NULL"
+        first = u.alts[0].member if u.alts else "raw"
+        return (f"_Static_assert(sizeof(enum {u.c_name}_kind) == sizeof(int), \"tag is an int\");\n"
+                f"static const struct socapi_union_alt {u.c_name}_alts[] = {{\n{''.join(rows)}}};\n"
+                f"static const struct socapi_union {u.c_name}_union = {{{c_string(u.name)}, {disc}, "
+                f"offsetof({ctype}, kind), offsetof({ctype}, {first}), offsetof({ctype}, raw), "
+                f"{len(rows)}, {u.c_name}_alts}};\n"
+                f"const struct socapi_type {u.c_name}_type = {{SOCAPI_KIND_UNION, 0, sizeof({ctype}), "
+                f"&{u.c_name}_union, {c_string(u.name)}}};\n\n")
+
+    def helpers(self, base, ctype):
+        return (f"enum socapi_status {base}_decode(const char *json, size_t len, {ctype} **out, "
+                f"struct socapi_error *err)\n{{\n\tvoid *root = NULL;\n"
+                f"\tenum socapi_status st = socapi_decode(&{base}_type, json, len, &root, err);\n"
+                f"\tif (out)\n\t\t*out = root;\n\treturn st;\n}}\n\n"
+                f"enum socapi_status {base}_to_json(const {ctype} *value, bool pretty, char **json, "
+                f"struct socapi_error *err)\n{{\n"
+                f"\treturn socapi_encode_json(&{base}_type, value, pretty, json, err);\n}}\n\n"
+                f"void {base}_free({ctype} *value)\n{{\n\tsocapi_free(value);\n}}\n\n")
+
+    def params_tables(self, m):
+        ctype = f"struct {m.params_c_name}"
+        return (f"static const struct socapi_field {m.params_c_name}_fields[] = {{\n"
+                + self.field_rows(ctype, m.params, lambda p: p.name) + "};\n"
+                f"static const struct socapi_struct {m.params_c_name}_struct = "
+                f"{{{c_string(m.name)}, {len(m.params)}, {m.params_c_name}_fields}};\n\n")
+
+    def method_def(self, m):
+        forced = "NULL"
+        out = ""
+        if m.forced:
+            out = (f"static const struct socapi_forced_param {m.c_name}_forced[] = {{\n"
+                   + "".join(f"\t{{{c_string(k)}, {c_string(v)}}},\n" for k, v in m.forced) + "};\n")
+            forced = f"{m.c_name}_forced"
+        flags = " | ".join(m.flags) or "0"
+        params = f"&{m.params_c_name}_struct" if m.params else "NULL"
+        call_params = "params" if m.params else "NULL"
+        return (out + f"const struct socapi_method {m.c_name}_method = {{\n"
+                f"\t{c_string(m.name)}, {c_string(m.variant)}, {c_string(m.c_name)},\n"
+                f"\tSOCAPI_PLATFORM_{self.platform_enum()}, {flags},\n"
+                f"\t{params}, {self.type_ref(m.result)},\n"
+                f"\t{len(m.forced)}, {forced}, {c_string(m.description)},\n}};\n\n"
+                f"enum socapi_status {m.c_name}({self.method_args(m)})\n{{\n"
+                f"\treturn socapi_call(session, &{m.c_name}_method, {call_params}, out, err);\n}}\n\n")
+
+    def platform_enum(self):
+        return {"mailru": "MAILRU", "ok": "OK", "vk": "VK"}.get(self.p.name, self.p.name.upper())

@@ -1,0 +1,226 @@
+/*
+ * socapi/socapi.h - the runtime: status codes, errors, sessions, calls.
+ *
+ * Conventions for every function in socapi:
+ *  - fallible functions return enum socapi_status and take
+ *    struct socapi_error *err last; err may be NULL. On failure err holds
+ *    the details; on success err->status is SOCAPI_OK.
+ *  - the caller owns everything it passes in; socapi never keeps or
+ *    changes caller memory beyond the call.
+ *  - a decoded result owns everything reachable from it and is released
+ *    with one call to socapi_free() (NULL allowed). On failure *out is
+ *    left NULL: nothing half-built is ever handed back.
+ *  - threads: one session per thread. Distinct sessions may be used from
+ *    different threads at the same time. socapi has no global state but
+ *    the allocator and libcurl's, both set by socapi_global_init().
+ *  - socapi never prints. Logging goes to a callback, with tokens,
+ *    signatures, keys and passwords replaced by "<redacted>".
+ */
+#ifndef SOCAPI_SOCAPI_H
+#define SOCAPI_SOCAPI_H
+
+#include <socapi/schema.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SOCAPI_NODISCARD __attribute__((warn_unused_result))
+#else
+#define SOCAPI_NODISCARD
+#endif
+
+#define SOCAPI_VERSION_MAJOR 0
+#define SOCAPI_VERSION_MINOR 1
+#define SOCAPI_VERSION_PATCH 0
+
+/* "0.1.0": the version of the library actually linked. */
+const char *socapi_version(void);
+
+enum socapi_status {
+	SOCAPI_OK = 0,
+	SOCAPI_E_ARG,        /* bad argument or missing credential: nothing was sent */
+	SOCAPI_E_NOMEM,      /* an allocation failed */
+	SOCAPI_E_TRANSPORT,  /* connection, TLS, timeout (err->curl_code) */
+	SOCAPI_E_HTTP,       /* HTTP error status without a usable body */
+	SOCAPI_E_PARSE,      /* the body is not JSON */
+	SOCAPI_E_DECODE,     /* JSON that does not match the schema (err->path) */
+	SOCAPI_E_API,        /* the platform answered an error (err->api_code) */
+	SOCAPI_E_AUTH        /* an OAuth grant or login failed (err->oauth_error) */
+};
+
+/* A static English name for a status ("api error"). Never NULL. */
+const char *socapi_strstatus(enum socapi_status status);
+
+/*
+ * Error details, filled by every fallible call. Plain fixed-size buffers:
+ * nothing to free, safe to copy. Strings are always NUL-terminated and
+ * truncated to fit. Secrets never appear in any of them.
+ */
+struct socapi_error {
+	enum socapi_status status;
+	int api_code;              /* platform error code (SOCAPI_E_API) */
+	int api_subcode;
+	long http_status;          /* 0 when no HTTP answer arrived */
+	int curl_code;             /* CURLcode for SOCAPI_E_TRANSPORT */
+	char message[512];         /* human-readable, one line */
+	char path[256];            /* JSON path of a decode error: "[3].location.city.id" */
+	char oauth_error[64];      /* OAuth "error" value or client-side kind */
+	char captcha_sid[64];      /* VK captcha (error 14) */
+	char captcha_img[512];
+	char redirect_uri[512];    /* VK validation (error 17) */
+	char confirmation_text[256];
+};
+
+/*
+ * Allocator hook. All memory socapi allocates goes through these (results,
+ * arenas, buffers), so tests can inject failures. libcurl and json-c keep
+ * their own allocators.
+ */
+struct socapi_allocator {
+	void *(*malloc_fn)(size_t size, void *ctx);
+	void *(*realloc_fn)(void *ptr, size_t size, void *ctx);
+	void (*free_fn)(void *ptr, void *ctx);
+	void *ctx;
+};
+
+/*
+ * Once per program, before any other socapi call and while no other thread
+ * runs: initialises libcurl (curl_global_init) and installs the allocator
+ * (NULL = malloc/realloc/free). Calling it again is allowed (for example to
+ * change the allocator in tests) when no socapi object is alive.
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_global_init(const struct socapi_allocator *allocator, struct socapi_error *err);
+
+/* Undoes socapi_global_init (curl_global_cleanup). Same thread rules. */
+void socapi_global_cleanup(void);
+
+/*
+ * Releases a decoded result (anything a typed call or socapi_decode handed
+ * back through a pointer). NULL is allowed. Passing anything else is
+ * undefined behaviour.
+ */
+void socapi_free(void *result);
+
+/* Log levels for the log callback. */
+enum socapi_log_level {
+	SOCAPI_LOG_DEBUG = 0,
+	SOCAPI_LOG_INFO,
+	SOCAPI_LOG_WARN
+};
+
+/* Receives log lines (no trailing newline); secrets are already redacted. */
+typedef void (*socapi_log_fn)(void *ctx, enum socapi_log_level level, const char *line);
+
+/*
+ * Transport options shared by every platform. Zero-initialise (or use
+ * SOCAPI_OPTIONS_INIT) and set what you need; zero means the default.
+ */
+struct socapi_options {
+	long timeout_ms;           /* whole transfer; default 35000 */
+	long connect_timeout_ms;   /* default 10000 */
+	const char *proxy;         /* libcurl proxy URL ("socks5h://…"); NULL = none */
+	const char *ca_file;       /* CA bundle; NULL = system default */
+	bool insecure_skip_verify; /* turn TLS verification off (never the default) */
+	size_t max_body;           /* largest accepted answer; default 64 MiB */
+	const char *user_agent;    /* default "socapi/<version>" */
+	socapi_log_fn log;         /* NULL = no logging */
+	void *log_ctx;
+	enum socapi_log_level log_level;
+};
+
+#define SOCAPI_OPTIONS_INIT {0}
+
+/* An authenticated connection to one platform; see socapi/mailru.h. */
+struct socapi_session;
+
+/* Closes the connection and wipes the credentials. NULL allowed. */
+void socapi_session_free(struct socapi_session *session);
+
+/* The platform a session talks to. */
+enum socapi_platform socapi_session_platform(const struct socapi_session *session);
+
+/*
+ * Calls one typed method (what every generated function does). params
+ * points to the method's params struct (NULL: no parameters). out points to
+ * where the result goes: for object, list and string results a pointer
+ * (struct x **, char **) that receives a result to release with
+ * socapi_free; for scalar results (int64_t *, uint64_t *, bool *, double *)
+ * the value itself.
+ *
+ * Errors: SOCAPI_E_ARG (wrong platform, no usable signing circuit, bad
+ * parameter), SOCAPI_E_TRANSPORT, SOCAPI_E_HTTP, SOCAPI_E_PARSE,
+ * SOCAPI_E_DECODE, SOCAPI_E_API, SOCAPI_E_NOMEM.
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_call(struct socapi_session *session, const struct socapi_method *method,
+            const void *params, void *out, struct socapi_error *err);
+
+/* A name=value parameter for untyped calls. */
+struct socapi_param {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * Untyped call with pass_error semantics: sends method with the given
+ * parameters (signed like any call) and hands back the body as received in
+ * *body (NUL-terminated, *body_len bytes, release with socapi_free),
+ * whether it is a result or the platform's error envelope. The status is
+ * SOCAPI_OK for any JSON body; err->api_code is also set when the body is
+ * an error envelope, so callers can tell. Transport and parse errors fail
+ * as usual.
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_call_raw(struct socapi_session *session, const char *method,
+                const struct socapi_param *params, size_t n_params, bool post,
+                char **body, size_t *body_len, struct socapi_error *err);
+
+/*
+ * Decodes JSON text into a value of type (a generated type descriptor, or a
+ * built-in one). On success *out is the root (release with socapi_free).
+ * Unknown keys are ignored; wrong types fail with SOCAPI_E_DECODE and the
+ * JSON path in err->path.
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_decode(const struct socapi_type *type, const char *json, size_t len,
+              void **out, struct socapi_error *err);
+
+/*
+ * Re-encodes a decoded value as JSON text (what the typed result holds,
+ * absent members left out). *json is released with socapi_free.
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_encode_json(const struct socapi_type *type, const void *value, bool pretty,
+                   char **json, struct socapi_error *err);
+
+/*
+ * What an OAuth grant hands back, on every platform. access_token becomes
+ * the session key; uid is the user's id (Mail.Ru x_mailru_vid, VK user_id). cookies (implicit grant only) holds the cookie jar in
+ * Netscape format, one cookie a line, for the scrapers. Release with
+ * socapi_token_free, which wipes the secrets.
+ */
+struct socapi_token {
+	char *access_token;
+	char *refresh_token;   /* NULL when the reply had none */
+	bool has_expires_in;
+	int64_t expires_in;
+	char *uid;             /* NULL when the reply had none */
+	char *token_type;
+	char *cookies;         /* NULL except after the implicit grant */
+};
+
+void socapi_token_free(struct socapi_token *token);
+
+/* True when value is one of the enum's values (integer enums). */
+bool socapi_enum_int_known(const struct socapi_enum *e, int64_t value);
+/* True when value is one of the enum's values (string enums). */
+bool socapi_enum_string_known(const struct socapi_enum *e, const char *value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

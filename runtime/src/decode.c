@@ -1,0 +1,470 @@
+/*
+ * decode.c - JSON (a json-c tree) to C structs, driven by the generated
+ * descriptor tables. One result arena holds everything; on any failure
+ * the arena is released and nothing is handed back.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_JSON_DEPTH 64
+
+struct decoder {
+	struct arena *arena;
+	struct socapi_error *err;
+	char path[256];
+	size_t path_len;
+};
+
+/* ---- the JSON path of the value being decoded, for error messages ---- */
+
+static size_t path_push_key(struct decoder *d, const char *key)
+{
+	size_t saved = d->path_len;
+	size_t room = sizeof d->path - d->path_len;
+	int n = snprintf(d->path + d->path_len, room, "%s%s", d->path_len ? "." : "", key);
+	if (n > 0)
+		d->path_len += (size_t)n < room ? (size_t)n : room - 1;
+	return saved;
+}
+
+static size_t path_push_index(struct decoder *d, size_t index)
+{
+	size_t saved = d->path_len;
+	size_t room = sizeof d->path - d->path_len;
+	int n = snprintf(d->path + d->path_len, room, "[%zu]", index);
+	if (n > 0)
+		d->path_len += (size_t)n < room ? (size_t)n : room - 1;
+	return saved;
+}
+
+static void path_pop(struct decoder *d, size_t saved)
+{
+	d->path_len = saved;
+	d->path[saved] = '\0';
+}
+
+static const char *json_kind_name(struct json_object *j)
+{
+	switch (json_object_get_type(j)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "boolean";
+	case json_type_double: return "number";
+	case json_type_int: return "integer";
+	case json_type_object: return "object";
+	case json_type_array: return "array";
+	case json_type_string: return "string";
+	}
+	return "unknown";
+}
+
+static enum socapi_status type_error(struct decoder *d, const char *expected, struct json_object *j)
+{
+	if (d->err)
+		copy_text(d->err->path, sizeof d->err->path, d->path);
+	return set_error(d->err, SOCAPI_E_DECODE, "%s: expected %s, got %s",
+	                 d->path_len ? d->path : "(root)", expected, json_kind_name(j));
+}
+
+static enum socapi_status range_error(struct decoder *d, const char *what)
+{
+	if (d->err)
+		copy_text(d->err->path, sizeof d->err->path, d->path);
+	return set_error(d->err, SOCAPI_E_DECODE, "%s: %s", d->path_len ? d->path : "(root)", what);
+}
+
+static enum socapi_status no_memory(struct decoder *d)
+{
+	return set_error(d->err, SOCAPI_E_NOMEM, "out of memory while decoding");
+}
+
+/* ---- scalars ---- */
+
+/* Strict decimal text to a number: optional '-', digits, nothing else. */
+static bool parse_int_text(const char *s, bool is_unsigned, int64_t *i, uint64_t *u)
+{
+	if (!*s || (*s == '-' && is_unsigned) || *s == '+' || *s == ' ')
+		return false;
+	for (const char *c = *s == '-' ? s + 1 : s; ; c++) {
+		if (!*c)
+			break;
+		if (*c < '0' || *c > '9')
+			return false;
+	}
+	if (s[0] == '-' && !s[1])
+		return false;
+	char *end;
+	errno = 0;
+	if (is_unsigned)
+		*u = strtoull(s, &end, 10);
+	else
+		*i = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+static enum socapi_status decode_int(struct decoder *d, const struct socapi_type *t,
+                                     struct json_object *j, void *out)
+{
+	bool is_unsigned = t->kind == SOCAPI_KIND_UINT;
+	int64_t i = 0;
+	uint64_t u = 0;
+	enum json_type jt = json_object_get_type(j);
+	if (jt == json_type_int) {
+		i = json_object_get_int64(j);
+		u = json_object_get_uint64(j);
+		if (is_unsigned && i < 0)
+			return range_error(d, "negative value for an unsigned integer");
+		if (!is_unsigned && i == INT64_MAX && u > (uint64_t)INT64_MAX)
+			return range_error(d, "integer does not fit in int64");
+	} else if (jt == json_type_string && (t->flags & SOCAPI_TYPE_FROM_STRING)) {
+		if (!parse_int_text(json_object_get_string(j), is_unsigned, &i, &u))
+			return range_error(d, "string is not a decimal integer in range");
+	} else {
+		return type_error(d, (t->flags & SOCAPI_TYPE_FROM_STRING) ? "integer or decimal string"
+		                                                          : "integer", j);
+	}
+	if (is_unsigned)
+		memcpy(out, &u, sizeof u);
+	else
+		memcpy(out, &i, sizeof i);
+	return SOCAPI_OK;
+}
+
+static enum socapi_status decode_bool(struct decoder *d, struct json_object *j, bool *out)
+{
+	enum json_type jt = json_object_get_type(j);
+	if (jt == json_type_boolean) {
+		*out = json_object_get_boolean(j) != 0;
+		return SOCAPI_OK;
+	}
+	/* VK's base_bool_int and Mail.Ru flags: 0/1 stand for booleans */
+	if (jt == json_type_int) {
+		int64_t v = json_object_get_int64(j);
+		if (v == 0 || v == 1) {
+			*out = v == 1;
+			return SOCAPI_OK;
+		}
+		return range_error(d, "integer other than 0/1 for a boolean");
+	}
+	return type_error(d, "boolean", j);
+}
+
+static enum socapi_status store_text(struct decoder *d, const char *s, size_t len, char **out)
+{
+	*out = arena_strndup(d->arena, s, len);
+	return *out ? SOCAPI_OK : no_memory(d);
+}
+
+static enum socapi_status decode_text(struct decoder *d, const struct socapi_type *t,
+                                      struct json_object *j, char **out)
+{
+	enum json_type jt = json_object_get_type(j);
+	switch (t->kind) {
+	case SOCAPI_KIND_STRING:
+	case SOCAPI_KIND_ENUM_STRING:
+		if (jt != json_type_string)
+			return type_error(d, "string", j);
+		return store_text(d, json_object_get_string(j), (size_t)json_object_get_string_len(j), out);
+	case SOCAPI_KIND_SCALAR:
+		if (jt == json_type_string)
+			return store_text(d, json_object_get_string(j),
+			                  (size_t)json_object_get_string_len(j), out);
+		if (jt == json_type_object || jt == json_type_array)
+			return type_error(d, "scalar", j);
+		break;
+	default: /* SOCAPI_KIND_JSON keeps anything */
+		break;
+	}
+	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+	                                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!text)
+		return no_memory(d);
+	return store_text(d, text, strlen(text), out);
+}
+
+/* ---- compound values ---- */
+
+static enum socapi_status decode_value(struct decoder *d, const struct socapi_type *t,
+                                       struct json_object *j, void *storage);
+
+static bool stored_by_pointer(const struct socapi_type *t)
+{
+	return t->kind == SOCAPI_KIND_OBJECT || t->kind == SOCAPI_KIND_UNION;
+}
+
+/* Decodes into a new arena block and stores its address at *slot. */
+static enum socapi_status decode_boxed(struct decoder *d, const struct socapi_type *t,
+                                       struct json_object *j, void **slot)
+{
+	void *box = arena_alloc(d->arena, t->size);
+	if (!box)
+		return no_memory(d);
+	enum socapi_status st = decode_value(d, t, j, box);
+	if (st == SOCAPI_OK)
+		*slot = box;
+	return st;
+}
+
+static enum socapi_status decode_object(struct decoder *d, const struct socapi_struct *desc,
+                                        struct json_object *j, unsigned char *base)
+{
+	if (json_object_get_type(j) != json_type_object)
+		return type_error(d, "object", j);
+	for (uint32_t i = 0; i < desc->n_fields; i++) {
+		const struct socapi_field *f = &desc->fields[i];
+		struct json_object *v;
+		if (!json_object_object_get_ex(j, f->json_name, &v) || json_object_is_type(v, json_type_null))
+			continue; /* absent; "required" in a schema is not trusted */
+		size_t saved = path_push_key(d, f->json_name);
+		enum socapi_status st;
+		if (stored_by_pointer(f->type))
+			st = decode_boxed(d, f->type, v, (void **)(void *)(base + f->offset));
+		else
+			st = decode_value(d, f->type, v, base + f->offset);
+		if (st != SOCAPI_OK)
+			return st;
+		path_pop(d, saved);
+		if (f->has_offset != SOCAPI_NO_PRESENCE)
+			base[f->has_offset] = 1; /* the bool has_x member */
+	}
+	return SOCAPI_OK;
+}
+
+static enum socapi_status decode_array(struct decoder *d, const struct socapi_type *elem,
+                                       struct json_object *j, struct socapi_list *list)
+{
+	if (json_object_get_type(j) != json_type_array)
+		return type_error(d, "array", j);
+	size_t n = json_object_array_length(j);
+	if (elem->size && n > SIZE_MAX / elem->size)
+		return no_memory(d);
+	unsigned char *items = arena_alloc(d->arena, n * elem->size);
+	if (!items)
+		return no_memory(d);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(j, i);
+		if (!v)
+			continue; /* null element: left zeroed */
+		size_t saved = path_push_index(d, i);
+		enum socapi_status st = decode_value(d, elem, v, items + i * elem->size);
+		if (st != SOCAPI_OK)
+			return st;
+		path_pop(d, saved);
+	}
+	list->items = items;
+	list->n_items = n;
+	return SOCAPI_OK;
+}
+
+/* Which JSON kinds an alternative without a discriminator accepts. */
+static bool alt_accepts(const struct socapi_type *t, enum json_type jt)
+{
+	switch (t->kind) {
+	case SOCAPI_KIND_OBJECT:
+	case SOCAPI_KIND_UNION:
+		return jt == json_type_object;
+	case SOCAPI_KIND_ARRAY:
+		return jt == json_type_array;
+	case SOCAPI_KIND_STRING:
+	case SOCAPI_KIND_ENUM_STRING:
+		return jt == json_type_string;
+	case SOCAPI_KIND_INT:
+	case SOCAPI_KIND_UINT:
+	case SOCAPI_KIND_ENUM_INT:
+		return jt == json_type_int;
+	case SOCAPI_KIND_NUMBER:
+		return jt == json_type_int || jt == json_type_double;
+	case SOCAPI_KIND_BOOL:
+		return jt == json_type_boolean;
+	default:
+		return true;
+	}
+}
+
+static const struct socapi_union_alt *union_pick(const struct socapi_union *u, struct json_object *j)
+{
+	if (u->discriminator) {
+		struct json_object *tag;
+		if (json_object_get_type(j) != json_type_object ||
+		    !json_object_object_get_ex(j, u->discriminator, &tag) ||
+		    json_object_get_type(tag) != json_type_string)
+			return NULL;
+		const char *value = json_object_get_string(tag);
+		for (uint32_t i = 0; i < u->n_alts; i++)
+			if (u->alts[i].tag_value && strcmp(u->alts[i].tag_value, value) == 0)
+				return &u->alts[i];
+		return NULL;
+	}
+	enum json_type jt = json_object_get_type(j);
+	for (uint32_t i = 0; i < u->n_alts; i++)
+		if (alt_accepts(u->alts[i].type, jt))
+			return &u->alts[i];
+	return NULL;
+}
+
+static enum socapi_status decode_union(struct decoder *d, const struct socapi_union *u,
+                                       struct json_object *j, unsigned char *base)
+{
+	const struct socapi_union_alt *alt = union_pick(u, j);
+	if (!alt) {
+		/* unknown kind: tag 0, keep the raw JSON so nothing is lost */
+		static const struct socapi_type raw = {SOCAPI_KIND_JSON, 0, sizeof(char *), NULL, "json"};
+		return decode_text(d, &raw, j, (char **)(void *)(base + u->raw_offset));
+	}
+	enum socapi_status st = decode_boxed(d, alt->type, j, (void **)(void *)(base + u->value_offset));
+	if (st == SOCAPI_OK)
+		memcpy(base + u->tag_offset, &alt->tag, sizeof alt->tag);
+	return st;
+}
+
+static enum socapi_status decode_value(struct decoder *d, const struct socapi_type *t,
+                                       struct json_object *j, void *storage)
+{
+	switch ((enum socapi_kind)t->kind) {
+	case SOCAPI_KIND_BOOL:
+		return decode_bool(d, j, storage);
+	case SOCAPI_KIND_INT:
+	case SOCAPI_KIND_UINT:
+	case SOCAPI_KIND_ENUM_INT:
+		return decode_int(d, t, j, storage);
+	case SOCAPI_KIND_NUMBER: {
+		enum json_type jt = json_object_get_type(j);
+		if (jt != json_type_double && jt != json_type_int)
+			return type_error(d, "number", j);
+		double v = json_object_get_double(j);
+		memcpy(storage, &v, sizeof v);
+		return SOCAPI_OK;
+	}
+	case SOCAPI_KIND_STRING:
+	case SOCAPI_KIND_ENUM_STRING:
+	case SOCAPI_KIND_SCALAR:
+	case SOCAPI_KIND_JSON:
+		return decode_text(d, t, j, storage);
+	case SOCAPI_KIND_OBJECT:
+		return decode_object(d, t->detail, j, storage);
+	case SOCAPI_KIND_UNION:
+		return decode_union(d, t->detail, j, storage);
+	case SOCAPI_KIND_ARRAY:
+		return decode_array(d, t->detail, j, storage);
+	case SOCAPI_KIND_FILE:
+		break;
+	}
+	return range_error(d, "type cannot be decoded");
+}
+
+static bool is_text_kind(uint8_t kind)
+{
+	return kind == SOCAPI_KIND_STRING || kind == SOCAPI_KIND_ENUM_STRING ||
+	       kind == SOCAPI_KIND_SCALAR || kind == SOCAPI_KIND_JSON;
+}
+
+enum socapi_status decode_tree(const struct socapi_type *type, struct json_object *json,
+                               void **out, struct socapi_error *err)
+{
+	*out = NULL;
+	struct decoder d = {.err = err};
+	struct arena *arena;
+	enum socapi_status st;
+	if (is_text_kind(type->kind)) {
+		/* a text result is the string itself, so it can be freed as one */
+		char *text = NULL;
+		struct arena *scratch;
+		void *tmp = result_new(sizeof(char *), &scratch);
+		if (!tmp)
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory while decoding");
+		d.arena = scratch;
+		st = decode_text(&d, type, json, &text);
+		if (st == SOCAPI_OK) {
+			size_t len = strlen(text);
+			char *root = result_new(len + 1, &arena);
+			if (root)
+				memcpy(root, text, len + 1);
+			else
+				st = set_error(err, SOCAPI_E_NOMEM, "out of memory while decoding");
+			*out = root;
+		}
+		socapi_free(tmp);
+		return st;
+	}
+	void *root = result_new(type->size, &arena);
+	if (!root)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory while decoding");
+	d.arena = arena;
+	st = decode_value(&d, type, json, root);
+	if (st != SOCAPI_OK) {
+		socapi_free(root);
+		return st;
+	}
+	*out = root;
+	return SOCAPI_OK;
+}
+
+enum socapi_status parse_json(const char *text, size_t len, struct json_object **out,
+                              struct socapi_error *err)
+{
+	*out = NULL;
+	if (len > INT_MAX - 1)
+		return set_error(err, SOCAPI_E_PARSE, "JSON body too large (%zu bytes)", len);
+	struct json_tokener *tok = json_tokener_new_ex(MAX_JSON_DEPTH);
+	if (!tok)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory creating the JSON parser");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	struct json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	if (!root && jerr == json_tokener_continue)
+		jerr = json_tokener_error_parse_eof; /* truncated body */
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!root || jerr != json_tokener_success) {
+		json_object_put(root);
+		return set_error(err, SOCAPI_E_PARSE, "body is not JSON: %s at byte %zu",
+		                 json_tokener_error_desc(jerr), end);
+	}
+	for (size_t i = end; i < len; i++) {
+		char c = text[i];
+		if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+			json_object_put(root);
+			return set_error(err, SOCAPI_E_PARSE, "body is not JSON: trailing data at byte %zu", i);
+		}
+	}
+	*out = root;
+	return SOCAPI_OK;
+}
+
+enum socapi_status socapi_decode(const struct socapi_type *type, const char *json, size_t len,
+                                 void **out, struct socapi_error *err)
+{
+	error_reset(err);
+	if (!out)
+		return set_error(err, SOCAPI_E_ARG, "socapi_decode: out is NULL");
+	*out = NULL;
+	if (!type || !json)
+		return set_error(err, SOCAPI_E_ARG, "socapi_decode: type and json are required");
+	struct json_object *root;
+	enum socapi_status st = parse_json(json, len, &root, err);
+	if (st != SOCAPI_OK)
+		return st;
+	st = decode_tree(type, root, out, err);
+	json_object_put(root);
+	return st;
+}
+
+bool socapi_enum_int_known(const struct socapi_enum *e, int64_t value)
+{
+	for (uint32_t i = 0; i < e->n_values; i++)
+		if (!e->values[i].str_value && e->values[i].int_value == value)
+			return true;
+	return false;
+}
+
+bool socapi_enum_string_known(const struct socapi_enum *e, const char *value)
+{
+	for (uint32_t i = 0; i < e->n_values; i++)
+		if (e->values[i].str_value && value && strcmp(e->values[i].str_value, value) == 0)
+			return true;
+	return false;
+}

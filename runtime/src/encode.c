@@ -1,0 +1,303 @@
+/*
+ * encode.c - params structs to request parameters, and decoded values
+ * back to JSON, driven by the same descriptor tables as decode.c.
+ */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static const void *member(const void *base, uint32_t offset)
+{
+	return (const unsigned char *)base + offset;
+}
+
+static bool is_present(const void *base, const struct socapi_field *f)
+{
+	if (f->has_offset == SOCAPI_NO_PRESENCE)
+		return true;
+	bool has;
+	memcpy(&has, member(base, f->has_offset), sizeof has);
+	return has;
+}
+
+/* ---- values to JSON (json-c objects) ---- */
+
+static struct json_object *value_to_json(const struct socapi_type *t, const void *storage);
+
+static struct json_object *text_to_json(const char *text, bool raw_json)
+{
+	if (!text)
+		return NULL;
+	if (!raw_json)
+		return json_object_new_string(text);
+	struct json_object *parsed = json_tokener_parse(text);
+	return parsed ? parsed : json_object_new_string(text);
+}
+
+static struct json_object *object_to_json(const struct socapi_struct *desc, const void *base)
+{
+	struct json_object *obj = json_object_new_object();
+	if (!obj)
+		return NULL;
+	for (uint32_t i = 0; i < desc->n_fields; i++) {
+		const struct socapi_field *f = &desc->fields[i];
+		if (!is_present(base, f))
+			continue;
+		const void *slot = member(base, f->offset);
+		struct json_object *v;
+		if (f->type->kind == SOCAPI_KIND_OBJECT || f->type->kind == SOCAPI_KIND_UNION) {
+			const void *ptr;
+			memcpy(&ptr, slot, sizeof ptr);
+			if (!ptr)
+				continue;
+			v = value_to_json(f->type, ptr);
+		} else if (f->type->kind == SOCAPI_KIND_ARRAY) {
+			const struct socapi_list *list = slot;
+			if (!list->items)
+				continue;
+			v = value_to_json(f->type, slot);
+		} else {
+			v = value_to_json(f->type, slot);
+			if (!v && f->has_offset == SOCAPI_NO_PRESENCE)
+				continue; /* a NULL string: absent */
+		}
+		if (!v || json_object_object_add(obj, f->json_name, v) != 0) {
+			json_object_put(v);
+			json_object_put(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+static struct json_object *union_to_json(const struct socapi_union *u, const unsigned char *base)
+{
+	int tag;
+	memcpy(&tag, base + u->tag_offset, sizeof tag);
+	for (uint32_t i = 0; i < u->n_alts; i++) {
+		if (u->alts[i].tag != tag)
+			continue;
+		const void *ptr;
+		memcpy(&ptr, base + u->value_offset, sizeof ptr);
+		return ptr ? value_to_json(u->alts[i].type, ptr) : NULL;
+	}
+	const char *raw;
+	memcpy(&raw, base + u->raw_offset, sizeof raw);
+	return text_to_json(raw, true);
+}
+
+static struct json_object *value_to_json(const struct socapi_type *t, const void *storage)
+{
+	switch ((enum socapi_kind)t->kind) {
+	case SOCAPI_KIND_BOOL: {
+		bool v;
+		memcpy(&v, storage, sizeof v);
+		return json_object_new_boolean(v);
+	}
+	case SOCAPI_KIND_INT:
+	case SOCAPI_KIND_ENUM_INT: {
+		int64_t v;
+		memcpy(&v, storage, sizeof v);
+		return json_object_new_int64(v);
+	}
+	case SOCAPI_KIND_UINT: {
+		uint64_t v;
+		memcpy(&v, storage, sizeof v);
+		return json_object_new_uint64(v);
+	}
+	case SOCAPI_KIND_NUMBER: {
+		double v;
+		memcpy(&v, storage, sizeof v);
+		return json_object_new_double(v);
+	}
+	case SOCAPI_KIND_STRING:
+	case SOCAPI_KIND_ENUM_STRING:
+	case SOCAPI_KIND_SCALAR:
+	case SOCAPI_KIND_JSON: {
+		const char *s;
+		memcpy(&s, storage, sizeof s);
+		return text_to_json(s, t->kind == SOCAPI_KIND_JSON);
+	}
+	case SOCAPI_KIND_OBJECT:
+		return object_to_json(t->detail, storage);
+	case SOCAPI_KIND_UNION:
+		return union_to_json(t->detail, storage);
+	case SOCAPI_KIND_ARRAY: {
+		const struct socapi_list *list = storage;
+		const struct socapi_type *elem = t->detail;
+		struct json_object *arr = json_object_new_array_ext((int)list->n_items);
+		if (!arr)
+			return NULL;
+		for (size_t i = 0; i < list->n_items; i++) {
+			struct json_object *v =
+				value_to_json(elem, (const unsigned char *)list->items + i * elem->size);
+			if (!v)
+				v = json_object_new_null(); /* a NULL string element */
+			if (json_object_array_add(arr, v) != 0) {
+				json_object_put(arr);
+				return NULL;
+			}
+		}
+		return arr;
+	}
+	case SOCAPI_KIND_FILE:
+		break;
+	}
+	return NULL;
+}
+
+enum socapi_status socapi_encode_json(const struct socapi_type *type, const void *value, bool pretty,
+                                      char **json, struct socapi_error *err)
+{
+	error_reset(err);
+	if (!json)
+		return set_error(err, SOCAPI_E_ARG, "socapi_encode_json: json is NULL");
+	*json = NULL;
+	if (!type || !value)
+		return set_error(err, SOCAPI_E_ARG, "socapi_encode_json: type and value are required");
+	/* text results are handed out as the string itself, not a slot */
+	bool text = type->kind == SOCAPI_KIND_STRING || type->kind == SOCAPI_KIND_ENUM_STRING ||
+	            type->kind == SOCAPI_KIND_SCALAR || type->kind == SOCAPI_KIND_JSON;
+	struct json_object *j = text ? text_to_json(value, type->kind == SOCAPI_KIND_JSON)
+	                             : value_to_json(type, value);
+	if (!j)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory while encoding JSON");
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+	            (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN);
+	size_t len = 0;
+	const char *s = json_object_to_json_string_length(j, flags, &len);
+	struct arena *arena;
+	char *copy = s ? result_new(len + 1, &arena) : NULL;
+	if (copy)
+		memcpy(copy, s, len + 1);
+	json_object_put(j);
+	if (!copy)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory while encoding JSON");
+	*json = copy;
+	return SOCAPI_OK;
+}
+
+/* ---- params structs to request parameters ---- */
+
+static void scalar_text(const struct socapi_type *t, const void *slot, const struct param_style *style,
+                        struct buf *out)
+{
+	switch (t->kind) {
+	case SOCAPI_KIND_BOOL: {
+		bool v;
+		memcpy(&v, slot, sizeof v);
+		buf_puts(out, v ? style->bool_true : style->bool_false);
+		break;
+	}
+	case SOCAPI_KIND_INT:
+	case SOCAPI_KIND_ENUM_INT: {
+		int64_t v;
+		memcpy(&v, slot, sizeof v);
+		buf_printf(out, "%" PRId64, v);
+		break;
+	}
+	case SOCAPI_KIND_UINT: {
+		uint64_t v;
+		memcpy(&v, slot, sizeof v);
+		buf_printf(out, "%" PRIu64, v);
+		break;
+	}
+	case SOCAPI_KIND_NUMBER: {
+		double v;
+		memcpy(&v, slot, sizeof v);
+		buf_printf(out, "%.17g", v);
+		break;
+	}
+	default: {
+		const char *s;
+		memcpy(&s, slot, sizeof s);
+		buf_puts(out, s ? s : "");
+		break;
+	}
+	}
+}
+
+static bool is_scalar_kind(uint8_t kind)
+{
+	return kind != SOCAPI_KIND_OBJECT && kind != SOCAPI_KIND_UNION && kind != SOCAPI_KIND_ARRAY &&
+	       kind != SOCAPI_KIND_FILE;
+}
+
+/* Objects and arrays of objects are sent as JSON text. */
+static void json_text(const struct socapi_type *t, const void *storage, struct buf *out)
+{
+	struct json_object *j = value_to_json(t, storage);
+	if (!j) {
+		out->failed = true;
+		return;
+	}
+	buf_puts(out, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+	                                                    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+enum socapi_status encode_params(const struct socapi_struct *desc, const void *params,
+                                 const struct param_style *style, struct pairs *out,
+                                 struct socapi_error *err)
+{
+	if (!desc || !params)
+		return SOCAPI_OK;
+	for (uint32_t i = 0; i < desc->n_fields; i++) {
+		const struct socapi_field *f = &desc->fields[i];
+		const struct socapi_type *t = f->type;
+		const void *slot = member(params, f->offset);
+		if (!is_present(params, f))
+			continue;
+		struct buf text = {0};
+		if (t->kind == SOCAPI_KIND_FILE) {
+			const struct socapi_file *file;
+			memcpy(&file, slot, sizeof file);
+			if (!file)
+				continue;
+			if (!file->path && !file->data)
+				return set_error(err, SOCAPI_E_ARG, "parameter %s: a file needs a path or data",
+				                 f->json_name);
+			if (!pairs_add_file(out, f->json_name, file))
+				return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+			continue;
+		}
+		if (t->kind == SOCAPI_KIND_ARRAY) {
+			const struct socapi_list *list = slot;
+			const struct socapi_type *elem = t->detail;
+			if (!list->items)
+				continue;
+			if (is_scalar_kind(elem->kind)) {
+				/* lists go comma-joined */
+				for (size_t k = 0; k < list->n_items; k++) {
+					if (k)
+						buf_append(&text, ",", 1);
+					scalar_text(elem, (const unsigned char *)list->items + k * elem->size,
+					            style, &text);
+				}
+			} else {
+				json_text(t, slot, &text);
+			}
+		} else if (t->kind == SOCAPI_KIND_OBJECT || t->kind == SOCAPI_KIND_UNION) {
+			const void *ptr;
+			memcpy(&ptr, slot, sizeof ptr);
+			if (!ptr)
+				continue;
+			json_text(t, ptr, &text);
+		} else {
+			if (f->has_offset == SOCAPI_NO_PRESENCE) {
+				const char *s;
+				memcpy(&s, slot, sizeof s);
+				if (!s)
+					continue; /* NULL string: not sent; "" is sent */
+			}
+			scalar_text(t, slot, style, &text);
+		}
+		bool ok = buf_terminate(&text) && pairs_add_len(out, f->json_name, text.data, text.len);
+		buf_release(&text);
+		if (!ok)
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	}
+	return SOCAPI_OK;
+}

@@ -1,0 +1,210 @@
+/*
+ * internal.h - what the runtime's source files share. Not installed.
+ */
+#ifndef SOCAPI_INTERNAL_H
+#define SOCAPI_INTERNAL_H
+
+#include <socapi/socapi.h>
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CHECK_RESULT __attribute__((warn_unused_result))
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CHECK_RESULT
+#define PRINTF_LIKE(f, a)
+#endif
+
+/* ---- allocation (alloc.c): everything goes through the user's hook ---- */
+
+void *sc_malloc(size_t size);
+void *sc_calloc(size_t n, size_t size);
+void *sc_realloc(void *ptr, size_t size);
+void sc_free(void *ptr);
+char *sc_strdup(const char *s);
+/* Frees a string holding a secret after overwriting it. NULL allowed. */
+void sc_free_secret(char *s);
+
+/*
+ * Arena: a chain of blocks released at once. A result is an arena whose
+ * first allocation is the root; socapi_free(root) finds the arena from it.
+ */
+struct arena;
+
+/* A new result arena with a zeroed root of root_size bytes, or NULL. */
+void *result_new(size_t root_size, struct arena **arena);
+/* Zeroed, 16-byte aligned memory from the arena, or NULL. */
+void *arena_alloc(struct arena *arena, size_t size);
+char *arena_strndup(struct arena *arena, const char *s, size_t len);
+
+/* ---- growable byte buffer (alloc.c) ---- */
+
+struct buf {
+	char *data;  /* NUL-terminated while len > 0 or after buf_terminate */
+	size_t len;
+	size_t cap;
+	bool failed; /* an append ran out of memory; later appends do nothing */
+};
+
+void buf_append(struct buf *b, const void *data, size_t len);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Makes data a valid (possibly empty) C string; false if out of memory. */
+bool buf_terminate(struct buf *b);
+void buf_release(struct buf *b);
+
+/* ---- errors (error.c) ---- */
+
+/* Sets err (if non-NULL) and returns status. */
+enum socapi_status set_error(struct socapi_error *err, enum socapi_status status,
+                             const char *fmt, ...) PRINTF_LIKE(3, 4);
+void error_reset(struct socapi_error *err);
+void copy_text(char *dst, size_t size, const char *src);
+
+/* ---- name=value lists (pairs.c) ---- */
+
+struct pair {
+	char *name;
+	char *value;                     /* NULL for a file part */
+	const struct socapi_file *file;  /* borrowed from the caller's params */
+};
+
+struct pairs {
+	struct pair *items;
+	size_t n;
+	size_t cap;
+};
+
+CHECK_RESULT bool pairs_add(struct pairs *p, const char *name, const char *value);
+CHECK_RESULT bool pairs_add_len(struct pairs *p, const char *name, const char *value, size_t len);
+CHECK_RESULT bool pairs_add_file(struct pairs *p, const char *name, const struct socapi_file *file);
+/* Sets name to value, replacing an existing entry. */
+CHECK_RESULT bool pairs_set(struct pairs *p, const char *name, const char *value);
+const char *pairs_get(const struct pairs *p, const char *name);
+void pairs_remove(struct pairs *p, const char *name);
+void pairs_sort(struct pairs *p);
+bool pairs_have_file(const struct pairs *p);
+void pairs_release(struct pairs *p);
+/* application/x-www-form-urlencoded text of the non-file pairs. */
+void pairs_form_encode(const struct pairs *p, struct buf *out);
+/* The same with secret values replaced, for logs. */
+void pairs_form_encode_redacted(const struct pairs *p, struct buf *out);
+/* True for parameter names whose values are never logged. */
+bool is_secret_name(const char *name);
+
+/* md5 of data as 32 lower-case hex digits (sign.c). */
+CHECK_RESULT bool md5_hex(const void *data, size_t len, char out[33]);
+
+/* ---- encoding and decoding by descriptor (encode.c, decode.c) ---- */
+
+struct param_style {
+	const char *bool_true;   /* "1" (Mail.Ru, VK) or "true" (OK) */
+	const char *bool_false;
+};
+
+/* Appends the present members of a params struct to out. */
+enum socapi_status encode_params(const struct socapi_struct *desc, const void *params,
+                                 const struct param_style *style, struct pairs *out,
+                                 struct socapi_error *err);
+
+/* Decodes a json-c tree into a new result of type; *out NULL on failure. */
+enum socapi_status decode_tree(const struct socapi_type *type, struct json_object *json,
+                               void **out, struct socapi_error *err);
+
+/* Parses a whole body as JSON; trailing garbage is an error. */
+enum socapi_status parse_json(const char *text, size_t len, struct json_object **out,
+                              struct socapi_error *err);
+
+/* ---- transport (transport.c) ---- */
+
+struct transport {
+	CURL *curl;
+	struct socapi_options opts;  /* strings owned by the transport */
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct http_request {
+	const char *url;
+	bool post;
+	const struct pairs *form;  /* query (GET) or body (POST, multipart if files) */
+};
+
+struct http_response {
+	long status;
+	struct buf body;
+	char *location;  /* Location header of a redirect, absolute, or NULL */
+};
+
+enum socapi_status transport_init(struct transport *t, const struct socapi_options *opts,
+                                  struct socapi_error *err);
+/* Keeps cookies across requests on this transport (login flows). */
+enum socapi_status transport_enable_cookies(struct transport *t, struct socapi_error *err);
+/* The cookie jar in Netscape format, or NULL (caller frees with sc_free). */
+char *transport_cookies(struct transport *t);
+void transport_release(struct transport *t);
+enum socapi_status transport_perform(struct transport *t, const struct http_request *req,
+                                     struct http_response *resp, struct socapi_error *err);
+void http_response_release(struct http_response *resp);
+void transport_log(struct transport *t, enum socapi_log_level level, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+
+/* ---- sessions and platform adapters (session.c, call.c) ---- */
+
+struct socapi_session;
+
+struct adapter {
+	enum socapi_platform platform;
+	struct param_style style;
+	/* Adds credentials and the signature to a call's parameters. */
+	enum socapi_status (*sign)(struct socapi_session *s, const char *method, uint32_t method_flags,
+	                           struct pairs *params, struct socapi_error *err);
+	/* Finds the result in a parsed body, or turns an error envelope into
+	 * SOCAPI_E_API. *result is borrowed from root. */
+	enum socapi_status (*unwrap)(struct json_object *root, struct json_object **result,
+	                             struct socapi_error *err);
+	/* Wipes and frees the platform's credentials. */
+	void (*destroy)(void *data);
+};
+
+struct socapi_session {
+	const struct adapter *adapter;
+	void *data;     /* platform credentials */
+	char *api_url;
+	struct transport transport;
+};
+
+enum socapi_status session_new(const struct adapter *adapter, void *data, const char *api_url,
+                               const struct socapi_options *opts, struct socapi_session **out,
+                               struct socapi_error *err);
+
+/* A call in three steps, so a concurrent path can run the middle one. */
+struct call {
+	struct socapi_session *session;
+	const struct socapi_method *method;
+	const char *method_name;
+	struct pairs params;
+	bool post;
+	struct http_response response;
+};
+
+enum socapi_status call_prepare(struct call *c, struct socapi_error *err);
+enum socapi_status call_transfer(struct call *c, struct socapi_error *err);
+/* Parses the body and unwraps the envelope; *root owns *result. */
+enum socapi_status call_complete(struct call *c, struct json_object **root,
+                                 struct json_object **result, struct socapi_error *err);
+void call_release(struct call *c);
+
+/* ---- OAuth helpers shared by the platforms (oauth.c) ---- */
+
+/* Posts a form to a token endpoint and parses the JSON token reply. */
+enum socapi_status oauth_token_request(const struct socapi_options *opts, const char *url,
+                                       const struct pairs *form, struct socapi_token **out,
+                                       struct socapi_error *err);
+/* Parses "a=1&b=2" (a query or a fragment) into a token. */
+enum socapi_status token_from_query(const char *query, struct socapi_token **out,
+                                    struct socapi_error *err);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * oauth.c - what every platform's OAuth grants share: posting to a token
+ * endpoint, reading the token reply (JSON or a redirect's fragment), and
+ * freeing tokens.
+ */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+void socapi_token_free(struct socapi_token *token)
+{
+	if (!token)
+		return;
+	sc_free_secret(token->access_token);
+	sc_free_secret(token->refresh_token);
+	sc_free(token->uid);
+	sc_free(token->token_type);
+	sc_free_secret(token->cookies);
+	sc_free(token);
+}
+
+/* Field names that carry the user's id in the platforms' replies. */
+static const char *const uid_fields[] = {"x_mailru_vid", "user_id", "uid"};
+
+static bool set_field(char **slot, const char *value)
+{
+	sc_free_secret(*slot);
+	*slot = sc_strdup(value);
+	return *slot != NULL;
+}
+
+/* Stores one reply field; false only when out of memory. */
+static bool token_set(struct socapi_token *t, const char *name, const char *value)
+{
+	if (strcmp(name, "access_token") == 0)
+		return set_field(&t->access_token, value);
+	if (strcmp(name, "refresh_token") == 0)
+		return set_field(&t->refresh_token, value);
+	if (strcmp(name, "token_type") == 0)
+		return set_field(&t->token_type, value);
+	if (strcmp(name, "expires_in") == 0) {
+		char *end;
+		long long v = strtoll(value, &end, 10);
+		if (*value && !*end) {
+			t->expires_in = v;
+			t->has_expires_in = true;
+		}
+		return true;
+	}
+	for (size_t i = 0; i < sizeof uid_fields / sizeof *uid_fields; i++)
+		if (strcmp(name, uid_fields[i]) == 0 && !t->uid)
+			return set_field(&t->uid, value);
+	return true;
+}
+
+static enum socapi_status token_finish(struct socapi_token *t, struct socapi_token **out,
+                                       struct socapi_error *err)
+{
+	if (!t->access_token || !t->access_token[0]) {
+		socapi_token_free(t);
+		if (err)
+			copy_text(err->oauth_error, sizeof err->oauth_error, "oauth_error");
+		return set_error(err, SOCAPI_E_AUTH, "the token reply has no access_token");
+	}
+	*out = t;
+	return SOCAPI_OK;
+}
+
+static enum socapi_status oauth_failure(struct socapi_error *err, struct json_object *error,
+                                        struct json_object *root)
+{
+	const char *kind = "oauth_error", *desc = "";
+	struct json_object *v;
+	if (json_object_is_type(error, json_type_string)) {
+		kind = json_object_get_string(error);
+		if (json_object_object_get_ex(root, "error_description", &v))
+			desc = json_object_get_string(v);
+	} else if (json_object_is_type(error, json_type_object)) {
+		/* an API-style envelope: {"error": {"error_code": N, "error_msg": "…"}} */
+		if (json_object_object_get_ex(error, "error_msg", &v))
+			desc = json_object_get_string(v);
+		if (err && json_object_object_get_ex(error, "error_code", &v))
+			err->api_code = json_object_get_int(v);
+	}
+	if (err)
+		copy_text(err->oauth_error, sizeof err->oauth_error, kind);
+	return set_error(err, SOCAPI_E_AUTH, "authorization failed: %s%s%s", kind, *desc ? ": " : "",
+	                 desc);
+}
+
+enum socapi_status oauth_token_request(const struct socapi_options *opts, const char *url,
+                                       const struct pairs *form, struct socapi_token **out,
+                                       struct socapi_error *err)
+{
+	*out = NULL;
+	struct transport t;
+	enum socapi_status st = transport_init(&t, opts, err);
+	if (st != SOCAPI_OK)
+		return st;
+	struct http_request req = {url, true, form};
+	struct http_response resp;
+	st = transport_perform(&t, &req, &resp, err);
+	transport_release(&t);
+	if (st != SOCAPI_OK)
+		return st;
+	struct json_object *root = NULL;
+	st = parse_json(resp.body.data, resp.body.len, &root, err);
+	long status = resp.status;
+	http_response_release(&resp);
+	if (st != SOCAPI_OK)
+		return status >= 400 ? set_error(err, SOCAPI_E_HTTP, "token endpoint: HTTP %ld", status)
+		                     : st;
+	struct json_object *error;
+	if (!json_object_is_type(root, json_type_object)) {
+		st = set_error(err, SOCAPI_E_AUTH, "token endpoint: the reply is not a JSON object");
+	} else if (json_object_object_get_ex(root, "error", &error)) {
+		st = oauth_failure(err, error, root);
+	} else {
+		struct socapi_token *tok = sc_calloc(1, sizeof *tok);
+		st = tok ? SOCAPI_OK : set_error(err, SOCAPI_E_NOMEM, "out of memory");
+		json_object_object_foreach(root, key, val)
+		{
+			if (st != SOCAPI_OK)
+				break;
+			enum json_type jt = json_object_get_type(val);
+			if (jt != json_type_string && jt != json_type_int)
+				continue;
+			if (!token_set(tok, key, json_object_get_string(val)))
+				st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+		}
+		if (st == SOCAPI_OK)
+			st = token_finish(tok, out, err);
+		else
+			socapi_token_free(tok);
+	}
+	json_object_put(root);
+	return st;
+}
+
+enum socapi_status token_from_query(const char *query, struct socapi_token **out,
+                                    struct socapi_error *err)
+{
+	*out = NULL;
+	struct socapi_token *tok = sc_calloc(1, sizeof *tok);
+	if (!tok)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	enum socapi_status st = SOCAPI_OK;
+	const char *p = query;
+	while (st == SOCAPI_OK && *p) {
+		size_t len = strcspn(p, "&");
+		const char *eq = memchr(p, '=', len);
+		if (eq) {
+			int nlen = 0, vlen = 0;
+			char *name = curl_easy_unescape(NULL, p, (int)(eq - p), &nlen);
+			char *value = curl_easy_unescape(NULL, eq + 1, (int)(len - (size_t)(eq - p) - 1), &vlen);
+			if (!name || !value || !token_set(tok, name, value))
+				st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+			curl_free(name);
+			if (value) {
+				memset(value, 0, (size_t)vlen);
+				curl_free(value);
+			}
+		}
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+	if (st != SOCAPI_OK) {
+		socapi_token_free(tok);
+		return st;
+	}
+	return token_finish(tok, out, err);
+}

@@ -1,0 +1,315 @@
+/*
+ * transport.c - HTTP over one reused libcurl easy handle per session:
+ * keep-alive, timeouts, proxy, TLS verification on by default, a cap on
+ * the body size. Secrets travel in POST bodies and never reach the log.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define DEFAULT_TIMEOUT_MS 35000L
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000L
+#define DEFAULT_MAX_BODY ((size_t)64 << 20)
+
+static char *dup_or_null(const char *s)
+{
+	return s ? sc_strdup(s) : NULL;
+}
+
+void transport_log(struct transport *t, enum socapi_log_level level, const char *fmt, ...)
+{
+	if (!t->opts.log || level < t->opts.log_level)
+		return;
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	t->opts.log(t->opts.log_ctx, level, line);
+}
+
+enum socapi_status transport_init(struct transport *t, const struct socapi_options *opts,
+                                  struct socapi_error *err)
+{
+	memset(t, 0, sizeof *t);
+	if (opts)
+		t->opts = *opts;
+	t->opts.proxy = dup_or_null(t->opts.proxy);
+	t->opts.ca_file = dup_or_null(t->opts.ca_file);
+	t->opts.user_agent = dup_or_null(t->opts.user_agent ? t->opts.user_agent : "socapi/" "0.1.0");
+	if (!t->opts.timeout_ms)
+		t->opts.timeout_ms = DEFAULT_TIMEOUT_MS;
+	if (!t->opts.connect_timeout_ms)
+		t->opts.connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+	if (!t->opts.max_body)
+		t->opts.max_body = DEFAULT_MAX_BODY;
+	t->curl = curl_easy_init();
+	if (!t->curl || !t->opts.user_agent || (opts && opts->proxy && !t->opts.proxy) ||
+	    (opts && opts->ca_file && !t->opts.ca_file)) {
+		transport_release(t);
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory creating the HTTP handle");
+	}
+	return SOCAPI_OK;
+}
+
+enum socapi_status transport_enable_cookies(struct transport *t, struct socapi_error *err)
+{
+	/* an empty file name turns the in-memory cookie engine on */
+	if (curl_easy_setopt(t->curl, CURLOPT_COOKIEFILE, "") != CURLE_OK)
+		return set_error(err, SOCAPI_E_TRANSPORT, "cannot enable cookies");
+	return SOCAPI_OK;
+}
+
+char *transport_cookies(struct transport *t)
+{
+	struct curl_slist *list = NULL;
+	if (curl_easy_getinfo(t->curl, CURLINFO_COOKIELIST, &list) != CURLE_OK)
+		return NULL;
+	struct buf out = {0};
+	for (struct curl_slist *c = list; c; c = c->next) {
+		buf_puts(&out, c->data);
+		buf_append(&out, "\n", 1);
+	}
+	curl_slist_free_all(list);
+	if (!buf_terminate(&out)) {
+		buf_release(&out);
+		return NULL;
+	}
+	return out.data;
+}
+
+void transport_release(struct transport *t)
+{
+	if (t->curl)
+		curl_easy_cleanup(t->curl);
+	sc_free((char *)t->opts.proxy);
+	sc_free((char *)t->opts.ca_file);
+	sc_free((char *)t->opts.user_agent);
+	memset(t, 0, sizeof *t);
+}
+
+void http_response_release(struct http_response *resp)
+{
+	buf_release(&resp->body);
+	sc_free(resp->location);
+	memset(resp, 0, sizeof *resp);
+}
+
+struct sink {
+	struct http_response *resp;
+	size_t max_body;
+	bool too_big;
+};
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct sink *s = ctx;
+	size_t len = size * nmemb;
+	if (len > s->max_body - s->resp->body.len) {
+		s->too_big = true;
+		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	buf_append(&s->resp->body, data, len);
+	return s->resp->body.failed ? 0 : len;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct sink *s = ctx;
+	size_t len = size * nmemb;
+	static const char name[] = "location:";
+	if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
+		const char *v = data + sizeof name - 1;
+		const char *end = data + len;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+			end--;
+		sc_free(s->resp->location);
+		s->resp->location = sc_malloc((size_t)(end - v) + 1);
+		if (s->resp->location) {
+			memcpy(s->resp->location, v, (size_t)(end - v));
+			s->resp->location[end - v] = '\0';
+		}
+	} else if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/* a new response (after 100-continue): forget the last one's Location */
+		sc_free(s->resp->location);
+		s->resp->location = NULL;
+	}
+	return len;
+}
+
+/* Makes a relative Location absolute against the request URL. */
+static char *resolve_location(const char *base, const char *location)
+{
+	CURLU *u = curl_url();
+	char *abs = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, location, 0) == CURLUE_OK) {
+		char *full = NULL;
+		if (curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK) {
+			abs = sc_strdup(full);
+			curl_free(full);
+		}
+	}
+	curl_url_cleanup(u);
+	return abs;
+}
+
+static curl_mime *build_mime(CURL *curl, const struct pairs *form, struct socapi_error *err)
+{
+	curl_mime *mime = curl_mime_init(curl);
+	if (!mime) {
+		set_error(err, SOCAPI_E_NOMEM, "out of memory building a multipart body");
+		return NULL;
+	}
+	for (size_t i = 0; i < form->n; i++) {
+		const struct pair *p = &form->items[i];
+		curl_mimepart *part = curl_mime_addpart(mime);
+		CURLcode rc = part ? curl_mime_name(part, p->name) : CURLE_OUT_OF_MEMORY;
+		if (rc == CURLE_OK && !p->file) {
+			rc = curl_mime_data(part, p->value, CURL_ZERO_TERMINATED);
+		} else if (rc == CURLE_OK && p->file->path) {
+			rc = curl_mime_filedata(part, p->file->path);
+		} else if (rc == CURLE_OK) {
+			rc = curl_mime_data(part, p->file->data, p->file->size);
+			if (rc == CURLE_OK)
+				rc = curl_mime_filename(part, p->file->filename ? p->file->filename : p->name);
+		}
+		if (rc == CURLE_OK && p->file && p->file->filename)
+			rc = curl_mime_filename(part, p->file->filename);
+		if (rc == CURLE_OK && p->file)
+			rc = curl_mime_type(part, p->file->content_type ? p->file->content_type
+			                                                 : "application/octet-stream");
+		if (rc != CURLE_OK) {
+			curl_mime_free(mime);
+			set_error(err, rc == CURLE_READ_ERROR ? SOCAPI_E_ARG : SOCAPI_E_NOMEM,
+			          "cannot add multipart field %s: %s", p->name, curl_easy_strerror(rc));
+			return NULL;
+		}
+	}
+	return mime;
+}
+
+/* Options that do not change between requests. */
+static CURLcode set_common(struct transport *t)
+{
+	CURL *c = t->curl;
+	CURLcode rc = CURLE_OK;
+#define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val)
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_TIMEOUT_MS, t->opts.timeout_ms);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, t->opts.connect_timeout_ms);
+	SET(CURLOPT_USERAGENT, t->opts.user_agent);
+	SET(CURLOPT_ACCEPT_ENCODING, "");
+	SET(CURLOPT_SSL_VERIFYPEER, t->opts.insecure_skip_verify ? 0L : 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, t->opts.insecure_skip_verify ? 0L : 2L);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_ERRORBUFFER, t->errbuf);
+	if (t->opts.proxy)
+		SET(CURLOPT_PROXY, t->opts.proxy);
+	if (t->opts.ca_file)
+		SET(CURLOPT_CAINFO, t->opts.ca_file);
+#undef SET
+	return rc;
+}
+
+enum socapi_status transport_perform(struct transport *t, const struct http_request *req,
+                                     struct http_response *resp, struct socapi_error *err)
+{
+	memset(resp, 0, sizeof *resp);
+	struct sink sink = {resp, t->opts.max_body, false};
+	struct buf form = {0}, url = {0};
+	curl_mime *mime = NULL;
+	CURL *c = t->curl;
+	t->errbuf[0] = '\0';
+
+	buf_puts(&url, req->url);
+	if (req->form && !req->post && req->form->n) {
+		buf_append(&url, strchr(req->url, '?') ? "&" : "?", 1);
+		pairs_form_encode(req->form, &url);
+	}
+	CURLcode rc = set_common(t);
+	if (rc == CURLE_OK && !buf_terminate(&url))
+		rc = CURLE_OUT_OF_MEMORY;
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c, CURLOPT_URL, url.data);
+	if (rc == CURLE_OK && req->post && req->form && pairs_have_file(req->form)) {
+		mime = build_mime(c, req->form, err);
+		if (!mime) {
+			buf_release(&url);
+			return err ? err->status : SOCAPI_E_NOMEM;
+		}
+		rc = curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+	} else if (rc == CURLE_OK && req->post) {
+		if (req->form)
+			pairs_form_encode(req->form, &form);
+		if (!buf_terminate(&form))
+			rc = CURLE_OUT_OF_MEMORY;
+		if (rc == CURLE_OK)
+			rc = curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)form.len);
+		if (rc == CURLE_OK)
+			rc = curl_easy_setopt(c, CURLOPT_POSTFIELDS, form.data);
+	} else if (rc == CURLE_OK) {
+		rc = curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	}
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
+
+	if (t->opts.log && t->opts.log_level <= SOCAPI_LOG_DEBUG && req->form) {
+		struct buf shown = {0};
+		pairs_form_encode_redacted(req->form, &shown);
+		transport_log(t, SOCAPI_LOG_DEBUG, "%s %s params: %s", req->post ? "POST" : "GET",
+		              req->url, shown.data ? shown.data : "");
+		buf_release(&shown);
+	}
+	if (rc == CURLE_OK)
+		rc = curl_easy_perform(c);
+	/* the body and the mime must not outlive this call in the handle */
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
+	curl_mime_free(mime);
+	buf_release(&form);
+
+	enum socapi_status st = SOCAPI_OK;
+	if (sink.too_big) {
+		st = set_error(err, SOCAPI_E_TRANSPORT, "answer larger than the %zu-byte limit",
+		               t->opts.max_body);
+	} else if (resp->body.failed) {
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory receiving the answer");
+	} else if (rc != CURLE_OK) {
+		st = set_error(err, SOCAPI_E_TRANSPORT, "%s: %s", curl_easy_strerror(rc),
+		               t->errbuf[0] ? t->errbuf : "no details");
+		if (err)
+			err->curl_code = (int)rc;
+	} else if (!buf_terminate(&resp->body)) {
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory receiving the answer");
+	}
+	if (st == SOCAPI_OK) {
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+		if (err)
+			err->http_status = resp->status;
+		if (resp->location) {
+			char *abs = resolve_location(url.data, resp->location);
+			sc_free(resp->location);
+			resp->location = abs;
+		}
+		transport_log(t, SOCAPI_LOG_INFO, "%s %s -> HTTP %ld, %zu bytes", req->post ? "POST" : "GET",
+		              req->url, resp->status, resp->body.len);
+	} else {
+		transport_log(t, SOCAPI_LOG_WARN, "%s %s failed: %s", req->post ? "POST" : "GET", req->url,
+		              err ? err->message : socapi_strstatus(st));
+		http_response_release(resp);
+	}
+	buf_release(&url);
+	return st;
+}

@@ -74,6 +74,12 @@ class Emitter:
             return f"{'const ' if param else ''}struct {t.c_name} *"
         return f"struct {self.list_name(t)}"
 
+    def elem_c_type(self, t):
+        """How one list element is stored: structs inline, the rest as members are."""
+        if isinstance(t, (Struct, Union)):
+            return f"struct {t.c_name}"
+        return self.member_type(t)
+
     def type_ref(self, t):
         if isinstance(t, Scalar):
             return f"&socapi_type_{t.kind}{'_from_string' if t.from_string else ''}"
@@ -190,7 +196,8 @@ class Emitter:
             o.append(f"struct {u.c_name};\n")
         o.append("\n/* Lists: items[0 .. n_items-1]; items is NULL when the list was absent. */\n")
         for name, a in self.all_lists():
-            o.append(f"struct {name} {{\n\t{self.member_type(a.elem)}{'' if self.member_type(a.elem).endswith('*') else ' '}*items;\n"
+            elem = self.elem_c_type(a.elem)
+            o.append(f"struct {name} {{\n\t{elem}{'' if elem.endswith('*') else ' '}*items;\n"
                      f"\tsize_t n_items;\n}};\n")
         o.append("\n")
         for u in self.sorted_unions():
@@ -227,7 +234,7 @@ class Emitter:
     def field_line(self, name, t, required, desc, param=False):
         ctype = self.member_type(t, param)
         sep = "" if ctype.endswith("*") else " "
-        notes = [x for x in (desc.strip().splitlines()[0] if desc.strip() else "",
+        notes = [x for x in (desc.strip().splitlines()[0].rstrip(".") if desc.strip() else "",
                              "required" if required else "", self.type_note(t)) if x]
         note = ("  /* " + "; ".join(notes).replace("*/", "* /") + " */") if notes else ""
         return f"\t{ctype}{sep}{name};{note}\n"
@@ -387,7 +394,7 @@ class Emitter:
                    + self.field_rows(ctype, s.fields, lambda f: f.json_name) + "};\n")
             table = f"{s.c_name}_fields"
         return (out + f"static const struct socapi_struct {s.c_name}_struct = {{{c_string(s.name)}, "
-                f"{len(s.fields)}, {table}}};\n"
+                f"sizeof({ctype}), {len(s.fields)}, {table}}};\n"
                 f"const struct socapi_type {s.c_name}_type = {{SOCAPI_KIND_OBJECT, 0, sizeof({ctype}), "
                 f"&{s.c_name}_struct, {c_string(s.name)}}};\n\n")
 
@@ -423,7 +430,7 @@ class Emitter:
         return (f"static const struct socapi_field {m.params_c_name}_fields[] = {{\n"
                 + self.field_rows(ctype, m.params, lambda p: p.name) + "};\n"
                 f"static const struct socapi_struct {m.params_c_name}_struct = "
-                f"{{{c_string(m.name)}, {len(m.params)}, {m.params_c_name}_fields}};\n\n")
+                f"{{{c_string(m.name)}, sizeof({ctype}), {len(m.params)}, {m.params_c_name}_fields}};\n\n")
 
     def method_def(self, m):
         forced = "NULL"

@@ -31,11 +31,9 @@ def identifier(name, fallback="value"):
 
 
 def macro(name):
-    """A safe upper-case name part for enumerators and macros."""
-    s = snake(name).upper() or "VALUE"
-    if s[0].isdigit():
-        s = "V" + s
-    return s
+    """An upper-case name part for enumerators and macros; it always follows a
+    prefix, so a leading digit is fine."""
+    return snake(name).upper() or "VALUE"
 
 
 class Scope:

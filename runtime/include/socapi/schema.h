@@ -88,6 +88,7 @@ struct socapi_field {
 
 struct socapi_struct {
 	const char *name;
+	uint32_t size;        /* sizeof the C struct */
 	uint32_t n_fields;
 	const struct socapi_field *fields;
 };

@@ -179,6 +179,29 @@ socapi_call_raw(struct socapi_session *session, const char *method,
                 char **body, size_t *body_len, struct socapi_error *err);
 
 /*
+ * Builds a method's params struct from name=value texts, as a command line
+ * gives them: integers in decimal, booleans as 0/1/true/false, lists
+ * comma-separated, objects as JSON, files as "@path". Checks every name and
+ * value against the schema: an unknown parameter or a value of the wrong
+ * type fails with SOCAPI_E_ARG and a message naming it. *params is NULL for
+ * a method without parameters; otherwise release it with socapi_free (the
+ * file paths it refers to stay the caller's).
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_params_from_text(const struct socapi_method *method, const struct socapi_param *args,
+                        size_t n_args, void **params, struct socapi_error *err);
+
+/*
+ * Finds a typed call in a platform's method table (the generated
+ * <platform>_methods array) by API method name and the values the caller
+ * sets: the variant whose selecting parameters all match args, else the
+ * plain "response" variant. NULL when the table has no such method.
+ */
+const struct socapi_method *
+socapi_method_find(const struct socapi_method *const *methods, size_t n_methods, const char *name,
+                   const struct socapi_param *args, size_t n_args);
+
+/*
  * Decodes JSON text into a value of type (a generated type descriptor, or a
  * built-in one). On success *out is the root (release with socapi_free).
  * Unknown keys are ignored; wrong types fail with SOCAPI_E_DECODE and the

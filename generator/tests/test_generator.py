@@ -1,0 +1,178 @@
+"""Generator unit tests: naming, loading, schema checks, IR shapes, output."""
+
+import json
+import re
+import tempfile
+import unittest
+from pathlib import Path
+
+from socapi_gen.__main__ import generate
+from socapi_gen.build import Builder
+from socapi_gen.errors import SchemaError
+from socapi_gen.model import Array, Enum, Scalar, Struct, Union
+from socapi_gen.naming import identifier, method_function, snake
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_schema(root, files):
+    for name, content in files.items():
+        path = Path(root) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+
+
+def method(name, params=(), response="../t/responses.json#/definitions/t_get_response"):
+    return {"name": name, "parameters": list(params), "responses": {"response": {"$ref": response}}}
+
+
+BASE = {
+    "t/methods.json": {"methods": [method("t.get", [{"name": "id", "type": "integer"}])]},
+    "t/responses.json": {"definitions": {"t_get_response": {"type": "object", "properties": {
+        "response": {"$ref": "../t/objects.json#/definitions/thing", "required": True}}}}},
+    "t/objects.json": {"definitions": {"thing": {"type": "object", "properties": {
+        "id": {"type": "integer", "required": True}}}}},
+}
+
+
+class NamingTest(unittest.TestCase):
+    def test_snake_and_identifiers(self):
+        self.assertEqual(snake("getAppUsers"), "get_app_users")
+        self.assertEqual(snake("type-id"), "type_id")
+        self.assertEqual(snake("PublishStatus"), "publish_status")
+        self.assertEqual(identifier("long"), "long_")
+        self.assertEqual(identifier("default"), "default_")
+        self.assertEqual(identifier("2fa_required"), "v2fa_required")
+        self.assertEqual(identifier("isAppUser"), "is_app_user")
+
+    def test_method_names_per_variant(self):
+        self.assertEqual(method_function("mailru", "friends.getAppUsers", "response"),
+                         "mailru_friends_get_app_users")
+        self.assertEqual(method_function("mailru", "friends.get", "extendedResponse"),
+                         "mailru_friends_get_extended")
+        self.assertEqual(method_function("vk", "friends.get", "onlineMobileResponse"),
+                         "vk_friends_get_online_mobile")
+
+
+class SchemaErrorTest(unittest.TestCase):
+    def build(self, files):
+        with tempfile.TemporaryDirectory() as d:
+            write_schema(d, files)
+            return Builder(Path(d), prefix="t").build()
+
+    def assertRejected(self, files, file_part, path_part, message_part):
+        with self.assertRaises(SchemaError) as ctx:
+            self.build(files)
+        e = ctx.exception
+        self.assertIn(file_part, e.file)
+        self.assertIn(path_part, e.path)
+        self.assertIn(message_part, e.message)
+
+    def test_broken_json_names_the_file(self):
+        files = dict(BASE, **{"t/objects.json": "{\"definitions\": {"})
+        self.assertRejected(files, "t/objects.json", "", "invalid JSON")
+
+    def test_unknown_type_names_the_json_path(self):
+        files = dict(BASE, **{"t/methods.json": {"methods": [method("t.get", [
+            {"name": "id", "type": "integr"}])]}})
+        self.assertRejected(files, "t/methods.json", "/methods/0/parameters/0/type", "unknown type")
+
+    def test_dangling_ref(self):
+        files = dict(BASE, **{"t/responses.json": {"definitions": {"t_get_response": {
+            "type": "object", "properties": {"response": {"$ref": "../t/objects.json#/definitions/nope"}}}}}})
+        self.assertRejected(files, "t/responses.json", "/definitions/t_get_response/properties/response",
+                            "does not exist")
+
+    def test_side_file_typos_are_rejected(self):
+        side = {"methods": {"t.gett": {"http": "GET"}}}
+        self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "/methods/t.gett",
+                            "no method")
+        side = {"methods": {"t.get": {"htttp": "GET"}}}
+        self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "htttp", "unknown key")
+        side = {"objects": {"thing": {"properties": {"idd": {"wire": "string"}}}}}
+        self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "/objects/thing",
+                            "no property")
+
+    def test_enum_names_must_match_values(self):
+        files = dict(BASE, **{"t/objects.json": {"definitions": {"thing": {
+            "type": "integer", "enum": [1, 2], "enumNames": ["one"]}}}})
+        self.assertRejected(files, "t/objects.json", "enumNames", "1 names for 2 values")
+
+
+class ShapesTest(unittest.TestCase):
+    def platform(self, objects, side=None):
+        files = dict(BASE, **{"t/objects.json": {"definitions": objects}})
+        if side:
+            files["socapi.json"] = side
+        with tempfile.TemporaryDirectory() as d:
+            write_schema(d, files)
+            return Builder(Path(d), prefix="t").build()
+
+    def test_all_of_is_flattened_first_name_wins(self):
+        p = self.platform({
+            "thing": {"type": "object", "properties": {"id": {"type": "integer"}}},
+            "base": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+            "full": {"allOf": [{"$ref": "#/definitions/base"},
+                               {"type": "object", "properties": {"id": {"type": "integer"},
+                                                                 "age": {"type": "integer"}}}]}})
+        full = p.structs["t_full"]
+        self.assertEqual([f.json_name for f in full.fields], ["id", "name", "age"])
+        self.assertEqual(full.fields[0].type, Scalar("string"))
+
+    def test_recursive_types_and_unions(self):
+        p = self.platform({
+            "thing": {"type": "object", "properties": {
+                "id": {"type": "integer"},
+                "children": {"type": "array", "items": {"$ref": "#/definitions/thing"}},
+                "item": {"$ref": "#/definitions/item"}}},
+            "a": {"type": "object", "properties": {"type": {"type": "string"}}},
+            "b": {"type": "object", "properties": {"type": {"type": "string"}}},
+            "item": {"oneOf": [{"$ref": "#/definitions/a"}, {"$ref": "#/definitions/b"}],
+                     "discriminator": {"propertyName": "type", "mapping": {
+                         "x": "#/definitions/a", "y": "#/definitions/b", "z": "#/definitions/b"}}}})
+        thing = p.structs["t_thing"]
+        children = thing.fields[1].type
+        self.assertIsInstance(children, Array)
+        self.assertIs(children.elem, thing)
+        u = p.unions["t_item"]
+        self.assertIsInstance(u, Union)
+        self.assertEqual([a.tag_values for a in u.alts], [["x"], ["y", "z"]])
+
+    def test_keywords_digits_enums_and_wire_strings(self):
+        p = self.platform({"thing": {"type": "object", "properties": {
+            "long": {"type": "integer", "format": "uint64"},
+            "2fa_required": {"type": "boolean"},
+            "size": {"type": "string", "enum": ["160x160", "1h"]},
+            "order": {"type": "integer", "enum": [1, -1]}}}},
+            side={"objects": {"thing": {"properties": {"long": {"wire": "string"}}}}})
+        fields = {f.json_name: f for f in p.structs["t_thing"].fields}
+        self.assertEqual(fields["long"].c_name, "long_")
+        self.assertEqual(fields["long"].type, Scalar("uint", from_string=True))
+        self.assertEqual(fields["2fa_required"].c_name, "v2fa_required")
+        size = fields["size"].type
+        self.assertIsInstance(size, Enum)
+        self.assertEqual([m for m, _, _ in size.values], ["T_THING_SIZE_160X160", "T_THING_SIZE_1H"])
+        self.assertEqual([m for m, _, _ in fields["order"].type.values],
+                         ["T_THING_ORDER_1", "T_THING_ORDER_MINUS_1"])
+
+
+class OutputTest(unittest.TestCase):
+    def test_mailru_output_is_deterministic_and_complete(self):
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            p = generate(REPO / "schema/mailru", a, label="schema/mailru")
+            generate(REPO / "schema/mailru", b, label="schema/mailru")
+            for name in ("mailru.h", "mailru.c"):
+                self.assertEqual((Path(a) / name).read_text(), (Path(b) / name).read_text())
+            header = (Path(a) / "mailru.h").read_text()
+        names = {m.name for m in p.methods}
+        self.assertGreaterEqual(len(names), 53)
+        for m in p.methods:
+            self.assertIn(f"enum socapi_status {m.c_name}(", header)
+        self.assertEqual(len(re.findall(r"^SOCAPI_NODISCARD enum socapi_status mailru_[a-z0-9_]+\(struct "
+                                        r"socapi_session", header, re.M)), len(p.methods))
+        self.assertIn("DO NOT EDIT", header)
+        self.assertNotRegex(header, r"20\d\d-\d\d-\d\d")  # no timestamps
+
+
+if __name__ == "__main__":
+    unittest.main()

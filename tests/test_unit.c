@@ -1,0 +1,267 @@
+/*
+ * test_unit.c - runtime behaviour without a network: signature vectors,
+ * decoding by descriptor (exact ids, wrong types with paths, unions, enums),
+ * re-encoding, params from text, and every allocation failing in turn.
+ */
+#include "../runtime/src/internal.h"
+#include "check.h"
+
+#include <mailru/mailru.h>
+#include <socapi/mailru.h>
+#include <stdlib.h>
+
+/* ---- signatures: the known-answer vectors of reference/mailru.md §2.3 ---- */
+
+static void test_mailru_signature_vectors(void)
+{
+	struct socapi_error err;
+	char sig[33];
+	const struct socapi_param client[] = {
+		{"method", "friends.get"}, {"app_id", "423004"}, {"session_key", "be6ef89965d58e56dec21acb9b62bdaa"}};
+	CHECK_OK(socapi_mailru_sign(SOCAPI_MAILRU_CIRCUIT_CLIENT, "1324730981306483817",
+	                            "7815696ecbf1c96e6894b779456d330e", client, 3, sig, &err), err);
+	CHECK_STR(sig, "5073f15c6d5b6ab2fde23ac43332b002");
+	const struct socapi_param server[] = {{"session_key", "be6ef89965d58e56dec21acb9b62bdaa"},
+	                                      {"secure", "1"}, {"method", "friends.get"}, {"app_id", "423004"}};
+	CHECK_OK(socapi_mailru_sign(SOCAPI_MAILRU_CIRCUIT_SERVER, NULL, "3dad9cbf9baaa0360c0f2ba372d25716",
+	                            server, 4, sig, &err), err);
+	CHECK_STR(sig, "4a05af66f80da18b308fa7e536912bae");
+	/* aiomailru's string-building case: md5 of 789"a"=1"b"=2"c"=3private key */
+	const struct socapi_param quoted[] = {{"\"c\"", "3"}, {"\"a\"", "1"}, {"\"b\"", "2"}};
+	char expect[33];
+	const char *text = "789\"a\"=1\"b\"=2\"c\"=3private key";
+	CHECK(md5_hex(text, strlen(text), expect));
+	CHECK_OK(socapi_mailru_sign(SOCAPI_MAILRU_CIRCUIT_CLIENT, "789", "private key", quoted, 3, sig, &err),
+	         err);
+	CHECK_STR(sig, expect);
+	CHECK(socapi_mailru_sign(SOCAPI_MAILRU_CIRCUIT_AUTO, "789", "k", quoted, 3, sig, &err) == SOCAPI_E_ARG);
+	CHECK(socapi_mailru_sign(SOCAPI_MAILRU_CIRCUIT_CLIENT, NULL, "k", quoted, 3, sig, &err) == SOCAPI_E_ARG);
+}
+
+/* ---- decoding ---- */
+
+static const char users_json[] =
+	"[{\"uid\":\"15410773191172635989\",\"first_name\":\"Иван\",\"last_name\":\"Петров\","
+	"\"sex\":0,\"is_online\":1,\"unknown_key\":{\"x\":[1,2]},"
+	"\"location\":{\"country\":{\"id\":\"24\",\"name\":\"Россия\"},\"city\":{\"id\":\"25\",\"name\":\"Москва\"}}},"
+	"{\"uid\":\"1\",\"nick\":\"\",\"sex\":1}]";
+
+static void test_decode_users(void)
+{
+	struct socapi_error err;
+	struct mailru_user_list *users = NULL;
+	CHECK_OK(mailru_user_list_decode(users_json, sizeof users_json - 1, &users, &err), err);
+	if (!users)
+		return;
+	CHECK(users->n_items == 2);
+	CHECK(users->items[0].has_uid && users->items[0].uid == 15410773191172635989ULL);
+	CHECK_STR(users->items[0].first_name, "Иван");
+	CHECK_STR(users->items[0].last_name, "Петров");
+	CHECK(users->items[0].has_sex && users->items[0].sex == 0); /* zero is a value, not absence */
+	CHECK(users->items[0].location && users->items[0].location->city);
+	CHECK_STR(users->items[0].location->city->name, "Москва");
+	CHECK(users->items[1].nick && users->items[1].nick[0] == '\0'); /* empty string kept */
+	CHECK(users->items[1].first_name == NULL);                      /* absent: NULL */
+	CHECK(!users->items[1].has_is_online);
+	char *json = NULL;
+	CHECK_OK(mailru_user_list_to_json(users, false, &json, &err), err);
+	CHECK(json && strstr(json, "\"uid\":15410773191172635989"));
+	CHECK(json && strstr(json, "\"first_name\":\"Иван\""));
+	CHECK(json && !strstr(json, "unknown_key"));
+	socapi_free(json);
+	mailru_user_list_free(users);
+}
+
+static void expect_decode_error(const char *json, const char *path, const char *needle)
+{
+	struct socapi_error err;
+	struct mailru_user_list *users = (void *)&err; /* must be reset to NULL */
+	enum socapi_status st = mailru_user_list_decode(json, strlen(json), &users, &err);
+	CHECK(st == SOCAPI_E_DECODE);
+	CHECK(users == NULL);
+	CHECK_STR(err.path, path);
+	if (!strstr(err.message, needle))
+		fprintf(stderr, "message was: %s\n", err.message);
+	CHECK(strstr(err.message, needle) != NULL);
+}
+
+static void test_decode_errors(void)
+{
+	expect_decode_error("[{\"uid\":\"1\"},{\"uid\":\"2\",\"location\":{\"city\":{\"name\":5}}}]",
+	                    "[1].location.city.name", "expected string, got integer");
+	expect_decode_error("[{\"uid\":\"-5\"}]", "[0].uid", "decimal");
+	expect_decode_error("[{\"uid\":\"12abc\"}]", "[0].uid", "decimal");
+	expect_decode_error("[{\"uid\":\"1\",\"sex\":\"1\"}]", "[0].sex", "expected integer, got string");
+	expect_decode_error("{\"uid\":1}", "", "expected array, got object");
+	expect_decode_error("[{\"uid\":\"99999999999999999999999\"}]", "[0].uid", "decimal");
+	struct socapi_error err;
+	void *out = NULL;
+	CHECK(socapi_decode(&mailru_user_list_type, "[{\"uid\":", 8, &out, &err) == SOCAPI_E_PARSE);
+	CHECK(out == NULL);
+	CHECK(socapi_decode(&mailru_user_list_type, "[] x", 4, &out, &err) == SOCAPI_E_PARSE);
+	CHECK(socapi_decode(&mailru_user_list_type, "[]", 2, &out, &err) == SOCAPI_OK);
+	CHECK(out && ((struct mailru_user_list *)out)->n_items == 0);
+	socapi_free(out);
+}
+
+static const char stream_json[] =
+	"[{\"subtype\":\"event\",\"id\":\"ab12\",\"type\":\"3-23\",\"time\":1700000000,"
+	"\"authors\":[{\"uid\":\"15410773191172635989\"}],"
+	"\"attachments\":[{\"object\":\"text\",\"content\":\"привет\"},"
+	"{\"object\":\"image\",\"src\":\"http://x/1.jpg\",\"width\":\"640\"},"
+	"{\"object\":\"hologram\",\"beam\":1}]},"
+	"{\"subtype\":\"like\",\"id\":\"cd34\",\"time\":5,\"author\":{\"uid\":\"7\"},"
+	"\"subevent\":{\"subtype\":\"event\",\"id\":\"ab12\"}},"
+	"{\"subtype\":\"poke\",\"id\":\"zz\"}]";
+
+static void test_decode_unions(void)
+{
+	struct socapi_error err;
+	struct mailru_stream_item_list *items = NULL;
+	CHECK_OK(mailru_stream_item_list_decode(stream_json, sizeof stream_json - 1, &items, &err), err);
+	if (!items)
+		return;
+	CHECK(items->n_items == 3);
+	const struct mailru_stream_item *ev = &items->items[0];
+	CHECK(ev->kind == MAILRU_STREAM_ITEM_EVENT);
+	CHECK(ev->event && ev->event->has_time && ev->event->time == 1700000000);
+	CHECK(ev->event && ev->event->attachments.n_items == 3);
+	if (ev->event && ev->event->attachments.n_items == 3) {
+		const struct mailru_attachment *a = ev->event->attachments.items;
+		CHECK(a[0].kind == MAILRU_ATTACHMENT_TEXT);
+		CHECK(a[1].kind == MAILRU_ATTACHMENT_IMAGE);
+		CHECK(a[1].image && a[1].image->has_width && a[1].image->width == 640);
+		CHECK(a[2].kind == MAILRU_ATTACHMENT_UNKNOWN); /* an unknown kind keeps its JSON */
+		CHECK(a[2].raw && strstr(a[2].raw, "hologram"));
+	}
+	CHECK(items->items[1].kind == MAILRU_STREAM_ITEM_LIKE);
+	CHECK(items->items[1].like && items->items[1].like->author &&
+	      items->items[1].like->author->uid == 7);
+	CHECK(items->items[2].kind == MAILRU_STREAM_ITEM_UNKNOWN);
+	char *json = NULL;
+	CHECK_OK(mailru_stream_item_list_to_json(items, false, &json, &err), err);
+	CHECK(json && strstr(json, "\"beam\":1") && strstr(json, "\"content\":\"привет\""));
+	socapi_free(json);
+	mailru_stream_item_list_free(items);
+}
+
+/* ---- params ---- */
+
+static void test_params_from_text(void)
+{
+	struct socapi_error err;
+	void *params = NULL;
+	const struct socapi_param ok[] = {{"uid", "15410773191172635989"}, {"offset", "0"}};
+	CHECK_OK(socapi_params_from_text(&mailru_friends_get_method, ok, 2, &params, &err), err);
+	const struct mailru_friends_get_params *p = params;
+	CHECK(p && p->has_uid && p->uid == 15410773191172635989ULL);
+	CHECK(p && p->has_offset && p->offset == 0);
+	CHECK(p && !p->has_ext);
+	struct pairs out = {0};
+	const struct param_style style = {"1", "0"};
+	CHECK_OK(encode_params(mailru_friends_get_method.params, params, &style, &out, &err), err);
+	CHECK_STR(pairs_get(&out, "offset"), "0"); /* zero is sent */
+	CHECK_STR(pairs_get(&out, "uid"), "15410773191172635989");
+	CHECK(pairs_get(&out, "ext") == NULL);
+	pairs_release(&out);
+	socapi_free(params);
+
+	const struct socapi_param unknown[] = {{"uidd", "1"}};
+	CHECK(socapi_params_from_text(&mailru_friends_get_method, unknown, 1, &params, &err) == SOCAPI_E_ARG);
+	CHECK(strstr(err.message, "uidd") != NULL);
+	const struct socapi_param wrong[] = {{"offset", "ten"}};
+	CHECK(socapi_params_from_text(&mailru_friends_get_method, wrong, 1, &params, &err) == SOCAPI_E_ARG);
+	CHECK(strstr(err.message, "offset") != NULL && params == NULL);
+
+	const struct socapi_param ext[] = {{"ext", "1"}};
+	CHECK(socapi_method_find(mailru_methods, mailru_n_methods, "friends.get", ext, 1) ==
+	      &mailru_friends_get_extended_method);
+	CHECK(socapi_method_find(mailru_methods, mailru_n_methods, "friends.get", NULL, 0) ==
+	      &mailru_friends_get_method);
+	CHECK(socapi_method_find(mailru_methods, mailru_n_methods, "friends.gett", NULL, 0) == NULL);
+
+	/* lists are comma-joined; empty strings are sent */
+	struct mailru_users_get_info_params info = MAILRU_USERS_GET_INFO_PARAMS_INIT;
+	uint64_t uids[] = {1, 15410773191172635989ULL};
+	info.uids.items = uids;
+	info.uids.n_items = 2;
+	CHECK_OK(encode_params(mailru_users_get_info_method.params, &info, &style, &out, &err), err);
+	CHECK_STR(pairs_get(&out, "uids"), "1,15410773191172635989");
+	pairs_release(&out);
+}
+
+/* ---- every allocation failing in turn ---- */
+
+static long alloc_budget = -1; /* allocations left; -1 = unlimited */
+
+static void *limited_malloc(size_t size, void *ctx)
+{
+	(void)ctx;
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return malloc(size);
+}
+
+static void *limited_realloc(void *ptr, size_t size, void *ctx)
+{
+	(void)ctx;
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return realloc(ptr, size);
+}
+
+static void plain_free(void *ptr, void *ctx)
+{
+	(void)ctx;
+	free(ptr);
+}
+
+static void test_allocation_failures(void)
+{
+	struct socapi_error err;
+	const struct socapi_allocator limited = {limited_malloc, limited_realloc, plain_free, NULL};
+	CHECK_OK(socapi_global_init(&limited, &err), err);
+	/* a big enough stream answer to need several arena blocks */
+	struct buf big = {0};
+	buf_puts(&big, "[");
+	for (int i = 0; i < 40; i++)
+		buf_printf(&big, "%s%.*s", i ? "," : "", (int)sizeof stream_json - 3, stream_json + 1);
+	buf_puts(&big, "]");
+	int failures = 0, successes = 0;
+	for (long budget = 0; budget < 200 && successes == 0; budget++) {
+		alloc_budget = budget;
+		void *out = (void *)&err;
+		enum socapi_status st = socapi_decode(&mailru_stream_item_list_type, big.data, big.len, &out, &err);
+		alloc_budget = -1;
+		if (st == SOCAPI_OK) {
+			successes++;
+			socapi_free(out);
+		} else {
+			failures++;
+			CHECK(st == SOCAPI_E_NOMEM);
+			CHECK(out == NULL);
+		}
+	}
+	CHECK(failures > 1 && successes == 1);
+	buf_release(&big);
+	CHECK_OK(socapi_global_init(NULL, &err), err);
+}
+
+int main(void)
+{
+	struct socapi_error err;
+	if (socapi_global_init(NULL, &err) != SOCAPI_OK)
+		return 1;
+	test_mailru_signature_vectors();
+	test_decode_users();
+	test_decode_errors();
+	test_decode_unions();
+	test_params_from_text();
+	test_allocation_failures();
+	socapi_global_cleanup();
+	return check_summary();
+}

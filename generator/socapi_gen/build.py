@@ -1,6 +1,7 @@
 """Turns a loaded schema folder plus its side file into the IR (model.py)."""
 
 import json
+import re
 from pathlib import Path
 
 from .errors import SchemaError
@@ -34,7 +35,7 @@ class Builder:
         self.check_keys(self.side, SIDE_KEYS)
         side = self.side.value
         self.prefix = prefix or side.get("c_prefix") or identifier(self.schema.root.name)
-        self.platform = Platform(side.get("platform", self.schema.root.name), self.prefix,
+        self.platform = Platform(side.get("platform", self.prefix), self.prefix,
                                  side.get("api_version", ""))
         self.file_scope = Scope()
         self.by_location = {}   # (file, path) -> type, for $ref'd definitions
@@ -145,9 +146,9 @@ class Builder:
         self.platform.structs[s.c_name] = s
         return s
 
-    def collect_properties(self, node, name, side, seen=None):
-        """Properties of an object, allOf members flattened, first name wins."""
-        seen = seen if seen is not None else set()
+    def collect_properties(self, node, name, side, stack=()):
+        """Properties of an object, allOf members flattened, first name wins.
+        stack holds the definitions being flattened, to catch cycles."""
         out = {}
         v = node.value
         if "allOf" in v:
@@ -158,10 +159,13 @@ class Builder:
                     mnode = self.follow_aliases(self.schema.resolve(mnode, member["$ref"]))
                     mname = definition_name(mnode) or name
                     mside = self.object_side(mname) if mname != name else side
-                    if (str(mnode.file), mnode.path) in seen:
+                    where = (str(mnode.file), mnode.path)
+                    if where in stack:
                         raise mnode.error("allOf includes itself")
-                    seen.add((str(mnode.file), mnode.path))
-                for prop, entry in self.collect_properties(mnode, name, mside, seen).items():
+                    inner = stack + (where,)
+                else:
+                    inner = stack
+                for prop, entry in self.collect_properties(mnode, name, mside, inner).items():
                     out.setdefault(prop, entry)
         props = v.get("properties") or {}
         if not isinstance(props, dict):
@@ -254,7 +258,7 @@ class Builder:
         self.check_keys(node, {"name", "description", "parameters", "responses", "errors",
                                "access_token_type", "timeout", "deprecated_from_version"})
         name = node.get("name")
-        if not isinstance(name, str) or "." not in name:
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9._]*", name):
             raise node.error("a method needs a name like 'section.method'")
         if any(m.name == name for m in self.platform.methods):
             raise node.child("name").error(f"method {name!r} is defined twice")

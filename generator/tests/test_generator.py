@@ -176,3 +176,27 @@ class OutputTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OtherSchemasTest(unittest.TestCase):
+    """The OK and VK schemas and VK's own public schema go through too."""
+
+    def check(self, schema, prefix, min_methods):
+        with tempfile.TemporaryDirectory() as out:
+            p = generate(schema, out, prefix=prefix)
+        self.assertGreaterEqual(len({m.name for m in p.methods}), min_methods)
+        return p
+
+    def test_ok_schema(self):
+        self.check(REPO / "schema/ok", None, 160)
+
+    def test_vk_schema(self):
+        p = self.check(REPO / "schema/vk", None, 65)
+        self.assertIn("vk_friends_get_fields", {m.c_name for m in p.methods})
+
+    def test_vk_public_schema_unmodified(self):
+        upstream = REPO.parent / "shared" / "vk-api-schema"
+        if not (upstream / "users" / "methods.json").is_file():
+            self.skipTest(f"no VK public schema at {upstream}")
+        p = self.check(upstream, "vk", 566)
+        self.assertGreaterEqual(len(p.structs), 600)

@@ -99,6 +99,12 @@ static void test_decode_errors(void)
 	CHECK(socapi_decode(&mailru_user_list_type, "[{\"uid\":", 8, &out, &err) == SOCAPI_E_PARSE);
 	CHECK(out == NULL);
 	CHECK(socapi_decode(&mailru_user_list_type, "[] x", 4, &out, &err) == SOCAPI_E_PARSE);
+	CHECK(socapi_decode(&socapi_type_json, "12", 2, &out, &err) == SOCAPI_OK); /* a bare number */
+	CHECK_STR(out, "12");
+	socapi_free(out);
+	CHECK(socapi_decode(&socapi_type_json, "1", 1, &out, &err) == SOCAPI_OK);
+	socapi_free(out);
+	CHECK(socapi_decode(&socapi_type_json, "\"ab", 3, &out, &err) == SOCAPI_E_PARSE);
 	CHECK(socapi_decode(&mailru_user_list_type, "[]", 2, &out, &err) == SOCAPI_OK);
 	CHECK(out && ((struct mailru_user_list *)out)->n_items == 0);
 	socapi_free(out);

@@ -415,9 +415,13 @@ enum socapi_status parse_json(const char *text, size_t len, struct json_object *
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	struct json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	if (!root && jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof; /* truncated body */
 	size_t end = json_tokener_get_parse_end(tok);
+	if (!root && jerr == json_tokener_continue) {
+		/* all input read: a NUL ends a bare number ("1"), anything else is truncated */
+		root = json_tokener_parse_ex(tok, "", 1);
+		jerr = root ? json_tokener_get_error(tok) : json_tokener_error_parse_eof;
+		end = len;
+	}
 	json_tokener_free(tok);
 	if (!root || jerr != json_tokener_success) {
 		json_object_put(root);

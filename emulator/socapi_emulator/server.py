@@ -1,0 +1,277 @@
+"""The HTTP side of the emulator: server, routing, control endpoints, faults, CLI.
+
+Routing: /_emulator/... are control endpoints; every other path goes to the
+platform whose `prefix` starts it (/mailru, later /ok and /vk).
+
+A platform is a class constructed as `Platform(seed, base_url)` with:
+    prefix          "/mailru": the paths it serves
+    content_type    the Content-Type of its JSON answers
+    handle(request) -> Response for any path under the prefix
+    method_of(request) -> the API method a request calls, or None
+    api_error(code) -> Response: the platform's API error envelope
+    control(request, action) -> Response for /_emulator/<name>/<action>
+Adding a platform = one module + one entry in PLATFORMS.
+"""
+
+import argparse
+import ipaddress
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import mailru
+from .common import Response, html_page, json_response, parse_request, text_response
+
+PLATFORMS = (
+    mailru.MailRu,
+)
+
+FAULTS = ("timeout", "reset", "http500", "http503", "truncated", "nonjson", "empty", "api_error")
+FAULT_PAGES = {  # fault -> (HTTP status, title of the HTML page served instead)
+    "http500": (500, "500 Internal Server Error"),
+    "http503": (503, "503 Service Unavailable"),
+    "nonjson": (200, "502 Bad Gateway"),  # a proxy's error page, served with status 200
+}
+CONTROL = "/_emulator/"
+
+
+@dataclass
+class Fault:
+    path: str  # path prefix, e.g. "/mailru/platform/api"
+    fault: str  # one of FAULTS
+    method: str = None  # only requests calling this API method
+    code: int = None  # api_error: the error code
+    delay_ms: int = 5000  # timeout: the delay before the normal answer
+    times: int = 1  # how many requests it still hits
+
+    def __post_init__(self):
+        def integer(value, minimum):
+            return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+        if not isinstance(self.path, str) or not self.path.startswith("/"):
+            raise ValueError("path must be a string starting with /")
+        if self.fault not in FAULTS:
+            raise ValueError(f"fault must be one of {', '.join(FAULTS)}")
+        if self.method is not None and not isinstance(self.method, str):
+            raise ValueError("method must be a string")
+        if self.fault == "api_error" and not integer(self.code, 0):
+            raise ValueError("api_error needs an integer code")
+        if not integer(self.delay_ms, 0) or not integer(self.times, 1):
+            raise ValueError("delay_ms must be >= 0 and times >= 1")
+
+    def matches(self, path, method):
+        return path.startswith(self.path) and self.method in (None, method)
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """Serves every platform on one loopback port; all state lives here."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, address, seed=1, verbose=False):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, Handler)
+        host, port = self.server_address[:2]
+        self.base_url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        self.seed = seed
+        self.verbose = verbose
+        self.lock = threading.Lock()  # one request at a time touches state
+        self.reset()
+
+    def reset(self):
+        """Forget faults and everything clients did: a fresh seeded world."""
+        self.faults = []
+        self.platforms = {cls.prefix: cls(self.seed, self.base_url) for cls in PLATFORMS}
+
+    def platform_for(self, path):
+        return next((p for prefix, p in self.platforms.items()
+                     if path == prefix or path.startswith(prefix + "/")), None)
+
+    def respond(self, request):
+        """The Response for a request, or None to drop the connection."""
+        with self.lock:
+            if request.path.startswith(CONTROL):
+                return self.control(request)
+            platform = self.platform_for(request.path)
+            if platform is None:
+                return text_response("not found\n", 404)
+            fault = self.take_fault(request.path, platform.method_of(request))
+        kind = fault.fault if fault else None
+        if kind == "reset":
+            return None
+        if kind == "api_error":
+            return platform.api_error(fault.code)
+        if kind == "empty":
+            return Response(200, b"", platform.content_type)
+        if kind in FAULT_PAGES:
+            status, title = FAULT_PAGES[kind]
+            return html_page(title, f"<h1>{title}</h1>\n<hr><p>nginx</p>", status)
+        if kind == "timeout":
+            time.sleep(fault.delay_ms / 1000)  # then answer normally
+        response = self.call(platform, request)
+        if kind == "truncated":
+            response.body = response.body[:len(response.body) // 2]
+        return response
+
+    def call(self, platform, request):
+        with self.lock:
+            try:
+                return platform.handle(request)
+            except Exception:  # a bug in the emulator: say so loudly, keep serving
+                traceback.print_exc()
+                return text_response("internal emulator error\n", 500)
+
+    def take_fault(self, path, method):
+        fault = next((f for f in self.faults if f.matches(path, method)), None)
+        if fault is not None:
+            fault.times -= 1
+            if fault.times == 0:
+                self.faults.remove(fault)
+        return fault
+
+    def control(self, request):
+        route = (request.verb, request.path)
+        if route == ("GET", CONTROL + "health"):
+            return text_response("ok")
+        if route == ("POST", CONTROL + "reset"):
+            self.reset()
+            return text_response("ok")
+        if route == ("POST", CONTROL + "faults"):
+            try:
+                fault = Fault(**json.loads(request.body))
+            except (ValueError, TypeError) as error:  # bad JSON, unknown or missing keys
+                return json_response({"error": str(error)}, 400)
+            self.faults.append(fault)
+            return json_response(asdict(fault))
+        name, _, action = request.path[len(CONTROL):].partition("/")
+        platform = self.platforms.get("/" + name)
+        if platform is None or not action:
+            return text_response("not found\n", 404)
+        return platform.control(request, action)
+
+    def method_of(self, request):
+        platform = self.platform_for(request.path)
+        return platform.method_of(request) if platform else None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive; every answer has a Content-Length
+    server_version = "socapi-emulator"
+    timeout = 60  # idle keep-alive connections are closed after this
+
+    def do_GET(self):
+        self.serve()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+
+    def serve(self):
+        request = parse_request(self.command, self.path, self.headers, self.read_body())
+        response = self.server.respond(request)
+        if response is None:
+            self.reset_connection()
+            status = "reset"
+        else:
+            self.send(response)
+            status = response.status
+        if self.server.verbose:  # path only: tokens and signatures stay out of the log
+            method = self.server.method_of(request)
+            self.log_message("%s %s%s -> %s", request.verb, request.path,
+                             f" [{method}]" if method else "", status)
+
+    def read_body(self):
+        if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
+            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        chunks = []
+        while size := int(self.rfile.readline().split(b";")[0], 16):
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):  # trailers
+            pass
+        return b"".join(chunks)
+
+    def send(self, response):
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            for name, value in response.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(response.body)
+        except OSError:  # the client went away (e.g. it timed out first)
+            self.close_connection = True
+
+    def reset_connection(self):
+        """Close without an answer; SO_LINGER 0 makes the close a TCP RST."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def log_request(self, code="-", size="-"):
+        pass  # serve() logs instead, without the query string
+
+    def log_message(self, format, *args):
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+def loopback(host):
+    """The address to bind for --host; only loopback addresses are allowed."""
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return host
+    except ValueError:
+        pass
+    raise ValueError(f"refusing to listen on {host!r}: only loopback addresses are allowed")
+
+
+def write_port_file(path, port):
+    """Write the port atomically, so a reader never sees a partial file."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="ascii") as stream:
+        stream.write(f"{port}\n")
+    os.replace(temporary, path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="socapi-emulator",
+        description="Offline emulator of the Mail.Ru (and later OK.ru, VK) REST and OAuth endpoints.")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 = any free port (default)")
+    parser.add_argument("--port-file", metavar="PATH", help="write the bound port number to PATH")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the fake social graph (default 1)")
+    parser.add_argument("--verbose", action="store_true", help="log requests (never tokens or signatures)")
+    args = parser.parse_args(argv)
+    try:
+        host = loopback(args.host)
+    except ValueError as error:
+        parser.error(str(error))
+
+    server = EmulatorServer((host, args.port), seed=args.seed, verbose=args.verbose)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        if args.port_file:
+            write_port_file(args.port_file, server.server_address[1])
+        print(f"socapi-emulator listening on {server.base_url}", flush=True)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        if args.port_file:
+            try:
+                os.remove(args.port_file)
+            except FileNotFoundError:  # a reader may already have removed it
+                pass
+    return 0

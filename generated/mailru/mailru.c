@@ -2834,7 +2834,7 @@ const struct socapi_method mailru_events_get_new_count_method = {
 	0, NULL, "Returns the number of new My World events of the user authorized by session_key.",
 };
 
-enum socapi_status mailru_events_get_new_count(struct socapi_session *session, const struct mailru_events_get_new_count_params *params, struct mailru_count ***out, struct socapi_error *err)
+enum socapi_status mailru_events_get_new_count(struct socapi_session *session, const struct mailru_events_get_new_count_params *params, struct mailru_count **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_events_get_new_count_method, params, out, err);
 }
@@ -2925,7 +2925,7 @@ const struct socapi_method mailru_friends_get_invitations_count_method = {
 	0, NULL, "Returns the number of friend invitations of the given user.",
 };
 
-enum socapi_status mailru_friends_get_invitations_count(struct socapi_session *session, const struct mailru_friends_get_invitations_count_params *params, struct mailru_count ***out, struct socapi_error *err)
+enum socapi_status mailru_friends_get_invitations_count(struct socapi_session *session, const struct mailru_friends_get_invitations_count_params *params, struct mailru_count **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_friends_get_invitations_count_method, params, out, err);
 }
@@ -3094,7 +3094,7 @@ const struct socapi_method mailru_mail_get_unread_count_method = {
 	0, NULL, "Returns the number of unread letters in the mailbox (the official JS SDK calls this method email.getUnreadCount).",
 };
 
-enum socapi_status mailru_mail_get_unread_count(struct socapi_session *session, const struct mailru_mail_get_unread_count_params *params, struct mailru_count ***out, struct socapi_error *err)
+enum socapi_status mailru_mail_get_unread_count(struct socapi_session *session, const struct mailru_mail_get_unread_count_params *params, struct mailru_count **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_mail_get_unread_count_method, params, out, err);
 }
@@ -3144,7 +3144,7 @@ const struct socapi_method mailru_messages_get_unread_count_method = {
 	0, NULL, "Returns the number of unread My World messages of the user authorized by session_key.",
 };
 
-enum socapi_status mailru_messages_get_unread_count(struct socapi_session *session, struct mailru_count ***out, struct socapi_error *err)
+enum socapi_status mailru_messages_get_unread_count(struct socapi_session *session, struct mailru_count **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_messages_get_unread_count_method, NULL, out, err);
 }
@@ -3179,7 +3179,7 @@ const struct socapi_method mailru_mobile_get_canvas_method = {
 	0, NULL, "Returns the application's canvas in mobile My World.",
 };
 
-enum socapi_status mailru_mobile_get_canvas(struct socapi_session *session, const struct mailru_mobile_get_canvas_params *params, struct mailru_mobile_canvas ***out, struct socapi_error *err)
+enum socapi_status mailru_mobile_get_canvas(struct socapi_session *session, const struct mailru_mobile_get_canvas_params *params, struct mailru_mobile_canvas **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_mobile_get_canvas_method, params, out, err);
 }
@@ -3239,7 +3239,7 @@ const struct socapi_method mailru_photos_create_album_method = {
 	0, NULL, "Creates a new photo album.",
 };
 
-enum socapi_status mailru_photos_create_album(struct socapi_session *session, const struct mailru_photos_create_album_params *params, struct mailru_album ***out, struct socapi_error *err)
+enum socapi_status mailru_photos_create_album(struct socapi_session *session, const struct mailru_photos_create_album_params *params, struct mailru_album **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_photos_create_album_method, params, out, err);
 }
@@ -3299,7 +3299,7 @@ const struct socapi_method mailru_photos_upload_method = {
 	0, NULL, "Uploads a photo to an album.",
 };
 
-enum socapi_status mailru_photos_upload(struct socapi_session *session, const struct mailru_photos_upload_params *params, struct mailru_photo ***out, struct socapi_error *err)
+enum socapi_status mailru_photos_upload(struct socapi_session *session, const struct mailru_photos_upload_params *params, struct mailru_photo **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_photos_upload_method, params, out, err);
 }
@@ -3329,7 +3329,7 @@ const struct socapi_method mailru_score_total_method = {
 	0, NULL, "Returns the user's total score.",
 };
 
-enum socapi_status mailru_score_total(struct socapi_session *session, struct mailru_score_total ***out, struct socapi_error *err)
+enum socapi_status mailru_score_total(struct socapi_session *session, struct mailru_score_total **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_score_total_method, NULL, out, err);
 }
@@ -3585,7 +3585,7 @@ const struct socapi_method mailru_users_get_balance_method = {
 	0, NULL, "Returns the user's balance in mailiki.",
 };
 
-enum socapi_status mailru_users_get_balance(struct socapi_session *session, const struct mailru_users_get_balance_params *params, struct mailru_balance ***out, struct socapi_error *err)
+enum socapi_status mailru_users_get_balance(struct socapi_session *session, const struct mailru_users_get_balance_params *params, struct mailru_balance **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_users_get_balance_method, params, out, err);
 }
@@ -3620,7 +3620,7 @@ const struct socapi_method mailru_users_has_app_permission_method = {
 	0, NULL, "Checks whether the user has granted a permission to the application.",
 };
 
-enum socapi_status mailru_users_has_app_permission(struct socapi_session *session, const struct mailru_users_has_app_permission_params *params, struct mailru_app_permissions ***out, struct socapi_error *err)
+enum socapi_status mailru_users_has_app_permission(struct socapi_session *session, const struct mailru_users_has_app_permission_params *params, struct mailru_app_permissions **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_users_has_app_permission_method, params, out, err);
 }
@@ -3637,7 +3637,7 @@ const struct socapi_method mailru_users_is_app_user_method = {
 	0, NULL, "Checks whether the user has installed the application.",
 };
 
-enum socapi_status mailru_users_is_app_user(struct socapi_session *session, const struct mailru_users_is_app_user_params *params, struct mailru_is_app_user ***out, struct socapi_error *err)
+enum socapi_status mailru_users_is_app_user(struct socapi_session *session, const struct mailru_users_is_app_user_params *params, struct mailru_is_app_user **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_users_is_app_user_method, params, out, err);
 }

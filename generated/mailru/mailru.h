@@ -1935,7 +1935,7 @@ struct mailru_events_get_new_count_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_events_get_new_count_method;
-SOCAPI_NODISCARD enum socapi_status mailru_events_get_new_count(struct socapi_session *session, const struct mailru_events_get_new_count_params *params, struct mailru_count ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_events_get_new_count(struct socapi_session *session, const struct mailru_events_get_new_count_params *params, struct mailru_count **out, struct socapi_error *err);
 
 /*
  * Parameters of friends.get. Zero-initialise with MAILRU_FRIENDS_GET_PARAMS_INIT; set has_x for
@@ -2034,7 +2034,7 @@ struct mailru_friends_get_invitations_count_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_friends_get_invitations_count_method;
-SOCAPI_NODISCARD enum socapi_status mailru_friends_get_invitations_count(struct socapi_session *session, const struct mailru_friends_get_invitations_count_params *params, struct mailru_count ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_friends_get_invitations_count(struct socapi_session *session, const struct mailru_friends_get_invitations_count_params *params, struct mailru_count **out, struct socapi_error *err);
 
 /*
  * Parameters of friends.getOnline. Zero-initialise with MAILRU_FRIENDS_GET_ONLINE_PARAMS_INIT; set has_x for
@@ -2234,7 +2234,7 @@ struct mailru_mail_get_unread_count_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_mail_get_unread_count_method;
-SOCAPI_NODISCARD enum socapi_status mailru_mail_get_unread_count(struct socapi_session *session, const struct mailru_mail_get_unread_count_params *params, struct mailru_count ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_mail_get_unread_count(struct socapi_session *session, const struct mailru_mail_get_unread_count_params *params, struct mailru_count **out, struct socapi_error *err);
 
 /*
  * Parameters of messages.getThread. Zero-initialise with MAILRU_MESSAGES_GET_THREAD_PARAMS_INIT; set has_x for
@@ -2298,7 +2298,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_messages_get_threads_list(struct soca
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_messages_get_unread_count_method;
-SOCAPI_NODISCARD enum socapi_status mailru_messages_get_unread_count(struct socapi_session *session, struct mailru_count ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_messages_get_unread_count(struct socapi_session *session, struct mailru_count **out, struct socapi_error *err);
 
 /*
  * Parameters of messages.post. Zero-initialise with MAILRU_MESSAGES_POST_PARAMS_INIT; set has_x for
@@ -2344,7 +2344,7 @@ struct mailru_mobile_get_canvas_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_mobile_get_canvas_method;
-SOCAPI_NODISCARD enum socapi_status mailru_mobile_get_canvas(struct socapi_session *session, const struct mailru_mobile_get_canvas_params *params, struct mailru_mobile_canvas ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_mobile_get_canvas(struct socapi_session *session, const struct mailru_mobile_get_canvas_params *params, struct mailru_mobile_canvas **out, struct socapi_error *err);
 
 /*
  * Parameters of multipost.send. Zero-initialise with MAILRU_MULTIPOST_SEND_PARAMS_INIT; set has_x for
@@ -2421,7 +2421,7 @@ struct mailru_photos_create_album_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_photos_create_album_method;
-SOCAPI_NODISCARD enum socapi_status mailru_photos_create_album(struct socapi_session *session, const struct mailru_photos_create_album_params *params, struct mailru_album ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_photos_create_album(struct socapi_session *session, const struct mailru_photos_create_album_params *params, struct mailru_album **out, struct socapi_error *err);
 
 /*
  * Parameters of photos.get. Zero-initialise with MAILRU_PHOTOS_GET_PARAMS_INIT; set has_x for
@@ -2498,7 +2498,7 @@ struct mailru_photos_upload_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_photos_upload_method;
-SOCAPI_NODISCARD enum socapi_status mailru_photos_upload(struct socapi_session *session, const struct mailru_photos_upload_params *params, struct mailru_photo ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_photos_upload(struct socapi_session *session, const struct mailru_photos_upload_params *params, struct mailru_photo **out, struct socapi_error *err);
 
 /*
  * Parameters of score.add. Zero-initialise with MAILRU_SCORE_ADD_PARAMS_INIT; set has_x for
@@ -2532,7 +2532,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_score_add(struct socapi_session *sess
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_score_total_method;
-SOCAPI_NODISCARD enum socapi_status mailru_score_total(struct socapi_session *session, struct mailru_score_total ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_score_total(struct socapi_session *session, struct mailru_score_total **out, struct socapi_error *err);
 
 /*
  * Parameters of stream.comment. Zero-initialise with MAILRU_STREAM_COMMENT_PARAMS_INIT; set has_x for
@@ -2858,7 +2858,7 @@ struct mailru_users_get_balance_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_users_get_balance_method;
-SOCAPI_NODISCARD enum socapi_status mailru_users_get_balance(struct socapi_session *session, const struct mailru_users_get_balance_params *params, struct mailru_balance ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_users_get_balance(struct socapi_session *session, const struct mailru_users_get_balance_params *params, struct mailru_balance **out, struct socapi_error *err);
 
 /*
  * Parameters of users.getInfo. Zero-initialise with MAILRU_USERS_GET_INFO_PARAMS_INIT; set has_x for
@@ -2901,7 +2901,7 @@ struct mailru_users_has_app_permission_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_users_has_app_permission_method;
-SOCAPI_NODISCARD enum socapi_status mailru_users_has_app_permission(struct socapi_session *session, const struct mailru_users_has_app_permission_params *params, struct mailru_app_permissions ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_users_has_app_permission(struct socapi_session *session, const struct mailru_users_has_app_permission_params *params, struct mailru_app_permissions **out, struct socapi_error *err);
 
 /*
  * Parameters of users.isAppUser. Zero-initialise with MAILRU_USERS_IS_APP_USER_PARAMS_INIT; set has_x for
@@ -2923,7 +2923,7 @@ struct mailru_users_is_app_user_params {
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
 extern const struct socapi_method mailru_users_is_app_user_method;
-SOCAPI_NODISCARD enum socapi_status mailru_users_is_app_user(struct socapi_session *session, const struct mailru_users_is_app_user_params *params, struct mailru_is_app_user ***out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status mailru_users_is_app_user(struct socapi_session *session, const struct mailru_users_is_app_user_params *params, struct mailru_is_app_user **out, struct socapi_error *err);
 
 /* Every typed call of this platform, sorted by C name (for tools and the CLI). */
 extern const struct socapi_method *const mailru_methods[];

@@ -111,8 +111,9 @@ class Emitter:
             return "char **out"
         if isinstance(t, Enum):
             return "int64_t *out" if t.is_int else "char **out"
-        return f"{self.member_type(t)}*out".replace(" *", " **", 1) if isinstance(t, (Struct, Union)) \
-            else f"struct {self.list_name(t)} **out"
+        if isinstance(t, (Struct, Union)):
+            return f"struct {t.c_name} **out"
+        return f"struct {self.list_name(t)} **out"
 
     def type_doc(self, t):
         if isinstance(t, Scalar):

@@ -485,6 +485,8 @@ enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *
 		http_response_release(&resp);
 		html_form_release(&form);
 		form = next_form;
+		if (req.form == &next_form.fields)
+			req.form = &form.fields; /* next_form ends with this iteration */
 		if (*out)
 			break;
 	}

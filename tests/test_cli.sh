@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# test_cli.sh - the socapi command line against the bundled emulator.
+# usage: test_cli.sh <socapi binary> <repo dir> <python3>
+# Starts its own emulator on a free loopback port and stops it on exit.
+set -u
+
+if [ $# -ne 3 ]; then
+	echo "usage: $0 <socapi binary> <repo dir> <python3>" >&2
+	exit 2
+fi
+SOCAPI=$1
+REPO=$2
+PYTHON=$3
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/socapi-cli-test.XXXXXX")
+EMU_PID=
+cleanup() {
+	if [ -n "$EMU_PID" ]; then
+		kill "$EMU_PID" 2>/dev/null
+		wait "$EMU_PID" 2>/dev/null
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$PYTHON" "$REPO/emulator/socapi-emulator" --port 0 --port-file "$TMP/port" >"$TMP/emulator.log" 2>&1 &
+EMU_PID=$!
+for _ in $(seq 1 200); do
+	[ -s "$TMP/port" ] && break
+	if ! kill -0 "$EMU_PID" 2>/dev/null; then
+		break
+	fi
+	sleep 0.05
+done
+PORT=$(cat "$TMP/port" 2>/dev/null)
+if [ -z "$PORT" ]; then
+	echo "the emulator did not start:" >&2
+	cat "$TMP/emulator.log" >&2
+	exit 1
+fi
+BASE="http://127.0.0.1:$PORT"
+API="$BASE/mailru/platform/api"
+OAUTH="$BASE/mailru/oauth"
+
+IVAN=15410773191172635989
+MARIA=1324730981306483817
+export SOCAPI_MAILRU_APP_ID=423004
+export SOCAPI_MAILRU_PRIVATE_KEY=7815696ecbf1c96e6894b779456d330e
+export SOCAPI_MAILRU_SECRET_KEY=3dad9cbf9baaa0360c0f2ba372d25716
+export SOCAPI_MAILRU_ACCESS_TOKEN=be6ef89965d58e56dec21acb9b62bdaa
+export SOCAPI_MAILRU_UID=$IVAN
+
+# run NAME ARGS...: runs socapi, keeps stdout in $OUT, stderr in $ERR, status in $RC
+run() {
+	local name=$1
+	shift
+	"$SOCAPI" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+	RC=$?
+	OUT="$TMP/$name.out"
+	ERR="$TMP/$name.err"
+}
+expect_rc() { # expect_rc WANT WHAT
+	if [ "$RC" -eq "$1" ]; then ok; else bad "$2: exit $RC, want $1 ($(head -c 300 "$ERR"))"; fi
+}
+expect_out() { # expect_out TEXT WHAT   (fixed string in stdout)
+	if grep -qF -- "$1" "$OUT"; then ok; else bad "$2: stdout lacks '$1'"; fi
+}
+expect_err() { # expect_err TEXT WHAT   (fixed string in stderr)
+	if grep -qF -- "$1" "$ERR"; then ok; else bad "$2: stderr lacks '$1' ($(head -c 300 "$ERR"))"; fi
+}
+expect_no() { # expect_no TEXT FILE WHAT
+	if grep -qF -- "$1" "$2"; then bad "$3: '$1' should not appear"; else ok; fi
+}
+
+# ---- typed calls ----
+run getinfo --api-url "$API" mailru users.getInfo
+expect_rc 0 "users.getInfo"
+expect_out "\"uid\": $IVAN," "users.getInfo prints the uid exactly, as a number"
+expect_out '"first_name": "Иван"' "users.getInfo first_name"
+expect_out '"last_name": "Петров"' "users.getInfo last_name"
+[ -s "$ERR" ] && bad "users.getInfo wrote to stderr: $(head -c 200 "$ERR")" || ok
+
+run getinfo2 --api-url "$API" --compact mailru users.getInfo "uids=$MARIA,$IVAN"
+expect_rc 0 "users.getInfo uids=two"
+expect_out "[{\"uid\":$MARIA," "--compact output, Мария first"
+expect_out "{\"uid\":$IVAN," "--compact output, Иван second"
+[ "$(wc -l <"$OUT")" -eq 1 ] && ok || bad "--compact prints one line"
+
+# server-server only (no uid/private key): still works with the secret key
+SOCAPI_MAILRU_UID= SOCAPI_MAILRU_PRIVATE_KEY= run server --api-url "$API" mailru users.getInfo
+expect_rc 0 "server-server users.getInfo"
+expect_out "\"uid\": $IVAN," "server-server uid"
+
+# ---- usage and schema errors: exit 2, nothing sent ----
+run unknown --api-url "$API" mailru no.suchMethod
+expect_rc 2 "unknown method"
+expect_err "no.suchMethod" "unknown method is named"
+
+run badparam --api-url "$API" mailru users.getInfo bogus_param=1
+expect_rc 2 "unknown parameter"
+expect_err "bogus_param" "unknown parameter is named"
+
+run badtype --api-url "$API" mailru friends.get offset=abc
+expect_rc 2 "offset=abc"
+expect_err "offset" "wrong type names the parameter"
+
+run badtype2 --api-url "$API" mailru users.getInfo "uids=$IVAN,x"
+expect_rc 2 "uids with a non-number"
+
+run notnv --api-url "$API" mailru users.getInfo justaword
+expect_rc 2 "an argument that is not name=value"
+
+run usage
+expect_rc 2 "no arguments"
+expect_err "usage:" "no arguments prints the usage"
+
+run noplatform --api-url "$API" nosuchplatform users.getInfo
+expect_rc 2 "unknown platform"
+
+# a client-only method without uid/private key, a server-only one without the secret key
+SOCAPI_MAILRU_UID= SOCAPI_MAILRU_PRIVATE_KEY= run clientonly --api-url "$API" mailru audios.top
+expect_rc 2 "audios.top without the client-server keys"
+SOCAPI_MAILRU_SECRET_KEY= run serveronly --api-url "$API" mailru notifications.send "uids=$IVAN" text=hi
+expect_rc 2 "notifications.send without the secret key"
+
+# ---- the platform refuses: exit 3 ----
+SOCAPI_MAILRU_PRIVATE_KEY=00000000000000000000000000000000 run wrongkey --api-url "$API" mailru users.getInfo
+expect_rc 3 "wrong private key"
+expect_err "104" "wrong private key names error 104"
+[ -s "$OUT" ] && bad "wrong private key printed to stdout" || ok
+
+SOCAPI_MAILRU_ACCESS_TOKEN=ffffffffffffffffffffffffffffffff run badsession --api-url "$API" mailru users.getInfo
+expect_rc 3 "bad session key"
+expect_err "102" "bad session key names error 102"
+
+# ---- transport: exit 4 ----
+# a port that was free a moment ago and is closed now
+CLOSED=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+run closed --api-url "http://127.0.0.1:$CLOSED/mailru/platform/api" mailru users.getInfo
+expect_rc 4 "api-url at a closed port"
+
+run timeout_ --api-url "$API" --timeout 300 mailru users.getInfo
+expect_rc 0 "a generous --timeout does not get in the way"
+
+# ---- --raw ----
+run raw --api-url "$API" --raw mailru users.getInfo
+expect_rc 0 "--raw users.getInfo"
+expect_out "\"uid\":\"$IVAN\"" "--raw prints the body as received (uid as a string)"
+expect_out '"first_name":"Иван"' "--raw body"
+
+SOCAPI_MAILRU_PRIVATE_KEY=00000000000000000000000000000000 run rawerr --api-url "$API" --raw mailru users.getInfo
+expect_rc 3 "--raw with an error envelope"
+expect_out '"error_code":104' "--raw prints the error envelope"
+
+# ---- friends.get: ext=1 picks the extended variant ----
+run friends --api-url "$API" mailru friends.get
+expect_rc 0 "friends.get"
+expect_out "$MARIA" "friends.get lists Мария"
+expect_no '"first_name"' "$OUT" "friends.get without ext prints uids only"
+
+run friendsext --api-url "$API" mailru friends.get ext=1
+expect_rc 0 "friends.get ext=1"
+expect_out "\"uid\": $MARIA," "friends.get ext=1 prints user objects"
+expect_out '"first_name": "Мария"' "friends.get ext=1 first_name"
+expect_out '"is_friend": 1' "friends.get ext=1 is_friend"
+[ "$(grep -c '"first_name"' "$OUT")" -eq 15 ] && ok || bad "friends.get ext=1: 15 users expected"
+
+run friendsoff --api-url "$API" --compact mailru friends.get offset=0
+expect_rc 0 "friends.get offset=0"
+
+run stream --api-url "$API" mailru stream.get limit=3
+expect_rc 0 "stream.get limit=3"
+expect_out '"subtype": "event"' "stream.get prints events"
+
+# ---- a file parameter: name=@path ----
+head -c 1234 /dev/urandom >"$TMP/photo.bin"
+run upload --api-url "$API" --compact mailru photos.upload "img_file=@$TMP/photo.bin" name=cli-photo
+expect_rc 0 "photos.upload img_file=@path"
+expect_out '"size":1234' "the upload is 1234 bytes"
+expect_out '"title":"cli-photo"' "the upload's name"
+SRC=$(grep -o '"src":"[^"]*"' "$OUT" | head -1 | sed 's/^"src":"//; s/"$//')
+if [ -n "$SRC" ] && "$PYTHON" - "$SRC" "$TMP/photo.bin" <<'EOF'; then ok; else bad "the uploaded bytes are served back intact"; fi
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1]) as answer, open(sys.argv[2], "rb") as sent:
+    sys.exit(0 if answer.read() == sent.read() else 1)
+EOF
+
+run guestbook --api-url "$API" mailru guestbook.post "uid=$MARIA" description=cli "img_file=@$TMP/photo.bin"
+expect_rc 0 "guestbook.post img_file=@path"
+[ "$(tr -d '[:space:]' <"$OUT")" = "1" ] && ok || bad "guestbook.post prints 1"
+
+run nofile --api-url "$API" mailru photos.upload "img_file=@$TMP/does-not-exist"
+expect_rc 2 "a missing file"
+
+# ---- login ----
+run login --oauth-url "$OAUTH" mailru login password username=ivan@mail.ru password=secret
+expect_rc 0 "login password"
+expect_out '"access_token": "' "login password prints access_token"
+expect_out '"refresh_token": "' "login password prints refresh_token"
+expect_out "\"uid\": \"$IVAN\"" "login password prints the uid"
+TOKEN=$(grep -o '"access_token": "[0-9a-f]*"' "$OUT" | sed 's/.*: "//; s/"$//')
+REFRESH=$(grep -o '"refresh_token": "[0-9a-f]*"' "$OUT" | sed 's/.*: "//; s/"$//')
+
+# the new token works as the session key
+SOCAPI_MAILRU_ACCESS_TOKEN=$TOKEN run withtoken --api-url "$API" mailru users.getInfo
+expect_rc 0 "users.getInfo with the granted token"
+expect_out "\"uid\": $IVAN," "the granted token is Иван's"
+
+run loginbad --oauth-url "$OAUTH" mailru login password username=ivan@mail.ru password=wrong
+expect_rc 3 "login with a wrong password"
+expect_err "invalid_grant" "a wrong password is invalid_grant"
+
+run refresh --oauth-url "$OAUTH/" mailru login refresh "refresh_token=$REFRESH"
+expect_rc 0 "login refresh (the trailing slash is not doubled)"
+expect_out "\"refresh_token\": \"$REFRESH\"" "refresh keeps the refresh token"
+
+run implicit --oauth-url "$OAUTH" mailru login implicit username=ivan@mail.ru password=secret
+expect_rc 0 "login implicit"
+expect_out '"access_token": "' "login implicit prints access_token"
+expect_out '"cookies": "' "login implicit prints the cookies"
+
+run implicitbad --oauth-url "$OAUTH" mailru login implicit username=blocked@mail.ru password=secret
+expect_rc 3 "login implicit, blocked user"
+# the CLI prints err->message, not err->oauth_error ("invalid_user"), for the implicit grant
+expect_err "blocked" "a blocked user is reported"
+
+run nogrant --oauth-url "$OAUTH" mailru login magic
+expect_rc 2 "an unknown grant"
+
+# ---- methods ----
+run methods mailru methods
+expect_rc 0 "methods"
+N=$(grep -c . "$OUT")
+[ "$N" -ge 56 ] && ok || bad "methods lists $N lines, want >= 56"
+expect_out "users.getInfo" "methods lists users.getInfo"
+expect_out "mailru_friends_get_extended" "methods lists the extended variant"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

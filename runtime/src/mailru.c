@@ -41,6 +41,32 @@ static bool copy_opt(char **dst, const char *src)
 	return !set(src) || *dst;
 }
 
+/* sig = md5(prefix + name=value of the sorted pairs + key); files are not signed. */
+static enum socapi_status sign_sorted(const struct pairs *p, const char *prefix, const char *key,
+                                      char sig[33], struct socapi_error *err)
+{
+	struct buf text = {0};
+	if (prefix)
+		buf_puts(&text, prefix);
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->items[i].file)
+			continue;
+		buf_puts(&text, p->items[i].name);
+		buf_append(&text, "=", 1);
+		buf_puts(&text, p->items[i].value);
+	}
+	buf_puts(&text, key);
+	enum socapi_status st = SOCAPI_OK;
+	if (!buf_terminate(&text))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory signing the request");
+	else if (!md5_hex(text.data, text.len, sig))
+		st = set_error(err, SOCAPI_E_ARG, "md5 is not available in this OpenSSL");
+	if (text.data)
+		memset(text.data, 0, text.len); /* it holds the key */
+	buf_release(&text);
+	return st;
+}
+
 enum socapi_status socapi_mailru_sign(enum socapi_mailru_circuit circuit, const char *uid,
                                       const char *key, const struct socapi_param *params,
                                       size_t n_params, char sig_hex[33], struct socapi_error *err)
@@ -56,25 +82,10 @@ enum socapi_status socapi_mailru_sign(enum socapi_mailru_circuit circuit, const 
 		if (!params[i].name || !params[i].value || !pairs_add(&p, params[i].name, params[i].value))
 			st = set_error(err, params[i].name && params[i].value ? SOCAPI_E_NOMEM : SOCAPI_E_ARG,
 			               "cannot use parameter %zu", i);
-	struct buf text = {0};
 	if (st == SOCAPI_OK) {
 		pairs_sort(&p);
-		if (circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT)
-			buf_puts(&text, uid);
-		for (size_t i = 0; i < p.n; i++) {
-			buf_puts(&text, p.items[i].name);
-			buf_append(&text, "=", 1);
-			buf_puts(&text, p.items[i].value);
-		}
-		buf_puts(&text, key);
-		if (!buf_terminate(&text))
-			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		else if (!md5_hex(text.data, text.len, sig_hex))
-			st = set_error(err, SOCAPI_E_ARG, "md5 is not available in this OpenSSL");
+		st = sign_sorted(&p, circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT ? uid : NULL, key, sig_hex, err);
 	}
-	if (text.data)
-		memset(text.data, 0, text.len);
-	buf_release(&text);
 	pairs_release(&p);
 	return st;
 }
@@ -130,24 +141,13 @@ static enum socapi_status mailru_sign_call(struct socapi_session *s, const char 
 	if (!ok)
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	pairs_sort(params);
-	/* sign the same bytes that are sent; files are not signed */
-	struct buf text = {0};
-	if (circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT)
-		buf_puts(&text, c->uid);
-	for (size_t i = 0; i < params->n; i++) {
-		if (params->items[i].file)
-			continue;
-		buf_puts(&text, params->items[i].name);
-		buf_append(&text, "=", 1);
-		buf_puts(&text, params->items[i].value);
-	}
-	buf_puts(&text, circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT ? c->private_key : c->secret_key);
+	/* sign the same bytes that are sent */
+	bool client = circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT;
 	char sig[33];
-	ok = buf_terminate(&text) && md5_hex(text.data, text.len, sig) && pairs_add(params, "sig", sig);
-	if (text.data)
-		memset(text.data, 0, text.len);
-	buf_release(&text);
-	return ok ? SOCAPI_OK : set_error(err, SOCAPI_E_NOMEM, "out of memory signing the request");
+	st = sign_sorted(params, client ? c->uid : NULL, client ? c->private_key : c->secret_key, sig, err);
+	if (st == SOCAPI_OK && !pairs_add(params, "sig", sig))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory signing the request");
+	return st;
 }
 
 static enum socapi_status mailru_unwrap(struct json_object *root, struct json_object **result,
@@ -456,12 +456,20 @@ enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *
 			st = auth_error(err, "oauth_error", "too many authorization steps");
 			break;
 		}
-		const char *requested = req.url; /* alive until form is replaced below */
 		struct http_response resp;
 		st = transport_perform(&f.t, &req, &resp, err);
+		if (st == SOCAPI_OK && req.url != current) {
+			/* the page's URL outlives the form whose action named it */
+			sc_free(current);
+			if (!(current = sc_strdup(req.url))) {
+				http_response_release(&resp);
+				st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+			}
+		}
+		html_form_release(&form); /* sent: the next request is a new one */
+		req = (struct http_request){current, false, NULL};
 		if (st != SOCAPI_OK)
 			break;
-		struct html_form next_form = {0};
 		if (resp.status >= 300 && resp.status < 400 && resp.location) {
 			const char *loc = resp.location;
 			if (strncmp(loc, f.redirect_uri, strlen(f.redirect_uri)) == 0)
@@ -473,20 +481,16 @@ enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *
 			if (st == SOCAPI_OK && !*out) {
 				sc_free(current);
 				current = sc_strdup(loc);
-				req = (struct http_request){current, false, NULL};
+				req.url = current;
 				if (!current)
 					st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 			}
 		} else if (resp.status == 200) {
-			st = on_page(&f, requested, &resp, &req, &next_form, err);
+			st = on_page(&f, current, &resp, &req, &form, err);
 		} else {
 			st = auth_error(err, "oauth_error", "Failed to open authorization dialog.");
 		}
 		http_response_release(&resp);
-		html_form_release(&form);
-		form = next_form;
-		if (req.form == &next_form.fields)
-			req.form = &form.fields; /* next_form ends with this iteration */
 		if (*out)
 			break;
 	}

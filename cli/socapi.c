@@ -187,12 +187,6 @@ static const struct platform *const platforms[] = {&mailru};
 
 /* ---- calls ---- */
 
-static bool result_by_pointer(const struct socapi_type *t)
-{
-	return t->kind != SOCAPI_KIND_BOOL && t->kind != SOCAPI_KIND_INT && t->kind != SOCAPI_KIND_UINT &&
-	       t->kind != SOCAPI_KIND_NUMBER && t->kind != SOCAPI_KIND_ENUM_INT;
-}
-
 static int print_result(const struct cli *cli, const struct socapi_method *m, const void *value)
 {
 	char *json = NULL;
@@ -241,7 +235,7 @@ static int call(const struct cli *cli, const struct platform *p, const char *nam
 		} out = {0};
 		if (socapi_call(session, m, params, &out, &err) != SOCAPI_OK) {
 			rc = fail(name, &err);
-		} else if (result_by_pointer(m->result)) {
+		} else if (socapi_result_by_pointer(m->result)) {
 			rc = print_result(cli, m, out.ptr);
 			socapi_free(out.ptr);
 		} else {

@@ -151,6 +151,32 @@ static void test_decode_unions(void)
 	mailru_stream_item_list_free(items);
 }
 
+/* ---- small public helpers ---- */
+
+static void test_enums_and_result_kinds(void)
+{
+	CHECK(socapi_enum_int_known(&mailru_user_sex_enum, MAILRU_USER_SEX_FEMALE));
+	CHECK(!socapi_enum_int_known(&mailru_user_sex_enum, 7)); /* decoded, kept raw, reported unknown */
+	CHECK(socapi_enum_string_known(&mailru_mobile_get_canvas_mobile_spec_enum,
+	                               MAILRU_MOBILE_GET_CANVAS_MOBILE_SPEC_SMARTPHONE));
+	CHECK(!socapi_enum_string_known(&mailru_mobile_get_canvas_mobile_spec_enum, "tablet"));
+	CHECK(!socapi_enum_string_known(&mailru_mobile_get_canvas_mobile_spec_enum, NULL));
+	CHECK(socapi_result_by_pointer(&mailru_user_list_type));
+	CHECK(socapi_result_by_pointer(&mailru_user_type));
+	CHECK(socapi_result_by_pointer(&socapi_type_string));
+	CHECK(!socapi_result_by_pointer(&socapi_type_int));
+	CHECK(!socapi_result_by_pointer(&socapi_type_bool));
+	CHECK(!socapi_result_by_pointer(&mailru_user_sex_type));
+
+	struct socapi_mailru_credentials cred = {.app_id = "423004", .secret_key = "k"};
+	struct socapi_session *s = NULL;
+	struct socapi_error err;
+	CHECK_OK(socapi_mailru_session_new(&cred, NULL, &s, &err), err);
+	CHECK(s && socapi_session_platform(s) == SOCAPI_PLATFORM_MAILRU);
+	socapi_session_free(s);
+	CHECK_STR(socapi_version(), SOCAPI_VERSION_STRING); /* header and library agree */
+}
+
 /* ---- params ---- */
 
 static void test_params_from_text(void)
@@ -266,6 +292,7 @@ int main(void)
 	test_decode_users();
 	test_decode_errors();
 	test_decode_unions();
+	test_enums_and_result_kinds();
 	test_params_from_text();
 	test_allocation_failures();
 	socapi_global_cleanup();

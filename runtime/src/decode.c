@@ -84,26 +84,17 @@ static enum socapi_status no_memory(struct decoder *d)
 
 /* ---- scalars ---- */
 
-/* Strict decimal text to a number: optional '-', digits, nothing else. */
-static bool parse_int_text(const char *s, bool is_unsigned, int64_t *i, uint64_t *u)
+bool parse_decimal(const char *s, bool is_unsigned, int64_t *i, uint64_t *u)
 {
-	if (!*s || (*s == '-' && is_unsigned) || *s == '+' || *s == ' ')
+	const char *digits = !is_unsigned && *s == '-' ? s + 1 : s;
+	if (!*digits || strspn(digits, "0123456789") != strlen(digits))
 		return false;
-	for (const char *c = *s == '-' ? s + 1 : s; ; c++) {
-		if (!*c)
-			break;
-		if (*c < '0' || *c > '9')
-			return false;
-	}
-	if (s[0] == '-' && !s[1])
-		return false;
-	char *end;
 	errno = 0;
 	if (is_unsigned)
-		*u = strtoull(s, &end, 10);
+		*u = strtoull(s, NULL, 10);
 	else
-		*i = strtoll(s, &end, 10);
-	return errno == 0 && *end == '\0';
+		*i = strtoll(s, NULL, 10);
+	return errno == 0;
 }
 
 static enum socapi_status decode_int(struct decoder *d, const struct socapi_type *t,
@@ -121,7 +112,7 @@ static enum socapi_status decode_int(struct decoder *d, const struct socapi_type
 		if (!is_unsigned && i == INT64_MAX && u > (uint64_t)INT64_MAX)
 			return range_error(d, "integer does not fit in int64");
 	} else if (jt == json_type_string && (t->flags & SOCAPI_TYPE_FROM_STRING)) {
-		if (!parse_int_text(json_object_get_string(j), is_unsigned, &i, &u))
+		if (!parse_decimal(json_object_get_string(j), is_unsigned, &i, &u))
 			return range_error(d, "string is not a decimal integer in range");
 	} else {
 		return type_error(d, (t->flags & SOCAPI_TYPE_FROM_STRING) ? "integer or decimal string"
@@ -159,31 +150,35 @@ static enum socapi_status store_text(struct decoder *d, const char *s, size_t le
 	return *out ? SOCAPI_OK : no_memory(d);
 }
 
+/* The text a text-kind value keeps, borrowed from j. */
+static enum socapi_status text_of(struct decoder *d, const struct socapi_type *t,
+                                  struct json_object *j, const char **text, size_t *len)
+{
+	enum json_type jt = json_object_get_type(j);
+	if (jt == json_type_string && t->kind != SOCAPI_KIND_JSON) {
+		*text = json_object_get_string(j);
+		*len = (size_t)json_object_get_string_len(j);
+		return SOCAPI_OK;
+	}
+	if (t->kind == SOCAPI_KIND_STRING || t->kind == SOCAPI_KIND_ENUM_STRING)
+		return type_error(d, "string", j);
+	if (t->kind == SOCAPI_KIND_SCALAR && (jt == json_type_object || jt == json_type_array))
+		return type_error(d, "scalar", j);
+	/* SOCAPI_KIND_JSON keeps anything, a scalar its JSON spelling */
+	*text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!*text)
+		return no_memory(d);
+	*len = strlen(*text);
+	return SOCAPI_OK;
+}
+
 static enum socapi_status decode_text(struct decoder *d, const struct socapi_type *t,
                                       struct json_object *j, char **out)
 {
-	enum json_type jt = json_object_get_type(j);
-	switch (t->kind) {
-	case SOCAPI_KIND_STRING:
-	case SOCAPI_KIND_ENUM_STRING:
-		if (jt != json_type_string)
-			return type_error(d, "string", j);
-		return store_text(d, json_object_get_string(j), (size_t)json_object_get_string_len(j), out);
-	case SOCAPI_KIND_SCALAR:
-		if (jt == json_type_string)
-			return store_text(d, json_object_get_string(j),
-			                  (size_t)json_object_get_string_len(j), out);
-		if (jt == json_type_object || jt == json_type_array)
-			return type_error(d, "scalar", j);
-		break;
-	default: /* SOCAPI_KIND_JSON keeps anything */
-		break;
-	}
-	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
-	                                                         JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!text)
-		return no_memory(d);
-	return store_text(d, text, strlen(text), out);
+	const char *text;
+	size_t len;
+	enum socapi_status st = text_of(d, t, j, &text, &len);
+	return st == SOCAPI_OK ? store_text(d, text, len, out) : st;
 }
 
 /* ---- compound values ---- */
@@ -356,12 +351,6 @@ static enum socapi_status decode_value(struct decoder *d, const struct socapi_ty
 	return range_error(d, "type cannot be decoded");
 }
 
-static bool is_text_kind(uint8_t kind)
-{
-	return kind == SOCAPI_KIND_STRING || kind == SOCAPI_KIND_ENUM_STRING ||
-	       kind == SOCAPI_KIND_SCALAR || kind == SOCAPI_KIND_JSON;
-}
-
 enum socapi_status decode_tree(const struct socapi_type *type, struct json_object *json,
                                void **out, struct socapi_error *err)
 {
@@ -369,26 +358,20 @@ enum socapi_status decode_tree(const struct socapi_type *type, struct json_objec
 	struct decoder d = {.err = err};
 	struct arena *arena;
 	enum socapi_status st;
-	if (is_text_kind(type->kind)) {
+	if (kind_is_text(type->kind)) {
 		/* a text result is the string itself, so it can be freed as one */
-		char *text = NULL;
-		struct arena *scratch;
-		void *tmp = result_new(sizeof(char *), &scratch);
-		if (!tmp)
+		const char *text;
+		size_t len;
+		st = text_of(&d, type, json, &text, &len);
+		if (st != SOCAPI_OK)
+			return st;
+		char *root = result_new(len + 1, &arena);
+		if (!root)
 			return set_error(err, SOCAPI_E_NOMEM, "out of memory while decoding");
-		d.arena = scratch;
-		st = decode_text(&d, type, json, &text);
-		if (st == SOCAPI_OK) {
-			size_t len = strlen(text);
-			char *root = result_new(len + 1, &arena);
-			if (root)
-				memcpy(root, text, len + 1);
-			else
-				st = set_error(err, SOCAPI_E_NOMEM, "out of memory while decoding");
-			*out = root;
-		}
-		socapi_free(tmp);
-		return st;
+		memcpy(root, text, len);
+		root[len] = '\0';
+		*out = root;
+		return SOCAPI_OK;
 	}
 	void *root = result_new(type->size, &arena);
 	if (!root)

@@ -158,9 +158,7 @@ enum socapi_status socapi_encode_json(const struct socapi_type *type, const void
 	if (!type || !value)
 		return set_error(err, SOCAPI_E_ARG, "socapi_encode_json: type and value are required");
 	/* text results are handed out as the string itself, not a slot */
-	bool text = type->kind == SOCAPI_KIND_STRING || type->kind == SOCAPI_KIND_ENUM_STRING ||
-	            type->kind == SOCAPI_KIND_SCALAR || type->kind == SOCAPI_KIND_JSON;
-	struct json_object *j = text ? text_to_json(value, type->kind == SOCAPI_KIND_JSON)
+	struct json_object *j = kind_is_text(type->kind) ? text_to_json(value, type->kind == SOCAPI_KIND_JSON)
 	                             : value_to_json(type, value);
 	if (!j)
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory while encoding JSON");

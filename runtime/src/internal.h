@@ -190,6 +190,13 @@ struct call {
 	struct http_response response;
 };
 
+/* Strings, string enums, scalars-as-text and raw JSON: all stored as char *. */
+bool kind_is_text(uint8_t kind);
+
+/* Strict decimal text ("-12", "15410773191172635989"): no sign for unsigned,
+ * no spaces, in range. Stores into *i or *u. */
+bool parse_decimal(const char *s, bool is_unsigned, int64_t *i, uint64_t *u);
+
 enum socapi_status call_prepare(struct call *c, struct socapi_error *err);
 enum socapi_status call_transfer(struct call *c, struct socapi_error *err);
 /* Parses the body and unwraps the envelope; *root owns *result. */

@@ -20,22 +20,18 @@ static enum socapi_status bad_value(struct filler *f, const char *expected, cons
 	                 text);
 }
 
-static bool decimal(const char *s, bool is_unsigned, void *out)
+/* Decimal text into an int64_t or uint64_t slot. */
+static bool decimal(const char *s, bool is_unsigned, void *slot)
 {
-	const char *digits = (*s == '-' && !is_unsigned) ? s + 1 : s;
-	if (!*digits || strspn(digits, "0123456789") != strlen(digits))
+	int64_t i;
+	uint64_t u;
+	if (!parse_decimal(s, is_unsigned, &i, &u))
 		return false;
-	errno = 0;
-	if (is_unsigned) {
-		unsigned long long v = strtoull(s, NULL, 10);
-		uint64_t u = v;
-		memcpy(out, &u, sizeof u);
-	} else {
-		long long v = strtoll(s, NULL, 10);
-		int64_t i = v;
-		memcpy(out, &i, sizeof i);
-	}
-	return errno == 0;
+	if (is_unsigned)
+		memcpy(slot, &u, sizeof u);
+	else
+		memcpy(slot, &i, sizeof i);
+	return true;
 }
 
 /* An integer enum also accepts the schema's name for a value. */

@@ -10,7 +10,7 @@ void alloc_install(const struct socapi_allocator *a);
 
 const char *socapi_version(void)
 {
-	return "0.1.0";
+	return SOCAPI_VERSION_STRING;
 }
 
 enum socapi_status socapi_global_init(const struct socapi_allocator *allocator,
@@ -105,13 +105,27 @@ enum socapi_status call_complete(struct call *c, struct json_object **root,
 	return st;
 }
 
+/* The three steps, once the parameters are in. */
+static enum socapi_status call_run(struct call *c, struct json_object **root,
+                                   struct json_object **result, struct socapi_error *err)
+{
+	*root = NULL;
+	*result = NULL;
+	enum socapi_status st = call_prepare(c, err);
+	if (st == SOCAPI_OK)
+		st = call_transfer(c, err);
+	if (st == SOCAPI_OK)
+		st = call_complete(c, root, result, err);
+	return st;
+}
+
 void call_release(struct call *c)
 {
 	pairs_release(&c->params);
 	http_response_release(&c->response);
 }
 
-static bool result_by_pointer(const struct socapi_type *t)
+bool socapi_result_by_pointer(const struct socapi_type *t)
 {
 	switch (t->kind) {
 	case SOCAPI_KIND_BOOL:
@@ -131,7 +145,7 @@ enum socapi_status socapi_call(struct socapi_session *session, const struct soca
 	error_reset(err);
 	if (!session || !method || !out)
 		return set_error(err, SOCAPI_E_ARG, "socapi_call: session, method and out are required");
-	bool by_pointer = result_by_pointer(method->result);
+	bool by_pointer = socapi_result_by_pointer(method->result);
 	if (by_pointer)
 		memset(out, 0, sizeof(void *));
 	if (method->platform != session->adapter->platform)
@@ -145,13 +159,9 @@ enum socapi_status socapi_call(struct socapi_session *session, const struct soca
 	for (uint32_t i = 0; st == SOCAPI_OK && i < method->n_forced; i++)
 		if (!pairs_set(&c.params, method->forced[i].name, method->forced[i].value))
 			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	if (st == SOCAPI_OK)
-		st = call_prepare(&c, err);
-	if (st == SOCAPI_OK)
-		st = call_transfer(&c, err);
 	struct json_object *root = NULL, *result = NULL;
 	if (st == SOCAPI_OK)
-		st = call_complete(&c, &root, &result, err);
+		st = call_run(&c, &root, &result, err);
 	void *decoded = NULL;
 	if (st == SOCAPI_OK)
 		st = decode_tree(method->result, result, &decoded, err);
@@ -186,13 +196,9 @@ enum socapi_status socapi_call_raw(struct socapi_session *session, const char *m
 		else if (!pairs_set(&c.params, params[i].name, params[i].value))
 			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
-	if (st == SOCAPI_OK)
-		st = call_prepare(&c, err);
-	if (st == SOCAPI_OK)
-		st = call_transfer(&c, err);
 	struct json_object *root = NULL, *result = NULL;
 	if (st == SOCAPI_OK)
-		st = call_complete(&c, &root, &result, err);
+		st = call_run(&c, &root, &result, err);
 	if (st == SOCAPI_OK || st == SOCAPI_E_API) {
 		/* pass_error: the error envelope is handed back like any body */
 		struct arena *arena;

@@ -30,6 +30,30 @@ void transport_log(struct transport *t, enum socapi_log_level level, const char 
 	t->opts.log(t->opts.log_ctx, level, line);
 }
 
+/* Options that do not change between requests: set once per handle. */
+static CURLcode set_common(struct transport *t)
+{
+	CURL *c = t->curl;
+	CURLcode rc = CURLE_OK;
+#define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val)
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_TIMEOUT_MS, t->opts.timeout_ms);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, t->opts.connect_timeout_ms);
+	SET(CURLOPT_USERAGENT, t->opts.user_agent);
+	SET(CURLOPT_ACCEPT_ENCODING, "");
+	SET(CURLOPT_SSL_VERIFYPEER, t->opts.insecure_skip_verify ? 0L : 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, t->opts.insecure_skip_verify ? 0L : 2L);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_ERRORBUFFER, t->errbuf);
+	if (t->opts.proxy)
+		SET(CURLOPT_PROXY, t->opts.proxy);
+	if (t->opts.ca_file)
+		SET(CURLOPT_CAINFO, t->opts.ca_file);
+#undef SET
+	return rc;
+}
+
 enum socapi_status transport_init(struct transport *t, const struct socapi_options *opts,
                                   struct socapi_error *err)
 {
@@ -38,7 +62,7 @@ enum socapi_status transport_init(struct transport *t, const struct socapi_optio
 		t->opts = *opts;
 	t->opts.proxy = dup_or_null(t->opts.proxy);
 	t->opts.ca_file = dup_or_null(t->opts.ca_file);
-	t->opts.user_agent = dup_or_null(t->opts.user_agent ? t->opts.user_agent : "socapi/" "0.1.0");
+	t->opts.user_agent = dup_or_null(t->opts.user_agent ? t->opts.user_agent : "socapi/" SOCAPI_VERSION_STRING);
 	if (!t->opts.timeout_ms)
 		t->opts.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (!t->opts.connect_timeout_ms)
@@ -50,6 +74,12 @@ enum socapi_status transport_init(struct transport *t, const struct socapi_optio
 	    (opts && opts->ca_file && !t->opts.ca_file)) {
 		transport_release(t);
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory creating the HTTP handle");
+	}
+	CURLcode rc = set_common(t);
+	if (rc != CURLE_OK) {
+		transport_release(t);
+		return set_error(err, SOCAPI_E_TRANSPORT, "cannot set up the HTTP handle: %s",
+		                 curl_easy_strerror(rc));
 	}
 	return SOCAPI_OK;
 }
@@ -193,30 +223,6 @@ static curl_mime *build_mime(CURL *curl, const struct pairs *form, struct socapi
 	return mime;
 }
 
-/* Options that do not change between requests. */
-static CURLcode set_common(struct transport *t)
-{
-	CURL *c = t->curl;
-	CURLcode rc = CURLE_OK;
-#define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val)
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_TIMEOUT_MS, t->opts.timeout_ms);
-	SET(CURLOPT_CONNECTTIMEOUT_MS, t->opts.connect_timeout_ms);
-	SET(CURLOPT_USERAGENT, t->opts.user_agent);
-	SET(CURLOPT_ACCEPT_ENCODING, "");
-	SET(CURLOPT_SSL_VERIFYPEER, t->opts.insecure_skip_verify ? 0L : 1L);
-	SET(CURLOPT_SSL_VERIFYHOST, t->opts.insecure_skip_verify ? 0L : 2L);
-	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_ERRORBUFFER, t->errbuf);
-	if (t->opts.proxy)
-		SET(CURLOPT_PROXY, t->opts.proxy);
-	if (t->opts.ca_file)
-		SET(CURLOPT_CAINFO, t->opts.ca_file);
-#undef SET
-	return rc;
-}
-
 enum socapi_status transport_perform(struct transport *t, const struct http_request *req,
                                      struct http_response *resp, struct socapi_error *err)
 {
@@ -232,9 +238,7 @@ enum socapi_status transport_perform(struct transport *t, const struct http_requ
 		buf_append(&url, strchr(req->url, '?') ? "&" : "?", 1);
 		pairs_form_encode(req->form, &url);
 	}
-	CURLcode rc = set_common(t);
-	if (rc == CURLE_OK && !buf_terminate(&url))
-		rc = CURLE_OUT_OF_MEMORY;
+	CURLcode rc = buf_terminate(&url) ? CURLE_OK : CURLE_OUT_OF_MEMORY;
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_URL, url.data);
 	if (rc == CURLE_OK && req->post && req->form && pairs_have_file(req->form)) {

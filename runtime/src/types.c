@@ -16,3 +16,9 @@ SCALAR(socapi_type_string, SOCAPI_KIND_STRING, 0, char *, "string");
 SCALAR(socapi_type_scalar, SOCAPI_KIND_SCALAR, 0, char *, "scalar");
 SCALAR(socapi_type_json, SOCAPI_KIND_JSON, 0, char *, "json");
 SCALAR(socapi_type_file, SOCAPI_KIND_FILE, 0, const struct socapi_file *, "file");
+
+bool kind_is_text(uint8_t kind)
+{
+	return kind == SOCAPI_KIND_STRING || kind == SOCAPI_KIND_ENUM_STRING ||
+	       kind == SOCAPI_KIND_SCALAR || kind == SOCAPI_KIND_JSON;
+}

@@ -34,6 +34,7 @@ extern "C" {
 #define SOCAPI_VERSION_MAJOR 0
 #define SOCAPI_VERSION_MINOR 1
 #define SOCAPI_VERSION_PATCH 0
+#define SOCAPI_VERSION_STRING "0.1.0"
 
 /* "0.1.0": the version of the library actually linked. */
 const char *socapi_version(void);
@@ -157,6 +158,13 @@ enum socapi_platform socapi_session_platform(const struct socapi_session *sessio
 SOCAPI_NODISCARD enum socapi_status
 socapi_call(struct socapi_session *session, const struct socapi_method *method,
             const void *params, void *out, struct socapi_error *err);
+
+/*
+ * How socapi_call hands back a result of this type: true when out receives
+ * a pointer to release with socapi_free (objects, lists, strings), false
+ * when it receives the value itself (booleans, integers, numbers).
+ */
+bool socapi_result_by_pointer(const struct socapi_type *type);
 
 /* A name=value parameter for untyped calls. */
 struct socapi_param {

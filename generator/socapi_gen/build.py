@@ -39,6 +39,7 @@ class Builder:
                                  side.get("api_version", ""))
         self.file_scope = Scope()
         self.by_location = {}   # (file, path) -> type, for $ref'd definitions
+        self.response_names = set()  # response definitions methods use
 
     # ---- helpers ----
 
@@ -333,6 +334,7 @@ class Builder:
         if "response" not in props:
             raise target.error("a response definition needs a 'response' property")
         name = definition_name(target) or "response"
+        self.response_names.add(name)
         side = self.object_side(name)
         wire = self.wire_of(side, "response")
         t = self.type_of(target.child("properties").child("response"), name, wire)
@@ -364,15 +366,13 @@ class Builder:
         for name in self.side.get("parameters") or {}:
             if name not in methods:
                 raise SchemaError(self.side.file, f"/parameters/{name}", f"no method {name!r} in the schema")
-        known = {}
+        known = {name: {"response"} for name in self.response_names}
         for s in self.platform.structs.values():
             known[s.name] = {f.json_name for f in s.fields}
         for name, entry in (self.side.get("objects") or {}).items():
             onode = Node(entry, self.side.file, f"/objects/{name}")
             self.check_keys(onode, OBJECT_KEYS)
             props = entry.get("properties") or {}
-            if name.endswith("_response") and name not in known:
-                known.setdefault(name, {"response"})
             if name not in known and name not in {e.name for e in self.platform.enums.values()} \
                     and name not in {u.name for u in self.platform.unions.values()}:
                 raise onode.error(f"no object {name!r} in the schema")

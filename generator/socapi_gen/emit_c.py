@@ -118,7 +118,7 @@ class Emitter:
     def type_doc(self, t):
         if isinstance(t, Scalar):
             return {"int": "integer", "uint": "uint64", "scalar": "integer or string as text",
-                    "json": "JSON text", "from": ""}.get(t.kind, t.kind)
+                    "json": "JSON text"}.get(t.kind, t.kind)
         if isinstance(t, Enum):
             return f"enum {t.c_name}" if t.is_int else f"{t.c_name.upper()}_* string"
         if isinstance(t, Array):

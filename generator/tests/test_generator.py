@@ -89,6 +89,9 @@ class SchemaErrorTest(unittest.TestCase):
                             "no method")
         side = {"methods": {"t.get": {"htttp": "GET"}}}
         self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "htttp", "unknown key")
+        side = {"objects": {"t_gett_response": {"properties": {"response": {"wire": "string"}}}}}
+        self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "/objects/t_gett_response",
+                            "no object")
         side = {"objects": {"thing": {"properties": {"idd": {"wire": "string"}}}}}
         self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "/objects/thing",
                             "no property")

@@ -66,6 +66,8 @@ static int fail(const char *what, const struct socapi_error *err)
 {
 	if (err->status == SOCAPI_E_API)
 		fprintf(stderr, "socapi: %s: error %d: %s\n", what, err->api_code, err->message);
+	else if (err->status == SOCAPI_E_AUTH)
+		fprintf(stderr, "socapi: %s: %s: %s\n", what, err->oauth_error, err->message);
 	else
 		fprintf(stderr, "socapi: %s: %s: %s\n", what, socapi_strstatus(err->status), err->message);
 	return exit_code(err->status);

@@ -227,8 +227,8 @@ expect_out '"cookies": "' "login implicit prints the cookies"
 
 run implicitbad --oauth-url "$OAUTH" mailru login implicit username=blocked@mail.ru password=secret
 expect_rc 3 "login implicit, blocked user"
-# the CLI prints err->message, not err->oauth_error ("invalid_user"), for the implicit grant
 expect_err "blocked" "a blocked user is reported"
+expect_err "invalid_user" "the OAuth error kind is named"
 
 run nogrant --oauth-url "$OAUTH" mailru login magic
 expect_rc 2 "an unknown grant"

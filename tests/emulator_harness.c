@@ -83,3 +83,58 @@ bool emulator_control(const struct emulator *e, const char *what, const char *js
 	curl_easy_cleanup(c);
 	return ok;
 }
+
+static size_t body_write(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct body *b = ctx;
+	size_t len = size * nmemb;
+	char *grown = realloc(b->data, b->len + len + 1);
+	if (!grown)
+		return 0;
+	memcpy(grown + b->len, data, len);
+	b->data = grown;
+	b->len += len;
+	b->data[b->len] = '\0';
+	return len;
+}
+
+long http_get(const char *url, struct body *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	CURL *c = curl_easy_init();
+	if (!c)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	long status = -1;
+	if (curl_easy_perform(c) != CURLE_OK ||
+	    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+		status = -1;
+	curl_easy_cleanup(c);
+	return status;
+}
+
+bool emulator_code(const struct emulator *e, const char *query, char code[64])
+{
+	char url[768];
+	snprintf(url, sizeof url, "%s/_emulator/%s", e->base, query);
+	struct body b;
+	long status = http_get(url, &b);
+	bool ok = false;
+	const char *p = status == 200 && b.data ? strstr(b.data, "\"code\"") : NULL;
+	if (p)
+		p = strchr(p + 6, '"');
+	if (p) {
+		p++;
+		size_t len = strcspn(p, "\"");
+		if (len > 0 && len < 64) {
+			memcpy(code, p, len);
+			code[len] = '\0';
+			ok = true;
+		}
+	}
+	free(b.data);
+	return ok;
+}

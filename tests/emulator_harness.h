@@ -6,6 +6,7 @@
 #define SOCAPI_TEST_EMULATOR_HARNESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct emulator {
@@ -19,5 +20,17 @@ bool emulator_start(struct emulator *e);
 void emulator_stop(struct emulator *e);
 /* Sends a JSON control request (POST /_emulator/<what>); false on failure. */
 bool emulator_control(const struct emulator *e, const char *what, const char *json);
+
+/* A body read by http_get: NUL-terminated data (free it), len bytes. */
+struct body {
+	char *data;
+	size_t len;
+};
+
+/* GET url with plain libcurl; the HTTP status, or -1. */
+long http_get(const char *url, struct body *b);
+
+/* GET /_emulator/<query> answering {"code": "..."}: the code into code[64]. */
+bool emulator_code(const struct emulator *e, const char *query, char code[64]);
 
 #endif

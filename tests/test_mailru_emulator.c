@@ -102,44 +102,6 @@ static struct socapi_mailru_app emulator_app(const char *app_id, const char *sec
 	return app;
 }
 
-struct body {
-	char *data;
-	size_t len;
-};
-
-static size_t body_write(char *data, size_t size, size_t nmemb, void *ctx)
-{
-	struct body *b = ctx;
-	size_t len = size * nmemb;
-	char *grown = realloc(b->data, b->len + len + 1);
-	if (!grown)
-		return 0;
-	memcpy(grown + b->len, data, len);
-	b->data = grown;
-	b->len += len;
-	b->data[b->len] = '\0';
-	return len;
-}
-
-/* GET url with plain libcurl; the HTTP status, or -1. */
-static long http_get(const char *url, struct body *b)
-{
-	b->data = NULL;
-	b->len = 0;
-	CURL *c = curl_easy_init();
-	if (!c)
-		return -1;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	long status = -1;
-	if (curl_easy_perform(c) != CURLE_OK ||
-	    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
-		status = -1;
-	curl_easy_cleanup(c);
-	return status;
-}
-
 /* True when url serves exactly the size bytes at data. */
 static bool serves(const char *url, const void *data, size_t size)
 {
@@ -922,28 +884,13 @@ static void test_uploads(void)
 
 /* ---- OAuth ---- */
 
-/* A code from the emulator's control endpoint, into code[64]. */
 static bool fetch_code(const char *client_id, const char *redirect_uri_enc, const char *uid,
                        const char *scope_enc, char code[64])
 {
-	char url[512];
-	snprintf(url, sizeof url, "%s/_emulator/mailru/code?client_id=%s&redirect_uri=%s&uid=%s&scope=%s",
-	         emu.base, client_id, redirect_uri_enc, uid, scope_enc);
-	struct body b;
-	long status = http_get(url, &b);
-	bool ok = false;
-	const char *p = status == 200 && b.data ? strstr(b.data, "\"code\":\"") : NULL;
-	if (p) {
-		p += strlen("\"code\":\"");
-		size_t len = strcspn(p, "\"");
-		if (len > 0 && len < 64) {
-			memcpy(code, p, len);
-			code[len] = '\0';
-			ok = true;
-		}
-	}
-	free(b.data);
-	return ok;
+	char query[512];
+	snprintf(query, sizeof query, "mailru/code?client_id=%s&redirect_uri=%s&uid=%s&scope=%s",
+	         client_id, redirect_uri_enc, uid, scope_enc);
+	return emulator_code(&emu, query, code);
 }
 
 static void check_token(const struct socapi_token *t, const char *uid)

@@ -2561,7 +2561,7 @@ const struct socapi_method mailru_achievements_add_method = {
 	"achievements.add", "response", "mailru_achievements_add",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_add_params_struct, &socapi_type_int,
-	0, NULL, "Creates a new achievement in the application.",
+	0, NULL, "Creates a new achievement in the application.", NULL,
 };
 
 enum socapi_status mailru_achievements_add(struct socapi_session *session, const struct mailru_achievements_add_params *params, int64_t *out, struct socapi_error *err)
@@ -2578,7 +2578,7 @@ const struct socapi_method mailru_achievements_group_add_method = {
 	"achievements.group_add", "response", "mailru_achievements_group_add",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_group_add_params_struct, &socapi_type_int,
-	0, NULL, "Creates an achievement group in the calling application.",
+	0, NULL, "Creates an achievement group in the calling application.", NULL,
 };
 
 enum socapi_status mailru_achievements_group_add(struct socapi_session *session, const struct mailru_achievements_group_add_params *params, int64_t *out, struct socapi_error *err)
@@ -2595,7 +2595,7 @@ const struct socapi_method mailru_achievements_group_remove_method = {
 	"achievements.group_remove", "response", "mailru_achievements_group_remove",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_group_remove_params_struct, &socapi_type_int,
-	0, NULL, "Deletes an achievement group.",
+	0, NULL, "Deletes an achievement group.", NULL,
 };
 
 enum socapi_status mailru_achievements_group_remove(struct socapi_session *session, const struct mailru_achievements_group_remove_params *params, int64_t *out, struct socapi_error *err)
@@ -2613,7 +2613,7 @@ const struct socapi_method mailru_achievements_group_update_method = {
 	"achievements.group_update", "response", "mailru_achievements_group_update",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_group_update_params_struct, &socapi_type_int,
-	0, NULL, "Changes an achievement group.",
+	0, NULL, "Changes an achievement group.", NULL,
 };
 
 enum socapi_status mailru_achievements_group_update(struct socapi_session *session, const struct mailru_achievements_group_update_params *params, int64_t *out, struct socapi_error *err)
@@ -2630,7 +2630,7 @@ const struct socapi_method mailru_achievements_groups_method = {
 	"achievements.groups", "response", "mailru_achievements_groups",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_groups_params_struct, &mailru_achievement_group_list_type,
-	0, NULL, "Returns the application's achievement groups and achievements.",
+	0, NULL, "Returns the application's achievement groups and achievements.", NULL,
 };
 
 enum socapi_status mailru_achievements_groups(struct socapi_session *session, const struct mailru_achievements_groups_params *params, struct mailru_achievement_group_list **out, struct socapi_error *err)
@@ -2648,7 +2648,7 @@ const struct socapi_method mailru_achievements_list_method = {
 	"achievements.list", "response", "mailru_achievements_list",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_list_params_struct, &mailru_achievement_list_type,
-	0, NULL, "Returns the application's achievements.",
+	0, NULL, "Returns the application's achievements.", NULL,
 };
 
 enum socapi_status mailru_achievements_list(struct socapi_session *session, const struct mailru_achievements_list_params *params, struct mailru_achievement_list **out, struct socapi_error *err)
@@ -2665,7 +2665,7 @@ const struct socapi_method mailru_achievements_remove_method = {
 	"achievements.remove", "response", "mailru_achievements_remove",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_remove_params_struct, &socapi_type_int,
-	0, NULL, "Deletes an achievement.",
+	0, NULL, "Deletes an achievement.", NULL,
 };
 
 enum socapi_status mailru_achievements_remove(struct socapi_session *session, const struct mailru_achievements_remove_params *params, int64_t *out, struct socapi_error *err)
@@ -2683,7 +2683,7 @@ const struct socapi_method mailru_achievements_reward_method = {
 	"achievements.reward", "response", "mailru_achievements_reward",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_reward_params_struct, &socapi_type_int,
-	0, NULL, "Gives an achievement to the current user in the application.",
+	0, NULL, "Gives an achievement to the current user in the application.", NULL,
 };
 
 enum socapi_status mailru_achievements_reward(struct socapi_session *session, const struct mailru_achievements_reward_params *params, int64_t *out, struct socapi_error *err)
@@ -2701,7 +2701,7 @@ const struct socapi_method mailru_achievements_unreward_method = {
 	"achievements.unreward", "response", "mailru_achievements_unreward",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_unreward_params_struct, &socapi_type_int,
-	0, NULL, "Takes an achievement back from the current user in the calling application.",
+	0, NULL, "Takes an achievement back from the current user in the calling application.", NULL,
 };
 
 enum socapi_status mailru_achievements_unreward(struct socapi_session *session, const struct mailru_achievements_unreward_params *params, int64_t *out, struct socapi_error *err)
@@ -2721,7 +2721,7 @@ const struct socapi_method mailru_achievements_update_method = {
 	"achievements.update", "response", "mailru_achievements_update",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_update_params_struct, &socapi_type_int,
-	0, NULL, "Changes an achievement of the application.",
+	0, NULL, "Changes an achievement of the application.", NULL,
 };
 
 enum socapi_status mailru_achievements_update(struct socapi_session *session, const struct mailru_achievements_update_params *params, int64_t *out, struct socapi_error *err)
@@ -2739,7 +2739,7 @@ const struct socapi_method mailru_achievements_user_awards_method = {
 	"achievements.user_awards", "response", "mailru_achievements_user_awards",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_user_awards_params_struct, &mailru_achievement_list_type,
-	0, NULL, "Returns the current user's achievements, sorted by weight in descending order.",
+	0, NULL, "Returns the current user's achievements, sorted by weight in descending order.", NULL,
 };
 
 enum socapi_status mailru_achievements_user_awards(struct socapi_session *session, const struct mailru_achievements_user_awards_params *params, struct mailru_achievement_list **out, struct socapi_error *err)
@@ -2760,7 +2760,7 @@ const struct socapi_method mailru_audio_get_method = {
 	"audio.get", "response", "mailru_audio_get",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_get_params_struct, &mailru_track_list_type,
-	0, NULL, "Returns the user's playlist.",
+	0, NULL, "Returns the user's playlist.", NULL,
 };
 
 enum socapi_status mailru_audio_get(struct socapi_session *session, const struct mailru_audio_get_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -2777,7 +2777,7 @@ const struct socapi_method mailru_audio_link_method = {
 	"audio.link", "response", "mailru_audio_link",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_link_params_struct, &socapi_type_string,
-	0, NULL, "Adds a track to the user's playlist.",
+	0, NULL, "Adds a track to the user's playlist.", NULL,
 };
 
 enum socapi_status mailru_audio_link(struct socapi_session *session, const struct mailru_audio_link_params *params, char **out, struct socapi_error *err)
@@ -2796,7 +2796,7 @@ const struct socapi_method mailru_audio_search_method = {
 	"audio.search", "response", "mailru_audio_search",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_search_params_struct, &mailru_track_list_type,
-	0, NULL, "Searches the music of My World.",
+	0, NULL, "Searches the music of My World.", NULL,
 };
 
 enum socapi_status mailru_audio_search(struct socapi_session *session, const struct mailru_audio_search_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -2814,7 +2814,7 @@ const struct socapi_method mailru_audios_top_method = {
 	"audios.top", "response", "mailru_audios_top",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_CLIENT_ONLY,
 	&mailru_audios_top_params_struct, &mailru_track_list_type,
-	0, NULL, "Returns the tracks of the \"Popular music\" section (also called audio.top); client-server only, and playing a track needs session_key appended to its URL.",
+	0, NULL, "Returns the tracks of the \"Popular music\" section (also called audio.top); client-server only, and playing a track needs session_key appended to its URL.", NULL,
 };
 
 enum socapi_status mailru_audios_top(struct socapi_session *session, const struct mailru_audios_top_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -2831,7 +2831,7 @@ const struct socapi_method mailru_events_get_new_count_method = {
 	"events.getNewCount", "response", "mailru_events_get_new_count",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_events_get_new_count_params_struct, &mailru_count_type,
-	0, NULL, "Returns the number of new My World events of the user authorized by session_key.",
+	0, NULL, "Returns the number of new My World events of the user authorized by session_key.", NULL,
 };
 
 enum socapi_status mailru_events_get_new_count(struct socapi_session *session, const struct mailru_events_get_new_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -2853,7 +2853,7 @@ const struct socapi_method mailru_friends_get_method = {
 	"friends.get", "response", "mailru_friends_get",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_params_struct, &socapi_uint_list_from_string_type,
-	1, mailru_friends_get_forced, "Returns the user's friends.",
+	1, mailru_friends_get_forced, "Returns the user's friends.", NULL,
 };
 
 enum socapi_status mailru_friends_get(struct socapi_session *session, const struct mailru_friends_get_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -2875,7 +2875,7 @@ const struct socapi_method mailru_friends_get_app_users_method = {
 	"friends.getAppUsers", "response", "mailru_friends_get_app_users",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_app_users_params_struct, &socapi_uint_list_from_string_type,
-	1, mailru_friends_get_app_users_forced, "Returns the user's friends who have installed this application.",
+	1, mailru_friends_get_app_users_forced, "Returns the user's friends who have installed this application.", NULL,
 };
 
 enum socapi_status mailru_friends_get_app_users(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -2890,7 +2890,7 @@ const struct socapi_method mailru_friends_get_app_users_extended_method = {
 	"friends.getAppUsers", "extendedResponse", "mailru_friends_get_app_users_extended",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_app_users_params_struct, &mailru_user_list_type,
-	1, mailru_friends_get_app_users_extended_forced, "Returns the user's friends who have installed this application.",
+	1, mailru_friends_get_app_users_extended_forced, "Returns the user's friends who have installed this application.", NULL,
 };
 
 enum socapi_status mailru_friends_get_app_users_extended(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -2905,7 +2905,7 @@ const struct socapi_method mailru_friends_get_extended_method = {
 	"friends.get", "extendedResponse", "mailru_friends_get_extended",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_params_struct, &mailru_user_list_type,
-	1, mailru_friends_get_extended_forced, "Returns the user's friends.",
+	1, mailru_friends_get_extended_forced, "Returns the user's friends.", NULL,
 };
 
 enum socapi_status mailru_friends_get_extended(struct socapi_session *session, const struct mailru_friends_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -2922,7 +2922,7 @@ const struct socapi_method mailru_friends_get_invitations_count_method = {
 	"friends.getInvitationsCount", "response", "mailru_friends_get_invitations_count",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_invitations_count_params_struct, &mailru_count_type,
-	0, NULL, "Returns the number of friend invitations of the given user.",
+	0, NULL, "Returns the number of friend invitations of the given user.", NULL,
 };
 
 enum socapi_status mailru_friends_get_invitations_count(struct socapi_session *session, const struct mailru_friends_get_invitations_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -2943,7 +2943,7 @@ const struct socapi_method mailru_friends_get_online_method = {
 	"friends.getOnline", "response", "mailru_friends_get_online",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_online_params_struct, &socapi_uint_list_from_string_type,
-	1, mailru_friends_get_online_forced, "Returns the user's friends who are online.",
+	1, mailru_friends_get_online_forced, "Returns the user's friends who are online.", NULL,
 };
 
 enum socapi_status mailru_friends_get_online(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -2958,7 +2958,7 @@ const struct socapi_method mailru_friends_get_online_extended_method = {
 	"friends.getOnline", "extendedResponse", "mailru_friends_get_online_extended",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_online_params_struct, &mailru_user_list_type,
-	1, mailru_friends_get_online_extended_forced, "Returns the user's friends who are online.",
+	1, mailru_friends_get_online_extended_forced, "Returns the user's friends who are online.", NULL,
 };
 
 enum socapi_status mailru_friends_get_online_extended(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -2980,7 +2980,7 @@ const struct socapi_method mailru_groups_get_method = {
 	"groups.get", "response", "mailru_groups_get",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_params_struct, &socapi_uint_list_from_string_type,
-	1, mailru_groups_get_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).",
+	1, mailru_groups_get_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).", NULL,
 };
 
 enum socapi_status mailru_groups_get(struct socapi_session *session, const struct mailru_groups_get_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -2995,7 +2995,7 @@ const struct socapi_method mailru_groups_get_extended_method = {
 	"groups.get", "extendedResponse", "mailru_groups_get_extended",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_params_struct, &mailru_user_list_type,
-	1, mailru_groups_get_extended_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).",
+	1, mailru_groups_get_extended_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).", NULL,
 };
 
 enum socapi_status mailru_groups_get_extended(struct socapi_session *session, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3012,7 +3012,7 @@ const struct socapi_method mailru_groups_get_info_method = {
 	"groups.getInfo", "response", "mailru_groups_get_info",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_info_params_struct, &mailru_user_list_type,
-	0, NULL, "Returns profile information about communities, including group_info.is_closed (aiomailru scraper, not a documented REST method).",
+	0, NULL, "Returns profile information about communities, including group_info.is_closed (aiomailru scraper, not a documented REST method).", NULL,
 };
 
 enum socapi_status mailru_groups_get_info(struct socapi_session *session, const struct mailru_groups_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3029,7 +3029,7 @@ const struct socapi_method mailru_groups_join_method = {
 	"groups.join", "response", "mailru_groups_join",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_groups_join_params_struct, &socapi_type_int,
-	0, NULL, "Joins a community or sends a join request (aiomailru scraper, not a documented REST method).",
+	0, NULL, "Joins a community or sends a join request (aiomailru scraper, not a documented REST method).", NULL,
 };
 
 enum socapi_status mailru_groups_join(struct socapi_session *session, const struct mailru_groups_join_params *params, int64_t *out, struct socapi_error *err)
@@ -3048,7 +3048,7 @@ const struct socapi_method mailru_guestbook_get_method = {
 	"guestbook.get", "response", "mailru_guestbook_get",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_guestbook_get_params_struct, &mailru_guestbook_entry_list_type,
-	0, NULL, "Returns entries of the user's guestbook.",
+	0, NULL, "Returns entries of the user's guestbook.", NULL,
 };
 
 enum socapi_status mailru_guestbook_get(struct socapi_session *session, const struct mailru_guestbook_get_params *params, struct mailru_guestbook_entry_list **out, struct socapi_error *err)
@@ -3074,7 +3074,7 @@ const struct socapi_method mailru_guestbook_post_method = {
 	"guestbook.post", "response", "mailru_guestbook_post",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_guestbook_post_params_struct, &socapi_type_int,
-	0, NULL, "Adds an entry to the user's guestbook (applications only, not sites).",
+	0, NULL, "Adds an entry to the user's guestbook (applications only, not sites).", NULL,
 };
 
 enum socapi_status mailru_guestbook_post(struct socapi_session *session, const struct mailru_guestbook_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3091,7 +3091,7 @@ const struct socapi_method mailru_mail_get_unread_count_method = {
 	"mail.getUnreadCount", "response", "mailru_mail_get_unread_count",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_mail_get_unread_count_params_struct, &mailru_count_type,
-	0, NULL, "Returns the number of unread letters in the mailbox (the official JS SDK calls this method email.getUnreadCount).",
+	0, NULL, "Returns the number of unread letters in the mailbox (the official JS SDK calls this method email.getUnreadCount).", NULL,
 };
 
 enum socapi_status mailru_mail_get_unread_count(struct socapi_session *session, const struct mailru_mail_get_unread_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -3110,7 +3110,7 @@ const struct socapi_method mailru_messages_get_thread_method = {
 	"messages.getThread", "response", "mailru_messages_get_thread",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_messages_get_thread_params_struct, &mailru_message_list_type,
-	0, NULL, "Returns the messages of one dialog.",
+	0, NULL, "Returns the messages of one dialog.", NULL,
 };
 
 enum socapi_status mailru_messages_get_thread(struct socapi_session *session, const struct mailru_messages_get_thread_params *params, struct mailru_message_list **out, struct socapi_error *err)
@@ -3129,7 +3129,7 @@ const struct socapi_method mailru_messages_get_threads_list_method = {
 	"messages.getThreadsList", "response", "mailru_messages_get_threads_list",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_messages_get_threads_list_params_struct, &mailru_thread_list_type,
-	0, NULL, "Returns the user's list of dialogs.",
+	0, NULL, "Returns the user's list of dialogs.", NULL,
 };
 
 enum socapi_status mailru_messages_get_threads_list(struct socapi_session *session, const struct mailru_messages_get_threads_list_params *params, struct mailru_thread_list **out, struct socapi_error *err)
@@ -3141,7 +3141,7 @@ const struct socapi_method mailru_messages_get_unread_count_method = {
 	"messages.getUnreadCount", "response", "mailru_messages_get_unread_count",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	NULL, &mailru_count_type,
-	0, NULL, "Returns the number of unread My World messages of the user authorized by session_key.",
+	0, NULL, "Returns the number of unread My World messages of the user authorized by session_key.", NULL,
 };
 
 enum socapi_status mailru_messages_get_unread_count(struct socapi_session *session, struct mailru_count **out, struct socapi_error *err)
@@ -3159,7 +3159,7 @@ const struct socapi_method mailru_messages_post_method = {
 	"messages.post", "response", "mailru_messages_post",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_messages_post_params_struct, &socapi_type_int,
-	0, NULL, "Sends a new message.",
+	0, NULL, "Sends a new message.", NULL,
 };
 
 enum socapi_status mailru_messages_post(struct socapi_session *session, const struct mailru_messages_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3176,7 +3176,7 @@ const struct socapi_method mailru_mobile_get_canvas_method = {
 	"mobile.getCanvas", "response", "mailru_mobile_get_canvas",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_CLIENT_ONLY,
 	&mailru_mobile_get_canvas_params_struct, &mailru_mobile_canvas_type,
-	0, NULL, "Returns the application's canvas in mobile My World.",
+	0, NULL, "Returns the application's canvas in mobile My World.", NULL,
 };
 
 enum socapi_status mailru_mobile_get_canvas(struct socapi_session *session, const struct mailru_mobile_get_canvas_params *params, struct mailru_mobile_canvas **out, struct socapi_error *err)
@@ -3197,7 +3197,7 @@ const struct socapi_method mailru_multipost_send_method = {
 	"multipost.send", "response", "mailru_multipost_send",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_multipost_send_params_struct, &socapi_type_int,
-	0, NULL, "Sends a multipost to a user's feed or to a community.",
+	0, NULL, "Sends a multipost to a user's feed or to a community.", NULL,
 };
 
 enum socapi_status mailru_multipost_send(struct socapi_session *session, const struct mailru_multipost_send_params *params, int64_t *out, struct socapi_error *err)
@@ -3215,7 +3215,7 @@ const struct socapi_method mailru_notifications_send_method = {
 	"notifications.send", "response", "mailru_notifications_send",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_SERVER_ONLY,
 	&mailru_notifications_send_params_struct, &socapi_type_int,
-	0, NULL, "Sends notifications to users.",
+	0, NULL, "Sends notifications to users.", NULL,
 };
 
 enum socapi_status mailru_notifications_send(struct socapi_session *session, const struct mailru_notifications_send_params *params, int64_t *out, struct socapi_error *err)
@@ -3236,7 +3236,7 @@ const struct socapi_method mailru_photos_create_album_method = {
 	"photos.createAlbum", "response", "mailru_photos_create_album",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_create_album_params_struct, &mailru_album_type,
-	0, NULL, "Creates a new photo album.",
+	0, NULL, "Creates a new photo album.", NULL,
 };
 
 enum socapi_status mailru_photos_create_album(struct socapi_session *session, const struct mailru_photos_create_album_params *params, struct mailru_album **out, struct socapi_error *err)
@@ -3255,7 +3255,7 @@ const struct socapi_method mailru_photos_get_method = {
 	"photos.get", "response", "mailru_photos_get",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_get_params_struct, &mailru_photo_list_type,
-	0, NULL, "Returns information about the photos of a user's album.",
+	0, NULL, "Returns information about the photos of a user's album.", NULL,
 };
 
 enum socapi_status mailru_photos_get(struct socapi_session *session, const struct mailru_photos_get_params *params, struct mailru_photo_list **out, struct socapi_error *err)
@@ -3273,7 +3273,7 @@ const struct socapi_method mailru_photos_get_albums_method = {
 	"photos.getAlbums", "response", "mailru_photos_get_albums",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_get_albums_params_struct, &mailru_album_list_type,
-	0, NULL, "Returns information about the user's photo albums.",
+	0, NULL, "Returns information about the user's photo albums.", NULL,
 };
 
 enum socapi_status mailru_photos_get_albums(struct socapi_session *session, const struct mailru_photos_get_albums_params *params, struct mailru_album_list **out, struct socapi_error *err)
@@ -3296,7 +3296,7 @@ const struct socapi_method mailru_photos_upload_method = {
 	"photos.upload", "response", "mailru_photos_upload",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_upload_params_struct, &mailru_photo_type,
-	0, NULL, "Uploads a photo to an album.",
+	0, NULL, "Uploads a photo to an album.", NULL,
 };
 
 enum socapi_status mailru_photos_upload(struct socapi_session *session, const struct mailru_photos_upload_params *params, struct mailru_photo **out, struct socapi_error *err)
@@ -3314,7 +3314,7 @@ const struct socapi_method mailru_score_add_method = {
 	"score.add", "response", "mailru_score_add",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_score_add_params_struct, &socapi_type_int,
-	0, NULL, "Adds the given number of points to the user.",
+	0, NULL, "Adds the given number of points to the user.", NULL,
 };
 
 enum socapi_status mailru_score_add(struct socapi_session *session, const struct mailru_score_add_params *params, int64_t *out, struct socapi_error *err)
@@ -3326,7 +3326,7 @@ const struct socapi_method mailru_score_total_method = {
 	"score.total", "response", "mailru_score_total",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	NULL, &mailru_score_total_type,
-	0, NULL, "Returns the user's total score.",
+	0, NULL, "Returns the user's total score.", NULL,
 };
 
 enum socapi_status mailru_score_total(struct socapi_session *session, struct mailru_score_total **out, struct socapi_error *err)
@@ -3344,7 +3344,7 @@ const struct socapi_method mailru_stream_comment_method = {
 	"stream.comment", "response", "mailru_stream_comment",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_comment_params_struct, &socapi_type_int,
-	0, NULL, "Comments on a \"What's new\" feed event.",
+	0, NULL, "Comments on a \"What's new\" feed event.", NULL,
 };
 
 enum socapi_status mailru_stream_comment(struct socapi_session *session, const struct mailru_stream_comment_params *params, int64_t *out, struct socapi_error *err)
@@ -3364,7 +3364,7 @@ const struct socapi_method mailru_stream_get_method = {
 	"stream.get", "response", "mailru_stream_get",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_stream_get_params_struct, &mailru_stream_item_list_type,
-	0, NULL, "Returns the aggregated \"What's new\" feed of the current user.",
+	0, NULL, "Returns the aggregated \"What's new\" feed of the current user.", NULL,
 };
 
 enum socapi_status mailru_stream_get(struct socapi_session *session, const struct mailru_stream_get_params *params, struct mailru_stream_item_list **out, struct socapi_error *err)
@@ -3385,7 +3385,7 @@ const struct socapi_method mailru_stream_get_by_author_method = {
 	"stream.getByAuthor", "response", "mailru_stream_get_by_author",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_stream_get_by_author_params_struct, &mailru_stream_item_list_type,
-	0, NULL, "Returns the \"What's new\" feed events generated by a given user or community.",
+	0, NULL, "Returns the \"What's new\" feed events generated by a given user or community.", NULL,
 };
 
 enum socapi_status mailru_stream_get_by_author(struct socapi_session *session, const struct mailru_stream_get_by_author_params *params, struct mailru_stream_item_list **out, struct socapi_error *err)
@@ -3402,7 +3402,7 @@ const struct socapi_method mailru_stream_like_method = {
 	"stream.like", "response", "mailru_stream_like",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_like_params_struct, &socapi_type_int,
-	0, NULL, "Likes a \"What's new\" feed event.",
+	0, NULL, "Likes a \"What's new\" feed event.", NULL,
 };
 
 enum socapi_status mailru_stream_like(struct socapi_session *session, const struct mailru_stream_like_params *params, int64_t *out, struct socapi_error *err)
@@ -3426,7 +3426,7 @@ const struct socapi_method mailru_stream_post_method = {
 	"stream.post", "response", "mailru_stream_post",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_post_params_struct, &socapi_type_int,
-	0, NULL, "Adds an entry to the user's \"What's new\" feed.",
+	0, NULL, "Adds an entry to the user's \"What's new\" feed.", NULL,
 };
 
 enum socapi_status mailru_stream_post(struct socapi_session *session, const struct mailru_stream_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3447,7 +3447,7 @@ const struct socapi_method mailru_stream_share_method = {
 	"stream.share", "response", "mailru_stream_share",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_share_params_struct, &socapi_type_int,
-	0, NULL, "Shares a link in the \"What's new\" feed.",
+	0, NULL, "Shares a link in the \"What's new\" feed.", NULL,
 };
 
 enum socapi_status mailru_stream_share(struct socapi_session *session, const struct mailru_stream_share_params *params, int64_t *out, struct socapi_error *err)
@@ -3464,7 +3464,7 @@ const struct socapi_method mailru_stream_unlike_method = {
 	"stream.unlike", "response", "mailru_stream_unlike",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_unlike_params_struct, &socapi_type_int,
-	0, NULL, "Removes the like from a \"What's new\" feed event.",
+	0, NULL, "Removes the like from a \"What's new\" feed event.", NULL,
 };
 
 enum socapi_status mailru_stream_unlike(struct socapi_session *session, const struct mailru_stream_unlike_params *params, int64_t *out, struct socapi_error *err)
@@ -3482,7 +3482,7 @@ const struct socapi_method mailru_titles_add_method = {
 	"titles.add", "response", "mailru_titles_add",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_titles_add_params_struct, &socapi_type_int,
-	0, NULL, "Creates a new title in the application.",
+	0, NULL, "Creates a new title in the application.", NULL,
 };
 
 enum socapi_status mailru_titles_add(struct socapi_session *session, const struct mailru_titles_add_params *params, int64_t *out, struct socapi_error *err)
@@ -3499,7 +3499,7 @@ const struct socapi_method mailru_titles_del_method = {
 	"titles.del", "response", "mailru_titles_del",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_titles_del_params_struct, &socapi_type_int,
-	0, NULL, "Deletes a title.",
+	0, NULL, "Deletes a title.", NULL,
 };
 
 enum socapi_status mailru_titles_del(struct socapi_session *session, const struct mailru_titles_del_params *params, int64_t *out, struct socapi_error *err)
@@ -3517,7 +3517,7 @@ const struct socapi_method mailru_titles_list_method = {
 	"titles.list", "response", "mailru_titles_list",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_titles_list_params_struct, &mailru_title_list_type,
-	0, NULL, "Returns the application's titles.",
+	0, NULL, "Returns the application's titles.", NULL,
 };
 
 enum socapi_status mailru_titles_list(struct socapi_session *session, const struct mailru_titles_list_params *params, struct mailru_title_list **out, struct socapi_error *err)
@@ -3536,7 +3536,7 @@ const struct socapi_method mailru_titles_update_method = {
 	"titles.update", "response", "mailru_titles_update",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_titles_update_params_struct, &socapi_type_int,
-	0, NULL, "Changes a title.",
+	0, NULL, "Changes a title.", NULL,
 };
 
 enum socapi_status mailru_titles_update(struct socapi_session *session, const struct mailru_titles_update_params *params, int64_t *out, struct socapi_error *err)
@@ -3548,7 +3548,7 @@ const struct socapi_method mailru_titles_user_drop_method = {
 	"titles.user_drop", "response", "mailru_titles_user_drop",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	NULL, &socapi_type_int,
-	0, NULL, "Takes the title back from the current user in the application.",
+	0, NULL, "Takes the title back from the current user in the application.", NULL,
 };
 
 enum socapi_status mailru_titles_user_drop(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -3565,7 +3565,7 @@ const struct socapi_method mailru_titles_user_reward_method = {
 	"titles.user_reward", "response", "mailru_titles_user_reward",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_titles_user_reward_params_struct, &socapi_type_int,
-	0, NULL, "Gives a title to the current user in the application.",
+	0, NULL, "Gives a title to the current user in the application.", NULL,
 };
 
 enum socapi_status mailru_titles_user_reward(struct socapi_session *session, const struct mailru_titles_user_reward_params *params, int64_t *out, struct socapi_error *err)
@@ -3582,7 +3582,7 @@ const struct socapi_method mailru_users_get_balance_method = {
 	"users.getBalance", "response", "mailru_users_get_balance",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_get_balance_params_struct, &mailru_balance_type,
-	0, NULL, "Returns the user's balance in mailiki.",
+	0, NULL, "Returns the user's balance in mailiki.", NULL,
 };
 
 enum socapi_status mailru_users_get_balance(struct socapi_session *session, const struct mailru_users_get_balance_params *params, struct mailru_balance **out, struct socapi_error *err)
@@ -3599,7 +3599,7 @@ const struct socapi_method mailru_users_get_info_method = {
 	"users.getInfo", "response", "mailru_users_get_info",
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_users_get_info_params_struct, &mailru_user_list_type,
-	0, NULL, "Returns profile information about users and/or communities.",
+	0, NULL, "Returns profile information about users and/or communities.", NULL,
 };
 
 enum socapi_status mailru_users_get_info(struct socapi_session *session, const struct mailru_users_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3617,7 +3617,7 @@ const struct socapi_method mailru_users_has_app_permission_method = {
 	"users.hasAppPermission", "response", "mailru_users_has_app_permission",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_has_app_permission_params_struct, &mailru_app_permissions_type,
-	0, NULL, "Checks whether the user has granted a permission to the application.",
+	0, NULL, "Checks whether the user has granted a permission to the application.", NULL,
 };
 
 enum socapi_status mailru_users_has_app_permission(struct socapi_session *session, const struct mailru_users_has_app_permission_params *params, struct mailru_app_permissions **out, struct socapi_error *err)
@@ -3634,7 +3634,7 @@ const struct socapi_method mailru_users_is_app_user_method = {
 	"users.isAppUser", "response", "mailru_users_is_app_user",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_is_app_user_params_struct, &mailru_is_app_user_type,
-	0, NULL, "Checks whether the user has installed the application.",
+	0, NULL, "Checks whether the user has installed the application.", NULL,
 };
 
 enum socapi_status mailru_users_is_app_user(struct socapi_session *session, const struct mailru_users_is_app_user_params *params, struct mailru_is_app_user **out, struct socapi_error *err)

@@ -2388,7 +2388,7 @@ struct mailru_notifications_send_params {
  * Parameters: uids*, text* (* = required)
  * Result: integer.
  * server-server circuit only
- * called without a session key
+ * Session: none (called without a session key)
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py; ademin/mailru-api README.md, lib/mailru/api.rb
  * Inferred: required, responses
  * Errors: see socapi_call(). Thread rules: those of the session.

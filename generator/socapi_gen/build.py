@@ -11,6 +11,7 @@ from .naming import Scope, identifier, macro, method_function
 
 SIDE_KEYS = {"platform", "c_prefix", "api_version", "source", "methods", "objects",
              "parameters", "excluded", "paging", "note"}
+CIRCUITS = {"client-server", "server-server", "application", "unsigned"}
 METHOD_KEYS = {"http", "variants", "circuits", "session", "permissions", "source",
                "inferred", "note"}
 OBJECT_KEYS = {"source", "inferred", "note", "properties"}
@@ -301,7 +302,13 @@ class Builder:
         elif session == "optional":
             flags.append("SOCAPI_METHOD_SESSION_OPTIONAL")
         circuits = side.get("circuits") or []
-        if circuits == ["client-server"]:
+        if not isinstance(circuits, list) or not set(circuits) <= CIRCUITS or (
+                "unsigned" in circuits and len(circuits) > 1):
+            raise SchemaError(self.side.file, f"/methods/{name}/circuits",
+                              f"circuits are a list of {', '.join(sorted(CIRCUITS))}; unsigned stands alone")
+        if circuits == ["unsigned"]:
+            flags.append("SOCAPI_METHOD_UNSIGNED")
+        elif circuits == ["client-server"]:
             flags.append("SOCAPI_METHOD_CLIENT_ONLY")
         elif circuits == ["server-server"]:
             flags.append("SOCAPI_METHOD_SERVER_ONLY")
@@ -313,15 +320,41 @@ class Builder:
                 if not any(p.name == pname for p in params):
                     raise SchemaError(self.side.file, f"/methods/{name}/variants/{vname}/{pname}",
                                       f"method {name!r} has no parameter {pname!r}")
-                if value == "*":
-                    continue  # selected by the caller setting the parameter
-                forced.append((pname, param_text(value)))
+                # "*": the caller selects this variant by setting the parameter
+                forced.append((pname, None if value == "*" else param_text(value)))
             self.platform.methods.append(Method(
                 name, vname, method_function(self.prefix, name, vname), f"{base}_params",
                 params, result, forced, "SOCAPI_METHOD_POST" in flags, flags,
                 node.get("description", ""), side.get("permissions") or [],
                 side.get("source", ""), side.get("inferred"),
-                node.get("access_token_type") or []))
+                node.get("access_token_type") or [], self.paging_of(name, params)))
+
+    PAGING_KEYS = {"anchor", "direction", "count", "offset",
+                   "next_anchor", "has_more", "items", "total"}
+    REQUEST_PAGING_KEYS = ("anchor", "direction", "count", "offset")
+
+    def paging_of(self, name, params):
+        """The side file's paging entry of a method, checked: {key: name}."""
+        entry = (self.side.get("paging") or {}).get(name)
+        if entry is None:
+            return None
+        where = f"/paging/{name}"
+        if not isinstance(entry, dict) or not entry:
+            raise SchemaError(self.side.file, where, "a paging entry must be a non-empty object")
+        for key, value in entry.items():
+            if key not in self.PAGING_KEYS:
+                raise SchemaError(self.side.file, f"{where}/{key}",
+                                  f"unknown paging key {key!r} (allowed: {', '.join(sorted(self.PAGING_KEYS))})")
+            if not isinstance(value, str) or not value:
+                raise SchemaError(self.side.file, f"{where}/{key}", "expected a non-empty string")
+            if key in self.REQUEST_PAGING_KEYS and not any(p.name == value for p in params):
+                raise SchemaError(self.side.file, f"{where}/{key}",
+                                  f"method {name!r} has no parameter {value!r}")
+        if ("anchor" in entry) == ("offset" in entry):
+            raise SchemaError(self.side.file, where, "paging needs exactly one of anchor and offset")
+        if "anchor" in entry and "next_anchor" not in entry:
+            raise SchemaError(self.side.file, where, "anchor paging needs next_anchor")
+        return dict(entry)
 
     def response_type(self, rnode):
         if "$ref" not in rnode.value:
@@ -363,9 +396,10 @@ class Builder:
         for name in self.side.get("methods") or {}:
             if name not in methods:
                 raise SchemaError(self.side.file, f"/methods/{name}", f"no method {name!r} in the schema")
-        for name in self.side.get("parameters") or {}:
-            if name not in methods:
-                raise SchemaError(self.side.file, f"/parameters/{name}", f"no method {name!r} in the schema")
+        for key in ("parameters", "paging"):
+            for name in self.side.get(key) or {}:
+                if name not in methods:
+                    raise SchemaError(self.side.file, f"/{key}/{name}", f"no method {name!r} in the schema")
         known = {name: {"response"} for name in self.response_names}
         for s in self.platform.structs.values():
             known[s.name] = {f.json_name for f in s.fields}

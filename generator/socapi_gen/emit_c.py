@@ -2,6 +2,8 @@
 
 from .model import Array, Enum, Scalar, Struct, Union
 
+# struct socapi_paging's members, in order
+PAGING_FIELDS = ("anchor", "direction", "count", "offset", "next_anchor", "has_more", "items", "total")
 SCALAR_C = {"bool": "bool", "int": "int64_t", "uint": "uint64_t", "number": "double",
             "string": "char *", "scalar": "char *", "json": "char *",
             "file": "const struct socapi_file *"}
@@ -95,8 +97,11 @@ class Emitter:
         return f"{key}_type"
 
     def elem_suffix(self, e):
-        if isinstance(e, Scalar) and e.from_string:
-            return "_from_string"
+        """Tells apart element types that share one C list struct, so each gets
+        its own descriptor: scalar and json lists are string lists in C."""
+        if isinstance(e, Scalar):
+            kind = f"_{e.kind}" if e.kind in ("scalar", "json") else ""
+            return kind + ("_from_string" if e.from_string else "")
         if isinstance(e, Enum):
             return "_" + e.c_name
         if isinstance(e, Array):
@@ -129,15 +134,19 @@ class Emitter:
 
     def all_lists(self):
         """Every generated list type, inner lists before outer ones."""
-        seen, order = set(), []
+        seen, order = {}, []
 
         def visit(t):
             if isinstance(t, Array):
                 visit(t.elem)
                 name = self.list_name(t)
-                if not name.startswith("socapi_") and name not in seen:
-                    seen.add(name)
+                if name.startswith("socapi_"):
+                    return
+                if name not in seen:
+                    seen[name] = len(order)
                     order.append((name, t))
+                elif self.elem_suffix(order[seen[name]][1].elem) and not self.elem_suffix(t.elem):
+                    order[seen[name]] = (name, t)  # <name>_type describes the plain elements
 
         for s in self.sorted_structs():
             for f in s.fields:
@@ -294,8 +303,15 @@ class Emitter:
     def method_doc(self, m):
         lines = [f"{m.name}" + (f" ({m.variant})" if m.variant != "response" else "") +
                  (f": {m.description}" if m.description else "")]
-        if m.forced:
-            lines.append("Sends " + ", ".join(f"{k}={v}" for k, v in m.forced) + " itself.")
+        sent = [f"{k}={v}" for k, v in m.forced if v is not None]
+        if sent:
+            lines.append("Sends " + ", ".join(sent) + " itself.")
+        selectors = [k for k, v in m.forced if v is None]
+        if selectors:
+            lines.append("The result of a call that sets " + " and ".join(selectors) + ".")
+        if m.paging:
+            lines.append("Paged: socapi_pager_new() iterates it (" + ", ".join(
+                f"{k} {v}" for k, v in sorted(m.paging.items())) + ").")
         if m.params:
             lines.append("Parameters: " + ", ".join(
                 p.name + ("*" if p.required else "") for p in m.params) + " (* = required)")
@@ -307,7 +323,9 @@ class Emitter:
             lines.append("Token types: " + ", ".join(m.access_token_type))
         flags = {"SOCAPI_METHOD_CLIENT_ONLY": "client-server circuit only",
                  "SOCAPI_METHOD_SERVER_ONLY": "server-server circuit only",
-                 "SOCAPI_METHOD_NO_SESSION": "called without a session key"}
+                 "SOCAPI_METHOD_NO_SESSION": "Session: none (called without a session key)",
+                 "SOCAPI_METHOD_SESSION_OPTIONAL": "Session: optional",
+                 "SOCAPI_METHOD_UNSIGNED": "sent without a signature"}
         lines.extend(v for k, v in flags.items() if k in m.flags)
         if m.source:
             lines.append(f"Source: {m.source}")
@@ -438,8 +456,14 @@ class Emitter:
         out = ""
         if m.forced:
             out = (f"static const struct socapi_forced_param {m.c_name}_forced[] = {{\n"
-                   + "".join(f"\t{{{c_string(k)}, {c_string(v)}}},\n" for k, v in m.forced) + "};\n")
+                   + "".join(f"\t{{{c_string(k)}, {c_string(v) if v is not None else 'NULL'}}},\n"
+                             for k, v in m.forced) + "};\n")
             forced = f"{m.c_name}_forced"
+        paging = "NULL"
+        if m.paging:
+            fields = ", ".join(c_string(m.paging[k]) if k in m.paging else "NULL" for k in PAGING_FIELDS)
+            out += f"static const struct socapi_paging {m.c_name}_paging = {{{fields}}};\n"
+            paging = f"&{m.c_name}_paging"
         flags = " | ".join(m.flags) or "0"
         params = f"&{m.params_c_name}_struct" if m.params else "NULL"
         call_params = "params" if m.params else "NULL"
@@ -447,7 +471,7 @@ class Emitter:
                 f"\t{c_string(m.name)}, {c_string(m.variant)}, {c_string(m.c_name)},\n"
                 f"\tSOCAPI_PLATFORM_{self.platform_enum()}, {flags},\n"
                 f"\t{params}, {self.type_ref(m.result)},\n"
-                f"\t{len(m.forced)}, {forced}, {c_string(m.description)},\n}};\n\n"
+                f"\t{len(m.forced)}, {forced}, {c_string(m.description)}, {paging},\n}};\n\n"
                 f"enum socapi_status {m.c_name}({self.method_args(m)})\n{{\n"
                 f"\treturn socapi_call(session, &{m.c_name}_method, {call_params}, out, err);\n}}\n\n")
 

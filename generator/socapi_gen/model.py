@@ -82,7 +82,7 @@ class Method:
     params_c_name: str       # mailru_friends_get_params (shared by variants)
     params: list
     result: object
-    forced: list             # [(name, value)]
+    forced: list             # [(name, value)]; value None: selected by the caller
     http_post: bool
     flags: list              # SOCAPI_METHOD_* names
     description: str = ""
@@ -90,6 +90,7 @@ class Method:
     source: str = ""
     inferred: object = None
     access_token_type: list = field(default_factory=list)
+    paging: dict = None      # side-file paging entry, or None
 
 
 @dataclass

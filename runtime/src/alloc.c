@@ -257,3 +257,14 @@ void buf_release(struct buf *b)
 	sc_free(b->data);
 	*b = (struct buf){0};
 }
+
+bool str_set(const char *s)
+{
+	return s && *s;
+}
+
+bool copy_opt(char **dst, const char *src)
+{
+	*dst = str_set(src) ? sc_strdup(src) : NULL;
+	return !str_set(src) || *dst;
+}

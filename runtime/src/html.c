@@ -89,6 +89,33 @@ static bool collect_fields(xmlNode *node, struct pairs *fields)
 	return true;
 }
 
+static xmlNode *find_element(xmlNode *node, const char *name)
+{
+	for (; node; node = node->next) {
+		if (is_element(node, name))
+			return node;
+		xmlNode *found = find_element(node->children, name);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* href resolved against base into a new string, or NULL (*bad set when not a URL). */
+static char *resolve(const char *base, const char *href, bool *bad)
+{
+	CURLU *u = curl_url();
+	char *full = NULL, *copy = NULL;
+	*bad = !u || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	       (href && curl_url_set(u, CURLUPART_URL, href, 0) != CURLUE_OK) ||
+	       curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK;
+	if (!*bad)
+		copy = sc_strdup(full);
+	curl_free(full);
+	curl_url_cleanup(u);
+	return copy;
+}
+
 enum socapi_status html_read_form(const char *html, size_t len, const char *page_url,
                                   struct html_form *form, struct socapi_error *err)
 {
@@ -105,18 +132,17 @@ enum socapi_status html_read_form(const char *html, size_t len, const char *page
 	if (!f) {
 		st = set_error(err, SOCAPI_E_AUTH, "the page has no form");
 	} else {
-		const char *action = attr(f, "action");
-		CURLU *u = curl_url();
-		char *full = NULL;
 		/* a missing action posts back to the page itself */
-		if (!u || curl_url_set(u, CURLUPART_URL, page_url, 0) != CURLUE_OK ||
-		    (action && curl_url_set(u, CURLUPART_URL, action, 0) != CURLUE_OK) ||
-		    curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK)
+		bool bad;
+		form->action = resolve(page_url, attr(f, "action"), &bad);
+		xmlNode *img = find_element(f->children, "img");
+		const char *src = img ? attr(img, "src") : NULL;
+		if (bad)
 			st = set_error(err, SOCAPI_E_AUTH, "the form's action is not a URL");
-		else if (!(form->action = sc_strdup(full)) || !collect_fields(f->children, &form->fields))
+		else if (!form->action || !collect_fields(f->children, &form->fields))
 			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		curl_free(full);
-		curl_url_cleanup(u);
+		else if (src && !(form->image = resolve(page_url, src, &bad)) && !bad)
+			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
 	xmlFreeDoc(doc);
 	if (st != SOCAPI_OK)
@@ -127,6 +153,8 @@ enum socapi_status html_read_form(const char *html, size_t len, const char *page
 void html_form_release(struct html_form *form)
 {
 	sc_free(form->action);
+	sc_free(form->image);
 	pairs_release(&form->fields);
 	form->action = NULL;
+	form->image = NULL;
 }

@@ -9,6 +9,7 @@
 struct html_form {
 	char *action;         /* absolute URL the form posts to */
 	struct pairs fields;  /* what a browser would send, in page order */
+	char *image;          /* absolute src of the form's first <img> (a captcha), or NULL */
 };
 
 /* Reads the first method="post" form of a page. SOCAPI_E_AUTH if none. */

@@ -25,6 +25,10 @@ void *sc_calloc(size_t n, size_t size);
 void *sc_realloc(void *ptr, size_t size);
 void sc_free(void *ptr);
 char *sc_strdup(const char *s);
+/* True for a non-NULL, non-empty string: an optional credential that is set. */
+bool str_set(const char *s);
+/* *dst = a copy of src, or NULL when src is unset; false only when out of memory. */
+CHECK_RESULT bool copy_opt(char **dst, const char *src);
 /* Frees a string holding a secret after overwriting it. NULL allowed. */
 void sc_free_secret(char *s);
 
@@ -83,6 +87,11 @@ CHECK_RESULT bool pairs_add_len(struct pairs *p, const char *name, const char *v
 CHECK_RESULT bool pairs_add_file(struct pairs *p, const char *name, const struct socapi_file *file);
 /* Sets name to value, replacing an existing entry. */
 CHECK_RESULT bool pairs_set(struct pairs *p, const char *name, const char *value);
+/* The caller's name=value list as pairs (a repeated name keeps the last). */
+enum socapi_status pairs_from_params(const struct socapi_param *params, size_t n,
+                                     struct pairs *out, struct socapi_error *err);
+/* dst becomes a copy of src (files stay borrowed); false if out of memory. */
+CHECK_RESULT bool pairs_copy(const struct pairs *src, struct pairs *dst);
 const char *pairs_get(const struct pairs *p, const char *name);
 void pairs_remove(struct pairs *p, const char *name);
 void pairs_sort(struct pairs *p);
@@ -97,6 +106,10 @@ bool is_secret_name(const char *name);
 
 /* md5 of data as 32 lower-case hex digits (sign.c). */
 CHECK_RESULT bool md5_hex(const void *data, size_t len, char out[33]);
+/* sig = md5(prefix + name=value of the sorted pairs + key); files are not
+ * signed. p must be sorted; prefix may be NULL (sign.c). */
+enum socapi_status sign_sorted(const struct pairs *p, const char *prefix, const char *key,
+                               char sig[33], struct socapi_error *err);
 
 /* ---- encoding and decoding by descriptor (encode.c, decode.c) ---- */
 
@@ -158,6 +171,7 @@ struct socapi_session;
 struct adapter {
 	enum socapi_platform platform;
 	struct param_style style;
+	bool method_in_path;  /* the URL is api_url/<method> (VK), else api_url (method is a parameter) */
 	/* Adds credentials and the signature to a call's parameters. */
 	enum socapi_status (*sign)(struct socapi_session *s, const char *method, uint32_t method_flags,
 	                           struct pairs *params, struct socapi_error *err);
@@ -169,12 +183,38 @@ struct adapter {
 	void (*destroy)(void *data);
 };
 
+struct error_handler {
+	int api_code;
+	socapi_error_handler fn;
+	void *ctx;
+};
+
+/* Sliding one-second window of send times, for socapi_session_set_rate_limit. */
+#define RATE_LIMIT_MAX 100
+
 struct socapi_session {
 	const struct adapter *adapter;
 	void *data;     /* platform credentials */
 	char *api_url;
 	struct transport transport;
+	struct error_handler *handlers;
+	size_t n_handlers;
+	unsigned max_retries;
+	unsigned rate_per_second;  /* 0: no limit */
+	unsigned rate_next;        /* oldest slot of rate_sent */
+	int64_t rate_sent[RATE_LIMIT_MAX];  /* monotonic ns of the last sends */
 };
+
+/* What an error handler may change before a call is sent again. */
+struct socapi_retry {
+	struct pairs *params;
+	unsigned attempt;
+	long wait_ms;
+	bool nomem;
+};
+
+/* Sleeps ms milliseconds (interrupted sleeps resume). */
+void sleep_ms(long ms);
 
 enum socapi_status session_new(const struct adapter *adapter, void *data, const char *api_url,
                                const struct socapi_options *opts, struct socapi_session **out,
@@ -197,6 +237,15 @@ bool kind_is_text(uint8_t kind);
  * no spaces, in range. Stores into *i or *u. */
 bool parse_decimal(const char *s, bool is_unsigned, int64_t *i, uint64_t *u);
 
+/*
+ * Runs a typed call whose parameters are already encoded (params is taken
+ * over and emptied). On success *decoded is the result (a new arena) and
+ * *root the parsed body, owning *result; the caller puts *root.
+ */
+enum socapi_status call_method(struct socapi_session *s, const struct socapi_method *m,
+                               struct pairs *params, void **decoded, struct json_object **root,
+                               struct json_object **result, struct socapi_error *err);
+
 enum socapi_status call_prepare(struct call *c, struct socapi_error *err);
 enum socapi_status call_transfer(struct call *c, struct socapi_error *err);
 /* Parses the body and unwraps the envelope; *root owns *result. */
@@ -210,6 +259,9 @@ void call_release(struct call *c);
 enum socapi_status oauth_token_request(const struct socapi_options *opts, const char *url,
                                        const struct pairs *form, struct socapi_token **out,
                                        struct socapi_error *err);
+/* Reads a JSON object's members into a token (access_token required). */
+enum socapi_status token_from_json(struct json_object *reply, struct socapi_token **out,
+                                   struct socapi_error *err);
 /* Parses "a=1&b=2" (a query or a fragment) into a token. */
 enum socapi_status token_from_query(const char *query, struct socapi_token **out,
                                     struct socapi_error *err);

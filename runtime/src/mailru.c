@@ -2,7 +2,7 @@
  * mailru.c - the Platform@Mail.Ru adapter: credentials, the two signing
  * circuits, the error envelope and the four OAuth grants.
  */
-#include "html.h"
+#include "login.h"
 
 #include <socapi/mailru.h>
 #include <string.h>
@@ -16,10 +16,6 @@ struct mailru_creds {
 	enum socapi_mailru_circuit circuit;
 };
 
-static bool set(const char *s)
-{
-	return s && *s;
-}
 
 static void creds_destroy(void *data)
 {
@@ -34,54 +30,18 @@ static void creds_destroy(void *data)
 	sc_free(c);
 }
 
-/* Copies an optional string; false only when out of memory. */
-static bool copy_opt(char **dst, const char *src)
-{
-	*dst = set(src) ? sc_strdup(src) : NULL;
-	return !set(src) || *dst;
-}
-
-/* sig = md5(prefix + name=value of the sorted pairs + key); files are not signed. */
-static enum socapi_status sign_sorted(const struct pairs *p, const char *prefix, const char *key,
-                                      char sig[33], struct socapi_error *err)
-{
-	struct buf text = {0};
-	if (prefix)
-		buf_puts(&text, prefix);
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->items[i].file)
-			continue;
-		buf_puts(&text, p->items[i].name);
-		buf_append(&text, "=", 1);
-		buf_puts(&text, p->items[i].value);
-	}
-	buf_puts(&text, key);
-	enum socapi_status st = SOCAPI_OK;
-	if (!buf_terminate(&text))
-		st = set_error(err, SOCAPI_E_NOMEM, "out of memory signing the request");
-	else if (!md5_hex(text.data, text.len, sig))
-		st = set_error(err, SOCAPI_E_ARG, "md5 is not available in this OpenSSL");
-	if (text.data)
-		memset(text.data, 0, text.len); /* it holds the key */
-	buf_release(&text);
-	return st;
-}
 
 enum socapi_status socapi_mailru_sign(enum socapi_mailru_circuit circuit, const char *uid,
                                       const char *key, const struct socapi_param *params,
                                       size_t n_params, char sig_hex[33], struct socapi_error *err)
 {
 	error_reset(err);
-	if (circuit == SOCAPI_MAILRU_CIRCUIT_AUTO || !set(key) ||
-	    (circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT && !set(uid)) || (n_params && !params))
+	if (circuit == SOCAPI_MAILRU_CIRCUIT_AUTO || !str_set(key) ||
+	    (circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT && !str_set(uid)) || (n_params && !params))
 		return set_error(err, SOCAPI_E_ARG,
 		                 "signing needs a circuit and its key (and the uid for client-server)");
 	struct pairs p = {0};
-	enum socapi_status st = SOCAPI_OK;
-	for (size_t i = 0; st == SOCAPI_OK && i < n_params; i++)
-		if (!params[i].name || !params[i].value || !pairs_add(&p, params[i].name, params[i].value))
-			st = set_error(err, params[i].name && params[i].value ? SOCAPI_E_NOMEM : SOCAPI_E_ARG,
-			               "cannot use parameter %zu", i);
+	enum socapi_status st = pairs_from_params(params, n_params, &p, err);
 	if (st == SOCAPI_OK) {
 		pairs_sort(&p);
 		st = sign_sorted(&p, circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT ? uid : NULL, key, sig_hex, err);
@@ -94,8 +54,8 @@ enum socapi_status socapi_mailru_sign(enum socapi_mailru_circuit circuit, const 
 static enum socapi_status choose_circuit(const struct mailru_creds *c, uint32_t flags,
                                          enum socapi_mailru_circuit *out, struct socapi_error *err)
 {
-	bool client_ok = set(c->uid) && set(c->private_key) && !(flags & SOCAPI_METHOD_SERVER_ONLY);
-	bool server_ok = set(c->secret_key) && !(flags & SOCAPI_METHOD_CLIENT_ONLY);
+	bool client_ok = str_set(c->uid) && str_set(c->private_key) && !(flags & SOCAPI_METHOD_SERVER_ONLY);
+	bool server_ok = str_set(c->secret_key) && !(flags & SOCAPI_METHOD_CLIENT_ONLY);
 	switch (c->circuit) {
 	case SOCAPI_MAILRU_CIRCUIT_CLIENT:
 		server_ok = false;
@@ -133,7 +93,7 @@ static enum socapi_status mailru_sign_call(struct socapi_session *s, const char 
 	if (st != SOCAPI_OK)
 		return st;
 	bool ok = pairs_set(params, "method", method) && pairs_set(params, "app_id", c->app_id);
-	if (ok && set(c->session_key) && !(flags & SOCAPI_METHOD_NO_SESSION))
+	if (ok && str_set(c->session_key) && !(flags & SOCAPI_METHOD_NO_SESSION))
 		ok = pairs_set(params, "session_key", c->session_key);
 	if (ok && circuit == SOCAPI_MAILRU_CIRCUIT_SERVER)
 		ok = pairs_set(params, "secure", "1");
@@ -171,7 +131,7 @@ static enum socapi_status mailru_unwrap(struct json_object *root, struct json_ob
 }
 
 static const struct adapter mailru_adapter = {
-	SOCAPI_PLATFORM_MAILRU, {"1", "0"}, mailru_sign_call, mailru_unwrap, creds_destroy,
+	SOCAPI_PLATFORM_MAILRU, {"1", "0"}, false, mailru_sign_call, mailru_unwrap, creds_destroy,
 };
 
 enum socapi_status socapi_mailru_session_new(const struct socapi_mailru_credentials *cred,
@@ -182,11 +142,11 @@ enum socapi_status socapi_mailru_session_new(const struct socapi_mailru_credenti
 	if (!out)
 		return set_error(err, SOCAPI_E_ARG, "out is NULL");
 	*out = NULL;
-	if (!cred || !set(cred->app_id))
+	if (!cred || !str_set(cred->app_id))
 		return set_error(err, SOCAPI_E_ARG, "Mail.Ru session: app_id is required");
-	if (cred->circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT && (!set(cred->uid) || !set(cred->private_key)))
+	if (cred->circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT && (!str_set(cred->uid) || !str_set(cred->private_key)))
 		return set_error(err, SOCAPI_E_ARG, "client-server session: uid and private_key are required");
-	if (cred->circuit == SOCAPI_MAILRU_CIRCUIT_SERVER && !set(cred->secret_key))
+	if (cred->circuit == SOCAPI_MAILRU_CIRCUIT_SERVER && !str_set(cred->secret_key))
 		return set_error(err, SOCAPI_E_ARG, "server-server session: secret_key is required");
 	struct mailru_creds *c = sc_calloc(1, sizeof *c);
 	if (!c || !copy_opt(&c->app_id, cred->app_id) || !copy_opt(&c->private_key, cred->private_key) ||
@@ -196,7 +156,7 @@ enum socapi_status socapi_mailru_session_new(const struct socapi_mailru_credenti
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
 	c->circuit = cred->circuit;
-	return session_new(&mailru_adapter, c, set(cred->api_url) ? cred->api_url : SOCAPI_MAILRU_API_URL,
+	return session_new(&mailru_adapter, c, str_set(cred->api_url) ? cred->api_url : SOCAPI_MAILRU_API_URL,
 	                   opts, out, err);
 }
 
@@ -224,7 +184,7 @@ static enum socapi_status check_app(const struct socapi_mailru_app *app, struct 
 	if (!out)
 		return set_error(err, SOCAPI_E_ARG, "out is NULL");
 	*out = NULL;
-	if (!app || !set(app->app_id))
+	if (!app || !str_set(app->app_id))
 		return set_error(err, SOCAPI_E_ARG, "the application's app_id is required");
 	return SOCAPI_OK;
 }
@@ -249,7 +209,7 @@ static enum socapi_status post_grant(const struct socapi_options *opts, const ch
 static bool add_client(struct pairs *form, const struct socapi_mailru_app *app, const char *grant)
 {
 	return pairs_add(form, "grant_type", grant) && pairs_add(form, "client_id", app->app_id) &&
-	       (!set(app->secret_key) || pairs_add(form, "client_secret", app->secret_key));
+	       (!str_set(app->secret_key) || pairs_add(form, "client_secret", app->secret_key));
 }
 
 enum socapi_status socapi_mailru_grant_password(const struct socapi_mailru_app *app,
@@ -261,7 +221,7 @@ enum socapi_status socapi_mailru_grant_password(const struct socapi_mailru_app *
 	enum socapi_status st = check_app(app, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!set(username) || !password)
+	if (!str_set(username) || !password)
 		return set_error(err, SOCAPI_E_ARG, "password grant: username and password are required");
 	struct pairs form = {0};
 	if (!add_client(&form, app, "password") || !pairs_add(&form, "username", username) ||
@@ -270,7 +230,7 @@ enum socapi_status socapi_mailru_grant_password(const struct socapi_mailru_app *
 		pairs_release(&form);
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
-	return post_grant(opts, set(app->token_url) ? app->token_url : SOCAPI_MAILRU_TOKEN_URL, &form,
+	return post_grant(opts, str_set(app->token_url) ? app->token_url : SOCAPI_MAILRU_TOKEN_URL, &form,
 	                  out, err);
 }
 
@@ -282,14 +242,14 @@ enum socapi_status socapi_mailru_grant_refresh(const struct socapi_mailru_app *a
 	enum socapi_status st = check_app(app, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!set(refresh_token))
+	if (!str_set(refresh_token))
 		return set_error(err, SOCAPI_E_ARG, "refresh grant: refresh_token is required");
 	struct pairs form = {0};
 	if (!add_client(&form, app, "refresh_token") || !pairs_add(&form, "refresh_token", refresh_token)) {
 		pairs_release(&form);
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
-	return post_grant(opts, set(app->token_url) ? app->token_url : SOCAPI_MAILRU_TOKEN_URL, &form,
+	return post_grant(opts, str_set(app->token_url) ? app->token_url : SOCAPI_MAILRU_TOKEN_URL, &form,
 	                  out, err);
 }
 
@@ -301,7 +261,7 @@ enum socapi_status socapi_mailru_grant_code(const struct socapi_mailru_app *app,
 	enum socapi_status st = check_app(app, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!set(code) || !set(redirect_uri))
+	if (!str_set(code) || !str_set(redirect_uri))
 		return set_error(err, SOCAPI_E_ARG, "code grant: code and redirect_uri are required");
 	struct pairs form = {0};
 	if (!add_client(&form, app, "authorization_code") || !pairs_add(&form, "code", code) ||
@@ -310,63 +270,13 @@ enum socapi_status socapi_mailru_grant_code(const struct socapi_mailru_app *app,
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
 	return post_grant(opts,
-	                  set(app->code_token_url) ? app->code_token_url : SOCAPI_MAILRU_CODE_TOKEN_URL,
+	                  str_set(app->code_token_url) ? app->code_token_url : SOCAPI_MAILRU_CODE_TOKEN_URL,
 	                  &form, out, err);
 }
 
 /* ---- the implicit grant through the login pages ---- */
 
 #define IMPLICIT_REDIRECT "http://connect.mail.ru/oauth/success.html"
-#define IMPLICIT_MAX_STEPS 12
-
-static enum socapi_status auth_error(struct socapi_error *err, const char *kind, const char *msg)
-{
-	if (err)
-		copy_text(err->oauth_error, sizeof err->oauth_error, kind);
-	return set_error(err, SOCAPI_E_AUTH, "%s", msg);
-}
-
-/* The part of url after the first c ('#' or '?'), up to '#' for queries. */
-static const char *url_part(const char *url, char c, size_t *len)
-{
-	const char *p = strchr(url, c);
-	if (!p)
-		return NULL;
-	p++;
-	*len = c == '?' ? strcspn(p, "#") : strlen(p);
-	return p;
-}
-
-static bool has_query_flag(const char *url, const char *flag)
-{
-	size_t len;
-	const char *q = url_part(url, '?', &len);
-	size_t flen = strlen(flag);
-	for (const char *p = q; p && p < q + len; p += strcspn(p, "&") + 1)
-		if (strncmp(p, flag, flen) == 0 && (p[flen] == '=' || p[flen] == '&' || p[flen] == '\0'))
-			return true;
-	return false;
-}
-
-static bool path_ends_with(const char *url, const char *suffix)
-{
-	size_t len = strcspn(url, "?#");
-	size_t slen = strlen(suffix);
-	return len >= slen && strncmp(url + len - slen, suffix, slen) == 0;
-}
-
-/* The redirect to redirect_uri ends the flow: a token or a refusal. */
-static enum socapi_status finish_redirect(const char *location, struct socapi_token **out,
-                                          struct socapi_error *err)
-{
-	size_t len;
-	const char *fragment = url_part(location, '#', &len);
-	if (fragment && strstr(fragment, "access_token="))
-		return token_from_query(fragment, out, err);
-	if (strstr(location, "error=access_denied"))
-		return auth_error(err, "access_denied", "the user declined the access request");
-	return auth_error(err, "oauth_error", "the final redirect carries no token");
-}
 
 /* Splits user@bk.ru into the form's Login and Domain fields. */
 static bool fill_login(struct pairs *fields, const char *email, const char *password)
@@ -378,43 +288,56 @@ static bool fill_login(struct pairs *fields, const char *email, const char *pass
 	       pairs_set(fields, "Password", password);
 }
 
-struct implicit_flow {
-	struct transport t;
-	const char *redirect_uri;
+struct implicit_state {
 	const char *email;
 	const char *password;
 	bool login_sent;
 	bool access_sent;
 };
 
-/* Handles one HTML page: fills and posts its form, or says why it cannot. */
-static enum socapi_status on_page(struct implicit_flow *f, const char *url,
-                                  const struct http_response *page, struct http_request *next,
-                                  struct html_form *form, struct socapi_error *err)
+/* The login page gets the credentials, the access dialog is accepted. */
+static enum socapi_status implicit_page(struct login_flow *f, const char *url,
+                                        const struct http_response *page, struct socapi_error *err)
 {
+	struct implicit_state *s = f->ctx;
 	const char *html = page->body.data;
 	if (strstr(html, "Не указано приложение"))
 		return auth_error(err, "invalid_client", "invalid client id");
 	if (strstr(html, "Авторизация запрещена"))
 		return auth_error(err, "client_not_available", "application is in the test mode");
 	bool access = strstr(html, "Необходим доступ к вашим данным") != NULL;
-	if ((access && f->access_sent) || (!access && f->login_sent))
+	if ((access && s->access_sent) || (!access && s->login_sent))
 		return auth_error(err, "oauth_error", "the authorization pages did not move on");
-	enum socapi_status st = html_read_form(html, page->body.len, url, form, err);
+	enum socapi_status st = html_read_form(html, page->body.len, url, &f->form, err);
 	if (st != SOCAPI_OK)
 		return st == SOCAPI_E_AUTH
 		               ? auth_error(err, "oauth_error", "Failed to open authorization dialog.")
 		               : st;
 	if (access) {
-		f->access_sent = true;
+		s->access_sent = true;
 	} else {
-		if (!fill_login(&form->fields, f->email, f->password))
+		if (!fill_login(&f->form.fields, s->email, s->password))
 			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		f->login_sent = true;
+		s->login_sent = true;
 	}
-	*next = (struct http_request){form->action, true, &form->fields};
 	return SOCAPI_OK;
 }
+
+/* Mail.Ru says "blocked" and "wrong password" with redirects. */
+static enum socapi_status implicit_redirect(struct login_flow *f, const char *location,
+                                            struct socapi_error *err)
+{
+	(void)f;
+	if (url_path_ends_with(location, "/recovery"))
+		return auth_error(err, "invalid_user", "user is blocked");
+	char *fail = url_query_value(location, "fail");
+	sc_free(fail);
+	if (fail)
+		return auth_error(err, "invalid_grant", "invalid login or password");
+	return SOCAPI_OK;
+}
+
+static const struct login_ops implicit_ops = {implicit_page, implicit_redirect};
 
 enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *app,
                                                 const struct socapi_options *opts,
@@ -428,84 +351,20 @@ enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *
 	const char *at = email ? strchr(email, '@') : NULL;
 	if (!at || at == email || !strchr(at, '.') || !password)
 		return set_error(err, SOCAPI_E_ARG, "implicit grant: an e-mail address and a password are required");
-
-	struct implicit_flow f = {.redirect_uri = IMPLICIT_REDIRECT, .email = email, .password = password};
 	struct pairs query = {0};
-	struct buf url = {0};
-	char *current = NULL;
-	st = transport_init(&f.t, opts, err);
-	if (st == SOCAPI_OK)
-		st = transport_enable_cookies(&f.t, err);
-	if (st == SOCAPI_OK) {
-		if (!pairs_add(&query, "client_id", app->app_id) ||
-		    !pairs_add(&query, "redirect_uri", f.redirect_uri) ||
-		    !pairs_add(&query, "response_type", "token") ||
-		    !pairs_add(&query, "scope", scope ? scope : SOCAPI_MAILRU_FULL_SCOPE))
-			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		buf_puts(&url, set(app->authorize_url) ? app->authorize_url : SOCAPI_MAILRU_AUTHORIZE_URL);
-		buf_append(&url, "?", 1);
-		pairs_form_encode(&query, &url);
-		current = url.data ? sc_strdup(url.data) : NULL;
-		if (st == SOCAPI_OK && !current)
-			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	}
-	struct http_request req = {current, false, NULL};
-	struct html_form form = {0};
-	for (int step = 0; st == SOCAPI_OK; step++) {
-		if (step == IMPLICIT_MAX_STEPS) {
-			st = auth_error(err, "oauth_error", "too many authorization steps");
-			break;
-		}
-		struct http_response resp;
-		st = transport_perform(&f.t, &req, &resp, err);
-		if (st == SOCAPI_OK && req.url != current) {
-			/* the page's URL outlives the form whose action named it */
-			sc_free(current);
-			if (!(current = sc_strdup(req.url))) {
-				http_response_release(&resp);
-				st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-			}
-		}
-		html_form_release(&form); /* sent: the next request is a new one */
-		req = (struct http_request){current, false, NULL};
-		if (st != SOCAPI_OK)
-			break;
-		if (resp.status >= 300 && resp.status < 400 && resp.location) {
-			const char *loc = resp.location;
-			if (strncmp(loc, f.redirect_uri, strlen(f.redirect_uri)) == 0)
-				st = finish_redirect(loc, out, err);
-			else if (path_ends_with(loc, "/recovery"))
-				st = auth_error(err, "invalid_user", "user is blocked");
-			else if (has_query_flag(loc, "fail"))
-				st = auth_error(err, "invalid_grant", "invalid login or password");
-			if (st == SOCAPI_OK && !*out) {
-				sc_free(current);
-				current = sc_strdup(loc);
-				req.url = current;
-				if (!current)
-					st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-			}
-		} else if (resp.status == 200) {
-			st = on_page(&f, current, &resp, &req, &form, err);
-		} else {
-			st = auth_error(err, "oauth_error", "Failed to open authorization dialog.");
-		}
-		http_response_release(&resp);
-		if (*out)
-			break;
-	}
-	if (st == SOCAPI_OK) {
-		(*out)->cookies = transport_cookies(&f.t);
-		if (!(*out)->cookies) {
-			socapi_token_free(*out);
-			*out = NULL;
-			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		}
-	}
-	html_form_release(&form);
-	sc_free(current);
-	buf_release(&url);
+	char *url = NULL;
+	if (pairs_add(&query, "client_id", app->app_id) &&
+	    pairs_add(&query, "redirect_uri", IMPLICIT_REDIRECT) &&
+	    pairs_add(&query, "response_type", "token") &&
+	    pairs_add(&query, "scope", scope ? scope : SOCAPI_MAILRU_FULL_SCOPE))
+		url = url_with_query(str_set(app->authorize_url) ? app->authorize_url : SOCAPI_MAILRU_AUTHORIZE_URL,
+		                     &query);
 	pairs_release(&query);
-	transport_release(&f.t);
+	if (!url)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	struct implicit_state state = {email, password, false, false};
+	struct login_flow flow = {&implicit_ops, &state, IMPLICIT_REDIRECT, {0}, {0}};
+	st = login_flow_run(&flow, opts, url, out, err);
+	sc_free(url);
 	return st;
 }

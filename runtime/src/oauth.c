@@ -17,8 +17,22 @@ void socapi_token_free(struct socapi_token *token)
 	sc_free_secret(token->refresh_token);
 	sc_free(token->uid);
 	sc_free(token->token_type);
+	sc_free_secret(token->session_secret_key);
 	sc_free_secret(token->cookies);
+	for (size_t i = 0; i < token->n_fields; i++) {
+		sc_free(token->fields[i].name);
+		sc_free_secret(token->fields[i].value);
+	}
+	sc_free(token->fields);
 	sc_free(token);
+}
+
+const char *socapi_token_field(const struct socapi_token *token, const char *name)
+{
+	for (size_t i = 0; token && name && i < token->n_fields; i++)
+		if (strcmp(token->fields[i].name, name) == 0)
+			return token->fields[i].value;
+	return NULL;
 }
 
 /* Field names that carry the user's id in the platforms' replies. */
@@ -31,15 +45,37 @@ static bool set_field(char **slot, const char *value)
 	return *slot != NULL;
 }
 
+/* Keeps a reply field as received, in t->fields. */
+static bool token_keep(struct socapi_token *t, const char *name, const char *value)
+{
+	struct socapi_token_field *grown = sc_realloc(t->fields, (t->n_fields + 1) * sizeof *grown);
+	if (!grown)
+		return false;
+	t->fields = grown;
+	char *n = sc_strdup(name), *v = sc_strdup(value);
+	if (!n || !v) {
+		sc_free(n);
+		sc_free(v);
+		return false;
+	}
+	t->fields[t->n_fields++] = (struct socapi_token_field){n, v};
+	return true;
+}
+
 /* Stores one reply field; false only when out of memory. */
 static bool token_set(struct socapi_token *t, const char *name, const char *value)
 {
-	if (strcmp(name, "access_token") == 0)
+	if (!token_keep(t, name, value))
+		return false;
+	/* OK's auth.login names the access token session_key */
+	if (strcmp(name, "access_token") == 0 || (strcmp(name, "session_key") == 0 && !t->access_token))
 		return set_field(&t->access_token, value);
 	if (strcmp(name, "refresh_token") == 0)
 		return set_field(&t->refresh_token, value);
 	if (strcmp(name, "token_type") == 0)
 		return set_field(&t->token_type, value);
+	if (strcmp(name, "session_secret_key") == 0)
+		return set_field(&t->session_secret_key, value);
 	if (strcmp(name, "expires_in") == 0) {
 		char *end;
 		long long v = strtoll(value, &end, 10);
@@ -58,6 +94,13 @@ static bool token_set(struct socapi_token *t, const char *name, const char *valu
 static enum socapi_status token_finish(struct socapi_token *t, struct socapi_token **out,
                                        struct socapi_error *err)
 {
+	/* VK community tokens only: access_token_<group id>; the first one leads */
+	for (size_t i = 0; !t->access_token && i < t->n_fields; i++)
+		if (strncmp(t->fields[i].name, "access_token_", 13) == 0 &&
+		    !set_field(&t->access_token, t->fields[i].value)) {
+			socapi_token_free(t);
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+		}
 	if (!t->access_token || !t->access_token[0]) {
 		socapi_token_free(t);
 		if (err)
@@ -84,8 +127,16 @@ static enum socapi_status oauth_failure(struct socapi_error *err, struct json_ob
 		if (err && json_object_object_get_ex(error, "error_code", &v))
 			err->api_code = json_object_get_int(v);
 	}
-	if (err)
+	if (err) {
 		copy_text(err->oauth_error, sizeof err->oauth_error, kind);
+		/* what the caller needs to answer VK's need_captcha and need_validation */
+		if (json_object_object_get_ex(root, "captcha_sid", &v))
+			copy_text(err->captcha_sid, sizeof err->captcha_sid, json_object_get_string(v));
+		if (json_object_object_get_ex(root, "captcha_img", &v))
+			copy_text(err->captcha_img, sizeof err->captcha_img, json_object_get_string(v));
+		if (json_object_object_get_ex(root, "redirect_uri", &v))
+			copy_text(err->redirect_uri, sizeof err->redirect_uri, json_object_get_string(v));
+	}
 	return set_error(err, SOCAPI_E_AUTH, "authorization failed: %s%s%s", kind, *desc ? ": " : "",
 	                 desc);
 }
@@ -118,25 +169,28 @@ enum socapi_status oauth_token_request(const struct socapi_options *opts, const 
 	} else if (json_object_object_get_ex(root, "error", &error)) {
 		st = oauth_failure(err, error, root);
 	} else {
-		struct socapi_token *tok = sc_calloc(1, sizeof *tok);
-		st = tok ? SOCAPI_OK : set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		json_object_object_foreach(root, key, val)
-		{
-			if (st != SOCAPI_OK)
-				break;
-			enum json_type jt = json_object_get_type(val);
-			if (jt != json_type_string && jt != json_type_int)
-				continue;
-			if (!token_set(tok, key, json_object_get_string(val)))
-				st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		}
-		if (st == SOCAPI_OK)
-			st = token_finish(tok, out, err);
-		else
-			socapi_token_free(tok);
+		st = token_from_json(root, out, err);
 	}
 	json_object_put(root);
 	return st;
+}
+
+enum socapi_status token_from_json(struct json_object *reply, struct socapi_token **out,
+                                   struct socapi_error *err)
+{
+	*out = NULL;
+	struct socapi_token *tok = sc_calloc(1, sizeof *tok);
+	if (!tok)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	json_object_object_foreach(reply, key, val)
+	{
+		/* scalars as their text, anything else as JSON */
+		if (!token_set(tok, key, json_object_get_string(val) ? json_object_get_string(val) : "")) {
+			socapi_token_free(tok);
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+		}
+	}
+	return token_finish(tok, out, err);
 }
 
 enum socapi_status token_from_query(const char *query, struct socapi_token **out,

@@ -68,6 +68,20 @@ static struct pair *pairs_find(const struct pairs *p, const char *name)
 	return NULL;
 }
 
+bool pairs_copy(const struct pairs *src, struct pairs *dst)
+{
+	*dst = (struct pairs){0};
+	for (size_t i = 0; i < src->n; i++) {
+		const struct pair *item = &src->items[i];
+		if (!(item->file ? pairs_add_file(dst, item->name, item->file)
+		                 : pairs_add(dst, item->name, item->value))) {
+			pairs_release(dst);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool pairs_set(struct pairs *p, const char *name, const char *value)
 {
 	struct pair *found = pairs_find(p, name);
@@ -185,4 +199,18 @@ void pairs_form_encode(const struct pairs *p, struct buf *out)
 void pairs_form_encode_redacted(const struct pairs *p, struct buf *out)
 {
 	form_encode(p, out, true);
+}
+
+enum socapi_status pairs_from_params(const struct socapi_param *params, size_t n,
+                                     struct pairs *out, struct socapi_error *err)
+{
+	*out = (struct pairs){0};
+	for (size_t i = 0; i < n; i++) {
+		if (!params[i].name || !params[i].value || !pairs_set(out, params[i].name, params[i].value)) {
+			pairs_release(out);
+			return set_error(err, params[i].name && params[i].value ? SOCAPI_E_NOMEM : SOCAPI_E_ARG,
+			                 "cannot use parameter %zu", i);
+		}
+	}
+	return SOCAPI_OK;
 }

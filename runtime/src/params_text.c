@@ -202,7 +202,7 @@ const struct socapi_method *socapi_method_find(const struct socapi_method *const
 			bool match = false;
 			for (size_t a = 0; a < n_args; a++)
 				if (strcmp(args[a].name, m->forced[k].name) == 0 &&
-				    strcmp(args[a].value, m->forced[k].value) == 0)
+				    (!m->forced[k].value || strcmp(args[a].value, m->forced[k].value) == 0))
 					match = true;
 			selects = match;
 		}

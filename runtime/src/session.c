@@ -2,9 +2,11 @@
  * session.c - library set-up, sessions and the typed call path
  * (prepare, transfer, complete), shared by every platform.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep */
 #include "internal.h"
 
 #include <string.h>
+#include <time.h>
 
 void alloc_install(const struct socapi_allocator *a);
 
@@ -51,6 +53,7 @@ enum socapi_status session_new(const struct adapter *adapter, void *data, const 
 	s->adapter = adapter;
 	s->data = data;
 	s->api_url = url;
+	s->max_retries = 3;
 	*out = s;
 	return SOCAPI_OK;
 }
@@ -61,6 +64,7 @@ void socapi_session_free(struct socapi_session *session)
 		return;
 	session->adapter->destroy(session->data);
 	transport_release(&session->transport);
+	sc_free(session->handlers);
 	sc_free(session->api_url);
 	sc_free(session);
 }
@@ -68,6 +72,97 @@ void socapi_session_free(struct socapi_session *session)
 enum socapi_platform socapi_session_platform(const struct socapi_session *session)
 {
 	return session->adapter->platform;
+}
+
+/* ---- error handlers, retries and the rate limit ---- */
+
+enum socapi_status socapi_session_on_error(struct socapi_session *s, int api_code,
+                                           socapi_error_handler fn, void *ctx,
+                                           struct socapi_error *err)
+{
+	error_reset(err);
+	if (!s)
+		return set_error(err, SOCAPI_E_ARG, "session is NULL");
+	for (size_t i = 0; i < s->n_handlers; i++) {
+		if (s->handlers[i].api_code != api_code)
+			continue;
+		if (fn)
+			s->handlers[i] = (struct error_handler){api_code, fn, ctx};
+		else
+			s->handlers[i] = s->handlers[--s->n_handlers];
+		return SOCAPI_OK;
+	}
+	if (!fn)
+		return SOCAPI_OK;
+	struct error_handler *grown = sc_realloc(s->handlers, (s->n_handlers + 1) * sizeof *grown);
+	if (!grown)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	grown[s->n_handlers++] = (struct error_handler){api_code, fn, ctx};
+	s->handlers = grown;
+	return SOCAPI_OK;
+}
+
+void socapi_session_set_max_retries(struct socapi_session *s, unsigned max_retries)
+{
+	s->max_retries = max_retries;
+}
+
+void socapi_session_set_rate_limit(struct socapi_session *s, unsigned per_second)
+{
+	s->rate_per_second = per_second > RATE_LIMIT_MAX ? RATE_LIMIT_MAX : per_second;
+	s->rate_next = 0;
+	memset(s->rate_sent, 0, sizeof s->rate_sent);
+}
+
+unsigned socapi_retry_attempt(const struct socapi_retry *r)
+{
+	return r->attempt;
+}
+
+void socapi_retry_set_param(struct socapi_retry *r, const char *name, const char *value)
+{
+	if (!name || !value || !pairs_set(r->params, name, value))
+		r->nomem = true;
+}
+
+void socapi_retry_wait(struct socapi_retry *r, long ms)
+{
+	r->wait_ms = ms > 0 ? ms : 0;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void sleep_ms(long ms)
+{
+	struct timespec left = {ms / 1000, (ms % 1000) * 1000000};
+	while (ms > 0 && nanosleep(&left, &left) != 0)
+		;
+}
+
+/* Waits until one more request fits in the last second's window. */
+static void rate_wait(struct socapi_session *s)
+{
+	if (!s->rate_per_second)
+		return;
+	int64_t *oldest = &s->rate_sent[s->rate_next];
+	int64_t wait = *oldest ? *oldest + 1000000000 - now_ns() : 0;
+	if (wait > 0)
+		sleep_ms((long)((wait + 999999) / 1000000));
+	*oldest = now_ns();
+	s->rate_next = (s->rate_next + 1) % s->rate_per_second;
+}
+
+static const struct error_handler *handler_for(const struct socapi_session *s, int api_code)
+{
+	for (size_t i = 0; i < s->n_handlers; i++)
+		if (s->handlers[i].api_code == api_code)
+			return &s->handlers[i];
+	return NULL;
 }
 
 /* ---- the call path ---- */
@@ -80,8 +175,21 @@ enum socapi_status call_prepare(struct call *c, struct socapi_error *err)
 
 enum socapi_status call_transfer(struct call *c, struct socapi_error *err)
 {
-	struct http_request req = {c->session->api_url, c->post, &c->params};
-	return transport_perform(&c->session->transport, &req, &c->response, err);
+	struct socapi_session *s = c->session;
+	struct buf url = {0};
+	buf_puts(&url, s->api_url);
+	if (s->adapter->method_in_path) {
+		if (url.len && url.data[url.len - 1] != '/')
+			buf_append(&url, "/", 1);
+		buf_puts(&url, c->method_name);
+	}
+	if (!buf_terminate(&url))
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	rate_wait(s);
+	struct http_request req = {url.data, c->post, &c->params};
+	enum socapi_status st = transport_perform(&s->transport, &req, &c->response, err);
+	buf_release(&url);
+	return st;
 }
 
 enum socapi_status call_complete(struct call *c, struct json_object **root,
@@ -105,24 +213,63 @@ enum socapi_status call_complete(struct call *c, struct json_object **root,
 	return st;
 }
 
-/* The three steps, once the parameters are in. */
+/* The three steps, once the parameters are in, and again while a handler
+ * asks for a retry. err is never NULL here: handlers need the details. */
 static enum socapi_status call_run(struct call *c, struct json_object **root,
                                    struct json_object **result, struct socapi_error *err)
 {
-	*root = NULL;
-	*result = NULL;
-	enum socapi_status st = call_prepare(c, err);
-	if (st == SOCAPI_OK)
-		st = call_transfer(c, err);
-	if (st == SOCAPI_OK)
-		st = call_complete(c, root, result, err);
-	return st;
+	for (unsigned attempt = 1;; attempt++) {
+		*root = NULL;
+		*result = NULL;
+		enum socapi_status st = call_prepare(c, err);
+		if (st == SOCAPI_OK)
+			st = call_transfer(c, err);
+		if (st == SOCAPI_OK)
+			st = call_complete(c, root, result, err);
+		const struct error_handler *h = st == SOCAPI_E_API ? handler_for(c->session, err->api_code) : NULL;
+		if (!h || attempt > c->session->max_retries)
+			return st;
+		struct socapi_retry retry = {&c->params, attempt, 0, false};
+		if (!h->fn(h->ctx, err, &retry))
+			return st;
+		if (retry.nomem)
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory retrying the call");
+		json_object_put(*root);
+		http_response_release(&c->response);
+		transport_log(&c->session->transport, SOCAPI_LOG_INFO, "retry %u of %s after error %d",
+		              attempt, c->method_name, err->api_code);
+		sleep_ms(retry.wait_ms);
+	}
 }
 
 void call_release(struct call *c)
 {
 	pairs_release(&c->params);
 	http_response_release(&c->response);
+}
+
+enum socapi_status call_method(struct socapi_session *s, const struct socapi_method *m,
+                               struct pairs *params, void **decoded, struct json_object **root,
+                               struct json_object **result, struct socapi_error *err)
+{
+	*decoded = NULL;
+	struct call c = {.session = s, .method = m, .method_name = m->name, .params = *params,
+	                 .post = (m->flags & SOCAPI_METHOD_POST) != 0};
+	*params = (struct pairs){0};
+	enum socapi_status st = SOCAPI_OK;
+	for (uint32_t i = 0; st == SOCAPI_OK && i < m->n_forced; i++)
+		if (m->forced[i].value && !pairs_set(&c.params, m->forced[i].name, m->forced[i].value))
+			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	if (st == SOCAPI_OK)
+		st = call_run(&c, root, result, err);
+	if (st == SOCAPI_OK)
+		st = decode_tree(m->result, *result, decoded, err);
+	if (st != SOCAPI_OK) {
+		json_object_put(*root);
+		*root = NULL;
+	}
+	call_release(&c);
+	return st;
 }
 
 bool socapi_result_by_pointer(const struct socapi_type *t)
@@ -142,6 +289,9 @@ bool socapi_result_by_pointer(const struct socapi_type *t)
 enum socapi_status socapi_call(struct socapi_session *session, const struct socapi_method *method,
                                const void *params, void *out, struct socapi_error *err)
 {
+	struct socapi_error local;
+	if (!err)
+		err = &local;
 	error_reset(err);
 	if (!session || !method || !out)
 		return set_error(err, SOCAPI_E_ARG, "socapi_call: session, method and out are required");
@@ -151,20 +301,13 @@ enum socapi_status socapi_call(struct socapi_session *session, const struct soca
 	if (method->platform != session->adapter->platform)
 		return set_error(err, SOCAPI_E_ARG, "%s: the session is for another platform",
 		                 method->c_name);
-
-	struct call c = {.session = session, .method = method, .method_name = method->name,
-	                 .post = (method->flags & SOCAPI_METHOD_POST) != 0};
+	struct pairs encoded = {0};
 	enum socapi_status st = encode_params(method->params, params, &session->adapter->style,
-	                                      &c.params, err);
-	for (uint32_t i = 0; st == SOCAPI_OK && i < method->n_forced; i++)
-		if (!pairs_set(&c.params, method->forced[i].name, method->forced[i].value))
-			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	                                      &encoded, err);
 	struct json_object *root = NULL, *result = NULL;
-	if (st == SOCAPI_OK)
-		st = call_run(&c, &root, &result, err);
 	void *decoded = NULL;
 	if (st == SOCAPI_OK)
-		st = decode_tree(method->result, result, &decoded, err);
+		st = call_method(session, method, &encoded, &decoded, &root, &result, err);
 	if (st == SOCAPI_OK) {
 		if (by_pointer) {
 			memcpy(out, &decoded, sizeof decoded);
@@ -174,7 +317,7 @@ enum socapi_status socapi_call(struct socapi_session *session, const struct soca
 		}
 	}
 	json_object_put(root);
-	call_release(&c);
+	pairs_release(&encoded);
 	return st;
 }
 
@@ -182,6 +325,9 @@ enum socapi_status socapi_call_raw(struct socapi_session *session, const char *m
                                    const struct socapi_param *params, size_t n_params, bool post,
                                    char **body, size_t *body_len, struct socapi_error *err)
 {
+	struct socapi_error local;
+	if (!err)
+		err = &local;
 	error_reset(err);
 	if (!session || !method || !body || (n_params && !params))
 		return set_error(err, SOCAPI_E_ARG, "socapi_call_raw: session, method and body are required");
@@ -208,8 +354,7 @@ enum socapi_status socapi_call_raw(struct socapi_session *session, const char *m
 			*body = copy;
 			if (body_len)
 				*body_len = c.response.body.len;
-			if (err)
-				err->status = SOCAPI_OK;
+			err->status = SOCAPI_OK;
 			st = SOCAPI_OK;
 		} else {
 			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");

@@ -1,9 +1,11 @@
 /*
- * sign.c - the md5 digest every platform's signature is built from.
+ * sign.c - the md5 digest and the sorted-parameters signature that Mail.Ru
+ * and OK.ru share.
  */
 #include "internal.h"
 
 #include <openssl/evp.h>
+#include <string.h>
 
 bool md5_hex(const void *data, size_t len, char out[33])
 {
@@ -18,4 +20,30 @@ bool md5_hex(const void *data, size_t len, char out[33])
 	}
 	out[32] = '\0';
 	return true;
+}
+
+/* sig = md5(prefix + name=value of the sorted pairs + key); files are not signed. */
+enum socapi_status sign_sorted(const struct pairs *p, const char *prefix, const char *key,
+                               char sig[33], struct socapi_error *err)
+{
+	struct buf text = {0};
+	if (prefix)
+		buf_puts(&text, prefix);
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->items[i].file)
+			continue;
+		buf_puts(&text, p->items[i].name);
+		buf_append(&text, "=", 1);
+		buf_puts(&text, p->items[i].value);
+	}
+	buf_puts(&text, key);
+	enum socapi_status st = SOCAPI_OK;
+	if (!buf_terminate(&text))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory signing the request");
+	else if (!md5_hex(text.data, text.len, sig))
+		st = set_error(err, SOCAPI_E_ARG, "md5 is not available in this OpenSSL");
+	if (text.data)
+		memset(text.data, 0, text.len); /* it holds the key */
+	buf_release(&text);
+	return st;
 }

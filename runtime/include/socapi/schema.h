@@ -168,13 +168,34 @@ enum {
 	SOCAPI_METHOD_NO_SESSION = 1u << 1,    /* called without a session key */
 	SOCAPI_METHOD_SESSION_OPTIONAL = 1u << 2,
 	SOCAPI_METHOD_CLIENT_ONLY = 1u << 3,   /* client-server signature only */
-	SOCAPI_METHOD_SERVER_ONLY = 1u << 4    /* server-server signature only */
+	SOCAPI_METHOD_SERVER_ONLY = 1u << 4,   /* server-server signature only */
+	SOCAPI_METHOD_UNSIGNED = 1u << 5       /* sent without a signature (OK auth.login) */
 };
 
-/* A parameter a response variant sends itself ("ext" = "1"). */
+/*
+ * A parameter that picks a response variant: the variant sends it itself
+ * ("ext" = "1"), or, when value is NULL, the caller selects the variant by
+ * setting the parameter to anything ("fields").
+ */
 struct socapi_forced_param {
 	const char *name;
 	const char *value;
+};
+
+/*
+ * How a paged method is iterated (socapi_pager_new). Request parameter
+ * names first, then reply member names; NULL where the method has none.
+ * Exactly one of anchor and offset is set.
+ */
+struct socapi_paging {
+	const char *anchor;       /* parameter carrying the cursor */
+	const char *direction;
+	const char *count;
+	const char *offset;       /* offset paging: parameter counting items already seen */
+	const char *next_anchor;  /* reply member holding the next cursor */
+	const char *has_more;     /* reply member, true while pages remain */
+	const char *items;        /* reply member holding the page's items */
+	const char *total;        /* reply member with the total count */
 };
 
 /*
@@ -191,6 +212,7 @@ struct socapi_method {
 	uint32_t n_forced;
 	const struct socapi_forced_param *forced;
 	const char *description;
+	const struct socapi_paging *paging;  /* NULL: not paged */
 };
 
 /* Built-in scalar types that generated tables point at. */

@@ -160,6 +160,45 @@ socapi_call(struct socapi_session *session, const struct socapi_method *method,
             const void *params, void *out, struct socapi_error *err);
 
 /*
+ * Error handlers (the vk library's on_api_error_<code>): when a call fails
+ * with SOCAPI_E_API and a handler is registered for err->api_code, socapi
+ * calls it. A handler that returns true has the call sent again, with the
+ * parameters it set through retry, after the wait it asked for; false lets
+ * the call fail with err. At most max_retries retries happen per call
+ * (default 3), then the last error stands. Handlers run on the calling
+ * thread, inside socapi_call, socapi_call_raw and socapi_pager_next.
+ */
+struct socapi_retry;
+typedef bool (*socapi_error_handler)(void *ctx, const struct socapi_error *err,
+                                     struct socapi_retry *retry);
+
+/*
+ * Registers fn for one platform error code, replacing an earlier handler
+ * of that code; fn NULL removes it. Errors: SOCAPI_E_ARG, SOCAPI_E_NOMEM.
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_session_on_error(struct socapi_session *session, int api_code, socapi_error_handler fn,
+                        void *ctx, struct socapi_error *err);
+
+/* The most retries per call that handlers can cause (default 3; 0 = none). */
+void socapi_session_set_max_retries(struct socapi_session *session, unsigned max_retries);
+
+/*
+ * Client-side rate limit: at most per_second requests in any one-second
+ * window (1..100; 0 turns it off). A call that would exceed it sleeps
+ * first. VK allows 3 a second with a user token and 20 with a community
+ * token.
+ */
+void socapi_session_set_rate_limit(struct socapi_session *session, unsigned per_second);
+
+/* 1 for the first retry of a call, 2 for the second... */
+unsigned socapi_retry_attempt(const struct socapi_retry *retry);
+/* Sets (or replaces) a parameter of the next attempt; value is copied. */
+void socapi_retry_set_param(struct socapi_retry *retry, const char *name, const char *value);
+/* Waits ms milliseconds before the next attempt. */
+void socapi_retry_wait(struct socapi_retry *retry, long ms);
+
+/*
  * How socapi_call hands back a result of this type: true when out receives
  * a pointer to release with socapi_free (objects, lists, strings), false
  * when it receives the value itself (booleans, integers, numbers).
@@ -202,12 +241,42 @@ socapi_params_from_text(const struct socapi_method *method, const struct socapi_
 /*
  * Finds a typed call in a platform's method table (the generated
  * <platform>_methods array) by API method name and the values the caller
- * sets: the variant whose selecting parameters all match args, else the
- * plain "response" variant. NULL when the table has no such method.
+ * sets: the variant whose selecting parameters all match args (a selector
+ * without a value matches any value), else the plain "response" variant.
+ * NULL when the table has no such method.
  */
 const struct socapi_method *
 socapi_method_find(const struct socapi_method *const *methods, size_t n_methods, const char *name,
                    const struct socapi_param *args, size_t n_args);
+
+/*
+ * Page by page through a paged method (one whose socapi_method has
+ * paging): the first page is the call with params as given; each next one
+ * sends the reply's cursor as the anchor parameter (or advances offset by
+ * the items received) until the reply says there is no more, the cursor
+ * comes back empty or unchanged, or a page is empty. params are encoded at
+ * once and may be released after socapi_pager_new. The pager borrows the
+ * session: free the pager first. Errors: SOCAPI_E_ARG (not paged, wrong
+ * platform), SOCAPI_E_NOMEM.
+ */
+struct socapi_pager;
+
+SOCAPI_NODISCARD enum socapi_status
+socapi_pager_new(struct socapi_session *session, const struct socapi_method *method,
+                 const void *params, struct socapi_pager **out, struct socapi_error *err);
+
+/*
+ * Fetches the next page into out, as socapi_call does (release each page
+ * with socapi_free). When no page remains, returns SOCAPI_OK with *done set
+ * and out untouched. A failed page can be retried by calling again.
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_pager_next(struct socapi_pager *pager, void *out, bool *done, struct socapi_error *err);
+
+/* Items received so far (the sum of the pages' item counts). */
+size_t socapi_pager_items(const struct socapi_pager *pager);
+
+void socapi_pager_free(struct socapi_pager *pager);
 
 /*
  * Decodes JSON text into a value of type (a generated type descriptor, or a
@@ -229,8 +298,12 @@ socapi_encode_json(const struct socapi_type *type, const void *value, bool prett
 
 /*
  * What an OAuth grant hands back, on every platform. access_token becomes
- * the session key; uid is the user's id (Mail.Ru x_mailru_vid, VK user_id). cookies (implicit grant only) holds the cookie jar in
- * Netscape format, one cookie a line, for the scrapers. Release with
+ * the session key; uid is the user's id (Mail.Ru x_mailru_vid, VK user_id,
+ * OK uid). session_secret_key is OK's per-session signing key (implicit
+ * grant, auth.login). cookies (implicit grant only) holds the cookie jar
+ * in Netscape format, one cookie a line, for the scrapers. fields holds
+ * every name=value of the reply as received (VK community tokens arrive as
+ * access_token_<group id>); read it with socapi_token_field. Release with
  * socapi_token_free, which wipes the secrets.
  */
 struct socapi_token {
@@ -240,8 +313,17 @@ struct socapi_token {
 	int64_t expires_in;
 	char *uid;             /* NULL when the reply had none */
 	char *token_type;
+	char *session_secret_key;  /* NULL when the reply had none */
 	char *cookies;         /* NULL except after the implicit grant */
+	size_t n_fields;
+	struct socapi_token_field {
+		char *name;
+		char *value;       /* JSON replies: text of scalars, JSON of the rest */
+	} *fields;
 };
+
+/* The value of a reply field by name, or NULL. */
+const char *socapi_token_field(const struct socapi_token *token, const char *name);
 
 void socapi_token_free(struct socapi_token *token);
 

@@ -1,0 +1,158 @@
+/*
+ * login.c - the redirect-and-form loop every implicit grant runs; the
+ * platforms only say what to do with each page.
+ */
+#include "login.h"
+
+#include <string.h>
+
+#define LOGIN_MAX_STEPS 16
+
+enum socapi_status auth_error(struct socapi_error *err, const char *kind, const char *msg)
+{
+	if (err)
+		copy_text(err->oauth_error, sizeof err->oauth_error, kind);
+	return set_error(err, SOCAPI_E_AUTH, "%s", msg);
+}
+
+char *url_query_value(const char *url, const char *name)
+{
+	const char *q = strchr(url, '?');
+	if (!q)
+		return NULL;
+	size_t nlen = strlen(name);
+	for (const char *p = q + 1; *p && *p != '#'; p += strcspn(p, "&#"), p += *p == '&') {
+		size_t len = strcspn(p, "&#");
+		if (len < nlen || strncmp(p, name, nlen) != 0 || (len > nlen && p[nlen] != '='))
+			continue;
+		const char *v = len > nlen ? p + nlen + 1 : p + len;
+		int vlen = 0;
+		char *raw = curl_easy_unescape(NULL, v, (int)(p + len - v), &vlen);
+		char *copy = raw ? sc_strdup(raw) : NULL;
+		curl_free(raw);
+		return copy;
+	}
+	return NULL;
+}
+
+bool url_path_ends_with(const char *url, const char *suffix)
+{
+	size_t len = strcspn(url, "?#");
+	size_t slen = strlen(suffix);
+	return len >= slen && strncmp(url + len - slen, suffix, slen) == 0;
+}
+
+char *url_with_query(const char *base, const struct pairs *query)
+{
+	struct buf url = {0};
+	buf_puts(&url, base);
+	buf_append(&url, strchr(base, '?') ? "&" : "?", 1);
+	pairs_form_encode(query, &url);
+	if (!buf_terminate(&url)) {
+		buf_release(&url);
+		return NULL;
+	}
+	return url.data;
+}
+
+/* The redirect to redirect_uri ends the flow: a token or a refusal. */
+static enum socapi_status finish(const char *location, struct socapi_token **out,
+                                 struct socapi_error *err)
+{
+	const char *fragment = strchr(location, '#');
+	if (fragment && strstr(fragment, "access_token"))
+		return token_from_query(fragment + 1, out, err);
+	if (strstr(location, "error=access_denied"))
+		return auth_error(err, "access_denied", "the user declined the access request");
+	return auth_error(err, "oauth_error", "the final redirect carries no token");
+}
+
+/* An error answer: the OAuth JSON error if there is one. */
+static enum socapi_status refused(const struct http_response *resp, struct socapi_error *err)
+{
+	struct json_object *root = NULL, *v;
+	if (parse_json(resp->body.data, resp->body.len, &root, NULL) != SOCAPI_OK ||
+	    !json_object_object_get_ex(root, "error", &v) || !json_object_is_type(v, json_type_string)) {
+		json_object_put(root);
+		return auth_error(err, "oauth_error", "Failed to open authorization dialog.");
+	}
+	char kind[64];
+	copy_text(kind, sizeof kind, json_object_get_string(v));
+	const char *desc = json_object_object_get_ex(root, "error_description", &v)
+	                           ? json_object_get_string(v) : kind;
+	enum socapi_status st = auth_error(err, kind, desc ? desc : kind);
+	json_object_put(root);
+	return st;
+}
+
+/* One answer: sets *next_url (GET) or leaves the form to post, or ends. */
+static enum socapi_status step(struct login_flow *f, const char *url,
+                               const struct http_response *resp, char **next_url,
+                               struct socapi_token **out, struct socapi_error *err)
+{
+	if (resp->status >= 300 && resp->status < 400 && resp->location) {
+		const char *loc = resp->location;
+		if (strncmp(loc, f->redirect_uri, strlen(f->redirect_uri)) == 0)
+			return finish(loc, out, err);
+		enum socapi_status st = f->ops->redirect ? f->ops->redirect(f, loc, err) : SOCAPI_OK;
+		if (st == SOCAPI_OK && !(*next_url = sc_strdup(loc)))
+			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+		return st;
+	}
+	if (resp->status != 200)
+		return refused(resp, err);
+	return f->ops->page(f, url, resp, err);
+}
+
+enum socapi_status login_flow_run(struct login_flow *f, const struct socapi_options *opts,
+                                  const char *start_url, struct socapi_token **out,
+                                  struct socapi_error *err)
+{
+	*out = NULL;
+	char *url = sc_strdup(start_url);
+	if (!url)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	enum socapi_status st = transport_init(&f->t, opts, err);
+	if (st == SOCAPI_OK)
+		st = transport_enable_cookies(&f->t, err);
+	struct http_request req = {url, false, NULL};
+	for (int n = 0; st == SOCAPI_OK && !*out; n++) {
+		if (n == LOGIN_MAX_STEPS) {
+			st = auth_error(err, "oauth_error", "too many authorization steps");
+			break;
+		}
+		struct http_response resp;
+		st = transport_perform(&f->t, &req, &resp, err);
+		if (st != SOCAPI_OK)
+			break;
+		if (req.url != url) {
+			/* we posted a form: its action is the page we are on now */
+			sc_free(url);
+			url = f->form.action;
+			f->form.action = NULL;
+		}
+		html_form_release(&f->form);
+		char *next = NULL;
+		st = step(f, url, &resp, &next, out, err);
+		http_response_release(&resp);
+		if (next) {
+			sc_free(url);
+			url = next;
+			req = (struct http_request){url, false, NULL};
+		} else if (st == SOCAPI_OK && !*out) {
+			if (!f->form.action)
+				st = auth_error(err, "oauth_error", "the page has nothing to submit");
+			req = (struct http_request){f->form.action, true, &f->form.fields};
+		}
+	}
+	if (st == SOCAPI_OK && !((*out)->cookies = transport_cookies(&f->t)))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	if (st != SOCAPI_OK) {
+		socapi_token_free(*out);
+		*out = NULL;
+	}
+	html_form_release(&f->form);
+	sc_free(url);
+	transport_release(&f->t);
+	return st;
+}

@@ -10,12 +10,19 @@
  * (nothing was sent), 3 the platform answered an error (or a login was
  * refused), 4 transport error, 5 the answer could not be read.
  */
+#define _POSIX_C_SOURCE 200809L /* isatty, termios */
 #include <mailru/mailru.h>
+#include <ok/ok.h>
 #include <socapi/mailru.h>
+#include <socapi/ok.h>
+#include <socapi/vk.h>
+#include <vk/vk.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 enum { EXIT_USAGE = 2, EXIT_API = 3, EXIT_TRANSPORT = 4, EXIT_ANSWER = 5 };
 
@@ -30,6 +37,8 @@ struct cli {
 struct platform {
 	const char *name;
 	const char *env_prefix;
+	const char *token_path;      /* --oauth-url + this: the token endpoint */
+	const char *authorize_path;  /* --oauth-url + this: the authorize page */
 	const struct socapi_method *const *methods;
 	const size_t *n_methods;
 	enum socapi_status (*open)(const struct cli *cli, struct socapi_session **out,
@@ -80,6 +89,101 @@ static void join_url(char *out, size_t size, const char *base, const char *path)
 	snprintf(out, size, "%.*s%s", (int)(len && base[len - 1] == '/' ? len - 1 : len), base, path);
 }
 
+/* Reads one line from stdin after showing label on stderr; no echo for
+ * secrets on a terminal. False at end of input. */
+static bool prompt(const char *label, bool secret, char *out, size_t size)
+{
+	fprintf(stderr, "%s: ", label);
+	fflush(stderr);
+	struct termios saved, quiet;
+	bool hide = secret && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (hide) {
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	bool ok = fgets(out, (int)size, stdin) != NULL;
+	if (hide) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fputc('\n', stderr);
+	}
+	if (ok)
+		out[strcspn(out, "\r\n")] = '\0';
+	return ok && *out;
+}
+
+static bool prompt_captcha(void *ctx, const char *sid, const char *img, char *key, size_t size)
+{
+	(void)ctx;
+	(void)sid;
+	fprintf(stderr, "captcha: %s\n", img);
+	return prompt("captcha answer", false, key, size);
+}
+
+static bool prompt_code(void *ctx, char *code, size_t size)
+{
+	(void)ctx;
+	return prompt("two-factor code", false, code, size);
+}
+
+static const char *arg(const struct socapi_param *args, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(args[i].name, name) == 0)
+			return args[i].value;
+	return NULL;
+}
+
+/* The login's username and password: from name=value, else asked for. */
+struct login_input {
+	char username[256];
+	char password[256];
+};
+
+static bool read_login(const struct socapi_param *args, size_t n, struct login_input *in)
+{
+	const char *user = arg(args, n, "username"), *pass = arg(args, n, "password");
+	if (user)
+		snprintf(in->username, sizeof in->username, "%s", user);
+	if (pass)
+		snprintf(in->password, sizeof in->password, "%s", pass);
+	return (user || prompt("username", false, in->username, sizeof in->username)) &&
+	       (pass || prompt("password", true, in->password, sizeof in->password));
+}
+
+/* The OAuth URLs of --oauth-url for a platform (empty: the defaults). */
+struct oauth_urls {
+	char token[1024];
+	char authorize[1024];
+};
+
+static void oauth_urls(const struct cli *cli, const struct platform *p, struct oauth_urls *u)
+{
+	u->token[0] = u->authorize[0] = '\0';
+	if (cli->oauth_url) {
+		join_url(u->token, sizeof u->token, cli->oauth_url, p->token_path);
+		join_url(u->authorize, sizeof u->authorize, cli->oauth_url, p->authorize_path);
+	}
+}
+
+static int unknown_grant(const char *grant)
+{
+	fprintf(stderr, "socapi: unknown grant '%s' (password, implicit, refresh, code)\n", grant);
+	return EXIT_USAGE;
+}
+
+static int print_token(const struct socapi_token *t);
+
+/* Prints the token of a grant, or why there is none. */
+static int grant_result(enum socapi_status st, struct socapi_token *tok, const struct socapi_error *err)
+{
+	if (st != SOCAPI_OK)
+		return fail("login", err);
+	print_token(tok);
+	socapi_token_free(tok);
+	return 0;
+}
+
 /* ---- Mail.Ru ---- */
 
 static const struct platform mailru;
@@ -98,13 +202,6 @@ static enum socapi_status mailru_open(const struct cli *cli, struct socapi_sessi
 	return socapi_mailru_session_new(&cred, &cli->opts, out, err);
 }
 
-static const char *arg(const struct socapi_param *args, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(args[i].name, name) == 0)
-			return args[i].value;
-	return NULL;
-}
 
 static void print_json_field(const char *name, const char *value, bool *first)
 {
@@ -125,7 +222,7 @@ static void print_json_field(const char *name, const char *value, bool *first)
 	*first = false;
 }
 
-static void print_token(const struct socapi_token *t)
+static int print_token(const struct socapi_token *t)
 {
 	bool first = true;
 	char expires[32];
@@ -135,57 +232,196 @@ static void print_token(const struct socapi_token *t)
 	print_json_field("expires_in", t->has_expires_in ? expires : NULL, &first);
 	print_json_field("uid", t->uid, &first);
 	print_json_field("token_type", t->token_type, &first);
+	print_json_field("session_secret_key", t->session_secret_key, &first);
+	for (size_t i = 0; i < t->n_fields; i++) /* VK community tokens */
+		if (strncmp(t->fields[i].name, "access_token_", 13) == 0)
+			print_json_field(t->fields[i].name, t->fields[i].value, &first);
 	print_json_field("cookies", t->cookies, &first);
 	printf("\n}\n");
+	return 0;
 }
 
 static int mailru_login(const struct cli *cli, const char *grant, const struct socapi_param *args,
                         size_t n_args)
 {
-	char token_url[1024] = "", authorize_url[1024] = "";
-	if (cli->oauth_url) {
-		join_url(token_url, sizeof token_url, cli->oauth_url, "/token");
-		join_url(authorize_url, sizeof authorize_url, cli->oauth_url, "/authorize");
-	}
+	struct oauth_urls u;
+	oauth_urls(cli, &mailru, &u);
 	struct socapi_mailru_app app = {
 		.app_id = env(&mailru, "APP_ID"),
 		.secret_key = env(&mailru, "SECRET_KEY"),
-		.token_url = token_url,
-		.code_token_url = token_url,
-		.authorize_url = authorize_url,
+		.token_url = u.token,
+		.code_token_url = u.token,
+		.authorize_url = u.authorize,
 	};
 	struct socapi_token *tok = NULL;
 	struct socapi_error err;
-	enum socapi_status st;
+	struct login_input in;
 	const char *scope = arg(args, n_args, "scope");
+	bool with_password = strcmp(grant, "password") == 0 || strcmp(grant, "implicit") == 0;
+	if (with_password && !read_login(args, n_args, &in))
+		return fail("login", &(struct socapi_error){.status = SOCAPI_E_ARG,
+		                                            .message = "username and password are required"});
+	enum socapi_status st;
 	if (strcmp(grant, "password") == 0)
-		st = socapi_mailru_grant_password(&app, &cli->opts, arg(args, n_args, "username"),
-		                                  arg(args, n_args, "password"), scope, &tok, &err);
+		st = socapi_mailru_grant_password(&app, &cli->opts, in.username, in.password, scope, &tok, &err);
 	else if (strcmp(grant, "implicit") == 0)
-		st = socapi_mailru_grant_implicit(&app, &cli->opts, arg(args, n_args, "username"),
-		                                  arg(args, n_args, "password"), scope, &tok, &err);
+		st = socapi_mailru_grant_implicit(&app, &cli->opts, in.username, in.password, scope, &tok, &err);
 	else if (strcmp(grant, "refresh") == 0)
 		st = socapi_mailru_grant_refresh(&app, &cli->opts, arg(args, n_args, "refresh_token"), &tok,
 		                                 &err);
 	else if (strcmp(grant, "code") == 0)
 		st = socapi_mailru_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
 		                              arg(args, n_args, "redirect_uri"), &tok, &err);
-	else {
-		fprintf(stderr, "socapi: unknown grant '%s' (password, implicit, refresh, code)\n", grant);
-		return EXIT_USAGE;
-	}
-	if (st != SOCAPI_OK)
-		return fail("login", &err);
-	print_token(tok);
-	socapi_token_free(tok);
-	return 0;
+	else
+		return unknown_grant(grant);
+	return grant_result(st, tok, &err);
 }
 
 static const struct platform mailru = {
-	"mailru", "MAILRU", mailru_methods, &mailru_n_methods, mailru_open, mailru_login,
+	"mailru", "MAILRU", "/token", "/authorize", mailru_methods, &mailru_n_methods, mailru_open,
+	mailru_login,
 };
 
-static const struct platform *const platforms[] = {&mailru};
+/* ---- OK.ru ---- */
+
+static const struct platform ok;
+
+static enum socapi_status ok_open(const struct cli *cli, struct socapi_session **out,
+                                  struct socapi_error *err)
+{
+	struct socapi_ok_credentials cred = {
+		.application_key = env(&ok, "APPLICATION_KEY"),
+		.application_secret_key = env(&ok, "APPLICATION_SECRET_KEY"),
+		.access_token = env(&ok, "ACCESS_TOKEN"),
+		.session_secret_key = env(&ok, "SESSION_SECRET_KEY"),
+		.api_url = cli->api_url,
+	};
+	return socapi_ok_session_new(&cred, &cli->opts, out, err);
+}
+
+static int ok_login(const struct cli *cli, const char *grant, const struct socapi_param *args,
+                    size_t n_args)
+{
+	struct oauth_urls u;
+	oauth_urls(cli, &ok, &u);
+	struct socapi_ok_app app = {
+		.application_id = env(&ok, "APPLICATION_ID"),
+		.application_key = env(&ok, "APPLICATION_KEY"),
+		.application_secret_key = env(&ok, "APPLICATION_SECRET_KEY"),
+		.token_url = u.token,
+		.authorize_url = u.authorize,
+		.api_url = cli->api_url,
+		.redirect_uri = arg(args, n_args, "redirect_uri"),
+	};
+	struct socapi_token *tok = NULL;
+	struct socapi_error err;
+	struct login_input in;
+	bool with_password = strcmp(grant, "password") == 0 || strcmp(grant, "implicit") == 0;
+	if (with_password && !read_login(args, n_args, &in))
+		return fail("login", &(struct socapi_error){.status = SOCAPI_E_ARG,
+		                                            .message = "username and password are required"});
+	enum socapi_status st;
+	if (strcmp(grant, "password") == 0)
+		st = socapi_ok_grant_password(&app, &cli->opts, in.username, in.password, &tok, &err);
+	else if (strcmp(grant, "implicit") == 0)
+		st = socapi_ok_grant_implicit(&app, &cli->opts, in.username, in.password,
+		                              arg(args, n_args, "scope"), &tok, &err);
+	else if (strcmp(grant, "refresh") == 0)
+		st = socapi_ok_grant_refresh(&app, &cli->opts, arg(args, n_args, "refresh_token"), &tok, &err);
+	else if (strcmp(grant, "code") == 0)
+		st = socapi_ok_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
+		                          arg(args, n_args, "redirect_uri"), &tok, &err);
+	else
+		return unknown_grant(grant);
+	return grant_result(st, tok, &err);
+}
+
+static const struct platform ok = {
+	"ok", "OK", "/token.do", "/authorize", ok_methods, &ok_n_methods, ok_open, ok_login,
+};
+
+/* ---- VK ---- */
+
+static const struct platform vk;
+
+static enum socapi_status vk_open(const struct cli *cli, struct socapi_session **out,
+                                  struct socapi_error *err)
+{
+	/* SOCAPI_VK_GROUP_TOKENS="<group id>:<token>,..." */
+	struct socapi_vk_group_token groups[16];
+	size_t n_groups = 0;
+	char list[4096] = "";
+	if (env(&vk, "GROUP_TOKENS"))
+		snprintf(list, sizeof list, "%s", env(&vk, "GROUP_TOKENS"));
+	for (char *save = NULL, *item = strtok_r(list, ",", &save); item && n_groups < 16;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(item, ':');
+		if (!colon) {
+			*err = (struct socapi_error){.status = SOCAPI_E_ARG,
+			                             .message = "SOCAPI_VK_GROUP_TOKENS: expected <group id>:<token>,..."};
+			return SOCAPI_E_ARG;
+		}
+		*colon = '\0';
+		groups[n_groups++] = (struct socapi_vk_group_token){item, colon + 1};
+	}
+	struct socapi_vk_credentials cred = {
+		.access_token = env(&vk, "ACCESS_TOKEN"),
+		.group_tokens = groups,
+		.n_group_tokens = n_groups,
+		.version = env(&vk, "VERSION"),
+		.lang = env(&vk, "LANG"),
+		.api_url = cli->api_url,
+		.captcha = prompt_captcha,
+	};
+	return socapi_vk_session_new(&cred, &cli->opts, out, err);
+}
+
+static int vk_login(const struct cli *cli, const char *grant, const struct socapi_param *args,
+                    size_t n_args)
+{
+	struct oauth_urls u;
+	oauth_urls(cli, &vk, &u);
+	char code_url[1024] = "";
+	if (cli->oauth_url)
+		join_url(code_url, sizeof code_url, cli->oauth_url, "/access_token");
+	struct socapi_vk_app app = {
+		.client_id = env(&vk, "CLIENT_ID"),
+		.client_secret = env(&vk, "CLIENT_SECRET"),
+		.authorize_url = u.authorize,
+		.token_url = u.token,
+		.code_token_url = code_url,
+		.redirect_uri = arg(args, n_args, "redirect_uri"),
+		.version = env(&vk, "VERSION"),
+		.captcha = prompt_captcha,
+		.code = prompt_code,
+	};
+	struct socapi_token *tok = NULL;
+	struct socapi_error err;
+	struct login_input in;
+	const char *scope = arg(args, n_args, "scope");
+	bool with_password = strcmp(grant, "password") == 0 || strcmp(grant, "implicit") == 0;
+	if (with_password && !read_login(args, n_args, &in))
+		return fail("login", &(struct socapi_error){.status = SOCAPI_E_ARG,
+		                                            .message = "username and password are required"});
+	enum socapi_status st;
+	if (strcmp(grant, "password") == 0)
+		st = socapi_vk_grant_password(&app, &cli->opts, in.username, in.password, scope, &tok, &err);
+	else if (strcmp(grant, "implicit") == 0)
+		st = socapi_vk_grant_implicit(&app, &cli->opts, in.username, in.password, scope,
+		                              arg(args, n_args, "group_ids"), &tok, &err);
+	else if (strcmp(grant, "code") == 0)
+		st = socapi_vk_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
+		                          arg(args, n_args, "redirect_uri"), &tok, &err);
+	else
+		return unknown_grant(grant);
+	return grant_result(st, tok, &err);
+}
+
+static const struct platform vk = {
+	"vk", "VK", "/token", "/authorize", vk_methods, &vk_n_methods, vk_open, vk_login,
+};
+
+static const struct platform *const platforms[] = {&mailru, &ok, &vk};
 
 /* ---- calls ---- */
 
@@ -264,15 +500,22 @@ static int usage(void)
 	        "usage: socapi [options] <platform> <method> [name=value ...]\n"
 	        "       socapi [options] <platform> login <password|implicit|refresh|code> [name=value ...]\n"
 	        "       socapi <platform> methods\n"
-	        "platforms: mailru\n"
+	        "platforms: mailru, ok, vk\n"
 	        "options:\n"
 	        "  --api-url URL     the API endpoint (default: the platform's)\n"
-	        "  --oauth-url URL   the OAuth base (<URL>/token, <URL>/authorize)\n"
+	        "  --oauth-url URL   the OAuth base: <URL>/authorize and <URL>/token (Mail.Ru, VK),\n"
+	        "                    <URL>/token.do (OK), <URL>/access_token (VK codes)\n"
 	        "  --raw             print the body as received (errors included)\n"
 	        "  --compact         one-line JSON\n"
 	        "  --timeout MS      transfer timeout\n"
 	        "  --proxy URL       proxy for every request\n"
-	        "credentials come from SOCAPI_MAILRU_APP_ID, _PRIVATE_KEY, _SECRET_KEY, _ACCESS_TOKEN, _UID;\n"
+	        "credentials come from the environment:\n"
+	        "  SOCAPI_MAILRU_APP_ID, _PRIVATE_KEY, _SECRET_KEY, _ACCESS_TOKEN, _UID\n"
+	        "  SOCAPI_OK_APPLICATION_ID, _APPLICATION_KEY, _APPLICATION_SECRET_KEY, _ACCESS_TOKEN,\n"
+	        "    _SESSION_SECRET_KEY\n"
+	        "  SOCAPI_VK_ACCESS_TOKEN, _GROUP_TOKENS (id:token,...), _CLIENT_ID, _CLIENT_SECRET,\n"
+	        "    _VERSION, _LANG\n"
+	        "logins ask for a missing username or password, a captcha or a code on stdin;\n"
 	        "name=@path sends a file parameter.\n");
 	return EXIT_USAGE;
 }

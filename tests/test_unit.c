@@ -8,6 +8,8 @@
 
 #include <mailru/mailru.h>
 #include <socapi/mailru.h>
+#include <socapi/ok.h>
+#include <vk/vk.h>
 #include <stdlib.h>
 
 /* ---- signatures: the known-answer vectors of reference/mailru.md §2.3 ---- */
@@ -36,6 +38,53 @@ static void test_mailru_signature_vectors(void)
 	CHECK_STR(sig, expect);
 	CHECK(socapi_mailru_sign(SOCAPI_MAILRU_CIRCUIT_AUTO, "789", "k", quoted, 3, sig, &err) == SOCAPI_E_ARG);
 	CHECK(socapi_mailru_sign(SOCAPI_MAILRU_CIRCUIT_CLIENT, NULL, "k", quoted, 3, sig, &err) == SOCAPI_E_ARG);
+}
+
+/* ---- the known-answer vectors of reference/okru.md §2.3 ---- */
+
+static void test_ok_signature_vectors(void)
+{
+	struct socapi_error err;
+	char sig[33], secret[33];
+	/* client-server: the token is sent but not signed */
+	const struct socapi_param client[] = {
+		{"method", "events.get"}, {"format", "json"}, {"application_key", "ABCDEFGHIGKLMNOPK"},
+		{"access_token", "-s-2GUXOAvQYI7-RfxsZtV1wezsdtVPv92xfuaSQ8.SAIV1O2ywYra2-3ywes5St2yvcuZSr9UUWN2TtbWtWKVTuAy8"}};
+	CHECK_OK(socapi_ok_sign("ae5362b5b588cc7294c2414d71b74d5d", client, 4, sig, &err), err);
+	CHECK_STR(sig, "03a41413523ea8092507949d6e711963");
+	/* server-server: secret = md5(access_token + application_secret_key) */
+	CHECK_OK(socapi_ok_server_secret("-s-84W-s3egarWUsbkq-IWTucuedzTKT8VUXIA.s4Xx8IW7",
+	                                 "ABC123DEF456GHI789JKL123", secret, &err), err);
+	CHECK_STR(secret, "b1a2b89707a94624c43afae67d59274c");
+	const struct socapi_param server[] = {
+		{"application_key", "ABCDEFGHIGKLMNOPK"}, {"method", "events.get"}, {"format", "json"},
+		{"session_key", "-s-84W-s3egarWUsbkq-IWTucuedzTKT8VUXIA.s4Xx8IW7"}, {"sig", "ignored"}};
+	CHECK_OK(socapi_ok_sign(secret, server, 5, sig, &err), err);
+	CHECK_STR(sig, "232c8eb921951c4dba9b72606f9ddb4c");
+	/* aiookru's string-building case: md5 of "a"=1"b"=2"c"=3session key */
+	const struct socapi_param quoted[] = {{"\"c\"", "3"}, {"\"a\"", "1"}, {"\"b\"", "2"}};
+	char expect[33];
+	const char *text = "\"a\"=1\"b\"=2\"c\"=3session key";
+	CHECK(md5_hex(text, strlen(text), expect));
+	CHECK_OK(socapi_ok_sign("session key", quoted, 3, sig, &err), err);
+	CHECK_STR(sig, expect);
+	CHECK(socapi_ok_sign("", quoted, 3, sig, &err) == SOCAPI_E_ARG);
+	CHECK(socapi_ok_server_secret("token", NULL, secret, &err) == SOCAPI_E_ARG);
+}
+
+/* "*" variants: VK's friends.get returns users instead of ids once fields is set. */
+static void test_method_find_selectors(void)
+{
+	const struct socapi_param with_fields[] = {{"user_id", "1"}, {"fields", "city"}};
+	const struct socapi_method *m = socapi_method_find(vk_methods, vk_n_methods, "friends.get",
+	                                                   with_fields, 2);
+	CHECK(m == &vk_friends_get_fields_method);
+	m = socapi_method_find(vk_methods, vk_n_methods, "friends.get", with_fields, 1);
+	CHECK(m == &vk_friends_get_method);
+	const struct socapi_param extended[] = {{"extended", "1"}};
+	CHECK(socapi_method_find(vk_methods, vk_n_methods, "groups.get", extended, 1) ==
+	      &vk_groups_get_extended_method);
+	CHECK(socapi_method_find(vk_methods, vk_n_methods, "no.such", NULL, 0) == NULL);
 }
 
 /* ---- decoding ---- */
@@ -289,6 +338,8 @@ int main(void)
 	if (socapi_global_init(NULL, &err) != SOCAPI_OK)
 		return 1;
 	test_mailru_signature_vectors();
+	test_ok_signature_vectors();
+	test_method_find_selectors();
 	test_decode_users();
 	test_decode_errors();
 	test_decode_unions();

@@ -1,0 +1,439 @@
+/*
+ * ok.c - the OK.ru adapter: credentials, the three signing circuits, the
+ * error envelope, and the grants (code, refresh, implicit, auth.login).
+ */
+#include "login.h"
+
+#include <socapi/ok.h>
+#include <string.h>
+
+struct ok_creds {
+	char *application_key;
+	char *application_secret_key;
+	char *access_token;
+	char *session_secret_key;
+	enum socapi_ok_circuit circuit;
+};
+
+static void creds_destroy(void *data)
+{
+	struct ok_creds *c = data;
+	if (!c)
+		return;
+	sc_free(c->application_key);
+	sc_free_secret(c->application_secret_key);
+	sc_free_secret(c->access_token);
+	sc_free_secret(c->session_secret_key);
+	sc_free(c);
+}
+
+/* Parameters OK leaves out of the signed text. */
+static void remove_unsigned(struct pairs *p)
+{
+	pairs_remove(p, "sig");
+	pairs_remove(p, "access_token");
+	pairs_remove(p, "session_key");
+}
+
+enum socapi_status socapi_ok_sign(const char *secret, const struct socapi_param *params,
+                                  size_t n_params, char sig_hex[33], struct socapi_error *err)
+{
+	error_reset(err);
+	if (!str_set(secret) || (n_params && !params) || !sig_hex)
+		return set_error(err, SOCAPI_E_ARG, "signing needs a secret and the parameters");
+	struct pairs p;
+	enum socapi_status st = pairs_from_params(params, n_params, &p, err);
+	if (st == SOCAPI_OK) {
+		remove_unsigned(&p);
+		pairs_sort(&p);
+		st = sign_sorted(&p, NULL, secret, sig_hex, err);
+	}
+	pairs_release(&p);
+	return st;
+}
+
+/* md5(access_token + application_secret_key), the server-server secret. */
+static enum socapi_status server_secret(const char *token, const char *app_secret, char out[33],
+                                        struct socapi_error *err)
+{
+	struct buf text = {0};
+	buf_puts(&text, token);
+	buf_puts(&text, app_secret);
+	enum socapi_status st = SOCAPI_OK;
+	if (!buf_terminate(&text))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	else if (!md5_hex(text.data, text.len, out))
+		st = set_error(err, SOCAPI_E_ARG, "md5 is not available in this OpenSSL");
+	if (text.data)
+		memset(text.data, 0, text.len);
+	buf_release(&text);
+	return st;
+}
+
+enum socapi_status socapi_ok_server_secret(const char *access_token,
+                                           const char *application_secret_key,
+                                           char secret_hex[33], struct socapi_error *err)
+{
+	error_reset(err);
+	if (!str_set(access_token) || !str_set(application_secret_key) || !secret_hex)
+		return set_error(err, SOCAPI_E_ARG, "access_token and application_secret_key are required");
+	return server_secret(access_token, application_secret_key, secret_hex, err);
+}
+
+/* The circuit for one call: the forced one, or aiookru's rule widened by
+ * the session-less circuit. */
+static enum socapi_status choose_circuit(const struct ok_creds *c, uint32_t flags,
+                                         enum socapi_ok_circuit *out, struct socapi_error *err)
+{
+	bool token = str_set(c->access_token) && !(flags & SOCAPI_METHOD_NO_SESSION);
+	bool server = token && str_set(c->application_secret_key);
+	bool client = token && str_set(c->session_secret_key);
+	bool app = str_set(c->application_secret_key);
+	switch (c->circuit) {
+	case SOCAPI_OK_CIRCUIT_CLIENT:
+		*out = c->circuit;
+		return client ? SOCAPI_OK
+		              : set_error(err, SOCAPI_E_ARG, "the client-server circuit needs access_token and "
+		                                              "session_secret_key, and a method that takes a session");
+	case SOCAPI_OK_CIRCUIT_SERVER:
+		*out = c->circuit;
+		return server ? SOCAPI_OK
+		              : set_error(err, SOCAPI_E_ARG, "the server-server circuit needs access_token and "
+		                                              "application_secret_key, and a method that takes a session");
+	case SOCAPI_OK_CIRCUIT_APPLICATION:
+		*out = c->circuit;
+		return app ? SOCAPI_OK
+		           : set_error(err, SOCAPI_E_ARG, "the application circuit needs application_secret_key");
+	case SOCAPI_OK_CIRCUIT_AUTO:
+		break;
+	}
+	bool sessionless = (flags & SOCAPI_METHOD_NO_SESSION) ||
+	                   (!str_set(c->access_token) && (flags & SOCAPI_METHOD_SESSION_OPTIONAL));
+	if (sessionless && app)
+		*out = SOCAPI_OK_CIRCUIT_APPLICATION;
+	else if (!sessionless && server)
+		*out = SOCAPI_OK_CIRCUIT_SERVER;
+	else if (!sessionless && client)
+		*out = SOCAPI_OK_CIRCUIT_CLIENT;
+	else if (sessionless)
+		return set_error(err, SOCAPI_E_ARG, "this call goes without a session: set "
+		                                    "application_secret_key (see https://apiok.ru/dev/methods/)");
+	else
+		return set_error(err, SOCAPI_E_ARG,
+		                 "no signing circuit: set access_token with application_secret_key "
+		                 "(server-server) or session_secret_key (client-server); see "
+		                 "https://apiok.ru/dev/methods/");
+	return SOCAPI_OK;
+}
+
+static enum socapi_status ok_sign_call(struct socapi_session *s, const char *method, uint32_t flags,
+                                       struct pairs *params, struct socapi_error *err)
+{
+	const struct ok_creds *c = s->data;
+	remove_unsigned(params);
+	if (!pairs_set(params, "application_key", c->application_key) ||
+	    !pairs_set(params, "method", method) || !pairs_set(params, "format", "json"))
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	if (flags & SOCAPI_METHOD_UNSIGNED)
+		return SOCAPI_OK;
+	enum socapi_ok_circuit circuit;
+	enum socapi_status st = choose_circuit(c, flags, &circuit, err);
+	if (st != SOCAPI_OK)
+		return st;
+	char secret[33], sig[33];
+	const char *key = secret;
+	if (circuit == SOCAPI_OK_CIRCUIT_SERVER)
+		st = server_secret(c->access_token, c->application_secret_key, secret, err);
+	else
+		key = circuit == SOCAPI_OK_CIRCUIT_CLIENT ? c->session_secret_key : c->application_secret_key;
+	pairs_sort(params);
+	if (st == SOCAPI_OK)
+		st = sign_sorted(params, NULL, key, sig, err);
+	memset(secret, 0, sizeof secret);
+	if (st == SOCAPI_OK &&
+	    (!pairs_add(params, "sig", sig) ||
+	     (circuit != SOCAPI_OK_CIRCUIT_APPLICATION && !pairs_add(params, "access_token", c->access_token))))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	return st;
+}
+
+/* An error is an object with error_code; anything else (arrays, strings,
+ * empty objects) is a result. */
+static enum socapi_status ok_unwrap(struct json_object *root, struct json_object **result,
+                                    struct socapi_error *err)
+{
+	struct json_object *code, *msg;
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "error_code", &code)) {
+		*result = root;
+		return SOCAPI_OK;
+	}
+	err->api_code = json_object_get_int(code);
+	return set_error(err, SOCAPI_E_API, "OK error %d: %s", err->api_code,
+	                 json_object_object_get_ex(root, "error_msg", &msg) ? json_object_get_string(msg) : "");
+}
+
+static const struct adapter ok_adapter = {
+	SOCAPI_PLATFORM_OK, {"true", "false"}, false, ok_sign_call, ok_unwrap, creds_destroy,
+};
+
+enum socapi_status socapi_ok_session_new(const struct socapi_ok_credentials *cred,
+                                         const struct socapi_options *opts,
+                                         struct socapi_session **out, struct socapi_error *err)
+{
+	error_reset(err);
+	if (!out)
+		return set_error(err, SOCAPI_E_ARG, "out is NULL");
+	*out = NULL;
+	if (!cred || !str_set(cred->application_key))
+		return set_error(err, SOCAPI_E_ARG, "OK session: application_key is required");
+	bool token = str_set(cred->access_token);
+	if ((cred->circuit == SOCAPI_OK_CIRCUIT_CLIENT && (!token || !str_set(cred->session_secret_key))) ||
+	    (cred->circuit == SOCAPI_OK_CIRCUIT_SERVER && (!token || !str_set(cred->application_secret_key))) ||
+	    (cred->circuit == SOCAPI_OK_CIRCUIT_APPLICATION && !str_set(cred->application_secret_key)))
+		return set_error(err, SOCAPI_E_ARG, "OK session: the chosen circuit lacks its keys");
+	struct ok_creds *c = sc_calloc(1, sizeof *c);
+	if (!c || !copy_opt(&c->application_key, cred->application_key) ||
+	    !copy_opt(&c->application_secret_key, cred->application_secret_key) ||
+	    !copy_opt(&c->access_token, cred->access_token) ||
+	    !copy_opt(&c->session_secret_key, cred->session_secret_key)) {
+		creds_destroy(c);
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	}
+	c->circuit = cred->circuit;
+	return session_new(&ok_adapter, c, str_set(cred->api_url) ? cred->api_url : SOCAPI_OK_API_URL,
+	                   opts, out, err);
+}
+
+enum socapi_status socapi_ok_session_set_token(struct socapi_session *session,
+                                               const char *access_token,
+                                               const char *session_secret_key,
+                                               struct socapi_error *err)
+{
+	error_reset(err);
+	if (!session || session->adapter != &ok_adapter)
+		return set_error(err, SOCAPI_E_ARG, "not an OK session");
+	struct ok_creds *c = session->data;
+	char *token, *secret;
+	if (!copy_opt(&token, access_token))
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	if (!copy_opt(&secret, session_secret_key)) {
+		sc_free_secret(token);
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	}
+	sc_free_secret(c->access_token);
+	sc_free_secret(c->session_secret_key);
+	c->access_token = token;
+	c->session_secret_key = secret;
+	return SOCAPI_OK;
+}
+
+/* ---- grants ---- */
+
+static enum socapi_status check_app(const struct socapi_ok_app *app, bool need_secret,
+                                    struct socapi_token **out, struct socapi_error *err)
+{
+	error_reset(err);
+	if (!out)
+		return set_error(err, SOCAPI_E_ARG, "out is NULL");
+	*out = NULL;
+	if (!app || !str_set(app->application_id) ||
+	    (need_secret && !str_set(app->application_secret_key)))
+		return set_error(err, SOCAPI_E_ARG, "the application's id%s is required",
+		                 need_secret ? " and application_secret_key" : "");
+	return SOCAPI_OK;
+}
+
+/* Posts a token-endpoint grant; the code grant must bring a refresh_token. */
+static enum socapi_status post_grant(const struct socapi_ok_app *app,
+                                     const struct socapi_options *opts, struct pairs *form,
+                                     bool need_refresh, struct socapi_token **out,
+                                     struct socapi_error *err)
+{
+	enum socapi_status st = SOCAPI_OK;
+	if (!pairs_add(form, "client_id", app->application_id) ||
+	    !pairs_add(form, "client_secret", app->application_secret_key))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	if (st == SOCAPI_OK)
+		st = oauth_token_request(opts, str_set(app->token_url) ? app->token_url : SOCAPI_OK_TOKEN_URL,
+		                         form, out, err);
+	pairs_release(form);
+	if (st == SOCAPI_OK && need_refresh && !(*out)->refresh_token) {
+		socapi_token_free(*out);
+		*out = NULL;
+		st = auth_error(err, "oauth_error", "'refresh_token' is missing in the response");
+	}
+	return st;
+}
+
+enum socapi_status socapi_ok_grant_code(const struct socapi_ok_app *app,
+                                        const struct socapi_options *opts, const char *code,
+                                        const char *redirect_uri, struct socapi_token **out,
+                                        struct socapi_error *err)
+{
+	enum socapi_status st = check_app(app, true, out, err);
+	if (st != SOCAPI_OK)
+		return st;
+	if (!str_set(code) || !str_set(redirect_uri))
+		return set_error(err, SOCAPI_E_ARG, "code grant: code and redirect_uri are required");
+	struct pairs form = {0};
+	if (!pairs_add(&form, "code", code) || !pairs_add(&form, "redirect_uri", redirect_uri) ||
+	    !pairs_add(&form, "grant_type", "authorization_code")) {
+		pairs_release(&form);
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	}
+	return post_grant(app, opts, &form, true, out, err);
+}
+
+enum socapi_status socapi_ok_grant_refresh(const struct socapi_ok_app *app,
+                                           const struct socapi_options *opts,
+                                           const char *refresh_token, struct socapi_token **out,
+                                           struct socapi_error *err)
+{
+	enum socapi_status st = check_app(app, true, out, err);
+	if (st != SOCAPI_OK)
+		return st;
+	if (!str_set(refresh_token))
+		return set_error(err, SOCAPI_E_ARG, "refresh grant: refresh_token is required");
+	struct pairs form = {0};
+	if (!pairs_add(&form, "refresh_token", refresh_token) ||
+	    !pairs_add(&form, "grant_type", "refresh_token")) {
+		pairs_release(&form);
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	}
+	return post_grant(app, opts, &form, false, out, err);
+}
+
+/* A token without its session secret cannot sign client-server calls. */
+static enum socapi_status need_secret(struct socapi_token **out, struct socapi_error *err)
+{
+	if (!*out || (*out)->session_secret_key)
+		return SOCAPI_OK;
+	socapi_token_free(*out);
+	*out = NULL;
+	return auth_error(err, "oauth_error", "'session_secret_key' is missing in the response");
+}
+
+/* ---- the implicit grant through the connect.ok.ru pages ---- */
+
+struct implicit_state {
+	const char *login;
+	const char *password;
+	bool login_sent;
+	bool accept_sent;
+};
+
+static enum socapi_status implicit_page(struct login_flow *f, const char *url,
+                                        const struct http_response *page, struct socapi_error *err)
+{
+	struct implicit_state *s = f->ctx;
+	if (strstr(page->body.data, "заблокирован"))
+		return auth_error(err, "invalid_user", "user is blocked");
+	enum socapi_status st = html_read_form(page->body.data, page->body.len, url, &f->form, err);
+	if (st != SOCAPI_OK)
+		return st == SOCAPI_E_AUTH ? auth_error(err, "oauth_error", "unexpected authorization page")
+		                           : st;
+	if (pairs_get(&f->form.fields, "fr.password")) {
+		/* the login form again after our login: the password was wrong */
+		if (s->login_sent)
+			return auth_error(err, "invalid_grant", "invalid login or password");
+		s->login_sent = true;
+		if (!pairs_set(&f->form.fields, "fr.email", s->login) ||
+		    !pairs_set(&f->form.fields, "fr.password", s->password))
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+		return SOCAPI_OK;
+	}
+	if (s->accept_sent)
+		return auth_error(err, "oauth_error", "the permissions form did not move on");
+	s->accept_sent = true;
+	if (!pairs_set(&f->form.fields, "button_accept_request", ""))
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	return SOCAPI_OK;
+}
+
+static enum socapi_status implicit_redirect(struct login_flow *f, const char *location,
+                                            struct socapi_error *err)
+{
+	(void)f;
+	if (url_path_ends_with(location, "/blocked"))
+		return auth_error(err, "invalid_user", "user is blocked");
+	return SOCAPI_OK;
+}
+
+static const struct login_ops implicit_ops = {implicit_page, implicit_redirect};
+
+enum socapi_status socapi_ok_grant_implicit(const struct socapi_ok_app *app,
+                                            const struct socapi_options *opts, const char *login,
+                                            const char *password, const char *scope,
+                                            struct socapi_token **out, struct socapi_error *err)
+{
+	enum socapi_status st = check_app(app, false, out, err);
+	if (st != SOCAPI_OK)
+		return st;
+	if (!str_set(login) || !password)
+		return set_error(err, SOCAPI_E_ARG, "implicit grant: login and password are required");
+	const char *redirect = str_set(app->redirect_uri) ? app->redirect_uri : SOCAPI_OK_REDIRECT_URI;
+	struct pairs query = {0};
+	char *url = NULL;
+	if (pairs_add(&query, "client_id", app->application_id) &&
+	    pairs_add(&query, "scope", scope ? scope : "VALUABLE_ACCESS") &&
+	    pairs_add(&query, "response_type", "token") && pairs_add(&query, "redirect_uri", redirect) &&
+	    pairs_add(&query, "layout", "w"))
+		url = url_with_query(str_set(app->authorize_url) ? app->authorize_url : SOCAPI_OK_AUTHORIZE_URL,
+		                     &query);
+	pairs_release(&query);
+	if (!url)
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	struct implicit_state state = {login, password, false, false};
+	struct login_flow flow = {&implicit_ops, &state, redirect, {0}, {0}};
+	st = login_flow_run(&flow, opts, url, out, err);
+	sc_free(url);
+	return st == SOCAPI_OK ? need_secret(out, err) : st;
+}
+
+/* ---- auth.login ---- */
+
+static const struct socapi_method auth_login = {
+	"auth.login", "response", "socapi_ok_grant_password", SOCAPI_PLATFORM_OK,
+	SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_UNSIGNED,
+	NULL, &socapi_type_json, 0, NULL, "password login", NULL,
+};
+
+enum socapi_status socapi_ok_grant_password(const struct socapi_ok_app *app,
+                                            const struct socapi_options *opts, const char *login,
+                                            const char *password, struct socapi_token **out,
+                                            struct socapi_error *err)
+{
+	error_reset(err);
+	if (!out)
+		return set_error(err, SOCAPI_E_ARG, "out is NULL");
+	*out = NULL;
+	if (!app || !str_set(app->application_key) || !str_set(login) || !password)
+		return set_error(err, SOCAPI_E_ARG, "auth.login needs application_key, login and password");
+	struct socapi_ok_credentials cred = {.application_key = app->application_key,
+	                                     .api_url = app->api_url};
+	struct socapi_session *s;
+	enum socapi_status st = socapi_ok_session_new(&cred, opts, &s, err);
+	if (st != SOCAPI_OK)
+		return st;
+	struct pairs params = {0};
+	if (!pairs_add(&params, "user_name", login) || !pairs_add(&params, "password", password) ||
+	    !pairs_add(&params, "verification_supported", "true") ||
+	    !pairs_add(&params, "verification_supported_v", "1"))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	void *text = NULL;
+	struct json_object *root = NULL, *reply = NULL;
+	if (st == SOCAPI_OK)
+		st = call_method(s, &auth_login, &params, &text, &root, &reply, err);
+	socapi_free(text);
+	if (st == SOCAPI_OK && !json_object_is_type(reply, json_type_object))
+		st = auth_error(err, "oauth_error", "auth.login: the reply is not an object");
+	if (st == SOCAPI_OK)
+		st = token_from_json(reply, out, err);
+	if (st == SOCAPI_OK)
+		st = need_secret(out, err);
+	json_object_put(root);
+	pairs_release(&params);
+	socapi_session_free(s);
+	return st;
+}

@@ -97,6 +97,13 @@ bool parse_decimal(const char *s, bool is_unsigned, int64_t *i, uint64_t *u)
 	return errno == 0;
 }
 
+/* An integer enum of exactly the values 0 and 1: a flag. */
+static bool is_flag_enum(const struct socapi_type *t)
+{
+	const struct socapi_enum *e = t->kind == SOCAPI_KIND_ENUM_INT ? t->detail : NULL;
+	return e && e->n_values == 2 && socapi_enum_int_known(e, 0) && socapi_enum_int_known(e, 1);
+}
+
 static enum socapi_status decode_int(struct decoder *d, const struct socapi_type *t,
                                      struct json_object *j, void *out)
 {
@@ -114,6 +121,10 @@ static enum socapi_status decode_int(struct decoder *d, const struct socapi_type
 	} else if (jt == json_type_string && (t->flags & SOCAPI_TYPE_FROM_STRING)) {
 		if (!parse_decimal(json_object_get_string(j), is_unsigned, &i, &u))
 			return range_error(d, "string is not a decimal integer in range");
+	} else if (jt == json_type_boolean && is_flag_enum(t)) {
+		/* VK's 0/1 flags (base_bool_int) sometimes arrive as true/false */
+		i = json_object_get_boolean(j) ? 1 : 0;
+		u = (uint64_t)i;
 	} else {
 		return type_error(d, (t->flags & SOCAPI_TYPE_FROM_STRING) ? "integer or decimal string"
 		                                                          : "integer", j);

@@ -87,6 +87,29 @@ static void test_method_find_selectors(void)
 	CHECK(socapi_method_find(vk_methods, vk_n_methods, "no.such", NULL, 0) == NULL);
 }
 
+/* VK's 0/1 flags decode from 0/1 and from true/false; ids may be negative. */
+static void test_vk_flags(void)
+{
+	struct socapi_error err;
+	const char json[] = "[{\"id\":1,\"online\":1,\"is_closed\":true},"
+	                    "{\"id\":-200001,\"online\":false,\"is_closed\":0}]";
+	struct vk_users_user_full_list *users = NULL;
+	CHECK_OK(socapi_decode(&vk_users_user_full_list_type, json, strlen(json), (void **)&users, &err), err);
+	CHECK(users && users->n_items == 2);
+	if (users && users->n_items == 2) {
+		CHECK(users->items[0].online == VK_BASE_BOOL_INT_YES && users->items[0].is_closed);
+		CHECK(users->items[1].id == -200001);
+		CHECK(users->items[1].has_online && users->items[1].online == VK_BASE_BOOL_INT_NO);
+		CHECK(users->items[1].has_is_closed && !users->items[1].is_closed);
+	}
+	socapi_free(users);
+	users = NULL;
+	const char text[] = "[{\"id\":1,\"online\":\"1\"}]";
+	CHECK(socapi_decode(&vk_users_user_full_list_type, text, strlen(text), (void **)&users, &err) ==
+	      SOCAPI_E_DECODE && !users);
+	CHECK_STR(err.path, "[0].online");
+}
+
 /* ---- decoding ---- */
 
 static const char users_json[] =
@@ -340,6 +363,7 @@ int main(void)
 	test_mailru_signature_vectors();
 	test_ok_signature_vectors();
 	test_method_find_selectors();
+	test_vk_flags();
 	test_decode_users();
 	test_decode_errors();
 	test_decode_unions();

@@ -9273,11 +9273,12 @@ static const struct socapi_field vk_friends_get_params_fields[] = {
 };
 static const struct socapi_struct vk_friends_get_params_struct = {"friends.get", sizeof(struct vk_friends_get_params), 7, vk_friends_get_params_fields};
 
+static const struct socapi_paging vk_friends_get_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_friends_get_method = {
 	"friends.get", "response", "vk_friends_get",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_params_struct, &vk_friends_get_response_type,
-	0, NULL, "Returns the friends of a user.", NULL,
+	0, NULL, "Returns the friends of a user.", &vk_friends_get_paging,
 };
 
 enum socapi_status vk_friends_get(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_response **out, struct socapi_error *err)
@@ -9288,11 +9289,12 @@ enum socapi_status vk_friends_get(struct socapi_session *session, const struct v
 static const struct socapi_forced_param vk_friends_get_fields_forced[] = {
 	{"fields", NULL},
 };
+static const struct socapi_paging vk_friends_get_fields_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_friends_get_fields_method = {
 	"friends.get", "fieldsResponse", "vk_friends_get_fields",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_params_struct, &vk_friends_get_fields_response_type,
-	1, vk_friends_get_fields_forced, "Returns the friends of a user.", NULL,
+	1, vk_friends_get_fields_forced, "Returns the friends of a user.", &vk_friends_get_fields_paging,
 };
 
 enum socapi_status vk_friends_get_fields(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_fields_response **out, struct socapi_error *err)
@@ -9525,11 +9527,12 @@ static const struct socapi_field vk_groups_get_members_params_fields[] = {
 };
 static const struct socapi_struct vk_groups_get_members_params_struct = {"groups.getMembers", sizeof(struct vk_groups_get_members_params), 6, vk_groups_get_members_params_fields};
 
+static const struct socapi_paging vk_groups_get_members_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_groups_get_members_method = {
 	"groups.getMembers", "response", "vk_groups_get_members",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_response_type,
-	0, NULL, "Returns the members of a community.", NULL,
+	0, NULL, "Returns the members of a community.", &vk_groups_get_members_paging,
 };
 
 enum socapi_status vk_groups_get_members(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_response **out, struct socapi_error *err)
@@ -9540,11 +9543,12 @@ enum socapi_status vk_groups_get_members(struct socapi_session *session, const s
 static const struct socapi_forced_param vk_groups_get_members_fields_forced[] = {
 	{"fields", NULL},
 };
+static const struct socapi_paging vk_groups_get_members_fields_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_groups_get_members_fields_method = {
 	"groups.getMembers", "fieldsResponse", "vk_groups_get_members_fields",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_fields_response_type,
-	1, vk_groups_get_members_fields_forced, "Returns the members of a community.", NULL,
+	1, vk_groups_get_members_fields_forced, "Returns the members of a community.", &vk_groups_get_members_fields_paging,
 };
 
 enum socapi_status vk_groups_get_members_fields(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_fields_response **out, struct socapi_error *err)
@@ -9555,11 +9559,12 @@ enum socapi_status vk_groups_get_members_fields(struct socapi_session *session, 
 static const struct socapi_forced_param vk_groups_get_members_filter_forced[] = {
 	{"filter", "managers"},
 };
+static const struct socapi_paging vk_groups_get_members_filter_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_groups_get_members_filter_method = {
 	"groups.getMembers", "filterResponse", "vk_groups_get_members_filter",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_filter_response_type,
-	1, vk_groups_get_members_filter_forced, "Returns the members of a community.", NULL,
+	1, vk_groups_get_members_filter_forced, "Returns the members of a community.", &vk_groups_get_members_filter_paging,
 };
 
 enum socapi_status vk_groups_get_members_filter(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_filter_response **out, struct socapi_error *err)
@@ -9757,11 +9762,12 @@ static const struct socapi_struct vk_likes_get_list_params_struct = {"likes.getL
 static const struct socapi_forced_param vk_likes_get_list_forced[] = {
 	{"extended", "0"},
 };
+static const struct socapi_paging vk_likes_get_list_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_likes_get_list_method = {
 	"likes.getList", "response", "vk_likes_get_list",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_get_list_params_struct, &vk_likes_get_list_response_type,
-	1, vk_likes_get_list_forced, "Returns who liked (or reposted) an object.", NULL,
+	1, vk_likes_get_list_forced, "Returns who liked (or reposted) an object.", &vk_likes_get_list_paging,
 };
 
 enum socapi_status vk_likes_get_list(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_response **out, struct socapi_error *err)
@@ -9772,11 +9778,12 @@ enum socapi_status vk_likes_get_list(struct socapi_session *session, const struc
 static const struct socapi_forced_param vk_likes_get_list_extended_forced[] = {
 	{"extended", "1"},
 };
+static const struct socapi_paging vk_likes_get_list_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_likes_get_list_extended_method = {
 	"likes.getList", "extendedResponse", "vk_likes_get_list_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_get_list_params_struct, &vk_likes_get_list_extended_response_type,
-	1, vk_likes_get_list_extended_forced, "Returns who liked (or reposted) an object.", NULL,
+	1, vk_likes_get_list_extended_forced, "Returns who liked (or reposted) an object.", &vk_likes_get_list_extended_paging,
 };
 
 enum socapi_status vk_likes_get_list_extended(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_extended_response **out, struct socapi_error *err)
@@ -10154,11 +10161,12 @@ static const struct socapi_field vk_newsfeed_get_params_fields[] = {
 };
 static const struct socapi_struct vk_newsfeed_get_params_struct = {"newsfeed.get", sizeof(struct vk_newsfeed_get_params), 10, vk_newsfeed_get_params_fields};
 
+static const struct socapi_paging vk_newsfeed_get_paging = {"start_from", NULL, "count", NULL, "next_from", NULL, "items", NULL};
 const struct socapi_method vk_newsfeed_get_method = {
 	"newsfeed.get", "response", "vk_newsfeed_get",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_newsfeed_get_params_struct, &vk_newsfeed_generic_response_type,
-	0, NULL, "Returns the news feed of the current user.", NULL,
+	0, NULL, "Returns the news feed of the current user.", &vk_newsfeed_get_paging,
 };
 
 enum socapi_status vk_newsfeed_get(struct socapi_session *session, const struct vk_newsfeed_get_params *params, struct vk_newsfeed_generic_response **out, struct socapi_error *err)
@@ -10908,11 +10916,12 @@ static const struct socapi_struct vk_wall_get_params_struct = {"wall.get", sizeo
 static const struct socapi_forced_param vk_wall_get_forced[] = {
 	{"extended", "0"},
 };
+static const struct socapi_paging vk_wall_get_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_wall_get_method = {
 	"wall.get", "response", "vk_wall_get",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_params_struct, &vk_wall_get_response_type,
-	1, vk_wall_get_forced, "Returns posts from a user or community wall.", NULL,
+	1, vk_wall_get_forced, "Returns posts from a user or community wall.", &vk_wall_get_paging,
 };
 
 enum socapi_status vk_wall_get(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_response **out, struct socapi_error *err)
@@ -10977,11 +10986,12 @@ static const struct socapi_struct vk_wall_get_comments_params_struct = {"wall.ge
 static const struct socapi_forced_param vk_wall_get_comments_forced[] = {
 	{"extended", "0"},
 };
+static const struct socapi_paging vk_wall_get_comments_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_wall_get_comments_method = {
 	"wall.getComments", "response", "vk_wall_get_comments",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_comments_params_struct, &vk_wall_get_comments_response_type,
-	1, vk_wall_get_comments_forced, "Returns the comments of a post.", NULL,
+	1, vk_wall_get_comments_forced, "Returns the comments of a post.", &vk_wall_get_comments_paging,
 };
 
 enum socapi_status vk_wall_get_comments(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_response **out, struct socapi_error *err)
@@ -10992,11 +11002,12 @@ enum socapi_status vk_wall_get_comments(struct socapi_session *session, const st
 static const struct socapi_forced_param vk_wall_get_comments_extended_forced[] = {
 	{"extended", "1"},
 };
+static const struct socapi_paging vk_wall_get_comments_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_wall_get_comments_extended_method = {
 	"wall.getComments", "extendedResponse", "vk_wall_get_comments_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_comments_params_struct, &vk_wall_get_comments_extended_response_type,
-	1, vk_wall_get_comments_extended_forced, "Returns the comments of a post.", NULL,
+	1, vk_wall_get_comments_extended_forced, "Returns the comments of a post.", &vk_wall_get_comments_extended_paging,
 };
 
 enum socapi_status vk_wall_get_comments_extended(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_extended_response **out, struct socapi_error *err)
@@ -11007,11 +11018,12 @@ enum socapi_status vk_wall_get_comments_extended(struct socapi_session *session,
 static const struct socapi_forced_param vk_wall_get_extended_forced[] = {
 	{"extended", "1"},
 };
+static const struct socapi_paging vk_wall_get_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_wall_get_extended_method = {
 	"wall.get", "extendedResponse", "vk_wall_get_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_params_struct, &vk_wall_get_extended_response_type,
-	1, vk_wall_get_extended_forced, "Returns posts from a user or community wall.", NULL,
+	1, vk_wall_get_extended_forced, "Returns posts from a user or community wall.", &vk_wall_get_extended_paging,
 };
 
 enum socapi_status vk_wall_get_extended(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_extended_response **out, struct socapi_error *err)

@@ -5857,6 +5857,7 @@ struct vk_friends_get_params {
 
 /*
  * friends.get: Returns the friends of a user.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: user_id, order, list_id, count, offset, fields, name_case (* = required)
  * Result: struct vk_friends_get_response; release with socapi_free().
  * Permissions: friends
@@ -5871,6 +5872,7 @@ SOCAPI_NODISCARD enum socapi_status vk_friends_get(struct socapi_session *sessio
 /*
  * friends.get (fieldsResponse): Returns the friends of a user.
  * The result of a call that sets fields.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: user_id, order, list_id, count, offset, fields, name_case (* = required)
  * Result: struct vk_friends_get_fields_response; release with socapi_free().
  * Permissions: friends
@@ -6151,6 +6153,7 @@ struct vk_groups_get_members_params {
 
 /*
  * groups.getMembers: Returns the members of a community.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: group_id, sort, offset, count, fields, filter (* = required)
  * Result: struct vk_groups_get_members_response; release with socapi_free().
  * Token types: user, group, service
@@ -6163,6 +6166,7 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_get_members(struct socapi_session 
 /*
  * groups.getMembers (fieldsResponse): Returns the members of a community.
  * The result of a call that sets fields.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: group_id, sort, offset, count, fields, filter (* = required)
  * Result: struct vk_groups_get_members_fields_response; release with socapi_free().
  * Token types: user, group, service
@@ -6175,6 +6179,7 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_get_members_fields(struct socapi_s
 /*
  * groups.getMembers (filterResponse): Returns the members of a community.
  * Sends filter=managers itself.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: group_id, sort, offset, count, fields, filter (* = required)
  * Result: struct vk_groups_get_members_filter_response; release with socapi_free().
  * Token types: user, group, service
@@ -6424,6 +6429,7 @@ struct vk_likes_get_list_params {
 /*
  * likes.getList: Returns who liked (or reposted) an object.
  * Sends extended=0 itself.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: type*, owner_id, item_id, page_url, filter, friends_only, extended, offset, count, skip_own, fields (* = required)
  * Result: struct vk_likes_get_list_response; release with socapi_free().
  * Token types: user, service
@@ -6436,6 +6442,7 @@ SOCAPI_NODISCARD enum socapi_status vk_likes_get_list(struct socapi_session *ses
 /*
  * likes.getList (extendedResponse): Returns who liked (or reposted) an object.
  * Sends extended=1 itself.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: type*, owner_id, item_id, page_url, filter, friends_only, extended, offset, count, skip_own, fields (* = required)
  * Result: struct vk_likes_get_list_extended_response; release with socapi_free().
  * Token types: user, service
@@ -6940,6 +6947,7 @@ struct vk_newsfeed_get_params {
 
 /*
  * newsfeed.get: Returns the news feed of the current user.
+ * Paged: socapi_pager_new() iterates it (anchor start_from, count count, items items, next_anchor next_from).
  * Parameters: filters, return_banned, start_time, end_time, max_photos, source_ids, start_from, count, fields, section (* = required)
  * Result: struct vk_newsfeed_generic_response; release with socapi_free().
  * Permissions: wall, friends
@@ -7949,6 +7957,7 @@ struct vk_wall_get_params {
 /*
  * wall.get: Returns posts from a user or community wall.
  * Sends extended=0 itself.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: owner_id, domain, offset, count, filter, extended, fields (* = required)
  * Result: struct vk_wall_get_response; release with socapi_free().
  * Token types: user, service
@@ -8034,6 +8043,7 @@ struct vk_wall_get_comments_params {
 /*
  * wall.getComments: Returns the comments of a post.
  * Sends extended=0 itself.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: owner_id, post_id, need_likes, start_comment_id, offset, count, sort, preview_length, extended, fields, comment_id, thread_items_count (* = required)
  * Result: struct vk_wall_get_comments_response; release with socapi_free().
  * Token types: user, service
@@ -8046,6 +8056,7 @@ SOCAPI_NODISCARD enum socapi_status vk_wall_get_comments(struct socapi_session *
 /*
  * wall.getComments (extendedResponse): Returns the comments of a post.
  * Sends extended=1 itself.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: owner_id, post_id, need_likes, start_comment_id, offset, count, sort, preview_length, extended, fields, comment_id, thread_items_count (* = required)
  * Result: struct vk_wall_get_comments_extended_response; release with socapi_free().
  * Token types: user, service
@@ -8058,6 +8069,7 @@ SOCAPI_NODISCARD enum socapi_status vk_wall_get_comments_extended(struct socapi_
 /*
  * wall.get (extendedResponse): Returns posts from a user or community wall.
  * Sends extended=1 itself.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: owner_id, domain, offset, count, filter, extended, fields (* = required)
  * Result: struct vk_wall_get_extended_response; release with socapi_free().
  * Token types: user, service

@@ -56,11 +56,12 @@ export SOCAPI_MAILRU_SECRET_KEY=3dad9cbf9baaa0360c0f2ba372d25716
 export SOCAPI_MAILRU_ACCESS_TOKEN=be6ef89965d58e56dec21acb9b62bdaa
 export SOCAPI_MAILRU_UID=$IVAN
 
-# run NAME ARGS...: runs socapi, keeps stdout in $OUT, stderr in $ERR, status in $RC
+# run NAME ARGS...: runs socapi (stdin from $STDIN, else empty), keeps stdout
+# in $OUT, stderr in $ERR, status in $RC
 run() {
 	local name=$1
 	shift
-	"$SOCAPI" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+	"$SOCAPI" "$@" <"${STDIN:-/dev/null}" >"$TMP/$name.out" 2>"$TMP/$name.err"
 	RC=$?
 	OUT="$TMP/$name.out"
 	ERR="$TMP/$name.err"
@@ -240,6 +241,92 @@ N=$(grep -c . "$OUT")
 [ "$N" -ge 56 ] && ok || bad "methods lists $N lines, want >= 56"
 expect_out "users.getInfo" "methods lists users.getInfo"
 expect_out "mailru_friends_get_extended" "methods lists the extended variant"
+
+# ---- OK.ru ----
+OK_API="$BASE/ok/fb.do"
+OK_OAUTH="$BASE/ok/oauth"
+OK_IVAN=574238563453
+OK_MARIA=580012345678
+export SOCAPI_OK_APPLICATION_ID=1267418112
+export SOCAPI_OK_APPLICATION_KEY=CBAEJBKGDIHBABABA
+export SOCAPI_OK_APPLICATION_SECRET_KEY=8a5c2d0e4f6b1a3c5e7d9f0b2c4e6a8d
+export SOCAPI_OK_ACCESS_TOKEN=tkn1ivan0fixed0emulator0ok0000000000000000
+
+run okinfo --api-url "$OK_API" ok users.getInfo "uids=$OK_IVAN,$OK_MARIA" fields=uid,first_name,last_name
+expect_rc 0 "ok users.getInfo"
+expect_out "\"uid\": $OK_IVAN," "ok users.getInfo: Иван's string id, exact"
+expect_out "\"uid\": $OK_MARIA," "ok users.getInfo: Мария's string id, exact"
+expect_out '"first_name": "Иван"' "ok users.getInfo: Cyrillic first name"
+expect_out '"last_name": "Петров"' "ok users.getInfo: Cyrillic last name"
+
+run okraw --api-url "$OK_API" --raw ok users.getInfo "uids=$OK_IVAN" fields=uid,first_name
+expect_rc 0 "ok --raw users.getInfo"
+expect_out "\"uid\":\"$OK_IVAN\"" "ok --raw: the id as the string OK sends"
+
+SOCAPI_OK_APPLICATION_SECRET_KEY=00000000000000000000000000000000 run okwrong --api-url "$OK_API" ok users.getCurrentUser
+expect_rc 3 "ok with a wrong application_secret_key"
+expect_err "104" "a wrong application_secret_key names error 104"
+
+SOCAPI_OK_APPLICATION_SECRET_KEY= run oknokey --api-url "$OK_API" ok users.getCurrentUser
+expect_rc 2 "ok without any signing secret: nothing sent"
+
+SOCAPI_OK_ACCESS_TOKEN= run oksessionless --api-url "$OK_API" ok notifications.sendSimple "uid=$OK_IVAN" text=Привет
+expect_rc 0 "ok notifications.sendSimple on the application circuit"
+
+run oklogin --api-url "$OK_API" ok login password username=ivan.petrov@ok.ru password=secret
+expect_rc 0 "ok login password (auth.login)"
+expect_out '"session_secret_key": "' "auth.login gives the session secret"
+expect_out "\"uid\": \"$OK_IVAN\"" "auth.login gives the uid"
+
+printf 'maria@ok.ru\nsecret2\n' >"$TMP/ok-login.txt"
+STDIN="$TMP/ok-login.txt" run okimplicit --oauth-url "$OK_OAUTH" ok login implicit
+expect_rc 0 "ok login implicit, username and password from the prompts"
+expect_err "username: " "the username is asked for"
+expect_out '"session_secret_key": "' "the implicit grant gives the session secret"
+expect_no "secret2" "$OUT" "the password is not printed"
+
+run okimplicitbad --oauth-url "$OK_OAUTH" ok login implicit username=maria@ok.ru password=wrong
+expect_rc 3 "ok login implicit with a wrong password"
+expect_err "invalid_grant" "a wrong password is invalid_grant"
+
+run okmethods ok methods
+N=$(grep -c . "$OUT")
+[ "$N" -ge 165 ] && ok || bad "ok methods lists $N lines, want >= 165"
+
+# ---- VK ----
+VK_API="$BASE/vk/method"
+VK_OAUTH="$BASE/vk/oauth"
+export SOCAPI_VK_ACCESS_TOKEN=vk1.a.emuIvanFixedUserToken0001
+export SOCAPI_VK_CLIENT_ID=51234567
+export SOCAPI_VK_CLIENT_SECRET=EmuVkClientSecret01x
+
+run vkusers --api-url "$VK_API" vk users.get user_ids=172000001,172000002 fields=online
+expect_rc 0 "vk users.get"
+expect_out '"id": 172000001,' "vk users.get id"
+expect_out '"first_name": "Иван"' "vk users.get Cyrillic name"
+
+run vkfriends --api-url "$VK_API" vk friends.get fields=online count=3
+expect_rc 0 "vk friends.get fields=online"
+[ "$(grep -c '"first_name"' "$OUT")" -eq 3 ] && ok || bad "friends.get with fields prints 3 profiles"
+
+run vkwall --api-url "$VK_API" --compact vk wall.get owner_id=-200001 count=2
+expect_rc 0 "vk wall.get of a community"
+expect_out '"owner_id":-200001' "a community's negative id"
+
+SOCAPI_VK_ACCESS_TOKEN=nonsense run vkbad --api-url "$VK_API" vk friends.get
+expect_rc 3 "vk with a bad token"
+expect_err "error 5" "a bad token is error 5"
+
+printf '123456\n' >"$TMP/vk-code.txt"
+STDIN="$TMP/vk-code.txt" run vklogin2fa --oauth-url "$VK_OAUTH" vk login password username=twofactor@vk.ru password=secret
+expect_rc 0 "vk login password with a two-factor code from the prompt"
+expect_err "two-factor code" "the code is asked for"
+expect_out '"access_token": "' "vk direct authorization prints the token"
+
+printf 'ivan@vk.ru\nsecret\n' >"$TMP/vk-login.txt"
+STDIN="$TMP/vk-login.txt" run vkimplicit --oauth-url "$VK_OAUTH" vk login implicit
+expect_rc 0 "vk login implicit with the prompts"
+expect_out '"uid": "172000001"' "vk implicit gives the user id"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs the Mail.Ru demo against the bundled emulator: starts it on a free
-# loopback port, logs in with the password grant, calls four typed methods.
+# Runs the demos against the bundled emulator: starts it on a free loopback
+# port, then for each platform logs in and calls typed methods.
+#   Mail.Ru: password grant, users.getInfo, friends.get extended, stream.get, photos.getAlbums
+#   OK.ru:   implicit grant (login forms), users.getCurrentUser, friends.get, users.getInfo,
+#            group.getMembers page by page
+#   VK:      token session, users.get, friends.get with fields, a community wall, execute
 # Usage: examples/demo.sh [build dir]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,14 +15,28 @@ emulator=$!
 trap 'kill $emulator 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || { echo "the emulator did not start:" >&2; cat "$tmp/log" >&2; exit 1; }
-base="http://127.0.0.1:$(cat "$tmp/port")/mailru"
+base="http://127.0.0.1:$(cat "$tmp/port")"
 echo "emulator at $base"
+
+echo
+echo "== Mail.Ru =="
 export SOCAPI_MAILRU_APP_ID=423004
 export SOCAPI_MAILRU_PRIVATE_KEY=7815696ecbf1c96e6894b779456d330e
 export SOCAPI_MAILRU_SECRET_KEY=3dad9cbf9baaa0360c0f2ba372d25716
-"$build/examples/demo_mailru" "$base/platform/api" "$base/oauth" ivan@mail.ru secret
+"$build/examples/demo_mailru" "$base/mailru/platform/api" "$base/mailru/oauth" ivan@mail.ru secret
 echo
 echo "the same through the CLI: socapi mailru users.getInfo uids=15410773191172635989"
 SOCAPI_MAILRU_ACCESS_TOKEN=be6ef89965d58e56dec21acb9b62bdaa SOCAPI_MAILRU_UID=15410773191172635989 \
-  "$build/cli/socapi" --compact --api-url "$base/platform/api" mailru users.getInfo uids=15410773191172635989 |
+  "$build/cli/socapi" --compact --api-url "$base/mailru/platform/api" mailru users.getInfo uids=15410773191172635989 |
   cut -c1-160
+
+echo
+echo "== OK.ru =="
+export SOCAPI_OK_APPLICATION_ID=1267418112
+export SOCAPI_OK_APPLICATION_KEY=CBAEJBKGDIHBABABA
+"$build/examples/demo_ok" "$base/ok/fb.do" "$base/ok/oauth" ivan.petrov@ok.ru secret
+
+echo
+echo "== VK =="
+export SOCAPI_VK_ACCESS_TOKEN=vk1.a.emuIvanFixedUserToken0001
+"$build/examples/demo_vk" "$base/vk/method"

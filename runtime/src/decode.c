@@ -266,8 +266,7 @@ static enum socapi_status decode_array(struct decoder *d, const struct socapi_ty
 	return SOCAPI_OK;
 }
 
-/* Which JSON kinds an alternative without a discriminator accepts. */
-static bool alt_accepts(const struct socapi_type *t, enum json_type jt)
+bool alt_accepts(const struct socapi_type *t, enum json_type jt)
 {
 	switch (t->kind) {
 	case SOCAPI_KIND_OBJECT:

@@ -127,6 +127,9 @@ enum socapi_status encode_params(const struct socapi_struct *desc, const void *p
 enum socapi_status decode_tree(const struct socapi_type *type, struct json_object *json,
                                void **out, struct socapi_error *err);
 
+/* Which JSON kinds a union alternative without a discriminator accepts. */
+bool alt_accepts(const struct socapi_type *t, enum json_type jt);
+
 /* Parses a whole body as JSON; trailing garbage is an error. */
 enum socapi_status parse_json(const char *text, size_t len, struct json_object **out,
                               struct socapi_error *err);
@@ -259,6 +262,24 @@ void call_release(struct call *c);
 enum socapi_status oauth_token_request(const struct socapi_options *opts, const char *url,
                                        const struct pairs *form, struct socapi_token **out,
                                        struct socapi_error *err);
+/* A token-endpoint grant: what goes beside the grant's own fields. */
+struct grant {
+	const char *url;
+	const char *grant_type;     /* NULL: not sent (VK's code exchange) */
+	const char *client_id;
+	const char *client_secret;  /* unset: not sent */
+	bool need_refresh;          /* the reply must carry a refresh_token */
+};
+
+/*
+ * POSTs grant_type, client_id, client_secret and fields (each required:
+ * an unset one fails with SOCAPI_E_ARG naming it) to g->url and reads the
+ * token reply.
+ */
+enum socapi_status oauth_grant(const struct socapi_options *opts, const struct grant *g,
+                               const struct socapi_param *fields, size_t n_fields,
+                               struct socapi_token **out, struct socapi_error *err);
+
 /* Reads a JSON object's members into a token (access_token required). */
 enum socapi_status token_from_json(struct json_object *reply, struct socapi_token **out,
                                    struct socapi_error *err);

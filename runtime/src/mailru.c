@@ -189,27 +189,12 @@ static enum socapi_status check_app(const struct socapi_mailru_app *app, struct 
 	return SOCAPI_OK;
 }
 
-/* Posts a grant; Mail.Ru replies must carry a refresh_token too. */
-static enum socapi_status post_grant(const struct socapi_options *opts, const char *url,
-                                     struct pairs *form, struct socapi_token **out,
-                                     struct socapi_error *err)
+/* Mail.Ru's token replies always carry a refresh_token. */
+static struct grant mailru_grant(const struct socapi_mailru_app *app, const char *url,
+                                 const char *default_url, const char *grant_type)
 {
-	enum socapi_status st = oauth_token_request(opts, url, form, out, err);
-	pairs_release(form);
-	if (st == SOCAPI_OK && !(*out)->refresh_token) {
-		socapi_token_free(*out);
-		*out = NULL;
-		if (err)
-			copy_text(err->oauth_error, sizeof err->oauth_error, "oauth_error");
-		st = set_error(err, SOCAPI_E_AUTH, "'refresh_token' is missing in the response");
-	}
-	return st;
-}
-
-static bool add_client(struct pairs *form, const struct socapi_mailru_app *app, const char *grant)
-{
-	return pairs_add(form, "grant_type", grant) && pairs_add(form, "client_id", app->app_id) &&
-	       (!str_set(app->secret_key) || pairs_add(form, "client_secret", app->secret_key));
+	return (struct grant){str_set(url) ? url : default_url, grant_type, app->app_id, app->secret_key,
+	                      true};
 }
 
 enum socapi_status socapi_mailru_grant_password(const struct socapi_mailru_app *app,
@@ -221,17 +206,11 @@ enum socapi_status socapi_mailru_grant_password(const struct socapi_mailru_app *
 	enum socapi_status st = check_app(app, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(username) || !password)
-		return set_error(err, SOCAPI_E_ARG, "password grant: username and password are required");
-	struct pairs form = {0};
-	if (!add_client(&form, app, "password") || !pairs_add(&form, "username", username) ||
-	    !pairs_add(&form, "password", password) ||
-	    !pairs_add(&form, "scope", scope ? scope : SOCAPI_MAILRU_FULL_SCOPE)) {
-		pairs_release(&form);
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	}
-	return post_grant(opts, str_set(app->token_url) ? app->token_url : SOCAPI_MAILRU_TOKEN_URL, &form,
-	                  out, err);
+	const struct socapi_param fields[] = {
+		{"username", username}, {"password", password},
+		{"scope", scope ? scope : SOCAPI_MAILRU_FULL_SCOPE}};
+	struct grant g = mailru_grant(app, app->token_url, SOCAPI_MAILRU_TOKEN_URL, "password");
+	return oauth_grant(opts, &g, fields, 3, out, err);
 }
 
 enum socapi_status socapi_mailru_grant_refresh(const struct socapi_mailru_app *app,
@@ -242,15 +221,9 @@ enum socapi_status socapi_mailru_grant_refresh(const struct socapi_mailru_app *a
 	enum socapi_status st = check_app(app, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(refresh_token))
-		return set_error(err, SOCAPI_E_ARG, "refresh grant: refresh_token is required");
-	struct pairs form = {0};
-	if (!add_client(&form, app, "refresh_token") || !pairs_add(&form, "refresh_token", refresh_token)) {
-		pairs_release(&form);
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	}
-	return post_grant(opts, str_set(app->token_url) ? app->token_url : SOCAPI_MAILRU_TOKEN_URL, &form,
-	                  out, err);
+	const struct socapi_param fields[] = {{"refresh_token", refresh_token}};
+	struct grant g = mailru_grant(app, app->token_url, SOCAPI_MAILRU_TOKEN_URL, "refresh_token");
+	return oauth_grant(opts, &g, fields, 1, out, err);
 }
 
 enum socapi_status socapi_mailru_grant_code(const struct socapi_mailru_app *app,
@@ -261,17 +234,10 @@ enum socapi_status socapi_mailru_grant_code(const struct socapi_mailru_app *app,
 	enum socapi_status st = check_app(app, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(code) || !str_set(redirect_uri))
-		return set_error(err, SOCAPI_E_ARG, "code grant: code and redirect_uri are required");
-	struct pairs form = {0};
-	if (!add_client(&form, app, "authorization_code") || !pairs_add(&form, "code", code) ||
-	    !pairs_add(&form, "redirect_uri", redirect_uri)) {
-		pairs_release(&form);
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	}
-	return post_grant(opts,
-	                  str_set(app->code_token_url) ? app->code_token_url : SOCAPI_MAILRU_CODE_TOKEN_URL,
-	                  &form, out, err);
+	const struct socapi_param fields[] = {{"code", code}, {"redirect_uri", redirect_uri}};
+	struct grant g = mailru_grant(app, app->code_token_url, SOCAPI_MAILRU_CODE_TOKEN_URL,
+	                              "authorization_code");
+	return oauth_grant(opts, &g, fields, 2, out, err);
 }
 
 /* ---- the implicit grant through the login pages ---- */

@@ -227,3 +227,31 @@ enum socapi_status token_from_query(const char *query, struct socapi_token **out
 	}
 	return token_finish(tok, out, err);
 }
+
+enum socapi_status oauth_grant(const struct socapi_options *opts, const struct grant *g,
+                               const struct socapi_param *fields, size_t n_fields,
+                               struct socapi_token **out, struct socapi_error *err)
+{
+	*out = NULL;
+	const char *what = g->grant_type ? g->grant_type : "code exchange";
+	for (size_t i = 0; i < n_fields; i++)
+		if (!str_set(fields[i].value))
+			return set_error(err, SOCAPI_E_ARG, "%s grant: %s is required", what, fields[i].name);
+	struct pairs form = {0};
+	bool ok = (!g->grant_type || pairs_add(&form, "grant_type", g->grant_type)) &&
+	          pairs_add(&form, "client_id", g->client_id) &&
+	          (!str_set(g->client_secret) || pairs_add(&form, "client_secret", g->client_secret));
+	for (size_t i = 0; ok && i < n_fields; i++)
+		ok = pairs_add(&form, fields[i].name, fields[i].value);
+	enum socapi_status st = ok ? oauth_token_request(opts, g->url, &form, out, err)
+	                           : set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	pairs_release(&form);
+	if (st == SOCAPI_OK && g->need_refresh && !(*out)->refresh_token) {
+		socapi_token_free(*out);
+		*out = NULL;
+		if (err)
+			copy_text(err->oauth_error, sizeof err->oauth_error, "oauth_error");
+		st = set_error(err, SOCAPI_E_AUTH, "'refresh_token' is missing in the response");
+	}
+	return st;
+}

@@ -244,26 +244,11 @@ static enum socapi_status check_app(const struct socapi_ok_app *app, bool need_s
 	return SOCAPI_OK;
 }
 
-/* Posts a token-endpoint grant; the code grant must bring a refresh_token. */
-static enum socapi_status post_grant(const struct socapi_ok_app *app,
-                                     const struct socapi_options *opts, struct pairs *form,
-                                     bool need_refresh, struct socapi_token **out,
-                                     struct socapi_error *err)
+static struct grant ok_grant(const struct socapi_ok_app *app, const char *grant_type,
+                             bool need_refresh)
 {
-	enum socapi_status st = SOCAPI_OK;
-	if (!pairs_add(form, "client_id", app->application_id) ||
-	    !pairs_add(form, "client_secret", app->application_secret_key))
-		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	if (st == SOCAPI_OK)
-		st = oauth_token_request(opts, str_set(app->token_url) ? app->token_url : SOCAPI_OK_TOKEN_URL,
-		                         form, out, err);
-	pairs_release(form);
-	if (st == SOCAPI_OK && need_refresh && !(*out)->refresh_token) {
-		socapi_token_free(*out);
-		*out = NULL;
-		st = auth_error(err, "oauth_error", "'refresh_token' is missing in the response");
-	}
-	return st;
+	return (struct grant){str_set(app->token_url) ? app->token_url : SOCAPI_OK_TOKEN_URL, grant_type,
+	                      app->application_id, app->application_secret_key, need_refresh};
 }
 
 enum socapi_status socapi_ok_grant_code(const struct socapi_ok_app *app,
@@ -274,15 +259,9 @@ enum socapi_status socapi_ok_grant_code(const struct socapi_ok_app *app,
 	enum socapi_status st = check_app(app, true, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(code) || !str_set(redirect_uri))
-		return set_error(err, SOCAPI_E_ARG, "code grant: code and redirect_uri are required");
-	struct pairs form = {0};
-	if (!pairs_add(&form, "code", code) || !pairs_add(&form, "redirect_uri", redirect_uri) ||
-	    !pairs_add(&form, "grant_type", "authorization_code")) {
-		pairs_release(&form);
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	}
-	return post_grant(app, opts, &form, true, out, err);
+	const struct socapi_param fields[] = {{"code", code}, {"redirect_uri", redirect_uri}};
+	struct grant g = ok_grant(app, "authorization_code", true);
+	return oauth_grant(opts, &g, fields, 2, out, err);
 }
 
 enum socapi_status socapi_ok_grant_refresh(const struct socapi_ok_app *app,
@@ -293,15 +272,9 @@ enum socapi_status socapi_ok_grant_refresh(const struct socapi_ok_app *app,
 	enum socapi_status st = check_app(app, true, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(refresh_token))
-		return set_error(err, SOCAPI_E_ARG, "refresh grant: refresh_token is required");
-	struct pairs form = {0};
-	if (!pairs_add(&form, "refresh_token", refresh_token) ||
-	    !pairs_add(&form, "grant_type", "refresh_token")) {
-		pairs_release(&form);
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	}
-	return post_grant(app, opts, &form, false, out, err);
+	const struct socapi_param fields[] = {{"refresh_token", refresh_token}};
+	struct grant g = ok_grant(app, "refresh_token", false);
+	return oauth_grant(opts, &g, fields, 1, out, err);
 }
 
 /* A token without its session secret cannot sign client-server calls. */

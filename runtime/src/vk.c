@@ -417,38 +417,32 @@ enum socapi_status socapi_vk_grant_password(const struct socapi_vk_app *app,
 	enum socapi_status st = check_app(app, true, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(login) || !password)
-		return set_error(err, SOCAPI_E_ARG, "password grant: login and password are required");
-	struct pairs form = {0};
-	if (!pairs_add(&form, "grant_type", "password") || !pairs_add(&form, "client_id", app->client_id) ||
-	    !pairs_add(&form, "client_secret", app->client_secret) ||
-	    !pairs_add(&form, "username", login) || !pairs_add(&form, "password", password) ||
-	    !pairs_add(&form, "scope", scope ? scope : "offline") ||
-	    !pairs_add(&form, "2fa_supported", "1") || !pairs_add(&form, "v", version_of(app)))
-		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	const char *url = str_set(app->token_url) ? app->token_url : SOCAPI_VK_TOKEN_URL;
-	for (int answers = 0; st == SOCAPI_OK; answers++) {
-		st = oauth_token_request(opts, url, &form, out, err);
+	struct grant g = {str_set(app->token_url) ? app->token_url : SOCAPI_VK_TOKEN_URL, "password",
+	                  app->client_id, app->client_secret, false};
+	/* the last two fields carry the answer to need_captcha or need_validation */
+	char sid[sizeof err->captcha_sid], answer[128];
+	struct socapi_param fields[] = {
+		{"username", login}, {"password", password}, {"scope", scope ? scope : "offline"},
+		{"2fa_supported", "1"}, {"v", version_of(app)}, {NULL, NULL}, {NULL, NULL}};
+	size_t n = 5;
+	for (int answers = 0;; answers++) {
+		st = oauth_grant(opts, &g, fields, n, out, err);
 		if (st != SOCAPI_E_AUTH || answers == VK_MAX_ANSWERS)
 			break;
-		char answer[128];
-		bool ok;
-		if (strcmp(err->oauth_error, "need_captcha") == 0) {
-			if (!ask_captcha(app, err->captcha_sid, err->captcha_img, answer))
-				break;
-			ok = pairs_set(&form, "captcha_sid", err->captcha_sid) &&
-			     pairs_set(&form, "captcha_key", answer);
-		} else if (strcmp(err->oauth_error, "need_validation") == 0) {
-			if (!ask_code(app, answer))
-				break;
-			ok = pairs_set(&form, "code", answer);
+		if (strcmp(err->oauth_error, "need_captcha") == 0 &&
+		    ask_captcha(app, err->captcha_sid, err->captcha_img, answer)) {
+			copy_text(sid, sizeof sid, err->captcha_sid);
+			fields[5] = (struct socapi_param){"captcha_sid", sid};
+			fields[6] = (struct socapi_param){"captcha_key", answer};
+			n = 7;
+		} else if (strcmp(err->oauth_error, "need_validation") == 0 && ask_code(app, answer)) {
+			fields[5] = (struct socapi_param){"code", answer};
+			n = 6;
 		} else {
 			break;
 		}
-		memset(answer, 0, sizeof answer);
-		st = ok ? SOCAPI_OK : set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
-	pairs_release(&form);
+	memset(answer, 0, sizeof answer);
 	return st;
 }
 
@@ -460,18 +454,8 @@ enum socapi_status socapi_vk_grant_code(const struct socapi_vk_app *app,
 	enum socapi_status st = check_app(app, true, out, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(code) || !str_set(redirect_uri))
-		return set_error(err, SOCAPI_E_ARG, "code grant: code and redirect_uri are required");
-	struct pairs form = {0};
-	if (!pairs_add(&form, "client_id", app->client_id) ||
-	    !pairs_add(&form, "client_secret", app->client_secret) ||
-	    !pairs_add(&form, "redirect_uri", redirect_uri) || !pairs_add(&form, "code", code))
-		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	if (st == SOCAPI_OK)
-		st = oauth_token_request(opts,
-		                         str_set(app->code_token_url) ? app->code_token_url
-		                                                      : SOCAPI_VK_CODE_TOKEN_URL,
-		                         &form, out, err);
-	pairs_release(&form);
-	return st;
+	const struct socapi_param fields[] = {{"redirect_uri", redirect_uri}, {"code", code}};
+	struct grant g = {str_set(app->code_token_url) ? app->code_token_url : SOCAPI_VK_CODE_TOKEN_URL,
+	                  NULL, app->client_id, app->client_secret, false};
+	return oauth_grant(opts, &g, fields, 2, out, err);
 }

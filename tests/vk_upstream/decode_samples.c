@@ -29,6 +29,8 @@
  * nothing failed; prints a summary either way.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "../../runtime/src/internal.h" /* alt_accepts: how the decoder picks */
+
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -259,30 +261,6 @@ static void compare_object(struct checker *c, const struct socapi_struct *desc, 
 	}
 }
 
-static bool alt_takes(const struct socapi_type *t, enum json_type jt)
-{
-	switch (t->kind) {
-	case SOCAPI_KIND_OBJECT:
-	case SOCAPI_KIND_UNION:
-		return jt == json_type_object;
-	case SOCAPI_KIND_ARRAY:
-		return jt == json_type_array;
-	case SOCAPI_KIND_STRING:
-	case SOCAPI_KIND_ENUM_STRING:
-		return jt == json_type_string;
-	case SOCAPI_KIND_INT:
-	case SOCAPI_KIND_UINT:
-	case SOCAPI_KIND_ENUM_INT:
-		return jt == json_type_int;
-	case SOCAPI_KIND_NUMBER:
-		return jt == json_type_int || jt == json_type_double;
-	case SOCAPI_KIND_BOOL:
-		return jt == json_type_boolean;
-	default:
-		return true; /* scalar, json: anything */
-	}
-}
-
 static void compare_union(struct checker *c, const struct socapi_union *u, struct json_object *s,
                           struct json_object *o)
 {
@@ -306,7 +284,7 @@ static void compare_union(struct checker *c, const struct socapi_union *u, struc
 	} else {
 		enum json_type jt = json_object_get_type(s);
 		for (uint32_t i = 0; i < u->n_alts; i++) {
-			if (!alt_takes(u->alts[i].type, jt))
+			if (!alt_accepts(u->alts[i].type, jt))
 				continue;
 			if (alt) {
 				failf(c, "union %s: alternatives %s and %s both take a JSON %s", u->name,

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "emulator_harness.h"
+#include "failing_alloc.h"
 
 #include <ok/ok.h>
 #include <socapi/ok.h>
@@ -57,8 +58,6 @@ static int64_t current_uid(struct socapi_session *s, struct socapi_error *err)
 	int64_t uid = -1;
 	if (ok_users_get_current_user(s, NULL, &me, err) == SOCAPI_OK && me->has_uid)
 		uid = me->uid;
-	else if (getenv("DEBUG_TEST"))
-		fprintf(stderr, "current_uid: %s\n", err->message);
 	socapi_free(me);
 	return uid;
 }
@@ -405,6 +404,47 @@ static void test_decode_fixtures(void)
 	socapi_free(ids);
 }
 
+/* ---- out of memory at every allocation in turn ---- */
+
+/* An implicit grant, a client-server session and one page of a pager. */
+static enum socapi_status login_and_page(void *ctx)
+{
+	(void)ctx;
+	struct socapi_error err;
+	struct socapi_ok_app app = app_of(NULL);
+	struct socapi_token *tok = NULL;
+	struct socapi_session *s = NULL;
+	struct socapi_pager *pager = NULL;
+	struct ok_albums_page *page = NULL;
+	bool done = false;
+	enum socapi_status st = socapi_ok_grant_implicit(&app, NULL, "maria@ok.ru", "secret2", NULL, &tok, &err);
+	struct socapi_ok_credentials cred = {.application_key = APP_KEY, .api_url = api_url};
+	if (st == SOCAPI_OK) {
+		cred.access_token = tok->access_token;
+		cred.session_secret_key = tok->session_secret_key;
+		st = socapi_ok_session_new(&cred, NULL, &s, &err);
+	}
+	struct ok_photos_get_albums_params ga = {.has_count = true, .count = 1};
+	if (st == SOCAPI_OK)
+		st = socapi_pager_new(s, &ok_photos_get_albums_method, &ga, &pager, &err);
+	if (st == SOCAPI_OK)
+		st = socapi_pager_next(pager, &page, &done, &err);
+	CHECK(st == SOCAPI_OK || (!page && err.status == st));
+	socapi_free(page);
+	socapi_pager_free(pager);
+	socapi_session_free(s);
+	socapi_token_free(tok);
+	return st;
+}
+
+static void test_out_of_memory(void)
+{
+	long failures = fail_each_allocation(login_and_page, NULL, 2000);
+	CHECK(failures > 50);
+	if (getenv("SOCAPI_TEST_VERBOSE"))
+		fprintf(stderr, "login_and_page: %ld allocation failures survived\n", failures);
+}
+
 int main(void)
 {
 	struct socapi_error err;
@@ -420,6 +460,7 @@ int main(void)
 	test_topics_and_uploads();
 	test_grants();
 	test_decode_fixtures();
+	test_out_of_memory();
 	emulator_stop(&emu);
 	socapi_global_cleanup();
 	return check_summary();

@@ -5,6 +5,7 @@
  */
 #include "../runtime/src/internal.h"
 #include "check.h"
+#include "failing_alloc.h"
 
 #include <mailru/mailru.h>
 #include <socapi/mailru.h>
@@ -296,63 +297,32 @@ static void test_params_from_text(void)
 
 /* ---- every allocation failing in turn ---- */
 
-static long alloc_budget = -1; /* allocations left; -1 = unlimited */
+struct decode_job {
+	struct buf json;
+};
 
-static void *limited_malloc(size_t size, void *ctx)
+static enum socapi_status decode_big_stream(void *ctx)
 {
-	(void)ctx;
-	if (alloc_budget == 0)
-		return NULL;
-	if (alloc_budget > 0)
-		alloc_budget--;
-	return malloc(size);
-}
-
-static void *limited_realloc(void *ptr, size_t size, void *ctx)
-{
-	(void)ctx;
-	if (alloc_budget == 0)
-		return NULL;
-	if (alloc_budget > 0)
-		alloc_budget--;
-	return realloc(ptr, size);
-}
-
-static void plain_free(void *ptr, void *ctx)
-{
-	(void)ctx;
-	free(ptr);
+	struct decode_job *job = ctx;
+	struct socapi_error err;
+	void *out = (void *)&err;
+	enum socapi_status st = socapi_decode(&mailru_stream_item_list_type, job->json.data, job->json.len,
+	                                      &out, &err);
+	CHECK(st == SOCAPI_OK || out == NULL); /* nothing half-built comes back */
+	socapi_free(st == SOCAPI_OK ? out : NULL);
+	return st;
 }
 
 static void test_allocation_failures(void)
 {
-	struct socapi_error err;
-	const struct socapi_allocator limited = {limited_malloc, limited_realloc, plain_free, NULL};
-	CHECK_OK(socapi_global_init(&limited, &err), err);
 	/* a big enough stream answer to need several arena blocks */
-	struct buf big = {0};
-	buf_puts(&big, "[");
+	struct decode_job job = {{0}};
+	buf_puts(&job.json, "[");
 	for (int i = 0; i < 40; i++)
-		buf_printf(&big, "%s%.*s", i ? "," : "", (int)sizeof stream_json - 3, stream_json + 1);
-	buf_puts(&big, "]");
-	int failures = 0, successes = 0;
-	for (long budget = 0; budget < 200 && successes == 0; budget++) {
-		alloc_budget = budget;
-		void *out = (void *)&err;
-		enum socapi_status st = socapi_decode(&mailru_stream_item_list_type, big.data, big.len, &out, &err);
-		alloc_budget = -1;
-		if (st == SOCAPI_OK) {
-			successes++;
-			socapi_free(out);
-		} else {
-			failures++;
-			CHECK(st == SOCAPI_E_NOMEM);
-			CHECK(out == NULL);
-		}
-	}
-	CHECK(failures > 1 && successes == 1);
-	buf_release(&big);
-	CHECK_OK(socapi_global_init(NULL, &err), err);
+		buf_printf(&job.json, "%s%.*s", i ? "," : "", (int)sizeof stream_json - 3, stream_json + 1);
+	buf_puts(&job.json, "]");
+	CHECK(fail_each_allocation(decode_big_stream, &job, 200) > 1);
+	buf_release(&job.json);
 }
 
 int main(void)

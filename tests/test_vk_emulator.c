@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "emulator_harness.h"
+#include "failing_alloc.h"
 
 #include <socapi/vk.h>
 #include <stdlib.h>
@@ -401,6 +402,47 @@ static void test_password_and_code_grants(void)
 	CHECK(socapi_vk_grant_code(&app, NULL, code, "http://localhost/callback", &tok, &err) == SOCAPI_E_AUTH);
 }
 
+/* ---- out of memory at every allocation in turn ---- */
+
+/* Direct authorization through a captcha, then a typed call and execute. */
+static enum socapi_status login_call_execute(void *ctx)
+{
+	struct prompts *p = ctx;
+	struct socapi_error err;
+	struct socapi_vk_app app = app_with(p);
+	struct socapi_token *tok = NULL;
+	struct socapi_session *s = NULL;
+	struct vk_friends_get_fields_response *friends = NULL;
+	struct socapi_vk_execute_result *r = NULL;
+	enum socapi_status st = socapi_vk_grant_password(&app, NULL, "captcha@vk.ru", "secret", "friends",
+	                                                  &tok, &err);
+	struct socapi_vk_credentials cred = {.api_url = api_url};
+	if (st == SOCAPI_OK) {
+		cred.access_token = tok->access_token;
+		st = socapi_vk_session_new(&cred, NULL, &s, &err);
+	}
+	char *fields[] = {"online"};
+	struct vk_friends_get_params fp = {.fields = {fields, 1}, .has_count = true, .count = 3};
+	if (st == SOCAPI_OK && (st = vk_friends_get_fields(s, &fp, &friends, &err)) != SOCAPI_OK)
+		CHECK(!friends); /* nothing half-built comes back */
+	if (st == SOCAPI_OK &&
+	    (st = socapi_vk_execute(s, "return API.users.get({\"user_ids\": \"172000002\"});", NULL, 0, &r,
+	                            &err)) != SOCAPI_OK)
+		CHECK(!r);
+	CHECK(st == SOCAPI_OK || err.status == st);
+	socapi_free(r);
+	socapi_free(friends);
+	socapi_session_free(s);
+	socapi_token_free(tok);
+	return st;
+}
+
+static void test_out_of_memory(void)
+{
+	struct prompts p = {.code = "123456"};
+	CHECK(fail_each_allocation(login_call_execute, &p, 2000) > 30);
+}
+
 int main(void)
 {
 	struct socapi_error err;
@@ -417,6 +459,7 @@ int main(void)
 	test_community_tokens();
 	test_implicit_grant();
 	test_password_and_code_grants();
+	test_out_of_memory();
 	emulator_stop(&emu);
 	socapi_global_cleanup();
 	return check_summary();

@@ -101,21 +101,6 @@ static xmlNode *find_element(xmlNode *node, const char *name)
 	return NULL;
 }
 
-/* href resolved against base into a new string, or NULL (*bad set when not a URL). */
-static char *resolve(const char *base, const char *href, bool *bad)
-{
-	CURLU *u = curl_url();
-	char *full = NULL, *copy = NULL;
-	*bad = !u || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
-	       (href && curl_url_set(u, CURLUPART_URL, href, 0) != CURLUE_OK) ||
-	       curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK;
-	if (!*bad)
-		copy = sc_strdup(full);
-	curl_free(full);
-	curl_url_cleanup(u);
-	return copy;
-}
-
 enum socapi_status html_read_form(const char *html, size_t len, const char *page_url,
                                   struct html_form *form, struct socapi_error *err)
 {
@@ -134,14 +119,14 @@ enum socapi_status html_read_form(const char *html, size_t len, const char *page
 	} else {
 		/* a missing action posts back to the page itself */
 		bool bad;
-		form->action = resolve(page_url, attr(f, "action"), &bad);
+		form->action = url_resolve(page_url, attr(f, "action"), &bad);
 		xmlNode *img = find_element(f->children, "img");
 		const char *src = img ? attr(img, "src") : NULL;
 		if (bad)
 			st = set_error(err, SOCAPI_E_AUTH, "the form's action is not a URL");
 		else if (!form->action || !collect_fields(f->children, &form->fields))
 			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		else if (src && !(form->image = resolve(page_url, src, &bad)) && !bad)
+		else if (src && !(form->image = url_resolve(page_url, src, &bad)) && !bad)
 			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
 	xmlFreeDoc(doc);

@@ -164,6 +164,9 @@ void transport_release(struct transport *t);
 enum socapi_status transport_perform(struct transport *t, const struct http_request *req,
                                      struct http_response *resp, struct socapi_error *err);
 void http_response_release(struct http_response *resp);
+/* href (NULL: base itself) resolved against base as a new string; NULL
+ * when out of memory, or with *bad set when either is not a URL. */
+char *url_resolve(const char *base, const char *href, bool *bad);
 void transport_log(struct transport *t, enum socapi_log_level level, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);
 

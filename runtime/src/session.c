@@ -144,16 +144,24 @@ void sleep_ms(long ms)
 		;
 }
 
-/* Waits until one more request fits in the last second's window. */
-static void rate_wait(struct socapi_session *s)
+/*
+ * The window holds when each of the last rate_per_second requests ended:
+ * a request starts a second after the oldest of them ended, so the server,
+ * which sees it arrive later still, never counts one too many.
+ */
+static void rate_wait(const struct socapi_session *s)
+{
+	int64_t oldest = s->rate_per_second ? s->rate_sent[s->rate_next] : 0;
+	int64_t wait = oldest ? oldest + 1000000000 - now_ns() : 0;
+	if (wait > 0)
+		sleep_ms((long)((wait + 999999) / 1000000));
+}
+
+static void rate_done(struct socapi_session *s)
 {
 	if (!s->rate_per_second)
 		return;
-	int64_t *oldest = &s->rate_sent[s->rate_next];
-	int64_t wait = *oldest ? *oldest + 1000000000 - now_ns() : 0;
-	if (wait > 0)
-		sleep_ms((long)((wait + 999999) / 1000000));
-	*oldest = now_ns();
+	s->rate_sent[s->rate_next] = now_ns();
 	s->rate_next = (s->rate_next + 1) % s->rate_per_second;
 }
 
@@ -188,6 +196,7 @@ enum socapi_status call_transfer(struct call *c, struct socapi_error *err)
 	rate_wait(s);
 	struct http_request req = {url.data, c->post, &c->params};
 	enum socapi_status st = transport_perform(&s->transport, &req, &c->response, err);
+	rate_done(s);
 	buf_release(&url);
 	return st;
 }

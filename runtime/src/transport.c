@@ -159,10 +159,12 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 			end--;
 		sc_free(s->resp->location);
 		s->resp->location = sc_malloc((size_t)(end - v) + 1);
-		if (s->resp->location) {
-			memcpy(s->resp->location, v, (size_t)(end - v));
-			s->resp->location[end - v] = '\0';
+		if (!s->resp->location) {
+			s->resp->body.failed = true; /* reported as out of memory */
+			return 0;
 		}
+		memcpy(s->resp->location, v, (size_t)(end - v));
+		s->resp->location[end - v] = '\0';
 	} else if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		/* a new response (after 100-continue): forget the last one's Location */
 		sc_free(s->resp->location);
@@ -171,21 +173,18 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 	return len;
 }
 
-/* Makes a relative Location absolute against the request URL. */
-static char *resolve_location(const char *base, const char *location)
+char *url_resolve(const char *base, const char *href, bool *bad)
 {
 	CURLU *u = curl_url();
-	char *abs = NULL;
-	if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_URL, location, 0) == CURLUE_OK) {
-		char *full = NULL;
-		if (curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK) {
-			abs = sc_strdup(full);
-			curl_free(full);
-		}
-	}
+	char *full = NULL, *copy = NULL;
+	*bad = u && (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	             (href && curl_url_set(u, CURLUPART_URL, href, 0) != CURLUE_OK) ||
+	             curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK);
+	if (u && !*bad)
+		copy = sc_strdup(full);
+	curl_free(full);
 	curl_url_cleanup(u);
-	return abs;
+	return copy;
 }
 
 static curl_mime *build_mime(CURL *curl, const struct pairs *form, struct socapi_error *err)
@@ -290,6 +289,8 @@ enum socapi_status transport_perform(struct transport *t, const struct http_requ
 		               t->opts.max_body);
 	} else if (resp->body.failed) {
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory receiving the answer");
+	} else if (rc == CURLE_OUT_OF_MEMORY) {
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory sending the request");
 	} else if (rc != CURLE_OK) {
 		st = set_error(err, SOCAPI_E_TRANSPORT, "%s: %s", curl_easy_strerror(rc),
 		               t->errbuf[0] ? t->errbuf : "no details");
@@ -303,10 +304,16 @@ enum socapi_status transport_perform(struct transport *t, const struct http_requ
 		if (err)
 			err->http_status = resp->status;
 		if (resp->location) {
-			char *abs = resolve_location(url.data, resp->location);
+			bool bad;
+			char *abs = url_resolve(url.data, resp->location, &bad);
 			sc_free(resp->location);
 			resp->location = abs;
+			if (!abs)
+				st = bad ? set_error(err, SOCAPI_E_HTTP, "the redirect's Location is not a URL")
+				         : set_error(err, SOCAPI_E_NOMEM, "out of memory reading the redirect");
 		}
+	}
+	if (st == SOCAPI_OK) {
 		transport_log(t, SOCAPI_LOG_INFO, "%s %s -> HTTP %ld, %zu bytes", req->post ? "POST" : "GET",
 		              req->url, resp->status, resp->body.len);
 	} else {

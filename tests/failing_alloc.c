@@ -1,0 +1,59 @@
+/*
+ * failing_alloc.c - see failing_alloc.h.
+ */
+#include "failing_alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+long alloc_budget = -1;
+
+static bool spend(void)
+{
+	if (alloc_budget == 0)
+		return false;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return true;
+}
+
+static void *failing_malloc(size_t size, void *ctx)
+{
+	(void)ctx;
+	return spend() ? malloc(size) : NULL;
+}
+
+static void *failing_realloc(void *ptr, size_t size, void *ctx)
+{
+	(void)ctx;
+	return spend() ? realloc(ptr, size) : NULL;
+}
+
+static void plain_free(void *ptr, void *ctx)
+{
+	(void)ctx;
+	free(ptr);
+}
+
+const struct socapi_allocator failing_allocator = {failing_malloc, failing_realloc, plain_free, NULL};
+
+long fail_each_allocation(enum socapi_status (*op)(void *ctx), void *ctx, long max_budget)
+{
+	struct socapi_error err;
+	if (socapi_global_init(&failing_allocator, &err) != SOCAPI_OK)
+		return -1;
+	long failures = 0;
+	enum socapi_status st = SOCAPI_E_NOMEM;
+	for (long budget = 0; budget <= max_budget && st == SOCAPI_E_NOMEM; budget++) {
+		alloc_budget = budget;
+		st = op(ctx);
+		alloc_budget = -1;
+		failures += st == SOCAPI_E_NOMEM;
+	}
+	if (st != SOCAPI_OK)
+		fprintf(stderr, "fail_each_allocation: stopped with status %d after %ld failures\n", (int)st,
+		        failures);
+	if (socapi_global_init(NULL, &err) != SOCAPI_OK)
+		return -1;
+	return st == SOCAPI_OK ? failures : -1;
+}

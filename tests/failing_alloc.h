@@ -1,0 +1,23 @@
+/*
+ * failing_alloc.h - an allocator for socapi_global_init that fails once a
+ * budget of allocations is spent, to walk every out-of-memory path.
+ */
+#ifndef SOCAPI_TEST_FAILING_ALLOC_H
+#define SOCAPI_TEST_FAILING_ALLOC_H
+
+#include <socapi/socapi.h>
+
+/* Allocations left before every further one fails; -1 = never fail. */
+extern long alloc_budget;
+extern const struct socapi_allocator failing_allocator;
+
+/*
+ * Runs op with budgets 0, 1, 2... until it succeeds (at most max_budget):
+ * each failing run must fail with SOCAPI_E_NOMEM. Returns the number of
+ * failing runs, or -1 when a run failed otherwise or none succeeded.
+ * Installs failing_allocator for the duration (no socapi object may be
+ * alive across the call).
+ */
+long fail_each_allocation(enum socapi_status (*op)(void *ctx), void *ctx, long max_budget);
+
+#endif

@@ -1,5 +1,7 @@
 """Plumbing shared by the platform modules: request and response types,
-body parsing (url-encoded and multipart), small HTML and JSON helpers.
+body parsing (url-encoded and multipart), small HTML and JSON helpers, the
+errors and token mint of the REST and OAuth code, and what every seeded world
+shares (the epoch, Russian names, placeholder media).
 
 A platform module never touches sockets: it receives a parsed `Request`
 and returns a `Response`; server.py does the HTTP.
@@ -7,11 +9,12 @@ and returns a `Response`; server.py does the HTTP.
 
 import hashlib
 import json
+import random
 from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesHeaderParser
 from html import escape
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Request:
     files: dict  # name -> Upload (multipart file fields)
     cookies: dict
     body: bytes
+    authorization: str = ""  # the Authorization header (VK takes a token as Bearer)
 
     @property
     def params(self):
@@ -52,7 +56,8 @@ def parse_request(verb, target, headers, body):
     path, _, query = target.partition("?")
     form, files = parse_body(headers.get("Content-Type", ""), body)
     return Request(verb, path, parse_form(query), form, files,
-                   parse_cookies(headers.get_all("Cookie", [])), body)
+                   parse_cookies(headers.get_all("Cookie", [])), body,
+                   headers.get("Authorization", ""))
 
 
 def parse_form(text):
@@ -137,3 +142,140 @@ def md5_hex(text):
 def is_uint(text):
     """True for a plain non-negative decimal number ("0", "42"), nothing else."""
     return text.isascii() and text.isdigit()
+
+
+def sorted_pairs(params, excluded):
+    """"k1=v1k2=v2...", keys sorted byte-wise, raw values: what every platform's
+    signature hashes. `excluded` names the parameters that are not signed."""
+    names = sorted((name for name in params if name not in excluded),
+                   key=lambda name: name.encode("utf-8"))
+    return "".join(f"{name}={params[name]}" for name in names)
+
+
+class TokenMint:
+    """Makes tokens, codes and cookies: md5("<seed>:<kind>:<counter>"). The same
+    seed and request sequence give the same secrets; a new mint starts over."""
+
+    def __init__(self, seed):
+        self.seed = seed
+        self.counter = 0
+
+    def __call__(self, kind):
+        self.counter += 1
+        return md5_hex(f"{self.seed}:{kind}:{self.counter}")
+
+
+class ApiError(Exception):
+    """A REST error answer; `text` replaces the code's usual message."""
+
+    def __init__(self, code, text=None):
+        super().__init__(code)
+        self.code = code
+        self.text = text
+
+
+class OAuthError(Exception):
+    """An OAuth error answer: {"error": error, "error_description": description}."""
+
+    def __init__(self, error, description):
+        super().__init__(description)
+        self.error = error
+        self.description = description
+
+    def body(self):
+        return {"error": self.error, "error_description": self.description}
+
+
+def grant_handler(form, grants):
+    """grants[grant_type of the token request]; OAuthError if it is missing or unknown."""
+    grant_type = form.get("grant_type", "")
+    if not grant_type:
+        raise OAuthError("invalid_request", "grant_type is required")
+    if grant_type not in grants:
+        raise OAuthError("unsupported_grant_type", f"unsupported grant_type {grant_type!r}")
+    return grants[grant_type]
+
+
+def with_query(url, fields):
+    return url + ("&" if "?" in url else "?") + urlencode(fields)
+
+
+def hidden(name, value):
+    return f'<input type="hidden" name="{escape(name)}" value="{escape(str(value))}">'
+
+
+def error_page(message, status=400):
+    return html_page("Ошибка", f"<h1>Ошибка</h1>\n<p>{escape(message)}</p>", status)
+
+
+# --- what every seeded world shares ------------------------------------------
+
+EPOCH = 1717200000  # 2024-06-01 00:00 UTC, the "now" of every seeded world
+HOUR, DAY = 3600, 86400
+
+
+class SeededWorld:
+    """The base of every platform's world: a generator built only from the seed
+    (the same seed gives the same world) and a logical clock for client writes."""
+
+    def __init__(self, seed, base_url):
+        self.rng = random.Random(seed)
+        self.base = base_url
+        self.clock = EPOCH  # advanced by every client write
+
+    def tick(self):
+        """The time of a client write: strictly after everything before it."""
+        self.clock += 1
+        return self.clock
+
+
+@dataclass
+class Account:
+    """Who may log in: a uid, its password, and whether it is blocked."""
+
+    uid: str
+    password: str
+    blocked: bool = False
+
+
+def find_account(accounts, login, password):
+    """The Account of `accounts` (lower-case login -> Account) that a login
+    (any case) and password open, else None."""
+    account = accounts.get(login.lower())
+    return account if account and account.password == password else None
+
+# Names of generated people: (first name, Latin) and (male, female surname, Latin).
+MALE_NAMES = (("Алексей", "aleksey"), ("Дмитрий", "dmitry"), ("Сергей", "sergey"),
+              ("Андрей", "andrey"), ("Михаил", "mikhail"), ("Николай", "nikolay"),
+              ("Павел", "pavel"), ("Олег", "oleg"), ("Артём", "artem"), ("Егор", "egor"))
+FEMALE_NAMES = (("Анна", "anna"), ("Елена", "elena"), ("Ольга", "olga"), ("Наталья", "natalya"),
+                ("Татьяна", "tatyana"), ("Екатерина", "ekaterina"), ("Юлия", "yulia"),
+                ("Светлана", "svetlana"), ("Дарья", "darya"), ("Ксения", "ksenia"))
+SURNAMES = (("Иванов", "Иванова", "ivanov"), ("Смирнов", "Смирнова", "smirnov"),
+            ("Кузнецов", "Кузнецова", "kuznetsov"), ("Попов", "Попова", "popov"),
+            ("Васильев", "Васильева", "vasiliev"), ("Соколов", "Соколова", "sokolov"),
+            ("Михайлов", "Михайлова", "mikhailov"), ("Новиков", "Новикова", "novikov"),
+            ("Фёдоров", "Фёдорова", "fedorov"), ("Морозов", "Морозова", "morozov"),
+            ("Волков", "Волкова", "volkov"), ("Лебедев", "Лебедева", "lebedev"))
+
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00"
+       b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")  # 1x1 pixel
+PLACEHOLDERS = {".gif": ("image/gif", GIF),
+                ".mp3": ("audio/mpeg", b"ID3\x03\x00\x00\x00\x00\x00\x00")}
+
+
+def placeholder(path):
+    """The placeholder medium for a static URL: every .gif is the same 1x1 GIF,
+    every .mp3 the same 10-byte ID3 header. None for other suffixes."""
+    for suffix, (content_type, data) in PLACEHOLDERS.items():
+        if path.endswith(suffix):
+            return Response(200, data, content_type)
+    return None
+
+
+def stored_upload(uploads, number):
+    """The Response serving uploads[number - 1] (`number` is URL text), or None."""
+    if is_uint(number) and 1 <= int(number) <= len(uploads):
+        upload = uploads[int(number) - 1]
+        return Response(200, upload.data, upload.content_type)
+    return None

@@ -12,14 +12,15 @@ Facts come from /work/shared/reference/mailru.md (section numbers cited as §N).
 Shapes the reference leaves open are documented in emulator/README.md.
 """
 
-import random
 import time
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote, urlencode
 
-from .common import (Response, html_page, is_uint, json_response, md5_hex, redirect,
-                     text_response)
+from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, Account, ApiError,
+                     OAuthError, SeededWorld, TokenMint, error_page, find_account, grant_handler,
+                     hidden, html_page, is_uint, json_response, md5_hex, placeholder, redirect,
+                     sorted_pairs, stored_upload, text_response, with_query)
 
 # --------------------------------------------------------------------------
 # 1. Constants
@@ -56,9 +57,6 @@ DOMAINS = ("mail.ru", "inbox.ru", "bk.ru", "list.ru")
 JSON_TYPE = "text/javascript; charset=utf-8"  # §1.4
 CLIENT_SERVER, SERVER_SERVER = "client-server", "server-server"
 
-EPOCH = 1717200000  # 2024-06-01 00:00 UTC, the "now" of the seeded world
-HOUR, DAY = 3600, 86400
-
 ERRORS = {  # §6; [I] messages where the official one is unknown
     1: "Unknown error: Please resubmit the request.",
     2: "Unknown method called.",
@@ -87,22 +85,6 @@ TYPE_NAMES = {  # §8.5; "5-17" (an app's stream.post) has no known name
 # Seeded events cycle through these, so every kind shows up in Иван's feed.
 PERSON_EVENTS = ("1-1", "1-2", "1-7", "3-3", "3-23", "5-7", "5-10", "5-16", "5-26")
 
-GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00"
-       b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")  # 1x1 pixel
-STATIC = {".gif": ("image/gif", GIF), ".mp3": ("audio/mpeg", b"ID3\x03\x00\x00\x00\x00\x00\x00")}
-
-MALE_NAMES = (("Алексей", "aleksey"), ("Дмитрий", "dmitry"), ("Сергей", "sergey"),
-              ("Андрей", "andrey"), ("Михаил", "mikhail"), ("Николай", "nikolay"),
-              ("Павел", "pavel"), ("Олег", "oleg"), ("Артём", "artem"), ("Егор", "egor"))
-FEMALE_NAMES = (("Анна", "anna"), ("Елена", "elena"), ("Ольга", "olga"), ("Наталья", "natalya"),
-                ("Татьяна", "tatyana"), ("Екатерина", "ekaterina"), ("Юлия", "yulia"),
-                ("Светлана", "svetlana"), ("Дарья", "darya"), ("Ксения", "ksenia"))
-SURNAMES = (("Иванов", "Иванова", "ivanov"), ("Смирнов", "Смирнова", "smirnov"),
-            ("Кузнецов", "Кузнецова", "kuznetsov"), ("Попов", "Попова", "popov"),
-            ("Васильев", "Васильева", "vasiliev"), ("Соколов", "Соколова", "sokolov"),
-            ("Михайлов", "Михайлова", "mikhailov"), ("Новиков", "Новикова", "novikov"),
-            ("Фёдоров", "Фёдорова", "fedorov"), ("Морозов", "Морозова", "morozov"),
-            ("Волков", "Волкова", "volkov"), ("Лебедев", "Лебедева", "lebedev"))
 PLACES = (  # country id, country, region id, region, city id, city
     ("24", "Россия", "1", "Москва", "25", "Москва"),
     ("24", "Россия", "2", "Санкт-Петербург", "26", "Санкт-Петербург"),
@@ -154,19 +136,12 @@ class UserRef:
     uid: str
 
 
-@dataclass
-class Account:
-    uid: str
-    password: str
-    blocked: bool = False
-
-
 def checksum(uid):
     """The "<User's checksum>" prefix of thread ids (§8.2): any stable hex will do."""
     return md5_hex(uid)[:16]
 
 
-class World:
+class World(SeededWorld):
     """The seeded social graph (about 40 users) plus everything clients post.
 
     Built only from random.Random(seed), so the same seed gives the same
@@ -175,9 +150,7 @@ class World:
     """
 
     def __init__(self, seed, base_url):
-        self.rng = random.Random(seed)
-        self.base = base_url
-        self.clock = EPOCH  # advanced by every client write
+        super().__init__(seed, base_url)
         self.users = {}  # uid -> User object (§8.1), is_friend filled per caller
         self.accounts = {}  # lower-case e-mail -> Account (only these can log in)
         self.communities = []  # uids of the users that are communities
@@ -221,11 +194,6 @@ class World:
 
     def new_id(self):
         return f"{self.rng.getrandbits(64):016x}"
-
-    def tick(self):
-        """The time of a client write: strictly after everything before it."""
-        self.clock += 1
-        return self.clock
 
     def people(self):
         return [uid for uid in self.users if uid not in self.communities]
@@ -705,12 +673,6 @@ class World:
 # 3. REST API
 # --------------------------------------------------------------------------
 
-class ApiError(Exception):
-    def __init__(self, code):
-        super().__init__(code)
-        self.code = code
-
-
 def error_body(code):
     return {"error": {"error_code": code, "error_msg": ERRORS.get(code, ERRORS[1])}}
 
@@ -719,8 +681,7 @@ def sign(params, prefix, key):
     """§2.1: md5(prefix + "k1=v1k2=v2..." + key), keys sorted bytewise, sig left out.
     Client-server: prefix = the session user's uid, key = private_key.
     Server-server: prefix = "", key = secret_key (secure=1 is among the params)."""
-    names = sorted((name for name in params if name != "sig"), key=lambda name: name.encode("utf-8"))
-    return md5_hex(prefix + "".join(f"{name}={params[name]}" for name in names) + key)
+    return md5_hex(prefix + sorted_pairs(params, {"sig"}) + key)
 
 
 @dataclass(frozen=True)
@@ -1317,13 +1278,6 @@ class Session:
                 "expires_in": TOKEN_LIFETIME, "token_type": "bearer", "x_mailru_vid": self.uid}
 
 
-class OAuthError(Exception):
-    def __init__(self, error, description):
-        super().__init__(description)
-        self.error = error
-        self.description = description
-
-
 def parse_scope(text):
     """Space- (or comma-) separated permission names; none = no extra permissions."""
     names = text.replace(",", " ").split()
@@ -1337,18 +1291,6 @@ def scope_text(scope):
     return " ".join(name for name in PERMISSIONS if name in scope)
 
 
-def with_query(url, fields):
-    return url + ("&" if "?" in url else "?") + urlencode(fields)
-
-
-def hidden(name, value):
-    return f'<input type="hidden" name="{escape(name)}" value="{escape(str(value))}">'
-
-
-def error_page(message, status=400):
-    return html_page("Ошибка", f"<h1>Ошибка</h1>\n<p>{escape(message)}</p>", status)
-
-
 class MailRu:
     prefix = "/mailru"
     content_type = JSON_TYPE
@@ -1357,7 +1299,7 @@ class MailRu:
         self.seed = seed
         self.base = base_url
         self.world = World(seed, base_url)
-        self.counter = 0  # makes tokens, codes and cookies
+        self.new_token = TokenMint(seed)  # new_token(kind): tokens, codes and cookies
         fixed = Session(FIXED_SESSION_KEY, FIXED_REFRESH_TOKEN, IVAN, MAIN_APP.app_id,
                         frozenset(PERMISSIONS))
         self.sessions = {fixed.access_token: fixed}  # access token -> Session
@@ -1408,14 +1350,13 @@ class MailRu:
                 return text_response("method not allowed\n", 405)
             return self.rest(request)
         if request.verb == "GET" and path.startswith("/mailru/uploads/"):
-            number = path.rsplit("/", 1)[1]
-            if is_uint(number) and 1 <= int(number) <= len(self.world.uploads):
-                upload = self.world.uploads[int(number) - 1]
-                return Response(200, upload.data, upload.content_type)
+            upload = stored_upload(self.world.uploads, path.rsplit("/", 1)[1])
+            if upload:
+                return upload
         if request.verb == "GET" and path.startswith("/mailru/static/"):
-            for suffix, (content_type, data) in STATIC.items():
-                if path.endswith(suffix):
-                    return Response(200, data, content_type)
+            medium = placeholder(path)
+            if medium:
+                return medium
         page = self.pages.get((request.verb, path))
         return page(request) if page else text_response("not found\n", 404)
 
@@ -1466,11 +1407,6 @@ class MailRu:
 
     # --- tokens ----------------------------------------------------------
 
-    def new_token(self, kind):
-        """32 hex digits, deterministic for a given seed and request sequence."""
-        self.counter += 1
-        return md5_hex(f"{self.seed}:{kind}:{self.counter}")
-
     def issue(self, uid, app, scope, refresh_token=None):
         session = Session(self.new_token("access"), refresh_token or self.new_token("refresh"),
                           uid, app.app_id, frozenset(scope), time.time() + TOKEN_LIFETIME)
@@ -1485,8 +1421,7 @@ class MailRu:
 
     def account(self, email, password):
         """The Account for a correct e-mail and password, else None."""
-        account = self.world.accounts.get(email.lower())
-        return account if account and account.password == password else None
+        return find_account(self.world.accounts, email, password)
 
     # --- POST /mailru/oauth/token (§3) -----------------------------------
 
@@ -1494,22 +1429,17 @@ class MailRu:
         try:
             session = self.grant(request.params)
         except OAuthError as error:
-            return json_response({"error": error.error, "error_description": error.description},
-                                 400, JSON_TYPE)
+            return json_response(error.body(), 400, JSON_TYPE)
         return json_response(session.token_reply(), content_type=JSON_TYPE)
 
     def grant(self, form):
-        grants = {"password": self.password_grant, "refresh_token": self.refresh_grant,
-                  "authorization_code": self.code_grant}
-        grant_type = form.get("grant_type", "")
-        if grant_type not in grants:
-            if not grant_type:
-                raise OAuthError("invalid_request", "grant_type is required")
-            raise OAuthError("unsupported_grant_type", f"unsupported grant_type {grant_type!r}")
+        handler = grant_handler(form, {"password": self.password_grant,
+                                       "refresh_token": self.refresh_grant,
+                                       "authorization_code": self.code_grant})
         app = APPS.get(form.get("client_id", ""))
         if app is None or form.get("client_secret") != app.secret_key:
             raise OAuthError("invalid_client", "invalid client id")
-        return grants[grant_type](app, form)
+        return handler(app, form)
 
     def password_grant(self, app, form):
         username, password = form.get("username", ""), form.get("password", "")

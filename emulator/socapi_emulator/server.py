@@ -28,10 +28,14 @@ from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import mailru
+from . import ok
+from . import vk
 from .common import Response, html_page, json_response, parse_request, text_response
 
 PLATFORMS = (
     mailru.MailRu,
+    ok.OK,
+    vk.Vk,
 )
 
 FAULTS = ("timeout", "reset", "http500", "http503", "truncated", "nonjson", "empty", "api_error")
@@ -246,7 +250,7 @@ def write_port_file(path, port):
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="socapi-emulator",
-        description="Offline emulator of the Mail.Ru (and later OK.ru, VK) REST and OAuth endpoints.")
+        description="Offline emulator of the Mail.Ru, OK.ru and VK REST and OAuth endpoints.")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 = any free port (default)")
     parser.add_argument("--port-file", metavar="PATH", help="write the bound port number to PATH")

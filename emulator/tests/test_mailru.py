@@ -43,7 +43,7 @@ def sign(params, prefix, key):
 
 def start_server(seed=1):
     server = EmulatorServer(("127.0.0.1", 0), seed=seed)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
 

@@ -30,10 +30,8 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -E 'test_install|generator_unit|emulator_unit'
 
 echo "== valgrind"
-tests="build/tests/test_unit build/tests/test_mailru_emulator build/tests/test_ok_emulator build/tests/test_vk_emulator"
-# the upstream VK binding exists only when SOCAPI_VK_SCHEMA_DIR found a schema
-[ -x build/tests/vk_upstream/decode_samples ] && tests="$tests build/tests/vk_upstream/decode_samples"
-for t in $tests; do
+# decode_samples_vkapi (the upstream VK binding) exists only when SOCAPI_VK_SCHEMA_DIR found a schema
+for t in build/tests/test_unit build/tests/test_*_emulator build/tests/decode_samples_*; do
   valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=9 "$t" >/dev/null
   echo "valgrind clean: $t"

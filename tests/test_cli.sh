@@ -317,6 +317,22 @@ SOCAPI_VK_ACCESS_TOKEN=nonsense run vkbad --api-url "$VK_API" vk friends.get
 expect_rc 3 "vk with a bad token"
 expect_err "error 5" "a bad token is error 5"
 
+# a captcha on a call: the CLI shows the image URL and reads the answer
+# (the emulator's answer is the sid's last 4 characters)
+if "$PYTHON" - "$SOCAPI" "$BASE" <<'EOF'; then ok; else bad "vk wall.post answers a captcha from the prompt"; fi
+import json, re, subprocess, sys, urllib.request
+socapi, base = sys.argv[1], sys.argv[2]
+arm = urllib.request.Request(base + "/_emulator/vk/captcha", json.dumps({"method": "wall.post"}).encode(),
+                             {"Content-Type": "application/json"})
+urllib.request.urlopen(arm).read()
+cli = subprocess.Popen([socapi, "--api-url", base + "/vk/method", "vk", "wall.post", "message=капча"],
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+line = cli.stderr.readline()
+sid = re.search(r"sid=(\d+)", line)
+out, err = cli.communicate((sid.group(1)[-4:] if sid else "") + "\n", timeout=30)
+sys.exit(0 if cli.returncode == 0 and sid and '"post_id"' in out else 1)
+EOF
+
 printf '123456\n' >"$TMP/vk-code.txt"
 STDIN="$TMP/vk-code.txt" run vklogin2fa --oauth-url "$VK_OAUTH" vk login password username=twofactor@vk.ru password=secret
 expect_rc 0 "vk login password with a two-factor code from the prompt"

@@ -29,7 +29,7 @@
  * nothing failed; prints a summary either way.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
-#include "../../runtime/src/internal.h" /* alt_accepts: how the decoder picks */
+#include "../runtime/src/internal.h" /* alt_accepts: how the decoder picks */
 
 #include <json-c/json.h>
 #include <stdarg.h>

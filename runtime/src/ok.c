@@ -136,7 +136,7 @@ static enum socapi_status ok_sign_call(struct socapi_session *s, const char *met
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	if (flags & SOCAPI_METHOD_UNSIGNED)
 		return SOCAPI_OK;
-	enum socapi_ok_circuit circuit;
+	enum socapi_ok_circuit circuit = SOCAPI_OK_CIRCUIT_AUTO;
 	enum socapi_status st = choose_circuit(c, flags, &circuit, err);
 	if (st != SOCAPI_OK)
 		return st;

@@ -13,39 +13,47 @@
 
 #define MAX_JSON_DEPTH 64
 
+/* One step of the path to the value being decoded: a member or an index. */
+struct path_step {
+	const char *key;  /* NULL: an array index */
+	size_t index;
+};
+
 struct decoder {
 	struct arena *arena;
 	struct socapi_error *err;
-	char path[256];
-	size_t path_len;
+	/* kept as steps and spelled out only for an error: formatting it at
+	 * every member was a tenth of the decoding time */
+	struct path_step path[MAX_JSON_DEPTH];
+	size_t depth;
 };
 
 /* ---- the JSON path of the value being decoded, for error messages ---- */
 
-static size_t path_push_key(struct decoder *d, const char *key)
+static size_t path_push(struct decoder *d, const char *key, size_t index)
 {
-	size_t saved = d->path_len;
-	size_t room = sizeof d->path - d->path_len;
-	int n = snprintf(d->path + d->path_len, room, "%s%s", d->path_len ? "." : "", key);
-	if (n > 0)
-		d->path_len += (size_t)n < room ? (size_t)n : room - 1;
-	return saved;
-}
-
-static size_t path_push_index(struct decoder *d, size_t index)
-{
-	size_t saved = d->path_len;
-	size_t room = sizeof d->path - d->path_len;
-	int n = snprintf(d->path + d->path_len, room, "[%zu]", index);
-	if (n > 0)
-		d->path_len += (size_t)n < room ? (size_t)n : room - 1;
-	return saved;
+	if (d->depth < MAX_JSON_DEPTH)
+		d->path[d->depth] = (struct path_step){key, index};
+	return d->depth++;
 }
 
 static void path_pop(struct decoder *d, size_t saved)
 {
-	d->path_len = saved;
-	d->path[saved] = '\0';
+	d->depth = saved;
+}
+
+/* "[3].location.city.id" into out; "(root)" for the top. */
+static const char *path_text(const struct decoder *d, char *out, size_t size)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < d->depth && i < MAX_JSON_DEPTH && len < size; i++) {
+		const struct path_step *p = &d->path[i];
+		int n = p->key ? snprintf(out + len, size - len, "%s%s", len ? "." : "", p->key)
+		               : snprintf(out + len, size - len, "[%zu]", p->index);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	return d->depth ? out : "(root)";
 }
 
 static const char *json_kind_name(struct json_object *j)
@@ -62,19 +70,24 @@ static const char *json_kind_name(struct json_object *j)
 	return "unknown";
 }
 
+static enum socapi_status decode_error(struct decoder *d, const char *fmt, const char *a,
+                                       const char *b)
+{
+	char path[sizeof d->err->path];
+	const char *shown = path_text(d, path, sizeof path);
+	if (d->err)
+		copy_text(d->err->path, sizeof d->err->path, d->depth ? path : "");
+	return set_error(d->err, SOCAPI_E_DECODE, fmt, shown, a, b);
+}
+
 static enum socapi_status type_error(struct decoder *d, const char *expected, struct json_object *j)
 {
-	if (d->err)
-		copy_text(d->err->path, sizeof d->err->path, d->path);
-	return set_error(d->err, SOCAPI_E_DECODE, "%s: expected %s, got %s",
-	                 d->path_len ? d->path : "(root)", expected, json_kind_name(j));
+	return decode_error(d, "%s: expected %s, got %s", expected, json_kind_name(j));
 }
 
 static enum socapi_status range_error(struct decoder *d, const char *what)
 {
-	if (d->err)
-		copy_text(d->err->path, sizeof d->err->path, d->path);
-	return set_error(d->err, SOCAPI_E_DECODE, "%s: %s", d->path_len ? d->path : "(root)", what);
+	return decode_error(d, "%s: %s%s", what, "");
 }
 
 static enum socapi_status no_memory(struct decoder *d)
@@ -225,7 +238,7 @@ static enum socapi_status decode_object(struct decoder *d, const struct socapi_s
 		struct json_object *v;
 		if (!json_object_object_get_ex(j, f->json_name, &v) || json_object_is_type(v, json_type_null))
 			continue; /* absent; "required" in a schema is not trusted */
-		size_t saved = path_push_key(d, f->json_name);
+		size_t saved = path_push(d, f->json_name, 0);
 		enum socapi_status st;
 		if (stored_by_pointer(f->type))
 			st = decode_boxed(d, f->type, v, (void **)(void *)(base + f->offset));
@@ -255,7 +268,7 @@ static enum socapi_status decode_array(struct decoder *d, const struct socapi_ty
 		struct json_object *v = json_object_array_get_idx(j, i);
 		if (!v)
 			continue; /* null element: left zeroed */
-		size_t saved = path_push_index(d, i);
+		size_t saved = path_push(d, NULL, i);
 		enum socapi_status st = decode_value(d, elem, v, items + i * elem->size);
 		if (st != SOCAPI_OK)
 			return st;

@@ -191,7 +191,11 @@ static void test_errors_and_handlers(void)
 	control("reset", NULL);
 	struct socapi_session *s = open_session("vk1.a.nonsense", NULL);
 	struct vk_friends_get_response *friends = NULL;
-	CHECK(vk_friends_get(s, NULL, &friends, &err) == SOCAPI_E_API && err.api_code == 5 && !friends);
+	struct vk_friends_get_params order = {.order = "name"};
+	CHECK(vk_friends_get(s, &order, &friends, &err) == SOCAPI_E_API && err.api_code == 5 && !friends);
+	/* VK's echo of the request, without the token */
+	CHECK(strstr(err.request_params, "method=friends.get") && strstr(err.request_params, "order=name"));
+	CHECK(!strstr(err.request_params, "nonsense"));
 	socapi_session_free(s);
 
 	/* captcha: the callback answers, the call goes through */

@@ -77,6 +77,28 @@ static const char *string_member(struct json_object *obj, const char *name)
 	return json_object_object_get_ex(obj, name, &v) ? json_object_get_string(v) : NULL;
 }
 
+/* request_params ([{key, value}...]) as name=value&... into err, secrets redacted. */
+static bool echo_params(struct json_object *list, struct socapi_error *err)
+{
+	struct pairs echo = {0};
+	bool ok = true;
+	for (size_t i = 0; ok && json_object_is_type(list, json_type_array) &&
+	                   i < json_object_array_length(list); i++) {
+		struct json_object *item = json_object_array_get_idx(list, i);
+		const char *key = string_member(item, "key"), *value = string_member(item, "value");
+		if (key)
+			ok = pairs_add(&echo, key, value ? value : "");
+	}
+	struct buf text = {0};
+	if (ok)
+		pairs_form_encode_redacted(&echo, &text);
+	ok = ok && !text.failed;
+	copy_text(err->request_params, sizeof err->request_params, ok ? text.data : NULL);
+	buf_release(&text);
+	pairs_release(&echo);
+	return ok;
+}
+
 static enum socapi_status vk_unwrap(struct json_object *root, struct json_object **result,
                                     struct socapi_error *err)
 {
@@ -97,6 +119,8 @@ static enum socapi_status vk_unwrap(struct json_object *root, struct json_object
 	copy_text(err->redirect_uri, sizeof err->redirect_uri, string_member(error, "redirect_uri"));
 	copy_text(err->confirmation_text, sizeof err->confirmation_text,
 	          string_member(error, "confirmation_text"));
+	if (json_object_object_get_ex(error, "request_params", &v) && !echo_params(v, err))
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	const char *msg = string_member(error, "error_msg");
 	return set_error(err, SOCAPI_E_API, "VK error %d: %s", err->api_code, msg ? msg : "");
 }

@@ -72,6 +72,7 @@ struct socapi_error {
 	char captcha_img[512];
 	char redirect_uri[512];    /* VK validation (error 17) */
 	char confirmation_text[256];
+	char request_params[512];  /* VK's echo of the request, as name=value&...; secrets redacted */
 };
 
 /*

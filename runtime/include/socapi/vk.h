@@ -6,7 +6,8 @@
  * and lang in the body: the token never goes into a URL. VK signs nothing;
  * the token is the credential. Answers are {"response": ...} or
  * {"error": {...}}; error fields land in struct socapi_error (api_code,
- * api_subcode, captcha_sid, captcha_img, redirect_uri, confirmation_text).
+ * api_subcode, captcha_sid, captcha_img, redirect_uri, confirmation_text,
+ * and request_params as name=value&... with secrets redacted).
  *
  * A VK session comes with two error handlers (see socapi_session_on_error;
  * replace or remove them like any other):

@@ -455,8 +455,7 @@ static int call(const struct cli *cli, const struct platform *p, const char *nam
 		rc = fail("session", &err);
 	} else if (cli->raw) {
 		char *body = NULL;
-		if (socapi_call_raw(session, name, args, n_args, (m->flags & SOCAPI_METHOD_POST) != 0, &body,
-		                    NULL, &err) != SOCAPI_OK) {
+		if (socapi_call_raw(session, name, args, n_args, true, &body, NULL, &err) != SOCAPI_OK) {
 			rc = fail(name, &err);
 		} else {
 			puts(body);

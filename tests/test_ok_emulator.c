@@ -62,14 +62,31 @@ static int64_t current_uid(struct socapi_session *s, struct socapi_error *err)
 	return uid;
 }
 
+/* Counts the log lines of requests sent as GET. */
+static void count_gets(void *ctx, enum socapi_log_level level, const char *line)
+{
+	(void)level;
+	if (strncmp(line, "GET ", 4) == 0)
+		++*(int *)ctx;
+}
+
 /* ---- circuits ---- */
 
 static void test_circuits(void)
 {
 	struct socapi_error err;
-	/* server-server wins when both secrets are there (aiookru's rule) */
-	struct socapi_session *s = open_session(TOKEN, APP_SECRET, SESSION_SECRET, SOCAPI_OK_CIRCUIT_AUTO);
+	/* server-server wins when both secrets are there (aiookru's rule); the
+	 * schema says GET for users.getCurrentUser, but nothing secret goes in
+	 * a URL: the call is POSTed */
+	int gets = 0;
+	struct socapi_options logged = {.log = count_gets, .log_ctx = &gets, .log_level = SOCAPI_LOG_DEBUG};
+	struct socapi_ok_credentials cred = {.application_key = APP_KEY, .application_secret_key = APP_SECRET,
+	                                     .access_token = TOKEN, .session_secret_key = SESSION_SECRET,
+	                                     .api_url = api_url};
+	struct socapi_session *s = NULL;
+	CHECK_OK(socapi_ok_session_new(&cred, &logged, &s, &err), err);
 	CHECK(current_uid(s, &err) == IVAN);
+	CHECK(gets == 0 && !(ok_users_get_current_user_method.flags & SOCAPI_METHOD_POST));
 	socapi_session_free(s);
 	/* each forced circuit on its own keys */
 	s = open_session(TOKEN, APP_SECRET, NULL, SOCAPI_OK_CIRCUIT_SERVER);

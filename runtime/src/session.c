@@ -262,8 +262,10 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
                                struct json_object **result, struct socapi_error *err)
 {
 	*decoded = NULL;
+	/* POST whatever the schema's verb: every platform takes a form body, and
+	 * tokens and signatures stay out of URLs (and so out of proxy logs) */
 	struct call c = {.session = s, .method = m, .method_name = m->name, .params = *params,
-	                 .post = (m->flags & SOCAPI_METHOD_POST) != 0};
+	                 .post = true};
 	*params = (struct pairs){0};
 	enum socapi_status st = SOCAPI_OK;
 	for (uint32_t i = 0; st == SOCAPI_OK && i < m->n_forced; i++)

@@ -164,7 +164,8 @@ enum socapi_platform {
 
 /* Method flags. */
 enum {
-	SOCAPI_METHOD_POST = 1u << 0,          /* sent as POST (else GET) */
+	SOCAPI_METHOD_POST = 1u << 0,          /* the schema's verb is POST; typed calls are POSTed
+	                                          either way, keeping secrets out of URLs */
 	SOCAPI_METHOD_NO_SESSION = 1u << 1,    /* called without a session key */
 	SOCAPI_METHOD_SESSION_OPTIONAL = 1u << 2,
 	SOCAPI_METHOD_CLIENT_ONLY = 1u << 3,   /* client-server signature only */

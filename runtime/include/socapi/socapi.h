@@ -219,7 +219,8 @@ struct socapi_param {
  * whether it is a result or the platform's error envelope. The status is
  * SOCAPI_OK for any JSON body; err->api_code is also set when the body is
  * an error envelope, so callers can tell. Transport and parse errors fail
- * as usual.
+ * as usual. post: true sends a form body, as typed calls always do; false
+ * puts every parameter, the token and the signature included, in the URL.
  */
 SOCAPI_NODISCARD enum socapi_status
 socapi_call_raw(struct socapi_session *session, const char *method,

@@ -174,6 +174,33 @@ class ApiError(Exception):
         self.text = text
 
 
+class ApiCall:
+    """What a REST method handler gets (Mail.Ru and OK): the world, the caller
+    (`viewer`, None without a session) and its scope, the parameters and the
+    uploaded files."""
+
+    def __init__(self, world, session, params, files):
+        self.world = world
+        self.viewer = session.uid if session else None
+        self.scope = session.scope if session else frozenset()
+        self.params = params
+        self.files = files
+
+    def text(self, name):
+        return self.params.get(name, "")
+
+    def required(self, name):
+        value = self.text(name)
+        if value == "":
+            raise self.missing(name)
+        return value
+
+    def missing(self, name):
+        """The error for a required parameter that is absent or empty: 100 with the
+        code's usual message, unless a platform names the parameter."""
+        return ApiError(100)
+
+
 class OAuthError(Exception):
     """An OAuth error answer: {"error": error, "error_description": description}."""
 
@@ -278,4 +305,17 @@ def stored_upload(uploads, number):
     if is_uint(number) and 1 <= int(number) <= len(uploads):
         upload = uploads[int(number) - 1]
         return Response(200, upload.data, upload.content_type)
+    return None
+
+
+def served_file(request, prefix, uploads):
+    """The answer to GET <prefix>/uploads/<n> (a stored upload) or GET
+    <prefix>/static/... (a placeholder medium); None for any other request and
+    for a file there is not, which the platform's routes then answer."""
+    if request.verb != "GET":
+        return None
+    if request.path.startswith(prefix + "/uploads/"):
+        return stored_upload(uploads, request.path.rsplit("/", 1)[1])
+    if request.path.startswith(prefix + "/static/"):
+        return placeholder(request.path)
     return None

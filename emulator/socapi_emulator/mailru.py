@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote, urlencode
 
-from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, Account, ApiError,
-                     OAuthError, SeededWorld, TokenMint, error_page, find_account, grant_handler,
-                     hidden, html_page, is_uint, json_response, md5_hex, placeholder, redirect,
-                     sorted_pairs, stored_upload, text_response, with_query)
+from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, Account, ApiCall,
+                     ApiError, OAuthError, SeededWorld, TokenMint, error_page, find_account,
+                     grant_handler, hidden, html_page, is_uint, json_response, md5_hex, redirect,
+                     served_file, sorted_pairs, text_response, with_query)
 
 # --------------------------------------------------------------------------
 # 1. Constants
@@ -704,26 +704,13 @@ def api(*names, permission=None, circuit=None, needs_session=True):
     return register
 
 
-class Call:
-    """One authenticated REST call: the caller, its parameters and the world.
-    Every accessor raises ApiError(100) on a missing or malformed value."""
+class Call(ApiCall):
+    """One authenticated REST call: the caller, its app, its parameters and the
+    world. Every accessor raises ApiError(100) on a missing or malformed value."""
 
     def __init__(self, world, app, session, params, files):
-        self.world = world
+        super().__init__(world, session, params, files)
         self.app = app
-        self.viewer = session.uid if session else None
-        self.scope = session.scope if session else frozenset()
-        self.params = params
-        self.files = files
-
-    def text(self, name):
-        return self.params.get(name, "")
-
-    def required(self, name):
-        value = self.params.get(name, "")
-        if value == "":
-            raise ApiError(100)
-        return value
 
     def integer(self, name, default=None):
         value = self.params.get(name, "")
@@ -1349,14 +1336,9 @@ class MailRu:
             if request.verb not in ("GET", "POST"):
                 return text_response("method not allowed\n", 405)
             return self.rest(request)
-        if request.verb == "GET" and path.startswith("/mailru/uploads/"):
-            upload = stored_upload(self.world.uploads, path.rsplit("/", 1)[1])
-            if upload:
-                return upload
-        if request.verb == "GET" and path.startswith("/mailru/static/"):
-            medium = placeholder(path)
-            if medium:
-                return medium
+        served = served_file(request, self.prefix, self.world.uploads)
+        if served:
+            return served
         page = self.pages.get((request.verb, path))
         return page(request) if page else text_response("not found\n", 404)
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote, urlencode, urlsplit
 
-from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, Account, ApiError,
-                     OAuthError, SeededWorld, TokenMint, error_page, find_account, grant_handler,
-                     hidden, html_page, is_uint, json_response, md5_hex, placeholder, redirect,
-                     sorted_pairs, stored_upload, text_response, with_query)
+from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, Account, ApiCall,
+                     ApiError, OAuthError, SeededWorld, TokenMint, error_page, find_account,
+                     grant_handler, hidden, html_page, is_uint, json_response, md5_hex, redirect,
+                     served_file, sorted_pairs, text_response, with_query)
 
 # --------------------------------------------------------------------------
 # 1. Constants
@@ -708,28 +708,18 @@ def anchor_text(position):
     return base64.b64encode(f"pos:{position}".encode()).decode()
 
 
-class Call:
+class Call(ApiCall):
     """One authenticated REST call: the caller, its parameters and the world.
     Accessors raise ApiError(100) on a missing or malformed value, 110 for an
     unknown user and 160 for an unknown group."""
 
     def __init__(self, platform, session, params, files):
+        super().__init__(platform.world, session, params, files)
         self.platform = platform
-        self.world = platform.world
         self.session = session
-        self.viewer = session.uid if session else None
-        self.scope = session.scope if session else frozenset()
-        self.params = params
-        self.files = files
 
-    def text(self, name):
-        return self.params.get(name, "")
-
-    def required(self, name):
-        value = self.params.get(name, "")
-        if value == "":
-            raise ApiError(100, f"{name} is required")
-        return value
+    def missing(self, name):
+        return ApiError(100, f"{name} is required")
 
     def boolean(self, name):
         """§1: booleans are the strings true and false; absent means false."""
@@ -750,7 +740,7 @@ class Call:
         """A comma-separated list (§1); empty items are dropped."""
         items = [item.strip() for item in self.params.get(name, "").split(",") if item.strip()]
         if required and not items:
-            raise ApiError(100, f"{name} is required")
+            raise self.missing(name)
         if limit and len(items) > limit:
             raise ApiError(100, f"{name} takes at most {limit} items")
         return items
@@ -765,16 +755,21 @@ class Call:
         """Field names are case-insensitive; unknown ones are ignored, as OK does."""
         return list(dict.fromkeys(item.lower() for item in self.listing(name, required)))
 
+    def known_id(self, name, required, known, kind, unknown_code):
+        """The id in parameter `name` if `known` holds it (None if absent and not
+        required): 100 for what is not an id, `unknown_code` for an unknown one."""
+        value = self.params.get(name, "")
+        if value == "" and not required:
+            return None
+        if not is_uint(value):
+            raise ApiError(100, f"{name} must be a {kind} id")
+        if value not in known:
+            raise ApiError(unknown_code)
+        return value
+
     def person(self, name, required=False):
         """The existing uid in parameter `name` (None if absent and not required)."""
-        uid = self.params.get(name, "")
-        if uid == "" and not required:
-            return None
-        if not is_uint(uid):
-            raise ApiError(100, f"{name} must be a user id")
-        if uid not in self.world.users:
-            raise ApiError(110)
-        return uid
+        return self.known_id(name, required, self.world.users, "user", 110)
 
     def subject(self, name="uid"):
         """Whom the call is about: parameter `name`, or the caller. A session-less
@@ -785,14 +780,7 @@ class Call:
         return uid
 
     def group(self, name, required=False):
-        gid = self.params.get(name, "")
-        if gid == "" and not required:
-            return None
-        if not is_uint(gid):
-            raise ApiError(100, f"{name} must be a group id")
-        if gid not in self.world.groups:
-            raise ApiError(160)
-        return gid
+        return self.known_id(name, required, self.world.groups, "group", 160)
 
     def album(self, name, required=False):
         aid = self.required(name) if required else self.text(name)
@@ -1420,14 +1408,9 @@ class OK:
             return self.rest(request)
         if verb == "POST" and path.startswith("/ok/upload/"):
             return self.upload(request, path.rsplit("/", 1)[1])
-        if verb == "GET" and path.startswith("/ok/uploads/"):
-            upload = stored_upload(self.world.uploads, path.rsplit("/", 1)[1])
-            if upload:
-                return upload
-        if verb == "GET" and path.startswith("/ok/static/"):
-            medium = placeholder(path)
-            if medium:
-                return medium
+        served = served_file(request, self.prefix, self.world.uploads)
+        if served:
+            return served
         page = self.pages.get((verb, path))
         return page(request) if page else text_response("not found\n", 404)
 

@@ -30,7 +30,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, ApiError, OAuthError,
                      TokenMint, error_page, hidden, html_page, json_response, md5_hex, placeholder,
-                     redirect, stored_upload, text_response, with_query)
+                     redirect, served_file, text_response, with_query)
 
 # --------------------------------------------------------------------------
 # 1. Constants
@@ -2730,7 +2730,8 @@ class Authorization:
 
 
 class OAuthFailure(OAuthError):
-    """An OAuth JSON error with its HTTP status and extra fields."""
+    """An OAuth JSON error with its HTTP status and extra fields; Vk.handle
+    answers it for whichever route raised it."""
 
     def __init__(self, status, error, description=None, **fields):
         super().__init__(error, description)
@@ -2816,16 +2817,16 @@ class Vk:
             if request.verb not in ("GET", "POST"):
                 return text_response("method not allowed\n", 405)
             return self.api(request, name)
-        if request.verb == "GET" and path.startswith("/vk/uploads/"):
-            upload = stored_upload(self.world.uploads, path.rsplit("/", 1)[1])
-            if upload:
-                return upload
-        if request.verb == "GET" and path.startswith("/vk/static/"):
-            medium = placeholder(path)
-            if medium:
-                return medium
+        served = served_file(request, self.prefix, self.world.uploads)
+        if served:
+            return served
         route = self.routes.get((request.verb, path))
-        return route(request) if route else text_response("not found\n", 404)
+        if route is None:
+            return text_response("not found\n", 404)
+        try:
+            return route(request)
+        except OAuthFailure as failure:  # raised by the OAuth endpoints' checks
+            return failure.response()
 
     def control(self, request, action):
         controls = {("POST", "captcha"): self.arm_challenge, ("POST", "validation"): self.arm_challenge,
@@ -3100,10 +3101,7 @@ class Vk:
     # --- POST /vk/oauth/token: direct authorization (§4.4) -----------------------
 
     def token(self, request):
-        try:
-            return json_response(self.password_grant(request.params), content_type=JSON_TYPE)
-        except OAuthFailure as failure:
-            return failure.response()
+        return json_response(self.password_grant(request.params), content_type=JSON_TYPE)
 
     def password_grant(self, form):
         grant_type = form.get("grant_type", "")
@@ -3134,16 +3132,13 @@ class Vk:
 
     def access_token(self, request):
         params = request.params
-        try:
-            self.check_client(params)
-            found = self.codes.pop(params.get("code", ""), None)
-            if found is None or time.time() - found[4] > CODE_LIFETIME:
-                raise OAuthFailure(401, "invalid_grant", "Code is invalid or expired.")
-            user, redirect_uri, scope, group_ids, _ = found
-            if params.get("redirect_uri", "") != redirect_uri:
-                raise OAuthFailure(401, "invalid_grant", "redirect_uri is incorrect")
-        except OAuthFailure as failure:
-            return failure.response()
+        self.check_client(params)
+        found = self.codes.pop(params.get("code", ""), None)
+        if found is None or time.time() - found[4] > CODE_LIFETIME:
+            raise OAuthFailure(401, "invalid_grant", "Code is invalid or expired.")
+        user, redirect_uri, scope, group_ids, _ = found
+        if params.get("redirect_uri", "") != redirect_uri:
+            raise OAuthFailure(401, "invalid_grant", "redirect_uri is incorrect")
         if group_ids:
             return json_response(self.group_token_reply(group_ids, scope), content_type=JSON_TYPE)
         return json_response(self.user_token_reply(user, scope), content_type=JSON_TYPE)
@@ -3177,11 +3172,8 @@ class Vk:
     def authorize(self, request):
         """Not logged in: the login form. Logged in: the grant page, or, once the
         user allowed this scope, the redirect with the token or code."""
-        try:
-            auth = self.authorization(request.params)
-        except OAuthFailure as failure:
-            return failure.response()
-        user = self.logins.get(request.cookies.get("remixsid", ""))
+        auth = self.authorization(request.params)
+        user = self.logged_in_user(request)
         if user is None:
             return self.login_page(auth, request.query)
         not_admin = [gid for gid in auth.group_ids if not self.world.is_admin(gid, user)]
@@ -3298,6 +3290,10 @@ class Vk:
         self.logins[cookie] = user
         return redirect(authorize, [*headers, ("Set-Cookie", f"remixsid={cookie}; Path=/; HttpOnly")])
 
+    def logged_in_user(self, request):
+        """The user id the request's remixsid cookie logged in, or None."""
+        return self.logins.get(request.cookies.get("remixsid", ""))
+
     def authcheck_page(self, request):
         """The 2FA page after the password of the two-factor user; m=1: a wrong code before."""
         check = request.cookies.get("remixauthcheck", "")
@@ -3325,11 +3321,8 @@ class Vk:
 
     def grant_access(self, request):
         """POST of the grant page: records the grant and redirects with the token or code."""
-        try:
-            auth = self.authorization(request.query)
-        except OAuthFailure as failure:
-            return failure.response()
-        user = self.logins.get(request.cookies.get("remixsid", ""))
+        auth = self.authorization(request.query)
+        user = self.logged_in_user(request)
         if user is None:
             return redirect(self.authorize_url(auth))
         if request.query.get("hash") != self.grant_hash(user, auth):

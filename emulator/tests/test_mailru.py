@@ -11,18 +11,16 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
-from html.parser import HTMLParser
 
 EMULATOR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, EMULATOR)
 
-from socapi_emulator.server import EmulatorServer  # noqa: E402
+from tests.support import EmulatorCase, FormParser, multipart, other_servers  # noqa: E402
 
 APP_ID = "423004"
 DEV_APP_ID = "423005"
@@ -41,46 +39,6 @@ def sign(params, prefix, key):
     return hashlib.md5((prefix + text + key).encode("utf-8")).hexdigest()
 
 
-def start_server(seed=1):
-    server = EmulatorServer(("127.0.0.1", 0), seed=seed)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    return server
-
-
-def stop_server(server):
-    server.shutdown()
-    server.server_close()
-
-
-class FormParser(HTMLParser):
-    """Collects every <form>: action, method, id, named inputs, selects, buttons."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.forms = []
-        self.select = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"attrs": attrs, "inputs": {}, "types": {}, "selects": {},
-                               "buttons": []})
-        elif tag == "input" and attrs.get("name") and attrs.get("type") != "submit":
-            self.forms[-1]["inputs"][attrs["name"]] = attrs.get("value", "")
-            self.forms[-1]["types"][attrs["name"]] = attrs.get("type", "text")
-        elif tag == "select":
-            self.select = self.forms[-1]["selects"].setdefault(attrs["name"], [])
-        elif tag == "option" and self.select is not None:
-            self.select.append(attrs["value"])
-        elif tag == "button":
-            self.forms[-1]["buttons"].append(attrs)
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-
-
 class RedirectRecorder(urllib.request.HTTPRedirectHandler):
     """Follows redirects like a browser and remembers every Location."""
 
@@ -92,32 +50,8 @@ class RedirectRecorder(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-class EmulatorCase(unittest.TestCase):
-    """One server for the class; every test starts from a reset world."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = start_server()
-        cls.base = cls.server.base_url
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_server(cls.server)
-
-    def setUp(self):
-        self.assertEqual(self.post("/_emulator/reset", b"")[2], b"ok")
-
-    def request(self, path, data=None, headers=None, base=None):
-        """(status, headers, body) without raising on HTTP errors."""
-        request = urllib.request.Request((base or self.base) + path, data, headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read()
-
-    def post(self, path, data, content_type="application/x-www-form-urlencoded"):
-        return self.request(path, data, {"Content-Type": content_type})
+class MailRuCase(EmulatorCase):
+    """EmulatorCase with signed Mail.Ru calls."""
 
     def fault(self, **spec):
         status, _, body = self.post("/_emulator/faults", json.dumps(spec).encode(),
@@ -157,7 +91,7 @@ class EmulatorCase(unittest.TestCase):
         return status, json.loads(body)
 
 
-class SignatureTest(EmulatorCase):
+class SignatureTest(MailRuCase):
     def test_known_answer_vectors(self):
         params = {"app_id": APP_ID, "method": "friends.get", "session_key": SESSION_KEY}
         self.assertEqual(sign(params, MARIA, PRIVATE_KEY), "5073f15c6d5b6ab2fde23ac43332b002")
@@ -201,7 +135,7 @@ class SignatureTest(EmulatorCase):
         self.assertEqual(json.loads(body)[0]["first_name"], "Мария")
 
 
-class ApiErrorTest(EmulatorCase):
+class ApiErrorTest(MailRuCase):
     def test_error_codes(self):
         answer = json.loads(self.raw_api("users.getInfo", app_id="1")[2])
         self.assertEqual(answer["error"], {"error_code": 103, "error_msg":
@@ -243,7 +177,7 @@ class ApiErrorTest(EmulatorCase):
                           "notifications": 0, "widget": 0})
 
 
-class OAuthTokenTest(EmulatorCase):
+class OAuthTokenTest(MailRuCase):
     def test_password_grant(self):
         status, tokens = self.token(grant_type="password", client_id=APP_ID,
                                     client_secret=SECRET_KEY, username="maria@bk.ru",
@@ -315,7 +249,7 @@ class OAuthTokenTest(EmulatorCase):
         self.assertNotEqual(self.token(**form)[1], first)
 
 
-class ImplicitFlowTest(EmulatorCase):
+class ImplicitFlowTest(MailRuCase):
     """§4 step by step, as aiomailru's ImplicitSession does it."""
 
     def setUp(self):
@@ -427,7 +361,7 @@ class ImplicitFlowTest(EmulatorCase):
         self.assertEqual(raised.exception.code, 400)
 
 
-class FaultTest(EmulatorCase):
+class FaultTest(MailRuCase):
     def test_http_errors_and_bodies(self):
         expected = self.raw_api("users.getInfo")[2]
         for fault in ("http500", "http503", "nonjson", "empty", "truncated"):
@@ -488,21 +422,12 @@ class FaultTest(EmulatorCase):
         self.assertApiError(self.api("users.getInfo", session_key=key), 102)
 
 
-class UploadTest(EmulatorCase):
+class UploadTest(MailRuCase):
     PNG = b"\x89PNG\r\n\x1a\n\x00\r\n--not-a-boundary\r\n\x00\xff" * 50
 
     def multipart(self, method, files, **fields):
-        boundary = "socapi-test-boundary"
-        params = self.signed(method, **fields)  # file fields are not signed
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                 f"{value}\r\n".encode() for name, value in params.items()]
-        for name, data in files.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                         f'filename="a.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
-                         + data + b"\r\n")
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        status, _, answer = self.post("/mailru/platform/api", body,
-                                      f"multipart/form-data; boundary={boundary}")
+        body, content_type = multipart(self.signed(method, **fields), files)  # files are not signed
+        status, _, answer = self.post("/mailru/platform/api", body, content_type)
         self.assertEqual(status, 200)
         return json.loads(answer)
 
@@ -543,7 +468,7 @@ class UploadTest(EmulatorCase):
         self.assertApiError(json.loads(answer[2]), 104)
 
 
-class WorldTest(EmulatorCase):
+class WorldTest(MailRuCase):
     def test_fixed_users(self):
         ivan, maria = self.api("users.getInfo", uids=f"{IVAN},{MARIA}")
         self.assertEqual((ivan["uid"], ivan["first_name"], ivan["last_name"], ivan["nick"]),
@@ -638,7 +563,7 @@ class WorldTest(EmulatorCase):
         self.assertApiError(self.api("groups.getInfo", uids=IVAN), 202)
 
 
-class ServerTest(EmulatorCase):
+class ServerTest(MailRuCase):
     def test_health_and_keep_alive(self):
         connection = http.client.HTTPConnection("127.0.0.1", self.server.server_address[1],
                                                 timeout=10)
@@ -655,13 +580,9 @@ class ServerTest(EmulatorCase):
             return self.raw_api("users.getInfo", uids=uids, base=base)[2].replace(
                 base.encode(), b"BASE")
 
-        other, third = start_server(seed=1), start_server(seed=2)
-        try:
+        with other_servers(1, 2) as (other, third):
             self.assertEqual(users_body(self.base), users_body(other.base_url))
             self.assertNotEqual(users_body(self.base), users_body(third.base_url))
-        finally:
-            stop_server(other)
-            stop_server(third)
 
     def test_command_line(self):
         script = os.path.join(EMULATOR, "socapi-emulator")

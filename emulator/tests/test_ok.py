@@ -10,19 +10,17 @@ import json
 import os
 import re
 import sys
-import threading
 import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
 
 EMULATOR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCHEMA = os.path.join(os.path.dirname(EMULATOR), "schema", "ok")
 sys.path.insert(0, EMULATOR)
 
 from socapi_emulator import ok  # noqa: E402  (its method table, for the schema walk)
-from socapi_emulator.server import EmulatorServer  # noqa: E402
-from tests.test_mailru import FormParser  # noqa: E402
+from tests.support import (EmulatorCase, FormParser, SchemaFiles, multipart,  # noqa: E402
+                           other_servers)
 
 APP_ID = "1267418112"
 APP_KEY = "CBAEJBKGDIHBABABA"
@@ -52,18 +50,6 @@ def sign(params, secret):
     skip = {"sig", "access_token", "session_key"}
     text = "".join(f"{k}={params[k]}" for k in sorted(params, key=str.encode) if k not in skip)
     return md5(text + secret)
-
-
-def start_server(seed=1):
-    server = EmulatorServer(("127.0.0.1", 0), seed=seed)
-    # a short poll interval: shutdown() waits for it, once per test class
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    return server
-
-
-def stop_server(server):
-    server.shutdown()
-    server.server_close()
 
 
 def server_secret(token):
@@ -120,32 +106,8 @@ class PageParser(FormParser):
         super().handle_starttag(tag, attrs)
 
 
-class OKCase(unittest.TestCase):
-    """One server for the class; every test starts from a reset world."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = start_server()
-        cls.base = cls.server.base_url
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_server(cls.server)
-
-    def setUp(self):
-        self.assertEqual(self.post("/_emulator/reset", b"")[2], b"ok")
-
-    def request(self, path, data=None, headers=None, base=None):
-        """(status, headers, body) without raising on HTTP errors."""
-        request = urllib.request.Request((base or self.base) + path, data, headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read()
-
-    def post(self, path, data, content_type="application/x-www-form-urlencoded"):
-        return self.request(path, data, {"Content-Type": content_type})
+class OKCase(EmulatorCase):
+    """EmulatorCase with signed OK calls."""
 
     @staticmethod
     def signed(method, session=TOKEN, secret=None, **params):
@@ -613,14 +575,9 @@ class UploadTest(OKCase):
     PNG = b"\x89PNG\r\n\x1a\n\x00\r\n--not-a-boundary\r\n\x00\xff" * 40
 
     def upload(self, url, files):
-        boundary = "socapi-ok-boundary"
-        body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                        f'filename="{name}.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
-                        + data + b"\r\n" for name, data in files.items())
-        body += f"--{boundary}--\r\n".encode()
         self.assertTrue(url.startswith(self.base + "/ok/upload/"))
-        status, headers, answer = self.post(url[len(self.base):], body,
-                                            f"multipart/form-data; boundary={boundary}")
+        body, content_type = multipart({}, files)
+        status, headers, answer = self.post(url[len(self.base):], body, content_type)
         self.assertEqual((status, headers["Content-Type"]), (200, JSON_TYPE))
         return json.loads(answer)
 
@@ -821,13 +778,9 @@ class WorldTest(OKCase):
                                   fields="name,birthday,pic_1,current_status")[2]
             return answer.replace(base.encode(), b"BASE")
 
-        same, other = start_server(seed=1), start_server(seed=2)
-        try:
+        with other_servers(1, 2) as (same, other):
             self.assertEqual(body(self.base), body(same.base_url))
             self.assertNotEqual(body(self.base), body(other.base_url))
-        finally:
-            stop_server(same)
-            stop_server(other)
 
 
 class FaultTest(OKCase):
@@ -848,39 +801,15 @@ class FaultTest(OKCase):
         self.assertEqual(self.post("/ok/oauth/token.do", b"grant_type=x")[0], 503)
 
 
-class SchemaChecker:
+class SchemaChecker(SchemaFiles):
     """A small structural validator for schema/ok: resolves $ref across files,
     applies the side file's `wire` overrides (ids sent as JSON strings), and
     checks types, enums, required and unknown properties."""
 
-    def __init__(self, root):
-        self.root = root
-        self.files = {}
-        self.side = self.load(os.path.join(root, "socapi.json"))
-        self.methods = {}
-        for section in sorted(os.listdir(root)):
-            path = os.path.join(root, section, "methods.json")
-            if os.path.isfile(path):
-                for method in self.load(path)["methods"]:
-                    self.methods[method["name"]] = (method, path)
-
-    def load(self, path):
-        if path not in self.files:
-            with open(path, encoding="utf-8") as stream:
-                self.files[path] = json.load(stream)
-        return self.files[path]
-
-    def resolve(self, file, ref):
-        """(node, file, definition name) of a "relative/path.json#/pointer" ref."""
-        relative, _, pointer = ref.partition("#")
-        target = file
-        if relative:
-            target = os.path.normpath(os.path.join(os.path.dirname(file), relative))
-        node = self.load(target)
-        parts = [part for part in pointer.split("/") if part]
-        for part in parts:
-            node = node[part]
-        return node, target, parts[-1]
+    def definition_of(self, ref, file):
+        """(node, file, definition name) of a ref; the name finds the wire overrides."""
+        node, file = self.resolve(ref, file)
+        return node, file, ref.rpartition("/")[2]
 
     def wire(self, owner, prop):
         entry = self.side["objects"].get(owner, {}).get("properties", {}).get(prop, {})
@@ -888,7 +817,7 @@ class SchemaChecker:
 
     def problems(self, method, value):
         entry, file = self.methods[method]
-        node, file, name = self.resolve(file, entry["responses"]["response"]["$ref"])
+        node, file, name = self.definition_of(entry["responses"]["response"]["$ref"], file)
         return self.check(value, node["properties"]["response"], file, "response",
                           self.wire(name, "response"))
 
@@ -899,7 +828,7 @@ class SchemaChecker:
 
     def check(self, value, node, file, path, wire=None, name=None):
         if "$ref" in node:
-            target, file, name = self.resolve(file, node["$ref"])
+            target, file, name = self.definition_of(node["$ref"], file)
             return self.check(value, target, file, path, wire, name)
         if "oneOf" in node:
             options = [self.check(value, option, file, path) for option in node["oneOf"]]
@@ -947,7 +876,7 @@ class SchemaConformanceTest(OKCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.schema = SchemaChecker(SCHEMA)
+        cls.schema = SchemaChecker("ok")
 
     def test_side_file_agrees(self):
         side = self.schema.side["methods"]

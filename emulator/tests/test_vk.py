@@ -11,7 +11,6 @@ Run from the repository root:
 import json
 import os
 import sys
-import threading
 import time
 import unittest
 import urllib.error
@@ -20,11 +19,11 @@ import urllib.request
 from html.parser import HTMLParser
 
 EMULATOR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCHEMA = os.path.join(os.path.dirname(EMULATOR), "schema", "vk")
 sys.path.insert(0, EMULATOR)
 
 from socapi_emulator import vk  # noqa: E402
-from socapi_emulator.server import EmulatorServer  # noqa: E402
+from tests.support import (SchemaFiles, multipart, other_servers, start_server,  # noqa: E402
+                           stop_server)
 
 CLIENT_ID, CLIENT_SECRET = "51234567", "EmuVkClientSecret01x"
 SERVICE_TOKEN = "svc1.emu.51234567.service"
@@ -43,36 +42,10 @@ GROUP_FIELDS = ("members_count,status,activity,city,country,site,fixed_post,main
 
 # --- a structural validator for the schema dialect (schema/README.md) --------------
 
-class Schema:
+class Schema(SchemaFiles):
     """Checks JSON values against schema/vk: $ref across files, allOf, oneOf (by
     discriminator, else any alternative), required properties, no unknown
     properties, JSON types and enums."""
-
-    def __init__(self, root):
-        self.root = root
-        self.files = {}
-        with open(os.path.join(root, "socapi.json"), encoding="utf-8") as stream:
-            self.side = json.load(stream)
-        self.methods = {}
-        for section in sorted(os.listdir(root)):
-            path = os.path.join(root, section, "methods.json")
-            if os.path.exists(path):
-                self.methods.update((m["name"], (m, path)) for m in self.load(path)["methods"])
-
-    def load(self, path):
-        if path not in self.files:
-            with open(path, encoding="utf-8") as stream:
-                self.files[path] = json.load(stream)
-        return self.files[path]
-
-    def resolve(self, ref, path):
-        name, _, pointer = ref.partition("#")
-        if name:
-            path = os.path.normpath(os.path.join(os.path.dirname(path), name))
-        node = self.load(path)
-        for part in pointer.strip("/").split("/"):
-            node = node[part]
-        return node, path
 
     def variant(self, method, params):
         """The response variant the parameters select: every selector value matches
@@ -178,15 +151,6 @@ def fetch(url, data=None, headers=None):
         return error.code, error.headers, error.read()
 
 
-def multipart(fields, files):
-    boundary = "socapi-vk-boundary"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-             for name, value in fields.items()]
-    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="a.png"\r\n'
-              f"Content-Type: image/png\r\n\r\n".encode() + data + b"\r\n" for name, data in files.items()]
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
 class Page(HTMLParser):
     """What a browser sees of a page: its forms and its images by id."""
 
@@ -248,17 +212,6 @@ def fragment(url):
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).fragment))
 
 
-def start_server(seed=1):
-    server = EmulatorServer(("127.0.0.1", 0), seed=seed)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    return server
-
-
-def stop_server(server):
-    server.shutdown()
-    server.server_close()
-
-
 SERVER = None  # one server for the module; every test resets it
 
 
@@ -272,7 +225,7 @@ def tearDownModule():
 
 
 class VkCase(unittest.TestCase):
-    schema = Schema(SCHEMA)
+    schema = Schema("vk")
 
     @property
     def base(self):
@@ -962,15 +915,12 @@ class WorldTest(VkCase):
         self.assertTrue({item["source_id"] for item in first["items"] if item["source_id"] > 0} <= profiles)
 
     def test_determinism(self):
-        other = start_server(seed=1)
-        try:
-            def body(base):
-                form = urllib.parse.urlencode({"v": "5.199", "access_token": IVAN_TOKEN, "count": "100",
-                                               "extended": "1"}).encode()
-                return fetch(f"{base}/vk/method/wall.get", form)[2].replace(base.encode(), b"BASE")
+        def body(base):
+            form = urllib.parse.urlencode({"v": "5.199", "access_token": IVAN_TOKEN, "count": "100",
+                                           "extended": "1"}).encode()
+            return fetch(f"{base}/vk/method/wall.get", form)[2].replace(base.encode(), b"BASE")
+        with other_servers(1) as (other,):
             self.assertEqual(body(self.base), body(other.base_url))
-        finally:
-            stop_server(other)
 
 
 class FaultTest(VkCase):

@@ -34,6 +34,12 @@ struct cli {
 	struct socapi_options opts;
 };
 
+/* A login's username and password: from name=value, else asked for. */
+struct login_input {
+	char username[256];
+	char password[256];
+};
+
 struct platform {
 	const char *name;
 	const char *env_prefix;
@@ -43,8 +49,10 @@ struct platform {
 	const size_t *n_methods;
 	enum socapi_status (*open)(const struct cli *cli, struct socapi_session **out,
 	                           struct socapi_error *err);
-	int (*login)(const struct cli *cli, const char *grant, const struct socapi_param *args,
-	             size_t n_args);
+	/* Runs a grant; an unknown grant fails with SOCAPI_E_ARG. */
+	enum socapi_status (*login)(const struct cli *cli, const char *grant,
+	                            const struct login_input *in, const struct socapi_param *args,
+	                            size_t n_args, struct socapi_token **out, struct socapi_error *err);
 };
 
 static const char *env(const struct platform *p, const char *name)
@@ -134,11 +142,6 @@ static const char *arg(const struct socapi_param *args, size_t n, const char *na
 	return NULL;
 }
 
-/* The login's username and password: from name=value, else asked for. */
-struct login_input {
-	char username[256];
-	char password[256];
-};
 
 static bool read_login(const struct socapi_param *args, size_t n, struct login_input *in)
 {
@@ -166,22 +169,12 @@ static void oauth_urls(const struct cli *cli, const struct platform *p, struct o
 	}
 }
 
-static int unknown_grant(const char *grant)
+static enum socapi_status unknown_grant(const char *grant, struct socapi_error *err)
 {
-	fprintf(stderr, "socapi: unknown grant '%s' (password, implicit, refresh, code)\n", grant);
-	return EXIT_USAGE;
-}
-
-static int print_token(const struct socapi_token *t);
-
-/* Prints the token of a grant, or why there is none. */
-static int grant_result(enum socapi_status st, struct socapi_token *tok, const struct socapi_error *err)
-{
-	if (st != SOCAPI_OK)
-		return fail("login", err);
-	print_token(tok);
-	socapi_token_free(tok);
-	return 0;
+	*err = (struct socapi_error){.status = SOCAPI_E_ARG};
+	snprintf(err->message, sizeof err->message,
+	         "unknown grant '%s' (password, implicit, refresh, code)", grant);
+	return SOCAPI_E_ARG;
 }
 
 /* ---- Mail.Ru ---- */
@@ -222,7 +215,7 @@ static void print_json_field(const char *name, const char *value, bool *first)
 	*first = false;
 }
 
-static int print_token(const struct socapi_token *t)
+static void print_token(const struct socapi_token *t)
 {
 	bool first = true;
 	char expires[32];
@@ -238,11 +231,11 @@ static int print_token(const struct socapi_token *t)
 			print_json_field(t->fields[i].name, t->fields[i].value, &first);
 	print_json_field("cookies", t->cookies, &first);
 	printf("\n}\n");
-	return 0;
 }
 
-static int mailru_login(const struct cli *cli, const char *grant, const struct socapi_param *args,
-                        size_t n_args)
+static enum socapi_status mailru_login(const struct cli *cli, const char *grant,
+                                       const struct login_input *in, const struct socapi_param *args,
+                                       size_t n_args, struct socapi_token **tok, struct socapi_error *err)
 {
 	struct oauth_urls u;
 	oauth_urls(cli, &mailru, &u);
@@ -253,28 +246,18 @@ static int mailru_login(const struct cli *cli, const char *grant, const struct s
 		.code_token_url = u.token,
 		.authorize_url = u.authorize,
 	};
-	struct socapi_token *tok = NULL;
-	struct socapi_error err;
-	struct login_input in;
 	const char *scope = arg(args, n_args, "scope");
-	bool with_password = strcmp(grant, "password") == 0 || strcmp(grant, "implicit") == 0;
-	if (with_password && !read_login(args, n_args, &in))
-		return fail("login", &(struct socapi_error){.status = SOCAPI_E_ARG,
-		                                            .message = "username and password are required"});
-	enum socapi_status st;
 	if (strcmp(grant, "password") == 0)
-		st = socapi_mailru_grant_password(&app, &cli->opts, in.username, in.password, scope, &tok, &err);
-	else if (strcmp(grant, "implicit") == 0)
-		st = socapi_mailru_grant_implicit(&app, &cli->opts, in.username, in.password, scope, &tok, &err);
-	else if (strcmp(grant, "refresh") == 0)
-		st = socapi_mailru_grant_refresh(&app, &cli->opts, arg(args, n_args, "refresh_token"), &tok,
-		                                 &err);
-	else if (strcmp(grant, "code") == 0)
-		st = socapi_mailru_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
-		                              arg(args, n_args, "redirect_uri"), &tok, &err);
-	else
-		return unknown_grant(grant);
-	return grant_result(st, tok, &err);
+		return socapi_mailru_grant_password(&app, &cli->opts, in->username, in->password, scope, tok, err);
+	if (strcmp(grant, "implicit") == 0)
+		return socapi_mailru_grant_implicit(&app, &cli->opts, in->username, in->password, scope, tok, err);
+	if (strcmp(grant, "refresh") == 0)
+		return socapi_mailru_grant_refresh(&app, &cli->opts, arg(args, n_args, "refresh_token"), tok,
+		                                   err);
+	if (strcmp(grant, "code") == 0)
+		return socapi_mailru_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
+		                                arg(args, n_args, "redirect_uri"), tok, err);
+	return unknown_grant(grant, err);
 }
 
 static const struct platform mailru = {
@@ -299,8 +282,9 @@ static enum socapi_status ok_open(const struct cli *cli, struct socapi_session *
 	return socapi_ok_session_new(&cred, &cli->opts, out, err);
 }
 
-static int ok_login(const struct cli *cli, const char *grant, const struct socapi_param *args,
-                    size_t n_args)
+static enum socapi_status ok_login(const struct cli *cli, const char *grant,
+                                   const struct login_input *in, const struct socapi_param *args,
+                                   size_t n_args, struct socapi_token **tok, struct socapi_error *err)
 {
 	struct oauth_urls u;
 	oauth_urls(cli, &ok, &u);
@@ -313,27 +297,17 @@ static int ok_login(const struct cli *cli, const char *grant, const struct socap
 		.api_url = cli->api_url,
 		.redirect_uri = arg(args, n_args, "redirect_uri"),
 	};
-	struct socapi_token *tok = NULL;
-	struct socapi_error err;
-	struct login_input in;
-	bool with_password = strcmp(grant, "password") == 0 || strcmp(grant, "implicit") == 0;
-	if (with_password && !read_login(args, n_args, &in))
-		return fail("login", &(struct socapi_error){.status = SOCAPI_E_ARG,
-		                                            .message = "username and password are required"});
-	enum socapi_status st;
 	if (strcmp(grant, "password") == 0)
-		st = socapi_ok_grant_password(&app, &cli->opts, in.username, in.password, &tok, &err);
-	else if (strcmp(grant, "implicit") == 0)
-		st = socapi_ok_grant_implicit(&app, &cli->opts, in.username, in.password,
-		                              arg(args, n_args, "scope"), &tok, &err);
-	else if (strcmp(grant, "refresh") == 0)
-		st = socapi_ok_grant_refresh(&app, &cli->opts, arg(args, n_args, "refresh_token"), &tok, &err);
-	else if (strcmp(grant, "code") == 0)
-		st = socapi_ok_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
-		                          arg(args, n_args, "redirect_uri"), &tok, &err);
-	else
-		return unknown_grant(grant);
-	return grant_result(st, tok, &err);
+		return socapi_ok_grant_password(&app, &cli->opts, in->username, in->password, tok, err);
+	if (strcmp(grant, "implicit") == 0)
+		return socapi_ok_grant_implicit(&app, &cli->opts, in->username, in->password,
+		                                arg(args, n_args, "scope"), tok, err);
+	if (strcmp(grant, "refresh") == 0)
+		return socapi_ok_grant_refresh(&app, &cli->opts, arg(args, n_args, "refresh_token"), tok, err);
+	if (strcmp(grant, "code") == 0)
+		return socapi_ok_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
+		                            arg(args, n_args, "redirect_uri"), tok, err);
+	return unknown_grant(grant, err);
 }
 
 static const struct platform ok = {
@@ -376,8 +350,9 @@ static enum socapi_status vk_open(const struct cli *cli, struct socapi_session *
 	return socapi_vk_session_new(&cred, &cli->opts, out, err);
 }
 
-static int vk_login(const struct cli *cli, const char *grant, const struct socapi_param *args,
-                    size_t n_args)
+static enum socapi_status vk_login(const struct cli *cli, const char *grant,
+                                   const struct login_input *in, const struct socapi_param *args,
+                                   size_t n_args, struct socapi_token **tok, struct socapi_error *err)
 {
 	struct oauth_urls u;
 	oauth_urls(cli, &vk, &u);
@@ -395,26 +370,16 @@ static int vk_login(const struct cli *cli, const char *grant, const struct socap
 		.captcha = prompt_captcha,
 		.code = prompt_code,
 	};
-	struct socapi_token *tok = NULL;
-	struct socapi_error err;
-	struct login_input in;
 	const char *scope = arg(args, n_args, "scope");
-	bool with_password = strcmp(grant, "password") == 0 || strcmp(grant, "implicit") == 0;
-	if (with_password && !read_login(args, n_args, &in))
-		return fail("login", &(struct socapi_error){.status = SOCAPI_E_ARG,
-		                                            .message = "username and password are required"});
-	enum socapi_status st;
 	if (strcmp(grant, "password") == 0)
-		st = socapi_vk_grant_password(&app, &cli->opts, in.username, in.password, scope, &tok, &err);
-	else if (strcmp(grant, "implicit") == 0)
-		st = socapi_vk_grant_implicit(&app, &cli->opts, in.username, in.password, scope,
-		                              arg(args, n_args, "group_ids"), &tok, &err);
-	else if (strcmp(grant, "code") == 0)
-		st = socapi_vk_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
-		                          arg(args, n_args, "redirect_uri"), &tok, &err);
-	else
-		return unknown_grant(grant);
-	return grant_result(st, tok, &err);
+		return socapi_vk_grant_password(&app, &cli->opts, in->username, in->password, scope, tok, err);
+	if (strcmp(grant, "implicit") == 0)
+		return socapi_vk_grant_implicit(&app, &cli->opts, in->username, in->password, scope,
+		                                arg(args, n_args, "group_ids"), tok, err);
+	if (strcmp(grant, "code") == 0)
+		return socapi_vk_grant_code(&app, &cli->opts, arg(args, n_args, "code"),
+		                            arg(args, n_args, "redirect_uri"), tok, err);
+	return unknown_grant(grant, err);
 }
 
 static const struct platform vk = {
@@ -482,6 +447,28 @@ static int call(const struct cli *cli, const struct platform *p, const char *nam
 	socapi_session_free(session);
 	socapi_free(params);
 	return rc;
+}
+
+/* socapi <platform> login <grant>: asks for what password logins lack,
+ * runs the grant and prints the token. */
+static int login(const struct cli *cli, const struct platform *p, const char *grant,
+                 const struct socapi_param *args, size_t n_args)
+{
+	struct login_input in = {"", ""};
+	bool with_password = strcmp(grant, "password") == 0 || strcmp(grant, "implicit") == 0;
+	if (with_password && !read_login(args, n_args, &in)) {
+		fprintf(stderr, "socapi: login: username and password are required\n");
+		return EXIT_USAGE;
+	}
+	struct socapi_token *tok = NULL;
+	struct socapi_error err;
+	enum socapi_status st = p->login(cli, grant, &in, args, n_args, &tok, &err);
+	memset(&in, 0, sizeof in); /* the password */
+	if (st != SOCAPI_OK)
+		return fail("login", &err);
+	print_token(tok);
+	socapi_token_free(tok);
+	return 0;
 }
 
 static int list_methods(const struct platform *p)
@@ -554,9 +541,9 @@ int main(int argc, char **argv)
 	const char *command = argv[i + 1];
 	if (strcmp(command, "methods") == 0)
 		return list_methods(p);
-	bool login = strcmp(command, "login") == 0;
-	int first = i + (login ? 3 : 2);
-	if (login && argc < first)
+	bool is_login = strcmp(command, "login") == 0;
+	int first = i + (is_login ? 3 : 2);
+	if (is_login && argc < first)
 		return usage();
 	size_t n_args = (size_t)(argc > first ? argc - first : 0);
 	struct socapi_param *args = calloc(n_args ? n_args : 1, sizeof *args);
@@ -578,7 +565,7 @@ int main(int argc, char **argv)
 		free(args);
 		return fail("init", &err);
 	}
-	int rc = login ? p->login(&cli, argv[i + 2], args, n_args) : call(&cli, p, command, args, n_args);
+	int rc = is_login ? login(&cli, p, argv[i + 2], args, n_args) : call(&cli, p, command, args, n_args);
 	socapi_global_cleanup();
 	free(args);
 	return rc;

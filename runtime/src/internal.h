@@ -265,6 +265,12 @@ void call_release(struct call *c);
 enum socapi_status oauth_token_request(const struct socapi_options *opts, const char *url,
                                        const struct pairs *form, struct socapi_token **out,
                                        struct socapi_error *err);
+/* Starts a grant: resets err and *out; SOCAPI_E_ARG unless out and the
+ * client id (and, when need_secret, the client secret) are set. */
+enum socapi_status grant_begin(struct socapi_token **out, const char *client_id,
+                               const char *client_secret, bool need_secret,
+                               struct socapi_error *err);
+
 /* A token-endpoint grant: what goes beside the grant's own fields. */
 struct grant {
 	const char *url;

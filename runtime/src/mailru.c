@@ -177,18 +177,6 @@ enum socapi_status socapi_mailru_session_set_key(struct socapi_session *session,
 
 /* ---- OAuth ---- */
 
-static enum socapi_status check_app(const struct socapi_mailru_app *app, struct socapi_token **out,
-                                    struct socapi_error *err)
-{
-	error_reset(err);
-	if (!out)
-		return set_error(err, SOCAPI_E_ARG, "out is NULL");
-	*out = NULL;
-	if (!app || !str_set(app->app_id))
-		return set_error(err, SOCAPI_E_ARG, "the application's app_id is required");
-	return SOCAPI_OK;
-}
-
 /* Mail.Ru's token replies always carry a refresh_token. */
 static struct grant mailru_grant(const struct socapi_mailru_app *app, const char *url,
                                  const char *default_url, const char *grant_type)
@@ -203,7 +191,7 @@ enum socapi_status socapi_mailru_grant_password(const struct socapi_mailru_app *
                                                 const char *scope, struct socapi_token **out,
                                                 struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const struct socapi_param fields[] = {
@@ -218,7 +206,7 @@ enum socapi_status socapi_mailru_grant_refresh(const struct socapi_mailru_app *a
                                                const char *refresh_token, struct socapi_token **out,
                                                struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const struct socapi_param fields[] = {{"refresh_token", refresh_token}};
@@ -231,7 +219,7 @@ enum socapi_status socapi_mailru_grant_code(const struct socapi_mailru_app *app,
                                             const char *redirect_uri, struct socapi_token **out,
                                             struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const struct socapi_param fields[] = {{"code", code}, {"redirect_uri", redirect_uri}};
@@ -311,7 +299,7 @@ enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *
                                                 const char *scope, struct socapi_token **out,
                                                 struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const char *at = email ? strchr(email, '@') : NULL;

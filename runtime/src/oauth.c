@@ -255,3 +255,17 @@ enum socapi_status oauth_grant(const struct socapi_options *opts, const struct g
 	}
 	return st;
 }
+
+enum socapi_status grant_begin(struct socapi_token **out, const char *client_id,
+                               const char *client_secret, bool need_secret,
+                               struct socapi_error *err)
+{
+	error_reset(err);
+	if (!out)
+		return set_error(err, SOCAPI_E_ARG, "out is NULL");
+	*out = NULL;
+	if (!str_set(client_id) || (need_secret && !str_set(client_secret)))
+		return set_error(err, SOCAPI_E_ARG, "the application's id%s is required",
+		                 need_secret ? " and secret" : "");
+	return SOCAPI_OK;
+}

@@ -230,20 +230,6 @@ enum socapi_status socapi_ok_session_set_token(struct socapi_session *session,
 
 /* ---- grants ---- */
 
-static enum socapi_status check_app(const struct socapi_ok_app *app, bool need_secret,
-                                    struct socapi_token **out, struct socapi_error *err)
-{
-	error_reset(err);
-	if (!out)
-		return set_error(err, SOCAPI_E_ARG, "out is NULL");
-	*out = NULL;
-	if (!app || !str_set(app->application_id) ||
-	    (need_secret && !str_set(app->application_secret_key)))
-		return set_error(err, SOCAPI_E_ARG, "the application's id%s is required",
-		                 need_secret ? " and application_secret_key" : "");
-	return SOCAPI_OK;
-}
-
 static struct grant ok_grant(const struct socapi_ok_app *app, const char *grant_type,
                              bool need_refresh)
 {
@@ -256,7 +242,8 @@ enum socapi_status socapi_ok_grant_code(const struct socapi_ok_app *app,
                                         const char *redirect_uri, struct socapi_token **out,
                                         struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, true, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->application_id : NULL,
+	                                    app ? app->application_secret_key : NULL, true, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const struct socapi_param fields[] = {{"code", code}, {"redirect_uri", redirect_uri}};
@@ -269,7 +256,8 @@ enum socapi_status socapi_ok_grant_refresh(const struct socapi_ok_app *app,
                                            const char *refresh_token, struct socapi_token **out,
                                            struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, true, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->application_id : NULL,
+	                                    app ? app->application_secret_key : NULL, true, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const struct socapi_param fields[] = {{"refresh_token", refresh_token}};
@@ -340,7 +328,7 @@ enum socapi_status socapi_ok_grant_implicit(const struct socapi_ok_app *app,
                                             const char *password, const char *scope,
                                             struct socapi_token **out, struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, false, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->application_id : NULL, NULL, false, err);
 	if (st != SOCAPI_OK)
 		return st;
 	if (!str_set(login) || !password)

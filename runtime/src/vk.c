@@ -304,19 +304,6 @@ enum socapi_status socapi_vk_execute(struct socapi_session *session, const char 
 
 /* ---- grants ---- */
 
-static enum socapi_status check_app(const struct socapi_vk_app *app, bool need_secret,
-                                    struct socapi_token **out, struct socapi_error *err)
-{
-	error_reset(err);
-	if (!out)
-		return set_error(err, SOCAPI_E_ARG, "out is NULL");
-	*out = NULL;
-	if (!app || !str_set(app->client_id) || (need_secret && !str_set(app->client_secret)))
-		return set_error(err, SOCAPI_E_ARG, "the application's client_id%s is required",
-		                 need_secret ? " and client_secret" : "");
-	return SOCAPI_OK;
-}
-
 static const char *version_of(const struct socapi_vk_app *app)
 {
 	return str_set(app->version) ? app->version : SOCAPI_VK_VERSION;
@@ -405,7 +392,7 @@ enum socapi_status socapi_vk_grant_implicit(const struct socapi_vk_app *app,
                                             const char *group_ids, struct socapi_token **out,
                                             struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, false, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->client_id : NULL, NULL, false, err);
 	if (st != SOCAPI_OK)
 		return st;
 	if (!str_set(login) || !password)
@@ -438,7 +425,8 @@ enum socapi_status socapi_vk_grant_password(const struct socapi_vk_app *app,
 	struct socapi_error local; /* the loop reads the endpoint's error */
 	if (!err)
 		err = &local;
-	enum socapi_status st = check_app(app, true, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->client_id : NULL,
+	                                    app ? app->client_secret : NULL, true, err);
 	if (st != SOCAPI_OK)
 		return st;
 	struct grant g = {str_set(app->token_url) ? app->token_url : SOCAPI_VK_TOKEN_URL, "password",
@@ -475,7 +463,8 @@ enum socapi_status socapi_vk_grant_code(const struct socapi_vk_app *app,
                                         const char *redirect_uri, struct socapi_token **out,
                                         struct socapi_error *err)
 {
-	enum socapi_status st = check_app(app, true, out, err);
+	enum socapi_status st = grant_begin(out, app ? app->client_id : NULL,
+	                                    app ? app->client_secret : NULL, true, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const struct socapi_param fields[] = {{"redirect_uri", redirect_uri}, {"code", code}};

@@ -82,21 +82,21 @@ expect_no() { # expect_no TEXT FILE WHAT
 # ---- typed calls ----
 run getinfo --api-url "$API" mailru users.getInfo
 expect_rc 0 "users.getInfo"
-expect_out "\"uid\": $IVAN," "users.getInfo prints the uid exactly, as a number"
+expect_out "\"uid\": \"$IVAN\"," "users.getInfo prints the uid exactly, as the string it came as"
 expect_out '"first_name": "Иван"' "users.getInfo first_name"
 expect_out '"last_name": "Петров"' "users.getInfo last_name"
 [ -s "$ERR" ] && bad "users.getInfo wrote to stderr: $(head -c 200 "$ERR")" || ok
 
 run getinfo2 --api-url "$API" --compact mailru users.getInfo "uids=$MARIA,$IVAN"
 expect_rc 0 "users.getInfo uids=two"
-expect_out "[{\"uid\":$MARIA," "--compact output, Мария first"
-expect_out "{\"uid\":$IVAN," "--compact output, Иван second"
+expect_out "[{\"uid\":\"$MARIA\"," "--compact output, Мария first"
+expect_out "{\"uid\":\"$IVAN\"," "--compact output, Иван second"
 [ "$(wc -l <"$OUT")" -eq 1 ] && ok || bad "--compact prints one line"
 
 # server-server only (no uid/private key): still works with the secret key
 SOCAPI_MAILRU_UID= SOCAPI_MAILRU_PRIVATE_KEY= run server --api-url "$API" mailru users.getInfo
 expect_rc 0 "server-server users.getInfo"
-expect_out "\"uid\": $IVAN," "server-server uid"
+expect_out "\"uid\": \"$IVAN\"," "server-server uid"
 
 # ---- usage and schema errors: exit 2, nothing sent ----
 run unknown --api-url "$API" mailru no.suchMethod
@@ -167,7 +167,7 @@ expect_no '"first_name"' "$OUT" "friends.get without ext prints uids only"
 
 run friendsext --api-url "$API" mailru friends.get ext=1
 expect_rc 0 "friends.get ext=1"
-expect_out "\"uid\": $MARIA," "friends.get ext=1 prints user objects"
+expect_out "\"uid\": \"$MARIA\"," "friends.get ext=1 prints user objects"
 expect_out '"first_name": "Мария"' "friends.get ext=1 first_name"
 expect_out '"is_friend": 1' "friends.get ext=1 is_friend"
 [ "$(grep -c '"first_name"' "$OUT")" -eq 15 ] && ok || bad "friends.get ext=1: 15 users expected"
@@ -211,7 +211,7 @@ REFRESH=$(grep -o '"refresh_token": "[0-9a-f]*"' "$OUT" | sed 's/.*: "//; s/"$//
 # the new token works as the session key
 SOCAPI_MAILRU_ACCESS_TOKEN=$TOKEN run withtoken --api-url "$API" mailru users.getInfo
 expect_rc 0 "users.getInfo with the granted token"
-expect_out "\"uid\": $IVAN," "the granted token is Иван's"
+expect_out "\"uid\": \"$IVAN\"," "the granted token is Иван's"
 
 run loginbad --oauth-url "$OAUTH" mailru login password username=ivan@mail.ru password=wrong
 expect_rc 3 "login with a wrong password"
@@ -254,8 +254,8 @@ export SOCAPI_OK_ACCESS_TOKEN=tkn1ivan0fixed0emulator0ok0000000000000000
 
 run okinfo --api-url "$OK_API" ok users.getInfo "uids=$OK_IVAN,$OK_MARIA" fields=uid,first_name,last_name
 expect_rc 0 "ok users.getInfo"
-expect_out "\"uid\": $OK_IVAN," "ok users.getInfo: Иван's string id, exact"
-expect_out "\"uid\": $OK_MARIA," "ok users.getInfo: Мария's string id, exact"
+expect_out "\"uid\": \"$OK_IVAN\"," "ok users.getInfo: Иван's string id, exact"
+expect_out "\"uid\": \"$OK_MARIA\"," "ok users.getInfo: Мария's string id, exact"
 expect_out '"first_name": "Иван"' "ok users.getInfo: Cyrillic first name"
 expect_out '"last_name": "Петров"' "ok users.getInfo: Cyrillic last name"
 

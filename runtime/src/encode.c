@@ -88,6 +88,15 @@ static struct json_object *union_to_json(const struct socapi_union *u, const uns
 	return text_to_json(raw, true);
 }
 
+/* An id the platform sends as a decimal string goes back out as one: JSON
+ * tools that read numbers as doubles would round ids above 2^53. */
+static struct json_object *decimal_to_json(bool negative, uint64_t magnitude)
+{
+	char text[24];
+	snprintf(text, sizeof text, "%s%" PRIu64, negative ? "-" : "", magnitude);
+	return json_object_new_string(text);
+}
+
 static struct json_object *value_to_json(const struct socapi_type *t, const void *storage)
 {
 	switch ((enum socapi_kind)t->kind) {
@@ -100,12 +109,13 @@ static struct json_object *value_to_json(const struct socapi_type *t, const void
 	case SOCAPI_KIND_ENUM_INT: {
 		int64_t v;
 		memcpy(&v, storage, sizeof v);
-		return json_object_new_int64(v);
+		return t->flags & SOCAPI_TYPE_FROM_STRING ? decimal_to_json(v < 0, v < 0 ? 0 - (uint64_t)v : (uint64_t)v)
+		                                          : json_object_new_int64(v);
 	}
 	case SOCAPI_KIND_UINT: {
 		uint64_t v;
 		memcpy(&v, storage, sizeof v);
-		return json_object_new_uint64(v);
+		return t->flags & SOCAPI_TYPE_FROM_STRING ? decimal_to_json(false, v) : json_object_new_uint64(v);
 	}
 	case SOCAPI_KIND_NUMBER: {
 		double v;

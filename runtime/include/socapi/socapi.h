@@ -292,7 +292,10 @@ socapi_decode(const struct socapi_type *type, const char *json, size_t len,
 
 /*
  * Re-encodes a decoded value as JSON text (what the typed result holds,
- * absent members left out). *json is released with socapi_free.
+ * absent members left out). Integers the platform sends as decimal strings
+ * (Mail.Ru uids, OK ids) are written as strings again, so tools that read
+ * JSON numbers as doubles keep ids above 2^53 exact. *json is released
+ * with socapi_free.
  */
 SOCAPI_NODISCARD enum socapi_status
 socapi_encode_json(const struct socapi_type *type, const void *value, bool pretty,

@@ -31,7 +31,8 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 echo "== valgrind"
 # decode_samples_vkapi (the upstream VK binding) exists only when SOCAPI_VK_SCHEMA_DIR found a schema
-for t in build/tests/test_unit build/tests/test_*_emulator build/tests/decode_samples_*; do
+for t in build/tests/test_unit build/tests/test_*_emulator build/tests/decode_samples_* build/tests/vk_upstream/decode_samples_*; do
+  [ -x "$t" ] || continue
   valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=9 "$t" >/dev/null
   echo "valgrind clean: $t"

@@ -170,6 +170,15 @@ static void test_token_placement(void)
 		CHECK(strstr(b.data, TOKEN) == NULL);
 	}
 	free(b.data);
+
+	/* a raw call's own v and access_token win over the session's */
+	CHECK_OK(socapi_vk_session_new(&cred, NULL, &s, &err), err);
+	const struct socapi_param own[] = {{"v", "5.131"}, {"access_token", "vk1.a.nonsense"}};
+	char *raw = NULL;
+	CHECK_OK(socapi_call_raw(s, "friends.get", own, 2, true, &raw, NULL, &err), err);
+	CHECK(err.api_code == 5 && raw && strstr(raw, "5.131"));
+	socapi_free(raw);
+	socapi_session_free(s);
 }
 
 /* ---- errors and handlers ---- */

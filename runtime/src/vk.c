@@ -62,12 +62,11 @@ static enum socapi_status vk_sign_call(struct socapi_session *s, const char *met
 	(void)method;
 	(void)flags;
 	const struct vk_creds *c = s->data;
-	const char *token = token_for(c, params);
-	bool ok = pairs_set(params, "v", c->version) && (!c->lang || pairs_set(params, "lang", c->lang));
-	if (token)
-		ok = ok && pairs_set(params, "access_token", token);
-	else
-		pairs_remove(params, "access_token");
+	/* a call's own v, lang or access_token (socapi_call_raw) wins over the session's */
+	const char *token = pairs_get(params, "access_token") ? NULL : token_for(c, params);
+	bool ok = (pairs_get(params, "v") || pairs_set(params, "v", c->version)) &&
+	          (!c->lang || pairs_get(params, "lang") || pairs_set(params, "lang", c->lang)) &&
+	          (!token || pairs_set(params, "access_token", token));
 	return ok ? SOCAPI_OK : set_error(err, SOCAPI_E_NOMEM, "out of memory");
 }
 

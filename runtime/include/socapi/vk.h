@@ -3,7 +3,8 @@
  * the OAuth grants. The typed methods are in the generated <vk/vk.h>.
  *
  * A call is a POST of a form to <api_url>/<method> with access_token, v
- * and lang in the body: the token never goes into a URL. VK signs nothing;
+ * and lang in the body: the token never goes into a URL. A call's own v,
+ * lang or access_token (socapi_call_raw parameters) win over the session's. VK signs nothing;
  * the token is the credential. Answers are {"response": ...} or
  * {"error": {...}}; error fields land in struct socapi_error (api_code,
  * api_subcode, captcha_sid, captcha_img, redirect_uri, confirmation_text,

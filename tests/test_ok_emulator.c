@@ -62,12 +62,14 @@ static int64_t current_uid(struct socapi_session *s, struct socapi_error *err)
 	return uid;
 }
 
-/* Counts the log lines of requests sent as GET. */
+/* Counts the log lines of requests sent as GET; no line may show a secret. */
 static void count_gets(void *ctx, enum socapi_log_level level, const char *line)
 {
 	(void)level;
 	if (strncmp(line, "GET ", 4) == 0)
 		++*(int *)ctx;
+	CHECK(!strstr(line, TOKEN) && !strstr(line, SESSION_SECRET) && !strstr(line, APP_SECRET));
+	CHECK(!strstr(line, "sig=") || strstr(line, "sig=<redacted>"));
 }
 
 /* ---- circuits ---- */

@@ -140,6 +140,14 @@ static void test_users_and_friends(void)
 	socapi_session_free(s);
 }
 
+/* Every log line, debug ones too: none may show the token. */
+static void no_token_logged(void *ctx, enum socapi_log_level level, const char *line)
+{
+	(void)level;
+	++*(int *)ctx;
+	CHECK(!strstr(line, TOKEN));
+}
+
 /* The token goes in the body, never in the URL; v and lang too. */
 static void test_token_placement(void)
 {
@@ -147,11 +155,15 @@ static void test_token_placement(void)
 	control("reset", NULL);
 	struct socapi_vk_credentials cred = {.access_token = TOKEN, .api_url = api_url, .lang = "en",
 	                                     .version = "5.199"};
+	int lines = 0;
+	struct socapi_options logged = {.log = no_token_logged, .log_ctx = &lines,
+	                                .log_level = SOCAPI_LOG_DEBUG};
 	struct socapi_session *s = NULL;
-	CHECK_OK(socapi_vk_session_new(&cred, NULL, &s, &err), err);
+	CHECK_OK(socapi_vk_session_new(&cred, &logged, &s, &err), err);
 	int64_t now = 0;
 	CHECK_OK(vk_utils_get_server_time(s, &now, &err), err);
 	socapi_session_free(s);
+	CHECK(lines >= 2); /* the parameters and the answer were logged */
 	char url[256];
 	snprintf(url, sizeof url, "%s/_emulator/vk/requests", emu.base);
 	struct body b;

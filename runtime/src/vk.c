@@ -286,7 +286,8 @@ enum socapi_status socapi_vk_execute(struct socapi_session *session, const char 
 	struct socapi_vk_execute_result *r = NULL;
 	if (st == SOCAPI_OK && !(r = result_new(sizeof *r, &arena)))
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	if (st == SOCAPI_OK && !(r->response = arena_strndup(arena, response, strlen(response))))
+	const char *text = response ? response : "null"; /* {"response": null} */
+	if (st == SOCAPI_OK && !(r->response = arena_strndup(arena, text, strlen(text))))
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	if (st == SOCAPI_OK && json_object_object_get_ex(root, "execute_errors", &errors))
 		st = read_execute_errors(errors, arena, r, err);

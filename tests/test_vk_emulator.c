@@ -227,6 +227,7 @@ static void test_errors_and_handlers(void)
 	struct vk_wall_post_response *posted = NULL;
 	CHECK_OK(vk_wall_post(s, &wp, &posted, &err), err);
 	CHECK(posted && posted->post_id > 0 && p.captchas == 1);
+	CHECK(err.status == SOCAPI_OK && err.api_code == 0); /* the retry left no error behind */
 	socapi_free(posted);
 	socapi_session_free(s);
 	/* without a callback error 14 comes out with what a person needs */
@@ -308,6 +309,57 @@ static void test_community_tokens(void)
 	cred.n_group_tokens = 1;
 	s = NULL;
 	CHECK(socapi_vk_session_new(&cred, NULL, &s, &err) == SOCAPI_E_ARG && !s);
+}
+
+/* Calls at once: two sessions in parallel, each session's calls in order,
+ * a captcha retry and a failing call that take nobody else down. */
+static void test_batch(void)
+{
+	struct socapi_error err, e[6];
+	control("reset", NULL);
+	struct prompts p = {0};
+	struct socapi_session *a = open_session(TOKEN, &p), *b = open_session(TOKEN, NULL),
+	                      *bad = open_session("vk1.a.nonsense", NULL);
+	struct socapi_batch *batch = NULL;
+	CHECK_OK(socapi_batch_new(&batch, &err), err);
+	control("vk/captcha", "{\"method\": \"wall.post\", \"times\": 1}");
+	struct vk_friends_get_response *f1 = NULL, *f2 = NULL, *f3 = NULL;
+	struct vk_wall_post_response *post = NULL;
+	struct vk_wall_post_params wp = {.message = "Из пакета"};
+	int64_t now = 0;
+	CHECK_OK(socapi_batch_add(batch, a, &vk_friends_get_method, NULL, &f1, &e[0], &err), err);
+	CHECK_OK(socapi_batch_add(batch, a, &vk_wall_post_method, &wp, &post, &e[1], &err), err);
+	CHECK_OK(socapi_batch_add(batch, b, &vk_friends_get_method, NULL, &f2, &e[2], &err), err);
+	CHECK_OK(socapi_batch_add(batch, b, &vk_utils_get_server_time_method, NULL, &now, &e[3], &err), err);
+	CHECK_OK(socapi_batch_add(batch, bad, &vk_friends_get_method, NULL, &f3, &e[4], &err), err);
+	CHECK_OK(socapi_batch_run(batch, &err), err);
+	for (int i = 0; i < 4; i++)
+		CHECK_OK(e[i].status, e[i]);
+	CHECK(f1 && f2 && f1->count >= 25 && f1->count == f2->count);
+	CHECK(post && post->post_id > 0 && p.captchas == 1);
+	CHECK(now > 1600000000);
+	CHECK(e[4].status == SOCAPI_E_API && e[4].api_code == 5 && !f3);
+	socapi_free(f1);
+	socapi_free(f2);
+	socapi_free(post);
+
+	/* run empties the batch; it takes new calls */
+	struct vk_users_user_full_list *me = NULL;
+	CHECK_OK(socapi_batch_add(batch, b, &vk_users_get_method, NULL, &me, &e[5], &err), err);
+	CHECK_OK(socapi_batch_run(batch, &err), err);
+	CHECK(e[5].status == SOCAPI_OK && me && me->n_items == 1 && me->items[0].id == IVAN);
+	socapi_free(me);
+	CHECK_OK(socapi_batch_run(batch, &err), err); /* an empty batch is a no-op */
+
+	/* refused at once, nothing queued */
+	struct socapi_method other = vk_friends_get_method;
+	other.platform = SOCAPI_PLATFORM_OK;
+	CHECK(socapi_batch_add(batch, a, &other, NULL, &f1, &e[0], &err) == SOCAPI_E_ARG);
+	CHECK(socapi_batch_add(batch, a, &vk_friends_get_method, NULL, &f1, NULL, &err) == SOCAPI_E_ARG);
+	socapi_batch_free(batch);
+	socapi_session_free(a);
+	socapi_session_free(b);
+	socapi_session_free(bad);
 }
 
 /* ---- grants ---- */
@@ -454,7 +506,27 @@ static enum socapi_status login_call_execute(void *ctx)
 	    (st = socapi_vk_execute(s, "return API.users.get({\"user_ids\": \"172000002\"});", NULL, 0, &r,
 	                            &err)) != SOCAPI_OK)
 		CHECK(!r);
-	CHECK(st == SOCAPI_OK || err.status == st);
+	/* and a batch of two calls */
+	struct socapi_batch *batch = NULL;
+	struct vk_users_user_full_list *me = NULL;
+	int64_t now = 0;
+	struct socapi_error e[2];
+	memset(e, 0, sizeof e);
+	if (st == SOCAPI_OK)
+		st = socapi_batch_new(&batch, &err);
+	if (st == SOCAPI_OK)
+		st = socapi_batch_add(batch, s, &vk_users_get_method, NULL, &me, &e[0], &err);
+	if (st == SOCAPI_OK)
+		st = socapi_batch_add(batch, s, &vk_utils_get_server_time_method, NULL, &now, &e[1], &err);
+	if (st == SOCAPI_OK)
+		st = socapi_batch_run(batch, &err);
+	if (st == SOCAPI_OK && (st = e[0].status) == SOCAPI_OK)
+		st = e[1].status;
+	if (st != SOCAPI_OK)
+		CHECK(!me || e[0].status == SOCAPI_OK);
+	socapi_free(me);
+	socapi_batch_free(batch);
+	CHECK(st == SOCAPI_OK || err.status == st || e[0].status == st || e[1].status == st);
 	socapi_free(r);
 	socapi_free(friends);
 	socapi_session_free(s);
@@ -482,6 +554,7 @@ int main(void)
 	test_errors_and_handlers();
 	test_execute();
 	test_community_tokens();
+	test_batch();
 	test_implicit_grant();
 	test_password_and_code_grants();
 	test_out_of_memory();

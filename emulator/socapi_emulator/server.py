@@ -78,6 +78,7 @@ class EmulatorServer(ThreadingHTTPServer):
     """Serves every platform on one loopback port; all state lives here."""
 
     daemon_threads = True
+    request_queue_size = 128  # clients that open many connections at once (socapi_batch)
     block_on_close = False
 
     def __init__(self, address, seed=1, verbose=False):

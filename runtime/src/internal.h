@@ -154,6 +154,23 @@ struct http_response {
 	char *location;  /* Location header of a redirect, absolute, or NULL */
 };
 
+/* Where an answer's body goes while curl receives it. */
+struct sink {
+	struct http_response *resp;
+	size_t max_body;
+	bool too_big;
+};
+
+/* One request in flight on a transport's handle (must not move meanwhile). */
+struct transfer {
+	struct transport *t;
+	const struct http_request *req;
+	struct sink sink;
+	struct buf url;
+	struct buf form;
+	curl_mime *mime;
+};
+
 enum socapi_status transport_init(struct transport *t, const struct socapi_options *opts,
                                   struct socapi_error *err);
 /* Keeps cookies across requests on this transport (login flows). */
@@ -163,6 +180,13 @@ char *transport_cookies(struct transport *t);
 void transport_release(struct transport *t);
 enum socapi_status transport_perform(struct transport *t, const struct http_request *req,
                                      struct http_response *resp, struct socapi_error *err);
+/* transport_perform in two halves, for curl's multi interface: begin sets
+ * the handle up (on failure everything is released); run the handle; end
+ * maps curl's result (rc) and the answer to a status and cleans up. */
+enum socapi_status transfer_begin(struct transfer *x, struct transport *t,
+                                  const struct http_request *req, struct http_response *resp,
+                                  struct socapi_error *err);
+enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_error *err);
 void http_response_release(struct http_response *resp);
 /* href (NULL: base itself) resolved against base as a new string; NULL
  * when out of memory, or with *bad set when either is not a URL. */
@@ -233,6 +257,9 @@ struct call {
 	const char *method_name;
 	struct pairs params;
 	bool post;
+	struct buf url;                 /* while in flight */
+	struct http_request request;
+	struct transfer transfer;
 	struct http_response response;
 };
 
@@ -252,12 +279,35 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
                                struct pairs *params, void **decoded, struct json_object **root,
                                struct json_object **result, struct socapi_error *err);
 
+/* Adds the parameters c->method sends itself. */
+enum socapi_status call_force(struct call *c, struct socapi_error *err);
 enum socapi_status call_prepare(struct call *c, struct socapi_error *err);
+/* call_transfer without the rate limit's wait, in two halves for curl's
+ * multi interface (see transfer_begin); end also counts the request for
+ * the rate limit. */
+enum socapi_status call_transfer_begin(struct call *c, struct socapi_error *err);
+enum socapi_status call_transfer_end(struct call *c, CURLcode rc, struct socapi_error *err);
 enum socapi_status call_transfer(struct call *c, struct socapi_error *err);
 /* Parses the body and unwraps the envelope; *root owns *result. */
 enum socapi_status call_complete(struct call *c, struct json_object **root,
                                  struct json_object **result, struct socapi_error *err);
+/*
+ * After an attempt failed with *st: true when the session's handler for
+ * the error asks for another attempt, to start after *wait_ms (the old
+ * answer is released). *st may become SOCAPI_E_NOMEM.
+ */
+bool call_retry(struct call *c, unsigned attempt, enum socapi_status *st, long *wait_ms,
+                struct socapi_error *err);
+/* Hands a decoded result to socapi_call's out: the pointer, or the value. */
+void call_store(const struct socapi_method *m, void *decoded, void *out);
 void call_release(struct call *c);
+
+/* Monotonic nanoseconds. */
+int64_t now_ns(void);
+/* How long the session's rate limit wants the next request to wait, in ns. */
+int64_t rate_delay(const struct socapi_session *s);
+/* Counts a finished request in the rate limit's window. */
+void rate_done(struct socapi_session *s);
 
 /* ---- OAuth helpers shared by the platforms (oauth.c) ---- */
 

@@ -130,7 +130,7 @@ void socapi_retry_wait(struct socapi_retry *r, long ms)
 	r->wait_ms = ms > 0 ? ms : 0;
 }
 
-static int64_t now_ns(void)
+int64_t now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -149,15 +149,14 @@ void sleep_ms(long ms)
  * a request starts a second after the oldest of them ended, so the server,
  * which sees it arrive later still, never counts one too many.
  */
-static void rate_wait(const struct socapi_session *s)
+int64_t rate_delay(const struct socapi_session *s)
 {
 	int64_t oldest = s->rate_per_second ? s->rate_sent[s->rate_next] : 0;
 	int64_t wait = oldest ? oldest + 1000000000 - now_ns() : 0;
-	if (wait > 0)
-		sleep_ms((long)((wait + 999999) / 1000000));
+	return wait > 0 ? wait : 0;
 }
 
-static void rate_done(struct socapi_session *s)
+void rate_done(struct socapi_session *s)
 {
 	if (!s->rate_per_second)
 		return;
@@ -181,24 +180,36 @@ enum socapi_status call_prepare(struct call *c, struct socapi_error *err)
 	                                 c->method ? c->method->flags : 0, &c->params, err);
 }
 
-enum socapi_status call_transfer(struct call *c, struct socapi_error *err)
+enum socapi_status call_transfer_begin(struct call *c, struct socapi_error *err)
 {
 	struct socapi_session *s = c->session;
-	struct buf url = {0};
-	buf_puts(&url, s->api_url);
+	buf_release(&c->url);
+	buf_puts(&c->url, s->api_url);
 	if (s->adapter->method_in_path) {
-		if (url.len && url.data[url.len - 1] != '/')
-			buf_append(&url, "/", 1);
-		buf_puts(&url, c->method_name);
+		if (c->url.len && c->url.data[c->url.len - 1] != '/')
+			buf_append(&c->url, "/", 1);
+		buf_puts(&c->url, c->method_name);
 	}
-	if (!buf_terminate(&url))
+	if (!buf_terminate(&c->url))
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	rate_wait(s);
-	struct http_request req = {url.data, c->post, &c->params};
-	enum socapi_status st = transport_perform(&s->transport, &req, &c->response, err);
-	rate_done(s);
-	buf_release(&url);
-	return st;
+	c->request = (struct http_request){c->url.data, c->post, &c->params};
+	return transfer_begin(&c->transfer, &s->transport, &c->request, &c->response, err);
+}
+
+enum socapi_status call_transfer_end(struct call *c, CURLcode rc, struct socapi_error *err)
+{
+	rate_done(c->session);
+	return transfer_end(&c->transfer, rc, err);
+}
+
+enum socapi_status call_transfer(struct call *c, struct socapi_error *err)
+{
+	int64_t wait = rate_delay(c->session);
+	if (wait)
+		sleep_ms((long)((wait + 999999) / 1000000));
+	enum socapi_status st = call_transfer_begin(c, err);
+	return st == SOCAPI_OK ? call_transfer_end(c, curl_easy_perform(c->session->transport.curl), err)
+	                       : st;
 }
 
 enum socapi_status call_complete(struct call *c, struct json_object **root,
@@ -222,6 +233,27 @@ enum socapi_status call_complete(struct call *c, struct json_object **root,
 	return st;
 }
 
+bool call_retry(struct call *c, unsigned attempt, enum socapi_status *st, long *wait_ms,
+                struct socapi_error *err)
+{
+	const struct error_handler *h = *st == SOCAPI_E_API ? handler_for(c->session, err->api_code) : NULL;
+	if (!h || attempt > c->session->max_retries)
+		return false;
+	struct socapi_retry retry = {&c->params, attempt, 0, false};
+	if (!h->fn(h->ctx, err, &retry))
+		return false;
+	if (retry.nomem) {
+		*st = set_error(err, SOCAPI_E_NOMEM, "out of memory retrying the call");
+		return false;
+	}
+	http_response_release(&c->response);
+	transport_log(&c->session->transport, SOCAPI_LOG_INFO, "retry %u of %s after error %d", attempt,
+	              c->method_name, err->api_code);
+	*wait_ms = retry.wait_ms;
+	error_reset(err); /* a retry that succeeds leaves no error behind */
+	return true;
+}
+
 /* The three steps, once the parameters are in, and again while a handler
  * asks for a retry. err is never NULL here: handlers need the details. */
 static enum socapi_status call_run(struct call *c, struct json_object **root,
@@ -235,19 +267,11 @@ static enum socapi_status call_run(struct call *c, struct json_object **root,
 			st = call_transfer(c, err);
 		if (st == SOCAPI_OK)
 			st = call_complete(c, root, result, err);
-		const struct error_handler *h = st == SOCAPI_E_API ? handler_for(c->session, err->api_code) : NULL;
-		if (!h || attempt > c->session->max_retries)
+		long wait_ms = 0;
+		if (!call_retry(c, attempt, &st, &wait_ms, err))
 			return st;
-		struct socapi_retry retry = {&c->params, attempt, 0, false};
-		if (!h->fn(h->ctx, err, &retry))
-			return st;
-		if (retry.nomem)
-			return set_error(err, SOCAPI_E_NOMEM, "out of memory retrying the call");
 		json_object_put(*root);
-		http_response_release(&c->response);
-		transport_log(&c->session->transport, SOCAPI_LOG_INFO, "retry %u of %s after error %d",
-		              attempt, c->method_name, err->api_code);
-		sleep_ms(retry.wait_ms);
+		sleep_ms(wait_ms);
 	}
 }
 
@@ -255,6 +279,26 @@ void call_release(struct call *c)
 {
 	pairs_release(&c->params);
 	http_response_release(&c->response);
+	buf_release(&c->url);
+}
+
+enum socapi_status call_force(struct call *c, struct socapi_error *err)
+{
+	const struct socapi_method *m = c->method;
+	for (uint32_t i = 0; i < m->n_forced; i++)
+		if (m->forced[i].value && !pairs_set(&c->params, m->forced[i].name, m->forced[i].value))
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	return SOCAPI_OK;
+}
+
+void call_store(const struct socapi_method *m, void *decoded, void *out)
+{
+	if (socapi_result_by_pointer(m->result)) {
+		memcpy(out, &decoded, sizeof decoded);
+	} else {
+		memcpy(out, decoded, m->result->size);
+		socapi_free(decoded);
+	}
 }
 
 enum socapi_status call_method(struct socapi_session *s, const struct socapi_method *m,
@@ -267,10 +311,7 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
 	struct call c = {.session = s, .method = m, .method_name = m->name, .params = *params,
 	                 .post = true};
 	*params = (struct pairs){0};
-	enum socapi_status st = SOCAPI_OK;
-	for (uint32_t i = 0; st == SOCAPI_OK && i < m->n_forced; i++)
-		if (m->forced[i].value && !pairs_set(&c.params, m->forced[i].name, m->forced[i].value))
-			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	enum socapi_status st = call_force(&c, err);
 	if (st == SOCAPI_OK)
 		st = call_run(&c, root, result, err);
 	if (st == SOCAPI_OK)
@@ -319,14 +360,8 @@ enum socapi_status socapi_call(struct socapi_session *session, const struct soca
 	void *decoded = NULL;
 	if (st == SOCAPI_OK)
 		st = call_method(session, method, &encoded, &decoded, &root, &result, err);
-	if (st == SOCAPI_OK) {
-		if (by_pointer) {
-			memcpy(out, &decoded, sizeof decoded);
-		} else {
-			memcpy(out, decoded, method->result->size);
-			socapi_free(decoded);
-		}
-	}
+	if (st == SOCAPI_OK)
+		call_store(method, decoded, out);
 	json_object_put(root);
 	pairs_release(&encoded);
 	return st;

@@ -127,12 +127,6 @@ void http_response_release(struct http_response *resp)
 	memset(resp, 0, sizeof *resp);
 }
 
-struct sink {
-	struct http_response *resp;
-	size_t max_body;
-	bool too_big;
-};
-
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
 {
 	struct sink *s = ctx;
@@ -222,51 +216,50 @@ static curl_mime *build_mime(CURL *curl, const struct pairs *form, struct socapi
 	return mime;
 }
 
-enum socapi_status transport_perform(struct transport *t, const struct http_request *req,
-                                     struct http_response *resp, struct socapi_error *err)
+enum socapi_status transfer_begin(struct transfer *x, struct transport *t,
+                                  const struct http_request *req, struct http_response *resp,
+                                  struct socapi_error *err)
 {
 	memset(resp, 0, sizeof *resp);
-	struct sink sink = {resp, t->opts.max_body, false};
-	struct buf form = {0}, url = {0};
-	curl_mime *mime = NULL;
+	*x = (struct transfer){t, req, {resp, t->opts.max_body, false}, {0}, {0}, NULL};
 	CURL *c = t->curl;
 	t->errbuf[0] = '\0';
 
-	buf_puts(&url, req->url);
+	buf_puts(&x->url, req->url);
 	if (req->form && !req->post && req->form->n) {
-		buf_append(&url, strchr(req->url, '?') ? "&" : "?", 1);
-		pairs_form_encode(req->form, &url);
+		buf_append(&x->url, strchr(req->url, '?') ? "&" : "?", 1);
+		pairs_form_encode(req->form, &x->url);
 	}
-	CURLcode rc = buf_terminate(&url) ? CURLE_OK : CURLE_OUT_OF_MEMORY;
+	CURLcode rc = buf_terminate(&x->url) ? CURLE_OK : CURLE_OUT_OF_MEMORY;
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(c, CURLOPT_URL, url.data);
+		rc = curl_easy_setopt(c, CURLOPT_URL, x->url.data);
 	if (rc == CURLE_OK && req->post && req->form && pairs_have_file(req->form)) {
-		mime = build_mime(c, req->form, err);
-		if (!mime) {
-			buf_release(&url);
+		x->mime = build_mime(c, req->form, err);
+		if (!x->mime) {
+			buf_release(&x->url);
 			return err ? err->status : SOCAPI_E_NOMEM;
 		}
-		rc = curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+		rc = curl_easy_setopt(c, CURLOPT_MIMEPOST, x->mime);
 	} else if (rc == CURLE_OK && req->post) {
 		if (req->form)
-			pairs_form_encode(req->form, &form);
-		if (!buf_terminate(&form))
+			pairs_form_encode(req->form, &x->form);
+		if (!buf_terminate(&x->form))
 			rc = CURLE_OUT_OF_MEMORY;
 		if (rc == CURLE_OK)
-			rc = curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)form.len);
+			rc = curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)x->form.len);
 		if (rc == CURLE_OK)
-			rc = curl_easy_setopt(c, CURLOPT_POSTFIELDS, form.data);
+			rc = curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->form.data);
 	} else if (rc == CURLE_OK) {
 		rc = curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	}
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+		rc = curl_easy_setopt(c, CURLOPT_WRITEDATA, &x->sink);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
+		rc = curl_easy_setopt(c, CURLOPT_HEADERDATA, &x->sink);
 
 	if (t->opts.log && t->opts.log_level <= SOCAPI_LOG_DEBUG && req->form) {
 		struct buf shown = {0};
@@ -275,16 +268,23 @@ enum socapi_status transport_perform(struct transport *t, const struct http_requ
 		              req->url, shown.data ? shown.data : "");
 		buf_release(&shown);
 	}
-	if (rc == CURLE_OK)
-		rc = curl_easy_perform(c);
-	/* the body and the mime must not outlive this call in the handle */
+	return rc == CURLE_OK ? SOCAPI_OK : transfer_end(x, rc, err);
+}
+
+enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_error *err)
+{
+	struct transport *t = x->t;
+	const struct http_request *req = x->req;
+	struct http_response *resp = x->sink.resp;
+	CURL *c = t->curl;
+	/* the body and the mime must not outlive the transfer in the handle */
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
 	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
-	curl_mime_free(mime);
-	buf_release(&form);
+	curl_mime_free(x->mime);
+	buf_release(&x->form);
 
 	enum socapi_status st = SOCAPI_OK;
-	if (sink.too_big) {
+	if (x->sink.too_big) {
 		st = set_error(err, SOCAPI_E_TRANSPORT, "answer larger than the %zu-byte limit",
 		               t->opts.max_body);
 	} else if (resp->body.failed) {
@@ -305,7 +305,7 @@ enum socapi_status transport_perform(struct transport *t, const struct http_requ
 			err->http_status = resp->status;
 		if (resp->location) {
 			bool bad;
-			char *abs = url_resolve(url.data, resp->location, &bad);
+			char *abs = url_resolve(x->url.data, resp->location, &bad);
 			sc_free(resp->location);
 			resp->location = abs;
 			if (!abs)
@@ -321,6 +321,14 @@ enum socapi_status transport_perform(struct transport *t, const struct http_requ
 		              err ? err->message : socapi_strstatus(st));
 		http_response_release(resp);
 	}
-	buf_release(&url);
+	buf_release(&x->url);
 	return st;
+}
+
+enum socapi_status transport_perform(struct transport *t, const struct http_request *req,
+                                     struct http_response *resp, struct socapi_error *err)
+{
+	struct transfer x;
+	enum socapi_status st = transfer_begin(&x, t, req, resp, err);
+	return st == SOCAPI_OK ? transfer_end(&x, curl_easy_perform(t->curl), err) : st;
 }

@@ -281,6 +281,46 @@ size_t socapi_pager_items(const struct socapi_pager *pager);
 void socapi_pager_free(struct socapi_pager *pager);
 
 /*
+ * Several typed calls at once, over curl's multi interface: calls on
+ * different sessions run in parallel, calls on one session one after
+ * another, in the order added (a session has one connection). Each call
+ * behaves as socapi_call would, error handlers, retries and the rate limit
+ * included; a handler's wait or the rate limit delays only its own call.
+ * Handlers run on the thread that runs the batch. The sessions must not
+ * be used elsewhere until socapi_batch_run returns.
+ */
+struct socapi_batch;
+
+SOCAPI_NODISCARD enum socapi_status socapi_batch_new(struct socapi_batch **out,
+                                                     struct socapi_error *err);
+
+/*
+ * Queues a call. params are encoded at once (file parameters stay
+ * borrowed until the batch has run). out receives the result as with
+ * socapi_call, and call_err (required) the call's own status and details,
+ * when the batch runs; both must stay valid until then. Errors
+ * (nothing queued): SOCAPI_E_ARG (arguments, platform, a parameter),
+ * SOCAPI_E_NOMEM.
+ */
+SOCAPI_NODISCARD enum socapi_status
+socapi_batch_add(struct socapi_batch *batch, struct socapi_session *session,
+                 const struct socapi_method *method, const void *params, void *out,
+                 struct socapi_error *call_err, struct socapi_error *err);
+
+/*
+ * Runs every queued call to its end and empties the batch, which can then
+ * be filled again. SOCAPI_OK when the batch itself ran: each call's
+ * outcome is in its call_err->status. It fails only for the batch
+ * (SOCAPI_E_NOMEM, SOCAPI_E_TRANSPORT from curl's multi interface); calls
+ * it could not finish then say so in their call_err.
+ */
+SOCAPI_NODISCARD enum socapi_status socapi_batch_run(struct socapi_batch *batch,
+                                                     struct socapi_error *err);
+
+/* Releases a batch and whatever is still queued. NULL allowed. */
+void socapi_batch_free(struct socapi_batch *batch);
+
+/*
  * Decodes JSON text into a value of type (a generated type descriptor, or a
  * built-in one). On success *out is the root (release with socapi_free).
  * Unknown keys are ignored; wrong types fail with SOCAPI_E_DECODE and the

@@ -128,6 +128,13 @@ static bool prompt_captcha(void *ctx, const char *sid, const char *img, char *ke
 	return prompt("captcha answer", false, key, size);
 }
 
+static bool prompt_captcha_page(void *ctx, const char *redirect_uri, char *token, size_t size)
+{
+	(void)ctx;
+	fprintf(stderr, "captcha page: %s\n", redirect_uri);
+	return prompt("success token", false, token, size);
+}
+
 static bool prompt_code(void *ctx, char *code, size_t size)
 {
 	(void)ctx;
@@ -346,6 +353,7 @@ static enum socapi_status vk_open(const struct cli *cli, struct socapi_session *
 		.lang = env(&vk, "LANG"),
 		.api_url = cli->api_url,
 		.captcha = prompt_captcha,
+		.captcha_page = prompt_captcha_page,
 	};
 	return socapi_vk_session_new(&cred, &cli->opts, out, err);
 }

@@ -52,11 +52,22 @@ static bool give_code(void *ctx, char *code, size_t size)
 	return true;
 }
 
+/* Solves the emulator's VK ID captcha: the token for session S is "ok-" + S. */
+static bool solve_captcha_page(void *ctx, const char *redirect_uri, char *token, size_t size)
+{
+	struct prompts *p = ctx;
+	p->captchas++;
+	const char *session = strstr(redirect_uri, "session=");
+	snprintf(token, size, "ok-%s", session ? session + 8 : "");
+	return session != NULL;
+}
+
 static struct socapi_session *open_session(const char *token, struct prompts *captcha)
 {
 	struct socapi_vk_credentials cred = {
 		.access_token = token, .api_url = api_url,
-		.captcha = captcha ? solve_captcha : NULL, .captcha_ctx = captcha};
+		.captcha = captcha ? solve_captcha : NULL, .captcha_ctx = captcha,
+		.captcha_page = captcha ? solve_captcha_page : NULL, .captcha_page_ctx = captcha};
 	struct socapi_session *s = NULL;
 	struct socapi_error err;
 	CHECK_OK(socapi_vk_session_new(&cred, NULL, &s, &err), err);
@@ -229,6 +240,12 @@ static void test_errors_and_handlers(void)
 	CHECK(posted && posted->post_id > 0 && p.captchas == 1);
 	CHECK(err.status == SOCAPI_OK && err.api_code == 0); /* the retry left no error behind */
 	socapi_free(posted);
+	/* VK ID's captcha: a page to solve, a success_token to send */
+	control("vk/vkid_captcha", "{\"method\": \"wall.post\", \"times\": 1}");
+	posted = NULL;
+	CHECK_OK(vk_wall_post(s, &wp, &posted, &err), err);
+	CHECK(posted && posted->post_id > 0 && p.captchas == 2);
+	socapi_free(posted);
 	socapi_session_free(s);
 	/* without a callback error 14 comes out with what a person needs */
 	s = open_session(TOKEN, NULL);
@@ -236,6 +253,9 @@ static void test_errors_and_handlers(void)
 	posted = NULL;
 	CHECK(vk_wall_post(s, &wp, &posted, &err) == SOCAPI_E_API && err.api_code == 14 && !posted);
 	CHECK(err.captcha_sid[0] && strstr(err.captcha_img, "captcha.php"));
+	control("vk/vkid_captcha", "{\"method\": \"wall.post\", \"times\": 1}");
+	CHECK(vk_wall_post(s, &wp, &posted, &err) == SOCAPI_E_API && err.api_code == 14 && !posted);
+	CHECK(!err.captcha_sid[0] && strstr(err.redirect_uri, "/vk/captcha/vkid?session="));
 
 	/* validation: no retry, redirect_uri surfaces */
 	control("vk/validation", "{\"method\": \"wall.post\", \"times\": 1}");

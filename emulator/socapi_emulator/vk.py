@@ -2755,7 +2755,7 @@ def parse_scope(text, table):
 
 
 AUTHORIZE_PAGE_STATE = ("m", "email", "sid")  # what the login pages add to the authorize URL
-CHALLENGES = ("captcha", "validation", "confirmation")
+CHALLENGES = ("captcha", "vkid_captcha", "validation", "confirmation")
 LOGIN = ("login",)  # what a login captcha guards; API captchas guard ("api", method)
 
 
@@ -2777,6 +2777,7 @@ class Vk:
         self.authchecks = {}  # remixauthcheck cookie -> (user id, authorize query)
         self.grants = {}  # (user id, group ids) -> scope the user allowed this app
         self.captchas = {}  # captcha sid -> what it guards (LOGIN or ("api", method))
+        self.vkid_sessions = {}  # VK ID captcha success_token -> what it guards
         self.challenges = {}  # (challenge, method) -> calls still to challenge
         self.limits = {"user": 0, "group": 0}  # requests per second per token; 0 = no limit
         self.recent = {}  # token -> times of its recent calls
@@ -2793,6 +2794,7 @@ class Vk:
                 "VK", "<p>Авторизация завершена. Это окно можно закрыть.</p>"),
             ("GET", "/vk/oauth/validate"): self.validate_page,
             ("GET", "/vk/captcha.php"): self.captcha_image,
+            ("GET", "/vk/captcha/vkid"): self.vkid_page,
             ("GET", "/vk/login/"): self.login_get,
             ("POST", "/vk/login/"): self.login_post,
             ("POST", "/vk/upload/photo"): self.upload,
@@ -2829,7 +2831,8 @@ class Vk:
             return failure.response()
 
     def control(self, request, action):
-        controls = {("POST", "captcha"): self.arm_challenge, ("POST", "validation"): self.arm_challenge,
+        controls = {("POST", "captcha"): self.arm_challenge, ("POST", "vkid_captcha"): self.arm_challenge,
+                    ("POST", "validation"): self.arm_challenge,
                     ("POST", "confirmation"): self.arm_challenge, ("POST", "rate_limit"): self.set_limits,
                     ("GET", "code"): self.code_control, ("GET", "requests"): self.requests_control}
         handler = controls.get((request.verb, action))
@@ -2844,7 +2847,7 @@ class Vk:
 
     def arm_challenge(self, request, action):
         """{"method": name, "times": n}: the next n calls of the method answer error
-        14 (captcha), 17 (validation) or 24 (confirmation)."""
+        14 (captcha, classic or VK ID), 17 (validation) or 24 (confirmation)."""
         spec = json_object(request.body, {"method", "times"})
         method, times = spec.get("method"), spec.get("times", 1)
         if method not in METHODS:
@@ -2970,11 +2973,17 @@ class Vk:
             if not self.solved(params, purpose):
                 raise self.captcha_error(purpose)
             answered.add("captcha")
+        if "success_token" in params:
+            if self.vkid_sessions.pop(params["success_token"], None) != purpose:
+                raise self.vkid_captcha_error(purpose)
+            answered.add("vkid_captcha")
         for kind in CHALLENGES:
             if kind not in answered and self.challenges.get((kind, name), 0) > 0:
                 self.challenges[(kind, name)] -= 1
                 if kind == "captcha":
                     raise self.captcha_error(purpose)
+                if kind == "vkid_captcha":
+                    raise self.vkid_captcha_error(purpose)
                 if kind == "validation":
                     raise Challenge(17, redirect_uri=f"{self.base}/vk/oauth/validate?sid={self.mint('validation')}")
                 raise Challenge(24, confirmation_text=CONFIRMATION_TEXT)
@@ -2991,6 +3000,19 @@ class Vk:
     def captcha_error(self, purpose):
         sid = self.new_captcha_sid(purpose)
         return Challenge(14, captcha_sid=sid, captcha_img=self.captcha_img(sid))
+
+    def vkid_captcha_error(self, purpose):
+        """The VK ID captcha: no sid, a page to solve it on. Solving it there gives
+        a success_token; here the token for session S is "ok-" + S, once."""
+        session = self.mint("vkid")[:16]
+        self.vkid_sessions["ok-" + session] = purpose
+        return Challenge(14, redirect_uri=f"{self.base}/vk/captcha/vkid?session={session}")
+
+    def vkid_page(self, request):
+        session = request.query.get("session", "")
+        if "ok-" + session not in self.vkid_sessions:
+            return text_response("not found\n", 404)
+        return html_page("VK ID", f"<p>Проверка пройдена.</p>\n<p>success_token: ok-{escape(session)}</p>")
 
     def solved(self, params, purpose):
         """Whether params answer a captcha issued for `purpose`; a sid works once."""

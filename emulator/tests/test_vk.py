@@ -448,6 +448,21 @@ class ChallengeTest(VkCase):
         self.api("wall.post", message="x", captcha_sid=sid, captcha_key=sid[-4:])
         self.api("wall.post", message="x", captcha_sid="12345", captcha_key="2345")  # unknown sid: ignored
 
+    def test_vkid_captcha(self):
+        self.control("vkid_captcha", {"method": "wall.post", "times": 1})
+        error = self.error("wall.post", 14, message="Привет")
+        self.assertNotIn("captcha_sid", error)
+        page = error["redirect_uri"]
+        self.assertTrue(page.startswith(f"{self.base}/vk/captcha/vkid?session="))
+        session = urllib.parse.parse_qs(urllib.parse.urlsplit(page).query)["session"][0]
+        status, _, body = fetch(page)
+        self.assertEqual(status, 200)
+        self.assertIn(f"success_token: ok-{session}", body.decode())
+        again = self.error("wall.post", 14, message="x", success_token="ok-wrong")  # a new page
+        self.assertNotEqual(again["redirect_uri"], page)
+        self.assertIn("post_id", self.api("wall.post", message="x", success_token="ok-" + session))
+        self.error("wall.post", 14, message="x", success_token="ok-" + session)  # a token works once
+
     def test_validation_and_confirmation(self):
         self.control("validation", {"method": "friends.get", "times": 2})
         for _ in range(2):

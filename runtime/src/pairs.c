@@ -150,7 +150,7 @@ bool is_secret_name(const char *name)
 	static const char *const secrets[] = {
 		"access_token", "session_key", "sig", "client_secret", "password", "refresh_token",
 		"secret_key", "private_key", "session_secret_key", "application_secret_key",
-		"code", "Password", "captcha_key",
+		"code", "Password", "captcha_key", "success_token",
 	};
 	for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++)
 		if (strcmp(name, secrets[i]) == 0)

@@ -25,6 +25,8 @@ struct vk_creds {
 	char *lang;
 	socapi_vk_captcha_fn captcha;
 	void *captcha_ctx;
+	socapi_vk_captcha_page_fn captcha_page;
+	void *captcha_page_ctx;
 };
 
 static void creds_destroy(void *data)
@@ -138,16 +140,26 @@ static bool on_too_many_requests(void *ctx, const struct socapi_error *err, stru
 	return true;
 }
 
+/* Error 14: the classic captcha (a sid and an image) or VK ID's (a page). */
 static bool on_captcha(void *ctx, const struct socapi_error *err, struct socapi_retry *retry)
 {
 	const struct vk_creds *c = ctx;
-	char key[128] = "";
-	if (!err->captcha_sid[0] || !c->captcha(c->captcha_ctx, err->captcha_sid, err->captcha_img, key,
-	                                        sizeof key) || !key[0])
+	char answer[512] = "";
+	bool classic = err->captcha_sid[0] != '\0';
+	bool answered =
+	        classic ? c->captcha && c->captcha(c->captcha_ctx, err->captcha_sid, err->captcha_img,
+	                                           answer, sizeof answer)
+	                : err->redirect_uri[0] && c->captcha_page &&
+	                          c->captcha_page(c->captcha_page_ctx, err->redirect_uri, answer, sizeof answer);
+	answer[sizeof answer - 1] = '\0';
+	if (!answered || !answer[0])
 		return false;
-	key[sizeof key - 1] = '\0';
-	socapi_retry_set_param(retry, "captcha_sid", err->captcha_sid);
-	socapi_retry_set_param(retry, "captcha_key", key);
+	if (classic) {
+		socapi_retry_set_param(retry, "captcha_sid", err->captcha_sid);
+		socapi_retry_set_param(retry, "captcha_key", answer);
+	} else {
+		socapi_retry_set_param(retry, "success_token", answer);
+	}
 	return true;
 }
 
@@ -194,13 +206,15 @@ enum socapi_status socapi_vk_session_new(const struct socapi_vk_credentials *cre
 	}
 	c->captcha = cred->captcha;
 	c->captcha_ctx = cred->captcha_ctx;
+	c->captcha_page = cred->captcha_page;
+	c->captcha_page_ctx = cred->captcha_page_ctx;
 	enum socapi_status st = session_new(&vk_adapter, c,
 	                                    str_set(cred->api_url) ? cred->api_url : SOCAPI_VK_API_URL,
 	                                    opts, out, err);
 	if (st != SOCAPI_OK)
 		return st;
 	st = socapi_session_on_error(*out, VK_ERROR_TOO_MANY_REQUESTS, on_too_many_requests, NULL, err);
-	if (st == SOCAPI_OK && c->captcha)
+	if (st == SOCAPI_OK && (c->captcha || c->captcha_page))
 		st = socapi_session_on_error(*out, VK_ERROR_CAPTCHA, on_captcha, c, err);
 	if (st != SOCAPI_OK) {
 		socapi_session_free(*out);

@@ -13,8 +13,10 @@
  * A VK session comes with two error handlers (see socapi_session_on_error;
  * replace or remove them like any other):
  *  - 6 "too many requests": wait a second and retry;
- *  - 14 "captcha needed", when a captcha callback is set: ask it for the
- *    answer and retry with captcha_sid and captcha_key.
+ *  - 14 "captcha needed": the classic captcha (captcha_sid, captcha_img)
+ *    goes to the captcha callback, and the call is retried with captcha_sid
+ *    and captcha_key; VK ID's captcha (only redirect_uri) goes to the
+ *    captcha page callback, and the call is retried with success_token.
  * Both are bounded by the session's max_retries (default 3). Error 17
  * "validation required" is not retried: the application opens
  * err->redirect_uri.
@@ -44,6 +46,14 @@ extern "C" {
 typedef bool (*socapi_vk_captcha_fn)(void *ctx, const char *captcha_sid, const char *captcha_img,
                                      char *key, size_t key_size);
 
+/*
+ * VK ID's captcha: a person solves it on the page at redirect_uri, which
+ * gives a success_token. Writes the token into token (NUL-terminated, at
+ * most token_size bytes) and returns true, or false to give up.
+ */
+typedef bool (*socapi_vk_captcha_page_fn)(void *ctx, const char *redirect_uri, char *token,
+                                          size_t token_size);
+
 /* Asks for a two-factor code, like the captcha callback. */
 typedef bool (*socapi_vk_code_fn)(void *ctx, char *code, size_t code_size);
 
@@ -67,6 +77,8 @@ struct socapi_vk_credentials {
 	bool rate_limit;           /* 3 requests/s with a user token, 20 with community tokens only */
 	socapi_vk_captcha_fn captcha;  /* answers error 14; NULL = error 14 fails the call */
 	void *captcha_ctx;
+	socapi_vk_captcha_page_fn captcha_page;  /* answers VK ID's error 14; NULL = it fails */
+	void *captcha_page_ctx;
 };
 
 /*

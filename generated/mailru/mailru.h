@@ -2387,8 +2387,8 @@ struct mailru_notifications_send_params {
  * notifications.send: Sends notifications to users.
  * Parameters: uids*, text* (* = required)
  * Result: integer.
- * server-server circuit only
  * Session: none (called without a session key)
+ * server-server circuit only
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py; ademin/mailru-api README.md, lib/mailru/api.rb
  * Inferred: required, responses
  * Errors: see socapi_call(). Thread rules: those of the session.

@@ -2535,6 +2535,7 @@ struct ok_apps_check_vip_offer_status_params {
  * Parameters: slot* (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.checkVipOfferStatus.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2574,6 +2575,7 @@ struct ok_apps_get_platform_catalog_node_top_params {
  * Parameters: fields, anchor, count, node* (* = required)
  * Result: struct ok_apps_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.getPlatformCatalogNodeTop.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2598,6 +2600,7 @@ struct ok_apps_get_platform_catalog_nodes_top_params {
  * Parameters: fields, count (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.getPlatformCatalogNodesTop.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2624,6 +2627,7 @@ struct ok_apps_get_platform_new_params {
  * Parameters: fields, anchor, count (* = required)
  * Result: struct ok_apps_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.getPlatformNew.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2650,6 +2654,7 @@ struct ok_apps_get_platform_top_params {
  * Parameters: fields, anchor, count (* = required)
  * Result: struct ok_apps_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.getPlatformTop.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2727,6 +2732,7 @@ struct ok_apps_set_vip_offer_status_params {
  * Parameters: slot*, given (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.setVipOfferStatus.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2749,6 +2755,7 @@ struct ok_apps_set_vip_offers_params {
  * Parameters: names* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.setVipOffers.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2801,6 +2808,7 @@ struct ok_bookmark_add_params {
  * Parameters: ref_id*, bookmark_type* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/bookmark/bookmark.add.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2825,6 +2833,7 @@ struct ok_bookmark_delete_params {
  * Parameters: ref_id*, bookmark_type* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/bookmark/bookmark.delete.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2896,6 +2905,7 @@ struct ok_communities_get_members_params {
  * Parameters: gid*, start_year, end_year, anchor, direction, count, fields, filter (* = required)
  * Result: struct ok_users_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/communities/communities.getMembers.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2920,6 +2930,7 @@ struct ok_discussions_add_comment_like_params {
  * discussions.addCommentLike: Likes a comment.
  * Parameters: discussionId*, discussionType*, comment_id* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.addCommentLike.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2951,6 +2962,7 @@ struct ok_discussions_add_discussion_comment_params {
  * discussions.addDiscussionComment: Adds a comment to the discussion of an entity.
  * Parameters: entityId*, entityType*, comment*, reply_to_comment_id, as_admin, attachments, frmt, fields, fieldset (* = required)
  * Result: string; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.addDiscussionComment.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2974,6 +2986,7 @@ struct ok_discussions_add_discussion_like_params {
  * discussions.addDiscussionLike: Likes a discussion.
  * Parameters: discussionId*, discussionType* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.addDiscussionLike.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3002,6 +3015,7 @@ struct ok_discussions_delete_discussion_comment_params {
  * discussions.deleteDiscussionComment: Deletes a comment.
  * Parameters: discussionId*, discussionType*, comment_id*, mark_as_spam, block_author (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.deleteDiscussionComment.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3030,6 +3044,7 @@ struct ok_discussions_delete_discussion_comments_params {
  * discussions.deleteDiscussionComments: Deletes several comments.
  * Parameters: discussionId*, discussionType*, comment_ids*, mark_as_spam, block_author (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.deleteDiscussionComments.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3055,6 +3070,7 @@ struct ok_discussions_edit_discussion_comment_params {
  * discussions.editDiscussionComment: Edits the text of a comment.
  * Parameters: discussionId*, discussionType*, comment_id*, comment* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.editDiscussionComment.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3083,6 +3099,7 @@ struct ok_discussions_get_params {
  * Parameters: discussionId*, discussionType*, fields, fieldset, locale, features (* = required)
  * Result: struct ok_discussion_reply; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.get.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3106,6 +3123,7 @@ struct ok_discussions_get_attached_resources_params {
  * Parameters: attach_ids*, fields (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getAttachedResources.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3134,6 +3152,7 @@ struct ok_discussions_get_comment_params {
  * Parameters: discussionId*, discussionType*, comment_id*, frmt, fields, fieldset (* = required)
  * Result: struct ok_comment; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getComment.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3165,6 +3184,7 @@ struct ok_discussions_get_comment_likes_params {
  * Parameters: discussionId*, discussionType*, comment_id*, anchor, direction, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getCommentLikes.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3201,6 +3221,7 @@ struct ok_discussions_get_comments_params {
  * Parameters: discussionId*, discussionType*, anchor, direction, count, frmt, fields, fieldset, mark_as_read, includeRemoved (* = required)
  * Result: struct ok_comments_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getComments.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3230,6 +3251,7 @@ struct ok_discussions_get_discussion_comments_params {
  * Parameters: entityId*, entityType*, offset, count (* = required)
  * Result: struct ok_discussion_comments_list; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getDiscussionComments.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3254,6 +3276,7 @@ struct ok_discussions_get_discussion_comments_count_params {
  * Parameters: entityId*, entityType* (* = required)
  * Result: integer.
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getDiscussionCommentsCount.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3284,6 +3307,7 @@ struct ok_discussions_get_discussion_likes_params {
  * Parameters: discussionId*, discussionType*, anchor, direction, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: https://apiok.ru/dev/methods/rest/discussions/discussions.getDiscussionLikes
  * Inferred: direction, count, fields, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3312,6 +3336,7 @@ struct ok_discussions_get_discussions_params {
  * Parameters: entityTypes, category, offset, count (* = required)
  * Result: struct ok_discussions_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getDiscussions.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3334,6 +3359,7 @@ struct ok_discussions_get_discussions_news_params {
  * Parameters: version (* = required)
  * Result: struct ok_discussions_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getDiscussionsNews.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3367,6 +3393,7 @@ struct ok_discussions_get_list_params {
  * Parameters: types, version, category, anchor, direction, count, fields, fieldset, locale, features (* = required)
  * Result: struct ok_discussions_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getList.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3388,6 +3415,7 @@ struct ok_discussions_mark_as_read_params {
  * discussions.markAsRead: Marks the discussions of the user as read.
  * Parameters: version (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.markAsRead.md
  * Inferred: parameters, responses, required, session, permissions
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3412,6 +3440,7 @@ struct ok_discussions_mark_comment_as_spam_params {
  * discussions.markCommentAsSpam: Reports a comment as spam.
  * Parameters: discussionId*, discussionType*, comment_id* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.markCommentAsSpam.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3436,6 +3465,7 @@ struct ok_discussions_mark_comments_as_spam_params {
  * discussions.markCommentsAsSpam: Reports several comments as spam.
  * Parameters: discussionId*, discussionType*, comment_ids* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.markCommentsAsSpam.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3459,6 +3489,7 @@ struct ok_discussions_mark_discussion_as_spam_params {
  * discussions.markDiscussionAsSpam: Reports a discussion as spam.
  * Parameters: discussionId*, discussionType* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/discussions/discussions.markDiscussionAsSpam.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3482,6 +3513,7 @@ struct ok_events_get_params {
  * Parameters: types, version (* = required)
  * Result: list of struct ok_event; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: https://apiok.ru/dev/methods/rest/events/events.get
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -3534,6 +3566,7 @@ struct ok_friends_app_invite_params {
  * Parameters: uids*, text, devices (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: APP_INVITE
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/friends/friends.appInvite.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3607,6 +3640,7 @@ struct ok_friends_get_app_users_online_params {
  * Parameters: platforms (* = required)
  * Result: struct ok_app_users_online_reply; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: https://apiok.ru/dev/methods/rest/friends/friends.getAppUsersOnline
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -3734,6 +3768,7 @@ struct ok_friends_get_relatives_params {
  * Parameters: uid, reltypes (* = required)
  * Result: struct ok_relatives_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/friends/friends.getRelatives.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3764,6 +3799,7 @@ struct ok_friends_get_relatives_v2_params {
  * Parameters: uid*, friend_ids, reltypes, anchor, direction, count (* = required)
  * Result: struct ok_relatives_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: https://apiok.ru/dev/methods/rest/friends/friends.getRelativesV2
  * Inferred: errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3874,6 +3910,7 @@ struct ok_group_get_members_params {
  * Parameters: uid*, anchor, direction, statuses, count (* = required)
  * Result: struct ok_group_members_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getMembers.md
  * Inferred: parameters, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3901,6 +3938,7 @@ struct ok_group_get_stat_overview_params {
  * Parameters: gid*, period, start_time, fields (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getStatOverview.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3926,6 +3964,7 @@ struct ok_group_get_stat_people_params {
  * Parameters: gid*, demo_type, fields (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getStatPeople.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3950,6 +3989,7 @@ struct ok_group_get_stat_topic_params {
  * Parameters: topic_id*, fields (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getStatTopic.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3982,6 +4022,7 @@ struct ok_group_get_stat_topics_params {
  * Parameters: gid*, start_time, end_time, anchor, count, fields (* = required)
  * Result: struct ok_stat_topics_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getStatTopics.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4010,6 +4051,7 @@ struct ok_group_get_stat_trends_params {
  * Parameters: gid*, start_time, end_time, fields (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getStatTrends.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4085,6 +4127,7 @@ struct ok_group_pin_group_feed_params {
  * Parameters: pin_id* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.pinGroupFeed.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4110,6 +4153,7 @@ struct ok_group_set_main_photo_params {
  * Parameters: group_id*, photo_id* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.setMainPhoto.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4133,6 +4177,7 @@ struct ok_interests_get_params {
  * Parameters: uid (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/interests/interests.get.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4162,6 +4207,7 @@ struct ok_market_add_params {
  * Parameters: gid, type*, attachment*, catalog_ids, devices, update_default_visibility (* = required)
  * Result: integer.
  * Permissions: GROUP_CONTENT, VALUABLE_ACCESS
+ * Session: required
  * Source: https://apiok.ru/dev/methods/rest/market/market.add
  * Inferred: responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4190,6 +4236,7 @@ struct ok_market_add_catalog_params {
  * Parameters: gid*, name*, photo_id, admin_restricted (* = required)
  * Result: integer or string as text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.addCatalog.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4213,6 +4260,7 @@ struct ok_market_delete_params {
  * Parameters: product_id* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.delete.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4240,6 +4288,7 @@ struct ok_market_delete_catalog_params {
  * Parameters: gid*, catalog_id*, delete_products (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.deleteCatalog.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4265,6 +4314,7 @@ struct ok_market_edit_params {
  * Parameters: product_id*, attachment*, catalog_ids (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.edit.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4295,6 +4345,7 @@ struct ok_market_edit_catalog_params {
  * Parameters: gid*, catalog_id*, name, photo_id, admin_restricted (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.editCatalog.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4326,6 +4377,7 @@ struct ok_market_get_by_catalog_params {
  * Parameters: gid*, catalog_id*, anchor, direction, count, fields (* = required)
  * Result: struct ok_products_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.getByCatalog.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4349,6 +4401,7 @@ struct ok_market_get_by_ids_params {
  * Parameters: product_ids*, fields (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.getByIds.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4378,6 +4431,7 @@ struct ok_market_get_catalogs_by_group_params {
  * Parameters: gid*, anchor, direction, count, fields (* = required)
  * Result: struct ok_catalogs_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.getCatalogsByGroup.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4403,6 +4457,7 @@ struct ok_market_get_catalogs_by_ids_params {
  * Parameters: gid*, catalog_ids*, fields (* = required)
  * Result: struct ok_catalogs_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.getCatalogsByIds.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4433,6 +4488,7 @@ struct ok_market_get_products_params {
  * Parameters: gid*, tab, anchor, direction, count, fields (* = required)
  * Result: struct ok_products_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.getProducts.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4460,6 +4516,7 @@ struct ok_market_pin_params {
  * Parameters: catalog_id*, product_id*, on* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.pin.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4489,6 +4546,7 @@ struct ok_market_reorder_params {
  * Parameters: gid*, catalog_id, product_id*, after_product_id (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.reorder.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4516,6 +4574,7 @@ struct ok_market_reorder_catalogs_params {
  * Parameters: gid*, catalog_id*, after_catalog_id (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.reorderCatalogs.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4540,6 +4599,7 @@ struct ok_market_set_status_params {
  * Parameters: product_id*, product_status* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.setStatus.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4566,6 +4626,7 @@ struct ok_market_update_catalogs_list_params {
  * Parameters: gid*, product_id*, catalog_ids* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.updateCatalogsList.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4592,6 +4653,7 @@ struct ok_mediatopic_get_by_ids_params {
  * Parameters: topic_ids*, media_limit, fields, features (* = required)
  * Result: struct ok_media_topics_reply; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/mediatopic/mediatopic.getByIds.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4624,6 +4686,7 @@ struct ok_mediatopic_get_poll_answer_voters_params {
  * Parameters: topic_id*, block_idx*, answer_idx*, anchor, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/mediatopic/mediatopic.getPollAnswerVoters.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4647,6 +4710,7 @@ struct ok_mediatopic_get_republished_topic_params {
  * Parameters: topic_id* (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/mediatopic/mediatopic.getRepublishedTopic.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4708,6 +4772,7 @@ struct ok_messages_v2_send_game_invite_params {
  * messagesV2.sendGameInvite: Sends a game invitation message to a friend.
  * Parameters: fid*, state, timeout (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/messagesV2/messagesV2.sendGameInvite.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4731,6 +4796,7 @@ struct ok_messages_v2_send_game_over_params {
  * messagesV2.sendGameOver: Sends a game-over message to a friend.
  * Parameters: fid*, text (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/messagesV2/messagesV2.sendGameOver.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4757,6 +4823,7 @@ struct ok_messages_v2_send_game_update_params {
  * messagesV2.sendGameUpdate: Sends a game update message to a friend.
  * Parameters: fid*, text, state, timeout (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/messagesV2/messagesV2.sendGameUpdate.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4948,6 +5015,7 @@ SOCAPI_NODISCARD enum socapi_status ok_payment_app_cashback(struct socapi_sessio
 /*
  * payment.getUserAccountBalance: Returns the OK balance of the user.
  * Result: integer.
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/payment/payment.getUserAccountBalance.md
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4959,6 +5027,7 @@ SOCAPI_NODISCARD enum socapi_status ok_payment_get_user_account_balance(struct s
  * payment.getUserAccountBonusBalance: Returns the bonus balance of the user.
  * Result: integer.
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/payment/payment.getUserAccountBonusBalance.md
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4970,6 +5039,7 @@ SOCAPI_NODISCARD enum socapi_status ok_payment_get_user_account_bonus_balance(st
  * payment.getVipStatus: Returns the VIP status of the user.
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/payment/payment.getVipStatus.md
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4995,6 +5065,7 @@ struct ok_photos_add_album_like_params {
  * Parameters: aid*, gid (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT, LIKE
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.addAlbumLike.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5020,6 +5091,7 @@ struct ok_photos_add_photo_like_params {
  * Parameters: photo_id*, gid (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT, LIKE
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.addPhotoLike.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5074,6 +5146,7 @@ struct ok_photos_delete_album_params {
  * Parameters: aid*, gid (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.deleteAlbum.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5099,6 +5172,7 @@ struct ok_photos_delete_photo_params {
  * Parameters: photo_id*, gid (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.deletePhoto.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5123,6 +5197,7 @@ struct ok_photos_delete_tags_params {
  * Parameters: photo_id*, tag_ids* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.deleteTags.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5151,6 +5226,7 @@ struct ok_photos_edit_album_params {
  * Parameters: aid*, gid, title, description, type (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.editAlbum.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5177,6 +5253,7 @@ struct ok_photos_edit_photo_params {
  * Parameters: photo_id*, gid, description (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.editPhoto.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5239,6 +5316,7 @@ struct ok_photos_get_album_likes_params {
  * Parameters: aid*, gid, anchor, direction, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.getAlbumLikes.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5368,6 +5446,7 @@ struct ok_photos_get_photo_likes_params {
  * Parameters: photo_id*, gid, anchor, direction, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: https://apiok.ru/dev/methods/rest/photos/photos.getPhotoLikes
  * Inferred: direction, count, fields, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5396,6 +5475,7 @@ struct ok_photos_get_photo_marks_params {
  * Parameters: pagingAnchor, pagingDirection, count, detectTotalCount (* = required)
  * Result: struct ok_photo_marks_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.getPhotoMarks.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5558,6 +5638,7 @@ struct ok_photos_set_album_main_photo_params {
  * Parameters: aid*, gid, photo_id* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.setAlbumMainPhoto.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5646,6 +5727,7 @@ struct ok_places_reverse_geocode_params {
  * Parameters: lat*, lng* (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/places/places.reverseGeocode.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5668,6 +5750,7 @@ struct ok_places_validate_params {
  * Parameters: place* (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/places/places.validate.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5737,6 +5820,7 @@ struct ok_sdk_init_params {
  * Parameters: session_data* (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.init.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5761,6 +5845,7 @@ struct ok_sdk_report_payment_params {
  * Parameters: trx_id*, amount*, currency* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.reportPayment.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5783,6 +5868,7 @@ struct ok_sdk_report_stats_params {
  * Parameters: stats* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.reportStats.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5806,6 +5892,7 @@ struct ok_sdk_reset_notes_params {
  * Parameters: timestamp (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.resetNotes.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5828,6 +5915,7 @@ struct ok_sdk_send_note_params {
  * Parameters: note* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.sendNote.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5855,6 +5943,7 @@ struct ok_search_tag_contents_params {
  * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, next_anchor anchor).
  * Parameters: query*, filter, anchor, count, fields (* = required)
  * Result: struct ok_search_page; release with socapi_free().
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/search/search.tagContents.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5877,6 +5966,7 @@ struct ok_search_tag_mentions_params {
  * search.tagMentions: Returns mentions of a hashtag.
  * Parameters: query*, filter (* = required)
  * Result: JSON text; release with socapi_free().
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/search/search.tagMentions.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5901,6 +5991,7 @@ struct ok_search_tag_search_params {
  * search.tagSearch: Searches hashtags.
  * Parameters: query*, filter, count (* = required)
  * Result: JSON text; release with socapi_free().
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/search/search.tagSearch.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5924,6 +6015,7 @@ struct ok_share_fetch_link_params {
  * Parameters: url*, fields (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/share/share.fetchLink.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5949,6 +6041,7 @@ struct ok_share_fetch_link_v2_params {
  * Parameters: url*, gid, fields (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/share/share.fetchLinkV2.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5975,6 +6068,7 @@ struct ok_stream_delete_params {
  * Parameters: delete_id, banner_id, banner_opt, delete_ref_id (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/stream/stream.delete.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6002,6 +6096,7 @@ struct ok_stream_get_params {
  * Parameters: gid, patterns, fields, anchor (* = required)
  * Result: struct ok_stream_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: third-party clients (shared reference okru.md §7.1, §9)
  * Inferred: parameters, responses, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6027,6 +6122,7 @@ struct ok_stream_is_subscribed_params {
  * Parameters: fid, gid (* = required)
  * Result: bool.
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/stream/stream.isSubscribed.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6051,6 +6147,7 @@ struct ok_stream_mark_as_spam_params {
  * Parameters: mark_as_spam_id, delete_id, complaint_type (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/stream/stream.markAsSpam.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6095,6 +6192,7 @@ struct ok_users_delete_guests_params {
  * Parameters: uids* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.deleteGuests.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6164,6 +6262,7 @@ struct ok_users_get_current_user_params {
  * Parameters: fields (* = required)
  * Result: struct ok_user; release with socapi_free().
  * Permissions: GET_EMAIL
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.getCurrentUser.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6175,6 +6274,7 @@ SOCAPI_NODISCARD enum socapi_status ok_users_get_current_user(struct socapi_sess
  * users.getGames: Returns the games of the user.
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.getGames.md
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6201,6 +6301,7 @@ struct ok_users_get_guests_params {
  * Parameters: pagingAnchor, pagingDirection, count (* = required)
  * Result: struct ok_guests_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.getGuests.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6224,6 +6325,7 @@ struct ok_users_get_holidays_params {
  * Parameters: uid (* = required)
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.getHolidays.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6276,6 +6378,7 @@ struct ok_users_get_info_by_params {
  * Parameters: uid*, fields, register_as_guest (* = required)
  * Result: struct ok_user; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.getInfoBy.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6301,6 +6404,7 @@ struct ok_users_get_invitable_friends_params {
  * Parameters: suggestOnly, app_id (* = required)
  * Result: struct ok_invitable_friends_reply; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
+ * Session: required
  * Source: https://apiok.ru/dev/methods/rest/users/users.getInvitableFriends
  * Inferred: parameters
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6311,6 +6415,7 @@ SOCAPI_NODISCARD enum socapi_status ok_users_get_invitable_friends(struct socapi
 /*
  * users.getLoggedInUser: Returns the id of the current user.
  * Result: integer.
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.getLoggedInUser.md
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6357,6 +6462,7 @@ struct ok_users_get_settings_params {
  * users.getSettings: Returns the notification settings of a user.
  * Parameters: uid (* = required)
  * Result: JSON text; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/users/users.getSettings.md
  * Inferred: parameters, responses, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6452,6 +6558,7 @@ struct ok_users_set_settings_params {
  * users.setSettings: Changes the SMS notification settings of the user.
  * Parameters: smsNotifAdd, smsNotifRemove, smsNotifStartTime, smsNotifEndTime (* = required)
  * Result: struct ok_success_result; release with socapi_free().
+ * Session: required
  * Source: apiok/documentation docs/method/en/users/users.setSettings.md
  * Inferred: parameters, responses, session, permissions
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6475,6 +6582,7 @@ struct ok_users_set_status_params {
  * Parameters: status*, location (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: SET_STATUS
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.setStatus.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6578,6 +6686,7 @@ struct ok_video_delete_params {
  * Parameters: vid* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, VIDEO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/video/video.delete.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6639,6 +6748,7 @@ struct ok_video_subscribe_params {
  * Parameters: cid* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, VIDEO_CONTENT
+ * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/video/video.subscribe.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.

@@ -297,6 +297,9 @@ class Builder:
         if side.get("http", "POST") != "GET":
             flags.append("SOCAPI_METHOD_POST")
         session = side.get("session", "required")
+        if session not in ("required", "optional", "none"):
+            raise SchemaError(self.side.file, f"/methods/{name}/session",
+                              "session is one of required, optional, none")
         if session == "none":
             flags.append("SOCAPI_METHOD_NO_SESSION")
         elif session == "optional":
@@ -327,7 +330,8 @@ class Builder:
                 params, result, forced, "SOCAPI_METHOD_POST" in flags, flags,
                 node.get("description", ""), side.get("permissions") or [],
                 side.get("source", ""), side.get("inferred"),
-                node.get("access_token_type") or [], self.paging_of(name, params)))
+                node.get("access_token_type") or [], self.paging_of(name, params),
+                side.get("session")))
 
     PAGING_KEYS = {"anchor", "direction", "count", "offset",
                    "next_anchor", "has_more", "items", "total"}

@@ -321,10 +321,11 @@ class Emitter:
             lines.append("Permissions: " + ", ".join(m.permissions))
         if m.access_token_type:
             lines.append("Token types: " + ", ".join(m.access_token_type))
+        if m.session:
+            lines.append(f"Session: {m.session}" + (
+                " (called without a session key)" if m.session == "none" else ""))
         flags = {"SOCAPI_METHOD_CLIENT_ONLY": "client-server circuit only",
                  "SOCAPI_METHOD_SERVER_ONLY": "server-server circuit only",
-                 "SOCAPI_METHOD_NO_SESSION": "Session: none (called without a session key)",
-                 "SOCAPI_METHOD_SESSION_OPTIONAL": "Session: optional",
                  "SOCAPI_METHOD_UNSIGNED": "sent without a signature"}
         lines.extend(v for k, v in flags.items() if k in m.flags)
         if m.source:

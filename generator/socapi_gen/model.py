@@ -91,6 +91,7 @@ class Method:
     inferred: object = None
     access_token_type: list = field(default_factory=list)
     paging: dict = None      # side-file paging entry, or None
+    session: str = None      # side-file session kind (required, optional, none), or None
 
 
 @dataclass

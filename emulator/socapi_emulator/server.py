@@ -1,7 +1,7 @@
 """The HTTP side of the emulator: server, routing, control endpoints, faults, CLI.
 
 Routing: /_emulator/... are control endpoints; every other path goes to the
-platform whose `prefix` starts it (/mailru, later /ok and /vk).
+platform whose `prefix` starts it (/mailru, /ok, /vk).
 
 A platform is a class constructed as `Platform(seed, base_url)` with:
     prefix          "/mailru": the paths it serves

@@ -135,7 +135,7 @@ struct socapi_options {
 
 #define SOCAPI_OPTIONS_INIT {0}
 
-/* An authenticated connection to one platform; see socapi/mailru.h. */
+/* An authenticated connection to one platform: socapi/mailru.h, socapi/ok.h, socapi/vk.h. */
 struct socapi_session;
 
 /* Closes the connection and wipes the credentials. NULL allowed. */

@@ -52,22 +52,13 @@ enum socapi_status socapi_ok_sign(const char *secret, const struct socapi_param 
 	return st;
 }
 
-/* md5(access_token + application_secret_key), the server-server secret. */
+/* md5(access_token + application_secret_key), the server-server secret:
+ * the signature of no parameters with the token as prefix. */
 static enum socapi_status server_secret(const char *token, const char *app_secret, char out[33],
                                         struct socapi_error *err)
 {
-	struct buf text = {0};
-	buf_puts(&text, token);
-	buf_puts(&text, app_secret);
-	enum socapi_status st = SOCAPI_OK;
-	if (!buf_terminate(&text))
-		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	else if (!md5_hex(text.data, text.len, out))
-		st = set_error(err, SOCAPI_E_ARG, "md5 is not available in this OpenSSL");
-	if (text.data)
-		memset(text.data, 0, text.len);
-	buf_release(&text);
-	return st;
+	const struct pairs none = {0};
+	return sign_sorted(&none, token, app_secret, out, err);
 }
 
 enum socapi_status socapi_ok_server_secret(const char *access_token,

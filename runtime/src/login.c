@@ -42,12 +42,17 @@ bool url_path_ends_with(const char *url, const char *suffix)
 	return len >= slen && strncmp(url + len - slen, suffix, slen) == 0;
 }
 
-char *url_with_query(const char *base, const struct pairs *query)
+/* base?query, or NULL when out of memory (or a NULL value in query). */
+static char *url_with_query(const char *base, const struct socapi_param *query, size_t n)
 {
+	struct pairs pairs;
+	if (pairs_from_params(query, n, &pairs, NULL) != SOCAPI_OK)
+		return NULL;
 	struct buf url = {0};
 	buf_puts(&url, base);
 	buf_append(&url, strchr(base, '?') ? "&" : "?", 1);
-	pairs_form_encode(query, &url);
+	pairs_form_encode(&pairs, &url);
+	pairs_release(&pairs);
 	if (!buf_terminate(&url)) {
 		buf_release(&url);
 		return NULL;
@@ -105,11 +110,12 @@ static enum socapi_status step(struct login_flow *f, const char *url,
 }
 
 enum socapi_status login_flow_run(struct login_flow *f, const struct socapi_options *opts,
-                                  const char *start_url, struct socapi_token **out,
+                                  const char *authorize_url, const struct socapi_param *query,
+                                  size_t n_query, struct socapi_token **out,
                                   struct socapi_error *err)
 {
 	*out = NULL;
-	char *url = sc_strdup(start_url);
+	char *url = url_with_query(authorize_url, query, n_query);
 	if (!url)
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	enum socapi_status st = transport_init(&f->t, opts, err);

@@ -31,13 +31,15 @@ struct login_flow {
 };
 
 /*
- * Runs the flow from start_url. On success *out holds the token of the
- * final redirect's fragment and the cookies collected. HTTP errors with a
- * JSON body {"error", "error_description"} fail as SOCAPI_E_AUTH of that
- * kind; a final redirect with error=access_denied as "access_denied".
+ * Runs the flow from authorize_url?query (n_query name=value pairs, each
+ * value set). On success *out holds the token of the final redirect's
+ * fragment and the cookies collected. HTTP errors with a JSON body
+ * {"error", "error_description"} fail as SOCAPI_E_AUTH of that kind; a
+ * final redirect with error=access_denied as "access_denied".
  */
 enum socapi_status login_flow_run(struct login_flow *f, const struct socapi_options *opts,
-                                  const char *start_url, struct socapi_token **out,
+                                  const char *authorize_url, const struct socapi_param *query,
+                                  size_t n_query, struct socapi_token **out,
                                   struct socapi_error *err);
 
 /* Fails with SOCAPI_E_AUTH, err->oauth_error = kind. */
@@ -47,7 +49,5 @@ enum socapi_status auth_error(struct socapi_error *err, const char *kind, const 
 char *url_query_value(const char *url, const char *name);
 /* True when url's path (before '?' and '#') ends with suffix. */
 bool url_path_ends_with(const char *url, const char *suffix);
-/* base?query for a list of pairs, or NULL when out of memory; sc_free it. */
-char *url_with_query(const char *base, const struct pairs *query);
 
 #endif

@@ -305,20 +305,12 @@ enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *
 	const char *at = email ? strchr(email, '@') : NULL;
 	if (!at || at == email || !strchr(at, '.') || !password)
 		return set_error(err, SOCAPI_E_ARG, "implicit grant: an e-mail address and a password are required");
-	struct pairs query = {0};
-	char *url = NULL;
-	if (pairs_add(&query, "client_id", app->app_id) &&
-	    pairs_add(&query, "redirect_uri", IMPLICIT_REDIRECT) &&
-	    pairs_add(&query, "response_type", "token") &&
-	    pairs_add(&query, "scope", scope ? scope : SOCAPI_MAILRU_FULL_SCOPE))
-		url = url_with_query(str_set(app->authorize_url) ? app->authorize_url : SOCAPI_MAILRU_AUTHORIZE_URL,
-		                     &query);
-	pairs_release(&query);
-	if (!url)
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	const struct socapi_param query[] = {
+		{"client_id", app->app_id}, {"redirect_uri", IMPLICIT_REDIRECT}, {"response_type", "token"},
+		{"scope", scope ? scope : SOCAPI_MAILRU_FULL_SCOPE}};
 	struct implicit_state state = {email, password, false, false};
 	struct login_flow flow = {&implicit_ops, &state, IMPLICIT_REDIRECT, {0}, {0}};
-	st = login_flow_run(&flow, opts, url, out, err);
-	sc_free(url);
-	return st;
+	return login_flow_run(&flow, opts,
+	                      str_set(app->authorize_url) ? app->authorize_url : SOCAPI_MAILRU_AUTHORIZE_URL,
+	                      query, 4, out, err);
 }

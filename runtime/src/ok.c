@@ -325,21 +325,14 @@ enum socapi_status socapi_ok_grant_implicit(const struct socapi_ok_app *app,
 	if (!str_set(login) || !password)
 		return set_error(err, SOCAPI_E_ARG, "implicit grant: login and password are required");
 	const char *redirect = str_set(app->redirect_uri) ? app->redirect_uri : SOCAPI_OK_REDIRECT_URI;
-	struct pairs query = {0};
-	char *url = NULL;
-	if (pairs_add(&query, "client_id", app->application_id) &&
-	    pairs_add(&query, "scope", scope ? scope : "VALUABLE_ACCESS") &&
-	    pairs_add(&query, "response_type", "token") && pairs_add(&query, "redirect_uri", redirect) &&
-	    pairs_add(&query, "layout", "w"))
-		url = url_with_query(str_set(app->authorize_url) ? app->authorize_url : SOCAPI_OK_AUTHORIZE_URL,
-		                     &query);
-	pairs_release(&query);
-	if (!url)
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	const struct socapi_param query[] = {
+		{"client_id", app->application_id}, {"scope", scope ? scope : "VALUABLE_ACCESS"},
+		{"response_type", "token"}, {"redirect_uri", redirect}, {"layout", "w"}};
 	struct implicit_state state = {login, password, false, false};
 	struct login_flow flow = {&implicit_ops, &state, redirect, {0}, {0}};
-	st = login_flow_run(&flow, opts, url, out, err);
-	sc_free(url);
+	st = login_flow_run(&flow, opts,
+	                    str_set(app->authorize_url) ? app->authorize_url : SOCAPI_OK_AUTHORIZE_URL,
+	                    query, 5, out, err);
 	return st == SOCAPI_OK ? need_secret(out, err) : st;
 }
 

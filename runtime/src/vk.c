@@ -412,23 +412,16 @@ enum socapi_status socapi_vk_grant_implicit(const struct socapi_vk_app *app,
 	if (!str_set(login) || !password)
 		return set_error(err, SOCAPI_E_ARG, "implicit grant: login and password are required");
 	const char *redirect = str_set(app->redirect_uri) ? app->redirect_uri : SOCAPI_VK_REDIRECT_URI;
-	struct pairs query = {0};
-	char *url = NULL;
-	if (pairs_add(&query, "client_id", app->client_id) &&
-	    pairs_add(&query, "scope", scope ? scope : "offline") &&
-	    pairs_add(&query, "display", "mobile") && pairs_add(&query, "response_type", "token") &&
-	    pairs_add(&query, "redirect_uri", redirect) && pairs_add(&query, "v", version_of(app)) &&
-	    (!str_set(group_ids) || pairs_add(&query, "group_ids", group_ids)))
-		url = url_with_query(str_set(app->authorize_url) ? app->authorize_url : SOCAPI_VK_AUTHORIZE_URL,
-		                     &query);
-	pairs_release(&query);
-	if (!url)
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	/* group_ids last: sent only when asked for */
+	const struct socapi_param query[] = {
+		{"client_id", app->client_id}, {"scope", scope ? scope : "offline"}, {"display", "mobile"},
+		{"response_type", "token"}, {"redirect_uri", redirect}, {"v", version_of(app)},
+		{"group_ids", group_ids}};
 	struct implicit_state state = {app, login, password, false, false, 0, 0};
 	struct login_flow flow = {&implicit_ops, &state, redirect, {0}, {0}};
-	st = login_flow_run(&flow, opts, url, out, err);
-	sc_free(url);
-	return st;
+	return login_flow_run(&flow, opts,
+	                      str_set(app->authorize_url) ? app->authorize_url : SOCAPI_VK_AUTHORIZE_URL,
+	                      query, str_set(group_ids) ? 7 : 6, out, err);
 }
 
 enum socapi_status socapi_vk_grant_password(const struct socapi_vk_app *app,

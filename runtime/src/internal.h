@@ -339,6 +339,12 @@ enum socapi_status oauth_grant(const struct socapi_options *opts, const struct g
                                const struct socapi_param *fields, size_t n_fields,
                                struct socapi_token **out, struct socapi_error *err);
 
+/* An OAuth error reply ({"error": kind, "error_description": ...}, or an
+ * API-style error object) as SOCAPI_E_AUTH, with err->oauth_error and the
+ * captcha and redirect fields the reply carries. */
+enum socapi_status oauth_failure(struct socapi_error *err, struct json_object *error,
+                                 struct json_object *root);
+
 /* Reads a JSON object's members into a token (access_token required). */
 enum socapi_status token_from_json(struct json_object *reply, struct socapi_token **out,
                                    struct socapi_error *err);

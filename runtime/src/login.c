@@ -75,17 +75,13 @@ static enum socapi_status finish(const char *location, struct socapi_token **out
 /* An error answer: the OAuth JSON error if there is one. */
 static enum socapi_status refused(const struct http_response *resp, struct socapi_error *err)
 {
-	struct json_object *root = NULL, *v;
-	if (parse_json(resp->body.data, resp->body.len, &root, NULL) != SOCAPI_OK ||
-	    !json_object_object_get_ex(root, "error", &v) || !json_object_is_type(v, json_type_string)) {
-		json_object_put(root);
-		return auth_error(err, "oauth_error", "Failed to open authorization dialog.");
-	}
-	char kind[64];
-	copy_text(kind, sizeof kind, json_object_get_string(v));
-	const char *desc = json_object_object_get_ex(root, "error_description", &v)
-	                           ? json_object_get_string(v) : kind;
-	enum socapi_status st = auth_error(err, kind, desc ? desc : kind);
+	struct json_object *root = NULL, *error;
+	enum socapi_status st;
+	if (parse_json(resp->body.data, resp->body.len, &root, NULL) == SOCAPI_OK &&
+	    json_object_object_get_ex(root, "error", &error) && json_object_is_type(error, json_type_string))
+		st = oauth_failure(err, error, root);
+	else
+		st = auth_error(err, "oauth_error", "Failed to open authorization dialog.");
 	json_object_put(root);
 	return st;
 }

@@ -111,8 +111,8 @@ static enum socapi_status token_finish(struct socapi_token *t, struct socapi_tok
 	return SOCAPI_OK;
 }
 
-static enum socapi_status oauth_failure(struct socapi_error *err, struct json_object *error,
-                                        struct json_object *root)
+enum socapi_status oauth_failure(struct socapi_error *err, struct json_object *error,
+                                 struct json_object *root)
 {
 	const char *kind = "oauth_error", *desc = "";
 	struct json_object *v;

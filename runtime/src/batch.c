@@ -58,9 +58,6 @@ enum socapi_status socapi_batch_add(struct socapi_batch *b, struct socapi_sessio
 	if (!b || !session || !method || !out || !call_err)
 		return set_error(err, SOCAPI_E_ARG,
 		                 "socapi_batch_add: batch, session, method, out and call_err are required");
-	if (method->platform != session->adapter->platform)
-		return set_error(err, SOCAPI_E_ARG, "%s: the session is for another platform",
-		                 method->c_name);
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 8;
 		struct batch_call *grown = sc_realloc(b->calls, cap * sizeof *grown);
@@ -73,8 +70,7 @@ enum socapi_status socapi_batch_add(struct socapi_batch *b, struct socapi_sessio
 	*bc = (struct batch_call){.c = {.session = session, .method = method, .method_name = method->name,
 	                                .post = true},
 	                          .out = out, .err = call_err};
-	enum socapi_status st = encode_params(method->params, params, &session->adapter->style,
-	                                      &bc->c.params, err);
+	enum socapi_status st = call_encode(session, method, params, &bc->c.params, err);
 	if (st == SOCAPI_OK)
 		st = call_force(&bc->c, err);
 	if (st != SOCAPI_OK) {

@@ -279,6 +279,10 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
                                struct pairs *params, void **decoded, struct json_object **root,
                                struct json_object **result, struct socapi_error *err);
 
+/* Encodes a typed call's params struct; SOCAPI_E_ARG when the method is
+ * another platform's than the session. */
+enum socapi_status call_encode(const struct socapi_session *s, const struct socapi_method *m,
+                               const void *params, struct pairs *out, struct socapi_error *err);
 /* Adds the parameters c->method sends itself. */
 enum socapi_status call_force(struct call *c, struct socapi_error *err);
 enum socapi_status call_prepare(struct call *c, struct socapi_error *err);

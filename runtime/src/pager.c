@@ -29,16 +29,12 @@ enum socapi_status socapi_pager_new(struct socapi_session *session,
 		return set_error(err, SOCAPI_E_ARG, "socapi_pager_new: session and method are required");
 	if (!method->paging || !socapi_result_by_pointer(method->result))
 		return set_error(err, SOCAPI_E_ARG, "%s is not a paged method", method->c_name);
-	if (method->platform != session->adapter->platform)
-		return set_error(err, SOCAPI_E_ARG, "%s: the session is for another platform",
-		                 method->c_name);
 	struct socapi_pager *p = sc_calloc(1, sizeof *p);
 	if (!p)
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	p->session = session;
 	p->method = method;
-	enum socapi_status st = encode_params(method->params, params, &session->adapter->style,
-	                                      &p->params, err);
+	enum socapi_status st = call_encode(session, method, params, &p->params, err);
 	const char *offset = method->paging->offset;
 	if (st == SOCAPI_OK && offset && pairs_get(&p->params, offset)) {
 		int64_t start;

@@ -282,6 +282,14 @@ void call_release(struct call *c)
 	buf_release(&c->url);
 }
 
+enum socapi_status call_encode(const struct socapi_session *s, const struct socapi_method *m,
+                               const void *params, struct pairs *out, struct socapi_error *err)
+{
+	if (m->platform != s->adapter->platform)
+		return set_error(err, SOCAPI_E_ARG, "%s: the session is for another platform", m->c_name);
+	return encode_params(m->params, params, &s->adapter->style, out, err);
+}
+
 enum socapi_status call_force(struct call *c, struct socapi_error *err)
 {
 	const struct socapi_method *m = c->method;
@@ -350,12 +358,8 @@ enum socapi_status socapi_call(struct socapi_session *session, const struct soca
 	bool by_pointer = socapi_result_by_pointer(method->result);
 	if (by_pointer)
 		memset(out, 0, sizeof(void *));
-	if (method->platform != session->adapter->platform)
-		return set_error(err, SOCAPI_E_ARG, "%s: the session is for another platform",
-		                 method->c_name);
 	struct pairs encoded = {0};
-	enum socapi_status st = encode_params(method->params, params, &session->adapter->style,
-	                                      &encoded, err);
+	enum socapi_status st = call_encode(session, method, params, &encoded, err);
 	struct json_object *root = NULL, *result = NULL;
 	void *decoded = NULL;
 	if (st == SOCAPI_OK)

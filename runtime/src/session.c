@@ -385,13 +385,7 @@ enum socapi_status socapi_call_raw(struct socapi_session *session, const char *m
 	if (body_len)
 		*body_len = 0;
 	struct call c = {.session = session, .method_name = method, .post = post};
-	enum socapi_status st = SOCAPI_OK;
-	for (size_t i = 0; st == SOCAPI_OK && i < n_params; i++) {
-		if (!params[i].name || !params[i].value)
-			st = set_error(err, SOCAPI_E_ARG, "parameter %zu has no name or value", i);
-		else if (!pairs_set(&c.params, params[i].name, params[i].value))
-			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	}
+	enum socapi_status st = pairs_from_params(params, n_params, &c.params, err);
 	struct json_object *root = NULL, *result = NULL;
 	if (st == SOCAPI_OK)
 		st = call_run(&c, &root, &result, err);

@@ -177,12 +177,21 @@ enum socapi_status socapi_mailru_session_set_key(struct socapi_session *session,
 
 /* ---- OAuth ---- */
 
-/* Mail.Ru's token replies always carry a refresh_token. */
-static struct grant mailru_grant(const struct socapi_mailru_app *app, const char *url,
-                                 const char *default_url, const char *grant_type)
+/* Checks the application and posts a grant; code grants go to their own
+ * endpoint. Mail.Ru's replies always carry a refresh_token. */
+static enum socapi_status mailru_grant(const struct socapi_mailru_app *app,
+                                       const struct socapi_options *opts, const char *grant_type,
+                                       const struct socapi_param *fields, size_t n_fields,
+                                       struct socapi_token **out, struct socapi_error *err)
 {
-	return (struct grant){str_set(url) ? url : default_url, grant_type, app->app_id, app->secret_key,
-	                      true};
+	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
+	if (st != SOCAPI_OK)
+		return st;
+	const char *url = str_set(app->token_url) ? app->token_url : SOCAPI_MAILRU_TOKEN_URL;
+	if (strcmp(grant_type, "authorization_code") == 0)
+		url = str_set(app->code_token_url) ? app->code_token_url : SOCAPI_MAILRU_CODE_TOKEN_URL;
+	struct grant g = {url, grant_type, app->app_id, app->secret_key, true};
+	return oauth_grant(opts, &g, fields, n_fields, out, err);
 }
 
 enum socapi_status socapi_mailru_grant_password(const struct socapi_mailru_app *app,
@@ -191,14 +200,10 @@ enum socapi_status socapi_mailru_grant_password(const struct socapi_mailru_app *
                                                 const char *scope, struct socapi_token **out,
                                                 struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
-	if (st != SOCAPI_OK)
-		return st;
 	const struct socapi_param fields[] = {
 		{"username", username}, {"password", password},
 		{"scope", scope ? scope : SOCAPI_MAILRU_FULL_SCOPE}};
-	struct grant g = mailru_grant(app, app->token_url, SOCAPI_MAILRU_TOKEN_URL, "password");
-	return oauth_grant(opts, &g, fields, 3, out, err);
+	return mailru_grant(app, opts, "password", fields, 3, out, err);
 }
 
 enum socapi_status socapi_mailru_grant_refresh(const struct socapi_mailru_app *app,
@@ -206,12 +211,8 @@ enum socapi_status socapi_mailru_grant_refresh(const struct socapi_mailru_app *a
                                                const char *refresh_token, struct socapi_token **out,
                                                struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
-	if (st != SOCAPI_OK)
-		return st;
 	const struct socapi_param fields[] = {{"refresh_token", refresh_token}};
-	struct grant g = mailru_grant(app, app->token_url, SOCAPI_MAILRU_TOKEN_URL, "refresh_token");
-	return oauth_grant(opts, &g, fields, 1, out, err);
+	return mailru_grant(app, opts, "refresh_token", fields, 1, out, err);
 }
 
 enum socapi_status socapi_mailru_grant_code(const struct socapi_mailru_app *app,
@@ -219,13 +220,8 @@ enum socapi_status socapi_mailru_grant_code(const struct socapi_mailru_app *app,
                                             const char *redirect_uri, struct socapi_token **out,
                                             struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
-	if (st != SOCAPI_OK)
-		return st;
 	const struct socapi_param fields[] = {{"code", code}, {"redirect_uri", redirect_uri}};
-	struct grant g = mailru_grant(app, app->code_token_url, SOCAPI_MAILRU_CODE_TOKEN_URL,
-	                              "authorization_code");
-	return oauth_grant(opts, &g, fields, 2, out, err);
+	return mailru_grant(app, opts, "authorization_code", fields, 2, out, err);
 }
 
 /* ---- the implicit grant through the login pages ---- */

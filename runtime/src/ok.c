@@ -221,11 +221,20 @@ enum socapi_status socapi_ok_session_set_token(struct socapi_session *session,
 
 /* ---- grants ---- */
 
-static struct grant ok_grant(const struct socapi_ok_app *app, const char *grant_type,
-                             bool need_refresh)
+/* Checks the application and posts a grant to oauth/token.do with the
+ * application secret as client_secret. */
+static enum socapi_status ok_grant(const struct socapi_ok_app *app, const struct socapi_options *opts,
+                                   const char *grant_type, bool need_refresh,
+                                   const struct socapi_param *fields, size_t n_fields,
+                                   struct socapi_token **out, struct socapi_error *err)
 {
-	return (struct grant){str_set(app->token_url) ? app->token_url : SOCAPI_OK_TOKEN_URL, grant_type,
-	                      app->application_id, app->application_secret_key, need_refresh};
+	enum socapi_status st = grant_begin(out, app ? app->application_id : NULL,
+	                                    app ? app->application_secret_key : NULL, true, err);
+	if (st != SOCAPI_OK)
+		return st;
+	struct grant g = {str_set(app->token_url) ? app->token_url : SOCAPI_OK_TOKEN_URL, grant_type,
+	                  app->application_id, app->application_secret_key, need_refresh};
+	return oauth_grant(opts, &g, fields, n_fields, out, err);
 }
 
 enum socapi_status socapi_ok_grant_code(const struct socapi_ok_app *app,
@@ -233,13 +242,8 @@ enum socapi_status socapi_ok_grant_code(const struct socapi_ok_app *app,
                                         const char *redirect_uri, struct socapi_token **out,
                                         struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->application_id : NULL,
-	                                    app ? app->application_secret_key : NULL, true, err);
-	if (st != SOCAPI_OK)
-		return st;
 	const struct socapi_param fields[] = {{"code", code}, {"redirect_uri", redirect_uri}};
-	struct grant g = ok_grant(app, "authorization_code", true);
-	return oauth_grant(opts, &g, fields, 2, out, err);
+	return ok_grant(app, opts, "authorization_code", true, fields, 2, out, err);
 }
 
 enum socapi_status socapi_ok_grant_refresh(const struct socapi_ok_app *app,
@@ -247,13 +251,8 @@ enum socapi_status socapi_ok_grant_refresh(const struct socapi_ok_app *app,
                                            const char *refresh_token, struct socapi_token **out,
                                            struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->application_id : NULL,
-	                                    app ? app->application_secret_key : NULL, true, err);
-	if (st != SOCAPI_OK)
-		return st;
 	const struct socapi_param fields[] = {{"refresh_token", refresh_token}};
-	struct grant g = ok_grant(app, "refresh_token", false);
-	return oauth_grant(opts, &g, fields, 1, out, err);
+	return ok_grant(app, opts, "refresh_token", false, fields, 1, out, err);
 }
 
 /* A token without its session secret cannot sign client-server calls. */

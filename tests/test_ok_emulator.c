@@ -154,6 +154,13 @@ static void test_errors(void)
 	s = open_session("tkn1unknown", APP_SECRET, NULL, SOCAPI_OK_CIRCUIT_AUTO);
 	CHECK(current_uid(s, &err) == -1 && err.api_code == 103);
 	socapi_session_free(s);
+	/* a session's token and secret can be replaced */
+	s = open_session(EXPIRED_TOKEN, NULL, "e10adc3949ba59abbe56e057f20f883e", SOCAPI_OK_CIRCUIT_CLIENT);
+	CHECK(current_uid(s, &err) == -1 && err.api_code == 102);
+	CHECK_OK(socapi_ok_session_set_token(s, TOKEN, SESSION_SECRET, &err), err);
+	CHECK(current_uid(s, &err) == IVAN);
+	socapi_session_free(s);
+	CHECK(socapi_ok_session_set_token(NULL, TOKEN, SESSION_SECRET, &err) == SOCAPI_E_ARG);
 	/* an unknown application key */
 	struct socapi_ok_credentials cred = {.application_key = "NOSUCHKEY", .application_secret_key = APP_SECRET,
 	                                     .access_token = TOKEN, .api_url = api_url};

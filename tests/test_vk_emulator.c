@@ -285,7 +285,92 @@ static void test_errors_and_handlers(void)
 	}
 	CHECK(ok_calls == 7 && too_many == 0);
 	socapi_session_free(s);
+	/* the same limit set on a session directly */
+	nanosleep(&second, NULL);
+	s = open_session(TOKEN, NULL);
+	socapi_session_set_rate_limit(s, 3);
+	CHECK_OK(socapi_session_on_error(s, 6, count_too_many, NULL, &err), err);
+	ok_calls = 0;
+	for (int i = 0; i < 5; i++) {
+		int64_t now = 0;
+		ok_calls += vk_utils_get_server_time(s, &now, &err) == SOCAPI_OK;
+	}
+	CHECK(ok_calls == 5 && too_many == 0);
+	socapi_session_free(s);
 	control("vk/rate_limit", "{\"user\": 0, \"group\": 0}");
+}
+
+/* A handler of the caller's own: it sees each attempt's number, answers
+ * through socapi_retry, and max_retries bounds it. */
+struct answers {
+	int calls;
+	unsigned attempts[8];
+	int wrong_first;  /* answers wrongly this many times */
+};
+
+static bool answer_captcha(void *ctx, const struct socapi_error *err, struct socapi_retry *retry)
+{
+	struct answers *a = ctx;
+	if (a->calls < 8)
+		a->attempts[a->calls] = socapi_retry_attempt(retry);
+	size_t len = strlen(err->captcha_sid);
+	bool wrong = a->calls++ < a->wrong_first;
+	socapi_retry_set_param(retry, "captcha_sid", err->captcha_sid);
+	socapi_retry_set_param(retry, "captcha_key", wrong || len < 4 ? "0000" : err->captcha_sid + len - 4);
+	socapi_retry_wait(retry, 10);
+	return true;
+}
+
+static void test_own_handlers(void)
+{
+	struct socapi_error err;
+	control("reset", NULL);
+	struct socapi_session *s = open_session(TOKEN, NULL);
+	struct answers a = {.wrong_first = 1};
+	CHECK_OK(socapi_session_on_error(s, 14, answer_captcha, &a, &err), err);
+	struct vk_wall_post_params wp = {.message = "Свой обработчик"};
+	struct vk_wall_post_response *posted = NULL;
+	control("vk/captcha", "{\"method\": \"wall.post\", \"times\": 1}");
+	CHECK_OK(vk_wall_post(s, &wp, &posted, &err), err);
+	CHECK(posted && a.calls == 2 && a.attempts[0] == 1 && a.attempts[1] == 2);
+	socapi_free(posted);
+	posted = NULL;
+
+	/* one retry allowed: the wrong answer is the last try */
+	socapi_session_set_max_retries(s, 1);
+	a = (struct answers){.wrong_first = 1};
+	control("vk/captcha", "{\"method\": \"wall.post\", \"times\": 1}");
+	CHECK(vk_wall_post(s, &wp, &posted, &err) == SOCAPI_E_API && err.api_code == 14 && !posted);
+	CHECK(a.calls == 1);
+	/* none: the handler is not asked */
+	socapi_session_set_max_retries(s, 0);
+	a = (struct answers){0};
+	control("vk/captcha", "{\"method\": \"wall.post\", \"times\": 1}");
+	CHECK(vk_wall_post(s, &wp, &posted, &err) == SOCAPI_E_API && err.api_code == 14 && a.calls == 0);
+	/* removed: neither */
+	socapi_session_set_max_retries(s, 3);
+	CHECK_OK(socapi_session_on_error(s, 14, NULL, NULL, &err), err);
+	control("vk/captcha", "{\"method\": \"wall.post\", \"times\": 1}");
+	CHECK(vk_wall_post(s, &wp, &posted, &err) == SOCAPI_E_API && err.api_code == 14 && a.calls == 0);
+	socapi_session_free(s);
+}
+
+/* A session's token can be replaced, and cleared. */
+static void test_set_token(void)
+{
+	struct socapi_error err;
+	struct socapi_session *s = open_session("vk1.a.nonsense", NULL);
+	struct vk_friends_get_response *friends = NULL;
+	CHECK(vk_friends_get(s, NULL, &friends, &err) == SOCAPI_E_API && err.api_code == 5);
+	CHECK_OK(socapi_vk_session_set_token(s, TOKEN, &err), err);
+	CHECK_OK(vk_friends_get(s, NULL, &friends, &err), err);
+	CHECK(friends && friends->count >= 25);
+	socapi_free(friends);
+	friends = NULL;
+	CHECK_OK(socapi_vk_session_set_token(s, NULL, &err), err);
+	CHECK(vk_friends_get(s, NULL, &friends, &err) == SOCAPI_E_API && err.api_code == 5 && !friends);
+	socapi_session_free(s);
+	CHECK(socapi_vk_session_set_token(NULL, TOKEN, &err) == SOCAPI_E_ARG);
 }
 
 static void test_execute(void)
@@ -572,6 +657,8 @@ int main(void)
 	test_users_and_friends();
 	test_token_placement();
 	test_errors_and_handlers();
+	test_own_handlers();
+	test_set_token();
 	test_execute();
 	test_community_tokens();
 	test_batch();

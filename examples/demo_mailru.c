@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 	struct mailru_friends_get_params fp = MAILRU_FRIENDS_GET_PARAMS_INIT;
 	fp.has_offset = true;
 	fp.offset = 0;
-	if (mailru_friends_get_extended(session, &fp, &friends, &err) != SOCAPI_OK) {
+	if (mailru_friends_get_with_extended(session, &fp, &friends, &err) != SOCAPI_OK) {
 		rc = fail("friends.get", &err);
 		goto done;
 	}

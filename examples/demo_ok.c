@@ -76,10 +76,10 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	printf("friends.get: %zu friends\n", friends->n_items);
-	char *fields[] = {"uid", "first_name", "last_name", "gender"};
+	const char *fields[] = {"uid", "first_name", "last_name", "gender"};
 	struct ok_users_get_info_params info = OK_USERS_GET_INFO_PARAMS_INIT;
 	info.uids = (struct socapi_int_list){friends->items, friends->n_items < 5 ? friends->n_items : 5};
-	info.fields = (struct socapi_string_list){fields, 4};
+	info.fields = (struct socapi_const_string_list){fields, 4};
 	if (ok_users_get_info(session, &info, &users, &err) != SOCAPI_OK) {
 		rc = fail("users.getInfo", &err);
 		goto done;

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 	struct socapi_vk_execute_result *batch = NULL;
 
 	/* 1. users.get without ids: the token's owner */
-	char *fields[] = {"online", "screen_name"};
+	const char *fields[] = {"online", "screen_name"};
 	struct vk_users_get_params up = {.fields = {fields, 2}};
 	if (vk_users_get(session, &up, &me, &err) != SOCAPI_OK) {
 		rc = fail("users.get", &err);
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 
 	/* 2. friends.get with fields: the profiles variant */
 	struct vk_friends_get_params fp = {.fields = {fields, 1}, .has_count = true, .count = 5};
-	if (vk_friends_get_fields(session, &fp, &friends, &err) != SOCAPI_OK) {
+	if (vk_friends_get_with_fields(session, &fp, &friends, &err) != SOCAPI_OK) {
 		rc = fail("friends.get", &err);
 		goto done;
 	}

@@ -240,7 +240,7 @@ expect_rc 0 "methods"
 N=$(grep -c . "$OUT")
 [ "$N" -ge 56 ] && ok || bad "methods lists $N lines, want >= 56"
 expect_out "users.getInfo" "methods lists users.getInfo"
-expect_out "mailru_friends_get_extended" "methods lists the extended variant"
+expect_out "mailru_friends_get_with_extended" "methods lists the extended variant"
 
 # ---- OK.ru ----
 OK_API="$BASE/ok/fb.do"

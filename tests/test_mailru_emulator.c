@@ -407,7 +407,7 @@ static void test_friends(void)
 	log_clear(&log);
 	p = (struct mailru_friends_get_params){.has_offset = true, .offset = 0};
 	struct mailru_user_list *users = NULL;
-	CHECK_OK(mailru_friends_get_extended(s, &p, &users, &err), err);
+	CHECK_OK(mailru_friends_get_with_extended(s, &p, &users, &err), err);
 	CHECK(log_count(&log, "ext=1") == 1 && log_count(&log, "offset=0") == 1);
 	CHECK(users && uids && users->n_items == uids->n_items);
 	bool same = users && uids && users->n_items == uids->n_items;
@@ -432,7 +432,7 @@ static void test_friends(void)
 	/* the ext selector: socapi_method_find picks the extended variant for ext=1 */
 	const struct socapi_param ext1[] = {{"ext", "1"}};
 	CHECK(socapi_method_find(mailru_methods, mailru_n_methods, "friends.get", ext1, 1) ==
-	      &mailru_friends_get_extended_method);
+	      &mailru_friends_get_with_extended_method);
 	CHECK(socapi_method_find(mailru_methods, mailru_n_methods, "friends.get", NULL, 0) ==
 	      &mailru_friends_get_method);
 
@@ -470,7 +470,7 @@ static bool attachment_ok(const struct mailru_attachment *a)
 	case MAILRU_ATTACHMENT_LINK:
 		return a->link && ((a->link->url && a->link->text) ||
 		                   (a->link->content && a->link->content->contents));
-	case MAILRU_ATTACHMENT_AVATAR: return a->avatar && a->avatar->new && a->avatar->new->src;
+	case MAILRU_ATTACHMENT_AVATAR: return a->avatar && a->avatar->new_ && a->avatar->new_->src;
 	case MAILRU_ATTACHMENT_IMAGE:
 		return a->image && a->image->src; /* width/height come as strings when present */
 	case MAILRU_ATTACHMENT_MUSIC: return a->music && a->music->name && a->music->has_duration;
@@ -675,7 +675,7 @@ static void test_photos(void)
 		CHECK(single && single->n_items == 1 && single->items[0].pid == pid);
 		socapi_free(single);
 	}
-	char *aids_items[] = {"album1"};
+	const char *aids_items[] = {"album1"};
 	struct mailru_photos_get_albums_params ap = {.has_uid = true, .uid = IVAN_U, .aids = {aids_items, 1}};
 	struct mailru_album_list *one_album = NULL;
 	CHECK_OK(mailru_photos_get_albums(s, &ap, &one_album, &err), err);

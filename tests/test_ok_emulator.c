@@ -192,7 +192,7 @@ static void test_users_and_friends(void)
 {
 	struct socapi_error err;
 	struct socapi_session *s = open_session(TOKEN, APP_SECRET, NULL, SOCAPI_OK_CIRCUIT_AUTO);
-	char *fields[] = {"uid", "first_name", "last_name", "name", "gender", "location"};
+	const char *fields[] = {"uid", "first_name", "last_name", "name", "gender", "location"};
 	int64_t ids[] = {IVAN, MARIA};
 	struct ok_users_get_info_params p = {
 		.uids = {ids, 2}, .fields = {fields, sizeof fields / sizeof *fields}};

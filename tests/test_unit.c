@@ -79,12 +79,12 @@ static void test_method_find_selectors(void)
 	const struct socapi_param with_fields[] = {{"user_id", "1"}, {"fields", "city"}};
 	const struct socapi_method *m = socapi_method_find(vk_methods, vk_n_methods, "friends.get",
 	                                                   with_fields, 2);
-	CHECK(m == &vk_friends_get_fields_method);
+	CHECK(m == &vk_friends_get_with_fields_method);
 	m = socapi_method_find(vk_methods, vk_n_methods, "friends.get", with_fields, 1);
 	CHECK(m == &vk_friends_get_method);
 	const struct socapi_param extended[] = {{"extended", "1"}};
 	CHECK(socapi_method_find(vk_methods, vk_n_methods, "groups.get", extended, 1) ==
-	      &vk_groups_get_extended_method);
+	      &vk_groups_get_with_extended_method);
 	CHECK(socapi_method_find(vk_methods, vk_n_methods, "no.such", NULL, 0) == NULL);
 }
 
@@ -281,7 +281,7 @@ static void test_params_from_text(void)
 
 	const struct socapi_param ext[] = {{"ext", "1"}};
 	CHECK(socapi_method_find(mailru_methods, mailru_n_methods, "friends.get", ext, 1) ==
-	      &mailru_friends_get_extended_method);
+	      &mailru_friends_get_with_extended_method);
 	CHECK(socapi_method_find(mailru_methods, mailru_n_methods, "friends.get", NULL, 0) ==
 	      &mailru_friends_get_method);
 	CHECK(socapi_method_find(mailru_methods, mailru_n_methods, "friends.gett", NULL, 0) == NULL);

@@ -87,8 +87,8 @@ static void test_users_and_friends(void)
 {
 	struct socapi_error err;
 	struct socapi_session *s = open_session(TOKEN, NULL);
-	char *ids[] = {"172000001", "172000002"};
-	char *fields[] = {"online", "sex", "screen_name"};
+	const char *ids[] = {"172000001", "172000002"};
+	const char *fields[] = {"online", "sex", "screen_name"};
 	struct vk_users_get_params up = {.user_ids = {ids, 2}, .fields = {fields, 3}};
 	struct vk_users_user_full_list *users = NULL;
 	CHECK_OK(vk_users_get(s, &up, &users, &err), err);
@@ -110,7 +110,7 @@ static void test_users_and_friends(void)
 	socapi_free(friends);
 	struct vk_friends_get_params fp = {.fields = {fields, 1}, .has_count = true, .count = 5};
 	struct vk_friends_get_fields_response *profiles = NULL;
-	CHECK_OK(vk_friends_get_fields(s, &fp, &profiles, &err), err);
+	CHECK_OK(vk_friends_get_with_fields(s, &fp, &profiles, &err), err);
 	CHECK(profiles && profiles->items.n_items == 5 && profiles->items.items[0].first_name);
 	socapi_free(profiles);
 
@@ -603,9 +603,9 @@ static enum socapi_status login_call_execute(void *ctx)
 		cred.access_token = tok->access_token;
 		st = socapi_vk_session_new(&cred, NULL, &s, &err);
 	}
-	char *fields[] = {"online"};
+	const char *fields[] = {"online"};
 	struct vk_friends_get_params fp = {.fields = {fields, 1}, .has_count = true, .count = 3};
-	if (st == SOCAPI_OK && (st = vk_friends_get_fields(s, &fp, &friends, &err)) != SOCAPI_OK)
+	if (st == SOCAPI_OK && (st = vk_friends_get_with_fields(s, &fp, &friends, &err)) != SOCAPI_OK)
 		CHECK(!friends); /* nothing half-built comes back */
 	if (st == SOCAPI_OK &&
 	    (st = socapi_vk_execute(s, "return API.users.get({\"user_ids\": \"172000002\"});", NULL, 0, &r,

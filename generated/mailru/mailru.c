@@ -171,7 +171,7 @@ const struct socapi_type mailru_attachment_app_type = {SOCAPI_KIND_OBJECT, 0, si
 
 static const struct socapi_field mailru_attachment_avatar_fields[] = {
 	{"object", offsetof(struct mailru_attachment_avatar, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
-	{"new", offsetof(struct mailru_attachment_avatar, new), SOCAPI_NO_PRESENCE, &mailru_avatar_content_type, 0},
+	{"new", offsetof(struct mailru_attachment_avatar, new_), SOCAPI_NO_PRESENCE, &mailru_avatar_content_type, 0},
 };
 static const struct socapi_struct mailru_attachment_avatar_struct = {"attachment_avatar", sizeof(struct mailru_attachment_avatar), 2, mailru_attachment_avatar_fields};
 const struct socapi_type mailru_attachment_avatar_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_avatar), &mailru_attachment_avatar_struct, "attachment_avatar"};
@@ -579,8 +579,8 @@ static const struct socapi_field mailru_user_fields[] = {
 	{"sex", offsetof(struct mailru_user, sex), offsetof(struct mailru_user, has_sex), &mailru_user_sex_type, 0},
 	{"show_age", offsetof(struct mailru_user, show_age), offsetof(struct mailru_user, has_show_age), &socapi_type_int, 0},
 	{"birthday", offsetof(struct mailru_user, birthday), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_my", offsetof(struct mailru_user, has_my), offsetof(struct mailru_user, has_has_my), &socapi_type_int, 0},
-	{"has_pic", offsetof(struct mailru_user, has_pic), offsetof(struct mailru_user, has_has_pic), &socapi_type_int, 0},
+	{"has_my", offsetof(struct mailru_user, has_my), offsetof(struct mailru_user, has_my_set), &socapi_type_int, 0},
+	{"has_pic", offsetof(struct mailru_user, has_pic), offsetof(struct mailru_user, has_pic_set), &socapi_type_int, 0},
 	{"pic", offsetof(struct mailru_user, pic), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"pic_small", offsetof(struct mailru_user, pic_small), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"pic_big", offsetof(struct mailru_user, pic_big), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -2883,34 +2883,19 @@ enum socapi_status mailru_friends_get_app_users(struct socapi_session *session, 
 	return socapi_call(session, &mailru_friends_get_app_users_method, params, out, err);
 }
 
-static const struct socapi_forced_param mailru_friends_get_app_users_extended_forced[] = {
+static const struct socapi_forced_param mailru_friends_get_app_users_with_extended_forced[] = {
 	{"ext", "1"},
 };
-const struct socapi_method mailru_friends_get_app_users_extended_method = {
-	"friends.getAppUsers", "extendedResponse", "mailru_friends_get_app_users_extended",
+const struct socapi_method mailru_friends_get_app_users_with_extended_method = {
+	"friends.getAppUsers", "extendedResponse", "mailru_friends_get_app_users_with_extended",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_app_users_params_struct, &mailru_user_list_type,
-	1, mailru_friends_get_app_users_extended_forced, "Returns the user's friends who have installed this application.", NULL,
+	1, mailru_friends_get_app_users_with_extended_forced, "Returns the user's friends who have installed this application.", NULL,
 };
 
-enum socapi_status mailru_friends_get_app_users_extended(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct mailru_user_list **out, struct socapi_error *err)
+enum socapi_status mailru_friends_get_app_users_with_extended(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct mailru_user_list **out, struct socapi_error *err)
 {
-	return socapi_call(session, &mailru_friends_get_app_users_extended_method, params, out, err);
-}
-
-static const struct socapi_forced_param mailru_friends_get_extended_forced[] = {
-	{"ext", "1"},
-};
-const struct socapi_method mailru_friends_get_extended_method = {
-	"friends.get", "extendedResponse", "mailru_friends_get_extended",
-	SOCAPI_PLATFORM_MAILRU, 0,
-	&mailru_friends_get_params_struct, &mailru_user_list_type,
-	1, mailru_friends_get_extended_forced, "Returns the user's friends.", NULL,
-};
-
-enum socapi_status mailru_friends_get_extended(struct socapi_session *session, const struct mailru_friends_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
-{
-	return socapi_call(session, &mailru_friends_get_extended_method, params, out, err);
+	return socapi_call(session, &mailru_friends_get_app_users_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field mailru_friends_get_invitations_count_params_fields[] = {
@@ -2951,19 +2936,34 @@ enum socapi_status mailru_friends_get_online(struct socapi_session *session, con
 	return socapi_call(session, &mailru_friends_get_online_method, params, out, err);
 }
 
-static const struct socapi_forced_param mailru_friends_get_online_extended_forced[] = {
+static const struct socapi_forced_param mailru_friends_get_online_with_extended_forced[] = {
 	{"ext", "1"},
 };
-const struct socapi_method mailru_friends_get_online_extended_method = {
-	"friends.getOnline", "extendedResponse", "mailru_friends_get_online_extended",
+const struct socapi_method mailru_friends_get_online_with_extended_method = {
+	"friends.getOnline", "extendedResponse", "mailru_friends_get_online_with_extended",
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_online_params_struct, &mailru_user_list_type,
-	1, mailru_friends_get_online_extended_forced, "Returns the user's friends who are online.", NULL,
+	1, mailru_friends_get_online_with_extended_forced, "Returns the user's friends who are online.", NULL,
 };
 
-enum socapi_status mailru_friends_get_online_extended(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct mailru_user_list **out, struct socapi_error *err)
+enum socapi_status mailru_friends_get_online_with_extended(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct mailru_user_list **out, struct socapi_error *err)
 {
-	return socapi_call(session, &mailru_friends_get_online_extended_method, params, out, err);
+	return socapi_call(session, &mailru_friends_get_online_with_extended_method, params, out, err);
+}
+
+static const struct socapi_forced_param mailru_friends_get_with_extended_forced[] = {
+	{"ext", "1"},
+};
+const struct socapi_method mailru_friends_get_with_extended_method = {
+	"friends.get", "extendedResponse", "mailru_friends_get_with_extended",
+	SOCAPI_PLATFORM_MAILRU, 0,
+	&mailru_friends_get_params_struct, &mailru_user_list_type,
+	1, mailru_friends_get_with_extended_forced, "Returns the user's friends.", NULL,
+};
+
+enum socapi_status mailru_friends_get_with_extended(struct socapi_session *session, const struct mailru_friends_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
+{
+	return socapi_call(session, &mailru_friends_get_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field mailru_groups_get_params_fields[] = {
@@ -2988,21 +2988,6 @@ enum socapi_status mailru_groups_get(struct socapi_session *session, const struc
 	return socapi_call(session, &mailru_groups_get_method, params, out, err);
 }
 
-static const struct socapi_forced_param mailru_groups_get_extended_forced[] = {
-	{"ext", "1"},
-};
-const struct socapi_method mailru_groups_get_extended_method = {
-	"groups.get", "extendedResponse", "mailru_groups_get_extended",
-	SOCAPI_PLATFORM_MAILRU, 0,
-	&mailru_groups_get_params_struct, &mailru_user_list_type,
-	1, mailru_groups_get_extended_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).", NULL,
-};
-
-enum socapi_status mailru_groups_get_extended(struct socapi_session *session, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
-{
-	return socapi_call(session, &mailru_groups_get_extended_method, params, out, err);
-}
-
 static const struct socapi_field mailru_groups_get_info_params_fields[] = {
 	{"uids", offsetof(struct mailru_groups_get_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
@@ -3018,6 +3003,21 @@ const struct socapi_method mailru_groups_get_info_method = {
 enum socapi_status mailru_groups_get_info(struct socapi_session *session, const struct mailru_groups_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err)
 {
 	return socapi_call(session, &mailru_groups_get_info_method, params, out, err);
+}
+
+static const struct socapi_forced_param mailru_groups_get_with_extended_forced[] = {
+	{"ext", "1"},
+};
+const struct socapi_method mailru_groups_get_with_extended_method = {
+	"groups.get", "extendedResponse", "mailru_groups_get_with_extended",
+	SOCAPI_PLATFORM_MAILRU, 0,
+	&mailru_groups_get_params_struct, &mailru_user_list_type,
+	1, mailru_groups_get_with_extended_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).", NULL,
+};
+
+enum socapi_status mailru_groups_get_with_extended(struct socapi_session *session, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
+{
+	return socapi_call(session, &mailru_groups_get_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field mailru_groups_join_params_fields[] = {
@@ -3661,14 +3661,14 @@ const struct socapi_method *const mailru_methods[] = {
 	&mailru_events_get_new_count_method,
 	&mailru_friends_get_method,
 	&mailru_friends_get_app_users_method,
-	&mailru_friends_get_app_users_extended_method,
-	&mailru_friends_get_extended_method,
+	&mailru_friends_get_app_users_with_extended_method,
 	&mailru_friends_get_invitations_count_method,
 	&mailru_friends_get_online_method,
-	&mailru_friends_get_online_extended_method,
+	&mailru_friends_get_online_with_extended_method,
+	&mailru_friends_get_with_extended_method,
 	&mailru_groups_get_method,
-	&mailru_groups_get_extended_method,
 	&mailru_groups_get_info_method,
+	&mailru_groups_get_with_extended_method,
 	&mailru_groups_join_method,
 	&mailru_guestbook_get_method,
 	&mailru_guestbook_post_method,

@@ -543,7 +543,7 @@ struct mailru_attachment_app {
  */
 struct mailru_attachment_avatar {
 	char *object;  /* Attachment kind, "avatar"; required */
-	struct mailru_avatar_content *new;
+	struct mailru_avatar_content *new_;
 };
 
 /*
@@ -1115,9 +1115,9 @@ struct mailru_user {
 	bool has_show_age;
 	int64_t show_age;  /* Whether the user shows the age (0/1) */
 	char *birthday;  /* Date of birth, DD.MM.YYYY */
-	bool has_has_my;
+	bool has_my_set;
 	int64_t has_my;  /* Whether the user has a My World profile (0/1) */
-	bool has_has_pic;
+	bool has_pic_set;
 	int64_t has_pic;  /* Whether the user has a profile photo (0/1) */
 	char *pic;  /* Profile photo URL */
 	char *pic_small;  /* Profile photo URL, at most 45 px on the longer side */
@@ -1571,7 +1571,7 @@ struct mailru_achievements_add_params {
 	bool has_group_id;
 	int64_t group_id;  /* Achievement group id */
 };
-#define MAILRU_ACHIEVEMENTS_ADD_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_ADD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.add: Creates a new achievement in the application.
@@ -1592,7 +1592,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_achievements_add(struct socapi_sessio
 struct mailru_achievements_group_add_params {
 	const char *description;  /* Description; required */
 };
-#define MAILRU_ACHIEVEMENTS_GROUP_ADD_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_GROUP_ADD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.group_add: Creates an achievement group in the calling application.
@@ -1614,7 +1614,7 @@ struct mailru_achievements_group_remove_params {
 	bool has_group_id;
 	int64_t group_id;  /* Achievement group id; required */
 };
-#define MAILRU_ACHIEVEMENTS_GROUP_REMOVE_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_GROUP_REMOVE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.group_remove: Deletes an achievement group.
@@ -1637,7 +1637,7 @@ struct mailru_achievements_group_update_params {
 	int64_t group_id;  /* Achievement group id; required */
 	const char *description;  /* Description; required */
 };
-#define MAILRU_ACHIEVEMENTS_GROUP_UPDATE_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_GROUP_UPDATE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.group_update: Changes an achievement group.
@@ -1658,7 +1658,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_achievements_group_update(struct soca
 struct mailru_achievements_groups_params {
 	struct socapi_int_list groups;  /* Achievement group ids */
 };
-#define MAILRU_ACHIEVEMENTS_GROUPS_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_GROUPS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.groups: Returns the application's achievement groups and achievements.
@@ -1682,7 +1682,7 @@ struct mailru_achievements_list_params {
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip */
 };
-#define MAILRU_ACHIEVEMENTS_LIST_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_LIST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.list: Returns the application's achievements.
@@ -1704,7 +1704,7 @@ struct mailru_achievements_remove_params {
 	bool has_id;
 	int64_t id;  /* Achievement id; required */
 };
-#define MAILRU_ACHIEVEMENTS_REMOVE_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_REMOVE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.remove: Deletes an achievement.
@@ -1728,7 +1728,7 @@ struct mailru_achievements_reward_params {
 	bool has_uid;
 	uint64_t uid;  /* Uid of the user; sent as a JSON string */
 };
-#define MAILRU_ACHIEVEMENTS_REWARD_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_REWARD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.reward: Gives an achievement to the current user in the application.
@@ -1752,7 +1752,7 @@ struct mailru_achievements_unreward_params {
 	bool has_uid;
 	uint64_t uid;  /* Uid of the user; sent as a JSON string */
 };
-#define MAILRU_ACHIEVEMENTS_UNREWARD_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_UNREWARD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.unreward: Takes an achievement back from the current user in the calling application.
@@ -1778,7 +1778,7 @@ struct mailru_achievements_update_params {
 	bool has_weight;
 	int64_t weight;  /* Weight */
 };
-#define MAILRU_ACHIEVEMENTS_UPDATE_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_UPDATE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.update: Changes an achievement of the application.
@@ -1802,7 +1802,7 @@ struct mailru_achievements_user_awards_params {
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip */
 };
-#define MAILRU_ACHIEVEMENTS_USER_AWARDS_PARAMS_INIT {0}
+#define MAILRU_ACHIEVEMENTS_USER_AWARDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * achievements.user_awards: Returns the current user's achievements, sorted by weight in descending order.
@@ -1824,13 +1824,13 @@ struct mailru_audio_get_params {
 	bool has_uid;
 	uint64_t uid;  /* User uid; the current user by default; sent as a JSON string */
 	const char *mid;  /* Track id (sent by the JS SDK) */
-	struct socapi_string_list mids;  /* Track ids (sent by py-mymailru) */
+	struct socapi_const_string_list mids;  /* Track ids (sent by py-mymailru) */
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip */
 	bool has_limit;
 	int64_t limit;  /* Number of items to return */
 };
-#define MAILRU_AUDIO_GET_PARAMS_INIT {0}
+#define MAILRU_AUDIO_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * audio.get: Returns the user's playlist.
@@ -1851,7 +1851,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_audio_get(struct socapi_session *sess
 struct mailru_audio_link_params {
 	const char *mid;  /* Track id; required */
 };
-#define MAILRU_AUDIO_LINK_PARAMS_INIT {0}
+#define MAILRU_AUDIO_LINK_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * audio.link: Adds a track to the user's playlist.
@@ -1876,7 +1876,7 @@ struct mailru_audio_search_params {
 	bool has_limit;
 	int64_t limit;  /* Number of items to return */
 };
-#define MAILRU_AUDIO_SEARCH_PARAMS_INIT {0}
+#define MAILRU_AUDIO_SEARCH_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * audio.search: Searches the music of My World.
@@ -1900,7 +1900,7 @@ struct mailru_audios_top_params {
 	bool has_limit;
 	int64_t limit;  /* Number of items to return */
 };
-#define MAILRU_AUDIOS_TOP_PARAMS_INIT {0}
+#define MAILRU_AUDIOS_TOP_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * audios.top: Returns the tracks of the "Popular music" section (also called audio.top); client-server only, and playing a track needs session_key appended to its URL.
@@ -1923,7 +1923,7 @@ struct mailru_events_get_new_count_params {
 	bool has_uid;
 	uint64_t uid;  /* User uid; the current user by default; sent as a JSON string */
 };
-#define MAILRU_EVENTS_GET_NEW_COUNT_PARAMS_INIT {0}
+#define MAILRU_EVENTS_GET_NEW_COUNT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * events.getNewCount: Returns the number of new My World events of the user authorized by session_key.
@@ -1950,7 +1950,7 @@ struct mailru_friends_get_params {
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip */
 };
-#define MAILRU_FRIENDS_GET_PARAMS_INIT {0}
+#define MAILRU_FRIENDS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.get: Returns the user's friends.
@@ -1977,7 +1977,7 @@ struct mailru_friends_get_app_users_params {
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip */
 };
-#define MAILRU_FRIENDS_GET_APP_USERS_PARAMS_INIT {0}
+#define MAILRU_FRIENDS_GET_APP_USERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getAppUsers: Returns the user's friends who have installed this application.
@@ -2000,20 +2000,8 @@ SOCAPI_NODISCARD enum socapi_status mailru_friends_get_app_users(struct socapi_s
  * Inferred: parameters, required
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method mailru_friends_get_app_users_extended_method;
-SOCAPI_NODISCARD enum socapi_status mailru_friends_get_app_users_extended(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct mailru_user_list **out, struct socapi_error *err);
-
-/*
- * friends.get (extendedResponse): Returns the user's friends.
- * Sends ext=1 itself.
- * Parameters: uid, ext, offset (* = required)
- * Result: list of struct mailru_user; release with socapi_free().
- * Source: official Mail.Ru JS API loader (mailru.common.*); mailruapi/php-api-library src/MailRu.php; dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
- * Inferred: parameters, required
- * Errors: see socapi_call(). Thread rules: those of the session.
- */
-extern const struct socapi_method mailru_friends_get_extended_method;
-SOCAPI_NODISCARD enum socapi_status mailru_friends_get_extended(struct socapi_session *session, const struct mailru_friends_get_params *params, struct mailru_user_list **out, struct socapi_error *err);
+extern const struct socapi_method mailru_friends_get_app_users_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status mailru_friends_get_app_users_with_extended(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct mailru_user_list **out, struct socapi_error *err);
 
 /*
  * Parameters of friends.getInvitationsCount. Zero-initialise with MAILRU_FRIENDS_GET_INVITATIONS_COUNT_PARAMS_INIT; set has_x for
@@ -2024,7 +2012,7 @@ struct mailru_friends_get_invitations_count_params {
 	bool has_uid;
 	uint64_t uid;  /* User uid; required; sent as a JSON string */
 };
-#define MAILRU_FRIENDS_GET_INVITATIONS_COUNT_PARAMS_INIT {0}
+#define MAILRU_FRIENDS_GET_INVITATIONS_COUNT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getInvitationsCount: Returns the number of friend invitations of the given user.
@@ -2047,7 +2035,7 @@ struct mailru_friends_get_online_params {
 	bool has_ext;
 	int64_t ext;  /* 0 returns uids, 1 returns user profiles; enum mailru_friends_get_online_ext */
 };
-#define MAILRU_FRIENDS_GET_ONLINE_PARAMS_INIT {0}
+#define MAILRU_FRIENDS_GET_ONLINE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getOnline: Returns the user's friends who are online.
@@ -2070,8 +2058,20 @@ SOCAPI_NODISCARD enum socapi_status mailru_friends_get_online(struct socapi_sess
  * Inferred: parameters, required, responses, uid
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method mailru_friends_get_online_extended_method;
-SOCAPI_NODISCARD enum socapi_status mailru_friends_get_online_extended(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct mailru_user_list **out, struct socapi_error *err);
+extern const struct socapi_method mailru_friends_get_online_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status mailru_friends_get_online_with_extended(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct mailru_user_list **out, struct socapi_error *err);
+
+/*
+ * friends.get (extendedResponse): Returns the user's friends.
+ * Sends ext=1 itself.
+ * Parameters: uid, ext, offset (* = required)
+ * Result: list of struct mailru_user; release with socapi_free().
+ * Source: official Mail.Ru JS API loader (mailru.common.*); mailruapi/php-api-library src/MailRu.php; dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
+ * Inferred: parameters, required
+ * Errors: see socapi_call(). Thread rules: those of the session.
+ */
+extern const struct socapi_method mailru_friends_get_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status mailru_friends_get_with_extended(struct socapi_session *session, const struct mailru_friends_get_params *params, struct mailru_user_list **out, struct socapi_error *err);
 
 /*
  * Parameters of groups.get. Zero-initialise with MAILRU_GROUPS_GET_PARAMS_INIT; set has_x for
@@ -2086,7 +2086,7 @@ struct mailru_groups_get_params {
 	bool has_ext;
 	int64_t ext;  /* 0 returns uids, 1 returns user profiles; enum mailru_groups_get_ext */
 };
-#define MAILRU_GROUPS_GET_PARAMS_INIT {0}
+#define MAILRU_GROUPS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.get: Returns the current user's communities (aiomailru scraper, not a documented REST method).
@@ -2101,18 +2101,6 @@ extern const struct socapi_method mailru_groups_get_method;
 SOCAPI_NODISCARD enum socapi_status mailru_groups_get(struct socapi_session *session, const struct mailru_groups_get_params *params, struct socapi_uint_list **out, struct socapi_error *err);
 
 /*
- * groups.get (extendedResponse): Returns the current user's communities (aiomailru scraper, not a documented REST method).
- * Sends ext=1 itself.
- * Parameters: limit, offset, ext (* = required)
- * Result: list of struct mailru_user; release with socapi_free().
- * Source: KonstantinTogoi/aiomailru aiomailru/scrapers.py (0.1.1.post1 scraper)
- * Inferred (not documented)
- * Errors: see socapi_call(). Thread rules: those of the session.
- */
-extern const struct socapi_method mailru_groups_get_extended_method;
-SOCAPI_NODISCARD enum socapi_status mailru_groups_get_extended(struct socapi_session *session, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err);
-
-/*
  * Parameters of groups.getInfo. Zero-initialise with MAILRU_GROUPS_GET_INFO_PARAMS_INIT; set has_x for
  * scalars; NULL strings and lists with NULL items are not sent ("" and empty
  * lists are). Zero, empty and false values are sent.
@@ -2120,7 +2108,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_groups_get_extended(struct socapi_ses
 struct mailru_groups_get_info_params {
 	struct socapi_uint_list uids;  /* Uids of the communities; required */
 };
-#define MAILRU_GROUPS_GET_INFO_PARAMS_INIT {0}
+#define MAILRU_GROUPS_GET_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.getInfo: Returns profile information about communities, including group_info.is_closed (aiomailru scraper, not a documented REST method).
@@ -2134,6 +2122,18 @@ extern const struct socapi_method mailru_groups_get_info_method;
 SOCAPI_NODISCARD enum socapi_status mailru_groups_get_info(struct socapi_session *session, const struct mailru_groups_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err);
 
 /*
+ * groups.get (extendedResponse): Returns the current user's communities (aiomailru scraper, not a documented REST method).
+ * Sends ext=1 itself.
+ * Parameters: limit, offset, ext (* = required)
+ * Result: list of struct mailru_user; release with socapi_free().
+ * Source: KonstantinTogoi/aiomailru aiomailru/scrapers.py (0.1.1.post1 scraper)
+ * Inferred (not documented)
+ * Errors: see socapi_call(). Thread rules: those of the session.
+ */
+extern const struct socapi_method mailru_groups_get_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status mailru_groups_get_with_extended(struct socapi_session *session, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err);
+
+/*
  * Parameters of groups.join. Zero-initialise with MAILRU_GROUPS_JOIN_PARAMS_INIT; set has_x for
  * scalars; NULL strings and lists with NULL items are not sent ("" and empty
  * lists are). Zero, empty and false values are sent.
@@ -2142,7 +2142,7 @@ struct mailru_groups_join_params {
 	bool has_group_id;
 	uint64_t group_id;  /* Uid of the community; required; sent as a JSON string */
 };
-#define MAILRU_GROUPS_JOIN_PARAMS_INIT {0}
+#define MAILRU_GROUPS_JOIN_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.join: Joins a community or sends a join request (aiomailru scraper, not a documented REST method).
@@ -2168,7 +2168,7 @@ struct mailru_guestbook_get_params {
 	bool has_limit;
 	int64_t limit;  /* Number of items to return */
 };
-#define MAILRU_GUESTBOOK_GET_PARAMS_INIT {0}
+#define MAILRU_GUESTBOOK_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * guestbook.get: Returns entries of the user's guestbook.
@@ -2200,7 +2200,7 @@ struct mailru_guestbook_post_params {
 	const char *link2_text;  /* Text of the second link */
 	const char *link2_href;  /* URL of the second link */
 };
-#define MAILRU_GUESTBOOK_POST_PARAMS_INIT {0}
+#define MAILRU_GUESTBOOK_POST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * guestbook.post: Adds an entry to the user's guestbook (applications only, not sites).
@@ -2223,7 +2223,7 @@ struct mailru_mail_get_unread_count_params {
 	bool has_uid;
 	uint64_t uid;  /* User uid; the current user by default; sent as a JSON string */
 };
-#define MAILRU_MAIL_GET_UNREAD_COUNT_PARAMS_INIT {0}
+#define MAILRU_MAIL_GET_UNREAD_COUNT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * mail.getUnreadCount: Returns the number of unread letters in the mailbox (the official JS SDK calls this method email.getUnreadCount).
@@ -2249,7 +2249,7 @@ struct mailru_messages_get_thread_params {
 	bool has_limit;
 	int64_t limit;  /* Number of items to return */
 };
-#define MAILRU_MESSAGES_GET_THREAD_PARAMS_INIT {0}
+#define MAILRU_MESSAGES_GET_THREAD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.getThread: Returns the messages of one dialog.
@@ -2276,7 +2276,7 @@ struct mailru_messages_get_threads_list_params {
 	bool has_limit;
 	int64_t limit;  /* Number of items to return */
 };
-#define MAILRU_MESSAGES_GET_THREADS_LIST_PARAMS_INIT {0}
+#define MAILRU_MESSAGES_GET_THREADS_LIST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.getThreadsList: Returns the user's list of dialogs.
@@ -2310,7 +2310,7 @@ struct mailru_messages_post_params {
 	uint64_t uid;  /* Uid of the recipient; required; sent as a JSON string */
 	const char *message;  /* Message text; required */
 };
-#define MAILRU_MESSAGES_POST_PARAMS_INIT {0}
+#define MAILRU_MESSAGES_POST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.post: Sends a new message.
@@ -2332,7 +2332,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_messages_post(struct socapi_session *
 struct mailru_mobile_get_canvas_params {
 	const char *mobile_spec;  /* Device class; one of MAILRU_MOBILE_GET_CANVAS_MOBILE_SPEC_* */
 };
-#define MAILRU_MOBILE_GET_CANVAS_PARAMS_INIT {0}
+#define MAILRU_MOBILE_GET_CANVAS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * mobile.getCanvas: Returns the application's canvas in mobile My World.
@@ -2359,7 +2359,7 @@ struct mailru_multipost_send_params {
 	const char *audio;  /* Track to attach */
 	const char *video;  /* Video to attach */
 };
-#define MAILRU_MULTIPOST_SEND_PARAMS_INIT {0}
+#define MAILRU_MULTIPOST_SEND_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * multipost.send: Sends a multipost to a user's feed or to a community.
@@ -2381,7 +2381,7 @@ struct mailru_notifications_send_params {
 	struct socapi_uint_list uids;  /* Uids of the recipients; required */
 	const char *text;  /* Notification text (UTF-8); required */
 };
-#define MAILRU_NOTIFICATIONS_SEND_PARAMS_INIT {0}
+#define MAILRU_NOTIFICATIONS_SEND_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * notifications.send: Sends notifications to users.
@@ -2409,7 +2409,7 @@ struct mailru_photos_create_album_params {
 	const char *password;  /* Album password */
 	const char *aid;  /* Album id (sent by py-mymailru) */
 };
-#define MAILRU_PHOTOS_CREATE_ALBUM_PARAMS_INIT {0}
+#define MAILRU_PHOTOS_CREATE_ALBUM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.createAlbum: Creates a new photo album.
@@ -2434,7 +2434,7 @@ struct mailru_photos_get_params {
 	const char *aid;  /* Album id; required */
 	struct socapi_int_list pids;  /* Photo ids to return; all photos by default */
 };
-#define MAILRU_PHOTOS_GET_PARAMS_INIT {0}
+#define MAILRU_PHOTOS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.get: Returns information about the photos of a user's album.
@@ -2456,9 +2456,9 @@ SOCAPI_NODISCARD enum socapi_status mailru_photos_get(struct socapi_session *ses
 struct mailru_photos_get_albums_params {
 	bool has_uid;
 	uint64_t uid;  /* User uid; the current user by default; sent as a JSON string */
-	struct socapi_string_list aids;  /* Album ids to return; all albums by default */
+	struct socapi_const_string_list aids;  /* Album ids to return; all albums by default */
 };
-#define MAILRU_PHOTOS_GET_ALBUMS_PARAMS_INIT {0}
+#define MAILRU_PHOTOS_GET_ALBUMS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getAlbums: Returns information about the user's photo albums.
@@ -2486,7 +2486,7 @@ struct mailru_photos_upload_params {
 	const char *tags;  /* Tags */
 	const char *theme;  /* Theme */
 };
-#define MAILRU_PHOTOS_UPLOAD_PARAMS_INIT {0}
+#define MAILRU_PHOTOS_UPLOAD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.upload: Uploads a photo to an album.
@@ -2511,7 +2511,7 @@ struct mailru_score_add_params {
 	bool has_uid2;
 	uint64_t uid2;  /* Uid of the user; sent as a JSON string */
 };
-#define MAILRU_SCORE_ADD_PARAMS_INIT {0}
+#define MAILRU_SCORE_ADD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * score.add: Adds the given number of points to the user.
@@ -2543,7 +2543,7 @@ struct mailru_stream_comment_params {
 	const char *thread_id;  /* Comment thread id of the event; required */
 	const char *text;  /* Comment text; required */
 };
-#define MAILRU_STREAM_COMMENT_PARAMS_INIT {0}
+#define MAILRU_STREAM_COMMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.comment: Comments on a "What's new" feed event.
@@ -2571,7 +2571,7 @@ struct mailru_stream_get_params {
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip; sent by the official JS SDK instead of skip */
 };
-#define MAILRU_STREAM_GET_PARAMS_INIT {0}
+#define MAILRU_STREAM_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.get: Returns the aggregated "What's new" feed of the current user.
@@ -2601,7 +2601,7 @@ struct mailru_stream_get_by_author_params {
 	bool has_filter_app;
 	int64_t filter_app;  /* 1 returns only events of this application; enum mailru_stream_get_by_author_filter_app */
 };
-#define MAILRU_STREAM_GET_BY_AUTHOR_PARAMS_INIT {0}
+#define MAILRU_STREAM_GET_BY_AUTHOR_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.getByAuthor: Returns the "What's new" feed events generated by a given user or community.
@@ -2623,7 +2623,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_stream_get_by_author(struct socapi_se
 struct mailru_stream_like_params {
 	const char *thread_id;  /* Comment thread id of the event; required */
 };
-#define MAILRU_STREAM_LIKE_PARAMS_INIT {0}
+#define MAILRU_STREAM_LIKE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.like: Likes a "What's new" feed event.
@@ -2652,7 +2652,7 @@ struct mailru_stream_post_params {
 	const char *link2_text;  /* Text of the second link */
 	const char *link2_href;  /* URL of the second link */
 };
-#define MAILRU_STREAM_POST_PARAMS_INIT {0}
+#define MAILRU_STREAM_POST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.post: Adds an entry to the user's "What's new" feed.
@@ -2678,7 +2678,7 @@ struct mailru_stream_share_params {
 	const char *img_url;  /* Image URL */
 	const char *user_text;  /* Text written by the user */
 };
-#define MAILRU_STREAM_SHARE_PARAMS_INIT {0}
+#define MAILRU_STREAM_SHARE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.share: Shares a link in the "What's new" feed.
@@ -2700,7 +2700,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_stream_share(struct socapi_session *s
 struct mailru_stream_unlike_params {
 	const char *thread_id;  /* Comment thread id of the event; required */
 };
-#define MAILRU_STREAM_UNLIKE_PARAMS_INIT {0}
+#define MAILRU_STREAM_UNLIKE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.unlike: Removes the like from a "What's new" feed event.
@@ -2723,7 +2723,7 @@ struct mailru_titles_add_params {
 	const char *img_url;  /* Image URL */
 	const char *name;  /* Title name; required */
 };
-#define MAILRU_TITLES_ADD_PARAMS_INIT {0}
+#define MAILRU_TITLES_ADD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * titles.add: Creates a new title in the application.
@@ -2745,7 +2745,7 @@ struct mailru_titles_del_params {
 	bool has_id;
 	int64_t id;  /* Title id; required */
 };
-#define MAILRU_TITLES_DEL_PARAMS_INIT {0}
+#define MAILRU_TITLES_DEL_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * titles.del: Deletes a title.
@@ -2769,7 +2769,7 @@ struct mailru_titles_list_params {
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip */
 };
-#define MAILRU_TITLES_LIST_PARAMS_INIT {0}
+#define MAILRU_TITLES_LIST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * titles.list: Returns the application's titles.
@@ -2793,7 +2793,7 @@ struct mailru_titles_update_params {
 	const char *image;  /* Image URL */
 	const char *name;  /* Title name */
 };
-#define MAILRU_TITLES_UPDATE_PARAMS_INIT {0}
+#define MAILRU_TITLES_UPDATE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * titles.update: Changes a title.
@@ -2825,7 +2825,7 @@ struct mailru_titles_user_reward_params {
 	bool has_id;
 	int64_t id;  /* Title id; required */
 };
-#define MAILRU_TITLES_USER_REWARD_PARAMS_INIT {0}
+#define MAILRU_TITLES_USER_REWARD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * titles.user_reward: Gives a title to the current user in the application.
@@ -2847,7 +2847,7 @@ struct mailru_users_get_balance_params {
 	bool has_uid;
 	uint64_t uid;  /* User uid; the current user by default; sent as a JSON string */
 };
-#define MAILRU_USERS_GET_BALANCE_PARAMS_INIT {0}
+#define MAILRU_USERS_GET_BALANCE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getBalance: Returns the user's balance in mailiki.
@@ -2868,7 +2868,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_users_get_balance(struct socapi_sessi
 struct mailru_users_get_info_params {
 	struct socapi_uint_list uids;  /* Uids of users or communities; the current user by default */
 };
-#define MAILRU_USERS_GET_INFO_PARAMS_INIT {0}
+#define MAILRU_USERS_GET_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getInfo: Returns profile information about users and/or communities.
@@ -2890,7 +2890,7 @@ struct mailru_users_has_app_permission_params {
 	bool has_uid;
 	uint64_t uid;  /* User uid; the current user by default; sent as a JSON string */
 };
-#define MAILRU_USERS_HAS_APP_PERMISSION_PARAMS_INIT {0}
+#define MAILRU_USERS_HAS_APP_PERMISSION_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.hasAppPermission: Checks whether the user has granted a permission to the application.
@@ -2912,7 +2912,7 @@ struct mailru_users_is_app_user_params {
 	bool has_uid;
 	uint64_t uid;  /* User uid; the current user by default; sent as a JSON string */
 };
-#define MAILRU_USERS_IS_APP_USER_PARAMS_INIT {0}
+#define MAILRU_USERS_IS_APP_USER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.isAppUser: Checks whether the user has installed the application.

@@ -433,7 +433,7 @@ const struct socapi_type ok_album_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(st
 static const struct socapi_field ok_albums_page_fields[] = {
 	{"albums", offsetof(struct ok_albums_page, albums), SOCAPI_NO_PRESENCE, &ok_album_list_type, 0},
 	{"pagingAnchor", offsetof(struct ok_albums_page, paging_anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"hasMore", offsetof(struct ok_albums_page, has_more), offsetof(struct ok_albums_page, has_has_more), &socapi_type_bool, 0},
+	{"hasMore", offsetof(struct ok_albums_page, has_more), offsetof(struct ok_albums_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_albums_page, total_count), offsetof(struct ok_albums_page, has_total_count), &socapi_type_int, 0},
 };
 static const struct socapi_struct ok_albums_page_struct = {"albums_page", sizeof(struct ok_albums_page), 4, ok_albums_page_fields};
@@ -473,7 +473,7 @@ const struct socapi_type ok_app_users_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeo
 
 static const struct socapi_field ok_apps_page_fields[] = {
 	{"anchor", offsetof(struct ok_apps_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_apps_page, has_more), offsetof(struct ok_apps_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_apps_page, has_more), offsetof(struct ok_apps_page, has_more_set), &socapi_type_bool, 0},
 	{"apps", offsetof(struct ok_apps_page, apps), SOCAPI_NO_PRESENCE, &ok_app_list_type, 0},
 };
 static const struct socapi_struct ok_apps_page_struct = {"apps_page", sizeof(struct ok_apps_page), 3, ok_apps_page_fields};
@@ -497,7 +497,7 @@ const struct socapi_type ok_catalog_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct
 
 static const struct socapi_field ok_catalogs_page_fields[] = {
 	{"anchor", offsetof(struct ok_catalogs_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_catalogs_page, has_more), offsetof(struct ok_catalogs_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_catalogs_page, has_more), offsetof(struct ok_catalogs_page, has_more_set), &socapi_type_bool, 0},
 	{"catalogs", offsetof(struct ok_catalogs_page, catalogs), SOCAPI_NO_PRESENCE, &ok_catalog_list_type, 0},
 };
 static const struct socapi_struct ok_catalogs_page_struct = {"catalogs_page", sizeof(struct ok_catalogs_page), 3, ok_catalogs_page_fields};
@@ -520,7 +520,7 @@ const struct socapi_type ok_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct
 
 static const struct socapi_field ok_comments_page_fields[] = {
 	{"anchor", offsetof(struct ok_comments_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_comments_page, has_more), offsetof(struct ok_comments_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_comments_page, has_more), offsetof(struct ok_comments_page, has_more_set), &socapi_type_bool, 0},
 	{"comments", offsetof(struct ok_comments_page, comments), SOCAPI_NO_PRESENCE, &ok_comment_list_type, 0},
 	{"entities", offsetof(struct ok_comments_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
@@ -579,7 +579,7 @@ const struct socapi_type ok_discussion_summary_type = {SOCAPI_KIND_OBJECT, 0, si
 
 static const struct socapi_field ok_discussions_page_fields[] = {
 	{"anchor", offsetof(struct ok_discussions_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_discussions_page, has_more), offsetof(struct ok_discussions_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_discussions_page, has_more), offsetof(struct ok_discussions_page, has_more_set), &socapi_type_bool, 0},
 	{"discussions", offsetof(struct ok_discussions_page, discussions), SOCAPI_NO_PRESENCE, &ok_discussion_list_type, 0},
 	{"entities", offsetof(struct ok_discussions_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
@@ -646,7 +646,7 @@ const struct socapi_type ok_friend_birthday_type = {SOCAPI_KIND_OBJECT, 0, sizeo
 
 static const struct socapi_field ok_friend_suggestions_page_fields[] = {
 	{"anchor", offsetof(struct ok_friend_suggestions_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_friend_suggestions_page, has_more), offsetof(struct ok_friend_suggestions_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_friend_suggestions_page, has_more), offsetof(struct ok_friend_suggestions_page, has_more_set), &socapi_type_bool, 0},
 	{"uids", offsetof(struct ok_friend_suggestions_page, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
 static const struct socapi_struct ok_friend_suggestions_page_struct = {"friend_suggestions_page", sizeof(struct ok_friend_suggestions_page), 3, ok_friend_suggestions_page_fields};
@@ -667,7 +667,7 @@ static const struct socapi_field ok_group_fields[] = {
 	{"change_avatar_allowed", offsetof(struct ok_group, change_avatar_allowed), offsetof(struct ok_group, has_change_avatar_allowed), &socapi_type_bool, 0},
 	{"members_count", offsetof(struct ok_group, members_count), offsetof(struct ok_group, has_members_count), &socapi_type_int, 0},
 	{"premium", offsetof(struct ok_group, premium), offsetof(struct ok_group, has_premium), &socapi_type_bool, 0},
-	{"private", offsetof(struct ok_group, private), offsetof(struct ok_group, has_private), &socapi_type_bool, 0},
+	{"private", offsetof(struct ok_group, private_), offsetof(struct ok_group, has_private), &socapi_type_bool, 0},
 	{"abbreviation", offsetof(struct ok_group, abbreviation), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"access_type", offsetof(struct ok_group, access_type), SOCAPI_NO_PRESENCE, &ok_group_access_type_type, 0},
 	{"address", offsetof(struct ok_group, address), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -726,7 +726,7 @@ const struct socapi_type ok_group_member_type = {SOCAPI_KIND_OBJECT, 0, sizeof(s
 
 static const struct socapi_field ok_group_members_page_fields[] = {
 	{"anchor", offsetof(struct ok_group_members_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_group_members_page, has_more), offsetof(struct ok_group_members_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_group_members_page, has_more), offsetof(struct ok_group_members_page, has_more_set), &socapi_type_bool, 0},
 	{"members", offsetof(struct ok_group_members_page, members), SOCAPI_NO_PRESENCE, &ok_group_member_list_type, 0},
 };
 static const struct socapi_struct ok_group_members_page_struct = {"group_members_page", sizeof(struct ok_group_members_page), 3, ok_group_members_page_fields};
@@ -752,7 +752,7 @@ const struct socapi_type ok_guest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct o
 static const struct socapi_field ok_guests_page_fields[] = {
 	{"guests", offsetof(struct ok_guests_page, guests), SOCAPI_NO_PRESENCE, &ok_guest_list_type, 0},
 	{"pagingAnchor", offsetof(struct ok_guests_page, paging_anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"hasMore", offsetof(struct ok_guests_page, has_more), offsetof(struct ok_guests_page, has_has_more), &socapi_type_bool, 0},
+	{"hasMore", offsetof(struct ok_guests_page, has_more), offsetof(struct ok_guests_page, has_more_set), &socapi_type_bool, 0},
 };
 static const struct socapi_struct ok_guests_page_struct = {"guests_page", sizeof(struct ok_guests_page), 3, ok_guests_page_fields};
 const struct socapi_type ok_guests_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_guests_page), &ok_guests_page_struct, "guests_page"};
@@ -858,7 +858,7 @@ const struct socapi_type ok_photo_mark_type = {SOCAPI_KIND_OBJECT, 0, sizeof(str
 static const struct socapi_field ok_photo_marks_page_fields[] = {
 	{"marks", offsetof(struct ok_photo_marks_page, marks), SOCAPI_NO_PRESENCE, &ok_photo_mark_list_type, 0},
 	{"pagingAnchor", offsetof(struct ok_photo_marks_page, paging_anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"hasMore", offsetof(struct ok_photo_marks_page, has_more), offsetof(struct ok_photo_marks_page, has_has_more), &socapi_type_bool, 0},
+	{"hasMore", offsetof(struct ok_photo_marks_page, has_more), offsetof(struct ok_photo_marks_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_photo_marks_page, total_count), offsetof(struct ok_photo_marks_page, has_total_count), &socapi_type_int, 0},
 };
 static const struct socapi_struct ok_photo_marks_page_struct = {"photo_marks_page", sizeof(struct ok_photo_marks_page), 4, ok_photo_marks_page_fields};
@@ -878,7 +878,7 @@ const struct socapi_type ok_photo_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(st
 
 static const struct socapi_field ok_photos_page_fields[] = {
 	{"anchor", offsetof(struct ok_photos_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_photos_page, has_more), offsetof(struct ok_photos_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_photos_page, has_more), offsetof(struct ok_photos_page, has_more_set), &socapi_type_bool, 0},
 	{"photos", offsetof(struct ok_photos_page, photos), SOCAPI_NO_PRESENCE, &ok_photo_list_type, 0},
 	{"total_count", offsetof(struct ok_photos_page, total_count), offsetof(struct ok_photos_page, has_total_count), &socapi_type_int, 0},
 };
@@ -907,7 +907,7 @@ const struct socapi_type ok_product_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct
 
 static const struct socapi_field ok_products_page_fields[] = {
 	{"anchor", offsetof(struct ok_products_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_products_page, has_more), offsetof(struct ok_products_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_products_page, has_more), offsetof(struct ok_products_page, has_more_set), &socapi_type_bool, 0},
 	{"short_products", offsetof(struct ok_products_page, short_products), SOCAPI_NO_PRESENCE, &ok_product_list_type, 0},
 };
 static const struct socapi_struct ok_products_page_struct = {"products_page", sizeof(struct ok_products_page), 3, ok_products_page_fields};
@@ -924,7 +924,7 @@ const struct socapi_type ok_relation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struc
 static const struct socapi_field ok_relatives_page_fields[] = {
 	{"anchor", offsetof(struct ok_relatives_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"etag", offsetof(struct ok_relatives_page, etag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_relatives_page, has_more), offsetof(struct ok_relatives_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_relatives_page, has_more), offsetof(struct ok_relatives_page, has_more_set), &socapi_type_bool, 0},
 	{"relations", offsetof(struct ok_relatives_page, relations), SOCAPI_NO_PRESENCE, &ok_relation_list_type, 0},
 	{"totalCount", offsetof(struct ok_relatives_page, total_count), offsetof(struct ok_relatives_page, has_total_count), &socapi_type_int, 0},
 };
@@ -940,7 +940,7 @@ const struct socapi_type ok_reshare_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeo
 
 static const struct socapi_field ok_search_page_fields[] = {
 	{"anchor", offsetof(struct ok_search_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_search_page, has_more), offsetof(struct ok_search_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_search_page, has_more), offsetof(struct ok_search_page, has_more_set), &socapi_type_bool, 0},
 	{"entities", offsetof(struct ok_search_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
 static const struct socapi_struct ok_search_page_struct = {"search_page", sizeof(struct ok_search_page), 3, ok_search_page_fields};
@@ -948,7 +948,7 @@ const struct socapi_type ok_search_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(st
 
 static const struct socapi_field ok_stat_topics_page_fields[] = {
 	{"anchor", offsetof(struct ok_stat_topics_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_stat_topics_page, has_more), offsetof(struct ok_stat_topics_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_stat_topics_page, has_more), offsetof(struct ok_stat_topics_page, has_more_set), &socapi_type_bool, 0},
 	{"topics", offsetof(struct ok_stat_topics_page, topics), SOCAPI_NO_PRESENCE, &socapi_string_list_json_type, 0},
 };
 static const struct socapi_struct ok_stat_topics_page_struct = {"stat_topics_page", sizeof(struct ok_stat_topics_page), 3, ok_stat_topics_page_fields};
@@ -956,7 +956,7 @@ const struct socapi_type ok_stat_topics_page_type = {SOCAPI_KIND_OBJECT, 0, size
 
 static const struct socapi_field ok_stream_page_fields[] = {
 	{"anchor", offsetof(struct ok_stream_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_stream_page, has_more), offsetof(struct ok_stream_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_stream_page, has_more), offsetof(struct ok_stream_page, has_more_set), &socapi_type_bool, 0},
 	{"feeds", offsetof(struct ok_stream_page, feeds), SOCAPI_NO_PRESENCE, &ok_feed_list_type, 0},
 	{"entities", offsetof(struct ok_stream_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
@@ -996,7 +996,7 @@ static const struct socapi_field ok_user_fields[] = {
 	{"gender", offsetof(struct ok_user, gender), SOCAPI_NO_PRESENCE, &ok_gender_type, 0},
 	{"age", offsetof(struct ok_user, age), offsetof(struct ok_user, has_age), &socapi_type_int, 0},
 	{"birthday", offsetof(struct ok_user, birthday), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_email", offsetof(struct ok_user, has_email), offsetof(struct ok_user, has_has_email), &socapi_type_bool, 0},
+	{"has_email", offsetof(struct ok_user, has_email), offsetof(struct ok_user, has_email_set), &socapi_type_bool, 0},
 	{"location", offsetof(struct ok_user, location), SOCAPI_NO_PRESENCE, &ok_user_location_type, 0},
 	{"current_location", offsetof(struct ok_user, current_location), SOCAPI_NO_PRESENCE, &ok_user_current_location_type, 0},
 	{"current_status", offsetof(struct ok_user, current_status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -1032,8 +1032,8 @@ static const struct socapi_field ok_user_fields[] = {
 	{"allows_anonym_access", offsetof(struct ok_user, allows_anonym_access), offsetof(struct ok_user, has_allows_anonym_access), &socapi_type_bool, 0},
 	{"allows_messaging_only_for_friends", offsetof(struct ok_user, allows_messaging_only_for_friends), offsetof(struct ok_user, has_allows_messaging_only_for_friends), &socapi_type_bool, 0},
 	{"registered_date", offsetof(struct ok_user, registered_date), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_service_invisible", offsetof(struct ok_user, has_service_invisible), offsetof(struct ok_user, has_has_service_invisible), &socapi_type_bool, 0},
-	{"private", offsetof(struct ok_user, private), offsetof(struct ok_user, has_private), &socapi_type_bool, 0},
+	{"has_service_invisible", offsetof(struct ok_user, has_service_invisible), offsetof(struct ok_user, has_service_invisible_set), &socapi_type_bool, 0},
+	{"private", offsetof(struct ok_user, private_), offsetof(struct ok_user, has_private), &socapi_type_bool, 0},
 	{"accessible", offsetof(struct ok_user, accessible), offsetof(struct ok_user, has_accessible), &socapi_type_bool, 0},
 	{"blocked", offsetof(struct ok_user, blocked), offsetof(struct ok_user, has_blocked), &socapi_type_bool, 0},
 	{"blocks", offsetof(struct ok_user, blocks), offsetof(struct ok_user, has_blocks), &socapi_type_bool, 0},
@@ -1041,7 +1041,7 @@ static const struct socapi_field ok_user_fields[] = {
 	{"city_of_birth", offsetof(struct ok_user, city_of_birth), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"common_friends_count", offsetof(struct ok_user, common_friends_count), offsetof(struct ok_user, has_common_friends_count), &socapi_type_int, 0},
 	{"feed_subscription", offsetof(struct ok_user, feed_subscription), offsetof(struct ok_user, has_feed_subscription), &socapi_type_bool, 0},
-	{"friend", offsetof(struct ok_user, friend), offsetof(struct ok_user, has_friend), &socapi_type_bool, 0},
+	{"friend", offsetof(struct ok_user, friend_), offsetof(struct ok_user, has_friend), &socapi_type_bool, 0},
 	{"friend_invitation", offsetof(struct ok_user, friend_invitation), offsetof(struct ok_user, has_friend_invitation), &socapi_type_bool, 0},
 	{"is_activated", offsetof(struct ok_user, is_activated), offsetof(struct ok_user, has_is_activated), &socapi_type_bool, 0},
 };
@@ -1086,7 +1086,7 @@ const struct socapi_type ok_user_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(
 static const struct socapi_field ok_user_photos_page_fields[] = {
 	{"photos", offsetof(struct ok_user_photos_page, photos), SOCAPI_NO_PRESENCE, &ok_photo_list_type, 0},
 	{"pagingAnchor", offsetof(struct ok_user_photos_page, paging_anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"hasMore", offsetof(struct ok_user_photos_page, has_more), offsetof(struct ok_user_photos_page, has_has_more), &socapi_type_bool, 0},
+	{"hasMore", offsetof(struct ok_user_photos_page, has_more), offsetof(struct ok_user_photos_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_user_photos_page, total_count), offsetof(struct ok_user_photos_page, has_total_count), &socapi_type_int, 0},
 };
 static const struct socapi_struct ok_user_photos_page_struct = {"user_photos_page", sizeof(struct ok_user_photos_page), 4, ok_user_photos_page_fields};
@@ -1094,7 +1094,7 @@ const struct socapi_type ok_user_photos_page_type = {SOCAPI_KIND_OBJECT, 0, size
 
 static const struct socapi_field ok_users_page_fields[] = {
 	{"anchor", offsetof(struct ok_users_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_more", offsetof(struct ok_users_page, has_more), offsetof(struct ok_users_page, has_has_more), &socapi_type_bool, 0},
+	{"has_more", offsetof(struct ok_users_page, has_more), offsetof(struct ok_users_page, has_more_set), &socapi_type_bool, 0},
 	{"inconsistent", offsetof(struct ok_users_page, inconsistent), offsetof(struct ok_users_page, has_inconsistent), &socapi_type_bool, 0},
 	{"users", offsetof(struct ok_users_page, users), SOCAPI_NO_PRESENCE, &ok_user_list_type, 0},
 };
@@ -5724,7 +5724,7 @@ static const struct socapi_field ok_notifications_send_mass_params_fields[] = {
 	{"city", offsetof(struct ok_notifications_send_mass_params, city), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"first_access_range", offsetof(struct ok_notifications_send_mass_params, first_access_range), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"last_access_range", offsetof(struct ok_notifications_send_mass_params, last_access_range), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_email", offsetof(struct ok_notifications_send_mass_params, has_email), offsetof(struct ok_notifications_send_mass_params, has_has_email), &socapi_type_bool, 0},
+	{"has_email", offsetof(struct ok_notifications_send_mass_params, has_email), offsetof(struct ok_notifications_send_mass_params, has_email_set), &socapi_type_bool, 0},
 	{"mask", offsetof(struct ok_notifications_send_mass_params, mask), offsetof(struct ok_notifications_send_mass_params, has_mask), &socapi_type_int, 0},
 	{"maskExactMatch", offsetof(struct ok_notifications_send_mass_params, mask_exact_match), offsetof(struct ok_notifications_send_mass_params, has_mask_exact_match), &socapi_type_bool, 0},
 	{"mark", offsetof(struct ok_notifications_send_mass_params, mark), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},

@@ -923,7 +923,7 @@ struct ok_album_reply {
 struct ok_albums_page {
 	struct ok_album_list albums;  /* Albums on this page */
 	char *paging_anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of albums when detectTotalCount is set */
@@ -981,7 +981,7 @@ struct ok_app_users_reply {
  */
 struct ok_apps_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_app_list apps;  /* Applications on this page */
 };
@@ -1019,7 +1019,7 @@ struct ok_catalog {
  */
 struct ok_catalogs_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_catalog_list catalogs;  /* Catalogs on this page */
 };
@@ -1054,7 +1054,7 @@ struct ok_comment {
  */
 struct ok_comments_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_comment_list comments;  /* Comments on this page */
 	struct ok_entities *entities;  /* Referenced authors and objects */
@@ -1144,7 +1144,7 @@ struct ok_discussion_summary {
  */
 struct ok_discussions_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_discussion_list discussions;  /* Discussions on this page */
 	struct ok_entities *entities;  /* Referenced objects */
@@ -1237,7 +1237,7 @@ struct ok_friend_birthday {
  */
 struct ok_friend_suggestions_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct socapi_int_list uids;  /* Ids of the suggested users */
 };
@@ -1271,7 +1271,7 @@ struct ok_group {
 	bool has_premium;
 	bool premium;  /* Whether the group is premium */
 	bool has_private;
-	bool private;  /* Whether the group is private */
+	bool private_;  /* Whether the group is private */
 	char *abbreviation;  /* Abbreviated name */
 	char *access_type;  /* Who may join the group; one of OK_GROUP_ACCESS_TYPE_* */
 	char *address;  /* Postal address */
@@ -1362,7 +1362,7 @@ struct ok_group_member {
  */
 struct ok_group_members_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_group_member_list members;  /* Members on this page */
 };
@@ -1402,7 +1402,7 @@ struct ok_guest {
 struct ok_guests_page {
 	struct ok_guest_list guests;  /* Visits on this page */
 	char *paging_anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 };
 
@@ -1559,7 +1559,7 @@ struct ok_photo_mark {
 struct ok_photo_marks_page {
 	struct ok_photo_mark_list marks;  /* Ratings on this page */
 	char *paging_anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of ratings when detectTotalCount is set */
@@ -1590,7 +1590,7 @@ struct ok_photo_reply {
  */
 struct ok_photos_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_photo_list photos;  /* Photos on this page */
 	bool has_total_count;
@@ -1635,7 +1635,7 @@ struct ok_product {
  */
 struct ok_products_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_product_list short_products;  /* Products on this page */
 };
@@ -1658,7 +1658,7 @@ struct ok_relation {
 struct ok_relatives_page {
 	char *anchor;  /* Anchor of the next page */
 	char *etag;  /* Version tag of the list */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_relation_list relations;  /* Relations on this page */
 	bool has_total_count;
@@ -1684,7 +1684,7 @@ struct ok_reshare_summary {
  */
 struct ok_search_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_entities *entities;  /* Found objects */
 };
@@ -1696,7 +1696,7 @@ struct ok_search_page {
  */
 struct ok_stat_topics_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct socapi_string_list topics;  /* Statistics per topic */
 };
@@ -1708,7 +1708,7 @@ struct ok_stat_topics_page {
  */
 struct ok_stream_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_feed_list feeds;  /* Items on this page */
 	struct ok_entities *entities;  /* Referenced objects */
@@ -1765,7 +1765,7 @@ struct ok_user {
 	bool has_age;
 	int64_t age;  /* Age in years */
 	char *birthday;  /* Birthday as yyyy-MM-dd or MM-dd */
-	bool has_has_email;
+	bool has_email_set;
 	bool has_email;  /* Whether the user has an email address */
 	struct ok_user_location *location;  /* Home location */
 	struct ok_user_current_location *current_location;  /* Last known position */
@@ -1810,10 +1810,10 @@ struct ok_user {
 	bool has_allows_messaging_only_for_friends;
 	bool allows_messaging_only_for_friends;  /* Whether only friends may send messages */
 	char *registered_date;  /* Registration date as YYYY-MM-DD hh:mm:ss */
-	bool has_has_service_invisible;
+	bool has_service_invisible_set;
 	bool has_service_invisible;  /* Whether the invisible mode service is on */
 	bool has_private;
-	bool private;  /* Whether the profile is closed */
+	bool private_;  /* Whether the profile is closed */
 	bool has_accessible;
 	bool accessible;  /* Whether the profile is accessible to the caller */
 	bool has_blocked;
@@ -1827,7 +1827,7 @@ struct ok_user {
 	bool has_feed_subscription;
 	bool feed_subscription;  /* Whether the caller follows this user in the feed */
 	bool has_friend;
-	bool friend;  /* Whether the user is a friend of the caller */
+	bool friend_;  /* Whether the user is a friend of the caller */
 	bool has_friend_invitation;
 	bool friend_invitation;  /* Whether a friend invitation is pending */
 	bool has_is_activated;
@@ -1891,7 +1891,7 @@ struct ok_user_location {
 struct ok_user_photos_page {
 	struct ok_photo_list photos;  /* Photos on this page */
 	char *paging_anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of photos when detectTotalCount is set */
@@ -1904,7 +1904,7 @@ struct ok_user_photos_page {
  */
 struct ok_users_page {
 	char *anchor;  /* Anchor of the next page */
-	bool has_has_more;
+	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	bool has_inconsistent;
 	bool inconsistent;  /* Whether the list changed while paging */
@@ -2528,7 +2528,7 @@ struct ok_apps_check_vip_offer_status_params {
 	bool has_slot;
 	int64_t slot;  /* Number of the offer slot; required */
 };
-#define OK_APPS_CHECK_VIP_OFFER_STATUS_PARAMS_INIT {0}
+#define OK_APPS_CHECK_VIP_OFFER_STATUS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * apps.checkVipOfferStatus: Checks whether the VIP offer in a slot is active for the user.
@@ -2561,13 +2561,13 @@ SOCAPI_NODISCARD enum socapi_status ok_apps_get_app_promo_info(struct socapi_ses
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_apps_get_platform_catalog_node_top_params {
-	struct socapi_string_list fields;  /* Application fields to return */
+	struct socapi_const_string_list fields;  /* Application fields to return */
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	bool has_count;
 	int64_t count;  /* Number of applications to return per page */
 	const char *node;  /* Catalog node to list; required */
 };
-#define OK_APPS_GET_PLATFORM_CATALOG_NODE_TOP_PARAMS_INIT {0}
+#define OK_APPS_GET_PLATFORM_CATALOG_NODE_TOP_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * apps.getPlatformCatalogNodeTop: Returns the top applications of one catalog node.
@@ -2589,11 +2589,11 @@ SOCAPI_NODISCARD enum socapi_status ok_apps_get_platform_catalog_node_top(struct
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_apps_get_platform_catalog_nodes_top_params {
-	struct socapi_string_list fields;  /* Application fields to return */
+	struct socapi_const_string_list fields;  /* Application fields to return */
 	bool has_count;
 	int64_t count;  /* Number of applications per node to return per page */
 };
-#define OK_APPS_GET_PLATFORM_CATALOG_NODES_TOP_PARAMS_INIT {0}
+#define OK_APPS_GET_PLATFORM_CATALOG_NODES_TOP_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * apps.getPlatformCatalogNodesTop: Returns the top applications of every catalog node.
@@ -2614,12 +2614,12 @@ SOCAPI_NODISCARD enum socapi_status ok_apps_get_platform_catalog_nodes_top(struc
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_apps_get_platform_new_params {
-	struct socapi_string_list fields;  /* Application fields to return */
+	struct socapi_const_string_list fields;  /* Application fields to return */
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	bool has_count;
 	int64_t count;  /* Number of applications to return per page */
 };
-#define OK_APPS_GET_PLATFORM_NEW_PARAMS_INIT {0}
+#define OK_APPS_GET_PLATFORM_NEW_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * apps.getPlatformNew: Returns new applications of the platform catalog.
@@ -2641,12 +2641,12 @@ SOCAPI_NODISCARD enum socapi_status ok_apps_get_platform_new(struct socapi_sessi
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_apps_get_platform_top_params {
-	struct socapi_string_list fields;  /* Application fields to return */
+	struct socapi_const_string_list fields;  /* Application fields to return */
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	bool has_count;
 	int64_t count;  /* Number of applications to return per page */
 };
-#define OK_APPS_GET_PLATFORM_TOP_PARAMS_INIT {0}
+#define OK_APPS_GET_PLATFORM_TOP_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * apps.getPlatformTop: Returns the top applications of the platform catalog.
@@ -2699,7 +2699,7 @@ struct ok_apps_set_app_promo_info_params {
 	const char *end_time;  /* When the promo ends */
 	const char *image304x128;  /* URL of a 304x128 promo image */
 };
-#define OK_APPS_SET_APP_PROMO_INFO_PARAMS_INIT {0}
+#define OK_APPS_SET_APP_PROMO_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * apps.setAppPromoInfo: Sets the promo block of the application.
@@ -2725,7 +2725,7 @@ struct ok_apps_set_vip_offer_status_params {
 	bool has_given;
 	bool given;  /* Whether the offer was given */
 };
-#define OK_APPS_SET_VIP_OFFER_STATUS_PARAMS_INIT {0}
+#define OK_APPS_SET_VIP_OFFER_STATUS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * apps.setVipOfferStatus: Marks the VIP offer in a slot as given or not.
@@ -2746,9 +2746,9 @@ SOCAPI_NODISCARD enum socapi_status ok_apps_set_vip_offer_status(struct socapi_s
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_apps_set_vip_offers_params {
-	struct socapi_string_list names;  /* Offer names; required */
+	struct socapi_const_string_list names;  /* Offer names; required */
 };
-#define OK_APPS_SET_VIP_OFFERS_PARAMS_INIT {0}
+#define OK_APPS_SET_VIP_OFFERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * apps.setVipOffers: Sets the names of the VIP offers of the application.
@@ -2776,7 +2776,7 @@ struct ok_auth_login_params {
 	bool has_verification_supported_v;
 	int64_t verification_supported_v;  /* Version of verification support, 1 */
 };
-#define OK_AUTH_LOGIN_PARAMS_INIT {0}
+#define OK_AUTH_LOGIN_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * auth.login: Logs in with a user name and password and returns a session; sent unsigned.
@@ -2801,7 +2801,7 @@ struct ok_bookmark_add_params {
 	int64_t ref_id;  /* Id of the bookmarked object; required; sent as a JSON string */
 	const char *bookmark_type;  /* Kind of the bookmarked object; required */
 };
-#define OK_BOOKMARK_ADD_PARAMS_INIT {0}
+#define OK_BOOKMARK_ADD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * bookmark.add: Adds an object to the bookmarks of the user.
@@ -2826,7 +2826,7 @@ struct ok_bookmark_delete_params {
 	int64_t ref_id;  /* Id of the bookmarked object; required; sent as a JSON string */
 	const char *bookmark_type;  /* Kind of the bookmarked object; required */
 };
-#define OK_BOOKMARK_DELETE_PARAMS_INIT {0}
+#define OK_BOOKMARK_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * bookmark.delete: Removes an object from the bookmarks of the user.
@@ -2863,7 +2863,7 @@ struct ok_callbacks_payment_params {
 	bool has_card_promo;
 	bool card_promo;  /* Whether a card promo applied */
 };
-#define OK_CALLBACKS_PAYMENT_PARAMS_INIT {0}
+#define OK_CALLBACKS_PAYMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * callbacks.payment: Payment notification OK sends to the application server; listed for completeness.
@@ -2894,10 +2894,10 @@ struct ok_communities_get_members_params {
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of members to return per page */
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 	const char *filter;  /* Extra filter on the members */
 };
-#define OK_COMMUNITIES_GET_MEMBERS_PARAMS_INIT {0}
+#define OK_COMMUNITIES_GET_MEMBERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * communities.getMembers: Returns the members of a school or work community.
@@ -2924,7 +2924,7 @@ struct ok_discussions_add_comment_like_params {
 	const char *discussion_type;  /* Type of the discussion, such as GROUP_TOPIC or USER_PHOTO; required */
 	const char *comment_id;  /* Id of the comment; required */
 };
-#define OK_DISCUSSIONS_ADD_COMMENT_LIKE_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_ADD_COMMENT_LIKE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.addCommentLike: Likes a comment.
@@ -2953,10 +2953,10 @@ struct ok_discussions_add_discussion_comment_params {
 	bool as_admin;  /* Whether to post on behalf of the group */
 	const char *attachments;  /* Attachments as JSON */
 	const char *frmt;  /* Text format of the comment */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *fieldset;  /* Named server-side field set */
 };
-#define OK_DISCUSSIONS_ADD_DISCUSSION_COMMENT_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_ADD_DISCUSSION_COMMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.addDiscussionComment: Adds a comment to the discussion of an entity.
@@ -2980,7 +2980,7 @@ struct ok_discussions_add_discussion_like_params {
 	int64_t discussion_id;  /* Id of the discussion; required; sent as a JSON string */
 	const char *discussion_type;  /* Type of the discussion, such as GROUP_TOPIC or USER_PHOTO; required */
 };
-#define OK_DISCUSSIONS_ADD_DISCUSSION_LIKE_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_ADD_DISCUSSION_LIKE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.addDiscussionLike: Likes a discussion.
@@ -3009,7 +3009,7 @@ struct ok_discussions_delete_discussion_comment_params {
 	bool has_block_author;
 	bool block_author;  /* Whether to block the author */
 };
-#define OK_DISCUSSIONS_DELETE_DISCUSSION_COMMENT_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_DELETE_DISCUSSION_COMMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.deleteDiscussionComment: Deletes a comment.
@@ -3032,13 +3032,13 @@ struct ok_discussions_delete_discussion_comments_params {
 	bool has_discussion_id;
 	int64_t discussion_id;  /* Id of the discussion; required; sent as a JSON string */
 	const char *discussion_type;  /* Type of the discussion, such as GROUP_TOPIC or USER_PHOTO; required */
-	struct socapi_string_list comment_ids;  /* Ids of the comments; required */
+	struct socapi_const_string_list comment_ids;  /* Ids of the comments; required */
 	bool has_mark_as_spam;
 	bool mark_as_spam;  /* Whether to report the comments as spam */
 	bool has_block_author;
 	bool block_author;  /* Whether to block the authors */
 };
-#define OK_DISCUSSIONS_DELETE_DISCUSSION_COMMENTS_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_DELETE_DISCUSSION_COMMENTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.deleteDiscussionComments: Deletes several comments.
@@ -3064,7 +3064,7 @@ struct ok_discussions_edit_discussion_comment_params {
 	const char *comment_id;  /* Id of the comment; required */
 	const char *comment;  /* New text; required */
 };
-#define OK_DISCUSSIONS_EDIT_DISCUSSION_COMMENT_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_EDIT_DISCUSSION_COMMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.editDiscussionComment: Edits the text of a comment.
@@ -3087,12 +3087,12 @@ struct ok_discussions_get_params {
 	bool has_discussion_id;
 	int64_t discussion_id;  /* Id of the discussion; required; sent as a JSON string */
 	const char *discussion_type;  /* Type of the discussion, such as GROUP_TOPIC or USER_PHOTO; required */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *fieldset;  /* Named server-side field set */
 	const char *locale;  /* Locale for texts */
 	const char *features;  /* Features the client supports */
 };
-#define OK_DISCUSSIONS_GET_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.get: Returns one discussion.
@@ -3113,10 +3113,10 @@ SOCAPI_NODISCARD enum socapi_status ok_discussions_get(struct socapi_session *se
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_discussions_get_attached_resources_params {
-	struct socapi_string_list attach_ids;  /* Ids of the attachments; required */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list attach_ids;  /* Ids of the attachments; required */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_DISCUSSIONS_GET_ATTACHED_RESOURCES_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_ATTACHED_RESOURCES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getAttachedResources: Returns resources attached to discussion comments.
@@ -3142,10 +3142,10 @@ struct ok_discussions_get_comment_params {
 	const char *discussion_type;  /* Type of the discussion, such as GROUP_TOPIC or USER_PHOTO; required */
 	const char *comment_id;  /* Id of the comment; required */
 	const char *frmt;  /* Text format of the comment */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *fieldset;  /* Named server-side field set */
 };
-#define OK_DISCUSSIONS_GET_COMMENT_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_COMMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getComment: Returns one comment.
@@ -3174,9 +3174,9 @@ struct ok_discussions_get_comment_likes_params {
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of users to return per page */
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 };
-#define OK_DISCUSSIONS_GET_COMMENT_LIKES_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_COMMENT_LIKES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getCommentLikes: Returns users who liked a comment.
@@ -3206,14 +3206,14 @@ struct ok_discussions_get_comments_params {
 	bool has_count;
 	int64_t count;  /* Number of comments to return per page */
 	const char *frmt;  /* Text format of the comments */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *fieldset;  /* Named server-side field set */
 	bool has_mark_as_read;
 	bool mark_as_read;  /* Whether to mark the comments as read */
 	bool has_include_removed;
 	bool include_removed;  /* Whether to include removed comments */
 };
-#define OK_DISCUSSIONS_GET_COMMENTS_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_COMMENTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getComments: Returns the comments of a discussion.
@@ -3243,7 +3243,7 @@ struct ok_discussions_get_discussion_comments_params {
 	bool has_count;
 	int64_t count;  /* Number of comments to return per page */
 };
-#define OK_DISCUSSIONS_GET_DISCUSSION_COMMENTS_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_DISCUSSION_COMMENTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getDiscussionComments: Returns comments of an entity by offset.
@@ -3269,7 +3269,7 @@ struct ok_discussions_get_discussion_comments_count_params {
 	int64_t entity_id;  /* Id of the discussed entity; required; sent as a JSON string */
 	const char *entity_type;  /* Type of the discussed entity; required */
 };
-#define OK_DISCUSSIONS_GET_DISCUSSION_COMMENTS_COUNT_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_DISCUSSION_COMMENTS_COUNT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getDiscussionCommentsCount: Returns the number of comments of an entity.
@@ -3297,9 +3297,9 @@ struct ok_discussions_get_discussion_likes_params {
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of users to return per page */
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 };
-#define OK_DISCUSSIONS_GET_DISCUSSION_LIKES_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_DISCUSSION_LIKES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getDiscussionLikes: Returns users who liked a discussion.
@@ -3321,14 +3321,14 @@ SOCAPI_NODISCARD enum socapi_status ok_discussions_get_discussion_likes(struct s
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_discussions_get_discussions_params {
-	struct socapi_string_list entity_types;  /* Entity types to include */
+	struct socapi_const_string_list entity_types;  /* Entity types to include */
 	const char *category;  /* Discussion category */
 	bool has_offset;
 	int64_t offset;  /* Number of discussions to skip */
 	bool has_count;
 	int64_t count;  /* Number of discussions to return per page */
 };
-#define OK_DISCUSSIONS_GET_DISCUSSIONS_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_DISCUSSIONS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getDiscussions: Returns discussions of the user by offset.
@@ -3352,7 +3352,7 @@ SOCAPI_NODISCARD enum socapi_status ok_discussions_get_discussions(struct socapi
 struct ok_discussions_get_discussions_news_params {
 	const char *version;  /* Client version shortcut such as android.1 */
 };
-#define OK_DISCUSSIONS_GET_DISCUSSIONS_NEWS_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_DISCUSSIONS_NEWS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getDiscussionsNews: Returns discussions with news for the user.
@@ -3373,19 +3373,19 @@ SOCAPI_NODISCARD enum socapi_status ok_discussions_get_discussions_news(struct s
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_discussions_get_list_params {
-	struct socapi_string_list types;  /* Discussion types to include */
+	struct socapi_const_string_list types;  /* Discussion types to include */
 	const char *version;  /* Client version shortcut such as android.1 */
 	const char *category;  /* Discussion category */
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of discussions to return per page */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *fieldset;  /* Named server-side field set */
 	const char *locale;  /* Locale for texts */
 	const char *features;  /* Features the client supports */
 };
-#define OK_DISCUSSIONS_GET_LIST_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_GET_LIST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.getList: Returns the discussion list of the user.
@@ -3409,7 +3409,7 @@ SOCAPI_NODISCARD enum socapi_status ok_discussions_get_list(struct socapi_sessio
 struct ok_discussions_mark_as_read_params {
 	const char *version;  /* Client version shortcut such as android.1 */
 };
-#define OK_DISCUSSIONS_MARK_AS_READ_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_MARK_AS_READ_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.markAsRead: Marks the discussions of the user as read.
@@ -3434,7 +3434,7 @@ struct ok_discussions_mark_comment_as_spam_params {
 	const char *discussion_type;  /* Type of the discussion, such as GROUP_TOPIC or USER_PHOTO; required */
 	const char *comment_id;  /* Id of the comment; required */
 };
-#define OK_DISCUSSIONS_MARK_COMMENT_AS_SPAM_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_MARK_COMMENT_AS_SPAM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.markCommentAsSpam: Reports a comment as spam.
@@ -3457,9 +3457,9 @@ struct ok_discussions_mark_comments_as_spam_params {
 	bool has_discussion_id;
 	int64_t discussion_id;  /* Id of the discussion; required; sent as a JSON string */
 	const char *discussion_type;  /* Type of the discussion, such as GROUP_TOPIC or USER_PHOTO; required */
-	struct socapi_string_list comment_ids;  /* Ids of the comments; required */
+	struct socapi_const_string_list comment_ids;  /* Ids of the comments; required */
 };
-#define OK_DISCUSSIONS_MARK_COMMENTS_AS_SPAM_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_MARK_COMMENTS_AS_SPAM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.markCommentsAsSpam: Reports several comments as spam.
@@ -3483,7 +3483,7 @@ struct ok_discussions_mark_discussion_as_spam_params {
 	int64_t discussion_id;  /* Id of the discussion; required; sent as a JSON string */
 	const char *discussion_type;  /* Type of the discussion, such as GROUP_TOPIC or USER_PHOTO; required */
 };
-#define OK_DISCUSSIONS_MARK_DISCUSSION_AS_SPAM_PARAMS_INIT {0}
+#define OK_DISCUSSIONS_MARK_DISCUSSION_AS_SPAM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * discussions.markDiscussionAsSpam: Reports a discussion as spam.
@@ -3503,10 +3503,10 @@ SOCAPI_NODISCARD enum socapi_status ok_discussions_mark_discussion_as_spam(struc
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_events_get_params {
-	struct socapi_string_list types;  /* Event types to return (EventType) */
+	struct socapi_const_string_list types;  /* Event types to return (EventType) */
 	const char *version;  /* Client version shortcut such as android.1 or ios.1 */
 };
-#define OK_EVENTS_GET_PARAMS_INIT {0}
+#define OK_EVENTS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * events.get: Returns the counters of unread events of the user.
@@ -3527,7 +3527,7 @@ SOCAPI_NODISCARD enum socapi_status ok_events_get(struct socapi_session *session
  */
 struct ok_events_updates_params {
 	const char *marker;  /* Marker from the previous call */
-	struct socapi_string_list types;  /* Event types to return */
+	struct socapi_const_string_list types;  /* Event types to return */
 	bool has_count;
 	int64_t count;  /* Maximum number of updates */
 	bool has_timeout;
@@ -3535,7 +3535,7 @@ struct ok_events_updates_params {
 	bool has_commit;
 	bool commit;  /* Whether to commit the marker */
 };
-#define OK_EVENTS_UPDATES_PARAMS_INIT {0}
+#define OK_EVENTS_UPDATES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * events.updates: Returns new events since a marker; must be called without a session.
@@ -3557,9 +3557,9 @@ SOCAPI_NODISCARD enum socapi_status ok_events_updates(struct socapi_session *ses
 struct ok_friends_app_invite_params {
 	struct socapi_int_list uids;  /* Ids of the friends to invite; required */
 	const char *text;  /* Invitation text */
-	struct socapi_string_list devices;  /* Platforms the invitation is for */
+	struct socapi_const_string_list devices;  /* Platforms the invitation is for */
 };
-#define OK_FRIENDS_APP_INVITE_PARAMS_INIT {0}
+#define OK_FRIENDS_APP_INVITE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.appInvite: Invites friends to the application.
@@ -3586,7 +3586,7 @@ struct ok_friends_get_params {
 	int64_t fid;  /* User whose friends to list; defaults to the current user; sent as a JSON string */
 	const char *sort_type;  /* PRESENT sorts by how often uid gives presents; one of OK_FRIENDS_GET_SORT_TYPE_* */
 };
-#define OK_FRIENDS_GET_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.get: Returns the ids of the friends of a user.
@@ -3610,7 +3610,7 @@ struct ok_friends_get_app_users_params {
 	bool has_uid;
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
 };
-#define OK_FRIENDS_GET_APP_USERS_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_APP_USERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getAppUsers: Returns the friends who use the application.
@@ -3633,7 +3633,7 @@ SOCAPI_NODISCARD enum socapi_status ok_friends_get_app_users(struct socapi_sessi
 struct ok_friends_get_app_users_online_params {
 	const char *platforms;  /* Application platform to check (ApplicationPlatform) */
 };
-#define OK_FRIENDS_GET_APP_USERS_ONLINE_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_APP_USERS_ONLINE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getAppUsersOnline: Returns the friends who are online in the application.
@@ -3658,7 +3658,7 @@ struct ok_friends_get_birthdays_params {
 	bool has_future;
 	bool future;  /* False for the next 3 days, otherwise the next 30 days */
 };
-#define OK_FRIENDS_GET_BIRTHDAYS_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_BIRTHDAYS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getBirthdays: Returns friends with upcoming birthdays.
@@ -3681,9 +3681,9 @@ SOCAPI_NODISCARD enum socapi_status ok_friends_get_birthdays(struct socapi_sessi
 struct ok_friends_get_by_devices_params {
 	bool has_uid;
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
-	struct socapi_string_list devices;  /* Devices to filter by */
+	struct socapi_const_string_list devices;  /* Devices to filter by */
 };
-#define OK_FRIENDS_GET_BY_DEVICES_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_BY_DEVICES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getByDevices: Returns friends who use the given devices.
@@ -3711,7 +3711,7 @@ struct ok_friends_get_mutual_friends_params {
 	bool has_count;
 	int64_t count;  /* Maximum number of ids to return */
 };
-#define OK_FRIENDS_GET_MUTUAL_FRIENDS_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_MUTUAL_FRIENDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getMutualFriends: Returns the friends two users have in common.
@@ -3736,7 +3736,7 @@ struct ok_friends_get_online_params {
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
 	const char *online;  /* Only friends online on this portal */
 };
-#define OK_FRIENDS_GET_ONLINE_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_ONLINE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getOnline: Returns the friends who are online.
@@ -3759,9 +3759,9 @@ SOCAPI_NODISCARD enum socapi_status ok_friends_get_online(struct socapi_session 
 struct ok_friends_get_relatives_params {
 	bool has_uid;
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
-	struct socapi_string_list reltypes;  /* Relation types to include (ApiRelationType) */
+	struct socapi_const_string_list reltypes;  /* Relation types to include (ApiRelationType) */
 };
-#define OK_FRIENDS_GET_RELATIVES_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_RELATIVES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getRelatives: Returns the relatives of a user.
@@ -3785,13 +3785,13 @@ struct ok_friends_get_relatives_v2_params {
 	bool has_uid;
 	int64_t uid;  /* User whose relatives to list; required; sent as a JSON string */
 	struct socapi_int_list friend_ids;  /* Only these friends; exclusive with reltypes */
-	struct socapi_string_list reltypes;  /* Only these relation types (ApiRelationType); exclusive with friend_ids */
+	struct socapi_const_string_list reltypes;  /* Only these relation types (ApiRelationType); exclusive with friend_ids */
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of relations to return per page */
 };
-#define OK_FRIENDS_GET_RELATIVES_V2_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_RELATIVES_V2_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getRelativesV2: Returns the relatives of a user page by page.
@@ -3820,7 +3820,7 @@ struct ok_friends_get_suggestions_params {
 	bool has_count;
 	int64_t count;  /* Number of suggestions to return per page */
 };
-#define OK_FRIENDS_GET_SUGGESTIONS_PARAMS_INIT {0}
+#define OK_FRIENDS_GET_SUGGESTIONS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getSuggestions: Returns suggested friends.
@@ -3846,9 +3846,9 @@ struct ok_group_get_counters_params {
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
 	bool has_group_id;
 	int64_t group_id;  /* Id of the group; required; sent as a JSON string */
-	struct socapi_string_list counter_types;  /* Counters to return; required */
+	struct socapi_const_string_list counter_types;  /* Counters to return; required */
 };
-#define OK_GROUP_GET_COUNTERS_PARAMS_INIT {0}
+#define OK_GROUP_GET_COUNTERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getCounters: Returns counters of a group.
@@ -3871,9 +3871,9 @@ struct ok_group_get_info_params {
 	struct socapi_int_list uids;  /* Ids of the groups; required */
 	bool has_move_to_top;
 	bool move_to_top;  /* Whether to move the groups up in the user list */
-	struct socapi_string_list fields;  /* Group fields to return; required */
+	struct socapi_const_string_list fields;  /* Group fields to return; required */
 };
-#define OK_GROUP_GET_INFO_PARAMS_INIT {0}
+#define OK_GROUP_GET_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getInfo: Returns information about groups.
@@ -3898,11 +3898,11 @@ struct ok_group_get_members_params {
 	int64_t uid;  /* Id of the group; required; sent as a JSON string */
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
-	struct socapi_string_list statuses;  /* Membership statuses to include; empty means active members */
+	struct socapi_const_string_list statuses;  /* Membership statuses to include; empty means active members */
 	bool has_count;
 	int64_t count;  /* Number of members to return per page */
 };
-#define OK_GROUP_GET_MEMBERS_PARAMS_INIT {0}
+#define OK_GROUP_GET_MEMBERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getMembers: Returns the members of a group page by page.
@@ -3929,9 +3929,9 @@ struct ok_group_get_stat_overview_params {
 	const char *period;  /* Statistics period */
 	bool has_start_time;
 	int64_t start_time;  /* Start of the period in milliseconds */
-	struct socapi_string_list fields;  /* Statistics to return */
+	struct socapi_const_string_list fields;  /* Statistics to return */
 };
-#define OK_GROUP_GET_STAT_OVERVIEW_PARAMS_INIT {0}
+#define OK_GROUP_GET_STAT_OVERVIEW_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getStatOverview: Returns overview statistics of a group.
@@ -3955,9 +3955,9 @@ struct ok_group_get_stat_people_params {
 	bool has_gid;
 	int64_t gid;  /* Id of the group; required; sent as a JSON string */
 	const char *demo_type;  /* Demographic breakdown to return */
-	struct socapi_string_list fields;  /* Statistics to return */
+	struct socapi_const_string_list fields;  /* Statistics to return */
 };
-#define OK_GROUP_GET_STAT_PEOPLE_PARAMS_INIT {0}
+#define OK_GROUP_GET_STAT_PEOPLE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getStatPeople: Returns audience statistics of a group.
@@ -3980,9 +3980,9 @@ SOCAPI_NODISCARD enum socapi_status ok_group_get_stat_people(struct socapi_sessi
 struct ok_group_get_stat_topic_params {
 	bool has_topic_id;
 	int64_t topic_id;  /* Id of the topic; required; sent as a JSON string */
-	struct socapi_string_list fields;  /* Statistics to return */
+	struct socapi_const_string_list fields;  /* Statistics to return */
 };
-#define OK_GROUP_GET_STAT_TOPIC_PARAMS_INIT {0}
+#define OK_GROUP_GET_STAT_TOPIC_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getStatTopic: Returns statistics of one group topic.
@@ -4012,9 +4012,9 @@ struct ok_group_get_stat_topics_params {
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	bool has_count;
 	int64_t count;  /* Number of topics to return per page */
-	struct socapi_string_list fields;  /* Statistics to return */
+	struct socapi_const_string_list fields;  /* Statistics to return */
 };
-#define OK_GROUP_GET_STAT_TOPICS_PARAMS_INIT {0}
+#define OK_GROUP_GET_STAT_TOPICS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getStatTopics: Returns statistics of group topics page by page.
@@ -4042,9 +4042,9 @@ struct ok_group_get_stat_trends_params {
 	int64_t start_time;  /* Start of the period in milliseconds */
 	bool has_end_time;
 	int64_t end_time;  /* End of the period in milliseconds */
-	struct socapi_string_list fields;  /* Statistics to return */
+	struct socapi_const_string_list fields;  /* Statistics to return */
 };
-#define OK_GROUP_GET_STAT_TRENDS_PARAMS_INIT {0}
+#define OK_GROUP_GET_STAT_TRENDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getStatTrends: Returns statistics trends of a group.
@@ -4069,7 +4069,7 @@ struct ok_group_get_user_groups_by_ids_params {
 	int64_t group_id;  /* Id of the group; required; sent as a JSON string */
 	struct socapi_int_list uids;  /* Ids of the users; required */
 };
-#define OK_GROUP_GET_USER_GROUPS_BY_IDS_PARAMS_INIT {0}
+#define OK_GROUP_GET_USER_GROUPS_BY_IDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getUserGroupsByIds: Returns the memberships of users in a group.
@@ -4096,7 +4096,7 @@ struct ok_group_get_user_groups_v2_params {
 	bool has_count;
 	int64_t count;  /* Number of groups to return per page */
 };
-#define OK_GROUP_GET_USER_GROUPS_V2_PARAMS_INIT {0}
+#define OK_GROUP_GET_USER_GROUPS_V2_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.getUserGroupsV2: Returns the groups of a user page by page.
@@ -4120,7 +4120,7 @@ struct ok_group_pin_group_feed_params {
 	bool has_pin_id;
 	int64_t pin_id;  /* Id of the topic to pin; required; sent as a JSON string */
 };
-#define OK_GROUP_PIN_GROUP_FEED_PARAMS_INIT {0}
+#define OK_GROUP_PIN_GROUP_FEED_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.pinGroupFeed: Pins a topic to the top of the group feed.
@@ -4146,7 +4146,7 @@ struct ok_group_set_main_photo_params {
 	bool has_photo_id;
 	int64_t photo_id;  /* Id of the photo; required; sent as a JSON string */
 };
-#define OK_GROUP_SET_MAIN_PHOTO_PARAMS_INIT {0}
+#define OK_GROUP_SET_MAIN_PHOTO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * group.setMainPhoto: Sets the main photo of a group.
@@ -4170,7 +4170,7 @@ struct ok_interests_get_params {
 	bool has_uid;
 	int64_t uid;  /* User whose interests to return; defaults to the current user; sent as a JSON string */
 };
-#define OK_INTERESTS_GET_PARAMS_INIT {0}
+#define OK_INTERESTS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * interests.get: Returns the interests of a user.
@@ -4196,11 +4196,11 @@ struct ok_market_add_params {
 	const char *type;  /* Owner type of the product (ApiProductOwnerType); required; one of OK_MARKET_ADD_TYPE_* */
 	const char *attachment;  /* Product content as an attachment JSON; required */
 	struct socapi_int_list catalog_ids;  /* Catalogs to put the product in */
-	struct socapi_string_list devices;  /* Platforms the product is added from */
+	struct socapi_const_string_list devices;  /* Platforms the product is added from */
 	bool has_update_default_visibility;
 	bool update_default_visibility;  /* Whether to update the default visibility */
 };
-#define OK_MARKET_ADD_PARAMS_INIT {0}
+#define OK_MARKET_ADD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.add: Adds a product to a group shop.
@@ -4229,7 +4229,7 @@ struct ok_market_add_catalog_params {
 	bool has_admin_restricted;
 	bool admin_restricted;  /* Whether only admins may add products */
 };
-#define OK_MARKET_ADD_CATALOG_PARAMS_INIT {0}
+#define OK_MARKET_ADD_CATALOG_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.addCatalog: Creates a catalog in a group shop.
@@ -4253,7 +4253,7 @@ struct ok_market_delete_params {
 	bool has_product_id;
 	int64_t product_id;  /* Id of the product; required; sent as a JSON string */
 };
-#define OK_MARKET_DELETE_PARAMS_INIT {0}
+#define OK_MARKET_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.delete: Deletes a product.
@@ -4281,7 +4281,7 @@ struct ok_market_delete_catalog_params {
 	bool has_delete_products;
 	bool delete_products;  /* Whether to delete the products too */
 };
-#define OK_MARKET_DELETE_CATALOG_PARAMS_INIT {0}
+#define OK_MARKET_DELETE_CATALOG_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.deleteCatalog: Deletes a catalog.
@@ -4307,7 +4307,7 @@ struct ok_market_edit_params {
 	const char *attachment;  /* New product content as an attachment JSON; required */
 	struct socapi_int_list catalog_ids;  /* Catalogs to put the product in */
 };
-#define OK_MARKET_EDIT_PARAMS_INIT {0}
+#define OK_MARKET_EDIT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.edit: Edits a product.
@@ -4338,7 +4338,7 @@ struct ok_market_edit_catalog_params {
 	bool has_admin_restricted;
 	bool admin_restricted;  /* Whether only admins may add products */
 };
-#define OK_MARKET_EDIT_CATALOG_PARAMS_INIT {0}
+#define OK_MARKET_EDIT_CATALOG_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.editCatalog: Edits a catalog.
@@ -4367,9 +4367,9 @@ struct ok_market_get_by_catalog_params {
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of products to return per page */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_MARKET_GET_BY_CATALOG_PARAMS_INIT {0}
+#define OK_MARKET_GET_BY_CATALOG_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.getByCatalog: Returns the products of a catalog page by page.
@@ -4392,9 +4392,9 @@ SOCAPI_NODISCARD enum socapi_status ok_market_get_by_catalog(struct socapi_sessi
  */
 struct ok_market_get_by_ids_params {
 	struct socapi_int_list product_ids;  /* Ids of the products; required */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_MARKET_GET_BY_IDS_PARAMS_INIT {0}
+#define OK_MARKET_GET_BY_IDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.getByIds: Returns products by id.
@@ -4421,9 +4421,9 @@ struct ok_market_get_catalogs_by_group_params {
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of catalogs to return per page */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_MARKET_GET_CATALOGS_BY_GROUP_PARAMS_INIT {0}
+#define OK_MARKET_GET_CATALOGS_BY_GROUP_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.getCatalogsByGroup: Returns the catalogs of a group shop page by page.
@@ -4448,9 +4448,9 @@ struct ok_market_get_catalogs_by_ids_params {
 	bool has_gid;
 	int64_t gid;  /* Id of the group; required; sent as a JSON string */
 	struct socapi_int_list catalog_ids;  /* Ids of the catalogs; required */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_MARKET_GET_CATALOGS_BY_IDS_PARAMS_INIT {0}
+#define OK_MARKET_GET_CATALOGS_BY_IDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.getCatalogsByIds: Returns catalogs by id.
@@ -4478,9 +4478,9 @@ struct ok_market_get_products_params {
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of products to return per page */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_MARKET_GET_PRODUCTS_PARAMS_INIT {0}
+#define OK_MARKET_GET_PRODUCTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.getProducts: Returns the products of a group shop page by page.
@@ -4509,7 +4509,7 @@ struct ok_market_pin_params {
 	bool has_on;
 	bool on;  /* True to pin, false to unpin; required */
 };
-#define OK_MARKET_PIN_PARAMS_INIT {0}
+#define OK_MARKET_PIN_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.pin: Pins or unpins a product in a catalog.
@@ -4539,7 +4539,7 @@ struct ok_market_reorder_params {
 	bool has_after_product_id;
 	int64_t after_product_id;  /* Product to place it after; sent as a JSON string */
 };
-#define OK_MARKET_REORDER_PARAMS_INIT {0}
+#define OK_MARKET_REORDER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.reorder: Moves a product after another one in a catalog.
@@ -4567,7 +4567,7 @@ struct ok_market_reorder_catalogs_params {
 	bool has_after_catalog_id;
 	int64_t after_catalog_id;  /* Catalog to place it after; sent as a JSON string */
 };
-#define OK_MARKET_REORDER_CATALOGS_PARAMS_INIT {0}
+#define OK_MARKET_REORDER_CATALOGS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.reorderCatalogs: Moves a catalog after another one.
@@ -4592,7 +4592,7 @@ struct ok_market_set_status_params {
 	int64_t product_id;  /* Id of the product; required; sent as a JSON string */
 	const char *product_status;  /* New status of the product; required */
 };
-#define OK_MARKET_SET_STATUS_PARAMS_INIT {0}
+#define OK_MARKET_SET_STATUS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.setStatus: Sets the status of a product.
@@ -4619,7 +4619,7 @@ struct ok_market_update_catalogs_list_params {
 	int64_t product_id;  /* Id of the product; required; sent as a JSON string */
 	struct socapi_int_list catalog_ids;  /* Ids of the catalogs; required */
 };
-#define OK_MARKET_UPDATE_CATALOGS_LIST_PARAMS_INIT {0}
+#define OK_MARKET_UPDATE_CATALOGS_LIST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * market.updateCatalogsList: Sets the catalogs a product belongs to.
@@ -4643,10 +4643,10 @@ struct ok_mediatopic_get_by_ids_params {
 	struct socapi_int_list topic_ids;  /* Ids of the topics; required */
 	bool has_media_limit;
 	int64_t media_limit;  /* Number of media blocks per topic, 1 to 3; needed for several topics */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *features;  /* Features the client supports, such as PRODUCT.1 */
 };
-#define OK_MEDIATOPIC_GET_BY_IDS_PARAMS_INIT {0}
+#define OK_MEDIATOPIC_GET_BY_IDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * mediatopic.getByIds: Returns topics by id.
@@ -4676,9 +4676,9 @@ struct ok_mediatopic_get_poll_answer_voters_params {
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	bool has_count;
 	int64_t count;  /* Number of users to return per page */
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 };
-#define OK_MEDIATOPIC_GET_POLL_ANSWER_VOTERS_PARAMS_INIT {0}
+#define OK_MEDIATOPIC_GET_POLL_ANSWER_VOTERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * mediatopic.getPollAnswerVoters: Returns users who voted for a poll answer.
@@ -4703,7 +4703,7 @@ struct ok_mediatopic_get_republished_topic_params {
 	bool has_topic_id;
 	int64_t topic_id;  /* Id of the topic; required; sent as a JSON string */
 };
-#define OK_MEDIATOPIC_GET_REPUBLISHED_TOPIC_PARAMS_INIT {0}
+#define OK_MEDIATOPIC_GET_REPUBLISHED_TOPIC_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * mediatopic.getRepublishedTopic: Returns the republished copy of a topic.
@@ -4732,7 +4732,7 @@ struct ok_mediatopic_post_params {
 	const char *attachment;  /* Topic content as an attachment JSON with media blocks; required */
 	bool has_set_status;
 	bool set_status;  /* Whether to also set the text as status (needs SET_STATUS) */
-	struct socapi_string_list devices;  /* Platforms the topic is posted from */
+	struct socapi_const_string_list devices;  /* Platforms the topic is posted from */
 	bool has_text_link_preview;
 	bool text_link_preview;  /* Whether to build a preview for a link in the text */
 	bool has_hidden_post;
@@ -4740,7 +4740,7 @@ struct ok_mediatopic_post_params {
 	bool has_ads_post;
 	bool ads_post;  /* Whether the topic is an advertisement */
 };
-#define OK_MEDIATOPIC_POST_PARAMS_INIT {0}
+#define OK_MEDIATOPIC_POST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * mediatopic.post: Publishes a topic to a user or group feed.
@@ -4766,7 +4766,7 @@ struct ok_messages_v2_send_game_invite_params {
 	bool has_timeout;
 	int64_t timeout;  /* How long the invitation stays valid */
 };
-#define OK_MESSAGES_V2_SEND_GAME_INVITE_PARAMS_INIT {0}
+#define OK_MESSAGES_V2_SEND_GAME_INVITE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messagesV2.sendGameInvite: Sends a game invitation message to a friend.
@@ -4790,7 +4790,7 @@ struct ok_messages_v2_send_game_over_params {
 	int64_t fid;  /* Friend to notify; required; sent as a JSON string */
 	const char *text;  /* Message text */
 };
-#define OK_MESSAGES_V2_SEND_GAME_OVER_PARAMS_INIT {0}
+#define OK_MESSAGES_V2_SEND_GAME_OVER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messagesV2.sendGameOver: Sends a game-over message to a friend.
@@ -4817,7 +4817,7 @@ struct ok_messages_v2_send_game_update_params {
 	bool has_timeout;
 	int64_t timeout;  /* How long the update stays valid */
 };
-#define OK_MESSAGES_V2_SEND_GAME_UPDATE_PARAMS_INIT {0}
+#define OK_MESSAGES_V2_SEND_GAME_UPDATE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messagesV2.sendGameUpdate: Sends a game update message to a friend.
@@ -4843,7 +4843,7 @@ struct ok_notifications_send_fav_promo_params {
 	const char *expires;  /* Expiry time */
 	const char *status;  /* Status of the promo */
 };
-#define OK_NOTIFICATIONS_SEND_FAV_PROMO_PARAMS_INIT {0}
+#define OK_NOTIFICATIONS_SEND_FAV_PROMO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * notifications.sendFavPromo: Starts a promo notification for users who favourited the app.
@@ -4874,7 +4874,7 @@ struct ok_notifications_send_mass_params {
 	const char *city;  /* Only users from this city */
 	const char *first_access_range;  /* Only users who first used the app in this range */
 	const char *last_access_range;  /* Only users who last used the app in this range */
-	bool has_has_email;
+	bool has_email_set;
 	bool has_email;  /* Only users with an email address */
 	bool has_mask;
 	int64_t mask;  /* Only users whose mask matches */
@@ -4882,7 +4882,7 @@ struct ok_notifications_send_mass_params {
 	bool mask_exact_match;  /* Whether the mask must match exactly */
 	const char *mark;  /* Marker echoed back to the app */
 };
-#define OK_NOTIFICATIONS_SEND_MASS_PARAMS_INIT {0}
+#define OK_NOTIFICATIONS_SEND_MASS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * notifications.sendMass: Starts a mass notification to application users.
@@ -4908,7 +4908,7 @@ struct ok_notifications_send_simple_params {
 	const char *text;  /* Notification text; required */
 	const char *mark;  /* Marker echoed back to the app */
 };
-#define OK_NOTIFICATIONS_SEND_SIMPLE_PARAMS_INIT {0}
+#define OK_NOTIFICATIONS_SEND_SIMPLE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * notifications.sendSimple: Sends a notification to one user.
@@ -4932,7 +4932,7 @@ struct ok_notifications_stop_fav_promo_params {
 	bool has_id;
 	int64_t id;  /* Id of the promo; required; sent as a JSON string */
 };
-#define OK_NOTIFICATIONS_STOP_FAV_PROMO_PARAMS_INIT {0}
+#define OK_NOTIFICATIONS_STOP_FAV_PROMO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * notifications.stopFavPromo: Stops a promo notification.
@@ -4956,7 +4956,7 @@ struct ok_notifications_stop_send_mass_params {
 	bool has_id;
 	int64_t id;  /* Id of the mailing; required; sent as a JSON string */
 };
-#define OK_NOTIFICATIONS_STOP_SEND_MASS_PARAMS_INIT {0}
+#define OK_NOTIFICATIONS_STOP_SEND_MASS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * notifications.stopSendMass: Stops a mass notification.
@@ -4985,7 +4985,7 @@ struct ok_notifications_update_fav_promo_params {
 	const char *expires;  /* Expiry time */
 	const char *status;  /* Status of the promo */
 };
-#define OK_NOTIFICATIONS_UPDATE_FAV_PROMO_PARAMS_INIT {0}
+#define OK_NOTIFICATIONS_UPDATE_FAV_PROMO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * notifications.updateFavPromo: Updates a promo notification.
@@ -5058,7 +5058,7 @@ struct ok_photos_add_album_like_params {
 	bool has_gid;
 	int64_t gid;  /* Group owning the album; sent as a JSON string */
 };
-#define OK_PHOTOS_ADD_ALBUM_LIKE_PARAMS_INIT {0}
+#define OK_PHOTOS_ADD_ALBUM_LIKE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.addAlbumLike: Likes an album.
@@ -5084,7 +5084,7 @@ struct ok_photos_add_photo_like_params {
 	bool has_gid;
 	int64_t gid;  /* Group owning the photo; sent as a JSON string */
 };
-#define OK_PHOTOS_ADD_PHOTO_LIKE_PARAMS_INIT {0}
+#define OK_PHOTOS_ADD_PHOTO_LIKE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.addPhotoLike: Likes a photo.
@@ -5113,7 +5113,7 @@ struct ok_photos_create_album_params {
 	const char *description;  /* Album description */
 	const char *type;  /* Who may see the album */
 };
-#define OK_PHOTOS_CREATE_ALBUM_PARAMS_INIT {0}
+#define OK_PHOTOS_CREATE_ALBUM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.createAlbum: Creates a photo album.
@@ -5139,7 +5139,7 @@ struct ok_photos_delete_album_params {
 	bool has_gid;
 	int64_t gid;  /* Group owning the album; sent as a JSON string */
 };
-#define OK_PHOTOS_DELETE_ALBUM_PARAMS_INIT {0}
+#define OK_PHOTOS_DELETE_ALBUM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.deleteAlbum: Deletes a photo album.
@@ -5165,7 +5165,7 @@ struct ok_photos_delete_photo_params {
 	bool has_gid;
 	int64_t gid;  /* Group owning the photo; sent as a JSON string */
 };
-#define OK_PHOTOS_DELETE_PHOTO_PARAMS_INIT {0}
+#define OK_PHOTOS_DELETE_PHOTO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.deletePhoto: Deletes a photo.
@@ -5190,7 +5190,7 @@ struct ok_photos_delete_tags_params {
 	int64_t photo_id;  /* Id of the photo; required; sent as a JSON string */
 	struct socapi_int_list tag_ids;  /* Ids of the tags; required */
 };
-#define OK_PHOTOS_DELETE_TAGS_PARAMS_INIT {0}
+#define OK_PHOTOS_DELETE_TAGS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.deleteTags: Removes user tags from a photo.
@@ -5219,7 +5219,7 @@ struct ok_photos_edit_album_params {
 	const char *description;  /* New description */
 	const char *type;  /* Who may see the album */
 };
-#define OK_PHOTOS_EDIT_ALBUM_PARAMS_INIT {0}
+#define OK_PHOTOS_EDIT_ALBUM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.editAlbum: Edits a photo album.
@@ -5246,7 +5246,7 @@ struct ok_photos_edit_photo_params {
 	int64_t gid;  /* Group owning the photo; sent as a JSON string */
 	const char *description;  /* New caption */
 };
-#define OK_PHOTOS_EDIT_PHOTO_PARAMS_INIT {0}
+#define OK_PHOTOS_EDIT_PHOTO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.editPhoto: Edits the caption of a photo.
@@ -5275,9 +5275,9 @@ struct ok_photos_get_album_info_params {
 	int64_t fid;  /* User owning the album; sent as a JSON string */
 	bool has_gid;
 	int64_t gid;  /* Group owning the album; sent as a JSON string */
-	struct socapi_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_PHOTOS_GET_ALBUM_INFO_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_ALBUM_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getAlbumInfo: Returns information about an album.
@@ -5306,9 +5306,9 @@ struct ok_photos_get_album_likes_params {
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of users to return per page */
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 };
-#define OK_PHOTOS_GET_ALBUM_LIKES_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_ALBUM_LIKES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getAlbumLikes: Returns users who liked an album.
@@ -5342,10 +5342,10 @@ struct ok_photos_get_albums_params {
 	int64_t count;  /* Number of albums per page */
 	bool has_detect_total_count;
 	bool detect_total_count;  /* Whether to return the total count as well */
-	struct socapi_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *album_type;  /* Kind of albums to list (PhotoAlbumType) */
 };
-#define OK_PHOTOS_GET_ALBUMS_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_ALBUMS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getAlbums: Returns the photo albums of a user or group.
@@ -5376,9 +5376,9 @@ struct ok_photos_get_info_params {
 	bool has_gid;
 	int64_t gid;  /* Group owning the photos; sent as a JSON string */
 	struct socapi_int_list photo_ids;  /* Ids of the photos; required */
-	struct socapi_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_PHOTOS_GET_INFO_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getInfo: Returns information about several photos.
@@ -5405,9 +5405,9 @@ struct ok_photos_get_photo_info_params {
 	int64_t photo_id;  /* Id of the photo; required; sent as a JSON string */
 	bool has_gid;
 	int64_t gid;  /* Group owning the photo; sent as a JSON string */
-	struct socapi_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_PHOTOS_GET_PHOTO_INFO_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_PHOTO_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getPhotoInfo: Returns information about one photo.
@@ -5436,9 +5436,9 @@ struct ok_photos_get_photo_likes_params {
 	const char *direction;  /* Direction to read from the anchor; one of OK_PAGING_DIRECTION_* */
 	bool has_count;
 	int64_t count;  /* Number of users to return per page */
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 };
-#define OK_PHOTOS_GET_PHOTO_LIKES_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_PHOTO_LIKES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getPhotoLikes: Returns users who liked a photo.
@@ -5467,7 +5467,7 @@ struct ok_photos_get_photo_marks_params {
 	bool has_detect_total_count;
 	bool detect_total_count;  /* Whether to return the total count as well */
 };
-#define OK_PHOTOS_GET_PHOTO_MARKS_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_PHOTO_MARKS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getPhotoMarks: Returns the ratings given to the photos of the user.
@@ -5503,12 +5503,12 @@ struct ok_photos_get_photos_params {
 	int64_t count;  /* Number of photos to return per page */
 	bool has_detect_total_count;
 	bool detect_total_count;  /* Whether to return the total count as well */
-	struct socapi_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Photo and album fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *album_type;  /* Kind of album (PhotoAlbumType) */
 	bool has_mark_as_read;
 	bool mark_as_read;  /* Whether to mark the photos as seen; true by default */
 };
-#define OK_PHOTOS_GET_PHOTOS_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_PHOTOS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getPhotos: Returns the photos of an album of a user or group.
@@ -5534,9 +5534,9 @@ struct ok_photos_get_tags_params {
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
 	bool has_photo_id;
 	int64_t photo_id;  /* Id of the photo; required; sent as a JSON string */
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 };
-#define OK_PHOTOS_GET_TAGS_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_TAGS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getTags: Returns the user tags on a photo.
@@ -5568,7 +5568,7 @@ struct ok_photos_get_user_album_photos_params {
 	bool has_detect_total_count;
 	bool detect_total_count;  /* Whether to return the total count as well */
 };
-#define OK_PHOTOS_GET_USER_ALBUM_PHOTOS_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_USER_ALBUM_PHOTOS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getUserAlbumPhotos: Returns the photos of a user album.
@@ -5602,7 +5602,7 @@ struct ok_photos_get_user_photos_params {
 	bool detect_total_count;  /* Whether to return the total count as well */
 	const char *photos;  /* Photo selection passed through to the server */
 };
-#define OK_PHOTOS_GET_USER_PHOTOS_PARAMS_INIT {0}
+#define OK_PHOTOS_GET_USER_PHOTOS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getUserPhotos: Returns the personal photos of a user.
@@ -5631,7 +5631,7 @@ struct ok_photos_set_album_main_photo_params {
 	bool has_photo_id;
 	int64_t photo_id;  /* Id of the photo; required; sent as a JSON string */
 };
-#define OK_PHOTOS_SET_ALBUM_MAIN_PHOTO_PARAMS_INIT {0}
+#define OK_PHOTOS_SET_ALBUM_MAIN_PHOTO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.setAlbumMainPhoto: Sets the cover photo of an album.
@@ -5657,7 +5657,7 @@ struct ok_photos_v2_commit_params {
 	const char *comment;  /* Caption of the photo */
 	const char *photos;  /* Several photos at once as JSON */
 };
-#define OK_PHOTOS_V2_COMMIT_PARAMS_INIT {0}
+#define OK_PHOTOS_V2_COMMIT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photosV2.commit: Commits uploaded photos to an album.
@@ -5694,7 +5694,7 @@ struct ok_photos_v2_get_upload_url_params {
 	int64_t target_id;  /* Target object of the upload; sent as a JSON string */
 	struct socapi_int_list sizes;  /* File sizes in bytes; none, one, or one per photo */
 };
-#define OK_PHOTOS_V2_GET_UPLOAD_URL_PARAMS_INIT {0}
+#define OK_PHOTOS_V2_GET_UPLOAD_URL_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photosV2.getUploadUrl: Reserves photo ids and returns the URL to upload photos to.
@@ -5720,7 +5720,7 @@ struct ok_places_reverse_geocode_params {
 	bool has_lng;
 	double lng;  /* Longitude in degrees; required */
 };
-#define OK_PLACES_REVERSE_GEOCODE_PARAMS_INIT {0}
+#define OK_PLACES_REVERSE_GEOCODE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * places.reverseGeocode: Returns the place at a coordinate.
@@ -5743,7 +5743,7 @@ SOCAPI_NODISCARD enum socapi_status ok_places_reverse_geocode(struct socapi_sess
 struct ok_places_validate_params {
 	const char *place;  /* Place to validate as JSON; required */
 };
-#define OK_PLACES_VALIDATE_PARAMS_INIT {0}
+#define OK_PLACES_VALIDATE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * places.validate: Checks a place description.
@@ -5778,7 +5778,7 @@ SOCAPI_NODISCARD enum socapi_status ok_sdk_get_endpoints(struct socapi_session *
 struct ok_sdk_get_install_source_params {
 	const char *adv_id;  /* Advertising id of the device; required */
 };
-#define OK_SDK_GET_INSTALL_SOURCE_PARAMS_INIT {0}
+#define OK_SDK_GET_INSTALL_SOURCE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * sdk.getInstallSource: Returns where an application install came from.
@@ -5813,7 +5813,7 @@ SOCAPI_NODISCARD enum socapi_status ok_sdk_get_notes(struct socapi_session *sess
 struct ok_sdk_init_params {
 	const char *session_data;  /* Session data as JSON; required */
 };
-#define OK_SDK_INIT_PARAMS_INIT {0}
+#define OK_SDK_INIT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * sdk.init: Initializes an SDK session.
@@ -5838,7 +5838,7 @@ struct ok_sdk_report_payment_params {
 	const char *amount;  /* Amount paid; required */
 	const char *currency;  /* Currency of the amount; required */
 };
-#define OK_SDK_REPORT_PAYMENT_PARAMS_INIT {0}
+#define OK_SDK_REPORT_PAYMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * sdk.reportPayment: Reports an in-app payment made outside OK.
@@ -5861,7 +5861,7 @@ SOCAPI_NODISCARD enum socapi_status ok_sdk_report_payment(struct socapi_session 
 struct ok_sdk_report_stats_params {
 	const char *stats;  /* Statistics as JSON; required */
 };
-#define OK_SDK_REPORT_STATS_PARAMS_INIT {0}
+#define OK_SDK_REPORT_STATS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * sdk.reportStats: Reports application statistics.
@@ -5885,7 +5885,7 @@ struct ok_sdk_reset_notes_params {
 	bool has_timestamp;
 	int64_t timestamp;  /* Clear notes up to this time */
 };
-#define OK_SDK_RESET_NOTES_PARAMS_INIT {0}
+#define OK_SDK_RESET_NOTES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * sdk.resetNotes: Clears SDK notes up to a time.
@@ -5908,7 +5908,7 @@ SOCAPI_NODISCARD enum socapi_status ok_sdk_reset_notes(struct socapi_session *se
 struct ok_sdk_send_note_params {
 	const char *note;  /* Note as JSON; required */
 };
-#define OK_SDK_SEND_NOTE_PARAMS_INIT {0}
+#define OK_SDK_SEND_NOTE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * sdk.sendNote: Sends an SDK note to a user.
@@ -5934,9 +5934,9 @@ struct ok_search_tag_contents_params {
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 	bool has_count;
 	int64_t count;  /* Number of items to return per page */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 };
-#define OK_SEARCH_TAG_CONTENTS_PARAMS_INIT {0}
+#define OK_SEARCH_TAG_CONTENTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * search.tagContents: Returns content marked with a hashtag.
@@ -5960,7 +5960,7 @@ struct ok_search_tag_mentions_params {
 	const char *query;  /* Hashtag to look up; required */
 	const char *filter;  /* Kind of content to count */
 };
-#define OK_SEARCH_TAG_MENTIONS_PARAMS_INIT {0}
+#define OK_SEARCH_TAG_MENTIONS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * search.tagMentions: Returns mentions of a hashtag.
@@ -5985,7 +5985,7 @@ struct ok_search_tag_search_params {
 	bool has_count;
 	int64_t count;  /* Maximum number of hashtags */
 };
-#define OK_SEARCH_TAG_SEARCH_PARAMS_INIT {0}
+#define OK_SEARCH_TAG_SEARCH_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * search.tagSearch: Searches hashtags.
@@ -6006,9 +6006,9 @@ SOCAPI_NODISCARD enum socapi_status ok_search_tag_search(struct socapi_session *
  */
 struct ok_share_fetch_link_params {
 	const char *url;  /* Link to preview; required */
-	struct socapi_string_list fields;  /* Preview fields to return */
+	struct socapi_const_string_list fields;  /* Preview fields to return */
 };
-#define OK_SHARE_FETCH_LINK_PARAMS_INIT {0}
+#define OK_SHARE_FETCH_LINK_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * share.fetchLink: Returns a preview of a link.
@@ -6032,9 +6032,9 @@ struct ok_share_fetch_link_v2_params {
 	const char *url;  /* Link to preview; required */
 	bool has_gid;
 	int64_t gid;  /* Group the link is for; sent as a JSON string */
-	struct socapi_string_list fields;  /* Preview fields to return */
+	struct socapi_const_string_list fields;  /* Preview fields to return */
 };
-#define OK_SHARE_FETCH_LINK_V2_PARAMS_INIT {0}
+#define OK_SHARE_FETCH_LINK_V2_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * share.fetchLinkV2: Returns a preview of a link for posting in a group.
@@ -6061,7 +6061,7 @@ struct ok_stream_delete_params {
 	const char *banner_opt;  /* Banner options as JSON */
 	const char *delete_ref_id;  /* Reference of the item to remove */
 };
-#define OK_STREAM_DELETE_PARAMS_INIT {0}
+#define OK_STREAM_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.delete: Removes an item from the activity stream.
@@ -6084,11 +6084,11 @@ SOCAPI_NODISCARD enum socapi_status ok_stream_delete(struct socapi_session *sess
 struct ok_stream_get_params {
 	bool has_gid;
 	int64_t gid;  /* Group whose stream to return; sent as a JSON string */
-	struct socapi_string_list patterns;  /* Kinds of items to return, such as POST */
-	struct socapi_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
+	struct socapi_const_string_list patterns;  /* Kinds of items to return, such as POST */
+	struct socapi_const_string_list fields;  /* Entity fields to return, as ENTITY.FIELD or ENTITY.* */
 	const char *anchor;  /* Anchor from the previous page; omit for the first page */
 };
-#define OK_STREAM_GET_PARAMS_INIT {0}
+#define OK_STREAM_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.get: Returns the activity stream of the user or a group.
@@ -6115,7 +6115,7 @@ struct ok_stream_is_subscribed_params {
 	bool has_gid;
 	int64_t gid;  /* Group to check; sent as a JSON string */
 };
-#define OK_STREAM_IS_SUBSCRIBED_PARAMS_INIT {0}
+#define OK_STREAM_IS_SUBSCRIBED_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.isSubscribed: Checks whether the user follows a user or group; give exactly one of fid and gid.
@@ -6140,7 +6140,7 @@ struct ok_stream_mark_as_spam_params {
 	const char *delete_id;  /* The delete_id of the feed item */
 	const char *complaint_type;  /* Kind of complaint */
 };
-#define OK_STREAM_MARK_AS_SPAM_PARAMS_INIT {0}
+#define OK_STREAM_MARK_AS_SPAM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * stream.markAsSpam: Reports a stream item as spam.
@@ -6163,7 +6163,7 @@ SOCAPI_NODISCARD enum socapi_status ok_stream_mark_as_spam(struct socapi_session
 struct ok_url_get_info_params {
 	const char *url;  /* Profile, group or application URL, short name, or numeric form; required */
 };
-#define OK_URL_GET_INFO_PARAMS_INIT {0}
+#define OK_URL_GET_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * url.getInfo: Returns what an OK URL points to.
@@ -6185,7 +6185,7 @@ SOCAPI_NODISCARD enum socapi_status ok_url_get_info(struct socapi_session *sessi
 struct ok_users_delete_guests_params {
 	struct socapi_int_list uids;  /* Ids of the visitors; required */
 };
-#define OK_USERS_DELETE_GUESTS_PARAMS_INIT {0}
+#define OK_USERS_DELETE_GUESTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.deleteGuests: Removes visitors from the guest list of the user.
@@ -6208,7 +6208,7 @@ SOCAPI_NODISCARD enum socapi_status ok_users_delete_guests(struct socapi_session
 struct ok_users_get_additional_info_params {
 	struct socapi_int_list uids;  /* Ids of the users; required */
 };
-#define OK_USERS_GET_ADDITIONAL_INFO_PARAMS_INIT {0}
+#define OK_USERS_GET_ADDITIONAL_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getAdditionalInfo: Returns additional information about users.
@@ -6231,9 +6231,9 @@ SOCAPI_NODISCARD enum socapi_status ok_users_get_additional_info(struct socapi_s
 struct ok_users_get_calls_left_params {
 	bool has_uid;
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
-	struct socapi_string_list methods;  /* Methods to check; required */
+	struct socapi_const_string_list methods;  /* Methods to check; required */
 };
-#define OK_USERS_GET_CALLS_LEFT_PARAMS_INIT {0}
+#define OK_USERS_GET_CALLS_LEFT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getCallsLeft: Returns how many calls of given methods are left.
@@ -6253,9 +6253,9 @@ SOCAPI_NODISCARD enum socapi_status ok_users_get_calls_left(struct socapi_sessio
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_users_get_current_user_params {
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 };
-#define OK_USERS_GET_CURRENT_USER_PARAMS_INIT {0}
+#define OK_USERS_GET_CURRENT_USER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getCurrentUser: Returns the current user.
@@ -6293,7 +6293,7 @@ struct ok_users_get_guests_params {
 	bool has_count;
 	int64_t count;  /* Number of visits per page */
 };
-#define OK_USERS_GET_GUESTS_PARAMS_INIT {0}
+#define OK_USERS_GET_GUESTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getGuests: Returns the visitors of the user profile.
@@ -6318,7 +6318,7 @@ struct ok_users_get_holidays_params {
 	bool has_uid;
 	int64_t uid;  /* User whose holidays to return; sent as a JSON string */
 };
-#define OK_USERS_GET_HOLIDAYS_PARAMS_INIT {0}
+#define OK_USERS_GET_HOLIDAYS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getHolidays: Returns the holidays of a user.
@@ -6340,11 +6340,11 @@ SOCAPI_NODISCARD enum socapi_status ok_users_get_holidays(struct socapi_session 
  */
 struct ok_users_get_info_params {
 	struct socapi_int_list uids;  /* Ids of the users; required */
-	struct socapi_string_list fields;  /* User fields to return; required */
+	struct socapi_const_string_list fields;  /* User fields to return; required */
 	bool has_empty_pictures;
 	bool empty_pictures;  /* If true, omit OK default pictures when a user has no photo */
 };
-#define OK_USERS_GET_INFO_PARAMS_INIT {0}
+#define OK_USERS_GET_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getInfo: Returns information about users.
@@ -6367,11 +6367,11 @@ SOCAPI_NODISCARD enum socapi_status ok_users_get_info(struct socapi_session *ses
 struct ok_users_get_info_by_params {
 	bool has_uid;
 	int64_t uid;  /* Id of the user; required; sent as a JSON string */
-	struct socapi_string_list fields;  /* User fields to return */
+	struct socapi_const_string_list fields;  /* User fields to return */
 	bool has_register_as_guest;
 	bool register_as_guest;  /* Whether to record the caller as a profile visitor */
 };
-#define OK_USERS_GET_INFO_BY_PARAMS_INIT {0}
+#define OK_USERS_GET_INFO_BY_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getInfoBy: Returns information about one user.
@@ -6397,7 +6397,7 @@ struct ok_users_get_invitable_friends_params {
 	bool has_app_id;
 	int64_t app_id;  /* Application to invite to; sent as a JSON string */
 };
-#define OK_USERS_GET_INVITABLE_FRIENDS_PARAMS_INIT {0}
+#define OK_USERS_GET_INVITABLE_FRIENDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getInvitableFriends: Returns friends who can be invited to the application.
@@ -6432,7 +6432,7 @@ struct ok_users_get_mobile_operator_params {
 	bool has_uid;
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
 };
-#define OK_USERS_GET_MOBILE_OPERATOR_PARAMS_INIT {0}
+#define OK_USERS_GET_MOBILE_OPERATOR_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getMobileOperator: Returns the mobile operator of a user.
@@ -6456,7 +6456,7 @@ struct ok_users_get_settings_params {
 	bool has_uid;
 	int64_t uid;  /* Id of the user; sent as a JSON string */
 };
-#define OK_USERS_GET_SETTINGS_PARAMS_INIT {0}
+#define OK_USERS_GET_SETTINGS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getSettings: Returns the notification settings of a user.
@@ -6480,7 +6480,7 @@ struct ok_users_has_app_permission_params {
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
 	const char *ext_perm;  /* Permission to check; required; one of OK_PERMISSION_* */
 };
-#define OK_USERS_HAS_APP_PERMISSION_PARAMS_INIT {0}
+#define OK_USERS_HAS_APP_PERMISSION_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.hasAppPermission: Checks whether the user granted the application a permission.
@@ -6503,7 +6503,7 @@ struct ok_users_is_app_user_params {
 	bool has_uid;
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
 };
-#define OK_USERS_IS_APP_USER_PARAMS_INIT {0}
+#define OK_USERS_IS_APP_USER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.isAppUser: Checks whether a user has installed the application.
@@ -6527,7 +6527,7 @@ struct ok_users_remove_app_permissions_params {
 	int64_t uid;  /* User on whose behalf to call; needed only without a session; sent as a JSON string */
 	const char *ext_perm;  /* Permission to revoke; required; one of OK_PERMISSION_* */
 };
-#define OK_USERS_REMOVE_APP_PERMISSIONS_PARAMS_INIT {0}
+#define OK_USERS_REMOVE_APP_PERMISSIONS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.removeAppPermissions: Revokes a permission the user granted the application.
@@ -6547,12 +6547,12 @@ SOCAPI_NODISCARD enum socapi_status ok_users_remove_app_permissions(struct socap
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_users_set_settings_params {
-	struct socapi_string_list sms_notif_add;  /* Notification kinds to enable */
-	struct socapi_string_list sms_notif_remove;  /* Notification kinds to disable */
+	struct socapi_const_string_list sms_notif_add;  /* Notification kinds to enable */
+	struct socapi_const_string_list sms_notif_remove;  /* Notification kinds to disable */
 	const char *sms_notif_start_time;  /* Start of the allowed SMS time window */
 	const char *sms_notif_end_time;  /* End of the allowed SMS time window */
 };
-#define OK_USERS_SET_SETTINGS_PARAMS_INIT {0}
+#define OK_USERS_SET_SETTINGS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.setSettings: Changes the SMS notification settings of the user.
@@ -6575,7 +6575,7 @@ struct ok_users_set_status_params {
 	const char *status;  /* New status text; required */
 	const char *location;  /* Location attached to the status */
 };
-#define OK_USERS_SET_STATUS_PARAMS_INIT {0}
+#define OK_USERS_SET_STATUS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.setStatus: Sets the status text of the user.
@@ -6603,7 +6603,7 @@ struct ok_users_update_mask_params {
 	bool has_or_update;
 	bool or_update;  /* Whether to OR the mask into the current one */
 };
-#define OK_USERS_UPDATE_MASK_PARAMS_INIT {0}
+#define OK_USERS_UPDATE_MASK_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.updateMask: Updates the notification mask of one user.
@@ -6630,7 +6630,7 @@ struct ok_users_update_masks_params {
 	bool has_or_update;
 	bool or_update;  /* Whether to OR the mask into the current one */
 };
-#define OK_USERS_UPDATE_MASKS_PARAMS_INIT {0}
+#define OK_USERS_UPDATE_MASKS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.updateMasks: Updates the notification mask of several users.
@@ -6656,7 +6656,7 @@ struct ok_users_update_masks_v2_params {
 	bool has_and_mask;
 	int64_t and_mask;  /* Bits to keep */
 };
-#define OK_USERS_UPDATE_MASKS_V2_PARAMS_INIT {0}
+#define OK_USERS_UPDATE_MASKS_V2_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.updateMasksV2: Updates notification masks of several users with OR and AND masks.
@@ -6679,7 +6679,7 @@ struct ok_video_delete_params {
 	bool has_vid;
 	int64_t vid;  /* Id of the video; required; sent as a JSON string */
 };
-#define OK_VIDEO_DELETE_PARAMS_INIT {0}
+#define OK_VIDEO_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * video.delete: Deletes a video.
@@ -6717,7 +6717,7 @@ struct ok_video_get_upload_url_params {
 	bool has_post_form;
 	bool post_form;  /* Whether to return a form-upload URL */
 };
-#define OK_VIDEO_GET_UPLOAD_URL_PARAMS_INIT {0}
+#define OK_VIDEO_GET_UPLOAD_URL_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * video.getUploadUrl: Reserves a video and returns the URL to upload it to.
@@ -6741,7 +6741,7 @@ struct ok_video_subscribe_params {
 	bool has_cid;
 	int64_t cid;  /* Id of the channel; required; sent as a JSON string */
 };
-#define OK_VIDEO_SUBSCRIBE_PARAMS_INIT {0}
+#define OK_VIDEO_SUBSCRIBE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * video.subscribe: Subscribes the user to a video channel.
@@ -6768,7 +6768,7 @@ struct ok_video_update_params {
 	int64_t vid;  /* Id of the video; required; sent as a JSON string */
 	const char *title;  /* New title */
 	const char *description;  /* New description */
-	struct socapi_string_list tags;  /* New tags */
+	struct socapi_const_string_list tags;  /* New tags */
 	const char *privacy;  /* Who may watch the video */
 	bool has_cover_photo_id;
 	int64_t cover_photo_id;  /* Photo to use as cover; sent as a JSON string */
@@ -6787,7 +6787,7 @@ struct ok_video_update_params {
 	bool has_rec_stop;
 	int64_t rec_stop;  /* End of the recording */
 };
-#define OK_VIDEO_UPDATE_PARAMS_INIT {0}
+#define OK_VIDEO_UPDATE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * video.update: Changes the properties of a video.
@@ -6811,7 +6811,7 @@ struct ok_widget_get_widget_content_params {
 	const char *wid;  /* Id of the widget; required */
 	const char *style;  /* Style of the widget */
 };
-#define OK_WIDGET_GET_WIDGET_CONTENT_PARAMS_INIT {0}
+#define OK_WIDGET_GET_WIDGET_CONTENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * widget.getWidgetContent: Returns the content of a widget.
@@ -6832,10 +6832,10 @@ SOCAPI_NODISCARD enum socapi_status ok_widget_get_widget_content(struct socapi_s
  * lists are). Zero, empty and false values are sent.
  */
 struct ok_widget_get_widgets_params {
-	struct socapi_string_list wids;  /* Ids of the widgets; required */
+	struct socapi_const_string_list wids;  /* Ids of the widgets; required */
 	const char *style;  /* Style of the widgets */
 };
-#define OK_WIDGET_GET_WIDGETS_PARAMS_INIT {0}
+#define OK_WIDGET_GET_WIDGETS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * widget.getWidgets: Returns the content of several widgets.

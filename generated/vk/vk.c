@@ -1404,8 +1404,8 @@ static const struct socapi_field vk_friends_requests_xtr_message_fields[] = {
 	{"photo_400_orig", offsetof(struct vk_friends_requests_xtr_message, photo_400_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_max_orig", offsetof(struct vk_friends_requests_xtr_message, photo_max_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_id", offsetof(struct vk_friends_requests_xtr_message, photo_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_photo", offsetof(struct vk_friends_requests_xtr_message, has_photo), offsetof(struct vk_friends_requests_xtr_message, has_has_photo), &vk_base_bool_int_type, 0},
-	{"has_mobile", offsetof(struct vk_friends_requests_xtr_message, has_mobile), offsetof(struct vk_friends_requests_xtr_message, has_has_mobile), &vk_base_bool_int_type, 0},
+	{"has_photo", offsetof(struct vk_friends_requests_xtr_message, has_photo), offsetof(struct vk_friends_requests_xtr_message, has_photo_set), &vk_base_bool_int_type, 0},
+	{"has_mobile", offsetof(struct vk_friends_requests_xtr_message, has_mobile), offsetof(struct vk_friends_requests_xtr_message, has_mobile_set), &vk_base_bool_int_type, 0},
 	{"mobile_phone", offsetof(struct vk_friends_requests_xtr_message, mobile_phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"home_phone", offsetof(struct vk_friends_requests_xtr_message, home_phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"site", offsetof(struct vk_friends_requests_xtr_message, site), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -1484,8 +1484,8 @@ static const struct socapi_field vk_friends_requests_xtr_mutual_fields[] = {
 	{"photo_400_orig", offsetof(struct vk_friends_requests_xtr_mutual, photo_400_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_max_orig", offsetof(struct vk_friends_requests_xtr_mutual, photo_max_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_id", offsetof(struct vk_friends_requests_xtr_mutual, photo_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_photo", offsetof(struct vk_friends_requests_xtr_mutual, has_photo), offsetof(struct vk_friends_requests_xtr_mutual, has_has_photo), &vk_base_bool_int_type, 0},
-	{"has_mobile", offsetof(struct vk_friends_requests_xtr_mutual, has_mobile), offsetof(struct vk_friends_requests_xtr_mutual, has_has_mobile), &vk_base_bool_int_type, 0},
+	{"has_photo", offsetof(struct vk_friends_requests_xtr_mutual, has_photo), offsetof(struct vk_friends_requests_xtr_mutual, has_photo_set), &vk_base_bool_int_type, 0},
+	{"has_mobile", offsetof(struct vk_friends_requests_xtr_mutual, has_mobile), offsetof(struct vk_friends_requests_xtr_mutual, has_mobile_set), &vk_base_bool_int_type, 0},
 	{"mobile_phone", offsetof(struct vk_friends_requests_xtr_mutual, mobile_phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"home_phone", offsetof(struct vk_friends_requests_xtr_mutual, home_phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"site", offsetof(struct vk_friends_requests_xtr_mutual, site), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -1631,7 +1631,7 @@ static const struct socapi_field vk_groups_group_full_fields[] = {
 	{"can_create_topic", offsetof(struct vk_groups_group_full, can_create_topic), offsetof(struct vk_groups_group_full, has_can_create_topic), &vk_base_bool_int_type, 0},
 	{"can_upload_doc", offsetof(struct vk_groups_group_full, can_upload_doc), offsetof(struct vk_groups_group_full, has_can_upload_doc), &vk_base_bool_int_type, 0},
 	{"can_upload_video", offsetof(struct vk_groups_group_full, can_upload_video), offsetof(struct vk_groups_group_full, has_can_upload_video), &vk_base_bool_int_type, 0},
-	{"has_photo", offsetof(struct vk_groups_group_full, has_photo), offsetof(struct vk_groups_group_full, has_has_photo), &vk_base_bool_int_type, 0},
+	{"has_photo", offsetof(struct vk_groups_group_full, has_photo), offsetof(struct vk_groups_group_full, has_photo_set), &vk_base_bool_int_type, 0},
 	{"wall", offsetof(struct vk_groups_group_full, wall), offsetof(struct vk_groups_group_full, has_wall), &vk_groups_group_full_wall_type, 0},
 	{"age_limits", offsetof(struct vk_groups_group_full, age_limits), offsetof(struct vk_groups_group_full, has_age_limits), &vk_groups_group_full_age_limits_type, 0},
 	{"trending", offsetof(struct vk_groups_group_full, trending), offsetof(struct vk_groups_group_full, has_trending), &vk_base_bool_int_type, 0},
@@ -1732,8 +1732,8 @@ static const struct socapi_field vk_groups_user_xtr_role_fields[] = {
 	{"photo_400_orig", offsetof(struct vk_groups_user_xtr_role, photo_400_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_max_orig", offsetof(struct vk_groups_user_xtr_role, photo_max_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_id", offsetof(struct vk_groups_user_xtr_role, photo_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_photo", offsetof(struct vk_groups_user_xtr_role, has_photo), offsetof(struct vk_groups_user_xtr_role, has_has_photo), &vk_base_bool_int_type, 0},
-	{"has_mobile", offsetof(struct vk_groups_user_xtr_role, has_mobile), offsetof(struct vk_groups_user_xtr_role, has_has_mobile), &vk_base_bool_int_type, 0},
+	{"has_photo", offsetof(struct vk_groups_user_xtr_role, has_photo), offsetof(struct vk_groups_user_xtr_role, has_photo_set), &vk_base_bool_int_type, 0},
+	{"has_mobile", offsetof(struct vk_groups_user_xtr_role, has_mobile), offsetof(struct vk_groups_user_xtr_role, has_mobile_set), &vk_base_bool_int_type, 0},
 	{"mobile_phone", offsetof(struct vk_groups_user_xtr_role, mobile_phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"home_phone", offsetof(struct vk_groups_user_xtr_role, home_phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"site", offsetof(struct vk_groups_user_xtr_role, site), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -2226,7 +2226,7 @@ static const struct socapi_field vk_photos_photo_fields[] = {
 	{"post_id", offsetof(struct vk_photos_photo, post_id), offsetof(struct vk_photos_photo, has_post_id), &socapi_type_int, 0},
 	{"lat", offsetof(struct vk_photos_photo, lat), offsetof(struct vk_photos_photo, has_lat), &socapi_type_number, 0},
 	{"long", offsetof(struct vk_photos_photo, long_), offsetof(struct vk_photos_photo, has_long), &socapi_type_number, 0},
-	{"has_tags", offsetof(struct vk_photos_photo, has_tags), offsetof(struct vk_photos_photo, has_has_tags), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"has_tags", offsetof(struct vk_photos_photo, has_tags), offsetof(struct vk_photos_photo, has_tags_set), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 	{"likes", offsetof(struct vk_photos_photo, likes), SOCAPI_NO_PRESENCE, &vk_base_likes_type, 0},
 	{"comments", offsetof(struct vk_photos_photo, comments), SOCAPI_NO_PRESENCE, &vk_base_object_count_type, 0},
 	{"reposts", offsetof(struct vk_photos_photo, reposts), SOCAPI_NO_PRESENCE, &vk_base_reposts_info_type, 0},
@@ -2477,8 +2477,8 @@ static const struct socapi_field vk_users_user_full_fields[] = {
 	{"photo_400_orig", offsetof(struct vk_users_user_full, photo_400_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_max_orig", offsetof(struct vk_users_user_full, photo_max_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_id", offsetof(struct vk_users_user_full, photo_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"has_photo", offsetof(struct vk_users_user_full, has_photo), offsetof(struct vk_users_user_full, has_has_photo), &vk_base_bool_int_type, 0},
-	{"has_mobile", offsetof(struct vk_users_user_full, has_mobile), offsetof(struct vk_users_user_full, has_has_mobile), &vk_base_bool_int_type, 0},
+	{"has_photo", offsetof(struct vk_users_user_full, has_photo), offsetof(struct vk_users_user_full, has_photo_set), &vk_base_bool_int_type, 0},
+	{"has_mobile", offsetof(struct vk_users_user_full, has_mobile), offsetof(struct vk_users_user_full, has_mobile_set), &vk_base_bool_int_type, 0},
 	{"mobile_phone", offsetof(struct vk_users_user_full, mobile_phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"home_phone", offsetof(struct vk_users_user_full, home_phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"site", offsetof(struct vk_users_user_full, site), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -9230,19 +9230,19 @@ enum socapi_status vk_friends_are_friends(struct socapi_session *session, const 
 	return socapi_call(session, &vk_friends_are_friends_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_friends_are_friends_extended_forced[] = {
+static const struct socapi_forced_param vk_friends_are_friends_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_friends_are_friends_extended_method = {
-	"friends.areFriends", "extendedResponse", "vk_friends_are_friends_extended",
+const struct socapi_method vk_friends_are_friends_with_extended_method = {
+	"friends.areFriends", "extendedResponse", "vk_friends_are_friends_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_are_friends_params_struct, &vk_friends_friend_extended_status_list_type,
-	1, vk_friends_are_friends_extended_forced, "Tells the friendship status of the current user with each of several users.", NULL,
+	1, vk_friends_are_friends_with_extended_forced, "Tells the friendship status of the current user with each of several users.", NULL,
 };
 
-enum socapi_status vk_friends_are_friends_extended(struct socapi_session *session, const struct vk_friends_are_friends_params *params, struct vk_friends_friend_extended_status_list **out, struct socapi_error *err)
+enum socapi_status vk_friends_are_friends_with_extended(struct socapi_session *session, const struct vk_friends_are_friends_params *params, struct vk_friends_friend_extended_status_list **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_friends_are_friends_extended_method, params, out, err);
+	return socapi_call(session, &vk_friends_are_friends_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_friends_delete_params_fields[] = {
@@ -9286,22 +9286,6 @@ enum socapi_status vk_friends_get(struct socapi_session *session, const struct v
 	return socapi_call(session, &vk_friends_get_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_friends_get_fields_forced[] = {
-	{"fields", NULL},
-};
-static const struct socapi_paging vk_friends_get_fields_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
-const struct socapi_method vk_friends_get_fields_method = {
-	"friends.get", "fieldsResponse", "vk_friends_get_fields",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
-	&vk_friends_get_params_struct, &vk_friends_get_fields_response_type,
-	1, vk_friends_get_fields_forced, "Returns the friends of a user.", &vk_friends_get_fields_paging,
-};
-
-enum socapi_status vk_friends_get_fields(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_fields_response **out, struct socapi_error *err)
-{
-	return socapi_call(session, &vk_friends_get_fields_method, params, out, err);
-}
-
 static const struct socapi_field vk_friends_get_lists_params_fields[] = {
 	{"user_id", offsetof(struct vk_friends_get_lists_params, user_id), offsetof(struct vk_friends_get_lists_params, has_user_id), &socapi_type_int, 0},
 	{"return_system", offsetof(struct vk_friends_get_lists_params, return_system), offsetof(struct vk_friends_get_lists_params, has_return_system), &socapi_type_bool, 0},
@@ -9343,19 +9327,19 @@ enum socapi_status vk_friends_get_mutual(struct socapi_session *session, const s
 	return socapi_call(session, &vk_friends_get_mutual_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_friends_get_mutual_target_uids_forced[] = {
+static const struct socapi_forced_param vk_friends_get_mutual_with_target_uids_forced[] = {
 	{"target_uids", NULL},
 };
-const struct socapi_method vk_friends_get_mutual_target_uids_method = {
-	"friends.getMutual", "targetUidsResponse", "vk_friends_get_mutual_target_uids",
+const struct socapi_method vk_friends_get_mutual_with_target_uids_method = {
+	"friends.getMutual", "targetUidsResponse", "vk_friends_get_mutual_with_target_uids",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_mutual_params_struct, &vk_friends_mutual_friend_list_type,
-	1, vk_friends_get_mutual_target_uids_forced, "Returns the mutual friends of two users, or of one user and several targets.", NULL,
+	1, vk_friends_get_mutual_with_target_uids_forced, "Returns the mutual friends of two users, or of one user and several targets.", NULL,
 };
 
-enum socapi_status vk_friends_get_mutual_target_uids(struct socapi_session *session, const struct vk_friends_get_mutual_params *params, struct vk_friends_mutual_friend_list **out, struct socapi_error *err)
+enum socapi_status vk_friends_get_mutual_with_target_uids(struct socapi_session *session, const struct vk_friends_get_mutual_params *params, struct vk_friends_mutual_friend_list **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_friends_get_mutual_target_uids_method, params, out, err);
+	return socapi_call(session, &vk_friends_get_mutual_with_target_uids_method, params, out, err);
 }
 
 static const struct socapi_field vk_friends_get_online_params_fields[] = {
@@ -9383,19 +9367,19 @@ enum socapi_status vk_friends_get_online(struct socapi_session *session, const s
 	return socapi_call(session, &vk_friends_get_online_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_friends_get_online_online_mobile_forced[] = {
+static const struct socapi_forced_param vk_friends_get_online_with_online_mobile_forced[] = {
 	{"online_mobile", "1"},
 };
-const struct socapi_method vk_friends_get_online_online_mobile_method = {
-	"friends.getOnline", "onlineMobileResponse", "vk_friends_get_online_online_mobile",
+const struct socapi_method vk_friends_get_online_with_online_mobile_method = {
+	"friends.getOnline", "onlineMobileResponse", "vk_friends_get_online_with_online_mobile",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_online_params_struct, &vk_friends_get_online_online_mobile_response_type,
-	1, vk_friends_get_online_online_mobile_forced, "Returns the ids of a user's friends who are online.", NULL,
+	1, vk_friends_get_online_with_online_mobile_forced, "Returns the ids of a user's friends who are online.", NULL,
 };
 
-enum socapi_status vk_friends_get_online_online_mobile(struct socapi_session *session, const struct vk_friends_get_online_params *params, struct vk_friends_get_online_online_mobile_response **out, struct socapi_error *err)
+enum socapi_status vk_friends_get_online_with_online_mobile(struct socapi_session *session, const struct vk_friends_get_online_params *params, struct vk_friends_get_online_online_mobile_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_friends_get_online_online_mobile_method, params, out, err);
+	return socapi_call(session, &vk_friends_get_online_with_online_mobile_method, params, out, err);
 }
 
 static const struct socapi_field vk_friends_get_requests_params_fields[] = {
@@ -9427,35 +9411,51 @@ enum socapi_status vk_friends_get_requests(struct socapi_session *session, const
 	return socapi_call(session, &vk_friends_get_requests_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_friends_get_requests_extended_forced[] = {
+static const struct socapi_forced_param vk_friends_get_requests_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_friends_get_requests_extended_method = {
-	"friends.getRequests", "extendedResponse", "vk_friends_get_requests_extended",
+const struct socapi_method vk_friends_get_requests_with_extended_method = {
+	"friends.getRequests", "extendedResponse", "vk_friends_get_requests_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_requests_params_struct, &vk_friends_get_requests_extended_response_type,
-	1, vk_friends_get_requests_extended_forced, "Returns incoming (or outgoing) friend requests.", NULL,
+	1, vk_friends_get_requests_with_extended_forced, "Returns incoming (or outgoing) friend requests.", NULL,
 };
 
-enum socapi_status vk_friends_get_requests_extended(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_friends_get_requests_with_extended(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_friends_get_requests_extended_method, params, out, err);
+	return socapi_call(session, &vk_friends_get_requests_with_extended_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_friends_get_requests_need_mutual_forced[] = {
+static const struct socapi_forced_param vk_friends_get_requests_with_need_mutual_forced[] = {
 	{"extended", "0"},
 	{"need_mutual", "1"},
 };
-const struct socapi_method vk_friends_get_requests_need_mutual_method = {
-	"friends.getRequests", "needMutualResponse", "vk_friends_get_requests_need_mutual",
+const struct socapi_method vk_friends_get_requests_with_need_mutual_method = {
+	"friends.getRequests", "needMutualResponse", "vk_friends_get_requests_with_need_mutual",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_requests_params_struct, &vk_friends_get_requests_need_mutual_response_type,
-	2, vk_friends_get_requests_need_mutual_forced, "Returns incoming (or outgoing) friend requests.", NULL,
+	2, vk_friends_get_requests_with_need_mutual_forced, "Returns incoming (or outgoing) friend requests.", NULL,
 };
 
-enum socapi_status vk_friends_get_requests_need_mutual(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_need_mutual_response **out, struct socapi_error *err)
+enum socapi_status vk_friends_get_requests_with_need_mutual(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_need_mutual_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_friends_get_requests_need_mutual_method, params, out, err);
+	return socapi_call(session, &vk_friends_get_requests_with_need_mutual_method, params, out, err);
+}
+
+static const struct socapi_forced_param vk_friends_get_with_fields_forced[] = {
+	{"fields", NULL},
+};
+static const struct socapi_paging vk_friends_get_with_fields_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
+const struct socapi_method vk_friends_get_with_fields_method = {
+	"friends.get", "fieldsResponse", "vk_friends_get_with_fields",
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	&vk_friends_get_params_struct, &vk_friends_get_fields_response_type,
+	1, vk_friends_get_with_fields_forced, "Returns the friends of a user.", &vk_friends_get_with_fields_paging,
+};
+
+enum socapi_status vk_friends_get_with_fields(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_fields_response **out, struct socapi_error *err)
+{
+	return socapi_call(session, &vk_friends_get_with_fields_method, params, out, err);
 }
 
 static const struct socapi_field vk_groups_get_params_fields[] = {
@@ -9502,21 +9502,6 @@ enum socapi_status vk_groups_get_by_id(struct socapi_session *session, const str
 	return socapi_call(session, &vk_groups_get_by_id_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_groups_get_extended_forced[] = {
-	{"extended", "1"},
-};
-const struct socapi_method vk_groups_get_extended_method = {
-	"groups.get", "extendedResponse", "vk_groups_get_extended",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
-	&vk_groups_get_params_struct, &vk_groups_get_object_extended_response_type,
-	1, vk_groups_get_extended_forced, "Returns the communities of a user.", NULL,
-};
-
-enum socapi_status vk_groups_get_extended(struct socapi_session *session, const struct vk_groups_get_params *params, struct vk_groups_get_object_extended_response **out, struct socapi_error *err)
-{
-	return socapi_call(session, &vk_groups_get_extended_method, params, out, err);
-}
-
 static const struct socapi_field vk_groups_get_members_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_get_members_params, group_id), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
 	{"sort", offsetof(struct vk_groups_get_members_params, sort), SOCAPI_NO_PRESENCE, &vk_groups_get_members_sort_type, 0},
@@ -9540,36 +9525,51 @@ enum socapi_status vk_groups_get_members(struct socapi_session *session, const s
 	return socapi_call(session, &vk_groups_get_members_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_groups_get_members_fields_forced[] = {
+static const struct socapi_forced_param vk_groups_get_members_with_fields_forced[] = {
 	{"fields", NULL},
 };
-static const struct socapi_paging vk_groups_get_members_fields_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
-const struct socapi_method vk_groups_get_members_fields_method = {
-	"groups.getMembers", "fieldsResponse", "vk_groups_get_members_fields",
+static const struct socapi_paging vk_groups_get_members_with_fields_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
+const struct socapi_method vk_groups_get_members_with_fields_method = {
+	"groups.getMembers", "fieldsResponse", "vk_groups_get_members_with_fields",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_fields_response_type,
-	1, vk_groups_get_members_fields_forced, "Returns the members of a community.", &vk_groups_get_members_fields_paging,
+	1, vk_groups_get_members_with_fields_forced, "Returns the members of a community.", &vk_groups_get_members_with_fields_paging,
 };
 
-enum socapi_status vk_groups_get_members_fields(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_fields_response **out, struct socapi_error *err)
+enum socapi_status vk_groups_get_members_with_fields(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_fields_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_groups_get_members_fields_method, params, out, err);
+	return socapi_call(session, &vk_groups_get_members_with_fields_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_groups_get_members_filter_forced[] = {
+static const struct socapi_forced_param vk_groups_get_members_with_filter_forced[] = {
 	{"filter", "managers"},
 };
-static const struct socapi_paging vk_groups_get_members_filter_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
-const struct socapi_method vk_groups_get_members_filter_method = {
-	"groups.getMembers", "filterResponse", "vk_groups_get_members_filter",
+static const struct socapi_paging vk_groups_get_members_with_filter_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
+const struct socapi_method vk_groups_get_members_with_filter_method = {
+	"groups.getMembers", "filterResponse", "vk_groups_get_members_with_filter",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_filter_response_type,
-	1, vk_groups_get_members_filter_forced, "Returns the members of a community.", &vk_groups_get_members_filter_paging,
+	1, vk_groups_get_members_with_filter_forced, "Returns the members of a community.", &vk_groups_get_members_with_filter_paging,
 };
 
-enum socapi_status vk_groups_get_members_filter(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_filter_response **out, struct socapi_error *err)
+enum socapi_status vk_groups_get_members_with_filter(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_filter_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_groups_get_members_filter_method, params, out, err);
+	return socapi_call(session, &vk_groups_get_members_with_filter_method, params, out, err);
+}
+
+static const struct socapi_forced_param vk_groups_get_with_extended_forced[] = {
+	{"extended", "1"},
+};
+const struct socapi_method vk_groups_get_with_extended_method = {
+	"groups.get", "extendedResponse", "vk_groups_get_with_extended",
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	&vk_groups_get_params_struct, &vk_groups_get_object_extended_response_type,
+	1, vk_groups_get_with_extended_forced, "Returns the communities of a user.", NULL,
+};
+
+enum socapi_status vk_groups_get_with_extended(struct socapi_session *session, const struct vk_groups_get_params *params, struct vk_groups_get_object_extended_response **out, struct socapi_error *err)
+{
+	return socapi_call(session, &vk_groups_get_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_groups_is_member_params_fields[] = {
@@ -9595,51 +9595,51 @@ enum socapi_status vk_groups_is_member(struct socapi_session *session, const str
 	return socapi_call(session, &vk_groups_is_member_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_groups_is_member_extended_forced[] = {
+static const struct socapi_forced_param vk_groups_is_member_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_groups_is_member_extended_method = {
-	"groups.isMember", "extendedResponse", "vk_groups_is_member_extended",
+const struct socapi_method vk_groups_is_member_with_extended_method = {
+	"groups.isMember", "extendedResponse", "vk_groups_is_member_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_is_member_extended_response_type,
-	1, vk_groups_is_member_extended_forced, "Tells whether users are members of a community.", NULL,
+	1, vk_groups_is_member_with_extended_forced, "Tells whether users are members of a community.", NULL,
 };
 
-enum socapi_status vk_groups_is_member_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_is_member_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_groups_is_member_with_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_is_member_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_groups_is_member_extended_method, params, out, err);
+	return socapi_call(session, &vk_groups_is_member_with_extended_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_groups_is_member_user_ids_forced[] = {
+static const struct socapi_forced_param vk_groups_is_member_with_user_ids_forced[] = {
 	{"extended", "0"},
 	{"user_ids", NULL},
 };
-const struct socapi_method vk_groups_is_member_user_ids_method = {
-	"groups.isMember", "userIdsResponse", "vk_groups_is_member_user_ids",
+const struct socapi_method vk_groups_is_member_with_user_ids_method = {
+	"groups.isMember", "userIdsResponse", "vk_groups_is_member_with_user_ids",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_member_status_list_type,
-	2, vk_groups_is_member_user_ids_forced, "Tells whether users are members of a community.", NULL,
+	2, vk_groups_is_member_with_user_ids_forced, "Tells whether users are members of a community.", NULL,
 };
 
-enum socapi_status vk_groups_is_member_user_ids(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_list **out, struct socapi_error *err)
+enum socapi_status vk_groups_is_member_with_user_ids(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_list **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_groups_is_member_user_ids_method, params, out, err);
+	return socapi_call(session, &vk_groups_is_member_with_user_ids_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_groups_is_member_user_ids_extended_forced[] = {
+static const struct socapi_forced_param vk_groups_is_member_with_user_ids_extended_forced[] = {
 	{"extended", "1"},
 	{"user_ids", NULL},
 };
-const struct socapi_method vk_groups_is_member_user_ids_extended_method = {
-	"groups.isMember", "userIdsExtendedResponse", "vk_groups_is_member_user_ids_extended",
+const struct socapi_method vk_groups_is_member_with_user_ids_extended_method = {
+	"groups.isMember", "userIdsExtendedResponse", "vk_groups_is_member_with_user_ids_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_member_status_full_list_type,
-	2, vk_groups_is_member_user_ids_extended_forced, "Tells whether users are members of a community.", NULL,
+	2, vk_groups_is_member_with_user_ids_extended_forced, "Tells whether users are members of a community.", NULL,
 };
 
-enum socapi_status vk_groups_is_member_user_ids_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_full_list **out, struct socapi_error *err)
+enum socapi_status vk_groups_is_member_with_user_ids_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_full_list **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_groups_is_member_user_ids_extended_method, params, out, err);
+	return socapi_call(session, &vk_groups_is_member_with_user_ids_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_groups_join_params_fields[] = {
@@ -9775,20 +9775,20 @@ enum socapi_status vk_likes_get_list(struct socapi_session *session, const struc
 	return socapi_call(session, &vk_likes_get_list_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_likes_get_list_extended_forced[] = {
+static const struct socapi_forced_param vk_likes_get_list_with_extended_forced[] = {
 	{"extended", "1"},
 };
-static const struct socapi_paging vk_likes_get_list_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
-const struct socapi_method vk_likes_get_list_extended_method = {
-	"likes.getList", "extendedResponse", "vk_likes_get_list_extended",
+static const struct socapi_paging vk_likes_get_list_with_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
+const struct socapi_method vk_likes_get_list_with_extended_method = {
+	"likes.getList", "extendedResponse", "vk_likes_get_list_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_get_list_params_struct, &vk_likes_get_list_extended_response_type,
-	1, vk_likes_get_list_extended_forced, "Returns who liked (or reposted) an object.", &vk_likes_get_list_extended_paging,
+	1, vk_likes_get_list_with_extended_forced, "Returns who liked (or reposted) an object.", &vk_likes_get_list_with_extended_paging,
 };
 
-enum socapi_status vk_likes_get_list_extended(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_likes_get_list_with_extended(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_likes_get_list_extended_method, params, out, err);
+	return socapi_call(session, &vk_likes_get_list_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_likes_is_liked_params_fields[] = {
@@ -9847,7 +9847,7 @@ static const struct socapi_field vk_messages_edit_params_fields[] = {
 	{"disable_mentions", offsetof(struct vk_messages_edit_params, disable_mentions), offsetof(struct vk_messages_edit_params, has_disable_mentions), &socapi_type_bool, 0},
 	{"message_id", offsetof(struct vk_messages_edit_params, message_id), offsetof(struct vk_messages_edit_params, has_message_id), &socapi_type_int, 0},
 	{"cmid", offsetof(struct vk_messages_edit_params, cmid), offsetof(struct vk_messages_edit_params, has_cmid), &socapi_type_int, 0},
-	{"template", offsetof(struct vk_messages_edit_params, template), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"template", offsetof(struct vk_messages_edit_params, template_), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"keyboard", offsetof(struct vk_messages_edit_params, keyboard), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
 static const struct socapi_struct vk_messages_edit_params_struct = {"messages.edit", sizeof(struct vk_messages_edit_params), 14, vk_messages_edit_params_fields};
@@ -9890,19 +9890,19 @@ enum socapi_status vk_messages_get_by_id(struct socapi_session *session, const s
 	return socapi_call(session, &vk_messages_get_by_id_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_messages_get_by_id_extended_forced[] = {
+static const struct socapi_forced_param vk_messages_get_by_id_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_messages_get_by_id_extended_method = {
-	"messages.getById", "extendedResponse", "vk_messages_get_by_id_extended",
+const struct socapi_method vk_messages_get_by_id_with_extended_method = {
+	"messages.getById", "extendedResponse", "vk_messages_get_by_id_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_by_id_params_struct, &vk_messages_get_by_id_extended_response_type,
-	1, vk_messages_get_by_id_extended_forced, "Returns messages by id.", NULL,
+	1, vk_messages_get_by_id_with_extended_forced, "Returns messages by id.", NULL,
 };
 
-enum socapi_status vk_messages_get_by_id_extended(struct socapi_session *session, const struct vk_messages_get_by_id_params *params, struct vk_messages_get_by_id_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_messages_get_by_id_with_extended(struct socapi_session *session, const struct vk_messages_get_by_id_params *params, struct vk_messages_get_by_id_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_messages_get_by_id_extended_method, params, out, err);
+	return socapi_call(session, &vk_messages_get_by_id_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_messages_get_conversation_members_params_fields[] = {
@@ -9974,19 +9974,19 @@ enum socapi_status vk_messages_get_conversations_by_id(struct socapi_session *se
 	return socapi_call(session, &vk_messages_get_conversations_by_id_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_messages_get_conversations_by_id_extended_forced[] = {
+static const struct socapi_forced_param vk_messages_get_conversations_by_id_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_messages_get_conversations_by_id_extended_method = {
-	"messages.getConversationsById", "extendedResponse", "vk_messages_get_conversations_by_id_extended",
+const struct socapi_method vk_messages_get_conversations_by_id_with_extended_method = {
+	"messages.getConversationsById", "extendedResponse", "vk_messages_get_conversations_by_id_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversations_by_id_params_struct, &vk_messages_get_conversation_by_id_extended_type,
-	1, vk_messages_get_conversations_by_id_extended_forced, "Returns conversations by peer id.", NULL,
+	1, vk_messages_get_conversations_by_id_with_extended_forced, "Returns conversations by peer id.", NULL,
 };
 
-enum socapi_status vk_messages_get_conversations_by_id_extended(struct socapi_session *session, const struct vk_messages_get_conversations_by_id_params *params, struct vk_messages_get_conversation_by_id_extended **out, struct socapi_error *err)
+enum socapi_status vk_messages_get_conversations_by_id_with_extended(struct socapi_session *session, const struct vk_messages_get_conversations_by_id_params *params, struct vk_messages_get_conversation_by_id_extended **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_messages_get_conversations_by_id_extended_method, params, out, err);
+	return socapi_call(session, &vk_messages_get_conversations_by_id_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_messages_get_history_params_fields[] = {
@@ -10017,19 +10017,19 @@ enum socapi_status vk_messages_get_history(struct socapi_session *session, const
 	return socapi_call(session, &vk_messages_get_history_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_messages_get_history_extended_forced[] = {
+static const struct socapi_forced_param vk_messages_get_history_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_messages_get_history_extended_method = {
-	"messages.getHistory", "extendedResponse", "vk_messages_get_history_extended",
+const struct socapi_method vk_messages_get_history_with_extended_method = {
+	"messages.getHistory", "extendedResponse", "vk_messages_get_history_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_history_params_struct, &vk_messages_get_history_extended_response_type,
-	1, vk_messages_get_history_extended_forced, "Returns the messages of a conversation, newest first.", NULL,
+	1, vk_messages_get_history_with_extended_forced, "Returns the messages of a conversation, newest first.", NULL,
 };
 
-enum socapi_status vk_messages_get_history_extended(struct socapi_session *session, const struct vk_messages_get_history_params *params, struct vk_messages_get_history_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_messages_get_history_with_extended(struct socapi_session *session, const struct vk_messages_get_history_params *params, struct vk_messages_get_history_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_messages_get_history_extended_method, params, out, err);
+	return socapi_call(session, &vk_messages_get_history_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_messages_get_long_poll_server_params_fields[] = {
@@ -10090,7 +10090,7 @@ static const struct socapi_field vk_messages_send_params_fields[] = {
 	{"sticker_id", offsetof(struct vk_messages_send_params, sticker_id), offsetof(struct vk_messages_send_params, has_sticker_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_messages_send_params, group_id), offsetof(struct vk_messages_send_params, has_group_id), &socapi_type_int, 0},
 	{"keyboard", offsetof(struct vk_messages_send_params, keyboard), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
-	{"template", offsetof(struct vk_messages_send_params, template), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"template", offsetof(struct vk_messages_send_params, template_), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"payload", offsetof(struct vk_messages_send_params, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"content_source", offsetof(struct vk_messages_send_params, content_source), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"dont_parse_links", offsetof(struct vk_messages_send_params, dont_parse_links), offsetof(struct vk_messages_send_params, has_dont_parse_links), &socapi_type_bool, 0},
@@ -10112,19 +10112,19 @@ enum socapi_status vk_messages_send(struct socapi_session *session, const struct
 	return socapi_call(session, &vk_messages_send_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_messages_send_user_ids_forced[] = {
+static const struct socapi_forced_param vk_messages_send_with_user_ids_forced[] = {
 	{"peer_ids", NULL},
 };
-const struct socapi_method vk_messages_send_user_ids_method = {
-	"messages.send", "userIdsResponse", "vk_messages_send_user_ids",
+const struct socapi_method vk_messages_send_with_user_ids_method = {
+	"messages.send", "userIdsResponse", "vk_messages_send_with_user_ids",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_send_params_struct, &vk_messages_send_user_ids_response_item_list_type,
-	1, vk_messages_send_user_ids_forced, "Sends a message to a user, chat or community (or to several users).", NULL,
+	1, vk_messages_send_with_user_ids_forced, "Sends a message to a user, chat or community (or to several users).", NULL,
 };
 
-enum socapi_status vk_messages_send_user_ids(struct socapi_session *session, const struct vk_messages_send_params *params, struct vk_messages_send_user_ids_response_item_list **out, struct socapi_error *err)
+enum socapi_status vk_messages_send_with_user_ids(struct socapi_session *session, const struct vk_messages_send_params *params, struct vk_messages_send_user_ids_response_item_list **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_messages_send_user_ids_method, params, out, err);
+	return socapi_call(session, &vk_messages_send_with_user_ids_method, params, out, err);
 }
 
 static const struct socapi_field vk_messages_set_activity_params_fields[] = {
@@ -10202,19 +10202,19 @@ enum socapi_status vk_newsfeed_search(struct socapi_session *session, const stru
 	return socapi_call(session, &vk_newsfeed_search_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_newsfeed_search_extended_forced[] = {
+static const struct socapi_forced_param vk_newsfeed_search_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_newsfeed_search_extended_method = {
-	"newsfeed.search", "extendedResponse", "vk_newsfeed_search_extended",
+const struct socapi_method vk_newsfeed_search_with_extended_method = {
+	"newsfeed.search", "extendedResponse", "vk_newsfeed_search_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_newsfeed_search_params_struct, &vk_newsfeed_search_extended_response_type,
-	1, vk_newsfeed_search_extended_forced, "Searches public posts.", NULL,
+	1, vk_newsfeed_search_with_extended_forced, "Searches public posts.", NULL,
 };
 
-enum socapi_status vk_newsfeed_search_extended(struct socapi_session *session, const struct vk_newsfeed_search_params *params, struct vk_newsfeed_search_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_newsfeed_search_with_extended(struct socapi_session *session, const struct vk_newsfeed_search_params *params, struct vk_newsfeed_search_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_newsfeed_search_extended_method, params, out, err);
+	return socapi_call(session, &vk_newsfeed_search_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_photos_create_album_params_fields[] = {
@@ -10639,19 +10639,19 @@ enum socapi_status vk_users_get_followers(struct socapi_session *session, const 
 	return socapi_call(session, &vk_users_get_followers_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_users_get_followers_fields_forced[] = {
+static const struct socapi_forced_param vk_users_get_followers_with_fields_forced[] = {
 	{"fields", NULL},
 };
-const struct socapi_method vk_users_get_followers_fields_method = {
-	"users.getFollowers", "fieldsResponse", "vk_users_get_followers_fields",
+const struct socapi_method vk_users_get_followers_with_fields_method = {
+	"users.getFollowers", "fieldsResponse", "vk_users_get_followers_with_fields",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_followers_params_struct, &vk_users_get_followers_fields_response_type,
-	1, vk_users_get_followers_fields_forced, "Returns the followers of a user, newest first.", NULL,
+	1, vk_users_get_followers_with_fields_forced, "Returns the followers of a user, newest first.", NULL,
 };
 
-enum socapi_status vk_users_get_followers_fields(struct socapi_session *session, const struct vk_users_get_followers_params *params, struct vk_users_get_followers_fields_response **out, struct socapi_error *err)
+enum socapi_status vk_users_get_followers_with_fields(struct socapi_session *session, const struct vk_users_get_followers_params *params, struct vk_users_get_followers_fields_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_users_get_followers_fields_method, params, out, err);
+	return socapi_call(session, &vk_users_get_followers_with_fields_method, params, out, err);
 }
 
 static const struct socapi_field vk_users_get_subscriptions_params_fields[] = {
@@ -10678,19 +10678,19 @@ enum socapi_status vk_users_get_subscriptions(struct socapi_session *session, co
 	return socapi_call(session, &vk_users_get_subscriptions_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_users_get_subscriptions_extended_forced[] = {
+static const struct socapi_forced_param vk_users_get_subscriptions_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_users_get_subscriptions_extended_method = {
-	"users.getSubscriptions", "extendedResponse", "vk_users_get_subscriptions_extended",
+const struct socapi_method vk_users_get_subscriptions_with_extended_method = {
+	"users.getSubscriptions", "extendedResponse", "vk_users_get_subscriptions_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_subscriptions_params_struct, &vk_users_get_subscriptions_extended_response_type,
-	1, vk_users_get_subscriptions_extended_forced, "Returns the users and communities a user follows.", NULL,
+	1, vk_users_get_subscriptions_with_extended_forced, "Returns the users and communities a user follows.", NULL,
 };
 
-enum socapi_status vk_users_get_subscriptions_extended(struct socapi_session *session, const struct vk_users_get_subscriptions_params *params, struct vk_users_get_subscriptions_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_users_get_subscriptions_with_extended(struct socapi_session *session, const struct vk_users_get_subscriptions_params *params, struct vk_users_get_subscriptions_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_users_get_subscriptions_extended_method, params, out, err);
+	return socapi_call(session, &vk_users_get_subscriptions_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_users_search_params_fields[] = {
@@ -10717,7 +10717,7 @@ static const struct socapi_field vk_users_search_params_fields[] = {
 	{"birth_month", offsetof(struct vk_users_search_params, birth_month), offsetof(struct vk_users_search_params, has_birth_month), &socapi_type_int, 0},
 	{"birth_year", offsetof(struct vk_users_search_params, birth_year), offsetof(struct vk_users_search_params, has_birth_year), &socapi_type_int, 0},
 	{"online", offsetof(struct vk_users_search_params, online), offsetof(struct vk_users_search_params, has_online), &socapi_type_bool, 0},
-	{"has_photo", offsetof(struct vk_users_search_params, has_photo), offsetof(struct vk_users_search_params, has_has_photo), &socapi_type_bool, 0},
+	{"has_photo", offsetof(struct vk_users_search_params, has_photo), offsetof(struct vk_users_search_params, has_photo_set), &socapi_type_bool, 0},
 	{"school_country", offsetof(struct vk_users_search_params, school_country), offsetof(struct vk_users_search_params, has_school_country), &socapi_type_int, 0},
 	{"school_city", offsetof(struct vk_users_search_params, school_city), offsetof(struct vk_users_search_params, has_school_city), &socapi_type_int, 0},
 	{"school_class", offsetof(struct vk_users_search_params, school_class), offsetof(struct vk_users_search_params, has_school_class), &socapi_type_int, 0},
@@ -10773,7 +10773,7 @@ enum socapi_status vk_utils_get_server_time(struct socapi_session *session, int6
 
 static const struct socapi_field vk_utils_get_short_link_params_fields[] = {
 	{"url", offsetof(struct vk_utils_get_short_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
-	{"private", offsetof(struct vk_utils_get_short_link_params, private), offsetof(struct vk_utils_get_short_link_params, has_private), &socapi_type_bool, 0},
+	{"private", offsetof(struct vk_utils_get_short_link_params, private_), offsetof(struct vk_utils_get_short_link_params, has_private), &socapi_type_bool, 0},
 };
 static const struct socapi_struct vk_utils_get_short_link_params_struct = {"utils.getShortLink", sizeof(struct vk_utils_get_short_link_params), 2, vk_utils_get_short_link_params_fields};
 
@@ -10952,19 +10952,19 @@ enum socapi_status vk_wall_get_by_id(struct socapi_session *session, const struc
 	return socapi_call(session, &vk_wall_get_by_id_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_wall_get_by_id_extended_forced[] = {
+static const struct socapi_forced_param vk_wall_get_by_id_with_extended_forced[] = {
 	{"extended", "1"},
 };
-const struct socapi_method vk_wall_get_by_id_extended_method = {
-	"wall.getById", "extendedResponse", "vk_wall_get_by_id_extended",
+const struct socapi_method vk_wall_get_by_id_with_extended_method = {
+	"wall.getById", "extendedResponse", "vk_wall_get_by_id_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_by_id_params_struct, &vk_wall_get_by_id_extended_response_type,
-	1, vk_wall_get_by_id_extended_forced, "Returns posts by their full ids.", NULL,
+	1, vk_wall_get_by_id_with_extended_forced, "Returns posts by their full ids.", NULL,
 };
 
-enum socapi_status vk_wall_get_by_id_extended(struct socapi_session *session, const struct vk_wall_get_by_id_params *params, struct vk_wall_get_by_id_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_wall_get_by_id_with_extended(struct socapi_session *session, const struct vk_wall_get_by_id_params *params, struct vk_wall_get_by_id_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_wall_get_by_id_extended_method, params, out, err);
+	return socapi_call(session, &vk_wall_get_by_id_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_wall_get_comments_params_fields[] = {
@@ -10999,36 +10999,36 @@ enum socapi_status vk_wall_get_comments(struct socapi_session *session, const st
 	return socapi_call(session, &vk_wall_get_comments_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_wall_get_comments_extended_forced[] = {
+static const struct socapi_forced_param vk_wall_get_comments_with_extended_forced[] = {
 	{"extended", "1"},
 };
-static const struct socapi_paging vk_wall_get_comments_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
-const struct socapi_method vk_wall_get_comments_extended_method = {
-	"wall.getComments", "extendedResponse", "vk_wall_get_comments_extended",
+static const struct socapi_paging vk_wall_get_comments_with_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
+const struct socapi_method vk_wall_get_comments_with_extended_method = {
+	"wall.getComments", "extendedResponse", "vk_wall_get_comments_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_comments_params_struct, &vk_wall_get_comments_extended_response_type,
-	1, vk_wall_get_comments_extended_forced, "Returns the comments of a post.", &vk_wall_get_comments_extended_paging,
+	1, vk_wall_get_comments_with_extended_forced, "Returns the comments of a post.", &vk_wall_get_comments_with_extended_paging,
 };
 
-enum socapi_status vk_wall_get_comments_extended(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_wall_get_comments_with_extended(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_wall_get_comments_extended_method, params, out, err);
+	return socapi_call(session, &vk_wall_get_comments_with_extended_method, params, out, err);
 }
 
-static const struct socapi_forced_param vk_wall_get_extended_forced[] = {
+static const struct socapi_forced_param vk_wall_get_with_extended_forced[] = {
 	{"extended", "1"},
 };
-static const struct socapi_paging vk_wall_get_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
-const struct socapi_method vk_wall_get_extended_method = {
-	"wall.get", "extendedResponse", "vk_wall_get_extended",
+static const struct socapi_paging vk_wall_get_with_extended_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
+const struct socapi_method vk_wall_get_with_extended_method = {
+	"wall.get", "extendedResponse", "vk_wall_get_with_extended",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_params_struct, &vk_wall_get_extended_response_type,
-	1, vk_wall_get_extended_forced, "Returns posts from a user or community wall.", &vk_wall_get_extended_paging,
+	1, vk_wall_get_with_extended_forced, "Returns posts from a user or community wall.", &vk_wall_get_with_extended_paging,
 };
 
-enum socapi_status vk_wall_get_extended(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_extended_response **out, struct socapi_error *err)
+enum socapi_status vk_wall_get_with_extended(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_extended_response **out, struct socapi_error *err)
 {
-	return socapi_call(session, &vk_wall_get_extended_method, params, out, err);
+	return socapi_call(session, &vk_wall_get_with_extended_method, params, out, err);
 }
 
 static const struct socapi_field vk_wall_pin_params_fields[] = {
@@ -11153,54 +11153,54 @@ const struct socapi_method *const vk_methods[] = {
 	&vk_execute_method,
 	&vk_friends_add_method,
 	&vk_friends_are_friends_method,
-	&vk_friends_are_friends_extended_method,
+	&vk_friends_are_friends_with_extended_method,
 	&vk_friends_delete_method,
 	&vk_friends_get_method,
-	&vk_friends_get_fields_method,
 	&vk_friends_get_lists_method,
 	&vk_friends_get_mutual_method,
-	&vk_friends_get_mutual_target_uids_method,
+	&vk_friends_get_mutual_with_target_uids_method,
 	&vk_friends_get_online_method,
-	&vk_friends_get_online_online_mobile_method,
+	&vk_friends_get_online_with_online_mobile_method,
 	&vk_friends_get_requests_method,
-	&vk_friends_get_requests_extended_method,
-	&vk_friends_get_requests_need_mutual_method,
+	&vk_friends_get_requests_with_extended_method,
+	&vk_friends_get_requests_with_need_mutual_method,
+	&vk_friends_get_with_fields_method,
 	&vk_groups_get_method,
 	&vk_groups_get_by_id_method,
-	&vk_groups_get_extended_method,
 	&vk_groups_get_members_method,
-	&vk_groups_get_members_fields_method,
-	&vk_groups_get_members_filter_method,
+	&vk_groups_get_members_with_fields_method,
+	&vk_groups_get_members_with_filter_method,
+	&vk_groups_get_with_extended_method,
 	&vk_groups_is_member_method,
-	&vk_groups_is_member_extended_method,
-	&vk_groups_is_member_user_ids_method,
-	&vk_groups_is_member_user_ids_extended_method,
+	&vk_groups_is_member_with_extended_method,
+	&vk_groups_is_member_with_user_ids_method,
+	&vk_groups_is_member_with_user_ids_extended_method,
 	&vk_groups_join_method,
 	&vk_groups_leave_method,
 	&vk_groups_search_method,
 	&vk_likes_add_method,
 	&vk_likes_delete_method,
 	&vk_likes_get_list_method,
-	&vk_likes_get_list_extended_method,
+	&vk_likes_get_list_with_extended_method,
 	&vk_likes_is_liked_method,
 	&vk_messages_delete_method,
 	&vk_messages_edit_method,
 	&vk_messages_get_by_id_method,
-	&vk_messages_get_by_id_extended_method,
+	&vk_messages_get_by_id_with_extended_method,
 	&vk_messages_get_conversation_members_method,
 	&vk_messages_get_conversations_method,
 	&vk_messages_get_conversations_by_id_method,
-	&vk_messages_get_conversations_by_id_extended_method,
+	&vk_messages_get_conversations_by_id_with_extended_method,
 	&vk_messages_get_history_method,
-	&vk_messages_get_history_extended_method,
+	&vk_messages_get_history_with_extended_method,
 	&vk_messages_get_long_poll_server_method,
 	&vk_messages_mark_as_read_method,
 	&vk_messages_send_method,
-	&vk_messages_send_user_ids_method,
+	&vk_messages_send_with_user_ids_method,
 	&vk_messages_set_activity_method,
 	&vk_newsfeed_get_method,
 	&vk_newsfeed_search_method,
-	&vk_newsfeed_search_extended_method,
+	&vk_newsfeed_search_with_extended_method,
 	&vk_photos_create_album_method,
 	&vk_photos_delete_method,
 	&vk_photos_get_method,
@@ -11222,9 +11222,9 @@ const struct socapi_method *const vk_methods[] = {
 	&vk_storage_set_method,
 	&vk_users_get_method,
 	&vk_users_get_followers_method,
-	&vk_users_get_followers_fields_method,
+	&vk_users_get_followers_with_fields_method,
 	&vk_users_get_subscriptions_method,
-	&vk_users_get_subscriptions_extended_method,
+	&vk_users_get_subscriptions_with_extended_method,
 	&vk_users_search_method,
 	&vk_utils_check_link_method,
 	&vk_utils_get_server_time_method,
@@ -11236,10 +11236,10 @@ const struct socapi_method *const vk_methods[] = {
 	&vk_wall_edit_method,
 	&vk_wall_get_method,
 	&vk_wall_get_by_id_method,
-	&vk_wall_get_by_id_extended_method,
+	&vk_wall_get_by_id_with_extended_method,
 	&vk_wall_get_comments_method,
-	&vk_wall_get_comments_extended_method,
-	&vk_wall_get_extended_method,
+	&vk_wall_get_comments_with_extended_method,
+	&vk_wall_get_with_extended_method,
 	&vk_wall_pin_method,
 	&vk_wall_post_method,
 	&vk_wall_repost_method,

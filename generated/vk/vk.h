@@ -2426,9 +2426,9 @@ struct vk_friends_requests_xtr_message {
 	char *photo_400_orig;  /* Photo 400 px wide, original proportions */
 	char *photo_max_orig;  /* Photo, largest available, original proportions */
 	char *photo_id;  /* Id of the profile photo as ownerid_photoid */
-	bool has_has_photo;
+	bool has_photo_set;
 	int64_t has_photo;  /* Whether a profile photo is set; enum vk_base_bool_int */
-	bool has_has_mobile;
+	bool has_mobile_set;
 	int64_t has_mobile;  /* Whether a mobile number is known; enum vk_base_bool_int */
 	char *mobile_phone;  /* Mobile phone as entered by the user */
 	char *home_phone;  /* Home phone as entered by the user */
@@ -2537,9 +2537,9 @@ struct vk_friends_requests_xtr_mutual {
 	char *photo_400_orig;  /* Photo 400 px wide, original proportions */
 	char *photo_max_orig;  /* Photo, largest available, original proportions */
 	char *photo_id;  /* Id of the profile photo as ownerid_photoid */
-	bool has_has_photo;
+	bool has_photo_set;
 	int64_t has_photo;  /* Whether a profile photo is set; enum vk_base_bool_int */
-	bool has_has_mobile;
+	bool has_mobile_set;
 	int64_t has_mobile;  /* Whether a mobile number is known; enum vk_base_bool_int */
 	char *mobile_phone;  /* Mobile phone as entered by the user */
 	char *home_phone;  /* Home phone as entered by the user */
@@ -2736,7 +2736,7 @@ struct vk_groups_group_full {
 	int64_t can_upload_doc;  /* Whether the current user can upload documents; enum vk_base_bool_int */
 	bool has_can_upload_video;
 	int64_t can_upload_video;  /* Whether the current user can upload videos; enum vk_base_bool_int */
-	bool has_has_photo;
+	bool has_photo_set;
 	int64_t has_photo;  /* Whether a community photo is set; enum vk_base_bool_int */
 	bool has_wall;
 	int64_t wall;  /* Wall mode; enum vk_groups_group_full_wall */
@@ -2862,9 +2862,9 @@ struct vk_groups_user_xtr_role {
 	char *photo_400_orig;  /* Photo 400 px wide, original proportions */
 	char *photo_max_orig;  /* Photo, largest available, original proportions */
 	char *photo_id;  /* Id of the profile photo as ownerid_photoid */
-	bool has_has_photo;
+	bool has_photo_set;
 	int64_t has_photo;  /* Whether a profile photo is set; enum vk_base_bool_int */
-	bool has_has_mobile;
+	bool has_mobile_set;
 	int64_t has_mobile;  /* Whether a mobile number is known; enum vk_base_bool_int */
 	char *mobile_phone;  /* Mobile phone as entered by the user */
 	char *home_phone;  /* Home phone as entered by the user */
@@ -3466,7 +3466,7 @@ struct vk_photos_photo {
 	double lat;  /* Latitude */
 	bool has_long;
 	double long_;  /* Longitude */
-	bool has_has_tags;
+	bool has_tags_set;
 	bool has_tags;  /* Whether people are tagged on it; required */
 	struct vk_base_likes *likes;  /* Likes (extended=1) */
 	struct vk_base_object_count *comments;  /* Comments (extended=1) */
@@ -3789,9 +3789,9 @@ struct vk_users_user_full {
 	char *photo_400_orig;  /* Photo 400 px wide, original proportions */
 	char *photo_max_orig;  /* Photo, largest available, original proportions */
 	char *photo_id;  /* Id of the profile photo as ownerid_photoid */
-	bool has_has_photo;
+	bool has_photo_set;
 	int64_t has_photo;  /* Whether a profile photo is set; enum vk_base_bool_int */
-	bool has_has_mobile;
+	bool has_mobile_set;
 	int64_t has_mobile;  /* Whether a mobile number is known; enum vk_base_bool_int */
 	char *mobile_phone;  /* Mobile phone as entered by the user */
 	char *home_phone;  /* Home phone as entered by the user */
@@ -5584,9 +5584,9 @@ void vk_wall_wallpost_attachment_video_list_free(struct vk_wall_wallpost_attachm
  * lists are). Zero, empty and false values are sent.
  */
 struct vk_account_get_counters_params {
-	struct socapi_string_list filter;  /* Counters to return */
+	struct socapi_const_string_list filter;  /* Counters to return */
 };
-#define VK_ACCOUNT_GET_COUNTERS_PARAMS_INIT {0}
+#define VK_ACCOUNT_GET_COUNTERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * account.getCounters: Returns the non-zero counters of the current user's menu.
@@ -5605,9 +5605,9 @@ SOCAPI_NODISCARD enum socapi_status vk_account_get_counters(struct socapi_sessio
  * lists are). Zero, empty and false values are sent.
  */
 struct vk_account_get_info_params {
-	struct socapi_string_list fields;  /* Settings to return */
+	struct socapi_const_string_list fields;  /* Settings to return */
 };
-#define VK_ACCOUNT_GET_INFO_PARAMS_INIT {0}
+#define VK_ACCOUNT_GET_INFO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * account.getInfo: Returns account settings of the current user.
@@ -5649,7 +5649,7 @@ struct vk_account_set_online_params {
 	bool has_voip;
 	bool voip;  /* 1 if the app can take VoIP calls */
 };
-#define VK_ACCOUNT_SET_ONLINE_PARAMS_INIT {0}
+#define VK_ACCOUNT_SET_ONLINE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * account.setOnline: Marks the current user as online for a few minutes.
@@ -5679,9 +5679,9 @@ struct vk_database_get_cities_params {
 	int64_t offset;  /* Number of items to skip, for paging */
 	bool has_count;
 	int64_t count;  /* Number of cities to return */
-	struct socapi_string_list fields;  /* Extra city fields */
+	struct socapi_const_string_list fields;  /* Extra city fields */
 };
-#define VK_DATABASE_GET_CITIES_PARAMS_INIT {0}
+#define VK_DATABASE_GET_CITIES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * database.getCities: Returns cities from the VK directory.
@@ -5709,7 +5709,7 @@ struct vk_database_get_countries_params {
 	bool has_count;
 	int64_t count;  /* Number of countries to return */
 };
-#define VK_DATABASE_GET_COUNTRIES_PARAMS_INIT {0}
+#define VK_DATABASE_GET_COUNTRIES_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * database.getCountries: Returns countries from the VK directory.
@@ -5732,7 +5732,7 @@ struct vk_execute_params {
 	bool has_func_v;
 	int64_t func_v;  /* Version of the VKScript function set */
 };
-#define VK_EXECUTE_PARAMS_INIT {0}
+#define VK_EXECUTE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * execute: Runs VKScript code that makes up to 25 API calls in one request.
@@ -5758,7 +5758,7 @@ struct vk_friends_add_params {
 	bool has_follow;
 	bool follow;  /* 1 to decline an incoming request and keep the user as a follower */
 };
-#define VK_FRIENDS_ADD_PARAMS_INIT {0}
+#define VK_FRIENDS_ADD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.add: Sends or accepts a friend request.
@@ -5784,7 +5784,7 @@ struct vk_friends_are_friends_params {
 	bool has_extended;
 	bool extended;  /* 1 to also say whether incoming requests are unread */
 };
-#define VK_FRIENDS_ARE_FRIENDS_PARAMS_INIT {0}
+#define VK_FRIENDS_ARE_FRIENDS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.areFriends: Tells the friendship status of the current user with each of several users.
@@ -5809,8 +5809,8 @@ SOCAPI_NODISCARD enum socapi_status vk_friends_are_friends(struct socapi_session
  * Source: https://dev.vk.com/method/friends.areFriends
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_friends_are_friends_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_friends_are_friends_extended(struct socapi_session *session, const struct vk_friends_are_friends_params *params, struct vk_friends_friend_extended_status_list **out, struct socapi_error *err);
+extern const struct socapi_method vk_friends_are_friends_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_friends_are_friends_with_extended(struct socapi_session *session, const struct vk_friends_are_friends_params *params, struct vk_friends_friend_extended_status_list **out, struct socapi_error *err);
 
 /*
  * Parameters of friends.delete. Zero-initialise with VK_FRIENDS_DELETE_PARAMS_INIT; set has_x for
@@ -5821,7 +5821,7 @@ struct vk_friends_delete_params {
 	bool has_user_id;
 	int64_t user_id;  /* User to remove */
 };
-#define VK_FRIENDS_DELETE_PARAMS_INIT {0}
+#define VK_FRIENDS_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.delete: Removes a friend, or declines or cancels a request.
@@ -5850,10 +5850,10 @@ struct vk_friends_get_params {
 	int64_t count;  /* Number of friends to return */
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip, for paging */
-	struct socapi_string_list fields;  /* Extra profile fields; when set the items are profiles instead of ids */
+	struct socapi_const_string_list fields;  /* Extra profile fields; when set the items are profiles instead of ids */
 	const char *name_case;  /* Grammatical case for first and last names; one of VK_BASE_NAME_CASE_* */
 };
-#define VK_FRIENDS_GET_PARAMS_INIT {0}
+#define VK_FRIENDS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.get: Returns the friends of a user.
@@ -5870,21 +5870,6 @@ extern const struct socapi_method vk_friends_get_method;
 SOCAPI_NODISCARD enum socapi_status vk_friends_get(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_response **out, struct socapi_error *err);
 
 /*
- * friends.get (fieldsResponse): Returns the friends of a user.
- * The result of a call that sets fields.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
- * Parameters: user_id, order, list_id, count, offset, fields, name_case (* = required)
- * Result: struct vk_friends_get_fields_response; release with socapi_free().
- * Permissions: friends
- * Token types: user, service
- * Source: https://dev.vk.com/method/friends.get
- * Inferred: name_case
- * Errors: see socapi_call(). Thread rules: those of the session.
- */
-extern const struct socapi_method vk_friends_get_fields_method;
-SOCAPI_NODISCARD enum socapi_status vk_friends_get_fields(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_fields_response **out, struct socapi_error *err);
-
-/*
  * Parameters of friends.getLists. Zero-initialise with VK_FRIENDS_GET_LISTS_PARAMS_INIT; set has_x for
  * scalars; NULL strings and lists with NULL items are not sent ("" and empty
  * lists are). Zero, empty and false values are sent.
@@ -5895,7 +5880,7 @@ struct vk_friends_get_lists_params {
 	bool has_return_system;
 	bool return_system;  /* 1 to include the system list of close friends */
 };
-#define VK_FRIENDS_GET_LISTS_PARAMS_INIT {0}
+#define VK_FRIENDS_GET_LISTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getLists: Returns the friend lists of the current user.
@@ -5928,7 +5913,7 @@ struct vk_friends_get_mutual_params {
 	bool has_need_common_count;
 	bool need_common_count;  /* 1 to also return the number of mutual friends */
 };
-#define VK_FRIENDS_GET_MUTUAL_PARAMS_INIT {0}
+#define VK_FRIENDS_GET_MUTUAL_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getMutual: Returns the mutual friends of two users, or of one user and several targets.
@@ -5952,8 +5937,8 @@ SOCAPI_NODISCARD enum socapi_status vk_friends_get_mutual(struct socapi_session 
  * Source: https://dev.vk.com/method/friends.getMutual
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_friends_get_mutual_target_uids_method;
-SOCAPI_NODISCARD enum socapi_status vk_friends_get_mutual_target_uids(struct socapi_session *session, const struct vk_friends_get_mutual_params *params, struct vk_friends_mutual_friend_list **out, struct socapi_error *err);
+extern const struct socapi_method vk_friends_get_mutual_with_target_uids_method;
+SOCAPI_NODISCARD enum socapi_status vk_friends_get_mutual_with_target_uids(struct socapi_session *session, const struct vk_friends_get_mutual_params *params, struct vk_friends_mutual_friend_list **out, struct socapi_error *err);
 
 /*
  * Parameters of friends.getOnline. Zero-initialise with VK_FRIENDS_GET_ONLINE_PARAMS_INIT; set has_x for
@@ -5973,7 +5958,7 @@ struct vk_friends_get_online_params {
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip, for paging */
 };
-#define VK_FRIENDS_GET_ONLINE_PARAMS_INIT {0}
+#define VK_FRIENDS_GET_ONLINE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getOnline: Returns the ids of a user's friends who are online.
@@ -5998,8 +5983,8 @@ SOCAPI_NODISCARD enum socapi_status vk_friends_get_online(struct socapi_session 
  * Source: https://dev.vk.com/method/friends.getOnline
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_friends_get_online_online_mobile_method;
-SOCAPI_NODISCARD enum socapi_status vk_friends_get_online_online_mobile(struct socapi_session *session, const struct vk_friends_get_online_params *params, struct vk_friends_get_online_online_mobile_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_friends_get_online_with_online_mobile_method;
+SOCAPI_NODISCARD enum socapi_status vk_friends_get_online_with_online_mobile(struct socapi_session *session, const struct vk_friends_get_online_params *params, struct vk_friends_get_online_online_mobile_response **out, struct socapi_error *err);
 
 /*
  * Parameters of friends.getRequests. Zero-initialise with VK_FRIENDS_GET_REQUESTS_PARAMS_INIT; set has_x for
@@ -6023,9 +6008,9 @@ struct vk_friends_get_requests_params {
 	bool need_viewed;  /* 1 to also return viewed requests */
 	bool has_suggested;
 	bool suggested;  /* 1 to return friend suggestions instead */
-	struct socapi_string_list fields;  /* Extra profile fields to return */
+	struct socapi_const_string_list fields;  /* Extra profile fields to return */
 };
-#define VK_FRIENDS_GET_REQUESTS_PARAMS_INIT {0}
+#define VK_FRIENDS_GET_REQUESTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * friends.getRequests: Returns incoming (or outgoing) friend requests.
@@ -6050,8 +6035,8 @@ SOCAPI_NODISCARD enum socapi_status vk_friends_get_requests(struct socapi_sessio
  * Source: https://dev.vk.com/method/friends.getRequests
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_friends_get_requests_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_friends_get_requests_extended(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_friends_get_requests_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_friends_get_requests_with_extended(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_extended_response **out, struct socapi_error *err);
 
 /*
  * friends.getRequests (needMutualResponse): Returns incoming (or outgoing) friend requests.
@@ -6063,8 +6048,23 @@ SOCAPI_NODISCARD enum socapi_status vk_friends_get_requests_extended(struct soca
  * Source: https://dev.vk.com/method/friends.getRequests
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_friends_get_requests_need_mutual_method;
-SOCAPI_NODISCARD enum socapi_status vk_friends_get_requests_need_mutual(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_need_mutual_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_friends_get_requests_with_need_mutual_method;
+SOCAPI_NODISCARD enum socapi_status vk_friends_get_requests_with_need_mutual(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_need_mutual_response **out, struct socapi_error *err);
+
+/*
+ * friends.get (fieldsResponse): Returns the friends of a user.
+ * The result of a call that sets fields.
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
+ * Parameters: user_id, order, list_id, count, offset, fields, name_case (* = required)
+ * Result: struct vk_friends_get_fields_response; release with socapi_free().
+ * Permissions: friends
+ * Token types: user, service
+ * Source: https://dev.vk.com/method/friends.get
+ * Inferred: name_case
+ * Errors: see socapi_call(). Thread rules: those of the session.
+ */
+extern const struct socapi_method vk_friends_get_with_fields_method;
+SOCAPI_NODISCARD enum socapi_status vk_friends_get_with_fields(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_fields_response **out, struct socapi_error *err);
 
 /*
  * Parameters of groups.get. Zero-initialise with VK_GROUPS_GET_PARAMS_INIT; set has_x for
@@ -6076,14 +6076,14 @@ struct vk_groups_get_params {
 	int64_t user_id;  /* User id; defaults to the current user */
 	bool has_extended;
 	bool extended;  /* 1 to return community objects instead of ids */
-	struct socapi_string_list filter;  /* Return only communities of these kinds or where the user has these roles */
-	struct socapi_string_list fields;  /* Extra community fields to return */
+	struct socapi_const_string_list filter;  /* Return only communities of these kinds or where the user has these roles */
+	struct socapi_const_string_list fields;  /* Extra community fields to return */
 	bool has_offset;
 	int64_t offset;  /* Number of items to skip, for paging */
 	bool has_count;
 	int64_t count;  /* Number of communities to return */
 };
-#define VK_GROUPS_GET_PARAMS_INIT {0}
+#define VK_GROUPS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.get: Returns the communities of a user.
@@ -6104,11 +6104,11 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_get(struct socapi_session *session
  * lists are). Zero, empty and false values are sent.
  */
 struct vk_groups_get_by_id_params {
-	struct socapi_string_list group_ids;  /* Community ids or screen names */
+	struct socapi_const_string_list group_ids;  /* Community ids or screen names */
 	const char *group_id;  /* One community id or screen name */
-	struct socapi_string_list fields;  /* Extra community fields to return */
+	struct socapi_const_string_list fields;  /* Extra community fields to return */
 };
-#define VK_GROUPS_GET_BY_ID_PARAMS_INIT {0}
+#define VK_GROUPS_GET_BY_ID_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.getById: Returns communities by id or screen name.
@@ -6122,19 +6122,6 @@ extern const struct socapi_method vk_groups_get_by_id_method;
 SOCAPI_NODISCARD enum socapi_status vk_groups_get_by_id(struct socapi_session *session, const struct vk_groups_get_by_id_params *params, struct vk_groups_get_by_id_object_response **out, struct socapi_error *err);
 
 /*
- * groups.get (extendedResponse): Returns the communities of a user.
- * Sends extended=1 itself.
- * Parameters: user_id, extended, filter, fields, offset, count (* = required)
- * Result: struct vk_groups_get_object_extended_response; release with socapi_free().
- * Permissions: groups
- * Token types: user, service
- * Source: https://dev.vk.com/method/groups.get
- * Errors: see socapi_call(). Thread rules: those of the session.
- */
-extern const struct socapi_method vk_groups_get_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_groups_get_extended(struct socapi_session *session, const struct vk_groups_get_params *params, struct vk_groups_get_object_extended_response **out, struct socapi_error *err);
-
-/*
  * Parameters of groups.getMembers. Zero-initialise with VK_GROUPS_GET_MEMBERS_PARAMS_INIT; set has_x for
  * scalars; NULL strings and lists with NULL items are not sent ("" and empty
  * lists are). Zero, empty and false values are sent.
@@ -6146,10 +6133,10 @@ struct vk_groups_get_members_params {
 	int64_t offset;  /* Number of items to skip, for paging */
 	bool has_count;
 	int64_t count;  /* Number of members to return */
-	struct socapi_string_list fields;  /* Extra profile fields; when set the items are profiles instead of ids */
+	struct socapi_const_string_list fields;  /* Extra profile fields; when set the items are profiles instead of ids */
 	const char *filter;  /* friends, unsure, donut, or managers (managers gives role objects); one of VK_GROUPS_GET_MEMBERS_FILTER_* */
 };
-#define VK_GROUPS_GET_MEMBERS_PARAMS_INIT {0}
+#define VK_GROUPS_GET_MEMBERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.getMembers: Returns the members of a community.
@@ -6173,8 +6160,8 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_get_members(struct socapi_session 
  * Source: https://dev.vk.com/method/groups.getMembers
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_groups_get_members_fields_method;
-SOCAPI_NODISCARD enum socapi_status vk_groups_get_members_fields(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_fields_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_groups_get_members_with_fields_method;
+SOCAPI_NODISCARD enum socapi_status vk_groups_get_members_with_fields(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_fields_response **out, struct socapi_error *err);
 
 /*
  * groups.getMembers (filterResponse): Returns the members of a community.
@@ -6186,8 +6173,21 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_get_members_fields(struct socapi_s
  * Source: https://dev.vk.com/method/groups.getMembers
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_groups_get_members_filter_method;
-SOCAPI_NODISCARD enum socapi_status vk_groups_get_members_filter(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_filter_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_groups_get_members_with_filter_method;
+SOCAPI_NODISCARD enum socapi_status vk_groups_get_members_with_filter(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_filter_response **out, struct socapi_error *err);
+
+/*
+ * groups.get (extendedResponse): Returns the communities of a user.
+ * Sends extended=1 itself.
+ * Parameters: user_id, extended, filter, fields, offset, count (* = required)
+ * Result: struct vk_groups_get_object_extended_response; release with socapi_free().
+ * Permissions: groups
+ * Token types: user, service
+ * Source: https://dev.vk.com/method/groups.get
+ * Errors: see socapi_call(). Thread rules: those of the session.
+ */
+extern const struct socapi_method vk_groups_get_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_groups_get_with_extended(struct socapi_session *session, const struct vk_groups_get_params *params, struct vk_groups_get_object_extended_response **out, struct socapi_error *err);
 
 /*
  * Parameters of groups.isMember. Zero-initialise with VK_GROUPS_IS_MEMBER_PARAMS_INIT; set has_x for
@@ -6202,7 +6202,7 @@ struct vk_groups_is_member_params {
 	bool has_extended;
 	bool extended;  /* 1 to also return request and invitation state */
 };
-#define VK_GROUPS_IS_MEMBER_PARAMS_INIT {0}
+#define VK_GROUPS_IS_MEMBER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.isMember: Tells whether users are members of a community.
@@ -6227,8 +6227,8 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_is_member(struct socapi_session *s
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_groups_is_member_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_is_member_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_groups_is_member_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_with_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_is_member_extended_response **out, struct socapi_error *err);
 
 /*
  * groups.isMember (userIdsResponse): Tells whether users are members of a community.
@@ -6241,8 +6241,8 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_extended(struct socapi_s
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_groups_is_member_user_ids_method;
-SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_user_ids(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_list **out, struct socapi_error *err);
+extern const struct socapi_method vk_groups_is_member_with_user_ids_method;
+SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_with_user_ids(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_list **out, struct socapi_error *err);
 
 /*
  * groups.isMember (userIdsExtendedResponse): Tells whether users are members of a community.
@@ -6255,8 +6255,8 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_user_ids(struct socapi_s
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_groups_is_member_user_ids_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_user_ids_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_full_list **out, struct socapi_error *err);
+extern const struct socapi_method vk_groups_is_member_with_user_ids_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_with_user_ids_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_full_list **out, struct socapi_error *err);
 
 /*
  * Parameters of groups.join. Zero-initialise with VK_GROUPS_JOIN_PARAMS_INIT; set has_x for
@@ -6268,7 +6268,7 @@ struct vk_groups_join_params {
 	int64_t group_id;  /* Community id; required */
 	const char *not_sure;  /* 1 for "maybe" when joining an event */
 };
-#define VK_GROUPS_JOIN_PARAMS_INIT {0}
+#define VK_GROUPS_JOIN_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.join: Joins a community, or answers an event invitation.
@@ -6291,7 +6291,7 @@ struct vk_groups_leave_params {
 	bool has_group_id;
 	int64_t group_id;  /* Community id; required */
 };
-#define VK_GROUPS_LEAVE_PARAMS_INIT {0}
+#define VK_GROUPS_LEAVE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.leave: Leaves a community.
@@ -6328,7 +6328,7 @@ struct vk_groups_search_params {
 	bool has_count;
 	int64_t count;  /* Number of communities to return (at most 1000 results in total) */
 };
-#define VK_GROUPS_SEARCH_PARAMS_INIT {0}
+#define VK_GROUPS_SEARCH_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * groups.search: Searches communities by text.
@@ -6356,7 +6356,7 @@ struct vk_likes_add_params {
 	bool has_from_group;
 	bool from_group;  /* Community id to like on behalf of */
 };
-#define VK_LIKES_ADD_PARAMS_INIT {0}
+#define VK_LIKES_ADD_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * likes.add: Likes an object.
@@ -6385,7 +6385,7 @@ struct vk_likes_delete_params {
 	bool has_from_group;
 	bool from_group;  /* Community id that liked it */
 };
-#define VK_LIKES_DELETE_PARAMS_INIT {0}
+#define VK_LIKES_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * likes.delete: Removes a like.
@@ -6422,9 +6422,9 @@ struct vk_likes_get_list_params {
 	int64_t count;  /* Number of items to return */
 	bool has_skip_own;
 	bool skip_own;  /* 1 to leave out the current user */
-	struct socapi_string_list fields;  /* Extra profile fields (extended=1) */
+	struct socapi_const_string_list fields;  /* Extra profile fields (extended=1) */
 };
-#define VK_LIKES_GET_LIST_PARAMS_INIT {0}
+#define VK_LIKES_GET_LIST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * likes.getList: Returns who liked (or reposted) an object.
@@ -6449,8 +6449,8 @@ SOCAPI_NODISCARD enum socapi_status vk_likes_get_list(struct socapi_session *ses
  * Source: https://dev.vk.com/method/likes.getList
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_likes_get_list_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_likes_get_list_extended(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_likes_get_list_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_likes_get_list_with_extended(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_extended_response **out, struct socapi_error *err);
 
 /*
  * Parameters of likes.isLiked. Zero-initialise with VK_LIKES_IS_LIKED_PARAMS_INIT; set has_x for
@@ -6466,7 +6466,7 @@ struct vk_likes_is_liked_params {
 	bool has_item_id;
 	int64_t item_id;  /* Object id; required */
 };
-#define VK_LIKES_IS_LIKED_PARAMS_INIT {0}
+#define VK_LIKES_IS_LIKED_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * likes.isLiked: Tells whether a user liked and reposted an object.
@@ -6499,7 +6499,7 @@ struct vk_messages_delete_params {
 	int64_t peer_id;  /* Conversation of the cmids */
 	struct socapi_int_list cmids;  /* Conversation-local message ids (with peer_id) */
 };
-#define VK_MESSAGES_DELETE_PARAMS_INIT {0}
+#define VK_MESSAGES_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.delete: Deletes messages.
@@ -6541,10 +6541,10 @@ struct vk_messages_edit_params {
 	int64_t message_id;  /* Message id (or use cmid) */
 	bool has_cmid;
 	int64_t cmid;  /* Conversation-local message id */
-	const char *template;  /* Message template as JSON text */
+	const char *template_;  /* Message template as JSON text */
 	const char *keyboard;  /* Bot keyboard as JSON text */
 };
-#define VK_MESSAGES_EDIT_PARAMS_INIT {0}
+#define VK_MESSAGES_EDIT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.edit: Edits a message.
@@ -6569,14 +6569,14 @@ struct vk_messages_get_by_id_params {
 	int64_t preview_length;  /* Cut message texts to this many characters (0: no cut) */
 	bool has_extended;
 	bool extended;  /* 1 to also return profiles and communities */
-	struct socapi_string_list fields;  /* Extra profile fields to return */
+	struct socapi_const_string_list fields;  /* Extra profile fields to return */
 	bool has_group_id;
 	int64_t group_id;  /* Community id, when a user token acts for a community it manages */
 	struct socapi_int_list cmids;  /* Conversation-local message ids (with peer_id) */
 	bool has_peer_id;
 	int64_t peer_id;  /* Conversation of the cmids */
 };
-#define VK_MESSAGES_GET_BY_ID_PARAMS_INIT {0}
+#define VK_MESSAGES_GET_BY_ID_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.getById: Returns messages by id.
@@ -6601,8 +6601,8 @@ SOCAPI_NODISCARD enum socapi_status vk_messages_get_by_id(struct socapi_session 
  * Source: https://dev.vk.com/method/messages.getById
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_messages_get_by_id_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_messages_get_by_id_extended(struct socapi_session *session, const struct vk_messages_get_by_id_params *params, struct vk_messages_get_by_id_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_messages_get_by_id_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_messages_get_by_id_with_extended(struct socapi_session *session, const struct vk_messages_get_by_id_params *params, struct vk_messages_get_by_id_extended_response **out, struct socapi_error *err);
 
 /*
  * Parameters of messages.getConversationMembers. Zero-initialise with VK_MESSAGES_GET_CONVERSATION_MEMBERS_PARAMS_INIT; set has_x for
@@ -6618,12 +6618,12 @@ struct vk_messages_get_conversation_members_params {
 	int64_t count;  /* Number of members to return */
 	bool has_extended;
 	bool extended;  /* 1 to also return profiles and communities */
-	struct socapi_string_list fields;  /* Extra profile fields to return */
+	struct socapi_const_string_list fields;  /* Extra profile fields to return */
 	bool has_group_id;
 	int64_t group_id;  /* Community id, when a user token acts for a community it manages */
 	struct socapi_int_list member_ids;  /* Return only these members */
 };
-#define VK_MESSAGES_GET_CONVERSATION_MEMBERS_PARAMS_INIT {0}
+#define VK_MESSAGES_GET_CONVERSATION_MEMBERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.getConversationMembers: Returns the members of a chat.
@@ -6652,11 +6652,11 @@ struct vk_messages_get_conversations_params {
 	bool extended;  /* 1 to also return profiles and communities */
 	bool has_start_message_id;
 	int64_t start_message_id;  /* Return conversations whose last message is older than this one */
-	struct socapi_string_list fields;  /* Extra fields of the returned profiles and communities */
+	struct socapi_const_string_list fields;  /* Extra fields of the returned profiles and communities */
 	bool has_group_id;
 	int64_t group_id;  /* Community id, when a user token acts for a community it manages */
 };
-#define VK_MESSAGES_GET_CONVERSATIONS_PARAMS_INIT {0}
+#define VK_MESSAGES_GET_CONVERSATIONS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.getConversations: Returns the conversations of the current user or community.
@@ -6679,11 +6679,11 @@ struct vk_messages_get_conversations_by_id_params {
 	struct socapi_int_list peer_ids;  /* Conversations to return; required */
 	bool has_extended;
 	bool extended;  /* 1 to also return profiles and communities */
-	struct socapi_string_list fields;  /* Extra fields of the returned profiles and communities */
+	struct socapi_const_string_list fields;  /* Extra fields of the returned profiles and communities */
 	bool has_group_id;
 	int64_t group_id;  /* Community id, when a user token acts for a community it manages */
 };
-#define VK_MESSAGES_GET_CONVERSATIONS_BY_ID_PARAMS_INIT {0}
+#define VK_MESSAGES_GET_CONVERSATIONS_BY_ID_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.getConversationsById: Returns conversations by peer id.
@@ -6708,8 +6708,8 @@ SOCAPI_NODISCARD enum socapi_status vk_messages_get_conversations_by_id(struct s
  * Source: https://dev.vk.com/method/messages.getConversationsById
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_messages_get_conversations_by_id_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_messages_get_conversations_by_id_extended(struct socapi_session *session, const struct vk_messages_get_conversations_by_id_params *params, struct vk_messages_get_conversation_by_id_extended **out, struct socapi_error *err);
+extern const struct socapi_method vk_messages_get_conversations_by_id_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_messages_get_conversations_by_id_with_extended(struct socapi_session *session, const struct vk_messages_get_conversations_by_id_params *params, struct vk_messages_get_conversation_by_id_extended **out, struct socapi_error *err);
 
 /*
  * Parameters of messages.getHistory. Zero-initialise with VK_MESSAGES_GET_HISTORY_PARAMS_INIT; set has_x for
@@ -6731,11 +6731,11 @@ struct vk_messages_get_history_params {
 	int64_t rev;  /* 1 for oldest first; enum vk_messages_get_history_rev */
 	bool has_extended;
 	bool extended;  /* 1 to also return profiles, communities and the conversation */
-	struct socapi_string_list fields;  /* Extra profile fields to return */
+	struct socapi_const_string_list fields;  /* Extra profile fields to return */
 	bool has_group_id;
 	int64_t group_id;  /* Community id, when a user token acts for a community it manages */
 };
-#define VK_MESSAGES_GET_HISTORY_PARAMS_INIT {0}
+#define VK_MESSAGES_GET_HISTORY_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.getHistory: Returns the messages of a conversation, newest first.
@@ -6760,8 +6760,8 @@ SOCAPI_NODISCARD enum socapi_status vk_messages_get_history(struct socapi_sessio
  * Source: https://dev.vk.com/method/messages.getHistory
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_messages_get_history_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_messages_get_history_extended(struct socapi_session *session, const struct vk_messages_get_history_params *params, struct vk_messages_get_history_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_messages_get_history_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_messages_get_history_with_extended(struct socapi_session *session, const struct vk_messages_get_history_params *params, struct vk_messages_get_history_extended_response **out, struct socapi_error *err);
 
 /*
  * Parameters of messages.getLongPollServer. Zero-initialise with VK_MESSAGES_GET_LONG_POLL_SERVER_PARAMS_INIT; set has_x for
@@ -6776,7 +6776,7 @@ struct vk_messages_get_long_poll_server_params {
 	bool has_lp_version;
 	int64_t lp_version;  /* Long Poll protocol version (3 is current) */
 };
-#define VK_MESSAGES_GET_LONG_POLL_SERVER_PARAMS_INIT {0}
+#define VK_MESSAGES_GET_LONG_POLL_SERVER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.getLongPollServer: Returns the server, key and ts to connect to the Long Poll server.
@@ -6808,7 +6808,7 @@ struct vk_messages_mark_as_read_params {
 	bool has_up_to_cmid;
 	int64_t up_to_cmid;  /* Mark messages up to this conversation-local id */
 };
-#define VK_MESSAGES_MARK_AS_READ_PARAMS_INIT {0}
+#define VK_MESSAGES_MARK_AS_READ_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.markAsRead: Marks messages, or a whole conversation, as read.
@@ -6853,7 +6853,7 @@ struct vk_messages_send_params {
 	bool has_group_id;
 	int64_t group_id;  /* Community id, when a user token acts for a community it manages */
 	const char *keyboard;  /* Bot keyboard as JSON text (see the bot keyboard docs) */
-	const char *template;  /* Message template (carousel) as JSON text */
+	const char *template_;  /* Message template (carousel) as JSON text */
 	const char *payload;  /* Bot payload as JSON text */
 	const char *content_source;  /* Origin of the content, as JSON text (for bots) */
 	bool has_dont_parse_links;
@@ -6864,7 +6864,7 @@ struct vk_messages_send_params {
 	bool has_subscribe_id;
 	int64_t subscribe_id;  /* Subscription id for the "promo_newsletter" and similar intents */
 };
-#define VK_MESSAGES_SEND_PARAMS_INIT {0}
+#define VK_MESSAGES_SEND_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.send: Sends a message to a user, chat or community (or to several users).
@@ -6890,8 +6890,8 @@ SOCAPI_NODISCARD enum socapi_status vk_messages_send(struct socapi_session *sess
  * Inferred: responses, keyboard, required, random_id
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_messages_send_user_ids_method;
-SOCAPI_NODISCARD enum socapi_status vk_messages_send_user_ids(struct socapi_session *session, const struct vk_messages_send_params *params, struct vk_messages_send_user_ids_response_item_list **out, struct socapi_error *err);
+extern const struct socapi_method vk_messages_send_with_user_ids_method;
+SOCAPI_NODISCARD enum socapi_status vk_messages_send_with_user_ids(struct socapi_session *session, const struct vk_messages_send_params *params, struct vk_messages_send_user_ids_response_item_list **out, struct socapi_error *err);
 
 /*
  * Parameters of messages.setActivity. Zero-initialise with VK_MESSAGES_SET_ACTIVITY_PARAMS_INIT; set has_x for
@@ -6907,7 +6907,7 @@ struct vk_messages_set_activity_params {
 	bool has_group_id;
 	int64_t group_id;  /* Community id, when a user token acts for a community it manages */
 };
-#define VK_MESSAGES_SET_ACTIVITY_PARAMS_INIT {0}
+#define VK_MESSAGES_SET_ACTIVITY_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * messages.setActivity: Shows "typing" (or another activity) to the other side of a conversation.
@@ -6927,7 +6927,7 @@ SOCAPI_NODISCARD enum socapi_status vk_messages_set_activity(struct socapi_sessi
  * lists are). Zero, empty and false values are sent.
  */
 struct vk_newsfeed_get_params {
-	struct socapi_string_list filters;  /* Kinds of items to return */
+	struct socapi_const_string_list filters;  /* Kinds of items to return */
 	bool has_return_banned;
 	bool return_banned;  /* 1 to include sources hidden from the feed */
 	bool has_start_time;
@@ -6940,10 +6940,10 @@ struct vk_newsfeed_get_params {
 	const char *start_from;  /* Cursor from next_from of the previous page */
 	bool has_count;
 	int64_t count;  /* Number of items to return (at most 100) */
-	struct socapi_string_list fields;  /* Extra fields of the returned profiles and communities */
+	struct socapi_const_string_list fields;  /* Extra fields of the returned profiles and communities */
 	const char *section;  /* Feed section, e.g. "recommended" */
 };
-#define VK_NEWSFEED_GET_PARAMS_INIT {0}
+#define VK_NEWSFEED_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * newsfeed.get: Returns the news feed of the current user.
@@ -6979,9 +6979,9 @@ struct vk_newsfeed_search_params {
 	bool has_end_time;
 	int64_t end_time;  /* Latest post time (Unix time) */
 	const char *start_from;  /* Cursor from next_from of the previous page */
-	struct socapi_string_list fields;  /* Extra fields of the returned profiles and communities */
+	struct socapi_const_string_list fields;  /* Extra fields of the returned profiles and communities */
 };
-#define VK_NEWSFEED_SEARCH_PARAMS_INIT {0}
+#define VK_NEWSFEED_SEARCH_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * newsfeed.search: Searches public posts.
@@ -7004,8 +7004,8 @@ SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search(struct socapi_session *se
  * Source: https://dev.vk.com/method/newsfeed.search
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_newsfeed_search_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_extended(struct socapi_session *session, const struct vk_newsfeed_search_params *params, struct vk_newsfeed_search_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_newsfeed_search_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_with_extended(struct socapi_session *session, const struct vk_newsfeed_search_params *params, struct vk_newsfeed_search_extended_response **out, struct socapi_error *err);
 
 /*
  * Parameters of photos.createAlbum. Zero-initialise with VK_PHOTOS_CREATE_ALBUM_PARAMS_INIT; set has_x for
@@ -7017,14 +7017,14 @@ struct vk_photos_create_album_params {
 	bool has_group_id;
 	int64_t group_id;  /* Community id, for a community album */
 	const char *description;  /* Album description */
-	struct socapi_string_list privacy_view;  /* Who can see the album (privacy setting values) */
-	struct socapi_string_list privacy_comment;  /* Who can comment (privacy setting values) */
+	struct socapi_const_string_list privacy_view;  /* Who can see the album (privacy setting values) */
+	struct socapi_const_string_list privacy_comment;  /* Who can comment (privacy setting values) */
 	bool has_upload_by_admins_only;
 	bool upload_by_admins_only;  /* 1 to let only admins upload (community albums) */
 	bool has_comments_disabled;
 	bool comments_disabled;  /* 1 to disable comments (community albums) */
 };
-#define VK_PHOTOS_CREATE_ALBUM_PARAMS_INIT {0}
+#define VK_PHOTOS_CREATE_ALBUM_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.createAlbum: Creates a photo album.
@@ -7048,9 +7048,9 @@ struct vk_photos_delete_params {
 	int64_t owner_id;  /* Owner: a user id, or minus a community id; defaults to the current user */
 	bool has_photo_id;
 	int64_t photo_id;  /* Photo id */
-	struct socapi_string_list photos;  /* Several photos as "<owner_id>_<photo_id>" strings */
+	struct socapi_const_string_list photos;  /* Several photos as "<owner_id>_<photo_id>" strings */
 };
-#define VK_PHOTOS_DELETE_PARAMS_INIT {0}
+#define VK_PHOTOS_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.delete: Deletes a photo, or several photos.
@@ -7073,7 +7073,7 @@ struct vk_photos_get_params {
 	bool has_owner_id;
 	int64_t owner_id;  /* Owner: a user id, or minus a community id; defaults to the current user */
 	const char *album_id;  /* Album id, or "wall", "profile", "saved" */
-	struct socapi_string_list photo_ids;  /* Return only these photos */
+	struct socapi_const_string_list photo_ids;  /* Return only these photos */
 	bool has_rev;
 	bool rev;  /* 1 for newest first */
 	bool has_extended;
@@ -7088,7 +7088,7 @@ struct vk_photos_get_params {
 	bool has_count;
 	int64_t count;  /* Number of photos to return */
 };
-#define VK_PHOTOS_GET_PARAMS_INIT {0}
+#define VK_PHOTOS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.get: Returns the photos of an album.
@@ -7122,7 +7122,7 @@ struct vk_photos_get_albums_params {
 	bool has_photo_sizes;
 	bool photo_sizes;  /* 1 to return the cover sizes */
 };
-#define VK_PHOTOS_GET_ALBUMS_PARAMS_INIT {0}
+#define VK_PHOTOS_GET_ALBUMS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getAlbums: Returns the photo albums of a user or community.
@@ -7159,7 +7159,7 @@ struct vk_photos_get_all_params {
 	bool has_skip_hidden;
 	bool skip_hidden;  /* 1 to skip photos hidden from the user's page */
 };
-#define VK_PHOTOS_GET_ALL_PARAMS_INIT {0}
+#define VK_PHOTOS_GET_ALL_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getAll: Returns all photos of a user or community, newest first.
@@ -7179,13 +7179,13 @@ SOCAPI_NODISCARD enum socapi_status vk_photos_get_all(struct socapi_session *ses
  * lists are). Zero, empty and false values are sent.
  */
 struct vk_photos_get_by_id_params {
-	struct socapi_string_list photos;  /* Photo ids as "<owner_id>_<photo_id>" or "<owner_id>_<photo_id>_<access_key>"; required */
+	struct socapi_const_string_list photos;  /* Photo ids as "<owner_id>_<photo_id>" or "<owner_id>_<photo_id>_<access_key>"; required */
 	bool has_extended;
 	bool extended;  /* 1 to return likes, comments and tags counters */
 	bool has_photo_sizes;
 	bool photo_sizes;  /* 1 to return the "sizes" of each photo */
 };
-#define VK_PHOTOS_GET_BY_ID_PARAMS_INIT {0}
+#define VK_PHOTOS_GET_BY_ID_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getById: Returns photos by their full ids.
@@ -7209,7 +7209,7 @@ struct vk_photos_get_messages_upload_server_params {
 	bool has_peer_id;
 	int64_t peer_id;  /* Conversation the photo is for (required for community tokens) */
 };
-#define VK_PHOTOS_GET_MESSAGES_UPLOAD_SERVER_PARAMS_INIT {0}
+#define VK_PHOTOS_GET_MESSAGES_UPLOAD_SERVER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getMessagesUploadServer: Returns the address to upload a photo for a message; finish with photos.saveMessagesPhoto.
@@ -7232,7 +7232,7 @@ struct vk_photos_get_owner_photo_upload_server_params {
 	bool has_owner_id;
 	int64_t owner_id;  /* User id, or minus a community id; defaults to the current user */
 };
-#define VK_PHOTOS_GET_OWNER_PHOTO_UPLOAD_SERVER_PARAMS_INIT {0}
+#define VK_PHOTOS_GET_OWNER_PHOTO_UPLOAD_SERVER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getOwnerPhotoUploadServer: Returns the address to upload a new profile or community photo; finish with photos.saveOwnerPhoto.
@@ -7257,7 +7257,7 @@ struct vk_photos_get_upload_server_params {
 	bool has_group_id;
 	int64_t group_id;  /* Community id, for a community album */
 };
-#define VK_PHOTOS_GET_UPLOAD_SERVER_PARAMS_INIT {0}
+#define VK_PHOTOS_GET_UPLOAD_SERVER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getUploadServer: Returns the address to upload photos to an album; finish with photos.save.
@@ -7280,7 +7280,7 @@ struct vk_photos_get_wall_upload_server_params {
 	bool has_group_id;
 	int64_t group_id;  /* Community id, for a community wall */
 };
-#define VK_PHOTOS_GET_WALL_UPLOAD_SERVER_PARAMS_INIT {0}
+#define VK_PHOTOS_GET_WALL_UPLOAD_SERVER_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.getWallUploadServer: Returns the address to upload a photo for a wall post; finish with photos.saveWallPhoto.
@@ -7314,7 +7314,7 @@ struct vk_photos_save_params {
 	double longitude;  /* Longitude */
 	const char *caption;  /* Description of the photos */
 };
-#define VK_PHOTOS_SAVE_PARAMS_INIT {0}
+#define VK_PHOTOS_SAVE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.save: Saves photos uploaded to the address from photos.getUploadServer.
@@ -7339,7 +7339,7 @@ struct vk_photos_save_messages_photo_params {
 	int64_t server;  /* "server" from the upload reply */
 	const char *hash;  /* "hash" from the upload reply */
 };
-#define VK_PHOTOS_SAVE_MESSAGES_PHOTO_PARAMS_INIT {0}
+#define VK_PHOTOS_SAVE_MESSAGES_PHOTO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.saveMessagesPhoto: Saves a photo uploaded to the address from photos.getMessagesUploadServer.
@@ -7363,7 +7363,7 @@ struct vk_photos_save_owner_photo_params {
 	const char *hash;  /* "hash" from the upload reply */
 	const char *photo;  /* "photo" from the upload reply */
 };
-#define VK_PHOTOS_SAVE_OWNER_PHOTO_PARAMS_INIT {0}
+#define VK_PHOTOS_SAVE_OWNER_PHOTO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.saveOwnerPhoto: Sets a photo uploaded to the address from photos.getOwnerPhotoUploadServer as the profile or community photo.
@@ -7397,7 +7397,7 @@ struct vk_photos_save_wall_photo_params {
 	double longitude;  /* Longitude */
 	const char *caption;  /* Description of the photo */
 };
-#define VK_PHOTOS_SAVE_WALL_PHOTO_PARAMS_INIT {0}
+#define VK_PHOTOS_SAVE_WALL_PHOTO_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * photos.saveWallPhoto: Saves a photo uploaded to the address from photos.getWallUploadServer.
@@ -7422,7 +7422,7 @@ struct vk_status_get_params {
 	bool has_group_id;
 	int64_t group_id;  /* Community id (instead of user_id) */
 };
-#define VK_STATUS_GET_PARAMS_INIT {0}
+#define VK_STATUS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * status.get: Returns the status of a user or community.
@@ -7446,7 +7446,7 @@ struct vk_status_set_params {
 	bool has_group_id;
 	int64_t group_id;  /* Community id, to set a community status */
 };
-#define VK_STATUS_SET_PARAMS_INIT {0}
+#define VK_STATUS_SET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * status.set: Sets the status of the current user or of a community.
@@ -7467,11 +7467,11 @@ SOCAPI_NODISCARD enum socapi_status vk_status_set(struct socapi_session *session
  */
 struct vk_storage_get_params {
 	const char *key;  /* One key */
-	struct socapi_string_list keys;  /* Several keys (at most 1000) */
+	struct socapi_const_string_list keys;  /* Several keys (at most 1000) */
 	bool has_user_id;
 	int64_t user_id;  /* User whose storage to read */
 };
-#define VK_STORAGE_GET_PARAMS_INIT {0}
+#define VK_STORAGE_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * storage.get: Reads values from the app's key-value storage.
@@ -7497,7 +7497,7 @@ struct vk_storage_get_keys_params {
 	bool has_count;
 	int64_t count;  /* Number of keys to return */
 };
-#define VK_STORAGE_GET_KEYS_PARAMS_INIT {0}
+#define VK_STORAGE_GET_KEYS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * storage.getKeys: Returns the keys set in the app's key-value storage.
@@ -7521,7 +7521,7 @@ struct vk_storage_set_params {
 	bool has_user_id;
 	int64_t user_id;  /* User whose storage to write */
 };
-#define VK_STORAGE_SET_PARAMS_INIT {0}
+#define VK_STORAGE_SET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * storage.set: Writes a value to the app's key-value storage (an empty value deletes the key).
@@ -7540,11 +7540,11 @@ SOCAPI_NODISCARD enum socapi_status vk_storage_set(struct socapi_session *sessio
  * lists are). Zero, empty and false values are sent.
  */
 struct vk_users_get_params {
-	struct socapi_string_list user_ids;  /* User ids or screen names; defaults to the current user */
-	struct socapi_string_list fields;  /* Extra profile fields to return */
+	struct socapi_const_string_list user_ids;  /* User ids or screen names; defaults to the current user */
+	struct socapi_const_string_list fields;  /* Extra profile fields to return */
 	const char *name_case;  /* Grammatical case for first and last names; one of VK_BASE_NAME_CASE_* */
 };
-#define VK_USERS_GET_PARAMS_INIT {0}
+#define VK_USERS_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.get: Returns profiles of users.
@@ -7569,10 +7569,10 @@ struct vk_users_get_followers_params {
 	int64_t offset;  /* Number of items to skip, for paging */
 	bool has_count;
 	int64_t count;  /* Number of followers to return */
-	struct socapi_string_list fields;  /* Extra profile fields; when set the items are profiles instead of ids */
+	struct socapi_const_string_list fields;  /* Extra profile fields; when set the items are profiles instead of ids */
 	const char *name_case;  /* Grammatical case for first and last names; one of VK_BASE_NAME_CASE_* */
 };
-#define VK_USERS_GET_FOLLOWERS_PARAMS_INIT {0}
+#define VK_USERS_GET_FOLLOWERS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getFollowers: Returns the followers of a user, newest first.
@@ -7594,8 +7594,8 @@ SOCAPI_NODISCARD enum socapi_status vk_users_get_followers(struct socapi_session
  * Source: https://dev.vk.com/method/users.getFollowers
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_users_get_followers_fields_method;
-SOCAPI_NODISCARD enum socapi_status vk_users_get_followers_fields(struct socapi_session *session, const struct vk_users_get_followers_params *params, struct vk_users_get_followers_fields_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_users_get_followers_with_fields_method;
+SOCAPI_NODISCARD enum socapi_status vk_users_get_followers_with_fields(struct socapi_session *session, const struct vk_users_get_followers_params *params, struct vk_users_get_followers_fields_response **out, struct socapi_error *err);
 
 /*
  * Parameters of users.getSubscriptions. Zero-initialise with VK_USERS_GET_SUBSCRIPTIONS_PARAMS_INIT; set has_x for
@@ -7611,9 +7611,9 @@ struct vk_users_get_subscriptions_params {
 	int64_t offset;  /* Number of items to skip (extended=1 only) */
 	bool has_count;
 	int64_t count;  /* Number of items to return (extended=1 only) */
-	struct socapi_string_list fields;  /* Extra fields of the returned profiles and communities */
+	struct socapi_const_string_list fields;  /* Extra fields of the returned profiles and communities */
 };
-#define VK_USERS_GET_SUBSCRIPTIONS_PARAMS_INIT {0}
+#define VK_USERS_GET_SUBSCRIPTIONS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.getSubscriptions: Returns the users and communities a user follows.
@@ -7636,8 +7636,8 @@ SOCAPI_NODISCARD enum socapi_status vk_users_get_subscriptions(struct socapi_ses
  * Source: https://dev.vk.com/method/users.getSubscriptions
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_users_get_subscriptions_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_users_get_subscriptions_extended(struct socapi_session *session, const struct vk_users_get_subscriptions_params *params, struct vk_users_get_subscriptions_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_users_get_subscriptions_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_users_get_subscriptions_with_extended(struct socapi_session *session, const struct vk_users_get_subscriptions_params *params, struct vk_users_get_subscriptions_extended_response **out, struct socapi_error *err);
 
 /*
  * Parameters of users.search. Zero-initialise with VK_USERS_SEARCH_PARAMS_INIT; set has_x for
@@ -7652,7 +7652,7 @@ struct vk_users_search_params {
 	int64_t offset;  /* Number of items to skip, for paging */
 	bool has_count;
 	int64_t count;  /* Number of users to return (at most 1000 results in total) */
-	struct socapi_string_list fields;  /* Extra profile fields to return */
+	struct socapi_const_string_list fields;  /* Extra profile fields to return */
 	bool has_city;
 	int64_t city;  /* City id (older name of city_id) */
 	bool has_city_id;
@@ -7688,7 +7688,7 @@ struct vk_users_search_params {
 	int64_t birth_year;  /* Year of birth */
 	bool has_online;
 	bool online;  /* 1 to return only users online now */
-	bool has_has_photo;
+	bool has_photo_set;
 	bool has_photo;  /* 1 to return only users with a profile photo */
 	bool has_school_country;
 	int64_t school_country;  /* Country id of the school */
@@ -7706,7 +7706,7 @@ struct vk_users_search_params {
 	bool has_group_id;
 	int64_t group_id;  /* Return only members of this community */
 };
-#define VK_USERS_SEARCH_PARAMS_INIT {0}
+#define VK_USERS_SEARCH_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * users.search: Searches users by name and profile criteria.
@@ -7727,7 +7727,7 @@ SOCAPI_NODISCARD enum socapi_status vk_users_search(struct socapi_session *sessi
 struct vk_utils_check_link_params {
 	const char *url;  /* URL to check; required */
 };
-#define VK_UTILS_CHECK_LINK_PARAMS_INIT {0}
+#define VK_UTILS_CHECK_LINK_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * utils.checkLink: Tells whether an external link is blocked by VK.
@@ -7758,9 +7758,9 @@ SOCAPI_NODISCARD enum socapi_status vk_utils_get_server_time(struct socapi_sessi
 struct vk_utils_get_short_link_params {
 	const char *url;  /* URL to shorten; required */
 	bool has_private;
-	bool private;  /* 1 to hide the link statistics from others */
+	bool private_;  /* 1 to hide the link statistics from others */
 };
-#define VK_UTILS_GET_SHORT_LINK_PARAMS_INIT {0}
+#define VK_UTILS_GET_SHORT_LINK_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * utils.getShortLink: Shortens a URL with vk.cc.
@@ -7781,7 +7781,7 @@ SOCAPI_NODISCARD enum socapi_status vk_utils_get_short_link(struct socapi_sessio
 struct vk_utils_resolve_screen_name_params {
 	const char *screen_name;  /* Screen name, e.g. "durov"; required */
 };
-#define VK_UTILS_RESOLVE_SCREEN_NAME_PARAMS_INIT {0}
+#define VK_UTILS_RESOLVE_SCREEN_NAME_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * utils.resolveScreenName: Finds the user, community or app behind a screen name.
@@ -7809,12 +7809,12 @@ struct vk_wall_create_comment_params {
 	const char *message;  /* Comment text (required unless attachments or sticker are given) */
 	bool has_reply_to_comment;
 	int64_t reply_to_comment;  /* Comment being replied to */
-	struct socapi_string_list attachments;  /* Attachments as "<type><owner_id>_<media_id>" strings */
+	struct socapi_const_string_list attachments;  /* Attachments as "<type><owner_id>_<media_id>" strings */
 	bool has_sticker_id;
 	int64_t sticker_id;  /* Sticker to send */
 	const char *guid;  /* Unique key that prevents sending the same comment twice */
 };
-#define VK_WALL_CREATE_COMMENT_PARAMS_INIT {0}
+#define VK_WALL_CREATE_COMMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.createComment: Adds a comment to a post.
@@ -7839,7 +7839,7 @@ struct vk_wall_delete_params {
 	bool has_post_id;
 	int64_t post_id;  /* Post id */
 };
-#define VK_WALL_DELETE_PARAMS_INIT {0}
+#define VK_WALL_DELETE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.delete: Deletes a post.
@@ -7866,7 +7866,7 @@ struct vk_wall_delete_comment_params {
 	bool has_comment_id;
 	int64_t comment_id;  /* Comment id; required */
 };
-#define VK_WALL_DELETE_COMMENT_PARAMS_INIT {0}
+#define VK_WALL_DELETE_COMMENT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.deleteComment: Deletes a comment on a post.
@@ -7893,7 +7893,7 @@ struct vk_wall_edit_params {
 	bool has_friends_only;
 	bool friends_only;  /* 1 to show the post to friends only */
 	const char *message;  /* New text */
-	struct socapi_string_list attachments;  /* New attachments as "<type><owner_id>_<media_id>" strings */
+	struct socapi_const_string_list attachments;  /* New attachments as "<type><owner_id>_<media_id>" strings */
 	const char *services;  /* Services to cross-post to */
 	bool has_signed;
 	bool signed_;  /* 1 to sign a community post */
@@ -7920,7 +7920,7 @@ struct vk_wall_edit_params {
 	bool has_topic_id;
 	int64_t topic_id;  /* Topic of the post; enum vk_wall_edit_topic_id */
 };
-#define VK_WALL_EDIT_PARAMS_INIT {0}
+#define VK_WALL_EDIT_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.edit: Edits a post.
@@ -7950,9 +7950,9 @@ struct vk_wall_get_params {
 	const char *filter;  /* Which posts to return; one of VK_WALL_GET_FILTER_* */
 	bool has_extended;
 	bool extended;  /* 1 to also return the profiles and communities mentioned */
-	struct socapi_string_list fields;  /* Extra fields of the returned profiles and communities */
+	struct socapi_const_string_list fields;  /* Extra fields of the returned profiles and communities */
 };
-#define VK_WALL_GET_PARAMS_INIT {0}
+#define VK_WALL_GET_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.get: Returns posts from a user or community wall.
@@ -7974,14 +7974,14 @@ SOCAPI_NODISCARD enum socapi_status vk_wall_get(struct socapi_session *session, 
  * lists are). Zero, empty and false values are sent.
  */
 struct vk_wall_get_by_id_params {
-	struct socapi_string_list posts;  /* Post ids as "<owner_id>_<post_id>" (owner id negative for communities); required */
+	struct socapi_const_string_list posts;  /* Post ids as "<owner_id>_<post_id>" (owner id negative for communities); required */
 	bool has_extended;
 	bool extended;  /* 1 to also return the profiles and communities mentioned */
 	bool has_copy_history_depth;
 	int64_t copy_history_depth;  /* How many levels of reposted originals to return */
-	struct socapi_string_list fields;  /* Extra fields of the returned profiles and communities */
+	struct socapi_const_string_list fields;  /* Extra fields of the returned profiles and communities */
 };
-#define VK_WALL_GET_BY_ID_PARAMS_INIT {0}
+#define VK_WALL_GET_BY_ID_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.getById: Returns posts by their full ids.
@@ -8006,8 +8006,8 @@ SOCAPI_NODISCARD enum socapi_status vk_wall_get_by_id(struct socapi_session *ses
  * Inferred: posts
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_wall_get_by_id_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_wall_get_by_id_extended(struct socapi_session *session, const struct vk_wall_get_by_id_params *params, struct vk_wall_get_by_id_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_wall_get_by_id_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_wall_get_by_id_with_extended(struct socapi_session *session, const struct vk_wall_get_by_id_params *params, struct vk_wall_get_by_id_extended_response **out, struct socapi_error *err);
 
 /*
  * Parameters of wall.getComments. Zero-initialise with VK_WALL_GET_COMMENTS_PARAMS_INIT; set has_x for
@@ -8032,13 +8032,13 @@ struct vk_wall_get_comments_params {
 	int64_t preview_length;  /* Cut comment texts to this many characters (0: no cut) */
 	bool has_extended;
 	bool extended;  /* 1 to also return the authors' profiles and communities */
-	struct socapi_string_list fields;  /* Extra fields of the returned profiles and communities */
+	struct socapi_const_string_list fields;  /* Extra fields of the returned profiles and communities */
 	bool has_comment_id;
 	int64_t comment_id;  /* Return the replies to this comment */
 	bool has_thread_items_count;
 	int64_t thread_items_count;  /* Number of replies to return inside each comment (at most 10) */
 };
-#define VK_WALL_GET_COMMENTS_PARAMS_INIT {0}
+#define VK_WALL_GET_COMMENTS_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.getComments: Returns the comments of a post.
@@ -8063,8 +8063,8 @@ SOCAPI_NODISCARD enum socapi_status vk_wall_get_comments(struct socapi_session *
  * Source: https://dev.vk.com/method/wall.getComments
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_wall_get_comments_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_wall_get_comments_extended(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_wall_get_comments_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_wall_get_comments_with_extended(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_extended_response **out, struct socapi_error *err);
 
 /*
  * wall.get (extendedResponse): Returns posts from a user or community wall.
@@ -8077,8 +8077,8 @@ SOCAPI_NODISCARD enum socapi_status vk_wall_get_comments_extended(struct socapi_
  * Inferred: owner_id
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
-extern const struct socapi_method vk_wall_get_extended_method;
-SOCAPI_NODISCARD enum socapi_status vk_wall_get_extended(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_extended_response **out, struct socapi_error *err);
+extern const struct socapi_method vk_wall_get_with_extended_method;
+SOCAPI_NODISCARD enum socapi_status vk_wall_get_with_extended(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_extended_response **out, struct socapi_error *err);
 
 /*
  * Parameters of wall.pin. Zero-initialise with VK_WALL_PIN_PARAMS_INIT; set has_x for
@@ -8091,7 +8091,7 @@ struct vk_wall_pin_params {
 	bool has_post_id;
 	int64_t post_id;  /* Post id; required */
 };
-#define VK_WALL_PIN_PARAMS_INIT {0}
+#define VK_WALL_PIN_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.pin: Pins a post on top of the wall.
@@ -8118,7 +8118,7 @@ struct vk_wall_post_params {
 	bool has_from_group;
 	bool from_group;  /* 1 to post on behalf of the community (owner_id must be a community) */
 	const char *message;  /* Post text (required unless attachments are given) */
-	struct socapi_string_list attachments;  /* Attachments as "<type><owner_id>_<media_id>" strings, or one URL */
+	struct socapi_const_string_list attachments;  /* Attachments as "<type><owner_id>_<media_id>" strings, or one URL */
 	const char *services;  /* Services to cross-post to, e.g. "twitter" */
 	bool has_signed;
 	bool signed_;  /* 1 to sign a community post with the author's name */
@@ -8145,7 +8145,7 @@ struct vk_wall_post_params {
 	bool mute_notifications;  /* 1 to send no notifications about comments */
 	const char *copyright;  /* Source to credit (URL) */
 };
-#define VK_WALL_POST_PARAMS_INIT {0}
+#define VK_WALL_POST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.post: Publishes a post on a wall (or schedules or suggests it).
@@ -8174,7 +8174,7 @@ struct vk_wall_repost_params {
 	bool has_mute_notifications;
 	bool mute_notifications;  /* 1 to send no notifications about comments */
 };
-#define VK_WALL_REPOST_PARAMS_INIT {0}
+#define VK_WALL_REPOST_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.repost: Reposts an object to the current user's wall or a community wall.
@@ -8199,7 +8199,7 @@ struct vk_wall_restore_params {
 	bool has_post_id;
 	int64_t post_id;  /* Post id */
 };
-#define VK_WALL_RESTORE_PARAMS_INIT {0}
+#define VK_WALL_RESTORE_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.restore: Restores a deleted post.
@@ -8224,7 +8224,7 @@ struct vk_wall_unpin_params {
 	bool has_post_id;
 	int64_t post_id;  /* Post id; required */
 };
-#define VK_WALL_UNPIN_PARAMS_INIT {0}
+#define VK_WALL_UNPIN_PARAMS_INIT SOCAPI_PARAMS_INIT
 
 /*
  * wall.unpin: Unpins a post.

@@ -7,7 +7,7 @@ from pathlib import Path
 from .errors import SchemaError
 from .loader import Node, Schema
 from .model import Alt, Array, Enum, Field, Method, Param, Platform, Scalar, Struct, Union
-from .naming import Scope, identifier, macro, method_function
+from .naming import VARIANT_MARK, Scope, identifier, macro, method_function, presence_flag
 
 SIDE_KEYS = {"platform", "c_prefix", "api_version", "source", "methods", "objects",
              "parameters", "excluded", "paging", "note"}
@@ -142,7 +142,7 @@ class Builder:
                                 description=pnode.get("description", "")))
         for f in fields:
             if needs_presence(f.type):
-                f.has_name = scope.claim(f"has_{f.c_name}".rstrip("_"))
+                f.has_name = scope.claim(presence_flag(f.c_name))
         s.fields = fields
         s.complete = True
         self.platform.structs[s.c_name] = s
@@ -253,8 +253,37 @@ class Builder:
                 self.method(root.child("methods").child(i))
         self.errors()
         self.check_side_names()
+        self.check_global_names()
         self.platform.methods.sort(key=lambda m: m.c_name)
         return self.platform
+
+    def check_global_names(self):
+        """Rejects two generated globals with one name: a variant's function
+        and another method's, or a method and a type's helpers (user.decode
+        and the user object would both make mailru_user_decode)."""
+        owner = {}
+
+        def claim(c_name, what):
+            if c_name in owner:
+                raise SchemaError(self.schema.root, "",
+                                  f"{what} and {owner[c_name]} would both be named {c_name}")
+            owner[c_name] = what
+
+        for m in self.platform.methods:
+            what = f"method {m.name}" + (f" ({m.variant})" if m.variant != "response" else "")
+            claim(m.c_name, what)
+            claim(f"{m.c_name}_method", what)
+        types = list(self.platform.structs.values()) + list(self.platform.unions.values())
+        for t in types + list(self.platform.enums.values()):
+            claim(f"{t.c_name}_type", f"object {t.name}")
+        for t in types:
+            for helper in ("decode", "to_json", "free"):
+                claim(f"{t.c_name}_{helper}", f"object {t.name}")
+        tags = set(self.platform.structs) | set(self.platform.unions) | set(self.platform.enums)
+        for m in self.platform.methods:
+            if m.params and m.params_c_name in tags:
+                raise SchemaError(self.schema.root, "", f"the parameters of {m.name} and an object "
+                                  f"would both be struct {m.params_c_name}")
 
     def method(self, node):
         self.check_keys(node, {"name", "description", "parameters", "responses", "errors",
@@ -268,6 +297,10 @@ class Builder:
         self.check_keys(Node(side, self.side.file, f"/methods/{name}"), METHOD_KEYS)
         param_side = (self.side.get("parameters") or {}).get(name, {})
         base = method_function(self.prefix, name, "response")
+        if VARIANT_MARK in base[len(self.prefix):]:
+            raise node.child("name").error(
+                f"method {name!r} would be named {base}, which reads as a response variant "
+                f"({VARIANT_MARK!r} marks those)")
         params, scope = [], Scope()
         for i, p in enumerate(node.get("parameters") or []):
             pnode = node.child("parameters").child(i)
@@ -280,7 +313,7 @@ class Builder:
                                 p.get("required") is True, p.get("description", "")))
         for p in params:
             if needs_presence(p.type):
-                p.has_name = scope.claim(f"has_{p.c_name}".rstrip("_"))
+                p.has_name = scope.claim(presence_flag(p.c_name))
         for pname in param_side:
             if not any(p.name == pname for p in params):
                 raise SchemaError(self.side.file, f"/parameters/{name}/{pname}",

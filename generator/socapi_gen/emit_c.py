@@ -74,7 +74,10 @@ class Emitter:
             return "int64_t" if t.is_int else ("const char *" if param else "char *")
         if isinstance(t, (Struct, Union)):
             return f"{'const ' if param else ''}struct {t.c_name} *"
-        return f"struct {self.list_name(t)}"
+        name = self.list_name(t)
+        if param and name == "socapi_string_list":
+            return "struct socapi_const_string_list"
+        return f"struct {name}"
 
     def elem_c_type(self, t):
         """How one list element is stored: structs inline, the rest as members are."""
@@ -297,7 +300,7 @@ class Emitter:
             if prm.has_name:
                 o.append(f"\tbool {prm.has_name};\n")
             o.append(self.field_line(prm.c_name, prm.type, prm.required, prm.description, param=True))
-        o.append(f"}};\n#define {P}_INIT {{0}}\n\n")
+        o.append(f"}};\n#define {P}_INIT SOCAPI_PARAMS_INIT\n\n")
         return "".join(o)
 
     def method_doc(self, m):

@@ -78,7 +78,7 @@ class Param:
 class Method:
     name: str                # friends.get
     variant: str             # extendedResponse
-    c_name: str              # mailru_friends_get_extended
+    c_name: str              # mailru_friends_get_with_extended
     params_c_name: str       # mailru_friends_get_params (shared by variants)
     params: list
     result: object

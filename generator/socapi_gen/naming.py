@@ -1,5 +1,5 @@
 """Every C name the generator emits is decided here, so names are stable
-across runs and never collide with C keywords or with each other."""
+across runs and never collide with C or C++ keywords or with each other."""
 
 import re
 
@@ -10,6 +10,22 @@ union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Gen
 _Imaginary _Noreturn _Static_assert _Thread_local bool true false NULL alignas alignof
 asm typeof errno assert offsetof
 """.split())
+
+# The generated headers are also included from C++ (extern "C"): a member named
+# new or private would not compile there.
+CXX_KEYWORDS = frozenset("""
+and and_eq bitand bitor catch char8_t char16_t char32_t class co_await co_return co_yield
+compl concept consteval constexpr constinit const_cast decltype delete dynamic_cast explicit
+export friend mutable namespace new noexcept not not_eq nullptr operator or or_eq private
+protected public reinterpret_cast requires static_assert static_cast template this
+thread_local throw try typeid typename using virtual wchar_t xor xor_eq
+""".split())
+
+# Marks a response variant's function: friends.get + fieldsResponse ->
+# vk_friends_get_with_fields. No method name produces it (the builder rejects
+# one that does), so a variant never reads as a separate method such as
+# friends.getLists (vk_friends_get_lists).
+VARIANT_MARK = "_with_"
 
 
 def snake(name):
@@ -25,7 +41,7 @@ def identifier(name, fallback="value"):
     s = snake(name) or fallback
     if s[0].isdigit():
         s = "v" + s
-    if s in C_KEYWORDS:
+    if s in C_KEYWORDS or s in CXX_KEYWORDS:
         s += "_"
     return s
 
@@ -51,11 +67,20 @@ class Scope:
         return name
 
 
+def presence_flag(member):
+    """The bool that says whether a scalar member is set: has_count for count.
+    A member that already starts with has_ (a flag itself) gets has_email_set,
+    not has_has_email."""
+    member = member.rstrip("_")
+    return f"{member}_set" if member.startswith("has_") else f"has_{member}"
+
+
 def method_function(prefix, method_name, variant):
-    """friends.getAppUsers + extendedResponse -> mailru_friends_get_app_users_extended."""
-    base = f"{prefix}_" + "_".join(identifier(p) .rstrip("_") for p in method_name.split("."))
+    """friends.getAppUsers -> mailru_friends_get_app_users; with extendedResponse
+    -> mailru_friends_get_app_users_with_extended."""
+    base = f"{prefix}_" + "_".join(identifier(p).rstrip("_") for p in method_name.split("."))
     suffix = variant_suffix(variant)
-    return base + (f"_{suffix}" if suffix else "")
+    return base + (f"{VARIANT_MARK}{suffix}" if suffix else "")
 
 
 def variant_suffix(variant):

@@ -10,7 +10,7 @@ from socapi_gen.__main__ import generate
 from socapi_gen.build import Builder
 from socapi_gen.errors import SchemaError
 from socapi_gen.model import Array, Enum, Scalar, Struct, Union
-from socapi_gen.naming import identifier, method_function, snake
+from socapi_gen.naming import identifier, method_function, presence_flag, snake
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,13 +45,27 @@ class NamingTest(unittest.TestCase):
         self.assertEqual(identifier("2fa_required"), "v2fa_required")
         self.assertEqual(identifier("isAppUser"), "is_app_user")
 
+    def test_cxx_keywords_are_mangled(self):
+        # the generated headers are included from C++ too
+        for word in ("new", "private", "template", "friend", "class", "this", "delete", "namespace"):
+            self.assertEqual(identifier(word), word + "_")
+
+    def test_presence_flags(self):
+        self.assertEqual(presence_flag("count"), "has_count")
+        self.assertEqual(presence_flag("long_"), "has_long")
+        self.assertEqual(presence_flag("has_email"), "has_email_set")
+        self.assertEqual(presence_flag("has_more"), "has_more_set")
+
     def test_method_names_per_variant(self):
         self.assertEqual(method_function("mailru", "friends.getAppUsers", "response"),
                          "mailru_friends_get_app_users")
         self.assertEqual(method_function("mailru", "friends.get", "extendedResponse"),
-                         "mailru_friends_get_extended")
-        self.assertEqual(method_function("vk", "friends.get", "onlineMobileResponse"),
-                         "vk_friends_get_online_mobile")
+                         "mailru_friends_get_with_extended")
+        self.assertEqual(method_function("vk", "friends.getOnline", "onlineMobileResponse"),
+                         "vk_friends_get_online_with_online_mobile")
+        # a variant never reads as another method: friends.get with fields vs friends.getLists
+        self.assertEqual(method_function("vk", "friends.get", "fieldsResponse"), "vk_friends_get_with_fields")
+        self.assertEqual(method_function("vk", "friends.getLists", "response"), "vk_friends_get_lists")
 
 
 class SchemaErrorTest(unittest.TestCase):
@@ -95,6 +109,26 @@ class SchemaErrorTest(unittest.TestCase):
         side = {"objects": {"thing": {"properties": {"idd": {"wire": "string"}}}}}
         self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "/objects/thing",
                             "no property")
+
+    def test_method_named_like_a_variant_is_rejected(self):
+        files = dict(BASE, **{"t/methods.json": {"methods": [method("t.get"), method("t.getWithFields")]}})
+        self.assertRejected(files, "t/methods.json", "/methods/1/name", "reads as a response variant")
+
+    def test_generated_globals_never_collide(self):
+        # two spellings of one method name
+        files = dict(BASE, **{"t/methods.json": {"methods": [method("t.getLists"), method("t.get_lists")]}})
+        self.assertRejected(files, "", "", "would both be named t_t_get_lists")
+        # a method against an object's helper: t.decode next to object t
+        files = dict(BASE, **{"t/objects.json": {"definitions": {
+            "thing": BASE["t/objects.json"]["definitions"]["thing"],
+            "t": {"type": "object", "properties": {"id": {"type": "integer"}}}}},
+            "t/methods.json": {"methods": [method("t.get"), method("t.decode")]}})
+        self.assertRejected(files, "", "", "would both be named t_t_decode")
+        # a variant beside a method its old name would have matched: both kept apart
+        get = method("t.get")
+        get["responses"]["listsResponse"] = get["responses"]["response"]
+        p = self.build(dict(BASE, **{"t/methods.json": {"methods": [get, method("t.getLists")]}}))
+        self.assertEqual(sorted(m.c_name for m in p.methods), ["t_t_get", "t_t_get_lists", "t_t_get_with_lists"])
 
     def test_enum_names_must_match_values(self):
         files = dict(BASE, **{"t/objects.json": {"definitions": {"thing": {
@@ -152,6 +186,7 @@ class ShapesTest(unittest.TestCase):
         self.assertEqual(fields["long"].c_name, "long_")
         self.assertEqual(fields["long"].type, Scalar("uint", from_string=True))
         self.assertEqual(fields["2fa_required"].c_name, "v2fa_required")
+        self.assertEqual(fields["long"].has_name, "has_long")
         size = fields["size"].type
         self.assertIsInstance(size, Enum)
         self.assertEqual([m for m, _, _ in size.values], ["T_THING_SIZE_160X160", "T_THING_SIZE_1H"])
@@ -195,7 +230,7 @@ class OtherSchemasTest(unittest.TestCase):
 
     def test_vk_schema(self):
         p = self.check(REPO / "schema/vk", None, 65)
-        self.assertIn("vk_friends_get_fields", {m.c_name for m in p.methods})
+        self.assertIn("vk_friends_get_with_fields", {m.c_name for m in p.methods})
 
     def test_vk_public_schema_unmodified(self):
         upstream = REPO.parent / "shared" / "vk-api-schema"

@@ -141,6 +141,23 @@ struct socapi_int_list    { int64_t *items; size_t n_items; };
 struct socapi_uint_list   { uint64_t *items; size_t n_items; };
 struct socapi_number_list { double *items; size_t n_items; };
 struct socapi_string_list { char **items; size_t n_items; };
+/*
+ * String lists in parameters: the library only reads them, so an array of
+ * string literals fits (const char *fields[] = {"uid", "first_name"}).
+ * Same layout as struct socapi_string_list; results keep that one, as they
+ * own their strings.
+ */
+struct socapi_const_string_list { const char *const *items; size_t n_items; };
+
+/*
+ * What every generated <METHOD>_PARAMS_INIT expands to: all members zero.
+ * C++ spells it {} ({0} there warns under -Wextra about the other members).
+ */
+#ifdef __cplusplus
+#define SOCAPI_PARAMS_INIT {}
+#else
+#define SOCAPI_PARAMS_INIT {0}
+#endif
 
 /*
  * A file parameter (multipart upload): either a path, or data + size.
@@ -205,7 +222,7 @@ struct socapi_paging {
 struct socapi_method {
 	const char *name;      /* API method name, "friends.get" */
 	const char *variant;   /* schema response variant, "extendedResponse" */
-	const char *c_name;    /* generated function, "mailru_friends_get_extended" */
+	const char *c_name;    /* generated function, "mailru_friends_get_with_extended" */
 	uint8_t platform;      /* enum socapi_platform */
 	uint32_t flags;        /* SOCAPI_METHOD_* */
 	const struct socapi_struct *params;

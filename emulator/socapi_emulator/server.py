@@ -38,7 +38,8 @@ PLATFORMS = (
     vk.Vk,
 )
 
-FAULTS = ("timeout", "reset", "http500", "http503", "truncated", "nonjson", "empty", "api_error")
+FAULTS = ("timeout", "reset", "http500", "http503", "truncated", "nonjson", "empty", "api_error",
+          "reply")
 FAULT_PAGES = {  # fault -> (HTTP status, title of the HTML page served instead)
     "http500": (500, "500 Internal Server Error"),
     "http503": (503, "503 Service Unavailable"),
@@ -55,10 +56,17 @@ class Fault:
     code: int = None  # api_error: the error code
     delay_ms: int = 5000  # timeout: the delay before the normal answer
     times: int = 1  # how many requests it still hits
+    status: int = 200  # reply: the answer's status, body, Content-Type and extra headers
+    body: str = ""
+    content_type: str = None  # reply: None = the platform's JSON content type
+    headers: list = None  # reply: [[name, value], ...]
 
     def __post_init__(self):
         def integer(value, minimum):
             return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+        def header(pair):
+            return (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
+                    and not any(c in x for x in pair for c in "\r\n"))
         if not isinstance(self.path, str) or not self.path.startswith("/"):
             raise ValueError("path must be a string starting with /")
         if self.fault not in FAULTS:
@@ -69,6 +77,12 @@ class Fault:
             raise ValueError("api_error needs an integer code")
         if not integer(self.delay_ms, 0) or not integer(self.times, 1):
             raise ValueError("delay_ms must be >= 0 and times >= 1")
+        if not integer(self.status, 100) or self.status > 599 or not isinstance(self.body, str):
+            raise ValueError("status must be 100..599 and body a string")
+        if self.content_type is not None and not isinstance(self.content_type, str):
+            raise ValueError("content_type must be a string")
+        if self.headers is not None and not (isinstance(self.headers, list) and all(map(header, self.headers))):
+            raise ValueError("headers must be a list of [name, value] strings")
 
     def matches(self, path, method):
         return path.startswith(self.path) and self.method in (None, method)
@@ -116,6 +130,9 @@ class EmulatorServer(ThreadingHTTPServer):
             return platform.api_error(fault.code)
         if kind == "empty":
             return Response(200, b"", platform.content_type)
+        if kind == "reply":
+            return Response(fault.status, fault.body.encode(), fault.content_type or platform.content_type,
+                            [tuple(h) for h in fault.headers or ()])
         if kind in FAULT_PAGES:
             status, title = FAULT_PAGES[kind]
             return html_page(title, f"<h1>{title}</h1>\n<hr><p>nginx</p>", status)

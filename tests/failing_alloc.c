@@ -3,8 +3,10 @@
  */
 #include "failing_alloc.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 long alloc_budget = -1;
 
@@ -36,6 +38,34 @@ static void plain_free(void *ptr, void *ctx)
 }
 
 const struct socapi_allocator failing_allocator = {failing_malloc, failing_realloc, plain_free, NULL};
+
+#define POISON 0xA5
+
+static void *poisoning_malloc(size_t size, void *ctx)
+{
+	(void)ctx;
+	void *p = malloc(size);
+	if (p)
+		memset(p, POISON, size);
+	return p;
+}
+
+static void *poisoning_realloc(void *ptr, size_t size, void *ctx)
+{
+	(void)ctx;
+	void *p = malloc(size);
+	if (!p)
+		return NULL;
+	memset(p, POISON, size);
+	if (ptr) {
+		size_t old = malloc_usable_size(ptr);
+		memcpy(p, ptr, old < size ? old : size);
+		free(ptr);
+	}
+	return p;
+}
+
+const struct socapi_allocator poisoning_allocator = {poisoning_malloc, poisoning_realloc, plain_free, NULL};
 
 long fail_each_allocation(enum socapi_status (*op)(void *ctx), void *ctx, long max_budget)
 {

@@ -20,4 +20,11 @@ extern const struct socapi_allocator failing_allocator;
  */
 long fail_each_allocation(enum socapi_status (*op)(void *ctx), void *ctx, long max_budget);
 
+/*
+ * Never fails, but fills every fresh byte (malloc, and the grown part of a
+ * realloc) with 0xA5, so a read of memory socapi never wrote shows up as
+ * garbage in plain builds too, not only under valgrind.
+ */
+extern const struct socapi_allocator poisoning_allocator;
+
 #endif

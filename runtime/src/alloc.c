@@ -249,7 +249,11 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 
 bool buf_terminate(struct buf *b)
 {
-	return buf_reserve(b, 0);
+	if (!buf_reserve(b, 0))
+		return false;
+	/* the first reserve of an empty buffer allocates: data must still read "" */
+	b->data[b->len] = '\0';
+	return true;
 }
 
 void buf_release(struct buf *b)

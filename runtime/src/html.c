@@ -110,8 +110,8 @@ enum socapi_status html_read_form(const char *html, size_t len, const char *page
 	htmlDocPtr doc = htmlReadMemory(html, (int)len, page_url, "UTF-8",
 	                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	                                        HTML_PARSE_NONET);
-	if (!doc)
-		return set_error(err, SOCAPI_E_PARSE, "the page is not HTML");
+	if (!doc) /* libxml2 recovers from anything but an empty page */
+		return set_error(err, SOCAPI_E_AUTH, "the page has no form (it is empty)");
 	enum socapi_status st = SOCAPI_OK;
 	xmlNode *f = find_post_form(xmlDocGetRootElement(doc));
 	if (!f) {

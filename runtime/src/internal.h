@@ -47,7 +47,7 @@ char *arena_strndup(struct arena *arena, const char *s, size_t len);
 /* ---- growable byte buffer (alloc.c) ---- */
 
 struct buf {
-	char *data;  /* NUL-terminated while len > 0 or after buf_terminate */
+	char *data;  /* NUL-terminated after any append, printf or buf_terminate */
 	size_t len;
 	size_t cap;
 	bool failed; /* an append ran out of memory; later appends do nothing */

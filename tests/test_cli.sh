@@ -313,6 +313,20 @@ run vkwall --api-url "$VK_API" --compact vk wall.get owner_id=-200001 count=2
 expect_rc 0 "vk wall.get of a community"
 expect_out '"owner_id":-200001' "a community's negative id"
 
+# groups.isMember: four answers, chosen by user_id/user_ids and extended together
+run vkmember1 --api-url "$VK_API" --compact vk groups.isMember group_id=200001 user_id=172000001
+expect_rc 0 "vk groups.isMember user_id"
+[ "$(cat "$OUT")" = 1 ] && ok || bad "groups.isMember user_id prints a bare flag"
+run vkmember2 --api-url "$VK_API" --compact vk groups.isMember group_id=200001 user_id=172000001 extended=1
+expect_rc 0 "vk groups.isMember user_id extended=1"
+expect_out '"request":' "groups.isMember extended=1 prints the extended object"
+run vkmember3 --api-url "$VK_API" --compact vk groups.isMember group_id=200001 user_ids=172000001,172000002
+expect_rc 0 "vk groups.isMember user_ids"
+expect_out '[{"user_id":172000001,"member":1},{"user_id":172000002,"member":0}]' "groups.isMember user_ids prints one status per user"
+run vkmember4 --api-url "$VK_API" --compact vk groups.isMember group_id=200001 user_ids=172000001,172000002 extended=1
+expect_rc 0 "vk groups.isMember user_ids extended=1"
+expect_out '{"user_id":172000002,"member":0,"request":0,' "groups.isMember user_ids extended=1 prints the extended statuses"
+
 SOCAPI_VK_ACCESS_TOKEN=nonsense run vkbad --api-url "$VK_API" vk friends.get
 expect_rc 3 "vk with a bad token"
 expect_err "error 5" "a bad token is error 5"

@@ -88,6 +88,44 @@ static void test_method_find_selectors(void)
 	CHECK(socapi_method_find(vk_methods, vk_n_methods, "no.such", NULL, 0) == NULL);
 }
 
+/* groups.isMember has four variants, selected by user_ids and extended together: the variant
+ * whose selectors the caller set most often wins, whatever the order of the table. */
+static void test_method_find_specificity(void)
+{
+	const struct socapi_param group = {"group_id", "1"};
+	const struct socapi_param user = {"user_id", "5"}, users = {"user_ids", "5,6"};
+	const struct socapi_param ext1 = {"extended", "1"}, ext0 = {"extended", "0"};
+	const struct {
+		struct socapi_param args[3];
+		size_t n;
+		const struct socapi_method *want;
+	} cases[] = {
+		{{group, user}, 2, &vk_groups_is_member_method},
+		{{group, user, ext0}, 3, &vk_groups_is_member_method},
+		{{group, user, ext1}, 3, &vk_groups_is_member_with_extended_method},
+		{{group, users}, 2, &vk_groups_is_member_with_user_ids_method},
+		{{group, users, ext0}, 3, &vk_groups_is_member_with_user_ids_method},
+		{{group, users, ext1}, 3, &vk_groups_is_member_with_user_ids_extended_method},
+		{{ext1, users, group}, 3, &vk_groups_is_member_with_user_ids_extended_method},
+		/* a value no variant takes: the plain variant */
+		{{group, user, {"extended", "2"}}, 3, &vk_groups_is_member_method},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct socapi_method *m =
+			socapi_method_find(vk_methods, vk_n_methods, "groups.isMember", cases[i].args, cases[i].n);
+		CHECK(m == cases[i].want);
+		if (m != cases[i].want)
+			fprintf(stderr, "  case %zu: got %s\n", i, m ? m->c_name : "NULL");
+	}
+	/* two selectors with values: need_mutual=1 alone is the needMutual variant, which sends
+	 * extended=0 itself; with extended=1 too, only the extended variant fits */
+	const struct socapi_param mutual[] = {{"need_mutual", "1"}, {"extended", "1"}};
+	CHECK(socapi_method_find(vk_methods, vk_n_methods, "friends.getRequests", mutual, 1) ==
+	      &vk_friends_get_requests_with_need_mutual_method);
+	CHECK(socapi_method_find(vk_methods, vk_n_methods, "friends.getRequests", mutual, 2) ==
+	      &vk_friends_get_requests_with_extended_method);
+}
+
 /* VK's 0/1 flags decode from 0/1 and from true/false; ids may be negative. */
 static void test_vk_flags(void)
 {
@@ -334,6 +372,7 @@ int main(void)
 	test_mailru_signature_vectors();
 	test_ok_signature_vectors();
 	test_method_find_selectors();
+	test_method_find_specificity();
 	test_vk_flags();
 	test_decode_users();
 	test_decode_errors();

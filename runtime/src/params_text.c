@@ -184,30 +184,56 @@ enum socapi_status socapi_params_from_text(const struct socapi_method *method,
 	return SOCAPI_OK;
 }
 
+/*
+ * How well a variant's selecting parameters fit the caller's: -1 when one
+ * contradicts them (a different value, or a "*" selector the caller did not
+ * set), else the number of selectors the caller set. A selector with a value
+ * that the caller left out does not contradict: the variant sends it itself.
+ */
+static int variant_fit(const struct socapi_method *m, const struct socapi_param *args, size_t n_args)
+{
+	int fit = 0;
+	for (uint32_t k = 0; k < m->n_forced; k++) {
+		const struct socapi_forced_param *f = &m->forced[k];
+		const struct socapi_param *given = NULL;
+		for (size_t a = 0; a < n_args && !given; a++)
+			if (args[a].name && strcmp(args[a].name, f->name) == 0)
+				given = &args[a];
+		if (!given) {
+			if (!f->value)
+				return -1;
+			continue;
+		}
+		if (f->value && (!given->value || strcmp(given->value, f->value) != 0))
+			return -1;
+		fit++;
+	}
+	return fit;
+}
+
 const struct socapi_method *socapi_method_find(const struct socapi_method *const *methods,
                                                size_t n_methods, const char *name,
                                                const struct socapi_param *args, size_t n_args)
 {
-	const struct socapi_method *plain = NULL, *any = NULL;
+	const struct socapi_method *best = NULL, *plain = NULL, *any = NULL;
+	int best_fit = -1;
 	for (size_t i = 0; i < n_methods; i++) {
 		const struct socapi_method *m = methods[i];
 		if (strcmp(m->name, name) != 0)
 			continue;
 		if (!any)
 			any = m;
-		if (strcmp(m->variant, "response") == 0)
+		bool is_plain = strcmp(m->variant, "response") == 0;
+		if (is_plain)
 			plain = m;
-		bool selects = m->n_forced > 0;
-		for (uint32_t k = 0; selects && k < m->n_forced; k++) {
-			bool match = false;
-			for (size_t a = 0; a < n_args; a++)
-				if (strcmp(args[a].name, m->forced[k].name) == 0 &&
-				    (!m->forced[k].value || strcmp(args[a].value, m->forced[k].value) == 0))
-					match = true;
-			selects = match;
+		int fit = variant_fit(m, args, n_args);
+		/* the most selectors matched wins; on a tie the plain variant, else the first */
+		if (fit > best_fit || (fit == best_fit && fit >= 0 && is_plain)) {
+			best = m;
+			best_fit = fit;
 		}
-		if (selects)
-			return m;
 	}
+	if (best)
+		return best;
 	return plain ? plain : any;
 }

@@ -243,9 +243,15 @@ socapi_params_from_text(const struct socapi_method *method, const struct socapi_
 /*
  * Finds a typed call in a platform's method table (the generated
  * <platform>_methods array) by API method name and the values the caller
- * sets: the variant whose selecting parameters all match args (a selector
- * without a value matches any value), else the plain "response" variant.
- * NULL when the table has no such method.
+ * sets. A variant fits unless one of its selecting parameters contradicts
+ * args: set to another value, or a selector without a value ("*", any value
+ * selects) that args lack; a selector with a value that args lack does not
+ * contradict, the typed call sends it itself. Of the variants that fit, the
+ * one whose selectors args set most often wins (VK groups.isMember with
+ * user_ids and extended=1 is userIdsExtendedResponse, not extendedResponse);
+ * a tie goes to the plain "response" variant, else to the first in the table.
+ * When none fits, the plain variant. NULL when the table has no such method.
+ * Reads only its arguments: safe from any thread.
  */
 const struct socapi_method *
 socapi_method_find(const struct socapi_method *const *methods, size_t n_methods, const char *name,

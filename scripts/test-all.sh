@@ -4,7 +4,8 @@
 #  2. builds and runs the whole ctest suite (generator, runtime, emulator,
 #     integration against the emulator, CLI, install, generated/ drift),
 #  3. rebuilds with AddressSanitizer + UBSan and runs the suite again,
-#  4. runs the C test programs under valgrind (leaks are failures).
+#  4. runs the C test programs under valgrind (leaks are failures),
+#  5. builds the libFuzzer targets with clang and runs each briefly (tests/fuzz/).
 # Usage: scripts/test-all.sh   (from anywhere; build trees go in build*/)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +16,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends build-essential cmake pkg-config python3 \
-    libcurl4-openssl-dev libjson-c-dev libssl-dev libxml2-dev valgrind ca-certificates >/dev/null
+    libcurl4-openssl-dev libjson-c-dev libssl-dev libxml2-dev valgrind ca-certificates \
+    clang libclang-rt-14-dev llvm >/dev/null
 fi
 
 echo "== build and test"
@@ -31,10 +33,15 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 echo "== valgrind"
 # decode_samples_vkapi (the upstream VK binding) exists only when SOCAPI_VK_SCHEMA_DIR found a schema
-for t in build/tests/test_unit build/tests/test_*_emulator build/tests/decode_samples_* build/tests/vk_upstream/decode_samples_*; do
-  [ -x "$t" ] || continue
+for t in build/tests/test_* build/tests/decode_samples_* build/tests/vk_upstream/decode_samples_*; do
+  [ -f "$t" ] && [ -x "$t" ] || continue
   valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=9 "$t" >/dev/null
   echo "valgrind clean: $t"
 done
+echo "== fuzz (libFuzzer + ASan + UBSan, a short run of every target)"
+cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DSOCAPI_FUZZ=ON \
+  -DBUILD_TESTING=OFF >/dev/null
+cmake --build build-fuzz -j"$jobs" --target fuzz
+tests/fuzz/run.sh build-fuzz "${SOCAPI_FUZZ_SECONDS:-150}"
 echo "all tests passed"

@@ -403,7 +403,7 @@ static void test_decode_fixtures(void)
 	      users->items[0].has_email);
 	socapi_free(users);
 	users = NULL;
-	const char wrong_type[] = "[{\"uid\":\"1\"},{\"uid\":\"2\",\"first_name\":7}]";
+	const char wrong_type[] = "[{\"uid\":\"1\"},{\"uid\":\"2\",\"first_name\":true}]";
 	CHECK(socapi_decode(ok_users_get_info_method.result, wrong_type, strlen(wrong_type),
 	                    (void **)&users, &err) == SOCAPI_E_DECODE && !users);
 	CHECK_STR(err.path, "[1].first_name");

@@ -143,7 +143,7 @@ static void test_vk_flags(void)
 	}
 	socapi_free(users);
 	users = NULL;
-	const char text[] = "[{\"id\":1,\"online\":\"1\"}]";
+	const char text[] = "[{\"id\":1,\"online\":\"yes\"}]";
 	CHECK(socapi_decode(&vk_users_user_full_list_type, text, strlen(text), (void **)&users, &err) ==
 	      SOCAPI_E_DECODE && !users);
 	CHECK_STR(err.path, "[0].online");
@@ -199,13 +199,13 @@ static void expect_decode_error(const char *json, const char *path, const char *
 
 static void test_decode_errors(void)
 {
-	expect_decode_error("[{\"uid\":\"1\"},{\"uid\":\"2\",\"location\":{\"city\":{\"name\":5}}}]",
-	                    "[1].location.city.name", "expected string, got integer");
-	expect_decode_error("[{\"uid\":\"-5\"}]", "[0].uid", "decimal");
+	expect_decode_error("[{\"uid\":\"1\"},{\"uid\":\"2\",\"location\":{\"city\":{\"name\":{}}}}]",
+	                    "[1].location.city.name", "expected string, got object");
+	expect_decode_error("[{\"uid\":\"-5\"}]", "[0].uid", "out of range for uint64");
 	expect_decode_error("[{\"uid\":\"12abc\"}]", "[0].uid", "decimal");
-	expect_decode_error("[{\"uid\":\"1\",\"sex\":\"1\"}]", "[0].sex", "expected integer, got string");
+	expect_decode_error("[{\"uid\":\"1\",\"sex\":[1]}]", "[0].sex", "got array");
 	expect_decode_error("{\"uid\":1}", "", "expected array, got object");
-	expect_decode_error("[{\"uid\":\"99999999999999999999999\"}]", "[0].uid", "decimal");
+	expect_decode_error("[{\"uid\":\"99999999999999999999999\"}]", "[0].uid", "out of range");
 	struct socapi_error err;
 	void *out = NULL;
 	CHECK(socapi_decode(&mailru_user_list_type, "[{\"uid\":", 8, &out, &err) == SOCAPI_E_PARSE);

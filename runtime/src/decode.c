@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ static enum socapi_status no_memory(struct decoder *d)
 	return set_error(d->err, SOCAPI_E_NOMEM, "out of memory while decoding");
 }
 
-/* ---- scalars ---- */
+/* ---- scalars: the rules themselves live in scalars.c ---- */
 
 bool parse_decimal(const char *s, bool is_unsigned, int64_t *i, uint64_t *u)
 {
@@ -110,43 +111,46 @@ bool parse_decimal(const char *s, bool is_unsigned, int64_t *i, uint64_t *u)
 	return errno == 0;
 }
 
-/* An integer enum of exactly the values 0 and 1: a flag. */
-static bool is_flag_enum(const struct socapi_type *t)
+static enum socapi_status number_error(struct decoder *d, enum num_read r, uint8_t kind, bool quoted)
 {
-	const struct socapi_enum *e = t->kind == SOCAPI_KIND_ENUM_INT ? t->detail : NULL;
-	return e && e->n_values == 2 && socapi_enum_int_known(e, 0) && socapi_enum_int_known(e, 1);
+	return range_error(d, num_problem(r, kind, quoted));
+}
+
+/* The text json-c keeps for a number: a double's literal as sent, an
+ * integer's decimal spelling. */
+static const char *number_text(struct json_object *j)
+{
+	return json_object_get_string(j);
 }
 
 static enum socapi_status decode_int(struct decoder *d, const struct socapi_type *t,
                                      struct json_object *j, void *out)
 {
-	bool is_unsigned = t->kind == SOCAPI_KIND_UINT;
-	int64_t i = 0;
-	uint64_t u = 0;
 	enum json_type jt = json_object_get_type(j);
 	if (jt == json_type_int) {
-		i = json_object_get_int64(j);
-		u = json_object_get_uint64(j);
-		if (is_unsigned && i < 0)
-			return range_error(d, "negative value for an unsigned integer");
-		if (!is_unsigned && i == INT64_MAX && u > (uint64_t)INT64_MAX)
-			return range_error(d, "integer does not fit in int64");
-	} else if (jt == json_type_string && (t->flags & SOCAPI_TYPE_FROM_STRING)) {
-		if (!parse_decimal(json_object_get_string(j), is_unsigned, &i, &u))
-			return range_error(d, "string is not a decimal integer in range");
-	} else if (jt == json_type_boolean && is_flag_enum(t)) {
-		/* VK's 0/1 flags (base_bool_int) sometimes arrive as true/false */
-		i = json_object_get_boolean(j) ? 1 : 0;
-		u = (uint64_t)i;
-	} else {
-		return type_error(d, (t->flags & SOCAPI_TYPE_FROM_STRING) ? "integer or decimal string"
-		                                                          : "integer", j);
+		/* exact: literals json-c would clamp were refused before */
+		int64_t i = json_object_get_int64(j);
+		uint64_t u = json_object_get_uint64(j);
+		bool is_unsigned = t->kind == SOCAPI_KIND_UINT;
+		if (is_unsigned ? i < 0 : i == INT64_MAX && u > (uint64_t)INT64_MAX)
+			return number_error(d, NUM_RANGE, t->kind, false);
+		if (is_unsigned)
+			memcpy(out, &u, sizeof u);
+		else
+			memcpy(out, &i, sizeof i);
+		return SOCAPI_OK;
 	}
-	if (is_unsigned)
-		memcpy(out, &u, sizeof u);
-	else
+	if (jt == json_type_double || jt == json_type_string) {
+		const char *text = number_text(j);
+		enum num_read r = integer_from_text(t, text, strlen(text), out);
+		return r == NUM_OK ? SOCAPI_OK : number_error(d, r, t->kind, jt == json_type_string);
+	}
+	if (jt == json_type_boolean && is_flag_enum(t)) {
+		int64_t i = json_object_get_boolean(j) ? 1 : 0;
 		memcpy(out, &i, sizeof i);
-	return SOCAPI_OK;
+		return SOCAPI_OK;
+	}
+	return type_error(d, is_flag_enum(t) ? "integer or boolean" : "integer", j);
 }
 
 static enum socapi_status decode_bool(struct decoder *d, struct json_object *j, bool *out)
@@ -156,16 +160,28 @@ static enum socapi_status decode_bool(struct decoder *d, struct json_object *j, 
 		*out = json_object_get_boolean(j) != 0;
 		return SOCAPI_OK;
 	}
-	/* VK's base_bool_int and Mail.Ru flags: 0/1 stand for booleans */
-	if (jt == json_type_int) {
-		int64_t v = json_object_get_int64(j);
-		if (v == 0 || v == 1) {
-			*out = v == 1;
-			return SOCAPI_OK;
-		}
-		return range_error(d, "integer other than 0/1 for a boolean");
+	if (jt == json_type_int || jt == json_type_double || jt == json_type_string) {
+		/* VK's base_bool_int and Mail.Ru flags: 0/1 stand for booleans */
+		const char *text = number_text(j);
+		enum num_read r = bool_from_text(text, strlen(text), out);
+		return r == NUM_OK ? SOCAPI_OK : number_error(d, r, SOCAPI_KIND_BOOL, jt == json_type_string);
 	}
 	return type_error(d, "boolean", j);
+}
+
+static enum socapi_status decode_number(struct decoder *d, struct json_object *j, double *out)
+{
+	enum json_type jt = json_object_get_type(j);
+	enum num_read r = NUM_OK;
+	if (jt == json_type_int || jt == json_type_double)
+		*out = json_object_get_double(j);
+	else if (jt == json_type_string)
+		r = read_double(json_object_get_string(j), (size_t)json_object_get_string_len(j), out);
+	else
+		return type_error(d, "number", j);
+	if (r == NUM_OK && !isfinite(*out))
+		r = NUM_RANGE;
+	return r == NUM_OK ? SOCAPI_OK : number_error(d, r, SOCAPI_KIND_NUMBER, jt == json_type_string);
 }
 
 static enum socapi_status store_text(struct decoder *d, const char *s, size_t len, char **out)
@@ -179,21 +195,30 @@ static enum socapi_status text_of(struct decoder *d, const struct socapi_type *t
                                   struct json_object *j, const char **text, size_t *len)
 {
 	enum json_type jt = json_object_get_type(j);
-	if (jt == json_type_string && t->kind != SOCAPI_KIND_JSON) {
-		*text = json_object_get_string(j);
-		*len = (size_t)json_object_get_string_len(j);
+	if (t->kind == SOCAPI_KIND_JSON) {
+		/* anything, a scalar as its JSON spelling */
+		*text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+		                                              JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (!*text)
+			return no_memory(d);
+		*len = strlen(*text);
 		return SOCAPI_OK;
 	}
-	if (t->kind == SOCAPI_KIND_STRING || t->kind == SOCAPI_KIND_ENUM_STRING)
-		return type_error(d, "string", j);
-	if (t->kind == SOCAPI_KIND_SCALAR && (jt == json_type_object || jt == json_type_array))
-		return type_error(d, "scalar", j);
-	/* SOCAPI_KIND_JSON keeps anything, a scalar its JSON spelling */
-	*text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!*text)
-		return no_memory(d);
-	*len = strlen(*text);
-	return SOCAPI_OK;
+	if (jt == json_type_string) {
+		*text = json_object_get_string(j);
+		*len = (size_t)json_object_get_string_len(j);
+		if (memchr(*text, '\0', *len))
+			return range_error(d, "string holds a NUL character (\\u0000)");
+		return SOCAPI_OK;
+	}
+	/* a number where a string is expected: its text, as sent */
+	bool scalar = t->kind == SOCAPI_KIND_SCALAR;
+	if (jt == json_type_int || jt == json_type_double || (scalar && jt == json_type_boolean)) {
+		*text = number_text(j);
+		*len = strlen(*text);
+		return SOCAPI_OK;
+	}
+	return type_error(d, scalar ? "scalar" : "string", j);
 }
 
 static enum socapi_status decode_text(struct decoder *d, const struct socapi_type *t,
@@ -205,6 +230,19 @@ static enum socapi_status decode_text(struct decoder *d, const struct socapi_typ
 	return st == SOCAPI_OK ? store_text(d, text, len, out) : st;
 }
 
+/* null, or "" where a number or flag belongs: the value is absent */
+static bool stands_for_absent(const struct socapi_type *t, struct json_object *j)
+{
+	return !j || json_object_is_type(j, json_type_null) ||
+	       (kind_is_number_like(t->kind) && json_object_is_type(j, json_type_string) &&
+	        json_object_get_string_len(j) == 0);
+}
+
+/* VK sends [] for an empty object */
+static bool is_empty_array(struct json_object *j)
+{
+	return json_object_is_type(j, json_type_array) && json_object_array_length(j) == 0;
+}
 /* ---- compound values ---- */
 
 static enum socapi_status decode_value(struct decoder *d, const struct socapi_type *t,
@@ -231,12 +269,14 @@ static enum socapi_status decode_boxed(struct decoder *d, const struct socapi_ty
 static enum socapi_status decode_object(struct decoder *d, const struct socapi_struct *desc,
                                         struct json_object *j, unsigned char *base)
 {
+	if (is_empty_array(j))
+		return SOCAPI_OK;
 	if (json_object_get_type(j) != json_type_object)
 		return type_error(d, "object", j);
 	for (uint32_t i = 0; i < desc->n_fields; i++) {
 		const struct socapi_field *f = &desc->fields[i];
 		struct json_object *v;
-		if (!json_object_object_get_ex(j, f->json_name, &v) || json_object_is_type(v, json_type_null))
+		if (!json_object_object_get_ex(j, f->json_name, &v) || stands_for_absent(f->type, v))
 			continue; /* absent; "required" in a schema is not trusted */
 		size_t saved = path_push(d, f->json_name, 0);
 		enum socapi_status st;
@@ -266,8 +306,8 @@ static enum socapi_status decode_array(struct decoder *d, const struct socapi_ty
 		return no_memory(d);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(j, i);
-		if (!v)
-			continue; /* null element: left zeroed */
+		if (stands_for_absent(elem, v))
+			continue; /* left zeroed */
 		size_t saved = path_push(d, NULL, i);
 		enum socapi_status st = decode_value(d, elem, v, items + i * elem->size);
 		if (st != SOCAPI_OK)
@@ -321,6 +361,10 @@ static const struct socapi_union_alt *union_pick(const struct socapi_union *u, s
 	for (uint32_t i = 0; i < u->n_alts; i++)
 		if (alt_accepts(u->alts[i].type, jt))
 			return &u->alts[i];
+	if (is_empty_array(j)) /* [] for an empty object */
+		for (uint32_t i = 0; i < u->n_alts; i++)
+			if (alt_accepts(u->alts[i].type, json_type_object))
+				return &u->alts[i];
 	return NULL;
 }
 
@@ -349,14 +393,8 @@ static enum socapi_status decode_value(struct decoder *d, const struct socapi_ty
 	case SOCAPI_KIND_UINT:
 	case SOCAPI_KIND_ENUM_INT:
 		return decode_int(d, t, j, storage);
-	case SOCAPI_KIND_NUMBER: {
-		enum json_type jt = json_object_get_type(j);
-		if (jt != json_type_double && jt != json_type_int)
-			return type_error(d, "number", j);
-		double v = json_object_get_double(j);
-		memcpy(storage, &v, sizeof v);
-		return SOCAPI_OK;
-	}
+	case SOCAPI_KIND_NUMBER:
+		return decode_number(d, j, storage);
 	case SOCAPI_KIND_STRING:
 	case SOCAPI_KIND_ENUM_STRING:
 	case SOCAPI_KIND_SCALAR:
@@ -445,17 +483,36 @@ enum socapi_status parse_json(const char *text, size_t len, struct json_object *
 	return SOCAPI_OK;
 }
 
+enum socapi_status parse_typed_json(const char *text, size_t len, struct json_object **out,
+                                    struct socapi_error *err)
+{
+	enum socapi_status st = parse_json(text, len, out, err);
+	size_t where;
+	if (st == SOCAPI_OK && find_clamped_integer(text, len, &where)) {
+		json_object_put(*out);
+		*out = NULL;
+		return set_error(err, SOCAPI_E_PARSE, "integer out of range at byte %zu", where);
+	}
+	return st;
+}
+
 enum socapi_status socapi_decode(const struct socapi_type *type, const char *json, size_t len,
                                  void **out, struct socapi_error *err)
 {
+	return decode_reference(type, json, len, out, err);
+}
+
+enum socapi_status decode_reference(const struct socapi_type *type, const char *json, size_t len,
+                                    void **out, struct socapi_error *err)
+{
 	error_reset(err);
 	if (!out)
-		return set_error(err, SOCAPI_E_ARG, "socapi_decode: out is NULL");
+		return set_error(err, SOCAPI_E_ARG, "decode: out is NULL");
 	*out = NULL;
 	if (!type || !json)
-		return set_error(err, SOCAPI_E_ARG, "socapi_decode: type and json are required");
+		return set_error(err, SOCAPI_E_ARG, "decode: type and json are required");
 	struct json_object *root;
-	enum socapi_status st = parse_json(json, len, &root, err);
+	enum socapi_status st = parse_typed_json(json, len, &root, err);
 	if (st != SOCAPI_OK)
 		return st;
 	st = decode_tree(type, root, out, err);

@@ -127,12 +127,20 @@ enum socapi_status encode_params(const struct socapi_struct *desc, const void *p
 enum socapi_status decode_tree(const struct socapi_type *type, struct json_object *json,
                                void **out, struct socapi_error *err);
 
+/* socapi_decode through json-c and decode_tree: the reference decoder. */
+enum socapi_status decode_reference(const struct socapi_type *type, const char *json, size_t len,
+                                    void **out, struct socapi_error *err);
+
 /* Which JSON kinds a union alternative without a discriminator accepts. */
 bool alt_accepts(const struct socapi_type *t, enum json_type jt);
 
 /* Parses a whole body as JSON; trailing garbage is an error. */
 enum socapi_status parse_json(const char *text, size_t len, struct json_object **out,
                               struct socapi_error *err);
+/* parse_json for a body decoded by type: an integer json-c would clamp
+ * (find_clamped_integer) is a parse error too. */
+enum socapi_status parse_typed_json(const char *text, size_t len, struct json_object **out,
+                                    struct socapi_error *err);
 
 /* ---- transport (transport.c) ---- */
 
@@ -269,6 +277,38 @@ bool kind_is_text(uint8_t kind);
 /* Strict decimal text ("-12", "15410773191172635989"): no sign for unsigned,
  * no spaces, in range. Stores into *i or *u. */
 bool parse_decimal(const char *s, bool is_unsigned, int64_t *i, uint64_t *u);
+
+/* ---- reading scalars: the rules both decoders share (scalars.c) ---- */
+
+enum num_read {
+	NUM_OK,
+	NUM_SYNTAX,        /* not -?digits[.digits][e[+-]digits] */
+	NUM_NOT_INTEGRAL,  /* 1.5 for an integer */
+	NUM_RANGE          /* beyond the type (or a non-finite double) */
+};
+
+/* s[0..len) as an integer: a JSON number or a numeric string's content
+ * (leading zeros allowed); an integral fraction or exponent (3.0, 1e3) is
+ * fine. Exact: never through double. */
+enum num_read read_integer(const char *s, size_t len, bool is_unsigned, int64_t *i, uint64_t *u);
+/* The same text as the nearest double (as strtod rounds, locale-free). */
+enum num_read read_double(const char *s, size_t len, double *out);
+/* read_integer stored as kind t (INT, UINT or ENUM_INT) at out. */
+enum num_read integer_from_text(const struct socapi_type *t, const char *text, size_t len, void *out);
+/* A flag from a number or numeric string: 0 or 1, anything else NUM_RANGE. */
+enum num_read bool_from_text(const char *text, size_t len, bool *out);
+/* The decode error message for r when reading kind from a number or (quoted) a string. */
+const char *num_problem(enum num_read r, uint8_t kind, bool quoted);
+/* Bool, integer, number and integer enum kinds: "" or null stands for absent. */
+bool kind_is_number_like(uint8_t kind);
+/* An integer enum of exactly the values 0 and 1: a flag, which true/false may fill. */
+bool is_flag_enum(const struct socapi_type *t);
+/*
+ * An integer literal (no fraction, no exponent) beyond int64 and uint64 in
+ * a JSON text, outside strings: json-c clamps those to the limit silently,
+ * so the tree decoder refuses the body. *where is its byte offset.
+ */
+bool find_clamped_integer(const char *text, size_t len, size_t *where);
 
 /*
  * Runs a typed call whose parameters are already encoded (params is taken

@@ -217,7 +217,9 @@ enum socapi_status call_complete(struct call *c, struct json_object **root,
 {
 	*root = NULL;
 	*result = NULL;
-	enum socapi_status st = parse_json(c->response.body.data, c->response.body.len, root, err);
+	/* a typed call's body must hold no integer json-c would clamp */
+	enum socapi_status st = (c->method ? parse_typed_json : parse_json)(c->response.body.data,
+	                                                                   c->response.body.len, root, err);
 	if (st != SOCAPI_OK) {
 		/* an HTTP error page is more useful to report as such */
 		if (c->response.status >= 400)

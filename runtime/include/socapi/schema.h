@@ -30,7 +30,7 @@ extern "C" {
 
 /* How a value is stored in C and read from / written to JSON. */
 enum socapi_kind {
-	SOCAPI_KIND_BOOL = 1,     /* bool; JSON true/false or 0/1 */
+	SOCAPI_KIND_BOOL = 1,     /* bool; JSON true/false, or 0/1 */
 	SOCAPI_KIND_INT,          /* int64_t */
 	SOCAPI_KIND_UINT,         /* uint64_t (Mail.Ru uids exceed INT64_MAX) */
 	SOCAPI_KIND_NUMBER,       /* double */
@@ -47,8 +47,9 @@ enum socapi_kind {
 
 /* Type flags. */
 enum {
-	/* An integer that may arrive as a JSON string ("123"), as OK ids and
-	 * Mail.Ru uids do. Without this flag a string is a decode error. */
+	/* An integer the platform sends as a JSON string ("123"), as OK ids and
+	 * Mail.Ru uids are: it is encoded back as a string. (Decoding takes a
+	 * decimal string for any integer: see schema/README.md.) */
 	SOCAPI_TYPE_FROM_STRING = 1u << 0
 };
 

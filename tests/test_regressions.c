@@ -131,6 +131,38 @@ static void test_form_without_fields_logged(void)
 	CHECK(params && strcmp(params + strlen("/vk/oauth/authorize?step=2 params: "), "") == 0);
 }
 
+/* ---- smaller defects ---- */
+
+/* A token endpoint that redirects: HTTP 302, not "the body is not JSON". */
+static void test_token_endpoint_redirect(void)
+{
+	reply("/mailru/oauth/token", 302, "text/html", "[[\"Location\", \"https://example.com/login\"]]",
+	      "<html><body>Moved</body></html>");
+	struct socapi_mailru_app app = {.app_id = "423004", .secret_key = "3dad9cbf9baaa0360c0f2ba372d25716",
+	                                .token_url = url("/mailru/oauth/token")};
+	struct socapi_token *tok = NULL;
+	struct socapi_error err;
+	CHECK(socapi_mailru_grant_password(&app, NULL, "ivan@mail.ru", "secret", NULL, &tok, &err) ==
+	      SOCAPI_E_HTTP && !tok);
+	CHECK(err.http_status == 302);
+	CHECK(strstr(err.message, "HTTP 302") != NULL);
+}
+
+/* A bare null body: said so, not "unexpected end of data". */
+static void test_null_body(void)
+{
+	reply("/mailru/platform/api", 200, "application/json", NULL, "null");
+	struct socapi_mailru_credentials cred = {.app_id = "423004", .secret_key = "k", .session_key = "s",
+	                                         .api_url = url("/mailru/platform/api")};
+	struct socapi_session *s = NULL;
+	struct socapi_error err;
+	CHECK_OK(socapi_mailru_session_new(&cred, NULL, &s, &err), err);
+	struct mailru_user_list *users = NULL;
+	CHECK(mailru_users_get_info(s, NULL, &users, &err) == SOCAPI_E_DECODE && !users);
+	CHECK(strstr(err.message, "JSON null") != NULL);
+	socapi_session_free(s);
+}
+
 int main(void)
 {
 	struct socapi_error err;
@@ -141,6 +173,8 @@ int main(void)
 	test_empty_login_page();
 	test_implicit_grant_without_cookies();
 	test_form_without_fields_logged();
+	test_token_endpoint_redirect();
+	test_null_body();
 	socapi_global_cleanup();
 	emulator_stop(&emu);
 	return check_summary();

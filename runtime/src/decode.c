@@ -461,13 +461,15 @@ enum socapi_status parse_json(const char *text, size_t len, struct json_object *
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
 	if (!root && jerr == json_tokener_continue) {
-		/* all input read: a NUL ends a bare number ("1"), anything else is truncated */
+		/* all input read: a NUL ends a bare number ("1") or null, anything else is truncated */
 		root = json_tokener_parse_ex(tok, "", 1);
-		jerr = root ? json_tokener_get_error(tok) : json_tokener_error_parse_eof;
+		jerr = json_tokener_get_error(tok);
+		if (jerr == json_tokener_continue)
+			jerr = json_tokener_error_parse_eof;
 		end = len;
 	}
 	json_tokener_free(tok);
-	if (!root || jerr != json_tokener_success) {
+	if (jerr != json_tokener_success) {
 		json_object_put(root);
 		return set_error(err, SOCAPI_E_PARSE, "body is not JSON: %s at byte %zu",
 		                 json_tokener_error_desc(jerr), end);
@@ -479,6 +481,8 @@ enum socapi_status parse_json(const char *text, size_t len, struct json_object *
 			return set_error(err, SOCAPI_E_PARSE, "body is not JSON: trailing data at byte %zu", i);
 		}
 	}
+	if (!root) /* json-c's null is a NULL object: nothing a caller could read */
+		return set_error(err, SOCAPI_E_DECODE, "the body is JSON null: no result and no error");
 	*out = root;
 	return SOCAPI_OK;
 }

@@ -134,7 +134,8 @@ enum socapi_status decode_reference(const struct socapi_type *type, const char *
 /* Which JSON kinds a union alternative without a discriminator accepts. */
 bool alt_accepts(const struct socapi_type *t, enum json_type jt);
 
-/* Parses a whole body as JSON; trailing garbage is an error. */
+/* Parses a whole body as JSON; trailing garbage is an error (SOCAPI_E_PARSE),
+ * and so is a bare null (SOCAPI_E_DECODE: json-c has no object for it). */
 enum socapi_status parse_json(const char *text, size_t len, struct json_object **out,
                               struct socapi_error *err);
 /* parse_json for a body decoded by type: an integer json-c would clamp
@@ -355,7 +356,12 @@ void rate_done(struct socapi_session *s);
 
 /* ---- OAuth helpers shared by the platforms (oauth.c) ---- */
 
-/* Posts a form to a token endpoint and parses the JSON token reply. */
+/* Reads a token endpoint's answer (HTTP status and body): the token, the
+ * OAuth error it carries (SOCAPI_E_AUTH), or SOCAPI_E_HTTP for a redirect
+ * or an error status without JSON. */
+enum socapi_status oauth_token_reply(long status, const char *body, size_t len,
+                                     struct socapi_token **out, struct socapi_error *err);
+/* Posts a form to a token endpoint and reads the reply (oauth_token_reply). */
 enum socapi_status oauth_token_request(const struct socapi_options *opts, const char *url,
                                        const struct pairs *form, struct socapi_token **out,
                                        struct socapi_error *err);

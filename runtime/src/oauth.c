@@ -141,6 +141,30 @@ enum socapi_status oauth_failure(struct socapi_error *err, struct json_object *e
 	                 desc);
 }
 
+enum socapi_status oauth_token_reply(long status, const char *body, size_t len,
+                                     struct socapi_token **out, struct socapi_error *err)
+{
+	*out = NULL;
+	/* a token endpoint never redirects on purpose: say so rather than "not JSON" */
+	if (status >= 300 && status < 400)
+		return set_error(err, SOCAPI_E_HTTP, "token endpoint: HTTP %ld (a redirect, not followed)",
+		                 status);
+	struct json_object *root = NULL;
+	enum socapi_status st = parse_json(body, len, &root, err);
+	if (st != SOCAPI_OK)
+		return status >= 400 ? set_error(err, SOCAPI_E_HTTP, "token endpoint: HTTP %ld", status) : st;
+	struct json_object *error;
+	if (!json_object_is_type(root, json_type_object)) {
+		st = set_error(err, SOCAPI_E_AUTH, "token endpoint: the reply is not a JSON object");
+	} else if (json_object_object_get_ex(root, "error", &error)) {
+		st = oauth_failure(err, error, root);
+	} else {
+		st = token_from_json(root, out, err);
+	}
+	json_object_put(root);
+	return st;
+}
+
 enum socapi_status oauth_token_request(const struct socapi_options *opts, const char *url,
                                        const struct pairs *form, struct socapi_token **out,
                                        struct socapi_error *err)
@@ -156,22 +180,8 @@ enum socapi_status oauth_token_request(const struct socapi_options *opts, const 
 	transport_release(&t);
 	if (st != SOCAPI_OK)
 		return st;
-	struct json_object *root = NULL;
-	st = parse_json(resp.body.data, resp.body.len, &root, err);
-	long status = resp.status;
+	st = oauth_token_reply(resp.status, resp.body.data, resp.body.len, out, err);
 	http_response_release(&resp);
-	if (st != SOCAPI_OK)
-		return status >= 400 ? set_error(err, SOCAPI_E_HTTP, "token endpoint: HTTP %ld", status)
-		                     : st;
-	struct json_object *error;
-	if (!json_object_is_type(root, json_type_object)) {
-		st = set_error(err, SOCAPI_E_AUTH, "token endpoint: the reply is not a JSON object");
-	} else if (json_object_object_get_ex(root, "error", &error)) {
-		st = oauth_failure(err, error, root);
-	} else {
-		st = token_from_json(root, out, err);
-	}
-	json_object_put(root);
 	return st;
 }
 

@@ -114,6 +114,19 @@ expect_err "offset" "wrong type names the parameter"
 run badtype2 --api-url "$API" mailru users.getInfo "uids=$IVAN,x"
 expect_rc 2 "uids with a non-number"
 
+# a required parameter left out, a value no variant of friends.get takes, a grant without the secret
+run required --api-url "$API" mailru photos.get
+expect_rc 2 "photos.get without its required aid"
+expect_err "parameter aid is required" "the missing required parameter is named"
+
+run extbad --api-url "$API" mailru friends.get ext=2
+expect_rc 2 "friends.get ext=2"
+expect_err "ext=2 selects another variant of friends.get" "a value that contradicts the variant is named"
+
+SOCAPI_MAILRU_SECRET_KEY= run nosecret --oauth-url "$OAUTH" mailru login password username=ivan@mail.ru password=secret
+expect_rc 2 "login password without the application's secret"
+expect_err "secret_key is required" "the missing secret is named"
+
 run notnv --api-url "$API" mailru users.getInfo justaword
 expect_rc 2 "an argument that is not name=value"
 

@@ -2562,6 +2562,7 @@ const struct socapi_method mailru_achievements_add_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_add_params_struct, &socapi_type_int,
 	0, NULL, "Creates a new achievement in the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_add(struct socapi_session *session, const struct mailru_achievements_add_params *params, int64_t *out, struct socapi_error *err)
@@ -2579,6 +2580,7 @@ const struct socapi_method mailru_achievements_group_add_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_group_add_params_struct, &socapi_type_int,
 	0, NULL, "Creates an achievement group in the calling application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_group_add(struct socapi_session *session, const struct mailru_achievements_group_add_params *params, int64_t *out, struct socapi_error *err)
@@ -2596,6 +2598,7 @@ const struct socapi_method mailru_achievements_group_remove_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_group_remove_params_struct, &socapi_type_int,
 	0, NULL, "Deletes an achievement group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_group_remove(struct socapi_session *session, const struct mailru_achievements_group_remove_params *params, int64_t *out, struct socapi_error *err)
@@ -2614,6 +2617,7 @@ const struct socapi_method mailru_achievements_group_update_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_group_update_params_struct, &socapi_type_int,
 	0, NULL, "Changes an achievement group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_group_update(struct socapi_session *session, const struct mailru_achievements_group_update_params *params, int64_t *out, struct socapi_error *err)
@@ -2631,6 +2635,7 @@ const struct socapi_method mailru_achievements_groups_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_groups_params_struct, &mailru_achievement_group_list_type,
 	0, NULL, "Returns the application's achievement groups and achievements.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_groups(struct socapi_session *session, const struct mailru_achievements_groups_params *params, struct mailru_achievement_group_list **out, struct socapi_error *err)
@@ -2649,6 +2654,7 @@ const struct socapi_method mailru_achievements_list_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_list_params_struct, &mailru_achievement_list_type,
 	0, NULL, "Returns the application's achievements.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_list(struct socapi_session *session, const struct mailru_achievements_list_params *params, struct mailru_achievement_list **out, struct socapi_error *err)
@@ -2666,6 +2672,7 @@ const struct socapi_method mailru_achievements_remove_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_remove_params_struct, &socapi_type_int,
 	0, NULL, "Deletes an achievement.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_remove(struct socapi_session *session, const struct mailru_achievements_remove_params *params, int64_t *out, struct socapi_error *err)
@@ -2684,6 +2691,7 @@ const struct socapi_method mailru_achievements_reward_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_reward_params_struct, &socapi_type_int,
 	0, NULL, "Gives an achievement to the current user in the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_reward(struct socapi_session *session, const struct mailru_achievements_reward_params *params, int64_t *out, struct socapi_error *err)
@@ -2702,6 +2710,7 @@ const struct socapi_method mailru_achievements_unreward_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_unreward_params_struct, &socapi_type_int,
 	0, NULL, "Takes an achievement back from the current user in the calling application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_unreward(struct socapi_session *session, const struct mailru_achievements_unreward_params *params, int64_t *out, struct socapi_error *err)
@@ -2722,6 +2731,7 @@ const struct socapi_method mailru_achievements_update_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_achievements_update_params_struct, &socapi_type_int,
 	0, NULL, "Changes an achievement of the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_update(struct socapi_session *session, const struct mailru_achievements_update_params *params, int64_t *out, struct socapi_error *err)
@@ -2740,6 +2750,7 @@ const struct socapi_method mailru_achievements_user_awards_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_user_awards_params_struct, &mailru_achievement_list_type,
 	0, NULL, "Returns the current user's achievements, sorted by weight in descending order.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_achievements_user_awards(struct socapi_session *session, const struct mailru_achievements_user_awards_params *params, struct mailru_achievement_list **out, struct socapi_error *err)
@@ -2761,6 +2772,7 @@ const struct socapi_method mailru_audio_get_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_get_params_struct, &mailru_track_list_type,
 	0, NULL, "Returns the user's playlist.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_audio_get(struct socapi_session *session, const struct mailru_audio_get_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -2778,6 +2790,7 @@ const struct socapi_method mailru_audio_link_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_link_params_struct, &socapi_type_string,
 	0, NULL, "Adds a track to the user's playlist.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_audio_link(struct socapi_session *session, const struct mailru_audio_link_params *params, char **out, struct socapi_error *err)
@@ -2797,6 +2810,7 @@ const struct socapi_method mailru_audio_search_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_search_params_struct, &mailru_track_list_type,
 	0, NULL, "Searches the music of My World.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_audio_search(struct socapi_session *session, const struct mailru_audio_search_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -2815,6 +2829,7 @@ const struct socapi_method mailru_audios_top_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_CLIENT_ONLY,
 	&mailru_audios_top_params_struct, &mailru_track_list_type,
 	0, NULL, "Returns the tracks of the \"Popular music\" section (also called audio.top); client-server only, and playing a track needs session_key appended to its URL.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_audios_top(struct socapi_session *session, const struct mailru_audios_top_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -2832,6 +2847,7 @@ const struct socapi_method mailru_events_get_new_count_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_events_get_new_count_params_struct, &mailru_count_type,
 	0, NULL, "Returns the number of new My World events of the user authorized by session_key.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_events_get_new_count(struct socapi_session *session, const struct mailru_events_get_new_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -2846,6 +2862,10 @@ static const struct socapi_field mailru_friends_get_params_fields[] = {
 };
 static const struct socapi_struct mailru_friends_get_params_struct = {"friends.get", sizeof(struct mailru_friends_get_params), 3, mailru_friends_get_params_fields};
 
+static const struct socapi_method *const mailru_friends_get_variants[] = {
+	&mailru_friends_get_method,
+	&mailru_friends_get_with_extended_method,
+};
 static const struct socapi_forced_param mailru_friends_get_forced[] = {
 	{"ext", "0"},
 };
@@ -2854,6 +2874,7 @@ const struct socapi_method mailru_friends_get_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_params_struct, &socapi_uint_list_from_string_type,
 	1, mailru_friends_get_forced, "Returns the user's friends.", NULL,
+	2, mailru_friends_get_variants,
 };
 
 enum socapi_status mailru_friends_get(struct socapi_session *session, const struct mailru_friends_get_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -2868,6 +2889,10 @@ static const struct socapi_field mailru_friends_get_app_users_params_fields[] = 
 };
 static const struct socapi_struct mailru_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct mailru_friends_get_app_users_params), 3, mailru_friends_get_app_users_params_fields};
 
+static const struct socapi_method *const mailru_friends_get_app_users_variants[] = {
+	&mailru_friends_get_app_users_method,
+	&mailru_friends_get_app_users_with_extended_method,
+};
 static const struct socapi_forced_param mailru_friends_get_app_users_forced[] = {
 	{"ext", "0"},
 };
@@ -2876,6 +2901,7 @@ const struct socapi_method mailru_friends_get_app_users_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_app_users_params_struct, &socapi_uint_list_from_string_type,
 	1, mailru_friends_get_app_users_forced, "Returns the user's friends who have installed this application.", NULL,
+	2, mailru_friends_get_app_users_variants,
 };
 
 enum socapi_status mailru_friends_get_app_users(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -2891,6 +2917,7 @@ const struct socapi_method mailru_friends_get_app_users_with_extended_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_app_users_params_struct, &mailru_user_list_type,
 	1, mailru_friends_get_app_users_with_extended_forced, "Returns the user's friends who have installed this application.", NULL,
+	2, mailru_friends_get_app_users_variants,
 };
 
 enum socapi_status mailru_friends_get_app_users_with_extended(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -2908,6 +2935,7 @@ const struct socapi_method mailru_friends_get_invitations_count_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_invitations_count_params_struct, &mailru_count_type,
 	0, NULL, "Returns the number of friend invitations of the given user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_friends_get_invitations_count(struct socapi_session *session, const struct mailru_friends_get_invitations_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -2921,6 +2949,10 @@ static const struct socapi_field mailru_friends_get_online_params_fields[] = {
 };
 static const struct socapi_struct mailru_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct mailru_friends_get_online_params), 2, mailru_friends_get_online_params_fields};
 
+static const struct socapi_method *const mailru_friends_get_online_variants[] = {
+	&mailru_friends_get_online_method,
+	&mailru_friends_get_online_with_extended_method,
+};
 static const struct socapi_forced_param mailru_friends_get_online_forced[] = {
 	{"ext", "0"},
 };
@@ -2929,6 +2961,7 @@ const struct socapi_method mailru_friends_get_online_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_online_params_struct, &socapi_uint_list_from_string_type,
 	1, mailru_friends_get_online_forced, "Returns the user's friends who are online.", NULL,
+	2, mailru_friends_get_online_variants,
 };
 
 enum socapi_status mailru_friends_get_online(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -2944,6 +2977,7 @@ const struct socapi_method mailru_friends_get_online_with_extended_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_online_params_struct, &mailru_user_list_type,
 	1, mailru_friends_get_online_with_extended_forced, "Returns the user's friends who are online.", NULL,
+	2, mailru_friends_get_online_variants,
 };
 
 enum socapi_status mailru_friends_get_online_with_extended(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -2959,6 +2993,7 @@ const struct socapi_method mailru_friends_get_with_extended_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_params_struct, &mailru_user_list_type,
 	1, mailru_friends_get_with_extended_forced, "Returns the user's friends.", NULL,
+	2, mailru_friends_get_variants,
 };
 
 enum socapi_status mailru_friends_get_with_extended(struct socapi_session *session, const struct mailru_friends_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -2973,6 +3008,10 @@ static const struct socapi_field mailru_groups_get_params_fields[] = {
 };
 static const struct socapi_struct mailru_groups_get_params_struct = {"groups.get", sizeof(struct mailru_groups_get_params), 3, mailru_groups_get_params_fields};
 
+static const struct socapi_method *const mailru_groups_get_variants[] = {
+	&mailru_groups_get_method,
+	&mailru_groups_get_with_extended_method,
+};
 static const struct socapi_forced_param mailru_groups_get_forced[] = {
 	{"ext", "0"},
 };
@@ -2981,6 +3020,7 @@ const struct socapi_method mailru_groups_get_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_params_struct, &socapi_uint_list_from_string_type,
 	1, mailru_groups_get_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).", NULL,
+	2, mailru_groups_get_variants,
 };
 
 enum socapi_status mailru_groups_get(struct socapi_session *session, const struct mailru_groups_get_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -2998,6 +3038,7 @@ const struct socapi_method mailru_groups_get_info_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_info_params_struct, &mailru_user_list_type,
 	0, NULL, "Returns profile information about communities, including group_info.is_closed (aiomailru scraper, not a documented REST method).", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_groups_get_info(struct socapi_session *session, const struct mailru_groups_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3013,6 +3054,7 @@ const struct socapi_method mailru_groups_get_with_extended_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_params_struct, &mailru_user_list_type,
 	1, mailru_groups_get_with_extended_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).", NULL,
+	2, mailru_groups_get_variants,
 };
 
 enum socapi_status mailru_groups_get_with_extended(struct socapi_session *session, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3030,6 +3072,7 @@ const struct socapi_method mailru_groups_join_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_groups_join_params_struct, &socapi_type_int,
 	0, NULL, "Joins a community or sends a join request (aiomailru scraper, not a documented REST method).", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_groups_join(struct socapi_session *session, const struct mailru_groups_join_params *params, int64_t *out, struct socapi_error *err)
@@ -3049,6 +3092,7 @@ const struct socapi_method mailru_guestbook_get_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_guestbook_get_params_struct, &mailru_guestbook_entry_list_type,
 	0, NULL, "Returns entries of the user's guestbook.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_guestbook_get(struct socapi_session *session, const struct mailru_guestbook_get_params *params, struct mailru_guestbook_entry_list **out, struct socapi_error *err)
@@ -3075,6 +3119,7 @@ const struct socapi_method mailru_guestbook_post_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_guestbook_post_params_struct, &socapi_type_int,
 	0, NULL, "Adds an entry to the user's guestbook (applications only, not sites).", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_guestbook_post(struct socapi_session *session, const struct mailru_guestbook_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3092,6 +3137,7 @@ const struct socapi_method mailru_mail_get_unread_count_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_mail_get_unread_count_params_struct, &mailru_count_type,
 	0, NULL, "Returns the number of unread letters in the mailbox (the official JS SDK calls this method email.getUnreadCount).", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_mail_get_unread_count(struct socapi_session *session, const struct mailru_mail_get_unread_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -3111,6 +3157,7 @@ const struct socapi_method mailru_messages_get_thread_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_messages_get_thread_params_struct, &mailru_message_list_type,
 	0, NULL, "Returns the messages of one dialog.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_messages_get_thread(struct socapi_session *session, const struct mailru_messages_get_thread_params *params, struct mailru_message_list **out, struct socapi_error *err)
@@ -3130,6 +3177,7 @@ const struct socapi_method mailru_messages_get_threads_list_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_messages_get_threads_list_params_struct, &mailru_thread_list_type,
 	0, NULL, "Returns the user's list of dialogs.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_messages_get_threads_list(struct socapi_session *session, const struct mailru_messages_get_threads_list_params *params, struct mailru_thread_list **out, struct socapi_error *err)
@@ -3142,6 +3190,7 @@ const struct socapi_method mailru_messages_get_unread_count_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	NULL, &mailru_count_type,
 	0, NULL, "Returns the number of unread My World messages of the user authorized by session_key.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_messages_get_unread_count(struct socapi_session *session, struct mailru_count **out, struct socapi_error *err)
@@ -3160,6 +3209,7 @@ const struct socapi_method mailru_messages_post_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_messages_post_params_struct, &socapi_type_int,
 	0, NULL, "Sends a new message.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_messages_post(struct socapi_session *session, const struct mailru_messages_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3177,6 +3227,7 @@ const struct socapi_method mailru_mobile_get_canvas_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_CLIENT_ONLY,
 	&mailru_mobile_get_canvas_params_struct, &mailru_mobile_canvas_type,
 	0, NULL, "Returns the application's canvas in mobile My World.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_mobile_get_canvas(struct socapi_session *session, const struct mailru_mobile_get_canvas_params *params, struct mailru_mobile_canvas **out, struct socapi_error *err)
@@ -3198,6 +3249,7 @@ const struct socapi_method mailru_multipost_send_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_multipost_send_params_struct, &socapi_type_int,
 	0, NULL, "Sends a multipost to a user's feed or to a community.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_multipost_send(struct socapi_session *session, const struct mailru_multipost_send_params *params, int64_t *out, struct socapi_error *err)
@@ -3216,6 +3268,7 @@ const struct socapi_method mailru_notifications_send_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_SERVER_ONLY,
 	&mailru_notifications_send_params_struct, &socapi_type_int,
 	0, NULL, "Sends notifications to users.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_notifications_send(struct socapi_session *session, const struct mailru_notifications_send_params *params, int64_t *out, struct socapi_error *err)
@@ -3237,6 +3290,7 @@ const struct socapi_method mailru_photos_create_album_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_create_album_params_struct, &mailru_album_type,
 	0, NULL, "Creates a new photo album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_photos_create_album(struct socapi_session *session, const struct mailru_photos_create_album_params *params, struct mailru_album **out, struct socapi_error *err)
@@ -3256,6 +3310,7 @@ const struct socapi_method mailru_photos_get_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_get_params_struct, &mailru_photo_list_type,
 	0, NULL, "Returns information about the photos of a user's album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_photos_get(struct socapi_session *session, const struct mailru_photos_get_params *params, struct mailru_photo_list **out, struct socapi_error *err)
@@ -3274,6 +3329,7 @@ const struct socapi_method mailru_photos_get_albums_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_get_albums_params_struct, &mailru_album_list_type,
 	0, NULL, "Returns information about the user's photo albums.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_photos_get_albums(struct socapi_session *session, const struct mailru_photos_get_albums_params *params, struct mailru_album_list **out, struct socapi_error *err)
@@ -3297,6 +3353,7 @@ const struct socapi_method mailru_photos_upload_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_upload_params_struct, &mailru_photo_type,
 	0, NULL, "Uploads a photo to an album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_photos_upload(struct socapi_session *session, const struct mailru_photos_upload_params *params, struct mailru_photo **out, struct socapi_error *err)
@@ -3315,6 +3372,7 @@ const struct socapi_method mailru_score_add_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_score_add_params_struct, &socapi_type_int,
 	0, NULL, "Adds the given number of points to the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_score_add(struct socapi_session *session, const struct mailru_score_add_params *params, int64_t *out, struct socapi_error *err)
@@ -3327,6 +3385,7 @@ const struct socapi_method mailru_score_total_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	NULL, &mailru_score_total_type,
 	0, NULL, "Returns the user's total score.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_score_total(struct socapi_session *session, struct mailru_score_total **out, struct socapi_error *err)
@@ -3345,6 +3404,7 @@ const struct socapi_method mailru_stream_comment_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_comment_params_struct, &socapi_type_int,
 	0, NULL, "Comments on a \"What's new\" feed event.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_stream_comment(struct socapi_session *session, const struct mailru_stream_comment_params *params, int64_t *out, struct socapi_error *err)
@@ -3365,6 +3425,7 @@ const struct socapi_method mailru_stream_get_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_stream_get_params_struct, &mailru_stream_item_list_type,
 	0, NULL, "Returns the aggregated \"What's new\" feed of the current user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_stream_get(struct socapi_session *session, const struct mailru_stream_get_params *params, struct mailru_stream_item_list **out, struct socapi_error *err)
@@ -3386,6 +3447,7 @@ const struct socapi_method mailru_stream_get_by_author_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_stream_get_by_author_params_struct, &mailru_stream_item_list_type,
 	0, NULL, "Returns the \"What's new\" feed events generated by a given user or community.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_stream_get_by_author(struct socapi_session *session, const struct mailru_stream_get_by_author_params *params, struct mailru_stream_item_list **out, struct socapi_error *err)
@@ -3403,6 +3465,7 @@ const struct socapi_method mailru_stream_like_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_like_params_struct, &socapi_type_int,
 	0, NULL, "Likes a \"What's new\" feed event.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_stream_like(struct socapi_session *session, const struct mailru_stream_like_params *params, int64_t *out, struct socapi_error *err)
@@ -3427,6 +3490,7 @@ const struct socapi_method mailru_stream_post_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_post_params_struct, &socapi_type_int,
 	0, NULL, "Adds an entry to the user's \"What's new\" feed.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_stream_post(struct socapi_session *session, const struct mailru_stream_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3448,6 +3512,7 @@ const struct socapi_method mailru_stream_share_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_share_params_struct, &socapi_type_int,
 	0, NULL, "Shares a link in the \"What's new\" feed.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_stream_share(struct socapi_session *session, const struct mailru_stream_share_params *params, int64_t *out, struct socapi_error *err)
@@ -3465,6 +3530,7 @@ const struct socapi_method mailru_stream_unlike_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_stream_unlike_params_struct, &socapi_type_int,
 	0, NULL, "Removes the like from a \"What's new\" feed event.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_stream_unlike(struct socapi_session *session, const struct mailru_stream_unlike_params *params, int64_t *out, struct socapi_error *err)
@@ -3483,6 +3549,7 @@ const struct socapi_method mailru_titles_add_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_titles_add_params_struct, &socapi_type_int,
 	0, NULL, "Creates a new title in the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_titles_add(struct socapi_session *session, const struct mailru_titles_add_params *params, int64_t *out, struct socapi_error *err)
@@ -3500,6 +3567,7 @@ const struct socapi_method mailru_titles_del_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_titles_del_params_struct, &socapi_type_int,
 	0, NULL, "Deletes a title.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_titles_del(struct socapi_session *session, const struct mailru_titles_del_params *params, int64_t *out, struct socapi_error *err)
@@ -3518,6 +3586,7 @@ const struct socapi_method mailru_titles_list_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_titles_list_params_struct, &mailru_title_list_type,
 	0, NULL, "Returns the application's titles.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_titles_list(struct socapi_session *session, const struct mailru_titles_list_params *params, struct mailru_title_list **out, struct socapi_error *err)
@@ -3537,6 +3606,7 @@ const struct socapi_method mailru_titles_update_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_titles_update_params_struct, &socapi_type_int,
 	0, NULL, "Changes a title.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_titles_update(struct socapi_session *session, const struct mailru_titles_update_params *params, int64_t *out, struct socapi_error *err)
@@ -3549,6 +3619,7 @@ const struct socapi_method mailru_titles_user_drop_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	NULL, &socapi_type_int,
 	0, NULL, "Takes the title back from the current user in the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_titles_user_drop(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -3566,6 +3637,7 @@ const struct socapi_method mailru_titles_user_reward_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_titles_user_reward_params_struct, &socapi_type_int,
 	0, NULL, "Gives a title to the current user in the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_titles_user_reward(struct socapi_session *session, const struct mailru_titles_user_reward_params *params, int64_t *out, struct socapi_error *err)
@@ -3583,6 +3655,7 @@ const struct socapi_method mailru_users_get_balance_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_get_balance_params_struct, &mailru_balance_type,
 	0, NULL, "Returns the user's balance in mailiki.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_users_get_balance(struct socapi_session *session, const struct mailru_users_get_balance_params *params, struct mailru_balance **out, struct socapi_error *err)
@@ -3600,6 +3673,7 @@ const struct socapi_method mailru_users_get_info_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_users_get_info_params_struct, &mailru_user_list_type,
 	0, NULL, "Returns profile information about users and/or communities.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_users_get_info(struct socapi_session *session, const struct mailru_users_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3618,6 +3692,7 @@ const struct socapi_method mailru_users_has_app_permission_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_has_app_permission_params_struct, &mailru_app_permissions_type,
 	0, NULL, "Checks whether the user has granted a permission to the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_users_has_app_permission(struct socapi_session *session, const struct mailru_users_has_app_permission_params *params, struct mailru_app_permissions **out, struct socapi_error *err)
@@ -3635,6 +3710,7 @@ const struct socapi_method mailru_users_is_app_user_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_is_app_user_params_struct, &mailru_is_app_user_type,
 	0, NULL, "Checks whether the user has installed the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status mailru_users_is_app_user(struct socapi_session *session, const struct mailru_users_is_app_user_params *params, struct mailru_is_app_user **out, struct socapi_error *err)

@@ -7,8 +7,8 @@
 
 #include <socapi/socapi.h>
 
-#if SOCAPI_TABLE_VERSION != 1
-#error "generated for socapi table version 1: regenerate with this runtime's socapi-gen"
+#if SOCAPI_TABLE_VERSION != 2
+#error "generated for socapi table version 2: regenerate with this runtime's socapi-gen"
 #endif
 
 #ifdef __cplusplus

@@ -4012,6 +4012,7 @@ const struct socapi_method ok_apps_check_vip_offer_status_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_check_vip_offer_status_params_struct, &socapi_type_json,
 	0, NULL, "Checks whether the VIP offer in a slot is active for the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_check_vip_offer_status(struct socapi_session *session, const struct ok_apps_check_vip_offer_status_params *params, char **out, struct socapi_error *err)
@@ -4024,6 +4025,7 @@ const struct socapi_method ok_apps_get_app_promo_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	NULL, &ok_app_promo_info_type,
 	0, NULL, "Returns the promo block of the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_get_app_promo_info(struct socapi_session *session, struct ok_app_promo_info **out, struct socapi_error *err)
@@ -4045,6 +4047,7 @@ const struct socapi_method ok_apps_get_platform_catalog_node_top_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_get_platform_catalog_node_top_params_struct, &ok_apps_page_type,
 	0, NULL, "Returns the top applications of one catalog node.", &ok_apps_get_platform_catalog_node_top_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_get_platform_catalog_node_top(struct socapi_session *session, const struct ok_apps_get_platform_catalog_node_top_params *params, struct ok_apps_page **out, struct socapi_error *err)
@@ -4063,6 +4066,7 @@ const struct socapi_method ok_apps_get_platform_catalog_nodes_top_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_get_platform_catalog_nodes_top_params_struct, &socapi_type_json,
 	0, NULL, "Returns the top applications of every catalog node.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_get_platform_catalog_nodes_top(struct socapi_session *session, const struct ok_apps_get_platform_catalog_nodes_top_params *params, char **out, struct socapi_error *err)
@@ -4083,6 +4087,7 @@ const struct socapi_method ok_apps_get_platform_new_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_get_platform_new_params_struct, &ok_apps_page_type,
 	0, NULL, "Returns new applications of the platform catalog.", &ok_apps_get_platform_new_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_get_platform_new(struct socapi_session *session, const struct ok_apps_get_platform_new_params *params, struct ok_apps_page **out, struct socapi_error *err)
@@ -4103,6 +4108,7 @@ const struct socapi_method ok_apps_get_platform_top_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_get_platform_top_params_struct, &ok_apps_page_type,
 	0, NULL, "Returns the top applications of the platform catalog.", &ok_apps_get_platform_top_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_get_platform_top(struct socapi_session *session, const struct ok_apps_get_platform_top_params *params, struct ok_apps_page **out, struct socapi_error *err)
@@ -4115,6 +4121,7 @@ const struct socapi_method ok_apps_get_top_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns the application rating.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_get_top(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -4127,6 +4134,7 @@ const struct socapi_method ok_apps_remove_app_promo_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	NULL, &ok_success_result_type,
 	0, NULL, "Removes the promo block of the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_remove_app_promo_info(struct socapi_session *session, struct ok_success_result **out, struct socapi_error *err)
@@ -4148,6 +4156,7 @@ const struct socapi_method ok_apps_set_app_promo_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_apps_set_app_promo_info_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the promo block of the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_set_app_promo_info(struct socapi_session *session, const struct ok_apps_set_app_promo_info_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4166,6 +4175,7 @@ const struct socapi_method ok_apps_set_vip_offer_status_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_apps_set_vip_offer_status_params_struct, &ok_success_result_type,
 	0, NULL, "Marks the VIP offer in a slot as given or not.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_set_vip_offer_status(struct socapi_session *session, const struct ok_apps_set_vip_offer_status_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4183,6 +4193,7 @@ const struct socapi_method ok_apps_set_vip_offers_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_apps_set_vip_offers_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the names of the VIP offers of the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_apps_set_vip_offers(struct socapi_session *session, const struct ok_apps_set_vip_offers_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4203,6 +4214,7 @@ const struct socapi_method ok_auth_login_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_UNSIGNED,
 	&ok_auth_login_params_struct, &ok_login_reply_type,
 	0, NULL, "Logs in with a user name and password and returns a session; sent unsigned.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_auth_login(struct socapi_session *session, const struct ok_auth_login_params *params, struct ok_login_reply **out, struct socapi_error *err)
@@ -4221,6 +4233,7 @@ const struct socapi_method ok_bookmark_add_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_bookmark_add_params_struct, &ok_success_result_type,
 	0, NULL, "Adds an object to the bookmarks of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_bookmark_add(struct socapi_session *session, const struct ok_bookmark_add_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4239,6 +4252,7 @@ const struct socapi_method ok_bookmark_delete_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_bookmark_delete_params_struct, &ok_success_result_type,
 	0, NULL, "Removes an object from the bookmarks of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_bookmark_delete(struct socapi_session *session, const struct ok_bookmark_delete_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4266,6 +4280,7 @@ const struct socapi_method ok_callbacks_payment_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	&ok_callbacks_payment_params_struct, &ok_success_result_type,
 	0, NULL, "Payment notification OK sends to the application server; listed for completeness.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_callbacks_payment(struct socapi_session *session, const struct ok_callbacks_payment_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4291,6 +4306,7 @@ const struct socapi_method ok_communities_get_members_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_communities_get_members_params_struct, &ok_users_page_type,
 	0, NULL, "Returns the members of a school or work community.", &ok_communities_get_members_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_communities_get_members(struct socapi_session *session, const struct ok_communities_get_members_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -4310,6 +4326,7 @@ const struct socapi_method ok_discussions_add_comment_like_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_add_comment_like_params_struct, &ok_success_result_type,
 	0, NULL, "Likes a comment.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_add_comment_like(struct socapi_session *session, const struct ok_discussions_add_comment_like_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4335,6 +4352,7 @@ const struct socapi_method ok_discussions_add_discussion_comment_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_add_discussion_comment_params_struct, &socapi_type_string,
 	0, NULL, "Adds a comment to the discussion of an entity.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_add_discussion_comment(struct socapi_session *session, const struct ok_discussions_add_discussion_comment_params *params, char **out, struct socapi_error *err)
@@ -4353,6 +4371,7 @@ const struct socapi_method ok_discussions_add_discussion_like_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_add_discussion_like_params_struct, &ok_success_result_type,
 	0, NULL, "Likes a discussion.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_add_discussion_like(struct socapi_session *session, const struct ok_discussions_add_discussion_like_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4374,6 +4393,7 @@ const struct socapi_method ok_discussions_delete_discussion_comment_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_delete_discussion_comment_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a comment.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_delete_discussion_comment(struct socapi_session *session, const struct ok_discussions_delete_discussion_comment_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4395,6 +4415,7 @@ const struct socapi_method ok_discussions_delete_discussion_comments_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_delete_discussion_comments_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes several comments.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_delete_discussion_comments(struct socapi_session *session, const struct ok_discussions_delete_discussion_comments_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4415,6 +4436,7 @@ const struct socapi_method ok_discussions_edit_discussion_comment_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_edit_discussion_comment_params_struct, &ok_success_result_type,
 	0, NULL, "Edits the text of a comment.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_edit_discussion_comment(struct socapi_session *session, const struct ok_discussions_edit_discussion_comment_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4437,6 +4459,7 @@ const struct socapi_method ok_discussions_get_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_params_struct, &ok_discussion_reply_type,
 	0, NULL, "Returns one discussion.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get(struct socapi_session *session, const struct ok_discussions_get_params *params, struct ok_discussion_reply **out, struct socapi_error *err)
@@ -4455,6 +4478,7 @@ const struct socapi_method ok_discussions_get_attached_resources_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_attached_resources_params_struct, &socapi_type_json,
 	0, NULL, "Returns resources attached to discussion comments.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_attached_resources(struct socapi_session *session, const struct ok_discussions_get_attached_resources_params *params, char **out, struct socapi_error *err)
@@ -4477,6 +4501,7 @@ const struct socapi_method ok_discussions_get_comment_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_comment_params_struct, &ok_comment_type,
 	0, NULL, "Returns one comment.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_comment(struct socapi_session *session, const struct ok_discussions_get_comment_params *params, struct ok_comment **out, struct socapi_error *err)
@@ -4501,6 +4526,7 @@ const struct socapi_method ok_discussions_get_comment_likes_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_comment_likes_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who liked a comment.", &ok_discussions_get_comment_likes_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_comment_likes(struct socapi_session *session, const struct ok_discussions_get_comment_likes_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -4528,6 +4554,7 @@ const struct socapi_method ok_discussions_get_comments_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_comments_params_struct, &ok_comments_page_type,
 	0, NULL, "Returns the comments of a discussion.", &ok_discussions_get_comments_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_comments(struct socapi_session *session, const struct ok_discussions_get_comments_params *params, struct ok_comments_page **out, struct socapi_error *err)
@@ -4549,6 +4576,7 @@ const struct socapi_method ok_discussions_get_discussion_comments_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussion_comments_params_struct, &ok_discussion_comments_list_type,
 	0, NULL, "Returns comments of an entity by offset.", &ok_discussions_get_discussion_comments_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussion_comments(struct socapi_session *session, const struct ok_discussions_get_discussion_comments_params *params, struct ok_discussion_comments_list **out, struct socapi_error *err)
@@ -4567,6 +4595,7 @@ const struct socapi_method ok_discussions_get_discussion_comments_count_method =
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussion_comments_count_params_struct, &socapi_type_int,
 	0, NULL, "Returns the number of comments of an entity.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussion_comments_count(struct socapi_session *session, const struct ok_discussions_get_discussion_comments_count_params *params, int64_t *out, struct socapi_error *err)
@@ -4590,6 +4619,7 @@ const struct socapi_method ok_discussions_get_discussion_likes_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussion_likes_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who liked a discussion.", &ok_discussions_get_discussion_likes_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussion_likes(struct socapi_session *session, const struct ok_discussions_get_discussion_likes_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -4611,6 +4641,7 @@ const struct socapi_method ok_discussions_get_discussions_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussions_params_struct, &ok_discussions_page_type,
 	0, NULL, "Returns discussions of the user by offset.", &ok_discussions_get_discussions_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussions(struct socapi_session *session, const struct ok_discussions_get_discussions_params *params, struct ok_discussions_page **out, struct socapi_error *err)
@@ -4628,6 +4659,7 @@ const struct socapi_method ok_discussions_get_discussions_news_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussions_news_params_struct, &ok_discussions_page_type,
 	0, NULL, "Returns discussions with news for the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussions_news(struct socapi_session *session, const struct ok_discussions_get_discussions_news_params *params, struct ok_discussions_page **out, struct socapi_error *err)
@@ -4655,6 +4687,7 @@ const struct socapi_method ok_discussions_get_list_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_list_params_struct, &ok_discussions_page_type,
 	0, NULL, "Returns the discussion list of the user.", &ok_discussions_get_list_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_get_list(struct socapi_session *session, const struct ok_discussions_get_list_params *params, struct ok_discussions_page **out, struct socapi_error *err)
@@ -4672,6 +4705,7 @@ const struct socapi_method ok_discussions_mark_as_read_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_mark_as_read_params_struct, &ok_success_result_type,
 	0, NULL, "Marks the discussions of the user as read.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_mark_as_read(struct socapi_session *session, const struct ok_discussions_mark_as_read_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4691,6 +4725,7 @@ const struct socapi_method ok_discussions_mark_comment_as_spam_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_mark_comment_as_spam_params_struct, &ok_success_result_type,
 	0, NULL, "Reports a comment as spam.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_mark_comment_as_spam(struct socapi_session *session, const struct ok_discussions_mark_comment_as_spam_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4710,6 +4745,7 @@ const struct socapi_method ok_discussions_mark_comments_as_spam_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_mark_comments_as_spam_params_struct, &ok_success_result_type,
 	0, NULL, "Reports several comments as spam.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_mark_comments_as_spam(struct socapi_session *session, const struct ok_discussions_mark_comments_as_spam_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4728,6 +4764,7 @@ const struct socapi_method ok_discussions_mark_discussion_as_spam_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_discussions_mark_discussion_as_spam_params_struct, &ok_success_result_type,
 	0, NULL, "Reports a discussion as spam.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_discussions_mark_discussion_as_spam(struct socapi_session *session, const struct ok_discussions_mark_discussion_as_spam_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4746,6 +4783,7 @@ const struct socapi_method ok_events_get_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_events_get_params_struct, &ok_event_list_type,
 	0, NULL, "Returns the counters of unread events of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_events_get(struct socapi_session *session, const struct ok_events_get_params *params, struct ok_event_list **out, struct socapi_error *err)
@@ -4767,6 +4805,7 @@ const struct socapi_method ok_events_updates_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	&ok_events_updates_params_struct, &ok_events_updates_reply_type,
 	0, NULL, "Returns new events since a marker; must be called without a session.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_events_updates(struct socapi_session *session, const struct ok_events_updates_params *params, struct ok_events_updates_reply **out, struct socapi_error *err)
@@ -4786,6 +4825,7 @@ const struct socapi_method ok_friends_app_invite_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_friends_app_invite_params_struct, &ok_success_result_type,
 	0, NULL, "Invites friends to the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_app_invite(struct socapi_session *session, const struct ok_friends_app_invite_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4805,6 +4845,7 @@ const struct socapi_method ok_friends_get_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_params_struct, &socapi_int_list_from_string_type,
 	0, NULL, "Returns the ids of the friends of a user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get(struct socapi_session *session, const struct ok_friends_get_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -4822,6 +4863,7 @@ const struct socapi_method ok_friends_get_app_users_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_app_users_params_struct, &ok_app_users_reply_type,
 	0, NULL, "Returns the friends who use the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_app_users(struct socapi_session *session, const struct ok_friends_get_app_users_params *params, struct ok_app_users_reply **out, struct socapi_error *err)
@@ -4839,6 +4881,7 @@ const struct socapi_method ok_friends_get_app_users_online_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_friends_get_app_users_online_params_struct, &ok_app_users_online_reply_type,
 	0, NULL, "Returns the friends who are online in the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_app_users_online(struct socapi_session *session, const struct ok_friends_get_app_users_online_params *params, struct ok_app_users_online_reply **out, struct socapi_error *err)
@@ -4857,6 +4900,7 @@ const struct socapi_method ok_friends_get_birthdays_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_birthdays_params_struct, &ok_friend_birthday_list_type,
 	0, NULL, "Returns friends with upcoming birthdays.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_birthdays(struct socapi_session *session, const struct ok_friends_get_birthdays_params *params, struct ok_friend_birthday_list **out, struct socapi_error *err)
@@ -4875,6 +4919,7 @@ const struct socapi_method ok_friends_get_by_devices_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_by_devices_params_struct, &socapi_int_list_from_string_type,
 	0, NULL, "Returns friends who use the given devices.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_by_devices(struct socapi_session *session, const struct ok_friends_get_by_devices_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -4894,6 +4939,7 @@ const struct socapi_method ok_friends_get_mutual_friends_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_mutual_friends_params_struct, &socapi_int_list_from_string_type,
 	0, NULL, "Returns the friends two users have in common.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_mutual_friends(struct socapi_session *session, const struct ok_friends_get_mutual_friends_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -4912,6 +4958,7 @@ const struct socapi_method ok_friends_get_online_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_online_params_struct, &socapi_int_list_from_string_type,
 	0, NULL, "Returns the friends who are online.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_online(struct socapi_session *session, const struct ok_friends_get_online_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -4930,6 +4977,7 @@ const struct socapi_method ok_friends_get_relatives_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_friends_get_relatives_params_struct, &ok_relatives_page_type,
 	0, NULL, "Returns the relatives of a user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_relatives(struct socapi_session *session, const struct ok_friends_get_relatives_params *params, struct ok_relatives_page **out, struct socapi_error *err)
@@ -4953,6 +5001,7 @@ const struct socapi_method ok_friends_get_relatives_v2_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_friends_get_relatives_v2_params_struct, &ok_relatives_page_type,
 	0, NULL, "Returns the relatives of a user page by page.", &ok_friends_get_relatives_v2_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_relatives_v2(struct socapi_session *session, const struct ok_friends_get_relatives_v2_params *params, struct ok_relatives_page **out, struct socapi_error *err)
@@ -4974,6 +5023,7 @@ const struct socapi_method ok_friends_get_suggestions_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_suggestions_params_struct, &ok_friend_suggestions_page_type,
 	0, NULL, "Returns suggested friends.", &ok_friends_get_suggestions_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_friends_get_suggestions(struct socapi_session *session, const struct ok_friends_get_suggestions_params *params, struct ok_friend_suggestions_page **out, struct socapi_error *err)
@@ -4993,6 +5043,7 @@ const struct socapi_method ok_group_get_counters_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_group_get_counters_params_struct, &ok_group_counters_reply_type,
 	0, NULL, "Returns counters of a group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_counters(struct socapi_session *session, const struct ok_group_get_counters_params *params, struct ok_group_counters_reply **out, struct socapi_error *err)
@@ -5012,6 +5063,7 @@ const struct socapi_method ok_group_get_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_group_get_info_params_struct, &ok_group_list_type,
 	0, NULL, "Returns information about groups.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_info(struct socapi_session *session, const struct ok_group_get_info_params *params, struct ok_group_list **out, struct socapi_error *err)
@@ -5034,6 +5086,7 @@ const struct socapi_method ok_group_get_members_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_members_params_struct, &ok_group_members_page_type,
 	0, NULL, "Returns the members of a group page by page.", &ok_group_get_members_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_members(struct socapi_session *session, const struct ok_group_get_members_params *params, struct ok_group_members_page **out, struct socapi_error *err)
@@ -5054,6 +5107,7 @@ const struct socapi_method ok_group_get_stat_overview_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_overview_params_struct, &socapi_type_json,
 	0, NULL, "Returns overview statistics of a group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_stat_overview(struct socapi_session *session, const struct ok_group_get_stat_overview_params *params, char **out, struct socapi_error *err)
@@ -5073,6 +5127,7 @@ const struct socapi_method ok_group_get_stat_people_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_people_params_struct, &socapi_type_json,
 	0, NULL, "Returns audience statistics of a group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_stat_people(struct socapi_session *session, const struct ok_group_get_stat_people_params *params, char **out, struct socapi_error *err)
@@ -5091,6 +5146,7 @@ const struct socapi_method ok_group_get_stat_topic_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_topic_params_struct, &socapi_type_json,
 	0, NULL, "Returns statistics of one group topic.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_stat_topic(struct socapi_session *session, const struct ok_group_get_stat_topic_params *params, char **out, struct socapi_error *err)
@@ -5114,6 +5170,7 @@ const struct socapi_method ok_group_get_stat_topics_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_topics_params_struct, &ok_stat_topics_page_type,
 	0, NULL, "Returns statistics of group topics page by page.", &ok_group_get_stat_topics_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_stat_topics(struct socapi_session *session, const struct ok_group_get_stat_topics_params *params, struct ok_stat_topics_page **out, struct socapi_error *err)
@@ -5134,6 +5191,7 @@ const struct socapi_method ok_group_get_stat_trends_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_trends_params_struct, &socapi_type_json,
 	0, NULL, "Returns statistics trends of a group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_stat_trends(struct socapi_session *session, const struct ok_group_get_stat_trends_params *params, char **out, struct socapi_error *err)
@@ -5152,6 +5210,7 @@ const struct socapi_method ok_group_get_user_groups_by_ids_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_group_get_user_groups_by_ids_params_struct, &ok_memberships_reply_type,
 	0, NULL, "Returns the memberships of users in a group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_user_groups_by_ids(struct socapi_session *session, const struct ok_group_get_user_groups_by_ids_params *params, struct ok_memberships_reply **out, struct socapi_error *err)
@@ -5173,6 +5232,7 @@ const struct socapi_method ok_group_get_user_groups_v2_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_group_get_user_groups_v2_params_struct, &ok_user_groups_page_type,
 	0, NULL, "Returns the groups of a user page by page.", &ok_group_get_user_groups_v2_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_group_get_user_groups_v2(struct socapi_session *session, const struct ok_group_get_user_groups_v2_params *params, struct ok_user_groups_page **out, struct socapi_error *err)
@@ -5190,6 +5250,7 @@ const struct socapi_method ok_group_pin_group_feed_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_group_pin_group_feed_params_struct, &ok_success_result_type,
 	0, NULL, "Pins a topic to the top of the group feed.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_pin_group_feed(struct socapi_session *session, const struct ok_group_pin_group_feed_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5208,6 +5269,7 @@ const struct socapi_method ok_group_set_main_photo_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_group_set_main_photo_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the main photo of a group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_group_set_main_photo(struct socapi_session *session, const struct ok_group_set_main_photo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5225,6 +5287,7 @@ const struct socapi_method ok_interests_get_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_interests_get_params_struct, &socapi_type_json,
 	0, NULL, "Returns the interests of a user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_interests_get(struct socapi_session *session, const struct ok_interests_get_params *params, char **out, struct socapi_error *err)
@@ -5247,6 +5310,7 @@ const struct socapi_method ok_market_add_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_add_params_struct, &socapi_type_int_from_string,
 	0, NULL, "Adds a product to a group shop.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_add(struct socapi_session *session, const struct ok_market_add_params *params, int64_t *out, struct socapi_error *err)
@@ -5267,6 +5331,7 @@ const struct socapi_method ok_market_add_catalog_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_add_catalog_params_struct, &socapi_type_scalar,
 	0, NULL, "Creates a catalog in a group shop.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_add_catalog(struct socapi_session *session, const struct ok_market_add_catalog_params *params, char **out, struct socapi_error *err)
@@ -5284,6 +5349,7 @@ const struct socapi_method ok_market_delete_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_delete_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a product.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_delete(struct socapi_session *session, const struct ok_market_delete_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5303,6 +5369,7 @@ const struct socapi_method ok_market_delete_catalog_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_delete_catalog_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a catalog.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_delete_catalog(struct socapi_session *session, const struct ok_market_delete_catalog_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5322,6 +5389,7 @@ const struct socapi_method ok_market_edit_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_edit_params_struct, &ok_success_result_type,
 	0, NULL, "Edits a product.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_edit(struct socapi_session *session, const struct ok_market_edit_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5343,6 +5411,7 @@ const struct socapi_method ok_market_edit_catalog_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_edit_catalog_params_struct, &ok_success_result_type,
 	0, NULL, "Edits a catalog.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_edit_catalog(struct socapi_session *session, const struct ok_market_edit_catalog_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5366,6 +5435,7 @@ const struct socapi_method ok_market_get_by_catalog_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_by_catalog_params_struct, &ok_products_page_type,
 	0, NULL, "Returns the products of a catalog page by page.", &ok_market_get_by_catalog_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_market_get_by_catalog(struct socapi_session *session, const struct ok_market_get_by_catalog_params *params, struct ok_products_page **out, struct socapi_error *err)
@@ -5384,6 +5454,7 @@ const struct socapi_method ok_market_get_by_ids_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_by_ids_params_struct, &socapi_type_json,
 	0, NULL, "Returns products by id.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_get_by_ids(struct socapi_session *session, const struct ok_market_get_by_ids_params *params, char **out, struct socapi_error *err)
@@ -5406,6 +5477,7 @@ const struct socapi_method ok_market_get_catalogs_by_group_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_catalogs_by_group_params_struct, &ok_catalogs_page_type,
 	0, NULL, "Returns the catalogs of a group shop page by page.", &ok_market_get_catalogs_by_group_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_market_get_catalogs_by_group(struct socapi_session *session, const struct ok_market_get_catalogs_by_group_params *params, struct ok_catalogs_page **out, struct socapi_error *err)
@@ -5425,6 +5497,7 @@ const struct socapi_method ok_market_get_catalogs_by_ids_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_catalogs_by_ids_params_struct, &ok_catalogs_page_type,
 	0, NULL, "Returns catalogs by id.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_get_catalogs_by_ids(struct socapi_session *session, const struct ok_market_get_catalogs_by_ids_params *params, struct ok_catalogs_page **out, struct socapi_error *err)
@@ -5448,6 +5521,7 @@ const struct socapi_method ok_market_get_products_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_products_params_struct, &ok_products_page_type,
 	0, NULL, "Returns the products of a group shop page by page.", &ok_market_get_products_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_market_get_products(struct socapi_session *session, const struct ok_market_get_products_params *params, struct ok_products_page **out, struct socapi_error *err)
@@ -5467,6 +5541,7 @@ const struct socapi_method ok_market_pin_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_pin_params_struct, &ok_success_result_type,
 	0, NULL, "Pins or unpins a product in a catalog.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_pin(struct socapi_session *session, const struct ok_market_pin_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5487,6 +5562,7 @@ const struct socapi_method ok_market_reorder_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_reorder_params_struct, &ok_success_result_type,
 	0, NULL, "Moves a product after another one in a catalog.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_reorder(struct socapi_session *session, const struct ok_market_reorder_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5506,6 +5582,7 @@ const struct socapi_method ok_market_reorder_catalogs_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_reorder_catalogs_params_struct, &ok_success_result_type,
 	0, NULL, "Moves a catalog after another one.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_reorder_catalogs(struct socapi_session *session, const struct ok_market_reorder_catalogs_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5524,6 +5601,7 @@ const struct socapi_method ok_market_set_status_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_set_status_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the status of a product.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_set_status(struct socapi_session *session, const struct ok_market_set_status_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5543,6 +5621,7 @@ const struct socapi_method ok_market_update_catalogs_list_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_market_update_catalogs_list_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the catalogs a product belongs to.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_market_update_catalogs_list(struct socapi_session *session, const struct ok_market_update_catalogs_list_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5563,6 +5642,7 @@ const struct socapi_method ok_mediatopic_get_by_ids_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_mediatopic_get_by_ids_params_struct, &ok_media_topics_reply_type,
 	0, NULL, "Returns topics by id.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_mediatopic_get_by_ids(struct socapi_session *session, const struct ok_mediatopic_get_by_ids_params *params, struct ok_media_topics_reply **out, struct socapi_error *err)
@@ -5586,6 +5666,7 @@ const struct socapi_method ok_mediatopic_get_poll_answer_voters_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_mediatopic_get_poll_answer_voters_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who voted for a poll answer.", &ok_mediatopic_get_poll_answer_voters_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_mediatopic_get_poll_answer_voters(struct socapi_session *session, const struct ok_mediatopic_get_poll_answer_voters_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -5603,6 +5684,7 @@ const struct socapi_method ok_mediatopic_get_republished_topic_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_mediatopic_get_republished_topic_params_struct, &socapi_type_json,
 	0, NULL, "Returns the republished copy of a topic.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_mediatopic_get_republished_topic(struct socapi_session *session, const struct ok_mediatopic_get_republished_topic_params *params, char **out, struct socapi_error *err)
@@ -5628,6 +5710,7 @@ const struct socapi_method ok_mediatopic_post_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_mediatopic_post_params_struct, &socapi_type_int_from_string,
 	0, NULL, "Publishes a topic to a user or group feed.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_mediatopic_post(struct socapi_session *session, const struct ok_mediatopic_post_params *params, int64_t *out, struct socapi_error *err)
@@ -5647,6 +5730,7 @@ const struct socapi_method ok_messages_v2_send_game_invite_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_messages_v2_send_game_invite_params_struct, &ok_success_result_type,
 	0, NULL, "Sends a game invitation message to a friend.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_messages_v2_send_game_invite(struct socapi_session *session, const struct ok_messages_v2_send_game_invite_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5665,6 +5749,7 @@ const struct socapi_method ok_messages_v2_send_game_over_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_messages_v2_send_game_over_params_struct, &ok_success_result_type,
 	0, NULL, "Sends a game-over message to a friend.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_messages_v2_send_game_over(struct socapi_session *session, const struct ok_messages_v2_send_game_over_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5685,6 +5770,7 @@ const struct socapi_method ok_messages_v2_send_game_update_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_messages_v2_send_game_update_params_struct, &ok_success_result_type,
 	0, NULL, "Sends a game update message to a friend.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_messages_v2_send_game_update(struct socapi_session *session, const struct ok_messages_v2_send_game_update_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5706,6 +5792,7 @@ const struct socapi_method ok_notifications_send_fav_promo_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_notifications_send_fav_promo_params_struct, &socapi_type_scalar,
 	0, NULL, "Starts a promo notification for users who favourited the app.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_notifications_send_fav_promo(struct socapi_session *session, const struct ok_notifications_send_fav_promo_params *params, char **out, struct socapi_error *err)
@@ -5736,6 +5823,7 @@ const struct socapi_method ok_notifications_send_mass_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_notifications_send_mass_params_struct, &socapi_type_scalar,
 	0, NULL, "Starts a mass notification to application users.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_notifications_send_mass(struct socapi_session *session, const struct ok_notifications_send_mass_params *params, char **out, struct socapi_error *err)
@@ -5755,6 +5843,7 @@ const struct socapi_method ok_notifications_send_simple_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_notifications_send_simple_params_struct, &ok_success_result_type,
 	0, NULL, "Sends a notification to one user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_notifications_send_simple(struct socapi_session *session, const struct ok_notifications_send_simple_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5772,6 +5861,7 @@ const struct socapi_method ok_notifications_stop_fav_promo_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_notifications_stop_fav_promo_params_struct, &ok_success_result_type,
 	0, NULL, "Stops a promo notification.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_notifications_stop_fav_promo(struct socapi_session *session, const struct ok_notifications_stop_fav_promo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5789,6 +5879,7 @@ const struct socapi_method ok_notifications_stop_send_mass_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_notifications_stop_send_mass_params_struct, &ok_success_result_type,
 	0, NULL, "Stops a mass notification.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_notifications_stop_send_mass(struct socapi_session *session, const struct ok_notifications_stop_send_mass_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5811,6 +5902,7 @@ const struct socapi_method ok_notifications_update_fav_promo_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_notifications_update_fav_promo_params_struct, &ok_success_result_type,
 	0, NULL, "Updates a promo notification.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_notifications_update_fav_promo(struct socapi_session *session, const struct ok_notifications_update_fav_promo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5823,6 +5915,7 @@ const struct socapi_method ok_payment_app_cashback_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	NULL, &socapi_type_json,
 	0, NULL, "Requests a cashback for the application; parameters are undocumented.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_payment_app_cashback(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -5835,6 +5928,7 @@ const struct socapi_method ok_payment_get_user_account_balance_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_int,
 	0, NULL, "Returns the OK balance of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_payment_get_user_account_balance(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -5847,6 +5941,7 @@ const struct socapi_method ok_payment_get_user_account_bonus_balance_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_int,
 	0, NULL, "Returns the bonus balance of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_payment_get_user_account_bonus_balance(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -5859,6 +5954,7 @@ const struct socapi_method ok_payment_get_vip_status_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns the VIP status of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_payment_get_vip_status(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -5877,6 +5973,7 @@ const struct socapi_method ok_photos_add_album_like_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_photos_add_album_like_params_struct, &ok_success_result_type,
 	0, NULL, "Likes an album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_add_album_like(struct socapi_session *session, const struct ok_photos_add_album_like_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5895,6 +5992,7 @@ const struct socapi_method ok_photos_add_photo_like_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_photos_add_photo_like_params_struct, &ok_success_result_type,
 	0, NULL, "Likes a photo.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_add_photo_like(struct socapi_session *session, const struct ok_photos_add_photo_like_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5916,6 +6014,7 @@ const struct socapi_method ok_photos_create_album_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_create_album_params_struct, &socapi_type_int_from_string,
 	0, NULL, "Creates a photo album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_create_album(struct socapi_session *session, const struct ok_photos_create_album_params *params, int64_t *out, struct socapi_error *err)
@@ -5934,6 +6033,7 @@ const struct socapi_method ok_photos_delete_album_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_photos_delete_album_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a photo album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_delete_album(struct socapi_session *session, const struct ok_photos_delete_album_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5952,6 +6052,7 @@ const struct socapi_method ok_photos_delete_photo_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_photos_delete_photo_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a photo.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_delete_photo(struct socapi_session *session, const struct ok_photos_delete_photo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5970,6 +6071,7 @@ const struct socapi_method ok_photos_delete_tags_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_photos_delete_tags_params_struct, &ok_success_result_type,
 	0, NULL, "Removes user tags from a photo.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_delete_tags(struct socapi_session *session, const struct ok_photos_delete_tags_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5991,6 +6093,7 @@ const struct socapi_method ok_photos_edit_album_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_photos_edit_album_params_struct, &ok_success_result_type,
 	0, NULL, "Edits a photo album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_edit_album(struct socapi_session *session, const struct ok_photos_edit_album_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6010,6 +6113,7 @@ const struct socapi_method ok_photos_edit_photo_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_photos_edit_photo_params_struct, &ok_success_result_type,
 	0, NULL, "Edits the caption of a photo.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_edit_photo(struct socapi_session *session, const struct ok_photos_edit_photo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6031,6 +6135,7 @@ const struct socapi_method ok_photos_get_album_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_album_info_params_struct, &ok_album_reply_type,
 	0, NULL, "Returns information about an album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_album_info(struct socapi_session *session, const struct ok_photos_get_album_info_params *params, struct ok_album_reply **out, struct socapi_error *err)
@@ -6054,6 +6159,7 @@ const struct socapi_method ok_photos_get_album_likes_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_photos_get_album_likes_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who liked an album.", &ok_photos_get_album_likes_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_album_likes(struct socapi_session *session, const struct ok_photos_get_album_likes_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -6080,6 +6186,7 @@ const struct socapi_method ok_photos_get_albums_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_albums_params_struct, &ok_albums_page_type,
 	0, NULL, "Returns the photo albums of a user or group.", &ok_photos_get_albums_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_albums(struct socapi_session *session, const struct ok_photos_get_albums_params *params, struct ok_albums_page **out, struct socapi_error *err)
@@ -6102,6 +6209,7 @@ const struct socapi_method ok_photos_get_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_info_params_struct, &ok_photos_reply_type,
 	0, NULL, "Returns information about several photos.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_info(struct socapi_session *session, const struct ok_photos_get_info_params *params, struct ok_photos_reply **out, struct socapi_error *err)
@@ -6122,6 +6230,7 @@ const struct socapi_method ok_photos_get_photo_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_photo_info_params_struct, &ok_photo_reply_type,
 	0, NULL, "Returns information about one photo.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_photo_info(struct socapi_session *session, const struct ok_photos_get_photo_info_params *params, struct ok_photo_reply **out, struct socapi_error *err)
@@ -6145,6 +6254,7 @@ const struct socapi_method ok_photos_get_photo_likes_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_photos_get_photo_likes_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who liked a photo.", &ok_photos_get_photo_likes_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_photo_likes(struct socapi_session *session, const struct ok_photos_get_photo_likes_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -6166,6 +6276,7 @@ const struct socapi_method ok_photos_get_photo_marks_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_photos_get_photo_marks_params_struct, &ok_photo_marks_page_type,
 	0, NULL, "Returns the ratings given to the photos of the user.", &ok_photos_get_photo_marks_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_photo_marks(struct socapi_session *session, const struct ok_photos_get_photo_marks_params *params, struct ok_photo_marks_page **out, struct socapi_error *err)
@@ -6195,6 +6306,7 @@ const struct socapi_method ok_photos_get_photos_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_photos_params_struct, &ok_photos_page_type,
 	0, NULL, "Returns the photos of an album of a user or group.", &ok_photos_get_photos_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_photos(struct socapi_session *session, const struct ok_photos_get_photos_params *params, struct ok_photos_page **out, struct socapi_error *err)
@@ -6214,6 +6326,7 @@ const struct socapi_method ok_photos_get_tags_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_tags_params_struct, &socapi_type_json,
 	0, NULL, "Returns the user tags on a photo.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_tags(struct socapi_session *session, const struct ok_photos_get_tags_params *params, char **out, struct socapi_error *err)
@@ -6237,6 +6350,7 @@ const struct socapi_method ok_photos_get_user_album_photos_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_user_album_photos_params_struct, &ok_user_photos_page_type,
 	0, NULL, "Returns the photos of a user album.", &ok_photos_get_user_album_photos_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_user_album_photos(struct socapi_session *session, const struct ok_photos_get_user_album_photos_params *params, struct ok_user_photos_page **out, struct socapi_error *err)
@@ -6261,6 +6375,7 @@ const struct socapi_method ok_photos_get_user_photos_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_user_photos_params_struct, &ok_user_photos_page_type,
 	0, NULL, "Returns the personal photos of a user.", &ok_photos_get_user_photos_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_get_user_photos(struct socapi_session *session, const struct ok_photos_get_user_photos_params *params, struct ok_user_photos_page **out, struct socapi_error *err)
@@ -6280,6 +6395,7 @@ const struct socapi_method ok_photos_set_album_main_photo_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_photos_set_album_main_photo_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the cover photo of an album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_set_album_main_photo(struct socapi_session *session, const struct ok_photos_set_album_main_photo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6300,6 +6416,7 @@ const struct socapi_method ok_photos_v2_commit_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_v2_commit_params_struct, &ok_commit_reply_type,
 	0, NULL, "Commits uploaded photos to an album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_v2_commit(struct socapi_session *session, const struct ok_photos_v2_commit_params *params, struct ok_commit_reply **out, struct socapi_error *err)
@@ -6324,6 +6441,7 @@ const struct socapi_method ok_photos_v2_get_upload_url_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_v2_get_upload_url_params_struct, &ok_upload_url_reply_type,
 	0, NULL, "Reserves photo ids and returns the URL to upload photos to.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_photos_v2_get_upload_url(struct socapi_session *session, const struct ok_photos_v2_get_upload_url_params *params, struct ok_upload_url_reply **out, struct socapi_error *err)
@@ -6342,6 +6460,7 @@ const struct socapi_method ok_places_reverse_geocode_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_places_reverse_geocode_params_struct, &socapi_type_json,
 	0, NULL, "Returns the place at a coordinate.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_places_reverse_geocode(struct socapi_session *session, const struct ok_places_reverse_geocode_params *params, char **out, struct socapi_error *err)
@@ -6359,6 +6478,7 @@ const struct socapi_method ok_places_validate_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_places_validate_params_struct, &socapi_type_json,
 	0, NULL, "Checks a place description.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_places_validate(struct socapi_session *session, const struct ok_places_validate_params *params, char **out, struct socapi_error *err)
@@ -6371,6 +6491,7 @@ const struct socapi_method ok_sdk_get_endpoints_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns the API endpoints the SDK should use.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_sdk_get_endpoints(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -6388,6 +6509,7 @@ const struct socapi_method ok_sdk_get_install_source_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	&ok_sdk_get_install_source_params_struct, &socapi_type_json,
 	0, NULL, "Returns where an application install came from.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_sdk_get_install_source(struct socapi_session *session, const struct ok_sdk_get_install_source_params *params, char **out, struct socapi_error *err)
@@ -6400,6 +6522,7 @@ const struct socapi_method ok_sdk_get_notes_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns pending SDK notes.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_sdk_get_notes(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -6417,6 +6540,7 @@ const struct socapi_method ok_sdk_init_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_sdk_init_params_struct, &socapi_type_json,
 	0, NULL, "Initializes an SDK session.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_sdk_init(struct socapi_session *session, const struct ok_sdk_init_params *params, char **out, struct socapi_error *err)
@@ -6436,6 +6560,7 @@ const struct socapi_method ok_sdk_report_payment_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_sdk_report_payment_params_struct, &ok_success_result_type,
 	0, NULL, "Reports an in-app payment made outside OK.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_sdk_report_payment(struct socapi_session *session, const struct ok_sdk_report_payment_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6453,6 +6578,7 @@ const struct socapi_method ok_sdk_report_stats_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_sdk_report_stats_params_struct, &ok_success_result_type,
 	0, NULL, "Reports application statistics.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_sdk_report_stats(struct socapi_session *session, const struct ok_sdk_report_stats_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6470,6 +6596,7 @@ const struct socapi_method ok_sdk_reset_notes_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_sdk_reset_notes_params_struct, &ok_success_result_type,
 	0, NULL, "Clears SDK notes up to a time.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_sdk_reset_notes(struct socapi_session *session, const struct ok_sdk_reset_notes_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6487,6 +6614,7 @@ const struct socapi_method ok_sdk_send_note_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_sdk_send_note_params_struct, &ok_success_result_type,
 	0, NULL, "Sends an SDK note to a user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_sdk_send_note(struct socapi_session *session, const struct ok_sdk_send_note_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6509,6 +6637,7 @@ const struct socapi_method ok_search_tag_contents_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_search_tag_contents_params_struct, &ok_search_page_type,
 	0, NULL, "Returns content marked with a hashtag.", &ok_search_tag_contents_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_search_tag_contents(struct socapi_session *session, const struct ok_search_tag_contents_params *params, struct ok_search_page **out, struct socapi_error *err)
@@ -6527,6 +6656,7 @@ const struct socapi_method ok_search_tag_mentions_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_search_tag_mentions_params_struct, &socapi_type_json,
 	0, NULL, "Returns mentions of a hashtag.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_search_tag_mentions(struct socapi_session *session, const struct ok_search_tag_mentions_params *params, char **out, struct socapi_error *err)
@@ -6546,6 +6676,7 @@ const struct socapi_method ok_search_tag_search_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_search_tag_search_params_struct, &socapi_type_json,
 	0, NULL, "Searches hashtags.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_search_tag_search(struct socapi_session *session, const struct ok_search_tag_search_params *params, char **out, struct socapi_error *err)
@@ -6564,6 +6695,7 @@ const struct socapi_method ok_share_fetch_link_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_share_fetch_link_params_struct, &socapi_type_json,
 	0, NULL, "Returns a preview of a link.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_share_fetch_link(struct socapi_session *session, const struct ok_share_fetch_link_params *params, char **out, struct socapi_error *err)
@@ -6583,6 +6715,7 @@ const struct socapi_method ok_share_fetch_link_v2_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_share_fetch_link_v2_params_struct, &socapi_type_json,
 	0, NULL, "Returns a preview of a link for posting in a group.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_share_fetch_link_v2(struct socapi_session *session, const struct ok_share_fetch_link_v2_params *params, char **out, struct socapi_error *err)
@@ -6603,6 +6736,7 @@ const struct socapi_method ok_stream_delete_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_stream_delete_params_struct, &ok_success_result_type,
 	0, NULL, "Removes an item from the activity stream.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_stream_delete(struct socapi_session *session, const struct ok_stream_delete_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6624,6 +6758,7 @@ const struct socapi_method ok_stream_get_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_stream_get_params_struct, &ok_stream_page_type,
 	0, NULL, "Returns the activity stream of the user or a group.", &ok_stream_get_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_stream_get(struct socapi_session *session, const struct ok_stream_get_params *params, struct ok_stream_page **out, struct socapi_error *err)
@@ -6642,6 +6777,7 @@ const struct socapi_method ok_stream_is_subscribed_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_stream_is_subscribed_params_struct, &socapi_type_bool,
 	0, NULL, "Checks whether the user follows a user or group; give exactly one of fid and gid.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_stream_is_subscribed(struct socapi_session *session, const struct ok_stream_is_subscribed_params *params, bool *out, struct socapi_error *err)
@@ -6661,6 +6797,7 @@ const struct socapi_method ok_stream_mark_as_spam_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_stream_mark_as_spam_params_struct, &ok_success_result_type,
 	0, NULL, "Reports a stream item as spam.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_stream_mark_as_spam(struct socapi_session *session, const struct ok_stream_mark_as_spam_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6678,6 +6815,7 @@ const struct socapi_method ok_url_get_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_url_get_info_params_struct, &ok_url_info_type,
 	0, NULL, "Returns what an OK URL points to.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_url_get_info(struct socapi_session *session, const struct ok_url_get_info_params *params, struct ok_url_info **out, struct socapi_error *err)
@@ -6695,6 +6833,7 @@ const struct socapi_method ok_users_delete_guests_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_users_delete_guests_params_struct, &ok_success_result_type,
 	0, NULL, "Removes visitors from the guest list of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_delete_guests(struct socapi_session *session, const struct ok_users_delete_guests_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6712,6 +6851,7 @@ const struct socapi_method ok_users_get_additional_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_get_additional_info_params_struct, &ok_additional_info_reply_type,
 	0, NULL, "Returns additional information about users.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_additional_info(struct socapi_session *session, const struct ok_users_get_additional_info_params *params, struct ok_additional_info_reply **out, struct socapi_error *err)
@@ -6730,6 +6870,7 @@ const struct socapi_method ok_users_get_calls_left_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_get_calls_left_params_struct, &ok_calls_left_list_type,
 	0, NULL, "Returns how many calls of given methods are left.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_calls_left(struct socapi_session *session, const struct ok_users_get_calls_left_params *params, struct ok_calls_left_list **out, struct socapi_error *err)
@@ -6747,6 +6888,7 @@ const struct socapi_method ok_users_get_current_user_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_current_user_params_struct, &ok_user_type,
 	0, NULL, "Returns the current user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_current_user(struct socapi_session *session, const struct ok_users_get_current_user_params *params, struct ok_user **out, struct socapi_error *err)
@@ -6759,6 +6901,7 @@ const struct socapi_method ok_users_get_games_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns the games of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_games(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -6779,6 +6922,7 @@ const struct socapi_method ok_users_get_guests_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_guests_params_struct, &ok_guests_page_type,
 	0, NULL, "Returns the visitors of the user profile.", &ok_users_get_guests_paging,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_guests(struct socapi_session *session, const struct ok_users_get_guests_params *params, struct ok_guests_page **out, struct socapi_error *err)
@@ -6796,6 +6940,7 @@ const struct socapi_method ok_users_get_holidays_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_holidays_params_struct, &socapi_type_json,
 	0, NULL, "Returns the holidays of a user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_holidays(struct socapi_session *session, const struct ok_users_get_holidays_params *params, char **out, struct socapi_error *err)
@@ -6815,6 +6960,7 @@ const struct socapi_method ok_users_get_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_get_info_params_struct, &ok_user_list_type,
 	0, NULL, "Returns information about users.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_info(struct socapi_session *session, const struct ok_users_get_info_params *params, struct ok_user_list **out, struct socapi_error *err)
@@ -6834,6 +6980,7 @@ const struct socapi_method ok_users_get_info_by_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_info_by_params_struct, &ok_user_type,
 	0, NULL, "Returns information about one user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_info_by(struct socapi_session *session, const struct ok_users_get_info_by_params *params, struct ok_user **out, struct socapi_error *err)
@@ -6852,6 +6999,7 @@ const struct socapi_method ok_users_get_invitable_friends_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_invitable_friends_params_struct, &ok_invitable_friends_reply_type,
 	0, NULL, "Returns friends who can be invited to the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_invitable_friends(struct socapi_session *session, const struct ok_users_get_invitable_friends_params *params, struct ok_invitable_friends_reply **out, struct socapi_error *err)
@@ -6864,6 +7012,7 @@ const struct socapi_method ok_users_get_logged_in_user_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_int_from_string,
 	0, NULL, "Returns the id of the current user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_logged_in_user(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -6881,6 +7030,7 @@ const struct socapi_method ok_users_get_mobile_operator_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_get_mobile_operator_params_struct, &socapi_type_json,
 	0, NULL, "Returns the mobile operator of a user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_mobile_operator(struct socapi_session *session, const struct ok_users_get_mobile_operator_params *params, char **out, struct socapi_error *err)
@@ -6898,6 +7048,7 @@ const struct socapi_method ok_users_get_settings_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_settings_params_struct, &socapi_type_json,
 	0, NULL, "Returns the notification settings of a user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_get_settings(struct socapi_session *session, const struct ok_users_get_settings_params *params, char **out, struct socapi_error *err)
@@ -6916,6 +7067,7 @@ const struct socapi_method ok_users_has_app_permission_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_has_app_permission_params_struct, &socapi_type_bool,
 	0, NULL, "Checks whether the user granted the application a permission.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_has_app_permission(struct socapi_session *session, const struct ok_users_has_app_permission_params *params, bool *out, struct socapi_error *err)
@@ -6933,6 +7085,7 @@ const struct socapi_method ok_users_is_app_user_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_is_app_user_params_struct, &socapi_type_bool,
 	0, NULL, "Checks whether a user has installed the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_is_app_user(struct socapi_session *session, const struct ok_users_is_app_user_params *params, bool *out, struct socapi_error *err)
@@ -6951,6 +7104,7 @@ const struct socapi_method ok_users_remove_app_permissions_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_remove_app_permissions_params_struct, &ok_success_result_type,
 	0, NULL, "Revokes a permission the user granted the application.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_remove_app_permissions(struct socapi_session *session, const struct ok_users_remove_app_permissions_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6971,6 +7125,7 @@ const struct socapi_method ok_users_set_settings_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_users_set_settings_params_struct, &ok_success_result_type,
 	0, NULL, "Changes the SMS notification settings of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_set_settings(struct socapi_session *session, const struct ok_users_set_settings_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6989,6 +7144,7 @@ const struct socapi_method ok_users_set_status_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_users_set_status_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the status text of the user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_set_status(struct socapi_session *session, const struct ok_users_set_status_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7008,6 +7164,7 @@ const struct socapi_method ok_users_update_mask_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_update_mask_params_struct, &ok_success_result_type,
 	0, NULL, "Updates the notification mask of one user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_update_mask(struct socapi_session *session, const struct ok_users_update_mask_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7027,6 +7184,7 @@ const struct socapi_method ok_users_update_masks_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_users_update_masks_params_struct, &ok_success_result_type,
 	0, NULL, "Updates the notification mask of several users.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_update_masks(struct socapi_session *session, const struct ok_users_update_masks_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7046,6 +7204,7 @@ const struct socapi_method ok_users_update_masks_v2_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
 	&ok_users_update_masks_v2_params_struct, &ok_success_result_type,
 	0, NULL, "Updates notification masks of several users with OR and AND masks.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_users_update_masks_v2(struct socapi_session *session, const struct ok_users_update_masks_v2_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7063,6 +7222,7 @@ const struct socapi_method ok_video_delete_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_video_delete_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a video.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_video_delete(struct socapi_session *session, const struct ok_video_delete_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7088,6 +7248,7 @@ const struct socapi_method ok_video_get_upload_url_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_video_get_upload_url_params_struct, &ok_video_upload_url_reply_type,
 	0, NULL, "Reserves a video and returns the URL to upload it to.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_video_get_upload_url(struct socapi_session *session, const struct ok_video_get_upload_url_params *params, struct ok_video_upload_url_reply **out, struct socapi_error *err)
@@ -7105,6 +7266,7 @@ const struct socapi_method ok_video_subscribe_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
 	&ok_video_subscribe_params_struct, &ok_success_result_type,
 	0, NULL, "Subscribes the user to a video channel.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_video_subscribe(struct socapi_session *session, const struct ok_video_subscribe_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7136,6 +7298,7 @@ const struct socapi_method ok_video_update_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_video_update_params_struct, &ok_success_result_type,
 	0, NULL, "Changes the properties of a video.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_video_update(struct socapi_session *session, const struct ok_video_update_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7154,6 +7317,7 @@ const struct socapi_method ok_widget_get_widget_content_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_widget_get_widget_content_params_struct, &socapi_type_string,
 	0, NULL, "Returns the content of a widget.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_widget_get_widget_content(struct socapi_session *session, const struct ok_widget_get_widget_content_params *params, char **out, struct socapi_error *err)
@@ -7172,6 +7336,7 @@ const struct socapi_method ok_widget_get_widgets_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_widget_get_widgets_params_struct, &socapi_type_json,
 	0, NULL, "Returns the content of several widgets.", NULL,
+	0, NULL,
 };
 
 enum socapi_status ok_widget_get_widgets(struct socapi_session *session, const struct ok_widget_get_widgets_params *params, char **out, struct socapi_error *err)

@@ -9063,6 +9063,7 @@ const struct socapi_method vk_account_get_counters_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_account_get_counters_params_struct, &vk_account_account_counters_type,
 	0, NULL, "Returns the non-zero counters of the current user's menu.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_account_get_counters(struct socapi_session *session, const struct vk_account_get_counters_params *params, struct vk_account_account_counters **out, struct socapi_error *err)
@@ -9080,6 +9081,7 @@ const struct socapi_method vk_account_get_info_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_account_get_info_params_struct, &vk_account_info_type,
 	0, NULL, "Returns account settings of the current user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_account_get_info(struct socapi_session *session, const struct vk_account_get_info_params *params, struct vk_account_info **out, struct socapi_error *err)
@@ -9092,6 +9094,7 @@ const struct socapi_method vk_account_get_profile_info_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	NULL, &vk_account_user_settings_type,
 	0, NULL, "Returns the editable profile of the current user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_account_get_profile_info(struct socapi_session *session, struct vk_account_user_settings **out, struct socapi_error *err)
@@ -9104,6 +9107,7 @@ const struct socapi_method vk_account_set_offline_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	NULL, &vk_base_ok_response_type,
 	0, NULL, "Marks the current user offline (current app only).", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_account_set_offline(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -9121,6 +9125,7 @@ const struct socapi_method vk_account_set_online_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_account_set_online_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Marks the current user as online for a few minutes.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_account_set_online(struct socapi_session *session, const struct vk_account_set_online_params *params, int64_t *out, struct socapi_error *err)
@@ -9144,6 +9149,7 @@ const struct socapi_method vk_database_get_cities_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_database_get_cities_params_struct, &vk_database_get_cities_response_type,
 	0, NULL, "Returns cities from the VK directory.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_database_get_cities(struct socapi_session *session, const struct vk_database_get_cities_params *params, struct vk_database_get_cities_response **out, struct socapi_error *err)
@@ -9164,6 +9170,7 @@ const struct socapi_method vk_database_get_countries_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_database_get_countries_params_struct, &vk_database_get_countries_response_type,
 	0, NULL, "Returns countries from the VK directory.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_database_get_countries(struct socapi_session *session, const struct vk_database_get_countries_params *params, struct vk_database_get_countries_response **out, struct socapi_error *err)
@@ -9182,6 +9189,7 @@ const struct socapi_method vk_execute_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_execute_params_struct, &socapi_type_json,
 	0, NULL, "Runs VKScript code that makes up to 25 API calls in one request.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_execute(struct socapi_session *session, const struct vk_execute_params *params, char **out, struct socapi_error *err)
@@ -9201,6 +9209,7 @@ const struct socapi_method vk_friends_add_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_add_params_struct, &vk_friends_add_response_type,
 	0, NULL, "Sends or accepts a friend request.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_friends_add(struct socapi_session *session, const struct vk_friends_add_params *params, int64_t *out, struct socapi_error *err)
@@ -9215,6 +9224,10 @@ static const struct socapi_field vk_friends_are_friends_params_fields[] = {
 };
 static const struct socapi_struct vk_friends_are_friends_params_struct = {"friends.areFriends", sizeof(struct vk_friends_are_friends_params), 3, vk_friends_are_friends_params_fields};
 
+static const struct socapi_method *const vk_friends_are_friends_variants[] = {
+	&vk_friends_are_friends_method,
+	&vk_friends_are_friends_with_extended_method,
+};
 static const struct socapi_forced_param vk_friends_are_friends_forced[] = {
 	{"extended", "0"},
 };
@@ -9223,6 +9236,7 @@ const struct socapi_method vk_friends_are_friends_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_are_friends_params_struct, &vk_friends_friend_status_list_type,
 	1, vk_friends_are_friends_forced, "Tells the friendship status of the current user with each of several users.", NULL,
+	2, vk_friends_are_friends_variants,
 };
 
 enum socapi_status vk_friends_are_friends(struct socapi_session *session, const struct vk_friends_are_friends_params *params, struct vk_friends_friend_status_list **out, struct socapi_error *err)
@@ -9238,6 +9252,7 @@ const struct socapi_method vk_friends_are_friends_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_are_friends_params_struct, &vk_friends_friend_extended_status_list_type,
 	1, vk_friends_are_friends_with_extended_forced, "Tells the friendship status of the current user with each of several users.", NULL,
+	2, vk_friends_are_friends_variants,
 };
 
 enum socapi_status vk_friends_are_friends_with_extended(struct socapi_session *session, const struct vk_friends_are_friends_params *params, struct vk_friends_friend_extended_status_list **out, struct socapi_error *err)
@@ -9255,6 +9270,7 @@ const struct socapi_method vk_friends_delete_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_delete_params_struct, &vk_friends_delete_response_type,
 	0, NULL, "Removes a friend, or declines or cancels a request.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_friends_delete(struct socapi_session *session, const struct vk_friends_delete_params *params, struct vk_friends_delete_response **out, struct socapi_error *err)
@@ -9273,12 +9289,17 @@ static const struct socapi_field vk_friends_get_params_fields[] = {
 };
 static const struct socapi_struct vk_friends_get_params_struct = {"friends.get", sizeof(struct vk_friends_get_params), 7, vk_friends_get_params_fields};
 
+static const struct socapi_method *const vk_friends_get_variants[] = {
+	&vk_friends_get_method,
+	&vk_friends_get_with_fields_method,
+};
 static const struct socapi_paging vk_friends_get_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_friends_get_method = {
 	"friends.get", "response", "vk_friends_get",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_params_struct, &vk_friends_get_response_type,
 	0, NULL, "Returns the friends of a user.", &vk_friends_get_paging,
+	2, vk_friends_get_variants,
 };
 
 enum socapi_status vk_friends_get(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_response **out, struct socapi_error *err)
@@ -9297,6 +9318,7 @@ const struct socapi_method vk_friends_get_lists_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_lists_params_struct, &vk_friends_get_lists_response_type,
 	0, NULL, "Returns the friend lists of the current user.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_friends_get_lists(struct socapi_session *session, const struct vk_friends_get_lists_params *params, struct vk_friends_get_lists_response **out, struct socapi_error *err)
@@ -9315,11 +9337,16 @@ static const struct socapi_field vk_friends_get_mutual_params_fields[] = {
 };
 static const struct socapi_struct vk_friends_get_mutual_params_struct = {"friends.getMutual", sizeof(struct vk_friends_get_mutual_params), 7, vk_friends_get_mutual_params_fields};
 
+static const struct socapi_method *const vk_friends_get_mutual_variants[] = {
+	&vk_friends_get_mutual_method,
+	&vk_friends_get_mutual_with_target_uids_method,
+};
 const struct socapi_method vk_friends_get_mutual_method = {
 	"friends.getMutual", "response", "vk_friends_get_mutual",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_mutual_params_struct, &socapi_int_list_type,
 	0, NULL, "Returns the mutual friends of two users, or of one user and several targets.", NULL,
+	2, vk_friends_get_mutual_variants,
 };
 
 enum socapi_status vk_friends_get_mutual(struct socapi_session *session, const struct vk_friends_get_mutual_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -9335,6 +9362,7 @@ const struct socapi_method vk_friends_get_mutual_with_target_uids_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_mutual_params_struct, &vk_friends_mutual_friend_list_type,
 	1, vk_friends_get_mutual_with_target_uids_forced, "Returns the mutual friends of two users, or of one user and several targets.", NULL,
+	2, vk_friends_get_mutual_variants,
 };
 
 enum socapi_status vk_friends_get_mutual_with_target_uids(struct socapi_session *session, const struct vk_friends_get_mutual_params *params, struct vk_friends_mutual_friend_list **out, struct socapi_error *err)
@@ -9352,6 +9380,10 @@ static const struct socapi_field vk_friends_get_online_params_fields[] = {
 };
 static const struct socapi_struct vk_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct vk_friends_get_online_params), 6, vk_friends_get_online_params_fields};
 
+static const struct socapi_method *const vk_friends_get_online_variants[] = {
+	&vk_friends_get_online_method,
+	&vk_friends_get_online_with_online_mobile_method,
+};
 static const struct socapi_forced_param vk_friends_get_online_forced[] = {
 	{"online_mobile", "0"},
 };
@@ -9360,6 +9392,7 @@ const struct socapi_method vk_friends_get_online_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_online_params_struct, &socapi_int_list_type,
 	1, vk_friends_get_online_forced, "Returns the ids of a user's friends who are online.", NULL,
+	2, vk_friends_get_online_variants,
 };
 
 enum socapi_status vk_friends_get_online(struct socapi_session *session, const struct vk_friends_get_online_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -9375,6 +9408,7 @@ const struct socapi_method vk_friends_get_online_with_online_mobile_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_online_params_struct, &vk_friends_get_online_online_mobile_response_type,
 	1, vk_friends_get_online_with_online_mobile_forced, "Returns the ids of a user's friends who are online.", NULL,
+	2, vk_friends_get_online_variants,
 };
 
 enum socapi_status vk_friends_get_online_with_online_mobile(struct socapi_session *session, const struct vk_friends_get_online_params *params, struct vk_friends_get_online_online_mobile_response **out, struct socapi_error *err)
@@ -9395,6 +9429,11 @@ static const struct socapi_field vk_friends_get_requests_params_fields[] = {
 };
 static const struct socapi_struct vk_friends_get_requests_params_struct = {"friends.getRequests", sizeof(struct vk_friends_get_requests_params), 9, vk_friends_get_requests_params_fields};
 
+static const struct socapi_method *const vk_friends_get_requests_variants[] = {
+	&vk_friends_get_requests_method,
+	&vk_friends_get_requests_with_extended_method,
+	&vk_friends_get_requests_with_need_mutual_method,
+};
 static const struct socapi_forced_param vk_friends_get_requests_forced[] = {
 	{"extended", "0"},
 	{"need_mutual", "0"},
@@ -9404,6 +9443,7 @@ const struct socapi_method vk_friends_get_requests_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_requests_params_struct, &vk_friends_get_requests_response_type,
 	2, vk_friends_get_requests_forced, "Returns incoming (or outgoing) friend requests.", NULL,
+	3, vk_friends_get_requests_variants,
 };
 
 enum socapi_status vk_friends_get_requests(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_response **out, struct socapi_error *err)
@@ -9419,6 +9459,7 @@ const struct socapi_method vk_friends_get_requests_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_requests_params_struct, &vk_friends_get_requests_extended_response_type,
 	1, vk_friends_get_requests_with_extended_forced, "Returns incoming (or outgoing) friend requests.", NULL,
+	3, vk_friends_get_requests_variants,
 };
 
 enum socapi_status vk_friends_get_requests_with_extended(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_extended_response **out, struct socapi_error *err)
@@ -9435,6 +9476,7 @@ const struct socapi_method vk_friends_get_requests_with_need_mutual_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_requests_params_struct, &vk_friends_get_requests_need_mutual_response_type,
 	2, vk_friends_get_requests_with_need_mutual_forced, "Returns incoming (or outgoing) friend requests.", NULL,
+	3, vk_friends_get_requests_variants,
 };
 
 enum socapi_status vk_friends_get_requests_with_need_mutual(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_need_mutual_response **out, struct socapi_error *err)
@@ -9451,6 +9493,7 @@ const struct socapi_method vk_friends_get_with_fields_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_params_struct, &vk_friends_get_fields_response_type,
 	1, vk_friends_get_with_fields_forced, "Returns the friends of a user.", &vk_friends_get_with_fields_paging,
+	2, vk_friends_get_variants,
 };
 
 enum socapi_status vk_friends_get_with_fields(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_fields_response **out, struct socapi_error *err)
@@ -9468,6 +9511,10 @@ static const struct socapi_field vk_groups_get_params_fields[] = {
 };
 static const struct socapi_struct vk_groups_get_params_struct = {"groups.get", sizeof(struct vk_groups_get_params), 6, vk_groups_get_params_fields};
 
+static const struct socapi_method *const vk_groups_get_variants[] = {
+	&vk_groups_get_method,
+	&vk_groups_get_with_extended_method,
+};
 static const struct socapi_forced_param vk_groups_get_forced[] = {
 	{"extended", "0"},
 };
@@ -9476,6 +9523,7 @@ const struct socapi_method vk_groups_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_params_struct, &vk_groups_get_response_type,
 	1, vk_groups_get_forced, "Returns the communities of a user.", NULL,
+	2, vk_groups_get_variants,
 };
 
 enum socapi_status vk_groups_get(struct socapi_session *session, const struct vk_groups_get_params *params, struct vk_groups_get_response **out, struct socapi_error *err)
@@ -9495,6 +9543,7 @@ const struct socapi_method vk_groups_get_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_by_id_params_struct, &vk_groups_get_by_id_object_response_type,
 	0, NULL, "Returns communities by id or screen name.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_groups_get_by_id(struct socapi_session *session, const struct vk_groups_get_by_id_params *params, struct vk_groups_get_by_id_object_response **out, struct socapi_error *err)
@@ -9512,12 +9561,18 @@ static const struct socapi_field vk_groups_get_members_params_fields[] = {
 };
 static const struct socapi_struct vk_groups_get_members_params_struct = {"groups.getMembers", sizeof(struct vk_groups_get_members_params), 6, vk_groups_get_members_params_fields};
 
+static const struct socapi_method *const vk_groups_get_members_variants[] = {
+	&vk_groups_get_members_method,
+	&vk_groups_get_members_with_fields_method,
+	&vk_groups_get_members_with_filter_method,
+};
 static const struct socapi_paging vk_groups_get_members_paging = {NULL, NULL, "count", "offset", NULL, NULL, "items", "count"};
 const struct socapi_method vk_groups_get_members_method = {
 	"groups.getMembers", "response", "vk_groups_get_members",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_response_type,
 	0, NULL, "Returns the members of a community.", &vk_groups_get_members_paging,
+	3, vk_groups_get_members_variants,
 };
 
 enum socapi_status vk_groups_get_members(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_response **out, struct socapi_error *err)
@@ -9534,6 +9589,7 @@ const struct socapi_method vk_groups_get_members_with_fields_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_fields_response_type,
 	1, vk_groups_get_members_with_fields_forced, "Returns the members of a community.", &vk_groups_get_members_with_fields_paging,
+	3, vk_groups_get_members_variants,
 };
 
 enum socapi_status vk_groups_get_members_with_fields(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_fields_response **out, struct socapi_error *err)
@@ -9550,6 +9606,7 @@ const struct socapi_method vk_groups_get_members_with_filter_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_filter_response_type,
 	1, vk_groups_get_members_with_filter_forced, "Returns the members of a community.", &vk_groups_get_members_with_filter_paging,
+	3, vk_groups_get_members_variants,
 };
 
 enum socapi_status vk_groups_get_members_with_filter(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_filter_response **out, struct socapi_error *err)
@@ -9565,6 +9622,7 @@ const struct socapi_method vk_groups_get_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_params_struct, &vk_groups_get_object_extended_response_type,
 	1, vk_groups_get_with_extended_forced, "Returns the communities of a user.", NULL,
+	2, vk_groups_get_variants,
 };
 
 enum socapi_status vk_groups_get_with_extended(struct socapi_session *session, const struct vk_groups_get_params *params, struct vk_groups_get_object_extended_response **out, struct socapi_error *err)
@@ -9580,6 +9638,12 @@ static const struct socapi_field vk_groups_is_member_params_fields[] = {
 };
 static const struct socapi_struct vk_groups_is_member_params_struct = {"groups.isMember", sizeof(struct vk_groups_is_member_params), 4, vk_groups_is_member_params_fields};
 
+static const struct socapi_method *const vk_groups_is_member_variants[] = {
+	&vk_groups_is_member_method,
+	&vk_groups_is_member_with_extended_method,
+	&vk_groups_is_member_with_user_ids_method,
+	&vk_groups_is_member_with_user_ids_extended_method,
+};
 static const struct socapi_forced_param vk_groups_is_member_forced[] = {
 	{"extended", "0"},
 };
@@ -9588,6 +9652,7 @@ const struct socapi_method vk_groups_is_member_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_base_bool_int_type,
 	1, vk_groups_is_member_forced, "Tells whether users are members of a community.", NULL,
+	4, vk_groups_is_member_variants,
 };
 
 enum socapi_status vk_groups_is_member(struct socapi_session *session, const struct vk_groups_is_member_params *params, int64_t *out, struct socapi_error *err)
@@ -9603,6 +9668,7 @@ const struct socapi_method vk_groups_is_member_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_is_member_extended_response_type,
 	1, vk_groups_is_member_with_extended_forced, "Tells whether users are members of a community.", NULL,
+	4, vk_groups_is_member_variants,
 };
 
 enum socapi_status vk_groups_is_member_with_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_is_member_extended_response **out, struct socapi_error *err)
@@ -9619,6 +9685,7 @@ const struct socapi_method vk_groups_is_member_with_user_ids_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_member_status_list_type,
 	2, vk_groups_is_member_with_user_ids_forced, "Tells whether users are members of a community.", NULL,
+	4, vk_groups_is_member_variants,
 };
 
 enum socapi_status vk_groups_is_member_with_user_ids(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_list **out, struct socapi_error *err)
@@ -9635,6 +9702,7 @@ const struct socapi_method vk_groups_is_member_with_user_ids_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_member_status_full_list_type,
 	2, vk_groups_is_member_with_user_ids_extended_forced, "Tells whether users are members of a community.", NULL,
+	4, vk_groups_is_member_variants,
 };
 
 enum socapi_status vk_groups_is_member_with_user_ids_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_full_list **out, struct socapi_error *err)
@@ -9653,6 +9721,7 @@ const struct socapi_method vk_groups_join_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_join_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Joins a community, or answers an event invitation.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_groups_join(struct socapi_session *session, const struct vk_groups_join_params *params, int64_t *out, struct socapi_error *err)
@@ -9670,6 +9739,7 @@ const struct socapi_method vk_groups_leave_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_leave_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Leaves a community.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_groups_leave(struct socapi_session *session, const struct vk_groups_leave_params *params, int64_t *out, struct socapi_error *err)
@@ -9695,6 +9765,7 @@ const struct socapi_method vk_groups_search_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_search_params_struct, &vk_groups_search_response_type,
 	0, NULL, "Searches communities by text.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_groups_search(struct socapi_session *session, const struct vk_groups_search_params *params, struct vk_groups_search_response **out, struct socapi_error *err)
@@ -9716,6 +9787,7 @@ const struct socapi_method vk_likes_add_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_add_params_struct, &vk_likes_add_response_type,
 	0, NULL, "Likes an object.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_likes_add(struct socapi_session *session, const struct vk_likes_add_params *params, struct vk_likes_add_response **out, struct socapi_error *err)
@@ -9737,6 +9809,7 @@ const struct socapi_method vk_likes_delete_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_delete_params_struct, &vk_likes_delete_response_type,
 	0, NULL, "Removes a like.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_likes_delete(struct socapi_session *session, const struct vk_likes_delete_params *params, struct vk_likes_delete_response **out, struct socapi_error *err)
@@ -9759,6 +9832,10 @@ static const struct socapi_field vk_likes_get_list_params_fields[] = {
 };
 static const struct socapi_struct vk_likes_get_list_params_struct = {"likes.getList", sizeof(struct vk_likes_get_list_params), 11, vk_likes_get_list_params_fields};
 
+static const struct socapi_method *const vk_likes_get_list_variants[] = {
+	&vk_likes_get_list_method,
+	&vk_likes_get_list_with_extended_method,
+};
 static const struct socapi_forced_param vk_likes_get_list_forced[] = {
 	{"extended", "0"},
 };
@@ -9768,6 +9845,7 @@ const struct socapi_method vk_likes_get_list_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_get_list_params_struct, &vk_likes_get_list_response_type,
 	1, vk_likes_get_list_forced, "Returns who liked (or reposted) an object.", &vk_likes_get_list_paging,
+	2, vk_likes_get_list_variants,
 };
 
 enum socapi_status vk_likes_get_list(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_response **out, struct socapi_error *err)
@@ -9784,6 +9862,7 @@ const struct socapi_method vk_likes_get_list_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_get_list_params_struct, &vk_likes_get_list_extended_response_type,
 	1, vk_likes_get_list_with_extended_forced, "Returns who liked (or reposted) an object.", &vk_likes_get_list_with_extended_paging,
+	2, vk_likes_get_list_variants,
 };
 
 enum socapi_status vk_likes_get_list_with_extended(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_extended_response **out, struct socapi_error *err)
@@ -9804,6 +9883,7 @@ const struct socapi_method vk_likes_is_liked_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_is_liked_params_struct, &vk_likes_is_liked_response_type,
 	0, NULL, "Tells whether a user liked and reposted an object.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_likes_is_liked(struct socapi_session *session, const struct vk_likes_is_liked_params *params, struct vk_likes_is_liked_response **out, struct socapi_error *err)
@@ -9827,6 +9907,7 @@ const struct socapi_method vk_messages_delete_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_delete_params_struct, &vk_messages_delete_full_response_item_list_type,
 	0, NULL, "Deletes messages.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_messages_delete(struct socapi_session *session, const struct vk_messages_delete_params *params, struct vk_messages_delete_full_response_item_list **out, struct socapi_error *err)
@@ -9857,6 +9938,7 @@ const struct socapi_method vk_messages_edit_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_edit_params_struct, &vk_base_bool_int_type,
 	0, NULL, "Edits a message.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_messages_edit(struct socapi_session *session, const struct vk_messages_edit_params *params, int64_t *out, struct socapi_error *err)
@@ -9875,6 +9957,10 @@ static const struct socapi_field vk_messages_get_by_id_params_fields[] = {
 };
 static const struct socapi_struct vk_messages_get_by_id_params_struct = {"messages.getById", sizeof(struct vk_messages_get_by_id_params), 7, vk_messages_get_by_id_params_fields};
 
+static const struct socapi_method *const vk_messages_get_by_id_variants[] = {
+	&vk_messages_get_by_id_method,
+	&vk_messages_get_by_id_with_extended_method,
+};
 static const struct socapi_forced_param vk_messages_get_by_id_forced[] = {
 	{"extended", "0"},
 };
@@ -9883,6 +9969,7 @@ const struct socapi_method vk_messages_get_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_by_id_params_struct, &vk_messages_get_by_id_response_type,
 	1, vk_messages_get_by_id_forced, "Returns messages by id.", NULL,
+	2, vk_messages_get_by_id_variants,
 };
 
 enum socapi_status vk_messages_get_by_id(struct socapi_session *session, const struct vk_messages_get_by_id_params *params, struct vk_messages_get_by_id_response **out, struct socapi_error *err)
@@ -9898,6 +9985,7 @@ const struct socapi_method vk_messages_get_by_id_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_by_id_params_struct, &vk_messages_get_by_id_extended_response_type,
 	1, vk_messages_get_by_id_with_extended_forced, "Returns messages by id.", NULL,
+	2, vk_messages_get_by_id_variants,
 };
 
 enum socapi_status vk_messages_get_by_id_with_extended(struct socapi_session *session, const struct vk_messages_get_by_id_params *params, struct vk_messages_get_by_id_extended_response **out, struct socapi_error *err)
@@ -9921,6 +10009,7 @@ const struct socapi_method vk_messages_get_conversation_members_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversation_members_params_struct, &vk_messages_get_conversation_members_type,
 	0, NULL, "Returns the members of a chat.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_messages_get_conversation_members(struct socapi_session *session, const struct vk_messages_get_conversation_members_params *params, struct vk_messages_get_conversation_members **out, struct socapi_error *err)
@@ -9944,6 +10033,7 @@ const struct socapi_method vk_messages_get_conversations_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversations_params_struct, &vk_messages_get_conversations_response_type,
 	0, NULL, "Returns the conversations of the current user or community.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_messages_get_conversations(struct socapi_session *session, const struct vk_messages_get_conversations_params *params, struct vk_messages_get_conversations_response **out, struct socapi_error *err)
@@ -9959,6 +10049,10 @@ static const struct socapi_field vk_messages_get_conversations_by_id_params_fiel
 };
 static const struct socapi_struct vk_messages_get_conversations_by_id_params_struct = {"messages.getConversationsById", sizeof(struct vk_messages_get_conversations_by_id_params), 4, vk_messages_get_conversations_by_id_params_fields};
 
+static const struct socapi_method *const vk_messages_get_conversations_by_id_variants[] = {
+	&vk_messages_get_conversations_by_id_method,
+	&vk_messages_get_conversations_by_id_with_extended_method,
+};
 static const struct socapi_forced_param vk_messages_get_conversations_by_id_forced[] = {
 	{"extended", "0"},
 };
@@ -9967,6 +10061,7 @@ const struct socapi_method vk_messages_get_conversations_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversations_by_id_params_struct, &vk_messages_get_conversation_by_id_type,
 	1, vk_messages_get_conversations_by_id_forced, "Returns conversations by peer id.", NULL,
+	2, vk_messages_get_conversations_by_id_variants,
 };
 
 enum socapi_status vk_messages_get_conversations_by_id(struct socapi_session *session, const struct vk_messages_get_conversations_by_id_params *params, struct vk_messages_get_conversation_by_id **out, struct socapi_error *err)
@@ -9982,6 +10077,7 @@ const struct socapi_method vk_messages_get_conversations_by_id_with_extended_met
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversations_by_id_params_struct, &vk_messages_get_conversation_by_id_extended_type,
 	1, vk_messages_get_conversations_by_id_with_extended_forced, "Returns conversations by peer id.", NULL,
+	2, vk_messages_get_conversations_by_id_variants,
 };
 
 enum socapi_status vk_messages_get_conversations_by_id_with_extended(struct socapi_session *session, const struct vk_messages_get_conversations_by_id_params *params, struct vk_messages_get_conversation_by_id_extended **out, struct socapi_error *err)
@@ -10002,6 +10098,10 @@ static const struct socapi_field vk_messages_get_history_params_fields[] = {
 };
 static const struct socapi_struct vk_messages_get_history_params_struct = {"messages.getHistory", sizeof(struct vk_messages_get_history_params), 9, vk_messages_get_history_params_fields};
 
+static const struct socapi_method *const vk_messages_get_history_variants[] = {
+	&vk_messages_get_history_method,
+	&vk_messages_get_history_with_extended_method,
+};
 static const struct socapi_forced_param vk_messages_get_history_forced[] = {
 	{"extended", "0"},
 };
@@ -10010,6 +10110,7 @@ const struct socapi_method vk_messages_get_history_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_history_params_struct, &vk_messages_get_history_response_type,
 	1, vk_messages_get_history_forced, "Returns the messages of a conversation, newest first.", NULL,
+	2, vk_messages_get_history_variants,
 };
 
 enum socapi_status vk_messages_get_history(struct socapi_session *session, const struct vk_messages_get_history_params *params, struct vk_messages_get_history_response **out, struct socapi_error *err)
@@ -10025,6 +10126,7 @@ const struct socapi_method vk_messages_get_history_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_history_params_struct, &vk_messages_get_history_extended_response_type,
 	1, vk_messages_get_history_with_extended_forced, "Returns the messages of a conversation, newest first.", NULL,
+	2, vk_messages_get_history_variants,
 };
 
 enum socapi_status vk_messages_get_history_with_extended(struct socapi_session *session, const struct vk_messages_get_history_params *params, struct vk_messages_get_history_extended_response **out, struct socapi_error *err)
@@ -10044,6 +10146,7 @@ const struct socapi_method vk_messages_get_long_poll_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_long_poll_server_params_struct, &vk_messages_longpoll_params_type,
 	0, NULL, "Returns the server, key and ts to connect to the Long Poll server.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_messages_get_long_poll_server(struct socapi_session *session, const struct vk_messages_get_long_poll_server_params *params, struct vk_messages_longpoll_params **out, struct socapi_error *err)
@@ -10066,6 +10169,7 @@ const struct socapi_method vk_messages_mark_as_read_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_mark_as_read_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Marks messages, or a whole conversation, as read.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_messages_mark_as_read(struct socapi_session *session, const struct vk_messages_mark_as_read_params *params, int64_t *out, struct socapi_error *err)
@@ -10100,11 +10204,16 @@ static const struct socapi_field vk_messages_send_params_fields[] = {
 };
 static const struct socapi_struct vk_messages_send_params_struct = {"messages.send", sizeof(struct vk_messages_send_params), 23, vk_messages_send_params_fields};
 
+static const struct socapi_method *const vk_messages_send_variants[] = {
+	&vk_messages_send_method,
+	&vk_messages_send_with_user_ids_method,
+};
 const struct socapi_method vk_messages_send_method = {
 	"messages.send", "response", "vk_messages_send",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_send_params_struct, &socapi_type_int,
 	0, NULL, "Sends a message to a user, chat or community (or to several users).", NULL,
+	2, vk_messages_send_variants,
 };
 
 enum socapi_status vk_messages_send(struct socapi_session *session, const struct vk_messages_send_params *params, int64_t *out, struct socapi_error *err)
@@ -10120,6 +10229,7 @@ const struct socapi_method vk_messages_send_with_user_ids_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_send_params_struct, &vk_messages_send_user_ids_response_item_list_type,
 	1, vk_messages_send_with_user_ids_forced, "Sends a message to a user, chat or community (or to several users).", NULL,
+	2, vk_messages_send_variants,
 };
 
 enum socapi_status vk_messages_send_with_user_ids(struct socapi_session *session, const struct vk_messages_send_params *params, struct vk_messages_send_user_ids_response_item_list **out, struct socapi_error *err)
@@ -10140,6 +10250,7 @@ const struct socapi_method vk_messages_set_activity_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_set_activity_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Shows \"typing\" (or another activity) to the other side of a conversation.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_messages_set_activity(struct socapi_session *session, const struct vk_messages_set_activity_params *params, int64_t *out, struct socapi_error *err)
@@ -10167,6 +10278,7 @@ const struct socapi_method vk_newsfeed_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_newsfeed_get_params_struct, &vk_newsfeed_generic_response_type,
 	0, NULL, "Returns the news feed of the current user.", &vk_newsfeed_get_paging,
+	0, NULL,
 };
 
 enum socapi_status vk_newsfeed_get(struct socapi_session *session, const struct vk_newsfeed_get_params *params, struct vk_newsfeed_generic_response **out, struct socapi_error *err)
@@ -10187,6 +10299,10 @@ static const struct socapi_field vk_newsfeed_search_params_fields[] = {
 };
 static const struct socapi_struct vk_newsfeed_search_params_struct = {"newsfeed.search", sizeof(struct vk_newsfeed_search_params), 9, vk_newsfeed_search_params_fields};
 
+static const struct socapi_method *const vk_newsfeed_search_variants[] = {
+	&vk_newsfeed_search_method,
+	&vk_newsfeed_search_with_extended_method,
+};
 static const struct socapi_forced_param vk_newsfeed_search_forced[] = {
 	{"extended", "0"},
 };
@@ -10195,6 +10311,7 @@ const struct socapi_method vk_newsfeed_search_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_newsfeed_search_params_struct, &vk_newsfeed_search_response_type,
 	1, vk_newsfeed_search_forced, "Searches public posts.", NULL,
+	2, vk_newsfeed_search_variants,
 };
 
 enum socapi_status vk_newsfeed_search(struct socapi_session *session, const struct vk_newsfeed_search_params *params, struct vk_newsfeed_search_response **out, struct socapi_error *err)
@@ -10210,6 +10327,7 @@ const struct socapi_method vk_newsfeed_search_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_newsfeed_search_params_struct, &vk_newsfeed_search_extended_response_type,
 	1, vk_newsfeed_search_with_extended_forced, "Searches public posts.", NULL,
+	2, vk_newsfeed_search_variants,
 };
 
 enum socapi_status vk_newsfeed_search_with_extended(struct socapi_session *session, const struct vk_newsfeed_search_params *params, struct vk_newsfeed_search_extended_response **out, struct socapi_error *err)
@@ -10233,6 +10351,7 @@ const struct socapi_method vk_photos_create_album_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_create_album_params_struct, &vk_photos_photo_album_full_type,
 	0, NULL, "Creates a photo album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_create_album(struct socapi_session *session, const struct vk_photos_create_album_params *params, struct vk_photos_photo_album_full **out, struct socapi_error *err)
@@ -10252,6 +10371,7 @@ const struct socapi_method vk_photos_delete_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_delete_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Deletes a photo, or several photos.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_delete(struct socapi_session *session, const struct vk_photos_delete_params *params, int64_t *out, struct socapi_error *err)
@@ -10278,6 +10398,7 @@ const struct socapi_method vk_photos_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_params_struct, &vk_photos_get_response_type,
 	0, NULL, "Returns the photos of an album.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_get(struct socapi_session *session, const struct vk_photos_get_params *params, struct vk_photos_get_response **out, struct socapi_error *err)
@@ -10301,6 +10422,7 @@ const struct socapi_method vk_photos_get_albums_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_albums_params_struct, &vk_photos_get_albums_response_type,
 	0, NULL, "Returns the photo albums of a user or community.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_get_albums(struct socapi_session *session, const struct vk_photos_get_albums_params *params, struct vk_photos_get_albums_response **out, struct socapi_error *err)
@@ -10325,6 +10447,7 @@ const struct socapi_method vk_photos_get_all_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_all_params_struct, &vk_photos_get_all_response_type,
 	0, NULL, "Returns all photos of a user or community, newest first.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_get_all(struct socapi_session *session, const struct vk_photos_get_all_params *params, struct vk_photos_get_all_response **out, struct socapi_error *err)
@@ -10344,6 +10467,7 @@ const struct socapi_method vk_photos_get_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_by_id_params_struct, &vk_photos_photo_list_type,
 	0, NULL, "Returns photos by their full ids.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_get_by_id(struct socapi_session *session, const struct vk_photos_get_by_id_params *params, struct vk_photos_photo_list **out, struct socapi_error *err)
@@ -10361,6 +10485,7 @@ const struct socapi_method vk_photos_get_messages_upload_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_messages_upload_server_params_struct, &vk_photos_photo_upload_type,
 	0, NULL, "Returns the address to upload a photo for a message; finish with photos.saveMessagesPhoto.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_get_messages_upload_server(struct socapi_session *session, const struct vk_photos_get_messages_upload_server_params *params, struct vk_photos_photo_upload **out, struct socapi_error *err)
@@ -10378,6 +10503,7 @@ const struct socapi_method vk_photos_get_owner_photo_upload_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_owner_photo_upload_server_params_struct, &vk_base_upload_server_type,
 	0, NULL, "Returns the address to upload a new profile or community photo; finish with photos.saveOwnerPhoto.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_get_owner_photo_upload_server(struct socapi_session *session, const struct vk_photos_get_owner_photo_upload_server_params *params, struct vk_base_upload_server **out, struct socapi_error *err)
@@ -10396,6 +10522,7 @@ const struct socapi_method vk_photos_get_upload_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_upload_server_params_struct, &vk_photos_photo_upload_type,
 	0, NULL, "Returns the address to upload photos to an album; finish with photos.save.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_get_upload_server(struct socapi_session *session, const struct vk_photos_get_upload_server_params *params, struct vk_photos_photo_upload **out, struct socapi_error *err)
@@ -10413,6 +10540,7 @@ const struct socapi_method vk_photos_get_wall_upload_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_wall_upload_server_params_struct, &vk_photos_photo_upload_type,
 	0, NULL, "Returns the address to upload a photo for a wall post; finish with photos.saveWallPhoto.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_get_wall_upload_server(struct socapi_session *session, const struct vk_photos_get_wall_upload_server_params *params, struct vk_photos_photo_upload **out, struct socapi_error *err)
@@ -10437,6 +10565,7 @@ const struct socapi_method vk_photos_save_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_save_params_struct, &vk_photos_photo_list_type,
 	0, NULL, "Saves photos uploaded to the address from photos.getUploadServer.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_save(struct socapi_session *session, const struct vk_photos_save_params *params, struct vk_photos_photo_list **out, struct socapi_error *err)
@@ -10456,6 +10585,7 @@ const struct socapi_method vk_photos_save_messages_photo_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_save_messages_photo_params_struct, &vk_photos_photo_list_type,
 	0, NULL, "Saves a photo uploaded to the address from photos.getMessagesUploadServer.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_save_messages_photo(struct socapi_session *session, const struct vk_photos_save_messages_photo_params *params, struct vk_photos_photo_list **out, struct socapi_error *err)
@@ -10475,6 +10605,7 @@ const struct socapi_method vk_photos_save_owner_photo_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_save_owner_photo_params_struct, &vk_photos_save_owner_photo_response_type,
 	0, NULL, "Sets a photo uploaded to the address from photos.getOwnerPhotoUploadServer as the profile or community photo.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_save_owner_photo(struct socapi_session *session, const struct vk_photos_save_owner_photo_params *params, struct vk_photos_save_owner_photo_response **out, struct socapi_error *err)
@@ -10499,6 +10630,7 @@ const struct socapi_method vk_photos_save_wall_photo_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_save_wall_photo_params_struct, &vk_photos_photo_list_type,
 	0, NULL, "Saves a photo uploaded to the address from photos.getWallUploadServer.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_photos_save_wall_photo(struct socapi_session *session, const struct vk_photos_save_wall_photo_params *params, struct vk_photos_photo_list **out, struct socapi_error *err)
@@ -10517,6 +10649,7 @@ const struct socapi_method vk_status_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_status_get_params_struct, &vk_status_status_type,
 	0, NULL, "Returns the status of a user or community.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_status_get(struct socapi_session *session, const struct vk_status_get_params *params, struct vk_status_status **out, struct socapi_error *err)
@@ -10535,6 +10668,7 @@ const struct socapi_method vk_status_set_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_status_set_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Sets the status of the current user or of a community.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_status_set(struct socapi_session *session, const struct vk_status_set_params *params, int64_t *out, struct socapi_error *err)
@@ -10554,6 +10688,7 @@ const struct socapi_method vk_storage_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_storage_get_params_struct, &vk_storage_value_list_type,
 	0, NULL, "Reads values from the app's key-value storage.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_storage_get(struct socapi_session *session, const struct vk_storage_get_params *params, struct vk_storage_value_list **out, struct socapi_error *err)
@@ -10573,6 +10708,7 @@ const struct socapi_method vk_storage_get_keys_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_storage_get_keys_params_struct, &socapi_string_list_type,
 	0, NULL, "Returns the keys set in the app's key-value storage.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_storage_get_keys(struct socapi_session *session, const struct vk_storage_get_keys_params *params, struct socapi_string_list **out, struct socapi_error *err)
@@ -10592,6 +10728,7 @@ const struct socapi_method vk_storage_set_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_storage_set_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Writes a value to the app's key-value storage (an empty value deletes the key).", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_storage_set(struct socapi_session *session, const struct vk_storage_set_params *params, int64_t *out, struct socapi_error *err)
@@ -10611,6 +10748,7 @@ const struct socapi_method vk_users_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_params_struct, &vk_users_user_full_list_type,
 	0, NULL, "Returns profiles of users.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_users_get(struct socapi_session *session, const struct vk_users_get_params *params, struct vk_users_user_full_list **out, struct socapi_error *err)
@@ -10627,11 +10765,16 @@ static const struct socapi_field vk_users_get_followers_params_fields[] = {
 };
 static const struct socapi_struct vk_users_get_followers_params_struct = {"users.getFollowers", sizeof(struct vk_users_get_followers_params), 5, vk_users_get_followers_params_fields};
 
+static const struct socapi_method *const vk_users_get_followers_variants[] = {
+	&vk_users_get_followers_method,
+	&vk_users_get_followers_with_fields_method,
+};
 const struct socapi_method vk_users_get_followers_method = {
 	"users.getFollowers", "response", "vk_users_get_followers",
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_followers_params_struct, &vk_users_get_followers_response_type,
 	0, NULL, "Returns the followers of a user, newest first.", NULL,
+	2, vk_users_get_followers_variants,
 };
 
 enum socapi_status vk_users_get_followers(struct socapi_session *session, const struct vk_users_get_followers_params *params, struct vk_users_get_followers_response **out, struct socapi_error *err)
@@ -10647,6 +10790,7 @@ const struct socapi_method vk_users_get_followers_with_fields_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_followers_params_struct, &vk_users_get_followers_fields_response_type,
 	1, vk_users_get_followers_with_fields_forced, "Returns the followers of a user, newest first.", NULL,
+	2, vk_users_get_followers_variants,
 };
 
 enum socapi_status vk_users_get_followers_with_fields(struct socapi_session *session, const struct vk_users_get_followers_params *params, struct vk_users_get_followers_fields_response **out, struct socapi_error *err)
@@ -10663,6 +10807,10 @@ static const struct socapi_field vk_users_get_subscriptions_params_fields[] = {
 };
 static const struct socapi_struct vk_users_get_subscriptions_params_struct = {"users.getSubscriptions", sizeof(struct vk_users_get_subscriptions_params), 5, vk_users_get_subscriptions_params_fields};
 
+static const struct socapi_method *const vk_users_get_subscriptions_variants[] = {
+	&vk_users_get_subscriptions_method,
+	&vk_users_get_subscriptions_with_extended_method,
+};
 static const struct socapi_forced_param vk_users_get_subscriptions_forced[] = {
 	{"extended", "0"},
 };
@@ -10671,6 +10819,7 @@ const struct socapi_method vk_users_get_subscriptions_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_subscriptions_params_struct, &vk_users_get_subscriptions_response_type,
 	1, vk_users_get_subscriptions_forced, "Returns the users and communities a user follows.", NULL,
+	2, vk_users_get_subscriptions_variants,
 };
 
 enum socapi_status vk_users_get_subscriptions(struct socapi_session *session, const struct vk_users_get_subscriptions_params *params, struct vk_users_get_subscriptions_response **out, struct socapi_error *err)
@@ -10686,6 +10835,7 @@ const struct socapi_method vk_users_get_subscriptions_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_subscriptions_params_struct, &vk_users_get_subscriptions_extended_response_type,
 	1, vk_users_get_subscriptions_with_extended_forced, "Returns the users and communities a user follows.", NULL,
+	2, vk_users_get_subscriptions_variants,
 };
 
 enum socapi_status vk_users_get_subscriptions_with_extended(struct socapi_session *session, const struct vk_users_get_subscriptions_params *params, struct vk_users_get_subscriptions_extended_response **out, struct socapi_error *err)
@@ -10735,6 +10885,7 @@ const struct socapi_method vk_users_search_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_search_params_struct, &vk_users_search_response_type,
 	0, NULL, "Searches users by name and profile criteria.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_users_search(struct socapi_session *session, const struct vk_users_search_params *params, struct vk_users_search_response **out, struct socapi_error *err)
@@ -10752,6 +10903,7 @@ const struct socapi_method vk_utils_check_link_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_utils_check_link_params_struct, &vk_utils_link_checked_type,
 	0, NULL, "Tells whether an external link is blocked by VK.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_utils_check_link(struct socapi_session *session, const struct vk_utils_check_link_params *params, struct vk_utils_link_checked **out, struct socapi_error *err)
@@ -10764,6 +10916,7 @@ const struct socapi_method vk_utils_get_server_time_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	NULL, &socapi_type_int,
 	0, NULL, "Returns the VK server time (Unix time).", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_utils_get_server_time(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -10782,6 +10935,7 @@ const struct socapi_method vk_utils_get_short_link_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_utils_get_short_link_params_struct, &vk_utils_short_link_type,
 	0, NULL, "Shortens a URL with vk.cc.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_utils_get_short_link(struct socapi_session *session, const struct vk_utils_get_short_link_params *params, struct vk_utils_short_link **out, struct socapi_error *err)
@@ -10799,6 +10953,7 @@ const struct socapi_method vk_utils_resolve_screen_name_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_utils_resolve_screen_name_params_struct, &vk_utils_domain_resolved_type,
 	0, NULL, "Finds the user, community or app behind a screen name.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_utils_resolve_screen_name(struct socapi_session *session, const struct vk_utils_resolve_screen_name_params *params, struct vk_utils_domain_resolved **out, struct socapi_error *err)
@@ -10823,6 +10978,7 @@ const struct socapi_method vk_wall_create_comment_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_create_comment_params_struct, &vk_wall_create_comment_response_type,
 	0, NULL, "Adds a comment to a post.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_create_comment(struct socapi_session *session, const struct vk_wall_create_comment_params *params, struct vk_wall_create_comment_response **out, struct socapi_error *err)
@@ -10841,6 +10997,7 @@ const struct socapi_method vk_wall_delete_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_delete_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Deletes a post.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_delete(struct socapi_session *session, const struct vk_wall_delete_params *params, int64_t *out, struct socapi_error *err)
@@ -10860,6 +11017,7 @@ const struct socapi_method vk_wall_delete_comment_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_delete_comment_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Deletes a comment on a post.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_delete_comment(struct socapi_session *session, const struct vk_wall_delete_comment_params *params, int64_t *out, struct socapi_error *err)
@@ -10895,6 +11053,7 @@ const struct socapi_method vk_wall_edit_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_edit_params_struct, &vk_wall_edit_response_type,
 	0, NULL, "Edits a post.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_edit(struct socapi_session *session, const struct vk_wall_edit_params *params, struct vk_wall_edit_response **out, struct socapi_error *err)
@@ -10913,6 +11072,10 @@ static const struct socapi_field vk_wall_get_params_fields[] = {
 };
 static const struct socapi_struct vk_wall_get_params_struct = {"wall.get", sizeof(struct vk_wall_get_params), 7, vk_wall_get_params_fields};
 
+static const struct socapi_method *const vk_wall_get_variants[] = {
+	&vk_wall_get_method,
+	&vk_wall_get_with_extended_method,
+};
 static const struct socapi_forced_param vk_wall_get_forced[] = {
 	{"extended", "0"},
 };
@@ -10922,6 +11085,7 @@ const struct socapi_method vk_wall_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_params_struct, &vk_wall_get_response_type,
 	1, vk_wall_get_forced, "Returns posts from a user or community wall.", &vk_wall_get_paging,
+	2, vk_wall_get_variants,
 };
 
 enum socapi_status vk_wall_get(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_response **out, struct socapi_error *err)
@@ -10937,6 +11101,10 @@ static const struct socapi_field vk_wall_get_by_id_params_fields[] = {
 };
 static const struct socapi_struct vk_wall_get_by_id_params_struct = {"wall.getById", sizeof(struct vk_wall_get_by_id_params), 4, vk_wall_get_by_id_params_fields};
 
+static const struct socapi_method *const vk_wall_get_by_id_variants[] = {
+	&vk_wall_get_by_id_method,
+	&vk_wall_get_by_id_with_extended_method,
+};
 static const struct socapi_forced_param vk_wall_get_by_id_forced[] = {
 	{"extended", "0"},
 };
@@ -10945,6 +11113,7 @@ const struct socapi_method vk_wall_get_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_by_id_params_struct, &vk_wall_get_by_id_response_type,
 	1, vk_wall_get_by_id_forced, "Returns posts by their full ids.", NULL,
+	2, vk_wall_get_by_id_variants,
 };
 
 enum socapi_status vk_wall_get_by_id(struct socapi_session *session, const struct vk_wall_get_by_id_params *params, struct vk_wall_get_by_id_response **out, struct socapi_error *err)
@@ -10960,6 +11129,7 @@ const struct socapi_method vk_wall_get_by_id_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_by_id_params_struct, &vk_wall_get_by_id_extended_response_type,
 	1, vk_wall_get_by_id_with_extended_forced, "Returns posts by their full ids.", NULL,
+	2, vk_wall_get_by_id_variants,
 };
 
 enum socapi_status vk_wall_get_by_id_with_extended(struct socapi_session *session, const struct vk_wall_get_by_id_params *params, struct vk_wall_get_by_id_extended_response **out, struct socapi_error *err)
@@ -10983,6 +11153,10 @@ static const struct socapi_field vk_wall_get_comments_params_fields[] = {
 };
 static const struct socapi_struct vk_wall_get_comments_params_struct = {"wall.getComments", sizeof(struct vk_wall_get_comments_params), 12, vk_wall_get_comments_params_fields};
 
+static const struct socapi_method *const vk_wall_get_comments_variants[] = {
+	&vk_wall_get_comments_method,
+	&vk_wall_get_comments_with_extended_method,
+};
 static const struct socapi_forced_param vk_wall_get_comments_forced[] = {
 	{"extended", "0"},
 };
@@ -10992,6 +11166,7 @@ const struct socapi_method vk_wall_get_comments_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_comments_params_struct, &vk_wall_get_comments_response_type,
 	1, vk_wall_get_comments_forced, "Returns the comments of a post.", &vk_wall_get_comments_paging,
+	2, vk_wall_get_comments_variants,
 };
 
 enum socapi_status vk_wall_get_comments(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_response **out, struct socapi_error *err)
@@ -11008,6 +11183,7 @@ const struct socapi_method vk_wall_get_comments_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_comments_params_struct, &vk_wall_get_comments_extended_response_type,
 	1, vk_wall_get_comments_with_extended_forced, "Returns the comments of a post.", &vk_wall_get_comments_with_extended_paging,
+	2, vk_wall_get_comments_variants,
 };
 
 enum socapi_status vk_wall_get_comments_with_extended(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_extended_response **out, struct socapi_error *err)
@@ -11024,6 +11200,7 @@ const struct socapi_method vk_wall_get_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_params_struct, &vk_wall_get_extended_response_type,
 	1, vk_wall_get_with_extended_forced, "Returns posts from a user or community wall.", &vk_wall_get_with_extended_paging,
+	2, vk_wall_get_variants,
 };
 
 enum socapi_status vk_wall_get_with_extended(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_extended_response **out, struct socapi_error *err)
@@ -11042,6 +11219,7 @@ const struct socapi_method vk_wall_pin_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_pin_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Pins a post on top of the wall.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_pin(struct socapi_session *session, const struct vk_wall_pin_params *params, int64_t *out, struct socapi_error *err)
@@ -11078,6 +11256,7 @@ const struct socapi_method vk_wall_post_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_post_params_struct, &vk_wall_post_response_type,
 	0, NULL, "Publishes a post on a wall (or schedules or suggests it).", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_post(struct socapi_session *session, const struct vk_wall_post_params *params, struct vk_wall_post_response **out, struct socapi_error *err)
@@ -11099,6 +11278,7 @@ const struct socapi_method vk_wall_repost_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_repost_params_struct, &vk_wall_repost_response_type,
 	0, NULL, "Reposts an object to the current user's wall or a community wall.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_repost(struct socapi_session *session, const struct vk_wall_repost_params *params, struct vk_wall_repost_response **out, struct socapi_error *err)
@@ -11117,6 +11297,7 @@ const struct socapi_method vk_wall_restore_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_restore_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Restores a deleted post.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_restore(struct socapi_session *session, const struct vk_wall_restore_params *params, int64_t *out, struct socapi_error *err)
@@ -11135,6 +11316,7 @@ const struct socapi_method vk_wall_unpin_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_unpin_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Unpins a post.", NULL,
+	0, NULL,
 };
 
 enum socapi_status vk_wall_unpin(struct socapi_session *session, const struct vk_wall_unpin_params *params, int64_t *out, struct socapi_error *err)

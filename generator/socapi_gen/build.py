@@ -273,6 +273,8 @@ class Builder:
             what = f"method {m.name}" + (f" ({m.variant})" if m.variant != "response" else "")
             claim(m.c_name, what)
             claim(f"{m.c_name}_method", what)
+        for base in sorted({m.base_c_name for m in self.platform.methods if m.variant != "response"}):
+            claim(f"{base}_variants", "the variants table of " + base)
         types = list(self.platform.structs.values()) + list(self.platform.unions.values())
         for t in types + list(self.platform.enums.values()):
             claim(f"{t.c_name}_type", f"object {t.name}")
@@ -364,7 +366,7 @@ class Builder:
                 node.get("description", ""), side.get("permissions") or [],
                 side.get("source", ""), side.get("inferred"),
                 node.get("access_token_type") or [], self.paging_of(name, params),
-                side.get("session")))
+                side.get("session"), base))
 
     PAGING_KEYS = {"anchor", "direction", "count", "offset",
                    "next_anchor", "has_more", "items", "total"}

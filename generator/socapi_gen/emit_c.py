@@ -182,7 +182,7 @@ class Emitter:
         P = self.prefix.upper()
         guard = f"{P}_{P}_H"
         o = [self.banner(), f"#ifndef {guard}\n#define {guard}\n\n#include <socapi/socapi.h>\n\n",
-             "#if SOCAPI_TABLE_VERSION != 1\n#error \"generated for socapi table version 1: "
+             "#if SOCAPI_TABLE_VERSION != 2\n#error \"generated for socapi table version 2: "
              "regenerate with this runtime's socapi-gen\"\n#endif\n\n",
              "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"]
         if self.p.api_version:
@@ -372,6 +372,10 @@ class Emitter:
             if m.params and m.params_c_name not in done:
                 done.add(m.params_c_name)
                 body.append(self.params_tables(m))
+            if len(self.variants_of(m)) > 1 and m.base_c_name not in done:
+                done.add(m.base_c_name)
+                body.append(f"static const struct socapi_method *const {m.base_c_name}_variants[] = {{\n"
+                            + "".join(f"\t&{v.c_name}_method,\n" for v in self.variants_of(m)) + "};\n")
             body.append(self.method_def(m))
         body.append(f"const struct socapi_method *const {self.prefix}_methods[] = {{\n")
         body.extend(f"\t&{m.c_name}_method,\n" for m in self.p.methods)
@@ -448,6 +452,10 @@ class Emitter:
                 f"\treturn socapi_encode_json(&{base}_type, value, pretty, json, err);\n}}\n\n"
                 f"void {base}_free({ctype} *value)\n{{\n\tsocapi_free(value);\n}}\n\n")
 
+    def variants_of(self, m):
+        """Every typed call of m's method, m included, in table order."""
+        return [v for v in self.p.methods if v.name == m.name]
+
     def params_tables(self, m):
         ctype = f"struct {m.params_c_name}"
         return (f"static const struct socapi_field {m.params_c_name}_fields[] = {{\n"
@@ -471,11 +479,14 @@ class Emitter:
         flags = " | ".join(m.flags) or "0"
         params = f"&{m.params_c_name}_struct" if m.params else "NULL"
         call_params = "params" if m.params else "NULL"
+        n_variants = len(self.variants_of(m))
+        variants = f"{m.base_c_name}_variants" if n_variants > 1 else "NULL"
         return (out + f"const struct socapi_method {m.c_name}_method = {{\n"
                 f"\t{c_string(m.name)}, {c_string(m.variant)}, {c_string(m.c_name)},\n"
                 f"\tSOCAPI_PLATFORM_{self.platform_enum()}, {flags},\n"
                 f"\t{params}, {self.type_ref(m.result)},\n"
-                f"\t{len(m.forced)}, {forced}, {c_string(m.description)}, {paging},\n}};\n\n"
+                f"\t{len(m.forced)}, {forced}, {c_string(m.description)}, {paging},\n"
+                f"\t{n_variants if n_variants > 1 else 0}, {variants},\n}};\n\n"
                 f"enum socapi_status {m.c_name}({self.method_args(m)})\n{{\n"
                 f"\treturn socapi_call(session, &{m.c_name}_method, {call_params}, out, err);\n}}\n\n")
 

@@ -92,6 +92,7 @@ class Method:
     access_token_type: list = field(default_factory=list)
     paging: dict = None      # side-file paging entry, or None
     session: str = None      # side-file session kind (required, optional, none), or None
+    base_c_name: str = ""    # the plain variant's function name, shared by all variants
 
 
 @dataclass

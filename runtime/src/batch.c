@@ -117,7 +117,7 @@ static void finish(struct batch_call *bc, CURLcode rc)
 		st = call_complete(&bc->c, &root, &result, err);
 	void *decoded = NULL;
 	if (st == SOCAPI_OK)
-		st = decode_tree(bc->c.method->result, result, &decoded, err);
+		st = decode_result(bc->c.method, result, &decoded, err);
 	if (st == SOCAPI_OK)
 		call_store(bc->c.method, decoded, bc->out);
 	json_object_put(root);

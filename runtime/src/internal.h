@@ -93,6 +93,8 @@ enum socapi_status pairs_from_params(const struct socapi_param *params, size_t n
 /* dst becomes a copy of src (files stay borrowed); false if out of memory. */
 CHECK_RESULT bool pairs_copy(const struct pairs *src, struct pairs *dst);
 const char *pairs_get(const struct pairs *p, const char *name);
+/* True when name is there, as a value or a file. */
+bool pairs_has(const struct pairs *p, const char *name);
 void pairs_remove(struct pairs *p, const char *name);
 void pairs_sort(struct pairs *p);
 bool pairs_have_file(const struct pairs *p);
@@ -324,6 +326,21 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
  * another platform's than the session. */
 enum socapi_status call_encode(const struct socapi_session *s, const struct socapi_method *m,
                                const void *params, struct pairs *out, struct socapi_error *err);
+/* ---- checks before a typed call is sent, and after (call_checks.c) ---- */
+
+/* SOCAPI_E_ARG, naming the variant to call, when the caller's encoded
+ * parameters select another response variant of m than m itself. */
+enum socapi_status check_variant(const struct socapi_method *m, const struct pairs *given,
+                                 struct socapi_error *err);
+/* SOCAPI_E_ARG naming the first required parameter of m that neither the
+ * caller nor the variant sets. */
+enum socapi_status check_required(const struct socapi_method *m, const struct pairs *given,
+                                  struct socapi_error *err);
+/* decode_tree into m's result type; a decode error that another variant of
+ * m would not have had says which one in err->message. */
+enum socapi_status decode_result(const struct socapi_method *m, struct json_object *result,
+                                 void **decoded, struct socapi_error *err);
+
 /* Adds the parameters c->method sends itself. */
 enum socapi_status call_force(struct call *c, struct socapi_error *err);
 enum socapi_status call_prepare(struct call *c, struct socapi_error *err);
@@ -365,10 +382,11 @@ enum socapi_status oauth_token_reply(long status, const char *body, size_t len,
 enum socapi_status oauth_token_request(const struct socapi_options *opts, const char *url,
                                        const struct pairs *form, struct socapi_token **out,
                                        struct socapi_error *err);
-/* Starts a grant: resets err and *out; SOCAPI_E_ARG unless out and the
- * client id (and, when need_secret, the client secret) are set. */
-enum socapi_status grant_begin(struct socapi_token **out, const char *client_id,
-                               const char *client_secret, bool need_secret,
+/* Starts a grant: resets err and *out; SOCAPI_E_ARG unless out is set, and
+ * naming the first of needs (the application's settings a grant uses,
+ * named as the platform's app struct names them) that is NULL or empty. */
+enum socapi_status grant_begin(struct socapi_token **out, const char *grant,
+                               const struct socapi_param *needs, size_t n_needs,
                                struct socapi_error *err);
 
 /* A token-endpoint grant: what goes beside the grant's own fields. */

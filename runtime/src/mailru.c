@@ -184,7 +184,10 @@ static enum socapi_status mailru_grant(const struct socapi_mailru_app *app,
                                        const struct socapi_param *fields, size_t n_fields,
                                        struct socapi_token **out, struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
+	/* every token grant sends the application's secret as client_secret */
+	const struct socapi_param needs[] = {{"app_id", app ? app->app_id : NULL},
+	                                     {"secret_key", app ? app->secret_key : NULL}};
+	enum socapi_status st = grant_begin(out, grant_type, needs, 2, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const char *url = str_set(app->token_url) ? app->token_url : SOCAPI_MAILRU_TOKEN_URL;
@@ -295,11 +298,13 @@ enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *
                                                 const char *scope, struct socapi_token **out,
                                                 struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->app_id : NULL, NULL, false, err);
+	const struct socapi_param needs[] = {
+		{"app_id", app ? app->app_id : NULL}, {"email", email}, {"password", password}};
+	enum socapi_status st = grant_begin(out, "implicit", needs, 3, err);
 	if (st != SOCAPI_OK)
 		return st;
-	const char *at = email ? strchr(email, '@') : NULL;
-	if (!at || at == email || !strchr(at, '.') || !password)
+	const char *at = strchr(email, '@');
+	if (!at || at == email || !strchr(at, '.'))
 		return set_error(err, SOCAPI_E_ARG, "implicit grant: an e-mail address and a password are required");
 	const struct socapi_param query[] = {
 		{"client_id", app->app_id}, {"redirect_uri", IMPLICIT_REDIRECT}, {"response_type", "token"},

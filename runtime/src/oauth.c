@@ -238,23 +238,44 @@ enum socapi_status token_from_query(const char *query, struct socapi_token **out
 	return token_finish(tok, out, err);
 }
 
+/* SOCAPI_E_ARG naming the first of values that is NULL or empty. */
+static enum socapi_status require_set(const char *grant, const struct socapi_param *values, size_t n,
+                                      struct socapi_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!str_set(values[i].value))
+			return set_error(err, SOCAPI_E_ARG, "%s grant: %s is required", grant, values[i].name);
+	return SOCAPI_OK;
+}
+
+enum socapi_status grant_begin(struct socapi_token **out, const char *grant,
+                               const struct socapi_param *needs, size_t n_needs,
+                               struct socapi_error *err)
+{
+	error_reset(err);
+	if (!out)
+		return set_error(err, SOCAPI_E_ARG, "out is NULL");
+	*out = NULL;
+	return require_set(grant, needs, n_needs, err);
+}
+
 enum socapi_status oauth_grant(const struct socapi_options *opts, const struct grant *g,
                                const struct socapi_param *fields, size_t n_fields,
                                struct socapi_token **out, struct socapi_error *err)
 {
 	*out = NULL;
-	const char *what = g->grant_type ? g->grant_type : "code exchange";
-	for (size_t i = 0; i < n_fields; i++)
-		if (!str_set(fields[i].value))
-			return set_error(err, SOCAPI_E_ARG, "%s grant: %s is required", what, fields[i].name);
+	enum socapi_status st =
+		require_set(g->grant_type ? g->grant_type : "code exchange", fields, n_fields, err);
+	if (st != SOCAPI_OK)
+		return st;
 	struct pairs form = {0};
 	bool ok = (!g->grant_type || pairs_add(&form, "grant_type", g->grant_type)) &&
 	          pairs_add(&form, "client_id", g->client_id) &&
 	          (!str_set(g->client_secret) || pairs_add(&form, "client_secret", g->client_secret));
 	for (size_t i = 0; ok && i < n_fields; i++)
 		ok = pairs_add(&form, fields[i].name, fields[i].value);
-	enum socapi_status st = ok ? oauth_token_request(opts, g->url, &form, out, err)
-	                           : set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	st = ok ? oauth_token_request(opts, g->url, &form, out, err)
+	        : set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	pairs_release(&form);
 	if (st == SOCAPI_OK && g->need_refresh && !(*out)->refresh_token) {
 		socapi_token_free(*out);
@@ -264,18 +285,4 @@ enum socapi_status oauth_grant(const struct socapi_options *opts, const struct g
 		st = set_error(err, SOCAPI_E_AUTH, "'refresh_token' is missing in the response");
 	}
 	return st;
-}
-
-enum socapi_status grant_begin(struct socapi_token **out, const char *client_id,
-                               const char *client_secret, bool need_secret,
-                               struct socapi_error *err)
-{
-	error_reset(err);
-	if (!out)
-		return set_error(err, SOCAPI_E_ARG, "out is NULL");
-	*out = NULL;
-	if (!str_set(client_id) || (need_secret && !str_set(client_secret)))
-		return set_error(err, SOCAPI_E_ARG, "the application's id%s is required",
-		                 need_secret ? " and secret" : "");
-	return SOCAPI_OK;
 }

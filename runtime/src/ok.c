@@ -228,8 +228,10 @@ static enum socapi_status ok_grant(const struct socapi_ok_app *app, const struct
                                    const struct socapi_param *fields, size_t n_fields,
                                    struct socapi_token **out, struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->application_id : NULL,
-	                                    app ? app->application_secret_key : NULL, true, err);
+	const struct socapi_param needs[] = {
+		{"application_id", app ? app->application_id : NULL},
+		{"application_secret_key", app ? app->application_secret_key : NULL}};
+	enum socapi_status st = grant_begin(out, grant_type, needs, 2, err);
 	if (st != SOCAPI_OK)
 		return st;
 	struct grant g = {str_set(app->token_url) ? app->token_url : SOCAPI_OK_TOKEN_URL, grant_type,
@@ -318,11 +320,11 @@ enum socapi_status socapi_ok_grant_implicit(const struct socapi_ok_app *app,
                                             const char *password, const char *scope,
                                             struct socapi_token **out, struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->application_id : NULL, NULL, false, err);
+	const struct socapi_param needs[] = {
+		{"application_id", app ? app->application_id : NULL}, {"login", login}, {"password", password}};
+	enum socapi_status st = grant_begin(out, "implicit", needs, 3, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(login) || !password)
-		return set_error(err, SOCAPI_E_ARG, "implicit grant: login and password are required");
 	const char *redirect = str_set(app->redirect_uri) ? app->redirect_uri : SOCAPI_OK_REDIRECT_URI;
 	const struct socapi_param query[] = {
 		{"client_id", app->application_id}, {"scope", scope ? scope : "VALUABLE_ACCESS"},
@@ -340,7 +342,7 @@ enum socapi_status socapi_ok_grant_implicit(const struct socapi_ok_app *app,
 static const struct socapi_method auth_login = {
 	"auth.login", "response", "socapi_ok_grant_password", SOCAPI_PLATFORM_OK,
 	SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_UNSIGNED,
-	NULL, &socapi_type_json, 0, NULL, "password login", NULL,
+	NULL, &socapi_type_json, 0, NULL, "password login", NULL, 0, NULL,
 };
 
 enum socapi_status socapi_ok_grant_password(const struct socapi_ok_app *app,
@@ -348,16 +350,15 @@ enum socapi_status socapi_ok_grant_password(const struct socapi_ok_app *app,
                                             const char *password, struct socapi_token **out,
                                             struct socapi_error *err)
 {
-	error_reset(err);
-	if (!out)
-		return set_error(err, SOCAPI_E_ARG, "out is NULL");
-	*out = NULL;
-	if (!app || !str_set(app->application_key) || !str_set(login) || !password)
-		return set_error(err, SOCAPI_E_ARG, "auth.login needs application_key, login and password");
+	const struct socapi_param needs[] = {
+		{"application_key", app ? app->application_key : NULL}, {"login", login}, {"password", password}};
+	enum socapi_status st = grant_begin(out, "password", needs, 3, err);
+	if (st != SOCAPI_OK)
+		return st;
 	struct socapi_ok_credentials cred = {.application_key = app->application_key,
 	                                     .api_url = app->api_url};
 	struct socapi_session *s;
-	enum socapi_status st = socapi_ok_session_new(&cred, opts, &s, err);
+	st = socapi_ok_session_new(&cred, opts, &s, err);
 	if (st != SOCAPI_OK)
 		return st;
 	struct pairs params = {0};

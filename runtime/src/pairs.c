@@ -102,6 +102,11 @@ const char *pairs_get(const struct pairs *p, const char *name)
 	return found ? found->value : NULL;
 }
 
+bool pairs_has(const struct pairs *p, const char *name)
+{
+	return pairs_find(p, name) != NULL;
+}
+
 void pairs_remove(struct pairs *p, const char *name)
 {
 	struct pair *found = pairs_find(p, name);

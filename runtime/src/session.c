@@ -289,7 +289,12 @@ enum socapi_status call_encode(const struct socapi_session *s, const struct soca
 {
 	if (m->platform != s->adapter->platform)
 		return set_error(err, SOCAPI_E_ARG, "%s: the session is for another platform", m->c_name);
-	return encode_params(m->params, params, &s->adapter->style, out, err);
+	enum socapi_status st = encode_params(m->params, params, &s->adapter->style, out, err);
+	if (st == SOCAPI_OK)
+		st = check_variant(m, out, err);
+	if (st == SOCAPI_OK)
+		st = check_required(m, out, err);
+	return st;
 }
 
 enum socapi_status call_force(struct call *c, struct socapi_error *err)
@@ -325,7 +330,7 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
 	if (st == SOCAPI_OK)
 		st = call_run(&c, root, result, err);
 	if (st == SOCAPI_OK)
-		st = decode_tree(m->result, *result, decoded, err);
+		st = decode_result(m, *result, decoded, err);
 	if (st != SOCAPI_OK) {
 		json_object_put(*root);
 		*root = NULL;

@@ -245,7 +245,7 @@ enum socapi_status socapi_vk_session_set_token(struct socapi_session *session,
 
 static const struct socapi_method execute_method = {
 	"execute", "response", "socapi_vk_execute", SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
-	NULL, &socapi_type_json, 0, NULL, "VKScript", NULL,
+	NULL, &socapi_type_json, 0, NULL, "VKScript", NULL, 0, NULL,
 };
 
 /* Copies execute_errors into the result's arena. */
@@ -406,11 +406,11 @@ enum socapi_status socapi_vk_grant_implicit(const struct socapi_vk_app *app,
                                             const char *group_ids, struct socapi_token **out,
                                             struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->client_id : NULL, NULL, false, err);
+	const struct socapi_param needs[] = {
+		{"client_id", app ? app->client_id : NULL}, {"login", login}, {"password", password}};
+	enum socapi_status st = grant_begin(out, "implicit", needs, 3, err);
 	if (st != SOCAPI_OK)
 		return st;
-	if (!str_set(login) || !password)
-		return set_error(err, SOCAPI_E_ARG, "implicit grant: login and password are required");
 	const char *redirect = str_set(app->redirect_uri) ? app->redirect_uri : SOCAPI_VK_REDIRECT_URI;
 	/* group_ids last: sent only when asked for */
 	const struct socapi_param query[] = {
@@ -432,8 +432,9 @@ enum socapi_status socapi_vk_grant_password(const struct socapi_vk_app *app,
 	struct socapi_error local; /* the loop reads the endpoint's error */
 	if (!err)
 		err = &local;
-	enum socapi_status st = grant_begin(out, app ? app->client_id : NULL,
-	                                    app ? app->client_secret : NULL, true, err);
+	const struct socapi_param needs[] = {{"client_id", app ? app->client_id : NULL},
+	                                     {"client_secret", app ? app->client_secret : NULL}};
+	enum socapi_status st = grant_begin(out, "password", needs, 2, err);
 	if (st != SOCAPI_OK)
 		return st;
 	struct grant g = {str_set(app->token_url) ? app->token_url : SOCAPI_VK_TOKEN_URL, "password",
@@ -470,8 +471,9 @@ enum socapi_status socapi_vk_grant_code(const struct socapi_vk_app *app,
                                         const char *redirect_uri, struct socapi_token **out,
                                         struct socapi_error *err)
 {
-	enum socapi_status st = grant_begin(out, app ? app->client_id : NULL,
-	                                    app ? app->client_secret : NULL, true, err);
+	const struct socapi_param needs[] = {{"client_id", app ? app->client_id : NULL},
+	                                     {"client_secret", app ? app->client_secret : NULL}};
+	enum socapi_status st = grant_begin(out, "code exchange", needs, 2, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const struct socapi_param fields[] = {{"redirect_uri", redirect_uri}, {"code", code}};

@@ -84,8 +84,10 @@ struct socapi_mailru_app {
 
 /*
  * Password grant (grant_type=password) against app->token_url. scope is
- * space-separated (NULL = SOCAPI_MAILRU_FULL_SCOPE). Errors: SOCAPI_E_ARG
- * when a value is NULL or empty (nothing is sent); SOCAPI_E_AUTH with
+ * space-separated (NULL = SOCAPI_MAILRU_FULL_SCOPE). Needs app->app_id and
+ * app->secret_key (sent as client_secret), like the refresh and code
+ * grants. Errors: SOCAPI_E_ARG naming the first of those or of the
+ * arguments that is NULL or empty (nothing is sent); SOCAPI_E_AUTH with
  * err->oauth_error ("invalid_grant" for a wrong password), plus the
  * transport and parse errors. Requires access_token and refresh_token in
  * the reply; expires_in and x_mailru_vid are optional.

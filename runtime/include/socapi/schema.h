@@ -26,7 +26,7 @@ extern "C" {
  * Version of the table layout. Generated files refuse to compile against a
  * runtime whose layout differs (they check this with #error): regenerate.
  */
-#define SOCAPI_TABLE_VERSION 1
+#define SOCAPI_TABLE_VERSION 2
 
 /* How a value is stored in C and read from / written to JSON. */
 enum socapi_kind {
@@ -67,8 +67,8 @@ struct socapi_type {
 
 /* Field flags. */
 enum {
-	SOCAPI_FIELD_REQUIRED = 1u << 0  /* schema says required (documentation,
-	                                    CLI checks; decoding tolerates absence) */
+	SOCAPI_FIELD_REQUIRED = 1u << 0  /* schema says required: a typed call without
+	                                    it is refused; decoding tolerates absence */
 };
 
 #define SOCAPI_NO_PRESENCE UINT32_MAX
@@ -232,6 +232,11 @@ struct socapi_method {
 	const struct socapi_forced_param *forced;
 	const char *description;
 	const struct socapi_paging *paging;  /* NULL: not paged */
+	/* Every typed call of this API method, this one included, when it has
+	 * more than one response variant (0 and NULL otherwise): a call whose
+	 * parameters select another variant is refused, naming it. */
+	uint32_t n_variants;
+	const struct socapi_method *const *variants;
 };
 
 /* Built-in scalar types that generated tables point at. */

@@ -152,8 +152,15 @@ enum socapi_platform socapi_session_platform(const struct socapi_session *sessio
  * socapi_free; for scalar results (int64_t *, uint64_t *, bool *, double *)
  * the value itself.
  *
- * Errors: SOCAPI_E_ARG (wrong platform, no usable signing circuit, bad
- * parameter), SOCAPI_E_TRANSPORT, SOCAPI_E_HTTP, SOCAPI_E_PARSE,
+ * Before anything is sent, the parameters are checked against the schema:
+ * a required one that is unset, or a value that selects another response
+ * variant of the method than this one (mailru_friends_get with ext=1,
+ * vk_friends_get with fields), fails with SOCAPI_E_ARG naming the parameter
+ * and the variant to call. A decode error that another variant would not
+ * have had names that variant in err->message too.
+ *
+ * Errors: SOCAPI_E_ARG (wrong platform, no usable signing circuit, bad or
+ * missing parameter), SOCAPI_E_TRANSPORT, SOCAPI_E_HTTP, SOCAPI_E_PARSE,
  * SOCAPI_E_DECODE, SOCAPI_E_API, SOCAPI_E_NOMEM.
  */
 SOCAPI_NODISCARD enum socapi_status
@@ -372,6 +379,13 @@ struct socapi_token {
 		char *value;       /* JSON replies: text of scalars, JSON of the rest */
 	} *fields;
 };
+
+/*
+ * Every platform's grants check what they need before anything is sent: an
+ * application setting (named as the platform's app struct names it:
+ * app_id, secret_key, application_secret_key, client_secret, ...) or an
+ * argument that is NULL or empty fails with SOCAPI_E_ARG naming it.
+ */
 
 /* The value of a reply field by name, or NULL. */
 const char *socapi_token_field(const struct socapi_token *token, const char *name);

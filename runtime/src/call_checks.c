@@ -30,29 +30,12 @@ static const struct socapi_forced_param *forced_of(const struct socapi_method *v
 	return NULL;
 }
 
-/* A parameter's text as the request would carry it: the caller's, else the
- * value the variant called sends itself (called may be NULL). */
-static const char *sent_value(const struct pairs *given, const struct socapi_method *called,
-                              const char *name)
-{
-	const char *value = pairs_get(given, name);
-	const struct socapi_forced_param *forced = called && !value ? forced_of(called, name) : NULL;
-	return forced ? forced->value : value;
-}
-
-/*
- * How a variant's selecting parameters fit a request: -1 when one
- * contradicts it (another value, or a "*" selector left unset), else how
- * many of them it sets. A selector with a value the request leaves out does
- * not contradict: the variant sends it itself.
- */
-static int variant_fit(const struct socapi_method *v, const struct pairs *given,
-                       const struct socapi_method *called)
+int variant_fit(const struct socapi_method *v, param_lookup lookup, const void *ctx)
 {
 	int fit = 0;
 	for (uint32_t k = 0; k < v->n_forced; k++) {
 		const struct socapi_forced_param *f = &v->forced[k];
-		const char *value = sent_value(given, called, f->name);
+		const char *value = lookup(ctx, f->name);
 		if (!value) {
 			if (!f->value)
 				return -1;
@@ -63,6 +46,28 @@ static int variant_fit(const struct socapi_method *v, const struct pairs *given,
 		fit++;
 	}
 	return fit;
+}
+
+/* A request as the caller's encoded parameters and, when not NULL, the
+ * values the variant called sends itself where the caller set none. */
+struct request_view {
+	const struct pairs *given;
+	const struct socapi_method *called;
+};
+
+static const char *request_value(const void *ctx, const char *name)
+{
+	const struct request_view *r = ctx;
+	const char *value = pairs_get(r->given, name);
+	const struct socapi_forced_param *forced = r->called && !value ? forced_of(r->called, name) : NULL;
+	return forced ? forced->value : value;
+}
+
+static int request_fit(const struct socapi_method *v, const struct pairs *given,
+                       const struct socapi_method *called)
+{
+	const struct request_view r = {given, called};
+	return variant_fit(v, request_value, &r);
 }
 
 /* The caller's parameter that makes m the wrong variant, as "name" or "name=value". */
@@ -88,13 +93,13 @@ enum socapi_status check_variant(const struct socapi_method *m, const struct pai
                                  struct socapi_error *err)
 {
 	/* what m would send, when the caller's values agree with it; else the caller's alone */
-	int mine = variant_fit(m, given, NULL), best_fit = -1;
+	int mine = request_fit(m, given, NULL), best_fit = -1;
 	const struct socapi_method *sends = mine >= 0 ? m : NULL;
 	if (sends)
-		mine = variant_fit(m, given, sends);
+		mine = request_fit(m, given, sends);
 	const struct socapi_method *best = NULL;
 	for (uint32_t i = 0; i < m->n_variants; i++) {
-		int fit = m->variants[i] == m ? -1 : variant_fit(m->variants[i], given, sends);
+		int fit = m->variants[i] == m ? -1 : request_fit(m->variants[i], given, sends);
 		if (fit > best_fit) {
 			best = m->variants[i];
 			best_fit = fit;

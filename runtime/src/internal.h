@@ -328,6 +328,17 @@ enum socapi_status call_encode(const struct socapi_session *s, const struct soca
                                const void *params, struct pairs *out, struct socapi_error *err);
 /* ---- checks before a typed call is sent, and after (call_checks.c) ---- */
 
+/* A parameter's text by name in some list of them; NULL when absent. */
+typedef const char *(*param_lookup)(const void *ctx, const char *name);
+/*
+ * How a variant's selecting parameters fit a request (looked up through
+ * lookup): -1 when one contradicts it (another value, a "*" selector left
+ * unset), else how many of them it sets. A selector with a value that the
+ * request leaves out does not contradict: the variant sends it itself.
+ * Booleans match as 1/true and 0/false.
+ */
+int variant_fit(const struct socapi_method *v, param_lookup lookup, const void *ctx);
+
 /* SOCAPI_E_ARG, naming the variant to call, when the caller's encoded
  * parameters select another response variant of m than m itself. */
 enum socapi_status check_variant(const struct socapi_method *m, const struct pairs *given,

@@ -184,31 +184,19 @@ enum socapi_status socapi_params_from_text(const struct socapi_method *method,
 	return SOCAPI_OK;
 }
 
-/*
- * How well a variant's selecting parameters fit the caller's: -1 when one
- * contradicts them (a different value, or a "*" selector the caller did not
- * set), else the number of selectors the caller set. A selector with a value
- * that the caller left out does not contradict: the variant sends it itself.
- */
-static int variant_fit(const struct socapi_method *m, const struct socapi_param *args, size_t n_args)
+/* The caller's name=value texts, for variant_fit. */
+struct text_args {
+	const struct socapi_param *args;
+	size_t n;
+};
+
+static const char *text_arg(const void *ctx, const char *name)
 {
-	int fit = 0;
-	for (uint32_t k = 0; k < m->n_forced; k++) {
-		const struct socapi_forced_param *f = &m->forced[k];
-		const struct socapi_param *given = NULL;
-		for (size_t a = 0; a < n_args && !given; a++)
-			if (args[a].name && strcmp(args[a].name, f->name) == 0)
-				given = &args[a];
-		if (!given) {
-			if (!f->value)
-				return -1;
-			continue;
-		}
-		if (f->value && (!given->value || strcmp(given->value, f->value) != 0))
-			return -1;
-		fit++;
-	}
-	return fit;
+	const struct text_args *t = ctx;
+	for (size_t a = 0; a < t->n; a++)
+		if (t->args[a].name && strcmp(t->args[a].name, name) == 0)
+			return t->args[a].value;
+	return NULL;
 }
 
 const struct socapi_method *socapi_method_find(const struct socapi_method *const *methods,
@@ -226,7 +214,8 @@ const struct socapi_method *socapi_method_find(const struct socapi_method *const
 		bool is_plain = strcmp(m->variant, "response") == 0;
 		if (is_plain)
 			plain = m;
-		int fit = variant_fit(m, args, n_args);
+		const struct text_args given = {args, n_args};
+		int fit = variant_fit(m, text_arg, &given);
 		/* the most selectors matched wins; on a tie the plain variant, else the first */
 		if (fit > best_fit || (fit == best_fit && fit >= 0 && is_plain)) {
 			best = m;

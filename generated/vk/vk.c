@@ -14,6 +14,7 @@ static const struct socapi_type socapi_string_list_vk_account_get_info_fields_it
 static const struct socapi_type socapi_string_list_vk_base_user_group_fields_type;
 static const struct socapi_type socapi_string_list_vk_groups_fields_type;
 static const struct socapi_type socapi_string_list_vk_groups_filter_type;
+static const struct socapi_type socapi_string_list_vk_groups_member_role_permission_type;
 static const struct socapi_type socapi_string_list_vk_newsfeed_newsfeed_item_type_type;
 static const struct socapi_type socapi_string_list_vk_users_fields_type;
 
@@ -25,6 +26,7 @@ static const struct socapi_type socapi_string_list_vk_account_get_info_fields_it
 static const struct socapi_type socapi_string_list_vk_base_user_group_fields_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct socapi_string_list), &vk_base_user_group_fields_type, "socapi_string_list"};
 static const struct socapi_type socapi_string_list_vk_groups_fields_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct socapi_string_list), &vk_groups_fields_type, "socapi_string_list"};
 static const struct socapi_type socapi_string_list_vk_groups_filter_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct socapi_string_list), &vk_groups_filter_type, "socapi_string_list"};
+static const struct socapi_type socapi_string_list_vk_groups_member_role_permission_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct socapi_string_list), &vk_groups_member_role_permission_type, "socapi_string_list"};
 static const struct socapi_type socapi_string_list_vk_newsfeed_newsfeed_item_type_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct socapi_string_list), &vk_newsfeed_newsfeed_item_type_type, "socapi_string_list"};
 static const struct socapi_type socapi_string_list_vk_users_fields_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct socapi_string_list), &vk_users_fields_type, "socapi_string_list"};
 
@@ -58,12 +60,107 @@ static const struct socapi_enum_value vk_account_get_info_fields_item_values[] =
 const struct socapi_enum vk_account_get_info_fields_item_enum = {"account_getInfo_fields_item", 7, vk_account_get_info_fields_item_values};
 const struct socapi_type vk_account_get_info_fields_item_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_account_get_info_fields_item_enum, "account_getInfo_fields_item"};
 
+static const struct socapi_enum_value vk_account_name_request_status_values[] = {
+	{"success", 0, "success"},
+	{"processing", 0, "processing"},
+	{"declined", 0, "declined"},
+	{"was_accepted", 0, "was_accepted"},
+	{"was_declined", 0, "was_declined"},
+	{"declined_with_link", 0, "declined_with_link"},
+	{"response", 0, "response"},
+	{"response_with_link", 0, "response_with_link"},
+};
+const struct socapi_enum vk_account_name_request_status_enum = {"account_name_request_status", 8, vk_account_name_request_status_values};
+const struct socapi_type vk_account_name_request_status_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_account_name_request_status_enum, "account_name_request_status"};
+
+static const struct socapi_enum_value vk_apps_app_type_values[] = {
+	{"app", 0, "app"},
+	{"game", 0, "game"},
+	{"site", 0, "site"},
+	{"standalone", 0, "standalone"},
+	{"vk_app", 0, "vk_app"},
+	{"community_app", 0, "community_app"},
+	{"html5_game", 0, "html5_game"},
+	{"mini_app", 0, "mini_app"},
+};
+const struct socapi_enum vk_apps_app_type_enum = {"apps_app_type", 8, vk_apps_app_type_values};
+const struct socapi_type vk_apps_app_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_apps_app_type_enum, "apps_app_type"};
+
 static const struct socapi_enum_value vk_base_bool_int_values[] = {
 	{"no", 0, NULL},
 	{"yes", 1, NULL},
 };
 const struct socapi_enum vk_base_bool_int_enum = {"base_bool_int", 2, vk_base_bool_int_values};
 const struct socapi_type vk_base_bool_int_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_base_bool_int_enum, "base_bool_int"};
+
+static const struct socapi_enum_value vk_base_error_inner_type_values[] = {
+	{"base_error", 0, "base_error"},
+};
+const struct socapi_enum vk_base_error_inner_type_enum = {"base_error_inner_type", 1, vk_base_error_inner_type_values};
+const struct socapi_type vk_base_error_inner_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_error_inner_type_enum, "base_error_inner_type"};
+
+static const struct socapi_enum_value vk_base_image_theme_values[] = {
+	{"light", 0, "light"},
+	{"dark", 0, "dark"},
+};
+const struct socapi_enum vk_base_image_theme_enum = {"base_image_theme", 2, vk_base_image_theme_values};
+const struct socapi_type vk_base_image_theme_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_image_theme_enum, "base_image_theme"};
+
+static const struct socapi_enum_value vk_base_link_button_action_type_values[] = {
+	{"open_url", 0, "open_url"},
+	{"market_clear_recent_queries", 0, "market_clear_recent_queries"},
+	{"close_web_app", 0, "close_web_app"},
+	{"add_playlist", 0, "add_playlist"},
+	{"open_search_tab", 0, "open_search_tab"},
+	{"open_search_filters", 0, "open_search_filters"},
+	{"import_contacts", 0, "import_contacts"},
+	{"add_friends", 0, "add_friends"},
+	{"onboarding", 0, "onboarding"},
+	{"show_filters", 0, "show_filters"},
+};
+const struct socapi_enum vk_base_link_button_action_type_enum = {"base_link_button_action_type", 10, vk_base_link_button_action_type_values};
+const struct socapi_type vk_base_link_button_action_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_link_button_action_type_enum, "base_link_button_action_type"};
+
+static const struct socapi_enum_value vk_base_link_button_style_values[] = {
+	{"updates", 0, "updates"},
+	{"default", 0, "default"},
+	{"primary", 0, "primary"},
+	{"secondary", 0, "secondary"},
+	{"tertiary", 0, "tertiary"},
+	{"float_bottom", 0, "float_bottom"},
+	{"cell_button_centered_icon", 0, "cell_button_centered_icon"},
+	{"borderless_with_icon", 0, "borderless_with_icon"},
+	{"gray", 0, "gray"},
+	{"flat", 0, "flat"},
+	{"outline_with_chevron", 0, "outline_with_chevron"},
+	{"inline", 0, "inline"},
+	{"modal", 0, "modal"},
+	{"right_button", 0, "right_button"},
+};
+const struct socapi_enum vk_base_link_button_style_enum = {"base_link_button_style", 14, vk_base_link_button_style_values};
+const struct socapi_type vk_base_link_button_style_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_link_button_style_enum, "base_link_button_style"};
+
+static const struct socapi_enum_value vk_base_link_product_status_values[] = {
+	{"active", 0, "active"},
+	{"blocked", 0, "blocked"},
+	{"sold", 0, "sold"},
+	{"deleted", 0, "deleted"},
+	{"archived", 0, "archived"},
+};
+const struct socapi_enum vk_base_link_product_status_enum = {"base_link_product_status", 5, vk_base_link_product_status_values};
+const struct socapi_type vk_base_link_product_status_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_link_product_status_enum, "base_link_product_status"};
+
+static const struct socapi_enum_value vk_base_link_product_type_values[] = {
+	{"product", 0, "product"},
+};
+const struct socapi_enum vk_base_link_product_type_enum = {"base_link_product_type", 1, vk_base_link_product_type_values};
+const struct socapi_type vk_base_link_product_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_link_product_type_enum, "base_link_product_type"};
+
+static const struct socapi_enum_value vk_base_link_rating_type_values[] = {
+	{"rating", 0, "rating"},
+};
+const struct socapi_enum vk_base_link_rating_type_enum = {"base_link_rating_type", 1, vk_base_link_rating_type_values};
+const struct socapi_type vk_base_link_rating_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_link_rating_type_enum, "base_link_rating_type"};
 
 static const struct socapi_enum_value vk_base_name_case_values[] = {
 	{"nominative", 0, "Nom"},
@@ -95,6 +192,19 @@ static const struct socapi_enum_value vk_base_sex_values[] = {
 };
 const struct socapi_enum vk_base_sex_enum = {"base_sex", 3, vk_base_sex_values};
 const struct socapi_type vk_base_sex_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_base_sex_enum, "base_sex"};
+
+static const struct socapi_enum_value vk_base_sticker_animation_type_values[] = {
+	{"light", 0, "light"},
+	{"dark", 0, "dark"},
+};
+const struct socapi_enum vk_base_sticker_animation_type_enum = {"base_sticker_animation_type", 2, vk_base_sticker_animation_type_values};
+const struct socapi_type vk_base_sticker_animation_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_sticker_animation_type_enum, "base_sticker_animation_type"};
+
+static const struct socapi_enum_value vk_base_sticker_new_inner_type_values[] = {
+	{"base_sticker_new", 0, "base_sticker_new"},
+};
+const struct socapi_enum vk_base_sticker_new_inner_type_enum = {"base_sticker_new_inner_type", 1, vk_base_sticker_new_inner_type_values};
+const struct socapi_type vk_base_sticker_new_inner_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_sticker_new_inner_type_enum, "base_sticker_new_inner_type"};
 
 static const struct socapi_enum_value vk_base_user_group_fields_values[] = {
 	{"about", 0, "about"},
@@ -219,6 +329,14 @@ static const struct socapi_enum_value vk_base_user_group_fields_values[] = {
 const struct socapi_enum vk_base_user_group_fields_enum = {"base_user_group_fields", 118, vk_base_user_group_fields_values};
 const struct socapi_type vk_base_user_group_fields_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_base_user_group_fields_enum, "base_user_group_fields"};
 
+static const struct socapi_enum_value vk_calls_end_state_values[] = {
+	{"canceled_by_initiator", 0, "canceled_by_initiator"},
+	{"canceled_by_receiver", 0, "canceled_by_receiver"},
+	{"reached", 0, "reached"},
+};
+const struct socapi_enum vk_calls_end_state_enum = {"calls_end_state", 3, vk_calls_end_state_values};
+const struct socapi_type vk_calls_end_state_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_calls_end_state_enum, "calls_end_state"};
+
 static const struct socapi_enum_value vk_friends_add_response_values[] = {
 	{"SEND", 1, NULL},
 	{"APPROVED", 2, NULL},
@@ -277,6 +395,40 @@ static const struct socapi_enum_value vk_friends_get_requests_sort_values[] = {
 };
 const struct socapi_enum vk_friends_get_requests_sort_enum = {"friends_getRequests_sort", 3, vk_friends_get_requests_sort_values};
 const struct socapi_type vk_friends_get_requests_sort_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_friends_get_requests_sort_enum, "friends_getRequests_sort"};
+
+static const struct socapi_enum_value vk_friends_requests_xtr_message_wall_default_values[] = {
+	{"owner", 0, "owner"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_friends_requests_xtr_message_wall_default_enum = {"friends_requests_xtr_message_wall_default", 2, vk_friends_requests_xtr_message_wall_default_values};
+const struct socapi_type vk_friends_requests_xtr_message_wall_default_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_friends_requests_xtr_message_wall_default_enum, "friends_requests_xtr_message_wall_default"};
+
+static const struct socapi_enum_value vk_friends_requests_xtr_mutual_wall_default_values[] = {
+	{"owner", 0, "owner"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_friends_requests_xtr_mutual_wall_default_enum = {"friends_requests_xtr_mutual_wall_default", 2, vk_friends_requests_xtr_mutual_wall_default_values};
+const struct socapi_type vk_friends_requests_xtr_mutual_wall_default_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_friends_requests_xtr_mutual_wall_default_enum, "friends_requests_xtr_mutual_wall_default"};
+
+static const struct socapi_enum_value vk_groups_address_work_info_status_values[] = {
+	{"no_information", 0, "no_information"},
+	{"temporarily_closed", 0, "temporarily_closed"},
+	{"always_opened", 0, "always_opened"},
+	{"timetable", 0, "timetable"},
+	{"forever_closed", 0, "forever_closed"},
+};
+const struct socapi_enum vk_groups_address_work_info_status_enum = {"groups_address_work_info_status", 5, vk_groups_address_work_info_status_values};
+const struct socapi_type vk_groups_address_work_info_status_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_groups_address_work_info_status_enum, "groups_address_work_info_status"};
+
+static const struct socapi_enum_value vk_groups_ban_info_reason_values[] = {
+	{"other", 0, NULL},
+	{"spam", 1, NULL},
+	{"verbal abuse", 2, NULL},
+	{"strong language", 3, NULL},
+	{"flood", 4, NULL},
+};
+const struct socapi_enum vk_groups_ban_info_reason_enum = {"groups_ban_info_reason", 5, vk_groups_ban_info_reason_values};
+const struct socapi_type vk_groups_ban_info_reason_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_groups_ban_info_reason_enum, "groups_ban_info_reason"};
 
 static const struct socapi_enum_value vk_groups_fields_values[] = {
 	{"id", 0, "id"},
@@ -434,6 +586,68 @@ static const struct socapi_enum_value vk_groups_group_full_member_status_values[
 const struct socapi_enum vk_groups_group_full_member_status_enum = {"groups_group_full_member_status", 6, vk_groups_group_full_member_status_values};
 const struct socapi_type vk_groups_group_full_member_status_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_groups_group_full_member_status_enum, "groups_group_full_member_status"};
 
+static const struct socapi_enum_value vk_groups_group_full_section_values[] = {
+	{"none", 0, NULL},
+	{"photos", 1, NULL},
+	{"topics", 2, NULL},
+	{"audios", 3, NULL},
+	{"videos", 4, NULL},
+	{"market", 5, NULL},
+	{"stories", 6, NULL},
+	{"apps", 7, NULL},
+	{"followers", 8, NULL},
+	{"links", 9, NULL},
+	{"events", 10, NULL},
+	{"places", 11, NULL},
+	{"contacts", 12, NULL},
+	{"app_btns", 13, NULL},
+	{"docs", 14, NULL},
+	{"event_counters", 15, NULL},
+	{"group_messages", 16, NULL},
+	{"albums", 24, NULL},
+	{"categories", 26, NULL},
+	{"admin_help", 27, NULL},
+	{"app_widget", 31, NULL},
+	{"public_help", 32, NULL},
+	{"hs_donation_app", 33, NULL},
+	{"hs_market_app", 34, NULL},
+	{"addresses", 35, NULL},
+	{"artist_page", 36, NULL},
+	{"podcast", 37, NULL},
+	{"articles", 39, NULL},
+	{"admin_tips", 40, NULL},
+	{"menu", 41, NULL},
+	{"fixed_post", 42, NULL},
+	{"chats", 43, NULL},
+	{"evergreen_notice", 44, NULL},
+	{"musicians", 45, NULL},
+	{"narratives", 46, NULL},
+	{"donut_donate", 47, NULL},
+	{"clips", 48, NULL},
+	{"market_cart", 49, NULL},
+	{"curators", 50, NULL},
+	{"market_services", 51, NULL},
+	{"classifieds", 53, NULL},
+	{"textlives", 54, NULL},
+	{"donut_for_dons", 55, NULL},
+	{"badges", 57, NULL},
+	{"chats_creation", 58, NULL},
+	{"stream_creation", 59, NULL},
+	{"rating", 60, NULL},
+	{"service_rating", 61, NULL},
+	{"recommended_tips_widget", 62, NULL},
+};
+const struct socapi_enum vk_groups_group_full_section_enum = {"groups_group_full_section", 49, vk_groups_group_full_section_values};
+const struct socapi_type vk_groups_group_full_section_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_groups_group_full_section_enum, "groups_group_full_section"};
+
+static const struct socapi_enum_value vk_groups_group_full_video_notifications_status_values[] = {
+	{"none", 0, "none"},
+	{"all", 0, "all"},
+	{"preferred", 0, "preferred"},
+};
+const struct socapi_enum vk_groups_group_full_video_notifications_status_enum = {"groups_group_full_video_notifications_status", 3, vk_groups_group_full_video_notifications_status_values};
+const struct socapi_type vk_groups_group_full_video_notifications_status_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_groups_group_full_video_notifications_status_enum, "groups_group_full_video_notifications_status"};
+
 static const struct socapi_enum_value vk_groups_group_full_wall_values[] = {
 	{"disabled", 0, NULL},
 	{"open", 1, NULL},
@@ -459,6 +673,12 @@ static const struct socapi_enum_value vk_groups_group_type_values[] = {
 const struct socapi_enum vk_groups_group_type_enum = {"groups_group_type", 3, vk_groups_group_type_values};
 const struct socapi_type vk_groups_group_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_groups_group_type_enum, "groups_group_type"};
 
+static const struct socapi_enum_value vk_groups_member_role_permission_values[] = {
+	{"ads", 0, "ads"},
+};
+const struct socapi_enum vk_groups_member_role_permission_enum = {"groups_member_role_permission", 1, vk_groups_member_role_permission_values};
+const struct socapi_type vk_groups_member_role_permission_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_groups_member_role_permission_enum, "groups_member_role_permission"};
+
 static const struct socapi_enum_value vk_groups_member_role_status_values[] = {
 	{"moderator", 0, "moderator"},
 	{"editor", 0, "editor"},
@@ -468,6 +688,14 @@ static const struct socapi_enum_value vk_groups_member_role_status_values[] = {
 };
 const struct socapi_enum vk_groups_member_role_status_enum = {"groups_member_role_status", 5, vk_groups_member_role_status_values};
 const struct socapi_type vk_groups_member_role_status_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_groups_member_role_status_enum, "groups_member_role_status"};
+
+static const struct socapi_enum_value vk_groups_online_status_type_values[] = {
+	{"none", 0, "none"},
+	{"online", 0, "online"},
+	{"answer_mark", 0, "answer_mark"},
+};
+const struct socapi_enum vk_groups_online_status_type_enum = {"groups_online_status_type", 3, vk_groups_online_status_type_values};
+const struct socapi_type vk_groups_online_status_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_groups_online_status_type_enum, "groups_online_status_type"};
 
 static const struct socapi_enum_value vk_groups_role_options_values[] = {
 	{"moderator", 0, "moderator"},
@@ -497,6 +725,13 @@ static const struct socapi_enum_value vk_groups_search_type_values[] = {
 };
 const struct socapi_enum vk_groups_search_type_enum = {"groups_search_type", 3, vk_groups_search_type_values};
 const struct socapi_type vk_groups_search_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_groups_search_type_enum, "groups_search_type"};
+
+static const struct socapi_enum_value vk_groups_user_xtr_role_wall_default_values[] = {
+	{"owner", 0, "owner"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_groups_user_xtr_role_wall_default_enum = {"groups_user_xtr_role_wall_default", 2, vk_groups_user_xtr_role_wall_default_values};
+const struct socapi_type vk_groups_user_xtr_role_wall_default_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_groups_user_xtr_role_wall_default_enum, "groups_user_xtr_role_wall_default"};
 
 static const struct socapi_enum_value vk_likes_get_list_filter_values[] = {
 	{"copies", 0, "copies"},
@@ -535,6 +770,99 @@ static const struct socapi_enum_value vk_likes_type_values[] = {
 const struct socapi_enum vk_likes_type_enum = {"likes_type", 16, vk_likes_type_values};
 const struct socapi_type vk_likes_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_likes_type_enum, "likes_type"};
 
+static const struct socapi_enum_value vk_market_market_album_type_values[] = {
+	{"market", 0, NULL},
+	{"market_services", 1, NULL},
+};
+const struct socapi_enum vk_market_market_album_type_enum = {"market_market_album_type", 2, vk_market_market_album_type_values};
+const struct socapi_type vk_market_market_album_type_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_market_market_album_type_enum, "market_market_album_type"};
+
+static const struct socapi_enum_value vk_market_market_category_nested_inner_type_values[] = {
+	{"market_market_category_nested", 0, "market_market_category_nested"},
+};
+const struct socapi_enum vk_market_market_category_nested_inner_type_enum = {"market_market_category_nested_inner_type", 1, vk_market_market_category_nested_inner_type_values};
+const struct socapi_type vk_market_market_category_nested_inner_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_market_market_category_nested_inner_type_enum, "market_market_category_nested_inner_type"};
+
+static const struct socapi_enum_value vk_market_market_item_availability_values[] = {
+	{"available", 0, NULL},
+	{"removed", 1, NULL},
+	{"unavailable", 2, NULL},
+};
+const struct socapi_enum vk_market_market_item_availability_enum = {"market_market_item_availability", 3, vk_market_market_item_availability_values};
+const struct socapi_type vk_market_market_item_availability_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_market_market_item_availability_enum, "market_market_item_availability"};
+
+static const struct socapi_enum_value vk_market_price_price_type_values[] = {
+	{"exact", 0, NULL},
+	{"range", 2, NULL},
+	{"by_agreement", 3, NULL},
+};
+const struct socapi_enum vk_market_price_price_type_enum = {"market_price_price_type", 3, vk_market_price_price_type_values};
+const struct socapi_type vk_market_price_price_type_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_market_price_price_type_enum, "market_price_price_type"};
+
+static const struct socapi_enum_value vk_market_price_price_unit_values[] = {
+	{"item", 0, NULL},
+	{"hour", 2, NULL},
+	{"m3", 3, NULL},
+	{"m2", 4, NULL},
+};
+const struct socapi_enum vk_market_price_price_unit_enum = {"market_price_price_unit", 4, vk_market_price_price_unit_values};
+const struct socapi_type vk_market_price_price_unit_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_market_price_price_unit_enum, "market_price_price_unit"};
+
+static const struct socapi_enum_value vk_messages_chat_settings_permissions_call_values[] = {
+	{"owner", 0, "owner"},
+	{"owner_and_admins", 0, "owner_and_admins"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_messages_chat_settings_permissions_call_enum = {"messages_chat_settings_permissions_call", 3, vk_messages_chat_settings_permissions_call_values};
+const struct socapi_type vk_messages_chat_settings_permissions_call_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_chat_settings_permissions_call_enum, "messages_chat_settings_permissions_call"};
+
+static const struct socapi_enum_value vk_messages_chat_settings_permissions_change_admins_values[] = {
+	{"owner", 0, "owner"},
+	{"owner_and_admins", 0, "owner_and_admins"},
+};
+const struct socapi_enum vk_messages_chat_settings_permissions_change_admins_enum = {"messages_chat_settings_permissions_change_admins", 2, vk_messages_chat_settings_permissions_change_admins_values};
+const struct socapi_type vk_messages_chat_settings_permissions_change_admins_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_chat_settings_permissions_change_admins_enum, "messages_chat_settings_permissions_change_admins"};
+
+static const struct socapi_enum_value vk_messages_chat_settings_permissions_change_info_values[] = {
+	{"owner", 0, "owner"},
+	{"owner_and_admins", 0, "owner_and_admins"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_messages_chat_settings_permissions_change_info_enum = {"messages_chat_settings_permissions_change_info", 3, vk_messages_chat_settings_permissions_change_info_values};
+const struct socapi_type vk_messages_chat_settings_permissions_change_info_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_chat_settings_permissions_change_info_enum, "messages_chat_settings_permissions_change_info"};
+
+static const struct socapi_enum_value vk_messages_chat_settings_permissions_change_pin_values[] = {
+	{"owner", 0, "owner"},
+	{"owner_and_admins", 0, "owner_and_admins"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_messages_chat_settings_permissions_change_pin_enum = {"messages_chat_settings_permissions_change_pin", 3, vk_messages_chat_settings_permissions_change_pin_values};
+const struct socapi_type vk_messages_chat_settings_permissions_change_pin_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_chat_settings_permissions_change_pin_enum, "messages_chat_settings_permissions_change_pin"};
+
+static const struct socapi_enum_value vk_messages_chat_settings_permissions_invite_values[] = {
+	{"owner", 0, "owner"},
+	{"owner_and_admins", 0, "owner_and_admins"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_messages_chat_settings_permissions_invite_enum = {"messages_chat_settings_permissions_invite", 3, vk_messages_chat_settings_permissions_invite_values};
+const struct socapi_type vk_messages_chat_settings_permissions_invite_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_chat_settings_permissions_invite_enum, "messages_chat_settings_permissions_invite"};
+
+static const struct socapi_enum_value vk_messages_chat_settings_permissions_see_invite_link_values[] = {
+	{"owner", 0, "owner"},
+	{"owner_and_admins", 0, "owner_and_admins"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_messages_chat_settings_permissions_see_invite_link_enum = {"messages_chat_settings_permissions_see_invite_link", 3, vk_messages_chat_settings_permissions_see_invite_link_values};
+const struct socapi_type vk_messages_chat_settings_permissions_see_invite_link_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_chat_settings_permissions_see_invite_link_enum, "messages_chat_settings_permissions_see_invite_link"};
+
+static const struct socapi_enum_value vk_messages_chat_settings_permissions_use_mass_mentions_values[] = {
+	{"owner", 0, "owner"},
+	{"owner_and_admins", 0, "owner_and_admins"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_messages_chat_settings_permissions_use_mass_mentions_enum = {"messages_chat_settings_permissions_use_mass_mentions", 3, vk_messages_chat_settings_permissions_use_mass_mentions_values};
+const struct socapi_type vk_messages_chat_settings_permissions_use_mass_mentions_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_chat_settings_permissions_use_mass_mentions_enum, "messages_chat_settings_permissions_use_mass_mentions"};
+
 static const struct socapi_enum_value vk_messages_chat_settings_state_values[] = {
 	{"in", 0, "in"},
 	{"kicked", 0, "kicked"},
@@ -553,6 +881,12 @@ static const struct socapi_enum_value vk_messages_conversation_peer_type_values[
 const struct socapi_enum vk_messages_conversation_peer_type_enum = {"messages_conversation_peer_type", 4, vk_messages_conversation_peer_type_values};
 const struct socapi_type vk_messages_conversation_peer_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_conversation_peer_type_enum, "messages_conversation_peer_type"};
 
+static const struct socapi_enum_value vk_messages_conversation_special_service_type_values[] = {
+	{"business_notify", 0, "business_notify"},
+};
+const struct socapi_enum vk_messages_conversation_special_service_type_enum = {"messages_conversation_special_service_type", 1, vk_messages_conversation_special_service_type_values};
+const struct socapi_type vk_messages_conversation_special_service_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_conversation_special_service_type_enum, "messages_conversation_special_service_type"};
+
 static const struct socapi_enum_value vk_messages_get_conversations_filter_values[] = {
 	{"all", 0, "all"},
 	{"archive", 0, "archive"},
@@ -570,6 +904,57 @@ static const struct socapi_enum_value vk_messages_get_history_rev_values[] = {
 };
 const struct socapi_enum vk_messages_get_history_rev_enum = {"messages_getHistory_rev", 2, vk_messages_get_history_rev_values};
 const struct socapi_type vk_messages_get_history_rev_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_messages_get_history_rev_enum, "messages_getHistory_rev"};
+
+static const struct socapi_enum_value vk_messages_keyboard_button_action_callback_type_values[] = {
+	{"callback", 0, "callback"},
+};
+const struct socapi_enum vk_messages_keyboard_button_action_callback_type_enum = {"messages_keyboard_button_action_callback_type", 1, vk_messages_keyboard_button_action_callback_type_values};
+const struct socapi_type vk_messages_keyboard_button_action_callback_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_keyboard_button_action_callback_type_enum, "messages_keyboard_button_action_callback_type"};
+
+static const struct socapi_enum_value vk_messages_keyboard_button_action_location_type_values[] = {
+	{"location", 0, "location"},
+};
+const struct socapi_enum vk_messages_keyboard_button_action_location_type_enum = {"messages_keyboard_button_action_location_type", 1, vk_messages_keyboard_button_action_location_type_values};
+const struct socapi_type vk_messages_keyboard_button_action_location_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_keyboard_button_action_location_type_enum, "messages_keyboard_button_action_location_type"};
+
+static const struct socapi_enum_value vk_messages_keyboard_button_action_open_app_type_values[] = {
+	{"open_app", 0, "open_app"},
+};
+const struct socapi_enum vk_messages_keyboard_button_action_open_app_type_enum = {"messages_keyboard_button_action_open_app_type", 1, vk_messages_keyboard_button_action_open_app_type_values};
+const struct socapi_type vk_messages_keyboard_button_action_open_app_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_keyboard_button_action_open_app_type_enum, "messages_keyboard_button_action_open_app_type"};
+
+static const struct socapi_enum_value vk_messages_keyboard_button_action_open_link_type_values[] = {
+	{"open_link", 0, "open_link"},
+};
+const struct socapi_enum vk_messages_keyboard_button_action_open_link_type_enum = {"messages_keyboard_button_action_open_link_type", 1, vk_messages_keyboard_button_action_open_link_type_values};
+const struct socapi_type vk_messages_keyboard_button_action_open_link_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_keyboard_button_action_open_link_type_enum, "messages_keyboard_button_action_open_link_type"};
+
+static const struct socapi_enum_value vk_messages_keyboard_button_action_open_photo_type_values[] = {
+	{"open_photo", 0, "open_photo"},
+};
+const struct socapi_enum vk_messages_keyboard_button_action_open_photo_type_enum = {"messages_keyboard_button_action_open_photo_type", 1, vk_messages_keyboard_button_action_open_photo_type_values};
+const struct socapi_type vk_messages_keyboard_button_action_open_photo_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_keyboard_button_action_open_photo_type_enum, "messages_keyboard_button_action_open_photo_type"};
+
+static const struct socapi_enum_value vk_messages_keyboard_button_action_text_type_values[] = {
+	{"text", 0, "text"},
+};
+const struct socapi_enum vk_messages_keyboard_button_action_text_type_enum = {"messages_keyboard_button_action_text_type", 1, vk_messages_keyboard_button_action_text_type_values};
+const struct socapi_type vk_messages_keyboard_button_action_text_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_keyboard_button_action_text_type_enum, "messages_keyboard_button_action_text_type"};
+
+static const struct socapi_enum_value vk_messages_keyboard_button_action_vkpay_type_values[] = {
+	{"vkpay", 0, "vkpay"},
+};
+const struct socapi_enum vk_messages_keyboard_button_action_vkpay_type_enum = {"messages_keyboard_button_action_vkpay_type", 1, vk_messages_keyboard_button_action_vkpay_type_values};
+const struct socapi_type vk_messages_keyboard_button_action_vkpay_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_keyboard_button_action_vkpay_type_enum, "messages_keyboard_button_action_vkpay_type"};
+
+static const struct socapi_enum_value vk_messages_keyboard_button_color_values[] = {
+	{"default", 0, "default"},
+	{"positive", 0, "positive"},
+	{"negative", 0, "negative"},
+	{"primary", 0, "primary"},
+};
+const struct socapi_enum vk_messages_keyboard_button_color_enum = {"messages_keyboard_button_color", 4, vk_messages_keyboard_button_color_values};
+const struct socapi_type vk_messages_keyboard_button_color_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_keyboard_button_color_enum, "messages_keyboard_button_color"};
 
 static const struct socapi_enum_value vk_messages_message_action_status_values[] = {
 	{"chat_photo_update", 0, "chat_photo_update"},
@@ -636,6 +1021,78 @@ static const struct socapi_enum_value vk_messages_set_activity_type_values[] = {
 const struct socapi_enum vk_messages_set_activity_type_enum = {"messages_setActivity_type", 5, vk_messages_set_activity_type_values};
 const struct socapi_type vk_messages_set_activity_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_messages_set_activity_type_enum, "messages_setActivity_type"};
 
+static const struct socapi_enum_value vk_newsfeed_item_digest_button_style_values[] = {
+	{"primary", 0, "primary"},
+};
+const struct socapi_enum vk_newsfeed_item_digest_button_style_enum = {"newsfeed_item_digest_button_style", 1, vk_newsfeed_item_digest_button_style_values};
+const struct socapi_type vk_newsfeed_item_digest_button_style_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_item_digest_button_style_enum, "newsfeed_item_digest_button_style"};
+
+static const struct socapi_enum_value vk_newsfeed_item_digest_footer_style_values[] = {
+	{"text", 0, "text"},
+	{"button", 0, "button"},
+};
+const struct socapi_enum vk_newsfeed_item_digest_footer_style_enum = {"newsfeed_item_digest_footer_style", 2, vk_newsfeed_item_digest_footer_style_values};
+const struct socapi_type vk_newsfeed_item_digest_footer_style_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_item_digest_footer_style_enum, "newsfeed_item_digest_footer_style"};
+
+static const struct socapi_enum_value vk_newsfeed_item_digest_full_item_inner_type_values[] = {
+	{"newsfeed_item_digest_full_item", 0, "newsfeed_item_digest_full_item"},
+};
+const struct socapi_enum vk_newsfeed_item_digest_full_item_inner_type_enum = {"newsfeed_item_digest_full_item_inner_type", 1, vk_newsfeed_item_digest_full_item_inner_type_values};
+const struct socapi_type vk_newsfeed_item_digest_full_item_inner_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_item_digest_full_item_inner_type_enum, "newsfeed_item_digest_full_item_inner_type"};
+
+static const struct socapi_enum_value vk_newsfeed_item_digest_full_item_style_values[] = {
+	{"default", 0, "default"},
+	{"inversed", 0, "inversed"},
+	{"spotlight", 0, "spotlight"},
+};
+const struct socapi_enum vk_newsfeed_item_digest_full_item_style_enum = {"newsfeed_item_digest_full_item_style", 3, vk_newsfeed_item_digest_full_item_style_values};
+const struct socapi_type vk_newsfeed_item_digest_full_item_style_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_item_digest_full_item_style_enum, "newsfeed_item_digest_full_item_style"};
+
+static const struct socapi_enum_value vk_newsfeed_item_digest_header_style_values[] = {
+	{"singleline", 0, "singleline"},
+	{"multiline", 0, "multiline"},
+};
+const struct socapi_enum vk_newsfeed_item_digest_header_style_enum = {"newsfeed_item_digest_header_style", 2, vk_newsfeed_item_digest_header_style_values};
+const struct socapi_type vk_newsfeed_item_digest_header_style_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_item_digest_header_style_enum, "newsfeed_item_digest_header_style"};
+
+static const struct socapi_enum_value vk_newsfeed_item_digest_template_values[] = {
+	{"list", 0, "list"},
+	{"grid", 0, "grid"},
+	{"single", 0, "single"},
+};
+const struct socapi_enum vk_newsfeed_item_digest_template_enum = {"newsfeed_item_digest_template", 3, vk_newsfeed_item_digest_template_values};
+const struct socapi_type vk_newsfeed_item_digest_template_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_item_digest_template_enum, "newsfeed_item_digest_template"};
+
+static const struct socapi_enum_value vk_newsfeed_item_wallpost_feedback_type_values[] = {
+	{"buttons", 0, "buttons"},
+	{"stars", 0, "stars"},
+};
+const struct socapi_enum vk_newsfeed_item_wallpost_feedback_type_enum = {"newsfeed_item_wallpost_feedback_type", 2, vk_newsfeed_item_wallpost_feedback_type_values};
+const struct socapi_type vk_newsfeed_item_wallpost_feedback_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_item_wallpost_feedback_type_enum, "newsfeed_item_wallpost_feedback_type"};
+
+static const struct socapi_enum_value vk_newsfeed_item_wallpost_inner_type_values[] = {
+	{"wall_wallpost", 0, "wall_wallpost"},
+};
+const struct socapi_enum vk_newsfeed_item_wallpost_inner_type_enum = {"newsfeed_item_wallpost_inner_type", 1, vk_newsfeed_item_wallpost_inner_type_values};
+const struct socapi_type vk_newsfeed_item_wallpost_inner_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_item_wallpost_inner_type_enum, "newsfeed_item_wallpost_inner_type"};
+
+static const struct socapi_enum_value vk_newsfeed_item_wallpost_topic_id_values[] = {
+	{"empty_topic", 0, NULL},
+	{"art", 1, NULL},
+	{"it", 7, NULL},
+	{"games", 12, NULL},
+	{"music", 16, NULL},
+	{"photo", 19, NULL},
+	{"science_and_tech", 21, NULL},
+	{"sport", 23, NULL},
+	{"travel", 25, NULL},
+	{"tv_and_cinema", 26, NULL},
+	{"humor", 32, NULL},
+	{"fashion", 43, NULL},
+};
+const struct socapi_enum vk_newsfeed_item_wallpost_topic_id_enum = {"newsfeed_item_wallpost_topic_id", 12, vk_newsfeed_item_wallpost_topic_id_values};
+const struct socapi_type vk_newsfeed_item_wallpost_topic_id_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_newsfeed_item_wallpost_topic_id_enum, "newsfeed_item_wallpost_topic_id"};
+
 static const struct socapi_enum_value vk_newsfeed_newsfeed_item_type_values[] = {
 	{"post", 0, "post"},
 	{"photo", 0, "photo"},
@@ -654,6 +1111,41 @@ static const struct socapi_enum_value vk_newsfeed_newsfeed_item_type_values[] = 
 };
 const struct socapi_enum vk_newsfeed_newsfeed_item_type_enum = {"newsfeed_newsfeed_item_type", 14, vk_newsfeed_newsfeed_item_type_values};
 const struct socapi_type vk_newsfeed_newsfeed_item_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_newsfeed_newsfeed_item_type_enum, "newsfeed_newsfeed_item_type"};
+
+static const struct socapi_enum_value vk_owner_state_state_values[] = {
+	{"banned", 1, NULL},
+	{"adult", 2, NULL},
+	{"hidden", 3, NULL},
+	{"deleted", 4, NULL},
+	{"blacklisted", 5, NULL},
+};
+const struct socapi_enum vk_owner_state_state_enum = {"owner_state_state", 5, vk_owner_state_state_values};
+const struct socapi_type vk_owner_state_state_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_owner_state_state_enum, "owner_state_state"};
+
+static const struct socapi_enum_value vk_pages_privacy_settings_values[] = {
+	{"community managers only", 0, NULL},
+	{"community members only", 1, NULL},
+	{"everyone", 2, NULL},
+};
+const struct socapi_enum vk_pages_privacy_settings_enum = {"pages_privacy_settings", 3, vk_pages_privacy_settings_values};
+const struct socapi_type vk_pages_privacy_settings_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_pages_privacy_settings_enum, "pages_privacy_settings"};
+
+static const struct socapi_enum_value vk_photos_image_type_values[] = {
+	{"s", 0, "s"},
+	{"m", 0, "m"},
+	{"x", 0, "x"},
+	{"l", 0, "l"},
+	{"o", 0, "o"},
+	{"p", 0, "p"},
+	{"q", 0, "q"},
+	{"r", 0, "r"},
+	{"y", 0, "y"},
+	{"z", 0, "z"},
+	{"w", 0, "w"},
+	{"base", 0, "base"},
+};
+const struct socapi_enum vk_photos_image_type_enum = {"photos_image_type", 12, vk_photos_image_type_values};
+const struct socapi_type vk_photos_image_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_photos_image_type_enum, "photos_image_type"};
 
 static const struct socapi_enum_value vk_photos_photo_sizes_type_values[] = {
 	{"t", 0, "t"},
@@ -689,6 +1181,98 @@ static const struct socapi_enum_value vk_photos_photo_sizes_type_values[] = {
 };
 const struct socapi_enum vk_photos_photo_sizes_type_enum = {"photos_photo_sizes_type", 30, vk_photos_photo_sizes_type_values};
 const struct socapi_type vk_photos_photo_sizes_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_photos_photo_sizes_type_enum, "photos_photo_sizes_type"};
+
+static const struct socapi_enum_value vk_photos_photo_vertical_align_values[] = {
+	{"top", 0, "top"},
+	{"middle", 0, "middle"},
+	{"bottom", 0, "bottom"},
+};
+const struct socapi_enum vk_photos_photo_vertical_align_enum = {"photos_photo_vertical_align", 3, vk_photos_photo_vertical_align_values};
+const struct socapi_type vk_photos_photo_vertical_align_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_photos_photo_vertical_align_enum, "photos_photo_vertical_align"};
+
+static const struct socapi_enum_value vk_polls_background_type_values[] = {
+	{"gradient", 0, "gradient"},
+	{"tile", 0, "tile"},
+};
+const struct socapi_enum vk_polls_background_type_enum = {"polls_background_type", 2, vk_polls_background_type_values};
+const struct socapi_type vk_polls_background_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_polls_background_type_enum, "polls_background_type"};
+
+static const struct socapi_enum_value vk_stories_clickable_sticker_style_values[] = {
+	{"transparent", 0, "transparent"},
+	{"blue_gradient", 0, "blue_gradient"},
+	{"red_gradient", 0, "red_gradient"},
+	{"underline", 0, "underline"},
+	{"blue", 0, "blue"},
+	{"green", 0, "green"},
+	{"white", 0, "white"},
+	{"question_reply", 0, "question_reply"},
+	{"light", 0, "light"},
+	{"impressive", 0, "impressive"},
+	{"dark", 0, "dark"},
+	{"accent_background", 0, "accent_background"},
+	{"accent_text", 0, "accent_text"},
+	{"dark_unique", 0, "dark_unique"},
+	{"light_unique", 0, "light_unique"},
+	{"light_text", 0, "light_text"},
+	{"dark_text", 0, "dark_text"},
+	{"black", 0, "black"},
+	{"dark_without_bg", 0, "dark_without_bg"},
+	{"light_without_bg", 0, "light_without_bg"},
+	{"rectangle", 0, "rectangle"},
+	{"circle", 0, "circle"},
+	{"poop", 0, "poop"},
+	{"heart", 0, "heart"},
+	{"star", 0, "star"},
+	{"album", 0, "album"},
+	{"horizontal", 0, "horizontal"},
+	{"equalizer", 0, "equalizer"},
+	{"header_meta", 0, "header_meta"},
+	{"preview", 0, "preview"},
+	{"miniature", 0, "miniature"},
+	{"fullview", 0, "fullview"},
+};
+const struct socapi_enum vk_stories_clickable_sticker_style_enum = {"stories_clickable_sticker_style", 32, vk_stories_clickable_sticker_style_values};
+const struct socapi_type vk_stories_clickable_sticker_style_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_stories_clickable_sticker_style_enum, "stories_clickable_sticker_style"};
+
+static const struct socapi_enum_value vk_stories_clickable_sticker_subtype_values[] = {
+	{"market_item", 0, "market_item"},
+	{"aliexpress_product", 0, "aliexpress_product"},
+};
+const struct socapi_enum vk_stories_clickable_sticker_subtype_enum = {"stories_clickable_sticker_subtype", 2, vk_stories_clickable_sticker_subtype_values};
+const struct socapi_type vk_stories_clickable_sticker_subtype_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_stories_clickable_sticker_subtype_enum, "stories_clickable_sticker_subtype"};
+
+static const struct socapi_enum_value vk_stories_clickable_sticker_type_values[] = {
+	{"hashtag", 0, "hashtag"},
+	{"mention", 0, "mention"},
+	{"link", 0, "link"},
+	{"question", 0, "question"},
+	{"place", 0, "place"},
+	{"market_item", 0, "market_item"},
+	{"music", 0, "music"},
+	{"story_reply", 0, "story_reply"},
+	{"owner", 0, "owner"},
+	{"post", 0, "post"},
+	{"poll", 0, "poll"},
+	{"sticker", 0, "sticker"},
+	{"app", 0, "app"},
+	{"situational_theme", 0, "situational_theme"},
+	{"playlist", 0, "playlist"},
+	{"clip", 0, "clip"},
+	{"vk_video", 0, "vk_video"},
+	{"situational_template", 0, "situational_template"},
+	{"spoiler", 0, "spoiler"},
+};
+const struct socapi_enum vk_stories_clickable_sticker_type_enum = {"stories_clickable_sticker_type", 19, vk_stories_clickable_sticker_type_values};
+const struct socapi_type vk_stories_clickable_sticker_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_stories_clickable_sticker_type_enum, "stories_clickable_sticker_type"};
+
+static const struct socapi_enum_value vk_stories_story_type_values[] = {
+	{"photo", 0, "photo"},
+	{"video", 0, "video"},
+	{"live_active", 0, "live_active"},
+	{"live_finished", 0, "live_finished"},
+};
+const struct socapi_enum vk_stories_story_type_enum = {"stories_story_type", 4, vk_stories_story_type_values};
+const struct socapi_type vk_stories_story_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_stories_story_type_enum, "stories_story_type"};
 
 static const struct socapi_enum_value vk_users_fields_values[] = {
 	{"first_name_nom", 0, "first_name_nom"},
@@ -830,6 +1414,16 @@ static const struct socapi_enum_value vk_users_online_info_status_values[] = {
 const struct socapi_enum vk_users_online_info_status_enum = {"users_online_info_status", 5, vk_users_online_info_status_values};
 const struct socapi_type vk_users_online_info_status_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_users_online_info_status_enum, "users_online_info_status"};
 
+static const struct socapi_enum_value vk_users_relative_type_values[] = {
+	{"parent", 0, "parent"},
+	{"child", 0, "child"},
+	{"grandparent", 0, "grandparent"},
+	{"grandchild", 0, "grandchild"},
+	{"sibling", 0, "sibling"},
+};
+const struct socapi_enum vk_users_relative_type_enum = {"users_relative_type", 5, vk_users_relative_type_values};
+const struct socapi_type vk_users_relative_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_users_relative_type_enum, "users_relative_type"};
+
 static const struct socapi_enum_value vk_users_search_sex_values[] = {
 	{"any", 0, NULL},
 	{"female", 1, NULL},
@@ -858,6 +1452,13 @@ static const struct socapi_enum_value vk_users_search_status_values[] = {
 };
 const struct socapi_enum vk_users_search_status_enum = {"users_search_status", 9, vk_users_search_status_values};
 const struct socapi_type vk_users_search_status_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_users_search_status_enum, "users_search_status"};
+
+static const struct socapi_enum_value vk_users_user_full_wall_default_values[] = {
+	{"owner", 0, "owner"},
+	{"all", 0, "all"},
+};
+const struct socapi_enum vk_users_user_full_wall_default_enum = {"users_user_full_wall_default", 2, vk_users_user_full_wall_default_values};
+const struct socapi_type vk_users_user_full_wall_default_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_users_user_full_wall_default_enum, "users_user_full_wall_default"};
 
 static const struct socapi_enum_value vk_users_user_relation_values[] = {
 	{"not specified", 0, NULL},
@@ -899,6 +1500,27 @@ static const struct socapi_enum_value vk_utils_link_checked_status_values[] = {
 const struct socapi_enum vk_utils_link_checked_status_enum = {"utils_link_checked_status", 3, vk_utils_link_checked_status_values};
 const struct socapi_type vk_utils_link_checked_status_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_utils_link_checked_status_enum, "utils_link_checked_status"};
 
+static const struct socapi_enum_value vk_video_video_album_full_response_type_values[] = {
+	{"min", 0, "min"},
+	{"full", 0, "full"},
+};
+const struct socapi_enum vk_video_video_album_full_response_type_enum = {"video_video_album_full_response_type", 2, vk_video_video_album_full_response_type_values};
+const struct socapi_type vk_video_video_album_full_response_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_video_video_album_full_response_type_enum, "video_video_album_full_response_type"};
+
+static const struct socapi_enum_value vk_video_video_album_response_type_values[] = {
+	{"min", 0, "min"},
+	{"full", 0, "full"},
+};
+const struct socapi_enum vk_video_video_album_response_type_enum = {"video_video_album_response_type", 2, vk_video_video_album_response_type_values};
+const struct socapi_type vk_video_video_album_response_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_video_video_album_response_type_enum, "video_video_album_response_type"};
+
+static const struct socapi_enum_value vk_video_video_full_response_type_values[] = {
+	{"min", 0, "min"},
+	{"full", 0, "full"},
+};
+const struct socapi_enum vk_video_video_full_response_type_enum = {"video_video_full_response_type", 2, vk_video_video_full_response_type_values};
+const struct socapi_type vk_video_video_full_response_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_video_video_full_response_type_enum, "video_video_full_response_type"};
+
 static const struct socapi_enum_value vk_video_video_full_type_values[] = {
 	{"interactive", 0, "interactive"},
 	{"video", 0, "video"},
@@ -911,6 +1533,20 @@ static const struct socapi_enum_value vk_video_video_full_type_values[] = {
 };
 const struct socapi_enum vk_video_video_full_type_enum = {"video_video_full_type", 8, vk_video_video_full_type_values};
 const struct socapi_type vk_video_video_full_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_video_video_full_type_enum, "video_video_full_type"};
+
+static const struct socapi_enum_value vk_video_video_image_theme_values[] = {
+	{"light", 0, "light"},
+	{"dark", 0, "dark"},
+};
+const struct socapi_enum vk_video_video_image_theme_enum = {"video_video_image_theme", 2, vk_video_video_image_theme_values};
+const struct socapi_type vk_video_video_image_theme_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_video_video_image_theme_enum, "video_video_image_theme"};
+
+static const struct socapi_enum_value vk_video_video_response_type_values[] = {
+	{"min", 0, "min"},
+	{"full", 0, "full"},
+};
+const struct socapi_enum vk_video_video_response_type_enum = {"video_video_response_type", 2, vk_video_video_response_type_values};
+const struct socapi_type vk_video_video_response_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_video_video_response_type_enum, "video_video_response_type"};
 
 static const struct socapi_enum_value vk_video_video_type_values[] = {
 	{"interactive", 0, "interactive"},
@@ -1027,6 +1663,42 @@ static const struct socapi_enum_value vk_wall_wallpost_attachment_type_values[] 
 const struct socapi_enum vk_wall_wallpost_attachment_type_enum = {"wall_wallpost_attachment_type", 28, vk_wall_wallpost_attachment_type_values};
 const struct socapi_type vk_wall_wallpost_attachment_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_wall_wallpost_attachment_type_enum, "wall_wallpost_attachment_type"};
 
+static const struct socapi_enum_value vk_wall_wallpost_donut_edit_mode_values[] = {
+	{"all", 0, "all"},
+	{"duration", 0, "duration"},
+};
+const struct socapi_enum vk_wall_wallpost_donut_edit_mode_enum = {"wall_wallpost_donut_edit_mode", 2, vk_wall_wallpost_donut_edit_mode_values};
+const struct socapi_type vk_wall_wallpost_donut_edit_mode_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_wall_wallpost_donut_edit_mode_enum, "wall_wallpost_donut_edit_mode"};
+
+static const struct socapi_enum_value vk_wall_wallpost_full_inner_type_values[] = {
+	{"wall_wallpost", 0, "wall_wallpost"},
+};
+const struct socapi_enum vk_wall_wallpost_full_inner_type_enum = {"wall_wallpost_full_inner_type", 1, vk_wall_wallpost_full_inner_type_values};
+const struct socapi_type vk_wall_wallpost_full_inner_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_wall_wallpost_full_inner_type_enum, "wall_wallpost_full_inner_type"};
+
+static const struct socapi_enum_value vk_wall_wallpost_full_topic_id_values[] = {
+	{"empty_topic", 0, NULL},
+	{"art", 1, NULL},
+	{"it", 7, NULL},
+	{"games", 12, NULL},
+	{"music", 16, NULL},
+	{"photo", 19, NULL},
+	{"science_and_tech", 21, NULL},
+	{"sport", 23, NULL},
+	{"travel", 25, NULL},
+	{"tv_and_cinema", 26, NULL},
+	{"humor", 32, NULL},
+	{"fashion", 43, NULL},
+};
+const struct socapi_enum vk_wall_wallpost_full_topic_id_enum = {"wall_wallpost_full_topic_id", 12, vk_wall_wallpost_full_topic_id_values};
+const struct socapi_type vk_wall_wallpost_full_topic_id_type = {SOCAPI_KIND_ENUM_INT, 0, sizeof(int64_t), &vk_wall_wallpost_full_topic_id_enum, "wall_wallpost_full_topic_id"};
+
+static const struct socapi_enum_value vk_wall_wallpost_inner_type_values[] = {
+	{"wall_wallpost", 0, "wall_wallpost"},
+};
+const struct socapi_enum vk_wall_wallpost_inner_type_enum = {"wall_wallpost_inner_type", 1, vk_wall_wallpost_inner_type_values};
+const struct socapi_type vk_wall_wallpost_inner_type_type = {SOCAPI_KIND_ENUM_STRING, 0, sizeof(char *), &vk_wall_wallpost_inner_type_enum, "wall_wallpost_inner_type"};
+
 static const struct socapi_field vk_account_account_counters_fields[] = {
 	{"app_requests", offsetof(struct vk_account_account_counters, app_requests), offsetof(struct vk_account_account_counters, has_app_requests), &socapi_type_int, 0},
 	{"events", offsetof(struct vk_account_account_counters, events), offsetof(struct vk_account_account_counters, has_events), &socapi_type_int, 0},
@@ -1056,6 +1728,18 @@ static const struct socapi_field vk_account_info_fields[] = {
 static const struct socapi_struct vk_account_info_struct = {"account_info", sizeof(struct vk_account_info), 7, vk_account_info_fields};
 const struct socapi_type vk_account_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_info), &vk_account_info_struct, "account_info"};
 
+static const struct socapi_field vk_account_name_request_fields[] = {
+	{"first_name", offsetof(struct vk_account_name_request, first_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"id", offsetof(struct vk_account_name_request, id), offsetof(struct vk_account_name_request, has_id), &socapi_type_int, 0},
+	{"last_name", offsetof(struct vk_account_name_request, last_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"status", offsetof(struct vk_account_name_request, status), SOCAPI_NO_PRESENCE, &vk_account_name_request_status_type, 0},
+	{"lang", offsetof(struct vk_account_name_request, lang), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"link_href", offsetof(struct vk_account_name_request, link_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"link_label", offsetof(struct vk_account_name_request, link_label), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_account_name_request_struct = {"account_name_request", sizeof(struct vk_account_name_request), 7, vk_account_name_request_fields};
+const struct socapi_type vk_account_name_request_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_name_request), &vk_account_name_request_struct, "account_name_request"};
+
 static const struct socapi_field vk_account_user_settings_fields[] = {
 	{"id", offsetof(struct vk_account_user_settings, id), offsetof(struct vk_account_user_settings, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"first_name", offsetof(struct vk_account_user_settings, first_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -1075,11 +1759,58 @@ static const struct socapi_field vk_account_user_settings_fields[] = {
 	{"screen_name", offsetof(struct vk_account_user_settings, screen_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"sex", offsetof(struct vk_account_user_settings, sex), offsetof(struct vk_account_user_settings, has_sex), &vk_base_sex_type, 0},
 	{"status", offsetof(struct vk_account_user_settings, status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"connections", offsetof(struct vk_account_user_settings, connections), SOCAPI_NO_PRESENCE, &vk_users_user_connections_type, 0},
+	{"name_request", offsetof(struct vk_account_user_settings, name_request), SOCAPI_NO_PRESENCE, &vk_account_name_request_type, 0},
+	{"personal", offsetof(struct vk_account_user_settings, personal), SOCAPI_NO_PRESENCE, &vk_users_personal_type, 0},
+	{"relation_pending", offsetof(struct vk_account_user_settings, relation_pending), offsetof(struct vk_account_user_settings, has_relation_pending), &vk_base_bool_int_type, 0},
+	{"relation_requests", offsetof(struct vk_account_user_settings, relation_requests), SOCAPI_NO_PRESENCE, &vk_users_user_min_list_type, 0},
+	{"status_audio", offsetof(struct vk_account_user_settings, status_audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
+	{"interests", offsetof(struct vk_account_user_settings, interests), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interests_type, 0},
+	{"languages", offsetof(struct vk_account_user_settings, languages), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"photo_200", offsetof(struct vk_account_user_settings, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_service_account", offsetof(struct vk_account_user_settings, is_service_account), offsetof(struct vk_account_user_settings, has_is_service_account), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_account_user_settings_struct = {"account_user_settings", sizeof(struct vk_account_user_settings), 20, vk_account_user_settings_fields};
+static const struct socapi_struct vk_account_user_settings_struct = {"account_user_settings", sizeof(struct vk_account_user_settings), 28, vk_account_user_settings_fields};
 const struct socapi_type vk_account_user_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings), &vk_account_user_settings_struct, "account_user_settings"};
+
+static const struct socapi_field vk_account_user_settings_interest_fields[] = {
+	{"title", offsetof(struct vk_account_user_settings_interest, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"value", offsetof(struct vk_account_user_settings_interest, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_account_user_settings_interest_struct = {"account_user_settings_interest", sizeof(struct vk_account_user_settings_interest), 2, vk_account_user_settings_interest_fields};
+const struct socapi_type vk_account_user_settings_interest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings_interest), &vk_account_user_settings_interest_struct, "account_user_settings_interest"};
+
+static const struct socapi_field vk_account_user_settings_interests_fields[] = {
+	{"activities", offsetof(struct vk_account_user_settings_interests, activities), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+	{"interests", offsetof(struct vk_account_user_settings_interests, interests), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+	{"music", offsetof(struct vk_account_user_settings_interests, music), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+	{"tv", offsetof(struct vk_account_user_settings_interests, tv), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+	{"movies", offsetof(struct vk_account_user_settings_interests, movies), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+	{"books", offsetof(struct vk_account_user_settings_interests, books), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+	{"games", offsetof(struct vk_account_user_settings_interests, games), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+	{"quotes", offsetof(struct vk_account_user_settings_interests, quotes), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+	{"about", offsetof(struct vk_account_user_settings_interests, about), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
+};
+static const struct socapi_struct vk_account_user_settings_interests_struct = {"account_user_settings_interests", sizeof(struct vk_account_user_settings_interests), 9, vk_account_user_settings_interests_fields};
+const struct socapi_type vk_account_user_settings_interests_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings_interests), &vk_account_user_settings_interests_struct, "account_user_settings_interests"};
+
+static const struct socapi_field vk_apps_app_min_fields[] = {
+	{"type", offsetof(struct vk_apps_app_min, type), SOCAPI_NO_PRESENCE, &vk_apps_app_type_type, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_apps_app_min, id), offsetof(struct vk_apps_app_min, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"title", offsetof(struct vk_apps_app_min, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"author_owner_id", offsetof(struct vk_apps_app_min, author_owner_id), offsetof(struct vk_apps_app_min, has_author_owner_id), &socapi_type_int, 0},
+	{"is_installed", offsetof(struct vk_apps_app_min, is_installed), offsetof(struct vk_apps_app_min, has_is_installed), &socapi_type_bool, 0},
+	{"icon_139", offsetof(struct vk_apps_app_min, icon_139), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"icon_150", offsetof(struct vk_apps_app_min, icon_150), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"icon_278", offsetof(struct vk_apps_app_min, icon_278), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"icon_576", offsetof(struct vk_apps_app_min, icon_576), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"background_loader_color", offsetof(struct vk_apps_app_min, background_loader_color), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"loader_icon", offsetof(struct vk_apps_app_min, loader_icon), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"icon_75", offsetof(struct vk_apps_app_min, icon_75), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"screen_orientation", offsetof(struct vk_apps_app_min, screen_orientation), offsetof(struct vk_apps_app_min, has_screen_orientation), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_apps_app_min_struct = {"apps_app_min", sizeof(struct vk_apps_app_min), 13, vk_apps_app_min_fields};
+const struct socapi_type vk_apps_app_min_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_apps_app_min), &vk_apps_app_min_struct, "apps_app_min"};
 
 static const struct socapi_field vk_audio_audio_fields[] = {
 	{"id", offsetof(struct vk_audio_audio, id), offsetof(struct vk_audio_audio, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1090,8 +1821,12 @@ static const struct socapi_field vk_audio_audio_fields[] = {
 	{"url", offsetof(struct vk_audio_audio, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"date", offsetof(struct vk_audio_audio, date), offsetof(struct vk_audio_audio, has_date), &socapi_type_int, 0},
 	{"access_key", offsetof(struct vk_audio_audio, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"stream_duration", offsetof(struct vk_audio_audio, stream_duration), offsetof(struct vk_audio_audio, has_stream_duration), &socapi_type_int, 0},
+	{"album_id", offsetof(struct vk_audio_audio, album_id), offsetof(struct vk_audio_audio, has_album_id), &socapi_type_int, 0},
+	{"performer", offsetof(struct vk_audio_audio, performer), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"file_size", offsetof(struct vk_audio_audio, file_size), offsetof(struct vk_audio_audio, has_file_size), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_audio_audio_struct = {"audio_audio", sizeof(struct vk_audio_audio), 8, vk_audio_audio_fields};
+static const struct socapi_struct vk_audio_audio_struct = {"audio_audio", sizeof(struct vk_audio_audio), 12, vk_audio_audio_fields};
 const struct socapi_type vk_audio_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_audio_audio), &vk_audio_audio_struct, "audio_audio"};
 
 static const struct socapi_field vk_base_city_fields[] = {
@@ -1107,8 +1842,11 @@ static const struct socapi_field vk_base_comments_info_fields[] = {
 	{"can_open", offsetof(struct vk_base_comments_info, can_open), offsetof(struct vk_base_comments_info, has_can_open), &vk_base_bool_int_type, 0},
 	{"count", offsetof(struct vk_base_comments_info, count), offsetof(struct vk_base_comments_info, has_count), &socapi_type_int, 0},
 	{"groups_can_post", offsetof(struct vk_base_comments_info, groups_can_post), offsetof(struct vk_base_comments_info, has_groups_can_post), &socapi_type_bool, 0},
+	{"can_view", offsetof(struct vk_base_comments_info, can_view), offsetof(struct vk_base_comments_info, has_can_view), &vk_base_bool_int_type, 0},
+	{"donut", offsetof(struct vk_base_comments_info, donut), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_comments_donut_type, 0},
+	{"list", offsetof(struct vk_base_comments_info, list), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_list_type, 0},
 };
-static const struct socapi_struct vk_base_comments_info_struct = {"base_comments_info", sizeof(struct vk_base_comments_info), 5, vk_base_comments_info_fields};
+static const struct socapi_struct vk_base_comments_info_struct = {"base_comments_info", sizeof(struct vk_base_comments_info), 8, vk_base_comments_info_fields};
 const struct socapi_type vk_base_comments_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_comments_info), &vk_base_comments_info_struct, "base_comments_info"};
 
 static const struct socapi_field vk_base_country_fields[] = {
@@ -1117,6 +1855,32 @@ static const struct socapi_field vk_base_country_fields[] = {
 };
 static const struct socapi_struct vk_base_country_struct = {"base_country", sizeof(struct vk_base_country), 2, vk_base_country_fields};
 const struct socapi_type vk_base_country_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_country), &vk_base_country_struct, "base_country"};
+
+static const struct socapi_field vk_base_crop_photo_fields[] = {
+	{"photo", offsetof(struct vk_base_crop_photo, photo), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, SOCAPI_FIELD_REQUIRED},
+	{"crop", offsetof(struct vk_base_crop_photo, crop), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_crop_type, SOCAPI_FIELD_REQUIRED},
+	{"rect", offsetof(struct vk_base_crop_photo, rect), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_rect_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_base_crop_photo_struct = {"base_crop_photo", sizeof(struct vk_base_crop_photo), 3, vk_base_crop_photo_fields};
+const struct socapi_type vk_base_crop_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo), &vk_base_crop_photo_struct, "base_crop_photo"};
+
+static const struct socapi_field vk_base_crop_photo_crop_fields[] = {
+	{"x", offsetof(struct vk_base_crop_photo_crop, x), offsetof(struct vk_base_crop_photo_crop, has_x), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+	{"y", offsetof(struct vk_base_crop_photo_crop, y), offsetof(struct vk_base_crop_photo_crop, has_y), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+	{"x2", offsetof(struct vk_base_crop_photo_crop, x2), offsetof(struct vk_base_crop_photo_crop, has_x2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+	{"y2", offsetof(struct vk_base_crop_photo_crop, y2), offsetof(struct vk_base_crop_photo_crop, has_y2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_base_crop_photo_crop_struct = {"base_crop_photo_crop", sizeof(struct vk_base_crop_photo_crop), 4, vk_base_crop_photo_crop_fields};
+const struct socapi_type vk_base_crop_photo_crop_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo_crop), &vk_base_crop_photo_crop_struct, "base_crop_photo_crop"};
+
+static const struct socapi_field vk_base_crop_photo_rect_fields[] = {
+	{"x", offsetof(struct vk_base_crop_photo_rect, x), offsetof(struct vk_base_crop_photo_rect, has_x), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+	{"y", offsetof(struct vk_base_crop_photo_rect, y), offsetof(struct vk_base_crop_photo_rect, has_y), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+	{"x2", offsetof(struct vk_base_crop_photo_rect, x2), offsetof(struct vk_base_crop_photo_rect, has_x2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+	{"y2", offsetof(struct vk_base_crop_photo_rect, y2), offsetof(struct vk_base_crop_photo_rect, has_y2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_base_crop_photo_rect_struct = {"base_crop_photo_rect", sizeof(struct vk_base_crop_photo_rect), 4, vk_base_crop_photo_rect_fields};
+const struct socapi_type vk_base_crop_photo_rect_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo_rect), &vk_base_crop_photo_rect_struct, "base_crop_photo_rect"};
 
 static const struct socapi_field vk_base_error_fields[] = {
 	{"error_code", offsetof(struct vk_base_error, error_code), offsetof(struct vk_base_error, has_error_code), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1130,16 +1894,42 @@ static const struct socapi_field vk_base_error_fields[] = {
 	{"redirect_uri", offsetof(struct vk_base_error, redirect_uri), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"remixstlid", offsetof(struct vk_base_error, remixstlid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"confirmation_text", offsetof(struct vk_base_error, confirmation_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"inner_type", offsetof(struct vk_base_error, inner_type), SOCAPI_NO_PRESENCE, &vk_base_error_inner_type_type, 0},
 };
-static const struct socapi_struct vk_base_error_struct = {"base_error", sizeof(struct vk_base_error), 11, vk_base_error_fields};
+static const struct socapi_struct vk_base_error_struct = {"base_error", sizeof(struct vk_base_error), 12, vk_base_error_fields};
 const struct socapi_type vk_base_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_error), &vk_base_error_struct, "base_error"};
+
+static const struct socapi_field vk_base_geo_fields[] = {
+	{"coordinates", offsetof(struct vk_base_geo, coordinates), SOCAPI_NO_PRESENCE, &vk_base_geo_coordinates_type, 0},
+	{"place", offsetof(struct vk_base_geo, place), SOCAPI_NO_PRESENCE, &vk_base_place_type, 0},
+	{"showmap", offsetof(struct vk_base_geo, showmap), offsetof(struct vk_base_geo, has_showmap), &socapi_type_int, 0},
+	{"type", offsetof(struct vk_base_geo, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_base_geo_struct = {"base_geo", sizeof(struct vk_base_geo), 4, vk_base_geo_fields};
+const struct socapi_type vk_base_geo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_geo), &vk_base_geo_struct, "base_geo"};
+
+static const struct socapi_field vk_base_geo_coordinates_fields[] = {
+	{"latitude", offsetof(struct vk_base_geo_coordinates, latitude), offsetof(struct vk_base_geo_coordinates, has_latitude), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+	{"longitude", offsetof(struct vk_base_geo_coordinates, longitude), offsetof(struct vk_base_geo_coordinates, has_longitude), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_base_geo_coordinates_struct = {"base_geo_coordinates", sizeof(struct vk_base_geo_coordinates), 2, vk_base_geo_coordinates_fields};
+const struct socapi_type vk_base_geo_coordinates_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_geo_coordinates), &vk_base_geo_coordinates_struct, "base_geo_coordinates"};
+
+static const struct socapi_field vk_base_gradient_point_fields[] = {
+	{"color", offsetof(struct vk_base_gradient_point, color), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"position", offsetof(struct vk_base_gradient_point, position), offsetof(struct vk_base_gradient_point, has_position), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_base_gradient_point_struct = {"base_gradient_point", sizeof(struct vk_base_gradient_point), 2, vk_base_gradient_point_fields};
+const struct socapi_type vk_base_gradient_point_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_gradient_point), &vk_base_gradient_point_struct, "base_gradient_point"};
 
 static const struct socapi_field vk_base_image_fields[] = {
 	{"url", offsetof(struct vk_base_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"width", offsetof(struct vk_base_image, width), offsetof(struct vk_base_image, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_base_image, height), offsetof(struct vk_base_image, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_base_image, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"theme", offsetof(struct vk_base_image, theme), SOCAPI_NO_PRESENCE, &vk_base_image_theme_type, 0},
 };
-static const struct socapi_struct vk_base_image_struct = {"base_image", sizeof(struct vk_base_image), 3, vk_base_image_fields};
+static const struct socapi_struct vk_base_image_struct = {"base_image", sizeof(struct vk_base_image), 5, vk_base_image_fields};
 const struct socapi_type vk_base_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_image), &vk_base_image_struct, "base_image"};
 
 static const struct socapi_field vk_base_likes_fields[] = {
@@ -1154,8 +1944,13 @@ static const struct socapi_field vk_base_likes_info_fields[] = {
 	{"can_publish", offsetof(struct vk_base_likes_info, can_publish), offsetof(struct vk_base_likes_info, has_can_publish), &vk_base_bool_int_type, 0},
 	{"count", offsetof(struct vk_base_likes_info, count), offsetof(struct vk_base_likes_info, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"user_likes", offsetof(struct vk_base_likes_info, user_likes), offsetof(struct vk_base_likes_info, has_user_likes), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
+	{"can_like_as_author", offsetof(struct vk_base_likes_info, can_like_as_author), offsetof(struct vk_base_likes_info, has_can_like_as_author), &vk_base_bool_int_type, 0},
+	{"can_like_by_group", offsetof(struct vk_base_likes_info, can_like_by_group), offsetof(struct vk_base_likes_info, has_can_like_by_group), &vk_base_bool_int_type, 0},
+	{"author_liked", offsetof(struct vk_base_likes_info, author_liked), offsetof(struct vk_base_likes_info, has_author_liked), &socapi_type_bool, 0},
+	{"group_liked", offsetof(struct vk_base_likes_info, group_liked), offsetof(struct vk_base_likes_info, has_group_liked), &socapi_type_bool, 0},
+	{"repost_disabled", offsetof(struct vk_base_likes_info, repost_disabled), offsetof(struct vk_base_likes_info, has_repost_disabled), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_base_likes_info_struct = {"base_likes_info", sizeof(struct vk_base_likes_info), 4, vk_base_likes_info_fields};
+static const struct socapi_struct vk_base_likes_info_struct = {"base_likes_info", sizeof(struct vk_base_likes_info), 9, vk_base_likes_info_fields};
 const struct socapi_type vk_base_likes_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_likes_info), &vk_base_likes_info_struct, "base_likes_info"};
 
 static const struct socapi_field vk_base_link_fields[] = {
@@ -1166,14 +1961,86 @@ static const struct socapi_field vk_base_link_fields[] = {
 	{"photo", offsetof(struct vk_base_link, photo), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
 	{"preview_url", offsetof(struct vk_base_link, preview_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_favorite", offsetof(struct vk_base_link, is_favorite), offsetof(struct vk_base_link, has_is_favorite), &socapi_type_bool, 0},
+	{"application", offsetof(struct vk_base_link, application), SOCAPI_NO_PRESENCE, &vk_base_link_application_type, 0},
+	{"button", offsetof(struct vk_base_link, button), SOCAPI_NO_PRESENCE, &vk_base_link_button_type, 0},
+	{"id", offsetof(struct vk_base_link, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"preview_page", offsetof(struct vk_base_link, preview_page), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"rating", offsetof(struct vk_base_link, rating), SOCAPI_NO_PRESENCE, &vk_base_link_rating_type, 0},
+	{"target_object", offsetof(struct vk_base_link, target_object), SOCAPI_NO_PRESENCE, &vk_link_target_object_type, 0},
+	{"is_external", offsetof(struct vk_base_link, is_external), offsetof(struct vk_base_link, has_is_external), &socapi_type_bool, 0},
+	{"video", offsetof(struct vk_base_link, video), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, 0},
+	{"text", offsetof(struct vk_base_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"product", offsetof(struct vk_base_link, product), SOCAPI_NO_PRESENCE, &vk_base_link_product_type, 0},
 };
-static const struct socapi_struct vk_base_link_struct = {"base_link", sizeof(struct vk_base_link), 7, vk_base_link_fields};
+static const struct socapi_struct vk_base_link_struct = {"base_link", sizeof(struct vk_base_link), 17, vk_base_link_fields};
 const struct socapi_type vk_base_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link), &vk_base_link_struct, "base_link"};
+
+static const struct socapi_field vk_base_link_application_fields[] = {
+	{"app_id", offsetof(struct vk_base_link_application, app_id), offsetof(struct vk_base_link_application, has_app_id), &socapi_type_number, 0},
+	{"store", offsetof(struct vk_base_link_application, store), SOCAPI_NO_PRESENCE, &vk_base_link_application_store_type, 0},
+};
+static const struct socapi_struct vk_base_link_application_struct = {"base_link_application", sizeof(struct vk_base_link_application), 2, vk_base_link_application_fields};
+const struct socapi_type vk_base_link_application_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_application), &vk_base_link_application_struct, "base_link_application"};
+
+static const struct socapi_field vk_base_link_application_store_fields[] = {
+	{"id", offsetof(struct vk_base_link_application_store, id), offsetof(struct vk_base_link_application_store, has_id), &socapi_type_number, 0},
+	{"name", offsetof(struct vk_base_link_application_store, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_base_link_application_store_struct = {"base_link_application_store", sizeof(struct vk_base_link_application_store), 2, vk_base_link_application_store_fields};
+const struct socapi_type vk_base_link_application_store_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_application_store), &vk_base_link_application_store_struct, "base_link_application_store"};
+
+static const struct socapi_field vk_base_link_button_fields[] = {
+	{"action", offsetof(struct vk_base_link_button, action), SOCAPI_NO_PRESENCE, &vk_base_link_button_action_type, 0},
+	{"title", offsetof(struct vk_base_link_button, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"block_id", offsetof(struct vk_base_link_button, block_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"section_id", offsetof(struct vk_base_link_button, section_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"artist_id", offsetof(struct vk_base_link_button, artist_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"curator_id", offsetof(struct vk_base_link_button, curator_id), offsetof(struct vk_base_link_button, has_curator_id), &socapi_type_int, 0},
+	{"album_id", offsetof(struct vk_base_link_button, album_id), offsetof(struct vk_base_link_button, has_album_id), &socapi_type_int, 0},
+	{"owner_id", offsetof(struct vk_base_link_button, owner_id), offsetof(struct vk_base_link_button, has_owner_id), &socapi_type_int, 0},
+	{"icon", offsetof(struct vk_base_link_button, icon), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"style", offsetof(struct vk_base_link_button, style), SOCAPI_NO_PRESENCE, &vk_base_link_button_style_type, 0},
+	{"audio_id", offsetof(struct vk_base_link_button, audio_id), offsetof(struct vk_base_link_button, has_audio_id), &socapi_type_int, 0},
+	{"hashtag", offsetof(struct vk_base_link_button, hashtag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_base_link_button_struct = {"base_link_button", sizeof(struct vk_base_link_button), 12, vk_base_link_button_fields};
+const struct socapi_type vk_base_link_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_button), &vk_base_link_button_struct, "base_link_button"};
+
+static const struct socapi_field vk_base_link_button_action_fields[] = {
+	{"type", offsetof(struct vk_base_link_button_action, type), SOCAPI_NO_PRESENCE, &vk_base_link_button_action_type_type, SOCAPI_FIELD_REQUIRED},
+	{"url", offsetof(struct vk_base_link_button_action, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"consume_reason", offsetof(struct vk_base_link_button_action, consume_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_base_link_button_action_struct = {"base_link_button_action", sizeof(struct vk_base_link_button_action), 3, vk_base_link_button_action_fields};
+const struct socapi_type vk_base_link_button_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_button_action), &vk_base_link_button_action_struct, "base_link_button_action"};
+
+static const struct socapi_field vk_base_link_product_fields[] = {
+	{"price", offsetof(struct vk_base_link_product, price), SOCAPI_NO_PRESENCE, &vk_market_price_type, SOCAPI_FIELD_REQUIRED},
+	{"merchant", offsetof(struct vk_base_link_product, merchant), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"category", offsetof(struct vk_base_link_product, category), SOCAPI_NO_PRESENCE, &vk_base_link_product_category_type, 0},
+	{"geo", offsetof(struct vk_base_link_product, geo), SOCAPI_NO_PRESENCE, &vk_base_geo_coordinates_type, 0},
+	{"distance", offsetof(struct vk_base_link_product, distance), offsetof(struct vk_base_link_product, has_distance), &socapi_type_int, 0},
+	{"city", offsetof(struct vk_base_link_product, city), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"status", offsetof(struct vk_base_link_product, status), SOCAPI_NO_PRESENCE, &vk_base_link_product_status_type, 0},
+	{"orders_count", offsetof(struct vk_base_link_product, orders_count), offsetof(struct vk_base_link_product, has_orders_count), &socapi_type_int, 0},
+	{"type", offsetof(struct vk_base_link_product, type), SOCAPI_NO_PRESENCE, &vk_base_link_product_type_type, 0},
+};
+static const struct socapi_struct vk_base_link_product_struct = {"base_link_product", sizeof(struct vk_base_link_product), 9, vk_base_link_product_fields};
+const struct socapi_type vk_base_link_product_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_product), &vk_base_link_product_struct, "base_link_product"};
+
+static const struct socapi_field vk_base_link_rating_fields[] = {
+	{"reviews_count", offsetof(struct vk_base_link_rating, reviews_count), offsetof(struct vk_base_link_rating, has_reviews_count), &socapi_type_int, 0},
+	{"stars", offsetof(struct vk_base_link_rating, stars), offsetof(struct vk_base_link_rating, has_stars), &socapi_type_number, 0},
+	{"type", offsetof(struct vk_base_link_rating, type), SOCAPI_NO_PRESENCE, &vk_base_link_rating_type_type, 0},
+};
+static const struct socapi_struct vk_base_link_rating_struct = {"base_link_rating", sizeof(struct vk_base_link_rating), 3, vk_base_link_rating_fields};
+const struct socapi_type vk_base_link_rating_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_rating), &vk_base_link_rating_struct, "base_link_rating"};
 
 static const struct socapi_field vk_base_message_error_fields[] = {
 	{"code", offsetof(struct vk_base_message_error, code), offsetof(struct vk_base_message_error, has_code), &socapi_type_int, 0},
+	{"description", offsetof(struct vk_base_message_error, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_base_message_error_struct = {"base_message_error", sizeof(struct vk_base_message_error), 1, vk_base_message_error_fields};
+static const struct socapi_struct vk_base_message_error_struct = {"base_message_error", sizeof(struct vk_base_message_error), 2, vk_base_message_error_fields};
 const struct socapi_type vk_base_message_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_message_error), &vk_base_message_error_struct, "base_message_error"};
 
 static const struct socapi_field vk_base_object_fields[] = {
@@ -1188,6 +2055,40 @@ static const struct socapi_field vk_base_object_count_fields[] = {
 };
 static const struct socapi_struct vk_base_object_count_struct = {"base_object_count", sizeof(struct vk_base_object_count), 1, vk_base_object_count_fields};
 const struct socapi_type vk_base_object_count_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_object_count), &vk_base_object_count_struct, "base_object_count"};
+
+static const struct socapi_field vk_base_owner_cover_fields[] = {
+	{"enabled", offsetof(struct vk_base_owner_cover, enabled), offsetof(struct vk_base_owner_cover, has_enabled), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
+	{"images", offsetof(struct vk_base_owner_cover, images), SOCAPI_NO_PRESENCE, &vk_base_image_list_type, 0},
+	{"crop_params", offsetof(struct vk_base_owner_cover, crop_params), SOCAPI_NO_PRESENCE, &vk_base_owner_cover_crop_params_type, 0},
+	{"original_image", offsetof(struct vk_base_owner_cover, original_image), SOCAPI_NO_PRESENCE, &vk_base_image_type, 0},
+	{"photo_id", offsetof(struct vk_base_owner_cover, photo_id), offsetof(struct vk_base_owner_cover, has_photo_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_base_owner_cover_struct = {"base_owner_cover", sizeof(struct vk_base_owner_cover), 5, vk_base_owner_cover_fields};
+const struct socapi_type vk_base_owner_cover_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_owner_cover), &vk_base_owner_cover_struct, "base_owner_cover"};
+
+static const struct socapi_field vk_base_owner_cover_crop_params_fields[] = {
+	{"x", offsetof(struct vk_base_owner_cover_crop_params, x), offsetof(struct vk_base_owner_cover_crop_params, has_x), &socapi_type_int, 0},
+	{"y", offsetof(struct vk_base_owner_cover_crop_params, y), offsetof(struct vk_base_owner_cover_crop_params, has_y), &socapi_type_int, 0},
+	{"width", offsetof(struct vk_base_owner_cover_crop_params, width), offsetof(struct vk_base_owner_cover_crop_params, has_width), &socapi_type_int, 0},
+	{"height", offsetof(struct vk_base_owner_cover_crop_params, height), offsetof(struct vk_base_owner_cover_crop_params, has_height), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_base_owner_cover_crop_params_struct = {"base_owner_cover_crop_params", sizeof(struct vk_base_owner_cover_crop_params), 4, vk_base_owner_cover_crop_params_fields};
+const struct socapi_type vk_base_owner_cover_crop_params_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_owner_cover_crop_params), &vk_base_owner_cover_crop_params_struct, "base_owner_cover_crop_params"};
+
+static const struct socapi_field vk_base_place_fields[] = {
+	{"address", offsetof(struct vk_base_place, address), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"checkins", offsetof(struct vk_base_place, checkins), offsetof(struct vk_base_place, has_checkins), &socapi_type_int, 0},
+	{"city", offsetof(struct vk_base_place, city), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"created", offsetof(struct vk_base_place, created), offsetof(struct vk_base_place, has_created), &socapi_type_int, 0},
+	{"icon", offsetof(struct vk_base_place, icon), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"id", offsetof(struct vk_base_place, id), offsetof(struct vk_base_place, has_id), &socapi_type_int, 0},
+	{"latitude", offsetof(struct vk_base_place, latitude), offsetof(struct vk_base_place, has_latitude), &socapi_type_number, 0},
+	{"longitude", offsetof(struct vk_base_place, longitude), offsetof(struct vk_base_place, has_longitude), &socapi_type_number, 0},
+	{"title", offsetof(struct vk_base_place, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_base_place, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_base_place_struct = {"base_place", sizeof(struct vk_base_place), 10, vk_base_place_fields};
+const struct socapi_type vk_base_place_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_place), &vk_base_place_struct, "base_place"};
 
 static const struct socapi_field vk_base_reposts_info_fields[] = {
 	{"count", offsetof(struct vk_base_reposts_info, count), offsetof(struct vk_base_reposts_info, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1205,6 +2106,26 @@ static const struct socapi_field vk_base_request_param_fields[] = {
 static const struct socapi_struct vk_base_request_param_struct = {"base_request_param", sizeof(struct vk_base_request_param), 2, vk_base_request_param_fields};
 const struct socapi_type vk_base_request_param_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_request_param), &vk_base_request_param_struct, "base_request_param"};
 
+static const struct socapi_field vk_base_sticker_animation_fields[] = {
+	{"type", offsetof(struct vk_base_sticker_animation, type), SOCAPI_NO_PRESENCE, &vk_base_sticker_animation_type_type, 0},
+	{"url", offsetof(struct vk_base_sticker_animation, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_base_sticker_animation_struct = {"base_sticker_animation", sizeof(struct vk_base_sticker_animation), 2, vk_base_sticker_animation_fields};
+const struct socapi_type vk_base_sticker_animation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_sticker_animation), &vk_base_sticker_animation_struct, "base_sticker_animation"};
+
+static const struct socapi_field vk_base_sticker_new_fields[] = {
+	{"inner_type", offsetof(struct vk_base_sticker_new, inner_type), SOCAPI_NO_PRESENCE, &vk_base_sticker_new_inner_type_type, SOCAPI_FIELD_REQUIRED},
+	{"sticker_id", offsetof(struct vk_base_sticker_new, sticker_id), offsetof(struct vk_base_sticker_new, has_sticker_id), &socapi_type_int, 0},
+	{"product_id", offsetof(struct vk_base_sticker_new, product_id), offsetof(struct vk_base_sticker_new, has_product_id), &socapi_type_int, 0},
+	{"images", offsetof(struct vk_base_sticker_new, images), SOCAPI_NO_PRESENCE, &vk_base_image_list_type, 0},
+	{"images_with_background", offsetof(struct vk_base_sticker_new, images_with_background), SOCAPI_NO_PRESENCE, &vk_base_image_list_type, 0},
+	{"animation_url", offsetof(struct vk_base_sticker_new, animation_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"animations", offsetof(struct vk_base_sticker_new, animations), SOCAPI_NO_PRESENCE, &vk_base_sticker_animation_list_type, 0},
+	{"is_allowed", offsetof(struct vk_base_sticker_new, is_allowed), offsetof(struct vk_base_sticker_new, has_is_allowed), &socapi_type_bool, 0},
+};
+static const struct socapi_struct vk_base_sticker_new_struct = {"base_sticker_new", sizeof(struct vk_base_sticker_new), 8, vk_base_sticker_new_fields};
+const struct socapi_type vk_base_sticker_new_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_sticker_new), &vk_base_sticker_new_struct, "base_sticker_new"};
+
 static const struct socapi_field vk_base_upload_server_fields[] = {
 	{"upload_url", offsetof(struct vk_base_upload_server, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
@@ -1217,14 +2138,34 @@ static const struct socapi_field vk_base_user_id_fields[] = {
 static const struct socapi_struct vk_base_user_id_struct = {"base_user_id", sizeof(struct vk_base_user_id), 1, vk_base_user_id_fields};
 const struct socapi_type vk_base_user_id_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_user_id), &vk_base_user_id_struct, "base_user_id"};
 
+static const struct socapi_field vk_calls_call_fields[] = {
+	{"duration", offsetof(struct vk_calls_call, duration), offsetof(struct vk_calls_call, has_duration), &socapi_type_int, 0},
+	{"initiator_id", offsetof(struct vk_calls_call, initiator_id), offsetof(struct vk_calls_call, has_initiator_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"receiver_id", offsetof(struct vk_calls_call, receiver_id), offsetof(struct vk_calls_call, has_receiver_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"state", offsetof(struct vk_calls_call, state), SOCAPI_NO_PRESENCE, &vk_calls_end_state_type, SOCAPI_FIELD_REQUIRED},
+	{"time", offsetof(struct vk_calls_call, time), offsetof(struct vk_calls_call, has_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"video", offsetof(struct vk_calls_call, video), offsetof(struct vk_calls_call, has_video), &socapi_type_bool, 0},
+	{"participants", offsetof(struct vk_calls_call, participants), SOCAPI_NO_PRESENCE, &vk_calls_participants_type, 0},
+};
+static const struct socapi_struct vk_calls_call_struct = {"calls_call", sizeof(struct vk_calls_call), 7, vk_calls_call_fields};
+const struct socapi_type vk_calls_call_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_calls_call), &vk_calls_call_struct, "calls_call"};
+
+static const struct socapi_field vk_calls_participants_fields[] = {
+	{"list", offsetof(struct vk_calls_participants, list), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+	{"count", offsetof(struct vk_calls_participants, count), offsetof(struct vk_calls_participants, has_count), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_calls_participants_struct = {"calls_participants", sizeof(struct vk_calls_participants), 2, vk_calls_participants_fields};
+const struct socapi_type vk_calls_participants_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_calls_participants), &vk_calls_participants_struct, "calls_participants"};
+
 static const struct socapi_field vk_comment_thread_fields[] = {
 	{"count", offsetof(struct vk_comment_thread, count), offsetof(struct vk_comment_thread, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_comment_thread, items), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_list_type, 0},
 	{"can_post", offsetof(struct vk_comment_thread, can_post), offsetof(struct vk_comment_thread, has_can_post), &socapi_type_bool, 0},
 	{"show_reply_button", offsetof(struct vk_comment_thread, show_reply_button), offsetof(struct vk_comment_thread, has_show_reply_button), &socapi_type_bool, 0},
 	{"groups_can_post", offsetof(struct vk_comment_thread, groups_can_post), offsetof(struct vk_comment_thread, has_groups_can_post), &socapi_type_bool, 0},
+	{"author_replied", offsetof(struct vk_comment_thread, author_replied), offsetof(struct vk_comment_thread, has_author_replied), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_comment_thread_struct = {"comment_thread", sizeof(struct vk_comment_thread), 5, vk_comment_thread_fields};
+static const struct socapi_struct vk_comment_thread_struct = {"comment_thread", sizeof(struct vk_comment_thread), 6, vk_comment_thread_fields};
 const struct socapi_type vk_comment_thread_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_comment_thread), &vk_comment_thread_struct, "comment_thread"};
 
 static const struct socapi_field vk_database_city_fields[] = {
@@ -1251,6 +2192,22 @@ static const struct socapi_field vk_database_get_countries_response_fields[] = {
 static const struct socapi_struct vk_database_get_countries_response_struct = {"database_getCountries_response", sizeof(struct vk_database_get_countries_response), 2, vk_database_get_countries_response_fields};
 const struct socapi_type vk_database_get_countries_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_get_countries_response), &vk_database_get_countries_response_struct, "database_getCountries_response"};
 
+static const struct socapi_field vk_database_language_full_fields[] = {
+	{"id", offsetof(struct vk_database_language_full, id), offsetof(struct vk_database_language_full, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"native_name", offsetof(struct vk_database_language_full, native_name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_database_language_full_struct = {"database_language_full", sizeof(struct vk_database_language_full), 2, vk_database_language_full_fields};
+const struct socapi_type vk_database_language_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_language_full), &vk_database_language_full_struct, "database_language_full"};
+
+static const struct socapi_field vk_database_station_fields[] = {
+	{"city_id", offsetof(struct vk_database_station, city_id), offsetof(struct vk_database_station, has_city_id), &socapi_type_int, 0},
+	{"color", offsetof(struct vk_database_station, color), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"id", offsetof(struct vk_database_station, id), offsetof(struct vk_database_station, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"name", offsetof(struct vk_database_station, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_database_station_struct = {"database_station", sizeof(struct vk_database_station), 4, vk_database_station_fields};
+const struct socapi_type vk_database_station_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_station), &vk_database_station_struct, "database_station"};
+
 static const struct socapi_field vk_docs_doc_fields[] = {
 	{"id", offsetof(struct vk_docs_doc, id), offsetof(struct vk_docs_doc, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"owner_id", offsetof(struct vk_docs_doc, owner_id), offsetof(struct vk_docs_doc, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1261,9 +2218,75 @@ static const struct socapi_field vk_docs_doc_fields[] = {
 	{"date", offsetof(struct vk_docs_doc, date), offsetof(struct vk_docs_doc, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"type", offsetof(struct vk_docs_doc, type), offsetof(struct vk_docs_doc, has_type), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_docs_doc, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"preview", offsetof(struct vk_docs_doc, preview), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_type, 0},
+	{"is_licensed", offsetof(struct vk_docs_doc, is_licensed), offsetof(struct vk_docs_doc, has_is_licensed), &vk_base_bool_int_type, 0},
+	{"tags", offsetof(struct vk_docs_doc, tags), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_docs_doc_struct = {"docs_doc", sizeof(struct vk_docs_doc), 9, vk_docs_doc_fields};
+static const struct socapi_struct vk_docs_doc_struct = {"docs_doc", sizeof(struct vk_docs_doc), 12, vk_docs_doc_fields};
 const struct socapi_type vk_docs_doc_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc), &vk_docs_doc_struct, "docs_doc"};
+
+static const struct socapi_field vk_docs_doc_preview_fields[] = {
+	{"audio_msg", offsetof(struct vk_docs_doc_preview, audio_msg), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_audio_msg_type, 0},
+	{"graffiti", offsetof(struct vk_docs_doc_preview, graffiti), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_graffiti_type, 0},
+	{"photo", offsetof(struct vk_docs_doc_preview, photo), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_photo_type, 0},
+	{"video", offsetof(struct vk_docs_doc_preview, video), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_video_type, 0},
+};
+static const struct socapi_struct vk_docs_doc_preview_struct = {"docs_doc_preview", sizeof(struct vk_docs_doc_preview), 4, vk_docs_doc_preview_fields};
+const struct socapi_type vk_docs_doc_preview_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview), &vk_docs_doc_preview_struct, "docs_doc_preview"};
+
+static const struct socapi_field vk_docs_doc_preview_audio_msg_fields[] = {
+	{"duration", offsetof(struct vk_docs_doc_preview_audio_msg, duration), offsetof(struct vk_docs_doc_preview_audio_msg, has_duration), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"link_mp3", offsetof(struct vk_docs_doc_preview_audio_msg, link_mp3), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"link_ogg", offsetof(struct vk_docs_doc_preview_audio_msg, link_ogg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"waveform", offsetof(struct vk_docs_doc_preview_audio_msg, waveform), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_docs_doc_preview_audio_msg_struct = {"docs_doc_preview_audio_msg", sizeof(struct vk_docs_doc_preview_audio_msg), 4, vk_docs_doc_preview_audio_msg_fields};
+const struct socapi_type vk_docs_doc_preview_audio_msg_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_audio_msg), &vk_docs_doc_preview_audio_msg_struct, "docs_doc_preview_audio_msg"};
+
+static const struct socapi_field vk_docs_doc_preview_graffiti_fields[] = {
+	{"src", offsetof(struct vk_docs_doc_preview_graffiti, src), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"width", offsetof(struct vk_docs_doc_preview_graffiti, width), offsetof(struct vk_docs_doc_preview_graffiti, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"height", offsetof(struct vk_docs_doc_preview_graffiti, height), offsetof(struct vk_docs_doc_preview_graffiti, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_docs_doc_preview_graffiti_struct = {"docs_doc_preview_graffiti", sizeof(struct vk_docs_doc_preview_graffiti), 3, vk_docs_doc_preview_graffiti_fields};
+const struct socapi_type vk_docs_doc_preview_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_graffiti), &vk_docs_doc_preview_graffiti_struct, "docs_doc_preview_graffiti"};
+
+static const struct socapi_field vk_docs_doc_preview_photo_fields[] = {
+	{"sizes", offsetof(struct vk_docs_doc_preview_photo, sizes), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_photo_sizes_list_type, 0},
+};
+static const struct socapi_struct vk_docs_doc_preview_photo_struct = {"docs_doc_preview_photo", sizeof(struct vk_docs_doc_preview_photo), 1, vk_docs_doc_preview_photo_fields};
+const struct socapi_type vk_docs_doc_preview_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_photo), &vk_docs_doc_preview_photo_struct, "docs_doc_preview_photo"};
+
+static const struct socapi_field vk_docs_doc_preview_photo_sizes_fields[] = {
+	{"src", offsetof(struct vk_docs_doc_preview_photo_sizes, src), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"width", offsetof(struct vk_docs_doc_preview_photo_sizes, width), offsetof(struct vk_docs_doc_preview_photo_sizes, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"height", offsetof(struct vk_docs_doc_preview_photo_sizes, height), offsetof(struct vk_docs_doc_preview_photo_sizes, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"type", offsetof(struct vk_docs_doc_preview_photo_sizes, type), SOCAPI_NO_PRESENCE, &vk_photos_photo_sizes_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_docs_doc_preview_photo_sizes_struct = {"docs_doc_preview_photo_sizes", sizeof(struct vk_docs_doc_preview_photo_sizes), 4, vk_docs_doc_preview_photo_sizes_fields};
+const struct socapi_type vk_docs_doc_preview_photo_sizes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_photo_sizes), &vk_docs_doc_preview_photo_sizes_struct, "docs_doc_preview_photo_sizes"};
+
+static const struct socapi_field vk_docs_doc_preview_video_fields[] = {
+	{"src", offsetof(struct vk_docs_doc_preview_video, src), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"width", offsetof(struct vk_docs_doc_preview_video, width), offsetof(struct vk_docs_doc_preview_video, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"height", offsetof(struct vk_docs_doc_preview_video, height), offsetof(struct vk_docs_doc_preview_video, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"file_size", offsetof(struct vk_docs_doc_preview_video, file_size), offsetof(struct vk_docs_doc_preview_video, has_file_size), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_docs_doc_preview_video_struct = {"docs_doc_preview_video", sizeof(struct vk_docs_doc_preview_video), 4, vk_docs_doc_preview_video_fields};
+const struct socapi_type vk_docs_doc_preview_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_video), &vk_docs_doc_preview_video_struct, "docs_doc_preview_video"};
+
+static const struct socapi_field vk_events_event_attach_fields[] = {
+	{"address", offsetof(struct vk_events_event_attach, address), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"button_text", offsetof(struct vk_events_event_attach, button_text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"friends", offsetof(struct vk_events_event_attach, friends), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_events_event_attach, id), offsetof(struct vk_events_event_attach, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"is_favorite", offsetof(struct vk_events_event_attach, is_favorite), offsetof(struct vk_events_event_attach, has_is_favorite), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"member_status", offsetof(struct vk_events_event_attach, member_status), offsetof(struct vk_events_event_attach, has_member_status), &vk_groups_group_full_member_status_type, 0},
+	{"text", offsetof(struct vk_events_event_attach, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"time", offsetof(struct vk_events_event_attach, time), offsetof(struct vk_events_event_attach, has_time), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_events_event_attach_struct = {"events_event_attach", sizeof(struct vk_events_event_attach), 8, vk_events_event_attach_fields};
+const struct socapi_type vk_events_event_attach_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_events_event_attach), &vk_events_event_attach_struct, "events_event_attach"};
 
 static const struct socapi_field vk_friends_delete_response_fields[] = {
 	{"success", offsetof(struct vk_friends_delete_response, success), offsetof(struct vk_friends_delete_response, has_success), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1442,11 +2465,86 @@ static const struct socapi_field vk_friends_requests_xtr_message_fields[] = {
 	{"blacklisted_by_me", offsetof(struct vk_friends_requests_xtr_message, blacklisted_by_me), offsetof(struct vk_friends_requests_xtr_message, has_blacklisted_by_me), &vk_base_bool_int_type, 0},
 	{"counters", offsetof(struct vk_friends_requests_xtr_message, counters), SOCAPI_NO_PRESENCE, &vk_users_user_counters_type, 0},
 	{"lists", offsetof(struct vk_friends_requests_xtr_message, lists), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+	{"first_name_nom", offsetof(struct vk_friends_requests_xtr_message, first_name_nom), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_gen", offsetof(struct vk_friends_requests_xtr_message, first_name_gen), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_dat", offsetof(struct vk_friends_requests_xtr_message, first_name_dat), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_acc", offsetof(struct vk_friends_requests_xtr_message, first_name_acc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_ins", offsetof(struct vk_friends_requests_xtr_message, first_name_ins), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_abl", offsetof(struct vk_friends_requests_xtr_message, first_name_abl), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_nom", offsetof(struct vk_friends_requests_xtr_message, last_name_nom), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_gen", offsetof(struct vk_friends_requests_xtr_message, last_name_gen), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_dat", offsetof(struct vk_friends_requests_xtr_message, last_name_dat), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_acc", offsetof(struct vk_friends_requests_xtr_message, last_name_acc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_ins", offsetof(struct vk_friends_requests_xtr_message, last_name_ins), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_abl", offsetof(struct vk_friends_requests_xtr_message, last_name_abl), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"contact_name", offsetof(struct vk_friends_requests_xtr_message, contact_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"owner_state", offsetof(struct vk_friends_requests_xtr_message, owner_state), SOCAPI_NO_PRESENCE, &vk_owner_state_type, 0},
+	{"is_best_friend", offsetof(struct vk_friends_requests_xtr_message, is_best_friend), offsetof(struct vk_friends_requests_xtr_message, has_is_best_friend), &socapi_type_bool, 0},
+	{"can_see_audio", offsetof(struct vk_friends_requests_xtr_message, can_see_audio), offsetof(struct vk_friends_requests_xtr_message, has_can_see_audio), &vk_base_bool_int_type, 0},
+	{"email", offsetof(struct vk_friends_requests_xtr_message, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"skype", offsetof(struct vk_friends_requests_xtr_message, skype), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"facebook", offsetof(struct vk_friends_requests_xtr_message, facebook), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"facebook_name", offsetof(struct vk_friends_requests_xtr_message, facebook_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"twitter", offsetof(struct vk_friends_requests_xtr_message, twitter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"livejournal", offsetof(struct vk_friends_requests_xtr_message, livejournal), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"instagram", offsetof(struct vk_friends_requests_xtr_message, instagram), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"test", offsetof(struct vk_friends_requests_xtr_message, test), offsetof(struct vk_friends_requests_xtr_message, has_test), &vk_base_bool_int_type, 0},
+	{"video_live", offsetof(struct vk_friends_requests_xtr_message, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
+	{"is_video_live_notifications_blocked", offsetof(struct vk_friends_requests_xtr_message, is_video_live_notifications_blocked), offsetof(struct vk_friends_requests_xtr_message, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
+	{"is_service", offsetof(struct vk_friends_requests_xtr_message, is_service), offsetof(struct vk_friends_requests_xtr_message, has_is_service), &socapi_type_bool, 0},
+	{"service_description", offsetof(struct vk_friends_requests_xtr_message, service_description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_rec", offsetof(struct vk_friends_requests_xtr_message, photo_rec), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo_medium", offsetof(struct vk_friends_requests_xtr_message, photo_medium), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo_medium_rec", offsetof(struct vk_friends_requests_xtr_message, photo_medium_rec), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo", offsetof(struct vk_friends_requests_xtr_message, photo), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_big", offsetof(struct vk_friends_requests_xtr_message, photo_big), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_400", offsetof(struct vk_friends_requests_xtr_message, photo_400), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max_size", offsetof(struct vk_friends_requests_xtr_message, photo_max_size), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
+	{"language", offsetof(struct vk_friends_requests_xtr_message, language), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"stories_archive_count", offsetof(struct vk_friends_requests_xtr_message, stories_archive_count), offsetof(struct vk_friends_requests_xtr_message, has_stories_archive_count), &socapi_type_int, 0},
+	{"has_unseen_stories", offsetof(struct vk_friends_requests_xtr_message, has_unseen_stories), offsetof(struct vk_friends_requests_xtr_message, has_unseen_stories_set), &socapi_type_bool, 0},
+	{"wall_default", offsetof(struct vk_friends_requests_xtr_message, wall_default), SOCAPI_NO_PRESENCE, &vk_friends_requests_xtr_message_wall_default_type, 0},
+	{"can_call", offsetof(struct vk_friends_requests_xtr_message, can_call), offsetof(struct vk_friends_requests_xtr_message, has_can_call), &socapi_type_bool, 0},
+	{"can_call_from_group", offsetof(struct vk_friends_requests_xtr_message, can_call_from_group), offsetof(struct vk_friends_requests_xtr_message, has_can_call_from_group), &socapi_type_bool, 0},
+	{"can_invite_as_voicerooms_speaker", offsetof(struct vk_friends_requests_xtr_message, can_invite_as_voicerooms_speaker), offsetof(struct vk_friends_requests_xtr_message, has_can_invite_as_voicerooms_speaker), &socapi_type_bool, 0},
+	{"can_see_wishes", offsetof(struct vk_friends_requests_xtr_message, can_see_wishes), offsetof(struct vk_friends_requests_xtr_message, has_can_see_wishes), &socapi_type_bool, 0},
+	{"can_see_gifts", offsetof(struct vk_friends_requests_xtr_message, can_see_gifts), offsetof(struct vk_friends_requests_xtr_message, has_can_see_gifts), &vk_base_bool_int_type, 0},
+	{"can_be_invited_group", offsetof(struct vk_friends_requests_xtr_message, can_be_invited_group), offsetof(struct vk_friends_requests_xtr_message, has_can_be_invited_group), &socapi_type_bool, 0},
+	{"status_audio", offsetof(struct vk_friends_requests_xtr_message, status_audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
+	{"activity", offsetof(struct vk_friends_requests_xtr_message, activity), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"status_app", offsetof(struct vk_friends_requests_xtr_message, status_app), SOCAPI_NO_PRESENCE, &vk_apps_app_min_type, 0},
+	{"exports", offsetof(struct vk_friends_requests_xtr_message, exports), SOCAPI_NO_PRESENCE, &vk_users_exports_type, 0},
+	{"crop_photo", offsetof(struct vk_friends_requests_xtr_message, crop_photo), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_type, 0},
+	{"video_live_level", offsetof(struct vk_friends_requests_xtr_message, video_live_level), offsetof(struct vk_friends_requests_xtr_message, has_video_live_level), &socapi_type_int, 0},
+	{"video_live_count", offsetof(struct vk_friends_requests_xtr_message, video_live_count), offsetof(struct vk_friends_requests_xtr_message, has_video_live_count), &socapi_type_int, 0},
+	{"clips_count", offsetof(struct vk_friends_requests_xtr_message, clips_count), offsetof(struct vk_friends_requests_xtr_message, has_clips_count), &socapi_type_int, 0},
+	{"career", offsetof(struct vk_friends_requests_xtr_message, career), SOCAPI_NO_PRESENCE, &vk_users_career_list_type, 0},
+	{"military", offsetof(struct vk_friends_requests_xtr_message, military), SOCAPI_NO_PRESENCE, &vk_users_military_list_type, 0},
+	{"university_group_id", offsetof(struct vk_friends_requests_xtr_message, university_group_id), offsetof(struct vk_friends_requests_xtr_message, has_university_group_id), &socapi_type_int, 0},
+	{"education_form", offsetof(struct vk_friends_requests_xtr_message, education_form), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"education_status", offsetof(struct vk_friends_requests_xtr_message, education_status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"personal", offsetof(struct vk_friends_requests_xtr_message, personal), SOCAPI_NO_PRESENCE, &vk_users_personal_type, 0},
+	{"universities", offsetof(struct vk_friends_requests_xtr_message, universities), SOCAPI_NO_PRESENCE, &vk_users_university_list_type, 0},
+	{"schools", offsetof(struct vk_friends_requests_xtr_message, schools), SOCAPI_NO_PRESENCE, &vk_users_school_list_type, 0},
+	{"relatives", offsetof(struct vk_friends_requests_xtr_message, relatives), SOCAPI_NO_PRESENCE, &vk_users_relative_list_type, 0},
+	{"is_subscribed_podcasts", offsetof(struct vk_friends_requests_xtr_message, is_subscribed_podcasts), offsetof(struct vk_friends_requests_xtr_message, has_is_subscribed_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_podcasts", offsetof(struct vk_friends_requests_xtr_message, can_subscribe_podcasts), offsetof(struct vk_friends_requests_xtr_message, has_can_subscribe_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_posts", offsetof(struct vk_friends_requests_xtr_message, can_subscribe_posts), offsetof(struct vk_friends_requests_xtr_message, has_can_subscribe_posts), &socapi_type_bool, 0},
+	{"access_key", offsetof(struct vk_friends_requests_xtr_message, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"can_upload_doc", offsetof(struct vk_friends_requests_xtr_message, can_upload_doc), offsetof(struct vk_friends_requests_xtr_message, has_can_upload_doc), &vk_base_bool_int_type, 0},
+	{"can_ban", offsetof(struct vk_friends_requests_xtr_message, can_ban), offsetof(struct vk_friends_requests_xtr_message, has_can_ban), &socapi_type_bool, 0},
+	{"hash", offsetof(struct vk_friends_requests_xtr_message, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_no_index", offsetof(struct vk_friends_requests_xtr_message, is_no_index), offsetof(struct vk_friends_requests_xtr_message, has_is_no_index), &socapi_type_bool, 0},
+	{"contact_id", offsetof(struct vk_friends_requests_xtr_message, contact_id), offsetof(struct vk_friends_requests_xtr_message, has_contact_id), &socapi_type_int, 0},
+	{"is_message_request", offsetof(struct vk_friends_requests_xtr_message, is_message_request), offsetof(struct vk_friends_requests_xtr_message, has_is_message_request), &socapi_type_bool, 0},
+	{"descriptions", offsetof(struct vk_friends_requests_xtr_message, descriptions), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"user_id", offsetof(struct vk_friends_requests_xtr_message, user_id), offsetof(struct vk_friends_requests_xtr_message, has_user_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"message", offsetof(struct vk_friends_requests_xtr_message, message), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"timestamp", offsetof(struct vk_friends_requests_xtr_message, timestamp), offsetof(struct vk_friends_requests_xtr_message, has_timestamp), &socapi_type_int, 0},
+	{"from", offsetof(struct vk_friends_requests_xtr_message, from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"track_code", offsetof(struct vk_friends_requests_xtr_message, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_friends_requests_xtr_message_struct = {"friends_requests_xtr_message", sizeof(struct vk_friends_requests_xtr_message), 75, vk_friends_requests_xtr_message_fields};
+static const struct socapi_struct vk_friends_requests_xtr_message_struct = {"friends_requests_xtr_message", sizeof(struct vk_friends_requests_xtr_message), 150, vk_friends_requests_xtr_message_fields};
 const struct socapi_type vk_friends_requests_xtr_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_requests_xtr_message), &vk_friends_requests_xtr_message_struct, "friends_requests_xtr_message"};
 
 static const struct socapi_field vk_friends_requests_xtr_mutual_fields[] = {
@@ -1522,12 +2620,186 @@ static const struct socapi_field vk_friends_requests_xtr_mutual_fields[] = {
 	{"blacklisted_by_me", offsetof(struct vk_friends_requests_xtr_mutual, blacklisted_by_me), offsetof(struct vk_friends_requests_xtr_mutual, has_blacklisted_by_me), &vk_base_bool_int_type, 0},
 	{"counters", offsetof(struct vk_friends_requests_xtr_mutual, counters), SOCAPI_NO_PRESENCE, &vk_users_user_counters_type, 0},
 	{"lists", offsetof(struct vk_friends_requests_xtr_mutual, lists), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+	{"first_name_nom", offsetof(struct vk_friends_requests_xtr_mutual, first_name_nom), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_gen", offsetof(struct vk_friends_requests_xtr_mutual, first_name_gen), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_dat", offsetof(struct vk_friends_requests_xtr_mutual, first_name_dat), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_acc", offsetof(struct vk_friends_requests_xtr_mutual, first_name_acc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_ins", offsetof(struct vk_friends_requests_xtr_mutual, first_name_ins), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_abl", offsetof(struct vk_friends_requests_xtr_mutual, first_name_abl), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_nom", offsetof(struct vk_friends_requests_xtr_mutual, last_name_nom), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_gen", offsetof(struct vk_friends_requests_xtr_mutual, last_name_gen), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_dat", offsetof(struct vk_friends_requests_xtr_mutual, last_name_dat), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_acc", offsetof(struct vk_friends_requests_xtr_mutual, last_name_acc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_ins", offsetof(struct vk_friends_requests_xtr_mutual, last_name_ins), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_abl", offsetof(struct vk_friends_requests_xtr_mutual, last_name_abl), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"contact_name", offsetof(struct vk_friends_requests_xtr_mutual, contact_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"owner_state", offsetof(struct vk_friends_requests_xtr_mutual, owner_state), SOCAPI_NO_PRESENCE, &vk_owner_state_type, 0},
+	{"is_best_friend", offsetof(struct vk_friends_requests_xtr_mutual, is_best_friend), offsetof(struct vk_friends_requests_xtr_mutual, has_is_best_friend), &socapi_type_bool, 0},
+	{"can_see_audio", offsetof(struct vk_friends_requests_xtr_mutual, can_see_audio), offsetof(struct vk_friends_requests_xtr_mutual, has_can_see_audio), &vk_base_bool_int_type, 0},
+	{"email", offsetof(struct vk_friends_requests_xtr_mutual, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"skype", offsetof(struct vk_friends_requests_xtr_mutual, skype), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"facebook", offsetof(struct vk_friends_requests_xtr_mutual, facebook), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"facebook_name", offsetof(struct vk_friends_requests_xtr_mutual, facebook_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"twitter", offsetof(struct vk_friends_requests_xtr_mutual, twitter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"livejournal", offsetof(struct vk_friends_requests_xtr_mutual, livejournal), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"instagram", offsetof(struct vk_friends_requests_xtr_mutual, instagram), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"test", offsetof(struct vk_friends_requests_xtr_mutual, test), offsetof(struct vk_friends_requests_xtr_mutual, has_test), &vk_base_bool_int_type, 0},
+	{"video_live", offsetof(struct vk_friends_requests_xtr_mutual, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
+	{"is_video_live_notifications_blocked", offsetof(struct vk_friends_requests_xtr_mutual, is_video_live_notifications_blocked), offsetof(struct vk_friends_requests_xtr_mutual, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
+	{"is_service", offsetof(struct vk_friends_requests_xtr_mutual, is_service), offsetof(struct vk_friends_requests_xtr_mutual, has_is_service), &socapi_type_bool, 0},
+	{"service_description", offsetof(struct vk_friends_requests_xtr_mutual, service_description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_rec", offsetof(struct vk_friends_requests_xtr_mutual, photo_rec), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo_medium", offsetof(struct vk_friends_requests_xtr_mutual, photo_medium), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo_medium_rec", offsetof(struct vk_friends_requests_xtr_mutual, photo_medium_rec), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo", offsetof(struct vk_friends_requests_xtr_mutual, photo), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_big", offsetof(struct vk_friends_requests_xtr_mutual, photo_big), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_400", offsetof(struct vk_friends_requests_xtr_mutual, photo_400), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max_size", offsetof(struct vk_friends_requests_xtr_mutual, photo_max_size), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
+	{"language", offsetof(struct vk_friends_requests_xtr_mutual, language), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"stories_archive_count", offsetof(struct vk_friends_requests_xtr_mutual, stories_archive_count), offsetof(struct vk_friends_requests_xtr_mutual, has_stories_archive_count), &socapi_type_int, 0},
+	{"has_unseen_stories", offsetof(struct vk_friends_requests_xtr_mutual, has_unseen_stories), offsetof(struct vk_friends_requests_xtr_mutual, has_unseen_stories_set), &socapi_type_bool, 0},
+	{"wall_default", offsetof(struct vk_friends_requests_xtr_mutual, wall_default), SOCAPI_NO_PRESENCE, &vk_friends_requests_xtr_mutual_wall_default_type, 0},
+	{"can_call", offsetof(struct vk_friends_requests_xtr_mutual, can_call), offsetof(struct vk_friends_requests_xtr_mutual, has_can_call), &socapi_type_bool, 0},
+	{"can_call_from_group", offsetof(struct vk_friends_requests_xtr_mutual, can_call_from_group), offsetof(struct vk_friends_requests_xtr_mutual, has_can_call_from_group), &socapi_type_bool, 0},
+	{"can_invite_as_voicerooms_speaker", offsetof(struct vk_friends_requests_xtr_mutual, can_invite_as_voicerooms_speaker), offsetof(struct vk_friends_requests_xtr_mutual, has_can_invite_as_voicerooms_speaker), &socapi_type_bool, 0},
+	{"can_see_wishes", offsetof(struct vk_friends_requests_xtr_mutual, can_see_wishes), offsetof(struct vk_friends_requests_xtr_mutual, has_can_see_wishes), &socapi_type_bool, 0},
+	{"can_see_gifts", offsetof(struct vk_friends_requests_xtr_mutual, can_see_gifts), offsetof(struct vk_friends_requests_xtr_mutual, has_can_see_gifts), &vk_base_bool_int_type, 0},
+	{"can_be_invited_group", offsetof(struct vk_friends_requests_xtr_mutual, can_be_invited_group), offsetof(struct vk_friends_requests_xtr_mutual, has_can_be_invited_group), &socapi_type_bool, 0},
+	{"status_audio", offsetof(struct vk_friends_requests_xtr_mutual, status_audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
+	{"activity", offsetof(struct vk_friends_requests_xtr_mutual, activity), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"status_app", offsetof(struct vk_friends_requests_xtr_mutual, status_app), SOCAPI_NO_PRESENCE, &vk_apps_app_min_type, 0},
+	{"exports", offsetof(struct vk_friends_requests_xtr_mutual, exports), SOCAPI_NO_PRESENCE, &vk_users_exports_type, 0},
+	{"crop_photo", offsetof(struct vk_friends_requests_xtr_mutual, crop_photo), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_type, 0},
+	{"video_live_level", offsetof(struct vk_friends_requests_xtr_mutual, video_live_level), offsetof(struct vk_friends_requests_xtr_mutual, has_video_live_level), &socapi_type_int, 0},
+	{"video_live_count", offsetof(struct vk_friends_requests_xtr_mutual, video_live_count), offsetof(struct vk_friends_requests_xtr_mutual, has_video_live_count), &socapi_type_int, 0},
+	{"clips_count", offsetof(struct vk_friends_requests_xtr_mutual, clips_count), offsetof(struct vk_friends_requests_xtr_mutual, has_clips_count), &socapi_type_int, 0},
+	{"career", offsetof(struct vk_friends_requests_xtr_mutual, career), SOCAPI_NO_PRESENCE, &vk_users_career_list_type, 0},
+	{"military", offsetof(struct vk_friends_requests_xtr_mutual, military), SOCAPI_NO_PRESENCE, &vk_users_military_list_type, 0},
+	{"university_group_id", offsetof(struct vk_friends_requests_xtr_mutual, university_group_id), offsetof(struct vk_friends_requests_xtr_mutual, has_university_group_id), &socapi_type_int, 0},
+	{"education_form", offsetof(struct vk_friends_requests_xtr_mutual, education_form), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"education_status", offsetof(struct vk_friends_requests_xtr_mutual, education_status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"personal", offsetof(struct vk_friends_requests_xtr_mutual, personal), SOCAPI_NO_PRESENCE, &vk_users_personal_type, 0},
+	{"universities", offsetof(struct vk_friends_requests_xtr_mutual, universities), SOCAPI_NO_PRESENCE, &vk_users_university_list_type, 0},
+	{"schools", offsetof(struct vk_friends_requests_xtr_mutual, schools), SOCAPI_NO_PRESENCE, &vk_users_school_list_type, 0},
+	{"relatives", offsetof(struct vk_friends_requests_xtr_mutual, relatives), SOCAPI_NO_PRESENCE, &vk_users_relative_list_type, 0},
+	{"is_subscribed_podcasts", offsetof(struct vk_friends_requests_xtr_mutual, is_subscribed_podcasts), offsetof(struct vk_friends_requests_xtr_mutual, has_is_subscribed_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_podcasts", offsetof(struct vk_friends_requests_xtr_mutual, can_subscribe_podcasts), offsetof(struct vk_friends_requests_xtr_mutual, has_can_subscribe_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_posts", offsetof(struct vk_friends_requests_xtr_mutual, can_subscribe_posts), offsetof(struct vk_friends_requests_xtr_mutual, has_can_subscribe_posts), &socapi_type_bool, 0},
+	{"access_key", offsetof(struct vk_friends_requests_xtr_mutual, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"can_upload_doc", offsetof(struct vk_friends_requests_xtr_mutual, can_upload_doc), offsetof(struct vk_friends_requests_xtr_mutual, has_can_upload_doc), &vk_base_bool_int_type, 0},
+	{"can_ban", offsetof(struct vk_friends_requests_xtr_mutual, can_ban), offsetof(struct vk_friends_requests_xtr_mutual, has_can_ban), &socapi_type_bool, 0},
+	{"hash", offsetof(struct vk_friends_requests_xtr_mutual, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_no_index", offsetof(struct vk_friends_requests_xtr_mutual, is_no_index), offsetof(struct vk_friends_requests_xtr_mutual, has_is_no_index), &socapi_type_bool, 0},
+	{"contact_id", offsetof(struct vk_friends_requests_xtr_mutual, contact_id), offsetof(struct vk_friends_requests_xtr_mutual, has_contact_id), &socapi_type_int, 0},
+	{"is_message_request", offsetof(struct vk_friends_requests_xtr_mutual, is_message_request), offsetof(struct vk_friends_requests_xtr_mutual, has_is_message_request), &socapi_type_bool, 0},
+	{"descriptions", offsetof(struct vk_friends_requests_xtr_mutual, descriptions), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"user_id", offsetof(struct vk_friends_requests_xtr_mutual, user_id), offsetof(struct vk_friends_requests_xtr_mutual, has_user_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"message", offsetof(struct vk_friends_requests_xtr_mutual, message), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"timestamp", offsetof(struct vk_friends_requests_xtr_mutual, timestamp), offsetof(struct vk_friends_requests_xtr_mutual, has_timestamp), &socapi_type_int, 0},
+	{"from", offsetof(struct vk_friends_requests_xtr_mutual, from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"track_code", offsetof(struct vk_friends_requests_xtr_mutual, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_friends_requests_xtr_mutual_struct = {"friends_requests_xtr_mutual", sizeof(struct vk_friends_requests_xtr_mutual), 75, vk_friends_requests_xtr_mutual_fields};
+static const struct socapi_struct vk_friends_requests_xtr_mutual_struct = {"friends_requests_xtr_mutual", sizeof(struct vk_friends_requests_xtr_mutual), 150, vk_friends_requests_xtr_mutual_fields};
 const struct socapi_type vk_friends_requests_xtr_mutual_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_requests_xtr_mutual), &vk_friends_requests_xtr_mutual_struct, "friends_requests_xtr_mutual"};
+
+static const struct socapi_field vk_gifts_layout_fields[] = {
+	{"id", offsetof(struct vk_gifts_layout, id), offsetof(struct vk_gifts_layout, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"thumb_512", offsetof(struct vk_gifts_layout, thumb_512), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"thumb_256", offsetof(struct vk_gifts_layout, thumb_256), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"thumb_48", offsetof(struct vk_gifts_layout, thumb_48), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"thumb_96", offsetof(struct vk_gifts_layout, thumb_96), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"stickers_product_id", offsetof(struct vk_gifts_layout, stickers_product_id), offsetof(struct vk_gifts_layout, has_stickers_product_id), &socapi_type_int, 0},
+	{"is_stickers_style", offsetof(struct vk_gifts_layout, is_stickers_style), offsetof(struct vk_gifts_layout, has_is_stickers_style), &socapi_type_bool, 0},
+	{"build_id", offsetof(struct vk_gifts_layout, build_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"keywords", offsetof(struct vk_gifts_layout, keywords), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_gifts_layout_struct = {"gifts_layout", sizeof(struct vk_gifts_layout), 9, vk_gifts_layout_fields};
+const struct socapi_type vk_gifts_layout_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_gifts_layout), &vk_gifts_layout_struct, "gifts_layout"};
+
+static const struct socapi_field vk_groups_address_fields[] = {
+	{"additional_address", offsetof(struct vk_groups_address, additional_address), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"address", offsetof(struct vk_groups_address, address), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"city_id", offsetof(struct vk_groups_address, city_id), offsetof(struct vk_groups_address, has_city_id), &socapi_type_int, 0},
+	{"city", offsetof(struct vk_groups_address, city), SOCAPI_NO_PRESENCE, &vk_base_object_type, 0},
+	{"metro_station", offsetof(struct vk_groups_address, metro_station), SOCAPI_NO_PRESENCE, &vk_database_station_type, 0},
+	{"country", offsetof(struct vk_groups_address, country), SOCAPI_NO_PRESENCE, &vk_base_country_type, 0},
+	{"distance", offsetof(struct vk_groups_address, distance), offsetof(struct vk_groups_address, has_distance), &socapi_type_int, 0},
+	{"id", offsetof(struct vk_groups_address, id), offsetof(struct vk_groups_address, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"latitude", offsetof(struct vk_groups_address, latitude), offsetof(struct vk_groups_address, has_latitude), &socapi_type_number, 0},
+	{"longitude", offsetof(struct vk_groups_address, longitude), offsetof(struct vk_groups_address, has_longitude), &socapi_type_number, 0},
+	{"metro_station_id", offsetof(struct vk_groups_address, metro_station_id), offsetof(struct vk_groups_address, has_metro_station_id), &socapi_type_int, 0},
+	{"phone", offsetof(struct vk_groups_address, phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"time_offset", offsetof(struct vk_groups_address, time_offset), offsetof(struct vk_groups_address, has_time_offset), &socapi_type_int, 0},
+	{"timetable", offsetof(struct vk_groups_address, timetable), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_type, 0},
+	{"title", offsetof(struct vk_groups_address, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"work_info_status", offsetof(struct vk_groups_address, work_info_status), SOCAPI_NO_PRESENCE, &vk_groups_address_work_info_status_type, 0},
+	{"place_id", offsetof(struct vk_groups_address, place_id), offsetof(struct vk_groups_address, has_place_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_groups_address_struct = {"groups_address", sizeof(struct vk_groups_address), 17, vk_groups_address_fields};
+const struct socapi_type vk_groups_address_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address), &vk_groups_address_struct, "groups_address"};
+
+static const struct socapi_field vk_groups_address_timetable_fields[] = {
+	{"fri", offsetof(struct vk_groups_address_timetable, fri), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
+	{"mon", offsetof(struct vk_groups_address_timetable, mon), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
+	{"sat", offsetof(struct vk_groups_address_timetable, sat), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
+	{"sun", offsetof(struct vk_groups_address_timetable, sun), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
+	{"thu", offsetof(struct vk_groups_address_timetable, thu), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
+	{"tue", offsetof(struct vk_groups_address_timetable, tue), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
+	{"wed", offsetof(struct vk_groups_address_timetable, wed), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
+};
+static const struct socapi_struct vk_groups_address_timetable_struct = {"groups_address_timetable", sizeof(struct vk_groups_address_timetable), 7, vk_groups_address_timetable_fields};
+const struct socapi_type vk_groups_address_timetable_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address_timetable), &vk_groups_address_timetable_struct, "groups_address_timetable"};
+
+static const struct socapi_field vk_groups_address_timetable_day_fields[] = {
+	{"break_close_time", offsetof(struct vk_groups_address_timetable_day, break_close_time), offsetof(struct vk_groups_address_timetable_day, has_break_close_time), &socapi_type_int, 0},
+	{"break_open_time", offsetof(struct vk_groups_address_timetable_day, break_open_time), offsetof(struct vk_groups_address_timetable_day, has_break_open_time), &socapi_type_int, 0},
+	{"close_time", offsetof(struct vk_groups_address_timetable_day, close_time), offsetof(struct vk_groups_address_timetable_day, has_close_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"open_time", offsetof(struct vk_groups_address_timetable_day, open_time), offsetof(struct vk_groups_address_timetable_day, has_open_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_groups_address_timetable_day_struct = {"groups_address_timetable_day", sizeof(struct vk_groups_address_timetable_day), 4, vk_groups_address_timetable_day_fields};
+const struct socapi_type vk_groups_address_timetable_day_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address_timetable_day), &vk_groups_address_timetable_day_struct, "groups_address_timetable_day"};
+
+static const struct socapi_field vk_groups_addresses_info_fields[] = {
+	{"is_enabled", offsetof(struct vk_groups_addresses_info, is_enabled), offsetof(struct vk_groups_addresses_info, has_is_enabled), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"main_address_id", offsetof(struct vk_groups_addresses_info, main_address_id), offsetof(struct vk_groups_addresses_info, has_main_address_id), &socapi_type_int, 0},
+	{"main_address", offsetof(struct vk_groups_addresses_info, main_address), SOCAPI_NO_PRESENCE, &vk_groups_address_type, 0},
+	{"count", offsetof(struct vk_groups_addresses_info, count), offsetof(struct vk_groups_addresses_info, has_count), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_groups_addresses_info_struct = {"groups_addresses_info", sizeof(struct vk_groups_addresses_info), 4, vk_groups_addresses_info_fields};
+const struct socapi_type vk_groups_addresses_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_addresses_info), &vk_groups_addresses_info_struct, "groups_addresses_info"};
+
+static const struct socapi_field vk_groups_contacts_item_fields[] = {
+	{"user_id", offsetof(struct vk_groups_contacts_item, user_id), offsetof(struct vk_groups_contacts_item, has_user_id), &socapi_type_int, 0},
+	{"desc", offsetof(struct vk_groups_contacts_item, desc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"phone", offsetof(struct vk_groups_contacts_item, phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"email", offsetof(struct vk_groups_contacts_item, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_groups_contacts_item_struct = {"groups_contacts_item", sizeof(struct vk_groups_contacts_item), 4, vk_groups_contacts_item_fields};
+const struct socapi_type vk_groups_contacts_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_contacts_item), &vk_groups_contacts_item_struct, "groups_contacts_item"};
+
+static const struct socapi_field vk_groups_counters_group_fields[] = {
+	{"addresses", offsetof(struct vk_groups_counters_group, addresses), offsetof(struct vk_groups_counters_group, has_addresses), &socapi_type_int, 0},
+	{"albums", offsetof(struct vk_groups_counters_group, albums), offsetof(struct vk_groups_counters_group, has_albums), &socapi_type_int, 0},
+	{"audios", offsetof(struct vk_groups_counters_group, audios), offsetof(struct vk_groups_counters_group, has_audios), &socapi_type_int, 0},
+	{"audio_playlists", offsetof(struct vk_groups_counters_group, audio_playlists), offsetof(struct vk_groups_counters_group, has_audio_playlists), &socapi_type_int, 0},
+	{"docs", offsetof(struct vk_groups_counters_group, docs), offsetof(struct vk_groups_counters_group, has_docs), &socapi_type_int, 0},
+	{"market", offsetof(struct vk_groups_counters_group, market), offsetof(struct vk_groups_counters_group, has_market), &socapi_type_int, 0},
+	{"photos", offsetof(struct vk_groups_counters_group, photos), offsetof(struct vk_groups_counters_group, has_photos), &socapi_type_int, 0},
+	{"topics", offsetof(struct vk_groups_counters_group, topics), offsetof(struct vk_groups_counters_group, has_topics), &socapi_type_int, 0},
+	{"videos", offsetof(struct vk_groups_counters_group, videos), offsetof(struct vk_groups_counters_group, has_videos), &socapi_type_int, 0},
+	{"video_playlists", offsetof(struct vk_groups_counters_group, video_playlists), offsetof(struct vk_groups_counters_group, has_video_playlists), &socapi_type_int, 0},
+	{"market_services", offsetof(struct vk_groups_counters_group, market_services), offsetof(struct vk_groups_counters_group, has_market_services), &socapi_type_int, 0},
+	{"podcasts", offsetof(struct vk_groups_counters_group, podcasts), offsetof(struct vk_groups_counters_group, has_podcasts), &socapi_type_int, 0},
+	{"articles", offsetof(struct vk_groups_counters_group, articles), offsetof(struct vk_groups_counters_group, has_articles), &socapi_type_int, 0},
+	{"narratives", offsetof(struct vk_groups_counters_group, narratives), offsetof(struct vk_groups_counters_group, has_narratives), &socapi_type_int, 0},
+	{"clips", offsetof(struct vk_groups_counters_group, clips), offsetof(struct vk_groups_counters_group, has_clips), &socapi_type_int, 0},
+	{"clips_followers", offsetof(struct vk_groups_counters_group, clips_followers), offsetof(struct vk_groups_counters_group, has_clips_followers), &socapi_type_int, 0},
+	{"videos_followers", offsetof(struct vk_groups_counters_group, videos_followers), offsetof(struct vk_groups_counters_group, has_videos_followers), &socapi_type_int, 0},
+	{"clips_views", offsetof(struct vk_groups_counters_group, clips_views), offsetof(struct vk_groups_counters_group, has_clips_views), &socapi_type_int, 0},
+	{"clips_likes", offsetof(struct vk_groups_counters_group, clips_likes), offsetof(struct vk_groups_counters_group, has_clips_likes), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_groups_counters_group_struct = {"groups_counters_group", sizeof(struct vk_groups_counters_group), 19, vk_groups_counters_group_fields};
+const struct socapi_type vk_groups_counters_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_counters_group), &vk_groups_counters_group_struct, "groups_counters_group"};
 
 static const struct socapi_field vk_groups_get_by_id_object_response_fields[] = {
 	{"groups", offsetof(struct vk_groups_get_by_id_object_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
@@ -1591,9 +2863,37 @@ static const struct socapi_field vk_groups_group_fields[] = {
 	{"photo_50", offsetof(struct vk_groups_group, photo_50), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_100", offsetof(struct vk_groups_group, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_200", offsetof(struct vk_groups_group, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_200_orig", offsetof(struct vk_groups_group, photo_200_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_400", offsetof(struct vk_groups_group, photo_400), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_400_orig", offsetof(struct vk_groups_group, photo_400_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max", offsetof(struct vk_groups_group, photo_max), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max_orig", offsetof(struct vk_groups_group, photo_max_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"est_date", offsetof(struct vk_groups_group, est_date), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"public_date_label", offsetof(struct vk_groups_group, public_date_label), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max_size", offsetof(struct vk_groups_group, photo_max_size), SOCAPI_NO_PRESENCE, &vk_groups_photo_size_type, 0},
+	{"is_video_live_notifications_blocked", offsetof(struct vk_groups_group, is_video_live_notifications_blocked), offsetof(struct vk_groups_group, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
+	{"video_live", offsetof(struct vk_groups_group, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
 };
-static const struct socapi_struct vk_groups_group_struct = {"groups_group", sizeof(struct vk_groups_group), 16, vk_groups_group_fields};
+static const struct socapi_struct vk_groups_group_struct = {"groups_group", sizeof(struct vk_groups_group), 26, vk_groups_group_fields};
 const struct socapi_type vk_groups_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group), &vk_groups_group_struct, "groups_group"};
+
+static const struct socapi_field vk_groups_group_attach_fields[] = {
+	{"id", offsetof(struct vk_groups_group_attach, id), offsetof(struct vk_groups_group_attach, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"text", offsetof(struct vk_groups_group_attach, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"status", offsetof(struct vk_groups_group_attach, status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"size", offsetof(struct vk_groups_group_attach, size), offsetof(struct vk_groups_group_attach, has_size), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"is_favorite", offsetof(struct vk_groups_group_attach, is_favorite), offsetof(struct vk_groups_group_attach, has_is_favorite), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_groups_group_attach_struct = {"groups_group_attach", sizeof(struct vk_groups_group_attach), 5, vk_groups_group_attach_fields};
+const struct socapi_type vk_groups_group_attach_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_attach), &vk_groups_group_attach_struct, "groups_group_attach"};
+
+static const struct socapi_field vk_groups_group_ban_info_fields[] = {
+	{"comment", offsetof(struct vk_groups_group_ban_info, comment), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"end_date", offsetof(struct vk_groups_group_ban_info, end_date), offsetof(struct vk_groups_group_ban_info, has_end_date), &socapi_type_int, 0},
+	{"reason", offsetof(struct vk_groups_group_ban_info, reason), offsetof(struct vk_groups_group_ban_info, has_reason), &vk_groups_ban_info_reason_type, 0},
+};
+static const struct socapi_struct vk_groups_group_ban_info_struct = {"groups_group_ban_info", sizeof(struct vk_groups_group_ban_info), 3, vk_groups_group_ban_info_fields};
+const struct socapi_type vk_groups_group_ban_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_ban_info), &vk_groups_group_ban_info_struct, "groups_group_ban_info"};
 
 static const struct socapi_field vk_groups_group_full_fields[] = {
 	{"id", offsetof(struct vk_groups_group_full, id), offsetof(struct vk_groups_group_full, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1612,6 +2912,16 @@ static const struct socapi_field vk_groups_group_full_fields[] = {
 	{"photo_50", offsetof(struct vk_groups_group_full, photo_50), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_100", offsetof(struct vk_groups_group_full, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_200", offsetof(struct vk_groups_group_full, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_200_orig", offsetof(struct vk_groups_group_full, photo_200_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_400", offsetof(struct vk_groups_group_full, photo_400), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_400_orig", offsetof(struct vk_groups_group_full, photo_400_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max", offsetof(struct vk_groups_group_full, photo_max), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max_orig", offsetof(struct vk_groups_group_full, photo_max_orig), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"est_date", offsetof(struct vk_groups_group_full, est_date), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"public_date_label", offsetof(struct vk_groups_group_full, public_date_label), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max_size", offsetof(struct vk_groups_group_full, photo_max_size), SOCAPI_NO_PRESENCE, &vk_groups_photo_size_type, 0},
+	{"is_video_live_notifications_blocked", offsetof(struct vk_groups_group_full, is_video_live_notifications_blocked), offsetof(struct vk_groups_group_full, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
+	{"video_live", offsetof(struct vk_groups_group_full, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
 	{"description", offsetof(struct vk_groups_group_full, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"members_count", offsetof(struct vk_groups_group_full, members_count), offsetof(struct vk_groups_group_full, has_members_count), &socapi_type_int, 0},
 	{"status", offsetof(struct vk_groups_group_full, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -1635,8 +2945,47 @@ static const struct socapi_field vk_groups_group_full_fields[] = {
 	{"wall", offsetof(struct vk_groups_group_full, wall), offsetof(struct vk_groups_group_full, has_wall), &vk_groups_group_full_wall_type, 0},
 	{"age_limits", offsetof(struct vk_groups_group_full, age_limits), offsetof(struct vk_groups_group_full, has_age_limits), &vk_groups_group_full_age_limits_type, 0},
 	{"trending", offsetof(struct vk_groups_group_full, trending), offsetof(struct vk_groups_group_full, has_trending), &vk_base_bool_int_type, 0},
+	{"market", offsetof(struct vk_groups_group_full, market), SOCAPI_NO_PRESENCE, &vk_groups_market_info_type, 0},
+	{"has_market_app", offsetof(struct vk_groups_group_full, has_market_app), offsetof(struct vk_groups_group_full, has_market_app_set), &socapi_type_bool, 0},
+	{"using_vkpay_market_app", offsetof(struct vk_groups_group_full, using_vkpay_market_app), offsetof(struct vk_groups_group_full, has_using_vkpay_market_app), &socapi_type_bool, 0},
+	{"is_adult", offsetof(struct vk_groups_group_full, is_adult), offsetof(struct vk_groups_group_full, has_is_adult), &vk_base_bool_int_type, 0},
+	{"wiki_page", offsetof(struct vk_groups_group_full, wiki_page), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"members_count_text", offsetof(struct vk_groups_group_full, members_count_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"requests_count", offsetof(struct vk_groups_group_full, requests_count), offsetof(struct vk_groups_group_full, has_requests_count), &socapi_type_int, 0},
+	{"video_live_level", offsetof(struct vk_groups_group_full, video_live_level), offsetof(struct vk_groups_group_full, has_video_live_level), &socapi_type_int, 0},
+	{"video_live_count", offsetof(struct vk_groups_group_full, video_live_count), offsetof(struct vk_groups_group_full, has_video_live_count), &socapi_type_int, 0},
+	{"clips_count", offsetof(struct vk_groups_group_full, clips_count), offsetof(struct vk_groups_group_full, has_clips_count), &socapi_type_int, 0},
+	{"counters", offsetof(struct vk_groups_group_full, counters), SOCAPI_NO_PRESENCE, &vk_groups_counters_group_type, 0},
+	{"textlives_count", offsetof(struct vk_groups_group_full, textlives_count), offsetof(struct vk_groups_group_full, has_textlives_count), &socapi_type_int, 0},
+	{"cover", offsetof(struct vk_groups_group_full, cover), SOCAPI_NO_PRESENCE, &vk_base_owner_cover_type, 0},
+	{"video_cover", offsetof(struct vk_groups_group_full, video_cover), SOCAPI_NO_PRESENCE, &vk_base_owner_cover_type, 0},
+	{"can_suggest", offsetof(struct vk_groups_group_full, can_suggest), offsetof(struct vk_groups_group_full, has_can_suggest), &vk_base_bool_int_type, 0},
+	{"can_upload_story", offsetof(struct vk_groups_group_full, can_upload_story), offsetof(struct vk_groups_group_full, has_can_upload_story), &vk_base_bool_int_type, 0},
+	{"can_call_to_community", offsetof(struct vk_groups_group_full, can_call_to_community), offsetof(struct vk_groups_group_full, has_can_call_to_community), &socapi_type_bool, 0},
+	{"can_upload_clip", offsetof(struct vk_groups_group_full, can_upload_clip), offsetof(struct vk_groups_group_full, has_can_upload_clip), &vk_base_bool_int_type, 0},
+	{"crop_photo", offsetof(struct vk_groups_group_full, crop_photo), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_type, 0},
+	{"status_audio", offsetof(struct vk_groups_group_full, status_audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
+	{"links", offsetof(struct vk_groups_group_full, links), SOCAPI_NO_PRESENCE, &vk_groups_links_item_list_type, 0},
+	{"contacts", offsetof(struct vk_groups_group_full, contacts), SOCAPI_NO_PRESENCE, &vk_groups_contacts_item_list_type, 0},
+	{"main_section", offsetof(struct vk_groups_group_full, main_section), offsetof(struct vk_groups_group_full, has_main_section), &vk_groups_group_full_section_type, 0},
+	{"secondary_section", offsetof(struct vk_groups_group_full, secondary_section), offsetof(struct vk_groups_group_full, has_secondary_section), &vk_groups_group_full_section_type, 0},
+	{"is_messages_blocked", offsetof(struct vk_groups_group_full, is_messages_blocked), offsetof(struct vk_groups_group_full, has_is_messages_blocked), &vk_base_bool_int_type, 0},
+	{"can_send_notify", offsetof(struct vk_groups_group_full, can_send_notify), offsetof(struct vk_groups_group_full, has_can_send_notify), &vk_base_bool_int_type, 0},
+	{"online_status", offsetof(struct vk_groups_group_full, online_status), SOCAPI_NO_PRESENCE, &vk_groups_online_status_type, 0},
+	{"invited_by", offsetof(struct vk_groups_group_full, invited_by), offsetof(struct vk_groups_group_full, has_invited_by), &socapi_type_int, 0},
+	{"ban_info", offsetof(struct vk_groups_group_full, ban_info), SOCAPI_NO_PRESENCE, &vk_groups_group_ban_info_type, 0},
+	{"has_group_channel", offsetof(struct vk_groups_group_full, has_group_channel), offsetof(struct vk_groups_group_full, has_group_channel_set), &socapi_type_bool, 0},
+	{"addresses", offsetof(struct vk_groups_group_full, addresses), SOCAPI_NO_PRESENCE, &vk_groups_addresses_info_type, 0},
+	{"is_subscribed_podcasts", offsetof(struct vk_groups_group_full, is_subscribed_podcasts), offsetof(struct vk_groups_group_full, has_is_subscribed_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_podcasts", offsetof(struct vk_groups_group_full, can_subscribe_podcasts), offsetof(struct vk_groups_group_full, has_can_subscribe_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_posts", offsetof(struct vk_groups_group_full, can_subscribe_posts), offsetof(struct vk_groups_group_full, has_can_subscribe_posts), &socapi_type_bool, 0},
+	{"live_covers", offsetof(struct vk_groups_group_full, live_covers), SOCAPI_NO_PRESENCE, &vk_groups_live_covers_type, 0},
+	{"stories_archive_count", offsetof(struct vk_groups_group_full, stories_archive_count), offsetof(struct vk_groups_group_full, has_stories_archive_count), &socapi_type_int, 0},
+	{"has_unseen_stories", offsetof(struct vk_groups_group_full, has_unseen_stories), offsetof(struct vk_groups_group_full, has_unseen_stories_set), &socapi_type_bool, 0},
+	{"video_notifications_status", offsetof(struct vk_groups_group_full, video_notifications_status), SOCAPI_NO_PRESENCE, &vk_groups_group_full_video_notifications_status_type, 0},
+	{"videos_count", offsetof(struct vk_groups_group_full, videos_count), offsetof(struct vk_groups_group_full, has_videos_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_groups_group_full_struct = {"groups_group_full", sizeof(struct vk_groups_group_full), 39, vk_groups_group_full_fields};
+static const struct socapi_struct vk_groups_group_full_struct = {"groups_group_full", sizeof(struct vk_groups_group_full), 88, vk_groups_group_full_fields};
 const struct socapi_type vk_groups_group_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_full), &vk_groups_group_full_struct, "groups_group_full"};
 
 static const struct socapi_field vk_groups_groups_array_fields[] = {
@@ -1656,11 +3005,48 @@ static const struct socapi_field vk_groups_is_member_extended_response_fields[] 
 static const struct socapi_struct vk_groups_is_member_extended_response_struct = {"groups_isMember_extended_response", sizeof(struct vk_groups_is_member_extended_response), 5, vk_groups_is_member_extended_response_fields};
 const struct socapi_type vk_groups_is_member_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_is_member_extended_response), &vk_groups_is_member_extended_response_struct, "groups_isMember_extended_response"};
 
+static const struct socapi_field vk_groups_links_item_fields[] = {
+	{"name", offsetof(struct vk_groups_links_item, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"desc", offsetof(struct vk_groups_links_item, desc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"edit_title", offsetof(struct vk_groups_links_item, edit_title), offsetof(struct vk_groups_links_item, has_edit_title), &vk_base_bool_int_type, 0},
+	{"id", offsetof(struct vk_groups_links_item, id), offsetof(struct vk_groups_links_item, has_id), &socapi_type_int, 0},
+	{"photo_100", offsetof(struct vk_groups_links_item, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_50", offsetof(struct vk_groups_links_item, photo_50), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"url", offsetof(struct vk_groups_links_item, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"image_processing", offsetof(struct vk_groups_links_item, image_processing), offsetof(struct vk_groups_links_item, has_image_processing), &vk_base_bool_int_type, 0},
+};
+static const struct socapi_struct vk_groups_links_item_struct = {"groups_links_item", sizeof(struct vk_groups_links_item), 8, vk_groups_links_item_fields};
+const struct socapi_type vk_groups_links_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_links_item), &vk_groups_links_item_struct, "groups_links_item"};
+
+static const struct socapi_field vk_groups_live_covers_fields[] = {
+	{"is_enabled", offsetof(struct vk_groups_live_covers, is_enabled), offsetof(struct vk_groups_live_covers, has_is_enabled), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"is_scalable", offsetof(struct vk_groups_live_covers, is_scalable), offsetof(struct vk_groups_live_covers, has_is_scalable), &socapi_type_bool, 0},
+	{"story_ids", offsetof(struct vk_groups_live_covers, story_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
+};
+static const struct socapi_struct vk_groups_live_covers_struct = {"groups_live_covers", sizeof(struct vk_groups_live_covers), 3, vk_groups_live_covers_fields};
+const struct socapi_type vk_groups_live_covers_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_live_covers), &vk_groups_live_covers_struct, "groups_live_covers"};
+
+static const struct socapi_field vk_groups_market_info_fields[] = {
+	{"type", offsetof(struct vk_groups_market_info, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"contact_id", offsetof(struct vk_groups_market_info, contact_id), offsetof(struct vk_groups_market_info, has_contact_id), &socapi_type_int, 0},
+	{"currency", offsetof(struct vk_groups_market_info, currency), SOCAPI_NO_PRESENCE, &vk_market_currency_type, 0},
+	{"currency_text", offsetof(struct vk_groups_market_info, currency_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"enabled", offsetof(struct vk_groups_market_info, enabled), offsetof(struct vk_groups_market_info, has_enabled), &vk_base_bool_int_type, 0},
+	{"main_album_id", offsetof(struct vk_groups_market_info, main_album_id), offsetof(struct vk_groups_market_info, has_main_album_id), &socapi_type_int, 0},
+	{"price_max", offsetof(struct vk_groups_market_info, price_max), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"price_min", offsetof(struct vk_groups_market_info, price_min), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"min_order_price", offsetof(struct vk_groups_market_info, min_order_price), SOCAPI_NO_PRESENCE, &vk_market_price_type, 0},
+};
+static const struct socapi_struct vk_groups_market_info_struct = {"groups_market_info", sizeof(struct vk_groups_market_info), 9, vk_groups_market_info_fields};
+const struct socapi_type vk_groups_market_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_market_info), &vk_groups_market_info_struct, "groups_market_info"};
+
 static const struct socapi_field vk_groups_member_role_fields[] = {
 	{"id", offsetof(struct vk_groups_member_role, id), offsetof(struct vk_groups_member_role, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"role", offsetof(struct vk_groups_member_role, role), SOCAPI_NO_PRESENCE, &vk_groups_member_role_status_type, 0},
+	{"is_call_operator", offsetof(struct vk_groups_member_role, is_call_operator), offsetof(struct vk_groups_member_role, has_is_call_operator), &socapi_type_bool, 0},
+	{"permissions", offsetof(struct vk_groups_member_role, permissions), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_member_role_permission_type, 0},
 };
-static const struct socapi_struct vk_groups_member_role_struct = {"groups_member_role", sizeof(struct vk_groups_member_role), 2, vk_groups_member_role_fields};
+static const struct socapi_struct vk_groups_member_role_struct = {"groups_member_role", sizeof(struct vk_groups_member_role), 4, vk_groups_member_role_fields};
 const struct socapi_type vk_groups_member_role_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_member_role), &vk_groups_member_role_struct, "groups_member_role"};
 
 static const struct socapi_field vk_groups_member_status_fields[] = {
@@ -1680,6 +3066,20 @@ static const struct socapi_field vk_groups_member_status_full_fields[] = {
 };
 static const struct socapi_struct vk_groups_member_status_full_struct = {"groups_member_status_full", sizeof(struct vk_groups_member_status_full), 6, vk_groups_member_status_full_fields};
 const struct socapi_type vk_groups_member_status_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_member_status_full), &vk_groups_member_status_full_struct, "groups_member_status_full"};
+
+static const struct socapi_field vk_groups_online_status_fields[] = {
+	{"minutes", offsetof(struct vk_groups_online_status, minutes), offsetof(struct vk_groups_online_status, has_minutes), &socapi_type_int, 0},
+	{"status", offsetof(struct vk_groups_online_status, status), SOCAPI_NO_PRESENCE, &vk_groups_online_status_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_groups_online_status_struct = {"groups_online_status", sizeof(struct vk_groups_online_status), 2, vk_groups_online_status_fields};
+const struct socapi_type vk_groups_online_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_online_status), &vk_groups_online_status_struct, "groups_online_status"};
+
+static const struct socapi_field vk_groups_photo_size_fields[] = {
+	{"height", offsetof(struct vk_groups_photo_size, height), offsetof(struct vk_groups_photo_size, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"width", offsetof(struct vk_groups_photo_size, width), offsetof(struct vk_groups_photo_size, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_groups_photo_size_struct = {"groups_photo_size", sizeof(struct vk_groups_photo_size), 2, vk_groups_photo_size_fields};
+const struct socapi_type vk_groups_photo_size_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_photo_size), &vk_groups_photo_size_struct, "groups_photo_size"};
 
 static const struct socapi_field vk_groups_profile_item_fields[] = {
 	{"id", offsetof(struct vk_groups_profile_item, id), offsetof(struct vk_groups_profile_item, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1770,9 +3170,83 @@ static const struct socapi_field vk_groups_user_xtr_role_fields[] = {
 	{"blacklisted_by_me", offsetof(struct vk_groups_user_xtr_role, blacklisted_by_me), offsetof(struct vk_groups_user_xtr_role, has_blacklisted_by_me), &vk_base_bool_int_type, 0},
 	{"counters", offsetof(struct vk_groups_user_xtr_role, counters), SOCAPI_NO_PRESENCE, &vk_users_user_counters_type, 0},
 	{"lists", offsetof(struct vk_groups_user_xtr_role, lists), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+	{"first_name_nom", offsetof(struct vk_groups_user_xtr_role, first_name_nom), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_gen", offsetof(struct vk_groups_user_xtr_role, first_name_gen), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_dat", offsetof(struct vk_groups_user_xtr_role, first_name_dat), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_acc", offsetof(struct vk_groups_user_xtr_role, first_name_acc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_ins", offsetof(struct vk_groups_user_xtr_role, first_name_ins), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_abl", offsetof(struct vk_groups_user_xtr_role, first_name_abl), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_nom", offsetof(struct vk_groups_user_xtr_role, last_name_nom), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_gen", offsetof(struct vk_groups_user_xtr_role, last_name_gen), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_dat", offsetof(struct vk_groups_user_xtr_role, last_name_dat), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_acc", offsetof(struct vk_groups_user_xtr_role, last_name_acc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_ins", offsetof(struct vk_groups_user_xtr_role, last_name_ins), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_abl", offsetof(struct vk_groups_user_xtr_role, last_name_abl), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"contact_name", offsetof(struct vk_groups_user_xtr_role, contact_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"owner_state", offsetof(struct vk_groups_user_xtr_role, owner_state), SOCAPI_NO_PRESENCE, &vk_owner_state_type, 0},
+	{"is_best_friend", offsetof(struct vk_groups_user_xtr_role, is_best_friend), offsetof(struct vk_groups_user_xtr_role, has_is_best_friend), &socapi_type_bool, 0},
+	{"can_see_audio", offsetof(struct vk_groups_user_xtr_role, can_see_audio), offsetof(struct vk_groups_user_xtr_role, has_can_see_audio), &vk_base_bool_int_type, 0},
+	{"email", offsetof(struct vk_groups_user_xtr_role, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"skype", offsetof(struct vk_groups_user_xtr_role, skype), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"facebook", offsetof(struct vk_groups_user_xtr_role, facebook), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"facebook_name", offsetof(struct vk_groups_user_xtr_role, facebook_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"twitter", offsetof(struct vk_groups_user_xtr_role, twitter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"livejournal", offsetof(struct vk_groups_user_xtr_role, livejournal), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"instagram", offsetof(struct vk_groups_user_xtr_role, instagram), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"test", offsetof(struct vk_groups_user_xtr_role, test), offsetof(struct vk_groups_user_xtr_role, has_test), &vk_base_bool_int_type, 0},
+	{"video_live", offsetof(struct vk_groups_user_xtr_role, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
+	{"is_video_live_notifications_blocked", offsetof(struct vk_groups_user_xtr_role, is_video_live_notifications_blocked), offsetof(struct vk_groups_user_xtr_role, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
+	{"is_service", offsetof(struct vk_groups_user_xtr_role, is_service), offsetof(struct vk_groups_user_xtr_role, has_is_service), &socapi_type_bool, 0},
+	{"service_description", offsetof(struct vk_groups_user_xtr_role, service_description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_rec", offsetof(struct vk_groups_user_xtr_role, photo_rec), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo_medium", offsetof(struct vk_groups_user_xtr_role, photo_medium), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo_medium_rec", offsetof(struct vk_groups_user_xtr_role, photo_medium_rec), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo", offsetof(struct vk_groups_user_xtr_role, photo), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_big", offsetof(struct vk_groups_user_xtr_role, photo_big), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_400", offsetof(struct vk_groups_user_xtr_role, photo_400), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max_size", offsetof(struct vk_groups_user_xtr_role, photo_max_size), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
+	{"language", offsetof(struct vk_groups_user_xtr_role, language), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"stories_archive_count", offsetof(struct vk_groups_user_xtr_role, stories_archive_count), offsetof(struct vk_groups_user_xtr_role, has_stories_archive_count), &socapi_type_int, 0},
+	{"has_unseen_stories", offsetof(struct vk_groups_user_xtr_role, has_unseen_stories), offsetof(struct vk_groups_user_xtr_role, has_unseen_stories_set), &socapi_type_bool, 0},
+	{"wall_default", offsetof(struct vk_groups_user_xtr_role, wall_default), SOCAPI_NO_PRESENCE, &vk_groups_user_xtr_role_wall_default_type, 0},
+	{"can_call", offsetof(struct vk_groups_user_xtr_role, can_call), offsetof(struct vk_groups_user_xtr_role, has_can_call), &socapi_type_bool, 0},
+	{"can_call_from_group", offsetof(struct vk_groups_user_xtr_role, can_call_from_group), offsetof(struct vk_groups_user_xtr_role, has_can_call_from_group), &socapi_type_bool, 0},
+	{"can_invite_as_voicerooms_speaker", offsetof(struct vk_groups_user_xtr_role, can_invite_as_voicerooms_speaker), offsetof(struct vk_groups_user_xtr_role, has_can_invite_as_voicerooms_speaker), &socapi_type_bool, 0},
+	{"can_see_wishes", offsetof(struct vk_groups_user_xtr_role, can_see_wishes), offsetof(struct vk_groups_user_xtr_role, has_can_see_wishes), &socapi_type_bool, 0},
+	{"can_see_gifts", offsetof(struct vk_groups_user_xtr_role, can_see_gifts), offsetof(struct vk_groups_user_xtr_role, has_can_see_gifts), &vk_base_bool_int_type, 0},
+	{"can_be_invited_group", offsetof(struct vk_groups_user_xtr_role, can_be_invited_group), offsetof(struct vk_groups_user_xtr_role, has_can_be_invited_group), &socapi_type_bool, 0},
+	{"status_audio", offsetof(struct vk_groups_user_xtr_role, status_audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
+	{"activity", offsetof(struct vk_groups_user_xtr_role, activity), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"status_app", offsetof(struct vk_groups_user_xtr_role, status_app), SOCAPI_NO_PRESENCE, &vk_apps_app_min_type, 0},
+	{"exports", offsetof(struct vk_groups_user_xtr_role, exports), SOCAPI_NO_PRESENCE, &vk_users_exports_type, 0},
+	{"crop_photo", offsetof(struct vk_groups_user_xtr_role, crop_photo), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_type, 0},
+	{"video_live_level", offsetof(struct vk_groups_user_xtr_role, video_live_level), offsetof(struct vk_groups_user_xtr_role, has_video_live_level), &socapi_type_int, 0},
+	{"video_live_count", offsetof(struct vk_groups_user_xtr_role, video_live_count), offsetof(struct vk_groups_user_xtr_role, has_video_live_count), &socapi_type_int, 0},
+	{"clips_count", offsetof(struct vk_groups_user_xtr_role, clips_count), offsetof(struct vk_groups_user_xtr_role, has_clips_count), &socapi_type_int, 0},
+	{"career", offsetof(struct vk_groups_user_xtr_role, career), SOCAPI_NO_PRESENCE, &vk_users_career_list_type, 0},
+	{"military", offsetof(struct vk_groups_user_xtr_role, military), SOCAPI_NO_PRESENCE, &vk_users_military_list_type, 0},
+	{"university_group_id", offsetof(struct vk_groups_user_xtr_role, university_group_id), offsetof(struct vk_groups_user_xtr_role, has_university_group_id), &socapi_type_int, 0},
+	{"education_form", offsetof(struct vk_groups_user_xtr_role, education_form), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"education_status", offsetof(struct vk_groups_user_xtr_role, education_status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"personal", offsetof(struct vk_groups_user_xtr_role, personal), SOCAPI_NO_PRESENCE, &vk_users_personal_type, 0},
+	{"universities", offsetof(struct vk_groups_user_xtr_role, universities), SOCAPI_NO_PRESENCE, &vk_users_university_list_type, 0},
+	{"schools", offsetof(struct vk_groups_user_xtr_role, schools), SOCAPI_NO_PRESENCE, &vk_users_school_list_type, 0},
+	{"relatives", offsetof(struct vk_groups_user_xtr_role, relatives), SOCAPI_NO_PRESENCE, &vk_users_relative_list_type, 0},
+	{"is_subscribed_podcasts", offsetof(struct vk_groups_user_xtr_role, is_subscribed_podcasts), offsetof(struct vk_groups_user_xtr_role, has_is_subscribed_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_podcasts", offsetof(struct vk_groups_user_xtr_role, can_subscribe_podcasts), offsetof(struct vk_groups_user_xtr_role, has_can_subscribe_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_posts", offsetof(struct vk_groups_user_xtr_role, can_subscribe_posts), offsetof(struct vk_groups_user_xtr_role, has_can_subscribe_posts), &socapi_type_bool, 0},
+	{"access_key", offsetof(struct vk_groups_user_xtr_role, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"can_upload_doc", offsetof(struct vk_groups_user_xtr_role, can_upload_doc), offsetof(struct vk_groups_user_xtr_role, has_can_upload_doc), &vk_base_bool_int_type, 0},
+	{"can_ban", offsetof(struct vk_groups_user_xtr_role, can_ban), offsetof(struct vk_groups_user_xtr_role, has_can_ban), &socapi_type_bool, 0},
+	{"hash", offsetof(struct vk_groups_user_xtr_role, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_no_index", offsetof(struct vk_groups_user_xtr_role, is_no_index), offsetof(struct vk_groups_user_xtr_role, has_is_no_index), &socapi_type_bool, 0},
+	{"contact_id", offsetof(struct vk_groups_user_xtr_role, contact_id), offsetof(struct vk_groups_user_xtr_role, has_contact_id), &socapi_type_int, 0},
+	{"is_message_request", offsetof(struct vk_groups_user_xtr_role, is_message_request), offsetof(struct vk_groups_user_xtr_role, has_is_message_request), &socapi_type_bool, 0},
+	{"descriptions", offsetof(struct vk_groups_user_xtr_role, descriptions), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"role", offsetof(struct vk_groups_user_xtr_role, role), SOCAPI_NO_PRESENCE, &vk_groups_role_options_type, 0},
+	{"permissions", offsetof(struct vk_groups_user_xtr_role, permissions), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_member_role_permission_type, 0},
 };
-static const struct socapi_struct vk_groups_user_xtr_role_struct = {"groups_user_xtr_role", sizeof(struct vk_groups_user_xtr_role), 73, vk_groups_user_xtr_role_fields};
+static const struct socapi_struct vk_groups_user_xtr_role_struct = {"groups_user_xtr_role", sizeof(struct vk_groups_user_xtr_role), 147, vk_groups_user_xtr_role_fields};
 const struct socapi_type vk_groups_user_xtr_role_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_user_xtr_role), &vk_groups_user_xtr_role_struct, "groups_user_xtr_role"};
 
 static const struct socapi_field vk_likes_add_response_fields[] = {
@@ -1810,6 +3284,89 @@ static const struct socapi_field vk_likes_is_liked_response_fields[] = {
 static const struct socapi_struct vk_likes_is_liked_response_struct = {"likes_isLiked_response", sizeof(struct vk_likes_is_liked_response), 2, vk_likes_is_liked_response_fields};
 const struct socapi_type vk_likes_is_liked_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_is_liked_response), &vk_likes_is_liked_response_struct, "likes_isLiked_response"};
 
+static const struct socapi_field vk_link_target_object_fields[] = {
+	{"type", offsetof(struct vk_link_target_object, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"owner_id", offsetof(struct vk_link_target_object, owner_id), offsetof(struct vk_link_target_object, has_owner_id), &socapi_type_int, 0},
+	{"item_id", offsetof(struct vk_link_target_object, item_id), offsetof(struct vk_link_target_object, has_item_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_link_target_object_struct = {"link_target_object", sizeof(struct vk_link_target_object), 3, vk_link_target_object_fields};
+const struct socapi_type vk_link_target_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_link_target_object), &vk_link_target_object_struct, "link_target_object"};
+
+static const struct socapi_field vk_market_currency_fields[] = {
+	{"id", offsetof(struct vk_market_currency, id), offsetof(struct vk_market_currency, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"name", offsetof(struct vk_market_currency, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"title", offsetof(struct vk_market_currency, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_market_currency_struct = {"market_currency", sizeof(struct vk_market_currency), 3, vk_market_currency_fields};
+const struct socapi_type vk_market_currency_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_currency), &vk_market_currency_struct, "market_currency"};
+
+static const struct socapi_field vk_market_market_album_fields[] = {
+	{"id", offsetof(struct vk_market_market_album, id), offsetof(struct vk_market_market_album, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"owner_id", offsetof(struct vk_market_market_album, owner_id), offsetof(struct vk_market_market_album, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"title", offsetof(struct vk_market_market_album, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"count", offsetof(struct vk_market_market_album, count), offsetof(struct vk_market_market_album, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"is_main", offsetof(struct vk_market_market_album, is_main), offsetof(struct vk_market_market_album, has_is_main), &socapi_type_bool, 0},
+	{"is_hidden", offsetof(struct vk_market_market_album, is_hidden), offsetof(struct vk_market_market_album, has_is_hidden), &socapi_type_bool, 0},
+	{"photo", offsetof(struct vk_market_market_album, photo), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
+	{"updated_time", offsetof(struct vk_market_market_album, updated_time), offsetof(struct vk_market_market_album, has_updated_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"type", offsetof(struct vk_market_market_album, type), offsetof(struct vk_market_market_album, has_type), &vk_market_market_album_type_type, 0},
+	{"is_blur_enabled", offsetof(struct vk_market_market_album, is_blur_enabled), offsetof(struct vk_market_market_album, has_is_blur_enabled), &socapi_type_bool, 0},
+};
+static const struct socapi_struct vk_market_market_album_struct = {"market_market_album", sizeof(struct vk_market_market_album), 10, vk_market_market_album_fields};
+const struct socapi_type vk_market_market_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_album), &vk_market_market_album_struct, "market_market_album"};
+
+static const struct socapi_field vk_market_market_category_nested_fields[] = {
+	{"inner_type", offsetof(struct vk_market_market_category_nested, inner_type), SOCAPI_NO_PRESENCE, &vk_market_market_category_nested_inner_type_type, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_market_market_category_nested, id), offsetof(struct vk_market_market_category_nested, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"name", offsetof(struct vk_market_market_category_nested, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"is_v2", offsetof(struct vk_market_market_category_nested, is_v2), offsetof(struct vk_market_market_category_nested, has_is_v2), &socapi_type_bool, 0},
+	{"parent", offsetof(struct vk_market_market_category_nested, parent), SOCAPI_NO_PRESENCE, &vk_market_market_category_nested_type, 0},
+};
+static const struct socapi_struct vk_market_market_category_nested_struct = {"market_market_category_nested", sizeof(struct vk_market_market_category_nested), 5, vk_market_market_category_nested_fields};
+const struct socapi_type vk_market_market_category_nested_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_category_nested), &vk_market_market_category_nested_struct, "market_market_category_nested"};
+
+static const struct socapi_field vk_market_market_item_fields[] = {
+	{"access_key", offsetof(struct vk_market_market_item, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"availability", offsetof(struct vk_market_market_item, availability), offsetof(struct vk_market_market_item, has_availability), &vk_market_market_item_availability_type, SOCAPI_FIELD_REQUIRED},
+	{"button_title", offsetof(struct vk_market_market_item, button_title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"category", offsetof(struct vk_market_market_item, category), SOCAPI_NO_PRESENCE, &vk_market_market_category_nested_type, SOCAPI_FIELD_REQUIRED},
+	{"category_v2", offsetof(struct vk_market_market_item, category_v2), SOCAPI_NO_PRESENCE, &vk_market_market_category_nested_type, 0},
+	{"date", offsetof(struct vk_market_market_item, date), offsetof(struct vk_market_market_item, has_date), &socapi_type_int, 0},
+	{"description", offsetof(struct vk_market_market_item, description), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"external_id", offsetof(struct vk_market_market_item, external_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"id", offsetof(struct vk_market_market_item, id), offsetof(struct vk_market_market_item, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"is_favorite", offsetof(struct vk_market_market_item, is_favorite), offsetof(struct vk_market_market_item, has_is_favorite), &socapi_type_bool, 0},
+	{"owner_id", offsetof(struct vk_market_market_item, owner_id), offsetof(struct vk_market_market_item, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"is_owner", offsetof(struct vk_market_market_item, is_owner), offsetof(struct vk_market_market_item, has_is_owner), &socapi_type_bool, 0},
+	{"is_adult", offsetof(struct vk_market_market_item, is_adult), offsetof(struct vk_market_market_item, has_is_adult), &socapi_type_bool, 0},
+	{"price", offsetof(struct vk_market_market_item, price), SOCAPI_NO_PRESENCE, &vk_market_price_type, SOCAPI_FIELD_REQUIRED},
+	{"thumb_photo", offsetof(struct vk_market_market_item, thumb_photo), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"title", offsetof(struct vk_market_market_item, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"url", offsetof(struct vk_market_market_item, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"variants_grouping_id", offsetof(struct vk_market_market_item, variants_grouping_id), offsetof(struct vk_market_market_item, has_variants_grouping_id), &socapi_type_int, 0},
+	{"is_main_variant", offsetof(struct vk_market_market_item, is_main_variant), offsetof(struct vk_market_market_item, has_is_main_variant), &socapi_type_bool, 0},
+	{"sku", offsetof(struct vk_market_market_item, sku), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"stock_amount", offsetof(struct vk_market_market_item, stock_amount), offsetof(struct vk_market_market_item, has_stock_amount), &socapi_type_int, 0},
+	{"post_id", offsetof(struct vk_market_market_item, post_id), offsetof(struct vk_market_market_item, has_post_id), &socapi_type_int, 0},
+	{"post_owner_id", offsetof(struct vk_market_market_item, post_owner_id), offsetof(struct vk_market_market_item, has_post_owner_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_market_market_item_struct = {"market_market_item", sizeof(struct vk_market_market_item), 23, vk_market_market_item_fields};
+const struct socapi_type vk_market_market_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_item), &vk_market_market_item_struct, "market_market_item"};
+
+static const struct socapi_field vk_market_price_fields[] = {
+	{"amount", offsetof(struct vk_market_price, amount), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"amount_to", offsetof(struct vk_market_price, amount_to), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"price_type", offsetof(struct vk_market_price, price_type), offsetof(struct vk_market_price, has_price_type), &vk_market_price_price_type_type, 0},
+	{"price_unit", offsetof(struct vk_market_price, price_unit), offsetof(struct vk_market_price, has_price_unit), &vk_market_price_price_unit_type, 0},
+	{"currency", offsetof(struct vk_market_price, currency), SOCAPI_NO_PRESENCE, &vk_market_currency_type, SOCAPI_FIELD_REQUIRED},
+	{"discount_rate", offsetof(struct vk_market_price, discount_rate), offsetof(struct vk_market_price, has_discount_rate), &socapi_type_int, 0},
+	{"old_amount", offsetof(struct vk_market_price, old_amount), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"text", offsetof(struct vk_market_price, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"old_amount_text", offsetof(struct vk_market_price, old_amount_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_market_price_struct = {"market_price", sizeof(struct vk_market_price), 9, vk_market_price_fields};
+const struct socapi_type vk_market_price_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_price), &vk_market_price_struct, "market_price"};
+
 static const struct socapi_field vk_messages_audio_message_fields[] = {
 	{"id", offsetof(struct vk_messages_audio_message, id), offsetof(struct vk_messages_audio_message, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"owner_id", offsetof(struct vk_messages_audio_message, owner_id), offsetof(struct vk_messages_audio_message, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1818,8 +3375,9 @@ static const struct socapi_field vk_messages_audio_message_fields[] = {
 	{"link_ogg", offsetof(struct vk_messages_audio_message, link_ogg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"waveform", offsetof(struct vk_messages_audio_message, waveform), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_messages_audio_message, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"transcript_error", offsetof(struct vk_messages_audio_message, transcript_error), offsetof(struct vk_messages_audio_message, has_transcript_error), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_audio_message_struct = {"messages_audio_message", sizeof(struct vk_messages_audio_message), 7, vk_messages_audio_message_fields};
+static const struct socapi_struct vk_messages_audio_message_struct = {"messages_audio_message", sizeof(struct vk_messages_audio_message), 8, vk_messages_audio_message_fields};
 const struct socapi_type vk_messages_audio_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_audio_message), &vk_messages_audio_message_struct, "messages_audio_message"};
 
 static const struct socapi_field vk_messages_base_message_fields[] = {
@@ -1837,9 +3395,28 @@ static const struct socapi_field vk_messages_base_message_fields[] = {
 	{"payload", offsetof(struct vk_messages_base_message, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"random_id", offsetof(struct vk_messages_base_message, random_id), offsetof(struct vk_messages_base_message, has_random_id), &socapi_type_int, 0},
 	{"deleted", offsetof(struct vk_messages_base_message, deleted), offsetof(struct vk_messages_base_message, has_deleted), &vk_base_bool_int_type, 0},
+	{"admin_author_id", offsetof(struct vk_messages_base_message, admin_author_id), offsetof(struct vk_messages_base_message, has_admin_author_id), &socapi_type_int, 0},
+	{"geo", offsetof(struct vk_messages_base_message, geo), SOCAPI_NO_PRESENCE, &vk_base_geo_type, 0},
+	{"is_cropped", offsetof(struct vk_messages_base_message, is_cropped), offsetof(struct vk_messages_base_message, has_is_cropped), &socapi_type_bool, 0},
+	{"keyboard", offsetof(struct vk_messages_base_message, keyboard), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_type, 0},
+	{"is_silent", offsetof(struct vk_messages_base_message, is_silent), offsetof(struct vk_messages_base_message, has_is_silent), &socapi_type_bool, 0},
+	{"is_unavailable", offsetof(struct vk_messages_base_message, is_unavailable), offsetof(struct vk_messages_base_message, has_is_unavailable), &socapi_type_bool, 0},
+	{"version", offsetof(struct vk_messages_base_message, version), offsetof(struct vk_messages_base_message, has_version), &socapi_type_int, 0},
+	{"ref", offsetof(struct vk_messages_base_message, ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"ref_source", offsetof(struct vk_messages_base_message, ref_source), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_messages_base_message_struct = {"messages_base_message", sizeof(struct vk_messages_base_message), 14, vk_messages_base_message_fields};
+static const struct socapi_struct vk_messages_base_message_struct = {"messages_base_message", sizeof(struct vk_messages_base_message), 23, vk_messages_base_message_fields};
 const struct socapi_type vk_messages_base_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_base_message), &vk_messages_base_message_struct, "messages_base_message"};
+
+static const struct socapi_field vk_messages_chat_restrictions_fields[] = {
+	{"admins_promote_users", offsetof(struct vk_messages_chat_restrictions, admins_promote_users), offsetof(struct vk_messages_chat_restrictions, has_admins_promote_users), &socapi_type_bool, 0},
+	{"only_admins_edit_info", offsetof(struct vk_messages_chat_restrictions, only_admins_edit_info), offsetof(struct vk_messages_chat_restrictions, has_only_admins_edit_info), &socapi_type_bool, 0},
+	{"only_admins_edit_pin", offsetof(struct vk_messages_chat_restrictions, only_admins_edit_pin), offsetof(struct vk_messages_chat_restrictions, has_only_admins_edit_pin), &socapi_type_bool, 0},
+	{"only_admins_invite", offsetof(struct vk_messages_chat_restrictions, only_admins_invite), offsetof(struct vk_messages_chat_restrictions, has_only_admins_invite), &socapi_type_bool, 0},
+	{"only_admins_kick", offsetof(struct vk_messages_chat_restrictions, only_admins_kick), offsetof(struct vk_messages_chat_restrictions, has_only_admins_kick), &socapi_type_bool, 0},
+};
+static const struct socapi_struct vk_messages_chat_restrictions_struct = {"messages_chat_restrictions", sizeof(struct vk_messages_chat_restrictions), 5, vk_messages_chat_restrictions_fields};
+const struct socapi_type vk_messages_chat_restrictions_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_restrictions), &vk_messages_chat_restrictions_struct, "messages_chat_restrictions"};
 
 static const struct socapi_field vk_messages_chat_settings_fields[] = {
 	{"owner_id", offsetof(struct vk_messages_chat_settings, owner_id), offsetof(struct vk_messages_chat_settings, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -1850,16 +3427,55 @@ static const struct socapi_field vk_messages_chat_settings_fields[] = {
 	{"admin_ids", offsetof(struct vk_messages_chat_settings, admin_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"active_ids", offsetof(struct vk_messages_chat_settings, active_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"is_group_channel", offsetof(struct vk_messages_chat_settings, is_group_channel), offsetof(struct vk_messages_chat_settings, has_is_group_channel), &socapi_type_bool, 0},
+	{"friends_count", offsetof(struct vk_messages_chat_settings, friends_count), offsetof(struct vk_messages_chat_settings, has_friends_count), &socapi_type_int, 0},
+	{"pinned_messages_count", offsetof(struct vk_messages_chat_settings, pinned_messages_count), offsetof(struct vk_messages_chat_settings, has_pinned_messages_count), &socapi_type_int, 0},
+	{"pinned_message", offsetof(struct vk_messages_chat_settings, pinned_message), SOCAPI_NO_PRESENCE, &vk_messages_pinned_message_type, 0},
+	{"acl", offsetof(struct vk_messages_chat_settings, acl), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_acl_type, 0},
+	{"permissions", offsetof(struct vk_messages_chat_settings, permissions), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_type, 0},
+	{"is_disappearing", offsetof(struct vk_messages_chat_settings, is_disappearing), offsetof(struct vk_messages_chat_settings, has_is_disappearing), &socapi_type_bool, 0},
+	{"theme", offsetof(struct vk_messages_chat_settings, theme), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"disappearing_chat_link", offsetof(struct vk_messages_chat_settings, disappearing_chat_link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_service", offsetof(struct vk_messages_chat_settings, is_service), offsetof(struct vk_messages_chat_settings, has_is_service), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_chat_settings_struct = {"messages_chat_settings", sizeof(struct vk_messages_chat_settings), 8, vk_messages_chat_settings_fields};
+static const struct socapi_struct vk_messages_chat_settings_struct = {"messages_chat_settings", sizeof(struct vk_messages_chat_settings), 17, vk_messages_chat_settings_fields};
 const struct socapi_type vk_messages_chat_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings), &vk_messages_chat_settings_struct, "messages_chat_settings"};
+
+static const struct socapi_field vk_messages_chat_settings_acl_fields[] = {
+	{"can_change_info", offsetof(struct vk_messages_chat_settings_acl, can_change_info), offsetof(struct vk_messages_chat_settings_acl, has_can_change_info), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_change_invite_link", offsetof(struct vk_messages_chat_settings_acl, can_change_invite_link), offsetof(struct vk_messages_chat_settings_acl, has_can_change_invite_link), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_change_pin", offsetof(struct vk_messages_chat_settings_acl, can_change_pin), offsetof(struct vk_messages_chat_settings_acl, has_can_change_pin), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_invite", offsetof(struct vk_messages_chat_settings_acl, can_invite), offsetof(struct vk_messages_chat_settings_acl, has_can_invite), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_promote_users", offsetof(struct vk_messages_chat_settings_acl, can_promote_users), offsetof(struct vk_messages_chat_settings_acl, has_can_promote_users), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_see_invite_link", offsetof(struct vk_messages_chat_settings_acl, can_see_invite_link), offsetof(struct vk_messages_chat_settings_acl, has_can_see_invite_link), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_moderate", offsetof(struct vk_messages_chat_settings_acl, can_moderate), offsetof(struct vk_messages_chat_settings_acl, has_can_moderate), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_copy_chat", offsetof(struct vk_messages_chat_settings_acl, can_copy_chat), offsetof(struct vk_messages_chat_settings_acl, has_can_copy_chat), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_call", offsetof(struct vk_messages_chat_settings_acl, can_call), offsetof(struct vk_messages_chat_settings_acl, has_can_call), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_use_mass_mentions", offsetof(struct vk_messages_chat_settings_acl, can_use_mass_mentions), offsetof(struct vk_messages_chat_settings_acl, has_can_use_mass_mentions), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"can_change_service_type", offsetof(struct vk_messages_chat_settings_acl, can_change_service_type), offsetof(struct vk_messages_chat_settings_acl, has_can_change_service_type), &socapi_type_bool, 0},
+};
+static const struct socapi_struct vk_messages_chat_settings_acl_struct = {"messages_chat_settings_acl", sizeof(struct vk_messages_chat_settings_acl), 11, vk_messages_chat_settings_acl_fields};
+const struct socapi_type vk_messages_chat_settings_acl_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_acl), &vk_messages_chat_settings_acl_struct, "messages_chat_settings_acl"};
+
+static const struct socapi_field vk_messages_chat_settings_permissions_fields[] = {
+	{"invite", offsetof(struct vk_messages_chat_settings_permissions, invite), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_invite_type, 0},
+	{"change_info", offsetof(struct vk_messages_chat_settings_permissions, change_info), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_change_info_type, 0},
+	{"change_pin", offsetof(struct vk_messages_chat_settings_permissions, change_pin), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_change_pin_type, 0},
+	{"use_mass_mentions", offsetof(struct vk_messages_chat_settings_permissions, use_mass_mentions), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_use_mass_mentions_type, 0},
+	{"see_invite_link", offsetof(struct vk_messages_chat_settings_permissions, see_invite_link), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_see_invite_link_type, 0},
+	{"call", offsetof(struct vk_messages_chat_settings_permissions, call), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_call_type, 0},
+	{"change_admins", offsetof(struct vk_messages_chat_settings_permissions, change_admins), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_change_admins_type, 0},
+};
+static const struct socapi_struct vk_messages_chat_settings_permissions_struct = {"messages_chat_settings_permissions", sizeof(struct vk_messages_chat_settings_permissions), 7, vk_messages_chat_settings_permissions_fields};
+const struct socapi_type vk_messages_chat_settings_permissions_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_permissions), &vk_messages_chat_settings_permissions_struct, "messages_chat_settings_permissions"};
 
 static const struct socapi_field vk_messages_chat_settings_photo_fields[] = {
 	{"photo_50", offsetof(struct vk_messages_chat_settings_photo, photo_50), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_100", offsetof(struct vk_messages_chat_settings_photo, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_200", offsetof(struct vk_messages_chat_settings_photo, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_default_photo", offsetof(struct vk_messages_chat_settings_photo, is_default_photo), offsetof(struct vk_messages_chat_settings_photo, has_is_default_photo), &socapi_type_bool, 0},
+	{"is_default_call_photo", offsetof(struct vk_messages_chat_settings_photo, is_default_call_photo), offsetof(struct vk_messages_chat_settings_photo, has_is_default_call_photo), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_chat_settings_photo_struct = {"messages_chat_settings_photo", sizeof(struct vk_messages_chat_settings_photo), 3, vk_messages_chat_settings_photo_fields};
+static const struct socapi_struct vk_messages_chat_settings_photo_struct = {"messages_chat_settings_photo", sizeof(struct vk_messages_chat_settings_photo), 5, vk_messages_chat_settings_photo_fields};
 const struct socapi_type vk_messages_chat_settings_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_photo), &vk_messages_chat_settings_photo_struct, "messages_chat_settings_photo"};
 
 static const struct socapi_field vk_messages_conversation_fields[] = {
@@ -1874,15 +3490,24 @@ static const struct socapi_field vk_messages_conversation_fields[] = {
 	{"unanswered", offsetof(struct vk_messages_conversation, unanswered), offsetof(struct vk_messages_conversation, has_unanswered), &socapi_type_bool, 0},
 	{"can_write", offsetof(struct vk_messages_conversation, can_write), SOCAPI_NO_PRESENCE, &vk_messages_conversation_can_write_type, 0},
 	{"chat_settings", offsetof(struct vk_messages_conversation, chat_settings), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_type, 0},
+	{"sort_id", offsetof(struct vk_messages_conversation, sort_id), SOCAPI_NO_PRESENCE, &vk_messages_conversation_sort_id_type, 0},
+	{"out_read_by", offsetof(struct vk_messages_conversation, out_read_by), SOCAPI_NO_PRESENCE, &vk_messages_out_read_by_type, 0},
+	{"special_service_type", offsetof(struct vk_messages_conversation, special_service_type), SOCAPI_NO_PRESENCE, &vk_messages_conversation_special_service_type_type, 0},
+	{"message_request_data", offsetof(struct vk_messages_conversation, message_request_data), SOCAPI_NO_PRESENCE, &vk_messages_message_request_data_type, 0},
+	{"mentions", offsetof(struct vk_messages_conversation, mentions), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+	{"current_keyboard", offsetof(struct vk_messages_conversation, current_keyboard), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_type, 0},
+	{"push_settings", offsetof(struct vk_messages_conversation, push_settings), SOCAPI_NO_PRESENCE, &vk_messages_push_settings_type, 0},
+	{"version", offsetof(struct vk_messages_conversation, version), offsetof(struct vk_messages_conversation, has_version), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_conversation_struct = {"messages_conversation", sizeof(struct vk_messages_conversation), 11, vk_messages_conversation_fields};
+static const struct socapi_struct vk_messages_conversation_struct = {"messages_conversation", sizeof(struct vk_messages_conversation), 19, vk_messages_conversation_fields};
 const struct socapi_type vk_messages_conversation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation), &vk_messages_conversation_struct, "messages_conversation"};
 
 static const struct socapi_field vk_messages_conversation_can_write_fields[] = {
 	{"allowed", offsetof(struct vk_messages_conversation_can_write, allowed), offsetof(struct vk_messages_conversation_can_write, has_allowed), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 	{"reason", offsetof(struct vk_messages_conversation_can_write, reason), offsetof(struct vk_messages_conversation_can_write, has_reason), &socapi_type_int, 0},
+	{"until", offsetof(struct vk_messages_conversation_can_write, until), offsetof(struct vk_messages_conversation_can_write, has_until), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_conversation_can_write_struct = {"messages_conversation_can_write", sizeof(struct vk_messages_conversation_can_write), 2, vk_messages_conversation_can_write_fields};
+static const struct socapi_struct vk_messages_conversation_can_write_struct = {"messages_conversation_can_write", sizeof(struct vk_messages_conversation_can_write), 3, vk_messages_conversation_can_write_fields};
 const struct socapi_type vk_messages_conversation_can_write_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_can_write), &vk_messages_conversation_can_write_struct, "messages_conversation_can_write"};
 
 static const struct socapi_field vk_messages_conversation_member_fields[] = {
@@ -1892,8 +3517,11 @@ static const struct socapi_field vk_messages_conversation_member_fields[] = {
 	{"is_admin", offsetof(struct vk_messages_conversation_member, is_admin), offsetof(struct vk_messages_conversation_member, has_is_admin), &socapi_type_bool, 0},
 	{"is_owner", offsetof(struct vk_messages_conversation_member, is_owner), offsetof(struct vk_messages_conversation_member, has_is_owner), &socapi_type_bool, 0},
 	{"can_kick", offsetof(struct vk_messages_conversation_member, can_kick), offsetof(struct vk_messages_conversation_member, has_can_kick), &socapi_type_bool, 0},
+	{"is_restricted_to_write", offsetof(struct vk_messages_conversation_member, is_restricted_to_write), offsetof(struct vk_messages_conversation_member, has_is_restricted_to_write), &socapi_type_bool, 0},
+	{"is_message_request", offsetof(struct vk_messages_conversation_member, is_message_request), offsetof(struct vk_messages_conversation_member, has_is_message_request), &socapi_type_bool, 0},
+	{"request_date", offsetof(struct vk_messages_conversation_member, request_date), offsetof(struct vk_messages_conversation_member, has_request_date), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_conversation_member_struct = {"messages_conversation_member", sizeof(struct vk_messages_conversation_member), 6, vk_messages_conversation_member_fields};
+static const struct socapi_struct vk_messages_conversation_member_struct = {"messages_conversation_member", sizeof(struct vk_messages_conversation_member), 9, vk_messages_conversation_member_fields};
 const struct socapi_type vk_messages_conversation_member_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_member), &vk_messages_conversation_member_struct, "messages_conversation_member"};
 
 static const struct socapi_field vk_messages_conversation_peer_fields[] = {
@@ -1903,6 +3531,13 @@ static const struct socapi_field vk_messages_conversation_peer_fields[] = {
 };
 static const struct socapi_struct vk_messages_conversation_peer_struct = {"messages_conversation_peer", sizeof(struct vk_messages_conversation_peer), 3, vk_messages_conversation_peer_fields};
 const struct socapi_type vk_messages_conversation_peer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_peer), &vk_messages_conversation_peer_struct, "messages_conversation_peer"};
+
+static const struct socapi_field vk_messages_conversation_sort_id_fields[] = {
+	{"major_id", offsetof(struct vk_messages_conversation_sort_id, major_id), offsetof(struct vk_messages_conversation_sort_id, has_major_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"minor_id", offsetof(struct vk_messages_conversation_sort_id, minor_id), offsetof(struct vk_messages_conversation_sort_id, has_minor_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_conversation_sort_id_struct = {"messages_conversation_sort_id", sizeof(struct vk_messages_conversation_sort_id), 2, vk_messages_conversation_sort_id_fields};
+const struct socapi_type vk_messages_conversation_sort_id_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_sort_id), &vk_messages_conversation_sort_id_struct, "messages_conversation_sort_id"};
 
 static const struct socapi_field vk_messages_conversation_with_message_fields[] = {
 	{"conversation", offsetof(struct vk_messages_conversation_with_message, conversation), SOCAPI_NO_PRESENCE, &vk_messages_conversation_type, SOCAPI_FIELD_REQUIRED},
@@ -1933,8 +3568,10 @@ static const struct socapi_field vk_messages_foreign_message_fields[] = {
 	{"fwd_messages", offsetof(struct vk_messages_foreign_message, fwd_messages), SOCAPI_NO_PRESENCE, &vk_messages_foreign_message_list_type, 0},
 	{"reply_message", offsetof(struct vk_messages_foreign_message, reply_message), SOCAPI_NO_PRESENCE, &vk_messages_foreign_message_type, 0},
 	{"payload", offsetof(struct vk_messages_foreign_message, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"geo", offsetof(struct vk_messages_foreign_message, geo), SOCAPI_NO_PRESENCE, &vk_base_geo_type, 0},
+	{"was_listened", offsetof(struct vk_messages_foreign_message, was_listened), offsetof(struct vk_messages_foreign_message, has_was_listened), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_foreign_message_struct = {"messages_foreign_message", sizeof(struct vk_messages_foreign_message), 11, vk_messages_foreign_message_fields};
+static const struct socapi_struct vk_messages_foreign_message_struct = {"messages_foreign_message", sizeof(struct vk_messages_foreign_message), 13, vk_messages_foreign_message_fields};
 const struct socapi_type vk_messages_foreign_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_foreign_message), &vk_messages_foreign_message_struct, "messages_foreign_message"};
 
 static const struct socapi_field vk_messages_forward_fields[] = {
@@ -1943,8 +3580,9 @@ static const struct socapi_field vk_messages_forward_fields[] = {
 	{"conversation_message_ids", offsetof(struct vk_messages_forward, conversation_message_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"message_ids", offsetof(struct vk_messages_forward, message_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"is_reply", offsetof(struct vk_messages_forward, is_reply), offsetof(struct vk_messages_forward, has_is_reply), &socapi_type_bool, 0},
+	{"cmids", offsetof(struct vk_messages_forward, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_messages_forward_struct = {"messages_forward", sizeof(struct vk_messages_forward), 5, vk_messages_forward_fields};
+static const struct socapi_struct vk_messages_forward_struct = {"messages_forward", sizeof(struct vk_messages_forward), 6, vk_messages_forward_fields};
 const struct socapi_type vk_messages_forward_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_forward), &vk_messages_forward_struct, "messages_forward"};
 
 static const struct socapi_field vk_messages_get_by_id_extended_response_fields[] = {
@@ -1984,8 +3622,9 @@ static const struct socapi_field vk_messages_get_conversation_members_fields[] =
 	{"items", offsetof(struct vk_messages_get_conversation_members, items), SOCAPI_NO_PRESENCE, &vk_messages_conversation_member_list_type, SOCAPI_FIELD_REQUIRED},
 	{"profiles", offsetof(struct vk_messages_get_conversation_members, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_conversation_members, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
+	{"chat_restrictions", offsetof(struct vk_messages_get_conversation_members, chat_restrictions), SOCAPI_NO_PRESENCE, &vk_messages_chat_restrictions_type, 0},
 };
-static const struct socapi_struct vk_messages_get_conversation_members_struct = {"messages_getConversationMembers", sizeof(struct vk_messages_get_conversation_members), 4, vk_messages_get_conversation_members_fields};
+static const struct socapi_struct vk_messages_get_conversation_members_struct = {"messages_getConversationMembers", sizeof(struct vk_messages_get_conversation_members), 5, vk_messages_get_conversation_members_fields};
 const struct socapi_type vk_messages_get_conversation_members_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversation_members), &vk_messages_get_conversation_members_struct, "messages_getConversationMembers"};
 
 static const struct socapi_field vk_messages_get_conversations_response_fields[] = {
@@ -2015,6 +3654,90 @@ static const struct socapi_field vk_messages_get_history_response_fields[] = {
 static const struct socapi_struct vk_messages_get_history_response_struct = {"messages_getHistory_response", sizeof(struct vk_messages_get_history_response), 2, vk_messages_get_history_response_fields};
 const struct socapi_type vk_messages_get_history_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_history_response), &vk_messages_get_history_response_struct, "messages_getHistory_response"};
 
+static const struct socapi_field vk_messages_graffiti_fields[] = {
+	{"access_key", offsetof(struct vk_messages_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"id", offsetof(struct vk_messages_graffiti, id), offsetof(struct vk_messages_graffiti, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"owner_id", offsetof(struct vk_messages_graffiti, owner_id), offsetof(struct vk_messages_graffiti, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"url", offsetof(struct vk_messages_graffiti, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"width", offsetof(struct vk_messages_graffiti, width), offsetof(struct vk_messages_graffiti, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"height", offsetof(struct vk_messages_graffiti, height), offsetof(struct vk_messages_graffiti, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_graffiti_struct = {"messages_graffiti", sizeof(struct vk_messages_graffiti), 6, vk_messages_graffiti_fields};
+const struct socapi_type vk_messages_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_graffiti), &vk_messages_graffiti_struct, "messages_graffiti"};
+
+static const struct socapi_field vk_messages_keyboard_fields[] = {
+	{"one_time", offsetof(struct vk_messages_keyboard, one_time), offsetof(struct vk_messages_keyboard, has_one_time), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"buttons", offsetof(struct vk_messages_keyboard, buttons), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_list_list_type, SOCAPI_FIELD_REQUIRED},
+	{"author_id", offsetof(struct vk_messages_keyboard, author_id), offsetof(struct vk_messages_keyboard, has_author_id), &socapi_type_int, 0},
+	{"inline", offsetof(struct vk_messages_keyboard, inline_), offsetof(struct vk_messages_keyboard, has_inline), &socapi_type_bool, 0},
+};
+static const struct socapi_struct vk_messages_keyboard_struct = {"messages_keyboard", sizeof(struct vk_messages_keyboard), 4, vk_messages_keyboard_fields};
+const struct socapi_type vk_messages_keyboard_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard), &vk_messages_keyboard_struct, "messages_keyboard"};
+
+static const struct socapi_field vk_messages_keyboard_button_fields[] = {
+	{"action", offsetof(struct vk_messages_keyboard_button, action), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_property_action_type, SOCAPI_FIELD_REQUIRED},
+	{"color", offsetof(struct vk_messages_keyboard_button, color), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_color_type, 0},
+};
+static const struct socapi_struct vk_messages_keyboard_button_struct = {"messages_keyboard_button", sizeof(struct vk_messages_keyboard_button), 2, vk_messages_keyboard_button_fields};
+const struct socapi_type vk_messages_keyboard_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button), &vk_messages_keyboard_button_struct, "messages_keyboard_button"};
+
+static const struct socapi_field vk_messages_keyboard_button_action_callback_fields[] = {
+	{"label", offsetof(struct vk_messages_keyboard_button_action_callback, label), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"payload", offsetof(struct vk_messages_keyboard_button_action_callback, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_messages_keyboard_button_action_callback, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_callback_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_callback_struct = {"messages_keyboard_button_action_callback", sizeof(struct vk_messages_keyboard_button_action_callback), 3, vk_messages_keyboard_button_action_callback_fields};
+const struct socapi_type vk_messages_keyboard_button_action_callback_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_callback), &vk_messages_keyboard_button_action_callback_struct, "messages_keyboard_button_action_callback"};
+
+static const struct socapi_field vk_messages_keyboard_button_action_location_fields[] = {
+	{"payload", offsetof(struct vk_messages_keyboard_button_action_location, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_messages_keyboard_button_action_location, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_location_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_location_struct = {"messages_keyboard_button_action_location", sizeof(struct vk_messages_keyboard_button_action_location), 2, vk_messages_keyboard_button_action_location_fields};
+const struct socapi_type vk_messages_keyboard_button_action_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_location), &vk_messages_keyboard_button_action_location_struct, "messages_keyboard_button_action_location"};
+
+static const struct socapi_field vk_messages_keyboard_button_action_open_app_fields[] = {
+	{"app_id", offsetof(struct vk_messages_keyboard_button_action_open_app, app_id), offsetof(struct vk_messages_keyboard_button_action_open_app, has_app_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"hash", offsetof(struct vk_messages_keyboard_button_action_open_app, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"label", offsetof(struct vk_messages_keyboard_button_action_open_app, label), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"owner_id", offsetof(struct vk_messages_keyboard_button_action_open_app, owner_id), offsetof(struct vk_messages_keyboard_button_action_open_app, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"payload", offsetof(struct vk_messages_keyboard_button_action_open_app, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_messages_keyboard_button_action_open_app, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_app_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_open_app_struct = {"messages_keyboard_button_action_open_app", sizeof(struct vk_messages_keyboard_button_action_open_app), 6, vk_messages_keyboard_button_action_open_app_fields};
+const struct socapi_type vk_messages_keyboard_button_action_open_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_app), &vk_messages_keyboard_button_action_open_app_struct, "messages_keyboard_button_action_open_app"};
+
+static const struct socapi_field vk_messages_keyboard_button_action_open_link_fields[] = {
+	{"label", offsetof(struct vk_messages_keyboard_button_action_open_link, label), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"link", offsetof(struct vk_messages_keyboard_button_action_open_link, link), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"payload", offsetof(struct vk_messages_keyboard_button_action_open_link, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_messages_keyboard_button_action_open_link, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_link_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_open_link_struct = {"messages_keyboard_button_action_open_link", sizeof(struct vk_messages_keyboard_button_action_open_link), 4, vk_messages_keyboard_button_action_open_link_fields};
+const struct socapi_type vk_messages_keyboard_button_action_open_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_link), &vk_messages_keyboard_button_action_open_link_struct, "messages_keyboard_button_action_open_link"};
+
+static const struct socapi_field vk_messages_keyboard_button_action_open_photo_fields[] = {
+	{"type", offsetof(struct vk_messages_keyboard_button_action_open_photo, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_photo_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_open_photo_struct = {"messages_keyboard_button_action_open_photo", sizeof(struct vk_messages_keyboard_button_action_open_photo), 1, vk_messages_keyboard_button_action_open_photo_fields};
+const struct socapi_type vk_messages_keyboard_button_action_open_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_photo), &vk_messages_keyboard_button_action_open_photo_struct, "messages_keyboard_button_action_open_photo"};
+
+static const struct socapi_field vk_messages_keyboard_button_action_text_fields[] = {
+	{"label", offsetof(struct vk_messages_keyboard_button_action_text, label), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"payload", offsetof(struct vk_messages_keyboard_button_action_text, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_messages_keyboard_button_action_text, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_text_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_text_struct = {"messages_keyboard_button_action_text", sizeof(struct vk_messages_keyboard_button_action_text), 3, vk_messages_keyboard_button_action_text_fields};
+const struct socapi_type vk_messages_keyboard_button_action_text_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_text), &vk_messages_keyboard_button_action_text_struct, "messages_keyboard_button_action_text"};
+
+static const struct socapi_field vk_messages_keyboard_button_action_vkpay_fields[] = {
+	{"hash", offsetof(struct vk_messages_keyboard_button_action_vkpay, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"payload", offsetof(struct vk_messages_keyboard_button_action_vkpay, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_messages_keyboard_button_action_vkpay, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_vkpay_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_vkpay_struct = {"messages_keyboard_button_action_vkpay", sizeof(struct vk_messages_keyboard_button_action_vkpay), 3, vk_messages_keyboard_button_action_vkpay_fields};
+const struct socapi_type vk_messages_keyboard_button_action_vkpay_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_vkpay), &vk_messages_keyboard_button_action_vkpay_struct, "messages_keyboard_button_action_vkpay"};
+
 static const struct socapi_field vk_messages_longpoll_params_fields[] = {
 	{"server", offsetof(struct vk_messages_longpoll_params, server), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"key", offsetof(struct vk_messages_longpoll_params, key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
@@ -2039,12 +3762,27 @@ static const struct socapi_field vk_messages_message_fields[] = {
 	{"payload", offsetof(struct vk_messages_message, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"random_id", offsetof(struct vk_messages_message, random_id), offsetof(struct vk_messages_message, has_random_id), &socapi_type_int, 0},
 	{"deleted", offsetof(struct vk_messages_message, deleted), offsetof(struct vk_messages_message, has_deleted), &vk_base_bool_int_type, 0},
+	{"admin_author_id", offsetof(struct vk_messages_message, admin_author_id), offsetof(struct vk_messages_message, has_admin_author_id), &socapi_type_int, 0},
+	{"geo", offsetof(struct vk_messages_message, geo), SOCAPI_NO_PRESENCE, &vk_base_geo_type, 0},
+	{"is_cropped", offsetof(struct vk_messages_message, is_cropped), offsetof(struct vk_messages_message, has_is_cropped), &socapi_type_bool, 0},
+	{"keyboard", offsetof(struct vk_messages_message, keyboard), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_type, 0},
+	{"is_silent", offsetof(struct vk_messages_message, is_silent), offsetof(struct vk_messages_message, has_is_silent), &socapi_type_bool, 0},
+	{"is_unavailable", offsetof(struct vk_messages_message, is_unavailable), offsetof(struct vk_messages_message, has_is_unavailable), &socapi_type_bool, 0},
+	{"version", offsetof(struct vk_messages_message, version), offsetof(struct vk_messages_message, has_version), &socapi_type_int, 0},
+	{"ref", offsetof(struct vk_messages_message, ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"ref_source", offsetof(struct vk_messages_message, ref_source), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"reply_message", offsetof(struct vk_messages_message, reply_message), SOCAPI_NO_PRESENCE, &vk_messages_foreign_message_type, 0},
 	{"important", offsetof(struct vk_messages_message, important), offsetof(struct vk_messages_message, has_important), &socapi_type_bool, 0},
 	{"is_hidden", offsetof(struct vk_messages_message, is_hidden), offsetof(struct vk_messages_message, has_is_hidden), &socapi_type_bool, 0},
 	{"is_pinned", offsetof(struct vk_messages_message, is_pinned), offsetof(struct vk_messages_message, has_is_pinned), &socapi_type_bool, 0},
+	{"members_count", offsetof(struct vk_messages_message, members_count), offsetof(struct vk_messages_message, has_members_count), &socapi_type_int, 0},
+	{"reaction_id", offsetof(struct vk_messages_message, reaction_id), offsetof(struct vk_messages_message, has_reaction_id), &socapi_type_int, 0},
+	{"reactions", offsetof(struct vk_messages_message, reactions), SOCAPI_NO_PRESENCE, &vk_messages_reaction_counter_response_item_list_type, 0},
+	{"last_reaction_id", offsetof(struct vk_messages_message, last_reaction_id), offsetof(struct vk_messages_message, has_last_reaction_id), &socapi_type_int, 0},
+	{"was_listened", offsetof(struct vk_messages_message, was_listened), offsetof(struct vk_messages_message, has_was_listened), &socapi_type_bool, 0},
+	{"pinned_at", offsetof(struct vk_messages_message, pinned_at), offsetof(struct vk_messages_message, has_pinned_at), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_message_struct = {"messages_message", sizeof(struct vk_messages_message), 18, vk_messages_message_fields};
+static const struct socapi_struct vk_messages_message_struct = {"messages_message", sizeof(struct vk_messages_message), 33, vk_messages_message_fields};
 const struct socapi_type vk_messages_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message), &vk_messages_message_struct, "messages_message"};
 
 static const struct socapi_field vk_messages_message_action_fields[] = {
@@ -2054,9 +3792,18 @@ static const struct socapi_field vk_messages_message_action_fields[] = {
 	{"email", offsetof(struct vk_messages_message_action, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"conversation_message_id", offsetof(struct vk_messages_message_action, conversation_message_id), offsetof(struct vk_messages_message_action, has_conversation_message_id), &socapi_type_int, 0},
 	{"message", offsetof(struct vk_messages_message_action, message), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo", offsetof(struct vk_messages_message_action, photo), SOCAPI_NO_PRESENCE, &vk_messages_message_action_photo_type, 0},
 };
-static const struct socapi_struct vk_messages_message_action_struct = {"messages_message_action", sizeof(struct vk_messages_message_action), 6, vk_messages_message_action_fields};
+static const struct socapi_struct vk_messages_message_action_struct = {"messages_message_action", sizeof(struct vk_messages_message_action), 7, vk_messages_message_action_fields};
 const struct socapi_type vk_messages_message_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_action), &vk_messages_message_action_struct, "messages_message_action"};
+
+static const struct socapi_field vk_messages_message_action_photo_fields[] = {
+	{"photo_50", offsetof(struct vk_messages_message_action_photo, photo_50), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"photo_100", offsetof(struct vk_messages_message_action_photo, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"photo_200", offsetof(struct vk_messages_message_action_photo, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_message_action_photo_struct = {"messages_message_action_photo", sizeof(struct vk_messages_message_action_photo), 3, vk_messages_message_action_photo_fields};
+const struct socapi_type vk_messages_message_action_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_action_photo), &vk_messages_message_action_photo_struct, "messages_message_action_photo"};
 
 static const struct socapi_field vk_messages_message_attachment_fields[] = {
 	{"type", offsetof(struct vk_messages_message_attachment, type), SOCAPI_NO_PRESENCE, &vk_messages_message_attachment_type_type, SOCAPI_FIELD_REQUIRED},
@@ -2069,9 +3816,67 @@ static const struct socapi_field vk_messages_message_attachment_fields[] = {
 	{"wall_reply", offsetof(struct vk_messages_message_attachment, wall_reply), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_type, 0},
 	{"poll", offsetof(struct vk_messages_message_attachment, poll), SOCAPI_NO_PRESENCE, &vk_polls_poll_type, 0},
 	{"audio_message", offsetof(struct vk_messages_message_attachment, audio_message), SOCAPI_NO_PRESENCE, &vk_messages_audio_message_type, 0},
+	{"call", offsetof(struct vk_messages_message_attachment, call), SOCAPI_NO_PRESENCE, &vk_calls_call_type, 0},
+	{"gift", offsetof(struct vk_messages_message_attachment, gift), SOCAPI_NO_PRESENCE, &vk_gifts_layout_type, 0},
+	{"graffiti", offsetof(struct vk_messages_message_attachment, graffiti), SOCAPI_NO_PRESENCE, &vk_messages_graffiti_type, 0},
+	{"market", offsetof(struct vk_messages_message_attachment, market), SOCAPI_NO_PRESENCE, &vk_market_market_item_type, 0},
+	{"market_market_album", offsetof(struct vk_messages_message_attachment, market_market_album), SOCAPI_NO_PRESENCE, &vk_market_market_album_type, 0},
+	{"sticker", offsetof(struct vk_messages_message_attachment, sticker), SOCAPI_NO_PRESENCE, &vk_base_sticker_new_type, 0},
+	{"story", offsetof(struct vk_messages_message_attachment, story), SOCAPI_NO_PRESENCE, &vk_stories_story_type, 0},
 };
-static const struct socapi_struct vk_messages_message_attachment_struct = {"messages_message_attachment", sizeof(struct vk_messages_message_attachment), 10, vk_messages_message_attachment_fields};
+static const struct socapi_struct vk_messages_message_attachment_struct = {"messages_message_attachment", sizeof(struct vk_messages_message_attachment), 17, vk_messages_message_attachment_fields};
 const struct socapi_type vk_messages_message_attachment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_attachment), &vk_messages_message_attachment_struct, "messages_message_attachment"};
+
+static const struct socapi_field vk_messages_message_request_data_fields[] = {
+	{"status", offsetof(struct vk_messages_message_request_data, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"inviter_id", offsetof(struct vk_messages_message_request_data, inviter_id), offsetof(struct vk_messages_message_request_data, has_inviter_id), &socapi_type_int, 0},
+	{"request_date", offsetof(struct vk_messages_message_request_data, request_date), offsetof(struct vk_messages_message_request_data, has_request_date), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_messages_message_request_data_struct = {"messages_message_request_data", sizeof(struct vk_messages_message_request_data), 3, vk_messages_message_request_data_fields};
+const struct socapi_type vk_messages_message_request_data_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_request_data), &vk_messages_message_request_data_struct, "messages_message_request_data"};
+
+static const struct socapi_field vk_messages_out_read_by_fields[] = {
+	{"count", offsetof(struct vk_messages_out_read_by, count), offsetof(struct vk_messages_out_read_by, has_count), &socapi_type_int, 0},
+	{"member_ids", offsetof(struct vk_messages_out_read_by, member_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+};
+static const struct socapi_struct vk_messages_out_read_by_struct = {"messages_out_read_by", sizeof(struct vk_messages_out_read_by), 2, vk_messages_out_read_by_fields};
+const struct socapi_type vk_messages_out_read_by_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_out_read_by), &vk_messages_out_read_by_struct, "messages_out_read_by"};
+
+static const struct socapi_field vk_messages_pinned_message_fields[] = {
+	{"attachments", offsetof(struct vk_messages_pinned_message, attachments), SOCAPI_NO_PRESENCE, &vk_messages_message_attachment_list_type, 0},
+	{"conversation_message_id", offsetof(struct vk_messages_pinned_message, conversation_message_id), offsetof(struct vk_messages_pinned_message, has_conversation_message_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_messages_pinned_message, id), offsetof(struct vk_messages_pinned_message, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_messages_pinned_message, date), offsetof(struct vk_messages_pinned_message, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"from_id", offsetof(struct vk_messages_pinned_message, from_id), offsetof(struct vk_messages_pinned_message, has_from_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"fwd_messages", offsetof(struct vk_messages_pinned_message, fwd_messages), SOCAPI_NO_PRESENCE, &vk_messages_foreign_message_list_type, 0},
+	{"geo", offsetof(struct vk_messages_pinned_message, geo), SOCAPI_NO_PRESENCE, &vk_base_geo_type, 0},
+	{"peer_id", offsetof(struct vk_messages_pinned_message, peer_id), offsetof(struct vk_messages_pinned_message, has_peer_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"reply_message", offsetof(struct vk_messages_pinned_message, reply_message), SOCAPI_NO_PRESENCE, &vk_messages_foreign_message_type, 0},
+	{"text", offsetof(struct vk_messages_pinned_message, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"keyboard", offsetof(struct vk_messages_pinned_message, keyboard), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_type, 0},
+	{"out", offsetof(struct vk_messages_pinned_message, out), offsetof(struct vk_messages_pinned_message, has_out), &socapi_type_bool, 0},
+	{"important", offsetof(struct vk_messages_pinned_message, important), offsetof(struct vk_messages_pinned_message, has_important), &socapi_type_bool, 0},
+};
+static const struct socapi_struct vk_messages_pinned_message_struct = {"messages_pinned_message", sizeof(struct vk_messages_pinned_message), 13, vk_messages_pinned_message_fields};
+const struct socapi_type vk_messages_pinned_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_pinned_message), &vk_messages_pinned_message_struct, "messages_pinned_message"};
+
+static const struct socapi_field vk_messages_push_settings_fields[] = {
+	{"disabled_forever", offsetof(struct vk_messages_push_settings, disabled_forever), offsetof(struct vk_messages_push_settings, has_disabled_forever), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"disabled_until", offsetof(struct vk_messages_push_settings, disabled_until), offsetof(struct vk_messages_push_settings, has_disabled_until), &socapi_type_int, 0},
+	{"no_sound", offsetof(struct vk_messages_push_settings, no_sound), offsetof(struct vk_messages_push_settings, has_no_sound), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"disabled_mentions", offsetof(struct vk_messages_push_settings, disabled_mentions), offsetof(struct vk_messages_push_settings, has_disabled_mentions), &socapi_type_bool, 0},
+	{"disabled_mass_mentions", offsetof(struct vk_messages_push_settings, disabled_mass_mentions), offsetof(struct vk_messages_push_settings, has_disabled_mass_mentions), &socapi_type_bool, 0},
+};
+static const struct socapi_struct vk_messages_push_settings_struct = {"messages_push_settings", sizeof(struct vk_messages_push_settings), 5, vk_messages_push_settings_fields};
+const struct socapi_type vk_messages_push_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_push_settings), &vk_messages_push_settings_struct, "messages_push_settings"};
+
+static const struct socapi_field vk_messages_reaction_counter_response_item_fields[] = {
+	{"reaction_id", offsetof(struct vk_messages_reaction_counter_response_item, reaction_id), offsetof(struct vk_messages_reaction_counter_response_item, has_reaction_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"count", offsetof(struct vk_messages_reaction_counter_response_item, count), offsetof(struct vk_messages_reaction_counter_response_item, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"user_ids", offsetof(struct vk_messages_reaction_counter_response_item, user_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_messages_reaction_counter_response_item_struct = {"messages_reaction_counter_response_item", sizeof(struct vk_messages_reaction_counter_response_item), 3, vk_messages_reaction_counter_response_item_fields};
+const struct socapi_type vk_messages_reaction_counter_response_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_reaction_counter_response_item), &vk_messages_reaction_counter_response_item_struct, "messages_reaction_counter_response_item"};
 
 static const struct socapi_field vk_messages_send_user_ids_response_item_fields[] = {
 	{"peer_id", offsetof(struct vk_messages_send_user_ids_response_item, peer_id), offsetof(struct vk_messages_send_user_ids_response_item, has_peer_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -2092,21 +3897,104 @@ static const struct socapi_field vk_newsfeed_generic_response_fields[] = {
 static const struct socapi_struct vk_newsfeed_generic_response_struct = {"newsfeed_generic_response", sizeof(struct vk_newsfeed_generic_response), 5, vk_newsfeed_generic_response_fields};
 const struct socapi_type vk_newsfeed_generic_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_generic_response), &vk_newsfeed_generic_response_struct, "newsfeed_generic_response"};
 
+static const struct socapi_field vk_newsfeed_item_audio_fields[] = {
+	{"type", offsetof(struct vk_newsfeed_item_audio, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
+	{"source_id", offsetof(struct vk_newsfeed_item_audio, source_id), offsetof(struct vk_newsfeed_item_audio, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_newsfeed_item_audio, date), offsetof(struct vk_newsfeed_item_audio, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_audio, short_text_rate), offsetof(struct vk_newsfeed_item_audio, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_audio, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
+	{"audio", offsetof(struct vk_newsfeed_item_audio, audio), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_audio_audio_type, 0},
+	{"post_id", offsetof(struct vk_newsfeed_item_audio, post_id), offsetof(struct vk_newsfeed_item_audio, has_post_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_audio_struct = {"newsfeed_item_audio", sizeof(struct vk_newsfeed_item_audio), 7, vk_newsfeed_item_audio_fields};
+const struct socapi_type vk_newsfeed_item_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_audio), &vk_newsfeed_item_audio_struct, "newsfeed_item_audio"};
+
+static const struct socapi_field vk_newsfeed_item_audio_audio_fields[] = {
+	{"count", offsetof(struct vk_newsfeed_item_audio_audio, count), offsetof(struct vk_newsfeed_item_audio_audio, has_count), &socapi_type_int, 0},
+	{"items", offsetof(struct vk_newsfeed_item_audio_audio, items), SOCAPI_NO_PRESENCE, &vk_audio_audio_list_type, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_audio_audio_struct = {"newsfeed_item_audio_audio", sizeof(struct vk_newsfeed_item_audio_audio), 2, vk_newsfeed_item_audio_audio_fields};
+const struct socapi_type vk_newsfeed_item_audio_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_audio_audio), &vk_newsfeed_item_audio_audio_struct, "newsfeed_item_audio_audio"};
+
 static const struct socapi_field vk_newsfeed_item_base_fields[] = {
 	{"type", offsetof(struct vk_newsfeed_item_base, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
 	{"source_id", offsetof(struct vk_newsfeed_item_base, source_id), offsetof(struct vk_newsfeed_item_base, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"date", offsetof(struct vk_newsfeed_item_base, date), offsetof(struct vk_newsfeed_item_base, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_base, short_text_rate), offsetof(struct vk_newsfeed_item_base, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_base, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_base_struct = {"newsfeed_item_base", sizeof(struct vk_newsfeed_item_base), 3, vk_newsfeed_item_base_fields};
+static const struct socapi_struct vk_newsfeed_item_base_struct = {"newsfeed_item_base", sizeof(struct vk_newsfeed_item_base), 5, vk_newsfeed_item_base_fields};
 const struct socapi_type vk_newsfeed_item_base_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_base), &vk_newsfeed_item_base_struct, "newsfeed_item_base"};
+
+static const struct socapi_field vk_newsfeed_item_digest_fields[] = {
+	{"type", offsetof(struct vk_newsfeed_item_digest, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
+	{"source_id", offsetof(struct vk_newsfeed_item_digest, source_id), offsetof(struct vk_newsfeed_item_digest, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_newsfeed_item_digest, date), offsetof(struct vk_newsfeed_item_digest, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_digest, short_text_rate), offsetof(struct vk_newsfeed_item_digest, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_digest, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
+	{"feed_id", offsetof(struct vk_newsfeed_item_digest, feed_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"items", offsetof(struct vk_newsfeed_item_digest, items), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_full_item_list_type, 0},
+	{"main_post_ids", offsetof(struct vk_newsfeed_item_digest, main_post_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
+	{"template", offsetof(struct vk_newsfeed_item_digest, template_), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_template_type, 0},
+	{"header", offsetof(struct vk_newsfeed_item_digest, header), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_header_type, 0},
+	{"footer", offsetof(struct vk_newsfeed_item_digest, footer), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_footer_type, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_digest_struct = {"newsfeed_item_digest", sizeof(struct vk_newsfeed_item_digest), 11, vk_newsfeed_item_digest_fields};
+const struct socapi_type vk_newsfeed_item_digest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest), &vk_newsfeed_item_digest_struct, "newsfeed_item_digest"};
+
+static const struct socapi_field vk_newsfeed_item_digest_button_fields[] = {
+	{"title", offsetof(struct vk_newsfeed_item_digest_button, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"style", offsetof(struct vk_newsfeed_item_digest_button, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_style_type, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_digest_button_struct = {"newsfeed_item_digest_button", sizeof(struct vk_newsfeed_item_digest_button), 2, vk_newsfeed_item_digest_button_fields};
+const struct socapi_type vk_newsfeed_item_digest_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_button), &vk_newsfeed_item_digest_button_struct, "newsfeed_item_digest_button"};
+
+static const struct socapi_field vk_newsfeed_item_digest_footer_fields[] = {
+	{"style", offsetof(struct vk_newsfeed_item_digest_footer, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_footer_style_type, SOCAPI_FIELD_REQUIRED},
+	{"text", offsetof(struct vk_newsfeed_item_digest_footer, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"button", offsetof(struct vk_newsfeed_item_digest_footer, button), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_type, 0},
+	{"feed_id", offsetof(struct vk_newsfeed_item_digest_footer, feed_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_digest_footer_struct = {"newsfeed_item_digest_footer", sizeof(struct vk_newsfeed_item_digest_footer), 4, vk_newsfeed_item_digest_footer_fields};
+const struct socapi_type vk_newsfeed_item_digest_footer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_footer), &vk_newsfeed_item_digest_footer_struct, "newsfeed_item_digest_footer"};
+
+static const struct socapi_field vk_newsfeed_item_digest_full_item_fields[] = {
+	{"type", offsetof(struct vk_newsfeed_item_digest_full_item, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
+	{"source_id", offsetof(struct vk_newsfeed_item_digest_full_item, source_id), offsetof(struct vk_newsfeed_item_digest_full_item, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_newsfeed_item_digest_full_item, date), offsetof(struct vk_newsfeed_item_digest_full_item, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_digest_full_item, short_text_rate), offsetof(struct vk_newsfeed_item_digest_full_item, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_digest_full_item, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
+	{"inner_type", offsetof(struct vk_newsfeed_item_digest_full_item, inner_type), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_full_item_inner_type_type, SOCAPI_FIELD_REQUIRED},
+	{"text", offsetof(struct vk_newsfeed_item_digest_full_item, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"source_name", offsetof(struct vk_newsfeed_item_digest_full_item, source_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"attachment_index", offsetof(struct vk_newsfeed_item_digest_full_item, attachment_index), offsetof(struct vk_newsfeed_item_digest_full_item, has_attachment_index), &socapi_type_int, 0},
+	{"attachment", offsetof(struct vk_newsfeed_item_digest_full_item, attachment), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type, 0},
+	{"style", offsetof(struct vk_newsfeed_item_digest_full_item, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_full_item_style_type, 0},
+	{"post", offsetof(struct vk_newsfeed_item_digest_full_item, post), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_type, SOCAPI_FIELD_REQUIRED},
+	{"badge_text", offsetof(struct vk_newsfeed_item_digest_full_item, badge_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_digest_full_item_struct = {"newsfeed_item_digest_full_item", sizeof(struct vk_newsfeed_item_digest_full_item), 13, vk_newsfeed_item_digest_full_item_fields};
+const struct socapi_type vk_newsfeed_item_digest_full_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_full_item), &vk_newsfeed_item_digest_full_item_struct, "newsfeed_item_digest_full_item"};
+
+static const struct socapi_field vk_newsfeed_item_digest_header_fields[] = {
+	{"title", offsetof(struct vk_newsfeed_item_digest_header, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"subtitle", offsetof(struct vk_newsfeed_item_digest_header, subtitle), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"badge_text", offsetof(struct vk_newsfeed_item_digest_header, badge_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"style", offsetof(struct vk_newsfeed_item_digest_header, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_header_style_type, SOCAPI_FIELD_REQUIRED},
+	{"button", offsetof(struct vk_newsfeed_item_digest_header, button), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_type, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_digest_header_struct = {"newsfeed_item_digest_header", sizeof(struct vk_newsfeed_item_digest_header), 5, vk_newsfeed_item_digest_header_fields};
+const struct socapi_type vk_newsfeed_item_digest_header_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_header), &vk_newsfeed_item_digest_header_struct, "newsfeed_item_digest_header"};
 
 static const struct socapi_field vk_newsfeed_item_friend_fields[] = {
 	{"type", offsetof(struct vk_newsfeed_item_friend, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
 	{"source_id", offsetof(struct vk_newsfeed_item_friend, source_id), offsetof(struct vk_newsfeed_item_friend, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"date", offsetof(struct vk_newsfeed_item_friend, date), offsetof(struct vk_newsfeed_item_friend, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_friend, short_text_rate), offsetof(struct vk_newsfeed_item_friend, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_friend, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"friends", offsetof(struct vk_newsfeed_item_friend, friends), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_friend_friends_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_friend_struct = {"newsfeed_item_friend", sizeof(struct vk_newsfeed_item_friend), 4, vk_newsfeed_item_friend_fields};
+static const struct socapi_struct vk_newsfeed_item_friend_struct = {"newsfeed_item_friend", sizeof(struct vk_newsfeed_item_friend), 6, vk_newsfeed_item_friend_fields};
 const struct socapi_type vk_newsfeed_item_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_friend), &vk_newsfeed_item_friend_struct, "newsfeed_item_friend"};
 
 static const struct socapi_field vk_newsfeed_item_friend_friends_fields[] = {
@@ -2120,10 +4008,13 @@ static const struct socapi_field vk_newsfeed_item_photo_fields[] = {
 	{"type", offsetof(struct vk_newsfeed_item_photo, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
 	{"source_id", offsetof(struct vk_newsfeed_item_photo, source_id), offsetof(struct vk_newsfeed_item_photo, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"date", offsetof(struct vk_newsfeed_item_photo, date), offsetof(struct vk_newsfeed_item_photo, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_photo, short_text_rate), offsetof(struct vk_newsfeed_item_photo, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_photo, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"photos", offsetof(struct vk_newsfeed_item_photo, photos), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_photo_photos_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_photo, post_id), offsetof(struct vk_newsfeed_item_photo, has_post_id), &socapi_type_int, 0},
+	{"carousel_offset", offsetof(struct vk_newsfeed_item_photo, carousel_offset), offsetof(struct vk_newsfeed_item_photo, has_carousel_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_photo_struct = {"newsfeed_item_photo", sizeof(struct vk_newsfeed_item_photo), 5, vk_newsfeed_item_photo_fields};
+static const struct socapi_struct vk_newsfeed_item_photo_struct = {"newsfeed_item_photo", sizeof(struct vk_newsfeed_item_photo), 8, vk_newsfeed_item_photo_fields};
 const struct socapi_type vk_newsfeed_item_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo), &vk_newsfeed_item_photo_struct, "newsfeed_item_photo"};
 
 static const struct socapi_field vk_newsfeed_item_photo_photos_fields[] = {
@@ -2133,11 +4024,97 @@ static const struct socapi_field vk_newsfeed_item_photo_photos_fields[] = {
 static const struct socapi_struct vk_newsfeed_item_photo_photos_struct = {"newsfeed_item_photo_photos", sizeof(struct vk_newsfeed_item_photo_photos), 2, vk_newsfeed_item_photo_photos_fields};
 const struct socapi_type vk_newsfeed_item_photo_photos_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_photos), &vk_newsfeed_item_photo_photos_struct, "newsfeed_item_photo_photos"};
 
+static const struct socapi_field vk_newsfeed_item_photo_tag_fields[] = {
+	{"carousel_offset", offsetof(struct vk_newsfeed_item_photo_tag, carousel_offset), offsetof(struct vk_newsfeed_item_photo_tag, has_carousel_offset), &socapi_type_int, 0},
+	{"type", offsetof(struct vk_newsfeed_item_photo_tag, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
+	{"source_id", offsetof(struct vk_newsfeed_item_photo_tag, source_id), offsetof(struct vk_newsfeed_item_photo_tag, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_newsfeed_item_photo_tag, date), offsetof(struct vk_newsfeed_item_photo_tag, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_photo_tag, short_text_rate), offsetof(struct vk_newsfeed_item_photo_tag, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_photo_tag, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
+	{"photo_tags", offsetof(struct vk_newsfeed_item_photo_tag, photo_tags), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_photo_tag_photo_tags_type, 0},
+	{"post_id", offsetof(struct vk_newsfeed_item_photo_tag, post_id), offsetof(struct vk_newsfeed_item_photo_tag, has_post_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_photo_tag_struct = {"newsfeed_item_photo_tag", sizeof(struct vk_newsfeed_item_photo_tag), 8, vk_newsfeed_item_photo_tag_fields};
+const struct socapi_type vk_newsfeed_item_photo_tag_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_tag), &vk_newsfeed_item_photo_tag_struct, "newsfeed_item_photo_tag"};
+
+static const struct socapi_field vk_newsfeed_item_photo_tag_photo_tags_fields[] = {
+	{"count", offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, count), offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, has_count), &socapi_type_int, 0},
+	{"items", offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_photo_tag_photo_tags_struct = {"newsfeed_item_photo_tag_photo_tags", sizeof(struct vk_newsfeed_item_photo_tag_photo_tags), 2, vk_newsfeed_item_photo_tag_photo_tags_fields};
+const struct socapi_type vk_newsfeed_item_photo_tag_photo_tags_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_tag_photo_tags), &vk_newsfeed_item_photo_tag_photo_tags_struct, "newsfeed_item_photo_tag_photo_tags"};
+
+static const struct socapi_field vk_newsfeed_item_promo_button_fields[] = {
+	{"type", offsetof(struct vk_newsfeed_item_promo_button, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
+	{"source_id", offsetof(struct vk_newsfeed_item_promo_button, source_id), offsetof(struct vk_newsfeed_item_promo_button, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_newsfeed_item_promo_button, date), offsetof(struct vk_newsfeed_item_promo_button, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_promo_button, short_text_rate), offsetof(struct vk_newsfeed_item_promo_button, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_promo_button, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
+	{"text", offsetof(struct vk_newsfeed_item_promo_button, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"title", offsetof(struct vk_newsfeed_item_promo_button, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"action", offsetof(struct vk_newsfeed_item_promo_button, action), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_promo_button_action_type, 0},
+	{"images", offsetof(struct vk_newsfeed_item_promo_button, images), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_promo_button_image_list_type, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_promo_button_struct = {"newsfeed_item_promo_button", sizeof(struct vk_newsfeed_item_promo_button), 9, vk_newsfeed_item_promo_button_fields};
+const struct socapi_type vk_newsfeed_item_promo_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button), &vk_newsfeed_item_promo_button_struct, "newsfeed_item_promo_button"};
+
+static const struct socapi_field vk_newsfeed_item_promo_button_action_fields[] = {
+	{"url", offsetof(struct vk_newsfeed_item_promo_button_action, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_newsfeed_item_promo_button_action, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"target", offsetof(struct vk_newsfeed_item_promo_button_action, target), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_promo_button_action_struct = {"newsfeed_item_promo_button_action", sizeof(struct vk_newsfeed_item_promo_button_action), 3, vk_newsfeed_item_promo_button_action_fields};
+const struct socapi_type vk_newsfeed_item_promo_button_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button_action), &vk_newsfeed_item_promo_button_action_struct, "newsfeed_item_promo_button_action"};
+
+static const struct socapi_field vk_newsfeed_item_promo_button_image_fields[] = {
+	{"width", offsetof(struct vk_newsfeed_item_promo_button_image, width), offsetof(struct vk_newsfeed_item_promo_button_image, has_width), &socapi_type_int, 0},
+	{"height", offsetof(struct vk_newsfeed_item_promo_button_image, height), offsetof(struct vk_newsfeed_item_promo_button_image, has_height), &socapi_type_int, 0},
+	{"url", offsetof(struct vk_newsfeed_item_promo_button_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_promo_button_image_struct = {"newsfeed_item_promo_button_image", sizeof(struct vk_newsfeed_item_promo_button_image), 3, vk_newsfeed_item_promo_button_image_fields};
+const struct socapi_type vk_newsfeed_item_promo_button_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button_image), &vk_newsfeed_item_promo_button_image_struct, "newsfeed_item_promo_button_image"};
+
+static const struct socapi_field vk_newsfeed_item_topic_fields[] = {
+	{"type", offsetof(struct vk_newsfeed_item_topic, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
+	{"source_id", offsetof(struct vk_newsfeed_item_topic, source_id), offsetof(struct vk_newsfeed_item_topic, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_newsfeed_item_topic, date), offsetof(struct vk_newsfeed_item_topic, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_topic, short_text_rate), offsetof(struct vk_newsfeed_item_topic, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_topic, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
+	{"comments", offsetof(struct vk_newsfeed_item_topic, comments), SOCAPI_NO_PRESENCE, &vk_base_comments_info_type, 0},
+	{"likes", offsetof(struct vk_newsfeed_item_topic, likes), SOCAPI_NO_PRESENCE, &vk_base_likes_info_type, 0},
+	{"post_id", offsetof(struct vk_newsfeed_item_topic, post_id), offsetof(struct vk_newsfeed_item_topic, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"text", offsetof(struct vk_newsfeed_item_topic, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_newsfeed_item_topic_struct = {"newsfeed_item_topic", sizeof(struct vk_newsfeed_item_topic), 9, vk_newsfeed_item_topic_fields};
+const struct socapi_type vk_newsfeed_item_topic_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_topic), &vk_newsfeed_item_topic_struct, "newsfeed_item_topic"};
+
+static const struct socapi_field vk_newsfeed_item_video_fields[] = {
+	{"carousel_offset", offsetof(struct vk_newsfeed_item_video, carousel_offset), offsetof(struct vk_newsfeed_item_video, has_carousel_offset), &socapi_type_int, 0},
+	{"type", offsetof(struct vk_newsfeed_item_video, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
+	{"source_id", offsetof(struct vk_newsfeed_item_video, source_id), offsetof(struct vk_newsfeed_item_video, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_newsfeed_item_video, date), offsetof(struct vk_newsfeed_item_video, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_video, short_text_rate), offsetof(struct vk_newsfeed_item_video, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_video, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
+	{"video", offsetof(struct vk_newsfeed_item_video, video), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_video_video_type, 0},
+	{"post_id", offsetof(struct vk_newsfeed_item_video, post_id), offsetof(struct vk_newsfeed_item_video, has_post_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_video_struct = {"newsfeed_item_video", sizeof(struct vk_newsfeed_item_video), 8, vk_newsfeed_item_video_fields};
+const struct socapi_type vk_newsfeed_item_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_video), &vk_newsfeed_item_video_struct, "newsfeed_item_video"};
+
+static const struct socapi_field vk_newsfeed_item_video_video_fields[] = {
+	{"count", offsetof(struct vk_newsfeed_item_video_video, count), offsetof(struct vk_newsfeed_item_video_video, has_count), &socapi_type_int, 0},
+	{"items", offsetof(struct vk_newsfeed_item_video_video, items), SOCAPI_NO_PRESENCE, &vk_video_video_full_list_type, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_video_video_struct = {"newsfeed_item_video_video", sizeof(struct vk_newsfeed_item_video_video), 2, vk_newsfeed_item_video_video_fields};
+const struct socapi_type vk_newsfeed_item_video_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_video_video), &vk_newsfeed_item_video_video_struct, "newsfeed_item_video_video"};
+
 static const struct socapi_field vk_newsfeed_item_wallpost_fields[] = {
 	{"carousel_offset", offsetof(struct vk_newsfeed_item_wallpost, carousel_offset), offsetof(struct vk_newsfeed_item_wallpost, has_carousel_offset), &socapi_type_int, 0},
 	{"type", offsetof(struct vk_newsfeed_item_wallpost, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_type_type, SOCAPI_FIELD_REQUIRED},
 	{"source_id", offsetof(struct vk_newsfeed_item_wallpost, source_id), offsetof(struct vk_newsfeed_item_wallpost, has_source_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"date", offsetof(struct vk_newsfeed_item_wallpost, date), offsetof(struct vk_newsfeed_item_wallpost, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"short_text_rate", offsetof(struct vk_newsfeed_item_wallpost, short_text_rate), offsetof(struct vk_newsfeed_item_wallpost, has_short_text_rate), &socapi_type_number, 0},
+	{"feedback", offsetof(struct vk_newsfeed_item_wallpost, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"id", offsetof(struct vk_newsfeed_item_wallpost, id), offsetof(struct vk_newsfeed_item_wallpost, has_id), &socapi_type_int, 0},
 	{"owner_id", offsetof(struct vk_newsfeed_item_wallpost, owner_id), offsetof(struct vk_newsfeed_item_wallpost, has_owner_id), &socapi_type_int, 0},
 	{"from_id", offsetof(struct vk_newsfeed_item_wallpost, from_id), offsetof(struct vk_newsfeed_item_wallpost, has_from_id), &socapi_type_int, 0},
@@ -2154,6 +4131,14 @@ static const struct socapi_field vk_newsfeed_item_wallpost_fields[] = {
 	{"post_source", offsetof(struct vk_newsfeed_item_wallpost, post_source), SOCAPI_NO_PRESENCE, &vk_wall_post_source_type, 0},
 	{"is_favorite", offsetof(struct vk_newsfeed_item_wallpost, is_favorite), offsetof(struct vk_newsfeed_item_wallpost, has_is_favorite), &socapi_type_bool, 0},
 	{"access_key", offsetof(struct vk_newsfeed_item_wallpost, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"inner_type", offsetof(struct vk_newsfeed_item_wallpost, inner_type), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_inner_type_type, 0},
+	{"is_deleted", offsetof(struct vk_newsfeed_item_wallpost, is_deleted), offsetof(struct vk_newsfeed_item_wallpost, has_is_deleted), &socapi_type_bool, 0},
+	{"deleted_reason", offsetof(struct vk_newsfeed_item_wallpost, deleted_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"deleted_details", offsetof(struct vk_newsfeed_item_wallpost, deleted_details), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"donut_miniapp_url", offsetof(struct vk_newsfeed_item_wallpost, donut_miniapp_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_archived", offsetof(struct vk_newsfeed_item_wallpost, is_archived), offsetof(struct vk_newsfeed_item_wallpost, has_is_archived), &socapi_type_bool, 0},
+	{"post_id", offsetof(struct vk_newsfeed_item_wallpost, post_id), offsetof(struct vk_newsfeed_item_wallpost, has_post_id), &socapi_type_int, 0},
+	{"parents_stack", offsetof(struct vk_newsfeed_item_wallpost, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"copy_history", offsetof(struct vk_newsfeed_item_wallpost, copy_history), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, 0},
 	{"comments", offsetof(struct vk_newsfeed_item_wallpost, comments), SOCAPI_NO_PRESENCE, &vk_base_comments_info_type, 0},
 	{"is_pinned", offsetof(struct vk_newsfeed_item_wallpost, is_pinned), offsetof(struct vk_newsfeed_item_wallpost, has_is_pinned), &vk_base_bool_int_type, 0},
@@ -2163,9 +4148,31 @@ static const struct socapi_field vk_newsfeed_item_wallpost_fields[] = {
 	{"can_pin", offsetof(struct vk_newsfeed_item_wallpost, can_pin), offsetof(struct vk_newsfeed_item_wallpost, has_can_pin), &vk_base_bool_int_type, 0},
 	{"created_by", offsetof(struct vk_newsfeed_item_wallpost, created_by), offsetof(struct vk_newsfeed_item_wallpost, has_created_by), &socapi_type_int, 0},
 	{"hash", offsetof(struct vk_newsfeed_item_wallpost, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"donut", offsetof(struct vk_newsfeed_item_wallpost, donut), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_donut_type, 0},
+	{"topic_id", offsetof(struct vk_newsfeed_item_wallpost, topic_id), offsetof(struct vk_newsfeed_item_wallpost, has_topic_id), &vk_newsfeed_item_wallpost_topic_id_type, 0},
+	{"to_id", offsetof(struct vk_newsfeed_item_wallpost, to_id), offsetof(struct vk_newsfeed_item_wallpost, has_to_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_wallpost_struct = {"newsfeed_item_wallpost", sizeof(struct vk_newsfeed_item_wallpost), 29, vk_newsfeed_item_wallpost_fields};
+static const struct socapi_struct vk_newsfeed_item_wallpost_struct = {"newsfeed_item_wallpost", sizeof(struct vk_newsfeed_item_wallpost), 42, vk_newsfeed_item_wallpost_fields};
 const struct socapi_type vk_newsfeed_item_wallpost_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost), &vk_newsfeed_item_wallpost_struct, "newsfeed_item_wallpost"};
+
+static const struct socapi_field vk_newsfeed_item_wallpost_feedback_fields[] = {
+	{"type", offsetof(struct vk_newsfeed_item_wallpost_feedback, type), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type_type, SOCAPI_FIELD_REQUIRED},
+	{"question", offsetof(struct vk_newsfeed_item_wallpost_feedback, question), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"answers", offsetof(struct vk_newsfeed_item_wallpost_feedback, answers), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_answer_list_type, 0},
+	{"stars_count", offsetof(struct vk_newsfeed_item_wallpost_feedback, stars_count), offsetof(struct vk_newsfeed_item_wallpost_feedback, has_stars_count), &socapi_type_int, 0},
+	{"descriptions", offsetof(struct vk_newsfeed_item_wallpost_feedback, descriptions), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
+	{"gratitude", offsetof(struct vk_newsfeed_item_wallpost_feedback, gratitude), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"track_code", offsetof(struct vk_newsfeed_item_wallpost_feedback, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_struct = {"newsfeed_item_wallpost_feedback", sizeof(struct vk_newsfeed_item_wallpost_feedback), 7, vk_newsfeed_item_wallpost_feedback_fields};
+const struct socapi_type vk_newsfeed_item_wallpost_feedback_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost_feedback), &vk_newsfeed_item_wallpost_feedback_struct, "newsfeed_item_wallpost_feedback"};
+
+static const struct socapi_field vk_newsfeed_item_wallpost_feedback_answer_fields[] = {
+	{"title", offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_answer_struct = {"newsfeed_item_wallpost_feedback_answer", sizeof(struct vk_newsfeed_item_wallpost_feedback_answer), 2, vk_newsfeed_item_wallpost_feedback_answer_fields};
+const struct socapi_type vk_newsfeed_item_wallpost_feedback_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost_feedback_answer), &vk_newsfeed_item_wallpost_feedback_answer_struct, "newsfeed_item_wallpost_feedback_answer"};
 
 static const struct socapi_field vk_newsfeed_search_extended_response_fields[] = {
 	{"items", offsetof(struct vk_newsfeed_search_extended_response, items), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, SOCAPI_FIELD_REQUIRED},
@@ -2188,6 +4195,54 @@ static const struct socapi_field vk_newsfeed_search_response_fields[] = {
 };
 static const struct socapi_struct vk_newsfeed_search_response_struct = {"newsfeed_search_response", sizeof(struct vk_newsfeed_search_response), 5, vk_newsfeed_search_response_fields};
 const struct socapi_type vk_newsfeed_search_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_search_response), &vk_newsfeed_search_response_struct, "newsfeed_search_response"};
+
+static const struct socapi_field vk_notes_note_fields[] = {
+	{"read_comments", offsetof(struct vk_notes_note, read_comments), offsetof(struct vk_notes_note, has_read_comments), &socapi_type_int, 0},
+	{"can_comment", offsetof(struct vk_notes_note, can_comment), offsetof(struct vk_notes_note, has_can_comment), &vk_base_bool_int_type, 0},
+	{"comments", offsetof(struct vk_notes_note, comments), offsetof(struct vk_notes_note, has_comments), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"date", offsetof(struct vk_notes_note, date), offsetof(struct vk_notes_note, has_date), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_notes_note, id), offsetof(struct vk_notes_note, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"owner_id", offsetof(struct vk_notes_note, owner_id), offsetof(struct vk_notes_note, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"text", offsetof(struct vk_notes_note, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"text_wiki", offsetof(struct vk_notes_note, text_wiki), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"title", offsetof(struct vk_notes_note, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"view_url", offsetof(struct vk_notes_note, view_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"privacy_view", offsetof(struct vk_notes_note, privacy_view), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
+	{"privacy_comment", offsetof(struct vk_notes_note, privacy_comment), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
+};
+static const struct socapi_struct vk_notes_note_struct = {"notes_note", sizeof(struct vk_notes_note), 12, vk_notes_note_fields};
+const struct socapi_type vk_notes_note_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_notes_note), &vk_notes_note_struct, "notes_note"};
+
+static const struct socapi_field vk_owner_state_fields[] = {
+	{"state", offsetof(struct vk_owner_state, state), offsetof(struct vk_owner_state, has_state), &vk_owner_state_state_type, 0},
+	{"description", offsetof(struct vk_owner_state, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_owner_state_struct = {"owner_state", sizeof(struct vk_owner_state), 2, vk_owner_state_fields};
+const struct socapi_type vk_owner_state_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_owner_state), &vk_owner_state_struct, "owner_state"};
+
+static const struct socapi_field vk_pages_wikipage_full_fields[] = {
+	{"created", offsetof(struct vk_pages_wikipage_full, created), offsetof(struct vk_pages_wikipage_full, has_created), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"creator_id", offsetof(struct vk_pages_wikipage_full, creator_id), offsetof(struct vk_pages_wikipage_full, has_creator_id), &socapi_type_int, 0},
+	{"current_user_can_edit", offsetof(struct vk_pages_wikipage_full, current_user_can_edit), offsetof(struct vk_pages_wikipage_full, has_current_user_can_edit), &vk_base_bool_int_type, 0},
+	{"current_user_can_edit_access", offsetof(struct vk_pages_wikipage_full, current_user_can_edit_access), offsetof(struct vk_pages_wikipage_full, has_current_user_can_edit_access), &vk_base_bool_int_type, 0},
+	{"edited", offsetof(struct vk_pages_wikipage_full, edited), offsetof(struct vk_pages_wikipage_full, has_edited), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"editor_id", offsetof(struct vk_pages_wikipage_full, editor_id), offsetof(struct vk_pages_wikipage_full, has_editor_id), &socapi_type_int, 0},
+	{"group_id", offsetof(struct vk_pages_wikipage_full, group_id), offsetof(struct vk_pages_wikipage_full, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"html", offsetof(struct vk_pages_wikipage_full, html), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"id", offsetof(struct vk_pages_wikipage_full, id), offsetof(struct vk_pages_wikipage_full, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"source", offsetof(struct vk_pages_wikipage_full, source), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"title", offsetof(struct vk_pages_wikipage_full, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"view_url", offsetof(struct vk_pages_wikipage_full, view_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"views", offsetof(struct vk_pages_wikipage_full, views), offsetof(struct vk_pages_wikipage_full, has_views), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"who_can_edit", offsetof(struct vk_pages_wikipage_full, who_can_edit), offsetof(struct vk_pages_wikipage_full, has_who_can_edit), &vk_pages_privacy_settings_type, SOCAPI_FIELD_REQUIRED},
+	{"who_can_view", offsetof(struct vk_pages_wikipage_full, who_can_view), offsetof(struct vk_pages_wikipage_full, has_who_can_view), &vk_pages_privacy_settings_type, SOCAPI_FIELD_REQUIRED},
+	{"url", offsetof(struct vk_pages_wikipage_full, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"parent", offsetof(struct vk_pages_wikipage_full, parent), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"parent2", offsetof(struct vk_pages_wikipage_full, parent2), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"owner_id", offsetof(struct vk_pages_wikipage_full, owner_id), offsetof(struct vk_pages_wikipage_full, has_owner_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_pages_wikipage_full_struct = {"pages_wikipage_full", sizeof(struct vk_pages_wikipage_full), 19, vk_pages_wikipage_full_fields};
+const struct socapi_type vk_pages_wikipage_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_pages_wikipage_full), &vk_pages_wikipage_full_struct, "pages_wikipage_full"};
 
 static const struct socapi_field vk_photos_get_albums_response_fields[] = {
 	{"count", offsetof(struct vk_photos_get_albums_response, count), offsetof(struct vk_photos_get_albums_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -2212,6 +4267,15 @@ static const struct socapi_field vk_photos_get_response_fields[] = {
 static const struct socapi_struct vk_photos_get_response_struct = {"photos_get_response", sizeof(struct vk_photos_get_response), 3, vk_photos_get_response_fields};
 const struct socapi_type vk_photos_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_get_response), &vk_photos_get_response_struct, "photos_get_response"};
 
+static const struct socapi_field vk_photos_image_fields[] = {
+	{"height", offsetof(struct vk_photos_image, height), offsetof(struct vk_photos_image, has_height), &socapi_type_int, 0},
+	{"type", offsetof(struct vk_photos_image, type), SOCAPI_NO_PRESENCE, &vk_photos_image_type_type, 0},
+	{"url", offsetof(struct vk_photos_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"width", offsetof(struct vk_photos_image, width), offsetof(struct vk_photos_image, has_width), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_photos_image_struct = {"photos_image", sizeof(struct vk_photos_image), 4, vk_photos_image_fields};
+const struct socapi_type vk_photos_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_image), &vk_photos_image_struct, "photos_image"};
+
 static const struct socapi_field vk_photos_photo_fields[] = {
 	{"id", offsetof(struct vk_photos_photo, id), offsetof(struct vk_photos_photo, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"album_id", offsetof(struct vk_photos_photo, album_id), offsetof(struct vk_photos_photo, has_album_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -2232,8 +4296,16 @@ static const struct socapi_field vk_photos_photo_fields[] = {
 	{"reposts", offsetof(struct vk_photos_photo, reposts), SOCAPI_NO_PRESENCE, &vk_base_reposts_info_type, 0},
 	{"tags", offsetof(struct vk_photos_photo, tags), SOCAPI_NO_PRESENCE, &vk_base_object_count_type, 0},
 	{"can_comment", offsetof(struct vk_photos_photo, can_comment), offsetof(struct vk_photos_photo, has_can_comment), &vk_base_bool_int_type, 0},
+	{"images", offsetof(struct vk_photos_photo, images), SOCAPI_NO_PRESENCE, &vk_photos_image_list_type, 0},
+	{"photo_256", offsetof(struct vk_photos_photo, photo_256), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"thumb_hash", offsetof(struct vk_photos_photo, thumb_hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"place", offsetof(struct vk_photos_photo, place), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"square_crop", offsetof(struct vk_photos_photo, square_crop), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"hidden", offsetof(struct vk_photos_photo, hidden), offsetof(struct vk_photos_photo, has_hidden), &vk_base_property_exists_type, 0},
+	{"real_offset", offsetof(struct vk_photos_photo, real_offset), offsetof(struct vk_photos_photo, has_real_offset), &socapi_type_int, 0},
+	{"vertical_align", offsetof(struct vk_photos_photo, vertical_align), SOCAPI_NO_PRESENCE, &vk_photos_photo_vertical_align_type, 0},
 };
-static const struct socapi_struct vk_photos_photo_struct = {"photos_photo", sizeof(struct vk_photos_photo), 19, vk_photos_photo_fields};
+static const struct socapi_struct vk_photos_photo_struct = {"photos_photo", sizeof(struct vk_photos_photo), 27, vk_photos_photo_fields};
 const struct socapi_type vk_photos_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo), &vk_photos_photo_struct, "photos_photo"};
 
 static const struct socapi_field vk_photos_photo_album_fields[] = {
@@ -2244,8 +4316,9 @@ static const struct socapi_field vk_photos_photo_album_fields[] = {
 	{"created", offsetof(struct vk_photos_photo_album, created), offsetof(struct vk_photos_photo_album, has_created), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"updated", offsetof(struct vk_photos_photo_album, updated), offsetof(struct vk_photos_photo_album, has_updated), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"thumb", offsetof(struct vk_photos_photo_album, thumb), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
+	{"description", offsetof(struct vk_photos_photo_album, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_photo_album_struct = {"photos_photo_album", sizeof(struct vk_photos_photo_album), 7, vk_photos_photo_album_fields};
+static const struct socapi_struct vk_photos_photo_album_struct = {"photos_photo_album", sizeof(struct vk_photos_photo_album), 8, vk_photos_photo_album_fields};
 const struct socapi_type vk_photos_photo_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_album), &vk_photos_photo_album_struct, "photos_photo_album"};
 
 static const struct socapi_field vk_photos_photo_album_full_fields[] = {
@@ -2261,8 +4334,13 @@ static const struct socapi_field vk_photos_photo_album_full_fields[] = {
 	{"can_upload", offsetof(struct vk_photos_photo_album_full, can_upload), offsetof(struct vk_photos_photo_album_full, has_can_upload), &vk_base_bool_int_type, 0},
 	{"upload_by_admins_only", offsetof(struct vk_photos_photo_album_full, upload_by_admins_only), offsetof(struct vk_photos_photo_album_full, has_upload_by_admins_only), &vk_base_bool_int_type, 0},
 	{"comments_disabled", offsetof(struct vk_photos_photo_album_full, comments_disabled), offsetof(struct vk_photos_photo_album_full, has_comments_disabled), &vk_base_bool_int_type, 0},
+	{"description", offsetof(struct vk_photos_photo_album_full, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"can_delete", offsetof(struct vk_photos_photo_album_full, can_delete), offsetof(struct vk_photos_photo_album_full, has_can_delete), &socapi_type_bool, 0},
+	{"can_include_to_feed", offsetof(struct vk_photos_photo_album_full, can_include_to_feed), offsetof(struct vk_photos_photo_album_full, has_can_include_to_feed), &socapi_type_bool, 0},
+	{"is_locked", offsetof(struct vk_photos_photo_album_full, is_locked), offsetof(struct vk_photos_photo_album_full, has_is_locked), &socapi_type_bool, 0},
+	{"thumb_is_last", offsetof(struct vk_photos_photo_album_full, thumb_is_last), offsetof(struct vk_photos_photo_album_full, has_thumb_is_last), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_photos_photo_album_full_struct = {"photos_photo_album_full", sizeof(struct vk_photos_photo_album_full), 12, vk_photos_photo_album_full_fields};
+static const struct socapi_struct vk_photos_photo_album_full_struct = {"photos_photo_album_full", sizeof(struct vk_photos_photo_album_full), 17, vk_photos_photo_album_full_fields};
 const struct socapi_type vk_photos_photo_album_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_album_full), &vk_photos_photo_album_full_struct, "photos_photo_album_full"};
 
 static const struct socapi_field vk_photos_photo_sizes_fields[] = {
@@ -2270,8 +4348,9 @@ static const struct socapi_field vk_photos_photo_sizes_fields[] = {
 	{"url", offsetof(struct vk_photos_photo_sizes, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"width", offsetof(struct vk_photos_photo_sizes, width), offsetof(struct vk_photos_photo_sizes, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_photos_photo_sizes, height), offsetof(struct vk_photos_photo_sizes, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"src", offsetof(struct vk_photos_photo_sizes, src), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_photo_sizes_struct = {"photos_photo_sizes", sizeof(struct vk_photos_photo_sizes), 4, vk_photos_photo_sizes_fields};
+static const struct socapi_struct vk_photos_photo_sizes_struct = {"photos_photo_sizes", sizeof(struct vk_photos_photo_sizes), 5, vk_photos_photo_sizes_fields};
 const struct socapi_type vk_photos_photo_sizes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_sizes), &vk_photos_photo_sizes_struct, "photos_photo_sizes"};
 
 static const struct socapi_field vk_photos_photo_upload_fields[] = {
@@ -2279,8 +4358,9 @@ static const struct socapi_field vk_photos_photo_upload_fields[] = {
 	{"album_id", offsetof(struct vk_photos_photo_upload, album_id), offsetof(struct vk_photos_photo_upload, has_album_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"user_id", offsetof(struct vk_photos_photo_upload, user_id), offsetof(struct vk_photos_photo_upload, has_user_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"group_id", offsetof(struct vk_photos_photo_upload, group_id), offsetof(struct vk_photos_photo_upload, has_group_id), &socapi_type_int, 0},
+	{"fallback_upload_url", offsetof(struct vk_photos_photo_upload, fallback_upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_photo_upload_struct = {"photos_photo_upload", sizeof(struct vk_photos_photo_upload), 4, vk_photos_photo_upload_fields};
+static const struct socapi_struct vk_photos_photo_upload_struct = {"photos_photo_upload", sizeof(struct vk_photos_photo_upload), 5, vk_photos_photo_upload_fields};
 const struct socapi_type vk_photos_photo_upload_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_upload), &vk_photos_photo_upload_struct, "photos_photo_upload"};
 
 static const struct socapi_field vk_photos_save_owner_photo_response_fields[] = {
@@ -2303,6 +4383,26 @@ static const struct socapi_field vk_polls_answer_fields[] = {
 static const struct socapi_struct vk_polls_answer_struct = {"polls_answer", sizeof(struct vk_polls_answer), 4, vk_polls_answer_fields};
 const struct socapi_type vk_polls_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_answer), &vk_polls_answer_struct, "polls_answer"};
 
+static const struct socapi_field vk_polls_background_fields[] = {
+	{"angle", offsetof(struct vk_polls_background, angle), offsetof(struct vk_polls_background, has_angle), &socapi_type_int, 0},
+	{"color", offsetof(struct vk_polls_background, color), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"height", offsetof(struct vk_polls_background, height), offsetof(struct vk_polls_background, has_height), &socapi_type_int, 0},
+	{"id", offsetof(struct vk_polls_background, id), offsetof(struct vk_polls_background, has_id), &socapi_type_int, 0},
+	{"name", offsetof(struct vk_polls_background, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"images", offsetof(struct vk_polls_background, images), SOCAPI_NO_PRESENCE, &vk_base_image_list_type, 0},
+	{"points", offsetof(struct vk_polls_background, points), SOCAPI_NO_PRESENCE, &vk_base_gradient_point_list_type, 0},
+	{"type", offsetof(struct vk_polls_background, type), SOCAPI_NO_PRESENCE, &vk_polls_background_type_type, 0},
+	{"width", offsetof(struct vk_polls_background, width), offsetof(struct vk_polls_background, has_width), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_polls_background_struct = {"polls_background", sizeof(struct vk_polls_background), 9, vk_polls_background_fields};
+const struct socapi_type vk_polls_background_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_background), &vk_polls_background_struct, "polls_background"};
+
+static const struct socapi_field vk_polls_friend_fields[] = {
+	{"id", offsetof(struct vk_polls_friend, id), offsetof(struct vk_polls_friend, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_polls_friend_struct = {"polls_friend", sizeof(struct vk_polls_friend), 1, vk_polls_friend_fields};
+const struct socapi_type vk_polls_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_friend), &vk_polls_friend_struct, "polls_friend"};
+
 static const struct socapi_field vk_polls_poll_fields[] = {
 	{"id", offsetof(struct vk_polls_poll, id), offsetof(struct vk_polls_poll, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"owner_id", offsetof(struct vk_polls_poll, owner_id), offsetof(struct vk_polls_poll, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -2317,8 +4417,18 @@ static const struct socapi_field vk_polls_poll_fields[] = {
 	{"closed", offsetof(struct vk_polls_poll, closed), offsetof(struct vk_polls_poll, has_closed), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 	{"can_vote", offsetof(struct vk_polls_poll, can_vote), offsetof(struct vk_polls_poll, has_can_vote), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 	{"author_id", offsetof(struct vk_polls_poll, author_id), offsetof(struct vk_polls_poll, has_author_id), &socapi_type_int, 0},
+	{"friends", offsetof(struct vk_polls_poll, friends), SOCAPI_NO_PRESENCE, &vk_polls_friend_list_type, 0},
+	{"answer_id", offsetof(struct vk_polls_poll, answer_id), offsetof(struct vk_polls_poll, has_answer_id), &socapi_type_int, 0},
+	{"is_board", offsetof(struct vk_polls_poll, is_board), offsetof(struct vk_polls_poll, has_is_board), &socapi_type_bool, 0},
+	{"can_edit", offsetof(struct vk_polls_poll, can_edit), offsetof(struct vk_polls_poll, has_can_edit), &socapi_type_bool, 0},
+	{"can_report", offsetof(struct vk_polls_poll, can_report), offsetof(struct vk_polls_poll, has_can_report), &socapi_type_bool, 0},
+	{"can_share", offsetof(struct vk_polls_poll, can_share), offsetof(struct vk_polls_poll, has_can_share), &socapi_type_bool, 0},
+	{"embed_hash", offsetof(struct vk_polls_poll, embed_hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo", offsetof(struct vk_polls_poll, photo), SOCAPI_NO_PRESENCE, &vk_polls_background_type, 0},
+	{"background", offsetof(struct vk_polls_poll, background), SOCAPI_NO_PRESENCE, &vk_polls_background_type, 0},
+	{"disable_unvote", offsetof(struct vk_polls_poll, disable_unvote), offsetof(struct vk_polls_poll, has_disable_unvote), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_polls_poll_struct = {"polls_poll", sizeof(struct vk_polls_poll), 13, vk_polls_poll_fields};
+static const struct socapi_struct vk_polls_poll_struct = {"polls_poll", sizeof(struct vk_polls_poll), 23, vk_polls_poll_fields};
 const struct socapi_type vk_polls_poll_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_poll), &vk_polls_poll_struct, "polls_poll"};
 
 static const struct socapi_field vk_status_status_fields[] = {
@@ -2334,6 +4444,130 @@ static const struct socapi_field vk_storage_value_fields[] = {
 };
 static const struct socapi_struct vk_storage_value_struct = {"storage_value", sizeof(struct vk_storage_value), 2, vk_storage_value_fields};
 const struct socapi_type vk_storage_value_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_storage_value), &vk_storage_value_struct, "storage_value"};
+
+static const struct socapi_field vk_stories_clickable_area_fields[] = {
+	{"x", offsetof(struct vk_stories_clickable_area, x), offsetof(struct vk_stories_clickable_area, has_x), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"y", offsetof(struct vk_stories_clickable_area, y), offsetof(struct vk_stories_clickable_area, has_y), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_stories_clickable_area_struct = {"stories_clickable_area", sizeof(struct vk_stories_clickable_area), 2, vk_stories_clickable_area_fields};
+const struct socapi_type vk_stories_clickable_area_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_area), &vk_stories_clickable_area_struct, "stories_clickable_area"};
+
+static const struct socapi_field vk_stories_clickable_sticker_fields[] = {
+	{"clickable_area", offsetof(struct vk_stories_clickable_sticker, clickable_area), SOCAPI_NO_PRESENCE, &vk_stories_clickable_area_list_type, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_stories_clickable_sticker, id), offsetof(struct vk_stories_clickable_sticker, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"hashtag", offsetof(struct vk_stories_clickable_sticker, hashtag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"link_object", offsetof(struct vk_stories_clickable_sticker, link_object), SOCAPI_NO_PRESENCE, &vk_base_link_type, 0},
+	{"mention", offsetof(struct vk_stories_clickable_sticker, mention), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"tooltip_text", offsetof(struct vk_stories_clickable_sticker, tooltip_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"owner_id", offsetof(struct vk_stories_clickable_sticker, owner_id), offsetof(struct vk_stories_clickable_sticker, has_owner_id), &socapi_type_int, 0},
+	{"story_id", offsetof(struct vk_stories_clickable_sticker, story_id), offsetof(struct vk_stories_clickable_sticker, has_story_id), &socapi_type_int, 0},
+	{"clip_id", offsetof(struct vk_stories_clickable_sticker, clip_id), offsetof(struct vk_stories_clickable_sticker, has_clip_id), &socapi_type_int, 0},
+	{"video_id", offsetof(struct vk_stories_clickable_sticker, video_id), offsetof(struct vk_stories_clickable_sticker, has_video_id), &socapi_type_int, 0},
+	{"question", offsetof(struct vk_stories_clickable_sticker, question), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"question_button", offsetof(struct vk_stories_clickable_sticker, question_button), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"place_id", offsetof(struct vk_stories_clickable_sticker, place_id), offsetof(struct vk_stories_clickable_sticker, has_place_id), &socapi_type_int, 0},
+	{"market_item", offsetof(struct vk_stories_clickable_sticker, market_item), SOCAPI_NO_PRESENCE, &vk_market_market_item_type, 0},
+	{"audio", offsetof(struct vk_stories_clickable_sticker, audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
+	{"audio_start_time", offsetof(struct vk_stories_clickable_sticker, audio_start_time), offsetof(struct vk_stories_clickable_sticker, has_audio_start_time), &socapi_type_int, 0},
+	{"style", offsetof(struct vk_stories_clickable_sticker, style), SOCAPI_NO_PRESENCE, &vk_stories_clickable_sticker_style_type, 0},
+	{"type", offsetof(struct vk_stories_clickable_sticker, type), SOCAPI_NO_PRESENCE, &vk_stories_clickable_sticker_type_type, SOCAPI_FIELD_REQUIRED},
+	{"subtype", offsetof(struct vk_stories_clickable_sticker, subtype), SOCAPI_NO_PRESENCE, &vk_stories_clickable_sticker_subtype_type, 0},
+	{"post_owner_id", offsetof(struct vk_stories_clickable_sticker, post_owner_id), offsetof(struct vk_stories_clickable_sticker, has_post_owner_id), &socapi_type_int, 0},
+	{"post_id", offsetof(struct vk_stories_clickable_sticker, post_id), offsetof(struct vk_stories_clickable_sticker, has_post_id), &socapi_type_int, 0},
+	{"poll", offsetof(struct vk_stories_clickable_sticker, poll), SOCAPI_NO_PRESENCE, &vk_polls_poll_type, 0},
+	{"color", offsetof(struct vk_stories_clickable_sticker, color), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"sticker_id", offsetof(struct vk_stories_clickable_sticker, sticker_id), offsetof(struct vk_stories_clickable_sticker, has_sticker_id), &socapi_type_int, 0},
+	{"sticker_pack_id", offsetof(struct vk_stories_clickable_sticker, sticker_pack_id), offsetof(struct vk_stories_clickable_sticker, has_sticker_pack_id), &socapi_type_int, 0},
+	{"app", offsetof(struct vk_stories_clickable_sticker, app), SOCAPI_NO_PRESENCE, &vk_apps_app_min_type, 0},
+	{"app_context", offsetof(struct vk_stories_clickable_sticker, app_context), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"has_new_interactions", offsetof(struct vk_stories_clickable_sticker, has_new_interactions), offsetof(struct vk_stories_clickable_sticker, has_new_interactions_set), &socapi_type_bool, 0},
+	{"is_broadcast_notify_allowed", offsetof(struct vk_stories_clickable_sticker, is_broadcast_notify_allowed), offsetof(struct vk_stories_clickable_sticker, has_is_broadcast_notify_allowed), &socapi_type_bool, 0},
+	{"situational_theme_id", offsetof(struct vk_stories_clickable_sticker, situational_theme_id), offsetof(struct vk_stories_clickable_sticker, has_situational_theme_id), &socapi_type_int, 0},
+	{"situational_app_url", offsetof(struct vk_stories_clickable_sticker, situational_app_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_stories_clickable_sticker_struct = {"stories_clickable_sticker", sizeof(struct vk_stories_clickable_sticker), 31, vk_stories_clickable_sticker_fields};
+const struct socapi_type vk_stories_clickable_sticker_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_sticker), &vk_stories_clickable_sticker_struct, "stories_clickable_sticker"};
+
+static const struct socapi_field vk_stories_clickable_stickers_fields[] = {
+	{"clickable_stickers", offsetof(struct vk_stories_clickable_stickers, clickable_stickers), SOCAPI_NO_PRESENCE, &vk_stories_clickable_sticker_list_type, SOCAPI_FIELD_REQUIRED},
+	{"original_height", offsetof(struct vk_stories_clickable_stickers, original_height), offsetof(struct vk_stories_clickable_stickers, has_original_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"original_width", offsetof(struct vk_stories_clickable_stickers, original_width), offsetof(struct vk_stories_clickable_stickers, has_original_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_stories_clickable_stickers_struct = {"stories_clickable_stickers", sizeof(struct vk_stories_clickable_stickers), 3, vk_stories_clickable_stickers_fields};
+const struct socapi_type vk_stories_clickable_stickers_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_stickers), &vk_stories_clickable_stickers_struct, "stories_clickable_stickers"};
+
+static const struct socapi_field vk_stories_replies_fields[] = {
+	{"count", offsetof(struct vk_stories_replies, count), offsetof(struct vk_stories_replies, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"new", offsetof(struct vk_stories_replies, new_), offsetof(struct vk_stories_replies, has_new), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_stories_replies_struct = {"stories_replies", sizeof(struct vk_stories_replies), 2, vk_stories_replies_fields};
+const struct socapi_type vk_stories_replies_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_replies), &vk_stories_replies_struct, "stories_replies"};
+
+static const struct socapi_field vk_stories_story_fields[] = {
+	{"access_key", offsetof(struct vk_stories_story, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"can_comment", offsetof(struct vk_stories_story, can_comment), offsetof(struct vk_stories_story, has_can_comment), &vk_base_bool_int_type, 0},
+	{"can_reply", offsetof(struct vk_stories_story, can_reply), offsetof(struct vk_stories_story, has_can_reply), &vk_base_bool_int_type, 0},
+	{"can_see", offsetof(struct vk_stories_story, can_see), offsetof(struct vk_stories_story, has_can_see), &vk_base_bool_int_type, 0},
+	{"can_like", offsetof(struct vk_stories_story, can_like), offsetof(struct vk_stories_story, has_can_like), &socapi_type_bool, 0},
+	{"can_share", offsetof(struct vk_stories_story, can_share), offsetof(struct vk_stories_story, has_can_share), &vk_base_bool_int_type, 0},
+	{"can_hide", offsetof(struct vk_stories_story, can_hide), offsetof(struct vk_stories_story, has_can_hide), &vk_base_bool_int_type, 0},
+	{"date", offsetof(struct vk_stories_story, date), offsetof(struct vk_stories_story, has_date), &socapi_type_int, 0},
+	{"expires_at", offsetof(struct vk_stories_story, expires_at), offsetof(struct vk_stories_story, has_expires_at), &socapi_type_int, 0},
+	{"id", offsetof(struct vk_stories_story, id), offsetof(struct vk_stories_story, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"is_deleted", offsetof(struct vk_stories_story, is_deleted), offsetof(struct vk_stories_story, has_is_deleted), &socapi_type_bool, 0},
+	{"is_expired", offsetof(struct vk_stories_story, is_expired), offsetof(struct vk_stories_story, has_is_expired), &socapi_type_bool, 0},
+	{"link", offsetof(struct vk_stories_story, link), SOCAPI_NO_PRESENCE, &vk_stories_story_link_type, 0},
+	{"owner_id", offsetof(struct vk_stories_story, owner_id), offsetof(struct vk_stories_story, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"parent_story", offsetof(struct vk_stories_story, parent_story), SOCAPI_NO_PRESENCE, &vk_stories_story_type, 0},
+	{"parent_story_access_key", offsetof(struct vk_stories_story, parent_story_access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"parent_story_id", offsetof(struct vk_stories_story, parent_story_id), offsetof(struct vk_stories_story, has_parent_story_id), &socapi_type_int, 0},
+	{"parent_story_owner_id", offsetof(struct vk_stories_story, parent_story_owner_id), offsetof(struct vk_stories_story, has_parent_story_owner_id), &socapi_type_int, 0},
+	{"photo", offsetof(struct vk_stories_story, photo), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
+	{"blurred_preview", offsetof(struct vk_stories_story, blurred_preview), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"replies", offsetof(struct vk_stories_story, replies), SOCAPI_NO_PRESENCE, &vk_stories_replies_type, 0},
+	{"seen", offsetof(struct vk_stories_story, seen), offsetof(struct vk_stories_story, has_seen), &vk_base_bool_int_type, 0},
+	{"type", offsetof(struct vk_stories_story, type), SOCAPI_NO_PRESENCE, &vk_stories_story_type_type, 0},
+	{"clickable_stickers", offsetof(struct vk_stories_story, clickable_stickers), SOCAPI_NO_PRESENCE, &vk_stories_clickable_stickers_type, 0},
+	{"video", offsetof(struct vk_stories_story, video), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, 0},
+	{"views", offsetof(struct vk_stories_story, views), offsetof(struct vk_stories_story, has_views), &socapi_type_int, 0},
+	{"can_ask", offsetof(struct vk_stories_story, can_ask), offsetof(struct vk_stories_story, has_can_ask), &vk_base_bool_int_type, 0},
+	{"can_ask_anonymous", offsetof(struct vk_stories_story, can_ask_anonymous), offsetof(struct vk_stories_story, has_can_ask_anonymous), &vk_base_bool_int_type, 0},
+	{"narratives_count", offsetof(struct vk_stories_story, narratives_count), offsetof(struct vk_stories_story, has_narratives_count), &socapi_type_int, 0},
+	{"first_narrative_title", offsetof(struct vk_stories_story, first_narrative_title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_narrative_id", offsetof(struct vk_stories_story, first_narrative_id), offsetof(struct vk_stories_story, has_first_narrative_id), &socapi_type_int, 0},
+	{"can_use_in_narrative", offsetof(struct vk_stories_story, can_use_in_narrative), offsetof(struct vk_stories_story, has_can_use_in_narrative), &socapi_type_bool, 0},
+};
+static const struct socapi_struct vk_stories_story_struct = {"stories_story", sizeof(struct vk_stories_story), 32, vk_stories_story_fields};
+const struct socapi_type vk_stories_story_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_story), &vk_stories_story_struct, "stories_story"};
+
+static const struct socapi_field vk_stories_story_link_fields[] = {
+	{"text", offsetof(struct vk_stories_story_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"url", offsetof(struct vk_stories_story_link, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"link_url_target", offsetof(struct vk_stories_story_link, link_url_target), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_stories_story_link_struct = {"stories_story_link", sizeof(struct vk_stories_story_link), 3, vk_stories_story_link_fields};
+const struct socapi_type vk_stories_story_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_story_link), &vk_stories_story_link_struct, "stories_story_link"};
+
+static const struct socapi_field vk_users_career_fields[] = {
+	{"city_id", offsetof(struct vk_users_career, city_id), offsetof(struct vk_users_career, has_city_id), &socapi_type_int, 0},
+	{"city_name", offsetof(struct vk_users_career, city_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"company", offsetof(struct vk_users_career, company), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"from", offsetof(struct vk_users_career, from), offsetof(struct vk_users_career, has_from), &socapi_type_int, 0},
+	{"group_id", offsetof(struct vk_users_career, group_id), offsetof(struct vk_users_career, has_group_id), &socapi_type_int, 0},
+	{"id", offsetof(struct vk_users_career, id), offsetof(struct vk_users_career, has_id), &socapi_type_int, 0},
+	{"position", offsetof(struct vk_users_career, position), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"until", offsetof(struct vk_users_career, until), offsetof(struct vk_users_career, has_until), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_users_career_struct = {"users_career", sizeof(struct vk_users_career), 8, vk_users_career_fields};
+const struct socapi_type vk_users_career_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_career), &vk_users_career_struct, "users_career"};
+
+static const struct socapi_field vk_users_exports_fields[] = {
+	{"facebook", offsetof(struct vk_users_exports, facebook), offsetof(struct vk_users_exports, has_facebook), &socapi_type_int, 0},
+	{"livejournal", offsetof(struct vk_users_exports, livejournal), offsetof(struct vk_users_exports, has_livejournal), &socapi_type_int, 0},
+	{"twitter", offsetof(struct vk_users_exports, twitter), offsetof(struct vk_users_exports, has_twitter), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_users_exports_struct = {"users_exports", sizeof(struct vk_users_exports), 3, vk_users_exports_fields};
+const struct socapi_type vk_users_exports_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_exports), &vk_users_exports_struct, "users_exports"};
 
 static const struct socapi_field vk_users_get_followers_fields_response_fields[] = {
 	{"count", offsetof(struct vk_users_get_followers_fields_response, count), offsetof(struct vk_users_get_followers_fields_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -2371,6 +4605,16 @@ static const struct socapi_field vk_users_last_seen_fields[] = {
 static const struct socapi_struct vk_users_last_seen_struct = {"users_last_seen", sizeof(struct vk_users_last_seen), 2, vk_users_last_seen_fields};
 const struct socapi_type vk_users_last_seen_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_last_seen), &vk_users_last_seen_struct, "users_last_seen"};
 
+static const struct socapi_field vk_users_military_fields[] = {
+	{"from", offsetof(struct vk_users_military, from), offsetof(struct vk_users_military, has_from), &socapi_type_int, 0},
+	{"id", offsetof(struct vk_users_military, id), offsetof(struct vk_users_military, has_id), &socapi_type_int, 0},
+	{"unit", offsetof(struct vk_users_military, unit), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"unit_id", offsetof(struct vk_users_military, unit_id), offsetof(struct vk_users_military, has_unit_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"until", offsetof(struct vk_users_military, until), offsetof(struct vk_users_military, has_until), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_users_military_struct = {"users_military", sizeof(struct vk_users_military), 5, vk_users_military_fields};
+const struct socapi_type vk_users_military_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_military), &vk_users_military_struct, "users_military"};
+
 static const struct socapi_field vk_users_occupation_fields[] = {
 	{"type", offsetof(struct vk_users_occupation, type), SOCAPI_NO_PRESENCE, &vk_users_occupation_type_type, 0},
 	{"id", offsetof(struct vk_users_occupation, id), offsetof(struct vk_users_occupation, has_id), &socapi_type_int, 0},
@@ -2392,12 +4636,70 @@ static const struct socapi_field vk_users_online_info_fields[] = {
 static const struct socapi_struct vk_users_online_info_struct = {"users_online_info", sizeof(struct vk_users_online_info), 6, vk_users_online_info_fields};
 const struct socapi_type vk_users_online_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_online_info), &vk_users_online_info_struct, "users_online_info"};
 
+static const struct socapi_field vk_users_personal_fields[] = {
+	{"alcohol", offsetof(struct vk_users_personal, alcohol), offsetof(struct vk_users_personal, has_alcohol), &socapi_type_int, 0},
+	{"inspired_by", offsetof(struct vk_users_personal, inspired_by), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"langs", offsetof(struct vk_users_personal, langs), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
+	{"langs_full", offsetof(struct vk_users_personal, langs_full), SOCAPI_NO_PRESENCE, &vk_database_language_full_list_type, 0},
+	{"life_main", offsetof(struct vk_users_personal, life_main), offsetof(struct vk_users_personal, has_life_main), &socapi_type_int, 0},
+	{"people_main", offsetof(struct vk_users_personal, people_main), offsetof(struct vk_users_personal, has_people_main), &socapi_type_int, 0},
+	{"political", offsetof(struct vk_users_personal, political), offsetof(struct vk_users_personal, has_political), &socapi_type_int, 0},
+	{"religion", offsetof(struct vk_users_personal, religion), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"religion_id", offsetof(struct vk_users_personal, religion_id), offsetof(struct vk_users_personal, has_religion_id), &socapi_type_int, 0},
+	{"smoking", offsetof(struct vk_users_personal, smoking), offsetof(struct vk_users_personal, has_smoking), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_users_personal_struct = {"users_personal", sizeof(struct vk_users_personal), 10, vk_users_personal_fields};
+const struct socapi_type vk_users_personal_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_personal), &vk_users_personal_struct, "users_personal"};
+
+static const struct socapi_field vk_users_relative_fields[] = {
+	{"birth_date", offsetof(struct vk_users_relative, birth_date), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"id", offsetof(struct vk_users_relative, id), offsetof(struct vk_users_relative, has_id), &socapi_type_int, 0},
+	{"name", offsetof(struct vk_users_relative, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_users_relative, type), SOCAPI_NO_PRESENCE, &vk_users_relative_type_type, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_users_relative_struct = {"users_relative", sizeof(struct vk_users_relative), 4, vk_users_relative_fields};
+const struct socapi_type vk_users_relative_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_relative), &vk_users_relative_struct, "users_relative"};
+
+static const struct socapi_field vk_users_school_fields[] = {
+	{"city", offsetof(struct vk_users_school, city), offsetof(struct vk_users_school, has_city), &socapi_type_int, 0},
+	{"class", offsetof(struct vk_users_school, class_), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"class_id", offsetof(struct vk_users_school, class_id), offsetof(struct vk_users_school, has_class_id), &socapi_type_int, 0},
+	{"id", offsetof(struct vk_users_school, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"name", offsetof(struct vk_users_school, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct vk_users_school, type), offsetof(struct vk_users_school, has_type), &socapi_type_int, 0},
+	{"type_str", offsetof(struct vk_users_school, type_str), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"year_from", offsetof(struct vk_users_school, year_from), offsetof(struct vk_users_school, has_year_from), &socapi_type_int, 0},
+	{"year_graduated", offsetof(struct vk_users_school, year_graduated), offsetof(struct vk_users_school, has_year_graduated), &socapi_type_int, 0},
+	{"year_to", offsetof(struct vk_users_school, year_to), offsetof(struct vk_users_school, has_year_to), &socapi_type_int, 0},
+	{"speciality", offsetof(struct vk_users_school, speciality), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_users_school_struct = {"users_school", sizeof(struct vk_users_school), 11, vk_users_school_fields};
+const struct socapi_type vk_users_school_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_school), &vk_users_school_struct, "users_school"};
+
 static const struct socapi_field vk_users_search_response_fields[] = {
 	{"count", offsetof(struct vk_users_search_response, count), offsetof(struct vk_users_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_search_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
 static const struct socapi_struct vk_users_search_response_struct = {"users_search_response", sizeof(struct vk_users_search_response), 2, vk_users_search_response_fields};
 const struct socapi_type vk_users_search_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_search_response), &vk_users_search_response_struct, "users_search_response"};
+
+static const struct socapi_field vk_users_university_fields[] = {
+	{"chair", offsetof(struct vk_users_university, chair), offsetof(struct vk_users_university, has_chair), &socapi_type_int, 0},
+	{"chair_name", offsetof(struct vk_users_university, chair_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"city", offsetof(struct vk_users_university, city), offsetof(struct vk_users_university, has_city), &socapi_type_int, 0},
+	{"education_form", offsetof(struct vk_users_university, education_form), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"education_form_id", offsetof(struct vk_users_university, education_form_id), offsetof(struct vk_users_university, has_education_form_id), &socapi_type_int, 0},
+	{"education_status", offsetof(struct vk_users_university, education_status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"education_status_id", offsetof(struct vk_users_university, education_status_id), offsetof(struct vk_users_university, has_education_status_id), &socapi_type_int, 0},
+	{"faculty", offsetof(struct vk_users_university, faculty), offsetof(struct vk_users_university, has_faculty), &socapi_type_int, 0},
+	{"faculty_name", offsetof(struct vk_users_university, faculty_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"graduation", offsetof(struct vk_users_university, graduation), offsetof(struct vk_users_university, has_graduation), &socapi_type_int, 0},
+	{"id", offsetof(struct vk_users_university, id), offsetof(struct vk_users_university, has_id), &socapi_type_int, 0},
+	{"name", offsetof(struct vk_users_university, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"university_group_id", offsetof(struct vk_users_university, university_group_id), offsetof(struct vk_users_university, has_university_group_id), &socapi_type_int, 0},
+};
+static const struct socapi_struct vk_users_university_struct = {"users_university", sizeof(struct vk_users_university), 13, vk_users_university_fields};
+const struct socapi_type vk_users_university_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_university), &vk_users_university_struct, "users_university"};
 
 static const struct socapi_field vk_users_user_fields[] = {
 	{"id", offsetof(struct vk_users_user, id), offsetof(struct vk_users_user, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -2423,6 +4725,17 @@ static const struct socapi_field vk_users_user_fields[] = {
 static const struct socapi_struct vk_users_user_struct = {"users_user", sizeof(struct vk_users_user), 19, vk_users_user_fields};
 const struct socapi_type vk_users_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user), &vk_users_user_struct, "users_user"};
 
+static const struct socapi_field vk_users_user_connections_fields[] = {
+	{"skype", offsetof(struct vk_users_user_connections, skype), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"facebook", offsetof(struct vk_users_user_connections, facebook), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"facebook_name", offsetof(struct vk_users_user_connections, facebook_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"twitter", offsetof(struct vk_users_user_connections, twitter), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"livejournal", offsetof(struct vk_users_user_connections, livejournal), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"instagram", offsetof(struct vk_users_user_connections, instagram), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_users_user_connections_struct = {"users_user_connections", sizeof(struct vk_users_user_connections), 6, vk_users_user_connections_fields};
+const struct socapi_type vk_users_user_connections_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_connections), &vk_users_user_connections_struct, "users_user_connections"};
+
 static const struct socapi_field vk_users_user_counters_fields[] = {
 	{"albums", offsetof(struct vk_users_user_counters, albums), offsetof(struct vk_users_user_counters, has_albums), &socapi_type_int, 0},
 	{"audios", offsetof(struct vk_users_user_counters, audios), offsetof(struct vk_users_user_counters, has_audios), &socapi_type_int, 0},
@@ -2438,8 +4751,23 @@ static const struct socapi_field vk_users_user_counters_fields[] = {
 	{"user_photos", offsetof(struct vk_users_user_counters, user_photos), offsetof(struct vk_users_user_counters, has_user_photos), &socapi_type_int, 0},
 	{"videos", offsetof(struct vk_users_user_counters, videos), offsetof(struct vk_users_user_counters, has_videos), &socapi_type_int, 0},
 	{"clips", offsetof(struct vk_users_user_counters, clips), offsetof(struct vk_users_user_counters, has_clips), &socapi_type_int, 0},
+	{"badges", offsetof(struct vk_users_user_counters, badges), offsetof(struct vk_users_user_counters, has_badges), &socapi_type_int, 0},
+	{"notes", offsetof(struct vk_users_user_counters, notes), offsetof(struct vk_users_user_counters, has_notes), &socapi_type_int, 0},
+	{"user_videos", offsetof(struct vk_users_user_counters, user_videos), offsetof(struct vk_users_user_counters, has_user_videos), &socapi_type_int, 0},
+	{"video_playlists", offsetof(struct vk_users_user_counters, video_playlists), offsetof(struct vk_users_user_counters, has_video_playlists), &socapi_type_int, 0},
+	{"new_photo_tags", offsetof(struct vk_users_user_counters, new_photo_tags), offsetof(struct vk_users_user_counters, has_new_photo_tags), &socapi_type_int, 0},
+	{"new_recognition_tags", offsetof(struct vk_users_user_counters, new_recognition_tags), offsetof(struct vk_users_user_counters, has_new_recognition_tags), &socapi_type_int, 0},
+	{"friends_followers", offsetof(struct vk_users_user_counters, friends_followers), offsetof(struct vk_users_user_counters, has_friends_followers), &socapi_type_int, 0},
+	{"posts", offsetof(struct vk_users_user_counters, posts), offsetof(struct vk_users_user_counters, has_posts), &socapi_type_int, 0},
+	{"articles", offsetof(struct vk_users_user_counters, articles), offsetof(struct vk_users_user_counters, has_articles), &socapi_type_int, 0},
+	{"wishes", offsetof(struct vk_users_user_counters, wishes), offsetof(struct vk_users_user_counters, has_wishes), &socapi_type_int, 0},
+	{"podcasts", offsetof(struct vk_users_user_counters, podcasts), offsetof(struct vk_users_user_counters, has_podcasts), &socapi_type_int, 0},
+	{"clips_followers", offsetof(struct vk_users_user_counters, clips_followers), offsetof(struct vk_users_user_counters, has_clips_followers), &socapi_type_int, 0},
+	{"videos_followers", offsetof(struct vk_users_user_counters, videos_followers), offsetof(struct vk_users_user_counters, has_videos_followers), &socapi_type_int, 0},
+	{"clips_views", offsetof(struct vk_users_user_counters, clips_views), offsetof(struct vk_users_user_counters, has_clips_views), &socapi_type_int, 0},
+	{"clips_likes", offsetof(struct vk_users_user_counters, clips_likes), offsetof(struct vk_users_user_counters, has_clips_likes), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_user_counters_struct = {"users_user_counters", sizeof(struct vk_users_user_counters), 14, vk_users_user_counters_fields};
+static const struct socapi_struct vk_users_user_counters_struct = {"users_user_counters", sizeof(struct vk_users_user_counters), 29, vk_users_user_counters_fields};
 const struct socapi_type vk_users_user_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_counters), &vk_users_user_counters_struct, "users_user_counters"};
 
 static const struct socapi_field vk_users_user_full_fields[] = {
@@ -2515,8 +4843,81 @@ static const struct socapi_field vk_users_user_full_fields[] = {
 	{"blacklisted_by_me", offsetof(struct vk_users_user_full, blacklisted_by_me), offsetof(struct vk_users_user_full, has_blacklisted_by_me), &vk_base_bool_int_type, 0},
 	{"counters", offsetof(struct vk_users_user_full, counters), SOCAPI_NO_PRESENCE, &vk_users_user_counters_type, 0},
 	{"lists", offsetof(struct vk_users_user_full, lists), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+	{"first_name_nom", offsetof(struct vk_users_user_full, first_name_nom), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_gen", offsetof(struct vk_users_user_full, first_name_gen), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_dat", offsetof(struct vk_users_user_full, first_name_dat), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_acc", offsetof(struct vk_users_user_full, first_name_acc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_ins", offsetof(struct vk_users_user_full, first_name_ins), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"first_name_abl", offsetof(struct vk_users_user_full, first_name_abl), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_nom", offsetof(struct vk_users_user_full, last_name_nom), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_gen", offsetof(struct vk_users_user_full, last_name_gen), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_dat", offsetof(struct vk_users_user_full, last_name_dat), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_acc", offsetof(struct vk_users_user_full, last_name_acc), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_ins", offsetof(struct vk_users_user_full, last_name_ins), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name_abl", offsetof(struct vk_users_user_full, last_name_abl), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"contact_name", offsetof(struct vk_users_user_full, contact_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"owner_state", offsetof(struct vk_users_user_full, owner_state), SOCAPI_NO_PRESENCE, &vk_owner_state_type, 0},
+	{"is_best_friend", offsetof(struct vk_users_user_full, is_best_friend), offsetof(struct vk_users_user_full, has_is_best_friend), &socapi_type_bool, 0},
+	{"can_see_audio", offsetof(struct vk_users_user_full, can_see_audio), offsetof(struct vk_users_user_full, has_can_see_audio), &vk_base_bool_int_type, 0},
+	{"email", offsetof(struct vk_users_user_full, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"skype", offsetof(struct vk_users_user_full, skype), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"facebook", offsetof(struct vk_users_user_full, facebook), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"facebook_name", offsetof(struct vk_users_user_full, facebook_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"twitter", offsetof(struct vk_users_user_full, twitter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"livejournal", offsetof(struct vk_users_user_full, livejournal), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"instagram", offsetof(struct vk_users_user_full, instagram), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"test", offsetof(struct vk_users_user_full, test), offsetof(struct vk_users_user_full, has_test), &vk_base_bool_int_type, 0},
+	{"video_live", offsetof(struct vk_users_user_full, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
+	{"is_video_live_notifications_blocked", offsetof(struct vk_users_user_full, is_video_live_notifications_blocked), offsetof(struct vk_users_user_full, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
+	{"is_service", offsetof(struct vk_users_user_full, is_service), offsetof(struct vk_users_user_full, has_is_service), &socapi_type_bool, 0},
+	{"service_description", offsetof(struct vk_users_user_full, service_description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_rec", offsetof(struct vk_users_user_full, photo_rec), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo_medium", offsetof(struct vk_users_user_full, photo_medium), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo_medium_rec", offsetof(struct vk_users_user_full, photo_medium_rec), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
+	{"photo", offsetof(struct vk_users_user_full, photo), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_big", offsetof(struct vk_users_user_full, photo_big), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_400", offsetof(struct vk_users_user_full, photo_400), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_max_size", offsetof(struct vk_users_user_full, photo_max_size), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
+	{"language", offsetof(struct vk_users_user_full, language), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"stories_archive_count", offsetof(struct vk_users_user_full, stories_archive_count), offsetof(struct vk_users_user_full, has_stories_archive_count), &socapi_type_int, 0},
+	{"has_unseen_stories", offsetof(struct vk_users_user_full, has_unseen_stories), offsetof(struct vk_users_user_full, has_unseen_stories_set), &socapi_type_bool, 0},
+	{"wall_default", offsetof(struct vk_users_user_full, wall_default), SOCAPI_NO_PRESENCE, &vk_users_user_full_wall_default_type, 0},
+	{"can_call", offsetof(struct vk_users_user_full, can_call), offsetof(struct vk_users_user_full, has_can_call), &socapi_type_bool, 0},
+	{"can_call_from_group", offsetof(struct vk_users_user_full, can_call_from_group), offsetof(struct vk_users_user_full, has_can_call_from_group), &socapi_type_bool, 0},
+	{"can_invite_as_voicerooms_speaker", offsetof(struct vk_users_user_full, can_invite_as_voicerooms_speaker), offsetof(struct vk_users_user_full, has_can_invite_as_voicerooms_speaker), &socapi_type_bool, 0},
+	{"can_see_wishes", offsetof(struct vk_users_user_full, can_see_wishes), offsetof(struct vk_users_user_full, has_can_see_wishes), &socapi_type_bool, 0},
+	{"can_see_gifts", offsetof(struct vk_users_user_full, can_see_gifts), offsetof(struct vk_users_user_full, has_can_see_gifts), &vk_base_bool_int_type, 0},
+	{"can_be_invited_group", offsetof(struct vk_users_user_full, can_be_invited_group), offsetof(struct vk_users_user_full, has_can_be_invited_group), &socapi_type_bool, 0},
+	{"status_audio", offsetof(struct vk_users_user_full, status_audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
+	{"activity", offsetof(struct vk_users_user_full, activity), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"status_app", offsetof(struct vk_users_user_full, status_app), SOCAPI_NO_PRESENCE, &vk_apps_app_min_type, 0},
+	{"exports", offsetof(struct vk_users_user_full, exports), SOCAPI_NO_PRESENCE, &vk_users_exports_type, 0},
+	{"crop_photo", offsetof(struct vk_users_user_full, crop_photo), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_type, 0},
+	{"video_live_level", offsetof(struct vk_users_user_full, video_live_level), offsetof(struct vk_users_user_full, has_video_live_level), &socapi_type_int, 0},
+	{"video_live_count", offsetof(struct vk_users_user_full, video_live_count), offsetof(struct vk_users_user_full, has_video_live_count), &socapi_type_int, 0},
+	{"clips_count", offsetof(struct vk_users_user_full, clips_count), offsetof(struct vk_users_user_full, has_clips_count), &socapi_type_int, 0},
+	{"career", offsetof(struct vk_users_user_full, career), SOCAPI_NO_PRESENCE, &vk_users_career_list_type, 0},
+	{"military", offsetof(struct vk_users_user_full, military), SOCAPI_NO_PRESENCE, &vk_users_military_list_type, 0},
+	{"university_group_id", offsetof(struct vk_users_user_full, university_group_id), offsetof(struct vk_users_user_full, has_university_group_id), &socapi_type_int, 0},
+	{"education_form", offsetof(struct vk_users_user_full, education_form), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"education_status", offsetof(struct vk_users_user_full, education_status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"personal", offsetof(struct vk_users_user_full, personal), SOCAPI_NO_PRESENCE, &vk_users_personal_type, 0},
+	{"universities", offsetof(struct vk_users_user_full, universities), SOCAPI_NO_PRESENCE, &vk_users_university_list_type, 0},
+	{"schools", offsetof(struct vk_users_user_full, schools), SOCAPI_NO_PRESENCE, &vk_users_school_list_type, 0},
+	{"relatives", offsetof(struct vk_users_user_full, relatives), SOCAPI_NO_PRESENCE, &vk_users_relative_list_type, 0},
+	{"is_subscribed_podcasts", offsetof(struct vk_users_user_full, is_subscribed_podcasts), offsetof(struct vk_users_user_full, has_is_subscribed_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_podcasts", offsetof(struct vk_users_user_full, can_subscribe_podcasts), offsetof(struct vk_users_user_full, has_can_subscribe_podcasts), &socapi_type_bool, 0},
+	{"can_subscribe_posts", offsetof(struct vk_users_user_full, can_subscribe_posts), offsetof(struct vk_users_user_full, has_can_subscribe_posts), &socapi_type_bool, 0},
+	{"access_key", offsetof(struct vk_users_user_full, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"can_upload_doc", offsetof(struct vk_users_user_full, can_upload_doc), offsetof(struct vk_users_user_full, has_can_upload_doc), &vk_base_bool_int_type, 0},
+	{"can_ban", offsetof(struct vk_users_user_full, can_ban), offsetof(struct vk_users_user_full, has_can_ban), &socapi_type_bool, 0},
+	{"hash", offsetof(struct vk_users_user_full, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_no_index", offsetof(struct vk_users_user_full, is_no_index), offsetof(struct vk_users_user_full, has_is_no_index), &socapi_type_bool, 0},
+	{"contact_id", offsetof(struct vk_users_user_full, contact_id), offsetof(struct vk_users_user_full, has_contact_id), &socapi_type_int, 0},
+	{"is_message_request", offsetof(struct vk_users_user_full, is_message_request), offsetof(struct vk_users_user_full, has_is_message_request), &socapi_type_bool, 0},
+	{"descriptions", offsetof(struct vk_users_user_full, descriptions), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_users_user_full_struct = {"users_user_full", sizeof(struct vk_users_user_full), 72, vk_users_user_full_fields};
+static const struct socapi_struct vk_users_user_full_struct = {"users_user_full", sizeof(struct vk_users_user_full), 145, vk_users_user_full_fields};
 const struct socapi_type vk_users_user_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_full), &vk_users_user_full_struct, "users_user_full"};
 
 static const struct socapi_field vk_users_user_min_fields[] = {
@@ -2543,8 +4944,18 @@ static const struct socapi_field vk_users_user_settings_xtr_fields[] = {
 	{"screen_name", offsetof(struct vk_users_user_settings_xtr, screen_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"sex", offsetof(struct vk_users_user_settings_xtr, sex), offsetof(struct vk_users_user_settings_xtr, has_sex), &vk_base_sex_type, 0},
 	{"status", offsetof(struct vk_users_user_settings_xtr, status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"connections", offsetof(struct vk_users_user_settings_xtr, connections), SOCAPI_NO_PRESENCE, &vk_users_user_connections_type, 0},
+	{"first_name", offsetof(struct vk_users_user_settings_xtr, first_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_name", offsetof(struct vk_users_user_settings_xtr, last_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"name_request", offsetof(struct vk_users_user_settings_xtr, name_request), SOCAPI_NO_PRESENCE, &vk_account_name_request_type, 0},
+	{"personal", offsetof(struct vk_users_user_settings_xtr, personal), SOCAPI_NO_PRESENCE, &vk_users_personal_type, 0},
+	{"relation_pending", offsetof(struct vk_users_user_settings_xtr, relation_pending), offsetof(struct vk_users_user_settings_xtr, has_relation_pending), &vk_base_bool_int_type, 0},
+	{"relation_requests", offsetof(struct vk_users_user_settings_xtr, relation_requests), SOCAPI_NO_PRESENCE, &vk_users_user_min_list_type, 0},
+	{"status_audio", offsetof(struct vk_users_user_settings_xtr, status_audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
+	{"interests", offsetof(struct vk_users_user_settings_xtr, interests), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interests_type, 0},
+	{"languages", offsetof(struct vk_users_user_settings_xtr, languages), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_users_user_settings_xtr_struct = {"users_user_settings_xtr", sizeof(struct vk_users_user_settings_xtr), 11, vk_users_user_settings_xtr_fields};
+static const struct socapi_struct vk_users_user_settings_xtr_struct = {"users_user_settings_xtr", sizeof(struct vk_users_user_settings_xtr), 21, vk_users_user_settings_xtr_fields};
 const struct socapi_type vk_users_user_settings_xtr_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_settings_xtr), &vk_users_user_settings_xtr_struct, "users_user_settings_xtr"};
 
 static const struct socapi_field vk_users_users_array_fields[] = {
@@ -2557,8 +4968,9 @@ const struct socapi_type vk_users_users_array_type = {SOCAPI_KIND_OBJECT, 0, siz
 static const struct socapi_field vk_utils_domain_resolved_fields[] = {
 	{"type", offsetof(struct vk_utils_domain_resolved, type), SOCAPI_NO_PRESENCE, &vk_utils_domain_resolved_type_type, 0},
 	{"object_id", offsetof(struct vk_utils_domain_resolved, object_id), offsetof(struct vk_utils_domain_resolved, has_object_id), &socapi_type_int, 0},
+	{"group_id", offsetof(struct vk_utils_domain_resolved, group_id), offsetof(struct vk_utils_domain_resolved, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_utils_domain_resolved_struct = {"utils_domain_resolved", sizeof(struct vk_utils_domain_resolved), 2, vk_utils_domain_resolved_fields};
+static const struct socapi_struct vk_utils_domain_resolved_struct = {"utils_domain_resolved", sizeof(struct vk_utils_domain_resolved), 3, vk_utils_domain_resolved_fields};
 const struct socapi_type vk_utils_domain_resolved_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_utils_domain_resolved), &vk_utils_domain_resolved_struct, "utils_domain_resolved"};
 
 static const struct socapi_field vk_utils_link_checked_fields[] = {
@@ -2576,6 +4988,29 @@ static const struct socapi_field vk_utils_short_link_fields[] = {
 };
 static const struct socapi_struct vk_utils_short_link_struct = {"utils_short_link", sizeof(struct vk_utils_short_link), 4, vk_utils_short_link_fields};
 const struct socapi_type vk_utils_short_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_utils_short_link), &vk_utils_short_link_struct, "utils_short_link"};
+
+static const struct socapi_field vk_video_episode_fields[] = {
+	{"time", offsetof(struct vk_video_episode, time), offsetof(struct vk_video_episode, has_time), &socapi_type_int, 0},
+	{"text", offsetof(struct vk_video_episode, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_video_episode_struct = {"video_episode", sizeof(struct vk_video_episode), 2, vk_video_episode_fields};
+const struct socapi_type vk_video_episode_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_episode), &vk_video_episode_struct, "video_episode"};
+
+static const struct socapi_field vk_video_live_info_fields[] = {
+	{"enabled", offsetof(struct vk_video_live_info, enabled), offsetof(struct vk_video_live_info, has_enabled), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
+	{"is_notifications_blocked", offsetof(struct vk_video_live_info, is_notifications_blocked), offsetof(struct vk_video_live_info, has_is_notifications_blocked), &vk_base_bool_int_type, 0},
+};
+static const struct socapi_struct vk_video_live_info_struct = {"video_live_info", sizeof(struct vk_video_live_info), 2, vk_video_live_info_fields};
+const struct socapi_type vk_video_live_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_live_info), &vk_video_live_info_struct, "video_live_info"};
+
+static const struct socapi_field vk_video_live_settings_fields[] = {
+	{"can_rewind", offsetof(struct vk_video_live_settings, can_rewind), offsetof(struct vk_video_live_settings, has_can_rewind), &vk_base_bool_int_type, 0},
+	{"is_endless", offsetof(struct vk_video_live_settings, is_endless), offsetof(struct vk_video_live_settings, has_is_endless), &vk_base_bool_int_type, 0},
+	{"max_duration", offsetof(struct vk_video_live_settings, max_duration), offsetof(struct vk_video_live_settings, has_max_duration), &socapi_type_int, 0},
+	{"is_clips_live", offsetof(struct vk_video_live_settings, is_clips_live), offsetof(struct vk_video_live_settings, has_is_clips_live), &vk_base_bool_int_type, 0},
+};
+static const struct socapi_struct vk_video_live_settings_struct = {"video_live_settings", sizeof(struct vk_video_live_settings), 4, vk_video_live_settings_fields};
+const struct socapi_type vk_video_live_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_live_settings), &vk_video_live_settings_struct, "video_live_settings"};
 
 static const struct socapi_field vk_video_video_fields[] = {
 	{"id", offsetof(struct vk_video_video, id), offsetof(struct vk_video_video, has_id), &socapi_type_int, 0},
@@ -2596,9 +5031,68 @@ static const struct socapi_field vk_video_video_fields[] = {
 	{"can_comment", offsetof(struct vk_video_video, can_comment), offsetof(struct vk_video_video, has_can_comment), &vk_base_bool_int_type, 0},
 	{"likes", offsetof(struct vk_video_video, likes), SOCAPI_NO_PRESENCE, &vk_base_likes_type, 0},
 	{"reposts", offsetof(struct vk_video_video, reposts), SOCAPI_NO_PRESENCE, &vk_base_reposts_info_type, 0},
+	{"response_type", offsetof(struct vk_video_video, response_type), SOCAPI_NO_PRESENCE, &vk_video_video_response_type_type, 0},
+	{"adding_date", offsetof(struct vk_video_video, adding_date), offsetof(struct vk_video_video, has_adding_date), &socapi_type_int, 0},
+	{"can_edit", offsetof(struct vk_video_video, can_edit), offsetof(struct vk_video_video, has_can_edit), &vk_base_bool_int_type, 0},
+	{"can_delete", offsetof(struct vk_video_video, can_delete), offsetof(struct vk_video_video, has_can_delete), &vk_base_bool_int_type, 0},
+	{"can_like", offsetof(struct vk_video_video, can_like), offsetof(struct vk_video_video, has_can_like), &vk_base_bool_int_type, 0},
+	{"can_repost", offsetof(struct vk_video_video, can_repost), offsetof(struct vk_video_video, has_can_repost), &socapi_type_int, 0},
+	{"can_subscribe", offsetof(struct vk_video_video, can_subscribe), offsetof(struct vk_video_video, has_can_subscribe), &vk_base_bool_int_type, 0},
+	{"can_be_promoted", offsetof(struct vk_video_video, can_be_promoted), offsetof(struct vk_video_video, has_can_be_promoted), &vk_base_bool_int_type, 0},
+	{"can_add_to_faves", offsetof(struct vk_video_video, can_add_to_faves), offsetof(struct vk_video_video, has_can_add_to_faves), &vk_base_bool_int_type, 0},
+	{"can_add", offsetof(struct vk_video_video, can_add), offsetof(struct vk_video_video, has_can_add), &vk_base_bool_int_type, 0},
+	{"can_attach_link", offsetof(struct vk_video_video, can_attach_link), offsetof(struct vk_video_video, has_can_attach_link), &vk_base_bool_int_type, 0},
+	{"can_edit_privacy", offsetof(struct vk_video_video, can_edit_privacy), offsetof(struct vk_video_video, has_can_edit_privacy), &vk_base_bool_int_type, 0},
+	{"is_private", offsetof(struct vk_video_video, is_private), offsetof(struct vk_video_video, has_is_private), &vk_base_bool_int_type, 0},
+	{"first_frame", offsetof(struct vk_video_video, first_frame), SOCAPI_NO_PRESENCE, &vk_video_video_image_list_type, 0},
+	{"user_id", offsetof(struct vk_video_video, user_id), offsetof(struct vk_video_video, has_user_id), &socapi_type_int, 0},
+	{"is_favorite", offsetof(struct vk_video_video, is_favorite), offsetof(struct vk_video_video, has_is_favorite), &socapi_type_bool, 0},
+	{"processing", offsetof(struct vk_video_video, processing), offsetof(struct vk_video_video, has_processing), &vk_base_property_exists_type, 0},
+	{"converting", offsetof(struct vk_video_video, converting), offsetof(struct vk_video_video, has_converting), &vk_base_bool_int_type, 0},
+	{"added", offsetof(struct vk_video_video, added), offsetof(struct vk_video_video, has_added), &vk_base_bool_int_type, 0},
+	{"is_subscribed", offsetof(struct vk_video_video, is_subscribed), offsetof(struct vk_video_video, has_is_subscribed), &vk_base_bool_int_type, 0},
+	{"track_code", offsetof(struct vk_video_video, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"repeat", offsetof(struct vk_video_video, repeat), offsetof(struct vk_video_video, has_repeat), &vk_base_property_exists_type, 0},
+	{"local_views", offsetof(struct vk_video_video, local_views), offsetof(struct vk_video_video, has_local_views), &socapi_type_int, 0},
+	{"content_restricted", offsetof(struct vk_video_video, content_restricted), offsetof(struct vk_video_video, has_content_restricted), &socapi_type_int, 0},
+	{"content_restricted_message", offsetof(struct vk_video_video, content_restricted_message), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"balance", offsetof(struct vk_video_video, balance), offsetof(struct vk_video_video, has_balance), &socapi_type_int, 0},
+	{"upcoming", offsetof(struct vk_video_video, upcoming), offsetof(struct vk_video_video, has_upcoming), &vk_base_property_exists_type, 0},
+	{"live_start_time", offsetof(struct vk_video_video, live_start_time), offsetof(struct vk_video_video, has_live_start_time), &socapi_type_int, 0},
+	{"live_notify", offsetof(struct vk_video_video, live_notify), offsetof(struct vk_video_video, has_live_notify), &vk_base_bool_int_type, 0},
+	{"spectators", offsetof(struct vk_video_video, spectators), offsetof(struct vk_video_video, has_spectators), &socapi_type_int, 0},
+	{"platform", offsetof(struct vk_video_video, platform), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_video_video_struct = {"video_video", sizeof(struct vk_video_video), 18, vk_video_video_fields};
+static const struct socapi_struct vk_video_video_struct = {"video_video", sizeof(struct vk_video_video), 49, vk_video_video_fields};
 const struct socapi_type vk_video_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video), &vk_video_video_struct, "video_video"};
+
+static const struct socapi_field vk_video_video_album_fields[] = {
+	{"id", offsetof(struct vk_video_video_album, id), offsetof(struct vk_video_video_album, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"owner_id", offsetof(struct vk_video_video_album, owner_id), offsetof(struct vk_video_video_album, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"title", offsetof(struct vk_video_video_album, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"track_code", offsetof(struct vk_video_video_album, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"response_type", offsetof(struct vk_video_video_album, response_type), SOCAPI_NO_PRESENCE, &vk_video_video_album_response_type_type, 0},
+};
+static const struct socapi_struct vk_video_video_album_struct = {"video_video_album", sizeof(struct vk_video_video_album), 5, vk_video_video_album_fields};
+const struct socapi_type vk_video_video_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_album), &vk_video_video_album_struct, "video_video_album"};
+
+static const struct socapi_field vk_video_video_album_full_fields[] = {
+	{"id", offsetof(struct vk_video_video_album_full, id), offsetof(struct vk_video_video_album_full, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"owner_id", offsetof(struct vk_video_video_album_full, owner_id), offsetof(struct vk_video_video_album_full, has_owner_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"title", offsetof(struct vk_video_video_album_full, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"track_code", offsetof(struct vk_video_video_album_full, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"response_type", offsetof(struct vk_video_video_album_full, response_type), SOCAPI_NO_PRESENCE, &vk_video_video_album_full_response_type_type, 0},
+	{"count", offsetof(struct vk_video_video_album_full, count), offsetof(struct vk_video_video_album_full, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"image", offsetof(struct vk_video_video_album_full, image), SOCAPI_NO_PRESENCE, &vk_video_video_image_list_type, 0},
+	{"image_blur", offsetof(struct vk_video_video_album_full, image_blur), offsetof(struct vk_video_video_album_full, has_image_blur), &vk_base_property_exists_type, 0},
+	{"is_system", offsetof(struct vk_video_video_album_full, is_system), offsetof(struct vk_video_video_album_full, has_is_system), &vk_base_property_exists_type, 0},
+	{"updated_time", offsetof(struct vk_video_video_album_full, updated_time), offsetof(struct vk_video_video_album_full, has_updated_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"can_edit", offsetof(struct vk_video_video_album_full, can_edit), offsetof(struct vk_video_video_album_full, has_can_edit), &vk_base_bool_int_type, 0},
+	{"can_delete", offsetof(struct vk_video_video_album_full, can_delete), offsetof(struct vk_video_video_album_full, has_can_delete), &vk_base_bool_int_type, 0},
+	{"can_upload", offsetof(struct vk_video_video_album_full, can_upload), offsetof(struct vk_video_video_album_full, has_can_upload), &vk_base_bool_int_type, 0},
+};
+static const struct socapi_struct vk_video_video_album_full_struct = {"video_video_album_full", sizeof(struct vk_video_video_album_full), 13, vk_video_video_album_full_fields};
+const struct socapi_type vk_video_video_album_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_album_full), &vk_video_video_album_full_struct, "video_video_album_full"};
 
 static const struct socapi_field vk_video_video_files_fields[] = {
 	{"mp4_240", offsetof(struct vk_video_video_files, mp4_240), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -2607,8 +5101,12 @@ static const struct socapi_field vk_video_video_files_fields[] = {
 	{"mp4_720", offsetof(struct vk_video_video_files, mp4_720), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"mp4_1080", offsetof(struct vk_video_video_files, mp4_1080), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"external", offsetof(struct vk_video_video_files, external), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"mp4_144", offsetof(struct vk_video_video_files, mp4_144), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"mp4_1440", offsetof(struct vk_video_video_files, mp4_1440), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"mp4_2160", offsetof(struct vk_video_video_files, mp4_2160), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"flv_320", offsetof(struct vk_video_video_files, flv_320), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_video_video_files_struct = {"video_video_files", sizeof(struct vk_video_video_files), 6, vk_video_video_files_fields};
+static const struct socapi_struct vk_video_video_files_struct = {"video_video_files", sizeof(struct vk_video_video_files), 10, vk_video_video_files_fields};
 const struct socapi_type vk_video_video_files_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_files), &vk_video_video_files_struct, "video_video_files"};
 
 static const struct socapi_field vk_video_video_full_fields[] = {
@@ -2630,19 +5128,65 @@ static const struct socapi_field vk_video_video_full_fields[] = {
 	{"can_comment", offsetof(struct vk_video_video_full, can_comment), offsetof(struct vk_video_video_full, has_can_comment), &vk_base_bool_int_type, 0},
 	{"likes", offsetof(struct vk_video_video_full, likes), SOCAPI_NO_PRESENCE, &vk_base_likes_type, 0},
 	{"reposts", offsetof(struct vk_video_video_full, reposts), SOCAPI_NO_PRESENCE, &vk_base_reposts_info_type, 0},
+	{"response_type", offsetof(struct vk_video_video_full, response_type), SOCAPI_NO_PRESENCE, &vk_video_video_full_response_type_type, 0},
+	{"adding_date", offsetof(struct vk_video_video_full, adding_date), offsetof(struct vk_video_video_full, has_adding_date), &socapi_type_int, 0},
+	{"can_edit", offsetof(struct vk_video_video_full, can_edit), offsetof(struct vk_video_video_full, has_can_edit), &vk_base_bool_int_type, 0},
+	{"can_delete", offsetof(struct vk_video_video_full, can_delete), offsetof(struct vk_video_video_full, has_can_delete), &vk_base_bool_int_type, 0},
+	{"can_like", offsetof(struct vk_video_video_full, can_like), offsetof(struct vk_video_video_full, has_can_like), &vk_base_bool_int_type, 0},
+	{"can_repost", offsetof(struct vk_video_video_full, can_repost), offsetof(struct vk_video_video_full, has_can_repost), &socapi_type_int, 0},
+	{"can_subscribe", offsetof(struct vk_video_video_full, can_subscribe), offsetof(struct vk_video_video_full, has_can_subscribe), &vk_base_bool_int_type, 0},
+	{"can_be_promoted", offsetof(struct vk_video_video_full, can_be_promoted), offsetof(struct vk_video_video_full, has_can_be_promoted), &vk_base_bool_int_type, 0},
+	{"can_add_to_faves", offsetof(struct vk_video_video_full, can_add_to_faves), offsetof(struct vk_video_video_full, has_can_add_to_faves), &vk_base_bool_int_type, 0},
+	{"can_add", offsetof(struct vk_video_video_full, can_add), offsetof(struct vk_video_video_full, has_can_add), &vk_base_bool_int_type, 0},
+	{"can_attach_link", offsetof(struct vk_video_video_full, can_attach_link), offsetof(struct vk_video_video_full, has_can_attach_link), &vk_base_bool_int_type, 0},
+	{"can_edit_privacy", offsetof(struct vk_video_video_full, can_edit_privacy), offsetof(struct vk_video_video_full, has_can_edit_privacy), &vk_base_bool_int_type, 0},
+	{"is_private", offsetof(struct vk_video_video_full, is_private), offsetof(struct vk_video_video_full, has_is_private), &vk_base_bool_int_type, 0},
+	{"first_frame", offsetof(struct vk_video_video_full, first_frame), SOCAPI_NO_PRESENCE, &vk_video_video_image_list_type, 0},
+	{"user_id", offsetof(struct vk_video_video_full, user_id), offsetof(struct vk_video_video_full, has_user_id), &socapi_type_int, 0},
+	{"is_favorite", offsetof(struct vk_video_video_full, is_favorite), offsetof(struct vk_video_video_full, has_is_favorite), &socapi_type_bool, 0},
+	{"processing", offsetof(struct vk_video_video_full, processing), offsetof(struct vk_video_video_full, has_processing), &vk_base_property_exists_type, 0},
+	{"converting", offsetof(struct vk_video_video_full, converting), offsetof(struct vk_video_video_full, has_converting), &vk_base_bool_int_type, 0},
+	{"added", offsetof(struct vk_video_video_full, added), offsetof(struct vk_video_video_full, has_added), &vk_base_bool_int_type, 0},
+	{"is_subscribed", offsetof(struct vk_video_video_full, is_subscribed), offsetof(struct vk_video_video_full, has_is_subscribed), &vk_base_bool_int_type, 0},
+	{"track_code", offsetof(struct vk_video_video_full, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"repeat", offsetof(struct vk_video_video_full, repeat), offsetof(struct vk_video_video_full, has_repeat), &vk_base_property_exists_type, 0},
+	{"local_views", offsetof(struct vk_video_video_full, local_views), offsetof(struct vk_video_video_full, has_local_views), &socapi_type_int, 0},
+	{"content_restricted", offsetof(struct vk_video_video_full, content_restricted), offsetof(struct vk_video_video_full, has_content_restricted), &socapi_type_int, 0},
+	{"content_restricted_message", offsetof(struct vk_video_video_full, content_restricted_message), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"balance", offsetof(struct vk_video_video_full, balance), offsetof(struct vk_video_video_full, has_balance), &socapi_type_int, 0},
+	{"upcoming", offsetof(struct vk_video_video_full, upcoming), offsetof(struct vk_video_video_full, has_upcoming), &vk_base_property_exists_type, 0},
+	{"live_start_time", offsetof(struct vk_video_video_full, live_start_time), offsetof(struct vk_video_video_full, has_live_start_time), &socapi_type_int, 0},
+	{"live_notify", offsetof(struct vk_video_video_full, live_notify), offsetof(struct vk_video_video_full, has_live_notify), &vk_base_bool_int_type, 0},
+	{"spectators", offsetof(struct vk_video_video_full, spectators), offsetof(struct vk_video_video_full, has_spectators), &socapi_type_int, 0},
+	{"platform", offsetof(struct vk_video_video_full, platform), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"files", offsetof(struct vk_video_video_full, files), SOCAPI_NO_PRESENCE, &vk_video_video_files_type, 0},
+	{"trailer", offsetof(struct vk_video_video_full, trailer), SOCAPI_NO_PRESENCE, &vk_video_video_files_type, 0},
+	{"episodes", offsetof(struct vk_video_video_full, episodes), SOCAPI_NO_PRESENCE, &vk_video_episode_list_type, 0},
+	{"live_settings", offsetof(struct vk_video_video_full, live_settings), SOCAPI_NO_PRESENCE, &vk_video_live_settings_type, 0},
 };
-static const struct socapi_struct vk_video_video_full_struct = {"video_video_full", sizeof(struct vk_video_video_full), 19, vk_video_video_full_fields};
+static const struct socapi_struct vk_video_video_full_struct = {"video_video_full", sizeof(struct vk_video_video_full), 53, vk_video_video_full_fields};
 const struct socapi_type vk_video_video_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_full), &vk_video_video_full_struct, "video_video_full"};
 
 static const struct socapi_field vk_video_video_image_fields[] = {
 	{"url", offsetof(struct vk_video_video_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"width", offsetof(struct vk_video_video_image, width), offsetof(struct vk_video_video_image, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_video_video_image, height), offsetof(struct vk_video_video_image, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
+	{"id", offsetof(struct vk_video_video_image, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"theme", offsetof(struct vk_video_video_image, theme), SOCAPI_NO_PRESENCE, &vk_video_video_image_theme_type, 0},
 	{"with_padding", offsetof(struct vk_video_video_image, with_padding), offsetof(struct vk_video_video_image, has_with_padding), &vk_base_property_exists_type, 0},
+	{"size", offsetof(struct vk_video_video_image, size), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_video_video_image_struct = {"video_video_image", sizeof(struct vk_video_video_image), 4, vk_video_video_image_fields};
+static const struct socapi_struct vk_video_video_image_struct = {"video_video_image", sizeof(struct vk_video_video_image), 7, vk_video_video_image_fields};
 const struct socapi_type vk_video_video_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_image), &vk_video_video_image_struct, "video_video_image"};
+
+static const struct socapi_field vk_wall_app_post_fields[] = {
+	{"id", offsetof(struct vk_wall_app_post, id), offsetof(struct vk_wall_app_post, has_id), &socapi_type_int, 0},
+	{"name", offsetof(struct vk_wall_app_post, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_130", offsetof(struct vk_wall_app_post, photo_130), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_604", offsetof(struct vk_wall_app_post, photo_604), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_app_post_struct = {"wall_app_post", sizeof(struct vk_wall_app_post), 4, vk_wall_app_post_fields};
+const struct socapi_type vk_wall_app_post_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_app_post), &vk_wall_app_post_struct, "wall_app_post"};
 
 static const struct socapi_field vk_wall_carousel_base_fields[] = {
 	{"carousel_offset", offsetof(struct vk_wall_carousel_base, carousel_offset), offsetof(struct vk_wall_carousel_base, has_carousel_offset), &socapi_type_int, 0},
@@ -2726,6 +5270,19 @@ static const struct socapi_field vk_wall_get_response_fields[] = {
 static const struct socapi_struct vk_wall_get_response_struct = {"wall_get_response", sizeof(struct vk_wall_get_response), 2, vk_wall_get_response_fields};
 const struct socapi_type vk_wall_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_response), &vk_wall_get_response_struct, "wall_get_response"};
 
+static const struct socapi_field vk_wall_graffiti_fields[] = {
+	{"id", offsetof(struct vk_wall_graffiti, id), offsetof(struct vk_wall_graffiti, has_id), &socapi_type_int, 0},
+	{"owner_id", offsetof(struct vk_wall_graffiti, owner_id), offsetof(struct vk_wall_graffiti, has_owner_id), &socapi_type_int, 0},
+	{"photo_200", offsetof(struct vk_wall_graffiti, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_586", offsetof(struct vk_wall_graffiti, photo_586), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"height", offsetof(struct vk_wall_graffiti, height), offsetof(struct vk_wall_graffiti, has_height), &socapi_type_int, 0},
+	{"url", offsetof(struct vk_wall_graffiti, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"width", offsetof(struct vk_wall_graffiti, width), offsetof(struct vk_wall_graffiti, has_width), &socapi_type_int, 0},
+	{"access_key", offsetof(struct vk_wall_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_graffiti_struct = {"wall_graffiti", sizeof(struct vk_wall_graffiti), 8, vk_wall_graffiti_fields};
+const struct socapi_type vk_wall_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_graffiti), &vk_wall_graffiti_struct, "wall_graffiti"};
+
 static const struct socapi_field vk_wall_post_copyright_fields[] = {
 	{"id", offsetof(struct vk_wall_post_copyright, id), offsetof(struct vk_wall_post_copyright, has_id), &socapi_type_int, 0},
 	{"link", offsetof(struct vk_wall_post_copyright, link), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
@@ -2746,9 +5303,19 @@ static const struct socapi_field vk_wall_post_source_fields[] = {
 	{"platform", offsetof(struct vk_wall_post_source, platform), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"data", offsetof(struct vk_wall_post_source, data), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"url", offsetof(struct vk_wall_post_source, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"link", offsetof(struct vk_wall_post_source, link), SOCAPI_NO_PRESENCE, &vk_base_link_type, 0},
 };
-static const struct socapi_struct vk_wall_post_source_struct = {"wall_post_source", sizeof(struct vk_wall_post_source), 4, vk_wall_post_source_fields};
+static const struct socapi_struct vk_wall_post_source_struct = {"wall_post_source", sizeof(struct vk_wall_post_source), 5, vk_wall_post_source_fields};
 const struct socapi_type vk_wall_post_source_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_post_source), &vk_wall_post_source_struct, "wall_post_source"};
+
+static const struct socapi_field vk_wall_posted_photo_fields[] = {
+	{"id", offsetof(struct vk_wall_posted_photo, id), offsetof(struct vk_wall_posted_photo, has_id), &socapi_type_int, 0},
+	{"owner_id", offsetof(struct vk_wall_posted_photo, owner_id), offsetof(struct vk_wall_posted_photo, has_owner_id), &socapi_type_int, 0},
+	{"photo_130", offsetof(struct vk_wall_posted_photo, photo_130), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"photo_604", offsetof(struct vk_wall_posted_photo, photo_604), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_posted_photo_struct = {"wall_posted_photo", sizeof(struct vk_wall_posted_photo), 4, vk_wall_posted_photo_fields};
+const struct socapi_type vk_wall_posted_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_posted_photo), &vk_wall_posted_photo_struct, "wall_posted_photo"};
 
 static const struct socapi_field vk_wall_repost_response_fields[] = {
 	{"success", offsetof(struct vk_wall_repost_response, success), offsetof(struct vk_wall_repost_response, has_success), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
@@ -2782,9 +5349,28 @@ static const struct socapi_field vk_wall_wall_comment_fields[] = {
 	{"thread", offsetof(struct vk_wall_wall_comment, thread), SOCAPI_NO_PRESENCE, &vk_comment_thread_type, 0},
 	{"deleted", offsetof(struct vk_wall_wall_comment, deleted), offsetof(struct vk_wall_wall_comment, has_deleted), &socapi_type_bool, 0},
 	{"can_edit", offsetof(struct vk_wall_wall_comment, can_edit), offsetof(struct vk_wall_wall_comment, has_can_edit), &vk_base_bool_int_type, 0},
+	{"photo_id", offsetof(struct vk_wall_wall_comment, photo_id), offsetof(struct vk_wall_wall_comment, has_photo_id), &socapi_type_int, 0},
+	{"video_id", offsetof(struct vk_wall_wall_comment, video_id), offsetof(struct vk_wall_wall_comment, has_video_id), &socapi_type_int, 0},
+	{"donut", offsetof(struct vk_wall_wall_comment, donut), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_donut_type, 0},
+	{"real_offset", offsetof(struct vk_wall_wall_comment, real_offset), offsetof(struct vk_wall_wall_comment, has_real_offset), &socapi_type_int, 0},
+	{"is_from_post_author", offsetof(struct vk_wall_wall_comment, is_from_post_author), offsetof(struct vk_wall_wall_comment, has_is_from_post_author), &socapi_type_bool, 0},
+	{"pid", offsetof(struct vk_wall_wall_comment, pid), offsetof(struct vk_wall_wall_comment, has_pid), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_wall_comment_struct = {"wall_wall_comment", sizeof(struct vk_wall_wall_comment), 14, vk_wall_wall_comment_fields};
+static const struct socapi_struct vk_wall_wall_comment_struct = {"wall_wall_comment", sizeof(struct vk_wall_wall_comment), 20, vk_wall_wall_comment_fields};
 const struct socapi_type vk_wall_wall_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment), &vk_wall_wall_comment_struct, "wall_wall_comment"};
+
+static const struct socapi_field vk_wall_wall_comment_donut_fields[] = {
+	{"is_don", offsetof(struct vk_wall_wall_comment_donut, is_don), offsetof(struct vk_wall_wall_comment_donut, has_is_don), &socapi_type_bool, 0},
+	{"placeholder", offsetof(struct vk_wall_wall_comment_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_donut_placeholder_type, 0},
+};
+static const struct socapi_struct vk_wall_wall_comment_donut_struct = {"wall_wall_comment_donut", sizeof(struct vk_wall_wall_comment_donut), 2, vk_wall_wall_comment_donut_fields};
+const struct socapi_type vk_wall_wall_comment_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment_donut), &vk_wall_wall_comment_donut_struct, "wall_wall_comment_donut"};
+
+static const struct socapi_field vk_wall_wall_comment_donut_placeholder_fields[] = {
+	{"text", offsetof(struct vk_wall_wall_comment_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_wall_wall_comment_donut_placeholder_struct = {"wall_wall_comment_donut_placeholder", sizeof(struct vk_wall_wall_comment_donut_placeholder), 1, vk_wall_wall_comment_donut_placeholder_fields};
+const struct socapi_type vk_wall_wall_comment_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment_donut_placeholder), &vk_wall_wall_comment_donut_placeholder_struct, "wall_wall_comment_donut_placeholder"};
 
 static const struct socapi_field vk_wall_wallpost_fields[] = {
 	{"id", offsetof(struct vk_wall_wallpost, id), offsetof(struct vk_wall_wallpost, has_id), &socapi_type_int, 0},
@@ -2804,65 +5390,189 @@ static const struct socapi_field vk_wall_wallpost_fields[] = {
 	{"post_source", offsetof(struct vk_wall_wallpost, post_source), SOCAPI_NO_PRESENCE, &vk_wall_post_source_type, 0},
 	{"is_favorite", offsetof(struct vk_wall_wallpost, is_favorite), offsetof(struct vk_wall_wallpost, has_is_favorite), &socapi_type_bool, 0},
 	{"access_key", offsetof(struct vk_wall_wallpost, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"inner_type", offsetof(struct vk_wall_wallpost, inner_type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_inner_type_type, 0},
+	{"is_deleted", offsetof(struct vk_wall_wallpost, is_deleted), offsetof(struct vk_wall_wallpost, has_is_deleted), &socapi_type_bool, 0},
+	{"deleted_reason", offsetof(struct vk_wall_wallpost, deleted_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"deleted_details", offsetof(struct vk_wall_wallpost, deleted_details), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"donut_miniapp_url", offsetof(struct vk_wall_wallpost, donut_miniapp_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_archived", offsetof(struct vk_wall_wallpost, is_archived), offsetof(struct vk_wall_wallpost, has_is_archived), &socapi_type_bool, 0},
+	{"post_id", offsetof(struct vk_wall_wallpost, post_id), offsetof(struct vk_wall_wallpost, has_post_id), &socapi_type_int, 0},
+	{"parents_stack", offsetof(struct vk_wall_wallpost, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_struct = {"wall_wallpost", sizeof(struct vk_wall_wallpost), 17, vk_wall_wallpost_fields};
+static const struct socapi_struct vk_wall_wallpost_struct = {"wall_wallpost", sizeof(struct vk_wall_wallpost), 25, vk_wall_wallpost_fields};
 const struct socapi_type vk_wall_wallpost_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost), &vk_wall_wallpost_struct, "wall_wallpost"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_album_fields[] = {
 	{"type", offsetof(struct vk_wall_wallpost_attachment_album, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
 	{"album", offsetof(struct vk_wall_wallpost_attachment_album, album), SOCAPI_NO_PRESENCE, &vk_photos_photo_album_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_album, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_album_struct = {"wall_wallpost_attachment_album", sizeof(struct vk_wall_wallpost_attachment_album), 2, vk_wall_wallpost_attachment_album_fields};
+static const struct socapi_struct vk_wall_wallpost_attachment_album_struct = {"wall_wallpost_attachment_album", sizeof(struct vk_wall_wallpost_attachment_album), 3, vk_wall_wallpost_attachment_album_fields};
 const struct socapi_type vk_wall_wallpost_attachment_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_album), &vk_wall_wallpost_attachment_album_struct, "wall_wallpost_attachment_album"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_app_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_app, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"app", offsetof(struct vk_wall_wallpost_attachment_app, app), SOCAPI_NO_PRESENCE, &vk_wall_app_post_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_app, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_app_struct = {"wall_wallpost_attachment_app", sizeof(struct vk_wall_wallpost_attachment_app), 3, vk_wall_wallpost_attachment_app_fields};
+const struct socapi_type vk_wall_wallpost_attachment_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_app), &vk_wall_wallpost_attachment_app_struct, "wall_wallpost_attachment_app"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_audio_fields[] = {
 	{"type", offsetof(struct vk_wall_wallpost_attachment_audio, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
 	{"audio", offsetof(struct vk_wall_wallpost_attachment_audio, audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_audio, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_audio_struct = {"wall_wallpost_attachment_audio", sizeof(struct vk_wall_wallpost_attachment_audio), 2, vk_wall_wallpost_attachment_audio_fields};
+static const struct socapi_struct vk_wall_wallpost_attachment_audio_struct = {"wall_wallpost_attachment_audio", sizeof(struct vk_wall_wallpost_attachment_audio), 3, vk_wall_wallpost_attachment_audio_fields};
 const struct socapi_type vk_wall_wallpost_attachment_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_audio), &vk_wall_wallpost_attachment_audio_struct, "wall_wallpost_attachment_audio"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_clip_fields[] = {
 	{"type", offsetof(struct vk_wall_wallpost_attachment_clip, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
 	{"clip", offsetof(struct vk_wall_wallpost_attachment_clip, clip), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_clip, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_clip_struct = {"wall_wallpost_attachment_clip", sizeof(struct vk_wall_wallpost_attachment_clip), 2, vk_wall_wallpost_attachment_clip_fields};
+static const struct socapi_struct vk_wall_wallpost_attachment_clip_struct = {"wall_wallpost_attachment_clip", sizeof(struct vk_wall_wallpost_attachment_clip), 3, vk_wall_wallpost_attachment_clip_fields};
 const struct socapi_type vk_wall_wallpost_attachment_clip_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_clip), &vk_wall_wallpost_attachment_clip_struct, "wall_wallpost_attachment_clip"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_doc_fields[] = {
 	{"type", offsetof(struct vk_wall_wallpost_attachment_doc, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
 	{"doc", offsetof(struct vk_wall_wallpost_attachment_doc, doc), SOCAPI_NO_PRESENCE, &vk_docs_doc_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_doc, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_doc_struct = {"wall_wallpost_attachment_doc", sizeof(struct vk_wall_wallpost_attachment_doc), 2, vk_wall_wallpost_attachment_doc_fields};
+static const struct socapi_struct vk_wall_wallpost_attachment_doc_struct = {"wall_wallpost_attachment_doc", sizeof(struct vk_wall_wallpost_attachment_doc), 3, vk_wall_wallpost_attachment_doc_fields};
 const struct socapi_type vk_wall_wallpost_attachment_doc_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_doc), &vk_wall_wallpost_attachment_doc_struct, "wall_wallpost_attachment_doc"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_event_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_event, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"event", offsetof(struct vk_wall_wallpost_attachment_event, event), SOCAPI_NO_PRESENCE, &vk_events_event_attach_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_event, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_event_struct = {"wall_wallpost_attachment_event", sizeof(struct vk_wall_wallpost_attachment_event), 3, vk_wall_wallpost_attachment_event_fields};
+const struct socapi_type vk_wall_wallpost_attachment_event_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_event), &vk_wall_wallpost_attachment_event_struct, "wall_wallpost_attachment_event"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_graffiti_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_graffiti, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"graffiti", offsetof(struct vk_wall_wallpost_attachment_graffiti, graffiti), SOCAPI_NO_PRESENCE, &vk_wall_graffiti_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_graffiti_struct = {"wall_wallpost_attachment_graffiti", sizeof(struct vk_wall_wallpost_attachment_graffiti), 3, vk_wall_wallpost_attachment_graffiti_fields};
+const struct socapi_type vk_wall_wallpost_attachment_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_graffiti), &vk_wall_wallpost_attachment_graffiti_struct, "wall_wallpost_attachment_graffiti"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_group_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_group, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"group", offsetof(struct vk_wall_wallpost_attachment_group, group), SOCAPI_NO_PRESENCE, &vk_groups_group_attach_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_group, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_group_struct = {"wall_wallpost_attachment_group", sizeof(struct vk_wall_wallpost_attachment_group), 3, vk_wall_wallpost_attachment_group_fields};
+const struct socapi_type vk_wall_wallpost_attachment_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_group), &vk_wall_wallpost_attachment_group_struct, "wall_wallpost_attachment_group"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_link_fields[] = {
 	{"type", offsetof(struct vk_wall_wallpost_attachment_link, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
 	{"link", offsetof(struct vk_wall_wallpost_attachment_link, link), SOCAPI_NO_PRESENCE, &vk_base_link_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_link, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_link_struct = {"wall_wallpost_attachment_link", sizeof(struct vk_wall_wallpost_attachment_link), 2, vk_wall_wallpost_attachment_link_fields};
+static const struct socapi_struct vk_wall_wallpost_attachment_link_struct = {"wall_wallpost_attachment_link", sizeof(struct vk_wall_wallpost_attachment_link), 3, vk_wall_wallpost_attachment_link_fields};
 const struct socapi_type vk_wall_wallpost_attachment_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_link), &vk_wall_wallpost_attachment_link_struct, "wall_wallpost_attachment_link"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_market_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_market, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"market", offsetof(struct vk_wall_wallpost_attachment_market, market), SOCAPI_NO_PRESENCE, &vk_market_market_item_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_market, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_market_struct = {"wall_wallpost_attachment_market", sizeof(struct vk_wall_wallpost_attachment_market), 3, vk_wall_wallpost_attachment_market_fields};
+const struct socapi_type vk_wall_wallpost_attachment_market_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_market), &vk_wall_wallpost_attachment_market_struct, "wall_wallpost_attachment_market"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_market_album_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_market_album, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"market_album", offsetof(struct vk_wall_wallpost_attachment_market_album, market_album), SOCAPI_NO_PRESENCE, &vk_market_market_album_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_market_album, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_market_album_struct = {"wall_wallpost_attachment_market_album", sizeof(struct vk_wall_wallpost_attachment_market_album), 3, vk_wall_wallpost_attachment_market_album_fields};
+const struct socapi_type vk_wall_wallpost_attachment_market_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_market_album), &vk_wall_wallpost_attachment_market_album_struct, "wall_wallpost_attachment_market_album"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_note_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_note, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"note", offsetof(struct vk_wall_wallpost_attachment_note, note), SOCAPI_NO_PRESENCE, &vk_notes_note_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_note, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_note_struct = {"wall_wallpost_attachment_note", sizeof(struct vk_wall_wallpost_attachment_note), 3, vk_wall_wallpost_attachment_note_fields};
+const struct socapi_type vk_wall_wallpost_attachment_note_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_note), &vk_wall_wallpost_attachment_note_struct, "wall_wallpost_attachment_note"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_page_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_page, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"page", offsetof(struct vk_wall_wallpost_attachment_page, page), SOCAPI_NO_PRESENCE, &vk_pages_wikipage_full_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_page, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_page_struct = {"wall_wallpost_attachment_page", sizeof(struct vk_wall_wallpost_attachment_page), 3, vk_wall_wallpost_attachment_page_fields};
+const struct socapi_type vk_wall_wallpost_attachment_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_page), &vk_wall_wallpost_attachment_page_struct, "wall_wallpost_attachment_page"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_photo_fields[] = {
 	{"type", offsetof(struct vk_wall_wallpost_attachment_photo, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
 	{"photo", offsetof(struct vk_wall_wallpost_attachment_photo, photo), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_photo, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_photo_struct = {"wall_wallpost_attachment_photo", sizeof(struct vk_wall_wallpost_attachment_photo), 2, vk_wall_wallpost_attachment_photo_fields};
+static const struct socapi_struct vk_wall_wallpost_attachment_photo_struct = {"wall_wallpost_attachment_photo", sizeof(struct vk_wall_wallpost_attachment_photo), 3, vk_wall_wallpost_attachment_photo_fields};
 const struct socapi_type vk_wall_wallpost_attachment_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_photo), &vk_wall_wallpost_attachment_photo_struct, "wall_wallpost_attachment_photo"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_poll_fields[] = {
 	{"type", offsetof(struct vk_wall_wallpost_attachment_poll, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
 	{"poll", offsetof(struct vk_wall_wallpost_attachment_poll, poll), SOCAPI_NO_PRESENCE, &vk_polls_poll_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_poll, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_poll_struct = {"wall_wallpost_attachment_poll", sizeof(struct vk_wall_wallpost_attachment_poll), 2, vk_wall_wallpost_attachment_poll_fields};
+static const struct socapi_struct vk_wall_wallpost_attachment_poll_struct = {"wall_wallpost_attachment_poll", sizeof(struct vk_wall_wallpost_attachment_poll), 3, vk_wall_wallpost_attachment_poll_fields};
 const struct socapi_type vk_wall_wallpost_attachment_poll_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_poll), &vk_wall_wallpost_attachment_poll_struct, "wall_wallpost_attachment_poll"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_posted_photo_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_posted_photo, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"posted_photo", offsetof(struct vk_wall_wallpost_attachment_posted_photo, posted_photo), SOCAPI_NO_PRESENCE, &vk_wall_posted_photo_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_posted_photo, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_posted_photo_struct = {"wall_wallpost_attachment_posted_photo", sizeof(struct vk_wall_wallpost_attachment_posted_photo), 3, vk_wall_wallpost_attachment_posted_photo_fields};
+const struct socapi_type vk_wall_wallpost_attachment_posted_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_posted_photo), &vk_wall_wallpost_attachment_posted_photo_struct, "wall_wallpost_attachment_posted_photo"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_video_fields[] = {
 	{"type", offsetof(struct vk_wall_wallpost_attachment_video, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
 	{"video", offsetof(struct vk_wall_wallpost_attachment_video, video), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_video, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_video_struct = {"wall_wallpost_attachment_video", sizeof(struct vk_wall_wallpost_attachment_video), 2, vk_wall_wallpost_attachment_video_fields};
+static const struct socapi_struct vk_wall_wallpost_attachment_video_struct = {"wall_wallpost_attachment_video", sizeof(struct vk_wall_wallpost_attachment_video), 3, vk_wall_wallpost_attachment_video_fields};
 const struct socapi_type vk_wall_wallpost_attachment_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_video), &vk_wall_wallpost_attachment_video_struct, "wall_wallpost_attachment_video"};
+
+static const struct socapi_field vk_wall_wallpost_attachment_video_playlist_fields[] = {
+	{"type", offsetof(struct vk_wall_wallpost_attachment_video_playlist, type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_attachment_type_type, SOCAPI_FIELD_REQUIRED},
+	{"video_playlist", offsetof(struct vk_wall_wallpost_attachment_video_playlist, video_playlist), SOCAPI_NO_PRESENCE, &vk_video_video_album_full_type, SOCAPI_FIELD_REQUIRED},
+	{"access_key", offsetof(struct vk_wall_wallpost_attachment_video_playlist, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_video_playlist_struct = {"wall_wallpost_attachment_video_playlist", sizeof(struct vk_wall_wallpost_attachment_video_playlist), 3, vk_wall_wallpost_attachment_video_playlist_fields};
+const struct socapi_type vk_wall_wallpost_attachment_video_playlist_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_video_playlist), &vk_wall_wallpost_attachment_video_playlist_struct, "wall_wallpost_attachment_video_playlist"};
+
+static const struct socapi_field vk_wall_wallpost_comments_donut_fields[] = {
+	{"placeholder", offsetof(struct vk_wall_wallpost_comments_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_comments_donut_placeholder_type, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_comments_donut_struct = {"wall_wallpost_comments_donut", sizeof(struct vk_wall_wallpost_comments_donut), 1, vk_wall_wallpost_comments_donut_fields};
+const struct socapi_type vk_wall_wallpost_comments_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_comments_donut), &vk_wall_wallpost_comments_donut_struct, "wall_wallpost_comments_donut"};
+
+static const struct socapi_field vk_wall_wallpost_comments_donut_placeholder_fields[] = {
+	{"text", offsetof(struct vk_wall_wallpost_comments_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_wall_wallpost_comments_donut_placeholder_struct = {"wall_wallpost_comments_donut_placeholder", sizeof(struct vk_wall_wallpost_comments_donut_placeholder), 1, vk_wall_wallpost_comments_donut_placeholder_fields};
+const struct socapi_type vk_wall_wallpost_comments_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_comments_donut_placeholder), &vk_wall_wallpost_comments_donut_placeholder_struct, "wall_wallpost_comments_donut_placeholder"};
+
+static const struct socapi_field vk_wall_wallpost_donut_fields[] = {
+	{"is_donut", offsetof(struct vk_wall_wallpost_donut, is_donut), offsetof(struct vk_wall_wallpost_donut, has_is_donut), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
+	{"paid_duration", offsetof(struct vk_wall_wallpost_donut, paid_duration), offsetof(struct vk_wall_wallpost_donut, has_paid_duration), &socapi_type_int, 0},
+	{"placeholder", offsetof(struct vk_wall_wallpost_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_donut_placeholder_type, 0},
+	{"can_publish_free_copy", offsetof(struct vk_wall_wallpost_donut, can_publish_free_copy), offsetof(struct vk_wall_wallpost_donut, has_can_publish_free_copy), &socapi_type_bool, 0},
+	{"edit_mode", offsetof(struct vk_wall_wallpost_donut, edit_mode), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_donut_edit_mode_type, 0},
+};
+static const struct socapi_struct vk_wall_wallpost_donut_struct = {"wall_wallpost_donut", sizeof(struct vk_wall_wallpost_donut), 5, vk_wall_wallpost_donut_fields};
+const struct socapi_type vk_wall_wallpost_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_donut), &vk_wall_wallpost_donut_struct, "wall_wallpost_donut"};
+
+static const struct socapi_field vk_wall_wallpost_donut_placeholder_fields[] = {
+	{"text", offsetof(struct vk_wall_wallpost_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+};
+static const struct socapi_struct vk_wall_wallpost_donut_placeholder_struct = {"wall_wallpost_donut_placeholder", sizeof(struct vk_wall_wallpost_donut_placeholder), 1, vk_wall_wallpost_donut_placeholder_fields};
+const struct socapi_type vk_wall_wallpost_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_donut_placeholder), &vk_wall_wallpost_donut_placeholder_struct, "wall_wallpost_donut_placeholder"};
 
 static const struct socapi_field vk_wall_wallpost_full_fields[] = {
 	{"carousel_offset", offsetof(struct vk_wall_wallpost_full, carousel_offset), offsetof(struct vk_wall_wallpost_full, has_carousel_offset), &socapi_type_int, 0},
@@ -2883,6 +5593,14 @@ static const struct socapi_field vk_wall_wallpost_full_fields[] = {
 	{"post_source", offsetof(struct vk_wall_wallpost_full, post_source), SOCAPI_NO_PRESENCE, &vk_wall_post_source_type, 0},
 	{"is_favorite", offsetof(struct vk_wall_wallpost_full, is_favorite), offsetof(struct vk_wall_wallpost_full, has_is_favorite), &socapi_type_bool, 0},
 	{"access_key", offsetof(struct vk_wall_wallpost_full, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"inner_type", offsetof(struct vk_wall_wallpost_full, inner_type), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_inner_type_type, 0},
+	{"is_deleted", offsetof(struct vk_wall_wallpost_full, is_deleted), offsetof(struct vk_wall_wallpost_full, has_is_deleted), &socapi_type_bool, 0},
+	{"deleted_reason", offsetof(struct vk_wall_wallpost_full, deleted_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"deleted_details", offsetof(struct vk_wall_wallpost_full, deleted_details), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"donut_miniapp_url", offsetof(struct vk_wall_wallpost_full, donut_miniapp_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"is_archived", offsetof(struct vk_wall_wallpost_full, is_archived), offsetof(struct vk_wall_wallpost_full, has_is_archived), &socapi_type_bool, 0},
+	{"post_id", offsetof(struct vk_wall_wallpost_full, post_id), offsetof(struct vk_wall_wallpost_full, has_post_id), &socapi_type_int, 0},
+	{"parents_stack", offsetof(struct vk_wall_wallpost_full, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"copy_history", offsetof(struct vk_wall_wallpost_full, copy_history), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, 0},
 	{"comments", offsetof(struct vk_wall_wallpost_full, comments), SOCAPI_NO_PRESENCE, &vk_base_comments_info_type, 0},
 	{"is_pinned", offsetof(struct vk_wall_wallpost_full, is_pinned), offsetof(struct vk_wall_wallpost_full, has_is_pinned), &vk_base_bool_int_type, 0},
@@ -2892,9 +5610,36 @@ static const struct socapi_field vk_wall_wallpost_full_fields[] = {
 	{"can_pin", offsetof(struct vk_wall_wallpost_full, can_pin), offsetof(struct vk_wall_wallpost_full, has_can_pin), &vk_base_bool_int_type, 0},
 	{"created_by", offsetof(struct vk_wall_wallpost_full, created_by), offsetof(struct vk_wall_wallpost_full, has_created_by), &socapi_type_int, 0},
 	{"hash", offsetof(struct vk_wall_wallpost_full, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"donut", offsetof(struct vk_wall_wallpost_full, donut), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_donut_type, 0},
+	{"topic_id", offsetof(struct vk_wall_wallpost_full, topic_id), offsetof(struct vk_wall_wallpost_full, has_topic_id), &vk_wall_wallpost_full_topic_id_type, 0},
+	{"short_text_rate", offsetof(struct vk_wall_wallpost_full, short_text_rate), offsetof(struct vk_wall_wallpost_full, has_short_text_rate), &socapi_type_number, 0},
+	{"type", offsetof(struct vk_wall_wallpost_full, type), SOCAPI_NO_PRESENCE, &vk_wall_post_type_type, 0},
+	{"feedback", offsetof(struct vk_wall_wallpost_full, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
+	{"to_id", offsetof(struct vk_wall_wallpost_full, to_id), offsetof(struct vk_wall_wallpost_full, has_to_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_full_struct = {"wall_wallpost_full", sizeof(struct vk_wall_wallpost_full), 27, vk_wall_wallpost_full_fields};
+static const struct socapi_struct vk_wall_wallpost_full_struct = {"wall_wallpost_full", sizeof(struct vk_wall_wallpost_full), 41, vk_wall_wallpost_full_fields};
 const struct socapi_type vk_wall_wallpost_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_full), &vk_wall_wallpost_full_struct, "wall_wallpost_full"};
+
+_Static_assert(sizeof(enum vk_base_link_product_category_kind) == sizeof(int), "tag is an int");
+static const struct socapi_union_alt vk_base_link_product_category_alts[] = {
+	{NULL, 1, &socapi_type_string},
+	{NULL, 2, &vk_market_market_category_nested_type},
+};
+static const struct socapi_union vk_base_link_product_category_union = {"base_link_product_category", NULL, offsetof(struct vk_base_link_product_category, kind), offsetof(struct vk_base_link_product_category, string), offsetof(struct vk_base_link_product_category, raw), 2, vk_base_link_product_category_alts};
+const struct socapi_type vk_base_link_product_category_type = {SOCAPI_KIND_UNION, 0, sizeof(struct vk_base_link_product_category), &vk_base_link_product_category_union, "base_link_product_category"};
+
+_Static_assert(sizeof(enum vk_messages_keyboard_button_property_action_kind) == sizeof(int), "tag is an int");
+static const struct socapi_union_alt vk_messages_keyboard_button_property_action_alts[] = {
+	{"location", 1, &vk_messages_keyboard_button_action_location_type},
+	{"open_app", 2, &vk_messages_keyboard_button_action_open_app_type},
+	{"open_link", 3, &vk_messages_keyboard_button_action_open_link_type},
+	{"open_photo", 4, &vk_messages_keyboard_button_action_open_photo_type},
+	{"text", 5, &vk_messages_keyboard_button_action_text_type},
+	{"callback", 6, &vk_messages_keyboard_button_action_callback_type},
+	{"vkpay", 7, &vk_messages_keyboard_button_action_vkpay_type},
+};
+static const struct socapi_union vk_messages_keyboard_button_property_action_union = {"messages_keyboard_button_property_action", "type", offsetof(struct vk_messages_keyboard_button_property_action, kind), offsetof(struct vk_messages_keyboard_button_property_action, messages_keyboard_button_action_location), offsetof(struct vk_messages_keyboard_button_property_action, raw), 7, vk_messages_keyboard_button_property_action_alts};
+const struct socapi_type vk_messages_keyboard_button_property_action_type = {SOCAPI_KIND_UNION, 0, sizeof(struct vk_messages_keyboard_button_property_action), &vk_messages_keyboard_button_property_action_union, "messages_keyboard_button_property_action"};
 
 _Static_assert(sizeof(enum vk_newsfeed_newsfeed_item_kind) == sizeof(int), "tag is an int");
 static const struct socapi_union_alt vk_newsfeed_newsfeed_item_alts[] = {
@@ -2902,18 +5647,25 @@ static const struct socapi_union_alt vk_newsfeed_newsfeed_item_alts[] = {
 	{"photo", 2, &vk_newsfeed_item_photo_type},
 	{"wall_photo", 2, &vk_newsfeed_item_photo_type},
 	{"friend", 3, &vk_newsfeed_item_friend_type},
+	{"photo_tag", 4, &vk_newsfeed_item_photo_tag_type},
+	{"audio", 5, &vk_newsfeed_item_audio_type},
+	{"video", 6, &vk_newsfeed_item_video_type},
+	{"topic", 7, &vk_newsfeed_item_topic_type},
+	{"digest", 8, &vk_newsfeed_item_digest_type},
+	{"promo_button", 9, &vk_newsfeed_item_promo_button_type},
 };
-static const struct socapi_union vk_newsfeed_newsfeed_item_union = {"newsfeed_newsfeed_item", "type", offsetof(struct vk_newsfeed_newsfeed_item, kind), offsetof(struct vk_newsfeed_newsfeed_item, newsfeed_item_wallpost), offsetof(struct vk_newsfeed_newsfeed_item, raw), 4, vk_newsfeed_newsfeed_item_alts};
+static const struct socapi_union vk_newsfeed_newsfeed_item_union = {"newsfeed_newsfeed_item", "type", offsetof(struct vk_newsfeed_newsfeed_item, kind), offsetof(struct vk_newsfeed_newsfeed_item, newsfeed_item_wallpost), offsetof(struct vk_newsfeed_newsfeed_item, raw), 10, vk_newsfeed_newsfeed_item_alts};
 const struct socapi_type vk_newsfeed_newsfeed_item_type = {SOCAPI_KIND_UNION, 0, sizeof(struct vk_newsfeed_newsfeed_item), &vk_newsfeed_newsfeed_item_union, "newsfeed_newsfeed_item"};
 
 _Static_assert(sizeof(enum vk_users_subscriptions_item_kind) == sizeof(int), "tag is an int");
 static const struct socapi_union_alt vk_users_subscriptions_item_alts[] = {
 	{"profile", 1, &vk_users_user_full_type},
+	{"email", 1, &vk_users_user_full_type},
 	{"group", 2, &vk_groups_group_full_type},
 	{"page", 2, &vk_groups_group_full_type},
 	{"event", 2, &vk_groups_group_full_type},
 };
-static const struct socapi_union vk_users_subscriptions_item_union = {"users_subscriptions_item", "type", offsetof(struct vk_users_subscriptions_item, kind), offsetof(struct vk_users_subscriptions_item, users_user_full), offsetof(struct vk_users_subscriptions_item, raw), 4, vk_users_subscriptions_item_alts};
+static const struct socapi_union vk_users_subscriptions_item_union = {"users_subscriptions_item", "type", offsetof(struct vk_users_subscriptions_item, kind), offsetof(struct vk_users_subscriptions_item, users_user_full), offsetof(struct vk_users_subscriptions_item, raw), 5, vk_users_subscriptions_item_alts};
 const struct socapi_type vk_users_subscriptions_item_type = {SOCAPI_KIND_UNION, 0, sizeof(struct vk_users_subscriptions_item), &vk_users_subscriptions_item_union, "users_subscriptions_item"};
 
 _Static_assert(sizeof(enum vk_wall_wallpost_attachment_kind) == sizeof(int), "tag is an int");
@@ -2926,8 +5678,18 @@ static const struct socapi_union_alt vk_wall_wallpost_attachment_alts[] = {
 	{"link", 6, &vk_wall_wallpost_attachment_link_type},
 	{"poll", 7, &vk_wall_wallpost_attachment_poll_type},
 	{"album", 8, &vk_wall_wallpost_attachment_album_type},
+	{"app", 9, &vk_wall_wallpost_attachment_app_type},
+	{"event", 10, &vk_wall_wallpost_attachment_event_type},
+	{"group", 11, &vk_wall_wallpost_attachment_group_type},
+	{"graffiti", 12, &vk_wall_wallpost_attachment_graffiti_type},
+	{"market", 13, &vk_wall_wallpost_attachment_market_type},
+	{"market_album", 14, &vk_wall_wallpost_attachment_market_album_type},
+	{"note", 15, &vk_wall_wallpost_attachment_note_type},
+	{"page", 16, &vk_wall_wallpost_attachment_page_type},
+	{"posted_photo", 17, &vk_wall_wallpost_attachment_posted_photo_type},
+	{"video_playlist", 18, &vk_wall_wallpost_attachment_video_playlist_type},
 };
-static const struct socapi_union vk_wall_wallpost_attachment_union = {"wall_wallpost_attachment", "type", offsetof(struct vk_wall_wallpost_attachment, kind), offsetof(struct vk_wall_wallpost_attachment, photo), offsetof(struct vk_wall_wallpost_attachment, raw), 8, vk_wall_wallpost_attachment_alts};
+static const struct socapi_union vk_wall_wallpost_attachment_union = {"wall_wallpost_attachment", "type", offsetof(struct vk_wall_wallpost_attachment, kind), offsetof(struct vk_wall_wallpost_attachment, photo), offsetof(struct vk_wall_wallpost_attachment, raw), 18, vk_wall_wallpost_attachment_alts};
 const struct socapi_type vk_wall_wallpost_attachment_type = {SOCAPI_KIND_UNION, 0, sizeof(struct vk_wall_wallpost_attachment), &vk_wall_wallpost_attachment_union, "wall_wallpost_attachment"};
 
 enum socapi_status vk_account_account_counters_decode(const char *json, size_t len, struct vk_account_account_counters **out, struct socapi_error *err)
@@ -2968,6 +5730,25 @@ void vk_account_info_free(struct vk_account_info *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_account_name_request_decode(const char *json, size_t len, struct vk_account_name_request **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_account_name_request_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_account_name_request_to_json(const struct vk_account_name_request *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_account_name_request_type, value, pretty, json, err);
+}
+
+void vk_account_name_request_free(struct vk_account_name_request *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_account_user_settings_decode(const char *json, size_t len, struct vk_account_user_settings **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -2983,6 +5764,63 @@ enum socapi_status vk_account_user_settings_to_json(const struct vk_account_user
 }
 
 void vk_account_user_settings_free(struct vk_account_user_settings *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_account_user_settings_interest_decode(const char *json, size_t len, struct vk_account_user_settings_interest **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_account_user_settings_interest_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_account_user_settings_interest_to_json(const struct vk_account_user_settings_interest *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_account_user_settings_interest_type, value, pretty, json, err);
+}
+
+void vk_account_user_settings_interest_free(struct vk_account_user_settings_interest *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_account_user_settings_interests_decode(const char *json, size_t len, struct vk_account_user_settings_interests **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_account_user_settings_interests_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_account_user_settings_interests_to_json(const struct vk_account_user_settings_interests *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_account_user_settings_interests_type, value, pretty, json, err);
+}
+
+void vk_account_user_settings_interests_free(struct vk_account_user_settings_interests *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_apps_app_min_decode(const char *json, size_t len, struct vk_apps_app_min **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_apps_app_min_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_apps_app_min_to_json(const struct vk_apps_app_min *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_apps_app_min_type, value, pretty, json, err);
+}
+
+void vk_apps_app_min_free(struct vk_apps_app_min *value)
 {
 	socapi_free(value);
 }
@@ -3063,6 +5901,63 @@ void vk_base_country_free(struct vk_base_country *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_base_crop_photo_decode(const char *json, size_t len, struct vk_base_crop_photo **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_crop_photo_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_crop_photo_to_json(const struct vk_base_crop_photo *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_crop_photo_type, value, pretty, json, err);
+}
+
+void vk_base_crop_photo_free(struct vk_base_crop_photo *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_crop_photo_crop_decode(const char *json, size_t len, struct vk_base_crop_photo_crop **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_crop_photo_crop_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_crop_photo_crop_to_json(const struct vk_base_crop_photo_crop *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_crop_photo_crop_type, value, pretty, json, err);
+}
+
+void vk_base_crop_photo_crop_free(struct vk_base_crop_photo_crop *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_crop_photo_rect_decode(const char *json, size_t len, struct vk_base_crop_photo_rect **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_crop_photo_rect_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_crop_photo_rect_to_json(const struct vk_base_crop_photo_rect *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_crop_photo_rect_type, value, pretty, json, err);
+}
+
+void vk_base_crop_photo_rect_free(struct vk_base_crop_photo_rect *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_base_error_decode(const char *json, size_t len, struct vk_base_error **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -3078,6 +5973,63 @@ enum socapi_status vk_base_error_to_json(const struct vk_base_error *value, bool
 }
 
 void vk_base_error_free(struct vk_base_error *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_geo_decode(const char *json, size_t len, struct vk_base_geo **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_geo_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_geo_to_json(const struct vk_base_geo *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_geo_type, value, pretty, json, err);
+}
+
+void vk_base_geo_free(struct vk_base_geo *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_geo_coordinates_decode(const char *json, size_t len, struct vk_base_geo_coordinates **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_geo_coordinates_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_geo_coordinates_to_json(const struct vk_base_geo_coordinates *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_geo_coordinates_type, value, pretty, json, err);
+}
+
+void vk_base_geo_coordinates_free(struct vk_base_geo_coordinates *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_gradient_point_decode(const char *json, size_t len, struct vk_base_gradient_point **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_gradient_point_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_gradient_point_to_json(const struct vk_base_gradient_point *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_gradient_point_type, value, pretty, json, err);
+}
+
+void vk_base_gradient_point_free(struct vk_base_gradient_point *value)
 {
 	socapi_free(value);
 }
@@ -3158,6 +6110,120 @@ void vk_base_link_free(struct vk_base_link *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_base_link_application_decode(const char *json, size_t len, struct vk_base_link_application **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_application_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_application_to_json(const struct vk_base_link_application *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_application_type, value, pretty, json, err);
+}
+
+void vk_base_link_application_free(struct vk_base_link_application *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_link_application_store_decode(const char *json, size_t len, struct vk_base_link_application_store **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_application_store_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_application_store_to_json(const struct vk_base_link_application_store *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_application_store_type, value, pretty, json, err);
+}
+
+void vk_base_link_application_store_free(struct vk_base_link_application_store *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_link_button_decode(const char *json, size_t len, struct vk_base_link_button **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_button_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_button_to_json(const struct vk_base_link_button *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_button_type, value, pretty, json, err);
+}
+
+void vk_base_link_button_free(struct vk_base_link_button *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_link_button_action_decode(const char *json, size_t len, struct vk_base_link_button_action **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_button_action_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_button_action_to_json(const struct vk_base_link_button_action *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_button_action_type, value, pretty, json, err);
+}
+
+void vk_base_link_button_action_free(struct vk_base_link_button_action *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_link_product_decode(const char *json, size_t len, struct vk_base_link_product **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_product_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_product_to_json(const struct vk_base_link_product *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_product_type, value, pretty, json, err);
+}
+
+void vk_base_link_product_free(struct vk_base_link_product *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_link_rating_decode(const char *json, size_t len, struct vk_base_link_rating **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_rating_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_rating_to_json(const struct vk_base_link_rating *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_rating_type, value, pretty, json, err);
+}
+
+void vk_base_link_rating_free(struct vk_base_link_rating *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_base_message_error_decode(const char *json, size_t len, struct vk_base_message_error **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -3215,6 +6281,63 @@ void vk_base_object_count_free(struct vk_base_object_count *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_base_owner_cover_decode(const char *json, size_t len, struct vk_base_owner_cover **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_owner_cover_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_owner_cover_to_json(const struct vk_base_owner_cover *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_owner_cover_type, value, pretty, json, err);
+}
+
+void vk_base_owner_cover_free(struct vk_base_owner_cover *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_owner_cover_crop_params_decode(const char *json, size_t len, struct vk_base_owner_cover_crop_params **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_owner_cover_crop_params_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_owner_cover_crop_params_to_json(const struct vk_base_owner_cover_crop_params *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_owner_cover_crop_params_type, value, pretty, json, err);
+}
+
+void vk_base_owner_cover_crop_params_free(struct vk_base_owner_cover_crop_params *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_place_decode(const char *json, size_t len, struct vk_base_place **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_place_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_place_to_json(const struct vk_base_place *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_place_type, value, pretty, json, err);
+}
+
+void vk_base_place_free(struct vk_base_place *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_base_reposts_info_decode(const char *json, size_t len, struct vk_base_reposts_info **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -3253,6 +6376,44 @@ void vk_base_request_param_free(struct vk_base_request_param *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_base_sticker_animation_decode(const char *json, size_t len, struct vk_base_sticker_animation **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_sticker_animation_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_sticker_animation_to_json(const struct vk_base_sticker_animation *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_sticker_animation_type, value, pretty, json, err);
+}
+
+void vk_base_sticker_animation_free(struct vk_base_sticker_animation *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_sticker_new_decode(const char *json, size_t len, struct vk_base_sticker_new **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_sticker_new_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_sticker_new_to_json(const struct vk_base_sticker_new *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_sticker_new_type, value, pretty, json, err);
+}
+
+void vk_base_sticker_new_free(struct vk_base_sticker_new *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_base_upload_server_decode(const char *json, size_t len, struct vk_base_upload_server **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -3287,6 +6448,44 @@ enum socapi_status vk_base_user_id_to_json(const struct vk_base_user_id *value, 
 }
 
 void vk_base_user_id_free(struct vk_base_user_id *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_calls_call_decode(const char *json, size_t len, struct vk_calls_call **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_calls_call_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_calls_call_to_json(const struct vk_calls_call *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_calls_call_type, value, pretty, json, err);
+}
+
+void vk_calls_call_free(struct vk_calls_call *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_calls_participants_decode(const char *json, size_t len, struct vk_calls_participants **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_calls_participants_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_calls_participants_to_json(const struct vk_calls_participants *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_calls_participants_type, value, pretty, json, err);
+}
+
+void vk_calls_participants_free(struct vk_calls_participants *value)
 {
 	socapi_free(value);
 }
@@ -3367,6 +6566,44 @@ void vk_database_get_countries_response_free(struct vk_database_get_countries_re
 	socapi_free(value);
 }
 
+enum socapi_status vk_database_language_full_decode(const char *json, size_t len, struct vk_database_language_full **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_database_language_full_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_database_language_full_to_json(const struct vk_database_language_full *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_database_language_full_type, value, pretty, json, err);
+}
+
+void vk_database_language_full_free(struct vk_database_language_full *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_database_station_decode(const char *json, size_t len, struct vk_database_station **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_database_station_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_database_station_to_json(const struct vk_database_station *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_database_station_type, value, pretty, json, err);
+}
+
+void vk_database_station_free(struct vk_database_station *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_docs_doc_decode(const char *json, size_t len, struct vk_docs_doc **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -3382,6 +6619,139 @@ enum socapi_status vk_docs_doc_to_json(const struct vk_docs_doc *value, bool pre
 }
 
 void vk_docs_doc_free(struct vk_docs_doc *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_docs_doc_preview_decode(const char *json, size_t len, struct vk_docs_doc_preview **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_to_json(const struct vk_docs_doc_preview *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_free(struct vk_docs_doc_preview *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_docs_doc_preview_audio_msg_decode(const char *json, size_t len, struct vk_docs_doc_preview_audio_msg **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_audio_msg_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_audio_msg_to_json(const struct vk_docs_doc_preview_audio_msg *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_audio_msg_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_audio_msg_free(struct vk_docs_doc_preview_audio_msg *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_docs_doc_preview_graffiti_decode(const char *json, size_t len, struct vk_docs_doc_preview_graffiti **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_graffiti_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_graffiti_to_json(const struct vk_docs_doc_preview_graffiti *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_graffiti_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_graffiti_free(struct vk_docs_doc_preview_graffiti *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_docs_doc_preview_photo_decode(const char *json, size_t len, struct vk_docs_doc_preview_photo **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_photo_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_photo_to_json(const struct vk_docs_doc_preview_photo *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_photo_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_photo_free(struct vk_docs_doc_preview_photo *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_docs_doc_preview_photo_sizes_decode(const char *json, size_t len, struct vk_docs_doc_preview_photo_sizes **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_photo_sizes_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_photo_sizes_to_json(const struct vk_docs_doc_preview_photo_sizes *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_photo_sizes_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_photo_sizes_free(struct vk_docs_doc_preview_photo_sizes *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_docs_doc_preview_video_decode(const char *json, size_t len, struct vk_docs_doc_preview_video **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_video_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_video_to_json(const struct vk_docs_doc_preview_video *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_video_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_video_free(struct vk_docs_doc_preview_video *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_events_event_attach_decode(const char *json, size_t len, struct vk_events_event_attach **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_events_event_attach_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_events_event_attach_to_json(const struct vk_events_event_attach *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_events_event_attach_type, value, pretty, json, err);
+}
+
+void vk_events_event_attach_free(struct vk_events_event_attach *value)
 {
 	socapi_free(value);
 }
@@ -3671,6 +7041,139 @@ void vk_friends_requests_xtr_mutual_free(struct vk_friends_requests_xtr_mutual *
 	socapi_free(value);
 }
 
+enum socapi_status vk_gifts_layout_decode(const char *json, size_t len, struct vk_gifts_layout **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_gifts_layout_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_gifts_layout_to_json(const struct vk_gifts_layout *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_gifts_layout_type, value, pretty, json, err);
+}
+
+void vk_gifts_layout_free(struct vk_gifts_layout *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_address_decode(const char *json, size_t len, struct vk_groups_address **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_address_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_address_to_json(const struct vk_groups_address *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_address_type, value, pretty, json, err);
+}
+
+void vk_groups_address_free(struct vk_groups_address *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_address_timetable_decode(const char *json, size_t len, struct vk_groups_address_timetable **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_address_timetable_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_address_timetable_to_json(const struct vk_groups_address_timetable *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_address_timetable_type, value, pretty, json, err);
+}
+
+void vk_groups_address_timetable_free(struct vk_groups_address_timetable *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_address_timetable_day_decode(const char *json, size_t len, struct vk_groups_address_timetable_day **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_address_timetable_day_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_address_timetable_day_to_json(const struct vk_groups_address_timetable_day *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_address_timetable_day_type, value, pretty, json, err);
+}
+
+void vk_groups_address_timetable_day_free(struct vk_groups_address_timetable_day *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_addresses_info_decode(const char *json, size_t len, struct vk_groups_addresses_info **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_addresses_info_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_addresses_info_to_json(const struct vk_groups_addresses_info *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_addresses_info_type, value, pretty, json, err);
+}
+
+void vk_groups_addresses_info_free(struct vk_groups_addresses_info *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_contacts_item_decode(const char *json, size_t len, struct vk_groups_contacts_item **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_contacts_item_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_contacts_item_to_json(const struct vk_groups_contacts_item *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_contacts_item_type, value, pretty, json, err);
+}
+
+void vk_groups_contacts_item_free(struct vk_groups_contacts_item *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_counters_group_decode(const char *json, size_t len, struct vk_groups_counters_group **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_counters_group_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_counters_group_to_json(const struct vk_groups_counters_group *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_counters_group_type, value, pretty, json, err);
+}
+
+void vk_groups_counters_group_free(struct vk_groups_counters_group *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_groups_get_by_id_object_response_decode(const char *json, size_t len, struct vk_groups_get_by_id_object_response **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -3804,6 +7307,44 @@ void vk_groups_group_free(struct vk_groups_group *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_groups_group_attach_decode(const char *json, size_t len, struct vk_groups_group_attach **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_group_attach_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_group_attach_to_json(const struct vk_groups_group_attach *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_group_attach_type, value, pretty, json, err);
+}
+
+void vk_groups_group_attach_free(struct vk_groups_group_attach *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_group_ban_info_decode(const char *json, size_t len, struct vk_groups_group_ban_info **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_group_ban_info_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_group_ban_info_to_json(const struct vk_groups_group_ban_info *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_group_ban_info_type, value, pretty, json, err);
+}
+
+void vk_groups_group_ban_info_free(struct vk_groups_group_ban_info *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_groups_group_full_decode(const char *json, size_t len, struct vk_groups_group_full **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -3861,6 +7402,63 @@ void vk_groups_is_member_extended_response_free(struct vk_groups_is_member_exten
 	socapi_free(value);
 }
 
+enum socapi_status vk_groups_links_item_decode(const char *json, size_t len, struct vk_groups_links_item **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_links_item_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_links_item_to_json(const struct vk_groups_links_item *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_links_item_type, value, pretty, json, err);
+}
+
+void vk_groups_links_item_free(struct vk_groups_links_item *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_live_covers_decode(const char *json, size_t len, struct vk_groups_live_covers **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_live_covers_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_live_covers_to_json(const struct vk_groups_live_covers *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_live_covers_type, value, pretty, json, err);
+}
+
+void vk_groups_live_covers_free(struct vk_groups_live_covers *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_market_info_decode(const char *json, size_t len, struct vk_groups_market_info **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_market_info_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_market_info_to_json(const struct vk_groups_market_info *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_market_info_type, value, pretty, json, err);
+}
+
+void vk_groups_market_info_free(struct vk_groups_market_info *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_groups_member_role_decode(const char *json, size_t len, struct vk_groups_member_role **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -3914,6 +7512,44 @@ enum socapi_status vk_groups_member_status_full_to_json(const struct vk_groups_m
 }
 
 void vk_groups_member_status_full_free(struct vk_groups_member_status_full *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_online_status_decode(const char *json, size_t len, struct vk_groups_online_status **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_online_status_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_online_status_to_json(const struct vk_groups_online_status *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_online_status_type, value, pretty, json, err);
+}
+
+void vk_groups_online_status_free(struct vk_groups_online_status *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_groups_photo_size_decode(const char *json, size_t len, struct vk_groups_photo_size **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_photo_size_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_photo_size_to_json(const struct vk_groups_photo_size *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_photo_size_type, value, pretty, json, err);
+}
+
+void vk_groups_photo_size_free(struct vk_groups_photo_size *value)
 {
 	socapi_free(value);
 }
@@ -4070,6 +7706,120 @@ void vk_likes_is_liked_response_free(struct vk_likes_is_liked_response *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_link_target_object_decode(const char *json, size_t len, struct vk_link_target_object **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_link_target_object_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_link_target_object_to_json(const struct vk_link_target_object *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_link_target_object_type, value, pretty, json, err);
+}
+
+void vk_link_target_object_free(struct vk_link_target_object *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_market_currency_decode(const char *json, size_t len, struct vk_market_currency **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_currency_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_currency_to_json(const struct vk_market_currency *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_currency_type, value, pretty, json, err);
+}
+
+void vk_market_currency_free(struct vk_market_currency *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_market_market_album_decode(const char *json, size_t len, struct vk_market_market_album **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_market_album_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_market_album_to_json(const struct vk_market_market_album *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_market_album_type, value, pretty, json, err);
+}
+
+void vk_market_market_album_free(struct vk_market_market_album *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_market_market_category_nested_decode(const char *json, size_t len, struct vk_market_market_category_nested **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_market_category_nested_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_market_category_nested_to_json(const struct vk_market_market_category_nested *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_market_category_nested_type, value, pretty, json, err);
+}
+
+void vk_market_market_category_nested_free(struct vk_market_market_category_nested *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_market_market_item_decode(const char *json, size_t len, struct vk_market_market_item **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_market_item_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_market_item_to_json(const struct vk_market_market_item *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_market_item_type, value, pretty, json, err);
+}
+
+void vk_market_market_item_free(struct vk_market_market_item *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_market_price_decode(const char *json, size_t len, struct vk_market_price **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_price_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_price_to_json(const struct vk_market_price *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_price_type, value, pretty, json, err);
+}
+
+void vk_market_price_free(struct vk_market_price *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_messages_audio_message_decode(const char *json, size_t len, struct vk_messages_audio_message **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -4108,6 +7858,25 @@ void vk_messages_base_message_free(struct vk_messages_base_message *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_messages_chat_restrictions_decode(const char *json, size_t len, struct vk_messages_chat_restrictions **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_chat_restrictions_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_chat_restrictions_to_json(const struct vk_messages_chat_restrictions *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_chat_restrictions_type, value, pretty, json, err);
+}
+
+void vk_messages_chat_restrictions_free(struct vk_messages_chat_restrictions *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_messages_chat_settings_decode(const char *json, size_t len, struct vk_messages_chat_settings **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -4123,6 +7892,44 @@ enum socapi_status vk_messages_chat_settings_to_json(const struct vk_messages_ch
 }
 
 void vk_messages_chat_settings_free(struct vk_messages_chat_settings *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_chat_settings_acl_decode(const char *json, size_t len, struct vk_messages_chat_settings_acl **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_chat_settings_acl_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_chat_settings_acl_to_json(const struct vk_messages_chat_settings_acl *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_chat_settings_acl_type, value, pretty, json, err);
+}
+
+void vk_messages_chat_settings_acl_free(struct vk_messages_chat_settings_acl *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_chat_settings_permissions_decode(const char *json, size_t len, struct vk_messages_chat_settings_permissions **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_chat_settings_permissions_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_chat_settings_permissions_to_json(const struct vk_messages_chat_settings_permissions *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_chat_settings_permissions_type, value, pretty, json, err);
+}
+
+void vk_messages_chat_settings_permissions_free(struct vk_messages_chat_settings_permissions *value)
 {
 	socapi_free(value);
 }
@@ -4218,6 +8025,25 @@ enum socapi_status vk_messages_conversation_peer_to_json(const struct vk_message
 }
 
 void vk_messages_conversation_peer_free(struct vk_messages_conversation_peer *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_conversation_sort_id_decode(const char *json, size_t len, struct vk_messages_conversation_sort_id **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_conversation_sort_id_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_conversation_sort_id_to_json(const struct vk_messages_conversation_sort_id *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_conversation_sort_id_type, value, pretty, json, err);
+}
+
+void vk_messages_conversation_sort_id_free(struct vk_messages_conversation_sort_id *value)
 {
 	socapi_free(value);
 }
@@ -4450,6 +8276,196 @@ void vk_messages_get_history_response_free(struct vk_messages_get_history_respon
 	socapi_free(value);
 }
 
+enum socapi_status vk_messages_graffiti_decode(const char *json, size_t len, struct vk_messages_graffiti **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_graffiti_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_graffiti_to_json(const struct vk_messages_graffiti *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_graffiti_type, value, pretty, json, err);
+}
+
+void vk_messages_graffiti_free(struct vk_messages_graffiti *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_decode(const char *json, size_t len, struct vk_messages_keyboard **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_to_json(const struct vk_messages_keyboard *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_free(struct vk_messages_keyboard *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_decode(const char *json, size_t len, struct vk_messages_keyboard_button **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_to_json(const struct vk_messages_keyboard_button *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_free(struct vk_messages_keyboard_button *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_action_callback_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_callback **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_callback_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_callback_to_json(const struct vk_messages_keyboard_button_action_callback *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_callback_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_callback_free(struct vk_messages_keyboard_button_action_callback *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_action_location_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_location **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_location_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_location_to_json(const struct vk_messages_keyboard_button_action_location *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_location_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_location_free(struct vk_messages_keyboard_button_action_location *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_app_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_app **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_open_app_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_app_to_json(const struct vk_messages_keyboard_button_action_open_app *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_open_app_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_open_app_free(struct vk_messages_keyboard_button_action_open_app *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_link_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_link **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_open_link_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_link_to_json(const struct vk_messages_keyboard_button_action_open_link *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_open_link_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_open_link_free(struct vk_messages_keyboard_button_action_open_link *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_photo_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_photo **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_open_photo_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_photo_to_json(const struct vk_messages_keyboard_button_action_open_photo *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_open_photo_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_open_photo_free(struct vk_messages_keyboard_button_action_open_photo *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_action_text_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_text **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_text_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_text_to_json(const struct vk_messages_keyboard_button_action_text *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_text_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_text_free(struct vk_messages_keyboard_button_action_text *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_action_vkpay_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_vkpay **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_vkpay_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_vkpay_to_json(const struct vk_messages_keyboard_button_action_vkpay *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_vkpay_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_vkpay_free(struct vk_messages_keyboard_button_action_vkpay *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_messages_longpoll_params_decode(const char *json, size_t len, struct vk_messages_longpoll_params **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -4507,6 +8523,25 @@ void vk_messages_message_action_free(struct vk_messages_message_action *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_messages_message_action_photo_decode(const char *json, size_t len, struct vk_messages_message_action_photo **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_message_action_photo_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_message_action_photo_to_json(const struct vk_messages_message_action_photo *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_message_action_photo_type, value, pretty, json, err);
+}
+
+void vk_messages_message_action_photo_free(struct vk_messages_message_action_photo *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_messages_message_attachment_decode(const char *json, size_t len, struct vk_messages_message_attachment **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -4522,6 +8557,101 @@ enum socapi_status vk_messages_message_attachment_to_json(const struct vk_messag
 }
 
 void vk_messages_message_attachment_free(struct vk_messages_message_attachment *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_message_request_data_decode(const char *json, size_t len, struct vk_messages_message_request_data **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_message_request_data_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_message_request_data_to_json(const struct vk_messages_message_request_data *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_message_request_data_type, value, pretty, json, err);
+}
+
+void vk_messages_message_request_data_free(struct vk_messages_message_request_data *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_out_read_by_decode(const char *json, size_t len, struct vk_messages_out_read_by **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_out_read_by_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_out_read_by_to_json(const struct vk_messages_out_read_by *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_out_read_by_type, value, pretty, json, err);
+}
+
+void vk_messages_out_read_by_free(struct vk_messages_out_read_by *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_pinned_message_decode(const char *json, size_t len, struct vk_messages_pinned_message **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_pinned_message_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_pinned_message_to_json(const struct vk_messages_pinned_message *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_pinned_message_type, value, pretty, json, err);
+}
+
+void vk_messages_pinned_message_free(struct vk_messages_pinned_message *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_push_settings_decode(const char *json, size_t len, struct vk_messages_push_settings **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_push_settings_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_push_settings_to_json(const struct vk_messages_push_settings *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_push_settings_type, value, pretty, json, err);
+}
+
+void vk_messages_push_settings_free(struct vk_messages_push_settings *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_reaction_counter_response_item_decode(const char *json, size_t len, struct vk_messages_reaction_counter_response_item **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_reaction_counter_response_item_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_reaction_counter_response_item_to_json(const struct vk_messages_reaction_counter_response_item *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_reaction_counter_response_item_type, value, pretty, json, err);
+}
+
+void vk_messages_reaction_counter_response_item_free(struct vk_messages_reaction_counter_response_item *value)
 {
 	socapi_free(value);
 }
@@ -4564,6 +8694,44 @@ void vk_newsfeed_generic_response_free(struct vk_newsfeed_generic_response *valu
 	socapi_free(value);
 }
 
+enum socapi_status vk_newsfeed_item_audio_decode(const char *json, size_t len, struct vk_newsfeed_item_audio **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_audio_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_audio_to_json(const struct vk_newsfeed_item_audio *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_audio_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_audio_free(struct vk_newsfeed_item_audio *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_audio_audio_decode(const char *json, size_t len, struct vk_newsfeed_item_audio_audio **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_audio_audio_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_audio_audio_to_json(const struct vk_newsfeed_item_audio_audio *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_audio_audio_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_audio_audio_free(struct vk_newsfeed_item_audio_audio *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_newsfeed_item_base_decode(const char *json, size_t len, struct vk_newsfeed_item_base **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -4579,6 +8747,101 @@ enum socapi_status vk_newsfeed_item_base_to_json(const struct vk_newsfeed_item_b
 }
 
 void vk_newsfeed_item_base_free(struct vk_newsfeed_item_base *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_digest_decode(const char *json, size_t len, struct vk_newsfeed_item_digest **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_to_json(const struct vk_newsfeed_item_digest *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_free(struct vk_newsfeed_item_digest *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_digest_button_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_button **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_button_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_button_to_json(const struct vk_newsfeed_item_digest_button *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_button_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_button_free(struct vk_newsfeed_item_digest_button *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_digest_footer_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_footer **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_footer_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_footer_to_json(const struct vk_newsfeed_item_digest_footer *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_footer_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_footer_free(struct vk_newsfeed_item_digest_footer *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_digest_full_item_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_full_item **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_full_item_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_full_item_to_json(const struct vk_newsfeed_item_digest_full_item *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_full_item_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_full_item_free(struct vk_newsfeed_item_digest_full_item *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_digest_header_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_header **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_header_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_header_to_json(const struct vk_newsfeed_item_digest_header *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_header_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_header_free(struct vk_newsfeed_item_digest_header *value)
 {
 	socapi_free(value);
 }
@@ -4659,6 +8922,158 @@ void vk_newsfeed_item_photo_photos_free(struct vk_newsfeed_item_photo_photos *va
 	socapi_free(value);
 }
 
+enum socapi_status vk_newsfeed_item_photo_tag_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_tag **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_photo_tag_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_photo_tag_to_json(const struct vk_newsfeed_item_photo_tag *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_photo_tag_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_photo_tag_free(struct vk_newsfeed_item_photo_tag *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_photo_tag_photo_tags_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_tag_photo_tags **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_photo_tag_photo_tags_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_photo_tag_photo_tags_to_json(const struct vk_newsfeed_item_photo_tag_photo_tags *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_photo_tag_photo_tags_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_photo_tag_photo_tags_free(struct vk_newsfeed_item_photo_tag_photo_tags *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_promo_button_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_to_json(const struct vk_newsfeed_item_promo_button *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_promo_button_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_promo_button_free(struct vk_newsfeed_item_promo_button *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_action_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_action **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_promo_button_action_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_action_to_json(const struct vk_newsfeed_item_promo_button_action *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_promo_button_action_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_promo_button_action_free(struct vk_newsfeed_item_promo_button_action *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_image_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_image **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_promo_button_image_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_image_to_json(const struct vk_newsfeed_item_promo_button_image *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_promo_button_image_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_promo_button_image_free(struct vk_newsfeed_item_promo_button_image *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_topic_decode(const char *json, size_t len, struct vk_newsfeed_item_topic **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_topic_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_topic_to_json(const struct vk_newsfeed_item_topic *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_topic_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_topic_free(struct vk_newsfeed_item_topic *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_video_decode(const char *json, size_t len, struct vk_newsfeed_item_video **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_video_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_video_to_json(const struct vk_newsfeed_item_video *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_video_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_video_free(struct vk_newsfeed_item_video *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_video_video_decode(const char *json, size_t len, struct vk_newsfeed_item_video_video **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_video_video_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_video_video_to_json(const struct vk_newsfeed_item_video_video *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_video_video_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_video_video_free(struct vk_newsfeed_item_video_video *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_newsfeed_item_wallpost_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -4674,6 +9089,44 @@ enum socapi_status vk_newsfeed_item_wallpost_to_json(const struct vk_newsfeed_it
 }
 
 void vk_newsfeed_item_wallpost_free(struct vk_newsfeed_item_wallpost *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_wallpost_feedback_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_feedback **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_wallpost_feedback_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_wallpost_feedback_to_json(const struct vk_newsfeed_item_wallpost_feedback *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_wallpost_feedback_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_wallpost_feedback_free(struct vk_newsfeed_item_wallpost_feedback *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_newsfeed_item_wallpost_feedback_answer_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_feedback_answer **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_wallpost_feedback_answer_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_wallpost_feedback_answer_to_json(const struct vk_newsfeed_item_wallpost_feedback_answer *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_wallpost_feedback_answer_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_wallpost_feedback_answer_free(struct vk_newsfeed_item_wallpost_feedback_answer *value)
 {
 	socapi_free(value);
 }
@@ -4712,6 +9165,63 @@ enum socapi_status vk_newsfeed_search_response_to_json(const struct vk_newsfeed_
 }
 
 void vk_newsfeed_search_response_free(struct vk_newsfeed_search_response *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_notes_note_decode(const char *json, size_t len, struct vk_notes_note **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_notes_note_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_notes_note_to_json(const struct vk_notes_note *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_notes_note_type, value, pretty, json, err);
+}
+
+void vk_notes_note_free(struct vk_notes_note *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_owner_state_decode(const char *json, size_t len, struct vk_owner_state **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_owner_state_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_owner_state_to_json(const struct vk_owner_state *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_owner_state_type, value, pretty, json, err);
+}
+
+void vk_owner_state_free(struct vk_owner_state *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_pages_wikipage_full_decode(const char *json, size_t len, struct vk_pages_wikipage_full **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_pages_wikipage_full_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_pages_wikipage_full_to_json(const struct vk_pages_wikipage_full *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_pages_wikipage_full_type, value, pretty, json, err);
+}
+
+void vk_pages_wikipage_full_free(struct vk_pages_wikipage_full *value)
 {
 	socapi_free(value);
 }
@@ -4769,6 +9279,25 @@ enum socapi_status vk_photos_get_response_to_json(const struct vk_photos_get_res
 }
 
 void vk_photos_get_response_free(struct vk_photos_get_response *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_photos_image_decode(const char *json, size_t len, struct vk_photos_image **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_photos_image_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_photos_image_to_json(const struct vk_photos_image *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_photos_image_type, value, pretty, json, err);
+}
+
+void vk_photos_image_free(struct vk_photos_image *value)
 {
 	socapi_free(value);
 }
@@ -4906,6 +9435,44 @@ void vk_polls_answer_free(struct vk_polls_answer *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_polls_background_decode(const char *json, size_t len, struct vk_polls_background **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_polls_background_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_polls_background_to_json(const struct vk_polls_background *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_polls_background_type, value, pretty, json, err);
+}
+
+void vk_polls_background_free(struct vk_polls_background *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_polls_friend_decode(const char *json, size_t len, struct vk_polls_friend **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_polls_friend_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_polls_friend_to_json(const struct vk_polls_friend *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_polls_friend_type, value, pretty, json, err);
+}
+
+void vk_polls_friend_free(struct vk_polls_friend *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_polls_poll_decode(const char *json, size_t len, struct vk_polls_poll **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -4959,6 +9526,158 @@ enum socapi_status vk_storage_value_to_json(const struct vk_storage_value *value
 }
 
 void vk_storage_value_free(struct vk_storage_value *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_stories_clickable_area_decode(const char *json, size_t len, struct vk_stories_clickable_area **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_clickable_area_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_clickable_area_to_json(const struct vk_stories_clickable_area *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_clickable_area_type, value, pretty, json, err);
+}
+
+void vk_stories_clickable_area_free(struct vk_stories_clickable_area *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_stories_clickable_sticker_decode(const char *json, size_t len, struct vk_stories_clickable_sticker **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_clickable_sticker_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_clickable_sticker_to_json(const struct vk_stories_clickable_sticker *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_clickable_sticker_type, value, pretty, json, err);
+}
+
+void vk_stories_clickable_sticker_free(struct vk_stories_clickable_sticker *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_stories_clickable_stickers_decode(const char *json, size_t len, struct vk_stories_clickable_stickers **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_clickable_stickers_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_clickable_stickers_to_json(const struct vk_stories_clickable_stickers *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_clickable_stickers_type, value, pretty, json, err);
+}
+
+void vk_stories_clickable_stickers_free(struct vk_stories_clickable_stickers *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_stories_replies_decode(const char *json, size_t len, struct vk_stories_replies **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_replies_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_replies_to_json(const struct vk_stories_replies *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_replies_type, value, pretty, json, err);
+}
+
+void vk_stories_replies_free(struct vk_stories_replies *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_stories_story_decode(const char *json, size_t len, struct vk_stories_story **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_story_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_story_to_json(const struct vk_stories_story *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_story_type, value, pretty, json, err);
+}
+
+void vk_stories_story_free(struct vk_stories_story *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_stories_story_link_decode(const char *json, size_t len, struct vk_stories_story_link **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_story_link_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_story_link_to_json(const struct vk_stories_story_link *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_story_link_type, value, pretty, json, err);
+}
+
+void vk_stories_story_link_free(struct vk_stories_story_link *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_users_career_decode(const char *json, size_t len, struct vk_users_career **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_career_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_career_to_json(const struct vk_users_career *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_career_type, value, pretty, json, err);
+}
+
+void vk_users_career_free(struct vk_users_career *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_users_exports_decode(const char *json, size_t len, struct vk_users_exports **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_exports_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_exports_to_json(const struct vk_users_exports *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_exports_type, value, pretty, json, err);
+}
+
+void vk_users_exports_free(struct vk_users_exports *value)
 {
 	socapi_free(value);
 }
@@ -5058,6 +9777,25 @@ void vk_users_last_seen_free(struct vk_users_last_seen *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_users_military_decode(const char *json, size_t len, struct vk_users_military **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_military_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_military_to_json(const struct vk_users_military *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_military_type, value, pretty, json, err);
+}
+
+void vk_users_military_free(struct vk_users_military *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_users_occupation_decode(const char *json, size_t len, struct vk_users_occupation **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5096,6 +9834,63 @@ void vk_users_online_info_free(struct vk_users_online_info *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_users_personal_decode(const char *json, size_t len, struct vk_users_personal **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_personal_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_personal_to_json(const struct vk_users_personal *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_personal_type, value, pretty, json, err);
+}
+
+void vk_users_personal_free(struct vk_users_personal *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_users_relative_decode(const char *json, size_t len, struct vk_users_relative **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_relative_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_relative_to_json(const struct vk_users_relative *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_relative_type, value, pretty, json, err);
+}
+
+void vk_users_relative_free(struct vk_users_relative *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_users_school_decode(const char *json, size_t len, struct vk_users_school **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_school_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_school_to_json(const struct vk_users_school *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_school_type, value, pretty, json, err);
+}
+
+void vk_users_school_free(struct vk_users_school *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_users_search_response_decode(const char *json, size_t len, struct vk_users_search_response **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5115,6 +9910,25 @@ void vk_users_search_response_free(struct vk_users_search_response *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_users_university_decode(const char *json, size_t len, struct vk_users_university **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_university_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_university_to_json(const struct vk_users_university *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_university_type, value, pretty, json, err);
+}
+
+void vk_users_university_free(struct vk_users_university *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_users_user_decode(const char *json, size_t len, struct vk_users_user **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5130,6 +9944,25 @@ enum socapi_status vk_users_user_to_json(const struct vk_users_user *value, bool
 }
 
 void vk_users_user_free(struct vk_users_user *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_users_user_connections_decode(const char *json, size_t len, struct vk_users_user_connections **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_user_connections_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_user_connections_to_json(const struct vk_users_user_connections *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_user_connections_type, value, pretty, json, err);
+}
+
+void vk_users_user_connections_free(struct vk_users_user_connections *value)
 {
 	socapi_free(value);
 }
@@ -5286,6 +10119,63 @@ void vk_utils_short_link_free(struct vk_utils_short_link *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_video_episode_decode(const char *json, size_t len, struct vk_video_episode **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_episode_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_episode_to_json(const struct vk_video_episode *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_episode_type, value, pretty, json, err);
+}
+
+void vk_video_episode_free(struct vk_video_episode *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_video_live_info_decode(const char *json, size_t len, struct vk_video_live_info **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_live_info_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_live_info_to_json(const struct vk_video_live_info *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_live_info_type, value, pretty, json, err);
+}
+
+void vk_video_live_info_free(struct vk_video_live_info *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_video_live_settings_decode(const char *json, size_t len, struct vk_video_live_settings **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_live_settings_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_live_settings_to_json(const struct vk_video_live_settings *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_live_settings_type, value, pretty, json, err);
+}
+
+void vk_video_live_settings_free(struct vk_video_live_settings *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_video_video_decode(const char *json, size_t len, struct vk_video_video **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5301,6 +10191,44 @@ enum socapi_status vk_video_video_to_json(const struct vk_video_video *value, bo
 }
 
 void vk_video_video_free(struct vk_video_video *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_video_video_album_decode(const char *json, size_t len, struct vk_video_video_album **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_video_album_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_video_album_to_json(const struct vk_video_video_album *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_video_album_type, value, pretty, json, err);
+}
+
+void vk_video_video_album_free(struct vk_video_video_album *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_video_video_album_full_decode(const char *json, size_t len, struct vk_video_video_album_full **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_video_album_full_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_video_album_full_to_json(const struct vk_video_video_album_full *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_video_album_full_type, value, pretty, json, err);
+}
+
+void vk_video_video_album_full_free(struct vk_video_video_album_full *value)
 {
 	socapi_free(value);
 }
@@ -5358,6 +10286,25 @@ enum socapi_status vk_video_video_image_to_json(const struct vk_video_video_imag
 }
 
 void vk_video_video_image_free(struct vk_video_video_image *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_app_post_decode(const char *json, size_t len, struct vk_wall_app_post **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_app_post_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_app_post_to_json(const struct vk_wall_app_post *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_app_post_type, value, pretty, json, err);
+}
+
+void vk_wall_app_post_free(struct vk_wall_app_post *value)
 {
 	socapi_free(value);
 }
@@ -5552,6 +10499,25 @@ void vk_wall_get_response_free(struct vk_wall_get_response *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_wall_graffiti_decode(const char *json, size_t len, struct vk_wall_graffiti **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_graffiti_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_graffiti_to_json(const struct vk_wall_graffiti *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_graffiti_type, value, pretty, json, err);
+}
+
+void vk_wall_graffiti_free(struct vk_wall_graffiti *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_wall_post_copyright_decode(const char *json, size_t len, struct vk_wall_post_copyright **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5605,6 +10571,25 @@ enum socapi_status vk_wall_post_source_to_json(const struct vk_wall_post_source 
 }
 
 void vk_wall_post_source_free(struct vk_wall_post_source *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_posted_photo_decode(const char *json, size_t len, struct vk_wall_posted_photo **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_posted_photo_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_posted_photo_to_json(const struct vk_wall_posted_photo *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_posted_photo_type, value, pretty, json, err);
+}
+
+void vk_wall_posted_photo_free(struct vk_wall_posted_photo *value)
 {
 	socapi_free(value);
 }
@@ -5666,6 +10651,44 @@ void vk_wall_wall_comment_free(struct vk_wall_wall_comment *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_wall_wall_comment_donut_decode(const char *json, size_t len, struct vk_wall_wall_comment_donut **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wall_comment_donut_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wall_comment_donut_to_json(const struct vk_wall_wall_comment_donut *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wall_comment_donut_type, value, pretty, json, err);
+}
+
+void vk_wall_wall_comment_donut_free(struct vk_wall_wall_comment_donut *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wall_comment_donut_placeholder_decode(const char *json, size_t len, struct vk_wall_wall_comment_donut_placeholder **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wall_comment_donut_placeholder_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wall_comment_donut_placeholder_to_json(const struct vk_wall_wall_comment_donut_placeholder *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wall_comment_donut_placeholder_type, value, pretty, json, err);
+}
+
+void vk_wall_wall_comment_donut_placeholder_free(struct vk_wall_wall_comment_donut_placeholder *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_wall_wallpost_decode(const char *json, size_t len, struct vk_wall_wallpost **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5700,6 +10723,25 @@ enum socapi_status vk_wall_wallpost_attachment_album_to_json(const struct vk_wal
 }
 
 void vk_wall_wallpost_attachment_album_free(struct vk_wall_wallpost_attachment_album *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_attachment_app_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_app **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_app_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_app_to_json(const struct vk_wall_wallpost_attachment_app *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_app_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_app_free(struct vk_wall_wallpost_attachment_app *value)
 {
 	socapi_free(value);
 }
@@ -5761,6 +10803,63 @@ void vk_wall_wallpost_attachment_doc_free(struct vk_wall_wallpost_attachment_doc
 	socapi_free(value);
 }
 
+enum socapi_status vk_wall_wallpost_attachment_event_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_event **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_event_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_event_to_json(const struct vk_wall_wallpost_attachment_event *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_event_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_event_free(struct vk_wall_wallpost_attachment_event *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_attachment_graffiti_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_graffiti **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_graffiti_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_graffiti_to_json(const struct vk_wall_wallpost_attachment_graffiti *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_graffiti_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_graffiti_free(struct vk_wall_wallpost_attachment_graffiti *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_attachment_group_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_group **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_group_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_group_to_json(const struct vk_wall_wallpost_attachment_group *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_group_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_group_free(struct vk_wall_wallpost_attachment_group *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_wall_wallpost_attachment_link_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_link **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5776,6 +10875,82 @@ enum socapi_status vk_wall_wallpost_attachment_link_to_json(const struct vk_wall
 }
 
 void vk_wall_wallpost_attachment_link_free(struct vk_wall_wallpost_attachment_link *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_attachment_market_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_market **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_market_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_market_to_json(const struct vk_wall_wallpost_attachment_market *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_market_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_market_free(struct vk_wall_wallpost_attachment_market *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_attachment_market_album_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_market_album **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_market_album_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_market_album_to_json(const struct vk_wall_wallpost_attachment_market_album *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_market_album_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_market_album_free(struct vk_wall_wallpost_attachment_market_album *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_attachment_note_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_note **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_note_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_note_to_json(const struct vk_wall_wallpost_attachment_note *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_note_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_note_free(struct vk_wall_wallpost_attachment_note *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_attachment_page_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_page **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_page_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_page_to_json(const struct vk_wall_wallpost_attachment_page *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_page_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_page_free(struct vk_wall_wallpost_attachment_page *value)
 {
 	socapi_free(value);
 }
@@ -5818,6 +10993,25 @@ void vk_wall_wallpost_attachment_poll_free(struct vk_wall_wallpost_attachment_po
 	socapi_free(value);
 }
 
+enum socapi_status vk_wall_wallpost_attachment_posted_photo_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_posted_photo **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_posted_photo_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_posted_photo_to_json(const struct vk_wall_wallpost_attachment_posted_photo *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_posted_photo_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_posted_photo_free(struct vk_wall_wallpost_attachment_posted_photo *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_wall_wallpost_attachment_video_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_video **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5837,6 +11031,101 @@ void vk_wall_wallpost_attachment_video_free(struct vk_wall_wallpost_attachment_v
 	socapi_free(value);
 }
 
+enum socapi_status vk_wall_wallpost_attachment_video_playlist_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_video_playlist **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_video_playlist_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_video_playlist_to_json(const struct vk_wall_wallpost_attachment_video_playlist *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_video_playlist_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_video_playlist_free(struct vk_wall_wallpost_attachment_video_playlist *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_comments_donut_decode(const char *json, size_t len, struct vk_wall_wallpost_comments_donut **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_comments_donut_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_comments_donut_to_json(const struct vk_wall_wallpost_comments_donut *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_comments_donut_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_comments_donut_free(struct vk_wall_wallpost_comments_donut *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_comments_donut_placeholder_decode(const char *json, size_t len, struct vk_wall_wallpost_comments_donut_placeholder **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_comments_donut_placeholder_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_comments_donut_placeholder_to_json(const struct vk_wall_wallpost_comments_donut_placeholder *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_comments_donut_placeholder_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_comments_donut_placeholder_free(struct vk_wall_wallpost_comments_donut_placeholder *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_donut_decode(const char *json, size_t len, struct vk_wall_wallpost_donut **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_donut_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_donut_to_json(const struct vk_wall_wallpost_donut *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_donut_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_donut_free(struct vk_wall_wallpost_donut *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_wall_wallpost_donut_placeholder_decode(const char *json, size_t len, struct vk_wall_wallpost_donut_placeholder **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_donut_placeholder_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_donut_placeholder_to_json(const struct vk_wall_wallpost_donut_placeholder *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_donut_placeholder_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_donut_placeholder_free(struct vk_wall_wallpost_donut_placeholder *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_wall_wallpost_full_decode(const char *json, size_t len, struct vk_wall_wallpost_full **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -5852,6 +11141,44 @@ enum socapi_status vk_wall_wallpost_full_to_json(const struct vk_wall_wallpost_f
 }
 
 void vk_wall_wallpost_full_free(struct vk_wall_wallpost_full *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_base_link_product_category_decode(const char *json, size_t len, struct vk_base_link_product_category **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_product_category_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_product_category_to_json(const struct vk_base_link_product_category *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_product_category_type, value, pretty, json, err);
+}
+
+void vk_base_link_product_category_free(struct vk_base_link_product_category *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_messages_keyboard_button_property_action_decode(const char *json, size_t len, struct vk_messages_keyboard_button_property_action **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_property_action_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_property_action_to_json(const struct vk_messages_keyboard_button_property_action *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_property_action_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_property_action_free(struct vk_messages_keyboard_button_property_action *value)
 {
 	socapi_free(value);
 }
@@ -5913,22 +11240,22 @@ void vk_wall_wallpost_attachment_free(struct vk_wall_wallpost_attachment *value)
 	socapi_free(value);
 }
 
-const struct socapi_type vk_base_request_param_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_request_param_list), &vk_base_request_param_type, "vk_base_request_param_list"};
-enum socapi_status vk_base_request_param_list_decode(const char *json, size_t len, struct vk_base_request_param_list **out, struct socapi_error *err)
+const struct socapi_type vk_users_user_min_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_user_min_list), &vk_users_user_min_type, "vk_users_user_min_list"};
+enum socapi_status vk_users_user_min_list_decode(const char *json, size_t len, struct vk_users_user_min_list **out, struct socapi_error *err)
 {
 	void *root = NULL;
-	enum socapi_status st = socapi_decode(&vk_base_request_param_list_type, json, len, &root, err);
+	enum socapi_status st = socapi_decode(&vk_users_user_min_list_type, json, len, &root, err);
 	if (out)
 		*out = root;
 	return st;
 }
 
-enum socapi_status vk_base_request_param_list_to_json(const struct vk_base_request_param_list *value, bool pretty, char **json, struct socapi_error *err)
+enum socapi_status vk_users_user_min_list_to_json(const struct vk_users_user_min_list *value, bool pretty, char **json, struct socapi_error *err)
 {
-	return socapi_encode_json(&vk_base_request_param_list_type, value, pretty, json, err);
+	return socapi_encode_json(&vk_users_user_min_list_type, value, pretty, json, err);
 }
 
-void vk_base_request_param_list_free(struct vk_base_request_param_list *value)
+void vk_users_user_min_list_free(struct vk_users_user_min_list *value)
 {
 	socapi_free(value);
 }
@@ -5949,6 +11276,66 @@ enum socapi_status vk_wall_wall_comment_list_to_json(const struct vk_wall_wall_c
 }
 
 void vk_wall_wall_comment_list_free(struct vk_wall_wall_comment_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_request_param_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_request_param_list), &vk_base_request_param_type, "vk_base_request_param_list"};
+enum socapi_status vk_base_request_param_list_decode(const char *json, size_t len, struct vk_base_request_param_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_request_param_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_request_param_list_to_json(const struct vk_base_request_param_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_request_param_list_type, value, pretty, json, err);
+}
+
+void vk_base_request_param_list_free(struct vk_base_request_param_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_image_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_image_list), &vk_base_image_type, "vk_base_image_list"};
+enum socapi_status vk_base_image_list_decode(const char *json, size_t len, struct vk_base_image_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_image_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_image_list_to_json(const struct vk_base_image_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_image_list_type, value, pretty, json, err);
+}
+
+void vk_base_image_list_free(struct vk_base_image_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_sticker_animation_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_sticker_animation_list), &vk_base_sticker_animation_type, "vk_base_sticker_animation_list"};
+enum socapi_status vk_base_sticker_animation_list_decode(const char *json, size_t len, struct vk_base_sticker_animation_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_sticker_animation_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_sticker_animation_list_to_json(const struct vk_base_sticker_animation_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_sticker_animation_list_type, value, pretty, json, err);
+}
+
+void vk_base_sticker_animation_list_free(struct vk_base_sticker_animation_list *value)
 {
 	socapi_free(value);
 }
@@ -5989,6 +11376,26 @@ enum socapi_status vk_base_country_list_to_json(const struct vk_base_country_lis
 }
 
 void vk_base_country_list_free(struct vk_base_country_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_docs_doc_preview_photo_sizes_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_docs_doc_preview_photo_sizes_list), &vk_docs_doc_preview_photo_sizes_type, "vk_docs_doc_preview_photo_sizes_list"};
+enum socapi_status vk_docs_doc_preview_photo_sizes_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_photo_sizes_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_photo_sizes_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_photo_sizes_list_to_json(const struct vk_docs_doc_preview_photo_sizes_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_photo_sizes_list_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_photo_sizes_list_free(struct vk_docs_doc_preview_photo_sizes_list *value)
 {
 	socapi_free(value);
 }
@@ -6073,6 +11480,106 @@ void vk_friends_requests_xtr_mutual_list_free(struct vk_friends_requests_xtr_mut
 	socapi_free(value);
 }
 
+const struct socapi_type vk_users_career_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_career_list), &vk_users_career_type, "vk_users_career_list"};
+enum socapi_status vk_users_career_list_decode(const char *json, size_t len, struct vk_users_career_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_career_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_career_list_to_json(const struct vk_users_career_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_career_list_type, value, pretty, json, err);
+}
+
+void vk_users_career_list_free(struct vk_users_career_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_users_military_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_military_list), &vk_users_military_type, "vk_users_military_list"};
+enum socapi_status vk_users_military_list_decode(const char *json, size_t len, struct vk_users_military_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_military_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_military_list_to_json(const struct vk_users_military_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_military_list_type, value, pretty, json, err);
+}
+
+void vk_users_military_list_free(struct vk_users_military_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_users_university_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_university_list), &vk_users_university_type, "vk_users_university_list"};
+enum socapi_status vk_users_university_list_decode(const char *json, size_t len, struct vk_users_university_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_university_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_university_list_to_json(const struct vk_users_university_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_university_list_type, value, pretty, json, err);
+}
+
+void vk_users_university_list_free(struct vk_users_university_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_users_school_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_school_list), &vk_users_school_type, "vk_users_school_list"};
+enum socapi_status vk_users_school_list_decode(const char *json, size_t len, struct vk_users_school_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_school_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_school_list_to_json(const struct vk_users_school_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_school_list_type, value, pretty, json, err);
+}
+
+void vk_users_school_list_free(struct vk_users_school_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_users_relative_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_relative_list), &vk_users_relative_type, "vk_users_relative_list"};
+enum socapi_status vk_users_relative_list_decode(const char *json, size_t len, struct vk_users_relative_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_relative_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_relative_list_to_json(const struct vk_users_relative_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_relative_list_type, value, pretty, json, err);
+}
+
+void vk_users_relative_list_free(struct vk_users_relative_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_groups_group_full_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_group_full_list), &vk_groups_group_full_type, "vk_groups_group_full_list"};
 enum socapi_status vk_groups_group_full_list_decode(const char *json, size_t len, struct vk_groups_group_full_list **out, struct socapi_error *err)
 {
@@ -6149,6 +11656,46 @@ enum socapi_status vk_groups_member_role_list_to_json(const struct vk_groups_mem
 }
 
 void vk_groups_member_role_list_free(struct vk_groups_member_role_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_links_item_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_links_item_list), &vk_groups_links_item_type, "vk_groups_links_item_list"};
+enum socapi_status vk_groups_links_item_list_decode(const char *json, size_t len, struct vk_groups_links_item_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_links_item_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_links_item_list_to_json(const struct vk_groups_links_item_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_links_item_list_type, value, pretty, json, err);
+}
+
+void vk_groups_links_item_list_free(struct vk_groups_links_item_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_contacts_item_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_contacts_item_list), &vk_groups_contacts_item_type, "vk_groups_contacts_item_list"};
+enum socapi_status vk_groups_contacts_item_list_decode(const char *json, size_t len, struct vk_groups_contacts_item_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_contacts_item_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_contacts_item_list_to_json(const struct vk_groups_contacts_item_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_contacts_item_list_type, value, pretty, json, err);
+}
+
+void vk_groups_contacts_item_list_free(struct vk_groups_contacts_item_list *value)
 {
 	socapi_free(value);
 }
@@ -6293,6 +11840,66 @@ void vk_messages_conversation_with_message_list_free(struct vk_messages_conversa
 	socapi_free(value);
 }
 
+const struct socapi_type vk_messages_keyboard_button_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_list), &vk_messages_keyboard_button_type, "vk_messages_keyboard_button_list"};
+enum socapi_status vk_messages_keyboard_button_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_list_to_json(const struct vk_messages_keyboard_button_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_list_free(struct vk_messages_keyboard_button_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_list_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_list_list), &vk_messages_keyboard_button_list_type, "vk_messages_keyboard_button_list_list"};
+enum socapi_status vk_messages_keyboard_button_list_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_list_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_list_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_list_list_to_json(const struct vk_messages_keyboard_button_list_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_list_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_list_list_free(struct vk_messages_keyboard_button_list_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_reaction_counter_response_item_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_reaction_counter_response_item_list), &vk_messages_reaction_counter_response_item_type, "vk_messages_reaction_counter_response_item_list"};
+enum socapi_status vk_messages_reaction_counter_response_item_list_decode(const char *json, size_t len, struct vk_messages_reaction_counter_response_item_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_reaction_counter_response_item_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_reaction_counter_response_item_list_to_json(const struct vk_messages_reaction_counter_response_item_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_reaction_counter_response_item_list_type, value, pretty, json, err);
+}
+
+void vk_messages_reaction_counter_response_item_list_free(struct vk_messages_reaction_counter_response_item_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_newsfeed_newsfeed_item_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_newsfeed_item_list), &vk_newsfeed_newsfeed_item_type, "vk_newsfeed_newsfeed_item_list"};
 enum socapi_status vk_newsfeed_newsfeed_item_list_decode(const char *json, size_t len, struct vk_newsfeed_newsfeed_item_list **out, struct socapi_error *err)
 {
@@ -6309,6 +11916,46 @@ enum socapi_status vk_newsfeed_newsfeed_item_list_to_json(const struct vk_newsfe
 }
 
 void vk_newsfeed_newsfeed_item_list_free(struct vk_newsfeed_newsfeed_item_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_audio_audio_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_audio_audio_list), &vk_audio_audio_type, "vk_audio_audio_list"};
+enum socapi_status vk_audio_audio_list_decode(const char *json, size_t len, struct vk_audio_audio_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_audio_audio_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_audio_audio_list_to_json(const struct vk_audio_audio_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_audio_audio_list_type, value, pretty, json, err);
+}
+
+void vk_audio_audio_list_free(struct vk_audio_audio_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_digest_full_item_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_digest_full_item_list), &vk_newsfeed_item_digest_full_item_type, "vk_newsfeed_item_digest_full_item_list"};
+enum socapi_status vk_newsfeed_item_digest_full_item_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_full_item_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_full_item_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_full_item_list_to_json(const struct vk_newsfeed_item_digest_full_item_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_full_item_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_full_item_list_free(struct vk_newsfeed_item_digest_full_item_list *value)
 {
 	socapi_free(value);
 }
@@ -6353,6 +12000,46 @@ void vk_photos_photo_list_free(struct vk_photos_photo_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_newsfeed_item_promo_button_image_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_promo_button_image_list), &vk_newsfeed_item_promo_button_image_type, "vk_newsfeed_item_promo_button_image_list"};
+enum socapi_status vk_newsfeed_item_promo_button_image_list_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_image_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_promo_button_image_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_image_list_to_json(const struct vk_newsfeed_item_promo_button_image_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_promo_button_image_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_promo_button_image_list_free(struct vk_newsfeed_item_promo_button_image_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_video_video_full_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_video_full_list), &vk_video_video_full_type, "vk_video_video_full_list"};
+enum socapi_status vk_video_video_full_list_decode(const char *json, size_t len, struct vk_video_video_full_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_video_full_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_video_full_list_to_json(const struct vk_video_video_full_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_video_full_list_type, value, pretty, json, err);
+}
+
+void vk_video_video_full_list_free(struct vk_video_video_full_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_wall_wallpost_attachment_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_list), &vk_wall_wallpost_attachment_type, "vk_wall_wallpost_attachment_list"};
 enum socapi_status vk_wall_wallpost_attachment_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_list **out, struct socapi_error *err)
 {
@@ -6389,6 +12076,26 @@ enum socapi_status vk_wall_wallpost_full_list_to_json(const struct vk_wall_wallp
 }
 
 void vk_wall_wallpost_full_list_free(struct vk_wall_wallpost_full_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_wallpost_feedback_answer_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_wallpost_feedback_answer_list), &vk_newsfeed_item_wallpost_feedback_answer_type, "vk_newsfeed_item_wallpost_feedback_answer_list"};
+enum socapi_status vk_newsfeed_item_wallpost_feedback_answer_list_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_feedback_answer_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_wallpost_feedback_answer_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_wallpost_feedback_answer_list_to_json(const struct vk_newsfeed_item_wallpost_feedback_answer_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_wallpost_feedback_answer_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_wallpost_feedback_answer_list_free(struct vk_newsfeed_item_wallpost_feedback_answer_list *value)
 {
 	socapi_free(value);
 }
@@ -6433,6 +12140,46 @@ void vk_photos_photo_sizes_list_free(struct vk_photos_photo_sizes_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_photos_image_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_photos_image_list), &vk_photos_image_type, "vk_photos_image_list"};
+enum socapi_status vk_photos_image_list_decode(const char *json, size_t len, struct vk_photos_image_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_photos_image_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_photos_image_list_to_json(const struct vk_photos_image_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_photos_image_list_type, value, pretty, json, err);
+}
+
+void vk_photos_image_list_free(struct vk_photos_image_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_gradient_point_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_gradient_point_list), &vk_base_gradient_point_type, "vk_base_gradient_point_list"};
+enum socapi_status vk_base_gradient_point_list_decode(const char *json, size_t len, struct vk_base_gradient_point_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_gradient_point_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_gradient_point_list_to_json(const struct vk_base_gradient_point_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_gradient_point_list_type, value, pretty, json, err);
+}
+
+void vk_base_gradient_point_list_free(struct vk_base_gradient_point_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_polls_answer_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_polls_answer_list), &vk_polls_answer_type, "vk_polls_answer_list"};
 enum socapi_status vk_polls_answer_list_decode(const char *json, size_t len, struct vk_polls_answer_list **out, struct socapi_error *err)
 {
@@ -6453,6 +12200,86 @@ void vk_polls_answer_list_free(struct vk_polls_answer_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_polls_friend_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_polls_friend_list), &vk_polls_friend_type, "vk_polls_friend_list"};
+enum socapi_status vk_polls_friend_list_decode(const char *json, size_t len, struct vk_polls_friend_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_polls_friend_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_polls_friend_list_to_json(const struct vk_polls_friend_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_polls_friend_list_type, value, pretty, json, err);
+}
+
+void vk_polls_friend_list_free(struct vk_polls_friend_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_stories_clickable_area_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_stories_clickable_area_list), &vk_stories_clickable_area_type, "vk_stories_clickable_area_list"};
+enum socapi_status vk_stories_clickable_area_list_decode(const char *json, size_t len, struct vk_stories_clickable_area_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_clickable_area_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_clickable_area_list_to_json(const struct vk_stories_clickable_area_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_clickable_area_list_type, value, pretty, json, err);
+}
+
+void vk_stories_clickable_area_list_free(struct vk_stories_clickable_area_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_stories_clickable_sticker_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_stories_clickable_sticker_list), &vk_stories_clickable_sticker_type, "vk_stories_clickable_sticker_list"};
+enum socapi_status vk_stories_clickable_sticker_list_decode(const char *json, size_t len, struct vk_stories_clickable_sticker_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_clickable_sticker_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_clickable_sticker_list_to_json(const struct vk_stories_clickable_sticker_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_clickable_sticker_list_type, value, pretty, json, err);
+}
+
+void vk_stories_clickable_sticker_list_free(struct vk_stories_clickable_sticker_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_database_language_full_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_database_language_full_list), &vk_database_language_full_type, "vk_database_language_full_list"};
+enum socapi_status vk_database_language_full_list_decode(const char *json, size_t len, struct vk_database_language_full_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_database_language_full_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_database_language_full_list_to_json(const struct vk_database_language_full_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_database_language_full_list_type, value, pretty, json, err);
+}
+
+void vk_database_language_full_list_free(struct vk_database_language_full_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_video_video_image_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_video_image_list), &vk_video_video_image_type, "vk_video_video_image_list"};
 enum socapi_status vk_video_video_image_list_decode(const char *json, size_t len, struct vk_video_video_image_list **out, struct socapi_error *err)
 {
@@ -6469,6 +12296,26 @@ enum socapi_status vk_video_video_image_list_to_json(const struct vk_video_video
 }
 
 void vk_video_video_image_list_free(struct vk_video_video_image_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_video_episode_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_episode_list), &vk_video_episode_type, "vk_video_episode_list"};
+enum socapi_status vk_video_episode_list_decode(const char *json, size_t len, struct vk_video_episode_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_episode_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_episode_list_to_json(const struct vk_video_episode_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_episode_list_type, value, pretty, json, err);
+}
+
+void vk_video_episode_list_free(struct vk_video_episode_list *value)
 {
 	socapi_free(value);
 }
@@ -6673,6 +12520,26 @@ void vk_account_info_list_free(struct vk_account_info_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_account_name_request_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_account_name_request_list), &vk_account_name_request_type, "vk_account_name_request_list"};
+enum socapi_status vk_account_name_request_list_decode(const char *json, size_t len, struct vk_account_name_request_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_account_name_request_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_account_name_request_list_to_json(const struct vk_account_name_request_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_account_name_request_list_type, value, pretty, json, err);
+}
+
+void vk_account_name_request_list_free(struct vk_account_name_request_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_account_user_settings_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_account_user_settings_list), &vk_account_user_settings_type, "vk_account_user_settings_list"};
 enum socapi_status vk_account_user_settings_list_decode(const char *json, size_t len, struct vk_account_user_settings_list **out, struct socapi_error *err)
 {
@@ -6693,22 +12560,62 @@ void vk_account_user_settings_list_free(struct vk_account_user_settings_list *va
 	socapi_free(value);
 }
 
-const struct socapi_type vk_audio_audio_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_audio_audio_list), &vk_audio_audio_type, "vk_audio_audio_list"};
-enum socapi_status vk_audio_audio_list_decode(const char *json, size_t len, struct vk_audio_audio_list **out, struct socapi_error *err)
+const struct socapi_type vk_account_user_settings_interest_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_account_user_settings_interest_list), &vk_account_user_settings_interest_type, "vk_account_user_settings_interest_list"};
+enum socapi_status vk_account_user_settings_interest_list_decode(const char *json, size_t len, struct vk_account_user_settings_interest_list **out, struct socapi_error *err)
 {
 	void *root = NULL;
-	enum socapi_status st = socapi_decode(&vk_audio_audio_list_type, json, len, &root, err);
+	enum socapi_status st = socapi_decode(&vk_account_user_settings_interest_list_type, json, len, &root, err);
 	if (out)
 		*out = root;
 	return st;
 }
 
-enum socapi_status vk_audio_audio_list_to_json(const struct vk_audio_audio_list *value, bool pretty, char **json, struct socapi_error *err)
+enum socapi_status vk_account_user_settings_interest_list_to_json(const struct vk_account_user_settings_interest_list *value, bool pretty, char **json, struct socapi_error *err)
 {
-	return socapi_encode_json(&vk_audio_audio_list_type, value, pretty, json, err);
+	return socapi_encode_json(&vk_account_user_settings_interest_list_type, value, pretty, json, err);
 }
 
-void vk_audio_audio_list_free(struct vk_audio_audio_list *value)
+void vk_account_user_settings_interest_list_free(struct vk_account_user_settings_interest_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_account_user_settings_interests_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_account_user_settings_interests_list), &vk_account_user_settings_interests_type, "vk_account_user_settings_interests_list"};
+enum socapi_status vk_account_user_settings_interests_list_decode(const char *json, size_t len, struct vk_account_user_settings_interests_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_account_user_settings_interests_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_account_user_settings_interests_list_to_json(const struct vk_account_user_settings_interests_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_account_user_settings_interests_list_type, value, pretty, json, err);
+}
+
+void vk_account_user_settings_interests_list_free(struct vk_account_user_settings_interests_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_apps_app_min_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_apps_app_min_list), &vk_apps_app_min_type, "vk_apps_app_min_list"};
+enum socapi_status vk_apps_app_min_list_decode(const char *json, size_t len, struct vk_apps_app_min_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_apps_app_min_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_apps_app_min_list_to_json(const struct vk_apps_app_min_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_apps_app_min_list_type, value, pretty, json, err);
+}
+
+void vk_apps_app_min_list_free(struct vk_apps_app_min_list *value)
 {
 	socapi_free(value);
 }
@@ -6753,6 +12660,66 @@ void vk_base_comments_info_list_free(struct vk_base_comments_info_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_base_crop_photo_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_crop_photo_list), &vk_base_crop_photo_type, "vk_base_crop_photo_list"};
+enum socapi_status vk_base_crop_photo_list_decode(const char *json, size_t len, struct vk_base_crop_photo_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_crop_photo_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_crop_photo_list_to_json(const struct vk_base_crop_photo_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_crop_photo_list_type, value, pretty, json, err);
+}
+
+void vk_base_crop_photo_list_free(struct vk_base_crop_photo_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_crop_photo_crop_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_crop_photo_crop_list), &vk_base_crop_photo_crop_type, "vk_base_crop_photo_crop_list"};
+enum socapi_status vk_base_crop_photo_crop_list_decode(const char *json, size_t len, struct vk_base_crop_photo_crop_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_crop_photo_crop_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_crop_photo_crop_list_to_json(const struct vk_base_crop_photo_crop_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_crop_photo_crop_list_type, value, pretty, json, err);
+}
+
+void vk_base_crop_photo_crop_list_free(struct vk_base_crop_photo_crop_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_crop_photo_rect_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_crop_photo_rect_list), &vk_base_crop_photo_rect_type, "vk_base_crop_photo_rect_list"};
+enum socapi_status vk_base_crop_photo_rect_list_decode(const char *json, size_t len, struct vk_base_crop_photo_rect_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_crop_photo_rect_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_crop_photo_rect_list_to_json(const struct vk_base_crop_photo_rect_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_crop_photo_rect_list_type, value, pretty, json, err);
+}
+
+void vk_base_crop_photo_rect_list_free(struct vk_base_crop_photo_rect_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_base_error_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_error_list), &vk_base_error_type, "vk_base_error_list"};
 enum socapi_status vk_base_error_list_decode(const char *json, size_t len, struct vk_base_error_list **out, struct socapi_error *err)
 {
@@ -6773,22 +12740,42 @@ void vk_base_error_list_free(struct vk_base_error_list *value)
 	socapi_free(value);
 }
 
-const struct socapi_type vk_base_image_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_image_list), &vk_base_image_type, "vk_base_image_list"};
-enum socapi_status vk_base_image_list_decode(const char *json, size_t len, struct vk_base_image_list **out, struct socapi_error *err)
+const struct socapi_type vk_base_geo_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_geo_list), &vk_base_geo_type, "vk_base_geo_list"};
+enum socapi_status vk_base_geo_list_decode(const char *json, size_t len, struct vk_base_geo_list **out, struct socapi_error *err)
 {
 	void *root = NULL;
-	enum socapi_status st = socapi_decode(&vk_base_image_list_type, json, len, &root, err);
+	enum socapi_status st = socapi_decode(&vk_base_geo_list_type, json, len, &root, err);
 	if (out)
 		*out = root;
 	return st;
 }
 
-enum socapi_status vk_base_image_list_to_json(const struct vk_base_image_list *value, bool pretty, char **json, struct socapi_error *err)
+enum socapi_status vk_base_geo_list_to_json(const struct vk_base_geo_list *value, bool pretty, char **json, struct socapi_error *err)
 {
-	return socapi_encode_json(&vk_base_image_list_type, value, pretty, json, err);
+	return socapi_encode_json(&vk_base_geo_list_type, value, pretty, json, err);
 }
 
-void vk_base_image_list_free(struct vk_base_image_list *value)
+void vk_base_geo_list_free(struct vk_base_geo_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_geo_coordinates_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_geo_coordinates_list), &vk_base_geo_coordinates_type, "vk_base_geo_coordinates_list"};
+enum socapi_status vk_base_geo_coordinates_list_decode(const char *json, size_t len, struct vk_base_geo_coordinates_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_geo_coordinates_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_geo_coordinates_list_to_json(const struct vk_base_geo_coordinates_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_geo_coordinates_list_type, value, pretty, json, err);
+}
+
+void vk_base_geo_coordinates_list_free(struct vk_base_geo_coordinates_list *value)
 {
 	socapi_free(value);
 }
@@ -6853,6 +12840,126 @@ void vk_base_link_list_free(struct vk_base_link_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_base_link_application_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_link_application_list), &vk_base_link_application_type, "vk_base_link_application_list"};
+enum socapi_status vk_base_link_application_list_decode(const char *json, size_t len, struct vk_base_link_application_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_application_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_application_list_to_json(const struct vk_base_link_application_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_application_list_type, value, pretty, json, err);
+}
+
+void vk_base_link_application_list_free(struct vk_base_link_application_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_link_application_store_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_link_application_store_list), &vk_base_link_application_store_type, "vk_base_link_application_store_list"};
+enum socapi_status vk_base_link_application_store_list_decode(const char *json, size_t len, struct vk_base_link_application_store_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_application_store_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_application_store_list_to_json(const struct vk_base_link_application_store_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_application_store_list_type, value, pretty, json, err);
+}
+
+void vk_base_link_application_store_list_free(struct vk_base_link_application_store_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_link_button_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_link_button_list), &vk_base_link_button_type, "vk_base_link_button_list"};
+enum socapi_status vk_base_link_button_list_decode(const char *json, size_t len, struct vk_base_link_button_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_button_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_button_list_to_json(const struct vk_base_link_button_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_button_list_type, value, pretty, json, err);
+}
+
+void vk_base_link_button_list_free(struct vk_base_link_button_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_link_button_action_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_link_button_action_list), &vk_base_link_button_action_type, "vk_base_link_button_action_list"};
+enum socapi_status vk_base_link_button_action_list_decode(const char *json, size_t len, struct vk_base_link_button_action_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_button_action_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_button_action_list_to_json(const struct vk_base_link_button_action_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_button_action_list_type, value, pretty, json, err);
+}
+
+void vk_base_link_button_action_list_free(struct vk_base_link_button_action_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_link_product_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_link_product_list), &vk_base_link_product_type, "vk_base_link_product_list"};
+enum socapi_status vk_base_link_product_list_decode(const char *json, size_t len, struct vk_base_link_product_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_product_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_product_list_to_json(const struct vk_base_link_product_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_product_list_type, value, pretty, json, err);
+}
+
+void vk_base_link_product_list_free(struct vk_base_link_product_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_link_rating_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_link_rating_list), &vk_base_link_rating_type, "vk_base_link_rating_list"};
+enum socapi_status vk_base_link_rating_list_decode(const char *json, size_t len, struct vk_base_link_rating_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_rating_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_rating_list_to_json(const struct vk_base_link_rating_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_rating_list_type, value, pretty, json, err);
+}
+
+void vk_base_link_rating_list_free(struct vk_base_link_rating_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_base_message_error_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_message_error_list), &vk_base_message_error_type, "vk_base_message_error_list"};
 enum socapi_status vk_base_message_error_list_decode(const char *json, size_t len, struct vk_base_message_error_list **out, struct socapi_error *err)
 {
@@ -6913,6 +13020,66 @@ void vk_base_object_count_list_free(struct vk_base_object_count_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_base_owner_cover_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_owner_cover_list), &vk_base_owner_cover_type, "vk_base_owner_cover_list"};
+enum socapi_status vk_base_owner_cover_list_decode(const char *json, size_t len, struct vk_base_owner_cover_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_owner_cover_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_owner_cover_list_to_json(const struct vk_base_owner_cover_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_owner_cover_list_type, value, pretty, json, err);
+}
+
+void vk_base_owner_cover_list_free(struct vk_base_owner_cover_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_owner_cover_crop_params_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_owner_cover_crop_params_list), &vk_base_owner_cover_crop_params_type, "vk_base_owner_cover_crop_params_list"};
+enum socapi_status vk_base_owner_cover_crop_params_list_decode(const char *json, size_t len, struct vk_base_owner_cover_crop_params_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_owner_cover_crop_params_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_owner_cover_crop_params_list_to_json(const struct vk_base_owner_cover_crop_params_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_owner_cover_crop_params_list_type, value, pretty, json, err);
+}
+
+void vk_base_owner_cover_crop_params_list_free(struct vk_base_owner_cover_crop_params_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_place_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_place_list), &vk_base_place_type, "vk_base_place_list"};
+enum socapi_status vk_base_place_list_decode(const char *json, size_t len, struct vk_base_place_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_place_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_place_list_to_json(const struct vk_base_place_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_place_list_type, value, pretty, json, err);
+}
+
+void vk_base_place_list_free(struct vk_base_place_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_base_reposts_info_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_reposts_info_list), &vk_base_reposts_info_type, "vk_base_reposts_info_list"};
 enum socapi_status vk_base_reposts_info_list_decode(const char *json, size_t len, struct vk_base_reposts_info_list **out, struct socapi_error *err)
 {
@@ -6933,6 +13100,26 @@ void vk_base_reposts_info_list_free(struct vk_base_reposts_info_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_base_sticker_new_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_sticker_new_list), &vk_base_sticker_new_type, "vk_base_sticker_new_list"};
+enum socapi_status vk_base_sticker_new_list_decode(const char *json, size_t len, struct vk_base_sticker_new_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_sticker_new_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_sticker_new_list_to_json(const struct vk_base_sticker_new_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_sticker_new_list_type, value, pretty, json, err);
+}
+
+void vk_base_sticker_new_list_free(struct vk_base_sticker_new_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_base_upload_server_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_upload_server_list), &vk_base_upload_server_type, "vk_base_upload_server_list"};
 enum socapi_status vk_base_upload_server_list_decode(const char *json, size_t len, struct vk_base_upload_server_list **out, struct socapi_error *err)
 {
@@ -6949,6 +13136,46 @@ enum socapi_status vk_base_upload_server_list_to_json(const struct vk_base_uploa
 }
 
 void vk_base_upload_server_list_free(struct vk_base_upload_server_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_calls_call_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_calls_call_list), &vk_calls_call_type, "vk_calls_call_list"};
+enum socapi_status vk_calls_call_list_decode(const char *json, size_t len, struct vk_calls_call_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_calls_call_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_calls_call_list_to_json(const struct vk_calls_call_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_calls_call_list_type, value, pretty, json, err);
+}
+
+void vk_calls_call_list_free(struct vk_calls_call_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_calls_participants_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_calls_participants_list), &vk_calls_participants_type, "vk_calls_participants_list"};
+enum socapi_status vk_calls_participants_list_decode(const char *json, size_t len, struct vk_calls_participants_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_calls_participants_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_calls_participants_list_to_json(const struct vk_calls_participants_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_calls_participants_list_type, value, pretty, json, err);
+}
+
+void vk_calls_participants_list_free(struct vk_calls_participants_list *value)
 {
 	socapi_free(value);
 }
@@ -7013,6 +13240,26 @@ void vk_database_get_countries_response_list_free(struct vk_database_get_countri
 	socapi_free(value);
 }
 
+const struct socapi_type vk_database_station_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_database_station_list), &vk_database_station_type, "vk_database_station_list"};
+enum socapi_status vk_database_station_list_decode(const char *json, size_t len, struct vk_database_station_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_database_station_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_database_station_list_to_json(const struct vk_database_station_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_database_station_list_type, value, pretty, json, err);
+}
+
+void vk_database_station_list_free(struct vk_database_station_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_docs_doc_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_docs_doc_list), &vk_docs_doc_type, "vk_docs_doc_list"};
 enum socapi_status vk_docs_doc_list_decode(const char *json, size_t len, struct vk_docs_doc_list **out, struct socapi_error *err)
 {
@@ -7029,6 +13276,126 @@ enum socapi_status vk_docs_doc_list_to_json(const struct vk_docs_doc_list *value
 }
 
 void vk_docs_doc_list_free(struct vk_docs_doc_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_docs_doc_preview_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_docs_doc_preview_list), &vk_docs_doc_preview_type, "vk_docs_doc_preview_list"};
+enum socapi_status vk_docs_doc_preview_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_list_to_json(const struct vk_docs_doc_preview_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_list_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_list_free(struct vk_docs_doc_preview_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_docs_doc_preview_audio_msg_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_docs_doc_preview_audio_msg_list), &vk_docs_doc_preview_audio_msg_type, "vk_docs_doc_preview_audio_msg_list"};
+enum socapi_status vk_docs_doc_preview_audio_msg_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_audio_msg_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_audio_msg_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_audio_msg_list_to_json(const struct vk_docs_doc_preview_audio_msg_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_audio_msg_list_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_audio_msg_list_free(struct vk_docs_doc_preview_audio_msg_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_docs_doc_preview_graffiti_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_docs_doc_preview_graffiti_list), &vk_docs_doc_preview_graffiti_type, "vk_docs_doc_preview_graffiti_list"};
+enum socapi_status vk_docs_doc_preview_graffiti_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_graffiti_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_graffiti_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_graffiti_list_to_json(const struct vk_docs_doc_preview_graffiti_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_graffiti_list_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_graffiti_list_free(struct vk_docs_doc_preview_graffiti_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_docs_doc_preview_photo_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_docs_doc_preview_photo_list), &vk_docs_doc_preview_photo_type, "vk_docs_doc_preview_photo_list"};
+enum socapi_status vk_docs_doc_preview_photo_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_photo_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_photo_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_photo_list_to_json(const struct vk_docs_doc_preview_photo_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_photo_list_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_photo_list_free(struct vk_docs_doc_preview_photo_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_docs_doc_preview_video_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_docs_doc_preview_video_list), &vk_docs_doc_preview_video_type, "vk_docs_doc_preview_video_list"};
+enum socapi_status vk_docs_doc_preview_video_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_video_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_docs_doc_preview_video_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_docs_doc_preview_video_list_to_json(const struct vk_docs_doc_preview_video_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_docs_doc_preview_video_list_type, value, pretty, json, err);
+}
+
+void vk_docs_doc_preview_video_list_free(struct vk_docs_doc_preview_video_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_events_event_attach_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_events_event_attach_list), &vk_events_event_attach_type, "vk_events_event_attach_list"};
+enum socapi_status vk_events_event_attach_list_decode(const char *json, size_t len, struct vk_events_event_attach_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_events_event_attach_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_events_event_attach_list_to_json(const struct vk_events_event_attach_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_events_event_attach_list_type, value, pretty, json, err);
+}
+
+void vk_events_event_attach_list_free(struct vk_events_event_attach_list *value)
 {
 	socapi_free(value);
 }
@@ -7213,6 +13580,126 @@ void vk_friends_requests_mutual_list_free(struct vk_friends_requests_mutual_list
 	socapi_free(value);
 }
 
+const struct socapi_type vk_gifts_layout_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_gifts_layout_list), &vk_gifts_layout_type, "vk_gifts_layout_list"};
+enum socapi_status vk_gifts_layout_list_decode(const char *json, size_t len, struct vk_gifts_layout_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_gifts_layout_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_gifts_layout_list_to_json(const struct vk_gifts_layout_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_gifts_layout_list_type, value, pretty, json, err);
+}
+
+void vk_gifts_layout_list_free(struct vk_gifts_layout_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_address_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_address_list), &vk_groups_address_type, "vk_groups_address_list"};
+enum socapi_status vk_groups_address_list_decode(const char *json, size_t len, struct vk_groups_address_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_address_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_address_list_to_json(const struct vk_groups_address_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_address_list_type, value, pretty, json, err);
+}
+
+void vk_groups_address_list_free(struct vk_groups_address_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_address_timetable_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_address_timetable_list), &vk_groups_address_timetable_type, "vk_groups_address_timetable_list"};
+enum socapi_status vk_groups_address_timetable_list_decode(const char *json, size_t len, struct vk_groups_address_timetable_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_address_timetable_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_address_timetable_list_to_json(const struct vk_groups_address_timetable_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_address_timetable_list_type, value, pretty, json, err);
+}
+
+void vk_groups_address_timetable_list_free(struct vk_groups_address_timetable_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_address_timetable_day_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_address_timetable_day_list), &vk_groups_address_timetable_day_type, "vk_groups_address_timetable_day_list"};
+enum socapi_status vk_groups_address_timetable_day_list_decode(const char *json, size_t len, struct vk_groups_address_timetable_day_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_address_timetable_day_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_address_timetable_day_list_to_json(const struct vk_groups_address_timetable_day_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_address_timetable_day_list_type, value, pretty, json, err);
+}
+
+void vk_groups_address_timetable_day_list_free(struct vk_groups_address_timetable_day_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_addresses_info_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_addresses_info_list), &vk_groups_addresses_info_type, "vk_groups_addresses_info_list"};
+enum socapi_status vk_groups_addresses_info_list_decode(const char *json, size_t len, struct vk_groups_addresses_info_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_addresses_info_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_addresses_info_list_to_json(const struct vk_groups_addresses_info_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_addresses_info_list_type, value, pretty, json, err);
+}
+
+void vk_groups_addresses_info_list_free(struct vk_groups_addresses_info_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_counters_group_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_counters_group_list), &vk_groups_counters_group_type, "vk_groups_counters_group_list"};
+enum socapi_status vk_groups_counters_group_list_decode(const char *json, size_t len, struct vk_groups_counters_group_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_counters_group_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_counters_group_list_to_json(const struct vk_groups_counters_group_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_counters_group_list_type, value, pretty, json, err);
+}
+
+void vk_groups_counters_group_list_free(struct vk_groups_counters_group_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_groups_get_by_id_object_response_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_get_by_id_object_response_list), &vk_groups_get_by_id_object_response_type, "vk_groups_get_by_id_object_response_list"};
 enum socapi_status vk_groups_get_by_id_object_response_list_decode(const char *json, size_t len, struct vk_groups_get_by_id_object_response_list **out, struct socapi_error *err)
 {
@@ -7353,6 +13840,46 @@ void vk_groups_group_list_free(struct vk_groups_group_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_groups_group_attach_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_group_attach_list), &vk_groups_group_attach_type, "vk_groups_group_attach_list"};
+enum socapi_status vk_groups_group_attach_list_decode(const char *json, size_t len, struct vk_groups_group_attach_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_group_attach_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_group_attach_list_to_json(const struct vk_groups_group_attach_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_group_attach_list_type, value, pretty, json, err);
+}
+
+void vk_groups_group_attach_list_free(struct vk_groups_group_attach_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_group_ban_info_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_group_ban_info_list), &vk_groups_group_ban_info_type, "vk_groups_group_ban_info_list"};
+enum socapi_status vk_groups_group_ban_info_list_decode(const char *json, size_t len, struct vk_groups_group_ban_info_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_group_ban_info_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_group_ban_info_list_to_json(const struct vk_groups_group_ban_info_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_group_ban_info_list_type, value, pretty, json, err);
+}
+
+void vk_groups_group_ban_info_list_free(struct vk_groups_group_ban_info_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_groups_groups_array_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_groups_array_list), &vk_groups_groups_array_type, "vk_groups_groups_array_list"};
 enum socapi_status vk_groups_groups_array_list_decode(const char *json, size_t len, struct vk_groups_groups_array_list **out, struct socapi_error *err)
 {
@@ -7389,6 +13916,86 @@ enum socapi_status vk_groups_is_member_extended_response_list_to_json(const stru
 }
 
 void vk_groups_is_member_extended_response_list_free(struct vk_groups_is_member_extended_response_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_live_covers_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_live_covers_list), &vk_groups_live_covers_type, "vk_groups_live_covers_list"};
+enum socapi_status vk_groups_live_covers_list_decode(const char *json, size_t len, struct vk_groups_live_covers_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_live_covers_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_live_covers_list_to_json(const struct vk_groups_live_covers_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_live_covers_list_type, value, pretty, json, err);
+}
+
+void vk_groups_live_covers_list_free(struct vk_groups_live_covers_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_market_info_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_market_info_list), &vk_groups_market_info_type, "vk_groups_market_info_list"};
+enum socapi_status vk_groups_market_info_list_decode(const char *json, size_t len, struct vk_groups_market_info_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_market_info_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_market_info_list_to_json(const struct vk_groups_market_info_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_market_info_list_type, value, pretty, json, err);
+}
+
+void vk_groups_market_info_list_free(struct vk_groups_market_info_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_online_status_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_online_status_list), &vk_groups_online_status_type, "vk_groups_online_status_list"};
+enum socapi_status vk_groups_online_status_list_decode(const char *json, size_t len, struct vk_groups_online_status_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_online_status_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_online_status_list_to_json(const struct vk_groups_online_status_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_online_status_list_type, value, pretty, json, err);
+}
+
+void vk_groups_online_status_list_free(struct vk_groups_online_status_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_groups_photo_size_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_groups_photo_size_list), &vk_groups_photo_size_type, "vk_groups_photo_size_list"};
+enum socapi_status vk_groups_photo_size_list_decode(const char *json, size_t len, struct vk_groups_photo_size_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_groups_photo_size_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_groups_photo_size_list_to_json(const struct vk_groups_photo_size_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_groups_photo_size_list_type, value, pretty, json, err);
+}
+
+void vk_groups_photo_size_list_free(struct vk_groups_photo_size_list *value)
 {
 	socapi_free(value);
 }
@@ -7513,6 +14120,126 @@ void vk_likes_is_liked_response_list_free(struct vk_likes_is_liked_response_list
 	socapi_free(value);
 }
 
+const struct socapi_type vk_link_target_object_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_link_target_object_list), &vk_link_target_object_type, "vk_link_target_object_list"};
+enum socapi_status vk_link_target_object_list_decode(const char *json, size_t len, struct vk_link_target_object_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_link_target_object_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_link_target_object_list_to_json(const struct vk_link_target_object_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_link_target_object_list_type, value, pretty, json, err);
+}
+
+void vk_link_target_object_list_free(struct vk_link_target_object_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_market_currency_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_market_currency_list), &vk_market_currency_type, "vk_market_currency_list"};
+enum socapi_status vk_market_currency_list_decode(const char *json, size_t len, struct vk_market_currency_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_currency_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_currency_list_to_json(const struct vk_market_currency_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_currency_list_type, value, pretty, json, err);
+}
+
+void vk_market_currency_list_free(struct vk_market_currency_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_market_market_album_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_market_market_album_list), &vk_market_market_album_type, "vk_market_market_album_list"};
+enum socapi_status vk_market_market_album_list_decode(const char *json, size_t len, struct vk_market_market_album_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_market_album_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_market_album_list_to_json(const struct vk_market_market_album_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_market_album_list_type, value, pretty, json, err);
+}
+
+void vk_market_market_album_list_free(struct vk_market_market_album_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_market_market_category_nested_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_market_market_category_nested_list), &vk_market_market_category_nested_type, "vk_market_market_category_nested_list"};
+enum socapi_status vk_market_market_category_nested_list_decode(const char *json, size_t len, struct vk_market_market_category_nested_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_market_category_nested_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_market_category_nested_list_to_json(const struct vk_market_market_category_nested_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_market_category_nested_list_type, value, pretty, json, err);
+}
+
+void vk_market_market_category_nested_list_free(struct vk_market_market_category_nested_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_market_market_item_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_market_market_item_list), &vk_market_market_item_type, "vk_market_market_item_list"};
+enum socapi_status vk_market_market_item_list_decode(const char *json, size_t len, struct vk_market_market_item_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_market_item_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_market_item_list_to_json(const struct vk_market_market_item_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_market_item_list_type, value, pretty, json, err);
+}
+
+void vk_market_market_item_list_free(struct vk_market_market_item_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_market_price_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_market_price_list), &vk_market_price_type, "vk_market_price_list"};
+enum socapi_status vk_market_price_list_decode(const char *json, size_t len, struct vk_market_price_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_market_price_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_market_price_list_to_json(const struct vk_market_price_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_market_price_list_type, value, pretty, json, err);
+}
+
+void vk_market_price_list_free(struct vk_market_price_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_messages_audio_message_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_audio_message_list), &vk_messages_audio_message_type, "vk_messages_audio_message_list"};
 enum socapi_status vk_messages_audio_message_list_decode(const char *json, size_t len, struct vk_messages_audio_message_list **out, struct socapi_error *err)
 {
@@ -7553,6 +14280,26 @@ void vk_messages_base_message_list_free(struct vk_messages_base_message_list *va
 	socapi_free(value);
 }
 
+const struct socapi_type vk_messages_chat_restrictions_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_chat_restrictions_list), &vk_messages_chat_restrictions_type, "vk_messages_chat_restrictions_list"};
+enum socapi_status vk_messages_chat_restrictions_list_decode(const char *json, size_t len, struct vk_messages_chat_restrictions_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_chat_restrictions_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_chat_restrictions_list_to_json(const struct vk_messages_chat_restrictions_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_chat_restrictions_list_type, value, pretty, json, err);
+}
+
+void vk_messages_chat_restrictions_list_free(struct vk_messages_chat_restrictions_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_messages_chat_settings_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_chat_settings_list), &vk_messages_chat_settings_type, "vk_messages_chat_settings_list"};
 enum socapi_status vk_messages_chat_settings_list_decode(const char *json, size_t len, struct vk_messages_chat_settings_list **out, struct socapi_error *err)
 {
@@ -7569,6 +14316,46 @@ enum socapi_status vk_messages_chat_settings_list_to_json(const struct vk_messag
 }
 
 void vk_messages_chat_settings_list_free(struct vk_messages_chat_settings_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_chat_settings_acl_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_chat_settings_acl_list), &vk_messages_chat_settings_acl_type, "vk_messages_chat_settings_acl_list"};
+enum socapi_status vk_messages_chat_settings_acl_list_decode(const char *json, size_t len, struct vk_messages_chat_settings_acl_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_chat_settings_acl_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_chat_settings_acl_list_to_json(const struct vk_messages_chat_settings_acl_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_chat_settings_acl_list_type, value, pretty, json, err);
+}
+
+void vk_messages_chat_settings_acl_list_free(struct vk_messages_chat_settings_acl_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_chat_settings_permissions_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_chat_settings_permissions_list), &vk_messages_chat_settings_permissions_type, "vk_messages_chat_settings_permissions_list"};
+enum socapi_status vk_messages_chat_settings_permissions_list_decode(const char *json, size_t len, struct vk_messages_chat_settings_permissions_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_chat_settings_permissions_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_chat_settings_permissions_list_to_json(const struct vk_messages_chat_settings_permissions_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_chat_settings_permissions_list_type, value, pretty, json, err);
+}
+
+void vk_messages_chat_settings_permissions_list_free(struct vk_messages_chat_settings_permissions_list *value)
 {
 	socapi_free(value);
 }
@@ -7629,6 +14416,26 @@ enum socapi_status vk_messages_conversation_peer_list_to_json(const struct vk_me
 }
 
 void vk_messages_conversation_peer_list_free(struct vk_messages_conversation_peer_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_conversation_sort_id_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_conversation_sort_id_list), &vk_messages_conversation_sort_id_type, "vk_messages_conversation_sort_id_list"};
+enum socapi_status vk_messages_conversation_sort_id_list_decode(const char *json, size_t len, struct vk_messages_conversation_sort_id_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_conversation_sort_id_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_conversation_sort_id_list_to_json(const struct vk_messages_conversation_sort_id_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_conversation_sort_id_list_type, value, pretty, json, err);
+}
+
+void vk_messages_conversation_sort_id_list_free(struct vk_messages_conversation_sort_id_list *value)
 {
 	socapi_free(value);
 }
@@ -7813,6 +14620,186 @@ void vk_messages_get_history_response_list_free(struct vk_messages_get_history_r
 	socapi_free(value);
 }
 
+const struct socapi_type vk_messages_graffiti_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_graffiti_list), &vk_messages_graffiti_type, "vk_messages_graffiti_list"};
+enum socapi_status vk_messages_graffiti_list_decode(const char *json, size_t len, struct vk_messages_graffiti_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_graffiti_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_graffiti_list_to_json(const struct vk_messages_graffiti_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_graffiti_list_type, value, pretty, json, err);
+}
+
+void vk_messages_graffiti_list_free(struct vk_messages_graffiti_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_list), &vk_messages_keyboard_type, "vk_messages_keyboard_list"};
+enum socapi_status vk_messages_keyboard_list_decode(const char *json, size_t len, struct vk_messages_keyboard_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_list_to_json(const struct vk_messages_keyboard_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_list_free(struct vk_messages_keyboard_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_action_callback_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_action_callback_list), &vk_messages_keyboard_button_action_callback_type, "vk_messages_keyboard_button_action_callback_list"};
+enum socapi_status vk_messages_keyboard_button_action_callback_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_callback_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_callback_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_callback_list_to_json(const struct vk_messages_keyboard_button_action_callback_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_callback_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_callback_list_free(struct vk_messages_keyboard_button_action_callback_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_action_location_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_action_location_list), &vk_messages_keyboard_button_action_location_type, "vk_messages_keyboard_button_action_location_list"};
+enum socapi_status vk_messages_keyboard_button_action_location_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_location_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_location_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_location_list_to_json(const struct vk_messages_keyboard_button_action_location_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_location_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_location_list_free(struct vk_messages_keyboard_button_action_location_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_action_open_app_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_action_open_app_list), &vk_messages_keyboard_button_action_open_app_type, "vk_messages_keyboard_button_action_open_app_list"};
+enum socapi_status vk_messages_keyboard_button_action_open_app_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_app_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_open_app_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_app_list_to_json(const struct vk_messages_keyboard_button_action_open_app_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_open_app_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_open_app_list_free(struct vk_messages_keyboard_button_action_open_app_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_action_open_link_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_action_open_link_list), &vk_messages_keyboard_button_action_open_link_type, "vk_messages_keyboard_button_action_open_link_list"};
+enum socapi_status vk_messages_keyboard_button_action_open_link_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_link_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_open_link_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_link_list_to_json(const struct vk_messages_keyboard_button_action_open_link_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_open_link_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_open_link_list_free(struct vk_messages_keyboard_button_action_open_link_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_action_open_photo_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_action_open_photo_list), &vk_messages_keyboard_button_action_open_photo_type, "vk_messages_keyboard_button_action_open_photo_list"};
+enum socapi_status vk_messages_keyboard_button_action_open_photo_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_photo_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_open_photo_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_open_photo_list_to_json(const struct vk_messages_keyboard_button_action_open_photo_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_open_photo_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_open_photo_list_free(struct vk_messages_keyboard_button_action_open_photo_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_action_text_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_action_text_list), &vk_messages_keyboard_button_action_text_type, "vk_messages_keyboard_button_action_text_list"};
+enum socapi_status vk_messages_keyboard_button_action_text_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_text_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_text_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_text_list_to_json(const struct vk_messages_keyboard_button_action_text_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_text_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_text_list_free(struct vk_messages_keyboard_button_action_text_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_action_vkpay_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_action_vkpay_list), &vk_messages_keyboard_button_action_vkpay_type, "vk_messages_keyboard_button_action_vkpay_list"};
+enum socapi_status vk_messages_keyboard_button_action_vkpay_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_vkpay_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_action_vkpay_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_action_vkpay_list_to_json(const struct vk_messages_keyboard_button_action_vkpay_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_action_vkpay_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_action_vkpay_list_free(struct vk_messages_keyboard_button_action_vkpay_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_messages_longpoll_params_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_longpoll_params_list), &vk_messages_longpoll_params_type, "vk_messages_longpoll_params_list"};
 enum socapi_status vk_messages_longpoll_params_list_decode(const char *json, size_t len, struct vk_messages_longpoll_params_list **out, struct socapi_error *err)
 {
@@ -7853,6 +14840,106 @@ void vk_messages_message_action_list_free(struct vk_messages_message_action_list
 	socapi_free(value);
 }
 
+const struct socapi_type vk_messages_message_action_photo_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_message_action_photo_list), &vk_messages_message_action_photo_type, "vk_messages_message_action_photo_list"};
+enum socapi_status vk_messages_message_action_photo_list_decode(const char *json, size_t len, struct vk_messages_message_action_photo_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_message_action_photo_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_message_action_photo_list_to_json(const struct vk_messages_message_action_photo_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_message_action_photo_list_type, value, pretty, json, err);
+}
+
+void vk_messages_message_action_photo_list_free(struct vk_messages_message_action_photo_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_message_request_data_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_message_request_data_list), &vk_messages_message_request_data_type, "vk_messages_message_request_data_list"};
+enum socapi_status vk_messages_message_request_data_list_decode(const char *json, size_t len, struct vk_messages_message_request_data_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_message_request_data_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_message_request_data_list_to_json(const struct vk_messages_message_request_data_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_message_request_data_list_type, value, pretty, json, err);
+}
+
+void vk_messages_message_request_data_list_free(struct vk_messages_message_request_data_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_out_read_by_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_out_read_by_list), &vk_messages_out_read_by_type, "vk_messages_out_read_by_list"};
+enum socapi_status vk_messages_out_read_by_list_decode(const char *json, size_t len, struct vk_messages_out_read_by_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_out_read_by_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_out_read_by_list_to_json(const struct vk_messages_out_read_by_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_out_read_by_list_type, value, pretty, json, err);
+}
+
+void vk_messages_out_read_by_list_free(struct vk_messages_out_read_by_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_pinned_message_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_pinned_message_list), &vk_messages_pinned_message_type, "vk_messages_pinned_message_list"};
+enum socapi_status vk_messages_pinned_message_list_decode(const char *json, size_t len, struct vk_messages_pinned_message_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_pinned_message_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_pinned_message_list_to_json(const struct vk_messages_pinned_message_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_pinned_message_list_type, value, pretty, json, err);
+}
+
+void vk_messages_pinned_message_list_free(struct vk_messages_pinned_message_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_push_settings_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_push_settings_list), &vk_messages_push_settings_type, "vk_messages_push_settings_list"};
+enum socapi_status vk_messages_push_settings_list_decode(const char *json, size_t len, struct vk_messages_push_settings_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_push_settings_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_push_settings_list_to_json(const struct vk_messages_push_settings_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_push_settings_list_type, value, pretty, json, err);
+}
+
+void vk_messages_push_settings_list_free(struct vk_messages_push_settings_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_newsfeed_generic_response_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_generic_response_list), &vk_newsfeed_generic_response_type, "vk_newsfeed_generic_response_list"};
 enum socapi_status vk_newsfeed_generic_response_list_decode(const char *json, size_t len, struct vk_newsfeed_generic_response_list **out, struct socapi_error *err)
 {
@@ -7873,6 +14960,46 @@ void vk_newsfeed_generic_response_list_free(struct vk_newsfeed_generic_response_
 	socapi_free(value);
 }
 
+const struct socapi_type vk_newsfeed_item_audio_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_audio_list), &vk_newsfeed_item_audio_type, "vk_newsfeed_item_audio_list"};
+enum socapi_status vk_newsfeed_item_audio_list_decode(const char *json, size_t len, struct vk_newsfeed_item_audio_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_audio_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_audio_list_to_json(const struct vk_newsfeed_item_audio_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_audio_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_audio_list_free(struct vk_newsfeed_item_audio_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_audio_audio_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_audio_audio_list), &vk_newsfeed_item_audio_audio_type, "vk_newsfeed_item_audio_audio_list"};
+enum socapi_status vk_newsfeed_item_audio_audio_list_decode(const char *json, size_t len, struct vk_newsfeed_item_audio_audio_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_audio_audio_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_audio_audio_list_to_json(const struct vk_newsfeed_item_audio_audio_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_audio_audio_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_audio_audio_list_free(struct vk_newsfeed_item_audio_audio_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_newsfeed_item_base_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_base_list), &vk_newsfeed_item_base_type, "vk_newsfeed_item_base_list"};
 enum socapi_status vk_newsfeed_item_base_list_decode(const char *json, size_t len, struct vk_newsfeed_item_base_list **out, struct socapi_error *err)
 {
@@ -7889,6 +15016,86 @@ enum socapi_status vk_newsfeed_item_base_list_to_json(const struct vk_newsfeed_i
 }
 
 void vk_newsfeed_item_base_list_free(struct vk_newsfeed_item_base_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_digest_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_digest_list), &vk_newsfeed_item_digest_type, "vk_newsfeed_item_digest_list"};
+enum socapi_status vk_newsfeed_item_digest_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_list_to_json(const struct vk_newsfeed_item_digest_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_list_free(struct vk_newsfeed_item_digest_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_digest_button_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_digest_button_list), &vk_newsfeed_item_digest_button_type, "vk_newsfeed_item_digest_button_list"};
+enum socapi_status vk_newsfeed_item_digest_button_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_button_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_button_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_button_list_to_json(const struct vk_newsfeed_item_digest_button_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_button_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_button_list_free(struct vk_newsfeed_item_digest_button_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_digest_footer_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_digest_footer_list), &vk_newsfeed_item_digest_footer_type, "vk_newsfeed_item_digest_footer_list"};
+enum socapi_status vk_newsfeed_item_digest_footer_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_footer_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_footer_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_footer_list_to_json(const struct vk_newsfeed_item_digest_footer_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_footer_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_footer_list_free(struct vk_newsfeed_item_digest_footer_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_digest_header_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_digest_header_list), &vk_newsfeed_item_digest_header_type, "vk_newsfeed_item_digest_header_list"};
+enum socapi_status vk_newsfeed_item_digest_header_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_header_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_digest_header_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_digest_header_list_to_json(const struct vk_newsfeed_item_digest_header_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_digest_header_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_digest_header_list_free(struct vk_newsfeed_item_digest_header_list *value)
 {
 	socapi_free(value);
 }
@@ -7973,6 +15180,146 @@ void vk_newsfeed_item_photo_photos_list_free(struct vk_newsfeed_item_photo_photo
 	socapi_free(value);
 }
 
+const struct socapi_type vk_newsfeed_item_photo_tag_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_photo_tag_list), &vk_newsfeed_item_photo_tag_type, "vk_newsfeed_item_photo_tag_list"};
+enum socapi_status vk_newsfeed_item_photo_tag_list_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_tag_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_photo_tag_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_photo_tag_list_to_json(const struct vk_newsfeed_item_photo_tag_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_photo_tag_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_photo_tag_list_free(struct vk_newsfeed_item_photo_tag_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_photo_tag_photo_tags_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_photo_tag_photo_tags_list), &vk_newsfeed_item_photo_tag_photo_tags_type, "vk_newsfeed_item_photo_tag_photo_tags_list"};
+enum socapi_status vk_newsfeed_item_photo_tag_photo_tags_list_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_tag_photo_tags_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_photo_tag_photo_tags_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_photo_tag_photo_tags_list_to_json(const struct vk_newsfeed_item_photo_tag_photo_tags_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_photo_tag_photo_tags_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_photo_tag_photo_tags_list_free(struct vk_newsfeed_item_photo_tag_photo_tags_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_promo_button_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_promo_button_list), &vk_newsfeed_item_promo_button_type, "vk_newsfeed_item_promo_button_list"};
+enum socapi_status vk_newsfeed_item_promo_button_list_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_promo_button_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_list_to_json(const struct vk_newsfeed_item_promo_button_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_promo_button_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_promo_button_list_free(struct vk_newsfeed_item_promo_button_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_promo_button_action_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_promo_button_action_list), &vk_newsfeed_item_promo_button_action_type, "vk_newsfeed_item_promo_button_action_list"};
+enum socapi_status vk_newsfeed_item_promo_button_action_list_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_action_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_promo_button_action_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_promo_button_action_list_to_json(const struct vk_newsfeed_item_promo_button_action_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_promo_button_action_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_promo_button_action_list_free(struct vk_newsfeed_item_promo_button_action_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_topic_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_topic_list), &vk_newsfeed_item_topic_type, "vk_newsfeed_item_topic_list"};
+enum socapi_status vk_newsfeed_item_topic_list_decode(const char *json, size_t len, struct vk_newsfeed_item_topic_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_topic_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_topic_list_to_json(const struct vk_newsfeed_item_topic_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_topic_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_topic_list_free(struct vk_newsfeed_item_topic_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_video_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_video_list), &vk_newsfeed_item_video_type, "vk_newsfeed_item_video_list"};
+enum socapi_status vk_newsfeed_item_video_list_decode(const char *json, size_t len, struct vk_newsfeed_item_video_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_video_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_video_list_to_json(const struct vk_newsfeed_item_video_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_video_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_video_list_free(struct vk_newsfeed_item_video_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_video_video_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_video_video_list), &vk_newsfeed_item_video_video_type, "vk_newsfeed_item_video_video_list"};
+enum socapi_status vk_newsfeed_item_video_video_list_decode(const char *json, size_t len, struct vk_newsfeed_item_video_video_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_video_video_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_video_video_list_to_json(const struct vk_newsfeed_item_video_video_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_video_video_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_video_video_list_free(struct vk_newsfeed_item_video_video_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_newsfeed_item_wallpost_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_wallpost_list), &vk_newsfeed_item_wallpost_type, "vk_newsfeed_item_wallpost_list"};
 enum socapi_status vk_newsfeed_item_wallpost_list_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_list **out, struct socapi_error *err)
 {
@@ -7989,6 +15336,26 @@ enum socapi_status vk_newsfeed_item_wallpost_list_to_json(const struct vk_newsfe
 }
 
 void vk_newsfeed_item_wallpost_list_free(struct vk_newsfeed_item_wallpost_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_newsfeed_item_wallpost_feedback_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_newsfeed_item_wallpost_feedback_list), &vk_newsfeed_item_wallpost_feedback_type, "vk_newsfeed_item_wallpost_feedback_list"};
+enum socapi_status vk_newsfeed_item_wallpost_feedback_list_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_feedback_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_newsfeed_item_wallpost_feedback_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_newsfeed_item_wallpost_feedback_list_to_json(const struct vk_newsfeed_item_wallpost_feedback_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_newsfeed_item_wallpost_feedback_list_type, value, pretty, json, err);
+}
+
+void vk_newsfeed_item_wallpost_feedback_list_free(struct vk_newsfeed_item_wallpost_feedback_list *value)
 {
 	socapi_free(value);
 }
@@ -8029,6 +15396,66 @@ enum socapi_status vk_newsfeed_search_response_list_to_json(const struct vk_news
 }
 
 void vk_newsfeed_search_response_list_free(struct vk_newsfeed_search_response_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_notes_note_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_notes_note_list), &vk_notes_note_type, "vk_notes_note_list"};
+enum socapi_status vk_notes_note_list_decode(const char *json, size_t len, struct vk_notes_note_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_notes_note_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_notes_note_list_to_json(const struct vk_notes_note_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_notes_note_list_type, value, pretty, json, err);
+}
+
+void vk_notes_note_list_free(struct vk_notes_note_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_owner_state_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_owner_state_list), &vk_owner_state_type, "vk_owner_state_list"};
+enum socapi_status vk_owner_state_list_decode(const char *json, size_t len, struct vk_owner_state_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_owner_state_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_owner_state_list_to_json(const struct vk_owner_state_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_owner_state_list_type, value, pretty, json, err);
+}
+
+void vk_owner_state_list_free(struct vk_owner_state_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_pages_wikipage_full_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_pages_wikipage_full_list), &vk_pages_wikipage_full_type, "vk_pages_wikipage_full_list"};
+enum socapi_status vk_pages_wikipage_full_list_decode(const char *json, size_t len, struct vk_pages_wikipage_full_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_pages_wikipage_full_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_pages_wikipage_full_list_to_json(const struct vk_pages_wikipage_full_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_pages_wikipage_full_list_type, value, pretty, json, err);
+}
+
+void vk_pages_wikipage_full_list_free(struct vk_pages_wikipage_full_list *value)
 {
 	socapi_free(value);
 }
@@ -8153,6 +15580,26 @@ void vk_photos_save_owner_photo_response_list_free(struct vk_photos_save_owner_p
 	socapi_free(value);
 }
 
+const struct socapi_type vk_polls_background_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_polls_background_list), &vk_polls_background_type, "vk_polls_background_list"};
+enum socapi_status vk_polls_background_list_decode(const char *json, size_t len, struct vk_polls_background_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_polls_background_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_polls_background_list_to_json(const struct vk_polls_background_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_polls_background_list_type, value, pretty, json, err);
+}
+
+void vk_polls_background_list_free(struct vk_polls_background_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_polls_poll_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_polls_poll_list), &vk_polls_poll_type, "vk_polls_poll_list"};
 enum socapi_status vk_polls_poll_list_decode(const char *json, size_t len, struct vk_polls_poll_list **out, struct socapi_error *err)
 {
@@ -8189,6 +15636,106 @@ enum socapi_status vk_status_status_list_to_json(const struct vk_status_status_l
 }
 
 void vk_status_status_list_free(struct vk_status_status_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_stories_clickable_stickers_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_stories_clickable_stickers_list), &vk_stories_clickable_stickers_type, "vk_stories_clickable_stickers_list"};
+enum socapi_status vk_stories_clickable_stickers_list_decode(const char *json, size_t len, struct vk_stories_clickable_stickers_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_clickable_stickers_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_clickable_stickers_list_to_json(const struct vk_stories_clickable_stickers_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_clickable_stickers_list_type, value, pretty, json, err);
+}
+
+void vk_stories_clickable_stickers_list_free(struct vk_stories_clickable_stickers_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_stories_replies_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_stories_replies_list), &vk_stories_replies_type, "vk_stories_replies_list"};
+enum socapi_status vk_stories_replies_list_decode(const char *json, size_t len, struct vk_stories_replies_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_replies_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_replies_list_to_json(const struct vk_stories_replies_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_replies_list_type, value, pretty, json, err);
+}
+
+void vk_stories_replies_list_free(struct vk_stories_replies_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_stories_story_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_stories_story_list), &vk_stories_story_type, "vk_stories_story_list"};
+enum socapi_status vk_stories_story_list_decode(const char *json, size_t len, struct vk_stories_story_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_story_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_story_list_to_json(const struct vk_stories_story_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_story_list_type, value, pretty, json, err);
+}
+
+void vk_stories_story_list_free(struct vk_stories_story_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_stories_story_link_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_stories_story_link_list), &vk_stories_story_link_type, "vk_stories_story_link_list"};
+enum socapi_status vk_stories_story_link_list_decode(const char *json, size_t len, struct vk_stories_story_link_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_stories_story_link_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_stories_story_link_list_to_json(const struct vk_stories_story_link_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_stories_story_link_list_type, value, pretty, json, err);
+}
+
+void vk_stories_story_link_list_free(struct vk_stories_story_link_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_users_exports_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_exports_list), &vk_users_exports_type, "vk_users_exports_list"};
+enum socapi_status vk_users_exports_list_decode(const char *json, size_t len, struct vk_users_exports_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_exports_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_exports_list_to_json(const struct vk_users_exports_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_exports_list_type, value, pretty, json, err);
+}
+
+void vk_users_exports_list_free(struct vk_users_exports_list *value)
 {
 	socapi_free(value);
 }
@@ -8333,6 +15880,26 @@ void vk_users_online_info_list_free(struct vk_users_online_info_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_users_personal_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_personal_list), &vk_users_personal_type, "vk_users_personal_list"};
+enum socapi_status vk_users_personal_list_decode(const char *json, size_t len, struct vk_users_personal_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_personal_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_personal_list_to_json(const struct vk_users_personal_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_personal_list_type, value, pretty, json, err);
+}
+
+void vk_users_personal_list_free(struct vk_users_personal_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_users_search_response_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_search_response_list), &vk_users_search_response_type, "vk_users_search_response_list"};
 enum socapi_status vk_users_search_response_list_decode(const char *json, size_t len, struct vk_users_search_response_list **out, struct socapi_error *err)
 {
@@ -8373,6 +15940,26 @@ void vk_users_user_list_free(struct vk_users_user_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_users_user_connections_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_user_connections_list), &vk_users_user_connections_type, "vk_users_user_connections_list"};
+enum socapi_status vk_users_user_connections_list_decode(const char *json, size_t len, struct vk_users_user_connections_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_users_user_connections_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_users_user_connections_list_to_json(const struct vk_users_user_connections_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_users_user_connections_list_type, value, pretty, json, err);
+}
+
+void vk_users_user_connections_list_free(struct vk_users_user_connections_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_users_user_counters_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_user_counters_list), &vk_users_user_counters_type, "vk_users_user_counters_list"};
 enum socapi_status vk_users_user_counters_list_decode(const char *json, size_t len, struct vk_users_user_counters_list **out, struct socapi_error *err)
 {
@@ -8389,26 +15976,6 @@ enum socapi_status vk_users_user_counters_list_to_json(const struct vk_users_use
 }
 
 void vk_users_user_counters_list_free(struct vk_users_user_counters_list *value)
-{
-	socapi_free(value);
-}
-
-const struct socapi_type vk_users_user_min_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_users_user_min_list), &vk_users_user_min_type, "vk_users_user_min_list"};
-enum socapi_status vk_users_user_min_list_decode(const char *json, size_t len, struct vk_users_user_min_list **out, struct socapi_error *err)
-{
-	void *root = NULL;
-	enum socapi_status st = socapi_decode(&vk_users_user_min_list_type, json, len, &root, err);
-	if (out)
-		*out = root;
-	return st;
-}
-
-enum socapi_status vk_users_user_min_list_to_json(const struct vk_users_user_min_list *value, bool pretty, char **json, struct socapi_error *err)
-{
-	return socapi_encode_json(&vk_users_user_min_list_type, value, pretty, json, err);
-}
-
-void vk_users_user_min_list_free(struct vk_users_user_min_list *value)
 {
 	socapi_free(value);
 }
@@ -8513,6 +16080,46 @@ void vk_utils_short_link_list_free(struct vk_utils_short_link_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_video_live_info_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_live_info_list), &vk_video_live_info_type, "vk_video_live_info_list"};
+enum socapi_status vk_video_live_info_list_decode(const char *json, size_t len, struct vk_video_live_info_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_live_info_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_live_info_list_to_json(const struct vk_video_live_info_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_live_info_list_type, value, pretty, json, err);
+}
+
+void vk_video_live_info_list_free(struct vk_video_live_info_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_video_live_settings_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_live_settings_list), &vk_video_live_settings_type, "vk_video_live_settings_list"};
+enum socapi_status vk_video_live_settings_list_decode(const char *json, size_t len, struct vk_video_live_settings_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_live_settings_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_live_settings_list_to_json(const struct vk_video_live_settings_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_live_settings_list_type, value, pretty, json, err);
+}
+
+void vk_video_live_settings_list_free(struct vk_video_live_settings_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_video_video_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_video_list), &vk_video_video_type, "vk_video_video_list"};
 enum socapi_status vk_video_video_list_decode(const char *json, size_t len, struct vk_video_video_list **out, struct socapi_error *err)
 {
@@ -8529,6 +16136,46 @@ enum socapi_status vk_video_video_list_to_json(const struct vk_video_video_list 
 }
 
 void vk_video_video_list_free(struct vk_video_video_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_video_video_album_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_video_album_list), &vk_video_video_album_type, "vk_video_video_album_list"};
+enum socapi_status vk_video_video_album_list_decode(const char *json, size_t len, struct vk_video_video_album_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_video_album_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_video_album_list_to_json(const struct vk_video_video_album_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_video_album_list_type, value, pretty, json, err);
+}
+
+void vk_video_video_album_list_free(struct vk_video_video_album_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_video_video_album_full_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_video_album_full_list), &vk_video_video_album_full_type, "vk_video_video_album_full_list"};
+enum socapi_status vk_video_video_album_full_list_decode(const char *json, size_t len, struct vk_video_video_album_full_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_video_video_album_full_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_video_video_album_full_list_to_json(const struct vk_video_video_album_full_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_video_video_album_full_list_type, value, pretty, json, err);
+}
+
+void vk_video_video_album_full_list_free(struct vk_video_video_album_full_list *value)
 {
 	socapi_free(value);
 }
@@ -8553,22 +16200,22 @@ void vk_video_video_files_list_free(struct vk_video_video_files_list *value)
 	socapi_free(value);
 }
 
-const struct socapi_type vk_video_video_full_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_video_video_full_list), &vk_video_video_full_type, "vk_video_video_full_list"};
-enum socapi_status vk_video_video_full_list_decode(const char *json, size_t len, struct vk_video_video_full_list **out, struct socapi_error *err)
+const struct socapi_type vk_wall_app_post_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_app_post_list), &vk_wall_app_post_type, "vk_wall_app_post_list"};
+enum socapi_status vk_wall_app_post_list_decode(const char *json, size_t len, struct vk_wall_app_post_list **out, struct socapi_error *err)
 {
 	void *root = NULL;
-	enum socapi_status st = socapi_decode(&vk_video_video_full_list_type, json, len, &root, err);
+	enum socapi_status st = socapi_decode(&vk_wall_app_post_list_type, json, len, &root, err);
 	if (out)
 		*out = root;
 	return st;
 }
 
-enum socapi_status vk_video_video_full_list_to_json(const struct vk_video_video_full_list *value, bool pretty, char **json, struct socapi_error *err)
+enum socapi_status vk_wall_app_post_list_to_json(const struct vk_wall_app_post_list *value, bool pretty, char **json, struct socapi_error *err)
 {
-	return socapi_encode_json(&vk_video_video_full_list_type, value, pretty, json, err);
+	return socapi_encode_json(&vk_wall_app_post_list_type, value, pretty, json, err);
 }
 
-void vk_video_video_full_list_free(struct vk_video_video_full_list *value)
+void vk_wall_app_post_list_free(struct vk_wall_app_post_list *value)
 {
 	socapi_free(value);
 }
@@ -8773,6 +16420,26 @@ void vk_wall_get_response_list_free(struct vk_wall_get_response_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_wall_graffiti_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_graffiti_list), &vk_wall_graffiti_type, "vk_wall_graffiti_list"};
+enum socapi_status vk_wall_graffiti_list_decode(const char *json, size_t len, struct vk_wall_graffiti_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_graffiti_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_graffiti_list_to_json(const struct vk_wall_graffiti_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_graffiti_list_type, value, pretty, json, err);
+}
+
+void vk_wall_graffiti_list_free(struct vk_wall_graffiti_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_wall_post_copyright_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_post_copyright_list), &vk_wall_post_copyright_type, "vk_wall_post_copyright_list"};
 enum socapi_status vk_wall_post_copyright_list_decode(const char *json, size_t len, struct vk_wall_post_copyright_list **out, struct socapi_error *err)
 {
@@ -8833,6 +16500,26 @@ void vk_wall_post_source_list_free(struct vk_wall_post_source_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_wall_posted_photo_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_posted_photo_list), &vk_wall_posted_photo_type, "vk_wall_posted_photo_list"};
+enum socapi_status vk_wall_posted_photo_list_decode(const char *json, size_t len, struct vk_wall_posted_photo_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_posted_photo_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_posted_photo_list_to_json(const struct vk_wall_posted_photo_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_posted_photo_list_type, value, pretty, json, err);
+}
+
+void vk_wall_posted_photo_list_free(struct vk_wall_posted_photo_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_wall_repost_response_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_repost_response_list), &vk_wall_repost_response_type, "vk_wall_repost_response_list"};
 enum socapi_status vk_wall_repost_response_list_decode(const char *json, size_t len, struct vk_wall_repost_response_list **out, struct socapi_error *err)
 {
@@ -8873,6 +16560,46 @@ void vk_wall_views_list_free(struct vk_wall_views_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_wall_wall_comment_donut_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wall_comment_donut_list), &vk_wall_wall_comment_donut_type, "vk_wall_wall_comment_donut_list"};
+enum socapi_status vk_wall_wall_comment_donut_list_decode(const char *json, size_t len, struct vk_wall_wall_comment_donut_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wall_comment_donut_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wall_comment_donut_list_to_json(const struct vk_wall_wall_comment_donut_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wall_comment_donut_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wall_comment_donut_list_free(struct vk_wall_wall_comment_donut_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wall_comment_donut_placeholder_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wall_comment_donut_placeholder_list), &vk_wall_wall_comment_donut_placeholder_type, "vk_wall_wall_comment_donut_placeholder_list"};
+enum socapi_status vk_wall_wall_comment_donut_placeholder_list_decode(const char *json, size_t len, struct vk_wall_wall_comment_donut_placeholder_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wall_comment_donut_placeholder_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wall_comment_donut_placeholder_list_to_json(const struct vk_wall_wall_comment_donut_placeholder_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wall_comment_donut_placeholder_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wall_comment_donut_placeholder_list_free(struct vk_wall_wall_comment_donut_placeholder_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_wall_wallpost_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_list), &vk_wall_wallpost_type, "vk_wall_wallpost_list"};
 enum socapi_status vk_wall_wallpost_list_decode(const char *json, size_t len, struct vk_wall_wallpost_list **out, struct socapi_error *err)
 {
@@ -8909,6 +16636,26 @@ enum socapi_status vk_wall_wallpost_attachment_album_list_to_json(const struct v
 }
 
 void vk_wall_wallpost_attachment_album_list_free(struct vk_wall_wallpost_attachment_album_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_attachment_app_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_app_list), &vk_wall_wallpost_attachment_app_type, "vk_wall_wallpost_attachment_app_list"};
+enum socapi_status vk_wall_wallpost_attachment_app_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_app_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_app_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_app_list_to_json(const struct vk_wall_wallpost_attachment_app_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_app_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_app_list_free(struct vk_wall_wallpost_attachment_app_list *value)
 {
 	socapi_free(value);
 }
@@ -8973,6 +16720,66 @@ void vk_wall_wallpost_attachment_doc_list_free(struct vk_wall_wallpost_attachmen
 	socapi_free(value);
 }
 
+const struct socapi_type vk_wall_wallpost_attachment_event_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_event_list), &vk_wall_wallpost_attachment_event_type, "vk_wall_wallpost_attachment_event_list"};
+enum socapi_status vk_wall_wallpost_attachment_event_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_event_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_event_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_event_list_to_json(const struct vk_wall_wallpost_attachment_event_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_event_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_event_list_free(struct vk_wall_wallpost_attachment_event_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_attachment_graffiti_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_graffiti_list), &vk_wall_wallpost_attachment_graffiti_type, "vk_wall_wallpost_attachment_graffiti_list"};
+enum socapi_status vk_wall_wallpost_attachment_graffiti_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_graffiti_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_graffiti_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_graffiti_list_to_json(const struct vk_wall_wallpost_attachment_graffiti_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_graffiti_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_graffiti_list_free(struct vk_wall_wallpost_attachment_graffiti_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_attachment_group_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_group_list), &vk_wall_wallpost_attachment_group_type, "vk_wall_wallpost_attachment_group_list"};
+enum socapi_status vk_wall_wallpost_attachment_group_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_group_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_group_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_group_list_to_json(const struct vk_wall_wallpost_attachment_group_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_group_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_group_list_free(struct vk_wall_wallpost_attachment_group_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_wall_wallpost_attachment_link_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_link_list), &vk_wall_wallpost_attachment_link_type, "vk_wall_wallpost_attachment_link_list"};
 enum socapi_status vk_wall_wallpost_attachment_link_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_link_list **out, struct socapi_error *err)
 {
@@ -8989,6 +16796,86 @@ enum socapi_status vk_wall_wallpost_attachment_link_list_to_json(const struct vk
 }
 
 void vk_wall_wallpost_attachment_link_list_free(struct vk_wall_wallpost_attachment_link_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_attachment_market_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_market_list), &vk_wall_wallpost_attachment_market_type, "vk_wall_wallpost_attachment_market_list"};
+enum socapi_status vk_wall_wallpost_attachment_market_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_market_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_market_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_market_list_to_json(const struct vk_wall_wallpost_attachment_market_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_market_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_market_list_free(struct vk_wall_wallpost_attachment_market_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_attachment_market_album_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_market_album_list), &vk_wall_wallpost_attachment_market_album_type, "vk_wall_wallpost_attachment_market_album_list"};
+enum socapi_status vk_wall_wallpost_attachment_market_album_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_market_album_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_market_album_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_market_album_list_to_json(const struct vk_wall_wallpost_attachment_market_album_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_market_album_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_market_album_list_free(struct vk_wall_wallpost_attachment_market_album_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_attachment_note_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_note_list), &vk_wall_wallpost_attachment_note_type, "vk_wall_wallpost_attachment_note_list"};
+enum socapi_status vk_wall_wallpost_attachment_note_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_note_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_note_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_note_list_to_json(const struct vk_wall_wallpost_attachment_note_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_note_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_note_list_free(struct vk_wall_wallpost_attachment_note_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_attachment_page_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_page_list), &vk_wall_wallpost_attachment_page_type, "vk_wall_wallpost_attachment_page_list"};
+enum socapi_status vk_wall_wallpost_attachment_page_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_page_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_page_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_page_list_to_json(const struct vk_wall_wallpost_attachment_page_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_page_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_page_list_free(struct vk_wall_wallpost_attachment_page_list *value)
 {
 	socapi_free(value);
 }
@@ -9033,6 +16920,26 @@ void vk_wall_wallpost_attachment_poll_list_free(struct vk_wall_wallpost_attachme
 	socapi_free(value);
 }
 
+const struct socapi_type vk_wall_wallpost_attachment_posted_photo_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_posted_photo_list), &vk_wall_wallpost_attachment_posted_photo_type, "vk_wall_wallpost_attachment_posted_photo_list"};
+enum socapi_status vk_wall_wallpost_attachment_posted_photo_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_posted_photo_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_posted_photo_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_posted_photo_list_to_json(const struct vk_wall_wallpost_attachment_posted_photo_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_posted_photo_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_posted_photo_list_free(struct vk_wall_wallpost_attachment_posted_photo_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_wall_wallpost_attachment_video_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_video_list), &vk_wall_wallpost_attachment_video_type, "vk_wall_wallpost_attachment_video_list"};
 enum socapi_status vk_wall_wallpost_attachment_video_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_video_list **out, struct socapi_error *err)
 {
@@ -9049,6 +16956,146 @@ enum socapi_status vk_wall_wallpost_attachment_video_list_to_json(const struct v
 }
 
 void vk_wall_wallpost_attachment_video_list_free(struct vk_wall_wallpost_attachment_video_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_attachment_video_playlist_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_attachment_video_playlist_list), &vk_wall_wallpost_attachment_video_playlist_type, "vk_wall_wallpost_attachment_video_playlist_list"};
+enum socapi_status vk_wall_wallpost_attachment_video_playlist_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_video_playlist_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_attachment_video_playlist_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_attachment_video_playlist_list_to_json(const struct vk_wall_wallpost_attachment_video_playlist_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_attachment_video_playlist_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_attachment_video_playlist_list_free(struct vk_wall_wallpost_attachment_video_playlist_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_comments_donut_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_comments_donut_list), &vk_wall_wallpost_comments_donut_type, "vk_wall_wallpost_comments_donut_list"};
+enum socapi_status vk_wall_wallpost_comments_donut_list_decode(const char *json, size_t len, struct vk_wall_wallpost_comments_donut_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_comments_donut_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_comments_donut_list_to_json(const struct vk_wall_wallpost_comments_donut_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_comments_donut_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_comments_donut_list_free(struct vk_wall_wallpost_comments_donut_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_comments_donut_placeholder_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_comments_donut_placeholder_list), &vk_wall_wallpost_comments_donut_placeholder_type, "vk_wall_wallpost_comments_donut_placeholder_list"};
+enum socapi_status vk_wall_wallpost_comments_donut_placeholder_list_decode(const char *json, size_t len, struct vk_wall_wallpost_comments_donut_placeholder_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_comments_donut_placeholder_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_comments_donut_placeholder_list_to_json(const struct vk_wall_wallpost_comments_donut_placeholder_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_comments_donut_placeholder_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_comments_donut_placeholder_list_free(struct vk_wall_wallpost_comments_donut_placeholder_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_donut_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_donut_list), &vk_wall_wallpost_donut_type, "vk_wall_wallpost_donut_list"};
+enum socapi_status vk_wall_wallpost_donut_list_decode(const char *json, size_t len, struct vk_wall_wallpost_donut_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_donut_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_donut_list_to_json(const struct vk_wall_wallpost_donut_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_donut_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_donut_list_free(struct vk_wall_wallpost_donut_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_wall_wallpost_donut_placeholder_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_wall_wallpost_donut_placeholder_list), &vk_wall_wallpost_donut_placeholder_type, "vk_wall_wallpost_donut_placeholder_list"};
+enum socapi_status vk_wall_wallpost_donut_placeholder_list_decode(const char *json, size_t len, struct vk_wall_wallpost_donut_placeholder_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_wall_wallpost_donut_placeholder_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_wall_wallpost_donut_placeholder_list_to_json(const struct vk_wall_wallpost_donut_placeholder_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_wall_wallpost_donut_placeholder_list_type, value, pretty, json, err);
+}
+
+void vk_wall_wallpost_donut_placeholder_list_free(struct vk_wall_wallpost_donut_placeholder_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_base_link_product_category_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_base_link_product_category_list), &vk_base_link_product_category_type, "vk_base_link_product_category_list"};
+enum socapi_status vk_base_link_product_category_list_decode(const char *json, size_t len, struct vk_base_link_product_category_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_base_link_product_category_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_base_link_product_category_list_to_json(const struct vk_base_link_product_category_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_base_link_product_category_list_type, value, pretty, json, err);
+}
+
+void vk_base_link_product_category_list_free(struct vk_base_link_product_category_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_messages_keyboard_button_property_action_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_messages_keyboard_button_property_action_list), &vk_messages_keyboard_button_property_action_type, "vk_messages_keyboard_button_property_action_list"};
+enum socapi_status vk_messages_keyboard_button_property_action_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_property_action_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_messages_keyboard_button_property_action_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_messages_keyboard_button_property_action_list_to_json(const struct vk_messages_keyboard_button_property_action_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_messages_keyboard_button_property_action_list_type, value, pretty, json, err);
+}
+
+void vk_messages_keyboard_button_property_action_list_free(struct vk_messages_keyboard_button_property_action_list *value)
 {
 	socapi_free(value);
 }

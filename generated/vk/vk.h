@@ -159,6 +159,30 @@ extern const struct socapi_type vk_account_counters_filter_type;
 extern const struct socapi_enum vk_account_get_info_fields_item_enum;
 extern const struct socapi_type vk_account_get_info_fields_item_type;
 
+/* Request status */
+#define VK_ACCOUNT_NAME_REQUEST_STATUS_SUCCESS "success"
+#define VK_ACCOUNT_NAME_REQUEST_STATUS_PROCESSING "processing"
+#define VK_ACCOUNT_NAME_REQUEST_STATUS_DECLINED "declined"
+#define VK_ACCOUNT_NAME_REQUEST_STATUS_WAS_ACCEPTED "was_accepted"
+#define VK_ACCOUNT_NAME_REQUEST_STATUS_WAS_DECLINED "was_declined"
+#define VK_ACCOUNT_NAME_REQUEST_STATUS_DECLINED_WITH_LINK "declined_with_link"
+#define VK_ACCOUNT_NAME_REQUEST_STATUS_RESPONSE "response"
+#define VK_ACCOUNT_NAME_REQUEST_STATUS_RESPONSE_WITH_LINK "response_with_link"
+extern const struct socapi_enum vk_account_name_request_status_enum;
+extern const struct socapi_type vk_account_name_request_status_type;
+
+/* Application type */
+#define VK_APPS_APP_TYPE_APP "app"
+#define VK_APPS_APP_TYPE_GAME "game"
+#define VK_APPS_APP_TYPE_SITE "site"
+#define VK_APPS_APP_TYPE_STANDALONE "standalone"
+#define VK_APPS_APP_TYPE_VK_APP "vk_app"
+#define VK_APPS_APP_TYPE_COMMUNITY_APP "community_app"
+#define VK_APPS_APP_TYPE_HTML5_GAME "html5_game"
+#define VK_APPS_APP_TYPE_MINI_APP "mini_app"
+extern const struct socapi_enum vk_apps_app_type_enum;
+extern const struct socapi_type vk_apps_app_type_type;
+
 /* A 0/1 flag. */
 enum vk_base_bool_int {
 	VK_BASE_BOOL_INT_NO = 0,
@@ -166,6 +190,68 @@ enum vk_base_bool_int {
 };
 extern const struct socapi_enum vk_base_bool_int_enum;
 extern const struct socapi_type vk_base_bool_int_type;
+
+/* Values of base_error_inner_type. */
+#define VK_BASE_ERROR_INNER_TYPE_BASE_ERROR "base_error"
+extern const struct socapi_enum vk_base_error_inner_type_enum;
+extern const struct socapi_type vk_base_error_inner_type_type;
+
+/* Values of base_image_theme. */
+#define VK_BASE_IMAGE_THEME_LIGHT "light"
+#define VK_BASE_IMAGE_THEME_DARK "dark"
+extern const struct socapi_enum vk_base_image_theme_enum;
+extern const struct socapi_type vk_base_image_theme_type;
+
+/* Action type */
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_OPEN_URL "open_url"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_MARKET_CLEAR_RECENT_QUERIES "market_clear_recent_queries"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_CLOSE_WEB_APP "close_web_app"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_ADD_PLAYLIST "add_playlist"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_OPEN_SEARCH_TAB "open_search_tab"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_OPEN_SEARCH_FILTERS "open_search_filters"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_IMPORT_CONTACTS "import_contacts"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_ADD_FRIENDS "add_friends"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_ONBOARDING "onboarding"
+#define VK_BASE_LINK_BUTTON_ACTION_TYPE_SHOW_FILTERS "show_filters"
+extern const struct socapi_enum vk_base_link_button_action_type_enum;
+extern const struct socapi_type vk_base_link_button_action_type_type;
+
+/* Button style */
+#define VK_BASE_LINK_BUTTON_STYLE_UPDATES "updates"
+#define VK_BASE_LINK_BUTTON_STYLE_DEFAULT "default"
+#define VK_BASE_LINK_BUTTON_STYLE_PRIMARY "primary"
+#define VK_BASE_LINK_BUTTON_STYLE_SECONDARY "secondary"
+#define VK_BASE_LINK_BUTTON_STYLE_TERTIARY "tertiary"
+#define VK_BASE_LINK_BUTTON_STYLE_FLOAT_BOTTOM "float_bottom"
+#define VK_BASE_LINK_BUTTON_STYLE_CELL_BUTTON_CENTERED_ICON "cell_button_centered_icon"
+#define VK_BASE_LINK_BUTTON_STYLE_BORDERLESS_WITH_ICON "borderless_with_icon"
+#define VK_BASE_LINK_BUTTON_STYLE_GRAY "gray"
+#define VK_BASE_LINK_BUTTON_STYLE_FLAT "flat"
+#define VK_BASE_LINK_BUTTON_STYLE_OUTLINE_WITH_CHEVRON "outline_with_chevron"
+#define VK_BASE_LINK_BUTTON_STYLE_INLINE "inline"
+#define VK_BASE_LINK_BUTTON_STYLE_MODAL "modal"
+#define VK_BASE_LINK_BUTTON_STYLE_RIGHT_BUTTON "right_button"
+extern const struct socapi_enum vk_base_link_button_style_enum;
+extern const struct socapi_type vk_base_link_button_style_type;
+
+/* Status representation */
+#define VK_BASE_LINK_PRODUCT_STATUS_ACTIVE "active"
+#define VK_BASE_LINK_PRODUCT_STATUS_BLOCKED "blocked"
+#define VK_BASE_LINK_PRODUCT_STATUS_SOLD "sold"
+#define VK_BASE_LINK_PRODUCT_STATUS_DELETED "deleted"
+#define VK_BASE_LINK_PRODUCT_STATUS_ARCHIVED "archived"
+extern const struct socapi_enum vk_base_link_product_status_enum;
+extern const struct socapi_type vk_base_link_product_status_type;
+
+/* Values of base_link_product_type. */
+#define VK_BASE_LINK_PRODUCT_TYPE_PRODUCT "product"
+extern const struct socapi_enum vk_base_link_product_type_enum;
+extern const struct socapi_type vk_base_link_product_type_type;
+
+/* Values of base_link_rating_type. */
+#define VK_BASE_LINK_RATING_TYPE_RATING "rating"
+extern const struct socapi_enum vk_base_link_rating_type_enum;
+extern const struct socapi_type vk_base_link_rating_type_type;
 
 /* Grammatical case used to decline first and last names. */
 #define VK_BASE_NAME_CASE_NOMINATIVE "Nom"
@@ -199,6 +285,17 @@ enum vk_base_sex {
 };
 extern const struct socapi_enum vk_base_sex_enum;
 extern const struct socapi_type vk_base_sex_type;
+
+/* Type of animation script */
+#define VK_BASE_STICKER_ANIMATION_TYPE_LIGHT "light"
+#define VK_BASE_STICKER_ANIMATION_TYPE_DARK "dark"
+extern const struct socapi_enum vk_base_sticker_animation_type_enum;
+extern const struct socapi_type vk_base_sticker_animation_type_type;
+
+/* Values of base_sticker_new_inner_type. */
+#define VK_BASE_STICKER_NEW_INNER_TYPE_BASE_STICKER_NEW "base_sticker_new"
+extern const struct socapi_enum vk_base_sticker_new_inner_type_enum;
+extern const struct socapi_type vk_base_sticker_new_inner_type_type;
 
 /* Names of extra fields that can be requested for profiles and communities together. */
 #define VK_BASE_USER_GROUP_FIELDS_ABOUT "about"
@@ -322,6 +419,13 @@ extern const struct socapi_type vk_base_sex_type;
 extern const struct socapi_enum vk_base_user_group_fields_enum;
 extern const struct socapi_type vk_base_user_group_fields_type;
 
+/* State in which call ended up */
+#define VK_CALLS_END_STATE_CANCELED_BY_INITIATOR "canceled_by_initiator"
+#define VK_CALLS_END_STATE_CANCELED_BY_RECEIVER "canceled_by_receiver"
+#define VK_CALLS_END_STATE_REACHED "reached"
+extern const struct socapi_enum vk_calls_end_state_enum;
+extern const struct socapi_type vk_calls_end_state_type;
+
 /* Values of friends_add_response. */
 enum vk_friends_add_response {
 	VK_FRIENDS_ADD_RESPONSE_SEND = 1,
@@ -386,6 +490,38 @@ enum vk_friends_get_requests_sort {
 };
 extern const struct socapi_enum vk_friends_get_requests_sort_enum;
 extern const struct socapi_type vk_friends_get_requests_sort_type;
+
+/* Values of friends_requests_xtr_message_wall_default. */
+#define VK_FRIENDS_REQUESTS_XTR_MESSAGE_WALL_DEFAULT_OWNER "owner"
+#define VK_FRIENDS_REQUESTS_XTR_MESSAGE_WALL_DEFAULT_ALL "all"
+extern const struct socapi_enum vk_friends_requests_xtr_message_wall_default_enum;
+extern const struct socapi_type vk_friends_requests_xtr_message_wall_default_type;
+
+/* Values of friends_requests_xtr_mutual_wall_default. */
+#define VK_FRIENDS_REQUESTS_XTR_MUTUAL_WALL_DEFAULT_OWNER "owner"
+#define VK_FRIENDS_REQUESTS_XTR_MUTUAL_WALL_DEFAULT_ALL "all"
+extern const struct socapi_enum vk_friends_requests_xtr_mutual_wall_default_enum;
+extern const struct socapi_type vk_friends_requests_xtr_mutual_wall_default_type;
+
+/* Status of information about timetable */
+#define VK_GROUPS_ADDRESS_WORK_INFO_STATUS_NO_INFORMATION "no_information"
+#define VK_GROUPS_ADDRESS_WORK_INFO_STATUS_TEMPORARILY_CLOSED "temporarily_closed"
+#define VK_GROUPS_ADDRESS_WORK_INFO_STATUS_ALWAYS_OPENED "always_opened"
+#define VK_GROUPS_ADDRESS_WORK_INFO_STATUS_TIMETABLE "timetable"
+#define VK_GROUPS_ADDRESS_WORK_INFO_STATUS_FOREVER_CLOSED "forever_closed"
+extern const struct socapi_enum vk_groups_address_work_info_status_enum;
+extern const struct socapi_type vk_groups_address_work_info_status_type;
+
+/* Ban reason */
+enum vk_groups_ban_info_reason {
+	VK_GROUPS_BAN_INFO_REASON_OTHER = 0,
+	VK_GROUPS_BAN_INFO_REASON_SPAM = 1,
+	VK_GROUPS_BAN_INFO_REASON_VERBAL_ABUSE = 2,
+	VK_GROUPS_BAN_INFO_REASON_STRONG_LANGUAGE = 3,
+	VK_GROUPS_BAN_INFO_REASON_FLOOD = 4,
+};
+extern const struct socapi_enum vk_groups_ban_info_reason_enum;
+extern const struct socapi_type vk_groups_ban_info_reason_type;
 
 /* Names of extra community fields that can be requested. */
 #define VK_GROUPS_FIELDS_ID "id"
@@ -542,6 +678,68 @@ enum vk_groups_group_full_member_status {
 extern const struct socapi_enum vk_groups_group_full_member_status_enum;
 extern const struct socapi_type vk_groups_group_full_member_status_type;
 
+/* Main section of community */
+enum vk_groups_group_full_section {
+	VK_GROUPS_GROUP_FULL_SECTION_NONE = 0,
+	VK_GROUPS_GROUP_FULL_SECTION_PHOTOS = 1,
+	VK_GROUPS_GROUP_FULL_SECTION_TOPICS = 2,
+	VK_GROUPS_GROUP_FULL_SECTION_AUDIOS = 3,
+	VK_GROUPS_GROUP_FULL_SECTION_VIDEOS = 4,
+	VK_GROUPS_GROUP_FULL_SECTION_MARKET = 5,
+	VK_GROUPS_GROUP_FULL_SECTION_STORIES = 6,
+	VK_GROUPS_GROUP_FULL_SECTION_APPS = 7,
+	VK_GROUPS_GROUP_FULL_SECTION_FOLLOWERS = 8,
+	VK_GROUPS_GROUP_FULL_SECTION_LINKS = 9,
+	VK_GROUPS_GROUP_FULL_SECTION_EVENTS = 10,
+	VK_GROUPS_GROUP_FULL_SECTION_PLACES = 11,
+	VK_GROUPS_GROUP_FULL_SECTION_CONTACTS = 12,
+	VK_GROUPS_GROUP_FULL_SECTION_APP_BTNS = 13,
+	VK_GROUPS_GROUP_FULL_SECTION_DOCS = 14,
+	VK_GROUPS_GROUP_FULL_SECTION_EVENT_COUNTERS = 15,
+	VK_GROUPS_GROUP_FULL_SECTION_GROUP_MESSAGES = 16,
+	VK_GROUPS_GROUP_FULL_SECTION_ALBUMS = 24,
+	VK_GROUPS_GROUP_FULL_SECTION_CATEGORIES = 26,
+	VK_GROUPS_GROUP_FULL_SECTION_ADMIN_HELP = 27,
+	VK_GROUPS_GROUP_FULL_SECTION_APP_WIDGET = 31,
+	VK_GROUPS_GROUP_FULL_SECTION_PUBLIC_HELP = 32,
+	VK_GROUPS_GROUP_FULL_SECTION_HS_DONATION_APP = 33,
+	VK_GROUPS_GROUP_FULL_SECTION_HS_MARKET_APP = 34,
+	VK_GROUPS_GROUP_FULL_SECTION_ADDRESSES = 35,
+	VK_GROUPS_GROUP_FULL_SECTION_ARTIST_PAGE = 36,
+	VK_GROUPS_GROUP_FULL_SECTION_PODCAST = 37,
+	VK_GROUPS_GROUP_FULL_SECTION_ARTICLES = 39,
+	VK_GROUPS_GROUP_FULL_SECTION_ADMIN_TIPS = 40,
+	VK_GROUPS_GROUP_FULL_SECTION_MENU = 41,
+	VK_GROUPS_GROUP_FULL_SECTION_FIXED_POST = 42,
+	VK_GROUPS_GROUP_FULL_SECTION_CHATS = 43,
+	VK_GROUPS_GROUP_FULL_SECTION_EVERGREEN_NOTICE = 44,
+	VK_GROUPS_GROUP_FULL_SECTION_MUSICIANS = 45,
+	VK_GROUPS_GROUP_FULL_SECTION_NARRATIVES = 46,
+	VK_GROUPS_GROUP_FULL_SECTION_DONUT_DONATE = 47,
+	VK_GROUPS_GROUP_FULL_SECTION_CLIPS = 48,
+	VK_GROUPS_GROUP_FULL_SECTION_MARKET_CART = 49,
+	VK_GROUPS_GROUP_FULL_SECTION_CURATORS = 50,
+	VK_GROUPS_GROUP_FULL_SECTION_MARKET_SERVICES = 51,
+	VK_GROUPS_GROUP_FULL_SECTION_CLASSIFIEDS = 53,
+	VK_GROUPS_GROUP_FULL_SECTION_TEXTLIVES = 54,
+	VK_GROUPS_GROUP_FULL_SECTION_DONUT_FOR_DONS = 55,
+	VK_GROUPS_GROUP_FULL_SECTION_BADGES = 57,
+	VK_GROUPS_GROUP_FULL_SECTION_CHATS_CREATION = 58,
+	VK_GROUPS_GROUP_FULL_SECTION_STREAM_CREATION = 59,
+	VK_GROUPS_GROUP_FULL_SECTION_RATING = 60,
+	VK_GROUPS_GROUP_FULL_SECTION_SERVICE_RATING = 61,
+	VK_GROUPS_GROUP_FULL_SECTION_RECOMMENDED_TIPS_WIDGET = 62,
+};
+extern const struct socapi_enum vk_groups_group_full_section_enum;
+extern const struct socapi_type vk_groups_group_full_section_type;
+
+/* Information about the status of video notifications for the current user. */
+#define VK_GROUPS_GROUP_FULL_VIDEO_NOTIFICATIONS_STATUS_NONE "none"
+#define VK_GROUPS_GROUP_FULL_VIDEO_NOTIFICATIONS_STATUS_ALL "all"
+#define VK_GROUPS_GROUP_FULL_VIDEO_NOTIFICATIONS_STATUS_PREFERRED "preferred"
+extern const struct socapi_enum vk_groups_group_full_video_notifications_status_enum;
+extern const struct socapi_type vk_groups_group_full_video_notifications_status_type;
+
 /* Wall mode. */
 enum vk_groups_group_full_wall {
 	VK_GROUPS_GROUP_FULL_WALL_DISABLED = 0,
@@ -568,6 +766,11 @@ extern const struct socapi_type vk_groups_group_is_closed_type;
 extern const struct socapi_enum vk_groups_group_type_enum;
 extern const struct socapi_type vk_groups_group_type_type;
 
+/* Values of groups_member_role_permission. */
+#define VK_GROUPS_MEMBER_ROLE_PERMISSION_ADS "ads"
+extern const struct socapi_enum vk_groups_member_role_permission_enum;
+extern const struct socapi_type vk_groups_member_role_permission_type;
+
 /* Role of a community manager. */
 #define VK_GROUPS_MEMBER_ROLE_STATUS_MODERATOR "moderator"
 #define VK_GROUPS_MEMBER_ROLE_STATUS_EDITOR "editor"
@@ -576,6 +779,13 @@ extern const struct socapi_type vk_groups_group_type_type;
 #define VK_GROUPS_MEMBER_ROLE_STATUS_ADVERTISER "advertiser"
 extern const struct socapi_enum vk_groups_member_role_status_enum;
 extern const struct socapi_type vk_groups_member_role_status_type;
+
+/* Type of online status of group */
+#define VK_GROUPS_ONLINE_STATUS_TYPE_NONE "none"
+#define VK_GROUPS_ONLINE_STATUS_TYPE_ONLINE "online"
+#define VK_GROUPS_ONLINE_STATUS_TYPE_ANSWER_MARK "answer_mark"
+extern const struct socapi_enum vk_groups_online_status_type_enum;
+extern const struct socapi_type vk_groups_online_status_type_type;
 
 /* Role of a community manager. */
 #define VK_GROUPS_ROLE_OPTIONS_MODERATOR "moderator"
@@ -604,6 +814,12 @@ extern const struct socapi_type vk_groups_search_sort_type;
 #define VK_GROUPS_SEARCH_TYPE_PAGE "page"
 extern const struct socapi_enum vk_groups_search_type_enum;
 extern const struct socapi_type vk_groups_search_type_type;
+
+/* Values of groups_user_xtr_role_wall_default. */
+#define VK_GROUPS_USER_XTR_ROLE_WALL_DEFAULT_OWNER "owner"
+#define VK_GROUPS_USER_XTR_ROLE_WALL_DEFAULT_ALL "all"
+extern const struct socapi_enum vk_groups_user_xtr_role_wall_default_enum;
+extern const struct socapi_type vk_groups_user_xtr_role_wall_default_type;
 
 /* "likes" or "copies" (reposts). */
 #define VK_LIKES_GET_LIST_FILTER_COPIES "copies"
@@ -641,6 +857,95 @@ extern const struct socapi_type vk_likes_get_list_friends_only_type;
 extern const struct socapi_enum vk_likes_type_enum;
 extern const struct socapi_type vk_likes_type_type;
 
+/* Type of album */
+enum vk_market_market_album_type {
+	VK_MARKET_MARKET_ALBUM_TYPE_MARKET = 0,
+	VK_MARKET_MARKET_ALBUM_TYPE_MARKET_SERVICES = 1,
+};
+extern const struct socapi_enum vk_market_market_album_type_enum;
+extern const struct socapi_type vk_market_market_album_type_type;
+
+/* Values of market_market_category_nested_inner_type. */
+#define VK_MARKET_MARKET_CATEGORY_NESTED_INNER_TYPE_MARKET_MARKET_CATEGORY_NESTED "market_market_category_nested"
+extern const struct socapi_enum vk_market_market_category_nested_inner_type_enum;
+extern const struct socapi_type vk_market_market_category_nested_inner_type_type;
+
+/* Information whether the item is available */
+enum vk_market_market_item_availability {
+	VK_MARKET_MARKET_ITEM_AVAILABILITY_AVAILABLE = 0,
+	VK_MARKET_MARKET_ITEM_AVAILABILITY_REMOVED = 1,
+	VK_MARKET_MARKET_ITEM_AVAILABILITY_UNAVAILABLE = 2,
+};
+extern const struct socapi_enum vk_market_market_item_availability_enum;
+extern const struct socapi_type vk_market_market_item_availability_type;
+
+/* Values of market_price_price_type. */
+enum vk_market_price_price_type {
+	VK_MARKET_PRICE_PRICE_TYPE_EXACT = 0,
+	VK_MARKET_PRICE_PRICE_TYPE_RANGE = 2,
+	VK_MARKET_PRICE_PRICE_TYPE_BY_AGREEMENT = 3,
+};
+extern const struct socapi_enum vk_market_price_price_type_enum;
+extern const struct socapi_type vk_market_price_price_type_type;
+
+/* Values of market_price_price_unit. */
+enum vk_market_price_price_unit {
+	VK_MARKET_PRICE_PRICE_UNIT_ITEM = 0,
+	VK_MARKET_PRICE_PRICE_UNIT_HOUR = 2,
+	VK_MARKET_PRICE_PRICE_UNIT_M3 = 3,
+	VK_MARKET_PRICE_PRICE_UNIT_M2 = 4,
+};
+extern const struct socapi_enum vk_market_price_price_unit_enum;
+extern const struct socapi_type vk_market_price_price_unit_type;
+
+/* Who can make calls */
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CALL_OWNER "owner"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CALL_OWNER_AND_ADMINS "owner_and_admins"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CALL_ALL "all"
+extern const struct socapi_enum vk_messages_chat_settings_permissions_call_enum;
+extern const struct socapi_type vk_messages_chat_settings_permissions_call_type;
+
+/* Who can change admins */
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_ADMINS_OWNER "owner"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_ADMINS_OWNER_AND_ADMINS "owner_and_admins"
+extern const struct socapi_enum vk_messages_chat_settings_permissions_change_admins_enum;
+extern const struct socapi_type vk_messages_chat_settings_permissions_change_admins_type;
+
+/* Who can change chat info */
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_INFO_OWNER "owner"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_INFO_OWNER_AND_ADMINS "owner_and_admins"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_INFO_ALL "all"
+extern const struct socapi_enum vk_messages_chat_settings_permissions_change_info_enum;
+extern const struct socapi_type vk_messages_chat_settings_permissions_change_info_type;
+
+/* Who can change pinned message */
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_PIN_OWNER "owner"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_PIN_OWNER_AND_ADMINS "owner_and_admins"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_PIN_ALL "all"
+extern const struct socapi_enum vk_messages_chat_settings_permissions_change_pin_enum;
+extern const struct socapi_type vk_messages_chat_settings_permissions_change_pin_type;
+
+/* Who can invite users to chat */
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_INVITE_OWNER "owner"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_INVITE_OWNER_AND_ADMINS "owner_and_admins"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_INVITE_ALL "all"
+extern const struct socapi_enum vk_messages_chat_settings_permissions_invite_enum;
+extern const struct socapi_type vk_messages_chat_settings_permissions_invite_type;
+
+/* Who can see invite link */
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_SEE_INVITE_LINK_OWNER "owner"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_SEE_INVITE_LINK_OWNER_AND_ADMINS "owner_and_admins"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_SEE_INVITE_LINK_ALL "all"
+extern const struct socapi_enum vk_messages_chat_settings_permissions_see_invite_link_enum;
+extern const struct socapi_type vk_messages_chat_settings_permissions_see_invite_link_type;
+
+/* Who can use mass mentions */
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_USE_MASS_MENTIONS_OWNER "owner"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_USE_MASS_MENTIONS_OWNER_AND_ADMINS "owner_and_admins"
+#define VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_USE_MASS_MENTIONS_ALL "all"
+extern const struct socapi_enum vk_messages_chat_settings_permissions_use_mass_mentions_enum;
+extern const struct socapi_type vk_messages_chat_settings_permissions_use_mass_mentions_type;
+
 /* The current user's state in a chat. */
 #define VK_MESSAGES_CHAT_SETTINGS_STATE_IN "in"
 #define VK_MESSAGES_CHAT_SETTINGS_STATE_KICKED "kicked"
@@ -656,6 +961,11 @@ extern const struct socapi_type vk_messages_chat_settings_state_type;
 #define VK_MESSAGES_CONVERSATION_PEER_TYPE_GROUP "group"
 extern const struct socapi_enum vk_messages_conversation_peer_type_enum;
 extern const struct socapi_type vk_messages_conversation_peer_type_type;
+
+/* Values of messages_conversation_special_service_type. */
+#define VK_MESSAGES_CONVERSATION_SPECIAL_SERVICE_TYPE_BUSINESS_NOTIFY "business_notify"
+extern const struct socapi_enum vk_messages_conversation_special_service_type_enum;
+extern const struct socapi_type vk_messages_conversation_special_service_type_type;
 
 /* Which conversations to return. */
 #define VK_MESSAGES_GET_CONVERSATIONS_FILTER_ALL "all"
@@ -674,6 +984,49 @@ enum vk_messages_get_history_rev {
 };
 extern const struct socapi_enum vk_messages_get_history_rev_enum;
 extern const struct socapi_type vk_messages_get_history_rev_type;
+
+/* Values of messages_keyboard_button_action_callback_type. */
+#define VK_MESSAGES_KEYBOARD_BUTTON_ACTION_CALLBACK_TYPE_CALLBACK "callback"
+extern const struct socapi_enum vk_messages_keyboard_button_action_callback_type_enum;
+extern const struct socapi_type vk_messages_keyboard_button_action_callback_type_type;
+
+/* Values of messages_keyboard_button_action_location_type. */
+#define VK_MESSAGES_KEYBOARD_BUTTON_ACTION_LOCATION_TYPE_LOCATION "location"
+extern const struct socapi_enum vk_messages_keyboard_button_action_location_type_enum;
+extern const struct socapi_type vk_messages_keyboard_button_action_location_type_type;
+
+/* Values of messages_keyboard_button_action_open_app_type. */
+#define VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_APP_TYPE_OPEN_APP "open_app"
+extern const struct socapi_enum vk_messages_keyboard_button_action_open_app_type_enum;
+extern const struct socapi_type vk_messages_keyboard_button_action_open_app_type_type;
+
+/* Values of messages_keyboard_button_action_open_link_type. */
+#define VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_LINK_TYPE_OPEN_LINK "open_link"
+extern const struct socapi_enum vk_messages_keyboard_button_action_open_link_type_enum;
+extern const struct socapi_type vk_messages_keyboard_button_action_open_link_type_type;
+
+/* Values of messages_keyboard_button_action_open_photo_type. */
+#define VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_PHOTO_TYPE_OPEN_PHOTO "open_photo"
+extern const struct socapi_enum vk_messages_keyboard_button_action_open_photo_type_enum;
+extern const struct socapi_type vk_messages_keyboard_button_action_open_photo_type_type;
+
+/* Values of messages_keyboard_button_action_text_type. */
+#define VK_MESSAGES_KEYBOARD_BUTTON_ACTION_TEXT_TYPE_TEXT "text"
+extern const struct socapi_enum vk_messages_keyboard_button_action_text_type_enum;
+extern const struct socapi_type vk_messages_keyboard_button_action_text_type_type;
+
+/* Values of messages_keyboard_button_action_vkpay_type. */
+#define VK_MESSAGES_KEYBOARD_BUTTON_ACTION_VKPAY_TYPE_VKPAY "vkpay"
+extern const struct socapi_enum vk_messages_keyboard_button_action_vkpay_type_enum;
+extern const struct socapi_type vk_messages_keyboard_button_action_vkpay_type_type;
+
+/* Button color */
+#define VK_MESSAGES_KEYBOARD_BUTTON_COLOR_DEFAULT "default"
+#define VK_MESSAGES_KEYBOARD_BUTTON_COLOR_POSITIVE "positive"
+#define VK_MESSAGES_KEYBOARD_BUTTON_COLOR_NEGATIVE "negative"
+#define VK_MESSAGES_KEYBOARD_BUTTON_COLOR_PRIMARY "primary"
+extern const struct socapi_enum vk_messages_keyboard_button_color_enum;
+extern const struct socapi_type vk_messages_keyboard_button_color_type;
 
 /* Kind of service action in a chat. */
 #define VK_MESSAGES_MESSAGE_ACTION_STATUS_CHAT_PHOTO_UPDATE "chat_photo_update"
@@ -736,6 +1089,71 @@ extern const struct socapi_type vk_messages_send_intent_type;
 extern const struct socapi_enum vk_messages_set_activity_type_enum;
 extern const struct socapi_type vk_messages_set_activity_type_type;
 
+/* Values of newsfeed_item_digest_button_style. */
+#define VK_NEWSFEED_ITEM_DIGEST_BUTTON_STYLE_PRIMARY "primary"
+extern const struct socapi_enum vk_newsfeed_item_digest_button_style_enum;
+extern const struct socapi_type vk_newsfeed_item_digest_button_style_type;
+
+/* Values of newsfeed_item_digest_footer_style. */
+#define VK_NEWSFEED_ITEM_DIGEST_FOOTER_STYLE_TEXT "text"
+#define VK_NEWSFEED_ITEM_DIGEST_FOOTER_STYLE_BUTTON "button"
+extern const struct socapi_enum vk_newsfeed_item_digest_footer_style_enum;
+extern const struct socapi_type vk_newsfeed_item_digest_footer_style_type;
+
+/* Values of newsfeed_item_digest_full_item_inner_type. */
+#define VK_NEWSFEED_ITEM_DIGEST_FULL_ITEM_INNER_TYPE_NEWSFEED_ITEM_DIGEST_FULL_ITEM "newsfeed_item_digest_full_item"
+extern const struct socapi_enum vk_newsfeed_item_digest_full_item_inner_type_enum;
+extern const struct socapi_type vk_newsfeed_item_digest_full_item_inner_type_type;
+
+/* Values of newsfeed_item_digest_full_item_style. */
+#define VK_NEWSFEED_ITEM_DIGEST_FULL_ITEM_STYLE_DEFAULT "default"
+#define VK_NEWSFEED_ITEM_DIGEST_FULL_ITEM_STYLE_INVERSED "inversed"
+#define VK_NEWSFEED_ITEM_DIGEST_FULL_ITEM_STYLE_SPOTLIGHT "spotlight"
+extern const struct socapi_enum vk_newsfeed_item_digest_full_item_style_enum;
+extern const struct socapi_type vk_newsfeed_item_digest_full_item_style_type;
+
+/* Values of newsfeed_item_digest_header_style. */
+#define VK_NEWSFEED_ITEM_DIGEST_HEADER_STYLE_SINGLELINE "singleline"
+#define VK_NEWSFEED_ITEM_DIGEST_HEADER_STYLE_MULTILINE "multiline"
+extern const struct socapi_enum vk_newsfeed_item_digest_header_style_enum;
+extern const struct socapi_type vk_newsfeed_item_digest_header_style_type;
+
+/* type of digest */
+#define VK_NEWSFEED_ITEM_DIGEST_TEMPLATE_LIST "list"
+#define VK_NEWSFEED_ITEM_DIGEST_TEMPLATE_GRID "grid"
+#define VK_NEWSFEED_ITEM_DIGEST_TEMPLATE_SINGLE "single"
+extern const struct socapi_enum vk_newsfeed_item_digest_template_enum;
+extern const struct socapi_type vk_newsfeed_item_digest_template_type;
+
+/* Values of newsfeed_item_wallpost_feedback_type. */
+#define VK_NEWSFEED_ITEM_WALLPOST_FEEDBACK_TYPE_BUTTONS "buttons"
+#define VK_NEWSFEED_ITEM_WALLPOST_FEEDBACK_TYPE_STARS "stars"
+extern const struct socapi_enum vk_newsfeed_item_wallpost_feedback_type_enum;
+extern const struct socapi_type vk_newsfeed_item_wallpost_feedback_type_type;
+
+/* Values of newsfeed_item_wallpost_inner_type. */
+#define VK_NEWSFEED_ITEM_WALLPOST_INNER_TYPE_WALL_WALLPOST "wall_wallpost"
+extern const struct socapi_enum vk_newsfeed_item_wallpost_inner_type_enum;
+extern const struct socapi_type vk_newsfeed_item_wallpost_inner_type_type;
+
+/* Topic ID. Allowed values can be obtained from newsfeed.getPostTopics method */
+enum vk_newsfeed_item_wallpost_topic_id {
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_EMPTY_TOPIC = 0,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_ART = 1,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_IT = 7,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_GAMES = 12,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_MUSIC = 16,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_PHOTO = 19,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_SCIENCE_AND_TECH = 21,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_SPORT = 23,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_TRAVEL = 25,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_TV_AND_CINEMA = 26,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_HUMOR = 32,
+	VK_NEWSFEED_ITEM_WALLPOST_TOPIC_ID_FASHION = 43,
+};
+extern const struct socapi_enum vk_newsfeed_item_wallpost_topic_id_enum;
+extern const struct socapi_type vk_newsfeed_item_wallpost_topic_id_type;
+
 /* Kind of a news feed item. */
 #define VK_NEWSFEED_NEWSFEED_ITEM_TYPE_POST "post"
 #define VK_NEWSFEED_NEWSFEED_ITEM_TYPE_PHOTO "photo"
@@ -753,6 +1171,42 @@ extern const struct socapi_type vk_messages_set_activity_type_type;
 #define VK_NEWSFEED_NEWSFEED_ITEM_TYPE_CLIPS_RETENTION "clips_retention"
 extern const struct socapi_enum vk_newsfeed_newsfeed_item_type_enum;
 extern const struct socapi_type vk_newsfeed_newsfeed_item_type_type;
+
+/* Values of owner_state_state. */
+enum vk_owner_state_state {
+	VK_OWNER_STATE_STATE_BANNED = 1,
+	VK_OWNER_STATE_STATE_ADULT = 2,
+	VK_OWNER_STATE_STATE_HIDDEN = 3,
+	VK_OWNER_STATE_STATE_DELETED = 4,
+	VK_OWNER_STATE_STATE_BLACKLISTED = 5,
+};
+extern const struct socapi_enum vk_owner_state_state_enum;
+extern const struct socapi_type vk_owner_state_state_type;
+
+/* Values of pages_privacy_settings. */
+enum vk_pages_privacy_settings {
+	VK_PAGES_PRIVACY_SETTINGS_COMMUNITY_MANAGERS_ONLY = 0,
+	VK_PAGES_PRIVACY_SETTINGS_COMMUNITY_MEMBERS_ONLY = 1,
+	VK_PAGES_PRIVACY_SETTINGS_EVERYONE = 2,
+};
+extern const struct socapi_enum vk_pages_privacy_settings_enum;
+extern const struct socapi_type vk_pages_privacy_settings_type;
+
+/* Photo's type. */
+#define VK_PHOTOS_IMAGE_TYPE_S "s"
+#define VK_PHOTOS_IMAGE_TYPE_M "m"
+#define VK_PHOTOS_IMAGE_TYPE_X "x"
+#define VK_PHOTOS_IMAGE_TYPE_L "l"
+#define VK_PHOTOS_IMAGE_TYPE_O "o"
+#define VK_PHOTOS_IMAGE_TYPE_P "p"
+#define VK_PHOTOS_IMAGE_TYPE_Q "q"
+#define VK_PHOTOS_IMAGE_TYPE_R "r"
+#define VK_PHOTOS_IMAGE_TYPE_Y "y"
+#define VK_PHOTOS_IMAGE_TYPE_Z "z"
+#define VK_PHOTOS_IMAGE_TYPE_W "w"
+#define VK_PHOTOS_IMAGE_TYPE_BASE "base"
+extern const struct socapi_enum vk_photos_image_type_enum;
+extern const struct socapi_type vk_photos_image_type_type;
 
 /* Size code of a photo copy (s, m, x, y, z, w, o, p, q, r ...). */
 #define VK_PHOTOS_PHOTO_SIZES_TYPE_T "t"
@@ -787,6 +1241,92 @@ extern const struct socapi_type vk_newsfeed_newsfeed_item_type_type;
 #define VK_PHOTOS_PHOTO_SIZES_TYPE_ORIG "orig"
 extern const struct socapi_enum vk_photos_photo_sizes_type_enum;
 extern const struct socapi_type vk_photos_photo_sizes_type_type;
+
+/* Sets vertical alignment of a photo */
+#define VK_PHOTOS_PHOTO_VERTICAL_ALIGN_TOP "top"
+#define VK_PHOTOS_PHOTO_VERTICAL_ALIGN_MIDDLE "middle"
+#define VK_PHOTOS_PHOTO_VERTICAL_ALIGN_BOTTOM "bottom"
+extern const struct socapi_enum vk_photos_photo_vertical_align_enum;
+extern const struct socapi_type vk_photos_photo_vertical_align_type;
+
+/* Values of polls_background_type. */
+#define VK_POLLS_BACKGROUND_TYPE_GRADIENT "gradient"
+#define VK_POLLS_BACKGROUND_TYPE_TILE "tile"
+extern const struct socapi_enum vk_polls_background_type_enum;
+extern const struct socapi_type vk_polls_background_type_type;
+
+/* Values of stories_clickable_sticker_style. */
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_TRANSPARENT "transparent"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_BLUE_GRADIENT "blue_gradient"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_RED_GRADIENT "red_gradient"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_UNDERLINE "underline"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_BLUE "blue"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_GREEN "green"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_WHITE "white"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_QUESTION_REPLY "question_reply"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_LIGHT "light"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_IMPRESSIVE "impressive"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_DARK "dark"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_ACCENT_BACKGROUND "accent_background"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_ACCENT_TEXT "accent_text"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_DARK_UNIQUE "dark_unique"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_LIGHT_UNIQUE "light_unique"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_LIGHT_TEXT "light_text"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_DARK_TEXT "dark_text"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_BLACK "black"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_DARK_WITHOUT_BG "dark_without_bg"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_LIGHT_WITHOUT_BG "light_without_bg"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_RECTANGLE "rectangle"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_CIRCLE "circle"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_POOP "poop"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_HEART "heart"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_STAR "star"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_ALBUM "album"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_HORIZONTAL "horizontal"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_EQUALIZER "equalizer"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_HEADER_META "header_meta"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_PREVIEW "preview"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_MINIATURE "miniature"
+#define VK_STORIES_CLICKABLE_STICKER_STYLE_FULLVIEW "fullview"
+extern const struct socapi_enum vk_stories_clickable_sticker_style_enum;
+extern const struct socapi_type vk_stories_clickable_sticker_style_type;
+
+/* Values of stories_clickable_sticker_subtype. */
+#define VK_STORIES_CLICKABLE_STICKER_SUBTYPE_MARKET_ITEM "market_item"
+#define VK_STORIES_CLICKABLE_STICKER_SUBTYPE_ALIEXPRESS_PRODUCT "aliexpress_product"
+extern const struct socapi_enum vk_stories_clickable_sticker_subtype_enum;
+extern const struct socapi_type vk_stories_clickable_sticker_subtype_type;
+
+/* Values of stories_clickable_sticker_type. */
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_HASHTAG "hashtag"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_MENTION "mention"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_LINK "link"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_QUESTION "question"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_PLACE "place"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_MARKET_ITEM "market_item"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_MUSIC "music"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_STORY_REPLY "story_reply"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_OWNER "owner"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_POST "post"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_POLL "poll"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_STICKER "sticker"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_APP "app"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_SITUATIONAL_THEME "situational_theme"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_PLAYLIST "playlist"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_CLIP "clip"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_VK_VIDEO "vk_video"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_SITUATIONAL_TEMPLATE "situational_template"
+#define VK_STORIES_CLICKABLE_STICKER_TYPE_SPOILER "spoiler"
+extern const struct socapi_enum vk_stories_clickable_sticker_type_enum;
+extern const struct socapi_type vk_stories_clickable_sticker_type_type;
+
+/* Story type. */
+#define VK_STORIES_STORY_TYPE_PHOTO "photo"
+#define VK_STORIES_STORY_TYPE_VIDEO "video"
+#define VK_STORIES_STORY_TYPE_LIVE_ACTIVE "live_active"
+#define VK_STORIES_STORY_TYPE_LIVE_FINISHED "live_finished"
+extern const struct socapi_enum vk_stories_story_type_enum;
+extern const struct socapi_type vk_stories_story_type_type;
 
 /* Names of extra profile fields that can be requested. */
 #define VK_USERS_FIELDS_FIRST_NAME_NOM "first_name_nom"
@@ -925,6 +1465,15 @@ extern const struct socapi_type vk_users_occupation_type_type;
 extern const struct socapi_enum vk_users_online_info_status_enum;
 extern const struct socapi_type vk_users_online_info_status_type;
 
+/* Relative type */
+#define VK_USERS_RELATIVE_TYPE_PARENT "parent"
+#define VK_USERS_RELATIVE_TYPE_CHILD "child"
+#define VK_USERS_RELATIVE_TYPE_GRANDPARENT "grandparent"
+#define VK_USERS_RELATIVE_TYPE_GRANDCHILD "grandchild"
+#define VK_USERS_RELATIVE_TYPE_SIBLING "sibling"
+extern const struct socapi_enum vk_users_relative_type_enum;
+extern const struct socapi_type vk_users_relative_type_type;
+
 /* Sex: 0 any, 1 female, 2 male. */
 enum vk_users_search_sex {
 	VK_USERS_SEARCH_SEX_ANY = 0,
@@ -956,6 +1505,12 @@ enum vk_users_search_status {
 };
 extern const struct socapi_enum vk_users_search_status_enum;
 extern const struct socapi_type vk_users_search_status_type;
+
+/* Values of users_user_full_wall_default. */
+#define VK_USERS_USER_FULL_WALL_DEFAULT_OWNER "owner"
+#define VK_USERS_USER_FULL_WALL_DEFAULT_ALL "all"
+extern const struct socapi_enum vk_users_user_full_wall_default_enum;
+extern const struct socapi_type vk_users_user_full_wall_default_type;
 
 /* Relationship status. */
 enum vk_users_user_relation {
@@ -995,6 +1550,24 @@ extern const struct socapi_type vk_utils_domain_resolved_type_type;
 extern const struct socapi_enum vk_utils_link_checked_status_enum;
 extern const struct socapi_type vk_utils_link_checked_status_type;
 
+/* Values of video_video_album_full_response_type. */
+#define VK_VIDEO_VIDEO_ALBUM_FULL_RESPONSE_TYPE_MIN "min"
+#define VK_VIDEO_VIDEO_ALBUM_FULL_RESPONSE_TYPE_FULL "full"
+extern const struct socapi_enum vk_video_video_album_full_response_type_enum;
+extern const struct socapi_type vk_video_video_album_full_response_type_type;
+
+/* Values of video_video_album_response_type. */
+#define VK_VIDEO_VIDEO_ALBUM_RESPONSE_TYPE_MIN "min"
+#define VK_VIDEO_VIDEO_ALBUM_RESPONSE_TYPE_FULL "full"
+extern const struct socapi_enum vk_video_video_album_response_type_enum;
+extern const struct socapi_type vk_video_video_album_response_type_type;
+
+/* Values of video_video_full_response_type. */
+#define VK_VIDEO_VIDEO_FULL_RESPONSE_TYPE_MIN "min"
+#define VK_VIDEO_VIDEO_FULL_RESPONSE_TYPE_FULL "full"
+extern const struct socapi_enum vk_video_video_full_response_type_enum;
+extern const struct socapi_type vk_video_video_full_response_type_type;
+
 /* Kind of video. */
 #define VK_VIDEO_VIDEO_FULL_TYPE_INTERACTIVE "interactive"
 #define VK_VIDEO_VIDEO_FULL_TYPE_VIDEO "video"
@@ -1006,6 +1579,18 @@ extern const struct socapi_type vk_utils_link_checked_status_type;
 #define VK_VIDEO_VIDEO_FULL_TYPE_VIDEO_MESSAGE "video_message"
 extern const struct socapi_enum vk_video_video_full_type_enum;
 extern const struct socapi_type vk_video_video_full_type_type;
+
+/* Values of video_video_image_theme. */
+#define VK_VIDEO_VIDEO_IMAGE_THEME_LIGHT "light"
+#define VK_VIDEO_VIDEO_IMAGE_THEME_DARK "dark"
+extern const struct socapi_enum vk_video_video_image_theme_enum;
+extern const struct socapi_type vk_video_video_image_theme_type;
+
+/* Values of video_video_response_type. */
+#define VK_VIDEO_VIDEO_RESPONSE_TYPE_MIN "min"
+#define VK_VIDEO_VIDEO_RESPONSE_TYPE_FULL "full"
+extern const struct socapi_enum vk_video_video_response_type_enum;
+extern const struct socapi_type vk_video_video_response_type_type;
 
 /* Kind of video. */
 #define VK_VIDEO_VIDEO_TYPE_INTERACTIVE "interactive"
@@ -1116,30 +1701,96 @@ extern const struct socapi_type vk_wall_post_type_type;
 extern const struct socapi_enum vk_wall_wallpost_attachment_type_enum;
 extern const struct socapi_type vk_wall_wallpost_attachment_type_type;
 
+/* Says what user can edit in post about donut properties */
+#define VK_WALL_WALLPOST_DONUT_EDIT_MODE_ALL "all"
+#define VK_WALL_WALLPOST_DONUT_EDIT_MODE_DURATION "duration"
+extern const struct socapi_enum vk_wall_wallpost_donut_edit_mode_enum;
+extern const struct socapi_type vk_wall_wallpost_donut_edit_mode_type;
+
+/* Values of wall_wallpost_full_inner_type. */
+#define VK_WALL_WALLPOST_FULL_INNER_TYPE_WALL_WALLPOST "wall_wallpost"
+extern const struct socapi_enum vk_wall_wallpost_full_inner_type_enum;
+extern const struct socapi_type vk_wall_wallpost_full_inner_type_type;
+
+/* Topic ID. Allowed values can be obtained from newsfeed.getPostTopics method */
+enum vk_wall_wallpost_full_topic_id {
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_EMPTY_TOPIC = 0,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_ART = 1,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_IT = 7,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_GAMES = 12,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_MUSIC = 16,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_PHOTO = 19,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_SCIENCE_AND_TECH = 21,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_SPORT = 23,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_TRAVEL = 25,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_TV_AND_CINEMA = 26,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_HUMOR = 32,
+	VK_WALL_WALLPOST_FULL_TOPIC_ID_FASHION = 43,
+};
+extern const struct socapi_enum vk_wall_wallpost_full_topic_id_enum;
+extern const struct socapi_type vk_wall_wallpost_full_topic_id_type;
+
+/* Values of wall_wallpost_inner_type. */
+#define VK_WALL_WALLPOST_INNER_TYPE_WALL_WALLPOST "wall_wallpost"
+extern const struct socapi_enum vk_wall_wallpost_inner_type_enum;
+extern const struct socapi_type vk_wall_wallpost_inner_type_type;
+
 struct vk_account_account_counters;
 struct vk_account_info;
+struct vk_account_name_request;
 struct vk_account_user_settings;
+struct vk_account_user_settings_interest;
+struct vk_account_user_settings_interests;
+struct vk_apps_app_min;
 struct vk_audio_audio;
 struct vk_base_city;
 struct vk_base_comments_info;
 struct vk_base_country;
+struct vk_base_crop_photo;
+struct vk_base_crop_photo_crop;
+struct vk_base_crop_photo_rect;
 struct vk_base_error;
+struct vk_base_geo;
+struct vk_base_geo_coordinates;
+struct vk_base_gradient_point;
 struct vk_base_image;
 struct vk_base_likes;
 struct vk_base_likes_info;
 struct vk_base_link;
+struct vk_base_link_application;
+struct vk_base_link_application_store;
+struct vk_base_link_button;
+struct vk_base_link_button_action;
+struct vk_base_link_product;
+struct vk_base_link_rating;
 struct vk_base_message_error;
 struct vk_base_object;
 struct vk_base_object_count;
+struct vk_base_owner_cover;
+struct vk_base_owner_cover_crop_params;
+struct vk_base_place;
 struct vk_base_reposts_info;
 struct vk_base_request_param;
+struct vk_base_sticker_animation;
+struct vk_base_sticker_new;
 struct vk_base_upload_server;
 struct vk_base_user_id;
+struct vk_calls_call;
+struct vk_calls_participants;
 struct vk_comment_thread;
 struct vk_database_city;
 struct vk_database_get_cities_response;
 struct vk_database_get_countries_response;
+struct vk_database_language_full;
+struct vk_database_station;
 struct vk_docs_doc;
+struct vk_docs_doc_preview;
+struct vk_docs_doc_preview_audio_msg;
+struct vk_docs_doc_preview_graffiti;
+struct vk_docs_doc_preview_photo;
+struct vk_docs_doc_preview_photo_sizes;
+struct vk_docs_doc_preview_video;
+struct vk_events_event_attach;
 struct vk_friends_delete_response;
 struct vk_friends_friend_extended_status;
 struct vk_friends_friend_status;
@@ -1155,6 +1806,13 @@ struct vk_friends_mutual_friend;
 struct vk_friends_requests_mutual;
 struct vk_friends_requests_xtr_message;
 struct vk_friends_requests_xtr_mutual;
+struct vk_gifts_layout;
+struct vk_groups_address;
+struct vk_groups_address_timetable;
+struct vk_groups_address_timetable_day;
+struct vk_groups_addresses_info;
+struct vk_groups_contacts_item;
+struct vk_groups_counters_group;
 struct vk_groups_get_by_id_object_response;
 struct vk_groups_get_members_fields_response;
 struct vk_groups_get_members_filter_response;
@@ -1162,12 +1820,19 @@ struct vk_groups_get_members_response;
 struct vk_groups_get_object_extended_response;
 struct vk_groups_get_response;
 struct vk_groups_group;
+struct vk_groups_group_attach;
+struct vk_groups_group_ban_info;
 struct vk_groups_group_full;
 struct vk_groups_groups_array;
 struct vk_groups_is_member_extended_response;
+struct vk_groups_links_item;
+struct vk_groups_live_covers;
+struct vk_groups_market_info;
 struct vk_groups_member_role;
 struct vk_groups_member_status;
 struct vk_groups_member_status_full;
+struct vk_groups_online_status;
+struct vk_groups_photo_size;
 struct vk_groups_profile_item;
 struct vk_groups_search_response;
 struct vk_groups_user_xtr_role;
@@ -1176,14 +1841,24 @@ struct vk_likes_delete_response;
 struct vk_likes_get_list_extended_response;
 struct vk_likes_get_list_response;
 struct vk_likes_is_liked_response;
+struct vk_link_target_object;
+struct vk_market_currency;
+struct vk_market_market_album;
+struct vk_market_market_category_nested;
+struct vk_market_market_item;
+struct vk_market_price;
 struct vk_messages_audio_message;
 struct vk_messages_base_message;
+struct vk_messages_chat_restrictions;
 struct vk_messages_chat_settings;
+struct vk_messages_chat_settings_acl;
+struct vk_messages_chat_settings_permissions;
 struct vk_messages_chat_settings_photo;
 struct vk_messages_conversation;
 struct vk_messages_conversation_can_write;
 struct vk_messages_conversation_member;
 struct vk_messages_conversation_peer;
+struct vk_messages_conversation_sort_id;
 struct vk_messages_conversation_with_message;
 struct vk_messages_delete_full_response_item;
 struct vk_messages_foreign_message;
@@ -1196,23 +1871,60 @@ struct vk_messages_get_conversation_members;
 struct vk_messages_get_conversations_response;
 struct vk_messages_get_history_extended_response;
 struct vk_messages_get_history_response;
+struct vk_messages_graffiti;
+struct vk_messages_keyboard;
+struct vk_messages_keyboard_button;
+struct vk_messages_keyboard_button_action_callback;
+struct vk_messages_keyboard_button_action_location;
+struct vk_messages_keyboard_button_action_open_app;
+struct vk_messages_keyboard_button_action_open_link;
+struct vk_messages_keyboard_button_action_open_photo;
+struct vk_messages_keyboard_button_action_text;
+struct vk_messages_keyboard_button_action_vkpay;
 struct vk_messages_longpoll_params;
 struct vk_messages_message;
 struct vk_messages_message_action;
+struct vk_messages_message_action_photo;
 struct vk_messages_message_attachment;
+struct vk_messages_message_request_data;
+struct vk_messages_out_read_by;
+struct vk_messages_pinned_message;
+struct vk_messages_push_settings;
+struct vk_messages_reaction_counter_response_item;
 struct vk_messages_send_user_ids_response_item;
 struct vk_newsfeed_generic_response;
+struct vk_newsfeed_item_audio;
+struct vk_newsfeed_item_audio_audio;
 struct vk_newsfeed_item_base;
+struct vk_newsfeed_item_digest;
+struct vk_newsfeed_item_digest_button;
+struct vk_newsfeed_item_digest_footer;
+struct vk_newsfeed_item_digest_full_item;
+struct vk_newsfeed_item_digest_header;
 struct vk_newsfeed_item_friend;
 struct vk_newsfeed_item_friend_friends;
 struct vk_newsfeed_item_photo;
 struct vk_newsfeed_item_photo_photos;
+struct vk_newsfeed_item_photo_tag;
+struct vk_newsfeed_item_photo_tag_photo_tags;
+struct vk_newsfeed_item_promo_button;
+struct vk_newsfeed_item_promo_button_action;
+struct vk_newsfeed_item_promo_button_image;
+struct vk_newsfeed_item_topic;
+struct vk_newsfeed_item_video;
+struct vk_newsfeed_item_video_video;
 struct vk_newsfeed_item_wallpost;
+struct vk_newsfeed_item_wallpost_feedback;
+struct vk_newsfeed_item_wallpost_feedback_answer;
 struct vk_newsfeed_search_extended_response;
 struct vk_newsfeed_search_response;
+struct vk_notes_note;
+struct vk_owner_state;
+struct vk_pages_wikipage_full;
 struct vk_photos_get_albums_response;
 struct vk_photos_get_all_response;
 struct vk_photos_get_response;
+struct vk_photos_image;
 struct vk_photos_photo;
 struct vk_photos_photo_album;
 struct vk_photos_photo_album_full;
@@ -1220,18 +1932,34 @@ struct vk_photos_photo_sizes;
 struct vk_photos_photo_upload;
 struct vk_photos_save_owner_photo_response;
 struct vk_polls_answer;
+struct vk_polls_background;
+struct vk_polls_friend;
 struct vk_polls_poll;
 struct vk_status_status;
 struct vk_storage_value;
+struct vk_stories_clickable_area;
+struct vk_stories_clickable_sticker;
+struct vk_stories_clickable_stickers;
+struct vk_stories_replies;
+struct vk_stories_story;
+struct vk_stories_story_link;
+struct vk_users_career;
+struct vk_users_exports;
 struct vk_users_get_followers_fields_response;
 struct vk_users_get_followers_response;
 struct vk_users_get_subscriptions_extended_response;
 struct vk_users_get_subscriptions_response;
 struct vk_users_last_seen;
+struct vk_users_military;
 struct vk_users_occupation;
 struct vk_users_online_info;
+struct vk_users_personal;
+struct vk_users_relative;
+struct vk_users_school;
 struct vk_users_search_response;
+struct vk_users_university;
 struct vk_users_user;
+struct vk_users_user_connections;
 struct vk_users_user_counters;
 struct vk_users_user_full;
 struct vk_users_user_min;
@@ -1240,10 +1968,16 @@ struct vk_users_users_array;
 struct vk_utils_domain_resolved;
 struct vk_utils_link_checked;
 struct vk_utils_short_link;
+struct vk_video_episode;
+struct vk_video_live_info;
+struct vk_video_live_settings;
 struct vk_video_video;
+struct vk_video_video_album;
+struct vk_video_video_album_full;
 struct vk_video_video_files;
 struct vk_video_video_full;
 struct vk_video_video_image;
+struct vk_wall_app_post;
 struct vk_wall_carousel_base;
 struct vk_wall_create_comment_response;
 struct vk_wall_edit_response;
@@ -1254,33 +1988,65 @@ struct vk_wall_get_comments_extended_response;
 struct vk_wall_get_comments_response;
 struct vk_wall_get_extended_response;
 struct vk_wall_get_response;
+struct vk_wall_graffiti;
 struct vk_wall_post_copyright;
 struct vk_wall_post_response;
 struct vk_wall_post_source;
+struct vk_wall_posted_photo;
 struct vk_wall_repost_response;
 struct vk_wall_views;
 struct vk_wall_wall_comment;
+struct vk_wall_wall_comment_donut;
+struct vk_wall_wall_comment_donut_placeholder;
 struct vk_wall_wallpost;
 struct vk_wall_wallpost_attachment_album;
+struct vk_wall_wallpost_attachment_app;
 struct vk_wall_wallpost_attachment_audio;
 struct vk_wall_wallpost_attachment_clip;
 struct vk_wall_wallpost_attachment_doc;
+struct vk_wall_wallpost_attachment_event;
+struct vk_wall_wallpost_attachment_graffiti;
+struct vk_wall_wallpost_attachment_group;
 struct vk_wall_wallpost_attachment_link;
+struct vk_wall_wallpost_attachment_market;
+struct vk_wall_wallpost_attachment_market_album;
+struct vk_wall_wallpost_attachment_note;
+struct vk_wall_wallpost_attachment_page;
 struct vk_wall_wallpost_attachment_photo;
 struct vk_wall_wallpost_attachment_poll;
+struct vk_wall_wallpost_attachment_posted_photo;
 struct vk_wall_wallpost_attachment_video;
+struct vk_wall_wallpost_attachment_video_playlist;
+struct vk_wall_wallpost_comments_donut;
+struct vk_wall_wallpost_comments_donut_placeholder;
+struct vk_wall_wallpost_donut;
+struct vk_wall_wallpost_donut_placeholder;
 struct vk_wall_wallpost_full;
+struct vk_base_link_product_category;
+struct vk_messages_keyboard_button_property_action;
 struct vk_newsfeed_newsfeed_item;
 struct vk_users_subscriptions_item;
 struct vk_wall_wallpost_attachment;
 
 /* Lists: items[0 .. n_items-1]; items is NULL when the list was absent. */
-struct vk_base_request_param_list {
-	struct vk_base_request_param *items;
+struct vk_users_user_min_list {
+	struct vk_users_user_min *items;
 	size_t n_items;
 };
 struct vk_wall_wall_comment_list {
 	struct vk_wall_wall_comment *items;
+	size_t n_items;
+};
+struct vk_base_request_param_list {
+	struct vk_base_request_param *items;
+	size_t n_items;
+};
+struct vk_base_image_list {
+	struct vk_base_image *items;
+	size_t n_items;
+};
+struct vk_base_sticker_animation_list {
+	struct vk_base_sticker_animation *items;
 	size_t n_items;
 };
 struct vk_database_city_list {
@@ -1289,6 +2055,10 @@ struct vk_database_city_list {
 };
 struct vk_base_country_list {
 	struct vk_base_country *items;
+	size_t n_items;
+};
+struct vk_docs_doc_preview_photo_sizes_list {
+	struct vk_docs_doc_preview_photo_sizes *items;
 	size_t n_items;
 };
 struct vk_users_user_full_list {
@@ -1307,6 +2077,26 @@ struct vk_friends_requests_xtr_mutual_list {
 	struct vk_friends_requests_xtr_mutual *items;
 	size_t n_items;
 };
+struct vk_users_career_list {
+	struct vk_users_career *items;
+	size_t n_items;
+};
+struct vk_users_military_list {
+	struct vk_users_military *items;
+	size_t n_items;
+};
+struct vk_users_university_list {
+	struct vk_users_university *items;
+	size_t n_items;
+};
+struct vk_users_school_list {
+	struct vk_users_school *items;
+	size_t n_items;
+};
+struct vk_users_relative_list {
+	struct vk_users_relative *items;
+	size_t n_items;
+};
 struct vk_groups_group_full_list {
 	struct vk_groups_group_full *items;
 	size_t n_items;
@@ -1321,6 +2111,14 @@ struct vk_groups_user_xtr_role_list {
 };
 struct vk_groups_member_role_list {
 	struct vk_groups_member_role *items;
+	size_t n_items;
+};
+struct vk_groups_links_item_list {
+	struct vk_groups_links_item *items;
+	size_t n_items;
+};
+struct vk_groups_contacts_item_list {
+	struct vk_groups_contacts_item *items;
 	size_t n_items;
 };
 struct vk_users_subscriptions_item_list {
@@ -1351,8 +2149,28 @@ struct vk_messages_conversation_with_message_list {
 	struct vk_messages_conversation_with_message *items;
 	size_t n_items;
 };
+struct vk_messages_keyboard_button_list {
+	struct vk_messages_keyboard_button *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_list_list {
+	struct vk_messages_keyboard_button_list *items;
+	size_t n_items;
+};
+struct vk_messages_reaction_counter_response_item_list {
+	struct vk_messages_reaction_counter_response_item *items;
+	size_t n_items;
+};
 struct vk_newsfeed_newsfeed_item_list {
 	struct vk_newsfeed_newsfeed_item *items;
+	size_t n_items;
+};
+struct vk_audio_audio_list {
+	struct vk_audio_audio *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_digest_full_item_list {
+	struct vk_newsfeed_item_digest_full_item *items;
 	size_t n_items;
 };
 struct vk_base_user_id_list {
@@ -1363,12 +2181,24 @@ struct vk_photos_photo_list {
 	struct vk_photos_photo *items;
 	size_t n_items;
 };
+struct vk_newsfeed_item_promo_button_image_list {
+	struct vk_newsfeed_item_promo_button_image *items;
+	size_t n_items;
+};
+struct vk_video_video_full_list {
+	struct vk_video_video_full *items;
+	size_t n_items;
+};
 struct vk_wall_wallpost_attachment_list {
 	struct vk_wall_wallpost_attachment *items;
 	size_t n_items;
 };
 struct vk_wall_wallpost_full_list {
 	struct vk_wall_wallpost_full *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_wallpost_feedback_answer_list {
+	struct vk_newsfeed_item_wallpost_feedback_answer *items;
 	size_t n_items;
 };
 struct vk_photos_photo_album_full_list {
@@ -1379,12 +2209,40 @@ struct vk_photos_photo_sizes_list {
 	struct vk_photos_photo_sizes *items;
 	size_t n_items;
 };
+struct vk_photos_image_list {
+	struct vk_photos_image *items;
+	size_t n_items;
+};
+struct vk_base_gradient_point_list {
+	struct vk_base_gradient_point *items;
+	size_t n_items;
+};
 struct vk_polls_answer_list {
 	struct vk_polls_answer *items;
 	size_t n_items;
 };
+struct vk_polls_friend_list {
+	struct vk_polls_friend *items;
+	size_t n_items;
+};
+struct vk_stories_clickable_area_list {
+	struct vk_stories_clickable_area *items;
+	size_t n_items;
+};
+struct vk_stories_clickable_sticker_list {
+	struct vk_stories_clickable_sticker *items;
+	size_t n_items;
+};
+struct vk_database_language_full_list {
+	struct vk_database_language_full *items;
+	size_t n_items;
+};
 struct vk_video_video_image_list {
 	struct vk_video_video_image *items;
+	size_t n_items;
+};
+struct vk_video_episode_list {
+	struct vk_video_episode *items;
 	size_t n_items;
 };
 struct vk_friends_friend_status_list {
@@ -1427,12 +2285,24 @@ struct vk_account_info_list {
 	struct vk_account_info *items;
 	size_t n_items;
 };
+struct vk_account_name_request_list {
+	struct vk_account_name_request *items;
+	size_t n_items;
+};
 struct vk_account_user_settings_list {
 	struct vk_account_user_settings *items;
 	size_t n_items;
 };
-struct vk_audio_audio_list {
-	struct vk_audio_audio *items;
+struct vk_account_user_settings_interest_list {
+	struct vk_account_user_settings_interest *items;
+	size_t n_items;
+};
+struct vk_account_user_settings_interests_list {
+	struct vk_account_user_settings_interests *items;
+	size_t n_items;
+};
+struct vk_apps_app_min_list {
+	struct vk_apps_app_min *items;
 	size_t n_items;
 };
 struct vk_base_city_list {
@@ -1443,12 +2313,28 @@ struct vk_base_comments_info_list {
 	struct vk_base_comments_info *items;
 	size_t n_items;
 };
+struct vk_base_crop_photo_list {
+	struct vk_base_crop_photo *items;
+	size_t n_items;
+};
+struct vk_base_crop_photo_crop_list {
+	struct vk_base_crop_photo_crop *items;
+	size_t n_items;
+};
+struct vk_base_crop_photo_rect_list {
+	struct vk_base_crop_photo_rect *items;
+	size_t n_items;
+};
 struct vk_base_error_list {
 	struct vk_base_error *items;
 	size_t n_items;
 };
-struct vk_base_image_list {
-	struct vk_base_image *items;
+struct vk_base_geo_list {
+	struct vk_base_geo *items;
+	size_t n_items;
+};
+struct vk_base_geo_coordinates_list {
+	struct vk_base_geo_coordinates *items;
 	size_t n_items;
 };
 struct vk_base_likes_list {
@@ -1463,6 +2349,30 @@ struct vk_base_link_list {
 	struct vk_base_link *items;
 	size_t n_items;
 };
+struct vk_base_link_application_list {
+	struct vk_base_link_application *items;
+	size_t n_items;
+};
+struct vk_base_link_application_store_list {
+	struct vk_base_link_application_store *items;
+	size_t n_items;
+};
+struct vk_base_link_button_list {
+	struct vk_base_link_button *items;
+	size_t n_items;
+};
+struct vk_base_link_button_action_list {
+	struct vk_base_link_button_action *items;
+	size_t n_items;
+};
+struct vk_base_link_product_list {
+	struct vk_base_link_product *items;
+	size_t n_items;
+};
+struct vk_base_link_rating_list {
+	struct vk_base_link_rating *items;
+	size_t n_items;
+};
 struct vk_base_message_error_list {
 	struct vk_base_message_error *items;
 	size_t n_items;
@@ -1475,12 +2385,36 @@ struct vk_base_object_count_list {
 	struct vk_base_object_count *items;
 	size_t n_items;
 };
+struct vk_base_owner_cover_list {
+	struct vk_base_owner_cover *items;
+	size_t n_items;
+};
+struct vk_base_owner_cover_crop_params_list {
+	struct vk_base_owner_cover_crop_params *items;
+	size_t n_items;
+};
+struct vk_base_place_list {
+	struct vk_base_place *items;
+	size_t n_items;
+};
 struct vk_base_reposts_info_list {
 	struct vk_base_reposts_info *items;
 	size_t n_items;
 };
+struct vk_base_sticker_new_list {
+	struct vk_base_sticker_new *items;
+	size_t n_items;
+};
 struct vk_base_upload_server_list {
 	struct vk_base_upload_server *items;
+	size_t n_items;
+};
+struct vk_calls_call_list {
+	struct vk_calls_call *items;
+	size_t n_items;
+};
+struct vk_calls_participants_list {
+	struct vk_calls_participants *items;
 	size_t n_items;
 };
 struct vk_comment_thread_list {
@@ -1495,8 +2429,36 @@ struct vk_database_get_countries_response_list {
 	struct vk_database_get_countries_response *items;
 	size_t n_items;
 };
+struct vk_database_station_list {
+	struct vk_database_station *items;
+	size_t n_items;
+};
 struct vk_docs_doc_list {
 	struct vk_docs_doc *items;
+	size_t n_items;
+};
+struct vk_docs_doc_preview_list {
+	struct vk_docs_doc_preview *items;
+	size_t n_items;
+};
+struct vk_docs_doc_preview_audio_msg_list {
+	struct vk_docs_doc_preview_audio_msg *items;
+	size_t n_items;
+};
+struct vk_docs_doc_preview_graffiti_list {
+	struct vk_docs_doc_preview_graffiti *items;
+	size_t n_items;
+};
+struct vk_docs_doc_preview_photo_list {
+	struct vk_docs_doc_preview_photo *items;
+	size_t n_items;
+};
+struct vk_docs_doc_preview_video_list {
+	struct vk_docs_doc_preview_video *items;
+	size_t n_items;
+};
+struct vk_events_event_attach_list {
+	struct vk_events_event_attach *items;
 	size_t n_items;
 };
 struct vk_friends_delete_response_list {
@@ -1535,6 +2497,30 @@ struct vk_friends_requests_mutual_list {
 	struct vk_friends_requests_mutual *items;
 	size_t n_items;
 };
+struct vk_gifts_layout_list {
+	struct vk_gifts_layout *items;
+	size_t n_items;
+};
+struct vk_groups_address_list {
+	struct vk_groups_address *items;
+	size_t n_items;
+};
+struct vk_groups_address_timetable_list {
+	struct vk_groups_address_timetable *items;
+	size_t n_items;
+};
+struct vk_groups_address_timetable_day_list {
+	struct vk_groups_address_timetable_day *items;
+	size_t n_items;
+};
+struct vk_groups_addresses_info_list {
+	struct vk_groups_addresses_info *items;
+	size_t n_items;
+};
+struct vk_groups_counters_group_list {
+	struct vk_groups_counters_group *items;
+	size_t n_items;
+};
 struct vk_groups_get_by_id_object_response_list {
 	struct vk_groups_get_by_id_object_response *items;
 	size_t n_items;
@@ -1563,12 +2549,36 @@ struct vk_groups_group_list {
 	struct vk_groups_group *items;
 	size_t n_items;
 };
+struct vk_groups_group_attach_list {
+	struct vk_groups_group_attach *items;
+	size_t n_items;
+};
+struct vk_groups_group_ban_info_list {
+	struct vk_groups_group_ban_info *items;
+	size_t n_items;
+};
 struct vk_groups_groups_array_list {
 	struct vk_groups_groups_array *items;
 	size_t n_items;
 };
 struct vk_groups_is_member_extended_response_list {
 	struct vk_groups_is_member_extended_response *items;
+	size_t n_items;
+};
+struct vk_groups_live_covers_list {
+	struct vk_groups_live_covers *items;
+	size_t n_items;
+};
+struct vk_groups_market_info_list {
+	struct vk_groups_market_info *items;
+	size_t n_items;
+};
+struct vk_groups_online_status_list {
+	struct vk_groups_online_status *items;
+	size_t n_items;
+};
+struct vk_groups_photo_size_list {
+	struct vk_groups_photo_size *items;
 	size_t n_items;
 };
 struct vk_groups_search_response_list {
@@ -1595,6 +2605,30 @@ struct vk_likes_is_liked_response_list {
 	struct vk_likes_is_liked_response *items;
 	size_t n_items;
 };
+struct vk_link_target_object_list {
+	struct vk_link_target_object *items;
+	size_t n_items;
+};
+struct vk_market_currency_list {
+	struct vk_market_currency *items;
+	size_t n_items;
+};
+struct vk_market_market_album_list {
+	struct vk_market_market_album *items;
+	size_t n_items;
+};
+struct vk_market_market_category_nested_list {
+	struct vk_market_market_category_nested *items;
+	size_t n_items;
+};
+struct vk_market_market_item_list {
+	struct vk_market_market_item *items;
+	size_t n_items;
+};
+struct vk_market_price_list {
+	struct vk_market_price *items;
+	size_t n_items;
+};
 struct vk_messages_audio_message_list {
 	struct vk_messages_audio_message *items;
 	size_t n_items;
@@ -1603,8 +2637,20 @@ struct vk_messages_base_message_list {
 	struct vk_messages_base_message *items;
 	size_t n_items;
 };
+struct vk_messages_chat_restrictions_list {
+	struct vk_messages_chat_restrictions *items;
+	size_t n_items;
+};
 struct vk_messages_chat_settings_list {
 	struct vk_messages_chat_settings *items;
+	size_t n_items;
+};
+struct vk_messages_chat_settings_acl_list {
+	struct vk_messages_chat_settings_acl *items;
+	size_t n_items;
+};
+struct vk_messages_chat_settings_permissions_list {
+	struct vk_messages_chat_settings_permissions *items;
 	size_t n_items;
 };
 struct vk_messages_chat_settings_photo_list {
@@ -1617,6 +2663,10 @@ struct vk_messages_conversation_can_write_list {
 };
 struct vk_messages_conversation_peer_list {
 	struct vk_messages_conversation_peer *items;
+	size_t n_items;
+};
+struct vk_messages_conversation_sort_id_list {
+	struct vk_messages_conversation_sort_id *items;
 	size_t n_items;
 };
 struct vk_messages_forward_list {
@@ -1655,6 +2705,42 @@ struct vk_messages_get_history_response_list {
 	struct vk_messages_get_history_response *items;
 	size_t n_items;
 };
+struct vk_messages_graffiti_list {
+	struct vk_messages_graffiti *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_list {
+	struct vk_messages_keyboard *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_action_callback_list {
+	struct vk_messages_keyboard_button_action_callback *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_action_location_list {
+	struct vk_messages_keyboard_button_action_location *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_action_open_app_list {
+	struct vk_messages_keyboard_button_action_open_app *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_action_open_link_list {
+	struct vk_messages_keyboard_button_action_open_link *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_action_open_photo_list {
+	struct vk_messages_keyboard_button_action_open_photo *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_action_text_list {
+	struct vk_messages_keyboard_button_action_text *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_action_vkpay_list {
+	struct vk_messages_keyboard_button_action_vkpay *items;
+	size_t n_items;
+};
 struct vk_messages_longpoll_params_list {
 	struct vk_messages_longpoll_params *items;
 	size_t n_items;
@@ -1663,12 +2749,56 @@ struct vk_messages_message_action_list {
 	struct vk_messages_message_action *items;
 	size_t n_items;
 };
+struct vk_messages_message_action_photo_list {
+	struct vk_messages_message_action_photo *items;
+	size_t n_items;
+};
+struct vk_messages_message_request_data_list {
+	struct vk_messages_message_request_data *items;
+	size_t n_items;
+};
+struct vk_messages_out_read_by_list {
+	struct vk_messages_out_read_by *items;
+	size_t n_items;
+};
+struct vk_messages_pinned_message_list {
+	struct vk_messages_pinned_message *items;
+	size_t n_items;
+};
+struct vk_messages_push_settings_list {
+	struct vk_messages_push_settings *items;
+	size_t n_items;
+};
 struct vk_newsfeed_generic_response_list {
 	struct vk_newsfeed_generic_response *items;
 	size_t n_items;
 };
+struct vk_newsfeed_item_audio_list {
+	struct vk_newsfeed_item_audio *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_audio_audio_list {
+	struct vk_newsfeed_item_audio_audio *items;
+	size_t n_items;
+};
 struct vk_newsfeed_item_base_list {
 	struct vk_newsfeed_item_base *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_digest_list {
+	struct vk_newsfeed_item_digest *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_digest_button_list {
+	struct vk_newsfeed_item_digest_button *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_digest_footer_list {
+	struct vk_newsfeed_item_digest_footer *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_digest_header_list {
+	struct vk_newsfeed_item_digest_header *items;
 	size_t n_items;
 };
 struct vk_newsfeed_item_friend_list {
@@ -1687,8 +2817,40 @@ struct vk_newsfeed_item_photo_photos_list {
 	struct vk_newsfeed_item_photo_photos *items;
 	size_t n_items;
 };
+struct vk_newsfeed_item_photo_tag_list {
+	struct vk_newsfeed_item_photo_tag *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_photo_tag_photo_tags_list {
+	struct vk_newsfeed_item_photo_tag_photo_tags *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_promo_button_list {
+	struct vk_newsfeed_item_promo_button *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_promo_button_action_list {
+	struct vk_newsfeed_item_promo_button_action *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_topic_list {
+	struct vk_newsfeed_item_topic *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_video_list {
+	struct vk_newsfeed_item_video *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_video_video_list {
+	struct vk_newsfeed_item_video_video *items;
+	size_t n_items;
+};
 struct vk_newsfeed_item_wallpost_list {
 	struct vk_newsfeed_item_wallpost *items;
+	size_t n_items;
+};
+struct vk_newsfeed_item_wallpost_feedback_list {
+	struct vk_newsfeed_item_wallpost_feedback *items;
 	size_t n_items;
 };
 struct vk_newsfeed_search_extended_response_list {
@@ -1697,6 +2859,18 @@ struct vk_newsfeed_search_extended_response_list {
 };
 struct vk_newsfeed_search_response_list {
 	struct vk_newsfeed_search_response *items;
+	size_t n_items;
+};
+struct vk_notes_note_list {
+	struct vk_notes_note *items;
+	size_t n_items;
+};
+struct vk_owner_state_list {
+	struct vk_owner_state *items;
+	size_t n_items;
+};
+struct vk_pages_wikipage_full_list {
+	struct vk_pages_wikipage_full *items;
 	size_t n_items;
 };
 struct vk_photos_get_albums_response_list {
@@ -1723,12 +2897,36 @@ struct vk_photos_save_owner_photo_response_list {
 	struct vk_photos_save_owner_photo_response *items;
 	size_t n_items;
 };
+struct vk_polls_background_list {
+	struct vk_polls_background *items;
+	size_t n_items;
+};
 struct vk_polls_poll_list {
 	struct vk_polls_poll *items;
 	size_t n_items;
 };
 struct vk_status_status_list {
 	struct vk_status_status *items;
+	size_t n_items;
+};
+struct vk_stories_clickable_stickers_list {
+	struct vk_stories_clickable_stickers *items;
+	size_t n_items;
+};
+struct vk_stories_replies_list {
+	struct vk_stories_replies *items;
+	size_t n_items;
+};
+struct vk_stories_story_list {
+	struct vk_stories_story *items;
+	size_t n_items;
+};
+struct vk_stories_story_link_list {
+	struct vk_stories_story_link *items;
+	size_t n_items;
+};
+struct vk_users_exports_list {
+	struct vk_users_exports *items;
 	size_t n_items;
 };
 struct vk_users_get_followers_fields_response_list {
@@ -1759,6 +2957,10 @@ struct vk_users_online_info_list {
 	struct vk_users_online_info *items;
 	size_t n_items;
 };
+struct vk_users_personal_list {
+	struct vk_users_personal *items;
+	size_t n_items;
+};
 struct vk_users_search_response_list {
 	struct vk_users_search_response *items;
 	size_t n_items;
@@ -1767,12 +2969,12 @@ struct vk_users_user_list {
 	struct vk_users_user *items;
 	size_t n_items;
 };
-struct vk_users_user_counters_list {
-	struct vk_users_user_counters *items;
+struct vk_users_user_connections_list {
+	struct vk_users_user_connections *items;
 	size_t n_items;
 };
-struct vk_users_user_min_list {
-	struct vk_users_user_min *items;
+struct vk_users_user_counters_list {
+	struct vk_users_user_counters *items;
 	size_t n_items;
 };
 struct vk_users_user_settings_xtr_list {
@@ -1795,16 +2997,32 @@ struct vk_utils_short_link_list {
 	struct vk_utils_short_link *items;
 	size_t n_items;
 };
+struct vk_video_live_info_list {
+	struct vk_video_live_info *items;
+	size_t n_items;
+};
+struct vk_video_live_settings_list {
+	struct vk_video_live_settings *items;
+	size_t n_items;
+};
 struct vk_video_video_list {
 	struct vk_video_video *items;
+	size_t n_items;
+};
+struct vk_video_video_album_list {
+	struct vk_video_video_album *items;
+	size_t n_items;
+};
+struct vk_video_video_album_full_list {
+	struct vk_video_video_album_full *items;
 	size_t n_items;
 };
 struct vk_video_video_files_list {
 	struct vk_video_video_files *items;
 	size_t n_items;
 };
-struct vk_video_video_full_list {
-	struct vk_video_video_full *items;
+struct vk_wall_app_post_list {
+	struct vk_wall_app_post *items;
 	size_t n_items;
 };
 struct vk_wall_carousel_base_list {
@@ -1847,6 +3065,10 @@ struct vk_wall_get_response_list {
 	struct vk_wall_get_response *items;
 	size_t n_items;
 };
+struct vk_wall_graffiti_list {
+	struct vk_wall_graffiti *items;
+	size_t n_items;
+};
 struct vk_wall_post_copyright_list {
 	struct vk_wall_post_copyright *items;
 	size_t n_items;
@@ -1859,6 +3081,10 @@ struct vk_wall_post_source_list {
 	struct vk_wall_post_source *items;
 	size_t n_items;
 };
+struct vk_wall_posted_photo_list {
+	struct vk_wall_posted_photo *items;
+	size_t n_items;
+};
 struct vk_wall_repost_response_list {
 	struct vk_wall_repost_response *items;
 	size_t n_items;
@@ -1867,12 +3093,24 @@ struct vk_wall_views_list {
 	struct vk_wall_views *items;
 	size_t n_items;
 };
+struct vk_wall_wall_comment_donut_list {
+	struct vk_wall_wall_comment_donut *items;
+	size_t n_items;
+};
+struct vk_wall_wall_comment_donut_placeholder_list {
+	struct vk_wall_wall_comment_donut_placeholder *items;
+	size_t n_items;
+};
 struct vk_wall_wallpost_list {
 	struct vk_wall_wallpost *items;
 	size_t n_items;
 };
 struct vk_wall_wallpost_attachment_album_list {
 	struct vk_wall_wallpost_attachment_album *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_attachment_app_list {
+	struct vk_wall_wallpost_attachment_app *items;
 	size_t n_items;
 };
 struct vk_wall_wallpost_attachment_audio_list {
@@ -1887,8 +3125,36 @@ struct vk_wall_wallpost_attachment_doc_list {
 	struct vk_wall_wallpost_attachment_doc *items;
 	size_t n_items;
 };
+struct vk_wall_wallpost_attachment_event_list {
+	struct vk_wall_wallpost_attachment_event *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_attachment_graffiti_list {
+	struct vk_wall_wallpost_attachment_graffiti *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_attachment_group_list {
+	struct vk_wall_wallpost_attachment_group *items;
+	size_t n_items;
+};
 struct vk_wall_wallpost_attachment_link_list {
 	struct vk_wall_wallpost_attachment_link *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_attachment_market_list {
+	struct vk_wall_wallpost_attachment_market *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_attachment_market_album_list {
+	struct vk_wall_wallpost_attachment_market_album *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_attachment_note_list {
+	struct vk_wall_wallpost_attachment_note *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_attachment_page_list {
+	struct vk_wall_wallpost_attachment_page *items;
 	size_t n_items;
 };
 struct vk_wall_wallpost_attachment_photo_list {
@@ -1899,9 +3165,83 @@ struct vk_wall_wallpost_attachment_poll_list {
 	struct vk_wall_wallpost_attachment_poll *items;
 	size_t n_items;
 };
+struct vk_wall_wallpost_attachment_posted_photo_list {
+	struct vk_wall_wallpost_attachment_posted_photo *items;
+	size_t n_items;
+};
 struct vk_wall_wallpost_attachment_video_list {
 	struct vk_wall_wallpost_attachment_video *items;
 	size_t n_items;
+};
+struct vk_wall_wallpost_attachment_video_playlist_list {
+	struct vk_wall_wallpost_attachment_video_playlist *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_comments_donut_list {
+	struct vk_wall_wallpost_comments_donut *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_comments_donut_placeholder_list {
+	struct vk_wall_wallpost_comments_donut_placeholder *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_donut_list {
+	struct vk_wall_wallpost_donut *items;
+	size_t n_items;
+};
+struct vk_wall_wallpost_donut_placeholder_list {
+	struct vk_wall_wallpost_donut_placeholder *items;
+	size_t n_items;
+};
+struct vk_base_link_product_category_list {
+	struct vk_base_link_product_category *items;
+	size_t n_items;
+};
+struct vk_messages_keyboard_button_property_action_list {
+	struct vk_messages_keyboard_button_property_action *items;
+	size_t n_items;
+};
+
+/* One of several kinds (base_link_product_category), told apart by JSON type. */
+enum vk_base_link_product_category_kind {
+	VK_BASE_LINK_PRODUCT_CATEGORY_UNKNOWN = 0, /* raw holds the JSON */
+	VK_BASE_LINK_PRODUCT_CATEGORY_STRING = 1,
+	VK_BASE_LINK_PRODUCT_CATEGORY_MARKET_MARKET_CATEGORY_NESTED = 2,
+};
+
+struct vk_base_link_product_category {
+	enum vk_base_link_product_category_kind kind;
+	union {
+		char **string;
+		struct vk_market_market_category_nested *market_market_category_nested;
+	};
+	char *raw; /* the JSON as received when kind is UNKNOWN */
+};
+
+/* One of several kinds (messages_keyboard_button_property_action), told apart by "type". */
+enum vk_messages_keyboard_button_property_action_kind {
+	VK_MESSAGES_KEYBOARD_BUTTON_PROPERTY_ACTION_UNKNOWN = 0, /* raw holds the JSON */
+	VK_MESSAGES_KEYBOARD_BUTTON_PROPERTY_ACTION_MESSAGES_KEYBOARD_BUTTON_ACTION_LOCATION = 1, /* location */
+	VK_MESSAGES_KEYBOARD_BUTTON_PROPERTY_ACTION_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_APP = 2, /* open_app */
+	VK_MESSAGES_KEYBOARD_BUTTON_PROPERTY_ACTION_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_LINK = 3, /* open_link */
+	VK_MESSAGES_KEYBOARD_BUTTON_PROPERTY_ACTION_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_PHOTO = 4, /* open_photo */
+	VK_MESSAGES_KEYBOARD_BUTTON_PROPERTY_ACTION_MESSAGES_KEYBOARD_BUTTON_ACTION_TEXT = 5, /* text */
+	VK_MESSAGES_KEYBOARD_BUTTON_PROPERTY_ACTION_MESSAGES_KEYBOARD_BUTTON_ACTION_CALLBACK = 6, /* callback */
+	VK_MESSAGES_KEYBOARD_BUTTON_PROPERTY_ACTION_MESSAGES_KEYBOARD_BUTTON_ACTION_VKPAY = 7, /* vkpay */
+};
+
+struct vk_messages_keyboard_button_property_action {
+	enum vk_messages_keyboard_button_property_action_kind kind;
+	union {
+		struct vk_messages_keyboard_button_action_location *messages_keyboard_button_action_location;
+		struct vk_messages_keyboard_button_action_open_app *messages_keyboard_button_action_open_app;
+		struct vk_messages_keyboard_button_action_open_link *messages_keyboard_button_action_open_link;
+		struct vk_messages_keyboard_button_action_open_photo *messages_keyboard_button_action_open_photo;
+		struct vk_messages_keyboard_button_action_text *messages_keyboard_button_action_text;
+		struct vk_messages_keyboard_button_action_callback *messages_keyboard_button_action_callback;
+		struct vk_messages_keyboard_button_action_vkpay *messages_keyboard_button_action_vkpay;
+	};
+	char *raw; /* the JSON as received when kind is UNKNOWN */
 };
 
 /* A news feed item, told apart by "type". Kinds not listed here are left undecoded. */
@@ -1910,6 +3250,12 @@ enum vk_newsfeed_newsfeed_item_kind {
 	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_WALLPOST = 1, /* post */
 	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_PHOTO = 2, /* photo, wall_photo */
 	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_FRIEND = 3, /* friend */
+	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_PHOTO_TAG = 4, /* photo_tag */
+	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_AUDIO = 5, /* audio */
+	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_VIDEO = 6, /* video */
+	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_TOPIC = 7, /* topic */
+	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_DIGEST = 8, /* digest */
+	VK_NEWSFEED_NEWSFEED_ITEM_NEWSFEED_ITEM_PROMO_BUTTON = 9, /* promo_button */
 };
 
 struct vk_newsfeed_newsfeed_item {
@@ -1918,6 +3264,12 @@ struct vk_newsfeed_newsfeed_item {
 		struct vk_newsfeed_item_wallpost *newsfeed_item_wallpost;
 		struct vk_newsfeed_item_photo *newsfeed_item_photo;
 		struct vk_newsfeed_item_friend *newsfeed_item_friend;
+		struct vk_newsfeed_item_photo_tag *newsfeed_item_photo_tag;
+		struct vk_newsfeed_item_audio *newsfeed_item_audio;
+		struct vk_newsfeed_item_video *newsfeed_item_video;
+		struct vk_newsfeed_item_topic *newsfeed_item_topic;
+		struct vk_newsfeed_item_digest *newsfeed_item_digest;
+		struct vk_newsfeed_item_promo_button *newsfeed_item_promo_button;
 	};
 	char *raw; /* the JSON as received when kind is UNKNOWN */
 };
@@ -1925,7 +3277,7 @@ struct vk_newsfeed_newsfeed_item {
 /* A followed profile or community, told apart by "type". */
 enum vk_users_subscriptions_item_kind {
 	VK_USERS_SUBSCRIPTIONS_ITEM_UNKNOWN = 0, /* raw holds the JSON */
-	VK_USERS_SUBSCRIPTIONS_ITEM_USERS_USER_FULL = 1, /* profile */
+	VK_USERS_SUBSCRIPTIONS_ITEM_USERS_USER_FULL = 1, /* profile, email */
 	VK_USERS_SUBSCRIPTIONS_ITEM_GROUPS_GROUP_FULL = 2, /* group, page, event */
 };
 
@@ -1951,6 +3303,16 @@ enum vk_wall_wallpost_attachment_kind {
 	VK_WALL_WALLPOST_ATTACHMENT_LINK = 6, /* link */
 	VK_WALL_WALLPOST_ATTACHMENT_POLL = 7, /* poll */
 	VK_WALL_WALLPOST_ATTACHMENT_ALBUM = 8, /* album */
+	VK_WALL_WALLPOST_ATTACHMENT_APP = 9, /* app */
+	VK_WALL_WALLPOST_ATTACHMENT_EVENT = 10, /* event */
+	VK_WALL_WALLPOST_ATTACHMENT_GROUP = 11, /* group */
+	VK_WALL_WALLPOST_ATTACHMENT_GRAFFITI = 12, /* graffiti */
+	VK_WALL_WALLPOST_ATTACHMENT_MARKET = 13, /* market */
+	VK_WALL_WALLPOST_ATTACHMENT_MARKET_ALBUM = 14, /* market_album */
+	VK_WALL_WALLPOST_ATTACHMENT_NOTE = 15, /* note */
+	VK_WALL_WALLPOST_ATTACHMENT_PAGE = 16, /* page */
+	VK_WALL_WALLPOST_ATTACHMENT_POSTED_PHOTO = 17, /* posted_photo */
+	VK_WALL_WALLPOST_ATTACHMENT_VIDEO_PLAYLIST = 18, /* video_playlist */
 };
 
 struct vk_wall_wallpost_attachment {
@@ -1964,6 +3326,16 @@ struct vk_wall_wallpost_attachment {
 		struct vk_wall_wallpost_attachment_link *link;
 		struct vk_wall_wallpost_attachment_poll *poll;
 		struct vk_wall_wallpost_attachment_album *album;
+		struct vk_wall_wallpost_attachment_app *app;
+		struct vk_wall_wallpost_attachment_event *event;
+		struct vk_wall_wallpost_attachment_group *group;
+		struct vk_wall_wallpost_attachment_graffiti *graffiti;
+		struct vk_wall_wallpost_attachment_market *market;
+		struct vk_wall_wallpost_attachment_market_album *market_album;
+		struct vk_wall_wallpost_attachment_note *note;
+		struct vk_wall_wallpost_attachment_page *page;
+		struct vk_wall_wallpost_attachment_posted_photo *posted_photo;
+		struct vk_wall_wallpost_attachment_video_playlist *video_playlist;
 	};
 	char *raw; /* the JSON as received when kind is UNKNOWN */
 };
@@ -2016,6 +3388,18 @@ struct vk_account_info {
 	int64_t v2fa_required;  /* Whether two-factor authentication is on; enum vk_base_bool_int */
 };
 
+/* Object account_name_request. */
+struct vk_account_name_request {
+	char *first_name;  /* First name in request */
+	bool has_id;
+	int64_t id;  /* Request ID needed to cancel the request */
+	char *last_name;  /* Last name in request */
+	char *status;  /* one of VK_ACCOUNT_NAME_REQUEST_STATUS_* */
+	char *lang;  /* Text to display to user */
+	char *link_href;  /* href for link in lang field */
+	char *link_label;  /* label to display for link in lang field */
+};
+
 /* Profile of the current user as it is edited. */
 struct vk_account_user_settings {
 	bool has_id;
@@ -2043,9 +3427,58 @@ struct vk_account_user_settings {
 	bool has_sex;
 	int64_t sex;  /* Sex; enum vk_base_sex */
 	char *status;  /* Status text; required */
+	struct vk_users_user_connections *connections;
+	struct vk_account_name_request *name_request;
+	struct vk_users_personal *personal;
+	bool has_relation_pending;
+	int64_t relation_pending;  /* Information whether relation status is pending; enum vk_base_bool_int */
+	struct vk_users_user_min_list relation_requests;
+	struct vk_audio_audio *status_audio;
+	struct vk_account_user_settings_interests *interests;
+	struct socapi_string_list languages;
 	char *photo_200;  /* Square photo, 200 px */
 	bool has_is_service_account;
 	bool is_service_account;  /* Whether the account is a service account */
+};
+
+/* Object account_user_settings_interest. */
+struct vk_account_user_settings_interest {
+	char *title;  /* required */
+	char *value;  /* required */
+};
+
+/* Object account_user_settings_interests. */
+struct vk_account_user_settings_interests {
+	struct vk_account_user_settings_interest *activities;
+	struct vk_account_user_settings_interest *interests;
+	struct vk_account_user_settings_interest *music;
+	struct vk_account_user_settings_interest *tv;
+	struct vk_account_user_settings_interest *movies;
+	struct vk_account_user_settings_interest *books;
+	struct vk_account_user_settings_interest *games;
+	struct vk_account_user_settings_interest *quotes;
+	struct vk_account_user_settings_interest *about;
+};
+
+/* Object apps_app_min. */
+struct vk_apps_app_min {
+	char *type;  /* required; one of VK_APPS_APP_TYPE_* */
+	bool has_id;
+	int64_t id;  /* Application ID; required */
+	char *title;  /* Application title; required */
+	bool has_author_owner_id;
+	int64_t author_owner_id;  /* Application author's ID */
+	bool has_is_installed;
+	bool is_installed;  /* Is application installed */
+	char *icon_139;  /* URL of the app icon with 139 px in width */
+	char *icon_150;  /* URL of the app icon with 150 px in width */
+	char *icon_278;  /* URL of the app icon with 278 px in width */
+	char *icon_576;  /* URL of the app icon with 576 px in width */
+	char *background_loader_color;  /* Hex color code without hash sign */
+	char *loader_icon;  /* SVG data */
+	char *icon_75;  /* URL of the app icon with 75 px in width */
+	bool has_screen_orientation;
+	int64_t screen_orientation;  /* Screen orientation */
 };
 
 /* An audio track. */
@@ -2062,6 +3495,13 @@ struct vk_audio_audio {
 	bool has_date;
 	int64_t date;  /* Date added (Unix time) */
 	char *access_key;  /* Access key */
+	bool has_stream_duration;
+	int64_t stream_duration;  /* Stream duration in seconds */
+	bool has_album_id;
+	int64_t album_id;  /* Album ID */
+	char *performer;  /* Performer name */
+	bool has_file_size;
+	int64_t file_size;  /* Примерный объем памяти занимаемый аудио на устройстве. Реализовано только для эпизодов подкастов */
 };
 
 /* A city. */
@@ -2083,6 +3523,10 @@ struct vk_base_comments_info {
 	int64_t count;  /* Number of comments */
 	bool has_groups_can_post;
 	bool groups_can_post;  /* Whether communities can comment */
+	bool has_can_view;
+	int64_t can_view;  /* Information whether current user can view the comments; enum vk_base_bool_int */
+	struct vk_wall_wallpost_comments_donut *donut;
+	struct vk_wall_wall_comment_list list;
 };
 
 /* A country. */
@@ -2090,6 +3534,37 @@ struct vk_base_country {
 	bool has_id;
 	int64_t id;  /* Country id; required */
 	char *title;  /* Country name; required */
+};
+
+/* Object base_crop_photo. */
+struct vk_base_crop_photo {
+	struct vk_photos_photo *photo;  /* required */
+	struct vk_base_crop_photo_crop *crop;  /* required */
+	struct vk_base_crop_photo_rect *rect;  /* required */
+};
+
+/* Object base_crop_photo_crop. */
+struct vk_base_crop_photo_crop {
+	bool has_x;
+	double x;  /* Coordinate X of the left upper corner; required */
+	bool has_y;
+	double y;  /* Coordinate Y of the left upper corner; required */
+	bool has_x2;
+	double x2;  /* Coordinate X of the right lower corner; required */
+	bool has_y2;
+	double y2;  /* Coordinate Y of the right lower corner; required */
+};
+
+/* Object base_crop_photo_rect. */
+struct vk_base_crop_photo_rect {
+	bool has_x;
+	double x;  /* Coordinate X of the left upper corner; required */
+	bool has_y;
+	double y;  /* Coordinate Y of the left upper corner; required */
+	bool has_x2;
+	double x2;  /* Coordinate X of the right lower corner; required */
+	bool has_y2;
+	double y2;  /* Coordinate Y of the right lower corner; required */
 };
 
 /*
@@ -2111,6 +3586,31 @@ struct vk_base_error {
 	char *redirect_uri;  /* Page the user must open: validation (error 17) or the VK ID captcha (error 14) */
 	char *remixstlid;  /* VK ID captcha session id to send back on server-to-server retries (error 14) */
 	char *confirmation_text;  /* Question to confirm (error 24); retry with confirm=1 if the user agrees */
+	char *inner_type;  /* one of VK_BASE_ERROR_INNER_TYPE_* */
+};
+
+/* Object base_geo. */
+struct vk_base_geo {
+	struct vk_base_geo_coordinates *coordinates;
+	struct vk_base_place *place;
+	bool has_showmap;
+	int64_t showmap;  /* Information whether a map is showed */
+	char *type;  /* Place type */
+};
+
+/* Object base_geo_coordinates. */
+struct vk_base_geo_coordinates {
+	bool has_latitude;
+	double latitude;  /* required */
+	bool has_longitude;
+	double longitude;  /* required */
+};
+
+/* Object base_gradient_point. */
+struct vk_base_gradient_point {
+	char *color;  /* Hex color code without #; required */
+	bool has_position;
+	double position;  /* Point position; required */
 };
 
 /* An image of a given size. */
@@ -2120,6 +3620,8 @@ struct vk_base_image {
 	int64_t width;  /* Width in pixels; required */
 	bool has_height;
 	int64_t height;  /* Height in pixels; required */
+	char *id;
+	char *theme;  /* one of VK_BASE_IMAGE_THEME_* */
 };
 
 /* Likes of a photo or video. */
@@ -2140,6 +3642,16 @@ struct vk_base_likes_info {
 	int64_t count;  /* Number of likes; required */
 	bool has_user_likes;
 	int64_t user_likes;  /* Whether the current user has liked it; required; enum vk_base_bool_int */
+	bool has_can_like_as_author;
+	int64_t can_like_as_author;  /* Whether user can like comment as author; enum vk_base_bool_int */
+	bool has_can_like_by_group;
+	int64_t can_like_by_group;  /* Whether current owner of the group can like the reply; enum vk_base_bool_int */
+	bool has_author_liked;
+	bool author_liked;  /* Information whether post author liked the reply */
+	bool has_group_liked;
+	bool group_liked;  /* Information whether group liked the reply */
+	bool has_repost_disabled;
+	bool repost_disabled;  /* Remove repost feature for post */
 };
 
 /*
@@ -2155,12 +3667,89 @@ struct vk_base_link {
 	char *preview_url;  /* Instant-view page URL */
 	bool has_is_favorite;
 	bool is_favorite;  /* Whether the link is in the user's bookmarks */
+	struct vk_base_link_application *application;
+	struct vk_base_link_button *button;
+	char *id;  /* Link ID */
+	char *preview_page;  /* String ID of the page with article preview */
+	struct vk_base_link_rating *rating;
+	struct vk_link_target_object *target_object;
+	bool has_is_external;
+	bool is_external;  /* Information whether the current link is external */
+	struct vk_video_video_full *video;  /* Video from link */
+	char *text;
+	struct vk_base_link_product *product;
+};
+
+/* Object base_link_application. */
+struct vk_base_link_application {
+	bool has_app_id;
+	double app_id;  /* Application Id */
+	struct vk_base_link_application_store *store;
+};
+
+/* Object base_link_application_store. */
+struct vk_base_link_application_store {
+	bool has_id;
+	double id;  /* Store Id */
+	char *name;  /* Store name */
+};
+
+/* Object base_link_button. */
+struct vk_base_link_button {
+	struct vk_base_link_button_action *action;  /* Button action */
+	char *title;  /* Button title */
+	char *block_id;  /* Target block id */
+	char *section_id;  /* Target section id */
+	char *artist_id;  /* artist id */
+	bool has_curator_id;
+	int64_t curator_id;  /* curator id */
+	bool has_album_id;
+	int64_t album_id;  /* Video album id */
+	bool has_owner_id;
+	int64_t owner_id;  /* Owner id */
+	char *icon;  /* Button icon name, e.g. 'phone' or 'gift' */
+	char *style;  /* one of VK_BASE_LINK_BUTTON_STYLE_* */
+	bool has_audio_id;
+	int64_t audio_id;
+	char *hashtag;
+};
+
+/* Object base_link_button_action. */
+struct vk_base_link_button_action {
+	char *type;  /* required; one of VK_BASE_LINK_BUTTON_ACTION_TYPE_* */
+	char *url;  /* Action URL */
+	char *consume_reason;
+};
+
+/* Object base_link_product. */
+struct vk_base_link_product {
+	struct vk_market_price *price;  /* required */
+	char *merchant;
+	struct vk_base_link_product_category *category;
+	struct vk_base_geo_coordinates *geo;
+	bool has_distance;
+	int64_t distance;
+	char *city;
+	char *status;  /* one of VK_BASE_LINK_PRODUCT_STATUS_* */
+	bool has_orders_count;
+	int64_t orders_count;
+	char *type;  /* one of VK_BASE_LINK_PRODUCT_TYPE_* */
+};
+
+/* Object base_link_rating. */
+struct vk_base_link_rating {
+	bool has_reviews_count;
+	int64_t reviews_count;  /* Count of reviews */
+	bool has_stars;
+	double stars;  /* Count of stars */
+	char *type;  /* one of VK_BASE_LINK_RATING_TYPE_* */
 };
 
 /* Per-message error inside a batch messages result. */
 struct vk_base_message_error {
 	bool has_code;
 	int64_t code;  /* Error code */
+	char *description;  /* Error message */
 };
 
 /* An id with a title. */
@@ -2174,6 +3763,48 @@ struct vk_base_object {
 struct vk_base_object_count {
 	bool has_count;
 	int64_t count;  /* Number of items */
+};
+
+/* Object base_owner_cover. */
+struct vk_base_owner_cover {
+	bool has_enabled;
+	int64_t enabled;  /* Information whether cover is enabled; required; enum vk_base_bool_int */
+	struct vk_base_image_list images;
+	struct vk_base_owner_cover_crop_params *crop_params;
+	struct vk_base_image *original_image;
+	bool has_photo_id;
+	int64_t photo_id;
+};
+
+/* Object base_owner_cover_crop_params. */
+struct vk_base_owner_cover_crop_params {
+	bool has_x;
+	int64_t x;
+	bool has_y;
+	int64_t y;
+	bool has_width;
+	int64_t width;
+	bool has_height;
+	int64_t height;
+};
+
+/* Object base_place. */
+struct vk_base_place {
+	char *address;  /* Place address */
+	bool has_checkins;
+	int64_t checkins;  /* Checkins number */
+	char *city;  /* City name */
+	bool has_created;
+	int64_t created;  /* Date of the place creation in Unixtime */
+	char *icon;  /* URL of the place's icon */
+	bool has_id;
+	int64_t id;  /* Place ID */
+	bool has_latitude;
+	double latitude;  /* Place latitude */
+	bool has_longitude;
+	double longitude;  /* Place longitude */
+	char *title;  /* Place title */
+	char *type;  /* Place type */
 };
 
 /* Repost counters. */
@@ -2194,6 +3825,27 @@ struct vk_base_request_param {
 	char *value;  /* Parameter value as sent; required */
 };
 
+/* Object base_sticker_animation. */
+struct vk_base_sticker_animation {
+	char *type;  /* Type of animation script; one of VK_BASE_STICKER_ANIMATION_TYPE_* */
+	char *url;  /* URL of animation script */
+};
+
+/* Object base_sticker_new. */
+struct vk_base_sticker_new {
+	char *inner_type;  /* required; one of VK_BASE_STICKER_NEW_INNER_TYPE_* */
+	bool has_sticker_id;
+	int64_t sticker_id;  /* Sticker ID */
+	bool has_product_id;
+	int64_t product_id;  /* Pack ID */
+	struct vk_base_image_list images;
+	struct vk_base_image_list images_with_background;
+	char *animation_url;  /* URL of sticker animation script */
+	struct vk_base_sticker_animation_list animations;  /* Array of sticker animation script objects */
+	bool has_is_allowed;
+	bool is_allowed;  /* Information whether the sticker is allowed */
+};
+
 /* Where to upload a file. */
 struct vk_base_upload_server {
 	char *upload_url;  /* URL to POST the file to (multipart/form-data); required */
@@ -2203,6 +3855,29 @@ struct vk_base_upload_server {
 struct vk_base_user_id {
 	bool has_user_id;
 	int64_t user_id;  /* User id */
+};
+
+/* Object calls_call. */
+struct vk_calls_call {
+	bool has_duration;
+	int64_t duration;  /* Call duration */
+	bool has_initiator_id;
+	int64_t initiator_id;  /* Caller initiator; required */
+	bool has_receiver_id;
+	int64_t receiver_id;  /* Caller receiver; required */
+	char *state;  /* required; one of VK_CALLS_END_STATE_* */
+	bool has_time;
+	int64_t time;  /* Timestamp for call; required */
+	bool has_video;
+	bool video;  /* Was this call initiated as video call */
+	struct vk_calls_participants *participants;
+};
+
+/* Object calls_participants. */
+struct vk_calls_participants {
+	struct socapi_int_list list;
+	bool has_count;
+	int64_t count;  /* Participants count */
 };
 
 /* Replies to a comment. */
@@ -2216,6 +3891,8 @@ struct vk_comment_thread {
 	bool show_reply_button;  /* Whether to show the reply button */
 	bool has_groups_can_post;
 	bool groups_can_post;  /* Whether communities can reply */
+	bool has_author_replied;
+	bool author_replied;  /* Information whether author commented the thread */
 };
 
 /* A city from the VK directory. */
@@ -2243,6 +3920,23 @@ struct vk_database_get_countries_response {
 	struct vk_base_country_list items;  /* required */
 };
 
+/* Object database_language_full. */
+struct vk_database_language_full {
+	bool has_id;
+	int64_t id;  /* Language ID; required */
+	char *native_name;  /* Language native name; required */
+};
+
+/* Object database_station. */
+struct vk_database_station {
+	bool has_city_id;
+	int64_t city_id;  /* City ID */
+	char *color;  /* Hex color code without # */
+	bool has_id;
+	int64_t id;  /* Station ID; required */
+	char *name;  /* Station name; required */
+};
+
 /* A document. */
 struct vk_docs_doc {
 	bool has_id;
@@ -2259,6 +3953,78 @@ struct vk_docs_doc {
 	bool has_type;
 	int64_t type;  /* Type: 1 text, 2 archive, 3 gif, 4 image, 5 audio, 6 video, 7 e-book, 8 unknown; required */
 	char *access_key;  /* Access key */
+	struct vk_docs_doc_preview *preview;
+	bool has_is_licensed;
+	int64_t is_licensed;  /* enum vk_base_bool_int */
+	struct socapi_string_list tags;  /* Document tags */
+};
+
+/* Object docs_doc_preview. */
+struct vk_docs_doc_preview {
+	struct vk_docs_doc_preview_audio_msg *audio_msg;
+	struct vk_docs_doc_preview_graffiti *graffiti;
+	struct vk_docs_doc_preview_photo *photo;
+	struct vk_docs_doc_preview_video *video;
+};
+
+/* Object docs_doc_preview_audio_msg. */
+struct vk_docs_doc_preview_audio_msg {
+	bool has_duration;
+	int64_t duration;  /* Audio message duration in seconds; required */
+	char *link_mp3;  /* MP3 file URL; required */
+	char *link_ogg;  /* OGG file URL; required */
+	struct socapi_int_list waveform;  /* required */
+};
+
+/* Object docs_doc_preview_graffiti. */
+struct vk_docs_doc_preview_graffiti {
+	char *src;  /* Graffiti file URL; required */
+	bool has_width;
+	int64_t width;  /* Graffiti width; required */
+	bool has_height;
+	int64_t height;  /* Graffiti height; required */
+};
+
+/* Object docs_doc_preview_photo. */
+struct vk_docs_doc_preview_photo {
+	struct vk_docs_doc_preview_photo_sizes_list sizes;
+};
+
+/* Object docs_doc_preview_photo_sizes. */
+struct vk_docs_doc_preview_photo_sizes {
+	char *src;  /* URL of the image; required */
+	bool has_width;
+	int64_t width;  /* Width in px; required */
+	bool has_height;
+	int64_t height;  /* Height in px; required */
+	char *type;  /* required; one of VK_PHOTOS_PHOTO_SIZES_TYPE_* */
+};
+
+/* Object docs_doc_preview_video. */
+struct vk_docs_doc_preview_video {
+	char *src;  /* Video URL; required */
+	bool has_width;
+	int64_t width;  /* Video's width in pixels; required */
+	bool has_height;
+	int64_t height;  /* Video's height in pixels; required */
+	bool has_file_size;
+	int64_t file_size;  /* Video file size in bites; required */
+};
+
+/* Object events_event_attach. */
+struct vk_events_event_attach {
+	char *address;  /* address of event */
+	char *button_text;  /* text of attach; required */
+	struct socapi_int_list friends;  /* array of friends ids; required */
+	bool has_id;
+	int64_t id;  /* event ID; required */
+	bool has_is_favorite;
+	bool is_favorite;  /* is favorite; required */
+	bool has_member_status;
+	int64_t member_status;  /* Current user's member status; enum vk_groups_group_full_member_status */
+	char *text;  /* text of attach; required */
+	bool has_time;
+	int64_t time;  /* event start time */
 };
 
 /* Object friends_delete_response. */
@@ -2482,11 +4248,111 @@ struct vk_friends_requests_xtr_message {
 	int64_t blacklisted_by_me;  /* Whether this user is in the current user's blacklist; enum vk_base_bool_int */
 	struct vk_users_user_counters *counters;  /* Profile counters */
 	struct socapi_int_list lists;  /* Friend list ids the user belongs to (friends.get only) */
+	char *first_name_nom;  /* User's first name in nominative case */
+	char *first_name_gen;  /* User's first name in genitive case */
+	char *first_name_dat;  /* User's first name in dative case */
+	char *first_name_acc;  /* User's first name in accusative case */
+	char *first_name_ins;  /* User's first name in instrumental case */
+	char *first_name_abl;  /* User's first name in prepositional case */
+	char *last_name_nom;  /* User's last name in nominative case */
+	char *last_name_gen;  /* User's last name in genitive case */
+	char *last_name_dat;  /* User's last name in dative case */
+	char *last_name_acc;  /* User's last name in accusative case */
+	char *last_name_ins;  /* User's last name in instrumental case */
+	char *last_name_abl;  /* User's last name in prepositional case */
+	char *contact_name;  /* User contact name */
+	struct vk_owner_state *owner_state;
+	bool has_is_best_friend;
+	bool is_best_friend;  /* Information whether the user is a best friend of current user */
+	bool has_can_see_audio;
+	int64_t can_see_audio;  /* Information whether current user can see the user's audio; enum vk_base_bool_int */
+	char *email;
+	char *skype;
+	char *facebook;
+	char *facebook_name;
+	char *twitter;
+	char *livejournal;
+	char *instagram;
+	bool has_test;
+	int64_t test;  /* enum vk_base_bool_int */
+	struct vk_video_live_info *video_live;
+	bool has_is_video_live_notifications_blocked;
+	int64_t is_video_live_notifications_blocked;  /* enum vk_base_bool_int */
+	bool has_is_service;
+	bool is_service;
+	char *service_description;
+	char *photo_rec;
+	char *photo_medium;
+	char *photo_medium_rec;
+	char *photo;
+	char *photo_big;
+	char *photo_400;
+	struct vk_photos_photo *photo_max_size;
+	char *language;
+	bool has_stories_archive_count;
+	int64_t stories_archive_count;
+	bool has_unseen_stories_set;
+	bool has_unseen_stories;
+	char *wall_default;  /* one of VK_FRIENDS_REQUESTS_XTR_MESSAGE_WALL_DEFAULT_* */
+	bool has_can_call;
+	bool can_call;  /* Information whether current user can call */
+	bool has_can_call_from_group;
+	bool can_call_from_group;  /* Information whether group can call user */
+	bool has_can_invite_as_voicerooms_speaker;
+	bool can_invite_as_voicerooms_speaker;  /* Information whether user/group can invite user as voicerooms speakr */
+	bool has_can_see_wishes;
+	bool can_see_wishes;  /* Information whether current user can see the user's wishes */
+	bool has_can_see_gifts;
+	int64_t can_see_gifts;  /* Information whether current user can see the user's gifts; enum vk_base_bool_int */
+	bool has_can_be_invited_group;
+	bool can_be_invited_group;  /* Information whether current user can be invited to the community */
+	struct vk_audio_audio *status_audio;
+	char *activity;  /* User's status */
+	struct vk_apps_app_min *status_app;
+	struct vk_users_exports *exports;
+	struct vk_base_crop_photo *crop_photo;
+	bool has_video_live_level;
+	int64_t video_live_level;  /* User level in live streams achievements */
+	bool has_video_live_count;
+	int64_t video_live_count;  /* Number of user's live streams */
+	bool has_clips_count;
+	int64_t clips_count;  /* Number of user's clips */
+	struct vk_users_career_list career;
+	struct vk_users_military_list military;
+	bool has_university_group_id;
+	int64_t university_group_id;
+	char *education_form;  /* Education form */
+	char *education_status;  /* User's education status */
+	struct vk_users_personal *personal;
+	struct vk_users_university_list universities;
+	struct vk_users_school_list schools;
+	struct vk_users_relative_list relatives;
+	bool has_is_subscribed_podcasts;
+	bool is_subscribed_podcasts;  /* Information whether current user is subscribed to podcasts */
+	bool has_can_subscribe_podcasts;
+	bool can_subscribe_podcasts;  /* Owner in whitelist or not */
+	bool has_can_subscribe_posts;
+	bool can_subscribe_posts;  /* Can subscribe to wall */
+	char *access_key;
+	bool has_can_upload_doc;
+	int64_t can_upload_doc;  /* enum vk_base_bool_int */
+	bool has_can_ban;
+	bool can_ban;  /* Information whether the user can be baned (added to black list) by me */
+	char *hash;
+	bool has_is_no_index;
+	bool is_no_index;  /* Access to user profile is restricted for search engines */
+	bool has_contact_id;
+	int64_t contact_id;  /* Contact person ID */
+	bool has_is_message_request;
+	bool is_message_request;
+	struct socapi_string_list descriptions;
 	bool has_user_id;
 	int64_t user_id;  /* Id of the requesting (or requested) user; required */
 	char *message;  /* Message sent with the request */
 	bool has_timestamp;
 	int64_t timestamp;  /* When the request was sent (Unix time) */
+	char *from;  /* ID of the user by whom friend has been suggested */
+	char *track_code;
 };
 
 /* Friend request with its mutual friends. */
@@ -2593,11 +4459,241 @@ struct vk_friends_requests_xtr_mutual {
 	int64_t blacklisted_by_me;  /* Whether this user is in the current user's blacklist; enum vk_base_bool_int */
 	struct vk_users_user_counters *counters;  /* Profile counters */
 	struct socapi_int_list lists;  /* Friend list ids the user belongs to (friends.get only) */
+	char *first_name_nom;  /* User's first name in nominative case */
+	char *first_name_gen;  /* User's first name in genitive case */
+	char *first_name_dat;  /* User's first name in dative case */
+	char *first_name_acc;  /* User's first name in accusative case */
+	char *first_name_ins;  /* User's first name in instrumental case */
+	char *first_name_abl;  /* User's first name in prepositional case */
+	char *last_name_nom;  /* User's last name in nominative case */
+	char *last_name_gen;  /* User's last name in genitive case */
+	char *last_name_dat;  /* User's last name in dative case */
+	char *last_name_acc;  /* User's last name in accusative case */
+	char *last_name_ins;  /* User's last name in instrumental case */
+	char *last_name_abl;  /* User's last name in prepositional case */
+	char *contact_name;  /* User contact name */
+	struct vk_owner_state *owner_state;
+	bool has_is_best_friend;
+	bool is_best_friend;  /* Information whether the user is a best friend of current user */
+	bool has_can_see_audio;
+	int64_t can_see_audio;  /* Information whether current user can see the user's audio; enum vk_base_bool_int */
+	char *email;
+	char *skype;
+	char *facebook;
+	char *facebook_name;
+	char *twitter;
+	char *livejournal;
+	char *instagram;
+	bool has_test;
+	int64_t test;  /* enum vk_base_bool_int */
+	struct vk_video_live_info *video_live;
+	bool has_is_video_live_notifications_blocked;
+	int64_t is_video_live_notifications_blocked;  /* enum vk_base_bool_int */
+	bool has_is_service;
+	bool is_service;
+	char *service_description;
+	char *photo_rec;
+	char *photo_medium;
+	char *photo_medium_rec;
+	char *photo;
+	char *photo_big;
+	char *photo_400;
+	struct vk_photos_photo *photo_max_size;
+	char *language;
+	bool has_stories_archive_count;
+	int64_t stories_archive_count;
+	bool has_unseen_stories_set;
+	bool has_unseen_stories;
+	char *wall_default;  /* one of VK_FRIENDS_REQUESTS_XTR_MUTUAL_WALL_DEFAULT_* */
+	bool has_can_call;
+	bool can_call;  /* Information whether current user can call */
+	bool has_can_call_from_group;
+	bool can_call_from_group;  /* Information whether group can call user */
+	bool has_can_invite_as_voicerooms_speaker;
+	bool can_invite_as_voicerooms_speaker;  /* Information whether user/group can invite user as voicerooms speakr */
+	bool has_can_see_wishes;
+	bool can_see_wishes;  /* Information whether current user can see the user's wishes */
+	bool has_can_see_gifts;
+	int64_t can_see_gifts;  /* Information whether current user can see the user's gifts; enum vk_base_bool_int */
+	bool has_can_be_invited_group;
+	bool can_be_invited_group;  /* Information whether current user can be invited to the community */
+	struct vk_audio_audio *status_audio;
+	char *activity;  /* User's status */
+	struct vk_apps_app_min *status_app;
+	struct vk_users_exports *exports;
+	struct vk_base_crop_photo *crop_photo;
+	bool has_video_live_level;
+	int64_t video_live_level;  /* User level in live streams achievements */
+	bool has_video_live_count;
+	int64_t video_live_count;  /* Number of user's live streams */
+	bool has_clips_count;
+	int64_t clips_count;  /* Number of user's clips */
+	struct vk_users_career_list career;
+	struct vk_users_military_list military;
+	bool has_university_group_id;
+	int64_t university_group_id;
+	char *education_form;  /* Education form */
+	char *education_status;  /* User's education status */
+	struct vk_users_personal *personal;
+	struct vk_users_university_list universities;
+	struct vk_users_school_list schools;
+	struct vk_users_relative_list relatives;
+	bool has_is_subscribed_podcasts;
+	bool is_subscribed_podcasts;  /* Information whether current user is subscribed to podcasts */
+	bool has_can_subscribe_podcasts;
+	bool can_subscribe_podcasts;  /* Owner in whitelist or not */
+	bool has_can_subscribe_posts;
+	bool can_subscribe_posts;  /* Can subscribe to wall */
+	char *access_key;
+	bool has_can_upload_doc;
+	int64_t can_upload_doc;  /* enum vk_base_bool_int */
+	bool has_can_ban;
+	bool can_ban;  /* Information whether the user can be baned (added to black list) by me */
+	char *hash;
+	bool has_is_no_index;
+	bool is_no_index;  /* Access to user profile is restricted for search engines */
+	bool has_contact_id;
+	int64_t contact_id;  /* Contact person ID */
+	bool has_is_message_request;
+	bool is_message_request;
+	struct socapi_string_list descriptions;
 	bool has_user_id;
 	int64_t user_id;  /* Id of the requesting (or requested) user; required */
 	char *message;  /* Message sent with the request */
 	bool has_timestamp;
 	int64_t timestamp;  /* When the request was sent (Unix time) */
+	char *from;  /* ID of the user by whom friend has been suggested */
+	char *track_code;
+};
+
+/* Object gifts_layout. */
+struct vk_gifts_layout {
+	bool has_id;
+	int64_t id;  /* Gift ID; required */
+	char *thumb_512;  /* URL of the preview image with 512 px in width */
+	char *thumb_256;  /* URL of the preview image with 256 px in width */
+	char *thumb_48;  /* URL of the preview image with 48 px in width */
+	char *thumb_96;  /* URL of the preview image with 96 px in width */
+	bool has_stickers_product_id;
+	int64_t stickers_product_id;  /* ID of the sticker pack, if the gift is representing one */
+	bool has_is_stickers_style;
+	bool is_stickers_style;  /* Information whether gift represents a stickers style */
+	char *build_id;  /* ID of the build of constructor gift */
+	char *keywords;  /* Keywords used for search */
+};
+
+/* Object groups_address. */
+struct vk_groups_address {
+	char *additional_address;  /* Additional address to the place (6 floor, left door) */
+	char *address;  /* String address to the place (Nevsky, 28) */
+	bool has_city_id;
+	int64_t city_id;  /* City id of address */
+	struct vk_base_object *city;  /* City for address */
+	struct vk_database_station *metro_station;  /* Metro for address */
+	struct vk_base_country *country;  /* Country for address */
+	bool has_distance;
+	int64_t distance;  /* Distance from the point */
+	bool has_id;
+	int64_t id;  /* Address id; required */
+	bool has_latitude;
+	double latitude;  /* Address latitude */
+	bool has_longitude;
+	double longitude;  /* Address longitude */
+	bool has_metro_station_id;
+	int64_t metro_station_id;  /* Metro id of address */
+	char *phone;  /* Address phone */
+	bool has_time_offset;
+	int64_t time_offset;  /* Time offset int minutes from utc time */
+	struct vk_groups_address_timetable *timetable;  /* Week timetable for the address */
+	char *title;  /* Title of the place (Zinger, etc) */
+	char *work_info_status;  /* Status of information about timetable; one of VK_GROUPS_ADDRESS_WORK_INFO_STATUS_* */
+	bool has_place_id;
+	int64_t place_id;
+};
+
+/* Timetable for a week */
+struct vk_groups_address_timetable {
+	struct vk_groups_address_timetable_day *fri;  /* Timetable for friday */
+	struct vk_groups_address_timetable_day *mon;  /* Timetable for monday */
+	struct vk_groups_address_timetable_day *sat;  /* Timetable for saturday */
+	struct vk_groups_address_timetable_day *sun;  /* Timetable for sunday */
+	struct vk_groups_address_timetable_day *thu;  /* Timetable for thursday */
+	struct vk_groups_address_timetable_day *tue;  /* Timetable for tuesday */
+	struct vk_groups_address_timetable_day *wed;  /* Timetable for wednesday */
+};
+
+/* Timetable for one day */
+struct vk_groups_address_timetable_day {
+	bool has_break_close_time;
+	int64_t break_close_time;  /* Close time of the break in minutes */
+	bool has_break_open_time;
+	int64_t break_open_time;  /* Start time of the break in minutes */
+	bool has_close_time;
+	int64_t close_time;  /* Close time in minutes; required */
+	bool has_open_time;
+	int64_t open_time;  /* Open time in minutes; required */
+};
+
+/* Object groups_addresses_info. */
+struct vk_groups_addresses_info {
+	bool has_is_enabled;
+	bool is_enabled;  /* Information whether addresses is enabled; required */
+	bool has_main_address_id;
+	int64_t main_address_id;  /* Main address id for group */
+	struct vk_groups_address *main_address;  /* Main address */
+	bool has_count;
+	int64_t count;  /* Count of addresses */
+};
+
+/* Object groups_contacts_item. */
+struct vk_groups_contacts_item {
+	bool has_user_id;
+	int64_t user_id;  /* User ID */
+	char *desc;  /* Contact description */
+	char *phone;  /* Contact phone */
+	char *email;  /* Contact email */
+};
+
+/* Object groups_counters_group. */
+struct vk_groups_counters_group {
+	bool has_addresses;
+	int64_t addresses;  /* Addresses number */
+	bool has_albums;
+	int64_t albums;  /* Photo albums number */
+	bool has_audios;
+	int64_t audios;  /* Audios number */
+	bool has_audio_playlists;
+	int64_t audio_playlists;  /* Audio playlists number */
+	bool has_docs;
+	int64_t docs;  /* Docs number */
+	bool has_market;
+	int64_t market;  /* Market items number */
+	bool has_photos;
+	int64_t photos;  /* Photos number */
+	bool has_topics;
+	int64_t topics;  /* Topics number */
+	bool has_videos;
+	int64_t videos;  /* Videos number */
+	bool has_video_playlists;
+	int64_t video_playlists;  /* Playlists number */
+	bool has_market_services;
+	int64_t market_services;  /* Market services number */
+	bool has_podcasts;
+	int64_t podcasts;  /* Podcasts number */
+	bool has_articles;
+	int64_t articles;  /* Articles number */
+	bool has_narratives;
+	int64_t narratives;  /* Narratives number */
+	bool has_clips;
+	int64_t clips;  /* Clips number */
+	bool has_clips_followers;
+	int64_t clips_followers;  /* Clips followers number */
+	bool has_videos_followers;
+	int64_t videos_followers;  /* Videos followers number */
+	bool has_clips_views;
+	int64_t clips_views;  /* Clips views number */
+	bool has_clips_likes;
+	int64_t clips_likes;  /* Clips likes number */
 };
 
 /* Object groups_getById_object_response. */
@@ -2671,6 +4767,38 @@ struct vk_groups_group {
 	char *photo_50;  /* Square photo, 50 px */
 	char *photo_100;  /* Square photo, 100 px */
 	char *photo_200;  /* Square photo, 200 px */
+	char *photo_200_orig;  /* URL of square photo of the community with 200 pixels in width original */
+	char *photo_400;  /* URL of square photo of the community with 400 pixels in width */
+	char *photo_400_orig;  /* URL of square photo of the community with 400 pixels in width original */
+	char *photo_max;  /* URL of square photo of the community with max pixels in width */
+	char *photo_max_orig;  /* URL of square photo of the community with max pixels in width original */
+	char *est_date;  /* Established date */
+	char *public_date_label;  /* Public date label */
+	struct vk_groups_photo_size *photo_max_size;
+	bool has_is_video_live_notifications_blocked;
+	int64_t is_video_live_notifications_blocked;  /* enum vk_base_bool_int */
+	struct vk_video_live_info *video_live;
+};
+
+/* Object groups_group_attach. */
+struct vk_groups_group_attach {
+	bool has_id;
+	int64_t id;  /* group ID; required */
+	char *text;  /* text of attach; required */
+	char *status;  /* activity or category of group; required */
+	bool has_size;
+	int64_t size;  /* size of group; required */
+	bool has_is_favorite;
+	bool is_favorite;  /* is favorite; required */
+};
+
+/* Object groups_group_ban_info. */
+struct vk_groups_group_ban_info {
+	char *comment;  /* Ban comment */
+	bool has_end_date;
+	int64_t end_date;  /* End date of ban in Unixtime */
+	bool has_reason;
+	int64_t reason;  /* enum vk_groups_ban_info_reason */
 };
 
 /*
@@ -2704,6 +4832,17 @@ struct vk_groups_group_full {
 	char *photo_50;  /* Square photo, 50 px */
 	char *photo_100;  /* Square photo, 100 px */
 	char *photo_200;  /* Square photo, 200 px */
+	char *photo_200_orig;  /* URL of square photo of the community with 200 pixels in width original */
+	char *photo_400;  /* URL of square photo of the community with 400 pixels in width */
+	char *photo_400_orig;  /* URL of square photo of the community with 400 pixels in width original */
+	char *photo_max;  /* URL of square photo of the community with max pixels in width */
+	char *photo_max_orig;  /* URL of square photo of the community with max pixels in width original */
+	char *est_date;  /* Established date */
+	char *public_date_label;  /* Public date label */
+	struct vk_groups_photo_size *photo_max_size;
+	bool has_is_video_live_notifications_blocked;
+	int64_t is_video_live_notifications_blocked;  /* enum vk_base_bool_int */
+	struct vk_video_live_info *video_live;
 	char *description;  /* Community description */
 	bool has_members_count;
 	int64_t members_count;  /* Number of members */
@@ -2744,6 +4883,69 @@ struct vk_groups_group_full {
 	int64_t age_limits;  /* Age limit; enum vk_groups_group_full_age_limits */
 	bool has_trending;
 	int64_t trending;  /* Whether the community has the "trending" mark; enum vk_base_bool_int */
+	struct vk_groups_market_info *market;
+	bool has_market_app_set;
+	bool has_market_app;  /* Information whether community has installed market app */
+	bool has_using_vkpay_market_app;
+	bool using_vkpay_market_app;
+	bool has_is_adult;
+	int64_t is_adult;  /* Information whether community is adult; enum vk_base_bool_int */
+	char *wiki_page;  /* Community's main wiki page title */
+	char *members_count_text;  /* Info about number of users in group */
+	bool has_requests_count;
+	int64_t requests_count;  /* The number of incoming requests to the community */
+	bool has_video_live_level;
+	int64_t video_live_level;  /* Community level live streams achievements */
+	bool has_video_live_count;
+	int64_t video_live_count;  /* Number of community's live streams */
+	bool has_clips_count;
+	int64_t clips_count;  /* Number of community's clips */
+	struct vk_groups_counters_group *counters;
+	bool has_textlives_count;
+	int64_t textlives_count;  /* Textlives number */
+	struct vk_base_owner_cover *cover;
+	struct vk_base_owner_cover *video_cover;
+	bool has_can_suggest;
+	int64_t can_suggest;  /* enum vk_base_bool_int */
+	bool has_can_upload_story;
+	int64_t can_upload_story;  /* Information whether current user can upload story; enum vk_base_bool_int */
+	bool has_can_call_to_community;
+	bool can_call_to_community;  /* Information whether current user can call to community */
+	bool has_can_upload_clip;
+	int64_t can_upload_clip;  /* Information whether current user can upload clip; enum vk_base_bool_int */
+	struct vk_base_crop_photo *crop_photo;  /* Данные о точках, по которым вырезаны профильная и миниатюрная фотографии сообщества */
+	struct vk_audio_audio *status_audio;
+	struct vk_groups_links_item_list links;
+	struct vk_groups_contacts_item_list contacts;
+	bool has_main_section;
+	int64_t main_section;  /* enum vk_groups_group_full_section */
+	bool has_secondary_section;
+	int64_t secondary_section;  /* enum vk_groups_group_full_section */
+	bool has_is_messages_blocked;
+	int64_t is_messages_blocked;  /* Information whether community can send a message to current user; enum vk_base_bool_int */
+	bool has_can_send_notify;
+	int64_t can_send_notify;  /* Information whether community can send notifications by phone number to current user; enum vk_base_bool_int */
+	struct vk_groups_online_status *online_status;  /* Status of replies in community messages */
+	bool has_invited_by;
+	int64_t invited_by;  /* Inviter ID */
+	struct vk_groups_group_ban_info *ban_info;  /* User ban info */
+	bool has_group_channel_set;
+	bool has_group_channel;
+	struct vk_groups_addresses_info *addresses;  /* Info about addresses in groups */
+	bool has_is_subscribed_podcasts;
+	bool is_subscribed_podcasts;  /* Information whether current user is subscribed to podcasts */
+	bool has_can_subscribe_podcasts;
+	bool can_subscribe_podcasts;  /* Owner in whitelist or not */
+	bool has_can_subscribe_posts;
+	bool can_subscribe_posts;  /* Can subscribe to wall */
+	struct vk_groups_live_covers *live_covers;  /* Live covers state */
+	bool has_stories_archive_count;
+	int64_t stories_archive_count;
+	bool has_unseen_stories_set;
+	bool has_unseen_stories;
+	char *video_notifications_status;  /* Information about the status of video notifications for the current user; one of VK_GROUPS_GROUP_FULL_VIDEO_NOTIFICATIONS_STATUS_* */
+	bool has_videos_count;
+	int64_t videos_count;  /* Community videos number */
 };
 
 /* Community ids with their total. */
@@ -2767,11 +4969,54 @@ struct vk_groups_is_member_extended_response {
 	int64_t request;  /* enum vk_base_bool_int */
 };
 
+/* Object groups_links_item. */
+struct vk_groups_links_item {
+	char *name;  /* Link title */
+	char *desc;  /* Link description */
+	bool has_edit_title;
+	int64_t edit_title;  /* Information whether the link title can be edited; enum vk_base_bool_int */
+	bool has_id;
+	int64_t id;  /* Link ID */
+	char *photo_100;  /* URL of square image of the link with 100 pixels in width */
+	char *photo_50;  /* URL of square image of the link with 50 pixels in width */
+	char *url;  /* Link URL */
+	bool has_image_processing;
+	int64_t image_processing;  /* Information whether the image on processing; enum vk_base_bool_int */
+};
+
+/* Object groups_live_covers. */
+struct vk_groups_live_covers {
+	bool has_is_enabled;
+	bool is_enabled;  /* Information whether live covers is enabled; required */
+	bool has_is_scalable;
+	bool is_scalable;  /* Information whether live covers photo scaling is enabled */
+	struct socapi_string_list story_ids;
+};
+
+/* Object groups_market_info. */
+struct vk_groups_market_info {
+	char *type;  /* Market type */
+	bool has_contact_id;
+	int64_t contact_id;  /* Contact person ID */
+	struct vk_market_currency *currency;
+	char *currency_text;  /* Currency name */
+	bool has_enabled;
+	int64_t enabled;  /* Information whether the market is enabled; enum vk_base_bool_int */
+	bool has_main_album_id;
+	int64_t main_album_id;  /* Main market album ID */
+	char *price_max;  /* Maximum price */
+	char *price_min;  /* Minimum price */
+	struct vk_market_price *min_order_price;
+};
+
 /* A community manager and role. */
 struct vk_groups_member_role {
 	bool has_id;
 	int64_t id;  /* User id; required */
 	char *role;  /* Role; one of VK_GROUPS_MEMBER_ROLE_STATUS_* */
+	bool has_is_call_operator;
+	bool is_call_operator;  /* Allow the manager to accept community calls */
+	struct socapi_string_list permissions;
 };
 
 /* Membership of one user. */
@@ -2796,6 +5041,21 @@ struct vk_groups_member_status_full {
 	int64_t can_invite;  /* Whether the current user can invite this user; enum vk_base_bool_int */
 	bool has_can_recall;
 	int64_t can_recall;  /* Whether the current user can withdraw the invitation; enum vk_base_bool_int */
+};
+
+/* Online status of group */
+struct vk_groups_online_status {
+	bool has_minutes;
+	int64_t minutes;  /* Estimated time of answer (for status = answer_mark) */
+	char *status;  /* required; one of VK_GROUPS_ONLINE_STATUS_TYPE_* */
+};
+
+/* Object groups_photo_size. */
+struct vk_groups_photo_size {
+	bool has_height;
+	int64_t height;  /* Image height; required */
+	bool has_width;
+	int64_t width;  /* Image width; required */
 };
 
 /* Short profile returned next to communities. */
@@ -2918,7 +5178,106 @@ struct vk_groups_user_xtr_role {
 	int64_t blacklisted_by_me;  /* Whether this user is in the current user's blacklist; enum vk_base_bool_int */
 	struct vk_users_user_counters *counters;  /* Profile counters */
 	struct socapi_int_list lists;  /* Friend list ids the user belongs to (friends.get only) */
+	char *first_name_nom;  /* User's first name in nominative case */
+	char *first_name_gen;  /* User's first name in genitive case */
+	char *first_name_dat;  /* User's first name in dative case */
+	char *first_name_acc;  /* User's first name in accusative case */
+	char *first_name_ins;  /* User's first name in instrumental case */
+	char *first_name_abl;  /* User's first name in prepositional case */
+	char *last_name_nom;  /* User's last name in nominative case */
+	char *last_name_gen;  /* User's last name in genitive case */
+	char *last_name_dat;  /* User's last name in dative case */
+	char *last_name_acc;  /* User's last name in accusative case */
+	char *last_name_ins;  /* User's last name in instrumental case */
+	char *last_name_abl;  /* User's last name in prepositional case */
+	char *contact_name;  /* User contact name */
+	struct vk_owner_state *owner_state;
+	bool has_is_best_friend;
+	bool is_best_friend;  /* Information whether the user is a best friend of current user */
+	bool has_can_see_audio;
+	int64_t can_see_audio;  /* Information whether current user can see the user's audio; enum vk_base_bool_int */
+	char *email;
+	char *skype;
+	char *facebook;
+	char *facebook_name;
+	char *twitter;
+	char *livejournal;
+	char *instagram;
+	bool has_test;
+	int64_t test;  /* enum vk_base_bool_int */
+	struct vk_video_live_info *video_live;
+	bool has_is_video_live_notifications_blocked;
+	int64_t is_video_live_notifications_blocked;  /* enum vk_base_bool_int */
+	bool has_is_service;
+	bool is_service;
+	char *service_description;
+	char *photo_rec;
+	char *photo_medium;
+	char *photo_medium_rec;
+	char *photo;
+	char *photo_big;
+	char *photo_400;
+	struct vk_photos_photo *photo_max_size;
+	char *language;
+	bool has_stories_archive_count;
+	int64_t stories_archive_count;
+	bool has_unseen_stories_set;
+	bool has_unseen_stories;
+	char *wall_default;  /* one of VK_GROUPS_USER_XTR_ROLE_WALL_DEFAULT_* */
+	bool has_can_call;
+	bool can_call;  /* Information whether current user can call */
+	bool has_can_call_from_group;
+	bool can_call_from_group;  /* Information whether group can call user */
+	bool has_can_invite_as_voicerooms_speaker;
+	bool can_invite_as_voicerooms_speaker;  /* Information whether user/group can invite user as voicerooms speakr */
+	bool has_can_see_wishes;
+	bool can_see_wishes;  /* Information whether current user can see the user's wishes */
+	bool has_can_see_gifts;
+	int64_t can_see_gifts;  /* Information whether current user can see the user's gifts; enum vk_base_bool_int */
+	bool has_can_be_invited_group;
+	bool can_be_invited_group;  /* Information whether current user can be invited to the community */
+	struct vk_audio_audio *status_audio;
+	char *activity;  /* User's status */
+	struct vk_apps_app_min *status_app;
+	struct vk_users_exports *exports;
+	struct vk_base_crop_photo *crop_photo;
+	bool has_video_live_level;
+	int64_t video_live_level;  /* User level in live streams achievements */
+	bool has_video_live_count;
+	int64_t video_live_count;  /* Number of user's live streams */
+	bool has_clips_count;
+	int64_t clips_count;  /* Number of user's clips */
+	struct vk_users_career_list career;
+	struct vk_users_military_list military;
+	bool has_university_group_id;
+	int64_t university_group_id;
+	char *education_form;  /* Education form */
+	char *education_status;  /* User's education status */
+	struct vk_users_personal *personal;
+	struct vk_users_university_list universities;
+	struct vk_users_school_list schools;
+	struct vk_users_relative_list relatives;
+	bool has_is_subscribed_podcasts;
+	bool is_subscribed_podcasts;  /* Information whether current user is subscribed to podcasts */
+	bool has_can_subscribe_podcasts;
+	bool can_subscribe_podcasts;  /* Owner in whitelist or not */
+	bool has_can_subscribe_posts;
+	bool can_subscribe_posts;  /* Can subscribe to wall */
+	char *access_key;
+	bool has_can_upload_doc;
+	int64_t can_upload_doc;  /* enum vk_base_bool_int */
+	bool has_can_ban;
+	bool can_ban;  /* Information whether the user can be baned (added to black list) by me */
+	char *hash;
+	bool has_is_no_index;
+	bool is_no_index;  /* Access to user profile is restricted for search engines */
+	bool has_contact_id;
+	int64_t contact_id;  /* Contact person ID */
+	bool has_is_message_request;
+	bool is_message_request;
+	struct socapi_string_list descriptions;
 	char *role;  /* Role, for managers; one of VK_GROUPS_ROLE_OPTIONS_* */
+	struct socapi_string_list permissions;
 };
 
 /* Object likes_add_response. */
@@ -2957,6 +5316,111 @@ struct vk_likes_is_liked_response {
 	int64_t copied;  /* required; enum vk_base_bool_int */
 };
 
+/* Object link_target_object. */
+struct vk_link_target_object {
+	char *type;  /* Object type */
+	bool has_owner_id;
+	int64_t owner_id;  /* Owner ID */
+	bool has_item_id;
+	int64_t item_id;  /* Item ID */
+};
+
+/* Object market_currency. */
+struct vk_market_currency {
+	bool has_id;
+	int64_t id;  /* Currency ID; required */
+	char *name;  /* Currency sign; required */
+	char *title;  /* Currency title; required */
+};
+
+/* Object market_market_album. */
+struct vk_market_market_album {
+	bool has_id;
+	int64_t id;  /* Market album ID; required */
+	bool has_owner_id;
+	int64_t owner_id;  /* Market album owner's ID; required */
+	char *title;  /* Market album title; required */
+	bool has_count;
+	int64_t count;  /* Items number; required */
+	bool has_is_main;
+	bool is_main;  /* Is album main for owner */
+	bool has_is_hidden;
+	bool is_hidden;  /* Is album hidden */
+	struct vk_photos_photo *photo;
+	bool has_updated_time;
+	int64_t updated_time;  /* Date when album has been updated last time in Unixtime; required */
+	bool has_type;
+	int64_t type;  /* Type of album; enum vk_market_market_album_type */
+	bool has_is_blur_enabled;
+	bool is_blur_enabled;  /* Is album needed to be blurred (18+) or not */
+};
+
+/* Object market_market_category_nested. */
+struct vk_market_market_category_nested {
+	char *inner_type;  /* required; one of VK_MARKET_MARKET_CATEGORY_NESTED_INNER_TYPE_* */
+	bool has_id;
+	int64_t id;  /* Category ID; required */
+	char *name;  /* Category name; required */
+	bool has_is_v2;
+	bool is_v2;  /* Is v2 category */
+	struct vk_market_market_category_nested *parent;
+};
+
+/* Object market_market_item. */
+struct vk_market_market_item {
+	char *access_key;  /* Access key for the market item */
+	bool has_availability;
+	int64_t availability;  /* required; enum vk_market_market_item_availability */
+	char *button_title;  /* Title for button for url */
+	struct vk_market_market_category_nested *category;  /* required */
+	struct vk_market_market_category_nested *category_v2;
+	bool has_date;
+	int64_t date;  /* Date when the item has been created in Unixtime */
+	char *description;  /* Item description; required */
+	char *external_id;
+	bool has_id;
+	int64_t id;  /* Item ID; required */
+	bool has_is_favorite;
+	bool is_favorite;
+	bool has_owner_id;
+	int64_t owner_id;  /* Item owner's ID; required */
+	bool has_is_owner;
+	bool is_owner;
+	bool has_is_adult;
+	bool is_adult;
+	struct vk_market_price *price;  /* required */
+	char *thumb_photo;  /* URL of the preview image */
+	char *title;  /* Item title; required */
+	char *url;  /* URL to item */
+	bool has_variants_grouping_id;
+	int64_t variants_grouping_id;
+	bool has_is_main_variant;
+	bool is_main_variant;
+	char *sku;
+	bool has_stock_amount;
+	int64_t stock_amount;  /* Inventory balances */
+	bool has_post_id;
+	int64_t post_id;  /* Attach for post id */
+	bool has_post_owner_id;
+	int64_t post_owner_id;  /* Attach for post owner id */
+};
+
+/* Object market_price. */
+struct vk_market_price {
+	char *amount;  /* Amount; required */
+	char *amount_to;  /* Amount to for price_type=2 */
+	bool has_price_type;
+	int64_t price_type;  /* enum vk_market_price_price_type */
+	bool has_price_unit;
+	int64_t price_unit;  /* enum vk_market_price_price_unit */
+	struct vk_market_currency *currency;  /* required */
+	bool has_discount_rate;
+	int64_t discount_rate;
+	char *old_amount;
+	char *text;  /* Text; required */
+	char *old_amount_text;  /* Textual representation of old price */
+};
+
 /* A voice message. */
 struct vk_messages_audio_message {
 	bool has_id;
@@ -2969,6 +5433,8 @@ struct vk_messages_audio_message {
 	char *link_ogg;  /* OGG file URL; required */
 	struct socapi_int_list waveform;  /* Waveform amplitudes; required */
 	char *access_key;  /* Access key */
+	bool has_transcript_error;
+	int64_t transcript_error;
 };
 
 /* A private message. */
@@ -2996,6 +5462,34 @@ struct vk_messages_base_message {
 	int64_t random_id;  /* Sender-chosen id used to prevent duplicates */
 	bool has_deleted;
 	int64_t deleted;  /* Whether the message was deleted; enum vk_base_bool_int */
+	bool has_admin_author_id;
+	int64_t admin_author_id;  /* Only for messages from community. Contains user ID of community admin, who sent this message */
+	struct vk_base_geo *geo;
+	bool has_is_cropped;
+	bool is_cropped;  /* this message is cropped for bot */
+	struct vk_messages_keyboard *keyboard;
+	bool has_is_silent;
+	bool is_silent;  /* Is silent message, push without sound */
+	bool has_is_unavailable;
+	bool is_unavailable;  /* Is message unavailable for some reason, including its id equals 0 */
+	bool has_version;
+	int64_t version;
+	char *ref;
+	char *ref_source;
+};
+
+/* Object messages_chat_restrictions. */
+struct vk_messages_chat_restrictions {
+	bool has_admins_promote_users;
+	bool admins_promote_users;  /* Only admins can promote users to admins */
+	bool has_only_admins_edit_info;
+	bool only_admins_edit_info;  /* Only admins can change chat info */
+	bool has_only_admins_edit_pin;
+	bool only_admins_edit_pin;  /* Only admins can edit pinned message */
+	bool has_only_admins_invite;
+	bool only_admins_invite;  /* Only admins can invite users to this chat */
+	bool has_only_admins_kick;
+	bool only_admins_kick;  /* Only admins can kick users from this chat */
 };
 
 /* Settings of a group chat. */
@@ -3011,6 +5505,56 @@ struct vk_messages_chat_settings {
 	struct socapi_int_list active_ids;  /* Ids of the last active members */
 	bool has_is_group_channel;
 	bool is_group_channel;  /* Whether the chat is a community channel */
+	bool has_friends_count;
+	int64_t friends_count;
+	bool has_pinned_messages_count;
+	int64_t pinned_messages_count;
+	struct vk_messages_pinned_message *pinned_message;
+	struct vk_messages_chat_settings_acl *acl;
+	struct vk_messages_chat_settings_permissions *permissions;
+	bool has_is_disappearing;
+	bool is_disappearing;
+	char *theme;
+	char *disappearing_chat_link;
+	bool has_is_service;
+	bool is_service;
+};
+
+/* Object messages_chat_settings_acl. */
+struct vk_messages_chat_settings_acl {
+	bool has_can_change_info;
+	bool can_change_info;  /* Can you change photo, description and name; required */
+	bool has_can_change_invite_link;
+	bool can_change_invite_link;  /* Can you change invite link for this chat; required */
+	bool has_can_change_pin;
+	bool can_change_pin;  /* Can you pin/unpin message for this chat; required */
+	bool has_can_invite;
+	bool can_invite;  /* Can you invite other peers in chat; required */
+	bool has_can_promote_users;
+	bool can_promote_users;  /* Can you promote simple users to chat admins; required */
+	bool has_can_see_invite_link;
+	bool can_see_invite_link;  /* Can you see invite link for this chat; required */
+	bool has_can_moderate;
+	bool can_moderate;  /* Can you moderate (delete) other users' messages; required */
+	bool has_can_copy_chat;
+	bool can_copy_chat;  /* Can you copy chat; required */
+	bool has_can_call;
+	bool can_call;  /* Can you init group call in the chat; required */
+	bool has_can_use_mass_mentions;
+	bool can_use_mass_mentions;  /* Can you use mass mentions; required */
+	bool has_can_change_service_type;
+	bool can_change_service_type;  /* Can you change chat service type */
+};
+
+/* Object messages_chat_settings_permissions. */
+struct vk_messages_chat_settings_permissions {
+	char *invite;  /* Who can invite users to chat; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_INVITE_* */
+	char *change_info;  /* Who can change chat info; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_INFO_* */
+	char *change_pin;  /* Who can change pinned message; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_PIN_* */
+	char *use_mass_mentions;  /* Who can use mass mentions; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_USE_MASS_MENTIONS_* */
+	char *see_invite_link;  /* Who can see invite link; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_SEE_INVITE_LINK_* */
+	char *call;  /* Who can make calls; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CALL_* */
+	char *change_admins;  /* Who can change admins; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_ADMINS_* */
 };
 
 /* Chat photo. */
@@ -3018,6 +5562,10 @@ struct vk_messages_chat_settings_photo {
 	char *photo_50;  /* Photo, 50 px */
 	char *photo_100;  /* Photo, 100 px */
 	char *photo_200;  /* Photo, 200 px */
+	bool has_is_default_photo;
+	bool is_default_photo;  /* If provided photo is default */
+	bool has_is_default_call_photo;
+	bool is_default_call_photo;  /* If provided photo is default call photo */
 };
 
 /*
@@ -3044,6 +5592,15 @@ struct vk_messages_conversation {
 	bool unanswered;  /* Whether the conversation is unanswered (communities) */
 	struct vk_messages_conversation_can_write *can_write;  /* Whether the current user can write */
 	struct vk_messages_chat_settings *chat_settings;  /* Chat settings, for group chats */
+	struct vk_messages_conversation_sort_id *sort_id;
+	struct vk_messages_out_read_by *out_read_by;
+	char *special_service_type;  /* one of VK_MESSAGES_CONVERSATION_SPECIAL_SERVICE_TYPE_* */
+	struct vk_messages_message_request_data *message_request_data;
+	struct socapi_int_list mentions;  /* Ids of messages with mentions */
+	struct vk_messages_keyboard *current_keyboard;
+	struct vk_messages_push_settings *push_settings;
+	bool has_version;
+	int64_t version;
 };
 
 /* Whether the current user can write to a conversation. */
@@ -3052,6 +5609,8 @@ struct vk_messages_conversation_can_write {
 	bool allowed;  /* Whether writing is allowed; required */
 	bool has_reason;
 	int64_t reason;  /* Error code explaining why not (18, 900, 901, 902, 915, 916, 917, 918, 203) */
+	bool has_until;
+	int64_t until;
 };
 
 /* A member of a chat. */
@@ -3068,6 +5627,12 @@ struct vk_messages_conversation_member {
 	bool is_owner;  /* Whether the member created the chat */
 	bool has_can_kick;
 	bool can_kick;  /* Whether the current user can remove the member */
+	bool has_is_restricted_to_write;
+	bool is_restricted_to_write;  /* Does this member have write permission */
+	bool has_is_message_request;
+	bool is_message_request;
+	bool has_request_date;
+	int64_t request_date;  /* Message request date */
 };
 
 /* Who a conversation is with. */
@@ -3077,6 +5642,14 @@ struct vk_messages_conversation_peer {
 	char *type;  /* Kind of conversation; required; one of VK_MESSAGES_CONVERSATION_PEER_TYPE_* */
 	bool has_local_id;
 	int64_t local_id;  /* Chat id, or user or community id */
+};
+
+/* Object messages_conversation_sort_id. */
+struct vk_messages_conversation_sort_id {
+	bool has_major_id;
+	int64_t major_id;  /* Major id for sorting conversations; required */
+	bool has_minor_id;
+	int64_t minor_id;  /* Minor id for sorting conversations; required */
 };
 
 /* A conversation with its last message. */
@@ -3117,6 +5690,9 @@ struct vk_messages_foreign_message {
 	struct vk_messages_foreign_message_list fwd_messages;  /* Messages forwarded inside this one */
 	struct vk_messages_foreign_message *reply_message;  /* Message this one replies to */
 	char *payload;  /* Bot payload (JSON text) */
+	struct vk_base_geo *geo;
+	bool has_was_listened;
+	bool was_listened;  /* Was the audio message inside already listened by you */
 };
 
 /* What to forward or reply to (sent as JSON in the "forward" parameter). */
@@ -3129,6 +5705,7 @@ struct vk_messages_forward {
 	struct socapi_int_list message_ids;  /* Mailbox ids of the messages */
 	bool has_is_reply;
 	bool is_reply;  /* Whether to reply rather than forward */
+	struct socapi_int_list cmids;
 };
 
 /* Object messages_getById_extended_response. */
@@ -3170,6 +5747,7 @@ struct vk_messages_get_conversation_members {
 	struct vk_messages_conversation_member_list items;  /* Members; required */
 	struct vk_users_user_full_list profiles;  /* Profiles of user members */
 	struct vk_groups_group_full_list groups;  /* Community members */
+	struct vk_messages_chat_restrictions *chat_restrictions;
 };
 
 /* Object messages_getConversations_response. */
@@ -3198,6 +5776,89 @@ struct vk_messages_get_history_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_messages_message_list items;  /* required */
+};
+
+/* Object messages_graffiti. */
+struct vk_messages_graffiti {
+	char *access_key;  /* Access key for graffiti */
+	bool has_id;
+	int64_t id;  /* Graffiti ID; required */
+	bool has_owner_id;
+	int64_t owner_id;  /* Graffiti owner ID; required */
+	char *url;  /* Graffiti URL; required */
+	bool has_width;
+	int64_t width;  /* Graffiti width; required */
+	bool has_height;
+	int64_t height;  /* Graffiti height; required */
+};
+
+/* Object messages_keyboard. */
+struct vk_messages_keyboard {
+	bool has_one_time;
+	bool one_time;  /* Should this keyboard disappear on first use; required */
+	struct vk_messages_keyboard_button_list_list buttons;  /* required */
+	bool has_author_id;
+	int64_t author_id;  /* Community or bot, which set this keyboard */
+	bool has_inline;
+	bool inline_;
+};
+
+/* Object messages_keyboard_button. */
+struct vk_messages_keyboard_button {
+	struct vk_messages_keyboard_button_property_action *action;  /* required */
+	char *color;  /* Button color; one of VK_MESSAGES_KEYBOARD_BUTTON_COLOR_* */
+};
+
+/* Description of the action, that should be performed on button click */
+struct vk_messages_keyboard_button_action_callback {
+	char *label;  /* Label for button; required */
+	char *payload;  /* Additional data sent along with message for developer convenience */
+	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_CALLBACK_TYPE_* */
+};
+
+/* Description of the action, that should be performed on button click */
+struct vk_messages_keyboard_button_action_location {
+	char *payload;  /* Additional data sent along with message for developer convenience */
+	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_LOCATION_TYPE_* */
+};
+
+/* Description of the action, that should be performed on button click */
+struct vk_messages_keyboard_button_action_open_app {
+	bool has_app_id;
+	int64_t app_id;  /* Fragment value in app link like vk.com/app{app_id}_-654321#hash; required */
+	char *hash;  /* Fragment value in app link like vk.com/app123456_-654321#{hash} */
+	char *label;  /* Label for button; required */
+	bool has_owner_id;
+	int64_t owner_id;  /* Fragment value in app link like vk.com/app123456_{owner_id}#hash; required */
+	char *payload;  /* Additional data sent along with message for developer convenience */
+	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_APP_TYPE_* */
+};
+
+/* Description of the action, that should be performed on button click */
+struct vk_messages_keyboard_button_action_open_link {
+	char *label;  /* Label for button; required */
+	char *link;  /* link for button; required */
+	char *payload;  /* Additional data sent along with message for developer convenience */
+	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_LINK_TYPE_* */
+};
+
+/* Description of the action, that should be performed on button click */
+struct vk_messages_keyboard_button_action_open_photo {
+	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_PHOTO_TYPE_* */
+};
+
+/* Description of the action, that should be performed on button click */
+struct vk_messages_keyboard_button_action_text {
+	char *label;  /* Label for button; required */
+	char *payload;  /* Additional data sent along with message for developer convenience */
+	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_TEXT_TYPE_* */
+};
+
+/* Description of the action, that should be performed on button click */
+struct vk_messages_keyboard_button_action_vkpay {
+	char *hash;  /* Fragment value in app link like vk.com/app123456_-654321#{hash}; required */
+	char *payload;  /* Additional data sent along with message for developer convenience */
+	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_VKPAY_TYPE_* */
 };
 
 /* Connection data for the user or community Long Poll server. */
@@ -3238,6 +5899,20 @@ struct vk_messages_message {
 	int64_t random_id;  /* Sender-chosen id used to prevent duplicates */
 	bool has_deleted;
 	int64_t deleted;  /* Whether the message was deleted; enum vk_base_bool_int */
+	bool has_admin_author_id;
+	int64_t admin_author_id;  /* Only for messages from community. Contains user ID of community admin, who sent this message */
+	struct vk_base_geo *geo;
+	bool has_is_cropped;
+	bool is_cropped;  /* this message is cropped for bot */
+	struct vk_messages_keyboard *keyboard;
+	bool has_is_silent;
+	bool is_silent;  /* Is silent message, push without sound */
+	bool has_is_unavailable;
+	bool is_unavailable;  /* Is message unavailable for some reason, including its id equals 0 */
+	bool has_version;
+	int64_t version;
+	char *ref;
+	char *ref_source;
 	struct vk_messages_foreign_message *reply_message;  /* Message this one replies to */
 	bool has_important;
 	bool important;  /* Whether the message is starred */
@@ -3245,6 +5920,17 @@ struct vk_messages_message {
 	bool is_hidden;  /* Whether the message is hidden (chat spam filter) */
 	bool has_is_pinned;
 	bool is_pinned;  /* Whether the message is pinned in its chat */
+	bool has_members_count;
+	int64_t members_count;  /* Members number */
+	bool has_reaction_id;
+	int64_t reaction_id;  /* Reaction id set on message */
+	struct vk_messages_reaction_counter_response_item_list reactions;  /* Actual reactions counters on this message */
+	bool has_last_reaction_id;
+	int64_t last_reaction_id;  /* Last reaction id set on this message */
+	bool has_was_listened;
+	bool was_listened;  /* Was the audio message inside already listened by you */
+	bool has_pinned_at;
+	int64_t pinned_at;  /* Date when the message has been pinned in Unixtime */
 };
 
 /* Service action in a chat (invite, kick, title change ...). */
@@ -3257,6 +5943,14 @@ struct vk_messages_message_action {
 	bool has_conversation_message_id;
 	int64_t conversation_message_id;  /* Id of the pinned message, for pin actions */
 	char *message;  /* Text of the pinned message, for pin actions */
+	struct vk_messages_message_action_photo *photo;
+};
+
+/* Object messages_message_action_photo. */
+struct vk_messages_message_action_photo {
+	char *photo_50;  /* URL of the preview image with 50px in width; required */
+	char *photo_100;  /* URL of the preview image with 100px in width; required */
+	char *photo_200;  /* URL of the preview image with 200px in width; required */
 };
 
 /*
@@ -3275,6 +5969,76 @@ struct vk_messages_message_attachment {
 	struct vk_wall_wall_comment *wall_reply;  /* Shared comment, when type is "wall_reply" */
 	struct vk_polls_poll *poll;  /* Poll, when type is "poll" */
 	struct vk_messages_audio_message *audio_message;  /* Voice message, when type is "audio_message" */
+	struct vk_calls_call *call;
+	struct vk_gifts_layout *gift;
+	struct vk_messages_graffiti *graffiti;
+	struct vk_market_market_item *market;
+	struct vk_market_market_album *market_market_album;
+	struct vk_base_sticker_new *sticker;
+	struct vk_stories_story *story;
+};
+
+/* Object messages_message_request_data. */
+struct vk_messages_message_request_data {
+	char *status;  /* Status of message request */
+	bool has_inviter_id;
+	int64_t inviter_id;  /* Message request sender id */
+	bool has_request_date;
+	int64_t request_date;  /* Message request date */
+};
+
+/* Object messages_out_read_by. */
+struct vk_messages_out_read_by {
+	bool has_count;
+	int64_t count;
+	struct socapi_int_list member_ids;
+};
+
+/* Object messages_pinned_message. */
+struct vk_messages_pinned_message {
+	struct vk_messages_message_attachment_list attachments;
+	bool has_conversation_message_id;
+	int64_t conversation_message_id;  /* Unique auto-incremented number for all messages with this peer; required */
+	bool has_id;
+	int64_t id;  /* Message ID; required */
+	bool has_date;
+	int64_t date;  /* Date when the message has been sent in Unixtime; required */
+	bool has_from_id;
+	int64_t from_id;  /* Message author's ID; required */
+	struct vk_messages_foreign_message_list fwd_messages;  /* Forwarded messages */
+	struct vk_base_geo *geo;
+	bool has_peer_id;
+	int64_t peer_id;  /* Peer ID; required */
+	struct vk_messages_foreign_message *reply_message;
+	char *text;  /* Message text; required */
+	struct vk_messages_keyboard *keyboard;
+	bool has_out;
+	bool out;  /* Information whether the message is outcoming */
+	bool has_important;
+	bool important;  /* Is it an important message */
+};
+
+/* Object messages_push_settings. */
+struct vk_messages_push_settings {
+	bool has_disabled_forever;
+	bool disabled_forever;  /* Information whether push notifications are disabled forever; required */
+	bool has_disabled_until;
+	int64_t disabled_until;  /* Time until what notifications are disabled */
+	bool has_no_sound;
+	bool no_sound;  /* Information whether the sound is on; required */
+	bool has_disabled_mentions;
+	bool disabled_mentions;  /* Information whether the mentions are disabled */
+	bool has_disabled_mass_mentions;
+	bool disabled_mass_mentions;  /* Information whether the mass mentions (like '@all', '@online') are disabled */
+};
+
+/* Object messages_reaction_counter_response_item. */
+struct vk_messages_reaction_counter_response_item {
+	bool has_reaction_id;
+	int64_t reaction_id;  /* required */
+	bool has_count;
+	int64_t count;  /* required */
+	struct socapi_int_list user_ids;  /* required */
 };
 
 /* Result of sending to one of several peers. */
@@ -3297,6 +6061,28 @@ struct vk_newsfeed_generic_response {
 	char *next_from;  /* Cursor to pass as start_from for the next page */
 };
 
+/* Object newsfeed_item_audio. */
+struct vk_newsfeed_item_audio {
+	char *type;  /* Kind of item; required; one of VK_NEWSFEED_NEWSFEED_ITEM_TYPE_* */
+	bool has_source_id;
+	int64_t source_id;  /* Source id (negative for a community); required */
+	bool has_date;
+	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	struct vk_newsfeed_item_audio_audio *audio;
+	bool has_post_id;
+	int64_t post_id;  /* Post ID */
+};
+
+/* Object newsfeed_item_audio_audio. */
+struct vk_newsfeed_item_audio_audio {
+	bool has_count;
+	int64_t count;  /* Audios number */
+	struct vk_audio_audio_list items;
+};
+
 /* Common fields of a news feed item. */
 struct vk_newsfeed_item_base {
 	char *type;  /* Kind of item; required; one of VK_NEWSFEED_NEWSFEED_ITEM_TYPE_* */
@@ -3304,6 +6090,71 @@ struct vk_newsfeed_item_base {
 	int64_t source_id;  /* Source id (negative for a community); required */
 	bool has_date;
 	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+};
+
+/* Object newsfeed_item_digest. */
+struct vk_newsfeed_item_digest {
+	char *type;  /* Kind of item; required; one of VK_NEWSFEED_NEWSFEED_ITEM_TYPE_* */
+	bool has_source_id;
+	int64_t source_id;  /* Source id (negative for a community); required */
+	bool has_date;
+	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	char *feed_id;  /* id of feed in digest */
+	struct vk_newsfeed_item_digest_full_item_list items;
+	struct socapi_string_list main_post_ids;
+	char *template_;  /* type of digest; one of VK_NEWSFEED_ITEM_DIGEST_TEMPLATE_* */
+	struct vk_newsfeed_item_digest_header *header;
+	struct vk_newsfeed_item_digest_footer *footer;
+};
+
+/* Object newsfeed_item_digest_button. */
+struct vk_newsfeed_item_digest_button {
+	char *title;  /* required */
+	char *style;  /* one of VK_NEWSFEED_ITEM_DIGEST_BUTTON_STYLE_* */
+};
+
+/* Object newsfeed_item_digest_footer. */
+struct vk_newsfeed_item_digest_footer {
+	char *style;  /* required; one of VK_NEWSFEED_ITEM_DIGEST_FOOTER_STYLE_* */
+	char *text;  /* text for invite to enable smart feed; required */
+	struct vk_newsfeed_item_digest_button *button;
+	char *feed_id;
+};
+
+/* Object newsfeed_item_digest_full_item. */
+struct vk_newsfeed_item_digest_full_item {
+	char *type;  /* Kind of item; required; one of VK_NEWSFEED_NEWSFEED_ITEM_TYPE_* */
+	bool has_source_id;
+	int64_t source_id;  /* Source id (negative for a community); required */
+	bool has_date;
+	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	char *inner_type;  /* required; one of VK_NEWSFEED_ITEM_DIGEST_FULL_ITEM_INNER_TYPE_* */
+	char *text;
+	char *source_name;
+	bool has_attachment_index;
+	int64_t attachment_index;
+	struct vk_wall_wallpost_attachment *attachment;
+	char *style;  /* one of VK_NEWSFEED_ITEM_DIGEST_FULL_ITEM_STYLE_* */
+	struct vk_newsfeed_item_wallpost *post;  /* required */
+	char *badge_text;  /* Optional red badge for posts in digest block */
+};
+
+/* Object newsfeed_item_digest_header. */
+struct vk_newsfeed_item_digest_header {
+	char *title;  /* Title of the header; required */
+	char *subtitle;  /* Subtitle of the header, when title have two strings */
+	char *badge_text;  /* Optional field for red badge in Trends feed blocks */
+	char *style;  /* required; one of VK_NEWSFEED_ITEM_DIGEST_HEADER_STYLE_* */
+	struct vk_newsfeed_item_digest_button *button;
 };
 
 /* News feed item: new friends. */
@@ -3313,6 +6164,9 @@ struct vk_newsfeed_item_friend {
 	int64_t source_id;  /* Source id (negative for a community); required */
 	bool has_date;
 	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
 	struct vk_newsfeed_item_friend_friends *friends;  /* The new friends */
 };
 
@@ -3330,9 +6184,14 @@ struct vk_newsfeed_item_photo {
 	int64_t source_id;  /* Source id (negative for a community); required */
 	bool has_date;
 	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
 	struct vk_newsfeed_item_photo_photos *photos;  /* The photos */
 	bool has_post_id;
 	int64_t post_id;  /* Id of the related post */
+	bool has_carousel_offset;
+	int64_t carousel_offset;  /* Index of current carousel element */
 };
 
 /* Photos of a news feed item. */
@@ -3340,6 +6199,103 @@ struct vk_newsfeed_item_photo_photos {
 	bool has_count;
 	int64_t count;  /* Number of photos */
 	struct vk_photos_photo_list items;  /* Photos */
+};
+
+/* Object newsfeed_item_photo_tag. */
+struct vk_newsfeed_item_photo_tag {
+	bool has_carousel_offset;
+	int64_t carousel_offset;  /* Index of the carousel card shown first */
+	char *type;  /* Kind of item; required; one of VK_NEWSFEED_NEWSFEED_ITEM_TYPE_* */
+	bool has_source_id;
+	int64_t source_id;  /* Source id (negative for a community); required */
+	bool has_date;
+	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	struct vk_newsfeed_item_photo_tag_photo_tags *photo_tags;
+	bool has_post_id;
+	int64_t post_id;  /* Post ID */
+};
+
+/* Object newsfeed_item_photo_tag_photo_tags. */
+struct vk_newsfeed_item_photo_tag_photo_tags {
+	bool has_count;
+	int64_t count;  /* Tags number */
+	struct vk_photos_photo_list items;
+};
+
+/* Object newsfeed_item_promo_button. */
+struct vk_newsfeed_item_promo_button {
+	char *type;  /* Kind of item; required; one of VK_NEWSFEED_NEWSFEED_ITEM_TYPE_* */
+	bool has_source_id;
+	int64_t source_id;  /* Source id (negative for a community); required */
+	bool has_date;
+	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	char *text;
+	char *title;
+	struct vk_newsfeed_item_promo_button_action *action;
+	struct vk_newsfeed_item_promo_button_image_list images;
+};
+
+/* Object newsfeed_item_promo_button_action. */
+struct vk_newsfeed_item_promo_button_action {
+	char *url;
+	char *type;
+	char *target;
+};
+
+/* Object newsfeed_item_promo_button_image. */
+struct vk_newsfeed_item_promo_button_image {
+	bool has_width;
+	int64_t width;
+	bool has_height;
+	int64_t height;
+	char *url;
+};
+
+/* Object newsfeed_item_topic. */
+struct vk_newsfeed_item_topic {
+	char *type;  /* Kind of item; required; one of VK_NEWSFEED_NEWSFEED_ITEM_TYPE_* */
+	bool has_source_id;
+	int64_t source_id;  /* Source id (negative for a community); required */
+	bool has_date;
+	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	struct vk_base_comments_info *comments;
+	struct vk_base_likes_info *likes;
+	bool has_post_id;
+	int64_t post_id;  /* Topic post ID; required */
+	char *text;  /* Post text; required */
+};
+
+/* Object newsfeed_item_video. */
+struct vk_newsfeed_item_video {
+	bool has_carousel_offset;
+	int64_t carousel_offset;  /* Index of the carousel card shown first */
+	char *type;  /* Kind of item; required; one of VK_NEWSFEED_NEWSFEED_ITEM_TYPE_* */
+	bool has_source_id;
+	int64_t source_id;  /* Source id (negative for a community); required */
+	bool has_date;
+	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	struct vk_newsfeed_item_video_video *video;
+	bool has_post_id;
+	int64_t post_id;  /* Post ID */
+};
+
+/* Object newsfeed_item_video_video. */
+struct vk_newsfeed_item_video_video {
+	bool has_count;
+	int64_t count;  /* Tags number */
+	struct vk_video_video_full_list items;
 };
 
 /* News feed item: a wall post. */
@@ -3351,6 +6307,9 @@ struct vk_newsfeed_item_wallpost {
 	int64_t source_id;  /* Source id (negative for a community); required */
 	bool has_date;
 	int64_t date;  /* Date (Unix time); required */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
 	bool has_id;
 	int64_t id;  /* Post id on the owner's wall */
 	bool has_owner_id;
@@ -3373,6 +6332,17 @@ struct vk_newsfeed_item_wallpost {
 	bool has_is_favorite;
 	bool is_favorite;  /* Whether the post is in the current user's bookmarks */
 	char *access_key;  /* Access key for restricted posts */
+	char *inner_type;  /* one of VK_NEWSFEED_ITEM_WALLPOST_INNER_TYPE_* */
+	bool has_is_deleted;
+	bool is_deleted;
+	char *deleted_reason;
+	char *deleted_details;
+	char *donut_miniapp_url;
+	bool has_is_archived;
+	bool is_archived;  /* Is post archived, only for post owners */
+	bool has_post_id;
+	int64_t post_id;  /* If post type 'reply', contains original post ID */
+	struct socapi_int_list parents_stack;  /* If post type 'reply', contains original parent IDs stack */
 	struct vk_wall_wallpost_full_list copy_history;  /* Reposted posts, original last; each item is itself a post */
 	struct vk_base_comments_info *comments;  /* Comment counters */
 	bool has_is_pinned;
@@ -3388,6 +6358,29 @@ struct vk_newsfeed_item_wallpost {
 	bool has_created_by;
 	int64_t created_by;  /* Id of the admin who published a community post */
 	char *hash;  /* Post hash, used to share it */
+	struct vk_wall_wallpost_donut *donut;
+	bool has_topic_id;
+	int64_t topic_id;  /* Topic ID. Allowed values can be obtained from newsfeed.getPostTopics method; enum vk_newsfeed_item_wallpost_topic_id */
+	bool has_to_id;
+	int64_t to_id;
+};
+
+/* Object newsfeed_item_wallpost_feedback. */
+struct vk_newsfeed_item_wallpost_feedback {
+	char *type;  /* required; one of VK_NEWSFEED_ITEM_WALLPOST_FEEDBACK_TYPE_* */
+	char *question;  /* required */
+	struct vk_newsfeed_item_wallpost_feedback_answer_list answers;
+	bool has_stars_count;
+	int64_t stars_count;
+	struct socapi_string_list descriptions;
+	char *gratitude;
+	char *track_code;
+};
+
+/* Object newsfeed_item_wallpost_feedback_answer. */
+struct vk_newsfeed_item_wallpost_feedback_answer {
+	char *title;  /* required */
+	char *id;  /* required */
 };
 
 /* Object newsfeed_search_extended_response. */
@@ -3414,6 +6407,70 @@ struct vk_newsfeed_search_response {
 	int64_t total_count;  /* Total number of matching posts */
 };
 
+/* Object notes_note. */
+struct vk_notes_note {
+	bool has_read_comments;
+	int64_t read_comments;
+	bool has_can_comment;
+	int64_t can_comment;  /* Information whether current user can comment the note; enum vk_base_bool_int */
+	bool has_comments;
+	int64_t comments;  /* Comments number; required */
+	bool has_date;
+	int64_t date;  /* Date when the note has been created in Unixtime; required */
+	bool has_id;
+	int64_t id;  /* Note ID; required */
+	bool has_owner_id;
+	int64_t owner_id;  /* Note owner's ID; required */
+	char *text;  /* Note text */
+	char *text_wiki;  /* Note text in wiki format */
+	char *title;  /* Note title; required */
+	char *view_url;  /* URL of the page with note preview; required */
+	struct socapi_string_list privacy_view;
+	struct socapi_string_list privacy_comment;
+};
+
+/* Object owner_state. */
+struct vk_owner_state {
+	bool has_state;
+	int64_t state;  /* enum vk_owner_state_state */
+	char *description;  /* wiki text to describe user state */
+};
+
+/* Object pages_wikipage_full. */
+struct vk_pages_wikipage_full {
+	bool has_created;
+	int64_t created;  /* Date when the page has been created in Unixtime; required */
+	bool has_creator_id;
+	int64_t creator_id;  /* Page creator ID */
+	bool has_current_user_can_edit;
+	int64_t current_user_can_edit;  /* Information whether current user can edit the page; enum vk_base_bool_int */
+	bool has_current_user_can_edit_access;
+	int64_t current_user_can_edit_access;  /* Information whether current user can edit the page access settings; enum vk_base_bool_int */
+	bool has_edited;
+	int64_t edited;  /* Date when the page has been edited in Unixtime; required */
+	bool has_editor_id;
+	int64_t editor_id;  /* Last editor ID */
+	bool has_group_id;
+	int64_t group_id;  /* Community ID; required */
+	char *html;  /* Page content, HTML */
+	bool has_id;
+	int64_t id;  /* Page ID; required */
+	char *source;  /* Page content, wiki */
+	char *title;  /* Page title; required */
+	char *view_url;  /* URL of the page preview; required */
+	bool has_views;
+	int64_t views;  /* Views number; required */
+	bool has_who_can_edit;
+	int64_t who_can_edit;  /* Edit settings of the page; required; enum vk_pages_privacy_settings */
+	bool has_who_can_view;
+	int64_t who_can_view;  /* View settings of the page; required; enum vk_pages_privacy_settings */
+	char *url;  /* URL */
+	char *parent;  /* Parent */
+	char *parent2;  /* Parent2 */
+	bool has_owner_id;
+	int64_t owner_id;  /* Owner ID */
+};
+
 /* Object photos_getAlbums_response. */
 struct vk_photos_get_albums_response {
 	bool has_count;
@@ -3436,6 +6493,16 @@ struct vk_photos_get_response {
 	int64_t count;  /* required */
 	struct vk_photos_photo_list items;  /* required */
 	char *next_from;
+};
+
+/* Object photos_image. */
+struct vk_photos_image {
+	bool has_height;
+	int64_t height;  /* Height of the photo in px */
+	char *type;  /* one of VK_PHOTOS_IMAGE_TYPE_* */
+	char *url;  /* Photo URL */
+	bool has_width;
+	int64_t width;  /* Width of the photo in px */
 };
 
 /*
@@ -3474,6 +6541,16 @@ struct vk_photos_photo {
 	struct vk_base_object_count *tags;  /* Tags (extended=1) */
 	bool has_can_comment;
 	int64_t can_comment;  /* Whether the current user can comment (extended=1); enum vk_base_bool_int */
+	struct vk_photos_image_list images;
+	char *photo_256;  /* URL of image with 2560 px width */
+	char *thumb_hash;  /* Thumb Hash */
+	char *place;
+	char *square_crop;
+	bool has_hidden;
+	int64_t hidden;  /* Returns if the photo is hidden above the wall; enum vk_base_property_exists */
+	bool has_real_offset;
+	int64_t real_offset;  /* Real position of the photo */
+	char *vertical_align;  /* Sets vertical alignment of a photo; one of VK_PHOTOS_PHOTO_VERTICAL_ALIGN_* */
 };
 
 /* A photo album attached to a post. */
@@ -3490,6 +6567,7 @@ struct vk_photos_photo_album {
 	bool has_updated;
 	int64_t updated;  /* Last update (Unix time); required */
 	struct vk_photos_photo *thumb;  /* Cover photo */
+	char *description;  /* Photo album description */
 };
 
 /* A photo album. */
@@ -3515,6 +6593,15 @@ struct vk_photos_photo_album_full {
 	int64_t upload_by_admins_only;  /* Whether only admins can upload (community albums); enum vk_base_bool_int */
 	bool has_comments_disabled;
 	int64_t comments_disabled;  /* Whether comments are disabled (community albums); enum vk_base_bool_int */
+	char *description;  /* Photo album description */
+	bool has_can_delete;
+	bool can_delete;  /* album can delete */
+	bool has_can_include_to_feed;
+	bool can_include_to_feed;  /* album can be selected to feed */
+	bool has_is_locked;
+	bool is_locked;  /* Need show privacy lock at album */
+	bool has_thumb_is_last;
+	int64_t thumb_is_last;  /* Information whether the album thumb is last photo; enum vk_base_bool_int */
 };
 
 /* One stored copy of a photo. */
@@ -3525,6 +6612,7 @@ struct vk_photos_photo_sizes {
 	int64_t width;  /* Width in pixels; required */
 	bool has_height;
 	int64_t height;  /* Height in pixels; required */
+	char *src;  /* URL of the image */
 };
 
 /* Upload address for photos. */
@@ -3536,6 +6624,7 @@ struct vk_photos_photo_upload {
 	int64_t user_id;  /* Id of the uploading user; required */
 	bool has_group_id;
 	int64_t group_id;  /* Target community id */
+	char *fallback_upload_url;  /* Fallback URL if upload_url returned error */
 };
 
 /* Object photos_saveOwnerPhoto_response. */
@@ -3559,6 +6648,29 @@ struct vk_polls_answer {
 	int64_t votes;  /* Number of votes; required */
 	bool has_rate;
 	double rate;  /* Share of votes in percent; required */
+};
+
+/* Object polls_background. */
+struct vk_polls_background {
+	bool has_angle;
+	int64_t angle;  /* Gradient angle with 0 on positive X axis */
+	char *color;  /* Hex color code without # */
+	bool has_height;
+	int64_t height;  /* Original height of pattern tile */
+	bool has_id;
+	int64_t id;
+	char *name;
+	struct vk_base_image_list images;  /* Pattern tiles */
+	struct vk_base_gradient_point_list points;  /* Gradient points */
+	char *type;  /* one of VK_POLLS_BACKGROUND_TYPE_* */
+	bool has_width;
+	int64_t width;  /* Original with of pattern tile */
+};
+
+/* Object polls_friend. */
+struct vk_polls_friend {
+	bool has_id;
+	int64_t id;  /* required */
 };
 
 /* A poll. */
@@ -3586,6 +6698,22 @@ struct vk_polls_poll {
 	bool can_vote;  /* Whether the current user can vote; required */
 	bool has_author_id;
 	int64_t author_id;  /* Author id */
+	struct vk_polls_friend_list friends;
+	bool has_answer_id;
+	int64_t answer_id;  /* Current user's answer ID */
+	bool has_is_board;
+	bool is_board;
+	bool has_can_edit;
+	bool can_edit;
+	bool has_can_report;
+	bool can_report;
+	bool has_can_share;
+	bool can_share;
+	char *embed_hash;
+	struct vk_polls_background *photo;
+	struct vk_polls_background *background;
+	bool has_disable_unvote;
+	bool disable_unvote;
 };
 
 /* Status of a user or community. */
@@ -3598,6 +6726,171 @@ struct vk_status_status {
 struct vk_storage_value {
 	char *key;  /* Key; required */
 	char *value;  /* Value (empty when unset); required */
+};
+
+/* Object stories_clickable_area. */
+struct vk_stories_clickable_area {
+	bool has_x;
+	int64_t x;  /* required */
+	bool has_y;
+	int64_t y;  /* required */
+};
+
+/* Object stories_clickable_sticker. */
+struct vk_stories_clickable_sticker {
+	struct vk_stories_clickable_area_list clickable_area;  /* required */
+	bool has_id;
+	int64_t id;  /* Clickable sticker ID; required */
+	char *hashtag;
+	struct vk_base_link *link_object;
+	char *mention;
+	char *tooltip_text;
+	bool has_owner_id;
+	int64_t owner_id;
+	bool has_story_id;
+	int64_t story_id;
+	bool has_clip_id;
+	int64_t clip_id;
+	bool has_video_id;
+	int64_t video_id;
+	char *question;
+	char *question_button;
+	bool has_place_id;
+	int64_t place_id;
+	struct vk_market_market_item *market_item;
+	struct vk_audio_audio *audio;
+	bool has_audio_start_time;
+	int64_t audio_start_time;
+	char *style;  /* one of VK_STORIES_CLICKABLE_STICKER_STYLE_* */
+	char *type;  /* required; one of VK_STORIES_CLICKABLE_STICKER_TYPE_* */
+	char *subtype;  /* one of VK_STORIES_CLICKABLE_STICKER_SUBTYPE_* */
+	bool has_post_owner_id;
+	int64_t post_owner_id;
+	bool has_post_id;
+	int64_t post_id;
+	struct vk_polls_poll *poll;
+	char *color;  /* Color, hex format */
+	bool has_sticker_id;
+	int64_t sticker_id;  /* Sticker ID */
+	bool has_sticker_pack_id;
+	int64_t sticker_pack_id;  /* Sticker pack ID */
+	struct vk_apps_app_min *app;
+	char *app_context;  /* Additional context for app sticker */
+	bool has_new_interactions_set;
+	bool has_new_interactions;  /* Whether current user has unread interaction with this app */
+	bool has_is_broadcast_notify_allowed;
+	bool is_broadcast_notify_allowed;  /* Whether current user allowed broadcast notify from this app */
+	bool has_situational_theme_id;
+	int64_t situational_theme_id;
+	char *situational_app_url;
+};
+
+/* Object stories_clickable_stickers. */
+struct vk_stories_clickable_stickers {
+	struct vk_stories_clickable_sticker_list clickable_stickers;  /* required */
+	bool has_original_height;
+	int64_t original_height;  /* required */
+	bool has_original_width;
+	int64_t original_width;  /* required */
+};
+
+/* Object stories_replies. */
+struct vk_stories_replies {
+	bool has_count;
+	int64_t count;  /* Replies number; required */
+	bool has_new;
+	int64_t new_;  /* New replies number */
+};
+
+/* Object stories_story. */
+struct vk_stories_story {
+	char *access_key;  /* Access key for private object */
+	bool has_can_comment;
+	int64_t can_comment;  /* Information whether current user can comment the story (0 - no, 1 - yes); enum vk_base_bool_int */
+	bool has_can_reply;
+	int64_t can_reply;  /* Information whether current user can reply to the story (0 - no, 1 - yes); enum vk_base_bool_int */
+	bool has_can_see;
+	int64_t can_see;  /* Information whether current user can see the story (0 - no, 1 - yes); enum vk_base_bool_int */
+	bool has_can_like;
+	bool can_like;  /* Information whether current user can like the story */
+	bool has_can_share;
+	int64_t can_share;  /* Information whether current user can share the story (0 - no, 1 - yes); enum vk_base_bool_int */
+	bool has_can_hide;
+	int64_t can_hide;  /* Information whether current user can hide the story (0 - no, 1 - yes); enum vk_base_bool_int */
+	bool has_date;
+	int64_t date;  /* Date when story has been added in Unixtime */
+	bool has_expires_at;
+	int64_t expires_at;  /* Story expiration time. Unixtime */
+	bool has_id;
+	int64_t id;  /* Story ID; required */
+	bool has_is_deleted;
+	bool is_deleted;  /* Information whether the story is deleted (false - no, true - yes) */
+	bool has_is_expired;
+	bool is_expired;  /* Information whether the story is expired (false - no, true - yes) */
+	struct vk_stories_story_link *link;
+	bool has_owner_id;
+	int64_t owner_id;  /* Story owner's ID; required */
+	struct vk_stories_story *parent_story;
+	char *parent_story_access_key;  /* Access key for private object */
+	bool has_parent_story_id;
+	int64_t parent_story_id;  /* Parent story ID */
+	bool has_parent_story_owner_id;
+	int64_t parent_story_owner_id;  /* Parent story owner's ID */
+	struct vk_photos_photo *photo;
+	char *blurred_preview;  /* url with blured preview image */
+	struct vk_stories_replies *replies;  /* Replies counters to current story */
+	bool has_seen;
+	int64_t seen;  /* Information whether current user has seen the story or not (0 - no, 1 - yes); enum vk_base_bool_int */
+	char *type;  /* one of VK_STORIES_STORY_TYPE_* */
+	struct vk_stories_clickable_stickers *clickable_stickers;
+	struct vk_video_video_full *video;
+	bool has_views;
+	int64_t views;  /* Views number */
+	bool has_can_ask;
+	int64_t can_ask;  /* Information whether story has question sticker and current user can send question to the author; enum vk_base_bool_int */
+	bool has_can_ask_anonymous;
+	int64_t can_ask_anonymous;  /* Information whether story has question sticker and current user can send anonymous question to the author; enum vk_base_bool_int */
+	bool has_narratives_count;
+	int64_t narratives_count;
+	char *first_narrative_title;
+	bool has_first_narrative_id;
+	int64_t first_narrative_id;
+	bool has_can_use_in_narrative;
+	bool can_use_in_narrative;
+};
+
+/* Object stories_story_link. */
+struct vk_stories_story_link {
+	char *text;  /* Link text; required */
+	char *url;  /* Link URL; required */
+	char *link_url_target;  /* How to open url */
+};
+
+/* Object users_career. */
+struct vk_users_career {
+	bool has_city_id;
+	int64_t city_id;  /* City ID */
+	char *city_name;  /* City name */
+	char *company;  /* Company name */
+	bool has_from;
+	int64_t from;  /* From year */
+	bool has_group_id;
+	int64_t group_id;  /* Community ID */
+	bool has_id;
+	int64_t id;  /* Career ID */
+	char *position;  /* Position */
+	bool has_until;
+	int64_t until;  /* Till year */
+};
+
+/* Object users_exports. */
+struct vk_users_exports {
+	bool has_facebook;
+	int64_t facebook;
+	bool has_livejournal;
+	int64_t livejournal;
+	bool has_twitter;
+	int64_t twitter;
 };
 
 /* Object users_getFollowers_fields_response. */
@@ -3637,6 +6930,19 @@ struct vk_users_last_seen {
 	int64_t platform;  /* Platform code: 1 mobile web, 2 iPhone, 3 iPad, 4 Android, 5 Windows Phone, 6 Windows, 7 desktop web */
 };
 
+/* Object users_military. */
+struct vk_users_military {
+	bool has_from;
+	int64_t from;  /* From year */
+	bool has_id;
+	int64_t id;  /* Military ID */
+	char *unit;  /* Unit name; required */
+	bool has_unit_id;
+	int64_t unit_id;  /* Unit ID; required */
+	bool has_until;
+	int64_t until;  /* Till year */
+};
+
 /* Current occupation. */
 struct vk_users_occupation {
 	char *type;  /* Kind of occupation; one of VK_USERS_OCCUPATION_TYPE_* */
@@ -3664,11 +6970,86 @@ struct vk_users_online_info {
 	char *status;  /* Coarse last-seen period when exact time is hidden; one of VK_USERS_ONLINE_INFO_STATUS_* */
 };
 
+/* Object users_personal. */
+struct vk_users_personal {
+	bool has_alcohol;
+	int64_t alcohol;  /* User's views on alcohol */
+	char *inspired_by;  /* User's inspired by */
+	struct socapi_string_list langs;
+	struct vk_database_language_full_list langs_full;  /* User's languages with full info */
+	bool has_life_main;
+	int64_t life_main;  /* User's personal priority in life */
+	bool has_people_main;
+	int64_t people_main;  /* User's personal priority in people */
+	bool has_political;
+	int64_t political;  /* User's political views */
+	char *religion;  /* User's religion */
+	bool has_religion_id;
+	int64_t religion_id;  /* User's religion id */
+	bool has_smoking;
+	int64_t smoking;  /* User's views on smoking */
+};
+
+/* Object users_relative. */
+struct vk_users_relative {
+	char *birth_date;  /* Date of child birthday (format dd.mm.yyyy) */
+	bool has_id;
+	int64_t id;  /* Relative ID */
+	char *name;  /* Name of relative */
+	char *type;  /* Relative type; required; one of VK_USERS_RELATIVE_TYPE_* */
+};
+
+/* Object users_school. */
+struct vk_users_school {
+	bool has_city;
+	int64_t city;  /* City ID */
+	char *class_;  /* School class letter */
+	bool has_class_id;
+	int64_t class_id;  /* School class id */
+	char *id;  /* School ID */
+	char *name;  /* School name */
+	bool has_type;
+	int64_t type;  /* School type ID */
+	char *type_str;  /* School type name */
+	bool has_year_from;
+	int64_t year_from;  /* Year the user started to study */
+	bool has_year_graduated;
+	int64_t year_graduated;  /* Graduation year */
+	bool has_year_to;
+	int64_t year_to;  /* Year the user finished to study */
+	char *speciality;
+};
+
 /* Object users_search_response. */
 struct vk_users_search_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_users_user_full_list items;  /* required */
+};
+
+/* Object users_university. */
+struct vk_users_university {
+	bool has_chair;
+	int64_t chair;  /* Chair ID */
+	char *chair_name;  /* Chair name */
+	bool has_city;
+	int64_t city;  /* City ID */
+	char *education_form;  /* Education form */
+	bool has_education_form_id;
+	int64_t education_form_id;  /* Education form id */
+	char *education_status;  /* Education status */
+	bool has_education_status_id;
+	int64_t education_status_id;  /* Education status id */
+	bool has_faculty;
+	int64_t faculty;  /* Faculty ID */
+	char *faculty_name;  /* Faculty name */
+	bool has_graduation;
+	int64_t graduation;  /* Graduation year */
+	bool has_id;
+	int64_t id;  /* University ID */
+	char *name;  /* University name */
+	bool has_university_group_id;
+	int64_t university_group_id;
 };
 
 /* User profile with the common short fields. */
@@ -3705,6 +7086,16 @@ struct vk_users_user {
 	struct vk_friends_requests_mutual *mutual;  /* Mutual friends */
 };
 
+/* Object users_user_connections. */
+struct vk_users_user_connections {
+	char *skype;  /* User's Skype nickname; required */
+	char *facebook;  /* User's Facebook account; required */
+	char *facebook_name;  /* User's Facebook name */
+	char *twitter;  /* User's Twitter account; required */
+	char *livejournal;  /* User's Livejournal account */
+	char *instagram;  /* User's Instagram account; required */
+};
+
 /* Counters of a profile (field "counters", single-user requests only). */
 struct vk_users_user_counters {
 	bool has_albums;
@@ -3735,6 +7126,36 @@ struct vk_users_user_counters {
 	int64_t videos;  /* Videos */
 	bool has_clips;
 	int64_t clips;  /* Clips */
+	bool has_badges;
+	int64_t badges;  /* Badges number */
+	bool has_notes;
+	int64_t notes;  /* Notes number */
+	bool has_user_videos;
+	int64_t user_videos;  /* Number of videos with user */
+	bool has_video_playlists;
+	int64_t video_playlists;  /* Playlists number */
+	bool has_new_photo_tags;
+	int64_t new_photo_tags;
+	bool has_new_recognition_tags;
+	int64_t new_recognition_tags;
+	bool has_friends_followers;
+	int64_t friends_followers;
+	bool has_posts;
+	int64_t posts;
+	bool has_articles;
+	int64_t articles;
+	bool has_wishes;
+	int64_t wishes;
+	bool has_podcasts;
+	int64_t podcasts;
+	bool has_clips_followers;
+	int64_t clips_followers;
+	bool has_videos_followers;
+	int64_t videos_followers;  /* Videos followers number */
+	bool has_clips_views;
+	int64_t clips_views;
+	bool has_clips_likes;
+	int64_t clips_likes;
 };
 
 /*
@@ -3845,6 +7266,104 @@ struct vk_users_user_full {
 	int64_t blacklisted_by_me;  /* Whether this user is in the current user's blacklist; enum vk_base_bool_int */
 	struct vk_users_user_counters *counters;  /* Profile counters */
 	struct socapi_int_list lists;  /* Friend list ids the user belongs to (friends.get only) */
+	char *first_name_nom;  /* User's first name in nominative case */
+	char *first_name_gen;  /* User's first name in genitive case */
+	char *first_name_dat;  /* User's first name in dative case */
+	char *first_name_acc;  /* User's first name in accusative case */
+	char *first_name_ins;  /* User's first name in instrumental case */
+	char *first_name_abl;  /* User's first name in prepositional case */
+	char *last_name_nom;  /* User's last name in nominative case */
+	char *last_name_gen;  /* User's last name in genitive case */
+	char *last_name_dat;  /* User's last name in dative case */
+	char *last_name_acc;  /* User's last name in accusative case */
+	char *last_name_ins;  /* User's last name in instrumental case */
+	char *last_name_abl;  /* User's last name in prepositional case */
+	char *contact_name;  /* User contact name */
+	struct vk_owner_state *owner_state;
+	bool has_is_best_friend;
+	bool is_best_friend;  /* Information whether the user is a best friend of current user */
+	bool has_can_see_audio;
+	int64_t can_see_audio;  /* Information whether current user can see the user's audio; enum vk_base_bool_int */
+	char *email;
+	char *skype;
+	char *facebook;
+	char *facebook_name;
+	char *twitter;
+	char *livejournal;
+	char *instagram;
+	bool has_test;
+	int64_t test;  /* enum vk_base_bool_int */
+	struct vk_video_live_info *video_live;
+	bool has_is_video_live_notifications_blocked;
+	int64_t is_video_live_notifications_blocked;  /* enum vk_base_bool_int */
+	bool has_is_service;
+	bool is_service;
+	char *service_description;
+	char *photo_rec;
+	char *photo_medium;
+	char *photo_medium_rec;
+	char *photo;
+	char *photo_big;
+	char *photo_400;
+	struct vk_photos_photo *photo_max_size;
+	char *language;
+	bool has_stories_archive_count;
+	int64_t stories_archive_count;
+	bool has_unseen_stories_set;
+	bool has_unseen_stories;
+	char *wall_default;  /* one of VK_USERS_USER_FULL_WALL_DEFAULT_* */
+	bool has_can_call;
+	bool can_call;  /* Information whether current user can call */
+	bool has_can_call_from_group;
+	bool can_call_from_group;  /* Information whether group can call user */
+	bool has_can_invite_as_voicerooms_speaker;
+	bool can_invite_as_voicerooms_speaker;  /* Information whether user/group can invite user as voicerooms speakr */
+	bool has_can_see_wishes;
+	bool can_see_wishes;  /* Information whether current user can see the user's wishes */
+	bool has_can_see_gifts;
+	int64_t can_see_gifts;  /* Information whether current user can see the user's gifts; enum vk_base_bool_int */
+	bool has_can_be_invited_group;
+	bool can_be_invited_group;  /* Information whether current user can be invited to the community */
+	struct vk_audio_audio *status_audio;
+	char *activity;  /* User's status */
+	struct vk_apps_app_min *status_app;
+	struct vk_users_exports *exports;
+	struct vk_base_crop_photo *crop_photo;
+	bool has_video_live_level;
+	int64_t video_live_level;  /* User level in live streams achievements */
+	bool has_video_live_count;
+	int64_t video_live_count;  /* Number of user's live streams */
+	bool has_clips_count;
+	int64_t clips_count;  /* Number of user's clips */
+	struct vk_users_career_list career;
+	struct vk_users_military_list military;
+	bool has_university_group_id;
+	int64_t university_group_id;
+	char *education_form;  /* Education form */
+	char *education_status;  /* User's education status */
+	struct vk_users_personal *personal;
+	struct vk_users_university_list universities;
+	struct vk_users_school_list schools;
+	struct vk_users_relative_list relatives;
+	bool has_is_subscribed_podcasts;
+	bool is_subscribed_podcasts;  /* Information whether current user is subscribed to podcasts */
+	bool has_can_subscribe_podcasts;
+	bool can_subscribe_podcasts;  /* Owner in whitelist or not */
+	bool has_can_subscribe_posts;
+	bool can_subscribe_posts;  /* Can subscribe to wall */
+	char *access_key;
+	bool has_can_upload_doc;
+	int64_t can_upload_doc;  /* enum vk_base_bool_int */
+	bool has_can_ban;
+	bool can_ban;  /* Information whether the user can be baned (added to black list) by me */
+	char *hash;
+	bool has_is_no_index;
+	bool is_no_index;  /* Access to user profile is restricted for search engines */
+	bool has_contact_id;
+	int64_t contact_id;  /* Contact person ID */
+	bool has_is_message_request;
+	bool is_message_request;
+	struct socapi_string_list descriptions;
 };
 
 /* Minimal user profile. */
@@ -3878,6 +7397,17 @@ struct vk_users_user_settings_xtr {
 	bool has_sex;
 	int64_t sex;  /* Sex; enum vk_base_sex */
 	char *status;  /* Status text; required */
+	struct vk_users_user_connections *connections;
+	char *first_name;  /* User first name */
+	char *last_name;  /* User last name */
+	struct vk_account_name_request *name_request;
+	struct vk_users_personal *personal;
+	bool has_relation_pending;
+	int64_t relation_pending;  /* Information whether relation status is pending; enum vk_base_bool_int */
+	struct vk_users_user_min_list relation_requests;
+	struct vk_audio_audio *status_audio;
+	struct vk_account_user_settings_interests *interests;
+	struct socapi_string_list languages;
 };
 
 /* User ids with their total. */
@@ -3892,6 +7422,8 @@ struct vk_utils_domain_resolved {
 	char *type;  /* Kind of object; one of VK_UTILS_DOMAIN_RESOLVED_TYPE_* */
 	bool has_object_id;
 	int64_t object_id;  /* Id of the object (positive even for communities) */
+	bool has_group_id;
+	int64_t group_id;  /* Group ID */
 };
 
 /* Verdict on an external link. */
@@ -3906,6 +7438,33 @@ struct vk_utils_short_link {
 	char *url;  /* Original URL */
 	char *key;  /* Key of the short link */
 	char *access_key;  /* Key to read the statistics of a private link */
+};
+
+/* Object video_episode. */
+struct vk_video_episode {
+	bool has_time;
+	int64_t time;  /* Seconds from start of the video */
+	char *text;  /* Description of episode */
+};
+
+/* Object video_live_info. */
+struct vk_video_live_info {
+	bool has_enabled;
+	int64_t enabled;  /* required; enum vk_base_bool_int */
+	bool has_is_notifications_blocked;
+	int64_t is_notifications_blocked;  /* enum vk_base_bool_int */
+};
+
+/* Video live settings */
+struct vk_video_live_settings {
+	bool has_can_rewind;
+	int64_t can_rewind;  /* If user car rewind live or not; enum vk_base_bool_int */
+	bool has_is_endless;
+	int64_t is_endless;  /* If live is endless or not; enum vk_base_bool_int */
+	bool has_max_duration;
+	int64_t max_duration;  /* Max possible time for rewind */
+	bool has_is_clips_live;
+	int64_t is_clips_live;  /* If live in clips apps; enum vk_base_bool_int */
 };
 
 /*
@@ -3941,6 +7500,100 @@ struct vk_video_video {
 	int64_t can_comment;  /* Whether the current user can comment; enum vk_base_bool_int */
 	struct vk_base_likes *likes;  /* Likes */
 	struct vk_base_reposts_info *reposts;  /* Reposts */
+	char *response_type;  /* one of VK_VIDEO_VIDEO_RESPONSE_TYPE_* */
+	bool has_adding_date;
+	int64_t adding_date;  /* Date when the video has been added in Unixtime */
+	bool has_can_edit;
+	int64_t can_edit;  /* Information whether current user can edit the video; enum vk_base_bool_int */
+	bool has_can_delete;
+	int64_t can_delete;  /* Information whether current user can delete the video; enum vk_base_bool_int */
+	bool has_can_like;
+	int64_t can_like;  /* Information whether current user can like the video; enum vk_base_bool_int */
+	bool has_can_repost;
+	int64_t can_repost;  /* Information whether current user can repost the video */
+	bool has_can_subscribe;
+	int64_t can_subscribe;  /* Information whether current user can subscribe to author of the video; enum vk_base_bool_int */
+	bool has_can_be_promoted;
+	int64_t can_be_promoted;  /* Information whether current user can promote the video; enum vk_base_bool_int */
+	bool has_can_add_to_faves;
+	int64_t can_add_to_faves;  /* Information whether current user can add the video to favourites; enum vk_base_bool_int */
+	bool has_can_add;
+	int64_t can_add;  /* Information whether current user can add the video; enum vk_base_bool_int */
+	bool has_can_attach_link;
+	int64_t can_attach_link;  /* Information whether current user can attach action button to the video; enum vk_base_bool_int */
+	bool has_can_edit_privacy;
+	int64_t can_edit_privacy;  /* Information whether current user can edit the video privacy; enum vk_base_bool_int */
+	bool has_is_private;
+	int64_t is_private;  /* 1 if video is private; enum vk_base_bool_int */
+	struct vk_video_video_image_list first_frame;
+	bool has_user_id;
+	int64_t user_id;  /* Id of the user who uploaded the video if it was uploaded to a group by member */
+	bool has_is_favorite;
+	bool is_favorite;  /* Whether video is added to bookmarks */
+	bool has_processing;
+	int64_t processing;  /* Returns if the video is processing; enum vk_base_property_exists */
+	bool has_converting;
+	int64_t converting;  /* 1 if  video is being converted; enum vk_base_bool_int */
+	bool has_added;
+	int64_t added;  /* 1 if video is added to user's albums; enum vk_base_bool_int */
+	bool has_is_subscribed;
+	int64_t is_subscribed;  /* 1 if user is subscribed to author of the video; enum vk_base_bool_int */
+	char *track_code;
+	bool has_repeat;
+	int64_t repeat;  /* Information whether the video is repeated; enum vk_base_property_exists */
+	bool has_local_views;
+	int64_t local_views;  /* If video is external, number of views on vk */
+	bool has_content_restricted;
+	int64_t content_restricted;  /* Restriction code */
+	char *content_restricted_message;  /* Restriction text */
+	bool has_balance;
+	int64_t balance;  /* Live donations balance */
+	bool has_upcoming;
+	int64_t upcoming;  /* 1 if the video is an upcoming stream; enum vk_base_property_exists */
+	bool has_live_start_time;
+	int64_t live_start_time;  /* Date in Unixtime when the live stream is scheduled to start by the author */
+	bool has_live_notify;
+	int64_t live_notify;  /* Whether current user is subscribed to the upcoming live stream notification (if not subscribed to the author); enum vk_base_bool_int */
+	bool has_spectators;
+	int64_t spectators;  /* Number of spectators of the stream */
+	char *platform;  /* External platform */
+};
+
+/* Object video_video_album. */
+struct vk_video_video_album {
+	bool has_id;
+	int64_t id;  /* Album ID; required */
+	bool has_owner_id;
+	int64_t owner_id;  /* Album owner's ID; required */
+	char *title;  /* Album title; required */
+	char *track_code;  /* Album trackcode */
+	char *response_type;  /* one of VK_VIDEO_VIDEO_ALBUM_RESPONSE_TYPE_* */
+};
+
+/* Object video_video_album_full. */
+struct vk_video_video_album_full {
+	bool has_id;
+	int64_t id;  /* Album ID; required */
+	bool has_owner_id;
+	int64_t owner_id;  /* Album owner's ID; required */
+	char *title;  /* Album title; required */
+	char *track_code;  /* Album trackcode */
+	char *response_type;  /* one of VK_VIDEO_VIDEO_ALBUM_FULL_RESPONSE_TYPE_* */
+	bool has_count;
+	int64_t count;  /* Total number of videos in album; required */
+	struct vk_video_video_image_list image;  /* Album cover image in different sizes */
+	bool has_image_blur;
+	int64_t image_blur;  /* Need blur album thumb or not; enum vk_base_property_exists */
+	bool has_is_system;
+	int64_t is_system;  /* Information whether album is system; enum vk_base_property_exists */
+	bool has_updated_time;
+	int64_t updated_time;  /* Date when the album has been updated last time in Unixtime; required */
+	bool has_can_edit;
+	int64_t can_edit;  /* Is user can edit playlist; enum vk_base_bool_int */
+	bool has_can_delete;
+	int64_t can_delete;  /* Is user can delete playlist; enum vk_base_bool_int */
+	bool has_can_upload;
+	int64_t can_upload;  /* Is user can upload video to playlist; enum vk_base_bool_int */
 };
 
 /* Direct file URLs of a video (own videos only). */
@@ -3951,6 +7604,10 @@ struct vk_video_video_files {
 	char *mp4_720;  /* MP4, 720p */
 	char *mp4_1080;  /* MP4, 1080p */
 	char *external;  /* URL on the external hosting */
+	char *mp4_144;  /* URL of the mpeg4 file with 144p quality */
+	char *mp4_1440;  /* URL of the mpeg4 file with 2K quality */
+	char *mp4_2160;  /* URL of the mpeg4 file with 4K quality */
+	char *flv_320;  /* URL of the flv file with 320p quality */
 };
 
 /* A video with its files. */
@@ -3983,7 +7640,67 @@ struct vk_video_video_full {
 	int64_t can_comment;  /* Whether the current user can comment; enum vk_base_bool_int */
 	struct vk_base_likes *likes;  /* Likes */
 	struct vk_base_reposts_info *reposts;  /* Reposts */
+	char *response_type;  /* one of VK_VIDEO_VIDEO_FULL_RESPONSE_TYPE_* */
+	bool has_adding_date;
+	int64_t adding_date;  /* Date when the video has been added in Unixtime */
+	bool has_can_edit;
+	int64_t can_edit;  /* Information whether current user can edit the video; enum vk_base_bool_int */
+	bool has_can_delete;
+	int64_t can_delete;  /* Information whether current user can delete the video; enum vk_base_bool_int */
+	bool has_can_like;
+	int64_t can_like;  /* Information whether current user can like the video; enum vk_base_bool_int */
+	bool has_can_repost;
+	int64_t can_repost;  /* Information whether current user can repost the video */
+	bool has_can_subscribe;
+	int64_t can_subscribe;  /* Information whether current user can subscribe to author of the video; enum vk_base_bool_int */
+	bool has_can_be_promoted;
+	int64_t can_be_promoted;  /* Information whether current user can promote the video; enum vk_base_bool_int */
+	bool has_can_add_to_faves;
+	int64_t can_add_to_faves;  /* Information whether current user can add the video to favourites; enum vk_base_bool_int */
+	bool has_can_add;
+	int64_t can_add;  /* Information whether current user can add the video; enum vk_base_bool_int */
+	bool has_can_attach_link;
+	int64_t can_attach_link;  /* Information whether current user can attach action button to the video; enum vk_base_bool_int */
+	bool has_can_edit_privacy;
+	int64_t can_edit_privacy;  /* Information whether current user can edit the video privacy; enum vk_base_bool_int */
+	bool has_is_private;
+	int64_t is_private;  /* 1 if video is private; enum vk_base_bool_int */
+	struct vk_video_video_image_list first_frame;
+	bool has_user_id;
+	int64_t user_id;  /* Id of the user who uploaded the video if it was uploaded to a group by member */
+	bool has_is_favorite;
+	bool is_favorite;  /* Whether video is added to bookmarks */
+	bool has_processing;
+	int64_t processing;  /* Returns if the video is processing; enum vk_base_property_exists */
+	bool has_converting;
+	int64_t converting;  /* 1 if  video is being converted; enum vk_base_bool_int */
+	bool has_added;
+	int64_t added;  /* 1 if video is added to user's albums; enum vk_base_bool_int */
+	bool has_is_subscribed;
+	int64_t is_subscribed;  /* 1 if user is subscribed to author of the video; enum vk_base_bool_int */
+	char *track_code;
+	bool has_repeat;
+	int64_t repeat;  /* Information whether the video is repeated; enum vk_base_property_exists */
+	bool has_local_views;
+	int64_t local_views;  /* If video is external, number of views on vk */
+	bool has_content_restricted;
+	int64_t content_restricted;  /* Restriction code */
+	char *content_restricted_message;  /* Restriction text */
+	bool has_balance;
+	int64_t balance;  /* Live donations balance */
+	bool has_upcoming;
+	int64_t upcoming;  /* 1 if the video is an upcoming stream; enum vk_base_property_exists */
+	bool has_live_start_time;
+	int64_t live_start_time;  /* Date in Unixtime when the live stream is scheduled to start by the author */
+	bool has_live_notify;
+	int64_t live_notify;  /* Whether current user is subscribed to the upcoming live stream notification (if not subscribed to the author); enum vk_base_bool_int */
+	bool has_spectators;
+	int64_t spectators;  /* Number of spectators of the stream */
+	char *platform;  /* External platform */
 	struct vk_video_video_files *files;  /* Direct file URLs */
+	struct vk_video_video_files *trailer;
+	struct vk_video_episode_list episodes;  /* List of video episodes with timecodes */
+	struct vk_video_live_settings *live_settings;  /* Settings for live stream */
 };
 
 /* A video thumbnail. */
@@ -3993,8 +7710,20 @@ struct vk_video_video_image {
 	int64_t width;  /* Width in pixels; required */
 	bool has_height;
 	int64_t height;  /* Height in pixels; required */
+	char *id;
+	char *theme;  /* one of VK_VIDEO_VIDEO_IMAGE_THEME_* */
 	bool has_with_padding;
 	int64_t with_padding;  /* Present when the image has padding; enum vk_base_property_exists */
+	char *size;
+};
+
+/* Object wall_app_post. */
+struct vk_wall_app_post {
+	bool has_id;
+	int64_t id;  /* Application ID */
+	char *name;  /* Application name */
+	char *photo_130;  /* URL of the preview image with 130 px in width */
+	char *photo_604;  /* URL of the preview image with 604 px in width */
 };
 
 /* Carousel position of a post. */
@@ -4086,6 +7815,22 @@ struct vk_wall_get_response {
 	struct vk_wall_wallpost_full_list items;  /* required */
 };
 
+/* Object wall_graffiti. */
+struct vk_wall_graffiti {
+	bool has_id;
+	int64_t id;  /* Graffiti ID */
+	bool has_owner_id;
+	int64_t owner_id;  /* Graffiti owner's ID */
+	char *photo_200;  /* URL of the preview image with 200 px in width */
+	char *photo_586;  /* URL of the preview image with 586 px in width */
+	bool has_height;
+	int64_t height;  /* Graffiti height */
+	char *url;  /* Graffiti URL */
+	bool has_width;
+	int64_t width;  /* Graffiti width */
+	char *access_key;  /* Access key for graffiti */
+};
+
 /* Source credited in a post. */
 struct vk_wall_post_copyright {
 	bool has_id;
@@ -4107,6 +7852,17 @@ struct vk_wall_post_source {
 	char *platform;  /* Platform for posts from apps: android, iphone, wphone */
 	char *data;  /* Action for vk-sourced posts: profile_activity, profile_photo, comments, like, poll */
 	char *url;  /* Source URL for rss and api posts */
+	struct vk_base_link *link;
+};
+
+/* Object wall_posted_photo. */
+struct vk_wall_posted_photo {
+	bool has_id;
+	int64_t id;  /* Photo ID */
+	bool has_owner_id;
+	int64_t owner_id;  /* Photo owner's ID */
+	char *photo_130;  /* URL of the preview image with 130 px in width */
+	char *photo_604;  /* URL of the preview image with 604 px in width */
 };
 
 /* Object wall_repost_response. */
@@ -4159,6 +7915,29 @@ struct vk_wall_wall_comment {
 	bool deleted;  /* Whether the comment was deleted (it still holds its place in a thread) */
 	bool has_can_edit;
 	int64_t can_edit;  /* Whether the current user can edit it; enum vk_base_bool_int */
+	bool has_photo_id;
+	int64_t photo_id;
+	bool has_video_id;
+	int64_t video_id;
+	struct vk_wall_wall_comment_donut *donut;
+	bool has_real_offset;
+	int64_t real_offset;  /* Real position of the comment */
+	bool has_is_from_post_author;
+	bool is_from_post_author;  /* Whether post is by author of the post or not */
+	bool has_pid;
+	int64_t pid;  /* Photo ID */
+};
+
+/* Object wall_wall_comment_donut. */
+struct vk_wall_wall_comment_donut {
+	bool has_is_don;
+	bool is_don;  /* Means commentator is donator */
+	struct vk_wall_wall_comment_donut_placeholder *placeholder;
+};
+
+/* Object wall_wall_comment_donut_placeholder. */
+struct vk_wall_wall_comment_donut_placeholder {
+	char *text;  /* required */
 };
 
 /* A wall post. */
@@ -4187,6 +7966,17 @@ struct vk_wall_wallpost {
 	bool has_is_favorite;
 	bool is_favorite;  /* Whether the post is in the current user's bookmarks */
 	char *access_key;  /* Access key for restricted posts */
+	char *inner_type;  /* one of VK_WALL_WALLPOST_INNER_TYPE_* */
+	bool has_is_deleted;
+	bool is_deleted;
+	char *deleted_reason;
+	char *deleted_details;
+	char *donut_miniapp_url;
+	bool has_is_archived;
+	bool is_archived;  /* Is post archived, only for post owners */
+	bool has_post_id;
+	int64_t post_id;  /* If post type 'reply', contains original post ID */
+	struct socapi_int_list parents_stack;  /* If post type 'reply', contains original parent IDs stack */
 };
 
 /*
@@ -4197,6 +7987,14 @@ struct vk_wall_wallpost {
 struct vk_wall_wallpost_attachment_album {
 	char *type;  /* Always "album"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_photos_photo_album *album;  /* The attached object; required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* app attachment. */
+struct vk_wall_wallpost_attachment_app {
+	char *type;  /* Always "app"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_wall_app_post *app;  /* required */
+	char *access_key;  /* Access key for the audio */
 };
 
 /*
@@ -4207,6 +8005,7 @@ struct vk_wall_wallpost_attachment_album {
 struct vk_wall_wallpost_attachment_audio {
 	char *type;  /* Always "audio"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_audio_audio *audio;  /* The attached object; required */
+	char *access_key;  /* Access key for the audio */
 };
 
 /*
@@ -4217,6 +8016,7 @@ struct vk_wall_wallpost_attachment_audio {
 struct vk_wall_wallpost_attachment_clip {
 	char *type;  /* Always "clip"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_video_video_full *clip;  /* The attached object; required */
+	char *access_key;  /* Access key for the audio */
 };
 
 /*
@@ -4227,6 +8027,28 @@ struct vk_wall_wallpost_attachment_clip {
 struct vk_wall_wallpost_attachment_doc {
 	char *type;  /* Always "doc"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_docs_doc *doc;  /* The attached object; required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* event attachment. */
+struct vk_wall_wallpost_attachment_event {
+	char *type;  /* Always "event"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_events_event_attach *event;  /* required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* graffiti attachment. */
+struct vk_wall_wallpost_attachment_graffiti {
+	char *type;  /* Always "graffiti"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_wall_graffiti *graffiti;  /* required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* group attachment. */
+struct vk_wall_wallpost_attachment_group {
+	char *type;  /* Always "group"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_groups_group_attach *group;  /* required */
+	char *access_key;  /* Access key for the audio */
 };
 
 /*
@@ -4237,6 +8059,35 @@ struct vk_wall_wallpost_attachment_doc {
 struct vk_wall_wallpost_attachment_link {
 	char *type;  /* Always "link"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_base_link *link;  /* The attached object; required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* market attachment. */
+struct vk_wall_wallpost_attachment_market {
+	char *type;  /* Always "market"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_market_market_item *market;  /* required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* market_album attachment. */
+struct vk_wall_wallpost_attachment_market_album {
+	char *type;  /* Always "market_album"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_market_market_album *market_album;  /* required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* note attachment. */
+struct vk_wall_wallpost_attachment_note {
+	char *type;  /* Always "note"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_notes_note *note;  /* required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* page attachment. */
+struct vk_wall_wallpost_attachment_page {
+	char *type;  /* Always "page"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_pages_wikipage_full *page;  /* required */
+	char *access_key;  /* Access key for the audio */
 };
 
 /*
@@ -4247,6 +8098,7 @@ struct vk_wall_wallpost_attachment_link {
 struct vk_wall_wallpost_attachment_photo {
 	char *type;  /* Always "photo"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_photos_photo *photo;  /* The attached object; required */
+	char *access_key;  /* Access key for the audio */
 };
 
 /*
@@ -4257,6 +8109,14 @@ struct vk_wall_wallpost_attachment_photo {
 struct vk_wall_wallpost_attachment_poll {
 	char *type;  /* Always "poll"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_polls_poll *poll;  /* The attached object; required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* posted_photo attachment. */
+struct vk_wall_wallpost_attachment_posted_photo {
+	char *type;  /* Always "posted_photo"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_wall_posted_photo *posted_photo;  /* required */
+	char *access_key;  /* Access key for the audio */
 };
 
 /*
@@ -4267,6 +8127,41 @@ struct vk_wall_wallpost_attachment_poll {
 struct vk_wall_wallpost_attachment_video {
 	char *type;  /* Always "video"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_video_video_full *video;  /* The attached object; required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* video_playlist attachment. */
+struct vk_wall_wallpost_attachment_video_playlist {
+	char *type;  /* Always "video_playlist"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
+	struct vk_video_video_album_full *video_playlist;  /* required */
+	char *access_key;  /* Access key for the audio */
+};
+
+/* Object wall_wallpost_comments_donut. */
+struct vk_wall_wallpost_comments_donut {
+	struct vk_wall_wallpost_comments_donut_placeholder *placeholder;
+};
+
+/* Info about paid comments feature */
+struct vk_wall_wallpost_comments_donut_placeholder {
+	char *text;  /* required */
+};
+
+/* Info about paid wall post */
+struct vk_wall_wallpost_donut {
+	bool has_is_donut;
+	bool is_donut;  /* Post only for dons; required */
+	bool has_paid_duration;
+	int64_t paid_duration;  /* Value of this field need to pass in wall.post/edit in donut_paid_duration */
+	struct vk_wall_wallpost_donut_placeholder *placeholder;  /* If placeholder was respond, text and all attachments will be hidden */
+	bool has_can_publish_free_copy;
+	bool can_publish_free_copy;  /* Says whether group admin can post free copy of this donut post */
+	char *edit_mode;  /* Says what user can edit in post about donut properties; one of VK_WALL_WALLPOST_DONUT_EDIT_MODE_* */
+};
+
+/* Object wall_wallpost_donut_placeholder. */
+struct vk_wall_wallpost_donut_placeholder {
+	char *text;  /* required */
 };
 
 /*
@@ -4300,6 +8195,17 @@ struct vk_wall_wallpost_full {
 	bool has_is_favorite;
 	bool is_favorite;  /* Whether the post is in the current user's bookmarks */
 	char *access_key;  /* Access key for restricted posts */
+	char *inner_type;  /* one of VK_WALL_WALLPOST_FULL_INNER_TYPE_* */
+	bool has_is_deleted;
+	bool is_deleted;
+	char *deleted_reason;
+	char *deleted_details;
+	char *donut_miniapp_url;
+	bool has_is_archived;
+	bool is_archived;  /* Is post archived, only for post owners */
+	bool has_post_id;
+	int64_t post_id;  /* If post type 'reply', contains original post ID */
+	struct socapi_int_list parents_stack;  /* If post type 'reply', contains original parent IDs stack */
 	struct vk_wall_wallpost_full_list copy_history;  /* Reposted posts, original last; each item is itself a post */
 	struct vk_base_comments_info *comments;  /* Comment counters */
 	bool has_is_pinned;
@@ -4315,6 +8221,15 @@ struct vk_wall_wallpost_full {
 	bool has_created_by;
 	int64_t created_by;  /* Id of the admin who published a community post */
 	char *hash;  /* Post hash, used to share it */
+	struct vk_wall_wallpost_donut *donut;
+	bool has_topic_id;
+	int64_t topic_id;  /* Topic ID. Allowed values can be obtained from newsfeed.getPostTopics method; enum vk_wall_wallpost_full_topic_id */
+	bool has_short_text_rate;
+	double short_text_rate;  /* Preview length control parameter */
+	char *type;  /* one of VK_WALL_POST_TYPE_* */
+	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	bool has_to_id;
+	int64_t to_id;
 };
 
 /*
@@ -4329,10 +8244,26 @@ extern const struct socapi_type vk_account_info_type;
 SOCAPI_NODISCARD enum socapi_status vk_account_info_decode(const char *json, size_t len, struct vk_account_info **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_account_info_to_json(const struct vk_account_info *value, bool pretty, char **json, struct socapi_error *err);
 void vk_account_info_free(struct vk_account_info *value);
+extern const struct socapi_type vk_account_name_request_type;
+SOCAPI_NODISCARD enum socapi_status vk_account_name_request_decode(const char *json, size_t len, struct vk_account_name_request **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_account_name_request_to_json(const struct vk_account_name_request *value, bool pretty, char **json, struct socapi_error *err);
+void vk_account_name_request_free(struct vk_account_name_request *value);
 extern const struct socapi_type vk_account_user_settings_type;
 SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_decode(const char *json, size_t len, struct vk_account_user_settings **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_to_json(const struct vk_account_user_settings *value, bool pretty, char **json, struct socapi_error *err);
 void vk_account_user_settings_free(struct vk_account_user_settings *value);
+extern const struct socapi_type vk_account_user_settings_interest_type;
+SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_interest_decode(const char *json, size_t len, struct vk_account_user_settings_interest **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_interest_to_json(const struct vk_account_user_settings_interest *value, bool pretty, char **json, struct socapi_error *err);
+void vk_account_user_settings_interest_free(struct vk_account_user_settings_interest *value);
+extern const struct socapi_type vk_account_user_settings_interests_type;
+SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_interests_decode(const char *json, size_t len, struct vk_account_user_settings_interests **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_interests_to_json(const struct vk_account_user_settings_interests *value, bool pretty, char **json, struct socapi_error *err);
+void vk_account_user_settings_interests_free(struct vk_account_user_settings_interests *value);
+extern const struct socapi_type vk_apps_app_min_type;
+SOCAPI_NODISCARD enum socapi_status vk_apps_app_min_decode(const char *json, size_t len, struct vk_apps_app_min **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_apps_app_min_to_json(const struct vk_apps_app_min *value, bool pretty, char **json, struct socapi_error *err);
+void vk_apps_app_min_free(struct vk_apps_app_min *value);
 extern const struct socapi_type vk_audio_audio_type;
 SOCAPI_NODISCARD enum socapi_status vk_audio_audio_decode(const char *json, size_t len, struct vk_audio_audio **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_audio_audio_to_json(const struct vk_audio_audio *value, bool pretty, char **json, struct socapi_error *err);
@@ -4349,10 +8280,34 @@ extern const struct socapi_type vk_base_country_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_country_decode(const char *json, size_t len, struct vk_base_country **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_country_to_json(const struct vk_base_country *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_country_free(struct vk_base_country *value);
+extern const struct socapi_type vk_base_crop_photo_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_decode(const char *json, size_t len, struct vk_base_crop_photo **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_to_json(const struct vk_base_crop_photo *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_crop_photo_free(struct vk_base_crop_photo *value);
+extern const struct socapi_type vk_base_crop_photo_crop_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_crop_decode(const char *json, size_t len, struct vk_base_crop_photo_crop **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_crop_to_json(const struct vk_base_crop_photo_crop *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_crop_photo_crop_free(struct vk_base_crop_photo_crop *value);
+extern const struct socapi_type vk_base_crop_photo_rect_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_rect_decode(const char *json, size_t len, struct vk_base_crop_photo_rect **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_rect_to_json(const struct vk_base_crop_photo_rect *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_crop_photo_rect_free(struct vk_base_crop_photo_rect *value);
 extern const struct socapi_type vk_base_error_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_error_decode(const char *json, size_t len, struct vk_base_error **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_error_to_json(const struct vk_base_error *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_error_free(struct vk_base_error *value);
+extern const struct socapi_type vk_base_geo_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_geo_decode(const char *json, size_t len, struct vk_base_geo **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_geo_to_json(const struct vk_base_geo *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_geo_free(struct vk_base_geo *value);
+extern const struct socapi_type vk_base_geo_coordinates_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_geo_coordinates_decode(const char *json, size_t len, struct vk_base_geo_coordinates **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_geo_coordinates_to_json(const struct vk_base_geo_coordinates *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_geo_coordinates_free(struct vk_base_geo_coordinates *value);
+extern const struct socapi_type vk_base_gradient_point_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_gradient_point_decode(const char *json, size_t len, struct vk_base_gradient_point **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_gradient_point_to_json(const struct vk_base_gradient_point *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_gradient_point_free(struct vk_base_gradient_point *value);
 extern const struct socapi_type vk_base_image_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_image_decode(const char *json, size_t len, struct vk_base_image **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_image_to_json(const struct vk_base_image *value, bool pretty, char **json, struct socapi_error *err);
@@ -4369,6 +8324,30 @@ extern const struct socapi_type vk_base_link_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_link_decode(const char *json, size_t len, struct vk_base_link **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_link_to_json(const struct vk_base_link *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_link_free(struct vk_base_link *value);
+extern const struct socapi_type vk_base_link_application_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_application_decode(const char *json, size_t len, struct vk_base_link_application **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_application_to_json(const struct vk_base_link_application *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_application_free(struct vk_base_link_application *value);
+extern const struct socapi_type vk_base_link_application_store_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_application_store_decode(const char *json, size_t len, struct vk_base_link_application_store **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_application_store_to_json(const struct vk_base_link_application_store *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_application_store_free(struct vk_base_link_application_store *value);
+extern const struct socapi_type vk_base_link_button_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_button_decode(const char *json, size_t len, struct vk_base_link_button **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_button_to_json(const struct vk_base_link_button *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_button_free(struct vk_base_link_button *value);
+extern const struct socapi_type vk_base_link_button_action_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_button_action_decode(const char *json, size_t len, struct vk_base_link_button_action **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_button_action_to_json(const struct vk_base_link_button_action *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_button_action_free(struct vk_base_link_button_action *value);
+extern const struct socapi_type vk_base_link_product_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_product_decode(const char *json, size_t len, struct vk_base_link_product **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_product_to_json(const struct vk_base_link_product *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_product_free(struct vk_base_link_product *value);
+extern const struct socapi_type vk_base_link_rating_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_rating_decode(const char *json, size_t len, struct vk_base_link_rating **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_rating_to_json(const struct vk_base_link_rating *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_rating_free(struct vk_base_link_rating *value);
 extern const struct socapi_type vk_base_message_error_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_message_error_decode(const char *json, size_t len, struct vk_base_message_error **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_message_error_to_json(const struct vk_base_message_error *value, bool pretty, char **json, struct socapi_error *err);
@@ -4381,6 +8360,18 @@ extern const struct socapi_type vk_base_object_count_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_object_count_decode(const char *json, size_t len, struct vk_base_object_count **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_object_count_to_json(const struct vk_base_object_count *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_object_count_free(struct vk_base_object_count *value);
+extern const struct socapi_type vk_base_owner_cover_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_owner_cover_decode(const char *json, size_t len, struct vk_base_owner_cover **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_owner_cover_to_json(const struct vk_base_owner_cover *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_owner_cover_free(struct vk_base_owner_cover *value);
+extern const struct socapi_type vk_base_owner_cover_crop_params_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_owner_cover_crop_params_decode(const char *json, size_t len, struct vk_base_owner_cover_crop_params **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_owner_cover_crop_params_to_json(const struct vk_base_owner_cover_crop_params *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_owner_cover_crop_params_free(struct vk_base_owner_cover_crop_params *value);
+extern const struct socapi_type vk_base_place_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_place_decode(const char *json, size_t len, struct vk_base_place **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_place_to_json(const struct vk_base_place *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_place_free(struct vk_base_place *value);
 extern const struct socapi_type vk_base_reposts_info_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_reposts_info_decode(const char *json, size_t len, struct vk_base_reposts_info **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_reposts_info_to_json(const struct vk_base_reposts_info *value, bool pretty, char **json, struct socapi_error *err);
@@ -4389,6 +8380,14 @@ extern const struct socapi_type vk_base_request_param_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_request_param_decode(const char *json, size_t len, struct vk_base_request_param **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_request_param_to_json(const struct vk_base_request_param *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_request_param_free(struct vk_base_request_param *value);
+extern const struct socapi_type vk_base_sticker_animation_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_sticker_animation_decode(const char *json, size_t len, struct vk_base_sticker_animation **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_sticker_animation_to_json(const struct vk_base_sticker_animation *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_sticker_animation_free(struct vk_base_sticker_animation *value);
+extern const struct socapi_type vk_base_sticker_new_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_sticker_new_decode(const char *json, size_t len, struct vk_base_sticker_new **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_sticker_new_to_json(const struct vk_base_sticker_new *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_sticker_new_free(struct vk_base_sticker_new *value);
 extern const struct socapi_type vk_base_upload_server_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_upload_server_decode(const char *json, size_t len, struct vk_base_upload_server **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_upload_server_to_json(const struct vk_base_upload_server *value, bool pretty, char **json, struct socapi_error *err);
@@ -4397,6 +8396,14 @@ extern const struct socapi_type vk_base_user_id_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_user_id_decode(const char *json, size_t len, struct vk_base_user_id **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_user_id_to_json(const struct vk_base_user_id *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_user_id_free(struct vk_base_user_id *value);
+extern const struct socapi_type vk_calls_call_type;
+SOCAPI_NODISCARD enum socapi_status vk_calls_call_decode(const char *json, size_t len, struct vk_calls_call **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_calls_call_to_json(const struct vk_calls_call *value, bool pretty, char **json, struct socapi_error *err);
+void vk_calls_call_free(struct vk_calls_call *value);
+extern const struct socapi_type vk_calls_participants_type;
+SOCAPI_NODISCARD enum socapi_status vk_calls_participants_decode(const char *json, size_t len, struct vk_calls_participants **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_calls_participants_to_json(const struct vk_calls_participants *value, bool pretty, char **json, struct socapi_error *err);
+void vk_calls_participants_free(struct vk_calls_participants *value);
 extern const struct socapi_type vk_comment_thread_type;
 SOCAPI_NODISCARD enum socapi_status vk_comment_thread_decode(const char *json, size_t len, struct vk_comment_thread **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_comment_thread_to_json(const struct vk_comment_thread *value, bool pretty, char **json, struct socapi_error *err);
@@ -4413,10 +8420,46 @@ extern const struct socapi_type vk_database_get_countries_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_database_get_countries_response_decode(const char *json, size_t len, struct vk_database_get_countries_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_database_get_countries_response_to_json(const struct vk_database_get_countries_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_database_get_countries_response_free(struct vk_database_get_countries_response *value);
+extern const struct socapi_type vk_database_language_full_type;
+SOCAPI_NODISCARD enum socapi_status vk_database_language_full_decode(const char *json, size_t len, struct vk_database_language_full **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_database_language_full_to_json(const struct vk_database_language_full *value, bool pretty, char **json, struct socapi_error *err);
+void vk_database_language_full_free(struct vk_database_language_full *value);
+extern const struct socapi_type vk_database_station_type;
+SOCAPI_NODISCARD enum socapi_status vk_database_station_decode(const char *json, size_t len, struct vk_database_station **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_database_station_to_json(const struct vk_database_station *value, bool pretty, char **json, struct socapi_error *err);
+void vk_database_station_free(struct vk_database_station *value);
 extern const struct socapi_type vk_docs_doc_type;
 SOCAPI_NODISCARD enum socapi_status vk_docs_doc_decode(const char *json, size_t len, struct vk_docs_doc **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_docs_doc_to_json(const struct vk_docs_doc *value, bool pretty, char **json, struct socapi_error *err);
 void vk_docs_doc_free(struct vk_docs_doc *value);
+extern const struct socapi_type vk_docs_doc_preview_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_decode(const char *json, size_t len, struct vk_docs_doc_preview **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_to_json(const struct vk_docs_doc_preview *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_free(struct vk_docs_doc_preview *value);
+extern const struct socapi_type vk_docs_doc_preview_audio_msg_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_audio_msg_decode(const char *json, size_t len, struct vk_docs_doc_preview_audio_msg **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_audio_msg_to_json(const struct vk_docs_doc_preview_audio_msg *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_audio_msg_free(struct vk_docs_doc_preview_audio_msg *value);
+extern const struct socapi_type vk_docs_doc_preview_graffiti_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_graffiti_decode(const char *json, size_t len, struct vk_docs_doc_preview_graffiti **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_graffiti_to_json(const struct vk_docs_doc_preview_graffiti *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_graffiti_free(struct vk_docs_doc_preview_graffiti *value);
+extern const struct socapi_type vk_docs_doc_preview_photo_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_photo_decode(const char *json, size_t len, struct vk_docs_doc_preview_photo **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_photo_to_json(const struct vk_docs_doc_preview_photo *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_photo_free(struct vk_docs_doc_preview_photo *value);
+extern const struct socapi_type vk_docs_doc_preview_photo_sizes_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_photo_sizes_decode(const char *json, size_t len, struct vk_docs_doc_preview_photo_sizes **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_photo_sizes_to_json(const struct vk_docs_doc_preview_photo_sizes *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_photo_sizes_free(struct vk_docs_doc_preview_photo_sizes *value);
+extern const struct socapi_type vk_docs_doc_preview_video_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_video_decode(const char *json, size_t len, struct vk_docs_doc_preview_video **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_video_to_json(const struct vk_docs_doc_preview_video *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_video_free(struct vk_docs_doc_preview_video *value);
+extern const struct socapi_type vk_events_event_attach_type;
+SOCAPI_NODISCARD enum socapi_status vk_events_event_attach_decode(const char *json, size_t len, struct vk_events_event_attach **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_events_event_attach_to_json(const struct vk_events_event_attach *value, bool pretty, char **json, struct socapi_error *err);
+void vk_events_event_attach_free(struct vk_events_event_attach *value);
 extern const struct socapi_type vk_friends_delete_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_friends_delete_response_decode(const char *json, size_t len, struct vk_friends_delete_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_friends_delete_response_to_json(const struct vk_friends_delete_response *value, bool pretty, char **json, struct socapi_error *err);
@@ -4477,6 +8520,34 @@ extern const struct socapi_type vk_friends_requests_xtr_mutual_type;
 SOCAPI_NODISCARD enum socapi_status vk_friends_requests_xtr_mutual_decode(const char *json, size_t len, struct vk_friends_requests_xtr_mutual **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_friends_requests_xtr_mutual_to_json(const struct vk_friends_requests_xtr_mutual *value, bool pretty, char **json, struct socapi_error *err);
 void vk_friends_requests_xtr_mutual_free(struct vk_friends_requests_xtr_mutual *value);
+extern const struct socapi_type vk_gifts_layout_type;
+SOCAPI_NODISCARD enum socapi_status vk_gifts_layout_decode(const char *json, size_t len, struct vk_gifts_layout **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_gifts_layout_to_json(const struct vk_gifts_layout *value, bool pretty, char **json, struct socapi_error *err);
+void vk_gifts_layout_free(struct vk_gifts_layout *value);
+extern const struct socapi_type vk_groups_address_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_decode(const char *json, size_t len, struct vk_groups_address **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_to_json(const struct vk_groups_address *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_address_free(struct vk_groups_address *value);
+extern const struct socapi_type vk_groups_address_timetable_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_timetable_decode(const char *json, size_t len, struct vk_groups_address_timetable **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_timetable_to_json(const struct vk_groups_address_timetable *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_address_timetable_free(struct vk_groups_address_timetable *value);
+extern const struct socapi_type vk_groups_address_timetable_day_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_timetable_day_decode(const char *json, size_t len, struct vk_groups_address_timetable_day **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_timetable_day_to_json(const struct vk_groups_address_timetable_day *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_address_timetable_day_free(struct vk_groups_address_timetable_day *value);
+extern const struct socapi_type vk_groups_addresses_info_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_addresses_info_decode(const char *json, size_t len, struct vk_groups_addresses_info **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_addresses_info_to_json(const struct vk_groups_addresses_info *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_addresses_info_free(struct vk_groups_addresses_info *value);
+extern const struct socapi_type vk_groups_contacts_item_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_contacts_item_decode(const char *json, size_t len, struct vk_groups_contacts_item **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_contacts_item_to_json(const struct vk_groups_contacts_item *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_contacts_item_free(struct vk_groups_contacts_item *value);
+extern const struct socapi_type vk_groups_counters_group_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_counters_group_decode(const char *json, size_t len, struct vk_groups_counters_group **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_counters_group_to_json(const struct vk_groups_counters_group *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_counters_group_free(struct vk_groups_counters_group *value);
 extern const struct socapi_type vk_groups_get_by_id_object_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_get_by_id_object_response_decode(const char *json, size_t len, struct vk_groups_get_by_id_object_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_get_by_id_object_response_to_json(const struct vk_groups_get_by_id_object_response *value, bool pretty, char **json, struct socapi_error *err);
@@ -4505,6 +8576,14 @@ extern const struct socapi_type vk_groups_group_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_group_decode(const char *json, size_t len, struct vk_groups_group **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_group_to_json(const struct vk_groups_group *value, bool pretty, char **json, struct socapi_error *err);
 void vk_groups_group_free(struct vk_groups_group *value);
+extern const struct socapi_type vk_groups_group_attach_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_group_attach_decode(const char *json, size_t len, struct vk_groups_group_attach **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_group_attach_to_json(const struct vk_groups_group_attach *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_group_attach_free(struct vk_groups_group_attach *value);
+extern const struct socapi_type vk_groups_group_ban_info_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_group_ban_info_decode(const char *json, size_t len, struct vk_groups_group_ban_info **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_group_ban_info_to_json(const struct vk_groups_group_ban_info *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_group_ban_info_free(struct vk_groups_group_ban_info *value);
 extern const struct socapi_type vk_groups_group_full_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_group_full_decode(const char *json, size_t len, struct vk_groups_group_full **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_group_full_to_json(const struct vk_groups_group_full *value, bool pretty, char **json, struct socapi_error *err);
@@ -4517,6 +8596,18 @@ extern const struct socapi_type vk_groups_is_member_extended_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_extended_response_decode(const char *json, size_t len, struct vk_groups_is_member_extended_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_extended_response_to_json(const struct vk_groups_is_member_extended_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_groups_is_member_extended_response_free(struct vk_groups_is_member_extended_response *value);
+extern const struct socapi_type vk_groups_links_item_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_links_item_decode(const char *json, size_t len, struct vk_groups_links_item **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_links_item_to_json(const struct vk_groups_links_item *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_links_item_free(struct vk_groups_links_item *value);
+extern const struct socapi_type vk_groups_live_covers_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_live_covers_decode(const char *json, size_t len, struct vk_groups_live_covers **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_live_covers_to_json(const struct vk_groups_live_covers *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_live_covers_free(struct vk_groups_live_covers *value);
+extern const struct socapi_type vk_groups_market_info_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_market_info_decode(const char *json, size_t len, struct vk_groups_market_info **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_market_info_to_json(const struct vk_groups_market_info *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_market_info_free(struct vk_groups_market_info *value);
 extern const struct socapi_type vk_groups_member_role_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_member_role_decode(const char *json, size_t len, struct vk_groups_member_role **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_member_role_to_json(const struct vk_groups_member_role *value, bool pretty, char **json, struct socapi_error *err);
@@ -4529,6 +8620,14 @@ extern const struct socapi_type vk_groups_member_status_full_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_member_status_full_decode(const char *json, size_t len, struct vk_groups_member_status_full **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_member_status_full_to_json(const struct vk_groups_member_status_full *value, bool pretty, char **json, struct socapi_error *err);
 void vk_groups_member_status_full_free(struct vk_groups_member_status_full *value);
+extern const struct socapi_type vk_groups_online_status_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_online_status_decode(const char *json, size_t len, struct vk_groups_online_status **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_online_status_to_json(const struct vk_groups_online_status *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_online_status_free(struct vk_groups_online_status *value);
+extern const struct socapi_type vk_groups_photo_size_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_photo_size_decode(const char *json, size_t len, struct vk_groups_photo_size **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_photo_size_to_json(const struct vk_groups_photo_size *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_photo_size_free(struct vk_groups_photo_size *value);
 extern const struct socapi_type vk_groups_profile_item_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_profile_item_decode(const char *json, size_t len, struct vk_groups_profile_item **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_profile_item_to_json(const struct vk_groups_profile_item *value, bool pretty, char **json, struct socapi_error *err);
@@ -4561,6 +8660,30 @@ extern const struct socapi_type vk_likes_is_liked_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_likes_is_liked_response_decode(const char *json, size_t len, struct vk_likes_is_liked_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_likes_is_liked_response_to_json(const struct vk_likes_is_liked_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_likes_is_liked_response_free(struct vk_likes_is_liked_response *value);
+extern const struct socapi_type vk_link_target_object_type;
+SOCAPI_NODISCARD enum socapi_status vk_link_target_object_decode(const char *json, size_t len, struct vk_link_target_object **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_link_target_object_to_json(const struct vk_link_target_object *value, bool pretty, char **json, struct socapi_error *err);
+void vk_link_target_object_free(struct vk_link_target_object *value);
+extern const struct socapi_type vk_market_currency_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_currency_decode(const char *json, size_t len, struct vk_market_currency **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_currency_to_json(const struct vk_market_currency *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_currency_free(struct vk_market_currency *value);
+extern const struct socapi_type vk_market_market_album_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_market_album_decode(const char *json, size_t len, struct vk_market_market_album **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_market_album_to_json(const struct vk_market_market_album *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_market_album_free(struct vk_market_market_album *value);
+extern const struct socapi_type vk_market_market_category_nested_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_market_category_nested_decode(const char *json, size_t len, struct vk_market_market_category_nested **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_market_category_nested_to_json(const struct vk_market_market_category_nested *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_market_category_nested_free(struct vk_market_market_category_nested *value);
+extern const struct socapi_type vk_market_market_item_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_market_item_decode(const char *json, size_t len, struct vk_market_market_item **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_market_item_to_json(const struct vk_market_market_item *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_market_item_free(struct vk_market_market_item *value);
+extern const struct socapi_type vk_market_price_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_price_decode(const char *json, size_t len, struct vk_market_price **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_price_to_json(const struct vk_market_price *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_price_free(struct vk_market_price *value);
 extern const struct socapi_type vk_messages_audio_message_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_audio_message_decode(const char *json, size_t len, struct vk_messages_audio_message **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_audio_message_to_json(const struct vk_messages_audio_message *value, bool pretty, char **json, struct socapi_error *err);
@@ -4569,10 +8692,22 @@ extern const struct socapi_type vk_messages_base_message_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_base_message_decode(const char *json, size_t len, struct vk_messages_base_message **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_base_message_to_json(const struct vk_messages_base_message *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_base_message_free(struct vk_messages_base_message *value);
+extern const struct socapi_type vk_messages_chat_restrictions_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_restrictions_decode(const char *json, size_t len, struct vk_messages_chat_restrictions **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_restrictions_to_json(const struct vk_messages_chat_restrictions *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_chat_restrictions_free(struct vk_messages_chat_restrictions *value);
 extern const struct socapi_type vk_messages_chat_settings_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_decode(const char *json, size_t len, struct vk_messages_chat_settings **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_to_json(const struct vk_messages_chat_settings *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_chat_settings_free(struct vk_messages_chat_settings *value);
+extern const struct socapi_type vk_messages_chat_settings_acl_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_acl_decode(const char *json, size_t len, struct vk_messages_chat_settings_acl **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_acl_to_json(const struct vk_messages_chat_settings_acl *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_chat_settings_acl_free(struct vk_messages_chat_settings_acl *value);
+extern const struct socapi_type vk_messages_chat_settings_permissions_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_permissions_decode(const char *json, size_t len, struct vk_messages_chat_settings_permissions **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_permissions_to_json(const struct vk_messages_chat_settings_permissions *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_chat_settings_permissions_free(struct vk_messages_chat_settings_permissions *value);
 extern const struct socapi_type vk_messages_chat_settings_photo_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_photo_decode(const char *json, size_t len, struct vk_messages_chat_settings_photo **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_photo_to_json(const struct vk_messages_chat_settings_photo *value, bool pretty, char **json, struct socapi_error *err);
@@ -4593,6 +8728,10 @@ extern const struct socapi_type vk_messages_conversation_peer_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_peer_decode(const char *json, size_t len, struct vk_messages_conversation_peer **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_peer_to_json(const struct vk_messages_conversation_peer *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_conversation_peer_free(struct vk_messages_conversation_peer *value);
+extern const struct socapi_type vk_messages_conversation_sort_id_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_sort_id_decode(const char *json, size_t len, struct vk_messages_conversation_sort_id **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_sort_id_to_json(const struct vk_messages_conversation_sort_id *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_conversation_sort_id_free(struct vk_messages_conversation_sort_id *value);
 extern const struct socapi_type vk_messages_conversation_with_message_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_with_message_decode(const char *json, size_t len, struct vk_messages_conversation_with_message **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_with_message_to_json(const struct vk_messages_conversation_with_message *value, bool pretty, char **json, struct socapi_error *err);
@@ -4641,6 +8780,46 @@ extern const struct socapi_type vk_messages_get_history_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_get_history_response_decode(const char *json, size_t len, struct vk_messages_get_history_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_get_history_response_to_json(const struct vk_messages_get_history_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_get_history_response_free(struct vk_messages_get_history_response *value);
+extern const struct socapi_type vk_messages_graffiti_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_graffiti_decode(const char *json, size_t len, struct vk_messages_graffiti **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_graffiti_to_json(const struct vk_messages_graffiti *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_graffiti_free(struct vk_messages_graffiti *value);
+extern const struct socapi_type vk_messages_keyboard_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_decode(const char *json, size_t len, struct vk_messages_keyboard **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_to_json(const struct vk_messages_keyboard *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_free(struct vk_messages_keyboard *value);
+extern const struct socapi_type vk_messages_keyboard_button_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_decode(const char *json, size_t len, struct vk_messages_keyboard_button **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_to_json(const struct vk_messages_keyboard_button *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_free(struct vk_messages_keyboard_button *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_callback_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_callback_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_callback **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_callback_to_json(const struct vk_messages_keyboard_button_action_callback *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_callback_free(struct vk_messages_keyboard_button_action_callback *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_location_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_location_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_location **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_location_to_json(const struct vk_messages_keyboard_button_action_location *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_location_free(struct vk_messages_keyboard_button_action_location *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_open_app_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_app_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_app **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_app_to_json(const struct vk_messages_keyboard_button_action_open_app *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_open_app_free(struct vk_messages_keyboard_button_action_open_app *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_open_link_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_link_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_link **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_link_to_json(const struct vk_messages_keyboard_button_action_open_link *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_open_link_free(struct vk_messages_keyboard_button_action_open_link *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_open_photo_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_photo_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_photo **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_photo_to_json(const struct vk_messages_keyboard_button_action_open_photo *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_open_photo_free(struct vk_messages_keyboard_button_action_open_photo *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_text_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_text_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_text **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_text_to_json(const struct vk_messages_keyboard_button_action_text *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_text_free(struct vk_messages_keyboard_button_action_text *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_vkpay_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_vkpay_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_vkpay **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_vkpay_to_json(const struct vk_messages_keyboard_button_action_vkpay *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_vkpay_free(struct vk_messages_keyboard_button_action_vkpay *value);
 extern const struct socapi_type vk_messages_longpoll_params_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_longpoll_params_decode(const char *json, size_t len, struct vk_messages_longpoll_params **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_longpoll_params_to_json(const struct vk_messages_longpoll_params *value, bool pretty, char **json, struct socapi_error *err);
@@ -4653,10 +8832,34 @@ extern const struct socapi_type vk_messages_message_action_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_message_action_decode(const char *json, size_t len, struct vk_messages_message_action **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_message_action_to_json(const struct vk_messages_message_action *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_message_action_free(struct vk_messages_message_action *value);
+extern const struct socapi_type vk_messages_message_action_photo_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_message_action_photo_decode(const char *json, size_t len, struct vk_messages_message_action_photo **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_message_action_photo_to_json(const struct vk_messages_message_action_photo *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_message_action_photo_free(struct vk_messages_message_action_photo *value);
 extern const struct socapi_type vk_messages_message_attachment_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_message_attachment_decode(const char *json, size_t len, struct vk_messages_message_attachment **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_message_attachment_to_json(const struct vk_messages_message_attachment *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_message_attachment_free(struct vk_messages_message_attachment *value);
+extern const struct socapi_type vk_messages_message_request_data_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_message_request_data_decode(const char *json, size_t len, struct vk_messages_message_request_data **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_message_request_data_to_json(const struct vk_messages_message_request_data *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_message_request_data_free(struct vk_messages_message_request_data *value);
+extern const struct socapi_type vk_messages_out_read_by_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_out_read_by_decode(const char *json, size_t len, struct vk_messages_out_read_by **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_out_read_by_to_json(const struct vk_messages_out_read_by *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_out_read_by_free(struct vk_messages_out_read_by *value);
+extern const struct socapi_type vk_messages_pinned_message_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_pinned_message_decode(const char *json, size_t len, struct vk_messages_pinned_message **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_pinned_message_to_json(const struct vk_messages_pinned_message *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_pinned_message_free(struct vk_messages_pinned_message *value);
+extern const struct socapi_type vk_messages_push_settings_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_push_settings_decode(const char *json, size_t len, struct vk_messages_push_settings **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_push_settings_to_json(const struct vk_messages_push_settings *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_push_settings_free(struct vk_messages_push_settings *value);
+extern const struct socapi_type vk_messages_reaction_counter_response_item_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_reaction_counter_response_item_decode(const char *json, size_t len, struct vk_messages_reaction_counter_response_item **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_reaction_counter_response_item_to_json(const struct vk_messages_reaction_counter_response_item *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_reaction_counter_response_item_free(struct vk_messages_reaction_counter_response_item *value);
 extern const struct socapi_type vk_messages_send_user_ids_response_item_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_send_user_ids_response_item_decode(const char *json, size_t len, struct vk_messages_send_user_ids_response_item **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_send_user_ids_response_item_to_json(const struct vk_messages_send_user_ids_response_item *value, bool pretty, char **json, struct socapi_error *err);
@@ -4665,10 +8868,38 @@ extern const struct socapi_type vk_newsfeed_generic_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_generic_response_decode(const char *json, size_t len, struct vk_newsfeed_generic_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_generic_response_to_json(const struct vk_newsfeed_generic_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_generic_response_free(struct vk_newsfeed_generic_response *value);
+extern const struct socapi_type vk_newsfeed_item_audio_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_audio_decode(const char *json, size_t len, struct vk_newsfeed_item_audio **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_audio_to_json(const struct vk_newsfeed_item_audio *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_audio_free(struct vk_newsfeed_item_audio *value);
+extern const struct socapi_type vk_newsfeed_item_audio_audio_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_audio_audio_decode(const char *json, size_t len, struct vk_newsfeed_item_audio_audio **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_audio_audio_to_json(const struct vk_newsfeed_item_audio_audio *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_audio_audio_free(struct vk_newsfeed_item_audio_audio *value);
 extern const struct socapi_type vk_newsfeed_item_base_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_base_decode(const char *json, size_t len, struct vk_newsfeed_item_base **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_base_to_json(const struct vk_newsfeed_item_base *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_item_base_free(struct vk_newsfeed_item_base *value);
+extern const struct socapi_type vk_newsfeed_item_digest_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_decode(const char *json, size_t len, struct vk_newsfeed_item_digest **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_to_json(const struct vk_newsfeed_item_digest *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_free(struct vk_newsfeed_item_digest *value);
+extern const struct socapi_type vk_newsfeed_item_digest_button_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_button_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_button **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_button_to_json(const struct vk_newsfeed_item_digest_button *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_button_free(struct vk_newsfeed_item_digest_button *value);
+extern const struct socapi_type vk_newsfeed_item_digest_footer_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_footer_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_footer **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_footer_to_json(const struct vk_newsfeed_item_digest_footer *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_footer_free(struct vk_newsfeed_item_digest_footer *value);
+extern const struct socapi_type vk_newsfeed_item_digest_full_item_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_full_item_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_full_item **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_full_item_to_json(const struct vk_newsfeed_item_digest_full_item *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_full_item_free(struct vk_newsfeed_item_digest_full_item *value);
+extern const struct socapi_type vk_newsfeed_item_digest_header_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_header_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_header **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_header_to_json(const struct vk_newsfeed_item_digest_header *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_header_free(struct vk_newsfeed_item_digest_header *value);
 extern const struct socapi_type vk_newsfeed_item_friend_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_friend_decode(const char *json, size_t len, struct vk_newsfeed_item_friend **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_friend_to_json(const struct vk_newsfeed_item_friend *value, bool pretty, char **json, struct socapi_error *err);
@@ -4685,10 +8916,50 @@ extern const struct socapi_type vk_newsfeed_item_photo_photos_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_photos_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_photos **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_photos_to_json(const struct vk_newsfeed_item_photo_photos *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_item_photo_photos_free(struct vk_newsfeed_item_photo_photos *value);
+extern const struct socapi_type vk_newsfeed_item_photo_tag_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_tag_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_tag **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_tag_to_json(const struct vk_newsfeed_item_photo_tag *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_photo_tag_free(struct vk_newsfeed_item_photo_tag *value);
+extern const struct socapi_type vk_newsfeed_item_photo_tag_photo_tags_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_tag_photo_tags_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_tag_photo_tags **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_tag_photo_tags_to_json(const struct vk_newsfeed_item_photo_tag_photo_tags *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_photo_tag_photo_tags_free(struct vk_newsfeed_item_photo_tag_photo_tags *value);
+extern const struct socapi_type vk_newsfeed_item_promo_button_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_to_json(const struct vk_newsfeed_item_promo_button *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_promo_button_free(struct vk_newsfeed_item_promo_button *value);
+extern const struct socapi_type vk_newsfeed_item_promo_button_action_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_action_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_action **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_action_to_json(const struct vk_newsfeed_item_promo_button_action *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_promo_button_action_free(struct vk_newsfeed_item_promo_button_action *value);
+extern const struct socapi_type vk_newsfeed_item_promo_button_image_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_image_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_image **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_image_to_json(const struct vk_newsfeed_item_promo_button_image *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_promo_button_image_free(struct vk_newsfeed_item_promo_button_image *value);
+extern const struct socapi_type vk_newsfeed_item_topic_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_topic_decode(const char *json, size_t len, struct vk_newsfeed_item_topic **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_topic_to_json(const struct vk_newsfeed_item_topic *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_topic_free(struct vk_newsfeed_item_topic *value);
+extern const struct socapi_type vk_newsfeed_item_video_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_video_decode(const char *json, size_t len, struct vk_newsfeed_item_video **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_video_to_json(const struct vk_newsfeed_item_video *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_video_free(struct vk_newsfeed_item_video *value);
+extern const struct socapi_type vk_newsfeed_item_video_video_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_video_video_decode(const char *json, size_t len, struct vk_newsfeed_item_video_video **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_video_video_to_json(const struct vk_newsfeed_item_video_video *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_video_video_free(struct vk_newsfeed_item_video_video *value);
 extern const struct socapi_type vk_newsfeed_item_wallpost_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_to_json(const struct vk_newsfeed_item_wallpost *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_item_wallpost_free(struct vk_newsfeed_item_wallpost *value);
+extern const struct socapi_type vk_newsfeed_item_wallpost_feedback_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_feedback_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_feedback **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_feedback_to_json(const struct vk_newsfeed_item_wallpost_feedback *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_wallpost_feedback_free(struct vk_newsfeed_item_wallpost_feedback *value);
+extern const struct socapi_type vk_newsfeed_item_wallpost_feedback_answer_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_feedback_answer_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_feedback_answer **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_feedback_answer_to_json(const struct vk_newsfeed_item_wallpost_feedback_answer *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_wallpost_feedback_answer_free(struct vk_newsfeed_item_wallpost_feedback_answer *value);
 extern const struct socapi_type vk_newsfeed_search_extended_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_extended_response_decode(const char *json, size_t len, struct vk_newsfeed_search_extended_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_extended_response_to_json(const struct vk_newsfeed_search_extended_response *value, bool pretty, char **json, struct socapi_error *err);
@@ -4697,6 +8968,18 @@ extern const struct socapi_type vk_newsfeed_search_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_response_decode(const char *json, size_t len, struct vk_newsfeed_search_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_response_to_json(const struct vk_newsfeed_search_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_search_response_free(struct vk_newsfeed_search_response *value);
+extern const struct socapi_type vk_notes_note_type;
+SOCAPI_NODISCARD enum socapi_status vk_notes_note_decode(const char *json, size_t len, struct vk_notes_note **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_notes_note_to_json(const struct vk_notes_note *value, bool pretty, char **json, struct socapi_error *err);
+void vk_notes_note_free(struct vk_notes_note *value);
+extern const struct socapi_type vk_owner_state_type;
+SOCAPI_NODISCARD enum socapi_status vk_owner_state_decode(const char *json, size_t len, struct vk_owner_state **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_owner_state_to_json(const struct vk_owner_state *value, bool pretty, char **json, struct socapi_error *err);
+void vk_owner_state_free(struct vk_owner_state *value);
+extern const struct socapi_type vk_pages_wikipage_full_type;
+SOCAPI_NODISCARD enum socapi_status vk_pages_wikipage_full_decode(const char *json, size_t len, struct vk_pages_wikipage_full **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_pages_wikipage_full_to_json(const struct vk_pages_wikipage_full *value, bool pretty, char **json, struct socapi_error *err);
+void vk_pages_wikipage_full_free(struct vk_pages_wikipage_full *value);
 extern const struct socapi_type vk_photos_get_albums_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_albums_response_decode(const char *json, size_t len, struct vk_photos_get_albums_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_albums_response_to_json(const struct vk_photos_get_albums_response *value, bool pretty, char **json, struct socapi_error *err);
@@ -4709,6 +8992,10 @@ extern const struct socapi_type vk_photos_get_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_response_decode(const char *json, size_t len, struct vk_photos_get_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_response_to_json(const struct vk_photos_get_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_photos_get_response_free(struct vk_photos_get_response *value);
+extern const struct socapi_type vk_photos_image_type;
+SOCAPI_NODISCARD enum socapi_status vk_photos_image_decode(const char *json, size_t len, struct vk_photos_image **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_photos_image_to_json(const struct vk_photos_image *value, bool pretty, char **json, struct socapi_error *err);
+void vk_photos_image_free(struct vk_photos_image *value);
 extern const struct socapi_type vk_photos_photo_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_decode(const char *json, size_t len, struct vk_photos_photo **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_to_json(const struct vk_photos_photo *value, bool pretty, char **json, struct socapi_error *err);
@@ -4737,6 +9024,14 @@ extern const struct socapi_type vk_polls_answer_type;
 SOCAPI_NODISCARD enum socapi_status vk_polls_answer_decode(const char *json, size_t len, struct vk_polls_answer **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_polls_answer_to_json(const struct vk_polls_answer *value, bool pretty, char **json, struct socapi_error *err);
 void vk_polls_answer_free(struct vk_polls_answer *value);
+extern const struct socapi_type vk_polls_background_type;
+SOCAPI_NODISCARD enum socapi_status vk_polls_background_decode(const char *json, size_t len, struct vk_polls_background **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_polls_background_to_json(const struct vk_polls_background *value, bool pretty, char **json, struct socapi_error *err);
+void vk_polls_background_free(struct vk_polls_background *value);
+extern const struct socapi_type vk_polls_friend_type;
+SOCAPI_NODISCARD enum socapi_status vk_polls_friend_decode(const char *json, size_t len, struct vk_polls_friend **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_polls_friend_to_json(const struct vk_polls_friend *value, bool pretty, char **json, struct socapi_error *err);
+void vk_polls_friend_free(struct vk_polls_friend *value);
 extern const struct socapi_type vk_polls_poll_type;
 SOCAPI_NODISCARD enum socapi_status vk_polls_poll_decode(const char *json, size_t len, struct vk_polls_poll **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_polls_poll_to_json(const struct vk_polls_poll *value, bool pretty, char **json, struct socapi_error *err);
@@ -4749,6 +9044,38 @@ extern const struct socapi_type vk_storage_value_type;
 SOCAPI_NODISCARD enum socapi_status vk_storage_value_decode(const char *json, size_t len, struct vk_storage_value **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_storage_value_to_json(const struct vk_storage_value *value, bool pretty, char **json, struct socapi_error *err);
 void vk_storage_value_free(struct vk_storage_value *value);
+extern const struct socapi_type vk_stories_clickable_area_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_area_decode(const char *json, size_t len, struct vk_stories_clickable_area **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_area_to_json(const struct vk_stories_clickable_area *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_clickable_area_free(struct vk_stories_clickable_area *value);
+extern const struct socapi_type vk_stories_clickable_sticker_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_sticker_decode(const char *json, size_t len, struct vk_stories_clickable_sticker **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_sticker_to_json(const struct vk_stories_clickable_sticker *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_clickable_sticker_free(struct vk_stories_clickable_sticker *value);
+extern const struct socapi_type vk_stories_clickable_stickers_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_stickers_decode(const char *json, size_t len, struct vk_stories_clickable_stickers **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_stickers_to_json(const struct vk_stories_clickable_stickers *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_clickable_stickers_free(struct vk_stories_clickable_stickers *value);
+extern const struct socapi_type vk_stories_replies_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_replies_decode(const char *json, size_t len, struct vk_stories_replies **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_replies_to_json(const struct vk_stories_replies *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_replies_free(struct vk_stories_replies *value);
+extern const struct socapi_type vk_stories_story_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_story_decode(const char *json, size_t len, struct vk_stories_story **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_story_to_json(const struct vk_stories_story *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_story_free(struct vk_stories_story *value);
+extern const struct socapi_type vk_stories_story_link_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_story_link_decode(const char *json, size_t len, struct vk_stories_story_link **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_story_link_to_json(const struct vk_stories_story_link *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_story_link_free(struct vk_stories_story_link *value);
+extern const struct socapi_type vk_users_career_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_career_decode(const char *json, size_t len, struct vk_users_career **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_career_to_json(const struct vk_users_career *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_career_free(struct vk_users_career *value);
+extern const struct socapi_type vk_users_exports_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_exports_decode(const char *json, size_t len, struct vk_users_exports **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_exports_to_json(const struct vk_users_exports *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_exports_free(struct vk_users_exports *value);
 extern const struct socapi_type vk_users_get_followers_fields_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_get_followers_fields_response_decode(const char *json, size_t len, struct vk_users_get_followers_fields_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_get_followers_fields_response_to_json(const struct vk_users_get_followers_fields_response *value, bool pretty, char **json, struct socapi_error *err);
@@ -4769,6 +9096,10 @@ extern const struct socapi_type vk_users_last_seen_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_last_seen_decode(const char *json, size_t len, struct vk_users_last_seen **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_last_seen_to_json(const struct vk_users_last_seen *value, bool pretty, char **json, struct socapi_error *err);
 void vk_users_last_seen_free(struct vk_users_last_seen *value);
+extern const struct socapi_type vk_users_military_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_military_decode(const char *json, size_t len, struct vk_users_military **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_military_to_json(const struct vk_users_military *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_military_free(struct vk_users_military *value);
 extern const struct socapi_type vk_users_occupation_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_occupation_decode(const char *json, size_t len, struct vk_users_occupation **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_occupation_to_json(const struct vk_users_occupation *value, bool pretty, char **json, struct socapi_error *err);
@@ -4777,14 +9108,34 @@ extern const struct socapi_type vk_users_online_info_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_online_info_decode(const char *json, size_t len, struct vk_users_online_info **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_online_info_to_json(const struct vk_users_online_info *value, bool pretty, char **json, struct socapi_error *err);
 void vk_users_online_info_free(struct vk_users_online_info *value);
+extern const struct socapi_type vk_users_personal_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_personal_decode(const char *json, size_t len, struct vk_users_personal **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_personal_to_json(const struct vk_users_personal *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_personal_free(struct vk_users_personal *value);
+extern const struct socapi_type vk_users_relative_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_relative_decode(const char *json, size_t len, struct vk_users_relative **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_relative_to_json(const struct vk_users_relative *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_relative_free(struct vk_users_relative *value);
+extern const struct socapi_type vk_users_school_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_school_decode(const char *json, size_t len, struct vk_users_school **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_school_to_json(const struct vk_users_school *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_school_free(struct vk_users_school *value);
 extern const struct socapi_type vk_users_search_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_search_response_decode(const char *json, size_t len, struct vk_users_search_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_search_response_to_json(const struct vk_users_search_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_users_search_response_free(struct vk_users_search_response *value);
+extern const struct socapi_type vk_users_university_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_university_decode(const char *json, size_t len, struct vk_users_university **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_university_to_json(const struct vk_users_university *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_university_free(struct vk_users_university *value);
 extern const struct socapi_type vk_users_user_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_user_decode(const char *json, size_t len, struct vk_users_user **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_user_to_json(const struct vk_users_user *value, bool pretty, char **json, struct socapi_error *err);
 void vk_users_user_free(struct vk_users_user *value);
+extern const struct socapi_type vk_users_user_connections_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_user_connections_decode(const char *json, size_t len, struct vk_users_user_connections **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_user_connections_to_json(const struct vk_users_user_connections *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_user_connections_free(struct vk_users_user_connections *value);
 extern const struct socapi_type vk_users_user_counters_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_user_counters_decode(const char *json, size_t len, struct vk_users_user_counters **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_user_counters_to_json(const struct vk_users_user_counters *value, bool pretty, char **json, struct socapi_error *err);
@@ -4817,10 +9168,30 @@ extern const struct socapi_type vk_utils_short_link_type;
 SOCAPI_NODISCARD enum socapi_status vk_utils_short_link_decode(const char *json, size_t len, struct vk_utils_short_link **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_utils_short_link_to_json(const struct vk_utils_short_link *value, bool pretty, char **json, struct socapi_error *err);
 void vk_utils_short_link_free(struct vk_utils_short_link *value);
+extern const struct socapi_type vk_video_episode_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_episode_decode(const char *json, size_t len, struct vk_video_episode **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_episode_to_json(const struct vk_video_episode *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_episode_free(struct vk_video_episode *value);
+extern const struct socapi_type vk_video_live_info_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_live_info_decode(const char *json, size_t len, struct vk_video_live_info **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_live_info_to_json(const struct vk_video_live_info *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_live_info_free(struct vk_video_live_info *value);
+extern const struct socapi_type vk_video_live_settings_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_live_settings_decode(const char *json, size_t len, struct vk_video_live_settings **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_live_settings_to_json(const struct vk_video_live_settings *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_live_settings_free(struct vk_video_live_settings *value);
 extern const struct socapi_type vk_video_video_type;
 SOCAPI_NODISCARD enum socapi_status vk_video_video_decode(const char *json, size_t len, struct vk_video_video **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_video_video_to_json(const struct vk_video_video *value, bool pretty, char **json, struct socapi_error *err);
 void vk_video_video_free(struct vk_video_video *value);
+extern const struct socapi_type vk_video_video_album_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_video_album_decode(const char *json, size_t len, struct vk_video_video_album **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_video_album_to_json(const struct vk_video_video_album *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_video_album_free(struct vk_video_video_album *value);
+extern const struct socapi_type vk_video_video_album_full_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_video_album_full_decode(const char *json, size_t len, struct vk_video_video_album_full **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_video_album_full_to_json(const struct vk_video_video_album_full *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_video_album_full_free(struct vk_video_video_album_full *value);
 extern const struct socapi_type vk_video_video_files_type;
 SOCAPI_NODISCARD enum socapi_status vk_video_video_files_decode(const char *json, size_t len, struct vk_video_video_files **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_video_video_files_to_json(const struct vk_video_video_files *value, bool pretty, char **json, struct socapi_error *err);
@@ -4833,6 +9204,10 @@ extern const struct socapi_type vk_video_video_image_type;
 SOCAPI_NODISCARD enum socapi_status vk_video_video_image_decode(const char *json, size_t len, struct vk_video_video_image **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_video_video_image_to_json(const struct vk_video_video_image *value, bool pretty, char **json, struct socapi_error *err);
 void vk_video_video_image_free(struct vk_video_video_image *value);
+extern const struct socapi_type vk_wall_app_post_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_app_post_decode(const char *json, size_t len, struct vk_wall_app_post **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_app_post_to_json(const struct vk_wall_app_post *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_app_post_free(struct vk_wall_app_post *value);
 extern const struct socapi_type vk_wall_carousel_base_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_carousel_base_decode(const char *json, size_t len, struct vk_wall_carousel_base **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_carousel_base_to_json(const struct vk_wall_carousel_base *value, bool pretty, char **json, struct socapi_error *err);
@@ -4873,6 +9248,10 @@ extern const struct socapi_type vk_wall_get_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_get_response_decode(const char *json, size_t len, struct vk_wall_get_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_get_response_to_json(const struct vk_wall_get_response *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_get_response_free(struct vk_wall_get_response *value);
+extern const struct socapi_type vk_wall_graffiti_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_graffiti_decode(const char *json, size_t len, struct vk_wall_graffiti **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_graffiti_to_json(const struct vk_wall_graffiti *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_graffiti_free(struct vk_wall_graffiti *value);
 extern const struct socapi_type vk_wall_post_copyright_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_post_copyright_decode(const char *json, size_t len, struct vk_wall_post_copyright **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_post_copyright_to_json(const struct vk_wall_post_copyright *value, bool pretty, char **json, struct socapi_error *err);
@@ -4885,6 +9264,10 @@ extern const struct socapi_type vk_wall_post_source_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_post_source_decode(const char *json, size_t len, struct vk_wall_post_source **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_post_source_to_json(const struct vk_wall_post_source *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_post_source_free(struct vk_wall_post_source *value);
+extern const struct socapi_type vk_wall_posted_photo_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_posted_photo_decode(const char *json, size_t len, struct vk_wall_posted_photo **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_posted_photo_to_json(const struct vk_wall_posted_photo *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_posted_photo_free(struct vk_wall_posted_photo *value);
 extern const struct socapi_type vk_wall_repost_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_repost_response_decode(const char *json, size_t len, struct vk_wall_repost_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_repost_response_to_json(const struct vk_wall_repost_response *value, bool pretty, char **json, struct socapi_error *err);
@@ -4897,6 +9280,14 @@ extern const struct socapi_type vk_wall_wall_comment_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_decode(const char *json, size_t len, struct vk_wall_wall_comment **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_to_json(const struct vk_wall_wall_comment *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wall_comment_free(struct vk_wall_wall_comment *value);
+extern const struct socapi_type vk_wall_wall_comment_donut_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_donut_decode(const char *json, size_t len, struct vk_wall_wall_comment_donut **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_donut_to_json(const struct vk_wall_wall_comment_donut *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wall_comment_donut_free(struct vk_wall_wall_comment_donut *value);
+extern const struct socapi_type vk_wall_wall_comment_donut_placeholder_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_donut_placeholder_decode(const char *json, size_t len, struct vk_wall_wall_comment_donut_placeholder **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_donut_placeholder_to_json(const struct vk_wall_wall_comment_donut_placeholder *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wall_comment_donut_placeholder_free(struct vk_wall_wall_comment_donut_placeholder *value);
 extern const struct socapi_type vk_wall_wallpost_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_decode(const char *json, size_t len, struct vk_wall_wallpost **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_to_json(const struct vk_wall_wallpost *value, bool pretty, char **json, struct socapi_error *err);
@@ -4905,6 +9296,10 @@ extern const struct socapi_type vk_wall_wallpost_attachment_album_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_album_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_album **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_album_to_json(const struct vk_wall_wallpost_attachment_album *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_album_free(struct vk_wall_wallpost_attachment_album *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_app_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_app_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_app **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_app_to_json(const struct vk_wall_wallpost_attachment_app *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_app_free(struct vk_wall_wallpost_attachment_app *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_audio_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_audio_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_audio **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_audio_to_json(const struct vk_wall_wallpost_attachment_audio *value, bool pretty, char **json, struct socapi_error *err);
@@ -4917,10 +9312,38 @@ extern const struct socapi_type vk_wall_wallpost_attachment_doc_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_doc_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_doc **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_doc_to_json(const struct vk_wall_wallpost_attachment_doc *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_doc_free(struct vk_wall_wallpost_attachment_doc *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_event_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_event_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_event **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_event_to_json(const struct vk_wall_wallpost_attachment_event *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_event_free(struct vk_wall_wallpost_attachment_event *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_graffiti_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_graffiti_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_graffiti **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_graffiti_to_json(const struct vk_wall_wallpost_attachment_graffiti *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_graffiti_free(struct vk_wall_wallpost_attachment_graffiti *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_group_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_group_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_group **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_group_to_json(const struct vk_wall_wallpost_attachment_group *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_group_free(struct vk_wall_wallpost_attachment_group *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_link_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_link_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_link **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_link_to_json(const struct vk_wall_wallpost_attachment_link *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_link_free(struct vk_wall_wallpost_attachment_link *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_market_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_market_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_market **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_market_to_json(const struct vk_wall_wallpost_attachment_market *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_market_free(struct vk_wall_wallpost_attachment_market *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_market_album_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_market_album_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_market_album **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_market_album_to_json(const struct vk_wall_wallpost_attachment_market_album *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_market_album_free(struct vk_wall_wallpost_attachment_market_album *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_note_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_note_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_note **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_note_to_json(const struct vk_wall_wallpost_attachment_note *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_note_free(struct vk_wall_wallpost_attachment_note *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_page_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_page_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_page **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_page_to_json(const struct vk_wall_wallpost_attachment_page *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_page_free(struct vk_wall_wallpost_attachment_page *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_photo_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_photo_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_photo **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_photo_to_json(const struct vk_wall_wallpost_attachment_photo *value, bool pretty, char **json, struct socapi_error *err);
@@ -4929,14 +9352,46 @@ extern const struct socapi_type vk_wall_wallpost_attachment_poll_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_poll_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_poll **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_poll_to_json(const struct vk_wall_wallpost_attachment_poll *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_poll_free(struct vk_wall_wallpost_attachment_poll *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_posted_photo_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_posted_photo_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_posted_photo **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_posted_photo_to_json(const struct vk_wall_wallpost_attachment_posted_photo *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_posted_photo_free(struct vk_wall_wallpost_attachment_posted_photo *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_video_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_video_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_video **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_video_to_json(const struct vk_wall_wallpost_attachment_video *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_video_free(struct vk_wall_wallpost_attachment_video *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_video_playlist_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_video_playlist_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_video_playlist **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_video_playlist_to_json(const struct vk_wall_wallpost_attachment_video_playlist *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_video_playlist_free(struct vk_wall_wallpost_attachment_video_playlist *value);
+extern const struct socapi_type vk_wall_wallpost_comments_donut_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_comments_donut_decode(const char *json, size_t len, struct vk_wall_wallpost_comments_donut **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_comments_donut_to_json(const struct vk_wall_wallpost_comments_donut *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_comments_donut_free(struct vk_wall_wallpost_comments_donut *value);
+extern const struct socapi_type vk_wall_wallpost_comments_donut_placeholder_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_comments_donut_placeholder_decode(const char *json, size_t len, struct vk_wall_wallpost_comments_donut_placeholder **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_comments_donut_placeholder_to_json(const struct vk_wall_wallpost_comments_donut_placeholder *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_comments_donut_placeholder_free(struct vk_wall_wallpost_comments_donut_placeholder *value);
+extern const struct socapi_type vk_wall_wallpost_donut_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_donut_decode(const char *json, size_t len, struct vk_wall_wallpost_donut **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_donut_to_json(const struct vk_wall_wallpost_donut *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_donut_free(struct vk_wall_wallpost_donut *value);
+extern const struct socapi_type vk_wall_wallpost_donut_placeholder_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_donut_placeholder_decode(const char *json, size_t len, struct vk_wall_wallpost_donut_placeholder **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_donut_placeholder_to_json(const struct vk_wall_wallpost_donut_placeholder *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_donut_placeholder_free(struct vk_wall_wallpost_donut_placeholder *value);
 extern const struct socapi_type vk_wall_wallpost_full_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_full_decode(const char *json, size_t len, struct vk_wall_wallpost_full **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_full_to_json(const struct vk_wall_wallpost_full *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_full_free(struct vk_wall_wallpost_full *value);
+extern const struct socapi_type vk_base_link_product_category_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_product_category_decode(const char *json, size_t len, struct vk_base_link_product_category **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_product_category_to_json(const struct vk_base_link_product_category *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_product_category_free(struct vk_base_link_product_category *value);
+extern const struct socapi_type vk_messages_keyboard_button_property_action_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_property_action_decode(const char *json, size_t len, struct vk_messages_keyboard_button_property_action **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_property_action_to_json(const struct vk_messages_keyboard_button_property_action *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_property_action_free(struct vk_messages_keyboard_button_property_action *value);
 extern const struct socapi_type vk_newsfeed_newsfeed_item_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_newsfeed_item_decode(const char *json, size_t len, struct vk_newsfeed_newsfeed_item **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_newsfeed_item_to_json(const struct vk_newsfeed_newsfeed_item *value, bool pretty, char **json, struct socapi_error *err);
@@ -4949,14 +9404,26 @@ extern const struct socapi_type vk_wall_wallpost_attachment_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_to_json(const struct vk_wall_wallpost_attachment *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_free(struct vk_wall_wallpost_attachment *value);
-extern const struct socapi_type vk_base_request_param_list_type;
-SOCAPI_NODISCARD enum socapi_status vk_base_request_param_list_decode(const char *json, size_t len, struct vk_base_request_param_list **out, struct socapi_error *err);
-SOCAPI_NODISCARD enum socapi_status vk_base_request_param_list_to_json(const struct vk_base_request_param_list *value, bool pretty, char **json, struct socapi_error *err);
-void vk_base_request_param_list_free(struct vk_base_request_param_list *value);
+extern const struct socapi_type vk_users_user_min_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_user_min_list_decode(const char *json, size_t len, struct vk_users_user_min_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_user_min_list_to_json(const struct vk_users_user_min_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_user_min_list_free(struct vk_users_user_min_list *value);
 extern const struct socapi_type vk_wall_wall_comment_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_list_decode(const char *json, size_t len, struct vk_wall_wall_comment_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_list_to_json(const struct vk_wall_wall_comment_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wall_comment_list_free(struct vk_wall_wall_comment_list *value);
+extern const struct socapi_type vk_base_request_param_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_request_param_list_decode(const char *json, size_t len, struct vk_base_request_param_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_request_param_list_to_json(const struct vk_base_request_param_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_request_param_list_free(struct vk_base_request_param_list *value);
+extern const struct socapi_type vk_base_image_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_image_list_decode(const char *json, size_t len, struct vk_base_image_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_image_list_to_json(const struct vk_base_image_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_image_list_free(struct vk_base_image_list *value);
+extern const struct socapi_type vk_base_sticker_animation_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_sticker_animation_list_decode(const char *json, size_t len, struct vk_base_sticker_animation_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_sticker_animation_list_to_json(const struct vk_base_sticker_animation_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_sticker_animation_list_free(struct vk_base_sticker_animation_list *value);
 extern const struct socapi_type vk_database_city_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_database_city_list_decode(const char *json, size_t len, struct vk_database_city_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_database_city_list_to_json(const struct vk_database_city_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -4965,6 +9432,10 @@ extern const struct socapi_type vk_base_country_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_country_list_decode(const char *json, size_t len, struct vk_base_country_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_country_list_to_json(const struct vk_base_country_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_country_list_free(struct vk_base_country_list *value);
+extern const struct socapi_type vk_docs_doc_preview_photo_sizes_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_photo_sizes_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_photo_sizes_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_photo_sizes_list_to_json(const struct vk_docs_doc_preview_photo_sizes_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_photo_sizes_list_free(struct vk_docs_doc_preview_photo_sizes_list *value);
 extern const struct socapi_type vk_users_user_full_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_user_full_list_decode(const char *json, size_t len, struct vk_users_user_full_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_user_full_list_to_json(const struct vk_users_user_full_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -4981,6 +9452,26 @@ extern const struct socapi_type vk_friends_requests_xtr_mutual_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_friends_requests_xtr_mutual_list_decode(const char *json, size_t len, struct vk_friends_requests_xtr_mutual_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_friends_requests_xtr_mutual_list_to_json(const struct vk_friends_requests_xtr_mutual_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_friends_requests_xtr_mutual_list_free(struct vk_friends_requests_xtr_mutual_list *value);
+extern const struct socapi_type vk_users_career_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_career_list_decode(const char *json, size_t len, struct vk_users_career_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_career_list_to_json(const struct vk_users_career_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_career_list_free(struct vk_users_career_list *value);
+extern const struct socapi_type vk_users_military_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_military_list_decode(const char *json, size_t len, struct vk_users_military_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_military_list_to_json(const struct vk_users_military_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_military_list_free(struct vk_users_military_list *value);
+extern const struct socapi_type vk_users_university_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_university_list_decode(const char *json, size_t len, struct vk_users_university_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_university_list_to_json(const struct vk_users_university_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_university_list_free(struct vk_users_university_list *value);
+extern const struct socapi_type vk_users_school_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_school_list_decode(const char *json, size_t len, struct vk_users_school_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_school_list_to_json(const struct vk_users_school_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_school_list_free(struct vk_users_school_list *value);
+extern const struct socapi_type vk_users_relative_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_relative_list_decode(const char *json, size_t len, struct vk_users_relative_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_relative_list_to_json(const struct vk_users_relative_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_relative_list_free(struct vk_users_relative_list *value);
 extern const struct socapi_type vk_groups_group_full_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_group_full_list_decode(const char *json, size_t len, struct vk_groups_group_full_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_group_full_list_to_json(const struct vk_groups_group_full_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -4997,6 +9488,14 @@ extern const struct socapi_type vk_groups_member_role_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_member_role_list_decode(const char *json, size_t len, struct vk_groups_member_role_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_member_role_list_to_json(const struct vk_groups_member_role_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_groups_member_role_list_free(struct vk_groups_member_role_list *value);
+extern const struct socapi_type vk_groups_links_item_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_links_item_list_decode(const char *json, size_t len, struct vk_groups_links_item_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_links_item_list_to_json(const struct vk_groups_links_item_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_links_item_list_free(struct vk_groups_links_item_list *value);
+extern const struct socapi_type vk_groups_contacts_item_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_contacts_item_list_decode(const char *json, size_t len, struct vk_groups_contacts_item_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_contacts_item_list_to_json(const struct vk_groups_contacts_item_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_contacts_item_list_free(struct vk_groups_contacts_item_list *value);
 extern const struct socapi_type vk_users_subscriptions_item_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_subscriptions_item_list_decode(const char *json, size_t len, struct vk_users_subscriptions_item_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_subscriptions_item_list_to_json(const struct vk_users_subscriptions_item_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5025,10 +9524,30 @@ extern const struct socapi_type vk_messages_conversation_with_message_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_with_message_list_decode(const char *json, size_t len, struct vk_messages_conversation_with_message_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_with_message_list_to_json(const struct vk_messages_conversation_with_message_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_conversation_with_message_list_free(struct vk_messages_conversation_with_message_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_list_to_json(const struct vk_messages_keyboard_button_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_list_free(struct vk_messages_keyboard_button_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_list_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_list_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_list_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_list_list_to_json(const struct vk_messages_keyboard_button_list_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_list_list_free(struct vk_messages_keyboard_button_list_list *value);
+extern const struct socapi_type vk_messages_reaction_counter_response_item_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_reaction_counter_response_item_list_decode(const char *json, size_t len, struct vk_messages_reaction_counter_response_item_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_reaction_counter_response_item_list_to_json(const struct vk_messages_reaction_counter_response_item_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_reaction_counter_response_item_list_free(struct vk_messages_reaction_counter_response_item_list *value);
 extern const struct socapi_type vk_newsfeed_newsfeed_item_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_newsfeed_item_list_decode(const char *json, size_t len, struct vk_newsfeed_newsfeed_item_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_newsfeed_item_list_to_json(const struct vk_newsfeed_newsfeed_item_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_newsfeed_item_list_free(struct vk_newsfeed_newsfeed_item_list *value);
+extern const struct socapi_type vk_audio_audio_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_audio_audio_list_decode(const char *json, size_t len, struct vk_audio_audio_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_audio_audio_list_to_json(const struct vk_audio_audio_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_audio_audio_list_free(struct vk_audio_audio_list *value);
+extern const struct socapi_type vk_newsfeed_item_digest_full_item_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_full_item_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_full_item_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_full_item_list_to_json(const struct vk_newsfeed_item_digest_full_item_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_full_item_list_free(struct vk_newsfeed_item_digest_full_item_list *value);
 extern const struct socapi_type vk_base_user_id_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_user_id_list_decode(const char *json, size_t len, struct vk_base_user_id_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_user_id_list_to_json(const struct vk_base_user_id_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5037,6 +9556,14 @@ extern const struct socapi_type vk_photos_photo_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_list_decode(const char *json, size_t len, struct vk_photos_photo_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_list_to_json(const struct vk_photos_photo_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_photos_photo_list_free(struct vk_photos_photo_list *value);
+extern const struct socapi_type vk_newsfeed_item_promo_button_image_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_image_list_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_image_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_image_list_to_json(const struct vk_newsfeed_item_promo_button_image_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_promo_button_image_list_free(struct vk_newsfeed_item_promo_button_image_list *value);
+extern const struct socapi_type vk_video_video_full_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_video_full_list_decode(const char *json, size_t len, struct vk_video_video_full_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_video_full_list_to_json(const struct vk_video_video_full_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_video_full_list_free(struct vk_video_video_full_list *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_list_to_json(const struct vk_wall_wallpost_attachment_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5045,6 +9572,10 @@ extern const struct socapi_type vk_wall_wallpost_full_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_full_list_decode(const char *json, size_t len, struct vk_wall_wallpost_full_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_full_list_to_json(const struct vk_wall_wallpost_full_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_full_list_free(struct vk_wall_wallpost_full_list *value);
+extern const struct socapi_type vk_newsfeed_item_wallpost_feedback_answer_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_feedback_answer_list_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_feedback_answer_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_feedback_answer_list_to_json(const struct vk_newsfeed_item_wallpost_feedback_answer_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_wallpost_feedback_answer_list_free(struct vk_newsfeed_item_wallpost_feedback_answer_list *value);
 extern const struct socapi_type vk_photos_photo_album_full_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_album_full_list_decode(const char *json, size_t len, struct vk_photos_photo_album_full_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_album_full_list_to_json(const struct vk_photos_photo_album_full_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5053,14 +9584,42 @@ extern const struct socapi_type vk_photos_photo_sizes_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_sizes_list_decode(const char *json, size_t len, struct vk_photos_photo_sizes_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_sizes_list_to_json(const struct vk_photos_photo_sizes_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_photos_photo_sizes_list_free(struct vk_photos_photo_sizes_list *value);
+extern const struct socapi_type vk_photos_image_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_photos_image_list_decode(const char *json, size_t len, struct vk_photos_image_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_photos_image_list_to_json(const struct vk_photos_image_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_photos_image_list_free(struct vk_photos_image_list *value);
+extern const struct socapi_type vk_base_gradient_point_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_gradient_point_list_decode(const char *json, size_t len, struct vk_base_gradient_point_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_gradient_point_list_to_json(const struct vk_base_gradient_point_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_gradient_point_list_free(struct vk_base_gradient_point_list *value);
 extern const struct socapi_type vk_polls_answer_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_polls_answer_list_decode(const char *json, size_t len, struct vk_polls_answer_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_polls_answer_list_to_json(const struct vk_polls_answer_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_polls_answer_list_free(struct vk_polls_answer_list *value);
+extern const struct socapi_type vk_polls_friend_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_polls_friend_list_decode(const char *json, size_t len, struct vk_polls_friend_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_polls_friend_list_to_json(const struct vk_polls_friend_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_polls_friend_list_free(struct vk_polls_friend_list *value);
+extern const struct socapi_type vk_stories_clickable_area_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_area_list_decode(const char *json, size_t len, struct vk_stories_clickable_area_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_area_list_to_json(const struct vk_stories_clickable_area_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_clickable_area_list_free(struct vk_stories_clickable_area_list *value);
+extern const struct socapi_type vk_stories_clickable_sticker_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_sticker_list_decode(const char *json, size_t len, struct vk_stories_clickable_sticker_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_sticker_list_to_json(const struct vk_stories_clickable_sticker_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_clickable_sticker_list_free(struct vk_stories_clickable_sticker_list *value);
+extern const struct socapi_type vk_database_language_full_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_database_language_full_list_decode(const char *json, size_t len, struct vk_database_language_full_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_database_language_full_list_to_json(const struct vk_database_language_full_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_database_language_full_list_free(struct vk_database_language_full_list *value);
 extern const struct socapi_type vk_video_video_image_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_video_video_image_list_decode(const char *json, size_t len, struct vk_video_video_image_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_video_video_image_list_to_json(const struct vk_video_video_image_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_video_video_image_list_free(struct vk_video_video_image_list *value);
+extern const struct socapi_type vk_video_episode_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_episode_list_decode(const char *json, size_t len, struct vk_video_episode_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_episode_list_to_json(const struct vk_video_episode_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_episode_list_free(struct vk_video_episode_list *value);
 extern const struct socapi_type vk_friends_friend_status_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_friends_friend_status_list_decode(const char *json, size_t len, struct vk_friends_friend_status_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_friends_friend_status_list_to_json(const struct vk_friends_friend_status_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5101,14 +9660,26 @@ extern const struct socapi_type vk_account_info_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_account_info_list_decode(const char *json, size_t len, struct vk_account_info_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_account_info_list_to_json(const struct vk_account_info_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_account_info_list_free(struct vk_account_info_list *value);
+extern const struct socapi_type vk_account_name_request_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_account_name_request_list_decode(const char *json, size_t len, struct vk_account_name_request_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_account_name_request_list_to_json(const struct vk_account_name_request_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_account_name_request_list_free(struct vk_account_name_request_list *value);
 extern const struct socapi_type vk_account_user_settings_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_list_decode(const char *json, size_t len, struct vk_account_user_settings_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_list_to_json(const struct vk_account_user_settings_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_account_user_settings_list_free(struct vk_account_user_settings_list *value);
-extern const struct socapi_type vk_audio_audio_list_type;
-SOCAPI_NODISCARD enum socapi_status vk_audio_audio_list_decode(const char *json, size_t len, struct vk_audio_audio_list **out, struct socapi_error *err);
-SOCAPI_NODISCARD enum socapi_status vk_audio_audio_list_to_json(const struct vk_audio_audio_list *value, bool pretty, char **json, struct socapi_error *err);
-void vk_audio_audio_list_free(struct vk_audio_audio_list *value);
+extern const struct socapi_type vk_account_user_settings_interest_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_interest_list_decode(const char *json, size_t len, struct vk_account_user_settings_interest_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_interest_list_to_json(const struct vk_account_user_settings_interest_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_account_user_settings_interest_list_free(struct vk_account_user_settings_interest_list *value);
+extern const struct socapi_type vk_account_user_settings_interests_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_interests_list_decode(const char *json, size_t len, struct vk_account_user_settings_interests_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_account_user_settings_interests_list_to_json(const struct vk_account_user_settings_interests_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_account_user_settings_interests_list_free(struct vk_account_user_settings_interests_list *value);
+extern const struct socapi_type vk_apps_app_min_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_apps_app_min_list_decode(const char *json, size_t len, struct vk_apps_app_min_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_apps_app_min_list_to_json(const struct vk_apps_app_min_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_apps_app_min_list_free(struct vk_apps_app_min_list *value);
 extern const struct socapi_type vk_base_city_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_city_list_decode(const char *json, size_t len, struct vk_base_city_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_city_list_to_json(const struct vk_base_city_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5117,14 +9688,30 @@ extern const struct socapi_type vk_base_comments_info_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_comments_info_list_decode(const char *json, size_t len, struct vk_base_comments_info_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_comments_info_list_to_json(const struct vk_base_comments_info_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_comments_info_list_free(struct vk_base_comments_info_list *value);
+extern const struct socapi_type vk_base_crop_photo_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_list_decode(const char *json, size_t len, struct vk_base_crop_photo_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_list_to_json(const struct vk_base_crop_photo_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_crop_photo_list_free(struct vk_base_crop_photo_list *value);
+extern const struct socapi_type vk_base_crop_photo_crop_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_crop_list_decode(const char *json, size_t len, struct vk_base_crop_photo_crop_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_crop_list_to_json(const struct vk_base_crop_photo_crop_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_crop_photo_crop_list_free(struct vk_base_crop_photo_crop_list *value);
+extern const struct socapi_type vk_base_crop_photo_rect_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_rect_list_decode(const char *json, size_t len, struct vk_base_crop_photo_rect_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_crop_photo_rect_list_to_json(const struct vk_base_crop_photo_rect_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_crop_photo_rect_list_free(struct vk_base_crop_photo_rect_list *value);
 extern const struct socapi_type vk_base_error_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_error_list_decode(const char *json, size_t len, struct vk_base_error_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_error_list_to_json(const struct vk_base_error_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_error_list_free(struct vk_base_error_list *value);
-extern const struct socapi_type vk_base_image_list_type;
-SOCAPI_NODISCARD enum socapi_status vk_base_image_list_decode(const char *json, size_t len, struct vk_base_image_list **out, struct socapi_error *err);
-SOCAPI_NODISCARD enum socapi_status vk_base_image_list_to_json(const struct vk_base_image_list *value, bool pretty, char **json, struct socapi_error *err);
-void vk_base_image_list_free(struct vk_base_image_list *value);
+extern const struct socapi_type vk_base_geo_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_geo_list_decode(const char *json, size_t len, struct vk_base_geo_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_geo_list_to_json(const struct vk_base_geo_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_geo_list_free(struct vk_base_geo_list *value);
+extern const struct socapi_type vk_base_geo_coordinates_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_geo_coordinates_list_decode(const char *json, size_t len, struct vk_base_geo_coordinates_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_geo_coordinates_list_to_json(const struct vk_base_geo_coordinates_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_geo_coordinates_list_free(struct vk_base_geo_coordinates_list *value);
 extern const struct socapi_type vk_base_likes_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_likes_list_decode(const char *json, size_t len, struct vk_base_likes_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_likes_list_to_json(const struct vk_base_likes_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5137,6 +9724,30 @@ extern const struct socapi_type vk_base_link_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_link_list_decode(const char *json, size_t len, struct vk_base_link_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_link_list_to_json(const struct vk_base_link_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_link_list_free(struct vk_base_link_list *value);
+extern const struct socapi_type vk_base_link_application_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_application_list_decode(const char *json, size_t len, struct vk_base_link_application_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_application_list_to_json(const struct vk_base_link_application_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_application_list_free(struct vk_base_link_application_list *value);
+extern const struct socapi_type vk_base_link_application_store_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_application_store_list_decode(const char *json, size_t len, struct vk_base_link_application_store_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_application_store_list_to_json(const struct vk_base_link_application_store_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_application_store_list_free(struct vk_base_link_application_store_list *value);
+extern const struct socapi_type vk_base_link_button_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_button_list_decode(const char *json, size_t len, struct vk_base_link_button_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_button_list_to_json(const struct vk_base_link_button_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_button_list_free(struct vk_base_link_button_list *value);
+extern const struct socapi_type vk_base_link_button_action_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_button_action_list_decode(const char *json, size_t len, struct vk_base_link_button_action_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_button_action_list_to_json(const struct vk_base_link_button_action_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_button_action_list_free(struct vk_base_link_button_action_list *value);
+extern const struct socapi_type vk_base_link_product_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_product_list_decode(const char *json, size_t len, struct vk_base_link_product_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_product_list_to_json(const struct vk_base_link_product_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_product_list_free(struct vk_base_link_product_list *value);
+extern const struct socapi_type vk_base_link_rating_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_rating_list_decode(const char *json, size_t len, struct vk_base_link_rating_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_rating_list_to_json(const struct vk_base_link_rating_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_rating_list_free(struct vk_base_link_rating_list *value);
 extern const struct socapi_type vk_base_message_error_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_message_error_list_decode(const char *json, size_t len, struct vk_base_message_error_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_message_error_list_to_json(const struct vk_base_message_error_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5149,14 +9760,38 @@ extern const struct socapi_type vk_base_object_count_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_object_count_list_decode(const char *json, size_t len, struct vk_base_object_count_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_object_count_list_to_json(const struct vk_base_object_count_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_object_count_list_free(struct vk_base_object_count_list *value);
+extern const struct socapi_type vk_base_owner_cover_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_owner_cover_list_decode(const char *json, size_t len, struct vk_base_owner_cover_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_owner_cover_list_to_json(const struct vk_base_owner_cover_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_owner_cover_list_free(struct vk_base_owner_cover_list *value);
+extern const struct socapi_type vk_base_owner_cover_crop_params_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_owner_cover_crop_params_list_decode(const char *json, size_t len, struct vk_base_owner_cover_crop_params_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_owner_cover_crop_params_list_to_json(const struct vk_base_owner_cover_crop_params_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_owner_cover_crop_params_list_free(struct vk_base_owner_cover_crop_params_list *value);
+extern const struct socapi_type vk_base_place_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_place_list_decode(const char *json, size_t len, struct vk_base_place_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_place_list_to_json(const struct vk_base_place_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_place_list_free(struct vk_base_place_list *value);
 extern const struct socapi_type vk_base_reposts_info_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_reposts_info_list_decode(const char *json, size_t len, struct vk_base_reposts_info_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_reposts_info_list_to_json(const struct vk_base_reposts_info_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_reposts_info_list_free(struct vk_base_reposts_info_list *value);
+extern const struct socapi_type vk_base_sticker_new_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_sticker_new_list_decode(const char *json, size_t len, struct vk_base_sticker_new_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_sticker_new_list_to_json(const struct vk_base_sticker_new_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_sticker_new_list_free(struct vk_base_sticker_new_list *value);
 extern const struct socapi_type vk_base_upload_server_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_base_upload_server_list_decode(const char *json, size_t len, struct vk_base_upload_server_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_base_upload_server_list_to_json(const struct vk_base_upload_server_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_base_upload_server_list_free(struct vk_base_upload_server_list *value);
+extern const struct socapi_type vk_calls_call_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_calls_call_list_decode(const char *json, size_t len, struct vk_calls_call_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_calls_call_list_to_json(const struct vk_calls_call_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_calls_call_list_free(struct vk_calls_call_list *value);
+extern const struct socapi_type vk_calls_participants_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_calls_participants_list_decode(const char *json, size_t len, struct vk_calls_participants_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_calls_participants_list_to_json(const struct vk_calls_participants_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_calls_participants_list_free(struct vk_calls_participants_list *value);
 extern const struct socapi_type vk_comment_thread_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_comment_thread_list_decode(const char *json, size_t len, struct vk_comment_thread_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_comment_thread_list_to_json(const struct vk_comment_thread_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5169,10 +9804,38 @@ extern const struct socapi_type vk_database_get_countries_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_database_get_countries_response_list_decode(const char *json, size_t len, struct vk_database_get_countries_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_database_get_countries_response_list_to_json(const struct vk_database_get_countries_response_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_database_get_countries_response_list_free(struct vk_database_get_countries_response_list *value);
+extern const struct socapi_type vk_database_station_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_database_station_list_decode(const char *json, size_t len, struct vk_database_station_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_database_station_list_to_json(const struct vk_database_station_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_database_station_list_free(struct vk_database_station_list *value);
 extern const struct socapi_type vk_docs_doc_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_docs_doc_list_decode(const char *json, size_t len, struct vk_docs_doc_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_docs_doc_list_to_json(const struct vk_docs_doc_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_docs_doc_list_free(struct vk_docs_doc_list *value);
+extern const struct socapi_type vk_docs_doc_preview_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_list_to_json(const struct vk_docs_doc_preview_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_list_free(struct vk_docs_doc_preview_list *value);
+extern const struct socapi_type vk_docs_doc_preview_audio_msg_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_audio_msg_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_audio_msg_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_audio_msg_list_to_json(const struct vk_docs_doc_preview_audio_msg_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_audio_msg_list_free(struct vk_docs_doc_preview_audio_msg_list *value);
+extern const struct socapi_type vk_docs_doc_preview_graffiti_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_graffiti_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_graffiti_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_graffiti_list_to_json(const struct vk_docs_doc_preview_graffiti_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_graffiti_list_free(struct vk_docs_doc_preview_graffiti_list *value);
+extern const struct socapi_type vk_docs_doc_preview_photo_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_photo_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_photo_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_photo_list_to_json(const struct vk_docs_doc_preview_photo_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_photo_list_free(struct vk_docs_doc_preview_photo_list *value);
+extern const struct socapi_type vk_docs_doc_preview_video_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_video_list_decode(const char *json, size_t len, struct vk_docs_doc_preview_video_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_docs_doc_preview_video_list_to_json(const struct vk_docs_doc_preview_video_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_docs_doc_preview_video_list_free(struct vk_docs_doc_preview_video_list *value);
+extern const struct socapi_type vk_events_event_attach_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_events_event_attach_list_decode(const char *json, size_t len, struct vk_events_event_attach_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_events_event_attach_list_to_json(const struct vk_events_event_attach_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_events_event_attach_list_free(struct vk_events_event_attach_list *value);
 extern const struct socapi_type vk_friends_delete_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_friends_delete_response_list_decode(const char *json, size_t len, struct vk_friends_delete_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_friends_delete_response_list_to_json(const struct vk_friends_delete_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5209,6 +9872,30 @@ extern const struct socapi_type vk_friends_requests_mutual_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_friends_requests_mutual_list_decode(const char *json, size_t len, struct vk_friends_requests_mutual_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_friends_requests_mutual_list_to_json(const struct vk_friends_requests_mutual_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_friends_requests_mutual_list_free(struct vk_friends_requests_mutual_list *value);
+extern const struct socapi_type vk_gifts_layout_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_gifts_layout_list_decode(const char *json, size_t len, struct vk_gifts_layout_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_gifts_layout_list_to_json(const struct vk_gifts_layout_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_gifts_layout_list_free(struct vk_gifts_layout_list *value);
+extern const struct socapi_type vk_groups_address_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_list_decode(const char *json, size_t len, struct vk_groups_address_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_list_to_json(const struct vk_groups_address_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_address_list_free(struct vk_groups_address_list *value);
+extern const struct socapi_type vk_groups_address_timetable_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_timetable_list_decode(const char *json, size_t len, struct vk_groups_address_timetable_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_timetable_list_to_json(const struct vk_groups_address_timetable_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_address_timetable_list_free(struct vk_groups_address_timetable_list *value);
+extern const struct socapi_type vk_groups_address_timetable_day_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_timetable_day_list_decode(const char *json, size_t len, struct vk_groups_address_timetable_day_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_address_timetable_day_list_to_json(const struct vk_groups_address_timetable_day_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_address_timetable_day_list_free(struct vk_groups_address_timetable_day_list *value);
+extern const struct socapi_type vk_groups_addresses_info_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_addresses_info_list_decode(const char *json, size_t len, struct vk_groups_addresses_info_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_addresses_info_list_to_json(const struct vk_groups_addresses_info_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_addresses_info_list_free(struct vk_groups_addresses_info_list *value);
+extern const struct socapi_type vk_groups_counters_group_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_counters_group_list_decode(const char *json, size_t len, struct vk_groups_counters_group_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_counters_group_list_to_json(const struct vk_groups_counters_group_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_counters_group_list_free(struct vk_groups_counters_group_list *value);
 extern const struct socapi_type vk_groups_get_by_id_object_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_get_by_id_object_response_list_decode(const char *json, size_t len, struct vk_groups_get_by_id_object_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_get_by_id_object_response_list_to_json(const struct vk_groups_get_by_id_object_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5237,6 +9924,14 @@ extern const struct socapi_type vk_groups_group_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_group_list_decode(const char *json, size_t len, struct vk_groups_group_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_group_list_to_json(const struct vk_groups_group_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_groups_group_list_free(struct vk_groups_group_list *value);
+extern const struct socapi_type vk_groups_group_attach_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_group_attach_list_decode(const char *json, size_t len, struct vk_groups_group_attach_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_group_attach_list_to_json(const struct vk_groups_group_attach_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_group_attach_list_free(struct vk_groups_group_attach_list *value);
+extern const struct socapi_type vk_groups_group_ban_info_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_group_ban_info_list_decode(const char *json, size_t len, struct vk_groups_group_ban_info_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_group_ban_info_list_to_json(const struct vk_groups_group_ban_info_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_group_ban_info_list_free(struct vk_groups_group_ban_info_list *value);
 extern const struct socapi_type vk_groups_groups_array_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_groups_array_list_decode(const char *json, size_t len, struct vk_groups_groups_array_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_groups_array_list_to_json(const struct vk_groups_groups_array_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5245,6 +9940,22 @@ extern const struct socapi_type vk_groups_is_member_extended_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_extended_response_list_decode(const char *json, size_t len, struct vk_groups_is_member_extended_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_is_member_extended_response_list_to_json(const struct vk_groups_is_member_extended_response_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_groups_is_member_extended_response_list_free(struct vk_groups_is_member_extended_response_list *value);
+extern const struct socapi_type vk_groups_live_covers_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_live_covers_list_decode(const char *json, size_t len, struct vk_groups_live_covers_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_live_covers_list_to_json(const struct vk_groups_live_covers_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_live_covers_list_free(struct vk_groups_live_covers_list *value);
+extern const struct socapi_type vk_groups_market_info_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_market_info_list_decode(const char *json, size_t len, struct vk_groups_market_info_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_market_info_list_to_json(const struct vk_groups_market_info_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_market_info_list_free(struct vk_groups_market_info_list *value);
+extern const struct socapi_type vk_groups_online_status_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_online_status_list_decode(const char *json, size_t len, struct vk_groups_online_status_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_online_status_list_to_json(const struct vk_groups_online_status_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_online_status_list_free(struct vk_groups_online_status_list *value);
+extern const struct socapi_type vk_groups_photo_size_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_groups_photo_size_list_decode(const char *json, size_t len, struct vk_groups_photo_size_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_groups_photo_size_list_to_json(const struct vk_groups_photo_size_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_groups_photo_size_list_free(struct vk_groups_photo_size_list *value);
 extern const struct socapi_type vk_groups_search_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_groups_search_response_list_decode(const char *json, size_t len, struct vk_groups_search_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_groups_search_response_list_to_json(const struct vk_groups_search_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5269,6 +9980,30 @@ extern const struct socapi_type vk_likes_is_liked_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_likes_is_liked_response_list_decode(const char *json, size_t len, struct vk_likes_is_liked_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_likes_is_liked_response_list_to_json(const struct vk_likes_is_liked_response_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_likes_is_liked_response_list_free(struct vk_likes_is_liked_response_list *value);
+extern const struct socapi_type vk_link_target_object_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_link_target_object_list_decode(const char *json, size_t len, struct vk_link_target_object_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_link_target_object_list_to_json(const struct vk_link_target_object_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_link_target_object_list_free(struct vk_link_target_object_list *value);
+extern const struct socapi_type vk_market_currency_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_currency_list_decode(const char *json, size_t len, struct vk_market_currency_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_currency_list_to_json(const struct vk_market_currency_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_currency_list_free(struct vk_market_currency_list *value);
+extern const struct socapi_type vk_market_market_album_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_market_album_list_decode(const char *json, size_t len, struct vk_market_market_album_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_market_album_list_to_json(const struct vk_market_market_album_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_market_album_list_free(struct vk_market_market_album_list *value);
+extern const struct socapi_type vk_market_market_category_nested_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_market_category_nested_list_decode(const char *json, size_t len, struct vk_market_market_category_nested_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_market_category_nested_list_to_json(const struct vk_market_market_category_nested_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_market_category_nested_list_free(struct vk_market_market_category_nested_list *value);
+extern const struct socapi_type vk_market_market_item_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_market_item_list_decode(const char *json, size_t len, struct vk_market_market_item_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_market_item_list_to_json(const struct vk_market_market_item_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_market_item_list_free(struct vk_market_market_item_list *value);
+extern const struct socapi_type vk_market_price_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_market_price_list_decode(const char *json, size_t len, struct vk_market_price_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_market_price_list_to_json(const struct vk_market_price_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_market_price_list_free(struct vk_market_price_list *value);
 extern const struct socapi_type vk_messages_audio_message_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_audio_message_list_decode(const char *json, size_t len, struct vk_messages_audio_message_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_audio_message_list_to_json(const struct vk_messages_audio_message_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5277,10 +10012,22 @@ extern const struct socapi_type vk_messages_base_message_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_base_message_list_decode(const char *json, size_t len, struct vk_messages_base_message_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_base_message_list_to_json(const struct vk_messages_base_message_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_base_message_list_free(struct vk_messages_base_message_list *value);
+extern const struct socapi_type vk_messages_chat_restrictions_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_restrictions_list_decode(const char *json, size_t len, struct vk_messages_chat_restrictions_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_restrictions_list_to_json(const struct vk_messages_chat_restrictions_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_chat_restrictions_list_free(struct vk_messages_chat_restrictions_list *value);
 extern const struct socapi_type vk_messages_chat_settings_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_list_decode(const char *json, size_t len, struct vk_messages_chat_settings_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_list_to_json(const struct vk_messages_chat_settings_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_chat_settings_list_free(struct vk_messages_chat_settings_list *value);
+extern const struct socapi_type vk_messages_chat_settings_acl_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_acl_list_decode(const char *json, size_t len, struct vk_messages_chat_settings_acl_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_acl_list_to_json(const struct vk_messages_chat_settings_acl_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_chat_settings_acl_list_free(struct vk_messages_chat_settings_acl_list *value);
+extern const struct socapi_type vk_messages_chat_settings_permissions_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_permissions_list_decode(const char *json, size_t len, struct vk_messages_chat_settings_permissions_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_permissions_list_to_json(const struct vk_messages_chat_settings_permissions_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_chat_settings_permissions_list_free(struct vk_messages_chat_settings_permissions_list *value);
 extern const struct socapi_type vk_messages_chat_settings_photo_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_photo_list_decode(const char *json, size_t len, struct vk_messages_chat_settings_photo_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_chat_settings_photo_list_to_json(const struct vk_messages_chat_settings_photo_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5293,6 +10040,10 @@ extern const struct socapi_type vk_messages_conversation_peer_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_peer_list_decode(const char *json, size_t len, struct vk_messages_conversation_peer_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_peer_list_to_json(const struct vk_messages_conversation_peer_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_conversation_peer_list_free(struct vk_messages_conversation_peer_list *value);
+extern const struct socapi_type vk_messages_conversation_sort_id_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_sort_id_list_decode(const char *json, size_t len, struct vk_messages_conversation_sort_id_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_conversation_sort_id_list_to_json(const struct vk_messages_conversation_sort_id_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_conversation_sort_id_list_free(struct vk_messages_conversation_sort_id_list *value);
 extern const struct socapi_type vk_messages_forward_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_forward_list_decode(const char *json, size_t len, struct vk_messages_forward_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_forward_list_to_json(const struct vk_messages_forward_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5329,6 +10080,42 @@ extern const struct socapi_type vk_messages_get_history_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_get_history_response_list_decode(const char *json, size_t len, struct vk_messages_get_history_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_get_history_response_list_to_json(const struct vk_messages_get_history_response_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_get_history_response_list_free(struct vk_messages_get_history_response_list *value);
+extern const struct socapi_type vk_messages_graffiti_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_graffiti_list_decode(const char *json, size_t len, struct vk_messages_graffiti_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_graffiti_list_to_json(const struct vk_messages_graffiti_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_graffiti_list_free(struct vk_messages_graffiti_list *value);
+extern const struct socapi_type vk_messages_keyboard_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_list_decode(const char *json, size_t len, struct vk_messages_keyboard_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_list_to_json(const struct vk_messages_keyboard_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_list_free(struct vk_messages_keyboard_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_callback_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_callback_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_callback_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_callback_list_to_json(const struct vk_messages_keyboard_button_action_callback_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_callback_list_free(struct vk_messages_keyboard_button_action_callback_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_location_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_location_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_location_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_location_list_to_json(const struct vk_messages_keyboard_button_action_location_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_location_list_free(struct vk_messages_keyboard_button_action_location_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_open_app_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_app_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_app_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_app_list_to_json(const struct vk_messages_keyboard_button_action_open_app_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_open_app_list_free(struct vk_messages_keyboard_button_action_open_app_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_open_link_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_link_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_link_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_link_list_to_json(const struct vk_messages_keyboard_button_action_open_link_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_open_link_list_free(struct vk_messages_keyboard_button_action_open_link_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_open_photo_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_photo_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_open_photo_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_open_photo_list_to_json(const struct vk_messages_keyboard_button_action_open_photo_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_open_photo_list_free(struct vk_messages_keyboard_button_action_open_photo_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_text_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_text_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_text_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_text_list_to_json(const struct vk_messages_keyboard_button_action_text_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_text_list_free(struct vk_messages_keyboard_button_action_text_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_action_vkpay_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_vkpay_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_action_vkpay_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_action_vkpay_list_to_json(const struct vk_messages_keyboard_button_action_vkpay_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_action_vkpay_list_free(struct vk_messages_keyboard_button_action_vkpay_list *value);
 extern const struct socapi_type vk_messages_longpoll_params_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_longpoll_params_list_decode(const char *json, size_t len, struct vk_messages_longpoll_params_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_longpoll_params_list_to_json(const struct vk_messages_longpoll_params_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5337,14 +10124,58 @@ extern const struct socapi_type vk_messages_message_action_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_messages_message_action_list_decode(const char *json, size_t len, struct vk_messages_message_action_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_messages_message_action_list_to_json(const struct vk_messages_message_action_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_messages_message_action_list_free(struct vk_messages_message_action_list *value);
+extern const struct socapi_type vk_messages_message_action_photo_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_message_action_photo_list_decode(const char *json, size_t len, struct vk_messages_message_action_photo_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_message_action_photo_list_to_json(const struct vk_messages_message_action_photo_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_message_action_photo_list_free(struct vk_messages_message_action_photo_list *value);
+extern const struct socapi_type vk_messages_message_request_data_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_message_request_data_list_decode(const char *json, size_t len, struct vk_messages_message_request_data_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_message_request_data_list_to_json(const struct vk_messages_message_request_data_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_message_request_data_list_free(struct vk_messages_message_request_data_list *value);
+extern const struct socapi_type vk_messages_out_read_by_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_out_read_by_list_decode(const char *json, size_t len, struct vk_messages_out_read_by_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_out_read_by_list_to_json(const struct vk_messages_out_read_by_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_out_read_by_list_free(struct vk_messages_out_read_by_list *value);
+extern const struct socapi_type vk_messages_pinned_message_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_pinned_message_list_decode(const char *json, size_t len, struct vk_messages_pinned_message_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_pinned_message_list_to_json(const struct vk_messages_pinned_message_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_pinned_message_list_free(struct vk_messages_pinned_message_list *value);
+extern const struct socapi_type vk_messages_push_settings_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_push_settings_list_decode(const char *json, size_t len, struct vk_messages_push_settings_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_push_settings_list_to_json(const struct vk_messages_push_settings_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_push_settings_list_free(struct vk_messages_push_settings_list *value);
 extern const struct socapi_type vk_newsfeed_generic_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_generic_response_list_decode(const char *json, size_t len, struct vk_newsfeed_generic_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_generic_response_list_to_json(const struct vk_newsfeed_generic_response_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_generic_response_list_free(struct vk_newsfeed_generic_response_list *value);
+extern const struct socapi_type vk_newsfeed_item_audio_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_audio_list_decode(const char *json, size_t len, struct vk_newsfeed_item_audio_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_audio_list_to_json(const struct vk_newsfeed_item_audio_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_audio_list_free(struct vk_newsfeed_item_audio_list *value);
+extern const struct socapi_type vk_newsfeed_item_audio_audio_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_audio_audio_list_decode(const char *json, size_t len, struct vk_newsfeed_item_audio_audio_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_audio_audio_list_to_json(const struct vk_newsfeed_item_audio_audio_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_audio_audio_list_free(struct vk_newsfeed_item_audio_audio_list *value);
 extern const struct socapi_type vk_newsfeed_item_base_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_base_list_decode(const char *json, size_t len, struct vk_newsfeed_item_base_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_base_list_to_json(const struct vk_newsfeed_item_base_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_item_base_list_free(struct vk_newsfeed_item_base_list *value);
+extern const struct socapi_type vk_newsfeed_item_digest_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_list_to_json(const struct vk_newsfeed_item_digest_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_list_free(struct vk_newsfeed_item_digest_list *value);
+extern const struct socapi_type vk_newsfeed_item_digest_button_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_button_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_button_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_button_list_to_json(const struct vk_newsfeed_item_digest_button_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_button_list_free(struct vk_newsfeed_item_digest_button_list *value);
+extern const struct socapi_type vk_newsfeed_item_digest_footer_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_footer_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_footer_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_footer_list_to_json(const struct vk_newsfeed_item_digest_footer_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_footer_list_free(struct vk_newsfeed_item_digest_footer_list *value);
+extern const struct socapi_type vk_newsfeed_item_digest_header_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_header_list_decode(const char *json, size_t len, struct vk_newsfeed_item_digest_header_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_digest_header_list_to_json(const struct vk_newsfeed_item_digest_header_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_digest_header_list_free(struct vk_newsfeed_item_digest_header_list *value);
 extern const struct socapi_type vk_newsfeed_item_friend_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_friend_list_decode(const char *json, size_t len, struct vk_newsfeed_item_friend_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_friend_list_to_json(const struct vk_newsfeed_item_friend_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5361,10 +10192,42 @@ extern const struct socapi_type vk_newsfeed_item_photo_photos_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_photos_list_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_photos_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_photos_list_to_json(const struct vk_newsfeed_item_photo_photos_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_item_photo_photos_list_free(struct vk_newsfeed_item_photo_photos_list *value);
+extern const struct socapi_type vk_newsfeed_item_photo_tag_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_tag_list_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_tag_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_tag_list_to_json(const struct vk_newsfeed_item_photo_tag_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_photo_tag_list_free(struct vk_newsfeed_item_photo_tag_list *value);
+extern const struct socapi_type vk_newsfeed_item_photo_tag_photo_tags_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_tag_photo_tags_list_decode(const char *json, size_t len, struct vk_newsfeed_item_photo_tag_photo_tags_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_photo_tag_photo_tags_list_to_json(const struct vk_newsfeed_item_photo_tag_photo_tags_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_photo_tag_photo_tags_list_free(struct vk_newsfeed_item_photo_tag_photo_tags_list *value);
+extern const struct socapi_type vk_newsfeed_item_promo_button_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_list_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_list_to_json(const struct vk_newsfeed_item_promo_button_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_promo_button_list_free(struct vk_newsfeed_item_promo_button_list *value);
+extern const struct socapi_type vk_newsfeed_item_promo_button_action_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_action_list_decode(const char *json, size_t len, struct vk_newsfeed_item_promo_button_action_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_promo_button_action_list_to_json(const struct vk_newsfeed_item_promo_button_action_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_promo_button_action_list_free(struct vk_newsfeed_item_promo_button_action_list *value);
+extern const struct socapi_type vk_newsfeed_item_topic_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_topic_list_decode(const char *json, size_t len, struct vk_newsfeed_item_topic_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_topic_list_to_json(const struct vk_newsfeed_item_topic_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_topic_list_free(struct vk_newsfeed_item_topic_list *value);
+extern const struct socapi_type vk_newsfeed_item_video_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_video_list_decode(const char *json, size_t len, struct vk_newsfeed_item_video_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_video_list_to_json(const struct vk_newsfeed_item_video_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_video_list_free(struct vk_newsfeed_item_video_list *value);
+extern const struct socapi_type vk_newsfeed_item_video_video_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_video_video_list_decode(const char *json, size_t len, struct vk_newsfeed_item_video_video_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_video_video_list_to_json(const struct vk_newsfeed_item_video_video_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_video_video_list_free(struct vk_newsfeed_item_video_video_list *value);
 extern const struct socapi_type vk_newsfeed_item_wallpost_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_list_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_list_to_json(const struct vk_newsfeed_item_wallpost_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_item_wallpost_list_free(struct vk_newsfeed_item_wallpost_list *value);
+extern const struct socapi_type vk_newsfeed_item_wallpost_feedback_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_feedback_list_decode(const char *json, size_t len, struct vk_newsfeed_item_wallpost_feedback_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_newsfeed_item_wallpost_feedback_list_to_json(const struct vk_newsfeed_item_wallpost_feedback_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_newsfeed_item_wallpost_feedback_list_free(struct vk_newsfeed_item_wallpost_feedback_list *value);
 extern const struct socapi_type vk_newsfeed_search_extended_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_extended_response_list_decode(const char *json, size_t len, struct vk_newsfeed_search_extended_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_extended_response_list_to_json(const struct vk_newsfeed_search_extended_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5373,6 +10236,18 @@ extern const struct socapi_type vk_newsfeed_search_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_response_list_decode(const char *json, size_t len, struct vk_newsfeed_search_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_newsfeed_search_response_list_to_json(const struct vk_newsfeed_search_response_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_newsfeed_search_response_list_free(struct vk_newsfeed_search_response_list *value);
+extern const struct socapi_type vk_notes_note_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_notes_note_list_decode(const char *json, size_t len, struct vk_notes_note_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_notes_note_list_to_json(const struct vk_notes_note_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_notes_note_list_free(struct vk_notes_note_list *value);
+extern const struct socapi_type vk_owner_state_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_owner_state_list_decode(const char *json, size_t len, struct vk_owner_state_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_owner_state_list_to_json(const struct vk_owner_state_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_owner_state_list_free(struct vk_owner_state_list *value);
+extern const struct socapi_type vk_pages_wikipage_full_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_pages_wikipage_full_list_decode(const char *json, size_t len, struct vk_pages_wikipage_full_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_pages_wikipage_full_list_to_json(const struct vk_pages_wikipage_full_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_pages_wikipage_full_list_free(struct vk_pages_wikipage_full_list *value);
 extern const struct socapi_type vk_photos_get_albums_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_albums_response_list_decode(const char *json, size_t len, struct vk_photos_get_albums_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_albums_response_list_to_json(const struct vk_photos_get_albums_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5397,6 +10272,10 @@ extern const struct socapi_type vk_photos_save_owner_photo_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_save_owner_photo_response_list_decode(const char *json, size_t len, struct vk_photos_save_owner_photo_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_save_owner_photo_response_list_to_json(const struct vk_photos_save_owner_photo_response_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_photos_save_owner_photo_response_list_free(struct vk_photos_save_owner_photo_response_list *value);
+extern const struct socapi_type vk_polls_background_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_polls_background_list_decode(const char *json, size_t len, struct vk_polls_background_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_polls_background_list_to_json(const struct vk_polls_background_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_polls_background_list_free(struct vk_polls_background_list *value);
 extern const struct socapi_type vk_polls_poll_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_polls_poll_list_decode(const char *json, size_t len, struct vk_polls_poll_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_polls_poll_list_to_json(const struct vk_polls_poll_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5405,6 +10284,26 @@ extern const struct socapi_type vk_status_status_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_status_status_list_decode(const char *json, size_t len, struct vk_status_status_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_status_status_list_to_json(const struct vk_status_status_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_status_status_list_free(struct vk_status_status_list *value);
+extern const struct socapi_type vk_stories_clickable_stickers_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_stickers_list_decode(const char *json, size_t len, struct vk_stories_clickable_stickers_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_clickable_stickers_list_to_json(const struct vk_stories_clickable_stickers_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_clickable_stickers_list_free(struct vk_stories_clickable_stickers_list *value);
+extern const struct socapi_type vk_stories_replies_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_replies_list_decode(const char *json, size_t len, struct vk_stories_replies_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_replies_list_to_json(const struct vk_stories_replies_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_replies_list_free(struct vk_stories_replies_list *value);
+extern const struct socapi_type vk_stories_story_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_story_list_decode(const char *json, size_t len, struct vk_stories_story_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_story_list_to_json(const struct vk_stories_story_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_story_list_free(struct vk_stories_story_list *value);
+extern const struct socapi_type vk_stories_story_link_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_stories_story_link_list_decode(const char *json, size_t len, struct vk_stories_story_link_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_stories_story_link_list_to_json(const struct vk_stories_story_link_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_stories_story_link_list_free(struct vk_stories_story_link_list *value);
+extern const struct socapi_type vk_users_exports_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_exports_list_decode(const char *json, size_t len, struct vk_users_exports_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_exports_list_to_json(const struct vk_users_exports_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_exports_list_free(struct vk_users_exports_list *value);
 extern const struct socapi_type vk_users_get_followers_fields_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_get_followers_fields_response_list_decode(const char *json, size_t len, struct vk_users_get_followers_fields_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_get_followers_fields_response_list_to_json(const struct vk_users_get_followers_fields_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5433,6 +10332,10 @@ extern const struct socapi_type vk_users_online_info_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_online_info_list_decode(const char *json, size_t len, struct vk_users_online_info_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_online_info_list_to_json(const struct vk_users_online_info_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_users_online_info_list_free(struct vk_users_online_info_list *value);
+extern const struct socapi_type vk_users_personal_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_personal_list_decode(const char *json, size_t len, struct vk_users_personal_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_personal_list_to_json(const struct vk_users_personal_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_personal_list_free(struct vk_users_personal_list *value);
 extern const struct socapi_type vk_users_search_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_search_response_list_decode(const char *json, size_t len, struct vk_users_search_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_search_response_list_to_json(const struct vk_users_search_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5441,14 +10344,14 @@ extern const struct socapi_type vk_users_user_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_user_list_decode(const char *json, size_t len, struct vk_users_user_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_user_list_to_json(const struct vk_users_user_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_users_user_list_free(struct vk_users_user_list *value);
+extern const struct socapi_type vk_users_user_connections_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_users_user_connections_list_decode(const char *json, size_t len, struct vk_users_user_connections_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_users_user_connections_list_to_json(const struct vk_users_user_connections_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_users_user_connections_list_free(struct vk_users_user_connections_list *value);
 extern const struct socapi_type vk_users_user_counters_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_user_counters_list_decode(const char *json, size_t len, struct vk_users_user_counters_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_user_counters_list_to_json(const struct vk_users_user_counters_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_users_user_counters_list_free(struct vk_users_user_counters_list *value);
-extern const struct socapi_type vk_users_user_min_list_type;
-SOCAPI_NODISCARD enum socapi_status vk_users_user_min_list_decode(const char *json, size_t len, struct vk_users_user_min_list **out, struct socapi_error *err);
-SOCAPI_NODISCARD enum socapi_status vk_users_user_min_list_to_json(const struct vk_users_user_min_list *value, bool pretty, char **json, struct socapi_error *err);
-void vk_users_user_min_list_free(struct vk_users_user_min_list *value);
 extern const struct socapi_type vk_users_user_settings_xtr_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_users_user_settings_xtr_list_decode(const char *json, size_t len, struct vk_users_user_settings_xtr_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_users_user_settings_xtr_list_to_json(const struct vk_users_user_settings_xtr_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5469,18 +10372,34 @@ extern const struct socapi_type vk_utils_short_link_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_utils_short_link_list_decode(const char *json, size_t len, struct vk_utils_short_link_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_utils_short_link_list_to_json(const struct vk_utils_short_link_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_utils_short_link_list_free(struct vk_utils_short_link_list *value);
+extern const struct socapi_type vk_video_live_info_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_live_info_list_decode(const char *json, size_t len, struct vk_video_live_info_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_live_info_list_to_json(const struct vk_video_live_info_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_live_info_list_free(struct vk_video_live_info_list *value);
+extern const struct socapi_type vk_video_live_settings_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_live_settings_list_decode(const char *json, size_t len, struct vk_video_live_settings_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_live_settings_list_to_json(const struct vk_video_live_settings_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_live_settings_list_free(struct vk_video_live_settings_list *value);
 extern const struct socapi_type vk_video_video_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_video_video_list_decode(const char *json, size_t len, struct vk_video_video_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_video_video_list_to_json(const struct vk_video_video_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_video_video_list_free(struct vk_video_video_list *value);
+extern const struct socapi_type vk_video_video_album_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_video_album_list_decode(const char *json, size_t len, struct vk_video_video_album_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_video_album_list_to_json(const struct vk_video_video_album_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_video_album_list_free(struct vk_video_video_album_list *value);
+extern const struct socapi_type vk_video_video_album_full_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_video_video_album_full_list_decode(const char *json, size_t len, struct vk_video_video_album_full_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_video_video_album_full_list_to_json(const struct vk_video_video_album_full_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_video_video_album_full_list_free(struct vk_video_video_album_full_list *value);
 extern const struct socapi_type vk_video_video_files_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_video_video_files_list_decode(const char *json, size_t len, struct vk_video_video_files_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_video_video_files_list_to_json(const struct vk_video_video_files_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_video_video_files_list_free(struct vk_video_video_files_list *value);
-extern const struct socapi_type vk_video_video_full_list_type;
-SOCAPI_NODISCARD enum socapi_status vk_video_video_full_list_decode(const char *json, size_t len, struct vk_video_video_full_list **out, struct socapi_error *err);
-SOCAPI_NODISCARD enum socapi_status vk_video_video_full_list_to_json(const struct vk_video_video_full_list *value, bool pretty, char **json, struct socapi_error *err);
-void vk_video_video_full_list_free(struct vk_video_video_full_list *value);
+extern const struct socapi_type vk_wall_app_post_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_app_post_list_decode(const char *json, size_t len, struct vk_wall_app_post_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_app_post_list_to_json(const struct vk_wall_app_post_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_app_post_list_free(struct vk_wall_app_post_list *value);
 extern const struct socapi_type vk_wall_carousel_base_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_carousel_base_list_decode(const char *json, size_t len, struct vk_wall_carousel_base_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_carousel_base_list_to_json(const struct vk_wall_carousel_base_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5521,6 +10440,10 @@ extern const struct socapi_type vk_wall_get_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_get_response_list_decode(const char *json, size_t len, struct vk_wall_get_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_get_response_list_to_json(const struct vk_wall_get_response_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_get_response_list_free(struct vk_wall_get_response_list *value);
+extern const struct socapi_type vk_wall_graffiti_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_graffiti_list_decode(const char *json, size_t len, struct vk_wall_graffiti_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_graffiti_list_to_json(const struct vk_wall_graffiti_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_graffiti_list_free(struct vk_wall_graffiti_list *value);
 extern const struct socapi_type vk_wall_post_copyright_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_post_copyright_list_decode(const char *json, size_t len, struct vk_wall_post_copyright_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_post_copyright_list_to_json(const struct vk_wall_post_copyright_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5533,6 +10456,10 @@ extern const struct socapi_type vk_wall_post_source_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_post_source_list_decode(const char *json, size_t len, struct vk_wall_post_source_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_post_source_list_to_json(const struct vk_wall_post_source_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_post_source_list_free(struct vk_wall_post_source_list *value);
+extern const struct socapi_type vk_wall_posted_photo_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_posted_photo_list_decode(const char *json, size_t len, struct vk_wall_posted_photo_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_posted_photo_list_to_json(const struct vk_wall_posted_photo_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_posted_photo_list_free(struct vk_wall_posted_photo_list *value);
 extern const struct socapi_type vk_wall_repost_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_repost_response_list_decode(const char *json, size_t len, struct vk_wall_repost_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_repost_response_list_to_json(const struct vk_wall_repost_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5541,6 +10468,14 @@ extern const struct socapi_type vk_wall_views_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_views_list_decode(const char *json, size_t len, struct vk_wall_views_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_views_list_to_json(const struct vk_wall_views_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_views_list_free(struct vk_wall_views_list *value);
+extern const struct socapi_type vk_wall_wall_comment_donut_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_donut_list_decode(const char *json, size_t len, struct vk_wall_wall_comment_donut_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_donut_list_to_json(const struct vk_wall_wall_comment_donut_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wall_comment_donut_list_free(struct vk_wall_wall_comment_donut_list *value);
+extern const struct socapi_type vk_wall_wall_comment_donut_placeholder_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_donut_placeholder_list_decode(const char *json, size_t len, struct vk_wall_wall_comment_donut_placeholder_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wall_comment_donut_placeholder_list_to_json(const struct vk_wall_wall_comment_donut_placeholder_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wall_comment_donut_placeholder_list_free(struct vk_wall_wall_comment_donut_placeholder_list *value);
 extern const struct socapi_type vk_wall_wallpost_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_list_decode(const char *json, size_t len, struct vk_wall_wallpost_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_list_to_json(const struct vk_wall_wallpost_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5549,6 +10484,10 @@ extern const struct socapi_type vk_wall_wallpost_attachment_album_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_album_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_album_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_album_list_to_json(const struct vk_wall_wallpost_attachment_album_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_album_list_free(struct vk_wall_wallpost_attachment_album_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_app_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_app_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_app_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_app_list_to_json(const struct vk_wall_wallpost_attachment_app_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_app_list_free(struct vk_wall_wallpost_attachment_app_list *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_audio_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_audio_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_audio_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_audio_list_to_json(const struct vk_wall_wallpost_attachment_audio_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5561,10 +10500,38 @@ extern const struct socapi_type vk_wall_wallpost_attachment_doc_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_doc_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_doc_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_doc_list_to_json(const struct vk_wall_wallpost_attachment_doc_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_doc_list_free(struct vk_wall_wallpost_attachment_doc_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_event_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_event_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_event_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_event_list_to_json(const struct vk_wall_wallpost_attachment_event_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_event_list_free(struct vk_wall_wallpost_attachment_event_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_graffiti_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_graffiti_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_graffiti_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_graffiti_list_to_json(const struct vk_wall_wallpost_attachment_graffiti_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_graffiti_list_free(struct vk_wall_wallpost_attachment_graffiti_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_group_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_group_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_group_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_group_list_to_json(const struct vk_wall_wallpost_attachment_group_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_group_list_free(struct vk_wall_wallpost_attachment_group_list *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_link_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_link_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_link_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_link_list_to_json(const struct vk_wall_wallpost_attachment_link_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_link_list_free(struct vk_wall_wallpost_attachment_link_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_market_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_market_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_market_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_market_list_to_json(const struct vk_wall_wallpost_attachment_market_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_market_list_free(struct vk_wall_wallpost_attachment_market_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_market_album_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_market_album_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_market_album_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_market_album_list_to_json(const struct vk_wall_wallpost_attachment_market_album_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_market_album_list_free(struct vk_wall_wallpost_attachment_market_album_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_note_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_note_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_note_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_note_list_to_json(const struct vk_wall_wallpost_attachment_note_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_note_list_free(struct vk_wall_wallpost_attachment_note_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_page_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_page_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_page_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_page_list_to_json(const struct vk_wall_wallpost_attachment_page_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_page_list_free(struct vk_wall_wallpost_attachment_page_list *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_photo_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_photo_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_photo_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_photo_list_to_json(const struct vk_wall_wallpost_attachment_photo_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5573,10 +10540,42 @@ extern const struct socapi_type vk_wall_wallpost_attachment_poll_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_poll_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_poll_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_poll_list_to_json(const struct vk_wall_wallpost_attachment_poll_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_poll_list_free(struct vk_wall_wallpost_attachment_poll_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_posted_photo_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_posted_photo_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_posted_photo_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_posted_photo_list_to_json(const struct vk_wall_wallpost_attachment_posted_photo_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_posted_photo_list_free(struct vk_wall_wallpost_attachment_posted_photo_list *value);
 extern const struct socapi_type vk_wall_wallpost_attachment_video_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_video_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_video_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_video_list_to_json(const struct vk_wall_wallpost_attachment_video_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_wall_wallpost_attachment_video_list_free(struct vk_wall_wallpost_attachment_video_list *value);
+extern const struct socapi_type vk_wall_wallpost_attachment_video_playlist_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_video_playlist_list_decode(const char *json, size_t len, struct vk_wall_wallpost_attachment_video_playlist_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_attachment_video_playlist_list_to_json(const struct vk_wall_wallpost_attachment_video_playlist_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_attachment_video_playlist_list_free(struct vk_wall_wallpost_attachment_video_playlist_list *value);
+extern const struct socapi_type vk_wall_wallpost_comments_donut_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_comments_donut_list_decode(const char *json, size_t len, struct vk_wall_wallpost_comments_donut_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_comments_donut_list_to_json(const struct vk_wall_wallpost_comments_donut_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_comments_donut_list_free(struct vk_wall_wallpost_comments_donut_list *value);
+extern const struct socapi_type vk_wall_wallpost_comments_donut_placeholder_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_comments_donut_placeholder_list_decode(const char *json, size_t len, struct vk_wall_wallpost_comments_donut_placeholder_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_comments_donut_placeholder_list_to_json(const struct vk_wall_wallpost_comments_donut_placeholder_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_comments_donut_placeholder_list_free(struct vk_wall_wallpost_comments_donut_placeholder_list *value);
+extern const struct socapi_type vk_wall_wallpost_donut_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_donut_list_decode(const char *json, size_t len, struct vk_wall_wallpost_donut_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_donut_list_to_json(const struct vk_wall_wallpost_donut_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_donut_list_free(struct vk_wall_wallpost_donut_list *value);
+extern const struct socapi_type vk_wall_wallpost_donut_placeholder_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_donut_placeholder_list_decode(const char *json, size_t len, struct vk_wall_wallpost_donut_placeholder_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_wall_wallpost_donut_placeholder_list_to_json(const struct vk_wall_wallpost_donut_placeholder_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_wall_wallpost_donut_placeholder_list_free(struct vk_wall_wallpost_donut_placeholder_list *value);
+extern const struct socapi_type vk_base_link_product_category_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_base_link_product_category_list_decode(const char *json, size_t len, struct vk_base_link_product_category_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_base_link_product_category_list_to_json(const struct vk_base_link_product_category_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_base_link_product_category_list_free(struct vk_base_link_product_category_list *value);
+extern const struct socapi_type vk_messages_keyboard_button_property_action_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_property_action_list_decode(const char *json, size_t len, struct vk_messages_keyboard_button_property_action_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_messages_keyboard_button_property_action_list_to_json(const struct vk_messages_keyboard_button_property_action_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_messages_keyboard_button_property_action_list_free(struct vk_messages_keyboard_button_property_action_list *value);
 
 /*
  * Parameters of account.getCounters. Zero-initialise with VK_ACCOUNT_GET_COUNTERS_PARAMS_INIT; set has_x for

@@ -93,6 +93,17 @@ expect_out "[{\"uid\":\"$MARIA\"," "--compact output, Мария first"
 expect_out "{\"uid\":\"$IVAN\"," "--compact output, Иван second"
 [ "$(wc -l <"$OUT")" -eq 1 ] && ok || bad "--compact prints one line"
 
+# members the schema does not know are printed beside the typed ones
+"$PYTHON" - "$BASE" <<'PY' || bad "could not add the reply fault"
+import json, sys, urllib.request
+body = json.dumps([{"uid": "1", "first_name": "Иван", "zodiac": {"sign": "Лев"}}], ensure_ascii=False)
+fault = {"path": "/mailru/platform/api", "method": "users.getInfo", "fault": "reply", "body": body}
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/faults", json.dumps(fault).encode()))
+PY
+run unknownmembers --api-url "$API" --compact mailru users.getInfo
+expect_rc 0 "users.getInfo with a member the schema lacks"
+expect_out '[{"uid":"1","first_name":"Иван","zodiac":{"sign":"Лев"}}]' "unknown members follow the typed ones"
+
 # server-server only (no uid/private key): still works with the secret key
 SOCAPI_MAILRU_UID= SOCAPI_MAILRU_PRIVATE_KEY= run server --api-url "$API" mailru users.getInfo
 expect_rc 0 "server-server users.getInfo"

@@ -7,6 +7,7 @@
 #include "check.h"
 
 #include <mailru/mailru.h>
+#include <ok/ok.h>
 #include <vk/vk.h>
 
 #include <stdlib.h>
@@ -259,6 +260,113 @@ static void test_nul_in_strings(void)
 	}
 }
 
+/* Members the schema does not know are kept per object, and written back. */
+static void test_unknown_members(void)
+{
+	const char json[] = "[{\"uid\":\"1\",\"zodiac\":\"Лев\",\"location\":{\"city\":{\"id\":\"25\","
+	                    "\"name\":\"Москва\",\"metro\":[1,{\"a\":null}]},\"planet\":3}},{\"uid\":\"2\"}]";
+	for (size_t k = 0; k < N_DECODERS; k++) {
+		struct socapi_error err;
+		enum socapi_status st;
+		struct mailru_user_list *users = decode_with(k, &mailru_user_list_type, json, sizeof json - 1, &st, &err);
+		CHECK_OK(st, err);
+		if (!users || users->n_items != 2 || !users->items[0].location || !users->items[0].location->city)
+			continue;
+		const struct mailru_user *u = &users->items[0];
+		CHECK_STR(u->unknown, "{\"zodiac\":\"Лев\"}");
+		CHECK_STR(u->location->unknown, "{\"planet\":3}");
+		CHECK_STR(u->location->city->unknown, "{\"metro\":[1,{\"a\":null}]}");
+		CHECK(users->items[1].unknown == NULL); /* none: NULL */
+		CHECK_STR(u->location->city->name, "Москва");
+		char *all = NULL, *typed = NULL;
+		CHECK_OK(socapi_encode_json(&mailru_user_list_type, users, false, &all, &err), err);
+		CHECK_STR(all, "[{\"uid\":\"1\",\"location\":{\"city\":{\"id\":\"25\",\"name\":\"Москва\","
+		               "\"metro\":[1,{\"a\":null}]},\"planet\":3},\"zodiac\":\"Лев\"},{\"uid\":\"2\"}]");
+		CHECK_OK(socapi_encode_json_ex(&mailru_user_list_type, users, SOCAPI_ENCODE_TYPED_ONLY, &typed, &err),
+		         err);
+		CHECK_STR(typed, "[{\"uid\":\"1\",\"location\":{\"city\":{\"id\":\"25\",\"name\":\"Москва\"}}},"
+		                 "{\"uid\":\"2\"}]");
+		socapi_free(all);
+		socapi_free(typed);
+		/* an unknown member set by hand must be a JSON object's text */
+		char not_an_object[] = "[1]";
+		users->items[1].unknown = not_an_object;
+		CHECK(socapi_encode_json(&mailru_user_list_type, users, false, &all, &err) == SOCAPI_E_ARG);
+		CHECK(all == NULL && strstr(err.message, "unknown members of user"));
+		socapi_free(users);
+	}
+	/* the VK envelope's [] for an empty object has no members at all */
+	for (size_t k = 0; k < N_DECODERS; k++) {
+		struct socapi_error err;
+		enum socapi_status st;
+		struct mailru_user *u = decode_with(k, &mailru_user_type, "[]", 2, &st, &err);
+		CHECK(st == SOCAPI_OK && u && u->unknown == NULL);
+		socapi_free(u);
+	}
+}
+
+/* ---- the generated key tables find every member, and nothing else ---- */
+
+#define MAX_STRUCTS 4096
+
+struct visit {
+	const struct socapi_struct *seen[MAX_STRUCTS];
+	size_t n;
+	size_t members;
+};
+
+static void check_keys_of(struct visit *v, const struct socapi_type *t)
+{
+	if (t->kind == SOCAPI_KIND_ARRAY) {
+		check_keys_of(v, t->detail);
+		return;
+	}
+	if (t->kind == SOCAPI_KIND_UNION) {
+		const struct socapi_union *u = t->detail;
+		for (uint32_t i = 0; i < u->n_alts; i++)
+			check_keys_of(v, u->alts[i].type);
+		return;
+	}
+	if (t->kind != SOCAPI_KIND_OBJECT)
+		return;
+	const struct socapi_struct *s = t->detail;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->seen[i] == s)
+			return;
+	if (v->n == MAX_STRUCTS)
+		return;
+	v->seen[v->n++] = s;
+	CHECK(s->unknown_offset != SOCAPI_NO_PRESENCE && s->unknown_offset + sizeof(char *) <= s->size);
+	for (uint32_t i = 0; i < s->n_fields; i++) {
+		const char *name = s->fields[i].json_name;
+		size_t len = strlen(name);
+		CHECK(struct_member(s, name, len) == &s->fields[i]);
+		if (len) /* a prefix is another name */
+			CHECK(struct_member(s, name, len - 1) != &s->fields[i]);
+		v->members++;
+		check_keys_of(v, s->fields[i].type);
+	}
+	CHECK(struct_member(s, "no such member", 14) == NULL);
+}
+
+static void test_key_tables(void)
+{
+	static struct visit v;
+	const struct socapi_method *const *methods[] = {mailru_methods, ok_methods, vk_methods};
+	const size_t counts[] = {mailru_n_methods, ok_n_methods, vk_n_methods};
+	for (size_t p = 0; p < 3; p++)
+		for (size_t i = 0; i < counts[p]; i++) {
+			const struct socapi_method *m = methods[p][i];
+			check_keys_of(&v, m->result);
+			if (m->params) /* parameters have tables too (and no unknown member) */
+				for (uint32_t k = 0; k < m->params->n_fields; k++)
+					CHECK(struct_member(m->params, m->params->fields[k].json_name,
+					                    strlen(m->params->fields[k].json_name)) ==
+					      &m->params->fields[k]);
+		}
+	CHECK(v.n > 100 && v.members > 1000);
+}
+
 int main(void)
 {
 	struct socapi_error err;
@@ -271,6 +379,8 @@ int main(void)
 	test_integral_floats();
 	test_integer_limits();
 	test_nul_in_strings();
+	test_unknown_members();
+	test_key_tables();
 	socapi_global_cleanup();
 	return check_summary();
 }

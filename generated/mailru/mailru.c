@@ -77,21 +77,33 @@ static const struct socapi_field mailru_achievement_fields[] = {
 	{"weight", offsetof(struct mailru_achievement, weight), offsetof(struct mailru_achievement, has_weight), &socapi_type_int, 0},
 	{"group_id", offsetof(struct mailru_achievement, group_id), offsetof(struct mailru_achievement, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_achievement_struct = {"achievement", sizeof(struct mailru_achievement), 5, mailru_achievement_fields};
+static const uint16_t mailru_achievement_keys[] = {
+	0, 0, 0, 0, 3, 5, 1, 0, 0, 0, 0, 0, 2, 0, 4, 0,
+};
+static const struct socapi_struct mailru_achievement_struct = {"achievement", sizeof(struct mailru_achievement), 5, mailru_achievement_fields,
+	offsetof(struct mailru_achievement, unknown), 3u, 4, mailru_achievement_keys};
 const struct socapi_type mailru_achievement_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_achievement), &mailru_achievement_struct, "achievement"};
 
 static const struct socapi_field mailru_achievement_group_fields[] = {
 	{"id", offsetof(struct mailru_achievement_group, id), offsetof(struct mailru_achievement_group, has_id), &socapi_type_int, 0},
 	{"description", offsetof(struct mailru_achievement_group, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_achievement_group_struct = {"achievement_group", sizeof(struct mailru_achievement_group), 2, mailru_achievement_group_fields};
+static const uint16_t mailru_achievement_group_keys[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_struct mailru_achievement_group_struct = {"achievement_group", sizeof(struct mailru_achievement_group), 2, mailru_achievement_group_fields,
+	offsetof(struct mailru_achievement_group, unknown), 5u, 2, mailru_achievement_group_keys};
 const struct socapi_type mailru_achievement_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_achievement_group), &mailru_achievement_group_struct, "achievement_group"};
 
 static const struct socapi_field mailru_action_link_fields[] = {
 	{"text", offsetof(struct mailru_action_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"href", offsetof(struct mailru_action_link, href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_action_link_struct = {"action_link", sizeof(struct mailru_action_link), 2, mailru_action_link_fields};
+static const uint16_t mailru_action_link_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct mailru_action_link_struct = {"action_link", sizeof(struct mailru_action_link), 2, mailru_action_link_fields,
+	offsetof(struct mailru_action_link, unknown), 3u, 2, mailru_action_link_keys};
 const struct socapi_type mailru_action_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_action_link), &mailru_action_link_struct, "action_link"};
 
 static const struct socapi_field mailru_album_fields[] = {
@@ -106,7 +118,12 @@ static const struct socapi_field mailru_album_fields[] = {
 	{"privacy", offsetof(struct mailru_album, privacy), offsetof(struct mailru_album, has_privacy), &socapi_type_int, 0},
 	{"link", offsetof(struct mailru_album, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_album_struct = {"album", sizeof(struct mailru_album), 10, mailru_album_fields};
+static const uint16_t mailru_album_keys[] = {
+	0, 8, 1, 0, 0, 7, 0, 0, 0, 9, 0, 0, 2, 0, 0, 10,
+	0, 0, 3, 0, 0, 0, 6, 0, 5, 0, 0, 4, 0, 0, 0, 0,
+};
+static const struct socapi_struct mailru_album_struct = {"album", sizeof(struct mailru_album), 10, mailru_album_fields,
+	offsetof(struct mailru_album, unknown), 7u, 5, mailru_album_keys};
 const struct socapi_type mailru_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_album), &mailru_album_struct, "album"};
 
 static const struct socapi_field mailru_app_content_fields[] = {
@@ -122,7 +139,12 @@ static const struct socapi_field mailru_app_content_fields[] = {
 	{"Description", offsetof(struct mailru_app_content, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Pictures", offsetof(struct mailru_app_content, pictures), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const struct socapi_struct mailru_app_content_struct = {"app_content", sizeof(struct mailru_app_content), 11, mailru_app_content_fields};
+static const uint16_t mailru_app_content_keys[] = {
+	0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 3, 11, 0, 8,
+	10, 9, 0, 0, 0, 7, 0, 1, 0, 2, 0, 0, 0, 4, 6, 0,
+};
+static const struct socapi_struct mailru_app_content_struct = {"app_content", sizeof(struct mailru_app_content), 11, mailru_app_content_fields,
+	offsetof(struct mailru_app_content, unknown), 9u, 5, mailru_app_content_keys};
 const struct socapi_type mailru_app_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_content), &mailru_app_content_struct, "app_content"};
 
 static const struct socapi_field mailru_app_genre_fields[] = {
@@ -130,7 +152,11 @@ static const struct socapi_field mailru_app_genre_fields[] = {
 	{"id", offsetof(struct mailru_app_genre, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"admin_genre", offsetof(struct mailru_app_genre, admin_genre), offsetof(struct mailru_app_genre, has_admin_genre), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_app_genre_struct = {"app_genre", sizeof(struct mailru_app_genre), 3, mailru_app_genre_fields};
+static const uint16_t mailru_app_genre_keys[] = {
+	3, 0, 0, 0, 0, 0, 2, 1,
+};
+static const struct socapi_struct mailru_app_genre_struct = {"app_genre", sizeof(struct mailru_app_genre), 3, mailru_app_genre_fields,
+	offsetof(struct mailru_app_genre, unknown), 1u, 3, mailru_app_genre_keys};
 const struct socapi_type mailru_app_genre_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_genre), &mailru_app_genre_struct, "app_genre"};
 
 static const struct socapi_field mailru_app_permissions_fields[] = {
@@ -142,14 +168,22 @@ static const struct socapi_field mailru_app_permissions_fields[] = {
 	{"notifications", offsetof(struct mailru_app_permissions, notifications), offsetof(struct mailru_app_permissions, has_notifications), &socapi_type_int, 0},
 	{"widget", offsetof(struct mailru_app_permissions, widget), offsetof(struct mailru_app_permissions, has_widget), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_app_permissions_struct = {"app_permissions", sizeof(struct mailru_app_permissions), 7, mailru_app_permissions_fields};
+static const uint16_t mailru_app_permissions_keys[] = {
+	3, 0, 5, 4, 0, 0, 7, 0, 1, 0, 0, 2, 6, 0, 0, 0,
+};
+static const struct socapi_struct mailru_app_permissions_struct = {"app_permissions", sizeof(struct mailru_app_permissions), 7, mailru_app_permissions_fields,
+	offsetof(struct mailru_app_permissions, unknown), 7u, 4, mailru_app_permissions_keys};
 const struct socapi_type mailru_app_permissions_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_permissions), &mailru_app_permissions_struct, "app_permissions"};
 
 static const struct socapi_field mailru_app_publish_status_fields[] = {
 	{"My", offsetof(struct mailru_app_publish_status, my), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Mobile", offsetof(struct mailru_app_publish_status, mobile), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_app_publish_status_struct = {"app_publish_status", sizeof(struct mailru_app_publish_status), 2, mailru_app_publish_status_fields};
+static const uint16_t mailru_app_publish_status_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct mailru_app_publish_status_struct = {"app_publish_status", sizeof(struct mailru_app_publish_status), 2, mailru_app_publish_status_fields,
+	offsetof(struct mailru_app_publish_status, unknown), 1u, 2, mailru_app_publish_status_keys};
 const struct socapi_type mailru_app_publish_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_publish_status), &mailru_app_publish_status_struct, "app_publish_status"};
 
 static const struct socapi_field mailru_app_votes_fields[] = {
@@ -159,35 +193,55 @@ static const struct socapi_field mailru_app_votes_fields[] = {
 	{"Votes2IntRounded", offsetof(struct mailru_app_votes, votes2_int_rounded), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Votes2DigitRounded", offsetof(struct mailru_app_votes, votes2_digit_rounded), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_app_votes_struct = {"app_votes", sizeof(struct mailru_app_votes), 5, mailru_app_votes_fields};
+static const uint16_t mailru_app_votes_keys[] = {
+	2, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 3, 5,
+};
+static const struct socapi_struct mailru_app_votes_struct = {"app_votes", sizeof(struct mailru_app_votes), 5, mailru_app_votes_fields,
+	offsetof(struct mailru_app_votes, unknown), 1u, 4, mailru_app_votes_keys};
 const struct socapi_type mailru_app_votes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_votes), &mailru_app_votes_struct, "app_votes"};
 
 static const struct socapi_field mailru_attachment_app_fields[] = {
 	{"object", offsetof(struct mailru_attachment_app, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_app, content), SOCAPI_NO_PRESENCE, &mailru_app_content_type, 0},
 };
-static const struct socapi_struct mailru_attachment_app_struct = {"attachment_app", sizeof(struct mailru_attachment_app), 2, mailru_attachment_app_fields};
+static const uint16_t mailru_attachment_app_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_attachment_app_struct = {"attachment_app", sizeof(struct mailru_attachment_app), 2, mailru_attachment_app_fields,
+	offsetof(struct mailru_attachment_app, unknown), 1u, 2, mailru_attachment_app_keys};
 const struct socapi_type mailru_attachment_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_app), &mailru_attachment_app_struct, "attachment_app"};
 
 static const struct socapi_field mailru_attachment_avatar_fields[] = {
 	{"object", offsetof(struct mailru_attachment_avatar, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"new", offsetof(struct mailru_attachment_avatar, new_), SOCAPI_NO_PRESENCE, &mailru_avatar_content_type, 0},
 };
-static const struct socapi_struct mailru_attachment_avatar_struct = {"attachment_avatar", sizeof(struct mailru_attachment_avatar), 2, mailru_attachment_avatar_fields};
+static const uint16_t mailru_attachment_avatar_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct mailru_attachment_avatar_struct = {"attachment_avatar", sizeof(struct mailru_attachment_avatar), 2, mailru_attachment_avatar_fields,
+	offsetof(struct mailru_attachment_avatar, unknown), 1u, 2, mailru_attachment_avatar_keys};
 const struct socapi_type mailru_attachment_avatar_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_avatar), &mailru_attachment_avatar_struct, "attachment_avatar"};
 
 static const struct socapi_field mailru_attachment_gift_fields[] = {
 	{"object", offsetof(struct mailru_attachment_gift, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_gift, content), SOCAPI_NO_PRESENCE, &mailru_gift_content_type, 0},
 };
-static const struct socapi_struct mailru_attachment_gift_struct = {"attachment_gift", sizeof(struct mailru_attachment_gift), 2, mailru_attachment_gift_fields};
+static const uint16_t mailru_attachment_gift_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_attachment_gift_struct = {"attachment_gift", sizeof(struct mailru_attachment_gift), 2, mailru_attachment_gift_fields,
+	offsetof(struct mailru_attachment_gift, unknown), 1u, 2, mailru_attachment_gift_keys};
 const struct socapi_type mailru_attachment_gift_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_gift), &mailru_attachment_gift_struct, "attachment_gift"};
 
 static const struct socapi_field mailru_attachment_group_fields[] = {
 	{"object", offsetof(struct mailru_attachment_group, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_group, content), SOCAPI_NO_PRESENCE, &mailru_user_type, 0},
 };
-static const struct socapi_struct mailru_attachment_group_struct = {"attachment_group", sizeof(struct mailru_attachment_group), 2, mailru_attachment_group_fields};
+static const uint16_t mailru_attachment_group_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_attachment_group_struct = {"attachment_group", sizeof(struct mailru_attachment_group), 2, mailru_attachment_group_fields,
+	offsetof(struct mailru_attachment_group, unknown), 1u, 2, mailru_attachment_group_keys};
 const struct socapi_type mailru_attachment_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_group), &mailru_attachment_group_struct, "attachment_group"};
 
 static const struct socapi_field mailru_attachment_image_fields[] = {
@@ -206,7 +260,12 @@ static const struct socapi_field mailru_attachment_image_fields[] = {
 	{"owner_id", offsetof(struct mailru_attachment_image, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"comments_count", offsetof(struct mailru_attachment_image, comments_count), offsetof(struct mailru_attachment_image, has_comments_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_attachment_image_struct = {"attachment_image", sizeof(struct mailru_attachment_image), 14, mailru_attachment_image_fields};
+static const uint16_t mailru_attachment_image_keys[] = {
+	9, 14, 0, 4, 0, 0, 0, 3, 2, 0, 0, 0, 0, 8, 0, 0,
+	0, 0, 0, 0, 11, 0, 13, 5, 0, 1, 7, 10, 0, 0, 6, 12,
+};
+static const struct socapi_struct mailru_attachment_image_struct = {"attachment_image", sizeof(struct mailru_attachment_image), 14, mailru_attachment_image_fields,
+	offsetof(struct mailru_attachment_image, unknown), 55u, 5, mailru_attachment_image_keys};
 const struct socapi_type mailru_attachment_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_image), &mailru_attachment_image_struct, "attachment_image"};
 
 static const struct socapi_field mailru_attachment_link_fields[] = {
@@ -215,7 +274,11 @@ static const struct socapi_field mailru_attachment_link_fields[] = {
 	{"text", offsetof(struct mailru_attachment_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"url", offsetof(struct mailru_attachment_link, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_attachment_link_struct = {"attachment_link", sizeof(struct mailru_attachment_link), 4, mailru_attachment_link_fields};
+static const uint16_t mailru_attachment_link_keys[] = {
+	0, 0, 1, 3, 2, 0, 0, 4,
+};
+static const struct socapi_struct mailru_attachment_link_struct = {"attachment_link", sizeof(struct mailru_attachment_link), 4, mailru_attachment_link_fields,
+	offsetof(struct mailru_attachment_link, unknown), 5u, 3, mailru_attachment_link_keys};
 const struct socapi_type mailru_attachment_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_link), &mailru_attachment_link_struct, "attachment_link"};
 
 static const struct socapi_field mailru_attachment_music_fields[] = {
@@ -229,21 +292,34 @@ static const struct socapi_field mailru_attachment_music_fields[] = {
 	{"uploader", offsetof(struct mailru_attachment_music, uploader), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"mid", offsetof(struct mailru_attachment_music, mid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_attachment_music_struct = {"attachment_music", sizeof(struct mailru_attachment_music), 9, mailru_attachment_music_fields};
+static const uint16_t mailru_attachment_music_keys[] = {
+	4, 0, 0, 0, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0, 6, 0,
+	0, 0, 7, 0, 0, 0, 0, 0, 5, 0, 0, 9, 2, 0, 0, 0,
+};
+static const struct socapi_struct mailru_attachment_music_struct = {"attachment_music", sizeof(struct mailru_attachment_music), 9, mailru_attachment_music_fields,
+	offsetof(struct mailru_attachment_music, unknown), 17u, 5, mailru_attachment_music_keys};
 const struct socapi_type mailru_attachment_music_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_music), &mailru_attachment_music_struct, "attachment_music"};
 
 static const struct socapi_field mailru_attachment_tag_fields[] = {
 	{"object", offsetof(struct mailru_attachment_tag, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_tag, content), SOCAPI_NO_PRESENCE, &mailru_tag_content_type, 0},
 };
-static const struct socapi_struct mailru_attachment_tag_struct = {"attachment_tag", sizeof(struct mailru_attachment_tag), 2, mailru_attachment_tag_fields};
+static const uint16_t mailru_attachment_tag_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_attachment_tag_struct = {"attachment_tag", sizeof(struct mailru_attachment_tag), 2, mailru_attachment_tag_fields,
+	offsetof(struct mailru_attachment_tag, unknown), 1u, 2, mailru_attachment_tag_keys};
 const struct socapi_type mailru_attachment_tag_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_tag), &mailru_attachment_tag_struct, "attachment_tag"};
 
 static const struct socapi_field mailru_attachment_text_fields[] = {
 	{"object", offsetof(struct mailru_attachment_text, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_text, content), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_attachment_text_struct = {"attachment_text", sizeof(struct mailru_attachment_text), 2, mailru_attachment_text_fields};
+static const uint16_t mailru_attachment_text_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_attachment_text_struct = {"attachment_text", sizeof(struct mailru_attachment_text), 2, mailru_attachment_text_fields,
+	offsetof(struct mailru_attachment_text, unknown), 1u, 2, mailru_attachment_text_keys};
 const struct socapi_type mailru_attachment_text_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_text), &mailru_attachment_text_struct, "attachment_text"};
 
 static const struct socapi_field mailru_attachment_video_fields[] = {
@@ -265,7 +341,14 @@ static const struct socapi_field mailru_attachment_video_fields[] = {
 	{"owner_id", offsetof(struct mailru_attachment_video, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"title", offsetof(struct mailru_attachment_video, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_attachment_video_struct = {"attachment_video", sizeof(struct mailru_attachment_video), 17, mailru_attachment_video_fields};
+static const uint16_t mailru_attachment_video_keys[] = {
+	13, 7, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 5, 0, 16, 0, 15,
+	0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 6, 14, 12, 0, 0, 17,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 8, 0, 0, 9,
+};
+static const struct socapi_struct mailru_attachment_video_struct = {"attachment_video", sizeof(struct mailru_attachment_video), 17, mailru_attachment_video_fields,
+	offsetof(struct mailru_attachment_video, unknown), 27u, 6, mailru_attachment_video_keys};
 const struct socapi_type mailru_attachment_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_video), &mailru_attachment_video_struct, "attachment_video"};
 
 static const struct socapi_field mailru_avatar_content_fields[] = {
@@ -280,13 +363,22 @@ static const struct socapi_field mailru_avatar_content_fields[] = {
 	{"id", offsetof(struct mailru_avatar_content, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_id", offsetof(struct mailru_avatar_content, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_avatar_content_struct = {"avatar_content", sizeof(struct mailru_avatar_content), 10, mailru_avatar_content_fields};
+static const uint16_t mailru_avatar_content_keys[] = {
+	0, 0, 0, 0, 0, 0, 3, 8, 0, 0, 2, 10, 9, 0, 7, 0,
+	0, 0, 0, 0, 0, 6, 0, 0, 0, 4, 1, 0, 0, 0, 0, 5,
+};
+static const struct socapi_struct mailru_avatar_content_struct = {"avatar_content", sizeof(struct mailru_avatar_content), 10, mailru_avatar_content_fields,
+	offsetof(struct mailru_avatar_content, unknown), 3u, 5, mailru_avatar_content_keys};
 const struct socapi_type mailru_avatar_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_avatar_content), &mailru_avatar_content_struct, "avatar_content"};
 
 static const struct socapi_field mailru_balance_fields[] = {
 	{"balance", offsetof(struct mailru_balance, balance), offsetof(struct mailru_balance, has_balance), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_balance_struct = {"balance", sizeof(struct mailru_balance), 1, mailru_balance_fields};
+static const uint16_t mailru_balance_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_balance_struct = {"balance", sizeof(struct mailru_balance), 1, mailru_balance_fields,
+	offsetof(struct mailru_balance, unknown), 1u, 1, mailru_balance_keys};
 const struct socapi_type mailru_balance_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_balance), &mailru_balance_struct, "balance"};
 
 static const struct socapi_field mailru_comment_fields[] = {
@@ -299,7 +391,11 @@ static const struct socapi_field mailru_comment_fields[] = {
 	{"id", offsetof(struct mailru_comment, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_likeable", offsetof(struct mailru_comment, is_likeable), offsetof(struct mailru_comment, has_is_likeable), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_comment_struct = {"comment", sizeof(struct mailru_comment), 8, mailru_comment_fields};
+static const uint16_t mailru_comment_keys[] = {
+	3, 0, 8, 0, 5, 1, 0, 0, 0, 2, 4, 0, 0, 6, 0, 7,
+};
+static const struct socapi_struct mailru_comment_struct = {"comment", sizeof(struct mailru_comment), 8, mailru_comment_fields,
+	offsetof(struct mailru_comment, unknown), 25u, 4, mailru_comment_keys};
 const struct socapi_type mailru_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_comment), &mailru_comment_struct, "comment"};
 
 static const struct socapi_field mailru_comment_body_fields[] = {
@@ -310,13 +406,21 @@ static const struct socapi_field mailru_comment_body_fields[] = {
 	{"author", offsetof(struct mailru_comment_body, author), SOCAPI_NO_PRESENCE, &mailru_user_type, 0},
 	{"text_media", offsetof(struct mailru_comment_body, text_media), SOCAPI_NO_PRESENCE, &mailru_attachment_type, 0},
 };
-static const struct socapi_struct mailru_comment_body_struct = {"comment_body", sizeof(struct mailru_comment_body), 6, mailru_comment_body_fields};
+static const uint16_t mailru_comment_body_keys[] = {
+	0, 1, 6, 0, 3, 0, 0, 5, 0, 0, 0, 0, 4, 2, 0, 0,
+};
+static const struct socapi_struct mailru_comment_body_struct = {"comment_body", sizeof(struct mailru_comment_body), 6, mailru_comment_body_fields,
+	offsetof(struct mailru_comment_body, unknown), 1u, 4, mailru_comment_body_keys};
 const struct socapi_type mailru_comment_body_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_comment_body), &mailru_comment_body_struct, "comment_body"};
 
 static const struct socapi_field mailru_count_fields[] = {
 	{"count", offsetof(struct mailru_count, count), offsetof(struct mailru_count, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_count_struct = {"count", sizeof(struct mailru_count), 1, mailru_count_fields};
+static const uint16_t mailru_count_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_count_struct = {"count", sizeof(struct mailru_count), 1, mailru_count_fields,
+	offsetof(struct mailru_count, unknown), 1u, 1, mailru_count_keys};
 const struct socapi_type mailru_count_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_count), &mailru_count_struct, "count"};
 
 static const struct socapi_field mailru_cover_fields[] = {
@@ -338,14 +442,25 @@ static const struct socapi_field mailru_cover_fields[] = {
 	{"cover_height", offsetof(struct mailru_cover, cover_height), offsetof(struct mailru_cover, has_cover_height), &socapi_type_int_from_string, 0},
 	{"title", offsetof(struct mailru_cover, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_cover_struct = {"cover", sizeof(struct mailru_cover), 17, mailru_cover_fields};
+static const uint16_t mailru_cover_keys[] = {
+	0, 17, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 9, 0, 14, 0,
+	0, 0, 0, 0, 2, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 1, 0, 0, 4, 0, 0, 0, 0, 11, 0, 0, 0, 0,
+	12, 0, 16, 3, 6, 7, 0, 0, 0, 0, 15, 13, 0, 0, 0, 10,
+};
+static const struct socapi_struct mailru_cover_struct = {"cover", sizeof(struct mailru_cover), 17, mailru_cover_fields,
+	offsetof(struct mailru_cover, unknown), 3u, 6, mailru_cover_keys};
 const struct socapi_type mailru_cover_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_cover), &mailru_cover_struct, "cover"};
 
 static const struct socapi_field mailru_error_fields[] = {
 	{"error_code", offsetof(struct mailru_error, error_code), offsetof(struct mailru_error, has_error_code), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"error_msg", offsetof(struct mailru_error, error_msg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_error_struct = {"error", sizeof(struct mailru_error), 2, mailru_error_fields};
+static const uint16_t mailru_error_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct mailru_error_struct = {"error", sizeof(struct mailru_error), 2, mailru_error_fields,
+	offsetof(struct mailru_error, unknown), 1u, 2, mailru_error_keys};
 const struct socapi_type mailru_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_error), &mailru_error_struct, "error"};
 
 static const struct socapi_field mailru_event_fields[] = {
@@ -369,7 +484,14 @@ static const struct socapi_field mailru_event_fields[] = {
 	{"text_media", offsetof(struct mailru_event, text_media), SOCAPI_NO_PRESENCE, &mailru_attachment_list_type, 0},
 	{"action_links", offsetof(struct mailru_event, action_links), SOCAPI_NO_PRESENCE, &mailru_action_link_list_type, 0},
 };
-static const struct socapi_struct mailru_event_struct = {"event", sizeof(struct mailru_event), 19, mailru_event_fields};
+static const uint16_t mailru_event_keys[] = {
+	16, 0, 0, 19, 11, 0, 12, 0, 0, 0, 4, 0, 0, 15, 0, 0,
+	0, 14, 0, 18, 0, 0, 8, 0, 0, 0, 0, 0, 0, 5, 13, 0,
+	0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 10, 17, 0,
+	0, 1, 0, 0, 7, 0, 0, 3, 0, 0, 0, 0, 0, 2, 0, 0,
+};
+static const struct socapi_struct mailru_event_struct = {"event", sizeof(struct mailru_event), 19, mailru_event_fields,
+	offsetof(struct mailru_event, unknown), 81u, 6, mailru_event_keys};
 const struct socapi_type mailru_event_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_event), &mailru_event_struct, "event"};
 
 static const struct socapi_field mailru_event_generator_fields[] = {
@@ -379,7 +501,11 @@ static const struct socapi_field mailru_event_generator_fields[] = {
 	{"type", offsetof(struct mailru_event_generator, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"title", offsetof(struct mailru_event_generator, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_event_generator_struct = {"event_generator", sizeof(struct mailru_event_generator), 5, mailru_event_generator_fields};
+static const uint16_t mailru_event_generator_keys[] = {
+	0, 0, 0, 5, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 1, 2,
+};
+static const struct socapi_struct mailru_event_generator_struct = {"event_generator", sizeof(struct mailru_event_generator), 5, mailru_event_generator_fields,
+	offsetof(struct mailru_event_generator, unknown), 1u, 4, mailru_event_generator_keys};
 const struct socapi_type mailru_event_generator_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_event_generator), &mailru_event_generator_struct, "event_generator"};
 
 static const struct socapi_field mailru_gift_content_fields[] = {
@@ -395,7 +521,12 @@ static const struct socapi_field mailru_gift_content_fields[] = {
 	{"rus_time", offsetof(struct mailru_gift_content, rus_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"long_id", offsetof(struct mailru_gift_content, long_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_gift_content_struct = {"gift_content", sizeof(struct mailru_gift_content), 11, mailru_gift_content_fields};
+static const uint16_t mailru_gift_content_keys[] = {
+	0, 0, 0, 0, 0, 0, 7, 0, 4, 0, 0, 9, 10, 0, 1, 0,
+	6, 0, 0, 0, 2, 0, 0, 0, 0, 3, 5, 0, 8, 0, 11, 0,
+};
+static const struct socapi_struct mailru_gift_content_struct = {"gift_content", sizeof(struct mailru_gift_content), 11, mailru_gift_content_fields,
+	offsetof(struct mailru_gift_content, unknown), 27u, 5, mailru_gift_content_keys};
 const struct socapi_type mailru_gift_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_gift_content), &mailru_gift_content_struct, "gift_content"};
 
 static const struct socapi_field mailru_group_info_fields[] = {
@@ -408,7 +539,11 @@ static const struct socapi_field mailru_group_info_fields[] = {
 	{"rules", offsetof(struct mailru_group_info, rules), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_closed", offsetof(struct mailru_group_info, is_closed), offsetof(struct mailru_group_info, has_is_closed), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_group_info_struct = {"group_info", sizeof(struct mailru_group_info), 8, mailru_group_info_fields};
+static const uint16_t mailru_group_info_keys[] = {
+	8, 5, 2, 0, 0, 0, 4, 0, 1, 0, 3, 6, 0, 7, 0, 0,
+};
+static const struct socapi_struct mailru_group_info_struct = {"group_info", sizeof(struct mailru_group_info), 8, mailru_group_info_fields,
+	offsetof(struct mailru_group_info, unknown), 17u, 4, mailru_group_info_keys};
 const struct socapi_type mailru_group_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_group_info), &mailru_group_info_struct, "group_info"};
 
 static const struct socapi_field mailru_guestbook_entry_fields[] = {
@@ -420,13 +555,21 @@ static const struct socapi_field mailru_guestbook_entry_fields[] = {
 	{"user_text", offsetof(struct mailru_guestbook_entry, user_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"img_url", offsetof(struct mailru_guestbook_entry, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_guestbook_entry_struct = {"guestbook_entry", sizeof(struct mailru_guestbook_entry), 7, mailru_guestbook_entry_fields};
+static const uint16_t mailru_guestbook_entry_keys[] = {
+	0, 6, 0, 2, 0, 0, 3, 5, 7, 4, 0, 0, 0, 0, 0, 1,
+};
+static const struct socapi_struct mailru_guestbook_entry_struct = {"guestbook_entry", sizeof(struct mailru_guestbook_entry), 7, mailru_guestbook_entry_fields,
+	offsetof(struct mailru_guestbook_entry, unknown), 5u, 4, mailru_guestbook_entry_keys};
 const struct socapi_type mailru_guestbook_entry_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_guestbook_entry), &mailru_guestbook_entry_struct, "guestbook_entry"};
 
 static const struct socapi_field mailru_is_app_user_fields[] = {
 	{"isAppUser", offsetof(struct mailru_is_app_user, is_app_user), offsetof(struct mailru_is_app_user, has_is_app_user), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_is_app_user_struct = {"is_app_user", sizeof(struct mailru_is_app_user), 1, mailru_is_app_user_fields};
+static const uint16_t mailru_is_app_user_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_is_app_user_struct = {"is_app_user", sizeof(struct mailru_is_app_user), 1, mailru_is_app_user_fields,
+	offsetof(struct mailru_is_app_user, unknown), 1u, 1, mailru_is_app_user_keys};
 const struct socapi_type mailru_is_app_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_is_app_user), &mailru_is_app_user_struct, "is_app_user"};
 
 static const struct socapi_field mailru_like_fields[] = {
@@ -439,14 +582,22 @@ static const struct socapi_field mailru_like_fields[] = {
 	{"id", offsetof(struct mailru_like, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_likeable", offsetof(struct mailru_like, is_likeable), offsetof(struct mailru_like, has_is_likeable), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_like_struct = {"like", sizeof(struct mailru_like), 8, mailru_like_fields};
+static const uint16_t mailru_like_keys[] = {
+	0, 4, 0, 0, 0, 6, 5, 2, 0, 7, 3, 1, 0, 0, 0, 8,
+};
+static const struct socapi_struct mailru_like_struct = {"like", sizeof(struct mailru_like), 8, mailru_like_fields,
+	offsetof(struct mailru_like, unknown), 7u, 4, mailru_like_keys};
 const struct socapi_type mailru_like_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_like), &mailru_like_struct, "like"};
 
 static const struct socapi_field mailru_link_content_fields[] = {
 	{"type-id", offsetof(struct mailru_link_content, type_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"contents", offsetof(struct mailru_link_content, contents), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_link_content_struct = {"link_content", sizeof(struct mailru_link_content), 2, mailru_link_content_fields};
+static const uint16_t mailru_link_content_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct mailru_link_content_struct = {"link_content", sizeof(struct mailru_link_content), 2, mailru_link_content_fields,
+	offsetof(struct mailru_link_content, unknown), 1u, 2, mailru_link_content_keys};
 const struct socapi_type mailru_link_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_link_content), &mailru_link_content_struct, "link_content"};
 
 static const struct socapi_field mailru_location_fields[] = {
@@ -454,14 +605,22 @@ static const struct socapi_field mailru_location_fields[] = {
 	{"city", offsetof(struct mailru_location, city), SOCAPI_NO_PRESENCE, &mailru_location_item_type, 0},
 	{"region", offsetof(struct mailru_location, region), SOCAPI_NO_PRESENCE, &mailru_location_item_type, 0},
 };
-static const struct socapi_struct mailru_location_struct = {"location", sizeof(struct mailru_location), 3, mailru_location_fields};
+static const uint16_t mailru_location_keys[] = {
+	0, 0, 2, 0, 1, 0, 0, 3,
+};
+static const struct socapi_struct mailru_location_struct = {"location", sizeof(struct mailru_location), 3, mailru_location_fields,
+	offsetof(struct mailru_location, unknown), 3u, 3, mailru_location_keys};
 const struct socapi_type mailru_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_location), &mailru_location_struct, "location"};
 
 static const struct socapi_field mailru_location_item_fields[] = {
 	{"id", offsetof(struct mailru_location_item, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_location_item, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_location_item_struct = {"location_item", sizeof(struct mailru_location_item), 2, mailru_location_item_fields};
+static const uint16_t mailru_location_item_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct mailru_location_item_struct = {"location_item", sizeof(struct mailru_location_item), 2, mailru_location_item_fields,
+	offsetof(struct mailru_location_item, unknown), 5u, 2, mailru_location_item_keys};
 const struct socapi_type mailru_location_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_location_item), &mailru_location_item_struct, "location_item"};
 
 static const struct socapi_field mailru_message_fields[] = {
@@ -471,14 +630,22 @@ static const struct socapi_field mailru_message_fields[] = {
 	{"text", offsetof(struct mailru_message, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_read", offsetof(struct mailru_message, is_read), offsetof(struct mailru_message, has_is_read), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_message_struct = {"message", sizeof(struct mailru_message), 5, mailru_message_fields};
+static const uint16_t mailru_message_keys[] = {
+	3, 4, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 1, 2, 0, 0,
+};
+static const struct socapi_struct mailru_message_struct = {"message", sizeof(struct mailru_message), 5, mailru_message_fields,
+	offsetof(struct mailru_message, unknown), 1u, 4, mailru_message_keys};
 const struct socapi_type mailru_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_message), &mailru_message_struct, "message"};
 
 static const struct socapi_field mailru_mobile_canvas_fields[] = {
 	{"header", offsetof(struct mailru_mobile_canvas, header), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"footer", offsetof(struct mailru_mobile_canvas, footer), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_mobile_canvas_struct = {"mobile_canvas", sizeof(struct mailru_mobile_canvas), 2, mailru_mobile_canvas_fields};
+static const uint16_t mailru_mobile_canvas_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct mailru_mobile_canvas_struct = {"mobile_canvas", sizeof(struct mailru_mobile_canvas), 2, mailru_mobile_canvas_fields,
+	offsetof(struct mailru_mobile_canvas, unknown), 1u, 2, mailru_mobile_canvas_keys};
 const struct socapi_type mailru_mobile_canvas_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_mobile_canvas), &mailru_mobile_canvas_struct, "mobile_canvas"};
 
 static const struct socapi_field mailru_photo_fields[] = {
@@ -494,20 +661,33 @@ static const struct socapi_field mailru_photo_fields[] = {
 	{"size", offsetof(struct mailru_photo, size), offsetof(struct mailru_photo, has_size), &socapi_type_int, 0},
 	{"title", offsetof(struct mailru_photo, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_photo_struct = {"photo", sizeof(struct mailru_photo), 11, mailru_photo_fields};
+static const uint16_t mailru_photo_keys[] = {
+	8, 10, 2, 0, 0, 0, 9, 0, 0, 0, 0, 0, 5, 0, 0, 6,
+	0, 0, 3, 0, 1, 0, 7, 0, 0, 0, 0, 11, 0, 0, 0, 4,
+};
+static const struct socapi_struct mailru_photo_struct = {"photo", sizeof(struct mailru_photo), 11, mailru_photo_fields,
+	offsetof(struct mailru_photo, unknown), 7u, 5, mailru_photo_keys};
 const struct socapi_type mailru_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_photo), &mailru_photo_struct, "photo"};
 
 static const struct socapi_field mailru_score_total_fields[] = {
 	{"total", offsetof(struct mailru_score_total, total), offsetof(struct mailru_score_total, has_total), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_score_total_struct = {"score_total", sizeof(struct mailru_score_total), 1, mailru_score_total_fields};
+static const uint16_t mailru_score_total_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_score_total_struct = {"score_total", sizeof(struct mailru_score_total), 1, mailru_score_total_fields,
+	offsetof(struct mailru_score_total, unknown), 1u, 1, mailru_score_total_keys};
 const struct socapi_type mailru_score_total_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_score_total), &mailru_score_total_struct, "score_total"};
 
 static const struct socapi_field mailru_tag_content_fields[] = {
 	{"is_blacklist", offsetof(struct mailru_tag_content, is_blacklist), offsetof(struct mailru_tag_content, has_is_blacklist), &socapi_type_int, 0},
 	{"tag", offsetof(struct mailru_tag_content, tag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_tag_content_struct = {"tag_content", sizeof(struct mailru_tag_content), 2, mailru_tag_content_fields};
+static const uint16_t mailru_tag_content_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct mailru_tag_content_struct = {"tag_content", sizeof(struct mailru_tag_content), 2, mailru_tag_content_fields,
+	offsetof(struct mailru_tag_content, unknown), 1u, 2, mailru_tag_content_keys};
 const struct socapi_type mailru_tag_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_tag_content), &mailru_tag_content_struct, "tag_content"};
 
 static const struct socapi_field mailru_target_album_fields[] = {
@@ -528,7 +708,12 @@ static const struct socapi_field mailru_target_album_fields[] = {
 	{"privacy", offsetof(struct mailru_target_album, privacy), offsetof(struct mailru_target_album, has_privacy), &socapi_type_int, 0},
 	{"can_read_comment", offsetof(struct mailru_target_album, can_read_comment), offsetof(struct mailru_target_album, has_can_read_comment), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_target_album_struct = {"target_album", sizeof(struct mailru_target_album), 16, mailru_target_album_fields};
+static const uint16_t mailru_target_album_keys[] = {
+	0, 7, 8, 0, 3, 14, 0, 0, 0, 15, 12, 0, 10, 0, 0, 1,
+	0, 0, 2, 0, 4, 0, 9, 0, 5, 6, 0, 13, 11, 0, 16, 0,
+};
+static const struct socapi_struct mailru_target_album_struct = {"target_album", sizeof(struct mailru_target_album), 16, mailru_target_album_fields,
+	offsetof(struct mailru_target_album, unknown), 7u, 5, mailru_target_album_keys};
 const struct socapi_type mailru_target_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_target_album), &mailru_target_album_struct, "target_album"};
 
 static const struct socapi_field mailru_thread_fields[] = {
@@ -537,7 +722,11 @@ static const struct socapi_field mailru_thread_fields[] = {
 	{"last_message", offsetof(struct mailru_thread, last_message), SOCAPI_NO_PRESENCE, &mailru_message_type, 0},
 	{"count", offsetof(struct mailru_thread, count), offsetof(struct mailru_thread, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_thread_struct = {"thread", sizeof(struct mailru_thread), 4, mailru_thread_fields};
+static const uint16_t mailru_thread_keys[] = {
+	2, 4, 0, 0, 0, 3, 1, 0,
+};
+static const struct socapi_struct mailru_thread_struct = {"thread", sizeof(struct mailru_thread), 4, mailru_thread_fields,
+	offsetof(struct mailru_thread, unknown), 1u, 3, mailru_thread_keys};
 const struct socapi_type mailru_thread_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_thread), &mailru_thread_struct, "thread"};
 
 static const struct socapi_field mailru_title_fields[] = {
@@ -545,7 +734,11 @@ static const struct socapi_field mailru_title_fields[] = {
 	{"name", offsetof(struct mailru_title, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"img_url", offsetof(struct mailru_title, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_title_struct = {"title", sizeof(struct mailru_title), 3, mailru_title_fields};
+static const uint16_t mailru_title_keys[] = {
+	0, 0, 0, 3, 0, 0, 1, 2,
+};
+static const struct socapi_struct mailru_title_struct = {"title", sizeof(struct mailru_title), 3, mailru_title_fields,
+	offsetof(struct mailru_title, unknown), 1u, 3, mailru_title_keys};
 const struct socapi_type mailru_title_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_title), &mailru_title_struct, "title"};
 
 static const struct socapi_field mailru_token_reply_fields[] = {
@@ -555,7 +748,11 @@ static const struct socapi_field mailru_token_reply_fields[] = {
 	{"token_type", offsetof(struct mailru_token_reply, token_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"x_mailru_vid", offsetof(struct mailru_token_reply, x_mailru_vid), offsetof(struct mailru_token_reply, has_x_mailru_vid), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_token_reply_struct = {"token_reply", sizeof(struct mailru_token_reply), 5, mailru_token_reply_fields};
+static const uint16_t mailru_token_reply_keys[] = {
+	0, 5, 4, 0, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 0,
+};
+static const struct socapi_struct mailru_token_reply_struct = {"token_reply", sizeof(struct mailru_token_reply), 5, mailru_token_reply_fields,
+	offsetof(struct mailru_token_reply, unknown), 9u, 4, mailru_token_reply_keys};
 const struct socapi_type mailru_token_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_token_reply), &mailru_token_reply_struct, "token_reply"};
 
 static const struct socapi_field mailru_track_fields[] = {
@@ -566,7 +763,11 @@ static const struct socapi_field mailru_track_fields[] = {
 	{"file_url", offsetof(struct mailru_track, file_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link", offsetof(struct mailru_track, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_track_struct = {"track", sizeof(struct mailru_track), 6, mailru_track_fields};
+static const uint16_t mailru_track_keys[] = {
+	0, 0, 0, 0, 1, 4, 5, 3, 0, 0, 0, 6, 0, 0, 2, 0,
+};
+static const struct socapi_struct mailru_track_struct = {"track", sizeof(struct mailru_track), 6, mailru_track_fields,
+	offsetof(struct mailru_track, unknown), 1u, 4, mailru_track_keys};
 const struct socapi_type mailru_track_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_track), &mailru_track_struct, "track"};
 
 static const struct socapi_field mailru_user_fields[] = {
@@ -610,7 +811,18 @@ static const struct socapi_field mailru_user_fields[] = {
 	{"group_info", offsetof(struct mailru_user, group_info), SOCAPI_NO_PRESENCE, &mailru_group_info_type, 0},
 	{"location", offsetof(struct mailru_user, location), SOCAPI_NO_PRESENCE, &mailru_location_type, 0},
 };
-static const struct socapi_struct mailru_user_struct = {"user", sizeof(struct mailru_user), 39, mailru_user_fields};
+static const uint16_t mailru_user_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 32, 0, 0, 0,
+	31, 34, 7, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0,
+	0, 10, 13, 0, 0, 0, 0, 0, 0, 11, 0, 3, 5, 36, 0, 0,
+	26, 20, 0, 0, 33, 19, 0, 0, 0, 9, 23, 0, 0, 0, 0, 0,
+	17, 28, 0, 39, 0, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 6, 0, 0, 27, 18, 8, 12, 0, 15, 0, 0, 0,
+	0, 0, 0, 0, 0, 35, 30, 0, 0, 0, 0, 0, 0, 0, 4, 37,
+	0, 25, 0, 0, 16, 0, 22, 0, 0, 38, 0, 0, 0, 21, 2, 1,
+};
+static const struct socapi_struct mailru_user_struct = {"user", sizeof(struct mailru_user), 39, mailru_user_fields,
+	offsetof(struct mailru_user, unknown), 13u, 7, mailru_user_keys};
 const struct socapi_type mailru_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_user), &mailru_user_struct, "user"};
 
 _Static_assert(sizeof(enum mailru_attachment_kind) == sizeof(int), "tag is an int");
@@ -2555,7 +2767,11 @@ static const struct socapi_field mailru_achievements_add_params_fields[] = {
 	{"weight", offsetof(struct mailru_achievements_add_params, weight), offsetof(struct mailru_achievements_add_params, has_weight), &socapi_type_int, 0},
 	{"group_id", offsetof(struct mailru_achievements_add_params, group_id), offsetof(struct mailru_achievements_add_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_achievements_add_params_struct = {"achievements.add", sizeof(struct mailru_achievements_add_params), 4, mailru_achievements_add_params_fields};
+static const uint16_t mailru_achievements_add_params_keys[] = {
+	0, 0, 3, 1, 4, 0, 2, 0,
+};
+static const struct socapi_struct mailru_achievements_add_params_struct = {"achievements.add", sizeof(struct mailru_achievements_add_params), 4, mailru_achievements_add_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_achievements_add_params_keys};
 
 const struct socapi_method mailru_achievements_add_method = {
 	"achievements.add", "response", "mailru_achievements_add",
@@ -2573,7 +2789,11 @@ enum socapi_status mailru_achievements_add(struct socapi_session *session, const
 static const struct socapi_field mailru_achievements_group_add_params_fields[] = {
 	{"description", offsetof(struct mailru_achievements_group_add_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_achievements_group_add_params_struct = {"achievements.group_add", sizeof(struct mailru_achievements_group_add_params), 1, mailru_achievements_group_add_params_fields};
+static const uint16_t mailru_achievements_group_add_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_achievements_group_add_params_struct = {"achievements.group_add", sizeof(struct mailru_achievements_group_add_params), 1, mailru_achievements_group_add_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_group_add_params_keys};
 
 const struct socapi_method mailru_achievements_group_add_method = {
 	"achievements.group_add", "response", "mailru_achievements_group_add",
@@ -2591,7 +2811,11 @@ enum socapi_status mailru_achievements_group_add(struct socapi_session *session,
 static const struct socapi_field mailru_achievements_group_remove_params_fields[] = {
 	{"group_id", offsetof(struct mailru_achievements_group_remove_params, group_id), offsetof(struct mailru_achievements_group_remove_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_achievements_group_remove_params_struct = {"achievements.group_remove", sizeof(struct mailru_achievements_group_remove_params), 1, mailru_achievements_group_remove_params_fields};
+static const uint16_t mailru_achievements_group_remove_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_achievements_group_remove_params_struct = {"achievements.group_remove", sizeof(struct mailru_achievements_group_remove_params), 1, mailru_achievements_group_remove_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_group_remove_params_keys};
 
 const struct socapi_method mailru_achievements_group_remove_method = {
 	"achievements.group_remove", "response", "mailru_achievements_group_remove",
@@ -2610,7 +2834,11 @@ static const struct socapi_field mailru_achievements_group_update_params_fields[
 	{"group_id", offsetof(struct mailru_achievements_group_update_params, group_id), offsetof(struct mailru_achievements_group_update_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"description", offsetof(struct mailru_achievements_group_update_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_achievements_group_update_params_struct = {"achievements.group_update", sizeof(struct mailru_achievements_group_update_params), 2, mailru_achievements_group_update_params_fields};
+static const uint16_t mailru_achievements_group_update_params_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct mailru_achievements_group_update_params_struct = {"achievements.group_update", sizeof(struct mailru_achievements_group_update_params), 2, mailru_achievements_group_update_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_group_update_params_keys};
 
 const struct socapi_method mailru_achievements_group_update_method = {
 	"achievements.group_update", "response", "mailru_achievements_group_update",
@@ -2628,7 +2856,11 @@ enum socapi_status mailru_achievements_group_update(struct socapi_session *sessi
 static const struct socapi_field mailru_achievements_groups_params_fields[] = {
 	{"groups", offsetof(struct mailru_achievements_groups_params, groups), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct mailru_achievements_groups_params_struct = {"achievements.groups", sizeof(struct mailru_achievements_groups_params), 1, mailru_achievements_groups_params_fields};
+static const uint16_t mailru_achievements_groups_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_achievements_groups_params_struct = {"achievements.groups", sizeof(struct mailru_achievements_groups_params), 1, mailru_achievements_groups_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_groups_params_keys};
 
 const struct socapi_method mailru_achievements_groups_method = {
 	"achievements.groups", "response", "mailru_achievements_groups",
@@ -2647,7 +2879,11 @@ static const struct socapi_field mailru_achievements_list_params_fields[] = {
 	{"limit", offsetof(struct mailru_achievements_list_params, limit), offsetof(struct mailru_achievements_list_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_achievements_list_params, offset), offsetof(struct mailru_achievements_list_params, has_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_achievements_list_params_struct = {"achievements.list", sizeof(struct mailru_achievements_list_params), 2, mailru_achievements_list_params_fields};
+static const uint16_t mailru_achievements_list_params_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct mailru_achievements_list_params_struct = {"achievements.list", sizeof(struct mailru_achievements_list_params), 2, mailru_achievements_list_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_list_params_keys};
 
 const struct socapi_method mailru_achievements_list_method = {
 	"achievements.list", "response", "mailru_achievements_list",
@@ -2665,7 +2901,11 @@ enum socapi_status mailru_achievements_list(struct socapi_session *session, cons
 static const struct socapi_field mailru_achievements_remove_params_fields[] = {
 	{"id", offsetof(struct mailru_achievements_remove_params, id), offsetof(struct mailru_achievements_remove_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_achievements_remove_params_struct = {"achievements.remove", sizeof(struct mailru_achievements_remove_params), 1, mailru_achievements_remove_params_fields};
+static const uint16_t mailru_achievements_remove_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_achievements_remove_params_struct = {"achievements.remove", sizeof(struct mailru_achievements_remove_params), 1, mailru_achievements_remove_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_remove_params_keys};
 
 const struct socapi_method mailru_achievements_remove_method = {
 	"achievements.remove", "response", "mailru_achievements_remove",
@@ -2684,7 +2924,11 @@ static const struct socapi_field mailru_achievements_reward_params_fields[] = {
 	{"id", offsetof(struct mailru_achievements_reward_params, id), offsetof(struct mailru_achievements_reward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_achievements_reward_params, uid), offsetof(struct mailru_achievements_reward_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_achievements_reward_params_struct = {"achievements.reward", sizeof(struct mailru_achievements_reward_params), 2, mailru_achievements_reward_params_fields};
+static const uint16_t mailru_achievements_reward_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct mailru_achievements_reward_params_struct = {"achievements.reward", sizeof(struct mailru_achievements_reward_params), 2, mailru_achievements_reward_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_reward_params_keys};
 
 const struct socapi_method mailru_achievements_reward_method = {
 	"achievements.reward", "response", "mailru_achievements_reward",
@@ -2703,7 +2947,11 @@ static const struct socapi_field mailru_achievements_unreward_params_fields[] = 
 	{"id", offsetof(struct mailru_achievements_unreward_params, id), offsetof(struct mailru_achievements_unreward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_achievements_unreward_params, uid), offsetof(struct mailru_achievements_unreward_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_achievements_unreward_params_struct = {"achievements.unreward", sizeof(struct mailru_achievements_unreward_params), 2, mailru_achievements_unreward_params_fields};
+static const uint16_t mailru_achievements_unreward_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct mailru_achievements_unreward_params_struct = {"achievements.unreward", sizeof(struct mailru_achievements_unreward_params), 2, mailru_achievements_unreward_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_unreward_params_keys};
 
 const struct socapi_method mailru_achievements_unreward_method = {
 	"achievements.unreward", "response", "mailru_achievements_unreward",
@@ -2724,7 +2972,11 @@ static const struct socapi_field mailru_achievements_update_params_fields[] = {
 	{"description", offsetof(struct mailru_achievements_update_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"weight", offsetof(struct mailru_achievements_update_params, weight), offsetof(struct mailru_achievements_update_params, has_weight), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_achievements_update_params_struct = {"achievements.update", sizeof(struct mailru_achievements_update_params), 4, mailru_achievements_update_params_fields};
+static const uint16_t mailru_achievements_update_params_keys[] = {
+	0, 0, 3, 1, 0, 0, 2, 4,
+};
+static const struct socapi_struct mailru_achievements_update_params_struct = {"achievements.update", sizeof(struct mailru_achievements_update_params), 4, mailru_achievements_update_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_achievements_update_params_keys};
 
 const struct socapi_method mailru_achievements_update_method = {
 	"achievements.update", "response", "mailru_achievements_update",
@@ -2743,7 +2995,11 @@ static const struct socapi_field mailru_achievements_user_awards_params_fields[]
 	{"limit", offsetof(struct mailru_achievements_user_awards_params, limit), offsetof(struct mailru_achievements_user_awards_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_achievements_user_awards_params, offset), offsetof(struct mailru_achievements_user_awards_params, has_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_achievements_user_awards_params_struct = {"achievements.user_awards", sizeof(struct mailru_achievements_user_awards_params), 2, mailru_achievements_user_awards_params_fields};
+static const uint16_t mailru_achievements_user_awards_params_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct mailru_achievements_user_awards_params_struct = {"achievements.user_awards", sizeof(struct mailru_achievements_user_awards_params), 2, mailru_achievements_user_awards_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_user_awards_params_keys};
 
 const struct socapi_method mailru_achievements_user_awards_method = {
 	"achievements.user_awards", "response", "mailru_achievements_user_awards",
@@ -2765,7 +3021,11 @@ static const struct socapi_field mailru_audio_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_audio_get_params, offset), offsetof(struct mailru_audio_get_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audio_get_params, limit), offsetof(struct mailru_audio_get_params, has_limit), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_audio_get_params_struct = {"audio.get", sizeof(struct mailru_audio_get_params), 5, mailru_audio_get_params_fields};
+static const uint16_t mailru_audio_get_params_keys[] = {
+	0, 0, 3, 1, 2, 0, 5, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+};
+static const struct socapi_struct mailru_audio_get_params_struct = {"audio.get", sizeof(struct mailru_audio_get_params), 5, mailru_audio_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, mailru_audio_get_params_keys};
 
 const struct socapi_method mailru_audio_get_method = {
 	"audio.get", "response", "mailru_audio_get",
@@ -2783,7 +3043,11 @@ enum socapi_status mailru_audio_get(struct socapi_session *session, const struct
 static const struct socapi_field mailru_audio_link_params_fields[] = {
 	{"mid", offsetof(struct mailru_audio_link_params, mid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_audio_link_params_struct = {"audio.link", sizeof(struct mailru_audio_link_params), 1, mailru_audio_link_params_fields};
+static const uint16_t mailru_audio_link_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_audio_link_params_struct = {"audio.link", sizeof(struct mailru_audio_link_params), 1, mailru_audio_link_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_audio_link_params_keys};
 
 const struct socapi_method mailru_audio_link_method = {
 	"audio.link", "response", "mailru_audio_link",
@@ -2803,7 +3067,11 @@ static const struct socapi_field mailru_audio_search_params_fields[] = {
 	{"offset", offsetof(struct mailru_audio_search_params, offset), offsetof(struct mailru_audio_search_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audio_search_params, limit), offsetof(struct mailru_audio_search_params, has_limit), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_audio_search_params_struct = {"audio.search", sizeof(struct mailru_audio_search_params), 3, mailru_audio_search_params_fields};
+static const uint16_t mailru_audio_search_params_keys[] = {
+	1, 0, 0, 0, 2, 0, 0, 3,
+};
+static const struct socapi_struct mailru_audio_search_params_struct = {"audio.search", sizeof(struct mailru_audio_search_params), 3, mailru_audio_search_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 3, mailru_audio_search_params_keys};
 
 const struct socapi_method mailru_audio_search_method = {
 	"audio.search", "response", "mailru_audio_search",
@@ -2822,7 +3090,11 @@ static const struct socapi_field mailru_audios_top_params_fields[] = {
 	{"offset", offsetof(struct mailru_audios_top_params, offset), offsetof(struct mailru_audios_top_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audios_top_params, limit), offsetof(struct mailru_audios_top_params, has_limit), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_audios_top_params_struct = {"audios.top", sizeof(struct mailru_audios_top_params), 2, mailru_audios_top_params_fields};
+static const uint16_t mailru_audios_top_params_keys[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_struct mailru_audios_top_params_struct = {"audios.top", sizeof(struct mailru_audios_top_params), 2, mailru_audios_top_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_audios_top_params_keys};
 
 const struct socapi_method mailru_audios_top_method = {
 	"audios.top", "response", "mailru_audios_top",
@@ -2840,7 +3112,11 @@ enum socapi_status mailru_audios_top(struct socapi_session *session, const struc
 static const struct socapi_field mailru_events_get_new_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_events_get_new_count_params, uid), offsetof(struct mailru_events_get_new_count_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_events_get_new_count_params_struct = {"events.getNewCount", sizeof(struct mailru_events_get_new_count_params), 1, mailru_events_get_new_count_params_fields};
+static const uint16_t mailru_events_get_new_count_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_events_get_new_count_params_struct = {"events.getNewCount", sizeof(struct mailru_events_get_new_count_params), 1, mailru_events_get_new_count_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_events_get_new_count_params_keys};
 
 const struct socapi_method mailru_events_get_new_count_method = {
 	"events.getNewCount", "response", "mailru_events_get_new_count",
@@ -2860,7 +3136,11 @@ static const struct socapi_field mailru_friends_get_params_fields[] = {
 	{"ext", offsetof(struct mailru_friends_get_params, ext), offsetof(struct mailru_friends_get_params, has_ext), &mailru_friends_get_ext_type, 0},
 	{"offset", offsetof(struct mailru_friends_get_params, offset), offsetof(struct mailru_friends_get_params, has_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_friends_get_params_struct = {"friends.get", sizeof(struct mailru_friends_get_params), 3, mailru_friends_get_params_fields};
+static const uint16_t mailru_friends_get_params_keys[] = {
+	0, 0, 3, 0, 2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_friends_get_params_struct = {"friends.get", sizeof(struct mailru_friends_get_params), 3, mailru_friends_get_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_friends_get_params_keys};
 
 static const struct socapi_method *const mailru_friends_get_variants[] = {
 	&mailru_friends_get_method,
@@ -2887,7 +3167,11 @@ static const struct socapi_field mailru_friends_get_app_users_params_fields[] = 
 	{"ext", offsetof(struct mailru_friends_get_app_users_params, ext), offsetof(struct mailru_friends_get_app_users_params, has_ext), &mailru_friends_get_app_users_ext_type, 0},
 	{"offset", offsetof(struct mailru_friends_get_app_users_params, offset), offsetof(struct mailru_friends_get_app_users_params, has_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct mailru_friends_get_app_users_params), 3, mailru_friends_get_app_users_params_fields};
+static const uint16_t mailru_friends_get_app_users_params_keys[] = {
+	0, 0, 3, 0, 2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct mailru_friends_get_app_users_params), 3, mailru_friends_get_app_users_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_friends_get_app_users_params_keys};
 
 static const struct socapi_method *const mailru_friends_get_app_users_variants[] = {
 	&mailru_friends_get_app_users_method,
@@ -2928,7 +3212,11 @@ enum socapi_status mailru_friends_get_app_users_with_extended(struct socapi_sess
 static const struct socapi_field mailru_friends_get_invitations_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_friends_get_invitations_count_params, uid), offsetof(struct mailru_friends_get_invitations_count_params, has_uid), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_friends_get_invitations_count_params_struct = {"friends.getInvitationsCount", sizeof(struct mailru_friends_get_invitations_count_params), 1, mailru_friends_get_invitations_count_params_fields};
+static const uint16_t mailru_friends_get_invitations_count_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_friends_get_invitations_count_params_struct = {"friends.getInvitationsCount", sizeof(struct mailru_friends_get_invitations_count_params), 1, mailru_friends_get_invitations_count_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_friends_get_invitations_count_params_keys};
 
 const struct socapi_method mailru_friends_get_invitations_count_method = {
 	"friends.getInvitationsCount", "response", "mailru_friends_get_invitations_count",
@@ -2947,7 +3235,11 @@ static const struct socapi_field mailru_friends_get_online_params_fields[] = {
 	{"uid", offsetof(struct mailru_friends_get_online_params, uid), offsetof(struct mailru_friends_get_online_params, has_uid), &socapi_type_uint_from_string, 0},
 	{"ext", offsetof(struct mailru_friends_get_online_params, ext), offsetof(struct mailru_friends_get_online_params, has_ext), &mailru_friends_get_online_ext_type, 0},
 };
-static const struct socapi_struct mailru_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct mailru_friends_get_online_params), 2, mailru_friends_get_online_params_fields};
+static const uint16_t mailru_friends_get_online_params_keys[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_struct mailru_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct mailru_friends_get_online_params), 2, mailru_friends_get_online_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 2, mailru_friends_get_online_params_keys};
 
 static const struct socapi_method *const mailru_friends_get_online_variants[] = {
 	&mailru_friends_get_online_method,
@@ -3006,7 +3298,11 @@ static const struct socapi_field mailru_groups_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_groups_get_params, offset), offsetof(struct mailru_groups_get_params, has_offset), &socapi_type_int, 0},
 	{"ext", offsetof(struct mailru_groups_get_params, ext), offsetof(struct mailru_groups_get_params, has_ext), &mailru_groups_get_ext_type, 0},
 };
-static const struct socapi_struct mailru_groups_get_params_struct = {"groups.get", sizeof(struct mailru_groups_get_params), 3, mailru_groups_get_params_fields};
+static const uint16_t mailru_groups_get_params_keys[] = {
+	0, 3, 0, 1, 0, 0, 2, 0,
+};
+static const struct socapi_struct mailru_groups_get_params_struct = {"groups.get", sizeof(struct mailru_groups_get_params), 3, mailru_groups_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_groups_get_params_keys};
 
 static const struct socapi_method *const mailru_groups_get_variants[] = {
 	&mailru_groups_get_method,
@@ -3031,7 +3327,11 @@ enum socapi_status mailru_groups_get(struct socapi_session *session, const struc
 static const struct socapi_field mailru_groups_get_info_params_fields[] = {
 	{"uids", offsetof(struct mailru_groups_get_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_groups_get_info_params_struct = {"groups.getInfo", sizeof(struct mailru_groups_get_info_params), 1, mailru_groups_get_info_params_fields};
+static const uint16_t mailru_groups_get_info_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_groups_get_info_params_struct = {"groups.getInfo", sizeof(struct mailru_groups_get_info_params), 1, mailru_groups_get_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_groups_get_info_params_keys};
 
 const struct socapi_method mailru_groups_get_info_method = {
 	"groups.getInfo", "response", "mailru_groups_get_info",
@@ -3065,7 +3365,11 @@ enum socapi_status mailru_groups_get_with_extended(struct socapi_session *sessio
 static const struct socapi_field mailru_groups_join_params_fields[] = {
 	{"group_id", offsetof(struct mailru_groups_join_params, group_id), offsetof(struct mailru_groups_join_params, has_group_id), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_groups_join_params_struct = {"groups.join", sizeof(struct mailru_groups_join_params), 1, mailru_groups_join_params_fields};
+static const uint16_t mailru_groups_join_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_groups_join_params_struct = {"groups.join", sizeof(struct mailru_groups_join_params), 1, mailru_groups_join_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_groups_join_params_keys};
 
 const struct socapi_method mailru_groups_join_method = {
 	"groups.join", "response", "mailru_groups_join",
@@ -3085,7 +3389,11 @@ static const struct socapi_field mailru_guestbook_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_guestbook_get_params, offset), offsetof(struct mailru_guestbook_get_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_guestbook_get_params, limit), offsetof(struct mailru_guestbook_get_params, has_limit), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_guestbook_get_params_struct = {"guestbook.get", sizeof(struct mailru_guestbook_get_params), 3, mailru_guestbook_get_params_fields};
+static const uint16_t mailru_guestbook_get_params_keys[] = {
+	0, 1, 0, 3, 0, 0, 2, 0,
+};
+static const struct socapi_struct mailru_guestbook_get_params_struct = {"guestbook.get", sizeof(struct mailru_guestbook_get_params), 3, mailru_guestbook_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_guestbook_get_params_keys};
 
 const struct socapi_method mailru_guestbook_get_method = {
 	"guestbook.get", "response", "mailru_guestbook_get",
@@ -3112,7 +3420,12 @@ static const struct socapi_field mailru_guestbook_post_params_fields[] = {
 	{"link2_text", offsetof(struct mailru_guestbook_post_params, link2_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link2_href", offsetof(struct mailru_guestbook_post_params, link2_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_guestbook_post_params_struct = {"guestbook.post", sizeof(struct mailru_guestbook_post_params), 10, mailru_guestbook_post_params_fields};
+static const uint16_t mailru_guestbook_post_params_keys[] = {
+	0, 9, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 8, 6, 3, 0,
+	0, 5, 2, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0,
+};
+static const struct socapi_struct mailru_guestbook_post_params_struct = {"guestbook.post", sizeof(struct mailru_guestbook_post_params), 10, mailru_guestbook_post_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 5, mailru_guestbook_post_params_keys};
 
 const struct socapi_method mailru_guestbook_post_method = {
 	"guestbook.post", "response", "mailru_guestbook_post",
@@ -3130,7 +3443,11 @@ enum socapi_status mailru_guestbook_post(struct socapi_session *session, const s
 static const struct socapi_field mailru_mail_get_unread_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_mail_get_unread_count_params, uid), offsetof(struct mailru_mail_get_unread_count_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_mail_get_unread_count_params_struct = {"mail.getUnreadCount", sizeof(struct mailru_mail_get_unread_count_params), 1, mailru_mail_get_unread_count_params_fields};
+static const uint16_t mailru_mail_get_unread_count_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_mail_get_unread_count_params_struct = {"mail.getUnreadCount", sizeof(struct mailru_mail_get_unread_count_params), 1, mailru_mail_get_unread_count_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_mail_get_unread_count_params_keys};
 
 const struct socapi_method mailru_mail_get_unread_count_method = {
 	"mail.getUnreadCount", "response", "mailru_mail_get_unread_count",
@@ -3150,7 +3467,11 @@ static const struct socapi_field mailru_messages_get_thread_params_fields[] = {
 	{"offset", offsetof(struct mailru_messages_get_thread_params, offset), offsetof(struct mailru_messages_get_thread_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_messages_get_thread_params, limit), offsetof(struct mailru_messages_get_thread_params, has_limit), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_messages_get_thread_params_struct = {"messages.getThread", sizeof(struct mailru_messages_get_thread_params), 3, mailru_messages_get_thread_params_fields};
+static const uint16_t mailru_messages_get_thread_params_keys[] = {
+	0, 1, 0, 3, 0, 0, 2, 0,
+};
+static const struct socapi_struct mailru_messages_get_thread_params_struct = {"messages.getThread", sizeof(struct mailru_messages_get_thread_params), 3, mailru_messages_get_thread_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_messages_get_thread_params_keys};
 
 const struct socapi_method mailru_messages_get_thread_method = {
 	"messages.getThread", "response", "mailru_messages_get_thread",
@@ -3170,7 +3491,11 @@ static const struct socapi_field mailru_messages_get_threads_list_params_fields[
 	{"offset", offsetof(struct mailru_messages_get_threads_list_params, offset), offsetof(struct mailru_messages_get_threads_list_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_messages_get_threads_list_params, limit), offsetof(struct mailru_messages_get_threads_list_params, has_limit), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_messages_get_threads_list_params_struct = {"messages.getThreadsList", sizeof(struct mailru_messages_get_threads_list_params), 3, mailru_messages_get_threads_list_params_fields};
+static const uint16_t mailru_messages_get_threads_list_params_keys[] = {
+	0, 1, 0, 3, 0, 0, 2, 0,
+};
+static const struct socapi_struct mailru_messages_get_threads_list_params_struct = {"messages.getThreadsList", sizeof(struct mailru_messages_get_threads_list_params), 3, mailru_messages_get_threads_list_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_messages_get_threads_list_params_keys};
 
 const struct socapi_method mailru_messages_get_threads_list_method = {
 	"messages.getThreadsList", "response", "mailru_messages_get_threads_list",
@@ -3202,7 +3527,11 @@ static const struct socapi_field mailru_messages_post_params_fields[] = {
 	{"uid", offsetof(struct mailru_messages_post_params, uid), offsetof(struct mailru_messages_post_params, has_uid), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 	{"message", offsetof(struct mailru_messages_post_params, message), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_messages_post_params_struct = {"messages.post", sizeof(struct mailru_messages_post_params), 2, mailru_messages_post_params_fields};
+static const uint16_t mailru_messages_post_params_keys[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_struct mailru_messages_post_params_struct = {"messages.post", sizeof(struct mailru_messages_post_params), 2, mailru_messages_post_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_messages_post_params_keys};
 
 const struct socapi_method mailru_messages_post_method = {
 	"messages.post", "response", "mailru_messages_post",
@@ -3220,7 +3549,11 @@ enum socapi_status mailru_messages_post(struct socapi_session *session, const st
 static const struct socapi_field mailru_mobile_get_canvas_params_fields[] = {
 	{"mobile_spec", offsetof(struct mailru_mobile_get_canvas_params, mobile_spec), SOCAPI_NO_PRESENCE, &mailru_mobile_get_canvas_mobile_spec_type, 0},
 };
-static const struct socapi_struct mailru_mobile_get_canvas_params_struct = {"mobile.getCanvas", sizeof(struct mailru_mobile_get_canvas_params), 1, mailru_mobile_get_canvas_params_fields};
+static const uint16_t mailru_mobile_get_canvas_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_mobile_get_canvas_params_struct = {"mobile.getCanvas", sizeof(struct mailru_mobile_get_canvas_params), 1, mailru_mobile_get_canvas_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_mobile_get_canvas_params_keys};
 
 const struct socapi_method mailru_mobile_get_canvas_method = {
 	"mobile.getCanvas", "response", "mailru_mobile_get_canvas",
@@ -3242,7 +3575,11 @@ static const struct socapi_field mailru_multipost_send_params_fields[] = {
 	{"audio", offsetof(struct mailru_multipost_send_params, audio), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"video", offsetof(struct mailru_multipost_send_params, video), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_multipost_send_params_struct = {"multipost.send", sizeof(struct mailru_multipost_send_params), 5, mailru_multipost_send_params_fields};
+static const uint16_t mailru_multipost_send_params_keys[] = {
+	0, 2, 0, 4, 0, 0, 0, 0, 5, 1, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct mailru_multipost_send_params_struct = {"multipost.send", sizeof(struct mailru_multipost_send_params), 5, mailru_multipost_send_params_fields,
+	SOCAPI_NO_PRESENCE, 11u, 4, mailru_multipost_send_params_keys};
 
 const struct socapi_method mailru_multipost_send_method = {
 	"multipost.send", "response", "mailru_multipost_send",
@@ -3261,7 +3598,11 @@ static const struct socapi_field mailru_notifications_send_params_fields[] = {
 	{"uids", offsetof(struct mailru_notifications_send_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct mailru_notifications_send_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_notifications_send_params_struct = {"notifications.send", sizeof(struct mailru_notifications_send_params), 2, mailru_notifications_send_params_fields};
+static const uint16_t mailru_notifications_send_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct mailru_notifications_send_params_struct = {"notifications.send", sizeof(struct mailru_notifications_send_params), 2, mailru_notifications_send_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 2, mailru_notifications_send_params_keys};
 
 const struct socapi_method mailru_notifications_send_method = {
 	"notifications.send", "response", "mailru_notifications_send",
@@ -3283,7 +3624,11 @@ static const struct socapi_field mailru_photos_create_album_params_fields[] = {
 	{"password", offsetof(struct mailru_photos_create_album_params, password), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"aid", offsetof(struct mailru_photos_create_album_params, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct mailru_photos_create_album_params), 5, mailru_photos_create_album_params_fields};
+static const uint16_t mailru_photos_create_album_params_keys[] = {
+	0, 5, 0, 0, 3, 0, 0, 0, 0, 0, 0, 4, 2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct mailru_photos_create_album_params), 5, mailru_photos_create_album_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 4, mailru_photos_create_album_params_keys};
 
 const struct socapi_method mailru_photos_create_album_method = {
 	"photos.createAlbum", "response", "mailru_photos_create_album",
@@ -3303,7 +3648,11 @@ static const struct socapi_field mailru_photos_get_params_fields[] = {
 	{"aid", offsetof(struct mailru_photos_get_params, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"pids", offsetof(struct mailru_photos_get_params, pids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct mailru_photos_get_params_struct = {"photos.get", sizeof(struct mailru_photos_get_params), 3, mailru_photos_get_params_fields};
+static const uint16_t mailru_photos_get_params_keys[] = {
+	0, 0, 3, 0, 2, 1, 0, 0,
+};
+static const struct socapi_struct mailru_photos_get_params_struct = {"photos.get", sizeof(struct mailru_photos_get_params), 3, mailru_photos_get_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_photos_get_params_keys};
 
 const struct socapi_method mailru_photos_get_method = {
 	"photos.get", "response", "mailru_photos_get",
@@ -3322,7 +3671,11 @@ static const struct socapi_field mailru_photos_get_albums_params_fields[] = {
 	{"uid", offsetof(struct mailru_photos_get_albums_params, uid), offsetof(struct mailru_photos_get_albums_params, has_uid), &socapi_type_uint_from_string, 0},
 	{"aids", offsetof(struct mailru_photos_get_albums_params, aids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct mailru_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct mailru_photos_get_albums_params), 2, mailru_photos_get_albums_params_fields};
+static const uint16_t mailru_photos_get_albums_params_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct mailru_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct mailru_photos_get_albums_params), 2, mailru_photos_get_albums_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_photos_get_albums_params_keys};
 
 const struct socapi_method mailru_photos_get_albums_method = {
 	"photos.getAlbums", "response", "mailru_photos_get_albums",
@@ -3346,7 +3699,11 @@ static const struct socapi_field mailru_photos_upload_params_fields[] = {
 	{"tags", offsetof(struct mailru_photos_upload_params, tags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"theme", offsetof(struct mailru_photos_upload_params, theme), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_photos_upload_params_struct = {"photos.upload", sizeof(struct mailru_photos_upload_params), 7, mailru_photos_upload_params_fields};
+static const uint16_t mailru_photos_upload_params_keys[] = {
+	0, 1, 0, 0, 0, 0, 3, 6, 0, 7, 0, 2, 5, 0, 0, 4,
+};
+static const struct socapi_struct mailru_photos_upload_params_struct = {"photos.upload", sizeof(struct mailru_photos_upload_params), 7, mailru_photos_upload_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 4, mailru_photos_upload_params_keys};
 
 const struct socapi_method mailru_photos_upload_method = {
 	"photos.upload", "response", "mailru_photos_upload",
@@ -3365,7 +3722,11 @@ static const struct socapi_field mailru_score_add_params_fields[] = {
 	{"score", offsetof(struct mailru_score_add_params, score), offsetof(struct mailru_score_add_params, has_score), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid2", offsetof(struct mailru_score_add_params, uid2), offsetof(struct mailru_score_add_params, has_uid2), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_score_add_params_struct = {"score.add", sizeof(struct mailru_score_add_params), 2, mailru_score_add_params_fields};
+static const uint16_t mailru_score_add_params_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct mailru_score_add_params_struct = {"score.add", sizeof(struct mailru_score_add_params), 2, mailru_score_add_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 2, mailru_score_add_params_keys};
 
 const struct socapi_method mailru_score_add_method = {
 	"score.add", "response", "mailru_score_add",
@@ -3397,7 +3758,11 @@ static const struct socapi_field mailru_stream_comment_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_comment_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct mailru_stream_comment_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_stream_comment_params_struct = {"stream.comment", sizeof(struct mailru_stream_comment_params), 2, mailru_stream_comment_params_fields};
+static const uint16_t mailru_stream_comment_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct mailru_stream_comment_params_struct = {"stream.comment", sizeof(struct mailru_stream_comment_params), 2, mailru_stream_comment_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_stream_comment_params_keys};
 
 const struct socapi_method mailru_stream_comment_method = {
 	"stream.comment", "response", "mailru_stream_comment",
@@ -3418,7 +3783,11 @@ static const struct socapi_field mailru_stream_get_params_fields[] = {
 	{"filter_app", offsetof(struct mailru_stream_get_params, filter_app), offsetof(struct mailru_stream_get_params, has_filter_app), &mailru_stream_get_filter_app_type, 0},
 	{"offset", offsetof(struct mailru_stream_get_params, offset), offsetof(struct mailru_stream_get_params, has_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_stream_get_params_struct = {"stream.get", sizeof(struct mailru_stream_get_params), 4, mailru_stream_get_params_fields};
+static const uint16_t mailru_stream_get_params_keys[] = {
+	0, 3, 4, 0, 1, 2, 0, 0,
+};
+static const struct socapi_struct mailru_stream_get_params_struct = {"stream.get", sizeof(struct mailru_stream_get_params), 4, mailru_stream_get_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_stream_get_params_keys};
 
 const struct socapi_method mailru_stream_get_method = {
 	"stream.get", "response", "mailru_stream_get",
@@ -3440,7 +3809,11 @@ static const struct socapi_field mailru_stream_get_by_author_params_fields[] = {
 	{"limit", offsetof(struct mailru_stream_get_by_author_params, limit), offsetof(struct mailru_stream_get_by_author_params, has_limit), &socapi_type_int, 0},
 	{"filter_app", offsetof(struct mailru_stream_get_by_author_params, filter_app), offsetof(struct mailru_stream_get_by_author_params, has_filter_app), &mailru_stream_get_by_author_filter_app_type, 0},
 };
-static const struct socapi_struct mailru_stream_get_by_author_params_struct = {"stream.getByAuthor", sizeof(struct mailru_stream_get_by_author_params), 5, mailru_stream_get_by_author_params_fields};
+static const uint16_t mailru_stream_get_by_author_params_keys[] = {
+	0, 0, 0, 1, 0, 0, 4, 0, 0, 0, 0, 0, 3, 5, 0, 2,
+};
+static const struct socapi_struct mailru_stream_get_by_author_params_struct = {"stream.getByAuthor", sizeof(struct mailru_stream_get_by_author_params), 5, mailru_stream_get_by_author_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_get_by_author_params_keys};
 
 const struct socapi_method mailru_stream_get_by_author_method = {
 	"stream.getByAuthor", "response", "mailru_stream_get_by_author",
@@ -3458,7 +3831,11 @@ enum socapi_status mailru_stream_get_by_author(struct socapi_session *session, c
 static const struct socapi_field mailru_stream_like_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_like_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_stream_like_params_struct = {"stream.like", sizeof(struct mailru_stream_like_params), 1, mailru_stream_like_params_fields};
+static const uint16_t mailru_stream_like_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_stream_like_params_struct = {"stream.like", sizeof(struct mailru_stream_like_params), 1, mailru_stream_like_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_stream_like_params_keys};
 
 const struct socapi_method mailru_stream_like_method = {
 	"stream.like", "response", "mailru_stream_like",
@@ -3483,7 +3860,11 @@ static const struct socapi_field mailru_stream_post_params_fields[] = {
 	{"link2_text", offsetof(struct mailru_stream_post_params, link2_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link2_href", offsetof(struct mailru_stream_post_params, link2_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_stream_post_params_struct = {"stream.post", sizeof(struct mailru_stream_post_params), 8, mailru_stream_post_params_fields};
+static const uint16_t mailru_stream_post_params_keys[] = {
+	0, 1, 0, 2, 0, 6, 4, 8, 0, 7, 0, 3, 0, 0, 5, 0,
+};
+static const struct socapi_struct mailru_stream_post_params_struct = {"stream.post", sizeof(struct mailru_stream_post_params), 8, mailru_stream_post_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_post_params_keys};
 
 const struct socapi_method mailru_stream_post_method = {
 	"stream.post", "response", "mailru_stream_post",
@@ -3505,7 +3886,11 @@ static const struct socapi_field mailru_stream_share_params_fields[] = {
 	{"img_url", offsetof(struct mailru_stream_share_params, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"user_text", offsetof(struct mailru_stream_share_params, user_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_stream_share_params_struct = {"stream.share", sizeof(struct mailru_stream_share_params), 5, mailru_stream_share_params_fields};
+static const uint16_t mailru_stream_share_params_keys[] = {
+	0, 0, 0, 2, 0, 0, 4, 0, 0, 0, 0, 5, 3, 0, 0, 1,
+};
+static const struct socapi_struct mailru_stream_share_params_struct = {"stream.share", sizeof(struct mailru_stream_share_params), 5, mailru_stream_share_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_share_params_keys};
 
 const struct socapi_method mailru_stream_share_method = {
 	"stream.share", "response", "mailru_stream_share",
@@ -3523,7 +3908,11 @@ enum socapi_status mailru_stream_share(struct socapi_session *session, const str
 static const struct socapi_field mailru_stream_unlike_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_unlike_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_stream_unlike_params_struct = {"stream.unlike", sizeof(struct mailru_stream_unlike_params), 1, mailru_stream_unlike_params_fields};
+static const uint16_t mailru_stream_unlike_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_stream_unlike_params_struct = {"stream.unlike", sizeof(struct mailru_stream_unlike_params), 1, mailru_stream_unlike_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_stream_unlike_params_keys};
 
 const struct socapi_method mailru_stream_unlike_method = {
 	"stream.unlike", "response", "mailru_stream_unlike",
@@ -3542,7 +3931,11 @@ static const struct socapi_field mailru_titles_add_params_fields[] = {
 	{"img_url", offsetof(struct mailru_titles_add_params, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_titles_add_params, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_titles_add_params_struct = {"titles.add", sizeof(struct mailru_titles_add_params), 2, mailru_titles_add_params_fields};
+static const uint16_t mailru_titles_add_params_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct mailru_titles_add_params_struct = {"titles.add", sizeof(struct mailru_titles_add_params), 2, mailru_titles_add_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_titles_add_params_keys};
 
 const struct socapi_method mailru_titles_add_method = {
 	"titles.add", "response", "mailru_titles_add",
@@ -3560,7 +3953,11 @@ enum socapi_status mailru_titles_add(struct socapi_session *session, const struc
 static const struct socapi_field mailru_titles_del_params_fields[] = {
 	{"id", offsetof(struct mailru_titles_del_params, id), offsetof(struct mailru_titles_del_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_titles_del_params_struct = {"titles.del", sizeof(struct mailru_titles_del_params), 1, mailru_titles_del_params_fields};
+static const uint16_t mailru_titles_del_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_titles_del_params_struct = {"titles.del", sizeof(struct mailru_titles_del_params), 1, mailru_titles_del_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_titles_del_params_keys};
 
 const struct socapi_method mailru_titles_del_method = {
 	"titles.del", "response", "mailru_titles_del",
@@ -3579,7 +3976,11 @@ static const struct socapi_field mailru_titles_list_params_fields[] = {
 	{"limit", offsetof(struct mailru_titles_list_params, limit), offsetof(struct mailru_titles_list_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_titles_list_params, offset), offsetof(struct mailru_titles_list_params, has_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct mailru_titles_list_params_struct = {"titles.list", sizeof(struct mailru_titles_list_params), 2, mailru_titles_list_params_fields};
+static const uint16_t mailru_titles_list_params_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct mailru_titles_list_params_struct = {"titles.list", sizeof(struct mailru_titles_list_params), 2, mailru_titles_list_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_titles_list_params_keys};
 
 const struct socapi_method mailru_titles_list_method = {
 	"titles.list", "response", "mailru_titles_list",
@@ -3599,7 +4000,11 @@ static const struct socapi_field mailru_titles_update_params_fields[] = {
 	{"image", offsetof(struct mailru_titles_update_params, image), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_titles_update_params, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct mailru_titles_update_params_struct = {"titles.update", sizeof(struct mailru_titles_update_params), 3, mailru_titles_update_params_fields};
+static const uint16_t mailru_titles_update_params_keys[] = {
+	0, 0, 0, 0, 0, 2, 1, 3,
+};
+static const struct socapi_struct mailru_titles_update_params_struct = {"titles.update", sizeof(struct mailru_titles_update_params), 3, mailru_titles_update_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_titles_update_params_keys};
 
 const struct socapi_method mailru_titles_update_method = {
 	"titles.update", "response", "mailru_titles_update",
@@ -3630,7 +4035,11 @@ enum socapi_status mailru_titles_user_drop(struct socapi_session *session, int64
 static const struct socapi_field mailru_titles_user_reward_params_fields[] = {
 	{"id", offsetof(struct mailru_titles_user_reward_params, id), offsetof(struct mailru_titles_user_reward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct mailru_titles_user_reward_params_struct = {"titles.user_reward", sizeof(struct mailru_titles_user_reward_params), 1, mailru_titles_user_reward_params_fields};
+static const uint16_t mailru_titles_user_reward_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct mailru_titles_user_reward_params_struct = {"titles.user_reward", sizeof(struct mailru_titles_user_reward_params), 1, mailru_titles_user_reward_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_titles_user_reward_params_keys};
 
 const struct socapi_method mailru_titles_user_reward_method = {
 	"titles.user_reward", "response", "mailru_titles_user_reward",
@@ -3648,7 +4057,11 @@ enum socapi_status mailru_titles_user_reward(struct socapi_session *session, con
 static const struct socapi_field mailru_users_get_balance_params_fields[] = {
 	{"uid", offsetof(struct mailru_users_get_balance_params, uid), offsetof(struct mailru_users_get_balance_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_users_get_balance_params_struct = {"users.getBalance", sizeof(struct mailru_users_get_balance_params), 1, mailru_users_get_balance_params_fields};
+static const uint16_t mailru_users_get_balance_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_users_get_balance_params_struct = {"users.getBalance", sizeof(struct mailru_users_get_balance_params), 1, mailru_users_get_balance_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_get_balance_params_keys};
 
 const struct socapi_method mailru_users_get_balance_method = {
 	"users.getBalance", "response", "mailru_users_get_balance",
@@ -3666,7 +4079,11 @@ enum socapi_status mailru_users_get_balance(struct socapi_session *session, cons
 static const struct socapi_field mailru_users_get_info_params_fields[] = {
 	{"uids", offsetof(struct mailru_users_get_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, 0},
 };
-static const struct socapi_struct mailru_users_get_info_params_struct = {"users.getInfo", sizeof(struct mailru_users_get_info_params), 1, mailru_users_get_info_params_fields};
+static const uint16_t mailru_users_get_info_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_users_get_info_params_struct = {"users.getInfo", sizeof(struct mailru_users_get_info_params), 1, mailru_users_get_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_get_info_params_keys};
 
 const struct socapi_method mailru_users_get_info_method = {
 	"users.getInfo", "response", "mailru_users_get_info",
@@ -3685,7 +4102,11 @@ static const struct socapi_field mailru_users_has_app_permission_params_fields[]
 	{"ext_perm", offsetof(struct mailru_users_has_app_permission_params, ext_perm), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_users_has_app_permission_params, uid), offsetof(struct mailru_users_has_app_permission_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_users_has_app_permission_params_struct = {"users.hasAppPermission", sizeof(struct mailru_users_has_app_permission_params), 2, mailru_users_has_app_permission_params_fields};
+static const uint16_t mailru_users_has_app_permission_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct mailru_users_has_app_permission_params_struct = {"users.hasAppPermission", sizeof(struct mailru_users_has_app_permission_params), 2, mailru_users_has_app_permission_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_users_has_app_permission_params_keys};
 
 const struct socapi_method mailru_users_has_app_permission_method = {
 	"users.hasAppPermission", "response", "mailru_users_has_app_permission",
@@ -3703,7 +4124,11 @@ enum socapi_status mailru_users_has_app_permission(struct socapi_session *sessio
 static const struct socapi_field mailru_users_is_app_user_params_fields[] = {
 	{"uid", offsetof(struct mailru_users_is_app_user_params, uid), offsetof(struct mailru_users_is_app_user_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const struct socapi_struct mailru_users_is_app_user_params_struct = {"users.isAppUser", sizeof(struct mailru_users_is_app_user_params), 1, mailru_users_is_app_user_params_fields};
+static const uint16_t mailru_users_is_app_user_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct mailru_users_is_app_user_params_struct = {"users.isAppUser", sizeof(struct mailru_users_is_app_user_params), 1, mailru_users_is_app_user_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_is_app_user_params_keys};
 
 const struct socapi_method mailru_users_is_app_user_method = {
 	"users.isAppUser", "response", "mailru_users_is_app_user",

@@ -7,8 +7,8 @@
 
 #include <socapi/socapi.h>
 
-#if SOCAPI_TABLE_VERSION != 2
-#error "generated for socapi table version 2: regenerate with this runtime's socapi-gen"
+#if SOCAPI_TABLE_VERSION != 3
+#error "generated for socapi table version 3: regenerate with this runtime's socapi-gen"
 #endif
 
 #ifdef __cplusplus
@@ -407,6 +407,7 @@ struct mailru_achievement {
 	int64_t weight;  /* Weight; user awards are sorted by it, descending */
 	bool has_group_id;
 	int64_t group_id;  /* Achievement group identifier */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -418,6 +419,7 @@ struct mailru_achievement_group {
 	bool has_id;
 	int64_t id;  /* Group identifier */
 	char *description;  /* Description */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -427,6 +429,7 @@ struct mailru_achievement_group {
 struct mailru_action_link {
 	char *text;  /* Link text */
 	char *href;  /* Link URL */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -451,6 +454,7 @@ struct mailru_album {
 	bool has_privacy;
 	int64_t privacy;  /* Access level, see photos.createAlbum */
 	char *link;  /* Album URL */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -471,6 +475,7 @@ struct mailru_app_content {
 	char *name;  /* Name */
 	char *description;  /* Description */
 	char *pictures;  /* Application pictures; the fields are not documented */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -483,6 +488,7 @@ struct mailru_app_genre {
 	char *id;  /* Genre identifier */
 	bool has_admin_genre;
 	int64_t admin_genre;  /* Whether the genre was set by the administration (0/1) */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -505,6 +511,7 @@ struct mailru_app_permissions {
 	int64_t notifications;  /* notifications permission (0/1) */
 	bool has_widget;
 	int64_t widget;  /* widget permission (0/1) */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -514,6 +521,7 @@ struct mailru_app_permissions {
 struct mailru_app_publish_status {
 	char *my;  /* Status in My World */
 	char *mobile;  /* Status in mobile My World */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -526,6 +534,7 @@ struct mailru_app_votes {
 	char *votes_stars_width;  /* Width of the rating stars */
 	char *votes2_int_rounded;  /* Rating rounded to an integer */
 	char *votes2_digit_rounded;  /* Rating rounded to two digits */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -535,6 +544,7 @@ struct mailru_app_votes {
 struct mailru_attachment_app {
 	char *object;  /* Attachment kind, "app"; required */
 	struct mailru_app_content *content;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -544,6 +554,7 @@ struct mailru_attachment_app {
 struct mailru_attachment_avatar {
 	char *object;  /* Attachment kind, "avatar"; required */
 	struct mailru_avatar_content *new_;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -553,6 +564,7 @@ struct mailru_attachment_avatar {
 struct mailru_attachment_gift {
 	char *object;  /* Attachment kind, "gift"; required */
 	struct mailru_gift_content *content;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -562,6 +574,7 @@ struct mailru_attachment_gift {
 struct mailru_attachment_group {
 	char *object;  /* Attachment kind, "group"; required */
 	struct mailru_user *content;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -588,6 +601,7 @@ struct mailru_attachment_image {
 	char *owner_id;  /* Owner identifier */
 	bool has_comments_count;
 	int64_t comments_count;  /* Number of comments */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -599,6 +613,7 @@ struct mailru_attachment_link {
 	struct mailru_link_content *content;
 	char *text;  /* Link text (second shape) */
 	char *url;  /* Link URL (second shape) */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -618,6 +633,7 @@ struct mailru_attachment_music {
 	char *file_url;  /* Audio file URL */
 	char *uploader;  /* Uploader */
 	char *mid;  /* Track identifier */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -627,6 +643,7 @@ struct mailru_attachment_music {
 struct mailru_attachment_tag {
 	char *object;  /* Attachment kind, "tag"; required */
 	struct mailru_tag_content *content;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -636,6 +653,7 @@ struct mailru_attachment_tag {
 struct mailru_attachment_text {
 	char *object;  /* Attachment kind, "text"; required */
 	char *content;  /* Text */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -667,6 +685,7 @@ struct mailru_attachment_video {
 	char *external_id;  /* External identifier */
 	char *owner_id;  /* Owner identifier */
 	char *title;  /* Title */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -686,6 +705,7 @@ struct mailru_avatar_content {
 	char *src_hires;  /* High-resolution image URL */
 	char *id;  /* Photo identifier */
 	char *owner_id;  /* Owner identifier */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -696,6 +716,7 @@ struct mailru_avatar_content {
 struct mailru_balance {
 	bool has_balance;
 	int64_t balance;  /* Balance in mailiki */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -714,6 +735,7 @@ struct mailru_comment {
 	char *id;  /* Comment identifier */
 	bool has_is_likeable;
 	int64_t is_likeable;  /* Always 0 */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -730,6 +752,7 @@ struct mailru_comment_body {
 	char *id;  /* Comment identifier */
 	struct mailru_user *author;
 	struct mailru_attachment *text_media;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -739,6 +762,7 @@ struct mailru_comment_body {
 struct mailru_count {
 	bool has_count;
 	int64_t count;  /* The number; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -772,6 +796,7 @@ struct mailru_cover {
 	bool has_cover_height;
 	int64_t cover_height;  /* Cover height in pixels; sent as a JSON string */
 	char *title;  /* Title */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -782,6 +807,7 @@ struct mailru_error {
 	bool has_error_code;
 	int64_t error_code;  /* Error code, see errors.json; required */
 	char *error_msg;  /* Error message; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -815,6 +841,7 @@ struct mailru_event {
 	int64_t is_likeable;  /* Whether the event can be liked (0/1) */
 	struct mailru_attachment_list text_media;  /* Text parts of a micropost (text and link kinds) */
 	struct mailru_action_link_list action_links;  /* Action links */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -828,6 +855,7 @@ struct mailru_event_generator {
 	int64_t app_id;  /* Application identifier */
 	char *type;  /* Generator type, e.g. "application" */
 	char *title;  /* Application title */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -851,6 +879,7 @@ struct mailru_gift_content {
 	char *text;  /* Message text */
 	char *rus_time;  /* Time sent, as Russian text */
 	char *long_id;  /* Long gift identifier */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -870,6 +899,7 @@ struct mailru_group_info {
 	char *rules;  /* Community rules */
 	bool has_is_closed;
 	int64_t is_closed;  /* Whether the community is closed; set only by the aiomailru groups.getInfo scraper (0/1) */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -886,6 +916,7 @@ struct mailru_guestbook_entry {
 	char *description;  /* Text */
 	char *user_text;  /* Text written by the user */
 	char *img_url;  /* Image URL */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -895,6 +926,7 @@ struct mailru_guestbook_entry {
 struct mailru_is_app_user {
 	bool has_is_app_user;
 	int64_t is_app_user;  /* Whether the user has installed the application (0/1); required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -913,6 +945,7 @@ struct mailru_like {
 	char *id;  /* Like identifier */
 	bool has_is_likeable;
 	int64_t is_likeable;  /* Always 0 */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -922,6 +955,7 @@ struct mailru_like {
 struct mailru_link_content {
 	char *type_id;  /* Content type, e.g. "text" */
 	char *contents;  /* Contents */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -932,6 +966,7 @@ struct mailru_location {
 	struct mailru_location_item *country;
 	struct mailru_location_item *city;
 	struct mailru_location_item *region;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -941,6 +976,7 @@ struct mailru_location {
 struct mailru_location_item {
 	char *id;  /* Identifier (a JSON string, not documented as a number) */
 	char *name;  /* Name */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -957,6 +993,7 @@ struct mailru_message {
 	char *text;  /* Message text */
 	bool has_is_read;
 	int64_t is_read;  /* Whether the message was read (0/1) */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -966,6 +1003,7 @@ struct mailru_message {
 struct mailru_mobile_canvas {
 	char *header;  /* Header HTML */
 	char *footer;  /* Footer HTML */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -990,6 +1028,7 @@ struct mailru_photo {
 	bool has_size;
 	int64_t size;  /* Size in bytes */
 	char *title;  /* Title */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1000,6 +1039,7 @@ struct mailru_photo {
 struct mailru_score_total {
 	bool has_total;
 	int64_t total;  /* Total score */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1010,6 +1050,7 @@ struct mailru_tag_content {
 	bool has_is_blacklist;
 	int64_t is_blacklist;  /* Whether the tag is blacklisted (0/1) */
 	char *tag;  /* Tag */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1042,6 +1083,7 @@ struct mailru_target_album {
 	int64_t privacy;  /* Access level */
 	bool has_can_read_comment;
 	int64_t can_read_comment;  /* Whether comments can be read (0/1) */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1055,6 +1097,7 @@ struct mailru_thread {
 	struct mailru_message *last_message;
 	bool has_count;
 	int64_t count;  /* Number of messages */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1067,6 +1110,7 @@ struct mailru_title {
 	int64_t id;  /* Title identifier */
 	char *name;  /* Name */
 	char *img_url;  /* Image URL */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1081,6 +1125,7 @@ struct mailru_token_reply {
 	char *token_type;  /* Token type, "bearer" */
 	bool has_x_mailru_vid;
 	uint64_t x_mailru_vid;  /* Uid of the authorized user; sent as a JSON string */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1096,6 +1141,7 @@ struct mailru_track {
 	int64_t duration;  /* Duration in seconds */
 	char *file_url;  /* Audio file URL; append session_key to play it */
 	char *link;  /* Track page URL */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1159,6 +1205,7 @@ struct mailru_user {
 	struct mailru_cover *cover;
 	struct mailru_group_info *group_info;
 	struct mailru_location *location;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*

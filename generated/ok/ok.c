@@ -399,13 +399,21 @@ static const struct socapi_field ok_additional_info_fields[] = {
 	{"user_id", offsetof(struct ok_additional_info, user_id), offsetof(struct ok_additional_info, has_user_id), &socapi_type_int_from_string, 0},
 	{"info", offsetof(struct ok_additional_info, info), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const struct socapi_struct ok_additional_info_struct = {"additional_info", sizeof(struct ok_additional_info), 2, ok_additional_info_fields};
+static const uint16_t ok_additional_info_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct ok_additional_info_struct = {"additional_info", sizeof(struct ok_additional_info), 2, ok_additional_info_fields,
+	offsetof(struct ok_additional_info, unknown), 1u, 2, ok_additional_info_keys};
 const struct socapi_type ok_additional_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_additional_info), &ok_additional_info_struct, "additional_info"};
 
 static const struct socapi_field ok_additional_info_reply_fields[] = {
 	{"users", offsetof(struct ok_additional_info_reply, users), SOCAPI_NO_PRESENCE, &ok_additional_info_list_type, 0},
 };
-static const struct socapi_struct ok_additional_info_reply_struct = {"additional_info_reply", sizeof(struct ok_additional_info_reply), 1, ok_additional_info_reply_fields};
+static const uint16_t ok_additional_info_reply_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_additional_info_reply_struct = {"additional_info_reply", sizeof(struct ok_additional_info_reply), 1, ok_additional_info_reply_fields,
+	offsetof(struct ok_additional_info_reply, unknown), 1u, 1, ok_additional_info_reply_keys};
 const struct socapi_type ok_additional_info_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_additional_info_reply), &ok_additional_info_reply_struct, "additional_info_reply"};
 
 static const struct socapi_field ok_album_fields[] = {
@@ -421,13 +429,22 @@ static const struct socapi_field ok_album_fields[] = {
 	{"group_id", offsetof(struct ok_album, group_id), offsetof(struct ok_album, has_group_id), &socapi_type_int_from_string, 0},
 	{"main_photo", offsetof(struct ok_album, main_photo), SOCAPI_NO_PRESENCE, &ok_photo_type, 0},
 };
-static const struct socapi_struct ok_album_struct = {"album", sizeof(struct ok_album), 11, ok_album_fields};
+static const uint16_t ok_album_keys[] = {
+	8, 0, 0, 4, 0, 7, 0, 2, 0, 0, 0, 0, 6, 0, 9, 0,
+	0, 0, 0, 10, 0, 0, 0, 5, 0, 3, 11, 1, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_album_struct = {"album", sizeof(struct ok_album), 11, ok_album_fields,
+	offsetof(struct ok_album, unknown), 1u, 5, ok_album_keys};
 const struct socapi_type ok_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_album), &ok_album_struct, "album"};
 
 static const struct socapi_field ok_album_reply_fields[] = {
 	{"album", offsetof(struct ok_album_reply, album), SOCAPI_NO_PRESENCE, &ok_album_type, 0},
 };
-static const struct socapi_struct ok_album_reply_struct = {"album_reply", sizeof(struct ok_album_reply), 1, ok_album_reply_fields};
+static const uint16_t ok_album_reply_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_album_reply_struct = {"album_reply", sizeof(struct ok_album_reply), 1, ok_album_reply_fields,
+	offsetof(struct ok_album_reply, unknown), 1u, 1, ok_album_reply_keys};
 const struct socapi_type ok_album_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_album_reply), &ok_album_reply_struct, "album_reply"};
 
 static const struct socapi_field ok_albums_page_fields[] = {
@@ -436,7 +453,11 @@ static const struct socapi_field ok_albums_page_fields[] = {
 	{"hasMore", offsetof(struct ok_albums_page, has_more), offsetof(struct ok_albums_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_albums_page, total_count), offsetof(struct ok_albums_page, has_total_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_albums_page_struct = {"albums_page", sizeof(struct ok_albums_page), 4, ok_albums_page_fields};
+static const uint16_t ok_albums_page_keys[] = {
+	1, 4, 2, 3, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_albums_page_struct = {"albums_page", sizeof(struct ok_albums_page), 4, ok_albums_page_fields,
+	offsetof(struct ok_albums_page, unknown), 5u, 3, ok_albums_page_keys};
 const struct socapi_type ok_albums_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_albums_page), &ok_albums_page_struct, "albums_page"};
 
 static const struct socapi_field ok_app_fields[] = {
@@ -446,7 +467,11 @@ static const struct socapi_field ok_app_fields[] = {
 	{"pic128x128", offsetof(struct ok_app, pic128x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"url", offsetof(struct ok_app, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_app_struct = {"app", sizeof(struct ok_app), 5, ok_app_fields};
+static const uint16_t ok_app_keys[] = {
+	0, 0, 0, 0, 0, 0, 4, 0, 0, 1, 0, 0, 3, 0, 2, 5,
+};
+static const struct socapi_struct ok_app_struct = {"app", sizeof(struct ok_app), 5, ok_app_fields,
+	offsetof(struct ok_app, unknown), 1u, 4, ok_app_keys};
 const struct socapi_type ok_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_app), &ok_app_struct, "app"};
 
 static const struct socapi_field ok_app_promo_info_fields[] = {
@@ -456,19 +481,31 @@ static const struct socapi_field ok_app_promo_info_fields[] = {
 	{"end_time", offsetof(struct ok_app_promo_info, end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image304x128", offsetof(struct ok_app_promo_info, image304x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_app_promo_info_struct = {"app_promo_info", sizeof(struct ok_app_promo_info), 5, ok_app_promo_info_fields};
+static const uint16_t ok_app_promo_info_keys[] = {
+	0, 5, 0, 2, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_app_promo_info_struct = {"app_promo_info", sizeof(struct ok_app_promo_info), 5, ok_app_promo_info_fields,
+	offsetof(struct ok_app_promo_info, unknown), 9u, 4, ok_app_promo_info_keys};
 const struct socapi_type ok_app_promo_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_app_promo_info), &ok_app_promo_info_struct, "app_promo_info"};
 
 static const struct socapi_field ok_app_users_online_reply_fields[] = {
 	{"friends", offsetof(struct ok_app_users_online_reply, friends), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const struct socapi_struct ok_app_users_online_reply_struct = {"app_users_online_reply", sizeof(struct ok_app_users_online_reply), 1, ok_app_users_online_reply_fields};
+static const uint16_t ok_app_users_online_reply_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_app_users_online_reply_struct = {"app_users_online_reply", sizeof(struct ok_app_users_online_reply), 1, ok_app_users_online_reply_fields,
+	offsetof(struct ok_app_users_online_reply, unknown), 1u, 1, ok_app_users_online_reply_keys};
 const struct socapi_type ok_app_users_online_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_app_users_online_reply), &ok_app_users_online_reply_struct, "app_users_online_reply"};
 
 static const struct socapi_field ok_app_users_reply_fields[] = {
 	{"uids", offsetof(struct ok_app_users_reply, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const struct socapi_struct ok_app_users_reply_struct = {"app_users_reply", sizeof(struct ok_app_users_reply), 1, ok_app_users_reply_fields};
+static const uint16_t ok_app_users_reply_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_app_users_reply_struct = {"app_users_reply", sizeof(struct ok_app_users_reply), 1, ok_app_users_reply_fields,
+	offsetof(struct ok_app_users_reply, unknown), 1u, 1, ok_app_users_reply_keys};
 const struct socapi_type ok_app_users_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_app_users_reply), &ok_app_users_reply_struct, "app_users_reply"};
 
 static const struct socapi_field ok_apps_page_fields[] = {
@@ -476,14 +513,22 @@ static const struct socapi_field ok_apps_page_fields[] = {
 	{"has_more", offsetof(struct ok_apps_page, has_more), offsetof(struct ok_apps_page, has_more_set), &socapi_type_bool, 0},
 	{"apps", offsetof(struct ok_apps_page, apps), SOCAPI_NO_PRESENCE, &ok_app_list_type, 0},
 };
-static const struct socapi_struct ok_apps_page_struct = {"apps_page", sizeof(struct ok_apps_page), 3, ok_apps_page_fields};
+static const uint16_t ok_apps_page_keys[] = {
+	0, 2, 0, 1, 0, 0, 0, 3,
+};
+static const struct socapi_struct ok_apps_page_struct = {"apps_page", sizeof(struct ok_apps_page), 3, ok_apps_page_fields,
+	offsetof(struct ok_apps_page, unknown), 1u, 3, ok_apps_page_keys};
 const struct socapi_type ok_apps_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_apps_page), &ok_apps_page_struct, "apps_page"};
 
 static const struct socapi_field ok_calls_left_fields[] = {
 	{"method", offsetof(struct ok_calls_left, method), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"callsLeft", offsetof(struct ok_calls_left, calls_left), offsetof(struct ok_calls_left, has_calls_left), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_calls_left_struct = {"calls_left", sizeof(struct ok_calls_left), 2, ok_calls_left_fields};
+static const uint16_t ok_calls_left_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct ok_calls_left_struct = {"calls_left", sizeof(struct ok_calls_left), 2, ok_calls_left_fields,
+	offsetof(struct ok_calls_left, unknown), 1u, 2, ok_calls_left_keys};
 const struct socapi_type ok_calls_left_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_calls_left), &ok_calls_left_struct, "calls_left"};
 
 static const struct socapi_field ok_catalog_fields[] = {
@@ -492,7 +537,11 @@ static const struct socapi_field ok_catalog_fields[] = {
 	{"photo_id", offsetof(struct ok_catalog, photo_id), offsetof(struct ok_catalog, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_catalog, admin_restricted), offsetof(struct ok_catalog, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_catalog_struct = {"catalog", sizeof(struct ok_catalog), 4, ok_catalog_fields};
+static const uint16_t ok_catalog_keys[] = {
+	0, 0, 0, 4, 2, 3, 0, 1,
+};
+static const struct socapi_struct ok_catalog_struct = {"catalog", sizeof(struct ok_catalog), 4, ok_catalog_fields,
+	offsetof(struct ok_catalog, unknown), 5u, 3, ok_catalog_keys};
 const struct socapi_type ok_catalog_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_catalog), &ok_catalog_struct, "catalog"};
 
 static const struct socapi_field ok_catalogs_page_fields[] = {
@@ -500,7 +549,11 @@ static const struct socapi_field ok_catalogs_page_fields[] = {
 	{"has_more", offsetof(struct ok_catalogs_page, has_more), offsetof(struct ok_catalogs_page, has_more_set), &socapi_type_bool, 0},
 	{"catalogs", offsetof(struct ok_catalogs_page, catalogs), SOCAPI_NO_PRESENCE, &ok_catalog_list_type, 0},
 };
-static const struct socapi_struct ok_catalogs_page_struct = {"catalogs_page", sizeof(struct ok_catalogs_page), 3, ok_catalogs_page_fields};
+static const uint16_t ok_catalogs_page_keys[] = {
+	0, 0, 0, 0, 1, 0, 3, 2,
+};
+static const struct socapi_struct ok_catalogs_page_struct = {"catalogs_page", sizeof(struct ok_catalogs_page), 3, ok_catalogs_page_fields,
+	offsetof(struct ok_catalogs_page, unknown), 5u, 3, ok_catalogs_page_keys};
 const struct socapi_type ok_catalogs_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_catalogs_page), &ok_catalogs_page_struct, "catalogs_page"};
 
 static const struct socapi_field ok_comment_fields[] = {
@@ -515,7 +568,12 @@ static const struct socapi_field ok_comment_fields[] = {
 	{"reply_to_comment_id", offsetof(struct ok_comment, reply_to_comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"reply_to_id", offsetof(struct ok_comment, reply_to_id), offsetof(struct ok_comment, has_reply_to_id), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_comment_struct = {"comment", sizeof(struct ok_comment), 10, ok_comment_fields};
+static const uint16_t ok_comment_keys[] = {
+	7, 0, 4, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 9, 6, 3,
+	0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 8, 0, 0, 0, 5,
+};
+static const struct socapi_struct ok_comment_struct = {"comment", sizeof(struct ok_comment), 10, ok_comment_fields,
+	offsetof(struct ok_comment, unknown), 17u, 5, ok_comment_keys};
 const struct socapi_type ok_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_comment), &ok_comment_struct, "comment"};
 
 static const struct socapi_field ok_comments_page_fields[] = {
@@ -524,7 +582,11 @@ static const struct socapi_field ok_comments_page_fields[] = {
 	{"comments", offsetof(struct ok_comments_page, comments), SOCAPI_NO_PRESENCE, &ok_comment_list_type, 0},
 	{"entities", offsetof(struct ok_comments_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const struct socapi_struct ok_comments_page_struct = {"comments_page", sizeof(struct ok_comments_page), 4, ok_comments_page_fields};
+static const uint16_t ok_comments_page_keys[] = {
+	0, 4, 3, 0, 1, 0, 0, 2,
+};
+static const struct socapi_struct ok_comments_page_struct = {"comments_page", sizeof(struct ok_comments_page), 4, ok_comments_page_fields,
+	offsetof(struct ok_comments_page, unknown), 5u, 3, ok_comments_page_keys};
 const struct socapi_type ok_comments_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_comments_page), &ok_comments_page_struct, "comments_page"};
 
 static const struct socapi_field ok_commit_photo_status_fields[] = {
@@ -532,13 +594,21 @@ static const struct socapi_field ok_commit_photo_status_fields[] = {
 	{"status", offsetof(struct ok_commit_photo_status, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"assigned_photo_id", offsetof(struct ok_commit_photo_status, assigned_photo_id), offsetof(struct ok_commit_photo_status, has_assigned_photo_id), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_commit_photo_status_struct = {"commit_photo_status", sizeof(struct ok_commit_photo_status), 3, ok_commit_photo_status_fields};
+static const uint16_t ok_commit_photo_status_keys[] = {
+	0, 0, 2, 3, 0, 0, 1, 0,
+};
+static const struct socapi_struct ok_commit_photo_status_struct = {"commit_photo_status", sizeof(struct ok_commit_photo_status), 3, ok_commit_photo_status_fields,
+	offsetof(struct ok_commit_photo_status, unknown), 1u, 3, ok_commit_photo_status_keys};
 const struct socapi_type ok_commit_photo_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_commit_photo_status), &ok_commit_photo_status_struct, "commit_photo_status"};
 
 static const struct socapi_field ok_commit_reply_fields[] = {
 	{"photos", offsetof(struct ok_commit_reply, photos), SOCAPI_NO_PRESENCE, &ok_commit_photo_status_list_type, 0},
 };
-static const struct socapi_struct ok_commit_reply_struct = {"commit_reply", sizeof(struct ok_commit_reply), 1, ok_commit_reply_fields};
+static const uint16_t ok_commit_reply_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_commit_reply_struct = {"commit_reply", sizeof(struct ok_commit_reply), 1, ok_commit_reply_fields,
+	offsetof(struct ok_commit_reply, unknown), 1u, 1, ok_commit_reply_keys};
 const struct socapi_type ok_commit_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_commit_reply), &ok_commit_reply_struct, "commit_reply"};
 
 static const struct socapi_field ok_discussion_fields[] = {
@@ -554,27 +624,44 @@ static const struct socapi_field ok_discussion_fields[] = {
 	{"like_count", offsetof(struct ok_discussion, like_count), offsetof(struct ok_discussion, has_like_count), &socapi_type_int, 0},
 	{"liked_it", offsetof(struct ok_discussion, liked_it), offsetof(struct ok_discussion, has_liked_it), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_discussion_struct = {"discussion", sizeof(struct ok_discussion), 11, ok_discussion_fields};
+static const uint16_t ok_discussion_keys[] = {
+	3, 0, 0, 0, 0, 0, 2, 0, 0, 0, 9, 0, 7, 4, 0, 1,
+	0, 0, 0, 8, 0, 11, 0, 5, 0, 0, 0, 0, 0, 6, 0, 10,
+};
+static const struct socapi_struct ok_discussion_struct = {"discussion", sizeof(struct ok_discussion), 11, ok_discussion_fields,
+	offsetof(struct ok_discussion, unknown), 9u, 5, ok_discussion_keys};
 const struct socapi_type ok_discussion_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion), &ok_discussion_struct, "discussion"};
 
 static const struct socapi_field ok_discussion_comments_list_fields[] = {
 	{"comments", offsetof(struct ok_discussion_comments_list, comments), SOCAPI_NO_PRESENCE, &ok_comment_list_type, 0},
 	{"total_count", offsetof(struct ok_discussion_comments_list, total_count), offsetof(struct ok_discussion_comments_list, has_total_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_discussion_comments_list_struct = {"discussion_comments_list", sizeof(struct ok_discussion_comments_list), 2, ok_discussion_comments_list_fields};
+static const uint16_t ok_discussion_comments_list_keys[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_struct ok_discussion_comments_list_struct = {"discussion_comments_list", sizeof(struct ok_discussion_comments_list), 2, ok_discussion_comments_list_fields,
+	offsetof(struct ok_discussion_comments_list, unknown), 1u, 2, ok_discussion_comments_list_keys};
 const struct socapi_type ok_discussion_comments_list_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion_comments_list), &ok_discussion_comments_list_struct, "discussion_comments_list"};
 
 static const struct socapi_field ok_discussion_reply_fields[] = {
 	{"discussion", offsetof(struct ok_discussion_reply, discussion), SOCAPI_NO_PRESENCE, &ok_discussion_type, 0},
 	{"entities", offsetof(struct ok_discussion_reply, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const struct socapi_struct ok_discussion_reply_struct = {"discussion_reply", sizeof(struct ok_discussion_reply), 2, ok_discussion_reply_fields};
+static const uint16_t ok_discussion_reply_keys[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_struct ok_discussion_reply_struct = {"discussion_reply", sizeof(struct ok_discussion_reply), 2, ok_discussion_reply_fields,
+	offsetof(struct ok_discussion_reply, unknown), 1u, 2, ok_discussion_reply_keys};
 const struct socapi_type ok_discussion_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion_reply), &ok_discussion_reply_struct, "discussion_reply"};
 
 static const struct socapi_field ok_discussion_summary_fields[] = {
 	{"comments_count", offsetof(struct ok_discussion_summary, comments_count), offsetof(struct ok_discussion_summary, has_comments_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_discussion_summary_struct = {"discussion_summary", sizeof(struct ok_discussion_summary), 1, ok_discussion_summary_fields};
+static const uint16_t ok_discussion_summary_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_discussion_summary_struct = {"discussion_summary", sizeof(struct ok_discussion_summary), 1, ok_discussion_summary_fields,
+	offsetof(struct ok_discussion_summary, unknown), 1u, 1, ok_discussion_summary_keys};
 const struct socapi_type ok_discussion_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion_summary), &ok_discussion_summary_struct, "discussion_summary"};
 
 static const struct socapi_field ok_discussions_page_fields[] = {
@@ -583,7 +670,11 @@ static const struct socapi_field ok_discussions_page_fields[] = {
 	{"discussions", offsetof(struct ok_discussions_page, discussions), SOCAPI_NO_PRESENCE, &ok_discussion_list_type, 0},
 	{"entities", offsetof(struct ok_discussions_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const struct socapi_struct ok_discussions_page_struct = {"discussions_page", sizeof(struct ok_discussions_page), 4, ok_discussions_page_fields};
+static const uint16_t ok_discussions_page_keys[] = {
+	0, 4, 3, 0, 1, 0, 0, 2,
+};
+static const struct socapi_struct ok_discussions_page_struct = {"discussions_page", sizeof(struct ok_discussions_page), 4, ok_discussions_page_fields,
+	offsetof(struct ok_discussions_page, unknown), 5u, 3, ok_discussions_page_keys};
 const struct socapi_type ok_discussions_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussions_page), &ok_discussions_page_struct, "discussions_page"};
 
 static const struct socapi_field ok_entities_fields[] = {
@@ -595,7 +686,11 @@ static const struct socapi_field ok_entities_fields[] = {
 	{"group_albums", offsetof(struct ok_entities, group_albums), SOCAPI_NO_PRESENCE, &ok_album_list_type, 0},
 	{"user_albums", offsetof(struct ok_entities, user_albums), SOCAPI_NO_PRESENCE, &ok_album_list_type, 0},
 };
-static const struct socapi_struct ok_entities_struct = {"entities", sizeof(struct ok_entities), 7, ok_entities_fields};
+static const uint16_t ok_entities_keys[] = {
+	2, 1, 0, 0, 6, 0, 0, 0, 3, 0, 7, 0, 4, 0, 0, 5,
+};
+static const struct socapi_struct ok_entities_struct = {"entities", sizeof(struct ok_entities), 7, ok_entities_fields,
+	offsetof(struct ok_entities, unknown), 17u, 4, ok_entities_keys};
 const struct socapi_type ok_entities_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_entities), &ok_entities_struct, "entities"};
 
 static const struct socapi_field ok_error_fields[] = {
@@ -603,7 +698,11 @@ static const struct socapi_field ok_error_fields[] = {
 	{"error_msg", offsetof(struct ok_error, error_msg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"error_data", offsetof(struct ok_error, error_data), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const struct socapi_struct ok_error_struct = {"error", sizeof(struct ok_error), 3, ok_error_fields};
+static const uint16_t ok_error_keys[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_struct ok_error_struct = {"error", sizeof(struct ok_error), 3, ok_error_fields,
+	offsetof(struct ok_error, unknown), 1u, 3, ok_error_keys};
 const struct socapi_type ok_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_error), &ok_error_struct, "error"};
 
 static const struct socapi_field ok_event_fields[] = {
@@ -615,14 +714,22 @@ static const struct socapi_field ok_event_fields[] = {
 	{"type", offsetof(struct ok_event, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"uid", offsetof(struct ok_event, uid), offsetof(struct ok_event, has_uid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_event_struct = {"event", sizeof(struct ok_event), 7, ok_event_fields};
+static const uint16_t ok_event_keys[] = {
+	0, 0, 0, 7, 0, 0, 0, 4, 0, 2, 3, 6, 0, 0, 1, 5,
+};
+static const struct socapi_struct ok_event_struct = {"event", sizeof(struct ok_event), 7, ok_event_fields,
+	offsetof(struct ok_event, unknown), 1u, 4, ok_event_keys};
 const struct socapi_type ok_event_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_event), &ok_event_struct, "event"};
 
 static const struct socapi_field ok_events_updates_reply_fields[] = {
 	{"marker", offsetof(struct ok_events_updates_reply, marker), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"updates", offsetof(struct ok_events_updates_reply, updates), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_events_updates_reply_struct = {"events_updates_reply", sizeof(struct ok_events_updates_reply), 2, ok_events_updates_reply_fields};
+static const uint16_t ok_events_updates_reply_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct ok_events_updates_reply_struct = {"events_updates_reply", sizeof(struct ok_events_updates_reply), 2, ok_events_updates_reply_fields,
+	offsetof(struct ok_events_updates_reply, unknown), 1u, 2, ok_events_updates_reply_keys};
 const struct socapi_type ok_events_updates_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_events_updates_reply), &ok_events_updates_reply_struct, "events_updates_reply"};
 
 static const struct socapi_field ok_feed_fields[] = {
@@ -634,14 +741,22 @@ static const struct socapi_field ok_feed_fields[] = {
 	{"actor_refs", offsetof(struct ok_feed, actor_refs), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"target_refs", offsetof(struct ok_feed, target_refs), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_feed_struct = {"feed", sizeof(struct ok_feed), 7, ok_feed_fields};
+static const uint16_t ok_feed_keys[] = {
+	0, 7, 0, 0, 1, 6, 0, 0, 5, 4, 0, 2, 0, 0, 0, 3,
+};
+static const struct socapi_struct ok_feed_struct = {"feed", sizeof(struct ok_feed), 7, ok_feed_fields,
+	offsetof(struct ok_feed, unknown), 5u, 4, ok_feed_keys};
 const struct socapi_type ok_feed_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_feed), &ok_feed_struct, "feed"};
 
 static const struct socapi_field ok_friend_birthday_fields[] = {
 	{"uid", offsetof(struct ok_friend_birthday, uid), offsetof(struct ok_friend_birthday, has_uid), &socapi_type_int_from_string, 0},
 	{"birthday", offsetof(struct ok_friend_birthday, birthday), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_friend_birthday_struct = {"friend_birthday", sizeof(struct ok_friend_birthday), 2, ok_friend_birthday_fields};
+static const uint16_t ok_friend_birthday_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct ok_friend_birthday_struct = {"friend_birthday", sizeof(struct ok_friend_birthday), 2, ok_friend_birthday_fields,
+	offsetof(struct ok_friend_birthday, unknown), 1u, 2, ok_friend_birthday_keys};
 const struct socapi_type ok_friend_birthday_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_friend_birthday), &ok_friend_birthday_struct, "friend_birthday"};
 
 static const struct socapi_field ok_friend_suggestions_page_fields[] = {
@@ -649,7 +764,11 @@ static const struct socapi_field ok_friend_suggestions_page_fields[] = {
 	{"has_more", offsetof(struct ok_friend_suggestions_page, has_more), offsetof(struct ok_friend_suggestions_page, has_more_set), &socapi_type_bool, 0},
 	{"uids", offsetof(struct ok_friend_suggestions_page, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const struct socapi_struct ok_friend_suggestions_page_struct = {"friend_suggestions_page", sizeof(struct ok_friend_suggestions_page), 3, ok_friend_suggestions_page_fields};
+static const uint16_t ok_friend_suggestions_page_keys[] = {
+	3, 2, 0, 1, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_friend_suggestions_page_struct = {"friend_suggestions_page", sizeof(struct ok_friend_suggestions_page), 3, ok_friend_suggestions_page_fields,
+	offsetof(struct ok_friend_suggestions_page, unknown), 1u, 3, ok_friend_suggestions_page_keys};
 const struct socapi_type ok_friend_suggestions_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_friend_suggestions_page), &ok_friend_suggestions_page_struct, "friend_suggestions_page"};
 
 static const struct socapi_field ok_group_fields[] = {
@@ -689,13 +808,28 @@ static const struct socapi_field ok_group_fields[] = {
 	{"location_zoom", offsetof(struct ok_group, location_zoom), offsetof(struct ok_group, has_location_zoom), &socapi_type_int, 0},
 	{"main_photo", offsetof(struct ok_group, main_photo), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const struct socapi_struct ok_group_struct = {"group", sizeof(struct ok_group), 35, ok_group_fields};
+static const uint16_t ok_group_keys[] = {
+	0, 0, 0, 2, 0, 0, 0, 35, 19, 33, 0, 0, 0, 0, 0, 0,
+	0, 34, 0, 15, 11, 0, 24, 10, 30, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 25, 8, 0, 0, 26, 0, 0, 0, 27, 0, 0, 0, 0,
+	0, 14, 0, 0, 0, 0, 18, 1, 20, 0, 32, 0, 0, 0, 0, 0,
+	0, 0, 0, 9, 0, 3, 0, 0, 0, 0, 0, 4, 7, 0, 22, 0,
+	0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 23, 0, 0,
+	0, 0, 13, 0, 0, 0, 21, 0, 17, 0, 0, 5, 0, 0, 0, 29,
+	0, 31, 28, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_group_struct = {"group", sizeof(struct ok_group), 35, ok_group_fields,
+	offsetof(struct ok_group, unknown), 67u, 7, ok_group_keys};
 const struct socapi_type ok_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group), &ok_group_struct, "group"};
 
 static const struct socapi_field ok_group_attrs_fields[] = {
 	{"flags", offsetof(struct ok_group_attrs, flags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_group_attrs_struct = {"group_attrs", sizeof(struct ok_group_attrs), 1, ok_group_attrs_fields};
+static const uint16_t ok_group_attrs_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_group_attrs_struct = {"group_attrs", sizeof(struct ok_group_attrs), 1, ok_group_attrs_fields,
+	offsetof(struct ok_group_attrs, unknown), 1u, 1, ok_group_attrs_keys};
 const struct socapi_type ok_group_attrs_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_attrs), &ok_group_attrs_struct, "group_attrs"};
 
 static const struct socapi_field ok_group_counters_fields[] = {
@@ -709,19 +843,32 @@ static const struct socapi_field ok_group_counters_fields[] = {
 	{"join_requests", offsetof(struct ok_group_counters, join_requests), offsetof(struct ok_group_counters, has_join_requests), &socapi_type_int, 0},
 	{"black_list", offsetof(struct ok_group_counters, black_list), offsetof(struct ok_group_counters, has_black_list), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_group_counters_struct = {"group_counters", sizeof(struct ok_group_counters), 9, ok_group_counters_fields};
+static const uint16_t ok_group_counters_keys[] = {
+	0, 4, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 7, 0, 2, 0,
+	8, 5, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 0, 0, 0, 9,
+};
+static const struct socapi_struct ok_group_counters_struct = {"group_counters", sizeof(struct ok_group_counters), 9, ok_group_counters_fields,
+	offsetof(struct ok_group_counters, unknown), 1u, 5, ok_group_counters_keys};
 const struct socapi_type ok_group_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_counters), &ok_group_counters_struct, "group_counters"};
 
 static const struct socapi_field ok_group_counters_reply_fields[] = {
 	{"counters", offsetof(struct ok_group_counters_reply, counters), SOCAPI_NO_PRESENCE, &ok_group_counters_type, 0},
 };
-static const struct socapi_struct ok_group_counters_reply_struct = {"group_counters_reply", sizeof(struct ok_group_counters_reply), 1, ok_group_counters_reply_fields};
+static const uint16_t ok_group_counters_reply_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_group_counters_reply_struct = {"group_counters_reply", sizeof(struct ok_group_counters_reply), 1, ok_group_counters_reply_fields,
+	offsetof(struct ok_group_counters_reply, unknown), 1u, 1, ok_group_counters_reply_keys};
 const struct socapi_type ok_group_counters_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_counters_reply), &ok_group_counters_reply_struct, "group_counters_reply"};
 
 static const struct socapi_field ok_group_member_fields[] = {
 	{"userId", offsetof(struct ok_group_member, user_id), offsetof(struct ok_group_member, has_user_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_group_member_struct = {"group_member", sizeof(struct ok_group_member), 1, ok_group_member_fields};
+static const uint16_t ok_group_member_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_group_member_struct = {"group_member", sizeof(struct ok_group_member), 1, ok_group_member_fields,
+	offsetof(struct ok_group_member, unknown), 1u, 1, ok_group_member_keys};
 const struct socapi_type ok_group_member_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_member), &ok_group_member_struct, "group_member"};
 
 static const struct socapi_field ok_group_members_page_fields[] = {
@@ -729,7 +876,11 @@ static const struct socapi_field ok_group_members_page_fields[] = {
 	{"has_more", offsetof(struct ok_group_members_page, has_more), offsetof(struct ok_group_members_page, has_more_set), &socapi_type_bool, 0},
 	{"members", offsetof(struct ok_group_members_page, members), SOCAPI_NO_PRESENCE, &ok_group_member_list_type, 0},
 };
-static const struct socapi_struct ok_group_members_page_struct = {"group_members_page", sizeof(struct ok_group_members_page), 3, ok_group_members_page_fields};
+static const uint16_t ok_group_members_page_keys[] = {
+	0, 2, 0, 1, 0, 0, 3, 0,
+};
+static const struct socapi_struct ok_group_members_page_struct = {"group_members_page", sizeof(struct ok_group_members_page), 3, ok_group_members_page_fields,
+	offsetof(struct ok_group_members_page, unknown), 1u, 3, ok_group_members_page_keys};
 const struct socapi_type ok_group_members_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_members_page), &ok_group_members_page_struct, "group_members_page"};
 
 static const struct socapi_field ok_group_membership_fields[] = {
@@ -739,14 +890,22 @@ static const struct socapi_field ok_group_membership_fields[] = {
 	{"status", offsetof(struct ok_group_membership, status), SOCAPI_NO_PRESENCE, &ok_group_member_status_type, 0},
 	{"block_reason", offsetof(struct ok_group_membership, block_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_group_membership_struct = {"group_membership", sizeof(struct ok_group_membership), 5, ok_group_membership_fields};
+static const uint16_t ok_group_membership_keys[] = {
+	0, 0, 1, 0, 4, 0, 0, 0, 0, 0, 2, 0, 0, 5, 3, 0,
+};
+static const struct socapi_struct ok_group_membership_struct = {"group_membership", sizeof(struct ok_group_membership), 5, ok_group_membership_fields,
+	offsetof(struct ok_group_membership, unknown), 1u, 4, ok_group_membership_keys};
 const struct socapi_type ok_group_membership_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_membership), &ok_group_membership_struct, "group_membership"};
 
 static const struct socapi_field ok_guest_fields[] = {
 	{"userId", offsetof(struct ok_guest, user_id), offsetof(struct ok_guest, has_user_id), &socapi_type_int_from_string, 0},
 	{"time", offsetof(struct ok_guest, time), offsetof(struct ok_guest, has_time), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_guest_struct = {"guest", sizeof(struct ok_guest), 2, ok_guest_fields};
+static const uint16_t ok_guest_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct ok_guest_struct = {"guest", sizeof(struct ok_guest), 2, ok_guest_fields,
+	offsetof(struct ok_guest, unknown), 1u, 2, ok_guest_keys};
 const struct socapi_type ok_guest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_guest), &ok_guest_struct, "guest"};
 
 static const struct socapi_field ok_guests_page_fields[] = {
@@ -754,27 +913,43 @@ static const struct socapi_field ok_guests_page_fields[] = {
 	{"pagingAnchor", offsetof(struct ok_guests_page, paging_anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"hasMore", offsetof(struct ok_guests_page, has_more), offsetof(struct ok_guests_page, has_more_set), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_guests_page_struct = {"guests_page", sizeof(struct ok_guests_page), 3, ok_guests_page_fields};
+static const uint16_t ok_guests_page_keys[] = {
+	2, 0, 0, 0, 1, 0, 0, 3,
+};
+static const struct socapi_struct ok_guests_page_struct = {"guests_page", sizeof(struct ok_guests_page), 3, ok_guests_page_fields,
+	offsetof(struct ok_guests_page, unknown), 3u, 3, ok_guests_page_keys};
 const struct socapi_type ok_guests_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_guests_page), &ok_guests_page_struct, "guests_page"};
 
 static const struct socapi_field ok_invitable_friend_fields[] = {
 	{"uid", offsetof(struct ok_invitable_friend, uid), offsetof(struct ok_invitable_friend, has_uid), &socapi_type_int_from_string, 0},
 	{"selectable", offsetof(struct ok_invitable_friend, selectable), offsetof(struct ok_invitable_friend, has_selectable), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_invitable_friend_struct = {"invitable_friend", sizeof(struct ok_invitable_friend), 2, ok_invitable_friend_fields};
+static const uint16_t ok_invitable_friend_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_invitable_friend_struct = {"invitable_friend", sizeof(struct ok_invitable_friend), 2, ok_invitable_friend_fields,
+	offsetof(struct ok_invitable_friend, unknown), 1u, 2, ok_invitable_friend_keys};
 const struct socapi_type ok_invitable_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_invitable_friend), &ok_invitable_friend_struct, "invitable_friend"};
 
 static const struct socapi_field ok_invitable_friends_reply_fields[] = {
 	{"users", offsetof(struct ok_invitable_friends_reply, users), SOCAPI_NO_PRESENCE, &ok_invitable_friend_list_type, 0},
 };
-static const struct socapi_struct ok_invitable_friends_reply_struct = {"invitable_friends_reply", sizeof(struct ok_invitable_friends_reply), 1, ok_invitable_friends_reply_fields};
+static const uint16_t ok_invitable_friends_reply_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_invitable_friends_reply_struct = {"invitable_friends_reply", sizeof(struct ok_invitable_friends_reply), 1, ok_invitable_friends_reply_fields,
+	offsetof(struct ok_invitable_friends_reply, unknown), 1u, 1, ok_invitable_friends_reply_keys};
 const struct socapi_type ok_invitable_friends_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_invitable_friends_reply), &ok_invitable_friends_reply_struct, "invitable_friends_reply"};
 
 static const struct socapi_field ok_like_summary_fields[] = {
 	{"count", offsetof(struct ok_like_summary, count), offsetof(struct ok_like_summary, has_count), &socapi_type_int, 0},
 	{"self", offsetof(struct ok_like_summary, self), offsetof(struct ok_like_summary, has_self), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_like_summary_struct = {"like_summary", sizeof(struct ok_like_summary), 2, ok_like_summary_fields};
+static const uint16_t ok_like_summary_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_like_summary_struct = {"like_summary", sizeof(struct ok_like_summary), 2, ok_like_summary_fields,
+	offsetof(struct ok_like_summary, unknown), 1u, 2, ok_like_summary_keys};
 const struct socapi_type ok_like_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_like_summary), &ok_like_summary_struct, "like_summary"};
 
 static const struct socapi_field ok_login_reply_fields[] = {
@@ -783,7 +958,11 @@ static const struct socapi_field ok_login_reply_fields[] = {
 	{"session_secret_key", offsetof(struct ok_login_reply, session_secret_key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"api_server", offsetof(struct ok_login_reply, api_server), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_login_reply_struct = {"login_reply", sizeof(struct ok_login_reply), 4, ok_login_reply_fields};
+static const uint16_t ok_login_reply_keys[] = {
+	0, 0, 0, 2, 4, 1, 3, 0,
+};
+static const struct socapi_struct ok_login_reply_struct = {"login_reply", sizeof(struct ok_login_reply), 4, ok_login_reply_fields,
+	offsetof(struct ok_login_reply, unknown), 3u, 3, ok_login_reply_keys};
 const struct socapi_type ok_login_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_login_reply), &ok_login_reply_struct, "login_reply"};
 
 static const struct socapi_field ok_media_topic_fields[] = {
@@ -796,7 +975,11 @@ static const struct socapi_field ok_media_topic_fields[] = {
 	{"author_ref", offsetof(struct ok_media_topic, author_ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_ref", offsetof(struct ok_media_topic, owner_ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_media_topic_struct = {"media_topic", sizeof(struct ok_media_topic), 8, ok_media_topic_fields};
+static const uint16_t ok_media_topic_keys[] = {
+	0, 0, 2, 0, 5, 0, 8, 0, 6, 0, 3, 4, 1, 7, 0, 0,
+};
+static const struct socapi_struct ok_media_topic_struct = {"media_topic", sizeof(struct ok_media_topic), 8, ok_media_topic_fields,
+	offsetof(struct ok_media_topic, unknown), 1u, 4, ok_media_topic_keys};
 const struct socapi_type ok_media_topic_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_media_topic), &ok_media_topic_struct, "media_topic"};
 
 static const struct socapi_field ok_media_topic_block_fields[] = {
@@ -808,20 +991,32 @@ static const struct socapi_field ok_media_topic_block_fields[] = {
 	{"options", offsetof(struct ok_media_topic_block, options), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"list", offsetof(struct ok_media_topic_block, list), SOCAPI_NO_PRESENCE, &ok_photo_ref_list_type, 0},
 };
-static const struct socapi_struct ok_media_topic_block_struct = {"media_topic_block", sizeof(struct ok_media_topic_block), 7, ok_media_topic_block_fields};
+static const uint16_t ok_media_topic_block_keys[] = {
+	0, 2, 0, 0, 0, 0, 0, 0, 4, 7, 0, 1, 6, 0, 5, 3,
+};
+static const struct socapi_struct ok_media_topic_block_struct = {"media_topic_block", sizeof(struct ok_media_topic_block), 7, ok_media_topic_block_fields,
+	offsetof(struct ok_media_topic_block, unknown), 1u, 4, ok_media_topic_block_keys};
 const struct socapi_type ok_media_topic_block_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_media_topic_block), &ok_media_topic_block_struct, "media_topic_block"};
 
 static const struct socapi_field ok_media_topics_reply_fields[] = {
 	{"media_topics", offsetof(struct ok_media_topics_reply, media_topics), SOCAPI_NO_PRESENCE, &ok_media_topic_list_type, 0},
 	{"entities", offsetof(struct ok_media_topics_reply, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const struct socapi_struct ok_media_topics_reply_struct = {"media_topics_reply", sizeof(struct ok_media_topics_reply), 2, ok_media_topics_reply_fields};
+static const uint16_t ok_media_topics_reply_keys[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_struct ok_media_topics_reply_struct = {"media_topics_reply", sizeof(struct ok_media_topics_reply), 2, ok_media_topics_reply_fields,
+	offsetof(struct ok_media_topics_reply, unknown), 1u, 2, ok_media_topics_reply_keys};
 const struct socapi_type ok_media_topics_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_media_topics_reply), &ok_media_topics_reply_struct, "media_topics_reply"};
 
 static const struct socapi_field ok_memberships_reply_fields[] = {
 	{"memberships", offsetof(struct ok_memberships_reply, memberships), SOCAPI_NO_PRESENCE, &ok_group_membership_list_type, 0},
 };
-static const struct socapi_struct ok_memberships_reply_struct = {"memberships_reply", sizeof(struct ok_memberships_reply), 1, ok_memberships_reply_fields};
+static const uint16_t ok_memberships_reply_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_memberships_reply_struct = {"memberships_reply", sizeof(struct ok_memberships_reply), 1, ok_memberships_reply_fields,
+	offsetof(struct ok_memberships_reply, unknown), 1u, 1, ok_memberships_reply_keys};
 const struct socapi_type ok_memberships_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_memberships_reply), &ok_memberships_reply_struct, "memberships_reply"};
 
 static const struct socapi_field ok_photo_fields[] = {
@@ -844,7 +1039,14 @@ static const struct socapi_field ok_photo_fields[] = {
 	{"liked_it", offsetof(struct ok_photo, liked_it), offsetof(struct ok_photo, has_liked_it), &socapi_type_bool, 0},
 	{"comments_count", offsetof(struct ok_photo, comments_count), offsetof(struct ok_photo, has_comments_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_photo_struct = {"photo", sizeof(struct ok_photo), 18, ok_photo_fields};
+static const uint16_t ok_photo_keys[] = {
+	0, 0, 17, 0, 4, 0, 7, 16, 8, 0, 0, 1, 0, 3, 0, 18,
+	9, 0, 0, 13, 0, 0, 0, 15, 0, 0, 11, 5, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0,
+	6, 0, 0, 0, 14, 0, 0, 0, 0, 0, 2, 0, 0, 10, 0, 0,
+};
+static const struct socapi_struct ok_photo_struct = {"photo", sizeof(struct ok_photo), 18, ok_photo_fields,
+	offsetof(struct ok_photo, unknown), 79u, 6, ok_photo_keys};
 const struct socapi_type ok_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo), &ok_photo_struct, "photo"};
 
 static const struct socapi_field ok_photo_mark_fields[] = {
@@ -852,7 +1054,11 @@ static const struct socapi_field ok_photo_mark_fields[] = {
 	{"uid", offsetof(struct ok_photo_mark, uid), offsetof(struct ok_photo_mark, has_uid), &socapi_type_int_from_string, 0},
 	{"mark", offsetof(struct ok_photo_mark, mark), offsetof(struct ok_photo_mark, has_mark), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_photo_mark_struct = {"photo_mark", sizeof(struct ok_photo_mark), 3, ok_photo_mark_fields};
+static const uint16_t ok_photo_mark_keys[] = {
+	0, 2, 3, 0, 0, 0, 1, 0,
+};
+static const struct socapi_struct ok_photo_mark_struct = {"photo_mark", sizeof(struct ok_photo_mark), 3, ok_photo_mark_fields,
+	offsetof(struct ok_photo_mark, unknown), 1u, 3, ok_photo_mark_keys};
 const struct socapi_type ok_photo_mark_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo_mark), &ok_photo_mark_struct, "photo_mark"};
 
 static const struct socapi_field ok_photo_marks_page_fields[] = {
@@ -861,19 +1067,31 @@ static const struct socapi_field ok_photo_marks_page_fields[] = {
 	{"hasMore", offsetof(struct ok_photo_marks_page, has_more), offsetof(struct ok_photo_marks_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_photo_marks_page, total_count), offsetof(struct ok_photo_marks_page, has_total_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_photo_marks_page_struct = {"photo_marks_page", sizeof(struct ok_photo_marks_page), 4, ok_photo_marks_page_fields};
+static const uint16_t ok_photo_marks_page_keys[] = {
+	3, 0, 1, 2, 0, 0, 4, 0,
+};
+static const struct socapi_struct ok_photo_marks_page_struct = {"photo_marks_page", sizeof(struct ok_photo_marks_page), 4, ok_photo_marks_page_fields,
+	offsetof(struct ok_photo_marks_page, unknown), 1u, 3, ok_photo_marks_page_keys};
 const struct socapi_type ok_photo_marks_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo_marks_page), &ok_photo_marks_page_struct, "photo_marks_page"};
 
 static const struct socapi_field ok_photo_ref_fields[] = {
 	{"id", offsetof(struct ok_photo_ref, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_photo_ref_struct = {"photo_ref", sizeof(struct ok_photo_ref), 1, ok_photo_ref_fields};
+static const uint16_t ok_photo_ref_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_photo_ref_struct = {"photo_ref", sizeof(struct ok_photo_ref), 1, ok_photo_ref_fields,
+	offsetof(struct ok_photo_ref, unknown), 1u, 1, ok_photo_ref_keys};
 const struct socapi_type ok_photo_ref_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo_ref), &ok_photo_ref_struct, "photo_ref"};
 
 static const struct socapi_field ok_photo_reply_fields[] = {
 	{"photo", offsetof(struct ok_photo_reply, photo), SOCAPI_NO_PRESENCE, &ok_photo_type, 0},
 };
-static const struct socapi_struct ok_photo_reply_struct = {"photo_reply", sizeof(struct ok_photo_reply), 1, ok_photo_reply_fields};
+static const uint16_t ok_photo_reply_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_photo_reply_struct = {"photo_reply", sizeof(struct ok_photo_reply), 1, ok_photo_reply_fields,
+	offsetof(struct ok_photo_reply, unknown), 1u, 1, ok_photo_reply_keys};
 const struct socapi_type ok_photo_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo_reply), &ok_photo_reply_struct, "photo_reply"};
 
 static const struct socapi_field ok_photos_page_fields[] = {
@@ -882,13 +1100,21 @@ static const struct socapi_field ok_photos_page_fields[] = {
 	{"photos", offsetof(struct ok_photos_page, photos), SOCAPI_NO_PRESENCE, &ok_photo_list_type, 0},
 	{"total_count", offsetof(struct ok_photos_page, total_count), offsetof(struct ok_photos_page, has_total_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_photos_page_struct = {"photos_page", sizeof(struct ok_photos_page), 4, ok_photos_page_fields};
+static const uint16_t ok_photos_page_keys[] = {
+	0, 0, 0, 0, 1, 4, 3, 2,
+};
+static const struct socapi_struct ok_photos_page_struct = {"photos_page", sizeof(struct ok_photos_page), 4, ok_photos_page_fields,
+	offsetof(struct ok_photos_page, unknown), 5u, 3, ok_photos_page_keys};
 const struct socapi_type ok_photos_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photos_page), &ok_photos_page_struct, "photos_page"};
 
 static const struct socapi_field ok_photos_reply_fields[] = {
 	{"photos", offsetof(struct ok_photos_reply, photos), SOCAPI_NO_PRESENCE, &ok_photo_list_type, 0},
 };
-static const struct socapi_struct ok_photos_reply_struct = {"photos_reply", sizeof(struct ok_photos_reply), 1, ok_photos_reply_fields};
+static const uint16_t ok_photos_reply_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_photos_reply_struct = {"photos_reply", sizeof(struct ok_photos_reply), 1, ok_photos_reply_fields,
+	offsetof(struct ok_photos_reply, unknown), 1u, 1, ok_photos_reply_keys};
 const struct socapi_type ok_photos_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photos_reply), &ok_photos_reply_struct, "photos_reply"};
 
 static const struct socapi_field ok_poll_answer_fields[] = {
@@ -896,13 +1122,21 @@ static const struct socapi_field ok_poll_answer_fields[] = {
 	{"text", offsetof(struct ok_poll_answer, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"votes_count", offsetof(struct ok_poll_answer, votes_count), offsetof(struct ok_poll_answer, has_votes_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_poll_answer_struct = {"poll_answer", sizeof(struct ok_poll_answer), 3, ok_poll_answer_fields};
+static const uint16_t ok_poll_answer_keys[] = {
+	2, 0, 0, 3, 0, 0, 1, 0,
+};
+static const struct socapi_struct ok_poll_answer_struct = {"poll_answer", sizeof(struct ok_poll_answer), 3, ok_poll_answer_fields,
+	offsetof(struct ok_poll_answer, unknown), 1u, 3, ok_poll_answer_keys};
 const struct socapi_type ok_poll_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_poll_answer), &ok_poll_answer_struct, "poll_answer"};
 
 static const struct socapi_field ok_product_fields[] = {
 	{"id", offsetof(struct ok_product, id), offsetof(struct ok_product, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_product_struct = {"product", sizeof(struct ok_product), 1, ok_product_fields};
+static const uint16_t ok_product_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_product_struct = {"product", sizeof(struct ok_product), 1, ok_product_fields,
+	offsetof(struct ok_product, unknown), 1u, 1, ok_product_keys};
 const struct socapi_type ok_product_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_product), &ok_product_struct, "product"};
 
 static const struct socapi_field ok_products_page_fields[] = {
@@ -910,7 +1144,11 @@ static const struct socapi_field ok_products_page_fields[] = {
 	{"has_more", offsetof(struct ok_products_page, has_more), offsetof(struct ok_products_page, has_more_set), &socapi_type_bool, 0},
 	{"short_products", offsetof(struct ok_products_page, short_products), SOCAPI_NO_PRESENCE, &ok_product_list_type, 0},
 };
-static const struct socapi_struct ok_products_page_struct = {"products_page", sizeof(struct ok_products_page), 3, ok_products_page_fields};
+static const uint16_t ok_products_page_keys[] = {
+	0, 2, 0, 1, 0, 0, 0, 3,
+};
+static const struct socapi_struct ok_products_page_struct = {"products_page", sizeof(struct ok_products_page), 3, ok_products_page_fields,
+	offsetof(struct ok_products_page, unknown), 1u, 3, ok_products_page_keys};
 const struct socapi_type ok_products_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_products_page), &ok_products_page_struct, "products_page"};
 
 static const struct socapi_field ok_relation_fields[] = {
@@ -918,7 +1156,11 @@ static const struct socapi_field ok_relation_fields[] = {
 	{"type_id", offsetof(struct ok_relation, type_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"uids", offsetof(struct ok_relation, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const struct socapi_struct ok_relation_struct = {"relation", sizeof(struct ok_relation), 3, ok_relation_fields};
+static const uint16_t ok_relation_keys[] = {
+	3, 1, 0, 0, 0, 2, 0, 0,
+};
+static const struct socapi_struct ok_relation_struct = {"relation", sizeof(struct ok_relation), 3, ok_relation_fields,
+	offsetof(struct ok_relation, unknown), 1u, 3, ok_relation_keys};
 const struct socapi_type ok_relation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_relation), &ok_relation_struct, "relation"};
 
 static const struct socapi_field ok_relatives_page_fields[] = {
@@ -928,14 +1170,22 @@ static const struct socapi_field ok_relatives_page_fields[] = {
 	{"relations", offsetof(struct ok_relatives_page, relations), SOCAPI_NO_PRESENCE, &ok_relation_list_type, 0},
 	{"totalCount", offsetof(struct ok_relatives_page, total_count), offsetof(struct ok_relatives_page, has_total_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_relatives_page_struct = {"relatives_page", sizeof(struct ok_relatives_page), 5, ok_relatives_page_fields};
+static const uint16_t ok_relatives_page_keys[] = {
+	0, 2, 5, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 4, 3, 0,
+};
+static const struct socapi_struct ok_relatives_page_struct = {"relatives_page", sizeof(struct ok_relatives_page), 5, ok_relatives_page_fields,
+	offsetof(struct ok_relatives_page, unknown), 5u, 4, ok_relatives_page_keys};
 const struct socapi_type ok_relatives_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_relatives_page), &ok_relatives_page_struct, "relatives_page"};
 
 static const struct socapi_field ok_reshare_summary_fields[] = {
 	{"count", offsetof(struct ok_reshare_summary, count), offsetof(struct ok_reshare_summary, has_count), &socapi_type_int, 0},
 	{"self", offsetof(struct ok_reshare_summary, self), offsetof(struct ok_reshare_summary, has_self), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_reshare_summary_struct = {"reshare_summary", sizeof(struct ok_reshare_summary), 2, ok_reshare_summary_fields};
+static const uint16_t ok_reshare_summary_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_reshare_summary_struct = {"reshare_summary", sizeof(struct ok_reshare_summary), 2, ok_reshare_summary_fields,
+	offsetof(struct ok_reshare_summary, unknown), 1u, 2, ok_reshare_summary_keys};
 const struct socapi_type ok_reshare_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_reshare_summary), &ok_reshare_summary_struct, "reshare_summary"};
 
 static const struct socapi_field ok_search_page_fields[] = {
@@ -943,7 +1193,11 @@ static const struct socapi_field ok_search_page_fields[] = {
 	{"has_more", offsetof(struct ok_search_page, has_more), offsetof(struct ok_search_page, has_more_set), &socapi_type_bool, 0},
 	{"entities", offsetof(struct ok_search_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const struct socapi_struct ok_search_page_struct = {"search_page", sizeof(struct ok_search_page), 3, ok_search_page_fields};
+static const uint16_t ok_search_page_keys[] = {
+	0, 3, 0, 0, 1, 0, 0, 2,
+};
+static const struct socapi_struct ok_search_page_struct = {"search_page", sizeof(struct ok_search_page), 3, ok_search_page_fields,
+	offsetof(struct ok_search_page, unknown), 5u, 3, ok_search_page_keys};
 const struct socapi_type ok_search_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_search_page), &ok_search_page_struct, "search_page"};
 
 static const struct socapi_field ok_stat_topics_page_fields[] = {
@@ -951,7 +1205,11 @@ static const struct socapi_field ok_stat_topics_page_fields[] = {
 	{"has_more", offsetof(struct ok_stat_topics_page, has_more), offsetof(struct ok_stat_topics_page, has_more_set), &socapi_type_bool, 0},
 	{"topics", offsetof(struct ok_stat_topics_page, topics), SOCAPI_NO_PRESENCE, &socapi_string_list_json_type, 0},
 };
-static const struct socapi_struct ok_stat_topics_page_struct = {"stat_topics_page", sizeof(struct ok_stat_topics_page), 3, ok_stat_topics_page_fields};
+static const uint16_t ok_stat_topics_page_keys[] = {
+	3, 2, 0, 0, 0, 0, 1, 0,
+};
+static const struct socapi_struct ok_stat_topics_page_struct = {"stat_topics_page", sizeof(struct ok_stat_topics_page), 3, ok_stat_topics_page_fields,
+	offsetof(struct ok_stat_topics_page, unknown), 9u, 3, ok_stat_topics_page_keys};
 const struct socapi_type ok_stat_topics_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_stat_topics_page), &ok_stat_topics_page_struct, "stat_topics_page"};
 
 static const struct socapi_field ok_stream_page_fields[] = {
@@ -960,13 +1218,21 @@ static const struct socapi_field ok_stream_page_fields[] = {
 	{"feeds", offsetof(struct ok_stream_page, feeds), SOCAPI_NO_PRESENCE, &ok_feed_list_type, 0},
 	{"entities", offsetof(struct ok_stream_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const struct socapi_struct ok_stream_page_struct = {"stream_page", sizeof(struct ok_stream_page), 4, ok_stream_page_fields};
+static const uint16_t ok_stream_page_keys[] = {
+	0, 4, 0, 3, 1, 0, 0, 2,
+};
+static const struct socapi_struct ok_stream_page_struct = {"stream_page", sizeof(struct ok_stream_page), 4, ok_stream_page_fields,
+	offsetof(struct ok_stream_page, unknown), 5u, 3, ok_stream_page_keys};
 const struct socapi_type ok_stream_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_stream_page), &ok_stream_page_struct, "stream_page"};
 
 static const struct socapi_field ok_success_object_fields[] = {
 	{"success", offsetof(struct ok_success_object, success), offsetof(struct ok_success_object, has_success), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_success_object_struct = {"success_object", sizeof(struct ok_success_object), 1, ok_success_object_fields};
+static const uint16_t ok_success_object_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_success_object_struct = {"success_object", sizeof(struct ok_success_object), 1, ok_success_object_fields,
+	offsetof(struct ok_success_object, unknown), 1u, 1, ok_success_object_keys};
 const struct socapi_type ok_success_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_success_object), &ok_success_object_struct, "success_object"};
 
 static const struct socapi_field ok_upload_url_reply_fields[] = {
@@ -975,7 +1241,11 @@ static const struct socapi_field ok_upload_url_reply_fields[] = {
 	{"ttl_ms", offsetof(struct ok_upload_url_reply, ttl_ms), offsetof(struct ok_upload_url_reply, has_ttl_ms), &socapi_type_int, 0},
 	{"upload_url", offsetof(struct ok_upload_url_reply, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_upload_url_reply_struct = {"upload_url_reply", sizeof(struct ok_upload_url_reply), 4, ok_upload_url_reply_fields};
+static const uint16_t ok_upload_url_reply_keys[] = {
+	4, 0, 3, 0, 1, 2, 0, 0,
+};
+static const struct socapi_struct ok_upload_url_reply_struct = {"upload_url_reply", sizeof(struct ok_upload_url_reply), 4, ok_upload_url_reply_fields,
+	offsetof(struct ok_upload_url_reply, unknown), 3u, 3, ok_upload_url_reply_keys};
 const struct socapi_type ok_upload_url_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_upload_url_reply), &ok_upload_url_reply_struct, "upload_url_reply"};
 
 static const struct socapi_field ok_url_info_fields[] = {
@@ -984,7 +1254,11 @@ static const struct socapi_field ok_url_info_fields[] = {
 	{"objectIdStr", offsetof(struct ok_url_info, object_id_str), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_url_info, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_url_info_struct = {"url_info", sizeof(struct ok_url_info), 4, ok_url_info_fields};
+static const uint16_t ok_url_info_keys[] = {
+	2, 4, 1, 3, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_url_info_struct = {"url_info", sizeof(struct ok_url_info), 4, ok_url_info_fields,
+	offsetof(struct ok_url_info, unknown), 3u, 3, ok_url_info_keys};
 const struct socapi_type ok_url_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_url_info), &ok_url_info_struct, "url_info"};
 
 static const struct socapi_field ok_user_fields[] = {
@@ -1045,7 +1319,18 @@ static const struct socapi_field ok_user_fields[] = {
 	{"friend_invitation", offsetof(struct ok_user, friend_invitation), offsetof(struct ok_user, has_friend_invitation), &socapi_type_bool, 0},
 	{"is_activated", offsetof(struct ok_user, is_activated), offsetof(struct ok_user, has_is_activated), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_user_struct = {"user", sizeof(struct ok_user), 56, ok_user_fields};
+static const uint16_t ok_user_keys[] = {
+	0, 0, 0, 0, 0, 20, 40, 1, 5, 3, 13, 44, 0, 0, 39, 0,
+	0, 35, 0, 45, 41, 48, 0, 0, 0, 0, 0, 18, 11, 0, 8, 14,
+	0, 0, 49, 0, 52, 19, 28, 55, 0, 0, 0, 0, 16, 0, 0, 37,
+	0, 29, 43, 15, 0, 2, 0, 0, 0, 10, 0, 56, 25, 0, 0, 0,
+	31, 0, 33, 0, 0, 0, 24, 0, 0, 0, 22, 0, 0, 46, 0, 6,
+	4, 12, 42, 9, 0, 0, 0, 32, 0, 0, 38, 0, 47, 0, 0, 0,
+	0, 0, 23, 0, 0, 21, 0, 0, 26, 0, 50, 0, 51, 0, 0, 0,
+	0, 0, 0, 0, 7, 54, 34, 0, 0, 27, 36, 30, 0, 0, 53, 17,
+};
+static const struct socapi_struct ok_user_struct = {"user", sizeof(struct ok_user), 56, ok_user_fields,
+	offsetof(struct ok_user, unknown), 35u, 7, ok_user_keys};
 const struct socapi_type ok_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user), &ok_user_struct, "user"};
 
 static const struct socapi_field ok_user_current_location_fields[] = {
@@ -1057,21 +1342,33 @@ static const struct socapi_field ok_user_current_location_fields[] = {
 	{"latitude", offsetof(struct ok_user_current_location, latitude), offsetof(struct ok_user_current_location, has_latitude), &socapi_type_number, 0},
 	{"longitude", offsetof(struct ok_user_current_location, longitude), offsetof(struct ok_user_current_location, has_longitude), &socapi_type_number, 0},
 };
-static const struct socapi_struct ok_user_current_location_struct = {"user_current_location", sizeof(struct ok_user_current_location), 7, ok_user_current_location_fields};
+static const uint16_t ok_user_current_location_keys[] = {
+	0, 0, 5, 0, 0, 7, 4, 2, 1, 0, 0, 0, 0, 0, 6, 3,
+};
+static const struct socapi_struct ok_user_current_location_struct = {"user_current_location", sizeof(struct ok_user_current_location), 7, ok_user_current_location_fields,
+	offsetof(struct ok_user_current_location, unknown), 7u, 4, ok_user_current_location_keys};
 const struct socapi_type ok_user_current_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_current_location), &ok_user_current_location_struct, "user_current_location"};
 
 static const struct socapi_field ok_user_group_fields[] = {
 	{"groupId", offsetof(struct ok_user_group, group_id), offsetof(struct ok_user_group, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"status", offsetof(struct ok_user_group, status), SOCAPI_NO_PRESENCE, &ok_group_member_status_type, 0},
 };
-static const struct socapi_struct ok_user_group_struct = {"user_group", sizeof(struct ok_user_group), 2, ok_user_group_fields};
+static const uint16_t ok_user_group_keys[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_struct ok_user_group_struct = {"user_group", sizeof(struct ok_user_group), 2, ok_user_group_fields,
+	offsetof(struct ok_user_group, unknown), 1u, 2, ok_user_group_keys};
 const struct socapi_type ok_user_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_group), &ok_user_group_struct, "user_group"};
 
 static const struct socapi_field ok_user_groups_page_fields[] = {
 	{"anchor", offsetof(struct ok_user_groups_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"groups", offsetof(struct ok_user_groups_page, groups), SOCAPI_NO_PRESENCE, &ok_user_group_list_type, 0},
 };
-static const struct socapi_struct ok_user_groups_page_struct = {"user_groups_page", sizeof(struct ok_user_groups_page), 2, ok_user_groups_page_fields};
+static const uint16_t ok_user_groups_page_keys[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_struct ok_user_groups_page_struct = {"user_groups_page", sizeof(struct ok_user_groups_page), 2, ok_user_groups_page_fields,
+	offsetof(struct ok_user_groups_page, unknown), 5u, 2, ok_user_groups_page_keys};
 const struct socapi_type ok_user_groups_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_groups_page), &ok_user_groups_page_struct, "user_groups_page"};
 
 static const struct socapi_field ok_user_location_fields[] = {
@@ -1080,7 +1377,11 @@ static const struct socapi_field ok_user_location_fields[] = {
 	{"countryCode", offsetof(struct ok_user_location, country_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"countryName", offsetof(struct ok_user_location, country_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_user_location_struct = {"user_location", sizeof(struct ok_user_location), 4, ok_user_location_fields};
+static const uint16_t ok_user_location_keys[] = {
+	3, 0, 1, 4, 2, 0, 0, 0,
+};
+static const struct socapi_struct ok_user_location_struct = {"user_location", sizeof(struct ok_user_location), 4, ok_user_location_fields,
+	offsetof(struct ok_user_location, unknown), 3u, 3, ok_user_location_keys};
 const struct socapi_type ok_user_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_location), &ok_user_location_struct, "user_location"};
 
 static const struct socapi_field ok_user_photos_page_fields[] = {
@@ -1089,7 +1390,11 @@ static const struct socapi_field ok_user_photos_page_fields[] = {
 	{"hasMore", offsetof(struct ok_user_photos_page, has_more), offsetof(struct ok_user_photos_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_user_photos_page, total_count), offsetof(struct ok_user_photos_page, has_total_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_user_photos_page_struct = {"user_photos_page", sizeof(struct ok_user_photos_page), 4, ok_user_photos_page_fields};
+static const uint16_t ok_user_photos_page_keys[] = {
+	0, 4, 2, 3, 0, 0, 1, 0,
+};
+static const struct socapi_struct ok_user_photos_page_struct = {"user_photos_page", sizeof(struct ok_user_photos_page), 4, ok_user_photos_page_fields,
+	offsetof(struct ok_user_photos_page, unknown), 5u, 3, ok_user_photos_page_keys};
 const struct socapi_type ok_user_photos_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_photos_page), &ok_user_photos_page_struct, "user_photos_page"};
 
 static const struct socapi_field ok_users_page_fields[] = {
@@ -1098,14 +1403,22 @@ static const struct socapi_field ok_users_page_fields[] = {
 	{"inconsistent", offsetof(struct ok_users_page, inconsistent), offsetof(struct ok_users_page, has_inconsistent), &socapi_type_bool, 0},
 	{"users", offsetof(struct ok_users_page, users), SOCAPI_NO_PRESENCE, &ok_user_list_type, 0},
 };
-static const struct socapi_struct ok_users_page_struct = {"users_page", sizeof(struct ok_users_page), 4, ok_users_page_fields};
+static const uint16_t ok_users_page_keys[] = {
+	0, 2, 4, 1, 3, 0, 0, 0,
+};
+static const struct socapi_struct ok_users_page_struct = {"users_page", sizeof(struct ok_users_page), 4, ok_users_page_fields,
+	offsetof(struct ok_users_page, unknown), 1u, 3, ok_users_page_keys};
 const struct socapi_type ok_users_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_users_page), &ok_users_page_struct, "users_page"};
 
 static const struct socapi_field ok_video_upload_url_reply_fields[] = {
 	{"upload_url", offsetof(struct ok_video_upload_url_reply, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"video_id", offsetof(struct ok_video_upload_url_reply, video_id), offsetof(struct ok_video_upload_url_reply, has_video_id), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_video_upload_url_reply_struct = {"video_upload_url_reply", sizeof(struct ok_video_upload_url_reply), 2, ok_video_upload_url_reply_fields};
+static const uint16_t ok_video_upload_url_reply_keys[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_struct ok_video_upload_url_reply_struct = {"video_upload_url_reply", sizeof(struct ok_video_upload_url_reply), 2, ok_video_upload_url_reply_fields,
+	offsetof(struct ok_video_upload_url_reply, unknown), 1u, 2, ok_video_upload_url_reply_keys};
 const struct socapi_type ok_video_upload_url_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_video_upload_url_reply), &ok_video_upload_url_reply_struct, "video_upload_url_reply"};
 
 _Static_assert(sizeof(enum ok_success_result_kind) == sizeof(int), "tag is an int");
@@ -4005,7 +4318,11 @@ void ok_success_result_list_free(struct ok_success_result_list *value)
 static const struct socapi_field ok_apps_check_vip_offer_status_params_fields[] = {
 	{"slot", offsetof(struct ok_apps_check_vip_offer_status_params, slot), offsetof(struct ok_apps_check_vip_offer_status_params, has_slot), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_apps_check_vip_offer_status_params_struct = {"apps.checkVipOfferStatus", sizeof(struct ok_apps_check_vip_offer_status_params), 1, ok_apps_check_vip_offer_status_params_fields};
+static const uint16_t ok_apps_check_vip_offer_status_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_apps_check_vip_offer_status_params_struct = {"apps.checkVipOfferStatus", sizeof(struct ok_apps_check_vip_offer_status_params), 1, ok_apps_check_vip_offer_status_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_apps_check_vip_offer_status_params_keys};
 
 const struct socapi_method ok_apps_check_vip_offer_status_method = {
 	"apps.checkVipOfferStatus", "response", "ok_apps_check_vip_offer_status",
@@ -4039,7 +4356,11 @@ static const struct socapi_field ok_apps_get_platform_catalog_node_top_params_fi
 	{"count", offsetof(struct ok_apps_get_platform_catalog_node_top_params, count), offsetof(struct ok_apps_get_platform_catalog_node_top_params, has_count), &socapi_type_int, 0},
 	{"node", offsetof(struct ok_apps_get_platform_catalog_node_top_params, node), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_apps_get_platform_catalog_node_top_params_struct = {"apps.getPlatformCatalogNodeTop", sizeof(struct ok_apps_get_platform_catalog_node_top_params), 4, ok_apps_get_platform_catalog_node_top_params_fields};
+static const uint16_t ok_apps_get_platform_catalog_node_top_params_keys[] = {
+	0, 3, 0, 2, 0, 4, 1, 0,
+};
+static const struct socapi_struct ok_apps_get_platform_catalog_node_top_params_struct = {"apps.getPlatformCatalogNodeTop", sizeof(struct ok_apps_get_platform_catalog_node_top_params), 4, ok_apps_get_platform_catalog_node_top_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_catalog_node_top_params_keys};
 
 static const struct socapi_paging ok_apps_get_platform_catalog_node_top_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "apps", NULL};
 const struct socapi_method ok_apps_get_platform_catalog_node_top_method = {
@@ -4059,7 +4380,11 @@ static const struct socapi_field ok_apps_get_platform_catalog_nodes_top_params_f
 	{"fields", offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"count", offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, count), offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_apps_get_platform_catalog_nodes_top_params_struct = {"apps.getPlatformCatalogNodesTop", sizeof(struct ok_apps_get_platform_catalog_nodes_top_params), 2, ok_apps_get_platform_catalog_nodes_top_params_fields};
+static const uint16_t ok_apps_get_platform_catalog_nodes_top_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct ok_apps_get_platform_catalog_nodes_top_params_struct = {"apps.getPlatformCatalogNodesTop", sizeof(struct ok_apps_get_platform_catalog_nodes_top_params), 2, ok_apps_get_platform_catalog_nodes_top_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_apps_get_platform_catalog_nodes_top_params_keys};
 
 const struct socapi_method ok_apps_get_platform_catalog_nodes_top_method = {
 	"apps.getPlatformCatalogNodesTop", "response", "ok_apps_get_platform_catalog_nodes_top",
@@ -4079,7 +4404,11 @@ static const struct socapi_field ok_apps_get_platform_new_params_fields[] = {
 	{"anchor", offsetof(struct ok_apps_get_platform_new_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_apps_get_platform_new_params, count), offsetof(struct ok_apps_get_platform_new_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_apps_get_platform_new_params_struct = {"apps.getPlatformNew", sizeof(struct ok_apps_get_platform_new_params), 3, ok_apps_get_platform_new_params_fields};
+static const uint16_t ok_apps_get_platform_new_params_keys[] = {
+	0, 3, 0, 2, 0, 0, 1, 0,
+};
+static const struct socapi_struct ok_apps_get_platform_new_params_struct = {"apps.getPlatformNew", sizeof(struct ok_apps_get_platform_new_params), 3, ok_apps_get_platform_new_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_new_params_keys};
 
 static const struct socapi_paging ok_apps_get_platform_new_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "apps", NULL};
 const struct socapi_method ok_apps_get_platform_new_method = {
@@ -4100,7 +4429,11 @@ static const struct socapi_field ok_apps_get_platform_top_params_fields[] = {
 	{"anchor", offsetof(struct ok_apps_get_platform_top_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_apps_get_platform_top_params, count), offsetof(struct ok_apps_get_platform_top_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_apps_get_platform_top_params_struct = {"apps.getPlatformTop", sizeof(struct ok_apps_get_platform_top_params), 3, ok_apps_get_platform_top_params_fields};
+static const uint16_t ok_apps_get_platform_top_params_keys[] = {
+	0, 3, 0, 2, 0, 0, 1, 0,
+};
+static const struct socapi_struct ok_apps_get_platform_top_params_struct = {"apps.getPlatformTop", sizeof(struct ok_apps_get_platform_top_params), 3, ok_apps_get_platform_top_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_top_params_keys};
 
 static const struct socapi_paging ok_apps_get_platform_top_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "apps", NULL};
 const struct socapi_method ok_apps_get_platform_top_method = {
@@ -4149,7 +4482,11 @@ static const struct socapi_field ok_apps_set_app_promo_info_params_fields[] = {
 	{"end_time", offsetof(struct ok_apps_set_app_promo_info_params, end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image304x128", offsetof(struct ok_apps_set_app_promo_info_params, image304x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_apps_set_app_promo_info_params_struct = {"apps.setAppPromoInfo", sizeof(struct ok_apps_set_app_promo_info_params), 5, ok_apps_set_app_promo_info_params_fields};
+static const uint16_t ok_apps_set_app_promo_info_params_keys[] = {
+	0, 5, 0, 2, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_apps_set_app_promo_info_params_struct = {"apps.setAppPromoInfo", sizeof(struct ok_apps_set_app_promo_info_params), 5, ok_apps_set_app_promo_info_params_fields,
+	SOCAPI_NO_PRESENCE, 9u, 4, ok_apps_set_app_promo_info_params_keys};
 
 const struct socapi_method ok_apps_set_app_promo_info_method = {
 	"apps.setAppPromoInfo", "response", "ok_apps_set_app_promo_info",
@@ -4168,7 +4505,11 @@ static const struct socapi_field ok_apps_set_vip_offer_status_params_fields[] = 
 	{"slot", offsetof(struct ok_apps_set_vip_offer_status_params, slot), offsetof(struct ok_apps_set_vip_offer_status_params, has_slot), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"given", offsetof(struct ok_apps_set_vip_offer_status_params, given), offsetof(struct ok_apps_set_vip_offer_status_params, has_given), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_apps_set_vip_offer_status_params_struct = {"apps.setVipOfferStatus", sizeof(struct ok_apps_set_vip_offer_status_params), 2, ok_apps_set_vip_offer_status_params_fields};
+static const uint16_t ok_apps_set_vip_offer_status_params_keys[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_struct ok_apps_set_vip_offer_status_params_struct = {"apps.setVipOfferStatus", sizeof(struct ok_apps_set_vip_offer_status_params), 2, ok_apps_set_vip_offer_status_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_apps_set_vip_offer_status_params_keys};
 
 const struct socapi_method ok_apps_set_vip_offer_status_method = {
 	"apps.setVipOfferStatus", "response", "ok_apps_set_vip_offer_status",
@@ -4186,7 +4527,11 @@ enum socapi_status ok_apps_set_vip_offer_status(struct socapi_session *session, 
 static const struct socapi_field ok_apps_set_vip_offers_params_fields[] = {
 	{"names", offsetof(struct ok_apps_set_vip_offers_params, names), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_apps_set_vip_offers_params_struct = {"apps.setVipOffers", sizeof(struct ok_apps_set_vip_offers_params), 1, ok_apps_set_vip_offers_params_fields};
+static const uint16_t ok_apps_set_vip_offers_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_apps_set_vip_offers_params_struct = {"apps.setVipOffers", sizeof(struct ok_apps_set_vip_offers_params), 1, ok_apps_set_vip_offers_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_apps_set_vip_offers_params_keys};
 
 const struct socapi_method ok_apps_set_vip_offers_method = {
 	"apps.setVipOffers", "response", "ok_apps_set_vip_offers",
@@ -4207,7 +4552,11 @@ static const struct socapi_field ok_auth_login_params_fields[] = {
 	{"verification_supported", offsetof(struct ok_auth_login_params, verification_supported), offsetof(struct ok_auth_login_params, has_verification_supported), &socapi_type_int, 0},
 	{"verification_supported_v", offsetof(struct ok_auth_login_params, verification_supported_v), offsetof(struct ok_auth_login_params, has_verification_supported_v), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_auth_login_params_struct = {"auth.login", sizeof(struct ok_auth_login_params), 4, ok_auth_login_params_fields};
+static const uint16_t ok_auth_login_params_keys[] = {
+	0, 0, 1, 0, 2, 3, 4, 0,
+};
+static const struct socapi_struct ok_auth_login_params_struct = {"auth.login", sizeof(struct ok_auth_login_params), 4, ok_auth_login_params_fields,
+	SOCAPI_NO_PRESENCE, 19u, 3, ok_auth_login_params_keys};
 
 const struct socapi_method ok_auth_login_method = {
 	"auth.login", "response", "ok_auth_login",
@@ -4226,7 +4575,11 @@ static const struct socapi_field ok_bookmark_add_params_fields[] = {
 	{"ref_id", offsetof(struct ok_bookmark_add_params, ref_id), offsetof(struct ok_bookmark_add_params, has_ref_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"bookmark_type", offsetof(struct ok_bookmark_add_params, bookmark_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_bookmark_add_params_struct = {"bookmark.add", sizeof(struct ok_bookmark_add_params), 2, ok_bookmark_add_params_fields};
+static const uint16_t ok_bookmark_add_params_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct ok_bookmark_add_params_struct = {"bookmark.add", sizeof(struct ok_bookmark_add_params), 2, ok_bookmark_add_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_bookmark_add_params_keys};
 
 const struct socapi_method ok_bookmark_add_method = {
 	"bookmark.add", "response", "ok_bookmark_add",
@@ -4245,7 +4598,11 @@ static const struct socapi_field ok_bookmark_delete_params_fields[] = {
 	{"ref_id", offsetof(struct ok_bookmark_delete_params, ref_id), offsetof(struct ok_bookmark_delete_params, has_ref_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"bookmark_type", offsetof(struct ok_bookmark_delete_params, bookmark_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_bookmark_delete_params_struct = {"bookmark.delete", sizeof(struct ok_bookmark_delete_params), 2, ok_bookmark_delete_params_fields};
+static const uint16_t ok_bookmark_delete_params_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct ok_bookmark_delete_params_struct = {"bookmark.delete", sizeof(struct ok_bookmark_delete_params), 2, ok_bookmark_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_bookmark_delete_params_keys};
 
 const struct socapi_method ok_bookmark_delete_method = {
 	"bookmark.delete", "response", "ok_bookmark_delete",
@@ -4273,7 +4630,12 @@ static const struct socapi_field ok_callbacks_payment_params_fields[] = {
 	{"trial_days", offsetof(struct ok_callbacks_payment_params, trial_days), offsetof(struct ok_callbacks_payment_params, has_trial_days), &socapi_type_int, 0},
 	{"card_promo", offsetof(struct ok_callbacks_payment_params, card_promo), offsetof(struct ok_callbacks_payment_params, has_card_promo), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_callbacks_payment_params_struct = {"callbacks.payment", sizeof(struct ok_callbacks_payment_params), 11, ok_callbacks_payment_params_fields};
+static const uint16_t ok_callbacks_payment_params_keys[] = {
+	0, 10, 6, 3, 11, 8, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 7, 0, 2, 5, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0,
+};
+static const struct socapi_struct ok_callbacks_payment_params_struct = {"callbacks.payment", sizeof(struct ok_callbacks_payment_params), 11, ok_callbacks_payment_params_fields,
+	SOCAPI_NO_PRESENCE, 25u, 5, ok_callbacks_payment_params_keys};
 
 const struct socapi_method ok_callbacks_payment_method = {
 	"callbacks.payment", "response", "ok_callbacks_payment",
@@ -4298,7 +4660,11 @@ static const struct socapi_field ok_communities_get_members_params_fields[] = {
 	{"fields", offsetof(struct ok_communities_get_members_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 	{"filter", offsetof(struct ok_communities_get_members_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_communities_get_members_params_struct = {"communities.getMembers", sizeof(struct ok_communities_get_members_params), 8, ok_communities_get_members_params_fields};
+static const uint16_t ok_communities_get_members_params_keys[] = {
+	0, 8, 0, 0, 3, 0, 0, 0, 7, 0, 5, 6, 0, 4, 2, 1,
+};
+static const struct socapi_struct ok_communities_get_members_params_struct = {"communities.getMembers", sizeof(struct ok_communities_get_members_params), 8, ok_communities_get_members_params_fields,
+	SOCAPI_NO_PRESENCE, 9u, 4, ok_communities_get_members_params_keys};
 
 static const struct socapi_paging ok_communities_get_members_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "users", NULL};
 const struct socapi_method ok_communities_get_members_method = {
@@ -4319,7 +4685,11 @@ static const struct socapi_field ok_discussions_add_comment_like_params_fields[]
 	{"discussionType", offsetof(struct ok_discussions_add_comment_like_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_id", offsetof(struct ok_discussions_add_comment_like_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_discussions_add_comment_like_params_struct = {"discussions.addCommentLike", sizeof(struct ok_discussions_add_comment_like_params), 3, ok_discussions_add_comment_like_params_fields};
+static const uint16_t ok_discussions_add_comment_like_params_keys[] = {
+	3, 1, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_add_comment_like_params_struct = {"discussions.addCommentLike", sizeof(struct ok_discussions_add_comment_like_params), 3, ok_discussions_add_comment_like_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_add_comment_like_params_keys};
 
 const struct socapi_method ok_discussions_add_comment_like_method = {
 	"discussions.addCommentLike", "response", "ok_discussions_add_comment_like",
@@ -4345,7 +4715,12 @@ static const struct socapi_field ok_discussions_add_discussion_comment_params_fi
 	{"fields", offsetof(struct ok_discussions_add_discussion_comment_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"fieldset", offsetof(struct ok_discussions_add_discussion_comment_params, fieldset), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_discussions_add_discussion_comment_params_struct = {"discussions.addDiscussionComment", sizeof(struct ok_discussions_add_discussion_comment_params), 9, ok_discussions_add_discussion_comment_params_fields};
+static const uint16_t ok_discussions_add_discussion_comment_params_keys[] = {
+	0, 4, 0, 0, 0, 0, 0, 0, 6, 3, 2, 0, 5, 1, 0, 0,
+	8, 0, 0, 7, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_add_discussion_comment_params_struct = {"discussions.addDiscussionComment", sizeof(struct ok_discussions_add_discussion_comment_params), 9, ok_discussions_add_discussion_comment_params_fields,
+	SOCAPI_NO_PRESENCE, 9u, 5, ok_discussions_add_discussion_comment_params_keys};
 
 const struct socapi_method ok_discussions_add_discussion_comment_method = {
 	"discussions.addDiscussionComment", "response", "ok_discussions_add_discussion_comment",
@@ -4364,7 +4739,11 @@ static const struct socapi_field ok_discussions_add_discussion_like_params_field
 	{"discussionId", offsetof(struct ok_discussions_add_discussion_like_params, discussion_id), offsetof(struct ok_discussions_add_discussion_like_params, has_discussion_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"discussionType", offsetof(struct ok_discussions_add_discussion_like_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_discussions_add_discussion_like_params_struct = {"discussions.addDiscussionLike", sizeof(struct ok_discussions_add_discussion_like_params), 2, ok_discussions_add_discussion_like_params_fields};
+static const uint16_t ok_discussions_add_discussion_like_params_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct ok_discussions_add_discussion_like_params_struct = {"discussions.addDiscussionLike", sizeof(struct ok_discussions_add_discussion_like_params), 2, ok_discussions_add_discussion_like_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_add_discussion_like_params_keys};
 
 const struct socapi_method ok_discussions_add_discussion_like_method = {
 	"discussions.addDiscussionLike", "response", "ok_discussions_add_discussion_like",
@@ -4386,7 +4765,11 @@ static const struct socapi_field ok_discussions_delete_discussion_comment_params
 	{"mark_as_spam", offsetof(struct ok_discussions_delete_discussion_comment_params, mark_as_spam), offsetof(struct ok_discussions_delete_discussion_comment_params, has_mark_as_spam), &socapi_type_bool, 0},
 	{"block_author", offsetof(struct ok_discussions_delete_discussion_comment_params, block_author), offsetof(struct ok_discussions_delete_discussion_comment_params, has_block_author), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_discussions_delete_discussion_comment_params_struct = {"discussions.deleteDiscussionComment", sizeof(struct ok_discussions_delete_discussion_comment_params), 5, ok_discussions_delete_discussion_comment_params_fields};
+static const uint16_t ok_discussions_delete_discussion_comment_params_keys[] = {
+	3, 4, 1, 0, 0, 0, 0, 0, 2, 5, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_delete_discussion_comment_params_struct = {"discussions.deleteDiscussionComment", sizeof(struct ok_discussions_delete_discussion_comment_params), 5, ok_discussions_delete_discussion_comment_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_delete_discussion_comment_params_keys};
 
 const struct socapi_method ok_discussions_delete_discussion_comment_method = {
 	"discussions.deleteDiscussionComment", "response", "ok_discussions_delete_discussion_comment",
@@ -4408,7 +4791,11 @@ static const struct socapi_field ok_discussions_delete_discussion_comments_param
 	{"mark_as_spam", offsetof(struct ok_discussions_delete_discussion_comments_params, mark_as_spam), offsetof(struct ok_discussions_delete_discussion_comments_params, has_mark_as_spam), &socapi_type_bool, 0},
 	{"block_author", offsetof(struct ok_discussions_delete_discussion_comments_params, block_author), offsetof(struct ok_discussions_delete_discussion_comments_params, has_block_author), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_discussions_delete_discussion_comments_params_struct = {"discussions.deleteDiscussionComments", sizeof(struct ok_discussions_delete_discussion_comments_params), 5, ok_discussions_delete_discussion_comments_params_fields};
+static const uint16_t ok_discussions_delete_discussion_comments_params_keys[] = {
+	0, 4, 1, 0, 0, 0, 0, 0, 2, 5, 0, 3, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_delete_discussion_comments_params_struct = {"discussions.deleteDiscussionComments", sizeof(struct ok_discussions_delete_discussion_comments_params), 5, ok_discussions_delete_discussion_comments_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_delete_discussion_comments_params_keys};
 
 const struct socapi_method ok_discussions_delete_discussion_comments_method = {
 	"discussions.deleteDiscussionComments", "response", "ok_discussions_delete_discussion_comments",
@@ -4429,7 +4816,11 @@ static const struct socapi_field ok_discussions_edit_discussion_comment_params_f
 	{"comment_id", offsetof(struct ok_discussions_edit_discussion_comment_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment", offsetof(struct ok_discussions_edit_discussion_comment_params, comment), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_discussions_edit_discussion_comment_params_struct = {"discussions.editDiscussionComment", sizeof(struct ok_discussions_edit_discussion_comment_params), 4, ok_discussions_edit_discussion_comment_params_fields};
+static const uint16_t ok_discussions_edit_discussion_comment_params_keys[] = {
+	3, 1, 0, 0, 2, 0, 0, 4,
+};
+static const struct socapi_struct ok_discussions_edit_discussion_comment_params_struct = {"discussions.editDiscussionComment", sizeof(struct ok_discussions_edit_discussion_comment_params), 4, ok_discussions_edit_discussion_comment_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_edit_discussion_comment_params_keys};
 
 const struct socapi_method ok_discussions_edit_discussion_comment_method = {
 	"discussions.editDiscussionComment", "response", "ok_discussions_edit_discussion_comment",
@@ -4452,7 +4843,11 @@ static const struct socapi_field ok_discussions_get_params_fields[] = {
 	{"locale", offsetof(struct ok_discussions_get_params, locale), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"features", offsetof(struct ok_discussions_get_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_discussions_get_params_struct = {"discussions.get", sizeof(struct ok_discussions_get_params), 6, ok_discussions_get_params_fields};
+static const uint16_t ok_discussions_get_params_keys[] = {
+	0, 4, 1, 0, 0, 5, 0, 6, 2, 0, 0, 0, 3, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_get_params_struct = {"discussions.get", sizeof(struct ok_discussions_get_params), 6, ok_discussions_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_get_params_keys};
 
 const struct socapi_method ok_discussions_get_method = {
 	"discussions.get", "response", "ok_discussions_get",
@@ -4471,7 +4866,11 @@ static const struct socapi_field ok_discussions_get_attached_resources_params_fi
 	{"attach_ids", offsetof(struct ok_discussions_get_attached_resources_params, attach_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_discussions_get_attached_resources_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const struct socapi_struct ok_discussions_get_attached_resources_params_struct = {"discussions.getAttachedResources", sizeof(struct ok_discussions_get_attached_resources_params), 2, ok_discussions_get_attached_resources_params_fields};
+static const uint16_t ok_discussions_get_attached_resources_params_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct ok_discussions_get_attached_resources_params_struct = {"discussions.getAttachedResources", sizeof(struct ok_discussions_get_attached_resources_params), 2, ok_discussions_get_attached_resources_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 2, ok_discussions_get_attached_resources_params_keys};
 
 const struct socapi_method ok_discussions_get_attached_resources_method = {
 	"discussions.getAttachedResources", "response", "ok_discussions_get_attached_resources",
@@ -4494,7 +4893,11 @@ static const struct socapi_field ok_discussions_get_comment_params_fields[] = {
 	{"fields", offsetof(struct ok_discussions_get_comment_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"fieldset", offsetof(struct ok_discussions_get_comment_params, fieldset), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_discussions_get_comment_params_struct = {"discussions.getComment", sizeof(struct ok_discussions_get_comment_params), 6, ok_discussions_get_comment_params_fields};
+static const uint16_t ok_discussions_get_comment_params_keys[] = {
+	0, 3, 4, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 1, 0, 6,
+};
+static const struct socapi_struct ok_discussions_get_comment_params_struct = {"discussions.getComment", sizeof(struct ok_discussions_get_comment_params), 6, ok_discussions_get_comment_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_discussions_get_comment_params_keys};
 
 const struct socapi_method ok_discussions_get_comment_method = {
 	"discussions.getComment", "response", "ok_discussions_get_comment",
@@ -4518,7 +4921,11 @@ static const struct socapi_field ok_discussions_get_comment_likes_params_fields[
 	{"count", offsetof(struct ok_discussions_get_comment_likes_params, count), offsetof(struct ok_discussions_get_comment_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_discussions_get_comment_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const struct socapi_struct ok_discussions_get_comment_likes_params_struct = {"discussions.getCommentLikes", sizeof(struct ok_discussions_get_comment_likes_params), 7, ok_discussions_get_comment_likes_params_fields};
+static const uint16_t ok_discussions_get_comment_likes_params_keys[] = {
+	0, 0, 6, 0, 5, 2, 0, 3, 1, 0, 7, 4, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_get_comment_likes_params_struct = {"discussions.getCommentLikes", sizeof(struct ok_discussions_get_comment_likes_params), 7, ok_discussions_get_comment_likes_params_fields,
+	SOCAPI_NO_PRESENCE, 15u, 4, ok_discussions_get_comment_likes_params_keys};
 
 static const struct socapi_paging ok_discussions_get_comment_likes_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "users", NULL};
 const struct socapi_method ok_discussions_get_comment_likes_method = {
@@ -4546,7 +4953,12 @@ static const struct socapi_field ok_discussions_get_comments_params_fields[] = {
 	{"mark_as_read", offsetof(struct ok_discussions_get_comments_params, mark_as_read), offsetof(struct ok_discussions_get_comments_params, has_mark_as_read), &socapi_type_bool, 0},
 	{"includeRemoved", offsetof(struct ok_discussions_get_comments_params, include_removed), offsetof(struct ok_discussions_get_comments_params, has_include_removed), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_discussions_get_comments_params_struct = {"discussions.getComments", sizeof(struct ok_discussions_get_comments_params), 10, ok_discussions_get_comments_params_fields};
+static const uint16_t ok_discussions_get_comments_params_keys[] = {
+	3, 0, 1, 0, 9, 0, 0, 0, 2, 0, 0, 0, 10, 0, 5, 0,
+	0, 8, 7, 0, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_get_comments_params_struct = {"discussions.getComments", sizeof(struct ok_discussions_get_comments_params), 10, ok_discussions_get_comments_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 5, ok_discussions_get_comments_params_keys};
 
 static const struct socapi_paging ok_discussions_get_comments_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "comments", NULL};
 const struct socapi_method ok_discussions_get_comments_method = {
@@ -4568,7 +4980,11 @@ static const struct socapi_field ok_discussions_get_discussion_comments_params_f
 	{"offset", offsetof(struct ok_discussions_get_discussion_comments_params, offset), offsetof(struct ok_discussions_get_discussion_comments_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct ok_discussions_get_discussion_comments_params, count), offsetof(struct ok_discussions_get_discussion_comments_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_discussions_get_discussion_comments_params_struct = {"discussions.getDiscussionComments", sizeof(struct ok_discussions_get_discussion_comments_params), 4, ok_discussions_get_discussion_comments_params_fields};
+static const uint16_t ok_discussions_get_discussion_comments_params_keys[] = {
+	0, 4, 2, 0, 1, 0, 3, 0,
+};
+static const struct socapi_struct ok_discussions_get_discussion_comments_params_struct = {"discussions.getDiscussionComments", sizeof(struct ok_discussions_get_discussion_comments_params), 4, ok_discussions_get_discussion_comments_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_get_discussion_comments_params_keys};
 
 static const struct socapi_paging ok_discussions_get_discussion_comments_paging = {NULL, NULL, "count", "offset", NULL, NULL, "comments", "total_count"};
 const struct socapi_method ok_discussions_get_discussion_comments_method = {
@@ -4588,7 +5004,11 @@ static const struct socapi_field ok_discussions_get_discussion_comments_count_pa
 	{"entityId", offsetof(struct ok_discussions_get_discussion_comments_count_params, entity_id), offsetof(struct ok_discussions_get_discussion_comments_count_params, has_entity_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"entityType", offsetof(struct ok_discussions_get_discussion_comments_count_params, entity_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_discussions_get_discussion_comments_count_params_struct = {"discussions.getDiscussionCommentsCount", sizeof(struct ok_discussions_get_discussion_comments_count_params), 2, ok_discussions_get_discussion_comments_count_params_fields};
+static const uint16_t ok_discussions_get_discussion_comments_count_params_keys[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_struct ok_discussions_get_discussion_comments_count_params_struct = {"discussions.getDiscussionCommentsCount", sizeof(struct ok_discussions_get_discussion_comments_count_params), 2, ok_discussions_get_discussion_comments_count_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_get_discussion_comments_count_params_keys};
 
 const struct socapi_method ok_discussions_get_discussion_comments_count_method = {
 	"discussions.getDiscussionCommentsCount", "response", "ok_discussions_get_discussion_comments_count",
@@ -4611,7 +5031,11 @@ static const struct socapi_field ok_discussions_get_discussion_likes_params_fiel
 	{"count", offsetof(struct ok_discussions_get_discussion_likes_params, count), offsetof(struct ok_discussions_get_discussion_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_discussions_get_discussion_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const struct socapi_struct ok_discussions_get_discussion_likes_params_struct = {"discussions.getDiscussionLikes", sizeof(struct ok_discussions_get_discussion_likes_params), 6, ok_discussions_get_discussion_likes_params_fields};
+static const uint16_t ok_discussions_get_discussion_likes_params_keys[] = {
+	3, 1, 0, 0, 2, 0, 0, 5, 0, 6, 0, 4, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_get_discussion_likes_params_struct = {"discussions.getDiscussionLikes", sizeof(struct ok_discussions_get_discussion_likes_params), 6, ok_discussions_get_discussion_likes_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 4, ok_discussions_get_discussion_likes_params_keys};
 
 static const struct socapi_paging ok_discussions_get_discussion_likes_paging = {"anchor", "direction", "count", NULL, "anchor", NULL, "users", NULL};
 const struct socapi_method ok_discussions_get_discussion_likes_method = {
@@ -4633,7 +5057,11 @@ static const struct socapi_field ok_discussions_get_discussions_params_fields[] 
 	{"offset", offsetof(struct ok_discussions_get_discussions_params, offset), offsetof(struct ok_discussions_get_discussions_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct ok_discussions_get_discussions_params, count), offsetof(struct ok_discussions_get_discussions_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_discussions_get_discussions_params_struct = {"discussions.getDiscussions", sizeof(struct ok_discussions_get_discussions_params), 4, ok_discussions_get_discussions_params_fields};
+static const uint16_t ok_discussions_get_discussions_params_keys[] = {
+	0, 3, 0, 4, 0, 1, 2, 0,
+};
+static const struct socapi_struct ok_discussions_get_discussions_params_struct = {"discussions.getDiscussions", sizeof(struct ok_discussions_get_discussions_params), 4, ok_discussions_get_discussions_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 3, ok_discussions_get_discussions_params_keys};
 
 static const struct socapi_paging ok_discussions_get_discussions_paging = {NULL, NULL, "count", "offset", NULL, NULL, "discussions", NULL};
 const struct socapi_method ok_discussions_get_discussions_method = {
@@ -4652,7 +5080,11 @@ enum socapi_status ok_discussions_get_discussions(struct socapi_session *session
 static const struct socapi_field ok_discussions_get_discussions_news_params_fields[] = {
 	{"version", offsetof(struct ok_discussions_get_discussions_news_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_discussions_get_discussions_news_params_struct = {"discussions.getDiscussionsNews", sizeof(struct ok_discussions_get_discussions_news_params), 1, ok_discussions_get_discussions_news_params_fields};
+static const uint16_t ok_discussions_get_discussions_news_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_discussions_get_discussions_news_params_struct = {"discussions.getDiscussionsNews", sizeof(struct ok_discussions_get_discussions_news_params), 1, ok_discussions_get_discussions_news_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_discussions_get_discussions_news_params_keys};
 
 const struct socapi_method ok_discussions_get_discussions_news_method = {
 	"discussions.getDiscussionsNews", "response", "ok_discussions_get_discussions_news",
@@ -4679,7 +5111,12 @@ static const struct socapi_field ok_discussions_get_list_params_fields[] = {
 	{"locale", offsetof(struct ok_discussions_get_list_params, locale), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"features", offsetof(struct ok_discussions_get_list_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_discussions_get_list_params_struct = {"discussions.getList", sizeof(struct ok_discussions_get_list_params), 10, ok_discussions_get_list_params_fields};
+static const uint16_t ok_discussions_get_list_params_keys[] = {
+	8, 0, 0, 0, 0, 4, 0, 9, 0, 3, 0, 0, 0, 7, 0, 6,
+	1, 0, 5, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+};
+static const struct socapi_struct ok_discussions_get_list_params_struct = {"discussions.getList", sizeof(struct ok_discussions_get_list_params), 10, ok_discussions_get_list_params_fields,
+	SOCAPI_NO_PRESENCE, 11u, 5, ok_discussions_get_list_params_keys};
 
 static const struct socapi_paging ok_discussions_get_list_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "discussions", NULL};
 const struct socapi_method ok_discussions_get_list_method = {
@@ -4698,7 +5135,11 @@ enum socapi_status ok_discussions_get_list(struct socapi_session *session, const
 static const struct socapi_field ok_discussions_mark_as_read_params_fields[] = {
 	{"version", offsetof(struct ok_discussions_mark_as_read_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_discussions_mark_as_read_params_struct = {"discussions.markAsRead", sizeof(struct ok_discussions_mark_as_read_params), 1, ok_discussions_mark_as_read_params_fields};
+static const uint16_t ok_discussions_mark_as_read_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_discussions_mark_as_read_params_struct = {"discussions.markAsRead", sizeof(struct ok_discussions_mark_as_read_params), 1, ok_discussions_mark_as_read_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_discussions_mark_as_read_params_keys};
 
 const struct socapi_method ok_discussions_mark_as_read_method = {
 	"discussions.markAsRead", "response", "ok_discussions_mark_as_read",
@@ -4718,7 +5159,11 @@ static const struct socapi_field ok_discussions_mark_comment_as_spam_params_fiel
 	{"discussionType", offsetof(struct ok_discussions_mark_comment_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_id", offsetof(struct ok_discussions_mark_comment_as_spam_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_discussions_mark_comment_as_spam_params_struct = {"discussions.markCommentAsSpam", sizeof(struct ok_discussions_mark_comment_as_spam_params), 3, ok_discussions_mark_comment_as_spam_params_fields};
+static const uint16_t ok_discussions_mark_comment_as_spam_params_keys[] = {
+	3, 1, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_struct ok_discussions_mark_comment_as_spam_params_struct = {"discussions.markCommentAsSpam", sizeof(struct ok_discussions_mark_comment_as_spam_params), 3, ok_discussions_mark_comment_as_spam_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_mark_comment_as_spam_params_keys};
 
 const struct socapi_method ok_discussions_mark_comment_as_spam_method = {
 	"discussions.markCommentAsSpam", "response", "ok_discussions_mark_comment_as_spam",
@@ -4738,7 +5183,11 @@ static const struct socapi_field ok_discussions_mark_comments_as_spam_params_fie
 	{"discussionType", offsetof(struct ok_discussions_mark_comments_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_ids", offsetof(struct ok_discussions_mark_comments_as_spam_params, comment_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_discussions_mark_comments_as_spam_params_struct = {"discussions.markCommentsAsSpam", sizeof(struct ok_discussions_mark_comments_as_spam_params), 3, ok_discussions_mark_comments_as_spam_params_fields};
+static const uint16_t ok_discussions_mark_comments_as_spam_params_keys[] = {
+	0, 1, 0, 0, 2, 3, 0, 0,
+};
+static const struct socapi_struct ok_discussions_mark_comments_as_spam_params_struct = {"discussions.markCommentsAsSpam", sizeof(struct ok_discussions_mark_comments_as_spam_params), 3, ok_discussions_mark_comments_as_spam_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_mark_comments_as_spam_params_keys};
 
 const struct socapi_method ok_discussions_mark_comments_as_spam_method = {
 	"discussions.markCommentsAsSpam", "response", "ok_discussions_mark_comments_as_spam",
@@ -4757,7 +5206,11 @@ static const struct socapi_field ok_discussions_mark_discussion_as_spam_params_f
 	{"discussionId", offsetof(struct ok_discussions_mark_discussion_as_spam_params, discussion_id), offsetof(struct ok_discussions_mark_discussion_as_spam_params, has_discussion_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"discussionType", offsetof(struct ok_discussions_mark_discussion_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_discussions_mark_discussion_as_spam_params_struct = {"discussions.markDiscussionAsSpam", sizeof(struct ok_discussions_mark_discussion_as_spam_params), 2, ok_discussions_mark_discussion_as_spam_params_fields};
+static const uint16_t ok_discussions_mark_discussion_as_spam_params_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct ok_discussions_mark_discussion_as_spam_params_struct = {"discussions.markDiscussionAsSpam", sizeof(struct ok_discussions_mark_discussion_as_spam_params), 2, ok_discussions_mark_discussion_as_spam_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_mark_discussion_as_spam_params_keys};
 
 const struct socapi_method ok_discussions_mark_discussion_as_spam_method = {
 	"discussions.markDiscussionAsSpam", "response", "ok_discussions_mark_discussion_as_spam",
@@ -4776,7 +5229,11 @@ static const struct socapi_field ok_events_get_params_fields[] = {
 	{"types", offsetof(struct ok_events_get_params, types), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"version", offsetof(struct ok_events_get_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_events_get_params_struct = {"events.get", sizeof(struct ok_events_get_params), 2, ok_events_get_params_fields};
+static const uint16_t ok_events_get_params_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct ok_events_get_params_struct = {"events.get", sizeof(struct ok_events_get_params), 2, ok_events_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_events_get_params_keys};
 
 const struct socapi_method ok_events_get_method = {
 	"events.get", "response", "ok_events_get",
@@ -4798,7 +5255,11 @@ static const struct socapi_field ok_events_updates_params_fields[] = {
 	{"timeout", offsetof(struct ok_events_updates_params, timeout), offsetof(struct ok_events_updates_params, has_timeout), &socapi_type_int, 0},
 	{"commit", offsetof(struct ok_events_updates_params, commit), offsetof(struct ok_events_updates_params, has_commit), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_events_updates_params_struct = {"events.updates", sizeof(struct ok_events_updates_params), 5, ok_events_updates_params_fields};
+static const uint16_t ok_events_updates_params_keys[] = {
+	0, 0, 4, 0, 0, 2, 0, 3, 1, 0, 0, 0, 0, 5, 0, 0,
+};
+static const struct socapi_struct ok_events_updates_params_struct = {"events.updates", sizeof(struct ok_events_updates_params), 5, ok_events_updates_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 4, ok_events_updates_params_keys};
 
 const struct socapi_method ok_events_updates_method = {
 	"events.updates", "response", "ok_events_updates",
@@ -4818,7 +5279,11 @@ static const struct socapi_field ok_friends_app_invite_params_fields[] = {
 	{"text", offsetof(struct ok_friends_app_invite_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"devices", offsetof(struct ok_friends_app_invite_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_friends_app_invite_params_struct = {"friends.appInvite", sizeof(struct ok_friends_app_invite_params), 3, ok_friends_app_invite_params_fields};
+static const uint16_t ok_friends_app_invite_params_keys[] = {
+	0, 2, 0, 1, 0, 3, 0, 0,
+};
+static const struct socapi_struct ok_friends_app_invite_params_struct = {"friends.appInvite", sizeof(struct ok_friends_app_invite_params), 3, ok_friends_app_invite_params_fields,
+	SOCAPI_NO_PRESENCE, 9u, 3, ok_friends_app_invite_params_keys};
 
 const struct socapi_method ok_friends_app_invite_method = {
 	"friends.appInvite", "response", "ok_friends_app_invite",
@@ -4838,7 +5303,11 @@ static const struct socapi_field ok_friends_get_params_fields[] = {
 	{"fid", offsetof(struct ok_friends_get_params, fid), offsetof(struct ok_friends_get_params, has_fid), &socapi_type_int_from_string, 0},
 	{"sort_type", offsetof(struct ok_friends_get_params, sort_type), SOCAPI_NO_PRESENCE, &ok_friends_get_sort_type_type, 0},
 };
-static const struct socapi_struct ok_friends_get_params_struct = {"friends.get", sizeof(struct ok_friends_get_params), 3, ok_friends_get_params_fields};
+static const uint16_t ok_friends_get_params_keys[] = {
+	0, 1, 0, 3, 0, 2, 0, 0,
+};
+static const struct socapi_struct ok_friends_get_params_struct = {"friends.get", sizeof(struct ok_friends_get_params), 3, ok_friends_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_friends_get_params_keys};
 
 const struct socapi_method ok_friends_get_method = {
 	"friends.get", "response", "ok_friends_get",
@@ -4856,7 +5325,11 @@ enum socapi_status ok_friends_get(struct socapi_session *session, const struct o
 static const struct socapi_field ok_friends_get_app_users_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_app_users_params, uid), offsetof(struct ok_friends_get_app_users_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct ok_friends_get_app_users_params), 1, ok_friends_get_app_users_params_fields};
+static const uint16_t ok_friends_get_app_users_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct ok_friends_get_app_users_params), 1, ok_friends_get_app_users_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_friends_get_app_users_params_keys};
 
 const struct socapi_method ok_friends_get_app_users_method = {
 	"friends.getAppUsers", "response", "ok_friends_get_app_users",
@@ -4874,7 +5347,11 @@ enum socapi_status ok_friends_get_app_users(struct socapi_session *session, cons
 static const struct socapi_field ok_friends_get_app_users_online_params_fields[] = {
 	{"platforms", offsetof(struct ok_friends_get_app_users_online_params, platforms), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_friends_get_app_users_online_params_struct = {"friends.getAppUsersOnline", sizeof(struct ok_friends_get_app_users_online_params), 1, ok_friends_get_app_users_online_params_fields};
+static const uint16_t ok_friends_get_app_users_online_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_friends_get_app_users_online_params_struct = {"friends.getAppUsersOnline", sizeof(struct ok_friends_get_app_users_online_params), 1, ok_friends_get_app_users_online_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_friends_get_app_users_online_params_keys};
 
 const struct socapi_method ok_friends_get_app_users_online_method = {
 	"friends.getAppUsersOnline", "response", "ok_friends_get_app_users_online",
@@ -4893,7 +5370,11 @@ static const struct socapi_field ok_friends_get_birthdays_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_birthdays_params, uid), offsetof(struct ok_friends_get_birthdays_params, has_uid), &socapi_type_int_from_string, 0},
 	{"future", offsetof(struct ok_friends_get_birthdays_params, future), offsetof(struct ok_friends_get_birthdays_params, has_future), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_friends_get_birthdays_params_struct = {"friends.getBirthdays", sizeof(struct ok_friends_get_birthdays_params), 2, ok_friends_get_birthdays_params_fields};
+static const uint16_t ok_friends_get_birthdays_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_friends_get_birthdays_params_struct = {"friends.getBirthdays", sizeof(struct ok_friends_get_birthdays_params), 2, ok_friends_get_birthdays_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_birthdays_params_keys};
 
 const struct socapi_method ok_friends_get_birthdays_method = {
 	"friends.getBirthdays", "response", "ok_friends_get_birthdays",
@@ -4912,7 +5393,11 @@ static const struct socapi_field ok_friends_get_by_devices_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_by_devices_params, uid), offsetof(struct ok_friends_get_by_devices_params, has_uid), &socapi_type_int_from_string, 0},
 	{"devices", offsetof(struct ok_friends_get_by_devices_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_friends_get_by_devices_params_struct = {"friends.getByDevices", sizeof(struct ok_friends_get_by_devices_params), 2, ok_friends_get_by_devices_params_fields};
+static const uint16_t ok_friends_get_by_devices_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_friends_get_by_devices_params_struct = {"friends.getByDevices", sizeof(struct ok_friends_get_by_devices_params), 2, ok_friends_get_by_devices_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_by_devices_params_keys};
 
 const struct socapi_method ok_friends_get_by_devices_method = {
 	"friends.getByDevices", "response", "ok_friends_get_by_devices",
@@ -4932,7 +5417,11 @@ static const struct socapi_field ok_friends_get_mutual_friends_params_fields[] =
 	{"target_id", offsetof(struct ok_friends_get_mutual_friends_params, target_id), offsetof(struct ok_friends_get_mutual_friends_params, has_target_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"count", offsetof(struct ok_friends_get_mutual_friends_params, count), offsetof(struct ok_friends_get_mutual_friends_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_friends_get_mutual_friends_params_struct = {"friends.getMutualFriends", sizeof(struct ok_friends_get_mutual_friends_params), 3, ok_friends_get_mutual_friends_params_fields};
+static const uint16_t ok_friends_get_mutual_friends_params_keys[] = {
+	0, 3, 0, 0, 0, 1, 0, 2,
+};
+static const struct socapi_struct ok_friends_get_mutual_friends_params_struct = {"friends.getMutualFriends", sizeof(struct ok_friends_get_mutual_friends_params), 3, ok_friends_get_mutual_friends_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_friends_get_mutual_friends_params_keys};
 
 const struct socapi_method ok_friends_get_mutual_friends_method = {
 	"friends.getMutualFriends", "response", "ok_friends_get_mutual_friends",
@@ -4951,7 +5440,11 @@ static const struct socapi_field ok_friends_get_online_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_online_params, uid), offsetof(struct ok_friends_get_online_params, has_uid), &socapi_type_int_from_string, 0},
 	{"online", offsetof(struct ok_friends_get_online_params, online), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct ok_friends_get_online_params), 2, ok_friends_get_online_params_fields};
+static const uint16_t ok_friends_get_online_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct ok_friends_get_online_params), 2, ok_friends_get_online_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_online_params_keys};
 
 const struct socapi_method ok_friends_get_online_method = {
 	"friends.getOnline", "response", "ok_friends_get_online",
@@ -4970,7 +5463,11 @@ static const struct socapi_field ok_friends_get_relatives_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_relatives_params, uid), offsetof(struct ok_friends_get_relatives_params, has_uid), &socapi_type_int_from_string, 0},
 	{"reltypes", offsetof(struct ok_friends_get_relatives_params, reltypes), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_friends_get_relatives_params_struct = {"friends.getRelatives", sizeof(struct ok_friends_get_relatives_params), 2, ok_friends_get_relatives_params_fields};
+static const uint16_t ok_friends_get_relatives_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_friends_get_relatives_params_struct = {"friends.getRelatives", sizeof(struct ok_friends_get_relatives_params), 2, ok_friends_get_relatives_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_relatives_params_keys};
 
 const struct socapi_method ok_friends_get_relatives_method = {
 	"friends.getRelatives", "response", "ok_friends_get_relatives",
@@ -4993,7 +5490,11 @@ static const struct socapi_field ok_friends_get_relatives_v2_params_fields[] = {
 	{"direction", offsetof(struct ok_friends_get_relatives_v2_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_friends_get_relatives_v2_params, count), offsetof(struct ok_friends_get_relatives_v2_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_friends_get_relatives_v2_params_struct = {"friends.getRelativesV2", sizeof(struct ok_friends_get_relatives_v2_params), 6, ok_friends_get_relatives_v2_params_fields};
+static const uint16_t ok_friends_get_relatives_v2_params_keys[] = {
+	0, 3, 0, 5, 0, 4, 0, 0, 0, 0, 0, 1, 6, 2, 0, 0,
+};
+static const struct socapi_struct ok_friends_get_relatives_v2_params_struct = {"friends.getRelativesV2", sizeof(struct ok_friends_get_relatives_v2_params), 6, ok_friends_get_relatives_v2_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_friends_get_relatives_v2_params_keys};
 
 static const struct socapi_paging ok_friends_get_relatives_v2_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "relations", "totalCount"};
 const struct socapi_method ok_friends_get_relatives_v2_method = {
@@ -5015,7 +5516,11 @@ static const struct socapi_field ok_friends_get_suggestions_params_fields[] = {
 	{"direction", offsetof(struct ok_friends_get_suggestions_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_friends_get_suggestions_params, count), offsetof(struct ok_friends_get_suggestions_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_friends_get_suggestions_params_struct = {"friends.getSuggestions", sizeof(struct ok_friends_get_suggestions_params), 4, ok_friends_get_suggestions_params_fields};
+static const uint16_t ok_friends_get_suggestions_params_keys[] = {
+	0, 3, 2, 0, 0, 1, 4, 0,
+};
+static const struct socapi_struct ok_friends_get_suggestions_params_struct = {"friends.getSuggestions", sizeof(struct ok_friends_get_suggestions_params), 4, ok_friends_get_suggestions_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_friends_get_suggestions_params_keys};
 
 static const struct socapi_paging ok_friends_get_suggestions_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "uids", NULL};
 const struct socapi_method ok_friends_get_suggestions_method = {
@@ -5036,7 +5541,11 @@ static const struct socapi_field ok_group_get_counters_params_fields[] = {
 	{"group_id", offsetof(struct ok_group_get_counters_params, group_id), offsetof(struct ok_group_get_counters_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"counterTypes", offsetof(struct ok_group_get_counters_params, counter_types), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_counter_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_group_get_counters_params_struct = {"group.getCounters", sizeof(struct ok_group_get_counters_params), 3, ok_group_get_counters_params_fields};
+static const uint16_t ok_group_get_counters_params_keys[] = {
+	3, 1, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_struct ok_group_get_counters_params_struct = {"group.getCounters", sizeof(struct ok_group_get_counters_params), 3, ok_group_get_counters_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_counters_params_keys};
 
 const struct socapi_method ok_group_get_counters_method = {
 	"group.getCounters", "response", "ok_group_get_counters",
@@ -5056,7 +5565,11 @@ static const struct socapi_field ok_group_get_info_params_fields[] = {
 	{"move_to_top", offsetof(struct ok_group_get_info_params, move_to_top), offsetof(struct ok_group_get_info_params, has_move_to_top), &socapi_type_bool, 0},
 	{"fields", offsetof(struct ok_group_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_field_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_group_get_info_params_struct = {"group.getInfo", sizeof(struct ok_group_get_info_params), 3, ok_group_get_info_params_fields};
+static const uint16_t ok_group_get_info_params_keys[] = {
+	1, 0, 0, 0, 2, 0, 3, 0,
+};
+static const struct socapi_struct ok_group_get_info_params_struct = {"group.getInfo", sizeof(struct ok_group_get_info_params), 3, ok_group_get_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_info_params_keys};
 
 const struct socapi_method ok_group_get_info_method = {
 	"group.getInfo", "response", "ok_group_get_info",
@@ -5078,7 +5591,11 @@ static const struct socapi_field ok_group_get_members_params_fields[] = {
 	{"statuses", offsetof(struct ok_group_get_members_params, statuses), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_member_status_type, 0},
 	{"count", offsetof(struct ok_group_get_members_params, count), offsetof(struct ok_group_get_members_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_group_get_members_params_struct = {"group.getMembers", sizeof(struct ok_group_get_members_params), 5, ok_group_get_members_params_fields};
+static const uint16_t ok_group_get_members_params_keys[] = {
+	0, 0, 5, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4,
+};
+static const struct socapi_struct ok_group_get_members_params_struct = {"group.getMembers", sizeof(struct ok_group_get_members_params), 5, ok_group_get_members_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_group_get_members_params_keys};
 
 static const struct socapi_paging ok_group_get_members_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "members", NULL};
 const struct socapi_method ok_group_get_members_method = {
@@ -5100,7 +5617,11 @@ static const struct socapi_field ok_group_get_stat_overview_params_fields[] = {
 	{"start_time", offsetof(struct ok_group_get_stat_overview_params, start_time), offsetof(struct ok_group_get_stat_overview_params, has_start_time), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_overview_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_group_get_stat_overview_params_struct = {"group.getStatOverview", sizeof(struct ok_group_get_stat_overview_params), 4, ok_group_get_stat_overview_params_fields};
+static const uint16_t ok_group_get_stat_overview_params_keys[] = {
+	1, 0, 2, 0, 3, 0, 4, 0,
+};
+static const struct socapi_struct ok_group_get_stat_overview_params_struct = {"group.getStatOverview", sizeof(struct ok_group_get_stat_overview_params), 4, ok_group_get_stat_overview_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_overview_params_keys};
 
 const struct socapi_method ok_group_get_stat_overview_method = {
 	"group.getStatOverview", "response", "ok_group_get_stat_overview",
@@ -5120,7 +5641,11 @@ static const struct socapi_field ok_group_get_stat_people_params_fields[] = {
 	{"demo_type", offsetof(struct ok_group_get_stat_people_params, demo_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"fields", offsetof(struct ok_group_get_stat_people_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_group_get_stat_people_params_struct = {"group.getStatPeople", sizeof(struct ok_group_get_stat_people_params), 3, ok_group_get_stat_people_params_fields};
+static const uint16_t ok_group_get_stat_people_params_keys[] = {
+	1, 0, 0, 2, 0, 0, 3, 0,
+};
+static const struct socapi_struct ok_group_get_stat_people_params_struct = {"group.getStatPeople", sizeof(struct ok_group_get_stat_people_params), 3, ok_group_get_stat_people_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_people_params_keys};
 
 const struct socapi_method ok_group_get_stat_people_method = {
 	"group.getStatPeople", "response", "ok_group_get_stat_people",
@@ -5139,7 +5664,11 @@ static const struct socapi_field ok_group_get_stat_topic_params_fields[] = {
 	{"topic_id", offsetof(struct ok_group_get_stat_topic_params, topic_id), offsetof(struct ok_group_get_stat_topic_params, has_topic_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_group_get_stat_topic_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_group_get_stat_topic_params_struct = {"group.getStatTopic", sizeof(struct ok_group_get_stat_topic_params), 2, ok_group_get_stat_topic_params_fields};
+static const uint16_t ok_group_get_stat_topic_params_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct ok_group_get_stat_topic_params_struct = {"group.getStatTopic", sizeof(struct ok_group_get_stat_topic_params), 2, ok_group_get_stat_topic_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_get_stat_topic_params_keys};
 
 const struct socapi_method ok_group_get_stat_topic_method = {
 	"group.getStatTopic", "response", "ok_group_get_stat_topic",
@@ -5162,7 +5691,11 @@ static const struct socapi_field ok_group_get_stat_topics_params_fields[] = {
 	{"count", offsetof(struct ok_group_get_stat_topics_params, count), offsetof(struct ok_group_get_stat_topics_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_topics_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_group_get_stat_topics_params_struct = {"group.getStatTopics", sizeof(struct ok_group_get_stat_topics_params), 6, ok_group_get_stat_topics_params_fields};
+static const uint16_t ok_group_get_stat_topics_params_keys[] = {
+	0, 1, 5, 0, 0, 3, 0, 4, 0, 2, 0, 0, 6, 0, 0, 0,
+};
+static const struct socapi_struct ok_group_get_stat_topics_params_struct = {"group.getStatTopics", sizeof(struct ok_group_get_stat_topics_params), 6, ok_group_get_stat_topics_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_group_get_stat_topics_params_keys};
 
 static const struct socapi_paging ok_group_get_stat_topics_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "topics", NULL};
 const struct socapi_method ok_group_get_stat_topics_method = {
@@ -5184,7 +5717,11 @@ static const struct socapi_field ok_group_get_stat_trends_params_fields[] = {
 	{"end_time", offsetof(struct ok_group_get_stat_trends_params, end_time), offsetof(struct ok_group_get_stat_trends_params, has_end_time), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_trends_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_group_get_stat_trends_params_struct = {"group.getStatTrends", sizeof(struct ok_group_get_stat_trends_params), 4, ok_group_get_stat_trends_params_fields};
+static const uint16_t ok_group_get_stat_trends_params_keys[] = {
+	1, 0, 3, 0, 2, 0, 4, 0,
+};
+static const struct socapi_struct ok_group_get_stat_trends_params_struct = {"group.getStatTrends", sizeof(struct ok_group_get_stat_trends_params), 4, ok_group_get_stat_trends_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_trends_params_keys};
 
 const struct socapi_method ok_group_get_stat_trends_method = {
 	"group.getStatTrends", "response", "ok_group_get_stat_trends",
@@ -5203,7 +5740,11 @@ static const struct socapi_field ok_group_get_user_groups_by_ids_params_fields[]
 	{"group_id", offsetof(struct ok_group_get_user_groups_by_ids_params, group_id), offsetof(struct ok_group_get_user_groups_by_ids_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"uids", offsetof(struct ok_group_get_user_groups_by_ids_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_group_get_user_groups_by_ids_params_struct = {"group.getUserGroupsByIds", sizeof(struct ok_group_get_user_groups_by_ids_params), 2, ok_group_get_user_groups_by_ids_params_fields};
+static const uint16_t ok_group_get_user_groups_by_ids_params_keys[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_struct ok_group_get_user_groups_by_ids_params_struct = {"group.getUserGroupsByIds", sizeof(struct ok_group_get_user_groups_by_ids_params), 2, ok_group_get_user_groups_by_ids_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_get_user_groups_by_ids_params_keys};
 
 const struct socapi_method ok_group_get_user_groups_by_ids_method = {
 	"group.getUserGroupsByIds", "response", "ok_group_get_user_groups_by_ids",
@@ -5224,7 +5765,11 @@ static const struct socapi_field ok_group_get_user_groups_v2_params_fields[] = {
 	{"direction", offsetof(struct ok_group_get_user_groups_v2_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_group_get_user_groups_v2_params, count), offsetof(struct ok_group_get_user_groups_v2_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_group_get_user_groups_v2_params_struct = {"group.getUserGroupsV2", sizeof(struct ok_group_get_user_groups_v2_params), 4, ok_group_get_user_groups_v2_params_fields};
+static const uint16_t ok_group_get_user_groups_v2_params_keys[] = {
+	0, 3, 2, 0, 0, 1, 4, 0,
+};
+static const struct socapi_struct ok_group_get_user_groups_v2_params_struct = {"group.getUserGroupsV2", sizeof(struct ok_group_get_user_groups_v2_params), 4, ok_group_get_user_groups_v2_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_group_get_user_groups_v2_params_keys};
 
 static const struct socapi_paging ok_group_get_user_groups_v2_paging = {"anchor", "direction", "count", NULL, "anchor", NULL, "groups", NULL};
 const struct socapi_method ok_group_get_user_groups_v2_method = {
@@ -5243,7 +5788,11 @@ enum socapi_status ok_group_get_user_groups_v2(struct socapi_session *session, c
 static const struct socapi_field ok_group_pin_group_feed_params_fields[] = {
 	{"pin_id", offsetof(struct ok_group_pin_group_feed_params, pin_id), offsetof(struct ok_group_pin_group_feed_params, has_pin_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_group_pin_group_feed_params_struct = {"group.pinGroupFeed", sizeof(struct ok_group_pin_group_feed_params), 1, ok_group_pin_group_feed_params_fields};
+static const uint16_t ok_group_pin_group_feed_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_group_pin_group_feed_params_struct = {"group.pinGroupFeed", sizeof(struct ok_group_pin_group_feed_params), 1, ok_group_pin_group_feed_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_group_pin_group_feed_params_keys};
 
 const struct socapi_method ok_group_pin_group_feed_method = {
 	"group.pinGroupFeed", "response", "ok_group_pin_group_feed",
@@ -5262,7 +5811,11 @@ static const struct socapi_field ok_group_set_main_photo_params_fields[] = {
 	{"group_id", offsetof(struct ok_group_set_main_photo_params, group_id), offsetof(struct ok_group_set_main_photo_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_id", offsetof(struct ok_group_set_main_photo_params, photo_id), offsetof(struct ok_group_set_main_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_group_set_main_photo_params_struct = {"group.setMainPhoto", sizeof(struct ok_group_set_main_photo_params), 2, ok_group_set_main_photo_params_fields};
+static const uint16_t ok_group_set_main_photo_params_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct ok_group_set_main_photo_params_struct = {"group.setMainPhoto", sizeof(struct ok_group_set_main_photo_params), 2, ok_group_set_main_photo_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_set_main_photo_params_keys};
 
 const struct socapi_method ok_group_set_main_photo_method = {
 	"group.setMainPhoto", "response", "ok_group_set_main_photo",
@@ -5280,7 +5833,11 @@ enum socapi_status ok_group_set_main_photo(struct socapi_session *session, const
 static const struct socapi_field ok_interests_get_params_fields[] = {
 	{"uid", offsetof(struct ok_interests_get_params, uid), offsetof(struct ok_interests_get_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_interests_get_params_struct = {"interests.get", sizeof(struct ok_interests_get_params), 1, ok_interests_get_params_fields};
+static const uint16_t ok_interests_get_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_interests_get_params_struct = {"interests.get", sizeof(struct ok_interests_get_params), 1, ok_interests_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_interests_get_params_keys};
 
 const struct socapi_method ok_interests_get_method = {
 	"interests.get", "response", "ok_interests_get",
@@ -5303,7 +5860,11 @@ static const struct socapi_field ok_market_add_params_fields[] = {
 	{"devices", offsetof(struct ok_market_add_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"update_default_visibility", offsetof(struct ok_market_add_params, update_default_visibility), offsetof(struct ok_market_add_params, has_update_default_visibility), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_market_add_params_struct = {"market.add", sizeof(struct ok_market_add_params), 6, ok_market_add_params_fields};
+static const uint16_t ok_market_add_params_keys[] = {
+	0, 6, 0, 2, 4, 1, 0, 0, 0, 0, 0, 3, 0, 5, 0, 0,
+};
+static const struct socapi_struct ok_market_add_params_struct = {"market.add", sizeof(struct ok_market_add_params), 6, ok_market_add_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_market_add_params_keys};
 
 const struct socapi_method ok_market_add_method = {
 	"market.add", "response", "ok_market_add",
@@ -5324,7 +5885,11 @@ static const struct socapi_field ok_market_add_catalog_params_fields[] = {
 	{"photo_id", offsetof(struct ok_market_add_catalog_params, photo_id), offsetof(struct ok_market_add_catalog_params, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_market_add_catalog_params, admin_restricted), offsetof(struct ok_market_add_catalog_params, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_market_add_catalog_params_struct = {"market.addCatalog", sizeof(struct ok_market_add_catalog_params), 4, ok_market_add_catalog_params_fields};
+static const uint16_t ok_market_add_catalog_params_keys[] = {
+	1, 4, 0, 0, 0, 0, 3, 2,
+};
+static const struct socapi_struct ok_market_add_catalog_params_struct = {"market.addCatalog", sizeof(struct ok_market_add_catalog_params), 4, ok_market_add_catalog_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_add_catalog_params_keys};
 
 const struct socapi_method ok_market_add_catalog_method = {
 	"market.addCatalog", "response", "ok_market_add_catalog",
@@ -5342,7 +5907,11 @@ enum socapi_status ok_market_add_catalog(struct socapi_session *session, const s
 static const struct socapi_field ok_market_delete_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_delete_params, product_id), offsetof(struct ok_market_delete_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_market_delete_params_struct = {"market.delete", sizeof(struct ok_market_delete_params), 1, ok_market_delete_params_fields};
+static const uint16_t ok_market_delete_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_market_delete_params_struct = {"market.delete", sizeof(struct ok_market_delete_params), 1, ok_market_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_market_delete_params_keys};
 
 const struct socapi_method ok_market_delete_method = {
 	"market.delete", "response", "ok_market_delete",
@@ -5362,7 +5931,11 @@ static const struct socapi_field ok_market_delete_catalog_params_fields[] = {
 	{"catalog_id", offsetof(struct ok_market_delete_catalog_params, catalog_id), offsetof(struct ok_market_delete_catalog_params, has_catalog_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"delete_products", offsetof(struct ok_market_delete_catalog_params, delete_products), offsetof(struct ok_market_delete_catalog_params, has_delete_products), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_market_delete_catalog_params_struct = {"market.deleteCatalog", sizeof(struct ok_market_delete_catalog_params), 3, ok_market_delete_catalog_params_fields};
+static const uint16_t ok_market_delete_catalog_params_keys[] = {
+	1, 0, 0, 0, 0, 2, 3, 0,
+};
+static const struct socapi_struct ok_market_delete_catalog_params_struct = {"market.deleteCatalog", sizeof(struct ok_market_delete_catalog_params), 3, ok_market_delete_catalog_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_delete_catalog_params_keys};
 
 const struct socapi_method ok_market_delete_catalog_method = {
 	"market.deleteCatalog", "response", "ok_market_delete_catalog",
@@ -5382,7 +5955,11 @@ static const struct socapi_field ok_market_edit_params_fields[] = {
 	{"attachment", offsetof(struct ok_market_edit_params, attachment), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"catalog_ids", offsetof(struct ok_market_edit_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const struct socapi_struct ok_market_edit_params_struct = {"market.edit", sizeof(struct ok_market_edit_params), 3, ok_market_edit_params_fields};
+static const uint16_t ok_market_edit_params_keys[] = {
+	0, 0, 3, 0, 0, 2, 1, 0,
+};
+static const struct socapi_struct ok_market_edit_params_struct = {"market.edit", sizeof(struct ok_market_edit_params), 3, ok_market_edit_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_market_edit_params_keys};
 
 const struct socapi_method ok_market_edit_method = {
 	"market.edit", "response", "ok_market_edit",
@@ -5404,7 +5981,11 @@ static const struct socapi_field ok_market_edit_catalog_params_fields[] = {
 	{"photo_id", offsetof(struct ok_market_edit_catalog_params, photo_id), offsetof(struct ok_market_edit_catalog_params, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_market_edit_catalog_params, admin_restricted), offsetof(struct ok_market_edit_catalog_params, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_market_edit_catalog_params_struct = {"market.editCatalog", sizeof(struct ok_market_edit_catalog_params), 5, ok_market_edit_catalog_params_fields};
+static const uint16_t ok_market_edit_catalog_params_keys[] = {
+	0, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 2, 0, 4, 3, 0,
+};
+static const struct socapi_struct ok_market_edit_catalog_params_struct = {"market.editCatalog", sizeof(struct ok_market_edit_catalog_params), 5, ok_market_edit_catalog_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_edit_catalog_params_keys};
 
 const struct socapi_method ok_market_edit_catalog_method = {
 	"market.editCatalog", "response", "ok_market_edit_catalog",
@@ -5427,7 +6008,11 @@ static const struct socapi_field ok_market_get_by_catalog_params_fields[] = {
 	{"count", offsetof(struct ok_market_get_by_catalog_params, count), offsetof(struct ok_market_get_by_catalog_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_by_catalog_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const struct socapi_struct ok_market_get_by_catalog_params_struct = {"market.getByCatalog", sizeof(struct ok_market_get_by_catalog_params), 6, ok_market_get_by_catalog_params_fields};
+static const uint16_t ok_market_get_by_catalog_params_keys[] = {
+	0, 1, 5, 0, 0, 0, 0, 3, 0, 0, 0, 2, 6, 4, 0, 0,
+};
+static const struct socapi_struct ok_market_get_by_catalog_params_struct = {"market.getByCatalog", sizeof(struct ok_market_get_by_catalog_params), 6, ok_market_get_by_catalog_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_get_by_catalog_params_keys};
 
 static const struct socapi_paging ok_market_get_by_catalog_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "short_products", NULL};
 const struct socapi_method ok_market_get_by_catalog_method = {
@@ -5447,7 +6032,11 @@ static const struct socapi_field ok_market_get_by_ids_params_fields[] = {
 	{"product_ids", offsetof(struct ok_market_get_by_ids_params, product_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_market_get_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const struct socapi_struct ok_market_get_by_ids_params_struct = {"market.getByIds", sizeof(struct ok_market_get_by_ids_params), 2, ok_market_get_by_ids_params_fields};
+static const uint16_t ok_market_get_by_ids_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_market_get_by_ids_params_struct = {"market.getByIds", sizeof(struct ok_market_get_by_ids_params), 2, ok_market_get_by_ids_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_market_get_by_ids_params_keys};
 
 const struct socapi_method ok_market_get_by_ids_method = {
 	"market.getByIds", "response", "ok_market_get_by_ids",
@@ -5469,7 +6058,11 @@ static const struct socapi_field ok_market_get_catalogs_by_group_params_fields[]
 	{"count", offsetof(struct ok_market_get_catalogs_by_group_params, count), offsetof(struct ok_market_get_catalogs_by_group_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_catalogs_by_group_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const struct socapi_struct ok_market_get_catalogs_by_group_params_struct = {"market.getCatalogsByGroup", sizeof(struct ok_market_get_catalogs_by_group_params), 5, ok_market_get_catalogs_by_group_params_fields};
+static const uint16_t ok_market_get_catalogs_by_group_params_keys[] = {
+	0, 1, 4, 0, 0, 0, 0, 2, 0, 0, 0, 0, 5, 3, 0, 0,
+};
+static const struct socapi_struct ok_market_get_catalogs_by_group_params_struct = {"market.getCatalogsByGroup", sizeof(struct ok_market_get_catalogs_by_group_params), 5, ok_market_get_catalogs_by_group_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_get_catalogs_by_group_params_keys};
 
 static const struct socapi_paging ok_market_get_catalogs_by_group_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "catalogs", NULL};
 const struct socapi_method ok_market_get_catalogs_by_group_method = {
@@ -5490,7 +6083,11 @@ static const struct socapi_field ok_market_get_catalogs_by_ids_params_fields[] =
 	{"catalog_ids", offsetof(struct ok_market_get_catalogs_by_ids_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_market_get_catalogs_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const struct socapi_struct ok_market_get_catalogs_by_ids_params_struct = {"market.getCatalogsByIds", sizeof(struct ok_market_get_catalogs_by_ids_params), 3, ok_market_get_catalogs_by_ids_params_fields};
+static const uint16_t ok_market_get_catalogs_by_ids_params_keys[] = {
+	1, 0, 0, 0, 0, 0, 3, 2,
+};
+static const struct socapi_struct ok_market_get_catalogs_by_ids_params_struct = {"market.getCatalogsByIds", sizeof(struct ok_market_get_catalogs_by_ids_params), 3, ok_market_get_catalogs_by_ids_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_get_catalogs_by_ids_params_keys};
 
 const struct socapi_method ok_market_get_catalogs_by_ids_method = {
 	"market.getCatalogsByIds", "response", "ok_market_get_catalogs_by_ids",
@@ -5513,7 +6110,11 @@ static const struct socapi_field ok_market_get_products_params_fields[] = {
 	{"count", offsetof(struct ok_market_get_products_params, count), offsetof(struct ok_market_get_products_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_products_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const struct socapi_struct ok_market_get_products_params_struct = {"market.getProducts", sizeof(struct ok_market_get_products_params), 6, ok_market_get_products_params_fields};
+static const uint16_t ok_market_get_products_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 2, 6, 0, 4, 5, 0, 3, 0, 1,
+};
+static const struct socapi_struct ok_market_get_products_params_struct = {"market.getProducts", sizeof(struct ok_market_get_products_params), 6, ok_market_get_products_params_fields,
+	SOCAPI_NO_PRESENCE, 9u, 4, ok_market_get_products_params_keys};
 
 static const struct socapi_paging ok_market_get_products_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "short_products", NULL};
 const struct socapi_method ok_market_get_products_method = {
@@ -5534,7 +6135,11 @@ static const struct socapi_field ok_market_pin_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_pin_params, product_id), offsetof(struct ok_market_pin_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"on", offsetof(struct ok_market_pin_params, on), offsetof(struct ok_market_pin_params, has_on), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_market_pin_params_struct = {"market.pin", sizeof(struct ok_market_pin_params), 3, ok_market_pin_params_fields};
+static const uint16_t ok_market_pin_params_keys[] = {
+	2, 3, 0, 0, 0, 1, 0, 0,
+};
+static const struct socapi_struct ok_market_pin_params_struct = {"market.pin", sizeof(struct ok_market_pin_params), 3, ok_market_pin_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_pin_params_keys};
 
 const struct socapi_method ok_market_pin_method = {
 	"market.pin", "response", "ok_market_pin",
@@ -5555,7 +6160,11 @@ static const struct socapi_field ok_market_reorder_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_reorder_params, product_id), offsetof(struct ok_market_reorder_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"after_product_id", offsetof(struct ok_market_reorder_params, after_product_id), offsetof(struct ok_market_reorder_params, has_after_product_id), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_market_reorder_params_struct = {"market.reorder", sizeof(struct ok_market_reorder_params), 4, ok_market_reorder_params_fields};
+static const uint16_t ok_market_reorder_params_keys[] = {
+	0, 4, 0, 0, 2, 1, 0, 3,
+};
+static const struct socapi_struct ok_market_reorder_params_struct = {"market.reorder", sizeof(struct ok_market_reorder_params), 4, ok_market_reorder_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 3, ok_market_reorder_params_keys};
 
 const struct socapi_method ok_market_reorder_method = {
 	"market.reorder", "response", "ok_market_reorder",
@@ -5575,7 +6184,11 @@ static const struct socapi_field ok_market_reorder_catalogs_params_fields[] = {
 	{"catalog_id", offsetof(struct ok_market_reorder_catalogs_params, catalog_id), offsetof(struct ok_market_reorder_catalogs_params, has_catalog_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"after_catalog_id", offsetof(struct ok_market_reorder_catalogs_params, after_catalog_id), offsetof(struct ok_market_reorder_catalogs_params, has_after_catalog_id), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_market_reorder_catalogs_params_struct = {"market.reorderCatalogs", sizeof(struct ok_market_reorder_catalogs_params), 3, ok_market_reorder_catalogs_params_fields};
+static const uint16_t ok_market_reorder_catalogs_params_keys[] = {
+	1, 0, 0, 3, 0, 2, 0, 0,
+};
+static const struct socapi_struct ok_market_reorder_catalogs_params_struct = {"market.reorderCatalogs", sizeof(struct ok_market_reorder_catalogs_params), 3, ok_market_reorder_catalogs_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_reorder_catalogs_params_keys};
 
 const struct socapi_method ok_market_reorder_catalogs_method = {
 	"market.reorderCatalogs", "response", "ok_market_reorder_catalogs",
@@ -5594,7 +6207,11 @@ static const struct socapi_field ok_market_set_status_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_set_status_params, product_id), offsetof(struct ok_market_set_status_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"product_status", offsetof(struct ok_market_set_status_params, product_status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_market_set_status_params_struct = {"market.setStatus", sizeof(struct ok_market_set_status_params), 2, ok_market_set_status_params_fields};
+static const uint16_t ok_market_set_status_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_market_set_status_params_struct = {"market.setStatus", sizeof(struct ok_market_set_status_params), 2, ok_market_set_status_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_market_set_status_params_keys};
 
 const struct socapi_method ok_market_set_status_method = {
 	"market.setStatus", "response", "ok_market_set_status",
@@ -5614,7 +6231,11 @@ static const struct socapi_field ok_market_update_catalogs_list_params_fields[] 
 	{"product_id", offsetof(struct ok_market_update_catalogs_list_params, product_id), offsetof(struct ok_market_update_catalogs_list_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"catalog_ids", offsetof(struct ok_market_update_catalogs_list_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_market_update_catalogs_list_params_struct = {"market.updateCatalogsList", sizeof(struct ok_market_update_catalogs_list_params), 3, ok_market_update_catalogs_list_params_fields};
+static const uint16_t ok_market_update_catalogs_list_params_keys[] = {
+	0, 3, 0, 2, 1, 0, 0, 0,
+};
+static const struct socapi_struct ok_market_update_catalogs_list_params_struct = {"market.updateCatalogsList", sizeof(struct ok_market_update_catalogs_list_params), 3, ok_market_update_catalogs_list_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_market_update_catalogs_list_params_keys};
 
 const struct socapi_method ok_market_update_catalogs_list_method = {
 	"market.updateCatalogsList", "response", "ok_market_update_catalogs_list",
@@ -5635,7 +6256,11 @@ static const struct socapi_field ok_mediatopic_get_by_ids_params_fields[] = {
 	{"fields", offsetof(struct ok_mediatopic_get_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"features", offsetof(struct ok_mediatopic_get_by_ids_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_mediatopic_get_by_ids_params_struct = {"mediatopic.getByIds", sizeof(struct ok_mediatopic_get_by_ids_params), 4, ok_mediatopic_get_by_ids_params_fields};
+static const uint16_t ok_mediatopic_get_by_ids_params_keys[] = {
+	1, 0, 2, 4, 0, 0, 3, 0,
+};
+static const struct socapi_struct ok_mediatopic_get_by_ids_params_struct = {"mediatopic.getByIds", sizeof(struct ok_mediatopic_get_by_ids_params), 4, ok_mediatopic_get_by_ids_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_mediatopic_get_by_ids_params_keys};
 
 const struct socapi_method ok_mediatopic_get_by_ids_method = {
 	"mediatopic.getByIds", "response", "ok_mediatopic_get_by_ids",
@@ -5658,7 +6283,11 @@ static const struct socapi_field ok_mediatopic_get_poll_answer_voters_params_fie
 	{"count", offsetof(struct ok_mediatopic_get_poll_answer_voters_params, count), offsetof(struct ok_mediatopic_get_poll_answer_voters_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_mediatopic_get_poll_answer_voters_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const struct socapi_struct ok_mediatopic_get_poll_answer_voters_params_struct = {"mediatopic.getPollAnswerVoters", sizeof(struct ok_mediatopic_get_poll_answer_voters_params), 6, ok_mediatopic_get_poll_answer_voters_params_fields};
+static const uint16_t ok_mediatopic_get_poll_answer_voters_params_keys[] = {
+	0, 0, 0, 1, 0, 4, 2, 0, 3, 0, 0, 6, 5, 0, 0, 0,
+};
+static const struct socapi_struct ok_mediatopic_get_poll_answer_voters_params_struct = {"mediatopic.getPollAnswerVoters", sizeof(struct ok_mediatopic_get_poll_answer_voters_params), 6, ok_mediatopic_get_poll_answer_voters_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_mediatopic_get_poll_answer_voters_params_keys};
 
 static const struct socapi_paging ok_mediatopic_get_poll_answer_voters_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "users", NULL};
 const struct socapi_method ok_mediatopic_get_poll_answer_voters_method = {
@@ -5677,7 +6306,11 @@ enum socapi_status ok_mediatopic_get_poll_answer_voters(struct socapi_session *s
 static const struct socapi_field ok_mediatopic_get_republished_topic_params_fields[] = {
 	{"topic_id", offsetof(struct ok_mediatopic_get_republished_topic_params, topic_id), offsetof(struct ok_mediatopic_get_republished_topic_params, has_topic_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_mediatopic_get_republished_topic_params_struct = {"mediatopic.getRepublishedTopic", sizeof(struct ok_mediatopic_get_republished_topic_params), 1, ok_mediatopic_get_republished_topic_params_fields};
+static const uint16_t ok_mediatopic_get_republished_topic_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_mediatopic_get_republished_topic_params_struct = {"mediatopic.getRepublishedTopic", sizeof(struct ok_mediatopic_get_republished_topic_params), 1, ok_mediatopic_get_republished_topic_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_mediatopic_get_republished_topic_params_keys};
 
 const struct socapi_method ok_mediatopic_get_republished_topic_method = {
 	"mediatopic.getRepublishedTopic", "response", "ok_mediatopic_get_republished_topic",
@@ -5703,7 +6336,12 @@ static const struct socapi_field ok_mediatopic_post_params_fields[] = {
 	{"hidden_post", offsetof(struct ok_mediatopic_post_params, hidden_post), offsetof(struct ok_mediatopic_post_params, has_hidden_post), &socapi_type_bool, 0},
 	{"ads_post", offsetof(struct ok_mediatopic_post_params, ads_post), offsetof(struct ok_mediatopic_post_params, has_ads_post), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_mediatopic_post_params_struct = {"mediatopic.post", sizeof(struct ok_mediatopic_post_params), 9, ok_mediatopic_post_params_fields};
+static const uint16_t ok_mediatopic_post_params_keys[] = {
+	0, 0, 0, 0, 1, 7, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0,
+	3, 0, 0, 0, 0, 2, 0, 0, 8, 5, 0, 0, 0, 9, 0, 0,
+};
+static const struct socapi_struct ok_mediatopic_post_params_struct = {"mediatopic.post", sizeof(struct ok_mediatopic_post_params), 9, ok_mediatopic_post_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 5, ok_mediatopic_post_params_keys};
 
 const struct socapi_method ok_mediatopic_post_method = {
 	"mediatopic.post", "response", "ok_mediatopic_post",
@@ -5723,7 +6361,11 @@ static const struct socapi_field ok_messages_v2_send_game_invite_params_fields[]
 	{"state", offsetof(struct ok_messages_v2_send_game_invite_params, state), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"timeout", offsetof(struct ok_messages_v2_send_game_invite_params, timeout), offsetof(struct ok_messages_v2_send_game_invite_params, has_timeout), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_messages_v2_send_game_invite_params_struct = {"messagesV2.sendGameInvite", sizeof(struct ok_messages_v2_send_game_invite_params), 3, ok_messages_v2_send_game_invite_params_fields};
+static const uint16_t ok_messages_v2_send_game_invite_params_keys[] = {
+	0, 1, 2, 0, 3, 0, 0, 0,
+};
+static const struct socapi_struct ok_messages_v2_send_game_invite_params_struct = {"messagesV2.sendGameInvite", sizeof(struct ok_messages_v2_send_game_invite_params), 3, ok_messages_v2_send_game_invite_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_messages_v2_send_game_invite_params_keys};
 
 const struct socapi_method ok_messages_v2_send_game_invite_method = {
 	"messagesV2.sendGameInvite", "response", "ok_messages_v2_send_game_invite",
@@ -5742,7 +6384,11 @@ static const struct socapi_field ok_messages_v2_send_game_over_params_fields[] =
 	{"fid", offsetof(struct ok_messages_v2_send_game_over_params, fid), offsetof(struct ok_messages_v2_send_game_over_params, has_fid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct ok_messages_v2_send_game_over_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_messages_v2_send_game_over_params_struct = {"messagesV2.sendGameOver", sizeof(struct ok_messages_v2_send_game_over_params), 2, ok_messages_v2_send_game_over_params_fields};
+static const uint16_t ok_messages_v2_send_game_over_params_keys[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_struct ok_messages_v2_send_game_over_params_struct = {"messagesV2.sendGameOver", sizeof(struct ok_messages_v2_send_game_over_params), 2, ok_messages_v2_send_game_over_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_messages_v2_send_game_over_params_keys};
 
 const struct socapi_method ok_messages_v2_send_game_over_method = {
 	"messagesV2.sendGameOver", "response", "ok_messages_v2_send_game_over",
@@ -5763,7 +6409,11 @@ static const struct socapi_field ok_messages_v2_send_game_update_params_fields[]
 	{"state", offsetof(struct ok_messages_v2_send_game_update_params, state), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"timeout", offsetof(struct ok_messages_v2_send_game_update_params, timeout), offsetof(struct ok_messages_v2_send_game_update_params, has_timeout), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_messages_v2_send_game_update_params_struct = {"messagesV2.sendGameUpdate", sizeof(struct ok_messages_v2_send_game_update_params), 4, ok_messages_v2_send_game_update_params_fields};
+static const uint16_t ok_messages_v2_send_game_update_params_keys[] = {
+	0, 1, 3, 0, 4, 0, 2, 0,
+};
+static const struct socapi_struct ok_messages_v2_send_game_update_params_struct = {"messagesV2.sendGameUpdate", sizeof(struct ok_messages_v2_send_game_update_params), 4, ok_messages_v2_send_game_update_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_messages_v2_send_game_update_params_keys};
 
 const struct socapi_method ok_messages_v2_send_game_update_method = {
 	"messagesV2.sendGameUpdate", "response", "ok_messages_v2_send_game_update",
@@ -5785,7 +6435,11 @@ static const struct socapi_field ok_notifications_send_fav_promo_params_fields[]
 	{"expires", offsetof(struct ok_notifications_send_fav_promo_params, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"status", offsetof(struct ok_notifications_send_fav_promo_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_notifications_send_fav_promo_params_struct = {"notifications.sendFavPromo", sizeof(struct ok_notifications_send_fav_promo_params), 5, ok_notifications_send_fav_promo_params_fields};
+static const uint16_t ok_notifications_send_fav_promo_params_keys[] = {
+	0, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 3, 1, 5, 0,
+};
+static const struct socapi_struct ok_notifications_send_fav_promo_params_struct = {"notifications.sendFavPromo", sizeof(struct ok_notifications_send_fav_promo_params), 5, ok_notifications_send_fav_promo_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_notifications_send_fav_promo_params_keys};
 
 const struct socapi_method ok_notifications_send_fav_promo_method = {
 	"notifications.sendFavPromo", "response", "ok_notifications_send_fav_promo",
@@ -5816,7 +6470,12 @@ static const struct socapi_field ok_notifications_send_mass_params_fields[] = {
 	{"maskExactMatch", offsetof(struct ok_notifications_send_mass_params, mask_exact_match), offsetof(struct ok_notifications_send_mass_params, has_mask_exact_match), &socapi_type_bool, 0},
 	{"mark", offsetof(struct ok_notifications_send_mass_params, mark), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_notifications_send_mass_params_struct = {"notifications.sendMass", sizeof(struct ok_notifications_send_mass_params), 14, ok_notifications_send_mass_params_fields};
+static const uint16_t ok_notifications_send_mass_params_keys[] = {
+	0, 2, 12, 6, 10, 0, 3, 0, 0, 0, 1, 0, 14, 0, 0, 0,
+	13, 0, 0, 0, 11, 0, 0, 8, 4, 0, 9, 0, 5, 7, 0, 0,
+};
+static const struct socapi_struct ok_notifications_send_mass_params_struct = {"notifications.sendMass", sizeof(struct ok_notifications_send_mass_params), 14, ok_notifications_send_mass_params_fields,
+	SOCAPI_NO_PRESENCE, 109u, 5, ok_notifications_send_mass_params_keys};
 
 const struct socapi_method ok_notifications_send_mass_method = {
 	"notifications.sendMass", "response", "ok_notifications_send_mass",
@@ -5836,7 +6495,11 @@ static const struct socapi_field ok_notifications_send_simple_params_fields[] = 
 	{"text", offsetof(struct ok_notifications_send_simple_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"mark", offsetof(struct ok_notifications_send_simple_params, mark), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_notifications_send_simple_params_struct = {"notifications.sendSimple", sizeof(struct ok_notifications_send_simple_params), 3, ok_notifications_send_simple_params_fields};
+static const uint16_t ok_notifications_send_simple_params_keys[] = {
+	2, 1, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_notifications_send_simple_params_struct = {"notifications.sendSimple", sizeof(struct ok_notifications_send_simple_params), 3, ok_notifications_send_simple_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_notifications_send_simple_params_keys};
 
 const struct socapi_method ok_notifications_send_simple_method = {
 	"notifications.sendSimple", "response", "ok_notifications_send_simple",
@@ -5854,7 +6517,11 @@ enum socapi_status ok_notifications_send_simple(struct socapi_session *session, 
 static const struct socapi_field ok_notifications_stop_fav_promo_params_fields[] = {
 	{"id", offsetof(struct ok_notifications_stop_fav_promo_params, id), offsetof(struct ok_notifications_stop_fav_promo_params, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_notifications_stop_fav_promo_params_struct = {"notifications.stopFavPromo", sizeof(struct ok_notifications_stop_fav_promo_params), 1, ok_notifications_stop_fav_promo_params_fields};
+static const uint16_t ok_notifications_stop_fav_promo_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_notifications_stop_fav_promo_params_struct = {"notifications.stopFavPromo", sizeof(struct ok_notifications_stop_fav_promo_params), 1, ok_notifications_stop_fav_promo_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_notifications_stop_fav_promo_params_keys};
 
 const struct socapi_method ok_notifications_stop_fav_promo_method = {
 	"notifications.stopFavPromo", "response", "ok_notifications_stop_fav_promo",
@@ -5872,7 +6539,11 @@ enum socapi_status ok_notifications_stop_fav_promo(struct socapi_session *sessio
 static const struct socapi_field ok_notifications_stop_send_mass_params_fields[] = {
 	{"id", offsetof(struct ok_notifications_stop_send_mass_params, id), offsetof(struct ok_notifications_stop_send_mass_params, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_notifications_stop_send_mass_params_struct = {"notifications.stopSendMass", sizeof(struct ok_notifications_stop_send_mass_params), 1, ok_notifications_stop_send_mass_params_fields};
+static const uint16_t ok_notifications_stop_send_mass_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_notifications_stop_send_mass_params_struct = {"notifications.stopSendMass", sizeof(struct ok_notifications_stop_send_mass_params), 1, ok_notifications_stop_send_mass_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_notifications_stop_send_mass_params_keys};
 
 const struct socapi_method ok_notifications_stop_send_mass_method = {
 	"notifications.stopSendMass", "response", "ok_notifications_stop_send_mass",
@@ -5895,7 +6566,11 @@ static const struct socapi_field ok_notifications_update_fav_promo_params_fields
 	{"expires", offsetof(struct ok_notifications_update_fav_promo_params, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"status", offsetof(struct ok_notifications_update_fav_promo_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_notifications_update_fav_promo_params_struct = {"notifications.updateFavPromo", sizeof(struct ok_notifications_update_fav_promo_params), 6, ok_notifications_update_fav_promo_params_fields};
+static const uint16_t ok_notifications_update_fav_promo_params_keys[] = {
+	0, 5, 0, 3, 0, 0, 1, 0, 0, 0, 0, 0, 4, 2, 6, 0,
+};
+static const struct socapi_struct ok_notifications_update_fav_promo_params_struct = {"notifications.updateFavPromo", sizeof(struct ok_notifications_update_fav_promo_params), 6, ok_notifications_update_fav_promo_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_notifications_update_fav_promo_params_keys};
 
 const struct socapi_method ok_notifications_update_fav_promo_method = {
 	"notifications.updateFavPromo", "response", "ok_notifications_update_fav_promo",
@@ -5966,7 +6641,11 @@ static const struct socapi_field ok_photos_add_album_like_params_fields[] = {
 	{"aid", offsetof(struct ok_photos_add_album_like_params, aid), offsetof(struct ok_photos_add_album_like_params, has_aid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_add_album_like_params, gid), offsetof(struct ok_photos_add_album_like_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_photos_add_album_like_params_struct = {"photos.addAlbumLike", sizeof(struct ok_photos_add_album_like_params), 2, ok_photos_add_album_like_params_fields};
+static const uint16_t ok_photos_add_album_like_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct ok_photos_add_album_like_params_struct = {"photos.addAlbumLike", sizeof(struct ok_photos_add_album_like_params), 2, ok_photos_add_album_like_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_add_album_like_params_keys};
 
 const struct socapi_method ok_photos_add_album_like_method = {
 	"photos.addAlbumLike", "response", "ok_photos_add_album_like",
@@ -5985,7 +6664,11 @@ static const struct socapi_field ok_photos_add_photo_like_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_add_photo_like_params, photo_id), offsetof(struct ok_photos_add_photo_like_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_add_photo_like_params, gid), offsetof(struct ok_photos_add_photo_like_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_photos_add_photo_like_params_struct = {"photos.addPhotoLike", sizeof(struct ok_photos_add_photo_like_params), 2, ok_photos_add_photo_like_params_fields};
+static const uint16_t ok_photos_add_photo_like_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct ok_photos_add_photo_like_params_struct = {"photos.addPhotoLike", sizeof(struct ok_photos_add_photo_like_params), 2, ok_photos_add_photo_like_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_add_photo_like_params_keys};
 
 const struct socapi_method ok_photos_add_photo_like_method = {
 	"photos.addPhotoLike", "response", "ok_photos_add_photo_like",
@@ -6007,7 +6690,11 @@ static const struct socapi_field ok_photos_create_album_params_fields[] = {
 	{"description", offsetof(struct ok_photos_create_album_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_photos_create_album_params, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct ok_photos_create_album_params), 5, ok_photos_create_album_params_fields};
+static const uint16_t ok_photos_create_album_params_keys[] = {
+	3, 0, 0, 5, 4, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct ok_photos_create_album_params), 5, ok_photos_create_album_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_photos_create_album_params_keys};
 
 const struct socapi_method ok_photos_create_album_method = {
 	"photos.createAlbum", "response", "ok_photos_create_album",
@@ -6026,7 +6713,11 @@ static const struct socapi_field ok_photos_delete_album_params_fields[] = {
 	{"aid", offsetof(struct ok_photos_delete_album_params, aid), offsetof(struct ok_photos_delete_album_params, has_aid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_delete_album_params, gid), offsetof(struct ok_photos_delete_album_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_photos_delete_album_params_struct = {"photos.deleteAlbum", sizeof(struct ok_photos_delete_album_params), 2, ok_photos_delete_album_params_fields};
+static const uint16_t ok_photos_delete_album_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct ok_photos_delete_album_params_struct = {"photos.deleteAlbum", sizeof(struct ok_photos_delete_album_params), 2, ok_photos_delete_album_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_album_params_keys};
 
 const struct socapi_method ok_photos_delete_album_method = {
 	"photos.deleteAlbum", "response", "ok_photos_delete_album",
@@ -6045,7 +6736,11 @@ static const struct socapi_field ok_photos_delete_photo_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_delete_photo_params, photo_id), offsetof(struct ok_photos_delete_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_delete_photo_params, gid), offsetof(struct ok_photos_delete_photo_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_photos_delete_photo_params_struct = {"photos.deletePhoto", sizeof(struct ok_photos_delete_photo_params), 2, ok_photos_delete_photo_params_fields};
+static const uint16_t ok_photos_delete_photo_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct ok_photos_delete_photo_params_struct = {"photos.deletePhoto", sizeof(struct ok_photos_delete_photo_params), 2, ok_photos_delete_photo_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_photo_params_keys};
 
 const struct socapi_method ok_photos_delete_photo_method = {
 	"photos.deletePhoto", "response", "ok_photos_delete_photo",
@@ -6064,7 +6759,11 @@ static const struct socapi_field ok_photos_delete_tags_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_delete_tags_params, photo_id), offsetof(struct ok_photos_delete_tags_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"tag_ids", offsetof(struct ok_photos_delete_tags_params, tag_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_photos_delete_tags_params_struct = {"photos.deleteTags", sizeof(struct ok_photos_delete_tags_params), 2, ok_photos_delete_tags_params_fields};
+static const uint16_t ok_photos_delete_tags_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct ok_photos_delete_tags_params_struct = {"photos.deleteTags", sizeof(struct ok_photos_delete_tags_params), 2, ok_photos_delete_tags_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_tags_params_keys};
 
 const struct socapi_method ok_photos_delete_tags_method = {
 	"photos.deleteTags", "response", "ok_photos_delete_tags",
@@ -6086,7 +6785,11 @@ static const struct socapi_field ok_photos_edit_album_params_fields[] = {
 	{"description", offsetof(struct ok_photos_edit_album_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_photos_edit_album_params, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_photos_edit_album_params_struct = {"photos.editAlbum", sizeof(struct ok_photos_edit_album_params), 5, ok_photos_edit_album_params_fields};
+static const uint16_t ok_photos_edit_album_params_keys[] = {
+	0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 5, 4, 1, 0, 0,
+};
+static const struct socapi_struct ok_photos_edit_album_params_struct = {"photos.editAlbum", sizeof(struct ok_photos_edit_album_params), 5, ok_photos_edit_album_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_edit_album_params_keys};
 
 const struct socapi_method ok_photos_edit_album_method = {
 	"photos.editAlbum", "response", "ok_photos_edit_album",
@@ -6106,7 +6809,11 @@ static const struct socapi_field ok_photos_edit_photo_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_edit_photo_params, gid), offsetof(struct ok_photos_edit_photo_params, has_gid), &socapi_type_int_from_string, 0},
 	{"description", offsetof(struct ok_photos_edit_photo_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_photos_edit_photo_params_struct = {"photos.editPhoto", sizeof(struct ok_photos_edit_photo_params), 3, ok_photos_edit_photo_params_fields};
+static const uint16_t ok_photos_edit_photo_params_keys[] = {
+	0, 0, 0, 3, 2, 1, 0, 0,
+};
+static const struct socapi_struct ok_photos_edit_photo_params_struct = {"photos.editPhoto", sizeof(struct ok_photos_edit_photo_params), 3, ok_photos_edit_photo_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_edit_photo_params_keys};
 
 const struct socapi_method ok_photos_edit_photo_method = {
 	"photos.editPhoto", "response", "ok_photos_edit_photo",
@@ -6128,7 +6835,11 @@ static const struct socapi_field ok_photos_get_album_info_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_get_album_info_params, gid), offsetof(struct ok_photos_get_album_info_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_photos_get_album_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const struct socapi_struct ok_photos_get_album_info_params_struct = {"photos.getAlbumInfo", sizeof(struct ok_photos_get_album_info_params), 5, ok_photos_get_album_info_params_fields};
+static const uint16_t ok_photos_get_album_info_params_keys[] = {
+	0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 5, 2, 0, 0,
+};
+static const struct socapi_struct ok_photos_get_album_info_params_struct = {"photos.getAlbumInfo", sizeof(struct ok_photos_get_album_info_params), 5, ok_photos_get_album_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_get_album_info_params_keys};
 
 const struct socapi_method ok_photos_get_album_info_method = {
 	"photos.getAlbumInfo", "response", "ok_photos_get_album_info",
@@ -6151,7 +6862,11 @@ static const struct socapi_field ok_photos_get_album_likes_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_album_likes_params, count), offsetof(struct ok_photos_get_album_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_photos_get_album_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const struct socapi_struct ok_photos_get_album_likes_params_struct = {"photos.getAlbumLikes", sizeof(struct ok_photos_get_album_likes_params), 6, ok_photos_get_album_likes_params_fields};
+static const uint16_t ok_photos_get_album_likes_params_keys[] = {
+	1, 0, 5, 0, 4, 0, 0, 0, 0, 2, 6, 3, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_photos_get_album_likes_params_struct = {"photos.getAlbumLikes", sizeof(struct ok_photos_get_album_likes_params), 6, ok_photos_get_album_likes_params_fields,
+	SOCAPI_NO_PRESENCE, 15u, 4, ok_photos_get_album_likes_params_keys};
 
 static const struct socapi_paging ok_photos_get_album_likes_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "users", NULL};
 const struct socapi_method ok_photos_get_album_likes_method = {
@@ -6178,7 +6893,12 @@ static const struct socapi_field ok_photos_get_albums_params_fields[] = {
 	{"fields", offsetof(struct ok_photos_get_albums_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 	{"album_type", offsetof(struct ok_photos_get_albums_params, album_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct ok_photos_get_albums_params), 9, ok_photos_get_albums_params_fields};
+static const uint16_t ok_photos_get_albums_params_keys[] = {
+	0, 0, 0, 3, 5, 6, 0, 1, 0, 0, 0, 0, 0, 9, 4, 0,
+	0, 0, 7, 0, 0, 0, 0, 2, 0, 8, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct ok_photos_get_albums_params), 9, ok_photos_get_albums_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 5, ok_photos_get_albums_params_keys};
 
 static const struct socapi_paging ok_photos_get_albums_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "albums", "totalCount"};
 const struct socapi_method ok_photos_get_albums_method = {
@@ -6202,7 +6922,11 @@ static const struct socapi_field ok_photos_get_info_params_fields[] = {
 	{"photo_ids", offsetof(struct ok_photos_get_info_params, photo_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_photos_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const struct socapi_struct ok_photos_get_info_params_struct = {"photos.getInfo", sizeof(struct ok_photos_get_info_params), 6, ok_photos_get_info_params_fields};
+static const uint16_t ok_photos_get_info_params_keys[] = {
+	0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 5, 2, 6, 3, 0, 0,
+};
+static const struct socapi_struct ok_photos_get_info_params_struct = {"photos.getInfo", sizeof(struct ok_photos_get_info_params), 6, ok_photos_get_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_get_info_params_keys};
 
 const struct socapi_method ok_photos_get_info_method = {
 	"photos.getInfo", "response", "ok_photos_get_info",
@@ -6223,7 +6947,11 @@ static const struct socapi_field ok_photos_get_photo_info_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_get_photo_info_params, gid), offsetof(struct ok_photos_get_photo_info_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_photos_get_photo_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const struct socapi_struct ok_photos_get_photo_info_params_struct = {"photos.getPhotoInfo", sizeof(struct ok_photos_get_photo_info_params), 4, ok_photos_get_photo_info_params_fields};
+static const uint16_t ok_photos_get_photo_info_params_keys[] = {
+	4, 1, 0, 0, 3, 2, 0, 0,
+};
+static const struct socapi_struct ok_photos_get_photo_info_params_struct = {"photos.getPhotoInfo", sizeof(struct ok_photos_get_photo_info_params), 4, ok_photos_get_photo_info_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_get_photo_info_params_keys};
 
 const struct socapi_method ok_photos_get_photo_info_method = {
 	"photos.getPhotoInfo", "response", "ok_photos_get_photo_info",
@@ -6246,7 +6974,11 @@ static const struct socapi_field ok_photos_get_photo_likes_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_photo_likes_params, count), offsetof(struct ok_photos_get_photo_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_photos_get_photo_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const struct socapi_struct ok_photos_get_photo_likes_params_struct = {"photos.getPhotoLikes", sizeof(struct ok_photos_get_photo_likes_params), 6, ok_photos_get_photo_likes_params_fields};
+static const uint16_t ok_photos_get_photo_likes_params_keys[] = {
+	0, 0, 0, 1, 0, 0, 0, 0, 6, 0, 4, 5, 0, 3, 0, 2,
+};
+static const struct socapi_struct ok_photos_get_photo_likes_params_struct = {"photos.getPhotoLikes", sizeof(struct ok_photos_get_photo_likes_params), 6, ok_photos_get_photo_likes_params_fields,
+	SOCAPI_NO_PRESENCE, 9u, 4, ok_photos_get_photo_likes_params_keys};
 
 static const struct socapi_paging ok_photos_get_photo_likes_paging = {"anchor", "direction", "count", NULL, "anchor", NULL, "users", NULL};
 const struct socapi_method ok_photos_get_photo_likes_method = {
@@ -6268,7 +7000,11 @@ static const struct socapi_field ok_photos_get_photo_marks_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_photo_marks_params, count), offsetof(struct ok_photos_get_photo_marks_params, has_count), &socapi_type_int, 0},
 	{"detectTotalCount", offsetof(struct ok_photos_get_photo_marks_params, detect_total_count), offsetof(struct ok_photos_get_photo_marks_params, has_detect_total_count), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_photos_get_photo_marks_params_struct = {"photos.getPhotoMarks", sizeof(struct ok_photos_get_photo_marks_params), 4, ok_photos_get_photo_marks_params_fields};
+static const uint16_t ok_photos_get_photo_marks_params_keys[] = {
+	1, 0, 0, 0, 2, 4, 3, 0,
+};
+static const struct socapi_struct ok_photos_get_photo_marks_params_struct = {"photos.getPhotoMarks", sizeof(struct ok_photos_get_photo_marks_params), 4, ok_photos_get_photo_marks_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_photos_get_photo_marks_params_keys};
 
 static const struct socapi_paging ok_photos_get_photo_marks_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "marks", "totalCount"};
 const struct socapi_method ok_photos_get_photo_marks_method = {
@@ -6298,7 +7034,12 @@ static const struct socapi_field ok_photos_get_photos_params_fields[] = {
 	{"album_type", offsetof(struct ok_photos_get_photos_params, album_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"mark_as_read", offsetof(struct ok_photos_get_photos_params, mark_as_read), offsetof(struct ok_photos_get_photos_params, has_mark_as_read), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_photos_get_photos_params_struct = {"photos.getPhotos", sizeof(struct ok_photos_get_photos_params), 12, ok_photos_get_photos_params_fields};
+static const uint16_t ok_photos_get_photos_params_keys[] = {
+	0, 0, 5, 4, 11, 0, 0, 3, 12, 0, 0, 0, 0, 0, 0, 0,
+	0, 9, 0, 0, 7, 1, 0, 0, 10, 0, 0, 0, 8, 6, 0, 2,
+};
+static const struct socapi_struct ok_photos_get_photos_params_struct = {"photos.getPhotos", sizeof(struct ok_photos_get_photos_params), 12, ok_photos_get_photos_params_fields,
+	SOCAPI_NO_PRESENCE, 29u, 5, ok_photos_get_photos_params_keys};
 
 static const struct socapi_paging ok_photos_get_photos_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "photos", "total_count"};
 const struct socapi_method ok_photos_get_photos_method = {
@@ -6319,7 +7060,11 @@ static const struct socapi_field ok_photos_get_tags_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_get_tags_params, photo_id), offsetof(struct ok_photos_get_tags_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_photos_get_tags_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const struct socapi_struct ok_photos_get_tags_params_struct = {"photos.getTags", sizeof(struct ok_photos_get_tags_params), 3, ok_photos_get_tags_params_fields};
+static const uint16_t ok_photos_get_tags_params_keys[] = {
+	3, 1, 0, 0, 0, 2, 0, 0,
+};
+static const struct socapi_struct ok_photos_get_tags_params_struct = {"photos.getTags", sizeof(struct ok_photos_get_tags_params), 3, ok_photos_get_tags_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_get_tags_params_keys};
 
 const struct socapi_method ok_photos_get_tags_method = {
 	"photos.getTags", "response", "ok_photos_get_tags",
@@ -6342,7 +7087,11 @@ static const struct socapi_field ok_photos_get_user_album_photos_params_fields[]
 	{"count", offsetof(struct ok_photos_get_user_album_photos_params, count), offsetof(struct ok_photos_get_user_album_photos_params, has_count), &socapi_type_int, 0},
 	{"detectTotalCount", offsetof(struct ok_photos_get_user_album_photos_params, detect_total_count), offsetof(struct ok_photos_get_user_album_photos_params, has_detect_total_count), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_photos_get_user_album_photos_params_struct = {"photos.getUserAlbumPhotos", sizeof(struct ok_photos_get_user_album_photos_params), 6, ok_photos_get_user_album_photos_params_fields};
+static const uint16_t ok_photos_get_user_album_photos_params_keys[] = {
+	0, 0, 1, 6, 3, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 4,
+};
+static const struct socapi_struct ok_photos_get_user_album_photos_params_struct = {"photos.getUserAlbumPhotos", sizeof(struct ok_photos_get_user_album_photos_params), 6, ok_photos_get_user_album_photos_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 4, ok_photos_get_user_album_photos_params_keys};
 
 static const struct socapi_paging ok_photos_get_user_album_photos_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "photos", "totalCount"};
 const struct socapi_method ok_photos_get_user_album_photos_method = {
@@ -6367,7 +7116,11 @@ static const struct socapi_field ok_photos_get_user_photos_params_fields[] = {
 	{"detectTotalCount", offsetof(struct ok_photos_get_user_photos_params, detect_total_count), offsetof(struct ok_photos_get_user_photos_params, has_detect_total_count), &socapi_type_bool, 0},
 	{"photos", offsetof(struct ok_photos_get_user_photos_params, photos), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_photos_get_user_photos_params_struct = {"photos.getUserPhotos", sizeof(struct ok_photos_get_user_photos_params), 7, ok_photos_get_user_photos_params_fields};
+static const uint16_t ok_photos_get_user_photos_params_keys[] = {
+	0, 3, 2, 0, 0, 0, 0, 0, 0, 4, 6, 1, 5, 0, 0, 7,
+};
+static const struct socapi_struct ok_photos_get_user_photos_params_struct = {"photos.getUserPhotos", sizeof(struct ok_photos_get_user_photos_params), 7, ok_photos_get_user_photos_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_photos_get_user_photos_params_keys};
 
 static const struct socapi_paging ok_photos_get_user_photos_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "photos", "totalCount"};
 const struct socapi_method ok_photos_get_user_photos_method = {
@@ -6388,7 +7141,11 @@ static const struct socapi_field ok_photos_set_album_main_photo_params_fields[] 
 	{"gid", offsetof(struct ok_photos_set_album_main_photo_params, gid), offsetof(struct ok_photos_set_album_main_photo_params, has_gid), &socapi_type_int_from_string, 0},
 	{"photo_id", offsetof(struct ok_photos_set_album_main_photo_params, photo_id), offsetof(struct ok_photos_set_album_main_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_photos_set_album_main_photo_params_struct = {"photos.setAlbumMainPhoto", sizeof(struct ok_photos_set_album_main_photo_params), 3, ok_photos_set_album_main_photo_params_fields};
+static const uint16_t ok_photos_set_album_main_photo_params_keys[] = {
+	0, 3, 2, 0, 1, 0, 0, 0,
+};
+static const struct socapi_struct ok_photos_set_album_main_photo_params_struct = {"photos.setAlbumMainPhoto", sizeof(struct ok_photos_set_album_main_photo_params), 3, ok_photos_set_album_main_photo_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_photos_set_album_main_photo_params_keys};
 
 const struct socapi_method ok_photos_set_album_main_photo_method = {
 	"photos.setAlbumMainPhoto", "response", "ok_photos_set_album_main_photo",
@@ -6409,7 +7166,11 @@ static const struct socapi_field ok_photos_v2_commit_params_fields[] = {
 	{"comment", offsetof(struct ok_photos_v2_commit_params, comment), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photos", offsetof(struct ok_photos_v2_commit_params, photos), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_photos_v2_commit_params_struct = {"photosV2.commit", sizeof(struct ok_photos_v2_commit_params), 4, ok_photos_v2_commit_params_fields};
+static const uint16_t ok_photos_v2_commit_params_keys[] = {
+	0, 3, 0, 0, 0, 1, 4, 2,
+};
+static const struct socapi_struct ok_photos_v2_commit_params_struct = {"photosV2.commit", sizeof(struct ok_photos_v2_commit_params), 4, ok_photos_v2_commit_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_v2_commit_params_keys};
 
 const struct socapi_method ok_photos_v2_commit_method = {
 	"photosV2.commit", "response", "ok_photos_v2_commit",
@@ -6434,7 +7195,11 @@ static const struct socapi_field ok_photos_v2_get_upload_url_params_fields[] = {
 	{"target_id", offsetof(struct ok_photos_v2_get_upload_url_params, target_id), offsetof(struct ok_photos_v2_get_upload_url_params, has_target_id), &socapi_type_int_from_string, 0},
 	{"sizes", offsetof(struct ok_photos_v2_get_upload_url_params, sizes), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct ok_photos_v2_get_upload_url_params_struct = {"photosV2.getUploadUrl", sizeof(struct ok_photos_v2_get_upload_url_params), 8, ok_photos_v2_get_upload_url_params_fields};
+static const uint16_t ok_photos_v2_get_upload_url_params_keys[] = {
+	0, 0, 1, 8, 0, 2, 4, 0, 3, 0, 7, 0, 0, 5, 6, 0,
+};
+static const struct socapi_struct ok_photos_v2_get_upload_url_params_struct = {"photosV2.getUploadUrl", sizeof(struct ok_photos_v2_get_upload_url_params), 8, ok_photos_v2_get_upload_url_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 4, ok_photos_v2_get_upload_url_params_keys};
 
 const struct socapi_method ok_photos_v2_get_upload_url_method = {
 	"photosV2.getUploadUrl", "response", "ok_photos_v2_get_upload_url",
@@ -6453,7 +7218,11 @@ static const struct socapi_field ok_places_reverse_geocode_params_fields[] = {
 	{"lat", offsetof(struct ok_places_reverse_geocode_params, lat), offsetof(struct ok_places_reverse_geocode_params, has_lat), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"lng", offsetof(struct ok_places_reverse_geocode_params, lng), offsetof(struct ok_places_reverse_geocode_params, has_lng), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_places_reverse_geocode_params_struct = {"places.reverseGeocode", sizeof(struct ok_places_reverse_geocode_params), 2, ok_places_reverse_geocode_params_fields};
+static const uint16_t ok_places_reverse_geocode_params_keys[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_struct ok_places_reverse_geocode_params_struct = {"places.reverseGeocode", sizeof(struct ok_places_reverse_geocode_params), 2, ok_places_reverse_geocode_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_places_reverse_geocode_params_keys};
 
 const struct socapi_method ok_places_reverse_geocode_method = {
 	"places.reverseGeocode", "response", "ok_places_reverse_geocode",
@@ -6471,7 +7240,11 @@ enum socapi_status ok_places_reverse_geocode(struct socapi_session *session, con
 static const struct socapi_field ok_places_validate_params_fields[] = {
 	{"place", offsetof(struct ok_places_validate_params, place), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_places_validate_params_struct = {"places.validate", sizeof(struct ok_places_validate_params), 1, ok_places_validate_params_fields};
+static const uint16_t ok_places_validate_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_places_validate_params_struct = {"places.validate", sizeof(struct ok_places_validate_params), 1, ok_places_validate_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_places_validate_params_keys};
 
 const struct socapi_method ok_places_validate_method = {
 	"places.validate", "response", "ok_places_validate",
@@ -6502,7 +7275,11 @@ enum socapi_status ok_sdk_get_endpoints(struct socapi_session *session, char **o
 static const struct socapi_field ok_sdk_get_install_source_params_fields[] = {
 	{"adv_id", offsetof(struct ok_sdk_get_install_source_params, adv_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_sdk_get_install_source_params_struct = {"sdk.getInstallSource", sizeof(struct ok_sdk_get_install_source_params), 1, ok_sdk_get_install_source_params_fields};
+static const uint16_t ok_sdk_get_install_source_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_sdk_get_install_source_params_struct = {"sdk.getInstallSource", sizeof(struct ok_sdk_get_install_source_params), 1, ok_sdk_get_install_source_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_get_install_source_params_keys};
 
 const struct socapi_method ok_sdk_get_install_source_method = {
 	"sdk.getInstallSource", "response", "ok_sdk_get_install_source",
@@ -6533,7 +7310,11 @@ enum socapi_status ok_sdk_get_notes(struct socapi_session *session, char **out, 
 static const struct socapi_field ok_sdk_init_params_fields[] = {
 	{"session_data", offsetof(struct ok_sdk_init_params, session_data), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_sdk_init_params_struct = {"sdk.init", sizeof(struct ok_sdk_init_params), 1, ok_sdk_init_params_fields};
+static const uint16_t ok_sdk_init_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_sdk_init_params_struct = {"sdk.init", sizeof(struct ok_sdk_init_params), 1, ok_sdk_init_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_init_params_keys};
 
 const struct socapi_method ok_sdk_init_method = {
 	"sdk.init", "response", "ok_sdk_init",
@@ -6553,7 +7334,11 @@ static const struct socapi_field ok_sdk_report_payment_params_fields[] = {
 	{"amount", offsetof(struct ok_sdk_report_payment_params, amount), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"currency", offsetof(struct ok_sdk_report_payment_params, currency), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_sdk_report_payment_params_struct = {"sdk.reportPayment", sizeof(struct ok_sdk_report_payment_params), 3, ok_sdk_report_payment_params_fields};
+static const uint16_t ok_sdk_report_payment_params_keys[] = {
+	0, 0, 3, 0, 2, 0, 1, 0,
+};
+static const struct socapi_struct ok_sdk_report_payment_params_struct = {"sdk.reportPayment", sizeof(struct ok_sdk_report_payment_params), 3, ok_sdk_report_payment_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_sdk_report_payment_params_keys};
 
 const struct socapi_method ok_sdk_report_payment_method = {
 	"sdk.reportPayment", "response", "ok_sdk_report_payment",
@@ -6571,7 +7356,11 @@ enum socapi_status ok_sdk_report_payment(struct socapi_session *session, const s
 static const struct socapi_field ok_sdk_report_stats_params_fields[] = {
 	{"stats", offsetof(struct ok_sdk_report_stats_params, stats), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_sdk_report_stats_params_struct = {"sdk.reportStats", sizeof(struct ok_sdk_report_stats_params), 1, ok_sdk_report_stats_params_fields};
+static const uint16_t ok_sdk_report_stats_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_sdk_report_stats_params_struct = {"sdk.reportStats", sizeof(struct ok_sdk_report_stats_params), 1, ok_sdk_report_stats_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_report_stats_params_keys};
 
 const struct socapi_method ok_sdk_report_stats_method = {
 	"sdk.reportStats", "response", "ok_sdk_report_stats",
@@ -6589,7 +7378,11 @@ enum socapi_status ok_sdk_report_stats(struct socapi_session *session, const str
 static const struct socapi_field ok_sdk_reset_notes_params_fields[] = {
 	{"timestamp", offsetof(struct ok_sdk_reset_notes_params, timestamp), offsetof(struct ok_sdk_reset_notes_params, has_timestamp), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_sdk_reset_notes_params_struct = {"sdk.resetNotes", sizeof(struct ok_sdk_reset_notes_params), 1, ok_sdk_reset_notes_params_fields};
+static const uint16_t ok_sdk_reset_notes_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_sdk_reset_notes_params_struct = {"sdk.resetNotes", sizeof(struct ok_sdk_reset_notes_params), 1, ok_sdk_reset_notes_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_reset_notes_params_keys};
 
 const struct socapi_method ok_sdk_reset_notes_method = {
 	"sdk.resetNotes", "response", "ok_sdk_reset_notes",
@@ -6607,7 +7400,11 @@ enum socapi_status ok_sdk_reset_notes(struct socapi_session *session, const stru
 static const struct socapi_field ok_sdk_send_note_params_fields[] = {
 	{"note", offsetof(struct ok_sdk_send_note_params, note), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_sdk_send_note_params_struct = {"sdk.sendNote", sizeof(struct ok_sdk_send_note_params), 1, ok_sdk_send_note_params_fields};
+static const uint16_t ok_sdk_send_note_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_sdk_send_note_params_struct = {"sdk.sendNote", sizeof(struct ok_sdk_send_note_params), 1, ok_sdk_send_note_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_send_note_params_keys};
 
 const struct socapi_method ok_sdk_send_note_method = {
 	"sdk.sendNote", "response", "ok_sdk_send_note",
@@ -6629,7 +7426,11 @@ static const struct socapi_field ok_search_tag_contents_params_fields[] = {
 	{"count", offsetof(struct ok_search_tag_contents_params, count), offsetof(struct ok_search_tag_contents_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_search_tag_contents_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const struct socapi_struct ok_search_tag_contents_params_struct = {"search.tagContents", sizeof(struct ok_search_tag_contents_params), 5, ok_search_tag_contents_params_fields};
+static const uint16_t ok_search_tag_contents_params_keys[] = {
+	0, 0, 4, 0, 0, 0, 1, 3, 0, 0, 0, 2, 5, 0, 0, 0,
+};
+static const struct socapi_struct ok_search_tag_contents_params_struct = {"search.tagContents", sizeof(struct ok_search_tag_contents_params), 5, ok_search_tag_contents_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_search_tag_contents_params_keys};
 
 static const struct socapi_paging ok_search_tag_contents_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", NULL, NULL};
 const struct socapi_method ok_search_tag_contents_method = {
@@ -6649,7 +7450,11 @@ static const struct socapi_field ok_search_tag_mentions_params_fields[] = {
 	{"query", offsetof(struct ok_search_tag_mentions_params, query), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"filter", offsetof(struct ok_search_tag_mentions_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_search_tag_mentions_params_struct = {"search.tagMentions", sizeof(struct ok_search_tag_mentions_params), 2, ok_search_tag_mentions_params_fields};
+static const uint16_t ok_search_tag_mentions_params_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct ok_search_tag_mentions_params_struct = {"search.tagMentions", sizeof(struct ok_search_tag_mentions_params), 2, ok_search_tag_mentions_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_search_tag_mentions_params_keys};
 
 const struct socapi_method ok_search_tag_mentions_method = {
 	"search.tagMentions", "response", "ok_search_tag_mentions",
@@ -6669,7 +7474,11 @@ static const struct socapi_field ok_search_tag_search_params_fields[] = {
 	{"filter", offsetof(struct ok_search_tag_search_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_search_tag_search_params, count), offsetof(struct ok_search_tag_search_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_search_tag_search_params_struct = {"search.tagSearch", sizeof(struct ok_search_tag_search_params), 3, ok_search_tag_search_params_fields};
+static const uint16_t ok_search_tag_search_params_keys[] = {
+	0, 3, 0, 1, 0, 2, 0, 0,
+};
+static const struct socapi_struct ok_search_tag_search_params_struct = {"search.tagSearch", sizeof(struct ok_search_tag_search_params), 3, ok_search_tag_search_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_search_tag_search_params_keys};
 
 const struct socapi_method ok_search_tag_search_method = {
 	"search.tagSearch", "response", "ok_search_tag_search",
@@ -6688,7 +7497,11 @@ static const struct socapi_field ok_share_fetch_link_params_fields[] = {
 	{"url", offsetof(struct ok_share_fetch_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_share_fetch_link_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_share_fetch_link_params_struct = {"share.fetchLink", sizeof(struct ok_share_fetch_link_params), 2, ok_share_fetch_link_params_fields};
+static const uint16_t ok_share_fetch_link_params_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct ok_share_fetch_link_params_struct = {"share.fetchLink", sizeof(struct ok_share_fetch_link_params), 2, ok_share_fetch_link_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 2, ok_share_fetch_link_params_keys};
 
 const struct socapi_method ok_share_fetch_link_method = {
 	"share.fetchLink", "response", "ok_share_fetch_link",
@@ -6708,7 +7521,11 @@ static const struct socapi_field ok_share_fetch_link_v2_params_fields[] = {
 	{"gid", offsetof(struct ok_share_fetch_link_v2_params, gid), offsetof(struct ok_share_fetch_link_v2_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_share_fetch_link_v2_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct ok_share_fetch_link_v2_params_struct = {"share.fetchLinkV2", sizeof(struct ok_share_fetch_link_v2_params), 3, ok_share_fetch_link_v2_params_fields};
+static const uint16_t ok_share_fetch_link_v2_params_keys[] = {
+	2, 0, 0, 0, 0, 0, 3, 1,
+};
+static const struct socapi_struct ok_share_fetch_link_v2_params_struct = {"share.fetchLinkV2", sizeof(struct ok_share_fetch_link_v2_params), 3, ok_share_fetch_link_v2_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_share_fetch_link_v2_params_keys};
 
 const struct socapi_method ok_share_fetch_link_v2_method = {
 	"share.fetchLinkV2", "response", "ok_share_fetch_link_v2",
@@ -6729,7 +7546,11 @@ static const struct socapi_field ok_stream_delete_params_fields[] = {
 	{"banner_opt", offsetof(struct ok_stream_delete_params, banner_opt), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"delete_ref_id", offsetof(struct ok_stream_delete_params, delete_ref_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_stream_delete_params_struct = {"stream.delete", sizeof(struct ok_stream_delete_params), 4, ok_stream_delete_params_fields};
+static const uint16_t ok_stream_delete_params_keys[] = {
+	0, 0, 0, 3, 2, 4, 1, 0,
+};
+static const struct socapi_struct ok_stream_delete_params_struct = {"stream.delete", sizeof(struct ok_stream_delete_params), 4, ok_stream_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_delete_params_keys};
 
 const struct socapi_method ok_stream_delete_method = {
 	"stream.delete", "response", "ok_stream_delete",
@@ -6750,7 +7571,11 @@ static const struct socapi_field ok_stream_get_params_fields[] = {
 	{"fields", offsetof(struct ok_stream_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"anchor", offsetof(struct ok_stream_get_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_stream_get_params_struct = {"stream.get", sizeof(struct ok_stream_get_params), 4, ok_stream_get_params_fields};
+static const uint16_t ok_stream_get_params_keys[] = {
+	1, 2, 0, 4, 0, 0, 3, 0,
+};
+static const struct socapi_struct ok_stream_get_params_struct = {"stream.get", sizeof(struct ok_stream_get_params), 4, ok_stream_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_get_params_keys};
 
 static const struct socapi_paging ok_stream_get_paging = {"anchor", NULL, NULL, NULL, "anchor", "has_more", "feeds", NULL};
 const struct socapi_method ok_stream_get_method = {
@@ -6770,7 +7595,11 @@ static const struct socapi_field ok_stream_is_subscribed_params_fields[] = {
 	{"fid", offsetof(struct ok_stream_is_subscribed_params, fid), offsetof(struct ok_stream_is_subscribed_params, has_fid), &socapi_type_int_from_string, 0},
 	{"gid", offsetof(struct ok_stream_is_subscribed_params, gid), offsetof(struct ok_stream_is_subscribed_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_stream_is_subscribed_params_struct = {"stream.isSubscribed", sizeof(struct ok_stream_is_subscribed_params), 2, ok_stream_is_subscribed_params_fields};
+static const uint16_t ok_stream_is_subscribed_params_keys[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_struct ok_stream_is_subscribed_params_struct = {"stream.isSubscribed", sizeof(struct ok_stream_is_subscribed_params), 2, ok_stream_is_subscribed_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_stream_is_subscribed_params_keys};
 
 const struct socapi_method ok_stream_is_subscribed_method = {
 	"stream.isSubscribed", "response", "ok_stream_is_subscribed",
@@ -6790,7 +7619,11 @@ static const struct socapi_field ok_stream_mark_as_spam_params_fields[] = {
 	{"delete_id", offsetof(struct ok_stream_mark_as_spam_params, delete_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"complaint_type", offsetof(struct ok_stream_mark_as_spam_params, complaint_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_stream_mark_as_spam_params_struct = {"stream.markAsSpam", sizeof(struct ok_stream_mark_as_spam_params), 3, ok_stream_mark_as_spam_params_fields};
+static const uint16_t ok_stream_mark_as_spam_params_keys[] = {
+	0, 0, 0, 0, 1, 3, 2, 0,
+};
+static const struct socapi_struct ok_stream_mark_as_spam_params_struct = {"stream.markAsSpam", sizeof(struct ok_stream_mark_as_spam_params), 3, ok_stream_mark_as_spam_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_mark_as_spam_params_keys};
 
 const struct socapi_method ok_stream_mark_as_spam_method = {
 	"stream.markAsSpam", "response", "ok_stream_mark_as_spam",
@@ -6808,7 +7641,11 @@ enum socapi_status ok_stream_mark_as_spam(struct socapi_session *session, const 
 static const struct socapi_field ok_url_get_info_params_fields[] = {
 	{"url", offsetof(struct ok_url_get_info_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_url_get_info_params_struct = {"url.getInfo", sizeof(struct ok_url_get_info_params), 1, ok_url_get_info_params_fields};
+static const uint16_t ok_url_get_info_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_url_get_info_params_struct = {"url.getInfo", sizeof(struct ok_url_get_info_params), 1, ok_url_get_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_url_get_info_params_keys};
 
 const struct socapi_method ok_url_get_info_method = {
 	"url.getInfo", "response", "ok_url_get_info",
@@ -6826,7 +7663,11 @@ enum socapi_status ok_url_get_info(struct socapi_session *session, const struct 
 static const struct socapi_field ok_users_delete_guests_params_fields[] = {
 	{"uids", offsetof(struct ok_users_delete_guests_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_users_delete_guests_params_struct = {"users.deleteGuests", sizeof(struct ok_users_delete_guests_params), 1, ok_users_delete_guests_params_fields};
+static const uint16_t ok_users_delete_guests_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_users_delete_guests_params_struct = {"users.deleteGuests", sizeof(struct ok_users_delete_guests_params), 1, ok_users_delete_guests_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_delete_guests_params_keys};
 
 const struct socapi_method ok_users_delete_guests_method = {
 	"users.deleteGuests", "response", "ok_users_delete_guests",
@@ -6844,7 +7685,11 @@ enum socapi_status ok_users_delete_guests(struct socapi_session *session, const 
 static const struct socapi_field ok_users_get_additional_info_params_fields[] = {
 	{"uids", offsetof(struct ok_users_get_additional_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_users_get_additional_info_params_struct = {"users.getAdditionalInfo", sizeof(struct ok_users_get_additional_info_params), 1, ok_users_get_additional_info_params_fields};
+static const uint16_t ok_users_get_additional_info_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_users_get_additional_info_params_struct = {"users.getAdditionalInfo", sizeof(struct ok_users_get_additional_info_params), 1, ok_users_get_additional_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_additional_info_params_keys};
 
 const struct socapi_method ok_users_get_additional_info_method = {
 	"users.getAdditionalInfo", "response", "ok_users_get_additional_info",
@@ -6863,7 +7708,11 @@ static const struct socapi_field ok_users_get_calls_left_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_calls_left_params, uid), offsetof(struct ok_users_get_calls_left_params, has_uid), &socapi_type_int_from_string, 0},
 	{"methods", offsetof(struct ok_users_get_calls_left_params, methods), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_users_get_calls_left_params_struct = {"users.getCallsLeft", sizeof(struct ok_users_get_calls_left_params), 2, ok_users_get_calls_left_params_fields};
+static const uint16_t ok_users_get_calls_left_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_users_get_calls_left_params_struct = {"users.getCallsLeft", sizeof(struct ok_users_get_calls_left_params), 2, ok_users_get_calls_left_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_get_calls_left_params_keys};
 
 const struct socapi_method ok_users_get_calls_left_method = {
 	"users.getCallsLeft", "response", "ok_users_get_calls_left",
@@ -6881,7 +7730,11 @@ enum socapi_status ok_users_get_calls_left(struct socapi_session *session, const
 static const struct socapi_field ok_users_get_current_user_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_current_user_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const struct socapi_struct ok_users_get_current_user_params_struct = {"users.getCurrentUser", sizeof(struct ok_users_get_current_user_params), 1, ok_users_get_current_user_params_fields};
+static const uint16_t ok_users_get_current_user_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_users_get_current_user_params_struct = {"users.getCurrentUser", sizeof(struct ok_users_get_current_user_params), 1, ok_users_get_current_user_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_current_user_params_keys};
 
 const struct socapi_method ok_users_get_current_user_method = {
 	"users.getCurrentUser", "response", "ok_users_get_current_user",
@@ -6914,7 +7767,11 @@ static const struct socapi_field ok_users_get_guests_params_fields[] = {
 	{"pagingDirection", offsetof(struct ok_users_get_guests_params, paging_direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_users_get_guests_params, count), offsetof(struct ok_users_get_guests_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_users_get_guests_params_struct = {"users.getGuests", sizeof(struct ok_users_get_guests_params), 3, ok_users_get_guests_params_fields};
+static const uint16_t ok_users_get_guests_params_keys[] = {
+	1, 0, 0, 0, 2, 0, 3, 0,
+};
+static const struct socapi_struct ok_users_get_guests_params_struct = {"users.getGuests", sizeof(struct ok_users_get_guests_params), 3, ok_users_get_guests_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_users_get_guests_params_keys};
 
 static const struct socapi_paging ok_users_get_guests_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "guests", NULL};
 const struct socapi_method ok_users_get_guests_method = {
@@ -6933,7 +7790,11 @@ enum socapi_status ok_users_get_guests(struct socapi_session *session, const str
 static const struct socapi_field ok_users_get_holidays_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_holidays_params, uid), offsetof(struct ok_users_get_holidays_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_users_get_holidays_params_struct = {"users.getHolidays", sizeof(struct ok_users_get_holidays_params), 1, ok_users_get_holidays_params_fields};
+static const uint16_t ok_users_get_holidays_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_users_get_holidays_params_struct = {"users.getHolidays", sizeof(struct ok_users_get_holidays_params), 1, ok_users_get_holidays_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_holidays_params_keys};
 
 const struct socapi_method ok_users_get_holidays_method = {
 	"users.getHolidays", "response", "ok_users_get_holidays",
@@ -6953,7 +7814,11 @@ static const struct socapi_field ok_users_get_info_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, SOCAPI_FIELD_REQUIRED},
 	{"emptyPictures", offsetof(struct ok_users_get_info_params, empty_pictures), offsetof(struct ok_users_get_info_params, has_empty_pictures), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_users_get_info_params_struct = {"users.getInfo", sizeof(struct ok_users_get_info_params), 3, ok_users_get_info_params_fields};
+static const uint16_t ok_users_get_info_params_keys[] = {
+	1, 0, 0, 0, 0, 0, 2, 3,
+};
+static const struct socapi_struct ok_users_get_info_params_struct = {"users.getInfo", sizeof(struct ok_users_get_info_params), 3, ok_users_get_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_get_info_params_keys};
 
 const struct socapi_method ok_users_get_info_method = {
 	"users.getInfo", "response", "ok_users_get_info",
@@ -6973,7 +7838,11 @@ static const struct socapi_field ok_users_get_info_by_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_info_by_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 	{"register_as_guest", offsetof(struct ok_users_get_info_by_params, register_as_guest), offsetof(struct ok_users_get_info_by_params, has_register_as_guest), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_users_get_info_by_params_struct = {"users.getInfoBy", sizeof(struct ok_users_get_info_by_params), 3, ok_users_get_info_by_params_fields};
+static const uint16_t ok_users_get_info_by_params_keys[] = {
+	0, 1, 0, 0, 3, 0, 2, 0,
+};
+static const struct socapi_struct ok_users_get_info_by_params_struct = {"users.getInfoBy", sizeof(struct ok_users_get_info_by_params), 3, ok_users_get_info_by_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_get_info_by_params_keys};
 
 const struct socapi_method ok_users_get_info_by_method = {
 	"users.getInfoBy", "response", "ok_users_get_info_by",
@@ -6992,7 +7861,11 @@ static const struct socapi_field ok_users_get_invitable_friends_params_fields[] 
 	{"suggestOnly", offsetof(struct ok_users_get_invitable_friends_params, suggest_only), offsetof(struct ok_users_get_invitable_friends_params, has_suggest_only), &socapi_type_bool, 0},
 	{"app_id", offsetof(struct ok_users_get_invitable_friends_params, app_id), offsetof(struct ok_users_get_invitable_friends_params, has_app_id), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_users_get_invitable_friends_params_struct = {"users.getInvitableFriends", sizeof(struct ok_users_get_invitable_friends_params), 2, ok_users_get_invitable_friends_params_fields};
+static const uint16_t ok_users_get_invitable_friends_params_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct ok_users_get_invitable_friends_params_struct = {"users.getInvitableFriends", sizeof(struct ok_users_get_invitable_friends_params), 2, ok_users_get_invitable_friends_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 2, ok_users_get_invitable_friends_params_keys};
 
 const struct socapi_method ok_users_get_invitable_friends_method = {
 	"users.getInvitableFriends", "response", "ok_users_get_invitable_friends",
@@ -7023,7 +7896,11 @@ enum socapi_status ok_users_get_logged_in_user(struct socapi_session *session, i
 static const struct socapi_field ok_users_get_mobile_operator_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_mobile_operator_params, uid), offsetof(struct ok_users_get_mobile_operator_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_users_get_mobile_operator_params_struct = {"users.getMobileOperator", sizeof(struct ok_users_get_mobile_operator_params), 1, ok_users_get_mobile_operator_params_fields};
+static const uint16_t ok_users_get_mobile_operator_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_users_get_mobile_operator_params_struct = {"users.getMobileOperator", sizeof(struct ok_users_get_mobile_operator_params), 1, ok_users_get_mobile_operator_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_mobile_operator_params_keys};
 
 const struct socapi_method ok_users_get_mobile_operator_method = {
 	"users.getMobileOperator", "response", "ok_users_get_mobile_operator",
@@ -7041,7 +7918,11 @@ enum socapi_status ok_users_get_mobile_operator(struct socapi_session *session, 
 static const struct socapi_field ok_users_get_settings_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_settings_params, uid), offsetof(struct ok_users_get_settings_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_users_get_settings_params_struct = {"users.getSettings", sizeof(struct ok_users_get_settings_params), 1, ok_users_get_settings_params_fields};
+static const uint16_t ok_users_get_settings_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_users_get_settings_params_struct = {"users.getSettings", sizeof(struct ok_users_get_settings_params), 1, ok_users_get_settings_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_settings_params_keys};
 
 const struct socapi_method ok_users_get_settings_method = {
 	"users.getSettings", "response", "ok_users_get_settings",
@@ -7060,7 +7941,11 @@ static const struct socapi_field ok_users_has_app_permission_params_fields[] = {
 	{"uid", offsetof(struct ok_users_has_app_permission_params, uid), offsetof(struct ok_users_has_app_permission_params, has_uid), &socapi_type_int_from_string, 0},
 	{"ext_perm", offsetof(struct ok_users_has_app_permission_params, ext_perm), SOCAPI_NO_PRESENCE, &ok_permission_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_users_has_app_permission_params_struct = {"users.hasAppPermission", sizeof(struct ok_users_has_app_permission_params), 2, ok_users_has_app_permission_params_fields};
+static const uint16_t ok_users_has_app_permission_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_users_has_app_permission_params_struct = {"users.hasAppPermission", sizeof(struct ok_users_has_app_permission_params), 2, ok_users_has_app_permission_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_has_app_permission_params_keys};
 
 const struct socapi_method ok_users_has_app_permission_method = {
 	"users.hasAppPermission", "response", "ok_users_has_app_permission",
@@ -7078,7 +7963,11 @@ enum socapi_status ok_users_has_app_permission(struct socapi_session *session, c
 static const struct socapi_field ok_users_is_app_user_params_fields[] = {
 	{"uid", offsetof(struct ok_users_is_app_user_params, uid), offsetof(struct ok_users_is_app_user_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const struct socapi_struct ok_users_is_app_user_params_struct = {"users.isAppUser", sizeof(struct ok_users_is_app_user_params), 1, ok_users_is_app_user_params_fields};
+static const uint16_t ok_users_is_app_user_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_users_is_app_user_params_struct = {"users.isAppUser", sizeof(struct ok_users_is_app_user_params), 1, ok_users_is_app_user_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_is_app_user_params_keys};
 
 const struct socapi_method ok_users_is_app_user_method = {
 	"users.isAppUser", "response", "ok_users_is_app_user",
@@ -7097,7 +7986,11 @@ static const struct socapi_field ok_users_remove_app_permissions_params_fields[]
 	{"uid", offsetof(struct ok_users_remove_app_permissions_params, uid), offsetof(struct ok_users_remove_app_permissions_params, has_uid), &socapi_type_int_from_string, 0},
 	{"ext_perm", offsetof(struct ok_users_remove_app_permissions_params, ext_perm), SOCAPI_NO_PRESENCE, &ok_permission_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_users_remove_app_permissions_params_struct = {"users.removeAppPermissions", sizeof(struct ok_users_remove_app_permissions_params), 2, ok_users_remove_app_permissions_params_fields};
+static const uint16_t ok_users_remove_app_permissions_params_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct ok_users_remove_app_permissions_params_struct = {"users.removeAppPermissions", sizeof(struct ok_users_remove_app_permissions_params), 2, ok_users_remove_app_permissions_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_remove_app_permissions_params_keys};
 
 const struct socapi_method ok_users_remove_app_permissions_method = {
 	"users.removeAppPermissions", "response", "ok_users_remove_app_permissions",
@@ -7118,7 +8011,11 @@ static const struct socapi_field ok_users_set_settings_params_fields[] = {
 	{"smsNotifStartTime", offsetof(struct ok_users_set_settings_params, sms_notif_start_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"smsNotifEndTime", offsetof(struct ok_users_set_settings_params, sms_notif_end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_users_set_settings_params_struct = {"users.setSettings", sizeof(struct ok_users_set_settings_params), 4, ok_users_set_settings_params_fields};
+static const uint16_t ok_users_set_settings_params_keys[] = {
+	0, 0, 3, 0, 2, 1, 4, 0,
+};
+static const struct socapi_struct ok_users_set_settings_params_struct = {"users.setSettings", sizeof(struct ok_users_set_settings_params), 4, ok_users_set_settings_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_set_settings_params_keys};
 
 const struct socapi_method ok_users_set_settings_method = {
 	"users.setSettings", "response", "ok_users_set_settings",
@@ -7137,7 +8034,11 @@ static const struct socapi_field ok_users_set_status_params_fields[] = {
 	{"status", offsetof(struct ok_users_set_status_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"location", offsetof(struct ok_users_set_status_params, location), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_users_set_status_params_struct = {"users.setStatus", sizeof(struct ok_users_set_status_params), 2, ok_users_set_status_params_fields};
+static const uint16_t ok_users_set_status_params_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct ok_users_set_status_params_struct = {"users.setStatus", sizeof(struct ok_users_set_status_params), 2, ok_users_set_status_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_set_status_params_keys};
 
 const struct socapi_method ok_users_set_status_method = {
 	"users.setStatus", "response", "ok_users_set_status",
@@ -7157,7 +8058,11 @@ static const struct socapi_field ok_users_update_mask_params_fields[] = {
 	{"mask", offsetof(struct ok_users_update_mask_params, mask), offsetof(struct ok_users_update_mask_params, has_mask), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"orUpdate", offsetof(struct ok_users_update_mask_params, or_update), offsetof(struct ok_users_update_mask_params, has_or_update), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_users_update_mask_params_struct = {"users.updateMask", sizeof(struct ok_users_update_mask_params), 3, ok_users_update_mask_params_fields};
+static const uint16_t ok_users_update_mask_params_keys[] = {
+	0, 1, 0, 0, 0, 2, 3, 0,
+};
+static const struct socapi_struct ok_users_update_mask_params_struct = {"users.updateMask", sizeof(struct ok_users_update_mask_params), 3, ok_users_update_mask_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_mask_params_keys};
 
 const struct socapi_method ok_users_update_mask_method = {
 	"users.updateMask", "response", "ok_users_update_mask",
@@ -7177,7 +8082,11 @@ static const struct socapi_field ok_users_update_masks_params_fields[] = {
 	{"mask", offsetof(struct ok_users_update_masks_params, mask), offsetof(struct ok_users_update_masks_params, has_mask), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"orUpdate", offsetof(struct ok_users_update_masks_params, or_update), offsetof(struct ok_users_update_masks_params, has_or_update), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_users_update_masks_params_struct = {"users.updateMasks", sizeof(struct ok_users_update_masks_params), 3, ok_users_update_masks_params_fields};
+static const uint16_t ok_users_update_masks_params_keys[] = {
+	1, 0, 0, 0, 0, 2, 3, 0,
+};
+static const struct socapi_struct ok_users_update_masks_params_struct = {"users.updateMasks", sizeof(struct ok_users_update_masks_params), 3, ok_users_update_masks_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_masks_params_keys};
 
 const struct socapi_method ok_users_update_masks_method = {
 	"users.updateMasks", "response", "ok_users_update_masks",
@@ -7197,7 +8106,11 @@ static const struct socapi_field ok_users_update_masks_v2_params_fields[] = {
 	{"or_mask", offsetof(struct ok_users_update_masks_v2_params, or_mask), offsetof(struct ok_users_update_masks_v2_params, has_or_mask), &socapi_type_int, 0},
 	{"and_mask", offsetof(struct ok_users_update_masks_v2_params, and_mask), offsetof(struct ok_users_update_masks_v2_params, has_and_mask), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_users_update_masks_v2_params_struct = {"users.updateMasksV2", sizeof(struct ok_users_update_masks_v2_params), 3, ok_users_update_masks_v2_params_fields};
+static const uint16_t ok_users_update_masks_v2_params_keys[] = {
+	1, 0, 0, 0, 0, 0, 2, 3,
+};
+static const struct socapi_struct ok_users_update_masks_v2_params_struct = {"users.updateMasksV2", sizeof(struct ok_users_update_masks_v2_params), 3, ok_users_update_masks_v2_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_masks_v2_params_keys};
 
 const struct socapi_method ok_users_update_masks_v2_method = {
 	"users.updateMasksV2", "response", "ok_users_update_masks_v2",
@@ -7215,7 +8128,11 @@ enum socapi_status ok_users_update_masks_v2(struct socapi_session *session, cons
 static const struct socapi_field ok_video_delete_params_fields[] = {
 	{"vid", offsetof(struct ok_video_delete_params, vid), offsetof(struct ok_video_delete_params, has_vid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_video_delete_params_struct = {"video.delete", sizeof(struct ok_video_delete_params), 1, ok_video_delete_params_fields};
+static const uint16_t ok_video_delete_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_video_delete_params_struct = {"video.delete", sizeof(struct ok_video_delete_params), 1, ok_video_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_video_delete_params_keys};
 
 const struct socapi_method ok_video_delete_method = {
 	"video.delete", "response", "ok_video_delete",
@@ -7241,7 +8158,12 @@ static const struct socapi_field ok_video_get_upload_url_params_fields[] = {
 	{"cid", offsetof(struct ok_video_get_upload_url_params, cid), offsetof(struct ok_video_get_upload_url_params, has_cid), &socapi_type_int_from_string, 0},
 	{"post_form", offsetof(struct ok_video_get_upload_url_params, post_form), offsetof(struct ok_video_get_upload_url_params, has_post_form), &socapi_type_bool, 0},
 };
-static const struct socapi_struct ok_video_get_upload_url_params_struct = {"video.getUploadUrl", sizeof(struct ok_video_get_upload_url_params), 9, ok_video_get_upload_url_params_fields};
+static const uint16_t ok_video_get_upload_url_params_keys[] = {
+	0, 0, 9, 2, 0, 0, 0, 1, 0, 0, 3, 0, 0, 7, 4, 0,
+	0, 0, 0, 0, 8, 0, 5, 0, 6, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct ok_video_get_upload_url_params_struct = {"video.getUploadUrl", sizeof(struct ok_video_get_upload_url_params), 9, ok_video_get_upload_url_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 5, ok_video_get_upload_url_params_keys};
 
 const struct socapi_method ok_video_get_upload_url_method = {
 	"video.getUploadUrl", "response", "ok_video_get_upload_url",
@@ -7259,7 +8181,11 @@ enum socapi_status ok_video_get_upload_url(struct socapi_session *session, const
 static const struct socapi_field ok_video_subscribe_params_fields[] = {
 	{"cid", offsetof(struct ok_video_subscribe_params, cid), offsetof(struct ok_video_subscribe_params, has_cid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct ok_video_subscribe_params_struct = {"video.subscribe", sizeof(struct ok_video_subscribe_params), 1, ok_video_subscribe_params_fields};
+static const uint16_t ok_video_subscribe_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct ok_video_subscribe_params_struct = {"video.subscribe", sizeof(struct ok_video_subscribe_params), 1, ok_video_subscribe_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_video_subscribe_params_keys};
 
 const struct socapi_method ok_video_subscribe_method = {
 	"video.subscribe", "response", "ok_video_subscribe",
@@ -7291,7 +8217,12 @@ static const struct socapi_field ok_video_update_params_fields[] = {
 	{"rec_start", offsetof(struct ok_video_update_params, rec_start), offsetof(struct ok_video_update_params, has_rec_start), &socapi_type_int, 0},
 	{"rec_stop", offsetof(struct ok_video_update_params, rec_stop), offsetof(struct ok_video_update_params, has_rec_stop), &socapi_type_int, 0},
 };
-static const struct socapi_struct ok_video_update_params_struct = {"video.update", sizeof(struct ok_video_update_params), 15, ok_video_update_params_fields};
+static const uint16_t ok_video_update_params_keys[] = {
+	0, 0, 0, 7, 0, 0, 0, 0, 0, 12, 0, 3, 9, 0, 0, 14,
+	4, 0, 0, 0, 8, 0, 11, 0, 5, 13, 1, 2, 10, 0, 15, 6,
+};
+static const struct socapi_struct ok_video_update_params_struct = {"video.update", sizeof(struct ok_video_update_params), 15, ok_video_update_params_fields,
+	SOCAPI_NO_PRESENCE, 21u, 5, ok_video_update_params_keys};
 
 const struct socapi_method ok_video_update_method = {
 	"video.update", "response", "ok_video_update",
@@ -7310,7 +8241,11 @@ static const struct socapi_field ok_widget_get_widget_content_params_fields[] = 
 	{"wid", offsetof(struct ok_widget_get_widget_content_params, wid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct ok_widget_get_widget_content_params, style), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_widget_get_widget_content_params_struct = {"widget.getWidgetContent", sizeof(struct ok_widget_get_widget_content_params), 2, ok_widget_get_widget_content_params_fields};
+static const uint16_t ok_widget_get_widget_content_params_keys[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_struct ok_widget_get_widget_content_params_struct = {"widget.getWidgetContent", sizeof(struct ok_widget_get_widget_content_params), 2, ok_widget_get_widget_content_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_widget_get_widget_content_params_keys};
 
 const struct socapi_method ok_widget_get_widget_content_method = {
 	"widget.getWidgetContent", "response", "ok_widget_get_widget_content",
@@ -7329,7 +8264,11 @@ static const struct socapi_field ok_widget_get_widgets_params_fields[] = {
 	{"wids", offsetof(struct ok_widget_get_widgets_params, wids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct ok_widget_get_widgets_params, style), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct ok_widget_get_widgets_params_struct = {"widget.getWidgets", sizeof(struct ok_widget_get_widgets_params), 2, ok_widget_get_widgets_params_fields};
+static const uint16_t ok_widget_get_widgets_params_keys[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_struct ok_widget_get_widgets_params_struct = {"widget.getWidgets", sizeof(struct ok_widget_get_widgets_params), 2, ok_widget_get_widgets_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_widget_get_widgets_params_keys};
 
 const struct socapi_method ok_widget_get_widgets_method = {
 	"widget.getWidgets", "response", "ok_widget_get_widgets",

@@ -7,8 +7,8 @@
 
 #include <socapi/socapi.h>
 
-#if SOCAPI_TABLE_VERSION != 2
-#error "generated for socapi table version 2: regenerate with this runtime's socapi-gen"
+#if SOCAPI_TABLE_VERSION != 3
+#error "generated for socapi table version 3: regenerate with this runtime's socapi-gen"
 #endif
 
 #ifdef __cplusplus
@@ -871,6 +871,7 @@ struct ok_additional_info {
 	bool has_user_id;
 	int64_t user_id;  /* Id of the user; sent as a JSON string */
 	char *info;  /* Additional information, kept as raw JSON */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -879,6 +880,7 @@ struct ok_additional_info {
  */
 struct ok_additional_info_reply {
 	struct ok_additional_info_list users;  /* One entry per user */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -904,6 +906,7 @@ struct ok_album {
 	bool has_group_id;
 	int64_t group_id;  /* Id of the group that owns the album; sent as a JSON string */
 	struct ok_photo *main_photo;  /* Cover photo of the album */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -913,6 +916,7 @@ struct ok_album {
  */
 struct ok_album_reply {
 	struct ok_album *album;  /* The album */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -927,6 +931,7 @@ struct ok_albums_page {
 	bool has_more;  /* Whether more pages follow */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of albums when detectTotalCount is set */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -941,6 +946,7 @@ struct ok_app {
 	char *description;  /* Short description */
 	char *pic128x128;  /* Icon URL 128x128 */
 	char *url;  /* Application URL */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -955,6 +961,7 @@ struct ok_app_promo_info {
 	char *start_time;  /* Start of the promo */
 	char *end_time;  /* End of the promo */
 	char *image304x128;  /* URL of the 304x128 promo image */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -963,6 +970,7 @@ struct ok_app_promo_info {
  */
 struct ok_app_users_online_reply {
 	struct socapi_int_list friends;  /* Ids of the friends */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -972,6 +980,7 @@ struct ok_app_users_online_reply {
  */
 struct ok_app_users_reply {
 	struct socapi_int_list uids;  /* Ids of the friends */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -984,6 +993,7 @@ struct ok_apps_page {
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_app_list apps;  /* Applications on this page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -995,6 +1005,7 @@ struct ok_calls_left {
 	char *method;  /* Method name */
 	bool has_calls_left;
 	int64_t calls_left;  /* Calls left in the current period */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1010,6 +1021,7 @@ struct ok_catalog {
 	int64_t photo_id;  /* Id of the catalog photo; sent as a JSON string */
 	bool has_admin_restricted;
 	bool admin_restricted;  /* Whether only admins may add products */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1022,6 +1034,7 @@ struct ok_catalogs_page {
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_catalog_list catalogs;  /* Catalogs on this page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1045,6 +1058,7 @@ struct ok_comment {
 	char *reply_to_comment_id;  /* Id of the comment this one answers */
 	bool has_reply_to_id;
 	int64_t reply_to_id;  /* Id of the user this comment answers; sent as a JSON string */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1058,6 +1072,7 @@ struct ok_comments_page {
 	bool has_more;  /* Whether more pages follow */
 	struct ok_comment_list comments;  /* Comments on this page */
 	struct ok_entities *entities;  /* Referenced authors and objects */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1070,6 +1085,7 @@ struct ok_commit_photo_status {
 	char *status;  /* Outcome such as SUCCESS */
 	bool has_assigned_photo_id;
 	int64_t assigned_photo_id;  /* Id the photo received in its album; sent as a JSON string */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1079,6 +1095,7 @@ struct ok_commit_photo_status {
  */
 struct ok_commit_reply {
 	struct ok_commit_photo_status_list photos;  /* One entry per committed photo */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1104,6 +1121,7 @@ struct ok_discussion {
 	int64_t like_count;  /* Number of likes */
 	bool has_liked_it;
 	bool liked_it;  /* Whether the current user liked it */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1115,6 +1133,7 @@ struct ok_discussion_comments_list {
 	struct ok_comment_list comments;  /* Comments in this slice */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of comments */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1125,6 +1144,7 @@ struct ok_discussion_comments_list {
 struct ok_discussion_reply {
 	struct ok_discussion *discussion;  /* The discussion */
 	struct ok_entities *entities;  /* Referenced objects */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1135,6 +1155,7 @@ struct ok_discussion_reply {
 struct ok_discussion_summary {
 	bool has_comments_count;
 	int64_t comments_count;  /* Number of comments */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1148,6 +1169,7 @@ struct ok_discussions_page {
 	bool has_more;  /* Whether more pages follow */
 	struct ok_discussion_list discussions;  /* Discussions on this page */
 	struct ok_entities *entities;  /* Referenced objects */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1163,6 +1185,7 @@ struct ok_entities {
 	struct ok_photo_list user_photos;  /* Referenced user photos */
 	struct ok_album_list group_albums;  /* Referenced group albums */
 	struct ok_album_list user_albums;  /* Referenced user albums */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1174,6 +1197,7 @@ struct ok_error {
 	int64_t error_code;  /* Numeric error code; required */
 	char *error_msg;  /* Message in the form "NAME : text"; required */
 	char *error_data;  /* Extra data of any JSON type (often null), kept as raw JSON */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1193,6 +1217,7 @@ struct ok_event {
 	char *type;  /* Event type */
 	bool has_uid;
 	int64_t uid;  /* User id the counter belongs to; sent as a JSON string */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1202,6 +1227,7 @@ struct ok_event {
 struct ok_events_updates_reply {
 	char *marker;  /* Marker to pass to the next call */
 	struct socapi_string_list updates;  /* Update records */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1217,6 +1243,7 @@ struct ok_feed {
 	char *mark_as_spam_id;  /* Id to pass to stream.markAsSpam */
 	struct socapi_string_list actor_refs;  /* References to the entities that acted */
 	struct socapi_string_list target_refs;  /* References to the entities acted upon */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1228,6 +1255,7 @@ struct ok_friend_birthday {
 	bool has_uid;
 	int64_t uid;  /* Id of the friend; sent as a JSON string */
 	char *birthday;  /* Birthday date */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1240,6 +1268,7 @@ struct ok_friend_suggestions_page {
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct socapi_int_list uids;  /* Ids of the suggested users */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1301,6 +1330,7 @@ struct ok_group {
 	bool has_location_zoom;
 	int64_t location_zoom;  /* Map zoom for the group place */
 	char *main_photo;  /* Main photo block, kept as raw JSON */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1310,6 +1340,7 @@ struct ok_group {
  */
 struct ok_group_attrs {
 	char *flags;  /* Comma-separated attribute flags */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1336,6 +1367,7 @@ struct ok_group_counters {
 	int64_t join_requests;  /* Number of pending join requests */
 	bool has_black_list;
 	int64_t black_list;  /* Number of blocked users */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1345,6 +1377,7 @@ struct ok_group_counters {
  */
 struct ok_group_counters_reply {
 	struct ok_group_counters *counters;  /* Counters by type */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1354,6 +1387,7 @@ struct ok_group_counters_reply {
 struct ok_group_member {
 	bool has_user_id;
 	int64_t user_id;  /* Id of the member; required; sent as a JSON string */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1365,6 +1399,7 @@ struct ok_group_members_page {
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_group_member_list members;  /* Members on this page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1380,6 +1415,7 @@ struct ok_group_membership {
 	char *role;  /* Role of the user in the group */
 	char *status;  /* Membership status; one of OK_GROUP_MEMBER_STATUS_* */
 	char *block_reason;  /* Why the user is blocked, if blocked */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1392,6 +1428,7 @@ struct ok_guest {
 	int64_t user_id;  /* Id of the visitor; sent as a JSON string */
 	bool has_time;
 	int64_t time;  /* Time of the visit in milliseconds since the epoch */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1404,6 +1441,7 @@ struct ok_guests_page {
 	char *paging_anchor;  /* Anchor of the next page */
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1415,6 +1453,7 @@ struct ok_invitable_friend {
 	int64_t uid;  /* Id of the friend; sent as a JSON string */
 	bool has_selectable;
 	bool selectable;  /* Whether the friend may be selected now */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1423,6 +1462,7 @@ struct ok_invitable_friend {
  */
 struct ok_invitable_friends_reply {
 	struct ok_invitable_friend_list users;  /* The friends */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1435,6 +1475,7 @@ struct ok_like_summary {
 	int64_t count;  /* Number of likes */
 	bool has_self;
 	bool self;  /* Whether the current user liked it */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1448,6 +1489,7 @@ struct ok_login_reply {
 	char *session_key;  /* Session key, used as access_token; required */
 	char *session_secret_key;  /* Secret for the client-server signature; required */
 	char *api_server;  /* API server to send further calls to */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1466,6 +1508,7 @@ struct ok_media_topic {
 	int64_t created_ms;  /* Creation time in milliseconds since the epoch */
 	char *author_ref;  /* Reference to the author entity, such as user:123 */
 	char *owner_ref;  /* Reference to the owner entity, such as group:123 */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1481,6 +1524,7 @@ struct ok_media_topic_block {
 	struct ok_poll_answer_list answers;  /* Answers of a poll block */
 	char *options;  /* Comma-separated poll options */
 	struct ok_photo_ref_list list;  /* Photos of a photo block */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1491,6 +1535,7 @@ struct ok_media_topic_block {
 struct ok_media_topics_reply {
 	struct ok_media_topic_list media_topics;  /* Requested topics */
 	struct ok_entities *entities;  /* Referenced users, groups and other objects */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1499,6 +1544,7 @@ struct ok_media_topics_reply {
  */
 struct ok_memberships_reply {
 	struct ok_group_membership_list memberships;  /* One entry per user */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1535,6 +1581,7 @@ struct ok_photo {
 	bool liked_it;  /* Whether the current user liked the photo */
 	bool has_comments_count;
 	int64_t comments_count;  /* Number of comments */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1549,6 +1596,7 @@ struct ok_photo_mark {
 	int64_t uid;  /* Id of the user who rated; sent as a JSON string */
 	bool has_mark;
 	int64_t mark;  /* The rating */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1563,6 +1611,7 @@ struct ok_photo_marks_page {
 	bool has_more;  /* Whether more pages follow */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of ratings when detectTotalCount is set */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1572,6 +1621,7 @@ struct ok_photo_marks_page {
  */
 struct ok_photo_ref {
 	char *id;  /* Photo id or upload token */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1581,6 +1631,7 @@ struct ok_photo_ref {
  */
 struct ok_photo_reply {
 	struct ok_photo *photo;  /* The photo */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1595,6 +1646,7 @@ struct ok_photos_page {
 	struct ok_photo_list photos;  /* Photos on this page */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of photos when detectTotalCount is set (not for group albums) */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1604,6 +1656,7 @@ struct ok_photos_page {
  */
 struct ok_photos_reply {
 	struct ok_photo_list photos;  /* The photos */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1616,6 +1669,7 @@ struct ok_poll_answer {
 	char *text;  /* Answer text */
 	bool has_votes_count;
 	int64_t votes_count;  /* Number of votes for the answer */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1626,6 +1680,7 @@ struct ok_poll_answer {
 struct ok_product {
 	bool has_id;
 	int64_t id;  /* Product id; required; sent as a JSON string */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1638,6 +1693,7 @@ struct ok_products_page {
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_product_list short_products;  /* Products on this page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1649,6 +1705,7 @@ struct ok_relation {
 	char *subtype_id;  /* Relation subtype */
 	char *type_id;  /* Relation type */
 	struct socapi_int_list uids;  /* Ids of the related users */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1663,6 +1720,7 @@ struct ok_relatives_page {
 	struct ok_relation_list relations;  /* Relations on this page */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of relations */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1675,6 +1733,7 @@ struct ok_reshare_summary {
 	int64_t count;  /* Number of reshares */
 	bool has_self;
 	bool self;  /* Whether the current user reshared it */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1687,6 +1746,7 @@ struct ok_search_page {
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_entities *entities;  /* Found objects */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1699,6 +1759,7 @@ struct ok_stat_topics_page {
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct socapi_string_list topics;  /* Statistics per topic */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1712,6 +1773,7 @@ struct ok_stream_page {
 	bool has_more;  /* Whether more pages follow */
 	struct ok_feed_list feeds;  /* Items on this page */
 	struct ok_entities *entities;  /* Referenced objects */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1722,6 +1784,7 @@ struct ok_stream_page {
 struct ok_success_object {
 	bool has_success;
 	bool success;  /* Whether the operation succeeded; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1735,6 +1798,7 @@ struct ok_upload_url_reply {
 	bool has_ttl_ms;
 	int64_t ttl_ms;  /* Lifetime of the upload URL in milliseconds */
 	char *upload_url;  /* URL to POST the multipart upload to; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1747,6 +1811,7 @@ struct ok_url_info {
 	char *object_id_encoded;  /* Encoded id of the object */
 	char *object_id_str;  /* Id of the object as a string */
 	char *type;  /* Kind of object, such as PROFILE or GROUP */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1832,6 +1897,7 @@ struct ok_user {
 	bool friend_invitation;  /* Whether a friend invitation is pending */
 	bool has_is_activated;
 	bool is_activated;  /* Whether the account is activated */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1850,6 +1916,7 @@ struct ok_user_current_location {
 	double latitude;  /* Latitude in degrees */
 	bool has_longitude;
 	double longitude;  /* Longitude in degrees */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1860,6 +1927,7 @@ struct ok_user_group {
 	bool has_group_id;
 	int64_t group_id;  /* Id of the group; required; sent as a JSON string */
 	char *status;  /* Membership status; one of OK_GROUP_MEMBER_STATUS_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1869,6 +1937,7 @@ struct ok_user_group {
 struct ok_user_groups_page {
 	char *anchor;  /* Anchor of the next page */
 	struct ok_user_group_list groups;  /* Groups on this page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1881,6 +1950,7 @@ struct ok_user_location {
 	char *country;  /* Country as an upper-case enum-style name */
 	char *country_code;  /* ISO 3166 alpha-2 country code */
 	char *country_name;  /* Localized country name */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1895,6 +1965,7 @@ struct ok_user_photos_page {
 	bool has_more;  /* Whether more pages follow */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of photos when detectTotalCount is set */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1909,6 +1980,7 @@ struct ok_users_page {
 	bool has_inconsistent;
 	bool inconsistent;  /* Whether the list changed while paging */
 	struct ok_user_list users;  /* Users on this page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -1920,6 +1992,7 @@ struct ok_video_upload_url_reply {
 	char *upload_url;  /* URL to upload the file to */
 	bool has_video_id;
 	int64_t video_id;  /* Id reserved for the video; sent as a JSON string */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*

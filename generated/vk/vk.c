@@ -1713,7 +1713,12 @@ static const struct socapi_field vk_account_account_counters_fields[] = {
 	{"notifications", offsetof(struct vk_account_account_counters, notifications), offsetof(struct vk_account_account_counters, has_notifications), &socapi_type_int, 0},
 	{"photos", offsetof(struct vk_account_account_counters, photos), offsetof(struct vk_account_account_counters, has_photos), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_account_account_counters_struct = {"account_account_counters", sizeof(struct vk_account_account_counters), 12, vk_account_account_counters_fields};
+static const uint16_t vk_account_account_counters_keys[] = {
+	0, 0, 3, 8, 0, 11, 1, 4, 0, 0, 12, 0, 0, 0, 0, 6,
+	0, 0, 5, 0, 0, 2, 0, 10, 0, 9, 0, 0, 0, 0, 7, 0,
+};
+static const struct socapi_struct vk_account_account_counters_struct = {"account_account_counters", sizeof(struct vk_account_account_counters), 12, vk_account_account_counters_fields,
+	offsetof(struct vk_account_account_counters, unknown), 11u, 5, vk_account_account_counters_keys};
 const struct socapi_type vk_account_account_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_account_counters), &vk_account_account_counters_struct, "account_account_counters"};
 
 static const struct socapi_field vk_account_info_fields[] = {
@@ -1725,7 +1730,11 @@ static const struct socapi_field vk_account_info_fields[] = {
 	{"lang", offsetof(struct vk_account_info, lang), offsetof(struct vk_account_info, has_lang), &socapi_type_int, 0},
 	{"2fa_required", offsetof(struct vk_account_info, v2fa_required), offsetof(struct vk_account_info, has_v2fa_required), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_account_info_struct = {"account_info", sizeof(struct vk_account_info), 7, vk_account_info_fields};
+static const uint16_t vk_account_info_keys[] = {
+	6, 4, 0, 0, 3, 0, 5, 7, 1, 0, 0, 0, 0, 0, 2, 0,
+};
+static const struct socapi_struct vk_account_info_struct = {"account_info", sizeof(struct vk_account_info), 7, vk_account_info_fields,
+	offsetof(struct vk_account_info, unknown), 5u, 4, vk_account_info_keys};
 const struct socapi_type vk_account_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_info), &vk_account_info_struct, "account_info"};
 
 static const struct socapi_field vk_account_name_request_fields[] = {
@@ -1737,7 +1746,11 @@ static const struct socapi_field vk_account_name_request_fields[] = {
 	{"link_href", offsetof(struct vk_account_name_request, link_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link_label", offsetof(struct vk_account_name_request, link_label), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_account_name_request_struct = {"account_name_request", sizeof(struct vk_account_name_request), 7, vk_account_name_request_fields};
+static const uint16_t vk_account_name_request_keys[] = {
+	0, 0, 0, 0, 0, 5, 2, 7, 0, 6, 1, 3, 0, 0, 4, 0,
+};
+static const struct socapi_struct vk_account_name_request_struct = {"account_name_request", sizeof(struct vk_account_name_request), 7, vk_account_name_request_fields,
+	offsetof(struct vk_account_name_request, unknown), 3u, 4, vk_account_name_request_keys};
 const struct socapi_type vk_account_name_request_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_name_request), &vk_account_name_request_struct, "account_name_request"};
 
 static const struct socapi_field vk_account_user_settings_fields[] = {
@@ -1770,14 +1783,25 @@ static const struct socapi_field vk_account_user_settings_fields[] = {
 	{"photo_200", offsetof(struct vk_account_user_settings, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_service_account", offsetof(struct vk_account_user_settings, is_service_account), offsetof(struct vk_account_user_settings, has_is_service_account), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_account_user_settings_struct = {"account_user_settings", sizeof(struct vk_account_user_settings), 28, vk_account_user_settings_fields};
+static const uint16_t vk_account_user_settings_keys[] = {
+	0, 13, 12, 0, 20, 7, 26, 16, 21, 0, 0, 2, 0, 11, 0, 17,
+	8, 0, 0, 0, 0, 0, 0, 0, 0, 27, 18, 0, 0, 0, 0, 0,
+	9, 0, 10, 24, 0, 6, 5, 28, 0, 0, 0, 0, 15, 0, 0, 0,
+	23, 19, 22, 0, 0, 0, 3, 0, 25, 14, 0, 0, 0, 1, 4, 0,
+};
+static const struct socapi_struct vk_account_user_settings_struct = {"account_user_settings", sizeof(struct vk_account_user_settings), 28, vk_account_user_settings_fields,
+	offsetof(struct vk_account_user_settings, unknown), 125u, 6, vk_account_user_settings_keys};
 const struct socapi_type vk_account_user_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings), &vk_account_user_settings_struct, "account_user_settings"};
 
 static const struct socapi_field vk_account_user_settings_interest_fields[] = {
 	{"title", offsetof(struct vk_account_user_settings_interest, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_account_user_settings_interest, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_account_user_settings_interest_struct = {"account_user_settings_interest", sizeof(struct vk_account_user_settings_interest), 2, vk_account_user_settings_interest_fields};
+static const uint16_t vk_account_user_settings_interest_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct vk_account_user_settings_interest_struct = {"account_user_settings_interest", sizeof(struct vk_account_user_settings_interest), 2, vk_account_user_settings_interest_fields,
+	offsetof(struct vk_account_user_settings_interest, unknown), 1u, 2, vk_account_user_settings_interest_keys};
 const struct socapi_type vk_account_user_settings_interest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings_interest), &vk_account_user_settings_interest_struct, "account_user_settings_interest"};
 
 static const struct socapi_field vk_account_user_settings_interests_fields[] = {
@@ -1791,7 +1815,12 @@ static const struct socapi_field vk_account_user_settings_interests_fields[] = {
 	{"quotes", offsetof(struct vk_account_user_settings_interests, quotes), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
 	{"about", offsetof(struct vk_account_user_settings_interests, about), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
 };
-static const struct socapi_struct vk_account_user_settings_interests_struct = {"account_user_settings_interests", sizeof(struct vk_account_user_settings_interests), 9, vk_account_user_settings_interests_fields};
+static const uint16_t vk_account_user_settings_interests_keys[] = {
+	1, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 2, 0, 0, 0, 4,
+	0, 0, 0, 0, 0, 5, 0, 3, 0, 7, 0, 6, 0, 0, 0, 9,
+};
+static const struct socapi_struct vk_account_user_settings_interests_struct = {"account_user_settings_interests", sizeof(struct vk_account_user_settings_interests), 9, vk_account_user_settings_interests_fields,
+	offsetof(struct vk_account_user_settings_interests, unknown), 5u, 5, vk_account_user_settings_interests_keys};
 const struct socapi_type vk_account_user_settings_interests_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings_interests), &vk_account_user_settings_interests_struct, "account_user_settings_interests"};
 
 static const struct socapi_field vk_apps_app_min_fields[] = {
@@ -1809,7 +1838,12 @@ static const struct socapi_field vk_apps_app_min_fields[] = {
 	{"icon_75", offsetof(struct vk_apps_app_min, icon_75), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"screen_orientation", offsetof(struct vk_apps_app_min, screen_orientation), offsetof(struct vk_apps_app_min, has_screen_orientation), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_apps_app_min_struct = {"apps_app_min", sizeof(struct vk_apps_app_min), 13, vk_apps_app_min_fields};
+static const uint16_t vk_apps_app_min_keys[] = {
+	7, 6, 0, 1, 0, 0, 0, 0, 0, 0, 9, 0, 2, 10, 11, 0,
+	5, 0, 0, 12, 8, 0, 0, 0, 0, 0, 0, 13, 3, 0, 4, 0,
+};
+static const struct socapi_struct vk_apps_app_min_struct = {"apps_app_min", sizeof(struct vk_apps_app_min), 13, vk_apps_app_min_fields,
+	offsetof(struct vk_apps_app_min, unknown), 83u, 5, vk_apps_app_min_keys};
 const struct socapi_type vk_apps_app_min_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_apps_app_min), &vk_apps_app_min_struct, "apps_app_min"};
 
 static const struct socapi_field vk_audio_audio_fields[] = {
@@ -1826,14 +1860,23 @@ static const struct socapi_field vk_audio_audio_fields[] = {
 	{"performer", offsetof(struct vk_audio_audio, performer), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"file_size", offsetof(struct vk_audio_audio, file_size), offsetof(struct vk_audio_audio, has_file_size), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_audio_audio_struct = {"audio_audio", sizeof(struct vk_audio_audio), 12, vk_audio_audio_fields};
+static const uint16_t vk_audio_audio_keys[] = {
+	2, 0, 0, 12, 0, 0, 0, 5, 8, 0, 3, 0, 0, 0, 7, 9,
+	0, 0, 10, 1, 0, 0, 0, 0, 0, 0, 11, 4, 6, 0, 0, 0,
+};
+static const struct socapi_struct vk_audio_audio_struct = {"audio_audio", sizeof(struct vk_audio_audio), 12, vk_audio_audio_fields,
+	offsetof(struct vk_audio_audio, unknown), 7u, 5, vk_audio_audio_keys};
 const struct socapi_type vk_audio_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_audio_audio), &vk_audio_audio_struct, "audio_audio"};
 
 static const struct socapi_field vk_base_city_fields[] = {
 	{"id", offsetof(struct vk_base_city, id), offsetof(struct vk_base_city, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_city, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_city_struct = {"base_city", sizeof(struct vk_base_city), 2, vk_base_city_fields};
+static const uint16_t vk_base_city_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_base_city_struct = {"base_city", sizeof(struct vk_base_city), 2, vk_base_city_fields,
+	offsetof(struct vk_base_city, unknown), 1u, 2, vk_base_city_keys};
 const struct socapi_type vk_base_city_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_city), &vk_base_city_struct, "base_city"};
 
 static const struct socapi_field vk_base_comments_info_fields[] = {
@@ -1846,14 +1889,22 @@ static const struct socapi_field vk_base_comments_info_fields[] = {
 	{"donut", offsetof(struct vk_base_comments_info, donut), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_comments_donut_type, 0},
 	{"list", offsetof(struct vk_base_comments_info, list), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_list_type, 0},
 };
-static const struct socapi_struct vk_base_comments_info_struct = {"base_comments_info", sizeof(struct vk_base_comments_info), 8, vk_base_comments_info_fields};
+static const uint16_t vk_base_comments_info_keys[] = {
+	1, 7, 4, 5, 0, 0, 0, 6, 0, 8, 0, 2, 3, 0, 0, 0,
+};
+static const struct socapi_struct vk_base_comments_info_struct = {"base_comments_info", sizeof(struct vk_base_comments_info), 8, vk_base_comments_info_fields,
+	offsetof(struct vk_base_comments_info, unknown), 1u, 4, vk_base_comments_info_keys};
 const struct socapi_type vk_base_comments_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_comments_info), &vk_base_comments_info_struct, "base_comments_info"};
 
 static const struct socapi_field vk_base_country_fields[] = {
 	{"id", offsetof(struct vk_base_country, id), offsetof(struct vk_base_country, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_country, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_country_struct = {"base_country", sizeof(struct vk_base_country), 2, vk_base_country_fields};
+static const uint16_t vk_base_country_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_base_country_struct = {"base_country", sizeof(struct vk_base_country), 2, vk_base_country_fields,
+	offsetof(struct vk_base_country, unknown), 1u, 2, vk_base_country_keys};
 const struct socapi_type vk_base_country_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_country), &vk_base_country_struct, "base_country"};
 
 static const struct socapi_field vk_base_crop_photo_fields[] = {
@@ -1861,7 +1912,11 @@ static const struct socapi_field vk_base_crop_photo_fields[] = {
 	{"crop", offsetof(struct vk_base_crop_photo, crop), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_crop_type, SOCAPI_FIELD_REQUIRED},
 	{"rect", offsetof(struct vk_base_crop_photo, rect), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_rect_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_crop_photo_struct = {"base_crop_photo", sizeof(struct vk_base_crop_photo), 3, vk_base_crop_photo_fields};
+static const uint16_t vk_base_crop_photo_keys[] = {
+	0, 0, 3, 2, 0, 0, 1, 0,
+};
+static const struct socapi_struct vk_base_crop_photo_struct = {"base_crop_photo", sizeof(struct vk_base_crop_photo), 3, vk_base_crop_photo_fields,
+	offsetof(struct vk_base_crop_photo, unknown), 1u, 3, vk_base_crop_photo_keys};
 const struct socapi_type vk_base_crop_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo), &vk_base_crop_photo_struct, "base_crop_photo"};
 
 static const struct socapi_field vk_base_crop_photo_crop_fields[] = {
@@ -1870,7 +1925,11 @@ static const struct socapi_field vk_base_crop_photo_crop_fields[] = {
 	{"x2", offsetof(struct vk_base_crop_photo_crop, x2), offsetof(struct vk_base_crop_photo_crop, has_x2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"y2", offsetof(struct vk_base_crop_photo_crop, y2), offsetof(struct vk_base_crop_photo_crop, has_y2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_crop_photo_crop_struct = {"base_crop_photo_crop", sizeof(struct vk_base_crop_photo_crop), 4, vk_base_crop_photo_crop_fields};
+static const uint16_t vk_base_crop_photo_crop_keys[] = {
+	0, 0, 1, 2, 4, 3, 0, 0,
+};
+static const struct socapi_struct vk_base_crop_photo_crop_struct = {"base_crop_photo_crop", sizeof(struct vk_base_crop_photo_crop), 4, vk_base_crop_photo_crop_fields,
+	offsetof(struct vk_base_crop_photo_crop, unknown), 3u, 3, vk_base_crop_photo_crop_keys};
 const struct socapi_type vk_base_crop_photo_crop_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo_crop), &vk_base_crop_photo_crop_struct, "base_crop_photo_crop"};
 
 static const struct socapi_field vk_base_crop_photo_rect_fields[] = {
@@ -1879,7 +1938,11 @@ static const struct socapi_field vk_base_crop_photo_rect_fields[] = {
 	{"x2", offsetof(struct vk_base_crop_photo_rect, x2), offsetof(struct vk_base_crop_photo_rect, has_x2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"y2", offsetof(struct vk_base_crop_photo_rect, y2), offsetof(struct vk_base_crop_photo_rect, has_y2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_crop_photo_rect_struct = {"base_crop_photo_rect", sizeof(struct vk_base_crop_photo_rect), 4, vk_base_crop_photo_rect_fields};
+static const uint16_t vk_base_crop_photo_rect_keys[] = {
+	0, 0, 1, 2, 4, 3, 0, 0,
+};
+static const struct socapi_struct vk_base_crop_photo_rect_struct = {"base_crop_photo_rect", sizeof(struct vk_base_crop_photo_rect), 4, vk_base_crop_photo_rect_fields,
+	offsetof(struct vk_base_crop_photo_rect, unknown), 3u, 3, vk_base_crop_photo_rect_keys};
 const struct socapi_type vk_base_crop_photo_rect_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo_rect), &vk_base_crop_photo_rect_struct, "base_crop_photo_rect"};
 
 static const struct socapi_field vk_base_error_fields[] = {
@@ -1896,7 +1959,12 @@ static const struct socapi_field vk_base_error_fields[] = {
 	{"confirmation_text", offsetof(struct vk_base_error, confirmation_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"inner_type", offsetof(struct vk_base_error, inner_type), SOCAPI_NO_PRESENCE, &vk_base_error_inner_type_type, 0},
 };
-static const struct socapi_struct vk_base_error_struct = {"base_error", sizeof(struct vk_base_error), 12, vk_base_error_fields};
+static const uint16_t vk_base_error_keys[] = {
+	7, 0, 0, 1, 4, 10, 0, 2, 9, 0, 0, 0, 3, 8, 5, 0,
+	0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 11, 0,
+};
+static const struct socapi_struct vk_base_error_struct = {"base_error", sizeof(struct vk_base_error), 12, vk_base_error_fields,
+	offsetof(struct vk_base_error, unknown), 11u, 5, vk_base_error_keys};
 const struct socapi_type vk_base_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_error), &vk_base_error_struct, "base_error"};
 
 static const struct socapi_field vk_base_geo_fields[] = {
@@ -1905,21 +1973,33 @@ static const struct socapi_field vk_base_geo_fields[] = {
 	{"showmap", offsetof(struct vk_base_geo, showmap), offsetof(struct vk_base_geo, has_showmap), &socapi_type_int, 0},
 	{"type", offsetof(struct vk_base_geo, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_base_geo_struct = {"base_geo", sizeof(struct vk_base_geo), 4, vk_base_geo_fields};
+static const uint16_t vk_base_geo_keys[] = {
+	0, 2, 0, 0, 3, 4, 1, 0,
+};
+static const struct socapi_struct vk_base_geo_struct = {"base_geo", sizeof(struct vk_base_geo), 4, vk_base_geo_fields,
+	offsetof(struct vk_base_geo, unknown), 1u, 3, vk_base_geo_keys};
 const struct socapi_type vk_base_geo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_geo), &vk_base_geo_struct, "base_geo"};
 
 static const struct socapi_field vk_base_geo_coordinates_fields[] = {
 	{"latitude", offsetof(struct vk_base_geo_coordinates, latitude), offsetof(struct vk_base_geo_coordinates, has_latitude), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"longitude", offsetof(struct vk_base_geo_coordinates, longitude), offsetof(struct vk_base_geo_coordinates, has_longitude), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_geo_coordinates_struct = {"base_geo_coordinates", sizeof(struct vk_base_geo_coordinates), 2, vk_base_geo_coordinates_fields};
+static const uint16_t vk_base_geo_coordinates_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_base_geo_coordinates_struct = {"base_geo_coordinates", sizeof(struct vk_base_geo_coordinates), 2, vk_base_geo_coordinates_fields,
+	offsetof(struct vk_base_geo_coordinates, unknown), 1u, 2, vk_base_geo_coordinates_keys};
 const struct socapi_type vk_base_geo_coordinates_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_geo_coordinates), &vk_base_geo_coordinates_struct, "base_geo_coordinates"};
 
 static const struct socapi_field vk_base_gradient_point_fields[] = {
 	{"color", offsetof(struct vk_base_gradient_point, color), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"position", offsetof(struct vk_base_gradient_point, position), offsetof(struct vk_base_gradient_point, has_position), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_gradient_point_struct = {"base_gradient_point", sizeof(struct vk_base_gradient_point), 2, vk_base_gradient_point_fields};
+static const uint16_t vk_base_gradient_point_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_base_gradient_point_struct = {"base_gradient_point", sizeof(struct vk_base_gradient_point), 2, vk_base_gradient_point_fields,
+	offsetof(struct vk_base_gradient_point, unknown), 1u, 2, vk_base_gradient_point_keys};
 const struct socapi_type vk_base_gradient_point_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_gradient_point), &vk_base_gradient_point_struct, "base_gradient_point"};
 
 static const struct socapi_field vk_base_image_fields[] = {
@@ -1929,14 +2009,22 @@ static const struct socapi_field vk_base_image_fields[] = {
 	{"id", offsetof(struct vk_base_image, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"theme", offsetof(struct vk_base_image, theme), SOCAPI_NO_PRESENCE, &vk_base_image_theme_type, 0},
 };
-static const struct socapi_struct vk_base_image_struct = {"base_image", sizeof(struct vk_base_image), 5, vk_base_image_fields};
+static const uint16_t vk_base_image_keys[] = {
+	5, 0, 0, 3, 0, 0, 0, 0, 0, 2, 0, 0, 4, 0, 0, 1,
+};
+static const struct socapi_struct vk_base_image_struct = {"base_image", sizeof(struct vk_base_image), 5, vk_base_image_fields,
+	offsetof(struct vk_base_image, unknown), 1u, 4, vk_base_image_keys};
 const struct socapi_type vk_base_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_image), &vk_base_image_struct, "base_image"};
 
 static const struct socapi_field vk_base_likes_fields[] = {
 	{"count", offsetof(struct vk_base_likes, count), offsetof(struct vk_base_likes, has_count), &socapi_type_int, 0},
 	{"user_likes", offsetof(struct vk_base_likes, user_likes), offsetof(struct vk_base_likes, has_user_likes), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_base_likes_struct = {"base_likes", sizeof(struct vk_base_likes), 2, vk_base_likes_fields};
+static const uint16_t vk_base_likes_keys[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_struct vk_base_likes_struct = {"base_likes", sizeof(struct vk_base_likes), 2, vk_base_likes_fields,
+	offsetof(struct vk_base_likes, unknown), 1u, 2, vk_base_likes_keys};
 const struct socapi_type vk_base_likes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_likes), &vk_base_likes_struct, "base_likes"};
 
 static const struct socapi_field vk_base_likes_info_fields[] = {
@@ -1950,7 +2038,12 @@ static const struct socapi_field vk_base_likes_info_fields[] = {
 	{"group_liked", offsetof(struct vk_base_likes_info, group_liked), offsetof(struct vk_base_likes_info, has_group_liked), &socapi_type_bool, 0},
 	{"repost_disabled", offsetof(struct vk_base_likes_info, repost_disabled), offsetof(struct vk_base_likes_info, has_repost_disabled), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_base_likes_info_struct = {"base_likes_info", sizeof(struct vk_base_likes_info), 9, vk_base_likes_info_fields};
+static const uint16_t vk_base_likes_info_keys[] = {
+	5, 0, 6, 4, 0, 0, 2, 0, 0, 7, 8, 0, 3, 0, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_base_likes_info_struct = {"base_likes_info", sizeof(struct vk_base_likes_info), 9, vk_base_likes_info_fields,
+	offsetof(struct vk_base_likes_info, unknown), 5u, 5, vk_base_likes_info_keys};
 const struct socapi_type vk_base_likes_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_likes_info), &vk_base_likes_info_struct, "base_likes_info"};
 
 static const struct socapi_field vk_base_link_fields[] = {
@@ -1972,21 +2065,36 @@ static const struct socapi_field vk_base_link_fields[] = {
 	{"text", offsetof(struct vk_base_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"product", offsetof(struct vk_base_link, product), SOCAPI_NO_PRESENCE, &vk_base_link_product_type, 0},
 };
-static const struct socapi_struct vk_base_link_struct = {"base_link", sizeof(struct vk_base_link), 17, vk_base_link_fields};
+static const uint16_t vk_base_link_keys[] = {
+	0, 0, 0, 17, 11, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 7, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 12, 15, 0, 14, 0, 0, 0, 9, 0, 5, 0, 0, 0, 0, 0,
+	0, 8, 13, 10, 0, 1, 0, 0, 6, 0, 0, 4, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_base_link_struct = {"base_link", sizeof(struct vk_base_link), 17, vk_base_link_fields,
+	offsetof(struct vk_base_link, unknown), 11u, 6, vk_base_link_keys};
 const struct socapi_type vk_base_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link), &vk_base_link_struct, "base_link"};
 
 static const struct socapi_field vk_base_link_application_fields[] = {
 	{"app_id", offsetof(struct vk_base_link_application, app_id), offsetof(struct vk_base_link_application, has_app_id), &socapi_type_number, 0},
 	{"store", offsetof(struct vk_base_link_application, store), SOCAPI_NO_PRESENCE, &vk_base_link_application_store_type, 0},
 };
-static const struct socapi_struct vk_base_link_application_struct = {"base_link_application", sizeof(struct vk_base_link_application), 2, vk_base_link_application_fields};
+static const uint16_t vk_base_link_application_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct vk_base_link_application_struct = {"base_link_application", sizeof(struct vk_base_link_application), 2, vk_base_link_application_fields,
+	offsetof(struct vk_base_link_application, unknown), 1u, 2, vk_base_link_application_keys};
 const struct socapi_type vk_base_link_application_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_application), &vk_base_link_application_struct, "base_link_application"};
 
 static const struct socapi_field vk_base_link_application_store_fields[] = {
 	{"id", offsetof(struct vk_base_link_application_store, id), offsetof(struct vk_base_link_application_store, has_id), &socapi_type_number, 0},
 	{"name", offsetof(struct vk_base_link_application_store, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_base_link_application_store_struct = {"base_link_application_store", sizeof(struct vk_base_link_application_store), 2, vk_base_link_application_store_fields};
+static const uint16_t vk_base_link_application_store_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct vk_base_link_application_store_struct = {"base_link_application_store", sizeof(struct vk_base_link_application_store), 2, vk_base_link_application_store_fields,
+	offsetof(struct vk_base_link_application_store, unknown), 5u, 2, vk_base_link_application_store_keys};
 const struct socapi_type vk_base_link_application_store_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_application_store), &vk_base_link_application_store_struct, "base_link_application_store"};
 
 static const struct socapi_field vk_base_link_button_fields[] = {
@@ -2003,7 +2111,12 @@ static const struct socapi_field vk_base_link_button_fields[] = {
 	{"audio_id", offsetof(struct vk_base_link_button, audio_id), offsetof(struct vk_base_link_button, has_audio_id), &socapi_type_int, 0},
 	{"hashtag", offsetof(struct vk_base_link_button, hashtag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_base_link_button_struct = {"base_link_button", sizeof(struct vk_base_link_button), 12, vk_base_link_button_fields};
+static const uint16_t vk_base_link_button_keys[] = {
+	0, 0, 4, 11, 0, 3, 0, 0, 0, 0, 0, 0, 2, 6, 10, 0,
+	8, 12, 0, 5, 0, 0, 9, 0, 7, 0, 0, 0, 0, 0, 0, 1,
+};
+static const struct socapi_struct vk_base_link_button_struct = {"base_link_button", sizeof(struct vk_base_link_button), 12, vk_base_link_button_fields,
+	offsetof(struct vk_base_link_button, unknown), 19u, 5, vk_base_link_button_keys};
 const struct socapi_type vk_base_link_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_button), &vk_base_link_button_struct, "base_link_button"};
 
 static const struct socapi_field vk_base_link_button_action_fields[] = {
@@ -2011,7 +2124,11 @@ static const struct socapi_field vk_base_link_button_action_fields[] = {
 	{"url", offsetof(struct vk_base_link_button_action, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"consume_reason", offsetof(struct vk_base_link_button_action, consume_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_base_link_button_action_struct = {"base_link_button_action", sizeof(struct vk_base_link_button_action), 3, vk_base_link_button_action_fields};
+static const uint16_t vk_base_link_button_action_keys[] = {
+	0, 0, 0, 0, 0, 1, 3, 2,
+};
+static const struct socapi_struct vk_base_link_button_action_struct = {"base_link_button_action", sizeof(struct vk_base_link_button_action), 3, vk_base_link_button_action_fields,
+	offsetof(struct vk_base_link_button_action, unknown), 1u, 3, vk_base_link_button_action_keys};
 const struct socapi_type vk_base_link_button_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_button_action), &vk_base_link_button_action_struct, "base_link_button_action"};
 
 static const struct socapi_field vk_base_link_product_fields[] = {
@@ -2025,7 +2142,12 @@ static const struct socapi_field vk_base_link_product_fields[] = {
 	{"orders_count", offsetof(struct vk_base_link_product, orders_count), offsetof(struct vk_base_link_product, has_orders_count), &socapi_type_int, 0},
 	{"type", offsetof(struct vk_base_link_product, type), SOCAPI_NO_PRESENCE, &vk_base_link_product_type_type, 0},
 };
-static const struct socapi_struct vk_base_link_product_struct = {"base_link_product", sizeof(struct vk_base_link_product), 9, vk_base_link_product_fields};
+static const uint16_t vk_base_link_product_keys[] = {
+	0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 3, 0, 0,
+	0, 0, 0, 0, 0, 9, 0, 0, 0, 5, 2, 6, 7, 0, 0, 0,
+};
+static const struct socapi_struct vk_base_link_product_struct = {"base_link_product", sizeof(struct vk_base_link_product), 9, vk_base_link_product_fields,
+	offsetof(struct vk_base_link_product, unknown), 5u, 5, vk_base_link_product_keys};
 const struct socapi_type vk_base_link_product_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_product), &vk_base_link_product_struct, "base_link_product"};
 
 static const struct socapi_field vk_base_link_rating_fields[] = {
@@ -2033,27 +2155,43 @@ static const struct socapi_field vk_base_link_rating_fields[] = {
 	{"stars", offsetof(struct vk_base_link_rating, stars), offsetof(struct vk_base_link_rating, has_stars), &socapi_type_number, 0},
 	{"type", offsetof(struct vk_base_link_rating, type), SOCAPI_NO_PRESENCE, &vk_base_link_rating_type_type, 0},
 };
-static const struct socapi_struct vk_base_link_rating_struct = {"base_link_rating", sizeof(struct vk_base_link_rating), 3, vk_base_link_rating_fields};
+static const uint16_t vk_base_link_rating_keys[] = {
+	0, 2, 0, 0, 0, 3, 0, 1,
+};
+static const struct socapi_struct vk_base_link_rating_struct = {"base_link_rating", sizeof(struct vk_base_link_rating), 3, vk_base_link_rating_fields,
+	offsetof(struct vk_base_link_rating, unknown), 1u, 3, vk_base_link_rating_keys};
 const struct socapi_type vk_base_link_rating_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_rating), &vk_base_link_rating_struct, "base_link_rating"};
 
 static const struct socapi_field vk_base_message_error_fields[] = {
 	{"code", offsetof(struct vk_base_message_error, code), offsetof(struct vk_base_message_error, has_code), &socapi_type_int, 0},
 	{"description", offsetof(struct vk_base_message_error, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_base_message_error_struct = {"base_message_error", sizeof(struct vk_base_message_error), 2, vk_base_message_error_fields};
+static const uint16_t vk_base_message_error_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct vk_base_message_error_struct = {"base_message_error", sizeof(struct vk_base_message_error), 2, vk_base_message_error_fields,
+	offsetof(struct vk_base_message_error, unknown), 1u, 2, vk_base_message_error_keys};
 const struct socapi_type vk_base_message_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_message_error), &vk_base_message_error_struct, "base_message_error"};
 
 static const struct socapi_field vk_base_object_fields[] = {
 	{"id", offsetof(struct vk_base_object, id), offsetof(struct vk_base_object, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_object, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_object_struct = {"base_object", sizeof(struct vk_base_object), 2, vk_base_object_fields};
+static const uint16_t vk_base_object_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_base_object_struct = {"base_object", sizeof(struct vk_base_object), 2, vk_base_object_fields,
+	offsetof(struct vk_base_object, unknown), 1u, 2, vk_base_object_keys};
 const struct socapi_type vk_base_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_object), &vk_base_object_struct, "base_object"};
 
 static const struct socapi_field vk_base_object_count_fields[] = {
 	{"count", offsetof(struct vk_base_object_count, count), offsetof(struct vk_base_object_count, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_base_object_count_struct = {"base_object_count", sizeof(struct vk_base_object_count), 1, vk_base_object_count_fields};
+static const uint16_t vk_base_object_count_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_base_object_count_struct = {"base_object_count", sizeof(struct vk_base_object_count), 1, vk_base_object_count_fields,
+	offsetof(struct vk_base_object_count, unknown), 1u, 1, vk_base_object_count_keys};
 const struct socapi_type vk_base_object_count_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_object_count), &vk_base_object_count_struct, "base_object_count"};
 
 static const struct socapi_field vk_base_owner_cover_fields[] = {
@@ -2063,7 +2201,11 @@ static const struct socapi_field vk_base_owner_cover_fields[] = {
 	{"original_image", offsetof(struct vk_base_owner_cover, original_image), SOCAPI_NO_PRESENCE, &vk_base_image_type, 0},
 	{"photo_id", offsetof(struct vk_base_owner_cover, photo_id), offsetof(struct vk_base_owner_cover, has_photo_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_base_owner_cover_struct = {"base_owner_cover", sizeof(struct vk_base_owner_cover), 5, vk_base_owner_cover_fields};
+static const uint16_t vk_base_owner_cover_keys[] = {
+	0, 0, 0, 5, 4, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 1,
+};
+static const struct socapi_struct vk_base_owner_cover_struct = {"base_owner_cover", sizeof(struct vk_base_owner_cover), 5, vk_base_owner_cover_fields,
+	offsetof(struct vk_base_owner_cover, unknown), 3u, 4, vk_base_owner_cover_keys};
 const struct socapi_type vk_base_owner_cover_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_owner_cover), &vk_base_owner_cover_struct, "base_owner_cover"};
 
 static const struct socapi_field vk_base_owner_cover_crop_params_fields[] = {
@@ -2072,7 +2214,11 @@ static const struct socapi_field vk_base_owner_cover_crop_params_fields[] = {
 	{"width", offsetof(struct vk_base_owner_cover_crop_params, width), offsetof(struct vk_base_owner_cover_crop_params, has_width), &socapi_type_int, 0},
 	{"height", offsetof(struct vk_base_owner_cover_crop_params, height), offsetof(struct vk_base_owner_cover_crop_params, has_height), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_base_owner_cover_crop_params_struct = {"base_owner_cover_crop_params", sizeof(struct vk_base_owner_cover_crop_params), 4, vk_base_owner_cover_crop_params_fields};
+static const uint16_t vk_base_owner_cover_crop_params_keys[] = {
+	0, 4, 0, 0, 3, 0, 2, 1,
+};
+static const struct socapi_struct vk_base_owner_cover_crop_params_struct = {"base_owner_cover_crop_params", sizeof(struct vk_base_owner_cover_crop_params), 4, vk_base_owner_cover_crop_params_fields,
+	offsetof(struct vk_base_owner_cover_crop_params, unknown), 5u, 3, vk_base_owner_cover_crop_params_keys};
 const struct socapi_type vk_base_owner_cover_crop_params_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_owner_cover_crop_params), &vk_base_owner_cover_crop_params_struct, "base_owner_cover_crop_params"};
 
 static const struct socapi_field vk_base_place_fields[] = {
@@ -2087,7 +2233,12 @@ static const struct socapi_field vk_base_place_fields[] = {
 	{"title", offsetof(struct vk_base_place, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_base_place, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_base_place_struct = {"base_place", sizeof(struct vk_base_place), 10, vk_base_place_fields};
+static const uint16_t vk_base_place_keys[] = {
+	0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7,
+	0, 8, 9, 1, 0, 10, 0, 0, 2, 5, 0, 3, 0, 0, 0, 6,
+};
+static const struct socapi_struct vk_base_place_struct = {"base_place", sizeof(struct vk_base_place), 10, vk_base_place_fields,
+	offsetof(struct vk_base_place, unknown), 5u, 5, vk_base_place_keys};
 const struct socapi_type vk_base_place_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_place), &vk_base_place_struct, "base_place"};
 
 static const struct socapi_field vk_base_reposts_info_fields[] = {
@@ -2096,21 +2247,33 @@ static const struct socapi_field vk_base_reposts_info_fields[] = {
 	{"mail_count", offsetof(struct vk_base_reposts_info, mail_count), offsetof(struct vk_base_reposts_info, has_mail_count), &socapi_type_int, 0},
 	{"user_reposted", offsetof(struct vk_base_reposts_info, user_reposted), offsetof(struct vk_base_reposts_info, has_user_reposted), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_base_reposts_info_struct = {"base_reposts_info", sizeof(struct vk_base_reposts_info), 4, vk_base_reposts_info_fields};
+static const uint16_t vk_base_reposts_info_keys[] = {
+	3, 4, 0, 0, 0, 0, 1, 2,
+};
+static const struct socapi_struct vk_base_reposts_info_struct = {"base_reposts_info", sizeof(struct vk_base_reposts_info), 4, vk_base_reposts_info_fields,
+	offsetof(struct vk_base_reposts_info, unknown), 3u, 3, vk_base_reposts_info_keys};
 const struct socapi_type vk_base_reposts_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_reposts_info), &vk_base_reposts_info_struct, "base_reposts_info"};
 
 static const struct socapi_field vk_base_request_param_fields[] = {
 	{"key", offsetof(struct vk_base_request_param, key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_base_request_param, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_request_param_struct = {"base_request_param", sizeof(struct vk_base_request_param), 2, vk_base_request_param_fields};
+static const uint16_t vk_base_request_param_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct vk_base_request_param_struct = {"base_request_param", sizeof(struct vk_base_request_param), 2, vk_base_request_param_fields,
+	offsetof(struct vk_base_request_param, unknown), 1u, 2, vk_base_request_param_keys};
 const struct socapi_type vk_base_request_param_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_request_param), &vk_base_request_param_struct, "base_request_param"};
 
 static const struct socapi_field vk_base_sticker_animation_fields[] = {
 	{"type", offsetof(struct vk_base_sticker_animation, type), SOCAPI_NO_PRESENCE, &vk_base_sticker_animation_type_type, 0},
 	{"url", offsetof(struct vk_base_sticker_animation, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_base_sticker_animation_struct = {"base_sticker_animation", sizeof(struct vk_base_sticker_animation), 2, vk_base_sticker_animation_fields};
+static const uint16_t vk_base_sticker_animation_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct vk_base_sticker_animation_struct = {"base_sticker_animation", sizeof(struct vk_base_sticker_animation), 2, vk_base_sticker_animation_fields,
+	offsetof(struct vk_base_sticker_animation, unknown), 1u, 2, vk_base_sticker_animation_keys};
 const struct socapi_type vk_base_sticker_animation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_sticker_animation), &vk_base_sticker_animation_struct, "base_sticker_animation"};
 
 static const struct socapi_field vk_base_sticker_new_fields[] = {
@@ -2123,19 +2286,31 @@ static const struct socapi_field vk_base_sticker_new_fields[] = {
 	{"animations", offsetof(struct vk_base_sticker_new, animations), SOCAPI_NO_PRESENCE, &vk_base_sticker_animation_list_type, 0},
 	{"is_allowed", offsetof(struct vk_base_sticker_new, is_allowed), offsetof(struct vk_base_sticker_new, has_is_allowed), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_base_sticker_new_struct = {"base_sticker_new", sizeof(struct vk_base_sticker_new), 8, vk_base_sticker_new_fields};
+static const uint16_t vk_base_sticker_new_keys[] = {
+	3, 0, 0, 4, 6, 2, 0, 8, 0, 0, 7, 0, 1, 0, 5, 0,
+};
+static const struct socapi_struct vk_base_sticker_new_struct = {"base_sticker_new", sizeof(struct vk_base_sticker_new), 8, vk_base_sticker_new_fields,
+	offsetof(struct vk_base_sticker_new, unknown), 1u, 4, vk_base_sticker_new_keys};
 const struct socapi_type vk_base_sticker_new_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_sticker_new), &vk_base_sticker_new_struct, "base_sticker_new"};
 
 static const struct socapi_field vk_base_upload_server_fields[] = {
 	{"upload_url", offsetof(struct vk_base_upload_server, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_base_upload_server_struct = {"base_upload_server", sizeof(struct vk_base_upload_server), 1, vk_base_upload_server_fields};
+static const uint16_t vk_base_upload_server_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_base_upload_server_struct = {"base_upload_server", sizeof(struct vk_base_upload_server), 1, vk_base_upload_server_fields,
+	offsetof(struct vk_base_upload_server, unknown), 1u, 1, vk_base_upload_server_keys};
 const struct socapi_type vk_base_upload_server_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_upload_server), &vk_base_upload_server_struct, "base_upload_server"};
 
 static const struct socapi_field vk_base_user_id_fields[] = {
 	{"user_id", offsetof(struct vk_base_user_id, user_id), offsetof(struct vk_base_user_id, has_user_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_base_user_id_struct = {"base_user_id", sizeof(struct vk_base_user_id), 1, vk_base_user_id_fields};
+static const uint16_t vk_base_user_id_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_base_user_id_struct = {"base_user_id", sizeof(struct vk_base_user_id), 1, vk_base_user_id_fields,
+	offsetof(struct vk_base_user_id, unknown), 1u, 1, vk_base_user_id_keys};
 const struct socapi_type vk_base_user_id_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_user_id), &vk_base_user_id_struct, "base_user_id"};
 
 static const struct socapi_field vk_calls_call_fields[] = {
@@ -2147,14 +2322,22 @@ static const struct socapi_field vk_calls_call_fields[] = {
 	{"video", offsetof(struct vk_calls_call, video), offsetof(struct vk_calls_call, has_video), &socapi_type_bool, 0},
 	{"participants", offsetof(struct vk_calls_call, participants), SOCAPI_NO_PRESENCE, &vk_calls_participants_type, 0},
 };
-static const struct socapi_struct vk_calls_call_struct = {"calls_call", sizeof(struct vk_calls_call), 7, vk_calls_call_fields};
+static const uint16_t vk_calls_call_keys[] = {
+	2, 0, 7, 1, 4, 0, 0, 0, 5, 0, 6, 0, 3, 0, 0, 0,
+};
+static const struct socapi_struct vk_calls_call_struct = {"calls_call", sizeof(struct vk_calls_call), 7, vk_calls_call_fields,
+	offsetof(struct vk_calls_call, unknown), 3u, 4, vk_calls_call_keys};
 const struct socapi_type vk_calls_call_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_calls_call), &vk_calls_call_struct, "calls_call"};
 
 static const struct socapi_field vk_calls_participants_fields[] = {
 	{"list", offsetof(struct vk_calls_participants, list), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"count", offsetof(struct vk_calls_participants, count), offsetof(struct vk_calls_participants, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_calls_participants_struct = {"calls_participants", sizeof(struct vk_calls_participants), 2, vk_calls_participants_fields};
+static const uint16_t vk_calls_participants_keys[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_struct vk_calls_participants_struct = {"calls_participants", sizeof(struct vk_calls_participants), 2, vk_calls_participants_fields,
+	offsetof(struct vk_calls_participants, unknown), 1u, 2, vk_calls_participants_keys};
 const struct socapi_type vk_calls_participants_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_calls_participants), &vk_calls_participants_struct, "calls_participants"};
 
 static const struct socapi_field vk_comment_thread_fields[] = {
@@ -2165,7 +2348,11 @@ static const struct socapi_field vk_comment_thread_fields[] = {
 	{"groups_can_post", offsetof(struct vk_comment_thread, groups_can_post), offsetof(struct vk_comment_thread, has_groups_can_post), &socapi_type_bool, 0},
 	{"author_replied", offsetof(struct vk_comment_thread, author_replied), offsetof(struct vk_comment_thread, has_author_replied), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_comment_thread_struct = {"comment_thread", sizeof(struct vk_comment_thread), 6, vk_comment_thread_fields};
+static const uint16_t vk_comment_thread_keys[] = {
+	3, 0, 1, 5, 0, 0, 6, 0, 4, 0, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_comment_thread_struct = {"comment_thread", sizeof(struct vk_comment_thread), 6, vk_comment_thread_fields,
+	offsetof(struct vk_comment_thread, unknown), 1u, 4, vk_comment_thread_keys};
 const struct socapi_type vk_comment_thread_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_comment_thread), &vk_comment_thread_struct, "comment_thread"};
 
 static const struct socapi_field vk_database_city_fields[] = {
@@ -2175,28 +2362,44 @@ static const struct socapi_field vk_database_city_fields[] = {
 	{"region", offsetof(struct vk_database_city, region), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"important", offsetof(struct vk_database_city, important), offsetof(struct vk_database_city, has_important), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_database_city_struct = {"database_city", sizeof(struct vk_database_city), 5, vk_database_city_fields};
+static const uint16_t vk_database_city_keys[] = {
+	3, 0, 5, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0,
+};
+static const struct socapi_struct vk_database_city_struct = {"database_city", sizeof(struct vk_database_city), 5, vk_database_city_fields,
+	offsetof(struct vk_database_city, unknown), 1u, 4, vk_database_city_keys};
 const struct socapi_type vk_database_city_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_city), &vk_database_city_struct, "database_city"};
 
 static const struct socapi_field vk_database_get_cities_response_fields[] = {
 	{"count", offsetof(struct vk_database_get_cities_response, count), offsetof(struct vk_database_get_cities_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_database_get_cities_response, items), SOCAPI_NO_PRESENCE, &vk_database_city_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_database_get_cities_response_struct = {"database_getCities_response", sizeof(struct vk_database_get_cities_response), 2, vk_database_get_cities_response_fields};
+static const uint16_t vk_database_get_cities_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_database_get_cities_response_struct = {"database_getCities_response", sizeof(struct vk_database_get_cities_response), 2, vk_database_get_cities_response_fields,
+	offsetof(struct vk_database_get_cities_response, unknown), 1u, 2, vk_database_get_cities_response_keys};
 const struct socapi_type vk_database_get_cities_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_get_cities_response), &vk_database_get_cities_response_struct, "database_getCities_response"};
 
 static const struct socapi_field vk_database_get_countries_response_fields[] = {
 	{"count", offsetof(struct vk_database_get_countries_response, count), offsetof(struct vk_database_get_countries_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_database_get_countries_response, items), SOCAPI_NO_PRESENCE, &vk_base_country_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_database_get_countries_response_struct = {"database_getCountries_response", sizeof(struct vk_database_get_countries_response), 2, vk_database_get_countries_response_fields};
+static const uint16_t vk_database_get_countries_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_database_get_countries_response_struct = {"database_getCountries_response", sizeof(struct vk_database_get_countries_response), 2, vk_database_get_countries_response_fields,
+	offsetof(struct vk_database_get_countries_response, unknown), 1u, 2, vk_database_get_countries_response_keys};
 const struct socapi_type vk_database_get_countries_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_get_countries_response), &vk_database_get_countries_response_struct, "database_getCountries_response"};
 
 static const struct socapi_field vk_database_language_full_fields[] = {
 	{"id", offsetof(struct vk_database_language_full, id), offsetof(struct vk_database_language_full, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"native_name", offsetof(struct vk_database_language_full, native_name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_database_language_full_struct = {"database_language_full", sizeof(struct vk_database_language_full), 2, vk_database_language_full_fields};
+static const uint16_t vk_database_language_full_keys[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_struct vk_database_language_full_struct = {"database_language_full", sizeof(struct vk_database_language_full), 2, vk_database_language_full_fields,
+	offsetof(struct vk_database_language_full, unknown), 1u, 2, vk_database_language_full_keys};
 const struct socapi_type vk_database_language_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_language_full), &vk_database_language_full_struct, "database_language_full"};
 
 static const struct socapi_field vk_database_station_fields[] = {
@@ -2205,7 +2408,11 @@ static const struct socapi_field vk_database_station_fields[] = {
 	{"id", offsetof(struct vk_database_station, id), offsetof(struct vk_database_station, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"name", offsetof(struct vk_database_station, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_database_station_struct = {"database_station", sizeof(struct vk_database_station), 4, vk_database_station_fields};
+static const uint16_t vk_database_station_keys[] = {
+	0, 0, 0, 0, 4, 2, 1, 3,
+};
+static const struct socapi_struct vk_database_station_struct = {"database_station", sizeof(struct vk_database_station), 4, vk_database_station_fields,
+	offsetof(struct vk_database_station, unknown), 5u, 3, vk_database_station_keys};
 const struct socapi_type vk_database_station_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_station), &vk_database_station_struct, "database_station"};
 
 static const struct socapi_field vk_docs_doc_fields[] = {
@@ -2222,7 +2429,12 @@ static const struct socapi_field vk_docs_doc_fields[] = {
 	{"is_licensed", offsetof(struct vk_docs_doc, is_licensed), offsetof(struct vk_docs_doc, has_is_licensed), &vk_base_bool_int_type, 0},
 	{"tags", offsetof(struct vk_docs_doc, tags), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_docs_doc_struct = {"docs_doc", sizeof(struct vk_docs_doc), 12, vk_docs_doc_fields};
+static const uint16_t vk_docs_doc_keys[] = {
+	5, 10, 0, 0, 8, 0, 11, 0, 0, 6, 0, 0, 4, 0, 0, 0,
+	0, 0, 9, 3, 0, 0, 7, 0, 0, 0, 12, 2, 0, 0, 0, 1,
+};
+static const struct socapi_struct vk_docs_doc_struct = {"docs_doc", sizeof(struct vk_docs_doc), 12, vk_docs_doc_fields,
+	offsetof(struct vk_docs_doc, unknown), 45u, 5, vk_docs_doc_keys};
 const struct socapi_type vk_docs_doc_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc), &vk_docs_doc_struct, "docs_doc"};
 
 static const struct socapi_field vk_docs_doc_preview_fields[] = {
@@ -2231,7 +2443,11 @@ static const struct socapi_field vk_docs_doc_preview_fields[] = {
 	{"photo", offsetof(struct vk_docs_doc_preview, photo), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_photo_type, 0},
 	{"video", offsetof(struct vk_docs_doc_preview, video), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_video_type, 0},
 };
-static const struct socapi_struct vk_docs_doc_preview_struct = {"docs_doc_preview", sizeof(struct vk_docs_doc_preview), 4, vk_docs_doc_preview_fields};
+static const uint16_t vk_docs_doc_preview_keys[] = {
+	0, 0, 0, 3, 0, 4, 2, 1,
+};
+static const struct socapi_struct vk_docs_doc_preview_struct = {"docs_doc_preview", sizeof(struct vk_docs_doc_preview), 4, vk_docs_doc_preview_fields,
+	offsetof(struct vk_docs_doc_preview, unknown), 3u, 3, vk_docs_doc_preview_keys};
 const struct socapi_type vk_docs_doc_preview_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview), &vk_docs_doc_preview_struct, "docs_doc_preview"};
 
 static const struct socapi_field vk_docs_doc_preview_audio_msg_fields[] = {
@@ -2240,7 +2456,11 @@ static const struct socapi_field vk_docs_doc_preview_audio_msg_fields[] = {
 	{"link_ogg", offsetof(struct vk_docs_doc_preview_audio_msg, link_ogg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"waveform", offsetof(struct vk_docs_doc_preview_audio_msg, waveform), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_docs_doc_preview_audio_msg_struct = {"docs_doc_preview_audio_msg", sizeof(struct vk_docs_doc_preview_audio_msg), 4, vk_docs_doc_preview_audio_msg_fields};
+static const uint16_t vk_docs_doc_preview_audio_msg_keys[] = {
+	0, 2, 1, 4, 0, 0, 0, 3,
+};
+static const struct socapi_struct vk_docs_doc_preview_audio_msg_struct = {"docs_doc_preview_audio_msg", sizeof(struct vk_docs_doc_preview_audio_msg), 4, vk_docs_doc_preview_audio_msg_fields,
+	offsetof(struct vk_docs_doc_preview_audio_msg, unknown), 1u, 3, vk_docs_doc_preview_audio_msg_keys};
 const struct socapi_type vk_docs_doc_preview_audio_msg_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_audio_msg), &vk_docs_doc_preview_audio_msg_struct, "docs_doc_preview_audio_msg"};
 
 static const struct socapi_field vk_docs_doc_preview_graffiti_fields[] = {
@@ -2248,13 +2468,21 @@ static const struct socapi_field vk_docs_doc_preview_graffiti_fields[] = {
 	{"width", offsetof(struct vk_docs_doc_preview_graffiti, width), offsetof(struct vk_docs_doc_preview_graffiti, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_docs_doc_preview_graffiti, height), offsetof(struct vk_docs_doc_preview_graffiti, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_docs_doc_preview_graffiti_struct = {"docs_doc_preview_graffiti", sizeof(struct vk_docs_doc_preview_graffiti), 3, vk_docs_doc_preview_graffiti_fields};
+static const uint16_t vk_docs_doc_preview_graffiti_keys[] = {
+	0, 3, 0, 0, 2, 0, 0, 1,
+};
+static const struct socapi_struct vk_docs_doc_preview_graffiti_struct = {"docs_doc_preview_graffiti", sizeof(struct vk_docs_doc_preview_graffiti), 3, vk_docs_doc_preview_graffiti_fields,
+	offsetof(struct vk_docs_doc_preview_graffiti, unknown), 1u, 3, vk_docs_doc_preview_graffiti_keys};
 const struct socapi_type vk_docs_doc_preview_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_graffiti), &vk_docs_doc_preview_graffiti_struct, "docs_doc_preview_graffiti"};
 
 static const struct socapi_field vk_docs_doc_preview_photo_fields[] = {
 	{"sizes", offsetof(struct vk_docs_doc_preview_photo, sizes), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_photo_sizes_list_type, 0},
 };
-static const struct socapi_struct vk_docs_doc_preview_photo_struct = {"docs_doc_preview_photo", sizeof(struct vk_docs_doc_preview_photo), 1, vk_docs_doc_preview_photo_fields};
+static const uint16_t vk_docs_doc_preview_photo_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_docs_doc_preview_photo_struct = {"docs_doc_preview_photo", sizeof(struct vk_docs_doc_preview_photo), 1, vk_docs_doc_preview_photo_fields,
+	offsetof(struct vk_docs_doc_preview_photo, unknown), 1u, 1, vk_docs_doc_preview_photo_keys};
 const struct socapi_type vk_docs_doc_preview_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_photo), &vk_docs_doc_preview_photo_struct, "docs_doc_preview_photo"};
 
 static const struct socapi_field vk_docs_doc_preview_photo_sizes_fields[] = {
@@ -2263,7 +2491,11 @@ static const struct socapi_field vk_docs_doc_preview_photo_sizes_fields[] = {
 	{"height", offsetof(struct vk_docs_doc_preview_photo_sizes, height), offsetof(struct vk_docs_doc_preview_photo_sizes, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"type", offsetof(struct vk_docs_doc_preview_photo_sizes, type), SOCAPI_NO_PRESENCE, &vk_photos_photo_sizes_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_docs_doc_preview_photo_sizes_struct = {"docs_doc_preview_photo_sizes", sizeof(struct vk_docs_doc_preview_photo_sizes), 4, vk_docs_doc_preview_photo_sizes_fields};
+static const uint16_t vk_docs_doc_preview_photo_sizes_keys[] = {
+	0, 3, 0, 0, 2, 4, 0, 1,
+};
+static const struct socapi_struct vk_docs_doc_preview_photo_sizes_struct = {"docs_doc_preview_photo_sizes", sizeof(struct vk_docs_doc_preview_photo_sizes), 4, vk_docs_doc_preview_photo_sizes_fields,
+	offsetof(struct vk_docs_doc_preview_photo_sizes, unknown), 1u, 3, vk_docs_doc_preview_photo_sizes_keys};
 const struct socapi_type vk_docs_doc_preview_photo_sizes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_photo_sizes), &vk_docs_doc_preview_photo_sizes_struct, "docs_doc_preview_photo_sizes"};
 
 static const struct socapi_field vk_docs_doc_preview_video_fields[] = {
@@ -2272,7 +2504,11 @@ static const struct socapi_field vk_docs_doc_preview_video_fields[] = {
 	{"height", offsetof(struct vk_docs_doc_preview_video, height), offsetof(struct vk_docs_doc_preview_video, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"file_size", offsetof(struct vk_docs_doc_preview_video, file_size), offsetof(struct vk_docs_doc_preview_video, has_file_size), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_docs_doc_preview_video_struct = {"docs_doc_preview_video", sizeof(struct vk_docs_doc_preview_video), 4, vk_docs_doc_preview_video_fields};
+static const uint16_t vk_docs_doc_preview_video_keys[] = {
+	0, 3, 0, 0, 2, 4, 0, 1,
+};
+static const struct socapi_struct vk_docs_doc_preview_video_struct = {"docs_doc_preview_video", sizeof(struct vk_docs_doc_preview_video), 4, vk_docs_doc_preview_video_fields,
+	offsetof(struct vk_docs_doc_preview_video, unknown), 1u, 3, vk_docs_doc_preview_video_keys};
 const struct socapi_type vk_docs_doc_preview_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_video), &vk_docs_doc_preview_video_struct, "docs_doc_preview_video"};
 
 static const struct socapi_field vk_events_event_attach_fields[] = {
@@ -2285,7 +2521,11 @@ static const struct socapi_field vk_events_event_attach_fields[] = {
 	{"text", offsetof(struct vk_events_event_attach, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"time", offsetof(struct vk_events_event_attach, time), offsetof(struct vk_events_event_attach, has_time), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_events_event_attach_struct = {"events_event_attach", sizeof(struct vk_events_event_attach), 8, vk_events_event_attach_fields};
+static const uint16_t vk_events_event_attach_keys[] = {
+	5, 7, 3, 0, 0, 0, 1, 0, 0, 2, 0, 6, 4, 8, 0, 0,
+};
+static const struct socapi_struct vk_events_event_attach_struct = {"events_event_attach", sizeof(struct vk_events_event_attach), 8, vk_events_event_attach_fields,
+	offsetof(struct vk_events_event_attach, unknown), 1u, 4, vk_events_event_attach_keys};
 const struct socapi_type vk_events_event_attach_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_events_event_attach), &vk_events_event_attach_struct, "events_event_attach"};
 
 static const struct socapi_field vk_friends_delete_response_fields[] = {
@@ -2295,7 +2535,11 @@ static const struct socapi_field vk_friends_delete_response_fields[] = {
 	{"in_request_deleted", offsetof(struct vk_friends_delete_response, in_request_deleted), offsetof(struct vk_friends_delete_response, has_in_request_deleted), &vk_friends_delete_response_in_request_deleted_type, 0},
 	{"suggestion_deleted", offsetof(struct vk_friends_delete_response, suggestion_deleted), offsetof(struct vk_friends_delete_response, has_suggestion_deleted), &vk_friends_delete_response_suggestion_deleted_type, 0},
 };
-static const struct socapi_struct vk_friends_delete_response_struct = {"friends_delete_response", sizeof(struct vk_friends_delete_response), 5, vk_friends_delete_response_fields};
+static const uint16_t vk_friends_delete_response_keys[] = {
+	0, 0, 0, 1, 0, 3, 5, 0, 0, 0, 4, 0, 0, 2, 0, 0,
+};
+static const struct socapi_struct vk_friends_delete_response_struct = {"friends_delete_response", sizeof(struct vk_friends_delete_response), 5, vk_friends_delete_response_fields,
+	offsetof(struct vk_friends_delete_response, unknown), 1u, 4, vk_friends_delete_response_keys};
 const struct socapi_type vk_friends_delete_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_delete_response), &vk_friends_delete_response_struct, "friends_delete_response"};
 
 static const struct socapi_field vk_friends_friend_extended_status_fields[] = {
@@ -2304,7 +2548,11 @@ static const struct socapi_field vk_friends_friend_extended_status_fields[] = {
 	{"sign", offsetof(struct vk_friends_friend_extended_status, sign), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_request_unread", offsetof(struct vk_friends_friend_extended_status, is_request_unread), offsetof(struct vk_friends_friend_extended_status, has_is_request_unread), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_friends_friend_extended_status_struct = {"friends_friend_extended_status", sizeof(struct vk_friends_friend_extended_status), 4, vk_friends_friend_extended_status_fields};
+static const uint16_t vk_friends_friend_extended_status_keys[] = {
+	3, 4, 1, 2, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_friends_friend_extended_status_struct = {"friends_friend_extended_status", sizeof(struct vk_friends_friend_extended_status), 4, vk_friends_friend_extended_status_fields,
+	offsetof(struct vk_friends_friend_extended_status, unknown), 3u, 3, vk_friends_friend_extended_status_keys};
 const struct socapi_type vk_friends_friend_extended_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_friend_extended_status), &vk_friends_friend_extended_status_struct, "friends_friend_extended_status"};
 
 static const struct socapi_field vk_friends_friend_status_fields[] = {
@@ -2312,35 +2560,55 @@ static const struct socapi_field vk_friends_friend_status_fields[] = {
 	{"friend_status", offsetof(struct vk_friends_friend_status, friend_status), offsetof(struct vk_friends_friend_status, has_friend_status), &vk_friends_friend_status_status_type, SOCAPI_FIELD_REQUIRED},
 	{"sign", offsetof(struct vk_friends_friend_status, sign), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_friends_friend_status_struct = {"friends_friend_status", sizeof(struct vk_friends_friend_status), 3, vk_friends_friend_status_fields};
+static const uint16_t vk_friends_friend_status_keys[] = {
+	3, 0, 1, 2, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_friends_friend_status_struct = {"friends_friend_status", sizeof(struct vk_friends_friend_status), 3, vk_friends_friend_status_fields,
+	offsetof(struct vk_friends_friend_status, unknown), 3u, 3, vk_friends_friend_status_keys};
 const struct socapi_type vk_friends_friend_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_friend_status), &vk_friends_friend_status_struct, "friends_friend_status"};
 
 static const struct socapi_field vk_friends_friends_list_fields[] = {
 	{"id", offsetof(struct vk_friends_friends_list, id), offsetof(struct vk_friends_friends_list, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"name", offsetof(struct vk_friends_friends_list, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_friends_friends_list_struct = {"friends_friends_list", sizeof(struct vk_friends_friends_list), 2, vk_friends_friends_list_fields};
+static const uint16_t vk_friends_friends_list_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct vk_friends_friends_list_struct = {"friends_friends_list", sizeof(struct vk_friends_friends_list), 2, vk_friends_friends_list_fields,
+	offsetof(struct vk_friends_friends_list, unknown), 5u, 2, vk_friends_friends_list_keys};
 const struct socapi_type vk_friends_friends_list_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_friends_list), &vk_friends_friends_list_struct, "friends_friends_list"};
 
 static const struct socapi_field vk_friends_get_fields_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_fields_response, count), offsetof(struct vk_friends_get_fields_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_fields_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_friends_get_fields_response_struct = {"friends_get_fields_response", sizeof(struct vk_friends_get_fields_response), 2, vk_friends_get_fields_response_fields};
+static const uint16_t vk_friends_get_fields_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_friends_get_fields_response_struct = {"friends_get_fields_response", sizeof(struct vk_friends_get_fields_response), 2, vk_friends_get_fields_response_fields,
+	offsetof(struct vk_friends_get_fields_response, unknown), 1u, 2, vk_friends_get_fields_response_keys};
 const struct socapi_type vk_friends_get_fields_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_fields_response), &vk_friends_get_fields_response_struct, "friends_get_fields_response"};
 
 static const struct socapi_field vk_friends_get_lists_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_lists_response, count), offsetof(struct vk_friends_get_lists_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_lists_response, items), SOCAPI_NO_PRESENCE, &vk_friends_friends_list_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_friends_get_lists_response_struct = {"friends_getLists_response", sizeof(struct vk_friends_get_lists_response), 2, vk_friends_get_lists_response_fields};
+static const uint16_t vk_friends_get_lists_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_friends_get_lists_response_struct = {"friends_getLists_response", sizeof(struct vk_friends_get_lists_response), 2, vk_friends_get_lists_response_fields,
+	offsetof(struct vk_friends_get_lists_response, unknown), 1u, 2, vk_friends_get_lists_response_keys};
 const struct socapi_type vk_friends_get_lists_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_lists_response), &vk_friends_get_lists_response_struct, "friends_getLists_response"};
 
 static const struct socapi_field vk_friends_get_online_online_mobile_response_fields[] = {
 	{"online", offsetof(struct vk_friends_get_online_online_mobile_response, online), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 	{"online_mobile", offsetof(struct vk_friends_get_online_online_mobile_response, online_mobile), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_friends_get_online_online_mobile_response_struct = {"friends_getOnline_online_mobile_response", sizeof(struct vk_friends_get_online_online_mobile_response), 2, vk_friends_get_online_online_mobile_response_fields};
+static const uint16_t vk_friends_get_online_online_mobile_response_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct vk_friends_get_online_online_mobile_response_struct = {"friends_getOnline_online_mobile_response", sizeof(struct vk_friends_get_online_online_mobile_response), 2, vk_friends_get_online_online_mobile_response_fields,
+	offsetof(struct vk_friends_get_online_online_mobile_response, unknown), 3u, 2, vk_friends_get_online_online_mobile_response_keys};
 const struct socapi_type vk_friends_get_online_online_mobile_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_online_online_mobile_response), &vk_friends_get_online_online_mobile_response_struct, "friends_getOnline_online_mobile_response"};
 
 static const struct socapi_field vk_friends_get_requests_extended_response_fields[] = {
@@ -2349,7 +2617,11 @@ static const struct socapi_field vk_friends_get_requests_extended_response_field
 	{"count_unread", offsetof(struct vk_friends_get_requests_extended_response, count_unread), offsetof(struct vk_friends_get_requests_extended_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_extended_response, last_viewed), offsetof(struct vk_friends_get_requests_extended_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_friends_get_requests_extended_response_struct = {"friends_getRequests_extended_response", sizeof(struct vk_friends_get_requests_extended_response), 4, vk_friends_get_requests_extended_response_fields};
+static const uint16_t vk_friends_get_requests_extended_response_keys[] = {
+	3, 1, 0, 0, 4, 2, 0, 0,
+};
+static const struct socapi_struct vk_friends_get_requests_extended_response_struct = {"friends_getRequests_extended_response", sizeof(struct vk_friends_get_requests_extended_response), 4, vk_friends_get_requests_extended_response_fields,
+	offsetof(struct vk_friends_get_requests_extended_response, unknown), 1u, 3, vk_friends_get_requests_extended_response_keys};
 const struct socapi_type vk_friends_get_requests_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_requests_extended_response), &vk_friends_get_requests_extended_response_struct, "friends_getRequests_extended_response"};
 
 static const struct socapi_field vk_friends_get_requests_need_mutual_response_fields[] = {
@@ -2358,7 +2630,11 @@ static const struct socapi_field vk_friends_get_requests_need_mutual_response_fi
 	{"count_unread", offsetof(struct vk_friends_get_requests_need_mutual_response, count_unread), offsetof(struct vk_friends_get_requests_need_mutual_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_need_mutual_response, last_viewed), offsetof(struct vk_friends_get_requests_need_mutual_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_friends_get_requests_need_mutual_response_struct = {"friends_getRequests_need_mutual_response", sizeof(struct vk_friends_get_requests_need_mutual_response), 4, vk_friends_get_requests_need_mutual_response_fields};
+static const uint16_t vk_friends_get_requests_need_mutual_response_keys[] = {
+	3, 1, 0, 0, 4, 2, 0, 0,
+};
+static const struct socapi_struct vk_friends_get_requests_need_mutual_response_struct = {"friends_getRequests_need_mutual_response", sizeof(struct vk_friends_get_requests_need_mutual_response), 4, vk_friends_get_requests_need_mutual_response_fields,
+	offsetof(struct vk_friends_get_requests_need_mutual_response, unknown), 1u, 3, vk_friends_get_requests_need_mutual_response_keys};
 const struct socapi_type vk_friends_get_requests_need_mutual_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_requests_need_mutual_response), &vk_friends_get_requests_need_mutual_response_struct, "friends_getRequests_need_mutual_response"};
 
 static const struct socapi_field vk_friends_get_requests_response_fields[] = {
@@ -2367,14 +2643,22 @@ static const struct socapi_field vk_friends_get_requests_response_fields[] = {
 	{"count_unread", offsetof(struct vk_friends_get_requests_response, count_unread), offsetof(struct vk_friends_get_requests_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_response, last_viewed), offsetof(struct vk_friends_get_requests_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_friends_get_requests_response_struct = {"friends_getRequests_response", sizeof(struct vk_friends_get_requests_response), 4, vk_friends_get_requests_response_fields};
+static const uint16_t vk_friends_get_requests_response_keys[] = {
+	3, 1, 0, 0, 4, 2, 0, 0,
+};
+static const struct socapi_struct vk_friends_get_requests_response_struct = {"friends_getRequests_response", sizeof(struct vk_friends_get_requests_response), 4, vk_friends_get_requests_response_fields,
+	offsetof(struct vk_friends_get_requests_response, unknown), 1u, 3, vk_friends_get_requests_response_keys};
 const struct socapi_type vk_friends_get_requests_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_requests_response), &vk_friends_get_requests_response_struct, "friends_getRequests_response"};
 
 static const struct socapi_field vk_friends_get_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_response, count), offsetof(struct vk_friends_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_friends_get_response_struct = {"friends_get_response", sizeof(struct vk_friends_get_response), 2, vk_friends_get_response_fields};
+static const uint16_t vk_friends_get_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_friends_get_response_struct = {"friends_get_response", sizeof(struct vk_friends_get_response), 2, vk_friends_get_response_fields,
+	offsetof(struct vk_friends_get_response, unknown), 1u, 2, vk_friends_get_response_keys};
 const struct socapi_type vk_friends_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_response), &vk_friends_get_response_struct, "friends_get_response"};
 
 static const struct socapi_field vk_friends_mutual_friend_fields[] = {
@@ -2382,14 +2666,22 @@ static const struct socapi_field vk_friends_mutual_friend_fields[] = {
 	{"common_friends", offsetof(struct vk_friends_mutual_friend, common_friends), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"common_count", offsetof(struct vk_friends_mutual_friend, common_count), offsetof(struct vk_friends_mutual_friend, has_common_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_friends_mutual_friend_struct = {"friends_mutual_friend", sizeof(struct vk_friends_mutual_friend), 3, vk_friends_mutual_friend_fields};
+static const uint16_t vk_friends_mutual_friend_keys[] = {
+	3, 0, 0, 0, 2, 0, 1, 0,
+};
+static const struct socapi_struct vk_friends_mutual_friend_struct = {"friends_mutual_friend", sizeof(struct vk_friends_mutual_friend), 3, vk_friends_mutual_friend_fields,
+	offsetof(struct vk_friends_mutual_friend, unknown), 1u, 3, vk_friends_mutual_friend_keys};
 const struct socapi_type vk_friends_mutual_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_mutual_friend), &vk_friends_mutual_friend_struct, "friends_mutual_friend"};
 
 static const struct socapi_field vk_friends_requests_mutual_fields[] = {
 	{"count", offsetof(struct vk_friends_requests_mutual, count), offsetof(struct vk_friends_requests_mutual, has_count), &socapi_type_int, 0},
 	{"users", offsetof(struct vk_friends_requests_mutual, users), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_friends_requests_mutual_struct = {"friends_requests_mutual", sizeof(struct vk_friends_requests_mutual), 2, vk_friends_requests_mutual_fields};
+static const uint16_t vk_friends_requests_mutual_keys[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_struct vk_friends_requests_mutual_struct = {"friends_requests_mutual", sizeof(struct vk_friends_requests_mutual), 2, vk_friends_requests_mutual_fields,
+	offsetof(struct vk_friends_requests_mutual, unknown), 1u, 2, vk_friends_requests_mutual_keys};
 const struct socapi_type vk_friends_requests_mutual_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_requests_mutual), &vk_friends_requests_mutual_struct, "friends_requests_mutual"};
 
 static const struct socapi_field vk_friends_requests_xtr_message_fields[] = {
@@ -2544,7 +2836,42 @@ static const struct socapi_field vk_friends_requests_xtr_message_fields[] = {
 	{"from", offsetof(struct vk_friends_requests_xtr_message, from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_friends_requests_xtr_message, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_friends_requests_xtr_message_struct = {"friends_requests_xtr_message", sizeof(struct vk_friends_requests_xtr_message), 150, vk_friends_requests_xtr_message_fields};
+static const uint16_t vk_friends_requests_xtr_message_keys[] = {
+	48, 0, 0, 46, 133, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 125, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 0, 56, 89, 0,
+	0, 142, 0, 0, 0, 0, 0, 0, 75, 0, 0, 0, 0, 0, 55, 0,
+	0, 0, 0, 0, 0, 0, 0, 122, 0, 0, 0, 0, 0, 9, 83, 138,
+	0, 139, 0, 0, 0, 0, 0, 114, 0, 0, 0, 0, 49, 0, 110, 0,
+	14, 0, 0, 29, 0, 0, 0, 101, 0, 0, 0, 0, 69, 0, 6, 0,
+	0, 0, 136, 0, 0, 68, 28, 0, 0, 0, 0, 0, 0, 0, 105, 33,
+	0, 148, 0, 126, 132, 0, 0, 11, 0, 0, 0, 34, 82, 128, 39, 0,
+	0, 0, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	66, 0, 0, 98, 0, 0, 0, 0, 44, 0, 0, 0, 120, 0, 0, 0,
+	0, 0, 0, 0, 0, 16, 0, 0, 0, 146, 0, 0, 0, 0, 0, 71,
+	0, 0, 60, 78, 18, 121, 0, 97, 0, 0, 0, 143, 1, 0, 0, 0,
+	0, 45, 31, 104, 0, 0, 109, 0, 0, 0, 0, 74, 0, 0, 10, 102,
+	103, 116, 79, 130, 0, 0, 0, 0, 58, 0, 0, 0, 0, 0, 42, 0,
+	0, 0, 0, 65, 0, 12, 0, 112, 0, 0, 0, 147, 0, 8, 57, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 108, 0, 0, 127, 0, 0, 0,
+	91, 0, 0, 0, 0, 0, 131, 0, 115, 0, 0, 100, 25, 92, 123, 0,
+	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 22, 0, 144, 26, 94, 0,
+	20, 0, 0, 5, 0, 0, 0, 0, 118, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 67, 51, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 84, 0, 2, 0, 0, 7, 36, 0, 0, 59, 135, 0, 0,
+	0, 0, 0, 0, 95, 0, 15, 0, 96, 0, 47, 88, 0, 62, 0, 0,
+	0, 0, 0, 113, 35, 0, 0, 0, 0, 0, 0, 0, 3, 134, 0, 0,
+	0, 0, 0, 17, 0, 0, 63, 0, 0, 0, 0, 0, 93, 19, 0, 0,
+	0, 0, 0, 0, 0, 0, 4, 140, 0, 27, 0, 149, 0, 0, 0, 0,
+	0, 0, 0, 111, 117, 0, 0, 0, 0, 0, 0, 70, 0, 64, 0, 0,
+	0, 73, 0, 0, 0, 61, 0, 0, 86, 0, 0, 99, 0, 0, 0, 0,
+	0, 129, 0, 0, 0, 37, 13, 0, 32, 0, 41, 90, 119, 0, 0, 0,
+	0, 0, 0, 40, 50, 0, 0, 0, 52, 0, 72, 0, 0, 145, 0, 77,
+	81, 53, 38, 0, 0, 0, 0, 43, 0, 76, 54, 85, 0, 0, 30, 0,
+	124, 0, 107, 0, 0, 0, 0, 141, 0, 137, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_friends_requests_xtr_message_struct = {"friends_requests_xtr_message", sizeof(struct vk_friends_requests_xtr_message), 150, vk_friends_requests_xtr_message_fields,
+	offsetof(struct vk_friends_requests_xtr_message, unknown), 3u, 9, vk_friends_requests_xtr_message_keys};
 const struct socapi_type vk_friends_requests_xtr_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_requests_xtr_message), &vk_friends_requests_xtr_message_struct, "friends_requests_xtr_message"};
 
 static const struct socapi_field vk_friends_requests_xtr_mutual_fields[] = {
@@ -2699,7 +3026,42 @@ static const struct socapi_field vk_friends_requests_xtr_mutual_fields[] = {
 	{"from", offsetof(struct vk_friends_requests_xtr_mutual, from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_friends_requests_xtr_mutual, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_friends_requests_xtr_mutual_struct = {"friends_requests_xtr_mutual", sizeof(struct vk_friends_requests_xtr_mutual), 150, vk_friends_requests_xtr_mutual_fields};
+static const uint16_t vk_friends_requests_xtr_mutual_keys[] = {
+	48, 0, 0, 46, 133, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 125, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 0, 56, 89, 0,
+	0, 142, 0, 0, 0, 0, 0, 0, 75, 0, 0, 0, 0, 0, 55, 0,
+	0, 0, 0, 0, 0, 0, 0, 122, 0, 0, 0, 0, 0, 9, 83, 138,
+	0, 139, 0, 0, 0, 0, 0, 114, 0, 0, 0, 0, 49, 0, 110, 0,
+	14, 0, 0, 29, 0, 0, 0, 101, 0, 0, 0, 0, 69, 0, 6, 0,
+	0, 0, 136, 0, 0, 68, 28, 0, 0, 0, 0, 0, 0, 0, 105, 33,
+	0, 148, 0, 126, 132, 0, 0, 11, 0, 0, 0, 34, 82, 128, 39, 0,
+	0, 0, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	66, 0, 0, 98, 0, 0, 0, 0, 44, 0, 0, 0, 120, 0, 0, 0,
+	0, 0, 0, 0, 0, 16, 0, 0, 0, 146, 0, 0, 0, 0, 0, 71,
+	0, 0, 60, 78, 18, 121, 0, 97, 0, 0, 0, 143, 1, 0, 0, 0,
+	0, 45, 31, 104, 0, 0, 109, 0, 0, 0, 0, 74, 0, 0, 10, 102,
+	103, 116, 79, 130, 0, 0, 0, 0, 58, 0, 0, 0, 0, 0, 42, 0,
+	0, 0, 0, 65, 0, 12, 0, 112, 0, 0, 0, 147, 0, 8, 57, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 108, 0, 0, 127, 0, 0, 0,
+	91, 0, 0, 0, 0, 0, 131, 0, 115, 0, 0, 100, 25, 92, 123, 0,
+	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 22, 0, 144, 26, 94, 0,
+	20, 0, 0, 5, 0, 0, 0, 0, 118, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 67, 51, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 84, 0, 2, 0, 0, 7, 36, 0, 0, 59, 135, 0, 0,
+	0, 0, 0, 0, 95, 0, 15, 0, 96, 0, 47, 88, 0, 62, 0, 0,
+	0, 0, 0, 113, 35, 0, 0, 0, 0, 0, 0, 0, 3, 134, 0, 0,
+	0, 0, 0, 17, 0, 0, 63, 0, 0, 0, 0, 0, 93, 19, 0, 0,
+	0, 0, 0, 0, 0, 0, 4, 140, 0, 27, 0, 149, 0, 0, 0, 0,
+	0, 0, 0, 111, 117, 0, 0, 0, 0, 0, 0, 70, 0, 64, 0, 0,
+	0, 73, 0, 0, 0, 61, 0, 0, 86, 0, 0, 99, 0, 0, 0, 0,
+	0, 129, 0, 0, 0, 37, 13, 0, 32, 0, 41, 90, 119, 0, 0, 0,
+	0, 0, 0, 40, 50, 0, 0, 0, 52, 0, 72, 0, 0, 145, 0, 77,
+	81, 53, 38, 0, 0, 0, 0, 43, 0, 76, 54, 85, 0, 0, 30, 0,
+	124, 0, 107, 0, 0, 0, 0, 141, 0, 137, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_friends_requests_xtr_mutual_struct = {"friends_requests_xtr_mutual", sizeof(struct vk_friends_requests_xtr_mutual), 150, vk_friends_requests_xtr_mutual_fields,
+	offsetof(struct vk_friends_requests_xtr_mutual, unknown), 3u, 9, vk_friends_requests_xtr_mutual_keys};
 const struct socapi_type vk_friends_requests_xtr_mutual_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_requests_xtr_mutual), &vk_friends_requests_xtr_mutual_struct, "friends_requests_xtr_mutual"};
 
 static const struct socapi_field vk_gifts_layout_fields[] = {
@@ -2713,7 +3075,12 @@ static const struct socapi_field vk_gifts_layout_fields[] = {
 	{"build_id", offsetof(struct vk_gifts_layout, build_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"keywords", offsetof(struct vk_gifts_layout, keywords), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_gifts_layout_struct = {"gifts_layout", sizeof(struct vk_gifts_layout), 9, vk_gifts_layout_fields};
+static const uint16_t vk_gifts_layout_keys[] = {
+	2, 4, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 1, 5, 0, 6,
+	0, 7, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 9, 0,
+};
+static const struct socapi_struct vk_gifts_layout_struct = {"gifts_layout", sizeof(struct vk_gifts_layout), 9, vk_gifts_layout_fields,
+	offsetof(struct vk_gifts_layout, unknown), 3u, 5, vk_gifts_layout_keys};
 const struct socapi_type vk_gifts_layout_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_gifts_layout), &vk_gifts_layout_struct, "gifts_layout"};
 
 static const struct socapi_field vk_groups_address_fields[] = {
@@ -2735,7 +3102,14 @@ static const struct socapi_field vk_groups_address_fields[] = {
 	{"work_info_status", offsetof(struct vk_groups_address, work_info_status), SOCAPI_NO_PRESENCE, &vk_groups_address_work_info_status_type, 0},
 	{"place_id", offsetof(struct vk_groups_address, place_id), offsetof(struct vk_groups_address, has_place_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_groups_address_struct = {"groups_address", sizeof(struct vk_groups_address), 17, vk_groups_address_fields};
+static const uint16_t vk_groups_address_keys[] = {
+	0, 15, 0, 0, 0, 11, 0, 0, 0, 5, 16, 0, 0, 0, 0, 0,
+	1, 0, 4, 7, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 6, 12, 0, 10, 9, 13, 14, 0, 3, 0, 0, 0, 0,
+	0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_groups_address_struct = {"groups_address", sizeof(struct vk_groups_address), 17, vk_groups_address_fields,
+	offsetof(struct vk_groups_address, unknown), 3u, 6, vk_groups_address_keys};
 const struct socapi_type vk_groups_address_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address), &vk_groups_address_struct, "groups_address"};
 
 static const struct socapi_field vk_groups_address_timetable_fields[] = {
@@ -2747,7 +3121,11 @@ static const struct socapi_field vk_groups_address_timetable_fields[] = {
 	{"tue", offsetof(struct vk_groups_address_timetable, tue), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
 	{"wed", offsetof(struct vk_groups_address_timetable, wed), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
 };
-static const struct socapi_struct vk_groups_address_timetable_struct = {"groups_address_timetable", sizeof(struct vk_groups_address_timetable), 7, vk_groups_address_timetable_fields};
+static const uint16_t vk_groups_address_timetable_keys[] = {
+	5, 0, 4, 0, 0, 1, 2, 6, 0, 0, 0, 0, 3, 0, 7, 0,
+};
+static const struct socapi_struct vk_groups_address_timetable_struct = {"groups_address_timetable", sizeof(struct vk_groups_address_timetable), 7, vk_groups_address_timetable_fields,
+	offsetof(struct vk_groups_address_timetable, unknown), 7u, 4, vk_groups_address_timetable_keys};
 const struct socapi_type vk_groups_address_timetable_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address_timetable), &vk_groups_address_timetable_struct, "groups_address_timetable"};
 
 static const struct socapi_field vk_groups_address_timetable_day_fields[] = {
@@ -2756,7 +3134,11 @@ static const struct socapi_field vk_groups_address_timetable_day_fields[] = {
 	{"close_time", offsetof(struct vk_groups_address_timetable_day, close_time), offsetof(struct vk_groups_address_timetable_day, has_close_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"open_time", offsetof(struct vk_groups_address_timetable_day, open_time), offsetof(struct vk_groups_address_timetable_day, has_open_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_address_timetable_day_struct = {"groups_address_timetable_day", sizeof(struct vk_groups_address_timetable_day), 4, vk_groups_address_timetable_day_fields};
+static const uint16_t vk_groups_address_timetable_day_keys[] = {
+	3, 0, 4, 0, 2, 1, 0, 0,
+};
+static const struct socapi_struct vk_groups_address_timetable_day_struct = {"groups_address_timetable_day", sizeof(struct vk_groups_address_timetable_day), 4, vk_groups_address_timetable_day_fields,
+	offsetof(struct vk_groups_address_timetable_day, unknown), 1u, 3, vk_groups_address_timetable_day_keys};
 const struct socapi_type vk_groups_address_timetable_day_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address_timetable_day), &vk_groups_address_timetable_day_struct, "groups_address_timetable_day"};
 
 static const struct socapi_field vk_groups_addresses_info_fields[] = {
@@ -2765,7 +3147,11 @@ static const struct socapi_field vk_groups_addresses_info_fields[] = {
 	{"main_address", offsetof(struct vk_groups_addresses_info, main_address), SOCAPI_NO_PRESENCE, &vk_groups_address_type, 0},
 	{"count", offsetof(struct vk_groups_addresses_info, count), offsetof(struct vk_groups_addresses_info, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_groups_addresses_info_struct = {"groups_addresses_info", sizeof(struct vk_groups_addresses_info), 4, vk_groups_addresses_info_fields};
+static const uint16_t vk_groups_addresses_info_keys[] = {
+	0, 3, 0, 1, 0, 2, 4, 0,
+};
+static const struct socapi_struct vk_groups_addresses_info_struct = {"groups_addresses_info", sizeof(struct vk_groups_addresses_info), 4, vk_groups_addresses_info_fields,
+	offsetof(struct vk_groups_addresses_info, unknown), 3u, 3, vk_groups_addresses_info_keys};
 const struct socapi_type vk_groups_addresses_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_addresses_info), &vk_groups_addresses_info_struct, "groups_addresses_info"};
 
 static const struct socapi_field vk_groups_contacts_item_fields[] = {
@@ -2774,7 +3160,11 @@ static const struct socapi_field vk_groups_contacts_item_fields[] = {
 	{"phone", offsetof(struct vk_groups_contacts_item, phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"email", offsetof(struct vk_groups_contacts_item, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_groups_contacts_item_struct = {"groups_contacts_item", sizeof(struct vk_groups_contacts_item), 4, vk_groups_contacts_item_fields};
+static const uint16_t vk_groups_contacts_item_keys[] = {
+	4, 0, 1, 2, 3, 0, 0, 0,
+};
+static const struct socapi_struct vk_groups_contacts_item_struct = {"groups_contacts_item", sizeof(struct vk_groups_contacts_item), 4, vk_groups_contacts_item_fields,
+	offsetof(struct vk_groups_contacts_item, unknown), 3u, 3, vk_groups_contacts_item_keys};
 const struct socapi_type vk_groups_contacts_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_contacts_item), &vk_groups_contacts_item_struct, "groups_contacts_item"};
 
 static const struct socapi_field vk_groups_counters_group_fields[] = {
@@ -2798,14 +3188,25 @@ static const struct socapi_field vk_groups_counters_group_fields[] = {
 	{"clips_views", offsetof(struct vk_groups_counters_group, clips_views), offsetof(struct vk_groups_counters_group, has_clips_views), &socapi_type_int, 0},
 	{"clips_likes", offsetof(struct vk_groups_counters_group, clips_likes), offsetof(struct vk_groups_counters_group, has_clips_likes), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_groups_counters_group_struct = {"groups_counters_group", sizeof(struct vk_groups_counters_group), 19, vk_groups_counters_group_fields};
+static const uint16_t vk_groups_counters_group_keys[] = {
+	9, 0, 0, 0, 11, 0, 17, 0, 19, 0, 0, 7, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 4, 13, 0, 0, 0, 14, 0, 0, 0, 0, 15,
+	10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 2, 0, 0, 0, 0,
+	0, 6, 0, 1, 18, 16, 0, 0, 0, 8, 0, 0, 0, 3, 12, 0,
+};
+static const struct socapi_struct vk_groups_counters_group_struct = {"groups_counters_group", sizeof(struct vk_groups_counters_group), 19, vk_groups_counters_group_fields,
+	offsetof(struct vk_groups_counters_group, unknown), 47u, 6, vk_groups_counters_group_keys};
 const struct socapi_type vk_groups_counters_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_counters_group), &vk_groups_counters_group_struct, "groups_counters_group"};
 
 static const struct socapi_field vk_groups_get_by_id_object_response_fields[] = {
 	{"groups", offsetof(struct vk_groups_get_by_id_object_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"profiles", offsetof(struct vk_groups_get_by_id_object_response, profiles), SOCAPI_NO_PRESENCE, &vk_groups_profile_item_list_type, 0},
 };
-static const struct socapi_struct vk_groups_get_by_id_object_response_struct = {"groups_getById_object_response", sizeof(struct vk_groups_get_by_id_object_response), 2, vk_groups_get_by_id_object_response_fields};
+static const uint16_t vk_groups_get_by_id_object_response_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct vk_groups_get_by_id_object_response_struct = {"groups_getById_object_response", sizeof(struct vk_groups_get_by_id_object_response), 2, vk_groups_get_by_id_object_response_fields,
+	offsetof(struct vk_groups_get_by_id_object_response, unknown), 5u, 2, vk_groups_get_by_id_object_response_keys};
 const struct socapi_type vk_groups_get_by_id_object_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_by_id_object_response), &vk_groups_get_by_id_object_response_struct, "groups_getById_object_response"};
 
 static const struct socapi_field vk_groups_get_members_fields_response_fields[] = {
@@ -2813,7 +3214,11 @@ static const struct socapi_field vk_groups_get_members_fields_response_fields[] 
 	{"items", offsetof(struct vk_groups_get_members_fields_response, items), SOCAPI_NO_PRESENCE, &vk_groups_user_xtr_role_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_fields_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_groups_get_members_fields_response_struct = {"groups_getMembers_fields_response", sizeof(struct vk_groups_get_members_fields_response), 3, vk_groups_get_members_fields_response_fields};
+static const uint16_t vk_groups_get_members_fields_response_keys[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_struct vk_groups_get_members_fields_response_struct = {"groups_getMembers_fields_response", sizeof(struct vk_groups_get_members_fields_response), 3, vk_groups_get_members_fields_response_fields,
+	offsetof(struct vk_groups_get_members_fields_response, unknown), 1u, 3, vk_groups_get_members_fields_response_keys};
 const struct socapi_type vk_groups_get_members_fields_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_members_fields_response), &vk_groups_get_members_fields_response_struct, "groups_getMembers_fields_response"};
 
 static const struct socapi_field vk_groups_get_members_filter_response_fields[] = {
@@ -2821,7 +3226,11 @@ static const struct socapi_field vk_groups_get_members_filter_response_fields[] 
 	{"items", offsetof(struct vk_groups_get_members_filter_response, items), SOCAPI_NO_PRESENCE, &vk_groups_member_role_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_filter_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_groups_get_members_filter_response_struct = {"groups_getMembers_filter_response", sizeof(struct vk_groups_get_members_filter_response), 3, vk_groups_get_members_filter_response_fields};
+static const uint16_t vk_groups_get_members_filter_response_keys[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_struct vk_groups_get_members_filter_response_struct = {"groups_getMembers_filter_response", sizeof(struct vk_groups_get_members_filter_response), 3, vk_groups_get_members_filter_response_fields,
+	offsetof(struct vk_groups_get_members_filter_response, unknown), 1u, 3, vk_groups_get_members_filter_response_keys};
 const struct socapi_type vk_groups_get_members_filter_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_members_filter_response), &vk_groups_get_members_filter_response_struct, "groups_getMembers_filter_response"};
 
 static const struct socapi_field vk_groups_get_members_response_fields[] = {
@@ -2829,21 +3238,33 @@ static const struct socapi_field vk_groups_get_members_response_fields[] = {
 	{"items", offsetof(struct vk_groups_get_members_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_groups_get_members_response_struct = {"groups_getMembers_response", sizeof(struct vk_groups_get_members_response), 3, vk_groups_get_members_response_fields};
+static const uint16_t vk_groups_get_members_response_keys[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_struct vk_groups_get_members_response_struct = {"groups_getMembers_response", sizeof(struct vk_groups_get_members_response), 3, vk_groups_get_members_response_fields,
+	offsetof(struct vk_groups_get_members_response, unknown), 1u, 3, vk_groups_get_members_response_keys};
 const struct socapi_type vk_groups_get_members_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_members_response), &vk_groups_get_members_response_struct, "groups_getMembers_response"};
 
 static const struct socapi_field vk_groups_get_object_extended_response_fields[] = {
 	{"count", offsetof(struct vk_groups_get_object_extended_response, count), offsetof(struct vk_groups_get_object_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_get_object_extended_response, items), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_get_object_extended_response_struct = {"groups_get_object_extended_response", sizeof(struct vk_groups_get_object_extended_response), 2, vk_groups_get_object_extended_response_fields};
+static const uint16_t vk_groups_get_object_extended_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_groups_get_object_extended_response_struct = {"groups_get_object_extended_response", sizeof(struct vk_groups_get_object_extended_response), 2, vk_groups_get_object_extended_response_fields,
+	offsetof(struct vk_groups_get_object_extended_response, unknown), 1u, 2, vk_groups_get_object_extended_response_keys};
 const struct socapi_type vk_groups_get_object_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_object_extended_response), &vk_groups_get_object_extended_response_struct, "groups_get_object_extended_response"};
 
 static const struct socapi_field vk_groups_get_response_fields[] = {
 	{"count", offsetof(struct vk_groups_get_response, count), offsetof(struct vk_groups_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_get_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_get_response_struct = {"groups_get_response", sizeof(struct vk_groups_get_response), 2, vk_groups_get_response_fields};
+static const uint16_t vk_groups_get_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_groups_get_response_struct = {"groups_get_response", sizeof(struct vk_groups_get_response), 2, vk_groups_get_response_fields,
+	offsetof(struct vk_groups_get_response, unknown), 1u, 2, vk_groups_get_response_keys};
 const struct socapi_type vk_groups_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_response), &vk_groups_get_response_struct, "groups_get_response"};
 
 static const struct socapi_field vk_groups_group_fields[] = {
@@ -2874,7 +3295,14 @@ static const struct socapi_field vk_groups_group_fields[] = {
 	{"is_video_live_notifications_blocked", offsetof(struct vk_groups_group, is_video_live_notifications_blocked), offsetof(struct vk_groups_group, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
 	{"video_live", offsetof(struct vk_groups_group, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
 };
-static const struct socapi_struct vk_groups_group_struct = {"groups_group", sizeof(struct vk_groups_group), 26, vk_groups_group_fields};
+static const uint16_t vk_groups_group_keys[] = {
+	6, 7, 0, 0, 5, 0, 24, 17, 0, 26, 0, 0, 0, 16, 0, 0,
+	0, 8, 0, 18, 21, 0, 0, 0, 0, 0, 0, 13, 11, 0, 19, 4,
+	0, 14, 2, 15, 0, 1, 0, 0, 0, 0, 0, 20, 0, 10, 0, 12,
+	0, 23, 25, 0, 0, 0, 3, 0, 0, 0, 0, 22, 0, 0, 9, 0,
+};
+static const struct socapi_struct vk_groups_group_struct = {"groups_group", sizeof(struct vk_groups_group), 26, vk_groups_group_fields,
+	offsetof(struct vk_groups_group, unknown), 67u, 6, vk_groups_group_keys};
 const struct socapi_type vk_groups_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group), &vk_groups_group_struct, "groups_group"};
 
 static const struct socapi_field vk_groups_group_attach_fields[] = {
@@ -2884,7 +3312,11 @@ static const struct socapi_field vk_groups_group_attach_fields[] = {
 	{"size", offsetof(struct vk_groups_group_attach, size), offsetof(struct vk_groups_group_attach, has_size), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"is_favorite", offsetof(struct vk_groups_group_attach, is_favorite), offsetof(struct vk_groups_group_attach, has_is_favorite), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_group_attach_struct = {"groups_group_attach", sizeof(struct vk_groups_group_attach), 5, vk_groups_group_attach_fields};
+static const uint16_t vk_groups_group_attach_keys[] = {
+	5, 2, 0, 0, 3, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0,
+};
+static const struct socapi_struct vk_groups_group_attach_struct = {"groups_group_attach", sizeof(struct vk_groups_group_attach), 5, vk_groups_group_attach_fields,
+	offsetof(struct vk_groups_group_attach, unknown), 1u, 4, vk_groups_group_attach_keys};
 const struct socapi_type vk_groups_group_attach_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_attach), &vk_groups_group_attach_struct, "groups_group_attach"};
 
 static const struct socapi_field vk_groups_group_ban_info_fields[] = {
@@ -2892,7 +3324,11 @@ static const struct socapi_field vk_groups_group_ban_info_fields[] = {
 	{"end_date", offsetof(struct vk_groups_group_ban_info, end_date), offsetof(struct vk_groups_group_ban_info, has_end_date), &socapi_type_int, 0},
 	{"reason", offsetof(struct vk_groups_group_ban_info, reason), offsetof(struct vk_groups_group_ban_info, has_reason), &vk_groups_ban_info_reason_type, 0},
 };
-static const struct socapi_struct vk_groups_group_ban_info_struct = {"groups_group_ban_info", sizeof(struct vk_groups_group_ban_info), 3, vk_groups_group_ban_info_fields};
+static const uint16_t vk_groups_group_ban_info_keys[] = {
+	0, 3, 0, 0, 0, 2, 0, 1,
+};
+static const struct socapi_struct vk_groups_group_ban_info_struct = {"groups_group_ban_info", sizeof(struct vk_groups_group_ban_info), 3, vk_groups_group_ban_info_fields,
+	offsetof(struct vk_groups_group_ban_info, unknown), 1u, 3, vk_groups_group_ban_info_keys};
 const struct socapi_type vk_groups_group_ban_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_ban_info), &vk_groups_group_ban_info_struct, "groups_group_ban_info"};
 
 static const struct socapi_field vk_groups_group_full_fields[] = {
@@ -2985,14 +3421,37 @@ static const struct socapi_field vk_groups_group_full_fields[] = {
 	{"video_notifications_status", offsetof(struct vk_groups_group_full, video_notifications_status), SOCAPI_NO_PRESENCE, &vk_groups_group_full_video_notifications_status_type, 0},
 	{"videos_count", offsetof(struct vk_groups_group_full, videos_count), offsetof(struct vk_groups_group_full, has_videos_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_groups_group_full_struct = {"groups_group_full", sizeof(struct vk_groups_group_full), 88, vk_groups_group_full_fields};
+static const uint16_t vk_groups_group_full_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 46, 10, 0, 35, 0, 14, 83, 0,
+	58, 0, 0, 80, 0, 66, 0, 0, 0, 76, 0, 0, 0, 0, 0, 74,
+	55, 51, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 6, 0,
+	73, 0, 0, 0, 59, 0, 40, 0, 56, 82, 0, 0, 19, 0, 0, 0,
+	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 41, 28, 57, 68, 67, 0,
+	0, 0, 0, 30, 0, 0, 0, 79, 85, 88, 0, 0, 0, 0, 0, 0,
+	25, 0, 52, 42, 0, 0, 0, 20, 22, 70, 87, 0, 39, 0, 0, 43,
+	0, 0, 62, 0, 18, 24, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 7, 64, 0, 2, 72, 34, 32, 65, 60, 0, 0, 0, 0, 0, 0,
+	0, 44, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 12, 84,
+	47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0,
+	0, 45, 0, 78, 4, 37, 0, 0, 0, 0, 63, 50, 0, 0, 0, 0,
+	0, 0, 0, 11, 33, 0, 0, 0, 53, 13, 86, 0, 0, 71, 15, 0,
+	0, 0, 0, 3, 0, 0, 0, 0, 0, 49, 0, 17, 0, 0, 0, 31,
+	29, 0, 0, 0, 0, 0, 0, 38, 0, 0, 69, 0, 0, 9, 77, 0,
+	54, 0, 0, 75, 0, 8, 0, 0, 0, 48, 0, 61, 0, 81, 36, 1,
+};
+static const struct socapi_struct vk_groups_group_full_struct = {"groups_group_full", sizeof(struct vk_groups_group_full), 88, vk_groups_group_full_fields,
+	offsetof(struct vk_groups_group_full, unknown), 5u, 8, vk_groups_group_full_keys};
 const struct socapi_type vk_groups_group_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_full), &vk_groups_group_full_struct, "groups_group_full"};
 
 static const struct socapi_field vk_groups_groups_array_fields[] = {
 	{"count", offsetof(struct vk_groups_groups_array, count), offsetof(struct vk_groups_groups_array, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_groups_array, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_groups_array_struct = {"groups_groups_array", sizeof(struct vk_groups_groups_array), 2, vk_groups_groups_array_fields};
+static const uint16_t vk_groups_groups_array_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_groups_groups_array_struct = {"groups_groups_array", sizeof(struct vk_groups_groups_array), 2, vk_groups_groups_array_fields,
+	offsetof(struct vk_groups_groups_array, unknown), 1u, 2, vk_groups_groups_array_keys};
 const struct socapi_type vk_groups_groups_array_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_groups_array), &vk_groups_groups_array_struct, "groups_groups_array"};
 
 static const struct socapi_field vk_groups_is_member_extended_response_fields[] = {
@@ -3002,7 +3461,11 @@ static const struct socapi_field vk_groups_is_member_extended_response_fields[] 
 	{"can_recall", offsetof(struct vk_groups_is_member_extended_response, can_recall), offsetof(struct vk_groups_is_member_extended_response, has_can_recall), &vk_base_bool_int_type, 0},
 	{"request", offsetof(struct vk_groups_is_member_extended_response, request), offsetof(struct vk_groups_is_member_extended_response, has_request), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_groups_is_member_extended_response_struct = {"groups_isMember_extended_response", sizeof(struct vk_groups_is_member_extended_response), 5, vk_groups_is_member_extended_response_fields};
+static const uint16_t vk_groups_is_member_extended_response_keys[] = {
+	0, 5, 0, 0, 0, 0, 3, 0, 0, 0, 1, 2, 0, 0, 4, 0,
+};
+static const struct socapi_struct vk_groups_is_member_extended_response_struct = {"groups_isMember_extended_response", sizeof(struct vk_groups_is_member_extended_response), 5, vk_groups_is_member_extended_response_fields,
+	offsetof(struct vk_groups_is_member_extended_response, unknown), 3u, 4, vk_groups_is_member_extended_response_keys};
 const struct socapi_type vk_groups_is_member_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_is_member_extended_response), &vk_groups_is_member_extended_response_struct, "groups_isMember_extended_response"};
 
 static const struct socapi_field vk_groups_links_item_fields[] = {
@@ -3015,7 +3478,11 @@ static const struct socapi_field vk_groups_links_item_fields[] = {
 	{"url", offsetof(struct vk_groups_links_item, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image_processing", offsetof(struct vk_groups_links_item, image_processing), offsetof(struct vk_groups_links_item, has_image_processing), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_groups_links_item_struct = {"groups_links_item", sizeof(struct vk_groups_links_item), 8, vk_groups_links_item_fields};
+static const uint16_t vk_groups_links_item_keys[] = {
+	3, 0, 5, 0, 0, 0, 2, 0, 1, 6, 0, 8, 4, 7, 0, 0,
+};
+static const struct socapi_struct vk_groups_links_item_struct = {"groups_links_item", sizeof(struct vk_groups_links_item), 8, vk_groups_links_item_fields,
+	offsetof(struct vk_groups_links_item, unknown), 11u, 4, vk_groups_links_item_keys};
 const struct socapi_type vk_groups_links_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_links_item), &vk_groups_links_item_struct, "groups_links_item"};
 
 static const struct socapi_field vk_groups_live_covers_fields[] = {
@@ -3023,7 +3490,11 @@ static const struct socapi_field vk_groups_live_covers_fields[] = {
 	{"is_scalable", offsetof(struct vk_groups_live_covers, is_scalable), offsetof(struct vk_groups_live_covers, has_is_scalable), &socapi_type_bool, 0},
 	{"story_ids", offsetof(struct vk_groups_live_covers, story_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_groups_live_covers_struct = {"groups_live_covers", sizeof(struct vk_groups_live_covers), 3, vk_groups_live_covers_fields};
+static const uint16_t vk_groups_live_covers_keys[] = {
+	0, 2, 0, 0, 0, 1, 0, 3,
+};
+static const struct socapi_struct vk_groups_live_covers_struct = {"groups_live_covers", sizeof(struct vk_groups_live_covers), 3, vk_groups_live_covers_fields,
+	offsetof(struct vk_groups_live_covers, unknown), 5u, 3, vk_groups_live_covers_keys};
 const struct socapi_type vk_groups_live_covers_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_live_covers), &vk_groups_live_covers_struct, "groups_live_covers"};
 
 static const struct socapi_field vk_groups_market_info_fields[] = {
@@ -3037,7 +3508,12 @@ static const struct socapi_field vk_groups_market_info_fields[] = {
 	{"price_min", offsetof(struct vk_groups_market_info, price_min), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"min_order_price", offsetof(struct vk_groups_market_info, min_order_price), SOCAPI_NO_PRESENCE, &vk_market_price_type, 0},
 };
-static const struct socapi_struct vk_groups_market_info_struct = {"groups_market_info", sizeof(struct vk_groups_market_info), 9, vk_groups_market_info_fields};
+static const uint16_t vk_groups_market_info_keys[] = {
+	0, 0, 0, 4, 0, 0, 1, 0, 0, 0, 6, 8, 2, 7, 0, 0,
+	0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 9,
+};
+static const struct socapi_struct vk_groups_market_info_struct = {"groups_market_info", sizeof(struct vk_groups_market_info), 9, vk_groups_market_info_fields,
+	offsetof(struct vk_groups_market_info, unknown), 3u, 5, vk_groups_market_info_keys};
 const struct socapi_type vk_groups_market_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_market_info), &vk_groups_market_info_struct, "groups_market_info"};
 
 static const struct socapi_field vk_groups_member_role_fields[] = {
@@ -3046,14 +3522,22 @@ static const struct socapi_field vk_groups_member_role_fields[] = {
 	{"is_call_operator", offsetof(struct vk_groups_member_role, is_call_operator), offsetof(struct vk_groups_member_role, has_is_call_operator), &socapi_type_bool, 0},
 	{"permissions", offsetof(struct vk_groups_member_role, permissions), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_member_role_permission_type, 0},
 };
-static const struct socapi_struct vk_groups_member_role_struct = {"groups_member_role", sizeof(struct vk_groups_member_role), 4, vk_groups_member_role_fields};
+static const uint16_t vk_groups_member_role_keys[] = {
+	0, 0, 0, 0, 4, 3, 1, 2,
+};
+static const struct socapi_struct vk_groups_member_role_struct = {"groups_member_role", sizeof(struct vk_groups_member_role), 4, vk_groups_member_role_fields,
+	offsetof(struct vk_groups_member_role, unknown), 1u, 3, vk_groups_member_role_keys};
 const struct socapi_type vk_groups_member_role_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_member_role), &vk_groups_member_role_struct, "groups_member_role"};
 
 static const struct socapi_field vk_groups_member_status_fields[] = {
 	{"user_id", offsetof(struct vk_groups_member_status, user_id), offsetof(struct vk_groups_member_status, has_user_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"member", offsetof(struct vk_groups_member_status, member), offsetof(struct vk_groups_member_status, has_member), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_member_status_struct = {"groups_member_status", sizeof(struct vk_groups_member_status), 2, vk_groups_member_status_fields};
+static const uint16_t vk_groups_member_status_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_groups_member_status_struct = {"groups_member_status", sizeof(struct vk_groups_member_status), 2, vk_groups_member_status_fields,
+	offsetof(struct vk_groups_member_status, unknown), 1u, 2, vk_groups_member_status_keys};
 const struct socapi_type vk_groups_member_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_member_status), &vk_groups_member_status_struct, "groups_member_status"};
 
 static const struct socapi_field vk_groups_member_status_full_fields[] = {
@@ -3064,21 +3548,33 @@ static const struct socapi_field vk_groups_member_status_full_fields[] = {
 	{"can_invite", offsetof(struct vk_groups_member_status_full, can_invite), offsetof(struct vk_groups_member_status_full, has_can_invite), &vk_base_bool_int_type, 0},
 	{"can_recall", offsetof(struct vk_groups_member_status_full, can_recall), offsetof(struct vk_groups_member_status_full, has_can_recall), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_groups_member_status_full_struct = {"groups_member_status_full", sizeof(struct vk_groups_member_status_full), 6, vk_groups_member_status_full_fields};
+static const uint16_t vk_groups_member_status_full_keys[] = {
+	0, 3, 0, 0, 0, 1, 5, 0, 0, 0, 2, 4, 0, 0, 6, 0,
+};
+static const struct socapi_struct vk_groups_member_status_full_struct = {"groups_member_status_full", sizeof(struct vk_groups_member_status_full), 6, vk_groups_member_status_full_fields,
+	offsetof(struct vk_groups_member_status_full, unknown), 3u, 4, vk_groups_member_status_full_keys};
 const struct socapi_type vk_groups_member_status_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_member_status_full), &vk_groups_member_status_full_struct, "groups_member_status_full"};
 
 static const struct socapi_field vk_groups_online_status_fields[] = {
 	{"minutes", offsetof(struct vk_groups_online_status, minutes), offsetof(struct vk_groups_online_status, has_minutes), &socapi_type_int, 0},
 	{"status", offsetof(struct vk_groups_online_status, status), SOCAPI_NO_PRESENCE, &vk_groups_online_status_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_online_status_struct = {"groups_online_status", sizeof(struct vk_groups_online_status), 2, vk_groups_online_status_fields};
+static const uint16_t vk_groups_online_status_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_groups_online_status_struct = {"groups_online_status", sizeof(struct vk_groups_online_status), 2, vk_groups_online_status_fields,
+	offsetof(struct vk_groups_online_status, unknown), 7u, 2, vk_groups_online_status_keys};
 const struct socapi_type vk_groups_online_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_online_status), &vk_groups_online_status_struct, "groups_online_status"};
 
 static const struct socapi_field vk_groups_photo_size_fields[] = {
 	{"height", offsetof(struct vk_groups_photo_size, height), offsetof(struct vk_groups_photo_size, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"width", offsetof(struct vk_groups_photo_size, width), offsetof(struct vk_groups_photo_size, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_photo_size_struct = {"groups_photo_size", sizeof(struct vk_groups_photo_size), 2, vk_groups_photo_size_fields};
+static const uint16_t vk_groups_photo_size_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_groups_photo_size_struct = {"groups_photo_size", sizeof(struct vk_groups_photo_size), 2, vk_groups_photo_size_fields,
+	offsetof(struct vk_groups_photo_size, unknown), 1u, 2, vk_groups_photo_size_keys};
 const struct socapi_type vk_groups_photo_size_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_photo_size), &vk_groups_photo_size_struct, "groups_photo_size"};
 
 static const struct socapi_field vk_groups_profile_item_fields[] = {
@@ -3087,14 +3583,22 @@ static const struct socapi_field vk_groups_profile_item_fields[] = {
 	{"photo_50", offsetof(struct vk_groups_profile_item, photo_50), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_100", offsetof(struct vk_groups_profile_item, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_profile_item_struct = {"groups_profile_item", sizeof(struct vk_groups_profile_item), 4, vk_groups_profile_item_fields};
+static const uint16_t vk_groups_profile_item_keys[] = {
+	0, 0, 0, 0, 4, 2, 1, 3,
+};
+static const struct socapi_struct vk_groups_profile_item_struct = {"groups_profile_item", sizeof(struct vk_groups_profile_item), 4, vk_groups_profile_item_fields,
+	offsetof(struct vk_groups_profile_item, unknown), 1u, 3, vk_groups_profile_item_keys};
 const struct socapi_type vk_groups_profile_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_profile_item), &vk_groups_profile_item_struct, "groups_profile_item"};
 
 static const struct socapi_field vk_groups_search_response_fields[] = {
 	{"count", offsetof(struct vk_groups_search_response, count), offsetof(struct vk_groups_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_search_response, items), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_search_response_struct = {"groups_search_response", sizeof(struct vk_groups_search_response), 2, vk_groups_search_response_fields};
+static const uint16_t vk_groups_search_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_groups_search_response_struct = {"groups_search_response", sizeof(struct vk_groups_search_response), 2, vk_groups_search_response_fields,
+	offsetof(struct vk_groups_search_response, unknown), 1u, 2, vk_groups_search_response_keys};
 const struct socapi_type vk_groups_search_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_search_response), &vk_groups_search_response_struct, "groups_search_response"};
 
 static const struct socapi_field vk_groups_user_xtr_role_fields[] = {
@@ -3246,19 +3750,62 @@ static const struct socapi_field vk_groups_user_xtr_role_fields[] = {
 	{"role", offsetof(struct vk_groups_user_xtr_role, role), SOCAPI_NO_PRESENCE, &vk_groups_role_options_type, 0},
 	{"permissions", offsetof(struct vk_groups_user_xtr_role, permissions), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_member_role_permission_type, 0},
 };
-static const struct socapi_struct vk_groups_user_xtr_role_struct = {"groups_user_xtr_role", sizeof(struct vk_groups_user_xtr_role), 147, vk_groups_user_xtr_role_fields};
+static const uint16_t vk_groups_user_xtr_role_keys[] = {
+	0, 0, 0, 0, 14, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 56, 16, 0, 0, 0, 0, 45, 0, 0, 0, 86,
+	0, 0, 38, 0, 0, 139, 0, 97, 0, 72, 0, 0, 0, 0, 0, 0,
+	0, 0, 121, 0, 0, 0, 0, 49, 4, 0, 41, 0, 0, 0, 0, 0,
+	0, 73, 0, 29, 39, 0, 0, 0, 0, 0, 126, 0, 0, 0, 120, 129,
+	0, 12, 146, 0, 19, 132, 147, 47, 80, 145, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 70,
+	0, 0, 110, 0, 0, 0, 0, 0, 0, 61, 0, 78, 13, 90, 23, 0,
+	0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0, 142, 0, 0, 63,
+	0, 0, 0, 0, 105, 0, 0, 0, 137, 0, 108, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 69, 58, 0, 0, 0, 92, 0, 51,
+	0, 0, 0, 0, 0, 0, 28, 0, 31, 57, 0, 0, 0, 0, 0, 0,
+	109, 0, 125, 0, 0, 107, 0, 0, 0, 0, 0, 5, 0, 0, 33, 91,
+	0, 103, 64, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 2, 0, 0, 0, 0, 143, 36, 0, 0, 0, 79, 42, 21, 0, 94,
+	68, 0, 0, 0, 0, 112, 0, 0, 0, 101, 113, 135, 0, 0, 0, 0,
+	0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 136, 0,
+	0, 0, 0, 140, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0,
+	0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 81, 0,
+	0, 0, 22, 0, 0, 88, 0, 0, 0, 0, 0, 0, 123, 82, 0, 0,
+	85, 0, 0, 0, 0, 89, 98, 95, 0, 0, 0, 54, 0, 74, 0, 106,
+	0, 46, 127, 0, 0, 0, 131, 0, 0, 0, 93, 119, 0, 0, 0, 84,
+	0, 0, 0, 0, 0, 77, 0, 0, 99, 0, 0, 32, 10, 75, 53, 0,
+	0, 0, 18, 114, 0, 0, 0, 0, 60, 0, 0, 130, 0, 144, 0, 0,
+	37, 141, 0, 0, 0, 0, 0, 66, 104, 0, 0, 1, 0, 0, 0, 0,
+	111, 34, 0, 0, 0, 0, 3, 0, 0, 0, 44, 0, 0, 115, 0, 118,
+	40, 50, 0, 0, 0, 0, 25, 26, 0, 0, 0, 0, 24, 76, 9, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 124, 0, 0, 0, 0, 20, 0,
+	0, 59, 0, 0, 0, 0, 0, 0, 134, 0, 0, 43, 48, 30, 0, 0,
+	0, 138, 116, 0, 117, 52, 0, 0, 0, 0, 0, 0, 0, 0, 15, 7,
+	8, 35, 0, 0, 0, 122, 0, 133, 0, 67, 0, 62, 0, 0, 6, 71,
+	0, 0, 0, 0, 0, 0, 65, 55, 0, 0, 0, 0, 0, 96, 0, 0,
+};
+static const struct socapi_struct vk_groups_user_xtr_role_struct = {"groups_user_xtr_role", sizeof(struct vk_groups_user_xtr_role), 147, vk_groups_user_xtr_role_fields,
+	offsetof(struct vk_groups_user_xtr_role, unknown), 111u, 9, vk_groups_user_xtr_role_keys};
 const struct socapi_type vk_groups_user_xtr_role_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_user_xtr_role), &vk_groups_user_xtr_role_struct, "groups_user_xtr_role"};
 
 static const struct socapi_field vk_likes_add_response_fields[] = {
 	{"likes", offsetof(struct vk_likes_add_response, likes), offsetof(struct vk_likes_add_response, has_likes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_likes_add_response_struct = {"likes_add_response", sizeof(struct vk_likes_add_response), 1, vk_likes_add_response_fields};
+static const uint16_t vk_likes_add_response_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_likes_add_response_struct = {"likes_add_response", sizeof(struct vk_likes_add_response), 1, vk_likes_add_response_fields,
+	offsetof(struct vk_likes_add_response, unknown), 1u, 1, vk_likes_add_response_keys};
 const struct socapi_type vk_likes_add_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_add_response), &vk_likes_add_response_struct, "likes_add_response"};
 
 static const struct socapi_field vk_likes_delete_response_fields[] = {
 	{"likes", offsetof(struct vk_likes_delete_response, likes), offsetof(struct vk_likes_delete_response, has_likes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_likes_delete_response_struct = {"likes_delete_response", sizeof(struct vk_likes_delete_response), 1, vk_likes_delete_response_fields};
+static const uint16_t vk_likes_delete_response_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_likes_delete_response_struct = {"likes_delete_response", sizeof(struct vk_likes_delete_response), 1, vk_likes_delete_response_fields,
+	offsetof(struct vk_likes_delete_response, unknown), 1u, 1, vk_likes_delete_response_keys};
 const struct socapi_type vk_likes_delete_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_delete_response), &vk_likes_delete_response_struct, "likes_delete_response"};
 
 static const struct socapi_field vk_likes_get_list_extended_response_fields[] = {
@@ -3267,21 +3814,33 @@ static const struct socapi_field vk_likes_get_list_extended_response_fields[] = 
 	{"liked_by_author", offsetof(struct vk_likes_get_list_extended_response, liked_by_author), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_type, 0},
 	{"liked_by_group", offsetof(struct vk_likes_get_list_extended_response, liked_by_group), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_type, 0},
 };
-static const struct socapi_struct vk_likes_get_list_extended_response_struct = {"likes_getList_extended_response", sizeof(struct vk_likes_get_list_extended_response), 4, vk_likes_get_list_extended_response_fields};
+static const uint16_t vk_likes_get_list_extended_response_keys[] = {
+	2, 0, 0, 1, 3, 0, 0, 4,
+};
+static const struct socapi_struct vk_likes_get_list_extended_response_struct = {"likes_getList_extended_response", sizeof(struct vk_likes_get_list_extended_response), 4, vk_likes_get_list_extended_response_fields,
+	offsetof(struct vk_likes_get_list_extended_response, unknown), 7u, 3, vk_likes_get_list_extended_response_keys};
 const struct socapi_type vk_likes_get_list_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_get_list_extended_response), &vk_likes_get_list_extended_response_struct, "likes_getList_extended_response"};
 
 static const struct socapi_field vk_likes_get_list_response_fields[] = {
 	{"count", offsetof(struct vk_likes_get_list_response, count), offsetof(struct vk_likes_get_list_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_likes_get_list_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_likes_get_list_response_struct = {"likes_getList_response", sizeof(struct vk_likes_get_list_response), 2, vk_likes_get_list_response_fields};
+static const uint16_t vk_likes_get_list_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_likes_get_list_response_struct = {"likes_getList_response", sizeof(struct vk_likes_get_list_response), 2, vk_likes_get_list_response_fields,
+	offsetof(struct vk_likes_get_list_response, unknown), 1u, 2, vk_likes_get_list_response_keys};
 const struct socapi_type vk_likes_get_list_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_get_list_response), &vk_likes_get_list_response_struct, "likes_getList_response"};
 
 static const struct socapi_field vk_likes_is_liked_response_fields[] = {
 	{"liked", offsetof(struct vk_likes_is_liked_response, liked), offsetof(struct vk_likes_is_liked_response, has_liked), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 	{"copied", offsetof(struct vk_likes_is_liked_response, copied), offsetof(struct vk_likes_is_liked_response, has_copied), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_likes_is_liked_response_struct = {"likes_isLiked_response", sizeof(struct vk_likes_is_liked_response), 2, vk_likes_is_liked_response_fields};
+static const uint16_t vk_likes_is_liked_response_keys[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_struct vk_likes_is_liked_response_struct = {"likes_isLiked_response", sizeof(struct vk_likes_is_liked_response), 2, vk_likes_is_liked_response_fields,
+	offsetof(struct vk_likes_is_liked_response, unknown), 1u, 2, vk_likes_is_liked_response_keys};
 const struct socapi_type vk_likes_is_liked_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_is_liked_response), &vk_likes_is_liked_response_struct, "likes_isLiked_response"};
 
 static const struct socapi_field vk_link_target_object_fields[] = {
@@ -3289,7 +3848,11 @@ static const struct socapi_field vk_link_target_object_fields[] = {
 	{"owner_id", offsetof(struct vk_link_target_object, owner_id), offsetof(struct vk_link_target_object, has_owner_id), &socapi_type_int, 0},
 	{"item_id", offsetof(struct vk_link_target_object, item_id), offsetof(struct vk_link_target_object, has_item_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_link_target_object_struct = {"link_target_object", sizeof(struct vk_link_target_object), 3, vk_link_target_object_fields};
+static const uint16_t vk_link_target_object_keys[] = {
+	0, 0, 0, 2, 0, 1, 3, 0,
+};
+static const struct socapi_struct vk_link_target_object_struct = {"link_target_object", sizeof(struct vk_link_target_object), 3, vk_link_target_object_fields,
+	offsetof(struct vk_link_target_object, unknown), 1u, 3, vk_link_target_object_keys};
 const struct socapi_type vk_link_target_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_link_target_object), &vk_link_target_object_struct, "link_target_object"};
 
 static const struct socapi_field vk_market_currency_fields[] = {
@@ -3297,7 +3860,11 @@ static const struct socapi_field vk_market_currency_fields[] = {
 	{"name", offsetof(struct vk_market_currency, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_market_currency, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_market_currency_struct = {"market_currency", sizeof(struct vk_market_currency), 3, vk_market_currency_fields};
+static const uint16_t vk_market_currency_keys[] = {
+	0, 3, 0, 0, 0, 0, 1, 2,
+};
+static const struct socapi_struct vk_market_currency_struct = {"market_currency", sizeof(struct vk_market_currency), 3, vk_market_currency_fields,
+	offsetof(struct vk_market_currency, unknown), 1u, 3, vk_market_currency_keys};
 const struct socapi_type vk_market_currency_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_currency), &vk_market_currency_struct, "market_currency"};
 
 static const struct socapi_field vk_market_market_album_fields[] = {
@@ -3312,7 +3879,12 @@ static const struct socapi_field vk_market_market_album_fields[] = {
 	{"type", offsetof(struct vk_market_market_album, type), offsetof(struct vk_market_market_album, has_type), &vk_market_market_album_type_type, 0},
 	{"is_blur_enabled", offsetof(struct vk_market_market_album, is_blur_enabled), offsetof(struct vk_market_market_album, has_is_blur_enabled), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_market_market_album_struct = {"market_market_album", sizeof(struct vk_market_market_album), 10, vk_market_market_album_fields};
+static const uint16_t vk_market_market_album_keys[] = {
+	0, 0, 10, 0, 0, 4, 8, 3, 0, 5, 0, 0, 2, 0, 6, 0,
+	0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0, 7, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_market_market_album_struct = {"market_market_album", sizeof(struct vk_market_market_album), 10, vk_market_market_album_fields,
+	offsetof(struct vk_market_market_album, unknown), 1u, 5, vk_market_market_album_keys};
 const struct socapi_type vk_market_market_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_album), &vk_market_market_album_struct, "market_market_album"};
 
 static const struct socapi_field vk_market_market_category_nested_fields[] = {
@@ -3322,7 +3894,11 @@ static const struct socapi_field vk_market_market_category_nested_fields[] = {
 	{"is_v2", offsetof(struct vk_market_market_category_nested, is_v2), offsetof(struct vk_market_market_category_nested, has_is_v2), &socapi_type_bool, 0},
 	{"parent", offsetof(struct vk_market_market_category_nested, parent), SOCAPI_NO_PRESENCE, &vk_market_market_category_nested_type, 0},
 };
-static const struct socapi_struct vk_market_market_category_nested_struct = {"market_market_category_nested", sizeof(struct vk_market_market_category_nested), 5, vk_market_market_category_nested_fields};
+static const uint16_t vk_market_market_category_nested_keys[] = {
+	4, 0, 0, 0, 3, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 5,
+};
+static const struct socapi_struct vk_market_market_category_nested_struct = {"market_market_category_nested", sizeof(struct vk_market_market_category_nested), 5, vk_market_market_category_nested_fields,
+	offsetof(struct vk_market_market_category_nested, unknown), 3u, 4, vk_market_market_category_nested_keys};
 const struct socapi_type vk_market_market_category_nested_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_category_nested), &vk_market_market_category_nested_struct, "market_market_category_nested"};
 
 static const struct socapi_field vk_market_market_item_fields[] = {
@@ -3350,7 +3926,14 @@ static const struct socapi_field vk_market_market_item_fields[] = {
 	{"post_id", offsetof(struct vk_market_market_item, post_id), offsetof(struct vk_market_market_item, has_post_id), &socapi_type_int, 0},
 	{"post_owner_id", offsetof(struct vk_market_market_item, post_owner_id), offsetof(struct vk_market_market_item, has_post_owner_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_market_market_item_struct = {"market_market_item", sizeof(struct vk_market_market_item), 23, vk_market_market_item_fields};
+static const uint16_t vk_market_market_item_keys[] = {
+	0, 0, 19, 0, 22, 0, 0, 11, 0, 0, 12, 0, 0, 0, 18, 15,
+	5, 1, 2, 0, 13, 0, 0, 17, 0, 10, 0, 23, 0, 0, 16, 0,
+	0, 0, 4, 0, 14, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0,
+	20, 9, 0, 0, 0, 0, 6, 0, 0, 21, 0, 0, 7, 8, 0, 0,
+};
+static const struct socapi_struct vk_market_market_item_struct = {"market_market_item", sizeof(struct vk_market_market_item), 23, vk_market_market_item_fields,
+	offsetof(struct vk_market_market_item, unknown), 81u, 6, vk_market_market_item_keys};
 const struct socapi_type vk_market_market_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_item), &vk_market_market_item_struct, "market_market_item"};
 
 static const struct socapi_field vk_market_price_fields[] = {
@@ -3364,7 +3947,12 @@ static const struct socapi_field vk_market_price_fields[] = {
 	{"text", offsetof(struct vk_market_price, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"old_amount_text", offsetof(struct vk_market_price, old_amount_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_market_price_struct = {"market_price", sizeof(struct vk_market_price), 9, vk_market_price_fields};
+static const uint16_t vk_market_price_keys[] = {
+	0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 0, 0, 0, 0, 8, 0,
+	6, 0, 0, 1, 9, 0, 0, 7, 0, 0, 0, 0, 2, 0, 0, 3,
+};
+static const struct socapi_struct vk_market_price_struct = {"market_price", sizeof(struct vk_market_price), 9, vk_market_price_fields,
+	offsetof(struct vk_market_price, unknown), 5u, 5, vk_market_price_keys};
 const struct socapi_type vk_market_price_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_price), &vk_market_price_struct, "market_price"};
 
 static const struct socapi_field vk_messages_audio_message_fields[] = {
@@ -3377,7 +3965,11 @@ static const struct socapi_field vk_messages_audio_message_fields[] = {
 	{"access_key", offsetof(struct vk_messages_audio_message, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"transcript_error", offsetof(struct vk_messages_audio_message, transcript_error), offsetof(struct vk_messages_audio_message, has_transcript_error), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_audio_message_struct = {"messages_audio_message", sizeof(struct vk_messages_audio_message), 8, vk_messages_audio_message_fields};
+static const uint16_t vk_messages_audio_message_keys[] = {
+	0, 0, 0, 0, 7, 0, 3, 2, 5, 0, 0, 6, 0, 8, 4, 1,
+};
+static const struct socapi_struct vk_messages_audio_message_struct = {"messages_audio_message", sizeof(struct vk_messages_audio_message), 8, vk_messages_audio_message_fields,
+	offsetof(struct vk_messages_audio_message, unknown), 15u, 4, vk_messages_audio_message_keys};
 const struct socapi_type vk_messages_audio_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_audio_message), &vk_messages_audio_message_struct, "messages_audio_message"};
 
 static const struct socapi_field vk_messages_base_message_fields[] = {
@@ -3405,7 +3997,14 @@ static const struct socapi_field vk_messages_base_message_fields[] = {
 	{"ref", offsetof(struct vk_messages_base_message, ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"ref_source", offsetof(struct vk_messages_base_message, ref_source), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_messages_base_message_struct = {"messages_base_message", sizeof(struct vk_messages_base_message), 23, vk_messages_base_message_fields};
+static const uint16_t vk_messages_base_message_keys[] = {
+	0, 0, 0, 10, 22, 0, 0, 0, 6, 0, 1, 0, 0, 0, 12, 0,
+	0, 20, 0, 0, 0, 7, 0, 0, 5, 8, 11, 18, 0, 16, 0, 2,
+	0, 0, 0, 0, 0, 0, 0, 21, 4, 0, 0, 13, 0, 0, 0, 0,
+	15, 14, 19, 0, 0, 0, 0, 3, 9, 0, 23, 0, 0, 0, 0, 17,
+};
+static const struct socapi_struct vk_messages_base_message_struct = {"messages_base_message", sizeof(struct vk_messages_base_message), 23, vk_messages_base_message_fields,
+	offsetof(struct vk_messages_base_message, unknown), 119u, 6, vk_messages_base_message_keys};
 const struct socapi_type vk_messages_base_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_base_message), &vk_messages_base_message_struct, "messages_base_message"};
 
 static const struct socapi_field vk_messages_chat_restrictions_fields[] = {
@@ -3415,7 +4014,11 @@ static const struct socapi_field vk_messages_chat_restrictions_fields[] = {
 	{"only_admins_invite", offsetof(struct vk_messages_chat_restrictions, only_admins_invite), offsetof(struct vk_messages_chat_restrictions, has_only_admins_invite), &socapi_type_bool, 0},
 	{"only_admins_kick", offsetof(struct vk_messages_chat_restrictions, only_admins_kick), offsetof(struct vk_messages_chat_restrictions, has_only_admins_kick), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_chat_restrictions_struct = {"messages_chat_restrictions", sizeof(struct vk_messages_chat_restrictions), 5, vk_messages_chat_restrictions_fields};
+static const uint16_t vk_messages_chat_restrictions_keys[] = {
+	0, 0, 0, 4, 5, 0, 0, 0, 0, 0, 2, 0, 1, 3, 0, 0,
+};
+static const struct socapi_struct vk_messages_chat_restrictions_struct = {"messages_chat_restrictions", sizeof(struct vk_messages_chat_restrictions), 5, vk_messages_chat_restrictions_fields,
+	offsetof(struct vk_messages_chat_restrictions, unknown), 3u, 4, vk_messages_chat_restrictions_keys};
 const struct socapi_type vk_messages_chat_restrictions_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_restrictions), &vk_messages_chat_restrictions_struct, "messages_chat_restrictions"};
 
 static const struct socapi_field vk_messages_chat_settings_fields[] = {
@@ -3437,7 +4040,14 @@ static const struct socapi_field vk_messages_chat_settings_fields[] = {
 	{"disappearing_chat_link", offsetof(struct vk_messages_chat_settings, disappearing_chat_link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_service", offsetof(struct vk_messages_chat_settings, is_service), offsetof(struct vk_messages_chat_settings, has_is_service), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_chat_settings_struct = {"messages_chat_settings", sizeof(struct vk_messages_chat_settings), 17, vk_messages_chat_settings_fields};
+static const uint16_t vk_messages_chat_settings_keys[] = {
+	0, 6, 0, 11, 0, 4, 8, 0, 0, 16, 0, 0, 2, 0, 3, 0,
+	0, 0, 0, 0, 5, 10, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 13, 14, 9, 0, 17, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0,
+	0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
+};
+static const struct socapi_struct vk_messages_chat_settings_struct = {"messages_chat_settings", sizeof(struct vk_messages_chat_settings), 17, vk_messages_chat_settings_fields,
+	offsetof(struct vk_messages_chat_settings, unknown), 61u, 6, vk_messages_chat_settings_keys};
 const struct socapi_type vk_messages_chat_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings), &vk_messages_chat_settings_struct, "messages_chat_settings"};
 
 static const struct socapi_field vk_messages_chat_settings_acl_fields[] = {
@@ -3453,7 +4063,12 @@ static const struct socapi_field vk_messages_chat_settings_acl_fields[] = {
 	{"can_use_mass_mentions", offsetof(struct vk_messages_chat_settings_acl, can_use_mass_mentions), offsetof(struct vk_messages_chat_settings_acl, has_can_use_mass_mentions), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 	{"can_change_service_type", offsetof(struct vk_messages_chat_settings_acl, can_change_service_type), offsetof(struct vk_messages_chat_settings_acl, has_can_change_service_type), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_chat_settings_acl_struct = {"messages_chat_settings_acl", sizeof(struct vk_messages_chat_settings_acl), 11, vk_messages_chat_settings_acl_fields};
+static const uint16_t vk_messages_chat_settings_acl_keys[] = {
+	3, 0, 9, 8, 0, 0, 0, 1, 0, 5, 0, 4, 0, 0, 0, 10,
+	0, 0, 0, 6, 11, 7, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_chat_settings_acl_struct = {"messages_chat_settings_acl", sizeof(struct vk_messages_chat_settings_acl), 11, vk_messages_chat_settings_acl_fields,
+	offsetof(struct vk_messages_chat_settings_acl, unknown), 1u, 5, vk_messages_chat_settings_acl_keys};
 const struct socapi_type vk_messages_chat_settings_acl_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_acl), &vk_messages_chat_settings_acl_struct, "messages_chat_settings_acl"};
 
 static const struct socapi_field vk_messages_chat_settings_permissions_fields[] = {
@@ -3465,7 +4080,11 @@ static const struct socapi_field vk_messages_chat_settings_permissions_fields[] 
 	{"call", offsetof(struct vk_messages_chat_settings_permissions, call), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_call_type, 0},
 	{"change_admins", offsetof(struct vk_messages_chat_settings_permissions, change_admins), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_change_admins_type, 0},
 };
-static const struct socapi_struct vk_messages_chat_settings_permissions_struct = {"messages_chat_settings_permissions", sizeof(struct vk_messages_chat_settings_permissions), 7, vk_messages_chat_settings_permissions_fields};
+static const uint16_t vk_messages_chat_settings_permissions_keys[] = {
+	6, 5, 0, 0, 4, 0, 3, 1, 7, 2, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_chat_settings_permissions_struct = {"messages_chat_settings_permissions", sizeof(struct vk_messages_chat_settings_permissions), 7, vk_messages_chat_settings_permissions_fields,
+	offsetof(struct vk_messages_chat_settings_permissions, unknown), 3u, 4, vk_messages_chat_settings_permissions_keys};
 const struct socapi_type vk_messages_chat_settings_permissions_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_permissions), &vk_messages_chat_settings_permissions_struct, "messages_chat_settings_permissions"};
 
 static const struct socapi_field vk_messages_chat_settings_photo_fields[] = {
@@ -3475,7 +4094,11 @@ static const struct socapi_field vk_messages_chat_settings_photo_fields[] = {
 	{"is_default_photo", offsetof(struct vk_messages_chat_settings_photo, is_default_photo), offsetof(struct vk_messages_chat_settings_photo, has_is_default_photo), &socapi_type_bool, 0},
 	{"is_default_call_photo", offsetof(struct vk_messages_chat_settings_photo, is_default_call_photo), offsetof(struct vk_messages_chat_settings_photo, has_is_default_call_photo), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_chat_settings_photo_struct = {"messages_chat_settings_photo", sizeof(struct vk_messages_chat_settings_photo), 5, vk_messages_chat_settings_photo_fields};
+static const uint16_t vk_messages_chat_settings_photo_keys[] = {
+	1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 5, 0, 4,
+};
+static const struct socapi_struct vk_messages_chat_settings_photo_struct = {"messages_chat_settings_photo", sizeof(struct vk_messages_chat_settings_photo), 5, vk_messages_chat_settings_photo_fields,
+	offsetof(struct vk_messages_chat_settings_photo, unknown), 5u, 4, vk_messages_chat_settings_photo_keys};
 const struct socapi_type vk_messages_chat_settings_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_photo), &vk_messages_chat_settings_photo_struct, "messages_chat_settings_photo"};
 
 static const struct socapi_field vk_messages_conversation_fields[] = {
@@ -3499,7 +4122,14 @@ static const struct socapi_field vk_messages_conversation_fields[] = {
 	{"push_settings", offsetof(struct vk_messages_conversation, push_settings), SOCAPI_NO_PRESENCE, &vk_messages_push_settings_type, 0},
 	{"version", offsetof(struct vk_messages_conversation, version), offsetof(struct vk_messages_conversation, has_version), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_conversation_struct = {"messages_conversation", sizeof(struct vk_messages_conversation), 19, vk_messages_conversation_fields};
+static const uint16_t vk_messages_conversation_keys[] = {
+	1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 16,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 5, 3, 6, 10, 18,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 7, 0, 19, 0, 11, 0,
+	0, 12, 0, 2, 0, 15, 0, 8, 13, 0, 0, 0, 0, 0, 4, 0,
+};
+static const struct socapi_struct vk_messages_conversation_struct = {"messages_conversation", sizeof(struct vk_messages_conversation), 19, vk_messages_conversation_fields,
+	offsetof(struct vk_messages_conversation, unknown), 7u, 6, vk_messages_conversation_keys};
 const struct socapi_type vk_messages_conversation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation), &vk_messages_conversation_struct, "messages_conversation"};
 
 static const struct socapi_field vk_messages_conversation_can_write_fields[] = {
@@ -3507,7 +4137,11 @@ static const struct socapi_field vk_messages_conversation_can_write_fields[] = {
 	{"reason", offsetof(struct vk_messages_conversation_can_write, reason), offsetof(struct vk_messages_conversation_can_write, has_reason), &socapi_type_int, 0},
 	{"until", offsetof(struct vk_messages_conversation_can_write, until), offsetof(struct vk_messages_conversation_can_write, has_until), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_conversation_can_write_struct = {"messages_conversation_can_write", sizeof(struct vk_messages_conversation_can_write), 3, vk_messages_conversation_can_write_fields};
+static const uint16_t vk_messages_conversation_can_write_keys[] = {
+	0, 2, 3, 0, 0, 0, 1, 0,
+};
+static const struct socapi_struct vk_messages_conversation_can_write_struct = {"messages_conversation_can_write", sizeof(struct vk_messages_conversation_can_write), 3, vk_messages_conversation_can_write_fields,
+	offsetof(struct vk_messages_conversation_can_write, unknown), 1u, 3, vk_messages_conversation_can_write_keys};
 const struct socapi_type vk_messages_conversation_can_write_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_can_write), &vk_messages_conversation_can_write_struct, "messages_conversation_can_write"};
 
 static const struct socapi_field vk_messages_conversation_member_fields[] = {
@@ -3521,7 +4155,12 @@ static const struct socapi_field vk_messages_conversation_member_fields[] = {
 	{"is_message_request", offsetof(struct vk_messages_conversation_member, is_message_request), offsetof(struct vk_messages_conversation_member, has_is_message_request), &socapi_type_bool, 0},
 	{"request_date", offsetof(struct vk_messages_conversation_member, request_date), offsetof(struct vk_messages_conversation_member, has_request_date), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_conversation_member_struct = {"messages_conversation_member", sizeof(struct vk_messages_conversation_member), 9, vk_messages_conversation_member_fields};
+static const uint16_t vk_messages_conversation_member_keys[] = {
+	0, 0, 0, 7, 0, 0, 5, 0, 0, 0, 6, 0, 2, 1, 0, 0,
+	0, 0, 0, 4, 0, 9, 0, 3, 0, 0, 0, 0, 0, 8, 0, 0,
+};
+static const struct socapi_struct vk_messages_conversation_member_struct = {"messages_conversation_member", sizeof(struct vk_messages_conversation_member), 9, vk_messages_conversation_member_fields,
+	offsetof(struct vk_messages_conversation_member, unknown), 7u, 5, vk_messages_conversation_member_keys};
 const struct socapi_type vk_messages_conversation_member_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_member), &vk_messages_conversation_member_struct, "messages_conversation_member"};
 
 static const struct socapi_field vk_messages_conversation_peer_fields[] = {
@@ -3529,21 +4168,33 @@ static const struct socapi_field vk_messages_conversation_peer_fields[] = {
 	{"type", offsetof(struct vk_messages_conversation_peer, type), SOCAPI_NO_PRESENCE, &vk_messages_conversation_peer_type_type, SOCAPI_FIELD_REQUIRED},
 	{"local_id", offsetof(struct vk_messages_conversation_peer, local_id), offsetof(struct vk_messages_conversation_peer, has_local_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_conversation_peer_struct = {"messages_conversation_peer", sizeof(struct vk_messages_conversation_peer), 3, vk_messages_conversation_peer_fields};
+static const uint16_t vk_messages_conversation_peer_keys[] = {
+	0, 2, 0, 1, 0, 3, 0, 0,
+};
+static const struct socapi_struct vk_messages_conversation_peer_struct = {"messages_conversation_peer", sizeof(struct vk_messages_conversation_peer), 3, vk_messages_conversation_peer_fields,
+	offsetof(struct vk_messages_conversation_peer, unknown), 3u, 3, vk_messages_conversation_peer_keys};
 const struct socapi_type vk_messages_conversation_peer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_peer), &vk_messages_conversation_peer_struct, "messages_conversation_peer"};
 
 static const struct socapi_field vk_messages_conversation_sort_id_fields[] = {
 	{"major_id", offsetof(struct vk_messages_conversation_sort_id, major_id), offsetof(struct vk_messages_conversation_sort_id, has_major_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"minor_id", offsetof(struct vk_messages_conversation_sort_id, minor_id), offsetof(struct vk_messages_conversation_sort_id, has_minor_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_conversation_sort_id_struct = {"messages_conversation_sort_id", sizeof(struct vk_messages_conversation_sort_id), 2, vk_messages_conversation_sort_id_fields};
+static const uint16_t vk_messages_conversation_sort_id_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_messages_conversation_sort_id_struct = {"messages_conversation_sort_id", sizeof(struct vk_messages_conversation_sort_id), 2, vk_messages_conversation_sort_id_fields,
+	offsetof(struct vk_messages_conversation_sort_id, unknown), 1u, 2, vk_messages_conversation_sort_id_keys};
 const struct socapi_type vk_messages_conversation_sort_id_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_sort_id), &vk_messages_conversation_sort_id_struct, "messages_conversation_sort_id"};
 
 static const struct socapi_field vk_messages_conversation_with_message_fields[] = {
 	{"conversation", offsetof(struct vk_messages_conversation_with_message, conversation), SOCAPI_NO_PRESENCE, &vk_messages_conversation_type, SOCAPI_FIELD_REQUIRED},
 	{"last_message", offsetof(struct vk_messages_conversation_with_message, last_message), SOCAPI_NO_PRESENCE, &vk_messages_message_type, 0},
 };
-static const struct socapi_struct vk_messages_conversation_with_message_struct = {"messages_conversation_with_message", sizeof(struct vk_messages_conversation_with_message), 2, vk_messages_conversation_with_message_fields};
+static const uint16_t vk_messages_conversation_with_message_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_messages_conversation_with_message_struct = {"messages_conversation_with_message", sizeof(struct vk_messages_conversation_with_message), 2, vk_messages_conversation_with_message_fields,
+	offsetof(struct vk_messages_conversation_with_message, unknown), 1u, 2, vk_messages_conversation_with_message_keys};
 const struct socapi_type vk_messages_conversation_with_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_with_message), &vk_messages_conversation_with_message_struct, "messages_conversation_with_message"};
 
 static const struct socapi_field vk_messages_delete_full_response_item_fields[] = {
@@ -3553,7 +4204,11 @@ static const struct socapi_field vk_messages_delete_full_response_item_fields[] 
 	{"response", offsetof(struct vk_messages_delete_full_response_item, response), offsetof(struct vk_messages_delete_full_response_item, has_response), &vk_base_bool_int_type, 0},
 	{"error", offsetof(struct vk_messages_delete_full_response_item, error), SOCAPI_NO_PRESENCE, &vk_base_message_error_type, 0},
 };
-static const struct socapi_struct vk_messages_delete_full_response_item_struct = {"messages_delete_full_response_item", sizeof(struct vk_messages_delete_full_response_item), 5, vk_messages_delete_full_response_item_fields};
+static const uint16_t vk_messages_delete_full_response_item_keys[] = {
+	0, 3, 1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 5,
+};
+static const struct socapi_struct vk_messages_delete_full_response_item_struct = {"messages_delete_full_response_item", sizeof(struct vk_messages_delete_full_response_item), 5, vk_messages_delete_full_response_item_fields,
+	offsetof(struct vk_messages_delete_full_response_item, unknown), 1u, 4, vk_messages_delete_full_response_item_keys};
 const struct socapi_type vk_messages_delete_full_response_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_delete_full_response_item), &vk_messages_delete_full_response_item_struct, "messages_delete_full_response_item"};
 
 static const struct socapi_field vk_messages_foreign_message_fields[] = {
@@ -3571,7 +4226,12 @@ static const struct socapi_field vk_messages_foreign_message_fields[] = {
 	{"geo", offsetof(struct vk_messages_foreign_message, geo), SOCAPI_NO_PRESENCE, &vk_base_geo_type, 0},
 	{"was_listened", offsetof(struct vk_messages_foreign_message, was_listened), offsetof(struct vk_messages_foreign_message, has_was_listened), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_foreign_message_struct = {"messages_foreign_message", sizeof(struct vk_messages_foreign_message), 13, vk_messages_foreign_message_fields};
+static const uint16_t vk_messages_foreign_message_keys[] = {
+	0, 13, 5, 7, 4, 12, 0, 3, 0, 8, 11, 0, 0, 0, 0, 0,
+	0, 9, 0, 0, 0, 2, 10, 0, 0, 1, 0, 0, 0, 0, 0, 6,
+};
+static const struct socapi_struct vk_messages_foreign_message_struct = {"messages_foreign_message", sizeof(struct vk_messages_foreign_message), 13, vk_messages_foreign_message_fields,
+	offsetof(struct vk_messages_foreign_message, unknown), 11u, 5, vk_messages_foreign_message_keys};
 const struct socapi_type vk_messages_foreign_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_foreign_message), &vk_messages_foreign_message_struct, "messages_foreign_message"};
 
 static const struct socapi_field vk_messages_forward_fields[] = {
@@ -3582,7 +4242,11 @@ static const struct socapi_field vk_messages_forward_fields[] = {
 	{"is_reply", offsetof(struct vk_messages_forward, is_reply), offsetof(struct vk_messages_forward, has_is_reply), &socapi_type_bool, 0},
 	{"cmids", offsetof(struct vk_messages_forward, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_messages_forward_struct = {"messages_forward", sizeof(struct vk_messages_forward), 6, vk_messages_forward_fields};
+static const uint16_t vk_messages_forward_keys[] = {
+	1, 0, 2, 5, 4, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 6,
+};
+static const struct socapi_struct vk_messages_forward_struct = {"messages_forward", sizeof(struct vk_messages_forward), 6, vk_messages_forward_fields,
+	offsetof(struct vk_messages_forward, unknown), 7u, 4, vk_messages_forward_keys};
 const struct socapi_type vk_messages_forward_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_forward), &vk_messages_forward_struct, "messages_forward"};
 
 static const struct socapi_field vk_messages_get_by_id_extended_response_fields[] = {
@@ -3591,21 +4255,33 @@ static const struct socapi_field vk_messages_get_by_id_extended_response_fields[
 	{"profiles", offsetof(struct vk_messages_get_by_id_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_by_id_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const struct socapi_struct vk_messages_get_by_id_extended_response_struct = {"messages_getById_extended_response", sizeof(struct vk_messages_get_by_id_extended_response), 4, vk_messages_get_by_id_extended_response_fields};
+static const uint16_t vk_messages_get_by_id_extended_response_keys[] = {
+	0, 0, 3, 4, 2, 0, 1, 0,
+};
+static const struct socapi_struct vk_messages_get_by_id_extended_response_struct = {"messages_getById_extended_response", sizeof(struct vk_messages_get_by_id_extended_response), 4, vk_messages_get_by_id_extended_response_fields,
+	offsetof(struct vk_messages_get_by_id_extended_response, unknown), 3u, 3, vk_messages_get_by_id_extended_response_keys};
 const struct socapi_type vk_messages_get_by_id_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_by_id_extended_response), &vk_messages_get_by_id_extended_response_struct, "messages_getById_extended_response"};
 
 static const struct socapi_field vk_messages_get_by_id_response_fields[] = {
 	{"count", offsetof(struct vk_messages_get_by_id_response, count), offsetof(struct vk_messages_get_by_id_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_by_id_response, items), SOCAPI_NO_PRESENCE, &vk_messages_message_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_get_by_id_response_struct = {"messages_getById_response", sizeof(struct vk_messages_get_by_id_response), 2, vk_messages_get_by_id_response_fields};
+static const uint16_t vk_messages_get_by_id_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_messages_get_by_id_response_struct = {"messages_getById_response", sizeof(struct vk_messages_get_by_id_response), 2, vk_messages_get_by_id_response_fields,
+	offsetof(struct vk_messages_get_by_id_response, unknown), 1u, 2, vk_messages_get_by_id_response_keys};
 const struct socapi_type vk_messages_get_by_id_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_by_id_response), &vk_messages_get_by_id_response_struct, "messages_getById_response"};
 
 static const struct socapi_field vk_messages_get_conversation_by_id_fields[] = {
 	{"count", offsetof(struct vk_messages_get_conversation_by_id, count), offsetof(struct vk_messages_get_conversation_by_id, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_conversation_by_id, items), SOCAPI_NO_PRESENCE, &vk_messages_conversation_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_get_conversation_by_id_struct = {"messages_getConversationById", sizeof(struct vk_messages_get_conversation_by_id), 2, vk_messages_get_conversation_by_id_fields};
+static const uint16_t vk_messages_get_conversation_by_id_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_messages_get_conversation_by_id_struct = {"messages_getConversationById", sizeof(struct vk_messages_get_conversation_by_id), 2, vk_messages_get_conversation_by_id_fields,
+	offsetof(struct vk_messages_get_conversation_by_id, unknown), 1u, 2, vk_messages_get_conversation_by_id_keys};
 const struct socapi_type vk_messages_get_conversation_by_id_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversation_by_id), &vk_messages_get_conversation_by_id_struct, "messages_getConversationById"};
 
 static const struct socapi_field vk_messages_get_conversation_by_id_extended_fields[] = {
@@ -3614,7 +4290,11 @@ static const struct socapi_field vk_messages_get_conversation_by_id_extended_fie
 	{"profiles", offsetof(struct vk_messages_get_conversation_by_id_extended, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_conversation_by_id_extended, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const struct socapi_struct vk_messages_get_conversation_by_id_extended_struct = {"messages_getConversationById_extended", sizeof(struct vk_messages_get_conversation_by_id_extended), 4, vk_messages_get_conversation_by_id_extended_fields};
+static const uint16_t vk_messages_get_conversation_by_id_extended_keys[] = {
+	0, 0, 3, 4, 2, 0, 1, 0,
+};
+static const struct socapi_struct vk_messages_get_conversation_by_id_extended_struct = {"messages_getConversationById_extended", sizeof(struct vk_messages_get_conversation_by_id_extended), 4, vk_messages_get_conversation_by_id_extended_fields,
+	offsetof(struct vk_messages_get_conversation_by_id_extended, unknown), 3u, 3, vk_messages_get_conversation_by_id_extended_keys};
 const struct socapi_type vk_messages_get_conversation_by_id_extended_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversation_by_id_extended), &vk_messages_get_conversation_by_id_extended_struct, "messages_getConversationById_extended"};
 
 static const struct socapi_field vk_messages_get_conversation_members_fields[] = {
@@ -3624,7 +4304,11 @@ static const struct socapi_field vk_messages_get_conversation_members_fields[] =
 	{"groups", offsetof(struct vk_messages_get_conversation_members, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"chat_restrictions", offsetof(struct vk_messages_get_conversation_members, chat_restrictions), SOCAPI_NO_PRESENCE, &vk_messages_chat_restrictions_type, 0},
 };
-static const struct socapi_struct vk_messages_get_conversation_members_struct = {"messages_getConversationMembers", sizeof(struct vk_messages_get_conversation_members), 5, vk_messages_get_conversation_members_fields};
+static const uint16_t vk_messages_get_conversation_members_keys[] = {
+	0, 0, 1, 0, 0, 0, 3, 4, 0, 0, 2, 0, 5, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_get_conversation_members_struct = {"messages_getConversationMembers", sizeof(struct vk_messages_get_conversation_members), 5, vk_messages_get_conversation_members_fields,
+	offsetof(struct vk_messages_get_conversation_members, unknown), 1u, 4, vk_messages_get_conversation_members_keys};
 const struct socapi_type vk_messages_get_conversation_members_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversation_members), &vk_messages_get_conversation_members_struct, "messages_getConversationMembers"};
 
 static const struct socapi_field vk_messages_get_conversations_response_fields[] = {
@@ -3634,7 +4318,11 @@ static const struct socapi_field vk_messages_get_conversations_response_fields[]
 	{"profiles", offsetof(struct vk_messages_get_conversations_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_conversations_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const struct socapi_struct vk_messages_get_conversations_response_struct = {"messages_getConversations_response", sizeof(struct vk_messages_get_conversations_response), 5, vk_messages_get_conversations_response_fields};
+static const uint16_t vk_messages_get_conversations_response_keys[] = {
+	2, 0, 1, 0, 0, 0, 4, 5, 0, 0, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_get_conversations_response_struct = {"messages_getConversations_response", sizeof(struct vk_messages_get_conversations_response), 5, vk_messages_get_conversations_response_fields,
+	offsetof(struct vk_messages_get_conversations_response, unknown), 1u, 4, vk_messages_get_conversations_response_keys};
 const struct socapi_type vk_messages_get_conversations_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversations_response), &vk_messages_get_conversations_response_struct, "messages_getConversations_response"};
 
 static const struct socapi_field vk_messages_get_history_extended_response_fields[] = {
@@ -3644,14 +4332,22 @@ static const struct socapi_field vk_messages_get_history_extended_response_field
 	{"groups", offsetof(struct vk_messages_get_history_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"conversations", offsetof(struct vk_messages_get_history_extended_response, conversations), SOCAPI_NO_PRESENCE, &vk_messages_conversation_list_type, 0},
 };
-static const struct socapi_struct vk_messages_get_history_extended_response_struct = {"messages_getHistory_extended_response", sizeof(struct vk_messages_get_history_extended_response), 5, vk_messages_get_history_extended_response_fields};
+static const uint16_t vk_messages_get_history_extended_response_keys[] = {
+	0, 0, 1, 0, 0, 0, 3, 4, 0, 5, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_get_history_extended_response_struct = {"messages_getHistory_extended_response", sizeof(struct vk_messages_get_history_extended_response), 5, vk_messages_get_history_extended_response_fields,
+	offsetof(struct vk_messages_get_history_extended_response, unknown), 1u, 4, vk_messages_get_history_extended_response_keys};
 const struct socapi_type vk_messages_get_history_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_history_extended_response), &vk_messages_get_history_extended_response_struct, "messages_getHistory_extended_response"};
 
 static const struct socapi_field vk_messages_get_history_response_fields[] = {
 	{"count", offsetof(struct vk_messages_get_history_response, count), offsetof(struct vk_messages_get_history_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_history_response, items), SOCAPI_NO_PRESENCE, &vk_messages_message_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_get_history_response_struct = {"messages_getHistory_response", sizeof(struct vk_messages_get_history_response), 2, vk_messages_get_history_response_fields};
+static const uint16_t vk_messages_get_history_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_messages_get_history_response_struct = {"messages_getHistory_response", sizeof(struct vk_messages_get_history_response), 2, vk_messages_get_history_response_fields,
+	offsetof(struct vk_messages_get_history_response, unknown), 1u, 2, vk_messages_get_history_response_keys};
 const struct socapi_type vk_messages_get_history_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_history_response), &vk_messages_get_history_response_struct, "messages_getHistory_response"};
 
 static const struct socapi_field vk_messages_graffiti_fields[] = {
@@ -3662,7 +4358,11 @@ static const struct socapi_field vk_messages_graffiti_fields[] = {
 	{"width", offsetof(struct vk_messages_graffiti, width), offsetof(struct vk_messages_graffiti, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_messages_graffiti, height), offsetof(struct vk_messages_graffiti, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_graffiti_struct = {"messages_graffiti", sizeof(struct vk_messages_graffiti), 6, vk_messages_graffiti_fields};
+static const uint16_t vk_messages_graffiti_keys[] = {
+	0, 3, 0, 1, 0, 0, 2, 0, 0, 0, 6, 5, 4, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_graffiti_struct = {"messages_graffiti", sizeof(struct vk_messages_graffiti), 6, vk_messages_graffiti_fields,
+	offsetof(struct vk_messages_graffiti, unknown), 13u, 4, vk_messages_graffiti_keys};
 const struct socapi_type vk_messages_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_graffiti), &vk_messages_graffiti_struct, "messages_graffiti"};
 
 static const struct socapi_field vk_messages_keyboard_fields[] = {
@@ -3671,14 +4371,22 @@ static const struct socapi_field vk_messages_keyboard_fields[] = {
 	{"author_id", offsetof(struct vk_messages_keyboard, author_id), offsetof(struct vk_messages_keyboard, has_author_id), &socapi_type_int, 0},
 	{"inline", offsetof(struct vk_messages_keyboard, inline_), offsetof(struct vk_messages_keyboard, has_inline), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_keyboard_struct = {"messages_keyboard", sizeof(struct vk_messages_keyboard), 4, vk_messages_keyboard_fields};
+static const uint16_t vk_messages_keyboard_keys[] = {
+	0, 4, 3, 0, 0, 2, 1, 0,
+};
+static const struct socapi_struct vk_messages_keyboard_struct = {"messages_keyboard", sizeof(struct vk_messages_keyboard), 4, vk_messages_keyboard_fields,
+	offsetof(struct vk_messages_keyboard, unknown), 1u, 3, vk_messages_keyboard_keys};
 const struct socapi_type vk_messages_keyboard_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard), &vk_messages_keyboard_struct, "messages_keyboard"};
 
 static const struct socapi_field vk_messages_keyboard_button_fields[] = {
 	{"action", offsetof(struct vk_messages_keyboard_button, action), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_property_action_type, SOCAPI_FIELD_REQUIRED},
 	{"color", offsetof(struct vk_messages_keyboard_button, color), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_color_type, 0},
 };
-static const struct socapi_struct vk_messages_keyboard_button_struct = {"messages_keyboard_button", sizeof(struct vk_messages_keyboard_button), 2, vk_messages_keyboard_button_fields};
+static const uint16_t vk_messages_keyboard_button_keys[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_struct vk_messages_keyboard_button_struct = {"messages_keyboard_button", sizeof(struct vk_messages_keyboard_button), 2, vk_messages_keyboard_button_fields,
+	offsetof(struct vk_messages_keyboard_button, unknown), 1u, 2, vk_messages_keyboard_button_keys};
 const struct socapi_type vk_messages_keyboard_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button), &vk_messages_keyboard_button_struct, "messages_keyboard_button"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_callback_fields[] = {
@@ -3686,14 +4394,22 @@ static const struct socapi_field vk_messages_keyboard_button_action_callback_fie
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_callback, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_callback, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_callback_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_keyboard_button_action_callback_struct = {"messages_keyboard_button_action_callback", sizeof(struct vk_messages_keyboard_button_action_callback), 3, vk_messages_keyboard_button_action_callback_fields};
+static const uint16_t vk_messages_keyboard_button_action_callback_keys[] = {
+	0, 0, 0, 2, 0, 3, 0, 1,
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_callback_struct = {"messages_keyboard_button_action_callback", sizeof(struct vk_messages_keyboard_button_action_callback), 3, vk_messages_keyboard_button_action_callback_fields,
+	offsetof(struct vk_messages_keyboard_button_action_callback, unknown), 1u, 3, vk_messages_keyboard_button_action_callback_keys};
 const struct socapi_type vk_messages_keyboard_button_action_callback_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_callback), &vk_messages_keyboard_button_action_callback_struct, "messages_keyboard_button_action_callback"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_location_fields[] = {
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_location, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_location, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_location_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_keyboard_button_action_location_struct = {"messages_keyboard_button_action_location", sizeof(struct vk_messages_keyboard_button_action_location), 2, vk_messages_keyboard_button_action_location_fields};
+static const uint16_t vk_messages_keyboard_button_action_location_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_location_struct = {"messages_keyboard_button_action_location", sizeof(struct vk_messages_keyboard_button_action_location), 2, vk_messages_keyboard_button_action_location_fields,
+	offsetof(struct vk_messages_keyboard_button_action_location, unknown), 1u, 2, vk_messages_keyboard_button_action_location_keys};
 const struct socapi_type vk_messages_keyboard_button_action_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_location), &vk_messages_keyboard_button_action_location_struct, "messages_keyboard_button_action_location"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_open_app_fields[] = {
@@ -3704,7 +4420,11 @@ static const struct socapi_field vk_messages_keyboard_button_action_open_app_fie
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_open_app, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_app, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_app_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_keyboard_button_action_open_app_struct = {"messages_keyboard_button_action_open_app", sizeof(struct vk_messages_keyboard_button_action_open_app), 6, vk_messages_keyboard_button_action_open_app_fields};
+static const uint16_t vk_messages_keyboard_button_action_open_app_keys[] = {
+	0, 0, 0, 0, 0, 0, 4, 5, 0, 1, 2, 6, 0, 0, 3, 0,
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_open_app_struct = {"messages_keyboard_button_action_open_app", sizeof(struct vk_messages_keyboard_button_action_open_app), 6, vk_messages_keyboard_button_action_open_app_fields,
+	offsetof(struct vk_messages_keyboard_button_action_open_app, unknown), 1u, 4, vk_messages_keyboard_button_action_open_app_keys};
 const struct socapi_type vk_messages_keyboard_button_action_open_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_app), &vk_messages_keyboard_button_action_open_app_struct, "messages_keyboard_button_action_open_app"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_open_link_fields[] = {
@@ -3713,13 +4433,21 @@ static const struct socapi_field vk_messages_keyboard_button_action_open_link_fi
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_open_link, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_link, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_link_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_keyboard_button_action_open_link_struct = {"messages_keyboard_button_action_open_link", sizeof(struct vk_messages_keyboard_button_action_open_link), 4, vk_messages_keyboard_button_action_open_link_fields};
+static const uint16_t vk_messages_keyboard_button_action_open_link_keys[] = {
+	1, 2, 0, 0, 0, 4, 0, 3,
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_open_link_struct = {"messages_keyboard_button_action_open_link", sizeof(struct vk_messages_keyboard_button_action_open_link), 4, vk_messages_keyboard_button_action_open_link_fields,
+	offsetof(struct vk_messages_keyboard_button_action_open_link, unknown), 5u, 3, vk_messages_keyboard_button_action_open_link_keys};
 const struct socapi_type vk_messages_keyboard_button_action_open_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_link), &vk_messages_keyboard_button_action_open_link_struct, "messages_keyboard_button_action_open_link"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_open_photo_fields[] = {
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_photo, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_photo_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_keyboard_button_action_open_photo_struct = {"messages_keyboard_button_action_open_photo", sizeof(struct vk_messages_keyboard_button_action_open_photo), 1, vk_messages_keyboard_button_action_open_photo_fields};
+static const uint16_t vk_messages_keyboard_button_action_open_photo_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_open_photo_struct = {"messages_keyboard_button_action_open_photo", sizeof(struct vk_messages_keyboard_button_action_open_photo), 1, vk_messages_keyboard_button_action_open_photo_fields,
+	offsetof(struct vk_messages_keyboard_button_action_open_photo, unknown), 1u, 1, vk_messages_keyboard_button_action_open_photo_keys};
 const struct socapi_type vk_messages_keyboard_button_action_open_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_photo), &vk_messages_keyboard_button_action_open_photo_struct, "messages_keyboard_button_action_open_photo"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_text_fields[] = {
@@ -3727,7 +4455,11 @@ static const struct socapi_field vk_messages_keyboard_button_action_text_fields[
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_text, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_text, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_text_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_keyboard_button_action_text_struct = {"messages_keyboard_button_action_text", sizeof(struct vk_messages_keyboard_button_action_text), 3, vk_messages_keyboard_button_action_text_fields};
+static const uint16_t vk_messages_keyboard_button_action_text_keys[] = {
+	0, 0, 0, 2, 0, 3, 0, 1,
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_text_struct = {"messages_keyboard_button_action_text", sizeof(struct vk_messages_keyboard_button_action_text), 3, vk_messages_keyboard_button_action_text_fields,
+	offsetof(struct vk_messages_keyboard_button_action_text, unknown), 1u, 3, vk_messages_keyboard_button_action_text_keys};
 const struct socapi_type vk_messages_keyboard_button_action_text_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_text), &vk_messages_keyboard_button_action_text_struct, "messages_keyboard_button_action_text"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_vkpay_fields[] = {
@@ -3735,7 +4467,11 @@ static const struct socapi_field vk_messages_keyboard_button_action_vkpay_fields
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_vkpay, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_vkpay, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_vkpay_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_keyboard_button_action_vkpay_struct = {"messages_keyboard_button_action_vkpay", sizeof(struct vk_messages_keyboard_button_action_vkpay), 3, vk_messages_keyboard_button_action_vkpay_fields};
+static const uint16_t vk_messages_keyboard_button_action_vkpay_keys[] = {
+	2, 3, 0, 0, 0, 0, 0, 1,
+};
+static const struct socapi_struct vk_messages_keyboard_button_action_vkpay_struct = {"messages_keyboard_button_action_vkpay", sizeof(struct vk_messages_keyboard_button_action_vkpay), 3, vk_messages_keyboard_button_action_vkpay_fields,
+	offsetof(struct vk_messages_keyboard_button_action_vkpay, unknown), 3u, 3, vk_messages_keyboard_button_action_vkpay_keys};
 const struct socapi_type vk_messages_keyboard_button_action_vkpay_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_vkpay), &vk_messages_keyboard_button_action_vkpay_struct, "messages_keyboard_button_action_vkpay"};
 
 static const struct socapi_field vk_messages_longpoll_params_fields[] = {
@@ -3744,7 +4480,11 @@ static const struct socapi_field vk_messages_longpoll_params_fields[] = {
 	{"ts", offsetof(struct vk_messages_longpoll_params, ts), offsetof(struct vk_messages_longpoll_params, has_ts), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"pts", offsetof(struct vk_messages_longpoll_params, pts), offsetof(struct vk_messages_longpoll_params, has_pts), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_longpoll_params_struct = {"messages_longpoll_params", sizeof(struct vk_messages_longpoll_params), 4, vk_messages_longpoll_params_fields};
+static const uint16_t vk_messages_longpoll_params_keys[] = {
+	1, 0, 0, 0, 0, 2, 3, 4,
+};
+static const struct socapi_struct vk_messages_longpoll_params_struct = {"messages_longpoll_params", sizeof(struct vk_messages_longpoll_params), 4, vk_messages_longpoll_params_fields,
+	offsetof(struct vk_messages_longpoll_params, unknown), 1u, 3, vk_messages_longpoll_params_keys};
 const struct socapi_type vk_messages_longpoll_params_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_longpoll_params), &vk_messages_longpoll_params_struct, "messages_longpoll_params"};
 
 static const struct socapi_field vk_messages_message_fields[] = {
@@ -3782,7 +4522,18 @@ static const struct socapi_field vk_messages_message_fields[] = {
 	{"was_listened", offsetof(struct vk_messages_message, was_listened), offsetof(struct vk_messages_message, has_was_listened), &socapi_type_bool, 0},
 	{"pinned_at", offsetof(struct vk_messages_message, pinned_at), offsetof(struct vk_messages_message, has_pinned_at), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_message_struct = {"messages_message", sizeof(struct vk_messages_message), 33, vk_messages_message_fields};
+static const uint16_t vk_messages_message_keys[] = {
+	0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 20, 0, 0, 1, 0, 0, 0, 0, 4, 0, 0,
+	0, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	23, 0, 0, 0, 0, 0, 27, 21, 0, 0, 0, 0, 0, 0, 0, 0,
+	26, 33, 0, 17, 13, 0, 0, 0, 19, 0, 0, 0, 0, 18, 0, 0,
+	0, 15, 30, 0, 28, 0, 5, 8, 6, 0, 0, 0, 29, 0, 12, 0,
+	0, 0, 0, 0, 0, 10, 0, 0, 31, 0, 14, 25, 3, 0, 0, 0,
+	2, 0, 0, 7, 0, 16, 0, 0, 0, 0, 0, 0, 24, 0, 11, 0,
+};
+static const struct socapi_struct vk_messages_message_struct = {"messages_message", sizeof(struct vk_messages_message), 33, vk_messages_message_fields,
+	offsetof(struct vk_messages_message, unknown), 19u, 7, vk_messages_message_keys};
 const struct socapi_type vk_messages_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message), &vk_messages_message_struct, "messages_message"};
 
 static const struct socapi_field vk_messages_message_action_fields[] = {
@@ -3794,7 +4545,11 @@ static const struct socapi_field vk_messages_message_action_fields[] = {
 	{"message", offsetof(struct vk_messages_message_action, message), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo", offsetof(struct vk_messages_message_action, photo), SOCAPI_NO_PRESENCE, &vk_messages_message_action_photo_type, 0},
 };
-static const struct socapi_struct vk_messages_message_action_struct = {"messages_message_action", sizeof(struct vk_messages_message_action), 7, vk_messages_message_action_fields};
+static const uint16_t vk_messages_message_action_keys[] = {
+	4, 0, 0, 1, 5, 2, 7, 6, 0, 0, 0, 0, 0, 3, 0, 0,
+};
+static const struct socapi_struct vk_messages_message_action_struct = {"messages_message_action", sizeof(struct vk_messages_message_action), 7, vk_messages_message_action_fields,
+	offsetof(struct vk_messages_message_action, unknown), 3u, 4, vk_messages_message_action_keys};
 const struct socapi_type vk_messages_message_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_action), &vk_messages_message_action_struct, "messages_message_action"};
 
 static const struct socapi_field vk_messages_message_action_photo_fields[] = {
@@ -3802,7 +4557,11 @@ static const struct socapi_field vk_messages_message_action_photo_fields[] = {
 	{"photo_100", offsetof(struct vk_messages_message_action_photo, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_200", offsetof(struct vk_messages_message_action_photo, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_message_action_photo_struct = {"messages_message_action_photo", sizeof(struct vk_messages_message_action_photo), 3, vk_messages_message_action_photo_fields};
+static const uint16_t vk_messages_message_action_photo_keys[] = {
+	1, 3, 0, 0, 0, 0, 2, 0,
+};
+static const struct socapi_struct vk_messages_message_action_photo_struct = {"messages_message_action_photo", sizeof(struct vk_messages_message_action_photo), 3, vk_messages_message_action_photo_fields,
+	offsetof(struct vk_messages_message_action_photo, unknown), 5u, 3, vk_messages_message_action_photo_keys};
 const struct socapi_type vk_messages_message_action_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_action_photo), &vk_messages_message_action_photo_struct, "messages_message_action_photo"};
 
 static const struct socapi_field vk_messages_message_attachment_fields[] = {
@@ -3824,7 +4583,14 @@ static const struct socapi_field vk_messages_message_attachment_fields[] = {
 	{"sticker", offsetof(struct vk_messages_message_attachment, sticker), SOCAPI_NO_PRESENCE, &vk_base_sticker_new_type, 0},
 	{"story", offsetof(struct vk_messages_message_attachment, story), SOCAPI_NO_PRESENCE, &vk_stories_story_type, 0},
 };
-static const struct socapi_struct vk_messages_message_attachment_struct = {"messages_message_attachment", sizeof(struct vk_messages_message_attachment), 17, vk_messages_message_attachment_fields};
+static const uint16_t vk_messages_message_attachment_keys[] = {
+	0, 0, 0, 0, 14, 0, 0, 0, 12, 0, 0, 0, 4, 6, 16, 0,
+	0, 9, 11, 0, 0, 0, 0, 13, 0, 0, 15, 0, 0, 0, 0, 0,
+	0, 0, 3, 0, 0, 0, 0, 0, 5, 0, 2, 0, 1, 0, 0, 8,
+	10, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17,
+};
+static const struct socapi_struct vk_messages_message_attachment_struct = {"messages_message_attachment", sizeof(struct vk_messages_message_attachment), 17, vk_messages_message_attachment_fields,
+	offsetof(struct vk_messages_message_attachment, unknown), 11u, 6, vk_messages_message_attachment_keys};
 const struct socapi_type vk_messages_message_attachment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_attachment), &vk_messages_message_attachment_struct, "messages_message_attachment"};
 
 static const struct socapi_field vk_messages_message_request_data_fields[] = {
@@ -3832,14 +4598,22 @@ static const struct socapi_field vk_messages_message_request_data_fields[] = {
 	{"inviter_id", offsetof(struct vk_messages_message_request_data, inviter_id), offsetof(struct vk_messages_message_request_data, has_inviter_id), &socapi_type_int, 0},
 	{"request_date", offsetof(struct vk_messages_message_request_data, request_date), offsetof(struct vk_messages_message_request_data, has_request_date), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_message_request_data_struct = {"messages_message_request_data", sizeof(struct vk_messages_message_request_data), 3, vk_messages_message_request_data_fields};
+static const uint16_t vk_messages_message_request_data_keys[] = {
+	0, 2, 0, 0, 1, 3, 0, 0,
+};
+static const struct socapi_struct vk_messages_message_request_data_struct = {"messages_message_request_data", sizeof(struct vk_messages_message_request_data), 3, vk_messages_message_request_data_fields,
+	offsetof(struct vk_messages_message_request_data, unknown), 7u, 3, vk_messages_message_request_data_keys};
 const struct socapi_type vk_messages_message_request_data_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_request_data), &vk_messages_message_request_data_struct, "messages_message_request_data"};
 
 static const struct socapi_field vk_messages_out_read_by_fields[] = {
 	{"count", offsetof(struct vk_messages_out_read_by, count), offsetof(struct vk_messages_out_read_by, has_count), &socapi_type_int, 0},
 	{"member_ids", offsetof(struct vk_messages_out_read_by, member_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_messages_out_read_by_struct = {"messages_out_read_by", sizeof(struct vk_messages_out_read_by), 2, vk_messages_out_read_by_fields};
+static const uint16_t vk_messages_out_read_by_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct vk_messages_out_read_by_struct = {"messages_out_read_by", sizeof(struct vk_messages_out_read_by), 2, vk_messages_out_read_by_fields,
+	offsetof(struct vk_messages_out_read_by, unknown), 3u, 2, vk_messages_out_read_by_keys};
 const struct socapi_type vk_messages_out_read_by_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_out_read_by), &vk_messages_out_read_by_struct, "messages_out_read_by"};
 
 static const struct socapi_field vk_messages_pinned_message_fields[] = {
@@ -3857,7 +4631,12 @@ static const struct socapi_field vk_messages_pinned_message_fields[] = {
 	{"out", offsetof(struct vk_messages_pinned_message, out), offsetof(struct vk_messages_pinned_message, has_out), &socapi_type_bool, 0},
 	{"important", offsetof(struct vk_messages_pinned_message, important), offsetof(struct vk_messages_pinned_message, has_important), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_pinned_message_struct = {"messages_pinned_message", sizeof(struct vk_messages_pinned_message), 13, vk_messages_pinned_message_fields};
+static const uint16_t vk_messages_pinned_message_keys[] = {
+	0, 0, 4, 10, 5, 7, 0, 8, 0, 1, 0, 0, 0, 0, 11, 0,
+	13, 6, 0, 0, 0, 2, 9, 0, 0, 3, 12, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_pinned_message_struct = {"messages_pinned_message", sizeof(struct vk_messages_pinned_message), 13, vk_messages_pinned_message_fields,
+	offsetof(struct vk_messages_pinned_message, unknown), 11u, 5, vk_messages_pinned_message_keys};
 const struct socapi_type vk_messages_pinned_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_pinned_message), &vk_messages_pinned_message_struct, "messages_pinned_message"};
 
 static const struct socapi_field vk_messages_push_settings_fields[] = {
@@ -3867,7 +4646,11 @@ static const struct socapi_field vk_messages_push_settings_fields[] = {
 	{"disabled_mentions", offsetof(struct vk_messages_push_settings, disabled_mentions), offsetof(struct vk_messages_push_settings, has_disabled_mentions), &socapi_type_bool, 0},
 	{"disabled_mass_mentions", offsetof(struct vk_messages_push_settings, disabled_mass_mentions), offsetof(struct vk_messages_push_settings, has_disabled_mass_mentions), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_messages_push_settings_struct = {"messages_push_settings", sizeof(struct vk_messages_push_settings), 5, vk_messages_push_settings_fields};
+static const uint16_t vk_messages_push_settings_keys[] = {
+	0, 1, 0, 0, 3, 0, 5, 2, 0, 0, 0, 0, 4, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_push_settings_struct = {"messages_push_settings", sizeof(struct vk_messages_push_settings), 5, vk_messages_push_settings_fields,
+	offsetof(struct vk_messages_push_settings, unknown), 1u, 4, vk_messages_push_settings_keys};
 const struct socapi_type vk_messages_push_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_push_settings), &vk_messages_push_settings_struct, "messages_push_settings"};
 
 static const struct socapi_field vk_messages_reaction_counter_response_item_fields[] = {
@@ -3875,7 +4658,11 @@ static const struct socapi_field vk_messages_reaction_counter_response_item_fiel
 	{"count", offsetof(struct vk_messages_reaction_counter_response_item, count), offsetof(struct vk_messages_reaction_counter_response_item, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"user_ids", offsetof(struct vk_messages_reaction_counter_response_item, user_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_messages_reaction_counter_response_item_struct = {"messages_reaction_counter_response_item", sizeof(struct vk_messages_reaction_counter_response_item), 3, vk_messages_reaction_counter_response_item_fields};
+static const uint16_t vk_messages_reaction_counter_response_item_keys[] = {
+	0, 0, 0, 1, 0, 3, 2, 0,
+};
+static const struct socapi_struct vk_messages_reaction_counter_response_item_struct = {"messages_reaction_counter_response_item", sizeof(struct vk_messages_reaction_counter_response_item), 3, vk_messages_reaction_counter_response_item_fields,
+	offsetof(struct vk_messages_reaction_counter_response_item, unknown), 3u, 3, vk_messages_reaction_counter_response_item_keys};
 const struct socapi_type vk_messages_reaction_counter_response_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_reaction_counter_response_item), &vk_messages_reaction_counter_response_item_struct, "messages_reaction_counter_response_item"};
 
 static const struct socapi_field vk_messages_send_user_ids_response_item_fields[] = {
@@ -3884,7 +4671,11 @@ static const struct socapi_field vk_messages_send_user_ids_response_item_fields[
 	{"conversation_message_id", offsetof(struct vk_messages_send_user_ids_response_item, conversation_message_id), offsetof(struct vk_messages_send_user_ids_response_item, has_conversation_message_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"error", offsetof(struct vk_messages_send_user_ids_response_item, error), SOCAPI_NO_PRESENCE, &vk_base_message_error_type, 0},
 };
-static const struct socapi_struct vk_messages_send_user_ids_response_item_struct = {"messages_send_user_ids_response_item", sizeof(struct vk_messages_send_user_ids_response_item), 4, vk_messages_send_user_ids_response_item_fields};
+static const uint16_t vk_messages_send_user_ids_response_item_keys[] = {
+	3, 1, 2, 0, 0, 0, 0, 4,
+};
+static const struct socapi_struct vk_messages_send_user_ids_response_item_struct = {"messages_send_user_ids_response_item", sizeof(struct vk_messages_send_user_ids_response_item), 4, vk_messages_send_user_ids_response_item_fields,
+	offsetof(struct vk_messages_send_user_ids_response_item, unknown), 1u, 3, vk_messages_send_user_ids_response_item_keys};
 const struct socapi_type vk_messages_send_user_ids_response_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_send_user_ids_response_item), &vk_messages_send_user_ids_response_item_struct, "messages_send_user_ids_response_item"};
 
 static const struct socapi_field vk_newsfeed_generic_response_fields[] = {
@@ -3894,7 +4685,11 @@ static const struct socapi_field vk_newsfeed_generic_response_fields[] = {
 	{"lives_items", offsetof(struct vk_newsfeed_generic_response, lives_items), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_list_type, 0},
 	{"next_from", offsetof(struct vk_newsfeed_generic_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_newsfeed_generic_response_struct = {"newsfeed_generic_response", sizeof(struct vk_newsfeed_generic_response), 5, vk_newsfeed_generic_response_fields};
+static const uint16_t vk_newsfeed_generic_response_keys[] = {
+	0, 0, 2, 0, 0, 3, 0, 1, 0, 0, 0, 0, 5, 4, 0, 0,
+};
+static const struct socapi_struct vk_newsfeed_generic_response_struct = {"newsfeed_generic_response", sizeof(struct vk_newsfeed_generic_response), 5, vk_newsfeed_generic_response_fields,
+	offsetof(struct vk_newsfeed_generic_response, unknown), 9u, 4, vk_newsfeed_generic_response_keys};
 const struct socapi_type vk_newsfeed_generic_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_generic_response), &vk_newsfeed_generic_response_struct, "newsfeed_generic_response"};
 
 static const struct socapi_field vk_newsfeed_item_audio_fields[] = {
@@ -3906,14 +4701,22 @@ static const struct socapi_field vk_newsfeed_item_audio_fields[] = {
 	{"audio", offsetof(struct vk_newsfeed_item_audio, audio), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_audio_audio_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_audio, post_id), offsetof(struct vk_newsfeed_item_audio, has_post_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_audio_struct = {"newsfeed_item_audio", sizeof(struct vk_newsfeed_item_audio), 7, vk_newsfeed_item_audio_fields};
+static const uint16_t vk_newsfeed_item_audio_keys[] = {
+	0, 0, 5, 2, 6, 0, 1, 0, 7, 0, 4, 0, 0, 0, 0, 3,
+};
+static const struct socapi_struct vk_newsfeed_item_audio_struct = {"newsfeed_item_audio", sizeof(struct vk_newsfeed_item_audio), 7, vk_newsfeed_item_audio_fields,
+	offsetof(struct vk_newsfeed_item_audio, unknown), 17u, 4, vk_newsfeed_item_audio_keys};
 const struct socapi_type vk_newsfeed_item_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_audio), &vk_newsfeed_item_audio_struct, "newsfeed_item_audio"};
 
 static const struct socapi_field vk_newsfeed_item_audio_audio_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_audio_audio, count), offsetof(struct vk_newsfeed_item_audio_audio, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_audio_audio, items), SOCAPI_NO_PRESENCE, &vk_audio_audio_list_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_audio_audio_struct = {"newsfeed_item_audio_audio", sizeof(struct vk_newsfeed_item_audio_audio), 2, vk_newsfeed_item_audio_audio_fields};
+static const uint16_t vk_newsfeed_item_audio_audio_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_audio_audio_struct = {"newsfeed_item_audio_audio", sizeof(struct vk_newsfeed_item_audio_audio), 2, vk_newsfeed_item_audio_audio_fields,
+	offsetof(struct vk_newsfeed_item_audio_audio, unknown), 1u, 2, vk_newsfeed_item_audio_audio_keys};
 const struct socapi_type vk_newsfeed_item_audio_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_audio_audio), &vk_newsfeed_item_audio_audio_struct, "newsfeed_item_audio_audio"};
 
 static const struct socapi_field vk_newsfeed_item_base_fields[] = {
@@ -3923,7 +4726,11 @@ static const struct socapi_field vk_newsfeed_item_base_fields[] = {
 	{"short_text_rate", offsetof(struct vk_newsfeed_item_base, short_text_rate), offsetof(struct vk_newsfeed_item_base, has_short_text_rate), &socapi_type_number, 0},
 	{"feedback", offsetof(struct vk_newsfeed_item_base, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_base_struct = {"newsfeed_item_base", sizeof(struct vk_newsfeed_item_base), 5, vk_newsfeed_item_base_fields};
+static const uint16_t vk_newsfeed_item_base_keys[] = {
+	4, 0, 0, 1, 0, 5, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_base_struct = {"newsfeed_item_base", sizeof(struct vk_newsfeed_item_base), 5, vk_newsfeed_item_base_fields,
+	offsetof(struct vk_newsfeed_item_base, unknown), 3u, 4, vk_newsfeed_item_base_keys};
 const struct socapi_type vk_newsfeed_item_base_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_base), &vk_newsfeed_item_base_struct, "newsfeed_item_base"};
 
 static const struct socapi_field vk_newsfeed_item_digest_fields[] = {
@@ -3939,14 +4746,23 @@ static const struct socapi_field vk_newsfeed_item_digest_fields[] = {
 	{"header", offsetof(struct vk_newsfeed_item_digest, header), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_header_type, 0},
 	{"footer", offsetof(struct vk_newsfeed_item_digest, footer), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_footer_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_digest_struct = {"newsfeed_item_digest", sizeof(struct vk_newsfeed_item_digest), 11, vk_newsfeed_item_digest_fields};
+static const uint16_t vk_newsfeed_item_digest_keys[] = {
+	8, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 10,
+	0, 4, 0, 0, 1, 0, 0, 0, 11, 7, 2, 0, 0, 0, 9, 6,
+};
+static const struct socapi_struct vk_newsfeed_item_digest_struct = {"newsfeed_item_digest", sizeof(struct vk_newsfeed_item_digest), 11, vk_newsfeed_item_digest_fields,
+	offsetof(struct vk_newsfeed_item_digest, unknown), 33u, 5, vk_newsfeed_item_digest_keys};
 const struct socapi_type vk_newsfeed_item_digest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest), &vk_newsfeed_item_digest_struct, "newsfeed_item_digest"};
 
 static const struct socapi_field vk_newsfeed_item_digest_button_fields[] = {
 	{"title", offsetof(struct vk_newsfeed_item_digest_button, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct vk_newsfeed_item_digest_button, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_style_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_digest_button_struct = {"newsfeed_item_digest_button", sizeof(struct vk_newsfeed_item_digest_button), 2, vk_newsfeed_item_digest_button_fields};
+static const uint16_t vk_newsfeed_item_digest_button_keys[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_digest_button_struct = {"newsfeed_item_digest_button", sizeof(struct vk_newsfeed_item_digest_button), 2, vk_newsfeed_item_digest_button_fields,
+	offsetof(struct vk_newsfeed_item_digest_button, unknown), 1u, 2, vk_newsfeed_item_digest_button_keys};
 const struct socapi_type vk_newsfeed_item_digest_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_button), &vk_newsfeed_item_digest_button_struct, "newsfeed_item_digest_button"};
 
 static const struct socapi_field vk_newsfeed_item_digest_footer_fields[] = {
@@ -3955,7 +4771,11 @@ static const struct socapi_field vk_newsfeed_item_digest_footer_fields[] = {
 	{"button", offsetof(struct vk_newsfeed_item_digest_footer, button), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_type, 0},
 	{"feed_id", offsetof(struct vk_newsfeed_item_digest_footer, feed_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_digest_footer_struct = {"newsfeed_item_digest_footer", sizeof(struct vk_newsfeed_item_digest_footer), 4, vk_newsfeed_item_digest_footer_fields};
+static const uint16_t vk_newsfeed_item_digest_footer_keys[] = {
+	3, 0, 0, 2, 1, 4, 0, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_digest_footer_struct = {"newsfeed_item_digest_footer", sizeof(struct vk_newsfeed_item_digest_footer), 4, vk_newsfeed_item_digest_footer_fields,
+	offsetof(struct vk_newsfeed_item_digest_footer, unknown), 5u, 3, vk_newsfeed_item_digest_footer_keys};
 const struct socapi_type vk_newsfeed_item_digest_footer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_footer), &vk_newsfeed_item_digest_footer_struct, "newsfeed_item_digest_footer"};
 
 static const struct socapi_field vk_newsfeed_item_digest_full_item_fields[] = {
@@ -3973,7 +4793,12 @@ static const struct socapi_field vk_newsfeed_item_digest_full_item_fields[] = {
 	{"post", offsetof(struct vk_newsfeed_item_digest_full_item, post), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_type, SOCAPI_FIELD_REQUIRED},
 	{"badge_text", offsetof(struct vk_newsfeed_item_digest_full_item, badge_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_digest_full_item_struct = {"newsfeed_item_digest_full_item", sizeof(struct vk_newsfeed_item_digest_full_item), 13, vk_newsfeed_item_digest_full_item_fields};
+static const uint16_t vk_newsfeed_item_digest_full_item_keys[] = {
+	7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 3, 13, 0,
+	0, 0, 0, 12, 0, 8, 4, 1, 11, 0, 6, 9, 2, 0, 0, 5,
+};
+static const struct socapi_struct vk_newsfeed_item_digest_full_item_struct = {"newsfeed_item_digest_full_item", sizeof(struct vk_newsfeed_item_digest_full_item), 13, vk_newsfeed_item_digest_full_item_fields,
+	offsetof(struct vk_newsfeed_item_digest_full_item, unknown), 99u, 5, vk_newsfeed_item_digest_full_item_keys};
 const struct socapi_type vk_newsfeed_item_digest_full_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_full_item), &vk_newsfeed_item_digest_full_item_struct, "newsfeed_item_digest_full_item"};
 
 static const struct socapi_field vk_newsfeed_item_digest_header_fields[] = {
@@ -3983,7 +4808,11 @@ static const struct socapi_field vk_newsfeed_item_digest_header_fields[] = {
 	{"style", offsetof(struct vk_newsfeed_item_digest_header, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_header_style_type, SOCAPI_FIELD_REQUIRED},
 	{"button", offsetof(struct vk_newsfeed_item_digest_header, button), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_digest_header_struct = {"newsfeed_item_digest_header", sizeof(struct vk_newsfeed_item_digest_header), 5, vk_newsfeed_item_digest_header_fields};
+static const uint16_t vk_newsfeed_item_digest_header_keys[] = {
+	1, 2, 0, 0, 0, 0, 0, 0, 0, 3, 5, 0, 4, 0, 0, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_digest_header_struct = {"newsfeed_item_digest_header", sizeof(struct vk_newsfeed_item_digest_header), 5, vk_newsfeed_item_digest_header_fields,
+	offsetof(struct vk_newsfeed_item_digest_header, unknown), 9u, 4, vk_newsfeed_item_digest_header_keys};
 const struct socapi_type vk_newsfeed_item_digest_header_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_header), &vk_newsfeed_item_digest_header_struct, "newsfeed_item_digest_header"};
 
 static const struct socapi_field vk_newsfeed_item_friend_fields[] = {
@@ -3994,14 +4823,22 @@ static const struct socapi_field vk_newsfeed_item_friend_fields[] = {
 	{"feedback", offsetof(struct vk_newsfeed_item_friend, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"friends", offsetof(struct vk_newsfeed_item_friend, friends), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_friend_friends_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_friend_struct = {"newsfeed_item_friend", sizeof(struct vk_newsfeed_item_friend), 6, vk_newsfeed_item_friend_fields};
+static const uint16_t vk_newsfeed_item_friend_keys[] = {
+	4, 0, 0, 1, 0, 5, 6, 0, 2, 0, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_friend_struct = {"newsfeed_item_friend", sizeof(struct vk_newsfeed_item_friend), 6, vk_newsfeed_item_friend_fields,
+	offsetof(struct vk_newsfeed_item_friend, unknown), 3u, 4, vk_newsfeed_item_friend_keys};
 const struct socapi_type vk_newsfeed_item_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_friend), &vk_newsfeed_item_friend_struct, "newsfeed_item_friend"};
 
 static const struct socapi_field vk_newsfeed_item_friend_friends_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_friend_friends, count), offsetof(struct vk_newsfeed_item_friend_friends, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_friend_friends, items), SOCAPI_NO_PRESENCE, &vk_base_user_id_list_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_friend_friends_struct = {"newsfeed_item_friend_friends", sizeof(struct vk_newsfeed_item_friend_friends), 2, vk_newsfeed_item_friend_friends_fields};
+static const uint16_t vk_newsfeed_item_friend_friends_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_friend_friends_struct = {"newsfeed_item_friend_friends", sizeof(struct vk_newsfeed_item_friend_friends), 2, vk_newsfeed_item_friend_friends_fields,
+	offsetof(struct vk_newsfeed_item_friend_friends, unknown), 1u, 2, vk_newsfeed_item_friend_friends_keys};
 const struct socapi_type vk_newsfeed_item_friend_friends_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_friend_friends), &vk_newsfeed_item_friend_friends_struct, "newsfeed_item_friend_friends"};
 
 static const struct socapi_field vk_newsfeed_item_photo_fields[] = {
@@ -4014,14 +4851,22 @@ static const struct socapi_field vk_newsfeed_item_photo_fields[] = {
 	{"post_id", offsetof(struct vk_newsfeed_item_photo, post_id), offsetof(struct vk_newsfeed_item_photo, has_post_id), &socapi_type_int, 0},
 	{"carousel_offset", offsetof(struct vk_newsfeed_item_photo, carousel_offset), offsetof(struct vk_newsfeed_item_photo, has_carousel_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_photo_struct = {"newsfeed_item_photo", sizeof(struct vk_newsfeed_item_photo), 8, vk_newsfeed_item_photo_fields};
+static const uint16_t vk_newsfeed_item_photo_keys[] = {
+	4, 8, 0, 1, 0, 5, 7, 0, 2, 0, 3, 0, 0, 0, 0, 6,
+};
+static const struct socapi_struct vk_newsfeed_item_photo_struct = {"newsfeed_item_photo", sizeof(struct vk_newsfeed_item_photo), 8, vk_newsfeed_item_photo_fields,
+	offsetof(struct vk_newsfeed_item_photo, unknown), 3u, 4, vk_newsfeed_item_photo_keys};
 const struct socapi_type vk_newsfeed_item_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo), &vk_newsfeed_item_photo_struct, "newsfeed_item_photo"};
 
 static const struct socapi_field vk_newsfeed_item_photo_photos_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_photo_photos, count), offsetof(struct vk_newsfeed_item_photo_photos, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_photo_photos, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_photo_photos_struct = {"newsfeed_item_photo_photos", sizeof(struct vk_newsfeed_item_photo_photos), 2, vk_newsfeed_item_photo_photos_fields};
+static const uint16_t vk_newsfeed_item_photo_photos_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_photo_photos_struct = {"newsfeed_item_photo_photos", sizeof(struct vk_newsfeed_item_photo_photos), 2, vk_newsfeed_item_photo_photos_fields,
+	offsetof(struct vk_newsfeed_item_photo_photos, unknown), 1u, 2, vk_newsfeed_item_photo_photos_keys};
 const struct socapi_type vk_newsfeed_item_photo_photos_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_photos), &vk_newsfeed_item_photo_photos_struct, "newsfeed_item_photo_photos"};
 
 static const struct socapi_field vk_newsfeed_item_photo_tag_fields[] = {
@@ -4034,14 +4879,22 @@ static const struct socapi_field vk_newsfeed_item_photo_tag_fields[] = {
 	{"photo_tags", offsetof(struct vk_newsfeed_item_photo_tag, photo_tags), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_photo_tag_photo_tags_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_photo_tag, post_id), offsetof(struct vk_newsfeed_item_photo_tag, has_post_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_photo_tag_struct = {"newsfeed_item_photo_tag", sizeof(struct vk_newsfeed_item_photo_tag), 8, vk_newsfeed_item_photo_tag_fields};
+static const uint16_t vk_newsfeed_item_photo_tag_keys[] = {
+	7, 0, 6, 3, 0, 0, 2, 0, 8, 1, 5, 0, 0, 0, 0, 4,
+};
+static const struct socapi_struct vk_newsfeed_item_photo_tag_struct = {"newsfeed_item_photo_tag", sizeof(struct vk_newsfeed_item_photo_tag), 8, vk_newsfeed_item_photo_tag_fields,
+	offsetof(struct vk_newsfeed_item_photo_tag, unknown), 17u, 4, vk_newsfeed_item_photo_tag_keys};
 const struct socapi_type vk_newsfeed_item_photo_tag_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_tag), &vk_newsfeed_item_photo_tag_struct, "newsfeed_item_photo_tag"};
 
 static const struct socapi_field vk_newsfeed_item_photo_tag_photo_tags_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, count), offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_photo_tag_photo_tags_struct = {"newsfeed_item_photo_tag_photo_tags", sizeof(struct vk_newsfeed_item_photo_tag_photo_tags), 2, vk_newsfeed_item_photo_tag_photo_tags_fields};
+static const uint16_t vk_newsfeed_item_photo_tag_photo_tags_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_photo_tag_photo_tags_struct = {"newsfeed_item_photo_tag_photo_tags", sizeof(struct vk_newsfeed_item_photo_tag_photo_tags), 2, vk_newsfeed_item_photo_tag_photo_tags_fields,
+	offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, unknown), 1u, 2, vk_newsfeed_item_photo_tag_photo_tags_keys};
 const struct socapi_type vk_newsfeed_item_photo_tag_photo_tags_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_tag_photo_tags), &vk_newsfeed_item_photo_tag_photo_tags_struct, "newsfeed_item_photo_tag_photo_tags"};
 
 static const struct socapi_field vk_newsfeed_item_promo_button_fields[] = {
@@ -4055,7 +4908,12 @@ static const struct socapi_field vk_newsfeed_item_promo_button_fields[] = {
 	{"action", offsetof(struct vk_newsfeed_item_promo_button, action), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_promo_button_action_type, 0},
 	{"images", offsetof(struct vk_newsfeed_item_promo_button, images), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_promo_button_image_list_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_promo_button_struct = {"newsfeed_item_promo_button", sizeof(struct vk_newsfeed_item_promo_button), 9, vk_newsfeed_item_promo_button_fields};
+static const uint16_t vk_newsfeed_item_promo_button_keys[] = {
+	0, 8, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 6, 0,
+	0, 0, 7, 0, 0, 1, 0, 3, 9, 0, 0, 0, 0, 0, 4, 5,
+};
+static const struct socapi_struct vk_newsfeed_item_promo_button_struct = {"newsfeed_item_promo_button", sizeof(struct vk_newsfeed_item_promo_button), 9, vk_newsfeed_item_promo_button_fields,
+	offsetof(struct vk_newsfeed_item_promo_button, unknown), 5u, 5, vk_newsfeed_item_promo_button_keys};
 const struct socapi_type vk_newsfeed_item_promo_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button), &vk_newsfeed_item_promo_button_struct, "newsfeed_item_promo_button"};
 
 static const struct socapi_field vk_newsfeed_item_promo_button_action_fields[] = {
@@ -4063,7 +4921,11 @@ static const struct socapi_field vk_newsfeed_item_promo_button_action_fields[] =
 	{"type", offsetof(struct vk_newsfeed_item_promo_button_action, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"target", offsetof(struct vk_newsfeed_item_promo_button_action, target), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_promo_button_action_struct = {"newsfeed_item_promo_button_action", sizeof(struct vk_newsfeed_item_promo_button_action), 3, vk_newsfeed_item_promo_button_action_fields};
+static const uint16_t vk_newsfeed_item_promo_button_action_keys[] = {
+	0, 0, 0, 3, 0, 2, 0, 1,
+};
+static const struct socapi_struct vk_newsfeed_item_promo_button_action_struct = {"newsfeed_item_promo_button_action", sizeof(struct vk_newsfeed_item_promo_button_action), 3, vk_newsfeed_item_promo_button_action_fields,
+	offsetof(struct vk_newsfeed_item_promo_button_action, unknown), 1u, 3, vk_newsfeed_item_promo_button_action_keys};
 const struct socapi_type vk_newsfeed_item_promo_button_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button_action), &vk_newsfeed_item_promo_button_action_struct, "newsfeed_item_promo_button_action"};
 
 static const struct socapi_field vk_newsfeed_item_promo_button_image_fields[] = {
@@ -4071,7 +4933,11 @@ static const struct socapi_field vk_newsfeed_item_promo_button_image_fields[] = 
 	{"height", offsetof(struct vk_newsfeed_item_promo_button_image, height), offsetof(struct vk_newsfeed_item_promo_button_image, has_height), &socapi_type_int, 0},
 	{"url", offsetof(struct vk_newsfeed_item_promo_button_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_promo_button_image_struct = {"newsfeed_item_promo_button_image", sizeof(struct vk_newsfeed_item_promo_button_image), 3, vk_newsfeed_item_promo_button_image_fields};
+static const uint16_t vk_newsfeed_item_promo_button_image_keys[] = {
+	0, 2, 0, 0, 1, 0, 0, 3,
+};
+static const struct socapi_struct vk_newsfeed_item_promo_button_image_struct = {"newsfeed_item_promo_button_image", sizeof(struct vk_newsfeed_item_promo_button_image), 3, vk_newsfeed_item_promo_button_image_fields,
+	offsetof(struct vk_newsfeed_item_promo_button_image, unknown), 1u, 3, vk_newsfeed_item_promo_button_image_keys};
 const struct socapi_type vk_newsfeed_item_promo_button_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button_image), &vk_newsfeed_item_promo_button_image_struct, "newsfeed_item_promo_button_image"};
 
 static const struct socapi_field vk_newsfeed_item_topic_fields[] = {
@@ -4085,7 +4951,12 @@ static const struct socapi_field vk_newsfeed_item_topic_fields[] = {
 	{"post_id", offsetof(struct vk_newsfeed_item_topic, post_id), offsetof(struct vk_newsfeed_item_topic, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct vk_newsfeed_item_topic, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_newsfeed_item_topic_struct = {"newsfeed_item_topic", sizeof(struct vk_newsfeed_item_topic), 9, vk_newsfeed_item_topic_fields};
+static const uint16_t vk_newsfeed_item_topic_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 6, 0, 0, 9, 0,
+	0, 0, 0, 0, 7, 1, 0, 3, 0, 0, 8, 0, 0, 0, 4, 5,
+};
+static const struct socapi_struct vk_newsfeed_item_topic_struct = {"newsfeed_item_topic", sizeof(struct vk_newsfeed_item_topic), 9, vk_newsfeed_item_topic_fields,
+	offsetof(struct vk_newsfeed_item_topic, unknown), 5u, 5, vk_newsfeed_item_topic_keys};
 const struct socapi_type vk_newsfeed_item_topic_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_topic), &vk_newsfeed_item_topic_struct, "newsfeed_item_topic"};
 
 static const struct socapi_field vk_newsfeed_item_video_fields[] = {
@@ -4098,14 +4969,22 @@ static const struct socapi_field vk_newsfeed_item_video_fields[] = {
 	{"video", offsetof(struct vk_newsfeed_item_video, video), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_video_video_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_video, post_id), offsetof(struct vk_newsfeed_item_video, has_post_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_video_struct = {"newsfeed_item_video", sizeof(struct vk_newsfeed_item_video), 8, vk_newsfeed_item_video_fields};
+static const uint16_t vk_newsfeed_item_video_keys[] = {
+	0, 0, 0, 4, 2, 7, 8, 0, 3, 0, 1, 0, 6, 5, 0, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_video_struct = {"newsfeed_item_video", sizeof(struct vk_newsfeed_item_video), 8, vk_newsfeed_item_video_fields,
+	offsetof(struct vk_newsfeed_item_video, unknown), 21u, 4, vk_newsfeed_item_video_keys};
 const struct socapi_type vk_newsfeed_item_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_video), &vk_newsfeed_item_video_struct, "newsfeed_item_video"};
 
 static const struct socapi_field vk_newsfeed_item_video_video_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_video_video, count), offsetof(struct vk_newsfeed_item_video_video, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_video_video, items), SOCAPI_NO_PRESENCE, &vk_video_video_full_list_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_video_video_struct = {"newsfeed_item_video_video", sizeof(struct vk_newsfeed_item_video_video), 2, vk_newsfeed_item_video_video_fields};
+static const uint16_t vk_newsfeed_item_video_video_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_video_video_struct = {"newsfeed_item_video_video", sizeof(struct vk_newsfeed_item_video_video), 2, vk_newsfeed_item_video_video_fields,
+	offsetof(struct vk_newsfeed_item_video_video, unknown), 1u, 2, vk_newsfeed_item_video_video_keys};
 const struct socapi_type vk_newsfeed_item_video_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_video_video), &vk_newsfeed_item_video_video_struct, "newsfeed_item_video_video"};
 
 static const struct socapi_field vk_newsfeed_item_wallpost_fields[] = {
@@ -4152,7 +5031,18 @@ static const struct socapi_field vk_newsfeed_item_wallpost_fields[] = {
 	{"topic_id", offsetof(struct vk_newsfeed_item_wallpost, topic_id), offsetof(struct vk_newsfeed_item_wallpost, has_topic_id), &vk_newsfeed_item_wallpost_topic_id_type, 0},
 	{"to_id", offsetof(struct vk_newsfeed_item_wallpost, to_id), offsetof(struct vk_newsfeed_item_wallpost, has_to_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_wallpost_struct = {"newsfeed_item_wallpost", sizeof(struct vk_newsfeed_item_wallpost), 42, vk_newsfeed_item_wallpost_fields};
+static const uint16_t vk_newsfeed_item_wallpost_keys[] = {
+	0, 37, 26, 0, 0, 41, 0, 0, 39, 0, 0, 0, 0, 23, 0, 0,
+	30, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 22, 4, 0, 0, 0,
+	10, 0, 0, 0, 0, 19, 0, 0, 0, 1, 0, 35, 24, 12, 0, 0,
+	0, 0, 2, 0, 20, 0, 34, 15, 0, 0, 0, 8, 11, 38, 0, 0,
+	0, 0, 16, 13, 0, 0, 0, 0, 0, 0, 9, 7, 0, 0, 6, 0,
+	31, 0, 0, 0, 0, 14, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0,
+	0, 27, 29, 32, 0, 0, 21, 18, 40, 0, 0, 0, 36, 0, 0, 0,
+	0, 0, 0, 0, 25, 0, 0, 28, 33, 0, 0, 5, 0, 42, 0, 0,
+};
+static const struct socapi_struct vk_newsfeed_item_wallpost_struct = {"newsfeed_item_wallpost", sizeof(struct vk_newsfeed_item_wallpost), 42, vk_newsfeed_item_wallpost_fields,
+	offsetof(struct vk_newsfeed_item_wallpost, unknown), 27u, 7, vk_newsfeed_item_wallpost_keys};
 const struct socapi_type vk_newsfeed_item_wallpost_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost), &vk_newsfeed_item_wallpost_struct, "newsfeed_item_wallpost"};
 
 static const struct socapi_field vk_newsfeed_item_wallpost_feedback_fields[] = {
@@ -4164,14 +5054,22 @@ static const struct socapi_field vk_newsfeed_item_wallpost_feedback_fields[] = {
 	{"gratitude", offsetof(struct vk_newsfeed_item_wallpost_feedback, gratitude), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_newsfeed_item_wallpost_feedback, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_struct = {"newsfeed_item_wallpost_feedback", sizeof(struct vk_newsfeed_item_wallpost_feedback), 7, vk_newsfeed_item_wallpost_feedback_fields};
+static const uint16_t vk_newsfeed_item_wallpost_feedback_keys[] = {
+	0, 0, 0, 0, 5, 0, 3, 6, 4, 0, 7, 2, 0, 0, 0, 1,
+};
+static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_struct = {"newsfeed_item_wallpost_feedback", sizeof(struct vk_newsfeed_item_wallpost_feedback), 7, vk_newsfeed_item_wallpost_feedback_fields,
+	offsetof(struct vk_newsfeed_item_wallpost_feedback, unknown), 7u, 4, vk_newsfeed_item_wallpost_feedback_keys};
 const struct socapi_type vk_newsfeed_item_wallpost_feedback_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost_feedback), &vk_newsfeed_item_wallpost_feedback_struct, "newsfeed_item_wallpost_feedback"};
 
 static const struct socapi_field vk_newsfeed_item_wallpost_feedback_answer_fields[] = {
 	{"title", offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"id", offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_answer_struct = {"newsfeed_item_wallpost_feedback_answer", sizeof(struct vk_newsfeed_item_wallpost_feedback_answer), 2, vk_newsfeed_item_wallpost_feedback_answer_fields};
+static const uint16_t vk_newsfeed_item_wallpost_feedback_answer_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_answer_struct = {"newsfeed_item_wallpost_feedback_answer", sizeof(struct vk_newsfeed_item_wallpost_feedback_answer), 2, vk_newsfeed_item_wallpost_feedback_answer_fields,
+	offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, unknown), 1u, 2, vk_newsfeed_item_wallpost_feedback_answer_keys};
 const struct socapi_type vk_newsfeed_item_wallpost_feedback_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost_feedback_answer), &vk_newsfeed_item_wallpost_feedback_answer_struct, "newsfeed_item_wallpost_feedback_answer"};
 
 static const struct socapi_field vk_newsfeed_search_extended_response_fields[] = {
@@ -4183,7 +5081,11 @@ static const struct socapi_field vk_newsfeed_search_extended_response_fields[] =
 	{"count", offsetof(struct vk_newsfeed_search_extended_response, count), offsetof(struct vk_newsfeed_search_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"total_count", offsetof(struct vk_newsfeed_search_extended_response, total_count), offsetof(struct vk_newsfeed_search_extended_response, has_total_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_search_extended_response_struct = {"newsfeed_search_extended_response", sizeof(struct vk_newsfeed_search_extended_response), 7, vk_newsfeed_search_extended_response_fields};
+static const uint16_t vk_newsfeed_search_extended_response_keys[] = {
+	7, 2, 0, 4, 0, 0, 1, 3, 0, 5, 0, 0, 0, 0, 0, 6,
+};
+static const struct socapi_struct vk_newsfeed_search_extended_response_struct = {"newsfeed_search_extended_response", sizeof(struct vk_newsfeed_search_extended_response), 7, vk_newsfeed_search_extended_response_fields,
+	offsetof(struct vk_newsfeed_search_extended_response, unknown), 19u, 4, vk_newsfeed_search_extended_response_keys};
 const struct socapi_type vk_newsfeed_search_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_search_extended_response), &vk_newsfeed_search_extended_response_struct, "newsfeed_search_extended_response"};
 
 static const struct socapi_field vk_newsfeed_search_response_fields[] = {
@@ -4193,7 +5095,11 @@ static const struct socapi_field vk_newsfeed_search_response_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_search_response, count), offsetof(struct vk_newsfeed_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"total_count", offsetof(struct vk_newsfeed_search_response, total_count), offsetof(struct vk_newsfeed_search_response, has_total_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_newsfeed_search_response_struct = {"newsfeed_search_response", sizeof(struct vk_newsfeed_search_response), 5, vk_newsfeed_search_response_fields};
+static const uint16_t vk_newsfeed_search_response_keys[] = {
+	0, 0, 4, 0, 2, 0, 5, 0, 0, 0, 1, 0, 0, 0, 3, 0,
+};
+static const struct socapi_struct vk_newsfeed_search_response_struct = {"newsfeed_search_response", sizeof(struct vk_newsfeed_search_response), 5, vk_newsfeed_search_response_fields,
+	offsetof(struct vk_newsfeed_search_response, unknown), 1u, 4, vk_newsfeed_search_response_keys};
 const struct socapi_type vk_newsfeed_search_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_search_response), &vk_newsfeed_search_response_struct, "newsfeed_search_response"};
 
 static const struct socapi_field vk_notes_note_fields[] = {
@@ -4210,14 +5116,23 @@ static const struct socapi_field vk_notes_note_fields[] = {
 	{"privacy_view", offsetof(struct vk_notes_note, privacy_view), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"privacy_comment", offsetof(struct vk_notes_note, privacy_comment), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_notes_note_struct = {"notes_note", sizeof(struct vk_notes_note), 12, vk_notes_note_fields};
+static const uint16_t vk_notes_note_keys[] = {
+	6, 0, 0, 8, 0, 9, 0, 1, 0, 10, 0, 0, 4, 0, 0, 0,
+	3, 0, 5, 0, 0, 0, 0, 7, 12, 11, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_struct vk_notes_note_struct = {"notes_note", sizeof(struct vk_notes_note), 12, vk_notes_note_fields,
+	offsetof(struct vk_notes_note, unknown), 47u, 5, vk_notes_note_keys};
 const struct socapi_type vk_notes_note_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_notes_note), &vk_notes_note_struct, "notes_note"};
 
 static const struct socapi_field vk_owner_state_fields[] = {
 	{"state", offsetof(struct vk_owner_state, state), offsetof(struct vk_owner_state, has_state), &vk_owner_state_state_type, 0},
 	{"description", offsetof(struct vk_owner_state, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_owner_state_struct = {"owner_state", sizeof(struct vk_owner_state), 2, vk_owner_state_fields};
+static const uint16_t vk_owner_state_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct vk_owner_state_struct = {"owner_state", sizeof(struct vk_owner_state), 2, vk_owner_state_fields,
+	offsetof(struct vk_owner_state, unknown), 1u, 2, vk_owner_state_keys};
 const struct socapi_type vk_owner_state_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_owner_state), &vk_owner_state_struct, "owner_state"};
 
 static const struct socapi_field vk_pages_wikipage_full_fields[] = {
@@ -4241,14 +5156,25 @@ static const struct socapi_field vk_pages_wikipage_full_fields[] = {
 	{"parent2", offsetof(struct vk_pages_wikipage_full, parent2), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_id", offsetof(struct vk_pages_wikipage_full, owner_id), offsetof(struct vk_pages_wikipage_full, has_owner_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_pages_wikipage_full_struct = {"pages_wikipage_full", sizeof(struct vk_pages_wikipage_full), 19, vk_pages_wikipage_full_fields};
+static const uint16_t vk_pages_wikipage_full_keys[] = {
+	0, 0, 10, 0, 0, 0, 1, 2, 0, 0, 0, 6, 0, 0, 11, 0,
+	0, 0, 0, 0, 0, 0, 0, 4, 19, 14, 0, 0, 0, 0, 0, 17,
+	0, 0, 0, 0, 0, 0, 0, 7, 18, 5, 0, 0, 0, 0, 0, 0,
+	12, 0, 13, 9, 8, 0, 0, 0, 15, 0, 0, 0, 0, 0, 3, 16,
+};
+static const struct socapi_struct vk_pages_wikipage_full_struct = {"pages_wikipage_full", sizeof(struct vk_pages_wikipage_full), 19, vk_pages_wikipage_full_fields,
+	offsetof(struct vk_pages_wikipage_full, unknown), 1u, 6, vk_pages_wikipage_full_keys};
 const struct socapi_type vk_pages_wikipage_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_pages_wikipage_full), &vk_pages_wikipage_full_struct, "pages_wikipage_full"};
 
 static const struct socapi_field vk_photos_get_albums_response_fields[] = {
 	{"count", offsetof(struct vk_photos_get_albums_response, count), offsetof(struct vk_photos_get_albums_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_photos_get_albums_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_album_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_photos_get_albums_response_struct = {"photos_getAlbums_response", sizeof(struct vk_photos_get_albums_response), 2, vk_photos_get_albums_response_fields};
+static const uint16_t vk_photos_get_albums_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_photos_get_albums_response_struct = {"photos_getAlbums_response", sizeof(struct vk_photos_get_albums_response), 2, vk_photos_get_albums_response_fields,
+	offsetof(struct vk_photos_get_albums_response, unknown), 1u, 2, vk_photos_get_albums_response_keys};
 const struct socapi_type vk_photos_get_albums_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_get_albums_response), &vk_photos_get_albums_response_struct, "photos_getAlbums_response"};
 
 static const struct socapi_field vk_photos_get_all_response_fields[] = {
@@ -4256,7 +5182,11 @@ static const struct socapi_field vk_photos_get_all_response_fields[] = {
 	{"items", offsetof(struct vk_photos_get_all_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, SOCAPI_FIELD_REQUIRED},
 	{"more", offsetof(struct vk_photos_get_all_response, more), offsetof(struct vk_photos_get_all_response, has_more), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_photos_get_all_response_struct = {"photos_getAll_response", sizeof(struct vk_photos_get_all_response), 3, vk_photos_get_all_response_fields};
+static const uint16_t vk_photos_get_all_response_keys[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_struct vk_photos_get_all_response_struct = {"photos_getAll_response", sizeof(struct vk_photos_get_all_response), 3, vk_photos_get_all_response_fields,
+	offsetof(struct vk_photos_get_all_response, unknown), 1u, 3, vk_photos_get_all_response_keys};
 const struct socapi_type vk_photos_get_all_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_get_all_response), &vk_photos_get_all_response_struct, "photos_getAll_response"};
 
 static const struct socapi_field vk_photos_get_response_fields[] = {
@@ -4264,7 +5194,11 @@ static const struct socapi_field vk_photos_get_response_fields[] = {
 	{"items", offsetof(struct vk_photos_get_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_photos_get_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_get_response_struct = {"photos_get_response", sizeof(struct vk_photos_get_response), 3, vk_photos_get_response_fields};
+static const uint16_t vk_photos_get_response_keys[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_struct vk_photos_get_response_struct = {"photos_get_response", sizeof(struct vk_photos_get_response), 3, vk_photos_get_response_fields,
+	offsetof(struct vk_photos_get_response, unknown), 1u, 3, vk_photos_get_response_keys};
 const struct socapi_type vk_photos_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_get_response), &vk_photos_get_response_struct, "photos_get_response"};
 
 static const struct socapi_field vk_photos_image_fields[] = {
@@ -4273,7 +5207,11 @@ static const struct socapi_field vk_photos_image_fields[] = {
 	{"url", offsetof(struct vk_photos_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"width", offsetof(struct vk_photos_image, width), offsetof(struct vk_photos_image, has_width), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_photos_image_struct = {"photos_image", sizeof(struct vk_photos_image), 4, vk_photos_image_fields};
+static const uint16_t vk_photos_image_keys[] = {
+	0, 1, 0, 0, 4, 2, 0, 3,
+};
+static const struct socapi_struct vk_photos_image_struct = {"photos_image", sizeof(struct vk_photos_image), 4, vk_photos_image_fields,
+	offsetof(struct vk_photos_image, unknown), 1u, 3, vk_photos_image_keys};
 const struct socapi_type vk_photos_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_image), &vk_photos_image_struct, "photos_image"};
 
 static const struct socapi_field vk_photos_photo_fields[] = {
@@ -4305,7 +5243,14 @@ static const struct socapi_field vk_photos_photo_fields[] = {
 	{"real_offset", offsetof(struct vk_photos_photo, real_offset), offsetof(struct vk_photos_photo, has_real_offset), &socapi_type_int, 0},
 	{"vertical_align", offsetof(struct vk_photos_photo, vertical_align), SOCAPI_NO_PRESENCE, &vk_photos_photo_vertical_align_type, 0},
 };
-static const struct socapi_struct vk_photos_photo_struct = {"photos_photo", sizeof(struct vk_photos_photo), 27, vk_photos_photo_fields};
+static const uint16_t vk_photos_photo_keys[] = {
+	0, 0, 21, 13, 0, 0, 0, 0, 6, 0, 0, 1, 7, 12, 9, 2,
+	0, 0, 0, 19, 0, 5, 0, 10, 3, 0, 0, 14, 22, 0, 0, 0,
+	0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 4, 11, 0, 26, 0, 0,
+	0, 0, 0, 0, 16, 15, 0, 0, 27, 17, 23, 8, 18, 25, 20, 0,
+};
+static const struct socapi_struct vk_photos_photo_struct = {"photos_photo", sizeof(struct vk_photos_photo), 27, vk_photos_photo_fields,
+	offsetof(struct vk_photos_photo, unknown), 109u, 6, vk_photos_photo_keys};
 const struct socapi_type vk_photos_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo), &vk_photos_photo_struct, "photos_photo"};
 
 static const struct socapi_field vk_photos_photo_album_fields[] = {
@@ -4318,7 +5263,11 @@ static const struct socapi_field vk_photos_photo_album_fields[] = {
 	{"thumb", offsetof(struct vk_photos_photo_album, thumb), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
 	{"description", offsetof(struct vk_photos_photo_album, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_photo_album_struct = {"photos_photo_album", sizeof(struct vk_photos_photo_album), 8, vk_photos_photo_album_fields};
+static const uint16_t vk_photos_photo_album_keys[] = {
+	6, 4, 5, 1, 8, 0, 0, 0, 3, 0, 7, 2, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_photos_photo_album_struct = {"photos_photo_album", sizeof(struct vk_photos_photo_album), 8, vk_photos_photo_album_fields,
+	offsetof(struct vk_photos_photo_album, unknown), 29u, 4, vk_photos_photo_album_keys};
 const struct socapi_type vk_photos_photo_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_album), &vk_photos_photo_album_struct, "photos_photo_album"};
 
 static const struct socapi_field vk_photos_photo_album_full_fields[] = {
@@ -4340,7 +5289,14 @@ static const struct socapi_field vk_photos_photo_album_full_fields[] = {
 	{"is_locked", offsetof(struct vk_photos_photo_album_full, is_locked), offsetof(struct vk_photos_photo_album_full, has_is_locked), &socapi_type_bool, 0},
 	{"thumb_is_last", offsetof(struct vk_photos_photo_album_full, thumb_is_last), offsetof(struct vk_photos_photo_album_full, has_thumb_is_last), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_photos_photo_album_full_struct = {"photos_photo_album_full", sizeof(struct vk_photos_photo_album_full), 17, vk_photos_photo_album_full_fields};
+static const uint16_t vk_photos_photo_album_full_keys[] = {
+	0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 6, 0, 0,
+	11, 0, 0, 0, 12, 0, 0, 15, 0, 0, 0, 0, 0, 2, 13, 0,
+	0, 0, 0, 17, 0, 1, 0, 0, 0, 0, 0, 4, 0, 9, 0, 3,
+	0, 0, 0, 0, 0, 8, 14, 0, 0, 0, 5, 0, 0, 0, 10, 0,
+};
+static const struct socapi_struct vk_photos_photo_album_full_struct = {"photos_photo_album_full", sizeof(struct vk_photos_photo_album_full), 17, vk_photos_photo_album_full_fields,
+	offsetof(struct vk_photos_photo_album_full, unknown), 27u, 6, vk_photos_photo_album_full_keys};
 const struct socapi_type vk_photos_photo_album_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_album_full), &vk_photos_photo_album_full_struct, "photos_photo_album_full"};
 
 static const struct socapi_field vk_photos_photo_sizes_fields[] = {
@@ -4350,7 +5306,11 @@ static const struct socapi_field vk_photos_photo_sizes_fields[] = {
 	{"height", offsetof(struct vk_photos_photo_sizes, height), offsetof(struct vk_photos_photo_sizes, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"src", offsetof(struct vk_photos_photo_sizes, src), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_photo_sizes_struct = {"photos_photo_sizes", sizeof(struct vk_photos_photo_sizes), 5, vk_photos_photo_sizes_fields};
+static const uint16_t vk_photos_photo_sizes_keys[] = {
+	0, 0, 4, 0, 0, 0, 0, 0, 3, 0, 1, 0, 0, 0, 2, 5,
+};
+static const struct socapi_struct vk_photos_photo_sizes_struct = {"photos_photo_sizes", sizeof(struct vk_photos_photo_sizes), 5, vk_photos_photo_sizes_fields,
+	offsetof(struct vk_photos_photo_sizes, unknown), 5u, 4, vk_photos_photo_sizes_keys};
 const struct socapi_type vk_photos_photo_sizes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_sizes), &vk_photos_photo_sizes_struct, "photos_photo_sizes"};
 
 static const struct socapi_field vk_photos_photo_upload_fields[] = {
@@ -4360,7 +5320,11 @@ static const struct socapi_field vk_photos_photo_upload_fields[] = {
 	{"group_id", offsetof(struct vk_photos_photo_upload, group_id), offsetof(struct vk_photos_photo_upload, has_group_id), &socapi_type_int, 0},
 	{"fallback_upload_url", offsetof(struct vk_photos_photo_upload, fallback_upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_photo_upload_struct = {"photos_photo_upload", sizeof(struct vk_photos_photo_upload), 5, vk_photos_photo_upload_fields};
+static const uint16_t vk_photos_photo_upload_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 5, 0, 1, 0, 3,
+};
+static const struct socapi_struct vk_photos_photo_upload_struct = {"photos_photo_upload", sizeof(struct vk_photos_photo_upload), 5, vk_photos_photo_upload_fields,
+	offsetof(struct vk_photos_photo_upload, unknown), 5u, 4, vk_photos_photo_upload_keys};
 const struct socapi_type vk_photos_photo_upload_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_upload), &vk_photos_photo_upload_struct, "photos_photo_upload"};
 
 static const struct socapi_field vk_photos_save_owner_photo_response_fields[] = {
@@ -4371,7 +5335,11 @@ static const struct socapi_field vk_photos_save_owner_photo_response_fields[] = 
 	{"saved", offsetof(struct vk_photos_save_owner_photo_response, saved), offsetof(struct vk_photos_save_owner_photo_response, has_saved), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_photos_save_owner_photo_response, post_id), offsetof(struct vk_photos_save_owner_photo_response, has_post_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_photos_save_owner_photo_response_struct = {"photos_saveOwnerPhoto_response", sizeof(struct vk_photos_save_owner_photo_response), 6, vk_photos_save_owner_photo_response_fields};
+static const uint16_t vk_photos_save_owner_photo_response_keys[] = {
+	0, 6, 2, 0, 0, 0, 4, 3, 1, 0, 0, 0, 5, 0, 0, 0,
+};
+static const struct socapi_struct vk_photos_save_owner_photo_response_struct = {"photos_saveOwnerPhoto_response", sizeof(struct vk_photos_save_owner_photo_response), 6, vk_photos_save_owner_photo_response_fields,
+	offsetof(struct vk_photos_save_owner_photo_response, unknown), 1u, 4, vk_photos_save_owner_photo_response_keys};
 const struct socapi_type vk_photos_save_owner_photo_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_save_owner_photo_response), &vk_photos_save_owner_photo_response_struct, "photos_saveOwnerPhoto_response"};
 
 static const struct socapi_field vk_polls_answer_fields[] = {
@@ -4380,7 +5348,11 @@ static const struct socapi_field vk_polls_answer_fields[] = {
 	{"votes", offsetof(struct vk_polls_answer, votes), offsetof(struct vk_polls_answer, has_votes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"rate", offsetof(struct vk_polls_answer, rate), offsetof(struct vk_polls_answer, has_rate), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_polls_answer_struct = {"polls_answer", sizeof(struct vk_polls_answer), 4, vk_polls_answer_fields};
+static const uint16_t vk_polls_answer_keys[] = {
+	2, 0, 3, 0, 0, 4, 1, 0,
+};
+static const struct socapi_struct vk_polls_answer_struct = {"polls_answer", sizeof(struct vk_polls_answer), 4, vk_polls_answer_fields,
+	offsetof(struct vk_polls_answer, unknown), 1u, 3, vk_polls_answer_keys};
 const struct socapi_type vk_polls_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_answer), &vk_polls_answer_struct, "polls_answer"};
 
 static const struct socapi_field vk_polls_background_fields[] = {
@@ -4394,13 +5366,22 @@ static const struct socapi_field vk_polls_background_fields[] = {
 	{"type", offsetof(struct vk_polls_background, type), SOCAPI_NO_PRESENCE, &vk_polls_background_type_type, 0},
 	{"width", offsetof(struct vk_polls_background, width), offsetof(struct vk_polls_background, has_width), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_polls_background_struct = {"polls_background", sizeof(struct vk_polls_background), 9, vk_polls_background_fields};
+static const uint16_t vk_polls_background_keys[] = {
+	0, 0, 0, 0, 0, 0, 3, 6, 0, 2, 0, 0, 0, 0, 0, 0,
+	0, 0, 9, 0, 0, 0, 0, 8, 7, 4, 0, 0, 1, 5, 0, 0,
+};
+static const struct socapi_struct vk_polls_background_struct = {"polls_background", sizeof(struct vk_polls_background), 9, vk_polls_background_fields,
+	offsetof(struct vk_polls_background, unknown), 1u, 5, vk_polls_background_keys};
 const struct socapi_type vk_polls_background_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_background), &vk_polls_background_struct, "polls_background"};
 
 static const struct socapi_field vk_polls_friend_fields[] = {
 	{"id", offsetof(struct vk_polls_friend, id), offsetof(struct vk_polls_friend, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_polls_friend_struct = {"polls_friend", sizeof(struct vk_polls_friend), 1, vk_polls_friend_fields};
+static const uint16_t vk_polls_friend_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_polls_friend_struct = {"polls_friend", sizeof(struct vk_polls_friend), 1, vk_polls_friend_fields,
+	offsetof(struct vk_polls_friend, unknown), 1u, 1, vk_polls_friend_keys};
 const struct socapi_type vk_polls_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_friend), &vk_polls_friend_struct, "polls_friend"};
 
 static const struct socapi_field vk_polls_poll_fields[] = {
@@ -4428,28 +5409,47 @@ static const struct socapi_field vk_polls_poll_fields[] = {
 	{"background", offsetof(struct vk_polls_poll, background), SOCAPI_NO_PRESENCE, &vk_polls_background_type, 0},
 	{"disable_unvote", offsetof(struct vk_polls_poll, disable_unvote), offsetof(struct vk_polls_poll, has_disable_unvote), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_polls_poll_struct = {"polls_poll", sizeof(struct vk_polls_poll), 23, vk_polls_poll_fields};
+static const uint16_t vk_polls_poll_keys[] = {
+	0, 0, 4, 0, 0, 0, 0, 0, 22, 18, 0, 0, 0, 20, 0, 0,
+	0, 16, 23, 0, 13, 0, 2, 12, 0, 1, 21, 14, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 7, 6, 8, 0, 0, 0, 0, 0,
+	0, 0, 9, 17, 0, 5, 0, 11, 0, 10, 0, 3, 0, 19, 0, 15,
+};
+static const struct socapi_struct vk_polls_poll_struct = {"polls_poll", sizeof(struct vk_polls_poll), 23, vk_polls_poll_fields,
+	offsetof(struct vk_polls_poll, unknown), 3u, 6, vk_polls_poll_keys};
 const struct socapi_type vk_polls_poll_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_poll), &vk_polls_poll_struct, "polls_poll"};
 
 static const struct socapi_field vk_status_status_fields[] = {
 	{"text", offsetof(struct vk_status_status, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"audio", offsetof(struct vk_status_status, audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
 };
-static const struct socapi_struct vk_status_status_struct = {"status_status", sizeof(struct vk_status_status), 2, vk_status_status_fields};
+static const uint16_t vk_status_status_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_status_status_struct = {"status_status", sizeof(struct vk_status_status), 2, vk_status_status_fields,
+	offsetof(struct vk_status_status, unknown), 1u, 2, vk_status_status_keys};
 const struct socapi_type vk_status_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_status_status), &vk_status_status_struct, "status_status"};
 
 static const struct socapi_field vk_storage_value_fields[] = {
 	{"key", offsetof(struct vk_storage_value, key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_storage_value, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_storage_value_struct = {"storage_value", sizeof(struct vk_storage_value), 2, vk_storage_value_fields};
+static const uint16_t vk_storage_value_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct vk_storage_value_struct = {"storage_value", sizeof(struct vk_storage_value), 2, vk_storage_value_fields,
+	offsetof(struct vk_storage_value, unknown), 1u, 2, vk_storage_value_keys};
 const struct socapi_type vk_storage_value_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_storage_value), &vk_storage_value_struct, "storage_value"};
 
 static const struct socapi_field vk_stories_clickable_area_fields[] = {
 	{"x", offsetof(struct vk_stories_clickable_area, x), offsetof(struct vk_stories_clickable_area, has_x), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"y", offsetof(struct vk_stories_clickable_area, y), offsetof(struct vk_stories_clickable_area, has_y), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_stories_clickable_area_struct = {"stories_clickable_area", sizeof(struct vk_stories_clickable_area), 2, vk_stories_clickable_area_fields};
+static const uint16_t vk_stories_clickable_area_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_stories_clickable_area_struct = {"stories_clickable_area", sizeof(struct vk_stories_clickable_area), 2, vk_stories_clickable_area_fields,
+	offsetof(struct vk_stories_clickable_area, unknown), 1u, 2, vk_stories_clickable_area_keys};
 const struct socapi_type vk_stories_clickable_area_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_area), &vk_stories_clickable_area_struct, "stories_clickable_area"};
 
 static const struct socapi_field vk_stories_clickable_sticker_fields[] = {
@@ -4485,7 +5485,14 @@ static const struct socapi_field vk_stories_clickable_sticker_fields[] = {
 	{"situational_theme_id", offsetof(struct vk_stories_clickable_sticker, situational_theme_id), offsetof(struct vk_stories_clickable_sticker, has_situational_theme_id), &socapi_type_int, 0},
 	{"situational_app_url", offsetof(struct vk_stories_clickable_sticker, situational_app_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_stories_clickable_sticker_struct = {"stories_clickable_sticker", sizeof(struct vk_stories_clickable_sticker), 31, vk_stories_clickable_sticker_fields};
+static const uint16_t vk_stories_clickable_sticker_keys[] = {
+	22, 0, 0, 0, 19, 0, 9, 0, 10, 16, 8, 0, 7, 0, 0, 0,
+	31, 0, 0, 0, 25, 0, 0, 29, 13, 20, 0, 4, 0, 0, 0, 11,
+	14, 23, 0, 0, 0, 30, 0, 0, 0, 0, 6, 0, 0, 15, 3, 27,
+	1, 28, 2, 17, 5, 18, 0, 24, 26, 12, 0, 0, 0, 21, 0, 0,
+};
+static const struct socapi_struct vk_stories_clickable_sticker_struct = {"stories_clickable_sticker", sizeof(struct vk_stories_clickable_sticker), 31, vk_stories_clickable_sticker_fields,
+	offsetof(struct vk_stories_clickable_sticker, unknown), 31u, 6, vk_stories_clickable_sticker_keys};
 const struct socapi_type vk_stories_clickable_sticker_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_sticker), &vk_stories_clickable_sticker_struct, "stories_clickable_sticker"};
 
 static const struct socapi_field vk_stories_clickable_stickers_fields[] = {
@@ -4493,14 +5500,22 @@ static const struct socapi_field vk_stories_clickable_stickers_fields[] = {
 	{"original_height", offsetof(struct vk_stories_clickable_stickers, original_height), offsetof(struct vk_stories_clickable_stickers, has_original_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"original_width", offsetof(struct vk_stories_clickable_stickers, original_width), offsetof(struct vk_stories_clickable_stickers, has_original_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_stories_clickable_stickers_struct = {"stories_clickable_stickers", sizeof(struct vk_stories_clickable_stickers), 3, vk_stories_clickable_stickers_fields};
+static const uint16_t vk_stories_clickable_stickers_keys[] = {
+	0, 0, 0, 1, 0, 2, 0, 3,
+};
+static const struct socapi_struct vk_stories_clickable_stickers_struct = {"stories_clickable_stickers", sizeof(struct vk_stories_clickable_stickers), 3, vk_stories_clickable_stickers_fields,
+	offsetof(struct vk_stories_clickable_stickers, unknown), 1u, 3, vk_stories_clickable_stickers_keys};
 const struct socapi_type vk_stories_clickable_stickers_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_stickers), &vk_stories_clickable_stickers_struct, "stories_clickable_stickers"};
 
 static const struct socapi_field vk_stories_replies_fields[] = {
 	{"count", offsetof(struct vk_stories_replies, count), offsetof(struct vk_stories_replies, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"new", offsetof(struct vk_stories_replies, new_), offsetof(struct vk_stories_replies, has_new), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_stories_replies_struct = {"stories_replies", sizeof(struct vk_stories_replies), 2, vk_stories_replies_fields};
+static const uint16_t vk_stories_replies_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct vk_stories_replies_struct = {"stories_replies", sizeof(struct vk_stories_replies), 2, vk_stories_replies_fields,
+	offsetof(struct vk_stories_replies, unknown), 1u, 2, vk_stories_replies_keys};
 const struct socapi_type vk_stories_replies_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_replies), &vk_stories_replies_struct, "stories_replies"};
 
 static const struct socapi_field vk_stories_story_fields[] = {
@@ -4537,7 +5552,14 @@ static const struct socapi_field vk_stories_story_fields[] = {
 	{"first_narrative_id", offsetof(struct vk_stories_story, first_narrative_id), offsetof(struct vk_stories_story, has_first_narrative_id), &socapi_type_int, 0},
 	{"can_use_in_narrative", offsetof(struct vk_stories_story, can_use_in_narrative), offsetof(struct vk_stories_story, has_can_use_in_narrative), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_stories_story_struct = {"stories_story", sizeof(struct vk_stories_story), 32, vk_stories_story_fields};
+static const uint16_t vk_stories_story_keys[] = {
+	16, 24, 28, 25, 13, 0, 0, 0, 29, 0, 0, 10, 12, 0, 6, 0,
+	0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 31, 0, 0, 21, 23, 0,
+	27, 26, 0, 30, 0, 0, 0, 0, 32, 14, 17, 3, 4, 0, 7, 0,
+	18, 0, 20, 0, 5, 22, 8, 0, 19, 0, 0, 2, 11, 15, 0, 0,
+};
+static const struct socapi_struct vk_stories_story_struct = {"stories_story", sizeof(struct vk_stories_story), 32, vk_stories_story_fields,
+	offsetof(struct vk_stories_story, unknown), 59u, 6, vk_stories_story_keys};
 const struct socapi_type vk_stories_story_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_story), &vk_stories_story_struct, "stories_story"};
 
 static const struct socapi_field vk_stories_story_link_fields[] = {
@@ -4545,7 +5567,11 @@ static const struct socapi_field vk_stories_story_link_fields[] = {
 	{"url", offsetof(struct vk_stories_story_link, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"link_url_target", offsetof(struct vk_stories_story_link, link_url_target), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_stories_story_link_struct = {"stories_story_link", sizeof(struct vk_stories_story_link), 3, vk_stories_story_link_fields};
+static const uint16_t vk_stories_story_link_keys[] = {
+	0, 0, 0, 3, 0, 0, 1, 2,
+};
+static const struct socapi_struct vk_stories_story_link_struct = {"stories_story_link", sizeof(struct vk_stories_story_link), 3, vk_stories_story_link_fields,
+	offsetof(struct vk_stories_story_link, unknown), 3u, 3, vk_stories_story_link_keys};
 const struct socapi_type vk_stories_story_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_story_link), &vk_stories_story_link_struct, "stories_story_link"};
 
 static const struct socapi_field vk_users_career_fields[] = {
@@ -4558,7 +5584,11 @@ static const struct socapi_field vk_users_career_fields[] = {
 	{"position", offsetof(struct vk_users_career, position), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"until", offsetof(struct vk_users_career, until), offsetof(struct vk_users_career, has_until), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_career_struct = {"users_career", sizeof(struct vk_users_career), 8, vk_users_career_fields};
+static const uint16_t vk_users_career_keys[] = {
+	0, 2, 0, 0, 0, 0, 5, 8, 3, 6, 0, 0, 1, 7, 4, 0,
+};
+static const struct socapi_struct vk_users_career_struct = {"users_career", sizeof(struct vk_users_career), 8, vk_users_career_fields,
+	offsetof(struct vk_users_career, unknown), 27u, 4, vk_users_career_keys};
 const struct socapi_type vk_users_career_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_career), &vk_users_career_struct, "users_career"};
 
 static const struct socapi_field vk_users_exports_fields[] = {
@@ -4566,7 +5596,11 @@ static const struct socapi_field vk_users_exports_fields[] = {
 	{"livejournal", offsetof(struct vk_users_exports, livejournal), offsetof(struct vk_users_exports, has_livejournal), &socapi_type_int, 0},
 	{"twitter", offsetof(struct vk_users_exports, twitter), offsetof(struct vk_users_exports, has_twitter), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_exports_struct = {"users_exports", sizeof(struct vk_users_exports), 3, vk_users_exports_fields};
+static const uint16_t vk_users_exports_keys[] = {
+	0, 3, 0, 0, 1, 0, 2, 0,
+};
+static const struct socapi_struct vk_users_exports_struct = {"users_exports", sizeof(struct vk_users_exports), 3, vk_users_exports_fields,
+	offsetof(struct vk_users_exports, unknown), 7u, 3, vk_users_exports_keys};
 const struct socapi_type vk_users_exports_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_exports), &vk_users_exports_struct, "users_exports"};
 
 static const struct socapi_field vk_users_get_followers_fields_response_fields[] = {
@@ -4574,35 +5608,55 @@ static const struct socapi_field vk_users_get_followers_fields_response_fields[]
 	{"friends_count", offsetof(struct vk_users_get_followers_fields_response, friends_count), offsetof(struct vk_users_get_followers_fields_response, has_friends_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_users_get_followers_fields_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_users_get_followers_fields_response_struct = {"users_getFollowers_fields_response", sizeof(struct vk_users_get_followers_fields_response), 3, vk_users_get_followers_fields_response_fields};
+static const uint16_t vk_users_get_followers_fields_response_keys[] = {
+	0, 1, 0, 0, 2, 3, 0, 0,
+};
+static const struct socapi_struct vk_users_get_followers_fields_response_struct = {"users_getFollowers_fields_response", sizeof(struct vk_users_get_followers_fields_response), 3, vk_users_get_followers_fields_response_fields,
+	offsetof(struct vk_users_get_followers_fields_response, unknown), 1u, 3, vk_users_get_followers_fields_response_keys};
 const struct socapi_type vk_users_get_followers_fields_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_get_followers_fields_response), &vk_users_get_followers_fields_response_struct, "users_getFollowers_fields_response"};
 
 static const struct socapi_field vk_users_get_followers_response_fields[] = {
 	{"count", offsetof(struct vk_users_get_followers_response, count), offsetof(struct vk_users_get_followers_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_get_followers_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_users_get_followers_response_struct = {"users_getFollowers_response", sizeof(struct vk_users_get_followers_response), 2, vk_users_get_followers_response_fields};
+static const uint16_t vk_users_get_followers_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_users_get_followers_response_struct = {"users_getFollowers_response", sizeof(struct vk_users_get_followers_response), 2, vk_users_get_followers_response_fields,
+	offsetof(struct vk_users_get_followers_response, unknown), 1u, 2, vk_users_get_followers_response_keys};
 const struct socapi_type vk_users_get_followers_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_get_followers_response), &vk_users_get_followers_response_struct, "users_getFollowers_response"};
 
 static const struct socapi_field vk_users_get_subscriptions_extended_response_fields[] = {
 	{"count", offsetof(struct vk_users_get_subscriptions_extended_response, count), offsetof(struct vk_users_get_subscriptions_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_get_subscriptions_extended_response, items), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_users_get_subscriptions_extended_response_struct = {"users_getSubscriptions_extended_response", sizeof(struct vk_users_get_subscriptions_extended_response), 2, vk_users_get_subscriptions_extended_response_fields};
+static const uint16_t vk_users_get_subscriptions_extended_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_users_get_subscriptions_extended_response_struct = {"users_getSubscriptions_extended_response", sizeof(struct vk_users_get_subscriptions_extended_response), 2, vk_users_get_subscriptions_extended_response_fields,
+	offsetof(struct vk_users_get_subscriptions_extended_response, unknown), 1u, 2, vk_users_get_subscriptions_extended_response_keys};
 const struct socapi_type vk_users_get_subscriptions_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_get_subscriptions_extended_response), &vk_users_get_subscriptions_extended_response_struct, "users_getSubscriptions_extended_response"};
 
 static const struct socapi_field vk_users_get_subscriptions_response_fields[] = {
 	{"users", offsetof(struct vk_users_get_subscriptions_response, users), SOCAPI_NO_PRESENCE, &vk_users_users_array_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_users_get_subscriptions_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_groups_array_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_users_get_subscriptions_response_struct = {"users_getSubscriptions_response", sizeof(struct vk_users_get_subscriptions_response), 2, vk_users_get_subscriptions_response_fields};
+static const uint16_t vk_users_get_subscriptions_response_keys[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_struct vk_users_get_subscriptions_response_struct = {"users_getSubscriptions_response", sizeof(struct vk_users_get_subscriptions_response), 2, vk_users_get_subscriptions_response_fields,
+	offsetof(struct vk_users_get_subscriptions_response, unknown), 3u, 2, vk_users_get_subscriptions_response_keys};
 const struct socapi_type vk_users_get_subscriptions_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_get_subscriptions_response), &vk_users_get_subscriptions_response_struct, "users_getSubscriptions_response"};
 
 static const struct socapi_field vk_users_last_seen_fields[] = {
 	{"time", offsetof(struct vk_users_last_seen, time), offsetof(struct vk_users_last_seen, has_time), &socapi_type_int, 0},
 	{"platform", offsetof(struct vk_users_last_seen, platform), offsetof(struct vk_users_last_seen, has_platform), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_last_seen_struct = {"users_last_seen", sizeof(struct vk_users_last_seen), 2, vk_users_last_seen_fields};
+static const uint16_t vk_users_last_seen_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_users_last_seen_struct = {"users_last_seen", sizeof(struct vk_users_last_seen), 2, vk_users_last_seen_fields,
+	offsetof(struct vk_users_last_seen, unknown), 1u, 2, vk_users_last_seen_keys};
 const struct socapi_type vk_users_last_seen_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_last_seen), &vk_users_last_seen_struct, "users_last_seen"};
 
 static const struct socapi_field vk_users_military_fields[] = {
@@ -4612,7 +5666,11 @@ static const struct socapi_field vk_users_military_fields[] = {
 	{"unit_id", offsetof(struct vk_users_military, unit_id), offsetof(struct vk_users_military, has_unit_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"until", offsetof(struct vk_users_military, until), offsetof(struct vk_users_military, has_until), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_military_struct = {"users_military", sizeof(struct vk_users_military), 5, vk_users_military_fields};
+static const uint16_t vk_users_military_keys[] = {
+	0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 3, 0, 1, 0, 0, 4,
+};
+static const struct socapi_struct vk_users_military_struct = {"users_military", sizeof(struct vk_users_military), 5, vk_users_military_fields,
+	offsetof(struct vk_users_military, unknown), 3u, 4, vk_users_military_keys};
 const struct socapi_type vk_users_military_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_military), &vk_users_military_struct, "users_military"};
 
 static const struct socapi_field vk_users_occupation_fields[] = {
@@ -4622,7 +5680,11 @@ static const struct socapi_field vk_users_occupation_fields[] = {
 	{"graduate_year", offsetof(struct vk_users_occupation, graduate_year), offsetof(struct vk_users_occupation, has_graduate_year), &socapi_type_int, 0},
 	{"city_id", offsetof(struct vk_users_occupation, city_id), offsetof(struct vk_users_occupation, has_city_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_occupation_struct = {"users_occupation", sizeof(struct vk_users_occupation), 5, vk_users_occupation_fields};
+static const uint16_t vk_users_occupation_keys[] = {
+	0, 4, 0, 1, 3, 0, 2, 0, 0, 0, 5, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_users_occupation_struct = {"users_occupation", sizeof(struct vk_users_occupation), 5, vk_users_occupation_fields,
+	offsetof(struct vk_users_occupation, unknown), 3u, 4, vk_users_occupation_keys};
 const struct socapi_type vk_users_occupation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_occupation), &vk_users_occupation_struct, "users_occupation"};
 
 static const struct socapi_field vk_users_online_info_fields[] = {
@@ -4633,7 +5695,11 @@ static const struct socapi_field vk_users_online_info_fields[] = {
 	{"is_mobile", offsetof(struct vk_users_online_info, is_mobile), offsetof(struct vk_users_online_info, has_is_mobile), &socapi_type_bool, 0},
 	{"status", offsetof(struct vk_users_online_info, status), SOCAPI_NO_PRESENCE, &vk_users_online_info_status_type, 0},
 };
-static const struct socapi_struct vk_users_online_info_struct = {"users_online_info", sizeof(struct vk_users_online_info), 6, vk_users_online_info_fields};
+static const uint16_t vk_users_online_info_keys[] = {
+	0, 0, 0, 0, 6, 0, 2, 1, 5, 4, 0, 0, 0, 3, 0, 0,
+};
+static const struct socapi_struct vk_users_online_info_struct = {"users_online_info", sizeof(struct vk_users_online_info), 6, vk_users_online_info_fields,
+	offsetof(struct vk_users_online_info, unknown), 1u, 4, vk_users_online_info_keys};
 const struct socapi_type vk_users_online_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_online_info), &vk_users_online_info_struct, "users_online_info"};
 
 static const struct socapi_field vk_users_personal_fields[] = {
@@ -4648,7 +5714,12 @@ static const struct socapi_field vk_users_personal_fields[] = {
 	{"religion_id", offsetof(struct vk_users_personal, religion_id), offsetof(struct vk_users_personal, has_religion_id), &socapi_type_int, 0},
 	{"smoking", offsetof(struct vk_users_personal, smoking), offsetof(struct vk_users_personal, has_smoking), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_personal_struct = {"users_personal", sizeof(struct vk_users_personal), 10, vk_users_personal_fields};
+static const uint16_t vk_users_personal_keys[] = {
+	8, 0, 0, 0, 0, 0, 9, 3, 0, 0, 0, 10, 0, 0, 0, 0,
+	0, 0, 5, 6, 0, 0, 7, 0, 4, 0, 0, 0, 1, 0, 2, 0,
+};
+static const struct socapi_struct vk_users_personal_struct = {"users_personal", sizeof(struct vk_users_personal), 10, vk_users_personal_fields,
+	offsetof(struct vk_users_personal, unknown), 13u, 5, vk_users_personal_keys};
 const struct socapi_type vk_users_personal_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_personal), &vk_users_personal_struct, "users_personal"};
 
 static const struct socapi_field vk_users_relative_fields[] = {
@@ -4657,7 +5728,11 @@ static const struct socapi_field vk_users_relative_fields[] = {
 	{"name", offsetof(struct vk_users_relative, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_users_relative, type), SOCAPI_NO_PRESENCE, &vk_users_relative_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_users_relative_struct = {"users_relative", sizeof(struct vk_users_relative), 4, vk_users_relative_fields};
+static const uint16_t vk_users_relative_keys[] = {
+	0, 0, 0, 0, 1, 4, 2, 3,
+};
+static const struct socapi_struct vk_users_relative_struct = {"users_relative", sizeof(struct vk_users_relative), 4, vk_users_relative_fields,
+	offsetof(struct vk_users_relative, unknown), 1u, 3, vk_users_relative_keys};
 const struct socapi_type vk_users_relative_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_relative), &vk_users_relative_struct, "users_relative"};
 
 static const struct socapi_field vk_users_school_fields[] = {
@@ -4673,14 +5748,23 @@ static const struct socapi_field vk_users_school_fields[] = {
 	{"year_to", offsetof(struct vk_users_school, year_to), offsetof(struct vk_users_school, has_year_to), &socapi_type_int, 0},
 	{"speciality", offsetof(struct vk_users_school, speciality), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_users_school_struct = {"users_school", sizeof(struct vk_users_school), 11, vk_users_school_fields};
+static const uint16_t vk_users_school_keys[] = {
+	0, 0, 0, 0, 7, 2, 0, 0, 0, 8, 0, 10, 0, 0, 0, 0,
+	5, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 1, 3, 11, 9, 4,
+};
+static const struct socapi_struct vk_users_school_struct = {"users_school", sizeof(struct vk_users_school), 11, vk_users_school_fields,
+	offsetof(struct vk_users_school, unknown), 5u, 5, vk_users_school_keys};
 const struct socapi_type vk_users_school_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_school), &vk_users_school_struct, "users_school"};
 
 static const struct socapi_field vk_users_search_response_fields[] = {
 	{"count", offsetof(struct vk_users_search_response, count), offsetof(struct vk_users_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_search_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_users_search_response_struct = {"users_search_response", sizeof(struct vk_users_search_response), 2, vk_users_search_response_fields};
+static const uint16_t vk_users_search_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_users_search_response_struct = {"users_search_response", sizeof(struct vk_users_search_response), 2, vk_users_search_response_fields,
+	offsetof(struct vk_users_search_response, unknown), 1u, 2, vk_users_search_response_keys};
 const struct socapi_type vk_users_search_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_search_response), &vk_users_search_response_struct, "users_search_response"};
 
 static const struct socapi_field vk_users_university_fields[] = {
@@ -4698,7 +5782,12 @@ static const struct socapi_field vk_users_university_fields[] = {
 	{"name", offsetof(struct vk_users_university, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"university_group_id", offsetof(struct vk_users_university, university_group_id), offsetof(struct vk_users_university, has_university_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_university_struct = {"users_university", sizeof(struct vk_users_university), 13, vk_users_university_fields};
+static const uint16_t vk_users_university_keys[] = {
+	9, 0, 0, 0, 3, 0, 11, 0, 0, 0, 13, 0, 8, 1, 0, 0,
+	10, 12, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 6, 7, 0, 2,
+};
+static const struct socapi_struct vk_users_university_struct = {"users_university", sizeof(struct vk_users_university), 13, vk_users_university_fields,
+	offsetof(struct vk_users_university, unknown), 29u, 5, vk_users_university_keys};
 const struct socapi_type vk_users_university_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_university), &vk_users_university_struct, "users_university"};
 
 static const struct socapi_field vk_users_user_fields[] = {
@@ -4722,7 +5811,14 @@ static const struct socapi_field vk_users_user_fields[] = {
 	{"friend_status", offsetof(struct vk_users_user, friend_status), offsetof(struct vk_users_user, has_friend_status), &vk_friends_friend_status_status_type, 0},
 	{"mutual", offsetof(struct vk_users_user, mutual), SOCAPI_NO_PRESENCE, &vk_friends_requests_mutual_type, 0},
 };
-static const struct socapi_struct vk_users_user_struct = {"users_user", sizeof(struct vk_users_user), 19, vk_users_user_fields};
+static const uint16_t vk_users_user_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 14, 6, 0, 0, 11, 0,
+	0, 0, 0, 0, 0, 0, 16, 0, 18, 1, 0, 10, 0, 0, 12, 8,
+	0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 7, 15, 0, 0, 3,
+	17, 19, 4, 0, 0, 0, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_users_user_struct = {"users_user", sizeof(struct vk_users_user), 19, vk_users_user_fields,
+	offsetof(struct vk_users_user, unknown), 3u, 6, vk_users_user_keys};
 const struct socapi_type vk_users_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user), &vk_users_user_struct, "users_user"};
 
 static const struct socapi_field vk_users_user_connections_fields[] = {
@@ -4733,7 +5829,11 @@ static const struct socapi_field vk_users_user_connections_fields[] = {
 	{"livejournal", offsetof(struct vk_users_user_connections, livejournal), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"instagram", offsetof(struct vk_users_user_connections, instagram), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_users_user_connections_struct = {"users_user_connections", sizeof(struct vk_users_user_connections), 6, vk_users_user_connections_fields};
+static const uint16_t vk_users_user_connections_keys[] = {
+	0, 6, 0, 0, 0, 0, 2, 0, 0, 5, 4, 1, 0, 0, 3, 0,
+};
+static const struct socapi_struct vk_users_user_connections_struct = {"users_user_connections", sizeof(struct vk_users_user_connections), 6, vk_users_user_connections_fields,
+	offsetof(struct vk_users_user_connections, unknown), 11u, 4, vk_users_user_connections_keys};
 const struct socapi_type vk_users_user_connections_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_connections), &vk_users_user_connections_struct, "users_user_connections"};
 
 static const struct socapi_field vk_users_user_counters_fields[] = {
@@ -4767,7 +5867,14 @@ static const struct socapi_field vk_users_user_counters_fields[] = {
 	{"clips_views", offsetof(struct vk_users_user_counters, clips_views), offsetof(struct vk_users_user_counters, has_clips_views), &socapi_type_int, 0},
 	{"clips_likes", offsetof(struct vk_users_user_counters, clips_likes), offsetof(struct vk_users_user_counters, has_clips_likes), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_user_counters_struct = {"users_user_counters", sizeof(struct vk_users_user_counters), 29, vk_users_user_counters_fields};
+static const uint16_t vk_users_user_counters_keys[] = {
+	0, 6, 12, 26, 23, 28, 24, 0, 0, 0, 0, 5, 0, 14, 17, 0,
+	29, 27, 10, 21, 0, 0, 0, 22, 15, 20, 19, 0, 0, 1, 8, 25,
+	0, 0, 0, 0, 7, 0, 11, 18, 0, 0, 13, 4, 0, 3, 0, 0,
+	0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 16, 0, 2, 0,
+};
+static const struct socapi_struct vk_users_user_counters_struct = {"users_user_counters", sizeof(struct vk_users_user_counters), 29, vk_users_user_counters_fields,
+	offsetof(struct vk_users_user_counters, unknown), 123u, 6, vk_users_user_counters_keys};
 const struct socapi_type vk_users_user_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_counters), &vk_users_user_counters_struct, "users_user_counters"};
 
 static const struct socapi_field vk_users_user_full_fields[] = {
@@ -4917,7 +6024,42 @@ static const struct socapi_field vk_users_user_full_fields[] = {
 	{"is_message_request", offsetof(struct vk_users_user_full, is_message_request), offsetof(struct vk_users_user_full, has_is_message_request), &socapi_type_bool, 0},
 	{"descriptions", offsetof(struct vk_users_user_full, descriptions), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_users_user_full_struct = {"users_user_full", sizeof(struct vk_users_user_full), 145, vk_users_user_full_fields};
+static const uint16_t vk_users_user_full_keys[] = {
+	0, 0, 0, 0, 14, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 56, 16, 0, 0, 0, 0, 45, 0, 0, 0, 86,
+	0, 0, 38, 0, 0, 139, 0, 97, 0, 72, 0, 0, 0, 0, 0, 0,
+	0, 0, 121, 0, 0, 0, 0, 49, 4, 0, 41, 0, 0, 0, 0, 0,
+	0, 73, 0, 29, 39, 0, 0, 0, 0, 0, 126, 0, 0, 0, 120, 129,
+	0, 12, 0, 0, 19, 132, 0, 47, 80, 145, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 70,
+	0, 0, 110, 0, 0, 0, 0, 0, 0, 61, 0, 78, 13, 90, 23, 0,
+	0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0, 142, 0, 0, 63,
+	0, 0, 0, 0, 105, 0, 0, 0, 137, 0, 108, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 69, 58, 0, 0, 0, 92, 0, 51,
+	0, 0, 0, 0, 0, 0, 28, 0, 31, 57, 0, 0, 0, 0, 0, 0,
+	109, 0, 125, 0, 0, 107, 0, 0, 0, 0, 0, 5, 0, 0, 33, 91,
+	0, 103, 64, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 2, 0, 0, 0, 0, 143, 36, 0, 0, 0, 79, 42, 21, 0, 94,
+	68, 0, 0, 0, 0, 112, 0, 0, 0, 101, 113, 135, 0, 0, 0, 0,
+	0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 136, 0,
+	0, 0, 0, 140, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0,
+	0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 81, 0,
+	0, 0, 22, 0, 0, 88, 0, 0, 0, 0, 0, 0, 123, 82, 0, 0,
+	85, 0, 0, 0, 0, 89, 98, 95, 0, 0, 0, 54, 0, 74, 0, 106,
+	0, 46, 127, 0, 0, 0, 131, 0, 0, 0, 93, 119, 0, 0, 0, 84,
+	0, 0, 0, 0, 0, 77, 0, 0, 99, 0, 0, 32, 10, 75, 53, 0,
+	0, 0, 18, 114, 0, 0, 0, 0, 60, 0, 0, 130, 0, 144, 0, 0,
+	37, 141, 0, 0, 0, 0, 0, 66, 104, 0, 0, 1, 0, 0, 0, 0,
+	111, 34, 0, 0, 0, 0, 3, 0, 0, 0, 44, 0, 0, 115, 0, 118,
+	40, 50, 0, 0, 0, 0, 25, 26, 0, 0, 0, 0, 24, 76, 9, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 124, 0, 0, 0, 0, 20, 0,
+	0, 59, 0, 0, 0, 0, 0, 0, 134, 0, 0, 43, 48, 30, 0, 0,
+	0, 138, 116, 0, 117, 52, 0, 0, 0, 0, 0, 0, 0, 0, 15, 7,
+	8, 35, 0, 0, 0, 122, 0, 133, 0, 67, 0, 62, 0, 0, 6, 71,
+	0, 0, 0, 0, 0, 0, 65, 55, 0, 0, 0, 0, 0, 96, 0, 0,
+};
+static const struct socapi_struct vk_users_user_full_struct = {"users_user_full", sizeof(struct vk_users_user_full), 145, vk_users_user_full_fields,
+	offsetof(struct vk_users_user_full, unknown), 111u, 9, vk_users_user_full_keys};
 const struct socapi_type vk_users_user_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_full), &vk_users_user_full_struct, "users_user_full"};
 
 static const struct socapi_field vk_users_user_min_fields[] = {
@@ -4929,7 +6071,11 @@ static const struct socapi_field vk_users_user_min_fields[] = {
 	{"can_access_closed", offsetof(struct vk_users_user_min, can_access_closed), offsetof(struct vk_users_user_min, has_can_access_closed), &socapi_type_bool, 0},
 	{"hidden", offsetof(struct vk_users_user_min, hidden), offsetof(struct vk_users_user_min, has_hidden), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_user_min_struct = {"users_user_min", sizeof(struct vk_users_user_min), 7, vk_users_user_min_fields};
+static const uint16_t vk_users_user_min_keys[] = {
+	0, 6, 4, 3, 2, 7, 0, 0, 0, 0, 0, 5, 0, 0, 0, 1,
+};
+static const struct socapi_struct vk_users_user_min_struct = {"users_user_min", sizeof(struct vk_users_user_min), 7, vk_users_user_min_fields,
+	offsetof(struct vk_users_user_min, unknown), 5u, 4, vk_users_user_min_keys};
 const struct socapi_type vk_users_user_min_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_min), &vk_users_user_min_struct, "users_user_min"};
 
 static const struct socapi_field vk_users_user_settings_xtr_fields[] = {
@@ -4955,14 +6101,25 @@ static const struct socapi_field vk_users_user_settings_xtr_fields[] = {
 	{"interests", offsetof(struct vk_users_user_settings_xtr, interests), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interests_type, 0},
 	{"languages", offsetof(struct vk_users_user_settings_xtr, languages), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_users_user_settings_xtr_struct = {"users_user_settings_xtr", sizeof(struct vk_users_user_settings_xtr), 21, vk_users_user_settings_xtr_fields};
+static const uint16_t vk_users_user_settings_xtr_keys[] = {
+	0, 21, 0, 18, 0, 4, 0, 15, 0, 0, 0, 1, 0, 0, 0, 0,
+	8, 0, 0, 0, 11, 5, 0, 12, 3, 17, 2, 0, 0, 0, 10, 6,
+	0, 0, 0, 0, 19, 0, 0, 7, 0, 0, 13, 9, 0, 0, 0, 16,
+	0, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14,
+};
+static const struct socapi_struct vk_users_user_settings_xtr_struct = {"users_user_settings_xtr", sizeof(struct vk_users_user_settings_xtr), 21, vk_users_user_settings_xtr_fields,
+	offsetof(struct vk_users_user_settings_xtr, unknown), 15u, 6, vk_users_user_settings_xtr_keys};
 const struct socapi_type vk_users_user_settings_xtr_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_settings_xtr), &vk_users_user_settings_xtr_struct, "users_user_settings_xtr"};
 
 static const struct socapi_field vk_users_users_array_fields[] = {
 	{"count", offsetof(struct vk_users_users_array, count), offsetof(struct vk_users_users_array, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_users_array, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_users_users_array_struct = {"users_users_array", sizeof(struct vk_users_users_array), 2, vk_users_users_array_fields};
+static const uint16_t vk_users_users_array_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_users_users_array_struct = {"users_users_array", sizeof(struct vk_users_users_array), 2, vk_users_users_array_fields,
+	offsetof(struct vk_users_users_array, unknown), 1u, 2, vk_users_users_array_keys};
 const struct socapi_type vk_users_users_array_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_users_array), &vk_users_users_array_struct, "users_users_array"};
 
 static const struct socapi_field vk_utils_domain_resolved_fields[] = {
@@ -4970,14 +6127,22 @@ static const struct socapi_field vk_utils_domain_resolved_fields[] = {
 	{"object_id", offsetof(struct vk_utils_domain_resolved, object_id), offsetof(struct vk_utils_domain_resolved, has_object_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_utils_domain_resolved, group_id), offsetof(struct vk_utils_domain_resolved, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_utils_domain_resolved_struct = {"utils_domain_resolved", sizeof(struct vk_utils_domain_resolved), 3, vk_utils_domain_resolved_fields};
+static const uint16_t vk_utils_domain_resolved_keys[] = {
+	0, 0, 0, 0, 3, 1, 2, 0,
+};
+static const struct socapi_struct vk_utils_domain_resolved_struct = {"utils_domain_resolved", sizeof(struct vk_utils_domain_resolved), 3, vk_utils_domain_resolved_fields,
+	offsetof(struct vk_utils_domain_resolved, unknown), 1u, 3, vk_utils_domain_resolved_keys};
 const struct socapi_type vk_utils_domain_resolved_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_utils_domain_resolved), &vk_utils_domain_resolved_struct, "utils_domain_resolved"};
 
 static const struct socapi_field vk_utils_link_checked_fields[] = {
 	{"status", offsetof(struct vk_utils_link_checked, status), SOCAPI_NO_PRESENCE, &vk_utils_link_checked_status_type, 0},
 	{"link", offsetof(struct vk_utils_link_checked, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_utils_link_checked_struct = {"utils_link_checked", sizeof(struct vk_utils_link_checked), 2, vk_utils_link_checked_fields};
+static const uint16_t vk_utils_link_checked_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_utils_link_checked_struct = {"utils_link_checked", sizeof(struct vk_utils_link_checked), 2, vk_utils_link_checked_fields,
+	offsetof(struct vk_utils_link_checked, unknown), 1u, 2, vk_utils_link_checked_keys};
 const struct socapi_type vk_utils_link_checked_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_utils_link_checked), &vk_utils_link_checked_struct, "utils_link_checked"};
 
 static const struct socapi_field vk_utils_short_link_fields[] = {
@@ -4986,21 +6151,33 @@ static const struct socapi_field vk_utils_short_link_fields[] = {
 	{"key", offsetof(struct vk_utils_short_link, key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"access_key", offsetof(struct vk_utils_short_link, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_utils_short_link_struct = {"utils_short_link", sizeof(struct vk_utils_short_link), 4, vk_utils_short_link_fields};
+static const uint16_t vk_utils_short_link_keys[] = {
+	1, 0, 4, 0, 0, 0, 3, 2,
+};
+static const struct socapi_struct vk_utils_short_link_struct = {"utils_short_link", sizeof(struct vk_utils_short_link), 4, vk_utils_short_link_fields,
+	offsetof(struct vk_utils_short_link, unknown), 7u, 3, vk_utils_short_link_keys};
 const struct socapi_type vk_utils_short_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_utils_short_link), &vk_utils_short_link_struct, "utils_short_link"};
 
 static const struct socapi_field vk_video_episode_fields[] = {
 	{"time", offsetof(struct vk_video_episode, time), offsetof(struct vk_video_episode, has_time), &socapi_type_int, 0},
 	{"text", offsetof(struct vk_video_episode, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_video_episode_struct = {"video_episode", sizeof(struct vk_video_episode), 2, vk_video_episode_fields};
+static const uint16_t vk_video_episode_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_video_episode_struct = {"video_episode", sizeof(struct vk_video_episode), 2, vk_video_episode_fields,
+	offsetof(struct vk_video_episode, unknown), 1u, 2, vk_video_episode_keys};
 const struct socapi_type vk_video_episode_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_episode), &vk_video_episode_struct, "video_episode"};
 
 static const struct socapi_field vk_video_live_info_fields[] = {
 	{"enabled", offsetof(struct vk_video_live_info, enabled), offsetof(struct vk_video_live_info, has_enabled), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 	{"is_notifications_blocked", offsetof(struct vk_video_live_info, is_notifications_blocked), offsetof(struct vk_video_live_info, has_is_notifications_blocked), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_video_live_info_struct = {"video_live_info", sizeof(struct vk_video_live_info), 2, vk_video_live_info_fields};
+static const uint16_t vk_video_live_info_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct vk_video_live_info_struct = {"video_live_info", sizeof(struct vk_video_live_info), 2, vk_video_live_info_fields,
+	offsetof(struct vk_video_live_info, unknown), 1u, 2, vk_video_live_info_keys};
 const struct socapi_type vk_video_live_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_live_info), &vk_video_live_info_struct, "video_live_info"};
 
 static const struct socapi_field vk_video_live_settings_fields[] = {
@@ -5009,7 +6186,11 @@ static const struct socapi_field vk_video_live_settings_fields[] = {
 	{"max_duration", offsetof(struct vk_video_live_settings, max_duration), offsetof(struct vk_video_live_settings, has_max_duration), &socapi_type_int, 0},
 	{"is_clips_live", offsetof(struct vk_video_live_settings, is_clips_live), offsetof(struct vk_video_live_settings, has_is_clips_live), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_video_live_settings_struct = {"video_live_settings", sizeof(struct vk_video_live_settings), 4, vk_video_live_settings_fields};
+static const uint16_t vk_video_live_settings_keys[] = {
+	0, 0, 0, 4, 3, 0, 1, 2,
+};
+static const struct socapi_struct vk_video_live_settings_struct = {"video_live_settings", sizeof(struct vk_video_live_settings), 4, vk_video_live_settings_fields,
+	offsetof(struct vk_video_live_settings, unknown), 9u, 3, vk_video_live_settings_keys};
 const struct socapi_type vk_video_live_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_live_settings), &vk_video_live_settings_struct, "video_live_settings"};
 
 static const struct socapi_field vk_video_video_fields[] = {
@@ -5063,7 +6244,18 @@ static const struct socapi_field vk_video_video_fields[] = {
 	{"spectators", offsetof(struct vk_video_video, spectators), offsetof(struct vk_video_video, has_spectators), &socapi_type_int, 0},
 	{"platform", offsetof(struct vk_video_video, platform), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_video_video_struct = {"video_video", sizeof(struct vk_video_video), 49, vk_video_video_fields};
+static const uint16_t vk_video_video_keys[] = {
+	0, 8, 0, 36, 25, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0,
+	0, 32, 0, 0, 0, 34, 39, 45, 0, 0, 17, 44, 0, 49, 0, 0,
+	0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 5, 3, 0, 27, 0,
+	0, 0, 31, 6, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23,
+	21, 20, 0, 0, 30, 0, 0, 0, 0, 0, 1, 4, 19, 10, 0, 0,
+	0, 0, 0, 28, 33, 0, 47, 41, 0, 0, 16, 0, 0, 0, 22, 48,
+	15, 0, 42, 0, 2, 29, 0, 24, 0, 11, 13, 37, 0, 43, 9, 7,
+	0, 0, 18, 46, 0, 35, 0, 0, 40, 0, 0, 26, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_video_video_struct = {"video_video", sizeof(struct vk_video_video), 49, vk_video_video_fields,
+	offsetof(struct vk_video_video, unknown), 67u, 7, vk_video_video_keys};
 const struct socapi_type vk_video_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video), &vk_video_video_struct, "video_video"};
 
 static const struct socapi_field vk_video_video_album_fields[] = {
@@ -5073,7 +6265,11 @@ static const struct socapi_field vk_video_video_album_fields[] = {
 	{"track_code", offsetof(struct vk_video_video_album, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"response_type", offsetof(struct vk_video_video_album, response_type), SOCAPI_NO_PRESENCE, &vk_video_video_album_response_type_type, 0},
 };
-static const struct socapi_struct vk_video_video_album_struct = {"video_video_album", sizeof(struct vk_video_video_album), 5, vk_video_video_album_fields};
+static const uint16_t vk_video_video_album_keys[] = {
+	0, 0, 5, 3, 0, 0, 2, 0, 0, 0, 0, 0, 1, 4, 0, 0,
+};
+static const struct socapi_struct vk_video_video_album_struct = {"video_video_album", sizeof(struct vk_video_video_album), 5, vk_video_video_album_fields,
+	offsetof(struct vk_video_video_album, unknown), 1u, 4, vk_video_video_album_keys};
 const struct socapi_type vk_video_video_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_album), &vk_video_video_album_struct, "video_video_album"};
 
 static const struct socapi_field vk_video_video_album_full_fields[] = {
@@ -5091,7 +6287,12 @@ static const struct socapi_field vk_video_video_album_full_fields[] = {
 	{"can_delete", offsetof(struct vk_video_video_album_full, can_delete), offsetof(struct vk_video_video_album_full, has_can_delete), &vk_base_bool_int_type, 0},
 	{"can_upload", offsetof(struct vk_video_video_album_full, can_upload), offsetof(struct vk_video_video_album_full, has_can_upload), &vk_base_bool_int_type, 0},
 };
-static const struct socapi_struct vk_video_video_album_full_struct = {"video_video_album_full", sizeof(struct vk_video_video_album_full), 13, vk_video_video_album_full_fields};
+static const uint16_t vk_video_video_album_full_keys[] = {
+	0, 0, 2, 5, 0, 0, 3, 13, 0, 0, 0, 11, 1, 6, 0, 0,
+	0, 0, 4, 8, 0, 0, 0, 0, 0, 0, 9, 7, 0, 0, 12, 10,
+};
+static const struct socapi_struct vk_video_video_album_full_struct = {"video_video_album_full", sizeof(struct vk_video_video_album_full), 13, vk_video_video_album_full_fields,
+	offsetof(struct vk_video_video_album_full, unknown), 13u, 5, vk_video_video_album_full_keys};
 const struct socapi_type vk_video_video_album_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_album_full), &vk_video_video_album_full_struct, "video_video_album_full"};
 
 static const struct socapi_field vk_video_video_files_fields[] = {
@@ -5106,7 +6307,12 @@ static const struct socapi_field vk_video_video_files_fields[] = {
 	{"mp4_2160", offsetof(struct vk_video_video_files, mp4_2160), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"flv_320", offsetof(struct vk_video_video_files, flv_320), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_video_video_files_struct = {"video_video_files", sizeof(struct vk_video_video_files), 10, vk_video_video_files_fields};
+static const uint16_t vk_video_video_files_keys[] = {
+	0, 10, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 2, 4, 1, 0,
+	0, 0, 8, 0, 0, 0, 3, 0, 5, 7, 0, 0, 0, 0, 0, 6,
+};
+static const struct socapi_struct vk_video_video_files_struct = {"video_video_files", sizeof(struct vk_video_video_files), 10, vk_video_video_files_fields,
+	offsetof(struct vk_video_video_files, unknown), 7u, 5, vk_video_video_files_keys};
 const struct socapi_type vk_video_video_files_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_files), &vk_video_video_files_struct, "video_video_files"};
 
 static const struct socapi_field vk_video_video_full_fields[] = {
@@ -5164,7 +6370,18 @@ static const struct socapi_field vk_video_video_full_fields[] = {
 	{"episodes", offsetof(struct vk_video_video_full, episodes), SOCAPI_NO_PRESENCE, &vk_video_episode_list_type, 0},
 	{"live_settings", offsetof(struct vk_video_video_full, live_settings), SOCAPI_NO_PRESENCE, &vk_video_live_settings_type, 0},
 };
-static const struct socapi_struct vk_video_video_full_struct = {"video_video_full", sizeof(struct vk_video_video_full), 53, vk_video_video_full_fields};
+static const uint16_t vk_video_video_full_keys[] = {
+	0, 0, 0, 10, 48, 0, 22, 0, 0, 0, 0, 27, 0, 36, 5, 3,
+	0, 2, 23, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0,
+	0, 40, 42, 11, 0, 0, 20, 4, 0, 0, 0, 51, 9, 0, 41, 45,
+	0, 1, 12, 0, 0, 24, 0, 0, 0, 49, 0, 0, 0, 0, 0, 0,
+	44, 52, 0, 0, 18, 13, 38, 0, 0, 28, 19, 53, 0, 17, 46, 0,
+	0, 0, 0, 35, 0, 0, 7, 29, 0, 0, 37, 25, 0, 39, 15, 6,
+	8, 31, 0, 0, 0, 0, 0, 0, 34, 0, 0, 33, 47, 0, 0, 0,
+	0, 0, 14, 32, 0, 21, 0, 0, 0, 30, 0, 0, 0, 16, 43, 0,
+};
+static const struct socapi_struct vk_video_video_full_struct = {"video_video_full", sizeof(struct vk_video_video_full), 53, vk_video_video_full_fields,
+	offsetof(struct vk_video_video_full, unknown), 53u, 7, vk_video_video_full_keys};
 const struct socapi_type vk_video_video_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_full), &vk_video_video_full_struct, "video_video_full"};
 
 static const struct socapi_field vk_video_video_image_fields[] = {
@@ -5176,7 +6393,11 @@ static const struct socapi_field vk_video_video_image_fields[] = {
 	{"with_padding", offsetof(struct vk_video_video_image, with_padding), offsetof(struct vk_video_video_image, has_with_padding), &vk_base_property_exists_type, 0},
 	{"size", offsetof(struct vk_video_video_image, size), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_video_video_image_struct = {"video_video_image", sizeof(struct vk_video_video_image), 7, vk_video_video_image_fields};
+static const uint16_t vk_video_video_image_keys[] = {
+	0, 0, 6, 0, 0, 2, 4, 0, 0, 0, 3, 5, 7, 0, 0, 1,
+};
+static const struct socapi_struct vk_video_video_image_struct = {"video_video_image", sizeof(struct vk_video_video_image), 7, vk_video_video_image_fields,
+	offsetof(struct vk_video_video_image, unknown), 3u, 4, vk_video_video_image_keys};
 const struct socapi_type vk_video_video_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_image), &vk_video_video_image_struct, "video_video_image"};
 
 static const struct socapi_field vk_wall_app_post_fields[] = {
@@ -5185,26 +6406,42 @@ static const struct socapi_field vk_wall_app_post_fields[] = {
 	{"photo_130", offsetof(struct vk_wall_app_post, photo_130), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_604", offsetof(struct vk_wall_app_post, photo_604), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_app_post_struct = {"wall_app_post", sizeof(struct vk_wall_app_post), 4, vk_wall_app_post_fields};
+static const uint16_t vk_wall_app_post_keys[] = {
+	4, 0, 2, 1, 0, 0, 3, 0,
+};
+static const struct socapi_struct vk_wall_app_post_struct = {"wall_app_post", sizeof(struct vk_wall_app_post), 4, vk_wall_app_post_fields,
+	offsetof(struct vk_wall_app_post, unknown), 3u, 3, vk_wall_app_post_keys};
 const struct socapi_type vk_wall_app_post_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_app_post), &vk_wall_app_post_struct, "wall_app_post"};
 
 static const struct socapi_field vk_wall_carousel_base_fields[] = {
 	{"carousel_offset", offsetof(struct vk_wall_carousel_base, carousel_offset), offsetof(struct vk_wall_carousel_base, has_carousel_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_carousel_base_struct = {"wall_carousel_base", sizeof(struct vk_wall_carousel_base), 1, vk_wall_carousel_base_fields};
+static const uint16_t vk_wall_carousel_base_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_wall_carousel_base_struct = {"wall_carousel_base", sizeof(struct vk_wall_carousel_base), 1, vk_wall_carousel_base_fields,
+	offsetof(struct vk_wall_carousel_base, unknown), 1u, 1, vk_wall_carousel_base_keys};
 const struct socapi_type vk_wall_carousel_base_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_carousel_base), &vk_wall_carousel_base_struct, "wall_carousel_base"};
 
 static const struct socapi_field vk_wall_create_comment_response_fields[] = {
 	{"comment_id", offsetof(struct vk_wall_create_comment_response, comment_id), offsetof(struct vk_wall_create_comment_response, has_comment_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"parents_stack", offsetof(struct vk_wall_create_comment_response, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_wall_create_comment_response_struct = {"wall_createComment_response", sizeof(struct vk_wall_create_comment_response), 2, vk_wall_create_comment_response_fields};
+static const uint16_t vk_wall_create_comment_response_keys[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_struct vk_wall_create_comment_response_struct = {"wall_createComment_response", sizeof(struct vk_wall_create_comment_response), 2, vk_wall_create_comment_response_fields,
+	offsetof(struct vk_wall_create_comment_response, unknown), 3u, 2, vk_wall_create_comment_response_keys};
 const struct socapi_type vk_wall_create_comment_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_create_comment_response), &vk_wall_create_comment_response_struct, "wall_createComment_response"};
 
 static const struct socapi_field vk_wall_edit_response_fields[] = {
 	{"post_id", offsetof(struct vk_wall_edit_response, post_id), offsetof(struct vk_wall_edit_response, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_edit_response_struct = {"wall_edit_response", sizeof(struct vk_wall_edit_response), 1, vk_wall_edit_response_fields};
+static const uint16_t vk_wall_edit_response_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_wall_edit_response_struct = {"wall_edit_response", sizeof(struct vk_wall_edit_response), 1, vk_wall_edit_response_fields,
+	offsetof(struct vk_wall_edit_response, unknown), 1u, 1, vk_wall_edit_response_keys};
 const struct socapi_type vk_wall_edit_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_edit_response), &vk_wall_edit_response_struct, "wall_edit_response"};
 
 static const struct socapi_field vk_wall_geo_fields[] = {
@@ -5212,7 +6449,11 @@ static const struct socapi_field vk_wall_geo_fields[] = {
 	{"coordinates", offsetof(struct vk_wall_geo, coordinates), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"showmap", offsetof(struct vk_wall_geo, showmap), offsetof(struct vk_wall_geo, has_showmap), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_geo_struct = {"wall_geo", sizeof(struct vk_wall_geo), 3, vk_wall_geo_fields};
+static const uint16_t vk_wall_geo_keys[] = {
+	0, 0, 0, 0, 3, 1, 2, 0,
+};
+static const struct socapi_struct vk_wall_geo_struct = {"wall_geo", sizeof(struct vk_wall_geo), 3, vk_wall_geo_fields,
+	offsetof(struct vk_wall_geo, unknown), 1u, 3, vk_wall_geo_keys};
 const struct socapi_type vk_wall_geo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_geo), &vk_wall_geo_struct, "wall_geo"};
 
 static const struct socapi_field vk_wall_get_by_id_extended_response_fields[] = {
@@ -5220,13 +6461,21 @@ static const struct socapi_field vk_wall_get_by_id_extended_response_fields[] = 
 	{"profiles", offsetof(struct vk_wall_get_by_id_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_wall_get_by_id_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_get_by_id_extended_response_struct = {"wall_getById_extended_response", sizeof(struct vk_wall_get_by_id_extended_response), 3, vk_wall_get_by_id_extended_response_fields};
+static const uint16_t vk_wall_get_by_id_extended_response_keys[] = {
+	0, 0, 2, 3, 1, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_get_by_id_extended_response_struct = {"wall_getById_extended_response", sizeof(struct vk_wall_get_by_id_extended_response), 3, vk_wall_get_by_id_extended_response_fields,
+	offsetof(struct vk_wall_get_by_id_extended_response, unknown), 3u, 3, vk_wall_get_by_id_extended_response_keys};
 const struct socapi_type vk_wall_get_by_id_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_by_id_extended_response), &vk_wall_get_by_id_extended_response_struct, "wall_getById_extended_response"};
 
 static const struct socapi_field vk_wall_get_by_id_response_fields[] = {
 	{"items", offsetof(struct vk_wall_get_by_id_response, items), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, 0},
 };
-static const struct socapi_struct vk_wall_get_by_id_response_struct = {"wall_getById_response", sizeof(struct vk_wall_get_by_id_response), 1, vk_wall_get_by_id_response_fields};
+static const uint16_t vk_wall_get_by_id_response_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_wall_get_by_id_response_struct = {"wall_getById_response", sizeof(struct vk_wall_get_by_id_response), 1, vk_wall_get_by_id_response_fields,
+	offsetof(struct vk_wall_get_by_id_response, unknown), 1u, 1, vk_wall_get_by_id_response_keys};
 const struct socapi_type vk_wall_get_by_id_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_by_id_response), &vk_wall_get_by_id_response_struct, "wall_getById_response"};
 
 static const struct socapi_field vk_wall_get_comments_extended_response_fields[] = {
@@ -5240,7 +6489,12 @@ static const struct socapi_field vk_wall_get_comments_extended_response_fields[]
 	{"groups_can_post", offsetof(struct vk_wall_get_comments_extended_response, groups_can_post), offsetof(struct vk_wall_get_comments_extended_response, has_groups_can_post), &socapi_type_bool, 0},
 	{"post_author_id", offsetof(struct vk_wall_get_comments_extended_response, post_author_id), offsetof(struct vk_wall_get_comments_extended_response, has_post_author_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_get_comments_extended_response_struct = {"wall_getComments_extended_response", sizeof(struct vk_wall_get_comments_extended_response), 9, vk_wall_get_comments_extended_response_fields};
+static const uint16_t vk_wall_get_comments_extended_response_keys[] = {
+	0, 6, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0, 3, 5, 4, 0,
+	7, 0, 0, 0, 2, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_get_comments_extended_response_struct = {"wall_getComments_extended_response", sizeof(struct vk_wall_get_comments_extended_response), 9, vk_wall_get_comments_extended_response_fields,
+	offsetof(struct vk_wall_get_comments_extended_response, unknown), 1u, 5, vk_wall_get_comments_extended_response_keys};
 const struct socapi_type vk_wall_get_comments_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_comments_extended_response), &vk_wall_get_comments_extended_response_struct, "wall_getComments_extended_response"};
 
 static const struct socapi_field vk_wall_get_comments_response_fields[] = {
@@ -5251,7 +6505,11 @@ static const struct socapi_field vk_wall_get_comments_response_fields[] = {
 	{"show_reply_button", offsetof(struct vk_wall_get_comments_response, show_reply_button), offsetof(struct vk_wall_get_comments_response, has_show_reply_button), &socapi_type_bool, 0},
 	{"groups_can_post", offsetof(struct vk_wall_get_comments_response, groups_can_post), offsetof(struct vk_wall_get_comments_response, has_groups_can_post), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_wall_get_comments_response_struct = {"wall_getComments_response", sizeof(struct vk_wall_get_comments_response), 6, vk_wall_get_comments_response_fields};
+static const uint16_t vk_wall_get_comments_response_keys[] = {
+	4, 0, 1, 6, 0, 0, 3, 0, 5, 0, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_get_comments_response_struct = {"wall_getComments_response", sizeof(struct vk_wall_get_comments_response), 6, vk_wall_get_comments_response_fields,
+	offsetof(struct vk_wall_get_comments_response, unknown), 1u, 4, vk_wall_get_comments_response_keys};
 const struct socapi_type vk_wall_get_comments_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_comments_response), &vk_wall_get_comments_response_struct, "wall_getComments_response"};
 
 static const struct socapi_field vk_wall_get_extended_response_fields[] = {
@@ -5260,14 +6518,22 @@ static const struct socapi_field vk_wall_get_extended_response_fields[] = {
 	{"profiles", offsetof(struct vk_wall_get_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_wall_get_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_get_extended_response_struct = {"wall_get_extended_response", sizeof(struct vk_wall_get_extended_response), 4, vk_wall_get_extended_response_fields};
+static const uint16_t vk_wall_get_extended_response_keys[] = {
+	0, 0, 3, 4, 2, 0, 1, 0,
+};
+static const struct socapi_struct vk_wall_get_extended_response_struct = {"wall_get_extended_response", sizeof(struct vk_wall_get_extended_response), 4, vk_wall_get_extended_response_fields,
+	offsetof(struct vk_wall_get_extended_response, unknown), 3u, 3, vk_wall_get_extended_response_keys};
 const struct socapi_type vk_wall_get_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_extended_response), &vk_wall_get_extended_response_struct, "wall_get_extended_response"};
 
 static const struct socapi_field vk_wall_get_response_fields[] = {
 	{"count", offsetof(struct vk_wall_get_response, count), offsetof(struct vk_wall_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_wall_get_response, items), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_get_response_struct = {"wall_get_response", sizeof(struct vk_wall_get_response), 2, vk_wall_get_response_fields};
+static const uint16_t vk_wall_get_response_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_wall_get_response_struct = {"wall_get_response", sizeof(struct vk_wall_get_response), 2, vk_wall_get_response_fields,
+	offsetof(struct vk_wall_get_response, unknown), 1u, 2, vk_wall_get_response_keys};
 const struct socapi_type vk_wall_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_response), &vk_wall_get_response_struct, "wall_get_response"};
 
 static const struct socapi_field vk_wall_graffiti_fields[] = {
@@ -5280,7 +6546,11 @@ static const struct socapi_field vk_wall_graffiti_fields[] = {
 	{"width", offsetof(struct vk_wall_graffiti, width), offsetof(struct vk_wall_graffiti, has_width), &socapi_type_int, 0},
 	{"access_key", offsetof(struct vk_wall_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_graffiti_struct = {"wall_graffiti", sizeof(struct vk_wall_graffiti), 8, vk_wall_graffiti_fields};
+static const uint16_t vk_wall_graffiti_keys[] = {
+	3, 0, 0, 0, 0, 7, 1, 6, 5, 8, 4, 0, 2, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_graffiti_struct = {"wall_graffiti", sizeof(struct vk_wall_graffiti), 8, vk_wall_graffiti_fields,
+	offsetof(struct vk_wall_graffiti, unknown), 33u, 4, vk_wall_graffiti_keys};
 const struct socapi_type vk_wall_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_graffiti), &vk_wall_graffiti_struct, "wall_graffiti"};
 
 static const struct socapi_field vk_wall_post_copyright_fields[] = {
@@ -5289,13 +6559,21 @@ static const struct socapi_field vk_wall_post_copyright_fields[] = {
 	{"name", offsetof(struct vk_wall_post_copyright, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"type", offsetof(struct vk_wall_post_copyright, type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_post_copyright_struct = {"wall_post_copyright", sizeof(struct vk_wall_post_copyright), 4, vk_wall_post_copyright_fields};
+static const uint16_t vk_wall_post_copyright_keys[] = {
+	0, 4, 3, 1, 0, 0, 0, 2,
+};
+static const struct socapi_struct vk_wall_post_copyright_struct = {"wall_post_copyright", sizeof(struct vk_wall_post_copyright), 4, vk_wall_post_copyright_fields,
+	offsetof(struct vk_wall_post_copyright, unknown), 3u, 3, vk_wall_post_copyright_keys};
 const struct socapi_type vk_wall_post_copyright_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_post_copyright), &vk_wall_post_copyright_struct, "wall_post_copyright"};
 
 static const struct socapi_field vk_wall_post_response_fields[] = {
 	{"post_id", offsetof(struct vk_wall_post_response, post_id), offsetof(struct vk_wall_post_response, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_post_response_struct = {"wall_post_response", sizeof(struct vk_wall_post_response), 1, vk_wall_post_response_fields};
+static const uint16_t vk_wall_post_response_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_wall_post_response_struct = {"wall_post_response", sizeof(struct vk_wall_post_response), 1, vk_wall_post_response_fields,
+	offsetof(struct vk_wall_post_response, unknown), 1u, 1, vk_wall_post_response_keys};
 const struct socapi_type vk_wall_post_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_post_response), &vk_wall_post_response_struct, "wall_post_response"};
 
 static const struct socapi_field vk_wall_post_source_fields[] = {
@@ -5305,7 +6583,11 @@ static const struct socapi_field vk_wall_post_source_fields[] = {
 	{"url", offsetof(struct vk_wall_post_source, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link", offsetof(struct vk_wall_post_source, link), SOCAPI_NO_PRESENCE, &vk_base_link_type, 0},
 };
-static const struct socapi_struct vk_wall_post_source_struct = {"wall_post_source", sizeof(struct vk_wall_post_source), 5, vk_wall_post_source_fields};
+static const uint16_t vk_wall_post_source_keys[] = {
+	0, 0, 0, 0, 2, 0, 0, 5, 3, 0, 0, 0, 0, 0, 4, 1,
+};
+static const struct socapi_struct vk_wall_post_source_struct = {"wall_post_source", sizeof(struct vk_wall_post_source), 5, vk_wall_post_source_fields,
+	offsetof(struct vk_wall_post_source, unknown), 7u, 4, vk_wall_post_source_keys};
 const struct socapi_type vk_wall_post_source_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_post_source), &vk_wall_post_source_struct, "wall_post_source"};
 
 static const struct socapi_field vk_wall_posted_photo_fields[] = {
@@ -5314,7 +6596,11 @@ static const struct socapi_field vk_wall_posted_photo_fields[] = {
 	{"photo_130", offsetof(struct vk_wall_posted_photo, photo_130), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_604", offsetof(struct vk_wall_posted_photo, photo_604), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_posted_photo_struct = {"wall_posted_photo", sizeof(struct vk_wall_posted_photo), 4, vk_wall_posted_photo_fields};
+static const uint16_t vk_wall_posted_photo_keys[] = {
+	4, 0, 2, 1, 0, 0, 3, 0,
+};
+static const struct socapi_struct vk_wall_posted_photo_struct = {"wall_posted_photo", sizeof(struct vk_wall_posted_photo), 4, vk_wall_posted_photo_fields,
+	offsetof(struct vk_wall_posted_photo, unknown), 3u, 3, vk_wall_posted_photo_keys};
 const struct socapi_type vk_wall_posted_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_posted_photo), &vk_wall_posted_photo_struct, "wall_posted_photo"};
 
 static const struct socapi_field vk_wall_repost_response_fields[] = {
@@ -5325,13 +6611,21 @@ static const struct socapi_field vk_wall_repost_response_fields[] = {
 	{"mail_repost_count", offsetof(struct vk_wall_repost_response, mail_repost_count), offsetof(struct vk_wall_repost_response, has_mail_repost_count), &socapi_type_int, 0},
 	{"likes_count", offsetof(struct vk_wall_repost_response, likes_count), offsetof(struct vk_wall_repost_response, has_likes_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_repost_response_struct = {"wall_repost_response", sizeof(struct vk_wall_repost_response), 6, vk_wall_repost_response_fields};
+static const uint16_t vk_wall_repost_response_keys[] = {
+	0, 2, 6, 1, 0, 0, 3, 0, 0, 5, 0, 4, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_repost_response_struct = {"wall_repost_response", sizeof(struct vk_wall_repost_response), 6, vk_wall_repost_response_fields,
+	offsetof(struct vk_wall_repost_response, unknown), 1u, 4, vk_wall_repost_response_keys};
 const struct socapi_type vk_wall_repost_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_repost_response), &vk_wall_repost_response_struct, "wall_repost_response"};
 
 static const struct socapi_field vk_wall_views_fields[] = {
 	{"count", offsetof(struct vk_wall_views, count), offsetof(struct vk_wall_views, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_views_struct = {"wall_views", sizeof(struct vk_wall_views), 1, vk_wall_views_fields};
+static const uint16_t vk_wall_views_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_wall_views_struct = {"wall_views", sizeof(struct vk_wall_views), 1, vk_wall_views_fields,
+	offsetof(struct vk_wall_views, unknown), 1u, 1, vk_wall_views_keys};
 const struct socapi_type vk_wall_views_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_views), &vk_wall_views_struct, "wall_views"};
 
 static const struct socapi_field vk_wall_wall_comment_fields[] = {
@@ -5356,20 +6650,35 @@ static const struct socapi_field vk_wall_wall_comment_fields[] = {
 	{"is_from_post_author", offsetof(struct vk_wall_wall_comment, is_from_post_author), offsetof(struct vk_wall_wall_comment, has_is_from_post_author), &socapi_type_bool, 0},
 	{"pid", offsetof(struct vk_wall_wall_comment, pid), offsetof(struct vk_wall_wall_comment, has_pid), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_wall_comment_struct = {"wall_wall_comment", sizeof(struct vk_wall_wall_comment), 20, vk_wall_wall_comment_fields};
+static const uint16_t vk_wall_wall_comment_keys[] = {
+	0, 6, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 8, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 4, 10, 1, 0, 0, 0, 0, 13, 0, 14,
+	9, 5, 2, 0, 0, 0, 20, 0, 0, 12, 0, 0, 11, 17, 15, 19,
+	0, 0, 0, 0, 0, 0, 18, 0, 16, 0, 0, 0, 0, 0, 0, 3,
+};
+static const struct socapi_struct vk_wall_wall_comment_struct = {"wall_wall_comment", sizeof(struct vk_wall_wall_comment), 20, vk_wall_wall_comment_fields,
+	offsetof(struct vk_wall_wall_comment, unknown), 83u, 6, vk_wall_wall_comment_keys};
 const struct socapi_type vk_wall_wall_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment), &vk_wall_wall_comment_struct, "wall_wall_comment"};
 
 static const struct socapi_field vk_wall_wall_comment_donut_fields[] = {
 	{"is_don", offsetof(struct vk_wall_wall_comment_donut, is_don), offsetof(struct vk_wall_wall_comment_donut, has_is_don), &socapi_type_bool, 0},
 	{"placeholder", offsetof(struct vk_wall_wall_comment_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_donut_placeholder_type, 0},
 };
-static const struct socapi_struct vk_wall_wall_comment_donut_struct = {"wall_wall_comment_donut", sizeof(struct vk_wall_wall_comment_donut), 2, vk_wall_wall_comment_donut_fields};
+static const uint16_t vk_wall_wall_comment_donut_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct vk_wall_wall_comment_donut_struct = {"wall_wall_comment_donut", sizeof(struct vk_wall_wall_comment_donut), 2, vk_wall_wall_comment_donut_fields,
+	offsetof(struct vk_wall_wall_comment_donut, unknown), 1u, 2, vk_wall_wall_comment_donut_keys};
 const struct socapi_type vk_wall_wall_comment_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment_donut), &vk_wall_wall_comment_donut_struct, "wall_wall_comment_donut"};
 
 static const struct socapi_field vk_wall_wall_comment_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wall_comment_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_wall_comment_donut_placeholder_struct = {"wall_wall_comment_donut_placeholder", sizeof(struct vk_wall_wall_comment_donut_placeholder), 1, vk_wall_wall_comment_donut_placeholder_fields};
+static const uint16_t vk_wall_wall_comment_donut_placeholder_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_wall_wall_comment_donut_placeholder_struct = {"wall_wall_comment_donut_placeholder", sizeof(struct vk_wall_wall_comment_donut_placeholder), 1, vk_wall_wall_comment_donut_placeholder_fields,
+	offsetof(struct vk_wall_wall_comment_donut_placeholder, unknown), 1u, 1, vk_wall_wall_comment_donut_placeholder_keys};
 const struct socapi_type vk_wall_wall_comment_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment_donut_placeholder), &vk_wall_wall_comment_donut_placeholder_struct, "wall_wall_comment_donut_placeholder"};
 
 static const struct socapi_field vk_wall_wallpost_fields[] = {
@@ -5399,7 +6708,14 @@ static const struct socapi_field vk_wall_wallpost_fields[] = {
 	{"post_id", offsetof(struct vk_wall_wallpost, post_id), offsetof(struct vk_wall_wallpost, has_post_id), &socapi_type_int, 0},
 	{"parents_stack", offsetof(struct vk_wall_wallpost, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_struct = {"wall_wallpost", sizeof(struct vk_wall_wallpost), 25, vk_wall_wallpost_fields};
+static const uint16_t vk_wall_wallpost_keys[] = {
+	3, 0, 7, 10, 0, 15, 0, 0, 0, 11, 0, 1, 0, 0, 0, 0,
+	8, 0, 0, 0, 0, 0, 17, 24, 14, 0, 0, 0, 0, 18, 0, 20,
+	0, 13, 25, 4, 0, 0, 0, 0, 0, 2, 0, 9, 0, 16, 0, 0,
+	21, 12, 0, 0, 23, 0, 5, 22, 0, 6, 0, 0, 19, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_struct = {"wall_wallpost", sizeof(struct vk_wall_wallpost), 25, vk_wall_wallpost_fields,
+	offsetof(struct vk_wall_wallpost, unknown), 59u, 6, vk_wall_wallpost_keys};
 const struct socapi_type vk_wall_wallpost_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost), &vk_wall_wallpost_struct, "wall_wallpost"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_album_fields[] = {
@@ -5407,7 +6723,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_album_fields[] = {
 	{"album", offsetof(struct vk_wall_wallpost_attachment_album, album), SOCAPI_NO_PRESENCE, &vk_photos_photo_album_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_album, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_album_struct = {"wall_wallpost_attachment_album", sizeof(struct vk_wall_wallpost_attachment_album), 3, vk_wall_wallpost_attachment_album_fields};
+static const uint16_t vk_wall_wallpost_attachment_album_keys[] = {
+	0, 0, 0, 3, 0, 1, 0, 2,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_album_struct = {"wall_wallpost_attachment_album", sizeof(struct vk_wall_wallpost_attachment_album), 3, vk_wall_wallpost_attachment_album_fields,
+	offsetof(struct vk_wall_wallpost_attachment_album, unknown), 1u, 3, vk_wall_wallpost_attachment_album_keys};
 const struct socapi_type vk_wall_wallpost_attachment_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_album), &vk_wall_wallpost_attachment_album_struct, "wall_wallpost_attachment_album"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_app_fields[] = {
@@ -5415,7 +6735,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_app_fields[] = {
 	{"app", offsetof(struct vk_wall_wallpost_attachment_app, app), SOCAPI_NO_PRESENCE, &vk_wall_app_post_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_app, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_app_struct = {"wall_wallpost_attachment_app", sizeof(struct vk_wall_wallpost_attachment_app), 3, vk_wall_wallpost_attachment_app_fields};
+static const uint16_t vk_wall_wallpost_attachment_app_keys[] = {
+	2, 0, 0, 3, 0, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_app_struct = {"wall_wallpost_attachment_app", sizeof(struct vk_wall_wallpost_attachment_app), 3, vk_wall_wallpost_attachment_app_fields,
+	offsetof(struct vk_wall_wallpost_attachment_app, unknown), 1u, 3, vk_wall_wallpost_attachment_app_keys};
 const struct socapi_type vk_wall_wallpost_attachment_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_app), &vk_wall_wallpost_attachment_app_struct, "wall_wallpost_attachment_app"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_audio_fields[] = {
@@ -5423,7 +6747,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_audio_fields[] = {
 	{"audio", offsetof(struct vk_wall_wallpost_attachment_audio, audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_audio, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_audio_struct = {"wall_wallpost_attachment_audio", sizeof(struct vk_wall_wallpost_attachment_audio), 3, vk_wall_wallpost_attachment_audio_fields};
+static const uint16_t vk_wall_wallpost_attachment_audio_keys[] = {
+	0, 0, 0, 3, 2, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_audio_struct = {"wall_wallpost_attachment_audio", sizeof(struct vk_wall_wallpost_attachment_audio), 3, vk_wall_wallpost_attachment_audio_fields,
+	offsetof(struct vk_wall_wallpost_attachment_audio, unknown), 1u, 3, vk_wall_wallpost_attachment_audio_keys};
 const struct socapi_type vk_wall_wallpost_attachment_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_audio), &vk_wall_wallpost_attachment_audio_struct, "wall_wallpost_attachment_audio"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_clip_fields[] = {
@@ -5431,7 +6759,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_clip_fields[] = {
 	{"clip", offsetof(struct vk_wall_wallpost_attachment_clip, clip), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_clip, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_clip_struct = {"wall_wallpost_attachment_clip", sizeof(struct vk_wall_wallpost_attachment_clip), 3, vk_wall_wallpost_attachment_clip_fields};
+static const uint16_t vk_wall_wallpost_attachment_clip_keys[] = {
+	0, 0, 2, 3, 0, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_clip_struct = {"wall_wallpost_attachment_clip", sizeof(struct vk_wall_wallpost_attachment_clip), 3, vk_wall_wallpost_attachment_clip_fields,
+	offsetof(struct vk_wall_wallpost_attachment_clip, unknown), 1u, 3, vk_wall_wallpost_attachment_clip_keys};
 const struct socapi_type vk_wall_wallpost_attachment_clip_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_clip), &vk_wall_wallpost_attachment_clip_struct, "wall_wallpost_attachment_clip"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_doc_fields[] = {
@@ -5439,7 +6771,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_doc_fields[] = {
 	{"doc", offsetof(struct vk_wall_wallpost_attachment_doc, doc), SOCAPI_NO_PRESENCE, &vk_docs_doc_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_doc, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_doc_struct = {"wall_wallpost_attachment_doc", sizeof(struct vk_wall_wallpost_attachment_doc), 3, vk_wall_wallpost_attachment_doc_fields};
+static const uint16_t vk_wall_wallpost_attachment_doc_keys[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_doc_struct = {"wall_wallpost_attachment_doc", sizeof(struct vk_wall_wallpost_attachment_doc), 3, vk_wall_wallpost_attachment_doc_fields,
+	offsetof(struct vk_wall_wallpost_attachment_doc, unknown), 1u, 3, vk_wall_wallpost_attachment_doc_keys};
 const struct socapi_type vk_wall_wallpost_attachment_doc_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_doc), &vk_wall_wallpost_attachment_doc_struct, "wall_wallpost_attachment_doc"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_event_fields[] = {
@@ -5447,7 +6783,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_event_fields[] = {
 	{"event", offsetof(struct vk_wall_wallpost_attachment_event, event), SOCAPI_NO_PRESENCE, &vk_events_event_attach_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_event, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_event_struct = {"wall_wallpost_attachment_event", sizeof(struct vk_wall_wallpost_attachment_event), 3, vk_wall_wallpost_attachment_event_fields};
+static const uint16_t vk_wall_wallpost_attachment_event_keys[] = {
+	0, 0, 2, 3, 0, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_event_struct = {"wall_wallpost_attachment_event", sizeof(struct vk_wall_wallpost_attachment_event), 3, vk_wall_wallpost_attachment_event_fields,
+	offsetof(struct vk_wall_wallpost_attachment_event, unknown), 1u, 3, vk_wall_wallpost_attachment_event_keys};
 const struct socapi_type vk_wall_wallpost_attachment_event_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_event), &vk_wall_wallpost_attachment_event_struct, "wall_wallpost_attachment_event"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_graffiti_fields[] = {
@@ -5455,7 +6795,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_graffiti_fields[] =
 	{"graffiti", offsetof(struct vk_wall_wallpost_attachment_graffiti, graffiti), SOCAPI_NO_PRESENCE, &vk_wall_graffiti_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_graffiti_struct = {"wall_wallpost_attachment_graffiti", sizeof(struct vk_wall_wallpost_attachment_graffiti), 3, vk_wall_wallpost_attachment_graffiti_fields};
+static const uint16_t vk_wall_wallpost_attachment_graffiti_keys[] = {
+	0, 0, 0, 3, 2, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_graffiti_struct = {"wall_wallpost_attachment_graffiti", sizeof(struct vk_wall_wallpost_attachment_graffiti), 3, vk_wall_wallpost_attachment_graffiti_fields,
+	offsetof(struct vk_wall_wallpost_attachment_graffiti, unknown), 1u, 3, vk_wall_wallpost_attachment_graffiti_keys};
 const struct socapi_type vk_wall_wallpost_attachment_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_graffiti), &vk_wall_wallpost_attachment_graffiti_struct, "wall_wallpost_attachment_graffiti"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_group_fields[] = {
@@ -5463,7 +6807,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_group_fields[] = {
 	{"group", offsetof(struct vk_wall_wallpost_attachment_group, group), SOCAPI_NO_PRESENCE, &vk_groups_group_attach_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_group, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_group_struct = {"wall_wallpost_attachment_group", sizeof(struct vk_wall_wallpost_attachment_group), 3, vk_wall_wallpost_attachment_group_fields};
+static const uint16_t vk_wall_wallpost_attachment_group_keys[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_group_struct = {"wall_wallpost_attachment_group", sizeof(struct vk_wall_wallpost_attachment_group), 3, vk_wall_wallpost_attachment_group_fields,
+	offsetof(struct vk_wall_wallpost_attachment_group, unknown), 1u, 3, vk_wall_wallpost_attachment_group_keys};
 const struct socapi_type vk_wall_wallpost_attachment_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_group), &vk_wall_wallpost_attachment_group_struct, "wall_wallpost_attachment_group"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_link_fields[] = {
@@ -5471,7 +6819,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_link_fields[] = {
 	{"link", offsetof(struct vk_wall_wallpost_attachment_link, link), SOCAPI_NO_PRESENCE, &vk_base_link_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_link, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_link_struct = {"wall_wallpost_attachment_link", sizeof(struct vk_wall_wallpost_attachment_link), 3, vk_wall_wallpost_attachment_link_fields};
+static const uint16_t vk_wall_wallpost_attachment_link_keys[] = {
+	3, 1, 0, 0, 0, 0, 0, 2,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_link_struct = {"wall_wallpost_attachment_link", sizeof(struct vk_wall_wallpost_attachment_link), 3, vk_wall_wallpost_attachment_link_fields,
+	offsetof(struct vk_wall_wallpost_attachment_link, unknown), 3u, 3, vk_wall_wallpost_attachment_link_keys};
 const struct socapi_type vk_wall_wallpost_attachment_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_link), &vk_wall_wallpost_attachment_link_struct, "wall_wallpost_attachment_link"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_market_fields[] = {
@@ -5479,7 +6831,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_market_fields[] = {
 	{"market", offsetof(struct vk_wall_wallpost_attachment_market, market), SOCAPI_NO_PRESENCE, &vk_market_market_item_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_market, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_market_struct = {"wall_wallpost_attachment_market", sizeof(struct vk_wall_wallpost_attachment_market), 3, vk_wall_wallpost_attachment_market_fields};
+static const uint16_t vk_wall_wallpost_attachment_market_keys[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_market_struct = {"wall_wallpost_attachment_market", sizeof(struct vk_wall_wallpost_attachment_market), 3, vk_wall_wallpost_attachment_market_fields,
+	offsetof(struct vk_wall_wallpost_attachment_market, unknown), 1u, 3, vk_wall_wallpost_attachment_market_keys};
 const struct socapi_type vk_wall_wallpost_attachment_market_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_market), &vk_wall_wallpost_attachment_market_struct, "wall_wallpost_attachment_market"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_market_album_fields[] = {
@@ -5487,7 +6843,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_market_album_fields
 	{"market_album", offsetof(struct vk_wall_wallpost_attachment_market_album, market_album), SOCAPI_NO_PRESENCE, &vk_market_market_album_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_market_album, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_market_album_struct = {"wall_wallpost_attachment_market_album", sizeof(struct vk_wall_wallpost_attachment_market_album), 3, vk_wall_wallpost_attachment_market_album_fields};
+static const uint16_t vk_wall_wallpost_attachment_market_album_keys[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_market_album_struct = {"wall_wallpost_attachment_market_album", sizeof(struct vk_wall_wallpost_attachment_market_album), 3, vk_wall_wallpost_attachment_market_album_fields,
+	offsetof(struct vk_wall_wallpost_attachment_market_album, unknown), 1u, 3, vk_wall_wallpost_attachment_market_album_keys};
 const struct socapi_type vk_wall_wallpost_attachment_market_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_market_album), &vk_wall_wallpost_attachment_market_album_struct, "wall_wallpost_attachment_market_album"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_note_fields[] = {
@@ -5495,7 +6855,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_note_fields[] = {
 	{"note", offsetof(struct vk_wall_wallpost_attachment_note, note), SOCAPI_NO_PRESENCE, &vk_notes_note_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_note, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_note_struct = {"wall_wallpost_attachment_note", sizeof(struct vk_wall_wallpost_attachment_note), 3, vk_wall_wallpost_attachment_note_fields};
+static const uint16_t vk_wall_wallpost_attachment_note_keys[] = {
+	0, 0, 2, 3, 0, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_note_struct = {"wall_wallpost_attachment_note", sizeof(struct vk_wall_wallpost_attachment_note), 3, vk_wall_wallpost_attachment_note_fields,
+	offsetof(struct vk_wall_wallpost_attachment_note, unknown), 1u, 3, vk_wall_wallpost_attachment_note_keys};
 const struct socapi_type vk_wall_wallpost_attachment_note_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_note), &vk_wall_wallpost_attachment_note_struct, "wall_wallpost_attachment_note"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_page_fields[] = {
@@ -5503,7 +6867,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_page_fields[] = {
 	{"page", offsetof(struct vk_wall_wallpost_attachment_page, page), SOCAPI_NO_PRESENCE, &vk_pages_wikipage_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_page, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_page_struct = {"wall_wallpost_attachment_page", sizeof(struct vk_wall_wallpost_attachment_page), 3, vk_wall_wallpost_attachment_page_fields};
+static const uint16_t vk_wall_wallpost_attachment_page_keys[] = {
+	3, 1, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_page_struct = {"wall_wallpost_attachment_page", sizeof(struct vk_wall_wallpost_attachment_page), 3, vk_wall_wallpost_attachment_page_fields,
+	offsetof(struct vk_wall_wallpost_attachment_page, unknown), 3u, 3, vk_wall_wallpost_attachment_page_keys};
 const struct socapi_type vk_wall_wallpost_attachment_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_page), &vk_wall_wallpost_attachment_page_struct, "wall_wallpost_attachment_page"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_photo_fields[] = {
@@ -5511,7 +6879,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_photo_fields[] = {
 	{"photo", offsetof(struct vk_wall_wallpost_attachment_photo, photo), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_photo, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_photo_struct = {"wall_wallpost_attachment_photo", sizeof(struct vk_wall_wallpost_attachment_photo), 3, vk_wall_wallpost_attachment_photo_fields};
+static const uint16_t vk_wall_wallpost_attachment_photo_keys[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_photo_struct = {"wall_wallpost_attachment_photo", sizeof(struct vk_wall_wallpost_attachment_photo), 3, vk_wall_wallpost_attachment_photo_fields,
+	offsetof(struct vk_wall_wallpost_attachment_photo, unknown), 1u, 3, vk_wall_wallpost_attachment_photo_keys};
 const struct socapi_type vk_wall_wallpost_attachment_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_photo), &vk_wall_wallpost_attachment_photo_struct, "wall_wallpost_attachment_photo"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_poll_fields[] = {
@@ -5519,7 +6891,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_poll_fields[] = {
 	{"poll", offsetof(struct vk_wall_wallpost_attachment_poll, poll), SOCAPI_NO_PRESENCE, &vk_polls_poll_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_poll, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_poll_struct = {"wall_wallpost_attachment_poll", sizeof(struct vk_wall_wallpost_attachment_poll), 3, vk_wall_wallpost_attachment_poll_fields};
+static const uint16_t vk_wall_wallpost_attachment_poll_keys[] = {
+	0, 2, 0, 3, 0, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_poll_struct = {"wall_wallpost_attachment_poll", sizeof(struct vk_wall_wallpost_attachment_poll), 3, vk_wall_wallpost_attachment_poll_fields,
+	offsetof(struct vk_wall_wallpost_attachment_poll, unknown), 1u, 3, vk_wall_wallpost_attachment_poll_keys};
 const struct socapi_type vk_wall_wallpost_attachment_poll_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_poll), &vk_wall_wallpost_attachment_poll_struct, "wall_wallpost_attachment_poll"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_posted_photo_fields[] = {
@@ -5527,7 +6903,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_posted_photo_fields
 	{"posted_photo", offsetof(struct vk_wall_wallpost_attachment_posted_photo, posted_photo), SOCAPI_NO_PRESENCE, &vk_wall_posted_photo_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_posted_photo, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_posted_photo_struct = {"wall_wallpost_attachment_posted_photo", sizeof(struct vk_wall_wallpost_attachment_posted_photo), 3, vk_wall_wallpost_attachment_posted_photo_fields};
+static const uint16_t vk_wall_wallpost_attachment_posted_photo_keys[] = {
+	0, 0, 0, 3, 2, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_posted_photo_struct = {"wall_wallpost_attachment_posted_photo", sizeof(struct vk_wall_wallpost_attachment_posted_photo), 3, vk_wall_wallpost_attachment_posted_photo_fields,
+	offsetof(struct vk_wall_wallpost_attachment_posted_photo, unknown), 1u, 3, vk_wall_wallpost_attachment_posted_photo_keys};
 const struct socapi_type vk_wall_wallpost_attachment_posted_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_posted_photo), &vk_wall_wallpost_attachment_posted_photo_struct, "wall_wallpost_attachment_posted_photo"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_video_fields[] = {
@@ -5535,7 +6915,11 @@ static const struct socapi_field vk_wall_wallpost_attachment_video_fields[] = {
 	{"video", offsetof(struct vk_wall_wallpost_attachment_video, video), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_video, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_video_struct = {"wall_wallpost_attachment_video", sizeof(struct vk_wall_wallpost_attachment_video), 3, vk_wall_wallpost_attachment_video_fields};
+static const uint16_t vk_wall_wallpost_attachment_video_keys[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_video_struct = {"wall_wallpost_attachment_video", sizeof(struct vk_wall_wallpost_attachment_video), 3, vk_wall_wallpost_attachment_video_fields,
+	offsetof(struct vk_wall_wallpost_attachment_video, unknown), 1u, 3, vk_wall_wallpost_attachment_video_keys};
 const struct socapi_type vk_wall_wallpost_attachment_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_video), &vk_wall_wallpost_attachment_video_struct, "wall_wallpost_attachment_video"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_video_playlist_fields[] = {
@@ -5543,19 +6927,31 @@ static const struct socapi_field vk_wall_wallpost_attachment_video_playlist_fiel
 	{"video_playlist", offsetof(struct vk_wall_wallpost_attachment_video_playlist, video_playlist), SOCAPI_NO_PRESENCE, &vk_video_video_album_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_video_playlist, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_attachment_video_playlist_struct = {"wall_wallpost_attachment_video_playlist", sizeof(struct vk_wall_wallpost_attachment_video_playlist), 3, vk_wall_wallpost_attachment_video_playlist_fields};
+static const uint16_t vk_wall_wallpost_attachment_video_playlist_keys[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_attachment_video_playlist_struct = {"wall_wallpost_attachment_video_playlist", sizeof(struct vk_wall_wallpost_attachment_video_playlist), 3, vk_wall_wallpost_attachment_video_playlist_fields,
+	offsetof(struct vk_wall_wallpost_attachment_video_playlist, unknown), 1u, 3, vk_wall_wallpost_attachment_video_playlist_keys};
 const struct socapi_type vk_wall_wallpost_attachment_video_playlist_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_video_playlist), &vk_wall_wallpost_attachment_video_playlist_struct, "wall_wallpost_attachment_video_playlist"};
 
 static const struct socapi_field vk_wall_wallpost_comments_donut_fields[] = {
 	{"placeholder", offsetof(struct vk_wall_wallpost_comments_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_comments_donut_placeholder_type, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_comments_donut_struct = {"wall_wallpost_comments_donut", sizeof(struct vk_wall_wallpost_comments_donut), 1, vk_wall_wallpost_comments_donut_fields};
+static const uint16_t vk_wall_wallpost_comments_donut_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_wall_wallpost_comments_donut_struct = {"wall_wallpost_comments_donut", sizeof(struct vk_wall_wallpost_comments_donut), 1, vk_wall_wallpost_comments_donut_fields,
+	offsetof(struct vk_wall_wallpost_comments_donut, unknown), 1u, 1, vk_wall_wallpost_comments_donut_keys};
 const struct socapi_type vk_wall_wallpost_comments_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_comments_donut), &vk_wall_wallpost_comments_donut_struct, "wall_wallpost_comments_donut"};
 
 static const struct socapi_field vk_wall_wallpost_comments_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wallpost_comments_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_wallpost_comments_donut_placeholder_struct = {"wall_wallpost_comments_donut_placeholder", sizeof(struct vk_wall_wallpost_comments_donut_placeholder), 1, vk_wall_wallpost_comments_donut_placeholder_fields};
+static const uint16_t vk_wall_wallpost_comments_donut_placeholder_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_comments_donut_placeholder_struct = {"wall_wallpost_comments_donut_placeholder", sizeof(struct vk_wall_wallpost_comments_donut_placeholder), 1, vk_wall_wallpost_comments_donut_placeholder_fields,
+	offsetof(struct vk_wall_wallpost_comments_donut_placeholder, unknown), 1u, 1, vk_wall_wallpost_comments_donut_placeholder_keys};
 const struct socapi_type vk_wall_wallpost_comments_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_comments_donut_placeholder), &vk_wall_wallpost_comments_donut_placeholder_struct, "wall_wallpost_comments_donut_placeholder"};
 
 static const struct socapi_field vk_wall_wallpost_donut_fields[] = {
@@ -5565,13 +6961,21 @@ static const struct socapi_field vk_wall_wallpost_donut_fields[] = {
 	{"can_publish_free_copy", offsetof(struct vk_wall_wallpost_donut, can_publish_free_copy), offsetof(struct vk_wall_wallpost_donut, has_can_publish_free_copy), &socapi_type_bool, 0},
 	{"edit_mode", offsetof(struct vk_wall_wallpost_donut, edit_mode), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_donut_edit_mode_type, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_donut_struct = {"wall_wallpost_donut", sizeof(struct vk_wall_wallpost_donut), 5, vk_wall_wallpost_donut_fields};
+static const uint16_t vk_wall_wallpost_donut_keys[] = {
+	0, 0, 0, 2, 0, 0, 0, 0, 3, 1, 4, 0, 5, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_donut_struct = {"wall_wallpost_donut", sizeof(struct vk_wall_wallpost_donut), 5, vk_wall_wallpost_donut_fields,
+	offsetof(struct vk_wall_wallpost_donut, unknown), 1u, 4, vk_wall_wallpost_donut_keys};
 const struct socapi_type vk_wall_wallpost_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_donut), &vk_wall_wallpost_donut_struct, "wall_wallpost_donut"};
 
 static const struct socapi_field vk_wall_wallpost_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wallpost_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_wallpost_donut_placeholder_struct = {"wall_wallpost_donut_placeholder", sizeof(struct vk_wall_wallpost_donut_placeholder), 1, vk_wall_wallpost_donut_placeholder_fields};
+static const uint16_t vk_wall_wallpost_donut_placeholder_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_donut_placeholder_struct = {"wall_wallpost_donut_placeholder", sizeof(struct vk_wall_wallpost_donut_placeholder), 1, vk_wall_wallpost_donut_placeholder_fields,
+	offsetof(struct vk_wall_wallpost_donut_placeholder, unknown), 1u, 1, vk_wall_wallpost_donut_placeholder_keys};
 const struct socapi_type vk_wall_wallpost_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_donut_placeholder), &vk_wall_wallpost_donut_placeholder_struct, "wall_wallpost_donut_placeholder"};
 
 static const struct socapi_field vk_wall_wallpost_full_fields[] = {
@@ -5617,7 +7021,18 @@ static const struct socapi_field vk_wall_wallpost_full_fields[] = {
 	{"feedback", offsetof(struct vk_wall_wallpost_full, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"to_id", offsetof(struct vk_wall_wallpost_full, to_id), offsetof(struct vk_wall_wallpost_full, has_to_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_wallpost_full_struct = {"wall_wallpost_full", sizeof(struct vk_wall_wallpost_full), 41, vk_wall_wallpost_full_fields};
+static const uint16_t vk_wall_wallpost_full_keys[] = {
+	0, 33, 22, 0, 0, 37, 0, 0, 35, 0, 0, 0, 0, 19, 0, 0,
+	26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 6, 0, 0, 0,
+	5, 0, 0, 0, 0, 15, 0, 0, 0, 1, 0, 31, 20, 8, 0, 0,
+	0, 0, 39, 0, 16, 0, 30, 11, 0, 0, 0, 3, 7, 34, 0, 0,
+	0, 0, 12, 9, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 40, 0,
+	27, 0, 0, 0, 0, 10, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0,
+	0, 23, 25, 28, 0, 0, 17, 14, 36, 0, 0, 0, 32, 0, 0, 0,
+	0, 0, 0, 0, 21, 0, 0, 24, 29, 0, 0, 38, 0, 41, 0, 0,
+};
+static const struct socapi_struct vk_wall_wallpost_full_struct = {"wall_wallpost_full", sizeof(struct vk_wall_wallpost_full), 41, vk_wall_wallpost_full_fields,
+	offsetof(struct vk_wall_wallpost_full, unknown), 27u, 7, vk_wall_wallpost_full_keys};
 const struct socapi_type vk_wall_wallpost_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_full), &vk_wall_wallpost_full_struct, "wall_wallpost_full"};
 
 _Static_assert(sizeof(enum vk_base_link_product_category_kind) == sizeof(int), "tag is an int");
@@ -17103,7 +18518,11 @@ void vk_messages_keyboard_button_property_action_list_free(struct vk_messages_ke
 static const struct socapi_field vk_account_get_counters_params_fields[] = {
 	{"filter", offsetof(struct vk_account_get_counters_params, filter), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_account_counters_filter_type, 0},
 };
-static const struct socapi_struct vk_account_get_counters_params_struct = {"account.getCounters", sizeof(struct vk_account_get_counters_params), 1, vk_account_get_counters_params_fields};
+static const uint16_t vk_account_get_counters_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_account_get_counters_params_struct = {"account.getCounters", sizeof(struct vk_account_get_counters_params), 1, vk_account_get_counters_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_get_counters_params_keys};
 
 const struct socapi_method vk_account_get_counters_method = {
 	"account.getCounters", "response", "vk_account_get_counters",
@@ -17121,7 +18540,11 @@ enum socapi_status vk_account_get_counters(struct socapi_session *session, const
 static const struct socapi_field vk_account_get_info_params_fields[] = {
 	{"fields", offsetof(struct vk_account_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_account_get_info_fields_item_type, 0},
 };
-static const struct socapi_struct vk_account_get_info_params_struct = {"account.getInfo", sizeof(struct vk_account_get_info_params), 1, vk_account_get_info_params_fields};
+static const uint16_t vk_account_get_info_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_account_get_info_params_struct = {"account.getInfo", sizeof(struct vk_account_get_info_params), 1, vk_account_get_info_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_get_info_params_keys};
 
 const struct socapi_method vk_account_get_info_method = {
 	"account.getInfo", "response", "vk_account_get_info",
@@ -17165,7 +18588,11 @@ enum socapi_status vk_account_set_offline(struct socapi_session *session, int64_
 static const struct socapi_field vk_account_set_online_params_fields[] = {
 	{"voip", offsetof(struct vk_account_set_online_params, voip), offsetof(struct vk_account_set_online_params, has_voip), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_account_set_online_params_struct = {"account.setOnline", sizeof(struct vk_account_set_online_params), 1, vk_account_set_online_params_fields};
+static const uint16_t vk_account_set_online_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_account_set_online_params_struct = {"account.setOnline", sizeof(struct vk_account_set_online_params), 1, vk_account_set_online_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_set_online_params_keys};
 
 const struct socapi_method vk_account_set_online_method = {
 	"account.setOnline", "response", "vk_account_set_online",
@@ -17189,7 +18616,11 @@ static const struct socapi_field vk_database_get_cities_params_fields[] = {
 	{"count", offsetof(struct vk_database_get_cities_params, count), offsetof(struct vk_database_get_cities_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_database_get_cities_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_database_get_cities_params_struct = {"database.getCities", sizeof(struct vk_database_get_cities_params), 7, vk_database_get_cities_params_fields};
+static const uint16_t vk_database_get_cities_params_keys[] = {
+	0, 0, 0, 5, 4, 1, 0, 6, 3, 7, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_struct vk_database_get_cities_params_struct = {"database.getCities", sizeof(struct vk_database_get_cities_params), 7, vk_database_get_cities_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 4, vk_database_get_cities_params_keys};
 
 const struct socapi_method vk_database_get_cities_method = {
 	"database.getCities", "response", "vk_database_get_cities",
@@ -17210,7 +18641,11 @@ static const struct socapi_field vk_database_get_countries_params_fields[] = {
 	{"offset", offsetof(struct vk_database_get_countries_params, offset), offsetof(struct vk_database_get_countries_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_database_get_countries_params, count), offsetof(struct vk_database_get_countries_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_database_get_countries_params_struct = {"database.getCountries", sizeof(struct vk_database_get_countries_params), 4, vk_database_get_countries_params_fields};
+static const uint16_t vk_database_get_countries_params_keys[] = {
+	0, 3, 1, 4, 0, 0, 0, 2,
+};
+static const struct socapi_struct vk_database_get_countries_params_struct = {"database.getCountries", sizeof(struct vk_database_get_countries_params), 4, vk_database_get_countries_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 3, vk_database_get_countries_params_keys};
 
 const struct socapi_method vk_database_get_countries_method = {
 	"database.getCountries", "response", "vk_database_get_countries",
@@ -17229,7 +18664,11 @@ static const struct socapi_field vk_execute_params_fields[] = {
 	{"code", offsetof(struct vk_execute_params, code), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"func_v", offsetof(struct vk_execute_params, func_v), offsetof(struct vk_execute_params, has_func_v), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_execute_params_struct = {"execute", sizeof(struct vk_execute_params), 2, vk_execute_params_fields};
+static const uint16_t vk_execute_params_keys[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_struct vk_execute_params_struct = {"execute", sizeof(struct vk_execute_params), 2, vk_execute_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_execute_params_keys};
 
 const struct socapi_method vk_execute_method = {
 	"execute", "response", "vk_execute",
@@ -17249,7 +18688,11 @@ static const struct socapi_field vk_friends_add_params_fields[] = {
 	{"text", offsetof(struct vk_friends_add_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"follow", offsetof(struct vk_friends_add_params, follow), offsetof(struct vk_friends_add_params, has_follow), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_friends_add_params_struct = {"friends.add", sizeof(struct vk_friends_add_params), 3, vk_friends_add_params_fields};
+static const uint16_t vk_friends_add_params_keys[] = {
+	0, 0, 1, 0, 3, 0, 2, 0,
+};
+static const struct socapi_struct vk_friends_add_params_struct = {"friends.add", sizeof(struct vk_friends_add_params), 3, vk_friends_add_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, vk_friends_add_params_keys};
 
 const struct socapi_method vk_friends_add_method = {
 	"friends.add", "response", "vk_friends_add",
@@ -17269,7 +18712,11 @@ static const struct socapi_field vk_friends_are_friends_params_fields[] = {
 	{"need_sign", offsetof(struct vk_friends_are_friends_params, need_sign), offsetof(struct vk_friends_are_friends_params, has_need_sign), &socapi_type_bool, 0},
 	{"extended", offsetof(struct vk_friends_are_friends_params, extended), offsetof(struct vk_friends_are_friends_params, has_extended), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_friends_are_friends_params_struct = {"friends.areFriends", sizeof(struct vk_friends_are_friends_params), 3, vk_friends_are_friends_params_fields};
+static const uint16_t vk_friends_are_friends_params_keys[] = {
+	3, 0, 2, 0, 0, 1, 0, 0,
+};
+static const struct socapi_struct vk_friends_are_friends_params_struct = {"friends.areFriends", sizeof(struct vk_friends_are_friends_params), 3, vk_friends_are_friends_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_friends_are_friends_params_keys};
 
 static const struct socapi_method *const vk_friends_are_friends_variants[] = {
 	&vk_friends_are_friends_method,
@@ -17310,7 +18757,11 @@ enum socapi_status vk_friends_are_friends_with_extended(struct socapi_session *s
 static const struct socapi_field vk_friends_delete_params_fields[] = {
 	{"user_id", offsetof(struct vk_friends_delete_params, user_id), offsetof(struct vk_friends_delete_params, has_user_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_friends_delete_params_struct = {"friends.delete", sizeof(struct vk_friends_delete_params), 1, vk_friends_delete_params_fields};
+static const uint16_t vk_friends_delete_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_friends_delete_params_struct = {"friends.delete", sizeof(struct vk_friends_delete_params), 1, vk_friends_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_friends_delete_params_keys};
 
 const struct socapi_method vk_friends_delete_method = {
 	"friends.delete", "response", "vk_friends_delete",
@@ -17334,7 +18785,11 @@ static const struct socapi_field vk_friends_get_params_fields[] = {
 	{"fields", offsetof(struct vk_friends_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_friends_get_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const struct socapi_struct vk_friends_get_params_struct = {"friends.get", sizeof(struct vk_friends_get_params), 7, vk_friends_get_params_fields};
+static const uint16_t vk_friends_get_params_keys[] = {
+	0, 6, 7, 0, 0, 3, 4, 2, 0, 5, 0, 0, 0, 0, 0, 1,
+};
+static const struct socapi_struct vk_friends_get_params_struct = {"friends.get", sizeof(struct vk_friends_get_params), 7, vk_friends_get_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 4, vk_friends_get_params_keys};
 
 static const struct socapi_method *const vk_friends_get_variants[] = {
 	&vk_friends_get_method,
@@ -17358,7 +18813,11 @@ static const struct socapi_field vk_friends_get_lists_params_fields[] = {
 	{"user_id", offsetof(struct vk_friends_get_lists_params, user_id), offsetof(struct vk_friends_get_lists_params, has_user_id), &socapi_type_int, 0},
 	{"return_system", offsetof(struct vk_friends_get_lists_params, return_system), offsetof(struct vk_friends_get_lists_params, has_return_system), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_friends_get_lists_params_struct = {"friends.getLists", sizeof(struct vk_friends_get_lists_params), 2, vk_friends_get_lists_params_fields};
+static const uint16_t vk_friends_get_lists_params_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_friends_get_lists_params_struct = {"friends.getLists", sizeof(struct vk_friends_get_lists_params), 2, vk_friends_get_lists_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_friends_get_lists_params_keys};
 
 const struct socapi_method vk_friends_get_lists_method = {
 	"friends.getLists", "response", "vk_friends_get_lists",
@@ -17382,7 +18841,11 @@ static const struct socapi_field vk_friends_get_mutual_params_fields[] = {
 	{"offset", offsetof(struct vk_friends_get_mutual_params, offset), offsetof(struct vk_friends_get_mutual_params, has_offset), &socapi_type_int, 0},
 	{"need_common_count", offsetof(struct vk_friends_get_mutual_params, need_common_count), offsetof(struct vk_friends_get_mutual_params, has_need_common_count), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_friends_get_mutual_params_struct = {"friends.getMutual", sizeof(struct vk_friends_get_mutual_params), 7, vk_friends_get_mutual_params_fields};
+static const uint16_t vk_friends_get_mutual_params_keys[] = {
+	0, 2, 4, 6, 0, 0, 0, 5, 0, 0, 0, 0, 7, 3, 0, 1,
+};
+static const struct socapi_struct vk_friends_get_mutual_params_struct = {"friends.getMutual", sizeof(struct vk_friends_get_mutual_params), 7, vk_friends_get_mutual_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 4, vk_friends_get_mutual_params_keys};
 
 static const struct socapi_method *const vk_friends_get_mutual_variants[] = {
 	&vk_friends_get_mutual_method,
@@ -17425,7 +18888,11 @@ static const struct socapi_field vk_friends_get_online_params_fields[] = {
 	{"count", offsetof(struct vk_friends_get_online_params, count), offsetof(struct vk_friends_get_online_params, has_count), &socapi_type_int, 0},
 	{"offset", offsetof(struct vk_friends_get_online_params, offset), offsetof(struct vk_friends_get_online_params, has_offset), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct vk_friends_get_online_params), 6, vk_friends_get_online_params_fields};
+static const uint16_t vk_friends_get_online_params_keys[] = {
+	3, 0, 4, 6, 0, 0, 1, 5, 0, 0, 0, 0, 0, 0, 0, 2,
+};
+static const struct socapi_struct vk_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct vk_friends_get_online_params), 6, vk_friends_get_online_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 4, vk_friends_get_online_params_keys};
 
 static const struct socapi_method *const vk_friends_get_online_variants[] = {
 	&vk_friends_get_online_method,
@@ -17474,7 +18941,12 @@ static const struct socapi_field vk_friends_get_requests_params_fields[] = {
 	{"suggested", offsetof(struct vk_friends_get_requests_params, suggested), offsetof(struct vk_friends_get_requests_params, has_suggested), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_friends_get_requests_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 };
-static const struct socapi_struct vk_friends_get_requests_params_struct = {"friends.getRequests", sizeof(struct vk_friends_get_requests_params), 9, vk_friends_get_requests_params_fields};
+static const uint16_t vk_friends_get_requests_params_keys[] = {
+	8, 0, 4, 9, 0, 6, 3, 0, 0, 5, 0, 0, 2, 0, 0, 0,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
+};
+static const struct socapi_struct vk_friends_get_requests_params_struct = {"friends.getRequests", sizeof(struct vk_friends_get_requests_params), 9, vk_friends_get_requests_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 5, vk_friends_get_requests_params_keys};
 
 static const struct socapi_method *const vk_friends_get_requests_variants[] = {
 	&vk_friends_get_requests_method,
@@ -17556,7 +19028,11 @@ static const struct socapi_field vk_groups_get_params_fields[] = {
 	{"offset", offsetof(struct vk_groups_get_params, offset), offsetof(struct vk_groups_get_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_groups_get_params, count), offsetof(struct vk_groups_get_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_groups_get_params_struct = {"groups.get", sizeof(struct vk_groups_get_params), 6, vk_groups_get_params_fields};
+static const uint16_t vk_groups_get_params_keys[] = {
+	0, 0, 0, 0, 5, 1, 0, 0, 3, 0, 0, 4, 6, 2, 0, 0,
+};
+static const struct socapi_struct vk_groups_get_params_struct = {"groups.get", sizeof(struct vk_groups_get_params), 6, vk_groups_get_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_groups_get_params_keys};
 
 static const struct socapi_method *const vk_groups_get_variants[] = {
 	&vk_groups_get_method,
@@ -17583,7 +19059,11 @@ static const struct socapi_field vk_groups_get_by_id_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_get_by_id_params, group_id), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
 	{"fields", offsetof(struct vk_groups_get_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_fields_type, 0},
 };
-static const struct socapi_struct vk_groups_get_by_id_params_struct = {"groups.getById", sizeof(struct vk_groups_get_by_id_params), 3, vk_groups_get_by_id_params_fields};
+static const uint16_t vk_groups_get_by_id_params_keys[] = {
+	0, 1, 0, 0, 2, 0, 3, 0,
+};
+static const struct socapi_struct vk_groups_get_by_id_params_struct = {"groups.getById", sizeof(struct vk_groups_get_by_id_params), 3, vk_groups_get_by_id_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_groups_get_by_id_params_keys};
 
 const struct socapi_method vk_groups_get_by_id_method = {
 	"groups.getById", "response", "vk_groups_get_by_id",
@@ -17606,7 +19086,11 @@ static const struct socapi_field vk_groups_get_members_params_fields[] = {
 	{"fields", offsetof(struct vk_groups_get_members_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"filter", offsetof(struct vk_groups_get_members_params, filter), SOCAPI_NO_PRESENCE, &vk_groups_get_members_filter_type, 0},
 };
-static const struct socapi_struct vk_groups_get_members_params_struct = {"groups.getMembers", sizeof(struct vk_groups_get_members_params), 6, vk_groups_get_members_params_fields};
+static const uint16_t vk_groups_get_members_params_keys[] = {
+	0, 5, 2, 0, 0, 0, 4, 1, 0, 3, 0, 0, 0, 0, 6, 0,
+};
+static const struct socapi_struct vk_groups_get_members_params_struct = {"groups.getMembers", sizeof(struct vk_groups_get_members_params), 6, vk_groups_get_members_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 4, vk_groups_get_members_params_keys};
 
 static const struct socapi_method *const vk_groups_get_members_variants[] = {
 	&vk_groups_get_members_method,
@@ -17683,7 +19167,11 @@ static const struct socapi_field vk_groups_is_member_params_fields[] = {
 	{"user_ids", offsetof(struct vk_groups_is_member_params, user_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"extended", offsetof(struct vk_groups_is_member_params, extended), offsetof(struct vk_groups_is_member_params, has_extended), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_groups_is_member_params_struct = {"groups.isMember", sizeof(struct vk_groups_is_member_params), 4, vk_groups_is_member_params_fields};
+static const uint16_t vk_groups_is_member_params_keys[] = {
+	4, 0, 0, 2, 1, 3, 0, 0,
+};
+static const struct socapi_struct vk_groups_is_member_params_struct = {"groups.isMember", sizeof(struct vk_groups_is_member_params), 4, vk_groups_is_member_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_groups_is_member_params_keys};
 
 static const struct socapi_method *const vk_groups_is_member_variants[] = {
 	&vk_groups_is_member_method,
@@ -17761,7 +19249,11 @@ static const struct socapi_field vk_groups_join_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_join_params, group_id), offsetof(struct vk_groups_join_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"not_sure", offsetof(struct vk_groups_join_params, not_sure), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_groups_join_params_struct = {"groups.join", sizeof(struct vk_groups_join_params), 2, vk_groups_join_params_fields};
+static const uint16_t vk_groups_join_params_keys[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_struct vk_groups_join_params_struct = {"groups.join", sizeof(struct vk_groups_join_params), 2, vk_groups_join_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_groups_join_params_keys};
 
 const struct socapi_method vk_groups_join_method = {
 	"groups.join", "response", "vk_groups_join",
@@ -17779,7 +19271,11 @@ enum socapi_status vk_groups_join(struct socapi_session *session, const struct v
 static const struct socapi_field vk_groups_leave_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_leave_params, group_id), offsetof(struct vk_groups_leave_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_groups_leave_params_struct = {"groups.leave", sizeof(struct vk_groups_leave_params), 1, vk_groups_leave_params_fields};
+static const uint16_t vk_groups_leave_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_groups_leave_params_struct = {"groups.leave", sizeof(struct vk_groups_leave_params), 1, vk_groups_leave_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_groups_leave_params_keys};
 
 const struct socapi_method vk_groups_leave_method = {
 	"groups.leave", "response", "vk_groups_leave",
@@ -17805,7 +19301,12 @@ static const struct socapi_field vk_groups_search_params_fields[] = {
 	{"offset", offsetof(struct vk_groups_search_params, offset), offsetof(struct vk_groups_search_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_groups_search_params, count), offsetof(struct vk_groups_search_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_groups_search_params_struct = {"groups.search", sizeof(struct vk_groups_search_params), 9, vk_groups_search_params_fields};
+static const uint16_t vk_groups_search_params_keys[] = {
+	7, 0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 3, 0, 0, 0, 0, 0, 2, 0, 8, 6, 0, 4, 0, 0, 5,
+};
+static const struct socapi_struct vk_groups_search_params_struct = {"groups.search", sizeof(struct vk_groups_search_params), 9, vk_groups_search_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 5, vk_groups_search_params_keys};
 
 const struct socapi_method vk_groups_search_method = {
 	"groups.search", "response", "vk_groups_search",
@@ -17827,7 +19328,11 @@ static const struct socapi_field vk_likes_add_params_fields[] = {
 	{"access_key", offsetof(struct vk_likes_add_params, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"from_group", offsetof(struct vk_likes_add_params, from_group), offsetof(struct vk_likes_add_params, has_from_group), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_likes_add_params_struct = {"likes.add", sizeof(struct vk_likes_add_params), 5, vk_likes_add_params_fields};
+static const uint16_t vk_likes_add_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 2, 0, 5, 0, 1, 0, 0, 0, 3, 4,
+};
+static const struct socapi_struct vk_likes_add_params_struct = {"likes.add", sizeof(struct vk_likes_add_params), 5, vk_likes_add_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 4, vk_likes_add_params_keys};
 
 const struct socapi_method vk_likes_add_method = {
 	"likes.add", "response", "vk_likes_add",
@@ -17849,7 +19354,11 @@ static const struct socapi_field vk_likes_delete_params_fields[] = {
 	{"access_key", offsetof(struct vk_likes_delete_params, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"from_group", offsetof(struct vk_likes_delete_params, from_group), offsetof(struct vk_likes_delete_params, has_from_group), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_likes_delete_params_struct = {"likes.delete", sizeof(struct vk_likes_delete_params), 5, vk_likes_delete_params_fields};
+static const uint16_t vk_likes_delete_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 2, 0, 5, 0, 1, 0, 0, 0, 3, 4,
+};
+static const struct socapi_struct vk_likes_delete_params_struct = {"likes.delete", sizeof(struct vk_likes_delete_params), 5, vk_likes_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 4, vk_likes_delete_params_keys};
 
 const struct socapi_method vk_likes_delete_method = {
 	"likes.delete", "response", "vk_likes_delete",
@@ -17877,7 +19386,12 @@ static const struct socapi_field vk_likes_get_list_params_fields[] = {
 	{"skip_own", offsetof(struct vk_likes_get_list_params, skip_own), offsetof(struct vk_likes_get_list_params, has_skip_own), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_likes_get_list_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_likes_get_list_params_struct = {"likes.getList", sizeof(struct vk_likes_get_list_params), 11, vk_likes_get_list_params_fields};
+static const uint16_t vk_likes_get_list_params_keys[] = {
+	2, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 3, 0, 0, 9, 0,
+	7, 0, 11, 0, 0, 4, 6, 10, 0, 0, 0, 5, 0, 0, 0, 1,
+};
+static const struct socapi_struct vk_likes_get_list_params_struct = {"likes.getList", sizeof(struct vk_likes_get_list_params), 11, vk_likes_get_list_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 5, vk_likes_get_list_params_keys};
 
 static const struct socapi_method *const vk_likes_get_list_variants[] = {
 	&vk_likes_get_list_method,
@@ -17923,7 +19437,11 @@ static const struct socapi_field vk_likes_is_liked_params_fields[] = {
 	{"owner_id", offsetof(struct vk_likes_is_liked_params, owner_id), offsetof(struct vk_likes_is_liked_params, has_owner_id), &socapi_type_int, 0},
 	{"item_id", offsetof(struct vk_likes_is_liked_params, item_id), offsetof(struct vk_likes_is_liked_params, has_item_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_likes_is_liked_params_struct = {"likes.isLiked", sizeof(struct vk_likes_is_liked_params), 4, vk_likes_is_liked_params_fields};
+static const uint16_t vk_likes_is_liked_params_keys[] = {
+	3, 0, 4, 1, 0, 0, 0, 2,
+};
+static const struct socapi_struct vk_likes_is_liked_params_struct = {"likes.isLiked", sizeof(struct vk_likes_is_liked_params), 4, vk_likes_is_liked_params_fields,
+	SOCAPI_NO_PRESENCE, 7u, 3, vk_likes_is_liked_params_keys};
 
 const struct socapi_method vk_likes_is_liked_method = {
 	"likes.isLiked", "response", "vk_likes_is_liked",
@@ -17947,7 +19465,11 @@ static const struct socapi_field vk_messages_delete_params_fields[] = {
 	{"peer_id", offsetof(struct vk_messages_delete_params, peer_id), offsetof(struct vk_messages_delete_params, has_peer_id), &socapi_type_int, 0},
 	{"cmids", offsetof(struct vk_messages_delete_params, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_messages_delete_params_struct = {"messages.delete", sizeof(struct vk_messages_delete_params), 7, vk_messages_delete_params_fields};
+static const uint16_t vk_messages_delete_params_keys[] = {
+	0, 0, 0, 6, 0, 0, 4, 0, 5, 3, 0, 0, 2, 7, 1, 0,
+};
+static const struct socapi_struct vk_messages_delete_params_struct = {"messages.delete", sizeof(struct vk_messages_delete_params), 7, vk_messages_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 11u, 4, vk_messages_delete_params_keys};
 
 const struct socapi_method vk_messages_delete_method = {
 	"messages.delete", "response", "vk_messages_delete",
@@ -17978,7 +19500,12 @@ static const struct socapi_field vk_messages_edit_params_fields[] = {
 	{"template", offsetof(struct vk_messages_edit_params, template_), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"keyboard", offsetof(struct vk_messages_edit_params, keyboard), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_messages_edit_params_struct = {"messages.edit", sizeof(struct vk_messages_edit_params), 14, vk_messages_edit_params_fields};
+static const uint16_t vk_messages_edit_params_keys[] = {
+	0, 11, 1, 0, 13, 0, 8, 3, 9, 14, 7, 0, 0, 12, 0, 0,
+	0, 0, 0, 5, 0, 0, 6, 2, 0, 0, 4, 10, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_edit_params_struct = {"messages.edit", sizeof(struct vk_messages_edit_params), 14, vk_messages_edit_params_fields,
+	SOCAPI_NO_PRESENCE, 35u, 5, vk_messages_edit_params_keys};
 
 const struct socapi_method vk_messages_edit_method = {
 	"messages.edit", "response", "vk_messages_edit",
@@ -18002,7 +19529,11 @@ static const struct socapi_field vk_messages_get_by_id_params_fields[] = {
 	{"cmids", offsetof(struct vk_messages_get_by_id_params, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"peer_id", offsetof(struct vk_messages_get_by_id_params, peer_id), offsetof(struct vk_messages_get_by_id_params, has_peer_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_get_by_id_params_struct = {"messages.getById", sizeof(struct vk_messages_get_by_id_params), 7, vk_messages_get_by_id_params_fields};
+static const uint16_t vk_messages_get_by_id_params_keys[] = {
+	0, 1, 2, 0, 7, 4, 5, 6, 0, 3, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_get_by_id_params_struct = {"messages.getById", sizeof(struct vk_messages_get_by_id_params), 7, vk_messages_get_by_id_params_fields,
+	SOCAPI_NO_PRESENCE, 27u, 4, vk_messages_get_by_id_params_keys};
 
 static const struct socapi_method *const vk_messages_get_by_id_variants[] = {
 	&vk_messages_get_by_id_method,
@@ -18049,7 +19580,11 @@ static const struct socapi_field vk_messages_get_conversation_members_params_fie
 	{"group_id", offsetof(struct vk_messages_get_conversation_members_params, group_id), offsetof(struct vk_messages_get_conversation_members_params, has_group_id), &socapi_type_int, 0},
 	{"member_ids", offsetof(struct vk_messages_get_conversation_members_params, member_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const struct socapi_struct vk_messages_get_conversation_members_params_struct = {"messages.getConversationMembers", sizeof(struct vk_messages_get_conversation_members_params), 7, vk_messages_get_conversation_members_params_fields};
+static const uint16_t vk_messages_get_conversation_members_params_keys[] = {
+	0, 1, 0, 0, 2, 6, 0, 0, 0, 7, 0, 5, 3, 4, 0, 0,
+};
+static const struct socapi_struct vk_messages_get_conversation_members_params_struct = {"messages.getConversationMembers", sizeof(struct vk_messages_get_conversation_members_params), 7, vk_messages_get_conversation_members_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_messages_get_conversation_members_params_keys};
 
 const struct socapi_method vk_messages_get_conversation_members_method = {
 	"messages.getConversationMembers", "response", "vk_messages_get_conversation_members",
@@ -18073,7 +19608,11 @@ static const struct socapi_field vk_messages_get_conversations_params_fields[] =
 	{"fields", offsetof(struct vk_messages_get_conversations_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_conversations_params, group_id), offsetof(struct vk_messages_get_conversations_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_get_conversations_params_struct = {"messages.getConversations", sizeof(struct vk_messages_get_conversations_params), 7, vk_messages_get_conversations_params_fields};
+static const uint16_t vk_messages_get_conversations_params_keys[] = {
+	0, 0, 0, 5, 1, 7, 0, 0, 3, 0, 0, 6, 2, 4, 0, 0,
+};
+static const struct socapi_struct vk_messages_get_conversations_params_struct = {"messages.getConversations", sizeof(struct vk_messages_get_conversations_params), 7, vk_messages_get_conversations_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_messages_get_conversations_params_keys};
 
 const struct socapi_method vk_messages_get_conversations_method = {
 	"messages.getConversations", "response", "vk_messages_get_conversations",
@@ -18094,7 +19633,11 @@ static const struct socapi_field vk_messages_get_conversations_by_id_params_fiel
 	{"fields", offsetof(struct vk_messages_get_conversations_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_conversations_by_id_params, group_id), offsetof(struct vk_messages_get_conversations_by_id_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_get_conversations_by_id_params_struct = {"messages.getConversationsById", sizeof(struct vk_messages_get_conversations_by_id_params), 4, vk_messages_get_conversations_by_id_params_fields};
+static const uint16_t vk_messages_get_conversations_by_id_params_keys[] = {
+	2, 0, 0, 0, 4, 1, 3, 0,
+};
+static const struct socapi_struct vk_messages_get_conversations_by_id_params_struct = {"messages.getConversationsById", sizeof(struct vk_messages_get_conversations_by_id_params), 4, vk_messages_get_conversations_by_id_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_get_conversations_by_id_params_keys};
 
 static const struct socapi_method *const vk_messages_get_conversations_by_id_variants[] = {
 	&vk_messages_get_conversations_by_id_method,
@@ -18143,7 +19686,12 @@ static const struct socapi_field vk_messages_get_history_params_fields[] = {
 	{"fields", offsetof(struct vk_messages_get_history_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_history_params, group_id), offsetof(struct vk_messages_get_history_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_get_history_params_struct = {"messages.getHistory", sizeof(struct vk_messages_get_history_params), 9, vk_messages_get_history_params_fields};
+static const uint16_t vk_messages_get_history_params_keys[] = {
+	0, 0, 0, 4, 0, 0, 0, 5, 0, 1, 9, 3, 0, 0, 0, 6,
+	0, 0, 0, 0, 0, 0, 8, 0, 2, 0, 7, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_messages_get_history_params_struct = {"messages.getHistory", sizeof(struct vk_messages_get_history_params), 9, vk_messages_get_history_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 5, vk_messages_get_history_params_keys};
 
 static const struct socapi_method *const vk_messages_get_history_variants[] = {
 	&vk_messages_get_history_method,
@@ -18186,7 +19734,11 @@ static const struct socapi_field vk_messages_get_long_poll_server_params_fields[
 	{"group_id", offsetof(struct vk_messages_get_long_poll_server_params, group_id), offsetof(struct vk_messages_get_long_poll_server_params, has_group_id), &socapi_type_int, 0},
 	{"lp_version", offsetof(struct vk_messages_get_long_poll_server_params, lp_version), offsetof(struct vk_messages_get_long_poll_server_params, has_lp_version), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_get_long_poll_server_params_struct = {"messages.getLongPollServer", sizeof(struct vk_messages_get_long_poll_server_params), 3, vk_messages_get_long_poll_server_params_fields};
+static const uint16_t vk_messages_get_long_poll_server_params_keys[] = {
+	1, 0, 0, 0, 2, 0, 0, 3,
+};
+static const struct socapi_struct vk_messages_get_long_poll_server_params_struct = {"messages.getLongPollServer", sizeof(struct vk_messages_get_long_poll_server_params), 3, vk_messages_get_long_poll_server_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_get_long_poll_server_params_keys};
 
 const struct socapi_method vk_messages_get_long_poll_server_method = {
 	"messages.getLongPollServer", "response", "vk_messages_get_long_poll_server",
@@ -18209,7 +19761,11 @@ static const struct socapi_field vk_messages_mark_as_read_params_fields[] = {
 	{"mark_conversation_as_read", offsetof(struct vk_messages_mark_as_read_params, mark_conversation_as_read), offsetof(struct vk_messages_mark_as_read_params, has_mark_conversation_as_read), &socapi_type_bool, 0},
 	{"up_to_cmid", offsetof(struct vk_messages_mark_as_read_params, up_to_cmid), offsetof(struct vk_messages_mark_as_read_params, has_up_to_cmid), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_mark_as_read_params_struct = {"messages.markAsRead", sizeof(struct vk_messages_mark_as_read_params), 6, vk_messages_mark_as_read_params_fields};
+static const uint16_t vk_messages_mark_as_read_params_keys[] = {
+	6, 0, 2, 0, 0, 0, 5, 0, 0, 4, 0, 0, 3, 1, 0, 0,
+};
+static const struct socapi_struct vk_messages_mark_as_read_params_struct = {"messages.markAsRead", sizeof(struct vk_messages_mark_as_read_params), 6, vk_messages_mark_as_read_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, vk_messages_mark_as_read_params_keys};
 
 const struct socapi_method vk_messages_mark_as_read_method = {
 	"messages.markAsRead", "response", "vk_messages_mark_as_read",
@@ -18249,7 +19805,14 @@ static const struct socapi_field vk_messages_send_params_fields[] = {
 	{"intent", offsetof(struct vk_messages_send_params, intent), SOCAPI_NO_PRESENCE, &vk_messages_send_intent_type, 0},
 	{"subscribe_id", offsetof(struct vk_messages_send_params, subscribe_id), offsetof(struct vk_messages_send_params, has_subscribe_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_send_params_struct = {"messages.send", sizeof(struct vk_messages_send_params), 23, vk_messages_send_params_fields};
+static const uint16_t vk_messages_send_params_keys[] = {
+	0, 19, 0, 1, 16, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 18,
+	0, 23, 13, 14, 0, 0, 0, 22, 0, 0, 0, 10, 0, 0, 11, 0,
+	4, 0, 12, 2, 15, 0, 5, 0, 0, 8, 0, 0, 0, 6, 0, 0,
+	20, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 0, 17, 9, 7, 0,
+};
+static const struct socapi_struct vk_messages_send_params_struct = {"messages.send", sizeof(struct vk_messages_send_params), 23, vk_messages_send_params_fields,
+	SOCAPI_NO_PRESENCE, 107u, 6, vk_messages_send_params_keys};
 
 static const struct socapi_method *const vk_messages_send_variants[] = {
 	&vk_messages_send_method,
@@ -18290,7 +19853,11 @@ static const struct socapi_field vk_messages_set_activity_params_fields[] = {
 	{"peer_id", offsetof(struct vk_messages_set_activity_params, peer_id), offsetof(struct vk_messages_set_activity_params, has_peer_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_messages_set_activity_params, group_id), offsetof(struct vk_messages_set_activity_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_messages_set_activity_params_struct = {"messages.setActivity", sizeof(struct vk_messages_set_activity_params), 4, vk_messages_set_activity_params_fields};
+static const uint16_t vk_messages_set_activity_params_keys[] = {
+	0, 3, 0, 1, 4, 2, 0, 0,
+};
+static const struct socapi_struct vk_messages_set_activity_params_struct = {"messages.setActivity", sizeof(struct vk_messages_set_activity_params), 4, vk_messages_set_activity_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_set_activity_params_keys};
 
 const struct socapi_method vk_messages_set_activity_method = {
 	"messages.setActivity", "response", "vk_messages_set_activity",
@@ -18317,7 +19884,12 @@ static const struct socapi_field vk_newsfeed_get_params_fields[] = {
 	{"fields", offsetof(struct vk_newsfeed_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"section", offsetof(struct vk_newsfeed_get_params, section), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_newsfeed_get_params_struct = {"newsfeed.get", sizeof(struct vk_newsfeed_get_params), 10, vk_newsfeed_get_params_fields};
+static const uint16_t vk_newsfeed_get_params_keys[] = {
+	0, 0, 0, 10, 6, 8, 0, 0, 0, 5, 4, 0, 0, 0, 0, 0,
+	0, 0, 3, 0, 0, 2, 1, 0, 0, 9, 0, 0, 0, 0, 7, 0,
+};
+static const struct socapi_struct vk_newsfeed_get_params_struct = {"newsfeed.get", sizeof(struct vk_newsfeed_get_params), 10, vk_newsfeed_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 5, vk_newsfeed_get_params_keys};
 
 static const struct socapi_paging vk_newsfeed_get_paging = {"start_from", NULL, "count", NULL, "next_from", NULL, "items", NULL};
 const struct socapi_method vk_newsfeed_get_method = {
@@ -18344,7 +19916,12 @@ static const struct socapi_field vk_newsfeed_search_params_fields[] = {
 	{"start_from", offsetof(struct vk_newsfeed_search_params, start_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"fields", offsetof(struct vk_newsfeed_search_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const struct socapi_struct vk_newsfeed_search_params_struct = {"newsfeed.search", sizeof(struct vk_newsfeed_search_params), 9, vk_newsfeed_search_params_fields};
+static const uint16_t vk_newsfeed_search_params_keys[] = {
+	2, 0, 0, 0, 0, 3, 0, 1, 0, 0, 7, 0, 0, 0, 4, 0,
+	0, 0, 6, 0, 5, 0, 0, 0, 0, 9, 0, 0, 0, 0, 8, 0,
+};
+static const struct socapi_struct vk_newsfeed_search_params_struct = {"newsfeed.search", sizeof(struct vk_newsfeed_search_params), 9, vk_newsfeed_search_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 5, vk_newsfeed_search_params_keys};
 
 static const struct socapi_method *const vk_newsfeed_search_variants[] = {
 	&vk_newsfeed_search_method,
@@ -18391,7 +19968,11 @@ static const struct socapi_field vk_photos_create_album_params_fields[] = {
 	{"upload_by_admins_only", offsetof(struct vk_photos_create_album_params, upload_by_admins_only), offsetof(struct vk_photos_create_album_params, has_upload_by_admins_only), &socapi_type_bool, 0},
 	{"comments_disabled", offsetof(struct vk_photos_create_album_params, comments_disabled), offsetof(struct vk_photos_create_album_params, has_comments_disabled), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct vk_photos_create_album_params), 7, vk_photos_create_album_params_fields};
+static const uint16_t vk_photos_create_album_params_keys[] = {
+	3, 0, 6, 0, 0, 4, 1, 0, 0, 7, 0, 0, 2, 0, 0, 5,
+};
+static const struct socapi_struct vk_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct vk_photos_create_album_params), 7, vk_photos_create_album_params_fields,
+	SOCAPI_NO_PRESENCE, 19u, 4, vk_photos_create_album_params_keys};
 
 const struct socapi_method vk_photos_create_album_method = {
 	"photos.createAlbum", "response", "vk_photos_create_album",
@@ -18411,7 +19992,11 @@ static const struct socapi_field vk_photos_delete_params_fields[] = {
 	{"photo_id", offsetof(struct vk_photos_delete_params, photo_id), offsetof(struct vk_photos_delete_params, has_photo_id), &socapi_type_int, 0},
 	{"photos", offsetof(struct vk_photos_delete_params, photos), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const struct socapi_struct vk_photos_delete_params_struct = {"photos.delete", sizeof(struct vk_photos_delete_params), 3, vk_photos_delete_params_fields};
+static const uint16_t vk_photos_delete_params_keys[] = {
+	0, 2, 1, 0, 0, 0, 0, 3,
+};
+static const struct socapi_struct vk_photos_delete_params_struct = {"photos.delete", sizeof(struct vk_photos_delete_params), 3, vk_photos_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, vk_photos_delete_params_keys};
 
 const struct socapi_method vk_photos_delete_method = {
 	"photos.delete", "response", "vk_photos_delete",
@@ -18438,7 +20023,12 @@ static const struct socapi_field vk_photos_get_params_fields[] = {
 	{"offset", offsetof(struct vk_photos_get_params, offset), offsetof(struct vk_photos_get_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_photos_get_params, count), offsetof(struct vk_photos_get_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_photos_get_params_struct = {"photos.get", sizeof(struct vk_photos_get_params), 10, vk_photos_get_params_fields};
+static const uint16_t vk_photos_get_params_keys[] = {
+	5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 7, 0, 1, 0, 2, 0,
+	8, 0, 0, 6, 3, 0, 0, 0, 0, 9, 4, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_photos_get_params_struct = {"photos.get", sizeof(struct vk_photos_get_params), 10, vk_photos_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 5, vk_photos_get_params_keys};
 
 const struct socapi_method vk_photos_get_method = {
 	"photos.get", "response", "vk_photos_get",
@@ -18462,7 +20052,11 @@ static const struct socapi_field vk_photos_get_albums_params_fields[] = {
 	{"need_covers", offsetof(struct vk_photos_get_albums_params, need_covers), offsetof(struct vk_photos_get_albums_params, has_need_covers), &socapi_type_bool, 0},
 	{"photo_sizes", offsetof(struct vk_photos_get_albums_params, photo_sizes), offsetof(struct vk_photos_get_albums_params, has_photo_sizes), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct vk_photos_get_albums_params), 7, vk_photos_get_albums_params_fields};
+static const uint16_t vk_photos_get_albums_params_keys[] = {
+	0, 0, 4, 5, 0, 0, 1, 0, 7, 0, 6, 0, 3, 0, 2, 0,
+};
+static const struct socapi_struct vk_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct vk_photos_get_albums_params), 7, vk_photos_get_albums_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, vk_photos_get_albums_params_keys};
 
 const struct socapi_method vk_photos_get_albums_method = {
 	"photos.getAlbums", "response", "vk_photos_get_albums",
@@ -18487,7 +20081,11 @@ static const struct socapi_field vk_photos_get_all_params_fields[] = {
 	{"need_hidden", offsetof(struct vk_photos_get_all_params, need_hidden), offsetof(struct vk_photos_get_all_params, has_need_hidden), &socapi_type_bool, 0},
 	{"skip_hidden", offsetof(struct vk_photos_get_all_params, skip_hidden), offsetof(struct vk_photos_get_all_params, has_skip_hidden), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_photos_get_all_params_struct = {"photos.getAll", sizeof(struct vk_photos_get_all_params), 8, vk_photos_get_all_params_fields};
+static const uint16_t vk_photos_get_all_params_keys[] = {
+	0, 6, 0, 5, 0, 0, 1, 7, 0, 2, 4, 8, 0, 0, 3, 0,
+};
+static const struct socapi_struct vk_photos_get_all_params_struct = {"photos.getAll", sizeof(struct vk_photos_get_all_params), 8, vk_photos_get_all_params_fields,
+	SOCAPI_NO_PRESENCE, 51u, 4, vk_photos_get_all_params_keys};
 
 const struct socapi_method vk_photos_get_all_method = {
 	"photos.getAll", "response", "vk_photos_get_all",
@@ -18507,7 +20105,11 @@ static const struct socapi_field vk_photos_get_by_id_params_fields[] = {
 	{"extended", offsetof(struct vk_photos_get_by_id_params, extended), offsetof(struct vk_photos_get_by_id_params, has_extended), &socapi_type_bool, 0},
 	{"photo_sizes", offsetof(struct vk_photos_get_by_id_params, photo_sizes), offsetof(struct vk_photos_get_by_id_params, has_photo_sizes), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_photos_get_by_id_params_struct = {"photos.getById", sizeof(struct vk_photos_get_by_id_params), 3, vk_photos_get_by_id_params_fields};
+static const uint16_t vk_photos_get_by_id_params_keys[] = {
+	2, 0, 0, 0, 3, 0, 1, 0,
+};
+static const struct socapi_struct vk_photos_get_by_id_params_struct = {"photos.getById", sizeof(struct vk_photos_get_by_id_params), 3, vk_photos_get_by_id_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_get_by_id_params_keys};
 
 const struct socapi_method vk_photos_get_by_id_method = {
 	"photos.getById", "response", "vk_photos_get_by_id",
@@ -18525,7 +20127,11 @@ enum socapi_status vk_photos_get_by_id(struct socapi_session *session, const str
 static const struct socapi_field vk_photos_get_messages_upload_server_params_fields[] = {
 	{"peer_id", offsetof(struct vk_photos_get_messages_upload_server_params, peer_id), offsetof(struct vk_photos_get_messages_upload_server_params, has_peer_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_photos_get_messages_upload_server_params_struct = {"photos.getMessagesUploadServer", sizeof(struct vk_photos_get_messages_upload_server_params), 1, vk_photos_get_messages_upload_server_params_fields};
+static const uint16_t vk_photos_get_messages_upload_server_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_photos_get_messages_upload_server_params_struct = {"photos.getMessagesUploadServer", sizeof(struct vk_photos_get_messages_upload_server_params), 1, vk_photos_get_messages_upload_server_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_messages_upload_server_params_keys};
 
 const struct socapi_method vk_photos_get_messages_upload_server_method = {
 	"photos.getMessagesUploadServer", "response", "vk_photos_get_messages_upload_server",
@@ -18543,7 +20149,11 @@ enum socapi_status vk_photos_get_messages_upload_server(struct socapi_session *s
 static const struct socapi_field vk_photos_get_owner_photo_upload_server_params_fields[] = {
 	{"owner_id", offsetof(struct vk_photos_get_owner_photo_upload_server_params, owner_id), offsetof(struct vk_photos_get_owner_photo_upload_server_params, has_owner_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_photos_get_owner_photo_upload_server_params_struct = {"photos.getOwnerPhotoUploadServer", sizeof(struct vk_photos_get_owner_photo_upload_server_params), 1, vk_photos_get_owner_photo_upload_server_params_fields};
+static const uint16_t vk_photos_get_owner_photo_upload_server_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_photos_get_owner_photo_upload_server_params_struct = {"photos.getOwnerPhotoUploadServer", sizeof(struct vk_photos_get_owner_photo_upload_server_params), 1, vk_photos_get_owner_photo_upload_server_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_owner_photo_upload_server_params_keys};
 
 const struct socapi_method vk_photos_get_owner_photo_upload_server_method = {
 	"photos.getOwnerPhotoUploadServer", "response", "vk_photos_get_owner_photo_upload_server",
@@ -18562,7 +20172,11 @@ static const struct socapi_field vk_photos_get_upload_server_params_fields[] = {
 	{"album_id", offsetof(struct vk_photos_get_upload_server_params, album_id), offsetof(struct vk_photos_get_upload_server_params, has_album_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_photos_get_upload_server_params, group_id), offsetof(struct vk_photos_get_upload_server_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_photos_get_upload_server_params_struct = {"photos.getUploadServer", sizeof(struct vk_photos_get_upload_server_params), 2, vk_photos_get_upload_server_params_fields};
+static const uint16_t vk_photos_get_upload_server_params_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_photos_get_upload_server_params_struct = {"photos.getUploadServer", sizeof(struct vk_photos_get_upload_server_params), 2, vk_photos_get_upload_server_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_photos_get_upload_server_params_keys};
 
 const struct socapi_method vk_photos_get_upload_server_method = {
 	"photos.getUploadServer", "response", "vk_photos_get_upload_server",
@@ -18580,7 +20194,11 @@ enum socapi_status vk_photos_get_upload_server(struct socapi_session *session, c
 static const struct socapi_field vk_photos_get_wall_upload_server_params_fields[] = {
 	{"group_id", offsetof(struct vk_photos_get_wall_upload_server_params, group_id), offsetof(struct vk_photos_get_wall_upload_server_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_photos_get_wall_upload_server_params_struct = {"photos.getWallUploadServer", sizeof(struct vk_photos_get_wall_upload_server_params), 1, vk_photos_get_wall_upload_server_params_fields};
+static const uint16_t vk_photos_get_wall_upload_server_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_photos_get_wall_upload_server_params_struct = {"photos.getWallUploadServer", sizeof(struct vk_photos_get_wall_upload_server_params), 1, vk_photos_get_wall_upload_server_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_wall_upload_server_params_keys};
 
 const struct socapi_method vk_photos_get_wall_upload_server_method = {
 	"photos.getWallUploadServer", "response", "vk_photos_get_wall_upload_server",
@@ -18605,7 +20223,11 @@ static const struct socapi_field vk_photos_save_params_fields[] = {
 	{"longitude", offsetof(struct vk_photos_save_params, longitude), offsetof(struct vk_photos_save_params, has_longitude), &socapi_type_number, 0},
 	{"caption", offsetof(struct vk_photos_save_params, caption), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_save_params_struct = {"photos.save", sizeof(struct vk_photos_save_params), 8, vk_photos_save_params_fields};
+static const uint16_t vk_photos_save_params_keys[] = {
+	1, 0, 2, 0, 0, 5, 4, 0, 8, 0, 0, 0, 0, 7, 6, 3,
+};
+static const struct socapi_struct vk_photos_save_params_struct = {"photos.save", sizeof(struct vk_photos_save_params), 8, vk_photos_save_params_fields,
+	SOCAPI_NO_PRESENCE, 9u, 4, vk_photos_save_params_keys};
 
 const struct socapi_method vk_photos_save_method = {
 	"photos.save", "response", "vk_photos_save",
@@ -18625,7 +20247,11 @@ static const struct socapi_field vk_photos_save_messages_photo_params_fields[] =
 	{"server", offsetof(struct vk_photos_save_messages_photo_params, server), offsetof(struct vk_photos_save_messages_photo_params, has_server), &socapi_type_int, 0},
 	{"hash", offsetof(struct vk_photos_save_messages_photo_params, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_save_messages_photo_params_struct = {"photos.saveMessagesPhoto", sizeof(struct vk_photos_save_messages_photo_params), 3, vk_photos_save_messages_photo_params_fields};
+static const uint16_t vk_photos_save_messages_photo_params_keys[] = {
+	2, 0, 0, 0, 0, 3, 1, 0,
+};
+static const struct socapi_struct vk_photos_save_messages_photo_params_struct = {"photos.saveMessagesPhoto", sizeof(struct vk_photos_save_messages_photo_params), 3, vk_photos_save_messages_photo_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_save_messages_photo_params_keys};
 
 const struct socapi_method vk_photos_save_messages_photo_method = {
 	"photos.saveMessagesPhoto", "response", "vk_photos_save_messages_photo",
@@ -18645,7 +20271,11 @@ static const struct socapi_field vk_photos_save_owner_photo_params_fields[] = {
 	{"hash", offsetof(struct vk_photos_save_owner_photo_params, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo", offsetof(struct vk_photos_save_owner_photo_params, photo), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_save_owner_photo_params_struct = {"photos.saveOwnerPhoto", sizeof(struct vk_photos_save_owner_photo_params), 3, vk_photos_save_owner_photo_params_fields};
+static const uint16_t vk_photos_save_owner_photo_params_keys[] = {
+	1, 0, 0, 0, 0, 2, 3, 0,
+};
+static const struct socapi_struct vk_photos_save_owner_photo_params_struct = {"photos.saveOwnerPhoto", sizeof(struct vk_photos_save_owner_photo_params), 3, vk_photos_save_owner_photo_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_save_owner_photo_params_keys};
 
 const struct socapi_method vk_photos_save_owner_photo_method = {
 	"photos.saveOwnerPhoto", "response", "vk_photos_save_owner_photo",
@@ -18670,7 +20300,11 @@ static const struct socapi_field vk_photos_save_wall_photo_params_fields[] = {
 	{"longitude", offsetof(struct vk_photos_save_wall_photo_params, longitude), offsetof(struct vk_photos_save_wall_photo_params, has_longitude), &socapi_type_number, 0},
 	{"caption", offsetof(struct vk_photos_save_wall_photo_params, caption), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_photos_save_wall_photo_params_struct = {"photos.saveWallPhoto", sizeof(struct vk_photos_save_wall_photo_params), 8, vk_photos_save_wall_photo_params_fields};
+static const uint16_t vk_photos_save_wall_photo_params_keys[] = {
+	0, 3, 2, 0, 0, 5, 1, 0, 8, 0, 0, 0, 0, 7, 6, 4,
+};
+static const struct socapi_struct vk_photos_save_wall_photo_params_struct = {"photos.saveWallPhoto", sizeof(struct vk_photos_save_wall_photo_params), 8, vk_photos_save_wall_photo_params_fields,
+	SOCAPI_NO_PRESENCE, 9u, 4, vk_photos_save_wall_photo_params_keys};
 
 const struct socapi_method vk_photos_save_wall_photo_method = {
 	"photos.saveWallPhoto", "response", "vk_photos_save_wall_photo",
@@ -18689,7 +20323,11 @@ static const struct socapi_field vk_status_get_params_fields[] = {
 	{"user_id", offsetof(struct vk_status_get_params, user_id), offsetof(struct vk_status_get_params, has_user_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_status_get_params, group_id), offsetof(struct vk_status_get_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_status_get_params_struct = {"status.get", sizeof(struct vk_status_get_params), 2, vk_status_get_params_fields};
+static const uint16_t vk_status_get_params_keys[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_struct vk_status_get_params_struct = {"status.get", sizeof(struct vk_status_get_params), 2, vk_status_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_status_get_params_keys};
 
 const struct socapi_method vk_status_get_method = {
 	"status.get", "response", "vk_status_get",
@@ -18708,7 +20346,11 @@ static const struct socapi_field vk_status_set_params_fields[] = {
 	{"text", offsetof(struct vk_status_set_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"group_id", offsetof(struct vk_status_set_params, group_id), offsetof(struct vk_status_set_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_status_set_params_struct = {"status.set", sizeof(struct vk_status_set_params), 2, vk_status_set_params_fields};
+static const uint16_t vk_status_set_params_keys[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_struct vk_status_set_params_struct = {"status.set", sizeof(struct vk_status_set_params), 2, vk_status_set_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_status_set_params_keys};
 
 const struct socapi_method vk_status_set_method = {
 	"status.set", "response", "vk_status_set",
@@ -18728,7 +20370,11 @@ static const struct socapi_field vk_storage_get_params_fields[] = {
 	{"keys", offsetof(struct vk_storage_get_params, keys), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"user_id", offsetof(struct vk_storage_get_params, user_id), offsetof(struct vk_storage_get_params, has_user_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_storage_get_params_struct = {"storage.get", sizeof(struct vk_storage_get_params), 3, vk_storage_get_params_fields};
+static const uint16_t vk_storage_get_params_keys[] = {
+	0, 0, 0, 0, 3, 1, 2, 0,
+};
+static const struct socapi_struct vk_storage_get_params_struct = {"storage.get", sizeof(struct vk_storage_get_params), 3, vk_storage_get_params_fields,
+	SOCAPI_NO_PRESENCE, 11u, 3, vk_storage_get_params_keys};
 
 const struct socapi_method vk_storage_get_method = {
 	"storage.get", "response", "vk_storage_get",
@@ -18748,7 +20394,11 @@ static const struct socapi_field vk_storage_get_keys_params_fields[] = {
 	{"offset", offsetof(struct vk_storage_get_keys_params, offset), offsetof(struct vk_storage_get_keys_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_storage_get_keys_params, count), offsetof(struct vk_storage_get_keys_params, has_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_storage_get_keys_params_struct = {"storage.getKeys", sizeof(struct vk_storage_get_keys_params), 3, vk_storage_get_keys_params_fields};
+static const uint16_t vk_storage_get_keys_params_keys[] = {
+	0, 3, 0, 1, 0, 0, 2, 0,
+};
+static const struct socapi_struct vk_storage_get_keys_params_struct = {"storage.getKeys", sizeof(struct vk_storage_get_keys_params), 3, vk_storage_get_keys_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_storage_get_keys_params_keys};
 
 const struct socapi_method vk_storage_get_keys_method = {
 	"storage.getKeys", "response", "vk_storage_get_keys",
@@ -18768,7 +20418,11 @@ static const struct socapi_field vk_storage_set_params_fields[] = {
 	{"value", offsetof(struct vk_storage_set_params, value), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"user_id", offsetof(struct vk_storage_set_params, user_id), offsetof(struct vk_storage_set_params, has_user_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_storage_set_params_struct = {"storage.set", sizeof(struct vk_storage_set_params), 3, vk_storage_set_params_fields};
+static const uint16_t vk_storage_set_params_keys[] = {
+	0, 0, 0, 3, 0, 1, 0, 2,
+};
+static const struct socapi_struct vk_storage_set_params_struct = {"storage.set", sizeof(struct vk_storage_set_params), 3, vk_storage_set_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_storage_set_params_keys};
 
 const struct socapi_method vk_storage_set_method = {
 	"storage.set", "response", "vk_storage_set",
@@ -18788,7 +20442,11 @@ static const struct socapi_field vk_users_get_params_fields[] = {
 	{"fields", offsetof(struct vk_users_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_users_get_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const struct socapi_struct vk_users_get_params_struct = {"users.get", sizeof(struct vk_users_get_params), 3, vk_users_get_params_fields};
+static const uint16_t vk_users_get_params_keys[] = {
+	3, 0, 0, 0, 0, 1, 2, 0,
+};
+static const struct socapi_struct vk_users_get_params_struct = {"users.get", sizeof(struct vk_users_get_params), 3, vk_users_get_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_users_get_params_keys};
 
 const struct socapi_method vk_users_get_method = {
 	"users.get", "response", "vk_users_get",
@@ -18810,7 +20468,11 @@ static const struct socapi_field vk_users_get_followers_params_fields[] = {
 	{"fields", offsetof(struct vk_users_get_followers_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_users_get_followers_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const struct socapi_struct vk_users_get_followers_params_struct = {"users.getFollowers", sizeof(struct vk_users_get_followers_params), 5, vk_users_get_followers_params_fields};
+static const uint16_t vk_users_get_followers_params_keys[] = {
+	0, 0, 0, 0, 2, 1, 0, 0, 5, 0, 0, 4, 3, 0, 0, 0,
+};
+static const struct socapi_struct vk_users_get_followers_params_struct = {"users.getFollowers", sizeof(struct vk_users_get_followers_params), 5, vk_users_get_followers_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_users_get_followers_params_keys};
 
 static const struct socapi_method *const vk_users_get_followers_variants[] = {
 	&vk_users_get_followers_method,
@@ -18852,7 +20514,11 @@ static const struct socapi_field vk_users_get_subscriptions_params_fields[] = {
 	{"count", offsetof(struct vk_users_get_subscriptions_params, count), offsetof(struct vk_users_get_subscriptions_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_users_get_subscriptions_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 };
-static const struct socapi_struct vk_users_get_subscriptions_params_struct = {"users.getSubscriptions", sizeof(struct vk_users_get_subscriptions_params), 5, vk_users_get_subscriptions_params_fields};
+static const uint16_t vk_users_get_subscriptions_params_keys[] = {
+	0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 0, 5, 4, 2, 0, 0,
+};
+static const struct socapi_struct vk_users_get_subscriptions_params_struct = {"users.getSubscriptions", sizeof(struct vk_users_get_subscriptions_params), 5, vk_users_get_subscriptions_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_users_get_subscriptions_params_keys};
 
 static const struct socapi_method *const vk_users_get_subscriptions_variants[] = {
 	&vk_users_get_subscriptions_method,
@@ -18925,7 +20591,18 @@ static const struct socapi_field vk_users_search_params_fields[] = {
 	{"position", offsetof(struct vk_users_search_params, position), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"group_id", offsetof(struct vk_users_search_params, group_id), offsetof(struct vk_users_search_params, has_group_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_users_search_params_struct = {"users.search", sizeof(struct vk_users_search_params), 33, vk_users_search_params_fields};
+static const uint16_t vk_users_search_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
+	16, 0, 5, 0, 0, 32, 11, 3, 0, 0, 28, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 15, 0, 0, 22, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 19, 0, 0, 0, 0, 29, 0, 0, 4, 7, 0, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0,
+	0, 0, 21, 27, 0, 9, 31, 24, 33, 18, 23, 0, 0, 0, 0, 0,
+	0, 30, 0, 12, 0, 0, 13, 0, 25, 0, 0, 0, 14, 0, 0, 17,
+	0, 6, 0, 0, 8, 0, 0, 0, 26, 0, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_users_search_params_struct = {"users.search", sizeof(struct vk_users_search_params), 33, vk_users_search_params_fields,
+	SOCAPI_NO_PRESENCE, 25u, 7, vk_users_search_params_keys};
 
 const struct socapi_method vk_users_search_method = {
 	"users.search", "response", "vk_users_search",
@@ -18943,7 +20620,11 @@ enum socapi_status vk_users_search(struct socapi_session *session, const struct 
 static const struct socapi_field vk_utils_check_link_params_fields[] = {
 	{"url", offsetof(struct vk_utils_check_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_utils_check_link_params_struct = {"utils.checkLink", sizeof(struct vk_utils_check_link_params), 1, vk_utils_check_link_params_fields};
+static const uint16_t vk_utils_check_link_params_keys[] = {
+	0, 1,
+};
+static const struct socapi_struct vk_utils_check_link_params_struct = {"utils.checkLink", sizeof(struct vk_utils_check_link_params), 1, vk_utils_check_link_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_utils_check_link_params_keys};
 
 const struct socapi_method vk_utils_check_link_method = {
 	"utils.checkLink", "response", "vk_utils_check_link",
@@ -18975,7 +20656,11 @@ static const struct socapi_field vk_utils_get_short_link_params_fields[] = {
 	{"url", offsetof(struct vk_utils_get_short_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"private", offsetof(struct vk_utils_get_short_link_params, private_), offsetof(struct vk_utils_get_short_link_params, has_private), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_utils_get_short_link_params_struct = {"utils.getShortLink", sizeof(struct vk_utils_get_short_link_params), 2, vk_utils_get_short_link_params_fields};
+static const uint16_t vk_utils_get_short_link_params_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_utils_get_short_link_params_struct = {"utils.getShortLink", sizeof(struct vk_utils_get_short_link_params), 2, vk_utils_get_short_link_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_utils_get_short_link_params_keys};
 
 const struct socapi_method vk_utils_get_short_link_method = {
 	"utils.getShortLink", "response", "vk_utils_get_short_link",
@@ -18993,7 +20678,11 @@ enum socapi_status vk_utils_get_short_link(struct socapi_session *session, const
 static const struct socapi_field vk_utils_resolve_screen_name_params_fields[] = {
 	{"screen_name", offsetof(struct vk_utils_resolve_screen_name_params, screen_name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_utils_resolve_screen_name_params_struct = {"utils.resolveScreenName", sizeof(struct vk_utils_resolve_screen_name_params), 1, vk_utils_resolve_screen_name_params_fields};
+static const uint16_t vk_utils_resolve_screen_name_params_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct vk_utils_resolve_screen_name_params_struct = {"utils.resolveScreenName", sizeof(struct vk_utils_resolve_screen_name_params), 1, vk_utils_resolve_screen_name_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_utils_resolve_screen_name_params_keys};
 
 const struct socapi_method vk_utils_resolve_screen_name_method = {
 	"utils.resolveScreenName", "response", "vk_utils_resolve_screen_name",
@@ -19018,7 +20707,11 @@ static const struct socapi_field vk_wall_create_comment_params_fields[] = {
 	{"sticker_id", offsetof(struct vk_wall_create_comment_params, sticker_id), offsetof(struct vk_wall_create_comment_params, has_sticker_id), &socapi_type_int, 0},
 	{"guid", offsetof(struct vk_wall_create_comment_params, guid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_create_comment_params_struct = {"wall.createComment", sizeof(struct vk_wall_create_comment_params), 8, vk_wall_create_comment_params_fields};
+static const uint16_t vk_wall_create_comment_params_keys[] = {
+	0, 3, 0, 5, 0, 1, 6, 8, 2, 0, 4, 0, 7, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_create_comment_params_struct = {"wall.createComment", sizeof(struct vk_wall_create_comment_params), 8, vk_wall_create_comment_params_fields,
+	SOCAPI_NO_PRESENCE, 17u, 4, vk_wall_create_comment_params_keys};
 
 const struct socapi_method vk_wall_create_comment_method = {
 	"wall.createComment", "response", "vk_wall_create_comment",
@@ -19037,7 +20730,11 @@ static const struct socapi_field vk_wall_delete_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_delete_params, owner_id), offsetof(struct vk_wall_delete_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_delete_params, post_id), offsetof(struct vk_wall_delete_params, has_post_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_delete_params_struct = {"wall.delete", sizeof(struct vk_wall_delete_params), 2, vk_wall_delete_params_fields};
+static const uint16_t vk_wall_delete_params_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_delete_params_struct = {"wall.delete", sizeof(struct vk_wall_delete_params), 2, vk_wall_delete_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_delete_params_keys};
 
 const struct socapi_method vk_wall_delete_method = {
 	"wall.delete", "response", "vk_wall_delete",
@@ -19057,7 +20754,11 @@ static const struct socapi_field vk_wall_delete_comment_params_fields[] = {
 	{"post_id", offsetof(struct vk_wall_delete_comment_params, post_id), offsetof(struct vk_wall_delete_comment_params, has_post_id), &socapi_type_int, 0},
 	{"comment_id", offsetof(struct vk_wall_delete_comment_params, comment_id), offsetof(struct vk_wall_delete_comment_params, has_comment_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_delete_comment_params_struct = {"wall.deleteComment", sizeof(struct vk_wall_delete_comment_params), 3, vk_wall_delete_comment_params_fields};
+static const uint16_t vk_wall_delete_comment_params_keys[] = {
+	3, 0, 1, 2, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_delete_comment_params_struct = {"wall.deleteComment", sizeof(struct vk_wall_delete_comment_params), 3, vk_wall_delete_comment_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 3, vk_wall_delete_comment_params_keys};
 
 const struct socapi_method vk_wall_delete_comment_method = {
 	"wall.deleteComment", "response", "vk_wall_delete_comment",
@@ -19093,7 +20794,14 @@ static const struct socapi_field vk_wall_edit_params_fields[] = {
 	{"copyright", offsetof(struct vk_wall_edit_params, copyright), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"topic_id", offsetof(struct vk_wall_edit_params, topic_id), offsetof(struct vk_wall_edit_params, has_topic_id), &vk_wall_edit_topic_id_type, 0},
 };
-static const struct socapi_struct vk_wall_edit_params_struct = {"wall.edit", sizeof(struct vk_wall_edit_params), 19, vk_wall_edit_params_fields};
+static const uint16_t vk_wall_edit_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 9, 0, 13, 0, 0, 0, 0, 0, 7, 10,
+	0, 8, 1, 12, 2, 0, 0, 15, 0, 0, 0, 0, 14, 0, 17, 0,
+	0, 0, 11, 6, 0, 3, 0, 18, 16, 4, 0, 5, 0, 0, 0, 19,
+};
+static const struct socapi_struct vk_wall_edit_params_struct = {"wall.edit", sizeof(struct vk_wall_edit_params), 19, vk_wall_edit_params_fields,
+	SOCAPI_NO_PRESENCE, 39u, 6, vk_wall_edit_params_keys};
 
 const struct socapi_method vk_wall_edit_method = {
 	"wall.edit", "response", "vk_wall_edit",
@@ -19117,7 +20825,11 @@ static const struct socapi_field vk_wall_get_params_fields[] = {
 	{"extended", offsetof(struct vk_wall_get_params, extended), offsetof(struct vk_wall_get_params, has_extended), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_wall_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const struct socapi_struct vk_wall_get_params_struct = {"wall.get", sizeof(struct vk_wall_get_params), 7, vk_wall_get_params_fields};
+static const uint16_t vk_wall_get_params_keys[] = {
+	0, 0, 0, 0, 3, 1, 0, 0, 5, 2, 0, 7, 4, 6, 0, 0,
+};
+static const struct socapi_struct vk_wall_get_params_struct = {"wall.get", sizeof(struct vk_wall_get_params), 7, vk_wall_get_params_fields,
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_wall_get_params_keys};
 
 static const struct socapi_method *const vk_wall_get_variants[] = {
 	&vk_wall_get_method,
@@ -19146,7 +20858,11 @@ static const struct socapi_field vk_wall_get_by_id_params_fields[] = {
 	{"copy_history_depth", offsetof(struct vk_wall_get_by_id_params, copy_history_depth), offsetof(struct vk_wall_get_by_id_params, has_copy_history_depth), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_wall_get_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const struct socapi_struct vk_wall_get_by_id_params_struct = {"wall.getById", sizeof(struct vk_wall_get_by_id_params), 4, vk_wall_get_by_id_params_fields};
+static const uint16_t vk_wall_get_by_id_params_keys[] = {
+	4, 2, 0, 0, 1, 0, 0, 3,
+};
+static const struct socapi_struct vk_wall_get_by_id_params_struct = {"wall.getById", sizeof(struct vk_wall_get_by_id_params), 4, vk_wall_get_by_id_params_fields,
+	SOCAPI_NO_PRESENCE, 5u, 3, vk_wall_get_by_id_params_keys};
 
 static const struct socapi_method *const vk_wall_get_by_id_variants[] = {
 	&vk_wall_get_by_id_method,
@@ -19198,7 +20914,12 @@ static const struct socapi_field vk_wall_get_comments_params_fields[] = {
 	{"comment_id", offsetof(struct vk_wall_get_comments_params, comment_id), offsetof(struct vk_wall_get_comments_params, has_comment_id), &socapi_type_int, 0},
 	{"thread_items_count", offsetof(struct vk_wall_get_comments_params, thread_items_count), offsetof(struct vk_wall_get_comments_params, has_thread_items_count), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_get_comments_params_struct = {"wall.getComments", sizeof(struct vk_wall_get_comments_params), 12, vk_wall_get_comments_params_fields};
+static const uint16_t vk_wall_get_comments_params_keys[] = {
+	9, 0, 0, 6, 11, 7, 1, 0, 0, 0, 5, 0, 0, 0, 3, 8,
+	0, 0, 0, 0, 0, 0, 0, 10, 4, 0, 0, 0, 0, 0, 2, 12,
+};
+static const struct socapi_struct vk_wall_get_comments_params_struct = {"wall.getComments", sizeof(struct vk_wall_get_comments_params), 12, vk_wall_get_comments_params_fields,
+	SOCAPI_NO_PRESENCE, 31u, 5, vk_wall_get_comments_params_keys};
 
 static const struct socapi_method *const vk_wall_get_comments_variants[] = {
 	&vk_wall_get_comments_method,
@@ -19259,7 +20980,11 @@ static const struct socapi_field vk_wall_pin_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_pin_params, owner_id), offsetof(struct vk_wall_pin_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_pin_params, post_id), offsetof(struct vk_wall_pin_params, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_pin_params_struct = {"wall.pin", sizeof(struct vk_wall_pin_params), 2, vk_wall_pin_params_fields};
+static const uint16_t vk_wall_pin_params_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_pin_params_struct = {"wall.pin", sizeof(struct vk_wall_pin_params), 2, vk_wall_pin_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_pin_params_keys};
 
 const struct socapi_method vk_wall_pin_method = {
 	"wall.pin", "response", "vk_wall_pin",
@@ -19296,7 +21021,14 @@ static const struct socapi_field vk_wall_post_params_fields[] = {
 	{"mute_notifications", offsetof(struct vk_wall_post_params, mute_notifications), offsetof(struct vk_wall_post_params, has_mute_notifications), &socapi_type_bool, 0},
 	{"copyright", offsetof(struct vk_wall_post_params, copyright), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const struct socapi_struct vk_wall_post_params_struct = {"wall.post", sizeof(struct vk_wall_post_params), 20, vk_wall_post_params_fields};
+static const uint16_t vk_wall_post_params_keys[] = {
+	10, 0, 0, 0, 18, 0, 0, 0, 3, 0, 0, 0, 13, 0, 16, 0,
+	0, 0, 0, 5, 0, 0, 20, 0, 19, 8, 0, 0, 0, 17, 0, 14,
+	7, 0, 11, 9, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0,
+	15, 0, 1, 4, 12, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_struct vk_wall_post_params_struct = {"wall.post", sizeof(struct vk_wall_post_params), 20, vk_wall_post_params_fields,
+	SOCAPI_NO_PRESENCE, 11u, 6, vk_wall_post_params_keys};
 
 const struct socapi_method vk_wall_post_method = {
 	"wall.post", "response", "vk_wall_post",
@@ -19318,7 +21050,11 @@ static const struct socapi_field vk_wall_repost_params_fields[] = {
 	{"mark_as_ads", offsetof(struct vk_wall_repost_params, mark_as_ads), offsetof(struct vk_wall_repost_params, has_mark_as_ads), &socapi_type_bool, 0},
 	{"mute_notifications", offsetof(struct vk_wall_repost_params, mute_notifications), offsetof(struct vk_wall_repost_params, has_mute_notifications), &socapi_type_bool, 0},
 };
-static const struct socapi_struct vk_wall_repost_params_struct = {"wall.repost", sizeof(struct vk_wall_repost_params), 5, vk_wall_repost_params_fields};
+static const uint16_t vk_wall_repost_params_keys[] = {
+	0, 0, 0, 5, 0, 1, 0, 2, 0, 3, 0, 0, 0, 0, 0, 4,
+};
+static const struct socapi_struct vk_wall_repost_params_struct = {"wall.repost", sizeof(struct vk_wall_repost_params), 5, vk_wall_repost_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 4, vk_wall_repost_params_keys};
 
 const struct socapi_method vk_wall_repost_method = {
 	"wall.repost", "response", "vk_wall_repost",
@@ -19337,7 +21073,11 @@ static const struct socapi_field vk_wall_restore_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_restore_params, owner_id), offsetof(struct vk_wall_restore_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_restore_params, post_id), offsetof(struct vk_wall_restore_params, has_post_id), &socapi_type_int, 0},
 };
-static const struct socapi_struct vk_wall_restore_params_struct = {"wall.restore", sizeof(struct vk_wall_restore_params), 2, vk_wall_restore_params_fields};
+static const uint16_t vk_wall_restore_params_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_restore_params_struct = {"wall.restore", sizeof(struct vk_wall_restore_params), 2, vk_wall_restore_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_restore_params_keys};
 
 const struct socapi_method vk_wall_restore_method = {
 	"wall.restore", "response", "vk_wall_restore",
@@ -19356,7 +21096,11 @@ static const struct socapi_field vk_wall_unpin_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_unpin_params, owner_id), offsetof(struct vk_wall_unpin_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_unpin_params, post_id), offsetof(struct vk_wall_unpin_params, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const struct socapi_struct vk_wall_unpin_params_struct = {"wall.unpin", sizeof(struct vk_wall_unpin_params), 2, vk_wall_unpin_params_fields};
+static const uint16_t vk_wall_unpin_params_keys[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_struct vk_wall_unpin_params_struct = {"wall.unpin", sizeof(struct vk_wall_unpin_params), 2, vk_wall_unpin_params_fields,
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_unpin_params_keys};
 
 const struct socapi_method vk_wall_unpin_method = {
 	"wall.unpin", "response", "vk_wall_unpin",

@@ -7,8 +7,8 @@
 
 #include <socapi/socapi.h>
 
-#if SOCAPI_TABLE_VERSION != 2
-#error "generated for socapi table version 2: regenerate with this runtime's socapi-gen"
+#if SOCAPI_TABLE_VERSION != 3
+#error "generated for socapi table version 3: regenerate with this runtime's socapi-gen"
 #endif
 
 #ifdef __cplusplus
@@ -3366,6 +3366,7 @@ struct vk_account_account_counters {
 	int64_t notifications;  /* Notifications */
 	bool has_photos;
 	int64_t photos;  /* Photo tags */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -3386,6 +3387,7 @@ struct vk_account_info {
 	int64_t lang;  /* Interface language id */
 	bool has_v2fa_required;
 	int64_t v2fa_required;  /* Whether two-factor authentication is on; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object account_name_request. */
@@ -3398,6 +3400,7 @@ struct vk_account_name_request {
 	char *lang;  /* Text to display to user */
 	char *link_href;  /* href for link in lang field */
 	char *link_label;  /* label to display for link in lang field */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Profile of the current user as it is edited. */
@@ -3439,12 +3442,14 @@ struct vk_account_user_settings {
 	char *photo_200;  /* Square photo, 200 px */
 	bool has_is_service_account;
 	bool is_service_account;  /* Whether the account is a service account */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object account_user_settings_interest. */
 struct vk_account_user_settings_interest {
 	char *title;  /* required */
 	char *value;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object account_user_settings_interests. */
@@ -3458,6 +3463,7 @@ struct vk_account_user_settings_interests {
 	struct vk_account_user_settings_interest *games;
 	struct vk_account_user_settings_interest *quotes;
 	struct vk_account_user_settings_interest *about;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object apps_app_min. */
@@ -3479,6 +3485,7 @@ struct vk_apps_app_min {
 	char *icon_75;  /* URL of the app icon with 75 px in width */
 	bool has_screen_orientation;
 	int64_t screen_orientation;  /* Screen orientation */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* An audio track. */
@@ -3502,6 +3509,7 @@ struct vk_audio_audio {
 	char *performer;  /* Performer name */
 	bool has_file_size;
 	int64_t file_size;  /* Примерный объем памяти занимаемый аудио на устройстве. Реализовано только для эпизодов подкастов */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A city. */
@@ -3509,6 +3517,7 @@ struct vk_base_city {
 	bool has_id;
 	int64_t id;  /* City id; required */
 	char *title;  /* City name; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Comment counters of a post. */
@@ -3527,6 +3536,7 @@ struct vk_base_comments_info {
 	int64_t can_view;  /* Information whether current user can view the comments; enum vk_base_bool_int */
 	struct vk_wall_wallpost_comments_donut *donut;
 	struct vk_wall_wall_comment_list list;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A country. */
@@ -3534,6 +3544,7 @@ struct vk_base_country {
 	bool has_id;
 	int64_t id;  /* Country id; required */
 	char *title;  /* Country name; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_crop_photo. */
@@ -3541,6 +3552,7 @@ struct vk_base_crop_photo {
 	struct vk_photos_photo *photo;  /* required */
 	struct vk_base_crop_photo_crop *crop;  /* required */
 	struct vk_base_crop_photo_rect *rect;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_crop_photo_crop. */
@@ -3553,6 +3565,7 @@ struct vk_base_crop_photo_crop {
 	double x2;  /* Coordinate X of the right lower corner; required */
 	bool has_y2;
 	double y2;  /* Coordinate Y of the right lower corner; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_crop_photo_rect. */
@@ -3565,6 +3578,7 @@ struct vk_base_crop_photo_rect {
 	double x2;  /* Coordinate X of the right lower corner; required */
 	bool has_y2;
 	double y2;  /* Coordinate Y of the right lower corner; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -3587,6 +3601,7 @@ struct vk_base_error {
 	char *remixstlid;  /* VK ID captcha session id to send back on server-to-server retries (error 14) */
 	char *confirmation_text;  /* Question to confirm (error 24); retry with confirm=1 if the user agrees */
 	char *inner_type;  /* one of VK_BASE_ERROR_INNER_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_geo. */
@@ -3596,6 +3611,7 @@ struct vk_base_geo {
 	bool has_showmap;
 	int64_t showmap;  /* Information whether a map is showed */
 	char *type;  /* Place type */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_geo_coordinates. */
@@ -3604,6 +3620,7 @@ struct vk_base_geo_coordinates {
 	double latitude;  /* required */
 	bool has_longitude;
 	double longitude;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_gradient_point. */
@@ -3611,6 +3628,7 @@ struct vk_base_gradient_point {
 	char *color;  /* Hex color code without #; required */
 	bool has_position;
 	double position;  /* Point position; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* An image of a given size. */
@@ -3622,6 +3640,7 @@ struct vk_base_image {
 	int64_t height;  /* Height in pixels; required */
 	char *id;
 	char *theme;  /* one of VK_BASE_IMAGE_THEME_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Likes of a photo or video. */
@@ -3630,6 +3649,7 @@ struct vk_base_likes {
 	int64_t count;  /* Number of likes */
 	bool has_user_likes;
 	int64_t user_likes;  /* Whether the current user has liked it; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Likes of a post or comment. */
@@ -3652,6 +3672,7 @@ struct vk_base_likes_info {
 	bool group_liked;  /* Information whether group liked the reply */
 	bool has_repost_disabled;
 	bool repost_disabled;  /* Remove repost feature for post */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -3678,6 +3699,7 @@ struct vk_base_link {
 	struct vk_video_video_full *video;  /* Video from link */
 	char *text;
 	struct vk_base_link_product *product;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_link_application. */
@@ -3685,6 +3707,7 @@ struct vk_base_link_application {
 	bool has_app_id;
 	double app_id;  /* Application Id */
 	struct vk_base_link_application_store *store;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_link_application_store. */
@@ -3692,6 +3715,7 @@ struct vk_base_link_application_store {
 	bool has_id;
 	double id;  /* Store Id */
 	char *name;  /* Store name */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_link_button. */
@@ -3712,6 +3736,7 @@ struct vk_base_link_button {
 	bool has_audio_id;
 	int64_t audio_id;
 	char *hashtag;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_link_button_action. */
@@ -3719,6 +3744,7 @@ struct vk_base_link_button_action {
 	char *type;  /* required; one of VK_BASE_LINK_BUTTON_ACTION_TYPE_* */
 	char *url;  /* Action URL */
 	char *consume_reason;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_link_product. */
@@ -3734,6 +3760,7 @@ struct vk_base_link_product {
 	bool has_orders_count;
 	int64_t orders_count;
 	char *type;  /* one of VK_BASE_LINK_PRODUCT_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_link_rating. */
@@ -3743,6 +3770,7 @@ struct vk_base_link_rating {
 	bool has_stars;
 	double stars;  /* Count of stars */
 	char *type;  /* one of VK_BASE_LINK_RATING_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Per-message error inside a batch messages result. */
@@ -3750,6 +3778,7 @@ struct vk_base_message_error {
 	bool has_code;
 	int64_t code;  /* Error code */
 	char *description;  /* Error message */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* An id with a title. */
@@ -3757,12 +3786,14 @@ struct vk_base_object {
 	bool has_id;
 	int64_t id;  /* Object id; required */
 	char *title;  /* Object title; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A counter. */
 struct vk_base_object_count {
 	bool has_count;
 	int64_t count;  /* Number of items */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_owner_cover. */
@@ -3774,6 +3805,7 @@ struct vk_base_owner_cover {
 	struct vk_base_image *original_image;
 	bool has_photo_id;
 	int64_t photo_id;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_owner_cover_crop_params. */
@@ -3786,6 +3818,7 @@ struct vk_base_owner_cover_crop_params {
 	int64_t width;
 	bool has_height;
 	int64_t height;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_place. */
@@ -3805,6 +3838,7 @@ struct vk_base_place {
 	double longitude;  /* Place longitude */
 	char *title;  /* Place title */
 	char *type;  /* Place type */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Repost counters. */
@@ -3817,18 +3851,21 @@ struct vk_base_reposts_info {
 	int64_t mail_count;  /* Reposts to private messages */
 	bool has_user_reposted;
 	int64_t user_reposted;  /* Whether the current user has reposted it; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* One request parameter echoed back in an error. */
 struct vk_base_request_param {
 	char *key;  /* Parameter name; required */
 	char *value;  /* Parameter value as sent; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_sticker_animation. */
 struct vk_base_sticker_animation {
 	char *type;  /* Type of animation script; one of VK_BASE_STICKER_ANIMATION_TYPE_* */
 	char *url;  /* URL of animation script */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object base_sticker_new. */
@@ -3844,17 +3881,20 @@ struct vk_base_sticker_new {
 	struct vk_base_sticker_animation_list animations;  /* Array of sticker animation script objects */
 	bool has_is_allowed;
 	bool is_allowed;  /* Information whether the sticker is allowed */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Where to upload a file. */
 struct vk_base_upload_server {
 	char *upload_url;  /* URL to POST the file to (multipart/form-data); required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A user id. */
 struct vk_base_user_id {
 	bool has_user_id;
 	int64_t user_id;  /* User id */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object calls_call. */
@@ -3871,6 +3911,7 @@ struct vk_calls_call {
 	bool has_video;
 	bool video;  /* Was this call initiated as video call */
 	struct vk_calls_participants *participants;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object calls_participants. */
@@ -3878,6 +3919,7 @@ struct vk_calls_participants {
 	struct socapi_int_list list;
 	bool has_count;
 	int64_t count;  /* Participants count */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Replies to a comment. */
@@ -3893,6 +3935,7 @@ struct vk_comment_thread {
 	bool groups_can_post;  /* Whether communities can reply */
 	bool has_author_replied;
 	bool author_replied;  /* Information whether author commented the thread */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A city from the VK directory. */
@@ -3904,6 +3947,7 @@ struct vk_database_city {
 	char *region;  /* Region */
 	bool has_important;
 	int64_t important;  /* Whether it is a major city; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object database_getCities_response. */
@@ -3911,6 +3955,7 @@ struct vk_database_get_cities_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_database_city_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object database_getCountries_response. */
@@ -3918,6 +3963,7 @@ struct vk_database_get_countries_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_base_country_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object database_language_full. */
@@ -3925,6 +3971,7 @@ struct vk_database_language_full {
 	bool has_id;
 	int64_t id;  /* Language ID; required */
 	char *native_name;  /* Language native name; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object database_station. */
@@ -3935,6 +3982,7 @@ struct vk_database_station {
 	bool has_id;
 	int64_t id;  /* Station ID; required */
 	char *name;  /* Station name; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A document. */
@@ -3957,6 +4005,7 @@ struct vk_docs_doc {
 	bool has_is_licensed;
 	int64_t is_licensed;  /* enum vk_base_bool_int */
 	struct socapi_string_list tags;  /* Document tags */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object docs_doc_preview. */
@@ -3965,6 +4014,7 @@ struct vk_docs_doc_preview {
 	struct vk_docs_doc_preview_graffiti *graffiti;
 	struct vk_docs_doc_preview_photo *photo;
 	struct vk_docs_doc_preview_video *video;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object docs_doc_preview_audio_msg. */
@@ -3974,6 +4024,7 @@ struct vk_docs_doc_preview_audio_msg {
 	char *link_mp3;  /* MP3 file URL; required */
 	char *link_ogg;  /* OGG file URL; required */
 	struct socapi_int_list waveform;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object docs_doc_preview_graffiti. */
@@ -3983,11 +4034,13 @@ struct vk_docs_doc_preview_graffiti {
 	int64_t width;  /* Graffiti width; required */
 	bool has_height;
 	int64_t height;  /* Graffiti height; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object docs_doc_preview_photo. */
 struct vk_docs_doc_preview_photo {
 	struct vk_docs_doc_preview_photo_sizes_list sizes;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object docs_doc_preview_photo_sizes. */
@@ -3998,6 +4051,7 @@ struct vk_docs_doc_preview_photo_sizes {
 	bool has_height;
 	int64_t height;  /* Height in px; required */
 	char *type;  /* required; one of VK_PHOTOS_PHOTO_SIZES_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object docs_doc_preview_video. */
@@ -4009,6 +4063,7 @@ struct vk_docs_doc_preview_video {
 	int64_t height;  /* Video's height in pixels; required */
 	bool has_file_size;
 	int64_t file_size;  /* Video file size in bites; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object events_event_attach. */
@@ -4025,6 +4080,7 @@ struct vk_events_event_attach {
 	char *text;  /* text of attach; required */
 	bool has_time;
 	int64_t time;  /* event start time */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object friends_delete_response. */
@@ -4039,6 +4095,7 @@ struct vk_friends_delete_response {
 	int64_t in_request_deleted;  /* enum vk_friends_delete_response_in_request_deleted */
 	bool has_suggestion_deleted;
 	int64_t suggestion_deleted;  /* enum vk_friends_delete_response_suggestion_deleted */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Friendship status with one user, with the unread mark. */
@@ -4050,6 +4107,7 @@ struct vk_friends_friend_extended_status {
 	char *sign;  /* Signature, when need_sign=1 */
 	bool has_is_request_unread;
 	bool is_request_unread;  /* Whether the incoming request is unread */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Friendship status with one user. */
@@ -4059,6 +4117,7 @@ struct vk_friends_friend_status {
 	bool has_friend_status;
 	int64_t friend_status;  /* Friendship status; required; enum vk_friends_friend_status_status */
 	char *sign;  /* Signature, when need_sign=1 */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A friend list. */
@@ -4066,6 +4125,7 @@ struct vk_friends_friends_list {
 	bool has_id;
 	int64_t id;  /* List id; required */
 	char *name;  /* List name; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object friends_get_fields_response. */
@@ -4073,6 +4133,7 @@ struct vk_friends_get_fields_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_users_user_full_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object friends_getLists_response. */
@@ -4080,12 +4141,14 @@ struct vk_friends_get_lists_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_friends_friends_list_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object friends_getOnline_online_mobile_response. */
 struct vk_friends_get_online_online_mobile_response {
 	struct socapi_int_list online;  /* required */
 	struct socapi_int_list online_mobile;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object friends_getRequests_extended_response. */
@@ -4097,6 +4160,7 @@ struct vk_friends_get_requests_extended_response {
 	int64_t count_unread;
 	bool has_last_viewed;
 	int64_t last_viewed;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object friends_getRequests_need_mutual_response. */
@@ -4108,6 +4172,7 @@ struct vk_friends_get_requests_need_mutual_response {
 	int64_t count_unread;
 	bool has_last_viewed;
 	int64_t last_viewed;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object friends_getRequests_response. */
@@ -4119,6 +4184,7 @@ struct vk_friends_get_requests_response {
 	int64_t count_unread;  /* Number of unviewed requests */
 	bool has_last_viewed;
 	int64_t last_viewed;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object friends_get_response. */
@@ -4126,6 +4192,7 @@ struct vk_friends_get_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct socapi_int_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Mutual friends with one target user. */
@@ -4135,6 +4202,7 @@ struct vk_friends_mutual_friend {
 	struct socapi_int_list common_friends;  /* Ids of mutual friends */
 	bool has_common_count;
 	int64_t common_count;  /* Number of mutual friends */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Mutual friends with the current user. */
@@ -4142,6 +4210,7 @@ struct vk_friends_requests_mutual {
 	bool has_count;
 	int64_t count;  /* Number of mutual friends */
 	struct socapi_int_list users;  /* Ids of mutual friends */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Friend request with the message sent with it. */
@@ -4353,6 +4422,7 @@ struct vk_friends_requests_xtr_message {
 	int64_t timestamp;  /* When the request was sent (Unix time) */
 	char *from;  /* ID of the user by whom friend has been suggested */
 	char *track_code;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Friend request with its mutual friends. */
@@ -4564,6 +4634,7 @@ struct vk_friends_requests_xtr_mutual {
 	int64_t timestamp;  /* When the request was sent (Unix time) */
 	char *from;  /* ID of the user by whom friend has been suggested */
 	char *track_code;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object gifts_layout. */
@@ -4580,6 +4651,7 @@ struct vk_gifts_layout {
 	bool is_stickers_style;  /* Information whether gift represents a stickers style */
 	char *build_id;  /* ID of the build of constructor gift */
 	char *keywords;  /* Keywords used for search */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_address. */
@@ -4609,6 +4681,7 @@ struct vk_groups_address {
 	char *work_info_status;  /* Status of information about timetable; one of VK_GROUPS_ADDRESS_WORK_INFO_STATUS_* */
 	bool has_place_id;
 	int64_t place_id;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Timetable for a week */
@@ -4620,6 +4693,7 @@ struct vk_groups_address_timetable {
 	struct vk_groups_address_timetable_day *thu;  /* Timetable for thursday */
 	struct vk_groups_address_timetable_day *tue;  /* Timetable for tuesday */
 	struct vk_groups_address_timetable_day *wed;  /* Timetable for wednesday */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Timetable for one day */
@@ -4632,6 +4706,7 @@ struct vk_groups_address_timetable_day {
 	int64_t close_time;  /* Close time in minutes; required */
 	bool has_open_time;
 	int64_t open_time;  /* Open time in minutes; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_addresses_info. */
@@ -4643,6 +4718,7 @@ struct vk_groups_addresses_info {
 	struct vk_groups_address *main_address;  /* Main address */
 	bool has_count;
 	int64_t count;  /* Count of addresses */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_contacts_item. */
@@ -4652,6 +4728,7 @@ struct vk_groups_contacts_item {
 	char *desc;  /* Contact description */
 	char *phone;  /* Contact phone */
 	char *email;  /* Contact email */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_counters_group. */
@@ -4694,12 +4771,14 @@ struct vk_groups_counters_group {
 	int64_t clips_views;  /* Clips views number */
 	bool has_clips_likes;
 	int64_t clips_likes;  /* Clips likes number */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_getById_object_response. */
 struct vk_groups_get_by_id_object_response {
 	struct vk_groups_group_full_list groups;
 	struct vk_groups_profile_item_list profiles;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_getMembers_fields_response. */
@@ -4708,6 +4787,7 @@ struct vk_groups_get_members_fields_response {
 	int64_t count;  /* required */
 	struct vk_groups_user_xtr_role_list items;  /* required */
 	char *next_from;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_getMembers_filter_response. */
@@ -4716,6 +4796,7 @@ struct vk_groups_get_members_filter_response {
 	int64_t count;  /* required */
 	struct vk_groups_member_role_list items;  /* required */
 	char *next_from;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_getMembers_response. */
@@ -4724,6 +4805,7 @@ struct vk_groups_get_members_response {
 	int64_t count;  /* required */
 	struct socapi_int_list items;  /* required */
 	char *next_from;  /* Cursor for the next page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_get_object_extended_response. */
@@ -4731,6 +4813,7 @@ struct vk_groups_get_object_extended_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_groups_group_full_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_get_response. */
@@ -4738,6 +4821,7 @@ struct vk_groups_get_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct socapi_int_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Community with the common short fields. */
@@ -4778,6 +4862,7 @@ struct vk_groups_group {
 	bool has_is_video_live_notifications_blocked;
 	int64_t is_video_live_notifications_blocked;  /* enum vk_base_bool_int */
 	struct vk_video_live_info *video_live;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_group_attach. */
@@ -4790,6 +4875,7 @@ struct vk_groups_group_attach {
 	int64_t size;  /* size of group; required */
 	bool has_is_favorite;
 	bool is_favorite;  /* is favorite; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_group_ban_info. */
@@ -4799,6 +4885,7 @@ struct vk_groups_group_ban_info {
 	int64_t end_date;  /* End date of ban in Unixtime */
 	bool has_reason;
 	int64_t reason;  /* enum vk_groups_ban_info_reason */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -4946,6 +5033,7 @@ struct vk_groups_group_full {
 	char *video_notifications_status;  /* Information about the status of video notifications for the current user; one of VK_GROUPS_GROUP_FULL_VIDEO_NOTIFICATIONS_STATUS_* */
 	bool has_videos_count;
 	int64_t videos_count;  /* Community videos number */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Community ids with their total. */
@@ -4953,6 +5041,7 @@ struct vk_groups_groups_array {
 	bool has_count;
 	int64_t count;  /* Total number; required */
 	struct socapi_int_list items;  /* Community ids; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_isMember_extended_response. */
@@ -4967,6 +5056,7 @@ struct vk_groups_is_member_extended_response {
 	int64_t can_recall;  /* enum vk_base_bool_int */
 	bool has_request;
 	int64_t request;  /* enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_links_item. */
@@ -4982,6 +5072,7 @@ struct vk_groups_links_item {
 	char *url;  /* Link URL */
 	bool has_image_processing;
 	int64_t image_processing;  /* Information whether the image on processing; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_live_covers. */
@@ -4991,6 +5082,7 @@ struct vk_groups_live_covers {
 	bool has_is_scalable;
 	bool is_scalable;  /* Information whether live covers photo scaling is enabled */
 	struct socapi_string_list story_ids;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_market_info. */
@@ -5007,6 +5099,7 @@ struct vk_groups_market_info {
 	char *price_max;  /* Maximum price */
 	char *price_min;  /* Minimum price */
 	struct vk_market_price *min_order_price;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A community manager and role. */
@@ -5017,6 +5110,7 @@ struct vk_groups_member_role {
 	bool has_is_call_operator;
 	bool is_call_operator;  /* Allow the manager to accept community calls */
 	struct socapi_string_list permissions;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Membership of one user. */
@@ -5025,6 +5119,7 @@ struct vk_groups_member_status {
 	int64_t user_id;  /* User id; required */
 	bool has_member;
 	int64_t member;  /* Whether the user is a member; required; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Membership of one user, with request and invitation state. */
@@ -5041,6 +5136,7 @@ struct vk_groups_member_status_full {
 	int64_t can_invite;  /* Whether the current user can invite this user; enum vk_base_bool_int */
 	bool has_can_recall;
 	int64_t can_recall;  /* Whether the current user can withdraw the invitation; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Online status of group */
@@ -5048,6 +5144,7 @@ struct vk_groups_online_status {
 	bool has_minutes;
 	int64_t minutes;  /* Estimated time of answer (for status = answer_mark) */
 	char *status;  /* required; one of VK_GROUPS_ONLINE_STATUS_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_photo_size. */
@@ -5056,6 +5153,7 @@ struct vk_groups_photo_size {
 	int64_t height;  /* Image height; required */
 	bool has_width;
 	int64_t width;  /* Image width; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Short profile returned next to communities. */
@@ -5065,6 +5163,7 @@ struct vk_groups_profile_item {
 	char *first_name;  /* First name; required */
 	char *photo_50;  /* Square photo, 50 px; required */
 	char *photo_100;  /* Square photo, 100 px; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object groups_search_response. */
@@ -5072,6 +5171,7 @@ struct vk_groups_search_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_groups_group_full_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Community member profile, with the role of managers. */
@@ -5278,18 +5378,21 @@ struct vk_groups_user_xtr_role {
 	struct socapi_string_list descriptions;
 	char *role;  /* Role, for managers; one of VK_GROUPS_ROLE_OPTIONS_* */
 	struct socapi_string_list permissions;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object likes_add_response. */
 struct vk_likes_add_response {
 	bool has_likes;
 	int64_t likes;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object likes_delete_response. */
 struct vk_likes_delete_response {
 	bool has_likes;
 	int64_t likes;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object likes_getList_extended_response. */
@@ -5299,6 +5402,7 @@ struct vk_likes_get_list_extended_response {
 	struct vk_users_subscriptions_item_list items;  /* required */
 	struct vk_users_subscriptions_item *liked_by_author;
 	struct vk_users_subscriptions_item *liked_by_group;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object likes_getList_response. */
@@ -5306,6 +5410,7 @@ struct vk_likes_get_list_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct socapi_int_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object likes_isLiked_response. */
@@ -5314,6 +5419,7 @@ struct vk_likes_is_liked_response {
 	int64_t liked;  /* required; enum vk_base_bool_int */
 	bool has_copied;
 	int64_t copied;  /* required; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object link_target_object. */
@@ -5323,6 +5429,7 @@ struct vk_link_target_object {
 	int64_t owner_id;  /* Owner ID */
 	bool has_item_id;
 	int64_t item_id;  /* Item ID */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object market_currency. */
@@ -5331,6 +5438,7 @@ struct vk_market_currency {
 	int64_t id;  /* Currency ID; required */
 	char *name;  /* Currency sign; required */
 	char *title;  /* Currency title; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object market_market_album. */
@@ -5353,6 +5461,7 @@ struct vk_market_market_album {
 	int64_t type;  /* Type of album; enum vk_market_market_album_type */
 	bool has_is_blur_enabled;
 	bool is_blur_enabled;  /* Is album needed to be blurred (18+) or not */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object market_market_category_nested. */
@@ -5364,6 +5473,7 @@ struct vk_market_market_category_nested {
 	bool has_is_v2;
 	bool is_v2;  /* Is v2 category */
 	struct vk_market_market_category_nested *parent;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object market_market_item. */
@@ -5403,6 +5513,7 @@ struct vk_market_market_item {
 	int64_t post_id;  /* Attach for post id */
 	bool has_post_owner_id;
 	int64_t post_owner_id;  /* Attach for post owner id */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object market_price. */
@@ -5419,6 +5530,7 @@ struct vk_market_price {
 	char *old_amount;
 	char *text;  /* Text; required */
 	char *old_amount_text;  /* Textual representation of old price */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A voice message. */
@@ -5435,6 +5547,7 @@ struct vk_messages_audio_message {
 	char *access_key;  /* Access key */
 	bool has_transcript_error;
 	int64_t transcript_error;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A private message. */
@@ -5476,6 +5589,7 @@ struct vk_messages_base_message {
 	int64_t version;
 	char *ref;
 	char *ref_source;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_chat_restrictions. */
@@ -5490,6 +5604,7 @@ struct vk_messages_chat_restrictions {
 	bool only_admins_invite;  /* Only admins can invite users to this chat */
 	bool has_only_admins_kick;
 	bool only_admins_kick;  /* Only admins can kick users from this chat */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Settings of a group chat. */
@@ -5518,6 +5633,7 @@ struct vk_messages_chat_settings {
 	char *disappearing_chat_link;
 	bool has_is_service;
 	bool is_service;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_chat_settings_acl. */
@@ -5544,6 +5660,7 @@ struct vk_messages_chat_settings_acl {
 	bool can_use_mass_mentions;  /* Can you use mass mentions; required */
 	bool has_can_change_service_type;
 	bool can_change_service_type;  /* Can you change chat service type */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_chat_settings_permissions. */
@@ -5555,6 +5672,7 @@ struct vk_messages_chat_settings_permissions {
 	char *see_invite_link;  /* Who can see invite link; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_SEE_INVITE_LINK_* */
 	char *call;  /* Who can make calls; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CALL_* */
 	char *change_admins;  /* Who can change admins; one of VK_MESSAGES_CHAT_SETTINGS_PERMISSIONS_CHANGE_ADMINS_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Chat photo. */
@@ -5566,6 +5684,7 @@ struct vk_messages_chat_settings_photo {
 	bool is_default_photo;  /* If provided photo is default */
 	bool has_is_default_call_photo;
 	bool is_default_call_photo;  /* If provided photo is default call photo */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -5601,6 +5720,7 @@ struct vk_messages_conversation {
 	struct vk_messages_push_settings *push_settings;
 	bool has_version;
 	int64_t version;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Whether the current user can write to a conversation. */
@@ -5611,6 +5731,7 @@ struct vk_messages_conversation_can_write {
 	int64_t reason;  /* Error code explaining why not (18, 900, 901, 902, 915, 916, 917, 918, 203) */
 	bool has_until;
 	int64_t until;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A member of a chat. */
@@ -5633,6 +5754,7 @@ struct vk_messages_conversation_member {
 	bool is_message_request;
 	bool has_request_date;
 	int64_t request_date;  /* Message request date */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Who a conversation is with. */
@@ -5642,6 +5764,7 @@ struct vk_messages_conversation_peer {
 	char *type;  /* Kind of conversation; required; one of VK_MESSAGES_CONVERSATION_PEER_TYPE_* */
 	bool has_local_id;
 	int64_t local_id;  /* Chat id, or user or community id */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_conversation_sort_id. */
@@ -5650,12 +5773,14 @@ struct vk_messages_conversation_sort_id {
 	int64_t major_id;  /* Major id for sorting conversations; required */
 	bool has_minor_id;
 	int64_t minor_id;  /* Minor id for sorting conversations; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A conversation with its last message. */
 struct vk_messages_conversation_with_message {
 	struct vk_messages_conversation *conversation;  /* The conversation; required */
 	struct vk_messages_message *last_message;  /* Its last message */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Result of deleting one message. */
@@ -5669,6 +5794,7 @@ struct vk_messages_delete_full_response_item {
 	bool has_response;
 	int64_t response;  /* Whether the message was deleted; enum vk_base_bool_int */
 	struct vk_base_message_error *error;  /* Error, when deleting this message failed */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A forwarded or replied-to message; it may itself carry forwarded messages. */
@@ -5693,6 +5819,7 @@ struct vk_messages_foreign_message {
 	struct vk_base_geo *geo;
 	bool has_was_listened;
 	bool was_listened;  /* Was the audio message inside already listened by you */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* What to forward or reply to (sent as JSON in the "forward" parameter). */
@@ -5706,6 +5833,7 @@ struct vk_messages_forward {
 	bool has_is_reply;
 	bool is_reply;  /* Whether to reply rather than forward */
 	struct socapi_int_list cmids;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_getById_extended_response. */
@@ -5715,6 +5843,7 @@ struct vk_messages_get_by_id_extended_response {
 	struct vk_messages_message_list items;  /* required */
 	struct vk_users_user_full_list profiles;
 	struct vk_groups_group_full_list groups;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_getById_response. */
@@ -5722,6 +5851,7 @@ struct vk_messages_get_by_id_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_messages_message_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Conversations found by id. */
@@ -5729,6 +5859,7 @@ struct vk_messages_get_conversation_by_id {
 	bool has_count;
 	int64_t count;  /* Number of conversations; required */
 	struct vk_messages_conversation_list items;  /* Conversations; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Conversations found by id, with profiles and communities. */
@@ -5738,6 +5869,7 @@ struct vk_messages_get_conversation_by_id_extended {
 	struct vk_messages_conversation_list items;  /* Conversations; required */
 	struct vk_users_user_full_list profiles;  /* Profiles of the users involved */
 	struct vk_groups_group_full_list groups;  /* Communities involved */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Members of a chat. */
@@ -5748,6 +5880,7 @@ struct vk_messages_get_conversation_members {
 	struct vk_users_user_full_list profiles;  /* Profiles of user members */
 	struct vk_groups_group_full_list groups;  /* Community members */
 	struct vk_messages_chat_restrictions *chat_restrictions;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_getConversations_response. */
@@ -5759,6 +5892,7 @@ struct vk_messages_get_conversations_response {
 	struct vk_messages_conversation_with_message_list items;  /* required */
 	struct vk_users_user_full_list profiles;
 	struct vk_groups_group_full_list groups;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_getHistory_extended_response. */
@@ -5769,6 +5903,7 @@ struct vk_messages_get_history_extended_response {
 	struct vk_users_user_full_list profiles;
 	struct vk_groups_group_full_list groups;
 	struct vk_messages_conversation_list conversations;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_getHistory_response. */
@@ -5776,6 +5911,7 @@ struct vk_messages_get_history_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_messages_message_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_graffiti. */
@@ -5790,6 +5926,7 @@ struct vk_messages_graffiti {
 	int64_t width;  /* Graffiti width; required */
 	bool has_height;
 	int64_t height;  /* Graffiti height; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_keyboard. */
@@ -5801,12 +5938,14 @@ struct vk_messages_keyboard {
 	int64_t author_id;  /* Community or bot, which set this keyboard */
 	bool has_inline;
 	bool inline_;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_keyboard_button. */
 struct vk_messages_keyboard_button {
 	struct vk_messages_keyboard_button_property_action *action;  /* required */
 	char *color;  /* Button color; one of VK_MESSAGES_KEYBOARD_BUTTON_COLOR_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Description of the action, that should be performed on button click */
@@ -5814,12 +5953,14 @@ struct vk_messages_keyboard_button_action_callback {
 	char *label;  /* Label for button; required */
 	char *payload;  /* Additional data sent along with message for developer convenience */
 	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_CALLBACK_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Description of the action, that should be performed on button click */
 struct vk_messages_keyboard_button_action_location {
 	char *payload;  /* Additional data sent along with message for developer convenience */
 	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_LOCATION_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Description of the action, that should be performed on button click */
@@ -5832,6 +5973,7 @@ struct vk_messages_keyboard_button_action_open_app {
 	int64_t owner_id;  /* Fragment value in app link like vk.com/app123456_{owner_id}#hash; required */
 	char *payload;  /* Additional data sent along with message for developer convenience */
 	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_APP_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Description of the action, that should be performed on button click */
@@ -5840,11 +5982,13 @@ struct vk_messages_keyboard_button_action_open_link {
 	char *link;  /* link for button; required */
 	char *payload;  /* Additional data sent along with message for developer convenience */
 	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_LINK_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Description of the action, that should be performed on button click */
 struct vk_messages_keyboard_button_action_open_photo {
 	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_OPEN_PHOTO_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Description of the action, that should be performed on button click */
@@ -5852,6 +5996,7 @@ struct vk_messages_keyboard_button_action_text {
 	char *label;  /* Label for button; required */
 	char *payload;  /* Additional data sent along with message for developer convenience */
 	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_TEXT_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Description of the action, that should be performed on button click */
@@ -5859,6 +6004,7 @@ struct vk_messages_keyboard_button_action_vkpay {
 	char *hash;  /* Fragment value in app link like vk.com/app123456_-654321#{hash}; required */
 	char *payload;  /* Additional data sent along with message for developer convenience */
 	char *type;  /* required; one of VK_MESSAGES_KEYBOARD_BUTTON_ACTION_VKPAY_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Connection data for the user or community Long Poll server. */
@@ -5869,6 +6015,7 @@ struct vk_messages_longpoll_params {
 	int64_t ts;  /* Number of the last event; required */
 	bool has_pts;
 	int64_t pts;  /* Persistent event counter (need_pts=1) */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -5931,6 +6078,7 @@ struct vk_messages_message {
 	bool was_listened;  /* Was the audio message inside already listened by you */
 	bool has_pinned_at;
 	int64_t pinned_at;  /* Date when the message has been pinned in Unixtime */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Service action in a chat (invite, kick, title change ...). */
@@ -5944,6 +6092,7 @@ struct vk_messages_message_action {
 	int64_t conversation_message_id;  /* Id of the pinned message, for pin actions */
 	char *message;  /* Text of the pinned message, for pin actions */
 	struct vk_messages_message_action_photo *photo;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_message_action_photo. */
@@ -5951,6 +6100,7 @@ struct vk_messages_message_action_photo {
 	char *photo_50;  /* URL of the preview image with 50px in width; required */
 	char *photo_100;  /* URL of the preview image with 100px in width; required */
 	char *photo_200;  /* URL of the preview image with 200px in width; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -5976,6 +6126,7 @@ struct vk_messages_message_attachment {
 	struct vk_market_market_album *market_market_album;
 	struct vk_base_sticker_new *sticker;
 	struct vk_stories_story *story;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_message_request_data. */
@@ -5985,6 +6136,7 @@ struct vk_messages_message_request_data {
 	int64_t inviter_id;  /* Message request sender id */
 	bool has_request_date;
 	int64_t request_date;  /* Message request date */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_out_read_by. */
@@ -5992,6 +6144,7 @@ struct vk_messages_out_read_by {
 	bool has_count;
 	int64_t count;
 	struct socapi_int_list member_ids;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_pinned_message. */
@@ -6016,6 +6169,7 @@ struct vk_messages_pinned_message {
 	bool out;  /* Information whether the message is outcoming */
 	bool has_important;
 	bool important;  /* Is it an important message */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_push_settings. */
@@ -6030,6 +6184,7 @@ struct vk_messages_push_settings {
 	bool disabled_mentions;  /* Information whether the mentions are disabled */
 	bool has_disabled_mass_mentions;
 	bool disabled_mass_mentions;  /* Information whether the mass mentions (like '@all', '@online') are disabled */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object messages_reaction_counter_response_item. */
@@ -6039,6 +6194,7 @@ struct vk_messages_reaction_counter_response_item {
 	bool has_count;
 	int64_t count;  /* required */
 	struct socapi_int_list user_ids;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Result of sending to one of several peers. */
@@ -6050,6 +6206,7 @@ struct vk_messages_send_user_ids_response_item {
 	bool has_conversation_message_id;
 	int64_t conversation_message_id;  /* Conversation-local id of the sent message; required */
 	struct vk_base_message_error *error;  /* Error, when sending to this peer failed */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_generic_response. */
@@ -6059,6 +6216,7 @@ struct vk_newsfeed_generic_response {
 	struct vk_groups_group_full_list groups;  /* required */
 	struct vk_newsfeed_newsfeed_item_list lives_items;  /* Live stream items */
 	char *next_from;  /* Cursor to pass as start_from for the next page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_audio. */
@@ -6074,6 +6232,7 @@ struct vk_newsfeed_item_audio {
 	struct vk_newsfeed_item_audio_audio *audio;
 	bool has_post_id;
 	int64_t post_id;  /* Post ID */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_audio_audio. */
@@ -6081,6 +6240,7 @@ struct vk_newsfeed_item_audio_audio {
 	bool has_count;
 	int64_t count;  /* Audios number */
 	struct vk_audio_audio_list items;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Common fields of a news feed item. */
@@ -6093,6 +6253,7 @@ struct vk_newsfeed_item_base {
 	bool has_short_text_rate;
 	double short_text_rate;  /* Preview length control parameter */
 	struct vk_newsfeed_item_wallpost_feedback *feedback;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_digest. */
@@ -6111,12 +6272,14 @@ struct vk_newsfeed_item_digest {
 	char *template_;  /* type of digest; one of VK_NEWSFEED_ITEM_DIGEST_TEMPLATE_* */
 	struct vk_newsfeed_item_digest_header *header;
 	struct vk_newsfeed_item_digest_footer *footer;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_digest_button. */
 struct vk_newsfeed_item_digest_button {
 	char *title;  /* required */
 	char *style;  /* one of VK_NEWSFEED_ITEM_DIGEST_BUTTON_STYLE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_digest_footer. */
@@ -6125,6 +6288,7 @@ struct vk_newsfeed_item_digest_footer {
 	char *text;  /* text for invite to enable smart feed; required */
 	struct vk_newsfeed_item_digest_button *button;
 	char *feed_id;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_digest_full_item. */
@@ -6146,6 +6310,7 @@ struct vk_newsfeed_item_digest_full_item {
 	char *style;  /* one of VK_NEWSFEED_ITEM_DIGEST_FULL_ITEM_STYLE_* */
 	struct vk_newsfeed_item_wallpost *post;  /* required */
 	char *badge_text;  /* Optional red badge for posts in digest block */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_digest_header. */
@@ -6155,6 +6320,7 @@ struct vk_newsfeed_item_digest_header {
 	char *badge_text;  /* Optional field for red badge in Trends feed blocks */
 	char *style;  /* required; one of VK_NEWSFEED_ITEM_DIGEST_HEADER_STYLE_* */
 	struct vk_newsfeed_item_digest_button *button;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* News feed item: new friends. */
@@ -6168,6 +6334,7 @@ struct vk_newsfeed_item_friend {
 	double short_text_rate;  /* Preview length control parameter */
 	struct vk_newsfeed_item_wallpost_feedback *feedback;
 	struct vk_newsfeed_item_friend_friends *friends;  /* The new friends */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* New friends of a news feed item. */
@@ -6175,6 +6342,7 @@ struct vk_newsfeed_item_friend_friends {
 	bool has_count;
 	int64_t count;  /* Number of new friends */
 	struct vk_base_user_id_list items;  /* The new friends */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* News feed item: new photos. */
@@ -6192,6 +6360,7 @@ struct vk_newsfeed_item_photo {
 	int64_t post_id;  /* Id of the related post */
 	bool has_carousel_offset;
 	int64_t carousel_offset;  /* Index of current carousel element */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Photos of a news feed item. */
@@ -6199,6 +6368,7 @@ struct vk_newsfeed_item_photo_photos {
 	bool has_count;
 	int64_t count;  /* Number of photos */
 	struct vk_photos_photo_list items;  /* Photos */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_photo_tag. */
@@ -6216,6 +6386,7 @@ struct vk_newsfeed_item_photo_tag {
 	struct vk_newsfeed_item_photo_tag_photo_tags *photo_tags;
 	bool has_post_id;
 	int64_t post_id;  /* Post ID */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_photo_tag_photo_tags. */
@@ -6223,6 +6394,7 @@ struct vk_newsfeed_item_photo_tag_photo_tags {
 	bool has_count;
 	int64_t count;  /* Tags number */
 	struct vk_photos_photo_list items;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_promo_button. */
@@ -6239,6 +6411,7 @@ struct vk_newsfeed_item_promo_button {
 	char *title;
 	struct vk_newsfeed_item_promo_button_action *action;
 	struct vk_newsfeed_item_promo_button_image_list images;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_promo_button_action. */
@@ -6246,6 +6419,7 @@ struct vk_newsfeed_item_promo_button_action {
 	char *url;
 	char *type;
 	char *target;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_promo_button_image. */
@@ -6255,6 +6429,7 @@ struct vk_newsfeed_item_promo_button_image {
 	bool has_height;
 	int64_t height;
 	char *url;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_topic. */
@@ -6272,6 +6447,7 @@ struct vk_newsfeed_item_topic {
 	bool has_post_id;
 	int64_t post_id;  /* Topic post ID; required */
 	char *text;  /* Post text; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_video. */
@@ -6289,6 +6465,7 @@ struct vk_newsfeed_item_video {
 	struct vk_newsfeed_item_video_video *video;
 	bool has_post_id;
 	int64_t post_id;  /* Post ID */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_video_video. */
@@ -6296,6 +6473,7 @@ struct vk_newsfeed_item_video_video {
 	bool has_count;
 	int64_t count;  /* Tags number */
 	struct vk_video_video_full_list items;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* News feed item: a wall post. */
@@ -6363,6 +6541,7 @@ struct vk_newsfeed_item_wallpost {
 	int64_t topic_id;  /* Topic ID. Allowed values can be obtained from newsfeed.getPostTopics method; enum vk_newsfeed_item_wallpost_topic_id */
 	bool has_to_id;
 	int64_t to_id;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_wallpost_feedback. */
@@ -6375,12 +6554,14 @@ struct vk_newsfeed_item_wallpost_feedback {
 	struct socapi_string_list descriptions;
 	char *gratitude;
 	char *track_code;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_item_wallpost_feedback_answer. */
 struct vk_newsfeed_item_wallpost_feedback_answer {
 	char *title;  /* required */
 	char *id;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_search_extended_response. */
@@ -6394,6 +6575,7 @@ struct vk_newsfeed_search_extended_response {
 	int64_t count;  /* required */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of matching posts */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object newsfeed_search_response. */
@@ -6405,6 +6587,7 @@ struct vk_newsfeed_search_response {
 	int64_t count;  /* required */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of matching posts */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object notes_note. */
@@ -6427,6 +6610,7 @@ struct vk_notes_note {
 	char *view_url;  /* URL of the page with note preview; required */
 	struct socapi_string_list privacy_view;
 	struct socapi_string_list privacy_comment;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object owner_state. */
@@ -6434,6 +6618,7 @@ struct vk_owner_state {
 	bool has_state;
 	int64_t state;  /* enum vk_owner_state_state */
 	char *description;  /* wiki text to describe user state */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object pages_wikipage_full. */
@@ -6469,6 +6654,7 @@ struct vk_pages_wikipage_full {
 	char *parent2;  /* Parent2 */
 	bool has_owner_id;
 	int64_t owner_id;  /* Owner ID */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object photos_getAlbums_response. */
@@ -6476,6 +6662,7 @@ struct vk_photos_get_albums_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_photos_photo_album_full_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object photos_getAll_response. */
@@ -6485,6 +6672,7 @@ struct vk_photos_get_all_response {
 	struct vk_photos_photo_list items;  /* required */
 	bool has_more;
 	int64_t more;  /* Whether more photos follow; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object photos_get_response. */
@@ -6493,6 +6681,7 @@ struct vk_photos_get_response {
 	int64_t count;  /* required */
 	struct vk_photos_photo_list items;  /* required */
 	char *next_from;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object photos_image. */
@@ -6503,6 +6692,7 @@ struct vk_photos_image {
 	char *url;  /* Photo URL */
 	bool has_width;
 	int64_t width;  /* Width of the photo in px */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -6551,6 +6741,7 @@ struct vk_photos_photo {
 	bool has_real_offset;
 	int64_t real_offset;  /* Real position of the photo */
 	char *vertical_align;  /* Sets vertical alignment of a photo; one of VK_PHOTOS_PHOTO_VERTICAL_ALIGN_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A photo album attached to a post. */
@@ -6568,6 +6759,7 @@ struct vk_photos_photo_album {
 	int64_t updated;  /* Last update (Unix time); required */
 	struct vk_photos_photo *thumb;  /* Cover photo */
 	char *description;  /* Photo album description */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A photo album. */
@@ -6602,6 +6794,7 @@ struct vk_photos_photo_album_full {
 	bool is_locked;  /* Need show privacy lock at album */
 	bool has_thumb_is_last;
 	int64_t thumb_is_last;  /* Information whether the album thumb is last photo; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* One stored copy of a photo. */
@@ -6613,6 +6806,7 @@ struct vk_photos_photo_sizes {
 	bool has_height;
 	int64_t height;  /* Height in pixels; required */
 	char *src;  /* URL of the image */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Upload address for photos. */
@@ -6625,6 +6819,7 @@ struct vk_photos_photo_upload {
 	bool has_group_id;
 	int64_t group_id;  /* Target community id */
 	char *fallback_upload_url;  /* Fallback URL if upload_url returned error */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object photos_saveOwnerPhoto_response. */
@@ -6637,6 +6832,7 @@ struct vk_photos_save_owner_photo_response {
 	int64_t saved;
 	bool has_post_id;
 	int64_t post_id;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* An answer option of a poll. */
@@ -6648,6 +6844,7 @@ struct vk_polls_answer {
 	int64_t votes;  /* Number of votes; required */
 	bool has_rate;
 	double rate;  /* Share of votes in percent; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object polls_background. */
@@ -6665,12 +6862,14 @@ struct vk_polls_background {
 	char *type;  /* one of VK_POLLS_BACKGROUND_TYPE_* */
 	bool has_width;
 	int64_t width;  /* Original with of pattern tile */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object polls_friend. */
 struct vk_polls_friend {
 	bool has_id;
 	int64_t id;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A poll. */
@@ -6714,18 +6913,21 @@ struct vk_polls_poll {
 	struct vk_polls_background *background;
 	bool has_disable_unvote;
 	bool disable_unvote;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Status of a user or community. */
 struct vk_status_status {
 	char *text;  /* Status text; required */
 	struct vk_audio_audio *audio;  /* Track broadcast as status, if any */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A stored key and its value. */
 struct vk_storage_value {
 	char *key;  /* Key; required */
 	char *value;  /* Value (empty when unset); required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object stories_clickable_area. */
@@ -6734,6 +6936,7 @@ struct vk_stories_clickable_area {
 	int64_t x;  /* required */
 	bool has_y;
 	int64_t y;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object stories_clickable_sticker. */
@@ -6783,6 +6986,7 @@ struct vk_stories_clickable_sticker {
 	bool has_situational_theme_id;
 	int64_t situational_theme_id;
 	char *situational_app_url;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object stories_clickable_stickers. */
@@ -6792,6 +6996,7 @@ struct vk_stories_clickable_stickers {
 	int64_t original_height;  /* required */
 	bool has_original_width;
 	int64_t original_width;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object stories_replies. */
@@ -6800,6 +7005,7 @@ struct vk_stories_replies {
 	int64_t count;  /* Replies number; required */
 	bool has_new;
 	int64_t new_;  /* New replies number */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object stories_story. */
@@ -6857,6 +7063,7 @@ struct vk_stories_story {
 	int64_t first_narrative_id;
 	bool has_can_use_in_narrative;
 	bool can_use_in_narrative;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object stories_story_link. */
@@ -6864,6 +7071,7 @@ struct vk_stories_story_link {
 	char *text;  /* Link text; required */
 	char *url;  /* Link URL; required */
 	char *link_url_target;  /* How to open url */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_career. */
@@ -6881,6 +7089,7 @@ struct vk_users_career {
 	char *position;  /* Position */
 	bool has_until;
 	int64_t until;  /* Till year */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_exports. */
@@ -6891,6 +7100,7 @@ struct vk_users_exports {
 	int64_t livejournal;
 	bool has_twitter;
 	int64_t twitter;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_getFollowers_fields_response. */
@@ -6900,6 +7110,7 @@ struct vk_users_get_followers_fields_response {
 	bool has_friends_count;
 	int64_t friends_count;
 	struct vk_users_user_full_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_getFollowers_response. */
@@ -6907,6 +7118,7 @@ struct vk_users_get_followers_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct socapi_int_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_getSubscriptions_extended_response. */
@@ -6914,12 +7126,14 @@ struct vk_users_get_subscriptions_extended_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_users_subscriptions_item_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_getSubscriptions_response. */
 struct vk_users_get_subscriptions_response {
 	struct vk_users_users_array *users;  /* required */
 	struct vk_groups_groups_array *groups;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* When and from where the user was last online. */
@@ -6928,6 +7142,7 @@ struct vk_users_last_seen {
 	int64_t time;  /* Unix time */
 	bool has_platform;
 	int64_t platform;  /* Platform code: 1 mobile web, 2 iPhone, 3 iPad, 4 Android, 5 Windows Phone, 6 Windows, 7 desktop web */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_military. */
@@ -6941,6 +7156,7 @@ struct vk_users_military {
 	int64_t unit_id;  /* Unit ID; required */
 	bool has_until;
 	int64_t until;  /* Till year */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Current occupation. */
@@ -6953,6 +7169,7 @@ struct vk_users_occupation {
 	int64_t graduate_year;  /* Graduation year */
 	bool has_city_id;
 	int64_t city_id;  /* City id */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Detailed online state. */
@@ -6968,6 +7185,7 @@ struct vk_users_online_info {
 	bool has_is_mobile;
 	bool is_mobile;  /* Whether the user is online from a mobile device */
 	char *status;  /* Coarse last-seen period when exact time is hidden; one of VK_USERS_ONLINE_INFO_STATUS_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_personal. */
@@ -6988,6 +7206,7 @@ struct vk_users_personal {
 	int64_t religion_id;  /* User's religion id */
 	bool has_smoking;
 	int64_t smoking;  /* User's views on smoking */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_relative. */
@@ -6997,6 +7216,7 @@ struct vk_users_relative {
 	int64_t id;  /* Relative ID */
 	char *name;  /* Name of relative */
 	char *type;  /* Relative type; required; one of VK_USERS_RELATIVE_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_school. */
@@ -7018,6 +7238,7 @@ struct vk_users_school {
 	bool has_year_to;
 	int64_t year_to;  /* Year the user finished to study */
 	char *speciality;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_search_response. */
@@ -7025,6 +7246,7 @@ struct vk_users_search_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_users_user_full_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_university. */
@@ -7050,6 +7272,7 @@ struct vk_users_university {
 	char *name;  /* University name */
 	bool has_university_group_id;
 	int64_t university_group_id;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* User profile with the common short fields. */
@@ -7084,6 +7307,7 @@ struct vk_users_user {
 	bool has_friend_status;
 	int64_t friend_status;  /* Friendship status with the current user; enum vk_friends_friend_status_status */
 	struct vk_friends_requests_mutual *mutual;  /* Mutual friends */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object users_user_connections. */
@@ -7094,6 +7318,7 @@ struct vk_users_user_connections {
 	char *twitter;  /* User's Twitter account; required */
 	char *livejournal;  /* User's Livejournal account */
 	char *instagram;  /* User's Instagram account; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Counters of a profile (field "counters", single-user requests only). */
@@ -7156,6 +7381,7 @@ struct vk_users_user_counters {
 	int64_t clips_views;
 	bool has_clips_likes;
 	int64_t clips_likes;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -7364,6 +7590,7 @@ struct vk_users_user_full {
 	bool has_is_message_request;
 	bool is_message_request;
 	struct socapi_string_list descriptions;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Minimal user profile. */
@@ -7379,6 +7606,7 @@ struct vk_users_user_min {
 	bool can_access_closed;  /* Whether the current user can see the private profile */
 	bool has_hidden;
 	int64_t hidden;  /* 1 when the profile is hidden by privacy settings */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Profile settings of the current user. */
@@ -7408,6 +7636,7 @@ struct vk_users_user_settings_xtr {
 	struct vk_audio_audio *status_audio;
 	struct vk_account_user_settings_interests *interests;
 	struct socapi_string_list languages;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* User ids with their total. */
@@ -7415,6 +7644,7 @@ struct vk_users_users_array {
 	bool has_count;
 	int64_t count;  /* Total number; required */
 	struct socapi_int_list items;  /* User ids; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* What a screen name points to (empty when nothing). */
@@ -7424,12 +7654,14 @@ struct vk_utils_domain_resolved {
 	int64_t object_id;  /* Id of the object (positive even for communities) */
 	bool has_group_id;
 	int64_t group_id;  /* Group ID */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Verdict on an external link. */
 struct vk_utils_link_checked {
 	char *status;  /* Verdict; one of VK_UTILS_LINK_CHECKED_STATUS_* */
 	char *link;  /* The checked link */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A vk.cc short link. */
@@ -7438,6 +7670,7 @@ struct vk_utils_short_link {
 	char *url;  /* Original URL */
 	char *key;  /* Key of the short link */
 	char *access_key;  /* Key to read the statistics of a private link */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object video_episode. */
@@ -7445,6 +7678,7 @@ struct vk_video_episode {
 	bool has_time;
 	int64_t time;  /* Seconds from start of the video */
 	char *text;  /* Description of episode */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object video_live_info. */
@@ -7453,6 +7687,7 @@ struct vk_video_live_info {
 	int64_t enabled;  /* required; enum vk_base_bool_int */
 	bool has_is_notifications_blocked;
 	int64_t is_notifications_blocked;  /* enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Video live settings */
@@ -7465,6 +7700,7 @@ struct vk_video_live_settings {
 	int64_t max_duration;  /* Max possible time for rewind */
 	bool has_is_clips_live;
 	int64_t is_clips_live;  /* If live in clips apps; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -7557,6 +7793,7 @@ struct vk_video_video {
 	bool has_spectators;
 	int64_t spectators;  /* Number of spectators of the stream */
 	char *platform;  /* External platform */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object video_video_album. */
@@ -7568,6 +7805,7 @@ struct vk_video_video_album {
 	char *title;  /* Album title; required */
 	char *track_code;  /* Album trackcode */
 	char *response_type;  /* one of VK_VIDEO_VIDEO_ALBUM_RESPONSE_TYPE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object video_video_album_full. */
@@ -7594,6 +7832,7 @@ struct vk_video_video_album_full {
 	int64_t can_delete;  /* Is user can delete playlist; enum vk_base_bool_int */
 	bool has_can_upload;
 	int64_t can_upload;  /* Is user can upload video to playlist; enum vk_base_bool_int */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Direct file URLs of a video (own videos only). */
@@ -7608,6 +7847,7 @@ struct vk_video_video_files {
 	char *mp4_1440;  /* URL of the mpeg4 file with 2K quality */
 	char *mp4_2160;  /* URL of the mpeg4 file with 4K quality */
 	char *flv_320;  /* URL of the flv file with 320p quality */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A video with its files. */
@@ -7701,6 +7941,7 @@ struct vk_video_video_full {
 	struct vk_video_video_files *trailer;
 	struct vk_video_episode_list episodes;  /* List of video episodes with timecodes */
 	struct vk_video_live_settings *live_settings;  /* Settings for live stream */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A video thumbnail. */
@@ -7715,6 +7956,7 @@ struct vk_video_video_image {
 	bool has_with_padding;
 	int64_t with_padding;  /* Present when the image has padding; enum vk_base_property_exists */
 	char *size;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_app_post. */
@@ -7724,12 +7966,14 @@ struct vk_wall_app_post {
 	char *name;  /* Application name */
 	char *photo_130;  /* URL of the preview image with 130 px in width */
 	char *photo_604;  /* URL of the preview image with 604 px in width */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Carousel position of a post. */
 struct vk_wall_carousel_base {
 	bool has_carousel_offset;
 	int64_t carousel_offset;  /* Index of the carousel card shown first */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_createComment_response. */
@@ -7737,12 +7981,14 @@ struct vk_wall_create_comment_response {
 	bool has_comment_id;
 	int64_t comment_id;  /* required */
 	struct socapi_int_list parents_stack;  /* Ids of the parent comments */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_edit_response. */
 struct vk_wall_edit_response {
 	bool has_post_id;
 	int64_t post_id;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Location attached to a post. */
@@ -7751,6 +7997,7 @@ struct vk_wall_geo {
 	char *coordinates;  /* Latitude and longitude separated by a space */
 	bool has_showmap;
 	int64_t showmap;  /* Whether the map is shown */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_getById_extended_response. */
@@ -7758,11 +8005,13 @@ struct vk_wall_get_by_id_extended_response {
 	struct vk_wall_wallpost_full_list items;  /* required */
 	struct vk_users_user_full_list profiles;  /* required */
 	struct vk_groups_group_full_list groups;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_getById_response. */
 struct vk_wall_get_by_id_response {
 	struct vk_wall_wallpost_full_list items;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_getComments_extended_response. */
@@ -7782,6 +8031,7 @@ struct vk_wall_get_comments_extended_response {
 	bool groups_can_post;
 	bool has_post_author_id;
 	int64_t post_author_id;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_getComments_response. */
@@ -7797,6 +8047,7 @@ struct vk_wall_get_comments_response {
 	bool show_reply_button;
 	bool has_groups_can_post;
 	bool groups_can_post;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_get_extended_response. */
@@ -7806,6 +8057,7 @@ struct vk_wall_get_extended_response {
 	struct vk_wall_wallpost_full_list items;  /* required */
 	struct vk_users_user_full_list profiles;  /* required */
 	struct vk_groups_group_full_list groups;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_get_response. */
@@ -7813,6 +8065,7 @@ struct vk_wall_get_response {
 	bool has_count;
 	int64_t count;  /* required */
 	struct vk_wall_wallpost_full_list items;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_graffiti. */
@@ -7829,6 +8082,7 @@ struct vk_wall_graffiti {
 	bool has_width;
 	int64_t width;  /* Graffiti width */
 	char *access_key;  /* Access key for graffiti */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Source credited in a post. */
@@ -7838,12 +8092,14 @@ struct vk_wall_post_copyright {
 	char *link;  /* Source URL; required */
 	char *name;  /* Source name; required */
 	char *type;  /* Source kind; required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_post_response. */
 struct vk_wall_post_response {
 	bool has_post_id;
 	int64_t post_id;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* How a post was created. */
@@ -7853,6 +8109,7 @@ struct vk_wall_post_source {
 	char *data;  /* Action for vk-sourced posts: profile_activity, profile_photo, comments, like, poll */
 	char *url;  /* Source URL for rss and api posts */
 	struct vk_base_link *link;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_posted_photo. */
@@ -7863,6 +8120,7 @@ struct vk_wall_posted_photo {
 	int64_t owner_id;  /* Photo owner's ID */
 	char *photo_130;  /* URL of the preview image with 130 px in width */
 	char *photo_604;  /* URL of the preview image with 604 px in width */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_repost_response. */
@@ -7879,12 +8137,14 @@ struct vk_wall_repost_response {
 	int64_t mail_repost_count;
 	bool has_likes_count;
 	int64_t likes_count;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* View counter. */
 struct vk_wall_views {
 	bool has_count;
 	int64_t count;  /* Number of views */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -7926,6 +8186,7 @@ struct vk_wall_wall_comment {
 	bool is_from_post_author;  /* Whether post is by author of the post or not */
 	bool has_pid;
 	int64_t pid;  /* Photo ID */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_wall_comment_donut. */
@@ -7933,11 +8194,13 @@ struct vk_wall_wall_comment_donut {
 	bool has_is_don;
 	bool is_don;  /* Means commentator is donator */
 	struct vk_wall_wall_comment_donut_placeholder *placeholder;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_wall_comment_donut_placeholder. */
 struct vk_wall_wall_comment_donut_placeholder {
 	char *text;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* A wall post. */
@@ -7977,6 +8240,7 @@ struct vk_wall_wallpost {
 	bool has_post_id;
 	int64_t post_id;  /* If post type 'reply', contains original post ID */
 	struct socapi_int_list parents_stack;  /* If post type 'reply', contains original parent IDs stack */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -7988,6 +8252,7 @@ struct vk_wall_wallpost_attachment_album {
 	char *type;  /* Always "album"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_photos_photo_album *album;  /* The attached object; required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* app attachment. */
@@ -7995,6 +8260,7 @@ struct vk_wall_wallpost_attachment_app {
 	char *type;  /* Always "app"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_wall_app_post *app;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -8006,6 +8272,7 @@ struct vk_wall_wallpost_attachment_audio {
 	char *type;  /* Always "audio"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_audio_audio *audio;  /* The attached object; required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -8017,6 +8284,7 @@ struct vk_wall_wallpost_attachment_clip {
 	char *type;  /* Always "clip"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_video_video_full *clip;  /* The attached object; required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -8028,6 +8296,7 @@ struct vk_wall_wallpost_attachment_doc {
 	char *type;  /* Always "doc"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_docs_doc *doc;  /* The attached object; required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* event attachment. */
@@ -8035,6 +8304,7 @@ struct vk_wall_wallpost_attachment_event {
 	char *type;  /* Always "event"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_events_event_attach *event;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* graffiti attachment. */
@@ -8042,6 +8312,7 @@ struct vk_wall_wallpost_attachment_graffiti {
 	char *type;  /* Always "graffiti"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_wall_graffiti *graffiti;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* group attachment. */
@@ -8049,6 +8320,7 @@ struct vk_wall_wallpost_attachment_group {
 	char *type;  /* Always "group"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_groups_group_attach *group;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -8060,6 +8332,7 @@ struct vk_wall_wallpost_attachment_link {
 	char *type;  /* Always "link"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_base_link *link;  /* The attached object; required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* market attachment. */
@@ -8067,6 +8340,7 @@ struct vk_wall_wallpost_attachment_market {
 	char *type;  /* Always "market"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_market_market_item *market;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* market_album attachment. */
@@ -8074,6 +8348,7 @@ struct vk_wall_wallpost_attachment_market_album {
 	char *type;  /* Always "market_album"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_market_market_album *market_album;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* note attachment. */
@@ -8081,6 +8356,7 @@ struct vk_wall_wallpost_attachment_note {
 	char *type;  /* Always "note"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_notes_note *note;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* page attachment. */
@@ -8088,6 +8364,7 @@ struct vk_wall_wallpost_attachment_page {
 	char *type;  /* Always "page"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_pages_wikipage_full *page;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -8099,6 +8376,7 @@ struct vk_wall_wallpost_attachment_photo {
 	char *type;  /* Always "photo"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_photos_photo *photo;  /* The attached object; required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -8110,6 +8388,7 @@ struct vk_wall_wallpost_attachment_poll {
 	char *type;  /* Always "poll"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_polls_poll *poll;  /* The attached object; required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* posted_photo attachment. */
@@ -8117,6 +8396,7 @@ struct vk_wall_wallpost_attachment_posted_photo {
 	char *type;  /* Always "posted_photo"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_wall_posted_photo *posted_photo;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -8128,6 +8408,7 @@ struct vk_wall_wallpost_attachment_video {
 	char *type;  /* Always "video"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_video_video_full *video;  /* The attached object; required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* video_playlist attachment. */
@@ -8135,16 +8416,19 @@ struct vk_wall_wallpost_attachment_video_playlist {
 	char *type;  /* Always "video_playlist"; required; one of VK_WALL_WALLPOST_ATTACHMENT_TYPE_* */
 	struct vk_video_video_album_full *video_playlist;  /* required */
 	char *access_key;  /* Access key for the audio */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_wallpost_comments_donut. */
 struct vk_wall_wallpost_comments_donut {
 	struct vk_wall_wallpost_comments_donut_placeholder *placeholder;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Info about paid comments feature */
 struct vk_wall_wallpost_comments_donut_placeholder {
 	char *text;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Info about paid wall post */
@@ -8157,11 +8441,13 @@ struct vk_wall_wallpost_donut {
 	bool has_can_publish_free_copy;
 	bool can_publish_free_copy;  /* Says whether group admin can post free copy of this donut post */
 	char *edit_mode;  /* Says what user can edit in post about donut properties; one of VK_WALL_WALLPOST_DONUT_EDIT_MODE_* */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /* Object wall_wallpost_donut_placeholder. */
 struct vk_wall_wallpost_donut_placeholder {
 	char *text;  /* required */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*
@@ -8230,6 +8516,7 @@ struct vk_wall_wallpost_full {
 	struct vk_newsfeed_item_wallpost_feedback *feedback;
 	bool has_to_id;
 	int64_t to_id;
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
 /*

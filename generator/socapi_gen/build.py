@@ -7,7 +7,7 @@ from pathlib import Path
 from .errors import SchemaError
 from .loader import Node, Schema
 from .model import Alt, Array, Enum, Field, Method, Param, Platform, Scalar, Struct, Union
-from .naming import VARIANT_MARK, Scope, identifier, macro, method_function, presence_flag
+from .naming import UNKNOWN_MEMBER, VARIANT_MARK, Scope, identifier, macro, method_function, presence_flag
 
 SIDE_KEYS = {"platform", "c_prefix", "api_version", "source", "methods", "objects",
              "parameters", "excluded", "paging", "note"}
@@ -132,7 +132,7 @@ class Builder:
         s.source = side.get("source", "")
         s.inferred = side.get("inferred")
         members = self.collect_properties(node, name, side)
-        scope = Scope(["kind", "raw"])
+        scope = Scope(["kind", "raw", UNKNOWN_MEMBER])
         fields = []
         for prop, (pnode, owner_side) in members.items():
             wire = self.wire_of(owner_side, prop)

@@ -1,7 +1,11 @@
 """Writes the IR as C: one header and one source file per platform."""
 
+from .keys import key_table
 from .model import Array, Enum, Scalar, Struct, Union
+from .naming import UNKNOWN_MEMBER
 
+# the layout of the tables (SOCAPI_TABLE_VERSION in runtime/include/socapi/schema.h)
+TABLE_VERSION = 3
 # struct socapi_paging's members, in order
 PAGING_FIELDS = ("anchor", "direction", "count", "offset", "next_anchor", "has_more", "items", "total")
 SCALAR_C = {"bool": "bool", "int": "int64_t", "uint": "uint64_t", "number": "double",
@@ -182,7 +186,7 @@ class Emitter:
         P = self.prefix.upper()
         guard = f"{P}_{P}_H"
         o = [self.banner(), f"#ifndef {guard}\n#define {guard}\n\n#include <socapi/socapi.h>\n\n",
-             "#if SOCAPI_TABLE_VERSION != 2\n#error \"generated for socapi table version 2: "
+             f"#if SOCAPI_TABLE_VERSION != {TABLE_VERSION}\n#error \"generated for socapi table version {TABLE_VERSION}: "
              "regenerate with this runtime's socapi-gen\"\n#endif\n\n",
              "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"]
         if self.p.api_version:
@@ -264,13 +268,12 @@ class Emitter:
                                            f"Source: {s.source}" if s.source else "",
                                            inferred_text(s.inferred).capitalize()) if x))]
         o.append(f"struct {s.c_name} {{\n")
-        if not s.fields:
-            o.append("\tchar unused_; /* the schema lists no properties */\n")
         for f in s.fields:
             if f.has_name:
                 o.append(f"\tbool {f.has_name};\n")
             o.append(self.field_line(f.c_name, f.type, f.required, f.description))
-        o.append("};\n\n")
+        o.append(f"\tchar *{UNKNOWN_MEMBER}; /* members the schema does not know, as a JSON object's text; "
+                 f"NULL: none */\n}};\n\n")
         return "".join(o)
 
     def union_decl(self, u):
@@ -412,17 +415,28 @@ class Emitter:
                         f"{self.type_ref(f.type)}, {flags}}},\n")
         return "".join(rows)
 
+    def struct_def(self, c_name, ctype, label, names, unknown, where):
+        """The socapi_struct of a struct or params struct: its members (emitted
+        before, as <c_name>_fields, when there are any) and the key table."""
+        seed, bits, slots = key_table(names, where)
+        rows = "".join("\t" + ", ".join(str(v) for v in slots[i:i + 16]) + ",\n"
+                       for i in range(0, len(slots), 16))
+        fields = f"{c_name}_fields" if names else "NULL"
+        unknown_offset = f"offsetof({ctype}, {unknown})" if unknown else "SOCAPI_NO_PRESENCE"
+        return (f"static const uint16_t {c_name}_keys[] = {{\n{rows}}};\n"
+                f"static const struct socapi_struct {c_name}_struct = {{{c_string(label)}, "
+                f"sizeof({ctype}), {len(names)}, {fields},\n\t{unknown_offset}, {seed}u, {bits}, "
+                f"{c_name}_keys}};\n")
+
     def struct_tables(self, s):
         ctype = f"struct {s.c_name}"
-        table = "NULL"
         out = ""
         if s.fields:
             out = (f"static const struct socapi_field {s.c_name}_fields[] = {{\n"
                    + self.field_rows(ctype, s.fields, lambda f: f.json_name) + "};\n")
-            table = f"{s.c_name}_fields"
-        return (out + f"static const struct socapi_struct {s.c_name}_struct = {{{c_string(s.name)}, "
-                f"sizeof({ctype}), {len(s.fields)}, {table}}};\n"
-                f"const struct socapi_type {s.c_name}_type = {{SOCAPI_KIND_OBJECT, 0, sizeof({ctype}), "
+        out += self.struct_def(s.c_name, ctype, s.name, [f.json_name for f in s.fields], UNKNOWN_MEMBER,
+                               f"object {s.name}")
+        return (out + f"const struct socapi_type {s.c_name}_type = {{SOCAPI_KIND_OBJECT, 0, sizeof({ctype}), "
                 f"&{s.c_name}_struct, {c_string(s.name)}}};\n\n")
 
     def union_tables(self, u):
@@ -460,8 +474,8 @@ class Emitter:
         ctype = f"struct {m.params_c_name}"
         return (f"static const struct socapi_field {m.params_c_name}_fields[] = {{\n"
                 + self.field_rows(ctype, m.params, lambda p: p.name) + "};\n"
-                f"static const struct socapi_struct {m.params_c_name}_struct = "
-                f"{{{c_string(m.name)}, sizeof({ctype}), {len(m.params)}, {m.params_c_name}_fields}};\n\n")
+                + self.struct_def(m.params_c_name, ctype, m.name, [p.name for p in m.params], None,
+                                  f"parameters of {m.name}") + "\n")
 
     def method_def(self, m):
         forced = "NULL"

@@ -67,6 +67,11 @@ class Scope:
         return name
 
 
+# The member of every generated struct that keeps the JSON text of the
+# members the schema does not know; a property of that name is renamed.
+UNKNOWN_MEMBER = "unknown"
+
+
 def presence_flag(member):
     """The bool that says whether a scalar member is set: has_count for count.
     A member that already starts with has_ (a flag itself) gets has_email_set,

@@ -9,6 +9,7 @@ from pathlib import Path
 from socapi_gen.__main__ import generate
 from socapi_gen.build import Builder
 from socapi_gen.errors import SchemaError
+from socapi_gen.keys import key_hash, key_table
 from socapi_gen.model import Array, Enum, Scalar, Struct, Union
 from socapi_gen.naming import identifier, method_function, presence_flag, snake
 
@@ -192,6 +193,47 @@ class ShapesTest(unittest.TestCase):
         self.assertEqual([m for m, _, _ in size.values], ["T_THING_SIZE_160X160", "T_THING_SIZE_1H"])
         self.assertEqual([m for m, _, _ in fields["order"].type.values],
                          ["T_THING_ORDER_1", "T_THING_ORDER_MINUS_1"])
+
+
+    def test_unknown_member_name_is_reserved(self):
+        # every struct keeps the members the schema lacks in `unknown`: a property
+        # of that name gets another C name
+        p = self.platform({"thing": {"type": "object", "properties": {
+            "unknown": {"type": "string"}, "id": {"type": "integer"}}}})
+        fields = {f.json_name: f for f in p.structs["t_thing"].fields}
+        self.assertEqual(fields["unknown"].c_name, "unknown_2")
+
+
+class KeyTableTest(unittest.TestCase):
+    def lookup(self, name, seed, bits, slots, names):
+        """The runtime's struct_member: probe from the hash's slot to an empty one."""
+        i = key_hash(name.encode(), seed, bits)
+        while slots[i]:
+            if names[slots[i] - 1] == name:
+                return slots[i] - 1
+            i = (i + 1) % len(slots)
+        return None
+
+    def test_every_name_is_found_and_no_other(self):
+        for names in ([], ["id"], ["uid", "first_name", "last_name", "pic_small", "pic_big", "pic_22"],
+                      [f"field_{i}_with_a_long_common_prefix_{i % 7}" for i in range(150)],
+                      ["имя", "a" * 40, "a" * 39 + "b", "b" + "a" * 39]):
+            seed, bits, slots = key_table(names, "test")
+            self.assertEqual(seed % 2, 1)
+            self.assertLessEqual(2 * len(names), len(slots))  # at most half full: misses end
+            self.assertEqual(sorted(s for s in slots if s), list(range(1, len(names) + 1)))
+            for i, name in enumerate(names):
+                self.assertEqual(self.lookup(name, seed, bits, slots, names), i)
+            for other in ("", "idx", "pic", "a" * 41, "field_1"):
+                if other not in names:
+                    self.assertIsNone(self.lookup(other, seed, bits, slots, names))
+
+    def test_hash_words_match_the_runtime(self):
+        # runtime/src/internal.h reads the head, tail and middle 8 bytes little-endian;
+        # values checked against the C (a change on either side must change both)
+        self.assertEqual(key_hash(b"uid", 1, 16), 15092)
+        self.assertEqual(key_hash(b"first_name", 13, 7), 126)
+        self.assertEqual(key_hash(b"a_long_member_name_here", 5, 10), 657)
 
 
 class OutputTest(unittest.TestCase):

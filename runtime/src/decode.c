@@ -266,6 +266,43 @@ static enum socapi_status decode_boxed(struct decoder *d, const struct socapi_ty
 	return st;
 }
 
+/* Whether the schema names a member key. A scan of the fields, not the key
+ * table: the reference decoder finds members its own way, so the
+ * differential check tests the one-pass decoder's lookup too. */
+static bool schema_knows(const struct socapi_struct *desc, const char *key)
+{
+	for (uint32_t i = 0; i < desc->n_fields; i++)
+		if (strcmp(desc->fields[i].json_name, key) == 0)
+			return true;
+	return false;
+}
+
+/* The members of j the schema does not know, as JSON object text at *out. */
+static enum socapi_status keep_unknown(struct decoder *d, const struct socapi_struct *desc,
+                                       struct json_object *j, char **out)
+{
+	struct json_object *unknown = NULL;
+	json_object_object_foreach(j, key, v) {
+		if (schema_knows(desc, key))
+			continue;
+		if (!unknown && !(unknown = json_object_new_object()))
+			return no_memory(d);
+		if (json_object_object_add(unknown, key, json_object_get(v)) != 0) {
+			json_object_put(v);
+			json_object_put(unknown);
+			return no_memory(d);
+		}
+	}
+	if (!unknown)
+		return SOCAPI_OK;
+	size_t len;
+	const char *text = json_object_to_json_string_length(
+		unknown, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	enum socapi_status st = text ? store_text(d, text, len, out) : no_memory(d);
+	json_object_put(unknown);
+	return st;
+}
+
 static enum socapi_status decode_object(struct decoder *d, const struct socapi_struct *desc,
                                         struct json_object *j, unsigned char *base)
 {
@@ -290,7 +327,9 @@ static enum socapi_status decode_object(struct decoder *d, const struct socapi_s
 		if (f->has_offset != SOCAPI_NO_PRESENCE)
 			base[f->has_offset] = 1; /* the bool has_x member */
 	}
-	return SOCAPI_OK;
+	return desc->unknown_offset == SOCAPI_NO_PRESENCE
+	               ? SOCAPI_OK
+	               : keep_unknown(d, desc, j, (char **)(void *)(base + desc->unknown_offset));
 }
 
 static enum socapi_status decode_array(struct decoder *d, const struct socapi_type *elem,

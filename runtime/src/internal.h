@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <string.h>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define CHECK_RESULT __attribute__((warn_unused_result))
@@ -128,6 +129,51 @@ enum socapi_status encode_params(const struct socapi_struct *desc, const void *p
 /* Decodes a json-c tree into a new result of type; *out NULL on failure. */
 enum socapi_status decode_tree(const struct socapi_type *type, struct json_object *json,
                                void **out, struct socapi_error *err);
+
+/* ---- member lookup: the generated key tables (schema.h) ---- */
+
+/* Up to 8 bytes as a little-endian number, zero-padded. */
+static inline uint64_t key_word(const unsigned char *p, size_t n)
+{
+	uint64_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	return w;
+}
+
+/* The hash of a member name, from its head, tail and middle words (which
+ * key_slot_of mixes); generator/socapi_gen/keys.py computes the same. */
+static inline uint64_t key_words(const char *key, size_t len)
+{
+	const unsigned char *k = (const unsigned char *)key;
+	uint64_t head = key_word(k, len < 8 ? len : 8);
+	uint64_t tail = len >= 8 ? key_word(k + len - 8, 8) : 0;
+	uint64_t middle = len > 16 ? key_word(k + (len - 8) / 2, 8) : 0;
+	return head ^ (tail * 0x9E3779B97F4A7C15u) ^ (middle * 0xC2B2AE3D27D4EB4Fu) ^ len;
+}
+
+static inline uint32_t key_slot_of(uint64_t words, const struct socapi_struct *s)
+{
+	uint64_t x = words * s->key_seed;
+	x ^= x >> 29;
+	x *= 0x9E3779B97F4A7C15u;
+	return (uint32_t)(x >> (64 - s->key_bits));
+}
+
+/* The member of s named key[0..len) (which holds no NUL byte), or NULL. */
+static inline const struct socapi_field *struct_member(const struct socapi_struct *s, const char *key,
+                                                       size_t len)
+{
+	uint32_t mask = (1u << s->key_bits) - 1;
+	for (uint32_t i = key_slot_of(key_words(key, len), s);; i = (i + 1) & mask) {
+		uint16_t slot = s->key_slots[i];
+		if (!slot)
+			return NULL;
+		const struct socapi_field *f = &s->fields[slot - 1];
+		if (strncmp(f->json_name, key, len) == 0 && f->json_name[len] == '\0')
+			return f;
+	}
+}
 
 /* socapi_decode through json-c and decode_tree: the reference decoder. */
 enum socapi_status decode_reference(const struct socapi_type *type, const char *json, size_t len,

@@ -26,7 +26,7 @@ extern "C" {
  * Version of the table layout. Generated files refuse to compile against a
  * runtime whose layout differs (they check this with #error): regenerate.
  */
-#define SOCAPI_TABLE_VERSION 2
+#define SOCAPI_TABLE_VERSION 3
 
 /* How a value is stored in C and read from / written to JSON. */
 enum socapi_kind {
@@ -87,11 +87,26 @@ struct socapi_field {
 	uint32_t flags;       /* SOCAPI_FIELD_* */
 };
 
+/*
+ * A struct. Generated result structs end with `char *unknown`: the members
+ * of the JSON object that the schema does not know, as the text of a JSON
+ * object ({"name":value,...}), or NULL when there were none. Decoding fills
+ * it and socapi_encode_json writes those members back.
+ *
+ * Members are found by name through a hash table of their JSON names
+ * (open addressing, at most half full): from the slot a name hashes to
+ * (key_slot_of in the runtime), the slots hold field index + 1 until an
+ * empty one (0) ends the search.
+ */
 struct socapi_struct {
 	const char *name;
-	uint32_t size;        /* sizeof the C struct */
+	uint32_t size;             /* sizeof the C struct */
 	uint32_t n_fields;
 	const struct socapi_field *fields;
+	uint32_t unknown_offset;   /* offsetof the unknown member, or SOCAPI_NO_PRESENCE (params) */
+	uint32_t key_seed;         /* the hash's seed (odd) */
+	uint8_t key_bits;          /* the table has 1 << key_bits slots */
+	const uint16_t *key_slots; /* slot -> field index + 1; 0: empty */
 };
 
 /*

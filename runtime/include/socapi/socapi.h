@@ -336,8 +336,11 @@ void socapi_batch_free(struct socapi_batch *batch);
 /*
  * Decodes JSON text into a value of type (a generated type descriptor, or a
  * built-in one). On success *out is the root (release with socapi_free).
- * Unknown keys are ignored; wrong types fail with SOCAPI_E_DECODE and the
- * JSON path in err->path.
+ * Members the schema does not know are kept, per object, as the JSON text
+ * of an object in the struct's `unknown` member (NULL when there were
+ * none). The platforms' quirks are read as schema/README.md documents;
+ * anything else of the wrong type fails with SOCAPI_E_DECODE and the JSON
+ * path in err->path; text that is not JSON with SOCAPI_E_PARSE.
  */
 SOCAPI_NODISCARD enum socapi_status
 socapi_decode(const struct socapi_type *type, const char *json, size_t len,
@@ -345,14 +348,27 @@ socapi_decode(const struct socapi_type *type, const char *json, size_t len,
 
 /*
  * Re-encodes a decoded value as JSON text (what the typed result holds,
- * absent members left out). Integers the platform sends as decimal strings
- * (Mail.Ru uids, OK ids) are written as strings again, so tools that read
- * JSON numbers as doubles keep ids above 2^53 exact. *json is released
- * with socapi_free.
+ * absent members left out), each object's unknown members after its typed
+ * ones, so nothing the platform sent is lost. Integers the platform sends
+ * as decimal strings (Mail.Ru uids, OK ids) are written as strings again,
+ * so tools that read JSON numbers as doubles keep ids above 2^53 exact.
+ * *json is released with socapi_free. SOCAPI_E_ARG when an unknown member
+ * holds something other than a JSON object's text.
  */
 SOCAPI_NODISCARD enum socapi_status
 socapi_encode_json(const struct socapi_type *type, const void *value, bool pretty,
                    char **json, struct socapi_error *err);
+
+/* Flags of socapi_encode_json_ex. */
+enum {
+	SOCAPI_ENCODE_PRETTY = 1u << 0,     /* indented, one member a line */
+	SOCAPI_ENCODE_TYPED_ONLY = 1u << 1  /* leave the unknown members out: the typed ones only */
+};
+
+/* socapi_encode_json with SOCAPI_ENCODE_* flags. */
+SOCAPI_NODISCARD enum socapi_status
+socapi_encode_json_ex(const struct socapi_type *type, const void *value, unsigned flags,
+                      char **json, struct socapi_error *err);
 
 /*
  * What an OAuth grant hands back, on every platform. access_token becomes

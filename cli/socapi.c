@@ -5,10 +5,12 @@
  *   socapi [options] <platform> <method> [name=value ...]
  *   socapi [options] <platform> login <grant> [name=value ...]
  *   socapi [options] <platform> methods
+ *   socapi --help | -h | --version
  *
- * Exit status: 0 success, 1 other failure, 2 usage or a schema check failed
- * (nothing was sent), 3 the platform answered an error (or a login was
- * refused), 4 transport error, 5 the answer could not be read.
+ * Exit status: 0 success (--help and --version too), 1 other failure, 2
+ * usage, configuration or a schema check failed (nothing was sent), 3 the
+ * platform answered an error (or a login was refused), 4 transport error,
+ * 5 the answer could not be read.
  */
 #define _POSIX_C_SOURCE 200809L /* isatty, termios */
 #include <mailru/mailru.h>
@@ -18,6 +20,8 @@
 #include <socapi/vk.h>
 #include <vk/vk.h>
 
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +44,17 @@ struct login_input {
 	char password[256];
 };
 
+/* A grant `socapi <platform> login` runs, and what it needs first. */
+struct grant_needs {
+	const char *grant;
+	bool asks_login;       /* a username and a password (asked for when not given) */
+	const char *env[2];    /* SOCAPI_<platform>_<name> settings it cannot run without */
+};
+
 struct platform {
 	const char *name;
 	const char *env_prefix;
+	const struct grant_needs *grants;  /* ends with {NULL} */
 	const char *token_path;      /* --oauth-url + this: the token endpoint */
 	const char *authorize_path;  /* --oauth-url + this: the authorize page */
 	const struct socapi_method *const *methods;
@@ -79,10 +91,12 @@ static int exit_code(enum socapi_status st)
 	return 1;
 }
 
+/* One line on stderr that says each thing once: platform errors carry their
+ * code ("VK error 5: ...") and OAuth refusals usually their kind already. */
 static int fail(const char *what, const struct socapi_error *err)
 {
-	if (err->status == SOCAPI_E_API)
-		fprintf(stderr, "socapi: %s: error %d: %s\n", what, err->api_code, err->message);
+	if (err->status == SOCAPI_E_API || (err->status == SOCAPI_E_AUTH && strstr(err->message, err->oauth_error)))
+		fprintf(stderr, "socapi: %s: %s\n", what, err->message);
 	else if (err->status == SOCAPI_E_AUTH)
 		fprintf(stderr, "socapi: %s: %s: %s\n", what, err->oauth_error, err->message);
 	else
@@ -176,11 +190,11 @@ static void oauth_urls(const struct cli *cli, const struct platform *p, struct o
 	}
 }
 
+/* A grant a platform's login function does not run (its table lists it, though). */
 static enum socapi_status unknown_grant(const char *grant, struct socapi_error *err)
 {
 	*err = (struct socapi_error){.status = SOCAPI_E_ARG};
-	snprintf(err->message, sizeof err->message,
-	         "unknown grant '%s' (password, implicit, refresh, code)", grant);
+	snprintf(err->message, sizeof err->message, "no grant '%s'", grant);
 	return SOCAPI_E_ARG;
 }
 
@@ -267,8 +281,16 @@ static enum socapi_status mailru_login(const struct cli *cli, const char *grant,
 	return unknown_grant(grant, err);
 }
 
+static const struct grant_needs mailru_grants[] = {
+	{"password", true, {"APP_ID", "SECRET_KEY"}},
+	{"implicit", true, {"APP_ID", NULL}},
+	{"refresh", false, {"APP_ID", "SECRET_KEY"}},
+	{"code", false, {"APP_ID", "SECRET_KEY"}},
+	{NULL, false, {NULL, NULL}},
+};
+
 static const struct platform mailru = {
-	"mailru", "MAILRU", "/token", "/authorize", mailru_methods, &mailru_n_methods, mailru_open,
+	"mailru", "MAILRU", mailru_grants, "/token", "/authorize", mailru_methods, &mailru_n_methods, mailru_open,
 	mailru_login,
 };
 
@@ -317,8 +339,16 @@ static enum socapi_status ok_login(const struct cli *cli, const char *grant,
 	return unknown_grant(grant, err);
 }
 
+static const struct grant_needs ok_grants[] = {
+	{"password", true, {"APPLICATION_KEY", NULL}}, /* auth.login */
+	{"implicit", true, {"APPLICATION_ID", NULL}},
+	{"refresh", false, {"APPLICATION_ID", "APPLICATION_SECRET_KEY"}},
+	{"code", false, {"APPLICATION_ID", "APPLICATION_SECRET_KEY"}},
+	{NULL, false, {NULL, NULL}},
+};
+
 static const struct platform ok = {
-	"ok", "OK", "/token.do", "/authorize", ok_methods, &ok_n_methods, ok_open, ok_login,
+	"ok", "OK", ok_grants, "/token.do", "/authorize", ok_methods, &ok_n_methods, ok_open, ok_login,
 };
 
 /* ---- VK ---- */
@@ -390,8 +420,15 @@ static enum socapi_status vk_login(const struct cli *cli, const char *grant,
 	return unknown_grant(grant, err);
 }
 
+static const struct grant_needs vk_grants[] = {
+	{"password", true, {"CLIENT_ID", "CLIENT_SECRET"}},
+	{"implicit", true, {"CLIENT_ID", NULL}},
+	{"code", false, {"CLIENT_ID", "CLIENT_SECRET"}},
+	{NULL, false, {NULL, NULL}},
+};
+
 static const struct platform vk = {
-	"vk", "VK", "/token", "/authorize", vk_methods, &vk_n_methods, vk_open, vk_login,
+	"vk", "VK", vk_grants, "/token", "/authorize", vk_methods, &vk_n_methods, vk_open, vk_login,
 };
 
 static const struct platform *const platforms[] = {&mailru, &ok, &vk};
@@ -409,15 +446,63 @@ static int print_result(const struct cli *cli, const struct socapi_method *m, co
 	return 0;
 }
 
+/* Edits that turn a into b, letters compared without case (a case
+ * mistake costs nothing); past 63 characters, a large number. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+	if (la >= 64 || lb >= 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diagonal = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t above = row[j];
+			size_t swap = diagonal + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+			row[j] = swap < above + 1 ? swap : above + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diagonal = above;
+		}
+	}
+	return row[lb];
+}
+
+/* An unknown method: the closest names (a case mistake is distance 0), or
+ * where the list is. */
+static int unknown_method(const struct platform *p, const char *name)
+{
+	size_t best = SIZE_MAX;
+	for (size_t i = 0; i < *p->n_methods; i++) {
+		size_t d = edit_distance(name, p->methods[i]->name);
+		best = d < best ? d : best;
+	}
+	fprintf(stderr, "socapi: %s has no method '%s'", p->name, name);
+	if (best > 2 && best > strlen(name) / 4) {
+		fprintf(stderr, " (socapi %s methods lists them all)\n", p->name);
+		return EXIT_USAGE;
+	}
+	size_t shown = 0;
+	for (size_t i = 0; i < *p->n_methods && shown < 3; i++) {
+		const char *candidate = p->methods[i]->name;
+		bool seen = false; /* variants share their method's name */
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(p->methods[k]->name, candidate) == 0;
+		if (!seen && edit_distance(name, candidate) == best)
+			fprintf(stderr, "%s%s", shown++ ? " or " : ": did you mean ", candidate);
+	}
+	fprintf(stderr, "?%s\n", best == 0 ? " (method names are case-sensitive)" : "");
+	return EXIT_USAGE;
+}
+
 static int call(const struct cli *cli, const struct platform *p, const char *name,
                 const struct socapi_param *args, size_t n_args)
 {
 	const struct socapi_method *m = socapi_method_find(p->methods, *p->n_methods, name, args, n_args);
-	if (!m) {
-		fprintf(stderr, "socapi: %s has no method '%s' (try: socapi %s methods)\n", p->name, name,
-		        p->name);
-		return EXIT_USAGE;
-	}
+	if (!m)
+		return unknown_method(p, name);
 	struct socapi_error err;
 	void *params = NULL;
 	if (socapi_params_from_text(m, args, n_args, &params, &err) != SOCAPI_OK)
@@ -457,14 +542,28 @@ static int call(const struct cli *cli, const struct platform *p, const char *nam
 	return rc;
 }
 
-/* socapi <platform> login <grant>: asks for what password logins lack,
- * runs the grant and prints the token. */
+/* socapi <platform> login <grant>: checks the configuration, asks for what
+ * password logins lack, runs the grant and prints the token. */
 static int login(const struct cli *cli, const struct platform *p, const char *grant,
                  const struct socapi_param *args, size_t n_args)
 {
+	const struct grant_needs *g = p->grants;
+	while (g->grant && strcmp(g->grant, grant) != 0)
+		g++;
+	if (!g->grant) {
+		fprintf(stderr, "socapi: %s has no grant '%s' (", p->name, grant);
+		for (g = p->grants; g->grant; g++)
+			fprintf(stderr, "%s%s", g == p->grants ? "" : ", ", g->grant);
+		fprintf(stderr, ")\n");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof g->env / sizeof *g->env; i++)
+		if (g->env[i] && !env(p, g->env[i])) {
+			fprintf(stderr, "socapi: login %s: SOCAPI_%s_%s is not set\n", grant, p->env_prefix, g->env[i]);
+			return EXIT_USAGE;
+		}
 	struct login_input in = {"", ""};
-	bool with_password = strcmp(grant, "password") == 0 || strcmp(grant, "implicit") == 0;
-	if (with_password && !read_login(args, n_args, &in)) {
+	if (g->asks_login && !read_login(args, n_args, &in)) {
 		fprintf(stderr, "socapi: login: username and password are required\n");
 		return EXIT_USAGE;
 	}
@@ -488,39 +587,53 @@ static int list_methods(const struct platform *p)
 	return 0;
 }
 
-static int usage(void)
+/* The help text: on stdout with status 0 when asked for, else on stderr with 2. */
+static int usage(FILE *out, int status)
 {
-	fprintf(stderr,
+	fprintf(out,
 	        "usage: socapi [options] <platform> <method> [name=value ...]\n"
 	        "       socapi [options] <platform> login <password|implicit|refresh|code> [name=value ...]\n"
 	        "       socapi <platform> methods\n"
+	        "       socapi --help | -h | --version\n"
 	        "platforms: mailru, ok, vk\n"
 	        "options:\n"
-	        "  --api-url URL     the API endpoint (default: the platform's)\n"
+	        "  --api-url URL     the API endpoint (default: $SOCAPI_<PLATFORM>_API_URL, else\n"
+	        "                    the platform's own)\n"
 	        "  --oauth-url URL   the OAuth base: <URL>/authorize and <URL>/token (Mail.Ru, VK),\n"
 	        "                    <URL>/token.do (OK), <URL>/access_token (VK codes)\n"
+	        "                    (default: $SOCAPI_<PLATFORM>_OAUTH_URL, else the platform's)\n"
 	        "  --raw             print the body as received (errors included)\n"
 	        "  --compact         one-line JSON\n"
 	        "  --timeout MS      transfer timeout\n"
 	        "  --proxy URL       proxy for every request\n"
-	        "credentials come from the environment:\n"
-	        "  SOCAPI_MAILRU_APP_ID, _PRIVATE_KEY, _SECRET_KEY, _ACCESS_TOKEN, _UID\n"
-	        "  SOCAPI_OK_APPLICATION_ID, _APPLICATION_KEY, _APPLICATION_SECRET_KEY, _ACCESS_TOKEN,\n"
-	        "    _SESSION_SECRET_KEY\n"
-	        "  SOCAPI_VK_ACCESS_TOKEN, _GROUP_TOKENS (id:token,...), _CLIENT_ID, _CLIENT_SECRET,\n"
-	        "    _VERSION, _LANG\n"
+	        "credentials and settings come from the environment (emulator/socapi-emulator\n"
+	        "--background prints them for the bundled emulator):\n"
+	        "  every platform: SOCAPI_<PLATFORM>_API_URL, SOCAPI_<PLATFORM>_OAUTH_URL\n"
+	        "  mailru: SOCAPI_MAILRU_APP_ID, SOCAPI_MAILRU_PRIVATE_KEY, SOCAPI_MAILRU_SECRET_KEY,\n"
+	        "          SOCAPI_MAILRU_ACCESS_TOKEN, SOCAPI_MAILRU_UID\n"
+	        "  ok:     SOCAPI_OK_APPLICATION_ID, SOCAPI_OK_APPLICATION_KEY,\n"
+	        "          SOCAPI_OK_APPLICATION_SECRET_KEY, SOCAPI_OK_ACCESS_TOKEN,\n"
+	        "          SOCAPI_OK_SESSION_SECRET_KEY\n"
+	        "  vk:     SOCAPI_VK_ACCESS_TOKEN, SOCAPI_VK_GROUP_TOKENS (id:token,...),\n"
+	        "          SOCAPI_VK_CLIENT_ID, SOCAPI_VK_CLIENT_SECRET, SOCAPI_VK_VERSION, SOCAPI_VK_LANG\n"
 	        "logins ask for a missing username or password, a captcha or a code on stdin;\n"
 	        "name=@path sends a file parameter.\n");
-	return EXIT_USAGE;
+	return status;
 }
 
 int main(int argc, char **argv)
 {
 	struct cli cli = {.opts = SOCAPI_OPTIONS_INIT};
 	int i = 1;
-	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *opt = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0)
+			return usage(stdout, 0);
+		if (strcmp(opt, "--version") == 0) {
+			printf("socapi %s\n", socapi_version());
+			return 0;
+		}
 		if (strcmp(opt, "--raw") == 0)
 			cli.raw = true;
 		else if (strcmp(opt, "--compact") == 0)
@@ -534,10 +647,10 @@ int main(int argc, char **argv)
 		else if (strcmp(opt, "--timeout") == 0 && val)
 			cli.opts.timeout_ms = atol(argv[++i]);
 		else
-			return usage();
+			return usage(stderr, EXIT_USAGE);
 	}
 	if (argc - i < 2)
-		return usage();
+		return usage(stderr, EXIT_USAGE);
 	const struct platform *p = NULL;
 	for (size_t k = 0; k < sizeof platforms / sizeof *platforms; k++)
 		if (strcmp(platforms[k]->name, argv[i]) == 0)
@@ -546,13 +659,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "socapi: unknown platform '%s'\n", argv[i]);
 		return EXIT_USAGE;
 	}
+	if (!cli.api_url)
+		cli.api_url = env(p, "API_URL");
+	if (!cli.oauth_url)
+		cli.oauth_url = env(p, "OAUTH_URL");
 	const char *command = argv[i + 1];
 	if (strcmp(command, "methods") == 0)
 		return list_methods(p);
 	bool is_login = strcmp(command, "login") == 0;
 	int first = i + (is_login ? 3 : 2);
 	if (is_login && argc < first)
-		return usage();
+		return usage(stderr, EXIT_USAGE);
 	size_t n_args = (size_t)(argc > first ? argc - first : 0);
 	struct socapi_param *args = calloc(n_args ? n_args : 1, sizeof *args);
 	if (!args)

@@ -136,7 +136,7 @@ expect_err "ext=2 selects another variant of friends.get" "a value that contradi
 
 SOCAPI_MAILRU_SECRET_KEY= run nosecret --oauth-url "$OAUTH" mailru login password username=ivan@mail.ru password=secret
 expect_rc 2 "login password without the application's secret"
-expect_err "secret_key is required" "the missing secret is named"
+expect_err "SOCAPI_MAILRU_SECRET_KEY is not set" "the missing secret is named"
 
 run notnv --api-url "$API" mailru users.getInfo justaword
 expect_rc 2 "an argument that is not name=value"
@@ -144,6 +144,41 @@ expect_rc 2 "an argument that is not name=value"
 run usage
 expect_rc 2 "no arguments"
 expect_err "usage:" "no arguments prints the usage"
+
+for flag in --help -h; do
+	run "help$flag" "$flag"
+	expect_rc 0 "$flag"
+	expect_out "usage: socapi" "$flag prints the usage on stdout"
+	[ -s "$ERR" ] && bad "$flag wrote to stderr" || ok
+done
+# every SOCAPI_* setting the CLI reads is in --help and in the README: env(&vk, "LANG") is one
+# platform's, env(p, "API_URL") every platform's (--help names it SOCAPI_<PLATFORM>_API_URL)
+settings=$(sed -n 's/.*env(&\([a-z]*\), "\([A-Z_]*\)").*/\1 \2/p; s/.*env(p, "\([A-Z_]*\)").*/each \1/p' \
+	"$REPO/cli/socapi.c" | sort -u)
+[ "$(echo "$settings" | wc -l)" -ge 18 ] && ok || bad "found only $(echo "$settings" | wc -l) settings in cli/socapi.c"
+while read -r platform name; do
+	if [ "$platform" = each ]; then
+		expect_out "SOCAPI_<PLATFORM>_$name" "--help names SOCAPI_<PLATFORM>_$name"
+		platforms="MAILRU OK VK"
+	else
+		platforms=$(echo "$platform" | tr a-z A-Z)
+		expect_out "SOCAPI_${platforms}_$name" "--help names SOCAPI_${platforms}_$name"
+	fi
+	for P in $platforms; do
+		grep -qF "\`SOCAPI_${P}_$name\`" "$REPO/README.md" && ok || bad "README.md lists SOCAPI_${P}_$name"
+	done
+done <<<"$settings"
+run version --version
+expect_rc 0 "--version"
+grep -qE '^socapi [0-9]+\.[0-9]+\.[0-9]+$' "$OUT" && ok || bad "--version prints 'socapi X.Y.Z' on stdout"
+
+# unknown methods: the closest names, a case mistake said as such
+run casemistake --api-url "$API" mailru users.getinfo
+expect_rc 2 "a method name in the wrong case"
+expect_err "did you mean users.getInfo? (method names are case-sensitive)" "the case mistake is named"
+run typo --api-url "$API" vk users.gett
+expect_rc 2 "a misspelt method"
+expect_err "did you mean users.get?" "the closest name is suggested"
 
 run noplatform --api-url "$API" nosuchplatform users.getInfo
 expect_rc 2 "unknown platform"
@@ -163,6 +198,7 @@ expect_err "104" "wrong private key names error 104"
 SOCAPI_MAILRU_ACCESS_TOKEN=ffffffffffffffffffffffffffffffff run badsession --api-url "$API" mailru users.getInfo
 expect_rc 3 "bad session key"
 expect_err "102" "bad session key names error 102"
+[ "$(grep -o "error 102" "$ERR" | wc -l)" -eq 1 ] && ok || bad "error 102 is said once: $(cat "$ERR")"
 
 # ---- transport: exit 4 ----
 # a port that was free a moment ago and is closed now
@@ -257,6 +293,15 @@ expect_err "invalid_user" "the OAuth error kind is named"
 
 run nogrant --oauth-url "$OAUTH" mailru login magic
 expect_rc 2 "an unknown grant"
+expect_err "(password, implicit, refresh, code)" "an unknown grant lists the platform's grants"
+
+# a wrong OAuth base: the status and the URL that answered it
+run wrongoauth --oauth-url "$BASE/nowhere" mailru login password username=ivan@mail.ru password=secret
+expect_rc 4 "login password against a wrong OAuth base"
+expect_err "HTTP 404 from $BASE/nowhere/token" "the token endpoint's status and URL are named"
+run wrongauthorize --oauth-url "$BASE/nowhere" mailru login implicit username=ivan@mail.ru password=secret
+expect_rc 3 "login implicit against a wrong OAuth base"
+expect_err "HTTP 404 from $BASE/nowhere/authorize" "the authorize page's status and URL are named"
 
 # ---- methods ----
 run methods mailru methods
@@ -308,6 +353,12 @@ expect_rc 0 "ok login implicit, username and password from the prompts"
 expect_err "username: " "the username is asked for"
 expect_out '"session_secret_key": "' "the implicit grant gives the session secret"
 expect_no "secret2" "$OUT" "the password is not printed"
+
+# the configuration is checked before anything is asked for
+SOCAPI_OK_APPLICATION_ID= STDIN="$TMP/ok-login.txt" run okimplicitnoapp --oauth-url "$OK_OAUTH" ok login implicit
+expect_rc 2 "ok login implicit without an application id"
+expect_err "SOCAPI_OK_APPLICATION_ID is not set" "the missing setting is named"
+expect_no "username" "$ERR" "no username is asked for first"
 
 run okimplicitbad --oauth-url "$OK_OAUTH" ok login implicit username=maria@ok.ru password=wrong
 expect_rc 3 "ok login implicit with a wrong password"
@@ -381,6 +432,28 @@ printf 'ivan@vk.ru\nsecret\n' >"$TMP/vk-login.txt"
 STDIN="$TMP/vk-login.txt" run vkimplicit --oauth-url "$VK_OAUTH" vk login implicit
 expect_rc 0 "vk login implicit with the prompts"
 expect_out '"uid": "172000001"' "vk implicit gives the user id"
+
+# ---- the README's offline CLI block, run as written ----
+# (in a scratch folder whose build/cli/socapi and emulator/ are this build's; the block starts and
+# stops its own emulator, and exports every setting itself)
+mkdir -p "$TMP/readme/build/cli"
+ln -s "$SOCAPI" "$TMP/readme/build/cli/socapi"
+ln -s "$REPO/emulator" "$TMP/readme/emulator"
+"$PYTHON" -c '
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+section = text[text.index("## The command-line tool, offline"):]
+print(re.search(r"```sh\n(.*?)```", section, re.S).group(1))' "$REPO/README.md" >"$TMP/readme/block.sh"
+for name in $(env | sed -n 's/^\(SOCAPI_[A-Z_]*\)=.*/\1/p'); do unset "$name"; done
+# every line must succeed; a failed line still stops the emulator the block started
+(cd "$TMP/readme" &&
+	bash -c 'set -e; trap "kill \${SOCAPI_EMULATOR_PID:-} 2>/dev/null" EXIT; . ./block.sh') \
+	>"$TMP/readme.out" 2>"$TMP/readme.err" </dev/null
+RC=$? OUT="$TMP/readme.out" ERR="$TMP/readme.err"
+expect_rc 0 "the README's CLI block"
+expect_out '"first_name": "Иван"' "the README's users.getInfo line"
+expect_out '"size": 2048' "the README's photos.upload line"
+expect_out '"session_secret_key": "' "the README's ok login implicit line"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

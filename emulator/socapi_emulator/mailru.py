@@ -1281,6 +1281,17 @@ def scope_text(scope):
 class MailRu:
     prefix = "/mailru"
     content_type = JSON_TYPE
+    cli_accounts = "ivan@mail.ru / secret, maria@bk.ru / secret2"
+
+    def cli_settings(self):
+        """What points the socapi CLI here: URLs, the app and Иван's fixed session."""
+        return {"SOCAPI_MAILRU_API_URL": f"{self.base}/mailru/platform/api",
+                "SOCAPI_MAILRU_OAUTH_URL": f"{self.base}/mailru/oauth",
+                "SOCAPI_MAILRU_APP_ID": str(MAIN_APP.app_id),
+                "SOCAPI_MAILRU_PRIVATE_KEY": MAIN_APP.private_key,
+                "SOCAPI_MAILRU_SECRET_KEY": MAIN_APP.secret_key,
+                "SOCAPI_MAILRU_ACCESS_TOKEN": FIXED_SESSION_KEY,
+                "SOCAPI_MAILRU_UID": IVAN}
 
     def __init__(self, seed, base_url):
         self.seed = seed

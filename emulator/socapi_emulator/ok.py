@@ -1346,6 +1346,16 @@ class Consent:
 class OK:
     prefix = "/ok"
     content_type = JSON_TYPE
+    cli_accounts = "ivan.petrov@ok.ru / secret, maria@ok.ru / secret2"
+
+    def cli_settings(self):
+        """What points the socapi CLI here: URLs, the app and Иван's fixed token."""
+        return {"SOCAPI_OK_API_URL": f"{self.base}/ok/fb.do",
+                "SOCAPI_OK_OAUTH_URL": f"{self.base}/ok/oauth",
+                "SOCAPI_OK_APPLICATION_ID": APP.app_id,
+                "SOCAPI_OK_APPLICATION_KEY": APP.key,
+                "SOCAPI_OK_APPLICATION_SECRET_KEY": APP.secret,
+                "SOCAPI_OK_ACCESS_TOKEN": FIXED_TOKEN}
 
     def __init__(self, seed, base_url):
         self.base = base_url

@@ -17,6 +17,7 @@ import argparse
 import ipaddress
 import json
 import os
+import shlex
 import signal
 import socket
 import struct
@@ -265,6 +266,37 @@ def write_port_file(path, port):
     os.replace(temporary, path)
 
 
+def shell_settings(server, pid):
+    """The lines `eval "$(socapi-emulator --background)"` runs: export what points the
+    socapi CLI at this emulator, and say how to stop it and who can log in."""
+    lines = [f"# socapi-emulator serves {server.base_url} as process {pid}; "
+             "stop it with: kill $SOCAPI_EMULATOR_PID",
+             f"export SOCAPI_EMULATOR_PID={pid}"]
+    for platform in server.platforms.values():
+        lines += [f"export {name}={shlex.quote(value)}" for name, value in platform.cli_settings().items()]
+        lines.append(f"# {platform.prefix[1:]} logins: {platform.cli_accounts}")
+    return "\n".join(lines) + "\n"
+
+
+def serve_in_background(server):
+    """Forks: the child serves, detached from the terminal and from the caller's
+    stdout (so $(...) returns); the parent prints shell_settings. Returns the exit status."""
+    pid = os.fork()
+    if pid:
+        server.socket.close()  # the child's copy keeps listening
+        sys.stdout.write(shell_settings(server, pid))
+        return 0
+    os.setsid()
+    quiet = os.open(os.devnull, os.O_RDWR)
+    os.dup2(quiet, 0)
+    os.dup2(quiet, 1)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    os._exit(0)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="socapi-emulator",
@@ -274,6 +306,9 @@ def main(argv=None):
     parser.add_argument("--port-file", metavar="PATH", help="write the bound port number to PATH")
     parser.add_argument("--seed", type=int, default=1, help="seed of the fake social graph (default 1)")
     parser.add_argument("--verbose", action="store_true", help="log requests (never tokens or signatures)")
+    parser.add_argument("--background", action="store_true",
+                        help="serve from a background process and print the shell lines that point the "
+                             "socapi CLI at it: eval \"$(socapi-emulator --background)\"")
     args = parser.parse_args(argv)
     try:
         host = loopback(args.host)
@@ -282,6 +317,8 @@ def main(argv=None):
 
     server = EmulatorServer((host, args.port), seed=args.seed, verbose=args.verbose)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.background:
+        return serve_in_background(server)
     try:
         if args.port_file:
             write_port_file(args.port_file, server.server_address[1])

@@ -2762,6 +2762,15 @@ LOGIN = ("login",)  # what a login captcha guards; API captchas guard ("api", me
 class Vk:
     prefix = "/vk"
     content_type = JSON_TYPE
+    cli_accounts = f"ivan@vk.ru / secret, twofactor@vk.ru / secret (code {TWO_FACTOR_CODE})"
+
+    def cli_settings(self):
+        """What points the socapi CLI here: URLs, Иван's fixed token and the app."""
+        return {"SOCAPI_VK_API_URL": f"{self.base}/vk/method",
+                "SOCAPI_VK_OAUTH_URL": f"{self.base}/vk/oauth",
+                "SOCAPI_VK_ACCESS_TOKEN": IVAN_TOKEN,
+                "SOCAPI_VK_CLIENT_ID": str(CLIENT_ID),
+                "SOCAPI_VK_CLIENT_SECRET": CLIENT_SECRET}
 
     def __init__(self, seed, base_url):
         self.seed = seed

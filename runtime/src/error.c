@@ -34,6 +34,20 @@ void copy_text(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+void error_add_url(struct socapi_error *err, const char *url)
+{
+	if (!err || !url)
+		return;
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	size_t scheme = (size_t)(host - url), authority = strcspn(host, "/?#");
+	const char *at = memchr(host, '@', authority);
+	const char *rest = at ? at + 1 : host;
+	size_t len = strlen(err->message);
+	snprintf(err->message + len, sizeof err->message - len, " from %.*s%.*s", (int)scheme, url,
+	         (int)strcspn(rest, "?#"), rest);
+}
+
 void error_reset(struct socapi_error *err)
 {
 	if (err)

@@ -67,6 +67,9 @@ void buf_release(struct buf *b);
 enum socapi_status set_error(struct socapi_error *err, enum socapi_status status,
                              const char *fmt, ...) PRINTF_LIKE(3, 4);
 void error_reset(struct socapi_error *err);
+/* Appends " from <url>" to err's message: the URL without user:password@,
+ * query or fragment, so a wrong base URL shows where the answer came from. */
+void error_add_url(struct socapi_error *err, const char *url);
 void copy_text(char *dst, size_t size, const char *src);
 
 /* ---- name=value lists (pairs.c) ---- */

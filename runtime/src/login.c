@@ -4,6 +4,7 @@
  */
 #include "login.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define LOGIN_MAX_STEPS 16
@@ -72,16 +73,22 @@ static enum socapi_status finish(const char *location, struct socapi_token **out
 	return auth_error(err, "oauth_error", "the final redirect carries no token");
 }
 
-/* An error answer: the OAuth JSON error if there is one. */
-static enum socapi_status refused(const struct http_response *resp, struct socapi_error *err)
+/* An error answer from url: the OAuth JSON error if there is one, else the
+ * status and where it came from (a wrong authorize URL, usually). */
+static enum socapi_status refused(const char *url, const struct http_response *resp,
+                                  struct socapi_error *err)
 {
 	struct json_object *root = NULL, *error;
 	enum socapi_status st;
 	if (parse_json(resp->body.data, resp->body.len, &root, NULL) == SOCAPI_OK &&
 	    json_object_object_get_ex(root, "error", &error) && json_object_is_type(error, json_type_string))
 		st = oauth_failure(err, error, root);
-	else
-		st = auth_error(err, "oauth_error", "Failed to open authorization dialog.");
+	else {
+		char msg[64];
+		snprintf(msg, sizeof msg, "Failed to open authorization dialog: HTTP %ld", resp->status);
+		st = auth_error(err, "oauth_error", msg);
+		error_add_url(err, url);
+	}
 	json_object_put(root);
 	return st;
 }
@@ -101,7 +108,7 @@ static enum socapi_status step(struct login_flow *f, const char *url,
 		return st;
 	}
 	if (resp->status != 200)
-		return refused(resp, err);
+		return refused(url, resp, err);
 	return f->ops->page(f, url, resp, err);
 }
 

@@ -182,6 +182,8 @@ enum socapi_status oauth_token_request(const struct socapi_options *opts, const 
 		return st;
 	st = oauth_token_reply(resp.status, resp.body.data, resp.body.len, out, err);
 	http_response_release(&resp);
+	if (st == SOCAPI_E_HTTP)
+		error_add_url(err, url); /* a wrong token URL is the usual cause */
 	return st;
 }
 

@@ -36,6 +36,7 @@ class Request:
     cookies: dict
     body: bytes
     authorization: str = ""  # the Authorization header (VK takes a token as Bearer)
+    sequence: int = 1  # which request this is on its connection (1: the first)
 
     @property
     def params(self):
@@ -49,6 +50,8 @@ class Response:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: list = field(default_factory=list)  # extra (name, value) pairs
+    wire: str = "whole"  # how it is sent: whole, or a hostile fault's way (hostile.py)
+    delay_ms: int = 0  # trickle: the pause between bytes
 
 
 def parse_request(verb, target, headers, body):

@@ -20,6 +20,7 @@ import os
 import shlex
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -28,6 +29,7 @@ import traceback
 from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from . import hostile
 from . import mailru
 from . import ok
 from . import vk
@@ -40,13 +42,14 @@ PLATFORMS = (
 )
 
 FAULTS = ("timeout", "reset", "http500", "http503", "truncated", "nonjson", "empty", "api_error",
-          "reply")
+          "reply") + hostile.HOSTILE
 FAULT_PAGES = {  # fault -> (HTTP status, title of the HTML page served instead)
     "http500": (500, "500 Internal Server Error"),
     "http503": (503, "503 Service Unavailable"),
     "nonjson": (200, "502 Bad Gateway"),  # a proxy's error page, served with status 200
 }
 CONTROL = "/_emulator/"
+TRAP = "/trap"  # answers anything with 200 and only counts it: where nothing should arrive
 
 
 @dataclass
@@ -61,6 +64,8 @@ class Fault:
     body: str = ""
     content_type: str = None  # reply: None = the platform's JSON content type
     headers: list = None  # reply: [[name, value], ...]
+    location: str = None  # hostile_form, hostile_redirect: where they send the client
+    size: int = None  # oversize, gzip_bomb (bytes), cookie_flood (cookies)
 
     def __post_init__(self):
         def integer(value, minimum):
@@ -84,9 +89,16 @@ class Fault:
             raise ValueError("content_type must be a string")
         if self.headers is not None and not (isinstance(self.headers, list) and all(map(header, self.headers))):
             raise ValueError("headers must be a list of [name, value] strings")
+        if self.fault in hostile.NEEDS_LOCATION and not (
+                isinstance(self.location, str) and self.location and not any(c in self.location for c in "\r\n")):
+            raise ValueError(f"{self.fault} needs a location")
+        if self.size is not None and not integer(self.size, 0):
+            raise ValueError("size must be an integer >= 0")
 
-    def matches(self, path, method):
-        return path.startswith(self.path) and self.method in (None, method)
+    def matches(self, request, method):
+        if self.fault == "close_reused" and request.sequence == 1:
+            return False  # only a request on a kept-alive connection
+        return request.path.startswith(self.path) and self.method in (None, method)
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -109,6 +121,7 @@ class EmulatorServer(ThreadingHTTPServer):
     def reset(self):
         """Forget faults and everything clients did: a fresh seeded world."""
         self.faults = []
+        self.arrivals = []  # the path of every request but the control ones
         self.platforms = {cls.prefix: cls(self.seed, self.base_url) for cls in PLATFORMS}
 
     def platform_for(self, path):
@@ -120,13 +133,18 @@ class EmulatorServer(ThreadingHTTPServer):
         with self.lock:
             if request.path.startswith(CONTROL):
                 return self.control(request)
+            self.arrivals.append(request.path)
+            if request.path == TRAP or request.path.startswith(TRAP + "/"):
+                return text_response("trapped\n")
             platform = self.platform_for(request.path)
             if platform is None:
                 return text_response("not found\n", 404)
-            fault = self.take_fault(request.path, platform.method_of(request))
+            fault = self.take_fault(request, platform.method_of(request))
         kind = fault.fault if fault else None
         if kind == "reset":
-            return None
+            return Response(wire="reset")
+        if kind in hostile.HOSTILE:
+            return hostile.answer(fault, platform, request, lambda: self.call(platform, request))
         if kind == "api_error":
             return platform.api_error(fault.code)
         if kind == "empty":
@@ -152,8 +170,8 @@ class EmulatorServer(ThreadingHTTPServer):
                 traceback.print_exc()
                 return text_response("internal emulator error\n", 500)
 
-    def take_fault(self, path, method):
-        fault = next((f for f in self.faults if f.matches(path, method)), None)
+    def take_fault(self, request, method):
+        fault = next((f for f in self.faults if f.matches(request, method)), None)
         if fault is not None:
             fault.times -= 1
             if fault.times == 0:
@@ -167,6 +185,9 @@ class EmulatorServer(ThreadingHTTPServer):
         if route == ("POST", CONTROL + "reset"):
             self.reset()
             return text_response("ok")
+        if route == ("GET", CONTROL + "arrivals"):
+            prefix = request.query.get("path", "/")
+            return json_response({"count": sum(p.startswith(prefix) for p in self.arrivals)})
         if route == ("POST", CONTROL + "faults"):
             try:
                 fault = Fault(**json.loads(request.body))
@@ -196,14 +217,12 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
 
     def serve(self):
+        self.sequence = getattr(self, "sequence", 0) + 1  # one handler a connection
         request = parse_request(self.command, self.path, self.headers, self.read_body())
+        request.sequence = self.sequence
         response = self.server.respond(request)
-        if response is None:
-            self.reset_connection()
-            status = "reset"
-        else:
-            self.send(response)
-            status = response.status
+        status = response.status if response.wire == "whole" else response.wire
+        self.send(response)
         if self.server.verbose:  # path only: tokens and signatures stay out of the log
             method = self.server.method_of(request)
             self.log_message("%s %s%s -> %s", request.verb, request.path,
@@ -221,14 +240,33 @@ class Handler(BaseHTTPRequestHandler):
         return b"".join(chunks)
 
     def send(self, response):
+        if response.wire == "reset":
+            self.reset_connection()
+            return
+        if response.wire == "close_reused":
+            self.close_connection = True  # read and run, never answered
+            return
+        body = response.body
         try:
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("Content-Length", str(len(body)))
             for name, value in response.headers:
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(response.body)
+            if response.wire == "trickle":
+                for i in range(len(body)):
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(response.delay_ms / 1000)
+            elif response.wire in ("short_body", "reset_mid_body"):
+                self.wfile.write(body[:len(body) // 2])
+                self.wfile.flush()
+                if response.wire == "reset_mid_body":
+                    self.reset_connection()
+                self.close_connection = True
+            else:
+                self.wfile.write(body)
         except OSError:  # the client went away (e.g. it timed out first)
             self.close_connection = True
 
@@ -244,6 +282,34 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         if self.server.verbose:
             super().log_message(format, *args)
+
+
+class TLSFrontend(ThreadingHTTPServer):
+    """A second listener speaking TLS (a certificate the caller made) in front
+    of an EmulatorServer: same world, same faults, same arrivals."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, address, backend, cert_file, key_file):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_file, key_file)
+        # the handshake happens in the request's thread, not in accept()
+        self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+        self.backend = backend
+        self.verbose = backend.verbose
+
+    def respond(self, request):
+        return self.backend.respond(request)
+
+    def method_of(self, request):
+        return self.backend.method_of(request)
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ssl.SSLError, OSError)):  # a client refusing our certificate is routine
+            super().handle_error(request, client_address)
 
 
 def loopback(host):
@@ -309,7 +375,13 @@ def main(argv=None):
     parser.add_argument("--background", action="store_true",
                         help="serve from a background process and print the shell lines that point the "
                              "socapi CLI at it: eval \"$(socapi-emulator --background)\"")
+    parser.add_argument("--tls-cert", metavar="PEM", help="also serve HTTPS with this certificate (and --tls-key)")
+    parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
+    parser.add_argument("--tls-port", type=int, default=0, help="port of the HTTPS listener; 0 = any free port")
+    parser.add_argument("--tls-port-file", metavar="PATH", help="write the HTTPS port number to PATH")
     args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
     try:
         host = loopback(args.host)
     except ValueError as error:
@@ -319,7 +391,12 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if args.background:
         return serve_in_background(server)
+    tls = TLSFrontend((host, args.tls_port), server, args.tls_cert, args.tls_key) if args.tls_cert else None
     try:
+        if tls:
+            threading.Thread(target=tls.serve_forever, daemon=True).start()
+            if args.tls_port_file:
+                write_port_file(args.tls_port_file, tls.server_address[1])
         if args.port_file:
             write_port_file(args.port_file, server.server_address[1])
         print(f"socapi-emulator listening on {server.base_url}", flush=True)
@@ -328,9 +405,12 @@ def main(argv=None):
         pass
     finally:
         server.server_close()
-        if args.port_file:
+        if tls:
+            tls.server_close()
+        for path in (args.port_file, args.tls_port_file if tls else None):
             try:
-                os.remove(args.port_file)
+                if path:
+                    os.remove(path)
             except FileNotFoundError:  # a reader may already have removed it
                 pass
     return 0

@@ -13,39 +13,105 @@
 #include <time.h>
 #include <unistd.h>
 
-bool emulator_start(struct emulator *e)
+/* The number in a port file once it is there (up to 10 s), or 0. */
+static int read_port_file(const char *path)
 {
-	char port_file[] = "/tmp/socapi-emulator-port-XXXXXX";
-	int fd = mkstemp(port_file);
-	if (fd < 0)
-		return false;
-	close(fd);
-	unlink(port_file);
-	e->pid = fork();
-	if (e->pid < 0)
-		return false;
-	if (e->pid == 0) {
-		execl(PYTHON_EXECUTABLE, PYTHON_EXECUTABLE, SOCAPI_SOURCE_DIR "/emulator/socapi-emulator",
-		      "--port", "0", "--port-file", port_file, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) { /* up to 10 s */
-		FILE *f = fopen(port_file, "r");
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(path, "r");
+		int port = 0;
 		if (f) {
-			int ok = fscanf(f, "%d", &e->port);
+			int ok = fscanf(f, "%d", &port);
 			fclose(f);
-			if (ok == 1 && e->port > 0) {
-				unlink(port_file);
-				snprintf(e->base, sizeof e->base, "http://127.0.0.1:%d", e->port);
-				return true;
+			if (ok == 1 && port > 0) {
+				unlink(path);
+				return port;
 			}
 		}
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-	fprintf(stderr, "emulator did not start\n");
-	emulator_stop(e);
-	return false;
+	return 0;
+}
+
+static bool temp_name(char name[64], const char *pattern)
+{
+	snprintf(name, 64, "%s", pattern);
+	int fd = mkstemp(name);
+	if (fd < 0)
+		return false;
+	close(fd);
+	unlink(name);
+	return true;
+}
+
+/* Starts the emulator, with HTTPS too when cert and key are given. */
+static bool start(struct emulator *e, const char *cert, const char *key)
+{
+	char port_file[64], tls_port_file[64];
+	memset(e, 0, sizeof *e);
+	if (!temp_name(port_file, "/tmp/socapi-emulator-port-XXXXXX") ||
+	    !temp_name(tls_port_file, "/tmp/socapi-emulator-tls-port-XXXXXX"))
+		return false;
+	e->pid = fork();
+	if (e->pid < 0)
+		return false;
+	if (e->pid == 0) {
+		if (cert)
+			execl(PYTHON_EXECUTABLE, PYTHON_EXECUTABLE, SOCAPI_SOURCE_DIR "/emulator/socapi-emulator",
+			      "--port", "0", "--port-file", port_file, "--tls-cert", cert, "--tls-key", key,
+			      "--tls-port-file", tls_port_file, (char *)NULL);
+		else
+			execl(PYTHON_EXECUTABLE, PYTHON_EXECUTABLE, SOCAPI_SOURCE_DIR "/emulator/socapi-emulator",
+			      "--port", "0", "--port-file", port_file, (char *)NULL);
+		_exit(127);
+	}
+	/* the TLS port file is written first */
+	e->port = read_port_file(port_file);
+	e->tls_port = e->port && cert ? read_port_file(tls_port_file) : 0;
+	if (!e->port || (cert && !e->tls_port)) {
+		fprintf(stderr, "emulator did not start\n");
+		emulator_stop(e);
+		return false;
+	}
+	snprintf(e->base, sizeof e->base, "http://127.0.0.1:%d", e->port);
+	if (cert)
+		snprintf(e->tls_base, sizeof e->tls_base, "https://127.0.0.1:%d", e->tls_port);
+	return true;
+}
+
+bool emulator_start(struct emulator *e)
+{
+	return start(e, NULL, NULL);
+}
+
+static void key_file_of(const char *cert_file, char key_file[80])
+{
+	snprintf(key_file, 80, "%s.key", cert_file);
+}
+
+bool emulator_start_tls(struct emulator *e, char cert_file[64])
+{
+	char key_file[80], command[512];
+	if (!temp_name(cert_file, "/tmp/socapi-test-cert-XXXXXX"))
+		return false;
+	key_file_of(cert_file, key_file);
+	snprintf(command, sizeof command,
+	         "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+	         "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout %s -out %s 2>/dev/null",
+	         key_file, cert_file);
+	if (system(command) != 0) {
+		fprintf(stderr, "openssl could not make a certificate\n");
+		return false;
+	}
+	return start(e, cert_file, key_file);
+}
+
+void remove_tls_files(const char *cert_file)
+{
+	char key_file[80];
+	key_file_of(cert_file, key_file);
+	unlink(cert_file);
+	unlink(key_file);
 }
 
 void emulator_stop(struct emulator *e)
@@ -114,6 +180,19 @@ long http_get(const char *url, struct body *b)
 		status = -1;
 	curl_easy_cleanup(c);
 	return status;
+}
+
+long emulator_arrivals(const struct emulator *e, const char *path)
+{
+	char url[512];
+	snprintf(url, sizeof url, "%s/_emulator/arrivals?path=%s", e->base, path);
+	struct body b;
+	long count = -1;
+	const char *p = http_get(url, &b) == 200 && b.data ? strstr(b.data, "\"count\":") : NULL;
+	if (p)
+		count = strtol(p + 8, NULL, 10);
+	free(b.data);
+	return count;
 }
 
 bool emulator_code(const struct emulator *e, const char *query, char code[64])

@@ -12,11 +12,22 @@
 struct emulator {
 	pid_t pid;
 	int port;
-	char base[64]; /* http://127.0.0.1:PORT */
+	char base[64];     /* http://127.0.0.1:PORT */
+	int tls_port;      /* 0 unless started by emulator_start_tls */
+	char tls_base[64]; /* https://127.0.0.1:TLS_PORT */
 };
 
 /* Starts python3 emulator/socapi-emulator; false (with a message) on failure. */
 bool emulator_start(struct emulator *e);
+/*
+ * The same, also serving HTTPS (same world) with a self-signed certificate
+ * for 127.0.0.1 made now with the openssl command; its PEM path goes into
+ * cert_file (a file under /tmp the caller removes with remove_tls_files).
+ */
+bool emulator_start_tls(struct emulator *e, char cert_file[64]);
+void remove_tls_files(const char *cert_file);
+/* How many requests reached paths starting with path (GET /_emulator/arrivals); -1 on failure. */
+long emulator_arrivals(const struct emulator *e, const char *path);
 void emulator_stop(struct emulator *e);
 /* Sends a JSON control request (POST /_emulator/<what>); false on failure. */
 bool emulator_control(const struct emulator *e, const char *what, const char *json);

@@ -4,12 +4,14 @@
  * re-encoding, params from text, and every allocation failing in turn.
  */
 #include "../runtime/src/internal.h"
+#include "../runtime/src/login.h"
 #include "check.h"
 #include "failing_alloc.h"
 
 #include <mailru/mailru.h>
 #include <socapi/mailru.h>
 #include <socapi/ok.h>
+#include <socapi/vk.h>
 #include <vk/vk.h>
 #include <stdlib.h>
 
@@ -334,6 +336,57 @@ static void test_params_from_text(void)
 	pairs_release(&out);
 }
 
+/* ---- the login walker's confinement and what logs hide ---- */
+
+static void test_login_confinement_rules(void)
+{
+	static const struct {
+		bool https_before;
+		const char *url;
+		bool allowed;
+	} cases[] = {
+		{false, "https://login.vk.ru/?act=login", true},
+		{true, "https://OAUTH.VK.COM/authorize?x=1", true},
+		{false, "https://login.vk.ru:443/", true},
+		{false, "http://login.vk.ru/", false},           /* a listed host, but not over https */
+		{false, "https://login.vk.ru:8443/", false},     /* nor on another port */
+		{false, "https://login.vk.ru.evil.example/", false},
+		{false, "https://oauth.vk.ru@evil.example/", false},  /* userinfo, not the host */
+		{false, "https://evil.example/?login.vk.ru", false},
+		{false, "http://127.0.0.1:8080/vk/login", true},  /* the authorize URL's own origin */
+		{false, "http://127.0.0.1:8081/vk/login", false},
+		{false, "http://localhost:8080/vk/login", false},
+		{false, "https://127.0.0.1:8080/vk/login", false},
+		{true, "http://127.0.0.1:8080/vk/login", false},  /* never down from https */
+		{false, "javascript:alert(1)", false},
+		{false, "not a url", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct socapi_error err;
+		error_reset(&err);
+		bool https = cases[i].https_before;
+		enum socapi_status st = login_url_check(SOCAPI_VK_LOGIN_HOSTS, "http://127.0.0.1:8080/vk/oauth/authorize",
+		                                        &https, cases[i].url, &err);
+		if ((st == SOCAPI_OK) != cases[i].allowed)
+			fprintf(stderr, "login_url_check(%s): %s\n", cases[i].url, err.message);
+		CHECK((st == SOCAPI_OK) == cases[i].allowed);
+		CHECK(cases[i].allowed || strcmp(err.oauth_error, "untrusted_host") == 0);
+		CHECK(https == (cases[i].https_before || (cases[i].allowed && strncmp(cases[i].url, "https", 5) == 0)));
+	}
+	/* the VK and OK login forms' password fields, and any field marked secret */
+	CHECK(is_secret_name("pass") && is_secret_name("fr.password") && !is_secret_name("email"));
+	struct pairs form = {0};
+	CHECK(pairs_add(&form, "pin", "1234") && pairs_add(&form, "email", "a@b"));
+	pairs_mark_secret(&form, "pin");
+	CHECK(pairs_set(&form, "pin", "5678"));
+	struct buf shown = {0};
+	pairs_form_encode_redacted(&form, &shown);
+	CHECK_STR(shown.data, "pin=<redacted>&email=a%40b");
+	buf_release(&shown);
+	pairs_release(&form);
+	CHECK(url_shown("https://x.ru/cb?code=1#access_token=2") == (int)strlen("https://x.ru/cb"));
+}
+
 /* ---- every allocation failing in turn ---- */
 
 struct decode_job {
@@ -379,6 +432,7 @@ int main(void)
 	test_decode_unions();
 	test_enums_and_result_kinds();
 	test_params_from_text();
+	test_login_confinement_rules();
 	test_allocation_failures();
 	socapi_global_cleanup();
 	return check_summary();

@@ -83,6 +83,9 @@ static bool collect_fields(xmlNode *node, struct pairs *fields)
 		}
 		if (send && !pairs_set(fields, name, value ? value : ""))
 			return false;
+		if (send && is_element(node, "input") && attr(node, "type") &&
+		    strcasecmp(attr(node, "type"), "password") == 0)
+			pairs_mark_secret(fields, name);
 		if (!collect_fields(node->children, fields))
 			return false;
 	}

@@ -78,6 +78,7 @@ struct pair {
 	char *name;
 	char *value;                     /* NULL for a file part */
 	const struct socapi_file *file;  /* borrowed from the caller's params */
+	bool secret;                     /* never logged, whatever the name (a password field) */
 };
 
 struct pairs {
@@ -109,6 +110,8 @@ void pairs_form_encode(const struct pairs *p, struct buf *out);
 void pairs_form_encode_redacted(const struct pairs *p, struct buf *out);
 /* True for parameter names whose values are never logged. */
 bool is_secret_name(const char *name);
+/* Marks the value of name as secret (see struct pair); no-op when absent. */
+void pairs_mark_secret(struct pairs *p, const char *name);
 
 /* md5 of data as 32 lower-case hex digits (sign.c). */
 CHECK_RESULT bool md5_hex(const void *data, size_t len, char out[33]);
@@ -253,6 +256,9 @@ void http_response_release(struct http_response *resp);
 char *url_resolve(const char *base, const char *href, bool *bad);
 void transport_log(struct transport *t, enum socapi_log_level level, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);
+/* How much of url a log line shows ("%.*s"): not its query or fragment,
+ * which may carry a token (a redirect's #access_token=...). */
+int url_shown(const char *url);
 
 /* ---- sessions and platform adapters (session.c, call.c) ---- */
 

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define LOGIN_MAX_STEPS 16
 
@@ -41,6 +42,70 @@ bool url_path_ends_with(const char *url, const char *suffix)
 	size_t len = strcspn(url, "?#");
 	size_t slen = strlen(suffix);
 	return len >= slen && strncmp(url + len - slen, suffix, slen) == 0;
+}
+
+/* A URL's scheme, host and port (the scheme's default when it has none). */
+struct origin {
+	char scheme[8];
+	char host[256];
+	char port[8];
+};
+
+static bool origin_of(const char *url, struct origin *o)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	          curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	          curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	          curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	          strlen(scheme) < sizeof o->scheme && strlen(host) < sizeof o->host &&
+	          strlen(port) < sizeof o->port;
+	if (ok) {
+		strcpy(o->scheme, scheme);
+		strcpy(o->host, host);
+		strcpy(o->port, port);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static bool host_listed(const char *hosts, const char *host)
+{
+	size_t len = strlen(host);
+	for (const char *h = hosts; *h; h += strspn(h, " ")) {
+		size_t n = strcspn(h, " ");
+		if (n == len && strncasecmp(h, host, n) == 0)
+			return true;
+		h += n;
+	}
+	return false;
+}
+
+enum socapi_status login_url_check(const char *hosts, const char *authorize_url, bool *https,
+                                   const char *url, struct socapi_error *err)
+{
+	struct origin to, home;
+	if (!origin_of(url, &to))
+		return auth_error(err, "untrusted_host", "the login pages point at something that is not a URL");
+	bool secure = strcmp(to.scheme, "https") == 0;
+	bool listed = secure && strcmp(to.port, "443") == 0 && host_listed(hosts, to.host);
+	bool home_origin = origin_of(authorize_url, &home) && strcmp(to.scheme, home.scheme) == 0 &&
+	                   strcasecmp(to.host, home.host) == 0 && strcmp(to.port, home.port) == 0;
+	char why[sizeof to.host + 96];
+	if (*https && !secure) {
+		snprintf(why, sizeof why, "refusing to leave https for %s://%s", to.scheme, to.host);
+	} else if (!listed && !home_origin) {
+		snprintf(why, sizeof why, "refusing to send the login to %s: not one of the platform's login hosts",
+		         to.host);
+	} else {
+		*https = *https || secure;
+		return SOCAPI_OK;
+	}
+	return auth_error(err, "untrusted_host", why);
 }
 
 /* base?query, or NULL when out of memory (or a NULL value in query). */
@@ -130,6 +195,9 @@ enum socapi_status login_flow_run(struct login_flow *f, const struct socapi_opti
 			st = auth_error(err, "oauth_error", "too many authorization steps");
 			break;
 		}
+		st = login_url_check(f->hosts, authorize_url, &f->https, req.url, err);
+		if (st != SOCAPI_OK)
+			break;
 		struct http_response resp;
 		st = transport_perform(&f->t, &req, &resp, err);
 		if (st != SOCAPI_OK)

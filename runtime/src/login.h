@@ -26,14 +26,27 @@ struct login_flow {
 	const struct login_ops *ops;
 	void *ctx;                 /* the platform's state */
 	const char *redirect_uri;  /* a redirect starting with this ends the flow */
+	const char *hosts;         /* the platform's login hosts, space-separated (SOCAPI_*_LOGIN_HOSTS) */
 	struct html_form form;     /* what page() fills; posted next */
 	struct transport t;
+	bool https;                /* the flow has been on https: plain http is refused from then on */
 };
+
+/*
+ * Whether the flow may send a request to url: https on one of hosts (at
+ * the default port), or the scheme, host and port of authorize_url itself,
+ * and never plain http once the flow has been on https (*https says whether
+ * it has; an allowed https url sets it). Anything else fails with
+ * SOCAPI_E_AUTH (oauth_error "untrusted_host") naming the host.
+ */
+enum socapi_status login_url_check(const char *hosts, const char *authorize_url, bool *https,
+                                   const char *url, struct socapi_error *err);
 
 /*
  * Runs the flow from authorize_url?query (n_query name=value pairs, each
  * value set). On success *out holds the token of the final redirect's
- * fragment and the cookies collected. HTTP errors with a JSON body
+ * fragment and the cookies collected. Every redirect and form is checked
+ * with login_url_check before anything is sent. HTTP errors with a JSON body
  * {"error", "error_description"} fail as SOCAPI_E_AUTH of that kind; a
  * final redirect with error=access_denied as "access_denied".
  */

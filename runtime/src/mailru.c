@@ -310,7 +310,8 @@ enum socapi_status socapi_mailru_grant_implicit(const struct socapi_mailru_app *
 		{"client_id", app->app_id}, {"redirect_uri", IMPLICIT_REDIRECT}, {"response_type", "token"},
 		{"scope", scope ? scope : SOCAPI_MAILRU_FULL_SCOPE}};
 	struct implicit_state state = {email, password, false, false};
-	struct login_flow flow = {&implicit_ops, &state, IMPLICIT_REDIRECT, {0}, {0}};
+	struct login_flow flow = {&implicit_ops, &state, IMPLICIT_REDIRECT, SOCAPI_MAILRU_LOGIN_HOSTS,
+	                          {0}, {0}, false};
 	return login_flow_run(&flow, opts,
 	                      str_set(app->authorize_url) ? app->authorize_url : SOCAPI_MAILRU_AUTHORIZE_URL,
 	                      query, 4, out, err);

@@ -330,7 +330,7 @@ enum socapi_status socapi_ok_grant_implicit(const struct socapi_ok_app *app,
 		{"client_id", app->application_id}, {"scope", scope ? scope : "VALUABLE_ACCESS"},
 		{"response_type", "token"}, {"redirect_uri", redirect}, {"layout", "w"}};
 	struct implicit_state state = {login, password, false, false};
-	struct login_flow flow = {&implicit_ops, &state, redirect, {0}, {0}};
+	struct login_flow flow = {&implicit_ops, &state, redirect, SOCAPI_OK_LOGIN_HOSTS, {0}, {0}, false};
 	st = login_flow_run(&flow, opts,
 	                    str_set(app->authorize_url) ? app->authorize_url : SOCAPI_OK_AUTHORIZE_URL,
 	                    query, 5, out, err);

@@ -40,7 +40,7 @@ bool pairs_add_len(struct pairs *p, const char *name, const char *value, size_t 
 		sc_free(v);
 		return false;
 	}
-	p->items[p->n++] = (struct pair){n, v, NULL};
+	p->items[p->n++] = (struct pair){n, v, NULL, false};
 	return true;
 }
 
@@ -56,7 +56,7 @@ bool pairs_add_file(struct pairs *p, const char *name, const struct socapi_file 
 	char *n = sc_strdup(name);
 	if (!n)
 		return false;
-	p->items[p->n++] = (struct pair){n, NULL, file};
+	p->items[p->n++] = (struct pair){n, NULL, file, false};
 	return true;
 }
 
@@ -78,6 +78,7 @@ bool pairs_copy(const struct pairs *src, struct pairs *dst)
 			pairs_release(dst);
 			return false;
 		}
+		dst->items[dst->n - 1].secret = item->secret;
 	}
 	return true;
 }
@@ -94,6 +95,13 @@ bool pairs_set(struct pairs *p, const char *name, const char *value)
 	found->value = v;
 	found->file = NULL;
 	return true;
+}
+
+void pairs_mark_secret(struct pairs *p, const char *name)
+{
+	struct pair *found = pairs_find(p, name);
+	if (found)
+		found->secret = true;
 }
 
 const char *pairs_get(const struct pairs *p, const char *name)
@@ -156,6 +164,7 @@ bool is_secret_name(const char *name)
 		"access_token", "session_key", "sig", "client_secret", "password", "refresh_token",
 		"secret_key", "private_key", "session_secret_key", "application_secret_key",
 		"code", "Password", "captcha_key", "success_token",
+		"pass", "fr.password",  /* the VK and OK login forms' password fields */
 	};
 	for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++)
 		if (strcmp(name, secrets[i]) == 0)
@@ -188,7 +197,7 @@ static void form_encode(const struct pairs *p, struct buf *out, bool redact)
 		first = false;
 		percent_encode(out, p->items[i].name);
 		buf_append(out, "=", 1);
-		if (redact && is_secret_name(p->items[i].name))
+		if (redact && (p->items[i].secret || is_secret_name(p->items[i].name)))
 			buf_puts(out, "<redacted>");
 		else
 			percent_encode(out, p->items[i].value);

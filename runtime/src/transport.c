@@ -18,6 +18,12 @@ static char *dup_or_null(const char *s)
 	return s ? sc_strdup(s) : NULL;
 }
 
+int url_shown(const char *url)
+{
+	size_t len = strcspn(url, "?#");
+	return len > 4096 ? 4096 : (int)len;
+}
+
 void transport_log(struct transport *t, enum socapi_log_level level, const char *fmt, ...)
 {
 	if (!t->opts.log || level < t->opts.log_level)
@@ -264,8 +270,8 @@ enum socapi_status transfer_begin(struct transfer *x, struct transport *t,
 	if (t->opts.log && t->opts.log_level <= SOCAPI_LOG_DEBUG && req->form) {
 		struct buf shown = {0};
 		pairs_form_encode_redacted(req->form, &shown);
-		transport_log(t, SOCAPI_LOG_DEBUG, "%s %s params: %s", req->post ? "POST" : "GET",
-		              req->url, shown.data ? shown.data : "");
+		transport_log(t, SOCAPI_LOG_DEBUG, "%s %.*s params: %s", req->post ? "POST" : "GET",
+		              url_shown(req->url), req->url, shown.data ? shown.data : "");
 		buf_release(&shown);
 	}
 	return rc == CURLE_OK ? SOCAPI_OK : transfer_end(x, rc, err);
@@ -314,10 +320,11 @@ enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_e
 		}
 	}
 	if (st == SOCAPI_OK) {
-		transport_log(t, SOCAPI_LOG_INFO, "%s %s -> HTTP %ld, %zu bytes", req->post ? "POST" : "GET",
-		              req->url, resp->status, resp->body.len);
+		transport_log(t, SOCAPI_LOG_INFO, "%s %.*s -> HTTP %ld, %zu bytes", req->post ? "POST" : "GET",
+		              url_shown(req->url), req->url, resp->status, resp->body.len);
 	} else {
-		transport_log(t, SOCAPI_LOG_WARN, "%s %s failed: %s", req->post ? "POST" : "GET", req->url,
+		transport_log(t, SOCAPI_LOG_WARN, "%s %.*s failed: %s", req->post ? "POST" : "GET",
+		              url_shown(req->url), req->url,
 		              err ? err->message : socapi_strstatus(st));
 		http_response_release(resp);
 	}

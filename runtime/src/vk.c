@@ -418,7 +418,7 @@ enum socapi_status socapi_vk_grant_implicit(const struct socapi_vk_app *app,
 		{"response_type", "token"}, {"redirect_uri", redirect}, {"v", version_of(app)},
 		{"group_ids", group_ids}};
 	struct implicit_state state = {app, login, password, false, false, 0, 0};
-	struct login_flow flow = {&implicit_ops, &state, redirect, {0}, {0}};
+	struct login_flow flow = {&implicit_ops, &state, redirect, SOCAPI_VK_LOGIN_HOSTS, {0}, {0}, false};
 	return login_flow_run(&flow, opts,
 	                      str_set(app->authorize_url) ? app->authorize_url : SOCAPI_VK_AUTHORIZE_URL,
 	                      query, str_set(group_ids) ? 7 : 6, out, err);

@@ -23,6 +23,16 @@ extern "C" {
 #define SOCAPI_MAILRU_TOKEN_URL "https://appsmail.ru/oauth/token"
 #define SOCAPI_MAILRU_CODE_TOKEN_URL "https://connect.mail.ru/oauth/token"
 #define SOCAPI_MAILRU_AUTHORIZE_URL "https://connect.mail.ru/oauth/authorize"
+/*
+ * The hosts Mail.Ru's login pages send a browser to, space-separated
+ * (reference/mailru.md section 4: the dialog is on connect.mail.ru, its
+ * login form posts to auth.mail.ru). The implicit grant follows a redirect
+ * or posts a form only over https to one of these (default port), or to the
+ * scheme, host and port of app->authorize_url itself, and never drops from
+ * https to http; anything else fails with SOCAPI_E_AUTH ("untrusted_host")
+ * before a byte is sent there.
+ */
+#define SOCAPI_MAILRU_LOGIN_HOSTS "connect.mail.ru auth.mail.ru"
 /* aiomailru's full scope. */
 #define SOCAPI_MAILRU_FULL_SCOPE "photos guestbook stream messages events"
 

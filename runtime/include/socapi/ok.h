@@ -32,6 +32,15 @@ extern "C" {
 #define SOCAPI_OK_AUTHORIZE_URL "https://connect.ok.ru/oauth/authorize"
 /* Where the implicit grant's final redirect points; never fetched. */
 #define SOCAPI_OK_REDIRECT_URI "https://oauth.mycdn.me/blank.html"
+/*
+ * The hosts OK's login pages send a browser to, space-separated
+ * (reference/okru.md section 4: the login and permission forms post to
+ * connect.ok.ru). The implicit grant follows a redirect or posts a form only
+ * over https to one of these (default port), or to the scheme, host and port
+ * of app->authorize_url itself, and never drops from https to http; anything
+ * else fails with SOCAPI_E_AUTH ("untrusted_host") before a byte is sent.
+ */
+#define SOCAPI_OK_LOGIN_HOSTS "connect.ok.ru ok.ru www.ok.ru"
 
 enum socapi_ok_circuit {
 	SOCAPI_OK_CIRCUIT_AUTO = 0,

@@ -36,6 +36,16 @@ extern "C" {
 #define SOCAPI_VK_CODE_TOKEN_URL "https://oauth.vk.ru/access_token"
 /* Where the implicit grant's final redirect points; never fetched. */
 #define SOCAPI_VK_REDIRECT_URI "https://oauth.vk.ru/blank.html"
+/*
+ * The hosts VK's login pages send a browser to (vk.ru and, until 2025-10,
+ * vk.com; reference/vk.md section 1), space-separated. The implicit grant
+ * follows a redirect or posts a form only over https to one of these (default
+ * port), or to the scheme, host and port of app->authorize_url itself, and
+ * never drops from https to http; anything else fails with SOCAPI_E_AUTH
+ * ("untrusted_host") before a byte is sent there.
+ */
+#define SOCAPI_VK_LOGIN_HOSTS \
+	"oauth.vk.ru login.vk.ru id.vk.ru m.vk.ru oauth.vk.com login.vk.com id.vk.com m.vk.com"
 #define SOCAPI_VK_VERSION "5.199"
 
 /*

@@ -15,7 +15,7 @@ CIRCUITS = {"client-server", "server-server", "application", "unsigned"}
 METHOD_KEYS = {"http", "variants", "circuits", "session", "permissions", "source",
                "inferred", "note"}
 OBJECT_KEYS = {"source", "inferred", "note", "properties"}
-PROPERTY_KEYS = {"wire", "note", "inferred", "source"}
+PROPERTY_KEYS = {"wire", "note", "inferred", "source", "seen_in"}
 WIRES = {"string", "string_or_number"}
 SCALAR_TYPES = {"integer", "number", "string", "boolean"}
 
@@ -131,6 +131,8 @@ class Builder:
         side = self.object_side(name)
         s.source = side.get("source", "")
         s.inferred = side.get("inferred")
+        s.seen_in = {prop: entry["seen_in"] for prop, entry in (side.get("properties") or {}).items()
+                     if "seen_in" in entry}
         members = self.collect_properties(node, name, side)
         scope = Scope(["kind", "raw", UNKNOWN_MEMBER])
         fields = []
@@ -456,6 +458,17 @@ class Builder:
                     raise onode.error(f"object {name!r} has no property {prop!r}")
                 if "wire" in pentry and pentry["wire"] not in WIRES:
                     raise onode.error(f"wire must be one of {sorted(WIRES)}")
+                if "seen_in" in pentry:
+                    self.check_seen_in(Node(pentry["seen_in"], self.side.file,
+                                            f"/objects/{name}/properties/{prop}/seen_in"))
+
+    def check_seen_in(self, node):
+        """seen_in names a real answer in the repository (tests/corpus/...) that has the member."""
+        root = self.side.file.resolve().parent.parent.parent  # schema/<platform>/socapi.json
+        path = node.value
+        if not isinstance(path, str) or not path.startswith("tests/corpus/") \
+                or not (root / path).is_file():
+            raise node.error("seen_in must name a file of tests/corpus/ (a path from the repository root)")
 
 
 def needs_presence(t):

@@ -264,9 +264,15 @@ class Emitter:
         return ""
 
     def struct_decl(self, s):
+        by_answer = {}
+        for prop, path in s.seen_in.items():
+            by_answer.setdefault(path, []).append(prop)
+        seen = "\n".join(f"  {', '.join(props)}: {path}" for path, props in by_answer.items())
         o = [comment("\n".join(x for x in (s.description or f"Object {s.name}.",
                                            f"Source: {s.source}" if s.source else "",
-                                           inferred_text(s.inferred).capitalize()) if x))]
+                                           inferred_text(s.inferred).capitalize(),
+                                           f"From real answers, not documentation:\n{seen}" if seen
+                                           else "") if x))]
         o.append(f"struct {s.c_name} {{\n")
         for f in s.fields:
             if f.has_name:

@@ -39,6 +39,7 @@ class Struct:
     description: str = ""
     source: str = ""
     inferred: object = None
+    seen_in: dict = field(default_factory=dict)  # property -> the real answer that shows it
     complete: bool = False  # fields filled (guards recursion)
 
 

@@ -111,6 +111,22 @@ class SchemaErrorTest(unittest.TestCase):
         self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "/objects/thing",
                             "no property")
 
+    def test_seen_in_names_a_corpus_answer(self):
+        """A member added from a real answer names the tests/corpus file that shows it; the
+        generated header repeats it, and a file that is not there is an error."""
+        with tempfile.TemporaryDirectory() as root:
+            answer = "tests/corpus/t/thing.json"
+            schema = Path(root) / "schema" / "p"  # the side file is schema/<platform>/socapi.json
+            write_schema(schema, dict(BASE, **{"socapi.json": {"objects": {"thing": {
+                "properties": {"id": {"seen_in": answer}}}}}}))
+            with self.assertRaises(SchemaError) as ctx:
+                generate(schema, Path(root) / "out", label="t")
+            self.assertIn("/objects/thing/properties/id/seen_in", ctx.exception.path)
+            write_schema(root, {answer: [{"id": 1}]})
+            generate(schema, Path(root) / "out", label="t")
+            header = (Path(root) / "out" / "p.h").read_text(encoding="utf-8")
+            self.assertIn(f"From real answers, not documentation:\n *   id: {answer}", header)
+
     def test_method_named_like_a_variant_is_rejected(self):
         files = dict(BASE, **{"t/methods.json": {"methods": [method("t.get"), method("t.getWithFields")]}})
         self.assertRejected(files, "t/methods.json", "/methods/1/name", "reads as a response variant")

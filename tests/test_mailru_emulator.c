@@ -650,7 +650,7 @@ static void test_photos(void)
 	CHECK(a->has_created && a->has_updated && a->updated >= a->created); /* strings in JSON */
 	CHECK(a->has_cover_pid && a->cover_pid > 0);
 	CHECK(albums->items[2].has_size && albums->items[2].size == 0);
-	CHECK(albums->items[2].has_cover_pid && albums->items[2].cover_pid == 0);
+	CHECK(!albums->items[2].has_cover_pid); /* "" without a cover, as real answers have it */
 
 	struct mailru_photos_get_params pp = {.aid = "_myphoto"};
 	struct mailru_photo_list *photos = NULL;

@@ -376,9 +376,10 @@ class World(SeededWorld):
                                    width, height, rng.randint(20000, 900000))
 
     def add_album(self, owner, title, description, privacy, created):
-        """Album, §8.8: created/updated are strings; cover_pid is 0 while empty."""
+        """Album, §8.8: created/updated are strings; cover_pid is a string, "" while
+        there is no cover (as real answers have it)."""
         aid = "_myphoto" if not self.albums[owner] else f"album{len(self.albums[owner])}"
-        album = {"aid": aid, "cover_pid": 0, "owner": owner, "title": title,
+        album = {"aid": aid, "cover_pid": "", "owner": owner, "title": title,
                  "description": description, "created": str(created), "updated": str(created),
                  "size": 0, "privacy": privacy,
                  "link": f"{self.users[owner]['link']}photo/{aid}/"}
@@ -390,9 +391,10 @@ class World(SeededWorld):
         return next((album for album in self.albums.get(owner, ()) if album["aid"] == aid), None)
 
     def add_photo(self, owner, album, title, created, width, height, size, src=None):
-        """Photo, §8.7: src_big only when the photo is larger than 480 px."""
+        """Photo, §8.7: src_big only when the photo is larger than 480 px; pid is a
+        decimal string, as real answers send it (the documentation shows a number)."""
         self.next_pid += 1
-        pid = self.next_pid
+        pid = str(self.next_pid)
         url = f"photo/{owner}/{pid}"
         photo = {"pid": pid, "aid": album["aid"], "owner": owner,
                  "src": src or self.static(url + ".gif"),

@@ -834,12 +834,14 @@ class Call(ApiCall):
         return int(match.group(1))
 
 
-def paged(call, items, key, total=None, camel=False, default=10, highest=100):
+def paged(call, items, key, total=None, camel=False, default=10, highest=100, more=None):
     """The reply of an anchor-paged method: {key: page, anchor, has_more}, or with
     camel the pagingAnchor/pagingDirection/hasMore spelling some methods use (§9).
-    `total` names the count detectTotalCount=true adds."""
-    anchor, direction, more = (("pagingAnchor", "pagingDirection", "hasMore") if camel
-                               else ("anchor", "direction", "has_more"))
+    `total` names the count detectTotalCount=true adds; `more` another spelling of
+    has_more (photos.getPhotos answers hasMore beside anchor)."""
+    anchor, direction, more_name = (("pagingAnchor", "pagingDirection", "hasMore") if camel
+                                    else ("anchor", "direction", "has_more"))
+    more = more or more_name
     page, next_anchor, has_more = call.page(items, default, highest, anchor, direction)
     reply = {key: page, anchor: next_anchor, more: has_more}
     if total and call.boolean("detectTotalCount"):
@@ -1041,7 +1043,7 @@ def photos_get_photos(call):
         photos = call.world.photos_in(aid)
     else:
         photos = call.world.photos_of(owner)
-    return paged(call, photos, "photos", "total_count")
+    return paged(call, photos, "photos", "total_count", more="hasMore")
 
 
 @api("photosV2.getUploadUrl", permissions=("PHOTO_CONTENT",))

@@ -544,7 +544,7 @@ class WorldTest(MailRuCase):
         self.assertTrue(any("src_big" in p for p in photos) and
                         any("src_big" not in p for p in photos))
         album = self.api("photos.createAlbum", title="Отпуск")
-        self.assertEqual((album["title"], album["size"], album["cover_pid"]), ("Отпуск", 0, 0))
+        self.assertEqual((album["title"], album["size"], album["cover_pid"]), ("Отпуск", 0, ""))
         self.assertEqual(self.api("photos.getAlbums", aids=album["aid"]), [album])
 
     def test_messages(self):

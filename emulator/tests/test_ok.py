@@ -546,7 +546,7 @@ class PagingTest(OKCase):
         photos, pages = self.walk("photos.getUserAlbumPhotos", "photos", "pagingAnchor", "hasMore",
                                   aid=biggest["aid"], count="4")
         self.assertEqual((len(photos), pages), (biggest["photos_count"], 2))
-        everything, _ = self.walk("photos.getPhotos", "photos", count="7")
+        everything, _ = self.walk("photos.getPhotos", "photos", more="hasMore", count="7")
         self.assertEqual(len(everything), sum(album["photos_count"] for album in albums))
         group_albums = self.api("photos.getAlbums", gid=self.group_id("objectiv"))
         self.assertTrue(all("group_id" in album for album in group_albums["albums"]))

@@ -117,12 +117,13 @@ static const struct socapi_field mailru_album_fields[] = {
 	{"size", offsetof(struct mailru_album, size), offsetof(struct mailru_album, has_size), &socapi_type_int, 0},
 	{"privacy", offsetof(struct mailru_album, privacy), offsetof(struct mailru_album, has_privacy), &socapi_type_int, 0},
 	{"link", offsetof(struct mailru_album, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"cover_url", offsetof(struct mailru_album, cover_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
 static const uint16_t mailru_album_keys[] = {
 	0, 8, 1, 0, 0, 7, 0, 0, 0, 9, 0, 0, 2, 0, 0, 10,
-	0, 0, 3, 0, 0, 0, 6, 0, 5, 0, 0, 4, 0, 0, 0, 0,
+	0, 0, 3, 0, 0, 0, 6, 0, 5, 0, 0, 4, 11, 0, 0, 0,
 };
-static const struct socapi_struct mailru_album_struct = {"album", sizeof(struct mailru_album), 10, mailru_album_fields,
+static const struct socapi_struct mailru_album_struct = {"album", sizeof(struct mailru_album), 11, mailru_album_fields,
 	offsetof(struct mailru_album, unknown), 7u, 5, mailru_album_keys};
 const struct socapi_type mailru_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_album), &mailru_album_struct, "album"};
 
@@ -649,7 +650,7 @@ static const struct socapi_struct mailru_mobile_canvas_struct = {"mobile_canvas"
 const struct socapi_type mailru_mobile_canvas_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_mobile_canvas), &mailru_mobile_canvas_struct, "mobile_canvas"};
 
 static const struct socapi_field mailru_photo_fields[] = {
-	{"pid", offsetof(struct mailru_photo, pid), offsetof(struct mailru_photo, has_pid), &socapi_type_int, 0},
+	{"pid", offsetof(struct mailru_photo, pid), offsetof(struct mailru_photo, has_pid), &socapi_type_int_from_string, 0},
 	{"aid", offsetof(struct mailru_photo, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner", offsetof(struct mailru_photo, owner), offsetof(struct mailru_photo, has_owner), &socapi_type_uint_from_string, 0},
 	{"src", offsetof(struct mailru_photo, src), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -660,13 +661,14 @@ static const struct socapi_field mailru_photo_fields[] = {
 	{"height", offsetof(struct mailru_photo, height), offsetof(struct mailru_photo, has_height), &socapi_type_int, 0},
 	{"size", offsetof(struct mailru_photo, size), offsetof(struct mailru_photo, has_size), &socapi_type_int, 0},
 	{"title", offsetof(struct mailru_photo, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"thread_id", offsetof(struct mailru_photo, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
 static const uint16_t mailru_photo_keys[] = {
-	8, 10, 2, 0, 0, 0, 9, 0, 0, 0, 0, 0, 5, 0, 0, 6,
-	0, 0, 3, 0, 1, 0, 7, 0, 0, 0, 0, 11, 0, 0, 0, 4,
+	0, 11, 7, 0, 0, 3, 0, 0, 0, 5, 8, 0, 0, 1, 10, 12,
+	0, 9, 0, 0, 6, 0, 2, 0, 0, 0, 0, 0, 4, 0, 0, 0,
 };
-static const struct socapi_struct mailru_photo_struct = {"photo", sizeof(struct mailru_photo), 11, mailru_photo_fields,
-	offsetof(struct mailru_photo, unknown), 7u, 5, mailru_photo_keys};
+static const struct socapi_struct mailru_photo_struct = {"photo", sizeof(struct mailru_photo), 12, mailru_photo_fields,
+	offsetof(struct mailru_photo, unknown), 33u, 5, mailru_photo_keys};
 const struct socapi_type mailru_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_photo), &mailru_photo_struct, "photo"};
 
 static const struct socapi_field mailru_score_total_fields[] = {
@@ -806,10 +808,11 @@ static const struct socapi_field mailru_user_fields[] = {
 	{"is_verified", offsetof(struct mailru_user, is_verified), offsetof(struct mailru_user, has_is_verified), &socapi_type_int, 0},
 	{"vip", offsetof(struct mailru_user, vip), offsetof(struct mailru_user, has_vip), &socapi_type_int, 0},
 	{"app_installed", offsetof(struct mailru_user, app_installed), offsetof(struct mailru_user, has_app_installed), &socapi_type_int, 0},
-	{"last_visit", offsetof(struct mailru_user, last_visit), offsetof(struct mailru_user, has_last_visit), &socapi_type_int, 0},
+	{"last_visit", offsetof(struct mailru_user, last_visit), offsetof(struct mailru_user, has_last_visit), &socapi_type_int_from_string, 0},
 	{"cover", offsetof(struct mailru_user, cover), SOCAPI_NO_PRESENCE, &mailru_cover_type, 0},
 	{"group_info", offsetof(struct mailru_user, group_info), SOCAPI_NO_PRESENCE, &mailru_group_info_type, 0},
 	{"location", offsetof(struct mailru_user, location), SOCAPI_NO_PRESENCE, &mailru_location_type, 0},
+	{"age", offsetof(struct mailru_user, age), offsetof(struct mailru_user, has_age), &socapi_type_int, 0},
 };
 static const uint16_t mailru_user_keys[] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 32, 0, 0, 0,
@@ -818,10 +821,10 @@ static const uint16_t mailru_user_keys[] = {
 	26, 20, 0, 0, 33, 19, 0, 0, 0, 9, 23, 0, 0, 0, 0, 0,
 	17, 28, 0, 39, 0, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 6, 0, 0, 27, 18, 8, 12, 0, 15, 0, 0, 0,
-	0, 0, 0, 0, 0, 35, 30, 0, 0, 0, 0, 0, 0, 0, 4, 37,
+	0, 0, 0, 0, 0, 35, 30, 0, 0, 0, 0, 0, 0, 40, 4, 37,
 	0, 25, 0, 0, 16, 0, 22, 0, 0, 38, 0, 0, 0, 21, 2, 1,
 };
-static const struct socapi_struct mailru_user_struct = {"user", sizeof(struct mailru_user), 39, mailru_user_fields,
+static const struct socapi_struct mailru_user_struct = {"user", sizeof(struct mailru_user), 40, mailru_user_fields,
 	offsetof(struct mailru_user, unknown), 13u, 7, mailru_user_keys};
 const struct socapi_type mailru_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_user), &mailru_user_struct, "user"};
 

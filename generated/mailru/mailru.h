@@ -436,6 +436,8 @@ struct mailru_action_link {
  * A photo album (photos.getAlbums).
  * Source: http://api.mail.ru/docs/reference/rest/photos-getalbums/
  * Inferred: cover_pid
+ * From real answers, not documentation:
+ *   cover_url: tests/corpus/mailru/photos.getAlbums.passport.json
  */
 struct mailru_album {
 	char *aid;  /* Album identifier */
@@ -454,6 +456,7 @@ struct mailru_album {
 	bool has_privacy;
 	int64_t privacy;  /* Access level, see photos.createAlbum */
 	char *link;  /* Album URL */
+	char *cover_url;  /* URL of the cover image */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1009,10 +1012,12 @@ struct mailru_mobile_canvas {
 /*
  * A photo (photos.get).
  * Source: https://api.mail.ru/docs/reference/rest/photos-get
+ * From real answers, not documentation:
+ *   thread_id: tests/corpus/mailru/photos.get.passport.json
  */
 struct mailru_photo {
 	bool has_pid;
-	int64_t pid;  /* Photo identifier */
+	int64_t pid;  /* Photo identifier; sent as a JSON string */
 	char *aid;  /* Album identifier (a short name, not a number) */
 	bool has_owner;
 	uint64_t owner;  /* Owner uid; sent as a JSON string */
@@ -1028,6 +1033,7 @@ struct mailru_photo {
 	bool has_size;
 	int64_t size;  /* Size in bytes */
 	char *title;  /* Title */
+	char *thread_id;  /* Comment thread of the photo */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1147,6 +1153,8 @@ struct mailru_track {
 /*
  * A user or a community profile (users.getInfo, friends.get with ext=1, event authors).
  * Source: https://api.mail.ru/docs/reference/rest/users-getinfo/; KonstantinTogoi/aiomailru docs/source/rest_api.rst
+ * From real answers, not documentation:
+ *   age: tests/corpus/mailru/users.getInfo.passport.json
  */
 struct mailru_user {
 	bool has_uid;
@@ -1201,10 +1209,12 @@ struct mailru_user {
 	bool has_app_installed;
 	int64_t app_installed;  /* Whether the user has installed the current application (0/1) */
 	bool has_last_visit;
-	int64_t last_visit;  /* Time of the last visit, unix time */
+	int64_t last_visit;  /* Time of the last visit, unix time; sent as a JSON string */
 	struct mailru_cover *cover;
 	struct mailru_group_info *group_info;
 	struct mailru_location *location;
+	bool has_age;
+	int64_t age;  /* Age in years */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 

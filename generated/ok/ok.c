@@ -428,13 +428,17 @@ static const struct socapi_field ok_album_fields[] = {
 	{"user_id", offsetof(struct ok_album, user_id), offsetof(struct ok_album, has_user_id), &socapi_type_int_from_string, 0},
 	{"group_id", offsetof(struct ok_album, group_id), offsetof(struct ok_album, has_group_id), &socapi_type_int_from_string, 0},
 	{"main_photo", offsetof(struct ok_album, main_photo), SOCAPI_NO_PRESENCE, &ok_photo_type, 0},
+	{"attrs", offsetof(struct ok_album, attrs), SOCAPI_NO_PRESENCE, &ok_attrs_type, 0},
+	{"author_name", offsetof(struct ok_album, author_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"author_type", offsetof(struct ok_album, author_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"like_summary", offsetof(struct ok_album, like_summary), SOCAPI_NO_PRESENCE, &ok_like_summary_type, 0},
 };
 static const uint16_t ok_album_keys[] = {
-	8, 0, 0, 4, 0, 7, 0, 2, 0, 0, 0, 0, 6, 0, 9, 0,
-	0, 0, 0, 10, 0, 0, 0, 5, 0, 3, 11, 1, 0, 0, 0, 0,
+	12, 1, 13, 15, 0, 0, 2, 0, 0, 0, 0, 0, 11, 0, 8, 7,
+	4, 0, 6, 0, 0, 10, 0, 5, 0, 0, 9, 0, 0, 14, 3, 0,
 };
-static const struct socapi_struct ok_album_struct = {"album", sizeof(struct ok_album), 11, ok_album_fields,
-	offsetof(struct ok_album, unknown), 1u, 5, ok_album_keys};
+static const struct socapi_struct ok_album_struct = {"album", sizeof(struct ok_album), 15, ok_album_fields,
+	offsetof(struct ok_album, unknown), 61u, 5, ok_album_keys};
 const struct socapi_type ok_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_album), &ok_album_struct, "album"};
 
 static const struct socapi_field ok_album_reply_fields[] = {
@@ -520,6 +524,16 @@ static const struct socapi_struct ok_apps_page_struct = {"apps_page", sizeof(str
 	offsetof(struct ok_apps_page, unknown), 1u, 3, ok_apps_page_keys};
 const struct socapi_type ok_apps_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_apps_page), &ok_apps_page_struct, "apps_page"};
 
+static const struct socapi_field ok_attrs_fields[] = {
+	{"flags", offsetof(struct ok_attrs, flags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const uint16_t ok_attrs_keys[] = {
+	1, 0,
+};
+static const struct socapi_struct ok_attrs_struct = {"attrs", sizeof(struct ok_attrs), 1, ok_attrs_fields,
+	offsetof(struct ok_attrs, unknown), 1u, 1, ok_attrs_keys};
+const struct socapi_type ok_attrs_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_attrs), &ok_attrs_struct, "attrs"};
+
 static const struct socapi_field ok_calls_left_fields[] = {
 	{"method", offsetof(struct ok_calls_left, method), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"callsLeft", offsetof(struct ok_calls_left, calls_left), offsetof(struct ok_calls_left, has_calls_left), &socapi_type_int, 0},
@@ -567,12 +581,14 @@ static const struct socapi_field ok_comment_fields[] = {
 	{"liked_it", offsetof(struct ok_comment, liked_it), offsetof(struct ok_comment, has_liked_it), &socapi_type_bool, 0},
 	{"reply_to_comment_id", offsetof(struct ok_comment, reply_to_comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"reply_to_id", offsetof(struct ok_comment, reply_to_id), offsetof(struct ok_comment, has_reply_to_id), &socapi_type_int_from_string, 0},
+	{"attrs", offsetof(struct ok_comment, attrs), SOCAPI_NO_PRESENCE, &ok_attrs_type, 0},
+	{"type", offsetof(struct ok_comment, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
 static const uint16_t ok_comment_keys[] = {
-	7, 0, 4, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 9, 6, 3,
-	0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 8, 0, 0, 0, 5,
+	7, 0, 4, 0, 0, 0, 10, 0, 0, 0, 0, 0, 12, 9, 6, 3,
+	0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 8, 0, 11, 0, 5,
 };
-static const struct socapi_struct ok_comment_struct = {"comment", sizeof(struct ok_comment), 10, ok_comment_fields,
+static const struct socapi_struct ok_comment_struct = {"comment", sizeof(struct ok_comment), 12, ok_comment_fields,
 	offsetof(struct ok_comment, unknown), 17u, 5, ok_comment_keys};
 const struct socapi_type ok_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_comment), &ok_comment_struct, "comment"};
 
@@ -603,12 +619,13 @@ const struct socapi_type ok_commit_photo_status_type = {SOCAPI_KIND_OBJECT, 0, s
 
 static const struct socapi_field ok_commit_reply_fields[] = {
 	{"photos", offsetof(struct ok_commit_reply, photos), SOCAPI_NO_PRESENCE, &ok_commit_photo_status_list_type, 0},
+	{"aid", offsetof(struct ok_commit_reply, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
 static const uint16_t ok_commit_reply_keys[] = {
-	0, 1,
+	0, 0, 2, 1,
 };
-static const struct socapi_struct ok_commit_reply_struct = {"commit_reply", sizeof(struct ok_commit_reply), 1, ok_commit_reply_fields,
-	offsetof(struct ok_commit_reply, unknown), 1u, 1, ok_commit_reply_keys};
+static const struct socapi_struct ok_commit_reply_struct = {"commit_reply", sizeof(struct ok_commit_reply), 2, ok_commit_reply_fields,
+	offsetof(struct ok_commit_reply, unknown), 3u, 2, ok_commit_reply_keys};
 const struct socapi_type ok_commit_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_commit_reply), &ok_commit_reply_struct, "commit_reply"};
 
 static const struct socapi_field ok_discussion_fields[] = {
@@ -623,13 +640,16 @@ static const struct socapi_field ok_discussion_fields[] = {
 	{"new_comments_count", offsetof(struct ok_discussion, new_comments_count), offsetof(struct ok_discussion, has_new_comments_count), &socapi_type_int, 0},
 	{"like_count", offsetof(struct ok_discussion, like_count), offsetof(struct ok_discussion, has_like_count), &socapi_type_int, 0},
 	{"liked_it", offsetof(struct ok_discussion, liked_it), offsetof(struct ok_discussion, has_liked_it), &socapi_type_bool, 0},
+	{"attrs", offsetof(struct ok_discussion, attrs), SOCAPI_NO_PRESENCE, &ok_attrs_type, 0},
+	{"last_user_access_date", offsetof(struct ok_discussion, last_user_access_date), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"ref_objects", offsetof(struct ok_discussion, ref_objects), SOCAPI_NO_PRESENCE, &ok_ref_object_list_type, 0},
 };
 static const uint16_t ok_discussion_keys[] = {
-	3, 0, 0, 0, 0, 0, 2, 0, 0, 0, 9, 0, 7, 4, 0, 1,
-	0, 0, 0, 8, 0, 11, 0, 5, 0, 0, 0, 0, 0, 6, 0, 10,
+	0, 0, 0, 4, 0, 0, 7, 8, 6, 0, 0, 1, 13, 0, 0, 0,
+	14, 0, 0, 0, 0, 9, 5, 3, 12, 2, 0, 0, 11, 0, 0, 10,
 };
-static const struct socapi_struct ok_discussion_struct = {"discussion", sizeof(struct ok_discussion), 11, ok_discussion_fields,
-	offsetof(struct ok_discussion, unknown), 9u, 5, ok_discussion_keys};
+static const struct socapi_struct ok_discussion_struct = {"discussion", sizeof(struct ok_discussion), 14, ok_discussion_fields,
+	offsetof(struct ok_discussion, unknown), 85u, 5, ok_discussion_keys};
 const struct socapi_type ok_discussion_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion), &ok_discussion_struct, "discussion"};
 
 static const struct socapi_field ok_discussion_comments_list_fields[] = {
@@ -656,12 +676,14 @@ const struct socapi_type ok_discussion_reply_type = {SOCAPI_KIND_OBJECT, 0, size
 
 static const struct socapi_field ok_discussion_summary_fields[] = {
 	{"comments_count", offsetof(struct ok_discussion_summary, comments_count), offsetof(struct ok_discussion_summary, has_comments_count), &socapi_type_int, 0},
+	{"discussion_type", offsetof(struct ok_discussion_summary, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"discussion_id", offsetof(struct ok_discussion_summary, discussion_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
 static const uint16_t ok_discussion_summary_keys[] = {
-	0, 1,
+	0, 0, 3, 0, 2, 1, 0, 0,
 };
-static const struct socapi_struct ok_discussion_summary_struct = {"discussion_summary", sizeof(struct ok_discussion_summary), 1, ok_discussion_summary_fields,
-	offsetof(struct ok_discussion_summary, unknown), 1u, 1, ok_discussion_summary_keys};
+static const struct socapi_struct ok_discussion_summary_struct = {"discussion_summary", sizeof(struct ok_discussion_summary), 3, ok_discussion_summary_fields,
+	offsetof(struct ok_discussion_summary, unknown), 1u, 3, ok_discussion_summary_keys};
 const struct socapi_type ok_discussion_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion_summary), &ok_discussion_summary_struct, "discussion_summary"};
 
 static const struct socapi_field ok_discussions_page_fields[] = {
@@ -685,12 +707,13 @@ static const struct socapi_field ok_entities_fields[] = {
 	{"user_photos", offsetof(struct ok_entities, user_photos), SOCAPI_NO_PRESENCE, &ok_photo_list_type, 0},
 	{"group_albums", offsetof(struct ok_entities, group_albums), SOCAPI_NO_PRESENCE, &ok_album_list_type, 0},
 	{"user_albums", offsetof(struct ok_entities, user_albums), SOCAPI_NO_PRESENCE, &ok_album_list_type, 0},
+	{"themes", offsetof(struct ok_entities, themes), SOCAPI_NO_PRESENCE, &ok_theme_list_type, 0},
 };
 static const uint16_t ok_entities_keys[] = {
-	2, 1, 0, 0, 6, 0, 0, 0, 3, 0, 7, 0, 4, 0, 0, 5,
+	4, 0, 0, 7, 5, 3, 6, 8, 0, 0, 1, 2, 0, 0, 0, 0,
 };
-static const struct socapi_struct ok_entities_struct = {"entities", sizeof(struct ok_entities), 7, ok_entities_fields,
-	offsetof(struct ok_entities, unknown), 17u, 4, ok_entities_keys};
+static const struct socapi_struct ok_entities_struct = {"entities", sizeof(struct ok_entities), 8, ok_entities_fields,
+	offsetof(struct ok_entities, unknown), 37u, 4, ok_entities_keys};
 const struct socapi_type ok_entities_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_entities), &ok_entities_struct, "entities"};
 
 static const struct socapi_field ok_error_fields[] = {
@@ -713,12 +736,15 @@ static const struct socapi_field ok_event_fields[] = {
 	{"number", offsetof(struct ok_event, number), offsetof(struct ok_event, has_number), &socapi_type_int, 0},
 	{"type", offsetof(struct ok_event, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"uid", offsetof(struct ok_event, uid), offsetof(struct ok_event, has_uid), &socapi_type_int_from_string, 0},
+	{"likes_count", offsetof(struct ok_event, likes_count), offsetof(struct ok_event, has_likes_count), &socapi_type_int, 0},
+	{"replies_count", offsetof(struct ok_event, replies_count), offsetof(struct ok_event, has_replies_count), &socapi_type_int, 0},
 };
 static const uint16_t ok_event_keys[] = {
-	0, 0, 0, 7, 0, 0, 0, 4, 0, 2, 3, 6, 0, 0, 1, 5,
+	0, 0, 0, 0, 0, 8, 0, 7, 0, 0, 0, 0, 0, 0, 0, 4,
+	0, 0, 0, 2, 3, 0, 0, 6, 9, 0, 0, 0, 0, 1, 5, 0,
 };
-static const struct socapi_struct ok_event_struct = {"event", sizeof(struct ok_event), 7, ok_event_fields,
-	offsetof(struct ok_event, unknown), 1u, 4, ok_event_keys};
+static const struct socapi_struct ok_event_struct = {"event", sizeof(struct ok_event), 9, ok_event_fields,
+	offsetof(struct ok_event, unknown), 1u, 5, ok_event_keys};
 const struct socapi_type ok_event_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_event), &ok_event_struct, "event"};
 
 static const struct socapi_field ok_events_updates_reply_fields[] = {
@@ -944,12 +970,16 @@ const struct socapi_type ok_invitable_friends_reply_type = {SOCAPI_KIND_OBJECT, 
 static const struct socapi_field ok_like_summary_fields[] = {
 	{"count", offsetof(struct ok_like_summary, count), offsetof(struct ok_like_summary, has_count), &socapi_type_int, 0},
 	{"self", offsetof(struct ok_like_summary, self), offsetof(struct ok_like_summary, has_self), &socapi_type_bool, 0},
+	{"like_possible", offsetof(struct ok_like_summary, like_possible), offsetof(struct ok_like_summary, has_like_possible), &socapi_type_bool, 0},
+	{"unlike_possible", offsetof(struct ok_like_summary, unlike_possible), offsetof(struct ok_like_summary, has_unlike_possible), &socapi_type_bool, 0},
+	{"like_id", offsetof(struct ok_like_summary, like_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"last_like_date_ms", offsetof(struct ok_like_summary, last_like_date_ms), offsetof(struct ok_like_summary, has_last_like_date_ms), &socapi_type_int, 0},
 };
 static const uint16_t ok_like_summary_keys[] = {
-	1, 0, 0, 2,
+	0, 0, 0, 4, 0, 3, 2, 5, 0, 0, 0, 0, 1, 0, 6, 0,
 };
-static const struct socapi_struct ok_like_summary_struct = {"like_summary", sizeof(struct ok_like_summary), 2, ok_like_summary_fields,
-	offsetof(struct ok_like_summary, unknown), 1u, 2, ok_like_summary_keys};
+static const struct socapi_struct ok_like_summary_struct = {"like_summary", sizeof(struct ok_like_summary), 6, ok_like_summary_fields,
+	offsetof(struct ok_like_summary, unknown), 3u, 4, ok_like_summary_keys};
 const struct socapi_type ok_like_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_like_summary), &ok_like_summary_struct, "like_summary"};
 
 static const struct socapi_field ok_login_reply_fields[] = {
@@ -1038,15 +1068,23 @@ static const struct socapi_field ok_photo_fields[] = {
 	{"like_count", offsetof(struct ok_photo, like_count), offsetof(struct ok_photo, has_like_count), &socapi_type_int, 0},
 	{"liked_it", offsetof(struct ok_photo, liked_it), offsetof(struct ok_photo, has_liked_it), &socapi_type_bool, 0},
 	{"comments_count", offsetof(struct ok_photo, comments_count), offsetof(struct ok_photo, has_comments_count), &socapi_type_int, 0},
+	{"pic190x190", offsetof(struct ok_photo, pic190x190), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"pic128max", offsetof(struct ok_photo, pic128max), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"pic1024max", offsetof(struct ok_photo, pic1024max), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"attrs", offsetof(struct ok_photo, attrs), SOCAPI_NO_PRESENCE, &ok_attrs_type, 0},
+	{"author_name", offsetof(struct ok_photo, author_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"author_type", offsetof(struct ok_photo, author_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"discussion_summary", offsetof(struct ok_photo, discussion_summary), SOCAPI_NO_PRESENCE, &ok_discussion_summary_type, 0},
+	{"like_summary", offsetof(struct ok_photo, like_summary), SOCAPI_NO_PRESENCE, &ok_like_summary_type, 0},
 };
 static const uint16_t ok_photo_keys[] = {
-	0, 0, 17, 0, 4, 0, 7, 16, 8, 0, 0, 1, 0, 3, 0, 18,
-	9, 0, 0, 13, 0, 0, 0, 15, 0, 0, 11, 5, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0,
-	6, 0, 0, 0, 14, 0, 0, 0, 0, 0, 2, 0, 0, 10, 0, 0,
+	0, 0, 18, 23, 14, 0, 7, 10, 0, 3, 0, 24, 12, 0, 0, 0,
+	0, 0, 0, 8, 13, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0,
+	0, 0, 0, 4, 0, 17, 0, 5, 16, 9, 20, 0, 0, 0, 22, 0,
+	11, 26, 6, 0, 0, 0, 15, 0, 0, 0, 21, 0, 2, 0, 25, 1,
 };
-static const struct socapi_struct ok_photo_struct = {"photo", sizeof(struct ok_photo), 18, ok_photo_fields,
-	offsetof(struct ok_photo, unknown), 79u, 6, ok_photo_keys};
+static const struct socapi_struct ok_photo_struct = {"photo", sizeof(struct ok_photo), 26, ok_photo_fields,
+	offsetof(struct ok_photo, unknown), 55u, 6, ok_photo_keys};
 const struct socapi_type ok_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo), &ok_photo_struct, "photo"};
 
 static const struct socapi_field ok_photo_mark_fields[] = {
@@ -1099,12 +1137,13 @@ static const struct socapi_field ok_photos_page_fields[] = {
 	{"has_more", offsetof(struct ok_photos_page, has_more), offsetof(struct ok_photos_page, has_more_set), &socapi_type_bool, 0},
 	{"photos", offsetof(struct ok_photos_page, photos), SOCAPI_NO_PRESENCE, &ok_photo_list_type, 0},
 	{"total_count", offsetof(struct ok_photos_page, total_count), offsetof(struct ok_photos_page, has_total_count), &socapi_type_int, 0},
+	{"hasMore", offsetof(struct ok_photos_page, has_more_2), offsetof(struct ok_photos_page, has_more_2_set), &socapi_type_bool, 0},
 };
 static const uint16_t ok_photos_page_keys[] = {
-	0, 0, 0, 0, 1, 4, 3, 2,
+	0, 5, 2, 0, 0, 0, 4, 1, 0, 0, 0, 0, 3, 0, 0, 0,
 };
-static const struct socapi_struct ok_photos_page_struct = {"photos_page", sizeof(struct ok_photos_page), 4, ok_photos_page_fields,
-	offsetof(struct ok_photos_page, unknown), 5u, 3, ok_photos_page_keys};
+static const struct socapi_struct ok_photos_page_struct = {"photos_page", sizeof(struct ok_photos_page), 5, ok_photos_page_fields,
+	offsetof(struct ok_photos_page, unknown), 1u, 4, ok_photos_page_keys};
 const struct socapi_type ok_photos_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photos_page), &ok_photos_page_struct, "photos_page"};
 
 static const struct socapi_field ok_photos_reply_fields[] = {
@@ -1150,6 +1189,17 @@ static const uint16_t ok_products_page_keys[] = {
 static const struct socapi_struct ok_products_page_struct = {"products_page", sizeof(struct ok_products_page), 3, ok_products_page_fields,
 	offsetof(struct ok_products_page, unknown), 1u, 3, ok_products_page_keys};
 const struct socapi_type ok_products_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_products_page), &ok_products_page_struct, "products_page"};
+
+static const struct socapi_field ok_ref_object_fields[] = {
+	{"id", offsetof(struct ok_ref_object, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"type", offsetof(struct ok_ref_object, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const uint16_t ok_ref_object_keys[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_struct ok_ref_object_struct = {"ref_object", sizeof(struct ok_ref_object), 2, ok_ref_object_fields,
+	offsetof(struct ok_ref_object, unknown), 1u, 2, ok_ref_object_keys};
+const struct socapi_type ok_ref_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_ref_object), &ok_ref_object_struct, "ref_object"};
 
 static const struct socapi_field ok_relation_fields[] = {
 	{"subtype_id", offsetof(struct ok_relation, subtype_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
@@ -1235,17 +1285,29 @@ static const struct socapi_struct ok_success_object_struct = {"success_object", 
 	offsetof(struct ok_success_object, unknown), 1u, 1, ok_success_object_keys};
 const struct socapi_type ok_success_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_success_object), &ok_success_object_struct, "success_object"};
 
+static const struct socapi_field ok_theme_fields[] = {
+	{"id", offsetof(struct ok_theme, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"title", offsetof(struct ok_theme, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+};
+static const uint16_t ok_theme_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct ok_theme_struct = {"theme", sizeof(struct ok_theme), 2, ok_theme_fields,
+	offsetof(struct ok_theme, unknown), 1u, 2, ok_theme_keys};
+const struct socapi_type ok_theme_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_theme), &ok_theme_struct, "theme"};
+
 static const struct socapi_field ok_upload_url_reply_fields[] = {
 	{"expires_ms", offsetof(struct ok_upload_url_reply, expires_ms), offsetof(struct ok_upload_url_reply, has_expires_ms), &socapi_type_int, 0},
 	{"photo_ids", offsetof(struct ok_upload_url_reply, photo_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"ttl_ms", offsetof(struct ok_upload_url_reply, ttl_ms), offsetof(struct ok_upload_url_reply, has_ttl_ms), &socapi_type_int, 0},
 	{"upload_url", offsetof(struct ok_upload_url_reply, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
+	{"expires", offsetof(struct ok_upload_url_reply, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
 static const uint16_t ok_upload_url_reply_keys[] = {
-	4, 0, 3, 0, 1, 2, 0, 0,
+	0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 2, 3,
 };
-static const struct socapi_struct ok_upload_url_reply_struct = {"upload_url_reply", sizeof(struct ok_upload_url_reply), 4, ok_upload_url_reply_fields,
-	offsetof(struct ok_upload_url_reply, unknown), 3u, 3, ok_upload_url_reply_keys};
+static const struct socapi_struct ok_upload_url_reply_struct = {"upload_url_reply", sizeof(struct ok_upload_url_reply), 5, ok_upload_url_reply_fields,
+	offsetof(struct ok_upload_url_reply, unknown), 5u, 4, ok_upload_url_reply_keys};
 const struct socapi_type ok_upload_url_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_upload_url_reply), &ok_upload_url_reply_struct, "upload_url_reply"};
 
 static const struct socapi_field ok_url_info_fields[] = {
@@ -1615,6 +1677,25 @@ enum socapi_status ok_apps_page_to_json(const struct ok_apps_page *value, bool p
 }
 
 void ok_apps_page_free(struct ok_apps_page *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status ok_attrs_decode(const char *json, size_t len, struct ok_attrs **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&ok_attrs_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status ok_attrs_to_json(const struct ok_attrs *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&ok_attrs_type, value, pretty, json, err);
+}
+
+void ok_attrs_free(struct ok_attrs *value)
 {
 	socapi_free(value);
 }
@@ -2493,6 +2574,25 @@ void ok_products_page_free(struct ok_products_page *value)
 	socapi_free(value);
 }
 
+enum socapi_status ok_ref_object_decode(const char *json, size_t len, struct ok_ref_object **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&ok_ref_object_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status ok_ref_object_to_json(const struct ok_ref_object *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&ok_ref_object_type, value, pretty, json, err);
+}
+
+void ok_ref_object_free(struct ok_ref_object *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status ok_relation_decode(const char *json, size_t len, struct ok_relation **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -2622,6 +2722,25 @@ enum socapi_status ok_success_object_to_json(const struct ok_success_object *val
 }
 
 void ok_success_object_free(struct ok_success_object *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status ok_theme_decode(const char *json, size_t len, struct ok_theme **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&ok_theme_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status ok_theme_to_json(const struct ok_theme *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&ok_theme_type, value, pretty, json, err);
+}
+
+void ok_theme_free(struct ok_theme *value)
 {
 	socapi_free(value);
 }
@@ -2955,6 +3074,26 @@ void ok_commit_photo_status_list_free(struct ok_commit_photo_status_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type ok_ref_object_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct ok_ref_object_list), &ok_ref_object_type, "ok_ref_object_list"};
+enum socapi_status ok_ref_object_list_decode(const char *json, size_t len, struct ok_ref_object_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&ok_ref_object_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status ok_ref_object_list_to_json(const struct ok_ref_object_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&ok_ref_object_list_type, value, pretty, json, err);
+}
+
+void ok_ref_object_list_free(struct ok_ref_object_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type ok_discussion_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct ok_discussion_list), &ok_discussion_type, "ok_discussion_list"};
 enum socapi_status ok_discussion_list_decode(const char *json, size_t len, struct ok_discussion_list **out, struct socapi_error *err)
 {
@@ -3051,6 +3190,26 @@ enum socapi_status ok_photo_list_to_json(const struct ok_photo_list *value, bool
 }
 
 void ok_photo_list_free(struct ok_photo_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type ok_theme_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct ok_theme_list), &ok_theme_type, "ok_theme_list"};
+enum socapi_status ok_theme_list_decode(const char *json, size_t len, struct ok_theme_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&ok_theme_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status ok_theme_list_to_json(const struct ok_theme_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&ok_theme_list_type, value, pretty, json, err);
+}
+
+void ok_theme_list_free(struct ok_theme_list *value)
 {
 	socapi_free(value);
 }
@@ -3491,6 +3650,26 @@ enum socapi_status ok_apps_page_list_to_json(const struct ok_apps_page_list *val
 }
 
 void ok_apps_page_list_free(struct ok_apps_page_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type ok_attrs_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct ok_attrs_list), &ok_attrs_type, "ok_attrs_list"};
+enum socapi_status ok_attrs_list_decode(const char *json, size_t len, struct ok_attrs_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&ok_attrs_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status ok_attrs_list_to_json(const struct ok_attrs_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&ok_attrs_list_type, value, pretty, json, err);
+}
+
+void ok_attrs_list_free(struct ok_attrs_list *value)
 {
 	socapi_free(value);
 }
@@ -7041,7 +7220,7 @@ static const uint16_t ok_photos_get_photos_params_keys[] = {
 static const struct socapi_struct ok_photos_get_photos_params_struct = {"photos.getPhotos", sizeof(struct ok_photos_get_photos_params), 12, ok_photos_get_photos_params_fields,
 	SOCAPI_NO_PRESENCE, 29u, 5, ok_photos_get_photos_params_keys};
 
-static const struct socapi_paging ok_photos_get_photos_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "photos", "total_count"};
+static const struct socapi_paging ok_photos_get_photos_paging = {"anchor", "direction", "count", NULL, "anchor", "hasMore", "photos", "total_count"};
 const struct socapi_method ok_photos_get_photos_method = {
 	"photos.getPhotos", "response", "ok_photos_get_photos",
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,

@@ -484,6 +484,7 @@ struct ok_app_promo_info;
 struct ok_app_users_online_reply;
 struct ok_app_users_reply;
 struct ok_apps_page;
+struct ok_attrs;
 struct ok_calls_left;
 struct ok_catalog;
 struct ok_catalogs_page;
@@ -530,6 +531,7 @@ struct ok_photos_reply;
 struct ok_poll_answer;
 struct ok_product;
 struct ok_products_page;
+struct ok_ref_object;
 struct ok_relation;
 struct ok_relatives_page;
 struct ok_reshare_summary;
@@ -537,6 +539,7 @@ struct ok_search_page;
 struct ok_stat_topics_page;
 struct ok_stream_page;
 struct ok_success_object;
+struct ok_theme;
 struct ok_upload_url_reply;
 struct ok_url_info;
 struct ok_user;
@@ -574,6 +577,10 @@ struct ok_commit_photo_status_list {
 	struct ok_commit_photo_status *items;
 	size_t n_items;
 };
+struct ok_ref_object_list {
+	struct ok_ref_object *items;
+	size_t n_items;
+};
 struct ok_discussion_list {
 	struct ok_discussion *items;
 	size_t n_items;
@@ -592,6 +599,10 @@ struct ok_media_topic_list {
 };
 struct ok_photo_list {
 	struct ok_photo *items;
+	size_t n_items;
+};
+struct ok_theme_list {
+	struct ok_theme *items;
 	size_t n_items;
 };
 struct ok_group_member_list {
@@ -680,6 +691,10 @@ struct ok_app_users_reply_list {
 };
 struct ok_apps_page_list {
 	struct ok_apps_page *items;
+	size_t n_items;
+};
+struct ok_attrs_list {
+	struct ok_attrs *items;
 	size_t n_items;
 };
 struct ok_catalogs_page_list {
@@ -887,6 +902,8 @@ struct ok_additional_info_reply {
  * A photo album; shape inferred from the photos method parameters.
  * Source: shared reference okru.md §7.4 (album parameters aid, title, description, type)
  * Inferred (not documented)
+ * From real answers, not documentation:
+ *   attrs, author_name, author_type, like_summary: tests/corpus/ok/photos.getAlbums.django-odnoklassniki-photos.json
  */
 struct ok_album {
 	bool has_aid;
@@ -906,6 +923,10 @@ struct ok_album {
 	bool has_group_id;
 	int64_t group_id;  /* Id of the group that owns the album; sent as a JSON string */
 	struct ok_photo *main_photo;  /* Cover photo of the album */
+	struct ok_attrs *attrs;  /* Attribute flags */
+	char *author_name;  /* Name of the owner (user or group) */
+	char *author_type;  /* Owner kind: "USER" or "GROUP" */
+	struct ok_like_summary *like_summary;  /* Like counters */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -997,6 +1018,17 @@ struct ok_apps_page {
 };
 
 /*
+ * Attribute flags of a photo, album, topic or comment.
+ * Source: real answers only (each property names the one that shows it); not documented
+ * From real answers, not documentation:
+ *   flags: tests/corpus/ok/photos.getPhotos.django-odnoklassniki-photos.json
+ */
+struct ok_attrs {
+	char *flags;  /* Comma-separated one-letter flags ("l,s") */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
+};
+
+/*
  * Remaining call quota of one method; shape inferred.
  * Source: shared reference okru.md §7.4 (users.getCallsLeft)
  * Inferred (not documented)
@@ -1041,6 +1073,8 @@ struct ok_catalogs_page {
  * A comment in a discussion; shape inferred.
  * Source: shared reference okru.md §7.4 (comment_id, reply_to_comment_id parameters)
  * Inferred (not documented)
+ * From real answers, not documentation:
+ *   attrs, type: tests/corpus/ok/discussions.getComment.django-odnoklassniki-discussions.json
  */
 struct ok_comment {
 	char *id;  /* Comment id (an opaque string); required */
@@ -1058,6 +1092,8 @@ struct ok_comment {
 	char *reply_to_comment_id;  /* Id of the comment this one answers */
 	bool has_reply_to_id;
 	int64_t reply_to_id;  /* Id of the user this comment answers; sent as a JSON string */
+	struct ok_attrs *attrs;  /* Attribute flags */
+	char *type;  /* Comment kind ("ACTIVE_MESSAGE") */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1092,9 +1128,12 @@ struct ok_commit_photo_status {
  * Outcome of committing uploaded photos; shape inferred.
  * Source: shared reference okru.md §7.2 (photosV2.commit reply not documented)
  * Inferred (not documented)
+ * From real answers, not documentation:
+ *   aid: tests/corpus/ok/photosV2.commit.passport.json
  */
 struct ok_commit_reply {
 	struct ok_commit_photo_status_list photos;  /* One entry per committed photo */
+	char *aid;  /* Album the photos went to */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1102,6 +1141,8 @@ struct ok_commit_reply {
  * A discussion (comment thread) attached to an object; shape inferred.
  * Source: shared reference okru.md §7.4 (discussions parameters); field names not documented
  * Inferred (not documented)
+ * From real answers, not documentation:
+ *   attrs, last_user_access_date, ref_objects: tests/corpus/ok/discussions.get.django-odnoklassniki-discussions.json
  */
 struct ok_discussion {
 	char *object_type;  /* Type of the discussed object */
@@ -1121,6 +1162,9 @@ struct ok_discussion {
 	int64_t like_count;  /* Number of likes */
 	bool has_liked_it;
 	bool liked_it;  /* Whether the current user liked it */
+	struct ok_attrs *attrs;  /* Attribute flags */
+	char *last_user_access_date;  /* When the current user last opened it, "yyyy-MM-dd HH:mm:ss" */
+	struct ok_ref_object_list ref_objects;  /* Objects the topic refers to */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1151,10 +1195,14 @@ struct ok_discussion_reply {
  * Comment counters of a topic.
  * Source: shared reference okru.md §7.1 (mediatopic.getByIds, third-party clients)
  * Inferred (not documented)
+ * From real answers, not documentation:
+ *   discussion_type, discussion_id: tests/corpus/ok/photos.getPhotos.django-odnoklassniki-photos.json
  */
 struct ok_discussion_summary {
 	bool has_comments_count;
 	int64_t comments_count;  /* Number of comments */
+	char *discussion_type;  /* Kind of discussion ("GROUP_PHOTO") */
+	char *discussion_id;  /* Discussion id */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1176,6 +1224,8 @@ struct ok_discussions_page {
  * Objects referenced by a multi-entity reply, grouped by kind.
  * Source: shared reference okru.md §9 (ENTITY.FIELD conventions)
  * Inferred (not documented)
+ * From real answers, not documentation:
+ *   themes: tests/corpus/ok/discussions.get.django-odnoklassniki-discussions.json
  */
 struct ok_entities {
 	struct ok_user_list users;  /* Referenced users */
@@ -1185,6 +1235,7 @@ struct ok_entities {
 	struct ok_photo_list user_photos;  /* Referenced user photos */
 	struct ok_album_list group_albums;  /* Referenced group albums */
 	struct ok_album_list user_albums;  /* Referenced user albums */
+	struct ok_theme_list themes;  /* Referenced themes */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1203,6 +1254,8 @@ struct ok_error {
 /*
  * An unread-events counter of one kind.
  * Source: https://apiok.ru/dev/methods/rest/events/events.get
+ * From real answers, not documentation:
+ *   likes_count, replies_count: tests/corpus/ok/events.get.passport.json
  */
 struct ok_event {
 	bool has_icon;
@@ -1217,6 +1270,10 @@ struct ok_event {
 	char *type;  /* Event type */
 	bool has_uid;
 	int64_t uid;  /* User id the counter belongs to; sent as a JSON string */
+	bool has_likes_count;
+	int64_t likes_count;  /* New likes (discussions counter) */
+	bool has_replies_count;
+	int64_t replies_count;  /* New replies (discussions counter) */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1469,12 +1526,21 @@ struct ok_invitable_friends_reply {
  * Like counters of a topic.
  * Source: shared reference okru.md §7.1 (mediatopic.getByIds, third-party clients)
  * Inferred (not documented)
+ * From real answers, not documentation:
+ *   like_possible, unlike_possible, like_id, last_like_date_ms: tests/corpus/ok/photos.getPhotos.django-odnoklassniki-photos.json
  */
 struct ok_like_summary {
 	bool has_count;
 	int64_t count;  /* Number of likes */
 	bool has_self;
 	bool self;  /* Whether the current user liked it */
+	bool has_like_possible;
+	bool like_possible;  /* Whether the current user may like it */
+	bool has_unlike_possible;
+	bool unlike_possible;  /* Whether the current user may take the like back */
+	char *like_id;  /* Id of the like */
+	bool has_last_like_date_ms;
+	int64_t last_like_date_ms;  /* Time of the last like, unix milliseconds */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1551,6 +1617,9 @@ struct ok_memberships_reply {
  * A photo of a user or a group; shape inferred from field names seen in clients.
  * Source: shared reference okru.md §8.2, §9 (photo fields are only named by third-party clients)
  * Inferred (not documented)
+ * From real answers, not documentation:
+ *   pic190x190: tests/corpus/ok/photos.getPhotos.passport.1.json
+ *   pic128max, pic1024max, attrs, author_name, author_type, discussion_summary, like_summary: tests/corpus/ok/photos.getPhotos.django-odnoklassniki-photos.json
  */
 struct ok_photo {
 	bool has_id;
@@ -1581,6 +1650,14 @@ struct ok_photo {
 	bool liked_it;  /* Whether the current user liked the photo */
 	bool has_comments_count;
 	int64_t comments_count;  /* Number of comments */
+	char *pic190x190;  /* URL of a 190x190 version */
+	char *pic128max;  /* URL of a version at most 128 px on the longer side */
+	char *pic1024max;  /* URL of a version at most 1024 px on the longer side */
+	struct ok_attrs *attrs;  /* Attribute flags */
+	char *author_name;  /* Name of the owner (user or group) */
+	char *author_type;  /* Owner kind: "USER" or "GROUP" */
+	struct ok_discussion_summary *discussion_summary;  /* Comment counters */
+	struct ok_like_summary *like_summary;  /* Like counters */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1638,6 +1715,8 @@ struct ok_photo_reply {
  * One page of photos with its anchor.
  * Source: https://apiok.ru/dev/methods/rest/photos/photos.getPhotos
  * Inferred: has_more, photos, total_count
+ * From real answers, not documentation:
+ *   hasMore: tests/corpus/ok/photos.getPhotos.passport.1.json
  */
 struct ok_photos_page {
 	char *anchor;  /* Anchor of the next page */
@@ -1646,6 +1725,8 @@ struct ok_photos_page {
 	struct ok_photo_list photos;  /* Photos on this page */
 	bool has_total_count;
 	int64_t total_count;  /* Total number of photos when detectTotalCount is set (not for group albums) */
+	bool has_more_2_set;
+	bool has_more_2;  /* Whether more photos follow (the spelling real answers use) */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1693,6 +1774,18 @@ struct ok_products_page {
 	bool has_more_set;
 	bool has_more;  /* Whether more pages follow */
 	struct ok_product_list short_products;  /* Products on this page */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
+};
+
+/*
+ * An object a topic refers to.
+ * Source: real answers only (each property names the one that shows it); not documented
+ * From real answers, not documentation:
+ *   id, type: tests/corpus/ok/discussions.get.django-odnoklassniki-discussions.json
+ */
+struct ok_ref_object {
+	char *id;  /* Object id */
+	char *type;  /* Object type ("GROUP", "USER") */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -1788,8 +1881,22 @@ struct ok_success_object {
 };
 
 /*
+ * A discussion theme among a topic's entities.
+ * Source: real answers only (each property names the one that shows it); not documented
+ * From real answers, not documentation:
+ *   id, title: tests/corpus/ok/discussions.get.django-odnoklassniki-discussions.json
+ */
+struct ok_theme {
+	char *id;  /* Theme id */
+	char *title;  /* Title */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
+};
+
+/*
  * Where and under which ids to upload photos.
  * Source: https://apiok.ru/dev/methods/rest/photosV2/photosV2.getUploadUrl
+ * From real answers, not documentation:
+ *   expires: tests/corpus/ok/photosV2.getUploadUrl.passport.json
  */
 struct ok_upload_url_reply {
 	bool has_expires_ms;
@@ -1798,6 +1905,7 @@ struct ok_upload_url_reply {
 	bool has_ttl_ms;
 	int64_t ttl_ms;  /* Lifetime of the upload URL in milliseconds */
 	char *upload_url;  /* URL to POST the multipart upload to; required */
+	char *expires;  /* When the upload URL expires, "yyyy.MM.dd HH:mm" */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -2039,6 +2147,10 @@ extern const struct socapi_type ok_apps_page_type;
 SOCAPI_NODISCARD enum socapi_status ok_apps_page_decode(const char *json, size_t len, struct ok_apps_page **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_apps_page_to_json(const struct ok_apps_page *value, bool pretty, char **json, struct socapi_error *err);
 void ok_apps_page_free(struct ok_apps_page *value);
+extern const struct socapi_type ok_attrs_type;
+SOCAPI_NODISCARD enum socapi_status ok_attrs_decode(const char *json, size_t len, struct ok_attrs **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status ok_attrs_to_json(const struct ok_attrs *value, bool pretty, char **json, struct socapi_error *err);
+void ok_attrs_free(struct ok_attrs *value);
 extern const struct socapi_type ok_calls_left_type;
 SOCAPI_NODISCARD enum socapi_status ok_calls_left_decode(const char *json, size_t len, struct ok_calls_left **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_calls_left_to_json(const struct ok_calls_left *value, bool pretty, char **json, struct socapi_error *err);
@@ -2223,6 +2335,10 @@ extern const struct socapi_type ok_products_page_type;
 SOCAPI_NODISCARD enum socapi_status ok_products_page_decode(const char *json, size_t len, struct ok_products_page **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_products_page_to_json(const struct ok_products_page *value, bool pretty, char **json, struct socapi_error *err);
 void ok_products_page_free(struct ok_products_page *value);
+extern const struct socapi_type ok_ref_object_type;
+SOCAPI_NODISCARD enum socapi_status ok_ref_object_decode(const char *json, size_t len, struct ok_ref_object **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status ok_ref_object_to_json(const struct ok_ref_object *value, bool pretty, char **json, struct socapi_error *err);
+void ok_ref_object_free(struct ok_ref_object *value);
 extern const struct socapi_type ok_relation_type;
 SOCAPI_NODISCARD enum socapi_status ok_relation_decode(const char *json, size_t len, struct ok_relation **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_relation_to_json(const struct ok_relation *value, bool pretty, char **json, struct socapi_error *err);
@@ -2251,6 +2367,10 @@ extern const struct socapi_type ok_success_object_type;
 SOCAPI_NODISCARD enum socapi_status ok_success_object_decode(const char *json, size_t len, struct ok_success_object **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_success_object_to_json(const struct ok_success_object *value, bool pretty, char **json, struct socapi_error *err);
 void ok_success_object_free(struct ok_success_object *value);
+extern const struct socapi_type ok_theme_type;
+SOCAPI_NODISCARD enum socapi_status ok_theme_decode(const char *json, size_t len, struct ok_theme **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status ok_theme_to_json(const struct ok_theme *value, bool pretty, char **json, struct socapi_error *err);
+void ok_theme_free(struct ok_theme *value);
 extern const struct socapi_type ok_upload_url_reply_type;
 SOCAPI_NODISCARD enum socapi_status ok_upload_url_reply_decode(const char *json, size_t len, struct ok_upload_url_reply **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_upload_url_reply_to_json(const struct ok_upload_url_reply *value, bool pretty, char **json, struct socapi_error *err);
@@ -2319,6 +2439,10 @@ extern const struct socapi_type ok_commit_photo_status_list_type;
 SOCAPI_NODISCARD enum socapi_status ok_commit_photo_status_list_decode(const char *json, size_t len, struct ok_commit_photo_status_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_commit_photo_status_list_to_json(const struct ok_commit_photo_status_list *value, bool pretty, char **json, struct socapi_error *err);
 void ok_commit_photo_status_list_free(struct ok_commit_photo_status_list *value);
+extern const struct socapi_type ok_ref_object_list_type;
+SOCAPI_NODISCARD enum socapi_status ok_ref_object_list_decode(const char *json, size_t len, struct ok_ref_object_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status ok_ref_object_list_to_json(const struct ok_ref_object_list *value, bool pretty, char **json, struct socapi_error *err);
+void ok_ref_object_list_free(struct ok_ref_object_list *value);
 extern const struct socapi_type ok_discussion_list_type;
 SOCAPI_NODISCARD enum socapi_status ok_discussion_list_decode(const char *json, size_t len, struct ok_discussion_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_discussion_list_to_json(const struct ok_discussion_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -2339,6 +2463,10 @@ extern const struct socapi_type ok_photo_list_type;
 SOCAPI_NODISCARD enum socapi_status ok_photo_list_decode(const char *json, size_t len, struct ok_photo_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_photo_list_to_json(const struct ok_photo_list *value, bool pretty, char **json, struct socapi_error *err);
 void ok_photo_list_free(struct ok_photo_list *value);
+extern const struct socapi_type ok_theme_list_type;
+SOCAPI_NODISCARD enum socapi_status ok_theme_list_decode(const char *json, size_t len, struct ok_theme_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status ok_theme_list_to_json(const struct ok_theme_list *value, bool pretty, char **json, struct socapi_error *err);
+void ok_theme_list_free(struct ok_theme_list *value);
 extern const struct socapi_type ok_group_member_list_type;
 SOCAPI_NODISCARD enum socapi_status ok_group_member_list_decode(const char *json, size_t len, struct ok_group_member_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_group_member_list_to_json(const struct ok_group_member_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -2427,6 +2555,10 @@ extern const struct socapi_type ok_apps_page_list_type;
 SOCAPI_NODISCARD enum socapi_status ok_apps_page_list_decode(const char *json, size_t len, struct ok_apps_page_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_apps_page_list_to_json(const struct ok_apps_page_list *value, bool pretty, char **json, struct socapi_error *err);
 void ok_apps_page_list_free(struct ok_apps_page_list *value);
+extern const struct socapi_type ok_attrs_list_type;
+SOCAPI_NODISCARD enum socapi_status ok_attrs_list_decode(const char *json, size_t len, struct ok_attrs_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status ok_attrs_list_to_json(const struct ok_attrs_list *value, bool pretty, char **json, struct socapi_error *err);
+void ok_attrs_list_free(struct ok_attrs_list *value);
 extern const struct socapi_type ok_catalogs_page_list_type;
 SOCAPI_NODISCARD enum socapi_status ok_catalogs_page_list_decode(const char *json, size_t len, struct ok_catalogs_page_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status ok_catalogs_page_list_to_json(const struct ok_catalogs_page_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -5585,7 +5717,7 @@ struct ok_photos_get_photos_params {
 
 /*
  * photos.getPhotos: Returns the photos of an album of a user or group.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items photos, next_anchor anchor, total total_count).
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more hasMore, items photos, next_anchor anchor, total total_count).
  * Parameters: uid, fid, aid, album_name, gid, anchor, direction, count, detectTotalCount, fields, album_type, mark_as_read (* = required)
  * Result: struct ok_photos_page; release with socapi_free().
  * Permissions: VALUABLE_ACCESS

@@ -1712,13 +1712,14 @@ static const struct socapi_field vk_account_account_counters_fields[] = {
 	{"notes", offsetof(struct vk_account_account_counters, notes), offsetof(struct vk_account_account_counters, has_notes), &socapi_type_int, 0},
 	{"notifications", offsetof(struct vk_account_account_counters, notifications), offsetof(struct vk_account_account_counters, has_notifications), &socapi_type_int, 0},
 	{"photos", offsetof(struct vk_account_account_counters, photos), offsetof(struct vk_account_account_counters, has_photos), &socapi_type_int, 0},
+	{"videos", offsetof(struct vk_account_account_counters, videos), offsetof(struct vk_account_account_counters, has_videos), &socapi_type_int, 0},
 };
 static const uint16_t vk_account_account_counters_keys[] = {
-	0, 0, 3, 8, 0, 11, 1, 4, 0, 0, 12, 0, 0, 0, 0, 6,
-	0, 0, 5, 0, 0, 2, 0, 10, 0, 9, 0, 0, 0, 0, 7, 0,
+	3, 13, 4, 7, 0, 0, 0, 0, 0, 0, 0, 12, 9, 6, 1, 0,
+	0, 0, 0, 8, 0, 10, 0, 11, 0, 0, 0, 0, 5, 2, 0, 0,
 };
-static const struct socapi_struct vk_account_account_counters_struct = {"account_account_counters", sizeof(struct vk_account_account_counters), 12, vk_account_account_counters_fields,
-	offsetof(struct vk_account_account_counters, unknown), 11u, 5, vk_account_account_counters_keys};
+static const struct socapi_struct vk_account_account_counters_struct = {"account_account_counters", sizeof(struct vk_account_account_counters), 13, vk_account_account_counters_fields,
+	offsetof(struct vk_account_account_counters, unknown), 33u, 5, vk_account_account_counters_keys};
 const struct socapi_type vk_account_account_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_account_counters), &vk_account_account_counters_struct, "account_account_counters"};
 
 static const struct socapi_field vk_account_info_fields[] = {
@@ -1782,15 +1783,16 @@ static const struct socapi_field vk_account_user_settings_fields[] = {
 	{"languages", offsetof(struct vk_account_user_settings, languages), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"photo_200", offsetof(struct vk_account_user_settings, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_service_account", offsetof(struct vk_account_user_settings, is_service_account), offsetof(struct vk_account_user_settings, has_is_service_account), &socapi_type_bool, 0},
+	{"country", offsetof(struct vk_account_user_settings, country), SOCAPI_NO_PRESENCE, &vk_base_country_type, 0},
 };
 static const uint16_t vk_account_user_settings_keys[] = {
-	0, 13, 12, 0, 20, 7, 26, 16, 21, 0, 0, 2, 0, 11, 0, 17,
-	8, 0, 0, 0, 0, 0, 0, 0, 0, 27, 18, 0, 0, 0, 0, 0,
-	9, 0, 10, 24, 0, 6, 5, 28, 0, 0, 0, 0, 15, 0, 0, 0,
-	23, 19, 22, 0, 0, 0, 3, 0, 25, 14, 0, 0, 0, 1, 4, 0,
+	12, 16, 22, 0, 15, 19, 17, 0, 14, 0, 0, 0, 0, 7, 0, 0,
+	0, 18, 0, 9, 0, 10, 0, 11, 13, 0, 29, 0, 0, 0, 0, 27,
+	23, 26, 3, 0, 0, 1, 0, 0, 0, 28, 0, 0, 21, 0, 0, 4,
+	2, 8, 0, 25, 0, 0, 20, 0, 0, 5, 0, 24, 6, 0, 0, 0,
 };
-static const struct socapi_struct vk_account_user_settings_struct = {"account_user_settings", sizeof(struct vk_account_user_settings), 28, vk_account_user_settings_fields,
-	offsetof(struct vk_account_user_settings, unknown), 125u, 6, vk_account_user_settings_keys};
+static const struct socapi_struct vk_account_user_settings_struct = {"account_user_settings", sizeof(struct vk_account_user_settings), 29, vk_account_user_settings_fields,
+	offsetof(struct vk_account_user_settings, unknown), 37u, 6, vk_account_user_settings_keys};
 const struct socapi_type vk_account_user_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings), &vk_account_user_settings_struct, "account_user_settings"};
 
 static const struct socapi_field vk_account_user_settings_interest_fields[] = {
@@ -1859,12 +1861,15 @@ static const struct socapi_field vk_audio_audio_fields[] = {
 	{"album_id", offsetof(struct vk_audio_audio, album_id), offsetof(struct vk_audio_audio, has_album_id), &socapi_type_int, 0},
 	{"performer", offsetof(struct vk_audio_audio, performer), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"file_size", offsetof(struct vk_audio_audio, file_size), offsetof(struct vk_audio_audio, has_file_size), &socapi_type_int, 0},
+	{"lyrics_id", offsetof(struct vk_audio_audio, lyrics_id), offsetof(struct vk_audio_audio, has_lyrics_id), &socapi_type_int, 0},
+	{"genre_id", offsetof(struct vk_audio_audio, genre_id), offsetof(struct vk_audio_audio, has_genre_id), &socapi_type_int, 0},
+	{"is_hq", offsetof(struct vk_audio_audio, is_hq), offsetof(struct vk_audio_audio, has_is_hq), &socapi_type_bool, 0},
 };
 static const uint16_t vk_audio_audio_keys[] = {
-	2, 0, 0, 12, 0, 0, 0, 5, 8, 0, 3, 0, 0, 0, 7, 9,
-	0, 0, 10, 1, 0, 0, 0, 0, 0, 0, 11, 4, 6, 0, 0, 0,
+	2, 14, 0, 12, 0, 0, 0, 5, 8, 0, 3, 0, 0, 0, 7, 9,
+	0, 0, 10, 1, 0, 0, 13, 0, 0, 0, 11, 4, 6, 0, 15, 0,
 };
-static const struct socapi_struct vk_audio_audio_struct = {"audio_audio", sizeof(struct vk_audio_audio), 12, vk_audio_audio_fields,
+static const struct socapi_struct vk_audio_audio_struct = {"audio_audio", sizeof(struct vk_audio_audio), 15, vk_audio_audio_fields,
 	offsetof(struct vk_audio_audio, unknown), 7u, 5, vk_audio_audio_keys};
 const struct socapi_type vk_audio_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_audio_audio), &vk_audio_audio_struct, "audio_audio"};
 
@@ -2232,12 +2237,13 @@ static const struct socapi_field vk_base_place_fields[] = {
 	{"longitude", offsetof(struct vk_base_place, longitude), offsetof(struct vk_base_place, has_longitude), &socapi_type_number, 0},
 	{"title", offsetof(struct vk_base_place, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_base_place, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"country", offsetof(struct vk_base_place, country), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
 static const uint16_t vk_base_place_keys[] = {
 	0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7,
-	0, 8, 9, 1, 0, 10, 0, 0, 2, 5, 0, 3, 0, 0, 0, 6,
+	11, 8, 9, 1, 0, 10, 0, 0, 2, 5, 0, 3, 0, 0, 0, 6,
 };
-static const struct socapi_struct vk_base_place_struct = {"base_place", sizeof(struct vk_base_place), 10, vk_base_place_fields,
+static const struct socapi_struct vk_base_place_struct = {"base_place", sizeof(struct vk_base_place), 11, vk_base_place_fields,
 	offsetof(struct vk_base_place, unknown), 5u, 5, vk_base_place_keys};
 const struct socapi_type vk_base_place_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_place), &vk_base_place_struct, "base_place"};
 
@@ -5166,6 +5172,18 @@ static const struct socapi_struct vk_pages_wikipage_full_struct = {"pages_wikipa
 	offsetof(struct vk_pages_wikipage_full, unknown), 1u, 6, vk_pages_wikipage_full_keys};
 const struct socapi_type vk_pages_wikipage_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_pages_wikipage_full), &vk_pages_wikipage_full_struct, "pages_wikipage_full"};
 
+static const struct socapi_field vk_photos_album_privacy_fields[] = {
+	{"category", offsetof(struct vk_photos_album_privacy, category), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"lists", offsetof(struct vk_photos_album_privacy, lists), SOCAPI_NO_PRESENCE, &vk_photos_privacy_list_type, 0},
+	{"owners", offsetof(struct vk_photos_album_privacy, owners), SOCAPI_NO_PRESENCE, &vk_photos_privacy_list_type, 0},
+};
+static const uint16_t vk_photos_album_privacy_keys[] = {
+	0, 0, 0, 3, 0, 1, 0, 2,
+};
+static const struct socapi_struct vk_photos_album_privacy_struct = {"photos_album_privacy", sizeof(struct vk_photos_album_privacy), 3, vk_photos_album_privacy_fields,
+	offsetof(struct vk_photos_album_privacy, unknown), 9u, 3, vk_photos_album_privacy_keys};
+const struct socapi_type vk_photos_album_privacy_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_album_privacy), &vk_photos_album_privacy_struct, "photos_album_privacy"};
+
 static const struct socapi_field vk_photos_get_albums_response_fields[] = {
 	{"count", offsetof(struct vk_photos_get_albums_response, count), offsetof(struct vk_photos_get_albums_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_photos_get_albums_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_album_full_list_type, SOCAPI_FIELD_REQUIRED},
@@ -5242,15 +5260,16 @@ static const struct socapi_field vk_photos_photo_fields[] = {
 	{"hidden", offsetof(struct vk_photos_photo, hidden), offsetof(struct vk_photos_photo, has_hidden), &vk_base_property_exists_type, 0},
 	{"real_offset", offsetof(struct vk_photos_photo, real_offset), offsetof(struct vk_photos_photo, has_real_offset), &socapi_type_int, 0},
 	{"vertical_align", offsetof(struct vk_photos_photo, vertical_align), SOCAPI_NO_PRESENCE, &vk_photos_photo_vertical_align_type, 0},
+	{"can_repost", offsetof(struct vk_photos_photo, can_repost), offsetof(struct vk_photos_photo, has_can_repost), &vk_base_bool_int_type, 0},
 };
 static const uint16_t vk_photos_photo_keys[] = {
-	0, 0, 21, 13, 0, 0, 0, 0, 6, 0, 0, 1, 7, 12, 9, 2,
-	0, 0, 0, 19, 0, 5, 0, 10, 3, 0, 0, 14, 22, 0, 0, 0,
-	0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 4, 11, 0, 26, 0, 0,
-	0, 0, 0, 0, 16, 15, 0, 0, 27, 17, 23, 8, 18, 25, 20, 0,
+	0, 21, 0, 0, 0, 0, 19, 10, 22, 0, 24, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 8, 12, 3, 4, 23, 1, 11, 0, 14, 17, 13, 0,
+	16, 15, 0, 0, 0, 0, 0, 0, 6, 0, 0, 9, 25, 27, 26, 0,
+	0, 20, 2, 18, 0, 5, 0, 0, 0, 0, 0, 7, 28, 0, 0, 0,
 };
-static const struct socapi_struct vk_photos_photo_struct = {"photos_photo", sizeof(struct vk_photos_photo), 27, vk_photos_photo_fields,
-	offsetof(struct vk_photos_photo, unknown), 109u, 6, vk_photos_photo_keys};
+static const struct socapi_struct vk_photos_photo_struct = {"photos_photo", sizeof(struct vk_photos_photo), 28, vk_photos_photo_fields,
+	offsetof(struct vk_photos_photo, unknown), 3u, 6, vk_photos_photo_keys};
 const struct socapi_type vk_photos_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo), &vk_photos_photo_struct, "photos_photo"};
 
 static const struct socapi_field vk_photos_photo_album_fields[] = {
@@ -5288,15 +5307,19 @@ static const struct socapi_field vk_photos_photo_album_full_fields[] = {
 	{"can_include_to_feed", offsetof(struct vk_photos_photo_album_full, can_include_to_feed), offsetof(struct vk_photos_photo_album_full, has_can_include_to_feed), &socapi_type_bool, 0},
 	{"is_locked", offsetof(struct vk_photos_photo_album_full, is_locked), offsetof(struct vk_photos_photo_album_full, has_is_locked), &socapi_type_bool, 0},
 	{"thumb_is_last", offsetof(struct vk_photos_photo_album_full, thumb_is_last), offsetof(struct vk_photos_photo_album_full, has_thumb_is_last), &vk_base_bool_int_type, 0},
+	{"feed_disabled", offsetof(struct vk_photos_photo_album_full, feed_disabled), offsetof(struct vk_photos_photo_album_full, has_feed_disabled), &vk_base_bool_int_type, 0},
+	{"feed_has_pinned", offsetof(struct vk_photos_photo_album_full, feed_has_pinned), offsetof(struct vk_photos_photo_album_full, has_feed_has_pinned), &vk_base_bool_int_type, 0},
+	{"privacy_view", offsetof(struct vk_photos_photo_album_full, privacy_view), SOCAPI_NO_PRESENCE, &vk_photos_album_privacy_type, 0},
+	{"privacy_comment", offsetof(struct vk_photos_photo_album_full, privacy_comment), SOCAPI_NO_PRESENCE, &vk_photos_album_privacy_type, 0},
 };
 static const uint16_t vk_photos_photo_album_full_keys[] = {
-	0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 6, 0, 0,
-	11, 0, 0, 0, 12, 0, 0, 15, 0, 0, 0, 0, 0, 2, 13, 0,
-	0, 0, 0, 17, 0, 1, 0, 0, 0, 0, 0, 4, 0, 9, 0, 3,
-	0, 0, 0, 0, 0, 8, 14, 0, 0, 0, 5, 0, 0, 0, 10, 0,
+	0, 13, 2, 9, 12, 0, 4, 0, 6, 21, 0, 17, 3, 0, 0, 0,
+	0, 18, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	20, 7, 0, 10, 0, 19, 0, 5, 0, 0, 0, 15, 0, 0, 0, 0,
+	0, 11, 0, 0, 0, 0, 0, 0, 8, 14, 0, 0, 0, 1, 0, 0,
 };
-static const struct socapi_struct vk_photos_photo_album_full_struct = {"photos_photo_album_full", sizeof(struct vk_photos_photo_album_full), 17, vk_photos_photo_album_full_fields,
-	offsetof(struct vk_photos_photo_album_full, unknown), 27u, 6, vk_photos_photo_album_full_keys};
+static const struct socapi_struct vk_photos_photo_album_full_struct = {"photos_photo_album_full", sizeof(struct vk_photos_photo_album_full), 21, vk_photos_photo_album_full_fields,
+	offsetof(struct vk_photos_photo_album_full, unknown), 125u, 6, vk_photos_photo_album_full_keys};
 const struct socapi_type vk_photos_photo_album_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_album_full), &vk_photos_photo_album_full_struct, "photos_photo_album_full"};
 
 static const struct socapi_field vk_photos_photo_sizes_fields[] = {
@@ -5326,6 +5349,17 @@ static const uint16_t vk_photos_photo_upload_keys[] = {
 static const struct socapi_struct vk_photos_photo_upload_struct = {"photos_photo_upload", sizeof(struct vk_photos_photo_upload), 5, vk_photos_photo_upload_fields,
 	offsetof(struct vk_photos_photo_upload, unknown), 5u, 4, vk_photos_photo_upload_keys};
 const struct socapi_type vk_photos_photo_upload_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_upload), &vk_photos_photo_upload_struct, "photos_photo_upload"};
+
+static const struct socapi_field vk_photos_privacy_list_fields[] = {
+	{"allowed", offsetof(struct vk_photos_privacy_list, allowed), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+	{"excluded", offsetof(struct vk_photos_privacy_list, excluded), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
+};
+static const uint16_t vk_photos_privacy_list_keys[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_struct vk_photos_privacy_list_struct = {"photos_privacy_list", sizeof(struct vk_photos_privacy_list), 2, vk_photos_privacy_list_fields,
+	offsetof(struct vk_photos_privacy_list, unknown), 1u, 2, vk_photos_privacy_list_keys};
+const struct socapi_type vk_photos_privacy_list_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_privacy_list), &vk_photos_privacy_list_struct, "photos_privacy_list"};
 
 static const struct socapi_field vk_photos_save_owner_photo_response_fields[] = {
 	{"photo_hash", offsetof(struct vk_photos_save_owner_photo_response, photo_hash), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
@@ -5747,13 +5781,14 @@ static const struct socapi_field vk_users_school_fields[] = {
 	{"year_graduated", offsetof(struct vk_users_school, year_graduated), offsetof(struct vk_users_school, has_year_graduated), &socapi_type_int, 0},
 	{"year_to", offsetof(struct vk_users_school, year_to), offsetof(struct vk_users_school, has_year_to), &socapi_type_int, 0},
 	{"speciality", offsetof(struct vk_users_school, speciality), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
+	{"country", offsetof(struct vk_users_school, country), offsetof(struct vk_users_school, has_country), &socapi_type_int, 0},
 };
 static const uint16_t vk_users_school_keys[] = {
-	0, 0, 0, 0, 7, 2, 0, 0, 0, 8, 0, 10, 0, 0, 0, 0,
-	5, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 1, 3, 11, 9, 4,
+	2, 0, 0, 9, 1, 4, 0, 0, 12, 0, 0, 0, 11, 0, 7, 6,
+	10, 0, 0, 0, 0, 0, 0, 0, 5, 8, 0, 3, 0, 0, 0, 0,
 };
-static const struct socapi_struct vk_users_school_struct = {"users_school", sizeof(struct vk_users_school), 11, vk_users_school_fields,
-	offsetof(struct vk_users_school, unknown), 5u, 5, vk_users_school_keys};
+static const struct socapi_struct vk_users_school_struct = {"users_school", sizeof(struct vk_users_school), 12, vk_users_school_fields,
+	offsetof(struct vk_users_school, unknown), 59u, 5, vk_users_school_keys};
 const struct socapi_type vk_users_school_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_school), &vk_users_school_struct, "users_school"};
 
 static const struct socapi_field vk_users_search_response_fields[] = {
@@ -5781,12 +5816,13 @@ static const struct socapi_field vk_users_university_fields[] = {
 	{"id", offsetof(struct vk_users_university, id), offsetof(struct vk_users_university, has_id), &socapi_type_int, 0},
 	{"name", offsetof(struct vk_users_university, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"university_group_id", offsetof(struct vk_users_university, university_group_id), offsetof(struct vk_users_university, has_university_group_id), &socapi_type_int, 0},
+	{"country", offsetof(struct vk_users_university, country), offsetof(struct vk_users_university, has_country), &socapi_type_int, 0},
 };
 static const uint16_t vk_users_university_keys[] = {
-	9, 0, 0, 0, 3, 0, 11, 0, 0, 0, 13, 0, 8, 1, 0, 0,
+	9, 0, 0, 0, 3, 0, 11, 0, 0, 0, 13, 0, 8, 1, 14, 0,
 	10, 12, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 6, 7, 0, 2,
 };
-static const struct socapi_struct vk_users_university_struct = {"users_university", sizeof(struct vk_users_university), 13, vk_users_university_fields,
+static const struct socapi_struct vk_users_university_struct = {"users_university", sizeof(struct vk_users_university), 14, vk_users_university_fields,
 	offsetof(struct vk_users_university, unknown), 29u, 5, vk_users_university_keys};
 const struct socapi_type vk_users_university_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_university), &vk_users_university_struct, "users_university"};
 
@@ -6448,11 +6484,12 @@ static const struct socapi_field vk_wall_geo_fields[] = {
 	{"type", offsetof(struct vk_wall_geo, type), SOCAPI_NO_PRESENCE, &vk_wall_geo_type_type, 0},
 	{"coordinates", offsetof(struct vk_wall_geo, coordinates), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"showmap", offsetof(struct vk_wall_geo, showmap), offsetof(struct vk_wall_geo, has_showmap), &socapi_type_int, 0},
+	{"place", offsetof(struct vk_wall_geo, place), SOCAPI_NO_PRESENCE, &vk_base_place_type, 0},
 };
 static const uint16_t vk_wall_geo_keys[] = {
-	0, 0, 0, 0, 3, 1, 2, 0,
+	0, 4, 0, 0, 3, 1, 2, 0,
 };
-static const struct socapi_struct vk_wall_geo_struct = {"wall_geo", sizeof(struct vk_wall_geo), 3, vk_wall_geo_fields,
+static const struct socapi_struct vk_wall_geo_struct = {"wall_geo", sizeof(struct vk_wall_geo), 4, vk_wall_geo_fields,
 	offsetof(struct vk_wall_geo, unknown), 1u, 3, vk_wall_geo_keys};
 const struct socapi_type vk_wall_geo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_geo), &vk_wall_geo_struct, "wall_geo"};
 
@@ -10641,6 +10678,25 @@ void vk_pages_wikipage_full_free(struct vk_pages_wikipage_full *value)
 	socapi_free(value);
 }
 
+enum socapi_status vk_photos_album_privacy_decode(const char *json, size_t len, struct vk_photos_album_privacy **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_photos_album_privacy_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_photos_album_privacy_to_json(const struct vk_photos_album_privacy *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_photos_album_privacy_type, value, pretty, json, err);
+}
+
+void vk_photos_album_privacy_free(struct vk_photos_album_privacy *value)
+{
+	socapi_free(value);
+}
+
 enum socapi_status vk_photos_get_albums_response_decode(const char *json, size_t len, struct vk_photos_get_albums_response **out, struct socapi_error *err)
 {
 	void *root = NULL;
@@ -10808,6 +10864,25 @@ enum socapi_status vk_photos_photo_upload_to_json(const struct vk_photos_photo_u
 }
 
 void vk_photos_photo_upload_free(struct vk_photos_photo_upload *value)
+{
+	socapi_free(value);
+}
+
+enum socapi_status vk_photos_privacy_list_decode(const char *json, size_t len, struct vk_photos_privacy_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_photos_privacy_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_photos_privacy_list_to_json(const struct vk_photos_privacy_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_photos_privacy_list_type, value, pretty, json, err);
+}
+
+void vk_photos_privacy_list_free(struct vk_photos_privacy_list *value)
 {
 	socapi_free(value);
 }
@@ -16875,6 +16950,26 @@ void vk_pages_wikipage_full_list_free(struct vk_pages_wikipage_full_list *value)
 	socapi_free(value);
 }
 
+const struct socapi_type vk_photos_album_privacy_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_photos_album_privacy_list), &vk_photos_album_privacy_type, "vk_photos_album_privacy_list"};
+enum socapi_status vk_photos_album_privacy_list_decode(const char *json, size_t len, struct vk_photos_album_privacy_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_photos_album_privacy_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_photos_album_privacy_list_to_json(const struct vk_photos_album_privacy_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_photos_album_privacy_list_type, value, pretty, json, err);
+}
+
+void vk_photos_album_privacy_list_free(struct vk_photos_album_privacy_list *value)
+{
+	socapi_free(value);
+}
+
 const struct socapi_type vk_photos_get_albums_response_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_photos_get_albums_response_list), &vk_photos_get_albums_response_type, "vk_photos_get_albums_response_list"};
 enum socapi_status vk_photos_get_albums_response_list_decode(const char *json, size_t len, struct vk_photos_get_albums_response_list **out, struct socapi_error *err)
 {
@@ -16971,6 +17066,26 @@ enum socapi_status vk_photos_photo_upload_list_to_json(const struct vk_photos_ph
 }
 
 void vk_photos_photo_upload_list_free(struct vk_photos_photo_upload_list *value)
+{
+	socapi_free(value);
+}
+
+const struct socapi_type vk_photos_privacy_list_list_type = {SOCAPI_KIND_ARRAY, 0, sizeof(struct vk_photos_privacy_list_list), &vk_photos_privacy_list_type, "vk_photos_privacy_list_list"};
+enum socapi_status vk_photos_privacy_list_list_decode(const char *json, size_t len, struct vk_photos_privacy_list_list **out, struct socapi_error *err)
+{
+	void *root = NULL;
+	enum socapi_status st = socapi_decode(&vk_photos_privacy_list_list_type, json, len, &root, err);
+	if (out)
+		*out = root;
+	return st;
+}
+
+enum socapi_status vk_photos_privacy_list_list_to_json(const struct vk_photos_privacy_list_list *value, bool pretty, char **json, struct socapi_error *err)
+{
+	return socapi_encode_json(&vk_photos_privacy_list_list_type, value, pretty, json, err);
+}
+
+void vk_photos_privacy_list_list_free(struct vk_photos_privacy_list_list *value)
 {
 	socapi_free(value);
 }

@@ -1921,6 +1921,7 @@ struct vk_newsfeed_search_response;
 struct vk_notes_note;
 struct vk_owner_state;
 struct vk_pages_wikipage_full;
+struct vk_photos_album_privacy;
 struct vk_photos_get_albums_response;
 struct vk_photos_get_all_response;
 struct vk_photos_get_response;
@@ -1930,6 +1931,7 @@ struct vk_photos_photo_album;
 struct vk_photos_photo_album_full;
 struct vk_photos_photo_sizes;
 struct vk_photos_photo_upload;
+struct vk_photos_privacy_list;
 struct vk_photos_save_owner_photo_response;
 struct vk_polls_answer;
 struct vk_polls_background;
@@ -2873,6 +2875,10 @@ struct vk_pages_wikipage_full_list {
 	struct vk_pages_wikipage_full *items;
 	size_t n_items;
 };
+struct vk_photos_album_privacy_list {
+	struct vk_photos_album_privacy *items;
+	size_t n_items;
+};
 struct vk_photos_get_albums_response_list {
 	struct vk_photos_get_albums_response *items;
 	size_t n_items;
@@ -2891,6 +2897,10 @@ struct vk_photos_photo_album_list {
 };
 struct vk_photos_photo_upload_list {
 	struct vk_photos_photo_upload *items;
+	size_t n_items;
+};
+struct vk_photos_privacy_list_list {
+	struct vk_photos_privacy_list *items;
 	size_t n_items;
 };
 struct vk_photos_save_owner_photo_response_list {
@@ -3340,7 +3350,11 @@ struct vk_wall_wallpost_attachment {
 	char *raw; /* the JSON as received when kind is UNKNOWN */
 };
 
-/* Non-zero counters of the left menu (absent when zero). */
+/*
+ * Non-zero counters of the left menu (absent when zero).
+ * From real answers, not documentation:
+ *   videos: tests/corpus/vk/account.getCounters.vknet.GetCounters_WhenServerReturnsAllFields.json
+ */
 struct vk_account_account_counters {
 	bool has_app_requests;
 	int64_t app_requests;  /* App invitations */
@@ -3366,6 +3380,8 @@ struct vk_account_account_counters {
 	int64_t notifications;  /* Notifications */
 	bool has_photos;
 	int64_t photos;  /* Photo tags */
+	bool has_videos;
+	int64_t videos;  /* New videos counter */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -3403,7 +3419,11 @@ struct vk_account_name_request {
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
-/* Profile of the current user as it is edited. */
+/*
+ * Profile of the current user as it is edited.
+ * From real answers, not documentation:
+ *   country: tests/corpus/vk/account.getProfileInfo.vknet.GetProfileInfo_WhenServerReturnAllFields.json
+ */
 struct vk_account_user_settings {
 	bool has_id;
 	int64_t id;  /* User id; required */
@@ -3442,6 +3462,7 @@ struct vk_account_user_settings {
 	char *photo_200;  /* Square photo, 200 px */
 	bool has_is_service_account;
 	bool is_service_account;  /* Whether the account is a service account */
+	struct vk_base_country *country;  /* Country of the profile */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -3488,7 +3509,11 @@ struct vk_apps_app_min {
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
-/* An audio track. */
+/*
+ * An audio track.
+ * From real answers, not documentation:
+ *   lyrics_id, genre_id, is_hq: tests/corpus/vk/status.get.vknet.Get_Audio_ReturnStatus.json
+ */
 struct vk_audio_audio {
 	bool has_id;
 	int64_t id;  /* Track id; required */
@@ -3509,6 +3534,12 @@ struct vk_audio_audio {
 	char *performer;  /* Performer name */
 	bool has_file_size;
 	int64_t file_size;  /* Примерный объем памяти занимаемый аудио на устройстве. Реализовано только для эпизодов подкастов */
+	bool has_lyrics_id;
+	int64_t lyrics_id;  /* Lyrics ID */
+	bool has_genre_id;
+	int64_t genre_id;  /* Genre ID */
+	bool has_is_hq;
+	bool is_hq;  /* Whether the audio is in high quality */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -3821,7 +3852,11 @@ struct vk_base_owner_cover_crop_params {
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
-/* Object base_place. */
+/*
+ * Object base_place.
+ * From real answers, not documentation:
+ *   country: tests/corpus/vk/wall.get.vknet.Get_Geo_NormalCase.json
+ */
 struct vk_base_place {
 	char *address;  /* Place address */
 	bool has_checkins;
@@ -3838,6 +3873,7 @@ struct vk_base_place {
 	double longitude;  /* Place longitude */
 	char *title;  /* Place title */
 	char *type;  /* Place type */
+	char *country;  /* Country name */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -6657,6 +6693,19 @@ struct vk_pages_wikipage_full {
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
+/*
+ * Who may view or comment an album.
+ * Source: real answers only (each property names the one that shows it); not in VK's schema
+ * From real answers, not documentation:
+ *   category, lists, owners: tests/corpus/vk/photos.createAlbum.vknet.CreateAlbum_NormalCase.json
+ */
+struct vk_photos_album_privacy {
+	char *category;  /* Who: "all", "friends", "only_me",  */
+	struct vk_photos_privacy_list *lists;  /* Friend lists */
+	struct vk_photos_privacy_list *owners;  /* Users */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
+};
+
 /* Object photos_getAlbums_response. */
 struct vk_photos_get_albums_response {
 	bool has_count;
@@ -6698,6 +6747,8 @@ struct vk_photos_image {
 /*
  * A photo.
  * Source: https://dev.vk.com/reference/objects/photo
+ * From real answers, not documentation:
+ *   can_repost: tests/corpus/vk/newsfeed.get.vknet.Get.json
  */
 struct vk_photos_photo {
 	bool has_id;
@@ -6741,6 +6792,8 @@ struct vk_photos_photo {
 	bool has_real_offset;
 	int64_t real_offset;  /* Real position of the photo */
 	char *vertical_align;  /* Sets vertical alignment of a photo; one of VK_PHOTOS_PHOTO_VERTICAL_ALIGN_* */
+	bool has_can_repost;
+	int64_t can_repost;  /* Whether the current user can repost the photo; enum vk_base_bool_int */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -6762,7 +6815,11 @@ struct vk_photos_photo_album {
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
-/* A photo album. */
+/*
+ * A photo album.
+ * From real answers, not documentation:
+ *   feed_disabled, feed_has_pinned, privacy_view, privacy_comment: tests/corpus/vk/photos.createAlbum.vknet.CreateAlbum_NormalCase.json
+ */
 struct vk_photos_photo_album_full {
 	bool has_id;
 	int64_t id;  /* Album id; required */
@@ -6794,6 +6851,12 @@ struct vk_photos_photo_album_full {
 	bool is_locked;  /* Need show privacy lock at album */
 	bool has_thumb_is_last;
 	int64_t thumb_is_last;  /* Information whether the album thumb is last photo; enum vk_base_bool_int */
+	bool has_feed_disabled;
+	int64_t feed_disabled;  /* Whether new photos stay out of the news feed; enum vk_base_bool_int */
+	bool has_feed_has_pinned;
+	int64_t feed_has_pinned;  /* Whether the album has a photo pinned in the feed; enum vk_base_bool_int */
+	struct vk_photos_album_privacy *privacy_view;  /* Who may view the album */
+	struct vk_photos_album_privacy *privacy_comment;  /* Who may comment the album */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -6819,6 +6882,18 @@ struct vk_photos_photo_upload {
 	bool has_group_id;
 	int64_t group_id;  /* Target community id */
 	char *fallback_upload_url;  /* Fallback URL if upload_url returned error */
+	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
+};
+
+/*
+ * Lists and users a privacy setting allows or excludes.
+ * Source: real answers only (each property names the one that shows it); not in VK's schema
+ * From real answers, not documentation:
+ *   allowed, excluded: tests/corpus/vk/photos.createAlbum.vknet.CreateAlbum_NormalCase.json
+ */
+struct vk_photos_privacy_list {
+	struct socapi_int_list allowed;  /* Ids allowed */
+	struct socapi_int_list excluded;  /* Ids excluded */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -7219,7 +7294,11 @@ struct vk_users_relative {
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
-/* Object users_school. */
+/*
+ * Object users_school.
+ * From real answers, not documentation:
+ *   country: tests/corpus/vk/users.get.vknet.Get_ListOfUsers.json
+ */
 struct vk_users_school {
 	bool has_city;
 	int64_t city;  /* City ID */
@@ -7238,6 +7317,8 @@ struct vk_users_school {
 	bool has_year_to;
 	int64_t year_to;  /* Year the user finished to study */
 	char *speciality;
+	bool has_country;
+	int64_t country;  /* Country ID */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -7249,7 +7330,11 @@ struct vk_users_search_response {
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
-/* Object users_university. */
+/*
+ * Object users_university.
+ * From real answers, not documentation:
+ *   country: tests/corpus/vk/users.get.vknet.Get_ListOfUsers.json
+ */
 struct vk_users_university {
 	bool has_chair;
 	int64_t chair;  /* Chair ID */
@@ -7272,6 +7357,8 @@ struct vk_users_university {
 	char *name;  /* University name */
 	bool has_university_group_id;
 	int64_t university_group_id;
+	bool has_country;
+	int64_t country;  /* Country ID */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -7991,12 +8078,17 @@ struct vk_wall_edit_response {
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
-/* Location attached to a post. */
+/*
+ * Location attached to a post.
+ * From real answers, not documentation:
+ *   place: tests/corpus/vk/wall.get.vknet.Get_Geo_NormalCase.json
+ */
 struct vk_wall_geo {
 	char *type;  /* Kind of location; one of VK_WALL_GEO_TYPE_* */
 	char *coordinates;  /* Latitude and longitude separated by a space */
 	bool has_showmap;
 	int64_t showmap;  /* Whether the map is shown */
+	struct vk_base_place *place;  /* Place of the location */
 	char *unknown; /* members the schema does not know, as a JSON object's text; NULL: none */
 };
 
@@ -9267,6 +9359,10 @@ extern const struct socapi_type vk_pages_wikipage_full_type;
 SOCAPI_NODISCARD enum socapi_status vk_pages_wikipage_full_decode(const char *json, size_t len, struct vk_pages_wikipage_full **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_pages_wikipage_full_to_json(const struct vk_pages_wikipage_full *value, bool pretty, char **json, struct socapi_error *err);
 void vk_pages_wikipage_full_free(struct vk_pages_wikipage_full *value);
+extern const struct socapi_type vk_photos_album_privacy_type;
+SOCAPI_NODISCARD enum socapi_status vk_photos_album_privacy_decode(const char *json, size_t len, struct vk_photos_album_privacy **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_photos_album_privacy_to_json(const struct vk_photos_album_privacy *value, bool pretty, char **json, struct socapi_error *err);
+void vk_photos_album_privacy_free(struct vk_photos_album_privacy *value);
 extern const struct socapi_type vk_photos_get_albums_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_albums_response_decode(const char *json, size_t len, struct vk_photos_get_albums_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_albums_response_to_json(const struct vk_photos_get_albums_response *value, bool pretty, char **json, struct socapi_error *err);
@@ -9303,6 +9399,10 @@ extern const struct socapi_type vk_photos_photo_upload_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_upload_decode(const char *json, size_t len, struct vk_photos_photo_upload **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_upload_to_json(const struct vk_photos_photo_upload *value, bool pretty, char **json, struct socapi_error *err);
 void vk_photos_photo_upload_free(struct vk_photos_photo_upload *value);
+extern const struct socapi_type vk_photos_privacy_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_photos_privacy_list_decode(const char *json, size_t len, struct vk_photos_privacy_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_photos_privacy_list_to_json(const struct vk_photos_privacy_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_photos_privacy_list_free(struct vk_photos_privacy_list *value);
 extern const struct socapi_type vk_photos_save_owner_photo_response_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_save_owner_photo_response_decode(const char *json, size_t len, struct vk_photos_save_owner_photo_response **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_save_owner_photo_response_to_json(const struct vk_photos_save_owner_photo_response *value, bool pretty, char **json, struct socapi_error *err);
@@ -10535,6 +10635,10 @@ extern const struct socapi_type vk_pages_wikipage_full_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_pages_wikipage_full_list_decode(const char *json, size_t len, struct vk_pages_wikipage_full_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_pages_wikipage_full_list_to_json(const struct vk_pages_wikipage_full_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_pages_wikipage_full_list_free(struct vk_pages_wikipage_full_list *value);
+extern const struct socapi_type vk_photos_album_privacy_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_photos_album_privacy_list_decode(const char *json, size_t len, struct vk_photos_album_privacy_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_photos_album_privacy_list_to_json(const struct vk_photos_album_privacy_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_photos_album_privacy_list_free(struct vk_photos_album_privacy_list *value);
 extern const struct socapi_type vk_photos_get_albums_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_albums_response_list_decode(const char *json, size_t len, struct vk_photos_get_albums_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_get_albums_response_list_to_json(const struct vk_photos_get_albums_response_list *value, bool pretty, char **json, struct socapi_error *err);
@@ -10555,6 +10659,10 @@ extern const struct socapi_type vk_photos_photo_upload_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_upload_list_decode(const char *json, size_t len, struct vk_photos_photo_upload_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_photo_upload_list_to_json(const struct vk_photos_photo_upload_list *value, bool pretty, char **json, struct socapi_error *err);
 void vk_photos_photo_upload_list_free(struct vk_photos_photo_upload_list *value);
+extern const struct socapi_type vk_photos_privacy_list_list_type;
+SOCAPI_NODISCARD enum socapi_status vk_photos_privacy_list_list_decode(const char *json, size_t len, struct vk_photos_privacy_list_list **out, struct socapi_error *err);
+SOCAPI_NODISCARD enum socapi_status vk_photos_privacy_list_list_to_json(const struct vk_photos_privacy_list_list *value, bool pretty, char **json, struct socapi_error *err);
+void vk_photos_privacy_list_list_free(struct vk_photos_privacy_list_list *value);
 extern const struct socapi_type vk_photos_save_owner_photo_response_list_type;
 SOCAPI_NODISCARD enum socapi_status vk_photos_save_owner_photo_response_list_decode(const char *json, size_t len, struct vk_photos_save_owner_photo_response_list **out, struct socapi_error *err);
 SOCAPI_NODISCARD enum socapi_status vk_photos_save_owner_photo_response_list_to_json(const struct vk_photos_save_owner_photo_response_list *value, bool pretty, char **json, struct socapi_error *err);

@@ -2776,9 +2776,9 @@ struct ok_apps_get_platform_catalog_node_top_params {
 
 /*
  * apps.getPlatformCatalogNodeTop: Returns the top applications of one catalog node.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items apps, next_anchor anchor).
  * Parameters: fields, anchor, count, node* (* = required)
  * Result: struct ok_apps_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items apps, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.getPlatformCatalogNodeTop.md
@@ -2828,9 +2828,9 @@ struct ok_apps_get_platform_new_params {
 
 /*
  * apps.getPlatformNew: Returns new applications of the platform catalog.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items apps, next_anchor anchor).
  * Parameters: fields, anchor, count (* = required)
  * Result: struct ok_apps_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items apps, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.getPlatformNew.md
@@ -2855,9 +2855,9 @@ struct ok_apps_get_platform_top_params {
 
 /*
  * apps.getPlatformTop: Returns the top applications of the platform catalog.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items apps, next_anchor anchor).
  * Parameters: fields, anchor, count (* = required)
  * Result: struct ok_apps_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items apps, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.getPlatformTop.md
@@ -3106,9 +3106,9 @@ struct ok_communities_get_members_params {
 
 /*
  * communities.getMembers: Returns the members of a school or work community.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items users, next_anchor anchor).
  * Parameters: gid*, start_year, end_year, anchor, direction, count, fields, filter (* = required)
  * Result: struct ok_users_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items users, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/communities/communities.getMembers.md
@@ -3385,9 +3385,9 @@ struct ok_discussions_get_comment_likes_params {
 
 /*
  * discussions.getCommentLikes: Returns users who liked a comment.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items users, next_anchor anchor).
  * Parameters: discussionId*, discussionType*, comment_id*, anchor, direction, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items users, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getCommentLikes.md
@@ -3422,9 +3422,9 @@ struct ok_discussions_get_comments_params {
 
 /*
  * discussions.getComments: Returns the comments of a discussion.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items comments, next_anchor anchor).
  * Parameters: discussionId*, discussionType*, anchor, direction, count, frmt, fields, fieldset, mark_as_read, includeRemoved (* = required)
  * Result: struct ok_comments_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items comments, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getComments.md
@@ -3452,9 +3452,9 @@ struct ok_discussions_get_discussion_comments_params {
 
 /*
  * discussions.getDiscussionComments: Returns comments of an entity by offset.
- * Paged: socapi_pager_new() iterates it (count count, items comments, offset offset, total total_count).
  * Parameters: entityId*, entityType*, offset, count (* = required)
  * Result: struct ok_discussion_comments_list; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items comments, offset offset, total total_count).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getDiscussionComments.md
@@ -3508,9 +3508,9 @@ struct ok_discussions_get_discussion_likes_params {
 
 /*
  * discussions.getDiscussionLikes: Returns users who liked a discussion.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, items users, next_anchor anchor).
  * Parameters: discussionId*, discussionType*, anchor, direction, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, items users, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: https://apiok.ru/dev/methods/rest/discussions/discussions.getDiscussionLikes
@@ -3537,9 +3537,9 @@ struct ok_discussions_get_discussions_params {
 
 /*
  * discussions.getDiscussions: Returns discussions of the user by offset.
- * Paged: socapi_pager_new() iterates it (count count, items discussions, offset offset).
  * Parameters: entityTypes, category, offset, count (* = required)
  * Result: struct ok_discussions_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items discussions, offset offset).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getDiscussions.md
@@ -3594,9 +3594,9 @@ struct ok_discussions_get_list_params {
 
 /*
  * discussions.getList: Returns the discussion list of the user.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items discussions, next_anchor anchor).
  * Parameters: types, version, category, anchor, direction, count, fields, fieldset, locale, features (* = required)
  * Result: struct ok_discussions_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items discussions, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/discussions/discussions.getList.md
@@ -4000,9 +4000,9 @@ struct ok_friends_get_relatives_v2_params {
 
 /*
  * friends.getRelativesV2: Returns the relatives of a user page by page.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items relations, next_anchor anchor, total totalCount).
  * Parameters: uid*, friend_ids, reltypes, anchor, direction, count (* = required)
  * Result: struct ok_relatives_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items relations, next_anchor anchor, total totalCount).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: https://apiok.ru/dev/methods/rest/friends/friends.getRelativesV2
@@ -4029,9 +4029,9 @@ struct ok_friends_get_suggestions_params {
 
 /*
  * friends.getSuggestions: Returns suggested friends.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items uids, next_anchor anchor).
  * Parameters: uid, anchor, direction, count (* = required)
  * Result: struct ok_friend_suggestions_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items uids, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: optional
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/friends/friends.getSuggestions.md
@@ -4111,9 +4111,9 @@ struct ok_group_get_members_params {
 
 /*
  * group.getMembers: Returns the members of a group page by page.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items members, next_anchor anchor).
  * Parameters: uid*, anchor, direction, statuses, count (* = required)
  * Result: struct ok_group_members_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items members, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getMembers.md
@@ -4223,9 +4223,9 @@ struct ok_group_get_stat_topics_params {
 
 /*
  * group.getStatTopics: Returns statistics of group topics page by page.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items topics, next_anchor anchor).
  * Parameters: gid*, start_time, end_time, anchor, count, fields (* = required)
  * Result: struct ok_stat_topics_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items topics, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getStatTopics.md
@@ -4305,9 +4305,9 @@ struct ok_group_get_user_groups_v2_params {
 
 /*
  * group.getUserGroupsV2: Returns the groups of a user page by page.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, items groups, next_anchor anchor).
  * Parameters: uid, anchor, direction, count (* = required)
  * Result: struct ok_user_groups_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, items groups, next_anchor anchor).
  * Session: optional
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.getUserGroupsV2.md
  * Inferred: parameters, errors
@@ -4578,9 +4578,9 @@ struct ok_market_get_by_catalog_params {
 
 /*
  * market.getByCatalog: Returns the products of a catalog page by page.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items short_products, next_anchor anchor).
  * Parameters: gid*, catalog_id*, anchor, direction, count, fields (* = required)
  * Result: struct ok_products_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items short_products, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.getByCatalog.md
@@ -4632,9 +4632,9 @@ struct ok_market_get_catalogs_by_group_params {
 
 /*
  * market.getCatalogsByGroup: Returns the catalogs of a group shop page by page.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items catalogs, next_anchor anchor).
  * Parameters: gid*, anchor, direction, count, fields (* = required)
  * Result: struct ok_catalogs_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items catalogs, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.getCatalogsByGroup.md
@@ -4689,9 +4689,9 @@ struct ok_market_get_products_params {
 
 /*
  * market.getProducts: Returns the products of a group shop page by page.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items short_products, next_anchor anchor).
  * Parameters: gid*, tab, anchor, direction, count, fields (* = required)
  * Result: struct ok_products_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items short_products, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.getProducts.md
@@ -4887,9 +4887,9 @@ struct ok_mediatopic_get_poll_answer_voters_params {
 
 /*
  * mediatopic.getPollAnswerVoters: Returns users who voted for a poll answer.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items users, next_anchor anchor).
  * Parameters: topic_id*, block_idx*, answer_idx*, anchor, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, items users, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/mediatopic/mediatopic.getPollAnswerVoters.md
@@ -5517,9 +5517,9 @@ struct ok_photos_get_album_likes_params {
 
 /*
  * photos.getAlbumLikes: Returns users who liked an album.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items users, next_anchor anchor).
  * Parameters: aid*, gid, anchor, direction, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more has_more, items users, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.getAlbumLikes.md
@@ -5554,9 +5554,9 @@ struct ok_photos_get_albums_params {
 
 /*
  * photos.getAlbums: Returns the photo albums of a user or group.
- * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items albums, next_anchor pagingAnchor, total totalCount).
  * Parameters: uid, fid, gid, pagingAnchor, pagingDirection, count, detectTotalCount, fields, album_type (* = required)
  * Result: struct ok_albums_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items albums, next_anchor pagingAnchor, total totalCount).
  * Permissions: VALUABLE_ACCESS
  * Session: optional
  * Source: https://apiok.ru/dev/methods/rest/photos/photos.getAlbums
@@ -5647,9 +5647,9 @@ struct ok_photos_get_photo_likes_params {
 
 /*
  * photos.getPhotoLikes: Returns users who liked a photo.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, items users, next_anchor anchor).
  * Parameters: photo_id*, gid, anchor, direction, count, fields (* = required)
  * Result: struct ok_users_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, items users, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
  * Source: https://apiok.ru/dev/methods/rest/photos/photos.getPhotoLikes
@@ -5676,9 +5676,9 @@ struct ok_photos_get_photo_marks_params {
 
 /*
  * photos.getPhotoMarks: Returns the ratings given to the photos of the user.
- * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items marks, next_anchor pagingAnchor, total totalCount).
  * Parameters: pagingAnchor, pagingDirection, count, detectTotalCount (* = required)
  * Result: struct ok_photo_marks_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items marks, next_anchor pagingAnchor, total totalCount).
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.getPhotoMarks.md
@@ -5717,9 +5717,9 @@ struct ok_photos_get_photos_params {
 
 /*
  * photos.getPhotos: Returns the photos of an album of a user or group.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more hasMore, items photos, next_anchor anchor, total total_count).
  * Parameters: uid, fid, aid, album_name, gid, anchor, direction, count, detectTotalCount, fields, album_type, mark_as_read (* = required)
  * Result: struct ok_photos_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, direction direction, has_more hasMore, items photos, next_anchor anchor, total total_count).
  * Permissions: VALUABLE_ACCESS
  * Session: optional
  * Source: https://apiok.ru/dev/methods/rest/photos/photos.getPhotos
@@ -5777,9 +5777,9 @@ struct ok_photos_get_user_album_photos_params {
 
 /*
  * photos.getUserAlbumPhotos: Returns the photos of a user album.
- * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items photos, next_anchor pagingAnchor, total totalCount).
  * Parameters: uid, aid*, pagingAnchor, pagingDirection, count, detectTotalCount (* = required)
  * Result: struct ok_user_photos_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items photos, next_anchor pagingAnchor, total totalCount).
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: optional
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.getUserAlbumPhotos.md
@@ -5811,9 +5811,9 @@ struct ok_photos_get_user_photos_params {
 
 /*
  * photos.getUserPhotos: Returns the personal photos of a user.
- * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items photos, next_anchor pagingAnchor, total totalCount).
  * Parameters: uid, fid, pagingAnchor, pagingDirection, count, detectTotalCount, photos (* = required)
  * Result: struct ok_user_photos_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items photos, next_anchor pagingAnchor, total totalCount).
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: optional
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.getUserPhotos.md
@@ -6145,9 +6145,9 @@ struct ok_search_tag_contents_params {
 
 /*
  * search.tagContents: Returns content marked with a hashtag.
- * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, next_anchor anchor).
  * Parameters: query*, filter, anchor, count, fields (* = required)
  * Result: struct ok_search_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, count count, has_more has_more, next_anchor anchor).
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/search/search.tagContents.md
  * Inferred: parameters, responses, required, errors
@@ -6297,9 +6297,9 @@ struct ok_stream_get_params {
 
 /*
  * stream.get: Returns the activity stream of the user or a group.
- * Paged: socapi_pager_new() iterates it (anchor anchor, has_more has_more, items feeds, next_anchor anchor).
  * Parameters: gid, patterns, fields, anchor (* = required)
  * Result: struct ok_stream_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor anchor, has_more has_more, items feeds, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: third-party clients (shared reference okru.md §7.1, §9)
@@ -6502,9 +6502,9 @@ struct ok_users_get_guests_params {
 
 /*
  * users.getGuests: Returns the visitors of the user profile.
- * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items guests, next_anchor pagingAnchor).
  * Parameters: pagingAnchor, pagingDirection, count (* = required)
  * Result: struct ok_guests_page; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor pagingAnchor, count count, direction pagingDirection, has_more hasMore, items guests, next_anchor pagingAnchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.getGuests.md

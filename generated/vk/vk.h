@@ -11251,9 +11251,9 @@ struct vk_friends_get_params {
 
 /*
  * friends.get: Returns the friends of a user.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: user_id, order, list_id, count, offset, fields, name_case (* = required)
  * Result: struct vk_friends_get_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Permissions: friends
  * Token types: user, service
  * Source: https://dev.vk.com/method/friends.get
@@ -11448,9 +11448,9 @@ SOCAPI_NODISCARD enum socapi_status vk_friends_get_requests_with_need_mutual(str
 /*
  * friends.get (fieldsResponse): Returns the friends of a user.
  * The result of a call that sets fields.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: user_id, order, list_id, count, offset, fields, name_case (* = required)
  * Result: struct vk_friends_get_fields_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Permissions: friends
  * Token types: user, service
  * Source: https://dev.vk.com/method/friends.get
@@ -11534,9 +11534,9 @@ struct vk_groups_get_members_params {
 
 /*
  * groups.getMembers: Returns the members of a community.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: group_id, sort, offset, count, fields, filter (* = required)
  * Result: struct vk_groups_get_members_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, group, service
  * Source: https://dev.vk.com/method/groups.getMembers
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -11547,9 +11547,9 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_get_members(struct socapi_session 
 /*
  * groups.getMembers (fieldsResponse): Returns the members of a community.
  * The result of a call that sets fields.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: group_id, sort, offset, count, fields, filter (* = required)
  * Result: struct vk_groups_get_members_fields_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, group, service
  * Source: https://dev.vk.com/method/groups.getMembers
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -11560,9 +11560,9 @@ SOCAPI_NODISCARD enum socapi_status vk_groups_get_members_with_fields(struct soc
 /*
  * groups.getMembers (filterResponse): Returns the members of a community.
  * Sends filter=managers itself.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: group_id, sort, offset, count, fields, filter (* = required)
  * Result: struct vk_groups_get_members_filter_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, group, service
  * Source: https://dev.vk.com/method/groups.getMembers
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -11823,9 +11823,9 @@ struct vk_likes_get_list_params {
 /*
  * likes.getList: Returns who liked (or reposted) an object.
  * Sends extended=0 itself.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: type*, owner_id, item_id, page_url, filter, friends_only, extended, offset, count, skip_own, fields (* = required)
  * Result: struct vk_likes_get_list_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, service
  * Source: https://dev.vk.com/method/likes.getList
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -11836,9 +11836,9 @@ SOCAPI_NODISCARD enum socapi_status vk_likes_get_list(struct socapi_session *ses
 /*
  * likes.getList (extendedResponse): Returns who liked (or reposted) an object.
  * Sends extended=1 itself.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: type*, owner_id, item_id, page_url, filter, friends_only, extended, offset, count, skip_own, fields (* = required)
  * Result: struct vk_likes_get_list_extended_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, service
  * Source: https://dev.vk.com/method/likes.getList
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -12341,9 +12341,9 @@ struct vk_newsfeed_get_params {
 
 /*
  * newsfeed.get: Returns the news feed of the current user.
- * Paged: socapi_pager_new() iterates it (anchor start_from, count count, items items, next_anchor next_from).
  * Parameters: filters, return_banned, start_time, end_time, max_photos, source_ids, start_from, count, fields, section (* = required)
  * Result: struct vk_newsfeed_generic_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (anchor start_from, count count, items items, next_anchor next_from).
  * Permissions: wall, friends
  * Token types: user
  * Source: https://dev.vk.com/method/newsfeed.get
@@ -13351,9 +13351,9 @@ struct vk_wall_get_params {
 /*
  * wall.get: Returns posts from a user or community wall.
  * Sends extended=0 itself.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: owner_id, domain, offset, count, filter, extended, fields (* = required)
  * Result: struct vk_wall_get_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, service
  * Source: https://dev.vk.com/method/wall.get
  * Inferred: owner_id
@@ -13437,9 +13437,9 @@ struct vk_wall_get_comments_params {
 /*
  * wall.getComments: Returns the comments of a post.
  * Sends extended=0 itself.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: owner_id, post_id, need_likes, start_comment_id, offset, count, sort, preview_length, extended, fields, comment_id, thread_items_count (* = required)
  * Result: struct vk_wall_get_comments_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, service
  * Source: https://dev.vk.com/method/wall.getComments
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -13450,9 +13450,9 @@ SOCAPI_NODISCARD enum socapi_status vk_wall_get_comments(struct socapi_session *
 /*
  * wall.getComments (extendedResponse): Returns the comments of a post.
  * Sends extended=1 itself.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: owner_id, post_id, need_likes, start_comment_id, offset, count, sort, preview_length, extended, fields, comment_id, thread_items_count (* = required)
  * Result: struct vk_wall_get_comments_extended_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, service
  * Source: https://dev.vk.com/method/wall.getComments
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -13463,9 +13463,9 @@ SOCAPI_NODISCARD enum socapi_status vk_wall_get_comments_with_extended(struct so
 /*
  * wall.get (extendedResponse): Returns posts from a user or community wall.
  * Sends extended=1 itself.
- * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Parameters: owner_id, domain, offset, count, filter, extended, fields (* = required)
  * Result: struct vk_wall_get_extended_response; release with socapi_free().
+ * Paged: socapi_pager_new() iterates it (count count, items items, offset offset, total count).
  * Token types: user, service
  * Source: https://dev.vk.com/method/wall.get
  * Inferred: owner_id

@@ -6,17 +6,21 @@ from pathlib import Path
 
 from .build import Builder
 from .emit_c import Emitter
+from .emit_md import MarkdownEmitter
 from .errors import SchemaError
 
 
 def generate(schema_dir, out_dir, side=None, prefix=None, label=None):
-    """Generates <out>/<prefix>.h and .c; writes only files whose text changed."""
+    """Generates <out>/<prefix>.h and .c and the method reference <prefix>.md;
+    writes only files whose text changed."""
     platform = Builder(schema_dir, side, prefix).build()
-    emitter = Emitter(platform, label or Path(schema_dir).name)
+    label = label or Path(schema_dir).name
+    emitter = Emitter(platform, label)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     header = f"{platform.prefix}.h"
-    files = {header: emitter.header(), f"{platform.prefix}.c": emitter.source(header)}
+    files = {header: emitter.header(), f"{platform.prefix}.c": emitter.source(header),
+             f"{platform.prefix}.md": MarkdownEmitter(platform, label, emitter).page()}
     for name, text in files.items():
         path = out / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:

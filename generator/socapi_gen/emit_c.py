@@ -321,14 +321,22 @@ class Emitter:
         selectors = [k for k, v in m.forced if v is None]
         if selectors:
             lines.append("The result of a call that sets " + " and ".join(selectors) + ".")
-        if m.paging:
-            lines.append("Paged: socapi_pager_new() iterates it (" + ", ".join(
-                f"{k} {v}" for k, v in sorted(m.paging.items())) + ").")
         if m.params:
             lines.append("Parameters: " + ", ".join(
                 p.name + ("*" if p.required else "") for p in m.params) + " (* = required)")
         lines.append(f"Result: {self.type_doc(m.result)}" + (
             "; release with socapi_free()." if self.result_by_pointer(m.result) else "."))
+        lines.extend(self.method_notes(m))
+        lines.append("Errors: see socapi_call(). Thread rules: those of the session.")
+        return comment("\n".join(lines))
+
+    def method_notes(self, m):
+        """What else a method's documentation says: paging, permissions, session,
+        circuits and where its facts come from (the header and the reference)."""
+        lines = []
+        if m.paging:
+            lines.append("Paged: socapi_pager_new() iterates it (" + ", ".join(
+                f"{k} {v}" for k, v in sorted(m.paging.items())) + ").")
         if m.permissions:
             lines.append("Permissions: " + ", ".join(m.permissions))
         if m.access_token_type:
@@ -344,8 +352,7 @@ class Emitter:
             lines.append(f"Source: {m.source}")
         if m.inferred:
             lines.append(inferred_text(m.inferred).capitalize())
-        lines.append("Errors: see socapi_call(). Thread rules: those of the session.")
-        return comment("\n".join(lines))
+        return lines
 
     def result_by_pointer(self, t):
         return not ((isinstance(t, Scalar) and t.kind in ("bool", "int", "uint", "number"))

@@ -269,6 +269,23 @@ class OutputTest(unittest.TestCase):
         self.assertIn("DO NOT EDIT", header)
         self.assertNotRegex(header, r"20\d\d-\d\d-\d\d")  # no timestamps
 
+    def test_markdown_reference_lists_every_method(self):
+        with tempfile.TemporaryDirectory() as out:
+            p = generate(REPO / "schema/mailru", out, label="schema/mailru")
+            page = (Path(out) / "mailru.md").read_text()
+        self.assertTrue(page.startswith("<!-- DO NOT EDIT."))
+        for m in p.methods:
+            self.assertIn(f"\n### {m.name}\n", page)
+            self.assertIn(f"| `{m.c_name}()` |", page)
+        # parameters with their type and whether they are required; permissions and provenance
+        self.assertIn("| `aid` | `aid` | string | yes |", page)
+        self.assertIn("| `offset` | `offset` (and `has_offset`) | integer |  |", page)
+        self.assertIn("| `mailru_friends_get_with_extended()` | list of struct mailru_user | "
+                      "extendedResponse: sends ext=1 |", page)
+        self.assertIn("- Permissions: guestbook", page)
+        self.assertIn("- Source: https://api.mail.ru/docs/reference/rest/photos-get", page)
+        self.assertIn("- Inferred (not documented)", page)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -6302,7 +6302,7 @@ struct ok_stream_get_params {
  * Paged: socapi_pager_new() iterates it (anchor anchor, has_more has_more, items feeds, next_anchor anchor).
  * Permissions: VALUABLE_ACCESS
  * Session: required
- * Source: third-party clients (shared reference okru.md §7.1, §9)
+ * Source: third-party clients (gid, patterns=POST, fields=feed.*,media_topic.*, anchor); not in apiok.ru's method list nor in aiookru's
  * Inferred: parameters, responses, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
  */

@@ -83,6 +83,22 @@ static bool control(const char *what, const char *json)
 
 /* ---- typed calls ---- */
 
+/* A server that answers friends.get with profiles although fields was not sent: the decode
+ * error names the variant that reads that answer. */
+static void test_decode_error_names_the_variant(void)
+{
+	struct socapi_error err;
+	struct socapi_session *s = open_session(TOKEN, NULL);
+	control("faults", "{\"path\": \"/vk/method\", \"method\": \"friends.get\", \"fault\": \"reply\", "
+	                  "\"body\": \"{\\\"response\\\": {\\\"count\\\": 1, \\\"items\\\": [{\\\"id\\\": 172000002, "
+	                  "\\\"first_name\\\": \\\"Maria\\\", \\\"last_name\\\": \\\"S\\\"}]}}\"}");
+	struct vk_friends_get_params p = VK_FRIENDS_GET_PARAMS_INIT;
+	struct vk_friends_get_response *ids = NULL;
+	CHECK(vk_friends_get(s, &p, &ids, &err) == SOCAPI_E_DECODE && !ids);
+	CHECK(strstr(err.message, "; the answer fits vk_friends_get_with_fields (fields set)"));
+	socapi_session_free(s);
+}
+
 static void test_users_and_friends(void)
 {
 	struct socapi_error err;
@@ -655,6 +671,7 @@ int main(void)
 	snprintf(token_url, sizeof token_url, "%s/vk/oauth/token", emu.base);
 	snprintf(code_url, sizeof code_url, "%s/vk/oauth/access_token", emu.base);
 	test_users_and_friends();
+	test_decode_error_names_the_variant();
 	test_token_placement();
 	test_errors_and_handlers();
 	test_own_handlers();

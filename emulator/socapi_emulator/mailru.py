@@ -21,6 +21,7 @@ from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, Accou
                      ApiError, OAuthError, SeededWorld, TokenMint, error_page, find_account,
                      grant_handler, hidden, html_page, is_uint, json_response, md5_hex, redirect,
                      served_file, sorted_pairs, text_response, with_query)
+from .mailru_web import MONTHS, MyMailRu, add_web_communities
 
 # --------------------------------------------------------------------------
 # 1. Constants
@@ -120,8 +121,6 @@ GUESTBOOK = (("Привет!", "Заходи в гости"), ("С днём ро
              ("Спасибо", "Спасибо за фотографии"), ("", "Давно не виделись"))
 MESSAGES = ("Привет! Как дела?", "Отлично, а у тебя?", "Тоже хорошо", "Встретимся завтра?",
             "Давай в шесть", "Договорились", "Посмотри фото, которые я выложил")
-MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-          "сентября", "октября", "ноября", "декабря")
 
 
 # --------------------------------------------------------------------------
@@ -186,6 +185,7 @@ class World(SeededWorld):
         self._add_stream()
         self._add_guestbooks()
         self._add_dialogs()
+        add_web_communities(self, seed, MARIA)  # the scrapers' pages (mailru_web.py)
 
     # --- helpers ---------------------------------------------------------
 
@@ -1307,6 +1307,7 @@ class MailRu:
         self.codes = {}  # code -> (uid, app_id, redirect_uri, scope)
         self.logins = {}  # Mpop cookie -> uid
         self.grants = {}  # (uid, app_id) -> scope the user agreed to
+        self.web = MyMailRu(self)  # my.mail.ru pages for the scrapers
         self.pages = {
             ("POST", "/mailru/oauth/token"): self.token,
             ("GET", "/mailru/oauth/authorize"): self.authorize,
@@ -1328,7 +1329,10 @@ class MailRu:
         return json_response(error_body(code), content_type=JSON_TYPE)
 
     def control(self, request, action):
-        """GET /_emulator/mailru/code?client_id=&redirect_uri=&uid=[&scope=] -> {"code"}."""
+        """GET /_emulator/mailru/code?client_id=&redirect_uri=&uid=[&scope=] -> {"code"};
+        POST /_emulator/mailru/site: see mailru_web.py."""
+        if (request.verb, action) == ("POST", "site"):
+            return self.web.control(request)
         if (request.verb, action) != ("GET", "code"):
             return text_response("not found\n", 404)
         params = request.query
@@ -1349,6 +1353,10 @@ class MailRu:
             if request.verb not in ("GET", "POST"):
                 return text_response("method not allowed\n", 405)
             return self.rest(request)
+        if path.startswith("/mailru/web/"):
+            return self.web.handle(request)
+        if path.startswith("/mailru/platform/") and request.verb == "GET":
+            return self.web.public(request)
         served = served_file(request, self.prefix, self.world.uploads)
         if served:
             return served

@@ -16,8 +16,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends build-essential cmake pkg-config python3 \
-    libcurl4-openssl-dev libjson-c-dev libssl-dev libxml2-dev valgrind ca-certificates \
-    clang libclang-rt-14-dev llvm >/dev/null
+    libcurl4-openssl-dev libjson-c-dev libssl-dev libxml2-dev libwebsockets-dev chromium valgrind \
+    ca-certificates clang libclang-rt-14-dev llvm >/dev/null
 fi
 
 echo "== build and test"

@@ -4146,6 +4146,55 @@ enum socapi_status mailru_users_is_app_user(struct socapi_session *session, cons
 	return socapi_call(session, &mailru_users_is_app_user_method, params, out, err);
 }
 
+static const char *const mailru_groups_get_params_scraped[] = {"limit", "offset", "ext"};
+const struct socapi_scrape_method mailru_groups_get_scrape_method = {
+	&mailru_groups_get_method, "mailru_groups_get_scrape", 3, mailru_groups_get_params_scraped,
+};
+
+enum socapi_status mailru_groups_get_scrape(struct socapi_scraper *scraper, const struct mailru_groups_get_params *params, struct socapi_uint_list **out, struct socapi_error *err)
+{
+	return socapi_scrape(scraper, &mailru_groups_get_scrape_method, params, out, err);
+}
+
+static const char *const mailru_groups_get_info_params_scraped[] = {"uids"};
+const struct socapi_scrape_method mailru_groups_get_info_scrape_method = {
+	&mailru_groups_get_info_method, "mailru_groups_get_info_scrape", 1, mailru_groups_get_info_params_scraped,
+};
+
+enum socapi_status mailru_groups_get_info_scrape(struct socapi_scraper *scraper, const struct mailru_groups_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err)
+{
+	return socapi_scrape(scraper, &mailru_groups_get_info_scrape_method, params, out, err);
+}
+
+const struct socapi_scrape_method mailru_groups_get_with_extended_scrape_method = {
+	&mailru_groups_get_with_extended_method, "mailru_groups_get_with_extended_scrape", 3, mailru_groups_get_params_scraped,
+};
+
+enum socapi_status mailru_groups_get_with_extended_scrape(struct socapi_scraper *scraper, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
+{
+	return socapi_scrape(scraper, &mailru_groups_get_with_extended_scrape_method, params, out, err);
+}
+
+static const char *const mailru_groups_join_params_scraped[] = {"group_id"};
+const struct socapi_scrape_method mailru_groups_join_scrape_method = {
+	&mailru_groups_join_method, "mailru_groups_join_scrape", 1, mailru_groups_join_params_scraped,
+};
+
+enum socapi_status mailru_groups_join_scrape(struct socapi_scraper *scraper, const struct mailru_groups_join_params *params, int64_t *out, struct socapi_error *err)
+{
+	return socapi_scrape(scraper, &mailru_groups_join_scrape_method, params, out, err);
+}
+
+static const char *const mailru_stream_get_by_author_params_scraped[] = {"uid", "limit", "skip"};
+const struct socapi_scrape_method mailru_stream_get_by_author_scrape_method = {
+	&mailru_stream_get_by_author_method, "mailru_stream_get_by_author_scrape", 3, mailru_stream_get_by_author_params_scraped,
+};
+
+enum socapi_status mailru_stream_get_by_author_scrape(struct socapi_scraper *scraper, const struct mailru_stream_get_by_author_params *params, struct mailru_stream_item_list **out, struct socapi_error *err)
+{
+	return socapi_scrape(scraper, &mailru_stream_get_by_author_scrape_method, params, out, err);
+}
+
 const struct socapi_method *const mailru_methods[] = {
 	&mailru_achievements_add_method,
 	&mailru_achievements_group_add_method,
@@ -4209,3 +4258,12 @@ const struct socapi_method *const mailru_methods[] = {
 	&mailru_users_is_app_user_method,
 };
 const size_t mailru_n_methods = 60;
+
+const struct socapi_scrape_method *const mailru_scrapers[] = {
+	&mailru_groups_get_scrape_method,
+	&mailru_groups_get_info_scrape_method,
+	&mailru_groups_get_with_extended_scrape_method,
+	&mailru_groups_join_scrape_method,
+	&mailru_stream_get_by_author_scrape_method,
+};
+const size_t mailru_n_scrapers = 5;

@@ -6,6 +6,7 @@
 #define MAILRU_MAILRU_H
 
 #include <socapi/socapi.h>
+#include <socapi/scraper.h>
 
 #if SOCAPI_TABLE_VERSION != 3
 #error "generated for socapi table version 3: regenerate with this runtime's socapi-gen"
@@ -2158,6 +2159,16 @@ extern const struct socapi_method mailru_groups_get_method;
 SOCAPI_NODISCARD enum socapi_status mailru_groups_get(struct socapi_session *session, const struct mailru_groups_get_params *params, struct socapi_uint_list **out, struct socapi_error *err);
 
 /*
+ * groups.get scraped from my.mail.ru pages by a browser (socapi/scraper.h), a drop-in for mailru_groups_get().
+ * Reads limit, offset, ext; any other parameter set is an error.
+ * Result: list of uint64; release with socapi_free().
+ * Source: KonstantinTogoi/aiomailru aiomailru/scrapers.py, aiomailru/objects/{event,group}.py (0.1.1.post1)
+ * Errors: see socapi/scraper.h. Thread rules: those of the scraper.
+ */
+extern const struct socapi_scrape_method mailru_groups_get_scrape_method;
+SOCAPI_NODISCARD enum socapi_status mailru_groups_get_scrape(struct socapi_scraper *scraper, const struct mailru_groups_get_params *params, struct socapi_uint_list **out, struct socapi_error *err);
+
+/*
  * Parameters of groups.getInfo. Zero-initialise with MAILRU_GROUPS_GET_INFO_PARAMS_INIT; set has_x for
  * scalars; NULL strings and lists with NULL items are not sent ("" and empty
  * lists are). Zero, empty and false values are sent.
@@ -2179,6 +2190,16 @@ extern const struct socapi_method mailru_groups_get_info_method;
 SOCAPI_NODISCARD enum socapi_status mailru_groups_get_info(struct socapi_session *session, const struct mailru_groups_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err);
 
 /*
+ * groups.getInfo scraped from my.mail.ru pages by a browser (socapi/scraper.h), a drop-in for mailru_groups_get_info().
+ * Reads uids; any other parameter set is an error.
+ * Result: list of struct mailru_user; release with socapi_free().
+ * Source: KonstantinTogoi/aiomailru aiomailru/scrapers.py, aiomailru/objects/{event,group}.py (0.1.1.post1)
+ * Errors: see socapi/scraper.h. Thread rules: those of the scraper.
+ */
+extern const struct socapi_scrape_method mailru_groups_get_info_scrape_method;
+SOCAPI_NODISCARD enum socapi_status mailru_groups_get_info_scrape(struct socapi_scraper *scraper, const struct mailru_groups_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err);
+
+/*
  * groups.get (extendedResponse): Returns the current user's communities (aiomailru scraper, not a documented REST method).
  * Sends ext=1 itself.
  * Parameters: limit, offset, ext (* = required)
@@ -2189,6 +2210,16 @@ SOCAPI_NODISCARD enum socapi_status mailru_groups_get_info(struct socapi_session
  */
 extern const struct socapi_method mailru_groups_get_with_extended_method;
 SOCAPI_NODISCARD enum socapi_status mailru_groups_get_with_extended(struct socapi_session *session, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err);
+
+/*
+ * groups.get (extendedResponse) scraped from my.mail.ru pages by a browser (socapi/scraper.h), a drop-in for mailru_groups_get_with_extended().
+ * Reads limit, offset, ext; any other parameter set is an error.
+ * Result: list of struct mailru_user; release with socapi_free().
+ * Source: KonstantinTogoi/aiomailru aiomailru/scrapers.py, aiomailru/objects/{event,group}.py (0.1.1.post1)
+ * Errors: see socapi/scraper.h. Thread rules: those of the scraper.
+ */
+extern const struct socapi_scrape_method mailru_groups_get_with_extended_scrape_method;
+SOCAPI_NODISCARD enum socapi_status mailru_groups_get_with_extended_scrape(struct socapi_scraper *scraper, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err);
 
 /*
  * Parameters of groups.join. Zero-initialise with MAILRU_GROUPS_JOIN_PARAMS_INIT; set has_x for
@@ -2211,6 +2242,16 @@ struct mailru_groups_join_params {
  */
 extern const struct socapi_method mailru_groups_join_method;
 SOCAPI_NODISCARD enum socapi_status mailru_groups_join(struct socapi_session *session, const struct mailru_groups_join_params *params, int64_t *out, struct socapi_error *err);
+
+/*
+ * groups.join scraped from my.mail.ru pages by a browser (socapi/scraper.h), a drop-in for mailru_groups_join().
+ * Reads group_id; any other parameter set is an error.
+ * Result: integer.
+ * Source: KonstantinTogoi/aiomailru aiomailru/scrapers.py, aiomailru/objects/{event,group}.py (0.1.1.post1)
+ * Errors: see socapi/scraper.h. Thread rules: those of the scraper.
+ */
+extern const struct socapi_scrape_method mailru_groups_join_scrape_method;
+SOCAPI_NODISCARD enum socapi_status mailru_groups_join_scrape(struct socapi_scraper *scraper, const struct mailru_groups_join_params *params, int64_t *out, struct socapi_error *err);
 
 /*
  * Parameters of guestbook.get. Zero-initialise with MAILRU_GUESTBOOK_GET_PARAMS_INIT; set has_x for
@@ -2673,6 +2714,16 @@ extern const struct socapi_method mailru_stream_get_by_author_method;
 SOCAPI_NODISCARD enum socapi_status mailru_stream_get_by_author(struct socapi_session *session, const struct mailru_stream_get_by_author_params *params, struct mailru_stream_item_list **out, struct socapi_error *err);
 
 /*
+ * stream.getByAuthor scraped from my.mail.ru pages by a browser (socapi/scraper.h), a drop-in for mailru_stream_get_by_author().
+ * Reads uid, limit, skip; any other parameter set is an error.
+ * Result: list of struct mailru_stream_item; release with socapi_free().
+ * Source: KonstantinTogoi/aiomailru aiomailru/scrapers.py, aiomailru/objects/{event,group}.py (0.1.1.post1)
+ * Errors: see socapi/scraper.h. Thread rules: those of the scraper.
+ */
+extern const struct socapi_scrape_method mailru_stream_get_by_author_scrape_method;
+SOCAPI_NODISCARD enum socapi_status mailru_stream_get_by_author_scrape(struct socapi_scraper *scraper, const struct mailru_stream_get_by_author_params *params, struct mailru_stream_item_list **out, struct socapi_error *err);
+
+/*
  * Parameters of stream.like. Zero-initialise with MAILRU_STREAM_LIKE_PARAMS_INIT; set has_x for
  * scalars; NULL strings and lists with NULL items are not sent ("" and empty
  * lists are). Zero, empty and false values are sent.
@@ -2985,6 +3036,10 @@ SOCAPI_NODISCARD enum socapi_status mailru_users_is_app_user(struct socapi_sessi
 /* Every typed call of this platform, sorted by C name (for tools and the CLI). */
 extern const struct socapi_method *const mailru_methods[];
 extern const size_t mailru_n_methods;
+
+/* Every scraper of this platform, in the same order (socapi/scraper.h). */
+extern const struct socapi_scrape_method *const mailru_scrapers[];
+extern const size_t mailru_n_scrapers;
 
 #ifdef __cplusplus
 }

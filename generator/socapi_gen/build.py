@@ -7,14 +7,16 @@ from pathlib import Path
 from .errors import SchemaError
 from .loader import Node, Schema
 from .model import Alt, Array, Enum, Field, Method, Param, Platform, Scalar, Struct, Union
-from .naming import UNKNOWN_MEMBER, VARIANT_MARK, Scope, identifier, macro, method_function, presence_flag
+from .naming import (UNKNOWN_MEMBER, VARIANT_MARK, Scope, identifier, macro, method_function,
+                     presence_flag, scraper_function)
 
 SIDE_KEYS = {"platform", "c_prefix", "api_version", "source", "methods", "objects",
-             "parameters", "excluded", "paging", "note"}
+             "parameters", "excluded", "paging", "scrapers", "note"}
 CIRCUITS = {"client-server", "server-server", "application", "unsigned"}
 METHOD_KEYS = {"http", "variants", "circuits", "session", "permissions", "source",
                "inferred", "note"}
 OBJECT_KEYS = {"source", "inferred", "note", "properties"}
+SCRAPER_KEYS = {"parameters", "source", "note"}
 PROPERTY_KEYS = {"wire", "note", "inferred", "source", "seen_in"}
 WIRES = {"string", "string_or_number"}
 SCALAR_TYPES = {"integer", "number", "string", "boolean"}
@@ -275,6 +277,9 @@ class Builder:
             what = f"method {m.name}" + (f" ({m.variant})" if m.variant != "response" else "")
             claim(m.c_name, what)
             claim(f"{m.c_name}_method", what)
+            if m.scraper:
+                claim(m.scraper["c_name"], f"the scraper of {what}")
+                claim(f"{m.scraper['c_name']}_method", f"the scraper of {what}")
         for base in sorted({m.base_c_name for m in self.platform.methods if m.variant != "response"}):
             claim(f"{base}_variants", "the variants table of " + base)
         types = list(self.platform.structs.values()) + list(self.platform.unions.values())
@@ -352,6 +357,7 @@ class Builder:
             flags.append("SOCAPI_METHOD_CLIENT_ONLY")
         elif circuits == ["server-server"]:
             flags.append("SOCAPI_METHOD_SERVER_ONLY")
+        scraper = self.scraper_of(name, params)
         for vname in sorted(responses):
             rnode = node.child("responses").child(vname)
             result = self.response_type(rnode)
@@ -368,7 +374,8 @@ class Builder:
                 node.get("description", ""), side.get("permissions") or [],
                 side.get("source", ""), side.get("inferred"),
                 node.get("access_token_type") or [], self.paging_of(name, params),
-                side.get("session"), base))
+                side.get("session"), base,
+                dict(scraper, c_name=scraper_function(self.prefix, name, vname)) if scraper else None))
 
     PAGING_KEYS = {"anchor", "direction", "count", "offset",
                    "next_anchor", "has_more", "items", "total"}
@@ -396,6 +403,24 @@ class Builder:
         if "anchor" in entry and "next_anchor" not in entry:
             raise SchemaError(self.side.file, where, "anchor paging needs next_anchor")
         return dict(entry)
+
+    def scraper_of(self, name, params):
+        """The side file's scrapers entry of a method, checked: the parameters
+        its scraper reads must be parameters of the method."""
+        entry = (self.side.get("scrapers") or {}).get(name)
+        if entry is None:
+            return None
+        node = Node(entry, self.side.file, f"/scrapers/{name}")
+        self.check_keys(node, SCRAPER_KEYS)
+        read = entry.get("parameters")
+        if not isinstance(read, list) or not read or not all(isinstance(p, str) for p in read):
+            raise SchemaError(self.side.file, f"/scrapers/{name}/parameters",
+                              "a scraper reads a non-empty list of parameter names")
+        for i, pname in enumerate(read):
+            if not any(p.name == pname for p in params):
+                raise node.child("parameters").child(i).error(
+                    f"method {name!r} has no parameter {pname!r}")
+        return {"parameters": list(read), "source": entry.get("source", "")}
 
     def response_type(self, rnode):
         if "$ref" not in rnode.value:
@@ -437,7 +462,7 @@ class Builder:
         for name in self.side.get("methods") or {}:
             if name not in methods:
                 raise SchemaError(self.side.file, f"/methods/{name}", f"no method {name!r} in the schema")
-        for key in ("parameters", "paging"):
+        for key in ("parameters", "paging", "scrapers"):
             for name in self.side.get(key) or {}:
                 if name not in methods:
                     raise SchemaError(self.side.file, f"/{key}/{name}", f"no method {name!r} in the schema")

@@ -185,7 +185,9 @@ class Emitter:
     def header(self):
         P = self.prefix.upper()
         guard = f"{P}_{P}_H"
-        o = [self.banner(), f"#ifndef {guard}\n#define {guard}\n\n#include <socapi/socapi.h>\n\n",
+        scrapers = [m for m in self.p.methods if m.scraper]
+        o = [self.banner(), f"#ifndef {guard}\n#define {guard}\n\n#include <socapi/socapi.h>\n",
+             "#include <socapi/scraper.h>\n\n" if scrapers else "\n",
              f"#if SOCAPI_TABLE_VERSION != {TABLE_VERSION}\n#error \"generated for socapi table version {TABLE_VERSION}: "
              "regenerate with this runtime's socapi-gen\"\n#endif\n\n",
              "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"]
@@ -234,9 +236,15 @@ class Emitter:
                 done_params.add(m.params_c_name)
                 o.append(self.params_decl(m))
             o.append(self.method_proto(m))
+            if m.scraper:
+                o.append(self.scraper_proto(m))
         o.append(f"/* Every typed call of this platform, sorted by C name (for tools and the CLI). */\n"
                  f"extern const struct socapi_method *const {self.prefix}_methods[];\n"
                  f"extern const size_t {self.prefix}_n_methods;\n\n")
+        if scrapers:
+            o.append(f"/* Every scraper of this platform, in the same order (socapi/scraper.h). */\n"
+                     f"extern const struct socapi_scrape_method *const {self.prefix}_scrapers[];\n"
+                     f"extern const size_t {self.prefix}_n_scrapers;\n\n")
         o.append(f"#ifdef __cplusplus\n}}\n#endif\n\n#endif\n")
         return "".join(o)
 
@@ -362,6 +370,26 @@ class Emitter:
         params = f"const struct {m.params_c_name} *params, " if m.params else ""
         return f"struct socapi_session *session, {params}{self.result_out(m.result)}, struct socapi_error *err"
 
+    def scraper_args(self, m):
+        params = f"const struct {m.params_c_name} *params, " if m.params else ""
+        return (f"struct socapi_scraper *scraper, {params}{self.result_out(m.result)}, "
+                "struct socapi_error *err")
+
+    def scraper_proto(self, m):
+        sc = m.scraper
+        lines = [f"{m.name}" + (f" ({m.variant})" if m.variant != "response" else "") +
+                 " scraped from my.mail.ru pages by a browser (socapi/scraper.h), a drop-in for "
+                 f"{m.c_name}().",
+                 "Reads " + ", ".join(sc["parameters"]) + "; any other parameter set is an error.",
+                 f"Result: {self.type_doc(m.result)}" + (
+                     "; release with socapi_free()." if self.result_by_pointer(m.result) else ".")]
+        if sc["source"]:
+            lines.append(f"Source: {sc['source']}")
+        lines.append("Errors: see socapi/scraper.h. Thread rules: those of the scraper.")
+        return (comment("\n".join(lines)) +
+                f"extern const struct socapi_scrape_method {sc['c_name']}_method;\n"
+                f"SOCAPI_NODISCARD enum socapi_status {sc['c_name']}({self.scraper_args(m)});\n\n")
+
     def method_proto(self, m):
         return (self.method_doc(m) + f"extern const struct socapi_method {m.c_name}_method;\n"
                 f"SOCAPI_NODISCARD enum socapi_status {m.c_name}({self.method_args(m)});\n\n")
@@ -393,9 +421,19 @@ class Emitter:
                 body.append(f"static const struct socapi_method *const {m.base_c_name}_variants[] = {{\n"
                             + "".join(f"\t&{v.c_name}_method,\n" for v in self.variants_of(m)) + "};\n")
             body.append(self.method_def(m))
+        scraped = set()
+        for m in self.p.methods:
+            if m.scraper:
+                body.append(self.scraper_def(m, m.name not in scraped))
+                scraped.add(m.name)
         body.append(f"const struct socapi_method *const {self.prefix}_methods[] = {{\n")
         body.extend(f"\t&{m.c_name}_method,\n" for m in self.p.methods)
         body.append(f"}};\nconst size_t {self.prefix}_n_methods = {len(self.p.methods)};\n")
+        scrapers = [m for m in self.p.methods if m.scraper]
+        if scrapers:
+            body.append(f"\nconst struct socapi_scrape_method *const {self.prefix}_scrapers[] = {{\n")
+            body.extend(f"\t&{m.scraper['c_name']}_method,\n" for m in scrapers)
+            body.append(f"}};\nconst size_t {self.prefix}_n_scrapers = {len(scrapers)};\n")
         arrays = []
         for key, a in sorted(self.arrays.items()):
             if key.startswith("socapi_") or key != self.list_name(a):
@@ -516,6 +554,21 @@ class Emitter:
                 f"\t{n_variants if n_variants > 1 else 0}, {variants},\n}};\n\n"
                 f"enum socapi_status {m.c_name}({self.method_args(m)})\n{{\n"
                 f"\treturn socapi_call(session, &{m.c_name}_method, {call_params}, out, err);\n}}\n\n")
+
+    def scraper_def(self, m, first_of_method):
+        """A scraper's table entry and function; the list of the parameters it
+        reads is shared by the method's variants."""
+        sc = m.scraper
+        names = f"{m.params_c_name}_scraped"
+        out = ""
+        if first_of_method:
+            out = (f"static const char *const {names}[] = {{"
+                   + ", ".join(c_string(p) for p in sc["parameters"]) + "};\n")
+        call_params = "params" if m.params else "NULL"
+        return (out + f"const struct socapi_scrape_method {sc['c_name']}_method = {{\n"
+                f"\t&{m.c_name}_method, {c_string(sc['c_name'])}, {len(sc['parameters'])}, {names},\n}};\n\n"
+                f"enum socapi_status {sc['c_name']}({self.scraper_args(m)})\n{{\n"
+                f"\treturn socapi_scrape(scraper, &{sc['c_name']}_method, {call_params}, out, err);\n}}\n\n")
 
     def platform_enum(self):
         return {"mailru": "MAILRU", "ok": "OK", "vk": "VK"}.get(self.p.name, self.p.name.upper())

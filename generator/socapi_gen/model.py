@@ -94,6 +94,7 @@ class Method:
     paging: dict = None      # side-file paging entry, or None
     session: str = None      # side-file session kind (required, optional, none), or None
     base_c_name: str = ""    # the plain variant's function name, shared by all variants
+    scraper: dict = None     # {"parameters", "source", "c_name"} when the method has a scraper
 
 
 @dataclass

@@ -88,6 +88,11 @@ def method_function(prefix, method_name, variant):
     return base + (f"{VARIANT_MARK}{suffix}" if suffix else "")
 
 
+def scraper_function(prefix, method_name, variant):
+    """groups.get + extendedResponse -> mailru_groups_get_extended_scrape."""
+    return method_function(prefix, method_name, variant) + "_scrape"
+
+
 def variant_suffix(variant):
     if variant == "response":
         return ""

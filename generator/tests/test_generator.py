@@ -147,6 +147,39 @@ class SchemaErrorTest(unittest.TestCase):
         p = self.build(dict(BASE, **{"t/methods.json": {"methods": [get, method("t.getLists")]}}))
         self.assertEqual(sorted(m.c_name for m in p.methods), ["t_t_get", "t_t_get_lists", "t_t_get_with_lists"])
 
+    def test_scrapers_section_is_checked(self):
+        side = {"scrapers": {"t.gett": {"parameters": ["id"]}}}
+        self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "/scrapers/t.gett",
+                            "no method")
+        side = {"scrapers": {"t.get": {"parameters": ["idd"]}}}
+        self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json",
+                            "/scrapers/t.get/parameters/0", "no parameter 'idd'")
+        side = {"scrapers": {"t.get": {"parameters": []}}}
+        self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json",
+                            "/scrapers/t.get/parameters", "non-empty list")
+        side = {"scrapers": {"t.get": {"parameters": ["id"], "selector": "div"}}}
+        self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "selector", "unknown key")
+
+    def test_scrapers_are_emitted_beside_their_twins(self):
+        side = {"scrapers": {"t.get": {"parameters": ["id"], "source": "a peer"}}}
+        with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as out:
+            write_schema(d, dict(BASE, **{"socapi.json": side}))
+            generate(Path(d), out, prefix="t")
+            header = (Path(out) / "t.h").read_text()
+            source = (Path(out) / "t.c").read_text()
+        self.assertIn("#include <socapi/scraper.h>", header)
+        self.assertIn("enum socapi_status t_t_get_scrape(struct socapi_scraper *scraper, "
+                      "const struct t_t_get_params *params, struct t_thing **out", header)
+        self.assertIn("Reads id; any other parameter set is an error.", header)
+        self.assertIn('static const char *const t_t_get_params_scraped[] = {"id"};', source)
+        self.assertIn("&t_t_get_method, \"t_t_get_scrape\", 1, t_t_get_params_scraped", source)
+        self.assertRegex(source, r"t_scrapers\[\] = \{\n\t&t_t_get_scrape_method,\n\};")
+        # without the section, no scraper and no include
+        with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as out:
+            write_schema(d, BASE)
+            generate(Path(d), out, prefix="t")
+            self.assertNotIn("scrape", (Path(out) / "t.h").read_text())
+
     def test_enum_names_must_match_values(self):
         files = dict(BASE, **{"t/objects.json": {"definitions": {"thing": {
             "type": "integer", "enum": [1, 2], "enumNames": ["one"]}}}})
@@ -266,6 +299,8 @@ class OutputTest(unittest.TestCase):
             self.assertIn(f"enum socapi_status {m.c_name}(", header)
         self.assertEqual(len(re.findall(r"^SOCAPI_NODISCARD enum socapi_status mailru_[a-z0-9_]+\(struct "
                                         r"socapi_session", header, re.M)), len(p.methods))
+        # the side file's scrapers section: groups.get (two variants), getInfo, join, getByAuthor
+        self.assertEqual(len(re.findall(r"_scrape\(struct socapi_scraper", header)), 5)
         self.assertIn("DO NOT EDIT", header)
         self.assertNotRegex(header, r"20\d\d-\d\d-\d\d")  # no timestamps
 

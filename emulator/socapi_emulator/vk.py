@@ -291,6 +291,7 @@ class World:
         self.read = {}  # (reader, peer) -> id of the last message from peer the reader has read
         self.next_message_id = 1
         self.sent = {}  # (sender, peer, random_id) -> message: resends are not duplicated
+        self.posted = {}  # (author, owner, guid) -> post id: wall.post resends are not duplicated
         self.storage = {}  # owner (user, -group, or 0 = the app) -> {key: value}
         self.uploads = []  # Upload objects served at /vk/uploads/<n>
         self._add_people()
@@ -1711,8 +1712,13 @@ def wall_post(call):
     if owner < 0 and call.flag("from_group"):
         author = call.admin_of(-owner)
         signer = me if call.flag("signed") else None
+    key = (me, owner, call.text("guid"))
+    if key[2] and key in call.world.posted:  # the same guid again: the first post
+        return {"post_id": call.world.posted[key]}
     post = call.world.add_post(owner, author, call.world.tick(), message, attachments, signer=signer,
                                source="api")
+    if key[2]:
+        call.world.posted[key] = post["id"]
     return {"post_id": post["id"]}
 
 

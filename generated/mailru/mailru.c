@@ -2778,10 +2778,10 @@ static const struct socapi_struct mailru_achievements_add_params_struct = {"achi
 
 const struct socapi_method mailru_achievements_add_method = {
 	"achievements.add", "response", "mailru_achievements_add",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_achievements_add_params_struct, &socapi_type_int,
 	0, NULL, "Creates a new achievement in the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_add(struct socapi_session *session, const struct mailru_achievements_add_params *params, int64_t *out, struct socapi_error *err)
@@ -2800,10 +2800,10 @@ static const struct socapi_struct mailru_achievements_group_add_params_struct = 
 
 const struct socapi_method mailru_achievements_group_add_method = {
 	"achievements.group_add", "response", "mailru_achievements_group_add",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_achievements_group_add_params_struct, &socapi_type_int,
 	0, NULL, "Creates an achievement group in the calling application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_group_add(struct socapi_session *session, const struct mailru_achievements_group_add_params *params, int64_t *out, struct socapi_error *err)
@@ -2822,10 +2822,10 @@ static const struct socapi_struct mailru_achievements_group_remove_params_struct
 
 const struct socapi_method mailru_achievements_group_remove_method = {
 	"achievements.group_remove", "response", "mailru_achievements_group_remove",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_achievements_group_remove_params_struct, &socapi_type_int,
 	0, NULL, "Deletes an achievement group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_group_remove(struct socapi_session *session, const struct mailru_achievements_group_remove_params *params, int64_t *out, struct socapi_error *err)
@@ -2845,10 +2845,10 @@ static const struct socapi_struct mailru_achievements_group_update_params_struct
 
 const struct socapi_method mailru_achievements_group_update_method = {
 	"achievements.group_update", "response", "mailru_achievements_group_update",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_achievements_group_update_params_struct, &socapi_type_int,
 	0, NULL, "Changes an achievement group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_group_update(struct socapi_session *session, const struct mailru_achievements_group_update_params *params, int64_t *out, struct socapi_error *err)
@@ -2870,7 +2870,7 @@ const struct socapi_method mailru_achievements_groups_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_groups_params_struct, &mailru_achievement_group_list_type,
 	0, NULL, "Returns the application's achievement groups and achievements.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_groups(struct socapi_session *session, const struct mailru_achievements_groups_params *params, struct mailru_achievement_group_list **out, struct socapi_error *err)
@@ -2893,7 +2893,7 @@ const struct socapi_method mailru_achievements_list_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_list_params_struct, &mailru_achievement_list_type,
 	0, NULL, "Returns the application's achievements.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_list(struct socapi_session *session, const struct mailru_achievements_list_params *params, struct mailru_achievement_list **out, struct socapi_error *err)
@@ -2912,10 +2912,10 @@ static const struct socapi_struct mailru_achievements_remove_params_struct = {"a
 
 const struct socapi_method mailru_achievements_remove_method = {
 	"achievements.remove", "response", "mailru_achievements_remove",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_achievements_remove_params_struct, &socapi_type_int,
 	0, NULL, "Deletes an achievement.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_remove(struct socapi_session *session, const struct mailru_achievements_remove_params *params, int64_t *out, struct socapi_error *err)
@@ -2935,10 +2935,10 @@ static const struct socapi_struct mailru_achievements_reward_params_struct = {"a
 
 const struct socapi_method mailru_achievements_reward_method = {
 	"achievements.reward", "response", "mailru_achievements_reward",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_achievements_reward_params_struct, &socapi_type_int,
 	0, NULL, "Gives an achievement to the current user in the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_reward(struct socapi_session *session, const struct mailru_achievements_reward_params *params, int64_t *out, struct socapi_error *err)
@@ -2958,10 +2958,10 @@ static const struct socapi_struct mailru_achievements_unreward_params_struct = {
 
 const struct socapi_method mailru_achievements_unreward_method = {
 	"achievements.unreward", "response", "mailru_achievements_unreward",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_achievements_unreward_params_struct, &socapi_type_int,
 	0, NULL, "Takes an achievement back from the current user in the calling application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_unreward(struct socapi_session *session, const struct mailru_achievements_unreward_params *params, int64_t *out, struct socapi_error *err)
@@ -2983,10 +2983,10 @@ static const struct socapi_struct mailru_achievements_update_params_struct = {"a
 
 const struct socapi_method mailru_achievements_update_method = {
 	"achievements.update", "response", "mailru_achievements_update",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_achievements_update_params_struct, &socapi_type_int,
 	0, NULL, "Changes an achievement of the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_update(struct socapi_session *session, const struct mailru_achievements_update_params *params, int64_t *out, struct socapi_error *err)
@@ -3009,7 +3009,7 @@ const struct socapi_method mailru_achievements_user_awards_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_achievements_user_awards_params_struct, &mailru_achievement_list_type,
 	0, NULL, "Returns the current user's achievements, sorted by weight in descending order.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_achievements_user_awards(struct socapi_session *session, const struct mailru_achievements_user_awards_params *params, struct mailru_achievement_list **out, struct socapi_error *err)
@@ -3035,7 +3035,7 @@ const struct socapi_method mailru_audio_get_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_get_params_struct, &mailru_track_list_type,
 	0, NULL, "Returns the user's playlist.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_audio_get(struct socapi_session *session, const struct mailru_audio_get_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -3057,7 +3057,7 @@ const struct socapi_method mailru_audio_link_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_link_params_struct, &socapi_type_string,
 	0, NULL, "Adds a track to the user's playlist.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_audio_link(struct socapi_session *session, const struct mailru_audio_link_params *params, char **out, struct socapi_error *err)
@@ -3081,7 +3081,7 @@ const struct socapi_method mailru_audio_search_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_audio_search_params_struct, &mailru_track_list_type,
 	0, NULL, "Searches the music of My World.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_audio_search(struct socapi_session *session, const struct mailru_audio_search_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -3104,7 +3104,7 @@ const struct socapi_method mailru_audios_top_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_CLIENT_ONLY,
 	&mailru_audios_top_params_struct, &mailru_track_list_type,
 	0, NULL, "Returns the tracks of the \"Popular music\" section (also called audio.top); client-server only, and playing a track needs session_key appended to its URL.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_audios_top(struct socapi_session *session, const struct mailru_audios_top_params *params, struct mailru_track_list **out, struct socapi_error *err)
@@ -3126,7 +3126,7 @@ const struct socapi_method mailru_events_get_new_count_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_events_get_new_count_params_struct, &mailru_count_type,
 	0, NULL, "Returns the number of new My World events of the user authorized by session_key.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_events_get_new_count(struct socapi_session *session, const struct mailru_events_get_new_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -3157,7 +3157,7 @@ const struct socapi_method mailru_friends_get_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_params_struct, &socapi_uint_list_from_string_type,
 	1, mailru_friends_get_forced, "Returns the user's friends.", NULL,
-	2, mailru_friends_get_variants,
+	2, mailru_friends_get_variants, NULL,
 };
 
 enum socapi_status mailru_friends_get(struct socapi_session *session, const struct mailru_friends_get_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -3188,7 +3188,7 @@ const struct socapi_method mailru_friends_get_app_users_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_app_users_params_struct, &socapi_uint_list_from_string_type,
 	1, mailru_friends_get_app_users_forced, "Returns the user's friends who have installed this application.", NULL,
-	2, mailru_friends_get_app_users_variants,
+	2, mailru_friends_get_app_users_variants, NULL,
 };
 
 enum socapi_status mailru_friends_get_app_users(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -3204,7 +3204,7 @@ const struct socapi_method mailru_friends_get_app_users_with_extended_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_app_users_params_struct, &mailru_user_list_type,
 	1, mailru_friends_get_app_users_with_extended_forced, "Returns the user's friends who have installed this application.", NULL,
-	2, mailru_friends_get_app_users_variants,
+	2, mailru_friends_get_app_users_variants, NULL,
 };
 
 enum socapi_status mailru_friends_get_app_users_with_extended(struct socapi_session *session, const struct mailru_friends_get_app_users_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3226,7 +3226,7 @@ const struct socapi_method mailru_friends_get_invitations_count_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_invitations_count_params_struct, &mailru_count_type,
 	0, NULL, "Returns the number of friend invitations of the given user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_friends_get_invitations_count(struct socapi_session *session, const struct mailru_friends_get_invitations_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -3256,7 +3256,7 @@ const struct socapi_method mailru_friends_get_online_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_online_params_struct, &socapi_uint_list_from_string_type,
 	1, mailru_friends_get_online_forced, "Returns the user's friends who are online.", NULL,
-	2, mailru_friends_get_online_variants,
+	2, mailru_friends_get_online_variants, NULL,
 };
 
 enum socapi_status mailru_friends_get_online(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -3272,7 +3272,7 @@ const struct socapi_method mailru_friends_get_online_with_extended_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_online_params_struct, &mailru_user_list_type,
 	1, mailru_friends_get_online_with_extended_forced, "Returns the user's friends who are online.", NULL,
-	2, mailru_friends_get_online_variants,
+	2, mailru_friends_get_online_variants, NULL,
 };
 
 enum socapi_status mailru_friends_get_online_with_extended(struct socapi_session *session, const struct mailru_friends_get_online_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3288,7 +3288,7 @@ const struct socapi_method mailru_friends_get_with_extended_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_friends_get_params_struct, &mailru_user_list_type,
 	1, mailru_friends_get_with_extended_forced, "Returns the user's friends.", NULL,
-	2, mailru_friends_get_variants,
+	2, mailru_friends_get_variants, NULL,
 };
 
 enum socapi_status mailru_friends_get_with_extended(struct socapi_session *session, const struct mailru_friends_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3319,7 +3319,7 @@ const struct socapi_method mailru_groups_get_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_params_struct, &socapi_uint_list_from_string_type,
 	1, mailru_groups_get_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).", NULL,
-	2, mailru_groups_get_variants,
+	2, mailru_groups_get_variants, NULL,
 };
 
 enum socapi_status mailru_groups_get(struct socapi_session *session, const struct mailru_groups_get_params *params, struct socapi_uint_list **out, struct socapi_error *err)
@@ -3341,7 +3341,7 @@ const struct socapi_method mailru_groups_get_info_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_info_params_struct, &mailru_user_list_type,
 	0, NULL, "Returns profile information about communities, including group_info.is_closed (aiomailru scraper, not a documented REST method).", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_groups_get_info(struct socapi_session *session, const struct mailru_groups_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3357,7 +3357,7 @@ const struct socapi_method mailru_groups_get_with_extended_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_groups_get_params_struct, &mailru_user_list_type,
 	1, mailru_groups_get_with_extended_forced, "Returns the current user's communities (aiomailru scraper, not a documented REST method).", NULL,
-	2, mailru_groups_get_variants,
+	2, mailru_groups_get_variants, NULL,
 };
 
 enum socapi_status mailru_groups_get_with_extended(struct socapi_session *session, const struct mailru_groups_get_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -3376,10 +3376,10 @@ static const struct socapi_struct mailru_groups_join_params_struct = {"groups.jo
 
 const struct socapi_method mailru_groups_join_method = {
 	"groups.join", "response", "mailru_groups_join",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_groups_join_params_struct, &socapi_type_int,
 	0, NULL, "Joins a community or sends a join request (aiomailru scraper, not a documented REST method).", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_groups_join(struct socapi_session *session, const struct mailru_groups_join_params *params, int64_t *out, struct socapi_error *err)
@@ -3403,7 +3403,7 @@ const struct socapi_method mailru_guestbook_get_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_guestbook_get_params_struct, &mailru_guestbook_entry_list_type,
 	0, NULL, "Returns entries of the user's guestbook.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_guestbook_get(struct socapi_session *session, const struct mailru_guestbook_get_params *params, struct mailru_guestbook_entry_list **out, struct socapi_error *err)
@@ -3432,10 +3432,10 @@ static const struct socapi_struct mailru_guestbook_post_params_struct = {"guestb
 
 const struct socapi_method mailru_guestbook_post_method = {
 	"guestbook.post", "response", "mailru_guestbook_post",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_guestbook_post_params_struct, &socapi_type_int,
 	0, NULL, "Adds an entry to the user's guestbook (applications only, not sites).", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_guestbook_post(struct socapi_session *session, const struct mailru_guestbook_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3457,7 +3457,7 @@ const struct socapi_method mailru_mail_get_unread_count_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_mail_get_unread_count_params_struct, &mailru_count_type,
 	0, NULL, "Returns the number of unread letters in the mailbox (the official JS SDK calls this method email.getUnreadCount).", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_mail_get_unread_count(struct socapi_session *session, const struct mailru_mail_get_unread_count_params *params, struct mailru_count **out, struct socapi_error *err)
@@ -3481,7 +3481,7 @@ const struct socapi_method mailru_messages_get_thread_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_messages_get_thread_params_struct, &mailru_message_list_type,
 	0, NULL, "Returns the messages of one dialog.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_messages_get_thread(struct socapi_session *session, const struct mailru_messages_get_thread_params *params, struct mailru_message_list **out, struct socapi_error *err)
@@ -3505,7 +3505,7 @@ const struct socapi_method mailru_messages_get_threads_list_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_messages_get_threads_list_params_struct, &mailru_thread_list_type,
 	0, NULL, "Returns the user's list of dialogs.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_messages_get_threads_list(struct socapi_session *session, const struct mailru_messages_get_threads_list_params *params, struct mailru_thread_list **out, struct socapi_error *err)
@@ -3518,7 +3518,7 @@ const struct socapi_method mailru_messages_get_unread_count_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	NULL, &mailru_count_type,
 	0, NULL, "Returns the number of unread My World messages of the user authorized by session_key.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_messages_get_unread_count(struct socapi_session *session, struct mailru_count **out, struct socapi_error *err)
@@ -3538,10 +3538,10 @@ static const struct socapi_struct mailru_messages_post_params_struct = {"message
 
 const struct socapi_method mailru_messages_post_method = {
 	"messages.post", "response", "mailru_messages_post",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_messages_post_params_struct, &socapi_type_int,
 	0, NULL, "Sends a new message.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_messages_post(struct socapi_session *session, const struct mailru_messages_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3563,7 +3563,7 @@ const struct socapi_method mailru_mobile_get_canvas_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_CLIENT_ONLY,
 	&mailru_mobile_get_canvas_params_struct, &mailru_mobile_canvas_type,
 	0, NULL, "Returns the application's canvas in mobile My World.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_mobile_get_canvas(struct socapi_session *session, const struct mailru_mobile_get_canvas_params *params, struct mailru_mobile_canvas **out, struct socapi_error *err)
@@ -3586,10 +3586,10 @@ static const struct socapi_struct mailru_multipost_send_params_struct = {"multip
 
 const struct socapi_method mailru_multipost_send_method = {
 	"multipost.send", "response", "mailru_multipost_send",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_multipost_send_params_struct, &socapi_type_int,
 	0, NULL, "Sends a multipost to a user's feed or to a community.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_multipost_send(struct socapi_session *session, const struct mailru_multipost_send_params *params, int64_t *out, struct socapi_error *err)
@@ -3609,10 +3609,10 @@ static const struct socapi_struct mailru_notifications_send_params_struct = {"no
 
 const struct socapi_method mailru_notifications_send_method = {
 	"notifications.send", "response", "mailru_notifications_send",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_SERVER_ONLY,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE | SOCAPI_METHOD_SERVER_ONLY,
 	&mailru_notifications_send_params_struct, &socapi_type_int,
 	0, NULL, "Sends notifications to users.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_notifications_send(struct socapi_session *session, const struct mailru_notifications_send_params *params, int64_t *out, struct socapi_error *err)
@@ -3635,10 +3635,10 @@ static const struct socapi_struct mailru_photos_create_album_params_struct = {"p
 
 const struct socapi_method mailru_photos_create_album_method = {
 	"photos.createAlbum", "response", "mailru_photos_create_album",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_photos_create_album_params_struct, &mailru_album_type,
 	0, NULL, "Creates a new photo album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_photos_create_album(struct socapi_session *session, const struct mailru_photos_create_album_params *params, struct mailru_album **out, struct socapi_error *err)
@@ -3662,7 +3662,7 @@ const struct socapi_method mailru_photos_get_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_get_params_struct, &mailru_photo_list_type,
 	0, NULL, "Returns information about the photos of a user's album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_photos_get(struct socapi_session *session, const struct mailru_photos_get_params *params, struct mailru_photo_list **out, struct socapi_error *err)
@@ -3685,7 +3685,7 @@ const struct socapi_method mailru_photos_get_albums_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_photos_get_albums_params_struct, &mailru_album_list_type,
 	0, NULL, "Returns information about the user's photo albums.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_photos_get_albums(struct socapi_session *session, const struct mailru_photos_get_albums_params *params, struct mailru_album_list **out, struct socapi_error *err)
@@ -3710,10 +3710,10 @@ static const struct socapi_struct mailru_photos_upload_params_struct = {"photos.
 
 const struct socapi_method mailru_photos_upload_method = {
 	"photos.upload", "response", "mailru_photos_upload",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_photos_upload_params_struct, &mailru_photo_type,
 	0, NULL, "Uploads a photo to an album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_photos_upload(struct socapi_session *session, const struct mailru_photos_upload_params *params, struct mailru_photo **out, struct socapi_error *err)
@@ -3733,10 +3733,10 @@ static const struct socapi_struct mailru_score_add_params_struct = {"score.add",
 
 const struct socapi_method mailru_score_add_method = {
 	"score.add", "response", "mailru_score_add",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_score_add_params_struct, &socapi_type_int,
 	0, NULL, "Adds the given number of points to the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_score_add(struct socapi_session *session, const struct mailru_score_add_params *params, int64_t *out, struct socapi_error *err)
@@ -3749,7 +3749,7 @@ const struct socapi_method mailru_score_total_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	NULL, &mailru_score_total_type,
 	0, NULL, "Returns the user's total score.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_score_total(struct socapi_session *session, struct mailru_score_total **out, struct socapi_error *err)
@@ -3769,10 +3769,10 @@ static const struct socapi_struct mailru_stream_comment_params_struct = {"stream
 
 const struct socapi_method mailru_stream_comment_method = {
 	"stream.comment", "response", "mailru_stream_comment",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_stream_comment_params_struct, &socapi_type_int,
 	0, NULL, "Comments on a \"What's new\" feed event.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_stream_comment(struct socapi_session *session, const struct mailru_stream_comment_params *params, int64_t *out, struct socapi_error *err)
@@ -3797,7 +3797,7 @@ const struct socapi_method mailru_stream_get_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_stream_get_params_struct, &mailru_stream_item_list_type,
 	0, NULL, "Returns the aggregated \"What's new\" feed of the current user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_stream_get(struct socapi_session *session, const struct mailru_stream_get_params *params, struct mailru_stream_item_list **out, struct socapi_error *err)
@@ -3823,7 +3823,7 @@ const struct socapi_method mailru_stream_get_by_author_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_stream_get_by_author_params_struct, &mailru_stream_item_list_type,
 	0, NULL, "Returns the \"What's new\" feed events generated by a given user or community.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_stream_get_by_author(struct socapi_session *session, const struct mailru_stream_get_by_author_params *params, struct mailru_stream_item_list **out, struct socapi_error *err)
@@ -3842,10 +3842,10 @@ static const struct socapi_struct mailru_stream_like_params_struct = {"stream.li
 
 const struct socapi_method mailru_stream_like_method = {
 	"stream.like", "response", "mailru_stream_like",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_stream_like_params_struct, &socapi_type_int,
 	0, NULL, "Likes a \"What's new\" feed event.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_stream_like(struct socapi_session *session, const struct mailru_stream_like_params *params, int64_t *out, struct socapi_error *err)
@@ -3871,10 +3871,10 @@ static const struct socapi_struct mailru_stream_post_params_struct = {"stream.po
 
 const struct socapi_method mailru_stream_post_method = {
 	"stream.post", "response", "mailru_stream_post",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_stream_post_params_struct, &socapi_type_int,
 	0, NULL, "Adds an entry to the user's \"What's new\" feed.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_stream_post(struct socapi_session *session, const struct mailru_stream_post_params *params, int64_t *out, struct socapi_error *err)
@@ -3897,10 +3897,10 @@ static const struct socapi_struct mailru_stream_share_params_struct = {"stream.s
 
 const struct socapi_method mailru_stream_share_method = {
 	"stream.share", "response", "mailru_stream_share",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_stream_share_params_struct, &socapi_type_int,
 	0, NULL, "Shares a link in the \"What's new\" feed.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_stream_share(struct socapi_session *session, const struct mailru_stream_share_params *params, int64_t *out, struct socapi_error *err)
@@ -3919,10 +3919,10 @@ static const struct socapi_struct mailru_stream_unlike_params_struct = {"stream.
 
 const struct socapi_method mailru_stream_unlike_method = {
 	"stream.unlike", "response", "mailru_stream_unlike",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_stream_unlike_params_struct, &socapi_type_int,
 	0, NULL, "Removes the like from a \"What's new\" feed event.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_stream_unlike(struct socapi_session *session, const struct mailru_stream_unlike_params *params, int64_t *out, struct socapi_error *err)
@@ -3942,10 +3942,10 @@ static const struct socapi_struct mailru_titles_add_params_struct = {"titles.add
 
 const struct socapi_method mailru_titles_add_method = {
 	"titles.add", "response", "mailru_titles_add",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_titles_add_params_struct, &socapi_type_int,
 	0, NULL, "Creates a new title in the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_titles_add(struct socapi_session *session, const struct mailru_titles_add_params *params, int64_t *out, struct socapi_error *err)
@@ -3964,10 +3964,10 @@ static const struct socapi_struct mailru_titles_del_params_struct = {"titles.del
 
 const struct socapi_method mailru_titles_del_method = {
 	"titles.del", "response", "mailru_titles_del",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_titles_del_params_struct, &socapi_type_int,
 	0, NULL, "Deletes a title.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_titles_del(struct socapi_session *session, const struct mailru_titles_del_params *params, int64_t *out, struct socapi_error *err)
@@ -3990,7 +3990,7 @@ const struct socapi_method mailru_titles_list_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_titles_list_params_struct, &mailru_title_list_type,
 	0, NULL, "Returns the application's titles.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_titles_list(struct socapi_session *session, const struct mailru_titles_list_params *params, struct mailru_title_list **out, struct socapi_error *err)
@@ -4011,10 +4011,10 @@ static const struct socapi_struct mailru_titles_update_params_struct = {"titles.
 
 const struct socapi_method mailru_titles_update_method = {
 	"titles.update", "response", "mailru_titles_update",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_titles_update_params_struct, &socapi_type_int,
 	0, NULL, "Changes a title.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_titles_update(struct socapi_session *session, const struct mailru_titles_update_params *params, int64_t *out, struct socapi_error *err)
@@ -4024,10 +4024,10 @@ enum socapi_status mailru_titles_update(struct socapi_session *session, const st
 
 const struct socapi_method mailru_titles_user_drop_method = {
 	"titles.user_drop", "response", "mailru_titles_user_drop",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	NULL, &socapi_type_int,
 	0, NULL, "Takes the title back from the current user in the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_titles_user_drop(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -4046,10 +4046,10 @@ static const struct socapi_struct mailru_titles_user_reward_params_struct = {"ti
 
 const struct socapi_method mailru_titles_user_reward_method = {
 	"titles.user_reward", "response", "mailru_titles_user_reward",
-	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&mailru_titles_user_reward_params_struct, &socapi_type_int,
 	0, NULL, "Gives a title to the current user in the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_titles_user_reward(struct socapi_session *session, const struct mailru_titles_user_reward_params *params, int64_t *out, struct socapi_error *err)
@@ -4071,7 +4071,7 @@ const struct socapi_method mailru_users_get_balance_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_get_balance_params_struct, &mailru_balance_type,
 	0, NULL, "Returns the user's balance in mailiki.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_users_get_balance(struct socapi_session *session, const struct mailru_users_get_balance_params *params, struct mailru_balance **out, struct socapi_error *err)
@@ -4093,7 +4093,7 @@ const struct socapi_method mailru_users_get_info_method = {
 	SOCAPI_PLATFORM_MAILRU, SOCAPI_METHOD_POST,
 	&mailru_users_get_info_params_struct, &mailru_user_list_type,
 	0, NULL, "Returns profile information about users and/or communities.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_users_get_info(struct socapi_session *session, const struct mailru_users_get_info_params *params, struct mailru_user_list **out, struct socapi_error *err)
@@ -4116,7 +4116,7 @@ const struct socapi_method mailru_users_has_app_permission_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_has_app_permission_params_struct, &mailru_app_permissions_type,
 	0, NULL, "Checks whether the user has granted a permission to the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_users_has_app_permission(struct socapi_session *session, const struct mailru_users_has_app_permission_params *params, struct mailru_app_permissions **out, struct socapi_error *err)
@@ -4138,7 +4138,7 @@ const struct socapi_method mailru_users_is_app_user_method = {
 	SOCAPI_PLATFORM_MAILRU, 0,
 	&mailru_users_is_app_user_params_struct, &mailru_is_app_user_type,
 	0, NULL, "Checks whether the user has installed the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status mailru_users_is_app_user(struct socapi_session *session, const struct mailru_users_is_app_user_params *params, struct mailru_is_app_user **out, struct socapi_error *err)

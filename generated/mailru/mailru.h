@@ -8,8 +8,8 @@
 #include <socapi/socapi.h>
 #include <socapi/scraper.h>
 
-#if SOCAPI_TABLE_VERSION != 3
-#error "generated for socapi table version 3: regenerate with this runtime's socapi-gen"
+#if SOCAPI_TABLE_VERSION != 4
+#error "generated for socapi table version 4: regenerate with this runtime's socapi-gen"
 #endif
 
 #ifdef __cplusplus
@@ -1635,6 +1635,7 @@ struct mailru_achievements_add_params {
  * achievements.add: Creates a new achievement in the application.
  * Parameters: img_url, description*, weight, group_id (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -1656,6 +1657,7 @@ struct mailru_achievements_group_add_params {
  * achievements.group_add: Creates an achievement group in the calling application.
  * Parameters: description* (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -1678,6 +1680,7 @@ struct mailru_achievements_group_remove_params {
  * achievements.group_remove: Deletes an achievement group.
  * Parameters: group_id* (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -1701,6 +1704,7 @@ struct mailru_achievements_group_update_params {
  * achievements.group_update: Changes an achievement group.
  * Parameters: group_id*, description* (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -1768,6 +1772,7 @@ struct mailru_achievements_remove_params {
  * achievements.remove: Deletes an achievement.
  * Parameters: id* (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -1792,6 +1797,7 @@ struct mailru_achievements_reward_params {
  * achievements.reward: Gives an achievement to the current user in the application.
  * Parameters: id*, uid (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -1816,6 +1822,7 @@ struct mailru_achievements_unreward_params {
  * achievements.unreward: Takes an achievement back from the current user in the calling application.
  * Parameters: id*, uid (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -1842,6 +1849,7 @@ struct mailru_achievements_update_params {
  * achievements.update: Changes an achievement of the application.
  * Parameters: id*, img_url, description, weight (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2236,6 +2244,7 @@ struct mailru_groups_join_params {
  * groups.join: Joins a community or sends a join request (aiomailru scraper, not a documented REST method).
  * Parameters: group_id* (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiomailru aiomailru/scrapers.py (0.1.1.post1 scraper)
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2305,6 +2314,7 @@ struct mailru_guestbook_post_params {
  * Parameters: uid*, title, description*, user_text, img_url, img_file, link1_text, link1_href, link2_text, link2_href (* = required)
  * Result: integer.
  * Permissions: guestbook
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: http://api.mail.ru/docs/reference/rest/guestbook.post/
  * Inferred: link1_text, link1_href, link2_text, link2_href, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2415,6 +2425,7 @@ struct mailru_messages_post_params {
  * Parameters: uid*, message* (* = required)
  * Result: integer.
  * Permissions: messages
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred: required, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2463,6 +2474,7 @@ struct mailru_multipost_send_params {
  * multipost.send: Sends a multipost to a user's feed or to a community.
  * Parameters: uid2, text, photo, audio, video (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2486,6 +2498,7 @@ struct mailru_notifications_send_params {
  * Parameters: uids*, text* (* = required)
  * Result: integer.
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * server-server circuit only
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py; ademin/mailru-api README.md, lib/mailru/api.rb
  * Inferred: required, responses
@@ -2514,6 +2527,7 @@ struct mailru_photos_create_album_params {
  * Parameters: title*, description, privacy, password, aid (* = required)
  * Result: struct mailru_album; release with socapi_free().
  * Permissions: photos
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred: required, responses, aid
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2591,6 +2605,7 @@ struct mailru_photos_upload_params {
  * Parameters: aid, img_url, img_file, name, description, tags, theme (* = required)
  * Result: struct mailru_photo; release with socapi_free().
  * Permissions: photos
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred: parameters, required, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2615,6 +2630,7 @@ struct mailru_score_add_params {
  * score.add: Adds the given number of points to the user.
  * Parameters: score*, uid2 (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2648,6 +2664,7 @@ struct mailru_stream_comment_params {
  * Parameters: thread_id*, text* (* = required)
  * Result: integer.
  * Permissions: stream
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred: required, responses, permissions
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2738,6 +2755,7 @@ struct mailru_stream_like_params {
  * Parameters: thread_id* (* = required)
  * Result: integer.
  * Permissions: stream
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred: required, responses, permissions
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2767,6 +2785,7 @@ struct mailru_stream_post_params {
  * Parameters: text, title, user_text, img_url, link1_text, link1_href, link2_text, link2_href (* = required)
  * Result: integer.
  * Permissions: stream
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py; cackle/spring-social-mail.ru WallTemplate
  * Inferred: required, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2793,6 +2812,7 @@ struct mailru_stream_share_params {
  * Parameters: url*, title, description, img_url, user_text (* = required)
  * Result: integer.
  * Permissions: stream
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred: required, responses, permissions
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2815,6 +2835,7 @@ struct mailru_stream_unlike_params {
  * Parameters: thread_id* (* = required)
  * Result: integer.
  * Permissions: stream
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred: required, responses, permissions
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2837,6 +2858,7 @@ struct mailru_titles_add_params {
  * titles.add: Creates a new title in the application.
  * Parameters: img_url, name* (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2859,6 +2881,7 @@ struct mailru_titles_del_params {
  * titles.del: Deletes a title.
  * Parameters: id* (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2907,6 +2930,7 @@ struct mailru_titles_update_params {
  * titles.update: Changes a title.
  * Parameters: id*, image, name (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2917,6 +2941,7 @@ SOCAPI_NODISCARD enum socapi_status mailru_titles_update(struct socapi_session *
 /*
  * titles.user_drop: Takes the title back from the current user in the application.
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2939,6 +2964,7 @@ struct mailru_titles_user_reward_params {
  * titles.user_reward: Gives a title to the current user in the application.
  * Parameters: id* (* = required)
  * Result: integer.
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: dbf256/py-mymailru pymymailru/methods.txt, pymymailru/pymymailru.py
  * Inferred (not documented)
  * Errors: see socapi_call(). Thread rules: those of the session.

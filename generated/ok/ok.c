@@ -4508,7 +4508,7 @@ const struct socapi_method ok_apps_check_vip_offer_status_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_check_vip_offer_status_params_struct, &socapi_type_json,
 	0, NULL, "Checks whether the VIP offer in a slot is active for the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_check_vip_offer_status(struct socapi_session *session, const struct ok_apps_check_vip_offer_status_params *params, char **out, struct socapi_error *err)
@@ -4521,7 +4521,7 @@ const struct socapi_method ok_apps_get_app_promo_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	NULL, &ok_app_promo_info_type,
 	0, NULL, "Returns the promo block of the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_get_app_promo_info(struct socapi_session *session, struct ok_app_promo_info **out, struct socapi_error *err)
@@ -4547,7 +4547,7 @@ const struct socapi_method ok_apps_get_platform_catalog_node_top_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_get_platform_catalog_node_top_params_struct, &ok_apps_page_type,
 	0, NULL, "Returns the top applications of one catalog node.", &ok_apps_get_platform_catalog_node_top_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_get_platform_catalog_node_top(struct socapi_session *session, const struct ok_apps_get_platform_catalog_node_top_params *params, struct ok_apps_page **out, struct socapi_error *err)
@@ -4570,7 +4570,7 @@ const struct socapi_method ok_apps_get_platform_catalog_nodes_top_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_get_platform_catalog_nodes_top_params_struct, &socapi_type_json,
 	0, NULL, "Returns the top applications of every catalog node.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_get_platform_catalog_nodes_top(struct socapi_session *session, const struct ok_apps_get_platform_catalog_nodes_top_params *params, char **out, struct socapi_error *err)
@@ -4595,7 +4595,7 @@ const struct socapi_method ok_apps_get_platform_new_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_get_platform_new_params_struct, &ok_apps_page_type,
 	0, NULL, "Returns new applications of the platform catalog.", &ok_apps_get_platform_new_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_get_platform_new(struct socapi_session *session, const struct ok_apps_get_platform_new_params *params, struct ok_apps_page **out, struct socapi_error *err)
@@ -4620,7 +4620,7 @@ const struct socapi_method ok_apps_get_platform_top_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_apps_get_platform_top_params_struct, &ok_apps_page_type,
 	0, NULL, "Returns the top applications of the platform catalog.", &ok_apps_get_platform_top_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_get_platform_top(struct socapi_session *session, const struct ok_apps_get_platform_top_params *params, struct ok_apps_page **out, struct socapi_error *err)
@@ -4633,7 +4633,7 @@ const struct socapi_method ok_apps_get_top_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns the application rating.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_get_top(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -4643,10 +4643,10 @@ enum socapi_status ok_apps_get_top(struct socapi_session *session, char **out, s
 
 const struct socapi_method ok_apps_remove_app_promo_info_method = {
 	"apps.removeAppPromoInfo", "response", "ok_apps_remove_app_promo_info",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	NULL, &ok_success_result_type,
 	0, NULL, "Removes the promo block of the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_remove_app_promo_info(struct socapi_session *session, struct ok_success_result **out, struct socapi_error *err)
@@ -4669,10 +4669,10 @@ static const struct socapi_struct ok_apps_set_app_promo_info_params_struct = {"a
 
 const struct socapi_method ok_apps_set_app_promo_info_method = {
 	"apps.setAppPromoInfo", "response", "ok_apps_set_app_promo_info",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_apps_set_app_promo_info_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the promo block of the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_set_app_promo_info(struct socapi_session *session, const struct ok_apps_set_app_promo_info_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4692,10 +4692,10 @@ static const struct socapi_struct ok_apps_set_vip_offer_status_params_struct = {
 
 const struct socapi_method ok_apps_set_vip_offer_status_method = {
 	"apps.setVipOfferStatus", "response", "ok_apps_set_vip_offer_status",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_apps_set_vip_offer_status_params_struct, &ok_success_result_type,
 	0, NULL, "Marks the VIP offer in a slot as given or not.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_set_vip_offer_status(struct socapi_session *session, const struct ok_apps_set_vip_offer_status_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4714,10 +4714,10 @@ static const struct socapi_struct ok_apps_set_vip_offers_params_struct = {"apps.
 
 const struct socapi_method ok_apps_set_vip_offers_method = {
 	"apps.setVipOffers", "response", "ok_apps_set_vip_offers",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_apps_set_vip_offers_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the names of the VIP offers of the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_apps_set_vip_offers(struct socapi_session *session, const struct ok_apps_set_vip_offers_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4742,7 +4742,7 @@ const struct socapi_method ok_auth_login_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_UNSIGNED,
 	&ok_auth_login_params_struct, &ok_login_reply_type,
 	0, NULL, "Logs in with a user name and password and returns a session; sent unsigned.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_auth_login(struct socapi_session *session, const struct ok_auth_login_params *params, struct ok_login_reply **out, struct socapi_error *err)
@@ -4762,10 +4762,10 @@ static const struct socapi_struct ok_bookmark_add_params_struct = {"bookmark.add
 
 const struct socapi_method ok_bookmark_add_method = {
 	"bookmark.add", "response", "ok_bookmark_add",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_bookmark_add_params_struct, &ok_success_result_type,
 	0, NULL, "Adds an object to the bookmarks of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_bookmark_add(struct socapi_session *session, const struct ok_bookmark_add_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4785,10 +4785,10 @@ static const struct socapi_struct ok_bookmark_delete_params_struct = {"bookmark.
 
 const struct socapi_method ok_bookmark_delete_method = {
 	"bookmark.delete", "response", "ok_bookmark_delete",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_bookmark_delete_params_struct, &ok_success_result_type,
 	0, NULL, "Removes an object from the bookmarks of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_bookmark_delete(struct socapi_session *session, const struct ok_bookmark_delete_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4821,7 +4821,7 @@ const struct socapi_method ok_callbacks_payment_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	&ok_callbacks_payment_params_struct, &ok_success_result_type,
 	0, NULL, "Payment notification OK sends to the application server; listed for completeness.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_callbacks_payment(struct socapi_session *session, const struct ok_callbacks_payment_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4851,7 +4851,7 @@ const struct socapi_method ok_communities_get_members_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_communities_get_members_params_struct, &ok_users_page_type,
 	0, NULL, "Returns the members of a school or work community.", &ok_communities_get_members_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_communities_get_members(struct socapi_session *session, const struct ok_communities_get_members_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -4872,10 +4872,10 @@ static const struct socapi_struct ok_discussions_add_comment_like_params_struct 
 
 const struct socapi_method ok_discussions_add_comment_like_method = {
 	"discussions.addCommentLike", "response", "ok_discussions_add_comment_like",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_add_comment_like_params_struct, &ok_success_result_type,
 	0, NULL, "Likes a comment.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_add_comment_like(struct socapi_session *session, const struct ok_discussions_add_comment_like_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4903,10 +4903,10 @@ static const struct socapi_struct ok_discussions_add_discussion_comment_params_s
 
 const struct socapi_method ok_discussions_add_discussion_comment_method = {
 	"discussions.addDiscussionComment", "response", "ok_discussions_add_discussion_comment",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_add_discussion_comment_params_struct, &socapi_type_string,
 	0, NULL, "Adds a comment to the discussion of an entity.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_add_discussion_comment(struct socapi_session *session, const struct ok_discussions_add_discussion_comment_params *params, char **out, struct socapi_error *err)
@@ -4926,10 +4926,10 @@ static const struct socapi_struct ok_discussions_add_discussion_like_params_stru
 
 const struct socapi_method ok_discussions_add_discussion_like_method = {
 	"discussions.addDiscussionLike", "response", "ok_discussions_add_discussion_like",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_add_discussion_like_params_struct, &ok_success_result_type,
 	0, NULL, "Likes a discussion.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_add_discussion_like(struct socapi_session *session, const struct ok_discussions_add_discussion_like_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4952,10 +4952,10 @@ static const struct socapi_struct ok_discussions_delete_discussion_comment_param
 
 const struct socapi_method ok_discussions_delete_discussion_comment_method = {
 	"discussions.deleteDiscussionComment", "response", "ok_discussions_delete_discussion_comment",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_delete_discussion_comment_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a comment.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_delete_discussion_comment(struct socapi_session *session, const struct ok_discussions_delete_discussion_comment_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -4978,10 +4978,10 @@ static const struct socapi_struct ok_discussions_delete_discussion_comments_para
 
 const struct socapi_method ok_discussions_delete_discussion_comments_method = {
 	"discussions.deleteDiscussionComments", "response", "ok_discussions_delete_discussion_comments",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_delete_discussion_comments_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes several comments.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_delete_discussion_comments(struct socapi_session *session, const struct ok_discussions_delete_discussion_comments_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5003,10 +5003,10 @@ static const struct socapi_struct ok_discussions_edit_discussion_comment_params_
 
 const struct socapi_method ok_discussions_edit_discussion_comment_method = {
 	"discussions.editDiscussionComment", "response", "ok_discussions_edit_discussion_comment",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_edit_discussion_comment_params_struct, &ok_success_result_type,
 	0, NULL, "Edits the text of a comment.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_edit_discussion_comment(struct socapi_session *session, const struct ok_discussions_edit_discussion_comment_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5033,7 +5033,7 @@ const struct socapi_method ok_discussions_get_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_params_struct, &ok_discussion_reply_type,
 	0, NULL, "Returns one discussion.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get(struct socapi_session *session, const struct ok_discussions_get_params *params, struct ok_discussion_reply **out, struct socapi_error *err)
@@ -5056,7 +5056,7 @@ const struct socapi_method ok_discussions_get_attached_resources_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_attached_resources_params_struct, &socapi_type_json,
 	0, NULL, "Returns resources attached to discussion comments.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_attached_resources(struct socapi_session *session, const struct ok_discussions_get_attached_resources_params *params, char **out, struct socapi_error *err)
@@ -5083,7 +5083,7 @@ const struct socapi_method ok_discussions_get_comment_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_comment_params_struct, &ok_comment_type,
 	0, NULL, "Returns one comment.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_comment(struct socapi_session *session, const struct ok_discussions_get_comment_params *params, struct ok_comment **out, struct socapi_error *err)
@@ -5112,7 +5112,7 @@ const struct socapi_method ok_discussions_get_comment_likes_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_comment_likes_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who liked a comment.", &ok_discussions_get_comment_likes_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_comment_likes(struct socapi_session *session, const struct ok_discussions_get_comment_likes_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -5145,7 +5145,7 @@ const struct socapi_method ok_discussions_get_comments_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_comments_params_struct, &ok_comments_page_type,
 	0, NULL, "Returns the comments of a discussion.", &ok_discussions_get_comments_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_comments(struct socapi_session *session, const struct ok_discussions_get_comments_params *params, struct ok_comments_page **out, struct socapi_error *err)
@@ -5171,7 +5171,7 @@ const struct socapi_method ok_discussions_get_discussion_comments_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussion_comments_params_struct, &ok_discussion_comments_list_type,
 	0, NULL, "Returns comments of an entity by offset.", &ok_discussions_get_discussion_comments_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussion_comments(struct socapi_session *session, const struct ok_discussions_get_discussion_comments_params *params, struct ok_discussion_comments_list **out, struct socapi_error *err)
@@ -5194,7 +5194,7 @@ const struct socapi_method ok_discussions_get_discussion_comments_count_method =
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussion_comments_count_params_struct, &socapi_type_int,
 	0, NULL, "Returns the number of comments of an entity.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussion_comments_count(struct socapi_session *session, const struct ok_discussions_get_discussion_comments_count_params *params, int64_t *out, struct socapi_error *err)
@@ -5222,7 +5222,7 @@ const struct socapi_method ok_discussions_get_discussion_likes_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussion_likes_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who liked a discussion.", &ok_discussions_get_discussion_likes_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussion_likes(struct socapi_session *session, const struct ok_discussions_get_discussion_likes_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -5248,7 +5248,7 @@ const struct socapi_method ok_discussions_get_discussions_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussions_params_struct, &ok_discussions_page_type,
 	0, NULL, "Returns discussions of the user by offset.", &ok_discussions_get_discussions_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussions(struct socapi_session *session, const struct ok_discussions_get_discussions_params *params, struct ok_discussions_page **out, struct socapi_error *err)
@@ -5270,7 +5270,7 @@ const struct socapi_method ok_discussions_get_discussions_news_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_discussions_news_params_struct, &ok_discussions_page_type,
 	0, NULL, "Returns discussions with news for the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_discussions_news(struct socapi_session *session, const struct ok_discussions_get_discussions_news_params *params, struct ok_discussions_page **out, struct socapi_error *err)
@@ -5303,7 +5303,7 @@ const struct socapi_method ok_discussions_get_list_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_discussions_get_list_params_struct, &ok_discussions_page_type,
 	0, NULL, "Returns the discussion list of the user.", &ok_discussions_get_list_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_get_list(struct socapi_session *session, const struct ok_discussions_get_list_params *params, struct ok_discussions_page **out, struct socapi_error *err)
@@ -5322,10 +5322,10 @@ static const struct socapi_struct ok_discussions_mark_as_read_params_struct = {"
 
 const struct socapi_method ok_discussions_mark_as_read_method = {
 	"discussions.markAsRead", "response", "ok_discussions_mark_as_read",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_mark_as_read_params_struct, &ok_success_result_type,
 	0, NULL, "Marks the discussions of the user as read.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_mark_as_read(struct socapi_session *session, const struct ok_discussions_mark_as_read_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5346,10 +5346,10 @@ static const struct socapi_struct ok_discussions_mark_comment_as_spam_params_str
 
 const struct socapi_method ok_discussions_mark_comment_as_spam_method = {
 	"discussions.markCommentAsSpam", "response", "ok_discussions_mark_comment_as_spam",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_mark_comment_as_spam_params_struct, &ok_success_result_type,
 	0, NULL, "Reports a comment as spam.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_mark_comment_as_spam(struct socapi_session *session, const struct ok_discussions_mark_comment_as_spam_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5370,10 +5370,10 @@ static const struct socapi_struct ok_discussions_mark_comments_as_spam_params_st
 
 const struct socapi_method ok_discussions_mark_comments_as_spam_method = {
 	"discussions.markCommentsAsSpam", "response", "ok_discussions_mark_comments_as_spam",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_mark_comments_as_spam_params_struct, &ok_success_result_type,
 	0, NULL, "Reports several comments as spam.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_mark_comments_as_spam(struct socapi_session *session, const struct ok_discussions_mark_comments_as_spam_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5393,10 +5393,10 @@ static const struct socapi_struct ok_discussions_mark_discussion_as_spam_params_
 
 const struct socapi_method ok_discussions_mark_discussion_as_spam_method = {
 	"discussions.markDiscussionAsSpam", "response", "ok_discussions_mark_discussion_as_spam",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_discussions_mark_discussion_as_spam_params_struct, &ok_success_result_type,
 	0, NULL, "Reports a discussion as spam.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_discussions_mark_discussion_as_spam(struct socapi_session *session, const struct ok_discussions_mark_discussion_as_spam_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5419,7 +5419,7 @@ const struct socapi_method ok_events_get_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_events_get_params_struct, &ok_event_list_type,
 	0, NULL, "Returns the counters of unread events of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_events_get(struct socapi_session *session, const struct ok_events_get_params *params, struct ok_event_list **out, struct socapi_error *err)
@@ -5445,7 +5445,7 @@ const struct socapi_method ok_events_updates_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	&ok_events_updates_params_struct, &ok_events_updates_reply_type,
 	0, NULL, "Returns new events since a marker; must be called without a session.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_events_updates(struct socapi_session *session, const struct ok_events_updates_params *params, struct ok_events_updates_reply **out, struct socapi_error *err)
@@ -5466,10 +5466,10 @@ static const struct socapi_struct ok_friends_app_invite_params_struct = {"friend
 
 const struct socapi_method ok_friends_app_invite_method = {
 	"friends.appInvite", "response", "ok_friends_app_invite",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_friends_app_invite_params_struct, &ok_success_result_type,
 	0, NULL, "Invites friends to the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_app_invite(struct socapi_session *session, const struct ok_friends_app_invite_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5493,7 +5493,7 @@ const struct socapi_method ok_friends_get_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_params_struct, &socapi_int_list_from_string_type,
 	0, NULL, "Returns the ids of the friends of a user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get(struct socapi_session *session, const struct ok_friends_get_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -5515,7 +5515,7 @@ const struct socapi_method ok_friends_get_app_users_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_app_users_params_struct, &ok_app_users_reply_type,
 	0, NULL, "Returns the friends who use the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_app_users(struct socapi_session *session, const struct ok_friends_get_app_users_params *params, struct ok_app_users_reply **out, struct socapi_error *err)
@@ -5537,7 +5537,7 @@ const struct socapi_method ok_friends_get_app_users_online_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_friends_get_app_users_online_params_struct, &ok_app_users_online_reply_type,
 	0, NULL, "Returns the friends who are online in the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_app_users_online(struct socapi_session *session, const struct ok_friends_get_app_users_online_params *params, struct ok_app_users_online_reply **out, struct socapi_error *err)
@@ -5560,7 +5560,7 @@ const struct socapi_method ok_friends_get_birthdays_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_birthdays_params_struct, &ok_friend_birthday_list_type,
 	0, NULL, "Returns friends with upcoming birthdays.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_birthdays(struct socapi_session *session, const struct ok_friends_get_birthdays_params *params, struct ok_friend_birthday_list **out, struct socapi_error *err)
@@ -5583,7 +5583,7 @@ const struct socapi_method ok_friends_get_by_devices_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_by_devices_params_struct, &socapi_int_list_from_string_type,
 	0, NULL, "Returns friends who use the given devices.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_by_devices(struct socapi_session *session, const struct ok_friends_get_by_devices_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -5607,7 +5607,7 @@ const struct socapi_method ok_friends_get_mutual_friends_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_mutual_friends_params_struct, &socapi_int_list_from_string_type,
 	0, NULL, "Returns the friends two users have in common.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_mutual_friends(struct socapi_session *session, const struct ok_friends_get_mutual_friends_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -5630,7 +5630,7 @@ const struct socapi_method ok_friends_get_online_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_online_params_struct, &socapi_int_list_from_string_type,
 	0, NULL, "Returns the friends who are online.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_online(struct socapi_session *session, const struct ok_friends_get_online_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -5653,7 +5653,7 @@ const struct socapi_method ok_friends_get_relatives_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_friends_get_relatives_params_struct, &ok_relatives_page_type,
 	0, NULL, "Returns the relatives of a user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_relatives(struct socapi_session *session, const struct ok_friends_get_relatives_params *params, struct ok_relatives_page **out, struct socapi_error *err)
@@ -5681,7 +5681,7 @@ const struct socapi_method ok_friends_get_relatives_v2_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_friends_get_relatives_v2_params_struct, &ok_relatives_page_type,
 	0, NULL, "Returns the relatives of a user page by page.", &ok_friends_get_relatives_v2_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_relatives_v2(struct socapi_session *session, const struct ok_friends_get_relatives_v2_params *params, struct ok_relatives_page **out, struct socapi_error *err)
@@ -5707,7 +5707,7 @@ const struct socapi_method ok_friends_get_suggestions_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_friends_get_suggestions_params_struct, &ok_friend_suggestions_page_type,
 	0, NULL, "Returns suggested friends.", &ok_friends_get_suggestions_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_friends_get_suggestions(struct socapi_session *session, const struct ok_friends_get_suggestions_params *params, struct ok_friend_suggestions_page **out, struct socapi_error *err)
@@ -5731,7 +5731,7 @@ const struct socapi_method ok_group_get_counters_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_group_get_counters_params_struct, &ok_group_counters_reply_type,
 	0, NULL, "Returns counters of a group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_counters(struct socapi_session *session, const struct ok_group_get_counters_params *params, struct ok_group_counters_reply **out, struct socapi_error *err)
@@ -5755,7 +5755,7 @@ const struct socapi_method ok_group_get_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_group_get_info_params_struct, &ok_group_list_type,
 	0, NULL, "Returns information about groups.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_info(struct socapi_session *session, const struct ok_group_get_info_params *params, struct ok_group_list **out, struct socapi_error *err)
@@ -5782,7 +5782,7 @@ const struct socapi_method ok_group_get_members_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_members_params_struct, &ok_group_members_page_type,
 	0, NULL, "Returns the members of a group page by page.", &ok_group_get_members_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_members(struct socapi_session *session, const struct ok_group_get_members_params *params, struct ok_group_members_page **out, struct socapi_error *err)
@@ -5807,7 +5807,7 @@ const struct socapi_method ok_group_get_stat_overview_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_overview_params_struct, &socapi_type_json,
 	0, NULL, "Returns overview statistics of a group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_stat_overview(struct socapi_session *session, const struct ok_group_get_stat_overview_params *params, char **out, struct socapi_error *err)
@@ -5831,7 +5831,7 @@ const struct socapi_method ok_group_get_stat_people_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_people_params_struct, &socapi_type_json,
 	0, NULL, "Returns audience statistics of a group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_stat_people(struct socapi_session *session, const struct ok_group_get_stat_people_params *params, char **out, struct socapi_error *err)
@@ -5854,7 +5854,7 @@ const struct socapi_method ok_group_get_stat_topic_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_topic_params_struct, &socapi_type_json,
 	0, NULL, "Returns statistics of one group topic.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_stat_topic(struct socapi_session *session, const struct ok_group_get_stat_topic_params *params, char **out, struct socapi_error *err)
@@ -5882,7 +5882,7 @@ const struct socapi_method ok_group_get_stat_topics_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_topics_params_struct, &ok_stat_topics_page_type,
 	0, NULL, "Returns statistics of group topics page by page.", &ok_group_get_stat_topics_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_stat_topics(struct socapi_session *session, const struct ok_group_get_stat_topics_params *params, struct ok_stat_topics_page **out, struct socapi_error *err)
@@ -5907,7 +5907,7 @@ const struct socapi_method ok_group_get_stat_trends_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_group_get_stat_trends_params_struct, &socapi_type_json,
 	0, NULL, "Returns statistics trends of a group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_stat_trends(struct socapi_session *session, const struct ok_group_get_stat_trends_params *params, char **out, struct socapi_error *err)
@@ -5930,7 +5930,7 @@ const struct socapi_method ok_group_get_user_groups_by_ids_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_group_get_user_groups_by_ids_params_struct, &ok_memberships_reply_type,
 	0, NULL, "Returns the memberships of users in a group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_user_groups_by_ids(struct socapi_session *session, const struct ok_group_get_user_groups_by_ids_params *params, struct ok_memberships_reply **out, struct socapi_error *err)
@@ -5956,7 +5956,7 @@ const struct socapi_method ok_group_get_user_groups_v2_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_group_get_user_groups_v2_params_struct, &ok_user_groups_page_type,
 	0, NULL, "Returns the groups of a user page by page.", &ok_group_get_user_groups_v2_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_get_user_groups_v2(struct socapi_session *session, const struct ok_group_get_user_groups_v2_params *params, struct ok_user_groups_page **out, struct socapi_error *err)
@@ -5975,10 +5975,10 @@ static const struct socapi_struct ok_group_pin_group_feed_params_struct = {"grou
 
 const struct socapi_method ok_group_pin_group_feed_method = {
 	"group.pinGroupFeed", "response", "ok_group_pin_group_feed",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_group_pin_group_feed_params_struct, &ok_success_result_type,
 	0, NULL, "Pins a topic to the top of the group feed.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_pin_group_feed(struct socapi_session *session, const struct ok_group_pin_group_feed_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -5998,10 +5998,10 @@ static const struct socapi_struct ok_group_set_main_photo_params_struct = {"grou
 
 const struct socapi_method ok_group_set_main_photo_method = {
 	"group.setMainPhoto", "response", "ok_group_set_main_photo",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_group_set_main_photo_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the main photo of a group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_group_set_main_photo(struct socapi_session *session, const struct ok_group_set_main_photo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6023,7 +6023,7 @@ const struct socapi_method ok_interests_get_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_interests_get_params_struct, &socapi_type_json,
 	0, NULL, "Returns the interests of a user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_interests_get(struct socapi_session *session, const struct ok_interests_get_params *params, char **out, struct socapi_error *err)
@@ -6047,10 +6047,10 @@ static const struct socapi_struct ok_market_add_params_struct = {"market.add", s
 
 const struct socapi_method ok_market_add_method = {
 	"market.add", "response", "ok_market_add",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_add_params_struct, &socapi_type_int_from_string,
 	0, NULL, "Adds a product to a group shop.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_add(struct socapi_session *session, const struct ok_market_add_params *params, int64_t *out, struct socapi_error *err)
@@ -6072,10 +6072,10 @@ static const struct socapi_struct ok_market_add_catalog_params_struct = {"market
 
 const struct socapi_method ok_market_add_catalog_method = {
 	"market.addCatalog", "response", "ok_market_add_catalog",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_add_catalog_params_struct, &socapi_type_scalar,
 	0, NULL, "Creates a catalog in a group shop.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_add_catalog(struct socapi_session *session, const struct ok_market_add_catalog_params *params, char **out, struct socapi_error *err)
@@ -6094,10 +6094,10 @@ static const struct socapi_struct ok_market_delete_params_struct = {"market.dele
 
 const struct socapi_method ok_market_delete_method = {
 	"market.delete", "response", "ok_market_delete",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_delete_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a product.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_delete(struct socapi_session *session, const struct ok_market_delete_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6118,10 +6118,10 @@ static const struct socapi_struct ok_market_delete_catalog_params_struct = {"mar
 
 const struct socapi_method ok_market_delete_catalog_method = {
 	"market.deleteCatalog", "response", "ok_market_delete_catalog",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_delete_catalog_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a catalog.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_delete_catalog(struct socapi_session *session, const struct ok_market_delete_catalog_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6142,10 +6142,10 @@ static const struct socapi_struct ok_market_edit_params_struct = {"market.edit",
 
 const struct socapi_method ok_market_edit_method = {
 	"market.edit", "response", "ok_market_edit",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_edit_params_struct, &ok_success_result_type,
 	0, NULL, "Edits a product.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_edit(struct socapi_session *session, const struct ok_market_edit_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6168,10 +6168,10 @@ static const struct socapi_struct ok_market_edit_catalog_params_struct = {"marke
 
 const struct socapi_method ok_market_edit_catalog_method = {
 	"market.editCatalog", "response", "ok_market_edit_catalog",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_edit_catalog_params_struct, &ok_success_result_type,
 	0, NULL, "Edits a catalog.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_edit_catalog(struct socapi_session *session, const struct ok_market_edit_catalog_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6199,7 +6199,7 @@ const struct socapi_method ok_market_get_by_catalog_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_by_catalog_params_struct, &ok_products_page_type,
 	0, NULL, "Returns the products of a catalog page by page.", &ok_market_get_by_catalog_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_get_by_catalog(struct socapi_session *session, const struct ok_market_get_by_catalog_params *params, struct ok_products_page **out, struct socapi_error *err)
@@ -6222,7 +6222,7 @@ const struct socapi_method ok_market_get_by_ids_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_by_ids_params_struct, &socapi_type_json,
 	0, NULL, "Returns products by id.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_get_by_ids(struct socapi_session *session, const struct ok_market_get_by_ids_params *params, char **out, struct socapi_error *err)
@@ -6249,7 +6249,7 @@ const struct socapi_method ok_market_get_catalogs_by_group_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_catalogs_by_group_params_struct, &ok_catalogs_page_type,
 	0, NULL, "Returns the catalogs of a group shop page by page.", &ok_market_get_catalogs_by_group_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_get_catalogs_by_group(struct socapi_session *session, const struct ok_market_get_catalogs_by_group_params *params, struct ok_catalogs_page **out, struct socapi_error *err)
@@ -6273,7 +6273,7 @@ const struct socapi_method ok_market_get_catalogs_by_ids_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_catalogs_by_ids_params_struct, &ok_catalogs_page_type,
 	0, NULL, "Returns catalogs by id.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_get_catalogs_by_ids(struct socapi_session *session, const struct ok_market_get_catalogs_by_ids_params *params, struct ok_catalogs_page **out, struct socapi_error *err)
@@ -6301,7 +6301,7 @@ const struct socapi_method ok_market_get_products_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_market_get_products_params_struct, &ok_products_page_type,
 	0, NULL, "Returns the products of a group shop page by page.", &ok_market_get_products_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_get_products(struct socapi_session *session, const struct ok_market_get_products_params *params, struct ok_products_page **out, struct socapi_error *err)
@@ -6322,10 +6322,10 @@ static const struct socapi_struct ok_market_pin_params_struct = {"market.pin", s
 
 const struct socapi_method ok_market_pin_method = {
 	"market.pin", "response", "ok_market_pin",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_pin_params_struct, &ok_success_result_type,
 	0, NULL, "Pins or unpins a product in a catalog.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_pin(struct socapi_session *session, const struct ok_market_pin_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6347,10 +6347,10 @@ static const struct socapi_struct ok_market_reorder_params_struct = {"market.reo
 
 const struct socapi_method ok_market_reorder_method = {
 	"market.reorder", "response", "ok_market_reorder",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_reorder_params_struct, &ok_success_result_type,
 	0, NULL, "Moves a product after another one in a catalog.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_reorder(struct socapi_session *session, const struct ok_market_reorder_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6371,10 +6371,10 @@ static const struct socapi_struct ok_market_reorder_catalogs_params_struct = {"m
 
 const struct socapi_method ok_market_reorder_catalogs_method = {
 	"market.reorderCatalogs", "response", "ok_market_reorder_catalogs",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_reorder_catalogs_params_struct, &ok_success_result_type,
 	0, NULL, "Moves a catalog after another one.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_reorder_catalogs(struct socapi_session *session, const struct ok_market_reorder_catalogs_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6394,10 +6394,10 @@ static const struct socapi_struct ok_market_set_status_params_struct = {"market.
 
 const struct socapi_method ok_market_set_status_method = {
 	"market.setStatus", "response", "ok_market_set_status",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_set_status_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the status of a product.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_set_status(struct socapi_session *session, const struct ok_market_set_status_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6418,10 +6418,10 @@ static const struct socapi_struct ok_market_update_catalogs_list_params_struct =
 
 const struct socapi_method ok_market_update_catalogs_list_method = {
 	"market.updateCatalogsList", "response", "ok_market_update_catalogs_list",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_market_update_catalogs_list_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the catalogs a product belongs to.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_market_update_catalogs_list(struct socapi_session *session, const struct ok_market_update_catalogs_list_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6446,7 +6446,7 @@ const struct socapi_method ok_mediatopic_get_by_ids_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_mediatopic_get_by_ids_params_struct, &ok_media_topics_reply_type,
 	0, NULL, "Returns topics by id.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_mediatopic_get_by_ids(struct socapi_session *session, const struct ok_mediatopic_get_by_ids_params *params, struct ok_media_topics_reply **out, struct socapi_error *err)
@@ -6474,7 +6474,7 @@ const struct socapi_method ok_mediatopic_get_poll_answer_voters_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_mediatopic_get_poll_answer_voters_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who voted for a poll answer.", &ok_mediatopic_get_poll_answer_voters_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_mediatopic_get_poll_answer_voters(struct socapi_session *session, const struct ok_mediatopic_get_poll_answer_voters_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -6496,7 +6496,7 @@ const struct socapi_method ok_mediatopic_get_republished_topic_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_mediatopic_get_republished_topic_params_struct, &socapi_type_json,
 	0, NULL, "Returns the republished copy of a topic.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_mediatopic_get_republished_topic(struct socapi_session *session, const struct ok_mediatopic_get_republished_topic_params *params, char **out, struct socapi_error *err)
@@ -6524,10 +6524,10 @@ static const struct socapi_struct ok_mediatopic_post_params_struct = {"mediatopi
 
 const struct socapi_method ok_mediatopic_post_method = {
 	"mediatopic.post", "response", "ok_mediatopic_post",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL | SOCAPI_METHOD_WRITE,
 	&ok_mediatopic_post_params_struct, &socapi_type_int_from_string,
 	0, NULL, "Publishes a topic to a user or group feed.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_mediatopic_post(struct socapi_session *session, const struct ok_mediatopic_post_params *params, int64_t *out, struct socapi_error *err)
@@ -6548,10 +6548,10 @@ static const struct socapi_struct ok_messages_v2_send_game_invite_params_struct 
 
 const struct socapi_method ok_messages_v2_send_game_invite_method = {
 	"messagesV2.sendGameInvite", "response", "ok_messages_v2_send_game_invite",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_messages_v2_send_game_invite_params_struct, &ok_success_result_type,
 	0, NULL, "Sends a game invitation message to a friend.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_messages_v2_send_game_invite(struct socapi_session *session, const struct ok_messages_v2_send_game_invite_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6571,10 +6571,10 @@ static const struct socapi_struct ok_messages_v2_send_game_over_params_struct = 
 
 const struct socapi_method ok_messages_v2_send_game_over_method = {
 	"messagesV2.sendGameOver", "response", "ok_messages_v2_send_game_over",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_messages_v2_send_game_over_params_struct, &ok_success_result_type,
 	0, NULL, "Sends a game-over message to a friend.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_messages_v2_send_game_over(struct socapi_session *session, const struct ok_messages_v2_send_game_over_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6596,10 +6596,10 @@ static const struct socapi_struct ok_messages_v2_send_game_update_params_struct 
 
 const struct socapi_method ok_messages_v2_send_game_update_method = {
 	"messagesV2.sendGameUpdate", "response", "ok_messages_v2_send_game_update",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_messages_v2_send_game_update_params_struct, &ok_success_result_type,
 	0, NULL, "Sends a game update message to a friend.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_messages_v2_send_game_update(struct socapi_session *session, const struct ok_messages_v2_send_game_update_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6622,10 +6622,10 @@ static const struct socapi_struct ok_notifications_send_fav_promo_params_struct 
 
 const struct socapi_method ok_notifications_send_fav_promo_method = {
 	"notifications.sendFavPromo", "response", "ok_notifications_send_fav_promo",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_notifications_send_fav_promo_params_struct, &socapi_type_scalar,
 	0, NULL, "Starts a promo notification for users who favourited the app.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_notifications_send_fav_promo(struct socapi_session *session, const struct ok_notifications_send_fav_promo_params *params, char **out, struct socapi_error *err)
@@ -6658,10 +6658,10 @@ static const struct socapi_struct ok_notifications_send_mass_params_struct = {"n
 
 const struct socapi_method ok_notifications_send_mass_method = {
 	"notifications.sendMass", "response", "ok_notifications_send_mass",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_notifications_send_mass_params_struct, &socapi_type_scalar,
 	0, NULL, "Starts a mass notification to application users.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_notifications_send_mass(struct socapi_session *session, const struct ok_notifications_send_mass_params *params, char **out, struct socapi_error *err)
@@ -6682,10 +6682,10 @@ static const struct socapi_struct ok_notifications_send_simple_params_struct = {
 
 const struct socapi_method ok_notifications_send_simple_method = {
 	"notifications.sendSimple", "response", "ok_notifications_send_simple",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_notifications_send_simple_params_struct, &ok_success_result_type,
 	0, NULL, "Sends a notification to one user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_notifications_send_simple(struct socapi_session *session, const struct ok_notifications_send_simple_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6704,10 +6704,10 @@ static const struct socapi_struct ok_notifications_stop_fav_promo_params_struct 
 
 const struct socapi_method ok_notifications_stop_fav_promo_method = {
 	"notifications.stopFavPromo", "response", "ok_notifications_stop_fav_promo",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_notifications_stop_fav_promo_params_struct, &ok_success_result_type,
 	0, NULL, "Stops a promo notification.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_notifications_stop_fav_promo(struct socapi_session *session, const struct ok_notifications_stop_fav_promo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6726,10 +6726,10 @@ static const struct socapi_struct ok_notifications_stop_send_mass_params_struct 
 
 const struct socapi_method ok_notifications_stop_send_mass_method = {
 	"notifications.stopSendMass", "response", "ok_notifications_stop_send_mass",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_notifications_stop_send_mass_params_struct, &ok_success_result_type,
 	0, NULL, "Stops a mass notification.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_notifications_stop_send_mass(struct socapi_session *session, const struct ok_notifications_stop_send_mass_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6753,10 +6753,10 @@ static const struct socapi_struct ok_notifications_update_fav_promo_params_struc
 
 const struct socapi_method ok_notifications_update_fav_promo_method = {
 	"notifications.updateFavPromo", "response", "ok_notifications_update_fav_promo",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_notifications_update_fav_promo_params_struct, &ok_success_result_type,
 	0, NULL, "Updates a promo notification.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_notifications_update_fav_promo(struct socapi_session *session, const struct ok_notifications_update_fav_promo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6766,10 +6766,10 @@ enum socapi_status ok_notifications_update_fav_promo(struct socapi_session *sess
 
 const struct socapi_method ok_payment_app_cashback_method = {
 	"payment.appCashback", "response", "ok_payment_app_cashback",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	NULL, &socapi_type_json,
 	0, NULL, "Requests a cashback for the application; parameters are undocumented.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_payment_app_cashback(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -6782,7 +6782,7 @@ const struct socapi_method ok_payment_get_user_account_balance_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_int,
 	0, NULL, "Returns the OK balance of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_payment_get_user_account_balance(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -6795,7 +6795,7 @@ const struct socapi_method ok_payment_get_user_account_bonus_balance_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_int,
 	0, NULL, "Returns the bonus balance of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_payment_get_user_account_bonus_balance(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -6808,7 +6808,7 @@ const struct socapi_method ok_payment_get_vip_status_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns the VIP status of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_payment_get_vip_status(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -6828,10 +6828,10 @@ static const struct socapi_struct ok_photos_add_album_like_params_struct = {"pho
 
 const struct socapi_method ok_photos_add_album_like_method = {
 	"photos.addAlbumLike", "response", "ok_photos_add_album_like",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_photos_add_album_like_params_struct, &ok_success_result_type,
 	0, NULL, "Likes an album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_add_album_like(struct socapi_session *session, const struct ok_photos_add_album_like_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6851,10 +6851,10 @@ static const struct socapi_struct ok_photos_add_photo_like_params_struct = {"pho
 
 const struct socapi_method ok_photos_add_photo_like_method = {
 	"photos.addPhotoLike", "response", "ok_photos_add_photo_like",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_photos_add_photo_like_params_struct, &ok_success_result_type,
 	0, NULL, "Likes a photo.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_add_photo_like(struct socapi_session *session, const struct ok_photos_add_photo_like_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6877,10 +6877,10 @@ static const struct socapi_struct ok_photos_create_album_params_struct = {"photo
 
 const struct socapi_method ok_photos_create_album_method = {
 	"photos.createAlbum", "response", "ok_photos_create_album",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL | SOCAPI_METHOD_WRITE,
 	&ok_photos_create_album_params_struct, &socapi_type_int_from_string,
 	0, NULL, "Creates a photo album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_create_album(struct socapi_session *session, const struct ok_photos_create_album_params *params, int64_t *out, struct socapi_error *err)
@@ -6900,10 +6900,10 @@ static const struct socapi_struct ok_photos_delete_album_params_struct = {"photo
 
 const struct socapi_method ok_photos_delete_album_method = {
 	"photos.deleteAlbum", "response", "ok_photos_delete_album",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_photos_delete_album_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a photo album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_delete_album(struct socapi_session *session, const struct ok_photos_delete_album_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6923,10 +6923,10 @@ static const struct socapi_struct ok_photos_delete_photo_params_struct = {"photo
 
 const struct socapi_method ok_photos_delete_photo_method = {
 	"photos.deletePhoto", "response", "ok_photos_delete_photo",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_photos_delete_photo_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a photo.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_delete_photo(struct socapi_session *session, const struct ok_photos_delete_photo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6946,10 +6946,10 @@ static const struct socapi_struct ok_photos_delete_tags_params_struct = {"photos
 
 const struct socapi_method ok_photos_delete_tags_method = {
 	"photos.deleteTags", "response", "ok_photos_delete_tags",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_photos_delete_tags_params_struct, &ok_success_result_type,
 	0, NULL, "Removes user tags from a photo.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_delete_tags(struct socapi_session *session, const struct ok_photos_delete_tags_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6972,10 +6972,10 @@ static const struct socapi_struct ok_photos_edit_album_params_struct = {"photos.
 
 const struct socapi_method ok_photos_edit_album_method = {
 	"photos.editAlbum", "response", "ok_photos_edit_album",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_photos_edit_album_params_struct, &ok_success_result_type,
 	0, NULL, "Edits a photo album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_edit_album(struct socapi_session *session, const struct ok_photos_edit_album_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -6996,10 +6996,10 @@ static const struct socapi_struct ok_photos_edit_photo_params_struct = {"photos.
 
 const struct socapi_method ok_photos_edit_photo_method = {
 	"photos.editPhoto", "response", "ok_photos_edit_photo",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_photos_edit_photo_params_struct, &ok_success_result_type,
 	0, NULL, "Edits the caption of a photo.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_edit_photo(struct socapi_session *session, const struct ok_photos_edit_photo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7025,7 +7025,7 @@ const struct socapi_method ok_photos_get_album_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_album_info_params_struct, &ok_album_reply_type,
 	0, NULL, "Returns information about an album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_album_info(struct socapi_session *session, const struct ok_photos_get_album_info_params *params, struct ok_album_reply **out, struct socapi_error *err)
@@ -7053,7 +7053,7 @@ const struct socapi_method ok_photos_get_album_likes_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_photos_get_album_likes_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who liked an album.", &ok_photos_get_album_likes_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_album_likes(struct socapi_session *session, const struct ok_photos_get_album_likes_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -7085,7 +7085,7 @@ const struct socapi_method ok_photos_get_albums_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_albums_params_struct, &ok_albums_page_type,
 	0, NULL, "Returns the photo albums of a user or group.", &ok_photos_get_albums_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_albums(struct socapi_session *session, const struct ok_photos_get_albums_params *params, struct ok_albums_page **out, struct socapi_error *err)
@@ -7112,7 +7112,7 @@ const struct socapi_method ok_photos_get_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_info_params_struct, &ok_photos_reply_type,
 	0, NULL, "Returns information about several photos.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_info(struct socapi_session *session, const struct ok_photos_get_info_params *params, struct ok_photos_reply **out, struct socapi_error *err)
@@ -7137,7 +7137,7 @@ const struct socapi_method ok_photos_get_photo_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_photo_info_params_struct, &ok_photo_reply_type,
 	0, NULL, "Returns information about one photo.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_photo_info(struct socapi_session *session, const struct ok_photos_get_photo_info_params *params, struct ok_photo_reply **out, struct socapi_error *err)
@@ -7165,7 +7165,7 @@ const struct socapi_method ok_photos_get_photo_likes_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_photos_get_photo_likes_params_struct, &ok_users_page_type,
 	0, NULL, "Returns users who liked a photo.", &ok_photos_get_photo_likes_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_photo_likes(struct socapi_session *session, const struct ok_photos_get_photo_likes_params *params, struct ok_users_page **out, struct socapi_error *err)
@@ -7191,7 +7191,7 @@ const struct socapi_method ok_photos_get_photo_marks_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_photos_get_photo_marks_params_struct, &ok_photo_marks_page_type,
 	0, NULL, "Returns the ratings given to the photos of the user.", &ok_photos_get_photo_marks_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_photo_marks(struct socapi_session *session, const struct ok_photos_get_photo_marks_params *params, struct ok_photo_marks_page **out, struct socapi_error *err)
@@ -7226,7 +7226,7 @@ const struct socapi_method ok_photos_get_photos_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_photos_params_struct, &ok_photos_page_type,
 	0, NULL, "Returns the photos of an album of a user or group.", &ok_photos_get_photos_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_photos(struct socapi_session *session, const struct ok_photos_get_photos_params *params, struct ok_photos_page **out, struct socapi_error *err)
@@ -7250,7 +7250,7 @@ const struct socapi_method ok_photos_get_tags_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_tags_params_struct, &socapi_type_json,
 	0, NULL, "Returns the user tags on a photo.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_tags(struct socapi_session *session, const struct ok_photos_get_tags_params *params, char **out, struct socapi_error *err)
@@ -7278,7 +7278,7 @@ const struct socapi_method ok_photos_get_user_album_photos_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_user_album_photos_params_struct, &ok_user_photos_page_type,
 	0, NULL, "Returns the photos of a user album.", &ok_photos_get_user_album_photos_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_user_album_photos(struct socapi_session *session, const struct ok_photos_get_user_album_photos_params *params, struct ok_user_photos_page **out, struct socapi_error *err)
@@ -7307,7 +7307,7 @@ const struct socapi_method ok_photos_get_user_photos_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_get_user_photos_params_struct, &ok_user_photos_page_type,
 	0, NULL, "Returns the personal photos of a user.", &ok_photos_get_user_photos_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_get_user_photos(struct socapi_session *session, const struct ok_photos_get_user_photos_params *params, struct ok_user_photos_page **out, struct socapi_error *err)
@@ -7328,10 +7328,10 @@ static const struct socapi_struct ok_photos_set_album_main_photo_params_struct =
 
 const struct socapi_method ok_photos_set_album_main_photo_method = {
 	"photos.setAlbumMainPhoto", "response", "ok_photos_set_album_main_photo",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_photos_set_album_main_photo_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the cover photo of an album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_set_album_main_photo(struct socapi_session *session, const struct ok_photos_set_album_main_photo_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7353,10 +7353,10 @@ static const struct socapi_struct ok_photos_v2_commit_params_struct = {"photosV2
 
 const struct socapi_method ok_photos_v2_commit_method = {
 	"photosV2.commit", "response", "ok_photos_v2_commit",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL | SOCAPI_METHOD_WRITE,
 	&ok_photos_v2_commit_params_struct, &ok_commit_reply_type,
 	0, NULL, "Commits uploaded photos to an album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_v2_commit(struct socapi_session *session, const struct ok_photos_v2_commit_params *params, struct ok_commit_reply **out, struct socapi_error *err)
@@ -7385,7 +7385,7 @@ const struct socapi_method ok_photos_v2_get_upload_url_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_photos_v2_get_upload_url_params_struct, &ok_upload_url_reply_type,
 	0, NULL, "Reserves photo ids and returns the URL to upload photos to.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_photos_v2_get_upload_url(struct socapi_session *session, const struct ok_photos_v2_get_upload_url_params *params, struct ok_upload_url_reply **out, struct socapi_error *err)
@@ -7408,7 +7408,7 @@ const struct socapi_method ok_places_reverse_geocode_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_places_reverse_geocode_params_struct, &socapi_type_json,
 	0, NULL, "Returns the place at a coordinate.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_places_reverse_geocode(struct socapi_session *session, const struct ok_places_reverse_geocode_params *params, char **out, struct socapi_error *err)
@@ -7430,7 +7430,7 @@ const struct socapi_method ok_places_validate_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_places_validate_params_struct, &socapi_type_json,
 	0, NULL, "Checks a place description.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_places_validate(struct socapi_session *session, const struct ok_places_validate_params *params, char **out, struct socapi_error *err)
@@ -7443,7 +7443,7 @@ const struct socapi_method ok_sdk_get_endpoints_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns the API endpoints the SDK should use.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_sdk_get_endpoints(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -7465,7 +7465,7 @@ const struct socapi_method ok_sdk_get_install_source_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	&ok_sdk_get_install_source_params_struct, &socapi_type_json,
 	0, NULL, "Returns where an application install came from.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_sdk_get_install_source(struct socapi_session *session, const struct ok_sdk_get_install_source_params *params, char **out, struct socapi_error *err)
@@ -7478,7 +7478,7 @@ const struct socapi_method ok_sdk_get_notes_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_NO_SESSION,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns pending SDK notes.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_sdk_get_notes(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -7500,7 +7500,7 @@ const struct socapi_method ok_sdk_init_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_sdk_init_params_struct, &socapi_type_json,
 	0, NULL, "Initializes an SDK session.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_sdk_init(struct socapi_session *session, const struct ok_sdk_init_params *params, char **out, struct socapi_error *err)
@@ -7521,10 +7521,10 @@ static const struct socapi_struct ok_sdk_report_payment_params_struct = {"sdk.re
 
 const struct socapi_method ok_sdk_report_payment_method = {
 	"sdk.reportPayment", "response", "ok_sdk_report_payment",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_sdk_report_payment_params_struct, &ok_success_result_type,
 	0, NULL, "Reports an in-app payment made outside OK.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_sdk_report_payment(struct socapi_session *session, const struct ok_sdk_report_payment_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7543,10 +7543,10 @@ static const struct socapi_struct ok_sdk_report_stats_params_struct = {"sdk.repo
 
 const struct socapi_method ok_sdk_report_stats_method = {
 	"sdk.reportStats", "response", "ok_sdk_report_stats",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_sdk_report_stats_params_struct, &ok_success_result_type,
 	0, NULL, "Reports application statistics.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_sdk_report_stats(struct socapi_session *session, const struct ok_sdk_report_stats_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7565,10 +7565,10 @@ static const struct socapi_struct ok_sdk_reset_notes_params_struct = {"sdk.reset
 
 const struct socapi_method ok_sdk_reset_notes_method = {
 	"sdk.resetNotes", "response", "ok_sdk_reset_notes",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_sdk_reset_notes_params_struct, &ok_success_result_type,
 	0, NULL, "Clears SDK notes up to a time.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_sdk_reset_notes(struct socapi_session *session, const struct ok_sdk_reset_notes_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7587,10 +7587,10 @@ static const struct socapi_struct ok_sdk_send_note_params_struct = {"sdk.sendNot
 
 const struct socapi_method ok_sdk_send_note_method = {
 	"sdk.sendNote", "response", "ok_sdk_send_note",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_sdk_send_note_params_struct, &ok_success_result_type,
 	0, NULL, "Sends an SDK note to a user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_sdk_send_note(struct socapi_session *session, const struct ok_sdk_send_note_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7617,7 +7617,7 @@ const struct socapi_method ok_search_tag_contents_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_search_tag_contents_params_struct, &ok_search_page_type,
 	0, NULL, "Returns content marked with a hashtag.", &ok_search_tag_contents_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_search_tag_contents(struct socapi_session *session, const struct ok_search_tag_contents_params *params, struct ok_search_page **out, struct socapi_error *err)
@@ -7640,7 +7640,7 @@ const struct socapi_method ok_search_tag_mentions_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_search_tag_mentions_params_struct, &socapi_type_json,
 	0, NULL, "Returns mentions of a hashtag.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_search_tag_mentions(struct socapi_session *session, const struct ok_search_tag_mentions_params *params, char **out, struct socapi_error *err)
@@ -7664,7 +7664,7 @@ const struct socapi_method ok_search_tag_search_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_search_tag_search_params_struct, &socapi_type_json,
 	0, NULL, "Searches hashtags.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_search_tag_search(struct socapi_session *session, const struct ok_search_tag_search_params *params, char **out, struct socapi_error *err)
@@ -7687,7 +7687,7 @@ const struct socapi_method ok_share_fetch_link_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_share_fetch_link_params_struct, &socapi_type_json,
 	0, NULL, "Returns a preview of a link.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_share_fetch_link(struct socapi_session *session, const struct ok_share_fetch_link_params *params, char **out, struct socapi_error *err)
@@ -7711,7 +7711,7 @@ const struct socapi_method ok_share_fetch_link_v2_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_share_fetch_link_v2_params_struct, &socapi_type_json,
 	0, NULL, "Returns a preview of a link for posting in a group.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_share_fetch_link_v2(struct socapi_session *session, const struct ok_share_fetch_link_v2_params *params, char **out, struct socapi_error *err)
@@ -7733,10 +7733,10 @@ static const struct socapi_struct ok_stream_delete_params_struct = {"stream.dele
 
 const struct socapi_method ok_stream_delete_method = {
 	"stream.delete", "response", "ok_stream_delete",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_stream_delete_params_struct, &ok_success_result_type,
 	0, NULL, "Removes an item from the activity stream.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_stream_delete(struct socapi_session *session, const struct ok_stream_delete_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7762,7 +7762,7 @@ const struct socapi_method ok_stream_get_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_stream_get_params_struct, &ok_stream_page_type,
 	0, NULL, "Returns the activity stream of the user or a group.", &ok_stream_get_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_stream_get(struct socapi_session *session, const struct ok_stream_get_params *params, struct ok_stream_page **out, struct socapi_error *err)
@@ -7785,7 +7785,7 @@ const struct socapi_method ok_stream_is_subscribed_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_stream_is_subscribed_params_struct, &socapi_type_bool,
 	0, NULL, "Checks whether the user follows a user or group; give exactly one of fid and gid.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_stream_is_subscribed(struct socapi_session *session, const struct ok_stream_is_subscribed_params *params, bool *out, struct socapi_error *err)
@@ -7806,10 +7806,10 @@ static const struct socapi_struct ok_stream_mark_as_spam_params_struct = {"strea
 
 const struct socapi_method ok_stream_mark_as_spam_method = {
 	"stream.markAsSpam", "response", "ok_stream_mark_as_spam",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_stream_mark_as_spam_params_struct, &ok_success_result_type,
 	0, NULL, "Reports a stream item as spam.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_stream_mark_as_spam(struct socapi_session *session, const struct ok_stream_mark_as_spam_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7831,7 +7831,7 @@ const struct socapi_method ok_url_get_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_url_get_info_params_struct, &ok_url_info_type,
 	0, NULL, "Returns what an OK URL points to.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_url_get_info(struct socapi_session *session, const struct ok_url_get_info_params *params, struct ok_url_info **out, struct socapi_error *err)
@@ -7850,10 +7850,10 @@ static const struct socapi_struct ok_users_delete_guests_params_struct = {"users
 
 const struct socapi_method ok_users_delete_guests_method = {
 	"users.deleteGuests", "response", "ok_users_delete_guests",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_users_delete_guests_params_struct, &ok_success_result_type,
 	0, NULL, "Removes visitors from the guest list of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_delete_guests(struct socapi_session *session, const struct ok_users_delete_guests_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -7875,7 +7875,7 @@ const struct socapi_method ok_users_get_additional_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_get_additional_info_params_struct, &ok_additional_info_reply_type,
 	0, NULL, "Returns additional information about users.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_additional_info(struct socapi_session *session, const struct ok_users_get_additional_info_params *params, struct ok_additional_info_reply **out, struct socapi_error *err)
@@ -7898,7 +7898,7 @@ const struct socapi_method ok_users_get_calls_left_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_get_calls_left_params_struct, &ok_calls_left_list_type,
 	0, NULL, "Returns how many calls of given methods are left.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_calls_left(struct socapi_session *session, const struct ok_users_get_calls_left_params *params, struct ok_calls_left_list **out, struct socapi_error *err)
@@ -7920,7 +7920,7 @@ const struct socapi_method ok_users_get_current_user_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_current_user_params_struct, &ok_user_type,
 	0, NULL, "Returns the current user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_current_user(struct socapi_session *session, const struct ok_users_get_current_user_params *params, struct ok_user **out, struct socapi_error *err)
@@ -7933,7 +7933,7 @@ const struct socapi_method ok_users_get_games_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_json,
 	0, NULL, "Returns the games of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_games(struct socapi_session *session, char **out, struct socapi_error *err)
@@ -7958,7 +7958,7 @@ const struct socapi_method ok_users_get_guests_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_guests_params_struct, &ok_guests_page_type,
 	0, NULL, "Returns the visitors of the user profile.", &ok_users_get_guests_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_guests(struct socapi_session *session, const struct ok_users_get_guests_params *params, struct ok_guests_page **out, struct socapi_error *err)
@@ -7980,7 +7980,7 @@ const struct socapi_method ok_users_get_holidays_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_holidays_params_struct, &socapi_type_json,
 	0, NULL, "Returns the holidays of a user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_holidays(struct socapi_session *session, const struct ok_users_get_holidays_params *params, char **out, struct socapi_error *err)
@@ -8004,7 +8004,7 @@ const struct socapi_method ok_users_get_info_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_get_info_params_struct, &ok_user_list_type,
 	0, NULL, "Returns information about users.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_info(struct socapi_session *session, const struct ok_users_get_info_params *params, struct ok_user_list **out, struct socapi_error *err)
@@ -8028,7 +8028,7 @@ const struct socapi_method ok_users_get_info_by_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_info_by_params_struct, &ok_user_type,
 	0, NULL, "Returns information about one user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_info_by(struct socapi_session *session, const struct ok_users_get_info_by_params *params, struct ok_user **out, struct socapi_error *err)
@@ -8051,7 +8051,7 @@ const struct socapi_method ok_users_get_invitable_friends_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_invitable_friends_params_struct, &ok_invitable_friends_reply_type,
 	0, NULL, "Returns friends who can be invited to the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_invitable_friends(struct socapi_session *session, const struct ok_users_get_invitable_friends_params *params, struct ok_invitable_friends_reply **out, struct socapi_error *err)
@@ -8064,7 +8064,7 @@ const struct socapi_method ok_users_get_logged_in_user_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	NULL, &socapi_type_int_from_string,
 	0, NULL, "Returns the id of the current user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_logged_in_user(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -8086,7 +8086,7 @@ const struct socapi_method ok_users_get_mobile_operator_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_get_mobile_operator_params_struct, &socapi_type_json,
 	0, NULL, "Returns the mobile operator of a user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_mobile_operator(struct socapi_session *session, const struct ok_users_get_mobile_operator_params *params, char **out, struct socapi_error *err)
@@ -8108,7 +8108,7 @@ const struct socapi_method ok_users_get_settings_method = {
 	SOCAPI_PLATFORM_OK, 0,
 	&ok_users_get_settings_params_struct, &socapi_type_json,
 	0, NULL, "Returns the notification settings of a user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_get_settings(struct socapi_session *session, const struct ok_users_get_settings_params *params, char **out, struct socapi_error *err)
@@ -8131,7 +8131,7 @@ const struct socapi_method ok_users_has_app_permission_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_has_app_permission_params_struct, &socapi_type_bool,
 	0, NULL, "Checks whether the user granted the application a permission.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_has_app_permission(struct socapi_session *session, const struct ok_users_has_app_permission_params *params, bool *out, struct socapi_error *err)
@@ -8153,7 +8153,7 @@ const struct socapi_method ok_users_is_app_user_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_users_is_app_user_params_struct, &socapi_type_bool,
 	0, NULL, "Checks whether a user has installed the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_is_app_user(struct socapi_session *session, const struct ok_users_is_app_user_params *params, bool *out, struct socapi_error *err)
@@ -8173,10 +8173,10 @@ static const struct socapi_struct ok_users_remove_app_permissions_params_struct 
 
 const struct socapi_method ok_users_remove_app_permissions_method = {
 	"users.removeAppPermissions", "response", "ok_users_remove_app_permissions",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL | SOCAPI_METHOD_WRITE,
 	&ok_users_remove_app_permissions_params_struct, &ok_success_result_type,
 	0, NULL, "Revokes a permission the user granted the application.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_remove_app_permissions(struct socapi_session *session, const struct ok_users_remove_app_permissions_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8198,10 +8198,10 @@ static const struct socapi_struct ok_users_set_settings_params_struct = {"users.
 
 const struct socapi_method ok_users_set_settings_method = {
 	"users.setSettings", "response", "ok_users_set_settings",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_users_set_settings_params_struct, &ok_success_result_type,
 	0, NULL, "Changes the SMS notification settings of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_set_settings(struct socapi_session *session, const struct ok_users_set_settings_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8221,10 +8221,10 @@ static const struct socapi_struct ok_users_set_status_params_struct = {"users.se
 
 const struct socapi_method ok_users_set_status_method = {
 	"users.setStatus", "response", "ok_users_set_status",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_users_set_status_params_struct, &ok_success_result_type,
 	0, NULL, "Sets the status text of the user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_set_status(struct socapi_session *session, const struct ok_users_set_status_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8245,10 +8245,10 @@ static const struct socapi_struct ok_users_update_mask_params_struct = {"users.u
 
 const struct socapi_method ok_users_update_mask_method = {
 	"users.updateMask", "response", "ok_users_update_mask",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL | SOCAPI_METHOD_WRITE,
 	&ok_users_update_mask_params_struct, &ok_success_result_type,
 	0, NULL, "Updates the notification mask of one user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_update_mask(struct socapi_session *session, const struct ok_users_update_mask_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8269,10 +8269,10 @@ static const struct socapi_struct ok_users_update_masks_params_struct = {"users.
 
 const struct socapi_method ok_users_update_masks_method = {
 	"users.updateMasks", "response", "ok_users_update_masks",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_users_update_masks_params_struct, &ok_success_result_type,
 	0, NULL, "Updates the notification mask of several users.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_update_masks(struct socapi_session *session, const struct ok_users_update_masks_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8293,10 +8293,10 @@ static const struct socapi_struct ok_users_update_masks_v2_params_struct = {"use
 
 const struct socapi_method ok_users_update_masks_v2_method = {
 	"users.updateMasksV2", "response", "ok_users_update_masks_v2",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_WRITE,
 	&ok_users_update_masks_v2_params_struct, &ok_success_result_type,
 	0, NULL, "Updates notification masks of several users with OR and AND masks.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_users_update_masks_v2(struct socapi_session *session, const struct ok_users_update_masks_v2_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8315,10 +8315,10 @@ static const struct socapi_struct ok_video_delete_params_struct = {"video.delete
 
 const struct socapi_method ok_video_delete_method = {
 	"video.delete", "response", "ok_video_delete",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_video_delete_params_struct, &ok_success_result_type,
 	0, NULL, "Deletes a video.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_video_delete(struct socapi_session *session, const struct ok_video_delete_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8349,7 +8349,7 @@ const struct socapi_method ok_video_get_upload_url_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_video_get_upload_url_params_struct, &ok_video_upload_url_reply_type,
 	0, NULL, "Reserves a video and returns the URL to upload it to.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_video_get_upload_url(struct socapi_session *session, const struct ok_video_get_upload_url_params *params, struct ok_video_upload_url_reply **out, struct socapi_error *err)
@@ -8368,10 +8368,10 @@ static const struct socapi_struct ok_video_subscribe_params_struct = {"video.sub
 
 const struct socapi_method ok_video_subscribe_method = {
 	"video.subscribe", "response", "ok_video_subscribe",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&ok_video_subscribe_params_struct, &ok_success_result_type,
 	0, NULL, "Subscribes the user to a video channel.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_video_subscribe(struct socapi_session *session, const struct ok_video_subscribe_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8405,10 +8405,10 @@ static const struct socapi_struct ok_video_update_params_struct = {"video.update
 
 const struct socapi_method ok_video_update_method = {
 	"video.update", "response", "ok_video_update",
-	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL,
+	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_POST | SOCAPI_METHOD_SESSION_OPTIONAL | SOCAPI_METHOD_WRITE,
 	&ok_video_update_params_struct, &ok_success_result_type,
 	0, NULL, "Changes the properties of a video.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_video_update(struct socapi_session *session, const struct ok_video_update_params *params, struct ok_success_result **out, struct socapi_error *err)
@@ -8431,7 +8431,7 @@ const struct socapi_method ok_widget_get_widget_content_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_widget_get_widget_content_params_struct, &socapi_type_string,
 	0, NULL, "Returns the content of a widget.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_widget_get_widget_content(struct socapi_session *session, const struct ok_widget_get_widget_content_params *params, char **out, struct socapi_error *err)
@@ -8454,7 +8454,7 @@ const struct socapi_method ok_widget_get_widgets_method = {
 	SOCAPI_PLATFORM_OK, SOCAPI_METHOD_SESSION_OPTIONAL,
 	&ok_widget_get_widgets_params_struct, &socapi_type_json,
 	0, NULL, "Returns the content of several widgets.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status ok_widget_get_widgets(struct socapi_session *session, const struct ok_widget_get_widgets_params *params, char **out, struct socapi_error *err)

@@ -7,8 +7,8 @@
 
 #include <socapi/socapi.h>
 
-#if SOCAPI_TABLE_VERSION != 3
-#error "generated for socapi table version 3: regenerate with this runtime's socapi-gen"
+#if SOCAPI_TABLE_VERSION != 4
+#error "generated for socapi table version 4: regenerate with this runtime's socapi-gen"
 #endif
 
 #ifdef __cplusplus
@@ -2884,6 +2884,7 @@ SOCAPI_NODISCARD enum socapi_status ok_apps_get_top(struct socapi_session *sessi
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.removeAppPromoInfo.md
  * Inferred: responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2912,6 +2913,7 @@ struct ok_apps_set_app_promo_info_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.setAppPromoInfo.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2938,6 +2940,7 @@ struct ok_apps_set_vip_offer_status_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.setVipOfferStatus.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -2961,6 +2964,7 @@ struct ok_apps_set_vip_offers_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/apps/apps.setVipOffers.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3014,6 +3018,7 @@ struct ok_bookmark_add_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/bookmark/bookmark.add.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3039,6 +3044,7 @@ struct ok_bookmark_delete_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/bookmark/bookmark.delete.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3136,6 +3142,7 @@ struct ok_discussions_add_comment_like_params {
  * Parameters: discussionId*, discussionType*, comment_id* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.addCommentLike.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3168,6 +3175,7 @@ struct ok_discussions_add_discussion_comment_params {
  * Parameters: entityId*, entityType*, comment*, reply_to_comment_id, as_admin, attachments, frmt, fields, fieldset (* = required)
  * Result: string; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.addDiscussionComment.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3192,6 +3200,7 @@ struct ok_discussions_add_discussion_like_params {
  * Parameters: discussionId*, discussionType* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.addDiscussionLike.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3221,6 +3230,7 @@ struct ok_discussions_delete_discussion_comment_params {
  * Parameters: discussionId*, discussionType*, comment_id*, mark_as_spam, block_author (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.deleteDiscussionComment.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3250,6 +3260,7 @@ struct ok_discussions_delete_discussion_comments_params {
  * Parameters: discussionId*, discussionType*, comment_ids*, mark_as_spam, block_author (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.deleteDiscussionComments.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3276,6 +3287,7 @@ struct ok_discussions_edit_discussion_comment_params {
  * Parameters: discussionId*, discussionType*, comment_id*, comment* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.editDiscussionComment.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3621,6 +3633,7 @@ struct ok_discussions_mark_as_read_params {
  * Parameters: version (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.markAsRead.md
  * Inferred: parameters, responses, required, session, permissions
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3646,6 +3659,7 @@ struct ok_discussions_mark_comment_as_spam_params {
  * Parameters: discussionId*, discussionType*, comment_id* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.markCommentAsSpam.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3671,6 +3685,7 @@ struct ok_discussions_mark_comments_as_spam_params {
  * Parameters: discussionId*, discussionType*, comment_ids* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.markCommentsAsSpam.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3695,6 +3710,7 @@ struct ok_discussions_mark_discussion_as_spam_params {
  * Parameters: discussionId*, discussionType* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/discussions/discussions.markDiscussionAsSpam.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -3772,6 +3788,7 @@ struct ok_friends_app_invite_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: APP_INVITE
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/friends/friends.appInvite.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4333,6 +4350,7 @@ struct ok_group_pin_group_feed_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.pinGroupFeed.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4359,6 +4377,7 @@ struct ok_group_set_main_photo_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT, PHOTO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/group/group.setMainPhoto.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4413,6 +4432,7 @@ struct ok_market_add_params {
  * Result: integer.
  * Permissions: GROUP_CONTENT, VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://apiok.ru/dev/methods/rest/market/market.add
  * Inferred: responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4442,6 +4462,7 @@ struct ok_market_add_catalog_params {
  * Result: integer or string as text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.addCatalog.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4466,6 +4487,7 @@ struct ok_market_delete_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.delete.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4494,6 +4516,7 @@ struct ok_market_delete_catalog_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.deleteCatalog.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4520,6 +4543,7 @@ struct ok_market_edit_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.edit.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4551,6 +4575,7 @@ struct ok_market_edit_catalog_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.editCatalog.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4722,6 +4747,7 @@ struct ok_market_pin_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.pin.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4752,6 +4778,7 @@ struct ok_market_reorder_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.reorder.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4780,6 +4807,7 @@ struct ok_market_reorder_catalogs_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.reorderCatalogs.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4805,6 +4833,7 @@ struct ok_market_set_status_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.setStatus.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4832,6 +4861,7 @@ struct ok_market_update_catalogs_list_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, GROUP_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/market/market.updateCatalogsList.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4952,6 +4982,7 @@ struct ok_mediatopic_post_params {
  * Parameters: uid, type, gid, attachment*, set_status, devices, text_link_preview, hidden_post, ads_post (* = required)
  * Result: integer.
  * Session: optional
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://apiok.ru/dev/methods/rest/mediatopic/mediatopic.post
  * Inferred: devices, ads_post, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -4978,6 +5009,7 @@ struct ok_messages_v2_send_game_invite_params {
  * Parameters: fid*, state, timeout (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/messagesV2/messagesV2.sendGameInvite.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5002,6 +5034,7 @@ struct ok_messages_v2_send_game_over_params {
  * Parameters: fid*, text (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/messagesV2/messagesV2.sendGameOver.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5029,6 +5062,7 @@ struct ok_messages_v2_send_game_update_params {
  * Parameters: fid*, text, state, timeout (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/messagesV2/messagesV2.sendGameUpdate.md
  * Inferred: parameters, responses, required, session, permissions, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5056,6 +5090,7 @@ struct ok_notifications_send_fav_promo_params {
  * Result: integer or string as text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/notifications/notifications.sendFavPromo.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5095,6 +5130,7 @@ struct ok_notifications_send_mass_params {
  * Result: integer or string as text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/notifications/notifications.sendMass.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5121,6 +5157,7 @@ struct ok_notifications_send_simple_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/notifications/notifications.sendSimple.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5145,6 +5182,7 @@ struct ok_notifications_stop_fav_promo_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/notifications/notifications.stopFavPromo.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5169,6 +5207,7 @@ struct ok_notifications_stop_send_mass_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/notifications/notifications.stopSendMass.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5198,6 +5237,7 @@ struct ok_notifications_update_fav_promo_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/notifications/notifications.updateFavPromo.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5210,6 +5250,7 @@ SOCAPI_NODISCARD enum socapi_status ok_notifications_update_fav_promo(struct soc
  * Result: JSON text; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5271,6 +5312,7 @@ struct ok_photos_add_album_like_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT, LIKE
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.addAlbumLike.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5297,6 +5339,7 @@ struct ok_photos_add_photo_like_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT, LIKE
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.addPhotoLike.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5326,6 +5369,7 @@ struct ok_photos_create_album_params {
  * Result: integer.
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: optional
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.createAlbum.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5352,6 +5396,7 @@ struct ok_photos_delete_album_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.deleteAlbum.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5378,6 +5423,7 @@ struct ok_photos_delete_photo_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.deletePhoto.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5403,6 +5449,7 @@ struct ok_photos_delete_tags_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.deleteTags.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5432,6 +5479,7 @@ struct ok_photos_edit_album_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.editAlbum.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5459,6 +5507,7 @@ struct ok_photos_edit_photo_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.editPhoto.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5844,6 +5893,7 @@ struct ok_photos_set_album_main_photo_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, PHOTO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photos/photos.setAlbumMainPhoto.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -5870,6 +5920,7 @@ struct ok_photos_v2_commit_params {
  * Result: struct ok_commit_reply; release with socapi_free().
  * Permissions: PHOTO_CONTENT
  * Session: optional
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/photosV2/photosV2.commit.md
  * Inferred: parameters, responses, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6051,6 +6102,7 @@ struct ok_sdk_report_payment_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.reportPayment.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6074,6 +6126,7 @@ struct ok_sdk_report_stats_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.reportStats.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6098,6 +6151,7 @@ struct ok_sdk_reset_notes_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.resetNotes.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6121,6 +6175,7 @@ struct ok_sdk_send_note_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/sdk/sdk.sendNote.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6274,6 +6329,7 @@ struct ok_stream_delete_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/stream/stream.delete.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6353,6 +6409,7 @@ struct ok_stream_mark_as_spam_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/stream/stream.markAsSpam.md
  * Inferred: parameters, responses
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6398,6 +6455,7 @@ struct ok_users_delete_guests_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.deleteGuests.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6739,6 +6797,7 @@ struct ok_users_remove_app_permissions_params {
  * Parameters: uid, ext_perm* (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: optional
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.removeAppPermissions.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6764,6 +6823,7 @@ struct ok_users_set_settings_params {
  * Parameters: smsNotifAdd, smsNotifRemove, smsNotifStartTime, smsNotifEndTime (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: apiok/documentation docs/method/en/users/users.setSettings.md
  * Inferred: parameters, responses, session, permissions
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6788,6 +6848,7 @@ struct ok_users_set_status_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: SET_STATUS
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.setStatus.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6816,6 +6877,7 @@ struct ok_users_update_mask_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS
  * Session: optional
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.updateMask.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6842,6 +6904,7 @@ struct ok_users_update_masks_params {
  * Parameters: uids*, mask*, orUpdate (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.updateMasks.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6868,6 +6931,7 @@ struct ok_users_update_masks_v2_params {
  * Parameters: uids*, or_mask, and_mask (* = required)
  * Result: struct ok_success_result; release with socapi_free().
  * Session: none (called without a session key)
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/users/users.updateMasksV2.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6892,6 +6956,7 @@ struct ok_video_delete_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, VIDEO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/video/video.delete.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -6954,6 +7019,7 @@ struct ok_video_subscribe_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, VIDEO_CONTENT
  * Session: required
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/video/video.subscribe.md
  * Inferred: parameters, responses, required
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -7000,6 +7066,7 @@ struct ok_video_update_params {
  * Result: struct ok_success_result; release with socapi_free().
  * Permissions: VALUABLE_ACCESS, VIDEO_CONTENT
  * Session: optional
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: KonstantinTogoi/aiookru docs/source/rest_api.rst; apiok/documentation docs/method/en/video/video.update.md
  * Inferred: parameters, responses, required, errors
  * Errors: see socapi_call(). Thread rules: those of the session.

@@ -18644,7 +18644,7 @@ const struct socapi_method vk_account_get_counters_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_account_get_counters_params_struct, &vk_account_account_counters_type,
 	0, NULL, "Returns the non-zero counters of the current user's menu.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_account_get_counters(struct socapi_session *session, const struct vk_account_get_counters_params *params, struct vk_account_account_counters **out, struct socapi_error *err)
@@ -18666,7 +18666,7 @@ const struct socapi_method vk_account_get_info_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_account_get_info_params_struct, &vk_account_info_type,
 	0, NULL, "Returns account settings of the current user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_account_get_info(struct socapi_session *session, const struct vk_account_get_info_params *params, struct vk_account_info **out, struct socapi_error *err)
@@ -18679,7 +18679,7 @@ const struct socapi_method vk_account_get_profile_info_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	NULL, &vk_account_user_settings_type,
 	0, NULL, "Returns the editable profile of the current user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_account_get_profile_info(struct socapi_session *session, struct vk_account_user_settings **out, struct socapi_error *err)
@@ -18689,10 +18689,10 @@ enum socapi_status vk_account_get_profile_info(struct socapi_session *session, s
 
 const struct socapi_method vk_account_set_offline_method = {
 	"account.setOffline", "response", "vk_account_set_offline",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	NULL, &vk_base_ok_response_type,
 	0, NULL, "Marks the current user offline (current app only).", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_account_set_offline(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -18711,10 +18711,10 @@ static const struct socapi_struct vk_account_set_online_params_struct = {"accoun
 
 const struct socapi_method vk_account_set_online_method = {
 	"account.setOnline", "response", "vk_account_set_online",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_account_set_online_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Marks the current user as online for a few minutes.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_account_set_online(struct socapi_session *session, const struct vk_account_set_online_params *params, int64_t *out, struct socapi_error *err)
@@ -18742,7 +18742,7 @@ const struct socapi_method vk_database_get_cities_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_database_get_cities_params_struct, &vk_database_get_cities_response_type,
 	0, NULL, "Returns cities from the VK directory.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_database_get_cities(struct socapi_session *session, const struct vk_database_get_cities_params *params, struct vk_database_get_cities_response **out, struct socapi_error *err)
@@ -18767,7 +18767,7 @@ const struct socapi_method vk_database_get_countries_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_database_get_countries_params_struct, &vk_database_get_countries_response_type,
 	0, NULL, "Returns countries from the VK directory.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_database_get_countries(struct socapi_session *session, const struct vk_database_get_countries_params *params, struct vk_database_get_countries_response **out, struct socapi_error *err)
@@ -18790,7 +18790,7 @@ const struct socapi_method vk_execute_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_execute_params_struct, &socapi_type_json,
 	0, NULL, "Runs VKScript code that makes up to 25 API calls in one request.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_execute(struct socapi_session *session, const struct vk_execute_params *params, char **out, struct socapi_error *err)
@@ -18811,10 +18811,10 @@ static const struct socapi_struct vk_friends_add_params_struct = {"friends.add",
 
 const struct socapi_method vk_friends_add_method = {
 	"friends.add", "response", "vk_friends_add",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_friends_add_params_struct, &vk_friends_add_response_type,
 	0, NULL, "Sends or accepts a friend request.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_friends_add(struct socapi_session *session, const struct vk_friends_add_params *params, int64_t *out, struct socapi_error *err)
@@ -18845,7 +18845,7 @@ const struct socapi_method vk_friends_are_friends_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_are_friends_params_struct, &vk_friends_friend_status_list_type,
 	1, vk_friends_are_friends_forced, "Tells the friendship status of the current user with each of several users.", NULL,
-	2, vk_friends_are_friends_variants,
+	2, vk_friends_are_friends_variants, NULL,
 };
 
 enum socapi_status vk_friends_are_friends(struct socapi_session *session, const struct vk_friends_are_friends_params *params, struct vk_friends_friend_status_list **out, struct socapi_error *err)
@@ -18861,7 +18861,7 @@ const struct socapi_method vk_friends_are_friends_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_are_friends_params_struct, &vk_friends_friend_extended_status_list_type,
 	1, vk_friends_are_friends_with_extended_forced, "Tells the friendship status of the current user with each of several users.", NULL,
-	2, vk_friends_are_friends_variants,
+	2, vk_friends_are_friends_variants, NULL,
 };
 
 enum socapi_status vk_friends_are_friends_with_extended(struct socapi_session *session, const struct vk_friends_are_friends_params *params, struct vk_friends_friend_extended_status_list **out, struct socapi_error *err)
@@ -18880,10 +18880,10 @@ static const struct socapi_struct vk_friends_delete_params_struct = {"friends.de
 
 const struct socapi_method vk_friends_delete_method = {
 	"friends.delete", "response", "vk_friends_delete",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_friends_delete_params_struct, &vk_friends_delete_response_type,
 	0, NULL, "Removes a friend, or declines or cancels a request.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_friends_delete(struct socapi_session *session, const struct vk_friends_delete_params *params, struct vk_friends_delete_response **out, struct socapi_error *err)
@@ -18916,7 +18916,7 @@ const struct socapi_method vk_friends_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_params_struct, &vk_friends_get_response_type,
 	0, NULL, "Returns the friends of a user.", &vk_friends_get_paging,
-	2, vk_friends_get_variants,
+	2, vk_friends_get_variants, NULL,
 };
 
 enum socapi_status vk_friends_get(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_response **out, struct socapi_error *err)
@@ -18939,7 +18939,7 @@ const struct socapi_method vk_friends_get_lists_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_lists_params_struct, &vk_friends_get_lists_response_type,
 	0, NULL, "Returns the friend lists of the current user.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_friends_get_lists(struct socapi_session *session, const struct vk_friends_get_lists_params *params, struct vk_friends_get_lists_response **out, struct socapi_error *err)
@@ -18971,7 +18971,7 @@ const struct socapi_method vk_friends_get_mutual_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_mutual_params_struct, &socapi_int_list_type,
 	0, NULL, "Returns the mutual friends of two users, or of one user and several targets.", NULL,
-	2, vk_friends_get_mutual_variants,
+	2, vk_friends_get_mutual_variants, NULL,
 };
 
 enum socapi_status vk_friends_get_mutual(struct socapi_session *session, const struct vk_friends_get_mutual_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -18987,7 +18987,7 @@ const struct socapi_method vk_friends_get_mutual_with_target_uids_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_mutual_params_struct, &vk_friends_mutual_friend_list_type,
 	1, vk_friends_get_mutual_with_target_uids_forced, "Returns the mutual friends of two users, or of one user and several targets.", NULL,
-	2, vk_friends_get_mutual_variants,
+	2, vk_friends_get_mutual_variants, NULL,
 };
 
 enum socapi_status vk_friends_get_mutual_with_target_uids(struct socapi_session *session, const struct vk_friends_get_mutual_params *params, struct vk_friends_mutual_friend_list **out, struct socapi_error *err)
@@ -19021,7 +19021,7 @@ const struct socapi_method vk_friends_get_online_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_online_params_struct, &socapi_int_list_type,
 	1, vk_friends_get_online_forced, "Returns the ids of a user's friends who are online.", NULL,
-	2, vk_friends_get_online_variants,
+	2, vk_friends_get_online_variants, NULL,
 };
 
 enum socapi_status vk_friends_get_online(struct socapi_session *session, const struct vk_friends_get_online_params *params, struct socapi_int_list **out, struct socapi_error *err)
@@ -19037,7 +19037,7 @@ const struct socapi_method vk_friends_get_online_with_online_mobile_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_online_params_struct, &vk_friends_get_online_online_mobile_response_type,
 	1, vk_friends_get_online_with_online_mobile_forced, "Returns the ids of a user's friends who are online.", NULL,
-	2, vk_friends_get_online_variants,
+	2, vk_friends_get_online_variants, NULL,
 };
 
 enum socapi_status vk_friends_get_online_with_online_mobile(struct socapi_session *session, const struct vk_friends_get_online_params *params, struct vk_friends_get_online_online_mobile_response **out, struct socapi_error *err)
@@ -19077,7 +19077,7 @@ const struct socapi_method vk_friends_get_requests_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_requests_params_struct, &vk_friends_get_requests_response_type,
 	2, vk_friends_get_requests_forced, "Returns incoming (or outgoing) friend requests.", NULL,
-	3, vk_friends_get_requests_variants,
+	3, vk_friends_get_requests_variants, NULL,
 };
 
 enum socapi_status vk_friends_get_requests(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_response **out, struct socapi_error *err)
@@ -19093,7 +19093,7 @@ const struct socapi_method vk_friends_get_requests_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_requests_params_struct, &vk_friends_get_requests_extended_response_type,
 	1, vk_friends_get_requests_with_extended_forced, "Returns incoming (or outgoing) friend requests.", NULL,
-	3, vk_friends_get_requests_variants,
+	3, vk_friends_get_requests_variants, NULL,
 };
 
 enum socapi_status vk_friends_get_requests_with_extended(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_extended_response **out, struct socapi_error *err)
@@ -19110,7 +19110,7 @@ const struct socapi_method vk_friends_get_requests_with_need_mutual_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_requests_params_struct, &vk_friends_get_requests_need_mutual_response_type,
 	2, vk_friends_get_requests_with_need_mutual_forced, "Returns incoming (or outgoing) friend requests.", NULL,
-	3, vk_friends_get_requests_variants,
+	3, vk_friends_get_requests_variants, NULL,
 };
 
 enum socapi_status vk_friends_get_requests_with_need_mutual(struct socapi_session *session, const struct vk_friends_get_requests_params *params, struct vk_friends_get_requests_need_mutual_response **out, struct socapi_error *err)
@@ -19127,7 +19127,7 @@ const struct socapi_method vk_friends_get_with_fields_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_friends_get_params_struct, &vk_friends_get_fields_response_type,
 	1, vk_friends_get_with_fields_forced, "Returns the friends of a user.", &vk_friends_get_with_fields_paging,
-	2, vk_friends_get_variants,
+	2, vk_friends_get_variants, NULL,
 };
 
 enum socapi_status vk_friends_get_with_fields(struct socapi_session *session, const struct vk_friends_get_params *params, struct vk_friends_get_fields_response **out, struct socapi_error *err)
@@ -19161,7 +19161,7 @@ const struct socapi_method vk_groups_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_params_struct, &vk_groups_get_response_type,
 	1, vk_groups_get_forced, "Returns the communities of a user.", NULL,
-	2, vk_groups_get_variants,
+	2, vk_groups_get_variants, NULL,
 };
 
 enum socapi_status vk_groups_get(struct socapi_session *session, const struct vk_groups_get_params *params, struct vk_groups_get_response **out, struct socapi_error *err)
@@ -19185,7 +19185,7 @@ const struct socapi_method vk_groups_get_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_by_id_params_struct, &vk_groups_get_by_id_object_response_type,
 	0, NULL, "Returns communities by id or screen name.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_groups_get_by_id(struct socapi_session *session, const struct vk_groups_get_by_id_params *params, struct vk_groups_get_by_id_object_response **out, struct socapi_error *err)
@@ -19218,7 +19218,7 @@ const struct socapi_method vk_groups_get_members_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_response_type,
 	0, NULL, "Returns the members of a community.", &vk_groups_get_members_paging,
-	3, vk_groups_get_members_variants,
+	3, vk_groups_get_members_variants, NULL,
 };
 
 enum socapi_status vk_groups_get_members(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_response **out, struct socapi_error *err)
@@ -19235,7 +19235,7 @@ const struct socapi_method vk_groups_get_members_with_fields_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_fields_response_type,
 	1, vk_groups_get_members_with_fields_forced, "Returns the members of a community.", &vk_groups_get_members_with_fields_paging,
-	3, vk_groups_get_members_variants,
+	3, vk_groups_get_members_variants, NULL,
 };
 
 enum socapi_status vk_groups_get_members_with_fields(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_fields_response **out, struct socapi_error *err)
@@ -19252,7 +19252,7 @@ const struct socapi_method vk_groups_get_members_with_filter_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_members_params_struct, &vk_groups_get_members_filter_response_type,
 	1, vk_groups_get_members_with_filter_forced, "Returns the members of a community.", &vk_groups_get_members_with_filter_paging,
-	3, vk_groups_get_members_variants,
+	3, vk_groups_get_members_variants, NULL,
 };
 
 enum socapi_status vk_groups_get_members_with_filter(struct socapi_session *session, const struct vk_groups_get_members_params *params, struct vk_groups_get_members_filter_response **out, struct socapi_error *err)
@@ -19268,7 +19268,7 @@ const struct socapi_method vk_groups_get_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_get_params_struct, &vk_groups_get_object_extended_response_type,
 	1, vk_groups_get_with_extended_forced, "Returns the communities of a user.", NULL,
-	2, vk_groups_get_variants,
+	2, vk_groups_get_variants, NULL,
 };
 
 enum socapi_status vk_groups_get_with_extended(struct socapi_session *session, const struct vk_groups_get_params *params, struct vk_groups_get_object_extended_response **out, struct socapi_error *err)
@@ -19302,7 +19302,7 @@ const struct socapi_method vk_groups_is_member_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_base_bool_int_type,
 	1, vk_groups_is_member_forced, "Tells whether users are members of a community.", NULL,
-	4, vk_groups_is_member_variants,
+	4, vk_groups_is_member_variants, NULL,
 };
 
 enum socapi_status vk_groups_is_member(struct socapi_session *session, const struct vk_groups_is_member_params *params, int64_t *out, struct socapi_error *err)
@@ -19318,7 +19318,7 @@ const struct socapi_method vk_groups_is_member_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_is_member_extended_response_type,
 	1, vk_groups_is_member_with_extended_forced, "Tells whether users are members of a community.", NULL,
-	4, vk_groups_is_member_variants,
+	4, vk_groups_is_member_variants, NULL,
 };
 
 enum socapi_status vk_groups_is_member_with_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_is_member_extended_response **out, struct socapi_error *err)
@@ -19335,7 +19335,7 @@ const struct socapi_method vk_groups_is_member_with_user_ids_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_member_status_list_type,
 	2, vk_groups_is_member_with_user_ids_forced, "Tells whether users are members of a community.", NULL,
-	4, vk_groups_is_member_variants,
+	4, vk_groups_is_member_variants, NULL,
 };
 
 enum socapi_status vk_groups_is_member_with_user_ids(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_list **out, struct socapi_error *err)
@@ -19352,7 +19352,7 @@ const struct socapi_method vk_groups_is_member_with_user_ids_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_is_member_params_struct, &vk_groups_member_status_full_list_type,
 	2, vk_groups_is_member_with_user_ids_extended_forced, "Tells whether users are members of a community.", NULL,
-	4, vk_groups_is_member_variants,
+	4, vk_groups_is_member_variants, NULL,
 };
 
 enum socapi_status vk_groups_is_member_with_user_ids_extended(struct socapi_session *session, const struct vk_groups_is_member_params *params, struct vk_groups_member_status_full_list **out, struct socapi_error *err)
@@ -19372,10 +19372,10 @@ static const struct socapi_struct vk_groups_join_params_struct = {"groups.join",
 
 const struct socapi_method vk_groups_join_method = {
 	"groups.join", "response", "vk_groups_join",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_groups_join_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Joins a community, or answers an event invitation.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_groups_join(struct socapi_session *session, const struct vk_groups_join_params *params, int64_t *out, struct socapi_error *err)
@@ -19394,10 +19394,10 @@ static const struct socapi_struct vk_groups_leave_params_struct = {"groups.leave
 
 const struct socapi_method vk_groups_leave_method = {
 	"groups.leave", "response", "vk_groups_leave",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_groups_leave_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Leaves a community.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_groups_leave(struct socapi_session *session, const struct vk_groups_leave_params *params, int64_t *out, struct socapi_error *err)
@@ -19428,7 +19428,7 @@ const struct socapi_method vk_groups_search_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_groups_search_params_struct, &vk_groups_search_response_type,
 	0, NULL, "Searches communities by text.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_groups_search(struct socapi_session *session, const struct vk_groups_search_params *params, struct vk_groups_search_response **out, struct socapi_error *err)
@@ -19451,10 +19451,10 @@ static const struct socapi_struct vk_likes_add_params_struct = {"likes.add", siz
 
 const struct socapi_method vk_likes_add_method = {
 	"likes.add", "response", "vk_likes_add",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_likes_add_params_struct, &vk_likes_add_response_type,
 	0, NULL, "Likes an object.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_likes_add(struct socapi_session *session, const struct vk_likes_add_params *params, struct vk_likes_add_response **out, struct socapi_error *err)
@@ -19477,10 +19477,10 @@ static const struct socapi_struct vk_likes_delete_params_struct = {"likes.delete
 
 const struct socapi_method vk_likes_delete_method = {
 	"likes.delete", "response", "vk_likes_delete",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_likes_delete_params_struct, &vk_likes_delete_response_type,
 	0, NULL, "Removes a like.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_likes_delete(struct socapi_session *session, const struct vk_likes_delete_params *params, struct vk_likes_delete_response **out, struct socapi_error *err)
@@ -19521,7 +19521,7 @@ const struct socapi_method vk_likes_get_list_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_get_list_params_struct, &vk_likes_get_list_response_type,
 	1, vk_likes_get_list_forced, "Returns who liked (or reposted) an object.", &vk_likes_get_list_paging,
-	2, vk_likes_get_list_variants,
+	2, vk_likes_get_list_variants, NULL,
 };
 
 enum socapi_status vk_likes_get_list(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_response **out, struct socapi_error *err)
@@ -19538,7 +19538,7 @@ const struct socapi_method vk_likes_get_list_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_get_list_params_struct, &vk_likes_get_list_extended_response_type,
 	1, vk_likes_get_list_with_extended_forced, "Returns who liked (or reposted) an object.", &vk_likes_get_list_with_extended_paging,
-	2, vk_likes_get_list_variants,
+	2, vk_likes_get_list_variants, NULL,
 };
 
 enum socapi_status vk_likes_get_list_with_extended(struct socapi_session *session, const struct vk_likes_get_list_params *params, struct vk_likes_get_list_extended_response **out, struct socapi_error *err)
@@ -19563,7 +19563,7 @@ const struct socapi_method vk_likes_is_liked_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_likes_is_liked_params_struct, &vk_likes_is_liked_response_type,
 	0, NULL, "Tells whether a user liked and reposted an object.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_likes_is_liked(struct socapi_session *session, const struct vk_likes_is_liked_params *params, struct vk_likes_is_liked_response **out, struct socapi_error *err)
@@ -19588,10 +19588,10 @@ static const struct socapi_struct vk_messages_delete_params_struct = {"messages.
 
 const struct socapi_method vk_messages_delete_method = {
 	"messages.delete", "response", "vk_messages_delete",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_messages_delete_params_struct, &vk_messages_delete_full_response_item_list_type,
 	0, NULL, "Deletes messages.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_messages_delete(struct socapi_session *session, const struct vk_messages_delete_params *params, struct vk_messages_delete_full_response_item_list **out, struct socapi_error *err)
@@ -19624,10 +19624,10 @@ static const struct socapi_struct vk_messages_edit_params_struct = {"messages.ed
 
 const struct socapi_method vk_messages_edit_method = {
 	"messages.edit", "response", "vk_messages_edit",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_messages_edit_params_struct, &vk_base_bool_int_type,
 	0, NULL, "Edits a message.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_messages_edit(struct socapi_session *session, const struct vk_messages_edit_params *params, int64_t *out, struct socapi_error *err)
@@ -19662,7 +19662,7 @@ const struct socapi_method vk_messages_get_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_by_id_params_struct, &vk_messages_get_by_id_response_type,
 	1, vk_messages_get_by_id_forced, "Returns messages by id.", NULL,
-	2, vk_messages_get_by_id_variants,
+	2, vk_messages_get_by_id_variants, NULL,
 };
 
 enum socapi_status vk_messages_get_by_id(struct socapi_session *session, const struct vk_messages_get_by_id_params *params, struct vk_messages_get_by_id_response **out, struct socapi_error *err)
@@ -19678,7 +19678,7 @@ const struct socapi_method vk_messages_get_by_id_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_by_id_params_struct, &vk_messages_get_by_id_extended_response_type,
 	1, vk_messages_get_by_id_with_extended_forced, "Returns messages by id.", NULL,
-	2, vk_messages_get_by_id_variants,
+	2, vk_messages_get_by_id_variants, NULL,
 };
 
 enum socapi_status vk_messages_get_by_id_with_extended(struct socapi_session *session, const struct vk_messages_get_by_id_params *params, struct vk_messages_get_by_id_extended_response **out, struct socapi_error *err)
@@ -19706,7 +19706,7 @@ const struct socapi_method vk_messages_get_conversation_members_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversation_members_params_struct, &vk_messages_get_conversation_members_type,
 	0, NULL, "Returns the members of a chat.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_messages_get_conversation_members(struct socapi_session *session, const struct vk_messages_get_conversation_members_params *params, struct vk_messages_get_conversation_members **out, struct socapi_error *err)
@@ -19734,7 +19734,7 @@ const struct socapi_method vk_messages_get_conversations_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversations_params_struct, &vk_messages_get_conversations_response_type,
 	0, NULL, "Returns the conversations of the current user or community.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_messages_get_conversations(struct socapi_session *session, const struct vk_messages_get_conversations_params *params, struct vk_messages_get_conversations_response **out, struct socapi_error *err)
@@ -19766,7 +19766,7 @@ const struct socapi_method vk_messages_get_conversations_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversations_by_id_params_struct, &vk_messages_get_conversation_by_id_type,
 	1, vk_messages_get_conversations_by_id_forced, "Returns conversations by peer id.", NULL,
-	2, vk_messages_get_conversations_by_id_variants,
+	2, vk_messages_get_conversations_by_id_variants, NULL,
 };
 
 enum socapi_status vk_messages_get_conversations_by_id(struct socapi_session *session, const struct vk_messages_get_conversations_by_id_params *params, struct vk_messages_get_conversation_by_id **out, struct socapi_error *err)
@@ -19782,7 +19782,7 @@ const struct socapi_method vk_messages_get_conversations_by_id_with_extended_met
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_conversations_by_id_params_struct, &vk_messages_get_conversation_by_id_extended_type,
 	1, vk_messages_get_conversations_by_id_with_extended_forced, "Returns conversations by peer id.", NULL,
-	2, vk_messages_get_conversations_by_id_variants,
+	2, vk_messages_get_conversations_by_id_variants, NULL,
 };
 
 enum socapi_status vk_messages_get_conversations_by_id_with_extended(struct socapi_session *session, const struct vk_messages_get_conversations_by_id_params *params, struct vk_messages_get_conversation_by_id_extended **out, struct socapi_error *err)
@@ -19820,7 +19820,7 @@ const struct socapi_method vk_messages_get_history_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_history_params_struct, &vk_messages_get_history_response_type,
 	1, vk_messages_get_history_forced, "Returns the messages of a conversation, newest first.", NULL,
-	2, vk_messages_get_history_variants,
+	2, vk_messages_get_history_variants, NULL,
 };
 
 enum socapi_status vk_messages_get_history(struct socapi_session *session, const struct vk_messages_get_history_params *params, struct vk_messages_get_history_response **out, struct socapi_error *err)
@@ -19836,7 +19836,7 @@ const struct socapi_method vk_messages_get_history_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_history_params_struct, &vk_messages_get_history_extended_response_type,
 	1, vk_messages_get_history_with_extended_forced, "Returns the messages of a conversation, newest first.", NULL,
-	2, vk_messages_get_history_variants,
+	2, vk_messages_get_history_variants, NULL,
 };
 
 enum socapi_status vk_messages_get_history_with_extended(struct socapi_session *session, const struct vk_messages_get_history_params *params, struct vk_messages_get_history_extended_response **out, struct socapi_error *err)
@@ -19860,7 +19860,7 @@ const struct socapi_method vk_messages_get_long_poll_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_messages_get_long_poll_server_params_struct, &vk_messages_longpoll_params_type,
 	0, NULL, "Returns the server, key and ts to connect to the Long Poll server.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_messages_get_long_poll_server(struct socapi_session *session, const struct vk_messages_get_long_poll_server_params *params, struct vk_messages_longpoll_params **out, struct socapi_error *err)
@@ -19884,10 +19884,10 @@ static const struct socapi_struct vk_messages_mark_as_read_params_struct = {"mes
 
 const struct socapi_method vk_messages_mark_as_read_method = {
 	"messages.markAsRead", "response", "vk_messages_mark_as_read",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_messages_mark_as_read_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Marks messages, or a whole conversation, as read.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_messages_mark_as_read(struct socapi_session *session, const struct vk_messages_mark_as_read_params *params, int64_t *out, struct socapi_error *err)
@@ -19935,10 +19935,10 @@ static const struct socapi_method *const vk_messages_send_variants[] = {
 };
 const struct socapi_method vk_messages_send_method = {
 	"messages.send", "response", "vk_messages_send",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_messages_send_params_struct, &socapi_type_int,
 	0, NULL, "Sends a message to a user, chat or community (or to several users).", NULL,
-	2, vk_messages_send_variants,
+	2, vk_messages_send_variants, "random_id",
 };
 
 enum socapi_status vk_messages_send(struct socapi_session *session, const struct vk_messages_send_params *params, int64_t *out, struct socapi_error *err)
@@ -19951,10 +19951,10 @@ static const struct socapi_forced_param vk_messages_send_with_user_ids_forced[] 
 };
 const struct socapi_method vk_messages_send_with_user_ids_method = {
 	"messages.send", "userIdsResponse", "vk_messages_send_with_user_ids",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_messages_send_params_struct, &vk_messages_send_user_ids_response_item_list_type,
 	1, vk_messages_send_with_user_ids_forced, "Sends a message to a user, chat or community (or to several users).", NULL,
-	2, vk_messages_send_variants,
+	2, vk_messages_send_variants, "random_id",
 };
 
 enum socapi_status vk_messages_send_with_user_ids(struct socapi_session *session, const struct vk_messages_send_params *params, struct vk_messages_send_user_ids_response_item_list **out, struct socapi_error *err)
@@ -19976,10 +19976,10 @@ static const struct socapi_struct vk_messages_set_activity_params_struct = {"mes
 
 const struct socapi_method vk_messages_set_activity_method = {
 	"messages.setActivity", "response", "vk_messages_set_activity",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_messages_set_activity_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Shows \"typing\" (or another activity) to the other side of a conversation.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_messages_set_activity(struct socapi_session *session, const struct vk_messages_set_activity_params *params, int64_t *out, struct socapi_error *err)
@@ -20012,7 +20012,7 @@ const struct socapi_method vk_newsfeed_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_newsfeed_get_params_struct, &vk_newsfeed_generic_response_type,
 	0, NULL, "Returns the news feed of the current user.", &vk_newsfeed_get_paging,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_newsfeed_get(struct socapi_session *session, const struct vk_newsfeed_get_params *params, struct vk_newsfeed_generic_response **out, struct socapi_error *err)
@@ -20050,7 +20050,7 @@ const struct socapi_method vk_newsfeed_search_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_newsfeed_search_params_struct, &vk_newsfeed_search_response_type,
 	1, vk_newsfeed_search_forced, "Searches public posts.", NULL,
-	2, vk_newsfeed_search_variants,
+	2, vk_newsfeed_search_variants, NULL,
 };
 
 enum socapi_status vk_newsfeed_search(struct socapi_session *session, const struct vk_newsfeed_search_params *params, struct vk_newsfeed_search_response **out, struct socapi_error *err)
@@ -20066,7 +20066,7 @@ const struct socapi_method vk_newsfeed_search_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_newsfeed_search_params_struct, &vk_newsfeed_search_extended_response_type,
 	1, vk_newsfeed_search_with_extended_forced, "Searches public posts.", NULL,
-	2, vk_newsfeed_search_variants,
+	2, vk_newsfeed_search_variants, NULL,
 };
 
 enum socapi_status vk_newsfeed_search_with_extended(struct socapi_session *session, const struct vk_newsfeed_search_params *params, struct vk_newsfeed_search_extended_response **out, struct socapi_error *err)
@@ -20091,10 +20091,10 @@ static const struct socapi_struct vk_photos_create_album_params_struct = {"photo
 
 const struct socapi_method vk_photos_create_album_method = {
 	"photos.createAlbum", "response", "vk_photos_create_album",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_photos_create_album_params_struct, &vk_photos_photo_album_full_type,
 	0, NULL, "Creates a photo album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_create_album(struct socapi_session *session, const struct vk_photos_create_album_params *params, struct vk_photos_photo_album_full **out, struct socapi_error *err)
@@ -20115,10 +20115,10 @@ static const struct socapi_struct vk_photos_delete_params_struct = {"photos.dele
 
 const struct socapi_method vk_photos_delete_method = {
 	"photos.delete", "response", "vk_photos_delete",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_photos_delete_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Deletes a photo, or several photos.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_delete(struct socapi_session *session, const struct vk_photos_delete_params *params, int64_t *out, struct socapi_error *err)
@@ -20150,7 +20150,7 @@ const struct socapi_method vk_photos_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_params_struct, &vk_photos_get_response_type,
 	0, NULL, "Returns the photos of an album.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_get(struct socapi_session *session, const struct vk_photos_get_params *params, struct vk_photos_get_response **out, struct socapi_error *err)
@@ -20178,7 +20178,7 @@ const struct socapi_method vk_photos_get_albums_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_albums_params_struct, &vk_photos_get_albums_response_type,
 	0, NULL, "Returns the photo albums of a user or community.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_get_albums(struct socapi_session *session, const struct vk_photos_get_albums_params *params, struct vk_photos_get_albums_response **out, struct socapi_error *err)
@@ -20207,7 +20207,7 @@ const struct socapi_method vk_photos_get_all_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_all_params_struct, &vk_photos_get_all_response_type,
 	0, NULL, "Returns all photos of a user or community, newest first.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_get_all(struct socapi_session *session, const struct vk_photos_get_all_params *params, struct vk_photos_get_all_response **out, struct socapi_error *err)
@@ -20231,7 +20231,7 @@ const struct socapi_method vk_photos_get_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_by_id_params_struct, &vk_photos_photo_list_type,
 	0, NULL, "Returns photos by their full ids.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_get_by_id(struct socapi_session *session, const struct vk_photos_get_by_id_params *params, struct vk_photos_photo_list **out, struct socapi_error *err)
@@ -20253,7 +20253,7 @@ const struct socapi_method vk_photos_get_messages_upload_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_messages_upload_server_params_struct, &vk_photos_photo_upload_type,
 	0, NULL, "Returns the address to upload a photo for a message; finish with photos.saveMessagesPhoto.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_get_messages_upload_server(struct socapi_session *session, const struct vk_photos_get_messages_upload_server_params *params, struct vk_photos_photo_upload **out, struct socapi_error *err)
@@ -20275,7 +20275,7 @@ const struct socapi_method vk_photos_get_owner_photo_upload_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_owner_photo_upload_server_params_struct, &vk_base_upload_server_type,
 	0, NULL, "Returns the address to upload a new profile or community photo; finish with photos.saveOwnerPhoto.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_get_owner_photo_upload_server(struct socapi_session *session, const struct vk_photos_get_owner_photo_upload_server_params *params, struct vk_base_upload_server **out, struct socapi_error *err)
@@ -20298,7 +20298,7 @@ const struct socapi_method vk_photos_get_upload_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_upload_server_params_struct, &vk_photos_photo_upload_type,
 	0, NULL, "Returns the address to upload photos to an album; finish with photos.save.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_get_upload_server(struct socapi_session *session, const struct vk_photos_get_upload_server_params *params, struct vk_photos_photo_upload **out, struct socapi_error *err)
@@ -20320,7 +20320,7 @@ const struct socapi_method vk_photos_get_wall_upload_server_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_photos_get_wall_upload_server_params_struct, &vk_photos_photo_upload_type,
 	0, NULL, "Returns the address to upload a photo for a wall post; finish with photos.saveWallPhoto.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_get_wall_upload_server(struct socapi_session *session, const struct vk_photos_get_wall_upload_server_params *params, struct vk_photos_photo_upload **out, struct socapi_error *err)
@@ -20346,10 +20346,10 @@ static const struct socapi_struct vk_photos_save_params_struct = {"photos.save",
 
 const struct socapi_method vk_photos_save_method = {
 	"photos.save", "response", "vk_photos_save",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_photos_save_params_struct, &vk_photos_photo_list_type,
 	0, NULL, "Saves photos uploaded to the address from photos.getUploadServer.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_save(struct socapi_session *session, const struct vk_photos_save_params *params, struct vk_photos_photo_list **out, struct socapi_error *err)
@@ -20370,10 +20370,10 @@ static const struct socapi_struct vk_photos_save_messages_photo_params_struct = 
 
 const struct socapi_method vk_photos_save_messages_photo_method = {
 	"photos.saveMessagesPhoto", "response", "vk_photos_save_messages_photo",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_photos_save_messages_photo_params_struct, &vk_photos_photo_list_type,
 	0, NULL, "Saves a photo uploaded to the address from photos.getMessagesUploadServer.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_save_messages_photo(struct socapi_session *session, const struct vk_photos_save_messages_photo_params *params, struct vk_photos_photo_list **out, struct socapi_error *err)
@@ -20394,10 +20394,10 @@ static const struct socapi_struct vk_photos_save_owner_photo_params_struct = {"p
 
 const struct socapi_method vk_photos_save_owner_photo_method = {
 	"photos.saveOwnerPhoto", "response", "vk_photos_save_owner_photo",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_photos_save_owner_photo_params_struct, &vk_photos_save_owner_photo_response_type,
 	0, NULL, "Sets a photo uploaded to the address from photos.getOwnerPhotoUploadServer as the profile or community photo.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_save_owner_photo(struct socapi_session *session, const struct vk_photos_save_owner_photo_params *params, struct vk_photos_save_owner_photo_response **out, struct socapi_error *err)
@@ -20423,10 +20423,10 @@ static const struct socapi_struct vk_photos_save_wall_photo_params_struct = {"ph
 
 const struct socapi_method vk_photos_save_wall_photo_method = {
 	"photos.saveWallPhoto", "response", "vk_photos_save_wall_photo",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_photos_save_wall_photo_params_struct, &vk_photos_photo_list_type,
 	0, NULL, "Saves a photo uploaded to the address from photos.getWallUploadServer.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_photos_save_wall_photo(struct socapi_session *session, const struct vk_photos_save_wall_photo_params *params, struct vk_photos_photo_list **out, struct socapi_error *err)
@@ -20449,7 +20449,7 @@ const struct socapi_method vk_status_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_status_get_params_struct, &vk_status_status_type,
 	0, NULL, "Returns the status of a user or community.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_status_get(struct socapi_session *session, const struct vk_status_get_params *params, struct vk_status_status **out, struct socapi_error *err)
@@ -20469,10 +20469,10 @@ static const struct socapi_struct vk_status_set_params_struct = {"status.set", s
 
 const struct socapi_method vk_status_set_method = {
 	"status.set", "response", "vk_status_set",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_status_set_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Sets the status of the current user or of a community.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_status_set(struct socapi_session *session, const struct vk_status_set_params *params, int64_t *out, struct socapi_error *err)
@@ -20496,7 +20496,7 @@ const struct socapi_method vk_storage_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_storage_get_params_struct, &vk_storage_value_list_type,
 	0, NULL, "Reads values from the app's key-value storage.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_storage_get(struct socapi_session *session, const struct vk_storage_get_params *params, struct vk_storage_value_list **out, struct socapi_error *err)
@@ -20520,7 +20520,7 @@ const struct socapi_method vk_storage_get_keys_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_storage_get_keys_params_struct, &socapi_string_list_type,
 	0, NULL, "Returns the keys set in the app's key-value storage.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_storage_get_keys(struct socapi_session *session, const struct vk_storage_get_keys_params *params, struct socapi_string_list **out, struct socapi_error *err)
@@ -20541,10 +20541,10 @@ static const struct socapi_struct vk_storage_set_params_struct = {"storage.set",
 
 const struct socapi_method vk_storage_set_method = {
 	"storage.set", "response", "vk_storage_set",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_storage_set_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Writes a value to the app's key-value storage (an empty value deletes the key).", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_storage_set(struct socapi_session *session, const struct vk_storage_set_params *params, int64_t *out, struct socapi_error *err)
@@ -20568,7 +20568,7 @@ const struct socapi_method vk_users_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_params_struct, &vk_users_user_full_list_type,
 	0, NULL, "Returns profiles of users.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_users_get(struct socapi_session *session, const struct vk_users_get_params *params, struct vk_users_user_full_list **out, struct socapi_error *err)
@@ -20598,7 +20598,7 @@ const struct socapi_method vk_users_get_followers_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_followers_params_struct, &vk_users_get_followers_response_type,
 	0, NULL, "Returns the followers of a user, newest first.", NULL,
-	2, vk_users_get_followers_variants,
+	2, vk_users_get_followers_variants, NULL,
 };
 
 enum socapi_status vk_users_get_followers(struct socapi_session *session, const struct vk_users_get_followers_params *params, struct vk_users_get_followers_response **out, struct socapi_error *err)
@@ -20614,7 +20614,7 @@ const struct socapi_method vk_users_get_followers_with_fields_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_followers_params_struct, &vk_users_get_followers_fields_response_type,
 	1, vk_users_get_followers_with_fields_forced, "Returns the followers of a user, newest first.", NULL,
-	2, vk_users_get_followers_variants,
+	2, vk_users_get_followers_variants, NULL,
 };
 
 enum socapi_status vk_users_get_followers_with_fields(struct socapi_session *session, const struct vk_users_get_followers_params *params, struct vk_users_get_followers_fields_response **out, struct socapi_error *err)
@@ -20647,7 +20647,7 @@ const struct socapi_method vk_users_get_subscriptions_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_subscriptions_params_struct, &vk_users_get_subscriptions_response_type,
 	1, vk_users_get_subscriptions_forced, "Returns the users and communities a user follows.", NULL,
-	2, vk_users_get_subscriptions_variants,
+	2, vk_users_get_subscriptions_variants, NULL,
 };
 
 enum socapi_status vk_users_get_subscriptions(struct socapi_session *session, const struct vk_users_get_subscriptions_params *params, struct vk_users_get_subscriptions_response **out, struct socapi_error *err)
@@ -20663,7 +20663,7 @@ const struct socapi_method vk_users_get_subscriptions_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_get_subscriptions_params_struct, &vk_users_get_subscriptions_extended_response_type,
 	1, vk_users_get_subscriptions_with_extended_forced, "Returns the users and communities a user follows.", NULL,
-	2, vk_users_get_subscriptions_variants,
+	2, vk_users_get_subscriptions_variants, NULL,
 };
 
 enum socapi_status vk_users_get_subscriptions_with_extended(struct socapi_session *session, const struct vk_users_get_subscriptions_params *params, struct vk_users_get_subscriptions_extended_response **out, struct socapi_error *err)
@@ -20724,7 +20724,7 @@ const struct socapi_method vk_users_search_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_users_search_params_struct, &vk_users_search_response_type,
 	0, NULL, "Searches users by name and profile criteria.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_users_search(struct socapi_session *session, const struct vk_users_search_params *params, struct vk_users_search_response **out, struct socapi_error *err)
@@ -20746,7 +20746,7 @@ const struct socapi_method vk_utils_check_link_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_utils_check_link_params_struct, &vk_utils_link_checked_type,
 	0, NULL, "Tells whether an external link is blocked by VK.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_utils_check_link(struct socapi_session *session, const struct vk_utils_check_link_params *params, struct vk_utils_link_checked **out, struct socapi_error *err)
@@ -20759,7 +20759,7 @@ const struct socapi_method vk_utils_get_server_time_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	NULL, &socapi_type_int,
 	0, NULL, "Returns the VK server time (Unix time).", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_utils_get_server_time(struct socapi_session *session, int64_t *out, struct socapi_error *err)
@@ -20782,7 +20782,7 @@ const struct socapi_method vk_utils_get_short_link_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_utils_get_short_link_params_struct, &vk_utils_short_link_type,
 	0, NULL, "Shortens a URL with vk.cc.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_utils_get_short_link(struct socapi_session *session, const struct vk_utils_get_short_link_params *params, struct vk_utils_short_link **out, struct socapi_error *err)
@@ -20804,7 +20804,7 @@ const struct socapi_method vk_utils_resolve_screen_name_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_utils_resolve_screen_name_params_struct, &vk_utils_domain_resolved_type,
 	0, NULL, "Finds the user, community or app behind a screen name.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_utils_resolve_screen_name(struct socapi_session *session, const struct vk_utils_resolve_screen_name_params *params, struct vk_utils_domain_resolved **out, struct socapi_error *err)
@@ -20830,10 +20830,10 @@ static const struct socapi_struct vk_wall_create_comment_params_struct = {"wall.
 
 const struct socapi_method vk_wall_create_comment_method = {
 	"wall.createComment", "response", "vk_wall_create_comment",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_create_comment_params_struct, &vk_wall_create_comment_response_type,
 	0, NULL, "Adds a comment to a post.", NULL,
-	0, NULL,
+	0, NULL, "guid",
 };
 
 enum socapi_status vk_wall_create_comment(struct socapi_session *session, const struct vk_wall_create_comment_params *params, struct vk_wall_create_comment_response **out, struct socapi_error *err)
@@ -20853,10 +20853,10 @@ static const struct socapi_struct vk_wall_delete_params_struct = {"wall.delete",
 
 const struct socapi_method vk_wall_delete_method = {
 	"wall.delete", "response", "vk_wall_delete",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_delete_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Deletes a post.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_wall_delete(struct socapi_session *session, const struct vk_wall_delete_params *params, int64_t *out, struct socapi_error *err)
@@ -20877,10 +20877,10 @@ static const struct socapi_struct vk_wall_delete_comment_params_struct = {"wall.
 
 const struct socapi_method vk_wall_delete_comment_method = {
 	"wall.deleteComment", "response", "vk_wall_delete_comment",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_delete_comment_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Deletes a comment on a post.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_wall_delete_comment(struct socapi_session *session, const struct vk_wall_delete_comment_params *params, int64_t *out, struct socapi_error *err)
@@ -20920,10 +20920,10 @@ static const struct socapi_struct vk_wall_edit_params_struct = {"wall.edit", siz
 
 const struct socapi_method vk_wall_edit_method = {
 	"wall.edit", "response", "vk_wall_edit",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_edit_params_struct, &vk_wall_edit_response_type,
 	0, NULL, "Edits a post.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_wall_edit(struct socapi_session *session, const struct vk_wall_edit_params *params, struct vk_wall_edit_response **out, struct socapi_error *err)
@@ -20959,7 +20959,7 @@ const struct socapi_method vk_wall_get_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_params_struct, &vk_wall_get_response_type,
 	1, vk_wall_get_forced, "Returns posts from a user or community wall.", &vk_wall_get_paging,
-	2, vk_wall_get_variants,
+	2, vk_wall_get_variants, NULL,
 };
 
 enum socapi_status vk_wall_get(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_response **out, struct socapi_error *err)
@@ -20991,7 +20991,7 @@ const struct socapi_method vk_wall_get_by_id_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_by_id_params_struct, &vk_wall_get_by_id_response_type,
 	1, vk_wall_get_by_id_forced, "Returns posts by their full ids.", NULL,
-	2, vk_wall_get_by_id_variants,
+	2, vk_wall_get_by_id_variants, NULL,
 };
 
 enum socapi_status vk_wall_get_by_id(struct socapi_session *session, const struct vk_wall_get_by_id_params *params, struct vk_wall_get_by_id_response **out, struct socapi_error *err)
@@ -21007,7 +21007,7 @@ const struct socapi_method vk_wall_get_by_id_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_by_id_params_struct, &vk_wall_get_by_id_extended_response_type,
 	1, vk_wall_get_by_id_with_extended_forced, "Returns posts by their full ids.", NULL,
-	2, vk_wall_get_by_id_variants,
+	2, vk_wall_get_by_id_variants, NULL,
 };
 
 enum socapi_status vk_wall_get_by_id_with_extended(struct socapi_session *session, const struct vk_wall_get_by_id_params *params, struct vk_wall_get_by_id_extended_response **out, struct socapi_error *err)
@@ -21049,7 +21049,7 @@ const struct socapi_method vk_wall_get_comments_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_comments_params_struct, &vk_wall_get_comments_response_type,
 	1, vk_wall_get_comments_forced, "Returns the comments of a post.", &vk_wall_get_comments_paging,
-	2, vk_wall_get_comments_variants,
+	2, vk_wall_get_comments_variants, NULL,
 };
 
 enum socapi_status vk_wall_get_comments(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_response **out, struct socapi_error *err)
@@ -21066,7 +21066,7 @@ const struct socapi_method vk_wall_get_comments_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_comments_params_struct, &vk_wall_get_comments_extended_response_type,
 	1, vk_wall_get_comments_with_extended_forced, "Returns the comments of a post.", &vk_wall_get_comments_with_extended_paging,
-	2, vk_wall_get_comments_variants,
+	2, vk_wall_get_comments_variants, NULL,
 };
 
 enum socapi_status vk_wall_get_comments_with_extended(struct socapi_session *session, const struct vk_wall_get_comments_params *params, struct vk_wall_get_comments_extended_response **out, struct socapi_error *err)
@@ -21083,7 +21083,7 @@ const struct socapi_method vk_wall_get_with_extended_method = {
 	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
 	&vk_wall_get_params_struct, &vk_wall_get_extended_response_type,
 	1, vk_wall_get_with_extended_forced, "Returns posts from a user or community wall.", &vk_wall_get_with_extended_paging,
-	2, vk_wall_get_variants,
+	2, vk_wall_get_variants, NULL,
 };
 
 enum socapi_status vk_wall_get_with_extended(struct socapi_session *session, const struct vk_wall_get_params *params, struct vk_wall_get_extended_response **out, struct socapi_error *err)
@@ -21103,10 +21103,10 @@ static const struct socapi_struct vk_wall_pin_params_struct = {"wall.pin", sizeo
 
 const struct socapi_method vk_wall_pin_method = {
 	"wall.pin", "response", "vk_wall_pin",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_pin_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Pins a post on top of the wall.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_wall_pin(struct socapi_session *session, const struct vk_wall_pin_params *params, int64_t *out, struct socapi_error *err)
@@ -21147,10 +21147,10 @@ static const struct socapi_struct vk_wall_post_params_struct = {"wall.post", siz
 
 const struct socapi_method vk_wall_post_method = {
 	"wall.post", "response", "vk_wall_post",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_post_params_struct, &vk_wall_post_response_type,
 	0, NULL, "Publishes a post on a wall (or schedules or suggests it).", NULL,
-	0, NULL,
+	0, NULL, "guid",
 };
 
 enum socapi_status vk_wall_post(struct socapi_session *session, const struct vk_wall_post_params *params, struct vk_wall_post_response **out, struct socapi_error *err)
@@ -21173,10 +21173,10 @@ static const struct socapi_struct vk_wall_repost_params_struct = {"wall.repost",
 
 const struct socapi_method vk_wall_repost_method = {
 	"wall.repost", "response", "vk_wall_repost",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_repost_params_struct, &vk_wall_repost_response_type,
 	0, NULL, "Reposts an object to the current user's wall or a community wall.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_wall_repost(struct socapi_session *session, const struct vk_wall_repost_params *params, struct vk_wall_repost_response **out, struct socapi_error *err)
@@ -21196,10 +21196,10 @@ static const struct socapi_struct vk_wall_restore_params_struct = {"wall.restore
 
 const struct socapi_method vk_wall_restore_method = {
 	"wall.restore", "response", "vk_wall_restore",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_restore_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Restores a deleted post.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_wall_restore(struct socapi_session *session, const struct vk_wall_restore_params *params, int64_t *out, struct socapi_error *err)
@@ -21219,10 +21219,10 @@ static const struct socapi_struct vk_wall_unpin_params_struct = {"wall.unpin", s
 
 const struct socapi_method vk_wall_unpin_method = {
 	"wall.unpin", "response", "vk_wall_unpin",
-	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
+	SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE,
 	&vk_wall_unpin_params_struct, &vk_base_ok_response_type,
 	0, NULL, "Unpins a post.", NULL,
-	0, NULL,
+	0, NULL, NULL,
 };
 
 enum socapi_status vk_wall_unpin(struct socapi_session *session, const struct vk_wall_unpin_params *params, int64_t *out, struct socapi_error *err)

@@ -7,8 +7,8 @@
 
 #include <socapi/socapi.h>
 
-#if SOCAPI_TABLE_VERSION != 3
-#error "generated for socapi table version 3: regenerate with this runtime's socapi-gen"
+#if SOCAPI_TABLE_VERSION != 4
+#error "generated for socapi table version 4: regenerate with this runtime's socapi-gen"
 #endif
 
 #ifdef __cplusplus
@@ -11028,6 +11028,7 @@ SOCAPI_NODISCARD enum socapi_status vk_account_get_profile_info(struct socapi_se
  * account.setOffline: Marks the current user offline (current app only).
  * Result: enum vk_base_ok_response.
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/account.setOffline
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11050,6 +11051,7 @@ struct vk_account_set_online_params {
  * Parameters: voip (* = required)
  * Result: enum vk_base_ok_response.
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/account.setOnline
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11160,6 +11162,7 @@ struct vk_friends_add_params {
  * Result: enum vk_friends_add_response.
  * Permissions: friends
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/friends.add
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11223,6 +11226,7 @@ struct vk_friends_delete_params {
  * Result: struct vk_friends_delete_response; release with socapi_free().
  * Permissions: friends
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/friends.delete
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11670,6 +11674,7 @@ struct vk_groups_join_params {
  * Result: enum vk_base_ok_response.
  * Permissions: groups
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/groups.join
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11693,6 +11698,7 @@ struct vk_groups_leave_params {
  * Result: enum vk_base_ok_response.
  * Permissions: groups
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/groups.leave
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11758,6 +11764,7 @@ struct vk_likes_add_params {
  * Result: struct vk_likes_add_response; release with socapi_free().
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/likes.add
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11787,6 +11794,7 @@ struct vk_likes_delete_params {
  * Result: struct vk_likes_delete_response; release with socapi_free().
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/likes.delete
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11901,6 +11909,7 @@ struct vk_messages_delete_params {
  * Result: list of struct vk_messages_delete_full_response_item; release with socapi_free().
  * Permissions: messages
  * Token types: user, group
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/messages.delete
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -11946,6 +11955,7 @@ struct vk_messages_edit_params {
  * Result: enum vk_base_bool_int.
  * Permissions: messages
  * Token types: user, group
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/messages.edit
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12210,6 +12220,7 @@ struct vk_messages_mark_as_read_params {
  * Result: enum vk_base_ok_response.
  * Permissions: messages
  * Token types: user, group
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/messages.markAsRead
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12266,6 +12277,8 @@ struct vk_messages_send_params {
  * Result: integer.
  * Permissions: messages
  * Token types: user, group
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
+ * Sets random_id to a fresh random key unless the caller did, so a resend by the caller is a no-op on the platform.
  * Source: https://dev.vk.com/method/messages.send
  * Inferred: responses, keyboard, required, random_id
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -12280,6 +12293,8 @@ SOCAPI_NODISCARD enum socapi_status vk_messages_send(struct socapi_session *sess
  * Result: list of struct vk_messages_send_user_ids_response_item; release with socapi_free().
  * Permissions: messages
  * Token types: user, group
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
+ * Sets random_id to a fresh random key unless the caller did, so a resend by the caller is a no-op on the platform.
  * Source: https://dev.vk.com/method/messages.send
  * Inferred: responses, keyboard, required, random_id
  * Errors: see socapi_call(). Thread rules: those of the session.
@@ -12309,6 +12324,7 @@ struct vk_messages_set_activity_params {
  * Result: enum vk_base_ok_response.
  * Permissions: messages
  * Token types: user, group
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/messages.setActivity
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12426,6 +12442,7 @@ struct vk_photos_create_album_params {
  * Result: struct vk_photos_photo_album_full; release with socapi_free().
  * Permissions: photos
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/photos.createAlbum
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12452,6 +12469,7 @@ struct vk_photos_delete_params {
  * Result: enum vk_base_ok_response.
  * Permissions: photos
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/photos.delete
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12716,6 +12734,7 @@ struct vk_photos_save_params {
  * Result: list of struct vk_photos_photo; release with socapi_free().
  * Permissions: photos
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/photos.save
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12741,6 +12760,7 @@ struct vk_photos_save_messages_photo_params {
  * Result: list of struct vk_photos_photo; release with socapi_free().
  * Permissions: photos
  * Token types: user, group
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/photos.saveMessagesPhoto
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12765,6 +12785,7 @@ struct vk_photos_save_owner_photo_params {
  * Result: struct vk_photos_save_owner_photo_response; release with socapi_free().
  * Permissions: photos
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/photos.saveOwnerPhoto
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12799,6 +12820,7 @@ struct vk_photos_save_wall_photo_params {
  * Result: list of struct vk_photos_photo; release with socapi_free().
  * Permissions: photos
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/photos.saveWallPhoto
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12848,6 +12870,7 @@ struct vk_status_set_params {
  * Result: enum vk_base_ok_response.
  * Permissions: status
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/status.set
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -12922,6 +12945,7 @@ struct vk_storage_set_params {
  * Parameters: key*, value, user_id (* = required)
  * Result: enum vk_base_ok_response.
  * Token types: user, group, service
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/storage.set
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13216,6 +13240,8 @@ struct vk_wall_create_comment_params {
  * Result: struct vk_wall_create_comment_response; release with socapi_free().
  * Permissions: wall
  * Token types: user, group
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
+ * Sets guid to a fresh random key unless the caller did, so a resend by the caller is a no-op on the platform.
  * Source: https://dev.vk.com/method/wall.createComment
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13241,6 +13267,7 @@ struct vk_wall_delete_params {
  * Result: enum vk_base_ok_response.
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/wall.delete
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13268,6 +13295,7 @@ struct vk_wall_delete_comment_params {
  * Result: enum vk_base_ok_response.
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/wall.deleteComment
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13322,6 +13350,7 @@ struct vk_wall_edit_params {
  * Result: struct vk_wall_edit_response; release with socapi_free().
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/wall.edit
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13493,6 +13522,7 @@ struct vk_wall_pin_params {
  * Result: enum vk_base_ok_response.
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/wall.pin
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13547,6 +13577,8 @@ struct vk_wall_post_params {
  * Result: struct vk_wall_post_response; release with socapi_free().
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
+ * Sets guid to a fresh random key unless the caller did, so a resend by the caller is a no-op on the platform.
  * Source: https://dev.vk.com/method/wall.post
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13576,6 +13608,7 @@ struct vk_wall_repost_params {
  * Result: struct vk_wall_repost_response; release with socapi_free().
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/wall.repost
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13601,6 +13634,7 @@ struct vk_wall_restore_params {
  * Result: enum vk_base_ok_response.
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/wall.restore
  * Errors: see socapi_call(). Thread rules: those of the session.
  */
@@ -13626,6 +13660,7 @@ struct vk_wall_unpin_params {
  * Result: enum vk_base_ok_response.
  * Permissions: wall
  * Token types: user
+ * A write: never sent twice without the caller knowing; a connection lost after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.
  * Source: https://dev.vk.com/method/wall.unpin
  * Errors: see socapi_call(). Thread rules: those of the session.
  */

@@ -11,15 +11,29 @@ from .naming import (UNKNOWN_MEMBER, VARIANT_MARK, Scope, identifier, macro, met
                      presence_flag, scraper_function)
 
 SIDE_KEYS = {"platform", "c_prefix", "api_version", "source", "methods", "objects",
-             "parameters", "excluded", "paging", "scrapers", "note"}
+             "parameters", "excluded", "paging", "scrapers", "note", "writes_by_verb"}
 CIRCUITS = {"client-server", "server-server", "application", "unsigned"}
 METHOD_KEYS = {"http", "variants", "circuits", "session", "permissions", "source",
-               "inferred", "note"}
+               "inferred", "note", "write", "dedup"}
+# Words of a method name (camelCase and _ split) that say it creates, changes or sends
+# something: such a method must say "write": true (or false) in the side file.
+WRITE_VERBS = {"accept", "add", "approve", "ban", "block", "cancel", "change", "clear", "close",
+               "comment", "commit", "confirm", "create", "del", "delete", "deny", "drop", "edit",
+               "hide", "invite", "join", "leave", "like", "mark", "move", "pin", "post", "publish",
+               "remove", "reorder", "repost", "report", "reset", "restore", "reward", "save", "send",
+               "set", "share", "stop", "subscribe", "tag", "unban", "unlike", "unpin", "unreward",
+               "unsubscribe", "update", "upload", "vote"}
 OBJECT_KEYS = {"source", "inferred", "note", "properties"}
 SCRAPER_KEYS = {"parameters", "source", "note"}
 PROPERTY_KEYS = {"wire", "note", "inferred", "source", "seen_in"}
 WIRES = {"string", "string_or_number"}
 SCALAR_TYPES = {"integer", "number", "string", "boolean"}
+
+
+def write_verb(name):
+    """The first word of a method's own name that reads as a write, or None."""
+    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name.rsplit(".", 1)[-1])
+    return next((w.lower() for w in words if w.lower() in WRITE_VERBS), None)
 
 
 def definition_name(node):
@@ -35,6 +49,8 @@ class Builder:
         self.schema = Schema(schema_dir)
         side_path = Path(side_file) if side_file else self.schema.root / "socapi.json"
         self.side = self.schema.load(side_path) if side_path.is_file() else Node({}, side_path, "")
+        # without a side file, and with writes_by_verb, a name that reads as a write is one
+        self.writes_by_verb = not side_path.is_file() or self.side.get("writes_by_verb") is True
         self.check_keys(self.side, SIDE_KEYS)
         side = self.side.value
         self.prefix = prefix or side.get("c_prefix") or identifier(self.schema.root.name)
@@ -351,6 +367,9 @@ class Builder:
                 "unsigned" in circuits and len(circuits) > 1):
             raise SchemaError(self.side.file, f"/methods/{name}/circuits",
                               f"circuits are a list of {', '.join(sorted(CIRCUITS))}; unsigned stands alone")
+        if self.is_write(name, side):
+            flags.append("SOCAPI_METHOD_WRITE")
+        dedup = self.dedup_of(name, side, params)
         if circuits == ["unsigned"]:
             flags.append("SOCAPI_METHOD_UNSIGNED")
         elif circuits == ["client-server"]:
@@ -375,7 +394,40 @@ class Builder:
                 side.get("source", ""), side.get("inferred"),
                 node.get("access_token_type") or [], self.paging_of(name, params),
                 side.get("session"), base,
-                dict(scraper, c_name=scraper_function(self.prefix, name, vname)) if scraper else None))
+                dict(scraper, c_name=scraper_function(self.prefix, name, vname)) if scraper else None,
+                dedup))
+
+    def is_write(self, name, side):
+        """The side file's "write", checked: a method whose name reads as a write
+        must say which it is, unless names are taken at their word (no side
+        file, or writes_by_verb: VK's own schema)."""
+        where = f"/methods/{name}/write"
+        write = side.get("write")
+        if write is not None and not isinstance(write, bool):
+            raise SchemaError(self.side.file, where, "write is true or false")
+        verb = write_verb(name)
+        if write is None and verb and not self.writes_by_verb:
+            raise SchemaError(self.side.file, where, f"{name!r} reads as a write ({verb!r}): say "
+                              "\"write\": true, or false when it changes nothing")
+        write = bool(verb) if write is None else write
+        if write and side.get("http") == "GET":
+            raise SchemaError(self.side.file, where, "a write method is sent by POST, not GET")
+        return write
+
+    def dedup_of(self, name, side, params):
+        """The side file's "dedup" parameter of a write, checked, or None."""
+        dedup = side.get("dedup")
+        if dedup is None:
+            return None
+        where = f"/methods/{name}/dedup"
+        param = next((p for p in params if p.name == dedup), None) if isinstance(dedup, str) else None
+        if param is None:
+            raise SchemaError(self.side.file, where, f"method {name!r} has no parameter {dedup!r}")
+        if side.get("write") is not True:
+            raise SchemaError(self.side.file, where, "dedup is for write methods (\"write\": true)")
+        if not (isinstance(param.type, Scalar) and param.type.kind in ("int", "string")):
+            raise SchemaError(self.side.file, where, "a dedup key is an integer or a string parameter")
+        return dedup
 
     PAGING_KEYS = {"anchor", "direction", "count", "offset",
                    "next_anchor", "has_more", "items", "total"}

@@ -5,7 +5,7 @@ from .model import Array, Enum, Scalar, Struct, Union
 from .naming import UNKNOWN_MEMBER
 
 # the layout of the tables (SOCAPI_TABLE_VERSION in runtime/include/socapi/schema.h)
-TABLE_VERSION = 3
+TABLE_VERSION = 4
 # struct socapi_paging's members, in order
 PAGING_FIELDS = ("anchor", "direction", "count", "offset", "next_anchor", "has_more", "items", "total")
 SCALAR_C = {"bool": "bool", "int": "int64_t", "uint": "uint64_t", "number": "double",
@@ -352,6 +352,12 @@ class Emitter:
         if m.session:
             lines.append(f"Session: {m.session}" + (
                 " (called without a session key)" if m.session == "none" else ""))
+        if "SOCAPI_METHOD_WRITE" in m.flags:
+            lines.append("A write: never sent twice without the caller knowing; a connection lost "
+                         "after sending fails with SOCAPI_E_OUTCOME_UNKNOWN and is not retried.")
+        if m.dedup:
+            lines.append(f"Sets {m.dedup} to a fresh random key unless the caller did, so a resend "
+                         "by the caller is a no-op on the platform.")
         flags = {"SOCAPI_METHOD_CLIENT_ONLY": "client-server circuit only",
                  "SOCAPI_METHOD_SERVER_ONLY": "server-server circuit only",
                  "SOCAPI_METHOD_UNSIGNED": "sent without a signature"}
@@ -551,7 +557,8 @@ class Emitter:
                 f"\tSOCAPI_PLATFORM_{self.platform_enum()}, {flags},\n"
                 f"\t{params}, {self.type_ref(m.result)},\n"
                 f"\t{len(m.forced)}, {forced}, {c_string(m.description)}, {paging},\n"
-                f"\t{n_variants if n_variants > 1 else 0}, {variants},\n}};\n\n"
+                f"\t{n_variants if n_variants > 1 else 0}, {variants}, "
+                f"{c_string(m.dedup) if m.dedup else 'NULL'},\n}};\n\n"
                 f"enum socapi_status {m.c_name}({self.method_args(m)})\n{{\n"
                 f"\treturn socapi_call(session, &{m.c_name}_method, {call_params}, out, err);\n}}\n\n")
 

@@ -95,6 +95,7 @@ class Method:
     session: str = None      # side-file session kind (required, optional, none), or None
     base_c_name: str = ""    # the plain variant's function name, shared by all variants
     scraper: dict = None     # {"parameters", "source", "c_name"} when the method has a scraper
+    dedup: str = None        # parameter socapi fills with a fresh random key (side-file dedup)
 
 
 @dataclass

@@ -111,6 +111,39 @@ class SchemaErrorTest(unittest.TestCase):
         self.assertRejected(dict(BASE, **{"socapi.json": side}), "socapi.json", "/objects/thing",
                             "no property")
 
+    def test_write_marks_and_dedup_keys(self):
+        post = method("t.post", [{"name": "text", "type": "string"}, {"name": "key", "type": "integer"},
+                                 {"name": "tags", "type": "array", "items": {"type": "string"}}])
+        files = dict(BASE, **{"t/methods.json": {"methods": [BASE["t/methods.json"]["methods"][0], post]}})
+        # a name that reads as a write must say what it is
+        self.assertRejected(dict(files, **{"socapi.json": {}}), "socapi.json", "/methods/t.post/write",
+                            "reads as a write ('post')")
+        side = {"methods": {"t.post": {"write": "yes"}}}
+        self.assertRejected(dict(files, **{"socapi.json": side}), "socapi.json", "/methods/t.post/write",
+                            "true or false")
+        side = {"methods": {"t.post": {"write": True, "http": "GET"}}}
+        self.assertRejected(dict(files, **{"socapi.json": side}), "socapi.json", "/methods/t.post/write",
+                            "by POST")
+        for dedup, message in (("nope", "no parameter 'nope'"), ("tags", "integer or a string")):
+            side = {"methods": {"t.post": {"write": True, "dedup": dedup}}}
+            self.assertRejected(dict(files, **{"socapi.json": side}), "socapi.json", "/methods/t.post/dedup",
+                                message)
+        side = {"methods": {"t.post": {"write": False, "dedup": "key"}}}
+        self.assertRejected(dict(files, **{"socapi.json": side}), "socapi.json", "/methods/t.post/dedup",
+                            "for write methods")
+        side = {"methods": {"t.post": {"write": True, "dedup": "key"}}}
+        p = self.build(dict(files, **{"socapi.json": side}))
+        by_name = {m.name: m for m in p.methods}
+        self.assertIn("SOCAPI_METHOD_WRITE", by_name["t.post"].flags)
+        self.assertNotIn("SOCAPI_METHOD_WRITE", by_name["t.get"].flags)
+        self.assertEqual((by_name["t.post"].dedup, by_name["t.get"].dedup), ("key", None))
+        # VK's own schema: names are taken at their word, unless the side file says otherwise
+        side = {"writes_by_verb": True, "methods": {"t.get": {"write": True}}}
+        p = self.build(dict(files, **{"socapi.json": side}))
+        self.assertTrue(all("SOCAPI_METHOD_WRITE" in m.flags for m in p.methods))
+        p = self.build(files)  # no side file at all
+        self.assertEqual([m.name for m in p.methods if "SOCAPI_METHOD_WRITE" in m.flags], ["t.post"])
+
     def test_seen_in_names_a_corpus_answer(self):
         """A member added from a real answer names the tests/corpus file that shows it; the
         generated header repeats it, and a file that is not there is an error."""

@@ -342,7 +342,7 @@ enum socapi_status socapi_ok_grant_implicit(const struct socapi_ok_app *app,
 static const struct socapi_method auth_login = {
 	"auth.login", "response", "socapi_ok_grant_password", SOCAPI_PLATFORM_OK,
 	SOCAPI_METHOD_POST | SOCAPI_METHOD_NO_SESSION | SOCAPI_METHOD_UNSIGNED,
-	NULL, &socapi_type_json, 0, NULL, "password login", NULL, 0, NULL,
+	NULL, &socapi_type_json, 0, NULL, "password login", NULL, 0, NULL, NULL,
 };
 
 enum socapi_status socapi_ok_grant_password(const struct socapi_ok_app *app,

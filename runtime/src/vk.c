@@ -243,9 +243,11 @@ enum socapi_status socapi_vk_session_set_token(struct socapi_session *session,
 
 /* ---- execute ---- */
 
+/* a write: the script may call any method */
 static const struct socapi_method execute_method = {
-	"execute", "response", "socapi_vk_execute", SOCAPI_PLATFORM_VK, SOCAPI_METHOD_POST,
-	NULL, &socapi_type_json, 0, NULL, "VKScript", NULL, 0, NULL,
+	"execute", "response", "socapi_vk_execute", SOCAPI_PLATFORM_VK,
+	SOCAPI_METHOD_POST | SOCAPI_METHOD_WRITE, NULL, &socapi_type_json, 0, NULL, "VKScript", NULL, 0,
+	NULL, NULL,
 };
 
 /* Copies execute_errors into the result's arena. */

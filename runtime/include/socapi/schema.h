@@ -26,7 +26,7 @@ extern "C" {
  * Version of the table layout. Generated files refuse to compile against a
  * runtime whose layout differs (they check this with #error): regenerate.
  */
-#define SOCAPI_TABLE_VERSION 3
+#define SOCAPI_TABLE_VERSION 4
 
 /* How a value is stored in C and read from / written to JSON. */
 enum socapi_kind {
@@ -203,7 +203,11 @@ enum {
 	SOCAPI_METHOD_SESSION_OPTIONAL = 1u << 2,
 	SOCAPI_METHOD_CLIENT_ONLY = 1u << 3,   /* client-server signature only */
 	SOCAPI_METHOD_SERVER_ONLY = 1u << 4,   /* server-server signature only */
-	SOCAPI_METHOD_UNSIGNED = 1u << 5       /* sent without a signature (OK auth.login) */
+	SOCAPI_METHOD_UNSIGNED = 1u << 5,      /* sent without a signature (OK auth.login) */
+	/* creates, changes or sends something: never sent twice without the
+	 * caller knowing (a connection lost after sending gives
+	 * SOCAPI_E_OUTCOME_UNKNOWN, and nothing in socapi retries it) */
+	SOCAPI_METHOD_WRITE = 1u << 6
 };
 
 /*
@@ -252,6 +256,10 @@ struct socapi_method {
 	 * parameters select another variant is refused, naming it. */
 	uint32_t n_variants;
 	const struct socapi_method *const *variants;
+	/* A parameter the platform takes as a deduplication key (VK random_id,
+	 * guid): when the caller leaves it unset, socapi fills it with a fresh
+	 * random value, the same through socapi's own retries. NULL: none. */
+	const char *dedup;
 };
 
 /* Built-in scalar types that generated tables point at. */

@@ -10,7 +10,8 @@
  * Exit status: 0 success (--help and --version too), 1 other failure, 2
  * usage, configuration or a schema check failed (nothing was sent), 3 the
  * platform answered an error (or a login was refused), 4 transport error,
- * 5 the answer could not be read.
+ * 5 the answer could not be read, 6 a write's outcome is unknown (the
+ * connection failed after it went out; it was not sent again).
  */
 #define _POSIX_C_SOURCE 200809L /* isatty, termios */
 #include <mailru/mailru.h>
@@ -28,7 +29,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum { EXIT_USAGE = 2, EXIT_API = 3, EXIT_TRANSPORT = 4, EXIT_ANSWER = 5 };
+enum { EXIT_USAGE = 2, EXIT_API = 3, EXIT_TRANSPORT = 4, EXIT_ANSWER = 5, EXIT_OUTCOME_UNKNOWN = 6 };
 
 struct cli {
 	const char *api_url;
@@ -86,6 +87,7 @@ static int exit_code(enum socapi_status st)
 	case SOCAPI_E_HTTP: return EXIT_TRANSPORT;
 	case SOCAPI_E_PARSE:
 	case SOCAPI_E_DECODE: return EXIT_ANSWER;
+	case SOCAPI_E_OUTCOME_UNKNOWN: return EXIT_OUTCOME_UNKNOWN;
 	case SOCAPI_E_NOMEM: break;
 	}
 	return 1;
@@ -617,7 +619,9 @@ static int usage(FILE *out, int status)
 	        "  vk:     SOCAPI_VK_ACCESS_TOKEN, SOCAPI_VK_GROUP_TOKENS (id:token,...),\n"
 	        "          SOCAPI_VK_CLIENT_ID, SOCAPI_VK_CLIENT_SECRET, SOCAPI_VK_VERSION, SOCAPI_VK_LANG\n"
 	        "logins ask for a missing username or password, a captcha or a code on stdin;\n"
-	        "name=@path sends a file parameter.\n");
+	        "name=@path sends a file parameter.\n"
+	        "exit status: 2 usage (nothing sent), 3 platform error, 4 transport, 5 unreadable\n"
+	        "answer, 6 a write's outcome is unknown (it went out, the connection failed; not resent)\n");
 	return status;
 }
 

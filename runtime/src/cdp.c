@@ -272,7 +272,7 @@ static enum socapi_status discover_websocket(const char *http_url, int64_t deadl
 	size_t len = strlen(http_url);
 	buf_printf(&url, "%.*s/json/version", (int)(len && http_url[len - 1] == '/' ? len - 1 : len),
 	           http_url);
-	struct http_request req = {url.data, false, NULL};
+	struct http_request req = {.url = url.data};
 	struct http_response resp = {0};
 	struct json_object *version = NULL;
 	if (url.failed)

@@ -18,6 +18,7 @@ const char *socapi_strstatus(enum socapi_status status)
 	case SOCAPI_E_DECODE: return "decode error";
 	case SOCAPI_E_API: return "api error";
 	case SOCAPI_E_AUTH: return "authorization error";
+	case SOCAPI_E_OUTCOME_UNKNOWN: return "outcome unknown";
 	}
 	return "unknown status";
 }

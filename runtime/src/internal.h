@@ -209,6 +209,8 @@ struct http_request {
 	const char *url;
 	bool post;
 	const struct pairs *form;  /* query (GET) or body (POST, multipart if files) */
+	bool write;                /* a POST never sent twice (rewind_body); a connection lost after
+	                              it went out is SOCAPI_E_OUTCOME_UNKNOWN */
 };
 
 struct http_response {
@@ -224,6 +226,14 @@ struct sink {
 	bool too_big;
 };
 
+/* Hands curl a request body (or a multipart part) from memory. */
+struct body_reader {
+	const char *data;
+	size_t len;
+	size_t pos;
+	bool *refused;  /* a write: set, and the rewind refused, when curl wants to resend */
+};
+
 /* One request in flight on a transport's handle (must not move meanwhile). */
 struct transfer {
 	struct transport *t;
@@ -232,6 +242,9 @@ struct transfer {
 	struct buf url;
 	struct buf form;
 	curl_mime *mime;
+	struct body_reader body;     /* the form body */
+	struct body_reader *parts;   /* the multipart body's text parts */
+	bool rewind_refused;
 };
 
 enum socapi_status transport_init(struct transport *t, const struct socapi_options *opts,

@@ -189,7 +189,7 @@ enum socapi_status login_flow_run(struct login_flow *f, const struct socapi_opti
 	enum socapi_status st = transport_init(&f->t, opts, err);
 	if (st == SOCAPI_OK)
 		st = transport_enable_cookies(&f->t, err);
-	struct http_request req = {url, false, NULL};
+	struct http_request req = {.url = url};
 	for (int n = 0; st == SOCAPI_OK && !*out; n++) {
 		if (n == LOGIN_MAX_STEPS) {
 			st = auth_error(err, "oauth_error", "too many authorization steps");
@@ -215,11 +215,11 @@ enum socapi_status login_flow_run(struct login_flow *f, const struct socapi_opti
 		if (next) {
 			sc_free(url);
 			url = next;
-			req = (struct http_request){url, false, NULL};
+			req = (struct http_request){.url = url};
 		} else if (st == SOCAPI_OK && !*out) {
 			if (!f->form.action)
 				st = auth_error(err, "oauth_error", "the page has nothing to submit");
-			req = (struct http_request){f->form.action, true, &f->form.fields};
+			req = (struct http_request){.url = f->form.action, .post = true, .form = &f->form.fields};
 		}
 	}
 	if (st == SOCAPI_OK && !((*out)->cookies = transport_cookies(&f->t)))

@@ -285,7 +285,7 @@ enum socapi_status scraper_uid_of(struct socapi_scraper *s, const char *href, ch
 		return set_error(err, SOCAPI_E_DECODE, "a community link %s is not under %s", href, s->web_url);
 	struct buf url = {0};
 	buf_printf(&url, "%s/%.*s", s->public_url, (int)len, path);
-	struct http_request req = {url.data, false, NULL};
+	struct http_request req = {.url = url.data};
 	struct http_response resp = {0};
 	struct json_object *root = NULL, *v;
 	enum socapi_status st = url.failed ? set_error(err, SOCAPI_E_NOMEM, "out of memory")

@@ -5,6 +5,10 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep */
 #include "internal.h"
 
+#include <inttypes.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -192,14 +196,26 @@ enum socapi_status call_transfer_begin(struct call *c, struct socapi_error *err)
 	}
 	if (!buf_terminate(&c->url))
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	c->request = (struct http_request){c->url.data, c->post, &c->params};
+	/* an untyped call could be anything: it goes as a write */
+	bool write = c->post && (!c->method || (c->method->flags & SOCAPI_METHOD_WRITE));
+	c->request = (struct http_request){c->url.data, c->post, &c->params, write};
 	return transfer_begin(&c->transfer, &s->transport, &c->request, &c->response, err);
 }
 
 enum socapi_status call_transfer_end(struct call *c, CURLcode rc, struct socapi_error *err)
 {
 	rate_done(c->session);
-	return transfer_end(&c->transfer, rc, err);
+	enum socapi_status st = transfer_end(&c->transfer, rc, err);
+	const char *key = st == SOCAPI_E_OUTCOME_UNKNOWN && c->method && c->method->dedup
+	                          ? pairs_get(&c->params, c->method->dedup)
+	                          : NULL;
+	if (key) { /* what the caller needs to resend it harmlessly */
+		size_t len = strlen(err->message);
+		snprintf(err->message + len, sizeof err->message - len,
+		         "; it carried %s=%s: resend with the same value to make a repeat a no-op",
+		         c->method->dedup, key);
+	}
+	return st;
 }
 
 enum socapi_status call_transfer(struct call *c, struct socapi_error *err)
@@ -238,6 +254,8 @@ enum socapi_status call_complete(struct call *c, struct json_object **root,
 bool call_retry(struct call *c, unsigned attempt, enum socapi_status *st, long *wait_ms,
                 struct socapi_error *err)
 {
+	/* only an error the platform answered: it did not run the call, so a
+	 * retry never repeats a write (never SOCAPI_E_OUTCOME_UNKNOWN) */
 	const struct error_handler *h = *st == SOCAPI_E_API ? handler_for(c->session, err->api_code) : NULL;
 	if (!h || attempt > c->session->max_retries)
 		return false;
@@ -284,12 +302,44 @@ void call_release(struct call *c)
 	buf_release(&c->url);
 }
 
+/*
+ * The method's dedup key, when the caller left it unset: a fresh random
+ * value, chosen once here so every attempt of the call sends the same one
+ * (VK takes random_id as a 32-bit integer; 0 would mean "no check").
+ */
+static enum socapi_status fill_dedup_key(const struct socapi_method *m, struct pairs *params,
+                                         struct socapi_error *err)
+{
+	if (!m->dedup || pairs_get(params, m->dedup))
+		return SOCAPI_OK;
+	unsigned char random[16];
+	if (RAND_bytes(random, sizeof random) != 1)
+		return set_error(err, SOCAPI_E_TRANSPORT, "no random bytes for %s", m->dedup);
+	char key[2 * sizeof random + 1];
+	const struct socapi_field *f = NULL;
+	for (uint32_t i = 0; m->params && i < m->params->n_fields && !f; i++)
+		if (strcmp(m->params->fields[i].json_name, m->dedup) == 0)
+			f = &m->params->fields[i];
+	if (f && f->type->kind == SOCAPI_KIND_INT) {
+		uint32_t n = ((uint32_t)random[0] << 24 | (uint32_t)random[1] << 16 | (uint32_t)random[2] << 8 |
+		              random[3]) & 0x7fffffffu;
+		snprintf(key, sizeof key, "%" PRIu32, n ? n : 1);
+	} else {
+		for (size_t i = 0; i < sizeof random; i++)
+			snprintf(key + 2 * i, 3, "%02x", random[i]);
+	}
+	OPENSSL_cleanse(random, sizeof random);
+	return pairs_add(params, m->dedup, key) ? SOCAPI_OK : set_error(err, SOCAPI_E_NOMEM, "out of memory");
+}
+
 enum socapi_status call_encode(const struct socapi_session *s, const struct socapi_method *m,
                                const void *params, struct pairs *out, struct socapi_error *err)
 {
 	if (m->platform != s->adapter->platform)
 		return set_error(err, SOCAPI_E_ARG, "%s: the session is for another platform", m->c_name);
 	enum socapi_status st = encode_params(m->params, params, &s->adapter->style, out, err);
+	if (st == SOCAPI_OK)
+		st = fill_dedup_key(m, out, err);
 	if (st == SOCAPI_OK)
 		st = check_variant(m, out, err);
 	if (st == SOCAPI_OK)

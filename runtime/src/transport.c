@@ -187,10 +187,43 @@ char *url_resolve(const char *base, const char *href, bool *bad)
 	return copy;
 }
 
-static curl_mime *build_mime(CURL *curl, const struct pairs *form, struct socapi_error *err)
+static size_t read_body(char *out, size_t size, size_t nmemb, void *ctx)
 {
-	curl_mime *mime = curl_mime_init(curl);
-	if (!mime) {
+	struct body_reader *r = ctx;
+	size_t n = size * nmemb < r->len - r->pos ? size * nmemb : r->len - r->pos;
+	memcpy(out, r->data + r->pos, n);
+	r->pos += n;
+	return n;
+}
+
+/*
+ * curl rewinds a body to send the request again, above all on a kept-alive
+ * connection that turns out dead once the request went out: it then
+ * resends on a fresh one without telling anyone. A write refuses that
+ * rewind (curl fails with CURLE_SEND_FAIL_REWIND), so it is never sent
+ * twice unknowingly; a read, or a body nothing was read from yet, may be.
+ */
+static int rewind_body(void *ctx, curl_off_t offset, int origin)
+{
+	struct body_reader *r = ctx;
+	if (offset != 0 || origin != SEEK_SET)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (r->refused && r->pos > 0) {
+		*r->refused = true;
+		return CURL_SEEKFUNC_CANTSEEK;
+	}
+	r->pos = 0;
+	return CURL_SEEKFUNC_OK;
+}
+
+/* Text parts read through body readers: curl keeps no copy of their
+ * values (tokens, signatures), and a write's cannot be sent twice. */
+static curl_mime *build_mime(struct transfer *x, const struct pairs *form, struct socapi_error *err)
+{
+	curl_mime *mime = curl_mime_init(x->t->curl);
+	x->parts = sc_calloc(form->n, sizeof *x->parts);
+	if (!mime || !x->parts) {
+		curl_mime_free(mime);
 		set_error(err, SOCAPI_E_NOMEM, "out of memory building a multipart body");
 		return NULL;
 	}
@@ -199,7 +232,10 @@ static curl_mime *build_mime(CURL *curl, const struct pairs *form, struct socapi
 		curl_mimepart *part = curl_mime_addpart(mime);
 		CURLcode rc = part ? curl_mime_name(part, p->name) : CURLE_OUT_OF_MEMORY;
 		if (rc == CURLE_OK && !p->file) {
-			rc = curl_mime_data(part, p->value, CURL_ZERO_TERMINATED);
+			x->parts[i] = (struct body_reader){p->value, strlen(p->value), 0,
+			                                   x->req->write ? &x->rewind_refused : NULL};
+			rc = curl_mime_data_cb(part, (curl_off_t)x->parts[i].len, read_body, rewind_body, NULL,
+			                       &x->parts[i]);
 		} else if (rc == CURLE_OK && p->file->path) {
 			rc = curl_mime_filedata(part, p->file->path);
 		} else if (rc == CURLE_OK) {
@@ -222,12 +258,34 @@ static curl_mime *build_mime(CURL *curl, const struct pairs *form, struct socapi
 	return mime;
 }
 
+/* A form body: a write's through a reader that refuses to rewind, any other
+ * as plain POSTFIELDS (which curl may send again on a fresh connection). */
+static CURLcode set_form_body(struct transfer *x)
+{
+	CURL *c = x->t->curl;
+	CURLcode rc = CURLE_OK;
+	if (!x->req->write) {
+		rc = curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)x->form.len);
+		return rc == CURLE_OK ? curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->form.data) : rc;
+	}
+	x->body = (struct body_reader){x->form.data, x->form.len, 0, &x->rewind_refused};
+#define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val)
+	SET(CURLOPT_POST, 1L);
+	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->form.len);
+	SET(CURLOPT_READFUNCTION, read_body);
+	SET(CURLOPT_READDATA, &x->body);
+	SET(CURLOPT_SEEKFUNCTION, rewind_body);
+	SET(CURLOPT_SEEKDATA, &x->body);
+#undef SET
+	return rc;
+}
+
 enum socapi_status transfer_begin(struct transfer *x, struct transport *t,
                                   const struct http_request *req, struct http_response *resp,
                                   struct socapi_error *err)
 {
 	memset(resp, 0, sizeof *resp);
-	*x = (struct transfer){t, req, {resp, t->opts.max_body, false}, {0}, {0}, NULL};
+	*x = (struct transfer){.t = t, .req = req, .sink = {resp, t->opts.max_body, false}};
 	CURL *c = t->curl;
 	t->errbuf[0] = '\0';
 
@@ -240,21 +298,17 @@ enum socapi_status transfer_begin(struct transfer *x, struct transport *t,
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_URL, x->url.data);
 	if (rc == CURLE_OK && req->post && req->form && pairs_have_file(req->form)) {
-		x->mime = build_mime(c, req->form, err);
+		x->mime = build_mime(x, req->form, err);
 		if (!x->mime) {
 			buf_release(&x->url);
+			sc_free(x->parts);
 			return err ? err->status : SOCAPI_E_NOMEM;
 		}
 		rc = curl_easy_setopt(c, CURLOPT_MIMEPOST, x->mime);
 	} else if (rc == CURLE_OK && req->post) {
 		if (req->form)
 			pairs_form_encode(req->form, &x->form);
-		if (!buf_terminate(&x->form))
-			rc = CURLE_OUT_OF_MEMORY;
-		if (rc == CURLE_OK)
-			rc = curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)x->form.len);
-		if (rc == CURLE_OK)
-			rc = curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->form.data);
+		rc = buf_terminate(&x->form) ? set_form_body(x) : CURLE_OUT_OF_MEMORY;
 	} else if (rc == CURLE_OK) {
 		rc = curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	}
@@ -286,8 +340,13 @@ enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_e
 	/* the body and the mime must not outlive the transfer in the handle */
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
 	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
+	curl_easy_setopt(c, CURLOPT_READDATA, NULL);
+	curl_easy_setopt(c, CURLOPT_SEEKDATA, NULL);
 	curl_mime_free(x->mime);
+	sc_free(x->parts);
 	buf_release(&x->form);
+	long request_bytes = 0; /* what went out on the wire, a resend's first try included */
+	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
 
 	enum socapi_status st = SOCAPI_OK;
 	if (x->sink.too_big) {
@@ -297,6 +356,12 @@ enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_e
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory receiving the answer");
 	} else if (rc == CURLE_OUT_OF_MEMORY) {
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory sending the request");
+	} else if (rc != CURLE_OK && req->write && (x->rewind_refused || request_bytes > 0)) {
+		st = set_error(err, SOCAPI_E_OUTCOME_UNKNOWN,
+		               "the connection failed after the request went out (%s): it may or may not "
+		               "have taken effect, and it was not sent again", curl_easy_strerror(rc));
+		if (err)
+			err->curl_code = (int)rc;
 	} else if (rc != CURLE_OK) {
 		st = set_error(err, SOCAPI_E_TRANSPORT, "%s: %s", curl_easy_strerror(rc),
 		               t->errbuf[0] ? t->errbuf : "no details");

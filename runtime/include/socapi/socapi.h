@@ -48,7 +48,13 @@ enum socapi_status {
 	SOCAPI_E_PARSE,      /* the body is not JSON */
 	SOCAPI_E_DECODE,     /* JSON that does not match the schema (err->path) */
 	SOCAPI_E_API,        /* the platform answered an error (err->api_code) */
-	SOCAPI_E_AUTH        /* an OAuth grant or login failed (err->oauth_error) */
+	SOCAPI_E_AUTH,       /* an OAuth grant or login failed (err->oauth_error) */
+	/* A write (SOCAPI_METHOD_WRITE, or socapi_call_raw with post) whose
+	 * connection failed after the request went out: it may or may not have
+	 * taken effect on the platform. socapi never sends it again by itself
+	 * (err->curl_code says what failed); check before resending, or resend
+	 * with the same dedup key (err->message names the one that was sent). */
+	SOCAPI_E_OUTCOME_UNKNOWN
 };
 
 /* A static English name for a status ("api error"). Never NULL. */
@@ -159,9 +165,15 @@ enum socapi_platform socapi_session_platform(const struct socapi_session *sessio
  * and the variant to call. A decode error that another variant would not
  * have had names that variant in err->message too.
  *
+ * A write method (SOCAPI_METHOD_WRITE) is never sent twice: where libcurl
+ * would resend it on a fresh connection because a kept-alive one died
+ * after the request went out, the call fails with SOCAPI_E_OUTCOME_UNKNOWN
+ * instead, and no handler or retry sends it again. A method with a dedup
+ * key (method->dedup) gets a fresh random one unless params set it.
+ *
  * Errors: SOCAPI_E_ARG (wrong platform, no usable signing circuit, bad or
  * missing parameter), SOCAPI_E_TRANSPORT, SOCAPI_E_HTTP, SOCAPI_E_PARSE,
- * SOCAPI_E_DECODE, SOCAPI_E_API, SOCAPI_E_NOMEM.
+ * SOCAPI_E_DECODE, SOCAPI_E_API, SOCAPI_E_NOMEM, SOCAPI_E_OUTCOME_UNKNOWN.
  */
 SOCAPI_NODISCARD enum socapi_status
 socapi_call(struct socapi_session *session, const struct socapi_method *method,
@@ -228,6 +240,9 @@ struct socapi_param {
  * an error envelope, so callers can tell. Transport and parse errors fail
  * as usual. post: true sends a form body, as typed calls always do; false
  * puts every parameter, the token and the signature included, in the URL.
+ * socapi cannot tell what an untyped call does, so a POSTed one is handled
+ * as a write: never sent twice, SOCAPI_E_OUTCOME_UNKNOWN when the
+ * connection fails after it went out.
  */
 SOCAPI_NODISCARD enum socapi_status
 socapi_call_raw(struct socapi_session *session, const char *method,
@@ -299,6 +314,8 @@ void socapi_pager_free(struct socapi_pager *pager);
  * another, in the order added (a session has one connection). Each call
  * behaves as socapi_call would, error handlers, retries and the rate limit
  * included; a handler's wait or the rate limit delays only its own call.
+ * A write whose outcome is unknown (SOCAPI_E_OUTCOME_UNKNOWN in its
+ * call_err) is not retried, as with socapi_call.
  * Handlers run on the thread that runs the batch. The sessions must not
  * be used elsewhere until socapi_batch_run returns.
  */

@@ -18,10 +18,12 @@
 #include <ok/ok.h>
 #include <socapi/mailru.h>
 #include <socapi/ok.h>
+#include <socapi/scraper.h>
 #include <socapi/vk.h>
 #include <vk/vk.h>
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,9 @@ struct cli {
 	const char *oauth_url;
 	bool raw;
 	bool compact;
+	bool scrape;              /* --scrape: the method's scraper (Mail.Ru) */
+	const char *cookies_file; /* its login cookies, Netscape format */
+	const char *web_url;      /* my.mail.ru */
 	struct socapi_options opts;
 };
 
@@ -499,6 +504,83 @@ static int unknown_method(const struct platform *p, const char *name)
 	return EXIT_USAGE;
 }
 
+/* A whole file (the cookie jar) as a string, or NULL; free it. */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	for (int c; f && (c = fgetc(f)) != EOF;) {
+		if (len + 1 >= cap) {
+			char *grown = realloc(text, cap = cap ? cap * 2 : 4096);
+			if (!grown)
+				break;
+			text = grown;
+		}
+		text[len++] = (char)c;
+	}
+	if (text)
+		text[len] = '\0';
+	if (f)
+		fclose(f);
+	return f ? (text ? text : calloc(1, 1)) : NULL;
+}
+
+/* socapi mailru <method> --scrape: the method's scraper, with a browser
+ * (launched, or $SOCAPI_BROWSER_ENDPOINT) and the login cookies. */
+static int scrape(const struct cli *cli, struct socapi_session *session, const struct socapi_method *m,
+                  const void *params)
+{
+	const struct socapi_scrape_method *sm = NULL;
+	for (size_t i = 0; i < mailru_n_scrapers; i++)
+		if (mailru_scrapers[i]->method == m)
+			sm = mailru_scrapers[i];
+	if (!sm) {
+		fprintf(stderr, "socapi: %s has no scraper; these have:", m->c_name);
+		for (size_t i = 0; i < mailru_n_scrapers; i++) {
+			const char *name = mailru_scrapers[i]->method->name;
+			bool seen = false; /* variants share their method's name */
+			for (size_t k = 0; k < i && !seen; k++)
+				seen = strcmp(mailru_scrapers[k]->method->name, name) == 0;
+			if (!seen)
+				fprintf(stderr, " %s", name);
+		}
+		fprintf(stderr, "\n");
+		return EXIT_USAGE;
+	}
+	char *cookies = cli->cookies_file ? read_file(cli->cookies_file) : NULL;
+	if (!cookies) {
+		fprintf(stderr, "socapi: --scrape needs the login cookies: --cookies FILE or "
+		                "SOCAPI_MAILRU_COOKIES%s%s (socapi mailru login implicit cookie_file=FILE "
+		                "saves them)\n",
+		        cli->cookies_file ? " cannot be read: " : "", cli->cookies_file ? cli->cookies_file : "");
+		return EXIT_USAGE;
+	}
+	struct socapi_scraper_options o = SOCAPI_SCRAPER_OPTIONS_INIT;
+	o.cookies = cookies;
+	o.web_url = cli->web_url;
+	o.timeout_ms = cli->opts.timeout_ms;
+	struct socapi_scraper *scraper = NULL;
+	struct socapi_error err;
+	union {
+		void *ptr;
+		int64_t i;
+	} out = {0};
+	int rc;
+	if (socapi_scraper_new(session, &o, &scraper, &err) != SOCAPI_OK)
+		rc = fail("scraper", &err);
+	else if (socapi_scrape(scraper, sm, params, &out, &err) != SOCAPI_OK)
+		rc = fail(m->name, &err);
+	else
+		rc = print_result(cli, m, socapi_result_by_pointer(m->result) ? out.ptr : (void *)&out);
+	if (rc == 0 && socapi_result_by_pointer(m->result))
+		socapi_free(out.ptr);
+	socapi_scraper_free(scraper);
+	memset(cookies, 0, strlen(cookies)); /* login secrets */
+	free(cookies);
+	return rc;
+}
+
 static int call(const struct cli *cli, const struct platform *p, const char *name,
                 const struct socapi_param *args, size_t n_args)
 {
@@ -513,6 +595,8 @@ static int call(const struct cli *cli, const struct platform *p, const char *nam
 	int rc = 0;
 	if (p->open(cli, &session, &err) != SOCAPI_OK) {
 		rc = fail("session", &err);
+	} else if (cli->scrape) {
+		rc = scrape(cli, session, m, params);
 	} else if (cli->raw) {
 		char *body = NULL;
 		if (socapi_call_raw(session, name, args, n_args, true, &body, NULL, &err) != SOCAPI_OK) {
@@ -576,7 +660,17 @@ static int login(const struct cli *cli, const struct platform *p, const char *gr
 	if (st != SOCAPI_OK)
 		return fail("login", &err);
 	print_token(tok);
+	/* cookie_file=PATH: the implicit grant's cookies, for --scrape */
+	const char *jar = arg(args, n_args, "cookie_file");
+	int fd = jar && tok->cookies ? open(jar, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+	bool saved = fd >= 0 && write(fd, tok->cookies, strlen(tok->cookies)) == (ssize_t)strlen(tok->cookies);
+	if (fd >= 0)
+		close(fd);
 	socapi_token_free(tok);
+	if (jar && !saved) {
+		fprintf(stderr, "socapi: login: cannot save the cookies to %s\n", jar);
+		return 1;
+	}
 	return 0;
 }
 
@@ -608,11 +702,20 @@ static int usage(FILE *out, int status)
 	        "  --compact         one-line JSON\n"
 	        "  --timeout MS      transfer timeout\n"
 	        "  --proxy URL       proxy for every request\n"
+	        "  --scrape          run the method's scraper (mailru groups.get, groups.getInfo,\n"
+	        "                    groups.join, stream.getByAuthor) in a headless Chromium;\n"
+	        "                    also allowed after the method name\n"
+	        "  --cookies FILE    the scrapers' login cookies (default: $SOCAPI_MAILRU_COOKIES);\n"
+	        "                    socapi mailru login implicit cookie_file=FILE saves them\n"
+	        "  --web-url URL     my.mail.ru for the scrapers (default: $SOCAPI_MAILRU_WEB_URL)\n"
+	        "                    (a running browser instead of a launched one:\n"
+	        "                    SOCAPI_BROWSER_ENDPOINT=ws://... or http://host:port)\n"
 	        "credentials and settings come from the environment (emulator/socapi-emulator\n"
 	        "--background prints them for the bundled emulator):\n"
 	        "  every platform: SOCAPI_<PLATFORM>_API_URL, SOCAPI_<PLATFORM>_OAUTH_URL\n"
 	        "  mailru: SOCAPI_MAILRU_APP_ID, SOCAPI_MAILRU_PRIVATE_KEY, SOCAPI_MAILRU_SECRET_KEY,\n"
-	        "          SOCAPI_MAILRU_ACCESS_TOKEN, SOCAPI_MAILRU_UID\n"
+	        "          SOCAPI_MAILRU_ACCESS_TOKEN, SOCAPI_MAILRU_UID, SOCAPI_MAILRU_COOKIES,\n"
+	        "          SOCAPI_MAILRU_WEB_URL\n"
 	        "  ok:     SOCAPI_OK_APPLICATION_ID, SOCAPI_OK_APPLICATION_KEY,\n"
 	        "          SOCAPI_OK_APPLICATION_SECRET_KEY, SOCAPI_OK_ACCESS_TOKEN,\n"
 	        "          SOCAPI_OK_SESSION_SECRET_KEY\n"
@@ -650,6 +753,12 @@ int main(int argc, char **argv)
 			cli.opts.proxy = argv[++i];
 		else if (strcmp(opt, "--timeout") == 0 && val)
 			cli.opts.timeout_ms = atol(argv[++i]);
+		else if (strcmp(opt, "--scrape") == 0)
+			cli.scrape = true;
+		else if (strcmp(opt, "--cookies") == 0 && val)
+			cli.cookies_file = argv[++i];
+		else if (strcmp(opt, "--web-url") == 0 && val)
+			cli.web_url = argv[++i];
 		else
 			return usage(stderr, EXIT_USAGE);
 	}
@@ -667,6 +776,10 @@ int main(int argc, char **argv)
 		cli.api_url = env(p, "API_URL");
 	if (!cli.oauth_url)
 		cli.oauth_url = env(p, "OAUTH_URL");
+	if (!cli.cookies_file)
+		cli.cookies_file = env(&mailru, "COOKIES");
+	if (!cli.web_url)
+		cli.web_url = env(&mailru, "WEB_URL");
 	const char *command = argv[i + 1];
 	if (strcmp(command, "methods") == 0)
 		return list_methods(p);
@@ -674,12 +787,16 @@ int main(int argc, char **argv)
 	int first = i + (is_login ? 3 : 2);
 	if (is_login && argc < first)
 		return usage(stderr, EXIT_USAGE);
-	size_t n_args = (size_t)(argc > first ? argc - first : 0);
-	struct socapi_param *args = calloc(n_args ? n_args : 1, sizeof *args);
+	size_t n_args = 0;
+	struct socapi_param *args = calloc(argc > first ? (size_t)(argc - first) : 1, sizeof *args);
 	if (!args)
 		return 1;
-	for (size_t k = 0; k < n_args; k++) {
-		char *a = argv[first + (int)k];
+	for (int k = first; k < argc; k++) {
+		char *a = argv[k];
+		if (!is_login && strcmp(a, "--scrape") == 0) { /* socapi mailru groups.get --scrape limit=20 */
+			cli.scrape = true;
+			continue;
+		}
 		char *eq = strchr(a, '=');
 		if (!eq || eq == a) {
 			fprintf(stderr, "socapi: '%s' is not name=value\n", a);
@@ -687,12 +804,17 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		*eq = '\0';
-		args[k] = (struct socapi_param){a, eq + 1};
+		args[n_args++] = (struct socapi_param){a, eq + 1};
 	}
 	struct socapi_error err;
 	if (socapi_global_init(NULL, &err) != SOCAPI_OK) {
 		free(args);
 		return fail("init", &err);
+	}
+	if (cli.scrape && p != &mailru) {
+		fprintf(stderr, "socapi: --scrape: only mailru has scrapers\n");
+		free(args);
+		return EXIT_USAGE;
 	}
 	int rc = is_login ? login(&cli, p, argv[i + 2], args, n_args) : call(&cli, p, command, args, n_args);
 	socapi_global_cleanup();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the demos against the bundled emulator: starts it on a free loopback
 # port, then for each platform logs in and calls typed methods.
-#   Mail.Ru: password grant, users.getInfo, friends.get extended, stream.get, photos.getAlbums
+#   Mail.Ru: password grant, users.getInfo, friends.get extended, stream.get, photos.getAlbums;
+#            with Chromium installed, the groups.get scraper (implicit grant's cookies)
 #   OK.ru:   implicit grant (login forms), users.getCurrentUser, friends.get, users.getInfo,
 #            group.getMembers page by page
 #   VK:      token session, users.get, friends.get with fields, a community wall, execute
@@ -23,7 +24,13 @@ echo "== Mail.Ru =="
 export SOCAPI_MAILRU_APP_ID=423004
 export SOCAPI_MAILRU_PRIVATE_KEY=7815696ecbf1c96e6894b779456d330e
 export SOCAPI_MAILRU_SECRET_KEY=3dad9cbf9baaa0360c0f2ba372d25716
-"$build/examples/demo_mailru" "$base/mailru/platform/api" "$base/mailru/oauth" ivan@mail.ru secret
+web=
+if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+  web="$base/mailru/web"
+else
+  echo "(no Chromium: apt-get install chromium to see the groups.get scraper too)"
+fi
+"$build/examples/demo_mailru" "$base/mailru/platform/api" "$base/mailru/oauth" ivan@mail.ru secret ${web:+"$web"}
 echo
 echo "the same through the CLI: socapi mailru users.getInfo uids=15410773191172635989"
 SOCAPI_MAILRU_ACCESS_TOKEN=be6ef89965d58e56dec21acb9b62bdaa SOCAPI_MAILRU_UID=15410773191172635989 \

@@ -1,15 +1,19 @@
 /*
  * demo_mailru.c - logs in with the password grant and calls four typed
- * Mail.Ru methods. Run it against the bundled emulator (examples/demo.sh)
- * or, with your own application's credentials, against the real API.
+ * Mail.Ru methods; given my.mail.ru's URL, it also logs in through the
+ * implicit grant and reads the user's communities from my.mail.ru with a
+ * headless Chromium (a scraper: apt-get install chromium). Run it against
+ * the bundled emulator (examples/demo.sh) or, with your own application's
+ * credentials, against the real API.
  *
- *   demo_mailru <api base URL> <oauth base URL> <e-mail> <password>
+ *   demo_mailru <api base URL> <oauth base URL> <e-mail> <password> [<my.mail.ru URL>]
  *
  * The application comes from SOCAPI_MAILRU_APP_ID, SOCAPI_MAILRU_PRIVATE_KEY
  * and SOCAPI_MAILRU_SECRET_KEY.
  */
 #include <mailru/mailru.h>
 #include <socapi/mailru.h>
+#include <socapi/scraper.h>
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -26,10 +30,47 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* 7. the communities list, scraped from my.mail.ru by a browser that the
+ * implicit grant's cookies log in: the same struct as the REST call's */
+static int scrape_communities(const struct socapi_mailru_app *app, const char *email,
+                              const char *password, struct socapi_session *session,
+                              const char *web_url)
+{
+	struct socapi_error err;
+	struct socapi_token *token = NULL;
+	if (socapi_mailru_grant_implicit(app, NULL, email, password, NULL, &token, &err) != SOCAPI_OK)
+		return fail("implicit login", &err);
+	struct socapi_scraper_options o = SOCAPI_SCRAPER_OPTIONS_INIT;
+	o.cookies = token->cookies; /* the browser gets these; a launched Chromium unless
+	                               SOCAPI_BROWSER_ENDPOINT names a running one */
+	o.web_url = web_url;
+	struct socapi_scraper *scraper = NULL;
+	enum socapi_status st = socapi_scraper_new(session, &o, &scraper, &err);
+	socapi_token_free(token);
+	if (st != SOCAPI_OK)
+		return fail("scraper", &err);
+	struct mailru_groups_get_params gp = MAILRU_GROUPS_GET_PARAMS_INIT;
+	gp.has_limit = true;
+	gp.limit = 10;
+	struct mailru_user_list *groups = NULL;
+	int rc = 0;
+	if (mailru_groups_get_with_extended_scrape(scraper, &gp, &groups, &err) != SOCAPI_OK) {
+		rc = fail("groups.get (scraper)", &err);
+	} else {
+		printf("groups.get, scraped from my.mail.ru: %zu communities\n", groups->n_items);
+		for (size_t i = 0; i < groups->n_items; i++)
+			printf("  %" PRIu64 " %s\n", groups->items[i].uid, or_dash(groups->items[i].first_name));
+	}
+	mailru_user_list_free(groups);
+	socapi_scraper_free(scraper);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s <api URL> <oauth URL> <e-mail> <password>\n", argv[0]);
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: %s <api URL> <oauth URL> <e-mail> <password> [<my.mail.ru URL>]\n",
+		        argv[0]);
 		return 2;
 	}
 	char token_url[512], authorize_url[512];
@@ -123,6 +164,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < albums->n_items; i++)
 		printf("  %s \"%s\", %" PRId64 " photos\n", or_dash(albums->items[i].aid),
 		       or_dash(albums->items[i].title), albums->items[i].size);
+
+	if (argc == 6)
+		rc = scrape_communities(&app, argv[3], argv[4], session, argv[5]);
 
 done:
 	mailru_user_list_free(me);

@@ -286,6 +286,30 @@ expect_rc 0 "login implicit"
 expect_out '"access_token": "' "login implicit prints access_token"
 expect_out '"cookies": "' "login implicit prints the cookies"
 
+# ---- scrapers: the implicit grant's cookies saved, then --scrape with a real Chromium ----
+run jar --oauth-url "$OAUTH" mailru login implicit username=ivan@mail.ru password=secret cookie_file="$TMP/jar"
+expect_rc 0 "login implicit cookie_file="
+grep -q 'Mpop' "$TMP/jar" && [ "$(stat -c %a "$TMP/jar")" = 600 ] && ok || bad "cookie_file holds the cookies, mode 600"
+if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+	run rest --api-url "$API" --compact mailru groups.get limit=20
+	run scraped --api-url "$API" --compact --web-url "$BASE/mailru/web" --cookies "$TMP/jar" mailru groups.get --scrape limit=20
+	expect_rc 0 "groups.get --scrape"
+	cmp -s "$TMP/rest.out" "$TMP/scraped.out" && ok || bad "groups.get --scrape prints what groups.get does"
+	SOCAPI_MAILRU_COOKIES="$TMP/jar" SOCAPI_MAILRU_WEB_URL="$BASE/mailru/web" \
+		run scraped2 --api-url "$API" --compact --scrape mailru groups.get limit=20
+	cmp -s "$TMP/rest.out" "$TMP/scraped2.out" && ok || bad "--scrape first, cookies and web URL from the environment"
+else
+	echo "skipped the --scrape runs: no chromium (apt-get install chromium)"
+fi
+run nojar --api-url "$API" mailru groups.get --scrape
+expect_rc 2 "--scrape without cookies"
+expect_err "--scrape needs the login cookies" "--scrape without cookies says what it needs"
+run noscraper --api-url "$API" --cookies "$TMP/jar" mailru friends.get --scrape
+expect_rc 2 "--scrape of a method without a scraper"
+expect_err "these have: groups.get groups.getInfo groups.join stream.getByAuthor" "the scrapers are listed"
+run okscrape ok users.getCurrentUser --scrape
+expect_rc 2 "--scrape on OK.ru"
+
 run implicitbad --oauth-url "$OAUTH" mailru login implicit username=blocked@mail.ru password=secret
 expect_rc 3 "login implicit, blocked user"
 expect_err "blocked" "a blocked user is reported"

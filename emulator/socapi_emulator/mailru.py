@@ -1289,6 +1289,7 @@ class MailRu:
         """What points the socapi CLI here: URLs, the app and Иван's fixed session."""
         return {"SOCAPI_MAILRU_API_URL": f"{self.base}/mailru/platform/api",
                 "SOCAPI_MAILRU_OAUTH_URL": f"{self.base}/mailru/oauth",
+                "SOCAPI_MAILRU_WEB_URL": f"{self.base}/mailru/web",  # my.mail.ru, for --scrape
                 "SOCAPI_MAILRU_APP_ID": str(MAIN_APP.app_id),
                 "SOCAPI_MAILRU_PRIVATE_KEY": MAIN_APP.private_key,
                 "SOCAPI_MAILRU_SECRET_KEY": MAIN_APP.secret_key,

@@ -8,8 +8,9 @@ both map here. The sections, in reading order:
   3. REST API    signing, `Call` (parameter access), one function per method
   4. MailRu      the platform object: routing, REST checks, OAuth, HTML pages
 
-Facts come from /work/shared/reference/mailru.md (section numbers cited as §N).
-Shapes the reference leaves open are documented in emulator/README.md.
+Facts come from the official pages under https://api.mail.ru/docs/ and from the
+public client KonstantinTogoi/aiomailru 0.1.1; comments name the source where it
+matters. Shapes those sources leave open are documented in emulator/README.md.
 """
 
 import time
@@ -46,19 +47,23 @@ APPS = {str(app.app_id): app for app in (
 )}
 MAIN_APP = APPS["423004"]
 
-IVAN = "15410773191172635989"  # above INT64_MAX on purpose (§1.5)
+# Above INT64_MAX on purpose, like the uids of https://api.mail.ru/docs/reference/rest/users-getinfo/
+IVAN = "15410773191172635989"
 MARIA = "1324730981306483817"
 FIXED_SESSION_KEY = "be6ef89965d58e56dec21acb9b62bdaa"  # Иван, full scope, never expires
 FIXED_REFRESH_TOKEN = "0123456789abcdef0123456789abcdef"
 
 PERMISSIONS = ("photos", "guestbook", "stream", "messages", "events", "notifications", "widget")
-NEEDED_PERMISSIONS = "576"  # what the real dialogs carry; the bit layout is unknown (§5)
+NEEDED_PERMISSIONS = "576"  # as in aiomailru's tests/data/dialogs/; the bit layout is unknown
 TOKEN_LIFETIME = 86400
 DOMAINS = ("mail.ru", "inbox.ru", "bk.ru", "list.ru")
-JSON_TYPE = "text/javascript; charset=utf-8"  # §1.4
+JSON_TYPE = "text/javascript; charset=utf-8"  # what aiomailru/sessions.py expects
 CLIENT_SERVER, SERVER_SERVER = "client-server", "server-server"
 
-ERRORS = {  # §6; [I] messages where the official one is unknown
+# The error table of the official method pages (e.g.
+# https://api.mail.ru/docs/reference/rest/users-isappuser/); 202 as aiomailru has it;
+# the messages of 5, 201, 301, 401 and 501 are inferred from peer libraries' names.
+ERRORS = {
     1: "Unknown error: Please resubmit the request.",
     2: "Unknown method called.",
     3: "Service Unavailable. Please try again later.",
@@ -77,7 +82,7 @@ ERRORS = {  # §6; [I] messages where the official one is unknown
     501: "incorrect image",
 }
 
-TYPE_NAMES = {  # §8.5; "5-17" (an app's stream.post) has no known name
+TYPE_NAMES = {  # aiomailru/objects/event.py; "5-17" (an app's stream.post) has no known name
     "1-1": "photo_upload", "1-2": "video_upload", "1-7": "music_add",
     "3-3": "user_community_actions_enter", "3-23": "micropost", "5-7": "avatar_change",
     "5-10": "gift_send", "5-16": "app_add", "5-17": "app_event", "5-26": "share",
@@ -136,7 +141,7 @@ class UserRef:
 
 
 def checksum(uid):
-    """The "<User's checksum>" prefix of thread ids (§8.2): any stable hex will do."""
+    """The "<User's checksum>" prefix of thread ids: any stable hex will do."""
     return md5_hex(uid)[:16]
 
 
@@ -150,7 +155,7 @@ class World(SeededWorld):
 
     def __init__(self, seed, base_url):
         super().__init__(seed, base_url)
-        self.users = {}  # uid -> User object (§8.1), is_friend filled per caller
+        self.users = {}  # uid -> User object, is_friend filled per caller
         self.accounts = {}  # lower-case e-mail -> Account (only these can log in)
         self.communities = []  # uids of the users that are communities
         self.closed = set()  # closed communities
@@ -262,7 +267,7 @@ class World(SeededWorld):
                 return uid
 
     def _person(self, uid, first, last, nick, email, sex):
-        """A User with every field of §8.1 except cover and group_info."""
+        """A User with every field of aiomailru's docs/source/rest_api.rst but cover and group_info."""
         rng = self.rng
         login, _, domain = email.partition("@")
         country_id, country, region_id, region, city_id, city = rng.choice(PLACES)
@@ -294,7 +299,7 @@ class World(SeededWorld):
         }
 
     def _cover(self, uid, link):
-        """§8.6, with the types of the aiomailru docs: strings, except in target_album."""
+        """A Cover, with the types of the aiomailru docs: strings, except in target_album."""
         pid = str(self.rng.randint(1, 9999))
         created = EPOCH - self.rng.randint(DAY, 400 * DAY)
         src = self.static(f"cover/{uid}.gif")
@@ -376,8 +381,9 @@ class World(SeededWorld):
                                    width, height, rng.randint(20000, 900000))
 
     def add_album(self, owner, title, description, privacy, created):
-        """Album, §8.8: created/updated are strings; cover_pid is a string, "" while
-        there is no cover (as real answers have it)."""
+        """Album (https://api.mail.ru/docs/reference/rest/photos-getalbums/): created
+        and updated are strings; cover_pid is a string, "" while there is no cover
+        (as real answers have it)."""
         aid = "_myphoto" if not self.albums[owner] else f"album{len(self.albums[owner])}"
         album = {"aid": aid, "cover_pid": "", "owner": owner, "title": title,
                  "description": description, "created": str(created), "updated": str(created),
@@ -391,8 +397,9 @@ class World(SeededWorld):
         return next((album for album in self.albums.get(owner, ()) if album["aid"] == aid), None)
 
     def add_photo(self, owner, album, title, created, width, height, size, src=None):
-        """Photo, §8.7: src_big only when the photo is larger than 480 px; pid is a
-        decimal string, as real answers send it (the documentation shows a number)."""
+        """Photo (https://api.mail.ru/docs/reference/rest/photos-get): src_big only when
+        the photo is larger than 480 px; pid is a decimal string, as real answers send
+        it (the documentation shows a number)."""
         self.next_pid += 1
         pid = str(self.next_pid)
         url = f"photo/{owner}/{pid}"
@@ -438,7 +445,7 @@ class World(SeededWorld):
             self.comment(rng.choice(ivan_friends), event, rng.choice(MESSAGES), when + 60)
 
     def _event_content(self, author, kind, when):
-        """Attachments and extras of a seeded event, one kind of §8.4 each."""
+        """Attachments and extras of a seeded event, one attachment kind each."""
         rng = self.rng
         user = self.users[author]
         if kind == "1-1":
@@ -571,7 +578,7 @@ class World(SeededWorld):
                                   if item["kind"] == "event" and item["author"] == author])
 
     def render_item(self, item, viewer):
-        """An Event, Like or Comment (§8.2, §8.3); UserRefs stay for resolve()."""
+        """An Event, Like or Comment; UserRefs stay for resolve()."""
         if item["kind"] == "event":
             return self._render_event(item, viewer)
         event = self.events[item["event"]]
@@ -680,7 +687,8 @@ def error_body(code):
 
 
 def sign(params, prefix, key):
-    """§2.1: md5(prefix + "k1=v1k2=v2..." + key), keys sorted bytewise, sig left out.
+    """https://api.mail.ru/docs/guides/restapi/#sig: md5(prefix + "k1=v1k2=v2..." + key),
+    keys sorted bytewise, sig left out.
     Client-server: prefix = the session user's uid, key = private_key.
     Server-server: prefix = "", key = secret_key (secure=1 is among the params)."""
     return md5_hex(prefix + sorted_pairs(params, {"sig"}) + key)
@@ -1217,7 +1225,7 @@ def mobile_get_canvas(call):
 
 @api("groups.get")
 def groups_get(call):
-    """The caller's communities (a REST stand-in for the aiomailru scraper, §11)."""
+    """The caller's communities (a REST stand-in for aiomailru/scrapers.py's groups.get)."""
     ext = call.flag("ext")
     return [UserRef(uid) if ext else uid for uid in call.page(call.world.members[call.viewer])]
 
@@ -1427,7 +1435,7 @@ class MailRu:
         """The Account for a correct e-mail and password, else None."""
         return find_account(self.world.accounts, email, password)
 
-    # --- POST /mailru/oauth/token (§3) -----------------------------------
+    # --- POST /mailru/oauth/token: code, password and refresh grants ------
 
     def token(self, request):
         try:
@@ -1480,7 +1488,7 @@ class MailRu:
         del self.codes[form["code"]]  # a code works once
         return self.issue(uid, app, scope)
 
-    # --- the implicit flow pages (§4) --------------------------------------
+    # --- the implicit flow pages (aiomailru's ImplicitSession) -------------
 
     def authorize(self, request):
         """GET: login dialog, consent dialog or the redirect with the token or code.

@@ -9,9 +9,10 @@ here. The sections, in reading order:
   3. REST API    signing, `Call` (parameter access, paging), one function per method
   4. OK          the platform object: routing, REST checks, uploads, OAuth, HTML pages
 
-Facts come from /work/shared/reference/okru.md (section numbers cited as §N).
-Every answer follows the method's response definition in schema/ok; what both
-leave open is documented in emulator/README.md.
+Facts come from the method pages and OAuth guides under https://apiok.ru/dev/ and
+from the public client KonstantinTogoi/aiookru; comments name the source where it
+matters. Every answer follows the method's response definition in schema/ok; what
+both leave open is documented in emulator/README.md.
 """
 
 import base64
@@ -56,15 +57,19 @@ EXPIRED_SECRET = "e10adc3949ba59abbe56e057f20f883e"
 
 PERMISSIONS = ("VALUABLE_ACCESS", "LONG_ACCESS_TOKEN", "PHOTO_CONTENT", "GROUP_CONTENT",
                "VIDEO_CONTENT", "APP_INVITE", "GET_EMAIL", "SET_STATUS", "PUBLISH_NOTE", "LIKE")
-VALUABLE_ACCESS = "VALUABLE_ACCESS"  # every token has it (§5: "necessary to call most methods")
-TOKEN_LIFETIME = 1800  # seconds; LONG_ACCESS_TOKEN makes it 30 days (§5)
+# Every token has VALUABLE_ACCESS ("necessary to call most methods"); LONG_ACCESS_TOKEN
+# makes a token live 30 days: https://apiok.ru/en/ext/oauth/permissions
+VALUABLE_ACCESS = "VALUABLE_ACCESS"
+TOKEN_LIFETIME = 1800  # seconds
 LONG_TOKEN_LIFETIME = 30 * DAY
-JSON_TYPE = "application/json;charset=utf-8"  # §1
+JSON_TYPE = "application/json;charset=utf-8"  # what aiookru/sessions.py expects
 LOGIN_COOKIE, DIALOG_COOKIE = "ok_login", "ok_dialog"
-UNSIGNED = {"sig", "access_token", "session_key"}  # §2.1
-SESSION_LESS = "Either session_key or uid must be specified"  # §6.1
+UNSIGNED = {"sig", "access_token", "session_key"}  # see sign()
+SESSION_LESS = "Either session_key or uid must be specified"  # aiookru docs/source/session.rst
 
-ERRORS = {  # §6: code -> (name, usual text); error_msg is "<name> : <text>"
+# code -> (name, usual text); error_msg is "<name> : <text>". Up to 151 as
+# https://apiok.ru/en/dev/errors has them; later names from third-party lists.
+ERRORS = {
     1: ("UNKNOWN", "Unknown error"),
     2: ("SERVICE", "Service is temporary unavailable"),
     3: ("METHOD", "Method does not exist"),
@@ -119,7 +124,7 @@ ENTITY_GROUP_FIELDS = ("name", "shortname", "pic_avatar", "members_count")
 AVATAR_SIZES = ("pic50x50", "pic128x128", "pic128max", "pic180min", "pic240min", "pic320min",
                 "pic190x190", "pic640x480", "pic1024x768")
 PICTURES = {**{size: size for size in AVATAR_SIZES},  # user field -> avatar size
-            "pic_1": "pic50x50", "pic_2": "pic128max", "pic_3": "pic190x190",  # §8.1 aliases
+            "pic_1": "pic50x50", "pic_2": "pic128max", "pic_3": "pic190x190",  # aliases
             "pic_4": "pic640x480", "pic_5": "pic128x128"}
 PHOTO_SIZES = ("pic50x50", "pic128x128", "pic180min", "pic240min", "pic320min", "pic640x480",
                "pic1024x768")
@@ -162,7 +167,7 @@ ALBUM_TITLES = ("Личные фото", "Отпуск", "Дача", "Друзь
 
 
 def stamp(seconds):
-    """The "YYYY-MM-DD hh:mm:ss" form OK uses for dates (§8.1)."""
+    """The "YYYY-MM-DD hh:mm:ss" form OK uses for dates."""
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(seconds))
 
 
@@ -213,14 +218,14 @@ class World(SeededWorld):
     def __init__(self, seed, base_url):
         super().__init__(seed, base_url)
         self.taken = {IVAN, MARIA}  # every id handed out, so none repeats
-        self.users = {}  # uid -> profile: every static field of §8.1
+        self.users = {}  # uid -> profile: every static User field
         self.emails = {}  # uid -> e-mail (shown only to its owner with GET_EMAIL)
         self.shortnames = {}  # custom profile URL name -> uid
         self.no_photo = set()  # users whose pictures are OK's stubs
         self.accounts = {}  # lower-case login -> Account (only these can log in)
         self.friends = {}  # uid -> [uid], ascending
         self.grants = {}  # uid -> permissions the user granted this app (app users)
-        self.groups = {}  # gid -> group fields (§8.2)
+        self.groups = {}  # gid -> group fields
         self.members = {}  # gid -> {uid: status}, ascending uid
         self.albums = {}  # aid -> album fields
         self.photos = {}  # photo id -> photo fields, in creation order
@@ -243,7 +248,7 @@ class World(SeededWorld):
         return f"{self.base}/ok/static/{path}"
 
     def new_id(self, digits):
-        """A fresh decimal id of `digits` digits (OK ids are strings on the wire, §1)."""
+        """A fresh decimal id of `digits` digits (OK ids are strings on the wire)."""
         while True:
             number = str(self.rng.randint(5 * 10 ** (digits - 1), 6 * 10 ** (digits - 1) - 1))
             if number not in self.taken:
@@ -286,7 +291,7 @@ class World(SeededWorld):
         self.loner = self.people()[-1]  # no friends, groups or topics: empty answers
 
     def _add_person(self, uid, first, last, gender, email):
-        """A profile with every static field of §8.1; the per-caller ones are computed."""
+        """A profile with every static User field; the per-caller ones are computed."""
         rng = self.rng
         born = EPOCH - rng.randint(18 * 365, 60 * 365) * DAY
         birthday = time.strftime("%Y-%m-%d", time.gmtime(born))
@@ -338,7 +343,7 @@ class World(SeededWorld):
         return now.tm_year - year - ((now.tm_mon, now.tm_mday) < (month, day))
 
     def user(self, uid, fields, viewer=None, scope=frozenset(), empty_pictures=False):
-        """User (§8.1): uid plus the requested fields this user has. Per-caller fields
+        """User: uid plus the requested fields this user has. Per-caller fields
         (friend, common_friends_count, ...) need a caller; email needs GET_EMAIL and
         is shown to its owner only."""
         profile = self.users[uid]
@@ -445,8 +450,9 @@ class World(SeededWorld):
                                         "id": self.new_id(15)})
 
     def group(self, gid, fields, viewer=None):
-        """Group (§8.2): uid plus the requested fields. pic_avatar comes back under
-        the camelCase key picAvatar, as the real server answers (§8.2)."""
+        """Group: uid plus the requested fields. pic_avatar comes back under the
+        camelCase key picAvatar, as the real server answers
+        (ramusus/django-odnoklassniki-groups odnoklassniki_groups/tests.py)."""
         stored = self.groups[gid]
         status = self.members[gid].get(viewer)
         rendered = {"uid": gid}
@@ -675,13 +681,14 @@ class World(SeededWorld):
 # --------------------------------------------------------------------------
 
 def error_body(code, text=None):
-    """§1/§6: a top-level object; unknown codes get the name UNKNOWN."""
+    """A top-level object (https://apiok.ru/en/dev/errors); unknown codes get the name UNKNOWN."""
     name, usual = ERRORS.get(code, ("UNKNOWN", ERRORS[1][1]))
     return {"error_code": code, "error_msg": f"{name} : {text or usual}", "error_data": None}
 
 
 def sign(params, secret):
-    """§2.1: md5("k1=v1k2=v2..." + secret) over every parameter but sig and the token."""
+    """md5("k1=v1k2=v2..." + secret) over every parameter but sig and the token, as the
+    signature footer of every https://apiok.ru/dev/methods/rest/ page says."""
     return md5_hex(sorted_pairs(params, UNSIGNED) + secret)
 
 
@@ -722,7 +729,7 @@ class Call(ApiCall):
         return ApiError(100, f"{name} is required")
 
     def boolean(self, name):
-        """§1: booleans are the strings true and false; absent means false."""
+        """Booleans are the strings true and false; absent means false."""
         value = self.params.get(name, "false")
         if value not in ("true", "false"):
             raise ApiError(100, f"{name} must be true or false")
@@ -737,7 +744,7 @@ class Call(ApiCall):
         return min(int(value), highest) if highest else int(value)
 
     def listing(self, name, required=False, limit=None):
-        """A comma-separated list (§1); empty items are dropped."""
+        """A comma-separated list; empty items are dropped."""
         items = [item.strip() for item in self.params.get(name, "").split(",") if item.strip()]
         if required and not items:
             raise self.missing(name)
@@ -773,7 +780,7 @@ class Call(ApiCall):
 
     def subject(self, name="uid"):
         """Whom the call is about: parameter `name`, or the caller. A session-less
-        call must name somebody (§6.1's message)."""
+        call must name somebody (SESSION_LESS)."""
         uid = self.person(name) or self.viewer
         if uid is None:
             raise ApiError(100, SESSION_LESS)
@@ -789,7 +796,7 @@ class Call(ApiCall):
         return aid or None
 
     def json(self, name, required=False):
-        """A JSON-typed parameter (§1): JSON text in a string."""
+        """A JSON-typed parameter: JSON text in a string."""
         text = self.required(name) if required else self.text(name)
         if not text:
             return None
@@ -804,7 +811,7 @@ class Call(ApiCall):
             raise ApiError(10, f"Permission {permission} is not granted")
 
     def page(self, items, default, highest, anchor="anchor", direction="direction"):
-        """§9 anchor paging over `items`: (page, next anchor, has_more).
+        """Anchor paging over `items`: (page, next anchor, has_more).
         Anchors are opaque base64 positions. FORWARD (default) reads on from the
         anchor; BACKWARD reads the items before it and answers the anchor of the
         page's start; AROUND centres the page on it."""
@@ -836,7 +843,7 @@ class Call(ApiCall):
 
 def paged(call, items, key, total=None, camel=False, default=10, highest=100, more=None):
     """The reply of an anchor-paged method: {key: page, anchor, has_more}, or with
-    camel the pagingAnchor/pagingDirection/hasMore spelling some methods use (§9).
+    camel the pagingAnchor/pagingDirection/hasMore spelling some methods use.
     `total` names the count detectTotalCount=true adds; `more` another spelling of
     has_more (photos.getPhotos answers hasMore beside anchor)."""
     anchor, direction, more_name = (("pagingAnchor", "pagingDirection", "hasMore") if camel
@@ -866,7 +873,7 @@ def users_get_info(call):
 @api("users.getCurrentUser", session="required")
 def users_get_current_user(call):
     """The side file lists GET_EMAIL here; the emulator answers any token and lets
-    GET_EMAIL decide only whether `email` is in the answer, as OK does (§8.1)."""
+    GET_EMAIL decide only whether `email` is in the answer, as OK does."""
     return call.world.user(call.viewer, call.fields() or DEFAULT_USER_FIELDS, call.viewer,
                            call.scope)
 
@@ -1012,7 +1019,7 @@ def photo_owner(call):
 
 @api("photos.getAlbums", permissions=VA)
 def photos_get_albums(call):
-    """The pagingAnchor spelling (§9); `fields` and album_type are accepted and ignored:
+    """The pagingAnchor spelling; `fields` and album_type are accepted and ignored:
     albums always carry every field."""
     owner, _ = photo_owner(call)
     reply = paged(call, call.world.albums_of(owner), "albums", "totalCount", camel=True)
@@ -1049,7 +1056,8 @@ def photos_get_photos(call):
 @api("photosV2.getUploadUrl", permissions=("PHOTO_CONTENT",))
 def photos_v2_get_upload_url(call):
     """Reserves `count` photo ids and a URL to POST their files to. The ids are
-    base64 with "+", "/" and "=", so a client must percent-encode them (§7.2)."""
+    base64 with "+", "/" and "=", so a client must percent-encode them
+    (https://apiok.ru/dev/examples/moment_upload)."""
     owner, group = photo_owner(call)
     aid = call.album("aid")
     if aid and call.world.album_owner(aid) != owner:
@@ -1097,7 +1105,7 @@ def photos_v2_commit(call):
 
 @api("mediatopic.post")
 def mediatopic_post(call):
-    """§7.3: `attachment` is JSON text. Answers the new topic id as a JSON string."""
+    """`attachment` is JSON text. Answers the new topic id as a JSON string."""
     kind = call.text("type") or "USER"
     if kind not in TOPIC_TYPES:
         raise ApiError(100, "unknown type")
@@ -1243,7 +1251,8 @@ def discussions_get_list(call):
 @api("url.getInfo", permissions=VA)
 def url_get_info(call):
     """ok.ru profile, group and short-name URLs (also without the scheme);
-    objectId is a JSON number (§8.3). Unknown targets: 300; other hosts: 100."""
+    objectId is a JSON number (https://apiok.ru/dev/methods/rest/url/url.getInfo).
+    Unknown targets: 300; other hosts: 100."""
     text = call.required("url")
     parts = urlsplit(text if "//" in text else "https://" + text)
     if parts.netloc.lower() not in OK_HOSTS:
@@ -1270,8 +1279,8 @@ def url_get_info(call):
 
 @api("notifications.sendSimple", session="none", permissions=VA)
 def notifications_send_simple(call):
-    """Session-less only (§10, quirk 4). Checked and answered, not stored; the user
-    must use the app (else 25)."""
+    """Session-less only (aiookru docs/source/rest_api.rst). Checked and answered,
+    not stored; the user must use the app (else 25)."""
     uid = call.person("uid", required=True)
     call.required("text")  # mark is ignored
     if uid not in call.world.grants:
@@ -1281,9 +1290,9 @@ def notifications_send_simple(call):
 
 @api("auth.login", session="none", signed=False)
 def auth_login(call):
-    """Unsigned (§3.1). A password login gets every permission, a session_secret_key
-    and a 30-day token. Wrong login or password and blocked users: 401, with
-    different texts."""
+    """Unsigned (aiookru/sessions.py). A password login gets every permission, a
+    session_secret_key and a 30-day token. Wrong login or password and blocked
+    users: 401, with different texts."""
     account = call.world.account(call.required("user_name"), call.required("password"))
     if account is None:
         raise ApiError(401, "Invalid login or password")
@@ -1296,7 +1305,7 @@ def auth_login(call):
 
 @api("auth.touchSession", session="required")
 def auth_touch_session(call):
-    """Not in schema/ok: restarts the token's lifetime (30 days with LONG_ACCESS_TOKEN, §5)."""
+    """Not in schema/ok: restarts the token's lifetime (30 days with LONG_ACCESS_TOKEN)."""
     call.platform.touch(call.session)
     return True
 
@@ -1391,7 +1400,8 @@ class OK:
         return request.params.get("method") if request.path == "/ok/fb.do" else None
 
     def api_error(self, code, text=None):
-        """§1: the error object with HTTP 200 and the invocation-error header."""
+        """The error object with HTTP 200 and the invocation-error header
+        (https://apiok.ru/en/dev/errors)."""
         response = json_response(error_body(code, text), content_type=JSON_TYPE)
         response.headers.append(("invocation-error", str(code)))
         return response
@@ -1474,9 +1484,10 @@ class OK:
 
     @staticmethod
     def check_signature(params, token, session):
-        """§2.1 circuits. With a token: md5(token + application_secret_key) always,
-        and the session_secret_key for sessions that have one. Without: the
-        application_secret_key. Upper-case hex is accepted."""
+        """The three circuits of the apiok.ru signature footer. With a token:
+        md5(token + application_secret_key) always, and the session_secret_key for
+        sessions that have one. Without: the application_secret_key. Upper-case hex
+        is accepted."""
         sig = params.get("sig", "").lower()
         if not sig:
             raise ApiError(104, "No signature specified")
@@ -1489,7 +1500,7 @@ class OK:
         if sig not in (sign(params, secret) for secret in secrets):
             raise ApiError(104)
 
-    # --- the upload host (§7.2) --------------------------------------------
+    # --- the upload host (https://apiok.ru/dev/examples/moment_upload) ------
 
     def upload(self, request, upload_id):
         """POST <upload_url>: multipart, one file per reserved photo id, in order
@@ -1538,7 +1549,7 @@ class OK:
         self.codes[code] = Grant(uid, scope, redirect_uri)
         return code
 
-    # --- POST /ok/oauth/token.do (§3) ------------------------------------
+    # --- POST /ok/oauth/token.do (https://apiok.ru/en/ext/oauth/server) ---
 
     def token(self, request):
         try:
@@ -1581,7 +1592,7 @@ class OK:
         return {"access_token": session.access_token, "token_type": "session",
                 "expires_in": str(self.lifetime(grant.scope))}
 
-    # --- the authorization pages (§3, §4) ------------------------------------
+    # --- the authorization pages (aiookru's ImplicitSession walks them) -------
 
     def authorize(self, request):
         """GET /ok/oauth/authorize: 401/400 JSON for a bad request; logged in and
@@ -1615,7 +1626,7 @@ class OK:
                       params.get("layout") or "w")
 
     def dialog_url(self, command, dialog):
-        """/ok/dk?st.cmd=...: the dialog's parameters ride along as st.* (§4)."""
+        """/ok/dk?st.cmd=...: the dialog's parameters ride along as st.*."""
         fields = {"st.cmd": command, "st.client_id": APP.app_id,
                   "st.scope": scope_text(dialog.scope), "st.response_type": dialog.response_type,
                   "st.redirect_uri": dialog.redirect_uri, "st.layout": dialog.layout}
@@ -1655,7 +1666,7 @@ class OK:
 
     @staticmethod
     def login_page(failed_login=None, headers=()):
-        """The login form of §4, with its exact names and action."""
+        """The login form of aiookru's tests/data/dialogs/, with its exact names and action."""
         failure = ""
         if failed_login is not None:
             failure = ('<div class="form_i form_i__error">'
@@ -1693,7 +1704,7 @@ class OK:
                         [("Set-Cookie", f"{LOGIN_COOKIE}={cookie}; Path=/ok; HttpOnly")])
 
     def permissions_page(self, uid, dialog):
-        """The permissions form of §4; its fr.token finds the dialog again."""
+        """The permissions form of aiookru's tests/data/dialogs/; its fr.token finds the dialog again."""
         token = self.new_token("form")
         self.consents[token] = Consent(uid, dialog)
         wanted = ", ".join(sorted(dialog.scope, key=PERMISSIONS.index))

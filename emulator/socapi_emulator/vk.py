@@ -9,10 +9,11 @@ Host mapping: api.vk.ru/X -> /vk/X (so /vk/method/<name>), oauth.vk.ru/X ->
   4. execute     the emulated VKScript subset
   5. Vk          the platform object: routing, checks, controls, OAuth, pages
 
-Facts come from /work/shared/reference/vk.md (section numbers cited as §N).
-Every answer conforms to its method's response definition in schema/vk/,
-because C generated from that schema decodes strictly. What the reference
-leaves open is documented in emulator/README.md.
+Facts come from https://dev.vk.com/, VK's public schema (VKCOM/vk-api-schema,
+schema/vk/ here) and the public client voronind/vk; comments name the source
+where it matters. Every answer conforms to its method's response definition in
+schema/vk/, because C generated from that schema decodes strictly. What the
+sources leave open is documented in emulator/README.md.
 """
 
 import ast
@@ -53,13 +54,14 @@ PHONE_MASK = "+7 *** *** ** 67"
 
 JSON_TYPE = "application/json; charset=utf-8"
 TOKEN_LIFETIME = 86400  # user tokens without `offline`
-CODE_LIFETIME = 3600  # §4.1: a code is valid for one hour
+CODE_LIFETIME = 3600  # one hour: https://m.vk.com/pages?oid=-17680044&p=Authorizing_Sites
 REGISTERED_REDIRECTS = ("https://oauth.vk.ru/blank.html", "https://oauth.vk.com/blank.html",
                         "http://localhost/callback")  # plus <base>/vk/oauth/blank.html
 UPLOAD_SERVER = 850117  # the `server` every upload answer names
 MAX_EXECUTE_CALLS = 25
 
-# §5.1 and §5.2: name -> bit. `scope` is a comma-separated list of names or a bit mask.
+# name -> bit; `scope` is a comma-separated list of names or a bit mask. User bits:
+# alsemyonov/vk lib/vk/access.rb (menu, stories, phone_number inferred); community bits inferred.
 USER_SCOPES = {"notify": 1, "friends": 2, "photos": 4, "audio": 8, "video": 16, "stories": 64,
                "pages": 128, "menu": 256, "status": 1024, "notes": 2048, "messages": 4096,
                "wall": 8192, "ads": 32768, "offline": 65536, "docs": 131072, "groups": 262144,
@@ -68,11 +70,11 @@ USER_SCOPES = {"notify": 1, "friends": 2, "photos": 4, "audio": 8, "video": 16, 
 GROUP_SCOPES = {"stories": 1, "photos": 4, "app_widget": 64, "messages": 4096, "wall": 8192,
                 "docs": 131072, "manage": 262144}
 
-# access_token_type values of the schema (§4.6)
+# access_token_type values of the schema
 USER, USER_GROUP, USER_SERVICE = ("user",), ("user", "group"), ("user", "service")
 ANY_TOKEN = ("user", "group", "service")
 
-ERRORS = {  # §6.3 descriptions; the emulator adds details after a colon
+ERRORS = {  # schema/vk/errors.json descriptions; the emulator adds details after a colon
     1: "Unknown error occurred",
     3: "Unknown method passed",
     5: "User authorization failed",
@@ -1222,7 +1224,8 @@ class Call:
         return int(value)
 
     def flag(self, name):
-        """VK booleans: anything but "" and "0" is true, the literal "false" included (§2.2)."""
+        """VK booleans: anything but "" and "0" is true, the literal "false" included
+        (VKCOM/api-schema-typescript-generator src/generators/methods.ts)."""
         return self.params.get(name, "") not in ("", "0")
 
     def names(self, name, required=False):
@@ -2671,7 +2674,7 @@ class Script:
                     break
                 self.take()
             self.take("punct", "]")
-            return ",".join(items)  # arrays go to methods comma-joined (§2.2)
+            return ",".join(items)  # arrays go to methods comma-joined
         return self.scalar()
 
     def scalar(self):
@@ -3135,7 +3138,7 @@ class Vk:
         if need_secret and params.get("client_secret") != CLIENT_SECRET:
             raise OAuthFailure(401, "invalid_client", "client_secret is incorrect")
 
-    # --- POST /vk/oauth/token: direct authorization (§4.4) -----------------------
+    # --- POST /vk/oauth/token: direct authorization (voronind/vk DirectUserAPI) --
 
     def token(self, request):
         return json_response(self.password_grant(request.params), content_type=JSON_TYPE)
@@ -3165,7 +3168,7 @@ class Vk:
                 raise OAuthFailure(401, "invalid_request", "wrong code")
         return self.user_token_reply(account.user_id, parse_scope(form.get("scope", ""), USER_SCOPES))
 
-    # --- /vk/oauth/access_token: the code exchange (§4.1) ----------------------
+    # --- /vk/oauth/access_token: the code exchange (https://vk.com/dev/authcode_flow_user)
 
     def access_token(self, request):
         params = request.params
@@ -3180,7 +3183,7 @@ class Vk:
             return json_response(self.group_token_reply(group_ids, scope), content_type=JSON_TYPE)
         return json_response(self.user_token_reply(user, scope), content_type=JSON_TYPE)
 
-    # --- /vk/oauth/authorize: the implicit and code flows (§4.2, §4.3, §4.5) -----
+    # --- /vk/oauth/authorize: the implicit and code flows (voronind/vk UserAPI, CommunityAPI)
 
     def authorization(self, params):
         """The checked parameters of an authorize request (OAuthFailure if bad)."""

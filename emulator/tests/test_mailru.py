@@ -34,7 +34,7 @@ JSON_TYPE = "text/javascript; charset=utf-8"
 
 
 def sign(params, prefix, key):
-    """§2.1, written independently of the emulator's code."""
+    """https://api.mail.ru/docs/guides/restapi/#sig, written independently of the emulator's code."""
     text = "".join(f"{k}={params[k]}" for k in sorted(params, key=str.encode) if k != "sig")
     return hashlib.md5((prefix + text + key).encode("utf-8")).hexdigest()
 
@@ -250,7 +250,7 @@ class OAuthTokenTest(MailRuCase):
 
 
 class ImplicitFlowTest(MailRuCase):
-    """§4 step by step, as aiomailru's ImplicitSession does it."""
+    """The implicit flow step by step, as aiomailru's ImplicitSession does it."""
 
     def setUp(self):
         super().setUp()

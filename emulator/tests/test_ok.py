@@ -45,7 +45,7 @@ def md5(text):
 
 
 def sign(params, secret):
-    """§2.1, written independently of the emulator: every parameter but sig,
+    """OK's sig, written independently of the emulator: every parameter but sig,
     access_token and session_key, sorted byte-wise, as k=v, then the secret."""
     skip = {"sig", "access_token", "session_key"}
     text = "".join(f"{k}={params[k]}" for k in sorted(params, key=str.encode) if k not in skip)
@@ -179,8 +179,9 @@ class OKCase(EmulatorCase):
         return self.api("url.getInfo", url=f"https://ok.ru/{shortname}")["objectIdStr"]
 
     def walk(self, method, key, anchor="anchor", more="has_more", **params):
-        """(items, pages) of an anchor-paged method read to the end, by the §9 loop
-        rule: on while has_more, or, where there is none, while pages have items."""
+        """(items, pages) of an anchor-paged method read to the end, by the loop rule of
+        ramusus/django-odnoklassniki-api: on while has_more, or, where there is none,
+        while pages have items."""
         items, pages, page = [], 0, {}
         while pages < 50:
             follow = {anchor: page[anchor]} if anchor in page else {}
@@ -194,7 +195,7 @@ class OKCase(EmulatorCase):
 
 class SignatureTest(OKCase):
     def test_reference_vectors(self):
-        """§2.3: the strings to hash give the stated sigs with this test's helper."""
+        """aiookru docs/source/session.rst: its strings to hash give its sigs with this test's helper."""
         params = {"application_key": "ABCDEFGHIGKLMNOPK", "format": "json", "method": "events.get",
                   "access_token": "-s-2GUXOAvQYI7-RfxsZtV1wezsdtVPv92xfuaSQ8.SAIV1O2ywYra2-3ywes5"
                                   "St2yvcuZSr9UUWN2TtbWtWKVTuAy8"}
@@ -388,7 +389,7 @@ class TokenEndpointTest(OKCase):
 
 
 class ImplicitFlowTest(OKCase):
-    """§4 step by step, parsing the pages like aiookru's ImplicitSession."""
+    """The implicit flow step by step, parsing the pages like aiookru's ImplicitSession."""
 
     def authorize(self, browser, client_id=APP_ID, response_type="token",
                   scope="GROUP_CONTENT;PHOTO_CONTENT", redirect_uri=REDIRECT_URI, state="xyz"):
@@ -756,7 +757,7 @@ class WorldTest(OKCase):
                             fields="name,pic_avatar,members_count,access_type,admin_id")
         self.assertEqual((group["members_count"], group["access_type"], group["admin_id"]),
                          (28, "OPEN", IVAN))
-        self.assertIn("picAvatar", group)  # the key the server really uses (§8.2)
+        self.assertIn("picAvatar", group)  # the key the server really uses
         memberships = self.api("group.getUserGroupsByIds", group_id=gid, uids=f"{IVAN},{MARIA}")
         statuses = {entry["userId"]: entry["status"] for entry in memberships["memberships"]}
         self.assertEqual(statuses[IVAN], "ADMIN")

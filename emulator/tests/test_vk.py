@@ -849,7 +849,7 @@ class WorldTest(VkCase):
         self.assertEqual(self.api("groups.isMember", group_id=str(CLUB)), 1)
         self.assertEqual(self.api("groups.isMember", group_id=str(CLOSED_CLUB)), 0)
         self.assertIs(self.api("photos.getAll", count="1")["items"][0]["has_tags"], False)
-        # a literal "false" is true for VK (§2.2)
+        # a literal "false" is true for VK
         self.assertIn("groups", self.api("wall.get", count="1", extended="false"))
 
     def test_walls_with_negative_owners(self):

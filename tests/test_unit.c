@@ -15,7 +15,7 @@
 #include <vk/vk.h>
 #include <stdlib.h>
 
-/* ---- signatures: the known-answer vectors of reference/mailru.md §2.3 ---- */
+/* ---- Mail.Ru signatures: the examples of KonstantinTogoi/aiomailru docs/source/session.rst ---- */
 
 static void test_mailru_signature_vectors(void)
 {
@@ -43,7 +43,7 @@ static void test_mailru_signature_vectors(void)
 	CHECK(socapi_mailru_sign(SOCAPI_MAILRU_CIRCUIT_CLIENT, NULL, "k", quoted, 3, sig, &err) == SOCAPI_E_ARG);
 }
 
-/* ---- the known-answer vectors of reference/okru.md §2.3 ---- */
+/* ---- OK signatures: the examples of KonstantinTogoi/aiookru docs/source/session.rst ---- */
 
 static void test_ok_signature_vectors(void)
 {

@@ -900,7 +900,7 @@ struct ok_additional_info_reply {
 
 /*
  * A photo album; shape inferred from the photos method parameters.
- * Source: shared reference okru.md §7.4 (album parameters aid, title, description, type)
+ * Source: inferred from the album parameters aid, title, description, type: apiok/documentation docs/method/en/photos/photos.editAlbum.md
  * Inferred (not documented)
  * From real answers, not documentation:
  *   attrs, author_name, author_type, like_summary: tests/corpus/ok/photos.getAlbums.django-odnoklassniki-photos.json
@@ -932,7 +932,7 @@ struct ok_album {
 
 /*
  * One album wrapped in an object; wrapper inferred.
- * Source: shared reference okru.md §7.4
+ * Source: inferred: the photos.getAlbumInfo reply is not documented
  * Inferred (not documented)
  */
 struct ok_album_reply {
@@ -957,7 +957,7 @@ struct ok_albums_page {
 
 /*
  * An application in the OK catalog; shape inferred.
- * Source: shared reference okru.md §7.4 (apps methods, names only)
+ * Source: inferred: the apps.* catalog methods are documented by parameter names only (apiok/documentation docs/method/en/apps/apps.getPlatformTop.md)
  * Inferred (not documented)
  */
 struct ok_app {
@@ -972,7 +972,7 @@ struct ok_app {
 
 /*
  * Promo block of the application; shape mirrors apps.setAppPromoInfo.
- * Source: shared reference okru.md §7.4 (apps.setAppPromoInfo parameters)
+ * Source: inferred from the parameters of apps.setAppPromoInfo: apiok/documentation docs/method/en/apps/apps.setAppPromoInfo.md
  * Inferred (not documented)
  */
 struct ok_app_promo_info {
@@ -996,7 +996,7 @@ struct ok_app_users_online_reply {
 
 /*
  * Friends of the caller who use the application.
- * Source: shared reference okru.md §7.1 (friends.getAppUsers; shape inferred)
+ * Source: the friends who authorized the app, per apiok/documentation docs/method/en/friends/friends.getAppUsers.md; shape inferred
  * Inferred (not documented)
  */
 struct ok_app_users_reply {
@@ -1006,7 +1006,7 @@ struct ok_app_users_reply {
 
 /*
  * One page of catalog applications; shape inferred.
- * Source: shared reference okru.md §7.4, §9
+ * Source: inferred from the anchor and count parameters: apiok/documentation docs/method/en/apps/apps.getPlatformTop.md
  * Inferred (not documented)
  */
 struct ok_apps_page {
@@ -1030,7 +1030,7 @@ struct ok_attrs {
 
 /*
  * Remaining call quota of one method; shape inferred.
- * Source: shared reference okru.md §7.4 (users.getCallsLeft)
+ * Source: inferred from the parameters of users.getCallsLeft: apiok/documentation docs/method/en/users/users.getCallsLeft.md
  * Inferred (not documented)
  */
 struct ok_calls_left {
@@ -1042,7 +1042,7 @@ struct ok_calls_left {
 
 /*
  * A shop catalog of a group; shape inferred.
- * Source: shared reference okru.md §7.4 (market.addCatalog parameters)
+ * Source: inferred from the parameters of market.addCatalog: apiok/documentation docs/method/en/market/market.addCatalog.md
  * Inferred (not documented)
  */
 struct ok_catalog {
@@ -1058,7 +1058,7 @@ struct ok_catalog {
 
 /*
  * One page of catalogs; shape inferred.
- * Source: shared reference okru.md §7.4
+ * Source: inferred from the paging parameters of market.getCatalogsByGroup: apiok/documentation docs/method/en/market/market.getCatalogsByGroup.md
  * Inferred (not documented)
  */
 struct ok_catalogs_page {
@@ -1071,7 +1071,7 @@ struct ok_catalogs_page {
 
 /*
  * A comment in a discussion; shape inferred.
- * Source: shared reference okru.md §7.4 (comment_id, reply_to_comment_id parameters)
+ * Source: inferred from the comment_id and reply_to_comment_id parameters: apiok/documentation docs/method/en/discussions/discussions.addDiscussionComment.md
  * Inferred (not documented)
  * From real answers, not documentation:
  *   attrs, type: tests/corpus/ok/discussions.getComment.django-odnoklassniki-discussions.json
@@ -1099,7 +1099,7 @@ struct ok_comment {
 
 /*
  * One page of comments; shape inferred.
- * Source: shared reference okru.md §7.4, §9
+ * Source: inferred from the paging parameters of discussions.getComments: apiok/documentation docs/method/en/discussions/discussions.getComments.md
  * Inferred (not documented)
  */
 struct ok_comments_page {
@@ -1113,7 +1113,7 @@ struct ok_comments_page {
 
 /*
  * Commit outcome for one uploaded photo; shape inferred.
- * Source: shared reference okru.md §7.2 (photosV2.commit reply not documented)
+ * Source: inferred: the photosV2.commit reply is not documented
  * Inferred (not documented)
  */
 struct ok_commit_photo_status {
@@ -1126,7 +1126,7 @@ struct ok_commit_photo_status {
 
 /*
  * Outcome of committing uploaded photos; shape inferred.
- * Source: shared reference okru.md §7.2 (photosV2.commit reply not documented)
+ * Source: inferred: the photosV2.commit reply is not documented
  * Inferred (not documented)
  * From real answers, not documentation:
  *   aid: tests/corpus/ok/photosV2.commit.passport.json
@@ -1139,7 +1139,7 @@ struct ok_commit_reply {
 
 /*
  * A discussion (comment thread) attached to an object; shape inferred.
- * Source: shared reference okru.md §7.4 (discussions parameters); field names not documented
+ * Source: inferred from the discussions.* parameters (discussionId, discussionType, entityId, entityType): apiok/documentation docs/method/en/discussions/discussions.get.md; field names not documented
  * Inferred (not documented)
  * From real answers, not documentation:
  *   attrs, last_user_access_date, ref_objects: tests/corpus/ok/discussions.get.django-odnoklassniki-discussions.json
@@ -1170,7 +1170,7 @@ struct ok_discussion {
 
 /*
  * Comments of an entity in an offset listing; shape inferred.
- * Source: shared reference okru.md §7.4, §9
+ * Source: inferred from the offset and count parameters of discussions.getDiscussionComments: apiok/documentation docs/method/en/discussions/discussions.getDiscussionComments.md
  * Inferred (not documented)
  */
 struct ok_discussion_comments_list {
@@ -1182,7 +1182,7 @@ struct ok_discussion_comments_list {
 
 /*
  * One discussion and the entities it references; shape inferred.
- * Source: shared reference okru.md §7.4
+ * Source: inferred from the parameters of discussions.get: apiok/documentation docs/method/en/discussions/discussions.get.md
  * Inferred (not documented)
  */
 struct ok_discussion_reply {
@@ -1193,7 +1193,7 @@ struct ok_discussion_reply {
 
 /*
  * Comment counters of a topic.
- * Source: shared reference okru.md §7.1 (mediatopic.getByIds, third-party clients)
+ * Source: mediatopic.getByIds replies as third-party PHP and Python clients read them
  * Inferred (not documented)
  * From real answers, not documentation:
  *   discussion_type, discussion_id: tests/corpus/ok/photos.getPhotos.django-odnoklassniki-photos.json
@@ -1208,7 +1208,7 @@ struct ok_discussion_summary {
 
 /*
  * One page of discussions; shape inferred.
- * Source: shared reference okru.md §7.4, §9
+ * Source: inferred from the paging parameters of discussions.getList: apiok/documentation docs/method/en/discussions/discussions.getList.md
  * Inferred (not documented)
  */
 struct ok_discussions_page {
@@ -1222,7 +1222,7 @@ struct ok_discussions_page {
 
 /*
  * Objects referenced by a multi-entity reply, grouped by kind.
- * Source: shared reference okru.md §9 (ENTITY.FIELD conventions)
+ * Source: inferred from the ENTITY.FIELD form of the fields parameter of multi-entity calls
  * Inferred (not documented)
  * From real answers, not documentation:
  *   themes: tests/corpus/ok/discussions.get.django-odnoklassniki-discussions.json
@@ -1289,7 +1289,7 @@ struct ok_events_updates_reply {
 
 /*
  * One item of an activity stream; shape inferred.
- * Source: shared reference okru.md §7.1 (stream.delete uses feed.delete_id)
+ * Source: inferred; stream.delete takes delete_id from feed.delete_id: apiok/documentation docs/method/ru/stream/stream.delete.md
  * Inferred (not documented)
  */
 struct ok_feed {
@@ -1305,7 +1305,7 @@ struct ok_feed {
 
 /*
  * A friend with an upcoming birthday; shape inferred from a Java client map.
- * Source: shared reference okru.md §7.1 (a Java client maps the reply to Map<Long,Date>)
+ * Source: inferred: a third-party Java client maps the friends.getBirthdays reply to Map<Long,Date>
  * Inferred (not documented)
  */
 struct ok_friend_birthday {
@@ -1317,7 +1317,7 @@ struct ok_friend_birthday {
 
 /*
  * One page of suggested friends; shape inferred.
- * Source: shared reference okru.md §7.4 (friends.getSuggestions parameters)
+ * Source: inferred from the parameters of friends.getSuggestions: apiok/documentation docs/method/en/friends/friends.getSuggestions.md
  * Inferred (not documented)
  */
 struct ok_friend_suggestions_page {
@@ -1439,7 +1439,7 @@ struct ok_group_counters_reply {
 
 /*
  * A member reference in a group member page.
- * Source: shared reference okru.md §7.1 (ramusus groups tests, a Java client)
+ * Source: ramusus/django-odnoklassniki-groups odnoklassniki_groups/tests.py; a third-party Java client
  */
 struct ok_group_member {
 	bool has_user_id;
@@ -1449,7 +1449,7 @@ struct ok_group_member {
 
 /*
  * One page of group members with its anchor.
- * Source: shared reference okru.md §7.1, §8.4 (ramusus groups, a Java client)
+ * Source: ramusus/django-odnoklassniki-groups odnoklassniki_groups/tests.py; a third-party Java client
  */
 struct ok_group_members_page {
 	char *anchor;  /* Anchor of the next page */
@@ -1477,7 +1477,7 @@ struct ok_group_membership {
 
 /*
  * A visit to the caller's profile; shape inferred.
- * Source: shared reference okru.md §7.4 (users.getGuests)
+ * Source: inferred from users.getGuests: apiok/documentation docs/method/en/users/users.getGuests.md
  * Inferred (not documented)
  */
 struct ok_guest {
@@ -1490,7 +1490,7 @@ struct ok_guest {
 
 /*
  * One page of profile visitors; shape inferred.
- * Source: shared reference okru.md §9 (users.getGuests uses the pagingAnchor spelling)
+ * Source: inferred; users.getGuests pages with pagingAnchor: apiok/documentation docs/method/en/users/users.getGuests.md
  * Inferred (not documented)
  */
 struct ok_guests_page {
@@ -1524,7 +1524,7 @@ struct ok_invitable_friends_reply {
 
 /*
  * Like counters of a topic.
- * Source: shared reference okru.md §7.1 (mediatopic.getByIds, third-party clients)
+ * Source: mediatopic.getByIds replies as third-party PHP and Python clients read them
  * Inferred (not documented)
  * From real answers, not documentation:
  *   like_possible, unlike_possible, like_id, last_like_date_ms: tests/corpus/ok/photos.getPhotos.django-odnoklassniki-photos.json
@@ -1560,7 +1560,7 @@ struct ok_login_reply {
 
 /*
  * A feed topic (post); shape partly from third-party clients.
- * Source: shared reference okru.md §7.1 (mediatopic.getByIds, third-party PHP and Python clients)
+ * Source: mediatopic.getByIds replies as third-party PHP and Python clients read them (id, media, discussion_summary, like_summary)
  * Inferred: reshare_summary, created_ms, author_ref, owner_ref
  */
 struct ok_media_topic {
@@ -1595,7 +1595,7 @@ struct ok_media_topic_block {
 
 /*
  * Topics and the entities they reference.
- * Source: shared reference okru.md §7.1 (third-party PHP and Python clients)
+ * Source: mediatopic.getByIds replies as third-party PHP and Python clients read them
  * Inferred: entities
  */
 struct ok_media_topics_reply {
@@ -1615,7 +1615,7 @@ struct ok_memberships_reply {
 
 /*
  * A photo of a user or a group; shape inferred from field names seen in clients.
- * Source: shared reference okru.md §8.2, §9 (photo fields are only named by third-party clients)
+ * Source: field names from third-party clients only (ramusus/django-odnoklassniki-api odnoklassniki_api/fields_api.py lists group_photo fields)
  * Inferred (not documented)
  * From real answers, not documentation:
  *   pic190x190: tests/corpus/ok/photos.getPhotos.passport.1.json
@@ -1663,7 +1663,7 @@ struct ok_photo {
 
 /*
  * A rating a user gave to a photo; shape inferred.
- * Source: shared reference okru.md §7.4 (photos.getPhotoMarks)
+ * Source: inferred from photos.getPhotoMarks: apiok/documentation docs/method/en/photos/photos.getPhotoMarks.md
  * Inferred (not documented)
  */
 struct ok_photo_mark {
@@ -1678,7 +1678,7 @@ struct ok_photo_mark {
 
 /*
  * One page of photo ratings; shape inferred.
- * Source: shared reference okru.md §9 (pagingAnchor spelling)
+ * Source: inferred; photos.getPhotoMarks pages with pagingAnchor: apiok/documentation docs/method/en/photos/photos.getPhotoMarks.md
  * Inferred (not documented)
  */
 struct ok_photo_marks_page {
@@ -1693,7 +1693,7 @@ struct ok_photo_marks_page {
 
 /*
  * Reference to a photo inside a media block.
- * Source: shared reference okru.md §7.2
+ * Source: the photo block of a mediatopic.post attachment (upload token as id) as third-party clients send it
  * Inferred (not documented)
  */
 struct ok_photo_ref {
@@ -1703,7 +1703,7 @@ struct ok_photo_ref {
 
 /*
  * One photo wrapped in an object; wrapper inferred.
- * Source: shared reference okru.md §7.4
+ * Source: inferred: the photos.getPhotoInfo reply is not documented
  * Inferred (not documented)
  */
 struct ok_photo_reply {
@@ -1732,7 +1732,7 @@ struct ok_photos_page {
 
 /*
  * Several photos wrapped in an object; wrapper inferred.
- * Source: shared reference okru.md §7.4
+ * Source: inferred: the photos.getInfo reply is not documented
  * Inferred (not documented)
  */
 struct ok_photos_reply {
@@ -1755,7 +1755,7 @@ struct ok_poll_answer {
 
 /*
  * A shop product reference; shape inferred.
- * Source: shared reference okru.md §7.4 (market methods, names only)
+ * Source: inferred: the market.* methods are documented by parameter names only (apiok/documentation docs/method/en/market/)
  * Inferred (not documented)
  */
 struct ok_product {
@@ -1766,7 +1766,7 @@ struct ok_product {
 
 /*
  * One page of products; shape inferred.
- * Source: shared reference okru.md §7.4 (market methods, names only)
+ * Source: inferred: the market.* methods are documented by parameter names only (apiok/documentation docs/method/en/market/)
  * Inferred (not documented)
  */
 struct ok_products_page {
@@ -1818,7 +1818,7 @@ struct ok_relatives_page {
 
 /*
  * Reshare counters of a topic.
- * Source: shared reference okru.md §7.1
+ * Source: inferred, by analogy with like_summary and discussion_summary
  * Inferred (not documented)
  */
 struct ok_reshare_summary {
@@ -1831,7 +1831,7 @@ struct ok_reshare_summary {
 
 /*
  * One page of tagged content; shape inferred.
- * Source: shared reference okru.md §7.4 (search.tagContents parameters)
+ * Source: inferred from the parameters of search.tagContents: apiok/documentation docs/method/en/search/search.tagContents.md
  * Inferred (not documented)
  */
 struct ok_search_page {
@@ -1844,7 +1844,7 @@ struct ok_search_page {
 
 /*
  * One page of topic statistics; entries kept as raw JSON.
- * Source: shared reference okru.md §7.4 (group.getStatTopics parameters)
+ * Source: inferred from the parameters of group.getStatTopics: apiok/documentation docs/method/en/group/group.getStatTopics.md
  * Inferred (not documented)
  */
 struct ok_stat_topics_page {
@@ -1857,7 +1857,7 @@ struct ok_stat_topics_page {
 
 /*
  * One page of an activity stream; shape inferred.
- * Source: shared reference okru.md §9 (stream.get with fields=feed.*,media_topic.*)
+ * Source: inferred from third-party clients calling stream.get with fields=feed.*,media_topic.*
  * Inferred (not documented)
  */
 struct ok_stream_page {
@@ -1871,7 +1871,7 @@ struct ok_stream_page {
 
 /*
  * Object form of a success reply.
- * Source: shared reference okru.md §7 (reply forms of write methods are not documented)
+ * Source: inferred: the replies of these write methods are not documented
  * Inferred (not documented)
  */
 struct ok_success_object {
@@ -2029,7 +2029,7 @@ struct ok_user_current_location {
 
 /*
  * A group the user belongs to.
- * Source: shared reference okru.md §7.1 (Java and PHP clients)
+ * Source: third-party Java and PHP clients reading group.getUserGroupsV2
  */
 struct ok_user_group {
 	bool has_group_id;
@@ -2040,7 +2040,7 @@ struct ok_user_group {
 
 /*
  * One page of the groups of a user; groups may be missing on the last page.
- * Source: shared reference okru.md §7.1 (Java and PHP clients)
+ * Source: third-party Java and PHP clients reading group.getUserGroupsV2
  */
 struct ok_user_groups_page {
 	char *anchor;  /* Anchor of the next page */
@@ -2063,7 +2063,7 @@ struct ok_user_location {
 
 /*
  * One page of user photos in the pagingAnchor style; shape inferred.
- * Source: shared reference okru.md §9 (pagingAnchor spelling)
+ * Source: inferred; photos.getUserPhotos and photos.getUserAlbumPhotos page with pagingAnchor: apiok/documentation docs/method/en/photos/photos.getUserPhotos.md
  * Inferred (not documented)
  */
 struct ok_user_photos_page {
@@ -2093,7 +2093,7 @@ struct ok_users_page {
 
 /*
  * Where to upload a video file; shape inferred.
- * Source: shared reference okru.md §7.4 (video.getUploadUrl)
+ * Source: inferred from video.getUploadUrl: apiok/documentation docs/method/en/video/video.getUploadUrl.md
  * Inferred (not documented)
  */
 struct ok_video_upload_url_reply {

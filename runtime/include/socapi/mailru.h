@@ -25,7 +25,7 @@ extern "C" {
 #define SOCAPI_MAILRU_AUTHORIZE_URL "https://connect.mail.ru/oauth/authorize"
 /*
  * The hosts Mail.Ru's login pages send a browser to, space-separated
- * (reference/mailru.md section 4: the dialog is on connect.mail.ru, its
+ * (KonstantinTogoi/aiomailru tests/data/dialogs: the dialog is on connect.mail.ru, its
  * login form posts to auth.mail.ru). The implicit grant follows a redirect
  * or posts a form only over https to one of these (default port), or to the
  * scheme, host and port of app->authorize_url itself, and never drops from

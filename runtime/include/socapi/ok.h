@@ -34,7 +34,7 @@ extern "C" {
 #define SOCAPI_OK_REDIRECT_URI "https://oauth.mycdn.me/blank.html"
 /*
  * The hosts OK's login pages send a browser to, space-separated
- * (reference/okru.md section 4: the login and permission forms post to
+ * (KonstantinTogoi/aiookru aiookru/sessions.py: the login and permission forms post to
  * connect.ok.ru). The implicit grant follows a redirect or posts a form only
  * over https to one of these (default port), or to the scheme, host and port
  * of app->authorize_url itself, and never drops from https to http; anything

@@ -38,7 +38,7 @@ extern "C" {
 #define SOCAPI_VK_REDIRECT_URI "https://oauth.vk.ru/blank.html"
 /*
  * The hosts VK's login pages send a browser to (vk.ru and, until 2025-10,
- * vk.com; reference/vk.md section 1), space-separated. The implicit grant
+ * vk.com: voronind/vk pull request #145), space-separated. The implicit grant
  * follows a redirect or posts a form only over https to one of these (default
  * port), or to the scheme, host and port of app->authorize_url itself, and
  * never drops from https to http; anything else fails with SOCAPI_E_AUTH

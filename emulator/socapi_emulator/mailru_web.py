@@ -2,7 +2,7 @@
 and their feeds, as a real browser sees them.
 
 The markup uses the class names aiomailru's scrapers select (aiomailru
-scrapers.py and objects/*.py, reference §11); everything a scraper reads is
+0.1.1 aiomailru/scrapers.py and objects/*.py); everything a scraper reads is
 rendered by the pages' own scripts after the load (XHR, the "more" button,
 infinite scroll with data-state), never in the first HTML, so only a browser
 that runs scripts gets it. Without the Mpop login cookie every page
@@ -16,8 +16,9 @@ Paths (my.mail.ru maps to /mailru/web):
   POST /mailru/web/community/<nick>/join       join, or ask to (closed), JSON
   GET  /mailru/web/community/<nick>/feed       ?offset=: 20 events, JSON
   GET  /mailru/web/login                       the login form
-  GET  /mailru/platform/<kind>/<name>          the public profile endpoint (§1.6):
-                                               {"uid", "nick", "link"} of a page link
+  GET  /mailru/platform/<kind>/<name>          the public profile endpoint
+                                               (aiomailru's public_request): {"uid",
+                                               "nick", "link"} of a page link
 Control: POST /_emulator/mailru/site {"rename": {"old-class": "new-class"}}
 serves every page with those class names changed (a site redesign), until
 posted again or the emulator is reset.

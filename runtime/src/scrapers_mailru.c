@@ -1,7 +1,7 @@
 /*
  * scrapers_mailru.c - the four my.mail.ru scrapers: groups.get,
  * groups.getInfo, groups.join and stream.getByAuthor, with aiomailru's
- * selectors and semantics (reference §11). Each builds its REST twin's
+ * selectors and semantics (aiomailru 0.1.1 aiomailru/scrapers.py). Each builds its REST twin's
  * JSON; socapi_scrape decodes it into the generated type.
  *
  * Everything a scraper reads is rendered by the pages' own scripts after
@@ -46,7 +46,7 @@
 #define SHOWN(selector) "(function () { var e = document.querySelector('" selector "'); " \
 	"return !!e && getComputedStyle(e).display !== 'none'; })()"
 
-/* aiomailru's event type names (reference §8.5). */
+/* aiomailru's event type names (aiomailru/objects/event.py). */
 static const char *const type_names[][2] = {
 	{"1-1", "photo_upload"}, {"1-2", "video_upload"}, {"1-7", "music_add"},
 	{"3-3", "user_community_actions_enter"}, {"3-5", "user_community_actions_leave"},

@@ -101,12 +101,20 @@ class Fault:
         return request.path.startswith(self.path) and self.method in (None, method)
 
 
+def quiet_handle_error(server, request, client_address):
+    """socketserver's handle_error, minus the tracebacks of clients that go away
+    (a reset, a timed-out read, a refused certificate): routine under faults."""
+    if not isinstance(sys.exc_info()[1], OSError):
+        ThreadingHTTPServer.handle_error(server, request, client_address)
+
+
 class EmulatorServer(ThreadingHTTPServer):
     """Serves every platform on one loopback port; all state lives here."""
 
     daemon_threads = True
     request_queue_size = 128  # clients that open many connections at once (socapi_batch)
     block_on_close = False
+    handle_error = quiet_handle_error
 
     def __init__(self, address, seed=1, verbose=False):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
@@ -308,9 +316,7 @@ class TLSFrontend(ThreadingHTTPServer):
     def method_of(self, request):
         return self.backend.method_of(request)
 
-    def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], (ssl.SSLError, OSError)):  # a client refusing our certificate is routine
-            super().handle_error(request, client_address)
+    handle_error = quiet_handle_error
 
 
 def loopback(host):

@@ -233,6 +233,8 @@ enum socapi_status call_complete(struct call *c, struct json_object **root,
 {
 	*root = NULL;
 	*result = NULL;
+	if (c->response.status >= 300 && c->response.status < 400) /* API calls follow no redirect */
+		return set_error(err, SOCAPI_E_HTTP, "HTTP %ld (a redirect, not followed)", c->response.status);
 	/* a typed call's body must hold no integer json-c would clamp */
 	enum socapi_status st = (c->method ? parse_typed_json : parse_json)(c->response.body.data,
 	                                                                   c->response.body.len, root, err);

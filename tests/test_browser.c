@@ -11,13 +11,13 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #define SKIPPED 77
@@ -43,7 +43,8 @@ static bool alive_with(const char *needle)
 		ssize_t n = fd >= 0 ? read(fd, text, sizeof text) : -1;
 		if (fd >= 0)
 			close(fd);
-		found = ok == 1 && state != 'Z' && n > 0 && memmem(text, (size_t)n, needle, strlen(needle));
+		found = ok == 1 && state != 'Z' && n > 0 &&
+		        memmem(text, (size_t)n, needle, strlen(needle));
 	}
 	if (proc)
 		closedir(proc);
@@ -101,7 +102,8 @@ static void test_launch_and_free(void)
 }
 
 /* A fake browser: a shell script in dir that does what body says. */
-static void fake_browser(const char *dir, const char *name, const char *body, char *path, size_t size)
+static void fake_browser(const char *dir, const char *name, const char *body, char *path,
+                         size_t size)
 {
 	snprintf(path, size, "%s/%s", dir, name);
 	FILE *f = fopen(path, "w");
@@ -132,8 +134,10 @@ static void test_failed_starts(void)
 	char exe[300];
 
 	/* it exits at once: the error quotes its stderr */
-	fake_browser(tmp, "exits", "echo 'Missing X server or $DISPLAY' >&2; exit 1", exe, sizeof exe);
-	struct socapi_browser_options o = {.executable = exe, .ignore_environment = true, .timeout_ms = 5000};
+	fake_browser(tmp, "exits", "echo 'Missing X server or $DISPLAY' >&2; exit 1", exe,
+	             sizeof exe);
+	struct socapi_browser_options o = {
+	    .executable = exe, .ignore_environment = true, .timeout_ms = 5000};
 	CHECK(socapi_browser_new(&o, &b, &err) == SOCAPI_E_TRANSPORT && b == NULL);
 	CHECK(strstr(err.message, "Missing X server") != NULL);
 
@@ -188,8 +192,10 @@ static void test_parent_dies(void)
 		struct socapi_error err;
 		struct socapi_browser *b = NULL;
 		struct socapi_browser_options o = {.ignore_environment = true};
-		if (socapi_global_init(NULL, &err) == SOCAPI_OK && socapi_browser_new(&o, &b, &err) == SOCAPI_OK) {
-			ssize_t w = write(report[1], b->process.profile_dir, strlen(b->process.profile_dir) + 1);
+		if (socapi_global_init(NULL, &err) == SOCAPI_OK &&
+		    socapi_browser_new(&o, &b, &err) == SOCAPI_OK) {
+			ssize_t w = write(report[1], b->process.profile_dir,
+			                  strlen(b->process.profile_dir) + 1);
 			(void)w;
 		}
 		pause();
@@ -214,7 +220,8 @@ static void test_endpoint_refuses(void)
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof a;
-	CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(s, (struct sockaddr *)&a, &len) == 0);
+	CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0 &&
+	      getsockname(s, (struct sockaddr *)&a, &len) == 0);
 	close(s); /* the port is free now: connections are refused */
 	char ws[128], http[128];
 	snprintf(ws, sizeof ws, "ws://127.0.0.1:%d/devtools/browser/x", ntohs(a.sin_port));

@@ -11,20 +11,13 @@
 #define _GNU_SOURCE
 #include "../runtime/src/browser_internal.h"
 #include "check.h"
-#include "emulator_harness.h"
+#include "scraper_harness.h"
 
-#include <fcntl.h>
 #include <mailru/mailru.h>
 #include <signal.h>
-#include <socapi/mailru.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#define APP_ID "423004"
-#define PRIVATE_KEY "7815696ecbf1c96e6894b779456d330e"
-#define SECRET_KEY "3dad9cbf9baaa0360c0f2ba372d25716"
 #define MARIA "1324730981306483817"
 #define SKIPPED 77
 
@@ -51,20 +44,6 @@ static struct socapi_scraper *scraper_with(long timeout_ms, const char *jar)
 }
 
 /* A community's uid from the emulator's public profile endpoint. */
-static uint64_t community_uid(const char *nick)
-{
-	char url[256];
-	snprintf(url, sizeof url, "%s/mailru/platform/community/%s", emu.base, nick);
-	struct body b;
-	uint64_t uid = 0;
-	const char *p = http_get(url, &b) == 200 && b.data ? strstr(b.data, "\"uid\":\"") : NULL;
-	if (p)
-		uid = strtoull(p + 7, NULL, 10);
-	free(b.data);
-	CHECK(uid != 0);
-	return uid;
-}
-
 static bool same_uids(const struct socapi_uint_list *a, const struct socapi_uint_list *b)
 {
 	if (!a || !b || a->n_items != b->n_items)
@@ -80,7 +59,8 @@ static void test_groups_get(void)
 {
 	struct socapi_scraper *s = scraper_with(0, NULL);
 	struct socapi_error err;
-	struct mailru_groups_get_params p = {.has_limit = true, .limit = 45, .has_offset = true, .offset = 5};
+	struct mailru_groups_get_params p = {
+	    .has_limit = true, .limit = 45, .has_offset = true, .offset = 5};
 	struct socapi_uint_list *scraped = NULL, *rest = NULL;
 	CHECK_OK(mailru_groups_get_scrape(s, &p, &scraped, &err), err);
 	CHECK_OK(mailru_groups_get(session, &p, &rest, &err), err);
@@ -90,12 +70,14 @@ static void test_groups_get(void)
 	socapi_free(rest);
 
 	/* the extended variant: users.getInfo of each, in page order, across a page boundary */
-	struct mailru_groups_get_params q = {.has_limit = true, .limit = 4, .has_offset = true, .offset = 18};
+	struct mailru_groups_get_params q = {
+	    .has_limit = true, .limit = 4, .has_offset = true, .offset = 18};
 	struct mailru_user_list *users = NULL, *rest_users = NULL;
 	CHECK_OK(mailru_groups_get_with_extended_scrape(s, &q, &users, &err), err);
 	CHECK_OK(mailru_groups_get_with_extended(session, &q, &rest_users, &err), err);
 	CHECK(users && rest_users && users->n_items == 4 && rest_users->n_items == 4);
-	for (size_t i = 0; users && rest_users && i < users->n_items && i < rest_users->n_items; i++) {
+	for (size_t i = 0; users && rest_users && i < users->n_items && i < rest_users->n_items;
+	     i++) {
 		CHECK(users->items[i].uid == rest_users->items[i].uid);
 		CHECK_STR(users->items[i].first_name, rest_users->items[i].first_name);
 		CHECK(users->items[i].group_info != NULL);
@@ -104,7 +86,8 @@ static void test_groups_get(void)
 	socapi_free(rest_users);
 
 	/* past the end: what there is; a limit of 0: nothing, without a page */
-	struct mailru_groups_get_params end = {.has_limit = true, .limit = 10, .has_offset = true, .offset = 1000};
+	struct mailru_groups_get_params end = {
+	    .has_limit = true, .limit = 10, .has_offset = true, .offset = 1000};
 	CHECK_OK(mailru_groups_get_scrape(s, &end, &scraped, &err), err);
 	CHECK(scraped && scraped->n_items == 0);
 	socapi_free(scraped);
@@ -115,7 +98,8 @@ static void test_is_closed(void)
 {
 	struct socapi_scraper *s = scraper_with(0, NULL);
 	struct socapi_error err;
-	uint64_t ids[] = {community_uid("big_feed"), strtoull(MARIA, NULL, 10), community_uid("invite_only")};
+	uint64_t ids[] = {community_uid(&emu, "big_feed"), strtoull(MARIA, NULL, 10),
+	                  community_uid(&emu, "invite_only")};
 	struct mailru_groups_get_info_params p = {.uids = {ids, 3}};
 	struct mailru_user_list *info = NULL;
 	CHECK_OK(mailru_groups_get_info_scrape(s, &p, &info, &err), err);
@@ -142,8 +126,8 @@ static void test_is_closed(void)
 static const struct mailru_event *event_at(const struct mailru_stream_item_list *list, size_t i)
 {
 	return list && i < list->n_items && list->items[i].kind == MAILRU_STREAM_ITEM_EVENT
-	               ? list->items[i].event
-	               : NULL;
+	           ? list->items[i].event
+	           : NULL;
 }
 
 /* The scraped events are the REST twin's: same ids, times, counters. */
@@ -164,7 +148,8 @@ static void check_feed(const struct mailru_stream_item_list *scraped,
 		CHECK_STR(a->type, "5-39");
 		CHECK_STR(a->type_name, "community_post");
 		CHECK(a->authors.n_items == 1 && a->authors.items[0].uid == community);
-		CHECK(b->attachments.n_items >= 1 && b->attachments.items[0].kind == MAILRU_ATTACHMENT_TEXT);
+		CHECK(b->attachments.n_items >= 1 &&
+		      b->attachments.items[0].kind == MAILRU_ATTACHMENT_TEXT);
 		/* the text the page shows is the post's text */
 		CHECK(a->user_text && b->attachments.n_items && b->attachments.items[0].text &&
 		      strcmp(a->user_text, b->attachments.items[0].text->content) == 0);
@@ -176,14 +161,16 @@ static void test_feed(void)
 {
 	struct socapi_scraper *s = scraper_with(0, NULL);
 	struct socapi_error err;
-	uint64_t big = community_uid("big_feed");
-	struct mailru_stream_get_by_author_params all = {.has_uid = true, .uid = big, .has_limit = true, .limit = 100};
+	uint64_t big = community_uid(&emu, "big_feed");
+	struct mailru_stream_get_by_author_params all = {
+	    .has_uid = true, .uid = big, .has_limit = true, .limit = 100};
 	struct mailru_stream_item_list *rest = NULL, *scraped = NULL;
 	CHECK_OK(mailru_stream_get_by_author(session, &all, &rest, &err), err);
 	CHECK(rest && rest->n_items == 100);
 
 	/* limit past the first page of 20: the feed scrolls */
-	struct mailru_stream_get_by_author_params p = {.has_uid = true, .uid = big, .has_limit = true, .limit = 30};
+	struct mailru_stream_get_by_author_params p = {
+	    .has_uid = true, .uid = big, .has_limit = true, .limit = 30};
 	CHECK_OK(mailru_stream_get_by_author_scrape(s, &p, &scraped, &err), err);
 	check_feed(scraped, rest, 0, 30, big);
 	socapi_free(scraped);
@@ -198,23 +185,29 @@ static void test_feed(void)
 	socapi_free(scraped);
 
 	/* a feed that ends before the limit: every event, then "noevents" */
-	struct mailru_stream_get_by_author_params small = {.has_uid = true, .uid = community_uid("open_doors"),
-	                                                   .has_limit = true, .limit = 50};
+	struct mailru_stream_get_by_author_params small = {.has_uid = true,
+	                                                   .uid = community_uid(&emu, "open_doors"),
+	                                                   .has_limit = true,
+	                                                   .limit = 50};
 	scraped = NULL;
 	CHECK_OK(mailru_stream_get_by_author_scrape(s, &small, &scraped, &err), err);
 	CHECK(scraped && scraped->n_items == 3);
 	socapi_free(scraped);
 
 	/* a closed community's feed is denied; a person's is not a community's */
-	struct mailru_stream_get_by_author_params closed = {.has_uid = true, .uid = community_uid("invite_only")};
+	struct mailru_stream_get_by_author_params closed = {
+	    .has_uid = true, .uid = community_uid(&emu, "invite_only")};
 	scraped = NULL;
-	CHECK(mailru_stream_get_by_author_scrape(s, &closed, &scraped, &err) == SOCAPI_E_API && !scraped);
+	CHECK(mailru_stream_get_by_author_scrape(s, &closed, &scraped, &err) == SOCAPI_E_API &&
+	      !scraped);
 	CHECK(err.api_code == 202);
-	struct mailru_stream_get_by_author_params person = {.has_uid = true, .uid = strtoull(MARIA, NULL, 10)};
+	struct mailru_stream_get_by_author_params person = {.has_uid = true,
+	                                                    .uid = strtoull(MARIA, NULL, 10)};
 	CHECK(mailru_stream_get_by_author_scrape(s, &person, &scraped, &err) == SOCAPI_E_ARG);
 	CHECK(strstr(err.message, "person") != NULL);
 	/* offset is the REST call's: the scraper does not read it */
-	struct mailru_stream_get_by_author_params offset = {.has_uid = true, .uid = big, .has_offset = true};
+	struct mailru_stream_get_by_author_params offset = {
+	    .has_uid = true, .uid = big, .has_offset = true};
 	CHECK(mailru_stream_get_by_author_scrape(s, &offset, &scraped, &err) == SOCAPI_E_ARG);
 	CHECK(strstr(err.message, "offset") != NULL);
 	socapi_free(rest);
@@ -241,7 +234,8 @@ static void test_join(void)
 	int64_t joined = 0;
 
 	/* an open community: joined at once */
-	struct mailru_groups_join_params open = {.has_group_id = true, .group_id = community_uid("open_doors")};
+	struct mailru_groups_join_params open = {.has_group_id = true,
+	                                         .group_id = community_uid(&emu, "open_doors")};
 	CHECK(!in_my_groups(open.group_id));
 	CHECK_OK(mailru_groups_join_scrape(s, &open, &joined, &err), err);
 	CHECK(joined == 1 && in_my_groups(open.group_id));
@@ -251,8 +245,8 @@ static void test_join(void)
 	CHECK(joined == 1);
 
 	/* a moderated one: the request is sent, the community stays closed to her */
-	struct mailru_groups_join_params moderated = {.has_group_id = true,
-	                                              .group_id = community_uid("invite_only")};
+	struct mailru_groups_join_params moderated = {
+	    .has_group_id = true, .group_id = community_uid(&emu, "invite_only")};
 	joined = 0;
 	CHECK_OK(mailru_groups_join_scrape(s, &moderated, &joined, &err), err);
 	CHECK(joined == 1 && !in_my_groups(moderated.group_id));
@@ -272,14 +266,16 @@ static void test_no_cookies(void)
 	struct socapi_error err;
 	struct socapi_scraper *s = (void *)&err;
 	/* a browser that cannot start: the cookie check comes first, so it is never tried */
-	struct socapi_browser_options never = {.executable = "/nonexistent/chromium", .ignore_environment = true};
+	struct socapi_browser_options never = {.executable = "/nonexistent/chromium",
+	                                       .ignore_environment = true};
 	const char *jars[] = {NULL, "", "# Netscape HTTP Cookie File\n\n"};
 	for (size_t i = 0; i < sizeof jars / sizeof *jars; i++) {
 		struct socapi_scraper_options o = {.cookies = jars[i], .browser_options = &never};
 		CHECK(socapi_scraper_new(session, &o, &s, &err) == SOCAPI_E_ARG && s == NULL);
 		CHECK(strstr(err.message, "cookie jar is empty") != NULL);
 	}
-	struct socapi_scraper_options bad = {.cookies = "127.0.0.1\tFALSE\n", .browser_options = &never};
+	struct socapi_scraper_options bad = {.cookies = "127.0.0.1\tFALSE\n",
+	                                     .browser_options = &never};
 	CHECK(socapi_scraper_new(session, &bad, &s, &err) == SOCAPI_E_ARG);
 	CHECK(strstr(err.message, "line 1") != NULL);
 }
@@ -287,7 +283,8 @@ static void test_no_cookies(void)
 /* A jar whose Mpop no login made: the site sends the login form. */
 static void test_not_logged_in(void)
 {
-	struct socapi_scraper *s = scraper_with(5000, "127.0.0.1\tFALSE\t/\tFALSE\t0\tMpop\tstale\n");
+	struct socapi_scraper *s =
+	    scraper_with(5000, "127.0.0.1\tFALSE\t/\tFALSE\t0\tMpop\tstale\n");
 	struct socapi_error err;
 	struct socapi_uint_list *groups = NULL;
 	CHECK(s && mailru_groups_get_scrape(s, NULL, &groups, &err) == SOCAPI_E_AUTH && !groups);
@@ -298,7 +295,8 @@ static void test_not_logged_in(void)
 /* The site renamed a class the scraper selects: the error names the selector. */
 static void test_site_changed(void)
 {
-	CHECK(emulator_control(&emu, "mailru/site", "{\"rename\": {\"groups__container\": \"groups__grid\"}}"));
+	CHECK(emulator_control(&emu, "mailru/site",
+	                       "{\"rename\": {\"groups__container\": \"groups__grid\"}}"));
 	struct socapi_scraper *s = scraper_with(1000, NULL);
 	struct socapi_error err;
 	struct socapi_uint_list *groups = NULL;
@@ -318,11 +316,13 @@ static void test_join_never_confirms(void)
 {
 	char fault[256];
 	snprintf(fault, sizeof fault,
-	         "{\"path\": \"/mailru/web/community/quiet_club/join\", \"fault\": \"http500\", \"times\": 3}");
+	         "{\"path\": \"/mailru/web/community/quiet_club/join\", \"fault\": \"http500\", "
+	         "\"times\": 3}");
 	CHECK(emulator_control(&emu, "faults", fault));
 	struct socapi_scraper *s = scraper_with(5000, NULL);
 	struct socapi_error err;
-	struct mailru_groups_join_params p = {.has_group_id = true, .group_id = community_uid("quiet_club")};
+	struct mailru_groups_join_params p = {.has_group_id = true,
+	                                      .group_id = community_uid(&emu, "quiet_club")};
 	int64_t joined = 0;
 	CHECK(s && mailru_groups_join_scrape(s, &p, &joined, &err) == SOCAPI_E_API && joined == 0);
 	CHECK(err.api_code == 0 && strstr(err.message, "did not confirm the join after 3 clicks"));
@@ -339,80 +339,20 @@ static void test_page_never_loads(void)
 	struct socapi_scraper *s = scraper_with(1000, NULL);
 	struct socapi_error err;
 	struct socapi_uint_list *groups = NULL;
-	CHECK(s && mailru_groups_get_scrape(s, NULL, &groups, &err) == SOCAPI_E_TRANSPORT && !groups);
+	CHECK(s && mailru_groups_get_scrape(s, NULL, &groups, &err) == SOCAPI_E_TRANSPORT &&
+	      !groups);
 	CHECK(strstr(err.message, "within 1000 ms") != NULL);
 	socapi_scraper_free(s);
 }
 
 /* ---- connect mode: a Chromium this test starts itself, on loopback ---- */
 
-struct own_chromium {
-	pid_t pid;
-	char dir[64];
-	char http[64]; /* http://127.0.0.1:<port> */
-	char ws[256];  /* its browser WebSocket */
-};
-
-static bool chromium_start(struct own_chromium *c)
-{
-	char *exe = browser_find_executable();
-	snprintf(c->dir, sizeof c->dir, "/tmp/socapi-test-devtools-XXXXXX");
-	if (!exe || !mkdtemp(c->dir)) {
-		sc_free(exe);
-		return false;
-	}
-	char profile[128];
-	snprintf(profile, sizeof profile, "--user-data-dir=%s", c->dir);
-	c->pid = fork();
-	if (c->pid == 0) {
-		setpgid(0, 0);
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(exe, exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		      "--disable-component-update", "--disable-sync", "--no-first-run",
-		      "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", profile,
-		      "about:blank", (char *)NULL);
-		_exit(127);
-	}
-	sc_free(exe);
-	/* it writes its port and browser path into DevToolsActivePort */
-	char file[128];
-	snprintf(file, sizeof file, "%s/DevToolsActivePort", c->dir);
-	for (int i = 0; i < 300 && c->pid > 0; i++) {
-		int port = 0;
-		char path[160] = "";
-		FILE *f = fopen(file, "r");
-		bool ok = f && fscanf(f, "%d %159s", &port, path) == 2;
-		if (f)
-			fclose(f);
-		if (ok) {
-			snprintf(c->http, sizeof c->http, "http://127.0.0.1:%d", port);
-			snprintf(c->ws, sizeof c->ws, "ws://127.0.0.1:%d%s", port, path);
-			return true;
-		}
-		sleep_ms(50);
-	}
-	return false;
-}
-
-static void chromium_stop(struct own_chromium *c)
-{
-	if (c->pid > 0) {
-		kill(-c->pid, SIGKILL);
-		waitpid(c->pid, NULL, 0);
-	}
-	char command[128];
-	snprintf(command, sizeof command, "rm -rf '%s'", c->dir);
-	CHECK(system(command) == 0);
-}
-
 static void test_connect(void)
 {
 	struct own_chromium c = {0};
 	CHECK(chromium_start(&c));
 	struct socapi_error err;
-	uint64_t big = community_uid("big_feed");
+	uint64_t big = community_uid(&emu, "big_feed");
 
 	/* through the environment variable, with its http:// address */
 	setenv(SOCAPI_BROWSER_ENDPOINT_ENV, c.http, 1);
@@ -425,7 +365,8 @@ static void test_connect(void)
 	if (s)
 		CHECK_OK(mailru_groups_get_info_scrape(s, &p, &info, &err), err);
 	CHECK(info && info->n_items == 1 && info->items[0].group_info &&
-	      info->items[0].group_info->has_is_closed && info->items[0].group_info->is_closed == 0);
+	      info->items[0].group_info->has_is_closed &&
+	      info->items[0].group_info->is_closed == 0);
 	socapi_free(info);
 	socapi_scraper_free(s);
 
@@ -434,7 +375,8 @@ static void test_connect(void)
 	o.browser_options = &direct;
 	s = NULL;
 	CHECK_OK(socapi_scraper_new(session, &o, &s, &err), err);
-	struct mailru_stream_get_by_author_params feed = {.has_uid = true, .uid = big, .has_limit = true, .limit = 25};
+	struct mailru_stream_get_by_author_params feed = {
+	    .has_uid = true, .uid = big, .has_limit = true, .limit = 25};
 	struct mailru_stream_item_list *events = NULL;
 	if (s)
 		CHECK_OK(mailru_stream_get_by_author_scrape(s, &feed, &events, &err), err);
@@ -448,35 +390,14 @@ static void test_connect(void)
 	struct json_object *contexts = NULL, *ids;
 	CHECK_OK(socapi_browser_new(&direct, &b, &err), err);
 	if (b)
-		CHECK_OK(cdp_call(b, NULL, "Target.getBrowserContexts", NULL, browser_deadline(b), &contexts, &err), err);
-	CHECK(json_object_object_get_ex(contexts, "browserContextIds", &ids) && json_object_array_length(ids) == 0);
+		CHECK_OK(cdp_call(b, NULL, "Target.getBrowserContexts", NULL, browser_deadline(b),
+		                  &contexts, &err),
+		         err);
+	CHECK(json_object_object_get_ex(contexts, "browserContextIds", &ids) &&
+	      json_object_array_length(ids) == 0);
 	json_object_put(contexts);
 	socapi_browser_free(b);
 	chromium_stop(&c);
-}
-
-static bool log_in(void)
-{
-	struct socapi_mailru_app app = {.app_id = APP_ID, .secret_key = SECRET_KEY};
-	char token_url[128], authorize_url[128];
-	snprintf(token_url, sizeof token_url, "%s/mailru/oauth/token", emu.base);
-	snprintf(authorize_url, sizeof authorize_url, "%s/mailru/oauth/authorize", emu.base);
-	app.token_url = token_url;
-	app.authorize_url = authorize_url;
-	struct socapi_token *tok = NULL;
-	struct socapi_error err;
-	CHECK_OK(socapi_mailru_grant_implicit(&app, NULL, "maria@bk.ru", "secret2", NULL, &tok, &err), err);
-	if (!tok)
-		return false;
-	char api_url[128];
-	snprintf(api_url, sizeof api_url, "%s/mailru/platform/api", emu.base);
-	struct socapi_mailru_credentials cred = {.app_id = APP_ID, .private_key = PRIVATE_KEY,
-	                                         .uid = tok->uid, .session_key = tok->access_token,
-	                                         .api_url = api_url};
-	CHECK_OK(socapi_mailru_session_new(&cred, NULL, &session, &err), err);
-	cookies = strdup(tok->cookies ? tok->cookies : "");
-	socapi_token_free(tok);
-	return session && cookies;
 }
 
 int main(void)
@@ -490,7 +411,8 @@ int main(void)
 		return SKIPPED;
 	}
 	CHECK_OK(st, err);
-	bool ready = browser && emulator_start(&emu) && log_in();
+	bool ready = browser && emulator_start(&emu) &&
+	             mailru_log_in(&emu, "maria@bk.ru", "secret2", &session, &cookies);
 	CHECK(ready);
 	snprintf(web_url, sizeof web_url, "%s/mailru/web", emu.base);
 	if (ready) {

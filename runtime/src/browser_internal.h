@@ -39,7 +39,7 @@ struct cdp_transport {
  * never holds a raw NUL): both transports queue them this way. */
 struct inbox {
 	struct buf data;
-	size_t start;  /* the first unread byte */
+	size_t start; /* the first unread byte */
 };
 
 /* Moves the first whole message into *msg; false when none is complete or
@@ -49,8 +49,8 @@ void inbox_release(struct inbox *in);
 
 /* A launched browser (browser_pipe.c). */
 struct browser_process {
-	pid_t pid;          /* 0: none; also the process group */
-	char *profile_dir;  /* temporary --user-data-dir, removed by browser_process_stop */
+	pid_t pid;         /* 0: none; also the process group */
+	char *profile_dir; /* temporary --user-data-dir, removed by browser_process_stop */
 };
 
 /*
@@ -61,7 +61,8 @@ struct browser_process {
  * directory), SOCAPI_E_NOMEM.
  */
 enum socapi_status browser_process_start(const char *executable, struct browser_process *p,
-                                         struct cdp_transport **transport, struct socapi_error *err);
+                                         struct cdp_transport **transport,
+                                         struct socapi_error *err);
 /* Waits up to grace_ms for the browser to exit, kills what is left of its
  * process group, reaps it and removes the profile. */
 void browser_process_stop(struct browser_process *p, long grace_ms);
@@ -75,8 +76,8 @@ char *browser_find_executable(void);
  * Errors: SOCAPI_E_ARG (not a ws:// URL), SOCAPI_E_TRANSPORT (refused,
  * handshake failed, timed out), SOCAPI_E_NOMEM.
  */
-enum socapi_status ws_transport_open(const char *url, int64_t deadline,
-                                     struct cdp_transport **out, struct socapi_error *err);
+enum socapi_status ws_transport_open(const char *url, int64_t deadline, struct cdp_transport **out,
+                                     struct socapi_error *err);
 
 /* ---- the DevTools protocol (cdp.c) ---- */
 
@@ -84,22 +85,22 @@ enum socapi_status ws_transport_open(const char *url, int64_t deadline,
 struct cdp_page {
 	char *target_id;
 	char *session_id;
-	char *loader_id;  /* the navigation being waited for */
+	char *loader_id; /* the navigation being waited for */
 	char *frame_id;
-	char *url;        /* what page_load was asked for, for messages */
-	bool loaded;      /* its "load" lifecycle event arrived */
+	char *url;   /* what page_load was asked for, for messages */
+	bool loaded; /* its "load" lifecycle event arrived */
 	bool crashed;
 };
 
 struct socapi_browser {
 	struct cdp_transport *transport;
-	struct browser_process process;  /* pid 0 when connected */
+	struct browser_process process; /* pid 0 when connected */
 	int64_t next_id;
 	long timeout_ms;
-	bool broken;            /* the transport failed: every command fails */
+	bool broken; /* the transport failed: every command fails */
 	char *product;
-	struct cdp_page *watched;  /* the page whose events are recorded */
-	char **contexts;        /* browser contexts created here, disposed on free */
+	struct cdp_page *watched; /* the page whose events are recorded */
+	char **contexts;          /* browser contexts created here, disposed on free */
 	size_t n_contexts;
 };
 
@@ -154,26 +155,25 @@ enum socapi_status page_eval(struct socapi_browser *b, struct cdp_page *page, co
                              struct socapi_error *err);
 /* page_eval with printf-style script text. */
 enum socapi_status page_evalf(struct socapi_browser *b, struct cdp_page *page, int64_t deadline,
-                              struct json_object **value, struct socapi_error *err,
-                              const char *fmt, ...) PRINTF_LIKE(6, 7);
+                              struct json_object **value, struct socapi_error *err, const char *fmt,
+                              ...) PRINTF_LIKE(6, 7);
 /*
  * Evaluates condition every few milliseconds until it is true. At deadline
  * it fails with SOCAPI_E_DECODE, err->path = selector and a message saying
  * the page lacks it (the site changed).
  */
-enum socapi_status page_wait(struct socapi_browser *b, struct cdp_page *page,
-                             const char *condition, const char *selector, int64_t deadline,
-                             struct socapi_error *err);
+enum socapi_status page_wait(struct socapi_browser *b, struct cdp_page *page, const char *condition,
+                             const char *selector, int64_t deadline, struct socapi_error *err);
 
 /* ---- scrapers (scraper.c: the object and what the four share;
  * scrapers_mailru.c: the four) ---- */
 
 struct socapi_scraper {
-	struct socapi_session *session;  /* borrowed */
-	struct socapi_browser *browser;  /* borrowed unless owns_browser */
+	struct socapi_session *session; /* borrowed */
+	struct socapi_browser *browser; /* borrowed unless owns_browser */
 	bool owns_browser;
-	const char *context_id;          /* owned by the browser */
-	char *web_url;                   /* without a trailing slash */
+	const char *context_id; /* owned by the browser */
+	char *web_url;          /* without a trailing slash */
 	char *public_url;
 	long timeout_ms;
 	unsigned join_attempts;

@@ -11,9 +11,9 @@
 #define _GNU_SOURCE /* pipe2, close_range flags, F_DUPFD_CLOEXEC */
 #include "browser_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
@@ -94,7 +94,8 @@ static enum socapi_status pipe_send(struct cdp_transport *t, const char *msg, si
 			return set_error(err, SOCAPI_E_TRANSPORT, "the browser closed its pipe: %s",
 			                 strerror(errno));
 		} else if (!wait_fd(p->fd, POLLOUT, deadline)) {
-			return set_error(err, SOCAPI_E_TRANSPORT, "timed out writing to the browser");
+			return set_error(err, SOCAPI_E_TRANSPORT,
+			                 "timed out writing to the browser");
 		}
 	}
 	return SOCAPI_OK;
@@ -115,10 +116,12 @@ static enum socapi_status pipe_recv(struct cdp_transport *t, struct buf *msg, in
 		} else if (n == 0) {
 			return set_error(err, SOCAPI_E_TRANSPORT, "the browser exited");
 		} else if (errno != EAGAIN && errno != EINTR) {
-			return set_error(err, SOCAPI_E_TRANSPORT, "reading the browser: %s", strerror(errno));
+			return set_error(err, SOCAPI_E_TRANSPORT, "reading the browser: %s",
+			                 strerror(errno));
 		} else if (!wait_fd(p->fd, POLLIN, deadline)) {
 			*timed_out = true;
-			return set_error(err, SOCAPI_E_TRANSPORT, "timed out waiting for the browser");
+			return set_error(err, SOCAPI_E_TRANSPORT,
+			                 "timed out waiting for the browser");
 		}
 	}
 	return SOCAPI_OK;
@@ -196,13 +199,13 @@ char *browser_process_stderr_tail(const struct browser_process *p)
 /* Everything the child needs, built before fork: after fork only
  * async-signal-safe calls are allowed. */
 struct launch {
-	char *argv[24];  /* NULL-terminated; n_args entries to free */
+	char *argv[24]; /* NULL-terminated; n_args entries to free */
 	size_t n_args;
 	char **envp;
-	int sock;      /* the browser's end */
-	int log;       /* stderr */
+	int sock; /* the browser's end */
+	int log;  /* stderr */
 	int devnull;
-	int report;    /* errno of a failed exec goes here (close-on-exec) */
+	int report; /* errno of a failed exec goes here (close-on-exec) */
 	pid_t parent;
 };
 
@@ -223,12 +226,18 @@ static void launch_release(struct launch *l)
 
 static bool launch_args(struct launch *l, const char *executable, const char *profile)
 {
-	static const char *const flags[] = {
-		"--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--no-default-browser-check", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--disable-extensions",
-		"--disable-dev-shm-usage", "--mute-audio",
-		"--remote-debugging-pipe"};
+	static const char *const flags[] = {"--headless",
+	                                    "--disable-gpu",
+	                                    "--disable-quic",
+	                                    "--no-first-run",
+	                                    "--no-default-browser-check",
+	                                    "--disable-background-networking",
+	                                    "--disable-component-update",
+	                                    "--disable-sync",
+	                                    "--disable-extensions",
+	                                    "--disable-dev-shm-usage",
+	                                    "--mute-audio",
+	                                    "--remote-debugging-pipe"};
 	size_t n = 0;
 	l->argv[n++] = sc_strdup(executable);
 	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
@@ -259,7 +268,8 @@ static bool launch_env(struct launch *l, const char *profile)
 		return false;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "XDG_CONFIG_HOME=", 16) && strncmp(environ[i], "XDG_CACHE_HOME=", 15))
+		if (strncmp(environ[i], "XDG_CONFIG_HOME=", 16) &&
+		    strncmp(environ[i], "XDG_CACHE_HOME=", 15))
 			l->envp[k++] = environ[i];
 	struct buf config = {0}, cache = {0};
 	buf_printf(&config, "XDG_CONFIG_HOME=%s/config", profile);
@@ -294,13 +304,14 @@ static void child_exec(const struct launch *l)
 	int sock = fcntl(l->sock, F_DUPFD, 10), log = fcntl(l->log, F_DUPFD, 10);
 	int null = fcntl(l->devnull, F_DUPFD, 10);
 	int report = fcntl(l->report, F_DUPFD_CLOEXEC, 10);
-	if (sock < 0 || log < 0 || null < 0 || report < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-	    dup2(log, 2) < 0 || dup2(sock, 3) < 0 || dup2(sock, 4) < 0)
+	if (sock < 0 || log < 0 || null < 0 || report < 0 || dup2(null, 0) < 0 ||
+	    dup2(null, 1) < 0 || dup2(log, 2) < 0 || dup2(sock, 3) < 0 || dup2(sock, 4) < 0)
 		_exit(127);
 	if (syscall(SYS_close_range, 5u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) != 0) {
 		struct rlimit lim;
-		int top = getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < 65536 ? (int)lim.rlim_cur
-		                                                                      : 65536;
+		int top = getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < 65536
+		              ? (int)lim.rlim_cur
+		              : 65536;
 		for (int fd = 5; fd < top; fd++)
 			if (fd != report)
 				fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -353,14 +364,17 @@ enum socapi_status browser_process_start(const char *executable, struct browser_
 	int sv[2], rp[2];
 	l.log = open(log_path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	l.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (l.log < 0 || l.devnull < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		st = set_error(err, SOCAPI_E_TRANSPORT, "cannot set up the browser's pipe: %s", strerror(errno));
+	if (l.log < 0 || l.devnull < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		st = set_error(err, SOCAPI_E_TRANSPORT, "cannot set up the browser's pipe: %s",
+		               strerror(errno));
 		goto fail;
 	}
 	ours = sv[0];
 	l.sock = sv[1];
 	if (pipe2(rp, O_CLOEXEC) != 0) {
-		st = set_error(err, SOCAPI_E_TRANSPORT, "cannot set up the browser's pipe: %s", strerror(errno));
+		st = set_error(err, SOCAPI_E_TRANSPORT, "cannot set up the browser's pipe: %s",
+		               strerror(errno));
 		goto fail;
 	}
 	report_read = rp[0];
@@ -369,17 +383,19 @@ enum socapi_status browser_process_start(const char *executable, struct browser_
 	if (pid == 0)
 		child_exec(&l);
 	if (pid < 0) {
-		st = set_error(err, SOCAPI_E_TRANSPORT, "cannot start the browser: %s", strerror(errno));
+		st = set_error(err, SOCAPI_E_TRANSPORT, "cannot start the browser: %s",
+		               strerror(errno));
 		goto fail;
 	}
 	p->pid = pid;
 	close_fd(&l.report);
 	int exec_errno = exec_result(report_read);
 	if (exec_errno) {
-		st = set_error(err, SOCAPI_E_ARG,
-		               "cannot run %s: %s (install the Debian package chromium: apt-get install "
-		               "chromium)",
-		               executable, strerror(exec_errno));
+		st = set_error(
+		    err, SOCAPI_E_ARG,
+		    "cannot run %s: %s (install the Debian package chromium: apt-get install "
+		    "chromium)",
+		    executable, strerror(exec_errno));
 		goto fail;
 	}
 	struct pipe_transport *t = sc_calloc(1, sizeof *t);

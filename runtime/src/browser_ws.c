@@ -20,16 +20,17 @@ struct ws_transport {
 	struct lws *wsi;
 	lws_sorted_usec_list_t tick;
 	bool connected;
-	bool failed;          /* the connection failed or closed */
-	char why[200];        /* what libwebsockets said about a failure */
-	struct buf fragment;  /* the message being received */
-	struct inbox in;      /* whole messages */
-	struct buf out;       /* LWS_PRE bytes, then the message being sent */
+	bool failed;         /* the connection failed or closed */
+	char why[200];       /* what libwebsockets said about a failure */
+	struct buf fragment; /* the message being received */
+	struct inbox in;     /* whole messages */
+	struct buf out;      /* LWS_PRE bytes, then the message being sent */
 	bool sending;
 	bool oom;
 };
 
-static int on_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+static int on_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                 size_t len)
 {
 	(void)user;
 	struct lws_context *context = lws_get_context(wsi);
@@ -38,7 +39,8 @@ static int on_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 		return 0;
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		copy_text(t->why, sizeof t->why, in && len ? (const char *)in : "connection failed");
+		copy_text(t->why, sizeof t->why,
+		          in && len ? (const char *)in : "connection failed");
 		t->failed = true;
 		t->wsi = NULL;
 		break;
@@ -48,7 +50,8 @@ static int on_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		buf_append(&t->fragment, in, len);
 		if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
-			buf_append(&t->in.data, t->fragment.data ? t->fragment.data : "", t->fragment.len);
+			buf_append(&t->in.data, t->fragment.data ? t->fragment.data : "",
+			           t->fragment.len);
 			buf_append(&t->in.data, "", 1);
 			t->fragment.len = 0;
 		}
@@ -57,8 +60,10 @@ static int on_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		if (t->sending) {
 			size_t n = t->out.len - LWS_PRE;
-			if (lws_write(wsi, (unsigned char *)t->out.data + LWS_PRE, n, LWS_WRITE_TEXT) < (int)n) {
-				copy_text(t->why, sizeof t->why, "the connection failed while sending");
+			if (lws_write(wsi, (unsigned char *)t->out.data + LWS_PRE, n,
+			              LWS_WRITE_TEXT) < (int)n) {
+				copy_text(t->why, sizeof t->why,
+				          "the connection failed while sending");
 				t->failed = true;
 				return -1;
 			}
@@ -79,8 +84,8 @@ static int on_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 }
 
 static const struct lws_protocols protocols[] = {
-	{"devtools", on_ws, 0, 65536, 0, NULL, 0},
-	{NULL, NULL, 0, 0, 0, NULL, 0},
+    {"devtools", on_ws, 0, 65536, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
 static void on_tick(lws_sorted_usec_list_t *sul)
@@ -97,7 +102,8 @@ static bool service_until(struct ws_transport *t, bool (*done)(const struct ws_t
 		if (left_ms <= 0)
 			return false;
 		lws_sul_schedule(t->context, 0, &t->tick, on_tick,
-		                 (lws_usec_t)(left_ms < TICK_MS ? left_ms : TICK_MS) * LWS_US_PER_MS);
+		                 (lws_usec_t)(left_ms < TICK_MS ? left_ms : TICK_MS) *
+		                     LWS_US_PER_MS);
 		lws_service(t->context, 0);
 	}
 	return true;
@@ -187,9 +193,11 @@ enum socapi_status ws_transport_open(const char *url, int64_t deadline, struct c
 	int port = 0;
 	if (!copy)
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-	if (lws_parse_uri(copy, &scheme, &host, &port, &rest) || strcmp(scheme, "ws") != 0 || !*host) {
+	if (lws_parse_uri(copy, &scheme, &host, &port, &rest) || strcmp(scheme, "ws") != 0 ||
+	    !*host) {
 		sc_free(copy);
-		return set_error(err, SOCAPI_E_ARG, "browser endpoint %s: not a ws://host:port/path URL", url);
+		return set_error(err, SOCAPI_E_ARG,
+		                 "browser endpoint %s: not a ws://host:port/path URL", url);
 	}
 	buf_printf(&path, "/%s", rest);
 	struct ws_transport *t = sc_calloc(1, sizeof *t);
@@ -227,7 +235,8 @@ enum socapi_status ws_transport_open(const char *url, int64_t deadline, struct c
 		t->failed = true;
 	}
 	if (st == SOCAPI_OK && !service_until(t, is_connected, deadline))
-		st = set_error(err, SOCAPI_E_TRANSPORT, "timed out connecting to the browser at %s", url);
+		st = set_error(err, SOCAPI_E_TRANSPORT, "timed out connecting to the browser at %s",
+		               url);
 	else if (st == SOCAPI_OK && (t->failed || t->oom))
 		st = set_error(err, t->oom ? SOCAPI_E_NOMEM : SOCAPI_E_TRANSPORT,
 		               "cannot connect to the browser at %s: %s", url, t->why);

@@ -55,8 +55,8 @@ const char *member_string(struct json_object *o, const char *name)
 {
 	struct json_object *v;
 	return json_object_object_get_ex(o, name, &v) && json_object_is_type(v, json_type_string)
-	               ? json_object_get_string(v)
-	               : NULL;
+	           ? json_object_get_string(v)
+	           : NULL;
 }
 
 static bool same(const char *a, const char *b)
@@ -79,7 +79,8 @@ static void on_event(struct socapi_browser *b, struct json_object *msg)
 	}
 	if (!same(member_string(msg, "sessionId"), page->session_id))
 		return;
-	if (strcmp(method, "Page.lifecycleEvent") == 0 && same(member_string(params, "name"), "load") &&
+	if (strcmp(method, "Page.lifecycleEvent") == 0 &&
+	    same(member_string(params, "name"), "load") &&
 	    same(member_string(params, "loaderId"), page->loader_id))
 		page->loaded = true;
 	else if (strcmp(method, "Inspector.targetCrashed") == 0)
@@ -102,7 +103,8 @@ static enum socapi_status next_message(struct socapi_browser *b, struct buf *in,
 	st = parse_json(in->data, in->len, &msg, err);
 	if (st != SOCAPI_OK) {
 		b->broken = true;
-		return set_error(err, SOCAPI_E_TRANSPORT, "the browser sent a message that is not JSON");
+		return set_error(err, SOCAPI_E_TRANSPORT,
+		                 "the browser sent a message that is not JSON");
 	}
 	if (json_object_object_get_ex(msg, "id", NULL)) {
 		*reply = msg;
@@ -139,7 +141,8 @@ enum socapi_status cdp_call(struct socapi_browser *b, const char *session_id, co
 	}
 	if (json_object_object_add(msg, "id", json_object_new_int64(id)) != 0 ||
 	    json_object_object_add(msg, "method", json_object_new_string(method)) != 0 ||
-	    (session_id && json_object_object_add(msg, "sessionId", json_object_new_string(session_id)) != 0)) {
+	    (session_id &&
+	     json_object_object_add(msg, "sessionId", json_object_new_string(session_id)) != 0)) {
 		json_object_put(msg);
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory building a DevTools command");
 	}
@@ -150,8 +153,9 @@ enum socapi_status cdp_call(struct socapi_browser *b, const char *session_id, co
 	int64_t send_deadline = now_ns() + (int64_t)SEND_GRACE_MS * 1000000;
 	if (send_deadline < deadline)
 		send_deadline = deadline;
-	enum socapi_status st = text ? b->transport->ops->send(b->transport, text, len, send_deadline, err)
-	                             : set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	enum socapi_status st =
+	    text ? b->transport->ops->send(b->transport, text, len, send_deadline, err)
+	         : set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	json_object_put(msg);
 	if (st != SOCAPI_OK) {
 		b->broken = st != SOCAPI_E_NOMEM; /* half a message may have gone out */
@@ -164,24 +168,28 @@ enum socapi_status cdp_call(struct socapi_browser *b, const char *session_id, co
 		st = next_message(b, &in, deadline, &timed_out, &reply, err);
 		if (st != SOCAPI_OK) {
 			if (timed_out)
-				set_error(err, SOCAPI_E_TRANSPORT, "the browser did not answer %s in time", method);
+				set_error(err, SOCAPI_E_TRANSPORT,
+				          "the browser did not answer %s in time", method);
 			break;
 		}
 		struct json_object *v, *error;
 		if (!reply)
 			continue;
-		bool mine = json_object_object_get_ex(reply, "id", &v) && json_object_get_int64(v) == id;
+		bool mine =
+		    json_object_object_get_ex(reply, "id", &v) && json_object_get_int64(v) == id;
 		if (mine && json_object_object_get_ex(reply, "error", &error)) {
 			const char *text_error = member_string(error, "message");
-			st = set_error(err, SOCAPI_E_TRANSPORT, "the browser refused %s: %s", method,
-			               text_error ? text_error : "no details");
+			st = set_error(err, SOCAPI_E_TRANSPORT, "the browser refused %s: %s",
+			               method, text_error ? text_error : "no details");
 		} else if (mine && result) {
-			*result = json_object_object_get_ex(reply, "result", &v) ? json_object_get(v)
-			                                                         : json_object_new_object();
+			*result = json_object_object_get_ex(reply, "result", &v)
+			              ? json_object_get(v)
+			              : json_object_new_object();
 			if (!*result)
 				st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 		}
-		json_object_put(reply); /* a late reply to a command that timed out is dropped too */
+		json_object_put(
+		    reply); /* a late reply to a command that timed out is dropped too */
 		if (mine)
 			break;
 	}
@@ -189,7 +197,8 @@ enum socapi_status cdp_call(struct socapi_browser *b, const char *session_id, co
 	return st;
 }
 
-enum socapi_status cdp_wait_page(struct socapi_browser *b, int64_t deadline, struct socapi_error *err)
+enum socapi_status cdp_wait_page(struct socapi_browser *b, int64_t deadline,
+                                 struct socapi_error *err)
 {
 	if (b->broken)
 		return lost(err);
@@ -219,8 +228,8 @@ enum socapi_status browser_context_new(struct socapi_browser *b, const char **id
 	/* a connected browser drops the context itself if this program dies */
 	if (params)
 		json_object_object_add(params, "disposeOnDetach", json_object_new_boolean(1));
-	enum socapi_status st =
-		cdp_call(b, NULL, "Target.createBrowserContext", params, browser_deadline(b), &result, err);
+	enum socapi_status st = cdp_call(b, NULL, "Target.createBrowserContext", params,
+	                                 browser_deadline(b), &result, err);
 	if (st != SOCAPI_OK)
 		return st;
 	const char *value = member_string(result, "browserContextId");
@@ -238,7 +247,8 @@ static void context_dispose_at(struct socapi_browser *b, size_t i, int64_t deadl
 {
 	struct json_object *params = json_object_new_object();
 	if (params)
-		json_object_object_add(params, "browserContextId", json_object_new_string(b->contexts[i]));
+		json_object_object_add(params, "browserContextId",
+		                       json_object_new_string(b->contexts[i]));
 	/* a failure leaves nothing to do: the context goes away with the browser */
 	cdp_call(b, NULL, "Target.disposeBrowserContext", params, deadline, NULL, NULL);
 	sc_free(b->contexts[i]);
@@ -270,8 +280,8 @@ static enum socapi_status discover_websocket(const char *http_url, int64_t deadl
 		return st;
 	struct buf url = {0};
 	size_t len = strlen(http_url);
-	buf_printf(&url, "%.*s/json/version", (int)(len && http_url[len - 1] == '/' ? len - 1 : len),
-	           http_url);
+	buf_printf(&url, "%.*s/json/version",
+	           (int)(len && http_url[len - 1] == '/' ? len - 1 : len), http_url);
 	struct http_request req = {.url = url.data};
 	struct http_response resp = {0};
 	struct json_object *version = NULL;
@@ -280,13 +290,16 @@ static enum socapi_status discover_websocket(const char *http_url, int64_t deadl
 	else
 		st = transport_perform(&t, &req, &resp, err);
 	if (st == SOCAPI_OK && resp.status != 200)
-		st = set_error(err, SOCAPI_E_TRANSPORT, "%s answered HTTP %ld: not a DevTools endpoint",
-		               url.data, resp.status);
-	if (st == SOCAPI_OK && parse_json(resp.body.data, resp.body.len, &version, err) != SOCAPI_OK)
+		st = set_error(err, SOCAPI_E_TRANSPORT,
+		               "%s answered HTTP %ld: not a DevTools endpoint", url.data,
+		               resp.status);
+	if (st == SOCAPI_OK &&
+	    parse_json(resp.body.data, resp.body.len, &version, err) != SOCAPI_OK)
 		st = set_error(err, SOCAPI_E_TRANSPORT, "%s is not a DevTools endpoint", url.data);
 	const char *ws = st == SOCAPI_OK ? member_string(version, "webSocketDebuggerUrl") : NULL;
 	if (st == SOCAPI_OK && !ws)
-		st = set_error(err, SOCAPI_E_TRANSPORT, "%s names no webSocketDebuggerUrl", url.data);
+		st = set_error(err, SOCAPI_E_TRANSPORT, "%s names no webSocketDebuggerUrl",
+		               url.data);
 	if (st == SOCAPI_OK && !(*ws_url = sc_strdup(ws)))
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	json_object_put(version);
@@ -302,10 +315,11 @@ static enum socapi_status connect_endpoint(struct socapi_browser *b, const char 
 	if (strncmp(endpoint, "ws://", 5) == 0)
 		return ws_transport_open(endpoint, deadline, &b->transport, err);
 	if (strncmp(endpoint, "http://", 7) != 0)
-		return set_error(err, SOCAPI_E_ARG,
-		                 "browser endpoint %s: expected ws://host:port/devtools/browser/<id> or "
-		                 "http://host:port (TLS endpoints are not supported)",
-		                 endpoint);
+		return set_error(
+		    err, SOCAPI_E_ARG,
+		    "browser endpoint %s: expected ws://host:port/devtools/browser/<id> or "
+		    "http://host:port (TLS endpoints are not supported)",
+		    endpoint);
 	char *ws;
 	enum socapi_status st = discover_websocket(endpoint, deadline, &ws, err);
 	if (st == SOCAPI_OK)
@@ -319,13 +333,14 @@ static enum socapi_status launch(struct socapi_browser *b, const char *executabl
 {
 	char *found = str_set(executable) ? NULL : browser_find_executable();
 	if (!str_set(executable) && !found)
-		return set_error(err, SOCAPI_E_ARG,
-		                 "no browser found: none of chromium, chromium-browser, "
-		                 "google-chrome-stable, google-chrome is on PATH; install the Debian package "
-		                 "chromium (apt-get install chromium), or set executable or %s",
-		                 SOCAPI_BROWSER_ENDPOINT_ENV);
+		return set_error(
+		    err, SOCAPI_E_ARG,
+		    "no browser found: none of chromium, chromium-browser, "
+		    "google-chrome-stable, google-chrome is on PATH; install the Debian package "
+		    "chromium (apt-get install chromium), or set executable or %s",
+		    SOCAPI_BROWSER_ENDPOINT_ENV);
 	enum socapi_status st =
-		browser_process_start(found ? found : executable, &b->process, &b->transport, err);
+	    browser_process_start(found ? found : executable, &b->process, &b->transport, err);
 	sc_free(found);
 	return st;
 }
@@ -337,7 +352,8 @@ static void explain_start_failure(const struct socapi_browser *b, struct socapi_
 	if (said && err) {
 		char message[sizeof err->message];
 		copy_text(message, sizeof message, err->message);
-		set_error(err, err->status, "the browser did not start: %s; it said: %s", message, said);
+		set_error(err, err->status, "the browser did not start: %s; it said: %s", message,
+		          said);
 	}
 	sc_free(said);
 }
@@ -387,8 +403,8 @@ void socapi_browser_free(struct socapi_browser *b)
 	int64_t deadline = now_ns() + (int64_t)CLOSE_GRACE_MS * 1000000;
 	bool closing = false; /* a browser asked to close gets a moment to do so */
 	if (b->process.pid) {
-		closing = !b->broken &&
-		          cdp_call(b, NULL, "Browser.close", NULL, deadline, NULL, NULL) == SOCAPI_OK;
+		closing = !b->broken && cdp_call(b, NULL, "Browser.close", NULL, deadline, NULL,
+		                                 NULL) == SOCAPI_OK;
 	} else {
 		while (b->n_contexts && !b->broken)
 			context_dispose_at(b, b->n_contexts - 1, deadline);

@@ -53,8 +53,10 @@ enum socapi_status page_open(struct socapi_browser *b, const char *context_id,
 	int64_t deadline = browser_deadline(b);
 	struct json_object *params = params1("url", "about:blank"), *result = NULL;
 	if (params)
-		json_object_object_add(params, "browserContextId", json_object_new_string(context_id));
-	enum socapi_status st = cdp_call(b, NULL, "Target.createTarget", params, deadline, &result, err);
+		json_object_object_add(params, "browserContextId",
+		                       json_object_new_string(context_id));
+	enum socapi_status st =
+	    cdp_call(b, NULL, "Target.createTarget", params, deadline, &result, err);
 	if (st == SOCAPI_OK && !take_string(&page->target_id, result, "targetId"))
 		st = set_error(err, SOCAPI_E_TRANSPORT, "the browser opened no page");
 	json_object_put(result);
@@ -74,7 +76,8 @@ enum socapi_status page_open(struct socapi_browser *b, const char *context_id,
 		struct json_object *on = json_object_new_object();
 		if (on)
 			json_object_object_add(on, "enabled", json_object_new_boolean(1));
-		st = cdp_call(b, page->session_id, "Page.setLifecycleEventsEnabled", on, deadline, NULL, err);
+		st = cdp_call(b, page->session_id, "Page.setLifecycleEventsEnabled", on, deadline,
+		              NULL, err);
 	}
 	if (st != SOCAPI_OK) {
 		page_close(b, page);
@@ -121,17 +124,18 @@ static enum socapi_status check_location(struct socapi_browser *b, struct cdp_pa
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	struct json_object *where = NULL;
 	enum socapi_status st = page_evalf(
-		b, page, deadline, &where, err,
-		"(function (u) { var w = new URL(u); return location.host === w.host && "
-		"location.pathname === w.pathname ? '' : location.origin + location.pathname; })(%s)",
-		quoted);
+	    b, page, deadline, &where, err,
+	    "(function (u) { var w = new URL(u); return location.host === w.host && "
+	    "location.pathname === w.pathname ? '' : location.origin + location.pathname; })(%s)",
+	    quoted);
 	sc_free(quoted);
 	const char *moved = st == SOCAPI_OK ? json_object_get_string(where) : NULL;
 	if (moved && *moved)
-		st = set_error(err, SOCAPI_E_AUTH,
-		               "%s sent the browser to %s: the login cookies are missing or expired "
-		               "(log in again with the implicit grant)",
-		               page->url, moved);
+		st =
+		    set_error(err, SOCAPI_E_AUTH,
+		              "%s sent the browser to %s: the login cookies are missing or expired "
+		              "(log in again with the implicit grant)",
+		              page->url, moved);
 	json_object_put(where);
 	return st;
 }
@@ -145,31 +149,34 @@ enum socapi_status page_load(struct socapi_browser *b, struct cdp_page *page, co
 	struct json_object *result = NULL;
 	sc_free(page->url);
 	page->url = sc_strdup(url);
-	enum socapi_status st = page->url ? SOCAPI_OK : set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	enum socapi_status st =
+	    page->url ? SOCAPI_OK : set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	if (st == SOCAPI_OK)
-		st = cdp_call(b, page->session_id, "Page.navigate", params1("url", url), deadline, &result, err);
+		st = cdp_call(b, page->session_id, "Page.navigate", params1("url", url), deadline,
+		              &result, err);
 	if (st == SOCAPI_E_TRANSPORT && !b->broken && ms_left(deadline) == 0)
-		return set_error(err, SOCAPI_E_TRANSPORT, "%s did not answer within %ld ms", url, timeout);
+		return set_error(err, SOCAPI_E_TRANSPORT, "%s did not answer within %ld ms", url,
+		                 timeout);
 	const char *failed = st == SOCAPI_OK ? member_string(result, "errorText") : NULL;
 	if (failed && *failed)
 		st = set_error(err, SOCAPI_E_TRANSPORT, "cannot load %s: %s", url, failed);
 	if (st == SOCAPI_OK && (!take_string(&page->loader_id, result, "loaderId") ||
 	                        !take_string(&page->frame_id, result, "frameId")))
-		st = set_error(err, SOCAPI_E_TRANSPORT, "the browser did not start loading %s", url);
+		st =
+		    set_error(err, SOCAPI_E_TRANSPORT, "the browser did not start loading %s", url);
 	json_object_put(result);
 	if (st == SOCAPI_OK)
 		st = cdp_wait_page(b, deadline, err);
 	if (st == SOCAPI_E_TRANSPORT && !b->broken && ms_left(deadline) == 0)
-		return set_error(err, SOCAPI_E_TRANSPORT, "%s did not finish loading within %ld ms", url,
-		                 timeout);
+		return set_error(err, SOCAPI_E_TRANSPORT, "%s did not finish loading within %ld ms",
+		                 url, timeout);
 	if (st == SOCAPI_OK && page->crashed)
 		return set_error(err, SOCAPI_E_TRANSPORT, "the page crashed loading %s", url);
 	return st == SOCAPI_OK ? check_location(b, page, deadline, err) : st;
 }
 
 enum socapi_status page_eval(struct socapi_browser *b, struct cdp_page *page, const char *script,
-                             int64_t deadline, struct json_object **value,
-                             struct socapi_error *err)
+                             int64_t deadline, struct json_object **value, struct socapi_error *err)
 {
 	if (value)
 		*value = NULL;
@@ -178,20 +185,21 @@ enum socapi_status page_eval(struct socapi_browser *b, struct cdp_page *page, co
 		json_object_object_add(params, "returnByValue", json_object_new_boolean(1));
 		json_object_object_add(params, "awaitPromise", json_object_new_boolean(1));
 	}
-	enum socapi_status st = cdp_call(b, page->session_id, "Runtime.evaluate", params, deadline, &result, err);
+	enum socapi_status st =
+	    cdp_call(b, page->session_id, "Runtime.evaluate", params, deadline, &result, err);
 	if (st != SOCAPI_OK)
 		return st;
 	if (json_object_object_get_ex(result, "exceptionDetails", &v)) {
 		struct json_object *exception;
 		const char *what = json_object_object_get_ex(v, "exception", &exception)
-		                           ? member_string(exception, "description")
-		                           : NULL;
+		                       ? member_string(exception, "description")
+		                       : NULL;
 		if (!what)
 			what = member_string(v, "text");
 		/* the first line: the rest is a stack trace */
 		st = set_error(err, SOCAPI_E_DECODE, "a script failed on %s: %.*s",
-		               page->url ? page->url : "the page", what ? (int)strcspn(what, "\n") : 10,
-		               what ? what : "no details");
+		               page->url ? page->url : "the page",
+		               what ? (int)strcspn(what, "\n") : 10, what ? what : "no details");
 	} else if (value && json_object_object_get_ex(result, "result", &inner) &&
 	           json_object_object_get_ex(inner, "value", &v)) {
 		*value = json_object_get(v);
@@ -201,8 +209,8 @@ enum socapi_status page_eval(struct socapi_browser *b, struct cdp_page *page, co
 }
 
 enum socapi_status page_evalf(struct socapi_browser *b, struct cdp_page *page, int64_t deadline,
-                              struct json_object **value, struct socapi_error *err,
-                              const char *fmt, ...)
+                              struct json_object **value, struct socapi_error *err, const char *fmt,
+                              ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -219,9 +227,8 @@ enum socapi_status page_evalf(struct socapi_browser *b, struct cdp_page *page, i
 	return st;
 }
 
-enum socapi_status page_wait(struct socapi_browser *b, struct cdp_page *page,
-                             const char *condition, const char *selector, int64_t deadline,
-                             struct socapi_error *err)
+enum socapi_status page_wait(struct socapi_browser *b, struct cdp_page *page, const char *condition,
+                             const char *selector, int64_t deadline, struct socapi_error *err)
 {
 	long timeout = timeout_of(deadline);
 	for (;;) {
@@ -231,11 +238,13 @@ enum socapi_status page_wait(struct socapi_browser *b, struct cdp_page *page,
 		json_object_put(value);
 		if (yes)
 			return SOCAPI_OK;
-		if (st != SOCAPI_OK && !(st == SOCAPI_E_TRANSPORT && !b->broken && ms_left(deadline) == 0))
+		if (st != SOCAPI_OK &&
+		    !(st == SOCAPI_E_TRANSPORT && !b->broken && ms_left(deadline) == 0))
 			return st;
 		if (ms_left(deadline) == 0) {
 			set_error(err, SOCAPI_E_DECODE,
-			          "%s has no element matching \"%s\" after %ld ms: the site changed, or it is "
+			          "%s has no element matching \"%s\" after %ld ms: the site "
+			          "changed, or it is "
 			          "slower than the timeout",
 			          page->url ? page->url : "the page", selector, timeout);
 			if (err)

@@ -41,9 +41,10 @@ static enum socapi_status cookie_from_line(const char *line, size_t len, size_t 
 		p = stop + 1;
 	}
 	if (n < 7 || !flen[0] || !flen[5])
-		return set_error(err, SOCAPI_E_ARG,
-		                 "cookies: line %zu is not a Netscape cookie line (7 tab-separated fields)",
-		                 number);
+		return set_error(
+		    err, SOCAPI_E_ARG,
+		    "cookies: line %zu is not a Netscape cookie line (7 tab-separated fields)",
+		    number);
 	bool subdomains = flen[1] == 4 && strncmp(field[1], "TRUE", 4) == 0;
 	bool secure = flen[3] == 4 && strncmp(field[3], "TRUE", 4) == 0;
 	const char *domain = field[0];
@@ -113,7 +114,8 @@ static void wipe_cookies(struct json_object *cookies)
 {
 	for (size_t i = 0; i < json_object_array_length(cookies); i++) {
 		struct json_object *value;
-		if (json_object_object_get_ex(json_object_array_get_idx(cookies, i), "value", &value)) {
+		if (json_object_object_get_ex(json_object_array_get_idx(cookies, i), "value",
+		                              &value)) {
 			char *text = (char *)json_object_get_string(value);
 			memset(text, 0, strlen(text));
 		}
@@ -150,12 +152,13 @@ static enum socapi_status set_cookies(struct socapi_scraper *s, struct json_obje
 {
 	struct json_object *params = json_object_new_object();
 	if (!params || json_object_object_add(params, "cookies", json_object_get(cookies)) != 0 ||
-	    json_object_object_add(params, "browserContextId", json_object_new_string(s->context_id))) {
+	    json_object_object_add(params, "browserContextId",
+	                           json_object_new_string(s->context_id))) {
 		json_object_put(params);
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
-	return cdp_call(s->browser, NULL, "Storage.setCookies", params, browser_deadline(s->browser),
-	                NULL, err);
+	return cdp_call(s->browser, NULL, "Storage.setCookies", params,
+	                browser_deadline(s->browser), NULL, err);
 }
 
 enum socapi_status socapi_scraper_new(struct socapi_session *session,
@@ -180,7 +183,8 @@ enum socapi_status socapi_scraper_new(struct socapi_session *session,
 		                                       : public_url_of(session->api_url);
 		s->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 		s->join_attempts = o->join_attempts ? o->join_attempts : DEFAULT_JOIN_ATTEMPTS;
-		s->join_interval_ms = o->join_interval_ms > 0 ? o->join_interval_ms : DEFAULT_JOIN_INTERVAL_MS;
+		s->join_interval_ms =
+		    o->join_interval_ms > 0 ? o->join_interval_ms : DEFAULT_JOIN_INTERVAL_MS;
 	}
 	if (!s || !s->web_url || !s->public_url) {
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
@@ -237,9 +241,13 @@ enum socapi_status scraper_int_param(const struct pairs *params, const char *nam
 
 /* users.getInfo answered as plain JSON (the scrapers build the result). */
 static const struct socapi_method users_get_info = {
-	.name = "users.getInfo", .variant = "response", .c_name = "users.getInfo",
-	.platform = SOCAPI_PLATFORM_MAILRU, .flags = SOCAPI_METHOD_POST, .result = &socapi_type_json,
-	.description = "",
+    .name = "users.getInfo",
+    .variant = "response",
+    .c_name = "users.getInfo",
+    .platform = SOCAPI_PLATFORM_MAILRU,
+    .flags = SOCAPI_METHOD_POST,
+    .result = &socapi_type_json,
+    .description = "",
 };
 
 enum socapi_status scraper_users(struct socapi_scraper *s, const char *uids,
@@ -251,7 +259,8 @@ enum socapi_status scraper_users(struct socapi_scraper *s, const char *uids,
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	void *text = NULL;
 	struct json_object *root = NULL, *result = NULL;
-	enum socapi_status st = call_method(s->session, &users_get_info, &params, &text, &root, &result, err);
+	enum socapi_status st =
+	    call_method(s->session, &users_get_info, &params, &text, &root, &result, err);
 	socapi_free(text);
 	pairs_release(&params);
 	if (st == SOCAPI_OK && !json_object_is_type(result, json_type_array))
@@ -282,14 +291,16 @@ enum socapi_status scraper_uid_of(struct socapi_scraper *s, const char *href, ch
 	const char *path;
 	size_t len;
 	if (!site_path(s->web_url, href, &path, &len))
-		return set_error(err, SOCAPI_E_DECODE, "a community link %s is not under %s", href, s->web_url);
+		return set_error(err, SOCAPI_E_DECODE, "a community link %s is not under %s", href,
+		                 s->web_url);
 	struct buf url = {0};
 	buf_printf(&url, "%s/%.*s", s->public_url, (int)len, path);
 	struct http_request req = {.url = url.data};
 	struct http_response resp = {0};
 	struct json_object *root = NULL, *v;
-	enum socapi_status st = url.failed ? set_error(err, SOCAPI_E_NOMEM, "out of memory")
-	                                   : transport_perform(&s->session->transport, &req, &resp, err);
+	enum socapi_status st = url.failed
+	                            ? set_error(err, SOCAPI_E_NOMEM, "out of memory")
+	                            : transport_perform(&s->session->transport, &req, &resp, err);
 	if (st == SOCAPI_OK && resp.status != 200)
 		st = set_error(err, SOCAPI_E_HTTP, "%s answered HTTP %ld", url.data, resp.status);
 	if (st == SOCAPI_OK)
@@ -314,7 +325,8 @@ enum socapi_status scraper_open(struct socapi_scraper *s, const char *link_or_pa
 		const char *host = strstr(path, "://");
 		path = host ? strchr(host + 3, '/') : NULL;
 		if (!path)
-			return set_error(err, SOCAPI_E_DECODE, "the profile link %s has no path", link_or_path);
+			return set_error(err, SOCAPI_E_DECODE, "the profile link %s has no path",
+			                 link_or_path);
 	}
 	struct buf url = {0};
 	buf_printf(&url, "%s%s", s->web_url, path);
@@ -344,8 +356,9 @@ static enum socapi_status check_params(const struct socapi_scrape_method *m,
 			struct buf names = {0};
 			for (uint32_t k = 0; k < m->n_params; k++)
 				buf_printf(&names, "%s%s", k ? ", " : "", m->params[k]);
-			set_error(err, SOCAPI_E_ARG, "%s reads only %s from the page, not %s", m->c_name,
-			          names.data ? names.data : "nothing", params->items[i].name);
+			set_error(err, SOCAPI_E_ARG, "%s reads only %s from the page, not %s",
+			          m->c_name, names.data ? names.data : "nothing",
+			          params->items[i].name);
 			buf_release(&names);
 			return SOCAPI_E_ARG;
 		}
@@ -358,7 +371,8 @@ enum socapi_status socapi_scrape(struct socapi_scraper *s, const struct socapi_s
 {
 	error_reset(err);
 	if (!s || !m || !m->method || !out)
-		return set_error(err, SOCAPI_E_ARG, "socapi_scrape: scraper, method and out are required");
+		return set_error(err, SOCAPI_E_ARG,
+		                 "socapi_scrape: scraper, method and out are required");
 	scrape_fn scrape = mailru_scraper_for(m->method->name);
 	if (!scrape || m->method->platform != SOCAPI_PLATFORM_MAILRU)
 		return set_error(err, SOCAPI_E_ARG, "%s has no scraper", m->method->name);
@@ -376,9 +390,10 @@ enum socapi_status socapi_scrape(struct socapi_scraper *s, const struct socapi_s
 		st = scrape(s, &p, &result, err);
 	pairs_release(&p);
 	size_t len = 0;
-	const char *json = st == SOCAPI_OK
-	                           ? json_object_to_json_string_length(result, JSON_C_TO_STRING_PLAIN, &len)
-	                           : NULL;
+	const char *json =
+	    st == SOCAPI_OK
+	        ? json_object_to_json_string_length(result, JSON_C_TO_STRING_PLAIN, &len)
+	        : NULL;
 	if (st == SOCAPI_OK && !json)
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	void *decoded = NULL;

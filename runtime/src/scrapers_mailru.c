@@ -26,27 +26,32 @@
 /* a community's page */
 #define MAIN_PAGE "div.b-community__main-page"
 #define CLOSED_SIGN MAIN_PAGE " div.mf_cc"
-#define ACTIVE_LINKS                                                                       \
-	MAIN_PAGE " div.profile div.profile__contentBlock div.profile__activeLinks " \
+#define ACTIVE_LINKS                                                                               \
+	MAIN_PAGE " div.profile div.profile__contentBlock div.profile__activeLinks "               \
 	          "div.profile__activeLinks_community"
 #define JOIN_BUTTON ACTIVE_LINKS " span.profile__activeLinks_button_enter"
 #define JOIN_SENT ACTIVE_LINKS " span.profile__activeLinks_link_modarated"
 #define JOIN_DONE ACTIVE_LINKS " span.profile__activeLinks_link_inGroup"
 #define FEED MAIN_PAGE " div.b-community__main-page__feed div.b-history"
 #define FEED_EVENT FEED " div.b-history-event[data-astat]"
-#define EVENT_OWNER "div.b-history-event_head div.b-history-event__action .b-history-event__ownername"
-#define EVENT_TIME_LINK "div.b-history-event_head div.b-history-event__action div.b-history-event_time a"
+#define EVENT_OWNER                                                                                \
+	"div.b-history-event_head div.b-history-event__action .b-history-event__ownername"
+#define EVENT_TIME_LINK                                                                            \
+	"div.b-history-event_head div.b-history-event__action div.b-history-event_time a"
 #define EVENT_TEXT "div.b-history-event__body div.b-history-event__event-textbox2"
 #define EVENT_COMMENTS "div.b-comments__history"
 
 /* The feed's data-state: "", "loading", then "loaded" or "noevents". */
-#define FEED_STATE "(function () { var h = document.querySelector('" FEED "'); " \
+#define FEED_STATE                                                                                 \
+	"(function () { var h = document.querySelector('" FEED "'); "                              \
 	"return h ? h.getAttribute('data-state') : null; })()"
 /* Whether the element of a selector shows (display is not none). */
-#define SHOWN(selector) "(function () { var e = document.querySelector('" selector "'); " \
+#define SHOWN(selector)                                                                            \
+	"(function () { var e = document.querySelector('" selector "'); "                          \
 	"return !!e && getComputedStyle(e).display !== 'none'; })()"
 
 /* aiomailru's event type names (aiomailru/objects/event.py). */
+/* clang-format off */
 static const char *const type_names[][2] = {
 	{"1-1", "photo_upload"}, {"1-2", "video_upload"}, {"1-7", "music_add"},
 	{"3-3", "user_community_actions_enter"}, {"3-5", "user_community_actions_leave"},
@@ -54,6 +59,7 @@ static const char *const type_names[][2] = {
 	{"5-11", "gift_received"}, {"5-16", "app_add"}, {"5-26", "share"}, {"5-28", "app_info2"},
 	{"5-37", "gift_receive_multi"}, {"5-39", "community_post"}, {"5-41", "user_post"},
 	{"5-44", "community_video_upload"}, {"5-47", "community_photo_upload"}};
+/* clang-format on */
 /* Types whose time link is the event's click_url. */
 static const char *const clickable_types[] = {"1-1", "3-23", "5-39", "5-41"};
 
@@ -68,7 +74,8 @@ static enum socapi_status eval_int(struct socapi_scraper *s, struct cdp_page *pa
 {
 	struct json_object *v;
 	enum socapi_status st = page_eval(s->browser, page, script, scraper_deadline(s), &v, err);
-	*out = st == SOCAPI_OK && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+	*out = st == SOCAPI_OK && json_object_is_type(v, json_type_int) ? json_object_get_int64(v)
+	                                                                : -1;
 	json_object_put(v);
 	return st;
 }
@@ -99,8 +106,10 @@ static enum socapi_status community(struct socapi_scraper *s, const struct pairs
 	if (!*group)
 		return set_error(err, SOCAPI_E_ARG, "there is no user or community %s", uid);
 	if (!json_object_object_get_ex(*group, "group_info", NULL))
-		return set_error(err, SOCAPI_E_ARG,
-		                 "%s is a person: the scrapers read communities' pages (use the REST call)", uid);
+		return set_error(
+		    err, SOCAPI_E_ARG,
+		    "%s is a person: the scrapers read communities' pages (use the REST call)",
+		    uid);
 	return SOCAPI_OK;
 }
 
@@ -132,18 +141,20 @@ static enum socapi_status show_groups(struct socapi_scraper *s, struct cdp_page 
 		int64_t shown;
 		bool more = false;
 		if (st == SOCAPI_OK)
-			st = eval_int(s, page, "document.querySelectorAll('" GROUP_ITEM "').length", &shown, err);
+			st = eval_int(s, page, "document.querySelectorAll('" GROUP_ITEM "').length",
+			              &shown, err);
 		if (st != SOCAPI_OK || shown >= want)
 			return st;
 		st = eval_bool(s, page,
 		               "(function () { var bar = document.querySelector('" MORE_BAR "'); "
-		               "return !!bar && !/display:\\s*none/.test(bar.getAttribute('style') || '') && "
-		               SHOWN(MORE_BUTTON) "; })()",
+		               "return !!bar && !/display:\\s*none/.test(bar.getAttribute('style') "
+		               "|| '') && " SHOWN(MORE_BUTTON) "; })()",
 		               &more, err);
 		if (st != SOCAPI_OK || !more)
 			return st;
-		st = page_eval(s->browser, page, "document.querySelector('" MORE_BUTTON "').click()",
-		               scraper_deadline(s), NULL, err);
+		st =
+		    page_eval(s->browser, page, "document.querySelector('" MORE_BUTTON "').click()",
+		              scraper_deadline(s), NULL, err);
 		struct buf more_shown = {0};
 		buf_printf(&more_shown,
 		           "!document.querySelector('" MORE_PROGRESS "') && "
@@ -153,8 +164,8 @@ static enum socapi_status show_groups(struct socapi_scraper *s, struct cdp_page 
 		           (long long)shown);
 		if (st == SOCAPI_OK)
 			st = more_shown.failed ? nomem(err)
-			                       : page_wait(s->browser, page, more_shown.data, GROUP_ITEM,
-			                                   scraper_deadline(s), err);
+			                       : page_wait(s->browser, page, more_shown.data,
+			                                   GROUP_ITEM, scraper_deadline(s), err);
 		buf_release(&more_shown);
 	}
 }
@@ -171,11 +182,13 @@ static enum socapi_status users_in_order(struct socapi_scraper *s, const struct 
 		struct json_object *found = NULL, *uid;
 		for (size_t k = 0; !found && k < json_object_array_length(users); k++) {
 			struct json_object *u = json_object_array_get_idx(users, k);
-			if (json_object_object_get_ex(u, "uid", &uid) && strcmp(json_object_get_string(uid), want) == 0)
+			if (json_object_object_get_ex(u, "uid", &uid) &&
+			    strcmp(json_object_get_string(uid), want) == 0)
 				found = u;
 		}
 		if (!found)
-			st = set_error(err, SOCAPI_E_DECODE, "users.getInfo did not answer for community %s", want);
+			st = set_error(err, SOCAPI_E_DECODE,
+			               "users.getInfo did not answer for community %s", want);
 		else if (json_object_array_add(out, json_object_get(found)) != 0)
 			st = nomem(err);
 	}
@@ -193,7 +206,8 @@ static enum socapi_status groups_get(struct socapi_scraper *s, const struct pair
 	if (st == SOCAPI_OK)
 		st = scraper_int_param(params, "ext", 0, &ext, err);
 	if (st == SOCAPI_OK && (limit < 0 || offset < 0))
-		st = set_error(err, SOCAPI_E_ARG, "groups.get: limit and offset must not be negative");
+		st = set_error(err, SOCAPI_E_ARG,
+		               "groups.get: limit and offset must not be negative");
 	if (st != SOCAPI_OK)
 		return st;
 	*result = json_object_new_array();
@@ -207,11 +221,12 @@ static enum socapi_status groups_get(struct socapi_scraper *s, const struct pair
 	if (st == SOCAPI_OK) {
 		st = show_groups(s, page, offset + limit, err);
 		if (st == SOCAPI_OK)
-			st = page_evalf(s->browser, page, scraper_deadline(s), &hrefs, err,
-			                "Array.prototype.slice.call(document.querySelectorAll('" GROUP_ITEM
-			                "'), %lld, %lld).map(function (item) { var a = item.querySelector('" GROUP_LINK
-			                "'); return a ? a.href : null; })",
-			                (long long)offset, (long long)(offset + limit));
+			st = page_evalf(
+			    s->browser, page, scraper_deadline(s), &hrefs, err,
+			    "Array.prototype.slice.call(document.querySelectorAll('" GROUP_ITEM
+			    "'), %lld, %lld).map(function (item) { var a = "
+			    "item.querySelector('" GROUP_LINK "'); return a ? a.href : null; })",
+			    (long long)offset, (long long)(offset + limit));
 		page_close(s->browser, page);
 	}
 	struct buf csv = {0};
@@ -219,7 +234,8 @@ static enum socapi_status groups_get(struct socapi_scraper *s, const struct pair
 		const char *href = json_object_get_string(json_object_array_get_idx(hrefs, i));
 		char *uid = NULL;
 		if (!href) {
-			st = set_error(err, SOCAPI_E_DECODE, "a community of the list has no link: the site changed");
+			st = set_error(err, SOCAPI_E_DECODE,
+			               "a community of the list has no link: the site changed");
 			if (err)
 				copy_text(err->path, sizeof err->path, GROUP_ITEM " " GROUP_LINK);
 		} else {
@@ -228,11 +244,13 @@ static enum socapi_status groups_get(struct socapi_scraper *s, const struct pair
 		int64_t unused_i;
 		uint64_t value;
 		if (st == SOCAPI_OK && !parse_decimal(uid, true, &unused_i, &value))
-			st = set_error(err, SOCAPI_E_DECODE, "the profile endpoint gave %s a uid that is not one", href);
+			st = set_error(err, SOCAPI_E_DECODE,
+			               "the profile endpoint gave %s a uid that is not one", href);
 		if (st == SOCAPI_OK) {
 			buf_printf(&csv, "%s%s", i ? "," : "", uid);
 			if (json_object_array_add(ext ? uids : *result,
-			                          ext ? json_object_new_string(uid) : json_object_new_uint64(value)))
+			                          ext ? json_object_new_string(uid)
+			                              : json_object_new_uint64(value)))
 				st = nomem(err);
 		}
 		sc_free(uid);
@@ -257,8 +275,8 @@ static enum socapi_status is_closed(struct socapi_scraper *s, struct json_object
 	if (st != SOCAPI_OK)
 		return st;
 	/* the sign shows with the links the page's script renders */
-	st = page_wait(s->browser, page, "!!document.querySelector('" ACTIVE_LINKS "')", ACTIVE_LINKS,
-	               scraper_deadline(s), err);
+	st = page_wait(s->browser, page, "!!document.querySelector('" ACTIVE_LINKS "')",
+	               ACTIVE_LINKS, scraper_deadline(s), err);
 	if (st == SOCAPI_OK)
 		st = eval_bool(s, page, "!!document.querySelector('" CLOSED_SIGN "')", closed, err);
 	page_close(s->browser, page);
@@ -282,13 +300,15 @@ static enum socapi_status groups_get_info(struct socapi_scraper *s, const struct
 		    !json_object_is_type(info, json_type_object))
 			continue; /* a person: aiomailru leaves them out */
 		st = is_closed(s, user, &closed, err);
-		if (st == SOCAPI_OK && (json_object_object_add(info, "is_closed", json_object_new_int(closed)) ||
-		                        json_object_array_add(*result, json_object_get(user))))
+		if (st == SOCAPI_OK &&
+		    (json_object_object_add(info, "is_closed", json_object_new_int(closed)) ||
+		     json_object_array_add(*result, json_object_get(user))))
 			st = nomem(err);
 	}
 	json_object_put(users);
 	if (st == SOCAPI_OK && json_object_array_length(*result) == 0) {
-		st = set_error(err, SOCAPI_E_API, "groups.getInfo: none of %s is a community", uids);
+		st =
+		    set_error(err, SOCAPI_E_API, "groups.getInfo: none of %s is a community", uids);
 		if (err)
 			err->api_code = 202;
 	}
@@ -302,10 +322,11 @@ static enum socapi_status join_state(struct socapi_scraper *s, struct cdp_page *
                                      size_t size, struct socapi_error *err)
 {
 	struct json_object *v;
-	enum socapi_status st = page_eval(s->browser, page,
-	                                  SHOWN(JOIN_SENT) " ? 'sent' : " SHOWN(JOIN_DONE) " ? 'done' : "
-	                                  SHOWN(JOIN_BUTTON) " ? 'join' : 'none'",
-	                                  scraper_deadline(s), &v, err);
+	enum socapi_status st =
+	    page_eval(s->browser, page,
+	              SHOWN(JOIN_SENT) " ? 'sent' : " SHOWN(JOIN_DONE) " ? 'done' : " SHOWN(
+	                  JOIN_BUTTON) " ? 'join' : 'none'",
+	              scraper_deadline(s), &v, err);
 	copy_text(state, size, st == SOCAPI_OK ? json_object_get_string(v) : "none");
 	json_object_put(v);
 	return st;
@@ -326,12 +347,14 @@ static enum socapi_status groups_join(struct socapi_scraper *s, const struct pai
 	if (st == SOCAPI_OK)
 		st = join_state(s, page, state, sizeof state, err);
 	if (st == SOCAPI_OK && strcmp(state, "none") == 0) {
-		set_error(err, SOCAPI_E_DECODE, "groups.join: the join button is not on the page (the site changed?)");
+		set_error(err, SOCAPI_E_DECODE,
+		          "groups.join: the join button is not on the page (the site changed?)");
 		if (err)
 			copy_text(err->path, sizeof err->path, JOIN_BUTTON);
 		st = SOCAPI_E_DECODE;
 	}
-	for (unsigned i = 0; st == SOCAPI_OK && strcmp(state, "join") == 0 && i < s->join_attempts; i++) {
+	for (unsigned i = 0; st == SOCAPI_OK && strcmp(state, "join") == 0 && i < s->join_attempts;
+	     i++) {
 		st = page_eval(s->browser, page,
 		               "(function () { var b = document.querySelector('" JOIN_BUTTON "'); "
 		               "if (b) { b.click(); } })()",
@@ -341,9 +364,10 @@ static enum socapi_status groups_join(struct socapi_scraper *s, const struct pai
 			st = join_state(s, page, state, sizeof state, err);
 	}
 	if (st == SOCAPI_OK && strcmp(state, "join") == 0) {
-		st = set_error(err, SOCAPI_E_API,
-		               "groups.join: the site did not confirm the join after %u clicks, %ld ms apart",
-		               s->join_attempts, s->join_interval_ms);
+		st = set_error(
+		    err, SOCAPI_E_API,
+		    "groups.join: the site did not confirm the join after %u clicks, %ld ms apart",
+		    s->join_attempts, s->join_interval_ms);
 		if (err)
 			err->api_code = 0;
 	}
@@ -383,7 +407,14 @@ static bool add_text(struct json_object *o, const char *name, const char *v)
 }
 
 /* data-astat: "user:type:EVENT:owner:corr_user:corr_event:likes:comments:time". */
-enum { ASTAT_TYPE = 1, ASTAT_ID = 2, ASTAT_LIKES = 6, ASTAT_COMMENTS = 7, ASTAT_TIME = 8, ASTAT_FIELDS };
+enum {
+	ASTAT_TYPE = 1,
+	ASTAT_ID = 2,
+	ASTAT_LIKES = 6,
+	ASTAT_COMMENTS = 7,
+	ASTAT_TIME = 8,
+	ASTAT_FIELDS
+};
 
 static bool split_astat(const char *astat, char field[ASTAT_FIELDS][128])
 {
@@ -408,7 +439,8 @@ static struct json_object *event_author(const char *owner, struct json_object *g
 		return json_object_get(group);
 	struct json_object *author = json_object_new_object();
 	if (author && owner &&
-	    json_object_object_add(author, "link", json_object_new_string_len(owner, (int)len)) != 0) {
+	    json_object_object_add(author, "link", json_object_new_string_len(owner, (int)len)) !=
+	        0) {
 		json_object_put(author);
 		return NULL;
 	}
@@ -429,15 +461,18 @@ static enum socapi_status event_from_card(struct json_object *card, struct json_
 		return SOCAPI_E_DECODE;
 	/* the type is the first two parts of "5-39"; a third is the subtype (like, comment) */
 	char *kind = field[ASTAT_TYPE];
-	size_t first = strcspn(kind, "-"), cut = first + (kind[first] ? 1 + strcspn(kind + first + 1, "-") : 0);
+	size_t first = strcspn(kind, "-"),
+	       cut = first + (kind[first] ? 1 + strcspn(kind + first + 1, "-") : 0);
 	const char *subtype = kind[cut] ? kind + cut + 1 : "event";
 	char type[128];
 	snprintf(type, sizeof type, "%.*s", (int)cut, kind);
 	for (char *c = field[ASTAT_ID]; *c; c++)
 		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
 	struct json_object *v;
-	bool comments = json_object_object_get_ex(card, "comments", &v) && json_object_get_boolean(v);
-	const char *text = member_string(card, "text"), *time_link = member_string(card, "time_link");
+	bool comments =
+	    json_object_object_get_ex(card, "comments", &v) && json_object_get_boolean(v);
+	const char *text = member_string(card, "text"),
+	           *time_link = member_string(card, "time_link");
 	struct json_object *e = json_object_new_object(), *authors = json_object_new_array();
 	struct json_object *author = event_author(member_string(card, "owner"), group, group_page);
 	bool ok = e && authors && author && json_object_array_add(authors, author) == 0;
@@ -467,14 +502,15 @@ static enum socapi_status read_cards(struct socapi_scraper *s, struct cdp_page *
                                      struct json_object **cards, struct socapi_error *err)
 {
 	return page_evalf(
-		s->browser, page, scraper_deadline(s), cards, err,
-		"Array.prototype.slice.call(document.querySelectorAll('" FEED_EVENT "'), %zu).map("
-		"function (e) { var owner = e.querySelector('" EVENT_OWNER "'), "
-		"time = e.querySelector('" EVENT_TIME_LINK "'), text = e.querySelector('" EVENT_TEXT "'); "
-		"return {astat: e.getAttribute('data-astat'), owner: owner ? owner.href : null, "
-		"time_link: time ? time.href : null, text: text ? text.innerText : '', "
-		"comments: !!e.querySelector('" EVENT_COMMENTS "')}; })",
-		from);
+	    s->browser, page, scraper_deadline(s), cards, err,
+	    "Array.prototype.slice.call(document.querySelectorAll('" FEED_EVENT "'), %zu).map("
+	    "function (e) { var owner = e.querySelector('" EVENT_OWNER "'), "
+	    "time = e.querySelector('" EVENT_TIME_LINK "'), text = e.querySelector('" EVENT_TEXT
+	    "'); "
+	    "return {astat: e.getAttribute('data-astat'), owner: owner ? owner.href : null, "
+	    "time_link: time ? time.href : null, text: text ? text.innerText : '', "
+	    "comments: !!e.querySelector('" EVENT_COMMENTS "')}; })",
+	    from);
 }
 
 /* Waits for the feed to settle: "noevents", or "loaded" with more than `seen` events. */
@@ -483,18 +519,21 @@ static enum socapi_status feed_settled(struct socapi_scraper *s, struct cdp_page
 {
 	struct buf cond = {0};
 	buf_printf(&cond,
-	           "(function () { var st = " FEED_STATE "; return st === 'noevents' || (st === 'loaded' "
+	           "(function () { var st = " FEED_STATE
+	           "; return st === 'noevents' || (st === 'loaded' "
 	           "&& document.querySelectorAll('" FEED_EVENT "').length > %zu); })()",
 	           seen);
-	enum socapi_status st = cond.failed ? nomem(err)
-	                                    : page_wait(s->browser, page, cond.data, FEED "[data-state]",
-	                                                scraper_deadline(s), err);
+	enum socapi_status st = cond.failed
+	                            ? nomem(err)
+	                            : page_wait(s->browser, page, cond.data, FEED "[data-state]",
+	                                        scraper_deadline(s), err);
 	buf_release(&cond);
 	struct json_object *state = NULL;
 	if (st == SOCAPI_OK)
 		st = page_eval(s->browser, page, FEED_STATE, scraper_deadline(s), &state, err);
-	*ended = st == SOCAPI_OK && strcmp(json_object_get_string(state) ? json_object_get_string(state) : "",
-	                                   "noevents") == 0;
+	*ended = st == SOCAPI_OK &&
+	         strcmp(json_object_get_string(state) ? json_object_get_string(state) : "",
+	                "noevents") == 0;
 	json_object_put(state);
 	return st;
 }
@@ -505,13 +544,15 @@ static enum socapi_status read_feed(struct socapi_scraper *s, struct cdp_page *p
 {
 	struct buf group_page = {0};
 	const char *link = link_of(group), *host = link ? strstr(link, "://") : NULL;
-	buf_printf(&group_page, "%s%s", s->web_url, host && strchr(host + 3, '/') ? strchr(host + 3, '/') : "/");
+	buf_printf(&group_page, "%s%s", s->web_url,
+	           host && strchr(host + 3, '/') ? strchr(host + 3, '/') : "/");
 	bool skipping = str_set(skip), ended = false;
 	size_t seen = 0;
 	enum socapi_status st = group_page.failed ? nomem(err) : SOCAPI_OK;
 	while (st == SOCAPI_OK && (int64_t)json_object_array_length(events) < limit) {
 		if (seen)
-			st = page_eval(s->browser, page, "window.scroll(0, document.body.scrollHeight)",
+			st = page_eval(s->browser, page,
+			               "window.scroll(0, document.body.scrollHeight)",
 			               scraper_deadline(s), NULL, err);
 		if (st == SOCAPI_OK)
 			st = feed_settled(s, page, seen, &ended, err);
@@ -519,11 +560,15 @@ static enum socapi_status read_feed(struct socapi_scraper *s, struct cdp_page *p
 		if (st == SOCAPI_OK)
 			st = read_cards(s, page, seen, &cards, err);
 		for (size_t i = 0; st == SOCAPI_OK && i < json_object_array_length(cards) &&
-		                   (int64_t)json_object_array_length(events) < limit; i++) {
+		                   (int64_t)json_object_array_length(events) < limit;
+		     i++) {
 			struct json_object *event;
-			st = event_from_card(json_object_array_get_idx(cards, i), group, group_page.data, &event);
+			st = event_from_card(json_object_array_get_idx(cards, i), group,
+			                     group_page.data, &event);
 			if (st == SOCAPI_E_DECODE && err) {
-				set_error(err, st, "an event's data-astat is not what the scraper reads: the site changed");
+				set_error(err, st,
+				          "an event's data-astat is not what the scraper reads: "
+				          "the site changed");
 				copy_text(err->path, sizeof err->path, FEED_EVENT);
 			} else if (st == SOCAPI_E_NOMEM) {
 				nomem(err);
@@ -549,7 +594,8 @@ static enum socapi_status read_feed(struct socapi_scraper *s, struct cdp_page *p
 }
 
 static enum socapi_status stream_get_by_author(struct socapi_scraper *s, const struct pairs *params,
-                                               struct json_object **result, struct socapi_error *err)
+                                               struct json_object **result,
+                                               struct socapi_error *err)
 {
 	int64_t limit;
 	struct json_object *users = NULL, *group;
@@ -570,10 +616,12 @@ static enum socapi_status stream_get_by_author(struct socapi_scraper *s, const s
 		               "!!document.querySelector('" FEED "[data-state]')",
 		               FEED "[data-state]", scraper_deadline(s), err);
 	if (page && st == SOCAPI_OK)
-		st = eval_bool(s, page, "!!document.querySelector('" CLOSED_SIGN "')", &closed, err);
+		st =
+		    eval_bool(s, page, "!!document.querySelector('" CLOSED_SIGN "')", &closed, err);
 	if (page && st == SOCAPI_OK && closed) {
 		st = set_error(err, SOCAPI_E_API,
-		               "Access to this object is denied: %s is a closed community", link_of(group));
+		               "Access to this object is denied: %s is a closed community",
+		               link_of(group));
 		if (err)
 			err->api_code = 202;
 	}
@@ -590,10 +638,10 @@ scrape_fn mailru_scraper_for(const char *method)
 		const char *name;
 		scrape_fn fn;
 	} scrapers[] = {
-		{"groups.get", groups_get},
-		{"groups.getInfo", groups_get_info},
-		{"groups.join", groups_join},
-		{"stream.getByAuthor", stream_get_by_author},
+	    {"groups.get", groups_get},
+	    {"groups.getInfo", groups_get_info},
+	    {"groups.join", groups_join},
+	    {"stream.getByAuthor", stream_get_by_author},
 	};
 	for (size_t i = 0; i < sizeof scrapers / sizeof *scrapers; i++)
 		if (strcmp(scrapers[i].name, method) == 0)

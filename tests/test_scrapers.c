@@ -297,7 +297,7 @@ static void test_site_changed(void)
 {
 	CHECK(emulator_control(&emu, "mailru/site",
 	                       "{\"rename\": {\"groups__container\": \"groups__grid\"}}"));
-	struct socapi_scraper *s = scraper_with(1000, NULL);
+	struct socapi_scraper *s = scraper_with(2000, NULL);
 	struct socapi_error err;
 	struct socapi_uint_list *groups = NULL;
 	CHECK(s && mailru_groups_get_scrape(s, NULL, &groups, &err) == SOCAPI_E_DECODE && !groups);

@@ -322,3 +322,16 @@ def served_file(request, prefix, uploads):
     if request.path.startswith(prefix + "/static/"):
         return placeholder(request.path)
     return None
+
+
+def expire_session(sessions, request):
+    """POST /_emulator/<platform>/expire {"token": ...}: that session (access token -> a
+    session with expires_at) expires now, so calls with it get the platform's 102."""
+    try:
+        session = sessions.get(json.loads(request.body or b"{}").get("token"))
+    except (ValueError, AttributeError, TypeError):
+        session = None
+    if session is None:
+        return json_response({"error": "need the token of a session, as JSON: {\"token\": ...}"}, 400)
+    session.expires_at = 0
+    return json_response({"expired": session.access_token})

@@ -19,7 +19,7 @@ from html import escape
 from urllib.parse import quote, urlencode
 
 from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, Account, ApiCall,
-                     ApiError, OAuthError, SeededWorld, TokenMint, error_page, find_account,
+                     ApiError, OAuthError, SeededWorld, TokenMint, error_page, expire_session, find_account,
                      grant_handler, hidden, html_page, is_uint, json_response, md5_hex, redirect,
                      served_file, sorted_pairs, text_response, with_query)
 from .mailru_web import MONTHS, MyMailRu, add_web_communities
@@ -1339,9 +1339,12 @@ class MailRu:
 
     def control(self, request, action):
         """GET /_emulator/mailru/code?client_id=&redirect_uri=&uid=[&scope=] -> {"code"};
+        POST /_emulator/mailru/expire {"token"}: that session key answers 102 from now on;
         POST /_emulator/mailru/site: see mailru_web.py."""
         if (request.verb, action) == ("POST", "site"):
             return self.web.control(request)
+        if (request.verb, action) == ("POST", "expire"):
+            return expire_session(self.sessions, request)
         if (request.verb, action) != ("GET", "code"):
             return text_response("not found\n", 404)
         params = request.query

@@ -25,7 +25,7 @@ from html import escape
 from urllib.parse import quote, urlencode, urlsplit
 
 from .common import (DAY, EPOCH, FEMALE_NAMES, HOUR, MALE_NAMES, SURNAMES, Account, ApiCall,
-                     ApiError, OAuthError, SeededWorld, TokenMint, error_page, find_account,
+                     ApiError, OAuthError, SeededWorld, TokenMint, error_page, expire_session, find_account,
                      grant_handler, hidden, html_page, is_uint, json_response, md5_hex, redirect,
                      served_file, sorted_pairs, text_response, with_query)
 
@@ -1407,7 +1407,10 @@ class OK:
         return response
 
     def control(self, request, action):
-        """GET /_emulator/ok/code?client_id=&redirect_uri=&uid=[&scope=] -> {"code"}."""
+        """GET /_emulator/ok/code?client_id=&redirect_uri=&uid=[&scope=] -> {"code"};
+        POST /_emulator/ok/expire {"token"}: that token answers 102 from now on."""
+        if (request.verb, action) == ("POST", "expire"):
+            return expire_session(self.sessions, request)
         if (request.verb, action) != ("GET", "code"):
             return text_response("not found\n", 404)
         params = request.query

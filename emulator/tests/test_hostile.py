@@ -24,6 +24,8 @@ sys.path.insert(0, EMULATOR)
 
 from socapi_emulator.server import TLSFrontend  # noqa: E402
 from tests.support import EmulatorCase  # noqa: E402
+from tests.test_mailru import SESSION_KEY, MailRuCase  # noqa: E402
+from tests.test_ok import TOKEN as OK_TOKEN, OKCase  # noqa: E402
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -171,6 +173,28 @@ class TLSTest(HostileCase):
             finally:
                 tls.shutdown()
                 tls.server_close()
+
+
+class MailRuExpiryTest(MailRuCase):
+    def test_expire_gives_102_until_reset(self):
+        self.assertIsInstance(self.api("users.getInfo"), list)
+        status, _, body = self.post("/_emulator/mailru/expire", json.dumps({"token": SESSION_KEY}).encode(),
+                                    "application/json")
+        self.assertEqual((status, json.loads(body)), (200, {"expired": SESSION_KEY}))
+        self.assertApiError(self.api("users.getInfo"), 102)
+        for bad in (b"", b"[]", b'{"token": "nope"}'):
+            self.assertEqual(self.post("/_emulator/mailru/expire", bad, "application/json")[0], 400)
+        self.post("/_emulator/reset", b"")
+        self.assertIsInstance(self.api("users.getInfo"), list)
+
+
+class OKExpiryTest(OKCase):
+    def test_expire_gives_102(self):
+        self.assertIn("uid", self.api("users.getCurrentUser"))
+        status, _, _ = self.post("/_emulator/ok/expire", json.dumps({"token": OK_TOKEN}).encode(),
+                                 "application/json")
+        self.assertEqual(status, 200)
+        self.assertApiError(self.api("users.getCurrentUser"), 102)
 
 
 if __name__ == "__main__":

@@ -290,7 +290,31 @@ struct adapter {
 	                             struct socapi_error *err);
 	/* Wipes and frees the platform's credentials. */
 	void (*destroy)(void *data);
+	/* Token renewal (NULL: the platform has none): true when err says the
+	 * session expired and the session holds what a refresh needs; then
+	 * refresh renews the token in the credentials (session_refreshed). */
+	bool (*can_refresh)(const struct socapi_session *s, const struct socapi_error *err);
+	enum socapi_status (*refresh)(struct socapi_session *s, struct socapi_error *err);
 };
+
+/* What renewing a session's token needs besides the application's keys. */
+struct refresh {
+	char *refresh_token;
+	char *token_url;
+	socapi_refresh_fn fn;
+	void *ctx;
+};
+
+/* Copies a session's refresh settings; false only when out of memory. */
+CHECK_RESULT bool refresh_copy(struct refresh *r, const char *refresh_token, const char *token_url,
+                               socapi_refresh_fn fn, void *ctx);
+void refresh_release(struct refresh *r);
+/*
+ * After a refresh grant: *access_token (and r->refresh_token, when tok has
+ * a new one) become tok's, the old ones wiped, and the application is told.
+ */
+enum socapi_status session_refreshed(struct refresh *r, char **access_token,
+                                     const struct socapi_token *tok, struct socapi_error *err);
 
 struct error_handler {
 	int api_code;
@@ -332,6 +356,7 @@ enum socapi_status session_new(const struct adapter *adapter, void *data, const 
 /* A call in three steps, so a concurrent path can run the middle one. */
 struct call {
 	struct socapi_session *session;
+	bool refreshed;                 /* the session's token was renewed for this call */
 	const struct socapi_method *method;
 	const char *method_name;
 	struct pairs params;

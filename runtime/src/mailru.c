@@ -14,6 +14,7 @@ struct mailru_creds {
 	char *session_key;
 	char *uid;
 	enum socapi_mailru_circuit circuit;
+	struct refresh refresh;
 };
 
 
@@ -27,6 +28,7 @@ static void creds_destroy(void *data)
 	sc_free_secret(c->secret_key);
 	sc_free_secret(c->session_key);
 	sc_free(c->uid);
+	refresh_release(&c->refresh);
 	sc_free(c);
 }
 
@@ -130,8 +132,33 @@ static enum socapi_status mailru_unwrap(struct json_object *root, struct json_ob
 	return set_error(err, SOCAPI_E_API, "Mail.Ru error %d: %s", code, msg);
 }
 
+/* Mail.Ru says an expired session key with 102 (its only authorization error). */
+#define MAILRU_ERROR_AUTHORIZATION 102
+
+static bool mailru_can_refresh(const struct socapi_session *s, const struct socapi_error *err)
+{
+	const struct mailru_creds *c = s->data;
+	return err->api_code == MAILRU_ERROR_AUTHORIZATION && str_set(c->refresh.refresh_token) &&
+	       str_set(c->secret_key);
+}
+
+static enum socapi_status mailru_refresh(struct socapi_session *s, struct socapi_error *err)
+{
+	struct mailru_creds *c = s->data;
+	const struct socapi_mailru_app app = {.app_id = c->app_id, .secret_key = c->secret_key,
+	                                      .token_url = c->refresh.token_url};
+	struct socapi_token *tok = NULL;
+	enum socapi_status st = socapi_mailru_grant_refresh(&app, &s->transport.opts, c->refresh.refresh_token,
+	                                                    &tok, err);
+	if (st == SOCAPI_OK)
+		st = session_refreshed(&c->refresh, &c->session_key, tok, err);
+	socapi_token_free(tok);
+	return st;
+}
+
 static const struct adapter mailru_adapter = {
 	SOCAPI_PLATFORM_MAILRU, {"1", "0"}, false, mailru_sign_call, mailru_unwrap, creds_destroy,
+	mailru_can_refresh, mailru_refresh,
 };
 
 enum socapi_status socapi_mailru_session_new(const struct socapi_mailru_credentials *cred,
@@ -151,7 +178,9 @@ enum socapi_status socapi_mailru_session_new(const struct socapi_mailru_credenti
 	struct mailru_creds *c = sc_calloc(1, sizeof *c);
 	if (!c || !copy_opt(&c->app_id, cred->app_id) || !copy_opt(&c->private_key, cred->private_key) ||
 	    !copy_opt(&c->secret_key, cred->secret_key) || !copy_opt(&c->session_key, cred->session_key) ||
-	    !copy_opt(&c->uid, cred->uid)) {
+	    !copy_opt(&c->uid, cred->uid) ||
+	    !refresh_copy(&c->refresh, cred->refresh_token, cred->token_url, cred->on_refresh,
+	                  cred->on_refresh_ctx)) {
 		creds_destroy(c);
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}

@@ -13,6 +13,8 @@ struct ok_creds {
 	char *access_token;
 	char *session_secret_key;
 	enum socapi_ok_circuit circuit;
+	char *application_id;
+	struct refresh refresh;
 };
 
 static void creds_destroy(void *data)
@@ -24,6 +26,8 @@ static void creds_destroy(void *data)
 	sc_free_secret(c->application_secret_key);
 	sc_free_secret(c->access_token);
 	sc_free_secret(c->session_secret_key);
+	sc_free(c->application_id);
+	refresh_release(&c->refresh);
 	sc_free(c);
 }
 
@@ -164,8 +168,44 @@ static enum socapi_status ok_unwrap(struct json_object *root, struct json_object
 	                 json_object_object_get_ex(root, "error_msg", &msg) ? json_object_get_string(msg) : "");
 }
 
+#define OK_ERROR_SESSION_EXPIRED 102 /* PARAM_SESSION_EXPIRED */
+
+static bool ok_can_refresh(const struct socapi_session *s, const struct socapi_error *err)
+{
+	const struct ok_creds *c = s->data;
+	return err->api_code == OK_ERROR_SESSION_EXPIRED && str_set(c->refresh.refresh_token) &&
+	       str_set(c->application_id) && str_set(c->application_secret_key);
+}
+
+/* The new token comes without a session secret: the old one was the old
+ * token's, so it goes, and calls sign server-server. */
+static enum socapi_status ok_refresh(struct socapi_session *s, struct socapi_error *err)
+{
+	struct ok_creds *c = s->data;
+	const struct socapi_ok_app app = {.application_id = c->application_id,
+	                                  .application_secret_key = c->application_secret_key,
+	                                  .token_url = c->refresh.token_url};
+	struct socapi_token *tok = NULL;
+	enum socapi_status st = socapi_ok_grant_refresh(&app, &s->transport.opts, c->refresh.refresh_token,
+	                                                &tok, err);
+	char *secret = NULL;
+	if (st == SOCAPI_OK && !copy_opt(&secret, tok->session_secret_key))
+		st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	if (st == SOCAPI_OK)
+		st = session_refreshed(&c->refresh, &c->access_token, tok, err);
+	if (st == SOCAPI_OK) {
+		sc_free_secret(c->session_secret_key);
+		c->session_secret_key = secret;
+		secret = NULL;
+	}
+	sc_free_secret(secret);
+	socapi_token_free(tok);
+	return st;
+}
+
 static const struct adapter ok_adapter = {
 	SOCAPI_PLATFORM_OK, {"true", "false"}, false, ok_sign_call, ok_unwrap, creds_destroy,
+	ok_can_refresh, ok_refresh,
 };
 
 enum socapi_status socapi_ok_session_new(const struct socapi_ok_credentials *cred,
@@ -187,7 +227,10 @@ enum socapi_status socapi_ok_session_new(const struct socapi_ok_credentials *cre
 	if (!c || !copy_opt(&c->application_key, cred->application_key) ||
 	    !copy_opt(&c->application_secret_key, cred->application_secret_key) ||
 	    !copy_opt(&c->access_token, cred->access_token) ||
-	    !copy_opt(&c->session_secret_key, cred->session_secret_key)) {
+	    !copy_opt(&c->session_secret_key, cred->session_secret_key) ||
+	    !copy_opt(&c->application_id, cred->application_id) ||
+	    !refresh_copy(&c->refresh, cred->refresh_token, cred->token_url, cred->on_refresh,
+	                  cred->on_refresh_ctx)) {
 		creds_destroy(c);
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}

@@ -253,9 +253,71 @@ enum socapi_status call_complete(struct call *c, struct json_object **root,
 	return st;
 }
 
+bool refresh_copy(struct refresh *r, const char *refresh_token, const char *token_url,
+                  socapi_refresh_fn fn, void *ctx)
+{
+	r->fn = fn;
+	r->ctx = ctx;
+	return copy_opt(&r->refresh_token, refresh_token) && copy_opt(&r->token_url, token_url);
+}
+
+void refresh_release(struct refresh *r)
+{
+	sc_free_secret(r->refresh_token);
+	sc_free(r->token_url);
+	*r = (struct refresh){0};
+}
+
+enum socapi_status session_refreshed(struct refresh *r, char **access_token,
+                                     const struct socapi_token *tok, struct socapi_error *err)
+{
+	char *access = sc_strdup(tok->access_token);
+	char *renewal = tok->refresh_token ? sc_strdup(tok->refresh_token) : NULL;
+	if (!access || (tok->refresh_token && !renewal)) {
+		sc_free_secret(access);
+		sc_free_secret(renewal);
+		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	}
+	sc_free_secret(*access_token);
+	*access_token = access;
+	if (renewal) {
+		sc_free_secret(r->refresh_token);
+		r->refresh_token = renewal;
+	}
+	if (r->fn)
+		r->fn(r->ctx, tok);
+	return SOCAPI_OK;
+}
+
+/* An expired session, once per call: renew the token and go again, or keep
+ * the call's error and add why the renewal failed. */
+static bool refresh_for(struct call *c, long *wait_ms, struct socapi_error *err)
+{
+	struct socapi_session *s = c->session;
+	c->refreshed = true;
+	struct socapi_error why;
+	error_reset(&why);
+	if (s->adapter->refresh(s, &why) != SOCAPI_OK) {
+		size_t len = strlen(err->message);
+		snprintf(err->message + len, sizeof err->message - len, "; renewing the session failed: %s",
+		         why.message);
+		copy_text(err->oauth_error, sizeof err->oauth_error, why.oauth_error);
+		return false;
+	}
+	http_response_release(&c->response);
+	transport_log(&s->transport, SOCAPI_LOG_INFO, "session expired (error %d): renewed, %s again",
+	              err->api_code, c->method_name);
+	*wait_ms = 0;
+	error_reset(err);
+	return true;
+}
+
 bool call_retry(struct call *c, unsigned attempt, enum socapi_status *st, long *wait_ms,
                 struct socapi_error *err)
 {
+	const struct adapter *a = c->session->adapter;
+	if (*st == SOCAPI_E_API && !c->refreshed && a->can_refresh && a->can_refresh(c->session, err))
+		return refresh_for(c, wait_ms, err);
 	/* only an error the platform answered: it did not run the call, so a
 	 * retry never repeats a write (never SOCAPI_E_OUTCOME_UNKNOWN) */
 	const struct error_handler *h = *st == SOCAPI_E_API ? handler_for(c->session, err->api_code) : NULL;

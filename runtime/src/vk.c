@@ -126,8 +126,9 @@ static enum socapi_status vk_unwrap(struct json_object *root, struct json_object
 	return set_error(err, SOCAPI_E_API, "VK error %d: %s", err->api_code, msg ? msg : "");
 }
 
+/* VK's tokens come without a refresh token: nothing to renew (README.md). */
 static const struct adapter vk_adapter = {
-	SOCAPI_PLATFORM_VK, {"1", "0"}, true, vk_sign_call, vk_unwrap, creds_destroy,
+	SOCAPI_PLATFORM_VK, {"1", "0"}, true, vk_sign_call, vk_unwrap, creds_destroy, NULL, NULL,
 };
 
 /* ---- the default error handlers ---- */

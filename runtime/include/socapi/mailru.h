@@ -54,6 +54,17 @@ struct socapi_mailru_credentials {
 	const char *uid;           /* the user's uid (decimal uint64) */
 	enum socapi_mailru_circuit circuit;
 	const char *api_url;       /* default SOCAPI_MAILRU_API_URL */
+	/*
+	 * Renewal: with a refresh_token and secret_key, a call that fails with
+	 * error 102 (the session key expired) runs the refresh grant once
+	 * (against token_url, default SOCAPI_MAILRU_TOKEN_URL), calls on_refresh
+	 * (NULL allowed) with the new token and is sent again. A failed refresh
+	 * leaves the call's 102, its message extended with the refresh error.
+	 */
+	const char *refresh_token;
+	const char *token_url;
+	socapi_refresh_fn on_refresh;
+	void *on_refresh_ctx;
 };
 
 /*

@@ -57,6 +57,20 @@ struct socapi_ok_credentials {
 	const char *session_secret_key;
 	enum socapi_ok_circuit circuit;
 	const char *api_url;                 /* default SOCAPI_OK_API_URL */
+	/*
+	 * Renewal: with a refresh_token, application_id and
+	 * application_secret_key, a call that fails with error 102
+	 * (PARAM_SESSION_EXPIRED) runs the refresh grant once (against
+	 * token_url, default SOCAPI_OK_TOKEN_URL), calls on_refresh (NULL
+	 * allowed) with the new token and is sent again, signed server-server
+	 * (the new token has no session secret). A failed refresh leaves the
+	 * call's 102, its message extended with the refresh error.
+	 */
+	const char *application_id;
+	const char *refresh_token;
+	const char *token_url;
+	socapi_refresh_fn on_refresh;
+	void *on_refresh_ctx;
 };
 
 /*

@@ -425,6 +425,16 @@ const char *socapi_token_field(const struct socapi_token *token, const char *nam
 
 void socapi_token_free(struct socapi_token *token);
 
+/*
+ * Told when socapi renewed a session's expired token by itself (Mail.Ru and
+ * OK.ru sessions given a refresh token: see their credentials), on the
+ * thread that made the call, before the call is sent again: store
+ * token->access_token (and token->refresh_token when the platform sent a new
+ * one) for the application's next run. token is socapi's: read it during
+ * the call only.
+ */
+typedef void (*socapi_refresh_fn)(void *ctx, const struct socapi_token *token);
+
 /* True when value is one of the enum's values (integer enums). */
 bool socapi_enum_int_known(const struct socapi_enum *e, int64_t value);
 /* True when value is one of the enum's values (string enums). */

@@ -68,6 +68,7 @@ static int on_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 				return -1;
 			}
 			t->sending = false;
+			memset(t->out.data, 0, t->out.len); /* it may hold the login cookies */
 		}
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:

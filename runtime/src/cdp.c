@@ -156,6 +156,8 @@ enum socapi_status cdp_call(struct socapi_browser *b, const char *session_id, co
 	enum socapi_status st =
 	    text ? b->transport->ops->send(b->transport, text, len, send_deadline, err)
 	         : set_error(err, SOCAPI_E_NOMEM, "out of memory");
+	if (text) /* a command may carry the login cookies (Storage.setCookies) */
+		memset((char *)text, 0, len);
 	json_object_put(msg);
 	if (st != SOCAPI_OK) {
 		b->broken = st != SOCAPI_E_NOMEM; /* half a message may have gone out */

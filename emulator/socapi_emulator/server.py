@@ -128,9 +128,16 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def reset(self):
         """Forget faults and everything clients did: a fresh seeded world."""
+        self.connections = 0  # TCP connections accepted since, for keep-alive checks
+        self.requests = 0
         self.faults = []
         self.arrivals = []  # the path of every request but the control ones
         self.platforms = {cls.prefix: cls(self.seed, self.base_url) for cls in PLATFORMS}
+
+    def process_request(self, request, client_address):
+        with self.lock:
+            self.connections += 1
+        super().process_request(request, client_address)
 
     def platform_for(self, path):
         return next((p for prefix, p in self.platforms.items()
@@ -139,6 +146,7 @@ class EmulatorServer(ThreadingHTTPServer):
     def respond(self, request):
         """The Response for a request, or None to drop the connection."""
         with self.lock:
+            self.requests += 1
             if request.path.startswith(CONTROL):
                 return self.control(request)
             self.arrivals.append(request.path)
@@ -190,6 +198,8 @@ class EmulatorServer(ThreadingHTTPServer):
         route = (request.verb, request.path)
         if route == ("GET", CONTROL + "health"):
             return text_response("ok")
+        if route == ("GET", CONTROL + "stats"):
+            return json_response({"connections": self.connections, "requests": self.requests})
         if route == ("POST", CONTROL + "reset"):
             self.reset()
             return text_response("ok")

@@ -574,6 +574,18 @@ class ServerTest(MailRuCase):
             self.assertEqual(response.getheader("Content-Length"), "2")
         connection.close()
 
+    def test_stats_count_connections_and_requests(self):
+        port = self.server.server_address[1]
+        for _ in range(2):  # two connections, two requests each
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            for _ in range(2):
+                connection.request("GET", "/_emulator/health")
+                connection.getresponse().read()
+            connection.close()
+        # setUp's reset came on a connection accepted before it, so it is not counted
+        stats = json.loads(self.request("/_emulator/stats")[2])
+        self.assertEqual(stats, {"connections": 3, "requests": 5})
+
     def test_determinism(self):
         def users_body(base):
             uids = ",".join(self.api("friends.get") + self.api("groups.get") + [IVAN])

@@ -311,13 +311,17 @@ void socapi_pager_free(struct socapi_pager *pager);
 /*
  * Several typed calls at once, over curl's multi interface: calls on
  * different sessions run in parallel, calls on one session one after
- * another, in the order added (a session has one connection). Each call
- * behaves as socapi_call would, error handlers, retries and the rate limit
- * included; a handler's wait or the rate limit delays only its own call.
- * A write whose outcome is unknown (SOCAPI_E_OUTCOME_UNKNOWN in its
- * call_err) is not retried, as with socapi_call.
- * Handlers run on the thread that runs the batch. The sessions must not
- * be used elsewhere until socapi_batch_run returns.
+ * another, in the order added (a session has one transfer at a time). Each
+ * call behaves as socapi_call would, error handlers, retries and the rate
+ * limit included; a handler's wait or the rate limit delays only its own
+ * call. A write whose outcome is unknown (SOCAPI_E_OUTCOME_UNKNOWN in its
+ * call_err) is not retried, as with socapi_call. Handlers run on the
+ * thread that runs the batch. The sessions must not be used elsewhere
+ * until socapi_batch_run returns.
+ * The batch keeps its connections open from socapi_batch_new to
+ * socapi_batch_free (up to one per session of its largest run), so later
+ * runs reuse them. A call's answer is released as soon as the call is
+ * decoded; the cost of a run grows linearly with its number of calls.
  */
 struct socapi_batch;
 
@@ -329,8 +333,8 @@ SOCAPI_NODISCARD enum socapi_status socapi_batch_new(struct socapi_batch **out,
  * borrowed until the batch has run). out receives the result as with
  * socapi_call, and call_err (required) the call's own status and details,
  * when the batch runs; both must stay valid until then. Errors
- * (nothing queued): SOCAPI_E_ARG (arguments, platform, a parameter),
- * SOCAPI_E_NOMEM.
+ * (nothing queued): SOCAPI_E_ARG (arguments, platform, a parameter, or the
+ * batch is running: a handler cannot add to it), SOCAPI_E_NOMEM.
  */
 SOCAPI_NODISCARD enum socapi_status
 socapi_batch_add(struct socapi_batch *batch, struct socapi_session *session,
@@ -341,13 +345,15 @@ socapi_batch_add(struct socapi_batch *batch, struct socapi_session *session,
  * Runs every queued call to its end and empties the batch, which can then
  * be filled again. SOCAPI_OK when the batch itself ran: each call's
  * outcome is in its call_err->status. It fails only for the batch
- * (SOCAPI_E_NOMEM, SOCAPI_E_TRANSPORT from curl's multi interface); calls
- * it could not finish then say so in their call_err.
+ * (SOCAPI_E_NOMEM, SOCAPI_E_TRANSPORT from curl's multi interface,
+ * SOCAPI_E_ARG from a handler while the batch runs); calls it could not
+ * finish then say so in their call_err.
  */
 SOCAPI_NODISCARD enum socapi_status socapi_batch_run(struct socapi_batch *batch,
                                                      struct socapi_error *err);
 
-/* Releases a batch and whatever is still queued. NULL allowed. */
+/* Releases a batch, whatever is still queued and its open connections.
+ * NULL allowed. */
 void socapi_batch_free(struct socapi_batch *batch);
 
 /*

@@ -1,14 +1,17 @@
 /*
- * test_callpath.c - the call path around the decoder, against the bundled
- * emulator: the batch's kept connections, its per-session order and waits.
+ * test_callpath.c - the call path around the decoder: what each call
+ * reuses from its session (parameter lists, the form body, the MD5), the
+ * form encoding, and against the bundled emulator the batch's kept
+ * connections, its per-session order and waits, bodies released as soon as
+ * their call is decoded and sized from Content-Length.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "../runtime/src/internal.h"
 #include "check.h"
 #include "emulator_harness.h"
 
 #include <socapi/vk.h>
 #include <stdlib.h>
-#include <string.h>
 #include <vk/vk.h>
 
 #define TOKEN "vk1.a.emuIvanFixedUserToken0001"
@@ -16,6 +19,100 @@
 
 static struct emulator emu;
 static char api_url[128];
+
+/* ---- unit: encoding, parameter lists, signatures ---- */
+
+/* Every byte: RFC 3986 unreserved characters as they are, the rest %XX. */
+static void test_form_encoding(void)
+{
+	char all[256];
+	for (int i = 1; i < 256; i++)
+		all[i - 1] = (char)i;
+	all[255] = '\0';
+	struct pairs p = {0};
+	CHECK(pairs_add(&p, "k y", all));
+	struct buf got = {0}, want = {0};
+	pairs_form_encode(&p, &got);
+	buf_puts(&want, "k%20y=");
+	for (int i = 1; i < 256; i++) {
+		bool plain = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') || (i >= '0' && i <= '9') ||
+		             i == '-' || i == '_' || i == '.' || i == '~';
+		if (plain)
+			buf_append(&want, (char[]){(char)i}, 1);
+		else
+			buf_printf(&want, "%%%02X", i);
+	}
+	CHECK(!got.failed && got.len == want.len);
+	CHECK_STR(got.data, want.data);
+	/* a reused buffer starts over */
+	buf_clear(&got);
+	pairs_form_encode(&p, &got);
+	CHECK_STR(got.data, want.data);
+	buf_release(&got);
+	buf_release(&want);
+	pairs_release(&p);
+}
+
+/* Names and values outgrow the first block; replaced values read right;
+ * a cleared list is empty and takes new pairs in the same memory. */
+static void test_pairs_reuse(void)
+{
+	struct pairs p = {0};
+	char name[32], value[600];
+	memset(value, 'v', sizeof value - 1);
+	value[sizeof value - 1] = '\0';
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof name, "name%d", i);
+		value[i] = 'x';
+		CHECK(pairs_add(&p, name, value));
+	}
+	CHECK(p.n == 100 && strlen(pairs_get(&p, "name99")) == sizeof value - 1);
+	CHECK(pairs_get(&p, "name0")[0] == 'x' && pairs_get(&p, "name0")[1] == 'v');
+	CHECK(pairs_set(&p, "name5", "five") && pairs_set(&p, "new", "one"));
+	CHECK_STR(pairs_get(&p, "name5"), "five");
+	CHECK_STR(pairs_get(&p, "new"), "one");
+	pairs_remove(&p, "name6");
+	CHECK(p.n == 100 && !pairs_get(&p, "name6"));
+	struct strings_block *kept = p.strings;
+	pairs_clear(&p);
+	CHECK(p.n == 0 && !pairs_get(&p, "name5") && p.strings == kept);
+	CHECK(pairs_add(&p, "a", "1") && pairs_add(&p, "b", "2") && p.strings == kept);
+	CHECK(p.n == 2 && strcmp(pairs_get(&p, "b"), "2") == 0);
+	pairs_release(&p);
+	CHECK(!p.items && !p.strings && p.n == 0);
+	pairs_release(&p); /* twice is harmless */
+}
+
+/* A session's MD5 gives what a one-off digest of the whole text gives, call
+ * after call, also for values longer than the signing buffer. */
+static void test_session_md5(void)
+{
+	struct md5 m = {0};
+	struct pairs p = {0};
+	char long_value[1500];
+	memset(long_value, 'z', sizeof long_value - 1);
+	long_value[sizeof long_value - 1] = '\0';
+	CHECK(pairs_add(&p, "a", "1") && pairs_add(&p, "b", long_value) && pairs_add(&p, "c", "3"));
+	struct buf text = {0};
+	buf_printf(&text, "uida=1b=%sc=3secret", long_value);
+	char want[33], sig[33], again[33], once[33];
+	CHECK(md5_hex(text.data, text.len, want));
+	struct socapi_error err;
+	CHECK_OK(sign_sorted(&p, "uid", "secret", &m, sig, &err), err);
+	CHECK_OK(sign_sorted(&p, "uid", "secret", &m, again, &err), err);
+	CHECK_OK(sign_sorted(&p, "uid", "secret", NULL, once, &err), err);
+	CHECK_STR(sig, want);
+	CHECK_STR(again, want);
+	CHECK_STR(once, want);
+	const struct pairs none = {0};
+	CHECK_OK(sign_sorted(&none, NULL, "k", &m, sig, &err), err);
+	CHECK(md5_hex("k", 1, want));
+	CHECK_STR(sig, want);
+	md5_release(&m);
+	md5_release(&m);
+	buf_release(&text);
+	pairs_release(&p);
+}
 
 /* ---- against the emulator ---- */
 
@@ -199,8 +296,130 @@ static void test_batch_waits_and_handlers(void)
 	socapi_session_free(other);
 }
 
+/* ---- bodies: one allocation of the announced size, gone once decoded ---- */
+
+#define HEADER 16u /* keeps the caller's memory 16-byte aligned */
+
+static size_t watched_size; /* allocations of exactly this size are counted */
+static long watched_live, watched_peak, watched_made;
+
+static void note(size_t size, int delta)
+{
+	if (!watched_size || size != watched_size)
+		return;
+	watched_live += delta;
+	watched_made += delta > 0;
+}
+
+static void *tracking_malloc(size_t size, void *ctx)
+{
+	(void)ctx;
+	unsigned char *base = malloc(size + HEADER);
+	if (!base)
+		return NULL;
+	memcpy(base, &size, sizeof size);
+	note(size, 1);
+	return base + HEADER;
+}
+
+static void *tracking_realloc(void *ptr, size_t size, void *ctx)
+{
+	if (!ptr)
+		return tracking_malloc(size, ctx);
+	unsigned char *base = (unsigned char *)ptr - HEADER;
+	size_t old;
+	memcpy(&old, base, sizeof old);
+	unsigned char *grown = realloc(base, size + HEADER);
+	if (!grown)
+		return NULL;
+	note(old, -1);
+	note(size, 1);
+	memcpy(grown, &size, sizeof size);
+	return grown + HEADER;
+}
+
+static void tracking_free(void *ptr, void *ctx)
+{
+	(void)ctx;
+	unsigned char *base = (unsigned char *)ptr - HEADER;
+	size_t size;
+	memcpy(&size, base, sizeof size);
+	note(size, -1);
+	free(base);
+}
+
+static const struct socapi_allocator tracking = {tracking_malloc, tracking_realloc, tracking_free, NULL};
+
+static size_t body_len; /* from the log line of the last answer */
+
+/* "POST <url> -> HTTP 200, N bytes": at each answer, how many bodies live. */
+static void on_log(void *ctx, enum socapi_log_level level, const char *line)
+{
+	(void)ctx;
+	(void)level;
+	const char *at = strstr(line, "-> HTTP 200, ");
+	if (!at)
+		return;
+	body_len = (size_t)strtoul(at + 13, NULL, 10);
+	if (watched_live > watched_peak)
+		watched_peak = watched_live;
+}
+
+static void test_bodies_released_and_sized(void)
+{
+	struct socapi_error err, e[4];
+	CHECK_OK(socapi_global_init(&tracking, &err), err);
+	CHECK(emulator_control(&emu, "reset", NULL));
+	struct socapi_options opts = {.log = on_log, .log_level = SOCAPI_LOG_INFO};
+	struct socapi_session *s = vk_session(&opts);
+	const char *fields[] = {"city", "online", "nickname", "photo_100", "domain", "sex"};
+	struct vk_friends_get_params fp = {.fields = {fields, 6}};
+	struct vk_friends_get_fields_response *friends[4] = {NULL};
+	/* one call tells the answer's size; it must be large to stand out */
+	CHECK_OK(vk_friends_get_with_fields(s, &fp, &friends[0], &err), err);
+	socapi_free(friends[0]);
+	CHECK(body_len > 2000);
+	watched_size = body_len + 1;
+	watched_live = watched_peak = watched_made = 0;
+
+	/* four calls on one session: each body is gone before the next arrives */
+	struct socapi_batch *batch = NULL;
+	CHECK_OK(socapi_batch_new(&batch, &err), err);
+	for (int i = 0; i < 4; i++)
+		CHECK_OK(socapi_batch_add(batch, s, &vk_friends_get_with_fields_method, &fp, &friends[i], &e[i],
+		                          &err), err);
+	CHECK_OK(socapi_batch_run(batch, &err), err);
+	for (int i = 0; i < 4; i++) {
+		CHECK_OK(e[i].status, e[i]);
+		CHECK(friends[i] && friends[i]->count >= 25);
+		socapi_free(friends[i]);
+	}
+	/* one allocation each, of the announced length and its NUL, never grown */
+	CHECK(watched_made == 4 && watched_peak == 1 && watched_live == 0);
+
+	/* the same holds for a single call */
+	watched_made = watched_peak = 0;
+	CHECK_OK(vk_friends_get_with_fields(s, &fp, &friends[0], &err), err);
+	socapi_free(friends[0]);
+	CHECK(watched_made == 1 && watched_peak == 1 && watched_live == 0);
+	watched_size = 0;
+	socapi_batch_free(batch);
+	socapi_session_free(s);
+
+	/* an announced length above max_body stops the transfer at the headers */
+	struct socapi_options small = {.max_body = 100};
+	s = vk_session(&small);
+	CHECK(vk_friends_get_with_fields(s, &fp, &friends[0], &err) == SOCAPI_E_TRANSPORT && !friends[0]);
+	CHECK(strstr(err.message, "larger than the 100-byte limit") != NULL);
+	socapi_session_free(s);
+	CHECK_OK(socapi_global_init(NULL, &err), err);
+}
+
 int main(void)
 {
+	test_form_encoding();
+	test_pairs_reuse();
+	test_session_md5();
 	struct socapi_error err;
 	if (socapi_global_init(NULL, &err) != SOCAPI_OK || !emulator_start(&emu))
 		return 1;
@@ -208,6 +427,7 @@ int main(void)
 	test_batch_keeps_connections();
 	test_batch_order_per_session();
 	test_batch_waits_and_handlers();
+	test_bodies_released_and_sized();
 	emulator_stop(&emu);
 	socapi_global_cleanup();
 	return check_summary();

@@ -194,7 +194,7 @@ void socapi_free(void *result)
 
 /* ---- buffers ---- */
 
-static bool buf_reserve(struct buf *b, size_t extra)
+bool buf_reserve(struct buf *b, size_t extra)
 {
 	if (b->failed)
 		return false;
@@ -254,6 +254,36 @@ bool buf_terminate(struct buf *b)
 	/* the first reserve of an empty buffer allocates: data must still read "" */
 	b->data[b->len] = '\0';
 	return true;
+}
+
+bool buf_presize(struct buf *b, size_t len)
+{
+	if (b->failed || len > SIZE_MAX - 1 || len < b->cap)
+		return !b->failed;
+	char *data = sc_realloc(b->data, len + 1);
+	if (!data) {
+		b->failed = true;
+		return false;
+	}
+	b->data = data;
+	b->cap = len + 1;
+	b->data[b->len] = '\0';
+	return true;
+}
+
+void buf_clear(struct buf *b)
+{
+	b->len = 0;
+	b->failed = false;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void buf_wipe(struct buf *b)
+{
+	if (b->data)
+		OPENSSL_cleanse(b->data, b->len);
+	buf_clear(b);
 }
 
 void buf_release(struct buf *b)

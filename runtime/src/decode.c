@@ -489,13 +489,26 @@ enum socapi_status decode_tree(const struct socapi_type *type, struct json_objec
 enum socapi_status parse_json(const char *text, size_t len, struct json_object **out,
                               struct socapi_error *err)
 {
+	return parse_json_reusing(NULL, text, len, out, err);
+}
+
+enum socapi_status parse_json_reusing(struct json_tokener **reuse, const char *text, size_t len,
+                                      struct json_object **out, struct socapi_error *err)
+{
 	*out = NULL;
 	if (len > INT_MAX - 1)
 		return set_error(err, SOCAPI_E_PARSE, "JSON body too large (%zu bytes)", len);
-	struct json_tokener *tok = json_tokener_new_ex(MAX_JSON_DEPTH);
-	if (!tok)
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory creating the JSON parser");
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	struct json_tokener *tok = reuse ? *reuse : NULL;
+	if (tok) {
+		json_tokener_reset(tok);
+	} else {
+		tok = json_tokener_new_ex(MAX_JSON_DEPTH);
+		if (!tok)
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory creating the JSON parser");
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+		if (reuse)
+			*reuse = tok;
+	}
 	struct json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
@@ -507,7 +520,8 @@ enum socapi_status parse_json(const char *text, size_t len, struct json_object *
 			jerr = json_tokener_error_parse_eof;
 		end = len;
 	}
-	json_tokener_free(tok);
+	if (!reuse)
+		json_tokener_free(tok);
 	if (jerr != json_tokener_success) {
 		json_object_put(root);
 		return set_error(err, SOCAPI_E_PARSE, "body is not JSON: %s at byte %zu",

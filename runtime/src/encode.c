@@ -259,6 +259,18 @@ enum socapi_status socapi_encode_json(const struct socapi_type *type, const void
 
 /* ---- params structs to request parameters ---- */
 
+/* Parameters are mostly numbers: digits without printf's cost. */
+static void decimal_text(uint64_t v, struct buf *out)
+{
+	char digits[20];
+	size_t n = 0;
+	do {
+		digits[sizeof digits - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_append(out, digits + sizeof digits - n, n);
+}
+
 static void scalar_text(const struct socapi_type *t, const void *slot, const struct param_style *style,
                         struct buf *out)
 {
@@ -273,13 +285,16 @@ static void scalar_text(const struct socapi_type *t, const void *slot, const str
 	case SOCAPI_KIND_ENUM_INT: {
 		int64_t v;
 		memcpy(&v, slot, sizeof v);
-		buf_printf(out, "%" PRId64, v);
+		if (v < 0)
+			buf_append(out, "-", 1);
+		/* the magnitude as unsigned: INT64_MIN has no positive twin */
+		decimal_text(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, out);
 		break;
 	}
 	case SOCAPI_KIND_UINT: {
 		uint64_t v;
 		memcpy(&v, slot, sizeof v);
-		buf_printf(out, "%" PRIu64, v);
+		decimal_text(v, out);
 		break;
 	}
 	case SOCAPI_KIND_NUMBER: {
@@ -324,23 +339,25 @@ enum socapi_status encode_params(const struct socapi_struct *desc, const void *p
 {
 	if (!desc || !params)
 		return SOCAPI_OK;
-	for (uint32_t i = 0; i < desc->n_fields; i++) {
+	struct buf text = {0}; /* one value at a time */
+	enum socapi_status st = SOCAPI_OK;
+	for (uint32_t i = 0; i < desc->n_fields && st == SOCAPI_OK; i++) {
 		const struct socapi_field *f = &desc->fields[i];
 		const struct socapi_type *t = f->type;
 		const void *slot = member(params, f->offset);
 		if (!is_present(params, f))
 			continue;
-		struct buf text = {0};
+		buf_clear(&text);
 		if (t->kind == SOCAPI_KIND_FILE) {
 			const struct socapi_file *file;
 			memcpy(&file, slot, sizeof file);
 			if (!file)
 				continue;
 			if (!file->path && !file->data)
-				return set_error(err, SOCAPI_E_ARG, "parameter %s: a file needs a path or data",
-				                 f->json_name);
-			if (!pairs_add_file(out, f->json_name, file))
-				return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+				st = set_error(err, SOCAPI_E_ARG, "parameter %s: a file needs a path or data",
+				               f->json_name);
+			else if (!pairs_add_file(out, f->json_name, file))
+				st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 			continue;
 		}
 		if (t->kind == SOCAPI_KIND_ARRAY) {
@@ -374,10 +391,9 @@ enum socapi_status encode_params(const struct socapi_struct *desc, const void *p
 			}
 			scalar_text(t, slot, style, &text);
 		}
-		bool ok = buf_terminate(&text) && pairs_add_len(out, f->json_name, text.data, text.len);
-		buf_release(&text);
-		if (!ok)
-			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+		if (!buf_terminate(&text) || !pairs_add_len(out, f->json_name, text.data, text.len))
+			st = set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
-	return SOCAPI_OK;
+	buf_release(&text);
+	return st;
 }

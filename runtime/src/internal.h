@@ -54,11 +54,21 @@ struct buf {
 	bool failed; /* an append ran out of memory; later appends do nothing */
 };
 
+/* Room for extra more bytes and the NUL (the capacity grows by doubling);
+ * false, and b failed, if out of memory. */
+bool buf_reserve(struct buf *b, size_t extra);
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Makes data a valid (possibly empty) C string; false if out of memory. */
 bool buf_terminate(struct buf *b);
+/* Room for len bytes and the NUL in one allocation of that size (a body
+ * whose length is announced); false if out of memory. */
+bool buf_presize(struct buf *b, size_t len);
+/* Empties b, keeping its memory for reuse (and forgetting a failure). */
+void buf_clear(struct buf *b);
+/* buf_clear after overwriting the content (it held a secret). */
+void buf_wipe(struct buf *b);
 void buf_release(struct buf *b);
 
 /* ---- errors (error.c) ---- */
@@ -81,10 +91,15 @@ struct pair {
 	bool secret;                     /* never logged, whatever the name (a password field) */
 };
 
+struct strings_block;
+
+/* The names and values live in blocks the list owns, wiped when it is
+ * cleared or released (values hold tokens and signatures). */
 struct pairs {
 	struct pair *items;
 	size_t n;
 	size_t cap;
+	struct strings_block *strings;
 };
 
 CHECK_RESULT bool pairs_add(struct pairs *p, const char *name, const char *value);
@@ -103,6 +118,8 @@ bool pairs_has(const struct pairs *p, const char *name);
 void pairs_remove(struct pairs *p, const char *name);
 void pairs_sort(struct pairs *p);
 bool pairs_have_file(const struct pairs *p);
+/* Empties the list, keeping its memory for the next one (wiped). */
+void pairs_clear(struct pairs *p);
 void pairs_release(struct pairs *p);
 /* application/x-www-form-urlencoded text of the non-file pairs. */
 void pairs_form_encode(const struct pairs *p, struct buf *out);
@@ -115,10 +132,17 @@ void pairs_mark_secret(struct pairs *p, const char *name);
 
 /* md5 of data as 32 lower-case hex digits (sign.c). */
 CHECK_RESULT bool md5_hex(const void *data, size_t len, char out[33]);
+/* A session's MD5, fetched at its first signature and reused (sign.c). */
+struct md5 {
+	struct evp_md_st *md;
+	struct evp_md_ctx_st *ctx;
+};
+void md5_release(struct md5 *m);
 /* sig = md5(prefix + name=value of the sorted pairs + key); files are not
- * signed. p must be sorted; prefix may be NULL (sign.c). */
+ * signed. p must be sorted; prefix may be NULL; m is the session's MD5, or
+ * NULL for a one-off signature (sign.c). */
 enum socapi_status sign_sorted(const struct pairs *p, const char *prefix, const char *key,
-                               char sig[33], struct socapi_error *err);
+                               struct md5 *m, char sig[33], struct socapi_error *err);
 
 /* ---- encoding and decoding by descriptor (encode.c, decode.c) ---- */
 
@@ -192,6 +216,10 @@ bool alt_accepts(const struct socapi_type *t, enum json_type jt);
  * and so is a bare null (SOCAPI_E_DECODE: json-c has no object for it). */
 enum socapi_status parse_json(const char *text, size_t len, struct json_object **out,
                               struct socapi_error *err);
+/* The same with a tokener kept in *reuse (made at the first parse, freed
+ * by the owner with json_tokener_free) instead of a new one each time. */
+enum socapi_status parse_json_reusing(struct json_tokener **reuse, const char *text, size_t len,
+                                      struct json_object **out, struct socapi_error *err);
 /* parse_json for a body decoded by type: an integer json-c would clamp
  * (find_clamped_integer) is a parse error too. */
 enum socapi_status parse_typed_json(const char *text, size_t len, struct json_object **out,
@@ -203,6 +231,10 @@ struct transport {
 	CURL *curl;
 	struct socapi_options opts;  /* strings owned by the transport */
 	char errbuf[CURL_ERROR_SIZE];
+	/* a GET's URL with its query and a POST's form body: kept between
+	 * requests, which reuse their memory (the form is wiped after each) */
+	struct buf url;
+	struct buf form;
 };
 
 struct http_request {
@@ -238,9 +270,8 @@ struct body_reader {
 struct transfer {
 	struct transport *t;
 	const struct http_request *req;
+	const char *url;  /* what is requested: req->url, or t->url with a GET's query */
 	struct sink sink;
-	struct buf url;
-	struct buf form;
 	curl_mime *mime;
 	struct body_reader body;     /* the form body */
 	struct body_reader *parts;   /* the multipart body's text parts */
@@ -330,6 +361,10 @@ struct socapi_session {
 	void *data;     /* platform credentials */
 	char *api_url;
 	struct transport transport;
+	struct md5 md5;
+	struct json_tokener *tokener;  /* parses the session's answers where json-c still does */
+	struct pairs params;           /* socapi_call's parameters, reused call after call */
+	bool params_busy;              /* params belong to a call in progress */
 	struct error_handler *handlers;
 	size_t n_handlers;
 	unsigned max_retries;
@@ -361,7 +396,7 @@ struct call {
 	const char *method_name;
 	struct pairs params;
 	bool post;
-	struct buf url;                 /* while in flight */
+	struct buf url;                 /* api_url/method where the method goes in the path */
 	struct http_request request;
 	struct transfer transfer;
 	struct http_response response;
@@ -407,9 +442,10 @@ bool is_flag_enum(const struct socapi_type *t);
 bool find_clamped_integer(const char *text, size_t len, size_t *where);
 
 /*
- * Runs a typed call whose parameters are already encoded (params is taken
- * over and emptied). On success *decoded is the result (a new arena) and
- * *root the parsed body, owning *result; the caller puts *root.
+ * Runs a typed call whose parameters are already encoded. The call adds
+ * to params (forced values, credentials, the signature) and leaves them to
+ * the caller to clear or release. On success *decoded is the result (a new
+ * arena) and *root the parsed body, owning *result; the caller puts *root.
  */
 enum socapi_status call_method(struct socapi_session *s, const struct socapi_method *m,
                                struct pairs *params, void **decoded, struct json_object **root,

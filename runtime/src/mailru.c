@@ -46,7 +46,8 @@ enum socapi_status socapi_mailru_sign(enum socapi_mailru_circuit circuit, const 
 	enum socapi_status st = pairs_from_params(params, n_params, &p, err);
 	if (st == SOCAPI_OK) {
 		pairs_sort(&p);
-		st = sign_sorted(&p, circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT ? uid : NULL, key, sig_hex, err);
+		st = sign_sorted(&p, circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT ? uid : NULL, key, NULL, sig_hex,
+		                 err);
 	}
 	pairs_release(&p);
 	return st;
@@ -106,7 +107,8 @@ static enum socapi_status mailru_sign_call(struct socapi_session *s, const char 
 	/* sign the same bytes that are sent */
 	bool client = circuit == SOCAPI_MAILRU_CIRCUIT_CLIENT;
 	char sig[33];
-	st = sign_sorted(params, client ? c->uid : NULL, client ? c->private_key : c->secret_key, sig, err);
+	st = sign_sorted(params, client ? c->uid : NULL, client ? c->private_key : c->secret_key, &s->md5,
+	                 sig, err);
 	if (st == SOCAPI_OK && !pairs_add(params, "sig", sig))
 		st = set_error(err, SOCAPI_E_NOMEM, "out of memory signing the request");
 	return st;

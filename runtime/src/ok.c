@@ -50,7 +50,7 @@ enum socapi_status socapi_ok_sign(const char *secret, const struct socapi_param 
 	if (st == SOCAPI_OK) {
 		remove_unsigned(&p);
 		pairs_sort(&p);
-		st = sign_sorted(&p, NULL, secret, sig_hex, err);
+		st = sign_sorted(&p, NULL, secret, NULL, sig_hex, err);
 	}
 	pairs_release(&p);
 	return st;
@@ -58,11 +58,11 @@ enum socapi_status socapi_ok_sign(const char *secret, const struct socapi_param 
 
 /* md5(access_token + application_secret_key), the server-server secret:
  * the signature of no parameters with the token as prefix. */
-static enum socapi_status server_secret(const char *token, const char *app_secret, char out[33],
-                                        struct socapi_error *err)
+static enum socapi_status server_secret(const char *token, const char *app_secret, struct md5 *m,
+                                        char out[33], struct socapi_error *err)
 {
 	const struct pairs none = {0};
-	return sign_sorted(&none, token, app_secret, out, err);
+	return sign_sorted(&none, token, app_secret, m, out, err);
 }
 
 enum socapi_status socapi_ok_server_secret(const char *access_token,
@@ -72,7 +72,7 @@ enum socapi_status socapi_ok_server_secret(const char *access_token,
 	error_reset(err);
 	if (!str_set(access_token) || !str_set(application_secret_key) || !secret_hex)
 		return set_error(err, SOCAPI_E_ARG, "access_token and application_secret_key are required");
-	return server_secret(access_token, application_secret_key, secret_hex, err);
+	return server_secret(access_token, application_secret_key, NULL, secret_hex, err);
 }
 
 /* The circuit for one call: the forced one, or aiookru's rule widened by
@@ -138,12 +138,12 @@ static enum socapi_status ok_sign_call(struct socapi_session *s, const char *met
 	char secret[33], sig[33];
 	const char *key = secret;
 	if (circuit == SOCAPI_OK_CIRCUIT_SERVER)
-		st = server_secret(c->access_token, c->application_secret_key, secret, err);
+		st = server_secret(c->access_token, c->application_secret_key, &s->md5, secret, err);
 	else
 		key = circuit == SOCAPI_OK_CIRCUIT_CLIENT ? c->session_secret_key : c->application_secret_key;
 	pairs_sort(params);
 	if (st == SOCAPI_OK)
-		st = sign_sorted(params, NULL, key, sig, err);
+		st = sign_sorted(params, NULL, key, &s->md5, sig, err);
 	memset(secret, 0, sizeof secret);
 	if (st == SOCAPI_OK &&
 	    (!pairs_add(params, "sig", sig) ||

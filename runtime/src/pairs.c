@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,27 +20,78 @@ static bool pairs_grow(struct pairs *p)
 	return true;
 }
 
-static char *dup_len(const char *s, size_t len)
+/* ---- the strings: bump-allocated in blocks the list owns ---- */
+
+#define FIRST_STRINGS_BLOCK 512u
+
+struct strings_block {
+	struct strings_block *next;  /* older, smaller blocks */
+	size_t used;
+	size_t cap;
+	char data[];
+};
+
+/* A NUL-terminated copy of s[0..len) in the list's blocks, or NULL. */
+static char *keep(struct pairs *p, const char *s, size_t len)
 {
-	char *copy = sc_malloc(len + 1);
-	if (copy) {
-		memcpy(copy, s, len);
-		copy[len] = '\0';
+	struct strings_block *b = p->strings;
+	if (len >= SIZE_MAX / 2 - sizeof *b)
+		return NULL;
+	if (!b || b->cap - b->used <= len) {
+		size_t cap = b ? 2 * b->cap : FIRST_STRINGS_BLOCK;
+		if (cap <= len)
+			cap = 2 * (len + 1);
+		struct strings_block *grown = sc_malloc(sizeof *grown + cap);
+		if (!grown)
+			return NULL;
+		*grown = (struct strings_block){b, 0, cap};
+		p->strings = b = grown;
 	}
+	char *copy = b->data + b->used;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	b->used += len + 1;
 	return copy;
+}
+
+/* Values hold tokens and signatures: every block is wiped before it goes. */
+static void wipe_block(struct strings_block *b)
+{
+	OPENSSL_cleanse(b->data, b->used);
+	b->used = 0;
+}
+
+void pairs_clear(struct pairs *p)
+{
+	struct strings_block *b = p->strings;
+	if (b) {
+		for (struct strings_block *older = b->next, *next; older; older = next) {
+			next = older->next;
+			wipe_block(older);
+			sc_free(older);
+		}
+		wipe_block(b); /* the largest block stays for the next use */
+		b->next = NULL;
+	}
+	p->n = 0;
+}
+
+void pairs_release(struct pairs *p)
+{
+	pairs_clear(p);
+	sc_free(p->strings);
+	sc_free(p->items);
+	*p = (struct pairs){0};
 }
 
 bool pairs_add_len(struct pairs *p, const char *name, const char *value, size_t len)
 {
 	if (!pairs_grow(p))
 		return false;
-	char *n = sc_strdup(name);
-	char *v = dup_len(value, len);
-	if (!n || !v) {
-		sc_free(n);
-		sc_free(v);
+	char *n = keep(p, name, strlen(name));
+	char *v = n ? keep(p, value, len) : NULL;
+	if (!v)
 		return false;
-	}
 	p->items[p->n++] = (struct pair){n, v, NULL, false};
 	return true;
 }
@@ -53,7 +105,7 @@ bool pairs_add_file(struct pairs *p, const char *name, const struct socapi_file 
 {
 	if (!pairs_grow(p))
 		return false;
-	char *n = sc_strdup(name);
+	char *n = keep(p, name, strlen(name));
 	if (!n)
 		return false;
 	p->items[p->n++] = (struct pair){n, NULL, file, false};
@@ -88,11 +140,10 @@ bool pairs_set(struct pairs *p, const char *name, const char *value)
 	struct pair *found = pairs_find(p, name);
 	if (!found)
 		return pairs_add(p, name, value);
-	char *v = sc_strdup(value);
+	char *v = keep(p, value, strlen(value));
 	if (!v)
 		return false;
-	sc_free_secret(found->value);
-	found->value = v;
+	found->value = v; /* the old value is wiped with the list */
 	found->file = NULL;
 	return true;
 }
@@ -120,8 +171,6 @@ void pairs_remove(struct pairs *p, const char *name)
 	struct pair *found = pairs_find(p, name);
 	if (!found)
 		return;
-	sc_free(found->name);
-	sc_free_secret(found->value);
 	size_t i = (size_t)(found - p->items);
 	memmove(found, found + 1, (p->n - i - 1) * sizeof *found);
 	p->n--;
@@ -148,16 +197,6 @@ bool pairs_have_file(const struct pairs *p)
 	return false;
 }
 
-void pairs_release(struct pairs *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		sc_free(p->items[i].name);
-		sc_free_secret(p->items[i].value);
-	}
-	sc_free(p->items);
-	*p = (struct pairs){0};
-}
-
 bool is_secret_name(const char *name)
 {
 	static const char *const secrets[] = {
@@ -172,18 +211,42 @@ bool is_secret_name(const char *name)
 	return false;
 }
 
+/* RFC 3986 unreserved characters stay, everything else is %XX. */
+static bool unreserved(unsigned char c)
+{
+	static const uint8_t bits[32] = {
+		[5] = 0x60, [6] = 0xff, [7] = 0x03,              /* - . 0-9 */
+		[8] = 0xfe, [9] = 0xff, [10] = 0xff, [11] = 0x87, /* A-Z _ */
+		[12] = 0xfe, [13] = 0xff, [14] = 0xff, [15] = 0x47, /* a-z ~ */
+	};
+	return bits[c >> 3] & (1u << (c & 7));
+}
+
+/* Reserves the worst case (3 bytes a byte) once, then writes in place:
+ * runs of unreserved characters in one copy, the rest as %XX. */
 static void percent_encode(struct buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		    *c == '-' || *c == '_' || *c == '.' || *c == '~') {
-			buf_append(out, c, 1);
-		} else {
-			char esc[3] = {'%', hex[*c >> 4], hex[*c & 15]};
-			buf_append(out, esc, 3);
+	size_t len = strlen(s);
+	if (len > SIZE_MAX / 3 || !buf_reserve(out, 3 * len))
+		return;
+	char *w = out->data + out->len;
+	const unsigned char *c = (const unsigned char *)s, *end = c + len;
+	while (c < end) {
+		const unsigned char *run = c;
+		while (c < end && unreserved(*c))
+			c++;
+		memcpy(w, run, (size_t)(c - run));
+		w += c - run;
+		if (c < end) {
+			*w++ = '%';
+			*w++ = hex[*c >> 4];
+			*w++ = hex[*c & 15];
+			c++;
 		}
 	}
+	*w = '\0';
+	out->len = (size_t)(w - out->data);
 }
 
 static void form_encode(const struct pairs *p, struct buf *out, bool redact)

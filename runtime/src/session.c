@@ -68,6 +68,10 @@ void socapi_session_free(struct socapi_session *session)
 		return;
 	session->adapter->destroy(session->data);
 	transport_release(&session->transport);
+	md5_release(&session->md5);
+	pairs_release(&session->params);
+	if (session->tokener)
+		json_tokener_free(session->tokener);
 	sc_free(session->handlers);
 	sc_free(session->api_url);
 	sc_free(session);
@@ -187,18 +191,20 @@ enum socapi_status call_prepare(struct call *c, struct socapi_error *err)
 enum socapi_status call_transfer_begin(struct call *c, struct socapi_error *err)
 {
 	struct socapi_session *s = c->session;
-	buf_release(&c->url);
-	buf_puts(&c->url, s->api_url);
+	const char *url = s->api_url;
 	if (s->adapter->method_in_path) {
+		buf_clear(&c->url);
+		buf_puts(&c->url, s->api_url);
 		if (c->url.len && c->url.data[c->url.len - 1] != '/')
 			buf_append(&c->url, "/", 1);
 		buf_puts(&c->url, c->method_name);
+		if (!buf_terminate(&c->url))
+			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
+		url = c->url.data;
 	}
-	if (!buf_terminate(&c->url))
-		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	/* an untyped call could be anything: it goes as a write */
 	bool write = c->post && (!c->method || (c->method->flags & SOCAPI_METHOD_WRITE));
-	c->request = (struct http_request){c->url.data, c->post, &c->params, write};
+	c->request = (struct http_request){url, c->post, &c->params, write};
 	return transfer_begin(&c->transfer, &s->transport, &c->request, &c->response, err);
 }
 
@@ -439,7 +445,6 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
 	 * tokens and signatures stay out of URLs (and so out of proxy logs) */
 	struct call c = {.session = s, .method = m, .method_name = m->name, .params = *params,
 	                 .post = true};
-	*params = (struct pairs){0};
 	enum socapi_status st = call_force(&c, err);
 	if (st == SOCAPI_OK)
 		st = call_run(&c, root, result, err);
@@ -449,6 +454,8 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
 		json_object_put(*root);
 		*root = NULL;
 	}
+	*params = c.params; /* the caller's again, grown by what the call added */
+	c.params = (struct pairs){0};
 	call_release(&c);
 	return st;
 }
@@ -479,16 +486,22 @@ enum socapi_status socapi_call(struct socapi_session *session, const struct soca
 	bool by_pointer = socapi_result_by_pointer(method->result);
 	if (by_pointer)
 		memset(out, 0, sizeof(void *));
-	struct pairs encoded = {0};
-	enum socapi_status st = call_encode(session, method, params, &encoded, err);
+	/* the session's list, unless a handler calls from inside a call */
+	bool reuse = !session->params_busy;
+	struct pairs own = {0}, *encoded = reuse ? &session->params : &own;
+	session->params_busy = true;
+	enum socapi_status st = call_encode(session, method, params, encoded, err);
 	struct json_object *root = NULL, *result = NULL;
 	void *decoded = NULL;
 	if (st == SOCAPI_OK)
-		st = call_method(session, method, &encoded, &decoded, &root, &result, err);
+		st = call_method(session, method, encoded, &decoded, &root, &result, err);
 	if (st == SOCAPI_OK)
 		call_store(method, decoded, out);
 	json_object_put(root);
-	pairs_release(&encoded);
+	pairs_clear(encoded);
+	pairs_release(&own);
+	if (reuse)
+		session->params_busy = false;
 	return st;
 }
 

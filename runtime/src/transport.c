@@ -120,6 +120,8 @@ void transport_release(struct transport *t)
 {
 	if (t->curl)
 		curl_easy_cleanup(t->curl);
+	buf_release(&t->url);
+	buf_release(&t->form);
 	sc_free((char *)t->opts.proxy);
 	sc_free((char *)t->opts.ca_file);
 	sc_free((char *)t->opts.user_agent);
@@ -145,12 +147,41 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
 	return s->resp->body.failed ? 0 : len;
 }
 
+/* Content-Length announces the body: one allocation of the right size, or
+ * an early stop when it exceeds the limit. (A compressed body grows past
+ * it as usual.) */
+static size_t on_content_length(struct sink *s, const char *value, const char *end)
+{
+	while (value < end && (*value == ' ' || *value == '\t'))
+		value++;
+	size_t announced = 0;
+	for (; value < end && *value >= '0' && *value <= '9'; value++) {
+		size_t digit = (size_t)(*value - '0');
+		if (announced > (SIZE_MAX - digit) / 10) {
+			announced = SIZE_MAX;
+			break;
+		}
+		announced = announced * 10 + digit;
+	}
+	if (announced > s->max_body) {
+		s->too_big = true;
+		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	if (!s->resp->body.len && !buf_presize(&s->resp->body, announced))
+		return 0; /* reported as out of memory */
+	return 1;
+}
+
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 {
 	struct sink *s = ctx;
 	size_t len = size * nmemb;
 	static const char name[] = "location:";
-	if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
+	static const char length[] = "content-length:";
+	if (len > sizeof length - 1 && strncasecmp(data, length, sizeof length - 1) == 0) {
+		if (!on_content_length(s, data + sizeof length - 1, data + len))
+			return 0;
+	} else if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
 		const char *v = data + sizeof name - 1;
 		const char *end = data + len;
 		while (v < end && (*v == ' ' || *v == '\t'))
@@ -263,15 +294,16 @@ static curl_mime *build_mime(struct transfer *x, const struct pairs *form, struc
 static CURLcode set_form_body(struct transfer *x)
 {
 	CURL *c = x->t->curl;
+	const struct buf *form = &x->t->form;
 	CURLcode rc = CURLE_OK;
 	if (!x->req->write) {
-		rc = curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)x->form.len);
-		return rc == CURLE_OK ? curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->form.data) : rc;
+		rc = curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)form->len);
+		return rc == CURLE_OK ? curl_easy_setopt(c, CURLOPT_POSTFIELDS, form->data) : rc;
 	}
-	x->body = (struct body_reader){x->form.data, x->form.len, 0, &x->rewind_refused};
+	x->body = (struct body_reader){form->data, form->len, 0, &x->rewind_refused};
 #define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val)
 	SET(CURLOPT_POST, 1L);
-	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->form.len);
+	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)form->len);
 	SET(CURLOPT_READFUNCTION, read_body);
 	SET(CURLOPT_READDATA, &x->body);
 	SET(CURLOPT_SEEKFUNCTION, rewind_body);
@@ -280,35 +312,45 @@ static CURLcode set_form_body(struct transfer *x)
 	return rc;
 }
 
+/* The URL to request: req->url, or with a GET's query in t->url; NULL if out of memory. */
+static const char *request_url(struct transport *t, const struct http_request *req)
+{
+	if (!req->form || req->post || !req->form->n)
+		return req->url;
+	struct buf *url = &t->url;
+	buf_clear(url);
+	buf_puts(url, req->url);
+	buf_append(url, strchr(req->url, '?') ? "&" : "?", 1);
+	pairs_form_encode(req->form, url);
+	return buf_terminate(url) ? url->data : NULL;
+}
+
 enum socapi_status transfer_begin(struct transfer *x, struct transport *t,
                                   const struct http_request *req, struct http_response *resp,
                                   struct socapi_error *err)
 {
 	memset(resp, 0, sizeof *resp);
-	*x = (struct transfer){.t = t, .req = req, .sink = {resp, t->opts.max_body, false}};
+	*x = (struct transfer){.t = t, .req = req, .url = request_url(t, req),
+	                       .sink = {resp, t->opts.max_body, false}};
 	CURL *c = t->curl;
 	t->errbuf[0] = '\0';
 
-	buf_puts(&x->url, req->url);
-	if (req->form && !req->post && req->form->n) {
-		buf_append(&x->url, strchr(req->url, '?') ? "&" : "?", 1);
-		pairs_form_encode(req->form, &x->url);
-	}
-	CURLcode rc = buf_terminate(&x->url) ? CURLE_OK : CURLE_OUT_OF_MEMORY;
+	CURLcode rc = x->url ? CURLE_OK : CURLE_OUT_OF_MEMORY;
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(c, CURLOPT_URL, x->url.data);
+		rc = curl_easy_setopt(c, CURLOPT_URL, x->url);
 	if (rc == CURLE_OK && req->post && req->form && pairs_have_file(req->form)) {
 		x->mime = build_mime(x, req->form, err);
 		if (!x->mime) {
-			buf_release(&x->url);
 			sc_free(x->parts);
+			x->parts = NULL;
 			return err ? err->status : SOCAPI_E_NOMEM;
 		}
 		rc = curl_easy_setopt(c, CURLOPT_MIMEPOST, x->mime);
 	} else if (rc == CURLE_OK && req->post) {
+		buf_clear(&t->form);
 		if (req->form)
-			pairs_form_encode(req->form, &x->form);
-		rc = buf_terminate(&x->form) ? set_form_body(x) : CURLE_OUT_OF_MEMORY;
+			pairs_form_encode(req->form, &t->form);
+		rc = buf_terminate(&t->form) ? set_form_body(x) : CURLE_OUT_OF_MEMORY;
 	} else if (rc == CURLE_OK) {
 		rc = curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	}
@@ -343,8 +385,10 @@ enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_e
 	curl_easy_setopt(c, CURLOPT_READDATA, NULL);
 	curl_easy_setopt(c, CURLOPT_SEEKDATA, NULL);
 	curl_mime_free(x->mime);
+	x->mime = NULL;
 	sc_free(x->parts);
-	buf_release(&x->form);
+	x->parts = NULL;
+	buf_wipe(&t->form); /* it holds tokens and signatures */
 	long request_bytes = 0; /* what went out on the wire, a resend's first try included */
 	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_bytes);
 
@@ -376,7 +420,7 @@ enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_e
 			err->http_status = resp->status;
 		if (resp->location) {
 			bool bad;
-			char *abs = url_resolve(x->url.data, resp->location, &bad);
+			char *abs = url_resolve(x->url, resp->location, &bad);
 			sc_free(resp->location);
 			resp->location = abs;
 			if (!abs)
@@ -393,7 +437,6 @@ enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_e
 		              err ? err->message : socapi_strstatus(st));
 		http_response_release(resp);
 	}
-	buf_release(&x->url);
 	return st;
 }
 

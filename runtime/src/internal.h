@@ -365,6 +365,7 @@ struct socapi_session {
 	struct json_tokener *tokener;  /* parses the session's answers where json-c still does */
 	struct pairs params;           /* socapi_call's parameters, reused call after call */
 	bool params_busy;              /* params belong to a call in progress */
+	struct buf method_url;         /* api_url/method, where the method goes in the path (VK) */
 	struct error_handler *handlers;
 	size_t n_handlers;
 	unsigned max_retries;
@@ -396,7 +397,6 @@ struct call {
 	const char *method_name;
 	struct pairs params;
 	bool post;
-	struct buf url;                 /* api_url/method where the method goes in the path */
 	struct http_request request;
 	struct transfer transfer;
 	struct http_response response;

@@ -70,6 +70,7 @@ void socapi_session_free(struct socapi_session *session)
 	transport_release(&session->transport);
 	md5_release(&session->md5);
 	pairs_release(&session->params);
+	buf_release(&session->method_url);
 	if (session->tokener)
 		json_tokener_free(session->tokener);
 	sc_free(session->handlers);
@@ -193,14 +194,16 @@ enum socapi_status call_transfer_begin(struct call *c, struct socapi_error *err)
 	struct socapi_session *s = c->session;
 	const char *url = s->api_url;
 	if (s->adapter->method_in_path) {
-		buf_clear(&c->url);
-		buf_puts(&c->url, s->api_url);
-		if (c->url.len && c->url.data[c->url.len - 1] != '/')
-			buf_append(&c->url, "/", 1);
-		buf_puts(&c->url, c->method_name);
-		if (!buf_terminate(&c->url))
+		/* the session's transfers run one at a time: one buffer serves them all */
+		struct buf *full = &s->method_url;
+		buf_clear(full);
+		buf_puts(full, s->api_url);
+		if (full->len && full->data[full->len - 1] != '/')
+			buf_append(full, "/", 1);
+		buf_puts(full, c->method_name);
+		if (!buf_terminate(full))
 			return set_error(err, SOCAPI_E_NOMEM, "out of memory");
-		url = c->url.data;
+		url = full->data;
 	}
 	/* an untyped call could be anything: it goes as a write */
 	bool write = c->post && (!c->method || (c->method->flags & SOCAPI_METHOD_WRITE));
@@ -369,7 +372,6 @@ void call_release(struct call *c)
 {
 	pairs_release(&c->params);
 	http_response_release(&c->response);
-	buf_release(&c->url);
 }
 
 /*

@@ -296,6 +296,32 @@ static void test_batch_waits_and_handlers(void)
 	socapi_session_free(other);
 }
 
+/* Untyped calls parse with one tokener per session, also after a body that
+ * was not JSON. */
+static void test_raw_calls_share_a_tokener(void)
+{
+	struct socapi_error err;
+	CHECK(emulator_control(&emu, "reset", NULL));
+	struct socapi_session *s = vk_session(NULL);
+	char *body = NULL;
+	CHECK_OK(socapi_call_raw(s, "utils.getServerTime", NULL, 0, true, &body, NULL, &err), err);
+	CHECK(body && strstr(body, "\"response\""));
+	socapi_free(body);
+	struct json_tokener *kept = s->tokener;
+	CHECK(kept != NULL);
+	CHECK(emulator_control(&emu, "faults", "{\"path\": \"/vk/method\", \"fault\": \"truncated\"}"));
+	body = NULL;
+	CHECK(socapi_call_raw(s, "utils.getServerTime", NULL, 0, true, &body, NULL, &err) == SOCAPI_E_PARSE);
+	CHECK(!body);
+	for (int i = 0; i < 2; i++) {
+		CHECK_OK(socapi_call_raw(s, "utils.getServerTime", NULL, 0, true, &body, NULL, &err), err);
+		CHECK(body && strstr(body, "\"response\""));
+		socapi_free(body);
+	}
+	CHECK(s->tokener == kept);
+	socapi_session_free(s);
+}
+
 /* ---- bodies: one allocation of the announced size, gone once decoded ---- */
 
 #define HEADER 16u /* keeps the caller's memory 16-byte aligned */
@@ -427,6 +453,7 @@ int main(void)
 	test_batch_keeps_connections();
 	test_batch_order_per_session();
 	test_batch_waits_and_handlers();
+	test_raw_calls_share_a_tokener();
 	test_bodies_released_and_sized();
 	emulator_stop(&emu);
 	socapi_global_cleanup();

@@ -1,6 +1,7 @@
 /*
  * failing_alloc.c - see failing_alloc.h.
  */
+#define _GNU_SOURCE /* memmem */
 #include "failing_alloc.h"
 
 #include <malloc.h>
@@ -66,6 +67,48 @@ static void *poisoning_realloc(void *ptr, size_t size, void *ctx)
 }
 
 const struct socapi_allocator poisoning_allocator = {poisoning_malloc, poisoning_realloc, plain_free, NULL};
+
+const char *secrets_to_find[8];
+long secrets_found;
+
+static void scanning_free(void *ptr, void *ctx)
+{
+	(void)ctx;
+	if (!ptr)
+		return;
+	size_t size = malloc_usable_size(ptr);
+	for (const char **s = secrets_to_find; *s; s++)
+		if (memmem(ptr, size, *s, strlen(*s))) {
+			secrets_found++;
+			break;
+		}
+	free(ptr);
+}
+
+/* Fresh blocks are poisoned whole: what other code left in the heap (curl
+ * keeps its own copy of a request) is not taken for socapi's. */
+static void *scanning_malloc(size_t size, void *ctx)
+{
+	(void)ctx;
+	void *p = malloc(size);
+	if (p)
+		memset(p, POISON, malloc_usable_size(p));
+	return p;
+}
+
+/* A realloc that always moves, so the block it leaves is scanned. */
+static void *scanning_realloc(void *ptr, size_t size, void *ctx)
+{
+	void *p = scanning_malloc(size, ctx);
+	if (p && ptr) {
+		size_t old = malloc_usable_size(ptr);
+		memcpy(p, ptr, old < size ? old : size);
+		scanning_free(ptr, ctx);
+	}
+	return p;
+}
+
+const struct socapi_allocator scanning_allocator = {scanning_malloc, scanning_realloc, scanning_free, NULL};
 
 long fail_each_allocation(enum socapi_status (*op)(void *ctx), void *ctx, long max_budget)
 {

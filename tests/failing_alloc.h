@@ -27,4 +27,14 @@ long fail_each_allocation(enum socapi_status (*op)(void *ctx), void *ctx, long m
  */
 extern const struct socapi_allocator poisoning_allocator;
 
+/*
+ * Never fails, but looks into every block socapi frees (and every block a
+ * realloc leaves) for the strings in secrets_to_find (NULL-terminated), and
+ * counts the blocks that still hold one in secrets_found: what was not
+ * wiped before it went back to the heap.
+ */
+extern const char *secrets_to_find[8];
+extern long secrets_found;
+extern const struct socapi_allocator scanning_allocator;
+
 #endif

@@ -163,6 +163,37 @@ static void test_null_body(void)
 	socapi_session_free(s);
 }
 
+/* Request bodies with a password, a client secret, a refresh token or an
+ * access token, and a token endpoint's answer, are wiped before they are
+ * freed (the scanning allocator looks into every block socapi frees). */
+static void test_secrets_wiped(void)
+{
+	struct socapi_error err;
+	static const char password[] = "Wipe-Me-Passw0rd", client_secret[] = "3dad9cbf9baaa0360c0f2ba372d25716",
+	                  refresh[] = "0123456789abcdef0123456789abcdef", vk_token[] = "vk1.a.emuIvanFixedUserToken0001";
+	const char *secrets[] = {password, client_secret, refresh, vk_token, NULL};
+	memcpy(secrets_to_find, secrets, sizeof secrets);
+	secrets_found = 0;
+	CHECK_OK(socapi_global_init(&scanning_allocator, &err), err);
+	struct socapi_mailru_app app = {.app_id = "423004", .secret_key = client_secret,
+	                                .token_url = url("/mailru/oauth/token")};
+	struct socapi_token *tok = NULL;
+	CHECK(socapi_mailru_grant_password(&app, NULL, "ivan@mail.ru", password, NULL, &tok, &err) ==
+	      SOCAPI_E_AUTH); /* refused, but the password went out in the body */
+	CHECK_OK(socapi_mailru_grant_refresh(&app, NULL, refresh, &tok, &err), err); /* the answer repeats it */
+	CHECK(tok && tok->refresh_token && strcmp(tok->refresh_token, refresh) == 0);
+	socapi_token_free(tok);
+	struct socapi_vk_credentials cred = {.access_token = vk_token, .api_url = url("/vk/method")};
+	struct socapi_session *s = NULL;
+	CHECK_OK(socapi_vk_session_new(&cred, NULL, &s, &err), err);
+	struct vk_users_user_full_list *users = NULL;
+	CHECK_OK(vk_users_get(s, NULL, &users, &err), err);
+	socapi_free(users);
+	socapi_session_free(s);
+	CHECK(secrets_found == 0);
+	CHECK_OK(socapi_global_init(&poisoning_allocator, &err), err);
+}
+
 int main(void)
 {
 	struct socapi_error err;
@@ -175,6 +206,7 @@ int main(void)
 	test_form_without_fields_logged();
 	test_token_endpoint_redirect();
 	test_null_body();
+	test_secrets_wiped();
 	socapi_global_cleanup();
 	emulator_stop(&emu);
 	return check_summary();

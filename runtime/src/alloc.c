@@ -194,6 +194,25 @@ void socapi_free(void *result)
 
 /* ---- buffers ---- */
 
+/* Moves b's content to a block of cap bytes. A secret moves by hand:
+ * realloc would free the old copy as it was. */
+static bool buf_move(struct buf *b, size_t cap)
+{
+	char *data = b->secret ? sc_malloc(cap) : sc_realloc(b->data, cap);
+	if (!data) {
+		b->failed = true;
+		return false;
+	}
+	if (b->secret && b->data) {
+		memcpy(data, b->data, b->len + 1);
+		OPENSSL_cleanse(b->data, b->cap);
+		sc_free(b->data);
+	}
+	b->data = data;
+	b->cap = cap;
+	return true;
+}
+
 bool buf_reserve(struct buf *b, size_t extra)
 {
 	if (b->failed)
@@ -208,14 +227,7 @@ bool buf_reserve(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	char *data = sc_realloc(b->data, cap);
-	if (!data) {
-		b->failed = true;
-		return false;
-	}
-	b->data = data;
-	b->cap = cap;
-	return true;
+	return buf_move(b, cap);
 }
 
 void buf_append(struct buf *b, const void *data, size_t len)
@@ -260,13 +272,8 @@ bool buf_presize(struct buf *b, size_t len)
 {
 	if (b->failed || len > SIZE_MAX - 1 || len < b->cap)
 		return !b->failed;
-	char *data = sc_realloc(b->data, len + 1);
-	if (!data) {
-		b->failed = true;
+	if (!buf_move(b, len + 1))
 		return false;
-	}
-	b->data = data;
-	b->cap = len + 1;
 	b->data[b->len] = '\0';
 	return true;
 }
@@ -288,8 +295,11 @@ void buf_wipe(struct buf *b)
 
 void buf_release(struct buf *b)
 {
+	bool secret = b->secret;
+	if (secret && b->data)
+		OPENSSL_cleanse(b->data, b->cap);
 	sc_free(b->data);
-	*b = (struct buf){0};
+	*b = (struct buf){.secret = secret};
 }
 
 bool str_set(const char *s)

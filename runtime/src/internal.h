@@ -52,6 +52,7 @@ struct buf {
 	size_t len;
 	size_t cap;
 	bool failed; /* an append ran out of memory; later appends do nothing */
+	bool secret; /* wiped when it grows or is released (bodies with tokens, passwords) */
 };
 
 /* Room for extra more bytes and the NUL (the capacity grows by doubling);
@@ -243,6 +244,7 @@ struct http_request {
 	const struct pairs *form;  /* query (GET) or body (POST, multipart if files) */
 	bool write;                /* a POST never sent twice (rewind_body); a connection lost after
 	                              it went out is SOCAPI_E_OUTCOME_UNKNOWN */
+	bool secret_answer;        /* the answer carries tokens (a token endpoint's): wiped too */
 };
 
 struct http_response {

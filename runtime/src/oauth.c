@@ -174,7 +174,7 @@ enum socapi_status oauth_token_request(const struct socapi_options *opts, const 
 	enum socapi_status st = transport_init(&t, opts, err);
 	if (st != SOCAPI_OK)
 		return st;
-	struct http_request req = {.url = url, .post = true, .form = form};
+	struct http_request req = {.url = url, .post = true, .form = form, .secret_answer = true};
 	struct http_response resp;
 	st = transport_perform(&t, &req, &resp, err);
 	transport_release(&t);

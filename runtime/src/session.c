@@ -207,7 +207,7 @@ enum socapi_status call_transfer_begin(struct call *c, struct socapi_error *err)
 	}
 	/* an untyped call could be anything: it goes as a write */
 	bool write = c->post && (!c->method || (c->method->flags & SOCAPI_METHOD_WRITE));
-	c->request = (struct http_request){url, c->post, &c->params, write};
+	c->request = (struct http_request){.url = url, .post = c->post, .form = &c->params, .write = write};
 	return transfer_begin(&c->transfer, &s->transport, &c->request, &c->response, err);
 }
 

@@ -64,6 +64,8 @@ enum socapi_status transport_init(struct transport *t, const struct socapi_optio
                                   struct socapi_error *err)
 {
 	memset(t, 0, sizeof *t);
+	/* a GET's query and a POST's body hold the token, the signature, maybe a password */
+	t->url.secret = t->form.secret = true;
 	if (opts)
 		t->opts = *opts;
 	t->opts.proxy = dup_or_null(t->opts.proxy);
@@ -131,7 +133,7 @@ void transport_release(struct transport *t)
 void http_response_release(struct http_response *resp)
 {
 	buf_release(&resp->body);
-	sc_free(resp->location);
+	sc_free_secret(resp->location); /* the final redirect's #access_token=... */
 	memset(resp, 0, sizeof *resp);
 }
 
@@ -188,7 +190,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 			v++;
 		while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
 			end--;
-		sc_free(s->resp->location);
+		sc_free_secret(s->resp->location);
 		s->resp->location = sc_malloc((size_t)(end - v) + 1);
 		if (!s->resp->location) {
 			s->resp->body.failed = true; /* reported as out of memory */
@@ -198,7 +200,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 		s->resp->location[end - v] = '\0';
 	} else if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		/* a new response (after 100-continue): forget the last one's Location */
-		sc_free(s->resp->location);
+		sc_free_secret(s->resp->location);
 		s->resp->location = NULL;
 	}
 	return len;
@@ -332,6 +334,7 @@ enum socapi_status transfer_begin(struct transfer *x, struct transport *t,
 	memset(resp, 0, sizeof *resp);
 	*x = (struct transfer){.t = t, .req = req, .url = request_url(t, req),
 	                       .sink = {resp, t->opts.max_body, false}};
+	resp->body.secret = req->secret_answer; /* a token endpoint's answer */
 	CURL *c = t->curl;
 	t->errbuf[0] = '\0';
 
@@ -421,7 +424,7 @@ enum socapi_status transfer_end(struct transfer *x, CURLcode rc, struct socapi_e
 		if (resp->location) {
 			bool bad;
 			char *abs = url_resolve(x->url, resp->location, &bad);
-			sc_free(resp->location);
+			sc_free_secret(resp->location);
 			resp->location = abs;
 			if (!abs)
 				st = bad ? set_error(err, SOCAPI_E_HTTP, "the redirect's Location is not a URL")

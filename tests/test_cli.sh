@@ -109,6 +109,16 @@ SOCAPI_MAILRU_UID= SOCAPI_MAILRU_PRIVATE_KEY= run server --api-url "$API" mailru
 expect_rc 0 "server-server users.getInfo"
 expect_out "\"uid\": \"$IVAN\"," "server-server uid"
 
+# a write whose connection dies after it went out: exit 6
+"$PYTHON" - "$BASE" <<'PY' || bad "could not add the reset fault"
+import json, sys, urllib.request
+fault = {"path": "/mailru/platform/api", "method": "stream.post", "fault": "reset_mid_body"}
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/faults", json.dumps(fault).encode()))
+PY
+run unknownoutcome --api-url "$API" mailru stream.post text=once
+expect_rc 6 "stream.post with the connection reset mid-answer"
+expect_err "outcome unknown" "the status is named"
+
 # ---- usage and schema errors: exit 2, nothing sent ----
 run unknown --api-url "$API" mailru no.suchMethod
 expect_rc 2 "unknown method"

@@ -21,6 +21,7 @@ static const struct {
 	decode_fn decode;
 } decoders[] = {
 	{"tree", decode_reference},
+	{"one-pass", socapi_decode},
 };
 
 #define N_DECODERS (sizeof decoders / sizeof decoders[0])

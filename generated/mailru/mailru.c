@@ -77,8 +77,9 @@ static const struct socapi_field mailru_achievement_fields[] = {
 	{"weight", offsetof(struct mailru_achievement, weight), offsetof(struct mailru_achievement, has_weight), &socapi_type_int, 0},
 	{"group_id", offsetof(struct mailru_achievement, group_id), offsetof(struct mailru_achievement, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t mailru_achievement_keys[] = {
-	0, 0, 0, 0, 3, 5, 1, 0, 0, 0, 0, 0, 2, 0, 4, 0,
+static const uint32_t mailru_achievement_keys[] = {
+	0, 0, 0, 0, 0xb0003, 0x80005, 0x20001, 0,
+	0, 0, 0, 0, 0x70002, 0, 0x60004, 0,
 };
 static const struct socapi_struct mailru_achievement_struct = {"achievement", sizeof(struct mailru_achievement), 5, mailru_achievement_fields,
 	offsetof(struct mailru_achievement, unknown), 3u, 4, mailru_achievement_keys};
@@ -88,8 +89,8 @@ static const struct socapi_field mailru_achievement_group_fields[] = {
 	{"id", offsetof(struct mailru_achievement_group, id), offsetof(struct mailru_achievement_group, has_id), &socapi_type_int, 0},
 	{"description", offsetof(struct mailru_achievement_group, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_achievement_group_keys[] = {
-	0, 2, 0, 1,
+static const uint32_t mailru_achievement_group_keys[] = {
+	0, 0xb0002, 0, 0x20001,
 };
 static const struct socapi_struct mailru_achievement_group_struct = {"achievement_group", sizeof(struct mailru_achievement_group), 2, mailru_achievement_group_fields,
 	offsetof(struct mailru_achievement_group, unknown), 5u, 2, mailru_achievement_group_keys};
@@ -99,8 +100,8 @@ static const struct socapi_field mailru_action_link_fields[] = {
 	{"text", offsetof(struct mailru_action_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"href", offsetof(struct mailru_action_link, href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_action_link_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t mailru_action_link_keys[] = {
+	0, 0, 0x40002, 0x40001,
 };
 static const struct socapi_struct mailru_action_link_struct = {"action_link", sizeof(struct mailru_action_link), 2, mailru_action_link_fields,
 	offsetof(struct mailru_action_link, unknown), 3u, 2, mailru_action_link_keys};
@@ -119,9 +120,11 @@ static const struct socapi_field mailru_album_fields[] = {
 	{"link", offsetof(struct mailru_album, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"cover_url", offsetof(struct mailru_album, cover_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_album_keys[] = {
-	0, 8, 1, 0, 0, 7, 0, 0, 0, 9, 0, 0, 2, 0, 0, 10,
-	0, 0, 3, 0, 0, 0, 6, 0, 5, 0, 0, 4, 11, 0, 0, 0,
+static const uint32_t mailru_album_keys[] = {
+	0, 0x40008, 0x30001, 0, 0, 0x70007, 0, 0,
+	0, 0x70009, 0, 0, 0x90002, 0, 0, 0x4000a,
+	0, 0, 0x50003, 0, 0, 0, 0x70006, 0,
+	0xb0005, 0, 0, 0x50004, 0x9000b, 0, 0, 0,
 };
 static const struct socapi_struct mailru_album_struct = {"album", sizeof(struct mailru_album), 11, mailru_album_fields,
 	offsetof(struct mailru_album, unknown), 7u, 5, mailru_album_keys};
@@ -140,9 +143,11 @@ static const struct socapi_field mailru_app_content_fields[] = {
 	{"Description", offsetof(struct mailru_app_content, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Pictures", offsetof(struct mailru_app_content, pictures), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const uint16_t mailru_app_content_keys[] = {
-	0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 3, 11, 0, 8,
-	10, 9, 0, 0, 0, 7, 0, 1, 0, 2, 0, 0, 0, 4, 6, 0,
+static const uint32_t mailru_app_content_keys[] = {
+	0, 0, 0, 0, 0, 0x50005, 0, 0,
+	0, 0, 0, 0, 0x130003, 0x8000b, 0, 0x100008,
+	0xb000a, 0x40009, 0, 0, 0, 0xd0007, 0, 0xd0001,
+	0, 0x20002, 0, 0, 0, 0x90004, 0x50006, 0,
 };
 static const struct socapi_struct mailru_app_content_struct = {"app_content", sizeof(struct mailru_app_content), 11, mailru_app_content_fields,
 	offsetof(struct mailru_app_content, unknown), 9u, 5, mailru_app_content_keys};
@@ -153,8 +158,8 @@ static const struct socapi_field mailru_app_genre_fields[] = {
 	{"id", offsetof(struct mailru_app_genre, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"admin_genre", offsetof(struct mailru_app_genre, admin_genre), offsetof(struct mailru_app_genre, has_admin_genre), &socapi_type_int, 0},
 };
-static const uint16_t mailru_app_genre_keys[] = {
-	3, 0, 0, 0, 0, 0, 2, 1,
+static const uint32_t mailru_app_genre_keys[] = {
+	0xb0003, 0, 0, 0, 0, 0, 0x20002, 0x40001,
 };
 static const struct socapi_struct mailru_app_genre_struct = {"app_genre", sizeof(struct mailru_app_genre), 3, mailru_app_genre_fields,
 	offsetof(struct mailru_app_genre, unknown), 1u, 3, mailru_app_genre_keys};
@@ -169,8 +174,9 @@ static const struct socapi_field mailru_app_permissions_fields[] = {
 	{"notifications", offsetof(struct mailru_app_permissions, notifications), offsetof(struct mailru_app_permissions, has_notifications), &socapi_type_int, 0},
 	{"widget", offsetof(struct mailru_app_permissions, widget), offsetof(struct mailru_app_permissions, has_widget), &socapi_type_int, 0},
 };
-static const uint16_t mailru_app_permissions_keys[] = {
-	3, 0, 5, 4, 0, 0, 7, 0, 1, 0, 0, 2, 6, 0, 0, 0,
+static const uint32_t mailru_app_permissions_keys[] = {
+	0x60003, 0, 0x60005, 0x80004, 0, 0, 0x60007, 0,
+	0x60001, 0, 0, 0x90002, 0xd0006, 0, 0, 0,
 };
 static const struct socapi_struct mailru_app_permissions_struct = {"app_permissions", sizeof(struct mailru_app_permissions), 7, mailru_app_permissions_fields,
 	offsetof(struct mailru_app_permissions, unknown), 7u, 4, mailru_app_permissions_keys};
@@ -180,8 +186,8 @@ static const struct socapi_field mailru_app_publish_status_fields[] = {
 	{"My", offsetof(struct mailru_app_publish_status, my), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Mobile", offsetof(struct mailru_app_publish_status, mobile), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_app_publish_status_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t mailru_app_publish_status_keys[] = {
+	0x20001, 0, 0x60002, 0,
 };
 static const struct socapi_struct mailru_app_publish_status_struct = {"app_publish_status", sizeof(struct mailru_app_publish_status), 2, mailru_app_publish_status_fields,
 	offsetof(struct mailru_app_publish_status, unknown), 1u, 2, mailru_app_publish_status_keys};
@@ -194,8 +200,9 @@ static const struct socapi_field mailru_app_votes_fields[] = {
 	{"Votes2IntRounded", offsetof(struct mailru_app_votes, votes2_int_rounded), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Votes2DigitRounded", offsetof(struct mailru_app_votes, votes2_digit_rounded), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_app_votes_keys[] = {
-	2, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 3, 5,
+static const uint32_t mailru_app_votes_keys[] = {
+	0xa0002, 0x100004, 0, 0, 0, 0x70001, 0, 0,
+	0, 0, 0, 0, 0, 0, 0xf0003, 0x120005,
 };
 static const struct socapi_struct mailru_app_votes_struct = {"app_votes", sizeof(struct mailru_app_votes), 5, mailru_app_votes_fields,
 	offsetof(struct mailru_app_votes, unknown), 1u, 4, mailru_app_votes_keys};
@@ -205,8 +212,8 @@ static const struct socapi_field mailru_attachment_app_fields[] = {
 	{"object", offsetof(struct mailru_attachment_app, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_app, content), SOCAPI_NO_PRESENCE, &mailru_app_content_type, 0},
 };
-static const uint16_t mailru_attachment_app_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t mailru_attachment_app_keys[] = {
+	0x70002, 0x60001, 0, 0,
 };
 static const struct socapi_struct mailru_attachment_app_struct = {"attachment_app", sizeof(struct mailru_attachment_app), 2, mailru_attachment_app_fields,
 	offsetof(struct mailru_attachment_app, unknown), 1u, 2, mailru_attachment_app_keys};
@@ -216,8 +223,8 @@ static const struct socapi_field mailru_attachment_avatar_fields[] = {
 	{"object", offsetof(struct mailru_attachment_avatar, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"new", offsetof(struct mailru_attachment_avatar, new_), SOCAPI_NO_PRESENCE, &mailru_avatar_content_type, 0},
 };
-static const uint16_t mailru_attachment_avatar_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t mailru_attachment_avatar_keys[] = {
+	0, 0x60001, 0, 0x30002,
 };
 static const struct socapi_struct mailru_attachment_avatar_struct = {"attachment_avatar", sizeof(struct mailru_attachment_avatar), 2, mailru_attachment_avatar_fields,
 	offsetof(struct mailru_attachment_avatar, unknown), 1u, 2, mailru_attachment_avatar_keys};
@@ -227,8 +234,8 @@ static const struct socapi_field mailru_attachment_gift_fields[] = {
 	{"object", offsetof(struct mailru_attachment_gift, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_gift, content), SOCAPI_NO_PRESENCE, &mailru_gift_content_type, 0},
 };
-static const uint16_t mailru_attachment_gift_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t mailru_attachment_gift_keys[] = {
+	0x70002, 0x60001, 0, 0,
 };
 static const struct socapi_struct mailru_attachment_gift_struct = {"attachment_gift", sizeof(struct mailru_attachment_gift), 2, mailru_attachment_gift_fields,
 	offsetof(struct mailru_attachment_gift, unknown), 1u, 2, mailru_attachment_gift_keys};
@@ -238,8 +245,8 @@ static const struct socapi_field mailru_attachment_group_fields[] = {
 	{"object", offsetof(struct mailru_attachment_group, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_group, content), SOCAPI_NO_PRESENCE, &mailru_user_type, 0},
 };
-static const uint16_t mailru_attachment_group_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t mailru_attachment_group_keys[] = {
+	0x70002, 0x60001, 0, 0,
 };
 static const struct socapi_struct mailru_attachment_group_struct = {"attachment_group", sizeof(struct mailru_attachment_group), 2, mailru_attachment_group_fields,
 	offsetof(struct mailru_attachment_group, unknown), 1u, 2, mailru_attachment_group_keys};
@@ -261,9 +268,11 @@ static const struct socapi_field mailru_attachment_image_fields[] = {
 	{"owner_id", offsetof(struct mailru_attachment_image, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"comments_count", offsetof(struct mailru_attachment_image, comments_count), offsetof(struct mailru_attachment_image, has_comments_count), &socapi_type_int, 0},
 };
-static const uint16_t mailru_attachment_image_keys[] = {
-	9, 14, 0, 4, 0, 0, 0, 3, 2, 0, 0, 0, 0, 8, 0, 0,
-	0, 0, 0, 0, 11, 0, 13, 5, 0, 1, 7, 10, 0, 0, 6, 12,
+static const uint32_t mailru_attachment_image_keys[] = {
+	0x60009, 0xe000e, 0, 0x50004, 0, 0, 0, 0x90003,
+	0xb0002, 0, 0, 0, 0, 0xb0008, 0, 0,
+	0, 0, 0, 0, 0x9000b, 0, 0x8000d, 0x90005,
+	0, 0x60001, 0x30007, 0x9000a, 0, 0, 0x80006, 0x2000c,
 };
 static const struct socapi_struct mailru_attachment_image_struct = {"attachment_image", sizeof(struct mailru_attachment_image), 14, mailru_attachment_image_fields,
 	offsetof(struct mailru_attachment_image, unknown), 55u, 5, mailru_attachment_image_keys};
@@ -275,8 +284,8 @@ static const struct socapi_field mailru_attachment_link_fields[] = {
 	{"text", offsetof(struct mailru_attachment_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"url", offsetof(struct mailru_attachment_link, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_attachment_link_keys[] = {
-	0, 0, 1, 3, 2, 0, 0, 4,
+static const uint32_t mailru_attachment_link_keys[] = {
+	0, 0, 0x60001, 0x40003, 0x70002, 0, 0, 0x30004,
 };
 static const struct socapi_struct mailru_attachment_link_struct = {"attachment_link", sizeof(struct mailru_attachment_link), 4, mailru_attachment_link_fields,
 	offsetof(struct mailru_attachment_link, unknown), 5u, 3, mailru_attachment_link_keys};
@@ -293,9 +302,11 @@ static const struct socapi_field mailru_attachment_music_fields[] = {
 	{"uploader", offsetof(struct mailru_attachment_music, uploader), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"mid", offsetof(struct mailru_attachment_music, mid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_attachment_music_keys[] = {
-	4, 0, 0, 0, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0, 6, 0,
-	0, 0, 7, 0, 0, 0, 0, 0, 5, 0, 0, 9, 2, 0, 0, 0,
+static const uint32_t mailru_attachment_music_keys[] = {
+	0x40004, 0, 0, 0, 0, 0x90003, 0, 0,
+	0, 0x60001, 0, 0x80008, 0, 0, 0x80006, 0,
+	0, 0, 0x80007, 0, 0, 0, 0, 0,
+	0x60005, 0, 0, 0x30009, 0x60002, 0, 0, 0,
 };
 static const struct socapi_struct mailru_attachment_music_struct = {"attachment_music", sizeof(struct mailru_attachment_music), 9, mailru_attachment_music_fields,
 	offsetof(struct mailru_attachment_music, unknown), 17u, 5, mailru_attachment_music_keys};
@@ -305,8 +316,8 @@ static const struct socapi_field mailru_attachment_tag_fields[] = {
 	{"object", offsetof(struct mailru_attachment_tag, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_tag, content), SOCAPI_NO_PRESENCE, &mailru_tag_content_type, 0},
 };
-static const uint16_t mailru_attachment_tag_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t mailru_attachment_tag_keys[] = {
+	0x70002, 0x60001, 0, 0,
 };
 static const struct socapi_struct mailru_attachment_tag_struct = {"attachment_tag", sizeof(struct mailru_attachment_tag), 2, mailru_attachment_tag_fields,
 	offsetof(struct mailru_attachment_tag, unknown), 1u, 2, mailru_attachment_tag_keys};
@@ -316,8 +327,8 @@ static const struct socapi_field mailru_attachment_text_fields[] = {
 	{"object", offsetof(struct mailru_attachment_text, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_text, content), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_attachment_text_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t mailru_attachment_text_keys[] = {
+	0x70002, 0x60001, 0, 0,
 };
 static const struct socapi_struct mailru_attachment_text_struct = {"attachment_text", sizeof(struct mailru_attachment_text), 2, mailru_attachment_text_fields,
 	offsetof(struct mailru_attachment_text, unknown), 1u, 2, mailru_attachment_text_keys};
@@ -342,11 +353,15 @@ static const struct socapi_field mailru_attachment_video_fields[] = {
 	{"owner_id", offsetof(struct mailru_attachment_video, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"title", offsetof(struct mailru_attachment_video, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_attachment_video_keys[] = {
-	13, 7, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-	0, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 5, 0, 16, 0, 15,
-	0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 6, 14, 12, 0, 0, 17,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 8, 0, 0, 9,
+static const uint32_t mailru_attachment_video_keys[] = {
+	0x6000d, 0xb0007, 0, 0, 0x80003, 0, 0, 0,
+	0, 0, 0, 0, 0x60001, 0, 0, 0,
+	0, 0, 0, 0, 0, 0xa0004, 0x50002, 0,
+	0, 0, 0, 0x40005, 0, 0x80010, 0, 0xb000f,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0x9000a, 0, 0xe0006, 0xe000e, 0x8000c, 0, 0, 0x50011,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x3000b, 0, 0x90008, 0, 0, 0xb0009,
 };
 static const struct socapi_struct mailru_attachment_video_struct = {"attachment_video", sizeof(struct mailru_attachment_video), 17, mailru_attachment_video_fields,
 	offsetof(struct mailru_attachment_video, unknown), 27u, 6, mailru_attachment_video_keys};
@@ -364,9 +379,11 @@ static const struct socapi_field mailru_avatar_content_fields[] = {
 	{"id", offsetof(struct mailru_avatar_content, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_id", offsetof(struct mailru_avatar_content, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_avatar_content_keys[] = {
-	0, 0, 0, 0, 0, 0, 3, 8, 0, 0, 2, 10, 9, 0, 7, 0,
-	0, 0, 0, 0, 0, 6, 0, 0, 0, 4, 1, 0, 0, 0, 0, 5,
+static const uint32_t mailru_avatar_content_keys[] = {
+	0, 0, 0, 0, 0, 0, 0x90003, 0x90008,
+	0, 0, 0x50002, 0x8000a, 0x20009, 0, 0x40007, 0,
+	0, 0, 0, 0, 0, 0x60006, 0, 0,
+	0, 0x80004, 0x90001, 0, 0, 0, 0, 0x30005,
 };
 static const struct socapi_struct mailru_avatar_content_struct = {"avatar_content", sizeof(struct mailru_avatar_content), 10, mailru_avatar_content_fields,
 	offsetof(struct mailru_avatar_content, unknown), 3u, 5, mailru_avatar_content_keys};
@@ -375,8 +392,8 @@ const struct socapi_type mailru_avatar_content_type = {SOCAPI_KIND_OBJECT, 0, si
 static const struct socapi_field mailru_balance_fields[] = {
 	{"balance", offsetof(struct mailru_balance, balance), offsetof(struct mailru_balance, has_balance), &socapi_type_int, 0},
 };
-static const uint16_t mailru_balance_keys[] = {
-	1, 0,
+static const uint32_t mailru_balance_keys[] = {
+	0x70001, 0,
 };
 static const struct socapi_struct mailru_balance_struct = {"balance", sizeof(struct mailru_balance), 1, mailru_balance_fields,
 	offsetof(struct mailru_balance, unknown), 1u, 1, mailru_balance_keys};
@@ -392,8 +409,9 @@ static const struct socapi_field mailru_comment_fields[] = {
 	{"id", offsetof(struct mailru_comment, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_likeable", offsetof(struct mailru_comment, is_likeable), offsetof(struct mailru_comment, has_is_likeable), &socapi_type_int, 0},
 };
-static const uint16_t mailru_comment_keys[] = {
-	3, 0, 8, 0, 5, 1, 0, 0, 0, 2, 4, 0, 0, 6, 0, 7,
+static const uint32_t mailru_comment_keys[] = {
+	0x80003, 0, 0xb0008, 0, 0x70005, 0x40001, 0, 0,
+	0, 0x40002, 0x70004, 0, 0, 0xe0006, 0, 0x20007,
 };
 static const struct socapi_struct mailru_comment_struct = {"comment", sizeof(struct mailru_comment), 8, mailru_comment_fields,
 	offsetof(struct mailru_comment, unknown), 25u, 4, mailru_comment_keys};
@@ -407,8 +425,9 @@ static const struct socapi_field mailru_comment_body_fields[] = {
 	{"author", offsetof(struct mailru_comment_body, author), SOCAPI_NO_PRESENCE, &mailru_user_type, 0},
 	{"text_media", offsetof(struct mailru_comment_body, text_media), SOCAPI_NO_PRESENCE, &mailru_attachment_type, 0},
 };
-static const uint16_t mailru_comment_body_keys[] = {
-	0, 1, 6, 0, 3, 0, 0, 5, 0, 0, 0, 0, 4, 2, 0, 0,
+static const uint32_t mailru_comment_body_keys[] = {
+	0, 0x40001, 0xa0006, 0, 0xa0003, 0, 0, 0x60005,
+	0, 0, 0, 0, 0x20004, 0x40002, 0, 0,
 };
 static const struct socapi_struct mailru_comment_body_struct = {"comment_body", sizeof(struct mailru_comment_body), 6, mailru_comment_body_fields,
 	offsetof(struct mailru_comment_body, unknown), 1u, 4, mailru_comment_body_keys};
@@ -417,8 +436,8 @@ const struct socapi_type mailru_comment_body_type = {SOCAPI_KIND_OBJECT, 0, size
 static const struct socapi_field mailru_count_fields[] = {
 	{"count", offsetof(struct mailru_count, count), offsetof(struct mailru_count, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_count_keys[] = {
-	1, 0,
+static const uint32_t mailru_count_keys[] = {
+	0x50001, 0,
 };
 static const struct socapi_struct mailru_count_struct = {"count", sizeof(struct mailru_count), 1, mailru_count_fields,
 	offsetof(struct mailru_count, unknown), 1u, 1, mailru_count_keys};
@@ -443,11 +462,15 @@ static const struct socapi_field mailru_cover_fields[] = {
 	{"cover_height", offsetof(struct mailru_cover, cover_height), offsetof(struct mailru_cover, has_cover_height), &socapi_type_int_from_string, 0},
 	{"title", offsetof(struct mailru_cover, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_cover_keys[] = {
-	0, 17, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 9, 0, 14, 0,
-	0, 0, 0, 0, 2, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 1, 0, 0, 4, 0, 0, 0, 0, 11, 0, 0, 0, 0,
-	12, 0, 16, 3, 6, 7, 0, 0, 0, 0, 15, 13, 0, 0, 0, 10,
+static const uint32_t mailru_cover_keys[] = {
+	0, 0x50011, 0, 0, 0, 0, 0, 0,
+	0x30005, 0, 0, 0, 0x90009, 0, 0x7000e, 0,
+	0, 0, 0, 0, 0x50002, 0, 0xc0008, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0xe0001, 0, 0, 0x30004, 0,
+	0, 0, 0, 0x6000b, 0, 0, 0, 0,
+	0xb000c, 0, 0xc0010, 0x40003, 0x90006, 0x50007, 0, 0,
+	0, 0, 0x9000f, 0x7000d, 0, 0, 0, 0x3000a,
 };
 static const struct socapi_struct mailru_cover_struct = {"cover", sizeof(struct mailru_cover), 17, mailru_cover_fields,
 	offsetof(struct mailru_cover, unknown), 3u, 6, mailru_cover_keys};
@@ -457,8 +480,8 @@ static const struct socapi_field mailru_error_fields[] = {
 	{"error_code", offsetof(struct mailru_error, error_code), offsetof(struct mailru_error, has_error_code), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"error_msg", offsetof(struct mailru_error, error_msg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_error_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t mailru_error_keys[] = {
+	0xa0001, 0, 0x90002, 0,
 };
 static const struct socapi_struct mailru_error_struct = {"error", sizeof(struct mailru_error), 2, mailru_error_fields,
 	offsetof(struct mailru_error, unknown), 1u, 2, mailru_error_keys};
@@ -485,11 +508,15 @@ static const struct socapi_field mailru_event_fields[] = {
 	{"text_media", offsetof(struct mailru_event, text_media), SOCAPI_NO_PRESENCE, &mailru_attachment_list_type, 0},
 	{"action_links", offsetof(struct mailru_event, action_links), SOCAPI_NO_PRESENCE, &mailru_action_link_list_type, 0},
 };
-static const uint16_t mailru_event_keys[] = {
-	16, 0, 0, 19, 11, 0, 12, 0, 0, 0, 4, 0, 0, 15, 0, 0,
-	0, 14, 0, 18, 0, 0, 8, 0, 0, 0, 0, 0, 0, 5, 13, 0,
-	0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 10, 17, 0,
-	0, 1, 0, 0, 7, 0, 0, 3, 0, 0, 0, 0, 0, 2, 0, 0,
+static const uint32_t mailru_event_keys[] = {
+	0xe0010, 0, 0, 0xc0013, 0x4000b, 0, 0x4000c, 0,
+	0, 0, 0x90004, 0, 0, 0xe000f, 0, 0,
+	0, 0x9000e, 0, 0xa0012, 0, 0, 0xb0008, 0,
+	0, 0, 0, 0, 0, 0x40005, 0x9000d, 0,
+	0, 0x70006, 0, 0, 0, 0, 0, 0,
+	0, 0, 0xe0009, 0, 0, 0xb000a, 0xb0011, 0,
+	0, 0x20001, 0, 0, 0x90007, 0, 0, 0x70003,
+	0, 0, 0, 0, 0, 0x90002, 0, 0,
 };
 static const struct socapi_struct mailru_event_struct = {"event", sizeof(struct mailru_event), 19, mailru_event_fields,
 	offsetof(struct mailru_event, unknown), 81u, 6, mailru_event_keys};
@@ -502,8 +529,9 @@ static const struct socapi_field mailru_event_generator_fields[] = {
 	{"type", offsetof(struct mailru_event_generator, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"title", offsetof(struct mailru_event_generator, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_event_generator_keys[] = {
-	0, 0, 0, 5, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 1, 2,
+static const uint32_t mailru_event_generator_keys[] = {
+	0, 0, 0, 0x50005, 0, 0, 0, 0,
+	0, 0x60003, 0, 0x40004, 0, 0, 0x40001, 0x30002,
 };
 static const struct socapi_struct mailru_event_generator_struct = {"event_generator", sizeof(struct mailru_event_generator), 5, mailru_event_generator_fields,
 	offsetof(struct mailru_event_generator, unknown), 1u, 4, mailru_event_generator_keys};
@@ -522,9 +550,11 @@ static const struct socapi_field mailru_gift_content_fields[] = {
 	{"rus_time", offsetof(struct mailru_gift_content, rus_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"long_id", offsetof(struct mailru_gift_content, long_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_gift_content_keys[] = {
-	0, 0, 0, 0, 0, 0, 7, 0, 4, 0, 0, 9, 10, 0, 1, 0,
-	6, 0, 0, 0, 2, 0, 0, 0, 0, 3, 5, 0, 8, 0, 11, 0,
+static const uint32_t mailru_gift_content_keys[] = {
+	0, 0, 0, 0, 0, 0, 0x40007, 0,
+	0x40004, 0, 0, 0x40009, 0x8000a, 0, 0xa0001, 0,
+	0x20006, 0, 0, 0, 0x90002, 0, 0, 0,
+	0, 0xc0003, 0x70005, 0, 0x40008, 0, 0x7000b, 0,
 };
 static const struct socapi_struct mailru_gift_content_struct = {"gift_content", sizeof(struct mailru_gift_content), 11, mailru_gift_content_fields,
 	offsetof(struct mailru_gift_content, unknown), 27u, 5, mailru_gift_content_keys};
@@ -540,8 +570,9 @@ static const struct socapi_field mailru_group_info_fields[] = {
 	{"rules", offsetof(struct mailru_group_info, rules), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_closed", offsetof(struct mailru_group_info, is_closed), offsetof(struct mailru_group_info, has_is_closed), &socapi_type_int, 0},
 };
-static const uint16_t mailru_group_info_keys[] = {
-	8, 5, 2, 0, 0, 0, 4, 0, 1, 0, 3, 6, 0, 7, 0, 0,
+static const uint32_t mailru_group_info_keys[] = {
+	0x90008, 0x90005, 0x110002, 0, 0, 0, 0x90004, 0,
+	0xb0001, 0, 0x100003, 0xd0006, 0, 0x50007, 0, 0,
 };
 static const struct socapi_struct mailru_group_info_struct = {"group_info", sizeof(struct mailru_group_info), 8, mailru_group_info_fields,
 	offsetof(struct mailru_group_info, unknown), 17u, 4, mailru_group_info_keys};
@@ -556,8 +587,9 @@ static const struct socapi_field mailru_guestbook_entry_fields[] = {
 	{"user_text", offsetof(struct mailru_guestbook_entry, user_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"img_url", offsetof(struct mailru_guestbook_entry, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_guestbook_entry_keys[] = {
-	0, 6, 0, 2, 0, 0, 3, 5, 7, 4, 0, 0, 0, 0, 0, 1,
+static const uint32_t mailru_guestbook_entry_keys[] = {
+	0, 0x90006, 0, 0x40002, 0, 0, 0x60003, 0xb0005,
+	0x70007, 0x50004, 0, 0, 0, 0, 0, 0x20001,
 };
 static const struct socapi_struct mailru_guestbook_entry_struct = {"guestbook_entry", sizeof(struct mailru_guestbook_entry), 7, mailru_guestbook_entry_fields,
 	offsetof(struct mailru_guestbook_entry, unknown), 5u, 4, mailru_guestbook_entry_keys};
@@ -566,8 +598,8 @@ const struct socapi_type mailru_guestbook_entry_type = {SOCAPI_KIND_OBJECT, 0, s
 static const struct socapi_field mailru_is_app_user_fields[] = {
 	{"isAppUser", offsetof(struct mailru_is_app_user, is_app_user), offsetof(struct mailru_is_app_user, has_is_app_user), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_is_app_user_keys[] = {
-	0, 1,
+static const uint32_t mailru_is_app_user_keys[] = {
+	0, 0x90001,
 };
 static const struct socapi_struct mailru_is_app_user_struct = {"is_app_user", sizeof(struct mailru_is_app_user), 1, mailru_is_app_user_fields,
 	offsetof(struct mailru_is_app_user, unknown), 1u, 1, mailru_is_app_user_keys};
@@ -583,8 +615,9 @@ static const struct socapi_field mailru_like_fields[] = {
 	{"id", offsetof(struct mailru_like, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_likeable", offsetof(struct mailru_like, is_likeable), offsetof(struct mailru_like, has_is_likeable), &socapi_type_int, 0},
 };
-static const uint16_t mailru_like_keys[] = {
-	0, 4, 0, 0, 0, 6, 5, 2, 0, 7, 3, 1, 0, 0, 0, 8,
+static const uint32_t mailru_like_keys[] = {
+	0, 0x80004, 0, 0, 0, 0xe0006, 0x70005, 0x60002,
+	0, 0x20007, 0x40003, 0x40001, 0, 0, 0, 0xb0008,
 };
 static const struct socapi_struct mailru_like_struct = {"like", sizeof(struct mailru_like), 8, mailru_like_fields,
 	offsetof(struct mailru_like, unknown), 7u, 4, mailru_like_keys};
@@ -594,8 +627,8 @@ static const struct socapi_field mailru_link_content_fields[] = {
 	{"type-id", offsetof(struct mailru_link_content, type_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"contents", offsetof(struct mailru_link_content, contents), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_link_content_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t mailru_link_content_keys[] = {
+	0x70001, 0, 0x80002, 0,
 };
 static const struct socapi_struct mailru_link_content_struct = {"link_content", sizeof(struct mailru_link_content), 2, mailru_link_content_fields,
 	offsetof(struct mailru_link_content, unknown), 1u, 2, mailru_link_content_keys};
@@ -606,8 +639,8 @@ static const struct socapi_field mailru_location_fields[] = {
 	{"city", offsetof(struct mailru_location, city), SOCAPI_NO_PRESENCE, &mailru_location_item_type, 0},
 	{"region", offsetof(struct mailru_location, region), SOCAPI_NO_PRESENCE, &mailru_location_item_type, 0},
 };
-static const uint16_t mailru_location_keys[] = {
-	0, 0, 2, 0, 1, 0, 0, 3,
+static const uint32_t mailru_location_keys[] = {
+	0, 0, 0x40002, 0, 0x70001, 0, 0, 0x60003,
 };
 static const struct socapi_struct mailru_location_struct = {"location", sizeof(struct mailru_location), 3, mailru_location_fields,
 	offsetof(struct mailru_location, unknown), 3u, 3, mailru_location_keys};
@@ -617,8 +650,8 @@ static const struct socapi_field mailru_location_item_fields[] = {
 	{"id", offsetof(struct mailru_location_item, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_location_item, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_location_item_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t mailru_location_item_keys[] = {
+	0, 0, 0x40002, 0x20001,
 };
 static const struct socapi_struct mailru_location_item_struct = {"location_item", sizeof(struct mailru_location_item), 2, mailru_location_item_fields,
 	offsetof(struct mailru_location_item, unknown), 5u, 2, mailru_location_item_keys};
@@ -631,8 +664,9 @@ static const struct socapi_field mailru_message_fields[] = {
 	{"text", offsetof(struct mailru_message, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_read", offsetof(struct mailru_message, is_read), offsetof(struct mailru_message, has_is_read), &socapi_type_int, 0},
 };
-static const uint16_t mailru_message_keys[] = {
-	3, 4, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 1, 2, 0, 0,
+static const uint32_t mailru_message_keys[] = {
+	0xa0003, 0x40004, 0, 0, 0, 0, 0x70005, 0,
+	0, 0, 0, 0, 0x20001, 0x40002, 0, 0,
 };
 static const struct socapi_struct mailru_message_struct = {"message", sizeof(struct mailru_message), 5, mailru_message_fields,
 	offsetof(struct mailru_message, unknown), 1u, 4, mailru_message_keys};
@@ -642,8 +676,8 @@ static const struct socapi_field mailru_mobile_canvas_fields[] = {
 	{"header", offsetof(struct mailru_mobile_canvas, header), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"footer", offsetof(struct mailru_mobile_canvas, footer), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_mobile_canvas_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t mailru_mobile_canvas_keys[] = {
+	0, 0x60001, 0, 0x60002,
 };
 static const struct socapi_struct mailru_mobile_canvas_struct = {"mobile_canvas", sizeof(struct mailru_mobile_canvas), 2, mailru_mobile_canvas_fields,
 	offsetof(struct mailru_mobile_canvas, unknown), 1u, 2, mailru_mobile_canvas_keys};
@@ -663,9 +697,11 @@ static const struct socapi_field mailru_photo_fields[] = {
 	{"title", offsetof(struct mailru_photo, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"thread_id", offsetof(struct mailru_photo, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_photo_keys[] = {
-	0, 11, 7, 0, 0, 3, 0, 0, 0, 5, 8, 0, 0, 1, 10, 12,
-	0, 9, 0, 0, 6, 0, 2, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+static const uint32_t mailru_photo_keys[] = {
+	0, 0x5000b, 0x70007, 0, 0, 0x50003, 0, 0,
+	0, 0x90005, 0x50008, 0, 0, 0x30001, 0x4000a, 0x9000c,
+	0, 0x60009, 0, 0, 0x70006, 0, 0x30002, 0,
+	0, 0, 0, 0, 0x30004, 0, 0, 0,
 };
 static const struct socapi_struct mailru_photo_struct = {"photo", sizeof(struct mailru_photo), 12, mailru_photo_fields,
 	offsetof(struct mailru_photo, unknown), 33u, 5, mailru_photo_keys};
@@ -674,8 +710,8 @@ const struct socapi_type mailru_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(stru
 static const struct socapi_field mailru_score_total_fields[] = {
 	{"total", offsetof(struct mailru_score_total, total), offsetof(struct mailru_score_total, has_total), &socapi_type_int, 0},
 };
-static const uint16_t mailru_score_total_keys[] = {
-	0, 1,
+static const uint32_t mailru_score_total_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct mailru_score_total_struct = {"score_total", sizeof(struct mailru_score_total), 1, mailru_score_total_fields,
 	offsetof(struct mailru_score_total, unknown), 1u, 1, mailru_score_total_keys};
@@ -685,8 +721,8 @@ static const struct socapi_field mailru_tag_content_fields[] = {
 	{"is_blacklist", offsetof(struct mailru_tag_content, is_blacklist), offsetof(struct mailru_tag_content, has_is_blacklist), &socapi_type_int, 0},
 	{"tag", offsetof(struct mailru_tag_content, tag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_tag_content_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t mailru_tag_content_keys[] = {
+	0, 0, 0x30002, 0xc0001,
 };
 static const struct socapi_struct mailru_tag_content_struct = {"tag_content", sizeof(struct mailru_tag_content), 2, mailru_tag_content_fields,
 	offsetof(struct mailru_tag_content, unknown), 1u, 2, mailru_tag_content_keys};
@@ -710,9 +746,11 @@ static const struct socapi_field mailru_target_album_fields[] = {
 	{"privacy", offsetof(struct mailru_target_album, privacy), offsetof(struct mailru_target_album, has_privacy), &socapi_type_int, 0},
 	{"can_read_comment", offsetof(struct mailru_target_album, can_read_comment), offsetof(struct mailru_target_album, has_can_read_comment), &socapi_type_int, 0},
 };
-static const uint16_t mailru_target_album_keys[] = {
-	0, 7, 8, 0, 3, 14, 0, 0, 0, 15, 12, 0, 10, 0, 0, 1,
-	0, 0, 2, 0, 4, 0, 9, 0, 5, 6, 0, 13, 11, 0, 16, 0,
+static const uint32_t mailru_target_album_keys[] = {
+	0, 0x40007, 0x30008, 0, 0xa0003, 0x7000e, 0, 0,
+	0, 0x7000f, 0xe000c, 0, 0x9000a, 0, 0, 0x40001,
+	0, 0, 0x50002, 0, 0x70004, 0, 0x70009, 0,
+	0xb0005, 0xc0006, 0, 0x5000d, 0x9000b, 0, 0x100010, 0,
 };
 static const struct socapi_struct mailru_target_album_struct = {"target_album", sizeof(struct mailru_target_album), 16, mailru_target_album_fields,
 	offsetof(struct mailru_target_album, unknown), 7u, 5, mailru_target_album_keys};
@@ -724,8 +762,8 @@ static const struct socapi_field mailru_thread_fields[] = {
 	{"last_message", offsetof(struct mailru_thread, last_message), SOCAPI_NO_PRESENCE, &mailru_message_type, 0},
 	{"count", offsetof(struct mailru_thread, count), offsetof(struct mailru_thread, has_count), &socapi_type_int, 0},
 };
-static const uint16_t mailru_thread_keys[] = {
-	2, 4, 0, 0, 0, 3, 1, 0,
+static const uint32_t mailru_thread_keys[] = {
+	0x40002, 0x50004, 0, 0, 0, 0xc0003, 0x20001, 0,
 };
 static const struct socapi_struct mailru_thread_struct = {"thread", sizeof(struct mailru_thread), 4, mailru_thread_fields,
 	offsetof(struct mailru_thread, unknown), 1u, 3, mailru_thread_keys};
@@ -736,8 +774,8 @@ static const struct socapi_field mailru_title_fields[] = {
 	{"name", offsetof(struct mailru_title, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"img_url", offsetof(struct mailru_title, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_title_keys[] = {
-	0, 0, 0, 3, 0, 0, 1, 2,
+static const uint32_t mailru_title_keys[] = {
+	0, 0, 0, 0x70003, 0, 0, 0x20001, 0x40002,
 };
 static const struct socapi_struct mailru_title_struct = {"title", sizeof(struct mailru_title), 3, mailru_title_fields,
 	offsetof(struct mailru_title, unknown), 1u, 3, mailru_title_keys};
@@ -750,8 +788,9 @@ static const struct socapi_field mailru_token_reply_fields[] = {
 	{"token_type", offsetof(struct mailru_token_reply, token_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"x_mailru_vid", offsetof(struct mailru_token_reply, x_mailru_vid), offsetof(struct mailru_token_reply, has_x_mailru_vid), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_token_reply_keys[] = {
-	0, 5, 4, 0, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 0,
+static const uint32_t mailru_token_reply_keys[] = {
+	0, 0xc0005, 0xa0004, 0, 0xd0002, 0, 0, 0,
+	0, 0, 0, 0xc0001, 0, 0, 0xa0003, 0,
 };
 static const struct socapi_struct mailru_token_reply_struct = {"token_reply", sizeof(struct mailru_token_reply), 5, mailru_token_reply_fields,
 	offsetof(struct mailru_token_reply, unknown), 9u, 4, mailru_token_reply_keys};
@@ -765,8 +804,9 @@ static const struct socapi_field mailru_track_fields[] = {
 	{"file_url", offsetof(struct mailru_track, file_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link", offsetof(struct mailru_track, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_track_keys[] = {
-	0, 0, 0, 0, 1, 4, 5, 3, 0, 0, 0, 6, 0, 0, 2, 0,
+static const uint32_t mailru_track_keys[] = {
+	0, 0, 0, 0, 0x30001, 0x80004, 0x80005, 0x60003,
+	0, 0, 0, 0x40006, 0, 0, 0x40002, 0,
 };
 static const struct socapi_struct mailru_track_struct = {"track", sizeof(struct mailru_track), 6, mailru_track_fields,
 	offsetof(struct mailru_track, unknown), 1u, 4, mailru_track_keys};
@@ -814,15 +854,23 @@ static const struct socapi_field mailru_user_fields[] = {
 	{"location", offsetof(struct mailru_user, location), SOCAPI_NO_PRESENCE, &mailru_location_type, 0},
 	{"age", offsetof(struct mailru_user, age), offsetof(struct mailru_user, has_age), &socapi_type_int, 0},
 };
-static const uint16_t mailru_user_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 32, 0, 0, 0,
-	31, 34, 7, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0,
-	0, 10, 13, 0, 0, 0, 0, 0, 0, 11, 0, 3, 5, 36, 0, 0,
-	26, 20, 0, 0, 33, 19, 0, 0, 0, 9, 23, 0, 0, 0, 0, 0,
-	17, 28, 0, 39, 0, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 6, 0, 0, 27, 18, 8, 12, 0, 15, 0, 0, 0,
-	0, 0, 0, 0, 0, 35, 30, 0, 0, 0, 0, 0, 0, 40, 4, 37,
-	0, 25, 0, 0, 16, 0, 22, 0, 0, 38, 0, 0, 0, 21, 2, 1,
+static const uint32_t mailru_user_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0x7000e, 0, 0, 0, 0xb0020, 0, 0, 0,
+	0x11001f, 0x30022, 0x30007, 0, 0, 0, 0, 0,
+	0, 0, 0xa0018, 0, 0, 0, 0, 0,
+	0, 0x6000a, 0x9000d, 0, 0, 0, 0, 0,
+	0, 0x7000b, 0, 0x90003, 0xb0005, 0xa0024, 0, 0,
+	0x9001a, 0x70014, 0, 0, 0xb0021, 0x70013, 0, 0,
+	0, 0x80009, 0xc0017, 0, 0, 0, 0, 0,
+	0x60011, 0x8001c, 0, 0x80027, 0, 0, 0, 0,
+	0x9001d, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x50006, 0, 0, 0xd001b,
+	0x60012, 0x80008, 0x3000c, 0, 0x6000f, 0, 0, 0,
+	0, 0, 0, 0, 0, 0xd0023, 0x9001e, 0,
+	0, 0, 0, 0, 0, 0x30028, 0x40004, 0x50025,
+	0, 0x90019, 0, 0, 0x60010, 0, 0x40016, 0,
+	0, 0xa0026, 0, 0, 0, 0x70015, 0xa0002, 0x30001,
 };
 static const struct socapi_struct mailru_user_struct = {"user", sizeof(struct mailru_user), 40, mailru_user_fields,
 	offsetof(struct mailru_user, unknown), 13u, 7, mailru_user_keys};
@@ -2770,8 +2818,8 @@ static const struct socapi_field mailru_achievements_add_params_fields[] = {
 	{"weight", offsetof(struct mailru_achievements_add_params, weight), offsetof(struct mailru_achievements_add_params, has_weight), &socapi_type_int, 0},
 	{"group_id", offsetof(struct mailru_achievements_add_params, group_id), offsetof(struct mailru_achievements_add_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t mailru_achievements_add_params_keys[] = {
-	0, 0, 3, 1, 4, 0, 2, 0,
+static const uint32_t mailru_achievements_add_params_keys[] = {
+	0, 0, 0x60003, 0x70001, 0x80004, 0, 0xb0002, 0,
 };
 static const struct socapi_struct mailru_achievements_add_params_struct = {"achievements.add", sizeof(struct mailru_achievements_add_params), 4, mailru_achievements_add_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, mailru_achievements_add_params_keys};
@@ -2792,8 +2840,8 @@ enum socapi_status mailru_achievements_add(struct socapi_session *session, const
 static const struct socapi_field mailru_achievements_group_add_params_fields[] = {
 	{"description", offsetof(struct mailru_achievements_group_add_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_achievements_group_add_params_keys[] = {
-	0, 1,
+static const uint32_t mailru_achievements_group_add_params_keys[] = {
+	0, 0xb0001,
 };
 static const struct socapi_struct mailru_achievements_group_add_params_struct = {"achievements.group_add", sizeof(struct mailru_achievements_group_add_params), 1, mailru_achievements_group_add_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_group_add_params_keys};
@@ -2814,8 +2862,8 @@ enum socapi_status mailru_achievements_group_add(struct socapi_session *session,
 static const struct socapi_field mailru_achievements_group_remove_params_fields[] = {
 	{"group_id", offsetof(struct mailru_achievements_group_remove_params, group_id), offsetof(struct mailru_achievements_group_remove_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_achievements_group_remove_params_keys[] = {
-	0, 1,
+static const uint32_t mailru_achievements_group_remove_params_keys[] = {
+	0, 0x80001,
 };
 static const struct socapi_struct mailru_achievements_group_remove_params_struct = {"achievements.group_remove", sizeof(struct mailru_achievements_group_remove_params), 1, mailru_achievements_group_remove_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_group_remove_params_keys};
@@ -2837,8 +2885,8 @@ static const struct socapi_field mailru_achievements_group_update_params_fields[
 	{"group_id", offsetof(struct mailru_achievements_group_update_params, group_id), offsetof(struct mailru_achievements_group_update_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"description", offsetof(struct mailru_achievements_group_update_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_achievements_group_update_params_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t mailru_achievements_group_update_params_keys[] = {
+	0, 0, 0x80001, 0xb0002,
 };
 static const struct socapi_struct mailru_achievements_group_update_params_struct = {"achievements.group_update", sizeof(struct mailru_achievements_group_update_params), 2, mailru_achievements_group_update_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_group_update_params_keys};
@@ -2859,8 +2907,8 @@ enum socapi_status mailru_achievements_group_update(struct socapi_session *sessi
 static const struct socapi_field mailru_achievements_groups_params_fields[] = {
 	{"groups", offsetof(struct mailru_achievements_groups_params, groups), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t mailru_achievements_groups_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_achievements_groups_params_keys[] = {
+	0x60001, 0,
 };
 static const struct socapi_struct mailru_achievements_groups_params_struct = {"achievements.groups", sizeof(struct mailru_achievements_groups_params), 1, mailru_achievements_groups_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_groups_params_keys};
@@ -2882,8 +2930,8 @@ static const struct socapi_field mailru_achievements_list_params_fields[] = {
 	{"limit", offsetof(struct mailru_achievements_list_params, limit), offsetof(struct mailru_achievements_list_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_achievements_list_params, offset), offsetof(struct mailru_achievements_list_params, has_offset), &socapi_type_int, 0},
 };
-static const uint16_t mailru_achievements_list_params_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t mailru_achievements_list_params_keys[] = {
+	0, 0x50001, 0, 0x60002,
 };
 static const struct socapi_struct mailru_achievements_list_params_struct = {"achievements.list", sizeof(struct mailru_achievements_list_params), 2, mailru_achievements_list_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_list_params_keys};
@@ -2904,8 +2952,8 @@ enum socapi_status mailru_achievements_list(struct socapi_session *session, cons
 static const struct socapi_field mailru_achievements_remove_params_fields[] = {
 	{"id", offsetof(struct mailru_achievements_remove_params, id), offsetof(struct mailru_achievements_remove_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_achievements_remove_params_keys[] = {
-	0, 1,
+static const uint32_t mailru_achievements_remove_params_keys[] = {
+	0, 0x20001,
 };
 static const struct socapi_struct mailru_achievements_remove_params_struct = {"achievements.remove", sizeof(struct mailru_achievements_remove_params), 1, mailru_achievements_remove_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_remove_params_keys};
@@ -2927,8 +2975,8 @@ static const struct socapi_field mailru_achievements_reward_params_fields[] = {
 	{"id", offsetof(struct mailru_achievements_reward_params, id), offsetof(struct mailru_achievements_reward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_achievements_reward_params, uid), offsetof(struct mailru_achievements_reward_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_achievements_reward_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t mailru_achievements_reward_params_keys[] = {
+	0x30002, 0, 0, 0x20001,
 };
 static const struct socapi_struct mailru_achievements_reward_params_struct = {"achievements.reward", sizeof(struct mailru_achievements_reward_params), 2, mailru_achievements_reward_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_reward_params_keys};
@@ -2950,8 +2998,8 @@ static const struct socapi_field mailru_achievements_unreward_params_fields[] = 
 	{"id", offsetof(struct mailru_achievements_unreward_params, id), offsetof(struct mailru_achievements_unreward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_achievements_unreward_params, uid), offsetof(struct mailru_achievements_unreward_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_achievements_unreward_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t mailru_achievements_unreward_params_keys[] = {
+	0x30002, 0, 0, 0x20001,
 };
 static const struct socapi_struct mailru_achievements_unreward_params_struct = {"achievements.unreward", sizeof(struct mailru_achievements_unreward_params), 2, mailru_achievements_unreward_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_unreward_params_keys};
@@ -2975,8 +3023,8 @@ static const struct socapi_field mailru_achievements_update_params_fields[] = {
 	{"description", offsetof(struct mailru_achievements_update_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"weight", offsetof(struct mailru_achievements_update_params, weight), offsetof(struct mailru_achievements_update_params, has_weight), &socapi_type_int, 0},
 };
-static const uint16_t mailru_achievements_update_params_keys[] = {
-	0, 0, 3, 1, 0, 0, 2, 4,
+static const uint32_t mailru_achievements_update_params_keys[] = {
+	0, 0, 0xb0003, 0x20001, 0, 0, 0x70002, 0x60004,
 };
 static const struct socapi_struct mailru_achievements_update_params_struct = {"achievements.update", sizeof(struct mailru_achievements_update_params), 4, mailru_achievements_update_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, mailru_achievements_update_params_keys};
@@ -2998,8 +3046,8 @@ static const struct socapi_field mailru_achievements_user_awards_params_fields[]
 	{"limit", offsetof(struct mailru_achievements_user_awards_params, limit), offsetof(struct mailru_achievements_user_awards_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_achievements_user_awards_params, offset), offsetof(struct mailru_achievements_user_awards_params, has_offset), &socapi_type_int, 0},
 };
-static const uint16_t mailru_achievements_user_awards_params_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t mailru_achievements_user_awards_params_keys[] = {
+	0, 0x50001, 0, 0x60002,
 };
 static const struct socapi_struct mailru_achievements_user_awards_params_struct = {"achievements.user_awards", sizeof(struct mailru_achievements_user_awards_params), 2, mailru_achievements_user_awards_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_user_awards_params_keys};
@@ -3024,8 +3072,9 @@ static const struct socapi_field mailru_audio_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_audio_get_params, offset), offsetof(struct mailru_audio_get_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audio_get_params, limit), offsetof(struct mailru_audio_get_params, has_limit), &socapi_type_int, 0},
 };
-static const uint16_t mailru_audio_get_params_keys[] = {
-	0, 0, 3, 1, 2, 0, 5, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+static const uint32_t mailru_audio_get_params_keys[] = {
+	0, 0, 0x40003, 0x30001, 0x30002, 0, 0x50005, 0,
+	0, 0, 0, 0, 0x60004, 0, 0, 0,
 };
 static const struct socapi_struct mailru_audio_get_params_struct = {"audio.get", sizeof(struct mailru_audio_get_params), 5, mailru_audio_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, mailru_audio_get_params_keys};
@@ -3046,8 +3095,8 @@ enum socapi_status mailru_audio_get(struct socapi_session *session, const struct
 static const struct socapi_field mailru_audio_link_params_fields[] = {
 	{"mid", offsetof(struct mailru_audio_link_params, mid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_audio_link_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_audio_link_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct mailru_audio_link_params_struct = {"audio.link", sizeof(struct mailru_audio_link_params), 1, mailru_audio_link_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_audio_link_params_keys};
@@ -3070,8 +3119,8 @@ static const struct socapi_field mailru_audio_search_params_fields[] = {
 	{"offset", offsetof(struct mailru_audio_search_params, offset), offsetof(struct mailru_audio_search_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audio_search_params, limit), offsetof(struct mailru_audio_search_params, has_limit), &socapi_type_int, 0},
 };
-static const uint16_t mailru_audio_search_params_keys[] = {
-	1, 0, 0, 0, 2, 0, 0, 3,
+static const uint32_t mailru_audio_search_params_keys[] = {
+	0x50001, 0, 0, 0, 0x60002, 0, 0, 0x50003,
 };
 static const struct socapi_struct mailru_audio_search_params_struct = {"audio.search", sizeof(struct mailru_audio_search_params), 3, mailru_audio_search_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 3, mailru_audio_search_params_keys};
@@ -3093,8 +3142,8 @@ static const struct socapi_field mailru_audios_top_params_fields[] = {
 	{"offset", offsetof(struct mailru_audios_top_params, offset), offsetof(struct mailru_audios_top_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audios_top_params, limit), offsetof(struct mailru_audios_top_params, has_limit), &socapi_type_int, 0},
 };
-static const uint16_t mailru_audios_top_params_keys[] = {
-	0, 2, 0, 1,
+static const uint32_t mailru_audios_top_params_keys[] = {
+	0, 0x50002, 0, 0x60001,
 };
 static const struct socapi_struct mailru_audios_top_params_struct = {"audios.top", sizeof(struct mailru_audios_top_params), 2, mailru_audios_top_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_audios_top_params_keys};
@@ -3115,8 +3164,8 @@ enum socapi_status mailru_audios_top(struct socapi_session *session, const struc
 static const struct socapi_field mailru_events_get_new_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_events_get_new_count_params, uid), offsetof(struct mailru_events_get_new_count_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_events_get_new_count_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_events_get_new_count_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct mailru_events_get_new_count_params_struct = {"events.getNewCount", sizeof(struct mailru_events_get_new_count_params), 1, mailru_events_get_new_count_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_events_get_new_count_params_keys};
@@ -3139,8 +3188,8 @@ static const struct socapi_field mailru_friends_get_params_fields[] = {
 	{"ext", offsetof(struct mailru_friends_get_params, ext), offsetof(struct mailru_friends_get_params, has_ext), &mailru_friends_get_ext_type, 0},
 	{"offset", offsetof(struct mailru_friends_get_params, offset), offsetof(struct mailru_friends_get_params, has_offset), &socapi_type_int, 0},
 };
-static const uint16_t mailru_friends_get_params_keys[] = {
-	0, 0, 3, 0, 2, 1, 0, 0,
+static const uint32_t mailru_friends_get_params_keys[] = {
+	0, 0, 0x60003, 0, 0x30002, 0x30001, 0, 0,
 };
 static const struct socapi_struct mailru_friends_get_params_struct = {"friends.get", sizeof(struct mailru_friends_get_params), 3, mailru_friends_get_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, mailru_friends_get_params_keys};
@@ -3170,8 +3219,8 @@ static const struct socapi_field mailru_friends_get_app_users_params_fields[] = 
 	{"ext", offsetof(struct mailru_friends_get_app_users_params, ext), offsetof(struct mailru_friends_get_app_users_params, has_ext), &mailru_friends_get_app_users_ext_type, 0},
 	{"offset", offsetof(struct mailru_friends_get_app_users_params, offset), offsetof(struct mailru_friends_get_app_users_params, has_offset), &socapi_type_int, 0},
 };
-static const uint16_t mailru_friends_get_app_users_params_keys[] = {
-	0, 0, 3, 0, 2, 1, 0, 0,
+static const uint32_t mailru_friends_get_app_users_params_keys[] = {
+	0, 0, 0x60003, 0, 0x30002, 0x30001, 0, 0,
 };
 static const struct socapi_struct mailru_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct mailru_friends_get_app_users_params), 3, mailru_friends_get_app_users_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, mailru_friends_get_app_users_params_keys};
@@ -3215,8 +3264,8 @@ enum socapi_status mailru_friends_get_app_users_with_extended(struct socapi_sess
 static const struct socapi_field mailru_friends_get_invitations_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_friends_get_invitations_count_params, uid), offsetof(struct mailru_friends_get_invitations_count_params, has_uid), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_friends_get_invitations_count_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_friends_get_invitations_count_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct mailru_friends_get_invitations_count_params_struct = {"friends.getInvitationsCount", sizeof(struct mailru_friends_get_invitations_count_params), 1, mailru_friends_get_invitations_count_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_friends_get_invitations_count_params_keys};
@@ -3238,8 +3287,8 @@ static const struct socapi_field mailru_friends_get_online_params_fields[] = {
 	{"uid", offsetof(struct mailru_friends_get_online_params, uid), offsetof(struct mailru_friends_get_online_params, has_uid), &socapi_type_uint_from_string, 0},
 	{"ext", offsetof(struct mailru_friends_get_online_params, ext), offsetof(struct mailru_friends_get_online_params, has_ext), &mailru_friends_get_online_ext_type, 0},
 };
-static const uint16_t mailru_friends_get_online_params_keys[] = {
-	0, 2, 1, 0,
+static const uint32_t mailru_friends_get_online_params_keys[] = {
+	0, 0x30002, 0x30001, 0,
 };
 static const struct socapi_struct mailru_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct mailru_friends_get_online_params), 2, mailru_friends_get_online_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 2, mailru_friends_get_online_params_keys};
@@ -3301,8 +3350,8 @@ static const struct socapi_field mailru_groups_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_groups_get_params, offset), offsetof(struct mailru_groups_get_params, has_offset), &socapi_type_int, 0},
 	{"ext", offsetof(struct mailru_groups_get_params, ext), offsetof(struct mailru_groups_get_params, has_ext), &mailru_groups_get_ext_type, 0},
 };
-static const uint16_t mailru_groups_get_params_keys[] = {
-	0, 3, 0, 1, 0, 0, 2, 0,
+static const uint32_t mailru_groups_get_params_keys[] = {
+	0, 0x30003, 0, 0x50001, 0, 0, 0x60002, 0,
 };
 static const struct socapi_struct mailru_groups_get_params_struct = {"groups.get", sizeof(struct mailru_groups_get_params), 3, mailru_groups_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, mailru_groups_get_params_keys};
@@ -3330,8 +3379,8 @@ enum socapi_status mailru_groups_get(struct socapi_session *session, const struc
 static const struct socapi_field mailru_groups_get_info_params_fields[] = {
 	{"uids", offsetof(struct mailru_groups_get_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_groups_get_info_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_groups_get_info_params_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct mailru_groups_get_info_params_struct = {"groups.getInfo", sizeof(struct mailru_groups_get_info_params), 1, mailru_groups_get_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_groups_get_info_params_keys};
@@ -3368,8 +3417,8 @@ enum socapi_status mailru_groups_get_with_extended(struct socapi_session *sessio
 static const struct socapi_field mailru_groups_join_params_fields[] = {
 	{"group_id", offsetof(struct mailru_groups_join_params, group_id), offsetof(struct mailru_groups_join_params, has_group_id), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_groups_join_params_keys[] = {
-	0, 1,
+static const uint32_t mailru_groups_join_params_keys[] = {
+	0, 0x80001,
 };
 static const struct socapi_struct mailru_groups_join_params_struct = {"groups.join", sizeof(struct mailru_groups_join_params), 1, mailru_groups_join_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_groups_join_params_keys};
@@ -3392,8 +3441,8 @@ static const struct socapi_field mailru_guestbook_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_guestbook_get_params, offset), offsetof(struct mailru_guestbook_get_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_guestbook_get_params, limit), offsetof(struct mailru_guestbook_get_params, has_limit), &socapi_type_int, 0},
 };
-static const uint16_t mailru_guestbook_get_params_keys[] = {
-	0, 1, 0, 3, 0, 0, 2, 0,
+static const uint32_t mailru_guestbook_get_params_keys[] = {
+	0, 0x30001, 0, 0x50003, 0, 0, 0x60002, 0,
 };
 static const struct socapi_struct mailru_guestbook_get_params_struct = {"guestbook.get", sizeof(struct mailru_guestbook_get_params), 3, mailru_guestbook_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, mailru_guestbook_get_params_keys};
@@ -3423,9 +3472,11 @@ static const struct socapi_field mailru_guestbook_post_params_fields[] = {
 	{"link2_text", offsetof(struct mailru_guestbook_post_params, link2_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link2_href", offsetof(struct mailru_guestbook_post_params, link2_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_guestbook_post_params_keys[] = {
-	0, 9, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 8, 6, 3, 0,
-	0, 5, 2, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0,
+static const uint32_t mailru_guestbook_post_params_keys[] = {
+	0, 0xa0009, 0x90004, 0, 0x30001, 0, 0, 0,
+	0, 0, 0, 0, 0xa0008, 0x80006, 0xb0003, 0,
+	0, 0x70005, 0x50002, 0, 0, 0xa000a, 0, 0,
+	0, 0, 0, 0, 0, 0, 0xa0007, 0,
 };
 static const struct socapi_struct mailru_guestbook_post_params_struct = {"guestbook.post", sizeof(struct mailru_guestbook_post_params), 10, mailru_guestbook_post_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 5, mailru_guestbook_post_params_keys};
@@ -3446,8 +3497,8 @@ enum socapi_status mailru_guestbook_post(struct socapi_session *session, const s
 static const struct socapi_field mailru_mail_get_unread_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_mail_get_unread_count_params, uid), offsetof(struct mailru_mail_get_unread_count_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_mail_get_unread_count_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_mail_get_unread_count_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct mailru_mail_get_unread_count_params_struct = {"mail.getUnreadCount", sizeof(struct mailru_mail_get_unread_count_params), 1, mailru_mail_get_unread_count_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_mail_get_unread_count_params_keys};
@@ -3470,8 +3521,8 @@ static const struct socapi_field mailru_messages_get_thread_params_fields[] = {
 	{"offset", offsetof(struct mailru_messages_get_thread_params, offset), offsetof(struct mailru_messages_get_thread_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_messages_get_thread_params, limit), offsetof(struct mailru_messages_get_thread_params, has_limit), &socapi_type_int, 0},
 };
-static const uint16_t mailru_messages_get_thread_params_keys[] = {
-	0, 1, 0, 3, 0, 0, 2, 0,
+static const uint32_t mailru_messages_get_thread_params_keys[] = {
+	0, 0x30001, 0, 0x50003, 0, 0, 0x60002, 0,
 };
 static const struct socapi_struct mailru_messages_get_thread_params_struct = {"messages.getThread", sizeof(struct mailru_messages_get_thread_params), 3, mailru_messages_get_thread_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, mailru_messages_get_thread_params_keys};
@@ -3494,8 +3545,8 @@ static const struct socapi_field mailru_messages_get_threads_list_params_fields[
 	{"offset", offsetof(struct mailru_messages_get_threads_list_params, offset), offsetof(struct mailru_messages_get_threads_list_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_messages_get_threads_list_params, limit), offsetof(struct mailru_messages_get_threads_list_params, has_limit), &socapi_type_int, 0},
 };
-static const uint16_t mailru_messages_get_threads_list_params_keys[] = {
-	0, 1, 0, 3, 0, 0, 2, 0,
+static const uint32_t mailru_messages_get_threads_list_params_keys[] = {
+	0, 0x30001, 0, 0x50003, 0, 0, 0x60002, 0,
 };
 static const struct socapi_struct mailru_messages_get_threads_list_params_struct = {"messages.getThreadsList", sizeof(struct mailru_messages_get_threads_list_params), 3, mailru_messages_get_threads_list_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, mailru_messages_get_threads_list_params_keys};
@@ -3530,8 +3581,8 @@ static const struct socapi_field mailru_messages_post_params_fields[] = {
 	{"uid", offsetof(struct mailru_messages_post_params, uid), offsetof(struct mailru_messages_post_params, has_uid), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 	{"message", offsetof(struct mailru_messages_post_params, message), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_messages_post_params_keys[] = {
-	1, 2, 0, 0,
+static const uint32_t mailru_messages_post_params_keys[] = {
+	0x30001, 0x70002, 0, 0,
 };
 static const struct socapi_struct mailru_messages_post_params_struct = {"messages.post", sizeof(struct mailru_messages_post_params), 2, mailru_messages_post_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_messages_post_params_keys};
@@ -3552,8 +3603,8 @@ enum socapi_status mailru_messages_post(struct socapi_session *session, const st
 static const struct socapi_field mailru_mobile_get_canvas_params_fields[] = {
 	{"mobile_spec", offsetof(struct mailru_mobile_get_canvas_params, mobile_spec), SOCAPI_NO_PRESENCE, &mailru_mobile_get_canvas_mobile_spec_type, 0},
 };
-static const uint16_t mailru_mobile_get_canvas_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_mobile_get_canvas_params_keys[] = {
+	0xb0001, 0,
 };
 static const struct socapi_struct mailru_mobile_get_canvas_params_struct = {"mobile.getCanvas", sizeof(struct mailru_mobile_get_canvas_params), 1, mailru_mobile_get_canvas_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_mobile_get_canvas_params_keys};
@@ -3578,8 +3629,9 @@ static const struct socapi_field mailru_multipost_send_params_fields[] = {
 	{"audio", offsetof(struct mailru_multipost_send_params, audio), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"video", offsetof(struct mailru_multipost_send_params, video), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_multipost_send_params_keys[] = {
-	0, 2, 0, 4, 0, 0, 0, 0, 5, 1, 3, 0, 0, 0, 0, 0,
+static const uint32_t mailru_multipost_send_params_keys[] = {
+	0, 0x40002, 0, 0x50004, 0, 0, 0, 0,
+	0x50005, 0x40001, 0x50003, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct mailru_multipost_send_params_struct = {"multipost.send", sizeof(struct mailru_multipost_send_params), 5, mailru_multipost_send_params_fields,
 	SOCAPI_NO_PRESENCE, 11u, 4, mailru_multipost_send_params_keys};
@@ -3601,8 +3653,8 @@ static const struct socapi_field mailru_notifications_send_params_fields[] = {
 	{"uids", offsetof(struct mailru_notifications_send_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct mailru_notifications_send_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_notifications_send_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t mailru_notifications_send_params_keys[] = {
+	0x40001, 0, 0, 0x40002,
 };
 static const struct socapi_struct mailru_notifications_send_params_struct = {"notifications.send", sizeof(struct mailru_notifications_send_params), 2, mailru_notifications_send_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 2, mailru_notifications_send_params_keys};
@@ -3627,8 +3679,9 @@ static const struct socapi_field mailru_photos_create_album_params_fields[] = {
 	{"password", offsetof(struct mailru_photos_create_album_params, password), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"aid", offsetof(struct mailru_photos_create_album_params, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_photos_create_album_params_keys[] = {
-	0, 5, 0, 0, 3, 0, 0, 0, 0, 0, 0, 4, 2, 1, 0, 0,
+static const uint32_t mailru_photos_create_album_params_keys[] = {
+	0, 0x30005, 0, 0, 0x70003, 0, 0, 0,
+	0, 0, 0, 0x80004, 0xb0002, 0x50001, 0, 0,
 };
 static const struct socapi_struct mailru_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct mailru_photos_create_album_params), 5, mailru_photos_create_album_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 4, mailru_photos_create_album_params_keys};
@@ -3651,8 +3704,8 @@ static const struct socapi_field mailru_photos_get_params_fields[] = {
 	{"aid", offsetof(struct mailru_photos_get_params, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"pids", offsetof(struct mailru_photos_get_params, pids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t mailru_photos_get_params_keys[] = {
-	0, 0, 3, 0, 2, 1, 0, 0,
+static const uint32_t mailru_photos_get_params_keys[] = {
+	0, 0, 0x40003, 0, 0x30002, 0x30001, 0, 0,
 };
 static const struct socapi_struct mailru_photos_get_params_struct = {"photos.get", sizeof(struct mailru_photos_get_params), 3, mailru_photos_get_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, mailru_photos_get_params_keys};
@@ -3674,8 +3727,8 @@ static const struct socapi_field mailru_photos_get_albums_params_fields[] = {
 	{"uid", offsetof(struct mailru_photos_get_albums_params, uid), offsetof(struct mailru_photos_get_albums_params, has_uid), &socapi_type_uint_from_string, 0},
 	{"aids", offsetof(struct mailru_photos_get_albums_params, aids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t mailru_photos_get_albums_params_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t mailru_photos_get_albums_params_keys[] = {
+	0x30001, 0, 0x40002, 0,
 };
 static const struct socapi_struct mailru_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct mailru_photos_get_albums_params), 2, mailru_photos_get_albums_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_photos_get_albums_params_keys};
@@ -3702,8 +3755,9 @@ static const struct socapi_field mailru_photos_upload_params_fields[] = {
 	{"tags", offsetof(struct mailru_photos_upload_params, tags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"theme", offsetof(struct mailru_photos_upload_params, theme), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_photos_upload_params_keys[] = {
-	0, 1, 0, 0, 0, 0, 3, 6, 0, 7, 0, 2, 5, 0, 0, 4,
+static const uint32_t mailru_photos_upload_params_keys[] = {
+	0, 0x30001, 0, 0, 0, 0, 0x80003, 0x40006,
+	0, 0x50007, 0, 0x70002, 0xb0005, 0, 0, 0x40004,
 };
 static const struct socapi_struct mailru_photos_upload_params_struct = {"photos.upload", sizeof(struct mailru_photos_upload_params), 7, mailru_photos_upload_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 4, mailru_photos_upload_params_keys};
@@ -3725,8 +3779,8 @@ static const struct socapi_field mailru_score_add_params_fields[] = {
 	{"score", offsetof(struct mailru_score_add_params, score), offsetof(struct mailru_score_add_params, has_score), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid2", offsetof(struct mailru_score_add_params, uid2), offsetof(struct mailru_score_add_params, has_uid2), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_score_add_params_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t mailru_score_add_params_keys[] = {
+	0, 0x50001, 0x40002, 0,
 };
 static const struct socapi_struct mailru_score_add_params_struct = {"score.add", sizeof(struct mailru_score_add_params), 2, mailru_score_add_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 2, mailru_score_add_params_keys};
@@ -3761,8 +3815,8 @@ static const struct socapi_field mailru_stream_comment_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_comment_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct mailru_stream_comment_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_stream_comment_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t mailru_stream_comment_params_keys[] = {
+	0x40002, 0, 0, 0x90001,
 };
 static const struct socapi_struct mailru_stream_comment_params_struct = {"stream.comment", sizeof(struct mailru_stream_comment_params), 2, mailru_stream_comment_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_stream_comment_params_keys};
@@ -3786,8 +3840,8 @@ static const struct socapi_field mailru_stream_get_params_fields[] = {
 	{"filter_app", offsetof(struct mailru_stream_get_params, filter_app), offsetof(struct mailru_stream_get_params, has_filter_app), &mailru_stream_get_filter_app_type, 0},
 	{"offset", offsetof(struct mailru_stream_get_params, offset), offsetof(struct mailru_stream_get_params, has_offset), &socapi_type_int, 0},
 };
-static const uint16_t mailru_stream_get_params_keys[] = {
-	0, 3, 4, 0, 1, 2, 0, 0,
+static const uint32_t mailru_stream_get_params_keys[] = {
+	0, 0xa0003, 0x60004, 0, 0x40001, 0x50002, 0, 0,
 };
 static const struct socapi_struct mailru_stream_get_params_struct = {"stream.get", sizeof(struct mailru_stream_get_params), 4, mailru_stream_get_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, mailru_stream_get_params_keys};
@@ -3812,8 +3866,9 @@ static const struct socapi_field mailru_stream_get_by_author_params_fields[] = {
 	{"limit", offsetof(struct mailru_stream_get_by_author_params, limit), offsetof(struct mailru_stream_get_by_author_params, has_limit), &socapi_type_int, 0},
 	{"filter_app", offsetof(struct mailru_stream_get_by_author_params, filter_app), offsetof(struct mailru_stream_get_by_author_params, has_filter_app), &mailru_stream_get_by_author_filter_app_type, 0},
 };
-static const uint16_t mailru_stream_get_by_author_params_keys[] = {
-	0, 0, 0, 1, 0, 0, 4, 0, 0, 0, 0, 0, 3, 5, 0, 2,
+static const uint32_t mailru_stream_get_by_author_params_keys[] = {
+	0, 0, 0, 0x30001, 0, 0, 0x50004, 0,
+	0, 0, 0, 0, 0x60003, 0xa0005, 0, 0x40002,
 };
 static const struct socapi_struct mailru_stream_get_by_author_params_struct = {"stream.getByAuthor", sizeof(struct mailru_stream_get_by_author_params), 5, mailru_stream_get_by_author_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_get_by_author_params_keys};
@@ -3834,8 +3889,8 @@ enum socapi_status mailru_stream_get_by_author(struct socapi_session *session, c
 static const struct socapi_field mailru_stream_like_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_like_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_stream_like_params_keys[] = {
-	0, 1,
+static const uint32_t mailru_stream_like_params_keys[] = {
+	0, 0x90001,
 };
 static const struct socapi_struct mailru_stream_like_params_struct = {"stream.like", sizeof(struct mailru_stream_like_params), 1, mailru_stream_like_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_stream_like_params_keys};
@@ -3863,8 +3918,9 @@ static const struct socapi_field mailru_stream_post_params_fields[] = {
 	{"link2_text", offsetof(struct mailru_stream_post_params, link2_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link2_href", offsetof(struct mailru_stream_post_params, link2_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_stream_post_params_keys[] = {
-	0, 1, 0, 2, 0, 6, 4, 8, 0, 7, 0, 3, 0, 0, 5, 0,
+static const uint32_t mailru_stream_post_params_keys[] = {
+	0, 0x40001, 0, 0x50002, 0, 0xa0006, 0x70004, 0xa0008,
+	0, 0xa0007, 0, 0x90003, 0, 0, 0xa0005, 0,
 };
 static const struct socapi_struct mailru_stream_post_params_struct = {"stream.post", sizeof(struct mailru_stream_post_params), 8, mailru_stream_post_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_post_params_keys};
@@ -3889,8 +3945,9 @@ static const struct socapi_field mailru_stream_share_params_fields[] = {
 	{"img_url", offsetof(struct mailru_stream_share_params, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"user_text", offsetof(struct mailru_stream_share_params, user_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_stream_share_params_keys[] = {
-	0, 0, 0, 2, 0, 0, 4, 0, 0, 0, 0, 5, 3, 0, 0, 1,
+static const uint32_t mailru_stream_share_params_keys[] = {
+	0, 0, 0, 0x50002, 0, 0, 0x70004, 0,
+	0, 0, 0, 0x90005, 0xb0003, 0, 0, 0x30001,
 };
 static const struct socapi_struct mailru_stream_share_params_struct = {"stream.share", sizeof(struct mailru_stream_share_params), 5, mailru_stream_share_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_share_params_keys};
@@ -3911,8 +3968,8 @@ enum socapi_status mailru_stream_share(struct socapi_session *session, const str
 static const struct socapi_field mailru_stream_unlike_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_unlike_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_stream_unlike_params_keys[] = {
-	0, 1,
+static const uint32_t mailru_stream_unlike_params_keys[] = {
+	0, 0x90001,
 };
 static const struct socapi_struct mailru_stream_unlike_params_struct = {"stream.unlike", sizeof(struct mailru_stream_unlike_params), 1, mailru_stream_unlike_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_stream_unlike_params_keys};
@@ -3934,8 +3991,8 @@ static const struct socapi_field mailru_titles_add_params_fields[] = {
 	{"img_url", offsetof(struct mailru_titles_add_params, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_titles_add_params, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_titles_add_params_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t mailru_titles_add_params_keys[] = {
+	0, 0x70001, 0, 0x40002,
 };
 static const struct socapi_struct mailru_titles_add_params_struct = {"titles.add", sizeof(struct mailru_titles_add_params), 2, mailru_titles_add_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_titles_add_params_keys};
@@ -3956,8 +4013,8 @@ enum socapi_status mailru_titles_add(struct socapi_session *session, const struc
 static const struct socapi_field mailru_titles_del_params_fields[] = {
 	{"id", offsetof(struct mailru_titles_del_params, id), offsetof(struct mailru_titles_del_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_titles_del_params_keys[] = {
-	0, 1,
+static const uint32_t mailru_titles_del_params_keys[] = {
+	0, 0x20001,
 };
 static const struct socapi_struct mailru_titles_del_params_struct = {"titles.del", sizeof(struct mailru_titles_del_params), 1, mailru_titles_del_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_titles_del_params_keys};
@@ -3979,8 +4036,8 @@ static const struct socapi_field mailru_titles_list_params_fields[] = {
 	{"limit", offsetof(struct mailru_titles_list_params, limit), offsetof(struct mailru_titles_list_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_titles_list_params, offset), offsetof(struct mailru_titles_list_params, has_offset), &socapi_type_int, 0},
 };
-static const uint16_t mailru_titles_list_params_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t mailru_titles_list_params_keys[] = {
+	0, 0x50001, 0, 0x60002,
 };
 static const struct socapi_struct mailru_titles_list_params_struct = {"titles.list", sizeof(struct mailru_titles_list_params), 2, mailru_titles_list_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_titles_list_params_keys};
@@ -4003,8 +4060,8 @@ static const struct socapi_field mailru_titles_update_params_fields[] = {
 	{"image", offsetof(struct mailru_titles_update_params, image), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_titles_update_params, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t mailru_titles_update_params_keys[] = {
-	0, 0, 0, 0, 0, 2, 1, 3,
+static const uint32_t mailru_titles_update_params_keys[] = {
+	0, 0, 0, 0, 0, 0x50002, 0x20001, 0x40003,
 };
 static const struct socapi_struct mailru_titles_update_params_struct = {"titles.update", sizeof(struct mailru_titles_update_params), 3, mailru_titles_update_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, mailru_titles_update_params_keys};
@@ -4038,8 +4095,8 @@ enum socapi_status mailru_titles_user_drop(struct socapi_session *session, int64
 static const struct socapi_field mailru_titles_user_reward_params_fields[] = {
 	{"id", offsetof(struct mailru_titles_user_reward_params, id), offsetof(struct mailru_titles_user_reward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t mailru_titles_user_reward_params_keys[] = {
-	0, 1,
+static const uint32_t mailru_titles_user_reward_params_keys[] = {
+	0, 0x20001,
 };
 static const struct socapi_struct mailru_titles_user_reward_params_struct = {"titles.user_reward", sizeof(struct mailru_titles_user_reward_params), 1, mailru_titles_user_reward_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_titles_user_reward_params_keys};
@@ -4060,8 +4117,8 @@ enum socapi_status mailru_titles_user_reward(struct socapi_session *session, con
 static const struct socapi_field mailru_users_get_balance_params_fields[] = {
 	{"uid", offsetof(struct mailru_users_get_balance_params, uid), offsetof(struct mailru_users_get_balance_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_users_get_balance_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_users_get_balance_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct mailru_users_get_balance_params_struct = {"users.getBalance", sizeof(struct mailru_users_get_balance_params), 1, mailru_users_get_balance_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_get_balance_params_keys};
@@ -4082,8 +4139,8 @@ enum socapi_status mailru_users_get_balance(struct socapi_session *session, cons
 static const struct socapi_field mailru_users_get_info_params_fields[] = {
 	{"uids", offsetof(struct mailru_users_get_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, 0},
 };
-static const uint16_t mailru_users_get_info_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_users_get_info_params_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct mailru_users_get_info_params_struct = {"users.getInfo", sizeof(struct mailru_users_get_info_params), 1, mailru_users_get_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_get_info_params_keys};
@@ -4105,8 +4162,8 @@ static const struct socapi_field mailru_users_has_app_permission_params_fields[]
 	{"ext_perm", offsetof(struct mailru_users_has_app_permission_params, ext_perm), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_users_has_app_permission_params, uid), offsetof(struct mailru_users_has_app_permission_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_users_has_app_permission_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t mailru_users_has_app_permission_params_keys[] = {
+	0x30002, 0, 0, 0x80001,
 };
 static const struct socapi_struct mailru_users_has_app_permission_params_struct = {"users.hasAppPermission", sizeof(struct mailru_users_has_app_permission_params), 2, mailru_users_has_app_permission_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, mailru_users_has_app_permission_params_keys};
@@ -4127,8 +4184,8 @@ enum socapi_status mailru_users_has_app_permission(struct socapi_session *sessio
 static const struct socapi_field mailru_users_is_app_user_params_fields[] = {
 	{"uid", offsetof(struct mailru_users_is_app_user_params, uid), offsetof(struct mailru_users_is_app_user_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint16_t mailru_users_is_app_user_params_keys[] = {
-	1, 0,
+static const uint32_t mailru_users_is_app_user_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct mailru_users_is_app_user_params_struct = {"users.isAppUser", sizeof(struct mailru_users_is_app_user_params), 1, mailru_users_is_app_user_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_is_app_user_params_keys};

@@ -399,8 +399,8 @@ static const struct socapi_field ok_additional_info_fields[] = {
 	{"user_id", offsetof(struct ok_additional_info, user_id), offsetof(struct ok_additional_info, has_user_id), &socapi_type_int_from_string, 0},
 	{"info", offsetof(struct ok_additional_info, info), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const uint16_t ok_additional_info_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t ok_additional_info_keys[] = {
+	0, 0x70001, 0, 0x40002,
 };
 static const struct socapi_struct ok_additional_info_struct = {"additional_info", sizeof(struct ok_additional_info), 2, ok_additional_info_fields,
 	offsetof(struct ok_additional_info, unknown), 1u, 2, ok_additional_info_keys};
@@ -409,8 +409,8 @@ const struct socapi_type ok_additional_info_type = {SOCAPI_KIND_OBJECT, 0, sizeo
 static const struct socapi_field ok_additional_info_reply_fields[] = {
 	{"users", offsetof(struct ok_additional_info_reply, users), SOCAPI_NO_PRESENCE, &ok_additional_info_list_type, 0},
 };
-static const uint16_t ok_additional_info_reply_keys[] = {
-	1, 0,
+static const uint32_t ok_additional_info_reply_keys[] = {
+	0x50001, 0,
 };
 static const struct socapi_struct ok_additional_info_reply_struct = {"additional_info_reply", sizeof(struct ok_additional_info_reply), 1, ok_additional_info_reply_fields,
 	offsetof(struct ok_additional_info_reply, unknown), 1u, 1, ok_additional_info_reply_keys};
@@ -433,9 +433,11 @@ static const struct socapi_field ok_album_fields[] = {
 	{"author_type", offsetof(struct ok_album, author_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"like_summary", offsetof(struct ok_album, like_summary), SOCAPI_NO_PRESENCE, &ok_like_summary_type, 0},
 };
-static const uint16_t ok_album_keys[] = {
-	12, 1, 13, 15, 0, 0, 2, 0, 0, 0, 0, 0, 11, 0, 8, 7,
-	4, 0, 6, 0, 0, 10, 0, 5, 0, 0, 9, 0, 0, 14, 3, 0,
+static const uint32_t ok_album_keys[] = {
+	0x5000c, 0x30001, 0xb000d, 0xc000f, 0, 0, 0x50002, 0,
+	0, 0, 0, 0, 0xa000b, 0, 0x80008, 0xa0007,
+	0x70004, 0, 0xc0006, 0, 0, 0x8000a, 0, 0x40005,
+	0, 0, 0x70009, 0, 0, 0xb000e, 0xb0003, 0,
 };
 static const struct socapi_struct ok_album_struct = {"album", sizeof(struct ok_album), 15, ok_album_fields,
 	offsetof(struct ok_album, unknown), 61u, 5, ok_album_keys};
@@ -444,8 +446,8 @@ const struct socapi_type ok_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct o
 static const struct socapi_field ok_album_reply_fields[] = {
 	{"album", offsetof(struct ok_album_reply, album), SOCAPI_NO_PRESENCE, &ok_album_type, 0},
 };
-static const uint16_t ok_album_reply_keys[] = {
-	0, 1,
+static const uint32_t ok_album_reply_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct ok_album_reply_struct = {"album_reply", sizeof(struct ok_album_reply), 1, ok_album_reply_fields,
 	offsetof(struct ok_album_reply, unknown), 1u, 1, ok_album_reply_keys};
@@ -457,8 +459,8 @@ static const struct socapi_field ok_albums_page_fields[] = {
 	{"hasMore", offsetof(struct ok_albums_page, has_more), offsetof(struct ok_albums_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_albums_page, total_count), offsetof(struct ok_albums_page, has_total_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_albums_page_keys[] = {
-	1, 4, 2, 3, 0, 0, 0, 0,
+static const uint32_t ok_albums_page_keys[] = {
+	0x60001, 0xa0004, 0xc0002, 0x70003, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_albums_page_struct = {"albums_page", sizeof(struct ok_albums_page), 4, ok_albums_page_fields,
 	offsetof(struct ok_albums_page, unknown), 5u, 3, ok_albums_page_keys};
@@ -471,8 +473,9 @@ static const struct socapi_field ok_app_fields[] = {
 	{"pic128x128", offsetof(struct ok_app, pic128x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"url", offsetof(struct ok_app, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_app_keys[] = {
-	0, 0, 0, 0, 0, 0, 4, 0, 0, 1, 0, 0, 3, 0, 2, 5,
+static const uint32_t ok_app_keys[] = {
+	0, 0, 0, 0, 0, 0, 0xa0004, 0,
+	0, 0x60001, 0, 0, 0xb0003, 0, 0x40002, 0x30005,
 };
 static const struct socapi_struct ok_app_struct = {"app", sizeof(struct ok_app), 5, ok_app_fields,
 	offsetof(struct ok_app, unknown), 1u, 4, ok_app_keys};
@@ -485,8 +488,9 @@ static const struct socapi_field ok_app_promo_info_fields[] = {
 	{"end_time", offsetof(struct ok_app_promo_info, end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image304x128", offsetof(struct ok_app_promo_info, image304x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_app_promo_info_keys[] = {
-	0, 5, 0, 2, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0, 0, 0,
+static const uint32_t ok_app_promo_info_keys[] = {
+	0, 0xc0005, 0, 0x40002, 0, 0, 0xa0003, 0,
+	0, 0, 0x80004, 0x80001, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_app_promo_info_struct = {"app_promo_info", sizeof(struct ok_app_promo_info), 5, ok_app_promo_info_fields,
 	offsetof(struct ok_app_promo_info, unknown), 9u, 4, ok_app_promo_info_keys};
@@ -495,8 +499,8 @@ const struct socapi_type ok_app_promo_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof
 static const struct socapi_field ok_app_users_online_reply_fields[] = {
 	{"friends", offsetof(struct ok_app_users_online_reply, friends), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint16_t ok_app_users_online_reply_keys[] = {
-	1, 0,
+static const uint32_t ok_app_users_online_reply_keys[] = {
+	0x70001, 0,
 };
 static const struct socapi_struct ok_app_users_online_reply_struct = {"app_users_online_reply", sizeof(struct ok_app_users_online_reply), 1, ok_app_users_online_reply_fields,
 	offsetof(struct ok_app_users_online_reply, unknown), 1u, 1, ok_app_users_online_reply_keys};
@@ -505,8 +509,8 @@ const struct socapi_type ok_app_users_online_reply_type = {SOCAPI_KIND_OBJECT, 0
 static const struct socapi_field ok_app_users_reply_fields[] = {
 	{"uids", offsetof(struct ok_app_users_reply, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint16_t ok_app_users_reply_keys[] = {
-	1, 0,
+static const uint32_t ok_app_users_reply_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct ok_app_users_reply_struct = {"app_users_reply", sizeof(struct ok_app_users_reply), 1, ok_app_users_reply_fields,
 	offsetof(struct ok_app_users_reply, unknown), 1u, 1, ok_app_users_reply_keys};
@@ -517,8 +521,8 @@ static const struct socapi_field ok_apps_page_fields[] = {
 	{"has_more", offsetof(struct ok_apps_page, has_more), offsetof(struct ok_apps_page, has_more_set), &socapi_type_bool, 0},
 	{"apps", offsetof(struct ok_apps_page, apps), SOCAPI_NO_PRESENCE, &ok_app_list_type, 0},
 };
-static const uint16_t ok_apps_page_keys[] = {
-	0, 2, 0, 1, 0, 0, 0, 3,
+static const uint32_t ok_apps_page_keys[] = {
+	0, 0x80002, 0, 0x60001, 0, 0, 0, 0x40003,
 };
 static const struct socapi_struct ok_apps_page_struct = {"apps_page", sizeof(struct ok_apps_page), 3, ok_apps_page_fields,
 	offsetof(struct ok_apps_page, unknown), 1u, 3, ok_apps_page_keys};
@@ -527,8 +531,8 @@ const struct socapi_type ok_apps_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(stru
 static const struct socapi_field ok_attrs_fields[] = {
 	{"flags", offsetof(struct ok_attrs, flags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_attrs_keys[] = {
-	1, 0,
+static const uint32_t ok_attrs_keys[] = {
+	0x50001, 0,
 };
 static const struct socapi_struct ok_attrs_struct = {"attrs", sizeof(struct ok_attrs), 1, ok_attrs_fields,
 	offsetof(struct ok_attrs, unknown), 1u, 1, ok_attrs_keys};
@@ -538,8 +542,8 @@ static const struct socapi_field ok_calls_left_fields[] = {
 	{"method", offsetof(struct ok_calls_left, method), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"callsLeft", offsetof(struct ok_calls_left, calls_left), offsetof(struct ok_calls_left, has_calls_left), &socapi_type_int, 0},
 };
-static const uint16_t ok_calls_left_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t ok_calls_left_keys[] = {
+	0, 0x60001, 0, 0x90002,
 };
 static const struct socapi_struct ok_calls_left_struct = {"calls_left", sizeof(struct ok_calls_left), 2, ok_calls_left_fields,
 	offsetof(struct ok_calls_left, unknown), 1u, 2, ok_calls_left_keys};
@@ -551,8 +555,8 @@ static const struct socapi_field ok_catalog_fields[] = {
 	{"photo_id", offsetof(struct ok_catalog, photo_id), offsetof(struct ok_catalog, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_catalog, admin_restricted), offsetof(struct ok_catalog, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const uint16_t ok_catalog_keys[] = {
-	0, 0, 0, 4, 2, 3, 0, 1,
+static const uint32_t ok_catalog_keys[] = {
+	0, 0, 0, 0x100004, 0x40002, 0x80003, 0, 0x20001,
 };
 static const struct socapi_struct ok_catalog_struct = {"catalog", sizeof(struct ok_catalog), 4, ok_catalog_fields,
 	offsetof(struct ok_catalog, unknown), 5u, 3, ok_catalog_keys};
@@ -563,8 +567,8 @@ static const struct socapi_field ok_catalogs_page_fields[] = {
 	{"has_more", offsetof(struct ok_catalogs_page, has_more), offsetof(struct ok_catalogs_page, has_more_set), &socapi_type_bool, 0},
 	{"catalogs", offsetof(struct ok_catalogs_page, catalogs), SOCAPI_NO_PRESENCE, &ok_catalog_list_type, 0},
 };
-static const uint16_t ok_catalogs_page_keys[] = {
-	0, 0, 0, 0, 1, 0, 3, 2,
+static const uint32_t ok_catalogs_page_keys[] = {
+	0, 0, 0, 0, 0x60001, 0, 0x80003, 0x80002,
 };
 static const struct socapi_struct ok_catalogs_page_struct = {"catalogs_page", sizeof(struct ok_catalogs_page), 3, ok_catalogs_page_fields,
 	offsetof(struct ok_catalogs_page, unknown), 5u, 3, ok_catalogs_page_keys};
@@ -584,9 +588,11 @@ static const struct socapi_field ok_comment_fields[] = {
 	{"attrs", offsetof(struct ok_comment, attrs), SOCAPI_NO_PRESENCE, &ok_attrs_type, 0},
 	{"type", offsetof(struct ok_comment, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_comment_keys[] = {
-	7, 0, 4, 0, 0, 0, 10, 0, 0, 0, 0, 0, 12, 9, 6, 3,
-	0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 8, 0, 11, 0, 5,
+static const uint32_t ok_comment_keys[] = {
+	0xa0007, 0, 0x40004, 0, 0, 0, 0xb000a, 0,
+	0, 0, 0, 0, 0x4000c, 0x130009, 0x70006, 0xb0003,
+	0, 0, 0, 0x20001, 0, 0x90002, 0, 0,
+	0, 0, 0, 0x80008, 0, 0x5000b, 0, 0x40005,
 };
 static const struct socapi_struct ok_comment_struct = {"comment", sizeof(struct ok_comment), 12, ok_comment_fields,
 	offsetof(struct ok_comment, unknown), 17u, 5, ok_comment_keys};
@@ -598,8 +604,8 @@ static const struct socapi_field ok_comments_page_fields[] = {
 	{"comments", offsetof(struct ok_comments_page, comments), SOCAPI_NO_PRESENCE, &ok_comment_list_type, 0},
 	{"entities", offsetof(struct ok_comments_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint16_t ok_comments_page_keys[] = {
-	0, 4, 3, 0, 1, 0, 0, 2,
+static const uint32_t ok_comments_page_keys[] = {
+	0, 0x80004, 0x80003, 0, 0x60001, 0, 0, 0x80002,
 };
 static const struct socapi_struct ok_comments_page_struct = {"comments_page", sizeof(struct ok_comments_page), 4, ok_comments_page_fields,
 	offsetof(struct ok_comments_page, unknown), 5u, 3, ok_comments_page_keys};
@@ -610,8 +616,8 @@ static const struct socapi_field ok_commit_photo_status_fields[] = {
 	{"status", offsetof(struct ok_commit_photo_status, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"assigned_photo_id", offsetof(struct ok_commit_photo_status, assigned_photo_id), offsetof(struct ok_commit_photo_status, has_assigned_photo_id), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_commit_photo_status_keys[] = {
-	0, 0, 2, 3, 0, 0, 1, 0,
+static const uint32_t ok_commit_photo_status_keys[] = {
+	0, 0, 0x60002, 0x110003, 0, 0, 0x80001, 0,
 };
 static const struct socapi_struct ok_commit_photo_status_struct = {"commit_photo_status", sizeof(struct ok_commit_photo_status), 3, ok_commit_photo_status_fields,
 	offsetof(struct ok_commit_photo_status, unknown), 1u, 3, ok_commit_photo_status_keys};
@@ -621,8 +627,8 @@ static const struct socapi_field ok_commit_reply_fields[] = {
 	{"photos", offsetof(struct ok_commit_reply, photos), SOCAPI_NO_PRESENCE, &ok_commit_photo_status_list_type, 0},
 	{"aid", offsetof(struct ok_commit_reply, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_commit_reply_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t ok_commit_reply_keys[] = {
+	0, 0, 0x30002, 0x60001,
 };
 static const struct socapi_struct ok_commit_reply_struct = {"commit_reply", sizeof(struct ok_commit_reply), 2, ok_commit_reply_fields,
 	offsetof(struct ok_commit_reply, unknown), 3u, 2, ok_commit_reply_keys};
@@ -644,9 +650,11 @@ static const struct socapi_field ok_discussion_fields[] = {
 	{"last_user_access_date", offsetof(struct ok_discussion, last_user_access_date), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"ref_objects", offsetof(struct ok_discussion, ref_objects), SOCAPI_NO_PRESENCE, &ok_ref_object_list_type, 0},
 };
-static const uint16_t ok_discussion_keys[] = {
-	0, 0, 0, 4, 0, 0, 7, 8, 6, 0, 0, 1, 13, 0, 0, 0,
-	14, 0, 0, 0, 0, 9, 5, 3, 12, 2, 0, 0, 11, 0, 0, 10,
+static const uint32_t ok_discussion_keys[] = {
+	0, 0, 0, 0x70004, 0, 0, 0x120007, 0x140008,
+	0xd0006, 0, 0, 0xb0001, 0x15000d, 0, 0, 0,
+	0xb000e, 0, 0, 0, 0, 0x120009, 0x90005, 0x50003,
+	0x5000c, 0x90002, 0, 0, 0x8000b, 0, 0, 0xa000a,
 };
 static const struct socapi_struct ok_discussion_struct = {"discussion", sizeof(struct ok_discussion), 14, ok_discussion_fields,
 	offsetof(struct ok_discussion, unknown), 85u, 5, ok_discussion_keys};
@@ -656,8 +664,8 @@ static const struct socapi_field ok_discussion_comments_list_fields[] = {
 	{"comments", offsetof(struct ok_discussion_comments_list, comments), SOCAPI_NO_PRESENCE, &ok_comment_list_type, 0},
 	{"total_count", offsetof(struct ok_discussion_comments_list, total_count), offsetof(struct ok_discussion_comments_list, has_total_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_discussion_comments_list_keys[] = {
-	1, 2, 0, 0,
+static const uint32_t ok_discussion_comments_list_keys[] = {
+	0x80001, 0xb0002, 0, 0,
 };
 static const struct socapi_struct ok_discussion_comments_list_struct = {"discussion_comments_list", sizeof(struct ok_discussion_comments_list), 2, ok_discussion_comments_list_fields,
 	offsetof(struct ok_discussion_comments_list, unknown), 1u, 2, ok_discussion_comments_list_keys};
@@ -667,8 +675,8 @@ static const struct socapi_field ok_discussion_reply_fields[] = {
 	{"discussion", offsetof(struct ok_discussion_reply, discussion), SOCAPI_NO_PRESENCE, &ok_discussion_type, 0},
 	{"entities", offsetof(struct ok_discussion_reply, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint16_t ok_discussion_reply_keys[] = {
-	0, 2, 1, 0,
+static const uint32_t ok_discussion_reply_keys[] = {
+	0, 0x80002, 0xa0001, 0,
 };
 static const struct socapi_struct ok_discussion_reply_struct = {"discussion_reply", sizeof(struct ok_discussion_reply), 2, ok_discussion_reply_fields,
 	offsetof(struct ok_discussion_reply, unknown), 1u, 2, ok_discussion_reply_keys};
@@ -679,8 +687,8 @@ static const struct socapi_field ok_discussion_summary_fields[] = {
 	{"discussion_type", offsetof(struct ok_discussion_summary, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"discussion_id", offsetof(struct ok_discussion_summary, discussion_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_discussion_summary_keys[] = {
-	0, 0, 3, 0, 2, 1, 0, 0,
+static const uint32_t ok_discussion_summary_keys[] = {
+	0, 0, 0xd0003, 0, 0xf0002, 0xe0001, 0, 0,
 };
 static const struct socapi_struct ok_discussion_summary_struct = {"discussion_summary", sizeof(struct ok_discussion_summary), 3, ok_discussion_summary_fields,
 	offsetof(struct ok_discussion_summary, unknown), 1u, 3, ok_discussion_summary_keys};
@@ -692,8 +700,8 @@ static const struct socapi_field ok_discussions_page_fields[] = {
 	{"discussions", offsetof(struct ok_discussions_page, discussions), SOCAPI_NO_PRESENCE, &ok_discussion_list_type, 0},
 	{"entities", offsetof(struct ok_discussions_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint16_t ok_discussions_page_keys[] = {
-	0, 4, 3, 0, 1, 0, 0, 2,
+static const uint32_t ok_discussions_page_keys[] = {
+	0, 0x80004, 0xb0003, 0, 0x60001, 0, 0, 0x80002,
 };
 static const struct socapi_struct ok_discussions_page_struct = {"discussions_page", sizeof(struct ok_discussions_page), 4, ok_discussions_page_fields,
 	offsetof(struct ok_discussions_page, unknown), 5u, 3, ok_discussions_page_keys};
@@ -709,8 +717,9 @@ static const struct socapi_field ok_entities_fields[] = {
 	{"user_albums", offsetof(struct ok_entities, user_albums), SOCAPI_NO_PRESENCE, &ok_album_list_type, 0},
 	{"themes", offsetof(struct ok_entities, themes), SOCAPI_NO_PRESENCE, &ok_theme_list_type, 0},
 };
-static const uint16_t ok_entities_keys[] = {
-	4, 0, 0, 7, 5, 3, 6, 8, 0, 0, 1, 2, 0, 0, 0, 0,
+static const uint32_t ok_entities_keys[] = {
+	0xc0004, 0, 0, 0xb0007, 0xb0005, 0xc0003, 0xc0006, 0x60008,
+	0, 0, 0x50001, 0x60002, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_entities_struct = {"entities", sizeof(struct ok_entities), 8, ok_entities_fields,
 	offsetof(struct ok_entities, unknown), 37u, 4, ok_entities_keys};
@@ -721,8 +730,8 @@ static const struct socapi_field ok_error_fields[] = {
 	{"error_msg", offsetof(struct ok_error, error_msg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"error_data", offsetof(struct ok_error, error_data), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const uint16_t ok_error_keys[] = {
-	0, 1, 0, 0, 0, 2, 0, 3,
+static const uint32_t ok_error_keys[] = {
+	0, 0xa0001, 0, 0, 0, 0x90002, 0, 0xa0003,
 };
 static const struct socapi_struct ok_error_struct = {"error", sizeof(struct ok_error), 3, ok_error_fields,
 	offsetof(struct ok_error, unknown), 1u, 3, ok_error_keys};
@@ -739,9 +748,11 @@ static const struct socapi_field ok_event_fields[] = {
 	{"likes_count", offsetof(struct ok_event, likes_count), offsetof(struct ok_event, has_likes_count), &socapi_type_int, 0},
 	{"replies_count", offsetof(struct ok_event, replies_count), offsetof(struct ok_event, has_replies_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_event_keys[] = {
-	0, 0, 0, 0, 0, 8, 0, 7, 0, 0, 0, 0, 0, 0, 0, 4,
-	0, 0, 0, 2, 3, 0, 0, 6, 9, 0, 0, 0, 0, 1, 5, 0,
+static const uint32_t ok_event_keys[] = {
+	0, 0, 0, 0, 0, 0xb0008, 0, 0x30007,
+	0, 0, 0, 0, 0, 0, 0, 0x70004,
+	0, 0, 0, 0x60002, 0x60003, 0, 0, 0x40006,
+	0xd0009, 0, 0, 0, 0, 0x40001, 0x60005, 0,
 };
 static const struct socapi_struct ok_event_struct = {"event", sizeof(struct ok_event), 9, ok_event_fields,
 	offsetof(struct ok_event, unknown), 1u, 5, ok_event_keys};
@@ -751,8 +762,8 @@ static const struct socapi_field ok_events_updates_reply_fields[] = {
 	{"marker", offsetof(struct ok_events_updates_reply, marker), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"updates", offsetof(struct ok_events_updates_reply, updates), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_events_updates_reply_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t ok_events_updates_reply_keys[] = {
+	0, 0, 0x60001, 0x70002,
 };
 static const struct socapi_struct ok_events_updates_reply_struct = {"events_updates_reply", sizeof(struct ok_events_updates_reply), 2, ok_events_updates_reply_fields,
 	offsetof(struct ok_events_updates_reply, unknown), 1u, 2, ok_events_updates_reply_keys};
@@ -767,8 +778,9 @@ static const struct socapi_field ok_feed_fields[] = {
 	{"actor_refs", offsetof(struct ok_feed, actor_refs), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"target_refs", offsetof(struct ok_feed, target_refs), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_feed_keys[] = {
-	0, 7, 0, 0, 1, 6, 0, 0, 5, 4, 0, 2, 0, 0, 0, 3,
+static const uint32_t ok_feed_keys[] = {
+	0, 0xb0007, 0, 0, 0x70001, 0xa0006, 0, 0,
+	0xf0005, 0x90004, 0, 0x40002, 0, 0, 0, 0x70003,
 };
 static const struct socapi_struct ok_feed_struct = {"feed", sizeof(struct ok_feed), 7, ok_feed_fields,
 	offsetof(struct ok_feed, unknown), 5u, 4, ok_feed_keys};
@@ -778,8 +790,8 @@ static const struct socapi_field ok_friend_birthday_fields[] = {
 	{"uid", offsetof(struct ok_friend_birthday, uid), offsetof(struct ok_friend_birthday, has_uid), &socapi_type_int_from_string, 0},
 	{"birthday", offsetof(struct ok_friend_birthday, birthday), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_friend_birthday_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t ok_friend_birthday_keys[] = {
+	0x30001, 0, 0x80002, 0,
 };
 static const struct socapi_struct ok_friend_birthday_struct = {"friend_birthday", sizeof(struct ok_friend_birthday), 2, ok_friend_birthday_fields,
 	offsetof(struct ok_friend_birthday, unknown), 1u, 2, ok_friend_birthday_keys};
@@ -790,8 +802,8 @@ static const struct socapi_field ok_friend_suggestions_page_fields[] = {
 	{"has_more", offsetof(struct ok_friend_suggestions_page, has_more), offsetof(struct ok_friend_suggestions_page, has_more_set), &socapi_type_bool, 0},
 	{"uids", offsetof(struct ok_friend_suggestions_page, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint16_t ok_friend_suggestions_page_keys[] = {
-	3, 2, 0, 1, 0, 0, 0, 0,
+static const uint32_t ok_friend_suggestions_page_keys[] = {
+	0x40003, 0x80002, 0, 0x60001, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_friend_suggestions_page_struct = {"friend_suggestions_page", sizeof(struct ok_friend_suggestions_page), 3, ok_friend_suggestions_page_fields,
 	offsetof(struct ok_friend_suggestions_page, unknown), 1u, 3, ok_friend_suggestions_page_keys};
@@ -834,15 +846,23 @@ static const struct socapi_field ok_group_fields[] = {
 	{"location_zoom", offsetof(struct ok_group, location_zoom), offsetof(struct ok_group, has_location_zoom), &socapi_type_int, 0},
 	{"main_photo", offsetof(struct ok_group, main_photo), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const uint16_t ok_group_keys[] = {
-	0, 0, 0, 2, 0, 0, 0, 35, 19, 33, 0, 0, 0, 0, 0, 0,
-	0, 34, 0, 15, 11, 0, 24, 10, 30, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 25, 8, 0, 0, 26, 0, 0, 0, 27, 0, 0, 0, 0,
-	0, 14, 0, 0, 0, 0, 18, 1, 20, 0, 32, 0, 0, 0, 0, 0,
-	0, 0, 0, 9, 0, 3, 0, 0, 0, 0, 0, 4, 7, 0, 22, 0,
-	0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 23, 0, 0,
-	0, 0, 13, 0, 0, 0, 21, 0, 17, 0, 0, 5, 0, 0, 0, 29,
-	0, 31, 28, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0,
+static const uint32_t ok_group_keys[] = {
+	0, 0, 0, 0x30002, 0, 0, 0, 0xa0023,
+	0x80013, 0x120021, 0, 0, 0, 0, 0, 0,
+	0, 0xd0022, 0, 0x7000f, 0x16000b, 0, 0x90018, 0x13000a,
+	0xc001e, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x70019, 0x80008, 0, 0, 0xa001a,
+	0, 0, 0, 0x8001b, 0, 0, 0, 0,
+	0, 0x7000e, 0, 0, 0, 0, 0x70012, 0x30001,
+	0x50014, 0, 0x110020, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x120009, 0, 0x40003, 0, 0,
+	0, 0, 0, 0xb0004, 0x90007, 0, 0x80016, 0,
+	0, 0x15000c, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0xc0010, 0x40017, 0, 0,
+	0, 0, 0xd000d, 0, 0, 0, 0x80015, 0,
+	0xb0011, 0, 0, 0x90005, 0, 0, 0, 0xd001d,
+	0, 0xb001f, 0x11001c, 0, 0, 0, 0, 0,
+	0, 0xa0006, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_group_struct = {"group", sizeof(struct ok_group), 35, ok_group_fields,
 	offsetof(struct ok_group, unknown), 67u, 7, ok_group_keys};
@@ -851,8 +871,8 @@ const struct socapi_type ok_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct o
 static const struct socapi_field ok_group_attrs_fields[] = {
 	{"flags", offsetof(struct ok_group_attrs, flags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_group_attrs_keys[] = {
-	1, 0,
+static const uint32_t ok_group_attrs_keys[] = {
+	0x50001, 0,
 };
 static const struct socapi_struct ok_group_attrs_struct = {"group_attrs", sizeof(struct ok_group_attrs), 1, ok_group_attrs_fields,
 	offsetof(struct ok_group_attrs, unknown), 1u, 1, ok_group_attrs_keys};
@@ -869,9 +889,11 @@ static const struct socapi_field ok_group_counters_fields[] = {
 	{"join_requests", offsetof(struct ok_group_counters, join_requests), offsetof(struct ok_group_counters, has_join_requests), &socapi_type_int, 0},
 	{"black_list", offsetof(struct ok_group_counters, black_list), offsetof(struct ok_group_counters, has_black_list), &socapi_type_int, 0},
 };
-static const uint16_t ok_group_counters_keys[] = {
-	0, 4, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 7, 0, 2, 0,
-	8, 5, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 0, 0, 0, 9,
+static const uint32_t ok_group_counters_keys[] = {
+	0, 0x60004, 0, 0, 0, 0, 0x80006, 0,
+	0, 0, 0, 0, 0xa0007, 0, 0xc0002, 0,
+	0xd0008, 0x50005, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x60001, 0x70003, 0, 0, 0, 0xa0009,
 };
 static const struct socapi_struct ok_group_counters_struct = {"group_counters", sizeof(struct ok_group_counters), 9, ok_group_counters_fields,
 	offsetof(struct ok_group_counters, unknown), 1u, 5, ok_group_counters_keys};
@@ -880,8 +902,8 @@ const struct socapi_type ok_group_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof
 static const struct socapi_field ok_group_counters_reply_fields[] = {
 	{"counters", offsetof(struct ok_group_counters_reply, counters), SOCAPI_NO_PRESENCE, &ok_group_counters_type, 0},
 };
-static const uint16_t ok_group_counters_reply_keys[] = {
-	1, 0,
+static const uint32_t ok_group_counters_reply_keys[] = {
+	0x80001, 0,
 };
 static const struct socapi_struct ok_group_counters_reply_struct = {"group_counters_reply", sizeof(struct ok_group_counters_reply), 1, ok_group_counters_reply_fields,
 	offsetof(struct ok_group_counters_reply, unknown), 1u, 1, ok_group_counters_reply_keys};
@@ -890,8 +912,8 @@ const struct socapi_type ok_group_counters_reply_type = {SOCAPI_KIND_OBJECT, 0, 
 static const struct socapi_field ok_group_member_fields[] = {
 	{"userId", offsetof(struct ok_group_member, user_id), offsetof(struct ok_group_member, has_user_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_group_member_keys[] = {
-	0, 1,
+static const uint32_t ok_group_member_keys[] = {
+	0, 0x60001,
 };
 static const struct socapi_struct ok_group_member_struct = {"group_member", sizeof(struct ok_group_member), 1, ok_group_member_fields,
 	offsetof(struct ok_group_member, unknown), 1u, 1, ok_group_member_keys};
@@ -902,8 +924,8 @@ static const struct socapi_field ok_group_members_page_fields[] = {
 	{"has_more", offsetof(struct ok_group_members_page, has_more), offsetof(struct ok_group_members_page, has_more_set), &socapi_type_bool, 0},
 	{"members", offsetof(struct ok_group_members_page, members), SOCAPI_NO_PRESENCE, &ok_group_member_list_type, 0},
 };
-static const uint16_t ok_group_members_page_keys[] = {
-	0, 2, 0, 1, 0, 0, 3, 0,
+static const uint32_t ok_group_members_page_keys[] = {
+	0, 0x80002, 0, 0x60001, 0, 0, 0x70003, 0,
 };
 static const struct socapi_struct ok_group_members_page_struct = {"group_members_page", sizeof(struct ok_group_members_page), 3, ok_group_members_page_fields,
 	offsetof(struct ok_group_members_page, unknown), 1u, 3, ok_group_members_page_keys};
@@ -916,8 +938,9 @@ static const struct socapi_field ok_group_membership_fields[] = {
 	{"status", offsetof(struct ok_group_membership, status), SOCAPI_NO_PRESENCE, &ok_group_member_status_type, 0},
 	{"block_reason", offsetof(struct ok_group_membership, block_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_group_membership_keys[] = {
-	0, 0, 1, 0, 4, 0, 0, 0, 0, 0, 2, 0, 0, 5, 3, 0,
+static const uint32_t ok_group_membership_keys[] = {
+	0, 0, 0x70001, 0, 0x60004, 0, 0, 0,
+	0, 0, 0x60002, 0, 0, 0xc0005, 0x40003, 0,
 };
 static const struct socapi_struct ok_group_membership_struct = {"group_membership", sizeof(struct ok_group_membership), 5, ok_group_membership_fields,
 	offsetof(struct ok_group_membership, unknown), 1u, 4, ok_group_membership_keys};
@@ -927,8 +950,8 @@ static const struct socapi_field ok_guest_fields[] = {
 	{"userId", offsetof(struct ok_guest, user_id), offsetof(struct ok_guest, has_user_id), &socapi_type_int_from_string, 0},
 	{"time", offsetof(struct ok_guest, time), offsetof(struct ok_guest, has_time), &socapi_type_int, 0},
 };
-static const uint16_t ok_guest_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t ok_guest_keys[] = {
+	0, 0, 0x60001, 0x40002,
 };
 static const struct socapi_struct ok_guest_struct = {"guest", sizeof(struct ok_guest), 2, ok_guest_fields,
 	offsetof(struct ok_guest, unknown), 1u, 2, ok_guest_keys};
@@ -939,8 +962,8 @@ static const struct socapi_field ok_guests_page_fields[] = {
 	{"pagingAnchor", offsetof(struct ok_guests_page, paging_anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"hasMore", offsetof(struct ok_guests_page, has_more), offsetof(struct ok_guests_page, has_more_set), &socapi_type_bool, 0},
 };
-static const uint16_t ok_guests_page_keys[] = {
-	2, 0, 0, 0, 1, 0, 0, 3,
+static const uint32_t ok_guests_page_keys[] = {
+	0xc0002, 0, 0, 0, 0x60001, 0, 0, 0x70003,
 };
 static const struct socapi_struct ok_guests_page_struct = {"guests_page", sizeof(struct ok_guests_page), 3, ok_guests_page_fields,
 	offsetof(struct ok_guests_page, unknown), 3u, 3, ok_guests_page_keys};
@@ -950,8 +973,8 @@ static const struct socapi_field ok_invitable_friend_fields[] = {
 	{"uid", offsetof(struct ok_invitable_friend, uid), offsetof(struct ok_invitable_friend, has_uid), &socapi_type_int_from_string, 0},
 	{"selectable", offsetof(struct ok_invitable_friend, selectable), offsetof(struct ok_invitable_friend, has_selectable), &socapi_type_bool, 0},
 };
-static const uint16_t ok_invitable_friend_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_invitable_friend_keys[] = {
+	0x30001, 0, 0, 0xa0002,
 };
 static const struct socapi_struct ok_invitable_friend_struct = {"invitable_friend", sizeof(struct ok_invitable_friend), 2, ok_invitable_friend_fields,
 	offsetof(struct ok_invitable_friend, unknown), 1u, 2, ok_invitable_friend_keys};
@@ -960,8 +983,8 @@ const struct socapi_type ok_invitable_friend_type = {SOCAPI_KIND_OBJECT, 0, size
 static const struct socapi_field ok_invitable_friends_reply_fields[] = {
 	{"users", offsetof(struct ok_invitable_friends_reply, users), SOCAPI_NO_PRESENCE, &ok_invitable_friend_list_type, 0},
 };
-static const uint16_t ok_invitable_friends_reply_keys[] = {
-	1, 0,
+static const uint32_t ok_invitable_friends_reply_keys[] = {
+	0x50001, 0,
 };
 static const struct socapi_struct ok_invitable_friends_reply_struct = {"invitable_friends_reply", sizeof(struct ok_invitable_friends_reply), 1, ok_invitable_friends_reply_fields,
 	offsetof(struct ok_invitable_friends_reply, unknown), 1u, 1, ok_invitable_friends_reply_keys};
@@ -975,8 +998,9 @@ static const struct socapi_field ok_like_summary_fields[] = {
 	{"like_id", offsetof(struct ok_like_summary, like_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"last_like_date_ms", offsetof(struct ok_like_summary, last_like_date_ms), offsetof(struct ok_like_summary, has_last_like_date_ms), &socapi_type_int, 0},
 };
-static const uint16_t ok_like_summary_keys[] = {
-	0, 0, 0, 4, 0, 3, 2, 5, 0, 0, 0, 0, 1, 0, 6, 0,
+static const uint32_t ok_like_summary_keys[] = {
+	0, 0, 0, 0xf0004, 0, 0xd0003, 0x40002, 0x70005,
+	0, 0, 0, 0, 0x50001, 0, 0x110006, 0,
 };
 static const struct socapi_struct ok_like_summary_struct = {"like_summary", sizeof(struct ok_like_summary), 6, ok_like_summary_fields,
 	offsetof(struct ok_like_summary, unknown), 3u, 4, ok_like_summary_keys};
@@ -988,8 +1012,8 @@ static const struct socapi_field ok_login_reply_fields[] = {
 	{"session_secret_key", offsetof(struct ok_login_reply, session_secret_key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"api_server", offsetof(struct ok_login_reply, api_server), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_login_reply_keys[] = {
-	0, 0, 0, 2, 4, 1, 3, 0,
+static const uint32_t ok_login_reply_keys[] = {
+	0, 0, 0, 0xb0002, 0xa0004, 0x30001, 0x120003, 0,
 };
 static const struct socapi_struct ok_login_reply_struct = {"login_reply", sizeof(struct ok_login_reply), 4, ok_login_reply_fields,
 	offsetof(struct ok_login_reply, unknown), 3u, 3, ok_login_reply_keys};
@@ -1005,8 +1029,9 @@ static const struct socapi_field ok_media_topic_fields[] = {
 	{"author_ref", offsetof(struct ok_media_topic, author_ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_ref", offsetof(struct ok_media_topic, owner_ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_media_topic_keys[] = {
-	0, 0, 2, 0, 5, 0, 8, 0, 6, 0, 3, 4, 1, 7, 0, 0,
+static const uint32_t ok_media_topic_keys[] = {
+	0, 0, 0x50002, 0, 0xf0005, 0, 0x90008, 0,
+	0xa0006, 0, 0x120003, 0xc0004, 0x20001, 0xa0007, 0, 0,
 };
 static const struct socapi_struct ok_media_topic_struct = {"media_topic", sizeof(struct ok_media_topic), 8, ok_media_topic_fields,
 	offsetof(struct ok_media_topic, unknown), 1u, 4, ok_media_topic_keys};
@@ -1021,8 +1046,9 @@ static const struct socapi_field ok_media_topic_block_fields[] = {
 	{"options", offsetof(struct ok_media_topic_block, options), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"list", offsetof(struct ok_media_topic_block, list), SOCAPI_NO_PRESENCE, &ok_photo_ref_list_type, 0},
 };
-static const uint16_t ok_media_topic_block_keys[] = {
-	0, 2, 0, 0, 0, 0, 0, 0, 4, 7, 0, 1, 6, 0, 5, 3,
+static const uint32_t ok_media_topic_block_keys[] = {
+	0, 0x40002, 0, 0, 0, 0, 0, 0,
+	0x80004, 0x40007, 0, 0x40001, 0x70006, 0, 0x70005, 0x30003,
 };
 static const struct socapi_struct ok_media_topic_block_struct = {"media_topic_block", sizeof(struct ok_media_topic_block), 7, ok_media_topic_block_fields,
 	offsetof(struct ok_media_topic_block, unknown), 1u, 4, ok_media_topic_block_keys};
@@ -1032,8 +1058,8 @@ static const struct socapi_field ok_media_topics_reply_fields[] = {
 	{"media_topics", offsetof(struct ok_media_topics_reply, media_topics), SOCAPI_NO_PRESENCE, &ok_media_topic_list_type, 0},
 	{"entities", offsetof(struct ok_media_topics_reply, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint16_t ok_media_topics_reply_keys[] = {
-	0, 2, 1, 0,
+static const uint32_t ok_media_topics_reply_keys[] = {
+	0, 0x80002, 0xc0001, 0,
 };
 static const struct socapi_struct ok_media_topics_reply_struct = {"media_topics_reply", sizeof(struct ok_media_topics_reply), 2, ok_media_topics_reply_fields,
 	offsetof(struct ok_media_topics_reply, unknown), 1u, 2, ok_media_topics_reply_keys};
@@ -1042,8 +1068,8 @@ const struct socapi_type ok_media_topics_reply_type = {SOCAPI_KIND_OBJECT, 0, si
 static const struct socapi_field ok_memberships_reply_fields[] = {
 	{"memberships", offsetof(struct ok_memberships_reply, memberships), SOCAPI_NO_PRESENCE, &ok_group_membership_list_type, 0},
 };
-static const uint16_t ok_memberships_reply_keys[] = {
-	0, 1,
+static const uint32_t ok_memberships_reply_keys[] = {
+	0, 0xb0001,
 };
 static const struct socapi_struct ok_memberships_reply_struct = {"memberships_reply", sizeof(struct ok_memberships_reply), 1, ok_memberships_reply_fields,
 	offsetof(struct ok_memberships_reply, unknown), 1u, 1, ok_memberships_reply_keys};
@@ -1077,11 +1103,15 @@ static const struct socapi_field ok_photo_fields[] = {
 	{"discussion_summary", offsetof(struct ok_photo, discussion_summary), SOCAPI_NO_PRESENCE, &ok_discussion_summary_type, 0},
 	{"like_summary", offsetof(struct ok_photo, like_summary), SOCAPI_NO_PRESENCE, &ok_like_summary_type, 0},
 };
-static const uint16_t ok_photo_keys[] = {
-	0, 0, 18, 23, 14, 0, 7, 10, 0, 3, 0, 24, 12, 0, 0, 0,
-	0, 0, 0, 8, 13, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0,
-	0, 0, 0, 4, 0, 17, 0, 5, 16, 9, 20, 0, 0, 0, 22, 0,
-	11, 26, 6, 0, 0, 0, 15, 0, 0, 0, 21, 0, 2, 0, 25, 1,
+static const uint32_t ok_photo_keys[] = {
+	0, 0, 0xe0012, 0xb0017, 0xf000e, 0, 0xa0007, 0x9000a,
+	0, 0x70003, 0, 0xb0018, 0xb000c, 0, 0, 0,
+	0, 0, 0, 0x90008, 0xe000d, 0, 0, 0,
+	0, 0, 0, 0xa0013, 0, 0, 0, 0,
+	0, 0, 0, 0x80004, 0, 0x80011, 0, 0x40005,
+	0xa0010, 0x90009, 0x90014, 0, 0, 0, 0x50016, 0,
+	0xa000b, 0xc001a, 0x80006, 0, 0, 0, 0xa000f, 0,
+	0, 0, 0xa0015, 0, 0x80002, 0, 0x120019, 0x20001,
 };
 static const struct socapi_struct ok_photo_struct = {"photo", sizeof(struct ok_photo), 26, ok_photo_fields,
 	offsetof(struct ok_photo, unknown), 55u, 6, ok_photo_keys};
@@ -1092,8 +1122,8 @@ static const struct socapi_field ok_photo_mark_fields[] = {
 	{"uid", offsetof(struct ok_photo_mark, uid), offsetof(struct ok_photo_mark, has_uid), &socapi_type_int_from_string, 0},
 	{"mark", offsetof(struct ok_photo_mark, mark), offsetof(struct ok_photo_mark, has_mark), &socapi_type_int, 0},
 };
-static const uint16_t ok_photo_mark_keys[] = {
-	0, 2, 3, 0, 0, 0, 1, 0,
+static const uint32_t ok_photo_mark_keys[] = {
+	0, 0x30002, 0x40003, 0, 0, 0, 0x80001, 0,
 };
 static const struct socapi_struct ok_photo_mark_struct = {"photo_mark", sizeof(struct ok_photo_mark), 3, ok_photo_mark_fields,
 	offsetof(struct ok_photo_mark, unknown), 1u, 3, ok_photo_mark_keys};
@@ -1105,8 +1135,8 @@ static const struct socapi_field ok_photo_marks_page_fields[] = {
 	{"hasMore", offsetof(struct ok_photo_marks_page, has_more), offsetof(struct ok_photo_marks_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_photo_marks_page, total_count), offsetof(struct ok_photo_marks_page, has_total_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_photo_marks_page_keys[] = {
-	3, 0, 1, 2, 0, 0, 4, 0,
+static const uint32_t ok_photo_marks_page_keys[] = {
+	0x70003, 0, 0x50001, 0xc0002, 0, 0, 0xa0004, 0,
 };
 static const struct socapi_struct ok_photo_marks_page_struct = {"photo_marks_page", sizeof(struct ok_photo_marks_page), 4, ok_photo_marks_page_fields,
 	offsetof(struct ok_photo_marks_page, unknown), 1u, 3, ok_photo_marks_page_keys};
@@ -1115,8 +1145,8 @@ const struct socapi_type ok_photo_marks_page_type = {SOCAPI_KIND_OBJECT, 0, size
 static const struct socapi_field ok_photo_ref_fields[] = {
 	{"id", offsetof(struct ok_photo_ref, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_photo_ref_keys[] = {
-	0, 1,
+static const uint32_t ok_photo_ref_keys[] = {
+	0, 0x20001,
 };
 static const struct socapi_struct ok_photo_ref_struct = {"photo_ref", sizeof(struct ok_photo_ref), 1, ok_photo_ref_fields,
 	offsetof(struct ok_photo_ref, unknown), 1u, 1, ok_photo_ref_keys};
@@ -1125,8 +1155,8 @@ const struct socapi_type ok_photo_ref_type = {SOCAPI_KIND_OBJECT, 0, sizeof(stru
 static const struct socapi_field ok_photo_reply_fields[] = {
 	{"photo", offsetof(struct ok_photo_reply, photo), SOCAPI_NO_PRESENCE, &ok_photo_type, 0},
 };
-static const uint16_t ok_photo_reply_keys[] = {
-	0, 1,
+static const uint32_t ok_photo_reply_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct ok_photo_reply_struct = {"photo_reply", sizeof(struct ok_photo_reply), 1, ok_photo_reply_fields,
 	offsetof(struct ok_photo_reply, unknown), 1u, 1, ok_photo_reply_keys};
@@ -1139,8 +1169,9 @@ static const struct socapi_field ok_photos_page_fields[] = {
 	{"total_count", offsetof(struct ok_photos_page, total_count), offsetof(struct ok_photos_page, has_total_count), &socapi_type_int, 0},
 	{"hasMore", offsetof(struct ok_photos_page, has_more_2), offsetof(struct ok_photos_page, has_more_2_set), &socapi_type_bool, 0},
 };
-static const uint16_t ok_photos_page_keys[] = {
-	0, 5, 2, 0, 0, 0, 4, 1, 0, 0, 0, 0, 3, 0, 0, 0,
+static const uint32_t ok_photos_page_keys[] = {
+	0, 0x70005, 0x80002, 0, 0, 0, 0xb0004, 0x60001,
+	0, 0, 0, 0, 0x60003, 0, 0, 0,
 };
 static const struct socapi_struct ok_photos_page_struct = {"photos_page", sizeof(struct ok_photos_page), 5, ok_photos_page_fields,
 	offsetof(struct ok_photos_page, unknown), 1u, 4, ok_photos_page_keys};
@@ -1149,8 +1180,8 @@ const struct socapi_type ok_photos_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(st
 static const struct socapi_field ok_photos_reply_fields[] = {
 	{"photos", offsetof(struct ok_photos_reply, photos), SOCAPI_NO_PRESENCE, &ok_photo_list_type, 0},
 };
-static const uint16_t ok_photos_reply_keys[] = {
-	0, 1,
+static const uint32_t ok_photos_reply_keys[] = {
+	0, 0x60001,
 };
 static const struct socapi_struct ok_photos_reply_struct = {"photos_reply", sizeof(struct ok_photos_reply), 1, ok_photos_reply_fields,
 	offsetof(struct ok_photos_reply, unknown), 1u, 1, ok_photos_reply_keys};
@@ -1161,8 +1192,8 @@ static const struct socapi_field ok_poll_answer_fields[] = {
 	{"text", offsetof(struct ok_poll_answer, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"votes_count", offsetof(struct ok_poll_answer, votes_count), offsetof(struct ok_poll_answer, has_votes_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_poll_answer_keys[] = {
-	2, 0, 0, 3, 0, 0, 1, 0,
+static const uint32_t ok_poll_answer_keys[] = {
+	0x40002, 0, 0, 0xb0003, 0, 0, 0x20001, 0,
 };
 static const struct socapi_struct ok_poll_answer_struct = {"poll_answer", sizeof(struct ok_poll_answer), 3, ok_poll_answer_fields,
 	offsetof(struct ok_poll_answer, unknown), 1u, 3, ok_poll_answer_keys};
@@ -1171,8 +1202,8 @@ const struct socapi_type ok_poll_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(st
 static const struct socapi_field ok_product_fields[] = {
 	{"id", offsetof(struct ok_product, id), offsetof(struct ok_product, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_product_keys[] = {
-	0, 1,
+static const uint32_t ok_product_keys[] = {
+	0, 0x20001,
 };
 static const struct socapi_struct ok_product_struct = {"product", sizeof(struct ok_product), 1, ok_product_fields,
 	offsetof(struct ok_product, unknown), 1u, 1, ok_product_keys};
@@ -1183,8 +1214,8 @@ static const struct socapi_field ok_products_page_fields[] = {
 	{"has_more", offsetof(struct ok_products_page, has_more), offsetof(struct ok_products_page, has_more_set), &socapi_type_bool, 0},
 	{"short_products", offsetof(struct ok_products_page, short_products), SOCAPI_NO_PRESENCE, &ok_product_list_type, 0},
 };
-static const uint16_t ok_products_page_keys[] = {
-	0, 2, 0, 1, 0, 0, 0, 3,
+static const uint32_t ok_products_page_keys[] = {
+	0, 0x80002, 0, 0x60001, 0, 0, 0, 0xe0003,
 };
 static const struct socapi_struct ok_products_page_struct = {"products_page", sizeof(struct ok_products_page), 3, ok_products_page_fields,
 	offsetof(struct ok_products_page, unknown), 1u, 3, ok_products_page_keys};
@@ -1194,8 +1225,8 @@ static const struct socapi_field ok_ref_object_fields[] = {
 	{"id", offsetof(struct ok_ref_object, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_ref_object, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_ref_object_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t ok_ref_object_keys[] = {
+	0, 0, 0x40002, 0x20001,
 };
 static const struct socapi_struct ok_ref_object_struct = {"ref_object", sizeof(struct ok_ref_object), 2, ok_ref_object_fields,
 	offsetof(struct ok_ref_object, unknown), 1u, 2, ok_ref_object_keys};
@@ -1206,8 +1237,8 @@ static const struct socapi_field ok_relation_fields[] = {
 	{"type_id", offsetof(struct ok_relation, type_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"uids", offsetof(struct ok_relation, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint16_t ok_relation_keys[] = {
-	3, 1, 0, 0, 0, 2, 0, 0,
+static const uint32_t ok_relation_keys[] = {
+	0x40003, 0xa0001, 0, 0, 0, 0x70002, 0, 0,
 };
 static const struct socapi_struct ok_relation_struct = {"relation", sizeof(struct ok_relation), 3, ok_relation_fields,
 	offsetof(struct ok_relation, unknown), 1u, 3, ok_relation_keys};
@@ -1220,8 +1251,9 @@ static const struct socapi_field ok_relatives_page_fields[] = {
 	{"relations", offsetof(struct ok_relatives_page, relations), SOCAPI_NO_PRESENCE, &ok_relation_list_type, 0},
 	{"totalCount", offsetof(struct ok_relatives_page, total_count), offsetof(struct ok_relatives_page, has_total_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_relatives_page_keys[] = {
-	0, 2, 5, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 4, 3, 0,
+static const uint32_t ok_relatives_page_keys[] = {
+	0, 0x40002, 0xa0005, 0, 0, 0, 0, 0,
+	0x60001, 0, 0, 0, 0, 0x90004, 0x80003, 0,
 };
 static const struct socapi_struct ok_relatives_page_struct = {"relatives_page", sizeof(struct ok_relatives_page), 5, ok_relatives_page_fields,
 	offsetof(struct ok_relatives_page, unknown), 5u, 4, ok_relatives_page_keys};
@@ -1231,8 +1263,8 @@ static const struct socapi_field ok_reshare_summary_fields[] = {
 	{"count", offsetof(struct ok_reshare_summary, count), offsetof(struct ok_reshare_summary, has_count), &socapi_type_int, 0},
 	{"self", offsetof(struct ok_reshare_summary, self), offsetof(struct ok_reshare_summary, has_self), &socapi_type_bool, 0},
 };
-static const uint16_t ok_reshare_summary_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_reshare_summary_keys[] = {
+	0x50001, 0, 0, 0x40002,
 };
 static const struct socapi_struct ok_reshare_summary_struct = {"reshare_summary", sizeof(struct ok_reshare_summary), 2, ok_reshare_summary_fields,
 	offsetof(struct ok_reshare_summary, unknown), 1u, 2, ok_reshare_summary_keys};
@@ -1243,8 +1275,8 @@ static const struct socapi_field ok_search_page_fields[] = {
 	{"has_more", offsetof(struct ok_search_page, has_more), offsetof(struct ok_search_page, has_more_set), &socapi_type_bool, 0},
 	{"entities", offsetof(struct ok_search_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint16_t ok_search_page_keys[] = {
-	0, 3, 0, 0, 1, 0, 0, 2,
+static const uint32_t ok_search_page_keys[] = {
+	0, 0x80003, 0, 0, 0x60001, 0, 0, 0x80002,
 };
 static const struct socapi_struct ok_search_page_struct = {"search_page", sizeof(struct ok_search_page), 3, ok_search_page_fields,
 	offsetof(struct ok_search_page, unknown), 5u, 3, ok_search_page_keys};
@@ -1255,8 +1287,8 @@ static const struct socapi_field ok_stat_topics_page_fields[] = {
 	{"has_more", offsetof(struct ok_stat_topics_page, has_more), offsetof(struct ok_stat_topics_page, has_more_set), &socapi_type_bool, 0},
 	{"topics", offsetof(struct ok_stat_topics_page, topics), SOCAPI_NO_PRESENCE, &socapi_string_list_json_type, 0},
 };
-static const uint16_t ok_stat_topics_page_keys[] = {
-	3, 2, 0, 0, 0, 0, 1, 0,
+static const uint32_t ok_stat_topics_page_keys[] = {
+	0x60003, 0x80002, 0, 0, 0, 0, 0x60001, 0,
 };
 static const struct socapi_struct ok_stat_topics_page_struct = {"stat_topics_page", sizeof(struct ok_stat_topics_page), 3, ok_stat_topics_page_fields,
 	offsetof(struct ok_stat_topics_page, unknown), 9u, 3, ok_stat_topics_page_keys};
@@ -1268,8 +1300,8 @@ static const struct socapi_field ok_stream_page_fields[] = {
 	{"feeds", offsetof(struct ok_stream_page, feeds), SOCAPI_NO_PRESENCE, &ok_feed_list_type, 0},
 	{"entities", offsetof(struct ok_stream_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint16_t ok_stream_page_keys[] = {
-	0, 4, 0, 3, 1, 0, 0, 2,
+static const uint32_t ok_stream_page_keys[] = {
+	0, 0x80004, 0, 0x50003, 0x60001, 0, 0, 0x80002,
 };
 static const struct socapi_struct ok_stream_page_struct = {"stream_page", sizeof(struct ok_stream_page), 4, ok_stream_page_fields,
 	offsetof(struct ok_stream_page, unknown), 5u, 3, ok_stream_page_keys};
@@ -1278,8 +1310,8 @@ const struct socapi_type ok_stream_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(st
 static const struct socapi_field ok_success_object_fields[] = {
 	{"success", offsetof(struct ok_success_object, success), offsetof(struct ok_success_object, has_success), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_success_object_keys[] = {
-	1, 0,
+static const uint32_t ok_success_object_keys[] = {
+	0x70001, 0,
 };
 static const struct socapi_struct ok_success_object_struct = {"success_object", sizeof(struct ok_success_object), 1, ok_success_object_fields,
 	offsetof(struct ok_success_object, unknown), 1u, 1, ok_success_object_keys};
@@ -1289,8 +1321,8 @@ static const struct socapi_field ok_theme_fields[] = {
 	{"id", offsetof(struct ok_theme, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"title", offsetof(struct ok_theme, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_theme_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t ok_theme_keys[] = {
+	0x50002, 0, 0, 0x20001,
 };
 static const struct socapi_struct ok_theme_struct = {"theme", sizeof(struct ok_theme), 2, ok_theme_fields,
 	offsetof(struct ok_theme, unknown), 1u, 2, ok_theme_keys};
@@ -1303,8 +1335,9 @@ static const struct socapi_field ok_upload_url_reply_fields[] = {
 	{"upload_url", offsetof(struct ok_upload_url_reply, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"expires", offsetof(struct ok_upload_url_reply, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_upload_url_reply_keys[] = {
-	0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 2, 3,
+static const uint32_t ok_upload_url_reply_keys[] = {
+	0, 0, 0x70005, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0xa0001, 0xa0004, 0x90002, 0x60003,
 };
 static const struct socapi_struct ok_upload_url_reply_struct = {"upload_url_reply", sizeof(struct ok_upload_url_reply), 5, ok_upload_url_reply_fields,
 	offsetof(struct ok_upload_url_reply, unknown), 5u, 4, ok_upload_url_reply_keys};
@@ -1316,8 +1349,8 @@ static const struct socapi_field ok_url_info_fields[] = {
 	{"objectIdStr", offsetof(struct ok_url_info, object_id_str), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_url_info, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_url_info_keys[] = {
-	2, 4, 1, 3, 0, 0, 0, 0,
+static const uint32_t ok_url_info_keys[] = {
+	0xf0002, 0x40004, 0x80001, 0xb0003, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_url_info_struct = {"url_info", sizeof(struct ok_url_info), 4, ok_url_info_fields,
 	offsetof(struct ok_url_info, unknown), 3u, 3, ok_url_info_keys};
@@ -1381,15 +1414,23 @@ static const struct socapi_field ok_user_fields[] = {
 	{"friend_invitation", offsetof(struct ok_user, friend_invitation), offsetof(struct ok_user, has_friend_invitation), &socapi_type_bool, 0},
 	{"is_activated", offsetof(struct ok_user, is_activated), offsetof(struct ok_user, has_is_activated), &socapi_type_bool, 0},
 };
-static const uint16_t ok_user_keys[] = {
-	0, 0, 0, 0, 0, 20, 40, 1, 5, 3, 13, 44, 0, 0, 39, 0,
-	0, 35, 0, 45, 41, 48, 0, 0, 0, 0, 0, 18, 11, 0, 8, 14,
-	0, 0, 49, 0, 52, 19, 28, 55, 0, 0, 0, 0, 16, 0, 0, 37,
-	0, 29, 43, 15, 0, 2, 0, 0, 0, 10, 0, 56, 25, 0, 0, 0,
-	31, 0, 33, 0, 0, 0, 24, 0, 0, 0, 22, 0, 0, 46, 0, 6,
-	4, 12, 42, 9, 0, 0, 0, 32, 0, 0, 38, 0, 47, 0, 0, 0,
-	0, 0, 23, 0, 0, 21, 0, 0, 26, 0, 50, 0, 51, 0, 0, 0,
-	0, 0, 0, 0, 7, 54, 34, 0, 0, 27, 36, 30, 0, 0, 53, 17,
+static const uint32_t ok_user_keys[] = {
+	0, 0, 0, 0, 0, 0x80014, 0x90028, 0x30001,
+	0x40005, 0xa0003, 0x11000d, 0xf002c, 0, 0, 0x90027, 0,
+	0, 0xb0023, 0, 0x15002d, 0x50029, 0x70030, 0, 0,
+	0, 0, 0, 0xb0012, 0x10000b, 0, 0x80008, 0x13000e,
+	0, 0, 0x60031, 0, 0x140034, 0xe0013, 0x9001c, 0x110037,
+	0, 0, 0, 0, 0x170010, 0, 0, 0x120025,
+	0, 0x9001d, 0x21002b, 0x16000f, 0, 0x60002, 0, 0,
+	0, 0x8000a, 0, 0xc0038, 0x50019, 0, 0, 0,
+	0x9001f, 0, 0xa0021, 0, 0, 0, 0x50018, 0,
+	0, 0, 0x50016, 0, 0, 0x7002e, 0, 0x60006,
+	0x90004, 0xe000c, 0x14002a, 0x90009, 0, 0, 0, 0xa0020,
+	0, 0, 0xf0026, 0, 0xa002f, 0, 0, 0,
+	0, 0, 0x50017, 0, 0, 0x50015, 0, 0,
+	0x8001a, 0, 0xc0032, 0, 0xd0033, 0, 0, 0,
+	0, 0, 0, 0, 0x30007, 0x60036, 0xb0022, 0,
+	0, 0xa001b, 0x80024, 0x9001e, 0, 0, 0x110035, 0x60011,
 };
 static const struct socapi_struct ok_user_struct = {"user", sizeof(struct ok_user), 56, ok_user_fields,
 	offsetof(struct ok_user, unknown), 35u, 7, ok_user_keys};
@@ -1404,8 +1445,9 @@ static const struct socapi_field ok_user_current_location_fields[] = {
 	{"latitude", offsetof(struct ok_user_current_location, latitude), offsetof(struct ok_user_current_location, has_latitude), &socapi_type_number, 0},
 	{"longitude", offsetof(struct ok_user_current_location, longitude), offsetof(struct ok_user_current_location, has_longitude), &socapi_type_number, 0},
 };
-static const uint16_t ok_user_current_location_keys[] = {
-	0, 0, 5, 0, 0, 7, 4, 2, 1, 0, 0, 0, 0, 0, 6, 3,
+static const uint32_t ok_user_current_location_keys[] = {
+	0, 0, 0x90005, 0, 0, 0x90007, 0x70004, 0x60002,
+	0x80001, 0, 0, 0, 0, 0, 0x80006, 0x40003,
 };
 static const struct socapi_struct ok_user_current_location_struct = {"user_current_location", sizeof(struct ok_user_current_location), 7, ok_user_current_location_fields,
 	offsetof(struct ok_user_current_location, unknown), 7u, 4, ok_user_current_location_keys};
@@ -1415,8 +1457,8 @@ static const struct socapi_field ok_user_group_fields[] = {
 	{"groupId", offsetof(struct ok_user_group, group_id), offsetof(struct ok_user_group, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"status", offsetof(struct ok_user_group, status), SOCAPI_NO_PRESENCE, &ok_group_member_status_type, 0},
 };
-static const uint16_t ok_user_group_keys[] = {
-	1, 2, 0, 0,
+static const uint32_t ok_user_group_keys[] = {
+	0x70001, 0x60002, 0, 0,
 };
 static const struct socapi_struct ok_user_group_struct = {"user_group", sizeof(struct ok_user_group), 2, ok_user_group_fields,
 	offsetof(struct ok_user_group, unknown), 1u, 2, ok_user_group_keys};
@@ -1426,8 +1468,8 @@ static const struct socapi_field ok_user_groups_page_fields[] = {
 	{"anchor", offsetof(struct ok_user_groups_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"groups", offsetof(struct ok_user_groups_page, groups), SOCAPI_NO_PRESENCE, &ok_user_group_list_type, 0},
 };
-static const uint16_t ok_user_groups_page_keys[] = {
-	0, 2, 1, 0,
+static const uint32_t ok_user_groups_page_keys[] = {
+	0, 0x60002, 0x60001, 0,
 };
 static const struct socapi_struct ok_user_groups_page_struct = {"user_groups_page", sizeof(struct ok_user_groups_page), 2, ok_user_groups_page_fields,
 	offsetof(struct ok_user_groups_page, unknown), 5u, 2, ok_user_groups_page_keys};
@@ -1439,8 +1481,8 @@ static const struct socapi_field ok_user_location_fields[] = {
 	{"countryCode", offsetof(struct ok_user_location, country_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"countryName", offsetof(struct ok_user_location, country_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_user_location_keys[] = {
-	3, 0, 1, 4, 2, 0, 0, 0,
+static const uint32_t ok_user_location_keys[] = {
+	0xb0003, 0, 0x40001, 0xb0004, 0x70002, 0, 0, 0,
 };
 static const struct socapi_struct ok_user_location_struct = {"user_location", sizeof(struct ok_user_location), 4, ok_user_location_fields,
 	offsetof(struct ok_user_location, unknown), 3u, 3, ok_user_location_keys};
@@ -1452,8 +1494,8 @@ static const struct socapi_field ok_user_photos_page_fields[] = {
 	{"hasMore", offsetof(struct ok_user_photos_page, has_more), offsetof(struct ok_user_photos_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_user_photos_page, total_count), offsetof(struct ok_user_photos_page, has_total_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_user_photos_page_keys[] = {
-	0, 4, 2, 3, 0, 0, 1, 0,
+static const uint32_t ok_user_photos_page_keys[] = {
+	0, 0xa0004, 0xc0002, 0x70003, 0, 0, 0x60001, 0,
 };
 static const struct socapi_struct ok_user_photos_page_struct = {"user_photos_page", sizeof(struct ok_user_photos_page), 4, ok_user_photos_page_fields,
 	offsetof(struct ok_user_photos_page, unknown), 5u, 3, ok_user_photos_page_keys};
@@ -1465,8 +1507,8 @@ static const struct socapi_field ok_users_page_fields[] = {
 	{"inconsistent", offsetof(struct ok_users_page, inconsistent), offsetof(struct ok_users_page, has_inconsistent), &socapi_type_bool, 0},
 	{"users", offsetof(struct ok_users_page, users), SOCAPI_NO_PRESENCE, &ok_user_list_type, 0},
 };
-static const uint16_t ok_users_page_keys[] = {
-	0, 2, 4, 1, 3, 0, 0, 0,
+static const uint32_t ok_users_page_keys[] = {
+	0, 0x80002, 0x50004, 0x60001, 0xc0003, 0, 0, 0,
 };
 static const struct socapi_struct ok_users_page_struct = {"users_page", sizeof(struct ok_users_page), 4, ok_users_page_fields,
 	offsetof(struct ok_users_page, unknown), 1u, 3, ok_users_page_keys};
@@ -1476,8 +1518,8 @@ static const struct socapi_field ok_video_upload_url_reply_fields[] = {
 	{"upload_url", offsetof(struct ok_video_upload_url_reply, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"video_id", offsetof(struct ok_video_upload_url_reply, video_id), offsetof(struct ok_video_upload_url_reply, has_video_id), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_video_upload_url_reply_keys[] = {
-	1, 2, 0, 0,
+static const uint32_t ok_video_upload_url_reply_keys[] = {
+	0xa0001, 0x80002, 0, 0,
 };
 static const struct socapi_struct ok_video_upload_url_reply_struct = {"video_upload_url_reply", sizeof(struct ok_video_upload_url_reply), 2, ok_video_upload_url_reply_fields,
 	offsetof(struct ok_video_upload_url_reply, unknown), 1u, 2, ok_video_upload_url_reply_keys};
@@ -4497,8 +4539,8 @@ void ok_success_result_list_free(struct ok_success_result_list *value)
 static const struct socapi_field ok_apps_check_vip_offer_status_params_fields[] = {
 	{"slot", offsetof(struct ok_apps_check_vip_offer_status_params, slot), offsetof(struct ok_apps_check_vip_offer_status_params, has_slot), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_apps_check_vip_offer_status_params_keys[] = {
-	0, 1,
+static const uint32_t ok_apps_check_vip_offer_status_params_keys[] = {
+	0, 0x40001,
 };
 static const struct socapi_struct ok_apps_check_vip_offer_status_params_struct = {"apps.checkVipOfferStatus", sizeof(struct ok_apps_check_vip_offer_status_params), 1, ok_apps_check_vip_offer_status_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_apps_check_vip_offer_status_params_keys};
@@ -4535,8 +4577,8 @@ static const struct socapi_field ok_apps_get_platform_catalog_node_top_params_fi
 	{"count", offsetof(struct ok_apps_get_platform_catalog_node_top_params, count), offsetof(struct ok_apps_get_platform_catalog_node_top_params, has_count), &socapi_type_int, 0},
 	{"node", offsetof(struct ok_apps_get_platform_catalog_node_top_params, node), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_apps_get_platform_catalog_node_top_params_keys[] = {
-	0, 3, 0, 2, 0, 4, 1, 0,
+static const uint32_t ok_apps_get_platform_catalog_node_top_params_keys[] = {
+	0, 0x50003, 0, 0x60002, 0, 0x40004, 0x60001, 0,
 };
 static const struct socapi_struct ok_apps_get_platform_catalog_node_top_params_struct = {"apps.getPlatformCatalogNodeTop", sizeof(struct ok_apps_get_platform_catalog_node_top_params), 4, ok_apps_get_platform_catalog_node_top_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_catalog_node_top_params_keys};
@@ -4559,8 +4601,8 @@ static const struct socapi_field ok_apps_get_platform_catalog_nodes_top_params_f
 	{"fields", offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"count", offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, count), offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_apps_get_platform_catalog_nodes_top_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t ok_apps_get_platform_catalog_nodes_top_params_keys[] = {
+	0x50002, 0, 0, 0x60001,
 };
 static const struct socapi_struct ok_apps_get_platform_catalog_nodes_top_params_struct = {"apps.getPlatformCatalogNodesTop", sizeof(struct ok_apps_get_platform_catalog_nodes_top_params), 2, ok_apps_get_platform_catalog_nodes_top_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_apps_get_platform_catalog_nodes_top_params_keys};
@@ -4583,8 +4625,8 @@ static const struct socapi_field ok_apps_get_platform_new_params_fields[] = {
 	{"anchor", offsetof(struct ok_apps_get_platform_new_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_apps_get_platform_new_params, count), offsetof(struct ok_apps_get_platform_new_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_apps_get_platform_new_params_keys[] = {
-	0, 3, 0, 2, 0, 0, 1, 0,
+static const uint32_t ok_apps_get_platform_new_params_keys[] = {
+	0, 0x50003, 0, 0x60002, 0, 0, 0x60001, 0,
 };
 static const struct socapi_struct ok_apps_get_platform_new_params_struct = {"apps.getPlatformNew", sizeof(struct ok_apps_get_platform_new_params), 3, ok_apps_get_platform_new_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_new_params_keys};
@@ -4608,8 +4650,8 @@ static const struct socapi_field ok_apps_get_platform_top_params_fields[] = {
 	{"anchor", offsetof(struct ok_apps_get_platform_top_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_apps_get_platform_top_params, count), offsetof(struct ok_apps_get_platform_top_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_apps_get_platform_top_params_keys[] = {
-	0, 3, 0, 2, 0, 0, 1, 0,
+static const uint32_t ok_apps_get_platform_top_params_keys[] = {
+	0, 0x50003, 0, 0x60002, 0, 0, 0x60001, 0,
 };
 static const struct socapi_struct ok_apps_get_platform_top_params_struct = {"apps.getPlatformTop", sizeof(struct ok_apps_get_platform_top_params), 3, ok_apps_get_platform_top_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_top_params_keys};
@@ -4661,8 +4703,9 @@ static const struct socapi_field ok_apps_set_app_promo_info_params_fields[] = {
 	{"end_time", offsetof(struct ok_apps_set_app_promo_info_params, end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image304x128", offsetof(struct ok_apps_set_app_promo_info_params, image304x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_apps_set_app_promo_info_params_keys[] = {
-	0, 5, 0, 2, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0, 0, 0,
+static const uint32_t ok_apps_set_app_promo_info_params_keys[] = {
+	0, 0xc0005, 0, 0x40002, 0, 0, 0xa0003, 0,
+	0, 0, 0x80004, 0x80001, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_apps_set_app_promo_info_params_struct = {"apps.setAppPromoInfo", sizeof(struct ok_apps_set_app_promo_info_params), 5, ok_apps_set_app_promo_info_params_fields,
 	SOCAPI_NO_PRESENCE, 9u, 4, ok_apps_set_app_promo_info_params_keys};
@@ -4684,8 +4727,8 @@ static const struct socapi_field ok_apps_set_vip_offer_status_params_fields[] = 
 	{"slot", offsetof(struct ok_apps_set_vip_offer_status_params, slot), offsetof(struct ok_apps_set_vip_offer_status_params, has_slot), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"given", offsetof(struct ok_apps_set_vip_offer_status_params, given), offsetof(struct ok_apps_set_vip_offer_status_params, has_given), &socapi_type_bool, 0},
 };
-static const uint16_t ok_apps_set_vip_offer_status_params_keys[] = {
-	0, 2, 0, 1,
+static const uint32_t ok_apps_set_vip_offer_status_params_keys[] = {
+	0, 0x50002, 0, 0x40001,
 };
 static const struct socapi_struct ok_apps_set_vip_offer_status_params_struct = {"apps.setVipOfferStatus", sizeof(struct ok_apps_set_vip_offer_status_params), 2, ok_apps_set_vip_offer_status_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_apps_set_vip_offer_status_params_keys};
@@ -4706,8 +4749,8 @@ enum socapi_status ok_apps_set_vip_offer_status(struct socapi_session *session, 
 static const struct socapi_field ok_apps_set_vip_offers_params_fields[] = {
 	{"names", offsetof(struct ok_apps_set_vip_offers_params, names), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_apps_set_vip_offers_params_keys[] = {
-	0, 1,
+static const uint32_t ok_apps_set_vip_offers_params_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct ok_apps_set_vip_offers_params_struct = {"apps.setVipOffers", sizeof(struct ok_apps_set_vip_offers_params), 1, ok_apps_set_vip_offers_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_apps_set_vip_offers_params_keys};
@@ -4731,8 +4774,8 @@ static const struct socapi_field ok_auth_login_params_fields[] = {
 	{"verification_supported", offsetof(struct ok_auth_login_params, verification_supported), offsetof(struct ok_auth_login_params, has_verification_supported), &socapi_type_int, 0},
 	{"verification_supported_v", offsetof(struct ok_auth_login_params, verification_supported_v), offsetof(struct ok_auth_login_params, has_verification_supported_v), &socapi_type_int, 0},
 };
-static const uint16_t ok_auth_login_params_keys[] = {
-	0, 0, 1, 0, 2, 3, 4, 0,
+static const uint32_t ok_auth_login_params_keys[] = {
+	0, 0, 0x90001, 0, 0x80002, 0x160003, 0x180004, 0,
 };
 static const struct socapi_struct ok_auth_login_params_struct = {"auth.login", sizeof(struct ok_auth_login_params), 4, ok_auth_login_params_fields,
 	SOCAPI_NO_PRESENCE, 19u, 3, ok_auth_login_params_keys};
@@ -4754,8 +4797,8 @@ static const struct socapi_field ok_bookmark_add_params_fields[] = {
 	{"ref_id", offsetof(struct ok_bookmark_add_params, ref_id), offsetof(struct ok_bookmark_add_params, has_ref_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"bookmark_type", offsetof(struct ok_bookmark_add_params, bookmark_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_bookmark_add_params_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t ok_bookmark_add_params_keys[] = {
+	0, 0, 0x60001, 0xd0002,
 };
 static const struct socapi_struct ok_bookmark_add_params_struct = {"bookmark.add", sizeof(struct ok_bookmark_add_params), 2, ok_bookmark_add_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_bookmark_add_params_keys};
@@ -4777,8 +4820,8 @@ static const struct socapi_field ok_bookmark_delete_params_fields[] = {
 	{"ref_id", offsetof(struct ok_bookmark_delete_params, ref_id), offsetof(struct ok_bookmark_delete_params, has_ref_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"bookmark_type", offsetof(struct ok_bookmark_delete_params, bookmark_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_bookmark_delete_params_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t ok_bookmark_delete_params_keys[] = {
+	0, 0, 0x60001, 0xd0002,
 };
 static const struct socapi_struct ok_bookmark_delete_params_struct = {"bookmark.delete", sizeof(struct ok_bookmark_delete_params), 2, ok_bookmark_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_bookmark_delete_params_keys};
@@ -4809,9 +4852,11 @@ static const struct socapi_field ok_callbacks_payment_params_fields[] = {
 	{"trial_days", offsetof(struct ok_callbacks_payment_params, trial_days), offsetof(struct ok_callbacks_payment_params, has_trial_days), &socapi_type_int, 0},
 	{"card_promo", offsetof(struct ok_callbacks_payment_params, card_promo), offsetof(struct ok_callbacks_payment_params, has_card_promo), &socapi_type_bool, 0},
 };
-static const uint16_t ok_callbacks_payment_params_keys[] = {
-	0, 10, 6, 3, 11, 8, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 7, 0, 2, 5, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0,
+static const uint32_t ok_callbacks_payment_params_keys[] = {
+	0, 0xa000a, 0x60006, 0x100003, 0xa000b, 0xe0008, 0, 0xc0004,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x80007, 0, 0xe0002, 0xe0005, 0, 0,
+	0x30001, 0, 0, 0, 0x100009, 0, 0, 0,
 };
 static const struct socapi_struct ok_callbacks_payment_params_struct = {"callbacks.payment", sizeof(struct ok_callbacks_payment_params), 11, ok_callbacks_payment_params_fields,
 	SOCAPI_NO_PRESENCE, 25u, 5, ok_callbacks_payment_params_keys};
@@ -4839,8 +4884,9 @@ static const struct socapi_field ok_communities_get_members_params_fields[] = {
 	{"fields", offsetof(struct ok_communities_get_members_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 	{"filter", offsetof(struct ok_communities_get_members_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_communities_get_members_params_keys[] = {
-	0, 8, 0, 0, 3, 0, 0, 0, 7, 0, 5, 6, 0, 4, 2, 1,
+static const uint32_t ok_communities_get_members_params_keys[] = {
+	0, 0x60008, 0, 0, 0x80003, 0, 0, 0,
+	0x60007, 0, 0x90005, 0x50006, 0, 0x60004, 0xa0002, 0x30001,
 };
 static const struct socapi_struct ok_communities_get_members_params_struct = {"communities.getMembers", sizeof(struct ok_communities_get_members_params), 8, ok_communities_get_members_params_fields,
 	SOCAPI_NO_PRESENCE, 9u, 4, ok_communities_get_members_params_keys};
@@ -4864,8 +4910,8 @@ static const struct socapi_field ok_discussions_add_comment_like_params_fields[]
 	{"discussionType", offsetof(struct ok_discussions_add_comment_like_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_id", offsetof(struct ok_discussions_add_comment_like_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_discussions_add_comment_like_params_keys[] = {
-	3, 1, 0, 0, 2, 0, 0, 0,
+static const uint32_t ok_discussions_add_comment_like_params_keys[] = {
+	0xa0003, 0xc0001, 0, 0, 0xe0002, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_add_comment_like_params_struct = {"discussions.addCommentLike", sizeof(struct ok_discussions_add_comment_like_params), 3, ok_discussions_add_comment_like_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_add_comment_like_params_keys};
@@ -4894,9 +4940,11 @@ static const struct socapi_field ok_discussions_add_discussion_comment_params_fi
 	{"fields", offsetof(struct ok_discussions_add_discussion_comment_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"fieldset", offsetof(struct ok_discussions_add_discussion_comment_params, fieldset), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_discussions_add_discussion_comment_params_keys[] = {
-	0, 4, 0, 0, 0, 0, 0, 0, 6, 3, 2, 0, 5, 1, 0, 0,
-	8, 0, 0, 7, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0,
+static const uint32_t ok_discussions_add_discussion_comment_params_keys[] = {
+	0, 0x130004, 0, 0, 0, 0, 0, 0,
+	0xb0006, 0x70003, 0xa0002, 0, 0x80005, 0x80001, 0, 0,
+	0x60008, 0, 0, 0x40007, 0, 0, 0, 0,
+	0, 0x80009, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_add_discussion_comment_params_struct = {"discussions.addDiscussionComment", sizeof(struct ok_discussions_add_discussion_comment_params), 9, ok_discussions_add_discussion_comment_params_fields,
 	SOCAPI_NO_PRESENCE, 9u, 5, ok_discussions_add_discussion_comment_params_keys};
@@ -4918,8 +4966,8 @@ static const struct socapi_field ok_discussions_add_discussion_like_params_field
 	{"discussionId", offsetof(struct ok_discussions_add_discussion_like_params, discussion_id), offsetof(struct ok_discussions_add_discussion_like_params, has_discussion_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"discussionType", offsetof(struct ok_discussions_add_discussion_like_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_discussions_add_discussion_like_params_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t ok_discussions_add_discussion_like_params_keys[] = {
+	0xc0001, 0, 0xe0002, 0,
 };
 static const struct socapi_struct ok_discussions_add_discussion_like_params_struct = {"discussions.addDiscussionLike", sizeof(struct ok_discussions_add_discussion_like_params), 2, ok_discussions_add_discussion_like_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_add_discussion_like_params_keys};
@@ -4944,8 +4992,9 @@ static const struct socapi_field ok_discussions_delete_discussion_comment_params
 	{"mark_as_spam", offsetof(struct ok_discussions_delete_discussion_comment_params, mark_as_spam), offsetof(struct ok_discussions_delete_discussion_comment_params, has_mark_as_spam), &socapi_type_bool, 0},
 	{"block_author", offsetof(struct ok_discussions_delete_discussion_comment_params, block_author), offsetof(struct ok_discussions_delete_discussion_comment_params, has_block_author), &socapi_type_bool, 0},
 };
-static const uint16_t ok_discussions_delete_discussion_comment_params_keys[] = {
-	3, 4, 1, 0, 0, 0, 0, 0, 2, 5, 0, 0, 0, 0, 0, 0,
+static const uint32_t ok_discussions_delete_discussion_comment_params_keys[] = {
+	0xa0003, 0xc0004, 0xc0001, 0, 0, 0, 0, 0,
+	0xe0002, 0xc0005, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_delete_discussion_comment_params_struct = {"discussions.deleteDiscussionComment", sizeof(struct ok_discussions_delete_discussion_comment_params), 5, ok_discussions_delete_discussion_comment_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_delete_discussion_comment_params_keys};
@@ -4970,8 +5019,9 @@ static const struct socapi_field ok_discussions_delete_discussion_comments_param
 	{"mark_as_spam", offsetof(struct ok_discussions_delete_discussion_comments_params, mark_as_spam), offsetof(struct ok_discussions_delete_discussion_comments_params, has_mark_as_spam), &socapi_type_bool, 0},
 	{"block_author", offsetof(struct ok_discussions_delete_discussion_comments_params, block_author), offsetof(struct ok_discussions_delete_discussion_comments_params, has_block_author), &socapi_type_bool, 0},
 };
-static const uint16_t ok_discussions_delete_discussion_comments_params_keys[] = {
-	0, 4, 1, 0, 0, 0, 0, 0, 2, 5, 0, 3, 0, 0, 0, 0,
+static const uint32_t ok_discussions_delete_discussion_comments_params_keys[] = {
+	0, 0xc0004, 0xc0001, 0, 0, 0, 0, 0,
+	0xe0002, 0xc0005, 0, 0xb0003, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_delete_discussion_comments_params_struct = {"discussions.deleteDiscussionComments", sizeof(struct ok_discussions_delete_discussion_comments_params), 5, ok_discussions_delete_discussion_comments_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_delete_discussion_comments_params_keys};
@@ -4995,8 +5045,8 @@ static const struct socapi_field ok_discussions_edit_discussion_comment_params_f
 	{"comment_id", offsetof(struct ok_discussions_edit_discussion_comment_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment", offsetof(struct ok_discussions_edit_discussion_comment_params, comment), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_discussions_edit_discussion_comment_params_keys[] = {
-	3, 1, 0, 0, 2, 0, 0, 4,
+static const uint32_t ok_discussions_edit_discussion_comment_params_keys[] = {
+	0xa0003, 0xc0001, 0, 0, 0xe0002, 0, 0, 0x70004,
 };
 static const struct socapi_struct ok_discussions_edit_discussion_comment_params_struct = {"discussions.editDiscussionComment", sizeof(struct ok_discussions_edit_discussion_comment_params), 4, ok_discussions_edit_discussion_comment_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_edit_discussion_comment_params_keys};
@@ -5022,8 +5072,9 @@ static const struct socapi_field ok_discussions_get_params_fields[] = {
 	{"locale", offsetof(struct ok_discussions_get_params, locale), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"features", offsetof(struct ok_discussions_get_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_discussions_get_params_keys[] = {
-	0, 4, 1, 0, 0, 5, 0, 6, 2, 0, 0, 0, 3, 0, 0, 0,
+static const uint32_t ok_discussions_get_params_keys[] = {
+	0, 0x80004, 0xc0001, 0, 0, 0x60005, 0, 0x80006,
+	0xe0002, 0, 0, 0, 0x60003, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_get_params_struct = {"discussions.get", sizeof(struct ok_discussions_get_params), 6, ok_discussions_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_get_params_keys};
@@ -5045,8 +5096,8 @@ static const struct socapi_field ok_discussions_get_attached_resources_params_fi
 	{"attach_ids", offsetof(struct ok_discussions_get_attached_resources_params, attach_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_discussions_get_attached_resources_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint16_t ok_discussions_get_attached_resources_params_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t ok_discussions_get_attached_resources_params_keys[] = {
+	0, 0, 0x60002, 0xa0001,
 };
 static const struct socapi_struct ok_discussions_get_attached_resources_params_struct = {"discussions.getAttachedResources", sizeof(struct ok_discussions_get_attached_resources_params), 2, ok_discussions_get_attached_resources_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 2, ok_discussions_get_attached_resources_params_keys};
@@ -5072,8 +5123,9 @@ static const struct socapi_field ok_discussions_get_comment_params_fields[] = {
 	{"fields", offsetof(struct ok_discussions_get_comment_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"fieldset", offsetof(struct ok_discussions_get_comment_params, fieldset), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_discussions_get_comment_params_keys[] = {
-	0, 3, 4, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 1, 0, 6,
+static const uint32_t ok_discussions_get_comment_params_keys[] = {
+	0, 0xa0003, 0x40004, 0xe0002, 0, 0, 0, 0,
+	0, 0, 0, 0x60005, 0, 0xc0001, 0, 0x80006,
 };
 static const struct socapi_struct ok_discussions_get_comment_params_struct = {"discussions.getComment", sizeof(struct ok_discussions_get_comment_params), 6, ok_discussions_get_comment_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, ok_discussions_get_comment_params_keys};
@@ -5100,8 +5152,9 @@ static const struct socapi_field ok_discussions_get_comment_likes_params_fields[
 	{"count", offsetof(struct ok_discussions_get_comment_likes_params, count), offsetof(struct ok_discussions_get_comment_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_discussions_get_comment_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint16_t ok_discussions_get_comment_likes_params_keys[] = {
-	0, 0, 6, 0, 5, 2, 0, 3, 1, 0, 7, 4, 0, 0, 0, 0,
+static const uint32_t ok_discussions_get_comment_likes_params_keys[] = {
+	0, 0, 0x50006, 0, 0x90005, 0xe0002, 0, 0xa0003,
+	0xc0001, 0, 0x60007, 0x60004, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_get_comment_likes_params_struct = {"discussions.getCommentLikes", sizeof(struct ok_discussions_get_comment_likes_params), 7, ok_discussions_get_comment_likes_params_fields,
 	SOCAPI_NO_PRESENCE, 15u, 4, ok_discussions_get_comment_likes_params_keys};
@@ -5132,9 +5185,11 @@ static const struct socapi_field ok_discussions_get_comments_params_fields[] = {
 	{"mark_as_read", offsetof(struct ok_discussions_get_comments_params, mark_as_read), offsetof(struct ok_discussions_get_comments_params, has_mark_as_read), &socapi_type_bool, 0},
 	{"includeRemoved", offsetof(struct ok_discussions_get_comments_params, include_removed), offsetof(struct ok_discussions_get_comments_params, has_include_removed), &socapi_type_bool, 0},
 };
-static const uint16_t ok_discussions_get_comments_params_keys[] = {
-	3, 0, 1, 0, 9, 0, 0, 0, 2, 0, 0, 0, 10, 0, 5, 0,
-	0, 8, 7, 0, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+static const uint32_t ok_discussions_get_comments_params_keys[] = {
+	0x60003, 0, 0xc0001, 0, 0xc0009, 0, 0, 0,
+	0xe0002, 0, 0, 0, 0xe000a, 0, 0x50005, 0,
+	0, 0x80008, 0x60007, 0, 0x40006, 0, 0x90004, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_get_comments_params_struct = {"discussions.getComments", sizeof(struct ok_discussions_get_comments_params), 10, ok_discussions_get_comments_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 5, ok_discussions_get_comments_params_keys};
@@ -5159,8 +5214,8 @@ static const struct socapi_field ok_discussions_get_discussion_comments_params_f
 	{"offset", offsetof(struct ok_discussions_get_discussion_comments_params, offset), offsetof(struct ok_discussions_get_discussion_comments_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct ok_discussions_get_discussion_comments_params, count), offsetof(struct ok_discussions_get_discussion_comments_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_discussions_get_discussion_comments_params_keys[] = {
-	0, 4, 2, 0, 1, 0, 3, 0,
+static const uint32_t ok_discussions_get_discussion_comments_params_keys[] = {
+	0, 0x50004, 0xa0002, 0, 0x80001, 0, 0x60003, 0,
 };
 static const struct socapi_struct ok_discussions_get_discussion_comments_params_struct = {"discussions.getDiscussionComments", sizeof(struct ok_discussions_get_discussion_comments_params), 4, ok_discussions_get_discussion_comments_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_get_discussion_comments_params_keys};
@@ -5183,8 +5238,8 @@ static const struct socapi_field ok_discussions_get_discussion_comments_count_pa
 	{"entityId", offsetof(struct ok_discussions_get_discussion_comments_count_params, entity_id), offsetof(struct ok_discussions_get_discussion_comments_count_params, has_entity_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"entityType", offsetof(struct ok_discussions_get_discussion_comments_count_params, entity_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_discussions_get_discussion_comments_count_params_keys[] = {
-	0, 2, 1, 0,
+static const uint32_t ok_discussions_get_discussion_comments_count_params_keys[] = {
+	0, 0xa0002, 0x80001, 0,
 };
 static const struct socapi_struct ok_discussions_get_discussion_comments_count_params_struct = {"discussions.getDiscussionCommentsCount", sizeof(struct ok_discussions_get_discussion_comments_count_params), 2, ok_discussions_get_discussion_comments_count_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_get_discussion_comments_count_params_keys};
@@ -5210,8 +5265,9 @@ static const struct socapi_field ok_discussions_get_discussion_likes_params_fiel
 	{"count", offsetof(struct ok_discussions_get_discussion_likes_params, count), offsetof(struct ok_discussions_get_discussion_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_discussions_get_discussion_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint16_t ok_discussions_get_discussion_likes_params_keys[] = {
-	3, 1, 0, 0, 2, 0, 0, 5, 0, 6, 0, 4, 0, 0, 0, 0,
+static const uint32_t ok_discussions_get_discussion_likes_params_keys[] = {
+	0x60003, 0xc0001, 0, 0, 0xe0002, 0, 0, 0x50005,
+	0, 0x60006, 0, 0x90004, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_get_discussion_likes_params_struct = {"discussions.getDiscussionLikes", sizeof(struct ok_discussions_get_discussion_likes_params), 6, ok_discussions_get_discussion_likes_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 4, ok_discussions_get_discussion_likes_params_keys};
@@ -5236,8 +5292,8 @@ static const struct socapi_field ok_discussions_get_discussions_params_fields[] 
 	{"offset", offsetof(struct ok_discussions_get_discussions_params, offset), offsetof(struct ok_discussions_get_discussions_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct ok_discussions_get_discussions_params, count), offsetof(struct ok_discussions_get_discussions_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_discussions_get_discussions_params_keys[] = {
-	0, 3, 0, 4, 0, 1, 2, 0,
+static const uint32_t ok_discussions_get_discussions_params_keys[] = {
+	0, 0x60003, 0, 0x50004, 0, 0xb0001, 0x80002, 0,
 };
 static const struct socapi_struct ok_discussions_get_discussions_params_struct = {"discussions.getDiscussions", sizeof(struct ok_discussions_get_discussions_params), 4, ok_discussions_get_discussions_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 3, ok_discussions_get_discussions_params_keys};
@@ -5259,8 +5315,8 @@ enum socapi_status ok_discussions_get_discussions(struct socapi_session *session
 static const struct socapi_field ok_discussions_get_discussions_news_params_fields[] = {
 	{"version", offsetof(struct ok_discussions_get_discussions_news_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_discussions_get_discussions_news_params_keys[] = {
-	0, 1,
+static const uint32_t ok_discussions_get_discussions_news_params_keys[] = {
+	0, 0x70001,
 };
 static const struct socapi_struct ok_discussions_get_discussions_news_params_struct = {"discussions.getDiscussionsNews", sizeof(struct ok_discussions_get_discussions_news_params), 1, ok_discussions_get_discussions_news_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_discussions_get_discussions_news_params_keys};
@@ -5290,9 +5346,11 @@ static const struct socapi_field ok_discussions_get_list_params_fields[] = {
 	{"locale", offsetof(struct ok_discussions_get_list_params, locale), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"features", offsetof(struct ok_discussions_get_list_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_discussions_get_list_params_keys[] = {
-	8, 0, 0, 0, 0, 4, 0, 9, 0, 3, 0, 0, 0, 7, 0, 6,
-	1, 0, 5, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+static const uint32_t ok_discussions_get_list_params_keys[] = {
+	0x80008, 0, 0, 0, 0, 0x60004, 0, 0x60009,
+	0, 0x80003, 0, 0, 0, 0x60007, 0, 0x50006,
+	0x50001, 0, 0x90005, 0x8000a, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x70002, 0,
 };
 static const struct socapi_struct ok_discussions_get_list_params_struct = {"discussions.getList", sizeof(struct ok_discussions_get_list_params), 10, ok_discussions_get_list_params_fields,
 	SOCAPI_NO_PRESENCE, 11u, 5, ok_discussions_get_list_params_keys};
@@ -5314,8 +5372,8 @@ enum socapi_status ok_discussions_get_list(struct socapi_session *session, const
 static const struct socapi_field ok_discussions_mark_as_read_params_fields[] = {
 	{"version", offsetof(struct ok_discussions_mark_as_read_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_discussions_mark_as_read_params_keys[] = {
-	0, 1,
+static const uint32_t ok_discussions_mark_as_read_params_keys[] = {
+	0, 0x70001,
 };
 static const struct socapi_struct ok_discussions_mark_as_read_params_struct = {"discussions.markAsRead", sizeof(struct ok_discussions_mark_as_read_params), 1, ok_discussions_mark_as_read_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_discussions_mark_as_read_params_keys};
@@ -5338,8 +5396,8 @@ static const struct socapi_field ok_discussions_mark_comment_as_spam_params_fiel
 	{"discussionType", offsetof(struct ok_discussions_mark_comment_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_id", offsetof(struct ok_discussions_mark_comment_as_spam_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_discussions_mark_comment_as_spam_params_keys[] = {
-	3, 1, 0, 0, 2, 0, 0, 0,
+static const uint32_t ok_discussions_mark_comment_as_spam_params_keys[] = {
+	0xa0003, 0xc0001, 0, 0, 0xe0002, 0, 0, 0,
 };
 static const struct socapi_struct ok_discussions_mark_comment_as_spam_params_struct = {"discussions.markCommentAsSpam", sizeof(struct ok_discussions_mark_comment_as_spam_params), 3, ok_discussions_mark_comment_as_spam_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_mark_comment_as_spam_params_keys};
@@ -5362,8 +5420,8 @@ static const struct socapi_field ok_discussions_mark_comments_as_spam_params_fie
 	{"discussionType", offsetof(struct ok_discussions_mark_comments_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_ids", offsetof(struct ok_discussions_mark_comments_as_spam_params, comment_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_discussions_mark_comments_as_spam_params_keys[] = {
-	0, 1, 0, 0, 2, 3, 0, 0,
+static const uint32_t ok_discussions_mark_comments_as_spam_params_keys[] = {
+	0, 0xc0001, 0, 0, 0xe0002, 0xb0003, 0, 0,
 };
 static const struct socapi_struct ok_discussions_mark_comments_as_spam_params_struct = {"discussions.markCommentsAsSpam", sizeof(struct ok_discussions_mark_comments_as_spam_params), 3, ok_discussions_mark_comments_as_spam_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_mark_comments_as_spam_params_keys};
@@ -5385,8 +5443,8 @@ static const struct socapi_field ok_discussions_mark_discussion_as_spam_params_f
 	{"discussionId", offsetof(struct ok_discussions_mark_discussion_as_spam_params, discussion_id), offsetof(struct ok_discussions_mark_discussion_as_spam_params, has_discussion_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"discussionType", offsetof(struct ok_discussions_mark_discussion_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_discussions_mark_discussion_as_spam_params_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t ok_discussions_mark_discussion_as_spam_params_keys[] = {
+	0xc0001, 0, 0xe0002, 0,
 };
 static const struct socapi_struct ok_discussions_mark_discussion_as_spam_params_struct = {"discussions.markDiscussionAsSpam", sizeof(struct ok_discussions_mark_discussion_as_spam_params), 2, ok_discussions_mark_discussion_as_spam_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_mark_discussion_as_spam_params_keys};
@@ -5408,8 +5466,8 @@ static const struct socapi_field ok_events_get_params_fields[] = {
 	{"types", offsetof(struct ok_events_get_params, types), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"version", offsetof(struct ok_events_get_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_events_get_params_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t ok_events_get_params_keys[] = {
+	0, 0, 0x50001, 0x70002,
 };
 static const struct socapi_struct ok_events_get_params_struct = {"events.get", sizeof(struct ok_events_get_params), 2, ok_events_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_events_get_params_keys};
@@ -5434,8 +5492,9 @@ static const struct socapi_field ok_events_updates_params_fields[] = {
 	{"timeout", offsetof(struct ok_events_updates_params, timeout), offsetof(struct ok_events_updates_params, has_timeout), &socapi_type_int, 0},
 	{"commit", offsetof(struct ok_events_updates_params, commit), offsetof(struct ok_events_updates_params, has_commit), &socapi_type_bool, 0},
 };
-static const uint16_t ok_events_updates_params_keys[] = {
-	0, 0, 4, 0, 0, 2, 0, 3, 1, 0, 0, 0, 0, 5, 0, 0,
+static const uint32_t ok_events_updates_params_keys[] = {
+	0, 0, 0x70004, 0, 0, 0x50002, 0, 0x50003,
+	0x60001, 0, 0, 0, 0, 0x60005, 0, 0,
 };
 static const struct socapi_struct ok_events_updates_params_struct = {"events.updates", sizeof(struct ok_events_updates_params), 5, ok_events_updates_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 4, ok_events_updates_params_keys};
@@ -5458,8 +5517,8 @@ static const struct socapi_field ok_friends_app_invite_params_fields[] = {
 	{"text", offsetof(struct ok_friends_app_invite_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"devices", offsetof(struct ok_friends_app_invite_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_friends_app_invite_params_keys[] = {
-	0, 2, 0, 1, 0, 3, 0, 0,
+static const uint32_t ok_friends_app_invite_params_keys[] = {
+	0, 0x40002, 0, 0x40001, 0, 0x70003, 0, 0,
 };
 static const struct socapi_struct ok_friends_app_invite_params_struct = {"friends.appInvite", sizeof(struct ok_friends_app_invite_params), 3, ok_friends_app_invite_params_fields,
 	SOCAPI_NO_PRESENCE, 9u, 3, ok_friends_app_invite_params_keys};
@@ -5482,8 +5541,8 @@ static const struct socapi_field ok_friends_get_params_fields[] = {
 	{"fid", offsetof(struct ok_friends_get_params, fid), offsetof(struct ok_friends_get_params, has_fid), &socapi_type_int_from_string, 0},
 	{"sort_type", offsetof(struct ok_friends_get_params, sort_type), SOCAPI_NO_PRESENCE, &ok_friends_get_sort_type_type, 0},
 };
-static const uint16_t ok_friends_get_params_keys[] = {
-	0, 1, 0, 3, 0, 2, 0, 0,
+static const uint32_t ok_friends_get_params_keys[] = {
+	0, 0x30001, 0, 0x90003, 0, 0x30002, 0, 0,
 };
 static const struct socapi_struct ok_friends_get_params_struct = {"friends.get", sizeof(struct ok_friends_get_params), 3, ok_friends_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_friends_get_params_keys};
@@ -5504,8 +5563,8 @@ enum socapi_status ok_friends_get(struct socapi_session *session, const struct o
 static const struct socapi_field ok_friends_get_app_users_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_app_users_params, uid), offsetof(struct ok_friends_get_app_users_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_friends_get_app_users_params_keys[] = {
-	1, 0,
+static const uint32_t ok_friends_get_app_users_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct ok_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct ok_friends_get_app_users_params), 1, ok_friends_get_app_users_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_friends_get_app_users_params_keys};
@@ -5526,8 +5585,8 @@ enum socapi_status ok_friends_get_app_users(struct socapi_session *session, cons
 static const struct socapi_field ok_friends_get_app_users_online_params_fields[] = {
 	{"platforms", offsetof(struct ok_friends_get_app_users_online_params, platforms), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_friends_get_app_users_online_params_keys[] = {
-	0, 1,
+static const uint32_t ok_friends_get_app_users_online_params_keys[] = {
+	0, 0x90001,
 };
 static const struct socapi_struct ok_friends_get_app_users_online_params_struct = {"friends.getAppUsersOnline", sizeof(struct ok_friends_get_app_users_online_params), 1, ok_friends_get_app_users_online_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_friends_get_app_users_online_params_keys};
@@ -5549,8 +5608,8 @@ static const struct socapi_field ok_friends_get_birthdays_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_birthdays_params, uid), offsetof(struct ok_friends_get_birthdays_params, has_uid), &socapi_type_int_from_string, 0},
 	{"future", offsetof(struct ok_friends_get_birthdays_params, future), offsetof(struct ok_friends_get_birthdays_params, has_future), &socapi_type_bool, 0},
 };
-static const uint16_t ok_friends_get_birthdays_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_friends_get_birthdays_params_keys[] = {
+	0x30001, 0, 0, 0x60002,
 };
 static const struct socapi_struct ok_friends_get_birthdays_params_struct = {"friends.getBirthdays", sizeof(struct ok_friends_get_birthdays_params), 2, ok_friends_get_birthdays_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_birthdays_params_keys};
@@ -5572,8 +5631,8 @@ static const struct socapi_field ok_friends_get_by_devices_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_by_devices_params, uid), offsetof(struct ok_friends_get_by_devices_params, has_uid), &socapi_type_int_from_string, 0},
 	{"devices", offsetof(struct ok_friends_get_by_devices_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_friends_get_by_devices_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_friends_get_by_devices_params_keys[] = {
+	0x30001, 0, 0, 0x70002,
 };
 static const struct socapi_struct ok_friends_get_by_devices_params_struct = {"friends.getByDevices", sizeof(struct ok_friends_get_by_devices_params), 2, ok_friends_get_by_devices_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_by_devices_params_keys};
@@ -5596,8 +5655,8 @@ static const struct socapi_field ok_friends_get_mutual_friends_params_fields[] =
 	{"target_id", offsetof(struct ok_friends_get_mutual_friends_params, target_id), offsetof(struct ok_friends_get_mutual_friends_params, has_target_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"count", offsetof(struct ok_friends_get_mutual_friends_params, count), offsetof(struct ok_friends_get_mutual_friends_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_friends_get_mutual_friends_params_keys[] = {
-	0, 3, 0, 0, 0, 1, 0, 2,
+static const uint32_t ok_friends_get_mutual_friends_params_keys[] = {
+	0, 0x50003, 0, 0, 0, 0x90001, 0, 0x90002,
 };
 static const struct socapi_struct ok_friends_get_mutual_friends_params_struct = {"friends.getMutualFriends", sizeof(struct ok_friends_get_mutual_friends_params), 3, ok_friends_get_mutual_friends_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_friends_get_mutual_friends_params_keys};
@@ -5619,8 +5678,8 @@ static const struct socapi_field ok_friends_get_online_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_online_params, uid), offsetof(struct ok_friends_get_online_params, has_uid), &socapi_type_int_from_string, 0},
 	{"online", offsetof(struct ok_friends_get_online_params, online), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_friends_get_online_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_friends_get_online_params_keys[] = {
+	0x30001, 0, 0, 0x60002,
 };
 static const struct socapi_struct ok_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct ok_friends_get_online_params), 2, ok_friends_get_online_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_online_params_keys};
@@ -5642,8 +5701,8 @@ static const struct socapi_field ok_friends_get_relatives_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_relatives_params, uid), offsetof(struct ok_friends_get_relatives_params, has_uid), &socapi_type_int_from_string, 0},
 	{"reltypes", offsetof(struct ok_friends_get_relatives_params, reltypes), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_friends_get_relatives_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_friends_get_relatives_params_keys[] = {
+	0x30001, 0, 0, 0x80002,
 };
 static const struct socapi_struct ok_friends_get_relatives_params_struct = {"friends.getRelatives", sizeof(struct ok_friends_get_relatives_params), 2, ok_friends_get_relatives_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_relatives_params_keys};
@@ -5669,8 +5728,9 @@ static const struct socapi_field ok_friends_get_relatives_v2_params_fields[] = {
 	{"direction", offsetof(struct ok_friends_get_relatives_v2_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_friends_get_relatives_v2_params, count), offsetof(struct ok_friends_get_relatives_v2_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_friends_get_relatives_v2_params_keys[] = {
-	0, 3, 0, 5, 0, 4, 0, 0, 0, 0, 0, 1, 6, 2, 0, 0,
+static const uint32_t ok_friends_get_relatives_v2_params_keys[] = {
+	0, 0x80003, 0, 0x90005, 0, 0x60004, 0, 0,
+	0, 0, 0, 0x30001, 0x50006, 0xa0002, 0, 0,
 };
 static const struct socapi_struct ok_friends_get_relatives_v2_params_struct = {"friends.getRelativesV2", sizeof(struct ok_friends_get_relatives_v2_params), 6, ok_friends_get_relatives_v2_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, ok_friends_get_relatives_v2_params_keys};
@@ -5695,8 +5755,8 @@ static const struct socapi_field ok_friends_get_suggestions_params_fields[] = {
 	{"direction", offsetof(struct ok_friends_get_suggestions_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_friends_get_suggestions_params, count), offsetof(struct ok_friends_get_suggestions_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_friends_get_suggestions_params_keys[] = {
-	0, 3, 2, 0, 0, 1, 4, 0,
+static const uint32_t ok_friends_get_suggestions_params_keys[] = {
+	0, 0x90003, 0x60002, 0, 0, 0x30001, 0x50004, 0,
 };
 static const struct socapi_struct ok_friends_get_suggestions_params_struct = {"friends.getSuggestions", sizeof(struct ok_friends_get_suggestions_params), 4, ok_friends_get_suggestions_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, ok_friends_get_suggestions_params_keys};
@@ -5720,8 +5780,8 @@ static const struct socapi_field ok_group_get_counters_params_fields[] = {
 	{"group_id", offsetof(struct ok_group_get_counters_params, group_id), offsetof(struct ok_group_get_counters_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"counterTypes", offsetof(struct ok_group_get_counters_params, counter_types), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_counter_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_group_get_counters_params_keys[] = {
-	3, 1, 0, 0, 2, 0, 0, 0,
+static const uint32_t ok_group_get_counters_params_keys[] = {
+	0xc0003, 0x30001, 0, 0, 0x80002, 0, 0, 0,
 };
 static const struct socapi_struct ok_group_get_counters_params_struct = {"group.getCounters", sizeof(struct ok_group_get_counters_params), 3, ok_group_get_counters_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_counters_params_keys};
@@ -5744,8 +5804,8 @@ static const struct socapi_field ok_group_get_info_params_fields[] = {
 	{"move_to_top", offsetof(struct ok_group_get_info_params, move_to_top), offsetof(struct ok_group_get_info_params, has_move_to_top), &socapi_type_bool, 0},
 	{"fields", offsetof(struct ok_group_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_field_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_group_get_info_params_keys[] = {
-	1, 0, 0, 0, 2, 0, 3, 0,
+static const uint32_t ok_group_get_info_params_keys[] = {
+	0x40001, 0, 0, 0, 0xb0002, 0, 0x60003, 0,
 };
 static const struct socapi_struct ok_group_get_info_params_struct = {"group.getInfo", sizeof(struct ok_group_get_info_params), 3, ok_group_get_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_info_params_keys};
@@ -5770,8 +5830,9 @@ static const struct socapi_field ok_group_get_members_params_fields[] = {
 	{"statuses", offsetof(struct ok_group_get_members_params, statuses), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_member_status_type, 0},
 	{"count", offsetof(struct ok_group_get_members_params, count), offsetof(struct ok_group_get_members_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_group_get_members_params_keys[] = {
-	0, 0, 5, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4,
+static const uint32_t ok_group_get_members_params_keys[] = {
+	0, 0, 0x50005, 0x30001, 0, 0, 0, 0x60002,
+	0, 0, 0, 0, 0, 0x90003, 0, 0x80004,
 };
 static const struct socapi_struct ok_group_get_members_params_struct = {"group.getMembers", sizeof(struct ok_group_get_members_params), 5, ok_group_get_members_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_group_get_members_params_keys};
@@ -5796,8 +5857,8 @@ static const struct socapi_field ok_group_get_stat_overview_params_fields[] = {
 	{"start_time", offsetof(struct ok_group_get_stat_overview_params, start_time), offsetof(struct ok_group_get_stat_overview_params, has_start_time), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_overview_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_group_get_stat_overview_params_keys[] = {
-	1, 0, 2, 0, 3, 0, 4, 0,
+static const uint32_t ok_group_get_stat_overview_params_keys[] = {
+	0x30001, 0, 0x60002, 0, 0xa0003, 0, 0x60004, 0,
 };
 static const struct socapi_struct ok_group_get_stat_overview_params_struct = {"group.getStatOverview", sizeof(struct ok_group_get_stat_overview_params), 4, ok_group_get_stat_overview_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_overview_params_keys};
@@ -5820,8 +5881,8 @@ static const struct socapi_field ok_group_get_stat_people_params_fields[] = {
 	{"demo_type", offsetof(struct ok_group_get_stat_people_params, demo_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"fields", offsetof(struct ok_group_get_stat_people_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_group_get_stat_people_params_keys[] = {
-	1, 0, 0, 2, 0, 0, 3, 0,
+static const uint32_t ok_group_get_stat_people_params_keys[] = {
+	0x30001, 0, 0, 0x90002, 0, 0, 0x60003, 0,
 };
 static const struct socapi_struct ok_group_get_stat_people_params_struct = {"group.getStatPeople", sizeof(struct ok_group_get_stat_people_params), 3, ok_group_get_stat_people_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_people_params_keys};
@@ -5843,8 +5904,8 @@ static const struct socapi_field ok_group_get_stat_topic_params_fields[] = {
 	{"topic_id", offsetof(struct ok_group_get_stat_topic_params, topic_id), offsetof(struct ok_group_get_stat_topic_params, has_topic_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_group_get_stat_topic_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_group_get_stat_topic_params_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t ok_group_get_stat_topic_params_keys[] = {
+	0, 0x80001, 0, 0x60002,
 };
 static const struct socapi_struct ok_group_get_stat_topic_params_struct = {"group.getStatTopic", sizeof(struct ok_group_get_stat_topic_params), 2, ok_group_get_stat_topic_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_get_stat_topic_params_keys};
@@ -5870,8 +5931,9 @@ static const struct socapi_field ok_group_get_stat_topics_params_fields[] = {
 	{"count", offsetof(struct ok_group_get_stat_topics_params, count), offsetof(struct ok_group_get_stat_topics_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_topics_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_group_get_stat_topics_params_keys[] = {
-	0, 1, 5, 0, 0, 3, 0, 4, 0, 2, 0, 0, 6, 0, 0, 0,
+static const uint32_t ok_group_get_stat_topics_params_keys[] = {
+	0, 0x30001, 0x50005, 0, 0, 0x80003, 0, 0x60004,
+	0, 0xa0002, 0, 0, 0x60006, 0, 0, 0,
 };
 static const struct socapi_struct ok_group_get_stat_topics_params_struct = {"group.getStatTopics", sizeof(struct ok_group_get_stat_topics_params), 6, ok_group_get_stat_topics_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_group_get_stat_topics_params_keys};
@@ -5896,8 +5958,8 @@ static const struct socapi_field ok_group_get_stat_trends_params_fields[] = {
 	{"end_time", offsetof(struct ok_group_get_stat_trends_params, end_time), offsetof(struct ok_group_get_stat_trends_params, has_end_time), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_trends_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_group_get_stat_trends_params_keys[] = {
-	1, 0, 3, 0, 2, 0, 4, 0,
+static const uint32_t ok_group_get_stat_trends_params_keys[] = {
+	0x30001, 0, 0x80003, 0, 0xa0002, 0, 0x60004, 0,
 };
 static const struct socapi_struct ok_group_get_stat_trends_params_struct = {"group.getStatTrends", sizeof(struct ok_group_get_stat_trends_params), 4, ok_group_get_stat_trends_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_trends_params_keys};
@@ -5919,8 +5981,8 @@ static const struct socapi_field ok_group_get_user_groups_by_ids_params_fields[]
 	{"group_id", offsetof(struct ok_group_get_user_groups_by_ids_params, group_id), offsetof(struct ok_group_get_user_groups_by_ids_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"uids", offsetof(struct ok_group_get_user_groups_by_ids_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_group_get_user_groups_by_ids_params_keys[] = {
-	2, 0, 1, 0,
+static const uint32_t ok_group_get_user_groups_by_ids_params_keys[] = {
+	0x40002, 0, 0x80001, 0,
 };
 static const struct socapi_struct ok_group_get_user_groups_by_ids_params_struct = {"group.getUserGroupsByIds", sizeof(struct ok_group_get_user_groups_by_ids_params), 2, ok_group_get_user_groups_by_ids_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_get_user_groups_by_ids_params_keys};
@@ -5944,8 +6006,8 @@ static const struct socapi_field ok_group_get_user_groups_v2_params_fields[] = {
 	{"direction", offsetof(struct ok_group_get_user_groups_v2_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_group_get_user_groups_v2_params, count), offsetof(struct ok_group_get_user_groups_v2_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_group_get_user_groups_v2_params_keys[] = {
-	0, 3, 2, 0, 0, 1, 4, 0,
+static const uint32_t ok_group_get_user_groups_v2_params_keys[] = {
+	0, 0x90003, 0x60002, 0, 0, 0x30001, 0x50004, 0,
 };
 static const struct socapi_struct ok_group_get_user_groups_v2_params_struct = {"group.getUserGroupsV2", sizeof(struct ok_group_get_user_groups_v2_params), 4, ok_group_get_user_groups_v2_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, ok_group_get_user_groups_v2_params_keys};
@@ -5967,8 +6029,8 @@ enum socapi_status ok_group_get_user_groups_v2(struct socapi_session *session, c
 static const struct socapi_field ok_group_pin_group_feed_params_fields[] = {
 	{"pin_id", offsetof(struct ok_group_pin_group_feed_params, pin_id), offsetof(struct ok_group_pin_group_feed_params, has_pin_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_group_pin_group_feed_params_keys[] = {
-	1, 0,
+static const uint32_t ok_group_pin_group_feed_params_keys[] = {
+	0x60001, 0,
 };
 static const struct socapi_struct ok_group_pin_group_feed_params_struct = {"group.pinGroupFeed", sizeof(struct ok_group_pin_group_feed_params), 1, ok_group_pin_group_feed_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_group_pin_group_feed_params_keys};
@@ -5990,8 +6052,8 @@ static const struct socapi_field ok_group_set_main_photo_params_fields[] = {
 	{"group_id", offsetof(struct ok_group_set_main_photo_params, group_id), offsetof(struct ok_group_set_main_photo_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_id", offsetof(struct ok_group_set_main_photo_params, photo_id), offsetof(struct ok_group_set_main_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_group_set_main_photo_params_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t ok_group_set_main_photo_params_keys[] = {
+	0, 0, 0x80001, 0x80002,
 };
 static const struct socapi_struct ok_group_set_main_photo_params_struct = {"group.setMainPhoto", sizeof(struct ok_group_set_main_photo_params), 2, ok_group_set_main_photo_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_set_main_photo_params_keys};
@@ -6012,8 +6074,8 @@ enum socapi_status ok_group_set_main_photo(struct socapi_session *session, const
 static const struct socapi_field ok_interests_get_params_fields[] = {
 	{"uid", offsetof(struct ok_interests_get_params, uid), offsetof(struct ok_interests_get_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_interests_get_params_keys[] = {
-	1, 0,
+static const uint32_t ok_interests_get_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct ok_interests_get_params_struct = {"interests.get", sizeof(struct ok_interests_get_params), 1, ok_interests_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_interests_get_params_keys};
@@ -6039,8 +6101,9 @@ static const struct socapi_field ok_market_add_params_fields[] = {
 	{"devices", offsetof(struct ok_market_add_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"update_default_visibility", offsetof(struct ok_market_add_params, update_default_visibility), offsetof(struct ok_market_add_params, has_update_default_visibility), &socapi_type_bool, 0},
 };
-static const uint16_t ok_market_add_params_keys[] = {
-	0, 6, 0, 2, 4, 1, 0, 0, 0, 0, 0, 3, 0, 5, 0, 0,
+static const uint32_t ok_market_add_params_keys[] = {
+	0, 0x190006, 0, 0x40002, 0xb0004, 0x30001, 0, 0,
+	0, 0, 0, 0xa0003, 0, 0x70005, 0, 0,
 };
 static const struct socapi_struct ok_market_add_params_struct = {"market.add", sizeof(struct ok_market_add_params), 6, ok_market_add_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, ok_market_add_params_keys};
@@ -6064,8 +6127,8 @@ static const struct socapi_field ok_market_add_catalog_params_fields[] = {
 	{"photo_id", offsetof(struct ok_market_add_catalog_params, photo_id), offsetof(struct ok_market_add_catalog_params, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_market_add_catalog_params, admin_restricted), offsetof(struct ok_market_add_catalog_params, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const uint16_t ok_market_add_catalog_params_keys[] = {
-	1, 4, 0, 0, 0, 0, 3, 2,
+static const uint32_t ok_market_add_catalog_params_keys[] = {
+	0x30001, 0x100004, 0, 0, 0, 0, 0x80003, 0x40002,
 };
 static const struct socapi_struct ok_market_add_catalog_params_struct = {"market.addCatalog", sizeof(struct ok_market_add_catalog_params), 4, ok_market_add_catalog_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_add_catalog_params_keys};
@@ -6086,8 +6149,8 @@ enum socapi_status ok_market_add_catalog(struct socapi_session *session, const s
 static const struct socapi_field ok_market_delete_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_delete_params, product_id), offsetof(struct ok_market_delete_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_market_delete_params_keys[] = {
-	1, 0,
+static const uint32_t ok_market_delete_params_keys[] = {
+	0xa0001, 0,
 };
 static const struct socapi_struct ok_market_delete_params_struct = {"market.delete", sizeof(struct ok_market_delete_params), 1, ok_market_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_market_delete_params_keys};
@@ -6110,8 +6173,8 @@ static const struct socapi_field ok_market_delete_catalog_params_fields[] = {
 	{"catalog_id", offsetof(struct ok_market_delete_catalog_params, catalog_id), offsetof(struct ok_market_delete_catalog_params, has_catalog_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"delete_products", offsetof(struct ok_market_delete_catalog_params, delete_products), offsetof(struct ok_market_delete_catalog_params, has_delete_products), &socapi_type_bool, 0},
 };
-static const uint16_t ok_market_delete_catalog_params_keys[] = {
-	1, 0, 0, 0, 0, 2, 3, 0,
+static const uint32_t ok_market_delete_catalog_params_keys[] = {
+	0x30001, 0, 0, 0, 0, 0xa0002, 0xf0003, 0,
 };
 static const struct socapi_struct ok_market_delete_catalog_params_struct = {"market.deleteCatalog", sizeof(struct ok_market_delete_catalog_params), 3, ok_market_delete_catalog_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_delete_catalog_params_keys};
@@ -6134,8 +6197,8 @@ static const struct socapi_field ok_market_edit_params_fields[] = {
 	{"attachment", offsetof(struct ok_market_edit_params, attachment), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"catalog_ids", offsetof(struct ok_market_edit_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint16_t ok_market_edit_params_keys[] = {
-	0, 0, 3, 0, 0, 2, 1, 0,
+static const uint32_t ok_market_edit_params_keys[] = {
+	0, 0, 0xb0003, 0, 0, 0xa0002, 0xa0001, 0,
 };
 static const struct socapi_struct ok_market_edit_params_struct = {"market.edit", sizeof(struct ok_market_edit_params), 3, ok_market_edit_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, ok_market_edit_params_keys};
@@ -6160,8 +6223,9 @@ static const struct socapi_field ok_market_edit_catalog_params_fields[] = {
 	{"photo_id", offsetof(struct ok_market_edit_catalog_params, photo_id), offsetof(struct ok_market_edit_catalog_params, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_market_edit_catalog_params, admin_restricted), offsetof(struct ok_market_edit_catalog_params, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const uint16_t ok_market_edit_catalog_params_keys[] = {
-	0, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 2, 0, 4, 3, 0,
+static const uint32_t ok_market_edit_catalog_params_keys[] = {
+	0, 0x30001, 0, 0x100005, 0, 0, 0, 0,
+	0, 0, 0, 0xa0002, 0, 0x80004, 0x40003, 0,
 };
 static const struct socapi_struct ok_market_edit_catalog_params_struct = {"market.editCatalog", sizeof(struct ok_market_edit_catalog_params), 5, ok_market_edit_catalog_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_edit_catalog_params_keys};
@@ -6187,8 +6251,9 @@ static const struct socapi_field ok_market_get_by_catalog_params_fields[] = {
 	{"count", offsetof(struct ok_market_get_by_catalog_params, count), offsetof(struct ok_market_get_by_catalog_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_by_catalog_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint16_t ok_market_get_by_catalog_params_keys[] = {
-	0, 1, 5, 0, 0, 0, 0, 3, 0, 0, 0, 2, 6, 4, 0, 0,
+static const uint32_t ok_market_get_by_catalog_params_keys[] = {
+	0, 0x30001, 0x50005, 0, 0, 0, 0, 0x60003,
+	0, 0, 0, 0xa0002, 0x60006, 0x90004, 0, 0,
 };
 static const struct socapi_struct ok_market_get_by_catalog_params_struct = {"market.getByCatalog", sizeof(struct ok_market_get_by_catalog_params), 6, ok_market_get_by_catalog_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_get_by_catalog_params_keys};
@@ -6211,8 +6276,8 @@ static const struct socapi_field ok_market_get_by_ids_params_fields[] = {
 	{"product_ids", offsetof(struct ok_market_get_by_ids_params, product_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_market_get_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint16_t ok_market_get_by_ids_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_market_get_by_ids_params_keys[] = {
+	0xb0001, 0, 0, 0x60002,
 };
 static const struct socapi_struct ok_market_get_by_ids_params_struct = {"market.getByIds", sizeof(struct ok_market_get_by_ids_params), 2, ok_market_get_by_ids_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_market_get_by_ids_params_keys};
@@ -6237,8 +6302,9 @@ static const struct socapi_field ok_market_get_catalogs_by_group_params_fields[]
 	{"count", offsetof(struct ok_market_get_catalogs_by_group_params, count), offsetof(struct ok_market_get_catalogs_by_group_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_catalogs_by_group_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint16_t ok_market_get_catalogs_by_group_params_keys[] = {
-	0, 1, 4, 0, 0, 0, 0, 2, 0, 0, 0, 0, 5, 3, 0, 0,
+static const uint32_t ok_market_get_catalogs_by_group_params_keys[] = {
+	0, 0x30001, 0x50004, 0, 0, 0, 0, 0x60002,
+	0, 0, 0, 0, 0x60005, 0x90003, 0, 0,
 };
 static const struct socapi_struct ok_market_get_catalogs_by_group_params_struct = {"market.getCatalogsByGroup", sizeof(struct ok_market_get_catalogs_by_group_params), 5, ok_market_get_catalogs_by_group_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_get_catalogs_by_group_params_keys};
@@ -6262,8 +6328,8 @@ static const struct socapi_field ok_market_get_catalogs_by_ids_params_fields[] =
 	{"catalog_ids", offsetof(struct ok_market_get_catalogs_by_ids_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_market_get_catalogs_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint16_t ok_market_get_catalogs_by_ids_params_keys[] = {
-	1, 0, 0, 0, 0, 0, 3, 2,
+static const uint32_t ok_market_get_catalogs_by_ids_params_keys[] = {
+	0x30001, 0, 0, 0, 0, 0, 0x60003, 0xb0002,
 };
 static const struct socapi_struct ok_market_get_catalogs_by_ids_params_struct = {"market.getCatalogsByIds", sizeof(struct ok_market_get_catalogs_by_ids_params), 3, ok_market_get_catalogs_by_ids_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_get_catalogs_by_ids_params_keys};
@@ -6289,8 +6355,9 @@ static const struct socapi_field ok_market_get_products_params_fields[] = {
 	{"count", offsetof(struct ok_market_get_products_params, count), offsetof(struct ok_market_get_products_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_products_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint16_t ok_market_get_products_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 2, 6, 0, 4, 5, 0, 3, 0, 1,
+static const uint32_t ok_market_get_products_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0x30002,
+	0x60006, 0, 0x90004, 0x50005, 0, 0x60003, 0, 0x30001,
 };
 static const struct socapi_struct ok_market_get_products_params_struct = {"market.getProducts", sizeof(struct ok_market_get_products_params), 6, ok_market_get_products_params_fields,
 	SOCAPI_NO_PRESENCE, 9u, 4, ok_market_get_products_params_keys};
@@ -6314,8 +6381,8 @@ static const struct socapi_field ok_market_pin_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_pin_params, product_id), offsetof(struct ok_market_pin_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"on", offsetof(struct ok_market_pin_params, on), offsetof(struct ok_market_pin_params, has_on), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_market_pin_params_keys[] = {
-	2, 3, 0, 0, 0, 1, 0, 0,
+static const uint32_t ok_market_pin_params_keys[] = {
+	0xa0002, 0x20003, 0, 0, 0, 0xa0001, 0, 0,
 };
 static const struct socapi_struct ok_market_pin_params_struct = {"market.pin", sizeof(struct ok_market_pin_params), 3, ok_market_pin_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_pin_params_keys};
@@ -6339,8 +6406,8 @@ static const struct socapi_field ok_market_reorder_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_reorder_params, product_id), offsetof(struct ok_market_reorder_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"after_product_id", offsetof(struct ok_market_reorder_params, after_product_id), offsetof(struct ok_market_reorder_params, has_after_product_id), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_market_reorder_params_keys[] = {
-	0, 4, 0, 0, 2, 1, 0, 3,
+static const uint32_t ok_market_reorder_params_keys[] = {
+	0, 0x100004, 0, 0, 0xa0002, 0x30001, 0, 0xa0003,
 };
 static const struct socapi_struct ok_market_reorder_params_struct = {"market.reorder", sizeof(struct ok_market_reorder_params), 4, ok_market_reorder_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 3, ok_market_reorder_params_keys};
@@ -6363,8 +6430,8 @@ static const struct socapi_field ok_market_reorder_catalogs_params_fields[] = {
 	{"catalog_id", offsetof(struct ok_market_reorder_catalogs_params, catalog_id), offsetof(struct ok_market_reorder_catalogs_params, has_catalog_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"after_catalog_id", offsetof(struct ok_market_reorder_catalogs_params, after_catalog_id), offsetof(struct ok_market_reorder_catalogs_params, has_after_catalog_id), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_market_reorder_catalogs_params_keys[] = {
-	1, 0, 0, 3, 0, 2, 0, 0,
+static const uint32_t ok_market_reorder_catalogs_params_keys[] = {
+	0x30001, 0, 0, 0x100003, 0, 0xa0002, 0, 0,
 };
 static const struct socapi_struct ok_market_reorder_catalogs_params_struct = {"market.reorderCatalogs", sizeof(struct ok_market_reorder_catalogs_params), 3, ok_market_reorder_catalogs_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_reorder_catalogs_params_keys};
@@ -6386,8 +6453,8 @@ static const struct socapi_field ok_market_set_status_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_set_status_params, product_id), offsetof(struct ok_market_set_status_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"product_status", offsetof(struct ok_market_set_status_params, product_status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_market_set_status_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_market_set_status_params_keys[] = {
+	0xa0001, 0, 0, 0xe0002,
 };
 static const struct socapi_struct ok_market_set_status_params_struct = {"market.setStatus", sizeof(struct ok_market_set_status_params), 2, ok_market_set_status_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_market_set_status_params_keys};
@@ -6410,8 +6477,8 @@ static const struct socapi_field ok_market_update_catalogs_list_params_fields[] 
 	{"product_id", offsetof(struct ok_market_update_catalogs_list_params, product_id), offsetof(struct ok_market_update_catalogs_list_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"catalog_ids", offsetof(struct ok_market_update_catalogs_list_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_market_update_catalogs_list_params_keys[] = {
-	0, 3, 0, 2, 1, 0, 0, 0,
+static const uint32_t ok_market_update_catalogs_list_params_keys[] = {
+	0, 0xb0003, 0, 0xa0002, 0x30001, 0, 0, 0,
 };
 static const struct socapi_struct ok_market_update_catalogs_list_params_struct = {"market.updateCatalogsList", sizeof(struct ok_market_update_catalogs_list_params), 3, ok_market_update_catalogs_list_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 3, ok_market_update_catalogs_list_params_keys};
@@ -6435,8 +6502,8 @@ static const struct socapi_field ok_mediatopic_get_by_ids_params_fields[] = {
 	{"fields", offsetof(struct ok_mediatopic_get_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"features", offsetof(struct ok_mediatopic_get_by_ids_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_mediatopic_get_by_ids_params_keys[] = {
-	1, 0, 2, 4, 0, 0, 3, 0,
+static const uint32_t ok_mediatopic_get_by_ids_params_keys[] = {
+	0x90001, 0, 0xb0002, 0x80004, 0, 0, 0x60003, 0,
 };
 static const struct socapi_struct ok_mediatopic_get_by_ids_params_struct = {"mediatopic.getByIds", sizeof(struct ok_mediatopic_get_by_ids_params), 4, ok_mediatopic_get_by_ids_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_mediatopic_get_by_ids_params_keys};
@@ -6462,8 +6529,9 @@ static const struct socapi_field ok_mediatopic_get_poll_answer_voters_params_fie
 	{"count", offsetof(struct ok_mediatopic_get_poll_answer_voters_params, count), offsetof(struct ok_mediatopic_get_poll_answer_voters_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_mediatopic_get_poll_answer_voters_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint16_t ok_mediatopic_get_poll_answer_voters_params_keys[] = {
-	0, 0, 0, 1, 0, 4, 2, 0, 3, 0, 0, 6, 5, 0, 0, 0,
+static const uint32_t ok_mediatopic_get_poll_answer_voters_params_keys[] = {
+	0, 0, 0, 0x80001, 0, 0x60004, 0x90002, 0,
+	0xa0003, 0, 0, 0x60006, 0x50005, 0, 0, 0,
 };
 static const struct socapi_struct ok_mediatopic_get_poll_answer_voters_params_struct = {"mediatopic.getPollAnswerVoters", sizeof(struct ok_mediatopic_get_poll_answer_voters_params), 6, ok_mediatopic_get_poll_answer_voters_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, ok_mediatopic_get_poll_answer_voters_params_keys};
@@ -6485,8 +6553,8 @@ enum socapi_status ok_mediatopic_get_poll_answer_voters(struct socapi_session *s
 static const struct socapi_field ok_mediatopic_get_republished_topic_params_fields[] = {
 	{"topic_id", offsetof(struct ok_mediatopic_get_republished_topic_params, topic_id), offsetof(struct ok_mediatopic_get_republished_topic_params, has_topic_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_mediatopic_get_republished_topic_params_keys[] = {
-	1, 0,
+static const uint32_t ok_mediatopic_get_republished_topic_params_keys[] = {
+	0x80001, 0,
 };
 static const struct socapi_struct ok_mediatopic_get_republished_topic_params_struct = {"mediatopic.getRepublishedTopic", sizeof(struct ok_mediatopic_get_republished_topic_params), 1, ok_mediatopic_get_republished_topic_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_mediatopic_get_republished_topic_params_keys};
@@ -6515,9 +6583,11 @@ static const struct socapi_field ok_mediatopic_post_params_fields[] = {
 	{"hidden_post", offsetof(struct ok_mediatopic_post_params, hidden_post), offsetof(struct ok_mediatopic_post_params, has_hidden_post), &socapi_type_bool, 0},
 	{"ads_post", offsetof(struct ok_mediatopic_post_params, ads_post), offsetof(struct ok_mediatopic_post_params, has_ads_post), &socapi_type_bool, 0},
 };
-static const uint16_t ok_mediatopic_post_params_keys[] = {
-	0, 0, 0, 0, 1, 7, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0,
-	3, 0, 0, 0, 0, 2, 0, 0, 8, 5, 0, 0, 0, 9, 0, 0,
+static const uint32_t ok_mediatopic_post_params_keys[] = {
+	0, 0, 0, 0, 0x30001, 0x110007, 0, 0,
+	0, 0xa0004, 0, 0, 0, 0x70006, 0, 0,
+	0x30003, 0, 0, 0, 0, 0x40002, 0, 0,
+	0xb0008, 0xa0005, 0, 0, 0, 0x80009, 0, 0,
 };
 static const struct socapi_struct ok_mediatopic_post_params_struct = {"mediatopic.post", sizeof(struct ok_mediatopic_post_params), 9, ok_mediatopic_post_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 5, ok_mediatopic_post_params_keys};
@@ -6540,8 +6610,8 @@ static const struct socapi_field ok_messages_v2_send_game_invite_params_fields[]
 	{"state", offsetof(struct ok_messages_v2_send_game_invite_params, state), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"timeout", offsetof(struct ok_messages_v2_send_game_invite_params, timeout), offsetof(struct ok_messages_v2_send_game_invite_params, has_timeout), &socapi_type_int, 0},
 };
-static const uint16_t ok_messages_v2_send_game_invite_params_keys[] = {
-	0, 1, 2, 0, 3, 0, 0, 0,
+static const uint32_t ok_messages_v2_send_game_invite_params_keys[] = {
+	0, 0x30001, 0x50002, 0, 0x70003, 0, 0, 0,
 };
 static const struct socapi_struct ok_messages_v2_send_game_invite_params_struct = {"messagesV2.sendGameInvite", sizeof(struct ok_messages_v2_send_game_invite_params), 3, ok_messages_v2_send_game_invite_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, ok_messages_v2_send_game_invite_params_keys};
@@ -6563,8 +6633,8 @@ static const struct socapi_field ok_messages_v2_send_game_over_params_fields[] =
 	{"fid", offsetof(struct ok_messages_v2_send_game_over_params, fid), offsetof(struct ok_messages_v2_send_game_over_params, has_fid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct ok_messages_v2_send_game_over_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_messages_v2_send_game_over_params_keys[] = {
-	2, 0, 1, 0,
+static const uint32_t ok_messages_v2_send_game_over_params_keys[] = {
+	0x40002, 0, 0x30001, 0,
 };
 static const struct socapi_struct ok_messages_v2_send_game_over_params_struct = {"messagesV2.sendGameOver", sizeof(struct ok_messages_v2_send_game_over_params), 2, ok_messages_v2_send_game_over_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_messages_v2_send_game_over_params_keys};
@@ -6588,8 +6658,8 @@ static const struct socapi_field ok_messages_v2_send_game_update_params_fields[]
 	{"state", offsetof(struct ok_messages_v2_send_game_update_params, state), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"timeout", offsetof(struct ok_messages_v2_send_game_update_params, timeout), offsetof(struct ok_messages_v2_send_game_update_params, has_timeout), &socapi_type_int, 0},
 };
-static const uint16_t ok_messages_v2_send_game_update_params_keys[] = {
-	0, 1, 3, 0, 4, 0, 2, 0,
+static const uint32_t ok_messages_v2_send_game_update_params_keys[] = {
+	0, 0x30001, 0x50003, 0, 0x70004, 0, 0x40002, 0,
 };
 static const struct socapi_struct ok_messages_v2_send_game_update_params_struct = {"messagesV2.sendGameUpdate", sizeof(struct ok_messages_v2_send_game_update_params), 4, ok_messages_v2_send_game_update_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, ok_messages_v2_send_game_update_params_keys};
@@ -6614,8 +6684,9 @@ static const struct socapi_field ok_notifications_send_fav_promo_params_fields[]
 	{"expires", offsetof(struct ok_notifications_send_fav_promo_params, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"status", offsetof(struct ok_notifications_send_fav_promo_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_notifications_send_fav_promo_params_keys[] = {
-	0, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 3, 1, 5, 0,
+static const uint32_t ok_notifications_send_fav_promo_params_keys[] = {
+	0, 0x70004, 0, 0x50002, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x40003, 0x40001, 0x60005, 0,
 };
 static const struct socapi_struct ok_notifications_send_fav_promo_params_struct = {"notifications.sendFavPromo", sizeof(struct ok_notifications_send_fav_promo_params), 5, ok_notifications_send_fav_promo_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, ok_notifications_send_fav_promo_params_keys};
@@ -6649,9 +6720,11 @@ static const struct socapi_field ok_notifications_send_mass_params_fields[] = {
 	{"maskExactMatch", offsetof(struct ok_notifications_send_mass_params, mask_exact_match), offsetof(struct ok_notifications_send_mass_params, has_mask_exact_match), &socapi_type_bool, 0},
 	{"mark", offsetof(struct ok_notifications_send_mass_params, mark), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_notifications_send_mass_params_keys[] = {
-	0, 2, 12, 6, 10, 0, 3, 0, 0, 0, 1, 0, 14, 0, 0, 0,
-	13, 0, 0, 0, 11, 0, 0, 8, 4, 0, 9, 0, 5, 7, 0, 0,
+static const uint32_t ok_notifications_send_mass_params_keys[] = {
+	0, 0x70002, 0x4000c, 0xe0006, 0x11000a, 0, 0x60003, 0,
+	0, 0, 0x40001, 0, 0x4000e, 0, 0, 0,
+	0xe000d, 0, 0, 0, 0x9000b, 0, 0, 0x40008,
+	0x60004, 0, 0x120009, 0, 0x90005, 0x70007, 0, 0,
 };
 static const struct socapi_struct ok_notifications_send_mass_params_struct = {"notifications.sendMass", sizeof(struct ok_notifications_send_mass_params), 14, ok_notifications_send_mass_params_fields,
 	SOCAPI_NO_PRESENCE, 109u, 5, ok_notifications_send_mass_params_keys};
@@ -6674,8 +6747,8 @@ static const struct socapi_field ok_notifications_send_simple_params_fields[] = 
 	{"text", offsetof(struct ok_notifications_send_simple_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"mark", offsetof(struct ok_notifications_send_simple_params, mark), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_notifications_send_simple_params_keys[] = {
-	2, 1, 3, 0, 0, 0, 0, 0,
+static const uint32_t ok_notifications_send_simple_params_keys[] = {
+	0x40002, 0x30001, 0x40003, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_notifications_send_simple_params_struct = {"notifications.sendSimple", sizeof(struct ok_notifications_send_simple_params), 3, ok_notifications_send_simple_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_notifications_send_simple_params_keys};
@@ -6696,8 +6769,8 @@ enum socapi_status ok_notifications_send_simple(struct socapi_session *session, 
 static const struct socapi_field ok_notifications_stop_fav_promo_params_fields[] = {
 	{"id", offsetof(struct ok_notifications_stop_fav_promo_params, id), offsetof(struct ok_notifications_stop_fav_promo_params, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_notifications_stop_fav_promo_params_keys[] = {
-	0, 1,
+static const uint32_t ok_notifications_stop_fav_promo_params_keys[] = {
+	0, 0x20001,
 };
 static const struct socapi_struct ok_notifications_stop_fav_promo_params_struct = {"notifications.stopFavPromo", sizeof(struct ok_notifications_stop_fav_promo_params), 1, ok_notifications_stop_fav_promo_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_notifications_stop_fav_promo_params_keys};
@@ -6718,8 +6791,8 @@ enum socapi_status ok_notifications_stop_fav_promo(struct socapi_session *sessio
 static const struct socapi_field ok_notifications_stop_send_mass_params_fields[] = {
 	{"id", offsetof(struct ok_notifications_stop_send_mass_params, id), offsetof(struct ok_notifications_stop_send_mass_params, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_notifications_stop_send_mass_params_keys[] = {
-	0, 1,
+static const uint32_t ok_notifications_stop_send_mass_params_keys[] = {
+	0, 0x20001,
 };
 static const struct socapi_struct ok_notifications_stop_send_mass_params_struct = {"notifications.stopSendMass", sizeof(struct ok_notifications_stop_send_mass_params), 1, ok_notifications_stop_send_mass_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_notifications_stop_send_mass_params_keys};
@@ -6745,8 +6818,9 @@ static const struct socapi_field ok_notifications_update_fav_promo_params_fields
 	{"expires", offsetof(struct ok_notifications_update_fav_promo_params, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"status", offsetof(struct ok_notifications_update_fav_promo_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_notifications_update_fav_promo_params_keys[] = {
-	0, 5, 0, 3, 0, 0, 1, 0, 0, 0, 0, 0, 4, 2, 6, 0,
+static const uint32_t ok_notifications_update_fav_promo_params_keys[] = {
+	0, 0x70005, 0, 0x50003, 0, 0, 0x20001, 0,
+	0, 0, 0, 0, 0x40004, 0x40002, 0x60006, 0,
 };
 static const struct socapi_struct ok_notifications_update_fav_promo_params_struct = {"notifications.updateFavPromo", sizeof(struct ok_notifications_update_fav_promo_params), 6, ok_notifications_update_fav_promo_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, ok_notifications_update_fav_promo_params_keys};
@@ -6820,8 +6894,8 @@ static const struct socapi_field ok_photos_add_album_like_params_fields[] = {
 	{"aid", offsetof(struct ok_photos_add_album_like_params, aid), offsetof(struct ok_photos_add_album_like_params, has_aid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_add_album_like_params, gid), offsetof(struct ok_photos_add_album_like_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_photos_add_album_like_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t ok_photos_add_album_like_params_keys[] = {
+	0x30002, 0, 0, 0x30001,
 };
 static const struct socapi_struct ok_photos_add_album_like_params_struct = {"photos.addAlbumLike", sizeof(struct ok_photos_add_album_like_params), 2, ok_photos_add_album_like_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_add_album_like_params_keys};
@@ -6843,8 +6917,8 @@ static const struct socapi_field ok_photos_add_photo_like_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_add_photo_like_params, photo_id), offsetof(struct ok_photos_add_photo_like_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_add_photo_like_params, gid), offsetof(struct ok_photos_add_photo_like_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_photos_add_photo_like_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t ok_photos_add_photo_like_params_keys[] = {
+	0x30002, 0, 0, 0x80001,
 };
 static const struct socapi_struct ok_photos_add_photo_like_params_struct = {"photos.addPhotoLike", sizeof(struct ok_photos_add_photo_like_params), 2, ok_photos_add_photo_like_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_add_photo_like_params_keys};
@@ -6869,8 +6943,9 @@ static const struct socapi_field ok_photos_create_album_params_fields[] = {
 	{"description", offsetof(struct ok_photos_create_album_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_photos_create_album_params, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_photos_create_album_params_keys[] = {
-	3, 0, 0, 5, 4, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+static const uint32_t ok_photos_create_album_params_keys[] = {
+	0x50003, 0, 0, 0x40005, 0xb0004, 0x30002, 0, 0,
+	0, 0, 0, 0x30001, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct ok_photos_create_album_params), 5, ok_photos_create_album_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, ok_photos_create_album_params_keys};
@@ -6892,8 +6967,8 @@ static const struct socapi_field ok_photos_delete_album_params_fields[] = {
 	{"aid", offsetof(struct ok_photos_delete_album_params, aid), offsetof(struct ok_photos_delete_album_params, has_aid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_delete_album_params, gid), offsetof(struct ok_photos_delete_album_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_photos_delete_album_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t ok_photos_delete_album_params_keys[] = {
+	0x30002, 0, 0, 0x30001,
 };
 static const struct socapi_struct ok_photos_delete_album_params_struct = {"photos.deleteAlbum", sizeof(struct ok_photos_delete_album_params), 2, ok_photos_delete_album_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_album_params_keys};
@@ -6915,8 +6990,8 @@ static const struct socapi_field ok_photos_delete_photo_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_delete_photo_params, photo_id), offsetof(struct ok_photos_delete_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_delete_photo_params, gid), offsetof(struct ok_photos_delete_photo_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_photos_delete_photo_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t ok_photos_delete_photo_params_keys[] = {
+	0x30002, 0, 0, 0x80001,
 };
 static const struct socapi_struct ok_photos_delete_photo_params_struct = {"photos.deletePhoto", sizeof(struct ok_photos_delete_photo_params), 2, ok_photos_delete_photo_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_photo_params_keys};
@@ -6938,8 +7013,8 @@ static const struct socapi_field ok_photos_delete_tags_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_delete_tags_params, photo_id), offsetof(struct ok_photos_delete_tags_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"tag_ids", offsetof(struct ok_photos_delete_tags_params, tag_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_photos_delete_tags_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t ok_photos_delete_tags_params_keys[] = {
+	0x70002, 0, 0, 0x80001,
 };
 static const struct socapi_struct ok_photos_delete_tags_params_struct = {"photos.deleteTags", sizeof(struct ok_photos_delete_tags_params), 2, ok_photos_delete_tags_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_tags_params_keys};
@@ -6964,8 +7039,9 @@ static const struct socapi_field ok_photos_edit_album_params_fields[] = {
 	{"description", offsetof(struct ok_photos_edit_album_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_photos_edit_album_params, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_photos_edit_album_params_keys[] = {
-	0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 5, 4, 1, 0, 0,
+static const uint32_t ok_photos_edit_album_params_keys[] = {
+	0, 0x30002, 0, 0x50003, 0, 0, 0, 0,
+	0, 0, 0, 0x40005, 0xb0004, 0x30001, 0, 0,
 };
 static const struct socapi_struct ok_photos_edit_album_params_struct = {"photos.editAlbum", sizeof(struct ok_photos_edit_album_params), 5, ok_photos_edit_album_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_edit_album_params_keys};
@@ -6988,8 +7064,8 @@ static const struct socapi_field ok_photos_edit_photo_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_edit_photo_params, gid), offsetof(struct ok_photos_edit_photo_params, has_gid), &socapi_type_int_from_string, 0},
 	{"description", offsetof(struct ok_photos_edit_photo_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_photos_edit_photo_params_keys[] = {
-	0, 0, 0, 3, 2, 1, 0, 0,
+static const uint32_t ok_photos_edit_photo_params_keys[] = {
+	0, 0, 0, 0xb0003, 0x30002, 0x80001, 0, 0,
 };
 static const struct socapi_struct ok_photos_edit_photo_params_struct = {"photos.editPhoto", sizeof(struct ok_photos_edit_photo_params), 3, ok_photos_edit_photo_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_edit_photo_params_keys};
@@ -7014,8 +7090,9 @@ static const struct socapi_field ok_photos_get_album_info_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_get_album_info_params, gid), offsetof(struct ok_photos_get_album_info_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_photos_get_album_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const uint16_t ok_photos_get_album_info_params_keys[] = {
-	0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 5, 2, 0, 0,
+static const uint32_t ok_photos_get_album_info_params_keys[] = {
+	0, 0x30004, 0, 0x30001, 0, 0, 0, 0,
+	0, 0, 0, 0x30003, 0x60005, 0x30002, 0, 0,
 };
 static const struct socapi_struct ok_photos_get_album_info_params_struct = {"photos.getAlbumInfo", sizeof(struct ok_photos_get_album_info_params), 5, ok_photos_get_album_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_get_album_info_params_keys};
@@ -7041,8 +7118,9 @@ static const struct socapi_field ok_photos_get_album_likes_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_album_likes_params, count), offsetof(struct ok_photos_get_album_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_photos_get_album_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint16_t ok_photos_get_album_likes_params_keys[] = {
-	1, 0, 5, 0, 4, 0, 0, 0, 0, 2, 6, 3, 0, 0, 0, 0,
+static const uint32_t ok_photos_get_album_likes_params_keys[] = {
+	0x30001, 0, 0x50005, 0, 0x90004, 0, 0, 0,
+	0, 0x30002, 0x60006, 0x60003, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_photos_get_album_likes_params_struct = {"photos.getAlbumLikes", sizeof(struct ok_photos_get_album_likes_params), 6, ok_photos_get_album_likes_params_fields,
 	SOCAPI_NO_PRESENCE, 15u, 4, ok_photos_get_album_likes_params_keys};
@@ -7072,9 +7150,11 @@ static const struct socapi_field ok_photos_get_albums_params_fields[] = {
 	{"fields", offsetof(struct ok_photos_get_albums_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 	{"album_type", offsetof(struct ok_photos_get_albums_params, album_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_photos_get_albums_params_keys[] = {
-	0, 0, 0, 3, 5, 6, 0, 1, 0, 0, 0, 0, 0, 9, 4, 0,
-	0, 0, 7, 0, 0, 0, 0, 2, 0, 8, 0, 0, 0, 0, 0, 0,
+static const uint32_t ok_photos_get_albums_params_keys[] = {
+	0, 0, 0, 0x30003, 0xf0005, 0x50006, 0, 0x30001,
+	0, 0, 0, 0, 0, 0xa0009, 0xc0004, 0,
+	0, 0, 0x100007, 0, 0, 0, 0, 0x30002,
+	0, 0x60008, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct ok_photos_get_albums_params), 9, ok_photos_get_albums_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 5, ok_photos_get_albums_params_keys};
@@ -7101,8 +7181,9 @@ static const struct socapi_field ok_photos_get_info_params_fields[] = {
 	{"photo_ids", offsetof(struct ok_photos_get_info_params, photo_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_photos_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const uint16_t ok_photos_get_info_params_keys[] = {
-	0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 5, 2, 6, 3, 0, 0,
+static const uint32_t ok_photos_get_info_params_keys[] = {
+	0, 0x30004, 0, 0x30001, 0, 0, 0, 0,
+	0, 0, 0x90005, 0x30002, 0x60006, 0x30003, 0, 0,
 };
 static const struct socapi_struct ok_photos_get_info_params_struct = {"photos.getInfo", sizeof(struct ok_photos_get_info_params), 6, ok_photos_get_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_get_info_params_keys};
@@ -7126,8 +7207,8 @@ static const struct socapi_field ok_photos_get_photo_info_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_get_photo_info_params, gid), offsetof(struct ok_photos_get_photo_info_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_photos_get_photo_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const uint16_t ok_photos_get_photo_info_params_keys[] = {
-	4, 1, 0, 0, 3, 2, 0, 0,
+static const uint32_t ok_photos_get_photo_info_params_keys[] = {
+	0x60004, 0x30001, 0, 0, 0x30003, 0x80002, 0, 0,
 };
 static const struct socapi_struct ok_photos_get_photo_info_params_struct = {"photos.getPhotoInfo", sizeof(struct ok_photos_get_photo_info_params), 4, ok_photos_get_photo_info_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_get_photo_info_params_keys};
@@ -7153,8 +7234,9 @@ static const struct socapi_field ok_photos_get_photo_likes_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_photo_likes_params, count), offsetof(struct ok_photos_get_photo_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_photos_get_photo_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint16_t ok_photos_get_photo_likes_params_keys[] = {
-	0, 0, 0, 1, 0, 0, 0, 0, 6, 0, 4, 5, 0, 3, 0, 2,
+static const uint32_t ok_photos_get_photo_likes_params_keys[] = {
+	0, 0, 0, 0x80001, 0, 0, 0, 0,
+	0x60006, 0, 0x90004, 0x50005, 0, 0x60003, 0, 0x30002,
 };
 static const struct socapi_struct ok_photos_get_photo_likes_params_struct = {"photos.getPhotoLikes", sizeof(struct ok_photos_get_photo_likes_params), 6, ok_photos_get_photo_likes_params_fields,
 	SOCAPI_NO_PRESENCE, 9u, 4, ok_photos_get_photo_likes_params_keys};
@@ -7179,8 +7261,8 @@ static const struct socapi_field ok_photos_get_photo_marks_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_photo_marks_params, count), offsetof(struct ok_photos_get_photo_marks_params, has_count), &socapi_type_int, 0},
 	{"detectTotalCount", offsetof(struct ok_photos_get_photo_marks_params, detect_total_count), offsetof(struct ok_photos_get_photo_marks_params, has_detect_total_count), &socapi_type_bool, 0},
 };
-static const uint16_t ok_photos_get_photo_marks_params_keys[] = {
-	1, 0, 0, 0, 2, 4, 3, 0,
+static const uint32_t ok_photos_get_photo_marks_params_keys[] = {
+	0xc0001, 0, 0, 0, 0xf0002, 0x100004, 0x50003, 0,
 };
 static const struct socapi_struct ok_photos_get_photo_marks_params_struct = {"photos.getPhotoMarks", sizeof(struct ok_photos_get_photo_marks_params), 4, ok_photos_get_photo_marks_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, ok_photos_get_photo_marks_params_keys};
@@ -7213,9 +7295,11 @@ static const struct socapi_field ok_photos_get_photos_params_fields[] = {
 	{"album_type", offsetof(struct ok_photos_get_photos_params, album_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"mark_as_read", offsetof(struct ok_photos_get_photos_params, mark_as_read), offsetof(struct ok_photos_get_photos_params, has_mark_as_read), &socapi_type_bool, 0},
 };
-static const uint16_t ok_photos_get_photos_params_keys[] = {
-	0, 0, 5, 4, 11, 0, 0, 3, 12, 0, 0, 0, 0, 0, 0, 0,
-	0, 9, 0, 0, 7, 1, 0, 0, 10, 0, 0, 0, 8, 6, 0, 2,
+static const uint32_t ok_photos_get_photos_params_keys[] = {
+	0, 0, 0x30005, 0xa0004, 0xa000b, 0, 0, 0x30003,
+	0xc000c, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x100009, 0, 0, 0x90007, 0x30001, 0, 0,
+	0x6000a, 0, 0, 0, 0x50008, 0x60006, 0, 0x30002,
 };
 static const struct socapi_struct ok_photos_get_photos_params_struct = {"photos.getPhotos", sizeof(struct ok_photos_get_photos_params), 12, ok_photos_get_photos_params_fields,
 	SOCAPI_NO_PRESENCE, 29u, 5, ok_photos_get_photos_params_keys};
@@ -7239,8 +7323,8 @@ static const struct socapi_field ok_photos_get_tags_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_get_tags_params, photo_id), offsetof(struct ok_photos_get_tags_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_photos_get_tags_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint16_t ok_photos_get_tags_params_keys[] = {
-	3, 1, 0, 0, 0, 2, 0, 0,
+static const uint32_t ok_photos_get_tags_params_keys[] = {
+	0x60003, 0x30001, 0, 0, 0, 0x80002, 0, 0,
 };
 static const struct socapi_struct ok_photos_get_tags_params_struct = {"photos.getTags", sizeof(struct ok_photos_get_tags_params), 3, ok_photos_get_tags_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_get_tags_params_keys};
@@ -7266,8 +7350,9 @@ static const struct socapi_field ok_photos_get_user_album_photos_params_fields[]
 	{"count", offsetof(struct ok_photos_get_user_album_photos_params, count), offsetof(struct ok_photos_get_user_album_photos_params, has_count), &socapi_type_int, 0},
 	{"detectTotalCount", offsetof(struct ok_photos_get_user_album_photos_params, detect_total_count), offsetof(struct ok_photos_get_user_album_photos_params, has_detect_total_count), &socapi_type_bool, 0},
 };
-static const uint16_t ok_photos_get_user_album_photos_params_keys[] = {
-	0, 0, 1, 6, 3, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 4,
+static const uint32_t ok_photos_get_user_album_photos_params_keys[] = {
+	0, 0, 0x30001, 0x100006, 0xc0003, 0x30002, 0x50005, 0,
+	0, 0, 0, 0, 0, 0, 0, 0xf0004,
 };
 static const struct socapi_struct ok_photos_get_user_album_photos_params_struct = {"photos.getUserAlbumPhotos", sizeof(struct ok_photos_get_user_album_photos_params), 6, ok_photos_get_user_album_photos_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 4, ok_photos_get_user_album_photos_params_keys};
@@ -7295,8 +7380,9 @@ static const struct socapi_field ok_photos_get_user_photos_params_fields[] = {
 	{"detectTotalCount", offsetof(struct ok_photos_get_user_photos_params, detect_total_count), offsetof(struct ok_photos_get_user_photos_params, has_detect_total_count), &socapi_type_bool, 0},
 	{"photos", offsetof(struct ok_photos_get_user_photos_params, photos), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_photos_get_user_photos_params_keys[] = {
-	0, 3, 2, 0, 0, 0, 0, 0, 0, 4, 6, 1, 5, 0, 0, 7,
+static const uint32_t ok_photos_get_user_photos_params_keys[] = {
+	0, 0xc0003, 0x30002, 0, 0, 0, 0, 0,
+	0, 0xf0004, 0x100006, 0x30001, 0x50005, 0, 0, 0x60007,
 };
 static const struct socapi_struct ok_photos_get_user_photos_params_struct = {"photos.getUserPhotos", sizeof(struct ok_photos_get_user_photos_params), 7, ok_photos_get_user_photos_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, ok_photos_get_user_photos_params_keys};
@@ -7320,8 +7406,8 @@ static const struct socapi_field ok_photos_set_album_main_photo_params_fields[] 
 	{"gid", offsetof(struct ok_photos_set_album_main_photo_params, gid), offsetof(struct ok_photos_set_album_main_photo_params, has_gid), &socapi_type_int_from_string, 0},
 	{"photo_id", offsetof(struct ok_photos_set_album_main_photo_params, photo_id), offsetof(struct ok_photos_set_album_main_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_photos_set_album_main_photo_params_keys[] = {
-	0, 3, 2, 0, 1, 0, 0, 0,
+static const uint32_t ok_photos_set_album_main_photo_params_keys[] = {
+	0, 0x80003, 0x30002, 0, 0x30001, 0, 0, 0,
 };
 static const struct socapi_struct ok_photos_set_album_main_photo_params_struct = {"photos.setAlbumMainPhoto", sizeof(struct ok_photos_set_album_main_photo_params), 3, ok_photos_set_album_main_photo_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, ok_photos_set_album_main_photo_params_keys};
@@ -7345,8 +7431,8 @@ static const struct socapi_field ok_photos_v2_commit_params_fields[] = {
 	{"comment", offsetof(struct ok_photos_v2_commit_params, comment), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photos", offsetof(struct ok_photos_v2_commit_params, photos), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_photos_v2_commit_params_keys[] = {
-	0, 3, 0, 0, 0, 1, 4, 2,
+static const uint32_t ok_photos_v2_commit_params_keys[] = {
+	0, 0x70003, 0, 0, 0, 0x80001, 0x60004, 0x50002,
 };
 static const struct socapi_struct ok_photos_v2_commit_params_struct = {"photosV2.commit", sizeof(struct ok_photos_v2_commit_params), 4, ok_photos_v2_commit_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_v2_commit_params_keys};
@@ -7374,8 +7460,9 @@ static const struct socapi_field ok_photos_v2_get_upload_url_params_fields[] = {
 	{"target_id", offsetof(struct ok_photos_v2_get_upload_url_params, target_id), offsetof(struct ok_photos_v2_get_upload_url_params, has_target_id), &socapi_type_int_from_string, 0},
 	{"sizes", offsetof(struct ok_photos_v2_get_upload_url_params, sizes), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t ok_photos_v2_get_upload_url_params_keys[] = {
-	0, 0, 1, 8, 0, 2, 4, 0, 3, 0, 7, 0, 0, 5, 6, 0,
+static const uint32_t ok_photos_v2_get_upload_url_params_keys[] = {
+	0, 0, 0x30001, 0x50008, 0, 0x30002, 0x50004, 0,
+	0x30003, 0, 0x90007, 0, 0, 0xc0005, 0x90006, 0,
 };
 static const struct socapi_struct ok_photos_v2_get_upload_url_params_struct = {"photosV2.getUploadUrl", sizeof(struct ok_photos_v2_get_upload_url_params), 8, ok_photos_v2_get_upload_url_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 4, ok_photos_v2_get_upload_url_params_keys};
@@ -7397,8 +7484,8 @@ static const struct socapi_field ok_places_reverse_geocode_params_fields[] = {
 	{"lat", offsetof(struct ok_places_reverse_geocode_params, lat), offsetof(struct ok_places_reverse_geocode_params, has_lat), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"lng", offsetof(struct ok_places_reverse_geocode_params, lng), offsetof(struct ok_places_reverse_geocode_params, has_lng), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_places_reverse_geocode_params_keys[] = {
-	0, 2, 0, 1,
+static const uint32_t ok_places_reverse_geocode_params_keys[] = {
+	0, 0x30002, 0, 0x30001,
 };
 static const struct socapi_struct ok_places_reverse_geocode_params_struct = {"places.reverseGeocode", sizeof(struct ok_places_reverse_geocode_params), 2, ok_places_reverse_geocode_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_places_reverse_geocode_params_keys};
@@ -7419,8 +7506,8 @@ enum socapi_status ok_places_reverse_geocode(struct socapi_session *session, con
 static const struct socapi_field ok_places_validate_params_fields[] = {
 	{"place", offsetof(struct ok_places_validate_params, place), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_places_validate_params_keys[] = {
-	1, 0,
+static const uint32_t ok_places_validate_params_keys[] = {
+	0x50001, 0,
 };
 static const struct socapi_struct ok_places_validate_params_struct = {"places.validate", sizeof(struct ok_places_validate_params), 1, ok_places_validate_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_places_validate_params_keys};
@@ -7454,8 +7541,8 @@ enum socapi_status ok_sdk_get_endpoints(struct socapi_session *session, char **o
 static const struct socapi_field ok_sdk_get_install_source_params_fields[] = {
 	{"adv_id", offsetof(struct ok_sdk_get_install_source_params, adv_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_sdk_get_install_source_params_keys[] = {
-	0, 1,
+static const uint32_t ok_sdk_get_install_source_params_keys[] = {
+	0, 0x60001,
 };
 static const struct socapi_struct ok_sdk_get_install_source_params_struct = {"sdk.getInstallSource", sizeof(struct ok_sdk_get_install_source_params), 1, ok_sdk_get_install_source_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_get_install_source_params_keys};
@@ -7489,8 +7576,8 @@ enum socapi_status ok_sdk_get_notes(struct socapi_session *session, char **out, 
 static const struct socapi_field ok_sdk_init_params_fields[] = {
 	{"session_data", offsetof(struct ok_sdk_init_params, session_data), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_sdk_init_params_keys[] = {
-	1, 0,
+static const uint32_t ok_sdk_init_params_keys[] = {
+	0xc0001, 0,
 };
 static const struct socapi_struct ok_sdk_init_params_struct = {"sdk.init", sizeof(struct ok_sdk_init_params), 1, ok_sdk_init_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_init_params_keys};
@@ -7513,8 +7600,8 @@ static const struct socapi_field ok_sdk_report_payment_params_fields[] = {
 	{"amount", offsetof(struct ok_sdk_report_payment_params, amount), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"currency", offsetof(struct ok_sdk_report_payment_params, currency), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_sdk_report_payment_params_keys[] = {
-	0, 0, 3, 0, 2, 0, 1, 0,
+static const uint32_t ok_sdk_report_payment_params_keys[] = {
+	0, 0, 0x80003, 0, 0x60002, 0, 0x60001, 0,
 };
 static const struct socapi_struct ok_sdk_report_payment_params_struct = {"sdk.reportPayment", sizeof(struct ok_sdk_report_payment_params), 3, ok_sdk_report_payment_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_sdk_report_payment_params_keys};
@@ -7535,8 +7622,8 @@ enum socapi_status ok_sdk_report_payment(struct socapi_session *session, const s
 static const struct socapi_field ok_sdk_report_stats_params_fields[] = {
 	{"stats", offsetof(struct ok_sdk_report_stats_params, stats), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_sdk_report_stats_params_keys[] = {
-	0, 1,
+static const uint32_t ok_sdk_report_stats_params_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct ok_sdk_report_stats_params_struct = {"sdk.reportStats", sizeof(struct ok_sdk_report_stats_params), 1, ok_sdk_report_stats_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_report_stats_params_keys};
@@ -7557,8 +7644,8 @@ enum socapi_status ok_sdk_report_stats(struct socapi_session *session, const str
 static const struct socapi_field ok_sdk_reset_notes_params_fields[] = {
 	{"timestamp", offsetof(struct ok_sdk_reset_notes_params, timestamp), offsetof(struct ok_sdk_reset_notes_params, has_timestamp), &socapi_type_int, 0},
 };
-static const uint16_t ok_sdk_reset_notes_params_keys[] = {
-	0, 1,
+static const uint32_t ok_sdk_reset_notes_params_keys[] = {
+	0, 0x90001,
 };
 static const struct socapi_struct ok_sdk_reset_notes_params_struct = {"sdk.resetNotes", sizeof(struct ok_sdk_reset_notes_params), 1, ok_sdk_reset_notes_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_reset_notes_params_keys};
@@ -7579,8 +7666,8 @@ enum socapi_status ok_sdk_reset_notes(struct socapi_session *session, const stru
 static const struct socapi_field ok_sdk_send_note_params_fields[] = {
 	{"note", offsetof(struct ok_sdk_send_note_params, note), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_sdk_send_note_params_keys[] = {
-	1, 0,
+static const uint32_t ok_sdk_send_note_params_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct ok_sdk_send_note_params_struct = {"sdk.sendNote", sizeof(struct ok_sdk_send_note_params), 1, ok_sdk_send_note_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_send_note_params_keys};
@@ -7605,8 +7692,9 @@ static const struct socapi_field ok_search_tag_contents_params_fields[] = {
 	{"count", offsetof(struct ok_search_tag_contents_params, count), offsetof(struct ok_search_tag_contents_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_search_tag_contents_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint16_t ok_search_tag_contents_params_keys[] = {
-	0, 0, 4, 0, 0, 0, 1, 3, 0, 0, 0, 2, 5, 0, 0, 0,
+static const uint32_t ok_search_tag_contents_params_keys[] = {
+	0, 0, 0x50004, 0, 0, 0, 0x50001, 0x60003,
+	0, 0, 0, 0x60002, 0x60005, 0, 0, 0,
 };
 static const struct socapi_struct ok_search_tag_contents_params_struct = {"search.tagContents", sizeof(struct ok_search_tag_contents_params), 5, ok_search_tag_contents_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, ok_search_tag_contents_params_keys};
@@ -7629,8 +7717,8 @@ static const struct socapi_field ok_search_tag_mentions_params_fields[] = {
 	{"query", offsetof(struct ok_search_tag_mentions_params, query), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"filter", offsetof(struct ok_search_tag_mentions_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_search_tag_mentions_params_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t ok_search_tag_mentions_params_keys[] = {
+	0, 0x50001, 0x60002, 0,
 };
 static const struct socapi_struct ok_search_tag_mentions_params_struct = {"search.tagMentions", sizeof(struct ok_search_tag_mentions_params), 2, ok_search_tag_mentions_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_search_tag_mentions_params_keys};
@@ -7653,8 +7741,8 @@ static const struct socapi_field ok_search_tag_search_params_fields[] = {
 	{"filter", offsetof(struct ok_search_tag_search_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_search_tag_search_params, count), offsetof(struct ok_search_tag_search_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_search_tag_search_params_keys[] = {
-	0, 3, 0, 1, 0, 2, 0, 0,
+static const uint32_t ok_search_tag_search_params_keys[] = {
+	0, 0x50003, 0, 0x50001, 0, 0x60002, 0, 0,
 };
 static const struct socapi_struct ok_search_tag_search_params_struct = {"search.tagSearch", sizeof(struct ok_search_tag_search_params), 3, ok_search_tag_search_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_search_tag_search_params_keys};
@@ -7676,8 +7764,8 @@ static const struct socapi_field ok_share_fetch_link_params_fields[] = {
 	{"url", offsetof(struct ok_share_fetch_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_share_fetch_link_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_share_fetch_link_params_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t ok_share_fetch_link_params_keys[] = {
+	0, 0, 0x60002, 0x30001,
 };
 static const struct socapi_struct ok_share_fetch_link_params_struct = {"share.fetchLink", sizeof(struct ok_share_fetch_link_params), 2, ok_share_fetch_link_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 2, ok_share_fetch_link_params_keys};
@@ -7700,8 +7788,8 @@ static const struct socapi_field ok_share_fetch_link_v2_params_fields[] = {
 	{"gid", offsetof(struct ok_share_fetch_link_v2_params, gid), offsetof(struct ok_share_fetch_link_v2_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_share_fetch_link_v2_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t ok_share_fetch_link_v2_params_keys[] = {
-	2, 0, 0, 0, 0, 0, 3, 1,
+static const uint32_t ok_share_fetch_link_v2_params_keys[] = {
+	0x30002, 0, 0, 0, 0, 0, 0x60003, 0x30001,
 };
 static const struct socapi_struct ok_share_fetch_link_v2_params_struct = {"share.fetchLinkV2", sizeof(struct ok_share_fetch_link_v2_params), 3, ok_share_fetch_link_v2_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_share_fetch_link_v2_params_keys};
@@ -7725,8 +7813,8 @@ static const struct socapi_field ok_stream_delete_params_fields[] = {
 	{"banner_opt", offsetof(struct ok_stream_delete_params, banner_opt), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"delete_ref_id", offsetof(struct ok_stream_delete_params, delete_ref_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_stream_delete_params_keys[] = {
-	0, 0, 0, 3, 2, 4, 1, 0,
+static const uint32_t ok_stream_delete_params_keys[] = {
+	0, 0, 0, 0xa0003, 0x90002, 0xd0004, 0x90001, 0,
 };
 static const struct socapi_struct ok_stream_delete_params_struct = {"stream.delete", sizeof(struct ok_stream_delete_params), 4, ok_stream_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_delete_params_keys};
@@ -7750,8 +7838,8 @@ static const struct socapi_field ok_stream_get_params_fields[] = {
 	{"fields", offsetof(struct ok_stream_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"anchor", offsetof(struct ok_stream_get_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_stream_get_params_keys[] = {
-	1, 2, 0, 4, 0, 0, 3, 0,
+static const uint32_t ok_stream_get_params_keys[] = {
+	0x30001, 0x80002, 0, 0x60004, 0, 0, 0x60003, 0,
 };
 static const struct socapi_struct ok_stream_get_params_struct = {"stream.get", sizeof(struct ok_stream_get_params), 4, ok_stream_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_get_params_keys};
@@ -7774,8 +7862,8 @@ static const struct socapi_field ok_stream_is_subscribed_params_fields[] = {
 	{"fid", offsetof(struct ok_stream_is_subscribed_params, fid), offsetof(struct ok_stream_is_subscribed_params, has_fid), &socapi_type_int_from_string, 0},
 	{"gid", offsetof(struct ok_stream_is_subscribed_params, gid), offsetof(struct ok_stream_is_subscribed_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_stream_is_subscribed_params_keys[] = {
-	2, 0, 1, 0,
+static const uint32_t ok_stream_is_subscribed_params_keys[] = {
+	0x30002, 0, 0x30001, 0,
 };
 static const struct socapi_struct ok_stream_is_subscribed_params_struct = {"stream.isSubscribed", sizeof(struct ok_stream_is_subscribed_params), 2, ok_stream_is_subscribed_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_stream_is_subscribed_params_keys};
@@ -7798,8 +7886,8 @@ static const struct socapi_field ok_stream_mark_as_spam_params_fields[] = {
 	{"delete_id", offsetof(struct ok_stream_mark_as_spam_params, delete_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"complaint_type", offsetof(struct ok_stream_mark_as_spam_params, complaint_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_stream_mark_as_spam_params_keys[] = {
-	0, 0, 0, 0, 1, 3, 2, 0,
+static const uint32_t ok_stream_mark_as_spam_params_keys[] = {
+	0, 0, 0, 0, 0xf0001, 0xe0003, 0x90002, 0,
 };
 static const struct socapi_struct ok_stream_mark_as_spam_params_struct = {"stream.markAsSpam", sizeof(struct ok_stream_mark_as_spam_params), 3, ok_stream_mark_as_spam_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_mark_as_spam_params_keys};
@@ -7820,8 +7908,8 @@ enum socapi_status ok_stream_mark_as_spam(struct socapi_session *session, const 
 static const struct socapi_field ok_url_get_info_params_fields[] = {
 	{"url", offsetof(struct ok_url_get_info_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_url_get_info_params_keys[] = {
-	0, 1,
+static const uint32_t ok_url_get_info_params_keys[] = {
+	0, 0x30001,
 };
 static const struct socapi_struct ok_url_get_info_params_struct = {"url.getInfo", sizeof(struct ok_url_get_info_params), 1, ok_url_get_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_url_get_info_params_keys};
@@ -7842,8 +7930,8 @@ enum socapi_status ok_url_get_info(struct socapi_session *session, const struct 
 static const struct socapi_field ok_users_delete_guests_params_fields[] = {
 	{"uids", offsetof(struct ok_users_delete_guests_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_users_delete_guests_params_keys[] = {
-	1, 0,
+static const uint32_t ok_users_delete_guests_params_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct ok_users_delete_guests_params_struct = {"users.deleteGuests", sizeof(struct ok_users_delete_guests_params), 1, ok_users_delete_guests_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_delete_guests_params_keys};
@@ -7864,8 +7952,8 @@ enum socapi_status ok_users_delete_guests(struct socapi_session *session, const 
 static const struct socapi_field ok_users_get_additional_info_params_fields[] = {
 	{"uids", offsetof(struct ok_users_get_additional_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_users_get_additional_info_params_keys[] = {
-	1, 0,
+static const uint32_t ok_users_get_additional_info_params_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct ok_users_get_additional_info_params_struct = {"users.getAdditionalInfo", sizeof(struct ok_users_get_additional_info_params), 1, ok_users_get_additional_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_additional_info_params_keys};
@@ -7887,8 +7975,8 @@ static const struct socapi_field ok_users_get_calls_left_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_calls_left_params, uid), offsetof(struct ok_users_get_calls_left_params, has_uid), &socapi_type_int_from_string, 0},
 	{"methods", offsetof(struct ok_users_get_calls_left_params, methods), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_users_get_calls_left_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_users_get_calls_left_params_keys[] = {
+	0x30001, 0, 0, 0x70002,
 };
 static const struct socapi_struct ok_users_get_calls_left_params_struct = {"users.getCallsLeft", sizeof(struct ok_users_get_calls_left_params), 2, ok_users_get_calls_left_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_get_calls_left_params_keys};
@@ -7909,8 +7997,8 @@ enum socapi_status ok_users_get_calls_left(struct socapi_session *session, const
 static const struct socapi_field ok_users_get_current_user_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_current_user_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint16_t ok_users_get_current_user_params_keys[] = {
-	0, 1,
+static const uint32_t ok_users_get_current_user_params_keys[] = {
+	0, 0x60001,
 };
 static const struct socapi_struct ok_users_get_current_user_params_struct = {"users.getCurrentUser", sizeof(struct ok_users_get_current_user_params), 1, ok_users_get_current_user_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_current_user_params_keys};
@@ -7946,8 +8034,8 @@ static const struct socapi_field ok_users_get_guests_params_fields[] = {
 	{"pagingDirection", offsetof(struct ok_users_get_guests_params, paging_direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_users_get_guests_params, count), offsetof(struct ok_users_get_guests_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t ok_users_get_guests_params_keys[] = {
-	1, 0, 0, 0, 2, 0, 3, 0,
+static const uint32_t ok_users_get_guests_params_keys[] = {
+	0xc0001, 0, 0, 0, 0xf0002, 0, 0x50003, 0,
 };
 static const struct socapi_struct ok_users_get_guests_params_struct = {"users.getGuests", sizeof(struct ok_users_get_guests_params), 3, ok_users_get_guests_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, ok_users_get_guests_params_keys};
@@ -7969,8 +8057,8 @@ enum socapi_status ok_users_get_guests(struct socapi_session *session, const str
 static const struct socapi_field ok_users_get_holidays_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_holidays_params, uid), offsetof(struct ok_users_get_holidays_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_users_get_holidays_params_keys[] = {
-	1, 0,
+static const uint32_t ok_users_get_holidays_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct ok_users_get_holidays_params_struct = {"users.getHolidays", sizeof(struct ok_users_get_holidays_params), 1, ok_users_get_holidays_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_holidays_params_keys};
@@ -7993,8 +8081,8 @@ static const struct socapi_field ok_users_get_info_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, SOCAPI_FIELD_REQUIRED},
 	{"emptyPictures", offsetof(struct ok_users_get_info_params, empty_pictures), offsetof(struct ok_users_get_info_params, has_empty_pictures), &socapi_type_bool, 0},
 };
-static const uint16_t ok_users_get_info_params_keys[] = {
-	1, 0, 0, 0, 0, 0, 2, 3,
+static const uint32_t ok_users_get_info_params_keys[] = {
+	0x40001, 0, 0, 0, 0, 0, 0x60002, 0xd0003,
 };
 static const struct socapi_struct ok_users_get_info_params_struct = {"users.getInfo", sizeof(struct ok_users_get_info_params), 3, ok_users_get_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_get_info_params_keys};
@@ -8017,8 +8105,8 @@ static const struct socapi_field ok_users_get_info_by_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_info_by_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 	{"register_as_guest", offsetof(struct ok_users_get_info_by_params, register_as_guest), offsetof(struct ok_users_get_info_by_params, has_register_as_guest), &socapi_type_bool, 0},
 };
-static const uint16_t ok_users_get_info_by_params_keys[] = {
-	0, 1, 0, 0, 3, 0, 2, 0,
+static const uint32_t ok_users_get_info_by_params_keys[] = {
+	0, 0x30001, 0, 0, 0x110003, 0, 0x60002, 0,
 };
 static const struct socapi_struct ok_users_get_info_by_params_struct = {"users.getInfoBy", sizeof(struct ok_users_get_info_by_params), 3, ok_users_get_info_by_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_get_info_by_params_keys};
@@ -8040,8 +8128,8 @@ static const struct socapi_field ok_users_get_invitable_friends_params_fields[] 
 	{"suggestOnly", offsetof(struct ok_users_get_invitable_friends_params, suggest_only), offsetof(struct ok_users_get_invitable_friends_params, has_suggest_only), &socapi_type_bool, 0},
 	{"app_id", offsetof(struct ok_users_get_invitable_friends_params, app_id), offsetof(struct ok_users_get_invitable_friends_params, has_app_id), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_users_get_invitable_friends_params_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t ok_users_get_invitable_friends_params_keys[] = {
+	0, 0, 0xb0001, 0x60002,
 };
 static const struct socapi_struct ok_users_get_invitable_friends_params_struct = {"users.getInvitableFriends", sizeof(struct ok_users_get_invitable_friends_params), 2, ok_users_get_invitable_friends_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 2, ok_users_get_invitable_friends_params_keys};
@@ -8075,8 +8163,8 @@ enum socapi_status ok_users_get_logged_in_user(struct socapi_session *session, i
 static const struct socapi_field ok_users_get_mobile_operator_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_mobile_operator_params, uid), offsetof(struct ok_users_get_mobile_operator_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_users_get_mobile_operator_params_keys[] = {
-	1, 0,
+static const uint32_t ok_users_get_mobile_operator_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct ok_users_get_mobile_operator_params_struct = {"users.getMobileOperator", sizeof(struct ok_users_get_mobile_operator_params), 1, ok_users_get_mobile_operator_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_mobile_operator_params_keys};
@@ -8097,8 +8185,8 @@ enum socapi_status ok_users_get_mobile_operator(struct socapi_session *session, 
 static const struct socapi_field ok_users_get_settings_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_settings_params, uid), offsetof(struct ok_users_get_settings_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_users_get_settings_params_keys[] = {
-	1, 0,
+static const uint32_t ok_users_get_settings_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct ok_users_get_settings_params_struct = {"users.getSettings", sizeof(struct ok_users_get_settings_params), 1, ok_users_get_settings_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_settings_params_keys};
@@ -8120,8 +8208,8 @@ static const struct socapi_field ok_users_has_app_permission_params_fields[] = {
 	{"uid", offsetof(struct ok_users_has_app_permission_params, uid), offsetof(struct ok_users_has_app_permission_params, has_uid), &socapi_type_int_from_string, 0},
 	{"ext_perm", offsetof(struct ok_users_has_app_permission_params, ext_perm), SOCAPI_NO_PRESENCE, &ok_permission_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_users_has_app_permission_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_users_has_app_permission_params_keys[] = {
+	0x30001, 0, 0, 0x80002,
 };
 static const struct socapi_struct ok_users_has_app_permission_params_struct = {"users.hasAppPermission", sizeof(struct ok_users_has_app_permission_params), 2, ok_users_has_app_permission_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_has_app_permission_params_keys};
@@ -8142,8 +8230,8 @@ enum socapi_status ok_users_has_app_permission(struct socapi_session *session, c
 static const struct socapi_field ok_users_is_app_user_params_fields[] = {
 	{"uid", offsetof(struct ok_users_is_app_user_params, uid), offsetof(struct ok_users_is_app_user_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint16_t ok_users_is_app_user_params_keys[] = {
-	1, 0,
+static const uint32_t ok_users_is_app_user_params_keys[] = {
+	0x30001, 0,
 };
 static const struct socapi_struct ok_users_is_app_user_params_struct = {"users.isAppUser", sizeof(struct ok_users_is_app_user_params), 1, ok_users_is_app_user_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_is_app_user_params_keys};
@@ -8165,8 +8253,8 @@ static const struct socapi_field ok_users_remove_app_permissions_params_fields[]
 	{"uid", offsetof(struct ok_users_remove_app_permissions_params, uid), offsetof(struct ok_users_remove_app_permissions_params, has_uid), &socapi_type_int_from_string, 0},
 	{"ext_perm", offsetof(struct ok_users_remove_app_permissions_params, ext_perm), SOCAPI_NO_PRESENCE, &ok_permission_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_users_remove_app_permissions_params_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t ok_users_remove_app_permissions_params_keys[] = {
+	0x30001, 0, 0, 0x80002,
 };
 static const struct socapi_struct ok_users_remove_app_permissions_params_struct = {"users.removeAppPermissions", sizeof(struct ok_users_remove_app_permissions_params), 2, ok_users_remove_app_permissions_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_remove_app_permissions_params_keys};
@@ -8190,8 +8278,8 @@ static const struct socapi_field ok_users_set_settings_params_fields[] = {
 	{"smsNotifStartTime", offsetof(struct ok_users_set_settings_params, sms_notif_start_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"smsNotifEndTime", offsetof(struct ok_users_set_settings_params, sms_notif_end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_users_set_settings_params_keys[] = {
-	0, 0, 3, 0, 2, 1, 4, 0,
+static const uint32_t ok_users_set_settings_params_keys[] = {
+	0, 0, 0x110003, 0, 0xe0002, 0xb0001, 0xf0004, 0,
 };
 static const struct socapi_struct ok_users_set_settings_params_struct = {"users.setSettings", sizeof(struct ok_users_set_settings_params), 4, ok_users_set_settings_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_set_settings_params_keys};
@@ -8213,8 +8301,8 @@ static const struct socapi_field ok_users_set_status_params_fields[] = {
 	{"status", offsetof(struct ok_users_set_status_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"location", offsetof(struct ok_users_set_status_params, location), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_users_set_status_params_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t ok_users_set_status_params_keys[] = {
+	0, 0x60001, 0x80002, 0,
 };
 static const struct socapi_struct ok_users_set_status_params_struct = {"users.setStatus", sizeof(struct ok_users_set_status_params), 2, ok_users_set_status_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_set_status_params_keys};
@@ -8237,8 +8325,8 @@ static const struct socapi_field ok_users_update_mask_params_fields[] = {
 	{"mask", offsetof(struct ok_users_update_mask_params, mask), offsetof(struct ok_users_update_mask_params, has_mask), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"orUpdate", offsetof(struct ok_users_update_mask_params, or_update), offsetof(struct ok_users_update_mask_params, has_or_update), &socapi_type_bool, 0},
 };
-static const uint16_t ok_users_update_mask_params_keys[] = {
-	0, 1, 0, 0, 0, 2, 3, 0,
+static const uint32_t ok_users_update_mask_params_keys[] = {
+	0, 0x30001, 0, 0, 0, 0x40002, 0x80003, 0,
 };
 static const struct socapi_struct ok_users_update_mask_params_struct = {"users.updateMask", sizeof(struct ok_users_update_mask_params), 3, ok_users_update_mask_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_mask_params_keys};
@@ -8261,8 +8349,8 @@ static const struct socapi_field ok_users_update_masks_params_fields[] = {
 	{"mask", offsetof(struct ok_users_update_masks_params, mask), offsetof(struct ok_users_update_masks_params, has_mask), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"orUpdate", offsetof(struct ok_users_update_masks_params, or_update), offsetof(struct ok_users_update_masks_params, has_or_update), &socapi_type_bool, 0},
 };
-static const uint16_t ok_users_update_masks_params_keys[] = {
-	1, 0, 0, 0, 0, 2, 3, 0,
+static const uint32_t ok_users_update_masks_params_keys[] = {
+	0x40001, 0, 0, 0, 0, 0x40002, 0x80003, 0,
 };
 static const struct socapi_struct ok_users_update_masks_params_struct = {"users.updateMasks", sizeof(struct ok_users_update_masks_params), 3, ok_users_update_masks_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_masks_params_keys};
@@ -8285,8 +8373,8 @@ static const struct socapi_field ok_users_update_masks_v2_params_fields[] = {
 	{"or_mask", offsetof(struct ok_users_update_masks_v2_params, or_mask), offsetof(struct ok_users_update_masks_v2_params, has_or_mask), &socapi_type_int, 0},
 	{"and_mask", offsetof(struct ok_users_update_masks_v2_params, and_mask), offsetof(struct ok_users_update_masks_v2_params, has_and_mask), &socapi_type_int, 0},
 };
-static const uint16_t ok_users_update_masks_v2_params_keys[] = {
-	1, 0, 0, 0, 0, 0, 2, 3,
+static const uint32_t ok_users_update_masks_v2_params_keys[] = {
+	0x40001, 0, 0, 0, 0, 0, 0x70002, 0x80003,
 };
 static const struct socapi_struct ok_users_update_masks_v2_params_struct = {"users.updateMasksV2", sizeof(struct ok_users_update_masks_v2_params), 3, ok_users_update_masks_v2_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_masks_v2_params_keys};
@@ -8307,8 +8395,8 @@ enum socapi_status ok_users_update_masks_v2(struct socapi_session *session, cons
 static const struct socapi_field ok_video_delete_params_fields[] = {
 	{"vid", offsetof(struct ok_video_delete_params, vid), offsetof(struct ok_video_delete_params, has_vid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_video_delete_params_keys[] = {
-	0, 1,
+static const uint32_t ok_video_delete_params_keys[] = {
+	0, 0x30001,
 };
 static const struct socapi_struct ok_video_delete_params_struct = {"video.delete", sizeof(struct ok_video_delete_params), 1, ok_video_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_video_delete_params_keys};
@@ -8337,9 +8425,11 @@ static const struct socapi_field ok_video_get_upload_url_params_fields[] = {
 	{"cid", offsetof(struct ok_video_get_upload_url_params, cid), offsetof(struct ok_video_get_upload_url_params, has_cid), &socapi_type_int_from_string, 0},
 	{"post_form", offsetof(struct ok_video_get_upload_url_params, post_form), offsetof(struct ok_video_get_upload_url_params, has_post_form), &socapi_type_bool, 0},
 };
-static const uint16_t ok_video_get_upload_url_params_keys[] = {
-	0, 0, 9, 2, 0, 0, 0, 1, 0, 0, 3, 0, 0, 7, 4, 0,
-	0, 0, 0, 0, 8, 0, 5, 0, 6, 0, 0, 0, 0, 0, 0, 0,
+static const uint32_t ok_video_get_upload_url_params_keys[] = {
+	0, 0, 0x90009, 0x30002, 0, 0, 0, 0x30001,
+	0, 0, 0x90003, 0, 0, 0x30007, 0xf0004, 0,
+	0, 0, 0, 0, 0x30008, 0, 0x90005, 0,
+	0x30006, 0, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct ok_video_get_upload_url_params_struct = {"video.getUploadUrl", sizeof(struct ok_video_get_upload_url_params), 9, ok_video_get_upload_url_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 5, ok_video_get_upload_url_params_keys};
@@ -8360,8 +8450,8 @@ enum socapi_status ok_video_get_upload_url(struct socapi_session *session, const
 static const struct socapi_field ok_video_subscribe_params_fields[] = {
 	{"cid", offsetof(struct ok_video_subscribe_params, cid), offsetof(struct ok_video_subscribe_params, has_cid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t ok_video_subscribe_params_keys[] = {
-	0, 1,
+static const uint32_t ok_video_subscribe_params_keys[] = {
+	0, 0x30001,
 };
 static const struct socapi_struct ok_video_subscribe_params_struct = {"video.subscribe", sizeof(struct ok_video_subscribe_params), 1, ok_video_subscribe_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, ok_video_subscribe_params_keys};
@@ -8396,9 +8486,11 @@ static const struct socapi_field ok_video_update_params_fields[] = {
 	{"rec_start", offsetof(struct ok_video_update_params, rec_start), offsetof(struct ok_video_update_params, has_rec_start), &socapi_type_int, 0},
 	{"rec_stop", offsetof(struct ok_video_update_params, rec_stop), offsetof(struct ok_video_update_params, has_rec_stop), &socapi_type_int, 0},
 };
-static const uint16_t ok_video_update_params_keys[] = {
-	0, 0, 0, 7, 0, 0, 0, 0, 0, 12, 0, 3, 9, 0, 0, 14,
-	4, 0, 0, 0, 8, 0, 11, 0, 5, 13, 1, 2, 10, 0, 15, 6,
+static const uint32_t ok_video_update_params_keys[] = {
+	0, 0, 0, 0xe0007, 0, 0, 0, 0,
+	0, 0x3000c, 0, 0x50003, 0x70009, 0, 0, 0x9000e,
+	0xb0004, 0, 0, 0, 0x180008, 0, 0x6000b, 0,
+	0x40005, 0x3000d, 0x30001, 0x30002, 0x4000a, 0, 0x8000f, 0x70006,
 };
 static const struct socapi_struct ok_video_update_params_struct = {"video.update", sizeof(struct ok_video_update_params), 15, ok_video_update_params_fields,
 	SOCAPI_NO_PRESENCE, 21u, 5, ok_video_update_params_keys};
@@ -8420,8 +8512,8 @@ static const struct socapi_field ok_widget_get_widget_content_params_fields[] = 
 	{"wid", offsetof(struct ok_widget_get_widget_content_params, wid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct ok_widget_get_widget_content_params, style), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_widget_get_widget_content_params_keys[] = {
-	0, 2, 0, 1,
+static const uint32_t ok_widget_get_widget_content_params_keys[] = {
+	0, 0x50002, 0, 0x30001,
 };
 static const struct socapi_struct ok_widget_get_widget_content_params_struct = {"widget.getWidgetContent", sizeof(struct ok_widget_get_widget_content_params), 2, ok_widget_get_widget_content_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_widget_get_widget_content_params_keys};
@@ -8443,8 +8535,8 @@ static const struct socapi_field ok_widget_get_widgets_params_fields[] = {
 	{"wids", offsetof(struct ok_widget_get_widgets_params, wids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct ok_widget_get_widgets_params, style), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t ok_widget_get_widgets_params_keys[] = {
-	0, 2, 0, 1,
+static const uint32_t ok_widget_get_widgets_params_keys[] = {
+	0, 0x50002, 0, 0x40001,
 };
 static const struct socapi_struct ok_widget_get_widgets_params_struct = {"widget.getWidgets", sizeof(struct ok_widget_get_widgets_params), 2, ok_widget_get_widgets_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, ok_widget_get_widgets_params_keys};

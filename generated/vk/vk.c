@@ -1714,9 +1714,11 @@ static const struct socapi_field vk_account_account_counters_fields[] = {
 	{"photos", offsetof(struct vk_account_account_counters, photos), offsetof(struct vk_account_account_counters, has_photos), &socapi_type_int, 0},
 	{"videos", offsetof(struct vk_account_account_counters, videos), offsetof(struct vk_account_account_counters, has_videos), &socapi_type_int, 0},
 };
-static const uint16_t vk_account_account_counters_keys[] = {
-	3, 13, 4, 7, 0, 0, 0, 0, 0, 0, 0, 12, 9, 6, 1, 0,
-	0, 0, 0, 8, 0, 10, 0, 11, 0, 0, 0, 0, 5, 2, 0, 0,
+static const uint32_t vk_account_account_counters_keys[] = {
+	0x50003, 0x6000d, 0x70004, 0x60007, 0, 0, 0, 0,
+	0, 0, 0, 0x6000c, 0x80009, 0x50006, 0xc0001, 0,
+	0, 0, 0, 0x80008, 0, 0x5000a, 0, 0xd000b,
+	0, 0, 0, 0, 0x170005, 0x60002, 0, 0,
 };
 static const struct socapi_struct vk_account_account_counters_struct = {"account_account_counters", sizeof(struct vk_account_account_counters), 13, vk_account_account_counters_fields,
 	offsetof(struct vk_account_account_counters, unknown), 33u, 5, vk_account_account_counters_keys};
@@ -1731,8 +1733,9 @@ static const struct socapi_field vk_account_info_fields[] = {
 	{"lang", offsetof(struct vk_account_info, lang), offsetof(struct vk_account_info, has_lang), &socapi_type_int, 0},
 	{"2fa_required", offsetof(struct vk_account_info, v2fa_required), offsetof(struct vk_account_info, has_v2fa_required), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_account_info_keys[] = {
-	6, 4, 0, 0, 3, 0, 5, 7, 1, 0, 0, 0, 0, 0, 2, 0,
+static const uint32_t vk_account_info_keys[] = {
+	0x40006, 0xf0004, 0, 0, 0x110003, 0, 0x50005, 0xc0007,
+	0x70001, 0, 0, 0, 0, 0, 0xe0002, 0,
 };
 static const struct socapi_struct vk_account_info_struct = {"account_info", sizeof(struct vk_account_info), 7, vk_account_info_fields,
 	offsetof(struct vk_account_info, unknown), 5u, 4, vk_account_info_keys};
@@ -1747,8 +1750,9 @@ static const struct socapi_field vk_account_name_request_fields[] = {
 	{"link_href", offsetof(struct vk_account_name_request, link_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link_label", offsetof(struct vk_account_name_request, link_label), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_account_name_request_keys[] = {
-	0, 0, 0, 0, 0, 5, 2, 7, 0, 6, 1, 3, 0, 0, 4, 0,
+static const uint32_t vk_account_name_request_keys[] = {
+	0, 0, 0, 0, 0, 0x40005, 0x20002, 0xa0007,
+	0, 0x90006, 0xa0001, 0x90003, 0, 0, 0x60004, 0,
 };
 static const struct socapi_struct vk_account_name_request_struct = {"account_name_request", sizeof(struct vk_account_name_request), 7, vk_account_name_request_fields,
 	offsetof(struct vk_account_name_request, unknown), 3u, 4, vk_account_name_request_keys};
@@ -1785,11 +1789,15 @@ static const struct socapi_field vk_account_user_settings_fields[] = {
 	{"is_service_account", offsetof(struct vk_account_user_settings, is_service_account), offsetof(struct vk_account_user_settings, has_is_service_account), &socapi_type_bool, 0},
 	{"country", offsetof(struct vk_account_user_settings, country), SOCAPI_NO_PRESENCE, &vk_base_country_type, 0},
 };
-static const uint16_t vk_account_user_settings_keys[] = {
-	12, 16, 22, 0, 15, 19, 17, 0, 14, 0, 0, 0, 0, 7, 0, 0,
-	0, 18, 0, 9, 0, 10, 0, 11, 13, 0, 29, 0, 0, 0, 0, 27,
-	23, 26, 3, 0, 0, 1, 0, 0, 0, 28, 0, 0, 21, 0, 0, 4,
-	2, 8, 0, 25, 0, 0, 20, 0, 0, 5, 0, 24, 6, 0, 0, 0,
+static const uint32_t vk_account_user_settings_keys[] = {
+	0xb000c, 0xb0010, 0x100016, 0, 0x10000f, 0xb0013, 0x30011, 0,
+	0x8000e, 0, 0, 0, 0, 0x60007, 0, 0,
+	0, 0x60012, 0, 0x100009, 0, 0x4000a, 0, 0x9000b,
+	0x5000d, 0, 0x7001d, 0, 0, 0, 0, 0x9001b,
+	0x110017, 0x9001a, 0x90003, 0, 0, 0x20001, 0, 0,
+	0, 0x12001c, 0, 0, 0x80015, 0, 0, 0xb0004,
+	0xa0002, 0x50008, 0, 0x90019, 0, 0, 0xc0014, 0,
+	0, 0x90005, 0, 0xc0018, 0x110006, 0, 0, 0,
 };
 static const struct socapi_struct vk_account_user_settings_struct = {"account_user_settings", sizeof(struct vk_account_user_settings), 29, vk_account_user_settings_fields,
 	offsetof(struct vk_account_user_settings, unknown), 37u, 6, vk_account_user_settings_keys};
@@ -1799,8 +1807,8 @@ static const struct socapi_field vk_account_user_settings_interest_fields[] = {
 	{"title", offsetof(struct vk_account_user_settings_interest, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_account_user_settings_interest, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_account_user_settings_interest_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t vk_account_user_settings_interest_keys[] = {
+	0x50001, 0, 0, 0x50002,
 };
 static const struct socapi_struct vk_account_user_settings_interest_struct = {"account_user_settings_interest", sizeof(struct vk_account_user_settings_interest), 2, vk_account_user_settings_interest_fields,
 	offsetof(struct vk_account_user_settings_interest, unknown), 1u, 2, vk_account_user_settings_interest_keys};
@@ -1817,9 +1825,11 @@ static const struct socapi_field vk_account_user_settings_interests_fields[] = {
 	{"quotes", offsetof(struct vk_account_user_settings_interests, quotes), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
 	{"about", offsetof(struct vk_account_user_settings_interests, about), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
 };
-static const uint16_t vk_account_user_settings_interests_keys[] = {
-	1, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 2, 0, 0, 0, 4,
-	0, 0, 0, 0, 0, 5, 0, 3, 0, 7, 0, 6, 0, 0, 0, 9,
+static const uint32_t vk_account_user_settings_interests_keys[] = {
+	0xa0001, 0, 0, 0, 0, 0, 0x60008, 0,
+	0, 0, 0, 0x90002, 0, 0, 0, 0x20004,
+	0, 0, 0, 0, 0, 0x60005, 0, 0x50003,
+	0, 0x50007, 0, 0x50006, 0, 0, 0, 0x50009,
 };
 static const struct socapi_struct vk_account_user_settings_interests_struct = {"account_user_settings_interests", sizeof(struct vk_account_user_settings_interests), 9, vk_account_user_settings_interests_fields,
 	offsetof(struct vk_account_user_settings_interests, unknown), 5u, 5, vk_account_user_settings_interests_keys};
@@ -1840,9 +1850,11 @@ static const struct socapi_field vk_apps_app_min_fields[] = {
 	{"icon_75", offsetof(struct vk_apps_app_min, icon_75), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"screen_orientation", offsetof(struct vk_apps_app_min, screen_orientation), offsetof(struct vk_apps_app_min, has_screen_orientation), &socapi_type_int, 0},
 };
-static const uint16_t vk_apps_app_min_keys[] = {
-	7, 6, 0, 1, 0, 0, 0, 0, 0, 0, 9, 0, 2, 10, 11, 0,
-	5, 0, 0, 12, 8, 0, 0, 0, 0, 0, 0, 13, 3, 0, 4, 0,
+static const uint32_t vk_apps_app_min_keys[] = {
+	0x80007, 0x80006, 0, 0x40001, 0, 0, 0, 0,
+	0, 0, 0x80009, 0, 0x20002, 0x17000a, 0xb000b, 0,
+	0xc0005, 0, 0, 0x7000c, 0x80008, 0, 0, 0,
+	0, 0, 0, 0x12000d, 0x50003, 0, 0xf0004, 0,
 };
 static const struct socapi_struct vk_apps_app_min_struct = {"apps_app_min", sizeof(struct vk_apps_app_min), 13, vk_apps_app_min_fields,
 	offsetof(struct vk_apps_app_min, unknown), 83u, 5, vk_apps_app_min_keys};
@@ -1865,9 +1877,11 @@ static const struct socapi_field vk_audio_audio_fields[] = {
 	{"genre_id", offsetof(struct vk_audio_audio, genre_id), offsetof(struct vk_audio_audio, has_genre_id), &socapi_type_int, 0},
 	{"is_hq", offsetof(struct vk_audio_audio, is_hq), offsetof(struct vk_audio_audio, has_is_hq), &socapi_type_bool, 0},
 };
-static const uint16_t vk_audio_audio_keys[] = {
-	2, 14, 0, 12, 0, 0, 0, 5, 8, 0, 3, 0, 0, 0, 7, 9,
-	0, 0, 10, 1, 0, 0, 13, 0, 0, 0, 11, 4, 6, 0, 15, 0,
+static const uint32_t vk_audio_audio_keys[] = {
+	0x80002, 0x8000e, 0, 0x9000c, 0, 0, 0, 0x80005,
+	0xa0008, 0, 0x60003, 0, 0, 0, 0x40007, 0xf0009,
+	0, 0, 0x8000a, 0x20001, 0, 0, 0x9000d, 0,
+	0, 0, 0x9000b, 0x50004, 0x30006, 0, 0x5000f, 0,
 };
 static const struct socapi_struct vk_audio_audio_struct = {"audio_audio", sizeof(struct vk_audio_audio), 15, vk_audio_audio_fields,
 	offsetof(struct vk_audio_audio, unknown), 7u, 5, vk_audio_audio_keys};
@@ -1877,8 +1891,8 @@ static const struct socapi_field vk_base_city_fields[] = {
 	{"id", offsetof(struct vk_base_city, id), offsetof(struct vk_base_city, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_city, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_city_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_base_city_keys[] = {
+	0x50002, 0, 0, 0x20001,
 };
 static const struct socapi_struct vk_base_city_struct = {"base_city", sizeof(struct vk_base_city), 2, vk_base_city_fields,
 	offsetof(struct vk_base_city, unknown), 1u, 2, vk_base_city_keys};
@@ -1894,8 +1908,9 @@ static const struct socapi_field vk_base_comments_info_fields[] = {
 	{"donut", offsetof(struct vk_base_comments_info, donut), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_comments_donut_type, 0},
 	{"list", offsetof(struct vk_base_comments_info, list), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_list_type, 0},
 };
-static const uint16_t vk_base_comments_info_keys[] = {
-	1, 7, 4, 5, 0, 0, 0, 6, 0, 8, 0, 2, 3, 0, 0, 0,
+static const uint32_t vk_base_comments_info_keys[] = {
+	0x80001, 0x50007, 0x50004, 0xf0005, 0, 0, 0, 0x80006,
+	0, 0x40008, 0, 0x90002, 0x80003, 0, 0, 0,
 };
 static const struct socapi_struct vk_base_comments_info_struct = {"base_comments_info", sizeof(struct vk_base_comments_info), 8, vk_base_comments_info_fields,
 	offsetof(struct vk_base_comments_info, unknown), 1u, 4, vk_base_comments_info_keys};
@@ -1905,8 +1920,8 @@ static const struct socapi_field vk_base_country_fields[] = {
 	{"id", offsetof(struct vk_base_country, id), offsetof(struct vk_base_country, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_country, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_country_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_base_country_keys[] = {
+	0x50002, 0, 0, 0x20001,
 };
 static const struct socapi_struct vk_base_country_struct = {"base_country", sizeof(struct vk_base_country), 2, vk_base_country_fields,
 	offsetof(struct vk_base_country, unknown), 1u, 2, vk_base_country_keys};
@@ -1917,8 +1932,8 @@ static const struct socapi_field vk_base_crop_photo_fields[] = {
 	{"crop", offsetof(struct vk_base_crop_photo, crop), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_crop_type, SOCAPI_FIELD_REQUIRED},
 	{"rect", offsetof(struct vk_base_crop_photo, rect), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_rect_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_crop_photo_keys[] = {
-	0, 0, 3, 2, 0, 0, 1, 0,
+static const uint32_t vk_base_crop_photo_keys[] = {
+	0, 0, 0x40003, 0x40002, 0, 0, 0x50001, 0,
 };
 static const struct socapi_struct vk_base_crop_photo_struct = {"base_crop_photo", sizeof(struct vk_base_crop_photo), 3, vk_base_crop_photo_fields,
 	offsetof(struct vk_base_crop_photo, unknown), 1u, 3, vk_base_crop_photo_keys};
@@ -1930,8 +1945,8 @@ static const struct socapi_field vk_base_crop_photo_crop_fields[] = {
 	{"x2", offsetof(struct vk_base_crop_photo_crop, x2), offsetof(struct vk_base_crop_photo_crop, has_x2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"y2", offsetof(struct vk_base_crop_photo_crop, y2), offsetof(struct vk_base_crop_photo_crop, has_y2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_crop_photo_crop_keys[] = {
-	0, 0, 1, 2, 4, 3, 0, 0,
+static const uint32_t vk_base_crop_photo_crop_keys[] = {
+	0, 0, 0x10001, 0x10002, 0x20004, 0x20003, 0, 0,
 };
 static const struct socapi_struct vk_base_crop_photo_crop_struct = {"base_crop_photo_crop", sizeof(struct vk_base_crop_photo_crop), 4, vk_base_crop_photo_crop_fields,
 	offsetof(struct vk_base_crop_photo_crop, unknown), 3u, 3, vk_base_crop_photo_crop_keys};
@@ -1943,8 +1958,8 @@ static const struct socapi_field vk_base_crop_photo_rect_fields[] = {
 	{"x2", offsetof(struct vk_base_crop_photo_rect, x2), offsetof(struct vk_base_crop_photo_rect, has_x2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"y2", offsetof(struct vk_base_crop_photo_rect, y2), offsetof(struct vk_base_crop_photo_rect, has_y2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_crop_photo_rect_keys[] = {
-	0, 0, 1, 2, 4, 3, 0, 0,
+static const uint32_t vk_base_crop_photo_rect_keys[] = {
+	0, 0, 0x10001, 0x10002, 0x20004, 0x20003, 0, 0,
 };
 static const struct socapi_struct vk_base_crop_photo_rect_struct = {"base_crop_photo_rect", sizeof(struct vk_base_crop_photo_rect), 4, vk_base_crop_photo_rect_fields,
 	offsetof(struct vk_base_crop_photo_rect, unknown), 3u, 3, vk_base_crop_photo_rect_keys};
@@ -1964,9 +1979,11 @@ static const struct socapi_field vk_base_error_fields[] = {
 	{"confirmation_text", offsetof(struct vk_base_error, confirmation_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"inner_type", offsetof(struct vk_base_error, inner_type), SOCAPI_NO_PRESENCE, &vk_base_error_inner_type_type, 0},
 };
-static const uint16_t vk_base_error_keys[] = {
-	7, 0, 0, 1, 4, 10, 0, 2, 9, 0, 0, 0, 3, 8, 5, 0,
-	0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 11, 0,
+static const uint32_t vk_base_error_keys[] = {
+	0xb0007, 0, 0, 0xa0001, 0xa0004, 0xa000a, 0, 0xd0002,
+	0xc0009, 0, 0, 0, 0x90003, 0xb0008, 0xe0005, 0,
+	0, 0, 0x60006, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0xa000c, 0, 0x11000b, 0,
 };
 static const struct socapi_struct vk_base_error_struct = {"base_error", sizeof(struct vk_base_error), 12, vk_base_error_fields,
 	offsetof(struct vk_base_error, unknown), 11u, 5, vk_base_error_keys};
@@ -1978,8 +1995,8 @@ static const struct socapi_field vk_base_geo_fields[] = {
 	{"showmap", offsetof(struct vk_base_geo, showmap), offsetof(struct vk_base_geo, has_showmap), &socapi_type_int, 0},
 	{"type", offsetof(struct vk_base_geo, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_base_geo_keys[] = {
-	0, 2, 0, 0, 3, 4, 1, 0,
+static const uint32_t vk_base_geo_keys[] = {
+	0, 0x50002, 0, 0, 0x70003, 0x40004, 0xb0001, 0,
 };
 static const struct socapi_struct vk_base_geo_struct = {"base_geo", sizeof(struct vk_base_geo), 4, vk_base_geo_fields,
 	offsetof(struct vk_base_geo, unknown), 1u, 3, vk_base_geo_keys};
@@ -1989,8 +2006,8 @@ static const struct socapi_field vk_base_geo_coordinates_fields[] = {
 	{"latitude", offsetof(struct vk_base_geo_coordinates, latitude), offsetof(struct vk_base_geo_coordinates, has_latitude), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"longitude", offsetof(struct vk_base_geo_coordinates, longitude), offsetof(struct vk_base_geo_coordinates, has_longitude), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_geo_coordinates_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_base_geo_coordinates_keys[] = {
+	0, 0x80001, 0x90002, 0,
 };
 static const struct socapi_struct vk_base_geo_coordinates_struct = {"base_geo_coordinates", sizeof(struct vk_base_geo_coordinates), 2, vk_base_geo_coordinates_fields,
 	offsetof(struct vk_base_geo_coordinates, unknown), 1u, 2, vk_base_geo_coordinates_keys};
@@ -2000,8 +2017,8 @@ static const struct socapi_field vk_base_gradient_point_fields[] = {
 	{"color", offsetof(struct vk_base_gradient_point, color), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"position", offsetof(struct vk_base_gradient_point, position), offsetof(struct vk_base_gradient_point, has_position), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_gradient_point_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_base_gradient_point_keys[] = {
+	0, 0x50001, 0x80002, 0,
 };
 static const struct socapi_struct vk_base_gradient_point_struct = {"base_gradient_point", sizeof(struct vk_base_gradient_point), 2, vk_base_gradient_point_fields,
 	offsetof(struct vk_base_gradient_point, unknown), 1u, 2, vk_base_gradient_point_keys};
@@ -2014,8 +2031,9 @@ static const struct socapi_field vk_base_image_fields[] = {
 	{"id", offsetof(struct vk_base_image, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"theme", offsetof(struct vk_base_image, theme), SOCAPI_NO_PRESENCE, &vk_base_image_theme_type, 0},
 };
-static const uint16_t vk_base_image_keys[] = {
-	5, 0, 0, 3, 0, 0, 0, 0, 0, 2, 0, 0, 4, 0, 0, 1,
+static const uint32_t vk_base_image_keys[] = {
+	0x50005, 0, 0, 0x60003, 0, 0, 0, 0,
+	0, 0x50002, 0, 0, 0x20004, 0, 0, 0x30001,
 };
 static const struct socapi_struct vk_base_image_struct = {"base_image", sizeof(struct vk_base_image), 5, vk_base_image_fields,
 	offsetof(struct vk_base_image, unknown), 1u, 4, vk_base_image_keys};
@@ -2025,8 +2043,8 @@ static const struct socapi_field vk_base_likes_fields[] = {
 	{"count", offsetof(struct vk_base_likes, count), offsetof(struct vk_base_likes, has_count), &socapi_type_int, 0},
 	{"user_likes", offsetof(struct vk_base_likes, user_likes), offsetof(struct vk_base_likes, has_user_likes), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_base_likes_keys[] = {
-	1, 2, 0, 0,
+static const uint32_t vk_base_likes_keys[] = {
+	0x50001, 0xa0002, 0, 0,
 };
 static const struct socapi_struct vk_base_likes_struct = {"base_likes", sizeof(struct vk_base_likes), 2, vk_base_likes_fields,
 	offsetof(struct vk_base_likes, unknown), 1u, 2, vk_base_likes_keys};
@@ -2043,9 +2061,11 @@ static const struct socapi_field vk_base_likes_info_fields[] = {
 	{"group_liked", offsetof(struct vk_base_likes_info, group_liked), offsetof(struct vk_base_likes_info, has_group_liked), &socapi_type_bool, 0},
 	{"repost_disabled", offsetof(struct vk_base_likes_info, repost_disabled), offsetof(struct vk_base_likes_info, has_repost_disabled), &socapi_type_bool, 0},
 };
-static const uint16_t vk_base_likes_info_keys[] = {
-	5, 0, 6, 4, 0, 0, 2, 0, 0, 7, 8, 0, 3, 0, 0, 0,
-	1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0,
+static const uint32_t vk_base_likes_info_keys[] = {
+	0x120005, 0, 0x110006, 0xa0004, 0, 0, 0xb0002, 0,
+	0, 0xc0007, 0xb0008, 0, 0x50003, 0, 0, 0,
+	0x80001, 0, 0, 0, 0, 0, 0, 0xf0009,
+	0, 0, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_base_likes_info_struct = {"base_likes_info", sizeof(struct vk_base_likes_info), 9, vk_base_likes_info_fields,
 	offsetof(struct vk_base_likes_info, unknown), 5u, 5, vk_base_likes_info_keys};
@@ -2070,11 +2090,15 @@ static const struct socapi_field vk_base_link_fields[] = {
 	{"text", offsetof(struct vk_base_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"product", offsetof(struct vk_base_link, product), SOCAPI_NO_PRESENCE, &vk_base_link_product_type, 0},
 };
-static const uint16_t vk_base_link_keys[] = {
-	0, 0, 0, 17, 11, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 7, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 12, 15, 0, 14, 0, 0, 0, 9, 0, 5, 0, 0, 0, 0, 0,
-	0, 8, 13, 10, 0, 1, 0, 0, 6, 0, 0, 4, 0, 0, 0, 0,
+static const uint32_t vk_base_link_keys[] = {
+	0, 0, 0, 0x70011, 0xc000b, 0, 0, 0x40010,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0xb0007, 0, 0x50002, 0, 0x70003,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x6000c, 0x5000f, 0, 0xb000e, 0, 0, 0,
+	0x60009, 0, 0x50005, 0, 0, 0, 0, 0,
+	0, 0xb0008, 0xd000d, 0x2000a, 0, 0x30001, 0, 0,
+	0xb0006, 0, 0, 0xb0004, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_base_link_struct = {"base_link", sizeof(struct vk_base_link), 17, vk_base_link_fields,
 	offsetof(struct vk_base_link, unknown), 11u, 6, vk_base_link_keys};
@@ -2084,8 +2108,8 @@ static const struct socapi_field vk_base_link_application_fields[] = {
 	{"app_id", offsetof(struct vk_base_link_application, app_id), offsetof(struct vk_base_link_application, has_app_id), &socapi_type_number, 0},
 	{"store", offsetof(struct vk_base_link_application, store), SOCAPI_NO_PRESENCE, &vk_base_link_application_store_type, 0},
 };
-static const uint16_t vk_base_link_application_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t vk_base_link_application_keys[] = {
+	0, 0, 0x60001, 0x50002,
 };
 static const struct socapi_struct vk_base_link_application_struct = {"base_link_application", sizeof(struct vk_base_link_application), 2, vk_base_link_application_fields,
 	offsetof(struct vk_base_link_application, unknown), 1u, 2, vk_base_link_application_keys};
@@ -2095,8 +2119,8 @@ static const struct socapi_field vk_base_link_application_store_fields[] = {
 	{"id", offsetof(struct vk_base_link_application_store, id), offsetof(struct vk_base_link_application_store, has_id), &socapi_type_number, 0},
 	{"name", offsetof(struct vk_base_link_application_store, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_base_link_application_store_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t vk_base_link_application_store_keys[] = {
+	0, 0, 0x40002, 0x20001,
 };
 static const struct socapi_struct vk_base_link_application_store_struct = {"base_link_application_store", sizeof(struct vk_base_link_application_store), 2, vk_base_link_application_store_fields,
 	offsetof(struct vk_base_link_application_store, unknown), 5u, 2, vk_base_link_application_store_keys};
@@ -2116,9 +2140,11 @@ static const struct socapi_field vk_base_link_button_fields[] = {
 	{"audio_id", offsetof(struct vk_base_link_button, audio_id), offsetof(struct vk_base_link_button, has_audio_id), &socapi_type_int, 0},
 	{"hashtag", offsetof(struct vk_base_link_button, hashtag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_base_link_button_keys[] = {
-	0, 0, 4, 11, 0, 3, 0, 0, 0, 0, 0, 0, 2, 6, 10, 0,
-	8, 12, 0, 5, 0, 0, 9, 0, 7, 0, 0, 0, 0, 0, 0, 1,
+static const uint32_t vk_base_link_button_keys[] = {
+	0, 0, 0xa0004, 0x8000b, 0, 0x80003, 0, 0,
+	0, 0, 0, 0, 0x50002, 0xa0006, 0x5000a, 0,
+	0x80008, 0x7000c, 0, 0x90005, 0, 0, 0x40009, 0,
+	0x80007, 0, 0, 0, 0, 0, 0, 0x60001,
 };
 static const struct socapi_struct vk_base_link_button_struct = {"base_link_button", sizeof(struct vk_base_link_button), 12, vk_base_link_button_fields,
 	offsetof(struct vk_base_link_button, unknown), 19u, 5, vk_base_link_button_keys};
@@ -2129,8 +2155,8 @@ static const struct socapi_field vk_base_link_button_action_fields[] = {
 	{"url", offsetof(struct vk_base_link_button_action, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"consume_reason", offsetof(struct vk_base_link_button_action, consume_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_base_link_button_action_keys[] = {
-	0, 0, 0, 0, 0, 1, 3, 2,
+static const uint32_t vk_base_link_button_action_keys[] = {
+	0, 0, 0, 0, 0, 0x40001, 0xe0003, 0x30002,
 };
 static const struct socapi_struct vk_base_link_button_action_struct = {"base_link_button_action", sizeof(struct vk_base_link_button_action), 3, vk_base_link_button_action_fields,
 	offsetof(struct vk_base_link_button_action, unknown), 1u, 3, vk_base_link_button_action_keys};
@@ -2147,9 +2173,11 @@ static const struct socapi_field vk_base_link_product_fields[] = {
 	{"orders_count", offsetof(struct vk_base_link_product, orders_count), offsetof(struct vk_base_link_product, has_orders_count), &socapi_type_int, 0},
 	{"type", offsetof(struct vk_base_link_product, type), SOCAPI_NO_PRESENCE, &vk_base_link_product_type_type, 0},
 };
-static const uint16_t vk_base_link_product_keys[] = {
-	0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 3, 0, 0,
-	0, 0, 0, 0, 0, 9, 0, 0, 0, 5, 2, 6, 7, 0, 0, 0,
+static const uint32_t vk_base_link_product_keys[] = {
+	0, 0x50001, 0, 0, 0, 0, 0, 0,
+	0, 0, 0xc0008, 0x30004, 0, 0x80003, 0, 0,
+	0, 0, 0, 0, 0, 0x40009, 0, 0,
+	0, 0x80005, 0x80002, 0x40006, 0x60007, 0, 0, 0,
 };
 static const struct socapi_struct vk_base_link_product_struct = {"base_link_product", sizeof(struct vk_base_link_product), 9, vk_base_link_product_fields,
 	offsetof(struct vk_base_link_product, unknown), 5u, 5, vk_base_link_product_keys};
@@ -2160,8 +2188,8 @@ static const struct socapi_field vk_base_link_rating_fields[] = {
 	{"stars", offsetof(struct vk_base_link_rating, stars), offsetof(struct vk_base_link_rating, has_stars), &socapi_type_number, 0},
 	{"type", offsetof(struct vk_base_link_rating, type), SOCAPI_NO_PRESENCE, &vk_base_link_rating_type_type, 0},
 };
-static const uint16_t vk_base_link_rating_keys[] = {
-	0, 2, 0, 0, 0, 3, 0, 1,
+static const uint32_t vk_base_link_rating_keys[] = {
+	0, 0x50002, 0, 0, 0, 0x40003, 0, 0xd0001,
 };
 static const struct socapi_struct vk_base_link_rating_struct = {"base_link_rating", sizeof(struct vk_base_link_rating), 3, vk_base_link_rating_fields,
 	offsetof(struct vk_base_link_rating, unknown), 1u, 3, vk_base_link_rating_keys};
@@ -2171,8 +2199,8 @@ static const struct socapi_field vk_base_message_error_fields[] = {
 	{"code", offsetof(struct vk_base_message_error, code), offsetof(struct vk_base_message_error, has_code), &socapi_type_int, 0},
 	{"description", offsetof(struct vk_base_message_error, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_base_message_error_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t vk_base_message_error_keys[] = {
+	0, 0, 0x40001, 0xb0002,
 };
 static const struct socapi_struct vk_base_message_error_struct = {"base_message_error", sizeof(struct vk_base_message_error), 2, vk_base_message_error_fields,
 	offsetof(struct vk_base_message_error, unknown), 1u, 2, vk_base_message_error_keys};
@@ -2182,8 +2210,8 @@ static const struct socapi_field vk_base_object_fields[] = {
 	{"id", offsetof(struct vk_base_object, id), offsetof(struct vk_base_object, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_object, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_object_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_base_object_keys[] = {
+	0x50002, 0, 0, 0x20001,
 };
 static const struct socapi_struct vk_base_object_struct = {"base_object", sizeof(struct vk_base_object), 2, vk_base_object_fields,
 	offsetof(struct vk_base_object, unknown), 1u, 2, vk_base_object_keys};
@@ -2192,8 +2220,8 @@ const struct socapi_type vk_base_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(st
 static const struct socapi_field vk_base_object_count_fields[] = {
 	{"count", offsetof(struct vk_base_object_count, count), offsetof(struct vk_base_object_count, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_base_object_count_keys[] = {
-	1, 0,
+static const uint32_t vk_base_object_count_keys[] = {
+	0x50001, 0,
 };
 static const struct socapi_struct vk_base_object_count_struct = {"base_object_count", sizeof(struct vk_base_object_count), 1, vk_base_object_count_fields,
 	offsetof(struct vk_base_object_count, unknown), 1u, 1, vk_base_object_count_keys};
@@ -2206,8 +2234,9 @@ static const struct socapi_field vk_base_owner_cover_fields[] = {
 	{"original_image", offsetof(struct vk_base_owner_cover, original_image), SOCAPI_NO_PRESENCE, &vk_base_image_type, 0},
 	{"photo_id", offsetof(struct vk_base_owner_cover, photo_id), offsetof(struct vk_base_owner_cover, has_photo_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_base_owner_cover_keys[] = {
-	0, 0, 0, 5, 4, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 1,
+static const uint32_t vk_base_owner_cover_keys[] = {
+	0, 0, 0, 0x80005, 0xe0004, 0, 0, 0,
+	0, 0, 0, 0, 0x60002, 0, 0xb0003, 0x70001,
 };
 static const struct socapi_struct vk_base_owner_cover_struct = {"base_owner_cover", sizeof(struct vk_base_owner_cover), 5, vk_base_owner_cover_fields,
 	offsetof(struct vk_base_owner_cover, unknown), 3u, 4, vk_base_owner_cover_keys};
@@ -2219,8 +2248,8 @@ static const struct socapi_field vk_base_owner_cover_crop_params_fields[] = {
 	{"width", offsetof(struct vk_base_owner_cover_crop_params, width), offsetof(struct vk_base_owner_cover_crop_params, has_width), &socapi_type_int, 0},
 	{"height", offsetof(struct vk_base_owner_cover_crop_params, height), offsetof(struct vk_base_owner_cover_crop_params, has_height), &socapi_type_int, 0},
 };
-static const uint16_t vk_base_owner_cover_crop_params_keys[] = {
-	0, 4, 0, 0, 3, 0, 2, 1,
+static const uint32_t vk_base_owner_cover_crop_params_keys[] = {
+	0, 0x60004, 0, 0, 0x50003, 0, 0x10002, 0x10001,
 };
 static const struct socapi_struct vk_base_owner_cover_crop_params_struct = {"base_owner_cover_crop_params", sizeof(struct vk_base_owner_cover_crop_params), 4, vk_base_owner_cover_crop_params_fields,
 	offsetof(struct vk_base_owner_cover_crop_params, unknown), 5u, 3, vk_base_owner_cover_crop_params_keys};
@@ -2239,9 +2268,11 @@ static const struct socapi_field vk_base_place_fields[] = {
 	{"type", offsetof(struct vk_base_place, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"country", offsetof(struct vk_base_place, country), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_base_place_keys[] = {
-	0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7,
-	11, 8, 9, 1, 0, 10, 0, 0, 2, 5, 0, 3, 0, 0, 0, 6,
+static const uint32_t vk_base_place_keys[] = {
+	0, 0x70004, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0x80007,
+	0x7000b, 0x90008, 0x50009, 0x70001, 0, 0x4000a, 0, 0,
+	0x80002, 0x40005, 0, 0x40003, 0, 0, 0, 0x20006,
 };
 static const struct socapi_struct vk_base_place_struct = {"base_place", sizeof(struct vk_base_place), 11, vk_base_place_fields,
 	offsetof(struct vk_base_place, unknown), 5u, 5, vk_base_place_keys};
@@ -2253,8 +2284,8 @@ static const struct socapi_field vk_base_reposts_info_fields[] = {
 	{"mail_count", offsetof(struct vk_base_reposts_info, mail_count), offsetof(struct vk_base_reposts_info, has_mail_count), &socapi_type_int, 0},
 	{"user_reposted", offsetof(struct vk_base_reposts_info, user_reposted), offsetof(struct vk_base_reposts_info, has_user_reposted), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_base_reposts_info_keys[] = {
-	3, 4, 0, 0, 0, 0, 1, 2,
+static const uint32_t vk_base_reposts_info_keys[] = {
+	0xa0003, 0xd0004, 0, 0, 0, 0, 0x50001, 0xa0002,
 };
 static const struct socapi_struct vk_base_reposts_info_struct = {"base_reposts_info", sizeof(struct vk_base_reposts_info), 4, vk_base_reposts_info_fields,
 	offsetof(struct vk_base_reposts_info, unknown), 3u, 3, vk_base_reposts_info_keys};
@@ -2264,8 +2295,8 @@ static const struct socapi_field vk_base_request_param_fields[] = {
 	{"key", offsetof(struct vk_base_request_param, key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_base_request_param, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_request_param_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t vk_base_request_param_keys[] = {
+	0, 0, 0x30001, 0x50002,
 };
 static const struct socapi_struct vk_base_request_param_struct = {"base_request_param", sizeof(struct vk_base_request_param), 2, vk_base_request_param_fields,
 	offsetof(struct vk_base_request_param, unknown), 1u, 2, vk_base_request_param_keys};
@@ -2275,8 +2306,8 @@ static const struct socapi_field vk_base_sticker_animation_fields[] = {
 	{"type", offsetof(struct vk_base_sticker_animation, type), SOCAPI_NO_PRESENCE, &vk_base_sticker_animation_type_type, 0},
 	{"url", offsetof(struct vk_base_sticker_animation, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_base_sticker_animation_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t vk_base_sticker_animation_keys[] = {
+	0, 0, 0x40001, 0x30002,
 };
 static const struct socapi_struct vk_base_sticker_animation_struct = {"base_sticker_animation", sizeof(struct vk_base_sticker_animation), 2, vk_base_sticker_animation_fields,
 	offsetof(struct vk_base_sticker_animation, unknown), 1u, 2, vk_base_sticker_animation_keys};
@@ -2292,8 +2323,9 @@ static const struct socapi_field vk_base_sticker_new_fields[] = {
 	{"animations", offsetof(struct vk_base_sticker_new, animations), SOCAPI_NO_PRESENCE, &vk_base_sticker_animation_list_type, 0},
 	{"is_allowed", offsetof(struct vk_base_sticker_new, is_allowed), offsetof(struct vk_base_sticker_new, has_is_allowed), &socapi_type_bool, 0},
 };
-static const uint16_t vk_base_sticker_new_keys[] = {
-	3, 0, 0, 4, 6, 2, 0, 8, 0, 0, 7, 0, 1, 0, 5, 0,
+static const uint32_t vk_base_sticker_new_keys[] = {
+	0xa0003, 0, 0, 0x60004, 0xd0006, 0xa0002, 0, 0xa0008,
+	0, 0, 0xa0007, 0, 0xa0001, 0, 0x160005, 0,
 };
 static const struct socapi_struct vk_base_sticker_new_struct = {"base_sticker_new", sizeof(struct vk_base_sticker_new), 8, vk_base_sticker_new_fields,
 	offsetof(struct vk_base_sticker_new, unknown), 1u, 4, vk_base_sticker_new_keys};
@@ -2302,8 +2334,8 @@ const struct socapi_type vk_base_sticker_new_type = {SOCAPI_KIND_OBJECT, 0, size
 static const struct socapi_field vk_base_upload_server_fields[] = {
 	{"upload_url", offsetof(struct vk_base_upload_server, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_base_upload_server_keys[] = {
-	1, 0,
+static const uint32_t vk_base_upload_server_keys[] = {
+	0xa0001, 0,
 };
 static const struct socapi_struct vk_base_upload_server_struct = {"base_upload_server", sizeof(struct vk_base_upload_server), 1, vk_base_upload_server_fields,
 	offsetof(struct vk_base_upload_server, unknown), 1u, 1, vk_base_upload_server_keys};
@@ -2312,8 +2344,8 @@ const struct socapi_type vk_base_upload_server_type = {SOCAPI_KIND_OBJECT, 0, si
 static const struct socapi_field vk_base_user_id_fields[] = {
 	{"user_id", offsetof(struct vk_base_user_id, user_id), offsetof(struct vk_base_user_id, has_user_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_base_user_id_keys[] = {
-	1, 0,
+static const uint32_t vk_base_user_id_keys[] = {
+	0x70001, 0,
 };
 static const struct socapi_struct vk_base_user_id_struct = {"base_user_id", sizeof(struct vk_base_user_id), 1, vk_base_user_id_fields,
 	offsetof(struct vk_base_user_id, unknown), 1u, 1, vk_base_user_id_keys};
@@ -2328,8 +2360,9 @@ static const struct socapi_field vk_calls_call_fields[] = {
 	{"video", offsetof(struct vk_calls_call, video), offsetof(struct vk_calls_call, has_video), &socapi_type_bool, 0},
 	{"participants", offsetof(struct vk_calls_call, participants), SOCAPI_NO_PRESENCE, &vk_calls_participants_type, 0},
 };
-static const uint16_t vk_calls_call_keys[] = {
-	2, 0, 7, 1, 4, 0, 0, 0, 5, 0, 6, 0, 3, 0, 0, 0,
+static const uint32_t vk_calls_call_keys[] = {
+	0xc0002, 0, 0xc0007, 0x80001, 0x50004, 0, 0, 0,
+	0x40005, 0, 0x50006, 0, 0xb0003, 0, 0, 0,
 };
 static const struct socapi_struct vk_calls_call_struct = {"calls_call", sizeof(struct vk_calls_call), 7, vk_calls_call_fields,
 	offsetof(struct vk_calls_call, unknown), 3u, 4, vk_calls_call_keys};
@@ -2339,8 +2372,8 @@ static const struct socapi_field vk_calls_participants_fields[] = {
 	{"list", offsetof(struct vk_calls_participants, list), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"count", offsetof(struct vk_calls_participants, count), offsetof(struct vk_calls_participants, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_calls_participants_keys[] = {
-	2, 0, 1, 0,
+static const uint32_t vk_calls_participants_keys[] = {
+	0x50002, 0, 0x40001, 0,
 };
 static const struct socapi_struct vk_calls_participants_struct = {"calls_participants", sizeof(struct vk_calls_participants), 2, vk_calls_participants_fields,
 	offsetof(struct vk_calls_participants, unknown), 1u, 2, vk_calls_participants_keys};
@@ -2354,8 +2387,9 @@ static const struct socapi_field vk_comment_thread_fields[] = {
 	{"groups_can_post", offsetof(struct vk_comment_thread, groups_can_post), offsetof(struct vk_comment_thread, has_groups_can_post), &socapi_type_bool, 0},
 	{"author_replied", offsetof(struct vk_comment_thread, author_replied), offsetof(struct vk_comment_thread, has_author_replied), &socapi_type_bool, 0},
 };
-static const uint16_t vk_comment_thread_keys[] = {
-	3, 0, 1, 5, 0, 0, 6, 0, 4, 0, 2, 0, 0, 0, 0, 0,
+static const uint32_t vk_comment_thread_keys[] = {
+	0x80003, 0, 0x50001, 0xf0005, 0, 0, 0xe0006, 0,
+	0x110004, 0, 0x50002, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_comment_thread_struct = {"comment_thread", sizeof(struct vk_comment_thread), 6, vk_comment_thread_fields,
 	offsetof(struct vk_comment_thread, unknown), 1u, 4, vk_comment_thread_keys};
@@ -2368,8 +2402,9 @@ static const struct socapi_field vk_database_city_fields[] = {
 	{"region", offsetof(struct vk_database_city, region), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"important", offsetof(struct vk_database_city, important), offsetof(struct vk_database_city, has_important), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_database_city_keys[] = {
-	3, 0, 5, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0,
+static const uint32_t vk_database_city_keys[] = {
+	0x40003, 0, 0x90005, 0x50002, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x20001, 0x60004, 0, 0,
 };
 static const struct socapi_struct vk_database_city_struct = {"database_city", sizeof(struct vk_database_city), 5, vk_database_city_fields,
 	offsetof(struct vk_database_city, unknown), 1u, 4, vk_database_city_keys};
@@ -2379,8 +2414,8 @@ static const struct socapi_field vk_database_get_cities_response_fields[] = {
 	{"count", offsetof(struct vk_database_get_cities_response, count), offsetof(struct vk_database_get_cities_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_database_get_cities_response, items), SOCAPI_NO_PRESENCE, &vk_database_city_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_database_get_cities_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_database_get_cities_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_database_get_cities_response_struct = {"database_getCities_response", sizeof(struct vk_database_get_cities_response), 2, vk_database_get_cities_response_fields,
 	offsetof(struct vk_database_get_cities_response, unknown), 1u, 2, vk_database_get_cities_response_keys};
@@ -2390,8 +2425,8 @@ static const struct socapi_field vk_database_get_countries_response_fields[] = {
 	{"count", offsetof(struct vk_database_get_countries_response, count), offsetof(struct vk_database_get_countries_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_database_get_countries_response, items), SOCAPI_NO_PRESENCE, &vk_base_country_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_database_get_countries_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_database_get_countries_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_database_get_countries_response_struct = {"database_getCountries_response", sizeof(struct vk_database_get_countries_response), 2, vk_database_get_countries_response_fields,
 	offsetof(struct vk_database_get_countries_response, unknown), 1u, 2, vk_database_get_countries_response_keys};
@@ -2401,8 +2436,8 @@ static const struct socapi_field vk_database_language_full_fields[] = {
 	{"id", offsetof(struct vk_database_language_full, id), offsetof(struct vk_database_language_full, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"native_name", offsetof(struct vk_database_language_full, native_name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_database_language_full_keys[] = {
-	0, 2, 0, 1,
+static const uint32_t vk_database_language_full_keys[] = {
+	0, 0xb0002, 0, 0x20001,
 };
 static const struct socapi_struct vk_database_language_full_struct = {"database_language_full", sizeof(struct vk_database_language_full), 2, vk_database_language_full_fields,
 	offsetof(struct vk_database_language_full, unknown), 1u, 2, vk_database_language_full_keys};
@@ -2414,8 +2449,8 @@ static const struct socapi_field vk_database_station_fields[] = {
 	{"id", offsetof(struct vk_database_station, id), offsetof(struct vk_database_station, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"name", offsetof(struct vk_database_station, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_database_station_keys[] = {
-	0, 0, 0, 0, 4, 2, 1, 3,
+static const uint32_t vk_database_station_keys[] = {
+	0, 0, 0, 0, 0x40004, 0x50002, 0x70001, 0x20003,
 };
 static const struct socapi_struct vk_database_station_struct = {"database_station", sizeof(struct vk_database_station), 4, vk_database_station_fields,
 	offsetof(struct vk_database_station, unknown), 5u, 3, vk_database_station_keys};
@@ -2435,9 +2470,11 @@ static const struct socapi_field vk_docs_doc_fields[] = {
 	{"is_licensed", offsetof(struct vk_docs_doc, is_licensed), offsetof(struct vk_docs_doc, has_is_licensed), &vk_base_bool_int_type, 0},
 	{"tags", offsetof(struct vk_docs_doc, tags), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t vk_docs_doc_keys[] = {
-	5, 10, 0, 0, 8, 0, 11, 0, 0, 6, 0, 0, 4, 0, 0, 0,
-	0, 0, 9, 3, 0, 0, 7, 0, 0, 0, 12, 2, 0, 0, 0, 1,
+static const uint32_t vk_docs_doc_keys[] = {
+	0x30005, 0x7000a, 0, 0, 0x40008, 0, 0xb000b, 0,
+	0, 0x30006, 0, 0, 0x40004, 0, 0, 0,
+	0, 0, 0xa0009, 0x50003, 0, 0, 0x40007, 0,
+	0, 0, 0x4000c, 0x80002, 0, 0, 0, 0x20001,
 };
 static const struct socapi_struct vk_docs_doc_struct = {"docs_doc", sizeof(struct vk_docs_doc), 12, vk_docs_doc_fields,
 	offsetof(struct vk_docs_doc, unknown), 45u, 5, vk_docs_doc_keys};
@@ -2449,8 +2486,8 @@ static const struct socapi_field vk_docs_doc_preview_fields[] = {
 	{"photo", offsetof(struct vk_docs_doc_preview, photo), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_photo_type, 0},
 	{"video", offsetof(struct vk_docs_doc_preview, video), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_video_type, 0},
 };
-static const uint16_t vk_docs_doc_preview_keys[] = {
-	0, 0, 0, 3, 0, 4, 2, 1,
+static const uint32_t vk_docs_doc_preview_keys[] = {
+	0, 0, 0, 0x50003, 0, 0x50004, 0x80002, 0x90001,
 };
 static const struct socapi_struct vk_docs_doc_preview_struct = {"docs_doc_preview", sizeof(struct vk_docs_doc_preview), 4, vk_docs_doc_preview_fields,
 	offsetof(struct vk_docs_doc_preview, unknown), 3u, 3, vk_docs_doc_preview_keys};
@@ -2462,8 +2499,8 @@ static const struct socapi_field vk_docs_doc_preview_audio_msg_fields[] = {
 	{"link_ogg", offsetof(struct vk_docs_doc_preview_audio_msg, link_ogg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"waveform", offsetof(struct vk_docs_doc_preview_audio_msg, waveform), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_docs_doc_preview_audio_msg_keys[] = {
-	0, 2, 1, 4, 0, 0, 0, 3,
+static const uint32_t vk_docs_doc_preview_audio_msg_keys[] = {
+	0, 0x80002, 0x80001, 0x80004, 0, 0, 0, 0x80003,
 };
 static const struct socapi_struct vk_docs_doc_preview_audio_msg_struct = {"docs_doc_preview_audio_msg", sizeof(struct vk_docs_doc_preview_audio_msg), 4, vk_docs_doc_preview_audio_msg_fields,
 	offsetof(struct vk_docs_doc_preview_audio_msg, unknown), 1u, 3, vk_docs_doc_preview_audio_msg_keys};
@@ -2474,8 +2511,8 @@ static const struct socapi_field vk_docs_doc_preview_graffiti_fields[] = {
 	{"width", offsetof(struct vk_docs_doc_preview_graffiti, width), offsetof(struct vk_docs_doc_preview_graffiti, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_docs_doc_preview_graffiti, height), offsetof(struct vk_docs_doc_preview_graffiti, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_docs_doc_preview_graffiti_keys[] = {
-	0, 3, 0, 0, 2, 0, 0, 1,
+static const uint32_t vk_docs_doc_preview_graffiti_keys[] = {
+	0, 0x60003, 0, 0, 0x50002, 0, 0, 0x30001,
 };
 static const struct socapi_struct vk_docs_doc_preview_graffiti_struct = {"docs_doc_preview_graffiti", sizeof(struct vk_docs_doc_preview_graffiti), 3, vk_docs_doc_preview_graffiti_fields,
 	offsetof(struct vk_docs_doc_preview_graffiti, unknown), 1u, 3, vk_docs_doc_preview_graffiti_keys};
@@ -2484,8 +2521,8 @@ const struct socapi_type vk_docs_doc_preview_graffiti_type = {SOCAPI_KIND_OBJECT
 static const struct socapi_field vk_docs_doc_preview_photo_fields[] = {
 	{"sizes", offsetof(struct vk_docs_doc_preview_photo, sizes), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_photo_sizes_list_type, 0},
 };
-static const uint16_t vk_docs_doc_preview_photo_keys[] = {
-	0, 1,
+static const uint32_t vk_docs_doc_preview_photo_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct vk_docs_doc_preview_photo_struct = {"docs_doc_preview_photo", sizeof(struct vk_docs_doc_preview_photo), 1, vk_docs_doc_preview_photo_fields,
 	offsetof(struct vk_docs_doc_preview_photo, unknown), 1u, 1, vk_docs_doc_preview_photo_keys};
@@ -2497,8 +2534,8 @@ static const struct socapi_field vk_docs_doc_preview_photo_sizes_fields[] = {
 	{"height", offsetof(struct vk_docs_doc_preview_photo_sizes, height), offsetof(struct vk_docs_doc_preview_photo_sizes, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"type", offsetof(struct vk_docs_doc_preview_photo_sizes, type), SOCAPI_NO_PRESENCE, &vk_photos_photo_sizes_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_docs_doc_preview_photo_sizes_keys[] = {
-	0, 3, 0, 0, 2, 4, 0, 1,
+static const uint32_t vk_docs_doc_preview_photo_sizes_keys[] = {
+	0, 0x60003, 0, 0, 0x50002, 0x40004, 0, 0x30001,
 };
 static const struct socapi_struct vk_docs_doc_preview_photo_sizes_struct = {"docs_doc_preview_photo_sizes", sizeof(struct vk_docs_doc_preview_photo_sizes), 4, vk_docs_doc_preview_photo_sizes_fields,
 	offsetof(struct vk_docs_doc_preview_photo_sizes, unknown), 1u, 3, vk_docs_doc_preview_photo_sizes_keys};
@@ -2510,8 +2547,8 @@ static const struct socapi_field vk_docs_doc_preview_video_fields[] = {
 	{"height", offsetof(struct vk_docs_doc_preview_video, height), offsetof(struct vk_docs_doc_preview_video, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"file_size", offsetof(struct vk_docs_doc_preview_video, file_size), offsetof(struct vk_docs_doc_preview_video, has_file_size), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_docs_doc_preview_video_keys[] = {
-	0, 3, 0, 0, 2, 4, 0, 1,
+static const uint32_t vk_docs_doc_preview_video_keys[] = {
+	0, 0x60003, 0, 0, 0x50002, 0x90004, 0, 0x30001,
 };
 static const struct socapi_struct vk_docs_doc_preview_video_struct = {"docs_doc_preview_video", sizeof(struct vk_docs_doc_preview_video), 4, vk_docs_doc_preview_video_fields,
 	offsetof(struct vk_docs_doc_preview_video, unknown), 1u, 3, vk_docs_doc_preview_video_keys};
@@ -2527,8 +2564,9 @@ static const struct socapi_field vk_events_event_attach_fields[] = {
 	{"text", offsetof(struct vk_events_event_attach, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"time", offsetof(struct vk_events_event_attach, time), offsetof(struct vk_events_event_attach, has_time), &socapi_type_int, 0},
 };
-static const uint16_t vk_events_event_attach_keys[] = {
-	5, 7, 3, 0, 0, 0, 1, 0, 0, 2, 0, 6, 4, 8, 0, 0,
+static const uint32_t vk_events_event_attach_keys[] = {
+	0xb0005, 0x40007, 0x70003, 0, 0, 0, 0x70001, 0,
+	0, 0xb0002, 0, 0xd0006, 0x20004, 0x40008, 0, 0,
 };
 static const struct socapi_struct vk_events_event_attach_struct = {"events_event_attach", sizeof(struct vk_events_event_attach), 8, vk_events_event_attach_fields,
 	offsetof(struct vk_events_event_attach, unknown), 1u, 4, vk_events_event_attach_keys};
@@ -2541,8 +2579,9 @@ static const struct socapi_field vk_friends_delete_response_fields[] = {
 	{"in_request_deleted", offsetof(struct vk_friends_delete_response, in_request_deleted), offsetof(struct vk_friends_delete_response, has_in_request_deleted), &vk_friends_delete_response_in_request_deleted_type, 0},
 	{"suggestion_deleted", offsetof(struct vk_friends_delete_response, suggestion_deleted), offsetof(struct vk_friends_delete_response, has_suggestion_deleted), &vk_friends_delete_response_suggestion_deleted_type, 0},
 };
-static const uint16_t vk_friends_delete_response_keys[] = {
-	0, 0, 0, 1, 0, 3, 5, 0, 0, 0, 4, 0, 0, 2, 0, 0,
+static const uint32_t vk_friends_delete_response_keys[] = {
+	0, 0, 0, 0x70001, 0, 0x130003, 0x120005, 0,
+	0, 0, 0x120004, 0, 0, 0xe0002, 0, 0,
 };
 static const struct socapi_struct vk_friends_delete_response_struct = {"friends_delete_response", sizeof(struct vk_friends_delete_response), 5, vk_friends_delete_response_fields,
 	offsetof(struct vk_friends_delete_response, unknown), 1u, 4, vk_friends_delete_response_keys};
@@ -2554,8 +2593,8 @@ static const struct socapi_field vk_friends_friend_extended_status_fields[] = {
 	{"sign", offsetof(struct vk_friends_friend_extended_status, sign), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_request_unread", offsetof(struct vk_friends_friend_extended_status, is_request_unread), offsetof(struct vk_friends_friend_extended_status, has_is_request_unread), &socapi_type_bool, 0},
 };
-static const uint16_t vk_friends_friend_extended_status_keys[] = {
-	3, 4, 1, 2, 0, 0, 0, 0,
+static const uint32_t vk_friends_friend_extended_status_keys[] = {
+	0x40003, 0x110004, 0x70001, 0xd0002, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_friends_friend_extended_status_struct = {"friends_friend_extended_status", sizeof(struct vk_friends_friend_extended_status), 4, vk_friends_friend_extended_status_fields,
 	offsetof(struct vk_friends_friend_extended_status, unknown), 3u, 3, vk_friends_friend_extended_status_keys};
@@ -2566,8 +2605,8 @@ static const struct socapi_field vk_friends_friend_status_fields[] = {
 	{"friend_status", offsetof(struct vk_friends_friend_status, friend_status), offsetof(struct vk_friends_friend_status, has_friend_status), &vk_friends_friend_status_status_type, SOCAPI_FIELD_REQUIRED},
 	{"sign", offsetof(struct vk_friends_friend_status, sign), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_friends_friend_status_keys[] = {
-	3, 0, 1, 2, 0, 0, 0, 0,
+static const uint32_t vk_friends_friend_status_keys[] = {
+	0x40003, 0, 0x70001, 0xd0002, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_friends_friend_status_struct = {"friends_friend_status", sizeof(struct vk_friends_friend_status), 3, vk_friends_friend_status_fields,
 	offsetof(struct vk_friends_friend_status, unknown), 3u, 3, vk_friends_friend_status_keys};
@@ -2577,8 +2616,8 @@ static const struct socapi_field vk_friends_friends_list_fields[] = {
 	{"id", offsetof(struct vk_friends_friends_list, id), offsetof(struct vk_friends_friends_list, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"name", offsetof(struct vk_friends_friends_list, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_friends_friends_list_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t vk_friends_friends_list_keys[] = {
+	0, 0, 0x40002, 0x20001,
 };
 static const struct socapi_struct vk_friends_friends_list_struct = {"friends_friends_list", sizeof(struct vk_friends_friends_list), 2, vk_friends_friends_list_fields,
 	offsetof(struct vk_friends_friends_list, unknown), 5u, 2, vk_friends_friends_list_keys};
@@ -2588,8 +2627,8 @@ static const struct socapi_field vk_friends_get_fields_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_fields_response, count), offsetof(struct vk_friends_get_fields_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_fields_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_friends_get_fields_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_friends_get_fields_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_friends_get_fields_response_struct = {"friends_get_fields_response", sizeof(struct vk_friends_get_fields_response), 2, vk_friends_get_fields_response_fields,
 	offsetof(struct vk_friends_get_fields_response, unknown), 1u, 2, vk_friends_get_fields_response_keys};
@@ -2599,8 +2638,8 @@ static const struct socapi_field vk_friends_get_lists_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_lists_response, count), offsetof(struct vk_friends_get_lists_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_lists_response, items), SOCAPI_NO_PRESENCE, &vk_friends_friends_list_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_friends_get_lists_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_friends_get_lists_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_friends_get_lists_response_struct = {"friends_getLists_response", sizeof(struct vk_friends_get_lists_response), 2, vk_friends_get_lists_response_fields,
 	offsetof(struct vk_friends_get_lists_response, unknown), 1u, 2, vk_friends_get_lists_response_keys};
@@ -2610,8 +2649,8 @@ static const struct socapi_field vk_friends_get_online_online_mobile_response_fi
 	{"online", offsetof(struct vk_friends_get_online_online_mobile_response, online), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 	{"online_mobile", offsetof(struct vk_friends_get_online_online_mobile_response, online_mobile), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_friends_get_online_online_mobile_response_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t vk_friends_get_online_online_mobile_response_keys[] = {
+	0, 0x60001, 0, 0xd0002,
 };
 static const struct socapi_struct vk_friends_get_online_online_mobile_response_struct = {"friends_getOnline_online_mobile_response", sizeof(struct vk_friends_get_online_online_mobile_response), 2, vk_friends_get_online_online_mobile_response_fields,
 	offsetof(struct vk_friends_get_online_online_mobile_response, unknown), 3u, 2, vk_friends_get_online_online_mobile_response_keys};
@@ -2623,8 +2662,8 @@ static const struct socapi_field vk_friends_get_requests_extended_response_field
 	{"count_unread", offsetof(struct vk_friends_get_requests_extended_response, count_unread), offsetof(struct vk_friends_get_requests_extended_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_extended_response, last_viewed), offsetof(struct vk_friends_get_requests_extended_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const uint16_t vk_friends_get_requests_extended_response_keys[] = {
-	3, 1, 0, 0, 4, 2, 0, 0,
+static const uint32_t vk_friends_get_requests_extended_response_keys[] = {
+	0xc0003, 0x50001, 0, 0, 0xb0004, 0x50002, 0, 0,
 };
 static const struct socapi_struct vk_friends_get_requests_extended_response_struct = {"friends_getRequests_extended_response", sizeof(struct vk_friends_get_requests_extended_response), 4, vk_friends_get_requests_extended_response_fields,
 	offsetof(struct vk_friends_get_requests_extended_response, unknown), 1u, 3, vk_friends_get_requests_extended_response_keys};
@@ -2636,8 +2675,8 @@ static const struct socapi_field vk_friends_get_requests_need_mutual_response_fi
 	{"count_unread", offsetof(struct vk_friends_get_requests_need_mutual_response, count_unread), offsetof(struct vk_friends_get_requests_need_mutual_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_need_mutual_response, last_viewed), offsetof(struct vk_friends_get_requests_need_mutual_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const uint16_t vk_friends_get_requests_need_mutual_response_keys[] = {
-	3, 1, 0, 0, 4, 2, 0, 0,
+static const uint32_t vk_friends_get_requests_need_mutual_response_keys[] = {
+	0xc0003, 0x50001, 0, 0, 0xb0004, 0x50002, 0, 0,
 };
 static const struct socapi_struct vk_friends_get_requests_need_mutual_response_struct = {"friends_getRequests_need_mutual_response", sizeof(struct vk_friends_get_requests_need_mutual_response), 4, vk_friends_get_requests_need_mutual_response_fields,
 	offsetof(struct vk_friends_get_requests_need_mutual_response, unknown), 1u, 3, vk_friends_get_requests_need_mutual_response_keys};
@@ -2649,8 +2688,8 @@ static const struct socapi_field vk_friends_get_requests_response_fields[] = {
 	{"count_unread", offsetof(struct vk_friends_get_requests_response, count_unread), offsetof(struct vk_friends_get_requests_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_response, last_viewed), offsetof(struct vk_friends_get_requests_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const uint16_t vk_friends_get_requests_response_keys[] = {
-	3, 1, 0, 0, 4, 2, 0, 0,
+static const uint32_t vk_friends_get_requests_response_keys[] = {
+	0xc0003, 0x50001, 0, 0, 0xb0004, 0x50002, 0, 0,
 };
 static const struct socapi_struct vk_friends_get_requests_response_struct = {"friends_getRequests_response", sizeof(struct vk_friends_get_requests_response), 4, vk_friends_get_requests_response_fields,
 	offsetof(struct vk_friends_get_requests_response, unknown), 1u, 3, vk_friends_get_requests_response_keys};
@@ -2660,8 +2699,8 @@ static const struct socapi_field vk_friends_get_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_response, count), offsetof(struct vk_friends_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_friends_get_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_friends_get_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_friends_get_response_struct = {"friends_get_response", sizeof(struct vk_friends_get_response), 2, vk_friends_get_response_fields,
 	offsetof(struct vk_friends_get_response, unknown), 1u, 2, vk_friends_get_response_keys};
@@ -2672,8 +2711,8 @@ static const struct socapi_field vk_friends_mutual_friend_fields[] = {
 	{"common_friends", offsetof(struct vk_friends_mutual_friend, common_friends), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"common_count", offsetof(struct vk_friends_mutual_friend, common_count), offsetof(struct vk_friends_mutual_friend, has_common_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_friends_mutual_friend_keys[] = {
-	3, 0, 0, 0, 2, 0, 1, 0,
+static const uint32_t vk_friends_mutual_friend_keys[] = {
+	0xc0003, 0, 0, 0, 0xe0002, 0, 0x20001, 0,
 };
 static const struct socapi_struct vk_friends_mutual_friend_struct = {"friends_mutual_friend", sizeof(struct vk_friends_mutual_friend), 3, vk_friends_mutual_friend_fields,
 	offsetof(struct vk_friends_mutual_friend, unknown), 1u, 3, vk_friends_mutual_friend_keys};
@@ -2683,8 +2722,8 @@ static const struct socapi_field vk_friends_requests_mutual_fields[] = {
 	{"count", offsetof(struct vk_friends_requests_mutual, count), offsetof(struct vk_friends_requests_mutual, has_count), &socapi_type_int, 0},
 	{"users", offsetof(struct vk_friends_requests_mutual, users), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t vk_friends_requests_mutual_keys[] = {
-	1, 2, 0, 0,
+static const uint32_t vk_friends_requests_mutual_keys[] = {
+	0x50001, 0x50002, 0, 0,
 };
 static const struct socapi_struct vk_friends_requests_mutual_struct = {"friends_requests_mutual", sizeof(struct vk_friends_requests_mutual), 2, vk_friends_requests_mutual_fields,
 	offsetof(struct vk_friends_requests_mutual, unknown), 1u, 2, vk_friends_requests_mutual_keys};
@@ -2842,39 +2881,71 @@ static const struct socapi_field vk_friends_requests_xtr_message_fields[] = {
 	{"from", offsetof(struct vk_friends_requests_xtr_message, from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_friends_requests_xtr_message, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_friends_requests_xtr_message_keys[] = {
-	48, 0, 0, 46, 133, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 125, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 0, 56, 89, 0,
-	0, 142, 0, 0, 0, 0, 0, 0, 75, 0, 0, 0, 0, 0, 55, 0,
-	0, 0, 0, 0, 0, 0, 0, 122, 0, 0, 0, 0, 0, 9, 83, 138,
-	0, 139, 0, 0, 0, 0, 0, 114, 0, 0, 0, 0, 49, 0, 110, 0,
-	14, 0, 0, 29, 0, 0, 0, 101, 0, 0, 0, 0, 69, 0, 6, 0,
-	0, 0, 136, 0, 0, 68, 28, 0, 0, 0, 0, 0, 0, 0, 105, 33,
-	0, 148, 0, 126, 132, 0, 0, 11, 0, 0, 0, 34, 82, 128, 39, 0,
-	0, 0, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	66, 0, 0, 98, 0, 0, 0, 0, 44, 0, 0, 0, 120, 0, 0, 0,
-	0, 0, 0, 0, 0, 16, 0, 0, 0, 146, 0, 0, 0, 0, 0, 71,
-	0, 0, 60, 78, 18, 121, 0, 97, 0, 0, 0, 143, 1, 0, 0, 0,
-	0, 45, 31, 104, 0, 0, 109, 0, 0, 0, 0, 74, 0, 0, 10, 102,
-	103, 116, 79, 130, 0, 0, 0, 0, 58, 0, 0, 0, 0, 0, 42, 0,
-	0, 0, 0, 65, 0, 12, 0, 112, 0, 0, 0, 147, 0, 8, 57, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 108, 0, 0, 127, 0, 0, 0,
-	91, 0, 0, 0, 0, 0, 131, 0, 115, 0, 0, 100, 25, 92, 123, 0,
-	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 22, 0, 144, 26, 94, 0,
-	20, 0, 0, 5, 0, 0, 0, 0, 118, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 67, 51, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 84, 0, 2, 0, 0, 7, 36, 0, 0, 59, 135, 0, 0,
-	0, 0, 0, 0, 95, 0, 15, 0, 96, 0, 47, 88, 0, 62, 0, 0,
-	0, 0, 0, 113, 35, 0, 0, 0, 0, 0, 0, 0, 3, 134, 0, 0,
-	0, 0, 0, 17, 0, 0, 63, 0, 0, 0, 0, 0, 93, 19, 0, 0,
-	0, 0, 0, 0, 0, 0, 4, 140, 0, 27, 0, 149, 0, 0, 0, 0,
-	0, 0, 0, 111, 117, 0, 0, 0, 0, 0, 0, 70, 0, 64, 0, 0,
-	0, 73, 0, 0, 0, 61, 0, 0, 86, 0, 0, 99, 0, 0, 0, 0,
-	0, 129, 0, 0, 0, 37, 13, 0, 32, 0, 41, 90, 119, 0, 0, 0,
-	0, 0, 0, 40, 50, 0, 0, 0, 52, 0, 72, 0, 0, 145, 0, 77,
-	81, 53, 38, 0, 0, 0, 0, 43, 0, 76, 54, 85, 0, 0, 30, 0,
-	124, 0, 107, 0, 0, 0, 0, 141, 0, 137, 0, 0, 0, 0, 0, 0,
+static const uint32_t vk_friends_requests_xtr_message_keys[] = {
+	0xf0030, 0, 0, 0x10002e, 0x70085, 0xd0050, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0xb007d, 0, 0, 0, 0, 0x9006a, 0,
+	0, 0, 0, 0, 0, 0x60038, 0x50059, 0,
+	0, 0xb008e, 0, 0, 0, 0, 0, 0,
+	0xe004b, 0, 0, 0, 0, 0, 0x50037, 0,
+	0, 0, 0, 0, 0, 0, 0, 0xa007a,
+	0, 0, 0, 0, 0, 0xb0009, 0xd0053, 0xa008a,
+	0, 0xe008b, 0, 0, 0, 0, 0, 0x200072,
+	0, 0, 0, 0, 0x70031, 0, 0x12006e, 0,
+	0xa000e, 0, 0, 0x9001d, 0, 0, 0, 0x90065,
+	0, 0, 0, 0, 0xb0045, 0, 0x110006, 0,
+	0, 0, 0x160088, 0, 0, 0xd0044, 0x4001c, 0,
+	0, 0, 0, 0, 0, 0, 0x90069, 0xe0021,
+	0, 0x90094, 0, 0x6007e, 0xc0084, 0, 0, 0x9000b,
+	0, 0, 0, 0x80022, 0xd0052, 0x130080, 0x40027, 0,
+	0, 0, 0xa0096, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x40018, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0x190042, 0, 0, 0x230062, 0, 0, 0, 0,
+	0xa002c, 0, 0, 0, 0xa0078, 0, 0, 0,
+	0, 0, 0, 0, 0, 0x80010, 0, 0,
+	0, 0x70092, 0, 0, 0, 0, 0, 0x80047,
+	0, 0, 0x6003c, 0xe004e, 0xd0012, 0x70079, 0, 0xa0061,
+	0, 0, 0, 0xa008f, 0x20001, 0, 0, 0,
+	0, 0x8002d, 0xe001f, 0x50068, 0, 0, 0x15006d, 0,
+	0, 0, 0, 0xe004a, 0, 0, 0x8000a, 0xc0066,
+	0x100067, 0xd0074, 0xd004f, 0x100082, 0, 0, 0, 0,
+	0x5003a, 0, 0, 0, 0, 0, 0xf002a, 0,
+	0, 0, 0, 0x110041, 0, 0x6000c, 0, 0x80070,
+	0, 0, 0, 0x70093, 0, 0x30008, 0x20039, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x8006c, 0, 0, 0x8007f, 0, 0, 0,
+	0x8005b, 0, 0, 0, 0, 0, 0x80083, 0,
+	0xe0073, 0, 0, 0x130064, 0x70019, 0xd005c, 0x10007b, 0,
+	0, 0x50017, 0, 0, 0, 0, 0, 0,
+	0, 0xb0015, 0x60016, 0, 0x120090, 0x9001a, 0xb005e, 0,
+	0x80014, 0, 0, 0x90005, 0, 0, 0, 0,
+	0xc0076, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x170043, 0xa0033, 0, 0, 0xe0057,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0xd0054, 0, 0xa0002, 0, 0,
+	0x60007, 0xa0024, 0, 0, 0x5003b, 0x160087, 0, 0,
+	0, 0, 0, 0, 0x9005f, 0, 0xb000f, 0,
+	0x40060, 0, 0xa002f, 0xd0058, 0, 0xb003e, 0, 0,
+	0, 0, 0, 0x130071, 0x90023, 0, 0, 0,
+	0, 0, 0, 0, 0x90003, 0x90086, 0, 0,
+	0, 0, 0, 0x80011, 0, 0, 0x13003f, 0,
+	0, 0, 0, 0, 0x7005d, 0x60013, 0, 0,
+	0, 0, 0, 0, 0, 0, 0xb0004, 0x7008c,
+	0, 0x8001b, 0, 0x40095, 0, 0, 0, 0,
+	0, 0, 0, 0xc006f, 0x140075, 0, 0, 0,
+	0, 0, 0, 0x110046, 0, 0x80040, 0, 0,
+	0, 0xe0049, 0, 0, 0, 0x9003d, 0, 0,
+	0xb0056, 0, 0, 0xa0063, 0, 0, 0, 0,
+	0, 0xe0081, 0, 0, 0, 0xc0025, 0xd000d, 0,
+	0xe0020, 0, 0x90029, 0x5005a, 0x80077, 0, 0, 0,
+	0, 0, 0, 0x60028, 0xc0032, 0, 0, 0,
+	0x50034, 0, 0x50048, 0, 0, 0xc0091, 0, 0xe004d,
+	0xd0051, 0xa0035, 0xa0026, 0, 0, 0, 0, 0xc002b,
+	0, 0xe004c, 0x90036, 0xc0055, 0, 0, 0x9001e, 0,
+	0x10007c, 0, 0xe006b, 0, 0, 0, 0, 0x4008d,
+	0, 0x130089, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_friends_requests_xtr_message_struct = {"friends_requests_xtr_message", sizeof(struct vk_friends_requests_xtr_message), 150, vk_friends_requests_xtr_message_fields,
 	offsetof(struct vk_friends_requests_xtr_message, unknown), 3u, 9, vk_friends_requests_xtr_message_keys};
@@ -3032,39 +3103,71 @@ static const struct socapi_field vk_friends_requests_xtr_mutual_fields[] = {
 	{"from", offsetof(struct vk_friends_requests_xtr_mutual, from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_friends_requests_xtr_mutual, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_friends_requests_xtr_mutual_keys[] = {
-	48, 0, 0, 46, 133, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 125, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 0, 56, 89, 0,
-	0, 142, 0, 0, 0, 0, 0, 0, 75, 0, 0, 0, 0, 0, 55, 0,
-	0, 0, 0, 0, 0, 0, 0, 122, 0, 0, 0, 0, 0, 9, 83, 138,
-	0, 139, 0, 0, 0, 0, 0, 114, 0, 0, 0, 0, 49, 0, 110, 0,
-	14, 0, 0, 29, 0, 0, 0, 101, 0, 0, 0, 0, 69, 0, 6, 0,
-	0, 0, 136, 0, 0, 68, 28, 0, 0, 0, 0, 0, 0, 0, 105, 33,
-	0, 148, 0, 126, 132, 0, 0, 11, 0, 0, 0, 34, 82, 128, 39, 0,
-	0, 0, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	66, 0, 0, 98, 0, 0, 0, 0, 44, 0, 0, 0, 120, 0, 0, 0,
-	0, 0, 0, 0, 0, 16, 0, 0, 0, 146, 0, 0, 0, 0, 0, 71,
-	0, 0, 60, 78, 18, 121, 0, 97, 0, 0, 0, 143, 1, 0, 0, 0,
-	0, 45, 31, 104, 0, 0, 109, 0, 0, 0, 0, 74, 0, 0, 10, 102,
-	103, 116, 79, 130, 0, 0, 0, 0, 58, 0, 0, 0, 0, 0, 42, 0,
-	0, 0, 0, 65, 0, 12, 0, 112, 0, 0, 0, 147, 0, 8, 57, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 108, 0, 0, 127, 0, 0, 0,
-	91, 0, 0, 0, 0, 0, 131, 0, 115, 0, 0, 100, 25, 92, 123, 0,
-	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 22, 0, 144, 26, 94, 0,
-	20, 0, 0, 5, 0, 0, 0, 0, 118, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 67, 51, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 84, 0, 2, 0, 0, 7, 36, 0, 0, 59, 135, 0, 0,
-	0, 0, 0, 0, 95, 0, 15, 0, 96, 0, 47, 88, 0, 62, 0, 0,
-	0, 0, 0, 113, 35, 0, 0, 0, 0, 0, 0, 0, 3, 134, 0, 0,
-	0, 0, 0, 17, 0, 0, 63, 0, 0, 0, 0, 0, 93, 19, 0, 0,
-	0, 0, 0, 0, 0, 0, 4, 140, 0, 27, 0, 149, 0, 0, 0, 0,
-	0, 0, 0, 111, 117, 0, 0, 0, 0, 0, 0, 70, 0, 64, 0, 0,
-	0, 73, 0, 0, 0, 61, 0, 0, 86, 0, 0, 99, 0, 0, 0, 0,
-	0, 129, 0, 0, 0, 37, 13, 0, 32, 0, 41, 90, 119, 0, 0, 0,
-	0, 0, 0, 40, 50, 0, 0, 0, 52, 0, 72, 0, 0, 145, 0, 77,
-	81, 53, 38, 0, 0, 0, 0, 43, 0, 76, 54, 85, 0, 0, 30, 0,
-	124, 0, 107, 0, 0, 0, 0, 141, 0, 137, 0, 0, 0, 0, 0, 0,
+static const uint32_t vk_friends_requests_xtr_mutual_keys[] = {
+	0xf0030, 0, 0, 0x10002e, 0x70085, 0xd0050, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0xb007d, 0, 0, 0, 0, 0x9006a, 0,
+	0, 0, 0, 0, 0, 0x60038, 0x50059, 0,
+	0, 0xb008e, 0, 0, 0, 0, 0, 0,
+	0xe004b, 0, 0, 0, 0, 0, 0x50037, 0,
+	0, 0, 0, 0, 0, 0, 0, 0xa007a,
+	0, 0, 0, 0, 0, 0xb0009, 0xd0053, 0xa008a,
+	0, 0xe008b, 0, 0, 0, 0, 0, 0x200072,
+	0, 0, 0, 0, 0x70031, 0, 0x12006e, 0,
+	0xa000e, 0, 0, 0x9001d, 0, 0, 0, 0x90065,
+	0, 0, 0, 0, 0xb0045, 0, 0x110006, 0,
+	0, 0, 0x160088, 0, 0, 0xd0044, 0x4001c, 0,
+	0, 0, 0, 0, 0, 0, 0x90069, 0xe0021,
+	0, 0x90094, 0, 0x6007e, 0xc0084, 0, 0, 0x9000b,
+	0, 0, 0, 0x80022, 0xd0052, 0x130080, 0x40027, 0,
+	0, 0, 0xa0096, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x40018, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0x190042, 0, 0, 0x230062, 0, 0, 0, 0,
+	0xa002c, 0, 0, 0, 0xa0078, 0, 0, 0,
+	0, 0, 0, 0, 0, 0x80010, 0, 0,
+	0, 0x70092, 0, 0, 0, 0, 0, 0x80047,
+	0, 0, 0x6003c, 0xe004e, 0xd0012, 0x70079, 0, 0xa0061,
+	0, 0, 0, 0xa008f, 0x20001, 0, 0, 0,
+	0, 0x8002d, 0xe001f, 0x50068, 0, 0, 0x15006d, 0,
+	0, 0, 0, 0xe004a, 0, 0, 0x8000a, 0xc0066,
+	0x100067, 0xd0074, 0xd004f, 0x100082, 0, 0, 0, 0,
+	0x5003a, 0, 0, 0, 0, 0, 0xf002a, 0,
+	0, 0, 0, 0x110041, 0, 0x6000c, 0, 0x80070,
+	0, 0, 0, 0x70093, 0, 0x30008, 0x20039, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x8006c, 0, 0, 0x8007f, 0, 0, 0,
+	0x8005b, 0, 0, 0, 0, 0, 0x80083, 0,
+	0xe0073, 0, 0, 0x130064, 0x70019, 0xd005c, 0x10007b, 0,
+	0, 0x50017, 0, 0, 0, 0, 0, 0,
+	0, 0xb0015, 0x60016, 0, 0x120090, 0x9001a, 0xb005e, 0,
+	0x80014, 0, 0, 0x90005, 0, 0, 0, 0,
+	0xc0076, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x170043, 0xa0033, 0, 0, 0xe0057,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0xd0054, 0, 0xa0002, 0, 0,
+	0x60007, 0xa0024, 0, 0, 0x5003b, 0x160087, 0, 0,
+	0, 0, 0, 0, 0x9005f, 0, 0xb000f, 0,
+	0x40060, 0, 0xa002f, 0xd0058, 0, 0xb003e, 0, 0,
+	0, 0, 0, 0x130071, 0x90023, 0, 0, 0,
+	0, 0, 0, 0, 0x90003, 0x90086, 0, 0,
+	0, 0, 0, 0x80011, 0, 0, 0x13003f, 0,
+	0, 0, 0, 0, 0x7005d, 0x60013, 0, 0,
+	0, 0, 0, 0, 0, 0, 0xb0004, 0x7008c,
+	0, 0x8001b, 0, 0x40095, 0, 0, 0, 0,
+	0, 0, 0, 0xc006f, 0x140075, 0, 0, 0,
+	0, 0, 0, 0x110046, 0, 0x80040, 0, 0,
+	0, 0xe0049, 0, 0, 0, 0x9003d, 0, 0,
+	0xb0056, 0, 0, 0xa0063, 0, 0, 0, 0,
+	0, 0xe0081, 0, 0, 0, 0xc0025, 0xd000d, 0,
+	0xe0020, 0, 0x90029, 0x5005a, 0x80077, 0, 0, 0,
+	0, 0, 0, 0x60028, 0xc0032, 0, 0, 0,
+	0x50034, 0, 0x50048, 0, 0, 0xc0091, 0, 0xe004d,
+	0xd0051, 0xa0035, 0xa0026, 0, 0, 0, 0, 0xc002b,
+	0, 0xe004c, 0x90036, 0xc0055, 0, 0, 0x9001e, 0,
+	0x10007c, 0, 0xe006b, 0, 0, 0, 0, 0x4008d,
+	0, 0x130089, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_friends_requests_xtr_mutual_struct = {"friends_requests_xtr_mutual", sizeof(struct vk_friends_requests_xtr_mutual), 150, vk_friends_requests_xtr_mutual_fields,
 	offsetof(struct vk_friends_requests_xtr_mutual, unknown), 3u, 9, vk_friends_requests_xtr_mutual_keys};
@@ -3081,9 +3184,11 @@ static const struct socapi_field vk_gifts_layout_fields[] = {
 	{"build_id", offsetof(struct vk_gifts_layout, build_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"keywords", offsetof(struct vk_gifts_layout, keywords), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_gifts_layout_keys[] = {
-	2, 4, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 1, 5, 0, 6,
-	0, 7, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 9, 0,
+static const uint32_t vk_gifts_layout_keys[] = {
+	0x90002, 0x80004, 0, 0, 0, 0, 0, 0,
+	0, 0x90003, 0, 0, 0x20001, 0x80005, 0, 0x130006,
+	0, 0x110007, 0, 0, 0, 0, 0, 0,
+	0, 0x80008, 0, 0, 0, 0, 0x80009, 0,
 };
 static const struct socapi_struct vk_gifts_layout_struct = {"gifts_layout", sizeof(struct vk_gifts_layout), 9, vk_gifts_layout_fields,
 	offsetof(struct vk_gifts_layout, unknown), 3u, 5, vk_gifts_layout_keys};
@@ -3108,11 +3213,15 @@ static const struct socapi_field vk_groups_address_fields[] = {
 	{"work_info_status", offsetof(struct vk_groups_address, work_info_status), SOCAPI_NO_PRESENCE, &vk_groups_address_work_info_status_type, 0},
 	{"place_id", offsetof(struct vk_groups_address, place_id), offsetof(struct vk_groups_address, has_place_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_groups_address_keys[] = {
-	0, 15, 0, 0, 0, 11, 0, 0, 0, 5, 16, 0, 0, 0, 0, 0,
-	1, 0, 4, 7, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 6, 12, 0, 10, 9, 13, 14, 0, 3, 0, 0, 0, 0,
-	0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0,
+static const uint32_t vk_groups_address_keys[] = {
+	0, 0x5000f, 0, 0, 0, 0x10000b, 0, 0,
+	0, 0xd0005, 0x100010, 0, 0, 0, 0, 0,
+	0x120001, 0, 0x40004, 0x80007, 0, 0, 0, 0,
+	0, 0x20008, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x70006, 0x5000c, 0, 0x9000a, 0x80009,
+	0xb000d, 0x9000e, 0, 0x70003, 0, 0, 0, 0,
+	0, 0x70002, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x80011, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_groups_address_struct = {"groups_address", sizeof(struct vk_groups_address), 17, vk_groups_address_fields,
 	offsetof(struct vk_groups_address, unknown), 3u, 6, vk_groups_address_keys};
@@ -3127,8 +3236,9 @@ static const struct socapi_field vk_groups_address_timetable_fields[] = {
 	{"tue", offsetof(struct vk_groups_address_timetable, tue), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
 	{"wed", offsetof(struct vk_groups_address_timetable, wed), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
 };
-static const uint16_t vk_groups_address_timetable_keys[] = {
-	5, 0, 4, 0, 0, 1, 2, 6, 0, 0, 0, 0, 3, 0, 7, 0,
+static const uint32_t vk_groups_address_timetable_keys[] = {
+	0x30005, 0, 0x30004, 0, 0, 0x30001, 0x30002, 0x30006,
+	0, 0, 0, 0, 0x30003, 0, 0x30007, 0,
 };
 static const struct socapi_struct vk_groups_address_timetable_struct = {"groups_address_timetable", sizeof(struct vk_groups_address_timetable), 7, vk_groups_address_timetable_fields,
 	offsetof(struct vk_groups_address_timetable, unknown), 7u, 4, vk_groups_address_timetable_keys};
@@ -3140,8 +3250,8 @@ static const struct socapi_field vk_groups_address_timetable_day_fields[] = {
 	{"close_time", offsetof(struct vk_groups_address_timetable_day, close_time), offsetof(struct vk_groups_address_timetable_day, has_close_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"open_time", offsetof(struct vk_groups_address_timetable_day, open_time), offsetof(struct vk_groups_address_timetable_day, has_open_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_address_timetable_day_keys[] = {
-	3, 0, 4, 0, 2, 1, 0, 0,
+static const uint32_t vk_groups_address_timetable_day_keys[] = {
+	0xa0003, 0, 0x90004, 0, 0xf0002, 0x100001, 0, 0,
 };
 static const struct socapi_struct vk_groups_address_timetable_day_struct = {"groups_address_timetable_day", sizeof(struct vk_groups_address_timetable_day), 4, vk_groups_address_timetable_day_fields,
 	offsetof(struct vk_groups_address_timetable_day, unknown), 1u, 3, vk_groups_address_timetable_day_keys};
@@ -3153,8 +3263,8 @@ static const struct socapi_field vk_groups_addresses_info_fields[] = {
 	{"main_address", offsetof(struct vk_groups_addresses_info, main_address), SOCAPI_NO_PRESENCE, &vk_groups_address_type, 0},
 	{"count", offsetof(struct vk_groups_addresses_info, count), offsetof(struct vk_groups_addresses_info, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_groups_addresses_info_keys[] = {
-	0, 3, 0, 1, 0, 2, 4, 0,
+static const uint32_t vk_groups_addresses_info_keys[] = {
+	0, 0xc0003, 0, 0xa0001, 0, 0xf0002, 0x50004, 0,
 };
 static const struct socapi_struct vk_groups_addresses_info_struct = {"groups_addresses_info", sizeof(struct vk_groups_addresses_info), 4, vk_groups_addresses_info_fields,
 	offsetof(struct vk_groups_addresses_info, unknown), 3u, 3, vk_groups_addresses_info_keys};
@@ -3166,8 +3276,8 @@ static const struct socapi_field vk_groups_contacts_item_fields[] = {
 	{"phone", offsetof(struct vk_groups_contacts_item, phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"email", offsetof(struct vk_groups_contacts_item, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_groups_contacts_item_keys[] = {
-	4, 0, 1, 2, 3, 0, 0, 0,
+static const uint32_t vk_groups_contacts_item_keys[] = {
+	0x50004, 0, 0x70001, 0x40002, 0x50003, 0, 0, 0,
 };
 static const struct socapi_struct vk_groups_contacts_item_struct = {"groups_contacts_item", sizeof(struct vk_groups_contacts_item), 4, vk_groups_contacts_item_fields,
 	offsetof(struct vk_groups_contacts_item, unknown), 3u, 3, vk_groups_contacts_item_keys};
@@ -3194,11 +3304,15 @@ static const struct socapi_field vk_groups_counters_group_fields[] = {
 	{"clips_views", offsetof(struct vk_groups_counters_group, clips_views), offsetof(struct vk_groups_counters_group, has_clips_views), &socapi_type_int, 0},
 	{"clips_likes", offsetof(struct vk_groups_counters_group, clips_likes), offsetof(struct vk_groups_counters_group, has_clips_likes), &socapi_type_int, 0},
 };
-static const uint16_t vk_groups_counters_group_keys[] = {
-	9, 0, 0, 0, 11, 0, 17, 0, 19, 0, 0, 7, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 4, 13, 0, 0, 0, 14, 0, 0, 0, 0, 15,
-	10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 2, 0, 0, 0, 0,
-	0, 6, 0, 1, 18, 16, 0, 0, 0, 8, 0, 0, 0, 3, 12, 0,
+static const uint32_t vk_groups_counters_group_keys[] = {
+	0x60009, 0, 0, 0, 0xf000b, 0, 0x100011, 0,
+	0xb0013, 0, 0, 0x60007, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0xf0004, 0x8000d, 0,
+	0, 0, 0xa000e, 0, 0, 0, 0, 0x5000f,
+	0xf000a, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x40005, 0x60002, 0, 0, 0, 0,
+	0, 0x60006, 0, 0x90001, 0xb0012, 0xf0010, 0, 0,
+	0, 0x60008, 0, 0, 0, 0x60003, 0x8000c, 0,
 };
 static const struct socapi_struct vk_groups_counters_group_struct = {"groups_counters_group", sizeof(struct vk_groups_counters_group), 19, vk_groups_counters_group_fields,
 	offsetof(struct vk_groups_counters_group, unknown), 47u, 6, vk_groups_counters_group_keys};
@@ -3208,8 +3322,8 @@ static const struct socapi_field vk_groups_get_by_id_object_response_fields[] = 
 	{"groups", offsetof(struct vk_groups_get_by_id_object_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"profiles", offsetof(struct vk_groups_get_by_id_object_response, profiles), SOCAPI_NO_PRESENCE, &vk_groups_profile_item_list_type, 0},
 };
-static const uint16_t vk_groups_get_by_id_object_response_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t vk_groups_get_by_id_object_response_keys[] = {
+	0x80002, 0x60001, 0, 0,
 };
 static const struct socapi_struct vk_groups_get_by_id_object_response_struct = {"groups_getById_object_response", sizeof(struct vk_groups_get_by_id_object_response), 2, vk_groups_get_by_id_object_response_fields,
 	offsetof(struct vk_groups_get_by_id_object_response, unknown), 5u, 2, vk_groups_get_by_id_object_response_keys};
@@ -3220,8 +3334,8 @@ static const struct socapi_field vk_groups_get_members_fields_response_fields[] 
 	{"items", offsetof(struct vk_groups_get_members_fields_response, items), SOCAPI_NO_PRESENCE, &vk_groups_user_xtr_role_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_fields_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_groups_get_members_fields_response_keys[] = {
-	0, 1, 0, 0, 0, 2, 0, 3,
+static const uint32_t vk_groups_get_members_fields_response_keys[] = {
+	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x90003,
 };
 static const struct socapi_struct vk_groups_get_members_fields_response_struct = {"groups_getMembers_fields_response", sizeof(struct vk_groups_get_members_fields_response), 3, vk_groups_get_members_fields_response_fields,
 	offsetof(struct vk_groups_get_members_fields_response, unknown), 1u, 3, vk_groups_get_members_fields_response_keys};
@@ -3232,8 +3346,8 @@ static const struct socapi_field vk_groups_get_members_filter_response_fields[] 
 	{"items", offsetof(struct vk_groups_get_members_filter_response, items), SOCAPI_NO_PRESENCE, &vk_groups_member_role_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_filter_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_groups_get_members_filter_response_keys[] = {
-	0, 1, 0, 0, 0, 2, 0, 3,
+static const uint32_t vk_groups_get_members_filter_response_keys[] = {
+	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x90003,
 };
 static const struct socapi_struct vk_groups_get_members_filter_response_struct = {"groups_getMembers_filter_response", sizeof(struct vk_groups_get_members_filter_response), 3, vk_groups_get_members_filter_response_fields,
 	offsetof(struct vk_groups_get_members_filter_response, unknown), 1u, 3, vk_groups_get_members_filter_response_keys};
@@ -3244,8 +3358,8 @@ static const struct socapi_field vk_groups_get_members_response_fields[] = {
 	{"items", offsetof(struct vk_groups_get_members_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_groups_get_members_response_keys[] = {
-	0, 1, 0, 0, 0, 2, 0, 3,
+static const uint32_t vk_groups_get_members_response_keys[] = {
+	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x90003,
 };
 static const struct socapi_struct vk_groups_get_members_response_struct = {"groups_getMembers_response", sizeof(struct vk_groups_get_members_response), 3, vk_groups_get_members_response_fields,
 	offsetof(struct vk_groups_get_members_response, unknown), 1u, 3, vk_groups_get_members_response_keys};
@@ -3255,8 +3369,8 @@ static const struct socapi_field vk_groups_get_object_extended_response_fields[]
 	{"count", offsetof(struct vk_groups_get_object_extended_response, count), offsetof(struct vk_groups_get_object_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_get_object_extended_response, items), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_get_object_extended_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_groups_get_object_extended_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_groups_get_object_extended_response_struct = {"groups_get_object_extended_response", sizeof(struct vk_groups_get_object_extended_response), 2, vk_groups_get_object_extended_response_fields,
 	offsetof(struct vk_groups_get_object_extended_response, unknown), 1u, 2, vk_groups_get_object_extended_response_keys};
@@ -3266,8 +3380,8 @@ static const struct socapi_field vk_groups_get_response_fields[] = {
 	{"count", offsetof(struct vk_groups_get_response, count), offsetof(struct vk_groups_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_get_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_get_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_groups_get_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_groups_get_response_struct = {"groups_get_response", sizeof(struct vk_groups_get_response), 2, vk_groups_get_response_fields,
 	offsetof(struct vk_groups_get_response, unknown), 1u, 2, vk_groups_get_response_keys};
@@ -3301,11 +3415,15 @@ static const struct socapi_field vk_groups_group_fields[] = {
 	{"is_video_live_notifications_blocked", offsetof(struct vk_groups_group, is_video_live_notifications_blocked), offsetof(struct vk_groups_group, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
 	{"video_live", offsetof(struct vk_groups_group, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
 };
-static const uint16_t vk_groups_group_keys[] = {
-	6, 7, 0, 0, 5, 0, 24, 17, 0, 26, 0, 0, 0, 16, 0, 0,
-	0, 8, 0, 18, 21, 0, 0, 0, 0, 0, 0, 13, 11, 0, 19, 4,
-	0, 14, 2, 15, 0, 1, 0, 0, 0, 0, 0, 20, 0, 10, 0, 12,
-	0, 23, 25, 0, 0, 0, 3, 0, 0, 0, 0, 22, 0, 0, 9, 0,
+static const uint32_t vk_groups_group_keys[] = {
+	0xb0006, 0x80007, 0, 0, 0x40005, 0, 0xe0018, 0xe0011,
+	0, 0xa001a, 0, 0, 0, 0x90010, 0, 0,
+	0, 0xb0008, 0, 0x90012, 0xe0015, 0, 0, 0,
+	0, 0, 0, 0xb000d, 0x8000b, 0, 0xe0013, 0x90004,
+	0, 0x8000e, 0x40002, 0x9000f, 0, 0x20001, 0, 0,
+	0, 0, 0, 0x90014, 0, 0xd000a, 0, 0xa000c,
+	0, 0x110017, 0x230019, 0, 0, 0, 0xb0003, 0,
+	0, 0, 0, 0x80016, 0, 0, 0x90009, 0,
 };
 static const struct socapi_struct vk_groups_group_struct = {"groups_group", sizeof(struct vk_groups_group), 26, vk_groups_group_fields,
 	offsetof(struct vk_groups_group, unknown), 67u, 6, vk_groups_group_keys};
@@ -3318,8 +3436,9 @@ static const struct socapi_field vk_groups_group_attach_fields[] = {
 	{"size", offsetof(struct vk_groups_group_attach, size), offsetof(struct vk_groups_group_attach, has_size), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"is_favorite", offsetof(struct vk_groups_group_attach, is_favorite), offsetof(struct vk_groups_group_attach, has_is_favorite), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_group_attach_keys[] = {
-	5, 2, 0, 0, 3, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0,
+static const uint32_t vk_groups_group_attach_keys[] = {
+	0xb0005, 0x40002, 0, 0, 0x60003, 0, 0, 0,
+	0, 0, 0x40004, 0, 0x20001, 0, 0, 0,
 };
 static const struct socapi_struct vk_groups_group_attach_struct = {"groups_group_attach", sizeof(struct vk_groups_group_attach), 5, vk_groups_group_attach_fields,
 	offsetof(struct vk_groups_group_attach, unknown), 1u, 4, vk_groups_group_attach_keys};
@@ -3330,8 +3449,8 @@ static const struct socapi_field vk_groups_group_ban_info_fields[] = {
 	{"end_date", offsetof(struct vk_groups_group_ban_info, end_date), offsetof(struct vk_groups_group_ban_info, has_end_date), &socapi_type_int, 0},
 	{"reason", offsetof(struct vk_groups_group_ban_info, reason), offsetof(struct vk_groups_group_ban_info, has_reason), &vk_groups_ban_info_reason_type, 0},
 };
-static const uint16_t vk_groups_group_ban_info_keys[] = {
-	0, 3, 0, 0, 0, 2, 0, 1,
+static const uint32_t vk_groups_group_ban_info_keys[] = {
+	0, 0x60003, 0, 0, 0, 0x80002, 0, 0x70001,
 };
 static const struct socapi_struct vk_groups_group_ban_info_struct = {"groups_group_ban_info", sizeof(struct vk_groups_group_ban_info), 3, vk_groups_group_ban_info_fields,
 	offsetof(struct vk_groups_group_ban_info, unknown), 1u, 3, vk_groups_group_ban_info_keys};
@@ -3427,23 +3546,39 @@ static const struct socapi_field vk_groups_group_full_fields[] = {
 	{"video_notifications_status", offsetof(struct vk_groups_group_full, video_notifications_status), SOCAPI_NO_PRESENCE, &vk_groups_group_full_video_notifications_status_type, 0},
 	{"videos_count", offsetof(struct vk_groups_group_full, videos_count), offsetof(struct vk_groups_group_full, has_videos_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_groups_group_full_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 46, 10, 0, 35, 0, 14, 83, 0,
-	58, 0, 0, 80, 0, 66, 0, 0, 0, 76, 0, 0, 0, 0, 0, 74,
-	55, 51, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 6, 0,
-	73, 0, 0, 0, 59, 0, 40, 0, 56, 82, 0, 0, 19, 0, 0, 0,
-	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 41, 28, 57, 68, 67, 0,
-	0, 0, 0, 30, 0, 0, 0, 79, 85, 88, 0, 0, 0, 0, 0, 0,
-	25, 0, 52, 42, 0, 0, 0, 20, 22, 70, 87, 0, 39, 0, 0, 43,
-	0, 0, 62, 0, 18, 24, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 7, 64, 0, 2, 72, 34, 32, 65, 60, 0, 0, 0, 0, 0, 0,
-	0, 44, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 12, 84,
-	47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0,
-	0, 45, 0, 78, 4, 37, 0, 0, 0, 0, 63, 50, 0, 0, 0, 0,
-	0, 0, 0, 11, 33, 0, 0, 0, 53, 13, 86, 0, 0, 71, 15, 0,
-	0, 0, 0, 3, 0, 0, 0, 0, 0, 49, 0, 17, 0, 0, 0, 31,
-	29, 0, 0, 0, 0, 0, 0, 38, 0, 0, 69, 0, 0, 9, 77, 0,
-	54, 0, 0, 75, 0, 8, 0, 0, 0, 48, 0, 61, 0, 81, 36, 1,
+static const uint32_t vk_groups_group_full_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0x9002e, 0xd000a, 0, 0xd0023, 0, 0x8000e, 0x130053, 0,
+	0x10003a, 0, 0, 0x90050, 0, 0x150042, 0, 0,
+	0, 0xd004c, 0, 0, 0, 0, 0, 0x13004a,
+	0x120037, 0xe0033, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x90010, 0, 0, 0, 0xb0006, 0,
+	0x110049, 0, 0, 0, 0xb003b, 0, 0x80028, 0,
+	0xe0038, 0x160052, 0, 0, 0xe0013, 0, 0, 0,
+	0, 0x110017, 0, 0, 0, 0, 0, 0,
+	0, 0xe0015, 0x110029, 0xd001c, 0x100039, 0xa0044, 0xf0043, 0,
+	0, 0, 0, 0x8001e, 0, 0, 0, 0x11004f,
+	0x150055, 0xc0058, 0, 0, 0, 0, 0, 0,
+	0x230019, 0, 0x160034, 0xb002a, 0, 0, 0, 0x90014,
+	0x80016, 0x50046, 0x1a0057, 0, 0x130027, 0, 0, 0x10002b,
+	0, 0, 0x5003e, 0, 0x90012, 0xe0018, 0xb001b, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x80007, 0xb0040, 0, 0x40002, 0xc0048, 0xa0022, 0x70020,
+	0x100041, 0x8003c, 0, 0, 0, 0, 0, 0,
+	0, 0xe002c, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0xa001a, 0, 0xa000c, 0xb0054,
+	0x4002f, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0x40005, 0, 0, 0, 0,
+	0, 0x10002d, 0, 0x8004e, 0x90004, 0xb0025, 0, 0,
+	0, 0, 0xb003f, 0x60032, 0, 0, 0, 0,
+	0, 0, 0, 0x8000b, 0x40021, 0, 0, 0,
+	0x80035, 0xb000d, 0x120056, 0, 0, 0x80047, 0x9000f, 0,
+	0, 0, 0, 0xb0003, 0, 0, 0, 0,
+	0, 0x80031, 0, 0xe0011, 0, 0, 0, 0x4001f,
+	0x6001d, 0, 0, 0, 0, 0, 0, 0xd0026,
+	0, 0, 0xc0045, 0, 0, 0x90009, 0xa004d, 0,
+	0x90036, 0, 0, 0xf004b, 0, 0xb0008, 0, 0,
+	0, 0xa0030, 0, 0xf003d, 0, 0x160051, 0xd0024, 0x20001,
 };
 static const struct socapi_struct vk_groups_group_full_struct = {"groups_group_full", sizeof(struct vk_groups_group_full), 88, vk_groups_group_full_fields,
 	offsetof(struct vk_groups_group_full, unknown), 5u, 8, vk_groups_group_full_keys};
@@ -3453,8 +3588,8 @@ static const struct socapi_field vk_groups_groups_array_fields[] = {
 	{"count", offsetof(struct vk_groups_groups_array, count), offsetof(struct vk_groups_groups_array, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_groups_array, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_groups_array_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_groups_groups_array_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_groups_groups_array_struct = {"groups_groups_array", sizeof(struct vk_groups_groups_array), 2, vk_groups_groups_array_fields,
 	offsetof(struct vk_groups_groups_array, unknown), 1u, 2, vk_groups_groups_array_keys};
@@ -3467,8 +3602,9 @@ static const struct socapi_field vk_groups_is_member_extended_response_fields[] 
 	{"can_recall", offsetof(struct vk_groups_is_member_extended_response, can_recall), offsetof(struct vk_groups_is_member_extended_response, has_can_recall), &vk_base_bool_int_type, 0},
 	{"request", offsetof(struct vk_groups_is_member_extended_response, request), offsetof(struct vk_groups_is_member_extended_response, has_request), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_groups_is_member_extended_response_keys[] = {
-	0, 5, 0, 0, 0, 0, 3, 0, 0, 0, 1, 2, 0, 0, 4, 0,
+static const uint32_t vk_groups_is_member_extended_response_keys[] = {
+	0, 0x70005, 0, 0, 0, 0, 0xa0003, 0,
+	0, 0, 0x60001, 0xa0002, 0, 0, 0xa0004, 0,
 };
 static const struct socapi_struct vk_groups_is_member_extended_response_struct = {"groups_isMember_extended_response", sizeof(struct vk_groups_is_member_extended_response), 5, vk_groups_is_member_extended_response_fields,
 	offsetof(struct vk_groups_is_member_extended_response, unknown), 3u, 4, vk_groups_is_member_extended_response_keys};
@@ -3484,8 +3620,9 @@ static const struct socapi_field vk_groups_links_item_fields[] = {
 	{"url", offsetof(struct vk_groups_links_item, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image_processing", offsetof(struct vk_groups_links_item, image_processing), offsetof(struct vk_groups_links_item, has_image_processing), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_groups_links_item_keys[] = {
-	3, 0, 5, 0, 0, 0, 2, 0, 1, 6, 0, 8, 4, 7, 0, 0,
+static const uint32_t vk_groups_links_item_keys[] = {
+	0xa0003, 0, 0x90005, 0, 0, 0, 0x40002, 0,
+	0x40001, 0x80006, 0, 0x100008, 0x20004, 0x30007, 0, 0,
 };
 static const struct socapi_struct vk_groups_links_item_struct = {"groups_links_item", sizeof(struct vk_groups_links_item), 8, vk_groups_links_item_fields,
 	offsetof(struct vk_groups_links_item, unknown), 11u, 4, vk_groups_links_item_keys};
@@ -3496,8 +3633,8 @@ static const struct socapi_field vk_groups_live_covers_fields[] = {
 	{"is_scalable", offsetof(struct vk_groups_live_covers, is_scalable), offsetof(struct vk_groups_live_covers, has_is_scalable), &socapi_type_bool, 0},
 	{"story_ids", offsetof(struct vk_groups_live_covers, story_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t vk_groups_live_covers_keys[] = {
-	0, 2, 0, 0, 0, 1, 0, 3,
+static const uint32_t vk_groups_live_covers_keys[] = {
+	0, 0xb0002, 0, 0, 0, 0xa0001, 0, 0x90003,
 };
 static const struct socapi_struct vk_groups_live_covers_struct = {"groups_live_covers", sizeof(struct vk_groups_live_covers), 3, vk_groups_live_covers_fields,
 	offsetof(struct vk_groups_live_covers, unknown), 5u, 3, vk_groups_live_covers_keys};
@@ -3514,9 +3651,11 @@ static const struct socapi_field vk_groups_market_info_fields[] = {
 	{"price_min", offsetof(struct vk_groups_market_info, price_min), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"min_order_price", offsetof(struct vk_groups_market_info, min_order_price), SOCAPI_NO_PRESENCE, &vk_market_price_type, 0},
 };
-static const uint16_t vk_groups_market_info_keys[] = {
-	0, 0, 0, 4, 0, 0, 1, 0, 0, 0, 6, 8, 2, 7, 0, 0,
-	0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 9,
+static const uint32_t vk_groups_market_info_keys[] = {
+	0, 0, 0, 0xd0004, 0, 0, 0x40001, 0,
+	0, 0, 0xd0006, 0x90008, 0xa0002, 0x90007, 0, 0,
+	0, 0x80003, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x70005, 0xf0009,
 };
 static const struct socapi_struct vk_groups_market_info_struct = {"groups_market_info", sizeof(struct vk_groups_market_info), 9, vk_groups_market_info_fields,
 	offsetof(struct vk_groups_market_info, unknown), 3u, 5, vk_groups_market_info_keys};
@@ -3528,8 +3667,8 @@ static const struct socapi_field vk_groups_member_role_fields[] = {
 	{"is_call_operator", offsetof(struct vk_groups_member_role, is_call_operator), offsetof(struct vk_groups_member_role, has_is_call_operator), &socapi_type_bool, 0},
 	{"permissions", offsetof(struct vk_groups_member_role, permissions), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_member_role_permission_type, 0},
 };
-static const uint16_t vk_groups_member_role_keys[] = {
-	0, 0, 0, 0, 4, 3, 1, 2,
+static const uint32_t vk_groups_member_role_keys[] = {
+	0, 0, 0, 0, 0xb0004, 0x100003, 0x20001, 0x40002,
 };
 static const struct socapi_struct vk_groups_member_role_struct = {"groups_member_role", sizeof(struct vk_groups_member_role), 4, vk_groups_member_role_fields,
 	offsetof(struct vk_groups_member_role, unknown), 1u, 3, vk_groups_member_role_keys};
@@ -3539,8 +3678,8 @@ static const struct socapi_field vk_groups_member_status_fields[] = {
 	{"user_id", offsetof(struct vk_groups_member_status, user_id), offsetof(struct vk_groups_member_status, has_user_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"member", offsetof(struct vk_groups_member_status, member), offsetof(struct vk_groups_member_status, has_member), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_member_status_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_groups_member_status_keys[] = {
+	0, 0x70001, 0x60002, 0,
 };
 static const struct socapi_struct vk_groups_member_status_struct = {"groups_member_status", sizeof(struct vk_groups_member_status), 2, vk_groups_member_status_fields,
 	offsetof(struct vk_groups_member_status, unknown), 1u, 2, vk_groups_member_status_keys};
@@ -3554,8 +3693,9 @@ static const struct socapi_field vk_groups_member_status_full_fields[] = {
 	{"can_invite", offsetof(struct vk_groups_member_status_full, can_invite), offsetof(struct vk_groups_member_status_full, has_can_invite), &vk_base_bool_int_type, 0},
 	{"can_recall", offsetof(struct vk_groups_member_status_full, can_recall), offsetof(struct vk_groups_member_status_full, has_can_recall), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_groups_member_status_full_keys[] = {
-	0, 3, 0, 0, 0, 1, 5, 0, 0, 0, 2, 4, 0, 0, 6, 0,
+static const uint32_t vk_groups_member_status_full_keys[] = {
+	0, 0x70003, 0, 0, 0, 0x70001, 0xa0005, 0,
+	0, 0, 0x60002, 0xa0004, 0, 0, 0xa0006, 0,
 };
 static const struct socapi_struct vk_groups_member_status_full_struct = {"groups_member_status_full", sizeof(struct vk_groups_member_status_full), 6, vk_groups_member_status_full_fields,
 	offsetof(struct vk_groups_member_status_full, unknown), 3u, 4, vk_groups_member_status_full_keys};
@@ -3565,8 +3705,8 @@ static const struct socapi_field vk_groups_online_status_fields[] = {
 	{"minutes", offsetof(struct vk_groups_online_status, minutes), offsetof(struct vk_groups_online_status, has_minutes), &socapi_type_int, 0},
 	{"status", offsetof(struct vk_groups_online_status, status), SOCAPI_NO_PRESENCE, &vk_groups_online_status_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_online_status_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_groups_online_status_keys[] = {
+	0x70001, 0, 0x60002, 0,
 };
 static const struct socapi_struct vk_groups_online_status_struct = {"groups_online_status", sizeof(struct vk_groups_online_status), 2, vk_groups_online_status_fields,
 	offsetof(struct vk_groups_online_status, unknown), 7u, 2, vk_groups_online_status_keys};
@@ -3576,8 +3716,8 @@ static const struct socapi_field vk_groups_photo_size_fields[] = {
 	{"height", offsetof(struct vk_groups_photo_size, height), offsetof(struct vk_groups_photo_size, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"width", offsetof(struct vk_groups_photo_size, width), offsetof(struct vk_groups_photo_size, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_photo_size_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_groups_photo_size_keys[] = {
+	0x60001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_groups_photo_size_struct = {"groups_photo_size", sizeof(struct vk_groups_photo_size), 2, vk_groups_photo_size_fields,
 	offsetof(struct vk_groups_photo_size, unknown), 1u, 2, vk_groups_photo_size_keys};
@@ -3589,8 +3729,8 @@ static const struct socapi_field vk_groups_profile_item_fields[] = {
 	{"photo_50", offsetof(struct vk_groups_profile_item, photo_50), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_100", offsetof(struct vk_groups_profile_item, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_profile_item_keys[] = {
-	0, 0, 0, 0, 4, 2, 1, 3,
+static const uint32_t vk_groups_profile_item_keys[] = {
+	0, 0, 0, 0, 0x90004, 0xa0002, 0x20001, 0x80003,
 };
 static const struct socapi_struct vk_groups_profile_item_struct = {"groups_profile_item", sizeof(struct vk_groups_profile_item), 4, vk_groups_profile_item_fields,
 	offsetof(struct vk_groups_profile_item, unknown), 1u, 3, vk_groups_profile_item_keys};
@@ -3600,8 +3740,8 @@ static const struct socapi_field vk_groups_search_response_fields[] = {
 	{"count", offsetof(struct vk_groups_search_response, count), offsetof(struct vk_groups_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_search_response, items), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_search_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_groups_search_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_groups_search_response_struct = {"groups_search_response", sizeof(struct vk_groups_search_response), 2, vk_groups_search_response_fields,
 	offsetof(struct vk_groups_search_response, unknown), 1u, 2, vk_groups_search_response_keys};
@@ -3756,39 +3896,71 @@ static const struct socapi_field vk_groups_user_xtr_role_fields[] = {
 	{"role", offsetof(struct vk_groups_user_xtr_role, role), SOCAPI_NO_PRESENCE, &vk_groups_role_options_type, 0},
 	{"permissions", offsetof(struct vk_groups_user_xtr_role, permissions), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_member_role_permission_type, 0},
 };
-static const uint16_t vk_groups_user_xtr_role_keys[] = {
-	0, 0, 0, 0, 14, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 56, 16, 0, 0, 0, 0, 45, 0, 0, 0, 86,
-	0, 0, 38, 0, 0, 139, 0, 97, 0, 72, 0, 0, 0, 0, 0, 0,
-	0, 0, 121, 0, 0, 0, 0, 49, 4, 0, 41, 0, 0, 0, 0, 0,
-	0, 73, 0, 29, 39, 0, 0, 0, 0, 0, 126, 0, 0, 0, 120, 129,
-	0, 12, 146, 0, 19, 132, 147, 47, 80, 145, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 70,
-	0, 0, 110, 0, 0, 0, 0, 0, 0, 61, 0, 78, 13, 90, 23, 0,
-	0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0, 142, 0, 0, 63,
-	0, 0, 0, 0, 105, 0, 0, 0, 137, 0, 108, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 69, 58, 0, 0, 0, 92, 0, 51,
-	0, 0, 0, 0, 0, 0, 28, 0, 31, 57, 0, 0, 0, 0, 0, 0,
-	109, 0, 125, 0, 0, 107, 0, 0, 0, 0, 0, 5, 0, 0, 33, 91,
-	0, 103, 64, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 2, 0, 0, 0, 0, 143, 36, 0, 0, 0, 79, 42, 21, 0, 94,
-	68, 0, 0, 0, 0, 112, 0, 0, 0, 101, 113, 135, 0, 0, 0, 0,
-	0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 136, 0,
-	0, 0, 0, 140, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0,
-	0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 81, 0,
-	0, 0, 22, 0, 0, 88, 0, 0, 0, 0, 0, 0, 123, 82, 0, 0,
-	85, 0, 0, 0, 0, 89, 98, 95, 0, 0, 0, 54, 0, 74, 0, 106,
-	0, 46, 127, 0, 0, 0, 131, 0, 0, 0, 93, 119, 0, 0, 0, 84,
-	0, 0, 0, 0, 0, 77, 0, 0, 99, 0, 0, 32, 10, 75, 53, 0,
-	0, 0, 18, 114, 0, 0, 0, 0, 60, 0, 0, 130, 0, 144, 0, 0,
-	37, 141, 0, 0, 0, 0, 0, 66, 104, 0, 0, 1, 0, 0, 0, 0,
-	111, 34, 0, 0, 0, 0, 3, 0, 0, 0, 44, 0, 0, 115, 0, 118,
-	40, 50, 0, 0, 0, 0, 25, 26, 0, 0, 0, 0, 24, 76, 9, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 124, 0, 0, 0, 0, 20, 0,
-	0, 59, 0, 0, 0, 0, 0, 0, 134, 0, 0, 43, 48, 30, 0, 0,
-	0, 138, 116, 0, 117, 52, 0, 0, 0, 0, 0, 0, 0, 0, 15, 7,
-	8, 35, 0, 0, 0, 122, 0, 133, 0, 67, 0, 62, 0, 0, 6, 71,
-	0, 0, 0, 0, 0, 0, 65, 55, 0, 0, 0, 0, 0, 96, 0, 0,
+static const uint32_t vk_groups_user_xtr_role_keys[] = {
+	0, 0, 0, 0, 0xa000e, 0, 0x9000b, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0x60038, 0x80010, 0,
+	0, 0, 0, 0x8002d, 0, 0, 0, 0xb0056,
+	0, 0, 0xa0026, 0, 0, 0xe008b, 0, 0xa0061,
+	0, 0x50048, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x70079, 0, 0, 0, 0, 0x70031,
+	0xb0004, 0, 0x90029, 0, 0, 0, 0, 0,
+	0, 0xe0049, 0, 0x9001d, 0x40027, 0, 0, 0,
+	0, 0, 0x6007e, 0, 0, 0, 0xa0078, 0xe0081,
+	0, 0x6000c, 0x40092, 0, 0x60013, 0xc0084, 0xb0093, 0xa002f,
+	0xd0050, 0xc0091, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0xc0066, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0x110046,
+	0, 0, 0x12006e, 0, 0, 0, 0, 0,
+	0, 0x9003d, 0, 0xe004e, 0xd000d, 0x5005a, 0x50017, 0,
+	0, 0, 0, 0, 0, 0, 0, 0xd0053,
+	0, 0, 0, 0, 0xb008e, 0, 0, 0x13003f,
+	0, 0, 0, 0, 0x90069, 0, 0, 0,
+	0x130089, 0, 0x8006c, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0xb0045, 0x5003a, 0, 0, 0, 0xd005c, 0, 0xa0033,
+	0, 0, 0, 0, 0, 0, 0x4001c, 0,
+	0xe001f, 0x20039, 0, 0, 0, 0, 0, 0,
+	0x15006d, 0, 0xb007d, 0, 0, 0xe006b, 0, 0,
+	0, 0, 0, 0x90005, 0, 0, 0xe0021, 0x8005b,
+	0, 0x100067, 0x80040, 0, 0xe0057, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0xa0002, 0, 0, 0, 0, 0xa008f, 0xa0024,
+	0, 0, 0, 0xd004f, 0xf002a, 0xb0015, 0, 0xb005e,
+	0xd0044, 0, 0, 0, 0, 0x80070, 0, 0,
+	0, 0x90065, 0x130071, 0x160087, 0, 0, 0, 0,
+	0, 0x130064, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x130080, 0, 0, 0, 0x160088, 0,
+	0, 0, 0, 0x7008c, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x80011, 0,
+	0, 0, 0, 0, 0, 0, 0x8001b, 0,
+	0, 0, 0, 0, 0, 0, 0xd0051, 0,
+	0, 0, 0x60016, 0, 0, 0xd0058, 0, 0,
+	0, 0, 0, 0, 0x10007b, 0xd0052, 0, 0,
+	0xc0055, 0, 0, 0, 0, 0x50059, 0x230062, 0x9005f,
+	0, 0, 0, 0x90036, 0, 0xe004a, 0, 0x9006a,
+	0, 0x10002e, 0x8007f, 0, 0, 0, 0x80083, 0,
+	0, 0, 0x7005d, 0x80077, 0, 0, 0, 0xd0054,
+	0, 0, 0, 0, 0, 0xe004d, 0, 0,
+	0xa0063, 0, 0, 0xe0020, 0x8000a, 0xe004b, 0xa0035, 0,
+	0, 0, 0xd0012, 0x200072, 0, 0, 0, 0,
+	0x6003c, 0, 0, 0x100082, 0, 0x120090, 0, 0,
+	0xc0025, 0x4008d, 0, 0, 0, 0, 0, 0x190042,
+	0x50068, 0, 0, 0x20001, 0, 0, 0, 0,
+	0xc006f, 0x80022, 0, 0, 0, 0, 0x90003, 0,
+	0, 0, 0xa002c, 0, 0, 0xe0073, 0, 0xc0076,
+	0x60028, 0xc0032, 0, 0, 0, 0, 0x70019, 0x9001a,
+	0, 0, 0, 0, 0x40018, 0xe004c, 0xb0009, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x10007c, 0, 0, 0, 0, 0x80014, 0,
+	0, 0x5003b, 0, 0, 0, 0, 0, 0,
+	0x90086, 0, 0, 0xc002b, 0xf0030, 0x9001e, 0, 0,
+	0, 0xa008a, 0xd0074, 0, 0x140075, 0x50034, 0, 0,
+	0, 0, 0, 0, 0, 0, 0xb000f, 0x60007,
+	0x30008, 0x90023, 0, 0, 0, 0xa007a, 0, 0x70085,
+	0, 0x170043, 0, 0xb003e, 0, 0, 0x110006, 0x80047,
+	0, 0, 0, 0, 0, 0, 0x110041, 0x50037,
+	0, 0, 0, 0, 0, 0x40060, 0, 0,
 };
 static const struct socapi_struct vk_groups_user_xtr_role_struct = {"groups_user_xtr_role", sizeof(struct vk_groups_user_xtr_role), 147, vk_groups_user_xtr_role_fields,
 	offsetof(struct vk_groups_user_xtr_role, unknown), 111u, 9, vk_groups_user_xtr_role_keys};
@@ -3797,8 +3969,8 @@ const struct socapi_type vk_groups_user_xtr_role_type = {SOCAPI_KIND_OBJECT, 0, 
 static const struct socapi_field vk_likes_add_response_fields[] = {
 	{"likes", offsetof(struct vk_likes_add_response, likes), offsetof(struct vk_likes_add_response, has_likes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_likes_add_response_keys[] = {
-	0, 1,
+static const uint32_t vk_likes_add_response_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct vk_likes_add_response_struct = {"likes_add_response", sizeof(struct vk_likes_add_response), 1, vk_likes_add_response_fields,
 	offsetof(struct vk_likes_add_response, unknown), 1u, 1, vk_likes_add_response_keys};
@@ -3807,8 +3979,8 @@ const struct socapi_type vk_likes_add_response_type = {SOCAPI_KIND_OBJECT, 0, si
 static const struct socapi_field vk_likes_delete_response_fields[] = {
 	{"likes", offsetof(struct vk_likes_delete_response, likes), offsetof(struct vk_likes_delete_response, has_likes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_likes_delete_response_keys[] = {
-	0, 1,
+static const uint32_t vk_likes_delete_response_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct vk_likes_delete_response_struct = {"likes_delete_response", sizeof(struct vk_likes_delete_response), 1, vk_likes_delete_response_fields,
 	offsetof(struct vk_likes_delete_response, unknown), 1u, 1, vk_likes_delete_response_keys};
@@ -3820,8 +3992,8 @@ static const struct socapi_field vk_likes_get_list_extended_response_fields[] = 
 	{"liked_by_author", offsetof(struct vk_likes_get_list_extended_response, liked_by_author), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_type, 0},
 	{"liked_by_group", offsetof(struct vk_likes_get_list_extended_response, liked_by_group), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_type, 0},
 };
-static const uint16_t vk_likes_get_list_extended_response_keys[] = {
-	2, 0, 0, 1, 3, 0, 0, 4,
+static const uint32_t vk_likes_get_list_extended_response_keys[] = {
+	0x50002, 0, 0, 0x50001, 0xf0003, 0, 0, 0xe0004,
 };
 static const struct socapi_struct vk_likes_get_list_extended_response_struct = {"likes_getList_extended_response", sizeof(struct vk_likes_get_list_extended_response), 4, vk_likes_get_list_extended_response_fields,
 	offsetof(struct vk_likes_get_list_extended_response, unknown), 7u, 3, vk_likes_get_list_extended_response_keys};
@@ -3831,8 +4003,8 @@ static const struct socapi_field vk_likes_get_list_response_fields[] = {
 	{"count", offsetof(struct vk_likes_get_list_response, count), offsetof(struct vk_likes_get_list_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_likes_get_list_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_likes_get_list_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_likes_get_list_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_likes_get_list_response_struct = {"likes_getList_response", sizeof(struct vk_likes_get_list_response), 2, vk_likes_get_list_response_fields,
 	offsetof(struct vk_likes_get_list_response, unknown), 1u, 2, vk_likes_get_list_response_keys};
@@ -3842,8 +4014,8 @@ static const struct socapi_field vk_likes_is_liked_response_fields[] = {
 	{"liked", offsetof(struct vk_likes_is_liked_response, liked), offsetof(struct vk_likes_is_liked_response, has_liked), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 	{"copied", offsetof(struct vk_likes_is_liked_response, copied), offsetof(struct vk_likes_is_liked_response, has_copied), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_likes_is_liked_response_keys[] = {
-	0, 1, 0, 2,
+static const uint32_t vk_likes_is_liked_response_keys[] = {
+	0, 0x50001, 0, 0x60002,
 };
 static const struct socapi_struct vk_likes_is_liked_response_struct = {"likes_isLiked_response", sizeof(struct vk_likes_is_liked_response), 2, vk_likes_is_liked_response_fields,
 	offsetof(struct vk_likes_is_liked_response, unknown), 1u, 2, vk_likes_is_liked_response_keys};
@@ -3854,8 +4026,8 @@ static const struct socapi_field vk_link_target_object_fields[] = {
 	{"owner_id", offsetof(struct vk_link_target_object, owner_id), offsetof(struct vk_link_target_object, has_owner_id), &socapi_type_int, 0},
 	{"item_id", offsetof(struct vk_link_target_object, item_id), offsetof(struct vk_link_target_object, has_item_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_link_target_object_keys[] = {
-	0, 0, 0, 2, 0, 1, 3, 0,
+static const uint32_t vk_link_target_object_keys[] = {
+	0, 0, 0, 0x80002, 0, 0x40001, 0x70003, 0,
 };
 static const struct socapi_struct vk_link_target_object_struct = {"link_target_object", sizeof(struct vk_link_target_object), 3, vk_link_target_object_fields,
 	offsetof(struct vk_link_target_object, unknown), 1u, 3, vk_link_target_object_keys};
@@ -3866,8 +4038,8 @@ static const struct socapi_field vk_market_currency_fields[] = {
 	{"name", offsetof(struct vk_market_currency, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_market_currency, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_market_currency_keys[] = {
-	0, 3, 0, 0, 0, 0, 1, 2,
+static const uint32_t vk_market_currency_keys[] = {
+	0, 0x50003, 0, 0, 0, 0, 0x20001, 0x40002,
 };
 static const struct socapi_struct vk_market_currency_struct = {"market_currency", sizeof(struct vk_market_currency), 3, vk_market_currency_fields,
 	offsetof(struct vk_market_currency, unknown), 1u, 3, vk_market_currency_keys};
@@ -3885,9 +4057,11 @@ static const struct socapi_field vk_market_market_album_fields[] = {
 	{"type", offsetof(struct vk_market_market_album, type), offsetof(struct vk_market_market_album, has_type), &vk_market_market_album_type_type, 0},
 	{"is_blur_enabled", offsetof(struct vk_market_market_album, is_blur_enabled), offsetof(struct vk_market_market_album, has_is_blur_enabled), &socapi_type_bool, 0},
 };
-static const uint16_t vk_market_market_album_keys[] = {
-	0, 0, 10, 0, 0, 4, 8, 3, 0, 5, 0, 0, 2, 0, 6, 0,
-	0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0, 7, 0, 0, 0, 0,
+static const uint32_t vk_market_market_album_keys[] = {
+	0, 0, 0xf000a, 0, 0, 0x50004, 0xc0008, 0x50003,
+	0, 0x70005, 0, 0, 0x80002, 0, 0x90006, 0,
+	0, 0, 0, 0, 0, 0, 0, 0x40009,
+	0, 0x20001, 0, 0x50007, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_market_market_album_struct = {"market_market_album", sizeof(struct vk_market_market_album), 10, vk_market_market_album_fields,
 	offsetof(struct vk_market_market_album, unknown), 1u, 5, vk_market_market_album_keys};
@@ -3900,8 +4074,9 @@ static const struct socapi_field vk_market_market_category_nested_fields[] = {
 	{"is_v2", offsetof(struct vk_market_market_category_nested, is_v2), offsetof(struct vk_market_market_category_nested, has_is_v2), &socapi_type_bool, 0},
 	{"parent", offsetof(struct vk_market_market_category_nested, parent), SOCAPI_NO_PRESENCE, &vk_market_market_category_nested_type, 0},
 };
-static const uint16_t vk_market_market_category_nested_keys[] = {
-	4, 0, 0, 0, 3, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 5,
+static const uint32_t vk_market_market_category_nested_keys[] = {
+	0x50004, 0, 0, 0, 0x40003, 0, 0x20002, 0xa0001,
+	0, 0, 0, 0, 0, 0, 0, 0x60005,
 };
 static const struct socapi_struct vk_market_market_category_nested_struct = {"market_market_category_nested", sizeof(struct vk_market_market_category_nested), 5, vk_market_market_category_nested_fields,
 	offsetof(struct vk_market_market_category_nested, unknown), 3u, 4, vk_market_market_category_nested_keys};
@@ -3932,11 +4107,15 @@ static const struct socapi_field vk_market_market_item_fields[] = {
 	{"post_id", offsetof(struct vk_market_market_item, post_id), offsetof(struct vk_market_market_item, has_post_id), &socapi_type_int, 0},
 	{"post_owner_id", offsetof(struct vk_market_market_item, post_owner_id), offsetof(struct vk_market_market_item, has_post_owner_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_market_market_item_keys[] = {
-	0, 0, 19, 0, 22, 0, 0, 11, 0, 0, 12, 0, 0, 0, 18, 15,
-	5, 1, 2, 0, 13, 0, 0, 17, 0, 10, 0, 23, 0, 0, 16, 0,
-	0, 0, 4, 0, 14, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0,
-	20, 9, 0, 0, 0, 0, 6, 0, 0, 21, 0, 0, 7, 8, 0, 0,
+static const uint32_t vk_market_market_item_keys[] = {
+	0, 0, 0xf0013, 0, 0x70016, 0, 0, 0x8000b,
+	0, 0, 0x8000c, 0, 0, 0, 0x140012, 0xb000f,
+	0xb0005, 0xa0001, 0xc0002, 0, 0x8000d, 0, 0, 0x30011,
+	0, 0xb000a, 0, 0xd0017, 0, 0, 0x50010, 0,
+	0, 0, 0x80004, 0, 0x5000e, 0, 0, 0,
+	0xc0003, 0, 0, 0, 0, 0, 0, 0,
+	0x30014, 0x20009, 0, 0, 0, 0, 0x40006, 0,
+	0, 0xc0015, 0, 0, 0xb0007, 0xb0008, 0, 0,
 };
 static const struct socapi_struct vk_market_market_item_struct = {"market_market_item", sizeof(struct vk_market_market_item), 23, vk_market_market_item_fields,
 	offsetof(struct vk_market_market_item, unknown), 81u, 6, vk_market_market_item_keys};
@@ -3953,9 +4132,11 @@ static const struct socapi_field vk_market_price_fields[] = {
 	{"text", offsetof(struct vk_market_price, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"old_amount_text", offsetof(struct vk_market_price, old_amount_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_market_price_keys[] = {
-	0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 0, 0, 0, 0, 8, 0,
-	6, 0, 0, 1, 9, 0, 0, 7, 0, 0, 0, 0, 2, 0, 0, 3,
+static const uint32_t vk_market_price_keys[] = {
+	0, 0, 0, 0, 0, 0xa0004, 0, 0x80005,
+	0, 0, 0, 0, 0, 0, 0x40008, 0,
+	0xd0006, 0, 0, 0x60001, 0xf0009, 0, 0, 0xa0007,
+	0, 0, 0, 0, 0x90002, 0, 0, 0xa0003,
 };
 static const struct socapi_struct vk_market_price_struct = {"market_price", sizeof(struct vk_market_price), 9, vk_market_price_fields,
 	offsetof(struct vk_market_price, unknown), 5u, 5, vk_market_price_keys};
@@ -3971,8 +4152,9 @@ static const struct socapi_field vk_messages_audio_message_fields[] = {
 	{"access_key", offsetof(struct vk_messages_audio_message, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"transcript_error", offsetof(struct vk_messages_audio_message, transcript_error), offsetof(struct vk_messages_audio_message, has_transcript_error), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_audio_message_keys[] = {
-	0, 0, 0, 0, 7, 0, 3, 2, 5, 0, 0, 6, 0, 8, 4, 1,
+static const uint32_t vk_messages_audio_message_keys[] = {
+	0, 0, 0, 0, 0xa0007, 0, 0x80003, 0x80002,
+	0x80005, 0, 0, 0x80006, 0, 0x100008, 0x80004, 0x20001,
 };
 static const struct socapi_struct vk_messages_audio_message_struct = {"messages_audio_message", sizeof(struct vk_messages_audio_message), 8, vk_messages_audio_message_fields,
 	offsetof(struct vk_messages_audio_message, unknown), 15u, 4, vk_messages_audio_message_keys};
@@ -4003,11 +4185,15 @@ static const struct socapi_field vk_messages_base_message_fields[] = {
 	{"ref", offsetof(struct vk_messages_base_message, ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"ref_source", offsetof(struct vk_messages_base_message, ref_source), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_messages_base_message_keys[] = {
-	0, 0, 0, 10, 22, 0, 0, 0, 6, 0, 1, 0, 0, 0, 12, 0,
-	0, 20, 0, 0, 0, 7, 0, 0, 5, 8, 11, 18, 0, 16, 0, 2,
-	0, 0, 0, 0, 0, 0, 0, 21, 4, 0, 0, 13, 0, 0, 0, 0,
-	15, 14, 19, 0, 0, 0, 0, 3, 9, 0, 23, 0, 0, 0, 0, 17,
+static const uint32_t vk_messages_base_message_keys[] = {
+	0, 0, 0, 0xc000a, 0x30016, 0, 0, 0,
+	0xb0006, 0, 0x20001, 0, 0, 0, 0x7000c, 0,
+	0, 0xe0014, 0, 0, 0, 0x30007, 0, 0,
+	0x40005, 0x40008, 0x6000b, 0x80012, 0, 0x30010, 0, 0x170002,
+	0, 0, 0, 0, 0, 0, 0, 0x70015,
+	0x70004, 0, 0, 0x9000d, 0, 0, 0, 0,
+	0xf000f, 0x7000e, 0x90013, 0, 0, 0, 0, 0x70003,
+	0xb0009, 0, 0xa0017, 0, 0, 0, 0, 0xa0011,
 };
 static const struct socapi_struct vk_messages_base_message_struct = {"messages_base_message", sizeof(struct vk_messages_base_message), 23, vk_messages_base_message_fields,
 	offsetof(struct vk_messages_base_message, unknown), 119u, 6, vk_messages_base_message_keys};
@@ -4020,8 +4206,9 @@ static const struct socapi_field vk_messages_chat_restrictions_fields[] = {
 	{"only_admins_invite", offsetof(struct vk_messages_chat_restrictions, only_admins_invite), offsetof(struct vk_messages_chat_restrictions, has_only_admins_invite), &socapi_type_bool, 0},
 	{"only_admins_kick", offsetof(struct vk_messages_chat_restrictions, only_admins_kick), offsetof(struct vk_messages_chat_restrictions, has_only_admins_kick), &socapi_type_bool, 0},
 };
-static const uint16_t vk_messages_chat_restrictions_keys[] = {
-	0, 0, 0, 4, 5, 0, 0, 0, 0, 0, 2, 0, 1, 3, 0, 0,
+static const uint32_t vk_messages_chat_restrictions_keys[] = {
+	0, 0, 0, 0x120004, 0x100005, 0, 0, 0,
+	0, 0, 0x150002, 0, 0x140001, 0x140003, 0, 0,
 };
 static const struct socapi_struct vk_messages_chat_restrictions_struct = {"messages_chat_restrictions", sizeof(struct vk_messages_chat_restrictions), 5, vk_messages_chat_restrictions_fields,
 	offsetof(struct vk_messages_chat_restrictions, unknown), 3u, 4, vk_messages_chat_restrictions_keys};
@@ -4046,11 +4233,15 @@ static const struct socapi_field vk_messages_chat_settings_fields[] = {
 	{"disappearing_chat_link", offsetof(struct vk_messages_chat_settings, disappearing_chat_link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_service", offsetof(struct vk_messages_chat_settings, is_service), offsetof(struct vk_messages_chat_settings, has_is_service), &socapi_type_bool, 0},
 };
-static const uint16_t vk_messages_chat_settings_keys[] = {
-	0, 6, 0, 11, 0, 4, 8, 0, 0, 16, 0, 0, 2, 0, 3, 0,
-	0, 0, 0, 0, 5, 10, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 13, 14, 9, 0, 17, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0,
-	0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
+static const uint32_t vk_messages_chat_settings_keys[] = {
+	0, 0x90006, 0, 0xe000b, 0, 0xd0004, 0x100008, 0,
+	0, 0x160010, 0, 0, 0x50002, 0, 0x50003, 0,
+	0, 0, 0, 0, 0x50005, 0x15000a, 0, 0x80001,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0xb000d, 0xf000e, 0xd0009, 0, 0xa0011, 0, 0,
+	0x5000f, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x3000c, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0xa0007, 0, 0,
 };
 static const struct socapi_struct vk_messages_chat_settings_struct = {"messages_chat_settings", sizeof(struct vk_messages_chat_settings), 17, vk_messages_chat_settings_fields,
 	offsetof(struct vk_messages_chat_settings, unknown), 61u, 6, vk_messages_chat_settings_keys};
@@ -4069,9 +4260,11 @@ static const struct socapi_field vk_messages_chat_settings_acl_fields[] = {
 	{"can_use_mass_mentions", offsetof(struct vk_messages_chat_settings_acl, can_use_mass_mentions), offsetof(struct vk_messages_chat_settings_acl, has_can_use_mass_mentions), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 	{"can_change_service_type", offsetof(struct vk_messages_chat_settings_acl, can_change_service_type), offsetof(struct vk_messages_chat_settings_acl, has_can_change_service_type), &socapi_type_bool, 0},
 };
-static const uint16_t vk_messages_chat_settings_acl_keys[] = {
-	3, 0, 9, 8, 0, 0, 0, 1, 0, 5, 0, 4, 0, 0, 0, 10,
-	0, 0, 0, 6, 11, 7, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
+static const uint32_t vk_messages_chat_settings_acl_keys[] = {
+	0xe0003, 0, 0x80009, 0xd0008, 0, 0, 0, 0xf0001,
+	0, 0x110005, 0, 0xa0004, 0, 0, 0, 0x15000a,
+	0, 0, 0, 0x130006, 0x17000b, 0xc0007, 0, 0x160002,
+	0, 0, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_chat_settings_acl_struct = {"messages_chat_settings_acl", sizeof(struct vk_messages_chat_settings_acl), 11, vk_messages_chat_settings_acl_fields,
 	offsetof(struct vk_messages_chat_settings_acl, unknown), 1u, 5, vk_messages_chat_settings_acl_keys};
@@ -4086,8 +4279,9 @@ static const struct socapi_field vk_messages_chat_settings_permissions_fields[] 
 	{"call", offsetof(struct vk_messages_chat_settings_permissions, call), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_call_type, 0},
 	{"change_admins", offsetof(struct vk_messages_chat_settings_permissions, change_admins), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_change_admins_type, 0},
 };
-static const uint16_t vk_messages_chat_settings_permissions_keys[] = {
-	6, 5, 0, 0, 4, 0, 3, 1, 7, 2, 0, 0, 0, 0, 0, 0,
+static const uint32_t vk_messages_chat_settings_permissions_keys[] = {
+	0x40006, 0xf0005, 0, 0, 0x110004, 0, 0xa0003, 0x60001,
+	0xd0007, 0xb0002, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_chat_settings_permissions_struct = {"messages_chat_settings_permissions", sizeof(struct vk_messages_chat_settings_permissions), 7, vk_messages_chat_settings_permissions_fields,
 	offsetof(struct vk_messages_chat_settings_permissions, unknown), 3u, 4, vk_messages_chat_settings_permissions_keys};
@@ -4100,8 +4294,9 @@ static const struct socapi_field vk_messages_chat_settings_photo_fields[] = {
 	{"is_default_photo", offsetof(struct vk_messages_chat_settings_photo, is_default_photo), offsetof(struct vk_messages_chat_settings_photo, has_is_default_photo), &socapi_type_bool, 0},
 	{"is_default_call_photo", offsetof(struct vk_messages_chat_settings_photo, is_default_call_photo), offsetof(struct vk_messages_chat_settings_photo, has_is_default_call_photo), &socapi_type_bool, 0},
 };
-static const uint16_t vk_messages_chat_settings_photo_keys[] = {
-	1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 5, 0, 4,
+static const uint32_t vk_messages_chat_settings_photo_keys[] = {
+	0x80001, 0, 0x90003, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x90002, 0x150005, 0, 0x100004,
 };
 static const struct socapi_struct vk_messages_chat_settings_photo_struct = {"messages_chat_settings_photo", sizeof(struct vk_messages_chat_settings_photo), 5, vk_messages_chat_settings_photo_fields,
 	offsetof(struct vk_messages_chat_settings_photo, unknown), 5u, 4, vk_messages_chat_settings_photo_keys};
@@ -4128,11 +4323,15 @@ static const struct socapi_field vk_messages_conversation_fields[] = {
 	{"push_settings", offsetof(struct vk_messages_conversation, push_settings), SOCAPI_NO_PRESENCE, &vk_messages_push_settings_type, 0},
 	{"version", offsetof(struct vk_messages_conversation, version), offsetof(struct vk_messages_conversation, has_version), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_conversation_keys[] = {
-	1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 16,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 5, 3, 6, 10, 18,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 7, 0, 19, 0, 11, 0,
-	0, 12, 0, 2, 0, 15, 0, 8, 13, 0, 0, 0, 0, 0, 4, 0,
+static const uint32_t vk_messages_conversation_keys[] = {
+	0x40001, 0, 0, 0, 0, 0, 0, 0xa0009,
+	0, 0, 0, 0, 0, 0, 0, 0x80010,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x100011, 0x80005, 0x1c0003, 0xc0006, 0x9000a, 0xd0012,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x14000e, 0x100007, 0, 0x70013, 0, 0xd000b, 0,
+	0, 0x7000c, 0, 0xf0002, 0, 0x14000f, 0, 0x90008,
+	0xb000d, 0, 0, 0, 0, 0, 0x70004, 0,
 };
 static const struct socapi_struct vk_messages_conversation_struct = {"messages_conversation", sizeof(struct vk_messages_conversation), 19, vk_messages_conversation_fields,
 	offsetof(struct vk_messages_conversation, unknown), 7u, 6, vk_messages_conversation_keys};
@@ -4143,8 +4342,8 @@ static const struct socapi_field vk_messages_conversation_can_write_fields[] = {
 	{"reason", offsetof(struct vk_messages_conversation_can_write, reason), offsetof(struct vk_messages_conversation_can_write, has_reason), &socapi_type_int, 0},
 	{"until", offsetof(struct vk_messages_conversation_can_write, until), offsetof(struct vk_messages_conversation_can_write, has_until), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_conversation_can_write_keys[] = {
-	0, 2, 3, 0, 0, 0, 1, 0,
+static const uint32_t vk_messages_conversation_can_write_keys[] = {
+	0, 0x60002, 0x50003, 0, 0, 0, 0x70001, 0,
 };
 static const struct socapi_struct vk_messages_conversation_can_write_struct = {"messages_conversation_can_write", sizeof(struct vk_messages_conversation_can_write), 3, vk_messages_conversation_can_write_fields,
 	offsetof(struct vk_messages_conversation_can_write, unknown), 1u, 3, vk_messages_conversation_can_write_keys};
@@ -4161,9 +4360,11 @@ static const struct socapi_field vk_messages_conversation_member_fields[] = {
 	{"is_message_request", offsetof(struct vk_messages_conversation_member, is_message_request), offsetof(struct vk_messages_conversation_member, has_is_message_request), &socapi_type_bool, 0},
 	{"request_date", offsetof(struct vk_messages_conversation_member, request_date), offsetof(struct vk_messages_conversation_member, has_request_date), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_conversation_member_keys[] = {
-	0, 0, 0, 7, 0, 0, 5, 0, 0, 0, 6, 0, 2, 1, 0, 0,
-	0, 0, 0, 4, 0, 9, 0, 3, 0, 0, 0, 0, 0, 8, 0, 0,
+static const uint32_t vk_messages_conversation_member_keys[] = {
+	0, 0, 0, 0x160007, 0, 0, 0x80005, 0,
+	0, 0, 0x80006, 0, 0xa0002, 0x90001, 0, 0,
+	0, 0, 0, 0x80004, 0, 0xc0009, 0, 0x90003,
+	0, 0, 0, 0, 0, 0x120008, 0, 0,
 };
 static const struct socapi_struct vk_messages_conversation_member_struct = {"messages_conversation_member", sizeof(struct vk_messages_conversation_member), 9, vk_messages_conversation_member_fields,
 	offsetof(struct vk_messages_conversation_member, unknown), 7u, 5, vk_messages_conversation_member_keys};
@@ -4174,8 +4375,8 @@ static const struct socapi_field vk_messages_conversation_peer_fields[] = {
 	{"type", offsetof(struct vk_messages_conversation_peer, type), SOCAPI_NO_PRESENCE, &vk_messages_conversation_peer_type_type, SOCAPI_FIELD_REQUIRED},
 	{"local_id", offsetof(struct vk_messages_conversation_peer, local_id), offsetof(struct vk_messages_conversation_peer, has_local_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_conversation_peer_keys[] = {
-	0, 2, 0, 1, 0, 3, 0, 0,
+static const uint32_t vk_messages_conversation_peer_keys[] = {
+	0, 0x40002, 0, 0x20001, 0, 0x80003, 0, 0,
 };
 static const struct socapi_struct vk_messages_conversation_peer_struct = {"messages_conversation_peer", sizeof(struct vk_messages_conversation_peer), 3, vk_messages_conversation_peer_fields,
 	offsetof(struct vk_messages_conversation_peer, unknown), 3u, 3, vk_messages_conversation_peer_keys};
@@ -4185,8 +4386,8 @@ static const struct socapi_field vk_messages_conversation_sort_id_fields[] = {
 	{"major_id", offsetof(struct vk_messages_conversation_sort_id, major_id), offsetof(struct vk_messages_conversation_sort_id, has_major_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"minor_id", offsetof(struct vk_messages_conversation_sort_id, minor_id), offsetof(struct vk_messages_conversation_sort_id, has_minor_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_conversation_sort_id_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_messages_conversation_sort_id_keys[] = {
+	0x80002, 0, 0, 0x80001,
 };
 static const struct socapi_struct vk_messages_conversation_sort_id_struct = {"messages_conversation_sort_id", sizeof(struct vk_messages_conversation_sort_id), 2, vk_messages_conversation_sort_id_fields,
 	offsetof(struct vk_messages_conversation_sort_id, unknown), 1u, 2, vk_messages_conversation_sort_id_keys};
@@ -4196,8 +4397,8 @@ static const struct socapi_field vk_messages_conversation_with_message_fields[] 
 	{"conversation", offsetof(struct vk_messages_conversation_with_message, conversation), SOCAPI_NO_PRESENCE, &vk_messages_conversation_type, SOCAPI_FIELD_REQUIRED},
 	{"last_message", offsetof(struct vk_messages_conversation_with_message, last_message), SOCAPI_NO_PRESENCE, &vk_messages_message_type, 0},
 };
-static const uint16_t vk_messages_conversation_with_message_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_messages_conversation_with_message_keys[] = {
+	0, 0xc0001, 0xc0002, 0,
 };
 static const struct socapi_struct vk_messages_conversation_with_message_struct = {"messages_conversation_with_message", sizeof(struct vk_messages_conversation_with_message), 2, vk_messages_conversation_with_message_fields,
 	offsetof(struct vk_messages_conversation_with_message, unknown), 1u, 2, vk_messages_conversation_with_message_keys};
@@ -4210,8 +4411,9 @@ static const struct socapi_field vk_messages_delete_full_response_item_fields[] 
 	{"response", offsetof(struct vk_messages_delete_full_response_item, response), offsetof(struct vk_messages_delete_full_response_item, has_response), &vk_base_bool_int_type, 0},
 	{"error", offsetof(struct vk_messages_delete_full_response_item, error), SOCAPI_NO_PRESENCE, &vk_base_message_error_type, 0},
 };
-static const uint16_t vk_messages_delete_full_response_item_keys[] = {
-	0, 3, 1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 5,
+static const uint32_t vk_messages_delete_full_response_item_keys[] = {
+	0, 0x170003, 0x70001, 0, 0, 0xa0002, 0, 0x80004,
+	0, 0, 0, 0, 0, 0, 0, 0x50005,
 };
 static const struct socapi_struct vk_messages_delete_full_response_item_struct = {"messages_delete_full_response_item", sizeof(struct vk_messages_delete_full_response_item), 5, vk_messages_delete_full_response_item_fields,
 	offsetof(struct vk_messages_delete_full_response_item, unknown), 1u, 4, vk_messages_delete_full_response_item_keys};
@@ -4232,9 +4434,11 @@ static const struct socapi_field vk_messages_foreign_message_fields[] = {
 	{"geo", offsetof(struct vk_messages_foreign_message, geo), SOCAPI_NO_PRESENCE, &vk_base_geo_type, 0},
 	{"was_listened", offsetof(struct vk_messages_foreign_message, was_listened), offsetof(struct vk_messages_foreign_message, has_was_listened), &socapi_type_bool, 0},
 };
-static const uint16_t vk_messages_foreign_message_keys[] = {
-	0, 13, 5, 7, 4, 12, 0, 3, 0, 8, 11, 0, 0, 0, 0, 0,
-	0, 9, 0, 0, 0, 2, 10, 0, 0, 1, 0, 0, 0, 0, 0, 6,
+static const uint32_t vk_messages_foreign_message_keys[] = {
+	0, 0xc000d, 0x40005, 0x40007, 0x70004, 0x3000c, 0, 0x70003,
+	0, 0xb0008, 0x7000b, 0, 0, 0, 0, 0,
+	0, 0xc0009, 0, 0, 0, 0x170002, 0xd000a, 0,
+	0, 0x20001, 0, 0, 0, 0, 0, 0xb0006,
 };
 static const struct socapi_struct vk_messages_foreign_message_struct = {"messages_foreign_message", sizeof(struct vk_messages_foreign_message), 13, vk_messages_foreign_message_fields,
 	offsetof(struct vk_messages_foreign_message, unknown), 11u, 5, vk_messages_foreign_message_keys};
@@ -4248,8 +4452,9 @@ static const struct socapi_field vk_messages_forward_fields[] = {
 	{"is_reply", offsetof(struct vk_messages_forward, is_reply), offsetof(struct vk_messages_forward, has_is_reply), &socapi_type_bool, 0},
 	{"cmids", offsetof(struct vk_messages_forward, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t vk_messages_forward_keys[] = {
-	1, 0, 2, 5, 4, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 6,
+static const uint32_t vk_messages_forward_keys[] = {
+	0x80001, 0, 0x70002, 0x80005, 0xb0004, 0, 0, 0x180003,
+	0, 0, 0, 0, 0, 0, 0, 0x50006,
 };
 static const struct socapi_struct vk_messages_forward_struct = {"messages_forward", sizeof(struct vk_messages_forward), 6, vk_messages_forward_fields,
 	offsetof(struct vk_messages_forward, unknown), 7u, 4, vk_messages_forward_keys};
@@ -4261,8 +4466,8 @@ static const struct socapi_field vk_messages_get_by_id_extended_response_fields[
 	{"profiles", offsetof(struct vk_messages_get_by_id_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_by_id_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const uint16_t vk_messages_get_by_id_extended_response_keys[] = {
-	0, 0, 3, 4, 2, 0, 1, 0,
+static const uint32_t vk_messages_get_by_id_extended_response_keys[] = {
+	0, 0, 0x80003, 0x60004, 0x50002, 0, 0x50001, 0,
 };
 static const struct socapi_struct vk_messages_get_by_id_extended_response_struct = {"messages_getById_extended_response", sizeof(struct vk_messages_get_by_id_extended_response), 4, vk_messages_get_by_id_extended_response_fields,
 	offsetof(struct vk_messages_get_by_id_extended_response, unknown), 3u, 3, vk_messages_get_by_id_extended_response_keys};
@@ -4272,8 +4477,8 @@ static const struct socapi_field vk_messages_get_by_id_response_fields[] = {
 	{"count", offsetof(struct vk_messages_get_by_id_response, count), offsetof(struct vk_messages_get_by_id_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_by_id_response, items), SOCAPI_NO_PRESENCE, &vk_messages_message_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_get_by_id_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_messages_get_by_id_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_messages_get_by_id_response_struct = {"messages_getById_response", sizeof(struct vk_messages_get_by_id_response), 2, vk_messages_get_by_id_response_fields,
 	offsetof(struct vk_messages_get_by_id_response, unknown), 1u, 2, vk_messages_get_by_id_response_keys};
@@ -4283,8 +4488,8 @@ static const struct socapi_field vk_messages_get_conversation_by_id_fields[] = {
 	{"count", offsetof(struct vk_messages_get_conversation_by_id, count), offsetof(struct vk_messages_get_conversation_by_id, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_conversation_by_id, items), SOCAPI_NO_PRESENCE, &vk_messages_conversation_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_get_conversation_by_id_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_messages_get_conversation_by_id_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_messages_get_conversation_by_id_struct = {"messages_getConversationById", sizeof(struct vk_messages_get_conversation_by_id), 2, vk_messages_get_conversation_by_id_fields,
 	offsetof(struct vk_messages_get_conversation_by_id, unknown), 1u, 2, vk_messages_get_conversation_by_id_keys};
@@ -4296,8 +4501,8 @@ static const struct socapi_field vk_messages_get_conversation_by_id_extended_fie
 	{"profiles", offsetof(struct vk_messages_get_conversation_by_id_extended, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_conversation_by_id_extended, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const uint16_t vk_messages_get_conversation_by_id_extended_keys[] = {
-	0, 0, 3, 4, 2, 0, 1, 0,
+static const uint32_t vk_messages_get_conversation_by_id_extended_keys[] = {
+	0, 0, 0x80003, 0x60004, 0x50002, 0, 0x50001, 0,
 };
 static const struct socapi_struct vk_messages_get_conversation_by_id_extended_struct = {"messages_getConversationById_extended", sizeof(struct vk_messages_get_conversation_by_id_extended), 4, vk_messages_get_conversation_by_id_extended_fields,
 	offsetof(struct vk_messages_get_conversation_by_id_extended, unknown), 3u, 3, vk_messages_get_conversation_by_id_extended_keys};
@@ -4310,8 +4515,9 @@ static const struct socapi_field vk_messages_get_conversation_members_fields[] =
 	{"groups", offsetof(struct vk_messages_get_conversation_members, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"chat_restrictions", offsetof(struct vk_messages_get_conversation_members, chat_restrictions), SOCAPI_NO_PRESENCE, &vk_messages_chat_restrictions_type, 0},
 };
-static const uint16_t vk_messages_get_conversation_members_keys[] = {
-	0, 0, 1, 0, 0, 0, 3, 4, 0, 0, 2, 0, 5, 0, 0, 0,
+static const uint32_t vk_messages_get_conversation_members_keys[] = {
+	0, 0, 0x50001, 0, 0, 0, 0x80003, 0x60004,
+	0, 0, 0x50002, 0, 0x110005, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_get_conversation_members_struct = {"messages_getConversationMembers", sizeof(struct vk_messages_get_conversation_members), 5, vk_messages_get_conversation_members_fields,
 	offsetof(struct vk_messages_get_conversation_members, unknown), 1u, 4, vk_messages_get_conversation_members_keys};
@@ -4324,8 +4530,9 @@ static const struct socapi_field vk_messages_get_conversations_response_fields[]
 	{"profiles", offsetof(struct vk_messages_get_conversations_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_conversations_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const uint16_t vk_messages_get_conversations_response_keys[] = {
-	2, 0, 1, 0, 0, 0, 4, 5, 0, 0, 3, 0, 0, 0, 0, 0,
+static const uint32_t vk_messages_get_conversations_response_keys[] = {
+	0xc0002, 0, 0x50001, 0, 0, 0, 0x80004, 0x60005,
+	0, 0, 0x50003, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_get_conversations_response_struct = {"messages_getConversations_response", sizeof(struct vk_messages_get_conversations_response), 5, vk_messages_get_conversations_response_fields,
 	offsetof(struct vk_messages_get_conversations_response, unknown), 1u, 4, vk_messages_get_conversations_response_keys};
@@ -4338,8 +4545,9 @@ static const struct socapi_field vk_messages_get_history_extended_response_field
 	{"groups", offsetof(struct vk_messages_get_history_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"conversations", offsetof(struct vk_messages_get_history_extended_response, conversations), SOCAPI_NO_PRESENCE, &vk_messages_conversation_list_type, 0},
 };
-static const uint16_t vk_messages_get_history_extended_response_keys[] = {
-	0, 0, 1, 0, 0, 0, 3, 4, 0, 5, 2, 0, 0, 0, 0, 0,
+static const uint32_t vk_messages_get_history_extended_response_keys[] = {
+	0, 0, 0x50001, 0, 0, 0, 0x80003, 0x60004,
+	0, 0xd0005, 0x50002, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_get_history_extended_response_struct = {"messages_getHistory_extended_response", sizeof(struct vk_messages_get_history_extended_response), 5, vk_messages_get_history_extended_response_fields,
 	offsetof(struct vk_messages_get_history_extended_response, unknown), 1u, 4, vk_messages_get_history_extended_response_keys};
@@ -4349,8 +4557,8 @@ static const struct socapi_field vk_messages_get_history_response_fields[] = {
 	{"count", offsetof(struct vk_messages_get_history_response, count), offsetof(struct vk_messages_get_history_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_history_response, items), SOCAPI_NO_PRESENCE, &vk_messages_message_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_get_history_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_messages_get_history_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_messages_get_history_response_struct = {"messages_getHistory_response", sizeof(struct vk_messages_get_history_response), 2, vk_messages_get_history_response_fields,
 	offsetof(struct vk_messages_get_history_response, unknown), 1u, 2, vk_messages_get_history_response_keys};
@@ -4364,8 +4572,9 @@ static const struct socapi_field vk_messages_graffiti_fields[] = {
 	{"width", offsetof(struct vk_messages_graffiti, width), offsetof(struct vk_messages_graffiti, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_messages_graffiti, height), offsetof(struct vk_messages_graffiti, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_graffiti_keys[] = {
-	0, 3, 0, 1, 0, 0, 2, 0, 0, 0, 6, 5, 4, 0, 0, 0,
+static const uint32_t vk_messages_graffiti_keys[] = {
+	0, 0x80003, 0, 0xa0001, 0, 0, 0x20002, 0,
+	0, 0, 0x60006, 0x50005, 0x30004, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_graffiti_struct = {"messages_graffiti", sizeof(struct vk_messages_graffiti), 6, vk_messages_graffiti_fields,
 	offsetof(struct vk_messages_graffiti, unknown), 13u, 4, vk_messages_graffiti_keys};
@@ -4377,8 +4586,8 @@ static const struct socapi_field vk_messages_keyboard_fields[] = {
 	{"author_id", offsetof(struct vk_messages_keyboard, author_id), offsetof(struct vk_messages_keyboard, has_author_id), &socapi_type_int, 0},
 	{"inline", offsetof(struct vk_messages_keyboard, inline_), offsetof(struct vk_messages_keyboard, has_inline), &socapi_type_bool, 0},
 };
-static const uint16_t vk_messages_keyboard_keys[] = {
-	0, 4, 3, 0, 0, 2, 1, 0,
+static const uint32_t vk_messages_keyboard_keys[] = {
+	0, 0x60004, 0x90003, 0, 0, 0x70002, 0x80001, 0,
 };
 static const struct socapi_struct vk_messages_keyboard_struct = {"messages_keyboard", sizeof(struct vk_messages_keyboard), 4, vk_messages_keyboard_fields,
 	offsetof(struct vk_messages_keyboard, unknown), 1u, 3, vk_messages_keyboard_keys};
@@ -4388,8 +4597,8 @@ static const struct socapi_field vk_messages_keyboard_button_fields[] = {
 	{"action", offsetof(struct vk_messages_keyboard_button, action), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_property_action_type, SOCAPI_FIELD_REQUIRED},
 	{"color", offsetof(struct vk_messages_keyboard_button, color), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_color_type, 0},
 };
-static const uint16_t vk_messages_keyboard_button_keys[] = {
-	0, 2, 1, 0,
+static const uint32_t vk_messages_keyboard_button_keys[] = {
+	0, 0x50002, 0x60001, 0,
 };
 static const struct socapi_struct vk_messages_keyboard_button_struct = {"messages_keyboard_button", sizeof(struct vk_messages_keyboard_button), 2, vk_messages_keyboard_button_fields,
 	offsetof(struct vk_messages_keyboard_button, unknown), 1u, 2, vk_messages_keyboard_button_keys};
@@ -4400,8 +4609,8 @@ static const struct socapi_field vk_messages_keyboard_button_action_callback_fie
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_callback, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_callback, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_callback_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_keyboard_button_action_callback_keys[] = {
-	0, 0, 0, 2, 0, 3, 0, 1,
+static const uint32_t vk_messages_keyboard_button_action_callback_keys[] = {
+	0, 0, 0, 0x70002, 0, 0x40003, 0, 0x50001,
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_callback_struct = {"messages_keyboard_button_action_callback", sizeof(struct vk_messages_keyboard_button_action_callback), 3, vk_messages_keyboard_button_action_callback_fields,
 	offsetof(struct vk_messages_keyboard_button_action_callback, unknown), 1u, 3, vk_messages_keyboard_button_action_callback_keys};
@@ -4411,8 +4620,8 @@ static const struct socapi_field vk_messages_keyboard_button_action_location_fie
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_location, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_location, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_location_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_keyboard_button_action_location_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_messages_keyboard_button_action_location_keys[] = {
+	0, 0x70001, 0x40002, 0,
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_location_struct = {"messages_keyboard_button_action_location", sizeof(struct vk_messages_keyboard_button_action_location), 2, vk_messages_keyboard_button_action_location_fields,
 	offsetof(struct vk_messages_keyboard_button_action_location, unknown), 1u, 2, vk_messages_keyboard_button_action_location_keys};
@@ -4426,8 +4635,9 @@ static const struct socapi_field vk_messages_keyboard_button_action_open_app_fie
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_open_app, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_app, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_app_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_keyboard_button_action_open_app_keys[] = {
-	0, 0, 0, 0, 0, 0, 4, 5, 0, 1, 2, 6, 0, 0, 3, 0,
+static const uint32_t vk_messages_keyboard_button_action_open_app_keys[] = {
+	0, 0, 0, 0, 0, 0, 0x80004, 0x70005,
+	0, 0x60001, 0x40002, 0x40006, 0, 0, 0x50003, 0,
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_open_app_struct = {"messages_keyboard_button_action_open_app", sizeof(struct vk_messages_keyboard_button_action_open_app), 6, vk_messages_keyboard_button_action_open_app_fields,
 	offsetof(struct vk_messages_keyboard_button_action_open_app, unknown), 1u, 4, vk_messages_keyboard_button_action_open_app_keys};
@@ -4439,8 +4649,8 @@ static const struct socapi_field vk_messages_keyboard_button_action_open_link_fi
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_open_link, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_link, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_link_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_keyboard_button_action_open_link_keys[] = {
-	1, 2, 0, 0, 0, 4, 0, 3,
+static const uint32_t vk_messages_keyboard_button_action_open_link_keys[] = {
+	0x50001, 0x40002, 0, 0, 0, 0x40004, 0, 0x70003,
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_open_link_struct = {"messages_keyboard_button_action_open_link", sizeof(struct vk_messages_keyboard_button_action_open_link), 4, vk_messages_keyboard_button_action_open_link_fields,
 	offsetof(struct vk_messages_keyboard_button_action_open_link, unknown), 5u, 3, vk_messages_keyboard_button_action_open_link_keys};
@@ -4449,8 +4659,8 @@ const struct socapi_type vk_messages_keyboard_button_action_open_link_type = {SO
 static const struct socapi_field vk_messages_keyboard_button_action_open_photo_fields[] = {
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_photo, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_photo_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_keyboard_button_action_open_photo_keys[] = {
-	0, 1,
+static const uint32_t vk_messages_keyboard_button_action_open_photo_keys[] = {
+	0, 0x40001,
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_open_photo_struct = {"messages_keyboard_button_action_open_photo", sizeof(struct vk_messages_keyboard_button_action_open_photo), 1, vk_messages_keyboard_button_action_open_photo_fields,
 	offsetof(struct vk_messages_keyboard_button_action_open_photo, unknown), 1u, 1, vk_messages_keyboard_button_action_open_photo_keys};
@@ -4461,8 +4671,8 @@ static const struct socapi_field vk_messages_keyboard_button_action_text_fields[
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_text, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_text, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_text_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_keyboard_button_action_text_keys[] = {
-	0, 0, 0, 2, 0, 3, 0, 1,
+static const uint32_t vk_messages_keyboard_button_action_text_keys[] = {
+	0, 0, 0, 0x70002, 0, 0x40003, 0, 0x50001,
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_text_struct = {"messages_keyboard_button_action_text", sizeof(struct vk_messages_keyboard_button_action_text), 3, vk_messages_keyboard_button_action_text_fields,
 	offsetof(struct vk_messages_keyboard_button_action_text, unknown), 1u, 3, vk_messages_keyboard_button_action_text_keys};
@@ -4473,8 +4683,8 @@ static const struct socapi_field vk_messages_keyboard_button_action_vkpay_fields
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_vkpay, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_vkpay, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_vkpay_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_keyboard_button_action_vkpay_keys[] = {
-	2, 3, 0, 0, 0, 0, 0, 1,
+static const uint32_t vk_messages_keyboard_button_action_vkpay_keys[] = {
+	0x70002, 0x40003, 0, 0, 0, 0, 0, 0x40001,
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_vkpay_struct = {"messages_keyboard_button_action_vkpay", sizeof(struct vk_messages_keyboard_button_action_vkpay), 3, vk_messages_keyboard_button_action_vkpay_fields,
 	offsetof(struct vk_messages_keyboard_button_action_vkpay, unknown), 3u, 3, vk_messages_keyboard_button_action_vkpay_keys};
@@ -4486,8 +4696,8 @@ static const struct socapi_field vk_messages_longpoll_params_fields[] = {
 	{"ts", offsetof(struct vk_messages_longpoll_params, ts), offsetof(struct vk_messages_longpoll_params, has_ts), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"pts", offsetof(struct vk_messages_longpoll_params, pts), offsetof(struct vk_messages_longpoll_params, has_pts), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_longpoll_params_keys[] = {
-	1, 0, 0, 0, 0, 2, 3, 4,
+static const uint32_t vk_messages_longpoll_params_keys[] = {
+	0x60001, 0, 0, 0, 0, 0x30002, 0x20003, 0x30004,
 };
 static const struct socapi_struct vk_messages_longpoll_params_struct = {"messages_longpoll_params", sizeof(struct vk_messages_longpoll_params), 4, vk_messages_longpoll_params_fields,
 	offsetof(struct vk_messages_longpoll_params, unknown), 1u, 3, vk_messages_longpoll_params_keys};
@@ -4528,15 +4738,23 @@ static const struct socapi_field vk_messages_message_fields[] = {
 	{"was_listened", offsetof(struct vk_messages_message, was_listened), offsetof(struct vk_messages_message, has_was_listened), &socapi_type_bool, 0},
 	{"pinned_at", offsetof(struct vk_messages_message, pinned_at), offsetof(struct vk_messages_message, has_pinned_at), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_message_keys[] = {
-	0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 20, 0, 0, 1, 0, 0, 0, 0, 4, 0, 0,
-	0, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	23, 0, 0, 0, 0, 0, 27, 21, 0, 0, 0, 0, 0, 0, 0, 0,
-	26, 33, 0, 17, 13, 0, 0, 0, 19, 0, 0, 0, 0, 18, 0, 0,
-	0, 15, 30, 0, 28, 0, 5, 8, 6, 0, 0, 0, 29, 0, 12, 0,
-	0, 0, 0, 0, 0, 10, 0, 0, 31, 0, 14, 25, 3, 0, 0, 0,
-	2, 0, 0, 7, 0, 16, 0, 0, 0, 0, 0, 0, 24, 0, 11, 0,
+static const uint32_t vk_messages_message_keys[] = {
+	0, 0, 0, 0xb0009, 0, 0, 0, 0,
+	0, 0, 0, 0xc0020, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0xe0014, 0, 0,
+	0x20001, 0, 0, 0, 0, 0x70004, 0, 0,
+	0, 0x30016, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0xa0017, 0, 0, 0, 0, 0, 0x9001b, 0x70015,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0x9001a, 0x90021, 0, 0xa0011, 0x9000d, 0, 0, 0,
+	0x90013, 0, 0, 0, 0, 0x80012, 0, 0,
+	0, 0xf000f, 0x9001e, 0, 0xd001c, 0, 0x40005, 0x40008,
+	0xb0006, 0, 0, 0, 0xb001d, 0, 0x7000c, 0,
+	0, 0, 0, 0, 0, 0xc000a, 0, 0,
+	0x10001f, 0, 0x7000e, 0x90019, 0x70003, 0, 0, 0,
+	0x170002, 0, 0, 0x30007, 0, 0x30010, 0, 0,
+	0, 0, 0, 0, 0xd0018, 0, 0x6000b, 0,
 };
 static const struct socapi_struct vk_messages_message_struct = {"messages_message", sizeof(struct vk_messages_message), 33, vk_messages_message_fields,
 	offsetof(struct vk_messages_message, unknown), 19u, 7, vk_messages_message_keys};
@@ -4551,8 +4769,9 @@ static const struct socapi_field vk_messages_message_action_fields[] = {
 	{"message", offsetof(struct vk_messages_message_action, message), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo", offsetof(struct vk_messages_message_action, photo), SOCAPI_NO_PRESENCE, &vk_messages_message_action_photo_type, 0},
 };
-static const uint16_t vk_messages_message_action_keys[] = {
-	4, 0, 0, 1, 5, 2, 7, 6, 0, 0, 0, 0, 0, 3, 0, 0,
+static const uint32_t vk_messages_message_action_keys[] = {
+	0x50004, 0, 0, 0x40001, 0x170005, 0x90002, 0x50007, 0x70006,
+	0, 0, 0, 0, 0, 0x40003, 0, 0,
 };
 static const struct socapi_struct vk_messages_message_action_struct = {"messages_message_action", sizeof(struct vk_messages_message_action), 7, vk_messages_message_action_fields,
 	offsetof(struct vk_messages_message_action, unknown), 3u, 4, vk_messages_message_action_keys};
@@ -4563,8 +4782,8 @@ static const struct socapi_field vk_messages_message_action_photo_fields[] = {
 	{"photo_100", offsetof(struct vk_messages_message_action_photo, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_200", offsetof(struct vk_messages_message_action_photo, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_message_action_photo_keys[] = {
-	1, 3, 0, 0, 0, 0, 2, 0,
+static const uint32_t vk_messages_message_action_photo_keys[] = {
+	0x80001, 0x90003, 0, 0, 0, 0, 0x90002, 0,
 };
 static const struct socapi_struct vk_messages_message_action_photo_struct = {"messages_message_action_photo", sizeof(struct vk_messages_message_action_photo), 3, vk_messages_message_action_photo_fields,
 	offsetof(struct vk_messages_message_action_photo, unknown), 5u, 3, vk_messages_message_action_photo_keys};
@@ -4589,11 +4808,15 @@ static const struct socapi_field vk_messages_message_attachment_fields[] = {
 	{"sticker", offsetof(struct vk_messages_message_attachment, sticker), SOCAPI_NO_PRESENCE, &vk_base_sticker_new_type, 0},
 	{"story", offsetof(struct vk_messages_message_attachment, story), SOCAPI_NO_PRESENCE, &vk_stories_story_type, 0},
 };
-static const uint16_t vk_messages_message_attachment_keys[] = {
-	0, 0, 0, 0, 14, 0, 0, 0, 12, 0, 0, 0, 4, 6, 16, 0,
-	0, 9, 11, 0, 0, 0, 0, 13, 0, 0, 15, 0, 0, 0, 0, 0,
-	0, 0, 3, 0, 0, 0, 0, 0, 5, 0, 2, 0, 1, 0, 0, 8,
-	10, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17,
+static const uint32_t vk_messages_message_attachment_keys[] = {
+	0, 0, 0, 0, 0x6000e, 0, 0, 0,
+	0x4000c, 0, 0, 0, 0x50004, 0x40006, 0x70010, 0,
+	0, 0x40009, 0x4000b, 0, 0, 0, 0, 0x8000d,
+	0, 0, 0x13000f, 0, 0, 0, 0, 0,
+	0, 0, 0x50003, 0, 0, 0, 0, 0,
+	0x30005, 0, 0x50002, 0, 0x40001, 0, 0, 0xa0008,
+	0xd000a, 0, 0, 0x40007, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0x50011,
 };
 static const struct socapi_struct vk_messages_message_attachment_struct = {"messages_message_attachment", sizeof(struct vk_messages_message_attachment), 17, vk_messages_message_attachment_fields,
 	offsetof(struct vk_messages_message_attachment, unknown), 11u, 6, vk_messages_message_attachment_keys};
@@ -4604,8 +4827,8 @@ static const struct socapi_field vk_messages_message_request_data_fields[] = {
 	{"inviter_id", offsetof(struct vk_messages_message_request_data, inviter_id), offsetof(struct vk_messages_message_request_data, has_inviter_id), &socapi_type_int, 0},
 	{"request_date", offsetof(struct vk_messages_message_request_data, request_date), offsetof(struct vk_messages_message_request_data, has_request_date), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_message_request_data_keys[] = {
-	0, 2, 0, 0, 1, 3, 0, 0,
+static const uint32_t vk_messages_message_request_data_keys[] = {
+	0, 0xa0002, 0, 0, 0x60001, 0xc0003, 0, 0,
 };
 static const struct socapi_struct vk_messages_message_request_data_struct = {"messages_message_request_data", sizeof(struct vk_messages_message_request_data), 3, vk_messages_message_request_data_fields,
 	offsetof(struct vk_messages_message_request_data, unknown), 7u, 3, vk_messages_message_request_data_keys};
@@ -4615,8 +4838,8 @@ static const struct socapi_field vk_messages_out_read_by_fields[] = {
 	{"count", offsetof(struct vk_messages_out_read_by, count), offsetof(struct vk_messages_out_read_by, has_count), &socapi_type_int, 0},
 	{"member_ids", offsetof(struct vk_messages_out_read_by, member_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t vk_messages_out_read_by_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t vk_messages_out_read_by_keys[] = {
+	0, 0, 0xa0002, 0x50001,
 };
 static const struct socapi_struct vk_messages_out_read_by_struct = {"messages_out_read_by", sizeof(struct vk_messages_out_read_by), 2, vk_messages_out_read_by_fields,
 	offsetof(struct vk_messages_out_read_by, unknown), 3u, 2, vk_messages_out_read_by_keys};
@@ -4637,9 +4860,11 @@ static const struct socapi_field vk_messages_pinned_message_fields[] = {
 	{"out", offsetof(struct vk_messages_pinned_message, out), offsetof(struct vk_messages_pinned_message, has_out), &socapi_type_bool, 0},
 	{"important", offsetof(struct vk_messages_pinned_message, important), offsetof(struct vk_messages_pinned_message, has_important), &socapi_type_bool, 0},
 };
-static const uint16_t vk_messages_pinned_message_keys[] = {
-	0, 0, 4, 10, 5, 7, 0, 8, 0, 1, 0, 0, 0, 0, 11, 0,
-	13, 6, 0, 0, 0, 2, 9, 0, 0, 3, 12, 0, 0, 0, 0, 0,
+static const uint32_t vk_messages_pinned_message_keys[] = {
+	0, 0, 0x40004, 0x4000a, 0x70005, 0x30007, 0, 0x70008,
+	0, 0xb0001, 0, 0, 0, 0, 0x8000b, 0,
+	0x9000d, 0xc0006, 0, 0, 0, 0x170002, 0xd0009, 0,
+	0, 0x20003, 0x3000c, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_pinned_message_struct = {"messages_pinned_message", sizeof(struct vk_messages_pinned_message), 13, vk_messages_pinned_message_fields,
 	offsetof(struct vk_messages_pinned_message, unknown), 11u, 5, vk_messages_pinned_message_keys};
@@ -4652,8 +4877,9 @@ static const struct socapi_field vk_messages_push_settings_fields[] = {
 	{"disabled_mentions", offsetof(struct vk_messages_push_settings, disabled_mentions), offsetof(struct vk_messages_push_settings, has_disabled_mentions), &socapi_type_bool, 0},
 	{"disabled_mass_mentions", offsetof(struct vk_messages_push_settings, disabled_mass_mentions), offsetof(struct vk_messages_push_settings, has_disabled_mass_mentions), &socapi_type_bool, 0},
 };
-static const uint16_t vk_messages_push_settings_keys[] = {
-	0, 1, 0, 0, 3, 0, 5, 2, 0, 0, 0, 0, 4, 0, 0, 0,
+static const uint32_t vk_messages_push_settings_keys[] = {
+	0, 0x100001, 0, 0, 0x80003, 0, 0x160005, 0xe0002,
+	0, 0, 0, 0, 0x110004, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_push_settings_struct = {"messages_push_settings", sizeof(struct vk_messages_push_settings), 5, vk_messages_push_settings_fields,
 	offsetof(struct vk_messages_push_settings, unknown), 1u, 4, vk_messages_push_settings_keys};
@@ -4664,8 +4890,8 @@ static const struct socapi_field vk_messages_reaction_counter_response_item_fiel
 	{"count", offsetof(struct vk_messages_reaction_counter_response_item, count), offsetof(struct vk_messages_reaction_counter_response_item, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"user_ids", offsetof(struct vk_messages_reaction_counter_response_item, user_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_messages_reaction_counter_response_item_keys[] = {
-	0, 0, 0, 1, 0, 3, 2, 0,
+static const uint32_t vk_messages_reaction_counter_response_item_keys[] = {
+	0, 0, 0, 0xb0001, 0, 0x80003, 0x50002, 0,
 };
 static const struct socapi_struct vk_messages_reaction_counter_response_item_struct = {"messages_reaction_counter_response_item", sizeof(struct vk_messages_reaction_counter_response_item), 3, vk_messages_reaction_counter_response_item_fields,
 	offsetof(struct vk_messages_reaction_counter_response_item, unknown), 3u, 3, vk_messages_reaction_counter_response_item_keys};
@@ -4677,8 +4903,8 @@ static const struct socapi_field vk_messages_send_user_ids_response_item_fields[
 	{"conversation_message_id", offsetof(struct vk_messages_send_user_ids_response_item, conversation_message_id), offsetof(struct vk_messages_send_user_ids_response_item, has_conversation_message_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"error", offsetof(struct vk_messages_send_user_ids_response_item, error), SOCAPI_NO_PRESENCE, &vk_base_message_error_type, 0},
 };
-static const uint16_t vk_messages_send_user_ids_response_item_keys[] = {
-	3, 1, 2, 0, 0, 0, 0, 4,
+static const uint32_t vk_messages_send_user_ids_response_item_keys[] = {
+	0x170003, 0x70001, 0xa0002, 0, 0, 0, 0, 0x50004,
 };
 static const struct socapi_struct vk_messages_send_user_ids_response_item_struct = {"messages_send_user_ids_response_item", sizeof(struct vk_messages_send_user_ids_response_item), 4, vk_messages_send_user_ids_response_item_fields,
 	offsetof(struct vk_messages_send_user_ids_response_item, unknown), 1u, 3, vk_messages_send_user_ids_response_item_keys};
@@ -4691,8 +4917,9 @@ static const struct socapi_field vk_newsfeed_generic_response_fields[] = {
 	{"lives_items", offsetof(struct vk_newsfeed_generic_response, lives_items), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_list_type, 0},
 	{"next_from", offsetof(struct vk_newsfeed_generic_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_newsfeed_generic_response_keys[] = {
-	0, 0, 2, 0, 0, 3, 0, 1, 0, 0, 0, 0, 5, 4, 0, 0,
+static const uint32_t vk_newsfeed_generic_response_keys[] = {
+	0, 0, 0x80002, 0, 0, 0x60003, 0, 0x50001,
+	0, 0, 0, 0, 0x90005, 0xb0004, 0, 0,
 };
 static const struct socapi_struct vk_newsfeed_generic_response_struct = {"newsfeed_generic_response", sizeof(struct vk_newsfeed_generic_response), 5, vk_newsfeed_generic_response_fields,
 	offsetof(struct vk_newsfeed_generic_response, unknown), 9u, 4, vk_newsfeed_generic_response_keys};
@@ -4707,8 +4934,9 @@ static const struct socapi_field vk_newsfeed_item_audio_fields[] = {
 	{"audio", offsetof(struct vk_newsfeed_item_audio, audio), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_audio_audio_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_audio, post_id), offsetof(struct vk_newsfeed_item_audio, has_post_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_newsfeed_item_audio_keys[] = {
-	0, 0, 5, 2, 6, 0, 1, 0, 7, 0, 4, 0, 0, 0, 0, 3,
+static const uint32_t vk_newsfeed_item_audio_keys[] = {
+	0, 0, 0x80005, 0x90002, 0x50006, 0, 0x40001, 0,
+	0x70007, 0, 0xf0004, 0, 0, 0, 0, 0x40003,
 };
 static const struct socapi_struct vk_newsfeed_item_audio_struct = {"newsfeed_item_audio", sizeof(struct vk_newsfeed_item_audio), 7, vk_newsfeed_item_audio_fields,
 	offsetof(struct vk_newsfeed_item_audio, unknown), 17u, 4, vk_newsfeed_item_audio_keys};
@@ -4718,8 +4946,8 @@ static const struct socapi_field vk_newsfeed_item_audio_audio_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_audio_audio, count), offsetof(struct vk_newsfeed_item_audio_audio, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_audio_audio, items), SOCAPI_NO_PRESENCE, &vk_audio_audio_list_type, 0},
 };
-static const uint16_t vk_newsfeed_item_audio_audio_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_newsfeed_item_audio_audio_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_audio_audio_struct = {"newsfeed_item_audio_audio", sizeof(struct vk_newsfeed_item_audio_audio), 2, vk_newsfeed_item_audio_audio_fields,
 	offsetof(struct vk_newsfeed_item_audio_audio, unknown), 1u, 2, vk_newsfeed_item_audio_audio_keys};
@@ -4732,8 +4960,9 @@ static const struct socapi_field vk_newsfeed_item_base_fields[] = {
 	{"short_text_rate", offsetof(struct vk_newsfeed_item_base, short_text_rate), offsetof(struct vk_newsfeed_item_base, has_short_text_rate), &socapi_type_number, 0},
 	{"feedback", offsetof(struct vk_newsfeed_item_base, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 };
-static const uint16_t vk_newsfeed_item_base_keys[] = {
-	4, 0, 0, 1, 0, 5, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0,
+static const uint32_t vk_newsfeed_item_base_keys[] = {
+	0xf0004, 0, 0, 0x40001, 0, 0x80005, 0, 0,
+	0x90002, 0, 0x40003, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_base_struct = {"newsfeed_item_base", sizeof(struct vk_newsfeed_item_base), 5, vk_newsfeed_item_base_fields,
 	offsetof(struct vk_newsfeed_item_base, unknown), 3u, 4, vk_newsfeed_item_base_keys};
@@ -4752,9 +4981,11 @@ static const struct socapi_field vk_newsfeed_item_digest_fields[] = {
 	{"header", offsetof(struct vk_newsfeed_item_digest, header), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_header_type, 0},
 	{"footer", offsetof(struct vk_newsfeed_item_digest, footer), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_footer_type, 0},
 };
-static const uint16_t vk_newsfeed_item_digest_keys[] = {
-	8, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 10,
-	0, 4, 0, 0, 1, 0, 0, 0, 11, 7, 2, 0, 0, 0, 9, 6,
+static const uint32_t vk_newsfeed_item_digest_keys[] = {
+	0xd0008, 0, 0x80005, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x40003, 0x6000a,
+	0, 0xf0004, 0, 0, 0x40001, 0, 0, 0,
+	0x6000b, 0x50007, 0x90002, 0, 0, 0, 0x80009, 0x70006,
 };
 static const struct socapi_struct vk_newsfeed_item_digest_struct = {"newsfeed_item_digest", sizeof(struct vk_newsfeed_item_digest), 11, vk_newsfeed_item_digest_fields,
 	offsetof(struct vk_newsfeed_item_digest, unknown), 33u, 5, vk_newsfeed_item_digest_keys};
@@ -4764,8 +4995,8 @@ static const struct socapi_field vk_newsfeed_item_digest_button_fields[] = {
 	{"title", offsetof(struct vk_newsfeed_item_digest_button, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct vk_newsfeed_item_digest_button, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_style_type, 0},
 };
-static const uint16_t vk_newsfeed_item_digest_button_keys[] = {
-	1, 2, 0, 0,
+static const uint32_t vk_newsfeed_item_digest_button_keys[] = {
+	0x50001, 0x50002, 0, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_digest_button_struct = {"newsfeed_item_digest_button", sizeof(struct vk_newsfeed_item_digest_button), 2, vk_newsfeed_item_digest_button_fields,
 	offsetof(struct vk_newsfeed_item_digest_button, unknown), 1u, 2, vk_newsfeed_item_digest_button_keys};
@@ -4777,8 +5008,8 @@ static const struct socapi_field vk_newsfeed_item_digest_footer_fields[] = {
 	{"button", offsetof(struct vk_newsfeed_item_digest_footer, button), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_type, 0},
 	{"feed_id", offsetof(struct vk_newsfeed_item_digest_footer, feed_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_newsfeed_item_digest_footer_keys[] = {
-	3, 0, 0, 2, 1, 4, 0, 0,
+static const uint32_t vk_newsfeed_item_digest_footer_keys[] = {
+	0x60003, 0, 0, 0x40002, 0x50001, 0x70004, 0, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_digest_footer_struct = {"newsfeed_item_digest_footer", sizeof(struct vk_newsfeed_item_digest_footer), 4, vk_newsfeed_item_digest_footer_fields,
 	offsetof(struct vk_newsfeed_item_digest_footer, unknown), 5u, 3, vk_newsfeed_item_digest_footer_keys};
@@ -4799,9 +5030,11 @@ static const struct socapi_field vk_newsfeed_item_digest_full_item_fields[] = {
 	{"post", offsetof(struct vk_newsfeed_item_digest_full_item, post), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_type, SOCAPI_FIELD_REQUIRED},
 	{"badge_text", offsetof(struct vk_newsfeed_item_digest_full_item, badge_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_newsfeed_item_digest_full_item_keys[] = {
-	7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 3, 13, 0,
-	0, 0, 0, 12, 0, 8, 4, 1, 11, 0, 6, 9, 2, 0, 0, 5,
+static const uint32_t vk_newsfeed_item_digest_full_item_keys[] = {
+	0x40007, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0xa000a, 0, 0, 0x40003, 0xa000d, 0,
+	0, 0, 0, 0x4000c, 0, 0xb0008, 0xf0004, 0x40001,
+	0x5000b, 0, 0xa0006, 0x100009, 0x90002, 0, 0, 0x80005,
 };
 static const struct socapi_struct vk_newsfeed_item_digest_full_item_struct = {"newsfeed_item_digest_full_item", sizeof(struct vk_newsfeed_item_digest_full_item), 13, vk_newsfeed_item_digest_full_item_fields,
 	offsetof(struct vk_newsfeed_item_digest_full_item, unknown), 99u, 5, vk_newsfeed_item_digest_full_item_keys};
@@ -4814,8 +5047,9 @@ static const struct socapi_field vk_newsfeed_item_digest_header_fields[] = {
 	{"style", offsetof(struct vk_newsfeed_item_digest_header, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_header_style_type, SOCAPI_FIELD_REQUIRED},
 	{"button", offsetof(struct vk_newsfeed_item_digest_header, button), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_type, 0},
 };
-static const uint16_t vk_newsfeed_item_digest_header_keys[] = {
-	1, 2, 0, 0, 0, 0, 0, 0, 0, 3, 5, 0, 4, 0, 0, 0,
+static const uint32_t vk_newsfeed_item_digest_header_keys[] = {
+	0x50001, 0x80002, 0, 0, 0, 0, 0, 0,
+	0, 0xa0003, 0x60005, 0, 0x50004, 0, 0, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_digest_header_struct = {"newsfeed_item_digest_header", sizeof(struct vk_newsfeed_item_digest_header), 5, vk_newsfeed_item_digest_header_fields,
 	offsetof(struct vk_newsfeed_item_digest_header, unknown), 9u, 4, vk_newsfeed_item_digest_header_keys};
@@ -4829,8 +5063,9 @@ static const struct socapi_field vk_newsfeed_item_friend_fields[] = {
 	{"feedback", offsetof(struct vk_newsfeed_item_friend, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"friends", offsetof(struct vk_newsfeed_item_friend, friends), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_friend_friends_type, 0},
 };
-static const uint16_t vk_newsfeed_item_friend_keys[] = {
-	4, 0, 0, 1, 0, 5, 6, 0, 2, 0, 3, 0, 0, 0, 0, 0,
+static const uint32_t vk_newsfeed_item_friend_keys[] = {
+	0xf0004, 0, 0, 0x40001, 0, 0x80005, 0x70006, 0,
+	0x90002, 0, 0x40003, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_friend_struct = {"newsfeed_item_friend", sizeof(struct vk_newsfeed_item_friend), 6, vk_newsfeed_item_friend_fields,
 	offsetof(struct vk_newsfeed_item_friend, unknown), 3u, 4, vk_newsfeed_item_friend_keys};
@@ -4840,8 +5075,8 @@ static const struct socapi_field vk_newsfeed_item_friend_friends_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_friend_friends, count), offsetof(struct vk_newsfeed_item_friend_friends, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_friend_friends, items), SOCAPI_NO_PRESENCE, &vk_base_user_id_list_type, 0},
 };
-static const uint16_t vk_newsfeed_item_friend_friends_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_newsfeed_item_friend_friends_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_friend_friends_struct = {"newsfeed_item_friend_friends", sizeof(struct vk_newsfeed_item_friend_friends), 2, vk_newsfeed_item_friend_friends_fields,
 	offsetof(struct vk_newsfeed_item_friend_friends, unknown), 1u, 2, vk_newsfeed_item_friend_friends_keys};
@@ -4857,8 +5092,9 @@ static const struct socapi_field vk_newsfeed_item_photo_fields[] = {
 	{"post_id", offsetof(struct vk_newsfeed_item_photo, post_id), offsetof(struct vk_newsfeed_item_photo, has_post_id), &socapi_type_int, 0},
 	{"carousel_offset", offsetof(struct vk_newsfeed_item_photo, carousel_offset), offsetof(struct vk_newsfeed_item_photo, has_carousel_offset), &socapi_type_int, 0},
 };
-static const uint16_t vk_newsfeed_item_photo_keys[] = {
-	4, 8, 0, 1, 0, 5, 7, 0, 2, 0, 3, 0, 0, 0, 0, 6,
+static const uint32_t vk_newsfeed_item_photo_keys[] = {
+	0xf0004, 0xf0008, 0, 0x40001, 0, 0x80005, 0x70007, 0,
+	0x90002, 0, 0x40003, 0, 0, 0, 0, 0x60006,
 };
 static const struct socapi_struct vk_newsfeed_item_photo_struct = {"newsfeed_item_photo", sizeof(struct vk_newsfeed_item_photo), 8, vk_newsfeed_item_photo_fields,
 	offsetof(struct vk_newsfeed_item_photo, unknown), 3u, 4, vk_newsfeed_item_photo_keys};
@@ -4868,8 +5104,8 @@ static const struct socapi_field vk_newsfeed_item_photo_photos_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_photo_photos, count), offsetof(struct vk_newsfeed_item_photo_photos, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_photo_photos, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, 0},
 };
-static const uint16_t vk_newsfeed_item_photo_photos_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_newsfeed_item_photo_photos_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_photo_photos_struct = {"newsfeed_item_photo_photos", sizeof(struct vk_newsfeed_item_photo_photos), 2, vk_newsfeed_item_photo_photos_fields,
 	offsetof(struct vk_newsfeed_item_photo_photos, unknown), 1u, 2, vk_newsfeed_item_photo_photos_keys};
@@ -4885,8 +5121,9 @@ static const struct socapi_field vk_newsfeed_item_photo_tag_fields[] = {
 	{"photo_tags", offsetof(struct vk_newsfeed_item_photo_tag, photo_tags), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_photo_tag_photo_tags_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_photo_tag, post_id), offsetof(struct vk_newsfeed_item_photo_tag, has_post_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_newsfeed_item_photo_tag_keys[] = {
-	7, 0, 6, 3, 0, 0, 2, 0, 8, 1, 5, 0, 0, 0, 0, 4,
+static const uint32_t vk_newsfeed_item_photo_tag_keys[] = {
+	0xa0007, 0, 0x80006, 0x90003, 0, 0, 0x40002, 0,
+	0x70008, 0xf0001, 0xf0005, 0, 0, 0, 0, 0x40004,
 };
 static const struct socapi_struct vk_newsfeed_item_photo_tag_struct = {"newsfeed_item_photo_tag", sizeof(struct vk_newsfeed_item_photo_tag), 8, vk_newsfeed_item_photo_tag_fields,
 	offsetof(struct vk_newsfeed_item_photo_tag, unknown), 17u, 4, vk_newsfeed_item_photo_tag_keys};
@@ -4896,8 +5133,8 @@ static const struct socapi_field vk_newsfeed_item_photo_tag_photo_tags_fields[] 
 	{"count", offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, count), offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, 0},
 };
-static const uint16_t vk_newsfeed_item_photo_tag_photo_tags_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_newsfeed_item_photo_tag_photo_tags_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_photo_tag_photo_tags_struct = {"newsfeed_item_photo_tag_photo_tags", sizeof(struct vk_newsfeed_item_photo_tag_photo_tags), 2, vk_newsfeed_item_photo_tag_photo_tags_fields,
 	offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, unknown), 1u, 2, vk_newsfeed_item_photo_tag_photo_tags_keys};
@@ -4914,9 +5151,11 @@ static const struct socapi_field vk_newsfeed_item_promo_button_fields[] = {
 	{"action", offsetof(struct vk_newsfeed_item_promo_button, action), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_promo_button_action_type, 0},
 	{"images", offsetof(struct vk_newsfeed_item_promo_button, images), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_promo_button_image_list_type, 0},
 };
-static const uint16_t vk_newsfeed_item_promo_button_keys[] = {
-	0, 8, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 6, 0,
-	0, 0, 7, 0, 0, 1, 0, 3, 9, 0, 0, 0, 0, 0, 4, 5,
+static const uint32_t vk_newsfeed_item_promo_button_keys[] = {
+	0, 0x60008, 0, 0, 0, 0, 0, 0x90002,
+	0, 0, 0, 0, 0, 0, 0x40006, 0,
+	0, 0, 0x50007, 0, 0, 0x40001, 0, 0x40003,
+	0x60009, 0, 0, 0, 0, 0, 0xf0004, 0x80005,
 };
 static const struct socapi_struct vk_newsfeed_item_promo_button_struct = {"newsfeed_item_promo_button", sizeof(struct vk_newsfeed_item_promo_button), 9, vk_newsfeed_item_promo_button_fields,
 	offsetof(struct vk_newsfeed_item_promo_button, unknown), 5u, 5, vk_newsfeed_item_promo_button_keys};
@@ -4927,8 +5166,8 @@ static const struct socapi_field vk_newsfeed_item_promo_button_action_fields[] =
 	{"type", offsetof(struct vk_newsfeed_item_promo_button_action, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"target", offsetof(struct vk_newsfeed_item_promo_button_action, target), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_newsfeed_item_promo_button_action_keys[] = {
-	0, 0, 0, 3, 0, 2, 0, 1,
+static const uint32_t vk_newsfeed_item_promo_button_action_keys[] = {
+	0, 0, 0, 0x60003, 0, 0x40002, 0, 0x30001,
 };
 static const struct socapi_struct vk_newsfeed_item_promo_button_action_struct = {"newsfeed_item_promo_button_action", sizeof(struct vk_newsfeed_item_promo_button_action), 3, vk_newsfeed_item_promo_button_action_fields,
 	offsetof(struct vk_newsfeed_item_promo_button_action, unknown), 1u, 3, vk_newsfeed_item_promo_button_action_keys};
@@ -4939,8 +5178,8 @@ static const struct socapi_field vk_newsfeed_item_promo_button_image_fields[] = 
 	{"height", offsetof(struct vk_newsfeed_item_promo_button_image, height), offsetof(struct vk_newsfeed_item_promo_button_image, has_height), &socapi_type_int, 0},
 	{"url", offsetof(struct vk_newsfeed_item_promo_button_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_newsfeed_item_promo_button_image_keys[] = {
-	0, 2, 0, 0, 1, 0, 0, 3,
+static const uint32_t vk_newsfeed_item_promo_button_image_keys[] = {
+	0, 0x60002, 0, 0, 0x50001, 0, 0, 0x30003,
 };
 static const struct socapi_struct vk_newsfeed_item_promo_button_image_struct = {"newsfeed_item_promo_button_image", sizeof(struct vk_newsfeed_item_promo_button_image), 3, vk_newsfeed_item_promo_button_image_fields,
 	offsetof(struct vk_newsfeed_item_promo_button_image, unknown), 1u, 3, vk_newsfeed_item_promo_button_image_keys};
@@ -4957,9 +5196,11 @@ static const struct socapi_field vk_newsfeed_item_topic_fields[] = {
 	{"post_id", offsetof(struct vk_newsfeed_item_topic, post_id), offsetof(struct vk_newsfeed_item_topic, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct vk_newsfeed_item_topic, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_newsfeed_item_topic_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 6, 0, 0, 9, 0,
-	0, 0, 0, 0, 7, 1, 0, 3, 0, 0, 8, 0, 0, 0, 4, 5,
+static const uint32_t vk_newsfeed_item_topic_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0x90002,
+	0, 0, 0, 0x80006, 0, 0, 0x40009, 0,
+	0, 0, 0, 0, 0x50007, 0x40001, 0, 0x40003,
+	0, 0, 0x70008, 0, 0, 0, 0xf0004, 0x80005,
 };
 static const struct socapi_struct vk_newsfeed_item_topic_struct = {"newsfeed_item_topic", sizeof(struct vk_newsfeed_item_topic), 9, vk_newsfeed_item_topic_fields,
 	offsetof(struct vk_newsfeed_item_topic, unknown), 5u, 5, vk_newsfeed_item_topic_keys};
@@ -4975,8 +5216,9 @@ static const struct socapi_field vk_newsfeed_item_video_fields[] = {
 	{"video", offsetof(struct vk_newsfeed_item_video, video), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_video_video_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_video, post_id), offsetof(struct vk_newsfeed_item_video, has_post_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_newsfeed_item_video_keys[] = {
-	0, 0, 0, 4, 2, 7, 8, 0, 3, 0, 1, 0, 6, 5, 0, 0,
+static const uint32_t vk_newsfeed_item_video_keys[] = {
+	0, 0, 0, 0x40004, 0x40002, 0x50007, 0x70008, 0,
+	0x90003, 0, 0xf0001, 0, 0x80006, 0xf0005, 0, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_video_struct = {"newsfeed_item_video", sizeof(struct vk_newsfeed_item_video), 8, vk_newsfeed_item_video_fields,
 	offsetof(struct vk_newsfeed_item_video, unknown), 21u, 4, vk_newsfeed_item_video_keys};
@@ -4986,8 +5228,8 @@ static const struct socapi_field vk_newsfeed_item_video_video_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_video_video, count), offsetof(struct vk_newsfeed_item_video_video, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_video_video, items), SOCAPI_NO_PRESENCE, &vk_video_video_full_list_type, 0},
 };
-static const uint16_t vk_newsfeed_item_video_video_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_newsfeed_item_video_video_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_video_video_struct = {"newsfeed_item_video_video", sizeof(struct vk_newsfeed_item_video_video), 2, vk_newsfeed_item_video_video_fields,
 	offsetof(struct vk_newsfeed_item_video_video, unknown), 1u, 2, vk_newsfeed_item_video_video_keys};
@@ -5037,15 +5279,23 @@ static const struct socapi_field vk_newsfeed_item_wallpost_fields[] = {
 	{"topic_id", offsetof(struct vk_newsfeed_item_wallpost, topic_id), offsetof(struct vk_newsfeed_item_wallpost, has_topic_id), &vk_newsfeed_item_wallpost_topic_id_type, 0},
 	{"to_id", offsetof(struct vk_newsfeed_item_wallpost, to_id), offsetof(struct vk_newsfeed_item_wallpost, has_to_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_newsfeed_item_wallpost_keys[] = {
-	0, 37, 26, 0, 0, 41, 0, 0, 39, 0, 0, 0, 0, 23, 0, 0,
-	30, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 22, 4, 0, 0, 0,
-	10, 0, 0, 0, 0, 19, 0, 0, 0, 1, 0, 35, 24, 12, 0, 0,
-	0, 0, 2, 0, 20, 0, 34, 15, 0, 0, 0, 8, 11, 38, 0, 0,
-	0, 0, 16, 13, 0, 0, 0, 0, 0, 0, 9, 7, 0, 0, 6, 0,
-	31, 0, 0, 0, 0, 14, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0,
-	0, 27, 29, 32, 0, 0, 21, 18, 40, 0, 0, 0, 36, 0, 0, 0,
-	0, 0, 0, 0, 25, 0, 0, 28, 33, 0, 0, 5, 0, 42, 0, 0,
+static const uint32_t vk_newsfeed_item_wallpost_keys[] = {
+	0, 0x70025, 0xf001a, 0, 0, 0x80029, 0, 0,
+	0x40027, 0, 0, 0, 0, 0xa0017, 0, 0,
+	0xd001e, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x90003, 0, 0xa0016, 0x40004, 0, 0, 0,
+	0x9000a, 0, 0, 0, 0, 0x90013, 0, 0,
+	0, 0xf0001, 0, 0x80023, 0xa0018, 0x4000c, 0, 0,
+	0, 0, 0x40002, 0, 0xb0014, 0, 0xd0022, 0x9000f,
+	0, 0, 0, 0x80008, 0x6000b, 0xa0026, 0, 0,
+	0, 0, 0x50010, 0xb000d, 0, 0, 0, 0,
+	0, 0, 0x70009, 0x20007, 0, 0, 0x80006, 0,
+	0xc001f, 0, 0, 0, 0, 0x3000e, 0, 0,
+	0x70011, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x11001b, 0x7001d, 0x80020, 0, 0, 0xb0015, 0x50012,
+	0x50028, 0, 0, 0, 0xa0024, 0, 0, 0,
+	0, 0, 0, 0, 0xe0019, 0, 0, 0xb001c,
+	0x90021, 0, 0, 0xf0005, 0, 0x5002a, 0, 0,
 };
 static const struct socapi_struct vk_newsfeed_item_wallpost_struct = {"newsfeed_item_wallpost", sizeof(struct vk_newsfeed_item_wallpost), 42, vk_newsfeed_item_wallpost_fields,
 	offsetof(struct vk_newsfeed_item_wallpost, unknown), 27u, 7, vk_newsfeed_item_wallpost_keys};
@@ -5060,8 +5310,9 @@ static const struct socapi_field vk_newsfeed_item_wallpost_feedback_fields[] = {
 	{"gratitude", offsetof(struct vk_newsfeed_item_wallpost_feedback, gratitude), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_newsfeed_item_wallpost_feedback, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_newsfeed_item_wallpost_feedback_keys[] = {
-	0, 0, 0, 0, 5, 0, 3, 6, 4, 0, 7, 2, 0, 0, 0, 1,
+static const uint32_t vk_newsfeed_item_wallpost_feedback_keys[] = {
+	0, 0, 0, 0, 0xc0005, 0, 0x70003, 0x90006,
+	0xb0004, 0, 0xa0007, 0x80002, 0, 0, 0, 0x40001,
 };
 static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_struct = {"newsfeed_item_wallpost_feedback", sizeof(struct vk_newsfeed_item_wallpost_feedback), 7, vk_newsfeed_item_wallpost_feedback_fields,
 	offsetof(struct vk_newsfeed_item_wallpost_feedback, unknown), 7u, 4, vk_newsfeed_item_wallpost_feedback_keys};
@@ -5071,8 +5322,8 @@ static const struct socapi_field vk_newsfeed_item_wallpost_feedback_answer_field
 	{"title", offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"id", offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_newsfeed_item_wallpost_feedback_answer_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t vk_newsfeed_item_wallpost_feedback_answer_keys[] = {
+	0x50001, 0, 0, 0x20002,
 };
 static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_answer_struct = {"newsfeed_item_wallpost_feedback_answer", sizeof(struct vk_newsfeed_item_wallpost_feedback_answer), 2, vk_newsfeed_item_wallpost_feedback_answer_fields,
 	offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, unknown), 1u, 2, vk_newsfeed_item_wallpost_feedback_answer_keys};
@@ -5087,8 +5338,9 @@ static const struct socapi_field vk_newsfeed_search_extended_response_fields[] =
 	{"count", offsetof(struct vk_newsfeed_search_extended_response, count), offsetof(struct vk_newsfeed_search_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"total_count", offsetof(struct vk_newsfeed_search_extended_response, total_count), offsetof(struct vk_newsfeed_search_extended_response, has_total_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_newsfeed_search_extended_response_keys[] = {
-	7, 2, 0, 4, 0, 0, 1, 3, 0, 5, 0, 0, 0, 0, 0, 6,
+static const uint32_t vk_newsfeed_search_extended_response_keys[] = {
+	0xb0007, 0x80002, 0, 0x110004, 0, 0, 0x50001, 0x60003,
+	0, 0x90005, 0, 0, 0, 0, 0, 0x50006,
 };
 static const struct socapi_struct vk_newsfeed_search_extended_response_struct = {"newsfeed_search_extended_response", sizeof(struct vk_newsfeed_search_extended_response), 7, vk_newsfeed_search_extended_response_fields,
 	offsetof(struct vk_newsfeed_search_extended_response, unknown), 19u, 4, vk_newsfeed_search_extended_response_keys};
@@ -5101,8 +5353,9 @@ static const struct socapi_field vk_newsfeed_search_response_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_search_response, count), offsetof(struct vk_newsfeed_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"total_count", offsetof(struct vk_newsfeed_search_response, total_count), offsetof(struct vk_newsfeed_search_response, has_total_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_newsfeed_search_response_keys[] = {
-	0, 0, 4, 0, 2, 0, 5, 0, 0, 0, 1, 0, 0, 0, 3, 0,
+static const uint32_t vk_newsfeed_search_response_keys[] = {
+	0, 0, 0x50004, 0, 0x110002, 0, 0xb0005, 0,
+	0, 0, 0x50001, 0, 0, 0, 0x90003, 0,
 };
 static const struct socapi_struct vk_newsfeed_search_response_struct = {"newsfeed_search_response", sizeof(struct vk_newsfeed_search_response), 5, vk_newsfeed_search_response_fields,
 	offsetof(struct vk_newsfeed_search_response, unknown), 1u, 4, vk_newsfeed_search_response_keys};
@@ -5122,9 +5375,11 @@ static const struct socapi_field vk_notes_note_fields[] = {
 	{"privacy_view", offsetof(struct vk_notes_note, privacy_view), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"privacy_comment", offsetof(struct vk_notes_note, privacy_comment), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t vk_notes_note_keys[] = {
-	6, 0, 0, 8, 0, 9, 0, 1, 0, 10, 0, 0, 4, 0, 0, 0,
-	3, 0, 5, 0, 0, 0, 0, 7, 12, 11, 0, 0, 2, 0, 0, 0,
+static const uint32_t vk_notes_note_keys[] = {
+	0x80006, 0, 0, 0x90008, 0, 0x50009, 0, 0xd0001,
+	0, 0x8000a, 0, 0, 0x40004, 0, 0, 0,
+	0x80003, 0, 0x20005, 0, 0, 0, 0, 0x40007,
+	0xf000c, 0xc000b, 0, 0, 0xb0002, 0, 0, 0,
 };
 static const struct socapi_struct vk_notes_note_struct = {"notes_note", sizeof(struct vk_notes_note), 12, vk_notes_note_fields,
 	offsetof(struct vk_notes_note, unknown), 47u, 5, vk_notes_note_keys};
@@ -5134,8 +5389,8 @@ static const struct socapi_field vk_owner_state_fields[] = {
 	{"state", offsetof(struct vk_owner_state, state), offsetof(struct vk_owner_state, has_state), &vk_owner_state_state_type, 0},
 	{"description", offsetof(struct vk_owner_state, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_owner_state_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t vk_owner_state_keys[] = {
+	0, 0, 0x50001, 0xb0002,
 };
 static const struct socapi_struct vk_owner_state_struct = {"owner_state", sizeof(struct vk_owner_state), 2, vk_owner_state_fields,
 	offsetof(struct vk_owner_state, unknown), 1u, 2, vk_owner_state_keys};
@@ -5162,11 +5417,15 @@ static const struct socapi_field vk_pages_wikipage_full_fields[] = {
 	{"parent2", offsetof(struct vk_pages_wikipage_full, parent2), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_id", offsetof(struct vk_pages_wikipage_full, owner_id), offsetof(struct vk_pages_wikipage_full, has_owner_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_pages_wikipage_full_keys[] = {
-	0, 0, 10, 0, 0, 0, 1, 2, 0, 0, 0, 6, 0, 0, 11, 0,
-	0, 0, 0, 0, 0, 0, 0, 4, 19, 14, 0, 0, 0, 0, 0, 17,
-	0, 0, 0, 0, 0, 0, 0, 7, 18, 5, 0, 0, 0, 0, 0, 0,
-	12, 0, 13, 9, 8, 0, 0, 0, 15, 0, 0, 0, 0, 0, 3, 16,
+static const uint32_t vk_pages_wikipage_full_keys[] = {
+	0, 0, 0x6000a, 0, 0, 0, 0x70001, 0xa0002,
+	0, 0, 0, 0x90006, 0, 0, 0x5000b, 0,
+	0, 0, 0, 0, 0, 0, 0, 0x1c0004,
+	0x80013, 0xc000e, 0, 0, 0, 0, 0, 0x60011,
+	0, 0, 0, 0, 0, 0, 0, 0x80007,
+	0x70012, 0x60005, 0, 0, 0, 0, 0, 0,
+	0x8000c, 0, 0x5000d, 0x20009, 0x40008, 0, 0, 0,
+	0xc000f, 0, 0, 0, 0, 0, 0x150003, 0x30010,
 };
 static const struct socapi_struct vk_pages_wikipage_full_struct = {"pages_wikipage_full", sizeof(struct vk_pages_wikipage_full), 19, vk_pages_wikipage_full_fields,
 	offsetof(struct vk_pages_wikipage_full, unknown), 1u, 6, vk_pages_wikipage_full_keys};
@@ -5177,8 +5436,8 @@ static const struct socapi_field vk_photos_album_privacy_fields[] = {
 	{"lists", offsetof(struct vk_photos_album_privacy, lists), SOCAPI_NO_PRESENCE, &vk_photos_privacy_list_type, 0},
 	{"owners", offsetof(struct vk_photos_album_privacy, owners), SOCAPI_NO_PRESENCE, &vk_photos_privacy_list_type, 0},
 };
-static const uint16_t vk_photos_album_privacy_keys[] = {
-	0, 0, 0, 3, 0, 1, 0, 2,
+static const uint32_t vk_photos_album_privacy_keys[] = {
+	0, 0, 0, 0x60003, 0, 0x80001, 0, 0x50002,
 };
 static const struct socapi_struct vk_photos_album_privacy_struct = {"photos_album_privacy", sizeof(struct vk_photos_album_privacy), 3, vk_photos_album_privacy_fields,
 	offsetof(struct vk_photos_album_privacy, unknown), 9u, 3, vk_photos_album_privacy_keys};
@@ -5188,8 +5447,8 @@ static const struct socapi_field vk_photos_get_albums_response_fields[] = {
 	{"count", offsetof(struct vk_photos_get_albums_response, count), offsetof(struct vk_photos_get_albums_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_photos_get_albums_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_album_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_photos_get_albums_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_photos_get_albums_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_photos_get_albums_response_struct = {"photos_getAlbums_response", sizeof(struct vk_photos_get_albums_response), 2, vk_photos_get_albums_response_fields,
 	offsetof(struct vk_photos_get_albums_response, unknown), 1u, 2, vk_photos_get_albums_response_keys};
@@ -5200,8 +5459,8 @@ static const struct socapi_field vk_photos_get_all_response_fields[] = {
 	{"items", offsetof(struct vk_photos_get_all_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, SOCAPI_FIELD_REQUIRED},
 	{"more", offsetof(struct vk_photos_get_all_response, more), offsetof(struct vk_photos_get_all_response, has_more), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_photos_get_all_response_keys[] = {
-	0, 1, 0, 0, 0, 2, 0, 3,
+static const uint32_t vk_photos_get_all_response_keys[] = {
+	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x40003,
 };
 static const struct socapi_struct vk_photos_get_all_response_struct = {"photos_getAll_response", sizeof(struct vk_photos_get_all_response), 3, vk_photos_get_all_response_fields,
 	offsetof(struct vk_photos_get_all_response, unknown), 1u, 3, vk_photos_get_all_response_keys};
@@ -5212,8 +5471,8 @@ static const struct socapi_field vk_photos_get_response_fields[] = {
 	{"items", offsetof(struct vk_photos_get_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_photos_get_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_photos_get_response_keys[] = {
-	0, 1, 0, 0, 0, 2, 0, 3,
+static const uint32_t vk_photos_get_response_keys[] = {
+	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x90003,
 };
 static const struct socapi_struct vk_photos_get_response_struct = {"photos_get_response", sizeof(struct vk_photos_get_response), 3, vk_photos_get_response_fields,
 	offsetof(struct vk_photos_get_response, unknown), 1u, 3, vk_photos_get_response_keys};
@@ -5225,8 +5484,8 @@ static const struct socapi_field vk_photos_image_fields[] = {
 	{"url", offsetof(struct vk_photos_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"width", offsetof(struct vk_photos_image, width), offsetof(struct vk_photos_image, has_width), &socapi_type_int, 0},
 };
-static const uint16_t vk_photos_image_keys[] = {
-	0, 1, 0, 0, 4, 2, 0, 3,
+static const uint32_t vk_photos_image_keys[] = {
+	0, 0x60001, 0, 0, 0x50004, 0x40002, 0, 0x30003,
 };
 static const struct socapi_struct vk_photos_image_struct = {"photos_image", sizeof(struct vk_photos_image), 4, vk_photos_image_fields,
 	offsetof(struct vk_photos_image, unknown), 1u, 3, vk_photos_image_keys};
@@ -5262,11 +5521,15 @@ static const struct socapi_field vk_photos_photo_fields[] = {
 	{"vertical_align", offsetof(struct vk_photos_photo, vertical_align), SOCAPI_NO_PRESENCE, &vk_photos_photo_vertical_align_type, 0},
 	{"can_repost", offsetof(struct vk_photos_photo, can_repost), offsetof(struct vk_photos_photo, has_can_repost), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_photos_photo_keys[] = {
-	0, 21, 0, 0, 0, 0, 19, 10, 22, 0, 24, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 8, 12, 3, 4, 23, 1, 11, 0, 14, 17, 13, 0,
-	16, 15, 0, 0, 0, 0, 0, 0, 6, 0, 0, 9, 25, 27, 26, 0,
-	0, 20, 2, 18, 0, 5, 0, 0, 0, 0, 0, 7, 28, 0, 0, 0,
+static const uint32_t vk_photos_photo_keys[] = {
+	0, 0x90015, 0, 0, 0, 0, 0xb0013, 0xa000a,
+	0xa0016, 0, 0xb0018, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x50008, 0x3000c, 0x80003, 0x70004,
+	0x50017, 0x20001, 0x7000b, 0, 0x8000e, 0x70011, 0x4000d, 0,
+	0x80010, 0x5000f, 0, 0, 0, 0, 0, 0,
+	0x40006, 0, 0, 0x60009, 0x60019, 0xe001b, 0xb001a, 0,
+	0, 0x60014, 0x80002, 0x40012, 0, 0x40005, 0, 0,
+	0, 0, 0, 0x50007, 0xa001c, 0, 0, 0,
 };
 static const struct socapi_struct vk_photos_photo_struct = {"photos_photo", sizeof(struct vk_photos_photo), 28, vk_photos_photo_fields,
 	offsetof(struct vk_photos_photo, unknown), 3u, 6, vk_photos_photo_keys};
@@ -5282,8 +5545,9 @@ static const struct socapi_field vk_photos_photo_album_fields[] = {
 	{"thumb", offsetof(struct vk_photos_photo_album, thumb), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
 	{"description", offsetof(struct vk_photos_photo_album, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_photos_photo_album_keys[] = {
-	6, 4, 5, 1, 8, 0, 0, 0, 3, 0, 7, 2, 0, 0, 0, 0,
+static const uint32_t vk_photos_photo_album_keys[] = {
+	0x70006, 0x40004, 0x70005, 0x20001, 0xb0008, 0, 0, 0,
+	0x50003, 0, 0x50007, 0x80002, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_photos_photo_album_struct = {"photos_photo_album", sizeof(struct vk_photos_photo_album), 8, vk_photos_photo_album_fields,
 	offsetof(struct vk_photos_photo_album, unknown), 29u, 4, vk_photos_photo_album_keys};
@@ -5312,11 +5576,15 @@ static const struct socapi_field vk_photos_photo_album_full_fields[] = {
 	{"privacy_view", offsetof(struct vk_photos_photo_album_full, privacy_view), SOCAPI_NO_PRESENCE, &vk_photos_album_privacy_type, 0},
 	{"privacy_comment", offsetof(struct vk_photos_photo_album_full, privacy_comment), SOCAPI_NO_PRESENCE, &vk_photos_album_privacy_type, 0},
 };
-static const uint16_t vk_photos_photo_album_full_keys[] = {
-	0, 13, 2, 9, 12, 0, 4, 0, 6, 21, 0, 17, 3, 0, 0, 0,
-	0, 18, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	20, 7, 0, 10, 0, 19, 0, 5, 0, 0, 0, 15, 0, 0, 0, 0,
-	0, 11, 0, 0, 0, 0, 0, 0, 8, 14, 0, 0, 0, 1, 0, 0,
+static const uint32_t vk_photos_photo_album_full_keys[] = {
+	0, 0xb000d, 0x80002, 0x50009, 0x11000c, 0, 0x40004, 0,
+	0x70006, 0xf0015, 0, 0xd0011, 0x50003, 0, 0, 0,
+	0, 0xd0012, 0x90010, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0xc0014, 0x80007, 0, 0xa000a, 0, 0xf0013, 0, 0x70005,
+	0, 0, 0, 0x13000f, 0, 0, 0, 0,
+	0, 0x15000b, 0, 0, 0, 0, 0, 0,
+	0x90008, 0xa000e, 0, 0, 0, 0x20001, 0, 0,
 };
 static const struct socapi_struct vk_photos_photo_album_full_struct = {"photos_photo_album_full", sizeof(struct vk_photos_photo_album_full), 21, vk_photos_photo_album_full_fields,
 	offsetof(struct vk_photos_photo_album_full, unknown), 125u, 6, vk_photos_photo_album_full_keys};
@@ -5329,8 +5597,9 @@ static const struct socapi_field vk_photos_photo_sizes_fields[] = {
 	{"height", offsetof(struct vk_photos_photo_sizes, height), offsetof(struct vk_photos_photo_sizes, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"src", offsetof(struct vk_photos_photo_sizes, src), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_photos_photo_sizes_keys[] = {
-	0, 0, 4, 0, 0, 0, 0, 0, 3, 0, 1, 0, 0, 0, 2, 5,
+static const uint32_t vk_photos_photo_sizes_keys[] = {
+	0, 0, 0x60004, 0, 0, 0, 0, 0,
+	0x50003, 0, 0x40001, 0, 0, 0, 0x30002, 0x30005,
 };
 static const struct socapi_struct vk_photos_photo_sizes_struct = {"photos_photo_sizes", sizeof(struct vk_photos_photo_sizes), 5, vk_photos_photo_sizes_fields,
 	offsetof(struct vk_photos_photo_sizes, unknown), 5u, 4, vk_photos_photo_sizes_keys};
@@ -5343,8 +5612,9 @@ static const struct socapi_field vk_photos_photo_upload_fields[] = {
 	{"group_id", offsetof(struct vk_photos_photo_upload, group_id), offsetof(struct vk_photos_photo_upload, has_group_id), &socapi_type_int, 0},
 	{"fallback_upload_url", offsetof(struct vk_photos_photo_upload, fallback_upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_photos_photo_upload_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 5, 0, 1, 0, 3,
+static const uint32_t vk_photos_photo_upload_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0x80004,
+	0x80002, 0, 0, 0x130005, 0, 0xa0001, 0, 0x70003,
 };
 static const struct socapi_struct vk_photos_photo_upload_struct = {"photos_photo_upload", sizeof(struct vk_photos_photo_upload), 5, vk_photos_photo_upload_fields,
 	offsetof(struct vk_photos_photo_upload, unknown), 5u, 4, vk_photos_photo_upload_keys};
@@ -5354,8 +5624,8 @@ static const struct socapi_field vk_photos_privacy_list_fields[] = {
 	{"allowed", offsetof(struct vk_photos_privacy_list, allowed), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"excluded", offsetof(struct vk_photos_privacy_list, excluded), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t vk_photos_privacy_list_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_photos_privacy_list_keys[] = {
+	0x80002, 0, 0, 0x70001,
 };
 static const struct socapi_struct vk_photos_privacy_list_struct = {"photos_privacy_list", sizeof(struct vk_photos_privacy_list), 2, vk_photos_privacy_list_fields,
 	offsetof(struct vk_photos_privacy_list, unknown), 1u, 2, vk_photos_privacy_list_keys};
@@ -5369,8 +5639,9 @@ static const struct socapi_field vk_photos_save_owner_photo_response_fields[] = 
 	{"saved", offsetof(struct vk_photos_save_owner_photo_response, saved), offsetof(struct vk_photos_save_owner_photo_response, has_saved), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_photos_save_owner_photo_response, post_id), offsetof(struct vk_photos_save_owner_photo_response, has_post_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_photos_save_owner_photo_response_keys[] = {
-	0, 6, 2, 0, 0, 0, 4, 3, 1, 0, 0, 0, 5, 0, 0, 0,
+static const uint32_t vk_photos_save_owner_photo_response_keys[] = {
+	0, 0x70006, 0x90002, 0, 0, 0, 0xf0004, 0xd0003,
+	0xa0001, 0, 0, 0, 0x50005, 0, 0, 0,
 };
 static const struct socapi_struct vk_photos_save_owner_photo_response_struct = {"photos_saveOwnerPhoto_response", sizeof(struct vk_photos_save_owner_photo_response), 6, vk_photos_save_owner_photo_response_fields,
 	offsetof(struct vk_photos_save_owner_photo_response, unknown), 1u, 4, vk_photos_save_owner_photo_response_keys};
@@ -5382,8 +5653,8 @@ static const struct socapi_field vk_polls_answer_fields[] = {
 	{"votes", offsetof(struct vk_polls_answer, votes), offsetof(struct vk_polls_answer, has_votes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"rate", offsetof(struct vk_polls_answer, rate), offsetof(struct vk_polls_answer, has_rate), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_polls_answer_keys[] = {
-	2, 0, 3, 0, 0, 4, 1, 0,
+static const uint32_t vk_polls_answer_keys[] = {
+	0x40002, 0, 0x50003, 0, 0, 0x40004, 0x20001, 0,
 };
 static const struct socapi_struct vk_polls_answer_struct = {"polls_answer", sizeof(struct vk_polls_answer), 4, vk_polls_answer_fields,
 	offsetof(struct vk_polls_answer, unknown), 1u, 3, vk_polls_answer_keys};
@@ -5400,9 +5671,11 @@ static const struct socapi_field vk_polls_background_fields[] = {
 	{"type", offsetof(struct vk_polls_background, type), SOCAPI_NO_PRESENCE, &vk_polls_background_type_type, 0},
 	{"width", offsetof(struct vk_polls_background, width), offsetof(struct vk_polls_background, has_width), &socapi_type_int, 0},
 };
-static const uint16_t vk_polls_background_keys[] = {
-	0, 0, 0, 0, 0, 0, 3, 6, 0, 2, 0, 0, 0, 0, 0, 0,
-	0, 0, 9, 0, 0, 0, 0, 8, 7, 4, 0, 0, 1, 5, 0, 0,
+static const uint32_t vk_polls_background_keys[] = {
+	0, 0, 0, 0, 0, 0, 0x60003, 0x60006,
+	0, 0x50002, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x50009, 0, 0, 0, 0, 0x40008,
+	0x60007, 0x20004, 0, 0, 0x50001, 0x40005, 0, 0,
 };
 static const struct socapi_struct vk_polls_background_struct = {"polls_background", sizeof(struct vk_polls_background), 9, vk_polls_background_fields,
 	offsetof(struct vk_polls_background, unknown), 1u, 5, vk_polls_background_keys};
@@ -5411,8 +5684,8 @@ const struct socapi_type vk_polls_background_type = {SOCAPI_KIND_OBJECT, 0, size
 static const struct socapi_field vk_polls_friend_fields[] = {
 	{"id", offsetof(struct vk_polls_friend, id), offsetof(struct vk_polls_friend, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_polls_friend_keys[] = {
-	0, 1,
+static const uint32_t vk_polls_friend_keys[] = {
+	0, 0x20001,
 };
 static const struct socapi_struct vk_polls_friend_struct = {"polls_friend", sizeof(struct vk_polls_friend), 1, vk_polls_friend_fields,
 	offsetof(struct vk_polls_friend, unknown), 1u, 1, vk_polls_friend_keys};
@@ -5443,11 +5716,15 @@ static const struct socapi_field vk_polls_poll_fields[] = {
 	{"background", offsetof(struct vk_polls_poll, background), SOCAPI_NO_PRESENCE, &vk_polls_background_type, 0},
 	{"disable_unvote", offsetof(struct vk_polls_poll, disable_unvote), offsetof(struct vk_polls_poll, has_disable_unvote), &socapi_type_bool, 0},
 };
-static const uint16_t vk_polls_poll_keys[] = {
-	0, 0, 4, 0, 0, 0, 0, 0, 22, 18, 0, 0, 0, 20, 0, 0,
-	0, 16, 23, 0, 13, 0, 2, 12, 0, 1, 21, 14, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 7, 6, 8, 0, 0, 0, 0, 0,
-	0, 0, 9, 17, 0, 5, 0, 11, 0, 10, 0, 3, 0, 19, 0, 15,
+static const uint32_t vk_polls_poll_keys[] = {
+	0, 0, 0x80004, 0, 0, 0, 0, 0,
+	0xa0016, 0xa0012, 0, 0, 0, 0xa0014, 0, 0,
+	0, 0x80010, 0xe0017, 0, 0x9000d, 0, 0x80002, 0x8000c,
+	0, 0x20001, 0x50015, 0x7000e, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0x90007, 0x70006, 0x80008, 0, 0, 0, 0, 0,
+	0, 0, 0xa0009, 0x80011, 0, 0x50005, 0, 0x6000b,
+	0, 0x8000a, 0, 0x70003, 0, 0x90013, 0, 0x9000f,
 };
 static const struct socapi_struct vk_polls_poll_struct = {"polls_poll", sizeof(struct vk_polls_poll), 23, vk_polls_poll_fields,
 	offsetof(struct vk_polls_poll, unknown), 3u, 6, vk_polls_poll_keys};
@@ -5457,8 +5734,8 @@ static const struct socapi_field vk_status_status_fields[] = {
 	{"text", offsetof(struct vk_status_status, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"audio", offsetof(struct vk_status_status, audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
 };
-static const uint16_t vk_status_status_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_status_status_keys[] = {
+	0x40001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_status_status_struct = {"status_status", sizeof(struct vk_status_status), 2, vk_status_status_fields,
 	offsetof(struct vk_status_status, unknown), 1u, 2, vk_status_status_keys};
@@ -5468,8 +5745,8 @@ static const struct socapi_field vk_storage_value_fields[] = {
 	{"key", offsetof(struct vk_storage_value, key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_storage_value, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_storage_value_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t vk_storage_value_keys[] = {
+	0, 0, 0x30001, 0x50002,
 };
 static const struct socapi_struct vk_storage_value_struct = {"storage_value", sizeof(struct vk_storage_value), 2, vk_storage_value_fields,
 	offsetof(struct vk_storage_value, unknown), 1u, 2, vk_storage_value_keys};
@@ -5479,8 +5756,8 @@ static const struct socapi_field vk_stories_clickable_area_fields[] = {
 	{"x", offsetof(struct vk_stories_clickable_area, x), offsetof(struct vk_stories_clickable_area, has_x), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"y", offsetof(struct vk_stories_clickable_area, y), offsetof(struct vk_stories_clickable_area, has_y), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_stories_clickable_area_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_stories_clickable_area_keys[] = {
+	0x10002, 0, 0, 0x10001,
 };
 static const struct socapi_struct vk_stories_clickable_area_struct = {"stories_clickable_area", sizeof(struct vk_stories_clickable_area), 2, vk_stories_clickable_area_fields,
 	offsetof(struct vk_stories_clickable_area, unknown), 1u, 2, vk_stories_clickable_area_keys};
@@ -5519,11 +5796,15 @@ static const struct socapi_field vk_stories_clickable_sticker_fields[] = {
 	{"situational_theme_id", offsetof(struct vk_stories_clickable_sticker, situational_theme_id), offsetof(struct vk_stories_clickable_sticker, has_situational_theme_id), &socapi_type_int, 0},
 	{"situational_app_url", offsetof(struct vk_stories_clickable_sticker, situational_app_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_stories_clickable_sticker_keys[] = {
-	22, 0, 0, 0, 19, 0, 9, 0, 10, 16, 8, 0, 7, 0, 0, 0,
-	31, 0, 0, 0, 25, 0, 0, 29, 13, 20, 0, 4, 0, 0, 0, 11,
-	14, 23, 0, 0, 0, 30, 0, 0, 0, 0, 6, 0, 0, 15, 3, 27,
-	1, 28, 2, 17, 5, 18, 0, 24, 26, 12, 0, 0, 0, 21, 0, 0,
+static const uint32_t vk_stories_clickable_sticker_keys[] = {
+	0x40016, 0, 0, 0, 0x70013, 0, 0x70009, 0,
+	0x8000a, 0x100010, 0x80008, 0, 0x80007, 0, 0, 0,
+	0x13001f, 0, 0, 0, 0xf0019, 0, 0, 0x1b001d,
+	0x8000d, 0xd0014, 0, 0xb0004, 0, 0, 0, 0x8000b,
+	0xb000e, 0x50017, 0, 0, 0, 0x14001e, 0, 0,
+	0, 0, 0xc0006, 0, 0, 0x5000f, 0x70003, 0xb001b,
+	0xe0001, 0x14001c, 0x20002, 0x50011, 0x70005, 0x40012, 0, 0xa0018,
+	0x3001a, 0xf000c, 0, 0, 0, 0x70015, 0, 0,
 };
 static const struct socapi_struct vk_stories_clickable_sticker_struct = {"stories_clickable_sticker", sizeof(struct vk_stories_clickable_sticker), 31, vk_stories_clickable_sticker_fields,
 	offsetof(struct vk_stories_clickable_sticker, unknown), 31u, 6, vk_stories_clickable_sticker_keys};
@@ -5534,8 +5815,8 @@ static const struct socapi_field vk_stories_clickable_stickers_fields[] = {
 	{"original_height", offsetof(struct vk_stories_clickable_stickers, original_height), offsetof(struct vk_stories_clickable_stickers, has_original_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"original_width", offsetof(struct vk_stories_clickable_stickers, original_width), offsetof(struct vk_stories_clickable_stickers, has_original_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_stories_clickable_stickers_keys[] = {
-	0, 0, 0, 1, 0, 2, 0, 3,
+static const uint32_t vk_stories_clickable_stickers_keys[] = {
+	0, 0, 0, 0x120001, 0, 0xf0002, 0, 0xe0003,
 };
 static const struct socapi_struct vk_stories_clickable_stickers_struct = {"stories_clickable_stickers", sizeof(struct vk_stories_clickable_stickers), 3, vk_stories_clickable_stickers_fields,
 	offsetof(struct vk_stories_clickable_stickers, unknown), 1u, 3, vk_stories_clickable_stickers_keys};
@@ -5545,8 +5826,8 @@ static const struct socapi_field vk_stories_replies_fields[] = {
 	{"count", offsetof(struct vk_stories_replies, count), offsetof(struct vk_stories_replies, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"new", offsetof(struct vk_stories_replies, new_), offsetof(struct vk_stories_replies, has_new), &socapi_type_int, 0},
 };
-static const uint16_t vk_stories_replies_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t vk_stories_replies_keys[] = {
+	0x50001, 0, 0, 0x30002,
 };
 static const struct socapi_struct vk_stories_replies_struct = {"stories_replies", sizeof(struct vk_stories_replies), 2, vk_stories_replies_fields,
 	offsetof(struct vk_stories_replies, unknown), 1u, 2, vk_stories_replies_keys};
@@ -5586,11 +5867,15 @@ static const struct socapi_field vk_stories_story_fields[] = {
 	{"first_narrative_id", offsetof(struct vk_stories_story, first_narrative_id), offsetof(struct vk_stories_story, has_first_narrative_id), &socapi_type_int, 0},
 	{"can_use_in_narrative", offsetof(struct vk_stories_story, can_use_in_narrative), offsetof(struct vk_stories_story, has_can_use_in_narrative), &socapi_type_bool, 0},
 };
-static const uint16_t vk_stories_story_keys[] = {
-	16, 24, 28, 25, 13, 0, 0, 0, 29, 0, 0, 10, 12, 0, 6, 0,
-	0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 31, 0, 0, 21, 23, 0,
-	27, 26, 0, 30, 0, 0, 0, 0, 32, 14, 17, 3, 4, 0, 7, 0,
-	18, 0, 20, 0, 5, 22, 8, 0, 19, 0, 0, 2, 11, 15, 0, 0,
+static const uint32_t vk_stories_story_keys[] = {
+	0x170010, 0x120018, 0x11001c, 0x50019, 0x4000d, 0, 0, 0,
+	0x10001d, 0, 0, 0x2000a, 0xa000c, 0, 0x90006, 0,
+	0, 0, 0, 0, 0xa0009, 0, 0xa0001, 0,
+	0, 0, 0x12001f, 0, 0, 0x70015, 0x40017, 0,
+	0x7001b, 0x5001a, 0, 0x15001e, 0, 0, 0, 0,
+	0x140020, 0x8000e, 0xf0011, 0x90003, 0x70004, 0, 0x80007, 0,
+	0x150012, 0, 0xf0014, 0, 0x80005, 0x40016, 0x40008, 0,
+	0x50013, 0, 0, 0xb0002, 0xa000b, 0xc000f, 0, 0,
 };
 static const struct socapi_struct vk_stories_story_struct = {"stories_story", sizeof(struct vk_stories_story), 32, vk_stories_story_fields,
 	offsetof(struct vk_stories_story, unknown), 59u, 6, vk_stories_story_keys};
@@ -5601,8 +5886,8 @@ static const struct socapi_field vk_stories_story_link_fields[] = {
 	{"url", offsetof(struct vk_stories_story_link, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"link_url_target", offsetof(struct vk_stories_story_link, link_url_target), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_stories_story_link_keys[] = {
-	0, 0, 0, 3, 0, 0, 1, 2,
+static const uint32_t vk_stories_story_link_keys[] = {
+	0, 0, 0, 0xf0003, 0, 0, 0x40001, 0x30002,
 };
 static const struct socapi_struct vk_stories_story_link_struct = {"stories_story_link", sizeof(struct vk_stories_story_link), 3, vk_stories_story_link_fields,
 	offsetof(struct vk_stories_story_link, unknown), 3u, 3, vk_stories_story_link_keys};
@@ -5618,8 +5903,9 @@ static const struct socapi_field vk_users_career_fields[] = {
 	{"position", offsetof(struct vk_users_career, position), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"until", offsetof(struct vk_users_career, until), offsetof(struct vk_users_career, has_until), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_career_keys[] = {
-	0, 2, 0, 0, 0, 0, 5, 8, 3, 6, 0, 0, 1, 7, 4, 0,
+static const uint32_t vk_users_career_keys[] = {
+	0, 0x90002, 0, 0, 0, 0, 0x80005, 0x50008,
+	0x70003, 0x20006, 0, 0, 0x70001, 0x80007, 0x40004, 0,
 };
 static const struct socapi_struct vk_users_career_struct = {"users_career", sizeof(struct vk_users_career), 8, vk_users_career_fields,
 	offsetof(struct vk_users_career, unknown), 27u, 4, vk_users_career_keys};
@@ -5630,8 +5916,8 @@ static const struct socapi_field vk_users_exports_fields[] = {
 	{"livejournal", offsetof(struct vk_users_exports, livejournal), offsetof(struct vk_users_exports, has_livejournal), &socapi_type_int, 0},
 	{"twitter", offsetof(struct vk_users_exports, twitter), offsetof(struct vk_users_exports, has_twitter), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_exports_keys[] = {
-	0, 3, 0, 0, 1, 0, 2, 0,
+static const uint32_t vk_users_exports_keys[] = {
+	0, 0x70003, 0, 0, 0x80001, 0, 0xb0002, 0,
 };
 static const struct socapi_struct vk_users_exports_struct = {"users_exports", sizeof(struct vk_users_exports), 3, vk_users_exports_fields,
 	offsetof(struct vk_users_exports, unknown), 7u, 3, vk_users_exports_keys};
@@ -5642,8 +5928,8 @@ static const struct socapi_field vk_users_get_followers_fields_response_fields[]
 	{"friends_count", offsetof(struct vk_users_get_followers_fields_response, friends_count), offsetof(struct vk_users_get_followers_fields_response, has_friends_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_users_get_followers_fields_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_users_get_followers_fields_response_keys[] = {
-	0, 1, 0, 0, 2, 3, 0, 0,
+static const uint32_t vk_users_get_followers_fields_response_keys[] = {
+	0, 0x50001, 0, 0, 0xd0002, 0x50003, 0, 0,
 };
 static const struct socapi_struct vk_users_get_followers_fields_response_struct = {"users_getFollowers_fields_response", sizeof(struct vk_users_get_followers_fields_response), 3, vk_users_get_followers_fields_response_fields,
 	offsetof(struct vk_users_get_followers_fields_response, unknown), 1u, 3, vk_users_get_followers_fields_response_keys};
@@ -5653,8 +5939,8 @@ static const struct socapi_field vk_users_get_followers_response_fields[] = {
 	{"count", offsetof(struct vk_users_get_followers_response, count), offsetof(struct vk_users_get_followers_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_get_followers_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_users_get_followers_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_users_get_followers_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_users_get_followers_response_struct = {"users_getFollowers_response", sizeof(struct vk_users_get_followers_response), 2, vk_users_get_followers_response_fields,
 	offsetof(struct vk_users_get_followers_response, unknown), 1u, 2, vk_users_get_followers_response_keys};
@@ -5664,8 +5950,8 @@ static const struct socapi_field vk_users_get_subscriptions_extended_response_fi
 	{"count", offsetof(struct vk_users_get_subscriptions_extended_response, count), offsetof(struct vk_users_get_subscriptions_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_get_subscriptions_extended_response, items), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_users_get_subscriptions_extended_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_users_get_subscriptions_extended_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_users_get_subscriptions_extended_response_struct = {"users_getSubscriptions_extended_response", sizeof(struct vk_users_get_subscriptions_extended_response), 2, vk_users_get_subscriptions_extended_response_fields,
 	offsetof(struct vk_users_get_subscriptions_extended_response, unknown), 1u, 2, vk_users_get_subscriptions_extended_response_keys};
@@ -5675,8 +5961,8 @@ static const struct socapi_field vk_users_get_subscriptions_response_fields[] = 
 	{"users", offsetof(struct vk_users_get_subscriptions_response, users), SOCAPI_NO_PRESENCE, &vk_users_users_array_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_users_get_subscriptions_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_groups_array_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_users_get_subscriptions_response_keys[] = {
-	0, 2, 1, 0,
+static const uint32_t vk_users_get_subscriptions_response_keys[] = {
+	0, 0x60002, 0x50001, 0,
 };
 static const struct socapi_struct vk_users_get_subscriptions_response_struct = {"users_getSubscriptions_response", sizeof(struct vk_users_get_subscriptions_response), 2, vk_users_get_subscriptions_response_fields,
 	offsetof(struct vk_users_get_subscriptions_response, unknown), 3u, 2, vk_users_get_subscriptions_response_keys};
@@ -5686,8 +5972,8 @@ static const struct socapi_field vk_users_last_seen_fields[] = {
 	{"time", offsetof(struct vk_users_last_seen, time), offsetof(struct vk_users_last_seen, has_time), &socapi_type_int, 0},
 	{"platform", offsetof(struct vk_users_last_seen, platform), offsetof(struct vk_users_last_seen, has_platform), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_last_seen_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_users_last_seen_keys[] = {
+	0x80002, 0, 0, 0x40001,
 };
 static const struct socapi_struct vk_users_last_seen_struct = {"users_last_seen", sizeof(struct vk_users_last_seen), 2, vk_users_last_seen_fields,
 	offsetof(struct vk_users_last_seen, unknown), 1u, 2, vk_users_last_seen_keys};
@@ -5700,8 +5986,9 @@ static const struct socapi_field vk_users_military_fields[] = {
 	{"unit_id", offsetof(struct vk_users_military, unit_id), offsetof(struct vk_users_military, has_unit_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"until", offsetof(struct vk_users_military, until), offsetof(struct vk_users_military, has_until), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_military_keys[] = {
-	0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 3, 0, 1, 0, 0, 4,
+static const uint32_t vk_users_military_keys[] = {
+	0, 0, 0x50005, 0, 0, 0, 0x20002, 0,
+	0, 0, 0x40003, 0, 0x40001, 0, 0, 0x70004,
 };
 static const struct socapi_struct vk_users_military_struct = {"users_military", sizeof(struct vk_users_military), 5, vk_users_military_fields,
 	offsetof(struct vk_users_military, unknown), 3u, 4, vk_users_military_keys};
@@ -5714,8 +6001,9 @@ static const struct socapi_field vk_users_occupation_fields[] = {
 	{"graduate_year", offsetof(struct vk_users_occupation, graduate_year), offsetof(struct vk_users_occupation, has_graduate_year), &socapi_type_int, 0},
 	{"city_id", offsetof(struct vk_users_occupation, city_id), offsetof(struct vk_users_occupation, has_city_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_occupation_keys[] = {
-	0, 4, 0, 1, 3, 0, 2, 0, 0, 0, 5, 0, 0, 0, 0, 0,
+static const uint32_t vk_users_occupation_keys[] = {
+	0, 0xd0004, 0, 0x40001, 0x40003, 0, 0x20002, 0,
+	0, 0, 0x70005, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_users_occupation_struct = {"users_occupation", sizeof(struct vk_users_occupation), 5, vk_users_occupation_fields,
 	offsetof(struct vk_users_occupation, unknown), 3u, 4, vk_users_occupation_keys};
@@ -5729,8 +6017,9 @@ static const struct socapi_field vk_users_online_info_fields[] = {
 	{"is_mobile", offsetof(struct vk_users_online_info, is_mobile), offsetof(struct vk_users_online_info, has_is_mobile), &socapi_type_bool, 0},
 	{"status", offsetof(struct vk_users_online_info, status), SOCAPI_NO_PRESENCE, &vk_users_online_info_status_type, 0},
 };
-static const uint16_t vk_users_online_info_keys[] = {
-	0, 0, 0, 0, 6, 0, 2, 1, 5, 4, 0, 0, 0, 3, 0, 0,
+static const uint32_t vk_users_online_info_keys[] = {
+	0, 0, 0, 0, 0x60006, 0, 0x90002, 0x70001,
+	0x90005, 0x60004, 0, 0, 0, 0x90003, 0, 0,
 };
 static const struct socapi_struct vk_users_online_info_struct = {"users_online_info", sizeof(struct vk_users_online_info), 6, vk_users_online_info_fields,
 	offsetof(struct vk_users_online_info, unknown), 1u, 4, vk_users_online_info_keys};
@@ -5748,9 +6037,11 @@ static const struct socapi_field vk_users_personal_fields[] = {
 	{"religion_id", offsetof(struct vk_users_personal, religion_id), offsetof(struct vk_users_personal, has_religion_id), &socapi_type_int, 0},
 	{"smoking", offsetof(struct vk_users_personal, smoking), offsetof(struct vk_users_personal, has_smoking), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_personal_keys[] = {
-	8, 0, 0, 0, 0, 0, 9, 3, 0, 0, 0, 10, 0, 0, 0, 0,
-	0, 0, 5, 6, 0, 0, 7, 0, 4, 0, 0, 0, 1, 0, 2, 0,
+static const uint32_t vk_users_personal_keys[] = {
+	0x80008, 0, 0, 0, 0, 0, 0xb0009, 0x50003,
+	0, 0, 0, 0x7000a, 0, 0, 0, 0,
+	0, 0, 0x90005, 0xb0006, 0, 0, 0x90007, 0,
+	0xa0004, 0, 0, 0, 0x70001, 0, 0xb0002, 0,
 };
 static const struct socapi_struct vk_users_personal_struct = {"users_personal", sizeof(struct vk_users_personal), 10, vk_users_personal_fields,
 	offsetof(struct vk_users_personal, unknown), 13u, 5, vk_users_personal_keys};
@@ -5762,8 +6053,8 @@ static const struct socapi_field vk_users_relative_fields[] = {
 	{"name", offsetof(struct vk_users_relative, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_users_relative, type), SOCAPI_NO_PRESENCE, &vk_users_relative_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_users_relative_keys[] = {
-	0, 0, 0, 0, 1, 4, 2, 3,
+static const uint32_t vk_users_relative_keys[] = {
+	0, 0, 0, 0, 0xa0001, 0x40004, 0x20002, 0x40003,
 };
 static const struct socapi_struct vk_users_relative_struct = {"users_relative", sizeof(struct vk_users_relative), 4, vk_users_relative_fields,
 	offsetof(struct vk_users_relative, unknown), 1u, 3, vk_users_relative_keys};
@@ -5783,9 +6074,11 @@ static const struct socapi_field vk_users_school_fields[] = {
 	{"speciality", offsetof(struct vk_users_school, speciality), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"country", offsetof(struct vk_users_school, country), offsetof(struct vk_users_school, has_country), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_school_keys[] = {
-	2, 0, 0, 9, 1, 4, 0, 0, 12, 0, 0, 0, 11, 0, 7, 6,
-	10, 0, 0, 0, 0, 0, 0, 0, 5, 8, 0, 3, 0, 0, 0, 0,
+static const uint32_t vk_users_school_keys[] = {
+	0x50002, 0, 0, 0xe0009, 0x40001, 0x20004, 0, 0,
+	0x7000c, 0, 0, 0, 0xa000b, 0, 0x80007, 0x40006,
+	0x7000a, 0, 0, 0, 0, 0, 0, 0,
+	0x40005, 0x90008, 0, 0x80003, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_users_school_struct = {"users_school", sizeof(struct vk_users_school), 12, vk_users_school_fields,
 	offsetof(struct vk_users_school, unknown), 59u, 5, vk_users_school_keys};
@@ -5795,8 +6088,8 @@ static const struct socapi_field vk_users_search_response_fields[] = {
 	{"count", offsetof(struct vk_users_search_response, count), offsetof(struct vk_users_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_search_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_users_search_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_users_search_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_users_search_response_struct = {"users_search_response", sizeof(struct vk_users_search_response), 2, vk_users_search_response_fields,
 	offsetof(struct vk_users_search_response, unknown), 1u, 2, vk_users_search_response_keys};
@@ -5818,9 +6111,11 @@ static const struct socapi_field vk_users_university_fields[] = {
 	{"university_group_id", offsetof(struct vk_users_university, university_group_id), offsetof(struct vk_users_university, has_university_group_id), &socapi_type_int, 0},
 	{"country", offsetof(struct vk_users_university, country), offsetof(struct vk_users_university, has_country), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_university_keys[] = {
-	9, 0, 0, 0, 3, 0, 11, 0, 0, 0, 13, 0, 8, 1, 14, 0,
-	10, 12, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 6, 7, 0, 2,
+static const uint32_t vk_users_university_keys[] = {
+	0xc0009, 0, 0, 0, 0x40003, 0, 0x2000b, 0,
+	0, 0, 0x13000d, 0, 0x70008, 0x50001, 0x7000e, 0,
+	0xa000a, 0x4000c, 0, 0, 0, 0, 0, 0,
+	0xe0004, 0, 0x110005, 0, 0x100006, 0x130007, 0, 0xa0002,
 };
 static const struct socapi_struct vk_users_university_struct = {"users_university", sizeof(struct vk_users_university), 14, vk_users_university_fields,
 	offsetof(struct vk_users_university, unknown), 29u, 5, vk_users_university_keys};
@@ -5847,11 +6142,15 @@ static const struct socapi_field vk_users_user_fields[] = {
 	{"friend_status", offsetof(struct vk_users_user, friend_status), offsetof(struct vk_users_user, has_friend_status), &vk_friends_friend_status_status_type, 0},
 	{"mutual", offsetof(struct vk_users_user, mutual), SOCAPI_NO_PRESENCE, &vk_friends_requests_mutual_type, 0},
 };
-static const uint16_t vk_users_user_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 14, 6, 0, 0, 11, 0,
-	0, 0, 0, 0, 0, 0, 16, 0, 18, 1, 0, 10, 0, 0, 12, 8,
-	0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 7, 15, 0, 0, 3,
-	17, 19, 4, 0, 0, 0, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0,
+static const uint32_t vk_users_user_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0xb0009,
+	0, 0, 0xa000e, 0x110006, 0, 0, 0x9000b, 0,
+	0, 0, 0, 0, 0, 0, 0x80010, 0,
+	0xd0012, 0x20001, 0, 0x8000a, 0, 0, 0x6000c, 0x30008,
+	0, 0, 0, 0, 0, 0, 0x90005, 0,
+	0, 0, 0xa0002, 0x60007, 0xb000f, 0, 0, 0x90003,
+	0x80011, 0x60013, 0xb0004, 0, 0, 0, 0, 0,
+	0xd000d, 0, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_users_user_struct = {"users_user", sizeof(struct vk_users_user), 19, vk_users_user_fields,
 	offsetof(struct vk_users_user, unknown), 3u, 6, vk_users_user_keys};
@@ -5865,8 +6164,9 @@ static const struct socapi_field vk_users_user_connections_fields[] = {
 	{"livejournal", offsetof(struct vk_users_user_connections, livejournal), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"instagram", offsetof(struct vk_users_user_connections, instagram), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_users_user_connections_keys[] = {
-	0, 6, 0, 0, 0, 0, 2, 0, 0, 5, 4, 1, 0, 0, 3, 0,
+static const uint32_t vk_users_user_connections_keys[] = {
+	0, 0x90006, 0, 0, 0, 0, 0x80002, 0,
+	0, 0xb0005, 0x70004, 0x50001, 0, 0, 0xd0003, 0,
 };
 static const struct socapi_struct vk_users_user_connections_struct = {"users_user_connections", sizeof(struct vk_users_user_connections), 6, vk_users_user_connections_fields,
 	offsetof(struct vk_users_user_connections, unknown), 11u, 4, vk_users_user_connections_keys};
@@ -5903,11 +6203,15 @@ static const struct socapi_field vk_users_user_counters_fields[] = {
 	{"clips_views", offsetof(struct vk_users_user_counters, clips_views), offsetof(struct vk_users_user_counters, has_clips_views), &socapi_type_int, 0},
 	{"clips_likes", offsetof(struct vk_users_user_counters, clips_likes), offsetof(struct vk_users_user_counters, has_clips_likes), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_user_counters_keys[] = {
-	0, 6, 12, 26, 23, 28, 24, 0, 0, 0, 0, 5, 0, 14, 17, 0,
-	29, 27, 10, 21, 0, 0, 0, 22, 15, 20, 19, 0, 0, 1, 8, 25,
-	0, 0, 0, 0, 7, 0, 11, 18, 0, 0, 13, 4, 0, 3, 0, 0,
-	0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 16, 0, 2, 0,
+static const uint32_t vk_users_user_counters_keys[] = {
+	0, 0x60006, 0xb000c, 0xf001a, 0x80017, 0xb001c, 0x60018, 0,
+	0, 0, 0, 0x50005, 0, 0x5000e, 0xb0011, 0,
+	0xb001d, 0x10001b, 0x6000a, 0x110015, 0, 0, 0, 0x50016,
+	0x6000f, 0x140014, 0xe0013, 0, 0, 0x60001, 0xe0008, 0x80019,
+	0, 0, 0, 0, 0xe0007, 0, 0xd000b, 0xf0012,
+	0, 0, 0x6000d, 0x70004, 0, 0x90003, 0, 0,
+	0, 0, 0, 0, 0, 0x50009, 0, 0,
+	0, 0, 0, 0, 0x50010, 0, 0x60002, 0,
 };
 static const struct socapi_struct vk_users_user_counters_struct = {"users_user_counters", sizeof(struct vk_users_user_counters), 29, vk_users_user_counters_fields,
 	offsetof(struct vk_users_user_counters, unknown), 123u, 6, vk_users_user_counters_keys};
@@ -6060,39 +6364,71 @@ static const struct socapi_field vk_users_user_full_fields[] = {
 	{"is_message_request", offsetof(struct vk_users_user_full, is_message_request), offsetof(struct vk_users_user_full, has_is_message_request), &socapi_type_bool, 0},
 	{"descriptions", offsetof(struct vk_users_user_full, descriptions), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t vk_users_user_full_keys[] = {
-	0, 0, 0, 0, 14, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 56, 16, 0, 0, 0, 0, 45, 0, 0, 0, 86,
-	0, 0, 38, 0, 0, 139, 0, 97, 0, 72, 0, 0, 0, 0, 0, 0,
-	0, 0, 121, 0, 0, 0, 0, 49, 4, 0, 41, 0, 0, 0, 0, 0,
-	0, 73, 0, 29, 39, 0, 0, 0, 0, 0, 126, 0, 0, 0, 120, 129,
-	0, 12, 0, 0, 19, 132, 0, 47, 80, 145, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 70,
-	0, 0, 110, 0, 0, 0, 0, 0, 0, 61, 0, 78, 13, 90, 23, 0,
-	0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0, 142, 0, 0, 63,
-	0, 0, 0, 0, 105, 0, 0, 0, 137, 0, 108, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 69, 58, 0, 0, 0, 92, 0, 51,
-	0, 0, 0, 0, 0, 0, 28, 0, 31, 57, 0, 0, 0, 0, 0, 0,
-	109, 0, 125, 0, 0, 107, 0, 0, 0, 0, 0, 5, 0, 0, 33, 91,
-	0, 103, 64, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 2, 0, 0, 0, 0, 143, 36, 0, 0, 0, 79, 42, 21, 0, 94,
-	68, 0, 0, 0, 0, 112, 0, 0, 0, 101, 113, 135, 0, 0, 0, 0,
-	0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 136, 0,
-	0, 0, 0, 140, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0,
-	0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 81, 0,
-	0, 0, 22, 0, 0, 88, 0, 0, 0, 0, 0, 0, 123, 82, 0, 0,
-	85, 0, 0, 0, 0, 89, 98, 95, 0, 0, 0, 54, 0, 74, 0, 106,
-	0, 46, 127, 0, 0, 0, 131, 0, 0, 0, 93, 119, 0, 0, 0, 84,
-	0, 0, 0, 0, 0, 77, 0, 0, 99, 0, 0, 32, 10, 75, 53, 0,
-	0, 0, 18, 114, 0, 0, 0, 0, 60, 0, 0, 130, 0, 144, 0, 0,
-	37, 141, 0, 0, 0, 0, 0, 66, 104, 0, 0, 1, 0, 0, 0, 0,
-	111, 34, 0, 0, 0, 0, 3, 0, 0, 0, 44, 0, 0, 115, 0, 118,
-	40, 50, 0, 0, 0, 0, 25, 26, 0, 0, 0, 0, 24, 76, 9, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 124, 0, 0, 0, 0, 20, 0,
-	0, 59, 0, 0, 0, 0, 0, 0, 134, 0, 0, 43, 48, 30, 0, 0,
-	0, 138, 116, 0, 117, 52, 0, 0, 0, 0, 0, 0, 0, 0, 15, 7,
-	8, 35, 0, 0, 0, 122, 0, 133, 0, 67, 0, 62, 0, 0, 6, 71,
-	0, 0, 0, 0, 0, 0, 65, 55, 0, 0, 0, 0, 0, 96, 0, 0,
+static const uint32_t vk_users_user_full_keys[] = {
+	0, 0, 0, 0, 0xa000e, 0, 0x9000b, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0x60038, 0x80010, 0,
+	0, 0, 0, 0x8002d, 0, 0, 0, 0xb0056,
+	0, 0, 0xa0026, 0, 0, 0xe008b, 0, 0xa0061,
+	0, 0x50048, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x70079, 0, 0, 0, 0, 0x70031,
+	0xb0004, 0, 0x90029, 0, 0, 0, 0, 0,
+	0, 0xe0049, 0, 0x9001d, 0x40027, 0, 0, 0,
+	0, 0, 0x6007e, 0, 0, 0, 0xa0078, 0xe0081,
+	0, 0x6000c, 0, 0, 0x60013, 0xc0084, 0, 0xa002f,
+	0xd0050, 0xc0091, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0xc0066, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0x110046,
+	0, 0, 0x12006e, 0, 0, 0, 0, 0,
+	0, 0x9003d, 0, 0xe004e, 0xd000d, 0x5005a, 0x50017, 0,
+	0, 0, 0, 0, 0, 0, 0, 0xd0053,
+	0, 0, 0, 0, 0xb008e, 0, 0, 0x13003f,
+	0, 0, 0, 0, 0x90069, 0, 0, 0,
+	0x130089, 0, 0x8006c, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0xb0045, 0x5003a, 0, 0, 0, 0xd005c, 0, 0xa0033,
+	0, 0, 0, 0, 0, 0, 0x4001c, 0,
+	0xe001f, 0x20039, 0, 0, 0, 0, 0, 0,
+	0x15006d, 0, 0xb007d, 0, 0, 0xe006b, 0, 0,
+	0, 0, 0, 0x90005, 0, 0, 0xe0021, 0x8005b,
+	0, 0x100067, 0x80040, 0, 0xe0057, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0xa0002, 0, 0, 0, 0, 0xa008f, 0xa0024,
+	0, 0, 0, 0xd004f, 0xf002a, 0xb0015, 0, 0xb005e,
+	0xd0044, 0, 0, 0, 0, 0x80070, 0, 0,
+	0, 0x90065, 0x130071, 0x160087, 0, 0, 0, 0,
+	0, 0x130064, 0, 0, 0, 0, 0, 0,
+	0, 0, 0x130080, 0, 0, 0, 0x160088, 0,
+	0, 0, 0, 0x7008c, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x80011, 0,
+	0, 0, 0, 0, 0, 0, 0x8001b, 0,
+	0, 0, 0, 0, 0, 0, 0xd0051, 0,
+	0, 0, 0x60016, 0, 0, 0xd0058, 0, 0,
+	0, 0, 0, 0, 0x10007b, 0xd0052, 0, 0,
+	0xc0055, 0, 0, 0, 0, 0x50059, 0x230062, 0x9005f,
+	0, 0, 0, 0x90036, 0, 0xe004a, 0, 0x9006a,
+	0, 0x10002e, 0x8007f, 0, 0, 0, 0x80083, 0,
+	0, 0, 0x7005d, 0x80077, 0, 0, 0, 0xd0054,
+	0, 0, 0, 0, 0, 0xe004d, 0, 0,
+	0xa0063, 0, 0, 0xe0020, 0x8000a, 0xe004b, 0xa0035, 0,
+	0, 0, 0xd0012, 0x200072, 0, 0, 0, 0,
+	0x6003c, 0, 0, 0x100082, 0, 0x120090, 0, 0,
+	0xc0025, 0x4008d, 0, 0, 0, 0, 0, 0x190042,
+	0x50068, 0, 0, 0x20001, 0, 0, 0, 0,
+	0xc006f, 0x80022, 0, 0, 0, 0, 0x90003, 0,
+	0, 0, 0xa002c, 0, 0, 0xe0073, 0, 0xc0076,
+	0x60028, 0xc0032, 0, 0, 0, 0, 0x70019, 0x9001a,
+	0, 0, 0, 0, 0x40018, 0xe004c, 0xb0009, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x10007c, 0, 0, 0, 0, 0x80014, 0,
+	0, 0x5003b, 0, 0, 0, 0, 0, 0,
+	0x90086, 0, 0, 0xc002b, 0xf0030, 0x9001e, 0, 0,
+	0, 0xa008a, 0xd0074, 0, 0x140075, 0x50034, 0, 0,
+	0, 0, 0, 0, 0, 0, 0xb000f, 0x60007,
+	0x30008, 0x90023, 0, 0, 0, 0xa007a, 0, 0x70085,
+	0, 0x170043, 0, 0xb003e, 0, 0, 0x110006, 0x80047,
+	0, 0, 0, 0, 0, 0, 0x110041, 0x50037,
+	0, 0, 0, 0, 0, 0x40060, 0, 0,
 };
 static const struct socapi_struct vk_users_user_full_struct = {"users_user_full", sizeof(struct vk_users_user_full), 145, vk_users_user_full_fields,
 	offsetof(struct vk_users_user_full, unknown), 111u, 9, vk_users_user_full_keys};
@@ -6107,8 +6443,9 @@ static const struct socapi_field vk_users_user_min_fields[] = {
 	{"can_access_closed", offsetof(struct vk_users_user_min, can_access_closed), offsetof(struct vk_users_user_min, has_can_access_closed), &socapi_type_bool, 0},
 	{"hidden", offsetof(struct vk_users_user_min, hidden), offsetof(struct vk_users_user_min, has_hidden), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_user_min_keys[] = {
-	0, 6, 4, 3, 2, 7, 0, 0, 0, 0, 0, 5, 0, 0, 0, 1,
+static const uint32_t vk_users_user_min_keys[] = {
+	0, 0x110006, 0xb0004, 0x90003, 0xa0002, 0x60007, 0, 0,
+	0, 0, 0, 0x90005, 0, 0, 0, 0x20001,
 };
 static const struct socapi_struct vk_users_user_min_struct = {"users_user_min", sizeof(struct vk_users_user_min), 7, vk_users_user_min_fields,
 	offsetof(struct vk_users_user_min, unknown), 5u, 4, vk_users_user_min_keys};
@@ -6137,11 +6474,15 @@ static const struct socapi_field vk_users_user_settings_xtr_fields[] = {
 	{"interests", offsetof(struct vk_users_user_settings_xtr, interests), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interests_type, 0},
 	{"languages", offsetof(struct vk_users_user_settings_xtr, languages), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t vk_users_user_settings_xtr_keys[] = {
-	0, 21, 0, 18, 0, 4, 0, 15, 0, 0, 0, 1, 0, 0, 0, 0,
-	8, 0, 0, 0, 11, 5, 0, 12, 3, 17, 2, 0, 0, 0, 10, 6,
-	0, 0, 0, 0, 19, 0, 0, 7, 0, 0, 13, 9, 0, 0, 0, 16,
-	0, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14,
+static const uint32_t vk_users_user_settings_xtr_keys[] = {
+	0, 0x90015, 0, 0x110012, 0, 0x90004, 0, 0xc000f,
+	0, 0, 0, 0x50001, 0, 0, 0, 0,
+	0x100008, 0, 0, 0, 0x6000b, 0xb0005, 0, 0xb000c,
+	0x40003, 0x100011, 0x100002, 0, 0, 0, 0x3000a, 0x50006,
+	0, 0, 0, 0, 0xc0013, 0, 0, 0x80007,
+	0, 0, 0xa000d, 0xb0009, 0, 0, 0, 0x80010,
+	0, 0, 0, 0, 0x90014, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0x9000e,
 };
 static const struct socapi_struct vk_users_user_settings_xtr_struct = {"users_user_settings_xtr", sizeof(struct vk_users_user_settings_xtr), 21, vk_users_user_settings_xtr_fields,
 	offsetof(struct vk_users_user_settings_xtr, unknown), 15u, 6, vk_users_user_settings_xtr_keys};
@@ -6151,8 +6492,8 @@ static const struct socapi_field vk_users_users_array_fields[] = {
 	{"count", offsetof(struct vk_users_users_array, count), offsetof(struct vk_users_users_array, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_users_array, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_users_users_array_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_users_users_array_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_users_users_array_struct = {"users_users_array", sizeof(struct vk_users_users_array), 2, vk_users_users_array_fields,
 	offsetof(struct vk_users_users_array, unknown), 1u, 2, vk_users_users_array_keys};
@@ -6163,8 +6504,8 @@ static const struct socapi_field vk_utils_domain_resolved_fields[] = {
 	{"object_id", offsetof(struct vk_utils_domain_resolved, object_id), offsetof(struct vk_utils_domain_resolved, has_object_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_utils_domain_resolved, group_id), offsetof(struct vk_utils_domain_resolved, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_utils_domain_resolved_keys[] = {
-	0, 0, 0, 0, 3, 1, 2, 0,
+static const uint32_t vk_utils_domain_resolved_keys[] = {
+	0, 0, 0, 0, 0x80003, 0x40001, 0x90002, 0,
 };
 static const struct socapi_struct vk_utils_domain_resolved_struct = {"utils_domain_resolved", sizeof(struct vk_utils_domain_resolved), 3, vk_utils_domain_resolved_fields,
 	offsetof(struct vk_utils_domain_resolved, unknown), 1u, 3, vk_utils_domain_resolved_keys};
@@ -6174,8 +6515,8 @@ static const struct socapi_field vk_utils_link_checked_fields[] = {
 	{"status", offsetof(struct vk_utils_link_checked, status), SOCAPI_NO_PRESENCE, &vk_utils_link_checked_status_type, 0},
 	{"link", offsetof(struct vk_utils_link_checked, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_utils_link_checked_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_utils_link_checked_keys[] = {
+	0, 0x60001, 0x40002, 0,
 };
 static const struct socapi_struct vk_utils_link_checked_struct = {"utils_link_checked", sizeof(struct vk_utils_link_checked), 2, vk_utils_link_checked_fields,
 	offsetof(struct vk_utils_link_checked, unknown), 1u, 2, vk_utils_link_checked_keys};
@@ -6187,8 +6528,8 @@ static const struct socapi_field vk_utils_short_link_fields[] = {
 	{"key", offsetof(struct vk_utils_short_link, key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"access_key", offsetof(struct vk_utils_short_link, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_utils_short_link_keys[] = {
-	1, 0, 4, 0, 0, 0, 3, 2,
+static const uint32_t vk_utils_short_link_keys[] = {
+	0x90001, 0, 0xa0004, 0, 0, 0, 0x30003, 0x30002,
 };
 static const struct socapi_struct vk_utils_short_link_struct = {"utils_short_link", sizeof(struct vk_utils_short_link), 4, vk_utils_short_link_fields,
 	offsetof(struct vk_utils_short_link, unknown), 7u, 3, vk_utils_short_link_keys};
@@ -6198,8 +6539,8 @@ static const struct socapi_field vk_video_episode_fields[] = {
 	{"time", offsetof(struct vk_video_episode, time), offsetof(struct vk_video_episode, has_time), &socapi_type_int, 0},
 	{"text", offsetof(struct vk_video_episode, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_video_episode_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_video_episode_keys[] = {
+	0x40002, 0, 0, 0x40001,
 };
 static const struct socapi_struct vk_video_episode_struct = {"video_episode", sizeof(struct vk_video_episode), 2, vk_video_episode_fields,
 	offsetof(struct vk_video_episode, unknown), 1u, 2, vk_video_episode_keys};
@@ -6209,8 +6550,8 @@ static const struct socapi_field vk_video_live_info_fields[] = {
 	{"enabled", offsetof(struct vk_video_live_info, enabled), offsetof(struct vk_video_live_info, has_enabled), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 	{"is_notifications_blocked", offsetof(struct vk_video_live_info, is_notifications_blocked), offsetof(struct vk_video_live_info, has_is_notifications_blocked), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_video_live_info_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t vk_video_live_info_keys[] = {
+	0, 0, 0x180002, 0x70001,
 };
 static const struct socapi_struct vk_video_live_info_struct = {"video_live_info", sizeof(struct vk_video_live_info), 2, vk_video_live_info_fields,
 	offsetof(struct vk_video_live_info, unknown), 1u, 2, vk_video_live_info_keys};
@@ -6222,8 +6563,8 @@ static const struct socapi_field vk_video_live_settings_fields[] = {
 	{"max_duration", offsetof(struct vk_video_live_settings, max_duration), offsetof(struct vk_video_live_settings, has_max_duration), &socapi_type_int, 0},
 	{"is_clips_live", offsetof(struct vk_video_live_settings, is_clips_live), offsetof(struct vk_video_live_settings, has_is_clips_live), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_video_live_settings_keys[] = {
-	0, 0, 0, 4, 3, 0, 1, 2,
+static const uint32_t vk_video_live_settings_keys[] = {
+	0, 0, 0, 0xd0004, 0xc0003, 0, 0xa0001, 0xa0002,
 };
 static const struct socapi_struct vk_video_live_settings_struct = {"video_live_settings", sizeof(struct vk_video_live_settings), 4, vk_video_live_settings_fields,
 	offsetof(struct vk_video_live_settings, unknown), 9u, 3, vk_video_live_settings_keys};
@@ -6280,15 +6621,23 @@ static const struct socapi_field vk_video_video_fields[] = {
 	{"spectators", offsetof(struct vk_video_video, spectators), offsetof(struct vk_video_video, has_spectators), &socapi_type_int, 0},
 	{"platform", offsetof(struct vk_video_video, platform), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_video_video_keys[] = {
-	0, 8, 0, 36, 25, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0,
-	0, 32, 0, 0, 0, 34, 39, 45, 0, 0, 17, 44, 0, 49, 0, 0,
-	0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 5, 3, 0, 27, 0,
-	0, 0, 31, 6, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23,
-	21, 20, 0, 0, 30, 0, 0, 0, 0, 0, 1, 4, 19, 10, 0, 0,
-	0, 0, 0, 28, 33, 0, 47, 41, 0, 0, 16, 0, 0, 0, 22, 48,
-	15, 0, 42, 0, 2, 29, 0, 24, 0, 11, 13, 37, 0, 43, 9, 7,
-	0, 0, 18, 46, 0, 35, 0, 0, 40, 0, 0, 26, 0, 0, 0, 0,
+static const uint32_t vk_video_video_keys[] = {
+	0, 0x80008, 0, 0xa0024, 0xd0019, 0, 0, 0,
+	0, 0x4000e, 0, 0, 0, 0, 0, 0,
+	0, 0xb0020, 0, 0, 0, 0xb0022, 0xa0027, 0x8002d,
+	0, 0, 0x50011, 0x7002c, 0, 0x80031, 0, 0,
+	0, 0, 0, 0, 0, 0x6000c, 0, 0,
+	0, 0, 0, 0x80005, 0x50003, 0, 0x10001b, 0,
+	0, 0, 0xa001f, 0x40006, 0, 0xd0026, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0x80017,
+	0x80015, 0xb0014, 0, 0, 0x10001e, 0, 0, 0,
+	0, 0, 0x20001, 0xb0004, 0xd0013, 0x5000a, 0, 0,
+	0, 0, 0, 0x7001c, 0x70021, 0, 0xb002f, 0xb0029,
+	0, 0, 0xb0010, 0, 0, 0, 0xa0016, 0xa0030,
+	0x4000f, 0, 0x12002a, 0, 0x80002, 0xf001d, 0, 0xa0018,
+	0, 0x6000b, 0xa000d, 0x50025, 0, 0x1a002b, 0x50009, 0x50007,
+	0, 0, 0x70012, 0xf002e, 0, 0xa0023, 0, 0,
+	0x60028, 0, 0, 0xf001a, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_video_video_struct = {"video_video", sizeof(struct vk_video_video), 49, vk_video_video_fields,
 	offsetof(struct vk_video_video, unknown), 67u, 7, vk_video_video_keys};
@@ -6301,8 +6650,9 @@ static const struct socapi_field vk_video_video_album_fields[] = {
 	{"track_code", offsetof(struct vk_video_video_album, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"response_type", offsetof(struct vk_video_video_album, response_type), SOCAPI_NO_PRESENCE, &vk_video_video_album_response_type_type, 0},
 };
-static const uint16_t vk_video_video_album_keys[] = {
-	0, 0, 5, 3, 0, 0, 2, 0, 0, 0, 0, 0, 1, 4, 0, 0,
+static const uint32_t vk_video_video_album_keys[] = {
+	0, 0, 0xd0005, 0x50003, 0, 0, 0x80002, 0,
+	0, 0, 0, 0, 0x20001, 0xa0004, 0, 0,
 };
 static const struct socapi_struct vk_video_video_album_struct = {"video_video_album", sizeof(struct vk_video_video_album), 5, vk_video_video_album_fields,
 	offsetof(struct vk_video_video_album, unknown), 1u, 4, vk_video_video_album_keys};
@@ -6323,9 +6673,11 @@ static const struct socapi_field vk_video_video_album_full_fields[] = {
 	{"can_delete", offsetof(struct vk_video_video_album_full, can_delete), offsetof(struct vk_video_video_album_full, has_can_delete), &vk_base_bool_int_type, 0},
 	{"can_upload", offsetof(struct vk_video_video_album_full, can_upload), offsetof(struct vk_video_video_album_full, has_can_upload), &vk_base_bool_int_type, 0},
 };
-static const uint16_t vk_video_video_album_full_keys[] = {
-	0, 0, 2, 5, 0, 0, 3, 13, 0, 0, 0, 11, 1, 6, 0, 0,
-	0, 0, 4, 8, 0, 0, 0, 0, 0, 0, 9, 7, 0, 0, 12, 10,
+static const uint32_t vk_video_video_album_full_keys[] = {
+	0, 0, 0x80002, 0xd0005, 0, 0, 0x50003, 0xa000d,
+	0, 0, 0, 0x8000b, 0x20001, 0x50006, 0, 0,
+	0, 0, 0xa0004, 0xa0008, 0, 0, 0, 0,
+	0, 0, 0x90009, 0x50007, 0, 0, 0xa000c, 0xc000a,
 };
 static const struct socapi_struct vk_video_video_album_full_struct = {"video_video_album_full", sizeof(struct vk_video_video_album_full), 13, vk_video_video_album_full_fields,
 	offsetof(struct vk_video_video_album_full, unknown), 13u, 5, vk_video_video_album_full_keys};
@@ -6343,9 +6695,11 @@ static const struct socapi_field vk_video_video_files_fields[] = {
 	{"mp4_2160", offsetof(struct vk_video_video_files, mp4_2160), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"flv_320", offsetof(struct vk_video_video_files, flv_320), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_video_video_files_keys[] = {
-	0, 10, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 2, 4, 1, 0,
-	0, 0, 8, 0, 0, 0, 3, 0, 5, 7, 0, 0, 0, 0, 0, 6,
+static const uint32_t vk_video_video_files_keys[] = {
+	0, 0x7000a, 0, 0, 0, 0x80009, 0, 0,
+	0, 0, 0, 0, 0x70002, 0x70004, 0x70001, 0,
+	0, 0, 0x80008, 0, 0, 0, 0x70003, 0,
+	0x80005, 0x70007, 0, 0, 0, 0, 0, 0x80006,
 };
 static const struct socapi_struct vk_video_video_files_struct = {"video_video_files", sizeof(struct vk_video_video_files), 10, vk_video_video_files_fields,
 	offsetof(struct vk_video_video_files, unknown), 7u, 5, vk_video_video_files_keys};
@@ -6406,15 +6760,23 @@ static const struct socapi_field vk_video_video_full_fields[] = {
 	{"episodes", offsetof(struct vk_video_video_full, episodes), SOCAPI_NO_PRESENCE, &vk_video_episode_list_type, 0},
 	{"live_settings", offsetof(struct vk_video_video_full, live_settings), SOCAPI_NO_PRESENCE, &vk_video_live_settings_type, 0},
 };
-static const uint16_t vk_video_video_full_keys[] = {
-	0, 0, 0, 10, 48, 0, 22, 0, 0, 0, 0, 27, 0, 36, 5, 3,
-	0, 2, 23, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0,
-	0, 40, 42, 11, 0, 0, 20, 4, 0, 0, 0, 51, 9, 0, 41, 45,
-	0, 1, 12, 0, 0, 24, 0, 0, 0, 49, 0, 0, 0, 0, 0, 0,
-	44, 52, 0, 0, 18, 13, 38, 0, 0, 28, 19, 53, 0, 17, 46, 0,
-	0, 0, 0, 35, 0, 0, 7, 29, 0, 0, 37, 25, 0, 39, 15, 6,
-	8, 31, 0, 0, 0, 0, 0, 0, 34, 0, 0, 33, 47, 0, 0, 0,
-	0, 0, 14, 32, 0, 21, 0, 0, 0, 30, 0, 0, 0, 16, 43, 0,
+static const uint32_t vk_video_video_full_keys[] = {
+	0, 0, 0, 0x5000a, 0xa0030, 0, 0xa0016, 0,
+	0, 0, 0, 0x10001b, 0, 0xa0024, 0x80005, 0x50003,
+	0, 0x80002, 0x80017, 0xf001a, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0x50032, 0, 0,
+	0, 0x60028, 0x12002a, 0x6000b, 0, 0, 0xb0014, 0xb0004,
+	0, 0, 0, 0x70033, 0x50009, 0, 0xb0029, 0x8002d,
+	0, 0x20001, 0x6000c, 0, 0, 0xa0018, 0, 0,
+	0, 0x80031, 0, 0, 0, 0, 0, 0,
+	0x7002c, 0x80034, 0, 0, 0x70012, 0xa000d, 0xd0026, 0,
+	0, 0x7001c, 0xd0013, 0xd0035, 0, 0x50011, 0xf002e, 0,
+	0, 0, 0, 0xa0023, 0, 0, 0x50007, 0xf001d,
+	0, 0, 0x50025, 0xd0019, 0, 0xa0027, 0x4000f, 0x40006,
+	0x80008, 0xa001f, 0, 0, 0, 0, 0, 0,
+	0xb0022, 0, 0, 0x70021, 0xb002f, 0, 0, 0,
+	0, 0, 0x4000e, 0xb0020, 0, 0x80015, 0, 0,
+	0, 0x10001e, 0, 0, 0, 0xb0010, 0x1a002b, 0,
 };
 static const struct socapi_struct vk_video_video_full_struct = {"video_video_full", sizeof(struct vk_video_video_full), 53, vk_video_video_full_fields,
 	offsetof(struct vk_video_video_full, unknown), 53u, 7, vk_video_video_full_keys};
@@ -6429,8 +6791,9 @@ static const struct socapi_field vk_video_video_image_fields[] = {
 	{"with_padding", offsetof(struct vk_video_video_image, with_padding), offsetof(struct vk_video_video_image, has_with_padding), &vk_base_property_exists_type, 0},
 	{"size", offsetof(struct vk_video_video_image, size), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_video_video_image_keys[] = {
-	0, 0, 6, 0, 0, 2, 4, 0, 0, 0, 3, 5, 7, 0, 0, 1,
+static const uint32_t vk_video_video_image_keys[] = {
+	0, 0, 0xc0006, 0, 0, 0x50002, 0x20004, 0,
+	0, 0, 0x60003, 0x50005, 0x40007, 0, 0, 0x30001,
 };
 static const struct socapi_struct vk_video_video_image_struct = {"video_video_image", sizeof(struct vk_video_video_image), 7, vk_video_video_image_fields,
 	offsetof(struct vk_video_video_image, unknown), 3u, 4, vk_video_video_image_keys};
@@ -6442,8 +6805,8 @@ static const struct socapi_field vk_wall_app_post_fields[] = {
 	{"photo_130", offsetof(struct vk_wall_app_post, photo_130), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_604", offsetof(struct vk_wall_app_post, photo_604), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_app_post_keys[] = {
-	4, 0, 2, 1, 0, 0, 3, 0,
+static const uint32_t vk_wall_app_post_keys[] = {
+	0x90004, 0, 0x40002, 0x20001, 0, 0, 0x90003, 0,
 };
 static const struct socapi_struct vk_wall_app_post_struct = {"wall_app_post", sizeof(struct vk_wall_app_post), 4, vk_wall_app_post_fields,
 	offsetof(struct vk_wall_app_post, unknown), 3u, 3, vk_wall_app_post_keys};
@@ -6452,8 +6815,8 @@ const struct socapi_type vk_wall_app_post_type = {SOCAPI_KIND_OBJECT, 0, sizeof(
 static const struct socapi_field vk_wall_carousel_base_fields[] = {
 	{"carousel_offset", offsetof(struct vk_wall_carousel_base, carousel_offset), offsetof(struct vk_wall_carousel_base, has_carousel_offset), &socapi_type_int, 0},
 };
-static const uint16_t vk_wall_carousel_base_keys[] = {
-	1, 0,
+static const uint32_t vk_wall_carousel_base_keys[] = {
+	0xf0001, 0,
 };
 static const struct socapi_struct vk_wall_carousel_base_struct = {"wall_carousel_base", sizeof(struct vk_wall_carousel_base), 1, vk_wall_carousel_base_fields,
 	offsetof(struct vk_wall_carousel_base, unknown), 1u, 1, vk_wall_carousel_base_keys};
@@ -6463,8 +6826,8 @@ static const struct socapi_field vk_wall_create_comment_response_fields[] = {
 	{"comment_id", offsetof(struct vk_wall_create_comment_response, comment_id), offsetof(struct vk_wall_create_comment_response, has_comment_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"parents_stack", offsetof(struct vk_wall_create_comment_response, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t vk_wall_create_comment_response_keys[] = {
-	1, 0, 0, 2,
+static const uint32_t vk_wall_create_comment_response_keys[] = {
+	0xa0001, 0, 0, 0xd0002,
 };
 static const struct socapi_struct vk_wall_create_comment_response_struct = {"wall_createComment_response", sizeof(struct vk_wall_create_comment_response), 2, vk_wall_create_comment_response_fields,
 	offsetof(struct vk_wall_create_comment_response, unknown), 3u, 2, vk_wall_create_comment_response_keys};
@@ -6473,8 +6836,8 @@ const struct socapi_type vk_wall_create_comment_response_type = {SOCAPI_KIND_OBJ
 static const struct socapi_field vk_wall_edit_response_fields[] = {
 	{"post_id", offsetof(struct vk_wall_edit_response, post_id), offsetof(struct vk_wall_edit_response, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_edit_response_keys[] = {
-	1, 0,
+static const uint32_t vk_wall_edit_response_keys[] = {
+	0x70001, 0,
 };
 static const struct socapi_struct vk_wall_edit_response_struct = {"wall_edit_response", sizeof(struct vk_wall_edit_response), 1, vk_wall_edit_response_fields,
 	offsetof(struct vk_wall_edit_response, unknown), 1u, 1, vk_wall_edit_response_keys};
@@ -6486,8 +6849,8 @@ static const struct socapi_field vk_wall_geo_fields[] = {
 	{"showmap", offsetof(struct vk_wall_geo, showmap), offsetof(struct vk_wall_geo, has_showmap), &socapi_type_int, 0},
 	{"place", offsetof(struct vk_wall_geo, place), SOCAPI_NO_PRESENCE, &vk_base_place_type, 0},
 };
-static const uint16_t vk_wall_geo_keys[] = {
-	0, 4, 0, 0, 3, 1, 2, 0,
+static const uint32_t vk_wall_geo_keys[] = {
+	0, 0x50004, 0, 0, 0x70003, 0x40001, 0xb0002, 0,
 };
 static const struct socapi_struct vk_wall_geo_struct = {"wall_geo", sizeof(struct vk_wall_geo), 4, vk_wall_geo_fields,
 	offsetof(struct vk_wall_geo, unknown), 1u, 3, vk_wall_geo_keys};
@@ -6498,8 +6861,8 @@ static const struct socapi_field vk_wall_get_by_id_extended_response_fields[] = 
 	{"profiles", offsetof(struct vk_wall_get_by_id_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_wall_get_by_id_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_get_by_id_extended_response_keys[] = {
-	0, 0, 2, 3, 1, 0, 0, 0,
+static const uint32_t vk_wall_get_by_id_extended_response_keys[] = {
+	0, 0, 0x80002, 0x60003, 0x50001, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_get_by_id_extended_response_struct = {"wall_getById_extended_response", sizeof(struct vk_wall_get_by_id_extended_response), 3, vk_wall_get_by_id_extended_response_fields,
 	offsetof(struct vk_wall_get_by_id_extended_response, unknown), 3u, 3, vk_wall_get_by_id_extended_response_keys};
@@ -6508,8 +6871,8 @@ const struct socapi_type vk_wall_get_by_id_extended_response_type = {SOCAPI_KIND
 static const struct socapi_field vk_wall_get_by_id_response_fields[] = {
 	{"items", offsetof(struct vk_wall_get_by_id_response, items), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, 0},
 };
-static const uint16_t vk_wall_get_by_id_response_keys[] = {
-	0, 1,
+static const uint32_t vk_wall_get_by_id_response_keys[] = {
+	0, 0x50001,
 };
 static const struct socapi_struct vk_wall_get_by_id_response_struct = {"wall_getById_response", sizeof(struct vk_wall_get_by_id_response), 1, vk_wall_get_by_id_response_fields,
 	offsetof(struct vk_wall_get_by_id_response, unknown), 1u, 1, vk_wall_get_by_id_response_keys};
@@ -6526,9 +6889,11 @@ static const struct socapi_field vk_wall_get_comments_extended_response_fields[]
 	{"groups_can_post", offsetof(struct vk_wall_get_comments_extended_response, groups_can_post), offsetof(struct vk_wall_get_comments_extended_response, has_groups_can_post), &socapi_type_bool, 0},
 	{"post_author_id", offsetof(struct vk_wall_get_comments_extended_response, post_author_id), offsetof(struct vk_wall_get_comments_extended_response, has_post_author_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_wall_get_comments_extended_response_keys[] = {
-	0, 6, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0, 3, 5, 4, 0,
-	7, 0, 0, 0, 2, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0,
+static const uint32_t vk_wall_get_comments_extended_response_keys[] = {
+	0, 0x80006, 0, 0, 0, 0x50001, 0, 0xf0008,
+	0, 0, 0, 0, 0x80003, 0x130005, 0x60004, 0,
+	0x110007, 0, 0, 0, 0x50002, 0, 0, 0,
+	0, 0, 0xe0009, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_get_comments_extended_response_struct = {"wall_getComments_extended_response", sizeof(struct vk_wall_get_comments_extended_response), 9, vk_wall_get_comments_extended_response_fields,
 	offsetof(struct vk_wall_get_comments_extended_response, unknown), 1u, 5, vk_wall_get_comments_extended_response_keys};
@@ -6542,8 +6907,9 @@ static const struct socapi_field vk_wall_get_comments_response_fields[] = {
 	{"show_reply_button", offsetof(struct vk_wall_get_comments_response, show_reply_button), offsetof(struct vk_wall_get_comments_response, has_show_reply_button), &socapi_type_bool, 0},
 	{"groups_can_post", offsetof(struct vk_wall_get_comments_response, groups_can_post), offsetof(struct vk_wall_get_comments_response, has_groups_can_post), &socapi_type_bool, 0},
 };
-static const uint16_t vk_wall_get_comments_response_keys[] = {
-	4, 0, 1, 6, 0, 0, 3, 0, 5, 0, 2, 0, 0, 0, 0, 0,
+static const uint32_t vk_wall_get_comments_response_keys[] = {
+	0x80004, 0, 0x50001, 0xf0006, 0, 0, 0x130003, 0,
+	0x110005, 0, 0x50002, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_get_comments_response_struct = {"wall_getComments_response", sizeof(struct vk_wall_get_comments_response), 6, vk_wall_get_comments_response_fields,
 	offsetof(struct vk_wall_get_comments_response, unknown), 1u, 4, vk_wall_get_comments_response_keys};
@@ -6555,8 +6921,8 @@ static const struct socapi_field vk_wall_get_extended_response_fields[] = {
 	{"profiles", offsetof(struct vk_wall_get_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_wall_get_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_get_extended_response_keys[] = {
-	0, 0, 3, 4, 2, 0, 1, 0,
+static const uint32_t vk_wall_get_extended_response_keys[] = {
+	0, 0, 0x80003, 0x60004, 0x50002, 0, 0x50001, 0,
 };
 static const struct socapi_struct vk_wall_get_extended_response_struct = {"wall_get_extended_response", sizeof(struct vk_wall_get_extended_response), 4, vk_wall_get_extended_response_fields,
 	offsetof(struct vk_wall_get_extended_response, unknown), 3u, 3, vk_wall_get_extended_response_keys};
@@ -6566,8 +6932,8 @@ static const struct socapi_field vk_wall_get_response_fields[] = {
 	{"count", offsetof(struct vk_wall_get_response, count), offsetof(struct vk_wall_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_wall_get_response, items), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_get_response_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_wall_get_response_keys[] = {
+	0x50001, 0, 0x50002, 0,
 };
 static const struct socapi_struct vk_wall_get_response_struct = {"wall_get_response", sizeof(struct vk_wall_get_response), 2, vk_wall_get_response_fields,
 	offsetof(struct vk_wall_get_response, unknown), 1u, 2, vk_wall_get_response_keys};
@@ -6583,8 +6949,9 @@ static const struct socapi_field vk_wall_graffiti_fields[] = {
 	{"width", offsetof(struct vk_wall_graffiti, width), offsetof(struct vk_wall_graffiti, has_width), &socapi_type_int, 0},
 	{"access_key", offsetof(struct vk_wall_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_graffiti_keys[] = {
-	3, 0, 0, 0, 0, 7, 1, 6, 5, 8, 4, 0, 2, 0, 0, 0,
+static const uint32_t vk_wall_graffiti_keys[] = {
+	0x90003, 0, 0, 0, 0, 0x50007, 0x20001, 0x30006,
+	0x60005, 0xa0008, 0x90004, 0, 0x80002, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_graffiti_struct = {"wall_graffiti", sizeof(struct vk_wall_graffiti), 8, vk_wall_graffiti_fields,
 	offsetof(struct vk_wall_graffiti, unknown), 33u, 4, vk_wall_graffiti_keys};
@@ -6596,8 +6963,8 @@ static const struct socapi_field vk_wall_post_copyright_fields[] = {
 	{"name", offsetof(struct vk_wall_post_copyright, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"type", offsetof(struct vk_wall_post_copyright, type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_post_copyright_keys[] = {
-	0, 4, 3, 1, 0, 0, 0, 2,
+static const uint32_t vk_wall_post_copyright_keys[] = {
+	0, 0x40004, 0x40003, 0x20001, 0, 0, 0, 0x40002,
 };
 static const struct socapi_struct vk_wall_post_copyright_struct = {"wall_post_copyright", sizeof(struct vk_wall_post_copyright), 4, vk_wall_post_copyright_fields,
 	offsetof(struct vk_wall_post_copyright, unknown), 3u, 3, vk_wall_post_copyright_keys};
@@ -6606,8 +6973,8 @@ const struct socapi_type vk_wall_post_copyright_type = {SOCAPI_KIND_OBJECT, 0, s
 static const struct socapi_field vk_wall_post_response_fields[] = {
 	{"post_id", offsetof(struct vk_wall_post_response, post_id), offsetof(struct vk_wall_post_response, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_post_response_keys[] = {
-	1, 0,
+static const uint32_t vk_wall_post_response_keys[] = {
+	0x70001, 0,
 };
 static const struct socapi_struct vk_wall_post_response_struct = {"wall_post_response", sizeof(struct vk_wall_post_response), 1, vk_wall_post_response_fields,
 	offsetof(struct vk_wall_post_response, unknown), 1u, 1, vk_wall_post_response_keys};
@@ -6620,8 +6987,9 @@ static const struct socapi_field vk_wall_post_source_fields[] = {
 	{"url", offsetof(struct vk_wall_post_source, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link", offsetof(struct vk_wall_post_source, link), SOCAPI_NO_PRESENCE, &vk_base_link_type, 0},
 };
-static const uint16_t vk_wall_post_source_keys[] = {
-	0, 0, 0, 0, 2, 0, 0, 5, 3, 0, 0, 0, 0, 0, 4, 1,
+static const uint32_t vk_wall_post_source_keys[] = {
+	0, 0, 0, 0, 0x80002, 0, 0, 0x40005,
+	0x40003, 0, 0, 0, 0, 0, 0x30004, 0x40001,
 };
 static const struct socapi_struct vk_wall_post_source_struct = {"wall_post_source", sizeof(struct vk_wall_post_source), 5, vk_wall_post_source_fields,
 	offsetof(struct vk_wall_post_source, unknown), 7u, 4, vk_wall_post_source_keys};
@@ -6633,8 +7001,8 @@ static const struct socapi_field vk_wall_posted_photo_fields[] = {
 	{"photo_130", offsetof(struct vk_wall_posted_photo, photo_130), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_604", offsetof(struct vk_wall_posted_photo, photo_604), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_posted_photo_keys[] = {
-	4, 0, 2, 1, 0, 0, 3, 0,
+static const uint32_t vk_wall_posted_photo_keys[] = {
+	0x90004, 0, 0x80002, 0x20001, 0, 0, 0x90003, 0,
 };
 static const struct socapi_struct vk_wall_posted_photo_struct = {"wall_posted_photo", sizeof(struct vk_wall_posted_photo), 4, vk_wall_posted_photo_fields,
 	offsetof(struct vk_wall_posted_photo, unknown), 3u, 3, vk_wall_posted_photo_keys};
@@ -6648,8 +7016,9 @@ static const struct socapi_field vk_wall_repost_response_fields[] = {
 	{"mail_repost_count", offsetof(struct vk_wall_repost_response, mail_repost_count), offsetof(struct vk_wall_repost_response, has_mail_repost_count), &socapi_type_int, 0},
 	{"likes_count", offsetof(struct vk_wall_repost_response, likes_count), offsetof(struct vk_wall_repost_response, has_likes_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_repost_response_keys[] = {
-	0, 2, 6, 1, 0, 0, 3, 0, 0, 5, 0, 4, 0, 0, 0, 0,
+static const uint32_t vk_wall_repost_response_keys[] = {
+	0, 0x70002, 0xb0006, 0x70001, 0, 0, 0xd0003, 0,
+	0, 0x110005, 0, 0x110004, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_repost_response_struct = {"wall_repost_response", sizeof(struct vk_wall_repost_response), 6, vk_wall_repost_response_fields,
 	offsetof(struct vk_wall_repost_response, unknown), 1u, 4, vk_wall_repost_response_keys};
@@ -6658,8 +7027,8 @@ const struct socapi_type vk_wall_repost_response_type = {SOCAPI_KIND_OBJECT, 0, 
 static const struct socapi_field vk_wall_views_fields[] = {
 	{"count", offsetof(struct vk_wall_views, count), offsetof(struct vk_wall_views, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_wall_views_keys[] = {
-	1, 0,
+static const uint32_t vk_wall_views_keys[] = {
+	0x50001, 0,
 };
 static const struct socapi_struct vk_wall_views_struct = {"wall_views", sizeof(struct vk_wall_views), 1, vk_wall_views_fields,
 	offsetof(struct vk_wall_views, unknown), 1u, 1, vk_wall_views_keys};
@@ -6687,11 +7056,15 @@ static const struct socapi_field vk_wall_wall_comment_fields[] = {
 	{"is_from_post_author", offsetof(struct vk_wall_wall_comment, is_from_post_author), offsetof(struct vk_wall_wall_comment, has_is_from_post_author), &socapi_type_bool, 0},
 	{"pid", offsetof(struct vk_wall_wall_comment, pid), offsetof(struct vk_wall_wall_comment, has_pid), &socapi_type_int, 0},
 };
-static const uint16_t vk_wall_wall_comment_keys[] = {
-	0, 6, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 8, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 4, 10, 1, 0, 0, 0, 0, 13, 0, 14,
-	9, 5, 2, 0, 0, 0, 20, 0, 0, 12, 0, 0, 11, 17, 15, 19,
-	0, 0, 0, 0, 0, 0, 18, 0, 16, 0, 0, 0, 0, 0, 0, 3,
+static const uint32_t vk_wall_wall_comment_keys[] = {
+	0, 0x80006, 0, 0, 0, 0, 0xb0007, 0,
+	0, 0, 0, 0, 0x50008, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x40004, 0x10000a,
+	0x20001, 0, 0, 0, 0, 0x7000d, 0, 0x8000e,
+	0xd0009, 0x70005, 0x70002, 0, 0, 0, 0x30014, 0,
+	0, 0x6000c, 0, 0, 0xd000b, 0x50011, 0x8000f, 0x130013,
+	0, 0, 0, 0, 0, 0, 0xb0012, 0,
+	0x80010, 0, 0, 0, 0, 0, 0, 0x40003,
 };
 static const struct socapi_struct vk_wall_wall_comment_struct = {"wall_wall_comment", sizeof(struct vk_wall_wall_comment), 20, vk_wall_wall_comment_fields,
 	offsetof(struct vk_wall_wall_comment, unknown), 83u, 6, vk_wall_wall_comment_keys};
@@ -6701,8 +7074,8 @@ static const struct socapi_field vk_wall_wall_comment_donut_fields[] = {
 	{"is_don", offsetof(struct vk_wall_wall_comment_donut, is_don), offsetof(struct vk_wall_wall_comment_donut, has_is_don), &socapi_type_bool, 0},
 	{"placeholder", offsetof(struct vk_wall_wall_comment_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_donut_placeholder_type, 0},
 };
-static const uint16_t vk_wall_wall_comment_donut_keys[] = {
-	0, 0, 2, 1,
+static const uint32_t vk_wall_wall_comment_donut_keys[] = {
+	0, 0, 0xb0002, 0x60001,
 };
 static const struct socapi_struct vk_wall_wall_comment_donut_struct = {"wall_wall_comment_donut", sizeof(struct vk_wall_wall_comment_donut), 2, vk_wall_wall_comment_donut_fields,
 	offsetof(struct vk_wall_wall_comment_donut, unknown), 1u, 2, vk_wall_wall_comment_donut_keys};
@@ -6711,8 +7084,8 @@ const struct socapi_type vk_wall_wall_comment_donut_type = {SOCAPI_KIND_OBJECT, 
 static const struct socapi_field vk_wall_wall_comment_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wall_comment_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_wall_comment_donut_placeholder_keys[] = {
-	1, 0,
+static const uint32_t vk_wall_wall_comment_donut_placeholder_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct vk_wall_wall_comment_donut_placeholder_struct = {"wall_wall_comment_donut_placeholder", sizeof(struct vk_wall_wall_comment_donut_placeholder), 1, vk_wall_wall_comment_donut_placeholder_fields,
 	offsetof(struct vk_wall_wall_comment_donut_placeholder, unknown), 1u, 1, vk_wall_wall_comment_donut_placeholder_keys};
@@ -6745,11 +7118,15 @@ static const struct socapi_field vk_wall_wallpost_fields[] = {
 	{"post_id", offsetof(struct vk_wall_wallpost, post_id), offsetof(struct vk_wall_wallpost, has_post_id), &socapi_type_int, 0},
 	{"parents_stack", offsetof(struct vk_wall_wallpost, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t vk_wall_wallpost_keys[] = {
-	3, 0, 7, 10, 0, 15, 0, 0, 0, 11, 0, 1, 0, 0, 0, 0,
-	8, 0, 0, 0, 0, 0, 17, 24, 14, 0, 0, 0, 0, 18, 0, 20,
-	0, 13, 25, 4, 0, 0, 0, 0, 0, 2, 0, 9, 0, 16, 0, 0,
-	21, 12, 0, 0, 23, 0, 5, 22, 0, 6, 0, 0, 19, 0, 0, 0,
+static const uint32_t vk_wall_wallpost_keys[] = {
+	0x70003, 0, 0x40007, 0x9000a, 0, 0xb000f, 0, 0,
+	0, 0x5000b, 0, 0x20001, 0, 0, 0, 0,
+	0xb0008, 0, 0, 0, 0, 0, 0xa0011, 0x70018,
+	0x9000e, 0, 0, 0, 0, 0xa0012, 0, 0xe0014,
+	0, 0x5000d, 0xd0019, 0x90004, 0, 0, 0, 0,
+	0, 0x80002, 0, 0x30009, 0, 0xb0010, 0, 0,
+	0xf0015, 0x7000c, 0, 0, 0xb0017, 0, 0x40005, 0x110016,
+	0, 0x60006, 0, 0, 0xa0013, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_struct = {"wall_wallpost", sizeof(struct vk_wall_wallpost), 25, vk_wall_wallpost_fields,
 	offsetof(struct vk_wall_wallpost, unknown), 59u, 6, vk_wall_wallpost_keys};
@@ -6760,8 +7137,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_album_fields[] = {
 	{"album", offsetof(struct vk_wall_wallpost_attachment_album, album), SOCAPI_NO_PRESENCE, &vk_photos_photo_album_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_album, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_album_keys[] = {
-	0, 0, 0, 3, 0, 1, 0, 2,
+static const uint32_t vk_wall_wallpost_attachment_album_keys[] = {
+	0, 0, 0, 0xa0003, 0, 0x40001, 0, 0x50002,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_album_struct = {"wall_wallpost_attachment_album", sizeof(struct vk_wall_wallpost_attachment_album), 3, vk_wall_wallpost_attachment_album_fields,
 	offsetof(struct vk_wall_wallpost_attachment_album, unknown), 1u, 3, vk_wall_wallpost_attachment_album_keys};
@@ -6772,8 +7149,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_app_fields[] = {
 	{"app", offsetof(struct vk_wall_wallpost_attachment_app, app), SOCAPI_NO_PRESENCE, &vk_wall_app_post_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_app, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_app_keys[] = {
-	2, 0, 0, 3, 0, 1, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_app_keys[] = {
+	0x30002, 0, 0, 0xa0003, 0, 0x40001, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_app_struct = {"wall_wallpost_attachment_app", sizeof(struct vk_wall_wallpost_attachment_app), 3, vk_wall_wallpost_attachment_app_fields,
 	offsetof(struct vk_wall_wallpost_attachment_app, unknown), 1u, 3, vk_wall_wallpost_attachment_app_keys};
@@ -6784,8 +7161,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_audio_fields[] = {
 	{"audio", offsetof(struct vk_wall_wallpost_attachment_audio, audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_audio, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_audio_keys[] = {
-	0, 0, 0, 3, 2, 1, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_audio_keys[] = {
+	0, 0, 0, 0xa0003, 0x50002, 0x40001, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_audio_struct = {"wall_wallpost_attachment_audio", sizeof(struct vk_wall_wallpost_attachment_audio), 3, vk_wall_wallpost_attachment_audio_fields,
 	offsetof(struct vk_wall_wallpost_attachment_audio, unknown), 1u, 3, vk_wall_wallpost_attachment_audio_keys};
@@ -6796,8 +7173,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_clip_fields[] = {
 	{"clip", offsetof(struct vk_wall_wallpost_attachment_clip, clip), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_clip, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_clip_keys[] = {
-	0, 0, 2, 3, 0, 1, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_clip_keys[] = {
+	0, 0, 0x40002, 0xa0003, 0, 0x40001, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_clip_struct = {"wall_wallpost_attachment_clip", sizeof(struct vk_wall_wallpost_attachment_clip), 3, vk_wall_wallpost_attachment_clip_fields,
 	offsetof(struct vk_wall_wallpost_attachment_clip, unknown), 1u, 3, vk_wall_wallpost_attachment_clip_keys};
@@ -6808,8 +7185,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_doc_fields[] = {
 	{"doc", offsetof(struct vk_wall_wallpost_attachment_doc, doc), SOCAPI_NO_PRESENCE, &vk_docs_doc_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_doc, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_doc_keys[] = {
-	0, 0, 0, 3, 0, 1, 2, 0,
+static const uint32_t vk_wall_wallpost_attachment_doc_keys[] = {
+	0, 0, 0, 0xa0003, 0, 0x40001, 0x30002, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_doc_struct = {"wall_wallpost_attachment_doc", sizeof(struct vk_wall_wallpost_attachment_doc), 3, vk_wall_wallpost_attachment_doc_fields,
 	offsetof(struct vk_wall_wallpost_attachment_doc, unknown), 1u, 3, vk_wall_wallpost_attachment_doc_keys};
@@ -6820,8 +7197,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_event_fields[] = {
 	{"event", offsetof(struct vk_wall_wallpost_attachment_event, event), SOCAPI_NO_PRESENCE, &vk_events_event_attach_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_event, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_event_keys[] = {
-	0, 0, 2, 3, 0, 1, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_event_keys[] = {
+	0, 0, 0x50002, 0xa0003, 0, 0x40001, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_event_struct = {"wall_wallpost_attachment_event", sizeof(struct vk_wall_wallpost_attachment_event), 3, vk_wall_wallpost_attachment_event_fields,
 	offsetof(struct vk_wall_wallpost_attachment_event, unknown), 1u, 3, vk_wall_wallpost_attachment_event_keys};
@@ -6832,8 +7209,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_graffiti_fields[] =
 	{"graffiti", offsetof(struct vk_wall_wallpost_attachment_graffiti, graffiti), SOCAPI_NO_PRESENCE, &vk_wall_graffiti_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_graffiti_keys[] = {
-	0, 0, 0, 3, 2, 1, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_graffiti_keys[] = {
+	0, 0, 0, 0xa0003, 0x80002, 0x40001, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_graffiti_struct = {"wall_wallpost_attachment_graffiti", sizeof(struct vk_wall_wallpost_attachment_graffiti), 3, vk_wall_wallpost_attachment_graffiti_fields,
 	offsetof(struct vk_wall_wallpost_attachment_graffiti, unknown), 1u, 3, vk_wall_wallpost_attachment_graffiti_keys};
@@ -6844,8 +7221,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_group_fields[] = {
 	{"group", offsetof(struct vk_wall_wallpost_attachment_group, group), SOCAPI_NO_PRESENCE, &vk_groups_group_attach_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_group, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_group_keys[] = {
-	0, 0, 0, 3, 0, 1, 2, 0,
+static const uint32_t vk_wall_wallpost_attachment_group_keys[] = {
+	0, 0, 0, 0xa0003, 0, 0x40001, 0x50002, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_group_struct = {"wall_wallpost_attachment_group", sizeof(struct vk_wall_wallpost_attachment_group), 3, vk_wall_wallpost_attachment_group_fields,
 	offsetof(struct vk_wall_wallpost_attachment_group, unknown), 1u, 3, vk_wall_wallpost_attachment_group_keys};
@@ -6856,8 +7233,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_link_fields[] = {
 	{"link", offsetof(struct vk_wall_wallpost_attachment_link, link), SOCAPI_NO_PRESENCE, &vk_base_link_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_link, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_link_keys[] = {
-	3, 1, 0, 0, 0, 0, 0, 2,
+static const uint32_t vk_wall_wallpost_attachment_link_keys[] = {
+	0xa0003, 0x40001, 0, 0, 0, 0, 0, 0x40002,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_link_struct = {"wall_wallpost_attachment_link", sizeof(struct vk_wall_wallpost_attachment_link), 3, vk_wall_wallpost_attachment_link_fields,
 	offsetof(struct vk_wall_wallpost_attachment_link, unknown), 3u, 3, vk_wall_wallpost_attachment_link_keys};
@@ -6868,8 +7245,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_market_fields[] = {
 	{"market", offsetof(struct vk_wall_wallpost_attachment_market, market), SOCAPI_NO_PRESENCE, &vk_market_market_item_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_market, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_market_keys[] = {
-	0, 0, 0, 3, 0, 1, 2, 0,
+static const uint32_t vk_wall_wallpost_attachment_market_keys[] = {
+	0, 0, 0, 0xa0003, 0, 0x40001, 0x60002, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_market_struct = {"wall_wallpost_attachment_market", sizeof(struct vk_wall_wallpost_attachment_market), 3, vk_wall_wallpost_attachment_market_fields,
 	offsetof(struct vk_wall_wallpost_attachment_market, unknown), 1u, 3, vk_wall_wallpost_attachment_market_keys};
@@ -6880,8 +7257,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_market_album_fields
 	{"market_album", offsetof(struct vk_wall_wallpost_attachment_market_album, market_album), SOCAPI_NO_PRESENCE, &vk_market_market_album_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_market_album, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_market_album_keys[] = {
-	0, 0, 0, 3, 0, 1, 2, 0,
+static const uint32_t vk_wall_wallpost_attachment_market_album_keys[] = {
+	0, 0, 0, 0xa0003, 0, 0x40001, 0xc0002, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_market_album_struct = {"wall_wallpost_attachment_market_album", sizeof(struct vk_wall_wallpost_attachment_market_album), 3, vk_wall_wallpost_attachment_market_album_fields,
 	offsetof(struct vk_wall_wallpost_attachment_market_album, unknown), 1u, 3, vk_wall_wallpost_attachment_market_album_keys};
@@ -6892,8 +7269,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_note_fields[] = {
 	{"note", offsetof(struct vk_wall_wallpost_attachment_note, note), SOCAPI_NO_PRESENCE, &vk_notes_note_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_note, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_note_keys[] = {
-	0, 0, 2, 3, 0, 1, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_note_keys[] = {
+	0, 0, 0x40002, 0xa0003, 0, 0x40001, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_note_struct = {"wall_wallpost_attachment_note", sizeof(struct vk_wall_wallpost_attachment_note), 3, vk_wall_wallpost_attachment_note_fields,
 	offsetof(struct vk_wall_wallpost_attachment_note, unknown), 1u, 3, vk_wall_wallpost_attachment_note_keys};
@@ -6904,8 +7281,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_page_fields[] = {
 	{"page", offsetof(struct vk_wall_wallpost_attachment_page, page), SOCAPI_NO_PRESENCE, &vk_pages_wikipage_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_page, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_page_keys[] = {
-	3, 1, 2, 0, 0, 0, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_page_keys[] = {
+	0xa0003, 0x40001, 0x40002, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_page_struct = {"wall_wallpost_attachment_page", sizeof(struct vk_wall_wallpost_attachment_page), 3, vk_wall_wallpost_attachment_page_fields,
 	offsetof(struct vk_wall_wallpost_attachment_page, unknown), 3u, 3, vk_wall_wallpost_attachment_page_keys};
@@ -6916,8 +7293,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_photo_fields[] = {
 	{"photo", offsetof(struct vk_wall_wallpost_attachment_photo, photo), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_photo, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_photo_keys[] = {
-	0, 0, 0, 3, 0, 1, 2, 0,
+static const uint32_t vk_wall_wallpost_attachment_photo_keys[] = {
+	0, 0, 0, 0xa0003, 0, 0x40001, 0x50002, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_photo_struct = {"wall_wallpost_attachment_photo", sizeof(struct vk_wall_wallpost_attachment_photo), 3, vk_wall_wallpost_attachment_photo_fields,
 	offsetof(struct vk_wall_wallpost_attachment_photo, unknown), 1u, 3, vk_wall_wallpost_attachment_photo_keys};
@@ -6928,8 +7305,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_poll_fields[] = {
 	{"poll", offsetof(struct vk_wall_wallpost_attachment_poll, poll), SOCAPI_NO_PRESENCE, &vk_polls_poll_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_poll, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_poll_keys[] = {
-	0, 2, 0, 3, 0, 1, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_poll_keys[] = {
+	0, 0x40002, 0, 0xa0003, 0, 0x40001, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_poll_struct = {"wall_wallpost_attachment_poll", sizeof(struct vk_wall_wallpost_attachment_poll), 3, vk_wall_wallpost_attachment_poll_fields,
 	offsetof(struct vk_wall_wallpost_attachment_poll, unknown), 1u, 3, vk_wall_wallpost_attachment_poll_keys};
@@ -6940,8 +7317,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_posted_photo_fields
 	{"posted_photo", offsetof(struct vk_wall_wallpost_attachment_posted_photo, posted_photo), SOCAPI_NO_PRESENCE, &vk_wall_posted_photo_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_posted_photo, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_posted_photo_keys[] = {
-	0, 0, 0, 3, 2, 1, 0, 0,
+static const uint32_t vk_wall_wallpost_attachment_posted_photo_keys[] = {
+	0, 0, 0, 0xa0003, 0xc0002, 0x40001, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_posted_photo_struct = {"wall_wallpost_attachment_posted_photo", sizeof(struct vk_wall_wallpost_attachment_posted_photo), 3, vk_wall_wallpost_attachment_posted_photo_fields,
 	offsetof(struct vk_wall_wallpost_attachment_posted_photo, unknown), 1u, 3, vk_wall_wallpost_attachment_posted_photo_keys};
@@ -6952,8 +7329,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_video_fields[] = {
 	{"video", offsetof(struct vk_wall_wallpost_attachment_video, video), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_video, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_video_keys[] = {
-	0, 0, 0, 3, 0, 1, 2, 0,
+static const uint32_t vk_wall_wallpost_attachment_video_keys[] = {
+	0, 0, 0, 0xa0003, 0, 0x40001, 0x50002, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_video_struct = {"wall_wallpost_attachment_video", sizeof(struct vk_wall_wallpost_attachment_video), 3, vk_wall_wallpost_attachment_video_fields,
 	offsetof(struct vk_wall_wallpost_attachment_video, unknown), 1u, 3, vk_wall_wallpost_attachment_video_keys};
@@ -6964,8 +7341,8 @@ static const struct socapi_field vk_wall_wallpost_attachment_video_playlist_fiel
 	{"video_playlist", offsetof(struct vk_wall_wallpost_attachment_video_playlist, video_playlist), SOCAPI_NO_PRESENCE, &vk_video_video_album_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_video_playlist, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_wallpost_attachment_video_playlist_keys[] = {
-	0, 0, 0, 3, 0, 1, 2, 0,
+static const uint32_t vk_wall_wallpost_attachment_video_playlist_keys[] = {
+	0, 0, 0, 0xa0003, 0, 0x40001, 0xe0002, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_video_playlist_struct = {"wall_wallpost_attachment_video_playlist", sizeof(struct vk_wall_wallpost_attachment_video_playlist), 3, vk_wall_wallpost_attachment_video_playlist_fields,
 	offsetof(struct vk_wall_wallpost_attachment_video_playlist, unknown), 1u, 3, vk_wall_wallpost_attachment_video_playlist_keys};
@@ -6974,8 +7351,8 @@ const struct socapi_type vk_wall_wallpost_attachment_video_playlist_type = {SOCA
 static const struct socapi_field vk_wall_wallpost_comments_donut_fields[] = {
 	{"placeholder", offsetof(struct vk_wall_wallpost_comments_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_comments_donut_placeholder_type, 0},
 };
-static const uint16_t vk_wall_wallpost_comments_donut_keys[] = {
-	0, 1,
+static const uint32_t vk_wall_wallpost_comments_donut_keys[] = {
+	0, 0xb0001,
 };
 static const struct socapi_struct vk_wall_wallpost_comments_donut_struct = {"wall_wallpost_comments_donut", sizeof(struct vk_wall_wallpost_comments_donut), 1, vk_wall_wallpost_comments_donut_fields,
 	offsetof(struct vk_wall_wallpost_comments_donut, unknown), 1u, 1, vk_wall_wallpost_comments_donut_keys};
@@ -6984,8 +7361,8 @@ const struct socapi_type vk_wall_wallpost_comments_donut_type = {SOCAPI_KIND_OBJ
 static const struct socapi_field vk_wall_wallpost_comments_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wallpost_comments_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_wallpost_comments_donut_placeholder_keys[] = {
-	1, 0,
+static const uint32_t vk_wall_wallpost_comments_donut_placeholder_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_comments_donut_placeholder_struct = {"wall_wallpost_comments_donut_placeholder", sizeof(struct vk_wall_wallpost_comments_donut_placeholder), 1, vk_wall_wallpost_comments_donut_placeholder_fields,
 	offsetof(struct vk_wall_wallpost_comments_donut_placeholder, unknown), 1u, 1, vk_wall_wallpost_comments_donut_placeholder_keys};
@@ -6998,8 +7375,9 @@ static const struct socapi_field vk_wall_wallpost_donut_fields[] = {
 	{"can_publish_free_copy", offsetof(struct vk_wall_wallpost_donut, can_publish_free_copy), offsetof(struct vk_wall_wallpost_donut, has_can_publish_free_copy), &socapi_type_bool, 0},
 	{"edit_mode", offsetof(struct vk_wall_wallpost_donut, edit_mode), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_donut_edit_mode_type, 0},
 };
-static const uint16_t vk_wall_wallpost_donut_keys[] = {
-	0, 0, 0, 2, 0, 0, 0, 0, 3, 1, 4, 0, 5, 0, 0, 0,
+static const uint32_t vk_wall_wallpost_donut_keys[] = {
+	0, 0, 0, 0xd0002, 0, 0, 0, 0,
+	0xb0003, 0x80001, 0x150004, 0, 0x90005, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_donut_struct = {"wall_wallpost_donut", sizeof(struct vk_wall_wallpost_donut), 5, vk_wall_wallpost_donut_fields,
 	offsetof(struct vk_wall_wallpost_donut, unknown), 1u, 4, vk_wall_wallpost_donut_keys};
@@ -7008,8 +7386,8 @@ const struct socapi_type vk_wall_wallpost_donut_type = {SOCAPI_KIND_OBJECT, 0, s
 static const struct socapi_field vk_wall_wallpost_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wallpost_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_wallpost_donut_placeholder_keys[] = {
-	1, 0,
+static const uint32_t vk_wall_wallpost_donut_placeholder_keys[] = {
+	0x40001, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_donut_placeholder_struct = {"wall_wallpost_donut_placeholder", sizeof(struct vk_wall_wallpost_donut_placeholder), 1, vk_wall_wallpost_donut_placeholder_fields,
 	offsetof(struct vk_wall_wallpost_donut_placeholder, unknown), 1u, 1, vk_wall_wallpost_donut_placeholder_keys};
@@ -7058,15 +7436,23 @@ static const struct socapi_field vk_wall_wallpost_full_fields[] = {
 	{"feedback", offsetof(struct vk_wall_wallpost_full, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"to_id", offsetof(struct vk_wall_wallpost_full, to_id), offsetof(struct vk_wall_wallpost_full, has_to_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_wall_wallpost_full_keys[] = {
-	0, 33, 22, 0, 0, 37, 0, 0, 35, 0, 0, 0, 0, 19, 0, 0,
-	26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 6, 0, 0, 0,
-	5, 0, 0, 0, 0, 15, 0, 0, 0, 1, 0, 31, 20, 8, 0, 0,
-	0, 0, 39, 0, 16, 0, 30, 11, 0, 0, 0, 3, 7, 34, 0, 0,
-	0, 0, 12, 9, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 40, 0,
-	27, 0, 0, 0, 0, 10, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0,
-	0, 23, 25, 28, 0, 0, 17, 14, 36, 0, 0, 0, 32, 0, 0, 0,
-	0, 0, 0, 0, 21, 0, 0, 24, 29, 0, 0, 38, 0, 41, 0, 0,
+static const uint32_t vk_wall_wallpost_full_keys[] = {
+	0, 0x70021, 0xf0016, 0, 0, 0x80025, 0, 0,
+	0x40023, 0, 0, 0, 0, 0xa0013, 0, 0,
+	0xd001a, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0xa0012, 0x40006, 0, 0, 0,
+	0x90005, 0, 0, 0, 0, 0x9000f, 0, 0,
+	0, 0xf0001, 0, 0x8001f, 0xa0014, 0x40008, 0, 0,
+	0, 0, 0x40027, 0, 0xb0010, 0, 0xd001e, 0x9000b,
+	0, 0, 0, 0x80003, 0x60007, 0xa0022, 0, 0,
+	0, 0, 0x5000c, 0xb0009, 0, 0, 0, 0,
+	0, 0, 0x70004, 0x20002, 0, 0, 0x80028, 0,
+	0xc001b, 0, 0, 0, 0, 0x3000a, 0, 0,
+	0x7000d, 0, 0, 0, 0, 0, 0, 0,
+	0, 0x110017, 0x70019, 0x8001c, 0, 0, 0xb0011, 0x5000e,
+	0x50024, 0, 0, 0, 0xa0020, 0, 0, 0,
+	0, 0, 0, 0, 0xe0015, 0, 0, 0xb0018,
+	0x9001d, 0, 0, 0xf0026, 0, 0x50029, 0, 0,
 };
 static const struct socapi_struct vk_wall_wallpost_full_struct = {"wall_wallpost_full", sizeof(struct vk_wall_wallpost_full), 41, vk_wall_wallpost_full_fields,
 	offsetof(struct vk_wall_wallpost_full, unknown), 27u, 7, vk_wall_wallpost_full_keys};
@@ -18633,8 +19019,8 @@ void vk_messages_keyboard_button_property_action_list_free(struct vk_messages_ke
 static const struct socapi_field vk_account_get_counters_params_fields[] = {
 	{"filter", offsetof(struct vk_account_get_counters_params, filter), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_account_counters_filter_type, 0},
 };
-static const uint16_t vk_account_get_counters_params_keys[] = {
-	0, 1,
+static const uint32_t vk_account_get_counters_params_keys[] = {
+	0, 0x60001,
 };
 static const struct socapi_struct vk_account_get_counters_params_struct = {"account.getCounters", sizeof(struct vk_account_get_counters_params), 1, vk_account_get_counters_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_get_counters_params_keys};
@@ -18655,8 +19041,8 @@ enum socapi_status vk_account_get_counters(struct socapi_session *session, const
 static const struct socapi_field vk_account_get_info_params_fields[] = {
 	{"fields", offsetof(struct vk_account_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_account_get_info_fields_item_type, 0},
 };
-static const uint16_t vk_account_get_info_params_keys[] = {
-	0, 1,
+static const uint32_t vk_account_get_info_params_keys[] = {
+	0, 0x60001,
 };
 static const struct socapi_struct vk_account_get_info_params_struct = {"account.getInfo", sizeof(struct vk_account_get_info_params), 1, vk_account_get_info_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_get_info_params_keys};
@@ -18703,8 +19089,8 @@ enum socapi_status vk_account_set_offline(struct socapi_session *session, int64_
 static const struct socapi_field vk_account_set_online_params_fields[] = {
 	{"voip", offsetof(struct vk_account_set_online_params, voip), offsetof(struct vk_account_set_online_params, has_voip), &socapi_type_bool, 0},
 };
-static const uint16_t vk_account_set_online_params_keys[] = {
-	0, 1,
+static const uint32_t vk_account_set_online_params_keys[] = {
+	0, 0x40001,
 };
 static const struct socapi_struct vk_account_set_online_params_struct = {"account.setOnline", sizeof(struct vk_account_set_online_params), 1, vk_account_set_online_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_set_online_params_keys};
@@ -18731,8 +19117,9 @@ static const struct socapi_field vk_database_get_cities_params_fields[] = {
 	{"count", offsetof(struct vk_database_get_cities_params, count), offsetof(struct vk_database_get_cities_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_database_get_cities_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t vk_database_get_cities_params_keys[] = {
-	0, 0, 0, 5, 4, 1, 0, 6, 3, 7, 0, 0, 2, 0, 0, 0,
+static const uint32_t vk_database_get_cities_params_keys[] = {
+	0, 0, 0, 0x60005, 0x80004, 0xa0001, 0, 0x50006,
+	0x10003, 0x60007, 0, 0, 0x90002, 0, 0, 0,
 };
 static const struct socapi_struct vk_database_get_cities_params_struct = {"database.getCities", sizeof(struct vk_database_get_cities_params), 7, vk_database_get_cities_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 4, vk_database_get_cities_params_keys};
@@ -18756,8 +19143,8 @@ static const struct socapi_field vk_database_get_countries_params_fields[] = {
 	{"offset", offsetof(struct vk_database_get_countries_params, offset), offsetof(struct vk_database_get_countries_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_database_get_countries_params, count), offsetof(struct vk_database_get_countries_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_database_get_countries_params_keys[] = {
-	0, 3, 1, 4, 0, 0, 0, 2,
+static const uint32_t vk_database_get_countries_params_keys[] = {
+	0, 0x60003, 0x80001, 0x50004, 0, 0, 0, 0x40002,
 };
 static const struct socapi_struct vk_database_get_countries_params_struct = {"database.getCountries", sizeof(struct vk_database_get_countries_params), 4, vk_database_get_countries_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 3, vk_database_get_countries_params_keys};
@@ -18779,8 +19166,8 @@ static const struct socapi_field vk_execute_params_fields[] = {
 	{"code", offsetof(struct vk_execute_params, code), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"func_v", offsetof(struct vk_execute_params, func_v), offsetof(struct vk_execute_params, has_func_v), &socapi_type_int, 0},
 };
-static const uint16_t vk_execute_params_keys[] = {
-	2, 0, 1, 0,
+static const uint32_t vk_execute_params_keys[] = {
+	0x60002, 0, 0x40001, 0,
 };
 static const struct socapi_struct vk_execute_params_struct = {"execute", sizeof(struct vk_execute_params), 2, vk_execute_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_execute_params_keys};
@@ -18803,8 +19190,8 @@ static const struct socapi_field vk_friends_add_params_fields[] = {
 	{"text", offsetof(struct vk_friends_add_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"follow", offsetof(struct vk_friends_add_params, follow), offsetof(struct vk_friends_add_params, has_follow), &socapi_type_bool, 0},
 };
-static const uint16_t vk_friends_add_params_keys[] = {
-	0, 0, 1, 0, 3, 0, 2, 0,
+static const uint32_t vk_friends_add_params_keys[] = {
+	0, 0, 0x70001, 0, 0x60003, 0, 0x40002, 0,
 };
 static const struct socapi_struct vk_friends_add_params_struct = {"friends.add", sizeof(struct vk_friends_add_params), 3, vk_friends_add_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, vk_friends_add_params_keys};
@@ -18827,8 +19214,8 @@ static const struct socapi_field vk_friends_are_friends_params_fields[] = {
 	{"need_sign", offsetof(struct vk_friends_are_friends_params, need_sign), offsetof(struct vk_friends_are_friends_params, has_need_sign), &socapi_type_bool, 0},
 	{"extended", offsetof(struct vk_friends_are_friends_params, extended), offsetof(struct vk_friends_are_friends_params, has_extended), &socapi_type_bool, 0},
 };
-static const uint16_t vk_friends_are_friends_params_keys[] = {
-	3, 0, 2, 0, 0, 1, 0, 0,
+static const uint32_t vk_friends_are_friends_params_keys[] = {
+	0x80003, 0, 0x90002, 0, 0, 0x80001, 0, 0,
 };
 static const struct socapi_struct vk_friends_are_friends_params_struct = {"friends.areFriends", sizeof(struct vk_friends_are_friends_params), 3, vk_friends_are_friends_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_friends_are_friends_params_keys};
@@ -18872,8 +19259,8 @@ enum socapi_status vk_friends_are_friends_with_extended(struct socapi_session *s
 static const struct socapi_field vk_friends_delete_params_fields[] = {
 	{"user_id", offsetof(struct vk_friends_delete_params, user_id), offsetof(struct vk_friends_delete_params, has_user_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_friends_delete_params_keys[] = {
-	1, 0,
+static const uint32_t vk_friends_delete_params_keys[] = {
+	0x70001, 0,
 };
 static const struct socapi_struct vk_friends_delete_params_struct = {"friends.delete", sizeof(struct vk_friends_delete_params), 1, vk_friends_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_friends_delete_params_keys};
@@ -18900,8 +19287,9 @@ static const struct socapi_field vk_friends_get_params_fields[] = {
 	{"fields", offsetof(struct vk_friends_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_friends_get_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const uint16_t vk_friends_get_params_keys[] = {
-	0, 6, 7, 0, 0, 3, 4, 2, 0, 5, 0, 0, 0, 0, 0, 1,
+static const uint32_t vk_friends_get_params_keys[] = {
+	0, 0x60006, 0x90007, 0, 0, 0x70003, 0x50004, 0x50002,
+	0, 0x60005, 0, 0, 0, 0, 0, 0x70001,
 };
 static const struct socapi_struct vk_friends_get_params_struct = {"friends.get", sizeof(struct vk_friends_get_params), 7, vk_friends_get_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 4, vk_friends_get_params_keys};
@@ -18928,8 +19316,8 @@ static const struct socapi_field vk_friends_get_lists_params_fields[] = {
 	{"user_id", offsetof(struct vk_friends_get_lists_params, user_id), offsetof(struct vk_friends_get_lists_params, has_user_id), &socapi_type_int, 0},
 	{"return_system", offsetof(struct vk_friends_get_lists_params, return_system), offsetof(struct vk_friends_get_lists_params, has_return_system), &socapi_type_bool, 0},
 };
-static const uint16_t vk_friends_get_lists_params_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_friends_get_lists_params_keys[] = {
+	0, 0x70001, 0xd0002, 0,
 };
 static const struct socapi_struct vk_friends_get_lists_params_struct = {"friends.getLists", sizeof(struct vk_friends_get_lists_params), 2, vk_friends_get_lists_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_friends_get_lists_params_keys};
@@ -18956,8 +19344,9 @@ static const struct socapi_field vk_friends_get_mutual_params_fields[] = {
 	{"offset", offsetof(struct vk_friends_get_mutual_params, offset), offsetof(struct vk_friends_get_mutual_params, has_offset), &socapi_type_int, 0},
 	{"need_common_count", offsetof(struct vk_friends_get_mutual_params, need_common_count), offsetof(struct vk_friends_get_mutual_params, has_need_common_count), &socapi_type_bool, 0},
 };
-static const uint16_t vk_friends_get_mutual_params_keys[] = {
-	0, 2, 4, 6, 0, 0, 0, 5, 0, 0, 0, 0, 7, 3, 0, 1,
+static const uint32_t vk_friends_get_mutual_params_keys[] = {
+	0, 0xa0002, 0x50004, 0x60006, 0, 0, 0, 0x50005,
+	0, 0, 0, 0, 0x110007, 0xb0003, 0, 0xa0001,
 };
 static const struct socapi_struct vk_friends_get_mutual_params_struct = {"friends.getMutual", sizeof(struct vk_friends_get_mutual_params), 7, vk_friends_get_mutual_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 4, vk_friends_get_mutual_params_keys};
@@ -19003,8 +19392,9 @@ static const struct socapi_field vk_friends_get_online_params_fields[] = {
 	{"count", offsetof(struct vk_friends_get_online_params, count), offsetof(struct vk_friends_get_online_params, has_count), &socapi_type_int, 0},
 	{"offset", offsetof(struct vk_friends_get_online_params, offset), offsetof(struct vk_friends_get_online_params, has_offset), &socapi_type_int, 0},
 };
-static const uint16_t vk_friends_get_online_params_keys[] = {
-	3, 0, 4, 6, 0, 0, 1, 5, 0, 0, 0, 0, 0, 0, 0, 2,
+static const uint32_t vk_friends_get_online_params_keys[] = {
+	0xd0003, 0, 0x50004, 0x60006, 0, 0, 0x70001, 0x50005,
+	0, 0, 0, 0, 0, 0, 0, 0x70002,
 };
 static const struct socapi_struct vk_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct vk_friends_get_online_params), 6, vk_friends_get_online_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 4, vk_friends_get_online_params_keys};
@@ -19056,9 +19446,11 @@ static const struct socapi_field vk_friends_get_requests_params_fields[] = {
 	{"suggested", offsetof(struct vk_friends_get_requests_params, suggested), offsetof(struct vk_friends_get_requests_params, has_suggested), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_friends_get_requests_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 };
-static const uint16_t vk_friends_get_requests_params_keys[] = {
-	8, 0, 4, 9, 0, 6, 3, 0, 0, 5, 0, 0, 2, 0, 0, 0,
-	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
+static const uint32_t vk_friends_get_requests_params_keys[] = {
+	0x90008, 0, 0xb0004, 0x60009, 0, 0x40006, 0x80003, 0,
+	0, 0x30005, 0, 0, 0x50002, 0, 0, 0,
+	0, 0, 0x60001, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0xb0007, 0, 0,
 };
 static const struct socapi_struct vk_friends_get_requests_params_struct = {"friends.getRequests", sizeof(struct vk_friends_get_requests_params), 9, vk_friends_get_requests_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 5, vk_friends_get_requests_params_keys};
@@ -19143,8 +19535,9 @@ static const struct socapi_field vk_groups_get_params_fields[] = {
 	{"offset", offsetof(struct vk_groups_get_params, offset), offsetof(struct vk_groups_get_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_groups_get_params, count), offsetof(struct vk_groups_get_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_groups_get_params_keys[] = {
-	0, 0, 0, 0, 5, 1, 0, 0, 3, 0, 0, 4, 6, 2, 0, 0,
+static const uint32_t vk_groups_get_params_keys[] = {
+	0, 0, 0, 0, 0x60005, 0x70001, 0, 0,
+	0x60003, 0, 0, 0x60004, 0x50006, 0x80002, 0, 0,
 };
 static const struct socapi_struct vk_groups_get_params_struct = {"groups.get", sizeof(struct vk_groups_get_params), 6, vk_groups_get_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, vk_groups_get_params_keys};
@@ -19174,8 +19567,8 @@ static const struct socapi_field vk_groups_get_by_id_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_get_by_id_params, group_id), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
 	{"fields", offsetof(struct vk_groups_get_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_fields_type, 0},
 };
-static const uint16_t vk_groups_get_by_id_params_keys[] = {
-	0, 1, 0, 0, 2, 0, 3, 0,
+static const uint32_t vk_groups_get_by_id_params_keys[] = {
+	0, 0x90001, 0, 0, 0x80002, 0, 0x60003, 0,
 };
 static const struct socapi_struct vk_groups_get_by_id_params_struct = {"groups.getById", sizeof(struct vk_groups_get_by_id_params), 3, vk_groups_get_by_id_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_groups_get_by_id_params_keys};
@@ -19201,8 +19594,9 @@ static const struct socapi_field vk_groups_get_members_params_fields[] = {
 	{"fields", offsetof(struct vk_groups_get_members_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"filter", offsetof(struct vk_groups_get_members_params, filter), SOCAPI_NO_PRESENCE, &vk_groups_get_members_filter_type, 0},
 };
-static const uint16_t vk_groups_get_members_params_keys[] = {
-	0, 5, 2, 0, 0, 0, 4, 1, 0, 3, 0, 0, 0, 0, 6, 0,
+static const uint32_t vk_groups_get_members_params_keys[] = {
+	0, 0x60005, 0x40002, 0, 0, 0, 0x50004, 0x80001,
+	0, 0x60003, 0, 0, 0, 0, 0x60006, 0,
 };
 static const struct socapi_struct vk_groups_get_members_params_struct = {"groups.getMembers", sizeof(struct vk_groups_get_members_params), 6, vk_groups_get_members_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 4, vk_groups_get_members_params_keys};
@@ -19282,8 +19676,8 @@ static const struct socapi_field vk_groups_is_member_params_fields[] = {
 	{"user_ids", offsetof(struct vk_groups_is_member_params, user_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"extended", offsetof(struct vk_groups_is_member_params, extended), offsetof(struct vk_groups_is_member_params, has_extended), &socapi_type_bool, 0},
 };
-static const uint16_t vk_groups_is_member_params_keys[] = {
-	4, 0, 0, 2, 1, 3, 0, 0,
+static const uint32_t vk_groups_is_member_params_keys[] = {
+	0x80004, 0, 0, 0x70002, 0x80001, 0x80003, 0, 0,
 };
 static const struct socapi_struct vk_groups_is_member_params_struct = {"groups.isMember", sizeof(struct vk_groups_is_member_params), 4, vk_groups_is_member_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_groups_is_member_params_keys};
@@ -19364,8 +19758,8 @@ static const struct socapi_field vk_groups_join_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_join_params, group_id), offsetof(struct vk_groups_join_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"not_sure", offsetof(struct vk_groups_join_params, not_sure), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_groups_join_params_keys[] = {
-	0, 0, 1, 2,
+static const uint32_t vk_groups_join_params_keys[] = {
+	0, 0, 0x80001, 0x80002,
 };
 static const struct socapi_struct vk_groups_join_params_struct = {"groups.join", sizeof(struct vk_groups_join_params), 2, vk_groups_join_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_groups_join_params_keys};
@@ -19386,8 +19780,8 @@ enum socapi_status vk_groups_join(struct socapi_session *session, const struct v
 static const struct socapi_field vk_groups_leave_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_leave_params, group_id), offsetof(struct vk_groups_leave_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_groups_leave_params_keys[] = {
-	0, 1,
+static const uint32_t vk_groups_leave_params_keys[] = {
+	0, 0x80001,
 };
 static const struct socapi_struct vk_groups_leave_params_struct = {"groups.leave", sizeof(struct vk_groups_leave_params), 1, vk_groups_leave_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_groups_leave_params_keys};
@@ -19416,9 +19810,11 @@ static const struct socapi_field vk_groups_search_params_fields[] = {
 	{"offset", offsetof(struct vk_groups_search_params, offset), offsetof(struct vk_groups_search_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_groups_search_params, count), offsetof(struct vk_groups_search_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_groups_search_params_keys[] = {
-	7, 0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 3, 0, 0, 0, 0, 0, 2, 0, 8, 6, 0, 4, 0, 0, 5,
+static const uint32_t vk_groups_search_params_keys[] = {
+	0x40007, 0, 0, 0, 0, 0x50009, 0, 0x10001,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0xa0003, 0, 0, 0, 0, 0, 0x40002,
+	0, 0x60008, 0x60006, 0, 0x70004, 0, 0, 0x60005,
 };
 static const struct socapi_struct vk_groups_search_params_struct = {"groups.search", sizeof(struct vk_groups_search_params), 9, vk_groups_search_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 5, vk_groups_search_params_keys};
@@ -19443,8 +19839,9 @@ static const struct socapi_field vk_likes_add_params_fields[] = {
 	{"access_key", offsetof(struct vk_likes_add_params, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"from_group", offsetof(struct vk_likes_add_params, from_group), offsetof(struct vk_likes_add_params, has_from_group), &socapi_type_bool, 0},
 };
-static const uint16_t vk_likes_add_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 2, 0, 5, 0, 1, 0, 0, 0, 3, 4,
+static const uint32_t vk_likes_add_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 0x80002, 0,
+	0xa0005, 0, 0x40001, 0, 0, 0, 0x70003, 0xa0004,
 };
 static const struct socapi_struct vk_likes_add_params_struct = {"likes.add", sizeof(struct vk_likes_add_params), 5, vk_likes_add_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 4, vk_likes_add_params_keys};
@@ -19469,8 +19866,9 @@ static const struct socapi_field vk_likes_delete_params_fields[] = {
 	{"access_key", offsetof(struct vk_likes_delete_params, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"from_group", offsetof(struct vk_likes_delete_params, from_group), offsetof(struct vk_likes_delete_params, has_from_group), &socapi_type_bool, 0},
 };
-static const uint16_t vk_likes_delete_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 2, 0, 5, 0, 1, 0, 0, 0, 3, 4,
+static const uint32_t vk_likes_delete_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 0x80002, 0,
+	0xa0005, 0, 0x40001, 0, 0, 0, 0x70003, 0xa0004,
 };
 static const struct socapi_struct vk_likes_delete_params_struct = {"likes.delete", sizeof(struct vk_likes_delete_params), 5, vk_likes_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 4, vk_likes_delete_params_keys};
@@ -19501,9 +19899,11 @@ static const struct socapi_field vk_likes_get_list_params_fields[] = {
 	{"skip_own", offsetof(struct vk_likes_get_list_params, skip_own), offsetof(struct vk_likes_get_list_params, has_skip_own), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_likes_get_list_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t vk_likes_get_list_params_keys[] = {
-	2, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 3, 0, 0, 9, 0,
-	7, 0, 11, 0, 0, 4, 6, 10, 0, 0, 0, 5, 0, 0, 0, 1,
+static const uint32_t vk_likes_get_list_params_keys[] = {
+	0x80002, 0, 0, 0, 0, 0, 0, 0x60008,
+	0, 0, 0, 0x70003, 0, 0, 0x50009, 0,
+	0x80007, 0, 0x6000b, 0, 0, 0x80004, 0xc0006, 0x8000a,
+	0, 0, 0, 0x60005, 0, 0, 0, 0x40001,
 };
 static const struct socapi_struct vk_likes_get_list_params_struct = {"likes.getList", sizeof(struct vk_likes_get_list_params), 11, vk_likes_get_list_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 5, vk_likes_get_list_params_keys};
@@ -19552,8 +19952,8 @@ static const struct socapi_field vk_likes_is_liked_params_fields[] = {
 	{"owner_id", offsetof(struct vk_likes_is_liked_params, owner_id), offsetof(struct vk_likes_is_liked_params, has_owner_id), &socapi_type_int, 0},
 	{"item_id", offsetof(struct vk_likes_is_liked_params, item_id), offsetof(struct vk_likes_is_liked_params, has_item_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_likes_is_liked_params_keys[] = {
-	3, 0, 4, 1, 0, 0, 0, 2,
+static const uint32_t vk_likes_is_liked_params_keys[] = {
+	0x80003, 0, 0x70004, 0x70001, 0, 0, 0, 0x40002,
 };
 static const struct socapi_struct vk_likes_is_liked_params_struct = {"likes.isLiked", sizeof(struct vk_likes_is_liked_params), 4, vk_likes_is_liked_params_fields,
 	SOCAPI_NO_PRESENCE, 7u, 3, vk_likes_is_liked_params_keys};
@@ -19580,8 +19980,9 @@ static const struct socapi_field vk_messages_delete_params_fields[] = {
 	{"peer_id", offsetof(struct vk_messages_delete_params, peer_id), offsetof(struct vk_messages_delete_params, has_peer_id), &socapi_type_int, 0},
 	{"cmids", offsetof(struct vk_messages_delete_params, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t vk_messages_delete_params_keys[] = {
-	0, 0, 0, 6, 0, 0, 4, 0, 5, 3, 0, 0, 2, 7, 1, 0,
+static const uint32_t vk_messages_delete_params_keys[] = {
+	0, 0, 0, 0x70006, 0, 0, 0x80004, 0,
+	0xe0005, 0x60003, 0, 0, 0x40002, 0x50007, 0xb0001, 0,
 };
 static const struct socapi_struct vk_messages_delete_params_struct = {"messages.delete", sizeof(struct vk_messages_delete_params), 7, vk_messages_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 11u, 4, vk_messages_delete_params_keys};
@@ -19615,9 +20016,11 @@ static const struct socapi_field vk_messages_edit_params_fields[] = {
 	{"template", offsetof(struct vk_messages_edit_params, template_), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"keyboard", offsetof(struct vk_messages_edit_params, keyboard), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_messages_edit_params_keys[] = {
-	0, 11, 1, 0, 13, 0, 8, 3, 9, 14, 7, 0, 0, 12, 0, 0,
-	0, 0, 0, 5, 0, 0, 6, 2, 0, 0, 4, 10, 0, 0, 0, 0,
+static const uint32_t vk_messages_edit_params_keys[] = {
+	0, 0xa000b, 0x70001, 0, 0x8000d, 0, 0x80008, 0x30003,
+	0x100009, 0x8000e, 0xd0007, 0, 0, 0x4000c, 0, 0,
+	0, 0, 0, 0xa0005, 0, 0, 0x150006, 0x70002,
+	0, 0, 0x40004, 0x10000a, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_edit_params_struct = {"messages.edit", sizeof(struct vk_messages_edit_params), 14, vk_messages_edit_params_fields,
 	SOCAPI_NO_PRESENCE, 35u, 5, vk_messages_edit_params_keys};
@@ -19644,8 +20047,9 @@ static const struct socapi_field vk_messages_get_by_id_params_fields[] = {
 	{"cmids", offsetof(struct vk_messages_get_by_id_params, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"peer_id", offsetof(struct vk_messages_get_by_id_params, peer_id), offsetof(struct vk_messages_get_by_id_params, has_peer_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_get_by_id_params_keys[] = {
-	0, 1, 2, 0, 7, 4, 5, 6, 0, 3, 0, 0, 0, 0, 0, 0,
+static const uint32_t vk_messages_get_by_id_params_keys[] = {
+	0, 0xb0001, 0xe0002, 0, 0x70007, 0x60004, 0x80005, 0x50006,
+	0, 0x80003, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_get_by_id_params_struct = {"messages.getById", sizeof(struct vk_messages_get_by_id_params), 7, vk_messages_get_by_id_params_fields,
 	SOCAPI_NO_PRESENCE, 27u, 4, vk_messages_get_by_id_params_keys};
@@ -19695,8 +20099,9 @@ static const struct socapi_field vk_messages_get_conversation_members_params_fie
 	{"group_id", offsetof(struct vk_messages_get_conversation_members_params, group_id), offsetof(struct vk_messages_get_conversation_members_params, has_group_id), &socapi_type_int, 0},
 	{"member_ids", offsetof(struct vk_messages_get_conversation_members_params, member_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint16_t vk_messages_get_conversation_members_params_keys[] = {
-	0, 1, 0, 0, 2, 6, 0, 0, 0, 7, 0, 5, 3, 4, 0, 0,
+static const uint32_t vk_messages_get_conversation_members_params_keys[] = {
+	0, 0x70001, 0, 0, 0x60002, 0x80006, 0, 0,
+	0, 0xa0007, 0, 0x60005, 0x50003, 0x80004, 0, 0,
 };
 static const struct socapi_struct vk_messages_get_conversation_members_params_struct = {"messages.getConversationMembers", sizeof(struct vk_messages_get_conversation_members_params), 7, vk_messages_get_conversation_members_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, vk_messages_get_conversation_members_params_keys};
@@ -19723,8 +20128,9 @@ static const struct socapi_field vk_messages_get_conversations_params_fields[] =
 	{"fields", offsetof(struct vk_messages_get_conversations_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_conversations_params, group_id), offsetof(struct vk_messages_get_conversations_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_get_conversations_params_keys[] = {
-	0, 0, 0, 5, 1, 7, 0, 0, 3, 0, 0, 6, 2, 4, 0, 0,
+static const uint32_t vk_messages_get_conversations_params_keys[] = {
+	0, 0, 0, 0x100005, 0x60001, 0x80007, 0, 0,
+	0x60003, 0, 0, 0x60006, 0x50002, 0x80004, 0, 0,
 };
 static const struct socapi_struct vk_messages_get_conversations_params_struct = {"messages.getConversations", sizeof(struct vk_messages_get_conversations_params), 7, vk_messages_get_conversations_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, vk_messages_get_conversations_params_keys};
@@ -19748,8 +20154,8 @@ static const struct socapi_field vk_messages_get_conversations_by_id_params_fiel
 	{"fields", offsetof(struct vk_messages_get_conversations_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_conversations_by_id_params, group_id), offsetof(struct vk_messages_get_conversations_by_id_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_get_conversations_by_id_params_keys[] = {
-	2, 0, 0, 0, 4, 1, 3, 0,
+static const uint32_t vk_messages_get_conversations_by_id_params_keys[] = {
+	0x80002, 0, 0, 0, 0x80004, 0x80001, 0x60003, 0,
 };
 static const struct socapi_struct vk_messages_get_conversations_by_id_params_struct = {"messages.getConversationsById", sizeof(struct vk_messages_get_conversations_by_id_params), 4, vk_messages_get_conversations_by_id_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_get_conversations_by_id_params_keys};
@@ -19801,9 +20207,11 @@ static const struct socapi_field vk_messages_get_history_params_fields[] = {
 	{"fields", offsetof(struct vk_messages_get_history_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_history_params, group_id), offsetof(struct vk_messages_get_history_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_get_history_params_keys[] = {
-	0, 0, 0, 4, 0, 0, 0, 5, 0, 1, 9, 3, 0, 0, 0, 6,
-	0, 0, 0, 0, 0, 0, 8, 0, 2, 0, 7, 0, 0, 0, 0, 0,
+static const uint32_t vk_messages_get_history_params_keys[] = {
+	0, 0, 0, 0x70004, 0, 0, 0, 0x100005,
+	0, 0x60001, 0x80009, 0x70003, 0, 0, 0, 0x30006,
+	0, 0, 0, 0, 0, 0, 0x60008, 0,
+	0x50002, 0, 0x80007, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_messages_get_history_params_struct = {"messages.getHistory", sizeof(struct vk_messages_get_history_params), 9, vk_messages_get_history_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 5, vk_messages_get_history_params_keys};
@@ -19849,8 +20257,8 @@ static const struct socapi_field vk_messages_get_long_poll_server_params_fields[
 	{"group_id", offsetof(struct vk_messages_get_long_poll_server_params, group_id), offsetof(struct vk_messages_get_long_poll_server_params, has_group_id), &socapi_type_int, 0},
 	{"lp_version", offsetof(struct vk_messages_get_long_poll_server_params, lp_version), offsetof(struct vk_messages_get_long_poll_server_params, has_lp_version), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_get_long_poll_server_params_keys[] = {
-	1, 0, 0, 0, 2, 0, 0, 3,
+static const uint32_t vk_messages_get_long_poll_server_params_keys[] = {
+	0x80001, 0, 0, 0, 0x80002, 0, 0, 0xa0003,
 };
 static const struct socapi_struct vk_messages_get_long_poll_server_params_struct = {"messages.getLongPollServer", sizeof(struct vk_messages_get_long_poll_server_params), 3, vk_messages_get_long_poll_server_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_get_long_poll_server_params_keys};
@@ -19876,8 +20284,9 @@ static const struct socapi_field vk_messages_mark_as_read_params_fields[] = {
 	{"mark_conversation_as_read", offsetof(struct vk_messages_mark_as_read_params, mark_conversation_as_read), offsetof(struct vk_messages_mark_as_read_params, has_mark_conversation_as_read), &socapi_type_bool, 0},
 	{"up_to_cmid", offsetof(struct vk_messages_mark_as_read_params, up_to_cmid), offsetof(struct vk_messages_mark_as_read_params, has_up_to_cmid), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_mark_as_read_params_keys[] = {
-	6, 0, 2, 0, 0, 0, 5, 0, 0, 4, 0, 0, 3, 1, 0, 0,
+static const uint32_t vk_messages_mark_as_read_params_keys[] = {
+	0xa0006, 0, 0x70002, 0, 0, 0, 0x190005, 0,
+	0, 0x80004, 0, 0, 0x100003, 0xb0001, 0, 0,
 };
 static const struct socapi_struct vk_messages_mark_as_read_params_struct = {"messages.markAsRead", sizeof(struct vk_messages_mark_as_read_params), 6, vk_messages_mark_as_read_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, vk_messages_mark_as_read_params_keys};
@@ -19920,11 +20329,15 @@ static const struct socapi_field vk_messages_send_params_fields[] = {
 	{"intent", offsetof(struct vk_messages_send_params, intent), SOCAPI_NO_PRESENCE, &vk_messages_send_intent_type, 0},
 	{"subscribe_id", offsetof(struct vk_messages_send_params, subscribe_id), offsetof(struct vk_messages_send_params, has_subscribe_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_send_params_keys[] = {
-	0, 19, 0, 1, 16, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 18,
-	0, 23, 13, 14, 0, 0, 0, 22, 0, 0, 0, 10, 0, 0, 11, 0,
-	4, 0, 12, 2, 15, 0, 5, 0, 0, 8, 0, 0, 0, 6, 0, 0,
-	20, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 0, 17, 9, 7, 0,
+static const uint32_t vk_messages_send_params_keys[] = {
+	0, 0xe0013, 0, 0x70001, 0x80010, 0, 0, 0,
+	0, 0, 0, 0x80003, 0, 0, 0, 0x70012,
+	0, 0xc0017, 0x7000d, 0xa000e, 0, 0, 0, 0x60016,
+	0, 0, 0, 0xa000a, 0, 0, 0x8000b, 0,
+	0x60004, 0, 0x10000c, 0x70002, 0x8000f, 0, 0x70005, 0,
+	0, 0x30008, 0, 0, 0, 0x90006, 0, 0,
+	0x100014, 0, 0, 0x100015, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x80011, 0x40009, 0x70007, 0,
 };
 static const struct socapi_struct vk_messages_send_params_struct = {"messages.send", sizeof(struct vk_messages_send_params), 23, vk_messages_send_params_fields,
 	SOCAPI_NO_PRESENCE, 107u, 6, vk_messages_send_params_keys};
@@ -19968,8 +20381,8 @@ static const struct socapi_field vk_messages_set_activity_params_fields[] = {
 	{"peer_id", offsetof(struct vk_messages_set_activity_params, peer_id), offsetof(struct vk_messages_set_activity_params, has_peer_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_messages_set_activity_params, group_id), offsetof(struct vk_messages_set_activity_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_messages_set_activity_params_keys[] = {
-	0, 3, 0, 1, 4, 2, 0, 0,
+static const uint32_t vk_messages_set_activity_params_keys[] = {
+	0, 0x70003, 0, 0x70001, 0x80004, 0x40002, 0, 0,
 };
 static const struct socapi_struct vk_messages_set_activity_params_struct = {"messages.setActivity", sizeof(struct vk_messages_set_activity_params), 4, vk_messages_set_activity_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_set_activity_params_keys};
@@ -19999,9 +20412,11 @@ static const struct socapi_field vk_newsfeed_get_params_fields[] = {
 	{"fields", offsetof(struct vk_newsfeed_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"section", offsetof(struct vk_newsfeed_get_params, section), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_newsfeed_get_params_keys[] = {
-	0, 0, 0, 10, 6, 8, 0, 0, 0, 5, 4, 0, 0, 0, 0, 0,
-	0, 0, 3, 0, 0, 2, 1, 0, 0, 9, 0, 0, 0, 0, 7, 0,
+static const uint32_t vk_newsfeed_get_params_keys[] = {
+	0, 0, 0, 0x7000a, 0xa0006, 0x50008, 0, 0,
+	0, 0xa0005, 0x80004, 0, 0, 0, 0, 0,
+	0, 0, 0xa0003, 0, 0, 0xd0002, 0x70001, 0,
+	0, 0x60009, 0, 0, 0, 0, 0xa0007, 0,
 };
 static const struct socapi_struct vk_newsfeed_get_params_struct = {"newsfeed.get", sizeof(struct vk_newsfeed_get_params), 10, vk_newsfeed_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 5, vk_newsfeed_get_params_keys};
@@ -20031,9 +20446,11 @@ static const struct socapi_field vk_newsfeed_search_params_fields[] = {
 	{"start_from", offsetof(struct vk_newsfeed_search_params, start_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"fields", offsetof(struct vk_newsfeed_search_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const uint16_t vk_newsfeed_search_params_keys[] = {
-	2, 0, 0, 0, 0, 3, 0, 1, 0, 0, 7, 0, 0, 0, 4, 0,
-	0, 0, 6, 0, 5, 0, 0, 0, 0, 9, 0, 0, 0, 0, 8, 0,
+static const uint32_t vk_newsfeed_search_params_keys[] = {
+	0x80002, 0, 0, 0, 0, 0x50003, 0, 0x10001,
+	0, 0, 0x80007, 0, 0, 0, 0x80004, 0,
+	0, 0, 0xa0006, 0, 0x90005, 0, 0, 0,
+	0, 0x60009, 0, 0, 0, 0, 0xa0008, 0,
 };
 static const struct socapi_struct vk_newsfeed_search_params_struct = {"newsfeed.search", sizeof(struct vk_newsfeed_search_params), 9, vk_newsfeed_search_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 5, vk_newsfeed_search_params_keys};
@@ -20083,8 +20500,9 @@ static const struct socapi_field vk_photos_create_album_params_fields[] = {
 	{"upload_by_admins_only", offsetof(struct vk_photos_create_album_params, upload_by_admins_only), offsetof(struct vk_photos_create_album_params, has_upload_by_admins_only), &socapi_type_bool, 0},
 	{"comments_disabled", offsetof(struct vk_photos_create_album_params, comments_disabled), offsetof(struct vk_photos_create_album_params, has_comments_disabled), &socapi_type_bool, 0},
 };
-static const uint16_t vk_photos_create_album_params_keys[] = {
-	3, 0, 6, 0, 0, 4, 1, 0, 0, 7, 0, 0, 2, 0, 0, 5,
+static const uint32_t vk_photos_create_album_params_keys[] = {
+	0xb0003, 0, 0x150006, 0, 0, 0xc0004, 0x50001, 0,
+	0, 0x110007, 0, 0, 0x80002, 0, 0, 0xf0005,
 };
 static const struct socapi_struct vk_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct vk_photos_create_album_params), 7, vk_photos_create_album_params_fields,
 	SOCAPI_NO_PRESENCE, 19u, 4, vk_photos_create_album_params_keys};
@@ -20107,8 +20525,8 @@ static const struct socapi_field vk_photos_delete_params_fields[] = {
 	{"photo_id", offsetof(struct vk_photos_delete_params, photo_id), offsetof(struct vk_photos_delete_params, has_photo_id), &socapi_type_int, 0},
 	{"photos", offsetof(struct vk_photos_delete_params, photos), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint16_t vk_photos_delete_params_keys[] = {
-	0, 2, 1, 0, 0, 0, 0, 3,
+static const uint32_t vk_photos_delete_params_keys[] = {
+	0, 0x80002, 0x80001, 0, 0, 0, 0, 0x60003,
 };
 static const struct socapi_struct vk_photos_delete_params_struct = {"photos.delete", sizeof(struct vk_photos_delete_params), 3, vk_photos_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, vk_photos_delete_params_keys};
@@ -20138,9 +20556,11 @@ static const struct socapi_field vk_photos_get_params_fields[] = {
 	{"offset", offsetof(struct vk_photos_get_params, offset), offsetof(struct vk_photos_get_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_photos_get_params, count), offsetof(struct vk_photos_get_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_photos_get_params_keys[] = {
-	5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 7, 0, 1, 0, 2, 0,
-	8, 0, 0, 6, 3, 0, 0, 0, 0, 9, 4, 0, 0, 0, 0, 0,
+static const uint32_t vk_photos_get_params_keys[] = {
+	0x80005, 0, 0, 0, 0, 0x5000a, 0, 0,
+	0, 0, 0x40007, 0, 0x80001, 0, 0x80002, 0,
+	0xb0008, 0, 0, 0x90006, 0x90003, 0, 0, 0,
+	0, 0x60009, 0x30004, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_photos_get_params_struct = {"photos.get", sizeof(struct vk_photos_get_params), 10, vk_photos_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 5, vk_photos_get_params_keys};
@@ -20167,8 +20587,9 @@ static const struct socapi_field vk_photos_get_albums_params_fields[] = {
 	{"need_covers", offsetof(struct vk_photos_get_albums_params, need_covers), offsetof(struct vk_photos_get_albums_params, has_need_covers), &socapi_type_bool, 0},
 	{"photo_sizes", offsetof(struct vk_photos_get_albums_params, photo_sizes), offsetof(struct vk_photos_get_albums_params, has_photo_sizes), &socapi_type_bool, 0},
 };
-static const uint16_t vk_photos_get_albums_params_keys[] = {
-	0, 0, 4, 5, 0, 0, 1, 0, 7, 0, 6, 0, 3, 0, 2, 0,
+static const uint32_t vk_photos_get_albums_params_keys[] = {
+	0, 0, 0x50004, 0xb0005, 0, 0, 0x80001, 0,
+	0xb0007, 0, 0xb0006, 0, 0x60003, 0, 0x90002, 0,
 };
 static const struct socapi_struct vk_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct vk_photos_get_albums_params), 7, vk_photos_get_albums_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, vk_photos_get_albums_params_keys};
@@ -20196,8 +20617,9 @@ static const struct socapi_field vk_photos_get_all_params_fields[] = {
 	{"need_hidden", offsetof(struct vk_photos_get_all_params, need_hidden), offsetof(struct vk_photos_get_all_params, has_need_hidden), &socapi_type_bool, 0},
 	{"skip_hidden", offsetof(struct vk_photos_get_all_params, skip_hidden), offsetof(struct vk_photos_get_all_params, has_skip_hidden), &socapi_type_bool, 0},
 };
-static const uint16_t vk_photos_get_all_params_keys[] = {
-	0, 6, 0, 5, 0, 0, 1, 7, 0, 2, 4, 8, 0, 0, 3, 0,
+static const uint32_t vk_photos_get_all_params_keys[] = {
+	0, 0x110006, 0, 0xb0005, 0, 0, 0x80001, 0xb0007,
+	0, 0x80002, 0x50004, 0xb0008, 0, 0, 0x60003, 0,
 };
 static const struct socapi_struct vk_photos_get_all_params_struct = {"photos.getAll", sizeof(struct vk_photos_get_all_params), 8, vk_photos_get_all_params_fields,
 	SOCAPI_NO_PRESENCE, 51u, 4, vk_photos_get_all_params_keys};
@@ -20220,8 +20642,8 @@ static const struct socapi_field vk_photos_get_by_id_params_fields[] = {
 	{"extended", offsetof(struct vk_photos_get_by_id_params, extended), offsetof(struct vk_photos_get_by_id_params, has_extended), &socapi_type_bool, 0},
 	{"photo_sizes", offsetof(struct vk_photos_get_by_id_params, photo_sizes), offsetof(struct vk_photos_get_by_id_params, has_photo_sizes), &socapi_type_bool, 0},
 };
-static const uint16_t vk_photos_get_by_id_params_keys[] = {
-	2, 0, 0, 0, 3, 0, 1, 0,
+static const uint32_t vk_photos_get_by_id_params_keys[] = {
+	0x80002, 0, 0, 0, 0xb0003, 0, 0x60001, 0,
 };
 static const struct socapi_struct vk_photos_get_by_id_params_struct = {"photos.getById", sizeof(struct vk_photos_get_by_id_params), 3, vk_photos_get_by_id_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_get_by_id_params_keys};
@@ -20242,8 +20664,8 @@ enum socapi_status vk_photos_get_by_id(struct socapi_session *session, const str
 static const struct socapi_field vk_photos_get_messages_upload_server_params_fields[] = {
 	{"peer_id", offsetof(struct vk_photos_get_messages_upload_server_params, peer_id), offsetof(struct vk_photos_get_messages_upload_server_params, has_peer_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_photos_get_messages_upload_server_params_keys[] = {
-	1, 0,
+static const uint32_t vk_photos_get_messages_upload_server_params_keys[] = {
+	0x70001, 0,
 };
 static const struct socapi_struct vk_photos_get_messages_upload_server_params_struct = {"photos.getMessagesUploadServer", sizeof(struct vk_photos_get_messages_upload_server_params), 1, vk_photos_get_messages_upload_server_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_messages_upload_server_params_keys};
@@ -20264,8 +20686,8 @@ enum socapi_status vk_photos_get_messages_upload_server(struct socapi_session *s
 static const struct socapi_field vk_photos_get_owner_photo_upload_server_params_fields[] = {
 	{"owner_id", offsetof(struct vk_photos_get_owner_photo_upload_server_params, owner_id), offsetof(struct vk_photos_get_owner_photo_upload_server_params, has_owner_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_photos_get_owner_photo_upload_server_params_keys[] = {
-	1, 0,
+static const uint32_t vk_photos_get_owner_photo_upload_server_params_keys[] = {
+	0x80001, 0,
 };
 static const struct socapi_struct vk_photos_get_owner_photo_upload_server_params_struct = {"photos.getOwnerPhotoUploadServer", sizeof(struct vk_photos_get_owner_photo_upload_server_params), 1, vk_photos_get_owner_photo_upload_server_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_owner_photo_upload_server_params_keys};
@@ -20287,8 +20709,8 @@ static const struct socapi_field vk_photos_get_upload_server_params_fields[] = {
 	{"album_id", offsetof(struct vk_photos_get_upload_server_params, album_id), offsetof(struct vk_photos_get_upload_server_params, has_album_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_photos_get_upload_server_params, group_id), offsetof(struct vk_photos_get_upload_server_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_photos_get_upload_server_params_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_photos_get_upload_server_params_keys[] = {
+	0, 0x80001, 0x80002, 0,
 };
 static const struct socapi_struct vk_photos_get_upload_server_params_struct = {"photos.getUploadServer", sizeof(struct vk_photos_get_upload_server_params), 2, vk_photos_get_upload_server_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_photos_get_upload_server_params_keys};
@@ -20309,8 +20731,8 @@ enum socapi_status vk_photos_get_upload_server(struct socapi_session *session, c
 static const struct socapi_field vk_photos_get_wall_upload_server_params_fields[] = {
 	{"group_id", offsetof(struct vk_photos_get_wall_upload_server_params, group_id), offsetof(struct vk_photos_get_wall_upload_server_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_photos_get_wall_upload_server_params_keys[] = {
-	0, 1,
+static const uint32_t vk_photos_get_wall_upload_server_params_keys[] = {
+	0, 0x80001,
 };
 static const struct socapi_struct vk_photos_get_wall_upload_server_params_struct = {"photos.getWallUploadServer", sizeof(struct vk_photos_get_wall_upload_server_params), 1, vk_photos_get_wall_upload_server_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_wall_upload_server_params_keys};
@@ -20338,8 +20760,9 @@ static const struct socapi_field vk_photos_save_params_fields[] = {
 	{"longitude", offsetof(struct vk_photos_save_params, longitude), offsetof(struct vk_photos_save_params, has_longitude), &socapi_type_number, 0},
 	{"caption", offsetof(struct vk_photos_save_params, caption), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_photos_save_params_keys[] = {
-	1, 0, 2, 0, 0, 5, 4, 0, 8, 0, 0, 0, 0, 7, 6, 3,
+static const uint32_t vk_photos_save_params_keys[] = {
+	0x80001, 0, 0x80002, 0, 0, 0x40005, 0xb0004, 0,
+	0x70008, 0, 0, 0, 0, 0x90007, 0x80006, 0x60003,
 };
 static const struct socapi_struct vk_photos_save_params_struct = {"photos.save", sizeof(struct vk_photos_save_params), 8, vk_photos_save_params_fields,
 	SOCAPI_NO_PRESENCE, 9u, 4, vk_photos_save_params_keys};
@@ -20362,8 +20785,8 @@ static const struct socapi_field vk_photos_save_messages_photo_params_fields[] =
 	{"server", offsetof(struct vk_photos_save_messages_photo_params, server), offsetof(struct vk_photos_save_messages_photo_params, has_server), &socapi_type_int, 0},
 	{"hash", offsetof(struct vk_photos_save_messages_photo_params, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_photos_save_messages_photo_params_keys[] = {
-	2, 0, 0, 0, 0, 3, 1, 0,
+static const uint32_t vk_photos_save_messages_photo_params_keys[] = {
+	0x60002, 0, 0, 0, 0, 0x40003, 0x50001, 0,
 };
 static const struct socapi_struct vk_photos_save_messages_photo_params_struct = {"photos.saveMessagesPhoto", sizeof(struct vk_photos_save_messages_photo_params), 3, vk_photos_save_messages_photo_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_save_messages_photo_params_keys};
@@ -20386,8 +20809,8 @@ static const struct socapi_field vk_photos_save_owner_photo_params_fields[] = {
 	{"hash", offsetof(struct vk_photos_save_owner_photo_params, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo", offsetof(struct vk_photos_save_owner_photo_params, photo), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_photos_save_owner_photo_params_keys[] = {
-	1, 0, 0, 0, 0, 2, 3, 0,
+static const uint32_t vk_photos_save_owner_photo_params_keys[] = {
+	0x60001, 0, 0, 0, 0, 0x40002, 0x50003, 0,
 };
 static const struct socapi_struct vk_photos_save_owner_photo_params_struct = {"photos.saveOwnerPhoto", sizeof(struct vk_photos_save_owner_photo_params), 3, vk_photos_save_owner_photo_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_save_owner_photo_params_keys};
@@ -20415,8 +20838,9 @@ static const struct socapi_field vk_photos_save_wall_photo_params_fields[] = {
 	{"longitude", offsetof(struct vk_photos_save_wall_photo_params, longitude), offsetof(struct vk_photos_save_wall_photo_params, has_longitude), &socapi_type_number, 0},
 	{"caption", offsetof(struct vk_photos_save_wall_photo_params, caption), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_photos_save_wall_photo_params_keys[] = {
-	0, 3, 2, 0, 0, 5, 1, 0, 8, 0, 0, 0, 0, 7, 6, 4,
+static const uint32_t vk_photos_save_wall_photo_params_keys[] = {
+	0, 0x50003, 0x80002, 0, 0, 0x40005, 0x70001, 0,
+	0x70008, 0, 0, 0, 0, 0x90007, 0x80006, 0x60004,
 };
 static const struct socapi_struct vk_photos_save_wall_photo_params_struct = {"photos.saveWallPhoto", sizeof(struct vk_photos_save_wall_photo_params), 8, vk_photos_save_wall_photo_params_fields,
 	SOCAPI_NO_PRESENCE, 9u, 4, vk_photos_save_wall_photo_params_keys};
@@ -20438,8 +20862,8 @@ static const struct socapi_field vk_status_get_params_fields[] = {
 	{"user_id", offsetof(struct vk_status_get_params, user_id), offsetof(struct vk_status_get_params, has_user_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_status_get_params, group_id), offsetof(struct vk_status_get_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_status_get_params_keys[] = {
-	0, 1, 2, 0,
+static const uint32_t vk_status_get_params_keys[] = {
+	0, 0x70001, 0x80002, 0,
 };
 static const struct socapi_struct vk_status_get_params_struct = {"status.get", sizeof(struct vk_status_get_params), 2, vk_status_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_status_get_params_keys};
@@ -20461,8 +20885,8 @@ static const struct socapi_field vk_status_set_params_fields[] = {
 	{"text", offsetof(struct vk_status_set_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"group_id", offsetof(struct vk_status_set_params, group_id), offsetof(struct vk_status_set_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_status_set_params_keys[] = {
-	1, 0, 2, 0,
+static const uint32_t vk_status_set_params_keys[] = {
+	0x40001, 0, 0x80002, 0,
 };
 static const struct socapi_struct vk_status_set_params_struct = {"status.set", sizeof(struct vk_status_set_params), 2, vk_status_set_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_status_set_params_keys};
@@ -20485,8 +20909,8 @@ static const struct socapi_field vk_storage_get_params_fields[] = {
 	{"keys", offsetof(struct vk_storage_get_params, keys), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"user_id", offsetof(struct vk_storage_get_params, user_id), offsetof(struct vk_storage_get_params, has_user_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_storage_get_params_keys[] = {
-	0, 0, 0, 0, 3, 1, 2, 0,
+static const uint32_t vk_storage_get_params_keys[] = {
+	0, 0, 0, 0, 0x70003, 0x30001, 0x40002, 0,
 };
 static const struct socapi_struct vk_storage_get_params_struct = {"storage.get", sizeof(struct vk_storage_get_params), 3, vk_storage_get_params_fields,
 	SOCAPI_NO_PRESENCE, 11u, 3, vk_storage_get_params_keys};
@@ -20509,8 +20933,8 @@ static const struct socapi_field vk_storage_get_keys_params_fields[] = {
 	{"offset", offsetof(struct vk_storage_get_keys_params, offset), offsetof(struct vk_storage_get_keys_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_storage_get_keys_params, count), offsetof(struct vk_storage_get_keys_params, has_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_storage_get_keys_params_keys[] = {
-	0, 3, 0, 1, 0, 0, 2, 0,
+static const uint32_t vk_storage_get_keys_params_keys[] = {
+	0, 0x50003, 0, 0x70001, 0, 0, 0x60002, 0,
 };
 static const struct socapi_struct vk_storage_get_keys_params_struct = {"storage.getKeys", sizeof(struct vk_storage_get_keys_params), 3, vk_storage_get_keys_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_storage_get_keys_params_keys};
@@ -20533,8 +20957,8 @@ static const struct socapi_field vk_storage_set_params_fields[] = {
 	{"value", offsetof(struct vk_storage_set_params, value), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"user_id", offsetof(struct vk_storage_set_params, user_id), offsetof(struct vk_storage_set_params, has_user_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_storage_set_params_keys[] = {
-	0, 0, 0, 3, 0, 1, 0, 2,
+static const uint32_t vk_storage_set_params_keys[] = {
+	0, 0, 0, 0x70003, 0, 0x30001, 0, 0x50002,
 };
 static const struct socapi_struct vk_storage_set_params_struct = {"storage.set", sizeof(struct vk_storage_set_params), 3, vk_storage_set_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_storage_set_params_keys};
@@ -20557,8 +20981,8 @@ static const struct socapi_field vk_users_get_params_fields[] = {
 	{"fields", offsetof(struct vk_users_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_users_get_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const uint16_t vk_users_get_params_keys[] = {
-	3, 0, 0, 0, 0, 1, 2, 0,
+static const uint32_t vk_users_get_params_keys[] = {
+	0x90003, 0, 0, 0, 0, 0x80001, 0x60002, 0,
 };
 static const struct socapi_struct vk_users_get_params_struct = {"users.get", sizeof(struct vk_users_get_params), 3, vk_users_get_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 3, vk_users_get_params_keys};
@@ -20583,8 +21007,9 @@ static const struct socapi_field vk_users_get_followers_params_fields[] = {
 	{"fields", offsetof(struct vk_users_get_followers_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_users_get_followers_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const uint16_t vk_users_get_followers_params_keys[] = {
-	0, 0, 0, 0, 2, 1, 0, 0, 5, 0, 0, 4, 3, 0, 0, 0,
+static const uint32_t vk_users_get_followers_params_keys[] = {
+	0, 0, 0, 0, 0x60002, 0x70001, 0, 0,
+	0x90005, 0, 0, 0x60004, 0x50003, 0, 0, 0,
 };
 static const struct socapi_struct vk_users_get_followers_params_struct = {"users.getFollowers", sizeof(struct vk_users_get_followers_params), 5, vk_users_get_followers_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, vk_users_get_followers_params_keys};
@@ -20629,8 +21054,9 @@ static const struct socapi_field vk_users_get_subscriptions_params_fields[] = {
 	{"count", offsetof(struct vk_users_get_subscriptions_params, count), offsetof(struct vk_users_get_subscriptions_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_users_get_subscriptions_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 };
-static const uint16_t vk_users_get_subscriptions_params_keys[] = {
-	0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 0, 5, 4, 2, 0, 0,
+static const uint32_t vk_users_get_subscriptions_params_keys[] = {
+	0, 0, 0, 0, 0x60003, 0x70001, 0, 0,
+	0, 0, 0, 0x60005, 0x50004, 0x80002, 0, 0,
 };
 static const struct socapi_struct vk_users_get_subscriptions_params_struct = {"users.getSubscriptions", sizeof(struct vk_users_get_subscriptions_params), 5, vk_users_get_subscriptions_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, vk_users_get_subscriptions_params_keys};
@@ -20706,15 +21132,23 @@ static const struct socapi_field vk_users_search_params_fields[] = {
 	{"position", offsetof(struct vk_users_search_params, position), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"group_id", offsetof(struct vk_users_search_params, group_id), offsetof(struct vk_users_search_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_users_search_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
-	16, 0, 5, 0, 0, 32, 11, 3, 0, 0, 28, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 15, 0, 0, 22, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 19, 0, 0, 0, 0, 29, 0, 0, 4, 7, 0, 1,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0,
-	0, 0, 21, 27, 0, 9, 31, 24, 33, 18, 23, 0, 0, 0, 0, 0,
-	0, 30, 0, 12, 0, 0, 13, 0, 25, 0, 0, 0, 14, 0, 0, 17,
-	0, 6, 0, 0, 8, 0, 0, 0, 26, 0, 2, 0, 0, 0, 0, 0,
+static const uint32_t vk_users_search_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x90014, 0,
+	0x30010, 0, 0x60005, 0, 0, 0x80020, 0x12000b, 0x60003,
+	0, 0, 0x6001c, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x10000f, 0, 0, 0xa0016,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x60013, 0, 0, 0,
+	0, 0xb001d, 0, 0, 0x50004, 0x70007, 0, 0x10001,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x8000a, 0,
+	0, 0, 0xb0015, 0xc001b, 0, 0xa0009, 0x7001f, 0x90018,
+	0x80021, 0x80012, 0x60017, 0, 0, 0, 0, 0,
+	0, 0x8001e, 0, 0xa000c, 0, 0, 0xf000d, 0,
+	0xe0019, 0, 0, 0, 0x12000e, 0, 0, 0x60011,
+	0, 0x40006, 0, 0, 0x70008, 0, 0, 0,
+	0xb001a, 0, 0x40002, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_users_search_params_struct = {"users.search", sizeof(struct vk_users_search_params), 33, vk_users_search_params_fields,
 	SOCAPI_NO_PRESENCE, 25u, 7, vk_users_search_params_keys};
@@ -20735,8 +21169,8 @@ enum socapi_status vk_users_search(struct socapi_session *session, const struct 
 static const struct socapi_field vk_utils_check_link_params_fields[] = {
 	{"url", offsetof(struct vk_utils_check_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_utils_check_link_params_keys[] = {
-	0, 1,
+static const uint32_t vk_utils_check_link_params_keys[] = {
+	0, 0x30001,
 };
 static const struct socapi_struct vk_utils_check_link_params_struct = {"utils.checkLink", sizeof(struct vk_utils_check_link_params), 1, vk_utils_check_link_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_utils_check_link_params_keys};
@@ -20771,8 +21205,8 @@ static const struct socapi_field vk_utils_get_short_link_params_fields[] = {
 	{"url", offsetof(struct vk_utils_get_short_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"private", offsetof(struct vk_utils_get_short_link_params, private_), offsetof(struct vk_utils_get_short_link_params, has_private), &socapi_type_bool, 0},
 };
-static const uint16_t vk_utils_get_short_link_params_keys[] = {
-	2, 0, 0, 1,
+static const uint32_t vk_utils_get_short_link_params_keys[] = {
+	0x70002, 0, 0, 0x30001,
 };
 static const struct socapi_struct vk_utils_get_short_link_params_struct = {"utils.getShortLink", sizeof(struct vk_utils_get_short_link_params), 2, vk_utils_get_short_link_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_utils_get_short_link_params_keys};
@@ -20793,8 +21227,8 @@ enum socapi_status vk_utils_get_short_link(struct socapi_session *session, const
 static const struct socapi_field vk_utils_resolve_screen_name_params_fields[] = {
 	{"screen_name", offsetof(struct vk_utils_resolve_screen_name_params, screen_name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_utils_resolve_screen_name_params_keys[] = {
-	1, 0,
+static const uint32_t vk_utils_resolve_screen_name_params_keys[] = {
+	0xb0001, 0,
 };
 static const struct socapi_struct vk_utils_resolve_screen_name_params_struct = {"utils.resolveScreenName", sizeof(struct vk_utils_resolve_screen_name_params), 1, vk_utils_resolve_screen_name_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 1, vk_utils_resolve_screen_name_params_keys};
@@ -20822,8 +21256,9 @@ static const struct socapi_field vk_wall_create_comment_params_fields[] = {
 	{"sticker_id", offsetof(struct vk_wall_create_comment_params, sticker_id), offsetof(struct vk_wall_create_comment_params, has_sticker_id), &socapi_type_int, 0},
 	{"guid", offsetof(struct vk_wall_create_comment_params, guid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_create_comment_params_keys[] = {
-	0, 3, 0, 5, 0, 1, 6, 8, 2, 0, 4, 0, 7, 0, 0, 0,
+static const uint32_t vk_wall_create_comment_params_keys[] = {
+	0, 0xa0003, 0, 0x100005, 0, 0x80001, 0xb0006, 0x40008,
+	0x70002, 0, 0x70004, 0, 0xa0007, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_create_comment_params_struct = {"wall.createComment", sizeof(struct vk_wall_create_comment_params), 8, vk_wall_create_comment_params_fields,
 	SOCAPI_NO_PRESENCE, 17u, 4, vk_wall_create_comment_params_keys};
@@ -20845,8 +21280,8 @@ static const struct socapi_field vk_wall_delete_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_delete_params, owner_id), offsetof(struct vk_wall_delete_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_delete_params, post_id), offsetof(struct vk_wall_delete_params, has_post_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_wall_delete_params_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t vk_wall_delete_params_keys[] = {
+	0x70002, 0x80001, 0, 0,
 };
 static const struct socapi_struct vk_wall_delete_params_struct = {"wall.delete", sizeof(struct vk_wall_delete_params), 2, vk_wall_delete_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_delete_params_keys};
@@ -20869,8 +21304,8 @@ static const struct socapi_field vk_wall_delete_comment_params_fields[] = {
 	{"post_id", offsetof(struct vk_wall_delete_comment_params, post_id), offsetof(struct vk_wall_delete_comment_params, has_post_id), &socapi_type_int, 0},
 	{"comment_id", offsetof(struct vk_wall_delete_comment_params, comment_id), offsetof(struct vk_wall_delete_comment_params, has_comment_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_delete_comment_params_keys[] = {
-	3, 0, 1, 2, 0, 0, 0, 0,
+static const uint32_t vk_wall_delete_comment_params_keys[] = {
+	0xa0003, 0, 0x80001, 0x70002, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_delete_comment_params_struct = {"wall.deleteComment", sizeof(struct vk_wall_delete_comment_params), 3, vk_wall_delete_comment_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 3, vk_wall_delete_comment_params_keys};
@@ -20909,11 +21344,15 @@ static const struct socapi_field vk_wall_edit_params_fields[] = {
 	{"copyright", offsetof(struct vk_wall_edit_params, copyright), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"topic_id", offsetof(struct vk_wall_edit_params, topic_id), offsetof(struct vk_wall_edit_params, has_topic_id), &vk_wall_edit_topic_id_type, 0},
 };
-static const uint16_t vk_wall_edit_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 9, 0, 13, 0, 0, 0, 0, 0, 7, 10,
-	0, 8, 1, 12, 2, 0, 0, 15, 0, 0, 0, 0, 14, 0, 17, 0,
-	0, 0, 11, 6, 0, 3, 0, 18, 16, 4, 0, 5, 0, 0, 0, 19,
+static const uint32_t vk_wall_edit_params_keys[] = {
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0x30009, 0,
+	0xe000d, 0, 0, 0, 0, 0, 0x60007, 0x4000a,
+	0, 0xc0008, 0x80001, 0xb000c, 0x70002, 0, 0, 0xd000f,
+	0, 0, 0, 0, 0x13000e, 0, 0x160011, 0,
+	0, 0, 0x8000b, 0x80006, 0, 0xc0003, 0, 0x90012,
+	0x130010, 0x70004, 0, 0xb0005, 0, 0, 0, 0x80013,
 };
 static const struct socapi_struct vk_wall_edit_params_struct = {"wall.edit", sizeof(struct vk_wall_edit_params), 19, vk_wall_edit_params_fields,
 	SOCAPI_NO_PRESENCE, 39u, 6, vk_wall_edit_params_keys};
@@ -20940,8 +21379,9 @@ static const struct socapi_field vk_wall_get_params_fields[] = {
 	{"extended", offsetof(struct vk_wall_get_params, extended), offsetof(struct vk_wall_get_params, has_extended), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_wall_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const uint16_t vk_wall_get_params_keys[] = {
-	0, 0, 0, 0, 3, 1, 0, 0, 5, 2, 0, 7, 4, 6, 0, 0,
+static const uint32_t vk_wall_get_params_keys[] = {
+	0, 0, 0, 0, 0x60003, 0x80001, 0, 0,
+	0x60005, 0x60002, 0, 0x60007, 0x50004, 0x80006, 0, 0,
 };
 static const struct socapi_struct vk_wall_get_params_struct = {"wall.get", sizeof(struct vk_wall_get_params), 7, vk_wall_get_params_fields,
 	SOCAPI_NO_PRESENCE, 3u, 4, vk_wall_get_params_keys};
@@ -20973,8 +21413,8 @@ static const struct socapi_field vk_wall_get_by_id_params_fields[] = {
 	{"copy_history_depth", offsetof(struct vk_wall_get_by_id_params, copy_history_depth), offsetof(struct vk_wall_get_by_id_params, has_copy_history_depth), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_wall_get_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const uint16_t vk_wall_get_by_id_params_keys[] = {
-	4, 2, 0, 0, 1, 0, 0, 3,
+static const uint32_t vk_wall_get_by_id_params_keys[] = {
+	0x60004, 0x80002, 0, 0, 0x50001, 0, 0, 0x120003,
 };
 static const struct socapi_struct vk_wall_get_by_id_params_struct = {"wall.getById", sizeof(struct vk_wall_get_by_id_params), 4, vk_wall_get_by_id_params_fields,
 	SOCAPI_NO_PRESENCE, 5u, 3, vk_wall_get_by_id_params_keys};
@@ -21029,9 +21469,11 @@ static const struct socapi_field vk_wall_get_comments_params_fields[] = {
 	{"comment_id", offsetof(struct vk_wall_get_comments_params, comment_id), offsetof(struct vk_wall_get_comments_params, has_comment_id), &socapi_type_int, 0},
 	{"thread_items_count", offsetof(struct vk_wall_get_comments_params, thread_items_count), offsetof(struct vk_wall_get_comments_params, has_thread_items_count), &socapi_type_int, 0},
 };
-static const uint16_t vk_wall_get_comments_params_keys[] = {
-	9, 0, 0, 6, 11, 7, 1, 0, 0, 0, 5, 0, 0, 0, 3, 8,
-	0, 0, 0, 0, 0, 0, 0, 10, 4, 0, 0, 0, 0, 0, 2, 12,
+static const uint32_t vk_wall_get_comments_params_keys[] = {
+	0x80009, 0, 0, 0x50006, 0xa000b, 0x40007, 0x80001, 0,
+	0, 0, 0x60005, 0, 0, 0, 0xa0003, 0xe0008,
+	0, 0, 0, 0, 0, 0, 0, 0x6000a,
+	0x100004, 0, 0, 0, 0, 0, 0x70002, 0x12000c,
 };
 static const struct socapi_struct vk_wall_get_comments_params_struct = {"wall.getComments", sizeof(struct vk_wall_get_comments_params), 12, vk_wall_get_comments_params_fields,
 	SOCAPI_NO_PRESENCE, 31u, 5, vk_wall_get_comments_params_keys};
@@ -21095,8 +21537,8 @@ static const struct socapi_field vk_wall_pin_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_pin_params, owner_id), offsetof(struct vk_wall_pin_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_pin_params, post_id), offsetof(struct vk_wall_pin_params, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_pin_params_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t vk_wall_pin_params_keys[] = {
+	0x70002, 0x80001, 0, 0,
 };
 static const struct socapi_struct vk_wall_pin_params_struct = {"wall.pin", sizeof(struct vk_wall_pin_params), 2, vk_wall_pin_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_pin_params_keys};
@@ -21136,11 +21578,15 @@ static const struct socapi_field vk_wall_post_params_fields[] = {
 	{"mute_notifications", offsetof(struct vk_wall_post_params, mute_notifications), offsetof(struct vk_wall_post_params, has_mute_notifications), &socapi_type_bool, 0},
 	{"copyright", offsetof(struct vk_wall_post_params, copyright), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint16_t vk_wall_post_params_keys[] = {
-	10, 0, 0, 0, 18, 0, 0, 0, 3, 0, 0, 0, 13, 0, 16, 0,
-	0, 0, 0, 5, 0, 0, 20, 0, 19, 8, 0, 0, 0, 17, 0, 14,
-	7, 0, 11, 9, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0,
-	15, 0, 1, 4, 12, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+static const uint32_t vk_wall_post_params_keys[] = {
+	0x4000a, 0, 0, 0, 0x130012, 0, 0, 0,
+	0xa0003, 0, 0, 0, 0x4000d, 0, 0xd0010, 0,
+	0, 0, 0, 0xb0005, 0, 0, 0x90014, 0,
+	0x120013, 0xc0008, 0, 0, 0, 0xe0011, 0, 0xb000e,
+	0x60007, 0, 0x8000b, 0x30009, 0, 0, 0, 0x80006,
+	0, 0, 0, 0, 0, 0, 0, 0,
+	0xa000f, 0, 0x80001, 0x70004, 0x7000c, 0, 0, 0,
+	0xc0002, 0, 0, 0, 0, 0, 0, 0,
 };
 static const struct socapi_struct vk_wall_post_params_struct = {"wall.post", sizeof(struct vk_wall_post_params), 20, vk_wall_post_params_fields,
 	SOCAPI_NO_PRESENCE, 11u, 6, vk_wall_post_params_keys};
@@ -21165,8 +21611,9 @@ static const struct socapi_field vk_wall_repost_params_fields[] = {
 	{"mark_as_ads", offsetof(struct vk_wall_repost_params, mark_as_ads), offsetof(struct vk_wall_repost_params, has_mark_as_ads), &socapi_type_bool, 0},
 	{"mute_notifications", offsetof(struct vk_wall_repost_params, mute_notifications), offsetof(struct vk_wall_repost_params, has_mute_notifications), &socapi_type_bool, 0},
 };
-static const uint16_t vk_wall_repost_params_keys[] = {
-	0, 0, 0, 5, 0, 1, 0, 2, 0, 3, 0, 0, 0, 0, 0, 4,
+static const uint32_t vk_wall_repost_params_keys[] = {
+	0, 0, 0, 0x120005, 0, 0x60001, 0, 0x70002,
+	0, 0x80003, 0, 0, 0, 0, 0, 0xb0004,
 };
 static const struct socapi_struct vk_wall_repost_params_struct = {"wall.repost", sizeof(struct vk_wall_repost_params), 5, vk_wall_repost_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 4, vk_wall_repost_params_keys};
@@ -21188,8 +21635,8 @@ static const struct socapi_field vk_wall_restore_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_restore_params, owner_id), offsetof(struct vk_wall_restore_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_restore_params, post_id), offsetof(struct vk_wall_restore_params, has_post_id), &socapi_type_int, 0},
 };
-static const uint16_t vk_wall_restore_params_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t vk_wall_restore_params_keys[] = {
+	0x70002, 0x80001, 0, 0,
 };
 static const struct socapi_struct vk_wall_restore_params_struct = {"wall.restore", sizeof(struct vk_wall_restore_params), 2, vk_wall_restore_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_restore_params_keys};
@@ -21211,8 +21658,8 @@ static const struct socapi_field vk_wall_unpin_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_unpin_params, owner_id), offsetof(struct vk_wall_unpin_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_unpin_params, post_id), offsetof(struct vk_wall_unpin_params, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint16_t vk_wall_unpin_params_keys[] = {
-	2, 1, 0, 0,
+static const uint32_t vk_wall_unpin_params_keys[] = {
+	0x70002, 0x80001, 0, 0,
 };
 static const struct socapi_struct vk_wall_unpin_params_struct = {"wall.unpin", sizeof(struct vk_wall_unpin_params), 2, vk_wall_unpin_params_fields,
 	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_unpin_params_keys};

@@ -274,8 +274,30 @@ class Builder:
         self.errors()
         self.check_side_names()
         self.check_global_names()
+        self.check_paging_replies()
         self.platform.methods.sort(key=lambda m: m.c_name)
         return self.platform
+
+    # what the pager reads from a page, by kind (runtime/src/pager.c)
+    PAGING_REPLY_KINDS = {"items": ("array",), "total": ("int", "uint"),
+                          "next_anchor": ("string", "scalar", "int"), "has_more": ("bool", "int", "string")}
+
+    def check_paging_replies(self):
+        """The reply members a paging entry names are members of every variant's
+        result, of a kind the pager reads."""
+        for m in self.platform.methods:
+            for key, kinds in sorted(self.PAGING_REPLY_KINDS.items()):
+                name = (m.paging or {}).get(key)
+                if not name:
+                    continue
+                fields = {f.json_name: f for f in m.result.fields} if isinstance(m.result, Struct) else {}
+                f = fields.get(name)
+                kind = "array" if f and isinstance(f.type, Array) else getattr(f.type, "kind", None) if f else None
+                if isinstance(f.type if f else None, Enum):
+                    kind = "int" if f.type.is_int else "string"
+                if kind not in kinds:
+                    raise SchemaError(self.side.file, f"/paging/{m.name}/{key}",
+                                      f"{m.c_name}: the result has no {' or '.join(kinds)} member {name!r}")
 
     def check_global_names(self):
         """Rejects two generated globals with one name: a variant's function

@@ -476,11 +476,11 @@ class Emitter:
         """The socapi_struct of a struct or params struct: its members (emitted
         before, as <c_name>_fields, when there are any) and the key table."""
         seed, bits, slots = key_table(names, where)
-        rows = "".join("\t" + ", ".join(str(v) for v in slots[i:i + 16]) + ",\n"
-                       for i in range(0, len(slots), 16))
+        rows = "".join("\t" + ", ".join(f"{v:#x}" if v else "0" for v in slots[i:i + 8]) + ",\n"
+                       for i in range(0, len(slots), 8))
         fields = f"{c_name}_fields" if names else "NULL"
         unknown_offset = f"offsetof({ctype}, {unknown})" if unknown else "SOCAPI_NO_PRESENCE"
-        return (f"static const uint16_t {c_name}_keys[] = {{\n{rows}}};\n"
+        return (f"static const uint32_t {c_name}_keys[] = {{\n{rows}}};\n"
                 f"static const struct socapi_struct {c_name}_struct = {{{c_string(label)}, "
                 f"sizeof({ctype}), {len(names)}, {fields},\n\t{unknown_offset}, {seed}u, {bits}, "
                 f"{c_name}_keys}};\n")

@@ -33,7 +33,8 @@ def key_hash(key, seed, bits):
 
 def key_table(names, where):
     """(seed, bits, slots): an open-addressing table of 1 << bits slots, at
-    most half of them used, slots[i] = member index + 1 (0: empty). A name
+    most half of them used, slots[i] = member index + 1 (0: empty) in the low
+    16 bits, the name's length in bytes in the high 16. A name
     sits at its hash's slot or, when that is taken, at the next free one
     (wrapping). Of the first seeds tried, the one that displaces the fewest
     names wins: most tables are perfect, and a lookup that misses stops at
@@ -41,6 +42,8 @@ def key_table(names, where):
     keys = [n.encode("utf-8") for n in names]
     if len(set(keys)) != len(keys):
         raise SchemaError(where, "", "two members share a JSON name")
+    if len(keys) >= 1 << 16 or any(len(k) >= 1 << 16 for k in keys):
+        raise SchemaError(where, "", "too many members, or a name too long, for a key table")
     bits = 1
     while (1 << bits) < 2 * len(keys):
         bits += 1
@@ -58,4 +61,6 @@ def key_table(names, where):
             best = (displaced, seed, slots)
         if not displaced:
             break
-    return best[1], bits, best[2]
+    # what the runtime reads: the name's length beside its index
+    slots = [slot | (len(keys[slot - 1]) << 16) if slot else 0 for slot in best[2]]
+    return best[1], bits, slots

@@ -92,6 +92,15 @@ class SchemaErrorTest(unittest.TestCase):
             {"name": "id", "type": "integr"}])]}})
         self.assertRejected(files, "t/methods.json", "/methods/0/parameters/0/type", "unknown type")
 
+    def test_paging_names_members_the_pager_can_read(self):
+        # the pager reads these from the decoded page, not from JSON
+        for entry, message in (({"offset": "id", "items": "things"}, "no array member 'things'"),
+                               ({"offset": "id", "items": "id"}, "no array member 'id'")):
+            files = dict(BASE, **{"socapi.json": {"paging": {"t.get": entry}}})
+            self.assertRejected(files, "socapi.json", "/paging/t.get/items", message)
+        files = dict(BASE, **{"socapi.json": {"paging": {"t.get": {"offset": "id", "total": "id"}}}})
+        self.assertEqual(self.build(files).methods[0].paging["total"], "id")
+
     def test_dangling_ref(self):
         files = dict(BASE, **{"t/responses.json": {"definitions": {"t_get_response": {
             "type": "object", "properties": {"response": {"$ref": "../t/objects.json#/definitions/nope"}}}}}})
@@ -291,8 +300,10 @@ class KeyTableTest(unittest.TestCase):
         """The runtime's struct_member: probe from the hash's slot to an empty one."""
         i = key_hash(name.encode(), seed, bits)
         while slots[i]:
-            if names[slots[i] - 1] == name:
-                return slots[i] - 1
+            index, length = (slots[i] & 0xFFFF) - 1, slots[i] >> 16
+            self.assertEqual(length, len(names[index].encode()))
+            if names[index] == name:
+                return index
             i = (i + 1) % len(slots)
         return None
 
@@ -303,7 +314,7 @@ class KeyTableTest(unittest.TestCase):
             seed, bits, slots = key_table(names, "test")
             self.assertEqual(seed % 2, 1)
             self.assertLessEqual(2 * len(names), len(slots))  # at most half full: misses end
-            self.assertEqual(sorted(s for s in slots if s), list(range(1, len(names) + 1)))
+            self.assertEqual(sorted(s & 0xFFFF for s in slots if s), list(range(1, len(names) + 1)))
             for i, name in enumerate(names):
                 self.assertEqual(self.lookup(name, seed, bits, slots, names), i)
             for other in ("", "idx", "pic", "a" * 41, "field_1"):

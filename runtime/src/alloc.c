@@ -125,7 +125,7 @@ static struct block *block_new(size_t cap)
 	return b;
 }
 
-void *arena_alloc(struct arena *arena, size_t size)
+void *arena_alloc_raw(struct arena *arena, size_t size)
 {
 	size = align_up(size ? size : 1);
 	if (size == 0) /* wrapped */
@@ -144,7 +144,14 @@ void *arena_alloc(struct arena *arena, size_t size)
 	}
 	void *p = b->data + b->used;
 	b->used += size;
-	memset(p, 0, size);
+	return p;
+}
+
+void *arena_alloc(struct arena *arena, size_t size)
+{
+	void *p = arena_alloc_raw(arena, size);
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
@@ -162,8 +169,15 @@ char *arena_strndup(struct arena *arena, const char *s, size_t len)
 
 void *result_new(size_t root_size, struct arena **arena)
 {
+	return result_new_sized(root_size, ARENA_FIRST_BLOCK, arena);
+}
+
+void *result_new_sized(size_t root_size, size_t first_block, struct arena **arena)
+{
+	if (root_size > SIZE_MAX - HEADER_SIZE - ARENA_ALIGN)
+		return NULL;
 	size_t need = HEADER_SIZE + align_up(root_size ? root_size : 1);
-	struct block *b = block_new(need > ARENA_FIRST_BLOCK ? need : ARENA_FIRST_BLOCK);
+	struct block *b = block_new(need > first_block ? need : first_block);
 	if (!b)
 		return NULL;
 	struct result_header *h = (struct result_header *)(void *)b->data;

@@ -295,16 +295,12 @@ static void finish(struct socapi_batch *b, size_t lane, CURLcode rc)
 	struct batch_call *bc = &b->calls[b->lanes[lane].head];
 	struct socapi_error *err = bc->err;
 	bc->running = false;
-	struct json_object *root = NULL, *result = NULL;
 	enum socapi_status st = call_transfer_end(&bc->c, rc, err);
-	if (st == SOCAPI_OK)
-		st = call_complete(&bc->c, &root, &result, err);
 	void *decoded = NULL;
 	if (st == SOCAPI_OK)
-		st = decode_result(bc->c.method, result, &decoded, err);
+		st = call_decode(&bc->c, &decoded, err);
 	if (st == SOCAPI_OK)
 		call_store(bc->c.method, decoded, bc->out);
-	json_object_put(root);
 	long wait_ms = 0;
 	int64_t now = now_ns();
 	if (st != SOCAPI_OK && call_retry(&bc->c, bc->attempt++, &st, &wait_ms, err)) {

@@ -14,18 +14,12 @@
 
 #define MAX_JSON_DEPTH 64
 
-/* One step of the path to the value being decoded: a member or an index. */
-struct path_step {
-	const char *key;  /* NULL: an array index */
-	size_t index;
-};
-
 struct decoder {
 	struct arena *arena;
 	struct socapi_error *err;
 	/* kept as steps and spelled out only for an error: formatting it at
 	 * every member was a tenth of the decoding time */
-	struct path_step path[MAX_JSON_DEPTH];
+	struct path_step path[MAX_PATH];
 	size_t depth;
 };
 
@@ -33,7 +27,7 @@ struct decoder {
 
 static size_t path_push(struct decoder *d, const char *key, size_t index)
 {
-	if (d->depth < MAX_JSON_DEPTH)
+	if (d->depth < MAX_PATH)
 		d->path[d->depth] = (struct path_step){key, index};
 	return d->depth++;
 }
@@ -43,18 +37,27 @@ static void path_pop(struct decoder *d, size_t saved)
 	d->depth = saved;
 }
 
-/* "[3].location.city.id" into out; "(root)" for the top. */
-static const char *path_text(const struct decoder *d, char *out, size_t size)
+enum socapi_status path_error(struct socapi_error *err, enum socapi_status status,
+                              const struct path_step *steps, size_t depth, const char *fmt, ...)
 {
+	if (!err)
+		return status;
+	/* "[3].location.city.id"; "(root)" in the message for the top */
+	char path[sizeof err->path];
 	size_t len = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < d->depth && i < MAX_JSON_DEPTH && len < size; i++) {
-		const struct path_step *p = &d->path[i];
-		int n = p->key ? snprintf(out + len, size - len, "%s%s", len ? "." : "", p->key)
-		               : snprintf(out + len, size - len, "[%zu]", p->index);
+	path[0] = '\0';
+	for (size_t i = 0; i < depth && i < MAX_PATH && len < sizeof path; i++) {
+		int n = steps[i].key ? snprintf(path + len, sizeof path - len, "%s%s", len ? "." : "", steps[i].key)
+		                     : snprintf(path + len, sizeof path - len, "[%zu]", steps[i].index);
 		len += n > 0 ? (size_t)n : 0;
 	}
-	return d->depth ? out : "(root)";
+	char problem[sizeof err->message];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof problem, fmt, ap);
+	va_end(ap);
+	copy_text(err->path, sizeof err->path, path);
+	return set_error(err, status, "%s: %s", depth ? path : "(root)", problem);
 }
 
 static const char *json_kind_name(struct json_object *j)
@@ -71,24 +74,15 @@ static const char *json_kind_name(struct json_object *j)
 	return "unknown";
 }
 
-static enum socapi_status decode_error(struct decoder *d, const char *fmt, const char *a,
-                                       const char *b)
-{
-	char path[sizeof d->err->path];
-	const char *shown = path_text(d, path, sizeof path);
-	if (d->err)
-		copy_text(d->err->path, sizeof d->err->path, d->depth ? path : "");
-	return set_error(d->err, SOCAPI_E_DECODE, fmt, shown, a, b);
-}
-
 static enum socapi_status type_error(struct decoder *d, const char *expected, struct json_object *j)
 {
-	return decode_error(d, "%s: expected %s, got %s", expected, json_kind_name(j));
+	return path_error(d->err, SOCAPI_E_DECODE, d->path, d->depth, "expected %s, got %s", expected,
+	                  json_kind_name(j));
 }
 
 static enum socapi_status range_error(struct decoder *d, const char *what)
 {
-	return decode_error(d, "%s: %s%s", what, "");
+	return path_error(d->err, SOCAPI_E_DECODE, d->path, d->depth, "%s", what);
 }
 
 static enum socapi_status no_memory(struct decoder *d)
@@ -553,21 +547,11 @@ enum socapi_status parse_typed_json(const char *text, size_t len, struct json_ob
 	return st;
 }
 
-enum socapi_status socapi_decode(const struct socapi_type *type, const char *json, size_t len,
-                                 void **out, struct socapi_error *err)
-{
-	return decode_reference(type, json, len, out, err);
-}
-
 enum socapi_status decode_reference(const struct socapi_type *type, const char *json, size_t len,
                                     void **out, struct socapi_error *err)
 {
 	error_reset(err);
-	if (!out)
-		return set_error(err, SOCAPI_E_ARG, "decode: out is NULL");
 	*out = NULL;
-	if (!type || !json)
-		return set_error(err, SOCAPI_E_ARG, "decode: type and json are required");
 	struct json_object *root;
 	enum socapi_status st = parse_typed_json(json, len, &root, err);
 	if (st != SOCAPI_OK)

@@ -41,8 +41,13 @@ struct arena;
 
 /* A new result arena with a zeroed root of root_size bytes, or NULL. */
 void *result_new(size_t root_size, struct arena **arena);
+/* result_new with a first block of at least first_block bytes: one block
+ * that holds the whole result saves the page faults of growing in steps. */
+void *result_new_sized(size_t root_size, size_t first_block, struct arena **arena);
 /* Zeroed, 16-byte aligned memory from the arena, or NULL. */
 void *arena_alloc(struct arena *arena, size_t size);
+/* The same, not zeroed (for what is written over at once). */
+void *arena_alloc_raw(struct arena *arena, size_t size);
 char *arena_strndup(struct arena *arena, const char *s, size_t len);
 
 /* ---- growable byte buffer (alloc.c) ---- */
@@ -191,24 +196,64 @@ static inline uint32_t key_slot_of(uint64_t words, const struct socapi_struct *s
 	return (uint32_t)(x >> (64 - s->key_bits));
 }
 
-/* The member of s named key[0..len) (which holds no NUL byte), or NULL. */
-static inline const struct socapi_field *struct_member(const struct socapi_struct *s, const char *key,
-                                                       size_t len)
+/* The member of s named key[0..len), whose key_words are words; or NULL. */
+static inline const struct socapi_field *struct_member_hashed(const struct socapi_struct *s, uint64_t words,
+                                                              const char *key, size_t len)
 {
 	uint32_t mask = (1u << s->key_bits) - 1;
-	for (uint32_t i = key_slot_of(key_words(key, len), s);; i = (i + 1) & mask) {
-		uint16_t slot = s->key_slots[i];
+	for (uint32_t i = key_slot_of(words, s);; i = (i + 1) & mask) {
+		uint32_t slot = s->key_slots[i];
 		if (!slot)
 			return NULL;
-		const struct socapi_field *f = &s->fields[slot - 1];
-		if (strncmp(f->json_name, key, len) == 0 && f->json_name[len] == '\0')
+		const struct socapi_field *f = &s->fields[(slot & 0xFFFF) - 1];
+		if (slot >> 16 == len && memcmp(f->json_name, key, len) == 0)
 			return f;
 	}
 }
 
-/* socapi_decode through json-c and decode_tree: the reference decoder. */
+/* The member of s named key[0..len), or NULL. */
+static inline const struct socapi_field *struct_member(const struct socapi_struct *s, const char *key,
+                                                       size_t len)
+{
+	return struct_member_hashed(s, key_words(key, len), key, len);
+}
+
+/* One step of the JSON path to a value: a member (key) or an index. */
+struct path_step {
+	const char *key;  /* NULL: an array index */
+	size_t index;
+};
+
+/* The deepest path an error names (a decoder nests no deeper). */
+#define MAX_PATH 64
+
+/* Sets err to status with the message "<path>: <fmt...>" ("(root)" for the
+ * top) and err->path to the path of the first depth steps; returns status. */
+enum socapi_status path_error(struct socapi_error *err, enum socapi_status status,
+                              const struct path_step *steps, size_t depth, const char *fmt, ...)
+	PRINTF_LIKE(5, 6);
+
+/* socapi_decode through json-c and decode_tree: the reference decoder
+ * (all arguments required). */
 enum socapi_status decode_reference(const struct socapi_type *type, const char *json, size_t len,
                                     void **out, struct socapi_error *err);
+
+/* How a platform wraps a result (the one-pass decoder reads it on its own). */
+enum envelope {
+	ENVELOPE_NONE,    /* the body is the value (socapi_decode) */
+	ENVELOPE_VK,      /* {"response": result}, or {"error": ...} */
+	ENVELOPE_MAILRU,  /* the bare result, or an object with "error" */
+	ENVELOPE_OK       /* the bare result, or an object with "error_code" */
+};
+
+/*
+ * The one-pass decoder (onepass.c): the body as a new result of type, in
+ * one pass over its bytes. SOCAPI_E_API (with no details) when the body is
+ * not a success envelope: the caller reads it the slow way (json-c and the
+ * adapter's unwrap). Parse and decode errors name the JSON path.
+ */
+enum socapi_status decode_body(const struct socapi_type *type, const char *json, size_t len,
+                               enum envelope env, void **out, struct socapi_error *err);
 
 /* Which JSON kinds a union alternative without a discriminator accepts. */
 bool alt_accepts(const struct socapi_type *t, enum json_type jt);
@@ -328,6 +373,9 @@ struct adapter {
 	 * refresh renews the token in the credentials (session_refreshed). */
 	bool (*can_refresh)(const struct socapi_session *s, const struct socapi_error *err);
 	enum socapi_status (*refresh)(struct socapi_session *s, struct socapi_error *err);
+	/* How a result comes wrapped, for the one-pass decoder (unwrap reads
+	 * everything else). */
+	enum envelope envelope;
 };
 
 /* What renewing a session's token needs besides the application's keys. */
@@ -447,7 +495,10 @@ bool find_clamped_integer(const char *text, size_t len, size_t *where);
  * Runs a typed call whose parameters are already encoded. The call adds
  * to params (forced values, credentials, the signature) and leaves them to
  * the caller to clear or release. On success *decoded is the result (a new
- * arena) and *root the parsed body, owning *result; the caller puts *root.
+ * arena). With root NULL the answer is read in one pass (decode_body), with
+ * no tree; otherwise *root is the parsed body too, owning *result (for
+ * callers that read more than the result: execute, auth.login); the caller
+ * puts *root.
  */
 enum socapi_status call_method(struct socapi_session *s, const struct socapi_method *m,
                                struct pairs *params, void **decoded, struct json_object **root,
@@ -492,6 +543,10 @@ enum socapi_status call_prepare(struct call *c, struct socapi_error *err);
 enum socapi_status call_transfer_begin(struct call *c, struct socapi_error *err);
 enum socapi_status call_transfer_end(struct call *c, CURLcode rc, struct socapi_error *err);
 enum socapi_status call_transfer(struct call *c, struct socapi_error *err);
+/* Decodes a typed call's answer as its method's result: in one pass for a
+ * result, the reference way (call_complete, decode_result) for anything
+ * else, which then says what went wrong. */
+enum socapi_status call_decode(struct call *c, void **decoded, struct socapi_error *err);
 /* Parses the body and unwraps the envelope; *root owns *result. */
 enum socapi_status call_complete(struct call *c, struct json_object **root,
                                  struct json_object **result, struct socapi_error *err);

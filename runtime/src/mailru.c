@@ -160,7 +160,7 @@ static enum socapi_status mailru_refresh(struct socapi_session *s, struct socapi
 
 static const struct adapter mailru_adapter = {
 	SOCAPI_PLATFORM_MAILRU, {"1", "0"}, false, mailru_sign_call, mailru_unwrap, creds_destroy,
-	mailru_can_refresh, mailru_refresh,
+	mailru_can_refresh, mailru_refresh, ENVELOPE_MAILRU,
 };
 
 enum socapi_status socapi_mailru_session_new(const struct socapi_mailru_credentials *cred,

@@ -205,7 +205,7 @@ static enum socapi_status ok_refresh(struct socapi_session *s, struct socapi_err
 
 static const struct adapter ok_adapter = {
 	SOCAPI_PLATFORM_OK, {"true", "false"}, false, ok_sign_call, ok_unwrap, creds_destroy,
-	ok_can_refresh, ok_refresh,
+	ok_can_refresh, ok_refresh, ENVELOPE_OK,
 };
 
 enum socapi_status socapi_ok_session_new(const struct socapi_ok_credentials *cred,

@@ -4,6 +4,7 @@
  */
 #include "internal.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,53 +53,97 @@ enum socapi_status socapi_pager_new(struct socapi_session *session,
 	return SOCAPI_OK;
 }
 
-static struct json_object *member(struct json_object *reply, const char *name)
+/* The page's member of that name (the generator checks that paging names
+ * members of the result), or NULL; *slot its storage. */
+static const struct socapi_field *member(const struct socapi_pager *p, const void *page, const char *name,
+                                         const unsigned char **slot)
 {
-	struct json_object *v = NULL;
-	if (name && json_object_is_type(reply, json_type_object))
-		json_object_object_get_ex(reply, name, &v);
+	const struct socapi_type *t = p->method->result;
+	const struct socapi_field *f = name && t->kind == SOCAPI_KIND_OBJECT
+	                                       ? struct_member(t->detail, name, strlen(name))
+	                                       : NULL;
+	*slot = f ? (const unsigned char *)page + f->offset : NULL;
+	return f && (f->has_offset == SOCAPI_NO_PRESENCE || ((const unsigned char *)page)[f->has_offset]) ? f
+	                                                                                                 : NULL;
+}
+
+/* Items on a page: the list's length; -1 unknown. */
+static long count_items(const struct socapi_pager *p, const void *page)
+{
+	const unsigned char *slot;
+	const struct socapi_field *f = member(p, page, p->method->paging->items, &slot);
+	const struct socapi_list *list = (const void *)slot;
+	return f && f->type->kind == SOCAPI_KIND_ARRAY && list->items ? (long)list->n_items : -1;
+}
+
+/* An integer member's value, or -1 when absent. */
+static int64_t read_count(const struct socapi_pager *p, const void *page, const char *name)
+{
+	const unsigned char *slot;
+	const struct socapi_field *f = member(p, page, name, &slot);
+	int64_t v = -1;
+	if (f && (f->type->kind == SOCAPI_KIND_INT || f->type->kind == SOCAPI_KIND_UINT))
+		memcpy(&v, slot, sizeof v);
 	return v;
 }
 
-/* Items on a page: an array's length or an object's member count; -1 unknown. */
-static long count_items(struct json_object *items)
+/* The text of a string member (a number's decimal digits in buf), or "". */
+static const char *read_text(const struct socapi_pager *p, const void *page, const char *name, char buf[24])
 {
-	if (json_object_is_type(items, json_type_array))
-		return (long)json_object_array_length(items);
-	if (json_object_is_type(items, json_type_object))
-		return json_object_object_length(items);
-	return -1;
+	const unsigned char *slot;
+	const struct socapi_field *f = member(p, page, name, &slot);
+	const char *text = NULL;
+	if (f && kind_is_text(f->type->kind)) {
+		memcpy(&text, slot, sizeof text);
+	} else if (f && f->type->kind == SOCAPI_KIND_INT) {
+		int64_t v;
+		memcpy(&v, slot, sizeof v);
+		snprintf(buf, 24, "%" PRId64, v);
+		text = buf;
+	}
+	return text ? text : "";
 }
 
-/* has_more as a JSON boolean, 0/1 or "true"/"false"; absent: *known false. */
-static bool read_flag(struct json_object *v, bool *known)
+/* has_more as a boolean, 0/1 or "true"/"1"; absent: *known false. */
+static bool read_flag(const struct socapi_pager *p, const void *page, bool *known)
 {
-	*known = v && !json_object_is_type(v, json_type_null);
-	if (json_object_is_type(v, json_type_string))
-		return strcmp(json_object_get_string(v), "true") == 0 ||
-		       strcmp(json_object_get_string(v), "1") == 0;
-	return *known && json_object_get_boolean(v);
+	const unsigned char *slot;
+	const struct socapi_field *f = member(p, page, p->method->paging->has_more, &slot);
+	*known = f != NULL;
+	if (!f)
+		return false;
+	if (f->type->kind == SOCAPI_KIND_BOOL) {
+		bool v;
+		memcpy(&v, slot, sizeof v);
+		return v;
+	}
+	if (f->type->kind == SOCAPI_KIND_INT || f->type->kind == SOCAPI_KIND_ENUM_INT) {
+		int64_t v;
+		memcpy(&v, slot, sizeof v);
+		return v != 0;
+	}
+	char unused[24];
+	const char *text = read_text(p, page, p->method->paging->has_more, unused);
+	return strcmp(text, "true") == 0 || strcmp(text, "1") == 0;
 }
 
-/* Reads the page's reply and decides where the next page starts, if any. */
-static enum socapi_status advance(struct socapi_pager *p, struct json_object *reply,
-                                  struct socapi_error *err)
+/* Reads the page and decides where the next page starts, if any. */
+static enum socapi_status advance(struct socapi_pager *p, const void *page, struct socapi_error *err)
 {
 	const struct socapi_paging *pg = p->method->paging;
-	long n = count_items(member(reply, pg->items));
+	long n = count_items(p, page);
 	if (n > 0)
 		p->items += (size_t)n;
 	if (pg->offset) {
-		struct json_object *total = member(reply, pg->total);
+		int64_t total = read_count(p, page, pg->total);
 		p->offset += n > 0 ? (size_t)n : 0;
-		p->done = n <= 0 || (total && json_object_get_int64(total) >= 0 &&
-		                     p->offset >= (uint64_t)json_object_get_int64(total));
+		p->done = n <= 0 || (total >= 0 && p->offset >= (uint64_t)total);
 		return SOCAPI_OK;
 	}
 	bool known;
-	bool more = read_flag(member(reply, pg->has_more), &known);
-	struct json_object *next_v = member(reply, pg->next_anchor);
-	const char *next = json_object_is_type(next_v, json_type_string) ? json_object_get_string(next_v) : "";
+	bool more = read_flag(p, page, &known);
+	char buf[24];
+	const char *next = read_text(p, page, pg->next_anchor, buf);
 	const char *sent = p->anchor ? p->anchor : pairs_get(&p->params, pg->anchor);
 	p->done = !*next || (known ? !more : n == 0) || (sent && strcmp(next, sent) == 0);
 	if (p->done)
@@ -134,12 +179,10 @@ enum socapi_status socapi_pager_next(struct socapi_pager *p, void *out, bool *do
 		return set_error(err, SOCAPI_E_NOMEM, "out of memory");
 	}
 	void *page = NULL;
-	struct json_object *root = NULL, *reply = NULL;
-	enum socapi_status st = call_method(p->session, p->method, &params, &page, &root, &reply, err);
+	enum socapi_status st = call_method(p->session, p->method, &params, &page, NULL, NULL, err);
 	pairs_release(&params);
 	if (st == SOCAPI_OK)
-		st = advance(p, reply, err);
-	json_object_put(root);
+		st = advance(p, page, err);
 	if (st != SOCAPI_OK) {
 		socapi_free(page);
 		return st;

@@ -85,6 +85,22 @@ static char digit_at(const struct decimal *d, size_t k)
 
 enum num_read read_integer(const char *s, size_t len, bool is_unsigned, int64_t *i, uint64_t *u)
 {
+	if (len && len < 20 && s[0] != '-') {
+		/* the common case, plain digits that cannot overflow, read straight */
+		uint64_t v = 0;
+		size_t k = 0;
+		for (; k < len && is_digit(s[k]); k++)
+			v = v * 10 + (uint64_t)(s[k] - '0');
+		if (k == len) {
+			if (is_unsigned)
+				*u = v;
+			else if (v > (uint64_t)INT64_MAX)
+				return NUM_RANGE;
+			else
+				*i = (int64_t)v;
+			return NUM_OK;
+		}
+	}
 	struct decimal d;
 	if (!split_decimal(s, len, &d))
 		return NUM_SYNTAX;

@@ -350,23 +350,46 @@ bool call_retry(struct call *c, unsigned attempt, enum socapi_status *st, long *
 	return true;
 }
 
-/* The three steps, once the parameters are in, and again while a handler
- * asks for a retry. err is never NULL here: handlers need the details. */
-static enum socapi_status call_run(struct call *c, struct json_object **root,
+enum socapi_status call_decode(struct call *c, void **decoded, struct socapi_error *err)
+{
+	const struct buf *body = &c->response.body;
+	enum socapi_status st = decode_body(c->method->result, body->data ? body->data : "", body->len,
+	                                    c->session->adapter->envelope, decoded, err);
+	if (st == SOCAPI_OK || st == SOCAPI_E_NOMEM)
+		return st;
+	/* no result, or none that decodes: the reference path tells why (the
+	 * platform's error, an HTTP error page, the variant the answer fits) */
+	err->path[0] = '\0';
+	struct json_object *root = NULL, *result = NULL;
+	st = call_complete(c, &root, &result, err);
+	if (st == SOCAPI_OK)
+		st = decode_result(c->method, result, decoded, err);
+	json_object_put(root);
+	return st;
+}
+
+/*
+ * The three steps, once the parameters are in, and again while a handler
+ * asks for a retry: the answer decoded as the method's result (decoded set),
+ * or parsed and unwrapped (*root owning *result). err is never NULL here:
+ * handlers need the details.
+ */
+static enum socapi_status call_run(struct call *c, void **decoded, struct json_object **root,
                                    struct json_object **result, struct socapi_error *err)
 {
 	for (unsigned attempt = 1;; attempt++) {
-		*root = NULL;
-		*result = NULL;
 		enum socapi_status st = call_prepare(c, err);
 		if (st == SOCAPI_OK)
 			st = call_transfer(c, err);
 		if (st == SOCAPI_OK)
-			st = call_complete(c, root, result, err);
+			st = decoded ? call_decode(c, decoded, err) : call_complete(c, root, result, err);
 		long wait_ms = 0;
 		if (!call_retry(c, attempt, &st, &wait_ms, err))
 			return st;
-		json_object_put(*root);
+		if (root) {
+			json_object_put(*root);
+			*root = *result = NULL;
+		}
 		sleep_ms(wait_ms);
 	}
 }
@@ -451,13 +474,17 @@ enum socapi_status call_method(struct socapi_session *s, const struct socapi_met
 	struct call c = {.session = s, .method = m, .method_name = m->name, .params = *params,
 	                 .post = true};
 	enum socapi_status st = call_force(&c, err);
-	if (st == SOCAPI_OK)
-		st = call_run(&c, root, result, err);
-	if (st == SOCAPI_OK)
-		st = decode_result(m, *result, decoded, err);
-	if (st != SOCAPI_OK) {
-		json_object_put(*root);
-		*root = NULL;
+	if (st == SOCAPI_OK && !root) {
+		st = call_run(&c, decoded, NULL, NULL, err); /* one pass, no tree */
+	} else if (st == SOCAPI_OK) {
+		*root = *result = NULL;
+		st = call_run(&c, NULL, root, result, err);
+		if (st == SOCAPI_OK)
+			st = decode_result(m, *result, decoded, err);
+		if (st != SOCAPI_OK) {
+			json_object_put(*root);
+			*root = NULL;
+		}
 	}
 	*params = c.params; /* the caller's again, grown by what the call added */
 	c.params = (struct pairs){0};
@@ -496,13 +523,11 @@ enum socapi_status socapi_call(struct socapi_session *session, const struct soca
 	struct pairs own = {0}, *encoded = reuse ? &session->params : &own;
 	session->params_busy = true;
 	enum socapi_status st = call_encode(session, method, params, encoded, err);
-	struct json_object *root = NULL, *result = NULL;
 	void *decoded = NULL;
 	if (st == SOCAPI_OK)
-		st = call_method(session, method, encoded, &decoded, &root, &result, err);
+		st = call_method(session, method, encoded, &decoded, NULL, NULL, err);
 	if (st == SOCAPI_OK)
 		call_store(method, decoded, out);
-	json_object_put(root);
 	pairs_clear(encoded);
 	pairs_release(&own);
 	if (reuse)
@@ -527,7 +552,7 @@ enum socapi_status socapi_call_raw(struct socapi_session *session, const char *m
 	enum socapi_status st = pairs_from_params(params, n_params, &c.params, err);
 	struct json_object *root = NULL, *result = NULL;
 	if (st == SOCAPI_OK)
-		st = call_run(&c, &root, &result, err);
+		st = call_run(&c, NULL, &root, &result, err);
 	if (st == SOCAPI_OK || st == SOCAPI_E_API) {
 		/* pass_error: the error envelope is handed back like any body */
 		struct arena *arena;

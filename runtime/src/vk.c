@@ -128,7 +128,7 @@ static enum socapi_status vk_unwrap(struct json_object *root, struct json_object
 
 /* VK's tokens come without a refresh token: nothing to renew (README.md). */
 static const struct adapter vk_adapter = {
-	SOCAPI_PLATFORM_VK, {"1", "0"}, true, vk_sign_call, vk_unwrap, creds_destroy, NULL, NULL,
+	SOCAPI_PLATFORM_VK, {"1", "0"}, true, vk_sign_call, vk_unwrap, creds_destroy, NULL, NULL, ENVELOPE_VK,
 };
 
 /* ---- the default error handlers ---- */

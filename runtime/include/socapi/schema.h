@@ -95,8 +95,8 @@ struct socapi_field {
  *
  * Members are found by name through a hash table of their JSON names
  * (open addressing, at most half full): from the slot a name hashes to
- * (key_slot_of in the runtime), the slots hold field index + 1 until an
- * empty one (0) ends the search.
+ * (key_slot_of in the runtime), the slots hold field index + 1 and the
+ * name's length until an empty one (0) ends the search.
  */
 struct socapi_struct {
 	const char *name;
@@ -106,7 +106,7 @@ struct socapi_struct {
 	uint32_t unknown_offset;   /* offsetof the unknown member, or SOCAPI_NO_PRESENCE (params) */
 	uint32_t key_seed;         /* the hash's seed (odd) */
 	uint8_t key_bits;          /* the table has 1 << key_bits slots */
-	const uint16_t *key_slots; /* slot -> field index + 1; 0: empty */
+	const uint32_t *key_slots; /* slot -> field index + 1 | name length << 16; 0: empty */
 };
 
 /*

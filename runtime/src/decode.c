@@ -534,10 +534,10 @@ enum socapi_status parse_json_reusing(struct json_tokener **reuse, const char *t
 	return SOCAPI_OK;
 }
 
-enum socapi_status parse_typed_json(const char *text, size_t len, struct json_object **out,
-                                    struct socapi_error *err)
+enum socapi_status parse_typed_json(struct json_tokener **reuse, const char *text, size_t len,
+                                    struct json_object **out, struct socapi_error *err)
 {
-	enum socapi_status st = parse_json(text, len, out, err);
+	enum socapi_status st = parse_json_reusing(reuse, text, len, out, err);
 	size_t where;
 	if (st == SOCAPI_OK && find_clamped_integer(text, len, &where)) {
 		json_object_put(*out);
@@ -553,7 +553,7 @@ enum socapi_status decode_reference(const struct socapi_type *type, const char *
 	error_reset(err);
 	*out = NULL;
 	struct json_object *root;
-	enum socapi_status st = parse_typed_json(json, len, &root, err);
+	enum socapi_status st = parse_typed_json(NULL, json, len, &root, err);
 	if (st != SOCAPI_OK)
 		return st;
 	st = decode_tree(type, root, out, err);

@@ -266,10 +266,10 @@ enum socapi_status parse_json(const char *text, size_t len, struct json_object *
  * by the owner with json_tokener_free) instead of a new one each time. */
 enum socapi_status parse_json_reusing(struct json_tokener **reuse, const char *text, size_t len,
                                       struct json_object **out, struct socapi_error *err);
-/* parse_json for a body decoded by type: an integer json-c would clamp
- * (find_clamped_integer) is a parse error too. */
-enum socapi_status parse_typed_json(const char *text, size_t len, struct json_object **out,
-                                    struct socapi_error *err);
+/* parse_json_reusing for a body decoded by type: an integer json-c would
+ * clamp (find_clamped_integer) is a parse error too. */
+enum socapi_status parse_typed_json(struct json_tokener **reuse, const char *text, size_t len,
+                                    struct json_object **out, struct socapi_error *err);
 
 /* ---- transport (transport.c) ---- */
 

@@ -244,12 +244,12 @@ enum socapi_status call_complete(struct call *c, struct json_object **root,
 	*result = NULL;
 	if (c->response.status >= 300 && c->response.status < 400) /* API calls follow no redirect */
 		return set_error(err, SOCAPI_E_HTTP, "HTTP %ld (a redirect, not followed)", c->response.status);
-	/* a typed call's body must hold no integer json-c would clamp; an
-	 * untyped call's is parsed with the session's tokener */
+	/* with the session's tokener; a typed call's body must hold no integer
+	 * json-c would clamp */
 	const struct buf *body = &c->response.body;
-	enum socapi_status st =
-		c->method ? parse_typed_json(body->data, body->len, root, err)
-		          : parse_json_reusing(&c->session->tokener, body->data, body->len, root, err);
+	struct json_tokener **tokener = &c->session->tokener;
+	enum socapi_status st = c->method ? parse_typed_json(tokener, body->data, body->len, root, err)
+	                                  : parse_json_reusing(tokener, body->data, body->len, root, err);
 	if (st != SOCAPI_OK) {
 		/* an HTTP error page is more useful to report as such */
 		if (c->response.status >= 400)

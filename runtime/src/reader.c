@@ -195,7 +195,7 @@ struct span read_string(struct reader *r)
 
 struct span read_key(struct reader *r)
 {
-	if (UNLIKELY(*r->p != '"'))
+	if (UNLIKELY(r->p == r->end || *r->p != '"'))
 		reader_fail(r, "quoted object property name expected");
 	struct span key = read_string(r);
 	expect_char(r, ':', "object property name separator ':' expected");

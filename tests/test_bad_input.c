@@ -169,7 +169,7 @@ static enum socapi_status envelope(const struct socapi_type *type, const char *j
 {
 	struct socapi_error err;
 	void *out = NULL;
-	enum socapi_status st = decode_body(type, json, strlen(json), env, &out, &err);
+	enum socapi_status st = decode_body(type, json, strlen(json), env, true, &out, &err);
 	CHECK(st == SOCAPI_OK || st == err.status);
 	CHECK((st == SOCAPI_OK) == (out != NULL));
 	socapi_free(out);

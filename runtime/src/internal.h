@@ -248,12 +248,14 @@ enum envelope {
 
 /*
  * The one-pass decoder (onepass.c): the body as a new result of type, in
- * one pass over its bytes. SOCAPI_E_API (with no details) when the body is
- * not a success envelope: the caller reads it the slow way (json-c and the
- * adapter's unwrap). Parse and decode errors name the JSON path.
+ * one pass over its bytes; the members the schema lacks are kept in the
+ * structs' unknown members when keep_unknown is set. SOCAPI_E_API (with no
+ * details) when the body is not a success envelope: the caller reads it
+ * the slow way (json-c and the adapter's unwrap). Parse and decode errors
+ * name the JSON path.
  */
 enum socapi_status decode_body(const struct socapi_type *type, const char *json, size_t len,
-                               enum envelope env, void **out, struct socapi_error *err);
+                               enum envelope env, bool keep_unknown, void **out, struct socapi_error *err);
 
 /* Which JSON kinds a union alternative without a discriminator accepts. */
 bool alt_accepts(const struct socapi_type *t, enum json_type jt);

@@ -42,6 +42,7 @@ struct onepass {
 	unsigned char *scratch; /* a stack: list elements, unknown members' text */
 	size_t used, cap;
 	const char *error_key;  /* a root member that makes the body an error envelope */
+	bool keep_unknown;      /* members the schema lacks are kept (else only passed over) */
 	bool not_success;       /* the body is an error envelope, or no VK envelope */
 	struct path_step path[MAX_PATH];
 	size_t depth;
@@ -380,7 +381,7 @@ static void object_value(struct onepass *d, const struct socapi_struct *s, enum 
 	if (tok != TOKEN_OBJECT)
 		type_fail(d, "object", tok);
 	enter_container(&d->r, '{');
-	bool keeps = s->unknown_offset != SOCAPI_NO_PRESENCE, any_unknown = false;
+	bool keeps = d->keep_unknown && s->unknown_offset != SOCAPI_NO_PRESENCE, any_unknown = false;
 	bool at_root = d->error_key && d->r.depth == 1;
 	size_t unknown_start = d->used;
 	for (bool first = true; next_member(&d->r, first, '}'); first = false) {
@@ -636,13 +637,13 @@ static bool run(struct onepass *d, const struct socapi_type *t, enum envelope en
 }
 
 enum socapi_status decode_body(const struct socapi_type *type, const char *json, size_t len,
-                               enum envelope env, void **out, struct socapi_error *err)
+                               enum envelope env, bool keep_unknown, void **out, struct socapi_error *err)
 {
 	*out = NULL;
 	struct socapi_error local;
 	if (!err)
 		err = &local;
-	struct onepass d = {.r = {json, json, json + len, 0, err, NULL}};
+	struct onepass d = {.r = {json, json, json + len, 0, err, NULL}, .keep_unknown = keep_unknown};
 	d.r.fail = &d.fail;
 	/* strings copied, plus the structs they sit in: about the body's size */
 	d.first_block = len < 1024 ? 1536 : len + len / 2 < (1u << 26) ? len + len / 2 : (1u << 26);
@@ -671,5 +672,5 @@ enum socapi_status socapi_decode(const struct socapi_type *type, const char *jso
 	*out = NULL;
 	if (!type || !json)
 		return set_error(err, SOCAPI_E_ARG, "socapi_decode: type and json are required");
-	return decode_body(type, json, len, ENVELOPE_NONE, out, err);
+	return decode_body(type, json, len, ENVELOPE_NONE, true, out, err);
 }

@@ -354,7 +354,8 @@ enum socapi_status call_decode(struct call *c, void **decoded, struct socapi_err
 {
 	const struct buf *body = &c->response.body;
 	enum socapi_status st = decode_body(c->method->result, body->data ? body->data : "", body->len,
-	                                    c->session->adapter->envelope, decoded, err);
+	                                    c->session->adapter->envelope,
+	                                    !c->session->transport.opts.drop_unknown, decoded, err);
 	if (st == SOCAPI_OK || st == SOCAPI_E_NOMEM)
 		return st;
 	/* no result, or none that decodes: the reference path tells why (the

@@ -85,6 +85,9 @@ void sc_free_secret(char *s)
 
 #define ARENA_ALIGN 16u
 #define ARENA_FIRST_BLOCK 4096u
+/* Blocks double up to this size, then stay there: a large result wastes at
+ * most one block's tail instead of up to half of what it holds. */
+#define ARENA_MAX_BLOCK ((size_t)256 << 10)
 #define RESULT_MAGIC 0x736f6361u /* "soca" */
 
 struct block {
@@ -132,7 +135,7 @@ void *arena_alloc_raw(struct arena *arena, size_t size)
 		return NULL;
 	struct block *b = arena->head;
 	if (b->cap - b->used < size) {
-		size_t cap = b->cap * 2;
+		size_t cap = b->cap * 2 > ARENA_MAX_BLOCK ? ARENA_MAX_BLOCK : b->cap * 2;
 		if (cap < size)
 			cap = size;
 		struct block *nb = block_new(cap);

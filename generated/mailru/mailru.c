@@ -77,34 +77,48 @@ static const struct socapi_field mailru_achievement_fields[] = {
 	{"weight", offsetof(struct mailru_achievement, weight), offsetof(struct mailru_achievement, has_weight), &socapi_type_int, 0},
 	{"group_id", offsetof(struct mailru_achievement, group_id), offsetof(struct mailru_achievement, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t mailru_achievement_keys[] = {
-	0, 0, 0, 0, 0xb0003, 0x80005, 0x20001, 0,
-	0, 0, 0, 0, 0x70002, 0, 0x60004, 0,
+static const uint16_t mailru_achievement_slots[] = {
+	0, 0, 0, 0, 3, 5, 1, 0, 0, 0, 0, 0, 2, 0, 4, 0,
+};
+static const struct socapi_key mailru_achievement_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x6c72755f676d69u, 0x0u, 7},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x746867696577u, 0x0u, 6},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct mailru_achievement_struct = {"achievement", sizeof(struct mailru_achievement), 5, mailru_achievement_fields,
-	offsetof(struct mailru_achievement, unknown), 3u, 4, mailru_achievement_keys};
+	offsetof(struct mailru_achievement, unknown), 3u, 4, mailru_achievement_slots, mailru_achievement_keys};
 const struct socapi_type mailru_achievement_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_achievement), &mailru_achievement_struct, "achievement"};
 
 static const struct socapi_field mailru_achievement_group_fields[] = {
 	{"id", offsetof(struct mailru_achievement_group, id), offsetof(struct mailru_achievement_group, has_id), &socapi_type_int, 0},
 	{"description", offsetof(struct mailru_achievement_group, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_achievement_group_keys[] = {
-	0, 0xb0002, 0, 0x20001,
+static const uint16_t mailru_achievement_group_slots[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_key mailru_achievement_group_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
 };
 static const struct socapi_struct mailru_achievement_group_struct = {"achievement_group", sizeof(struct mailru_achievement_group), 2, mailru_achievement_group_fields,
-	offsetof(struct mailru_achievement_group, unknown), 5u, 2, mailru_achievement_group_keys};
+	offsetof(struct mailru_achievement_group, unknown), 5u, 2, mailru_achievement_group_slots, mailru_achievement_group_keys};
 const struct socapi_type mailru_achievement_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_achievement_group), &mailru_achievement_group_struct, "achievement_group"};
 
 static const struct socapi_field mailru_action_link_fields[] = {
 	{"text", offsetof(struct mailru_action_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"href", offsetof(struct mailru_action_link, href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_action_link_keys[] = {
-	0, 0, 0x40002, 0x40001,
+static const uint16_t mailru_action_link_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key mailru_action_link_keys[] = {
+	{0x74786574u, 0x0u, 4},
+	{0x66657268u, 0x0u, 4},
 };
 static const struct socapi_struct mailru_action_link_struct = {"action_link", sizeof(struct mailru_action_link), 2, mailru_action_link_fields,
-	offsetof(struct mailru_action_link, unknown), 3u, 2, mailru_action_link_keys};
+	offsetof(struct mailru_action_link, unknown), 3u, 2, mailru_action_link_slots, mailru_action_link_keys};
 const struct socapi_type mailru_action_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_action_link), &mailru_action_link_struct, "action_link"};
 
 static const struct socapi_field mailru_album_fields[] = {
@@ -120,14 +134,25 @@ static const struct socapi_field mailru_album_fields[] = {
 	{"link", offsetof(struct mailru_album, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"cover_url", offsetof(struct mailru_album, cover_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_album_keys[] = {
-	0, 0x40008, 0x30001, 0, 0, 0x70007, 0, 0,
-	0, 0x70009, 0, 0, 0x90002, 0, 0, 0x4000a,
-	0, 0, 0x50003, 0, 0, 0, 0x70006, 0,
-	0xb0005, 0, 0, 0x50004, 0x9000b, 0, 0, 0,
+static const uint16_t mailru_album_slots[] = {
+	0, 8, 1, 0, 0, 7, 0, 0, 0, 9, 0, 0, 2, 0, 0, 10,
+	0, 0, 3, 0, 0, 0, 6, 0, 5, 0, 0, 4, 11, 0, 0, 0,
+};
+static const struct socapi_key mailru_album_keys[] = {
+	{0x646961u, 0x0u, 3},
+	{0x69705f7265766f63u, 0x6469705f7265766fu, 9},
+	{0x72656e776fu, 0x0u, 5},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x64657461657263u, 0x0u, 7},
+	{0x64657461647075u, 0x0u, 7},
+	{0x657a6973u, 0x0u, 4},
+	{0x79636176697270u, 0x0u, 7},
+	{0x6b6e696cu, 0x0u, 4},
+	{0x72755f7265766f63u, 0x6c72755f7265766fu, 9},
 };
 static const struct socapi_struct mailru_album_struct = {"album", sizeof(struct mailru_album), 11, mailru_album_fields,
-	offsetof(struct mailru_album, unknown), 7u, 5, mailru_album_keys};
+	offsetof(struct mailru_album, unknown), 7u, 5, mailru_album_slots, mailru_album_keys};
 const struct socapi_type mailru_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_album), &mailru_album_struct, "album"};
 
 static const struct socapi_field mailru_app_content_fields[] = {
@@ -143,14 +168,25 @@ static const struct socapi_field mailru_app_content_fields[] = {
 	{"Description", offsetof(struct mailru_app_content, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Pictures", offsetof(struct mailru_app_content, pictures), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const uint32_t mailru_app_content_keys[] = {
-	0, 0, 0, 0, 0, 0x50005, 0, 0,
-	0, 0, 0, 0, 0x130003, 0x8000b, 0, 0x100008,
-	0xb000a, 0x40009, 0, 0, 0, 0xd0007, 0, 0xd0001,
-	0, 0x20002, 0, 0, 0, 0x90004, 0x50006, 0,
+static const uint16_t mailru_app_content_slots[] = {
+	0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 3, 11, 0, 8,
+	10, 9, 0, 0, 0, 7, 0, 1, 0, 2, 0, 0, 0, 4, 6, 0,
+};
+static const struct socapi_key mailru_app_content_keys[] = {
+	{0x536873696c627550u, 0x7375746174536873u, 13},
+	{0x4449u, 0x0u, 2},
+	{0x616c6c6174736e49u, 0x646563617053736eu, 19},
+	{0x6d614e74726f6853u, 0x656d614e74726f68u, 9},
+	{0x65726e6547u, 0x0u, 5},
+	{0x7365746f56u, 0x0u, 5},
+	{0x616c6c6174736e49u, 0x736e6f6974616c6cu, 13},
+	{0x73654474726f6853u, 0x6e6f697470697263u, 16},
+	{0x656d614eu, 0x0u, 4},
+	{0x7470697263736544u, 0x6e6f697470697263u, 11},
+	{0x7365727574636950u, 0x7365727574636950u, 8},
 };
 static const struct socapi_struct mailru_app_content_struct = {"app_content", sizeof(struct mailru_app_content), 11, mailru_app_content_fields,
-	offsetof(struct mailru_app_content, unknown), 9u, 5, mailru_app_content_keys};
+	offsetof(struct mailru_app_content, unknown), 9u, 5, mailru_app_content_slots, mailru_app_content_keys};
 const struct socapi_type mailru_app_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_content), &mailru_app_content_struct, "app_content"};
 
 static const struct socapi_field mailru_app_genre_fields[] = {
@@ -158,11 +194,16 @@ static const struct socapi_field mailru_app_genre_fields[] = {
 	{"id", offsetof(struct mailru_app_genre, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"admin_genre", offsetof(struct mailru_app_genre, admin_genre), offsetof(struct mailru_app_genre, has_admin_genre), &socapi_type_int, 0},
 };
-static const uint32_t mailru_app_genre_keys[] = {
-	0xb0003, 0, 0, 0, 0, 0, 0x20002, 0x40001,
+static const uint16_t mailru_app_genre_slots[] = {
+	3, 0, 0, 0, 0, 0, 2, 1,
+};
+static const struct socapi_key mailru_app_genre_keys[] = {
+	{0x656d616eu, 0x0u, 4},
+	{0x6469u, 0x0u, 2},
+	{0x65675f6e696d6461u, 0x65726e65675f6e69u, 11},
 };
 static const struct socapi_struct mailru_app_genre_struct = {"app_genre", sizeof(struct mailru_app_genre), 3, mailru_app_genre_fields,
-	offsetof(struct mailru_app_genre, unknown), 1u, 3, mailru_app_genre_keys};
+	offsetof(struct mailru_app_genre, unknown), 1u, 3, mailru_app_genre_slots, mailru_app_genre_keys};
 const struct socapi_type mailru_app_genre_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_genre), &mailru_app_genre_struct, "app_genre"};
 
 static const struct socapi_field mailru_app_permissions_fields[] = {
@@ -174,23 +215,35 @@ static const struct socapi_field mailru_app_permissions_fields[] = {
 	{"notifications", offsetof(struct mailru_app_permissions, notifications), offsetof(struct mailru_app_permissions, has_notifications), &socapi_type_int, 0},
 	{"widget", offsetof(struct mailru_app_permissions, widget), offsetof(struct mailru_app_permissions, has_widget), &socapi_type_int, 0},
 };
-static const uint32_t mailru_app_permissions_keys[] = {
-	0x60003, 0, 0x60005, 0x80004, 0, 0, 0x60007, 0,
-	0x60001, 0, 0, 0x90002, 0xd0006, 0, 0, 0,
+static const uint16_t mailru_app_permissions_slots[] = {
+	3, 0, 5, 4, 0, 0, 7, 0, 1, 0, 0, 2, 6, 0, 0, 0,
+};
+static const struct socapi_key mailru_app_permissions_keys[] = {
+	{0x736f746f6870u, 0x0u, 6},
+	{0x6f6f627473657567u, 0x6b6f6f6274736575u, 9},
+	{0x6d6165727473u, 0x0u, 6},
+	{0x736567617373656du, 0x736567617373656du, 8},
+	{0x73746e657665u, 0x0u, 6},
+	{0x6163696669746f6eu, 0x736e6f6974616369u, 13},
+	{0x746567646977u, 0x0u, 6},
 };
 static const struct socapi_struct mailru_app_permissions_struct = {"app_permissions", sizeof(struct mailru_app_permissions), 7, mailru_app_permissions_fields,
-	offsetof(struct mailru_app_permissions, unknown), 7u, 4, mailru_app_permissions_keys};
+	offsetof(struct mailru_app_permissions, unknown), 7u, 4, mailru_app_permissions_slots, mailru_app_permissions_keys};
 const struct socapi_type mailru_app_permissions_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_permissions), &mailru_app_permissions_struct, "app_permissions"};
 
 static const struct socapi_field mailru_app_publish_status_fields[] = {
 	{"My", offsetof(struct mailru_app_publish_status, my), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Mobile", offsetof(struct mailru_app_publish_status, mobile), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_app_publish_status_keys[] = {
-	0x20001, 0, 0x60002, 0,
+static const uint16_t mailru_app_publish_status_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key mailru_app_publish_status_keys[] = {
+	{0x794du, 0x0u, 2},
+	{0x656c69626f4du, 0x0u, 6},
 };
 static const struct socapi_struct mailru_app_publish_status_struct = {"app_publish_status", sizeof(struct mailru_app_publish_status), 2, mailru_app_publish_status_fields,
-	offsetof(struct mailru_app_publish_status, unknown), 1u, 2, mailru_app_publish_status_keys};
+	offsetof(struct mailru_app_publish_status, unknown), 1u, 2, mailru_app_publish_status_slots, mailru_app_publish_status_keys};
 const struct socapi_type mailru_app_publish_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_publish_status), &mailru_app_publish_status_struct, "app_publish_status"};
 
 static const struct socapi_field mailru_app_votes_fields[] = {
@@ -200,56 +253,78 @@ static const struct socapi_field mailru_app_votes_fields[] = {
 	{"Votes2IntRounded", offsetof(struct mailru_app_votes, votes2_int_rounded), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"Votes2DigitRounded", offsetof(struct mailru_app_votes, votes2_digit_rounded), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_app_votes_keys[] = {
-	0xa0002, 0x100004, 0, 0, 0, 0x70001, 0, 0,
-	0, 0, 0, 0, 0, 0, 0xf0003, 0x120005,
+static const uint16_t mailru_app_votes_slots[] = {
+	2, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 3, 5,
+};
+static const struct socapi_key mailru_app_votes_keys[] = {
+	{0x6d755365746f56u, 0x0u, 7},
+	{0x756f437365746f56u, 0x746e756f43736574u, 10},
+	{0x6174537365746f56u, 0x6874646957737261u, 15},
+	{0x6e49327365746f56u, 0x6465646e756f5274u, 16},
+	{0x6944327365746f56u, 0x6465646e756f5274u, 18},
 };
 static const struct socapi_struct mailru_app_votes_struct = {"app_votes", sizeof(struct mailru_app_votes), 5, mailru_app_votes_fields,
-	offsetof(struct mailru_app_votes, unknown), 1u, 4, mailru_app_votes_keys};
+	offsetof(struct mailru_app_votes, unknown), 1u, 4, mailru_app_votes_slots, mailru_app_votes_keys};
 const struct socapi_type mailru_app_votes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_app_votes), &mailru_app_votes_struct, "app_votes"};
 
 static const struct socapi_field mailru_attachment_app_fields[] = {
 	{"object", offsetof(struct mailru_attachment_app, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_app, content), SOCAPI_NO_PRESENCE, &mailru_app_content_type, 0},
 };
-static const uint32_t mailru_attachment_app_keys[] = {
-	0x70002, 0x60001, 0, 0,
+static const uint16_t mailru_attachment_app_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key mailru_attachment_app_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x746e65746e6f63u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_attachment_app_struct = {"attachment_app", sizeof(struct mailru_attachment_app), 2, mailru_attachment_app_fields,
-	offsetof(struct mailru_attachment_app, unknown), 1u, 2, mailru_attachment_app_keys};
+	offsetof(struct mailru_attachment_app, unknown), 1u, 2, mailru_attachment_app_slots, mailru_attachment_app_keys};
 const struct socapi_type mailru_attachment_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_app), &mailru_attachment_app_struct, "attachment_app"};
 
 static const struct socapi_field mailru_attachment_avatar_fields[] = {
 	{"object", offsetof(struct mailru_attachment_avatar, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"new", offsetof(struct mailru_attachment_avatar, new_), SOCAPI_NO_PRESENCE, &mailru_avatar_content_type, 0},
 };
-static const uint32_t mailru_attachment_avatar_keys[] = {
-	0, 0x60001, 0, 0x30002,
+static const uint16_t mailru_attachment_avatar_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key mailru_attachment_avatar_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x77656eu, 0x0u, 3},
 };
 static const struct socapi_struct mailru_attachment_avatar_struct = {"attachment_avatar", sizeof(struct mailru_attachment_avatar), 2, mailru_attachment_avatar_fields,
-	offsetof(struct mailru_attachment_avatar, unknown), 1u, 2, mailru_attachment_avatar_keys};
+	offsetof(struct mailru_attachment_avatar, unknown), 1u, 2, mailru_attachment_avatar_slots, mailru_attachment_avatar_keys};
 const struct socapi_type mailru_attachment_avatar_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_avatar), &mailru_attachment_avatar_struct, "attachment_avatar"};
 
 static const struct socapi_field mailru_attachment_gift_fields[] = {
 	{"object", offsetof(struct mailru_attachment_gift, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_gift, content), SOCAPI_NO_PRESENCE, &mailru_gift_content_type, 0},
 };
-static const uint32_t mailru_attachment_gift_keys[] = {
-	0x70002, 0x60001, 0, 0,
+static const uint16_t mailru_attachment_gift_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key mailru_attachment_gift_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x746e65746e6f63u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_attachment_gift_struct = {"attachment_gift", sizeof(struct mailru_attachment_gift), 2, mailru_attachment_gift_fields,
-	offsetof(struct mailru_attachment_gift, unknown), 1u, 2, mailru_attachment_gift_keys};
+	offsetof(struct mailru_attachment_gift, unknown), 1u, 2, mailru_attachment_gift_slots, mailru_attachment_gift_keys};
 const struct socapi_type mailru_attachment_gift_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_gift), &mailru_attachment_gift_struct, "attachment_gift"};
 
 static const struct socapi_field mailru_attachment_group_fields[] = {
 	{"object", offsetof(struct mailru_attachment_group, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_group, content), SOCAPI_NO_PRESENCE, &mailru_user_type, 0},
 };
-static const uint32_t mailru_attachment_group_keys[] = {
-	0x70002, 0x60001, 0, 0,
+static const uint16_t mailru_attachment_group_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key mailru_attachment_group_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x746e65746e6f63u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_attachment_group_struct = {"attachment_group", sizeof(struct mailru_attachment_group), 2, mailru_attachment_group_fields,
-	offsetof(struct mailru_attachment_group, unknown), 1u, 2, mailru_attachment_group_keys};
+	offsetof(struct mailru_attachment_group, unknown), 1u, 2, mailru_attachment_group_slots, mailru_attachment_group_keys};
 const struct socapi_type mailru_attachment_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_group), &mailru_attachment_group_struct, "attachment_group"};
 
 static const struct socapi_field mailru_attachment_image_fields[] = {
@@ -268,14 +343,28 @@ static const struct socapi_field mailru_attachment_image_fields[] = {
 	{"owner_id", offsetof(struct mailru_attachment_image, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"comments_count", offsetof(struct mailru_attachment_image, comments_count), offsetof(struct mailru_attachment_image, has_comments_count), &socapi_type_int, 0},
 };
-static const uint32_t mailru_attachment_image_keys[] = {
-	0x60009, 0xe000e, 0, 0x50004, 0, 0, 0, 0x90003,
-	0xb0002, 0, 0, 0, 0, 0xb0008, 0, 0,
-	0, 0, 0, 0, 0x9000b, 0, 0x8000d, 0x90005,
-	0, 0x60001, 0x30007, 0x9000a, 0, 0, 0x80006, 0x2000c,
+static const uint16_t mailru_attachment_image_slots[] = {
+	9, 14, 0, 4, 0, 0, 0, 3, 2, 0, 0, 0, 0, 8, 0, 0,
+	0, 0, 0, 0, 11, 0, 13, 5, 0, 1, 7, 10, 0, 0, 6, 12,
+};
+static const struct socapi_key mailru_attachment_image_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x6f635f73656b696cu, 0x746e756f635f7365u, 11},
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
+	{0x6874646977u, 0x0u, 5},
+	{0x72755f6b63696c63u, 0x6c72755f6b63696cu, 9},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x637273u, 0x0u, 3},
+	{0x5f64657a69736572u, 0x6372735f64657a69u, 11},
+	{0x746867696568u, 0x0u, 6},
+	{0x656c69665f637273u, 0x64656c69665f6372u, 9},
+	{0x657269685f637273u, 0x73657269685f6372u, 9},
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x73746e656d6d6f63u, 0x746e756f635f7374u, 14},
 };
 static const struct socapi_struct mailru_attachment_image_struct = {"attachment_image", sizeof(struct mailru_attachment_image), 14, mailru_attachment_image_fields,
-	offsetof(struct mailru_attachment_image, unknown), 55u, 5, mailru_attachment_image_keys};
+	offsetof(struct mailru_attachment_image, unknown), 55u, 5, mailru_attachment_image_slots, mailru_attachment_image_keys};
 const struct socapi_type mailru_attachment_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_image), &mailru_attachment_image_struct, "attachment_image"};
 
 static const struct socapi_field mailru_attachment_link_fields[] = {
@@ -284,11 +373,17 @@ static const struct socapi_field mailru_attachment_link_fields[] = {
 	{"text", offsetof(struct mailru_attachment_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"url", offsetof(struct mailru_attachment_link, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_attachment_link_keys[] = {
-	0, 0, 0x60001, 0x40003, 0x70002, 0, 0, 0x30004,
+static const uint16_t mailru_attachment_link_slots[] = {
+	0, 0, 1, 3, 2, 0, 0, 4,
+};
+static const struct socapi_key mailru_attachment_link_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x746e65746e6f63u, 0x0u, 7},
+	{0x74786574u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_attachment_link_struct = {"attachment_link", sizeof(struct mailru_attachment_link), 4, mailru_attachment_link_fields,
-	offsetof(struct mailru_attachment_link, unknown), 5u, 3, mailru_attachment_link_keys};
+	offsetof(struct mailru_attachment_link, unknown), 5u, 3, mailru_attachment_link_slots, mailru_attachment_link_keys};
 const struct socapi_type mailru_attachment_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_link), &mailru_attachment_link_struct, "attachment_link"};
 
 static const struct socapi_field mailru_attachment_music_fields[] = {
@@ -302,36 +397,53 @@ static const struct socapi_field mailru_attachment_music_fields[] = {
 	{"uploader", offsetof(struct mailru_attachment_music, uploader), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"mid", offsetof(struct mailru_attachment_music, mid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_attachment_music_keys[] = {
-	0x40004, 0, 0, 0, 0, 0x90003, 0, 0,
-	0, 0x60001, 0, 0x80008, 0, 0, 0x80006, 0,
-	0, 0, 0x80007, 0, 0, 0, 0, 0,
-	0x60005, 0, 0, 0x30009, 0x60002, 0, 0, 0,
+static const uint16_t mailru_attachment_music_slots[] = {
+	4, 0, 0, 0, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0, 6, 0,
+	0, 0, 7, 0, 0, 0, 0, 0, 5, 0, 0, 9, 2, 0, 0, 0,
+};
+static const struct socapi_key mailru_attachment_music_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x6464615f7369u, 0x0u, 6},
+	{0x72755f6b63696c63u, 0x6c72755f6b63696cu, 9},
+	{0x656d616eu, 0x0u, 4},
+	{0x726f68747561u, 0x0u, 6},
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x6c72755f656c6966u, 0x6c72755f656c6966u, 8},
+	{0x726564616f6c7075u, 0x726564616f6c7075u, 8},
+	{0x64696du, 0x0u, 3},
 };
 static const struct socapi_struct mailru_attachment_music_struct = {"attachment_music", sizeof(struct mailru_attachment_music), 9, mailru_attachment_music_fields,
-	offsetof(struct mailru_attachment_music, unknown), 17u, 5, mailru_attachment_music_keys};
+	offsetof(struct mailru_attachment_music, unknown), 17u, 5, mailru_attachment_music_slots, mailru_attachment_music_keys};
 const struct socapi_type mailru_attachment_music_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_music), &mailru_attachment_music_struct, "attachment_music"};
 
 static const struct socapi_field mailru_attachment_tag_fields[] = {
 	{"object", offsetof(struct mailru_attachment_tag, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_tag, content), SOCAPI_NO_PRESENCE, &mailru_tag_content_type, 0},
 };
-static const uint32_t mailru_attachment_tag_keys[] = {
-	0x70002, 0x60001, 0, 0,
+static const uint16_t mailru_attachment_tag_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key mailru_attachment_tag_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x746e65746e6f63u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_attachment_tag_struct = {"attachment_tag", sizeof(struct mailru_attachment_tag), 2, mailru_attachment_tag_fields,
-	offsetof(struct mailru_attachment_tag, unknown), 1u, 2, mailru_attachment_tag_keys};
+	offsetof(struct mailru_attachment_tag, unknown), 1u, 2, mailru_attachment_tag_slots, mailru_attachment_tag_keys};
 const struct socapi_type mailru_attachment_tag_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_tag), &mailru_attachment_tag_struct, "attachment_tag"};
 
 static const struct socapi_field mailru_attachment_text_fields[] = {
 	{"object", offsetof(struct mailru_attachment_text, object), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"content", offsetof(struct mailru_attachment_text, content), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_attachment_text_keys[] = {
-	0x70002, 0x60001, 0, 0,
+static const uint16_t mailru_attachment_text_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key mailru_attachment_text_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x746e65746e6f63u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_attachment_text_struct = {"attachment_text", sizeof(struct mailru_attachment_text), 2, mailru_attachment_text_fields,
-	offsetof(struct mailru_attachment_text, unknown), 1u, 2, mailru_attachment_text_keys};
+	offsetof(struct mailru_attachment_text, unknown), 1u, 2, mailru_attachment_text_slots, mailru_attachment_text_keys};
 const struct socapi_type mailru_attachment_text_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_text), &mailru_attachment_text_struct, "attachment_text"};
 
 static const struct socapi_field mailru_attachment_video_fields[] = {
@@ -353,18 +465,33 @@ static const struct socapi_field mailru_attachment_video_fields[] = {
 	{"owner_id", offsetof(struct mailru_attachment_video, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"title", offsetof(struct mailru_attachment_video, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_attachment_video_keys[] = {
-	0x6000d, 0xb0007, 0, 0, 0x80003, 0, 0, 0,
-	0, 0, 0, 0, 0x60001, 0, 0, 0,
-	0, 0, 0, 0, 0, 0xa0004, 0x50002, 0,
-	0, 0, 0, 0x40005, 0, 0x80010, 0, 0xb000f,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0x9000a, 0, 0xe0006, 0xe000e, 0x8000c, 0, 0, 0x50011,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x3000b, 0, 0x90008, 0, 0, 0xb0009,
+static const uint16_t mailru_attachment_video_slots[] = {
+	13, 7, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 4, 2, 0, 0, 0, 0, 5, 0, 16, 0, 15,
+	0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 6, 14, 12, 0, 0, 17,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 8, 0, 0, 9,
+};
+static const struct socapi_key mailru_attachment_video_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x6874646977u, 0x0u, 5},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x756f635f77656976u, 0x746e756f635f7765u, 10},
+	{0x63736564u, 0x0u, 4},
+	{0x73746e656d6d6f63u, 0x746e756f635f7374u, 14},
+	{0x6f635f73656b696cu, 0x746e756f635f7365u, 11},
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
+	{0x69665f6567616d69u, 0x64656c69665f6567u, 11},
+	{0x72755f6b63696c63u, 0x6c72755f6b63696cu, 9},
+	{0x637273u, 0x0u, 3},
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x746867696568u, 0x0u, 6},
+	{0x64656b696c5f7369u, 0x656d5f79625f6465u, 14},
+	{0x6c616e7265747865u, 0x64695f6c616e7265u, 11},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
 };
 static const struct socapi_struct mailru_attachment_video_struct = {"attachment_video", sizeof(struct mailru_attachment_video), 17, mailru_attachment_video_fields,
-	offsetof(struct mailru_attachment_video, unknown), 27u, 6, mailru_attachment_video_keys};
+	offsetof(struct mailru_attachment_video, unknown), 27u, 6, mailru_attachment_video_slots, mailru_attachment_video_keys};
 const struct socapi_type mailru_attachment_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_attachment_video), &mailru_attachment_video_struct, "attachment_video"};
 
 static const struct socapi_field mailru_avatar_content_fields[] = {
@@ -379,24 +506,37 @@ static const struct socapi_field mailru_avatar_content_fields[] = {
 	{"id", offsetof(struct mailru_avatar_content, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_id", offsetof(struct mailru_avatar_content, owner_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_avatar_content_keys[] = {
-	0, 0, 0, 0, 0, 0, 0x90003, 0x90008,
-	0, 0, 0x50002, 0x8000a, 0x20009, 0, 0x40007, 0,
-	0, 0, 0, 0, 0, 0x60006, 0, 0,
-	0, 0x80004, 0x90001, 0, 0, 0, 0, 0x30005,
+static const uint16_t mailru_avatar_content_slots[] = {
+	0, 0, 0, 0, 0, 0, 3, 8, 0, 0, 2, 10, 9, 0, 7, 0,
+	0, 0, 0, 0, 0, 6, 0, 0, 0, 4, 1, 0, 0, 0, 0, 5,
+};
+static const struct socapi_key mailru_avatar_content_keys[] = {
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
+	{0x6874646977u, 0x0u, 5},
+	{0x72755f6b63696c63u, 0x6c72755f6b63696cu, 9},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x637273u, 0x0u, 3},
+	{0x746867696568u, 0x0u, 6},
+	{0x63736564u, 0x0u, 4},
+	{0x657269685f637273u, 0x73657269685f6372u, 9},
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
 };
 static const struct socapi_struct mailru_avatar_content_struct = {"avatar_content", sizeof(struct mailru_avatar_content), 10, mailru_avatar_content_fields,
-	offsetof(struct mailru_avatar_content, unknown), 3u, 5, mailru_avatar_content_keys};
+	offsetof(struct mailru_avatar_content, unknown), 3u, 5, mailru_avatar_content_slots, mailru_avatar_content_keys};
 const struct socapi_type mailru_avatar_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_avatar_content), &mailru_avatar_content_struct, "avatar_content"};
 
 static const struct socapi_field mailru_balance_fields[] = {
 	{"balance", offsetof(struct mailru_balance, balance), offsetof(struct mailru_balance, has_balance), &socapi_type_int, 0},
 };
-static const uint32_t mailru_balance_keys[] = {
-	0x70001, 0,
+static const uint16_t mailru_balance_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_balance_keys[] = {
+	{0x65636e616c6162u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_balance_struct = {"balance", sizeof(struct mailru_balance), 1, mailru_balance_fields,
-	offsetof(struct mailru_balance, unknown), 1u, 1, mailru_balance_keys};
+	offsetof(struct mailru_balance, unknown), 1u, 1, mailru_balance_slots, mailru_balance_keys};
 const struct socapi_type mailru_balance_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_balance), &mailru_balance_struct, "balance"};
 
 static const struct socapi_field mailru_comment_fields[] = {
@@ -409,12 +549,21 @@ static const struct socapi_field mailru_comment_fields[] = {
 	{"id", offsetof(struct mailru_comment, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_likeable", offsetof(struct mailru_comment, is_likeable), offsetof(struct mailru_comment, has_is_likeable), &socapi_type_int, 0},
 };
-static const uint32_t mailru_comment_keys[] = {
-	0x80003, 0, 0xb0008, 0, 0x70005, 0x40001, 0, 0,
-	0, 0x40002, 0x70004, 0, 0, 0xe0006, 0, 0x20007,
+static const uint16_t mailru_comment_slots[] = {
+	3, 0, 8, 0, 5, 1, 0, 0, 0, 2, 4, 0, 0, 6, 0, 7,
+};
+static const struct socapi_key mailru_comment_keys[] = {
+	{0x656d6974u, 0x0u, 4},
+	{0x64697568u, 0x0u, 4},
+	{0x746e657665627573u, 0x746e657665627573u, 8},
+	{0x65707974627573u, 0x0u, 7},
+	{0x746e656d6d6f63u, 0x0u, 7},
+	{0x656d6d6f635f7369u, 0x656c6261746e656du, 14},
+	{0x6469u, 0x0u, 2},
+	{0x61656b696c5f7369u, 0x656c6261656b696cu, 11},
 };
 static const struct socapi_struct mailru_comment_struct = {"comment", sizeof(struct mailru_comment), 8, mailru_comment_fields,
-	offsetof(struct mailru_comment, unknown), 25u, 4, mailru_comment_keys};
+	offsetof(struct mailru_comment, unknown), 25u, 4, mailru_comment_slots, mailru_comment_keys};
 const struct socapi_type mailru_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_comment), &mailru_comment_struct, "comment"};
 
 static const struct socapi_field mailru_comment_body_fields[] = {
@@ -425,22 +574,32 @@ static const struct socapi_field mailru_comment_body_fields[] = {
 	{"author", offsetof(struct mailru_comment_body, author), SOCAPI_NO_PRESENCE, &mailru_user_type, 0},
 	{"text_media", offsetof(struct mailru_comment_body, text_media), SOCAPI_NO_PRESENCE, &mailru_attachment_type, 0},
 };
-static const uint32_t mailru_comment_body_keys[] = {
-	0, 0x40001, 0xa0006, 0, 0xa0003, 0, 0, 0x60005,
-	0, 0, 0, 0, 0x20004, 0x40002, 0, 0,
+static const uint16_t mailru_comment_body_slots[] = {
+	0, 1, 6, 0, 3, 0, 0, 5, 0, 0, 0, 0, 4, 2, 0, 0,
+};
+static const struct socapi_key mailru_comment_body_keys[] = {
+	{0x74786574u, 0x0u, 4},
+	{0x656d6974u, 0x0u, 4},
+	{0x74656c65645f7369u, 0x646574656c65645fu, 10},
+	{0x6469u, 0x0u, 2},
+	{0x726f68747561u, 0x0u, 6},
+	{0x64656d5f74786574u, 0x616964656d5f7478u, 10},
 };
 static const struct socapi_struct mailru_comment_body_struct = {"comment_body", sizeof(struct mailru_comment_body), 6, mailru_comment_body_fields,
-	offsetof(struct mailru_comment_body, unknown), 1u, 4, mailru_comment_body_keys};
+	offsetof(struct mailru_comment_body, unknown), 1u, 4, mailru_comment_body_slots, mailru_comment_body_keys};
 const struct socapi_type mailru_comment_body_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_comment_body), &mailru_comment_body_struct, "comment_body"};
 
 static const struct socapi_field mailru_count_fields[] = {
 	{"count", offsetof(struct mailru_count, count), offsetof(struct mailru_count, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_count_keys[] = {
-	0x50001, 0,
+static const uint16_t mailru_count_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_count_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct mailru_count_struct = {"count", sizeof(struct mailru_count), 1, mailru_count_fields,
-	offsetof(struct mailru_count, unknown), 1u, 1, mailru_count_keys};
+	offsetof(struct mailru_count, unknown), 1u, 1, mailru_count_slots, mailru_count_keys};
 const struct socapi_type mailru_count_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_count), &mailru_count_struct, "count"};
 
 static const struct socapi_field mailru_cover_fields[] = {
@@ -462,29 +621,48 @@ static const struct socapi_field mailru_cover_fields[] = {
 	{"cover_height", offsetof(struct mailru_cover, cover_height), offsetof(struct mailru_cover, has_cover_height), &socapi_type_int_from_string, 0},
 	{"title", offsetof(struct mailru_cover, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_cover_keys[] = {
-	0, 0x50011, 0, 0, 0, 0, 0, 0,
-	0x30005, 0, 0, 0, 0x90009, 0, 0x7000e, 0,
-	0, 0, 0, 0, 0x50002, 0, 0xc0008, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0xe0001, 0, 0, 0x30004, 0,
-	0, 0, 0, 0x6000b, 0, 0, 0, 0,
-	0xb000c, 0, 0xc0010, 0x40003, 0x90006, 0x50007, 0, 0,
-	0, 0, 0x9000f, 0x7000d, 0, 0, 0, 0x3000a,
+static const uint16_t mailru_cover_slots[] = {
+	0, 17, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 9, 0, 14, 0,
+	0, 0, 0, 0, 2, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 1, 0, 0, 4, 0, 0, 0, 0, 11, 0, 0, 0, 0,
+	12, 0, 16, 3, 6, 7, 0, 0, 0, 0, 15, 13, 0, 0, 0, 10,
+};
+static const struct socapi_key mailru_cover_keys[] = {
+	{0x6f705f7265766f63u, 0x6e6f697469736f70u, 14},
+	{0x6874646977u, 0x0u, 5},
+	{0x657a6973u, 0x0u, 4},
+	{0x646961u, 0x0u, 3},
+	{0x646970u, 0x0u, 3},
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
+	{0x72656e776fu, 0x0u, 5},
+	{0x615f746567726174u, 0x6d75626c615f7465u, 12},
+	{0x72755f6b63696c63u, 0x6c72755f6b63696cu, 9},
+	{0x637273u, 0x0u, 3},
+	{0x746867696568u, 0x0u, 6},
+	{0x69775f7265766f63u, 0x68746469775f7265u, 11},
+	{0x64657461657263u, 0x0u, 7},
+	{0x746e656d6d6f63u, 0x0u, 7},
+	{0x6c616d735f637273u, 0x6c6c616d735f6372u, 9},
+	{0x65685f7265766f63u, 0x7468676965685f72u, 12},
+	{0x656c746974u, 0x0u, 5},
 };
 static const struct socapi_struct mailru_cover_struct = {"cover", sizeof(struct mailru_cover), 17, mailru_cover_fields,
-	offsetof(struct mailru_cover, unknown), 3u, 6, mailru_cover_keys};
+	offsetof(struct mailru_cover, unknown), 3u, 6, mailru_cover_slots, mailru_cover_keys};
 const struct socapi_type mailru_cover_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_cover), &mailru_cover_struct, "cover"};
 
 static const struct socapi_field mailru_error_fields[] = {
 	{"error_code", offsetof(struct mailru_error, error_code), offsetof(struct mailru_error, has_error_code), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"error_msg", offsetof(struct mailru_error, error_msg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_error_keys[] = {
-	0xa0001, 0, 0x90002, 0,
+static const uint16_t mailru_error_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key mailru_error_keys[] = {
+	{0x6f635f726f727265u, 0x65646f635f726f72u, 10},
+	{0x736d5f726f727265u, 0x67736d5f726f7272u, 9},
 };
 static const struct socapi_struct mailru_error_struct = {"error", sizeof(struct mailru_error), 2, mailru_error_fields,
-	offsetof(struct mailru_error, unknown), 1u, 2, mailru_error_keys};
+	offsetof(struct mailru_error, unknown), 1u, 2, mailru_error_slots, mailru_error_keys};
 const struct socapi_type mailru_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_error), &mailru_error_struct, "error"};
 
 static const struct socapi_field mailru_event_fields[] = {
@@ -508,18 +686,35 @@ static const struct socapi_field mailru_event_fields[] = {
 	{"text_media", offsetof(struct mailru_event, text_media), SOCAPI_NO_PRESENCE, &mailru_attachment_list_type, 0},
 	{"action_links", offsetof(struct mailru_event, action_links), SOCAPI_NO_PRESENCE, &mailru_action_link_list_type, 0},
 };
-static const uint32_t mailru_event_keys[] = {
-	0xe0010, 0, 0, 0xc0013, 0x4000b, 0, 0x4000c, 0,
-	0, 0, 0x90004, 0, 0, 0xe000f, 0, 0,
-	0, 0x9000e, 0, 0xa0012, 0, 0, 0xb0008, 0,
-	0, 0, 0, 0, 0, 0x40005, 0x9000d, 0,
-	0, 0x70006, 0, 0, 0, 0, 0, 0,
-	0, 0, 0xe0009, 0, 0, 0xb000a, 0xb0011, 0,
-	0, 0x20001, 0, 0, 0x90007, 0, 0, 0x70003,
-	0, 0, 0, 0, 0, 0x90002, 0, 0,
+static const uint16_t mailru_event_slots[] = {
+	16, 0, 0, 19, 11, 0, 12, 0, 0, 0, 4, 0, 0, 15, 0, 0,
+	0, 14, 0, 18, 0, 0, 8, 0, 0, 0, 0, 0, 0, 5, 13, 0,
+	0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 10, 17, 0,
+	0, 1, 0, 0, 7, 0, 0, 3, 0, 0, 0, 0, 0, 2, 0, 0,
+};
+static const struct socapi_key mailru_event_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
+	{0x73726f68747561u, 0x0u, 7},
+	{0x6d616e5f65707974u, 0x656d616e5f657079u, 9},
+	{0x65707974u, 0x0u, 4},
+	{0x65707974627573u, 0x0u, 7},
+	{0x72755f6b63696c63u, 0x6c72755f6b63696cu, 9},
+	{0x6f635f73656b696cu, 0x746e756f635f7365u, 11},
+	{0x73746e656d6d6f63u, 0x746e756f635f7374u, 14},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x656d6974u, 0x0u, 4},
+	{0x64697568u, 0x0u, 4},
+	{0x6f746172656e6567u, 0x726f746172656e65u, 9},
+	{0x7865745f72657375u, 0x747865745f726573u, 9},
+	{0x64656b696c5f7369u, 0x656d5f79625f6465u, 14},
+	{0x656d6d6f635f7369u, 0x656c6261746e656du, 14},
+	{0x61656b696c5f7369u, 0x656c6261656b696cu, 11},
+	{0x64656d5f74786574u, 0x616964656d5f7478u, 10},
+	{0x6c5f6e6f69746361u, 0x736b6e696c5f6e6fu, 12},
 };
 static const struct socapi_struct mailru_event_struct = {"event", sizeof(struct mailru_event), 19, mailru_event_fields,
-	offsetof(struct mailru_event, unknown), 81u, 6, mailru_event_keys};
+	offsetof(struct mailru_event, unknown), 81u, 6, mailru_event_slots, mailru_event_keys};
 const struct socapi_type mailru_event_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_event), &mailru_event_struct, "event"};
 
 static const struct socapi_field mailru_event_generator_fields[] = {
@@ -529,12 +724,18 @@ static const struct socapi_field mailru_event_generator_fields[] = {
 	{"type", offsetof(struct mailru_event_generator, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"title", offsetof(struct mailru_event_generator, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_event_generator_keys[] = {
-	0, 0, 0, 0x50005, 0, 0, 0, 0,
-	0, 0x60003, 0, 0x40004, 0, 0, 0x40001, 0x30002,
+static const uint16_t mailru_event_generator_slots[] = {
+	0, 0, 0, 5, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 1, 2,
+};
+static const struct socapi_key mailru_event_generator_keys[] = {
+	{0x6e6f6369u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
+	{0x64695f707061u, 0x0u, 6},
+	{0x65707974u, 0x0u, 4},
+	{0x656c746974u, 0x0u, 5},
 };
 static const struct socapi_struct mailru_event_generator_struct = {"event_generator", sizeof(struct mailru_event_generator), 5, mailru_event_generator_fields,
-	offsetof(struct mailru_event_generator, unknown), 1u, 4, mailru_event_generator_keys};
+	offsetof(struct mailru_event_generator, unknown), 1u, 4, mailru_event_generator_slots, mailru_event_generator_keys};
 const struct socapi_type mailru_event_generator_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_event_generator), &mailru_event_generator_struct, "event_generator"};
 
 static const struct socapi_field mailru_gift_content_fields[] = {
@@ -550,14 +751,25 @@ static const struct socapi_field mailru_gift_content_fields[] = {
 	{"rus_time", offsetof(struct mailru_gift_content, rus_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"long_id", offsetof(struct mailru_gift_content, long_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_gift_content_keys[] = {
-	0, 0, 0, 0, 0, 0, 0x40007, 0,
-	0x40004, 0, 0, 0x40009, 0x8000a, 0, 0xa0001, 0,
-	0x20006, 0, 0, 0, 0x90002, 0, 0, 0,
-	0, 0xc0003, 0x70005, 0, 0x40008, 0, 0x7000b, 0,
+static const uint16_t mailru_gift_content_slots[] = {
+	0, 0, 0, 0, 0, 0, 7, 0, 4, 0, 0, 9, 10, 0, 1, 0,
+	6, 0, 0, 0, 2, 0, 0, 0, 0, 3, 5, 0, 8, 0, 11, 0,
+};
+static const struct socapi_key mailru_gift_content_keys[] = {
+	{0x61766972705f7369u, 0x657461766972705fu, 10},
+	{0x72755f6b63696c63u, 0x6c72755f6b63696cu, 9},
+	{0x796e6f6e615f7369u, 0x73756f6d796e6f6eu, 12},
+	{0x656d6974u, 0x0u, 4},
+	{0x646165725f7369u, 0x0u, 7},
+	{0x6f74u, 0x0u, 2},
+	{0x74666967u, 0x0u, 4},
+	{0x6d6f7266u, 0x0u, 4},
+	{0x74786574u, 0x0u, 4},
+	{0x656d69745f737572u, 0x656d69745f737572u, 8},
+	{0x64695f676e6f6cu, 0x0u, 7},
 };
 static const struct socapi_struct mailru_gift_content_struct = {"gift_content", sizeof(struct mailru_gift_content), 11, mailru_gift_content_fields,
-	offsetof(struct mailru_gift_content, unknown), 27u, 5, mailru_gift_content_keys};
+	offsetof(struct mailru_gift_content, unknown), 27u, 5, mailru_gift_content_slots, mailru_gift_content_keys};
 const struct socapi_type mailru_gift_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_gift_content), &mailru_gift_content_struct, "gift_content"};
 
 static const struct socapi_field mailru_group_info_fields[] = {
@@ -570,12 +782,21 @@ static const struct socapi_field mailru_group_info_fields[] = {
 	{"rules", offsetof(struct mailru_group_info, rules), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_closed", offsetof(struct mailru_group_info, is_closed), offsetof(struct mailru_group_info, has_is_closed), &socapi_type_int, 0},
 };
-static const uint32_t mailru_group_info_keys[] = {
-	0x90008, 0x90005, 0x110002, 0, 0, 0, 0x90004, 0,
-	0xb0001, 0, 0x100003, 0xd0006, 0, 0x50007, 0, 0,
+static const uint16_t mailru_group_info_slots[] = {
+	8, 5, 2, 0, 0, 0, 4, 0, 1, 0, 3, 6, 0, 7, 0, 0,
+};
+static const struct socapi_key mailru_group_info_keys[] = {
+	{0x79726f6765746163u, 0x64695f79726f6765u, 11},
+	{0x65645f74726f6873u, 0x6e6f697470697263u, 17},
+	{0x7365645f6c6c7566u, 0x6e6f697470697263u, 16},
+	{0x7473657265746e69u, 0x737473657265746eu, 9},
+	{0x6e635f7374736f70u, 0x746e635f7374736fu, 9},
+	{0x79726f6765746163u, 0x656d616e5f79726fu, 13},
+	{0x73656c7572u, 0x0u, 5},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
 };
 static const struct socapi_struct mailru_group_info_struct = {"group_info", sizeof(struct mailru_group_info), 8, mailru_group_info_fields,
-	offsetof(struct mailru_group_info, unknown), 17u, 4, mailru_group_info_keys};
+	offsetof(struct mailru_group_info, unknown), 17u, 4, mailru_group_info_slots, mailru_group_info_keys};
 const struct socapi_type mailru_group_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_group_info), &mailru_group_info_struct, "group_info"};
 
 static const struct socapi_field mailru_guestbook_entry_fields[] = {
@@ -587,22 +808,33 @@ static const struct socapi_field mailru_guestbook_entry_fields[] = {
 	{"user_text", offsetof(struct mailru_guestbook_entry, user_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"img_url", offsetof(struct mailru_guestbook_entry, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_guestbook_entry_keys[] = {
-	0, 0x90006, 0, 0x40002, 0, 0, 0x60003, 0xb0005,
-	0x70007, 0x50004, 0, 0, 0, 0, 0, 0x20001,
+static const uint16_t mailru_guestbook_entry_slots[] = {
+	0, 6, 0, 2, 0, 0, 3, 5, 7, 4, 0, 0, 0, 0, 0, 1,
+};
+static const struct socapi_key mailru_guestbook_entry_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d6974u, 0x0u, 4},
+	{0x726f68747561u, 0x0u, 6},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x7865745f72657375u, 0x747865745f726573u, 9},
+	{0x6c72755f676d69u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_guestbook_entry_struct = {"guestbook_entry", sizeof(struct mailru_guestbook_entry), 7, mailru_guestbook_entry_fields,
-	offsetof(struct mailru_guestbook_entry, unknown), 5u, 4, mailru_guestbook_entry_keys};
+	offsetof(struct mailru_guestbook_entry, unknown), 5u, 4, mailru_guestbook_entry_slots, mailru_guestbook_entry_keys};
 const struct socapi_type mailru_guestbook_entry_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_guestbook_entry), &mailru_guestbook_entry_struct, "guestbook_entry"};
 
 static const struct socapi_field mailru_is_app_user_fields[] = {
 	{"isAppUser", offsetof(struct mailru_is_app_user, is_app_user), offsetof(struct mailru_is_app_user, has_is_app_user), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_is_app_user_keys[] = {
-	0, 0x90001,
+static const uint16_t mailru_is_app_user_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_is_app_user_keys[] = {
+	{0x6573557070417369u, 0x7265735570704173u, 9},
 };
 static const struct socapi_struct mailru_is_app_user_struct = {"is_app_user", sizeof(struct mailru_is_app_user), 1, mailru_is_app_user_fields,
-	offsetof(struct mailru_is_app_user, unknown), 1u, 1, mailru_is_app_user_keys};
+	offsetof(struct mailru_is_app_user, unknown), 1u, 1, mailru_is_app_user_slots, mailru_is_app_user_keys};
 const struct socapi_type mailru_is_app_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_is_app_user), &mailru_is_app_user_struct, "is_app_user"};
 
 static const struct socapi_field mailru_like_fields[] = {
@@ -615,23 +847,36 @@ static const struct socapi_field mailru_like_fields[] = {
 	{"id", offsetof(struct mailru_like, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_likeable", offsetof(struct mailru_like, is_likeable), offsetof(struct mailru_like, has_is_likeable), &socapi_type_int, 0},
 };
-static const uint32_t mailru_like_keys[] = {
-	0, 0x80004, 0, 0, 0, 0xe0006, 0x70005, 0x60002,
-	0, 0x20007, 0x40003, 0x40001, 0, 0, 0, 0xb0008,
+static const uint16_t mailru_like_slots[] = {
+	0, 4, 0, 0, 0, 6, 5, 2, 0, 7, 3, 1, 0, 0, 0, 8,
+};
+static const struct socapi_key mailru_like_keys[] = {
+	{0x656d6974u, 0x0u, 4},
+	{0x726f68747561u, 0x0u, 6},
+	{0x64697568u, 0x0u, 4},
+	{0x746e657665627573u, 0x746e657665627573u, 8},
+	{0x65707974627573u, 0x0u, 7},
+	{0x656d6d6f635f7369u, 0x656c6261746e656du, 14},
+	{0x6469u, 0x0u, 2},
+	{0x61656b696c5f7369u, 0x656c6261656b696cu, 11},
 };
 static const struct socapi_struct mailru_like_struct = {"like", sizeof(struct mailru_like), 8, mailru_like_fields,
-	offsetof(struct mailru_like, unknown), 7u, 4, mailru_like_keys};
+	offsetof(struct mailru_like, unknown), 7u, 4, mailru_like_slots, mailru_like_keys};
 const struct socapi_type mailru_like_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_like), &mailru_like_struct, "like"};
 
 static const struct socapi_field mailru_link_content_fields[] = {
 	{"type-id", offsetof(struct mailru_link_content, type_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"contents", offsetof(struct mailru_link_content, contents), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_link_content_keys[] = {
-	0x70001, 0, 0x80002, 0,
+static const uint16_t mailru_link_content_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key mailru_link_content_keys[] = {
+	{0x64692d65707974u, 0x0u, 7},
+	{0x73746e65746e6f63u, 0x73746e65746e6f63u, 8},
 };
 static const struct socapi_struct mailru_link_content_struct = {"link_content", sizeof(struct mailru_link_content), 2, mailru_link_content_fields,
-	offsetof(struct mailru_link_content, unknown), 1u, 2, mailru_link_content_keys};
+	offsetof(struct mailru_link_content, unknown), 1u, 2, mailru_link_content_slots, mailru_link_content_keys};
 const struct socapi_type mailru_link_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_link_content), &mailru_link_content_struct, "link_content"};
 
 static const struct socapi_field mailru_location_fields[] = {
@@ -639,22 +884,31 @@ static const struct socapi_field mailru_location_fields[] = {
 	{"city", offsetof(struct mailru_location, city), SOCAPI_NO_PRESENCE, &mailru_location_item_type, 0},
 	{"region", offsetof(struct mailru_location, region), SOCAPI_NO_PRESENCE, &mailru_location_item_type, 0},
 };
-static const uint32_t mailru_location_keys[] = {
-	0, 0, 0x40002, 0, 0x70001, 0, 0, 0x60003,
+static const uint16_t mailru_location_slots[] = {
+	0, 0, 2, 0, 1, 0, 0, 3,
+};
+static const struct socapi_key mailru_location_keys[] = {
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x79746963u, 0x0u, 4},
+	{0x6e6f69676572u, 0x0u, 6},
 };
 static const struct socapi_struct mailru_location_struct = {"location", sizeof(struct mailru_location), 3, mailru_location_fields,
-	offsetof(struct mailru_location, unknown), 3u, 3, mailru_location_keys};
+	offsetof(struct mailru_location, unknown), 3u, 3, mailru_location_slots, mailru_location_keys};
 const struct socapi_type mailru_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_location), &mailru_location_struct, "location"};
 
 static const struct socapi_field mailru_location_item_fields[] = {
 	{"id", offsetof(struct mailru_location_item, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_location_item, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_location_item_keys[] = {
-	0, 0, 0x40002, 0x20001,
+static const uint16_t mailru_location_item_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key mailru_location_item_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
 };
 static const struct socapi_struct mailru_location_item_struct = {"location_item", sizeof(struct mailru_location_item), 2, mailru_location_item_fields,
-	offsetof(struct mailru_location_item, unknown), 5u, 2, mailru_location_item_keys};
+	offsetof(struct mailru_location_item, unknown), 5u, 2, mailru_location_item_slots, mailru_location_item_keys};
 const struct socapi_type mailru_location_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_location_item), &mailru_location_item_struct, "location_item"};
 
 static const struct socapi_field mailru_message_fields[] = {
@@ -664,23 +918,33 @@ static const struct socapi_field mailru_message_fields[] = {
 	{"text", offsetof(struct mailru_message, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_read", offsetof(struct mailru_message, is_read), offsetof(struct mailru_message, has_is_read), &socapi_type_int, 0},
 };
-static const uint32_t mailru_message_keys[] = {
-	0xa0003, 0x40004, 0, 0, 0, 0, 0x70005, 0,
-	0, 0, 0, 0, 0x20001, 0x40002, 0, 0,
+static const uint16_t mailru_message_slots[] = {
+	3, 4, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 1, 2, 0, 0,
+};
+static const struct socapi_key mailru_message_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d6974u, 0x0u, 4},
+	{0x755f726f68747561u, 0x6469755f726f6874u, 10},
+	{0x74786574u, 0x0u, 4},
+	{0x646165725f7369u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_message_struct = {"message", sizeof(struct mailru_message), 5, mailru_message_fields,
-	offsetof(struct mailru_message, unknown), 1u, 4, mailru_message_keys};
+	offsetof(struct mailru_message, unknown), 1u, 4, mailru_message_slots, mailru_message_keys};
 const struct socapi_type mailru_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_message), &mailru_message_struct, "message"};
 
 static const struct socapi_field mailru_mobile_canvas_fields[] = {
 	{"header", offsetof(struct mailru_mobile_canvas, header), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"footer", offsetof(struct mailru_mobile_canvas, footer), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_mobile_canvas_keys[] = {
-	0, 0x60001, 0, 0x60002,
+static const uint16_t mailru_mobile_canvas_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key mailru_mobile_canvas_keys[] = {
+	{0x726564616568u, 0x0u, 6},
+	{0x7265746f6f66u, 0x0u, 6},
 };
 static const struct socapi_struct mailru_mobile_canvas_struct = {"mobile_canvas", sizeof(struct mailru_mobile_canvas), 2, mailru_mobile_canvas_fields,
-	offsetof(struct mailru_mobile_canvas, unknown), 1u, 2, mailru_mobile_canvas_keys};
+	offsetof(struct mailru_mobile_canvas, unknown), 1u, 2, mailru_mobile_canvas_slots, mailru_mobile_canvas_keys};
 const struct socapi_type mailru_mobile_canvas_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_mobile_canvas), &mailru_mobile_canvas_struct, "mobile_canvas"};
 
 static const struct socapi_field mailru_photo_fields[] = {
@@ -697,35 +961,54 @@ static const struct socapi_field mailru_photo_fields[] = {
 	{"title", offsetof(struct mailru_photo, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"thread_id", offsetof(struct mailru_photo, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_photo_keys[] = {
-	0, 0x5000b, 0x70007, 0, 0, 0x50003, 0, 0,
-	0, 0x90005, 0x50008, 0, 0, 0x30001, 0x4000a, 0x9000c,
-	0, 0x60009, 0, 0, 0x70006, 0, 0x30002, 0,
-	0, 0, 0, 0, 0x30004, 0, 0, 0,
+static const uint16_t mailru_photo_slots[] = {
+	0, 11, 7, 0, 0, 3, 0, 0, 0, 5, 8, 0, 0, 1, 10, 12,
+	0, 9, 0, 0, 6, 0, 2, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+};
+static const struct socapi_key mailru_photo_keys[] = {
+	{0x646970u, 0x0u, 3},
+	{0x646961u, 0x0u, 3},
+	{0x72656e776fu, 0x0u, 5},
+	{0x637273u, 0x0u, 3},
+	{0x6c616d735f637273u, 0x6c6c616d735f6372u, 9},
+	{0x6769625f637273u, 0x0u, 7},
+	{0x64657461657263u, 0x0u, 7},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x657a6973u, 0x0u, 4},
+	{0x656c746974u, 0x0u, 5},
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
 };
 static const struct socapi_struct mailru_photo_struct = {"photo", sizeof(struct mailru_photo), 12, mailru_photo_fields,
-	offsetof(struct mailru_photo, unknown), 33u, 5, mailru_photo_keys};
+	offsetof(struct mailru_photo, unknown), 33u, 5, mailru_photo_slots, mailru_photo_keys};
 const struct socapi_type mailru_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_photo), &mailru_photo_struct, "photo"};
 
 static const struct socapi_field mailru_score_total_fields[] = {
 	{"total", offsetof(struct mailru_score_total, total), offsetof(struct mailru_score_total, has_total), &socapi_type_int, 0},
 };
-static const uint32_t mailru_score_total_keys[] = {
-	0, 0x50001,
+static const uint16_t mailru_score_total_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_score_total_keys[] = {
+	{0x6c61746f74u, 0x0u, 5},
 };
 static const struct socapi_struct mailru_score_total_struct = {"score_total", sizeof(struct mailru_score_total), 1, mailru_score_total_fields,
-	offsetof(struct mailru_score_total, unknown), 1u, 1, mailru_score_total_keys};
+	offsetof(struct mailru_score_total, unknown), 1u, 1, mailru_score_total_slots, mailru_score_total_keys};
 const struct socapi_type mailru_score_total_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_score_total), &mailru_score_total_struct, "score_total"};
 
 static const struct socapi_field mailru_tag_content_fields[] = {
 	{"is_blacklist", offsetof(struct mailru_tag_content, is_blacklist), offsetof(struct mailru_tag_content, has_is_blacklist), &socapi_type_int, 0},
 	{"tag", offsetof(struct mailru_tag_content, tag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_tag_content_keys[] = {
-	0, 0, 0x30002, 0xc0001,
+static const uint16_t mailru_tag_content_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key mailru_tag_content_keys[] = {
+	{0x6b63616c625f7369u, 0x7473696c6b63616cu, 12},
+	{0x676174u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_tag_content_struct = {"tag_content", sizeof(struct mailru_tag_content), 2, mailru_tag_content_fields,
-	offsetof(struct mailru_tag_content, unknown), 1u, 2, mailru_tag_content_keys};
+	offsetof(struct mailru_tag_content, unknown), 1u, 2, mailru_tag_content_slots, mailru_tag_content_keys};
 const struct socapi_type mailru_tag_content_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_tag_content), &mailru_tag_content_struct, "tag_content"};
 
 static const struct socapi_field mailru_target_album_fields[] = {
@@ -746,14 +1029,30 @@ static const struct socapi_field mailru_target_album_fields[] = {
 	{"privacy", offsetof(struct mailru_target_album, privacy), offsetof(struct mailru_target_album, has_privacy), &socapi_type_int, 0},
 	{"can_read_comment", offsetof(struct mailru_target_album, can_read_comment), offsetof(struct mailru_target_album, has_can_read_comment), &socapi_type_int, 0},
 };
-static const uint32_t mailru_target_album_keys[] = {
-	0, 0x40007, 0x30008, 0, 0xa0003, 0x7000e, 0, 0,
-	0, 0x7000f, 0xe000c, 0, 0x9000a, 0, 0, 0x40001,
-	0, 0, 0x50002, 0, 0x70004, 0, 0x70009, 0,
-	0xb0005, 0xc0006, 0, 0x5000d, 0x9000b, 0, 0x100010, 0,
+static const uint16_t mailru_target_album_slots[] = {
+	0, 7, 8, 0, 3, 14, 0, 0, 0, 15, 12, 0, 10, 0, 0, 1,
+	0, 0, 2, 0, 4, 0, 9, 0, 5, 6, 0, 13, 11, 0, 16, 0,
+};
+static const struct socapi_key mailru_target_album_keys[] = {
+	{0x6b6e696cu, 0x0u, 4},
+	{0x72656e776fu, 0x0u, 5},
+	{0x64726f5f74726f73u, 0x726564726f5f7472u, 10},
+	{0x79625f74726f73u, 0x0u, 7},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x5f79636176697270u, 0x637365645f796361u, 12},
+	{0x657a6973u, 0x0u, 4},
+	{0x646961u, 0x0u, 3},
+	{0x64657461657263u, 0x0u, 7},
+	{0x69705f7265766f63u, 0x6469705f7265766fu, 9},
+	{0x72755f7265766f63u, 0x6c72755f7265766fu, 9},
+	{0x656d6d6f635f7369u, 0x656c6261746e656du, 14},
+	{0x656c746974u, 0x0u, 5},
+	{0x64657461647075u, 0x0u, 7},
+	{0x79636176697270u, 0x0u, 7},
+	{0x646165725f6e6163u, 0x746e656d6d6f635fu, 16},
 };
 static const struct socapi_struct mailru_target_album_struct = {"target_album", sizeof(struct mailru_target_album), 16, mailru_target_album_fields,
-	offsetof(struct mailru_target_album, unknown), 7u, 5, mailru_target_album_keys};
+	offsetof(struct mailru_target_album, unknown), 7u, 5, mailru_target_album_slots, mailru_target_album_keys};
 const struct socapi_type mailru_target_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_target_album), &mailru_target_album_struct, "target_album"};
 
 static const struct socapi_field mailru_thread_fields[] = {
@@ -762,11 +1061,17 @@ static const struct socapi_field mailru_thread_fields[] = {
 	{"last_message", offsetof(struct mailru_thread, last_message), SOCAPI_NO_PRESENCE, &mailru_message_type, 0},
 	{"count", offsetof(struct mailru_thread, count), offsetof(struct mailru_thread, has_count), &socapi_type_int, 0},
 };
-static const uint32_t mailru_thread_keys[] = {
-	0x40002, 0x50004, 0, 0, 0, 0xc0003, 0x20001, 0,
+static const uint16_t mailru_thread_slots[] = {
+	2, 4, 0, 0, 0, 3, 1, 0,
+};
+static const struct socapi_key mailru_thread_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x72657375u, 0x0u, 4},
+	{0x73656d5f7473616cu, 0x6567617373656d5fu, 12},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct mailru_thread_struct = {"thread", sizeof(struct mailru_thread), 4, mailru_thread_fields,
-	offsetof(struct mailru_thread, unknown), 1u, 3, mailru_thread_keys};
+	offsetof(struct mailru_thread, unknown), 1u, 3, mailru_thread_slots, mailru_thread_keys};
 const struct socapi_type mailru_thread_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_thread), &mailru_thread_struct, "thread"};
 
 static const struct socapi_field mailru_title_fields[] = {
@@ -774,11 +1079,16 @@ static const struct socapi_field mailru_title_fields[] = {
 	{"name", offsetof(struct mailru_title, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"img_url", offsetof(struct mailru_title, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_title_keys[] = {
-	0, 0, 0, 0x70003, 0, 0, 0x20001, 0x40002,
+static const uint16_t mailru_title_slots[] = {
+	0, 0, 0, 3, 0, 0, 1, 2,
+};
+static const struct socapi_key mailru_title_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x6c72755f676d69u, 0x0u, 7},
 };
 static const struct socapi_struct mailru_title_struct = {"title", sizeof(struct mailru_title), 3, mailru_title_fields,
-	offsetof(struct mailru_title, unknown), 1u, 3, mailru_title_keys};
+	offsetof(struct mailru_title, unknown), 1u, 3, mailru_title_slots, mailru_title_keys};
 const struct socapi_type mailru_title_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_title), &mailru_title_struct, "title"};
 
 static const struct socapi_field mailru_token_reply_fields[] = {
@@ -788,12 +1098,18 @@ static const struct socapi_field mailru_token_reply_fields[] = {
 	{"token_type", offsetof(struct mailru_token_reply, token_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"x_mailru_vid", offsetof(struct mailru_token_reply, x_mailru_vid), offsetof(struct mailru_token_reply, has_x_mailru_vid), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_token_reply_keys[] = {
-	0, 0xc0005, 0xa0004, 0, 0xd0002, 0, 0, 0,
-	0, 0, 0, 0xc0001, 0, 0, 0xa0003, 0,
+static const uint16_t mailru_token_reply_slots[] = {
+	0, 5, 4, 0, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 0,
+};
+static const struct socapi_key mailru_token_reply_keys[] = {
+	{0x745f737365636361u, 0x6e656b6f745f7373u, 12},
+	{0x5f68736572666572u, 0x6e656b6f745f6873u, 13},
+	{0x5f73657269707865u, 0x6e695f7365726970u, 10},
+	{0x79745f6e656b6f74u, 0x657079745f6e656bu, 10},
+	{0x75726c69616d5f78u, 0x6469765f75726c69u, 12},
 };
 static const struct socapi_struct mailru_token_reply_struct = {"token_reply", sizeof(struct mailru_token_reply), 5, mailru_token_reply_fields,
-	offsetof(struct mailru_token_reply, unknown), 9u, 4, mailru_token_reply_keys};
+	offsetof(struct mailru_token_reply, unknown), 9u, 4, mailru_token_reply_slots, mailru_token_reply_keys};
 const struct socapi_type mailru_token_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_token_reply), &mailru_token_reply_struct, "token_reply"};
 
 static const struct socapi_field mailru_track_fields[] = {
@@ -804,12 +1120,19 @@ static const struct socapi_field mailru_track_fields[] = {
 	{"file_url", offsetof(struct mailru_track, file_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link", offsetof(struct mailru_track, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_track_keys[] = {
-	0, 0, 0, 0, 0x30001, 0x80004, 0x80005, 0x60003,
-	0, 0, 0, 0x40006, 0, 0, 0x40002, 0,
+static const uint16_t mailru_track_slots[] = {
+	0, 0, 0, 0, 1, 4, 5, 3, 0, 0, 0, 6, 0, 0, 2, 0,
+};
+static const struct socapi_key mailru_track_keys[] = {
+	{0x64696du, 0x0u, 3},
+	{0x656d616eu, 0x0u, 4},
+	{0x726f68747561u, 0x0u, 6},
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x6c72755f656c6966u, 0x6c72755f656c6966u, 8},
+	{0x6b6e696cu, 0x0u, 4},
 };
 static const struct socapi_struct mailru_track_struct = {"track", sizeof(struct mailru_track), 6, mailru_track_fields,
-	offsetof(struct mailru_track, unknown), 1u, 4, mailru_track_keys};
+	offsetof(struct mailru_track, unknown), 1u, 4, mailru_track_slots, mailru_track_keys};
 const struct socapi_type mailru_track_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_track), &mailru_track_struct, "track"};
 
 static const struct socapi_field mailru_user_fields[] = {
@@ -854,26 +1177,60 @@ static const struct socapi_field mailru_user_fields[] = {
 	{"location", offsetof(struct mailru_user, location), SOCAPI_NO_PRESENCE, &mailru_location_type, 0},
 	{"age", offsetof(struct mailru_user, age), offsetof(struct mailru_user, has_age), &socapi_type_int, 0},
 };
-static const uint32_t mailru_user_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0x7000e, 0, 0, 0, 0xb0020, 0, 0, 0,
-	0x11001f, 0x30022, 0x30007, 0, 0, 0, 0, 0,
-	0, 0, 0xa0018, 0, 0, 0, 0, 0,
-	0, 0x6000a, 0x9000d, 0, 0, 0, 0, 0,
-	0, 0x7000b, 0, 0x90003, 0xb0005, 0xa0024, 0, 0,
-	0x9001a, 0x70014, 0, 0, 0xb0021, 0x70013, 0, 0,
-	0, 0x80009, 0xc0017, 0, 0, 0, 0, 0,
-	0x60011, 0x8001c, 0, 0x80027, 0, 0, 0, 0,
-	0x9001d, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0x50006, 0, 0, 0xd001b,
-	0x60012, 0x80008, 0x3000c, 0, 0x6000f, 0, 0, 0,
-	0, 0, 0, 0, 0, 0xd0023, 0x9001e, 0,
-	0, 0, 0, 0, 0, 0x30028, 0x40004, 0x50025,
-	0, 0x90019, 0, 0, 0x60010, 0, 0x40016, 0,
-	0, 0xa0026, 0, 0, 0, 0x70015, 0xa0002, 0x30001,
+static const uint16_t mailru_user_slots[] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 32, 0, 0, 0,
+	31, 34, 7, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0,
+	0, 10, 13, 0, 0, 0, 0, 0, 0, 11, 0, 3, 5, 36, 0, 0,
+	26, 20, 0, 0, 33, 19, 0, 0, 0, 9, 23, 0, 0, 0, 0, 0,
+	17, 28, 0, 39, 0, 0, 0, 0, 29, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 6, 0, 0, 27, 18, 8, 12, 0, 15, 0, 0, 0,
+	0, 0, 0, 0, 0, 35, 30, 0, 0, 0, 0, 0, 0, 40, 4, 37,
+	0, 25, 0, 0, 16, 0, 22, 0, 0, 38, 0, 0, 0, 21, 2, 1,
+};
+static const struct socapi_key mailru_user_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x6b63696eu, 0x0u, 4},
+	{0x745f737574617473u, 0x747865745f737574u, 11},
+	{0x6c69616d65u, 0x0u, 5},
+	{0x786573u, 0x0u, 3},
+	{0x6567615f776f6873u, 0x6567615f776f6873u, 8},
+	{0x7961646874726962u, 0x7961646874726962u, 8},
+	{0x796d5f736168u, 0x0u, 6},
+	{0x6369705f736168u, 0x0u, 7},
+	{0x636970u, 0x0u, 3},
+	{0x6c616d735f636970u, 0x6c6c616d735f6369u, 9},
+	{0x6769625f636970u, 0x0u, 7},
+	{0x32325f636970u, 0x0u, 6},
+	{0x32335f636970u, 0x0u, 6},
+	{0x30345f636970u, 0x0u, 6},
+	{0x30355f636970u, 0x0u, 6},
+	{0x3832315f636970u, 0x0u, 7},
+	{0x3038315f636970u, 0x0u, 7},
+	{0x3039315f636970u, 0x0u, 7},
+	{0x6b6e696cu, 0x0u, 4},
+	{0x5f72657265666572u, 0x657079745f726572u, 12},
+	{0x5f72657265666572u, 0x64695f7265726566u, 10},
+	{0x6e696c6e6f5f7369u, 0x656e696c6e6f5f73u, 9},
+	{0x6e656972665f7369u, 0x646e656972665f73u, 9},
+	{0x5f73646e65697266u, 0x746e756f635f7364u, 13},
+	{0x7265776f6c6c6f66u, 0x7265776f6c6c6f66u, 8},
+	{0x6e69776f6c6c6f66u, 0x676e69776f6c6c6fu, 9},
+	{0x6269726373627573u, 0x6562697263736275u, 9},
+	{0x6269726373627573u, 0x746e756f635f7372u, 17},
+	{0x6f635f6f65646976u, 0x746e756f635f6f65u, 11},
+	{0x66697265765f7369u, 0x6465696669726576u, 11},
+	{0x706976u, 0x0u, 3},
+	{0x74736e695f707061u, 0x64656c6c6174736eu, 13},
+	{0x7369765f7473616cu, 0x74697369765f7473u, 10},
+	{0x7265766f63u, 0x0u, 5},
+	{0x6e695f70756f7267u, 0x6f666e695f70756fu, 10},
+	{0x6e6f697461636f6cu, 0x6e6f697461636f6cu, 8},
+	{0x656761u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_user_struct = {"user", sizeof(struct mailru_user), 40, mailru_user_fields,
-	offsetof(struct mailru_user, unknown), 13u, 7, mailru_user_keys};
+	offsetof(struct mailru_user, unknown), 13u, 7, mailru_user_slots, mailru_user_keys};
 const struct socapi_type mailru_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct mailru_user), &mailru_user_struct, "user"};
 
 _Static_assert(sizeof(enum mailru_attachment_kind) == sizeof(int), "tag is an int");
@@ -2818,11 +3175,17 @@ static const struct socapi_field mailru_achievements_add_params_fields[] = {
 	{"weight", offsetof(struct mailru_achievements_add_params, weight), offsetof(struct mailru_achievements_add_params, has_weight), &socapi_type_int, 0},
 	{"group_id", offsetof(struct mailru_achievements_add_params, group_id), offsetof(struct mailru_achievements_add_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t mailru_achievements_add_params_keys[] = {
-	0, 0, 0x60003, 0x70001, 0x80004, 0, 0xb0002, 0,
+static const uint16_t mailru_achievements_add_params_slots[] = {
+	0, 0, 3, 1, 4, 0, 2, 0,
+};
+static const struct socapi_key mailru_achievements_add_params_keys[] = {
+	{0x6c72755f676d69u, 0x0u, 7},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x746867696577u, 0x0u, 6},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct mailru_achievements_add_params_struct = {"achievements.add", sizeof(struct mailru_achievements_add_params), 4, mailru_achievements_add_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, mailru_achievements_add_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_achievements_add_params_slots, mailru_achievements_add_params_keys};
 
 const struct socapi_method mailru_achievements_add_method = {
 	"achievements.add", "response", "mailru_achievements_add",
@@ -2840,11 +3203,14 @@ enum socapi_status mailru_achievements_add(struct socapi_session *session, const
 static const struct socapi_field mailru_achievements_group_add_params_fields[] = {
 	{"description", offsetof(struct mailru_achievements_group_add_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_achievements_group_add_params_keys[] = {
-	0, 0xb0001,
+static const uint16_t mailru_achievements_group_add_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_achievements_group_add_params_keys[] = {
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
 };
 static const struct socapi_struct mailru_achievements_group_add_params_struct = {"achievements.group_add", sizeof(struct mailru_achievements_group_add_params), 1, mailru_achievements_group_add_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_group_add_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_group_add_params_slots, mailru_achievements_group_add_params_keys};
 
 const struct socapi_method mailru_achievements_group_add_method = {
 	"achievements.group_add", "response", "mailru_achievements_group_add",
@@ -2862,11 +3228,14 @@ enum socapi_status mailru_achievements_group_add(struct socapi_session *session,
 static const struct socapi_field mailru_achievements_group_remove_params_fields[] = {
 	{"group_id", offsetof(struct mailru_achievements_group_remove_params, group_id), offsetof(struct mailru_achievements_group_remove_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_achievements_group_remove_params_keys[] = {
-	0, 0x80001,
+static const uint16_t mailru_achievements_group_remove_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_achievements_group_remove_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct mailru_achievements_group_remove_params_struct = {"achievements.group_remove", sizeof(struct mailru_achievements_group_remove_params), 1, mailru_achievements_group_remove_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_group_remove_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_group_remove_params_slots, mailru_achievements_group_remove_params_keys};
 
 const struct socapi_method mailru_achievements_group_remove_method = {
 	"achievements.group_remove", "response", "mailru_achievements_group_remove",
@@ -2885,11 +3254,15 @@ static const struct socapi_field mailru_achievements_group_update_params_fields[
 	{"group_id", offsetof(struct mailru_achievements_group_update_params, group_id), offsetof(struct mailru_achievements_group_update_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"description", offsetof(struct mailru_achievements_group_update_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_achievements_group_update_params_keys[] = {
-	0, 0, 0x80001, 0xb0002,
+static const uint16_t mailru_achievements_group_update_params_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key mailru_achievements_group_update_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
 };
 static const struct socapi_struct mailru_achievements_group_update_params_struct = {"achievements.group_update", sizeof(struct mailru_achievements_group_update_params), 2, mailru_achievements_group_update_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_group_update_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_group_update_params_slots, mailru_achievements_group_update_params_keys};
 
 const struct socapi_method mailru_achievements_group_update_method = {
 	"achievements.group_update", "response", "mailru_achievements_group_update",
@@ -2907,11 +3280,14 @@ enum socapi_status mailru_achievements_group_update(struct socapi_session *sessi
 static const struct socapi_field mailru_achievements_groups_params_fields[] = {
 	{"groups", offsetof(struct mailru_achievements_groups_params, groups), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t mailru_achievements_groups_params_keys[] = {
-	0x60001, 0,
+static const uint16_t mailru_achievements_groups_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_achievements_groups_params_keys[] = {
+	{0x7370756f7267u, 0x0u, 6},
 };
 static const struct socapi_struct mailru_achievements_groups_params_struct = {"achievements.groups", sizeof(struct mailru_achievements_groups_params), 1, mailru_achievements_groups_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_groups_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_groups_params_slots, mailru_achievements_groups_params_keys};
 
 const struct socapi_method mailru_achievements_groups_method = {
 	"achievements.groups", "response", "mailru_achievements_groups",
@@ -2930,11 +3306,15 @@ static const struct socapi_field mailru_achievements_list_params_fields[] = {
 	{"limit", offsetof(struct mailru_achievements_list_params, limit), offsetof(struct mailru_achievements_list_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_achievements_list_params, offset), offsetof(struct mailru_achievements_list_params, has_offset), &socapi_type_int, 0},
 };
-static const uint32_t mailru_achievements_list_params_keys[] = {
-	0, 0x50001, 0, 0x60002,
+static const uint16_t mailru_achievements_list_params_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key mailru_achievements_list_params_keys[] = {
+	{0x74696d696cu, 0x0u, 5},
+	{0x74657366666fu, 0x0u, 6},
 };
 static const struct socapi_struct mailru_achievements_list_params_struct = {"achievements.list", sizeof(struct mailru_achievements_list_params), 2, mailru_achievements_list_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_list_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_list_params_slots, mailru_achievements_list_params_keys};
 
 const struct socapi_method mailru_achievements_list_method = {
 	"achievements.list", "response", "mailru_achievements_list",
@@ -2952,11 +3332,14 @@ enum socapi_status mailru_achievements_list(struct socapi_session *session, cons
 static const struct socapi_field mailru_achievements_remove_params_fields[] = {
 	{"id", offsetof(struct mailru_achievements_remove_params, id), offsetof(struct mailru_achievements_remove_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_achievements_remove_params_keys[] = {
-	0, 0x20001,
+static const uint16_t mailru_achievements_remove_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_achievements_remove_params_keys[] = {
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct mailru_achievements_remove_params_struct = {"achievements.remove", sizeof(struct mailru_achievements_remove_params), 1, mailru_achievements_remove_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_remove_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_achievements_remove_params_slots, mailru_achievements_remove_params_keys};
 
 const struct socapi_method mailru_achievements_remove_method = {
 	"achievements.remove", "response", "mailru_achievements_remove",
@@ -2975,11 +3358,15 @@ static const struct socapi_field mailru_achievements_reward_params_fields[] = {
 	{"id", offsetof(struct mailru_achievements_reward_params, id), offsetof(struct mailru_achievements_reward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_achievements_reward_params, uid), offsetof(struct mailru_achievements_reward_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_achievements_reward_params_keys[] = {
-	0x30002, 0, 0, 0x20001,
+static const uint16_t mailru_achievements_reward_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key mailru_achievements_reward_params_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_achievements_reward_params_struct = {"achievements.reward", sizeof(struct mailru_achievements_reward_params), 2, mailru_achievements_reward_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_reward_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_reward_params_slots, mailru_achievements_reward_params_keys};
 
 const struct socapi_method mailru_achievements_reward_method = {
 	"achievements.reward", "response", "mailru_achievements_reward",
@@ -2998,11 +3385,15 @@ static const struct socapi_field mailru_achievements_unreward_params_fields[] = 
 	{"id", offsetof(struct mailru_achievements_unreward_params, id), offsetof(struct mailru_achievements_unreward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_achievements_unreward_params, uid), offsetof(struct mailru_achievements_unreward_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_achievements_unreward_params_keys[] = {
-	0x30002, 0, 0, 0x20001,
+static const uint16_t mailru_achievements_unreward_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key mailru_achievements_unreward_params_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_achievements_unreward_params_struct = {"achievements.unreward", sizeof(struct mailru_achievements_unreward_params), 2, mailru_achievements_unreward_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_unreward_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_unreward_params_slots, mailru_achievements_unreward_params_keys};
 
 const struct socapi_method mailru_achievements_unreward_method = {
 	"achievements.unreward", "response", "mailru_achievements_unreward",
@@ -3023,11 +3414,17 @@ static const struct socapi_field mailru_achievements_update_params_fields[] = {
 	{"description", offsetof(struct mailru_achievements_update_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"weight", offsetof(struct mailru_achievements_update_params, weight), offsetof(struct mailru_achievements_update_params, has_weight), &socapi_type_int, 0},
 };
-static const uint32_t mailru_achievements_update_params_keys[] = {
-	0, 0, 0xb0003, 0x20001, 0, 0, 0x70002, 0x60004,
+static const uint16_t mailru_achievements_update_params_slots[] = {
+	0, 0, 3, 1, 0, 0, 2, 4,
+};
+static const struct socapi_key mailru_achievements_update_params_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x6c72755f676d69u, 0x0u, 7},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x746867696577u, 0x0u, 6},
 };
 static const struct socapi_struct mailru_achievements_update_params_struct = {"achievements.update", sizeof(struct mailru_achievements_update_params), 4, mailru_achievements_update_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, mailru_achievements_update_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_achievements_update_params_slots, mailru_achievements_update_params_keys};
 
 const struct socapi_method mailru_achievements_update_method = {
 	"achievements.update", "response", "mailru_achievements_update",
@@ -3046,11 +3443,15 @@ static const struct socapi_field mailru_achievements_user_awards_params_fields[]
 	{"limit", offsetof(struct mailru_achievements_user_awards_params, limit), offsetof(struct mailru_achievements_user_awards_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_achievements_user_awards_params, offset), offsetof(struct mailru_achievements_user_awards_params, has_offset), &socapi_type_int, 0},
 };
-static const uint32_t mailru_achievements_user_awards_params_keys[] = {
-	0, 0x50001, 0, 0x60002,
+static const uint16_t mailru_achievements_user_awards_params_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key mailru_achievements_user_awards_params_keys[] = {
+	{0x74696d696cu, 0x0u, 5},
+	{0x74657366666fu, 0x0u, 6},
 };
 static const struct socapi_struct mailru_achievements_user_awards_params_struct = {"achievements.user_awards", sizeof(struct mailru_achievements_user_awards_params), 2, mailru_achievements_user_awards_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_user_awards_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_achievements_user_awards_params_slots, mailru_achievements_user_awards_params_keys};
 
 const struct socapi_method mailru_achievements_user_awards_method = {
 	"achievements.user_awards", "response", "mailru_achievements_user_awards",
@@ -3072,12 +3473,18 @@ static const struct socapi_field mailru_audio_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_audio_get_params, offset), offsetof(struct mailru_audio_get_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audio_get_params, limit), offsetof(struct mailru_audio_get_params, has_limit), &socapi_type_int, 0},
 };
-static const uint32_t mailru_audio_get_params_keys[] = {
-	0, 0, 0x40003, 0x30001, 0x30002, 0, 0x50005, 0,
-	0, 0, 0, 0, 0x60004, 0, 0, 0,
+static const uint16_t mailru_audio_get_params_slots[] = {
+	0, 0, 3, 1, 2, 0, 5, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+};
+static const struct socapi_key mailru_audio_get_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x64696du, 0x0u, 3},
+	{0x7364696du, 0x0u, 4},
+	{0x74657366666fu, 0x0u, 6},
+	{0x74696d696cu, 0x0u, 5},
 };
 static const struct socapi_struct mailru_audio_get_params_struct = {"audio.get", sizeof(struct mailru_audio_get_params), 5, mailru_audio_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, mailru_audio_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, mailru_audio_get_params_slots, mailru_audio_get_params_keys};
 
 const struct socapi_method mailru_audio_get_method = {
 	"audio.get", "response", "mailru_audio_get",
@@ -3095,11 +3502,14 @@ enum socapi_status mailru_audio_get(struct socapi_session *session, const struct
 static const struct socapi_field mailru_audio_link_params_fields[] = {
 	{"mid", offsetof(struct mailru_audio_link_params, mid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_audio_link_params_keys[] = {
-	0x30001, 0,
+static const uint16_t mailru_audio_link_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_audio_link_params_keys[] = {
+	{0x64696du, 0x0u, 3},
 };
 static const struct socapi_struct mailru_audio_link_params_struct = {"audio.link", sizeof(struct mailru_audio_link_params), 1, mailru_audio_link_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_audio_link_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_audio_link_params_slots, mailru_audio_link_params_keys};
 
 const struct socapi_method mailru_audio_link_method = {
 	"audio.link", "response", "mailru_audio_link",
@@ -3119,11 +3529,16 @@ static const struct socapi_field mailru_audio_search_params_fields[] = {
 	{"offset", offsetof(struct mailru_audio_search_params, offset), offsetof(struct mailru_audio_search_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audio_search_params, limit), offsetof(struct mailru_audio_search_params, has_limit), &socapi_type_int, 0},
 };
-static const uint32_t mailru_audio_search_params_keys[] = {
-	0x50001, 0, 0, 0, 0x60002, 0, 0, 0x50003,
+static const uint16_t mailru_audio_search_params_slots[] = {
+	1, 0, 0, 0, 2, 0, 0, 3,
+};
+static const struct socapi_key mailru_audio_search_params_keys[] = {
+	{0x7972657571u, 0x0u, 5},
+	{0x74657366666fu, 0x0u, 6},
+	{0x74696d696cu, 0x0u, 5},
 };
 static const struct socapi_struct mailru_audio_search_params_struct = {"audio.search", sizeof(struct mailru_audio_search_params), 3, mailru_audio_search_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 3, mailru_audio_search_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 3, mailru_audio_search_params_slots, mailru_audio_search_params_keys};
 
 const struct socapi_method mailru_audio_search_method = {
 	"audio.search", "response", "mailru_audio_search",
@@ -3142,11 +3557,15 @@ static const struct socapi_field mailru_audios_top_params_fields[] = {
 	{"offset", offsetof(struct mailru_audios_top_params, offset), offsetof(struct mailru_audios_top_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_audios_top_params, limit), offsetof(struct mailru_audios_top_params, has_limit), &socapi_type_int, 0},
 };
-static const uint32_t mailru_audios_top_params_keys[] = {
-	0, 0x50002, 0, 0x60001,
+static const uint16_t mailru_audios_top_params_slots[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_key mailru_audios_top_params_keys[] = {
+	{0x74657366666fu, 0x0u, 6},
+	{0x74696d696cu, 0x0u, 5},
 };
 static const struct socapi_struct mailru_audios_top_params_struct = {"audios.top", sizeof(struct mailru_audios_top_params), 2, mailru_audios_top_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_audios_top_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_audios_top_params_slots, mailru_audios_top_params_keys};
 
 const struct socapi_method mailru_audios_top_method = {
 	"audios.top", "response", "mailru_audios_top",
@@ -3164,11 +3583,14 @@ enum socapi_status mailru_audios_top(struct socapi_session *session, const struc
 static const struct socapi_field mailru_events_get_new_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_events_get_new_count_params, uid), offsetof(struct mailru_events_get_new_count_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_events_get_new_count_params_keys[] = {
-	0x30001, 0,
+static const uint16_t mailru_events_get_new_count_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_events_get_new_count_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_events_get_new_count_params_struct = {"events.getNewCount", sizeof(struct mailru_events_get_new_count_params), 1, mailru_events_get_new_count_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_events_get_new_count_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_events_get_new_count_params_slots, mailru_events_get_new_count_params_keys};
 
 const struct socapi_method mailru_events_get_new_count_method = {
 	"events.getNewCount", "response", "mailru_events_get_new_count",
@@ -3188,11 +3610,16 @@ static const struct socapi_field mailru_friends_get_params_fields[] = {
 	{"ext", offsetof(struct mailru_friends_get_params, ext), offsetof(struct mailru_friends_get_params, has_ext), &mailru_friends_get_ext_type, 0},
 	{"offset", offsetof(struct mailru_friends_get_params, offset), offsetof(struct mailru_friends_get_params, has_offset), &socapi_type_int, 0},
 };
-static const uint32_t mailru_friends_get_params_keys[] = {
-	0, 0, 0x60003, 0, 0x30002, 0x30001, 0, 0,
+static const uint16_t mailru_friends_get_params_slots[] = {
+	0, 0, 3, 0, 2, 1, 0, 0,
+};
+static const struct socapi_key mailru_friends_get_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x747865u, 0x0u, 3},
+	{0x74657366666fu, 0x0u, 6},
 };
 static const struct socapi_struct mailru_friends_get_params_struct = {"friends.get", sizeof(struct mailru_friends_get_params), 3, mailru_friends_get_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, mailru_friends_get_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_friends_get_params_slots, mailru_friends_get_params_keys};
 
 static const struct socapi_method *const mailru_friends_get_variants[] = {
 	&mailru_friends_get_method,
@@ -3219,11 +3646,16 @@ static const struct socapi_field mailru_friends_get_app_users_params_fields[] = 
 	{"ext", offsetof(struct mailru_friends_get_app_users_params, ext), offsetof(struct mailru_friends_get_app_users_params, has_ext), &mailru_friends_get_app_users_ext_type, 0},
 	{"offset", offsetof(struct mailru_friends_get_app_users_params, offset), offsetof(struct mailru_friends_get_app_users_params, has_offset), &socapi_type_int, 0},
 };
-static const uint32_t mailru_friends_get_app_users_params_keys[] = {
-	0, 0, 0x60003, 0, 0x30002, 0x30001, 0, 0,
+static const uint16_t mailru_friends_get_app_users_params_slots[] = {
+	0, 0, 3, 0, 2, 1, 0, 0,
+};
+static const struct socapi_key mailru_friends_get_app_users_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x747865u, 0x0u, 3},
+	{0x74657366666fu, 0x0u, 6},
 };
 static const struct socapi_struct mailru_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct mailru_friends_get_app_users_params), 3, mailru_friends_get_app_users_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, mailru_friends_get_app_users_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_friends_get_app_users_params_slots, mailru_friends_get_app_users_params_keys};
 
 static const struct socapi_method *const mailru_friends_get_app_users_variants[] = {
 	&mailru_friends_get_app_users_method,
@@ -3264,11 +3696,14 @@ enum socapi_status mailru_friends_get_app_users_with_extended(struct socapi_sess
 static const struct socapi_field mailru_friends_get_invitations_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_friends_get_invitations_count_params, uid), offsetof(struct mailru_friends_get_invitations_count_params, has_uid), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_friends_get_invitations_count_params_keys[] = {
-	0x30001, 0,
+static const uint16_t mailru_friends_get_invitations_count_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_friends_get_invitations_count_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_friends_get_invitations_count_params_struct = {"friends.getInvitationsCount", sizeof(struct mailru_friends_get_invitations_count_params), 1, mailru_friends_get_invitations_count_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_friends_get_invitations_count_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_friends_get_invitations_count_params_slots, mailru_friends_get_invitations_count_params_keys};
 
 const struct socapi_method mailru_friends_get_invitations_count_method = {
 	"friends.getInvitationsCount", "response", "mailru_friends_get_invitations_count",
@@ -3287,11 +3722,15 @@ static const struct socapi_field mailru_friends_get_online_params_fields[] = {
 	{"uid", offsetof(struct mailru_friends_get_online_params, uid), offsetof(struct mailru_friends_get_online_params, has_uid), &socapi_type_uint_from_string, 0},
 	{"ext", offsetof(struct mailru_friends_get_online_params, ext), offsetof(struct mailru_friends_get_online_params, has_ext), &mailru_friends_get_online_ext_type, 0},
 };
-static const uint32_t mailru_friends_get_online_params_keys[] = {
-	0, 0x30002, 0x30001, 0,
+static const uint16_t mailru_friends_get_online_params_slots[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_key mailru_friends_get_online_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x747865u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct mailru_friends_get_online_params), 2, mailru_friends_get_online_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 2, mailru_friends_get_online_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 2, mailru_friends_get_online_params_slots, mailru_friends_get_online_params_keys};
 
 static const struct socapi_method *const mailru_friends_get_online_variants[] = {
 	&mailru_friends_get_online_method,
@@ -3350,11 +3789,16 @@ static const struct socapi_field mailru_groups_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_groups_get_params, offset), offsetof(struct mailru_groups_get_params, has_offset), &socapi_type_int, 0},
 	{"ext", offsetof(struct mailru_groups_get_params, ext), offsetof(struct mailru_groups_get_params, has_ext), &mailru_groups_get_ext_type, 0},
 };
-static const uint32_t mailru_groups_get_params_keys[] = {
-	0, 0x30003, 0, 0x50001, 0, 0, 0x60002, 0,
+static const uint16_t mailru_groups_get_params_slots[] = {
+	0, 3, 0, 1, 0, 0, 2, 0,
+};
+static const struct socapi_key mailru_groups_get_params_keys[] = {
+	{0x74696d696cu, 0x0u, 5},
+	{0x74657366666fu, 0x0u, 6},
+	{0x747865u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_groups_get_params_struct = {"groups.get", sizeof(struct mailru_groups_get_params), 3, mailru_groups_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, mailru_groups_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_groups_get_params_slots, mailru_groups_get_params_keys};
 
 static const struct socapi_method *const mailru_groups_get_variants[] = {
 	&mailru_groups_get_method,
@@ -3379,11 +3823,14 @@ enum socapi_status mailru_groups_get(struct socapi_session *session, const struc
 static const struct socapi_field mailru_groups_get_info_params_fields[] = {
 	{"uids", offsetof(struct mailru_groups_get_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_groups_get_info_params_keys[] = {
-	0x40001, 0,
+static const uint16_t mailru_groups_get_info_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_groups_get_info_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
 };
 static const struct socapi_struct mailru_groups_get_info_params_struct = {"groups.getInfo", sizeof(struct mailru_groups_get_info_params), 1, mailru_groups_get_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_groups_get_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_groups_get_info_params_slots, mailru_groups_get_info_params_keys};
 
 const struct socapi_method mailru_groups_get_info_method = {
 	"groups.getInfo", "response", "mailru_groups_get_info",
@@ -3417,11 +3864,14 @@ enum socapi_status mailru_groups_get_with_extended(struct socapi_session *sessio
 static const struct socapi_field mailru_groups_join_params_fields[] = {
 	{"group_id", offsetof(struct mailru_groups_join_params, group_id), offsetof(struct mailru_groups_join_params, has_group_id), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_groups_join_params_keys[] = {
-	0, 0x80001,
+static const uint16_t mailru_groups_join_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_groups_join_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct mailru_groups_join_params_struct = {"groups.join", sizeof(struct mailru_groups_join_params), 1, mailru_groups_join_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_groups_join_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_groups_join_params_slots, mailru_groups_join_params_keys};
 
 const struct socapi_method mailru_groups_join_method = {
 	"groups.join", "response", "mailru_groups_join",
@@ -3441,11 +3891,16 @@ static const struct socapi_field mailru_guestbook_get_params_fields[] = {
 	{"offset", offsetof(struct mailru_guestbook_get_params, offset), offsetof(struct mailru_guestbook_get_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_guestbook_get_params, limit), offsetof(struct mailru_guestbook_get_params, has_limit), &socapi_type_int, 0},
 };
-static const uint32_t mailru_guestbook_get_params_keys[] = {
-	0, 0x30001, 0, 0x50003, 0, 0, 0x60002, 0,
+static const uint16_t mailru_guestbook_get_params_slots[] = {
+	0, 1, 0, 3, 0, 0, 2, 0,
+};
+static const struct socapi_key mailru_guestbook_get_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x74657366666fu, 0x0u, 6},
+	{0x74696d696cu, 0x0u, 5},
 };
 static const struct socapi_struct mailru_guestbook_get_params_struct = {"guestbook.get", sizeof(struct mailru_guestbook_get_params), 3, mailru_guestbook_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, mailru_guestbook_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_guestbook_get_params_slots, mailru_guestbook_get_params_keys};
 
 const struct socapi_method mailru_guestbook_get_method = {
 	"guestbook.get", "response", "mailru_guestbook_get",
@@ -3472,14 +3927,24 @@ static const struct socapi_field mailru_guestbook_post_params_fields[] = {
 	{"link2_text", offsetof(struct mailru_guestbook_post_params, link2_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link2_href", offsetof(struct mailru_guestbook_post_params, link2_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_guestbook_post_params_keys[] = {
-	0, 0xa0009, 0x90004, 0, 0x30001, 0, 0, 0,
-	0, 0, 0, 0, 0xa0008, 0x80006, 0xb0003, 0,
-	0, 0x70005, 0x50002, 0, 0, 0xa000a, 0, 0,
-	0, 0, 0, 0, 0, 0, 0xa0007, 0,
+static const uint16_t mailru_guestbook_post_params_slots[] = {
+	0, 9, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 8, 6, 3, 0,
+	0, 5, 2, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0,
+};
+static const struct socapi_key mailru_guestbook_post_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x7865745f72657375u, 0x747865745f726573u, 9},
+	{0x6c72755f676d69u, 0x0u, 7},
+	{0x656c69665f676d69u, 0x656c69665f676d69u, 8},
+	{0x65745f316b6e696cu, 0x747865745f316b6eu, 10},
+	{0x72685f316b6e696cu, 0x666572685f316b6eu, 10},
+	{0x65745f326b6e696cu, 0x747865745f326b6eu, 10},
+	{0x72685f326b6e696cu, 0x666572685f326b6eu, 10},
 };
 static const struct socapi_struct mailru_guestbook_post_params_struct = {"guestbook.post", sizeof(struct mailru_guestbook_post_params), 10, mailru_guestbook_post_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 5, mailru_guestbook_post_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 5, mailru_guestbook_post_params_slots, mailru_guestbook_post_params_keys};
 
 const struct socapi_method mailru_guestbook_post_method = {
 	"guestbook.post", "response", "mailru_guestbook_post",
@@ -3497,11 +3962,14 @@ enum socapi_status mailru_guestbook_post(struct socapi_session *session, const s
 static const struct socapi_field mailru_mail_get_unread_count_params_fields[] = {
 	{"uid", offsetof(struct mailru_mail_get_unread_count_params, uid), offsetof(struct mailru_mail_get_unread_count_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_mail_get_unread_count_params_keys[] = {
-	0x30001, 0,
+static const uint16_t mailru_mail_get_unread_count_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_mail_get_unread_count_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_mail_get_unread_count_params_struct = {"mail.getUnreadCount", sizeof(struct mailru_mail_get_unread_count_params), 1, mailru_mail_get_unread_count_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_mail_get_unread_count_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_mail_get_unread_count_params_slots, mailru_mail_get_unread_count_params_keys};
 
 const struct socapi_method mailru_mail_get_unread_count_method = {
 	"mail.getUnreadCount", "response", "mailru_mail_get_unread_count",
@@ -3521,11 +3989,16 @@ static const struct socapi_field mailru_messages_get_thread_params_fields[] = {
 	{"offset", offsetof(struct mailru_messages_get_thread_params, offset), offsetof(struct mailru_messages_get_thread_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_messages_get_thread_params, limit), offsetof(struct mailru_messages_get_thread_params, has_limit), &socapi_type_int, 0},
 };
-static const uint32_t mailru_messages_get_thread_params_keys[] = {
-	0, 0x30001, 0, 0x50003, 0, 0, 0x60002, 0,
+static const uint16_t mailru_messages_get_thread_params_slots[] = {
+	0, 1, 0, 3, 0, 0, 2, 0,
+};
+static const struct socapi_key mailru_messages_get_thread_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x74657366666fu, 0x0u, 6},
+	{0x74696d696cu, 0x0u, 5},
 };
 static const struct socapi_struct mailru_messages_get_thread_params_struct = {"messages.getThread", sizeof(struct mailru_messages_get_thread_params), 3, mailru_messages_get_thread_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, mailru_messages_get_thread_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_messages_get_thread_params_slots, mailru_messages_get_thread_params_keys};
 
 const struct socapi_method mailru_messages_get_thread_method = {
 	"messages.getThread", "response", "mailru_messages_get_thread",
@@ -3545,11 +4018,16 @@ static const struct socapi_field mailru_messages_get_threads_list_params_fields[
 	{"offset", offsetof(struct mailru_messages_get_threads_list_params, offset), offsetof(struct mailru_messages_get_threads_list_params, has_offset), &socapi_type_int, 0},
 	{"limit", offsetof(struct mailru_messages_get_threads_list_params, limit), offsetof(struct mailru_messages_get_threads_list_params, has_limit), &socapi_type_int, 0},
 };
-static const uint32_t mailru_messages_get_threads_list_params_keys[] = {
-	0, 0x30001, 0, 0x50003, 0, 0, 0x60002, 0,
+static const uint16_t mailru_messages_get_threads_list_params_slots[] = {
+	0, 1, 0, 3, 0, 0, 2, 0,
+};
+static const struct socapi_key mailru_messages_get_threads_list_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x74657366666fu, 0x0u, 6},
+	{0x74696d696cu, 0x0u, 5},
 };
 static const struct socapi_struct mailru_messages_get_threads_list_params_struct = {"messages.getThreadsList", sizeof(struct mailru_messages_get_threads_list_params), 3, mailru_messages_get_threads_list_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, mailru_messages_get_threads_list_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_messages_get_threads_list_params_slots, mailru_messages_get_threads_list_params_keys};
 
 const struct socapi_method mailru_messages_get_threads_list_method = {
 	"messages.getThreadsList", "response", "mailru_messages_get_threads_list",
@@ -3581,11 +4059,15 @@ static const struct socapi_field mailru_messages_post_params_fields[] = {
 	{"uid", offsetof(struct mailru_messages_post_params, uid), offsetof(struct mailru_messages_post_params, has_uid), &socapi_type_uint_from_string, SOCAPI_FIELD_REQUIRED},
 	{"message", offsetof(struct mailru_messages_post_params, message), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_messages_post_params_keys[] = {
-	0x30001, 0x70002, 0, 0,
+static const uint16_t mailru_messages_post_params_slots[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_key mailru_messages_post_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x6567617373656du, 0x0u, 7},
 };
 static const struct socapi_struct mailru_messages_post_params_struct = {"messages.post", sizeof(struct mailru_messages_post_params), 2, mailru_messages_post_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_messages_post_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_messages_post_params_slots, mailru_messages_post_params_keys};
 
 const struct socapi_method mailru_messages_post_method = {
 	"messages.post", "response", "mailru_messages_post",
@@ -3603,11 +4085,14 @@ enum socapi_status mailru_messages_post(struct socapi_session *session, const st
 static const struct socapi_field mailru_mobile_get_canvas_params_fields[] = {
 	{"mobile_spec", offsetof(struct mailru_mobile_get_canvas_params, mobile_spec), SOCAPI_NO_PRESENCE, &mailru_mobile_get_canvas_mobile_spec_type, 0},
 };
-static const uint32_t mailru_mobile_get_canvas_params_keys[] = {
-	0xb0001, 0,
+static const uint16_t mailru_mobile_get_canvas_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_mobile_get_canvas_params_keys[] = {
+	{0x735f656c69626f6du, 0x636570735f656c69u, 11},
 };
 static const struct socapi_struct mailru_mobile_get_canvas_params_struct = {"mobile.getCanvas", sizeof(struct mailru_mobile_get_canvas_params), 1, mailru_mobile_get_canvas_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_mobile_get_canvas_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_mobile_get_canvas_params_slots, mailru_mobile_get_canvas_params_keys};
 
 const struct socapi_method mailru_mobile_get_canvas_method = {
 	"mobile.getCanvas", "response", "mailru_mobile_get_canvas",
@@ -3629,12 +4114,18 @@ static const struct socapi_field mailru_multipost_send_params_fields[] = {
 	{"audio", offsetof(struct mailru_multipost_send_params, audio), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"video", offsetof(struct mailru_multipost_send_params, video), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_multipost_send_params_keys[] = {
-	0, 0x40002, 0, 0x50004, 0, 0, 0, 0,
-	0x50005, 0x40001, 0x50003, 0, 0, 0, 0, 0,
+static const uint16_t mailru_multipost_send_params_slots[] = {
+	0, 2, 0, 4, 0, 0, 0, 0, 5, 1, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key mailru_multipost_send_params_keys[] = {
+	{0x32646975u, 0x0u, 4},
+	{0x74786574u, 0x0u, 4},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x6f69647561u, 0x0u, 5},
+	{0x6f65646976u, 0x0u, 5},
 };
 static const struct socapi_struct mailru_multipost_send_params_struct = {"multipost.send", sizeof(struct mailru_multipost_send_params), 5, mailru_multipost_send_params_fields,
-	SOCAPI_NO_PRESENCE, 11u, 4, mailru_multipost_send_params_keys};
+	SOCAPI_NO_PRESENCE, 11u, 4, mailru_multipost_send_params_slots, mailru_multipost_send_params_keys};
 
 const struct socapi_method mailru_multipost_send_method = {
 	"multipost.send", "response", "mailru_multipost_send",
@@ -3653,11 +4144,15 @@ static const struct socapi_field mailru_notifications_send_params_fields[] = {
 	{"uids", offsetof(struct mailru_notifications_send_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct mailru_notifications_send_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_notifications_send_params_keys[] = {
-	0x40001, 0, 0, 0x40002,
+static const uint16_t mailru_notifications_send_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key mailru_notifications_send_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
+	{0x74786574u, 0x0u, 4},
 };
 static const struct socapi_struct mailru_notifications_send_params_struct = {"notifications.send", sizeof(struct mailru_notifications_send_params), 2, mailru_notifications_send_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 2, mailru_notifications_send_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 2, mailru_notifications_send_params_slots, mailru_notifications_send_params_keys};
 
 const struct socapi_method mailru_notifications_send_method = {
 	"notifications.send", "response", "mailru_notifications_send",
@@ -3679,12 +4174,18 @@ static const struct socapi_field mailru_photos_create_album_params_fields[] = {
 	{"password", offsetof(struct mailru_photos_create_album_params, password), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"aid", offsetof(struct mailru_photos_create_album_params, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_photos_create_album_params_keys[] = {
-	0, 0x30005, 0, 0, 0x70003, 0, 0, 0,
-	0, 0, 0, 0x80004, 0xb0002, 0x50001, 0, 0,
+static const uint16_t mailru_photos_create_album_params_slots[] = {
+	0, 5, 0, 0, 3, 0, 0, 0, 0, 0, 0, 4, 2, 1, 0, 0,
+};
+static const struct socapi_key mailru_photos_create_album_params_keys[] = {
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x79636176697270u, 0x0u, 7},
+	{0x64726f7773736170u, 0x64726f7773736170u, 8},
+	{0x646961u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct mailru_photos_create_album_params), 5, mailru_photos_create_album_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 4, mailru_photos_create_album_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 4, mailru_photos_create_album_params_slots, mailru_photos_create_album_params_keys};
 
 const struct socapi_method mailru_photos_create_album_method = {
 	"photos.createAlbum", "response", "mailru_photos_create_album",
@@ -3704,11 +4205,16 @@ static const struct socapi_field mailru_photos_get_params_fields[] = {
 	{"aid", offsetof(struct mailru_photos_get_params, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"pids", offsetof(struct mailru_photos_get_params, pids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t mailru_photos_get_params_keys[] = {
-	0, 0, 0x40003, 0, 0x30002, 0x30001, 0, 0,
+static const uint16_t mailru_photos_get_params_slots[] = {
+	0, 0, 3, 0, 2, 1, 0, 0,
+};
+static const struct socapi_key mailru_photos_get_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646961u, 0x0u, 3},
+	{0x73646970u, 0x0u, 4},
 };
 static const struct socapi_struct mailru_photos_get_params_struct = {"photos.get", sizeof(struct mailru_photos_get_params), 3, mailru_photos_get_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, mailru_photos_get_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_photos_get_params_slots, mailru_photos_get_params_keys};
 
 const struct socapi_method mailru_photos_get_method = {
 	"photos.get", "response", "mailru_photos_get",
@@ -3727,11 +4233,15 @@ static const struct socapi_field mailru_photos_get_albums_params_fields[] = {
 	{"uid", offsetof(struct mailru_photos_get_albums_params, uid), offsetof(struct mailru_photos_get_albums_params, has_uid), &socapi_type_uint_from_string, 0},
 	{"aids", offsetof(struct mailru_photos_get_albums_params, aids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t mailru_photos_get_albums_params_keys[] = {
-	0x30001, 0, 0x40002, 0,
+static const uint16_t mailru_photos_get_albums_params_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key mailru_photos_get_albums_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x73646961u, 0x0u, 4},
 };
 static const struct socapi_struct mailru_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct mailru_photos_get_albums_params), 2, mailru_photos_get_albums_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_photos_get_albums_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_photos_get_albums_params_slots, mailru_photos_get_albums_params_keys};
 
 const struct socapi_method mailru_photos_get_albums_method = {
 	"photos.getAlbums", "response", "mailru_photos_get_albums",
@@ -3755,12 +4265,20 @@ static const struct socapi_field mailru_photos_upload_params_fields[] = {
 	{"tags", offsetof(struct mailru_photos_upload_params, tags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"theme", offsetof(struct mailru_photos_upload_params, theme), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_photos_upload_params_keys[] = {
-	0, 0x30001, 0, 0, 0, 0, 0x80003, 0x40006,
-	0, 0x50007, 0, 0x70002, 0xb0005, 0, 0, 0x40004,
+static const uint16_t mailru_photos_upload_params_slots[] = {
+	0, 1, 0, 0, 0, 0, 3, 6, 0, 7, 0, 2, 5, 0, 0, 4,
+};
+static const struct socapi_key mailru_photos_upload_params_keys[] = {
+	{0x646961u, 0x0u, 3},
+	{0x6c72755f676d69u, 0x0u, 7},
+	{0x656c69665f676d69u, 0x656c69665f676d69u, 8},
+	{0x656d616eu, 0x0u, 4},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x73676174u, 0x0u, 4},
+	{0x656d656874u, 0x0u, 5},
 };
 static const struct socapi_struct mailru_photos_upload_params_struct = {"photos.upload", sizeof(struct mailru_photos_upload_params), 7, mailru_photos_upload_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 4, mailru_photos_upload_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 4, mailru_photos_upload_params_slots, mailru_photos_upload_params_keys};
 
 const struct socapi_method mailru_photos_upload_method = {
 	"photos.upload", "response", "mailru_photos_upload",
@@ -3779,11 +4297,15 @@ static const struct socapi_field mailru_score_add_params_fields[] = {
 	{"score", offsetof(struct mailru_score_add_params, score), offsetof(struct mailru_score_add_params, has_score), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"uid2", offsetof(struct mailru_score_add_params, uid2), offsetof(struct mailru_score_add_params, has_uid2), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_score_add_params_keys[] = {
-	0, 0x50001, 0x40002, 0,
+static const uint16_t mailru_score_add_params_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key mailru_score_add_params_keys[] = {
+	{0x65726f6373u, 0x0u, 5},
+	{0x32646975u, 0x0u, 4},
 };
 static const struct socapi_struct mailru_score_add_params_struct = {"score.add", sizeof(struct mailru_score_add_params), 2, mailru_score_add_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 2, mailru_score_add_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 2, mailru_score_add_params_slots, mailru_score_add_params_keys};
 
 const struct socapi_method mailru_score_add_method = {
 	"score.add", "response", "mailru_score_add",
@@ -3815,11 +4337,15 @@ static const struct socapi_field mailru_stream_comment_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_comment_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct mailru_stream_comment_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_stream_comment_params_keys[] = {
-	0x40002, 0, 0, 0x90001,
+static const uint16_t mailru_stream_comment_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key mailru_stream_comment_params_keys[] = {
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
+	{0x74786574u, 0x0u, 4},
 };
 static const struct socapi_struct mailru_stream_comment_params_struct = {"stream.comment", sizeof(struct mailru_stream_comment_params), 2, mailru_stream_comment_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_stream_comment_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_stream_comment_params_slots, mailru_stream_comment_params_keys};
 
 const struct socapi_method mailru_stream_comment_method = {
 	"stream.comment", "response", "mailru_stream_comment",
@@ -3840,11 +4366,17 @@ static const struct socapi_field mailru_stream_get_params_fields[] = {
 	{"filter_app", offsetof(struct mailru_stream_get_params, filter_app), offsetof(struct mailru_stream_get_params, has_filter_app), &mailru_stream_get_filter_app_type, 0},
 	{"offset", offsetof(struct mailru_stream_get_params, offset), offsetof(struct mailru_stream_get_params, has_offset), &socapi_type_int, 0},
 };
-static const uint32_t mailru_stream_get_params_keys[] = {
-	0, 0xa0003, 0x60004, 0, 0x40001, 0x50002, 0, 0,
+static const uint16_t mailru_stream_get_params_slots[] = {
+	0, 3, 4, 0, 1, 2, 0, 0,
+};
+static const struct socapi_key mailru_stream_get_params_keys[] = {
+	{0x70696b73u, 0x0u, 4},
+	{0x74696d696cu, 0x0u, 5},
+	{0x615f7265746c6966u, 0x7070615f7265746cu, 10},
+	{0x74657366666fu, 0x0u, 6},
 };
 static const struct socapi_struct mailru_stream_get_params_struct = {"stream.get", sizeof(struct mailru_stream_get_params), 4, mailru_stream_get_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, mailru_stream_get_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, mailru_stream_get_params_slots, mailru_stream_get_params_keys};
 
 const struct socapi_method mailru_stream_get_method = {
 	"stream.get", "response", "mailru_stream_get",
@@ -3866,12 +4398,18 @@ static const struct socapi_field mailru_stream_get_by_author_params_fields[] = {
 	{"limit", offsetof(struct mailru_stream_get_by_author_params, limit), offsetof(struct mailru_stream_get_by_author_params, has_limit), &socapi_type_int, 0},
 	{"filter_app", offsetof(struct mailru_stream_get_by_author_params, filter_app), offsetof(struct mailru_stream_get_by_author_params, has_filter_app), &mailru_stream_get_by_author_filter_app_type, 0},
 };
-static const uint32_t mailru_stream_get_by_author_params_keys[] = {
-	0, 0, 0, 0x30001, 0, 0, 0x50004, 0,
-	0, 0, 0, 0, 0x60003, 0xa0005, 0, 0x40002,
+static const uint16_t mailru_stream_get_by_author_params_slots[] = {
+	0, 0, 0, 1, 0, 0, 4, 0, 0, 0, 0, 0, 3, 5, 0, 2,
+};
+static const struct socapi_key mailru_stream_get_by_author_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x70696b73u, 0x0u, 4},
+	{0x74657366666fu, 0x0u, 6},
+	{0x74696d696cu, 0x0u, 5},
+	{0x615f7265746c6966u, 0x7070615f7265746cu, 10},
 };
 static const struct socapi_struct mailru_stream_get_by_author_params_struct = {"stream.getByAuthor", sizeof(struct mailru_stream_get_by_author_params), 5, mailru_stream_get_by_author_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_get_by_author_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_get_by_author_params_slots, mailru_stream_get_by_author_params_keys};
 
 const struct socapi_method mailru_stream_get_by_author_method = {
 	"stream.getByAuthor", "response", "mailru_stream_get_by_author",
@@ -3889,11 +4427,14 @@ enum socapi_status mailru_stream_get_by_author(struct socapi_session *session, c
 static const struct socapi_field mailru_stream_like_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_like_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_stream_like_params_keys[] = {
-	0, 0x90001,
+static const uint16_t mailru_stream_like_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_stream_like_params_keys[] = {
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
 };
 static const struct socapi_struct mailru_stream_like_params_struct = {"stream.like", sizeof(struct mailru_stream_like_params), 1, mailru_stream_like_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_stream_like_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_stream_like_params_slots, mailru_stream_like_params_keys};
 
 const struct socapi_method mailru_stream_like_method = {
 	"stream.like", "response", "mailru_stream_like",
@@ -3918,12 +4459,21 @@ static const struct socapi_field mailru_stream_post_params_fields[] = {
 	{"link2_text", offsetof(struct mailru_stream_post_params, link2_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link2_href", offsetof(struct mailru_stream_post_params, link2_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_stream_post_params_keys[] = {
-	0, 0x40001, 0, 0x50002, 0, 0xa0006, 0x70004, 0xa0008,
-	0, 0xa0007, 0, 0x90003, 0, 0, 0xa0005, 0,
+static const uint16_t mailru_stream_post_params_slots[] = {
+	0, 1, 0, 2, 0, 6, 4, 8, 0, 7, 0, 3, 0, 0, 5, 0,
+};
+static const struct socapi_key mailru_stream_post_params_keys[] = {
+	{0x74786574u, 0x0u, 4},
+	{0x656c746974u, 0x0u, 5},
+	{0x7865745f72657375u, 0x747865745f726573u, 9},
+	{0x6c72755f676d69u, 0x0u, 7},
+	{0x65745f316b6e696cu, 0x747865745f316b6eu, 10},
+	{0x72685f316b6e696cu, 0x666572685f316b6eu, 10},
+	{0x65745f326b6e696cu, 0x747865745f326b6eu, 10},
+	{0x72685f326b6e696cu, 0x666572685f326b6eu, 10},
 };
 static const struct socapi_struct mailru_stream_post_params_struct = {"stream.post", sizeof(struct mailru_stream_post_params), 8, mailru_stream_post_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_post_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_post_params_slots, mailru_stream_post_params_keys};
 
 const struct socapi_method mailru_stream_post_method = {
 	"stream.post", "response", "mailru_stream_post",
@@ -3945,12 +4495,18 @@ static const struct socapi_field mailru_stream_share_params_fields[] = {
 	{"img_url", offsetof(struct mailru_stream_share_params, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"user_text", offsetof(struct mailru_stream_share_params, user_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_stream_share_params_keys[] = {
-	0, 0, 0, 0x50002, 0, 0, 0x70004, 0,
-	0, 0, 0, 0x90005, 0xb0003, 0, 0, 0x30001,
+static const uint16_t mailru_stream_share_params_slots[] = {
+	0, 0, 0, 2, 0, 0, 4, 0, 0, 0, 0, 5, 3, 0, 0, 1,
+};
+static const struct socapi_key mailru_stream_share_params_keys[] = {
+	{0x6c7275u, 0x0u, 3},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x6c72755f676d69u, 0x0u, 7},
+	{0x7865745f72657375u, 0x747865745f726573u, 9},
 };
 static const struct socapi_struct mailru_stream_share_params_struct = {"stream.share", sizeof(struct mailru_stream_share_params), 5, mailru_stream_share_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_share_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, mailru_stream_share_params_slots, mailru_stream_share_params_keys};
 
 const struct socapi_method mailru_stream_share_method = {
 	"stream.share", "response", "mailru_stream_share",
@@ -3968,11 +4524,14 @@ enum socapi_status mailru_stream_share(struct socapi_session *session, const str
 static const struct socapi_field mailru_stream_unlike_params_fields[] = {
 	{"thread_id", offsetof(struct mailru_stream_unlike_params, thread_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_stream_unlike_params_keys[] = {
-	0, 0x90001,
+static const uint16_t mailru_stream_unlike_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_stream_unlike_params_keys[] = {
+	{0x695f646165726874u, 0x64695f6461657268u, 9},
 };
 static const struct socapi_struct mailru_stream_unlike_params_struct = {"stream.unlike", sizeof(struct mailru_stream_unlike_params), 1, mailru_stream_unlike_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_stream_unlike_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_stream_unlike_params_slots, mailru_stream_unlike_params_keys};
 
 const struct socapi_method mailru_stream_unlike_method = {
 	"stream.unlike", "response", "mailru_stream_unlike",
@@ -3991,11 +4550,15 @@ static const struct socapi_field mailru_titles_add_params_fields[] = {
 	{"img_url", offsetof(struct mailru_titles_add_params, img_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_titles_add_params, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_titles_add_params_keys[] = {
-	0, 0x70001, 0, 0x40002,
+static const uint16_t mailru_titles_add_params_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key mailru_titles_add_params_keys[] = {
+	{0x6c72755f676d69u, 0x0u, 7},
+	{0x656d616eu, 0x0u, 4},
 };
 static const struct socapi_struct mailru_titles_add_params_struct = {"titles.add", sizeof(struct mailru_titles_add_params), 2, mailru_titles_add_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_titles_add_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_titles_add_params_slots, mailru_titles_add_params_keys};
 
 const struct socapi_method mailru_titles_add_method = {
 	"titles.add", "response", "mailru_titles_add",
@@ -4013,11 +4576,14 @@ enum socapi_status mailru_titles_add(struct socapi_session *session, const struc
 static const struct socapi_field mailru_titles_del_params_fields[] = {
 	{"id", offsetof(struct mailru_titles_del_params, id), offsetof(struct mailru_titles_del_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_titles_del_params_keys[] = {
-	0, 0x20001,
+static const uint16_t mailru_titles_del_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_titles_del_params_keys[] = {
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct mailru_titles_del_params_struct = {"titles.del", sizeof(struct mailru_titles_del_params), 1, mailru_titles_del_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_titles_del_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_titles_del_params_slots, mailru_titles_del_params_keys};
 
 const struct socapi_method mailru_titles_del_method = {
 	"titles.del", "response", "mailru_titles_del",
@@ -4036,11 +4602,15 @@ static const struct socapi_field mailru_titles_list_params_fields[] = {
 	{"limit", offsetof(struct mailru_titles_list_params, limit), offsetof(struct mailru_titles_list_params, has_limit), &socapi_type_int, 0},
 	{"offset", offsetof(struct mailru_titles_list_params, offset), offsetof(struct mailru_titles_list_params, has_offset), &socapi_type_int, 0},
 };
-static const uint32_t mailru_titles_list_params_keys[] = {
-	0, 0x50001, 0, 0x60002,
+static const uint16_t mailru_titles_list_params_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key mailru_titles_list_params_keys[] = {
+	{0x74696d696cu, 0x0u, 5},
+	{0x74657366666fu, 0x0u, 6},
 };
 static const struct socapi_struct mailru_titles_list_params_struct = {"titles.list", sizeof(struct mailru_titles_list_params), 2, mailru_titles_list_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_titles_list_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_titles_list_params_slots, mailru_titles_list_params_keys};
 
 const struct socapi_method mailru_titles_list_method = {
 	"titles.list", "response", "mailru_titles_list",
@@ -4060,11 +4630,16 @@ static const struct socapi_field mailru_titles_update_params_fields[] = {
 	{"image", offsetof(struct mailru_titles_update_params, image), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"name", offsetof(struct mailru_titles_update_params, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t mailru_titles_update_params_keys[] = {
-	0, 0, 0, 0, 0, 0x50002, 0x20001, 0x40003,
+static const uint16_t mailru_titles_update_params_slots[] = {
+	0, 0, 0, 0, 0, 2, 1, 3,
+};
+static const struct socapi_key mailru_titles_update_params_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x6567616d69u, 0x0u, 5},
+	{0x656d616eu, 0x0u, 4},
 };
 static const struct socapi_struct mailru_titles_update_params_struct = {"titles.update", sizeof(struct mailru_titles_update_params), 3, mailru_titles_update_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, mailru_titles_update_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, mailru_titles_update_params_slots, mailru_titles_update_params_keys};
 
 const struct socapi_method mailru_titles_update_method = {
 	"titles.update", "response", "mailru_titles_update",
@@ -4095,11 +4670,14 @@ enum socapi_status mailru_titles_user_drop(struct socapi_session *session, int64
 static const struct socapi_field mailru_titles_user_reward_params_fields[] = {
 	{"id", offsetof(struct mailru_titles_user_reward_params, id), offsetof(struct mailru_titles_user_reward_params, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t mailru_titles_user_reward_params_keys[] = {
-	0, 0x20001,
+static const uint16_t mailru_titles_user_reward_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key mailru_titles_user_reward_params_keys[] = {
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct mailru_titles_user_reward_params_struct = {"titles.user_reward", sizeof(struct mailru_titles_user_reward_params), 1, mailru_titles_user_reward_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_titles_user_reward_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_titles_user_reward_params_slots, mailru_titles_user_reward_params_keys};
 
 const struct socapi_method mailru_titles_user_reward_method = {
 	"titles.user_reward", "response", "mailru_titles_user_reward",
@@ -4117,11 +4695,14 @@ enum socapi_status mailru_titles_user_reward(struct socapi_session *session, con
 static const struct socapi_field mailru_users_get_balance_params_fields[] = {
 	{"uid", offsetof(struct mailru_users_get_balance_params, uid), offsetof(struct mailru_users_get_balance_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_users_get_balance_params_keys[] = {
-	0x30001, 0,
+static const uint16_t mailru_users_get_balance_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_users_get_balance_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_users_get_balance_params_struct = {"users.getBalance", sizeof(struct mailru_users_get_balance_params), 1, mailru_users_get_balance_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_get_balance_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_get_balance_params_slots, mailru_users_get_balance_params_keys};
 
 const struct socapi_method mailru_users_get_balance_method = {
 	"users.getBalance", "response", "mailru_users_get_balance",
@@ -4139,11 +4720,14 @@ enum socapi_status mailru_users_get_balance(struct socapi_session *session, cons
 static const struct socapi_field mailru_users_get_info_params_fields[] = {
 	{"uids", offsetof(struct mailru_users_get_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_uint_list_from_string_type, 0},
 };
-static const uint32_t mailru_users_get_info_params_keys[] = {
-	0x40001, 0,
+static const uint16_t mailru_users_get_info_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_users_get_info_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
 };
 static const struct socapi_struct mailru_users_get_info_params_struct = {"users.getInfo", sizeof(struct mailru_users_get_info_params), 1, mailru_users_get_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_get_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_get_info_params_slots, mailru_users_get_info_params_keys};
 
 const struct socapi_method mailru_users_get_info_method = {
 	"users.getInfo", "response", "mailru_users_get_info",
@@ -4162,11 +4746,15 @@ static const struct socapi_field mailru_users_has_app_permission_params_fields[]
 	{"ext_perm", offsetof(struct mailru_users_has_app_permission_params, ext_perm), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"uid", offsetof(struct mailru_users_has_app_permission_params, uid), offsetof(struct mailru_users_has_app_permission_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_users_has_app_permission_params_keys[] = {
-	0x30002, 0, 0, 0x80001,
+static const uint16_t mailru_users_has_app_permission_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key mailru_users_has_app_permission_params_keys[] = {
+	{0x6d7265705f747865u, 0x6d7265705f747865u, 8},
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_users_has_app_permission_params_struct = {"users.hasAppPermission", sizeof(struct mailru_users_has_app_permission_params), 2, mailru_users_has_app_permission_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, mailru_users_has_app_permission_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, mailru_users_has_app_permission_params_slots, mailru_users_has_app_permission_params_keys};
 
 const struct socapi_method mailru_users_has_app_permission_method = {
 	"users.hasAppPermission", "response", "mailru_users_has_app_permission",
@@ -4184,11 +4772,14 @@ enum socapi_status mailru_users_has_app_permission(struct socapi_session *sessio
 static const struct socapi_field mailru_users_is_app_user_params_fields[] = {
 	{"uid", offsetof(struct mailru_users_is_app_user_params, uid), offsetof(struct mailru_users_is_app_user_params, has_uid), &socapi_type_uint_from_string, 0},
 };
-static const uint32_t mailru_users_is_app_user_params_keys[] = {
-	0x30001, 0,
+static const uint16_t mailru_users_is_app_user_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key mailru_users_is_app_user_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct mailru_users_is_app_user_params_struct = {"users.isAppUser", sizeof(struct mailru_users_is_app_user_params), 1, mailru_users_is_app_user_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_is_app_user_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, mailru_users_is_app_user_params_slots, mailru_users_is_app_user_params_keys};
 
 const struct socapi_method mailru_users_is_app_user_method = {
 	"users.isAppUser", "response", "mailru_users_is_app_user",

@@ -399,21 +399,28 @@ static const struct socapi_field ok_additional_info_fields[] = {
 	{"user_id", offsetof(struct ok_additional_info, user_id), offsetof(struct ok_additional_info, has_user_id), &socapi_type_int_from_string, 0},
 	{"info", offsetof(struct ok_additional_info, info), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const uint32_t ok_additional_info_keys[] = {
-	0, 0x70001, 0, 0x40002,
+static const uint16_t ok_additional_info_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key ok_additional_info_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x6f666e69u, 0x0u, 4},
 };
 static const struct socapi_struct ok_additional_info_struct = {"additional_info", sizeof(struct ok_additional_info), 2, ok_additional_info_fields,
-	offsetof(struct ok_additional_info, unknown), 1u, 2, ok_additional_info_keys};
+	offsetof(struct ok_additional_info, unknown), 1u, 2, ok_additional_info_slots, ok_additional_info_keys};
 const struct socapi_type ok_additional_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_additional_info), &ok_additional_info_struct, "additional_info"};
 
 static const struct socapi_field ok_additional_info_reply_fields[] = {
 	{"users", offsetof(struct ok_additional_info_reply, users), SOCAPI_NO_PRESENCE, &ok_additional_info_list_type, 0},
 };
-static const uint32_t ok_additional_info_reply_keys[] = {
-	0x50001, 0,
+static const uint16_t ok_additional_info_reply_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_additional_info_reply_keys[] = {
+	{0x7372657375u, 0x0u, 5},
 };
 static const struct socapi_struct ok_additional_info_reply_struct = {"additional_info_reply", sizeof(struct ok_additional_info_reply), 1, ok_additional_info_reply_fields,
-	offsetof(struct ok_additional_info_reply, unknown), 1u, 1, ok_additional_info_reply_keys};
+	offsetof(struct ok_additional_info_reply, unknown), 1u, 1, ok_additional_info_reply_slots, ok_additional_info_reply_keys};
 const struct socapi_type ok_additional_info_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_additional_info_reply), &ok_additional_info_reply_struct, "additional_info_reply"};
 
 static const struct socapi_field ok_album_fields[] = {
@@ -433,24 +440,42 @@ static const struct socapi_field ok_album_fields[] = {
 	{"author_type", offsetof(struct ok_album, author_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"like_summary", offsetof(struct ok_album, like_summary), SOCAPI_NO_PRESENCE, &ok_like_summary_type, 0},
 };
-static const uint32_t ok_album_keys[] = {
-	0x5000c, 0x30001, 0xb000d, 0xc000f, 0, 0, 0x50002, 0,
-	0, 0, 0, 0, 0xa000b, 0, 0x80008, 0xa0007,
-	0x70004, 0, 0xc0006, 0, 0, 0x8000a, 0, 0x40005,
-	0, 0, 0x70009, 0, 0, 0xb000e, 0xb0003, 0,
+static const uint16_t ok_album_slots[] = {
+	12, 1, 13, 15, 0, 0, 2, 0, 0, 0, 0, 0, 11, 0, 8, 7,
+	4, 0, 6, 0, 0, 10, 0, 5, 0, 0, 9, 0, 0, 14, 3, 0,
+};
+static const struct socapi_key ok_album_keys[] = {
+	{0x646961u, 0x0u, 3},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x64657461657263u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
+	{0x635f736f746f6870u, 0x746e756f635f736fu, 12},
+	{0x756f635f656b696cu, 0x746e756f635f656bu, 10},
+	{0x74695f64656b696cu, 0x74695f64656b696cu, 8},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x6f68705f6e69616du, 0x6f746f68705f6e69u, 10},
+	{0x7372747461u, 0x0u, 5},
+	{0x6e5f726f68747561u, 0x656d616e5f726f68u, 11},
+	{0x745f726f68747561u, 0x657079745f726f68u, 11},
+	{0x6d75735f656b696cu, 0x7972616d6d75735fu, 12},
 };
 static const struct socapi_struct ok_album_struct = {"album", sizeof(struct ok_album), 15, ok_album_fields,
-	offsetof(struct ok_album, unknown), 61u, 5, ok_album_keys};
+	offsetof(struct ok_album, unknown), 61u, 5, ok_album_slots, ok_album_keys};
 const struct socapi_type ok_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_album), &ok_album_struct, "album"};
 
 static const struct socapi_field ok_album_reply_fields[] = {
 	{"album", offsetof(struct ok_album_reply, album), SOCAPI_NO_PRESENCE, &ok_album_type, 0},
 };
-static const uint32_t ok_album_reply_keys[] = {
-	0, 0x50001,
+static const uint16_t ok_album_reply_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_album_reply_keys[] = {
+	{0x6d75626c61u, 0x0u, 5},
 };
 static const struct socapi_struct ok_album_reply_struct = {"album_reply", sizeof(struct ok_album_reply), 1, ok_album_reply_fields,
-	offsetof(struct ok_album_reply, unknown), 1u, 1, ok_album_reply_keys};
+	offsetof(struct ok_album_reply, unknown), 1u, 1, ok_album_reply_slots, ok_album_reply_keys};
 const struct socapi_type ok_album_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_album_reply), &ok_album_reply_struct, "album_reply"};
 
 static const struct socapi_field ok_albums_page_fields[] = {
@@ -459,11 +484,17 @@ static const struct socapi_field ok_albums_page_fields[] = {
 	{"hasMore", offsetof(struct ok_albums_page, has_more), offsetof(struct ok_albums_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_albums_page, total_count), offsetof(struct ok_albums_page, has_total_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_albums_page_keys[] = {
-	0x60001, 0xa0004, 0xc0002, 0x70003, 0, 0, 0, 0,
+static const uint16_t ok_albums_page_slots[] = {
+	1, 4, 2, 3, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_albums_page_keys[] = {
+	{0x736d75626c61u, 0x0u, 6},
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x65726f4d736168u, 0x0u, 7},
+	{0x756f436c61746f74u, 0x746e756f436c6174u, 10},
 };
 static const struct socapi_struct ok_albums_page_struct = {"albums_page", sizeof(struct ok_albums_page), 4, ok_albums_page_fields,
-	offsetof(struct ok_albums_page, unknown), 5u, 3, ok_albums_page_keys};
+	offsetof(struct ok_albums_page, unknown), 5u, 3, ok_albums_page_slots, ok_albums_page_keys};
 const struct socapi_type ok_albums_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_albums_page), &ok_albums_page_struct, "albums_page"};
 
 static const struct socapi_field ok_app_fields[] = {
@@ -473,12 +504,18 @@ static const struct socapi_field ok_app_fields[] = {
 	{"pic128x128", offsetof(struct ok_app, pic128x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"url", offsetof(struct ok_app, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_app_keys[] = {
-	0, 0, 0, 0, 0, 0, 0xa0004, 0,
-	0, 0x60001, 0, 0, 0xb0003, 0, 0x40002, 0x30005,
+static const uint16_t ok_app_slots[] = {
+	0, 0, 0, 0, 0, 0, 4, 0, 0, 1, 0, 0, 3, 0, 2, 5,
+};
+static const struct socapi_key ok_app_keys[] = {
+	{0x64695f707061u, 0x0u, 6},
+	{0x656d616eu, 0x0u, 4},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x3178383231636970u, 0x3832317838323163u, 10},
+	{0x6c7275u, 0x0u, 3},
 };
 static const struct socapi_struct ok_app_struct = {"app", sizeof(struct ok_app), 5, ok_app_fields,
-	offsetof(struct ok_app, unknown), 1u, 4, ok_app_keys};
+	offsetof(struct ok_app, unknown), 1u, 4, ok_app_slots, ok_app_keys};
 const struct socapi_type ok_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_app), &ok_app_struct, "app"};
 
 static const struct socapi_field ok_app_promo_info_fields[] = {
@@ -488,32 +525,44 @@ static const struct socapi_field ok_app_promo_info_fields[] = {
 	{"end_time", offsetof(struct ok_app_promo_info, end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image304x128", offsetof(struct ok_app_promo_info, image304x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_app_promo_info_keys[] = {
-	0, 0xc0005, 0, 0x40002, 0, 0, 0xa0003, 0,
-	0, 0, 0x80004, 0x80001, 0, 0, 0, 0,
+static const uint16_t ok_app_promo_info_slots[] = {
+	0, 5, 0, 2, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_app_promo_info_keys[] = {
+	{0x64695f6369706f74u, 0x64695f6369706f74u, 8},
+	{0x74786574u, 0x0u, 4},
+	{0x69745f7472617473u, 0x656d69745f747261u, 10},
+	{0x656d69745f646e65u, 0x656d69745f646e65u, 8},
+	{0x3430336567616d69u, 0x3832317834303365u, 12},
 };
 static const struct socapi_struct ok_app_promo_info_struct = {"app_promo_info", sizeof(struct ok_app_promo_info), 5, ok_app_promo_info_fields,
-	offsetof(struct ok_app_promo_info, unknown), 9u, 4, ok_app_promo_info_keys};
+	offsetof(struct ok_app_promo_info, unknown), 9u, 4, ok_app_promo_info_slots, ok_app_promo_info_keys};
 const struct socapi_type ok_app_promo_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_app_promo_info), &ok_app_promo_info_struct, "app_promo_info"};
 
 static const struct socapi_field ok_app_users_online_reply_fields[] = {
 	{"friends", offsetof(struct ok_app_users_online_reply, friends), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint32_t ok_app_users_online_reply_keys[] = {
-	0x70001, 0,
+static const uint16_t ok_app_users_online_reply_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_app_users_online_reply_keys[] = {
+	{0x73646e65697266u, 0x0u, 7},
 };
 static const struct socapi_struct ok_app_users_online_reply_struct = {"app_users_online_reply", sizeof(struct ok_app_users_online_reply), 1, ok_app_users_online_reply_fields,
-	offsetof(struct ok_app_users_online_reply, unknown), 1u, 1, ok_app_users_online_reply_keys};
+	offsetof(struct ok_app_users_online_reply, unknown), 1u, 1, ok_app_users_online_reply_slots, ok_app_users_online_reply_keys};
 const struct socapi_type ok_app_users_online_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_app_users_online_reply), &ok_app_users_online_reply_struct, "app_users_online_reply"};
 
 static const struct socapi_field ok_app_users_reply_fields[] = {
 	{"uids", offsetof(struct ok_app_users_reply, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint32_t ok_app_users_reply_keys[] = {
-	0x40001, 0,
+static const uint16_t ok_app_users_reply_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_app_users_reply_keys[] = {
+	{0x73646975u, 0x0u, 4},
 };
 static const struct socapi_struct ok_app_users_reply_struct = {"app_users_reply", sizeof(struct ok_app_users_reply), 1, ok_app_users_reply_fields,
-	offsetof(struct ok_app_users_reply, unknown), 1u, 1, ok_app_users_reply_keys};
+	offsetof(struct ok_app_users_reply, unknown), 1u, 1, ok_app_users_reply_slots, ok_app_users_reply_keys};
 const struct socapi_type ok_app_users_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_app_users_reply), &ok_app_users_reply_struct, "app_users_reply"};
 
 static const struct socapi_field ok_apps_page_fields[] = {
@@ -521,32 +570,44 @@ static const struct socapi_field ok_apps_page_fields[] = {
 	{"has_more", offsetof(struct ok_apps_page, has_more), offsetof(struct ok_apps_page, has_more_set), &socapi_type_bool, 0},
 	{"apps", offsetof(struct ok_apps_page, apps), SOCAPI_NO_PRESENCE, &ok_app_list_type, 0},
 };
-static const uint32_t ok_apps_page_keys[] = {
-	0, 0x80002, 0, 0x60001, 0, 0, 0, 0x40003,
+static const uint16_t ok_apps_page_slots[] = {
+	0, 2, 0, 1, 0, 0, 0, 3,
+};
+static const struct socapi_key ok_apps_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x73707061u, 0x0u, 4},
 };
 static const struct socapi_struct ok_apps_page_struct = {"apps_page", sizeof(struct ok_apps_page), 3, ok_apps_page_fields,
-	offsetof(struct ok_apps_page, unknown), 1u, 3, ok_apps_page_keys};
+	offsetof(struct ok_apps_page, unknown), 1u, 3, ok_apps_page_slots, ok_apps_page_keys};
 const struct socapi_type ok_apps_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_apps_page), &ok_apps_page_struct, "apps_page"};
 
 static const struct socapi_field ok_attrs_fields[] = {
 	{"flags", offsetof(struct ok_attrs, flags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_attrs_keys[] = {
-	0x50001, 0,
+static const uint16_t ok_attrs_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_attrs_keys[] = {
+	{0x7367616c66u, 0x0u, 5},
 };
 static const struct socapi_struct ok_attrs_struct = {"attrs", sizeof(struct ok_attrs), 1, ok_attrs_fields,
-	offsetof(struct ok_attrs, unknown), 1u, 1, ok_attrs_keys};
+	offsetof(struct ok_attrs, unknown), 1u, 1, ok_attrs_slots, ok_attrs_keys};
 const struct socapi_type ok_attrs_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_attrs), &ok_attrs_struct, "attrs"};
 
 static const struct socapi_field ok_calls_left_fields[] = {
 	{"method", offsetof(struct ok_calls_left, method), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"callsLeft", offsetof(struct ok_calls_left, calls_left), offsetof(struct ok_calls_left, has_calls_left), &socapi_type_int, 0},
 };
-static const uint32_t ok_calls_left_keys[] = {
-	0, 0x60001, 0, 0x90002,
+static const uint16_t ok_calls_left_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key ok_calls_left_keys[] = {
+	{0x646f6874656du, 0x0u, 6},
+	{0x66654c736c6c6163u, 0x7466654c736c6c61u, 9},
 };
 static const struct socapi_struct ok_calls_left_struct = {"calls_left", sizeof(struct ok_calls_left), 2, ok_calls_left_fields,
-	offsetof(struct ok_calls_left, unknown), 1u, 2, ok_calls_left_keys};
+	offsetof(struct ok_calls_left, unknown), 1u, 2, ok_calls_left_slots, ok_calls_left_keys};
 const struct socapi_type ok_calls_left_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_calls_left), &ok_calls_left_struct, "calls_left"};
 
 static const struct socapi_field ok_catalog_fields[] = {
@@ -555,11 +616,17 @@ static const struct socapi_field ok_catalog_fields[] = {
 	{"photo_id", offsetof(struct ok_catalog, photo_id), offsetof(struct ok_catalog, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_catalog, admin_restricted), offsetof(struct ok_catalog, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const uint32_t ok_catalog_keys[] = {
-	0, 0, 0, 0x100004, 0x40002, 0x80003, 0, 0x20001,
+static const uint16_t ok_catalog_slots[] = {
+	0, 0, 0, 4, 2, 3, 0, 1,
+};
+static const struct socapi_key ok_catalog_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x65725f6e696d6461u, 0x6465746369727473u, 16},
 };
 static const struct socapi_struct ok_catalog_struct = {"catalog", sizeof(struct ok_catalog), 4, ok_catalog_fields,
-	offsetof(struct ok_catalog, unknown), 5u, 3, ok_catalog_keys};
+	offsetof(struct ok_catalog, unknown), 5u, 3, ok_catalog_slots, ok_catalog_keys};
 const struct socapi_type ok_catalog_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_catalog), &ok_catalog_struct, "catalog"};
 
 static const struct socapi_field ok_catalogs_page_fields[] = {
@@ -567,11 +634,16 @@ static const struct socapi_field ok_catalogs_page_fields[] = {
 	{"has_more", offsetof(struct ok_catalogs_page, has_more), offsetof(struct ok_catalogs_page, has_more_set), &socapi_type_bool, 0},
 	{"catalogs", offsetof(struct ok_catalogs_page, catalogs), SOCAPI_NO_PRESENCE, &ok_catalog_list_type, 0},
 };
-static const uint32_t ok_catalogs_page_keys[] = {
-	0, 0, 0, 0, 0x60001, 0, 0x80003, 0x80002,
+static const uint16_t ok_catalogs_page_slots[] = {
+	0, 0, 0, 0, 1, 0, 3, 2,
+};
+static const struct socapi_key ok_catalogs_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x73676f6c61746163u, 0x73676f6c61746163u, 8},
 };
 static const struct socapi_struct ok_catalogs_page_struct = {"catalogs_page", sizeof(struct ok_catalogs_page), 3, ok_catalogs_page_fields,
-	offsetof(struct ok_catalogs_page, unknown), 5u, 3, ok_catalogs_page_keys};
+	offsetof(struct ok_catalogs_page, unknown), 5u, 3, ok_catalogs_page_slots, ok_catalogs_page_keys};
 const struct socapi_type ok_catalogs_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_catalogs_page), &ok_catalogs_page_struct, "catalogs_page"};
 
 static const struct socapi_field ok_comment_fields[] = {
@@ -588,14 +660,26 @@ static const struct socapi_field ok_comment_fields[] = {
 	{"attrs", offsetof(struct ok_comment, attrs), SOCAPI_NO_PRESENCE, &ok_attrs_type, 0},
 	{"type", offsetof(struct ok_comment, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_comment_keys[] = {
-	0xa0007, 0, 0x40004, 0, 0, 0, 0xb000a, 0,
-	0, 0, 0, 0, 0x4000c, 0x130009, 0x70006, 0xb0003,
-	0, 0, 0, 0x20001, 0, 0x90002, 0, 0,
-	0, 0, 0, 0x80008, 0, 0x5000b, 0, 0x40005,
+static const uint16_t ok_comment_slots[] = {
+	7, 0, 4, 0, 0, 0, 10, 0, 0, 0, 0, 0, 12, 9, 6, 3,
+	0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 8, 0, 11, 0, 5,
+};
+static const struct socapi_key ok_comment_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x695f726f68747561u, 0x64695f726f687475u, 9},
+	{0x745f726f68747561u, 0x657079745f726f68u, 11},
+	{0x74786574u, 0x0u, 4},
+	{0x65746164u, 0x0u, 4},
+	{0x736d5f65746164u, 0x0u, 7},
+	{0x756f635f656b696cu, 0x746e756f635f656bu, 10},
+	{0x74695f64656b696cu, 0x74695f64656b696cu, 8},
+	{0x6f745f796c706572u, 0x64695f746e656d6du, 19},
+	{0x6f745f796c706572u, 0x64695f6f745f796cu, 11},
+	{0x7372747461u, 0x0u, 5},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct ok_comment_struct = {"comment", sizeof(struct ok_comment), 12, ok_comment_fields,
-	offsetof(struct ok_comment, unknown), 17u, 5, ok_comment_keys};
+	offsetof(struct ok_comment, unknown), 17u, 5, ok_comment_slots, ok_comment_keys};
 const struct socapi_type ok_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_comment), &ok_comment_struct, "comment"};
 
 static const struct socapi_field ok_comments_page_fields[] = {
@@ -604,11 +688,17 @@ static const struct socapi_field ok_comments_page_fields[] = {
 	{"comments", offsetof(struct ok_comments_page, comments), SOCAPI_NO_PRESENCE, &ok_comment_list_type, 0},
 	{"entities", offsetof(struct ok_comments_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint32_t ok_comments_page_keys[] = {
-	0, 0x80004, 0x80003, 0, 0x60001, 0, 0, 0x80002,
+static const uint16_t ok_comments_page_slots[] = {
+	0, 4, 3, 0, 1, 0, 0, 2,
+};
+static const struct socapi_key ok_comments_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x7365697469746e65u, 0x7365697469746e65u, 8},
 };
 static const struct socapi_struct ok_comments_page_struct = {"comments_page", sizeof(struct ok_comments_page), 4, ok_comments_page_fields,
-	offsetof(struct ok_comments_page, unknown), 5u, 3, ok_comments_page_keys};
+	offsetof(struct ok_comments_page, unknown), 5u, 3, ok_comments_page_slots, ok_comments_page_keys};
 const struct socapi_type ok_comments_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_comments_page), &ok_comments_page_struct, "comments_page"};
 
 static const struct socapi_field ok_commit_photo_status_fields[] = {
@@ -616,22 +706,31 @@ static const struct socapi_field ok_commit_photo_status_fields[] = {
 	{"status", offsetof(struct ok_commit_photo_status, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"assigned_photo_id", offsetof(struct ok_commit_photo_status, assigned_photo_id), offsetof(struct ok_commit_photo_status, has_assigned_photo_id), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_commit_photo_status_keys[] = {
-	0, 0, 0x60002, 0x110003, 0, 0, 0x80001, 0,
+static const uint16_t ok_commit_photo_status_slots[] = {
+	0, 0, 2, 3, 0, 0, 1, 0,
+};
+static const struct socapi_key ok_commit_photo_status_keys[] = {
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x737574617473u, 0x0u, 6},
+	{0x64656e6769737361u, 0x64695f6f746f6870u, 17},
 };
 static const struct socapi_struct ok_commit_photo_status_struct = {"commit_photo_status", sizeof(struct ok_commit_photo_status), 3, ok_commit_photo_status_fields,
-	offsetof(struct ok_commit_photo_status, unknown), 1u, 3, ok_commit_photo_status_keys};
+	offsetof(struct ok_commit_photo_status, unknown), 1u, 3, ok_commit_photo_status_slots, ok_commit_photo_status_keys};
 const struct socapi_type ok_commit_photo_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_commit_photo_status), &ok_commit_photo_status_struct, "commit_photo_status"};
 
 static const struct socapi_field ok_commit_reply_fields[] = {
 	{"photos", offsetof(struct ok_commit_reply, photos), SOCAPI_NO_PRESENCE, &ok_commit_photo_status_list_type, 0},
 	{"aid", offsetof(struct ok_commit_reply, aid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_commit_reply_keys[] = {
-	0, 0, 0x30002, 0x60001,
+static const uint16_t ok_commit_reply_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key ok_commit_reply_keys[] = {
+	{0x736f746f6870u, 0x0u, 6},
+	{0x646961u, 0x0u, 3},
 };
 static const struct socapi_struct ok_commit_reply_struct = {"commit_reply", sizeof(struct ok_commit_reply), 2, ok_commit_reply_fields,
-	offsetof(struct ok_commit_reply, unknown), 3u, 2, ok_commit_reply_keys};
+	offsetof(struct ok_commit_reply, unknown), 3u, 2, ok_commit_reply_slots, ok_commit_reply_keys};
 const struct socapi_type ok_commit_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_commit_reply), &ok_commit_reply_struct, "commit_reply"};
 
 static const struct socapi_field ok_discussion_fields[] = {
@@ -650,36 +749,58 @@ static const struct socapi_field ok_discussion_fields[] = {
 	{"last_user_access_date", offsetof(struct ok_discussion, last_user_access_date), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"ref_objects", offsetof(struct ok_discussion, ref_objects), SOCAPI_NO_PRESENCE, &ok_ref_object_list_type, 0},
 };
-static const uint32_t ok_discussion_keys[] = {
-	0, 0, 0, 0x70004, 0, 0, 0x120007, 0x140008,
-	0xd0006, 0, 0, 0xb0001, 0x15000d, 0, 0, 0,
-	0xb000e, 0, 0, 0, 0, 0x120009, 0x90005, 0x50003,
-	0x5000c, 0x90002, 0, 0, 0x8000b, 0, 0, 0xa000a,
+static const uint16_t ok_discussion_slots[] = {
+	0, 0, 0, 4, 0, 0, 7, 8, 6, 0, 0, 1, 13, 0, 0, 0,
+	14, 0, 0, 0, 0, 9, 5, 3, 12, 2, 0, 0, 11, 0, 0, 10,
+};
+static const struct socapi_key ok_discussion_keys[] = {
+	{0x745f7463656a626fu, 0x657079745f746365u, 11},
+	{0x695f7463656a626fu, 0x64695f7463656a62u, 9},
+	{0x656c746974u, 0x0u, 5},
+	{0x6567617373656du, 0x0u, 7},
+	{0x69755f72656e776fu, 0x6469755f72656e77u, 9},
+	{0x6e6f697461657263u, 0x657461645f6e6f69u, 13},
+	{0x7463615f7473616cu, 0x657461645f797469u, 18},
+	{0x6f635f6c61746f74u, 0x746e756f635f7374u, 20},
+	{0x6d6d6f635f77656eu, 0x746e756f635f7374u, 18},
+	{0x756f635f656b696cu, 0x746e756f635f656bu, 10},
+	{0x74695f64656b696cu, 0x74695f64656b696cu, 8},
+	{0x7372747461u, 0x0u, 5},
+	{0x6573755f7473616cu, 0x657461645f737365u, 21},
+	{0x656a626f5f666572u, 0x737463656a626f5fu, 11},
 };
 static const struct socapi_struct ok_discussion_struct = {"discussion", sizeof(struct ok_discussion), 14, ok_discussion_fields,
-	offsetof(struct ok_discussion, unknown), 85u, 5, ok_discussion_keys};
+	offsetof(struct ok_discussion, unknown), 85u, 5, ok_discussion_slots, ok_discussion_keys};
 const struct socapi_type ok_discussion_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion), &ok_discussion_struct, "discussion"};
 
 static const struct socapi_field ok_discussion_comments_list_fields[] = {
 	{"comments", offsetof(struct ok_discussion_comments_list, comments), SOCAPI_NO_PRESENCE, &ok_comment_list_type, 0},
 	{"total_count", offsetof(struct ok_discussion_comments_list, total_count), offsetof(struct ok_discussion_comments_list, has_total_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_discussion_comments_list_keys[] = {
-	0x80001, 0xb0002, 0, 0,
+static const uint16_t ok_discussion_comments_list_slots[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_key ok_discussion_comments_list_keys[] = {
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x6f635f6c61746f74u, 0x746e756f635f6c61u, 11},
 };
 static const struct socapi_struct ok_discussion_comments_list_struct = {"discussion_comments_list", sizeof(struct ok_discussion_comments_list), 2, ok_discussion_comments_list_fields,
-	offsetof(struct ok_discussion_comments_list, unknown), 1u, 2, ok_discussion_comments_list_keys};
+	offsetof(struct ok_discussion_comments_list, unknown), 1u, 2, ok_discussion_comments_list_slots, ok_discussion_comments_list_keys};
 const struct socapi_type ok_discussion_comments_list_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion_comments_list), &ok_discussion_comments_list_struct, "discussion_comments_list"};
 
 static const struct socapi_field ok_discussion_reply_fields[] = {
 	{"discussion", offsetof(struct ok_discussion_reply, discussion), SOCAPI_NO_PRESENCE, &ok_discussion_type, 0},
 	{"entities", offsetof(struct ok_discussion_reply, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint32_t ok_discussion_reply_keys[] = {
-	0, 0x80002, 0xa0001, 0,
+static const uint16_t ok_discussion_reply_slots[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_key ok_discussion_reply_keys[] = {
+	{0x6973737563736964u, 0x6e6f697373756373u, 10},
+	{0x7365697469746e65u, 0x7365697469746e65u, 8},
 };
 static const struct socapi_struct ok_discussion_reply_struct = {"discussion_reply", sizeof(struct ok_discussion_reply), 2, ok_discussion_reply_fields,
-	offsetof(struct ok_discussion_reply, unknown), 1u, 2, ok_discussion_reply_keys};
+	offsetof(struct ok_discussion_reply, unknown), 1u, 2, ok_discussion_reply_slots, ok_discussion_reply_keys};
 const struct socapi_type ok_discussion_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion_reply), &ok_discussion_reply_struct, "discussion_reply"};
 
 static const struct socapi_field ok_discussion_summary_fields[] = {
@@ -687,11 +808,16 @@ static const struct socapi_field ok_discussion_summary_fields[] = {
 	{"discussion_type", offsetof(struct ok_discussion_summary, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"discussion_id", offsetof(struct ok_discussion_summary, discussion_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_discussion_summary_keys[] = {
-	0, 0, 0xd0003, 0, 0xf0002, 0xe0001, 0, 0,
+static const uint16_t ok_discussion_summary_slots[] = {
+	0, 0, 3, 0, 2, 1, 0, 0,
+};
+static const struct socapi_key ok_discussion_summary_keys[] = {
+	{0x73746e656d6d6f63u, 0x746e756f635f7374u, 14},
+	{0x6973737563736964u, 0x657079745f6e6f69u, 15},
+	{0x6973737563736964u, 0x64695f6e6f697373u, 13},
 };
 static const struct socapi_struct ok_discussion_summary_struct = {"discussion_summary", sizeof(struct ok_discussion_summary), 3, ok_discussion_summary_fields,
-	offsetof(struct ok_discussion_summary, unknown), 1u, 3, ok_discussion_summary_keys};
+	offsetof(struct ok_discussion_summary, unknown), 1u, 3, ok_discussion_summary_slots, ok_discussion_summary_keys};
 const struct socapi_type ok_discussion_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussion_summary), &ok_discussion_summary_struct, "discussion_summary"};
 
 static const struct socapi_field ok_discussions_page_fields[] = {
@@ -700,11 +826,17 @@ static const struct socapi_field ok_discussions_page_fields[] = {
 	{"discussions", offsetof(struct ok_discussions_page, discussions), SOCAPI_NO_PRESENCE, &ok_discussion_list_type, 0},
 	{"entities", offsetof(struct ok_discussions_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint32_t ok_discussions_page_keys[] = {
-	0, 0x80004, 0xb0003, 0, 0x60001, 0, 0, 0x80002,
+static const uint16_t ok_discussions_page_slots[] = {
+	0, 4, 3, 0, 1, 0, 0, 2,
+};
+static const struct socapi_key ok_discussions_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x6973737563736964u, 0x736e6f6973737563u, 11},
+	{0x7365697469746e65u, 0x7365697469746e65u, 8},
 };
 static const struct socapi_struct ok_discussions_page_struct = {"discussions_page", sizeof(struct ok_discussions_page), 4, ok_discussions_page_fields,
-	offsetof(struct ok_discussions_page, unknown), 5u, 3, ok_discussions_page_keys};
+	offsetof(struct ok_discussions_page, unknown), 5u, 3, ok_discussions_page_slots, ok_discussions_page_keys};
 const struct socapi_type ok_discussions_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_discussions_page), &ok_discussions_page_struct, "discussions_page"};
 
 static const struct socapi_field ok_entities_fields[] = {
@@ -717,12 +849,21 @@ static const struct socapi_field ok_entities_fields[] = {
 	{"user_albums", offsetof(struct ok_entities, user_albums), SOCAPI_NO_PRESENCE, &ok_album_list_type, 0},
 	{"themes", offsetof(struct ok_entities, themes), SOCAPI_NO_PRESENCE, &ok_theme_list_type, 0},
 };
-static const uint32_t ok_entities_keys[] = {
-	0xc0004, 0, 0, 0xb0007, 0xb0005, 0xc0003, 0xc0006, 0x60008,
-	0, 0, 0x50001, 0x60002, 0, 0, 0, 0,
+static const uint16_t ok_entities_slots[] = {
+	4, 0, 0, 7, 5, 3, 6, 8, 0, 0, 1, 2, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_entities_keys[] = {
+	{0x7372657375u, 0x0u, 5},
+	{0x7370756f7267u, 0x0u, 6},
+	{0x6f745f616964656du, 0x736369706f745f61u, 12},
+	{0x68705f70756f7267u, 0x736f746f68705f70u, 12},
+	{0x6f68705f72657375u, 0x736f746f68705f72u, 11},
+	{0x6c615f70756f7267u, 0x736d75626c615f70u, 12},
+	{0x626c615f72657375u, 0x736d75626c615f72u, 11},
+	{0x73656d656874u, 0x0u, 6},
 };
 static const struct socapi_struct ok_entities_struct = {"entities", sizeof(struct ok_entities), 8, ok_entities_fields,
-	offsetof(struct ok_entities, unknown), 37u, 4, ok_entities_keys};
+	offsetof(struct ok_entities, unknown), 37u, 4, ok_entities_slots, ok_entities_keys};
 const struct socapi_type ok_entities_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_entities), &ok_entities_struct, "entities"};
 
 static const struct socapi_field ok_error_fields[] = {
@@ -730,11 +871,16 @@ static const struct socapi_field ok_error_fields[] = {
 	{"error_msg", offsetof(struct ok_error, error_msg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"error_data", offsetof(struct ok_error, error_data), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const uint32_t ok_error_keys[] = {
-	0, 0xa0001, 0, 0, 0, 0x90002, 0, 0xa0003,
+static const uint16_t ok_error_slots[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_key ok_error_keys[] = {
+	{0x6f635f726f727265u, 0x65646f635f726f72u, 10},
+	{0x736d5f726f727265u, 0x67736d5f726f7272u, 9},
+	{0x61645f726f727265u, 0x617461645f726f72u, 10},
 };
 static const struct socapi_struct ok_error_struct = {"error", sizeof(struct ok_error), 3, ok_error_fields,
-	offsetof(struct ok_error, unknown), 1u, 3, ok_error_keys};
+	offsetof(struct ok_error, unknown), 1u, 3, ok_error_slots, ok_error_keys};
 const struct socapi_type ok_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_error), &ok_error_struct, "error"};
 
 static const struct socapi_field ok_event_fields[] = {
@@ -748,25 +894,38 @@ static const struct socapi_field ok_event_fields[] = {
 	{"likes_count", offsetof(struct ok_event, likes_count), offsetof(struct ok_event, has_likes_count), &socapi_type_int, 0},
 	{"replies_count", offsetof(struct ok_event, replies_count), offsetof(struct ok_event, has_replies_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_event_keys[] = {
-	0, 0, 0, 0, 0, 0xb0008, 0, 0x30007,
-	0, 0, 0, 0, 0, 0, 0, 0x70004,
-	0, 0, 0, 0x60002, 0x60003, 0, 0, 0x40006,
-	0xd0009, 0, 0, 0, 0, 0x40001, 0x60005, 0,
+static const uint16_t ok_event_slots[] = {
+	0, 0, 0, 0, 0, 8, 0, 7, 0, 0, 0, 0, 0, 0, 0, 4,
+	0, 0, 0, 2, 3, 0, 0, 6, 9, 0, 0, 0, 0, 1, 5, 0,
+};
+static const struct socapi_key ok_event_keys[] = {
+	{0x6e6f6369u, 0x0u, 4},
+	{0x64497473616cu, 0x0u, 6},
+	{0x72656b72616du, 0x0u, 6},
+	{0x6567617373656du, 0x0u, 7},
+	{0x7265626d756eu, 0x0u, 6},
+	{0x65707974u, 0x0u, 4},
+	{0x646975u, 0x0u, 3},
+	{0x6f635f73656b696cu, 0x746e756f635f7365u, 11},
+	{0x5f7365696c706572u, 0x746e756f635f7365u, 13},
 };
 static const struct socapi_struct ok_event_struct = {"event", sizeof(struct ok_event), 9, ok_event_fields,
-	offsetof(struct ok_event, unknown), 1u, 5, ok_event_keys};
+	offsetof(struct ok_event, unknown), 1u, 5, ok_event_slots, ok_event_keys};
 const struct socapi_type ok_event_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_event), &ok_event_struct, "event"};
 
 static const struct socapi_field ok_events_updates_reply_fields[] = {
 	{"marker", offsetof(struct ok_events_updates_reply, marker), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"updates", offsetof(struct ok_events_updates_reply, updates), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_events_updates_reply_keys[] = {
-	0, 0, 0x60001, 0x70002,
+static const uint16_t ok_events_updates_reply_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key ok_events_updates_reply_keys[] = {
+	{0x72656b72616du, 0x0u, 6},
+	{0x73657461647075u, 0x0u, 7},
 };
 static const struct socapi_struct ok_events_updates_reply_struct = {"events_updates_reply", sizeof(struct ok_events_updates_reply), 2, ok_events_updates_reply_fields,
-	offsetof(struct ok_events_updates_reply, unknown), 1u, 2, ok_events_updates_reply_keys};
+	offsetof(struct ok_events_updates_reply, unknown), 1u, 2, ok_events_updates_reply_slots, ok_events_updates_reply_keys};
 const struct socapi_type ok_events_updates_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_events_updates_reply), &ok_events_updates_reply_struct, "events_updates_reply"};
 
 static const struct socapi_field ok_feed_fields[] = {
@@ -778,23 +937,35 @@ static const struct socapi_field ok_feed_fields[] = {
 	{"actor_refs", offsetof(struct ok_feed, actor_refs), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"target_refs", offsetof(struct ok_feed, target_refs), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_feed_keys[] = {
-	0, 0xb0007, 0, 0, 0x70001, 0xa0006, 0, 0,
-	0xf0005, 0x90004, 0, 0x40002, 0, 0, 0, 0x70003,
+static const uint16_t ok_feed_slots[] = {
+	0, 7, 0, 0, 1, 6, 0, 0, 5, 4, 0, 2, 0, 0, 0, 3,
+};
+static const struct socapi_key ok_feed_keys[] = {
+	{0x6e726574746170u, 0x0u, 7},
+	{0x65746164u, 0x0u, 4},
+	{0x6567617373656du, 0x0u, 7},
+	{0x695f6574656c6564u, 0x64695f6574656c65u, 9},
+	{0x5f73615f6b72616du, 0x64695f6d6170735fu, 15},
+	{0x65725f726f746361u, 0x736665725f726f74u, 10},
+	{0x725f746567726174u, 0x736665725f746567u, 11},
 };
 static const struct socapi_struct ok_feed_struct = {"feed", sizeof(struct ok_feed), 7, ok_feed_fields,
-	offsetof(struct ok_feed, unknown), 5u, 4, ok_feed_keys};
+	offsetof(struct ok_feed, unknown), 5u, 4, ok_feed_slots, ok_feed_keys};
 const struct socapi_type ok_feed_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_feed), &ok_feed_struct, "feed"};
 
 static const struct socapi_field ok_friend_birthday_fields[] = {
 	{"uid", offsetof(struct ok_friend_birthday, uid), offsetof(struct ok_friend_birthday, has_uid), &socapi_type_int_from_string, 0},
 	{"birthday", offsetof(struct ok_friend_birthday, birthday), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_friend_birthday_keys[] = {
-	0x30001, 0, 0x80002, 0,
+static const uint16_t ok_friend_birthday_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key ok_friend_birthday_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x7961646874726962u, 0x7961646874726962u, 8},
 };
 static const struct socapi_struct ok_friend_birthday_struct = {"friend_birthday", sizeof(struct ok_friend_birthday), 2, ok_friend_birthday_fields,
-	offsetof(struct ok_friend_birthday, unknown), 1u, 2, ok_friend_birthday_keys};
+	offsetof(struct ok_friend_birthday, unknown), 1u, 2, ok_friend_birthday_slots, ok_friend_birthday_keys};
 const struct socapi_type ok_friend_birthday_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_friend_birthday), &ok_friend_birthday_struct, "friend_birthday"};
 
 static const struct socapi_field ok_friend_suggestions_page_fields[] = {
@@ -802,11 +973,16 @@ static const struct socapi_field ok_friend_suggestions_page_fields[] = {
 	{"has_more", offsetof(struct ok_friend_suggestions_page, has_more), offsetof(struct ok_friend_suggestions_page, has_more_set), &socapi_type_bool, 0},
 	{"uids", offsetof(struct ok_friend_suggestions_page, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint32_t ok_friend_suggestions_page_keys[] = {
-	0x40003, 0x80002, 0, 0x60001, 0, 0, 0, 0,
+static const uint16_t ok_friend_suggestions_page_slots[] = {
+	3, 2, 0, 1, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_friend_suggestions_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x73646975u, 0x0u, 4},
 };
 static const struct socapi_struct ok_friend_suggestions_page_struct = {"friend_suggestions_page", sizeof(struct ok_friend_suggestions_page), 3, ok_friend_suggestions_page_fields,
-	offsetof(struct ok_friend_suggestions_page, unknown), 1u, 3, ok_friend_suggestions_page_keys};
+	offsetof(struct ok_friend_suggestions_page, unknown), 1u, 3, ok_friend_suggestions_page_slots, ok_friend_suggestions_page_keys};
 const struct socapi_type ok_friend_suggestions_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_friend_suggestions_page), &ok_friend_suggestions_page_struct, "friend_suggestions_page"};
 
 static const struct socapi_field ok_group_fields[] = {
@@ -846,36 +1022,68 @@ static const struct socapi_field ok_group_fields[] = {
 	{"location_zoom", offsetof(struct ok_group, location_zoom), offsetof(struct ok_group, has_location_zoom), &socapi_type_int, 0},
 	{"main_photo", offsetof(struct ok_group, main_photo), SOCAPI_NO_PRESENCE, &socapi_type_json, 0},
 };
-static const uint32_t ok_group_keys[] = {
-	0, 0, 0, 0x30002, 0, 0, 0, 0xa0023,
-	0x80013, 0x120021, 0, 0, 0, 0, 0, 0,
-	0, 0xd0022, 0, 0x7000f, 0x16000b, 0, 0x90018, 0x13000a,
-	0xc001e, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0x70019, 0x80008, 0, 0, 0xa001a,
-	0, 0, 0, 0x8001b, 0, 0, 0, 0,
-	0, 0x7000e, 0, 0, 0, 0, 0x70012, 0x30001,
-	0x50014, 0, 0x110020, 0, 0, 0, 0, 0,
-	0, 0, 0, 0x120009, 0, 0x40003, 0, 0,
-	0, 0, 0, 0xb0004, 0x90007, 0, 0x80016, 0,
-	0, 0x15000c, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0xc0010, 0x40017, 0, 0,
-	0, 0, 0xd000d, 0, 0, 0, 0x80015, 0,
-	0xb0011, 0, 0, 0x90005, 0, 0, 0, 0xd001d,
-	0, 0xb001f, 0x11001c, 0, 0, 0, 0, 0,
-	0, 0xa0006, 0, 0, 0, 0, 0, 0,
+static const uint16_t ok_group_slots[] = {
+	0, 0, 0, 2, 0, 0, 0, 35, 19, 33, 0, 0, 0, 0, 0, 0,
+	0, 34, 0, 15, 11, 0, 24, 10, 30, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 25, 8, 0, 0, 26, 0, 0, 0, 27, 0, 0, 0, 0,
+	0, 14, 0, 0, 0, 0, 18, 1, 20, 0, 32, 0, 0, 0, 0, 0,
+	0, 0, 0, 9, 0, 3, 0, 0, 0, 0, 0, 4, 7, 0, 22, 0,
+	0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 23, 0, 0,
+	0, 0, 13, 0, 0, 0, 21, 0, 17, 0, 0, 5, 0, 0, 0, 29,
+	0, 31, 28, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_group_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x666572u, 0x0u, 3},
+	{0x656d616eu, 0x0u, 4},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x6d616e74726f6873u, 0x656d616e74726f68u, 9},
+	{0x746176615f636970u, 0x7261746176615f63u, 10},
+	{0x6174617641636970u, 0x7261746176416369u, 9},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x7369765f706f6873u, 0x6e696d64615f656cu, 18},
+	{0x7369765f706f6873u, 0x63696c6275705f65u, 19},
+	{0x746f68705f646461u, 0x6465776f6c6c615fu, 22},
+	{0x615f65676e616863u, 0x6465776f6c6c615fu, 21},
+	{0x5f737265626d656du, 0x746e756f635f7372u, 13},
+	{0x6d75696d657270u, 0x0u, 7},
+	{0x65746176697270u, 0x0u, 7},
+	{0x6169766572626261u, 0x6e6f697461697665u, 12},
+	{0x745f737365636361u, 0x657079745f737365u, 11},
+	{0x73736572646461u, 0x0u, 7},
+	{0x64695f6e696d6461u, 0x64695f6e696d6461u, 8},
+	{0x7372747461u, 0x0u, 5},
+	{0x7373656e69737562u, 0x7373656e69737562u, 8},
+	{0x79726f6765746163u, 0x79726f6765746163u, 8},
+	{0x79746963u, 0x0u, 4},
+	{0x74696e756d6d6f63u, 0x7974696e756d6d6fu, 9},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x5f64657461657263u, 0x736d5f6465746165u, 10},
+	{0x657461645f646e65u, 0x657461645f646e65u, 8},
+	{0x6275735f64656566u, 0x6e6f697470697263u, 17},
+	{0x65676170656d6f68u, 0x656d616e5f656761u, 13},
+	{0x65676170656d6f68u, 0x6c72755f65676170u, 12},
+	{0x6e6f697461636f6cu, 0x64695f6e6f697461u, 11},
+	{0x6e6f697461636f6cu, 0x656475746974616cu, 17},
+	{0x6e6f697461636f6cu, 0x6564757469676e6fu, 18},
+	{0x6e6f697461636f6cu, 0x6d6f6f7a5f6e6f69u, 13},
+	{0x6f68705f6e69616du, 0x6f746f68705f6e69u, 10},
 };
 static const struct socapi_struct ok_group_struct = {"group", sizeof(struct ok_group), 35, ok_group_fields,
-	offsetof(struct ok_group, unknown), 67u, 7, ok_group_keys};
+	offsetof(struct ok_group, unknown), 67u, 7, ok_group_slots, ok_group_keys};
 const struct socapi_type ok_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group), &ok_group_struct, "group"};
 
 static const struct socapi_field ok_group_attrs_fields[] = {
 	{"flags", offsetof(struct ok_group_attrs, flags), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_group_attrs_keys[] = {
-	0x50001, 0,
+static const uint16_t ok_group_attrs_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_group_attrs_keys[] = {
+	{0x7367616c66u, 0x0u, 5},
 };
 static const struct socapi_struct ok_group_attrs_struct = {"group_attrs", sizeof(struct ok_group_attrs), 1, ok_group_attrs_fields,
-	offsetof(struct ok_group_attrs, unknown), 1u, 1, ok_group_attrs_keys};
+	offsetof(struct ok_group_attrs, unknown), 1u, 1, ok_group_attrs_slots, ok_group_attrs_keys};
 const struct socapi_type ok_group_attrs_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_attrs), &ok_group_attrs_struct, "group_attrs"};
 
 static const struct socapi_field ok_group_counters_fields[] = {
@@ -889,34 +1097,49 @@ static const struct socapi_field ok_group_counters_fields[] = {
 	{"join_requests", offsetof(struct ok_group_counters, join_requests), offsetof(struct ok_group_counters, has_join_requests), &socapi_type_int, 0},
 	{"black_list", offsetof(struct ok_group_counters, black_list), offsetof(struct ok_group_counters, has_black_list), &socapi_type_int, 0},
 };
-static const uint32_t ok_group_counters_keys[] = {
-	0, 0x60004, 0, 0, 0, 0, 0x80006, 0,
-	0, 0, 0, 0, 0xa0007, 0, 0xc0002, 0,
-	0xd0008, 0x50005, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x60001, 0x70003, 0, 0, 0, 0xa0009,
+static const uint16_t ok_group_counters_slots[] = {
+	0, 4, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 7, 0, 2, 0,
+	8, 5, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 0, 0, 0, 9,
+};
+static const struct socapi_key ok_group_counters_keys[] = {
+	{0x73656d656874u, 0x0u, 6},
+	{0x6c615f6f746f6870u, 0x736d75626c615f6fu, 12},
+	{0x737265626d656du, 0x0u, 7},
+	{0x736f65646976u, 0x0u, 6},
+	{0x736b6e696cu, 0x0u, 5},
+	{0x73746e6573657270u, 0x73746e6573657270u, 8},
+	{0x6f74617265646f6du, 0x73726f7461726564u, 10},
+	{0x7165725f6e696f6au, 0x7374736575716572u, 13},
+	{0x696c5f6b63616c62u, 0x7473696c5f6b6361u, 10},
 };
 static const struct socapi_struct ok_group_counters_struct = {"group_counters", sizeof(struct ok_group_counters), 9, ok_group_counters_fields,
-	offsetof(struct ok_group_counters, unknown), 1u, 5, ok_group_counters_keys};
+	offsetof(struct ok_group_counters, unknown), 1u, 5, ok_group_counters_slots, ok_group_counters_keys};
 const struct socapi_type ok_group_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_counters), &ok_group_counters_struct, "group_counters"};
 
 static const struct socapi_field ok_group_counters_reply_fields[] = {
 	{"counters", offsetof(struct ok_group_counters_reply, counters), SOCAPI_NO_PRESENCE, &ok_group_counters_type, 0},
 };
-static const uint32_t ok_group_counters_reply_keys[] = {
-	0x80001, 0,
+static const uint16_t ok_group_counters_reply_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_group_counters_reply_keys[] = {
+	{0x737265746e756f63u, 0x737265746e756f63u, 8},
 };
 static const struct socapi_struct ok_group_counters_reply_struct = {"group_counters_reply", sizeof(struct ok_group_counters_reply), 1, ok_group_counters_reply_fields,
-	offsetof(struct ok_group_counters_reply, unknown), 1u, 1, ok_group_counters_reply_keys};
+	offsetof(struct ok_group_counters_reply, unknown), 1u, 1, ok_group_counters_reply_slots, ok_group_counters_reply_keys};
 const struct socapi_type ok_group_counters_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_counters_reply), &ok_group_counters_reply_struct, "group_counters_reply"};
 
 static const struct socapi_field ok_group_member_fields[] = {
 	{"userId", offsetof(struct ok_group_member, user_id), offsetof(struct ok_group_member, has_user_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_group_member_keys[] = {
-	0, 0x60001,
+static const uint16_t ok_group_member_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_group_member_keys[] = {
+	{0x644972657375u, 0x0u, 6},
 };
 static const struct socapi_struct ok_group_member_struct = {"group_member", sizeof(struct ok_group_member), 1, ok_group_member_fields,
-	offsetof(struct ok_group_member, unknown), 1u, 1, ok_group_member_keys};
+	offsetof(struct ok_group_member, unknown), 1u, 1, ok_group_member_slots, ok_group_member_keys};
 const struct socapi_type ok_group_member_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_member), &ok_group_member_struct, "group_member"};
 
 static const struct socapi_field ok_group_members_page_fields[] = {
@@ -924,11 +1147,16 @@ static const struct socapi_field ok_group_members_page_fields[] = {
 	{"has_more", offsetof(struct ok_group_members_page, has_more), offsetof(struct ok_group_members_page, has_more_set), &socapi_type_bool, 0},
 	{"members", offsetof(struct ok_group_members_page, members), SOCAPI_NO_PRESENCE, &ok_group_member_list_type, 0},
 };
-static const uint32_t ok_group_members_page_keys[] = {
-	0, 0x80002, 0, 0x60001, 0, 0, 0x70003, 0,
+static const uint16_t ok_group_members_page_slots[] = {
+	0, 2, 0, 1, 0, 0, 3, 0,
+};
+static const struct socapi_key ok_group_members_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x737265626d656du, 0x0u, 7},
 };
 static const struct socapi_struct ok_group_members_page_struct = {"group_members_page", sizeof(struct ok_group_members_page), 3, ok_group_members_page_fields,
-	offsetof(struct ok_group_members_page, unknown), 1u, 3, ok_group_members_page_keys};
+	offsetof(struct ok_group_members_page, unknown), 1u, 3, ok_group_members_page_slots, ok_group_members_page_keys};
 const struct socapi_type ok_group_members_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_members_page), &ok_group_members_page_struct, "group_members_page"};
 
 static const struct socapi_field ok_group_membership_fields[] = {
@@ -938,23 +1166,33 @@ static const struct socapi_field ok_group_membership_fields[] = {
 	{"status", offsetof(struct ok_group_membership, status), SOCAPI_NO_PRESENCE, &ok_group_member_status_type, 0},
 	{"block_reason", offsetof(struct ok_group_membership, block_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_group_membership_keys[] = {
-	0, 0, 0x70001, 0, 0x60004, 0, 0, 0,
-	0, 0, 0x60002, 0, 0, 0xc0005, 0x40003, 0,
+static const uint16_t ok_group_membership_slots[] = {
+	0, 0, 1, 0, 4, 0, 0, 0, 0, 0, 2, 0, 0, 5, 3, 0,
+};
+static const struct socapi_key ok_group_membership_keys[] = {
+	{0x644970756f7267u, 0x0u, 7},
+	{0x644972657375u, 0x0u, 6},
+	{0x656c6f72u, 0x0u, 4},
+	{0x737574617473u, 0x0u, 6},
+	{0x65725f6b636f6c62u, 0x6e6f736165725f6bu, 12},
 };
 static const struct socapi_struct ok_group_membership_struct = {"group_membership", sizeof(struct ok_group_membership), 5, ok_group_membership_fields,
-	offsetof(struct ok_group_membership, unknown), 1u, 4, ok_group_membership_keys};
+	offsetof(struct ok_group_membership, unknown), 1u, 4, ok_group_membership_slots, ok_group_membership_keys};
 const struct socapi_type ok_group_membership_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_group_membership), &ok_group_membership_struct, "group_membership"};
 
 static const struct socapi_field ok_guest_fields[] = {
 	{"userId", offsetof(struct ok_guest, user_id), offsetof(struct ok_guest, has_user_id), &socapi_type_int_from_string, 0},
 	{"time", offsetof(struct ok_guest, time), offsetof(struct ok_guest, has_time), &socapi_type_int, 0},
 };
-static const uint32_t ok_guest_keys[] = {
-	0, 0, 0x60001, 0x40002,
+static const uint16_t ok_guest_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key ok_guest_keys[] = {
+	{0x644972657375u, 0x0u, 6},
+	{0x656d6974u, 0x0u, 4},
 };
 static const struct socapi_struct ok_guest_struct = {"guest", sizeof(struct ok_guest), 2, ok_guest_fields,
-	offsetof(struct ok_guest, unknown), 1u, 2, ok_guest_keys};
+	offsetof(struct ok_guest, unknown), 1u, 2, ok_guest_slots, ok_guest_keys};
 const struct socapi_type ok_guest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_guest), &ok_guest_struct, "guest"};
 
 static const struct socapi_field ok_guests_page_fields[] = {
@@ -962,32 +1200,44 @@ static const struct socapi_field ok_guests_page_fields[] = {
 	{"pagingAnchor", offsetof(struct ok_guests_page, paging_anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"hasMore", offsetof(struct ok_guests_page, has_more), offsetof(struct ok_guests_page, has_more_set), &socapi_type_bool, 0},
 };
-static const uint32_t ok_guests_page_keys[] = {
-	0xc0002, 0, 0, 0, 0x60001, 0, 0, 0x70003,
+static const uint16_t ok_guests_page_slots[] = {
+	2, 0, 0, 0, 1, 0, 0, 3,
+};
+static const struct socapi_key ok_guests_page_keys[] = {
+	{0x737473657567u, 0x0u, 6},
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x65726f4d736168u, 0x0u, 7},
 };
 static const struct socapi_struct ok_guests_page_struct = {"guests_page", sizeof(struct ok_guests_page), 3, ok_guests_page_fields,
-	offsetof(struct ok_guests_page, unknown), 3u, 3, ok_guests_page_keys};
+	offsetof(struct ok_guests_page, unknown), 3u, 3, ok_guests_page_slots, ok_guests_page_keys};
 const struct socapi_type ok_guests_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_guests_page), &ok_guests_page_struct, "guests_page"};
 
 static const struct socapi_field ok_invitable_friend_fields[] = {
 	{"uid", offsetof(struct ok_invitable_friend, uid), offsetof(struct ok_invitable_friend, has_uid), &socapi_type_int_from_string, 0},
 	{"selectable", offsetof(struct ok_invitable_friend, selectable), offsetof(struct ok_invitable_friend, has_selectable), &socapi_type_bool, 0},
 };
-static const uint32_t ok_invitable_friend_keys[] = {
-	0x30001, 0, 0, 0xa0002,
+static const uint16_t ok_invitable_friend_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_invitable_friend_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x62617463656c6573u, 0x656c62617463656cu, 10},
 };
 static const struct socapi_struct ok_invitable_friend_struct = {"invitable_friend", sizeof(struct ok_invitable_friend), 2, ok_invitable_friend_fields,
-	offsetof(struct ok_invitable_friend, unknown), 1u, 2, ok_invitable_friend_keys};
+	offsetof(struct ok_invitable_friend, unknown), 1u, 2, ok_invitable_friend_slots, ok_invitable_friend_keys};
 const struct socapi_type ok_invitable_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_invitable_friend), &ok_invitable_friend_struct, "invitable_friend"};
 
 static const struct socapi_field ok_invitable_friends_reply_fields[] = {
 	{"users", offsetof(struct ok_invitable_friends_reply, users), SOCAPI_NO_PRESENCE, &ok_invitable_friend_list_type, 0},
 };
-static const uint32_t ok_invitable_friends_reply_keys[] = {
-	0x50001, 0,
+static const uint16_t ok_invitable_friends_reply_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_invitable_friends_reply_keys[] = {
+	{0x7372657375u, 0x0u, 5},
 };
 static const struct socapi_struct ok_invitable_friends_reply_struct = {"invitable_friends_reply", sizeof(struct ok_invitable_friends_reply), 1, ok_invitable_friends_reply_fields,
-	offsetof(struct ok_invitable_friends_reply, unknown), 1u, 1, ok_invitable_friends_reply_keys};
+	offsetof(struct ok_invitable_friends_reply, unknown), 1u, 1, ok_invitable_friends_reply_slots, ok_invitable_friends_reply_keys};
 const struct socapi_type ok_invitable_friends_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_invitable_friends_reply), &ok_invitable_friends_reply_struct, "invitable_friends_reply"};
 
 static const struct socapi_field ok_like_summary_fields[] = {
@@ -998,12 +1248,19 @@ static const struct socapi_field ok_like_summary_fields[] = {
 	{"like_id", offsetof(struct ok_like_summary, like_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"last_like_date_ms", offsetof(struct ok_like_summary, last_like_date_ms), offsetof(struct ok_like_summary, has_last_like_date_ms), &socapi_type_int, 0},
 };
-static const uint32_t ok_like_summary_keys[] = {
-	0, 0, 0, 0xf0004, 0, 0xd0003, 0x40002, 0x70005,
-	0, 0, 0, 0, 0x50001, 0, 0x110006, 0,
+static const uint16_t ok_like_summary_slots[] = {
+	0, 0, 0, 4, 0, 3, 2, 5, 0, 0, 0, 0, 1, 0, 6, 0,
+};
+static const struct socapi_key ok_like_summary_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x666c6573u, 0x0u, 4},
+	{0x736f705f656b696cu, 0x656c626973736f70u, 13},
+	{0x705f656b696c6e75u, 0x656c626973736f70u, 15},
+	{0x64695f656b696cu, 0x0u, 7},
+	{0x6b696c5f7473616cu, 0x736d5f657461645fu, 17},
 };
 static const struct socapi_struct ok_like_summary_struct = {"like_summary", sizeof(struct ok_like_summary), 6, ok_like_summary_fields,
-	offsetof(struct ok_like_summary, unknown), 3u, 4, ok_like_summary_keys};
+	offsetof(struct ok_like_summary, unknown), 3u, 4, ok_like_summary_slots, ok_like_summary_keys};
 const struct socapi_type ok_like_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_like_summary), &ok_like_summary_struct, "like_summary"};
 
 static const struct socapi_field ok_login_reply_fields[] = {
@@ -1012,11 +1269,17 @@ static const struct socapi_field ok_login_reply_fields[] = {
 	{"session_secret_key", offsetof(struct ok_login_reply, session_secret_key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"api_server", offsetof(struct ok_login_reply, api_server), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_login_reply_keys[] = {
-	0, 0, 0, 0xb0002, 0xa0004, 0x30001, 0x120003, 0,
+static const uint16_t ok_login_reply_slots[] = {
+	0, 0, 0, 2, 4, 1, 3, 0,
+};
+static const struct socapi_key ok_login_reply_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x5f6e6f6973736573u, 0x79656b5f6e6f6973u, 11},
+	{0x5f6e6f6973736573u, 0x79656b5f74657263u, 18},
+	{0x767265735f697061u, 0x7265767265735f69u, 10},
 };
 static const struct socapi_struct ok_login_reply_struct = {"login_reply", sizeof(struct ok_login_reply), 4, ok_login_reply_fields,
-	offsetof(struct ok_login_reply, unknown), 3u, 3, ok_login_reply_keys};
+	offsetof(struct ok_login_reply, unknown), 3u, 3, ok_login_reply_slots, ok_login_reply_keys};
 const struct socapi_type ok_login_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_login_reply), &ok_login_reply_struct, "login_reply"};
 
 static const struct socapi_field ok_media_topic_fields[] = {
@@ -1029,12 +1292,21 @@ static const struct socapi_field ok_media_topic_fields[] = {
 	{"author_ref", offsetof(struct ok_media_topic, author_ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_ref", offsetof(struct ok_media_topic, owner_ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_media_topic_keys[] = {
-	0, 0, 0x50002, 0, 0xf0005, 0, 0x90008, 0,
-	0xa0006, 0, 0x120003, 0xc0004, 0x20001, 0xa0007, 0, 0,
+static const uint16_t ok_media_topic_slots[] = {
+	0, 0, 2, 0, 5, 0, 8, 0, 6, 0, 3, 4, 1, 7, 0, 0,
+};
+static const struct socapi_key ok_media_topic_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616964656du, 0x0u, 5},
+	{0x6973737563736964u, 0x7972616d6d75735fu, 18},
+	{0x6d75735f656b696cu, 0x7972616d6d75735fu, 12},
+	{0x5f65726168736572u, 0x7972616d6d75735fu, 15},
+	{0x5f64657461657263u, 0x736d5f6465746165u, 10},
+	{0x725f726f68747561u, 0x6665725f726f6874u, 10},
+	{0x65725f72656e776fu, 0x6665725f72656e77u, 9},
 };
 static const struct socapi_struct ok_media_topic_struct = {"media_topic", sizeof(struct ok_media_topic), 8, ok_media_topic_fields,
-	offsetof(struct ok_media_topic, unknown), 1u, 4, ok_media_topic_keys};
+	offsetof(struct ok_media_topic, unknown), 1u, 4, ok_media_topic_slots, ok_media_topic_keys};
 const struct socapi_type ok_media_topic_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_media_topic), &ok_media_topic_struct, "media_topic"};
 
 static const struct socapi_field ok_media_topic_block_fields[] = {
@@ -1046,33 +1318,48 @@ static const struct socapi_field ok_media_topic_block_fields[] = {
 	{"options", offsetof(struct ok_media_topic_block, options), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"list", offsetof(struct ok_media_topic_block, list), SOCAPI_NO_PRESENCE, &ok_photo_ref_list_type, 0},
 };
-static const uint32_t ok_media_topic_block_keys[] = {
-	0, 0x40002, 0, 0, 0, 0, 0, 0,
-	0x80004, 0x40007, 0, 0x40001, 0x70006, 0, 0x70005, 0x30003,
+static const uint16_t ok_media_topic_block_slots[] = {
+	0, 2, 0, 0, 0, 0, 0, 0, 4, 7, 0, 1, 6, 0, 5, 3,
+};
+static const struct socapi_key ok_media_topic_block_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x74786574u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
+	{0x6e6f697473657571u, 0x6e6f697473657571u, 8},
+	{0x73726577736e61u, 0x0u, 7},
+	{0x736e6f6974706fu, 0x0u, 7},
+	{0x7473696cu, 0x0u, 4},
 };
 static const struct socapi_struct ok_media_topic_block_struct = {"media_topic_block", sizeof(struct ok_media_topic_block), 7, ok_media_topic_block_fields,
-	offsetof(struct ok_media_topic_block, unknown), 1u, 4, ok_media_topic_block_keys};
+	offsetof(struct ok_media_topic_block, unknown), 1u, 4, ok_media_topic_block_slots, ok_media_topic_block_keys};
 const struct socapi_type ok_media_topic_block_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_media_topic_block), &ok_media_topic_block_struct, "media_topic_block"};
 
 static const struct socapi_field ok_media_topics_reply_fields[] = {
 	{"media_topics", offsetof(struct ok_media_topics_reply, media_topics), SOCAPI_NO_PRESENCE, &ok_media_topic_list_type, 0},
 	{"entities", offsetof(struct ok_media_topics_reply, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint32_t ok_media_topics_reply_keys[] = {
-	0, 0x80002, 0xc0001, 0,
+static const uint16_t ok_media_topics_reply_slots[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_key ok_media_topics_reply_keys[] = {
+	{0x6f745f616964656du, 0x736369706f745f61u, 12},
+	{0x7365697469746e65u, 0x7365697469746e65u, 8},
 };
 static const struct socapi_struct ok_media_topics_reply_struct = {"media_topics_reply", sizeof(struct ok_media_topics_reply), 2, ok_media_topics_reply_fields,
-	offsetof(struct ok_media_topics_reply, unknown), 1u, 2, ok_media_topics_reply_keys};
+	offsetof(struct ok_media_topics_reply, unknown), 1u, 2, ok_media_topics_reply_slots, ok_media_topics_reply_keys};
 const struct socapi_type ok_media_topics_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_media_topics_reply), &ok_media_topics_reply_struct, "media_topics_reply"};
 
 static const struct socapi_field ok_memberships_reply_fields[] = {
 	{"memberships", offsetof(struct ok_memberships_reply, memberships), SOCAPI_NO_PRESENCE, &ok_group_membership_list_type, 0},
 };
-static const uint32_t ok_memberships_reply_keys[] = {
-	0, 0xb0001,
+static const uint16_t ok_memberships_reply_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_memberships_reply_keys[] = {
+	{0x68737265626d656du, 0x7370696873726562u, 11},
 };
 static const struct socapi_struct ok_memberships_reply_struct = {"memberships_reply", sizeof(struct ok_memberships_reply), 1, ok_memberships_reply_fields,
-	offsetof(struct ok_memberships_reply, unknown), 1u, 1, ok_memberships_reply_keys};
+	offsetof(struct ok_memberships_reply, unknown), 1u, 1, ok_memberships_reply_slots, ok_memberships_reply_keys};
 const struct socapi_type ok_memberships_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_memberships_reply), &ok_memberships_reply_struct, "memberships_reply"};
 
 static const struct socapi_field ok_photo_fields[] = {
@@ -1103,18 +1390,42 @@ static const struct socapi_field ok_photo_fields[] = {
 	{"discussion_summary", offsetof(struct ok_photo, discussion_summary), SOCAPI_NO_PRESENCE, &ok_discussion_summary_type, 0},
 	{"like_summary", offsetof(struct ok_photo, like_summary), SOCAPI_NO_PRESENCE, &ok_like_summary_type, 0},
 };
-static const uint32_t ok_photo_keys[] = {
-	0, 0, 0xe0012, 0xb0017, 0xf000e, 0, 0xa0007, 0x9000a,
-	0, 0x70003, 0, 0xb0018, 0xb000c, 0, 0, 0,
-	0, 0, 0, 0x90008, 0xe000d, 0, 0, 0,
-	0, 0, 0, 0xa0013, 0, 0, 0, 0,
-	0, 0, 0, 0x80004, 0, 0x80011, 0, 0x40005,
-	0xa0010, 0x90009, 0x90014, 0, 0, 0, 0x50016, 0,
-	0xa000b, 0xc001a, 0x80006, 0, 0, 0, 0xa000f, 0,
-	0, 0, 0xa0015, 0, 0x80002, 0, 0x120019, 0x20001,
+static const uint16_t ok_photo_slots[] = {
+	0, 0, 18, 23, 14, 0, 7, 10, 0, 3, 0, 24, 12, 0, 0, 0,
+	0, 0, 0, 8, 13, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0,
+	0, 0, 0, 4, 0, 17, 0, 5, 16, 9, 20, 0, 0, 0, 22, 0,
+	11, 26, 6, 0, 0, 0, 15, 0, 0, 0, 21, 0, 2, 0, 25, 1,
+};
+static const struct socapi_key ok_photo_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x74786574u, 0x0u, 4},
+	{0x3035783035636970u, 0x3035783035636970u, 8},
+	{0x3178383231636970u, 0x3832317838323163u, 10},
+	{0x696d303831636970u, 0x6e696d3038316369u, 9},
+	{0x696d303432636970u, 0x6e696d3034326369u, 9},
+	{0x696d303233636970u, 0x6e696d3032336369u, 9},
+	{0x3478303436636970u, 0x3038347830343663u, 10},
+	{0x7834323031636970u, 0x3836377834323031u, 11},
+	{0x647261646e617473u, 0x68746469775f6472u, 14},
+	{0x647261646e617473u, 0x7468676965685f64u, 15},
+	{0x5f64657461657263u, 0x736d5f6465746165u, 10},
+	{0x756f635f656b696cu, 0x746e756f635f656bu, 10},
+	{0x74695f64656b696cu, 0x74695f64656b696cu, 8},
+	{0x73746e656d6d6f63u, 0x746e756f635f7374u, 14},
+	{0x3178303931636970u, 0x3039317830393163u, 10},
+	{0x616d383231636970u, 0x78616d3832316369u, 9},
+	{0x6d34323031636970u, 0x78616d3432303163u, 10},
+	{0x7372747461u, 0x0u, 5},
+	{0x6e5f726f68747561u, 0x656d616e5f726f68u, 11},
+	{0x745f726f68747561u, 0x657079745f726f68u, 11},
+	{0x6973737563736964u, 0x7972616d6d75735fu, 18},
+	{0x6d75735f656b696cu, 0x7972616d6d75735fu, 12},
 };
 static const struct socapi_struct ok_photo_struct = {"photo", sizeof(struct ok_photo), 26, ok_photo_fields,
-	offsetof(struct ok_photo, unknown), 55u, 6, ok_photo_keys};
+	offsetof(struct ok_photo, unknown), 55u, 6, ok_photo_slots, ok_photo_keys};
 const struct socapi_type ok_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo), &ok_photo_struct, "photo"};
 
 static const struct socapi_field ok_photo_mark_fields[] = {
@@ -1122,11 +1433,16 @@ static const struct socapi_field ok_photo_mark_fields[] = {
 	{"uid", offsetof(struct ok_photo_mark, uid), offsetof(struct ok_photo_mark, has_uid), &socapi_type_int_from_string, 0},
 	{"mark", offsetof(struct ok_photo_mark, mark), offsetof(struct ok_photo_mark, has_mark), &socapi_type_int, 0},
 };
-static const uint32_t ok_photo_mark_keys[] = {
-	0, 0x30002, 0x40003, 0, 0, 0, 0x80001, 0,
+static const uint16_t ok_photo_mark_slots[] = {
+	0, 2, 3, 0, 0, 0, 1, 0,
+};
+static const struct socapi_key ok_photo_mark_keys[] = {
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x646975u, 0x0u, 3},
+	{0x6b72616du, 0x0u, 4},
 };
 static const struct socapi_struct ok_photo_mark_struct = {"photo_mark", sizeof(struct ok_photo_mark), 3, ok_photo_mark_fields,
-	offsetof(struct ok_photo_mark, unknown), 1u, 3, ok_photo_mark_keys};
+	offsetof(struct ok_photo_mark, unknown), 1u, 3, ok_photo_mark_slots, ok_photo_mark_keys};
 const struct socapi_type ok_photo_mark_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo_mark), &ok_photo_mark_struct, "photo_mark"};
 
 static const struct socapi_field ok_photo_marks_page_fields[] = {
@@ -1135,31 +1451,43 @@ static const struct socapi_field ok_photo_marks_page_fields[] = {
 	{"hasMore", offsetof(struct ok_photo_marks_page, has_more), offsetof(struct ok_photo_marks_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_photo_marks_page, total_count), offsetof(struct ok_photo_marks_page, has_total_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_photo_marks_page_keys[] = {
-	0x70003, 0, 0x50001, 0xc0002, 0, 0, 0xa0004, 0,
+static const uint16_t ok_photo_marks_page_slots[] = {
+	3, 0, 1, 2, 0, 0, 4, 0,
+};
+static const struct socapi_key ok_photo_marks_page_keys[] = {
+	{0x736b72616du, 0x0u, 5},
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x65726f4d736168u, 0x0u, 7},
+	{0x756f436c61746f74u, 0x746e756f436c6174u, 10},
 };
 static const struct socapi_struct ok_photo_marks_page_struct = {"photo_marks_page", sizeof(struct ok_photo_marks_page), 4, ok_photo_marks_page_fields,
-	offsetof(struct ok_photo_marks_page, unknown), 1u, 3, ok_photo_marks_page_keys};
+	offsetof(struct ok_photo_marks_page, unknown), 1u, 3, ok_photo_marks_page_slots, ok_photo_marks_page_keys};
 const struct socapi_type ok_photo_marks_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo_marks_page), &ok_photo_marks_page_struct, "photo_marks_page"};
 
 static const struct socapi_field ok_photo_ref_fields[] = {
 	{"id", offsetof(struct ok_photo_ref, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_photo_ref_keys[] = {
-	0, 0x20001,
+static const uint16_t ok_photo_ref_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_photo_ref_keys[] = {
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct ok_photo_ref_struct = {"photo_ref", sizeof(struct ok_photo_ref), 1, ok_photo_ref_fields,
-	offsetof(struct ok_photo_ref, unknown), 1u, 1, ok_photo_ref_keys};
+	offsetof(struct ok_photo_ref, unknown), 1u, 1, ok_photo_ref_slots, ok_photo_ref_keys};
 const struct socapi_type ok_photo_ref_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo_ref), &ok_photo_ref_struct, "photo_ref"};
 
 static const struct socapi_field ok_photo_reply_fields[] = {
 	{"photo", offsetof(struct ok_photo_reply, photo), SOCAPI_NO_PRESENCE, &ok_photo_type, 0},
 };
-static const uint32_t ok_photo_reply_keys[] = {
-	0, 0x50001,
+static const uint16_t ok_photo_reply_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_photo_reply_keys[] = {
+	{0x6f746f6870u, 0x0u, 5},
 };
 static const struct socapi_struct ok_photo_reply_struct = {"photo_reply", sizeof(struct ok_photo_reply), 1, ok_photo_reply_fields,
-	offsetof(struct ok_photo_reply, unknown), 1u, 1, ok_photo_reply_keys};
+	offsetof(struct ok_photo_reply, unknown), 1u, 1, ok_photo_reply_slots, ok_photo_reply_keys};
 const struct socapi_type ok_photo_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photo_reply), &ok_photo_reply_struct, "photo_reply"};
 
 static const struct socapi_field ok_photos_page_fields[] = {
@@ -1169,22 +1497,31 @@ static const struct socapi_field ok_photos_page_fields[] = {
 	{"total_count", offsetof(struct ok_photos_page, total_count), offsetof(struct ok_photos_page, has_total_count), &socapi_type_int, 0},
 	{"hasMore", offsetof(struct ok_photos_page, has_more_2), offsetof(struct ok_photos_page, has_more_2_set), &socapi_type_bool, 0},
 };
-static const uint32_t ok_photos_page_keys[] = {
-	0, 0x70005, 0x80002, 0, 0, 0, 0xb0004, 0x60001,
-	0, 0, 0, 0, 0x60003, 0, 0, 0,
+static const uint16_t ok_photos_page_slots[] = {
+	0, 5, 2, 0, 0, 0, 4, 1, 0, 0, 0, 0, 3, 0, 0, 0,
+};
+static const struct socapi_key ok_photos_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x736f746f6870u, 0x0u, 6},
+	{0x6f635f6c61746f74u, 0x746e756f635f6c61u, 11},
+	{0x65726f4d736168u, 0x0u, 7},
 };
 static const struct socapi_struct ok_photos_page_struct = {"photos_page", sizeof(struct ok_photos_page), 5, ok_photos_page_fields,
-	offsetof(struct ok_photos_page, unknown), 1u, 4, ok_photos_page_keys};
+	offsetof(struct ok_photos_page, unknown), 1u, 4, ok_photos_page_slots, ok_photos_page_keys};
 const struct socapi_type ok_photos_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photos_page), &ok_photos_page_struct, "photos_page"};
 
 static const struct socapi_field ok_photos_reply_fields[] = {
 	{"photos", offsetof(struct ok_photos_reply, photos), SOCAPI_NO_PRESENCE, &ok_photo_list_type, 0},
 };
-static const uint32_t ok_photos_reply_keys[] = {
-	0, 0x60001,
+static const uint16_t ok_photos_reply_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_photos_reply_keys[] = {
+	{0x736f746f6870u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_reply_struct = {"photos_reply", sizeof(struct ok_photos_reply), 1, ok_photos_reply_fields,
-	offsetof(struct ok_photos_reply, unknown), 1u, 1, ok_photos_reply_keys};
+	offsetof(struct ok_photos_reply, unknown), 1u, 1, ok_photos_reply_slots, ok_photos_reply_keys};
 const struct socapi_type ok_photos_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_photos_reply), &ok_photos_reply_struct, "photos_reply"};
 
 static const struct socapi_field ok_poll_answer_fields[] = {
@@ -1192,21 +1529,29 @@ static const struct socapi_field ok_poll_answer_fields[] = {
 	{"text", offsetof(struct ok_poll_answer, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"votes_count", offsetof(struct ok_poll_answer, votes_count), offsetof(struct ok_poll_answer, has_votes_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_poll_answer_keys[] = {
-	0x40002, 0, 0, 0xb0003, 0, 0, 0x20001, 0,
+static const uint16_t ok_poll_answer_slots[] = {
+	2, 0, 0, 3, 0, 0, 1, 0,
+};
+static const struct socapi_key ok_poll_answer_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x74786574u, 0x0u, 4},
+	{0x6f635f7365746f76u, 0x746e756f635f7365u, 11},
 };
 static const struct socapi_struct ok_poll_answer_struct = {"poll_answer", sizeof(struct ok_poll_answer), 3, ok_poll_answer_fields,
-	offsetof(struct ok_poll_answer, unknown), 1u, 3, ok_poll_answer_keys};
+	offsetof(struct ok_poll_answer, unknown), 1u, 3, ok_poll_answer_slots, ok_poll_answer_keys};
 const struct socapi_type ok_poll_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_poll_answer), &ok_poll_answer_struct, "poll_answer"};
 
 static const struct socapi_field ok_product_fields[] = {
 	{"id", offsetof(struct ok_product, id), offsetof(struct ok_product, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_product_keys[] = {
-	0, 0x20001,
+static const uint16_t ok_product_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_product_keys[] = {
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct ok_product_struct = {"product", sizeof(struct ok_product), 1, ok_product_fields,
-	offsetof(struct ok_product, unknown), 1u, 1, ok_product_keys};
+	offsetof(struct ok_product, unknown), 1u, 1, ok_product_slots, ok_product_keys};
 const struct socapi_type ok_product_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_product), &ok_product_struct, "product"};
 
 static const struct socapi_field ok_products_page_fields[] = {
@@ -1214,22 +1559,31 @@ static const struct socapi_field ok_products_page_fields[] = {
 	{"has_more", offsetof(struct ok_products_page, has_more), offsetof(struct ok_products_page, has_more_set), &socapi_type_bool, 0},
 	{"short_products", offsetof(struct ok_products_page, short_products), SOCAPI_NO_PRESENCE, &ok_product_list_type, 0},
 };
-static const uint32_t ok_products_page_keys[] = {
-	0, 0x80002, 0, 0x60001, 0, 0, 0, 0xe0003,
+static const uint16_t ok_products_page_slots[] = {
+	0, 2, 0, 1, 0, 0, 0, 3,
+};
+static const struct socapi_key ok_products_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x72705f74726f6873u, 0x73746375646f7270u, 14},
 };
 static const struct socapi_struct ok_products_page_struct = {"products_page", sizeof(struct ok_products_page), 3, ok_products_page_fields,
-	offsetof(struct ok_products_page, unknown), 1u, 3, ok_products_page_keys};
+	offsetof(struct ok_products_page, unknown), 1u, 3, ok_products_page_slots, ok_products_page_keys};
 const struct socapi_type ok_products_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_products_page), &ok_products_page_struct, "products_page"};
 
 static const struct socapi_field ok_ref_object_fields[] = {
 	{"id", offsetof(struct ok_ref_object, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_ref_object, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_ref_object_keys[] = {
-	0, 0, 0x40002, 0x20001,
+static const uint16_t ok_ref_object_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key ok_ref_object_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct ok_ref_object_struct = {"ref_object", sizeof(struct ok_ref_object), 2, ok_ref_object_fields,
-	offsetof(struct ok_ref_object, unknown), 1u, 2, ok_ref_object_keys};
+	offsetof(struct ok_ref_object, unknown), 1u, 2, ok_ref_object_slots, ok_ref_object_keys};
 const struct socapi_type ok_ref_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_ref_object), &ok_ref_object_struct, "ref_object"};
 
 static const struct socapi_field ok_relation_fields[] = {
@@ -1237,11 +1591,16 @@ static const struct socapi_field ok_relation_fields[] = {
 	{"type_id", offsetof(struct ok_relation, type_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"uids", offsetof(struct ok_relation, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint32_t ok_relation_keys[] = {
-	0x40003, 0xa0001, 0, 0, 0, 0x70002, 0, 0,
+static const uint16_t ok_relation_slots[] = {
+	3, 1, 0, 0, 0, 2, 0, 0,
+};
+static const struct socapi_key ok_relation_keys[] = {
+	{0x5f65707974627573u, 0x64695f6570797462u, 10},
+	{0x64695f65707974u, 0x0u, 7},
+	{0x73646975u, 0x0u, 4},
 };
 static const struct socapi_struct ok_relation_struct = {"relation", sizeof(struct ok_relation), 3, ok_relation_fields,
-	offsetof(struct ok_relation, unknown), 1u, 3, ok_relation_keys};
+	offsetof(struct ok_relation, unknown), 1u, 3, ok_relation_slots, ok_relation_keys};
 const struct socapi_type ok_relation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_relation), &ok_relation_struct, "relation"};
 
 static const struct socapi_field ok_relatives_page_fields[] = {
@@ -1251,23 +1610,33 @@ static const struct socapi_field ok_relatives_page_fields[] = {
 	{"relations", offsetof(struct ok_relatives_page, relations), SOCAPI_NO_PRESENCE, &ok_relation_list_type, 0},
 	{"totalCount", offsetof(struct ok_relatives_page, total_count), offsetof(struct ok_relatives_page, has_total_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_relatives_page_keys[] = {
-	0, 0x40002, 0xa0005, 0, 0, 0, 0, 0,
-	0x60001, 0, 0, 0, 0, 0x90004, 0x80003, 0,
+static const uint16_t ok_relatives_page_slots[] = {
+	0, 2, 5, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 4, 3, 0,
+};
+static const struct socapi_key ok_relatives_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x67617465u, 0x0u, 4},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x6e6f6974616c6572u, 0x736e6f6974616c65u, 9},
+	{0x756f436c61746f74u, 0x746e756f436c6174u, 10},
 };
 static const struct socapi_struct ok_relatives_page_struct = {"relatives_page", sizeof(struct ok_relatives_page), 5, ok_relatives_page_fields,
-	offsetof(struct ok_relatives_page, unknown), 5u, 4, ok_relatives_page_keys};
+	offsetof(struct ok_relatives_page, unknown), 5u, 4, ok_relatives_page_slots, ok_relatives_page_keys};
 const struct socapi_type ok_relatives_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_relatives_page), &ok_relatives_page_struct, "relatives_page"};
 
 static const struct socapi_field ok_reshare_summary_fields[] = {
 	{"count", offsetof(struct ok_reshare_summary, count), offsetof(struct ok_reshare_summary, has_count), &socapi_type_int, 0},
 	{"self", offsetof(struct ok_reshare_summary, self), offsetof(struct ok_reshare_summary, has_self), &socapi_type_bool, 0},
 };
-static const uint32_t ok_reshare_summary_keys[] = {
-	0x50001, 0, 0, 0x40002,
+static const uint16_t ok_reshare_summary_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_reshare_summary_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x666c6573u, 0x0u, 4},
 };
 static const struct socapi_struct ok_reshare_summary_struct = {"reshare_summary", sizeof(struct ok_reshare_summary), 2, ok_reshare_summary_fields,
-	offsetof(struct ok_reshare_summary, unknown), 1u, 2, ok_reshare_summary_keys};
+	offsetof(struct ok_reshare_summary, unknown), 1u, 2, ok_reshare_summary_slots, ok_reshare_summary_keys};
 const struct socapi_type ok_reshare_summary_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_reshare_summary), &ok_reshare_summary_struct, "reshare_summary"};
 
 static const struct socapi_field ok_search_page_fields[] = {
@@ -1275,11 +1644,16 @@ static const struct socapi_field ok_search_page_fields[] = {
 	{"has_more", offsetof(struct ok_search_page, has_more), offsetof(struct ok_search_page, has_more_set), &socapi_type_bool, 0},
 	{"entities", offsetof(struct ok_search_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint32_t ok_search_page_keys[] = {
-	0, 0x80003, 0, 0, 0x60001, 0, 0, 0x80002,
+static const uint16_t ok_search_page_slots[] = {
+	0, 3, 0, 0, 1, 0, 0, 2,
+};
+static const struct socapi_key ok_search_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x7365697469746e65u, 0x7365697469746e65u, 8},
 };
 static const struct socapi_struct ok_search_page_struct = {"search_page", sizeof(struct ok_search_page), 3, ok_search_page_fields,
-	offsetof(struct ok_search_page, unknown), 5u, 3, ok_search_page_keys};
+	offsetof(struct ok_search_page, unknown), 5u, 3, ok_search_page_slots, ok_search_page_keys};
 const struct socapi_type ok_search_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_search_page), &ok_search_page_struct, "search_page"};
 
 static const struct socapi_field ok_stat_topics_page_fields[] = {
@@ -1287,11 +1661,16 @@ static const struct socapi_field ok_stat_topics_page_fields[] = {
 	{"has_more", offsetof(struct ok_stat_topics_page, has_more), offsetof(struct ok_stat_topics_page, has_more_set), &socapi_type_bool, 0},
 	{"topics", offsetof(struct ok_stat_topics_page, topics), SOCAPI_NO_PRESENCE, &socapi_string_list_json_type, 0},
 };
-static const uint32_t ok_stat_topics_page_keys[] = {
-	0x60003, 0x80002, 0, 0, 0, 0, 0x60001, 0,
+static const uint16_t ok_stat_topics_page_slots[] = {
+	3, 2, 0, 0, 0, 0, 1, 0,
+};
+static const struct socapi_key ok_stat_topics_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x736369706f74u, 0x0u, 6},
 };
 static const struct socapi_struct ok_stat_topics_page_struct = {"stat_topics_page", sizeof(struct ok_stat_topics_page), 3, ok_stat_topics_page_fields,
-	offsetof(struct ok_stat_topics_page, unknown), 9u, 3, ok_stat_topics_page_keys};
+	offsetof(struct ok_stat_topics_page, unknown), 9u, 3, ok_stat_topics_page_slots, ok_stat_topics_page_keys};
 const struct socapi_type ok_stat_topics_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_stat_topics_page), &ok_stat_topics_page_struct, "stat_topics_page"};
 
 static const struct socapi_field ok_stream_page_fields[] = {
@@ -1300,32 +1679,45 @@ static const struct socapi_field ok_stream_page_fields[] = {
 	{"feeds", offsetof(struct ok_stream_page, feeds), SOCAPI_NO_PRESENCE, &ok_feed_list_type, 0},
 	{"entities", offsetof(struct ok_stream_page, entities), SOCAPI_NO_PRESENCE, &ok_entities_type, 0},
 };
-static const uint32_t ok_stream_page_keys[] = {
-	0, 0x80004, 0, 0x50003, 0x60001, 0, 0, 0x80002,
+static const uint16_t ok_stream_page_slots[] = {
+	0, 4, 0, 3, 1, 0, 0, 2,
+};
+static const struct socapi_key ok_stream_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x7364656566u, 0x0u, 5},
+	{0x7365697469746e65u, 0x7365697469746e65u, 8},
 };
 static const struct socapi_struct ok_stream_page_struct = {"stream_page", sizeof(struct ok_stream_page), 4, ok_stream_page_fields,
-	offsetof(struct ok_stream_page, unknown), 5u, 3, ok_stream_page_keys};
+	offsetof(struct ok_stream_page, unknown), 5u, 3, ok_stream_page_slots, ok_stream_page_keys};
 const struct socapi_type ok_stream_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_stream_page), &ok_stream_page_struct, "stream_page"};
 
 static const struct socapi_field ok_success_object_fields[] = {
 	{"success", offsetof(struct ok_success_object, success), offsetof(struct ok_success_object, has_success), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_success_object_keys[] = {
-	0x70001, 0,
+static const uint16_t ok_success_object_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_success_object_keys[] = {
+	{0x73736563637573u, 0x0u, 7},
 };
 static const struct socapi_struct ok_success_object_struct = {"success_object", sizeof(struct ok_success_object), 1, ok_success_object_fields,
-	offsetof(struct ok_success_object, unknown), 1u, 1, ok_success_object_keys};
+	offsetof(struct ok_success_object, unknown), 1u, 1, ok_success_object_slots, ok_success_object_keys};
 const struct socapi_type ok_success_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_success_object), &ok_success_object_struct, "success_object"};
 
 static const struct socapi_field ok_theme_fields[] = {
 	{"id", offsetof(struct ok_theme, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"title", offsetof(struct ok_theme, title), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_theme_keys[] = {
-	0x50002, 0, 0, 0x20001,
+static const uint16_t ok_theme_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key ok_theme_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656c746974u, 0x0u, 5},
 };
 static const struct socapi_struct ok_theme_struct = {"theme", sizeof(struct ok_theme), 2, ok_theme_fields,
-	offsetof(struct ok_theme, unknown), 1u, 2, ok_theme_keys};
+	offsetof(struct ok_theme, unknown), 1u, 2, ok_theme_slots, ok_theme_keys};
 const struct socapi_type ok_theme_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_theme), &ok_theme_struct, "theme"};
 
 static const struct socapi_field ok_upload_url_reply_fields[] = {
@@ -1335,12 +1727,18 @@ static const struct socapi_field ok_upload_url_reply_fields[] = {
 	{"upload_url", offsetof(struct ok_upload_url_reply, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"expires", offsetof(struct ok_upload_url_reply, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_upload_url_reply_keys[] = {
-	0, 0, 0x70005, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0xa0001, 0xa0004, 0x90002, 0x60003,
+static const uint16_t ok_upload_url_reply_slots[] = {
+	0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 2, 3,
+};
+static const struct socapi_key ok_upload_url_reply_keys[] = {
+	{0x5f73657269707865u, 0x736d5f7365726970u, 10},
+	{0x64695f6f746f6870u, 0x7364695f6f746f68u, 9},
+	{0x736d5f6c7474u, 0x0u, 6},
+	{0x755f64616f6c7075u, 0x6c72755f64616f6cu, 10},
+	{0x73657269707865u, 0x0u, 7},
 };
 static const struct socapi_struct ok_upload_url_reply_struct = {"upload_url_reply", sizeof(struct ok_upload_url_reply), 5, ok_upload_url_reply_fields,
-	offsetof(struct ok_upload_url_reply, unknown), 5u, 4, ok_upload_url_reply_keys};
+	offsetof(struct ok_upload_url_reply, unknown), 5u, 4, ok_upload_url_reply_slots, ok_upload_url_reply_keys};
 const struct socapi_type ok_upload_url_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_upload_url_reply), &ok_upload_url_reply_struct, "upload_url_reply"};
 
 static const struct socapi_field ok_url_info_fields[] = {
@@ -1349,11 +1747,17 @@ static const struct socapi_field ok_url_info_fields[] = {
 	{"objectIdStr", offsetof(struct ok_url_info, object_id_str), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_url_info, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_url_info_keys[] = {
-	0xf0002, 0x40004, 0x80001, 0xb0003, 0, 0, 0, 0,
+static const uint16_t ok_url_info_slots[] = {
+	2, 4, 1, 3, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_url_info_keys[] = {
+	{0x64497463656a626fu, 0x64497463656a626fu, 8},
+	{0x64497463656a626fu, 0x6465646f636e4564u, 15},
+	{0x64497463656a626fu, 0x7274536449746365u, 11},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct ok_url_info_struct = {"url_info", sizeof(struct ok_url_info), 4, ok_url_info_fields,
-	offsetof(struct ok_url_info, unknown), 3u, 3, ok_url_info_keys};
+	offsetof(struct ok_url_info, unknown), 3u, 3, ok_url_info_slots, ok_url_info_keys};
 const struct socapi_type ok_url_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_url_info), &ok_url_info_struct, "url_info"};
 
 static const struct socapi_field ok_user_fields[] = {
@@ -1414,26 +1818,76 @@ static const struct socapi_field ok_user_fields[] = {
 	{"friend_invitation", offsetof(struct ok_user, friend_invitation), offsetof(struct ok_user, has_friend_invitation), &socapi_type_bool, 0},
 	{"is_activated", offsetof(struct ok_user, is_activated), offsetof(struct ok_user, has_is_activated), &socapi_type_bool, 0},
 };
-static const uint32_t ok_user_keys[] = {
-	0, 0, 0, 0, 0, 0x80014, 0x90028, 0x30001,
-	0x40005, 0xa0003, 0x11000d, 0xf002c, 0, 0, 0x90027, 0,
-	0, 0xb0023, 0, 0x15002d, 0x50029, 0x70030, 0, 0,
-	0, 0, 0, 0xb0012, 0x10000b, 0, 0x80008, 0x13000e,
-	0, 0, 0x60031, 0, 0x140034, 0xe0013, 0x9001c, 0x110037,
-	0, 0, 0, 0, 0x170010, 0, 0, 0x120025,
-	0, 0x9001d, 0x21002b, 0x16000f, 0, 0x60002, 0, 0,
-	0, 0x8000a, 0, 0xc0038, 0x50019, 0, 0, 0,
-	0x9001f, 0, 0xa0021, 0, 0, 0, 0x50018, 0,
-	0, 0, 0x50016, 0, 0, 0x7002e, 0, 0x60006,
-	0x90004, 0xe000c, 0x14002a, 0x90009, 0, 0, 0, 0xa0020,
-	0, 0, 0xf0026, 0, 0xa002f, 0, 0, 0,
-	0, 0, 0x50017, 0, 0, 0x50015, 0, 0,
-	0x8001a, 0, 0xc0032, 0, 0xd0033, 0, 0, 0,
-	0, 0, 0, 0, 0x30007, 0x60036, 0xb0022, 0,
-	0, 0xa001b, 0x80024, 0x9001e, 0, 0, 0x110035, 0x60011,
+static const uint16_t ok_user_slots[] = {
+	0, 0, 0, 0, 0, 20, 40, 1, 5, 3, 13, 44, 0, 0, 39, 0,
+	0, 35, 0, 45, 41, 48, 0, 0, 0, 0, 0, 18, 11, 0, 8, 14,
+	0, 0, 49, 0, 52, 19, 28, 55, 0, 0, 0, 0, 16, 0, 0, 37,
+	0, 29, 43, 15, 0, 2, 0, 0, 0, 10, 0, 56, 25, 0, 0, 0,
+	31, 0, 33, 0, 0, 0, 24, 0, 0, 0, 22, 0, 0, 46, 0, 6,
+	4, 12, 42, 9, 0, 0, 0, 32, 0, 0, 38, 0, 47, 0, 0, 0,
+	0, 0, 23, 0, 0, 21, 0, 0, 26, 0, 50, 0, 51, 0, 0, 0,
+	0, 0, 0, 0, 7, 54, 34, 0, 0, 27, 36, 30, 0, 0, 53, 17,
+};
+static const struct socapi_key ok_user_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x656c61636f6cu, 0x0u, 6},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x656d616eu, 0x0u, 4},
+	{0x7265646e6567u, 0x0u, 6},
+	{0x656761u, 0x0u, 3},
+	{0x7961646874726962u, 0x7961646874726962u, 8},
+	{0x69616d655f736168u, 0x6c69616d655f7361u, 9},
+	{0x6e6f697461636f6cu, 0x6e6f697461636f6cu, 8},
+	{0x5f746e6572727563u, 0x6e6f697461636f6cu, 16},
+	{0x5f746e6572727563u, 0x7375746174735f74u, 14},
+	{0x5f746e6572727563u, 0x64695f7375746174u, 17},
+	{0x5f746e6572727563u, 0x657461645f737574u, 19},
+	{0x5f746e6572727563u, 0x736d5f657461645fu, 22},
+	{0x5f746e6572727563u, 0x64695f6b63617274u, 23},
+	{0x656e696c6e6fu, 0x0u, 6},
+	{0x6c6e6f5f7473616cu, 0x656e696c6e6f5f74u, 11},
+	{0x6c6e6f5f7473616cu, 0x736d5f656e696c6eu, 14},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x315f636970u, 0x0u, 5},
+	{0x325f636970u, 0x0u, 5},
+	{0x335f636970u, 0x0u, 5},
+	{0x345f636970u, 0x0u, 5},
+	{0x355f636970u, 0x0u, 5},
+	{0x3035783035636970u, 0x3035783035636970u, 8},
+	{0x3178383231636970u, 0x3832317838323163u, 10},
+	{0x616d383231636970u, 0x78616d3832316369u, 9},
+	{0x696d303831636970u, 0x6e696d3038316369u, 9},
+	{0x696d303432636970u, 0x6e696d3034326369u, 9},
+	{0x696d303233636970u, 0x6e696d3032336369u, 9},
+	{0x3178303931636970u, 0x3039317830393163u, 10},
+	{0x3478303436636970u, 0x3038347830343663u, 10},
+	{0x7834323031636970u, 0x3836377834323031u, 11},
+	{0x666f72705f6c7275u, 0x656c69666f72705fu, 11},
+	{0x746168635f6c7275u, 0x746168635f6c7275u, 8},
+	{0x666f72705f6c7275u, 0x656c69626f6d5f65u, 18},
+	{0x746168635f6c7275u, 0x656c69626f6d5f74u, 15},
+	{0x6c6163765f6e6163u, 0x6c6c6163765f6e61u, 9},
+	{0x69616d765f6e6163u, 0x6c69616d765f6e61u, 9},
+	{0x6c69616d65u, 0x0u, 5},
+	{0x615f73776f6c6c61u, 0x7373656363615f6du, 20},
+	{0x6d5f73776f6c6c61u, 0x73646e656972665fu, 33},
+	{0x7265747369676572u, 0x657461645f646572u, 15},
+	{0x767265735f736168u, 0x656c62697369766eu, 21},
+	{0x65746176697270u, 0x0u, 7},
+	{0x6269737365636361u, 0x656c626973736563u, 10},
+	{0x64656b636f6c62u, 0x0u, 7},
+	{0x736b636f6c62u, 0x0u, 6},
+	{0x696c696261706163u, 0x73656974696c6962u, 12},
+	{0x5f666f5f79746963u, 0x68747269625f666fu, 13},
+	{0x665f6e6f6d6d6f63u, 0x746e756f635f7364u, 20},
+	{0x6275735f64656566u, 0x6e6f697470697263u, 17},
+	{0x646e65697266u, 0x0u, 6},
+	{0x695f646e65697266u, 0x6e6f697461746976u, 17},
+	{0x76697463615f7369u, 0x6465746176697463u, 12},
 };
 static const struct socapi_struct ok_user_struct = {"user", sizeof(struct ok_user), 56, ok_user_fields,
-	offsetof(struct ok_user, unknown), 35u, 7, ok_user_keys};
+	offsetof(struct ok_user, unknown), 35u, 7, ok_user_slots, ok_user_keys};
 const struct socapi_type ok_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user), &ok_user_struct, "user"};
 
 static const struct socapi_field ok_user_current_location_fields[] = {
@@ -1445,34 +1899,50 @@ static const struct socapi_field ok_user_current_location_fields[] = {
 	{"latitude", offsetof(struct ok_user_current_location, latitude), offsetof(struct ok_user_current_location, has_latitude), &socapi_type_number, 0},
 	{"longitude", offsetof(struct ok_user_current_location, longitude), offsetof(struct ok_user_current_location, has_longitude), &socapi_type_number, 0},
 };
-static const uint32_t ok_user_current_location_keys[] = {
-	0, 0, 0x90005, 0, 0, 0x90007, 0x70004, 0x60002,
-	0x80001, 0, 0, 0, 0, 0, 0x80006, 0x40003,
+static const uint16_t ok_user_current_location_slots[] = {
+	0, 0, 5, 0, 0, 7, 4, 2, 1, 0, 0, 0, 0, 0, 6, 3,
+};
+static const struct socapi_key ok_user_current_location_keys[] = {
+	{0x6564757469746c61u, 0x6564757469746c61u, 8},
+	{0x64496c6c6563u, 0x0u, 6},
+	{0x79746963u, 0x0u, 4},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x7365726464417069u, 0x7373657264644170u, 9},
+	{0x656475746974616cu, 0x656475746974616cu, 8},
+	{0x64757469676e6f6cu, 0x6564757469676e6fu, 9},
 };
 static const struct socapi_struct ok_user_current_location_struct = {"user_current_location", sizeof(struct ok_user_current_location), 7, ok_user_current_location_fields,
-	offsetof(struct ok_user_current_location, unknown), 7u, 4, ok_user_current_location_keys};
+	offsetof(struct ok_user_current_location, unknown), 7u, 4, ok_user_current_location_slots, ok_user_current_location_keys};
 const struct socapi_type ok_user_current_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_current_location), &ok_user_current_location_struct, "user_current_location"};
 
 static const struct socapi_field ok_user_group_fields[] = {
 	{"groupId", offsetof(struct ok_user_group, group_id), offsetof(struct ok_user_group, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"status", offsetof(struct ok_user_group, status), SOCAPI_NO_PRESENCE, &ok_group_member_status_type, 0},
 };
-static const uint32_t ok_user_group_keys[] = {
-	0x70001, 0x60002, 0, 0,
+static const uint16_t ok_user_group_slots[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_key ok_user_group_keys[] = {
+	{0x644970756f7267u, 0x0u, 7},
+	{0x737574617473u, 0x0u, 6},
 };
 static const struct socapi_struct ok_user_group_struct = {"user_group", sizeof(struct ok_user_group), 2, ok_user_group_fields,
-	offsetof(struct ok_user_group, unknown), 1u, 2, ok_user_group_keys};
+	offsetof(struct ok_user_group, unknown), 1u, 2, ok_user_group_slots, ok_user_group_keys};
 const struct socapi_type ok_user_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_group), &ok_user_group_struct, "user_group"};
 
 static const struct socapi_field ok_user_groups_page_fields[] = {
 	{"anchor", offsetof(struct ok_user_groups_page, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"groups", offsetof(struct ok_user_groups_page, groups), SOCAPI_NO_PRESENCE, &ok_user_group_list_type, 0},
 };
-static const uint32_t ok_user_groups_page_keys[] = {
-	0, 0x60002, 0x60001, 0,
+static const uint16_t ok_user_groups_page_slots[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_key ok_user_groups_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x7370756f7267u, 0x0u, 6},
 };
 static const struct socapi_struct ok_user_groups_page_struct = {"user_groups_page", sizeof(struct ok_user_groups_page), 2, ok_user_groups_page_fields,
-	offsetof(struct ok_user_groups_page, unknown), 5u, 2, ok_user_groups_page_keys};
+	offsetof(struct ok_user_groups_page, unknown), 5u, 2, ok_user_groups_page_slots, ok_user_groups_page_keys};
 const struct socapi_type ok_user_groups_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_groups_page), &ok_user_groups_page_struct, "user_groups_page"};
 
 static const struct socapi_field ok_user_location_fields[] = {
@@ -1481,11 +1951,17 @@ static const struct socapi_field ok_user_location_fields[] = {
 	{"countryCode", offsetof(struct ok_user_location, country_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"countryName", offsetof(struct ok_user_location, country_name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_user_location_keys[] = {
-	0xb0003, 0, 0x40001, 0xb0004, 0x70002, 0, 0, 0,
+static const uint16_t ok_user_location_slots[] = {
+	3, 0, 1, 4, 2, 0, 0, 0,
+};
+static const struct socapi_key ok_user_location_keys[] = {
+	{0x79746963u, 0x0u, 4},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x437972746e756f63u, 0x65646f437972746eu, 11},
+	{0x4e7972746e756f63u, 0x656d614e7972746eu, 11},
 };
 static const struct socapi_struct ok_user_location_struct = {"user_location", sizeof(struct ok_user_location), 4, ok_user_location_fields,
-	offsetof(struct ok_user_location, unknown), 3u, 3, ok_user_location_keys};
+	offsetof(struct ok_user_location, unknown), 3u, 3, ok_user_location_slots, ok_user_location_keys};
 const struct socapi_type ok_user_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_location), &ok_user_location_struct, "user_location"};
 
 static const struct socapi_field ok_user_photos_page_fields[] = {
@@ -1494,11 +1970,17 @@ static const struct socapi_field ok_user_photos_page_fields[] = {
 	{"hasMore", offsetof(struct ok_user_photos_page, has_more), offsetof(struct ok_user_photos_page, has_more_set), &socapi_type_bool, 0},
 	{"totalCount", offsetof(struct ok_user_photos_page, total_count), offsetof(struct ok_user_photos_page, has_total_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_user_photos_page_keys[] = {
-	0, 0xa0004, 0xc0002, 0x70003, 0, 0, 0x60001, 0,
+static const uint16_t ok_user_photos_page_slots[] = {
+	0, 4, 2, 3, 0, 0, 1, 0,
+};
+static const struct socapi_key ok_user_photos_page_keys[] = {
+	{0x736f746f6870u, 0x0u, 6},
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x65726f4d736168u, 0x0u, 7},
+	{0x756f436c61746f74u, 0x746e756f436c6174u, 10},
 };
 static const struct socapi_struct ok_user_photos_page_struct = {"user_photos_page", sizeof(struct ok_user_photos_page), 4, ok_user_photos_page_fields,
-	offsetof(struct ok_user_photos_page, unknown), 5u, 3, ok_user_photos_page_keys};
+	offsetof(struct ok_user_photos_page, unknown), 5u, 3, ok_user_photos_page_slots, ok_user_photos_page_keys};
 const struct socapi_type ok_user_photos_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_user_photos_page), &ok_user_photos_page_struct, "user_photos_page"};
 
 static const struct socapi_field ok_users_page_fields[] = {
@@ -1507,22 +1989,32 @@ static const struct socapi_field ok_users_page_fields[] = {
 	{"inconsistent", offsetof(struct ok_users_page, inconsistent), offsetof(struct ok_users_page, has_inconsistent), &socapi_type_bool, 0},
 	{"users", offsetof(struct ok_users_page, users), SOCAPI_NO_PRESENCE, &ok_user_list_type, 0},
 };
-static const uint32_t ok_users_page_keys[] = {
-	0, 0x80002, 0x50004, 0x60001, 0xc0003, 0, 0, 0,
+static const uint16_t ok_users_page_slots[] = {
+	0, 2, 4, 1, 3, 0, 0, 0,
+};
+static const struct socapi_key ok_users_page_keys[] = {
+	{0x726f68636e61u, 0x0u, 6},
+	{0x65726f6d5f736168u, 0x65726f6d5f736168u, 8},
+	{0x7369736e6f636e69u, 0x746e65747369736eu, 12},
+	{0x7372657375u, 0x0u, 5},
 };
 static const struct socapi_struct ok_users_page_struct = {"users_page", sizeof(struct ok_users_page), 4, ok_users_page_fields,
-	offsetof(struct ok_users_page, unknown), 1u, 3, ok_users_page_keys};
+	offsetof(struct ok_users_page, unknown), 1u, 3, ok_users_page_slots, ok_users_page_keys};
 const struct socapi_type ok_users_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_users_page), &ok_users_page_struct, "users_page"};
 
 static const struct socapi_field ok_video_upload_url_reply_fields[] = {
 	{"upload_url", offsetof(struct ok_video_upload_url_reply, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"video_id", offsetof(struct ok_video_upload_url_reply, video_id), offsetof(struct ok_video_upload_url_reply, has_video_id), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_video_upload_url_reply_keys[] = {
-	0xa0001, 0x80002, 0, 0,
+static const uint16_t ok_video_upload_url_reply_slots[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_key ok_video_upload_url_reply_keys[] = {
+	{0x755f64616f6c7075u, 0x6c72755f64616f6cu, 10},
+	{0x64695f6f65646976u, 0x64695f6f65646976u, 8},
 };
 static const struct socapi_struct ok_video_upload_url_reply_struct = {"video_upload_url_reply", sizeof(struct ok_video_upload_url_reply), 2, ok_video_upload_url_reply_fields,
-	offsetof(struct ok_video_upload_url_reply, unknown), 1u, 2, ok_video_upload_url_reply_keys};
+	offsetof(struct ok_video_upload_url_reply, unknown), 1u, 2, ok_video_upload_url_reply_slots, ok_video_upload_url_reply_keys};
 const struct socapi_type ok_video_upload_url_reply_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct ok_video_upload_url_reply), &ok_video_upload_url_reply_struct, "video_upload_url_reply"};
 
 _Static_assert(sizeof(enum ok_success_result_kind) == sizeof(int), "tag is an int");
@@ -4539,11 +5031,14 @@ void ok_success_result_list_free(struct ok_success_result_list *value)
 static const struct socapi_field ok_apps_check_vip_offer_status_params_fields[] = {
 	{"slot", offsetof(struct ok_apps_check_vip_offer_status_params, slot), offsetof(struct ok_apps_check_vip_offer_status_params, has_slot), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_apps_check_vip_offer_status_params_keys[] = {
-	0, 0x40001,
+static const uint16_t ok_apps_check_vip_offer_status_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_apps_check_vip_offer_status_params_keys[] = {
+	{0x746f6c73u, 0x0u, 4},
 };
 static const struct socapi_struct ok_apps_check_vip_offer_status_params_struct = {"apps.checkVipOfferStatus", sizeof(struct ok_apps_check_vip_offer_status_params), 1, ok_apps_check_vip_offer_status_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_apps_check_vip_offer_status_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_apps_check_vip_offer_status_params_slots, ok_apps_check_vip_offer_status_params_keys};
 
 const struct socapi_method ok_apps_check_vip_offer_status_method = {
 	"apps.checkVipOfferStatus", "response", "ok_apps_check_vip_offer_status",
@@ -4577,11 +5072,17 @@ static const struct socapi_field ok_apps_get_platform_catalog_node_top_params_fi
 	{"count", offsetof(struct ok_apps_get_platform_catalog_node_top_params, count), offsetof(struct ok_apps_get_platform_catalog_node_top_params, has_count), &socapi_type_int, 0},
 	{"node", offsetof(struct ok_apps_get_platform_catalog_node_top_params, node), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_apps_get_platform_catalog_node_top_params_keys[] = {
-	0, 0x50003, 0, 0x60002, 0, 0x40004, 0x60001, 0,
+static const uint16_t ok_apps_get_platform_catalog_node_top_params_slots[] = {
+	0, 3, 0, 2, 0, 4, 1, 0,
+};
+static const struct socapi_key ok_apps_get_platform_catalog_node_top_params_keys[] = {
+	{0x73646c656966u, 0x0u, 6},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x65646f6eu, 0x0u, 4},
 };
 static const struct socapi_struct ok_apps_get_platform_catalog_node_top_params_struct = {"apps.getPlatformCatalogNodeTop", sizeof(struct ok_apps_get_platform_catalog_node_top_params), 4, ok_apps_get_platform_catalog_node_top_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_catalog_node_top_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_catalog_node_top_params_slots, ok_apps_get_platform_catalog_node_top_params_keys};
 
 static const struct socapi_paging ok_apps_get_platform_catalog_node_top_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "apps", NULL};
 const struct socapi_method ok_apps_get_platform_catalog_node_top_method = {
@@ -4601,11 +5102,15 @@ static const struct socapi_field ok_apps_get_platform_catalog_nodes_top_params_f
 	{"fields", offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"count", offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, count), offsetof(struct ok_apps_get_platform_catalog_nodes_top_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_apps_get_platform_catalog_nodes_top_params_keys[] = {
-	0x50002, 0, 0, 0x60001,
+static const uint16_t ok_apps_get_platform_catalog_nodes_top_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key ok_apps_get_platform_catalog_nodes_top_params_keys[] = {
+	{0x73646c656966u, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_apps_get_platform_catalog_nodes_top_params_struct = {"apps.getPlatformCatalogNodesTop", sizeof(struct ok_apps_get_platform_catalog_nodes_top_params), 2, ok_apps_get_platform_catalog_nodes_top_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_apps_get_platform_catalog_nodes_top_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_apps_get_platform_catalog_nodes_top_params_slots, ok_apps_get_platform_catalog_nodes_top_params_keys};
 
 const struct socapi_method ok_apps_get_platform_catalog_nodes_top_method = {
 	"apps.getPlatformCatalogNodesTop", "response", "ok_apps_get_platform_catalog_nodes_top",
@@ -4625,11 +5130,16 @@ static const struct socapi_field ok_apps_get_platform_new_params_fields[] = {
 	{"anchor", offsetof(struct ok_apps_get_platform_new_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_apps_get_platform_new_params, count), offsetof(struct ok_apps_get_platform_new_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_apps_get_platform_new_params_keys[] = {
-	0, 0x50003, 0, 0x60002, 0, 0, 0x60001, 0,
+static const uint16_t ok_apps_get_platform_new_params_slots[] = {
+	0, 3, 0, 2, 0, 0, 1, 0,
+};
+static const struct socapi_key ok_apps_get_platform_new_params_keys[] = {
+	{0x73646c656966u, 0x0u, 6},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_apps_get_platform_new_params_struct = {"apps.getPlatformNew", sizeof(struct ok_apps_get_platform_new_params), 3, ok_apps_get_platform_new_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_new_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_new_params_slots, ok_apps_get_platform_new_params_keys};
 
 static const struct socapi_paging ok_apps_get_platform_new_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "apps", NULL};
 const struct socapi_method ok_apps_get_platform_new_method = {
@@ -4650,11 +5160,16 @@ static const struct socapi_field ok_apps_get_platform_top_params_fields[] = {
 	{"anchor", offsetof(struct ok_apps_get_platform_top_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_apps_get_platform_top_params, count), offsetof(struct ok_apps_get_platform_top_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_apps_get_platform_top_params_keys[] = {
-	0, 0x50003, 0, 0x60002, 0, 0, 0x60001, 0,
+static const uint16_t ok_apps_get_platform_top_params_slots[] = {
+	0, 3, 0, 2, 0, 0, 1, 0,
+};
+static const struct socapi_key ok_apps_get_platform_top_params_keys[] = {
+	{0x73646c656966u, 0x0u, 6},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_apps_get_platform_top_params_struct = {"apps.getPlatformTop", sizeof(struct ok_apps_get_platform_top_params), 3, ok_apps_get_platform_top_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_top_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_apps_get_platform_top_params_slots, ok_apps_get_platform_top_params_keys};
 
 static const struct socapi_paging ok_apps_get_platform_top_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "apps", NULL};
 const struct socapi_method ok_apps_get_platform_top_method = {
@@ -4703,12 +5218,18 @@ static const struct socapi_field ok_apps_set_app_promo_info_params_fields[] = {
 	{"end_time", offsetof(struct ok_apps_set_app_promo_info_params, end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image304x128", offsetof(struct ok_apps_set_app_promo_info_params, image304x128), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_apps_set_app_promo_info_params_keys[] = {
-	0, 0xc0005, 0, 0x40002, 0, 0, 0xa0003, 0,
-	0, 0, 0x80004, 0x80001, 0, 0, 0, 0,
+static const uint16_t ok_apps_set_app_promo_info_params_slots[] = {
+	0, 5, 0, 2, 0, 0, 3, 0, 0, 0, 4, 1, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_apps_set_app_promo_info_params_keys[] = {
+	{0x64695f6369706f74u, 0x64695f6369706f74u, 8},
+	{0x74786574u, 0x0u, 4},
+	{0x69745f7472617473u, 0x656d69745f747261u, 10},
+	{0x656d69745f646e65u, 0x656d69745f646e65u, 8},
+	{0x3430336567616d69u, 0x3832317834303365u, 12},
 };
 static const struct socapi_struct ok_apps_set_app_promo_info_params_struct = {"apps.setAppPromoInfo", sizeof(struct ok_apps_set_app_promo_info_params), 5, ok_apps_set_app_promo_info_params_fields,
-	SOCAPI_NO_PRESENCE, 9u, 4, ok_apps_set_app_promo_info_params_keys};
+	SOCAPI_NO_PRESENCE, 9u, 4, ok_apps_set_app_promo_info_params_slots, ok_apps_set_app_promo_info_params_keys};
 
 const struct socapi_method ok_apps_set_app_promo_info_method = {
 	"apps.setAppPromoInfo", "response", "ok_apps_set_app_promo_info",
@@ -4727,11 +5248,15 @@ static const struct socapi_field ok_apps_set_vip_offer_status_params_fields[] = 
 	{"slot", offsetof(struct ok_apps_set_vip_offer_status_params, slot), offsetof(struct ok_apps_set_vip_offer_status_params, has_slot), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"given", offsetof(struct ok_apps_set_vip_offer_status_params, given), offsetof(struct ok_apps_set_vip_offer_status_params, has_given), &socapi_type_bool, 0},
 };
-static const uint32_t ok_apps_set_vip_offer_status_params_keys[] = {
-	0, 0x50002, 0, 0x40001,
+static const uint16_t ok_apps_set_vip_offer_status_params_slots[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_key ok_apps_set_vip_offer_status_params_keys[] = {
+	{0x746f6c73u, 0x0u, 4},
+	{0x6e65766967u, 0x0u, 5},
 };
 static const struct socapi_struct ok_apps_set_vip_offer_status_params_struct = {"apps.setVipOfferStatus", sizeof(struct ok_apps_set_vip_offer_status_params), 2, ok_apps_set_vip_offer_status_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_apps_set_vip_offer_status_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_apps_set_vip_offer_status_params_slots, ok_apps_set_vip_offer_status_params_keys};
 
 const struct socapi_method ok_apps_set_vip_offer_status_method = {
 	"apps.setVipOfferStatus", "response", "ok_apps_set_vip_offer_status",
@@ -4749,11 +5274,14 @@ enum socapi_status ok_apps_set_vip_offer_status(struct socapi_session *session, 
 static const struct socapi_field ok_apps_set_vip_offers_params_fields[] = {
 	{"names", offsetof(struct ok_apps_set_vip_offers_params, names), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_apps_set_vip_offers_params_keys[] = {
-	0, 0x50001,
+static const uint16_t ok_apps_set_vip_offers_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_apps_set_vip_offers_params_keys[] = {
+	{0x73656d616eu, 0x0u, 5},
 };
 static const struct socapi_struct ok_apps_set_vip_offers_params_struct = {"apps.setVipOffers", sizeof(struct ok_apps_set_vip_offers_params), 1, ok_apps_set_vip_offers_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_apps_set_vip_offers_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_apps_set_vip_offers_params_slots, ok_apps_set_vip_offers_params_keys};
 
 const struct socapi_method ok_apps_set_vip_offers_method = {
 	"apps.setVipOffers", "response", "ok_apps_set_vip_offers",
@@ -4774,11 +5302,17 @@ static const struct socapi_field ok_auth_login_params_fields[] = {
 	{"verification_supported", offsetof(struct ok_auth_login_params, verification_supported), offsetof(struct ok_auth_login_params, has_verification_supported), &socapi_type_int, 0},
 	{"verification_supported_v", offsetof(struct ok_auth_login_params, verification_supported_v), offsetof(struct ok_auth_login_params, has_verification_supported_v), &socapi_type_int, 0},
 };
-static const uint32_t ok_auth_login_params_keys[] = {
-	0, 0, 0x90001, 0, 0x80002, 0x160003, 0x180004, 0,
+static const uint16_t ok_auth_login_params_slots[] = {
+	0, 0, 1, 0, 2, 3, 4, 0,
+};
+static const struct socapi_key ok_auth_login_params_keys[] = {
+	{0x6d616e5f72657375u, 0x656d616e5f726573u, 9},
+	{0x64726f7773736170u, 0x64726f7773736170u, 8},
+	{0x6163696669726576u, 0x646574726f707075u, 22},
+	{0x6163696669726576u, 0x765f646574726f70u, 24},
 };
 static const struct socapi_struct ok_auth_login_params_struct = {"auth.login", sizeof(struct ok_auth_login_params), 4, ok_auth_login_params_fields,
-	SOCAPI_NO_PRESENCE, 19u, 3, ok_auth_login_params_keys};
+	SOCAPI_NO_PRESENCE, 19u, 3, ok_auth_login_params_slots, ok_auth_login_params_keys};
 
 const struct socapi_method ok_auth_login_method = {
 	"auth.login", "response", "ok_auth_login",
@@ -4797,11 +5331,15 @@ static const struct socapi_field ok_bookmark_add_params_fields[] = {
 	{"ref_id", offsetof(struct ok_bookmark_add_params, ref_id), offsetof(struct ok_bookmark_add_params, has_ref_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"bookmark_type", offsetof(struct ok_bookmark_add_params, bookmark_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_bookmark_add_params_keys[] = {
-	0, 0, 0x60001, 0xd0002,
+static const uint16_t ok_bookmark_add_params_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key ok_bookmark_add_params_keys[] = {
+	{0x64695f666572u, 0x0u, 6},
+	{0x6b72616d6b6f6f62u, 0x657079745f6b7261u, 13},
 };
 static const struct socapi_struct ok_bookmark_add_params_struct = {"bookmark.add", sizeof(struct ok_bookmark_add_params), 2, ok_bookmark_add_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_bookmark_add_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_bookmark_add_params_slots, ok_bookmark_add_params_keys};
 
 const struct socapi_method ok_bookmark_add_method = {
 	"bookmark.add", "response", "ok_bookmark_add",
@@ -4820,11 +5358,15 @@ static const struct socapi_field ok_bookmark_delete_params_fields[] = {
 	{"ref_id", offsetof(struct ok_bookmark_delete_params, ref_id), offsetof(struct ok_bookmark_delete_params, has_ref_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"bookmark_type", offsetof(struct ok_bookmark_delete_params, bookmark_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_bookmark_delete_params_keys[] = {
-	0, 0, 0x60001, 0xd0002,
+static const uint16_t ok_bookmark_delete_params_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key ok_bookmark_delete_params_keys[] = {
+	{0x64695f666572u, 0x0u, 6},
+	{0x6b72616d6b6f6f62u, 0x657079745f6b7261u, 13},
 };
 static const struct socapi_struct ok_bookmark_delete_params_struct = {"bookmark.delete", sizeof(struct ok_bookmark_delete_params), 2, ok_bookmark_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_bookmark_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_bookmark_delete_params_slots, ok_bookmark_delete_params_keys};
 
 const struct socapi_method ok_bookmark_delete_method = {
 	"bookmark.delete", "response", "ok_bookmark_delete",
@@ -4852,14 +5394,25 @@ static const struct socapi_field ok_callbacks_payment_params_fields[] = {
 	{"trial_days", offsetof(struct ok_callbacks_payment_params, trial_days), offsetof(struct ok_callbacks_payment_params, has_trial_days), &socapi_type_int, 0},
 	{"card_promo", offsetof(struct ok_callbacks_payment_params, card_promo), offsetof(struct ok_callbacks_payment_params, has_card_promo), &socapi_type_bool, 0},
 };
-static const uint32_t ok_callbacks_payment_params_keys[] = {
-	0, 0xa000a, 0x60006, 0x100003, 0xa000b, 0xe0008, 0, 0xc0004,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x80007, 0, 0xe0002, 0xe0005, 0, 0,
-	0x30001, 0, 0, 0, 0x100009, 0, 0, 0,
+static const uint16_t ok_callbacks_payment_params_slots[] = {
+	0, 10, 6, 3, 11, 8, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 7, 0, 2, 5, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0,
+};
+static const struct socapi_key ok_callbacks_payment_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x746361736e617274u, 0x64695f6e6f697463u, 14},
+	{0x746361736e617274u, 0x656d69745f6e6f69u, 16},
+	{0x5f746375646f7270u, 0x65646f635f746375u, 12},
+	{0x5f746375646f7270u, 0x6e6f6974706f5f74u, 14},
+	{0x746e756f6d61u, 0x0u, 6},
+	{0x79636e6572727563u, 0x79636e6572727563u, 8},
+	{0x5f746e656d796170u, 0x6d65747379735f74u, 14},
+	{0x74615f6172747865u, 0x7365747562697274u, 16},
+	{0x61645f6c61697274u, 0x737961645f6c6169u, 10},
+	{0x6f72705f64726163u, 0x6f6d6f72705f6472u, 10},
 };
 static const struct socapi_struct ok_callbacks_payment_params_struct = {"callbacks.payment", sizeof(struct ok_callbacks_payment_params), 11, ok_callbacks_payment_params_fields,
-	SOCAPI_NO_PRESENCE, 25u, 5, ok_callbacks_payment_params_keys};
+	SOCAPI_NO_PRESENCE, 25u, 5, ok_callbacks_payment_params_slots, ok_callbacks_payment_params_keys};
 
 const struct socapi_method ok_callbacks_payment_method = {
 	"callbacks.payment", "response", "ok_callbacks_payment",
@@ -4884,12 +5437,21 @@ static const struct socapi_field ok_communities_get_members_params_fields[] = {
 	{"fields", offsetof(struct ok_communities_get_members_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 	{"filter", offsetof(struct ok_communities_get_members_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_communities_get_members_params_keys[] = {
-	0, 0x60008, 0, 0, 0x80003, 0, 0, 0,
-	0x60007, 0, 0x90005, 0x50006, 0, 0x60004, 0xa0002, 0x30001,
+static const uint16_t ok_communities_get_members_params_slots[] = {
+	0, 8, 0, 0, 3, 0, 0, 0, 7, 0, 5, 6, 0, 4, 2, 1,
+};
+static const struct socapi_key ok_communities_get_members_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x65795f7472617473u, 0x726165795f747261u, 10},
+	{0x726165795f646e65u, 0x726165795f646e65u, 8},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
+	{0x7265746c6966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_communities_get_members_params_struct = {"communities.getMembers", sizeof(struct ok_communities_get_members_params), 8, ok_communities_get_members_params_fields,
-	SOCAPI_NO_PRESENCE, 9u, 4, ok_communities_get_members_params_keys};
+	SOCAPI_NO_PRESENCE, 9u, 4, ok_communities_get_members_params_slots, ok_communities_get_members_params_keys};
 
 static const struct socapi_paging ok_communities_get_members_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "users", NULL};
 const struct socapi_method ok_communities_get_members_method = {
@@ -4910,11 +5472,16 @@ static const struct socapi_field ok_discussions_add_comment_like_params_fields[]
 	{"discussionType", offsetof(struct ok_discussions_add_comment_like_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_id", offsetof(struct ok_discussions_add_comment_like_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_discussions_add_comment_like_params_keys[] = {
-	0xa0003, 0xc0001, 0, 0, 0xe0002, 0, 0, 0,
+static const uint16_t ok_discussions_add_comment_like_params_slots[] = {
+	3, 1, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_add_comment_like_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
 };
 static const struct socapi_struct ok_discussions_add_comment_like_params_struct = {"discussions.addCommentLike", sizeof(struct ok_discussions_add_comment_like_params), 3, ok_discussions_add_comment_like_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_add_comment_like_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_add_comment_like_params_slots, ok_discussions_add_comment_like_params_keys};
 
 const struct socapi_method ok_discussions_add_comment_like_method = {
 	"discussions.addCommentLike", "response", "ok_discussions_add_comment_like",
@@ -4940,14 +5507,23 @@ static const struct socapi_field ok_discussions_add_discussion_comment_params_fi
 	{"fields", offsetof(struct ok_discussions_add_discussion_comment_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"fieldset", offsetof(struct ok_discussions_add_discussion_comment_params, fieldset), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_discussions_add_discussion_comment_params_keys[] = {
-	0, 0x130004, 0, 0, 0, 0, 0, 0,
-	0xb0006, 0x70003, 0xa0002, 0, 0x80005, 0x80001, 0, 0,
-	0x60008, 0, 0, 0x40007, 0, 0, 0, 0,
-	0, 0x80009, 0, 0, 0, 0, 0, 0,
+static const uint16_t ok_discussions_add_discussion_comment_params_slots[] = {
+	0, 4, 0, 0, 0, 0, 0, 0, 6, 3, 2, 0, 5, 1, 0, 0,
+	8, 0, 0, 7, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_add_discussion_comment_params_keys[] = {
+	{0x6449797469746e65u, 0x6449797469746e65u, 8},
+	{0x7954797469746e65u, 0x6570795479746974u, 10},
+	{0x746e656d6d6f63u, 0x0u, 7},
+	{0x6f745f796c706572u, 0x64695f746e656d6du, 19},
+	{0x6e696d64615f7361u, 0x6e696d64615f7361u, 8},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x746d7266u, 0x0u, 4},
+	{0x73646c656966u, 0x0u, 6},
+	{0x746573646c656966u, 0x746573646c656966u, 8},
 };
 static const struct socapi_struct ok_discussions_add_discussion_comment_params_struct = {"discussions.addDiscussionComment", sizeof(struct ok_discussions_add_discussion_comment_params), 9, ok_discussions_add_discussion_comment_params_fields,
-	SOCAPI_NO_PRESENCE, 9u, 5, ok_discussions_add_discussion_comment_params_keys};
+	SOCAPI_NO_PRESENCE, 9u, 5, ok_discussions_add_discussion_comment_params_slots, ok_discussions_add_discussion_comment_params_keys};
 
 const struct socapi_method ok_discussions_add_discussion_comment_method = {
 	"discussions.addDiscussionComment", "response", "ok_discussions_add_discussion_comment",
@@ -4966,11 +5542,15 @@ static const struct socapi_field ok_discussions_add_discussion_like_params_field
 	{"discussionId", offsetof(struct ok_discussions_add_discussion_like_params, discussion_id), offsetof(struct ok_discussions_add_discussion_like_params, has_discussion_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"discussionType", offsetof(struct ok_discussions_add_discussion_like_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_discussions_add_discussion_like_params_keys[] = {
-	0xc0001, 0, 0xe0002, 0,
+static const uint16_t ok_discussions_add_discussion_like_params_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key ok_discussions_add_discussion_like_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
 };
 static const struct socapi_struct ok_discussions_add_discussion_like_params_struct = {"discussions.addDiscussionLike", sizeof(struct ok_discussions_add_discussion_like_params), 2, ok_discussions_add_discussion_like_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_add_discussion_like_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_add_discussion_like_params_slots, ok_discussions_add_discussion_like_params_keys};
 
 const struct socapi_method ok_discussions_add_discussion_like_method = {
 	"discussions.addDiscussionLike", "response", "ok_discussions_add_discussion_like",
@@ -4992,12 +5572,18 @@ static const struct socapi_field ok_discussions_delete_discussion_comment_params
 	{"mark_as_spam", offsetof(struct ok_discussions_delete_discussion_comment_params, mark_as_spam), offsetof(struct ok_discussions_delete_discussion_comment_params, has_mark_as_spam), &socapi_type_bool, 0},
 	{"block_author", offsetof(struct ok_discussions_delete_discussion_comment_params, block_author), offsetof(struct ok_discussions_delete_discussion_comment_params, has_block_author), &socapi_type_bool, 0},
 };
-static const uint32_t ok_discussions_delete_discussion_comment_params_keys[] = {
-	0xa0003, 0xc0004, 0xc0001, 0, 0, 0, 0, 0,
-	0xe0002, 0xc0005, 0, 0, 0, 0, 0, 0,
+static const uint16_t ok_discussions_delete_discussion_comment_params_slots[] = {
+	3, 4, 1, 0, 0, 0, 0, 0, 2, 5, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_delete_discussion_comment_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
+	{0x5f73615f6b72616du, 0x6d6170735f73615fu, 12},
+	{0x75615f6b636f6c62u, 0x726f687475615f6bu, 12},
 };
 static const struct socapi_struct ok_discussions_delete_discussion_comment_params_struct = {"discussions.deleteDiscussionComment", sizeof(struct ok_discussions_delete_discussion_comment_params), 5, ok_discussions_delete_discussion_comment_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_delete_discussion_comment_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_delete_discussion_comment_params_slots, ok_discussions_delete_discussion_comment_params_keys};
 
 const struct socapi_method ok_discussions_delete_discussion_comment_method = {
 	"discussions.deleteDiscussionComment", "response", "ok_discussions_delete_discussion_comment",
@@ -5019,12 +5605,18 @@ static const struct socapi_field ok_discussions_delete_discussion_comments_param
 	{"mark_as_spam", offsetof(struct ok_discussions_delete_discussion_comments_params, mark_as_spam), offsetof(struct ok_discussions_delete_discussion_comments_params, has_mark_as_spam), &socapi_type_bool, 0},
 	{"block_author", offsetof(struct ok_discussions_delete_discussion_comments_params, block_author), offsetof(struct ok_discussions_delete_discussion_comments_params, has_block_author), &socapi_type_bool, 0},
 };
-static const uint32_t ok_discussions_delete_discussion_comments_params_keys[] = {
-	0, 0xc0004, 0xc0001, 0, 0, 0, 0, 0,
-	0xe0002, 0xc0005, 0, 0xb0003, 0, 0, 0, 0,
+static const uint16_t ok_discussions_delete_discussion_comments_params_slots[] = {
+	0, 4, 1, 0, 0, 0, 0, 0, 2, 5, 0, 3, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_delete_discussion_comments_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x5f746e656d6d6f63u, 0x7364695f746e656du, 11},
+	{0x5f73615f6b72616du, 0x6d6170735f73615fu, 12},
+	{0x75615f6b636f6c62u, 0x726f687475615f6bu, 12},
 };
 static const struct socapi_struct ok_discussions_delete_discussion_comments_params_struct = {"discussions.deleteDiscussionComments", sizeof(struct ok_discussions_delete_discussion_comments_params), 5, ok_discussions_delete_discussion_comments_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_delete_discussion_comments_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_delete_discussion_comments_params_slots, ok_discussions_delete_discussion_comments_params_keys};
 
 const struct socapi_method ok_discussions_delete_discussion_comments_method = {
 	"discussions.deleteDiscussionComments", "response", "ok_discussions_delete_discussion_comments",
@@ -5045,11 +5637,17 @@ static const struct socapi_field ok_discussions_edit_discussion_comment_params_f
 	{"comment_id", offsetof(struct ok_discussions_edit_discussion_comment_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment", offsetof(struct ok_discussions_edit_discussion_comment_params, comment), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_discussions_edit_discussion_comment_params_keys[] = {
-	0xa0003, 0xc0001, 0, 0, 0xe0002, 0, 0, 0x70004,
+static const uint16_t ok_discussions_edit_discussion_comment_params_slots[] = {
+	3, 1, 0, 0, 2, 0, 0, 4,
+};
+static const struct socapi_key ok_discussions_edit_discussion_comment_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
+	{0x746e656d6d6f63u, 0x0u, 7},
 };
 static const struct socapi_struct ok_discussions_edit_discussion_comment_params_struct = {"discussions.editDiscussionComment", sizeof(struct ok_discussions_edit_discussion_comment_params), 4, ok_discussions_edit_discussion_comment_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_edit_discussion_comment_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_edit_discussion_comment_params_slots, ok_discussions_edit_discussion_comment_params_keys};
 
 const struct socapi_method ok_discussions_edit_discussion_comment_method = {
 	"discussions.editDiscussionComment", "response", "ok_discussions_edit_discussion_comment",
@@ -5072,12 +5670,19 @@ static const struct socapi_field ok_discussions_get_params_fields[] = {
 	{"locale", offsetof(struct ok_discussions_get_params, locale), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"features", offsetof(struct ok_discussions_get_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_discussions_get_params_keys[] = {
-	0, 0x80004, 0xc0001, 0, 0, 0x60005, 0, 0x80006,
-	0xe0002, 0, 0, 0, 0x60003, 0, 0, 0,
+static const uint16_t ok_discussions_get_params_slots[] = {
+	0, 4, 1, 0, 0, 5, 0, 6, 2, 0, 0, 0, 3, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_get_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x73646c656966u, 0x0u, 6},
+	{0x746573646c656966u, 0x746573646c656966u, 8},
+	{0x656c61636f6cu, 0x0u, 6},
+	{0x7365727574616566u, 0x7365727574616566u, 8},
 };
 static const struct socapi_struct ok_discussions_get_params_struct = {"discussions.get", sizeof(struct ok_discussions_get_params), 6, ok_discussions_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_discussions_get_params_slots, ok_discussions_get_params_keys};
 
 const struct socapi_method ok_discussions_get_method = {
 	"discussions.get", "response", "ok_discussions_get",
@@ -5096,11 +5701,15 @@ static const struct socapi_field ok_discussions_get_attached_resources_params_fi
 	{"attach_ids", offsetof(struct ok_discussions_get_attached_resources_params, attach_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_discussions_get_attached_resources_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint32_t ok_discussions_get_attached_resources_params_keys[] = {
-	0, 0, 0x60002, 0xa0001,
+static const uint16_t ok_discussions_get_attached_resources_params_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key ok_discussions_get_attached_resources_params_keys[] = {
+	{0x695f686361747461u, 0x7364695f68636174u, 10},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_discussions_get_attached_resources_params_struct = {"discussions.getAttachedResources", sizeof(struct ok_discussions_get_attached_resources_params), 2, ok_discussions_get_attached_resources_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 2, ok_discussions_get_attached_resources_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 2, ok_discussions_get_attached_resources_params_slots, ok_discussions_get_attached_resources_params_keys};
 
 const struct socapi_method ok_discussions_get_attached_resources_method = {
 	"discussions.getAttachedResources", "response", "ok_discussions_get_attached_resources",
@@ -5123,12 +5732,19 @@ static const struct socapi_field ok_discussions_get_comment_params_fields[] = {
 	{"fields", offsetof(struct ok_discussions_get_comment_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"fieldset", offsetof(struct ok_discussions_get_comment_params, fieldset), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_discussions_get_comment_params_keys[] = {
-	0, 0xa0003, 0x40004, 0xe0002, 0, 0, 0, 0,
-	0, 0, 0, 0x60005, 0, 0xc0001, 0, 0x80006,
+static const uint16_t ok_discussions_get_comment_params_slots[] = {
+	0, 3, 4, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 1, 0, 6,
+};
+static const struct socapi_key ok_discussions_get_comment_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
+	{0x746d7266u, 0x0u, 4},
+	{0x73646c656966u, 0x0u, 6},
+	{0x746573646c656966u, 0x746573646c656966u, 8},
 };
 static const struct socapi_struct ok_discussions_get_comment_params_struct = {"discussions.getComment", sizeof(struct ok_discussions_get_comment_params), 6, ok_discussions_get_comment_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, ok_discussions_get_comment_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_discussions_get_comment_params_slots, ok_discussions_get_comment_params_keys};
 
 const struct socapi_method ok_discussions_get_comment_method = {
 	"discussions.getComment", "response", "ok_discussions_get_comment",
@@ -5152,12 +5768,20 @@ static const struct socapi_field ok_discussions_get_comment_likes_params_fields[
 	{"count", offsetof(struct ok_discussions_get_comment_likes_params, count), offsetof(struct ok_discussions_get_comment_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_discussions_get_comment_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint32_t ok_discussions_get_comment_likes_params_keys[] = {
-	0, 0, 0x50006, 0, 0x90005, 0xe0002, 0, 0xa0003,
-	0xc0001, 0, 0x60007, 0x60004, 0, 0, 0, 0,
+static const uint16_t ok_discussions_get_comment_likes_params_slots[] = {
+	0, 0, 6, 0, 5, 2, 0, 3, 1, 0, 7, 4, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_get_comment_likes_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_discussions_get_comment_likes_params_struct = {"discussions.getCommentLikes", sizeof(struct ok_discussions_get_comment_likes_params), 7, ok_discussions_get_comment_likes_params_fields,
-	SOCAPI_NO_PRESENCE, 15u, 4, ok_discussions_get_comment_likes_params_keys};
+	SOCAPI_NO_PRESENCE, 15u, 4, ok_discussions_get_comment_likes_params_slots, ok_discussions_get_comment_likes_params_keys};
 
 static const struct socapi_paging ok_discussions_get_comment_likes_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "users", NULL};
 const struct socapi_method ok_discussions_get_comment_likes_method = {
@@ -5185,14 +5809,24 @@ static const struct socapi_field ok_discussions_get_comments_params_fields[] = {
 	{"mark_as_read", offsetof(struct ok_discussions_get_comments_params, mark_as_read), offsetof(struct ok_discussions_get_comments_params, has_mark_as_read), &socapi_type_bool, 0},
 	{"includeRemoved", offsetof(struct ok_discussions_get_comments_params, include_removed), offsetof(struct ok_discussions_get_comments_params, has_include_removed), &socapi_type_bool, 0},
 };
-static const uint32_t ok_discussions_get_comments_params_keys[] = {
-	0x60003, 0, 0xc0001, 0, 0xc0009, 0, 0, 0,
-	0xe0002, 0, 0, 0, 0xe000a, 0, 0x50005, 0,
-	0, 0x80008, 0x60007, 0, 0x40006, 0, 0x90004, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
+static const uint16_t ok_discussions_get_comments_params_slots[] = {
+	3, 0, 1, 0, 9, 0, 0, 0, 2, 0, 0, 0, 10, 0, 5, 0,
+	0, 8, 7, 0, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_get_comments_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x746d7266u, 0x0u, 4},
+	{0x73646c656966u, 0x0u, 6},
+	{0x746573646c656966u, 0x746573646c656966u, 8},
+	{0x5f73615f6b72616du, 0x646165725f73615fu, 12},
+	{0x526564756c636e69u, 0x6465766f6d655265u, 14},
 };
 static const struct socapi_struct ok_discussions_get_comments_params_struct = {"discussions.getComments", sizeof(struct ok_discussions_get_comments_params), 10, ok_discussions_get_comments_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 5, ok_discussions_get_comments_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 5, ok_discussions_get_comments_params_slots, ok_discussions_get_comments_params_keys};
 
 static const struct socapi_paging ok_discussions_get_comments_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "comments", NULL};
 const struct socapi_method ok_discussions_get_comments_method = {
@@ -5214,11 +5848,17 @@ static const struct socapi_field ok_discussions_get_discussion_comments_params_f
 	{"offset", offsetof(struct ok_discussions_get_discussion_comments_params, offset), offsetof(struct ok_discussions_get_discussion_comments_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct ok_discussions_get_discussion_comments_params, count), offsetof(struct ok_discussions_get_discussion_comments_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_discussions_get_discussion_comments_params_keys[] = {
-	0, 0x50004, 0xa0002, 0, 0x80001, 0, 0x60003, 0,
+static const uint16_t ok_discussions_get_discussion_comments_params_slots[] = {
+	0, 4, 2, 0, 1, 0, 3, 0,
+};
+static const struct socapi_key ok_discussions_get_discussion_comments_params_keys[] = {
+	{0x6449797469746e65u, 0x6449797469746e65u, 8},
+	{0x7954797469746e65u, 0x6570795479746974u, 10},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_discussions_get_discussion_comments_params_struct = {"discussions.getDiscussionComments", sizeof(struct ok_discussions_get_discussion_comments_params), 4, ok_discussions_get_discussion_comments_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_get_discussion_comments_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_get_discussion_comments_params_slots, ok_discussions_get_discussion_comments_params_keys};
 
 static const struct socapi_paging ok_discussions_get_discussion_comments_paging = {NULL, NULL, "count", "offset", NULL, NULL, "comments", "total_count"};
 const struct socapi_method ok_discussions_get_discussion_comments_method = {
@@ -5238,11 +5878,15 @@ static const struct socapi_field ok_discussions_get_discussion_comments_count_pa
 	{"entityId", offsetof(struct ok_discussions_get_discussion_comments_count_params, entity_id), offsetof(struct ok_discussions_get_discussion_comments_count_params, has_entity_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"entityType", offsetof(struct ok_discussions_get_discussion_comments_count_params, entity_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_discussions_get_discussion_comments_count_params_keys[] = {
-	0, 0xa0002, 0x80001, 0,
+static const uint16_t ok_discussions_get_discussion_comments_count_params_slots[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_key ok_discussions_get_discussion_comments_count_params_keys[] = {
+	{0x6449797469746e65u, 0x6449797469746e65u, 8},
+	{0x7954797469746e65u, 0x6570795479746974u, 10},
 };
 static const struct socapi_struct ok_discussions_get_discussion_comments_count_params_struct = {"discussions.getDiscussionCommentsCount", sizeof(struct ok_discussions_get_discussion_comments_count_params), 2, ok_discussions_get_discussion_comments_count_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_get_discussion_comments_count_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_get_discussion_comments_count_params_slots, ok_discussions_get_discussion_comments_count_params_keys};
 
 const struct socapi_method ok_discussions_get_discussion_comments_count_method = {
 	"discussions.getDiscussionCommentsCount", "response", "ok_discussions_get_discussion_comments_count",
@@ -5265,12 +5909,19 @@ static const struct socapi_field ok_discussions_get_discussion_likes_params_fiel
 	{"count", offsetof(struct ok_discussions_get_discussion_likes_params, count), offsetof(struct ok_discussions_get_discussion_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_discussions_get_discussion_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint32_t ok_discussions_get_discussion_likes_params_keys[] = {
-	0x60003, 0xc0001, 0, 0, 0xe0002, 0, 0, 0x50005,
-	0, 0x60006, 0, 0x90004, 0, 0, 0, 0,
+static const uint16_t ok_discussions_get_discussion_likes_params_slots[] = {
+	3, 1, 0, 0, 2, 0, 0, 5, 0, 6, 0, 4, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_get_discussion_likes_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_discussions_get_discussion_likes_params_struct = {"discussions.getDiscussionLikes", sizeof(struct ok_discussions_get_discussion_likes_params), 6, ok_discussions_get_discussion_likes_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 4, ok_discussions_get_discussion_likes_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 4, ok_discussions_get_discussion_likes_params_slots, ok_discussions_get_discussion_likes_params_keys};
 
 static const struct socapi_paging ok_discussions_get_discussion_likes_paging = {"anchor", "direction", "count", NULL, "anchor", NULL, "users", NULL};
 const struct socapi_method ok_discussions_get_discussion_likes_method = {
@@ -5292,11 +5943,17 @@ static const struct socapi_field ok_discussions_get_discussions_params_fields[] 
 	{"offset", offsetof(struct ok_discussions_get_discussions_params, offset), offsetof(struct ok_discussions_get_discussions_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct ok_discussions_get_discussions_params, count), offsetof(struct ok_discussions_get_discussions_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_discussions_get_discussions_params_keys[] = {
-	0, 0x60003, 0, 0x50004, 0, 0xb0001, 0x80002, 0,
+static const uint16_t ok_discussions_get_discussions_params_slots[] = {
+	0, 3, 0, 4, 0, 1, 2, 0,
+};
+static const struct socapi_key ok_discussions_get_discussions_params_keys[] = {
+	{0x7954797469746e65u, 0x7365707954797469u, 11},
+	{0x79726f6765746163u, 0x79726f6765746163u, 8},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_discussions_get_discussions_params_struct = {"discussions.getDiscussions", sizeof(struct ok_discussions_get_discussions_params), 4, ok_discussions_get_discussions_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 3, ok_discussions_get_discussions_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 3, ok_discussions_get_discussions_params_slots, ok_discussions_get_discussions_params_keys};
 
 static const struct socapi_paging ok_discussions_get_discussions_paging = {NULL, NULL, "count", "offset", NULL, NULL, "discussions", NULL};
 const struct socapi_method ok_discussions_get_discussions_method = {
@@ -5315,11 +5972,14 @@ enum socapi_status ok_discussions_get_discussions(struct socapi_session *session
 static const struct socapi_field ok_discussions_get_discussions_news_params_fields[] = {
 	{"version", offsetof(struct ok_discussions_get_discussions_news_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_discussions_get_discussions_news_params_keys[] = {
-	0, 0x70001,
+static const uint16_t ok_discussions_get_discussions_news_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_discussions_get_discussions_news_params_keys[] = {
+	{0x6e6f6973726576u, 0x0u, 7},
 };
 static const struct socapi_struct ok_discussions_get_discussions_news_params_struct = {"discussions.getDiscussionsNews", sizeof(struct ok_discussions_get_discussions_news_params), 1, ok_discussions_get_discussions_news_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_discussions_get_discussions_news_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_discussions_get_discussions_news_params_slots, ok_discussions_get_discussions_news_params_keys};
 
 const struct socapi_method ok_discussions_get_discussions_news_method = {
 	"discussions.getDiscussionsNews", "response", "ok_discussions_get_discussions_news",
@@ -5346,14 +6006,24 @@ static const struct socapi_field ok_discussions_get_list_params_fields[] = {
 	{"locale", offsetof(struct ok_discussions_get_list_params, locale), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"features", offsetof(struct ok_discussions_get_list_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_discussions_get_list_params_keys[] = {
-	0x80008, 0, 0, 0, 0, 0x60004, 0, 0x60009,
-	0, 0x80003, 0, 0, 0, 0x60007, 0, 0x50006,
-	0x50001, 0, 0x90005, 0x8000a, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x70002, 0,
+static const uint16_t ok_discussions_get_list_params_slots[] = {
+	8, 0, 0, 0, 0, 4, 0, 9, 0, 3, 0, 0, 0, 7, 0, 6,
+	1, 0, 5, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+};
+static const struct socapi_key ok_discussions_get_list_params_keys[] = {
+	{0x7365707974u, 0x0u, 5},
+	{0x6e6f6973726576u, 0x0u, 7},
+	{0x79726f6765746163u, 0x79726f6765746163u, 8},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
+	{0x746573646c656966u, 0x746573646c656966u, 8},
+	{0x656c61636f6cu, 0x0u, 6},
+	{0x7365727574616566u, 0x7365727574616566u, 8},
 };
 static const struct socapi_struct ok_discussions_get_list_params_struct = {"discussions.getList", sizeof(struct ok_discussions_get_list_params), 10, ok_discussions_get_list_params_fields,
-	SOCAPI_NO_PRESENCE, 11u, 5, ok_discussions_get_list_params_keys};
+	SOCAPI_NO_PRESENCE, 11u, 5, ok_discussions_get_list_params_slots, ok_discussions_get_list_params_keys};
 
 static const struct socapi_paging ok_discussions_get_list_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "discussions", NULL};
 const struct socapi_method ok_discussions_get_list_method = {
@@ -5372,11 +6042,14 @@ enum socapi_status ok_discussions_get_list(struct socapi_session *session, const
 static const struct socapi_field ok_discussions_mark_as_read_params_fields[] = {
 	{"version", offsetof(struct ok_discussions_mark_as_read_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_discussions_mark_as_read_params_keys[] = {
-	0, 0x70001,
+static const uint16_t ok_discussions_mark_as_read_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_discussions_mark_as_read_params_keys[] = {
+	{0x6e6f6973726576u, 0x0u, 7},
 };
 static const struct socapi_struct ok_discussions_mark_as_read_params_struct = {"discussions.markAsRead", sizeof(struct ok_discussions_mark_as_read_params), 1, ok_discussions_mark_as_read_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_discussions_mark_as_read_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_discussions_mark_as_read_params_slots, ok_discussions_mark_as_read_params_keys};
 
 const struct socapi_method ok_discussions_mark_as_read_method = {
 	"discussions.markAsRead", "response", "ok_discussions_mark_as_read",
@@ -5396,11 +6069,16 @@ static const struct socapi_field ok_discussions_mark_comment_as_spam_params_fiel
 	{"discussionType", offsetof(struct ok_discussions_mark_comment_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_id", offsetof(struct ok_discussions_mark_comment_as_spam_params, comment_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_discussions_mark_comment_as_spam_params_keys[] = {
-	0xa0003, 0xc0001, 0, 0, 0xe0002, 0, 0, 0,
+static const uint16_t ok_discussions_mark_comment_as_spam_params_slots[] = {
+	3, 1, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_key ok_discussions_mark_comment_as_spam_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
 };
 static const struct socapi_struct ok_discussions_mark_comment_as_spam_params_struct = {"discussions.markCommentAsSpam", sizeof(struct ok_discussions_mark_comment_as_spam_params), 3, ok_discussions_mark_comment_as_spam_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_mark_comment_as_spam_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_mark_comment_as_spam_params_slots, ok_discussions_mark_comment_as_spam_params_keys};
 
 const struct socapi_method ok_discussions_mark_comment_as_spam_method = {
 	"discussions.markCommentAsSpam", "response", "ok_discussions_mark_comment_as_spam",
@@ -5420,11 +6098,16 @@ static const struct socapi_field ok_discussions_mark_comments_as_spam_params_fie
 	{"discussionType", offsetof(struct ok_discussions_mark_comments_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"comment_ids", offsetof(struct ok_discussions_mark_comments_as_spam_params, comment_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_discussions_mark_comments_as_spam_params_keys[] = {
-	0, 0xc0001, 0, 0, 0xe0002, 0xb0003, 0, 0,
+static const uint16_t ok_discussions_mark_comments_as_spam_params_slots[] = {
+	0, 1, 0, 0, 2, 3, 0, 0,
+};
+static const struct socapi_key ok_discussions_mark_comments_as_spam_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
+	{0x5f746e656d6d6f63u, 0x7364695f746e656du, 11},
 };
 static const struct socapi_struct ok_discussions_mark_comments_as_spam_params_struct = {"discussions.markCommentsAsSpam", sizeof(struct ok_discussions_mark_comments_as_spam_params), 3, ok_discussions_mark_comments_as_spam_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_mark_comments_as_spam_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_discussions_mark_comments_as_spam_params_slots, ok_discussions_mark_comments_as_spam_params_keys};
 
 const struct socapi_method ok_discussions_mark_comments_as_spam_method = {
 	"discussions.markCommentsAsSpam", "response", "ok_discussions_mark_comments_as_spam",
@@ -5443,11 +6126,15 @@ static const struct socapi_field ok_discussions_mark_discussion_as_spam_params_f
 	{"discussionId", offsetof(struct ok_discussions_mark_discussion_as_spam_params, discussion_id), offsetof(struct ok_discussions_mark_discussion_as_spam_params, has_discussion_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"discussionType", offsetof(struct ok_discussions_mark_discussion_as_spam_params, discussion_type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_discussions_mark_discussion_as_spam_params_keys[] = {
-	0xc0001, 0, 0xe0002, 0,
+static const uint16_t ok_discussions_mark_discussion_as_spam_params_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key ok_discussions_mark_discussion_as_spam_params_keys[] = {
+	{0x6973737563736964u, 0x64496e6f69737375u, 12},
+	{0x6973737563736964u, 0x657079546e6f6973u, 14},
 };
 static const struct socapi_struct ok_discussions_mark_discussion_as_spam_params_struct = {"discussions.markDiscussionAsSpam", sizeof(struct ok_discussions_mark_discussion_as_spam_params), 2, ok_discussions_mark_discussion_as_spam_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_mark_discussion_as_spam_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_discussions_mark_discussion_as_spam_params_slots, ok_discussions_mark_discussion_as_spam_params_keys};
 
 const struct socapi_method ok_discussions_mark_discussion_as_spam_method = {
 	"discussions.markDiscussionAsSpam", "response", "ok_discussions_mark_discussion_as_spam",
@@ -5466,11 +6153,15 @@ static const struct socapi_field ok_events_get_params_fields[] = {
 	{"types", offsetof(struct ok_events_get_params, types), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"version", offsetof(struct ok_events_get_params, version), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_events_get_params_keys[] = {
-	0, 0, 0x50001, 0x70002,
+static const uint16_t ok_events_get_params_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key ok_events_get_params_keys[] = {
+	{0x7365707974u, 0x0u, 5},
+	{0x6e6f6973726576u, 0x0u, 7},
 };
 static const struct socapi_struct ok_events_get_params_struct = {"events.get", sizeof(struct ok_events_get_params), 2, ok_events_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_events_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_events_get_params_slots, ok_events_get_params_keys};
 
 const struct socapi_method ok_events_get_method = {
 	"events.get", "response", "ok_events_get",
@@ -5492,12 +6183,18 @@ static const struct socapi_field ok_events_updates_params_fields[] = {
 	{"timeout", offsetof(struct ok_events_updates_params, timeout), offsetof(struct ok_events_updates_params, has_timeout), &socapi_type_int, 0},
 	{"commit", offsetof(struct ok_events_updates_params, commit), offsetof(struct ok_events_updates_params, has_commit), &socapi_type_bool, 0},
 };
-static const uint32_t ok_events_updates_params_keys[] = {
-	0, 0, 0x70004, 0, 0, 0x50002, 0, 0x50003,
-	0x60001, 0, 0, 0, 0, 0x60005, 0, 0,
+static const uint16_t ok_events_updates_params_slots[] = {
+	0, 0, 4, 0, 0, 2, 0, 3, 1, 0, 0, 0, 0, 5, 0, 0,
+};
+static const struct socapi_key ok_events_updates_params_keys[] = {
+	{0x72656b72616du, 0x0u, 6},
+	{0x7365707974u, 0x0u, 5},
+	{0x746e756f63u, 0x0u, 5},
+	{0x74756f656d6974u, 0x0u, 7},
+	{0x74696d6d6f63u, 0x0u, 6},
 };
 static const struct socapi_struct ok_events_updates_params_struct = {"events.updates", sizeof(struct ok_events_updates_params), 5, ok_events_updates_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 4, ok_events_updates_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 4, ok_events_updates_params_slots, ok_events_updates_params_keys};
 
 const struct socapi_method ok_events_updates_method = {
 	"events.updates", "response", "ok_events_updates",
@@ -5517,11 +6214,16 @@ static const struct socapi_field ok_friends_app_invite_params_fields[] = {
 	{"text", offsetof(struct ok_friends_app_invite_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"devices", offsetof(struct ok_friends_app_invite_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_friends_app_invite_params_keys[] = {
-	0, 0x40002, 0, 0x40001, 0, 0x70003, 0, 0,
+static const uint16_t ok_friends_app_invite_params_slots[] = {
+	0, 2, 0, 1, 0, 3, 0, 0,
+};
+static const struct socapi_key ok_friends_app_invite_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
+	{0x74786574u, 0x0u, 4},
+	{0x73656369766564u, 0x0u, 7},
 };
 static const struct socapi_struct ok_friends_app_invite_params_struct = {"friends.appInvite", sizeof(struct ok_friends_app_invite_params), 3, ok_friends_app_invite_params_fields,
-	SOCAPI_NO_PRESENCE, 9u, 3, ok_friends_app_invite_params_keys};
+	SOCAPI_NO_PRESENCE, 9u, 3, ok_friends_app_invite_params_slots, ok_friends_app_invite_params_keys};
 
 const struct socapi_method ok_friends_app_invite_method = {
 	"friends.appInvite", "response", "ok_friends_app_invite",
@@ -5541,11 +6243,16 @@ static const struct socapi_field ok_friends_get_params_fields[] = {
 	{"fid", offsetof(struct ok_friends_get_params, fid), offsetof(struct ok_friends_get_params, has_fid), &socapi_type_int_from_string, 0},
 	{"sort_type", offsetof(struct ok_friends_get_params, sort_type), SOCAPI_NO_PRESENCE, &ok_friends_get_sort_type_type, 0},
 };
-static const uint32_t ok_friends_get_params_keys[] = {
-	0, 0x30001, 0, 0x90003, 0, 0x30002, 0, 0,
+static const uint16_t ok_friends_get_params_slots[] = {
+	0, 1, 0, 3, 0, 2, 0, 0,
+};
+static const struct socapi_key ok_friends_get_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646966u, 0x0u, 3},
+	{0x7079745f74726f73u, 0x657079745f74726fu, 9},
 };
 static const struct socapi_struct ok_friends_get_params_struct = {"friends.get", sizeof(struct ok_friends_get_params), 3, ok_friends_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_friends_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_friends_get_params_slots, ok_friends_get_params_keys};
 
 const struct socapi_method ok_friends_get_method = {
 	"friends.get", "response", "ok_friends_get",
@@ -5563,11 +6270,14 @@ enum socapi_status ok_friends_get(struct socapi_session *session, const struct o
 static const struct socapi_field ok_friends_get_app_users_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_app_users_params, uid), offsetof(struct ok_friends_get_app_users_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_friends_get_app_users_params_keys[] = {
-	0x30001, 0,
+static const uint16_t ok_friends_get_app_users_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_friends_get_app_users_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct ok_friends_get_app_users_params_struct = {"friends.getAppUsers", sizeof(struct ok_friends_get_app_users_params), 1, ok_friends_get_app_users_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_friends_get_app_users_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_friends_get_app_users_params_slots, ok_friends_get_app_users_params_keys};
 
 const struct socapi_method ok_friends_get_app_users_method = {
 	"friends.getAppUsers", "response", "ok_friends_get_app_users",
@@ -5585,11 +6295,14 @@ enum socapi_status ok_friends_get_app_users(struct socapi_session *session, cons
 static const struct socapi_field ok_friends_get_app_users_online_params_fields[] = {
 	{"platforms", offsetof(struct ok_friends_get_app_users_online_params, platforms), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_friends_get_app_users_online_params_keys[] = {
-	0, 0x90001,
+static const uint16_t ok_friends_get_app_users_online_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_friends_get_app_users_online_params_keys[] = {
+	{0x6d726f6674616c70u, 0x736d726f6674616cu, 9},
 };
 static const struct socapi_struct ok_friends_get_app_users_online_params_struct = {"friends.getAppUsersOnline", sizeof(struct ok_friends_get_app_users_online_params), 1, ok_friends_get_app_users_online_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_friends_get_app_users_online_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_friends_get_app_users_online_params_slots, ok_friends_get_app_users_online_params_keys};
 
 const struct socapi_method ok_friends_get_app_users_online_method = {
 	"friends.getAppUsersOnline", "response", "ok_friends_get_app_users_online",
@@ -5608,11 +6321,15 @@ static const struct socapi_field ok_friends_get_birthdays_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_birthdays_params, uid), offsetof(struct ok_friends_get_birthdays_params, has_uid), &socapi_type_int_from_string, 0},
 	{"future", offsetof(struct ok_friends_get_birthdays_params, future), offsetof(struct ok_friends_get_birthdays_params, has_future), &socapi_type_bool, 0},
 };
-static const uint32_t ok_friends_get_birthdays_params_keys[] = {
-	0x30001, 0, 0, 0x60002,
+static const uint16_t ok_friends_get_birthdays_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_friends_get_birthdays_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x657275747566u, 0x0u, 6},
 };
 static const struct socapi_struct ok_friends_get_birthdays_params_struct = {"friends.getBirthdays", sizeof(struct ok_friends_get_birthdays_params), 2, ok_friends_get_birthdays_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_birthdays_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_birthdays_params_slots, ok_friends_get_birthdays_params_keys};
 
 const struct socapi_method ok_friends_get_birthdays_method = {
 	"friends.getBirthdays", "response", "ok_friends_get_birthdays",
@@ -5631,11 +6348,15 @@ static const struct socapi_field ok_friends_get_by_devices_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_by_devices_params, uid), offsetof(struct ok_friends_get_by_devices_params, has_uid), &socapi_type_int_from_string, 0},
 	{"devices", offsetof(struct ok_friends_get_by_devices_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_friends_get_by_devices_params_keys[] = {
-	0x30001, 0, 0, 0x70002,
+static const uint16_t ok_friends_get_by_devices_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_friends_get_by_devices_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x73656369766564u, 0x0u, 7},
 };
 static const struct socapi_struct ok_friends_get_by_devices_params_struct = {"friends.getByDevices", sizeof(struct ok_friends_get_by_devices_params), 2, ok_friends_get_by_devices_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_by_devices_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_by_devices_params_slots, ok_friends_get_by_devices_params_keys};
 
 const struct socapi_method ok_friends_get_by_devices_method = {
 	"friends.getByDevices", "response", "ok_friends_get_by_devices",
@@ -5655,11 +6376,16 @@ static const struct socapi_field ok_friends_get_mutual_friends_params_fields[] =
 	{"target_id", offsetof(struct ok_friends_get_mutual_friends_params, target_id), offsetof(struct ok_friends_get_mutual_friends_params, has_target_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"count", offsetof(struct ok_friends_get_mutual_friends_params, count), offsetof(struct ok_friends_get_mutual_friends_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_friends_get_mutual_friends_params_keys[] = {
-	0, 0x50003, 0, 0, 0, 0x90001, 0, 0x90002,
+static const uint16_t ok_friends_get_mutual_friends_params_slots[] = {
+	0, 3, 0, 0, 0, 1, 0, 2,
+};
+static const struct socapi_key ok_friends_get_mutual_friends_params_keys[] = {
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x695f746567726174u, 0x64695f7465677261u, 9},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_friends_get_mutual_friends_params_struct = {"friends.getMutualFriends", sizeof(struct ok_friends_get_mutual_friends_params), 3, ok_friends_get_mutual_friends_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_friends_get_mutual_friends_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_friends_get_mutual_friends_params_slots, ok_friends_get_mutual_friends_params_keys};
 
 const struct socapi_method ok_friends_get_mutual_friends_method = {
 	"friends.getMutualFriends", "response", "ok_friends_get_mutual_friends",
@@ -5678,11 +6404,15 @@ static const struct socapi_field ok_friends_get_online_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_online_params, uid), offsetof(struct ok_friends_get_online_params, has_uid), &socapi_type_int_from_string, 0},
 	{"online", offsetof(struct ok_friends_get_online_params, online), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_friends_get_online_params_keys[] = {
-	0x30001, 0, 0, 0x60002,
+static const uint16_t ok_friends_get_online_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_friends_get_online_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x656e696c6e6fu, 0x0u, 6},
 };
 static const struct socapi_struct ok_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct ok_friends_get_online_params), 2, ok_friends_get_online_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_online_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_online_params_slots, ok_friends_get_online_params_keys};
 
 const struct socapi_method ok_friends_get_online_method = {
 	"friends.getOnline", "response", "ok_friends_get_online",
@@ -5701,11 +6431,15 @@ static const struct socapi_field ok_friends_get_relatives_params_fields[] = {
 	{"uid", offsetof(struct ok_friends_get_relatives_params, uid), offsetof(struct ok_friends_get_relatives_params, has_uid), &socapi_type_int_from_string, 0},
 	{"reltypes", offsetof(struct ok_friends_get_relatives_params, reltypes), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_friends_get_relatives_params_keys[] = {
-	0x30001, 0, 0, 0x80002,
+static const uint16_t ok_friends_get_relatives_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_friends_get_relatives_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x73657079746c6572u, 0x73657079746c6572u, 8},
 };
 static const struct socapi_struct ok_friends_get_relatives_params_struct = {"friends.getRelatives", sizeof(struct ok_friends_get_relatives_params), 2, ok_friends_get_relatives_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_relatives_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_friends_get_relatives_params_slots, ok_friends_get_relatives_params_keys};
 
 const struct socapi_method ok_friends_get_relatives_method = {
 	"friends.getRelatives", "response", "ok_friends_get_relatives",
@@ -5728,12 +6462,19 @@ static const struct socapi_field ok_friends_get_relatives_v2_params_fields[] = {
 	{"direction", offsetof(struct ok_friends_get_relatives_v2_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_friends_get_relatives_v2_params, count), offsetof(struct ok_friends_get_relatives_v2_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_friends_get_relatives_v2_params_keys[] = {
-	0, 0x80003, 0, 0x90005, 0, 0x60004, 0, 0,
-	0, 0, 0, 0x30001, 0x50006, 0xa0002, 0, 0,
+static const uint16_t ok_friends_get_relatives_v2_params_slots[] = {
+	0, 3, 0, 5, 0, 4, 0, 0, 0, 0, 0, 1, 6, 2, 0, 0,
+};
+static const struct socapi_key ok_friends_get_relatives_v2_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x695f646e65697266u, 0x7364695f646e6569u, 10},
+	{0x73657079746c6572u, 0x73657079746c6572u, 8},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_friends_get_relatives_v2_params_struct = {"friends.getRelativesV2", sizeof(struct ok_friends_get_relatives_v2_params), 6, ok_friends_get_relatives_v2_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, ok_friends_get_relatives_v2_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_friends_get_relatives_v2_params_slots, ok_friends_get_relatives_v2_params_keys};
 
 static const struct socapi_paging ok_friends_get_relatives_v2_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "relations", "totalCount"};
 const struct socapi_method ok_friends_get_relatives_v2_method = {
@@ -5755,11 +6496,17 @@ static const struct socapi_field ok_friends_get_suggestions_params_fields[] = {
 	{"direction", offsetof(struct ok_friends_get_suggestions_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_friends_get_suggestions_params, count), offsetof(struct ok_friends_get_suggestions_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_friends_get_suggestions_params_keys[] = {
-	0, 0x90003, 0x60002, 0, 0, 0x30001, 0x50004, 0,
+static const uint16_t ok_friends_get_suggestions_params_slots[] = {
+	0, 3, 2, 0, 0, 1, 4, 0,
+};
+static const struct socapi_key ok_friends_get_suggestions_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_friends_get_suggestions_params_struct = {"friends.getSuggestions", sizeof(struct ok_friends_get_suggestions_params), 4, ok_friends_get_suggestions_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, ok_friends_get_suggestions_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_friends_get_suggestions_params_slots, ok_friends_get_suggestions_params_keys};
 
 static const struct socapi_paging ok_friends_get_suggestions_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "uids", NULL};
 const struct socapi_method ok_friends_get_suggestions_method = {
@@ -5780,11 +6527,16 @@ static const struct socapi_field ok_group_get_counters_params_fields[] = {
 	{"group_id", offsetof(struct ok_group_get_counters_params, group_id), offsetof(struct ok_group_get_counters_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"counterTypes", offsetof(struct ok_group_get_counters_params, counter_types), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_counter_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_group_get_counters_params_keys[] = {
-	0xc0003, 0x30001, 0, 0, 0x80002, 0, 0, 0,
+static const uint16_t ok_group_get_counters_params_slots[] = {
+	3, 1, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_key ok_group_get_counters_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x547265746e756f63u, 0x7365707954726574u, 12},
 };
 static const struct socapi_struct ok_group_get_counters_params_struct = {"group.getCounters", sizeof(struct ok_group_get_counters_params), 3, ok_group_get_counters_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_counters_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_counters_params_slots, ok_group_get_counters_params_keys};
 
 const struct socapi_method ok_group_get_counters_method = {
 	"group.getCounters", "response", "ok_group_get_counters",
@@ -5804,11 +6556,16 @@ static const struct socapi_field ok_group_get_info_params_fields[] = {
 	{"move_to_top", offsetof(struct ok_group_get_info_params, move_to_top), offsetof(struct ok_group_get_info_params, has_move_to_top), &socapi_type_bool, 0},
 	{"fields", offsetof(struct ok_group_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_field_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_group_get_info_params_keys[] = {
-	0x40001, 0, 0, 0, 0xb0002, 0, 0x60003, 0,
+static const uint16_t ok_group_get_info_params_slots[] = {
+	1, 0, 0, 0, 2, 0, 3, 0,
+};
+static const struct socapi_key ok_group_get_info_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
+	{0x5f6f745f65766f6du, 0x706f745f6f745f65u, 11},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_group_get_info_params_struct = {"group.getInfo", sizeof(struct ok_group_get_info_params), 3, ok_group_get_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_info_params_slots, ok_group_get_info_params_keys};
 
 const struct socapi_method ok_group_get_info_method = {
 	"group.getInfo", "response", "ok_group_get_info",
@@ -5830,12 +6587,18 @@ static const struct socapi_field ok_group_get_members_params_fields[] = {
 	{"statuses", offsetof(struct ok_group_get_members_params, statuses), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_group_member_status_type, 0},
 	{"count", offsetof(struct ok_group_get_members_params, count), offsetof(struct ok_group_get_members_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_group_get_members_params_keys[] = {
-	0, 0, 0x50005, 0x30001, 0, 0, 0, 0x60002,
-	0, 0, 0, 0, 0, 0x90003, 0, 0x80004,
+static const uint16_t ok_group_get_members_params_slots[] = {
+	0, 0, 5, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4,
+};
+static const struct socapi_key ok_group_get_members_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x7365737574617473u, 0x7365737574617473u, 8},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_group_get_members_params_struct = {"group.getMembers", sizeof(struct ok_group_get_members_params), 5, ok_group_get_members_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_group_get_members_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_group_get_members_params_slots, ok_group_get_members_params_keys};
 
 static const struct socapi_paging ok_group_get_members_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "members", NULL};
 const struct socapi_method ok_group_get_members_method = {
@@ -5857,11 +6620,17 @@ static const struct socapi_field ok_group_get_stat_overview_params_fields[] = {
 	{"start_time", offsetof(struct ok_group_get_stat_overview_params, start_time), offsetof(struct ok_group_get_stat_overview_params, has_start_time), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_overview_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_group_get_stat_overview_params_keys[] = {
-	0x30001, 0, 0x60002, 0, 0xa0003, 0, 0x60004, 0,
+static const uint16_t ok_group_get_stat_overview_params_slots[] = {
+	1, 0, 2, 0, 3, 0, 4, 0,
+};
+static const struct socapi_key ok_group_get_stat_overview_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x646f69726570u, 0x0u, 6},
+	{0x69745f7472617473u, 0x656d69745f747261u, 10},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_group_get_stat_overview_params_struct = {"group.getStatOverview", sizeof(struct ok_group_get_stat_overview_params), 4, ok_group_get_stat_overview_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_overview_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_overview_params_slots, ok_group_get_stat_overview_params_keys};
 
 const struct socapi_method ok_group_get_stat_overview_method = {
 	"group.getStatOverview", "response", "ok_group_get_stat_overview",
@@ -5881,11 +6650,16 @@ static const struct socapi_field ok_group_get_stat_people_params_fields[] = {
 	{"demo_type", offsetof(struct ok_group_get_stat_people_params, demo_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"fields", offsetof(struct ok_group_get_stat_people_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_group_get_stat_people_params_keys[] = {
-	0x30001, 0, 0, 0x90002, 0, 0, 0x60003, 0,
+static const uint16_t ok_group_get_stat_people_params_slots[] = {
+	1, 0, 0, 2, 0, 0, 3, 0,
+};
+static const struct socapi_key ok_group_get_stat_people_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x7079745f6f6d6564u, 0x657079745f6f6d65u, 9},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_group_get_stat_people_params_struct = {"group.getStatPeople", sizeof(struct ok_group_get_stat_people_params), 3, ok_group_get_stat_people_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_people_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_people_params_slots, ok_group_get_stat_people_params_keys};
 
 const struct socapi_method ok_group_get_stat_people_method = {
 	"group.getStatPeople", "response", "ok_group_get_stat_people",
@@ -5904,11 +6678,15 @@ static const struct socapi_field ok_group_get_stat_topic_params_fields[] = {
 	{"topic_id", offsetof(struct ok_group_get_stat_topic_params, topic_id), offsetof(struct ok_group_get_stat_topic_params, has_topic_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_group_get_stat_topic_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_group_get_stat_topic_params_keys[] = {
-	0, 0x80001, 0, 0x60002,
+static const uint16_t ok_group_get_stat_topic_params_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key ok_group_get_stat_topic_params_keys[] = {
+	{0x64695f6369706f74u, 0x64695f6369706f74u, 8},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_group_get_stat_topic_params_struct = {"group.getStatTopic", sizeof(struct ok_group_get_stat_topic_params), 2, ok_group_get_stat_topic_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_get_stat_topic_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_get_stat_topic_params_slots, ok_group_get_stat_topic_params_keys};
 
 const struct socapi_method ok_group_get_stat_topic_method = {
 	"group.getStatTopic", "response", "ok_group_get_stat_topic",
@@ -5931,12 +6709,19 @@ static const struct socapi_field ok_group_get_stat_topics_params_fields[] = {
 	{"count", offsetof(struct ok_group_get_stat_topics_params, count), offsetof(struct ok_group_get_stat_topics_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_topics_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_group_get_stat_topics_params_keys[] = {
-	0, 0x30001, 0x50005, 0, 0, 0x80003, 0, 0x60004,
-	0, 0xa0002, 0, 0, 0x60006, 0, 0, 0,
+static const uint16_t ok_group_get_stat_topics_params_slots[] = {
+	0, 1, 5, 0, 0, 3, 0, 4, 0, 2, 0, 0, 6, 0, 0, 0,
+};
+static const struct socapi_key ok_group_get_stat_topics_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x69745f7472617473u, 0x656d69745f747261u, 10},
+	{0x656d69745f646e65u, 0x656d69745f646e65u, 8},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_group_get_stat_topics_params_struct = {"group.getStatTopics", sizeof(struct ok_group_get_stat_topics_params), 6, ok_group_get_stat_topics_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_group_get_stat_topics_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_group_get_stat_topics_params_slots, ok_group_get_stat_topics_params_keys};
 
 static const struct socapi_paging ok_group_get_stat_topics_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "topics", NULL};
 const struct socapi_method ok_group_get_stat_topics_method = {
@@ -5958,11 +6743,17 @@ static const struct socapi_field ok_group_get_stat_trends_params_fields[] = {
 	{"end_time", offsetof(struct ok_group_get_stat_trends_params, end_time), offsetof(struct ok_group_get_stat_trends_params, has_end_time), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_group_get_stat_trends_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_group_get_stat_trends_params_keys[] = {
-	0x30001, 0, 0x80003, 0, 0xa0002, 0, 0x60004, 0,
+static const uint16_t ok_group_get_stat_trends_params_slots[] = {
+	1, 0, 3, 0, 2, 0, 4, 0,
+};
+static const struct socapi_key ok_group_get_stat_trends_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x69745f7472617473u, 0x656d69745f747261u, 10},
+	{0x656d69745f646e65u, 0x656d69745f646e65u, 8},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_group_get_stat_trends_params_struct = {"group.getStatTrends", sizeof(struct ok_group_get_stat_trends_params), 4, ok_group_get_stat_trends_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_trends_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_group_get_stat_trends_params_slots, ok_group_get_stat_trends_params_keys};
 
 const struct socapi_method ok_group_get_stat_trends_method = {
 	"group.getStatTrends", "response", "ok_group_get_stat_trends",
@@ -5981,11 +6772,15 @@ static const struct socapi_field ok_group_get_user_groups_by_ids_params_fields[]
 	{"group_id", offsetof(struct ok_group_get_user_groups_by_ids_params, group_id), offsetof(struct ok_group_get_user_groups_by_ids_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"uids", offsetof(struct ok_group_get_user_groups_by_ids_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_group_get_user_groups_by_ids_params_keys[] = {
-	0x40002, 0, 0x80001, 0,
+static const uint16_t ok_group_get_user_groups_by_ids_params_slots[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_key ok_group_get_user_groups_by_ids_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x73646975u, 0x0u, 4},
 };
 static const struct socapi_struct ok_group_get_user_groups_by_ids_params_struct = {"group.getUserGroupsByIds", sizeof(struct ok_group_get_user_groups_by_ids_params), 2, ok_group_get_user_groups_by_ids_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_get_user_groups_by_ids_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_get_user_groups_by_ids_params_slots, ok_group_get_user_groups_by_ids_params_keys};
 
 const struct socapi_method ok_group_get_user_groups_by_ids_method = {
 	"group.getUserGroupsByIds", "response", "ok_group_get_user_groups_by_ids",
@@ -6006,11 +6801,17 @@ static const struct socapi_field ok_group_get_user_groups_v2_params_fields[] = {
 	{"direction", offsetof(struct ok_group_get_user_groups_v2_params, direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_group_get_user_groups_v2_params, count), offsetof(struct ok_group_get_user_groups_v2_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_group_get_user_groups_v2_params_keys[] = {
-	0, 0x90003, 0x60002, 0, 0, 0x30001, 0x50004, 0,
+static const uint16_t ok_group_get_user_groups_v2_params_slots[] = {
+	0, 3, 2, 0, 0, 1, 4, 0,
+};
+static const struct socapi_key ok_group_get_user_groups_v2_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_group_get_user_groups_v2_params_struct = {"group.getUserGroupsV2", sizeof(struct ok_group_get_user_groups_v2_params), 4, ok_group_get_user_groups_v2_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, ok_group_get_user_groups_v2_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_group_get_user_groups_v2_params_slots, ok_group_get_user_groups_v2_params_keys};
 
 static const struct socapi_paging ok_group_get_user_groups_v2_paging = {"anchor", "direction", "count", NULL, "anchor", NULL, "groups", NULL};
 const struct socapi_method ok_group_get_user_groups_v2_method = {
@@ -6029,11 +6830,14 @@ enum socapi_status ok_group_get_user_groups_v2(struct socapi_session *session, c
 static const struct socapi_field ok_group_pin_group_feed_params_fields[] = {
 	{"pin_id", offsetof(struct ok_group_pin_group_feed_params, pin_id), offsetof(struct ok_group_pin_group_feed_params, has_pin_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_group_pin_group_feed_params_keys[] = {
-	0x60001, 0,
+static const uint16_t ok_group_pin_group_feed_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_group_pin_group_feed_params_keys[] = {
+	{0x64695f6e6970u, 0x0u, 6},
 };
 static const struct socapi_struct ok_group_pin_group_feed_params_struct = {"group.pinGroupFeed", sizeof(struct ok_group_pin_group_feed_params), 1, ok_group_pin_group_feed_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_group_pin_group_feed_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_group_pin_group_feed_params_slots, ok_group_pin_group_feed_params_keys};
 
 const struct socapi_method ok_group_pin_group_feed_method = {
 	"group.pinGroupFeed", "response", "ok_group_pin_group_feed",
@@ -6052,11 +6856,15 @@ static const struct socapi_field ok_group_set_main_photo_params_fields[] = {
 	{"group_id", offsetof(struct ok_group_set_main_photo_params, group_id), offsetof(struct ok_group_set_main_photo_params, has_group_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_id", offsetof(struct ok_group_set_main_photo_params, photo_id), offsetof(struct ok_group_set_main_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_group_set_main_photo_params_keys[] = {
-	0, 0, 0x80001, 0x80002,
+static const uint16_t ok_group_set_main_photo_params_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key ok_group_set_main_photo_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
 };
 static const struct socapi_struct ok_group_set_main_photo_params_struct = {"group.setMainPhoto", sizeof(struct ok_group_set_main_photo_params), 2, ok_group_set_main_photo_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_set_main_photo_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_group_set_main_photo_params_slots, ok_group_set_main_photo_params_keys};
 
 const struct socapi_method ok_group_set_main_photo_method = {
 	"group.setMainPhoto", "response", "ok_group_set_main_photo",
@@ -6074,11 +6882,14 @@ enum socapi_status ok_group_set_main_photo(struct socapi_session *session, const
 static const struct socapi_field ok_interests_get_params_fields[] = {
 	{"uid", offsetof(struct ok_interests_get_params, uid), offsetof(struct ok_interests_get_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_interests_get_params_keys[] = {
-	0x30001, 0,
+static const uint16_t ok_interests_get_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_interests_get_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct ok_interests_get_params_struct = {"interests.get", sizeof(struct ok_interests_get_params), 1, ok_interests_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_interests_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_interests_get_params_slots, ok_interests_get_params_keys};
 
 const struct socapi_method ok_interests_get_method = {
 	"interests.get", "response", "ok_interests_get",
@@ -6101,12 +6912,19 @@ static const struct socapi_field ok_market_add_params_fields[] = {
 	{"devices", offsetof(struct ok_market_add_params, devices), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"update_default_visibility", offsetof(struct ok_market_add_params, update_default_visibility), offsetof(struct ok_market_add_params, has_update_default_visibility), &socapi_type_bool, 0},
 };
-static const uint32_t ok_market_add_params_keys[] = {
-	0, 0x190006, 0, 0x40002, 0xb0004, 0x30001, 0, 0,
-	0, 0, 0, 0xa0003, 0, 0x70005, 0, 0,
+static const uint16_t ok_market_add_params_slots[] = {
+	0, 6, 0, 2, 4, 1, 0, 0, 0, 0, 0, 3, 0, 5, 0, 0,
+};
+static const struct socapi_key ok_market_add_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x65707974u, 0x0u, 4},
+	{0x656d686361747461u, 0x746e656d68636174u, 10},
+	{0x5f676f6c61746163u, 0x7364695f676f6c61u, 11},
+	{0x73656369766564u, 0x0u, 7},
+	{0x645f657461647075u, 0x7974696c69626973u, 25},
 };
 static const struct socapi_struct ok_market_add_params_struct = {"market.add", sizeof(struct ok_market_add_params), 6, ok_market_add_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, ok_market_add_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_market_add_params_slots, ok_market_add_params_keys};
 
 const struct socapi_method ok_market_add_method = {
 	"market.add", "response", "ok_market_add",
@@ -6127,11 +6945,17 @@ static const struct socapi_field ok_market_add_catalog_params_fields[] = {
 	{"photo_id", offsetof(struct ok_market_add_catalog_params, photo_id), offsetof(struct ok_market_add_catalog_params, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_market_add_catalog_params, admin_restricted), offsetof(struct ok_market_add_catalog_params, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const uint32_t ok_market_add_catalog_params_keys[] = {
-	0x30001, 0x100004, 0, 0, 0, 0, 0x80003, 0x40002,
+static const uint16_t ok_market_add_catalog_params_slots[] = {
+	1, 4, 0, 0, 0, 0, 3, 2,
+};
+static const struct socapi_key ok_market_add_catalog_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x656d616eu, 0x0u, 4},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x65725f6e696d6461u, 0x6465746369727473u, 16},
 };
 static const struct socapi_struct ok_market_add_catalog_params_struct = {"market.addCatalog", sizeof(struct ok_market_add_catalog_params), 4, ok_market_add_catalog_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_add_catalog_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_add_catalog_params_slots, ok_market_add_catalog_params_keys};
 
 const struct socapi_method ok_market_add_catalog_method = {
 	"market.addCatalog", "response", "ok_market_add_catalog",
@@ -6149,11 +6973,14 @@ enum socapi_status ok_market_add_catalog(struct socapi_session *session, const s
 static const struct socapi_field ok_market_delete_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_delete_params, product_id), offsetof(struct ok_market_delete_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_market_delete_params_keys[] = {
-	0xa0001, 0,
+static const uint16_t ok_market_delete_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_market_delete_params_keys[] = {
+	{0x5f746375646f7270u, 0x64695f746375646fu, 10},
 };
 static const struct socapi_struct ok_market_delete_params_struct = {"market.delete", sizeof(struct ok_market_delete_params), 1, ok_market_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_market_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_market_delete_params_slots, ok_market_delete_params_keys};
 
 const struct socapi_method ok_market_delete_method = {
 	"market.delete", "response", "ok_market_delete",
@@ -6173,11 +7000,16 @@ static const struct socapi_field ok_market_delete_catalog_params_fields[] = {
 	{"catalog_id", offsetof(struct ok_market_delete_catalog_params, catalog_id), offsetof(struct ok_market_delete_catalog_params, has_catalog_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"delete_products", offsetof(struct ok_market_delete_catalog_params, delete_products), offsetof(struct ok_market_delete_catalog_params, has_delete_products), &socapi_type_bool, 0},
 };
-static const uint32_t ok_market_delete_catalog_params_keys[] = {
-	0x30001, 0, 0, 0, 0, 0xa0002, 0xf0003, 0,
+static const uint16_t ok_market_delete_catalog_params_slots[] = {
+	1, 0, 0, 0, 0, 2, 3, 0,
+};
+static const struct socapi_key ok_market_delete_catalog_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x5f676f6c61746163u, 0x64695f676f6c6174u, 10},
+	{0x705f6574656c6564u, 0x73746375646f7270u, 15},
 };
 static const struct socapi_struct ok_market_delete_catalog_params_struct = {"market.deleteCatalog", sizeof(struct ok_market_delete_catalog_params), 3, ok_market_delete_catalog_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_delete_catalog_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_delete_catalog_params_slots, ok_market_delete_catalog_params_keys};
 
 const struct socapi_method ok_market_delete_catalog_method = {
 	"market.deleteCatalog", "response", "ok_market_delete_catalog",
@@ -6197,11 +7029,16 @@ static const struct socapi_field ok_market_edit_params_fields[] = {
 	{"attachment", offsetof(struct ok_market_edit_params, attachment), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"catalog_ids", offsetof(struct ok_market_edit_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, 0},
 };
-static const uint32_t ok_market_edit_params_keys[] = {
-	0, 0, 0xb0003, 0, 0, 0xa0002, 0xa0001, 0,
+static const uint16_t ok_market_edit_params_slots[] = {
+	0, 0, 3, 0, 0, 2, 1, 0,
+};
+static const struct socapi_key ok_market_edit_params_keys[] = {
+	{0x5f746375646f7270u, 0x64695f746375646fu, 10},
+	{0x656d686361747461u, 0x746e656d68636174u, 10},
+	{0x5f676f6c61746163u, 0x7364695f676f6c61u, 11},
 };
 static const struct socapi_struct ok_market_edit_params_struct = {"market.edit", sizeof(struct ok_market_edit_params), 3, ok_market_edit_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, ok_market_edit_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_market_edit_params_slots, ok_market_edit_params_keys};
 
 const struct socapi_method ok_market_edit_method = {
 	"market.edit", "response", "ok_market_edit",
@@ -6223,12 +7060,18 @@ static const struct socapi_field ok_market_edit_catalog_params_fields[] = {
 	{"photo_id", offsetof(struct ok_market_edit_catalog_params, photo_id), offsetof(struct ok_market_edit_catalog_params, has_photo_id), &socapi_type_int_from_string, 0},
 	{"admin_restricted", offsetof(struct ok_market_edit_catalog_params, admin_restricted), offsetof(struct ok_market_edit_catalog_params, has_admin_restricted), &socapi_type_bool, 0},
 };
-static const uint32_t ok_market_edit_catalog_params_keys[] = {
-	0, 0x30001, 0, 0x100005, 0, 0, 0, 0,
-	0, 0, 0, 0xa0002, 0, 0x80004, 0x40003, 0,
+static const uint16_t ok_market_edit_catalog_params_slots[] = {
+	0, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 2, 0, 4, 3, 0,
+};
+static const struct socapi_key ok_market_edit_catalog_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x5f676f6c61746163u, 0x64695f676f6c6174u, 10},
+	{0x656d616eu, 0x0u, 4},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x65725f6e696d6461u, 0x6465746369727473u, 16},
 };
 static const struct socapi_struct ok_market_edit_catalog_params_struct = {"market.editCatalog", sizeof(struct ok_market_edit_catalog_params), 5, ok_market_edit_catalog_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_edit_catalog_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_edit_catalog_params_slots, ok_market_edit_catalog_params_keys};
 
 const struct socapi_method ok_market_edit_catalog_method = {
 	"market.editCatalog", "response", "ok_market_edit_catalog",
@@ -6251,12 +7094,19 @@ static const struct socapi_field ok_market_get_by_catalog_params_fields[] = {
 	{"count", offsetof(struct ok_market_get_by_catalog_params, count), offsetof(struct ok_market_get_by_catalog_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_by_catalog_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint32_t ok_market_get_by_catalog_params_keys[] = {
-	0, 0x30001, 0x50005, 0, 0, 0, 0, 0x60003,
-	0, 0, 0, 0xa0002, 0x60006, 0x90004, 0, 0,
+static const uint16_t ok_market_get_by_catalog_params_slots[] = {
+	0, 1, 5, 0, 0, 0, 0, 3, 0, 0, 0, 2, 6, 4, 0, 0,
+};
+static const struct socapi_key ok_market_get_by_catalog_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x5f676f6c61746163u, 0x64695f676f6c6174u, 10},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_market_get_by_catalog_params_struct = {"market.getByCatalog", sizeof(struct ok_market_get_by_catalog_params), 6, ok_market_get_by_catalog_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_get_by_catalog_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_get_by_catalog_params_slots, ok_market_get_by_catalog_params_keys};
 
 static const struct socapi_paging ok_market_get_by_catalog_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "short_products", NULL};
 const struct socapi_method ok_market_get_by_catalog_method = {
@@ -6276,11 +7126,15 @@ static const struct socapi_field ok_market_get_by_ids_params_fields[] = {
 	{"product_ids", offsetof(struct ok_market_get_by_ids_params, product_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_market_get_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint32_t ok_market_get_by_ids_params_keys[] = {
-	0xb0001, 0, 0, 0x60002,
+static const uint16_t ok_market_get_by_ids_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_market_get_by_ids_params_keys[] = {
+	{0x5f746375646f7270u, 0x7364695f74637564u, 11},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_market_get_by_ids_params_struct = {"market.getByIds", sizeof(struct ok_market_get_by_ids_params), 2, ok_market_get_by_ids_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_market_get_by_ids_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_market_get_by_ids_params_slots, ok_market_get_by_ids_params_keys};
 
 const struct socapi_method ok_market_get_by_ids_method = {
 	"market.getByIds", "response", "ok_market_get_by_ids",
@@ -6302,12 +7156,18 @@ static const struct socapi_field ok_market_get_catalogs_by_group_params_fields[]
 	{"count", offsetof(struct ok_market_get_catalogs_by_group_params, count), offsetof(struct ok_market_get_catalogs_by_group_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_catalogs_by_group_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint32_t ok_market_get_catalogs_by_group_params_keys[] = {
-	0, 0x30001, 0x50004, 0, 0, 0, 0, 0x60002,
-	0, 0, 0, 0, 0x60005, 0x90003, 0, 0,
+static const uint16_t ok_market_get_catalogs_by_group_params_slots[] = {
+	0, 1, 4, 0, 0, 0, 0, 2, 0, 0, 0, 0, 5, 3, 0, 0,
+};
+static const struct socapi_key ok_market_get_catalogs_by_group_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_market_get_catalogs_by_group_params_struct = {"market.getCatalogsByGroup", sizeof(struct ok_market_get_catalogs_by_group_params), 5, ok_market_get_catalogs_by_group_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_get_catalogs_by_group_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_market_get_catalogs_by_group_params_slots, ok_market_get_catalogs_by_group_params_keys};
 
 static const struct socapi_paging ok_market_get_catalogs_by_group_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "catalogs", NULL};
 const struct socapi_method ok_market_get_catalogs_by_group_method = {
@@ -6328,11 +7188,16 @@ static const struct socapi_field ok_market_get_catalogs_by_ids_params_fields[] =
 	{"catalog_ids", offsetof(struct ok_market_get_catalogs_by_ids_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_market_get_catalogs_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint32_t ok_market_get_catalogs_by_ids_params_keys[] = {
-	0x30001, 0, 0, 0, 0, 0, 0x60003, 0xb0002,
+static const uint16_t ok_market_get_catalogs_by_ids_params_slots[] = {
+	1, 0, 0, 0, 0, 0, 3, 2,
+};
+static const struct socapi_key ok_market_get_catalogs_by_ids_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x5f676f6c61746163u, 0x7364695f676f6c61u, 11},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_market_get_catalogs_by_ids_params_struct = {"market.getCatalogsByIds", sizeof(struct ok_market_get_catalogs_by_ids_params), 3, ok_market_get_catalogs_by_ids_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_get_catalogs_by_ids_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_get_catalogs_by_ids_params_slots, ok_market_get_catalogs_by_ids_params_keys};
 
 const struct socapi_method ok_market_get_catalogs_by_ids_method = {
 	"market.getCatalogsByIds", "response", "ok_market_get_catalogs_by_ids",
@@ -6355,12 +7220,19 @@ static const struct socapi_field ok_market_get_products_params_fields[] = {
 	{"count", offsetof(struct ok_market_get_products_params, count), offsetof(struct ok_market_get_products_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_market_get_products_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint32_t ok_market_get_products_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0x30002,
-	0x60006, 0, 0x90004, 0x50005, 0, 0x60003, 0, 0x30001,
+static const uint16_t ok_market_get_products_params_slots[] = {
+	0, 0, 0, 0, 0, 0, 0, 2, 6, 0, 4, 5, 0, 3, 0, 1,
+};
+static const struct socapi_key ok_market_get_products_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x626174u, 0x0u, 3},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_market_get_products_params_struct = {"market.getProducts", sizeof(struct ok_market_get_products_params), 6, ok_market_get_products_params_fields,
-	SOCAPI_NO_PRESENCE, 9u, 4, ok_market_get_products_params_keys};
+	SOCAPI_NO_PRESENCE, 9u, 4, ok_market_get_products_params_slots, ok_market_get_products_params_keys};
 
 static const struct socapi_paging ok_market_get_products_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "short_products", NULL};
 const struct socapi_method ok_market_get_products_method = {
@@ -6381,11 +7253,16 @@ static const struct socapi_field ok_market_pin_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_pin_params, product_id), offsetof(struct ok_market_pin_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"on", offsetof(struct ok_market_pin_params, on), offsetof(struct ok_market_pin_params, has_on), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_market_pin_params_keys[] = {
-	0xa0002, 0x20003, 0, 0, 0, 0xa0001, 0, 0,
+static const uint16_t ok_market_pin_params_slots[] = {
+	2, 3, 0, 0, 0, 1, 0, 0,
+};
+static const struct socapi_key ok_market_pin_params_keys[] = {
+	{0x5f676f6c61746163u, 0x64695f676f6c6174u, 10},
+	{0x5f746375646f7270u, 0x64695f746375646fu, 10},
+	{0x6e6fu, 0x0u, 2},
 };
 static const struct socapi_struct ok_market_pin_params_struct = {"market.pin", sizeof(struct ok_market_pin_params), 3, ok_market_pin_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_pin_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_pin_params_slots, ok_market_pin_params_keys};
 
 const struct socapi_method ok_market_pin_method = {
 	"market.pin", "response", "ok_market_pin",
@@ -6406,11 +7283,17 @@ static const struct socapi_field ok_market_reorder_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_reorder_params, product_id), offsetof(struct ok_market_reorder_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"after_product_id", offsetof(struct ok_market_reorder_params, after_product_id), offsetof(struct ok_market_reorder_params, has_after_product_id), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_market_reorder_params_keys[] = {
-	0, 0x100004, 0, 0, 0xa0002, 0x30001, 0, 0xa0003,
+static const uint16_t ok_market_reorder_params_slots[] = {
+	0, 4, 0, 0, 2, 1, 0, 3,
+};
+static const struct socapi_key ok_market_reorder_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x5f676f6c61746163u, 0x64695f676f6c6174u, 10},
+	{0x5f746375646f7270u, 0x64695f746375646fu, 10},
+	{0x72705f7265746661u, 0x64695f746375646fu, 16},
 };
 static const struct socapi_struct ok_market_reorder_params_struct = {"market.reorder", sizeof(struct ok_market_reorder_params), 4, ok_market_reorder_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 3, ok_market_reorder_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 3, ok_market_reorder_params_slots, ok_market_reorder_params_keys};
 
 const struct socapi_method ok_market_reorder_method = {
 	"market.reorder", "response", "ok_market_reorder",
@@ -6430,11 +7313,16 @@ static const struct socapi_field ok_market_reorder_catalogs_params_fields[] = {
 	{"catalog_id", offsetof(struct ok_market_reorder_catalogs_params, catalog_id), offsetof(struct ok_market_reorder_catalogs_params, has_catalog_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"after_catalog_id", offsetof(struct ok_market_reorder_catalogs_params, after_catalog_id), offsetof(struct ok_market_reorder_catalogs_params, has_after_catalog_id), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_market_reorder_catalogs_params_keys[] = {
-	0x30001, 0, 0, 0x100003, 0, 0xa0002, 0, 0,
+static const uint16_t ok_market_reorder_catalogs_params_slots[] = {
+	1, 0, 0, 3, 0, 2, 0, 0,
+};
+static const struct socapi_key ok_market_reorder_catalogs_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x5f676f6c61746163u, 0x64695f676f6c6174u, 10},
+	{0x61635f7265746661u, 0x64695f676f6c6174u, 16},
 };
 static const struct socapi_struct ok_market_reorder_catalogs_params_struct = {"market.reorderCatalogs", sizeof(struct ok_market_reorder_catalogs_params), 3, ok_market_reorder_catalogs_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_reorder_catalogs_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_market_reorder_catalogs_params_slots, ok_market_reorder_catalogs_params_keys};
 
 const struct socapi_method ok_market_reorder_catalogs_method = {
 	"market.reorderCatalogs", "response", "ok_market_reorder_catalogs",
@@ -6453,11 +7341,15 @@ static const struct socapi_field ok_market_set_status_params_fields[] = {
 	{"product_id", offsetof(struct ok_market_set_status_params, product_id), offsetof(struct ok_market_set_status_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"product_status", offsetof(struct ok_market_set_status_params, product_status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_market_set_status_params_keys[] = {
-	0xa0001, 0, 0, 0xe0002,
+static const uint16_t ok_market_set_status_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_market_set_status_params_keys[] = {
+	{0x5f746375646f7270u, 0x64695f746375646fu, 10},
+	{0x5f746375646f7270u, 0x7375746174735f74u, 14},
 };
 static const struct socapi_struct ok_market_set_status_params_struct = {"market.setStatus", sizeof(struct ok_market_set_status_params), 2, ok_market_set_status_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_market_set_status_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_market_set_status_params_slots, ok_market_set_status_params_keys};
 
 const struct socapi_method ok_market_set_status_method = {
 	"market.setStatus", "response", "ok_market_set_status",
@@ -6477,11 +7369,16 @@ static const struct socapi_field ok_market_update_catalogs_list_params_fields[] 
 	{"product_id", offsetof(struct ok_market_update_catalogs_list_params, product_id), offsetof(struct ok_market_update_catalogs_list_params, has_product_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"catalog_ids", offsetof(struct ok_market_update_catalogs_list_params, catalog_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_market_update_catalogs_list_params_keys[] = {
-	0, 0xb0003, 0, 0xa0002, 0x30001, 0, 0, 0,
+static const uint16_t ok_market_update_catalogs_list_params_slots[] = {
+	0, 3, 0, 2, 1, 0, 0, 0,
+};
+static const struct socapi_key ok_market_update_catalogs_list_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x5f746375646f7270u, 0x64695f746375646fu, 10},
+	{0x5f676f6c61746163u, 0x7364695f676f6c61u, 11},
 };
 static const struct socapi_struct ok_market_update_catalogs_list_params_struct = {"market.updateCatalogsList", sizeof(struct ok_market_update_catalogs_list_params), 3, ok_market_update_catalogs_list_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 3, ok_market_update_catalogs_list_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_market_update_catalogs_list_params_slots, ok_market_update_catalogs_list_params_keys};
 
 const struct socapi_method ok_market_update_catalogs_list_method = {
 	"market.updateCatalogsList", "response", "ok_market_update_catalogs_list",
@@ -6502,11 +7399,17 @@ static const struct socapi_field ok_mediatopic_get_by_ids_params_fields[] = {
 	{"fields", offsetof(struct ok_mediatopic_get_by_ids_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"features", offsetof(struct ok_mediatopic_get_by_ids_params, features), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_mediatopic_get_by_ids_params_keys[] = {
-	0x90001, 0, 0xb0002, 0x80004, 0, 0, 0x60003, 0,
+static const uint16_t ok_mediatopic_get_by_ids_params_slots[] = {
+	1, 0, 2, 4, 0, 0, 3, 0,
+};
+static const struct socapi_key ok_mediatopic_get_by_ids_params_keys[] = {
+	{0x64695f6369706f74u, 0x7364695f6369706fu, 9},
+	{0x696c5f616964656du, 0x74696d696c5f6169u, 11},
+	{0x73646c656966u, 0x0u, 6},
+	{0x7365727574616566u, 0x7365727574616566u, 8},
 };
 static const struct socapi_struct ok_mediatopic_get_by_ids_params_struct = {"mediatopic.getByIds", sizeof(struct ok_mediatopic_get_by_ids_params), 4, ok_mediatopic_get_by_ids_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_mediatopic_get_by_ids_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_mediatopic_get_by_ids_params_slots, ok_mediatopic_get_by_ids_params_keys};
 
 const struct socapi_method ok_mediatopic_get_by_ids_method = {
 	"mediatopic.getByIds", "response", "ok_mediatopic_get_by_ids",
@@ -6529,12 +7432,19 @@ static const struct socapi_field ok_mediatopic_get_poll_answer_voters_params_fie
 	{"count", offsetof(struct ok_mediatopic_get_poll_answer_voters_params, count), offsetof(struct ok_mediatopic_get_poll_answer_voters_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_mediatopic_get_poll_answer_voters_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint32_t ok_mediatopic_get_poll_answer_voters_params_keys[] = {
-	0, 0, 0, 0x80001, 0, 0x60004, 0x90002, 0,
-	0xa0003, 0, 0, 0x60006, 0x50005, 0, 0, 0,
+static const uint16_t ok_mediatopic_get_poll_answer_voters_params_slots[] = {
+	0, 0, 0, 1, 0, 4, 2, 0, 3, 0, 0, 6, 5, 0, 0, 0,
+};
+static const struct socapi_key ok_mediatopic_get_poll_answer_voters_params_keys[] = {
+	{0x64695f6369706f74u, 0x64695f6369706f74u, 8},
+	{0x64695f6b636f6c62u, 0x7864695f6b636f6cu, 9},
+	{0x695f726577736e61u, 0x7864695f72657773u, 10},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_mediatopic_get_poll_answer_voters_params_struct = {"mediatopic.getPollAnswerVoters", sizeof(struct ok_mediatopic_get_poll_answer_voters_params), 6, ok_mediatopic_get_poll_answer_voters_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, ok_mediatopic_get_poll_answer_voters_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_mediatopic_get_poll_answer_voters_params_slots, ok_mediatopic_get_poll_answer_voters_params_keys};
 
 static const struct socapi_paging ok_mediatopic_get_poll_answer_voters_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", "users", NULL};
 const struct socapi_method ok_mediatopic_get_poll_answer_voters_method = {
@@ -6553,11 +7463,14 @@ enum socapi_status ok_mediatopic_get_poll_answer_voters(struct socapi_session *s
 static const struct socapi_field ok_mediatopic_get_republished_topic_params_fields[] = {
 	{"topic_id", offsetof(struct ok_mediatopic_get_republished_topic_params, topic_id), offsetof(struct ok_mediatopic_get_republished_topic_params, has_topic_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_mediatopic_get_republished_topic_params_keys[] = {
-	0x80001, 0,
+static const uint16_t ok_mediatopic_get_republished_topic_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_mediatopic_get_republished_topic_params_keys[] = {
+	{0x64695f6369706f74u, 0x64695f6369706f74u, 8},
 };
 static const struct socapi_struct ok_mediatopic_get_republished_topic_params_struct = {"mediatopic.getRepublishedTopic", sizeof(struct ok_mediatopic_get_republished_topic_params), 1, ok_mediatopic_get_republished_topic_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_mediatopic_get_republished_topic_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_mediatopic_get_republished_topic_params_slots, ok_mediatopic_get_republished_topic_params_keys};
 
 const struct socapi_method ok_mediatopic_get_republished_topic_method = {
 	"mediatopic.getRepublishedTopic", "response", "ok_mediatopic_get_republished_topic",
@@ -6583,14 +7496,23 @@ static const struct socapi_field ok_mediatopic_post_params_fields[] = {
 	{"hidden_post", offsetof(struct ok_mediatopic_post_params, hidden_post), offsetof(struct ok_mediatopic_post_params, has_hidden_post), &socapi_type_bool, 0},
 	{"ads_post", offsetof(struct ok_mediatopic_post_params, ads_post), offsetof(struct ok_mediatopic_post_params, has_ads_post), &socapi_type_bool, 0},
 };
-static const uint32_t ok_mediatopic_post_params_keys[] = {
-	0, 0, 0, 0, 0x30001, 0x110007, 0, 0,
-	0, 0xa0004, 0, 0, 0, 0x70006, 0, 0,
-	0x30003, 0, 0, 0, 0, 0x40002, 0, 0,
-	0xb0008, 0xa0005, 0, 0, 0, 0x80009, 0, 0,
+static const uint16_t ok_mediatopic_post_params_slots[] = {
+	0, 0, 0, 0, 1, 7, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0,
+	3, 0, 0, 0, 0, 2, 0, 0, 8, 5, 0, 0, 0, 9, 0, 0,
+};
+static const struct socapi_key ok_mediatopic_post_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x65707974u, 0x0u, 4},
+	{0x646967u, 0x0u, 3},
+	{0x656d686361747461u, 0x746e656d68636174u, 10},
+	{0x746174735f746573u, 0x7375746174735f74u, 10},
+	{0x73656369766564u, 0x0u, 7},
+	{0x6e696c5f74786574u, 0x776569766572705fu, 17},
+	{0x705f6e6564646968u, 0x74736f705f6e6564u, 11},
+	{0x74736f705f736461u, 0x74736f705f736461u, 8},
 };
 static const struct socapi_struct ok_mediatopic_post_params_struct = {"mediatopic.post", sizeof(struct ok_mediatopic_post_params), 9, ok_mediatopic_post_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 5, ok_mediatopic_post_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 5, ok_mediatopic_post_params_slots, ok_mediatopic_post_params_keys};
 
 const struct socapi_method ok_mediatopic_post_method = {
 	"mediatopic.post", "response", "ok_mediatopic_post",
@@ -6610,11 +7532,16 @@ static const struct socapi_field ok_messages_v2_send_game_invite_params_fields[]
 	{"state", offsetof(struct ok_messages_v2_send_game_invite_params, state), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"timeout", offsetof(struct ok_messages_v2_send_game_invite_params, timeout), offsetof(struct ok_messages_v2_send_game_invite_params, has_timeout), &socapi_type_int, 0},
 };
-static const uint32_t ok_messages_v2_send_game_invite_params_keys[] = {
-	0, 0x30001, 0x50002, 0, 0x70003, 0, 0, 0,
+static const uint16_t ok_messages_v2_send_game_invite_params_slots[] = {
+	0, 1, 2, 0, 3, 0, 0, 0,
+};
+static const struct socapi_key ok_messages_v2_send_game_invite_params_keys[] = {
+	{0x646966u, 0x0u, 3},
+	{0x6574617473u, 0x0u, 5},
+	{0x74756f656d6974u, 0x0u, 7},
 };
 static const struct socapi_struct ok_messages_v2_send_game_invite_params_struct = {"messagesV2.sendGameInvite", sizeof(struct ok_messages_v2_send_game_invite_params), 3, ok_messages_v2_send_game_invite_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, ok_messages_v2_send_game_invite_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_messages_v2_send_game_invite_params_slots, ok_messages_v2_send_game_invite_params_keys};
 
 const struct socapi_method ok_messages_v2_send_game_invite_method = {
 	"messagesV2.sendGameInvite", "response", "ok_messages_v2_send_game_invite",
@@ -6633,11 +7560,15 @@ static const struct socapi_field ok_messages_v2_send_game_over_params_fields[] =
 	{"fid", offsetof(struct ok_messages_v2_send_game_over_params, fid), offsetof(struct ok_messages_v2_send_game_over_params, has_fid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct ok_messages_v2_send_game_over_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_messages_v2_send_game_over_params_keys[] = {
-	0x40002, 0, 0x30001, 0,
+static const uint16_t ok_messages_v2_send_game_over_params_slots[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_key ok_messages_v2_send_game_over_params_keys[] = {
+	{0x646966u, 0x0u, 3},
+	{0x74786574u, 0x0u, 4},
 };
 static const struct socapi_struct ok_messages_v2_send_game_over_params_struct = {"messagesV2.sendGameOver", sizeof(struct ok_messages_v2_send_game_over_params), 2, ok_messages_v2_send_game_over_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_messages_v2_send_game_over_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_messages_v2_send_game_over_params_slots, ok_messages_v2_send_game_over_params_keys};
 
 const struct socapi_method ok_messages_v2_send_game_over_method = {
 	"messagesV2.sendGameOver", "response", "ok_messages_v2_send_game_over",
@@ -6658,11 +7589,17 @@ static const struct socapi_field ok_messages_v2_send_game_update_params_fields[]
 	{"state", offsetof(struct ok_messages_v2_send_game_update_params, state), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"timeout", offsetof(struct ok_messages_v2_send_game_update_params, timeout), offsetof(struct ok_messages_v2_send_game_update_params, has_timeout), &socapi_type_int, 0},
 };
-static const uint32_t ok_messages_v2_send_game_update_params_keys[] = {
-	0, 0x30001, 0x50003, 0, 0x70004, 0, 0x40002, 0,
+static const uint16_t ok_messages_v2_send_game_update_params_slots[] = {
+	0, 1, 3, 0, 4, 0, 2, 0,
+};
+static const struct socapi_key ok_messages_v2_send_game_update_params_keys[] = {
+	{0x646966u, 0x0u, 3},
+	{0x74786574u, 0x0u, 4},
+	{0x6574617473u, 0x0u, 5},
+	{0x74756f656d6974u, 0x0u, 7},
 };
 static const struct socapi_struct ok_messages_v2_send_game_update_params_struct = {"messagesV2.sendGameUpdate", sizeof(struct ok_messages_v2_send_game_update_params), 4, ok_messages_v2_send_game_update_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, ok_messages_v2_send_game_update_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_messages_v2_send_game_update_params_slots, ok_messages_v2_send_game_update_params_keys};
 
 const struct socapi_method ok_messages_v2_send_game_update_method = {
 	"messagesV2.sendGameUpdate", "response", "ok_messages_v2_send_game_update",
@@ -6684,12 +7621,18 @@ static const struct socapi_field ok_notifications_send_fav_promo_params_fields[]
 	{"expires", offsetof(struct ok_notifications_send_fav_promo_params, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"status", offsetof(struct ok_notifications_send_fav_promo_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_notifications_send_fav_promo_params_keys[] = {
-	0, 0x70004, 0, 0x50002, 0, 0, 0, 0,
-	0, 0, 0, 0, 0x40003, 0x40001, 0x60005, 0,
+static const uint16_t ok_notifications_send_fav_promo_params_slots[] = {
+	0, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 3, 1, 5, 0,
+};
+static const struct socapi_key ok_notifications_send_fav_promo_params_keys[] = {
+	{0x74786574u, 0x0u, 4},
+	{0x6567616d69u, 0x0u, 5},
+	{0x6b72616du, 0x0u, 4},
+	{0x73657269707865u, 0x0u, 7},
+	{0x737574617473u, 0x0u, 6},
 };
 static const struct socapi_struct ok_notifications_send_fav_promo_params_struct = {"notifications.sendFavPromo", sizeof(struct ok_notifications_send_fav_promo_params), 5, ok_notifications_send_fav_promo_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, ok_notifications_send_fav_promo_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_notifications_send_fav_promo_params_slots, ok_notifications_send_fav_promo_params_keys};
 
 const struct socapi_method ok_notifications_send_fav_promo_method = {
 	"notifications.sendFavPromo", "response", "ok_notifications_send_fav_promo",
@@ -6720,14 +7663,28 @@ static const struct socapi_field ok_notifications_send_mass_params_fields[] = {
 	{"maskExactMatch", offsetof(struct ok_notifications_send_mass_params, mask_exact_match), offsetof(struct ok_notifications_send_mass_params, has_mask_exact_match), &socapi_type_bool, 0},
 	{"mark", offsetof(struct ok_notifications_send_mass_params, mark), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_notifications_send_mass_params_keys[] = {
-	0, 0x70002, 0x4000c, 0xe0006, 0x11000a, 0, 0x60003, 0,
-	0, 0, 0x40001, 0, 0x4000e, 0, 0, 0,
-	0xe000d, 0, 0, 0, 0x9000b, 0, 0, 0x40008,
-	0x60004, 0, 0x120009, 0, 0x90005, 0x70007, 0, 0,
+static const uint16_t ok_notifications_send_mass_params_slots[] = {
+	0, 2, 12, 6, 10, 0, 3, 0, 0, 0, 1, 0, 14, 0, 0, 0,
+	13, 0, 0, 0, 11, 0, 0, 8, 4, 0, 9, 0, 5, 7, 0, 0,
+};
+static const struct socapi_key ok_notifications_send_mass_params_keys[] = {
+	{0x74786574u, 0x0u, 4},
+	{0x73657269707865u, 0x0u, 7},
+	{0x737574617473u, 0x0u, 6},
+	{0x7265646e6567u, 0x0u, 6},
+	{0x676e61725f656761u, 0x65676e61725f6567u, 9},
+	{0x7961646874726962u, 0x65676e61725f7961u, 14},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x79746963u, 0x0u, 4},
+	{0x63615f7473726966u, 0x65676e61725f7373u, 18},
+	{0x6363615f7473616cu, 0x65676e61725f7373u, 17},
+	{0x69616d655f736168u, 0x6c69616d655f7361u, 9},
+	{0x6b73616du, 0x0u, 4},
+	{0x636178456b73616du, 0x686374614d746361u, 14},
+	{0x6b72616du, 0x0u, 4},
 };
 static const struct socapi_struct ok_notifications_send_mass_params_struct = {"notifications.sendMass", sizeof(struct ok_notifications_send_mass_params), 14, ok_notifications_send_mass_params_fields,
-	SOCAPI_NO_PRESENCE, 109u, 5, ok_notifications_send_mass_params_keys};
+	SOCAPI_NO_PRESENCE, 109u, 5, ok_notifications_send_mass_params_slots, ok_notifications_send_mass_params_keys};
 
 const struct socapi_method ok_notifications_send_mass_method = {
 	"notifications.sendMass", "response", "ok_notifications_send_mass",
@@ -6747,11 +7704,16 @@ static const struct socapi_field ok_notifications_send_simple_params_fields[] = 
 	{"text", offsetof(struct ok_notifications_send_simple_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"mark", offsetof(struct ok_notifications_send_simple_params, mark), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_notifications_send_simple_params_keys[] = {
-	0x40002, 0x30001, 0x40003, 0, 0, 0, 0, 0,
+static const uint16_t ok_notifications_send_simple_params_slots[] = {
+	2, 1, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_notifications_send_simple_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x74786574u, 0x0u, 4},
+	{0x6b72616du, 0x0u, 4},
 };
 static const struct socapi_struct ok_notifications_send_simple_params_struct = {"notifications.sendSimple", sizeof(struct ok_notifications_send_simple_params), 3, ok_notifications_send_simple_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_notifications_send_simple_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_notifications_send_simple_params_slots, ok_notifications_send_simple_params_keys};
 
 const struct socapi_method ok_notifications_send_simple_method = {
 	"notifications.sendSimple", "response", "ok_notifications_send_simple",
@@ -6769,11 +7731,14 @@ enum socapi_status ok_notifications_send_simple(struct socapi_session *session, 
 static const struct socapi_field ok_notifications_stop_fav_promo_params_fields[] = {
 	{"id", offsetof(struct ok_notifications_stop_fav_promo_params, id), offsetof(struct ok_notifications_stop_fav_promo_params, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_notifications_stop_fav_promo_params_keys[] = {
-	0, 0x20001,
+static const uint16_t ok_notifications_stop_fav_promo_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_notifications_stop_fav_promo_params_keys[] = {
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct ok_notifications_stop_fav_promo_params_struct = {"notifications.stopFavPromo", sizeof(struct ok_notifications_stop_fav_promo_params), 1, ok_notifications_stop_fav_promo_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_notifications_stop_fav_promo_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_notifications_stop_fav_promo_params_slots, ok_notifications_stop_fav_promo_params_keys};
 
 const struct socapi_method ok_notifications_stop_fav_promo_method = {
 	"notifications.stopFavPromo", "response", "ok_notifications_stop_fav_promo",
@@ -6791,11 +7756,14 @@ enum socapi_status ok_notifications_stop_fav_promo(struct socapi_session *sessio
 static const struct socapi_field ok_notifications_stop_send_mass_params_fields[] = {
 	{"id", offsetof(struct ok_notifications_stop_send_mass_params, id), offsetof(struct ok_notifications_stop_send_mass_params, has_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_notifications_stop_send_mass_params_keys[] = {
-	0, 0x20001,
+static const uint16_t ok_notifications_stop_send_mass_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_notifications_stop_send_mass_params_keys[] = {
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct ok_notifications_stop_send_mass_params_struct = {"notifications.stopSendMass", sizeof(struct ok_notifications_stop_send_mass_params), 1, ok_notifications_stop_send_mass_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_notifications_stop_send_mass_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_notifications_stop_send_mass_params_slots, ok_notifications_stop_send_mass_params_keys};
 
 const struct socapi_method ok_notifications_stop_send_mass_method = {
 	"notifications.stopSendMass", "response", "ok_notifications_stop_send_mass",
@@ -6818,12 +7786,19 @@ static const struct socapi_field ok_notifications_update_fav_promo_params_fields
 	{"expires", offsetof(struct ok_notifications_update_fav_promo_params, expires), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"status", offsetof(struct ok_notifications_update_fav_promo_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_notifications_update_fav_promo_params_keys[] = {
-	0, 0x70005, 0, 0x50003, 0, 0, 0x20001, 0,
-	0, 0, 0, 0, 0x40004, 0x40002, 0x60006, 0,
+static const uint16_t ok_notifications_update_fav_promo_params_slots[] = {
+	0, 5, 0, 3, 0, 0, 1, 0, 0, 0, 0, 0, 4, 2, 6, 0,
+};
+static const struct socapi_key ok_notifications_update_fav_promo_params_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x74786574u, 0x0u, 4},
+	{0x6567616d69u, 0x0u, 5},
+	{0x6b72616du, 0x0u, 4},
+	{0x73657269707865u, 0x0u, 7},
+	{0x737574617473u, 0x0u, 6},
 };
 static const struct socapi_struct ok_notifications_update_fav_promo_params_struct = {"notifications.updateFavPromo", sizeof(struct ok_notifications_update_fav_promo_params), 6, ok_notifications_update_fav_promo_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, ok_notifications_update_fav_promo_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_notifications_update_fav_promo_params_slots, ok_notifications_update_fav_promo_params_keys};
 
 const struct socapi_method ok_notifications_update_fav_promo_method = {
 	"notifications.updateFavPromo", "response", "ok_notifications_update_fav_promo",
@@ -6894,11 +7869,15 @@ static const struct socapi_field ok_photos_add_album_like_params_fields[] = {
 	{"aid", offsetof(struct ok_photos_add_album_like_params, aid), offsetof(struct ok_photos_add_album_like_params, has_aid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_add_album_like_params, gid), offsetof(struct ok_photos_add_album_like_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_photos_add_album_like_params_keys[] = {
-	0x30002, 0, 0, 0x30001,
+static const uint16_t ok_photos_add_album_like_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key ok_photos_add_album_like_params_keys[] = {
+	{0x646961u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
 };
 static const struct socapi_struct ok_photos_add_album_like_params_struct = {"photos.addAlbumLike", sizeof(struct ok_photos_add_album_like_params), 2, ok_photos_add_album_like_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_add_album_like_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_add_album_like_params_slots, ok_photos_add_album_like_params_keys};
 
 const struct socapi_method ok_photos_add_album_like_method = {
 	"photos.addAlbumLike", "response", "ok_photos_add_album_like",
@@ -6917,11 +7896,15 @@ static const struct socapi_field ok_photos_add_photo_like_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_add_photo_like_params, photo_id), offsetof(struct ok_photos_add_photo_like_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_add_photo_like_params, gid), offsetof(struct ok_photos_add_photo_like_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_photos_add_photo_like_params_keys[] = {
-	0x30002, 0, 0, 0x80001,
+static const uint16_t ok_photos_add_photo_like_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key ok_photos_add_photo_like_params_keys[] = {
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x646967u, 0x0u, 3},
 };
 static const struct socapi_struct ok_photos_add_photo_like_params_struct = {"photos.addPhotoLike", sizeof(struct ok_photos_add_photo_like_params), 2, ok_photos_add_photo_like_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_add_photo_like_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_add_photo_like_params_slots, ok_photos_add_photo_like_params_keys};
 
 const struct socapi_method ok_photos_add_photo_like_method = {
 	"photos.addPhotoLike", "response", "ok_photos_add_photo_like",
@@ -6943,12 +7926,18 @@ static const struct socapi_field ok_photos_create_album_params_fields[] = {
 	{"description", offsetof(struct ok_photos_create_album_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_photos_create_album_params, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_photos_create_album_params_keys[] = {
-	0x50003, 0, 0, 0x40005, 0xb0004, 0x30002, 0, 0,
-	0, 0, 0, 0x30001, 0, 0, 0, 0,
+static const uint16_t ok_photos_create_album_params_slots[] = {
+	3, 0, 0, 5, 4, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_photos_create_album_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct ok_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct ok_photos_create_album_params), 5, ok_photos_create_album_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, ok_photos_create_album_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_photos_create_album_params_slots, ok_photos_create_album_params_keys};
 
 const struct socapi_method ok_photos_create_album_method = {
 	"photos.createAlbum", "response", "ok_photos_create_album",
@@ -6967,11 +7956,15 @@ static const struct socapi_field ok_photos_delete_album_params_fields[] = {
 	{"aid", offsetof(struct ok_photos_delete_album_params, aid), offsetof(struct ok_photos_delete_album_params, has_aid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_delete_album_params, gid), offsetof(struct ok_photos_delete_album_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_photos_delete_album_params_keys[] = {
-	0x30002, 0, 0, 0x30001,
+static const uint16_t ok_photos_delete_album_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key ok_photos_delete_album_params_keys[] = {
+	{0x646961u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
 };
 static const struct socapi_struct ok_photos_delete_album_params_struct = {"photos.deleteAlbum", sizeof(struct ok_photos_delete_album_params), 2, ok_photos_delete_album_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_album_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_album_params_slots, ok_photos_delete_album_params_keys};
 
 const struct socapi_method ok_photos_delete_album_method = {
 	"photos.deleteAlbum", "response", "ok_photos_delete_album",
@@ -6990,11 +7983,15 @@ static const struct socapi_field ok_photos_delete_photo_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_delete_photo_params, photo_id), offsetof(struct ok_photos_delete_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"gid", offsetof(struct ok_photos_delete_photo_params, gid), offsetof(struct ok_photos_delete_photo_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_photos_delete_photo_params_keys[] = {
-	0x30002, 0, 0, 0x80001,
+static const uint16_t ok_photos_delete_photo_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key ok_photos_delete_photo_params_keys[] = {
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x646967u, 0x0u, 3},
 };
 static const struct socapi_struct ok_photos_delete_photo_params_struct = {"photos.deletePhoto", sizeof(struct ok_photos_delete_photo_params), 2, ok_photos_delete_photo_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_photo_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_photo_params_slots, ok_photos_delete_photo_params_keys};
 
 const struct socapi_method ok_photos_delete_photo_method = {
 	"photos.deletePhoto", "response", "ok_photos_delete_photo",
@@ -7013,11 +8010,15 @@ static const struct socapi_field ok_photos_delete_tags_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_delete_tags_params, photo_id), offsetof(struct ok_photos_delete_tags_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"tag_ids", offsetof(struct ok_photos_delete_tags_params, tag_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_photos_delete_tags_params_keys[] = {
-	0x70002, 0, 0, 0x80001,
+static const uint16_t ok_photos_delete_tags_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key ok_photos_delete_tags_params_keys[] = {
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x7364695f676174u, 0x0u, 7},
 };
 static const struct socapi_struct ok_photos_delete_tags_params_struct = {"photos.deleteTags", sizeof(struct ok_photos_delete_tags_params), 2, ok_photos_delete_tags_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_tags_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_photos_delete_tags_params_slots, ok_photos_delete_tags_params_keys};
 
 const struct socapi_method ok_photos_delete_tags_method = {
 	"photos.deleteTags", "response", "ok_photos_delete_tags",
@@ -7039,12 +8040,18 @@ static const struct socapi_field ok_photos_edit_album_params_fields[] = {
 	{"description", offsetof(struct ok_photos_edit_album_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct ok_photos_edit_album_params, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_photos_edit_album_params_keys[] = {
-	0, 0x30002, 0, 0x50003, 0, 0, 0, 0,
-	0, 0, 0, 0x40005, 0xb0004, 0x30001, 0, 0,
+static const uint16_t ok_photos_edit_album_params_slots[] = {
+	0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 5, 4, 1, 0, 0,
+};
+static const struct socapi_key ok_photos_edit_album_params_keys[] = {
+	{0x646961u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct ok_photos_edit_album_params_struct = {"photos.editAlbum", sizeof(struct ok_photos_edit_album_params), 5, ok_photos_edit_album_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_edit_album_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_edit_album_params_slots, ok_photos_edit_album_params_keys};
 
 const struct socapi_method ok_photos_edit_album_method = {
 	"photos.editAlbum", "response", "ok_photos_edit_album",
@@ -7064,11 +8071,16 @@ static const struct socapi_field ok_photos_edit_photo_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_edit_photo_params, gid), offsetof(struct ok_photos_edit_photo_params, has_gid), &socapi_type_int_from_string, 0},
 	{"description", offsetof(struct ok_photos_edit_photo_params, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_photos_edit_photo_params_keys[] = {
-	0, 0, 0, 0xb0003, 0x30002, 0x80001, 0, 0,
+static const uint16_t ok_photos_edit_photo_params_slots[] = {
+	0, 0, 0, 3, 2, 1, 0, 0,
+};
+static const struct socapi_key ok_photos_edit_photo_params_keys[] = {
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x646967u, 0x0u, 3},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
 };
 static const struct socapi_struct ok_photos_edit_photo_params_struct = {"photos.editPhoto", sizeof(struct ok_photos_edit_photo_params), 3, ok_photos_edit_photo_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_edit_photo_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_edit_photo_params_slots, ok_photos_edit_photo_params_keys};
 
 const struct socapi_method ok_photos_edit_photo_method = {
 	"photos.editPhoto", "response", "ok_photos_edit_photo",
@@ -7090,12 +8102,18 @@ static const struct socapi_field ok_photos_get_album_info_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_get_album_info_params, gid), offsetof(struct ok_photos_get_album_info_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_photos_get_album_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const uint32_t ok_photos_get_album_info_params_keys[] = {
-	0, 0x30004, 0, 0x30001, 0, 0, 0, 0,
-	0, 0, 0, 0x30003, 0x60005, 0x30002, 0, 0,
+static const uint16_t ok_photos_get_album_info_params_slots[] = {
+	0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 5, 2, 0, 0,
+};
+static const struct socapi_key ok_photos_get_album_info_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646961u, 0x0u, 3},
+	{0x646966u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_get_album_info_params_struct = {"photos.getAlbumInfo", sizeof(struct ok_photos_get_album_info_params), 5, ok_photos_get_album_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_get_album_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_get_album_info_params_slots, ok_photos_get_album_info_params_keys};
 
 const struct socapi_method ok_photos_get_album_info_method = {
 	"photos.getAlbumInfo", "response", "ok_photos_get_album_info",
@@ -7118,12 +8136,19 @@ static const struct socapi_field ok_photos_get_album_likes_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_album_likes_params, count), offsetof(struct ok_photos_get_album_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_photos_get_album_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint32_t ok_photos_get_album_likes_params_keys[] = {
-	0x30001, 0, 0x50005, 0, 0x90004, 0, 0, 0,
-	0, 0x30002, 0x60006, 0x60003, 0, 0, 0, 0,
+static const uint16_t ok_photos_get_album_likes_params_slots[] = {
+	1, 0, 5, 0, 4, 0, 0, 0, 0, 2, 6, 3, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_photos_get_album_likes_params_keys[] = {
+	{0x646961u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_get_album_likes_params_struct = {"photos.getAlbumLikes", sizeof(struct ok_photos_get_album_likes_params), 6, ok_photos_get_album_likes_params_fields,
-	SOCAPI_NO_PRESENCE, 15u, 4, ok_photos_get_album_likes_params_keys};
+	SOCAPI_NO_PRESENCE, 15u, 4, ok_photos_get_album_likes_params_slots, ok_photos_get_album_likes_params_keys};
 
 static const struct socapi_paging ok_photos_get_album_likes_paging = {"anchor", "direction", "count", NULL, "anchor", "has_more", "users", NULL};
 const struct socapi_method ok_photos_get_album_likes_method = {
@@ -7150,14 +8175,23 @@ static const struct socapi_field ok_photos_get_albums_params_fields[] = {
 	{"fields", offsetof(struct ok_photos_get_albums_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 	{"album_type", offsetof(struct ok_photos_get_albums_params, album_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_photos_get_albums_params_keys[] = {
-	0, 0, 0, 0x30003, 0xf0005, 0x50006, 0, 0x30001,
-	0, 0, 0, 0, 0, 0xa0009, 0xc0004, 0,
-	0, 0, 0x100007, 0, 0, 0, 0, 0x30002,
-	0, 0x60008, 0, 0, 0, 0, 0, 0,
+static const uint16_t ok_photos_get_albums_params_slots[] = {
+	0, 0, 0, 3, 5, 6, 0, 1, 0, 0, 0, 0, 0, 9, 4, 0,
+	0, 0, 7, 0, 0, 0, 0, 2, 0, 8, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_photos_get_albums_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646966u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x6944676e69676170u, 0x6e6f697463657269u, 15},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6f54746365746564u, 0x746e756f436c6174u, 16},
+	{0x73646c656966u, 0x0u, 6},
+	{0x79745f6d75626c61u, 0x657079745f6d7562u, 10},
 };
 static const struct socapi_struct ok_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct ok_photos_get_albums_params), 9, ok_photos_get_albums_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 5, ok_photos_get_albums_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 5, ok_photos_get_albums_params_slots, ok_photos_get_albums_params_keys};
 
 static const struct socapi_paging ok_photos_get_albums_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "albums", "totalCount"};
 const struct socapi_method ok_photos_get_albums_method = {
@@ -7181,12 +8215,19 @@ static const struct socapi_field ok_photos_get_info_params_fields[] = {
 	{"photo_ids", offsetof(struct ok_photos_get_info_params, photo_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_photos_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const uint32_t ok_photos_get_info_params_keys[] = {
-	0, 0x30004, 0, 0x30001, 0, 0, 0, 0,
-	0, 0, 0x90005, 0x30002, 0x60006, 0x30003, 0, 0,
+static const uint16_t ok_photos_get_info_params_slots[] = {
+	0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 5, 2, 6, 3, 0, 0,
+};
+static const struct socapi_key ok_photos_get_info_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646966u, 0x0u, 3},
+	{0x646961u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x64695f6f746f6870u, 0x7364695f6f746f68u, 9},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_get_info_params_struct = {"photos.getInfo", sizeof(struct ok_photos_get_info_params), 6, ok_photos_get_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_get_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_photos_get_info_params_slots, ok_photos_get_info_params_keys};
 
 const struct socapi_method ok_photos_get_info_method = {
 	"photos.getInfo", "response", "ok_photos_get_info",
@@ -7207,11 +8248,17 @@ static const struct socapi_field ok_photos_get_photo_info_params_fields[] = {
 	{"gid", offsetof(struct ok_photos_get_photo_info_params, gid), offsetof(struct ok_photos_get_photo_info_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_photos_get_photo_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_photo_field_type, 0},
 };
-static const uint32_t ok_photos_get_photo_info_params_keys[] = {
-	0x60004, 0x30001, 0, 0, 0x30003, 0x80002, 0, 0,
+static const uint16_t ok_photos_get_photo_info_params_slots[] = {
+	4, 1, 0, 0, 3, 2, 0, 0,
+};
+static const struct socapi_key ok_photos_get_photo_info_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x646967u, 0x0u, 3},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_get_photo_info_params_struct = {"photos.getPhotoInfo", sizeof(struct ok_photos_get_photo_info_params), 4, ok_photos_get_photo_info_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_get_photo_info_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_get_photo_info_params_slots, ok_photos_get_photo_info_params_keys};
 
 const struct socapi_method ok_photos_get_photo_info_method = {
 	"photos.getPhotoInfo", "response", "ok_photos_get_photo_info",
@@ -7234,12 +8281,19 @@ static const struct socapi_field ok_photos_get_photo_likes_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_photo_likes_params, count), offsetof(struct ok_photos_get_photo_likes_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_photos_get_photo_likes_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint32_t ok_photos_get_photo_likes_params_keys[] = {
-	0, 0, 0, 0x80001, 0, 0, 0, 0,
-	0x60006, 0, 0x90004, 0x50005, 0, 0x60003, 0, 0x30002,
+static const uint16_t ok_photos_get_photo_likes_params_slots[] = {
+	0, 0, 0, 1, 0, 0, 0, 0, 6, 0, 4, 5, 0, 3, 0, 2,
+};
+static const struct socapi_key ok_photos_get_photo_likes_params_keys[] = {
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x646967u, 0x0u, 3},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_get_photo_likes_params_struct = {"photos.getPhotoLikes", sizeof(struct ok_photos_get_photo_likes_params), 6, ok_photos_get_photo_likes_params_fields,
-	SOCAPI_NO_PRESENCE, 9u, 4, ok_photos_get_photo_likes_params_keys};
+	SOCAPI_NO_PRESENCE, 9u, 4, ok_photos_get_photo_likes_params_slots, ok_photos_get_photo_likes_params_keys};
 
 static const struct socapi_paging ok_photos_get_photo_likes_paging = {"anchor", "direction", "count", NULL, "anchor", NULL, "users", NULL};
 const struct socapi_method ok_photos_get_photo_likes_method = {
@@ -7261,11 +8315,17 @@ static const struct socapi_field ok_photos_get_photo_marks_params_fields[] = {
 	{"count", offsetof(struct ok_photos_get_photo_marks_params, count), offsetof(struct ok_photos_get_photo_marks_params, has_count), &socapi_type_int, 0},
 	{"detectTotalCount", offsetof(struct ok_photos_get_photo_marks_params, detect_total_count), offsetof(struct ok_photos_get_photo_marks_params, has_detect_total_count), &socapi_type_bool, 0},
 };
-static const uint32_t ok_photos_get_photo_marks_params_keys[] = {
-	0xc0001, 0, 0, 0, 0xf0002, 0x100004, 0x50003, 0,
+static const uint16_t ok_photos_get_photo_marks_params_slots[] = {
+	1, 0, 0, 0, 2, 4, 3, 0,
+};
+static const struct socapi_key ok_photos_get_photo_marks_params_keys[] = {
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x6944676e69676170u, 0x6e6f697463657269u, 15},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6f54746365746564u, 0x746e756f436c6174u, 16},
 };
 static const struct socapi_struct ok_photos_get_photo_marks_params_struct = {"photos.getPhotoMarks", sizeof(struct ok_photos_get_photo_marks_params), 4, ok_photos_get_photo_marks_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, ok_photos_get_photo_marks_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_photos_get_photo_marks_params_slots, ok_photos_get_photo_marks_params_keys};
 
 static const struct socapi_paging ok_photos_get_photo_marks_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "marks", "totalCount"};
 const struct socapi_method ok_photos_get_photo_marks_method = {
@@ -7295,14 +8355,26 @@ static const struct socapi_field ok_photos_get_photos_params_fields[] = {
 	{"album_type", offsetof(struct ok_photos_get_photos_params, album_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"mark_as_read", offsetof(struct ok_photos_get_photos_params, mark_as_read), offsetof(struct ok_photos_get_photos_params, has_mark_as_read), &socapi_type_bool, 0},
 };
-static const uint32_t ok_photos_get_photos_params_keys[] = {
-	0, 0, 0x30005, 0xa0004, 0xa000b, 0, 0, 0x30003,
-	0xc000c, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x100009, 0, 0, 0x90007, 0x30001, 0, 0,
-	0x6000a, 0, 0, 0, 0x50008, 0x60006, 0, 0x30002,
+static const uint16_t ok_photos_get_photos_params_slots[] = {
+	0, 0, 5, 4, 11, 0, 0, 3, 12, 0, 0, 0, 0, 0, 0, 0,
+	0, 9, 0, 0, 7, 1, 0, 0, 10, 0, 0, 0, 8, 6, 0, 2,
+};
+static const struct socapi_key ok_photos_get_photos_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646966u, 0x0u, 3},
+	{0x646961u, 0x0u, 3},
+	{0x616e5f6d75626c61u, 0x656d616e5f6d7562u, 10},
+	{0x646967u, 0x0u, 3},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x6f69746365726964u, 0x6e6f697463657269u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6f54746365746564u, 0x746e756f436c6174u, 16},
+	{0x73646c656966u, 0x0u, 6},
+	{0x79745f6d75626c61u, 0x657079745f6d7562u, 10},
+	{0x5f73615f6b72616du, 0x646165725f73615fu, 12},
 };
 static const struct socapi_struct ok_photos_get_photos_params_struct = {"photos.getPhotos", sizeof(struct ok_photos_get_photos_params), 12, ok_photos_get_photos_params_fields,
-	SOCAPI_NO_PRESENCE, 29u, 5, ok_photos_get_photos_params_keys};
+	SOCAPI_NO_PRESENCE, 29u, 5, ok_photos_get_photos_params_slots, ok_photos_get_photos_params_keys};
 
 static const struct socapi_paging ok_photos_get_photos_paging = {"anchor", "direction", "count", NULL, "anchor", "hasMore", "photos", "total_count"};
 const struct socapi_method ok_photos_get_photos_method = {
@@ -7323,11 +8395,16 @@ static const struct socapi_field ok_photos_get_tags_params_fields[] = {
 	{"photo_id", offsetof(struct ok_photos_get_tags_params, photo_id), offsetof(struct ok_photos_get_tags_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_photos_get_tags_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint32_t ok_photos_get_tags_params_keys[] = {
-	0x60003, 0x30001, 0, 0, 0, 0x80002, 0, 0,
+static const uint16_t ok_photos_get_tags_params_slots[] = {
+	3, 1, 0, 0, 0, 2, 0, 0,
+};
+static const struct socapi_key ok_photos_get_tags_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_get_tags_params_struct = {"photos.getTags", sizeof(struct ok_photos_get_tags_params), 3, ok_photos_get_tags_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_get_tags_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_get_tags_params_slots, ok_photos_get_tags_params_keys};
 
 const struct socapi_method ok_photos_get_tags_method = {
 	"photos.getTags", "response", "ok_photos_get_tags",
@@ -7350,12 +8427,19 @@ static const struct socapi_field ok_photos_get_user_album_photos_params_fields[]
 	{"count", offsetof(struct ok_photos_get_user_album_photos_params, count), offsetof(struct ok_photos_get_user_album_photos_params, has_count), &socapi_type_int, 0},
 	{"detectTotalCount", offsetof(struct ok_photos_get_user_album_photos_params, detect_total_count), offsetof(struct ok_photos_get_user_album_photos_params, has_detect_total_count), &socapi_type_bool, 0},
 };
-static const uint32_t ok_photos_get_user_album_photos_params_keys[] = {
-	0, 0, 0x30001, 0x100006, 0xc0003, 0x30002, 0x50005, 0,
-	0, 0, 0, 0, 0, 0, 0, 0xf0004,
+static const uint16_t ok_photos_get_user_album_photos_params_slots[] = {
+	0, 0, 1, 6, 3, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 4,
+};
+static const struct socapi_key ok_photos_get_user_album_photos_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646961u, 0x0u, 3},
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x6944676e69676170u, 0x6e6f697463657269u, 15},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6f54746365746564u, 0x746e756f436c6174u, 16},
 };
 static const struct socapi_struct ok_photos_get_user_album_photos_params_struct = {"photos.getUserAlbumPhotos", sizeof(struct ok_photos_get_user_album_photos_params), 6, ok_photos_get_user_album_photos_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 4, ok_photos_get_user_album_photos_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 4, ok_photos_get_user_album_photos_params_slots, ok_photos_get_user_album_photos_params_keys};
 
 static const struct socapi_paging ok_photos_get_user_album_photos_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "photos", "totalCount"};
 const struct socapi_method ok_photos_get_user_album_photos_method = {
@@ -7380,12 +8464,20 @@ static const struct socapi_field ok_photos_get_user_photos_params_fields[] = {
 	{"detectTotalCount", offsetof(struct ok_photos_get_user_photos_params, detect_total_count), offsetof(struct ok_photos_get_user_photos_params, has_detect_total_count), &socapi_type_bool, 0},
 	{"photos", offsetof(struct ok_photos_get_user_photos_params, photos), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_photos_get_user_photos_params_keys[] = {
-	0, 0xc0003, 0x30002, 0, 0, 0, 0, 0,
-	0, 0xf0004, 0x100006, 0x30001, 0x50005, 0, 0, 0x60007,
+static const uint16_t ok_photos_get_user_photos_params_slots[] = {
+	0, 3, 2, 0, 0, 0, 0, 0, 0, 4, 6, 1, 5, 0, 0, 7,
+};
+static const struct socapi_key ok_photos_get_user_photos_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646966u, 0x0u, 3},
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x6944676e69676170u, 0x6e6f697463657269u, 15},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6f54746365746564u, 0x746e756f436c6174u, 16},
+	{0x736f746f6870u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_get_user_photos_params_struct = {"photos.getUserPhotos", sizeof(struct ok_photos_get_user_photos_params), 7, ok_photos_get_user_photos_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, ok_photos_get_user_photos_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, ok_photos_get_user_photos_params_slots, ok_photos_get_user_photos_params_keys};
 
 static const struct socapi_paging ok_photos_get_user_photos_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "photos", "totalCount"};
 const struct socapi_method ok_photos_get_user_photos_method = {
@@ -7406,11 +8498,16 @@ static const struct socapi_field ok_photos_set_album_main_photo_params_fields[] 
 	{"gid", offsetof(struct ok_photos_set_album_main_photo_params, gid), offsetof(struct ok_photos_set_album_main_photo_params, has_gid), &socapi_type_int_from_string, 0},
 	{"photo_id", offsetof(struct ok_photos_set_album_main_photo_params, photo_id), offsetof(struct ok_photos_set_album_main_photo_params, has_photo_id), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_photos_set_album_main_photo_params_keys[] = {
-	0, 0x80003, 0x30002, 0, 0x30001, 0, 0, 0,
+static const uint16_t ok_photos_set_album_main_photo_params_slots[] = {
+	0, 3, 2, 0, 1, 0, 0, 0,
+};
+static const struct socapi_key ok_photos_set_album_main_photo_params_keys[] = {
+	{0x646961u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
 };
 static const struct socapi_struct ok_photos_set_album_main_photo_params_struct = {"photos.setAlbumMainPhoto", sizeof(struct ok_photos_set_album_main_photo_params), 3, ok_photos_set_album_main_photo_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, ok_photos_set_album_main_photo_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_photos_set_album_main_photo_params_slots, ok_photos_set_album_main_photo_params_keys};
 
 const struct socapi_method ok_photos_set_album_main_photo_method = {
 	"photos.setAlbumMainPhoto", "response", "ok_photos_set_album_main_photo",
@@ -7431,11 +8528,17 @@ static const struct socapi_field ok_photos_v2_commit_params_fields[] = {
 	{"comment", offsetof(struct ok_photos_v2_commit_params, comment), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photos", offsetof(struct ok_photos_v2_commit_params, photos), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_photos_v2_commit_params_keys[] = {
-	0, 0x70003, 0, 0, 0, 0x80001, 0x60004, 0x50002,
+static const uint16_t ok_photos_v2_commit_params_slots[] = {
+	0, 3, 0, 0, 0, 1, 4, 2,
+};
+static const struct socapi_key ok_photos_v2_commit_params_keys[] = {
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x6e656b6f74u, 0x0u, 5},
+	{0x746e656d6d6f63u, 0x0u, 7},
+	{0x736f746f6870u, 0x0u, 6},
 };
 static const struct socapi_struct ok_photos_v2_commit_params_struct = {"photosV2.commit", sizeof(struct ok_photos_v2_commit_params), 4, ok_photos_v2_commit_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_v2_commit_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 3, ok_photos_v2_commit_params_slots, ok_photos_v2_commit_params_keys};
 
 const struct socapi_method ok_photos_v2_commit_method = {
 	"photosV2.commit", "response", "ok_photos_v2_commit",
@@ -7460,12 +8563,21 @@ static const struct socapi_field ok_photos_v2_get_upload_url_params_fields[] = {
 	{"target_id", offsetof(struct ok_photos_v2_get_upload_url_params, target_id), offsetof(struct ok_photos_v2_get_upload_url_params, has_target_id), &socapi_type_int_from_string, 0},
 	{"sizes", offsetof(struct ok_photos_v2_get_upload_url_params, sizes), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t ok_photos_v2_get_upload_url_params_keys[] = {
-	0, 0, 0x30001, 0x50008, 0, 0x30002, 0x50004, 0,
-	0x30003, 0, 0x90007, 0, 0, 0xc0005, 0x90006, 0,
+static const uint16_t ok_photos_v2_get_upload_url_params_slots[] = {
+	0, 0, 1, 8, 0, 2, 4, 0, 3, 0, 7, 0, 0, 5, 6, 0,
+};
+static const struct socapi_key ok_photos_v2_get_upload_url_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646961u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6c6f686563616c70u, 0x737265646c6f6865u, 12},
+	{0x6e694c6369706f74u, 0x6b6e694c6369706fu, 9},
+	{0x695f746567726174u, 0x64695f7465677261u, 9},
+	{0x73657a6973u, 0x0u, 5},
 };
 static const struct socapi_struct ok_photos_v2_get_upload_url_params_struct = {"photosV2.getUploadUrl", sizeof(struct ok_photos_v2_get_upload_url_params), 8, ok_photos_v2_get_upload_url_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 4, ok_photos_v2_get_upload_url_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 4, ok_photos_v2_get_upload_url_params_slots, ok_photos_v2_get_upload_url_params_keys};
 
 const struct socapi_method ok_photos_v2_get_upload_url_method = {
 	"photosV2.getUploadUrl", "response", "ok_photos_v2_get_upload_url",
@@ -7484,11 +8596,15 @@ static const struct socapi_field ok_places_reverse_geocode_params_fields[] = {
 	{"lat", offsetof(struct ok_places_reverse_geocode_params, lat), offsetof(struct ok_places_reverse_geocode_params, has_lat), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"lng", offsetof(struct ok_places_reverse_geocode_params, lng), offsetof(struct ok_places_reverse_geocode_params, has_lng), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_places_reverse_geocode_params_keys[] = {
-	0, 0x30002, 0, 0x30001,
+static const uint16_t ok_places_reverse_geocode_params_slots[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_key ok_places_reverse_geocode_params_keys[] = {
+	{0x74616cu, 0x0u, 3},
+	{0x676e6cu, 0x0u, 3},
 };
 static const struct socapi_struct ok_places_reverse_geocode_params_struct = {"places.reverseGeocode", sizeof(struct ok_places_reverse_geocode_params), 2, ok_places_reverse_geocode_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_places_reverse_geocode_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_places_reverse_geocode_params_slots, ok_places_reverse_geocode_params_keys};
 
 const struct socapi_method ok_places_reverse_geocode_method = {
 	"places.reverseGeocode", "response", "ok_places_reverse_geocode",
@@ -7506,11 +8622,14 @@ enum socapi_status ok_places_reverse_geocode(struct socapi_session *session, con
 static const struct socapi_field ok_places_validate_params_fields[] = {
 	{"place", offsetof(struct ok_places_validate_params, place), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_places_validate_params_keys[] = {
-	0x50001, 0,
+static const uint16_t ok_places_validate_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_places_validate_params_keys[] = {
+	{0x6563616c70u, 0x0u, 5},
 };
 static const struct socapi_struct ok_places_validate_params_struct = {"places.validate", sizeof(struct ok_places_validate_params), 1, ok_places_validate_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_places_validate_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_places_validate_params_slots, ok_places_validate_params_keys};
 
 const struct socapi_method ok_places_validate_method = {
 	"places.validate", "response", "ok_places_validate",
@@ -7541,11 +8660,14 @@ enum socapi_status ok_sdk_get_endpoints(struct socapi_session *session, char **o
 static const struct socapi_field ok_sdk_get_install_source_params_fields[] = {
 	{"adv_id", offsetof(struct ok_sdk_get_install_source_params, adv_id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_sdk_get_install_source_params_keys[] = {
-	0, 0x60001,
+static const uint16_t ok_sdk_get_install_source_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_sdk_get_install_source_params_keys[] = {
+	{0x64695f766461u, 0x0u, 6},
 };
 static const struct socapi_struct ok_sdk_get_install_source_params_struct = {"sdk.getInstallSource", sizeof(struct ok_sdk_get_install_source_params), 1, ok_sdk_get_install_source_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_get_install_source_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_get_install_source_params_slots, ok_sdk_get_install_source_params_keys};
 
 const struct socapi_method ok_sdk_get_install_source_method = {
 	"sdk.getInstallSource", "response", "ok_sdk_get_install_source",
@@ -7576,11 +8698,14 @@ enum socapi_status ok_sdk_get_notes(struct socapi_session *session, char **out, 
 static const struct socapi_field ok_sdk_init_params_fields[] = {
 	{"session_data", offsetof(struct ok_sdk_init_params, session_data), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_sdk_init_params_keys[] = {
-	0xc0001, 0,
+static const uint16_t ok_sdk_init_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_sdk_init_params_keys[] = {
+	{0x5f6e6f6973736573u, 0x617461645f6e6f69u, 12},
 };
 static const struct socapi_struct ok_sdk_init_params_struct = {"sdk.init", sizeof(struct ok_sdk_init_params), 1, ok_sdk_init_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_init_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_init_params_slots, ok_sdk_init_params_keys};
 
 const struct socapi_method ok_sdk_init_method = {
 	"sdk.init", "response", "ok_sdk_init",
@@ -7600,11 +8725,16 @@ static const struct socapi_field ok_sdk_report_payment_params_fields[] = {
 	{"amount", offsetof(struct ok_sdk_report_payment_params, amount), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"currency", offsetof(struct ok_sdk_report_payment_params, currency), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_sdk_report_payment_params_keys[] = {
-	0, 0, 0x80003, 0, 0x60002, 0, 0x60001, 0,
+static const uint16_t ok_sdk_report_payment_params_slots[] = {
+	0, 0, 3, 0, 2, 0, 1, 0,
+};
+static const struct socapi_key ok_sdk_report_payment_params_keys[] = {
+	{0x64695f787274u, 0x0u, 6},
+	{0x746e756f6d61u, 0x0u, 6},
+	{0x79636e6572727563u, 0x79636e6572727563u, 8},
 };
 static const struct socapi_struct ok_sdk_report_payment_params_struct = {"sdk.reportPayment", sizeof(struct ok_sdk_report_payment_params), 3, ok_sdk_report_payment_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_sdk_report_payment_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_sdk_report_payment_params_slots, ok_sdk_report_payment_params_keys};
 
 const struct socapi_method ok_sdk_report_payment_method = {
 	"sdk.reportPayment", "response", "ok_sdk_report_payment",
@@ -7622,11 +8752,14 @@ enum socapi_status ok_sdk_report_payment(struct socapi_session *session, const s
 static const struct socapi_field ok_sdk_report_stats_params_fields[] = {
 	{"stats", offsetof(struct ok_sdk_report_stats_params, stats), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_sdk_report_stats_params_keys[] = {
-	0, 0x50001,
+static const uint16_t ok_sdk_report_stats_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_sdk_report_stats_params_keys[] = {
+	{0x7374617473u, 0x0u, 5},
 };
 static const struct socapi_struct ok_sdk_report_stats_params_struct = {"sdk.reportStats", sizeof(struct ok_sdk_report_stats_params), 1, ok_sdk_report_stats_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_report_stats_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_report_stats_params_slots, ok_sdk_report_stats_params_keys};
 
 const struct socapi_method ok_sdk_report_stats_method = {
 	"sdk.reportStats", "response", "ok_sdk_report_stats",
@@ -7644,11 +8777,14 @@ enum socapi_status ok_sdk_report_stats(struct socapi_session *session, const str
 static const struct socapi_field ok_sdk_reset_notes_params_fields[] = {
 	{"timestamp", offsetof(struct ok_sdk_reset_notes_params, timestamp), offsetof(struct ok_sdk_reset_notes_params, has_timestamp), &socapi_type_int, 0},
 };
-static const uint32_t ok_sdk_reset_notes_params_keys[] = {
-	0, 0x90001,
+static const uint16_t ok_sdk_reset_notes_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_sdk_reset_notes_params_keys[] = {
+	{0x6d617473656d6974u, 0x706d617473656d69u, 9},
 };
 static const struct socapi_struct ok_sdk_reset_notes_params_struct = {"sdk.resetNotes", sizeof(struct ok_sdk_reset_notes_params), 1, ok_sdk_reset_notes_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_reset_notes_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_reset_notes_params_slots, ok_sdk_reset_notes_params_keys};
 
 const struct socapi_method ok_sdk_reset_notes_method = {
 	"sdk.resetNotes", "response", "ok_sdk_reset_notes",
@@ -7666,11 +8802,14 @@ enum socapi_status ok_sdk_reset_notes(struct socapi_session *session, const stru
 static const struct socapi_field ok_sdk_send_note_params_fields[] = {
 	{"note", offsetof(struct ok_sdk_send_note_params, note), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_sdk_send_note_params_keys[] = {
-	0x40001, 0,
+static const uint16_t ok_sdk_send_note_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_sdk_send_note_params_keys[] = {
+	{0x65746f6eu, 0x0u, 4},
 };
 static const struct socapi_struct ok_sdk_send_note_params_struct = {"sdk.sendNote", sizeof(struct ok_sdk_send_note_params), 1, ok_sdk_send_note_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_send_note_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_sdk_send_note_params_slots, ok_sdk_send_note_params_keys};
 
 const struct socapi_method ok_sdk_send_note_method = {
 	"sdk.sendNote", "response", "ok_sdk_send_note",
@@ -7692,12 +8831,18 @@ static const struct socapi_field ok_search_tag_contents_params_fields[] = {
 	{"count", offsetof(struct ok_search_tag_contents_params, count), offsetof(struct ok_search_tag_contents_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct ok_search_tag_contents_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 };
-static const uint32_t ok_search_tag_contents_params_keys[] = {
-	0, 0, 0x50004, 0, 0, 0, 0x50001, 0x60003,
-	0, 0, 0, 0x60002, 0x60005, 0, 0, 0,
+static const uint16_t ok_search_tag_contents_params_slots[] = {
+	0, 0, 4, 0, 0, 0, 1, 3, 0, 0, 0, 2, 5, 0, 0, 0,
+};
+static const struct socapi_key ok_search_tag_contents_params_keys[] = {
+	{0x7972657571u, 0x0u, 5},
+	{0x7265746c6966u, 0x0u, 6},
+	{0x726f68636e61u, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_search_tag_contents_params_struct = {"search.tagContents", sizeof(struct ok_search_tag_contents_params), 5, ok_search_tag_contents_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, ok_search_tag_contents_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, ok_search_tag_contents_params_slots, ok_search_tag_contents_params_keys};
 
 static const struct socapi_paging ok_search_tag_contents_paging = {"anchor", NULL, "count", NULL, "anchor", "has_more", NULL, NULL};
 const struct socapi_method ok_search_tag_contents_method = {
@@ -7717,11 +8862,15 @@ static const struct socapi_field ok_search_tag_mentions_params_fields[] = {
 	{"query", offsetof(struct ok_search_tag_mentions_params, query), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"filter", offsetof(struct ok_search_tag_mentions_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_search_tag_mentions_params_keys[] = {
-	0, 0x50001, 0x60002, 0,
+static const uint16_t ok_search_tag_mentions_params_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key ok_search_tag_mentions_params_keys[] = {
+	{0x7972657571u, 0x0u, 5},
+	{0x7265746c6966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_search_tag_mentions_params_struct = {"search.tagMentions", sizeof(struct ok_search_tag_mentions_params), 2, ok_search_tag_mentions_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_search_tag_mentions_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_search_tag_mentions_params_slots, ok_search_tag_mentions_params_keys};
 
 const struct socapi_method ok_search_tag_mentions_method = {
 	"search.tagMentions", "response", "ok_search_tag_mentions",
@@ -7741,11 +8890,16 @@ static const struct socapi_field ok_search_tag_search_params_fields[] = {
 	{"filter", offsetof(struct ok_search_tag_search_params, filter), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"count", offsetof(struct ok_search_tag_search_params, count), offsetof(struct ok_search_tag_search_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_search_tag_search_params_keys[] = {
-	0, 0x50003, 0, 0x50001, 0, 0x60002, 0, 0,
+static const uint16_t ok_search_tag_search_params_slots[] = {
+	0, 3, 0, 1, 0, 2, 0, 0,
+};
+static const struct socapi_key ok_search_tag_search_params_keys[] = {
+	{0x7972657571u, 0x0u, 5},
+	{0x7265746c6966u, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_search_tag_search_params_struct = {"search.tagSearch", sizeof(struct ok_search_tag_search_params), 3, ok_search_tag_search_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_search_tag_search_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_search_tag_search_params_slots, ok_search_tag_search_params_keys};
 
 const struct socapi_method ok_search_tag_search_method = {
 	"search.tagSearch", "response", "ok_search_tag_search",
@@ -7764,11 +8918,15 @@ static const struct socapi_field ok_share_fetch_link_params_fields[] = {
 	{"url", offsetof(struct ok_share_fetch_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"fields", offsetof(struct ok_share_fetch_link_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_share_fetch_link_params_keys[] = {
-	0, 0, 0x60002, 0x30001,
+static const uint16_t ok_share_fetch_link_params_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key ok_share_fetch_link_params_keys[] = {
+	{0x6c7275u, 0x0u, 3},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_share_fetch_link_params_struct = {"share.fetchLink", sizeof(struct ok_share_fetch_link_params), 2, ok_share_fetch_link_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 2, ok_share_fetch_link_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 2, ok_share_fetch_link_params_slots, ok_share_fetch_link_params_keys};
 
 const struct socapi_method ok_share_fetch_link_method = {
 	"share.fetchLink", "response", "ok_share_fetch_link",
@@ -7788,11 +8946,16 @@ static const struct socapi_field ok_share_fetch_link_v2_params_fields[] = {
 	{"gid", offsetof(struct ok_share_fetch_link_v2_params, gid), offsetof(struct ok_share_fetch_link_v2_params, has_gid), &socapi_type_int_from_string, 0},
 	{"fields", offsetof(struct ok_share_fetch_link_v2_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t ok_share_fetch_link_v2_params_keys[] = {
-	0x30002, 0, 0, 0, 0, 0, 0x60003, 0x30001,
+static const uint16_t ok_share_fetch_link_v2_params_slots[] = {
+	2, 0, 0, 0, 0, 0, 3, 1,
+};
+static const struct socapi_key ok_share_fetch_link_v2_params_keys[] = {
+	{0x6c7275u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_share_fetch_link_v2_params_struct = {"share.fetchLinkV2", sizeof(struct ok_share_fetch_link_v2_params), 3, ok_share_fetch_link_v2_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_share_fetch_link_v2_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_share_fetch_link_v2_params_slots, ok_share_fetch_link_v2_params_keys};
 
 const struct socapi_method ok_share_fetch_link_v2_method = {
 	"share.fetchLinkV2", "response", "ok_share_fetch_link_v2",
@@ -7813,11 +8976,17 @@ static const struct socapi_field ok_stream_delete_params_fields[] = {
 	{"banner_opt", offsetof(struct ok_stream_delete_params, banner_opt), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"delete_ref_id", offsetof(struct ok_stream_delete_params, delete_ref_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_stream_delete_params_keys[] = {
-	0, 0, 0, 0xa0003, 0x90002, 0xd0004, 0x90001, 0,
+static const uint16_t ok_stream_delete_params_slots[] = {
+	0, 0, 0, 3, 2, 4, 1, 0,
+};
+static const struct socapi_key ok_stream_delete_params_keys[] = {
+	{0x695f6574656c6564u, 0x64695f6574656c65u, 9},
+	{0x695f72656e6e6162u, 0x64695f72656e6e61u, 9},
+	{0x6f5f72656e6e6162u, 0x74706f5f72656e6eu, 10},
+	{0x725f6574656c6564u, 0x64695f6665725f65u, 13},
 };
 static const struct socapi_struct ok_stream_delete_params_struct = {"stream.delete", sizeof(struct ok_stream_delete_params), 4, ok_stream_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_delete_params_slots, ok_stream_delete_params_keys};
 
 const struct socapi_method ok_stream_delete_method = {
 	"stream.delete", "response", "ok_stream_delete",
@@ -7838,11 +9007,17 @@ static const struct socapi_field ok_stream_get_params_fields[] = {
 	{"fields", offsetof(struct ok_stream_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_entity_field_type, 0},
 	{"anchor", offsetof(struct ok_stream_get_params, anchor), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_stream_get_params_keys[] = {
-	0x30001, 0x80002, 0, 0x60004, 0, 0, 0x60003, 0,
+static const uint16_t ok_stream_get_params_slots[] = {
+	1, 2, 0, 4, 0, 0, 3, 0,
+};
+static const struct socapi_key ok_stream_get_params_keys[] = {
+	{0x646967u, 0x0u, 3},
+	{0x736e726574746170u, 0x736e726574746170u, 8},
+	{0x73646c656966u, 0x0u, 6},
+	{0x726f68636e61u, 0x0u, 6},
 };
 static const struct socapi_struct ok_stream_get_params_struct = {"stream.get", sizeof(struct ok_stream_get_params), 4, ok_stream_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_get_params_slots, ok_stream_get_params_keys};
 
 static const struct socapi_paging ok_stream_get_paging = {"anchor", NULL, NULL, NULL, "anchor", "has_more", "feeds", NULL};
 const struct socapi_method ok_stream_get_method = {
@@ -7862,11 +9037,15 @@ static const struct socapi_field ok_stream_is_subscribed_params_fields[] = {
 	{"fid", offsetof(struct ok_stream_is_subscribed_params, fid), offsetof(struct ok_stream_is_subscribed_params, has_fid), &socapi_type_int_from_string, 0},
 	{"gid", offsetof(struct ok_stream_is_subscribed_params, gid), offsetof(struct ok_stream_is_subscribed_params, has_gid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_stream_is_subscribed_params_keys[] = {
-	0x30002, 0, 0x30001, 0,
+static const uint16_t ok_stream_is_subscribed_params_slots[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_key ok_stream_is_subscribed_params_keys[] = {
+	{0x646966u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
 };
 static const struct socapi_struct ok_stream_is_subscribed_params_struct = {"stream.isSubscribed", sizeof(struct ok_stream_is_subscribed_params), 2, ok_stream_is_subscribed_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_stream_is_subscribed_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_stream_is_subscribed_params_slots, ok_stream_is_subscribed_params_keys};
 
 const struct socapi_method ok_stream_is_subscribed_method = {
 	"stream.isSubscribed", "response", "ok_stream_is_subscribed",
@@ -7886,11 +9065,16 @@ static const struct socapi_field ok_stream_mark_as_spam_params_fields[] = {
 	{"delete_id", offsetof(struct ok_stream_mark_as_spam_params, delete_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"complaint_type", offsetof(struct ok_stream_mark_as_spam_params, complaint_type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_stream_mark_as_spam_params_keys[] = {
-	0, 0, 0, 0, 0xf0001, 0xe0003, 0x90002, 0,
+static const uint16_t ok_stream_mark_as_spam_params_slots[] = {
+	0, 0, 0, 0, 1, 3, 2, 0,
+};
+static const struct socapi_key ok_stream_mark_as_spam_params_keys[] = {
+	{0x5f73615f6b72616du, 0x64695f6d6170735fu, 15},
+	{0x695f6574656c6564u, 0x64695f6574656c65u, 9},
+	{0x6e69616c706d6f63u, 0x657079745f746e69u, 14},
 };
 static const struct socapi_struct ok_stream_mark_as_spam_params_struct = {"stream.markAsSpam", sizeof(struct ok_stream_mark_as_spam_params), 3, ok_stream_mark_as_spam_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_mark_as_spam_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_stream_mark_as_spam_params_slots, ok_stream_mark_as_spam_params_keys};
 
 const struct socapi_method ok_stream_mark_as_spam_method = {
 	"stream.markAsSpam", "response", "ok_stream_mark_as_spam",
@@ -7908,11 +9092,14 @@ enum socapi_status ok_stream_mark_as_spam(struct socapi_session *session, const 
 static const struct socapi_field ok_url_get_info_params_fields[] = {
 	{"url", offsetof(struct ok_url_get_info_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_url_get_info_params_keys[] = {
-	0, 0x30001,
+static const uint16_t ok_url_get_info_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_url_get_info_params_keys[] = {
+	{0x6c7275u, 0x0u, 3},
 };
 static const struct socapi_struct ok_url_get_info_params_struct = {"url.getInfo", sizeof(struct ok_url_get_info_params), 1, ok_url_get_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_url_get_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_url_get_info_params_slots, ok_url_get_info_params_keys};
 
 const struct socapi_method ok_url_get_info_method = {
 	"url.getInfo", "response", "ok_url_get_info",
@@ -7930,11 +9117,14 @@ enum socapi_status ok_url_get_info(struct socapi_session *session, const struct 
 static const struct socapi_field ok_users_delete_guests_params_fields[] = {
 	{"uids", offsetof(struct ok_users_delete_guests_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_users_delete_guests_params_keys[] = {
-	0x40001, 0,
+static const uint16_t ok_users_delete_guests_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_users_delete_guests_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
 };
 static const struct socapi_struct ok_users_delete_guests_params_struct = {"users.deleteGuests", sizeof(struct ok_users_delete_guests_params), 1, ok_users_delete_guests_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_delete_guests_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_delete_guests_params_slots, ok_users_delete_guests_params_keys};
 
 const struct socapi_method ok_users_delete_guests_method = {
 	"users.deleteGuests", "response", "ok_users_delete_guests",
@@ -7952,11 +9142,14 @@ enum socapi_status ok_users_delete_guests(struct socapi_session *session, const 
 static const struct socapi_field ok_users_get_additional_info_params_fields[] = {
 	{"uids", offsetof(struct ok_users_get_additional_info_params, uids), SOCAPI_NO_PRESENCE, &socapi_int_list_from_string_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_users_get_additional_info_params_keys[] = {
-	0x40001, 0,
+static const uint16_t ok_users_get_additional_info_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_users_get_additional_info_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
 };
 static const struct socapi_struct ok_users_get_additional_info_params_struct = {"users.getAdditionalInfo", sizeof(struct ok_users_get_additional_info_params), 1, ok_users_get_additional_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_additional_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_additional_info_params_slots, ok_users_get_additional_info_params_keys};
 
 const struct socapi_method ok_users_get_additional_info_method = {
 	"users.getAdditionalInfo", "response", "ok_users_get_additional_info",
@@ -7975,11 +9168,15 @@ static const struct socapi_field ok_users_get_calls_left_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_calls_left_params, uid), offsetof(struct ok_users_get_calls_left_params, has_uid), &socapi_type_int_from_string, 0},
 	{"methods", offsetof(struct ok_users_get_calls_left_params, methods), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_users_get_calls_left_params_keys[] = {
-	0x30001, 0, 0, 0x70002,
+static const uint16_t ok_users_get_calls_left_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_users_get_calls_left_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x73646f6874656du, 0x0u, 7},
 };
 static const struct socapi_struct ok_users_get_calls_left_params_struct = {"users.getCallsLeft", sizeof(struct ok_users_get_calls_left_params), 2, ok_users_get_calls_left_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_get_calls_left_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_get_calls_left_params_slots, ok_users_get_calls_left_params_keys};
 
 const struct socapi_method ok_users_get_calls_left_method = {
 	"users.getCallsLeft", "response", "ok_users_get_calls_left",
@@ -7997,11 +9194,14 @@ enum socapi_status ok_users_get_calls_left(struct socapi_session *session, const
 static const struct socapi_field ok_users_get_current_user_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_current_user_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 };
-static const uint32_t ok_users_get_current_user_params_keys[] = {
-	0, 0x60001,
+static const uint16_t ok_users_get_current_user_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_users_get_current_user_params_keys[] = {
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct ok_users_get_current_user_params_struct = {"users.getCurrentUser", sizeof(struct ok_users_get_current_user_params), 1, ok_users_get_current_user_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_current_user_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_current_user_params_slots, ok_users_get_current_user_params_keys};
 
 const struct socapi_method ok_users_get_current_user_method = {
 	"users.getCurrentUser", "response", "ok_users_get_current_user",
@@ -8034,11 +9234,16 @@ static const struct socapi_field ok_users_get_guests_params_fields[] = {
 	{"pagingDirection", offsetof(struct ok_users_get_guests_params, paging_direction), SOCAPI_NO_PRESENCE, &ok_paging_direction_type, 0},
 	{"count", offsetof(struct ok_users_get_guests_params, count), offsetof(struct ok_users_get_guests_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t ok_users_get_guests_params_keys[] = {
-	0xc0001, 0, 0, 0, 0xf0002, 0, 0x50003, 0,
+static const uint16_t ok_users_get_guests_params_slots[] = {
+	1, 0, 0, 0, 2, 0, 3, 0,
+};
+static const struct socapi_key ok_users_get_guests_params_keys[] = {
+	{0x6e41676e69676170u, 0x726f68636e41676eu, 12},
+	{0x6944676e69676170u, 0x6e6f697463657269u, 15},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct ok_users_get_guests_params_struct = {"users.getGuests", sizeof(struct ok_users_get_guests_params), 3, ok_users_get_guests_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, ok_users_get_guests_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, ok_users_get_guests_params_slots, ok_users_get_guests_params_keys};
 
 static const struct socapi_paging ok_users_get_guests_paging = {"pagingAnchor", "pagingDirection", "count", NULL, "pagingAnchor", "hasMore", "guests", NULL};
 const struct socapi_method ok_users_get_guests_method = {
@@ -8057,11 +9262,14 @@ enum socapi_status ok_users_get_guests(struct socapi_session *session, const str
 static const struct socapi_field ok_users_get_holidays_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_holidays_params, uid), offsetof(struct ok_users_get_holidays_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_users_get_holidays_params_keys[] = {
-	0x30001, 0,
+static const uint16_t ok_users_get_holidays_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_users_get_holidays_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct ok_users_get_holidays_params_struct = {"users.getHolidays", sizeof(struct ok_users_get_holidays_params), 1, ok_users_get_holidays_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_holidays_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_holidays_params_slots, ok_users_get_holidays_params_keys};
 
 const struct socapi_method ok_users_get_holidays_method = {
 	"users.getHolidays", "response", "ok_users_get_holidays",
@@ -8081,11 +9289,16 @@ static const struct socapi_field ok_users_get_info_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, SOCAPI_FIELD_REQUIRED},
 	{"emptyPictures", offsetof(struct ok_users_get_info_params, empty_pictures), offsetof(struct ok_users_get_info_params, has_empty_pictures), &socapi_type_bool, 0},
 };
-static const uint32_t ok_users_get_info_params_keys[] = {
-	0x40001, 0, 0, 0, 0, 0, 0x60002, 0xd0003,
+static const uint16_t ok_users_get_info_params_slots[] = {
+	1, 0, 0, 0, 0, 0, 2, 3,
+};
+static const struct socapi_key ok_users_get_info_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
+	{0x73646c656966u, 0x0u, 6},
+	{0x6369507974706d65u, 0x7365727574636950u, 13},
 };
 static const struct socapi_struct ok_users_get_info_params_struct = {"users.getInfo", sizeof(struct ok_users_get_info_params), 3, ok_users_get_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_get_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_get_info_params_slots, ok_users_get_info_params_keys};
 
 const struct socapi_method ok_users_get_info_method = {
 	"users.getInfo", "response", "ok_users_get_info",
@@ -8105,11 +9318,16 @@ static const struct socapi_field ok_users_get_info_by_params_fields[] = {
 	{"fields", offsetof(struct ok_users_get_info_by_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_ok_user_field_type, 0},
 	{"register_as_guest", offsetof(struct ok_users_get_info_by_params, register_as_guest), offsetof(struct ok_users_get_info_by_params, has_register_as_guest), &socapi_type_bool, 0},
 };
-static const uint32_t ok_users_get_info_by_params_keys[] = {
-	0, 0x30001, 0, 0, 0x110003, 0, 0x60002, 0,
+static const uint16_t ok_users_get_info_by_params_slots[] = {
+	0, 1, 0, 0, 3, 0, 2, 0,
+};
+static const struct socapi_key ok_users_get_info_by_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x73646c656966u, 0x0u, 6},
+	{0x7265747369676572u, 0x74736575675f7361u, 17},
 };
 static const struct socapi_struct ok_users_get_info_by_params_struct = {"users.getInfoBy", sizeof(struct ok_users_get_info_by_params), 3, ok_users_get_info_by_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_get_info_by_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_get_info_by_params_slots, ok_users_get_info_by_params_keys};
 
 const struct socapi_method ok_users_get_info_by_method = {
 	"users.getInfoBy", "response", "ok_users_get_info_by",
@@ -8128,11 +9346,15 @@ static const struct socapi_field ok_users_get_invitable_friends_params_fields[] 
 	{"suggestOnly", offsetof(struct ok_users_get_invitable_friends_params, suggest_only), offsetof(struct ok_users_get_invitable_friends_params, has_suggest_only), &socapi_type_bool, 0},
 	{"app_id", offsetof(struct ok_users_get_invitable_friends_params, app_id), offsetof(struct ok_users_get_invitable_friends_params, has_app_id), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_users_get_invitable_friends_params_keys[] = {
-	0, 0, 0xb0001, 0x60002,
+static const uint16_t ok_users_get_invitable_friends_params_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key ok_users_get_invitable_friends_params_keys[] = {
+	{0x4f74736567677573u, 0x796c6e4f74736567u, 11},
+	{0x64695f707061u, 0x0u, 6},
 };
 static const struct socapi_struct ok_users_get_invitable_friends_params_struct = {"users.getInvitableFriends", sizeof(struct ok_users_get_invitable_friends_params), 2, ok_users_get_invitable_friends_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 2, ok_users_get_invitable_friends_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 2, ok_users_get_invitable_friends_params_slots, ok_users_get_invitable_friends_params_keys};
 
 const struct socapi_method ok_users_get_invitable_friends_method = {
 	"users.getInvitableFriends", "response", "ok_users_get_invitable_friends",
@@ -8163,11 +9385,14 @@ enum socapi_status ok_users_get_logged_in_user(struct socapi_session *session, i
 static const struct socapi_field ok_users_get_mobile_operator_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_mobile_operator_params, uid), offsetof(struct ok_users_get_mobile_operator_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_users_get_mobile_operator_params_keys[] = {
-	0x30001, 0,
+static const uint16_t ok_users_get_mobile_operator_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_users_get_mobile_operator_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct ok_users_get_mobile_operator_params_struct = {"users.getMobileOperator", sizeof(struct ok_users_get_mobile_operator_params), 1, ok_users_get_mobile_operator_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_mobile_operator_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_mobile_operator_params_slots, ok_users_get_mobile_operator_params_keys};
 
 const struct socapi_method ok_users_get_mobile_operator_method = {
 	"users.getMobileOperator", "response", "ok_users_get_mobile_operator",
@@ -8185,11 +9410,14 @@ enum socapi_status ok_users_get_mobile_operator(struct socapi_session *session, 
 static const struct socapi_field ok_users_get_settings_params_fields[] = {
 	{"uid", offsetof(struct ok_users_get_settings_params, uid), offsetof(struct ok_users_get_settings_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_users_get_settings_params_keys[] = {
-	0x30001, 0,
+static const uint16_t ok_users_get_settings_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_users_get_settings_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct ok_users_get_settings_params_struct = {"users.getSettings", sizeof(struct ok_users_get_settings_params), 1, ok_users_get_settings_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_settings_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_get_settings_params_slots, ok_users_get_settings_params_keys};
 
 const struct socapi_method ok_users_get_settings_method = {
 	"users.getSettings", "response", "ok_users_get_settings",
@@ -8208,11 +9436,15 @@ static const struct socapi_field ok_users_has_app_permission_params_fields[] = {
 	{"uid", offsetof(struct ok_users_has_app_permission_params, uid), offsetof(struct ok_users_has_app_permission_params, has_uid), &socapi_type_int_from_string, 0},
 	{"ext_perm", offsetof(struct ok_users_has_app_permission_params, ext_perm), SOCAPI_NO_PRESENCE, &ok_permission_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_users_has_app_permission_params_keys[] = {
-	0x30001, 0, 0, 0x80002,
+static const uint16_t ok_users_has_app_permission_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_users_has_app_permission_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x6d7265705f747865u, 0x6d7265705f747865u, 8},
 };
 static const struct socapi_struct ok_users_has_app_permission_params_struct = {"users.hasAppPermission", sizeof(struct ok_users_has_app_permission_params), 2, ok_users_has_app_permission_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_has_app_permission_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_has_app_permission_params_slots, ok_users_has_app_permission_params_keys};
 
 const struct socapi_method ok_users_has_app_permission_method = {
 	"users.hasAppPermission", "response", "ok_users_has_app_permission",
@@ -8230,11 +9462,14 @@ enum socapi_status ok_users_has_app_permission(struct socapi_session *session, c
 static const struct socapi_field ok_users_is_app_user_params_fields[] = {
 	{"uid", offsetof(struct ok_users_is_app_user_params, uid), offsetof(struct ok_users_is_app_user_params, has_uid), &socapi_type_int_from_string, 0},
 };
-static const uint32_t ok_users_is_app_user_params_keys[] = {
-	0x30001, 0,
+static const uint16_t ok_users_is_app_user_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key ok_users_is_app_user_params_keys[] = {
+	{0x646975u, 0x0u, 3},
 };
 static const struct socapi_struct ok_users_is_app_user_params_struct = {"users.isAppUser", sizeof(struct ok_users_is_app_user_params), 1, ok_users_is_app_user_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_is_app_user_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_users_is_app_user_params_slots, ok_users_is_app_user_params_keys};
 
 const struct socapi_method ok_users_is_app_user_method = {
 	"users.isAppUser", "response", "ok_users_is_app_user",
@@ -8253,11 +9488,15 @@ static const struct socapi_field ok_users_remove_app_permissions_params_fields[]
 	{"uid", offsetof(struct ok_users_remove_app_permissions_params, uid), offsetof(struct ok_users_remove_app_permissions_params, has_uid), &socapi_type_int_from_string, 0},
 	{"ext_perm", offsetof(struct ok_users_remove_app_permissions_params, ext_perm), SOCAPI_NO_PRESENCE, &ok_permission_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_users_remove_app_permissions_params_keys[] = {
-	0x30001, 0, 0, 0x80002,
+static const uint16_t ok_users_remove_app_permissions_params_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key ok_users_remove_app_permissions_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x6d7265705f747865u, 0x6d7265705f747865u, 8},
 };
 static const struct socapi_struct ok_users_remove_app_permissions_params_struct = {"users.removeAppPermissions", sizeof(struct ok_users_remove_app_permissions_params), 2, ok_users_remove_app_permissions_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_remove_app_permissions_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_remove_app_permissions_params_slots, ok_users_remove_app_permissions_params_keys};
 
 const struct socapi_method ok_users_remove_app_permissions_method = {
 	"users.removeAppPermissions", "response", "ok_users_remove_app_permissions",
@@ -8278,11 +9517,17 @@ static const struct socapi_field ok_users_set_settings_params_fields[] = {
 	{"smsNotifStartTime", offsetof(struct ok_users_set_settings_params, sms_notif_start_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"smsNotifEndTime", offsetof(struct ok_users_set_settings_params, sms_notif_end_time), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_users_set_settings_params_keys[] = {
-	0, 0, 0x110003, 0, 0xe0002, 0xb0001, 0xf0004, 0,
+static const uint16_t ok_users_set_settings_params_slots[] = {
+	0, 0, 3, 0, 2, 1, 4, 0,
+};
+static const struct socapi_key ok_users_set_settings_params_keys[] = {
+	{0x6669746f4e736d73u, 0x6464416669746f4eu, 11},
+	{0x6669746f4e736d73u, 0x65766f6d65526669u, 14},
+	{0x6669746f4e736d73u, 0x656d695474726174u, 17},
+	{0x6669746f4e736d73u, 0x656d6954646e4566u, 15},
 };
 static const struct socapi_struct ok_users_set_settings_params_struct = {"users.setSettings", sizeof(struct ok_users_set_settings_params), 4, ok_users_set_settings_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_set_settings_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_set_settings_params_slots, ok_users_set_settings_params_keys};
 
 const struct socapi_method ok_users_set_settings_method = {
 	"users.setSettings", "response", "ok_users_set_settings",
@@ -8301,11 +9546,15 @@ static const struct socapi_field ok_users_set_status_params_fields[] = {
 	{"status", offsetof(struct ok_users_set_status_params, status), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"location", offsetof(struct ok_users_set_status_params, location), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_users_set_status_params_keys[] = {
-	0, 0x60001, 0x80002, 0,
+static const uint16_t ok_users_set_status_params_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key ok_users_set_status_params_keys[] = {
+	{0x737574617473u, 0x0u, 6},
+	{0x6e6f697461636f6cu, 0x6e6f697461636f6cu, 8},
 };
 static const struct socapi_struct ok_users_set_status_params_struct = {"users.setStatus", sizeof(struct ok_users_set_status_params), 2, ok_users_set_status_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_set_status_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_users_set_status_params_slots, ok_users_set_status_params_keys};
 
 const struct socapi_method ok_users_set_status_method = {
 	"users.setStatus", "response", "ok_users_set_status",
@@ -8325,11 +9574,16 @@ static const struct socapi_field ok_users_update_mask_params_fields[] = {
 	{"mask", offsetof(struct ok_users_update_mask_params, mask), offsetof(struct ok_users_update_mask_params, has_mask), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"orUpdate", offsetof(struct ok_users_update_mask_params, or_update), offsetof(struct ok_users_update_mask_params, has_or_update), &socapi_type_bool, 0},
 };
-static const uint32_t ok_users_update_mask_params_keys[] = {
-	0, 0x30001, 0, 0, 0, 0x40002, 0x80003, 0,
+static const uint16_t ok_users_update_mask_params_slots[] = {
+	0, 1, 0, 0, 0, 2, 3, 0,
+};
+static const struct socapi_key ok_users_update_mask_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x6b73616du, 0x0u, 4},
+	{0x657461647055726fu, 0x657461647055726fu, 8},
 };
 static const struct socapi_struct ok_users_update_mask_params_struct = {"users.updateMask", sizeof(struct ok_users_update_mask_params), 3, ok_users_update_mask_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_mask_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_mask_params_slots, ok_users_update_mask_params_keys};
 
 const struct socapi_method ok_users_update_mask_method = {
 	"users.updateMask", "response", "ok_users_update_mask",
@@ -8349,11 +9603,16 @@ static const struct socapi_field ok_users_update_masks_params_fields[] = {
 	{"mask", offsetof(struct ok_users_update_masks_params, mask), offsetof(struct ok_users_update_masks_params, has_mask), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"orUpdate", offsetof(struct ok_users_update_masks_params, or_update), offsetof(struct ok_users_update_masks_params, has_or_update), &socapi_type_bool, 0},
 };
-static const uint32_t ok_users_update_masks_params_keys[] = {
-	0x40001, 0, 0, 0, 0, 0x40002, 0x80003, 0,
+static const uint16_t ok_users_update_masks_params_slots[] = {
+	1, 0, 0, 0, 0, 2, 3, 0,
+};
+static const struct socapi_key ok_users_update_masks_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
+	{0x6b73616du, 0x0u, 4},
+	{0x657461647055726fu, 0x657461647055726fu, 8},
 };
 static const struct socapi_struct ok_users_update_masks_params_struct = {"users.updateMasks", sizeof(struct ok_users_update_masks_params), 3, ok_users_update_masks_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_masks_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_masks_params_slots, ok_users_update_masks_params_keys};
 
 const struct socapi_method ok_users_update_masks_method = {
 	"users.updateMasks", "response", "ok_users_update_masks",
@@ -8373,11 +9632,16 @@ static const struct socapi_field ok_users_update_masks_v2_params_fields[] = {
 	{"or_mask", offsetof(struct ok_users_update_masks_v2_params, or_mask), offsetof(struct ok_users_update_masks_v2_params, has_or_mask), &socapi_type_int, 0},
 	{"and_mask", offsetof(struct ok_users_update_masks_v2_params, and_mask), offsetof(struct ok_users_update_masks_v2_params, has_and_mask), &socapi_type_int, 0},
 };
-static const uint32_t ok_users_update_masks_v2_params_keys[] = {
-	0x40001, 0, 0, 0, 0, 0, 0x70002, 0x80003,
+static const uint16_t ok_users_update_masks_v2_params_slots[] = {
+	1, 0, 0, 0, 0, 0, 2, 3,
+};
+static const struct socapi_key ok_users_update_masks_v2_params_keys[] = {
+	{0x73646975u, 0x0u, 4},
+	{0x6b73616d5f726fu, 0x0u, 7},
+	{0x6b73616d5f646e61u, 0x6b73616d5f646e61u, 8},
 };
 static const struct socapi_struct ok_users_update_masks_v2_params_struct = {"users.updateMasksV2", sizeof(struct ok_users_update_masks_v2_params), 3, ok_users_update_masks_v2_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_masks_v2_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, ok_users_update_masks_v2_params_slots, ok_users_update_masks_v2_params_keys};
 
 const struct socapi_method ok_users_update_masks_v2_method = {
 	"users.updateMasksV2", "response", "ok_users_update_masks_v2",
@@ -8395,11 +9659,14 @@ enum socapi_status ok_users_update_masks_v2(struct socapi_session *session, cons
 static const struct socapi_field ok_video_delete_params_fields[] = {
 	{"vid", offsetof(struct ok_video_delete_params, vid), offsetof(struct ok_video_delete_params, has_vid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_video_delete_params_keys[] = {
-	0, 0x30001,
+static const uint16_t ok_video_delete_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_video_delete_params_keys[] = {
+	{0x646976u, 0x0u, 3},
 };
 static const struct socapi_struct ok_video_delete_params_struct = {"video.delete", sizeof(struct ok_video_delete_params), 1, ok_video_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_video_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_video_delete_params_slots, ok_video_delete_params_keys};
 
 const struct socapi_method ok_video_delete_method = {
 	"video.delete", "response", "ok_video_delete",
@@ -8425,14 +9692,23 @@ static const struct socapi_field ok_video_get_upload_url_params_fields[] = {
 	{"cid", offsetof(struct ok_video_get_upload_url_params, cid), offsetof(struct ok_video_get_upload_url_params, has_cid), &socapi_type_int_from_string, 0},
 	{"post_form", offsetof(struct ok_video_get_upload_url_params, post_form), offsetof(struct ok_video_get_upload_url_params, has_post_form), &socapi_type_bool, 0},
 };
-static const uint32_t ok_video_get_upload_url_params_keys[] = {
-	0, 0, 0x90009, 0x30002, 0, 0, 0, 0x30001,
-	0, 0, 0x90003, 0, 0, 0x30007, 0xf0004, 0,
-	0, 0, 0, 0, 0x30008, 0, 0x90005, 0,
-	0x30006, 0, 0, 0, 0, 0, 0, 0,
+static const uint16_t ok_video_get_upload_url_params_slots[] = {
+	0, 0, 9, 2, 0, 0, 0, 1, 0, 0, 3, 0, 0, 7, 4, 0,
+	0, 0, 0, 0, 8, 0, 5, 0, 6, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key ok_video_get_upload_url_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646967u, 0x0u, 3},
+	{0x6d616e5f656c6966u, 0x656d616e5f656c69u, 9},
+	{0x656d686361747461u, 0x657079745f746e65u, 15},
+	{0x7a69735f656c6966u, 0x657a69735f656c69u, 9},
+	{0x74616cu, 0x0u, 3},
+	{0x676e6cu, 0x0u, 3},
+	{0x646963u, 0x0u, 3},
+	{0x726f665f74736f70u, 0x6d726f665f74736fu, 9},
 };
 static const struct socapi_struct ok_video_get_upload_url_params_struct = {"video.getUploadUrl", sizeof(struct ok_video_get_upload_url_params), 9, ok_video_get_upload_url_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 5, ok_video_get_upload_url_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 5, ok_video_get_upload_url_params_slots, ok_video_get_upload_url_params_keys};
 
 const struct socapi_method ok_video_get_upload_url_method = {
 	"video.getUploadUrl", "response", "ok_video_get_upload_url",
@@ -8450,11 +9726,14 @@ enum socapi_status ok_video_get_upload_url(struct socapi_session *session, const
 static const struct socapi_field ok_video_subscribe_params_fields[] = {
 	{"cid", offsetof(struct ok_video_subscribe_params, cid), offsetof(struct ok_video_subscribe_params, has_cid), &socapi_type_int_from_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t ok_video_subscribe_params_keys[] = {
-	0, 0x30001,
+static const uint16_t ok_video_subscribe_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key ok_video_subscribe_params_keys[] = {
+	{0x646963u, 0x0u, 3},
 };
 static const struct socapi_struct ok_video_subscribe_params_struct = {"video.subscribe", sizeof(struct ok_video_subscribe_params), 1, ok_video_subscribe_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, ok_video_subscribe_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, ok_video_subscribe_params_slots, ok_video_subscribe_params_keys};
 
 const struct socapi_method ok_video_subscribe_method = {
 	"video.subscribe", "response", "ok_video_subscribe",
@@ -8486,14 +9765,29 @@ static const struct socapi_field ok_video_update_params_fields[] = {
 	{"rec_start", offsetof(struct ok_video_update_params, rec_start), offsetof(struct ok_video_update_params, has_rec_start), &socapi_type_int, 0},
 	{"rec_stop", offsetof(struct ok_video_update_params, rec_stop), offsetof(struct ok_video_update_params, has_rec_stop), &socapi_type_int, 0},
 };
-static const uint32_t ok_video_update_params_keys[] = {
-	0, 0, 0, 0xe0007, 0, 0, 0, 0,
-	0, 0x3000c, 0, 0x50003, 0x70009, 0, 0, 0x9000e,
-	0xb0004, 0, 0, 0, 0x180008, 0, 0x6000b, 0,
-	0x40005, 0x3000d, 0x30001, 0x30002, 0x4000a, 0, 0x8000f, 0x70006,
+static const uint16_t ok_video_update_params_slots[] = {
+	0, 0, 0, 7, 0, 0, 0, 0, 0, 12, 0, 3, 9, 0, 0, 14,
+	4, 0, 0, 0, 8, 0, 11, 0, 5, 13, 1, 2, 10, 0, 15, 6,
+};
+static const struct socapi_key ok_video_update_params_keys[] = {
+	{0x646975u, 0x0u, 3},
+	{0x646976u, 0x0u, 3},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x73676174u, 0x0u, 4},
+	{0x79636176697270u, 0x0u, 7},
+	{0x68705f7265766f63u, 0x64695f6f746f6870u, 14},
+	{0x68705f7265766f63u, 0x6e656b6f745f6461u, 24},
+	{0x6873696c627570u, 0x0u, 7},
+	{0x656d6167u, 0x0u, 4},
+	{0x6574616e6f64u, 0x0u, 6},
+	{0x646963u, 0x0u, 3},
+	{0x636572u, 0x0u, 3},
+	{0x726174735f636572u, 0x74726174735f6365u, 9},
+	{0x706f74735f636572u, 0x706f74735f636572u, 8},
 };
 static const struct socapi_struct ok_video_update_params_struct = {"video.update", sizeof(struct ok_video_update_params), 15, ok_video_update_params_fields,
-	SOCAPI_NO_PRESENCE, 21u, 5, ok_video_update_params_keys};
+	SOCAPI_NO_PRESENCE, 21u, 5, ok_video_update_params_slots, ok_video_update_params_keys};
 
 const struct socapi_method ok_video_update_method = {
 	"video.update", "response", "ok_video_update",
@@ -8512,11 +9806,15 @@ static const struct socapi_field ok_widget_get_widget_content_params_fields[] = 
 	{"wid", offsetof(struct ok_widget_get_widget_content_params, wid), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct ok_widget_get_widget_content_params, style), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_widget_get_widget_content_params_keys[] = {
-	0, 0x50002, 0, 0x30001,
+static const uint16_t ok_widget_get_widget_content_params_slots[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_key ok_widget_get_widget_content_params_keys[] = {
+	{0x646977u, 0x0u, 3},
+	{0x656c797473u, 0x0u, 5},
 };
 static const struct socapi_struct ok_widget_get_widget_content_params_struct = {"widget.getWidgetContent", sizeof(struct ok_widget_get_widget_content_params), 2, ok_widget_get_widget_content_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_widget_get_widget_content_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_widget_get_widget_content_params_slots, ok_widget_get_widget_content_params_keys};
 
 const struct socapi_method ok_widget_get_widget_content_method = {
 	"widget.getWidgetContent", "response", "ok_widget_get_widget_content",
@@ -8535,11 +9833,15 @@ static const struct socapi_field ok_widget_get_widgets_params_fields[] = {
 	{"wids", offsetof(struct ok_widget_get_widgets_params, wids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct ok_widget_get_widgets_params, style), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t ok_widget_get_widgets_params_keys[] = {
-	0, 0x50002, 0, 0x40001,
+static const uint16_t ok_widget_get_widgets_params_slots[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_key ok_widget_get_widgets_params_keys[] = {
+	{0x73646977u, 0x0u, 4},
+	{0x656c797473u, 0x0u, 5},
 };
 static const struct socapi_struct ok_widget_get_widgets_params_struct = {"widget.getWidgets", sizeof(struct ok_widget_get_widgets_params), 2, ok_widget_get_widgets_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, ok_widget_get_widgets_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, ok_widget_get_widgets_params_slots, ok_widget_get_widgets_params_keys};
 
 const struct socapi_method ok_widget_get_widgets_method = {
 	"widget.getWidgets", "response", "ok_widget_get_widgets",

@@ -1714,14 +1714,27 @@ static const struct socapi_field vk_account_account_counters_fields[] = {
 	{"photos", offsetof(struct vk_account_account_counters, photos), offsetof(struct vk_account_account_counters, has_photos), &socapi_type_int, 0},
 	{"videos", offsetof(struct vk_account_account_counters, videos), offsetof(struct vk_account_account_counters, has_videos), &socapi_type_int, 0},
 };
-static const uint32_t vk_account_account_counters_keys[] = {
-	0x50003, 0x6000d, 0x70004, 0x60007, 0, 0, 0, 0,
-	0, 0, 0, 0x6000c, 0x80009, 0x50006, 0xc0001, 0,
-	0, 0, 0, 0x80008, 0, 0x5000a, 0, 0xd000b,
-	0, 0, 0, 0, 0x170005, 0x60002, 0, 0,
+static const uint16_t vk_account_account_counters_slots[] = {
+	3, 13, 4, 7, 0, 0, 0, 0, 0, 0, 0, 12, 9, 6, 1, 0,
+	0, 0, 0, 8, 0, 10, 0, 11, 0, 0, 0, 0, 5, 2, 0, 0,
+};
+static const struct socapi_key vk_account_account_counters_keys[] = {
+	{0x757165725f707061u, 0x7374736575716572u, 12},
+	{0x73746e657665u, 0x0u, 6},
+	{0x7365766166u, 0x0u, 5},
+	{0x73646e65697266u, 0x0u, 7},
+	{0x5f73646e65697266u, 0x736e6f697461646eu, 23},
+	{0x7374666967u, 0x0u, 5},
+	{0x7370756f7267u, 0x0u, 6},
+	{0x736567617373656du, 0x736567617373656du, 8},
+	{0x736569726f6d656du, 0x736569726f6d656du, 8},
+	{0x7365746f6eu, 0x0u, 5},
+	{0x6163696669746f6eu, 0x736e6f6974616369u, 13},
+	{0x736f746f6870u, 0x0u, 6},
+	{0x736f65646976u, 0x0u, 6},
 };
 static const struct socapi_struct vk_account_account_counters_struct = {"account_account_counters", sizeof(struct vk_account_account_counters), 13, vk_account_account_counters_fields,
-	offsetof(struct vk_account_account_counters, unknown), 33u, 5, vk_account_account_counters_keys};
+	offsetof(struct vk_account_account_counters, unknown), 33u, 5, vk_account_account_counters_slots, vk_account_account_counters_keys};
 const struct socapi_type vk_account_account_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_account_counters), &vk_account_account_counters_struct, "account_account_counters"};
 
 static const struct socapi_field vk_account_info_fields[] = {
@@ -1733,12 +1746,20 @@ static const struct socapi_field vk_account_info_fields[] = {
 	{"lang", offsetof(struct vk_account_info, lang), offsetof(struct vk_account_info, has_lang), &socapi_type_int, 0},
 	{"2fa_required", offsetof(struct vk_account_info, v2fa_required), offsetof(struct vk_account_info, has_v2fa_required), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_account_info_keys[] = {
-	0x40006, 0xf0004, 0, 0, 0x110003, 0, 0x50005, 0xc0007,
-	0x70001, 0, 0, 0, 0, 0, 0xe0002, 0,
+static const uint16_t vk_account_info_slots[] = {
+	6, 4, 0, 0, 3, 0, 5, 7, 1, 0, 0, 0, 0, 0, 2, 0,
+};
+static const struct socapi_key vk_account_info_keys[] = {
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x65725f7370747468u, 0x6465726975716572u, 14},
+	{0x74736f705f6e776fu, 0x746c75616665645fu, 17},
+	{0x5f6c6c61775f6f6eu, 0x7365696c7065725fu, 15},
+	{0x6f72746e69u, 0x0u, 5},
+	{0x676e616cu, 0x0u, 4},
+	{0x757165725f616632u, 0x6465726975716572u, 12},
 };
 static const struct socapi_struct vk_account_info_struct = {"account_info", sizeof(struct vk_account_info), 7, vk_account_info_fields,
-	offsetof(struct vk_account_info, unknown), 5u, 4, vk_account_info_keys};
+	offsetof(struct vk_account_info, unknown), 5u, 4, vk_account_info_slots, vk_account_info_keys};
 const struct socapi_type vk_account_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_info), &vk_account_info_struct, "account_info"};
 
 static const struct socapi_field vk_account_name_request_fields[] = {
@@ -1750,12 +1771,20 @@ static const struct socapi_field vk_account_name_request_fields[] = {
 	{"link_href", offsetof(struct vk_account_name_request, link_href), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link_label", offsetof(struct vk_account_name_request, link_label), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_account_name_request_keys[] = {
-	0, 0, 0, 0, 0, 0x40005, 0x20002, 0xa0007,
-	0, 0x90006, 0xa0001, 0x90003, 0, 0, 0x60004, 0,
+static const uint16_t vk_account_name_request_slots[] = {
+	0, 0, 0, 0, 0, 5, 2, 7, 0, 6, 1, 3, 0, 0, 4, 0,
+};
+static const struct socapi_key vk_account_name_request_keys[] = {
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6469u, 0x0u, 2},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x737574617473u, 0x0u, 6},
+	{0x676e616cu, 0x0u, 4},
+	{0x6572685f6b6e696cu, 0x666572685f6b6e69u, 9},
+	{0x62616c5f6b6e696cu, 0x6c6562616c5f6b6eu, 10},
 };
 static const struct socapi_struct vk_account_name_request_struct = {"account_name_request", sizeof(struct vk_account_name_request), 7, vk_account_name_request_fields,
-	offsetof(struct vk_account_name_request, unknown), 3u, 4, vk_account_name_request_keys};
+	offsetof(struct vk_account_name_request, unknown), 3u, 4, vk_account_name_request_slots, vk_account_name_request_keys};
 const struct socapi_type vk_account_name_request_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_name_request), &vk_account_name_request_struct, "account_name_request"};
 
 static const struct socapi_field vk_account_user_settings_fields[] = {
@@ -1789,29 +1818,60 @@ static const struct socapi_field vk_account_user_settings_fields[] = {
 	{"is_service_account", offsetof(struct vk_account_user_settings, is_service_account), offsetof(struct vk_account_user_settings, has_is_service_account), &socapi_type_bool, 0},
 	{"country", offsetof(struct vk_account_user_settings, country), SOCAPI_NO_PRESENCE, &vk_base_country_type, 0},
 };
-static const uint32_t vk_account_user_settings_keys[] = {
-	0xb000c, 0xb0010, 0x100016, 0, 0x10000f, 0xb0013, 0x30011, 0,
-	0x8000e, 0, 0, 0, 0, 0x60007, 0, 0,
-	0, 0x60012, 0, 0x100009, 0, 0x4000a, 0, 0x9000b,
-	0x5000d, 0, 0x7001d, 0, 0, 0, 0, 0x9001b,
-	0x110017, 0x9001a, 0x90003, 0, 0, 0x20001, 0, 0,
-	0, 0x12001c, 0, 0, 0x80015, 0, 0, 0xb0004,
-	0xa0002, 0x50008, 0, 0x90019, 0, 0, 0xc0014, 0,
-	0, 0x90005, 0, 0xc0018, 0x110006, 0, 0, 0,
+static const uint16_t vk_account_user_settings_slots[] = {
+	12, 16, 22, 0, 15, 19, 17, 0, 14, 0, 0, 0, 0, 7, 0, 0,
+	0, 18, 0, 9, 0, 10, 0, 11, 13, 0, 29, 0, 0, 0, 0, 27,
+	23, 26, 3, 0, 0, 1, 0, 0, 0, 28, 0, 0, 21, 0, 0, 4,
+	2, 8, 0, 25, 0, 0, 20, 0, 0, 5, 0, 24, 6, 0, 0, 0,
+};
+static const struct socapi_key vk_account_user_settings_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x656363615f6e6163u, 0x6465736f6c635f73u, 17},
+	{0x6e6564646968u, 0x0u, 6},
+	{0x6574616462u, 0x0u, 5},
+	{0x69765f6574616462u, 0x7974696c69626973u, 16},
+	{0x79746963u, 0x0u, 4},
+	{0x776f745f656d6f68u, 0x6e776f745f656d6fu, 9},
+	{0x6e5f6e656469616du, 0x656d616e5f6e6564u, 11},
+	{0x656e6f6870u, 0x0u, 5},
+	{0x6e6f6974616c6572u, 0x6e6f6974616c6572u, 8},
+	{0x6e6f6974616c6572u, 0x72656e747261705fu, 16},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x786573u, 0x0u, 3},
+	{0x737574617473u, 0x0u, 6},
+	{0x697463656e6e6f63u, 0x736e6f697463656eu, 11},
+	{0x7165725f656d616eu, 0x747365757165725fu, 12},
+	{0x6c616e6f73726570u, 0x6c616e6f73726570u, 8},
+	{0x6e6f6974616c6572u, 0x676e69646e65705fu, 16},
+	{0x6e6f6974616c6572u, 0x7374736575716572u, 17},
+	{0x615f737574617473u, 0x6f696475615f7375u, 12},
+	{0x7473657265746e69u, 0x737473657265746eu, 9},
+	{0x65676175676e616cu, 0x7365676175676e61u, 9},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x69767265735f7369u, 0x746e756f6363615fu, 18},
+	{0x7972746e756f63u, 0x0u, 7},
 };
 static const struct socapi_struct vk_account_user_settings_struct = {"account_user_settings", sizeof(struct vk_account_user_settings), 29, vk_account_user_settings_fields,
-	offsetof(struct vk_account_user_settings, unknown), 37u, 6, vk_account_user_settings_keys};
+	offsetof(struct vk_account_user_settings, unknown), 37u, 6, vk_account_user_settings_slots, vk_account_user_settings_keys};
 const struct socapi_type vk_account_user_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings), &vk_account_user_settings_struct, "account_user_settings"};
 
 static const struct socapi_field vk_account_user_settings_interest_fields[] = {
 	{"title", offsetof(struct vk_account_user_settings_interest, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_account_user_settings_interest, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_account_user_settings_interest_keys[] = {
-	0x50001, 0, 0, 0x50002,
+static const uint16_t vk_account_user_settings_interest_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key vk_account_user_settings_interest_keys[] = {
+	{0x656c746974u, 0x0u, 5},
+	{0x65756c6176u, 0x0u, 5},
 };
 static const struct socapi_struct vk_account_user_settings_interest_struct = {"account_user_settings_interest", sizeof(struct vk_account_user_settings_interest), 2, vk_account_user_settings_interest_fields,
-	offsetof(struct vk_account_user_settings_interest, unknown), 1u, 2, vk_account_user_settings_interest_keys};
+	offsetof(struct vk_account_user_settings_interest, unknown), 1u, 2, vk_account_user_settings_interest_slots, vk_account_user_settings_interest_keys};
 const struct socapi_type vk_account_user_settings_interest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings_interest), &vk_account_user_settings_interest_struct, "account_user_settings_interest"};
 
 static const struct socapi_field vk_account_user_settings_interests_fields[] = {
@@ -1825,14 +1885,23 @@ static const struct socapi_field vk_account_user_settings_interests_fields[] = {
 	{"quotes", offsetof(struct vk_account_user_settings_interests, quotes), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
 	{"about", offsetof(struct vk_account_user_settings_interests, about), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interest_type, 0},
 };
-static const uint32_t vk_account_user_settings_interests_keys[] = {
-	0xa0001, 0, 0, 0, 0, 0, 0x60008, 0,
-	0, 0, 0, 0x90002, 0, 0, 0, 0x20004,
-	0, 0, 0, 0, 0, 0x60005, 0, 0x50003,
-	0, 0x50007, 0, 0x50006, 0, 0, 0, 0x50009,
+static const uint16_t vk_account_user_settings_interests_slots[] = {
+	1, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 2, 0, 0, 0, 4,
+	0, 0, 0, 0, 0, 5, 0, 3, 0, 7, 0, 6, 0, 0, 0, 9,
+};
+static const struct socapi_key vk_account_user_settings_interests_keys[] = {
+	{0x6974697669746361u, 0x7365697469766974u, 10},
+	{0x7473657265746e69u, 0x737473657265746eu, 9},
+	{0x636973756du, 0x0u, 5},
+	{0x7674u, 0x0u, 2},
+	{0x736569766f6du, 0x0u, 6},
+	{0x736b6f6f62u, 0x0u, 5},
+	{0x73656d6167u, 0x0u, 5},
+	{0x7365746f7571u, 0x0u, 6},
+	{0x74756f6261u, 0x0u, 5},
 };
 static const struct socapi_struct vk_account_user_settings_interests_struct = {"account_user_settings_interests", sizeof(struct vk_account_user_settings_interests), 9, vk_account_user_settings_interests_fields,
-	offsetof(struct vk_account_user_settings_interests, unknown), 5u, 5, vk_account_user_settings_interests_keys};
+	offsetof(struct vk_account_user_settings_interests, unknown), 5u, 5, vk_account_user_settings_interests_slots, vk_account_user_settings_interests_keys};
 const struct socapi_type vk_account_user_settings_interests_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_account_user_settings_interests), &vk_account_user_settings_interests_struct, "account_user_settings_interests"};
 
 static const struct socapi_field vk_apps_app_min_fields[] = {
@@ -1850,14 +1919,27 @@ static const struct socapi_field vk_apps_app_min_fields[] = {
 	{"icon_75", offsetof(struct vk_apps_app_min, icon_75), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"screen_orientation", offsetof(struct vk_apps_app_min, screen_orientation), offsetof(struct vk_apps_app_min, has_screen_orientation), &socapi_type_int, 0},
 };
-static const uint32_t vk_apps_app_min_keys[] = {
-	0x80007, 0x80006, 0, 0x40001, 0, 0, 0, 0,
-	0, 0, 0x80009, 0, 0x20002, 0x17000a, 0xb000b, 0,
-	0xc0005, 0, 0, 0x7000c, 0x80008, 0, 0, 0,
-	0, 0, 0, 0x12000d, 0x50003, 0, 0xf0004, 0,
+static const uint16_t vk_apps_app_min_slots[] = {
+	7, 6, 0, 1, 0, 0, 0, 0, 0, 0, 9, 0, 2, 10, 11, 0,
+	5, 0, 0, 12, 8, 0, 0, 0, 0, 0, 0, 13, 3, 0, 4, 0,
+};
+static const struct socapi_key vk_apps_app_min_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6469u, 0x0u, 2},
+	{0x656c746974u, 0x0u, 5},
+	{0x6f5f726f68747561u, 0x64695f72656e776fu, 15},
+	{0x6174736e695f7369u, 0x64656c6c6174736eu, 12},
+	{0x3933315f6e6f6369u, 0x3933315f6e6f6369u, 8},
+	{0x3035315f6e6f6369u, 0x3035315f6e6f6369u, 8},
+	{0x3837325f6e6f6369u, 0x3837325f6e6f6369u, 8},
+	{0x3637355f6e6f6369u, 0x3637355f6e6f6369u, 8},
+	{0x756f72676b636162u, 0x726f6c6f635f7265u, 23},
+	{0x695f726564616f6cu, 0x6e6f63695f726564u, 11},
+	{0x35375f6e6f6369u, 0x0u, 7},
+	{0x6f5f6e6565726373u, 0x6e6f697461746e65u, 18},
 };
 static const struct socapi_struct vk_apps_app_min_struct = {"apps_app_min", sizeof(struct vk_apps_app_min), 13, vk_apps_app_min_fields,
-	offsetof(struct vk_apps_app_min, unknown), 83u, 5, vk_apps_app_min_keys};
+	offsetof(struct vk_apps_app_min, unknown), 83u, 5, vk_apps_app_min_slots, vk_apps_app_min_keys};
 const struct socapi_type vk_apps_app_min_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_apps_app_min), &vk_apps_app_min_struct, "apps_app_min"};
 
 static const struct socapi_field vk_audio_audio_fields[] = {
@@ -1877,25 +1959,44 @@ static const struct socapi_field vk_audio_audio_fields[] = {
 	{"genre_id", offsetof(struct vk_audio_audio, genre_id), offsetof(struct vk_audio_audio, has_genre_id), &socapi_type_int, 0},
 	{"is_hq", offsetof(struct vk_audio_audio, is_hq), offsetof(struct vk_audio_audio, has_is_hq), &socapi_type_bool, 0},
 };
-static const uint32_t vk_audio_audio_keys[] = {
-	0x80002, 0x8000e, 0, 0x9000c, 0, 0, 0, 0x80005,
-	0xa0008, 0, 0x60003, 0, 0, 0, 0x40007, 0xf0009,
-	0, 0, 0x8000a, 0x20001, 0, 0, 0x9000d, 0,
-	0, 0, 0x9000b, 0x50004, 0x30006, 0, 0x5000f, 0,
+static const uint16_t vk_audio_audio_slots[] = {
+	2, 14, 0, 12, 0, 0, 0, 5, 8, 0, 3, 0, 0, 0, 7, 9,
+	0, 0, 10, 1, 0, 0, 13, 0, 0, 0, 11, 4, 6, 0, 15, 0,
+};
+static const struct socapi_key vk_audio_audio_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x747369747261u, 0x0u, 6},
+	{0x656c746974u, 0x0u, 5},
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x6c7275u, 0x0u, 3},
+	{0x65746164u, 0x0u, 4},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x645f6d6165727473u, 0x6e6f697461727564u, 15},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x656d726f66726570u, 0x72656d726f667265u, 9},
+	{0x7a69735f656c6966u, 0x657a69735f656c69u, 9},
+	{0x695f73636972796cu, 0x64695f7363697279u, 9},
+	{0x64695f65726e6567u, 0x64695f65726e6567u, 8},
+	{0x71685f7369u, 0x0u, 5},
 };
 static const struct socapi_struct vk_audio_audio_struct = {"audio_audio", sizeof(struct vk_audio_audio), 15, vk_audio_audio_fields,
-	offsetof(struct vk_audio_audio, unknown), 7u, 5, vk_audio_audio_keys};
+	offsetof(struct vk_audio_audio, unknown), 7u, 5, vk_audio_audio_slots, vk_audio_audio_keys};
 const struct socapi_type vk_audio_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_audio_audio), &vk_audio_audio_struct, "audio_audio"};
 
 static const struct socapi_field vk_base_city_fields[] = {
 	{"id", offsetof(struct vk_base_city, id), offsetof(struct vk_base_city, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_city, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_city_keys[] = {
-	0x50002, 0, 0, 0x20001,
+static const uint16_t vk_base_city_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_base_city_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656c746974u, 0x0u, 5},
 };
 static const struct socapi_struct vk_base_city_struct = {"base_city", sizeof(struct vk_base_city), 2, vk_base_city_fields,
-	offsetof(struct vk_base_city, unknown), 1u, 2, vk_base_city_keys};
+	offsetof(struct vk_base_city, unknown), 1u, 2, vk_base_city_slots, vk_base_city_keys};
 const struct socapi_type vk_base_city_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_city), &vk_base_city_struct, "base_city"};
 
 static const struct socapi_field vk_base_comments_info_fields[] = {
@@ -1908,23 +2009,36 @@ static const struct socapi_field vk_base_comments_info_fields[] = {
 	{"donut", offsetof(struct vk_base_comments_info, donut), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_comments_donut_type, 0},
 	{"list", offsetof(struct vk_base_comments_info, list), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_list_type, 0},
 };
-static const uint32_t vk_base_comments_info_keys[] = {
-	0x80001, 0x50007, 0x50004, 0xf0005, 0, 0, 0, 0x80006,
-	0, 0x40008, 0, 0x90002, 0x80003, 0, 0, 0,
+static const uint16_t vk_base_comments_info_slots[] = {
+	1, 7, 4, 5, 0, 0, 0, 6, 0, 8, 0, 2, 3, 0, 0, 0,
+};
+static const struct socapi_key vk_base_comments_info_keys[] = {
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x736f6c635f6e6163u, 0x65736f6c635f6e61u, 9},
+	{0x6e65706f5f6e6163u, 0x6e65706f5f6e6163u, 8},
+	{0x746e756f63u, 0x0u, 5},
+	{0x635f7370756f7267u, 0x74736f705f6e6163u, 15},
+	{0x776569765f6e6163u, 0x776569765f6e6163u, 8},
+	{0x74756e6f64u, 0x0u, 5},
+	{0x7473696cu, 0x0u, 4},
 };
 static const struct socapi_struct vk_base_comments_info_struct = {"base_comments_info", sizeof(struct vk_base_comments_info), 8, vk_base_comments_info_fields,
-	offsetof(struct vk_base_comments_info, unknown), 1u, 4, vk_base_comments_info_keys};
+	offsetof(struct vk_base_comments_info, unknown), 1u, 4, vk_base_comments_info_slots, vk_base_comments_info_keys};
 const struct socapi_type vk_base_comments_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_comments_info), &vk_base_comments_info_struct, "base_comments_info"};
 
 static const struct socapi_field vk_base_country_fields[] = {
 	{"id", offsetof(struct vk_base_country, id), offsetof(struct vk_base_country, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_country, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_country_keys[] = {
-	0x50002, 0, 0, 0x20001,
+static const uint16_t vk_base_country_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_base_country_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656c746974u, 0x0u, 5},
 };
 static const struct socapi_struct vk_base_country_struct = {"base_country", sizeof(struct vk_base_country), 2, vk_base_country_fields,
-	offsetof(struct vk_base_country, unknown), 1u, 2, vk_base_country_keys};
+	offsetof(struct vk_base_country, unknown), 1u, 2, vk_base_country_slots, vk_base_country_keys};
 const struct socapi_type vk_base_country_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_country), &vk_base_country_struct, "base_country"};
 
 static const struct socapi_field vk_base_crop_photo_fields[] = {
@@ -1932,11 +2046,16 @@ static const struct socapi_field vk_base_crop_photo_fields[] = {
 	{"crop", offsetof(struct vk_base_crop_photo, crop), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_crop_type, SOCAPI_FIELD_REQUIRED},
 	{"rect", offsetof(struct vk_base_crop_photo, rect), SOCAPI_NO_PRESENCE, &vk_base_crop_photo_rect_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_crop_photo_keys[] = {
-	0, 0, 0x40003, 0x40002, 0, 0, 0x50001, 0,
+static const uint16_t vk_base_crop_photo_slots[] = {
+	0, 0, 3, 2, 0, 0, 1, 0,
+};
+static const struct socapi_key vk_base_crop_photo_keys[] = {
+	{0x6f746f6870u, 0x0u, 5},
+	{0x706f7263u, 0x0u, 4},
+	{0x74636572u, 0x0u, 4},
 };
 static const struct socapi_struct vk_base_crop_photo_struct = {"base_crop_photo", sizeof(struct vk_base_crop_photo), 3, vk_base_crop_photo_fields,
-	offsetof(struct vk_base_crop_photo, unknown), 1u, 3, vk_base_crop_photo_keys};
+	offsetof(struct vk_base_crop_photo, unknown), 1u, 3, vk_base_crop_photo_slots, vk_base_crop_photo_keys};
 const struct socapi_type vk_base_crop_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo), &vk_base_crop_photo_struct, "base_crop_photo"};
 
 static const struct socapi_field vk_base_crop_photo_crop_fields[] = {
@@ -1945,11 +2064,17 @@ static const struct socapi_field vk_base_crop_photo_crop_fields[] = {
 	{"x2", offsetof(struct vk_base_crop_photo_crop, x2), offsetof(struct vk_base_crop_photo_crop, has_x2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"y2", offsetof(struct vk_base_crop_photo_crop, y2), offsetof(struct vk_base_crop_photo_crop, has_y2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_crop_photo_crop_keys[] = {
-	0, 0, 0x10001, 0x10002, 0x20004, 0x20003, 0, 0,
+static const uint16_t vk_base_crop_photo_crop_slots[] = {
+	0, 0, 1, 2, 4, 3, 0, 0,
+};
+static const struct socapi_key vk_base_crop_photo_crop_keys[] = {
+	{0x78u, 0x0u, 1},
+	{0x79u, 0x0u, 1},
+	{0x3278u, 0x0u, 2},
+	{0x3279u, 0x0u, 2},
 };
 static const struct socapi_struct vk_base_crop_photo_crop_struct = {"base_crop_photo_crop", sizeof(struct vk_base_crop_photo_crop), 4, vk_base_crop_photo_crop_fields,
-	offsetof(struct vk_base_crop_photo_crop, unknown), 3u, 3, vk_base_crop_photo_crop_keys};
+	offsetof(struct vk_base_crop_photo_crop, unknown), 3u, 3, vk_base_crop_photo_crop_slots, vk_base_crop_photo_crop_keys};
 const struct socapi_type vk_base_crop_photo_crop_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo_crop), &vk_base_crop_photo_crop_struct, "base_crop_photo_crop"};
 
 static const struct socapi_field vk_base_crop_photo_rect_fields[] = {
@@ -1958,11 +2083,17 @@ static const struct socapi_field vk_base_crop_photo_rect_fields[] = {
 	{"x2", offsetof(struct vk_base_crop_photo_rect, x2), offsetof(struct vk_base_crop_photo_rect, has_x2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"y2", offsetof(struct vk_base_crop_photo_rect, y2), offsetof(struct vk_base_crop_photo_rect, has_y2), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_crop_photo_rect_keys[] = {
-	0, 0, 0x10001, 0x10002, 0x20004, 0x20003, 0, 0,
+static const uint16_t vk_base_crop_photo_rect_slots[] = {
+	0, 0, 1, 2, 4, 3, 0, 0,
+};
+static const struct socapi_key vk_base_crop_photo_rect_keys[] = {
+	{0x78u, 0x0u, 1},
+	{0x79u, 0x0u, 1},
+	{0x3278u, 0x0u, 2},
+	{0x3279u, 0x0u, 2},
 };
 static const struct socapi_struct vk_base_crop_photo_rect_struct = {"base_crop_photo_rect", sizeof(struct vk_base_crop_photo_rect), 4, vk_base_crop_photo_rect_fields,
-	offsetof(struct vk_base_crop_photo_rect, unknown), 3u, 3, vk_base_crop_photo_rect_keys};
+	offsetof(struct vk_base_crop_photo_rect, unknown), 3u, 3, vk_base_crop_photo_rect_slots, vk_base_crop_photo_rect_keys};
 const struct socapi_type vk_base_crop_photo_rect_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_crop_photo_rect), &vk_base_crop_photo_rect_struct, "base_crop_photo_rect"};
 
 static const struct socapi_field vk_base_error_fields[] = {
@@ -1979,14 +2110,26 @@ static const struct socapi_field vk_base_error_fields[] = {
 	{"confirmation_text", offsetof(struct vk_base_error, confirmation_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"inner_type", offsetof(struct vk_base_error, inner_type), SOCAPI_NO_PRESENCE, &vk_base_error_inner_type_type, 0},
 };
-static const uint32_t vk_base_error_keys[] = {
-	0xb0007, 0, 0, 0xa0001, 0xa0004, 0xa000a, 0, 0xd0002,
-	0xc0009, 0, 0, 0, 0x90003, 0xb0008, 0xe0005, 0,
-	0, 0, 0x60006, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0xa000c, 0, 0x11000b, 0,
+static const uint16_t vk_base_error_slots[] = {
+	7, 0, 0, 1, 4, 10, 0, 2, 9, 0, 0, 0, 3, 8, 5, 0,
+	0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 11, 0,
+};
+static const struct socapi_key vk_base_error_keys[] = {
+	{0x6f635f726f727265u, 0x65646f635f726f72u, 10},
+	{0x75735f726f727265u, 0x65646f636275735fu, 13},
+	{0x736d5f726f727265u, 0x67736d5f726f7272u, 9},
+	{0x65745f726f727265u, 0x747865745f726f72u, 10},
+	{0x5f74736575716572u, 0x736d617261705f74u, 14},
+	{0x646f6874656du, 0x0u, 6},
+	{0x5f61686374706163u, 0x6469735f61686374u, 11},
+	{0x5f61686374706163u, 0x676d695f61686374u, 11},
+	{0x7463657269646572u, 0x6972755f74636572u, 12},
+	{0x6c747378696d6572u, 0x64696c747378696du, 10},
+	{0x616d7269666e6f63u, 0x747865745f6e6f69u, 17},
+	{0x79745f72656e6e69u, 0x657079745f72656eu, 10},
 };
 static const struct socapi_struct vk_base_error_struct = {"base_error", sizeof(struct vk_base_error), 12, vk_base_error_fields,
-	offsetof(struct vk_base_error, unknown), 11u, 5, vk_base_error_keys};
+	offsetof(struct vk_base_error, unknown), 11u, 5, vk_base_error_slots, vk_base_error_keys};
 const struct socapi_type vk_base_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_error), &vk_base_error_struct, "base_error"};
 
 static const struct socapi_field vk_base_geo_fields[] = {
@@ -1995,33 +2138,47 @@ static const struct socapi_field vk_base_geo_fields[] = {
 	{"showmap", offsetof(struct vk_base_geo, showmap), offsetof(struct vk_base_geo, has_showmap), &socapi_type_int, 0},
 	{"type", offsetof(struct vk_base_geo, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_base_geo_keys[] = {
-	0, 0x50002, 0, 0, 0x70003, 0x40004, 0xb0001, 0,
+static const uint16_t vk_base_geo_slots[] = {
+	0, 2, 0, 0, 3, 4, 1, 0,
+};
+static const struct socapi_key vk_base_geo_keys[] = {
+	{0x616e6964726f6f63u, 0x736574616e696472u, 11},
+	{0x6563616c70u, 0x0u, 5},
+	{0x70616d776f6873u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_base_geo_struct = {"base_geo", sizeof(struct vk_base_geo), 4, vk_base_geo_fields,
-	offsetof(struct vk_base_geo, unknown), 1u, 3, vk_base_geo_keys};
+	offsetof(struct vk_base_geo, unknown), 1u, 3, vk_base_geo_slots, vk_base_geo_keys};
 const struct socapi_type vk_base_geo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_geo), &vk_base_geo_struct, "base_geo"};
 
 static const struct socapi_field vk_base_geo_coordinates_fields[] = {
 	{"latitude", offsetof(struct vk_base_geo_coordinates, latitude), offsetof(struct vk_base_geo_coordinates, has_latitude), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 	{"longitude", offsetof(struct vk_base_geo_coordinates, longitude), offsetof(struct vk_base_geo_coordinates, has_longitude), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_geo_coordinates_keys[] = {
-	0, 0x80001, 0x90002, 0,
+static const uint16_t vk_base_geo_coordinates_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_base_geo_coordinates_keys[] = {
+	{0x656475746974616cu, 0x656475746974616cu, 8},
+	{0x64757469676e6f6cu, 0x6564757469676e6fu, 9},
 };
 static const struct socapi_struct vk_base_geo_coordinates_struct = {"base_geo_coordinates", sizeof(struct vk_base_geo_coordinates), 2, vk_base_geo_coordinates_fields,
-	offsetof(struct vk_base_geo_coordinates, unknown), 1u, 2, vk_base_geo_coordinates_keys};
+	offsetof(struct vk_base_geo_coordinates, unknown), 1u, 2, vk_base_geo_coordinates_slots, vk_base_geo_coordinates_keys};
 const struct socapi_type vk_base_geo_coordinates_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_geo_coordinates), &vk_base_geo_coordinates_struct, "base_geo_coordinates"};
 
 static const struct socapi_field vk_base_gradient_point_fields[] = {
 	{"color", offsetof(struct vk_base_gradient_point, color), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"position", offsetof(struct vk_base_gradient_point, position), offsetof(struct vk_base_gradient_point, has_position), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_gradient_point_keys[] = {
-	0, 0x50001, 0x80002, 0,
+static const uint16_t vk_base_gradient_point_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_base_gradient_point_keys[] = {
+	{0x726f6c6f63u, 0x0u, 5},
+	{0x6e6f697469736f70u, 0x6e6f697469736f70u, 8},
 };
 static const struct socapi_struct vk_base_gradient_point_struct = {"base_gradient_point", sizeof(struct vk_base_gradient_point), 2, vk_base_gradient_point_fields,
-	offsetof(struct vk_base_gradient_point, unknown), 1u, 2, vk_base_gradient_point_keys};
+	offsetof(struct vk_base_gradient_point, unknown), 1u, 2, vk_base_gradient_point_slots, vk_base_gradient_point_keys};
 const struct socapi_type vk_base_gradient_point_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_gradient_point), &vk_base_gradient_point_struct, "base_gradient_point"};
 
 static const struct socapi_field vk_base_image_fields[] = {
@@ -2031,23 +2188,33 @@ static const struct socapi_field vk_base_image_fields[] = {
 	{"id", offsetof(struct vk_base_image, id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"theme", offsetof(struct vk_base_image, theme), SOCAPI_NO_PRESENCE, &vk_base_image_theme_type, 0},
 };
-static const uint32_t vk_base_image_keys[] = {
-	0x50005, 0, 0, 0x60003, 0, 0, 0, 0,
-	0, 0x50002, 0, 0, 0x20004, 0, 0, 0x30001,
+static const uint16_t vk_base_image_slots[] = {
+	5, 0, 0, 3, 0, 0, 0, 0, 0, 2, 0, 0, 4, 0, 0, 1,
+};
+static const struct socapi_key vk_base_image_keys[] = {
+	{0x6c7275u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x6469u, 0x0u, 2},
+	{0x656d656874u, 0x0u, 5},
 };
 static const struct socapi_struct vk_base_image_struct = {"base_image", sizeof(struct vk_base_image), 5, vk_base_image_fields,
-	offsetof(struct vk_base_image, unknown), 1u, 4, vk_base_image_keys};
+	offsetof(struct vk_base_image, unknown), 1u, 4, vk_base_image_slots, vk_base_image_keys};
 const struct socapi_type vk_base_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_image), &vk_base_image_struct, "base_image"};
 
 static const struct socapi_field vk_base_likes_fields[] = {
 	{"count", offsetof(struct vk_base_likes, count), offsetof(struct vk_base_likes, has_count), &socapi_type_int, 0},
 	{"user_likes", offsetof(struct vk_base_likes, user_likes), offsetof(struct vk_base_likes, has_user_likes), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_base_likes_keys[] = {
-	0x50001, 0xa0002, 0, 0,
+static const uint16_t vk_base_likes_slots[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_key vk_base_likes_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x6b696c5f72657375u, 0x73656b696c5f7265u, 10},
 };
 static const struct socapi_struct vk_base_likes_struct = {"base_likes", sizeof(struct vk_base_likes), 2, vk_base_likes_fields,
-	offsetof(struct vk_base_likes, unknown), 1u, 2, vk_base_likes_keys};
+	offsetof(struct vk_base_likes, unknown), 1u, 2, vk_base_likes_slots, vk_base_likes_keys};
 const struct socapi_type vk_base_likes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_likes), &vk_base_likes_struct, "base_likes"};
 
 static const struct socapi_field vk_base_likes_info_fields[] = {
@@ -2061,14 +2228,23 @@ static const struct socapi_field vk_base_likes_info_fields[] = {
 	{"group_liked", offsetof(struct vk_base_likes_info, group_liked), offsetof(struct vk_base_likes_info, has_group_liked), &socapi_type_bool, 0},
 	{"repost_disabled", offsetof(struct vk_base_likes_info, repost_disabled), offsetof(struct vk_base_likes_info, has_repost_disabled), &socapi_type_bool, 0},
 };
-static const uint32_t vk_base_likes_info_keys[] = {
-	0x120005, 0, 0x110006, 0xa0004, 0, 0, 0xb0002, 0,
-	0, 0xc0007, 0xb0008, 0, 0x50003, 0, 0, 0,
-	0x80001, 0, 0, 0, 0, 0, 0, 0xf0009,
-	0, 0, 0, 0, 0, 0, 0, 0,
+static const uint16_t vk_base_likes_info_slots[] = {
+	5, 0, 6, 4, 0, 0, 2, 0, 0, 7, 8, 0, 3, 0, 0, 0,
+	1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_base_likes_info_keys[] = {
+	{0x656b696c5f6e6163u, 0x656b696c5f6e6163u, 8},
+	{0x6c6275705f6e6163u, 0x6873696c6275705fu, 11},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6b696c5f72657375u, 0x73656b696c5f7265u, 10},
+	{0x656b696c5f6e6163u, 0x726f687475615f73u, 18},
+	{0x656b696c5f6e6163u, 0x70756f72675f7962u, 17},
+	{0x6c5f726f68747561u, 0x64656b696c5f726fu, 12},
+	{0x696c5f70756f7267u, 0x64656b696c5f7075u, 11},
+	{0x645f74736f706572u, 0x64656c6261736964u, 15},
 };
 static const struct socapi_struct vk_base_likes_info_struct = {"base_likes_info", sizeof(struct vk_base_likes_info), 9, vk_base_likes_info_fields,
-	offsetof(struct vk_base_likes_info, unknown), 5u, 5, vk_base_likes_info_keys};
+	offsetof(struct vk_base_likes_info, unknown), 5u, 5, vk_base_likes_info_slots, vk_base_likes_info_keys};
 const struct socapi_type vk_base_likes_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_likes_info), &vk_base_likes_info_struct, "base_likes_info"};
 
 static const struct socapi_field vk_base_link_fields[] = {
@@ -2090,40 +2266,63 @@ static const struct socapi_field vk_base_link_fields[] = {
 	{"text", offsetof(struct vk_base_link, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"product", offsetof(struct vk_base_link, product), SOCAPI_NO_PRESENCE, &vk_base_link_product_type, 0},
 };
-static const uint32_t vk_base_link_keys[] = {
-	0, 0, 0, 0x70011, 0xc000b, 0, 0, 0x40010,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0xb0007, 0, 0x50002, 0, 0x70003,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x6000c, 0x5000f, 0, 0xb000e, 0, 0, 0,
-	0x60009, 0, 0x50005, 0, 0, 0, 0, 0,
-	0, 0xb0008, 0xd000d, 0x2000a, 0, 0x30001, 0, 0,
-	0xb0006, 0, 0, 0xb0004, 0, 0, 0, 0,
+static const uint16_t vk_base_link_slots[] = {
+	0, 0, 0, 17, 11, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 7, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 12, 15, 0, 14, 0, 0, 0, 9, 0, 5, 0, 0, 0, 0, 0,
+	0, 8, 13, 10, 0, 1, 0, 0, 6, 0, 0, 4, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_base_link_keys[] = {
+	{0x6c7275u, 0x0u, 3},
+	{0x656c746974u, 0x0u, 5},
+	{0x6e6f6974706163u, 0x0u, 7},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x5f77656976657270u, 0x6c72755f77656976u, 11},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x746163696c707061u, 0x6e6f69746163696cu, 11},
+	{0x6e6f74747562u, 0x0u, 6},
+	{0x6469u, 0x0u, 2},
+	{0x5f77656976657270u, 0x656761705f776569u, 12},
+	{0x676e69746172u, 0x0u, 6},
+	{0x6f5f746567726174u, 0x7463656a626f5f74u, 13},
+	{0x72657478655f7369u, 0x6c616e7265747865u, 11},
+	{0x6f65646976u, 0x0u, 5},
+	{0x74786574u, 0x0u, 4},
+	{0x746375646f7270u, 0x0u, 7},
 };
 static const struct socapi_struct vk_base_link_struct = {"base_link", sizeof(struct vk_base_link), 17, vk_base_link_fields,
-	offsetof(struct vk_base_link, unknown), 11u, 6, vk_base_link_keys};
+	offsetof(struct vk_base_link, unknown), 11u, 6, vk_base_link_slots, vk_base_link_keys};
 const struct socapi_type vk_base_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link), &vk_base_link_struct, "base_link"};
 
 static const struct socapi_field vk_base_link_application_fields[] = {
 	{"app_id", offsetof(struct vk_base_link_application, app_id), offsetof(struct vk_base_link_application, has_app_id), &socapi_type_number, 0},
 	{"store", offsetof(struct vk_base_link_application, store), SOCAPI_NO_PRESENCE, &vk_base_link_application_store_type, 0},
 };
-static const uint32_t vk_base_link_application_keys[] = {
-	0, 0, 0x60001, 0x50002,
+static const uint16_t vk_base_link_application_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key vk_base_link_application_keys[] = {
+	{0x64695f707061u, 0x0u, 6},
+	{0x65726f7473u, 0x0u, 5},
 };
 static const struct socapi_struct vk_base_link_application_struct = {"base_link_application", sizeof(struct vk_base_link_application), 2, vk_base_link_application_fields,
-	offsetof(struct vk_base_link_application, unknown), 1u, 2, vk_base_link_application_keys};
+	offsetof(struct vk_base_link_application, unknown), 1u, 2, vk_base_link_application_slots, vk_base_link_application_keys};
 const struct socapi_type vk_base_link_application_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_application), &vk_base_link_application_struct, "base_link_application"};
 
 static const struct socapi_field vk_base_link_application_store_fields[] = {
 	{"id", offsetof(struct vk_base_link_application_store, id), offsetof(struct vk_base_link_application_store, has_id), &socapi_type_number, 0},
 	{"name", offsetof(struct vk_base_link_application_store, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_base_link_application_store_keys[] = {
-	0, 0, 0x40002, 0x20001,
+static const uint16_t vk_base_link_application_store_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key vk_base_link_application_store_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
 };
 static const struct socapi_struct vk_base_link_application_store_struct = {"base_link_application_store", sizeof(struct vk_base_link_application_store), 2, vk_base_link_application_store_fields,
-	offsetof(struct vk_base_link_application_store, unknown), 5u, 2, vk_base_link_application_store_keys};
+	offsetof(struct vk_base_link_application_store, unknown), 5u, 2, vk_base_link_application_store_slots, vk_base_link_application_store_keys};
 const struct socapi_type vk_base_link_application_store_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_application_store), &vk_base_link_application_store_struct, "base_link_application_store"};
 
 static const struct socapi_field vk_base_link_button_fields[] = {
@@ -2140,14 +2339,26 @@ static const struct socapi_field vk_base_link_button_fields[] = {
 	{"audio_id", offsetof(struct vk_base_link_button, audio_id), offsetof(struct vk_base_link_button, has_audio_id), &socapi_type_int, 0},
 	{"hashtag", offsetof(struct vk_base_link_button, hashtag), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_base_link_button_keys[] = {
-	0, 0, 0xa0004, 0x8000b, 0, 0x80003, 0, 0,
-	0, 0, 0, 0, 0x50002, 0xa0006, 0x5000a, 0,
-	0x80008, 0x7000c, 0, 0x90005, 0, 0, 0x40009, 0,
-	0x80007, 0, 0, 0, 0, 0, 0, 0x60001,
+static const uint16_t vk_base_link_button_slots[] = {
+	0, 0, 4, 11, 0, 3, 0, 0, 0, 0, 0, 0, 2, 6, 10, 0,
+	8, 12, 0, 5, 0, 0, 9, 0, 7, 0, 0, 0, 0, 0, 0, 1,
+};
+static const struct socapi_key vk_base_link_button_keys[] = {
+	{0x6e6f69746361u, 0x0u, 6},
+	{0x656c746974u, 0x0u, 5},
+	{0x64695f6b636f6c62u, 0x64695f6b636f6c62u, 8},
+	{0x5f6e6f6974636573u, 0x64695f6e6f697463u, 10},
+	{0x695f747369747261u, 0x64695f7473697472u, 9},
+	{0x5f726f7461727563u, 0x64695f726f746172u, 10},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x6e6f6369u, 0x0u, 4},
+	{0x656c797473u, 0x0u, 5},
+	{0x64695f6f69647561u, 0x64695f6f69647561u, 8},
+	{0x67617468736168u, 0x0u, 7},
 };
 static const struct socapi_struct vk_base_link_button_struct = {"base_link_button", sizeof(struct vk_base_link_button), 12, vk_base_link_button_fields,
-	offsetof(struct vk_base_link_button, unknown), 19u, 5, vk_base_link_button_keys};
+	offsetof(struct vk_base_link_button, unknown), 19u, 5, vk_base_link_button_slots, vk_base_link_button_keys};
 const struct socapi_type vk_base_link_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_button), &vk_base_link_button_struct, "base_link_button"};
 
 static const struct socapi_field vk_base_link_button_action_fields[] = {
@@ -2155,11 +2366,16 @@ static const struct socapi_field vk_base_link_button_action_fields[] = {
 	{"url", offsetof(struct vk_base_link_button_action, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"consume_reason", offsetof(struct vk_base_link_button_action, consume_reason), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_base_link_button_action_keys[] = {
-	0, 0, 0, 0, 0, 0x40001, 0xe0003, 0x30002,
+static const uint16_t vk_base_link_button_action_slots[] = {
+	0, 0, 0, 0, 0, 1, 3, 2,
+};
+static const struct socapi_key vk_base_link_button_action_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
+	{0x5f656d75736e6f63u, 0x6e6f736165725f65u, 14},
 };
 static const struct socapi_struct vk_base_link_button_action_struct = {"base_link_button_action", sizeof(struct vk_base_link_button_action), 3, vk_base_link_button_action_fields,
-	offsetof(struct vk_base_link_button_action, unknown), 1u, 3, vk_base_link_button_action_keys};
+	offsetof(struct vk_base_link_button_action, unknown), 1u, 3, vk_base_link_button_action_slots, vk_base_link_button_action_keys};
 const struct socapi_type vk_base_link_button_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_button_action), &vk_base_link_button_action_struct, "base_link_button_action"};
 
 static const struct socapi_field vk_base_link_product_fields[] = {
@@ -2173,14 +2389,23 @@ static const struct socapi_field vk_base_link_product_fields[] = {
 	{"orders_count", offsetof(struct vk_base_link_product, orders_count), offsetof(struct vk_base_link_product, has_orders_count), &socapi_type_int, 0},
 	{"type", offsetof(struct vk_base_link_product, type), SOCAPI_NO_PRESENCE, &vk_base_link_product_type_type, 0},
 };
-static const uint32_t vk_base_link_product_keys[] = {
-	0, 0x50001, 0, 0, 0, 0, 0, 0,
-	0, 0, 0xc0008, 0x30004, 0, 0x80003, 0, 0,
-	0, 0, 0, 0, 0, 0x40009, 0, 0,
-	0, 0x80005, 0x80002, 0x40006, 0x60007, 0, 0, 0,
+static const uint16_t vk_base_link_product_slots[] = {
+	0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 8, 4, 0, 3, 0, 0,
+	0, 0, 0, 0, 0, 9, 0, 0, 0, 5, 2, 6, 7, 0, 0, 0,
+};
+static const struct socapi_key vk_base_link_product_keys[] = {
+	{0x6563697270u, 0x0u, 5},
+	{0x746e61686372656du, 0x746e61686372656du, 8},
+	{0x79726f6765746163u, 0x79726f6765746163u, 8},
+	{0x6f6567u, 0x0u, 3},
+	{0x65636e6174736964u, 0x65636e6174736964u, 8},
+	{0x79746963u, 0x0u, 4},
+	{0x737574617473u, 0x0u, 6},
+	{0x635f73726564726fu, 0x746e756f635f7372u, 12},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_base_link_product_struct = {"base_link_product", sizeof(struct vk_base_link_product), 9, vk_base_link_product_fields,
-	offsetof(struct vk_base_link_product, unknown), 5u, 5, vk_base_link_product_keys};
+	offsetof(struct vk_base_link_product, unknown), 5u, 5, vk_base_link_product_slots, vk_base_link_product_keys};
 const struct socapi_type vk_base_link_product_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_product), &vk_base_link_product_struct, "base_link_product"};
 
 static const struct socapi_field vk_base_link_rating_fields[] = {
@@ -2188,43 +2413,59 @@ static const struct socapi_field vk_base_link_rating_fields[] = {
 	{"stars", offsetof(struct vk_base_link_rating, stars), offsetof(struct vk_base_link_rating, has_stars), &socapi_type_number, 0},
 	{"type", offsetof(struct vk_base_link_rating, type), SOCAPI_NO_PRESENCE, &vk_base_link_rating_type_type, 0},
 };
-static const uint32_t vk_base_link_rating_keys[] = {
-	0, 0x50002, 0, 0, 0, 0x40003, 0, 0xd0001,
+static const uint16_t vk_base_link_rating_slots[] = {
+	0, 2, 0, 0, 0, 3, 0, 1,
+};
+static const struct socapi_key vk_base_link_rating_keys[] = {
+	{0x5f73776569766572u, 0x746e756f635f7377u, 13},
+	{0x7372617473u, 0x0u, 5},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_base_link_rating_struct = {"base_link_rating", sizeof(struct vk_base_link_rating), 3, vk_base_link_rating_fields,
-	offsetof(struct vk_base_link_rating, unknown), 1u, 3, vk_base_link_rating_keys};
+	offsetof(struct vk_base_link_rating, unknown), 1u, 3, vk_base_link_rating_slots, vk_base_link_rating_keys};
 const struct socapi_type vk_base_link_rating_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_link_rating), &vk_base_link_rating_struct, "base_link_rating"};
 
 static const struct socapi_field vk_base_message_error_fields[] = {
 	{"code", offsetof(struct vk_base_message_error, code), offsetof(struct vk_base_message_error, has_code), &socapi_type_int, 0},
 	{"description", offsetof(struct vk_base_message_error, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_base_message_error_keys[] = {
-	0, 0, 0x40001, 0xb0002,
+static const uint16_t vk_base_message_error_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key vk_base_message_error_keys[] = {
+	{0x65646f63u, 0x0u, 4},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
 };
 static const struct socapi_struct vk_base_message_error_struct = {"base_message_error", sizeof(struct vk_base_message_error), 2, vk_base_message_error_fields,
-	offsetof(struct vk_base_message_error, unknown), 1u, 2, vk_base_message_error_keys};
+	offsetof(struct vk_base_message_error, unknown), 1u, 2, vk_base_message_error_slots, vk_base_message_error_keys};
 const struct socapi_type vk_base_message_error_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_message_error), &vk_base_message_error_struct, "base_message_error"};
 
 static const struct socapi_field vk_base_object_fields[] = {
 	{"id", offsetof(struct vk_base_object, id), offsetof(struct vk_base_object, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_base_object, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_object_keys[] = {
-	0x50002, 0, 0, 0x20001,
+static const uint16_t vk_base_object_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_base_object_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656c746974u, 0x0u, 5},
 };
 static const struct socapi_struct vk_base_object_struct = {"base_object", sizeof(struct vk_base_object), 2, vk_base_object_fields,
-	offsetof(struct vk_base_object, unknown), 1u, 2, vk_base_object_keys};
+	offsetof(struct vk_base_object, unknown), 1u, 2, vk_base_object_slots, vk_base_object_keys};
 const struct socapi_type vk_base_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_object), &vk_base_object_struct, "base_object"};
 
 static const struct socapi_field vk_base_object_count_fields[] = {
 	{"count", offsetof(struct vk_base_object_count, count), offsetof(struct vk_base_object_count, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_base_object_count_keys[] = {
-	0x50001, 0,
+static const uint16_t vk_base_object_count_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_base_object_count_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_base_object_count_struct = {"base_object_count", sizeof(struct vk_base_object_count), 1, vk_base_object_count_fields,
-	offsetof(struct vk_base_object_count, unknown), 1u, 1, vk_base_object_count_keys};
+	offsetof(struct vk_base_object_count, unknown), 1u, 1, vk_base_object_count_slots, vk_base_object_count_keys};
 const struct socapi_type vk_base_object_count_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_object_count), &vk_base_object_count_struct, "base_object_count"};
 
 static const struct socapi_field vk_base_owner_cover_fields[] = {
@@ -2234,12 +2475,18 @@ static const struct socapi_field vk_base_owner_cover_fields[] = {
 	{"original_image", offsetof(struct vk_base_owner_cover, original_image), SOCAPI_NO_PRESENCE, &vk_base_image_type, 0},
 	{"photo_id", offsetof(struct vk_base_owner_cover, photo_id), offsetof(struct vk_base_owner_cover, has_photo_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_base_owner_cover_keys[] = {
-	0, 0, 0, 0x80005, 0xe0004, 0, 0, 0,
-	0, 0, 0, 0, 0x60002, 0, 0xb0003, 0x70001,
+static const uint16_t vk_base_owner_cover_slots[] = {
+	0, 0, 0, 5, 4, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 1,
+};
+static const struct socapi_key vk_base_owner_cover_keys[] = {
+	{0x64656c62616e65u, 0x0u, 7},
+	{0x736567616d69u, 0x0u, 6},
+	{0x7261705f706f7263u, 0x736d617261705f70u, 11},
+	{0x6c616e696769726fu, 0x6567616d695f6c61u, 14},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
 };
 static const struct socapi_struct vk_base_owner_cover_struct = {"base_owner_cover", sizeof(struct vk_base_owner_cover), 5, vk_base_owner_cover_fields,
-	offsetof(struct vk_base_owner_cover, unknown), 3u, 4, vk_base_owner_cover_keys};
+	offsetof(struct vk_base_owner_cover, unknown), 3u, 4, vk_base_owner_cover_slots, vk_base_owner_cover_keys};
 const struct socapi_type vk_base_owner_cover_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_owner_cover), &vk_base_owner_cover_struct, "base_owner_cover"};
 
 static const struct socapi_field vk_base_owner_cover_crop_params_fields[] = {
@@ -2248,11 +2495,17 @@ static const struct socapi_field vk_base_owner_cover_crop_params_fields[] = {
 	{"width", offsetof(struct vk_base_owner_cover_crop_params, width), offsetof(struct vk_base_owner_cover_crop_params, has_width), &socapi_type_int, 0},
 	{"height", offsetof(struct vk_base_owner_cover_crop_params, height), offsetof(struct vk_base_owner_cover_crop_params, has_height), &socapi_type_int, 0},
 };
-static const uint32_t vk_base_owner_cover_crop_params_keys[] = {
-	0, 0x60004, 0, 0, 0x50003, 0, 0x10002, 0x10001,
+static const uint16_t vk_base_owner_cover_crop_params_slots[] = {
+	0, 4, 0, 0, 3, 0, 2, 1,
+};
+static const struct socapi_key vk_base_owner_cover_crop_params_keys[] = {
+	{0x78u, 0x0u, 1},
+	{0x79u, 0x0u, 1},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
 };
 static const struct socapi_struct vk_base_owner_cover_crop_params_struct = {"base_owner_cover_crop_params", sizeof(struct vk_base_owner_cover_crop_params), 4, vk_base_owner_cover_crop_params_fields,
-	offsetof(struct vk_base_owner_cover_crop_params, unknown), 5u, 3, vk_base_owner_cover_crop_params_keys};
+	offsetof(struct vk_base_owner_cover_crop_params, unknown), 5u, 3, vk_base_owner_cover_crop_params_slots, vk_base_owner_cover_crop_params_keys};
 const struct socapi_type vk_base_owner_cover_crop_params_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_owner_cover_crop_params), &vk_base_owner_cover_crop_params_struct, "base_owner_cover_crop_params"};
 
 static const struct socapi_field vk_base_place_fields[] = {
@@ -2268,14 +2521,25 @@ static const struct socapi_field vk_base_place_fields[] = {
 	{"type", offsetof(struct vk_base_place, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"country", offsetof(struct vk_base_place, country), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_base_place_keys[] = {
-	0, 0x70004, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0x80007,
-	0x7000b, 0x90008, 0x50009, 0x70001, 0, 0x4000a, 0, 0,
-	0x80002, 0x40005, 0, 0x40003, 0, 0, 0, 0x20006,
+static const uint16_t vk_base_place_slots[] = {
+	0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7,
+	11, 8, 9, 1, 0, 10, 0, 0, 2, 5, 0, 3, 0, 0, 0, 6,
+};
+static const struct socapi_key vk_base_place_keys[] = {
+	{0x73736572646461u, 0x0u, 7},
+	{0x736e696b63656863u, 0x736e696b63656863u, 8},
+	{0x79746963u, 0x0u, 4},
+	{0x64657461657263u, 0x0u, 7},
+	{0x6e6f6369u, 0x0u, 4},
+	{0x6469u, 0x0u, 2},
+	{0x656475746974616cu, 0x656475746974616cu, 8},
+	{0x64757469676e6f6cu, 0x6564757469676e6fu, 9},
+	{0x656c746974u, 0x0u, 5},
+	{0x65707974u, 0x0u, 4},
+	{0x7972746e756f63u, 0x0u, 7},
 };
 static const struct socapi_struct vk_base_place_struct = {"base_place", sizeof(struct vk_base_place), 11, vk_base_place_fields,
-	offsetof(struct vk_base_place, unknown), 5u, 5, vk_base_place_keys};
+	offsetof(struct vk_base_place, unknown), 5u, 5, vk_base_place_slots, vk_base_place_keys};
 const struct socapi_type vk_base_place_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_place), &vk_base_place_struct, "base_place"};
 
 static const struct socapi_field vk_base_reposts_info_fields[] = {
@@ -2284,33 +2548,47 @@ static const struct socapi_field vk_base_reposts_info_fields[] = {
 	{"mail_count", offsetof(struct vk_base_reposts_info, mail_count), offsetof(struct vk_base_reposts_info, has_mail_count), &socapi_type_int, 0},
 	{"user_reposted", offsetof(struct vk_base_reposts_info, user_reposted), offsetof(struct vk_base_reposts_info, has_user_reposted), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_base_reposts_info_keys[] = {
-	0xa0003, 0xd0004, 0, 0, 0, 0, 0x50001, 0xa0002,
+static const uint16_t vk_base_reposts_info_slots[] = {
+	3, 4, 0, 0, 0, 0, 1, 2,
+};
+static const struct socapi_key vk_base_reposts_info_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x756f635f6c6c6177u, 0x746e756f635f6c6cu, 10},
+	{0x756f635f6c69616du, 0x746e756f635f6c69u, 10},
+	{0x7065725f72657375u, 0x646574736f706572u, 13},
 };
 static const struct socapi_struct vk_base_reposts_info_struct = {"base_reposts_info", sizeof(struct vk_base_reposts_info), 4, vk_base_reposts_info_fields,
-	offsetof(struct vk_base_reposts_info, unknown), 3u, 3, vk_base_reposts_info_keys};
+	offsetof(struct vk_base_reposts_info, unknown), 3u, 3, vk_base_reposts_info_slots, vk_base_reposts_info_keys};
 const struct socapi_type vk_base_reposts_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_reposts_info), &vk_base_reposts_info_struct, "base_reposts_info"};
 
 static const struct socapi_field vk_base_request_param_fields[] = {
 	{"key", offsetof(struct vk_base_request_param, key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_base_request_param, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_request_param_keys[] = {
-	0, 0, 0x30001, 0x50002,
+static const uint16_t vk_base_request_param_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key vk_base_request_param_keys[] = {
+	{0x79656bu, 0x0u, 3},
+	{0x65756c6176u, 0x0u, 5},
 };
 static const struct socapi_struct vk_base_request_param_struct = {"base_request_param", sizeof(struct vk_base_request_param), 2, vk_base_request_param_fields,
-	offsetof(struct vk_base_request_param, unknown), 1u, 2, vk_base_request_param_keys};
+	offsetof(struct vk_base_request_param, unknown), 1u, 2, vk_base_request_param_slots, vk_base_request_param_keys};
 const struct socapi_type vk_base_request_param_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_request_param), &vk_base_request_param_struct, "base_request_param"};
 
 static const struct socapi_field vk_base_sticker_animation_fields[] = {
 	{"type", offsetof(struct vk_base_sticker_animation, type), SOCAPI_NO_PRESENCE, &vk_base_sticker_animation_type_type, 0},
 	{"url", offsetof(struct vk_base_sticker_animation, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_base_sticker_animation_keys[] = {
-	0, 0, 0x40001, 0x30002,
+static const uint16_t vk_base_sticker_animation_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key vk_base_sticker_animation_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
 };
 static const struct socapi_struct vk_base_sticker_animation_struct = {"base_sticker_animation", sizeof(struct vk_base_sticker_animation), 2, vk_base_sticker_animation_fields,
-	offsetof(struct vk_base_sticker_animation, unknown), 1u, 2, vk_base_sticker_animation_keys};
+	offsetof(struct vk_base_sticker_animation, unknown), 1u, 2, vk_base_sticker_animation_slots, vk_base_sticker_animation_keys};
 const struct socapi_type vk_base_sticker_animation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_sticker_animation), &vk_base_sticker_animation_struct, "base_sticker_animation"};
 
 static const struct socapi_field vk_base_sticker_new_fields[] = {
@@ -2323,32 +2601,47 @@ static const struct socapi_field vk_base_sticker_new_fields[] = {
 	{"animations", offsetof(struct vk_base_sticker_new, animations), SOCAPI_NO_PRESENCE, &vk_base_sticker_animation_list_type, 0},
 	{"is_allowed", offsetof(struct vk_base_sticker_new, is_allowed), offsetof(struct vk_base_sticker_new, has_is_allowed), &socapi_type_bool, 0},
 };
-static const uint32_t vk_base_sticker_new_keys[] = {
-	0xa0003, 0, 0, 0x60004, 0xd0006, 0xa0002, 0, 0xa0008,
-	0, 0, 0xa0007, 0, 0xa0001, 0, 0x160005, 0,
+static const uint16_t vk_base_sticker_new_slots[] = {
+	3, 0, 0, 4, 6, 2, 0, 8, 0, 0, 7, 0, 1, 0, 5, 0,
+};
+static const struct socapi_key vk_base_sticker_new_keys[] = {
+	{0x79745f72656e6e69u, 0x657079745f72656eu, 10},
+	{0x5f72656b63697473u, 0x64695f72656b6369u, 10},
+	{0x5f746375646f7270u, 0x64695f746375646fu, 10},
+	{0x736567616d69u, 0x0u, 6},
+	{0x775f736567616d69u, 0x646e756f72676b63u, 22},
+	{0x6f6974616d696e61u, 0x6c72755f6e6f6974u, 13},
+	{0x6f6974616d696e61u, 0x736e6f6974616d69u, 10},
+	{0x776f6c6c615f7369u, 0x6465776f6c6c615fu, 10},
 };
 static const struct socapi_struct vk_base_sticker_new_struct = {"base_sticker_new", sizeof(struct vk_base_sticker_new), 8, vk_base_sticker_new_fields,
-	offsetof(struct vk_base_sticker_new, unknown), 1u, 4, vk_base_sticker_new_keys};
+	offsetof(struct vk_base_sticker_new, unknown), 1u, 4, vk_base_sticker_new_slots, vk_base_sticker_new_keys};
 const struct socapi_type vk_base_sticker_new_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_sticker_new), &vk_base_sticker_new_struct, "base_sticker_new"};
 
 static const struct socapi_field vk_base_upload_server_fields[] = {
 	{"upload_url", offsetof(struct vk_base_upload_server, upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_base_upload_server_keys[] = {
-	0xa0001, 0,
+static const uint16_t vk_base_upload_server_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_base_upload_server_keys[] = {
+	{0x755f64616f6c7075u, 0x6c72755f64616f6cu, 10},
 };
 static const struct socapi_struct vk_base_upload_server_struct = {"base_upload_server", sizeof(struct vk_base_upload_server), 1, vk_base_upload_server_fields,
-	offsetof(struct vk_base_upload_server, unknown), 1u, 1, vk_base_upload_server_keys};
+	offsetof(struct vk_base_upload_server, unknown), 1u, 1, vk_base_upload_server_slots, vk_base_upload_server_keys};
 const struct socapi_type vk_base_upload_server_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_upload_server), &vk_base_upload_server_struct, "base_upload_server"};
 
 static const struct socapi_field vk_base_user_id_fields[] = {
 	{"user_id", offsetof(struct vk_base_user_id, user_id), offsetof(struct vk_base_user_id, has_user_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_base_user_id_keys[] = {
-	0x70001, 0,
+static const uint16_t vk_base_user_id_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_base_user_id_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
 };
 static const struct socapi_struct vk_base_user_id_struct = {"base_user_id", sizeof(struct vk_base_user_id), 1, vk_base_user_id_fields,
-	offsetof(struct vk_base_user_id, unknown), 1u, 1, vk_base_user_id_keys};
+	offsetof(struct vk_base_user_id, unknown), 1u, 1, vk_base_user_id_slots, vk_base_user_id_keys};
 const struct socapi_type vk_base_user_id_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_base_user_id), &vk_base_user_id_struct, "base_user_id"};
 
 static const struct socapi_field vk_calls_call_fields[] = {
@@ -2360,23 +2653,35 @@ static const struct socapi_field vk_calls_call_fields[] = {
 	{"video", offsetof(struct vk_calls_call, video), offsetof(struct vk_calls_call, has_video), &socapi_type_bool, 0},
 	{"participants", offsetof(struct vk_calls_call, participants), SOCAPI_NO_PRESENCE, &vk_calls_participants_type, 0},
 };
-static const uint32_t vk_calls_call_keys[] = {
-	0xc0002, 0, 0xc0007, 0x80001, 0x50004, 0, 0, 0,
-	0x40005, 0, 0x50006, 0, 0xb0003, 0, 0, 0,
+static const uint16_t vk_calls_call_slots[] = {
+	2, 0, 7, 1, 4, 0, 0, 0, 5, 0, 6, 0, 3, 0, 0, 0,
+};
+static const struct socapi_key vk_calls_call_keys[] = {
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x6f74616974696e69u, 0x64695f726f746169u, 12},
+	{0x7265766965636572u, 0x64695f7265766965u, 11},
+	{0x6574617473u, 0x0u, 5},
+	{0x656d6974u, 0x0u, 4},
+	{0x6f65646976u, 0x0u, 5},
+	{0x7069636974726170u, 0x73746e6170696369u, 12},
 };
 static const struct socapi_struct vk_calls_call_struct = {"calls_call", sizeof(struct vk_calls_call), 7, vk_calls_call_fields,
-	offsetof(struct vk_calls_call, unknown), 3u, 4, vk_calls_call_keys};
+	offsetof(struct vk_calls_call, unknown), 3u, 4, vk_calls_call_slots, vk_calls_call_keys};
 const struct socapi_type vk_calls_call_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_calls_call), &vk_calls_call_struct, "calls_call"};
 
 static const struct socapi_field vk_calls_participants_fields[] = {
 	{"list", offsetof(struct vk_calls_participants, list), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"count", offsetof(struct vk_calls_participants, count), offsetof(struct vk_calls_participants, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_calls_participants_keys[] = {
-	0x50002, 0, 0x40001, 0,
+static const uint16_t vk_calls_participants_slots[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_key vk_calls_participants_keys[] = {
+	{0x7473696cu, 0x0u, 4},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_calls_participants_struct = {"calls_participants", sizeof(struct vk_calls_participants), 2, vk_calls_participants_fields,
-	offsetof(struct vk_calls_participants, unknown), 1u, 2, vk_calls_participants_keys};
+	offsetof(struct vk_calls_participants, unknown), 1u, 2, vk_calls_participants_slots, vk_calls_participants_keys};
 const struct socapi_type vk_calls_participants_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_calls_participants), &vk_calls_participants_struct, "calls_participants"};
 
 static const struct socapi_field vk_comment_thread_fields[] = {
@@ -2387,12 +2692,19 @@ static const struct socapi_field vk_comment_thread_fields[] = {
 	{"groups_can_post", offsetof(struct vk_comment_thread, groups_can_post), offsetof(struct vk_comment_thread, has_groups_can_post), &socapi_type_bool, 0},
 	{"author_replied", offsetof(struct vk_comment_thread, author_replied), offsetof(struct vk_comment_thread, has_author_replied), &socapi_type_bool, 0},
 };
-static const uint32_t vk_comment_thread_keys[] = {
-	0x80003, 0, 0x50001, 0xf0005, 0, 0, 0xe0006, 0,
-	0x110004, 0, 0x50002, 0, 0, 0, 0, 0,
+static const uint16_t vk_comment_thread_slots[] = {
+	3, 0, 1, 5, 0, 0, 6, 0, 4, 0, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_comment_thread_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x7065725f776f6873u, 0x6e6f747475625f79u, 17},
+	{0x635f7370756f7267u, 0x74736f705f6e6163u, 15},
+	{0x725f726f68747561u, 0x6465696c7065725fu, 14},
 };
 static const struct socapi_struct vk_comment_thread_struct = {"comment_thread", sizeof(struct vk_comment_thread), 6, vk_comment_thread_fields,
-	offsetof(struct vk_comment_thread, unknown), 1u, 4, vk_comment_thread_keys};
+	offsetof(struct vk_comment_thread, unknown), 1u, 4, vk_comment_thread_slots, vk_comment_thread_keys};
 const struct socapi_type vk_comment_thread_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_comment_thread), &vk_comment_thread_struct, "comment_thread"};
 
 static const struct socapi_field vk_database_city_fields[] = {
@@ -2402,45 +2714,63 @@ static const struct socapi_field vk_database_city_fields[] = {
 	{"region", offsetof(struct vk_database_city, region), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"important", offsetof(struct vk_database_city, important), offsetof(struct vk_database_city, has_important), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_database_city_keys[] = {
-	0x40003, 0, 0x90005, 0x50002, 0, 0, 0, 0,
-	0, 0, 0, 0, 0x20001, 0x60004, 0, 0,
+static const uint16_t vk_database_city_slots[] = {
+	3, 0, 5, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0,
+};
+static const struct socapi_key vk_database_city_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656c746974u, 0x0u, 5},
+	{0x61657261u, 0x0u, 4},
+	{0x6e6f69676572u, 0x0u, 6},
+	{0x6e6174726f706d69u, 0x746e6174726f706du, 9},
 };
 static const struct socapi_struct vk_database_city_struct = {"database_city", sizeof(struct vk_database_city), 5, vk_database_city_fields,
-	offsetof(struct vk_database_city, unknown), 1u, 4, vk_database_city_keys};
+	offsetof(struct vk_database_city, unknown), 1u, 4, vk_database_city_slots, vk_database_city_keys};
 const struct socapi_type vk_database_city_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_city), &vk_database_city_struct, "database_city"};
 
 static const struct socapi_field vk_database_get_cities_response_fields[] = {
 	{"count", offsetof(struct vk_database_get_cities_response, count), offsetof(struct vk_database_get_cities_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_database_get_cities_response, items), SOCAPI_NO_PRESENCE, &vk_database_city_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_database_get_cities_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_database_get_cities_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_database_get_cities_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_database_get_cities_response_struct = {"database_getCities_response", sizeof(struct vk_database_get_cities_response), 2, vk_database_get_cities_response_fields,
-	offsetof(struct vk_database_get_cities_response, unknown), 1u, 2, vk_database_get_cities_response_keys};
+	offsetof(struct vk_database_get_cities_response, unknown), 1u, 2, vk_database_get_cities_response_slots, vk_database_get_cities_response_keys};
 const struct socapi_type vk_database_get_cities_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_get_cities_response), &vk_database_get_cities_response_struct, "database_getCities_response"};
 
 static const struct socapi_field vk_database_get_countries_response_fields[] = {
 	{"count", offsetof(struct vk_database_get_countries_response, count), offsetof(struct vk_database_get_countries_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_database_get_countries_response, items), SOCAPI_NO_PRESENCE, &vk_base_country_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_database_get_countries_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_database_get_countries_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_database_get_countries_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_database_get_countries_response_struct = {"database_getCountries_response", sizeof(struct vk_database_get_countries_response), 2, vk_database_get_countries_response_fields,
-	offsetof(struct vk_database_get_countries_response, unknown), 1u, 2, vk_database_get_countries_response_keys};
+	offsetof(struct vk_database_get_countries_response, unknown), 1u, 2, vk_database_get_countries_response_slots, vk_database_get_countries_response_keys};
 const struct socapi_type vk_database_get_countries_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_get_countries_response), &vk_database_get_countries_response_struct, "database_getCountries_response"};
 
 static const struct socapi_field vk_database_language_full_fields[] = {
 	{"id", offsetof(struct vk_database_language_full, id), offsetof(struct vk_database_language_full, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"native_name", offsetof(struct vk_database_language_full, native_name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_database_language_full_keys[] = {
-	0, 0xb0002, 0, 0x20001,
+static const uint16_t vk_database_language_full_slots[] = {
+	0, 2, 0, 1,
+};
+static const struct socapi_key vk_database_language_full_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x6e5f65766974616eu, 0x656d616e5f657669u, 11},
 };
 static const struct socapi_struct vk_database_language_full_struct = {"database_language_full", sizeof(struct vk_database_language_full), 2, vk_database_language_full_fields,
-	offsetof(struct vk_database_language_full, unknown), 1u, 2, vk_database_language_full_keys};
+	offsetof(struct vk_database_language_full, unknown), 1u, 2, vk_database_language_full_slots, vk_database_language_full_keys};
 const struct socapi_type vk_database_language_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_language_full), &vk_database_language_full_struct, "database_language_full"};
 
 static const struct socapi_field vk_database_station_fields[] = {
@@ -2449,11 +2779,17 @@ static const struct socapi_field vk_database_station_fields[] = {
 	{"id", offsetof(struct vk_database_station, id), offsetof(struct vk_database_station, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"name", offsetof(struct vk_database_station, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_database_station_keys[] = {
-	0, 0, 0, 0, 0x40004, 0x50002, 0x70001, 0x20003,
+static const uint16_t vk_database_station_slots[] = {
+	0, 0, 0, 0, 4, 2, 1, 3,
+};
+static const struct socapi_key vk_database_station_keys[] = {
+	{0x64695f79746963u, 0x0u, 7},
+	{0x726f6c6f63u, 0x0u, 5},
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
 };
 static const struct socapi_struct vk_database_station_struct = {"database_station", sizeof(struct vk_database_station), 4, vk_database_station_fields,
-	offsetof(struct vk_database_station, unknown), 5u, 3, vk_database_station_keys};
+	offsetof(struct vk_database_station, unknown), 5u, 3, vk_database_station_slots, vk_database_station_keys};
 const struct socapi_type vk_database_station_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_database_station), &vk_database_station_struct, "database_station"};
 
 static const struct socapi_field vk_docs_doc_fields[] = {
@@ -2470,14 +2806,26 @@ static const struct socapi_field vk_docs_doc_fields[] = {
 	{"is_licensed", offsetof(struct vk_docs_doc, is_licensed), offsetof(struct vk_docs_doc, has_is_licensed), &vk_base_bool_int_type, 0},
 	{"tags", offsetof(struct vk_docs_doc, tags), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t vk_docs_doc_keys[] = {
-	0x30005, 0x7000a, 0, 0, 0x40008, 0, 0xb000b, 0,
-	0, 0x30006, 0, 0, 0x40004, 0, 0, 0,
-	0, 0, 0xa0009, 0x50003, 0, 0, 0x40007, 0,
-	0, 0, 0x4000c, 0x80002, 0, 0, 0, 0x20001,
+static const uint16_t vk_docs_doc_slots[] = {
+	5, 10, 0, 0, 8, 0, 11, 0, 0, 6, 0, 0, 4, 0, 0, 0,
+	0, 0, 9, 3, 0, 0, 7, 0, 0, 0, 12, 2, 0, 0, 0, 1,
+};
+static const struct socapi_key vk_docs_doc_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x657a6973u, 0x0u, 4},
+	{0x747865u, 0x0u, 3},
+	{0x6c7275u, 0x0u, 3},
+	{0x65746164u, 0x0u, 4},
+	{0x65707974u, 0x0u, 4},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x77656976657270u, 0x0u, 7},
+	{0x6e6563696c5f7369u, 0x6465736e6563696cu, 11},
+	{0x73676174u, 0x0u, 4},
 };
 static const struct socapi_struct vk_docs_doc_struct = {"docs_doc", sizeof(struct vk_docs_doc), 12, vk_docs_doc_fields,
-	offsetof(struct vk_docs_doc, unknown), 45u, 5, vk_docs_doc_keys};
+	offsetof(struct vk_docs_doc, unknown), 45u, 5, vk_docs_doc_slots, vk_docs_doc_keys};
 const struct socapi_type vk_docs_doc_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc), &vk_docs_doc_struct, "docs_doc"};
 
 static const struct socapi_field vk_docs_doc_preview_fields[] = {
@@ -2486,11 +2834,17 @@ static const struct socapi_field vk_docs_doc_preview_fields[] = {
 	{"photo", offsetof(struct vk_docs_doc_preview, photo), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_photo_type, 0},
 	{"video", offsetof(struct vk_docs_doc_preview, video), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_video_type, 0},
 };
-static const uint32_t vk_docs_doc_preview_keys[] = {
-	0, 0, 0, 0x50003, 0, 0x50004, 0x80002, 0x90001,
+static const uint16_t vk_docs_doc_preview_slots[] = {
+	0, 0, 0, 3, 0, 4, 2, 1,
+};
+static const struct socapi_key vk_docs_doc_preview_keys[] = {
+	{0x736d5f6f69647561u, 0x67736d5f6f696475u, 9},
+	{0x6974696666617267u, 0x6974696666617267u, 8},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x6f65646976u, 0x0u, 5},
 };
 static const struct socapi_struct vk_docs_doc_preview_struct = {"docs_doc_preview", sizeof(struct vk_docs_doc_preview), 4, vk_docs_doc_preview_fields,
-	offsetof(struct vk_docs_doc_preview, unknown), 3u, 3, vk_docs_doc_preview_keys};
+	offsetof(struct vk_docs_doc_preview, unknown), 3u, 3, vk_docs_doc_preview_slots, vk_docs_doc_preview_keys};
 const struct socapi_type vk_docs_doc_preview_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview), &vk_docs_doc_preview_struct, "docs_doc_preview"};
 
 static const struct socapi_field vk_docs_doc_preview_audio_msg_fields[] = {
@@ -2499,11 +2853,17 @@ static const struct socapi_field vk_docs_doc_preview_audio_msg_fields[] = {
 	{"link_ogg", offsetof(struct vk_docs_doc_preview_audio_msg, link_ogg), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"waveform", offsetof(struct vk_docs_doc_preview_audio_msg, waveform), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_docs_doc_preview_audio_msg_keys[] = {
-	0, 0x80002, 0x80001, 0x80004, 0, 0, 0, 0x80003,
+static const uint16_t vk_docs_doc_preview_audio_msg_slots[] = {
+	0, 2, 1, 4, 0, 0, 0, 3,
+};
+static const struct socapi_key vk_docs_doc_preview_audio_msg_keys[] = {
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x33706d5f6b6e696cu, 0x33706d5f6b6e696cu, 8},
+	{0x67676f5f6b6e696cu, 0x67676f5f6b6e696cu, 8},
+	{0x6d726f6665766177u, 0x6d726f6665766177u, 8},
 };
 static const struct socapi_struct vk_docs_doc_preview_audio_msg_struct = {"docs_doc_preview_audio_msg", sizeof(struct vk_docs_doc_preview_audio_msg), 4, vk_docs_doc_preview_audio_msg_fields,
-	offsetof(struct vk_docs_doc_preview_audio_msg, unknown), 1u, 3, vk_docs_doc_preview_audio_msg_keys};
+	offsetof(struct vk_docs_doc_preview_audio_msg, unknown), 1u, 3, vk_docs_doc_preview_audio_msg_slots, vk_docs_doc_preview_audio_msg_keys};
 const struct socapi_type vk_docs_doc_preview_audio_msg_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_audio_msg), &vk_docs_doc_preview_audio_msg_struct, "docs_doc_preview_audio_msg"};
 
 static const struct socapi_field vk_docs_doc_preview_graffiti_fields[] = {
@@ -2511,21 +2871,29 @@ static const struct socapi_field vk_docs_doc_preview_graffiti_fields[] = {
 	{"width", offsetof(struct vk_docs_doc_preview_graffiti, width), offsetof(struct vk_docs_doc_preview_graffiti, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_docs_doc_preview_graffiti, height), offsetof(struct vk_docs_doc_preview_graffiti, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_docs_doc_preview_graffiti_keys[] = {
-	0, 0x60003, 0, 0, 0x50002, 0, 0, 0x30001,
+static const uint16_t vk_docs_doc_preview_graffiti_slots[] = {
+	0, 3, 0, 0, 2, 0, 0, 1,
+};
+static const struct socapi_key vk_docs_doc_preview_graffiti_keys[] = {
+	{0x637273u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
 };
 static const struct socapi_struct vk_docs_doc_preview_graffiti_struct = {"docs_doc_preview_graffiti", sizeof(struct vk_docs_doc_preview_graffiti), 3, vk_docs_doc_preview_graffiti_fields,
-	offsetof(struct vk_docs_doc_preview_graffiti, unknown), 1u, 3, vk_docs_doc_preview_graffiti_keys};
+	offsetof(struct vk_docs_doc_preview_graffiti, unknown), 1u, 3, vk_docs_doc_preview_graffiti_slots, vk_docs_doc_preview_graffiti_keys};
 const struct socapi_type vk_docs_doc_preview_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_graffiti), &vk_docs_doc_preview_graffiti_struct, "docs_doc_preview_graffiti"};
 
 static const struct socapi_field vk_docs_doc_preview_photo_fields[] = {
 	{"sizes", offsetof(struct vk_docs_doc_preview_photo, sizes), SOCAPI_NO_PRESENCE, &vk_docs_doc_preview_photo_sizes_list_type, 0},
 };
-static const uint32_t vk_docs_doc_preview_photo_keys[] = {
-	0, 0x50001,
+static const uint16_t vk_docs_doc_preview_photo_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_docs_doc_preview_photo_keys[] = {
+	{0x73657a6973u, 0x0u, 5},
 };
 static const struct socapi_struct vk_docs_doc_preview_photo_struct = {"docs_doc_preview_photo", sizeof(struct vk_docs_doc_preview_photo), 1, vk_docs_doc_preview_photo_fields,
-	offsetof(struct vk_docs_doc_preview_photo, unknown), 1u, 1, vk_docs_doc_preview_photo_keys};
+	offsetof(struct vk_docs_doc_preview_photo, unknown), 1u, 1, vk_docs_doc_preview_photo_slots, vk_docs_doc_preview_photo_keys};
 const struct socapi_type vk_docs_doc_preview_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_photo), &vk_docs_doc_preview_photo_struct, "docs_doc_preview_photo"};
 
 static const struct socapi_field vk_docs_doc_preview_photo_sizes_fields[] = {
@@ -2534,11 +2902,17 @@ static const struct socapi_field vk_docs_doc_preview_photo_sizes_fields[] = {
 	{"height", offsetof(struct vk_docs_doc_preview_photo_sizes, height), offsetof(struct vk_docs_doc_preview_photo_sizes, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"type", offsetof(struct vk_docs_doc_preview_photo_sizes, type), SOCAPI_NO_PRESENCE, &vk_photos_photo_sizes_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_docs_doc_preview_photo_sizes_keys[] = {
-	0, 0x60003, 0, 0, 0x50002, 0x40004, 0, 0x30001,
+static const uint16_t vk_docs_doc_preview_photo_sizes_slots[] = {
+	0, 3, 0, 0, 2, 4, 0, 1,
+};
+static const struct socapi_key vk_docs_doc_preview_photo_sizes_keys[] = {
+	{0x637273u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_docs_doc_preview_photo_sizes_struct = {"docs_doc_preview_photo_sizes", sizeof(struct vk_docs_doc_preview_photo_sizes), 4, vk_docs_doc_preview_photo_sizes_fields,
-	offsetof(struct vk_docs_doc_preview_photo_sizes, unknown), 1u, 3, vk_docs_doc_preview_photo_sizes_keys};
+	offsetof(struct vk_docs_doc_preview_photo_sizes, unknown), 1u, 3, vk_docs_doc_preview_photo_sizes_slots, vk_docs_doc_preview_photo_sizes_keys};
 const struct socapi_type vk_docs_doc_preview_photo_sizes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_photo_sizes), &vk_docs_doc_preview_photo_sizes_struct, "docs_doc_preview_photo_sizes"};
 
 static const struct socapi_field vk_docs_doc_preview_video_fields[] = {
@@ -2547,11 +2921,17 @@ static const struct socapi_field vk_docs_doc_preview_video_fields[] = {
 	{"height", offsetof(struct vk_docs_doc_preview_video, height), offsetof(struct vk_docs_doc_preview_video, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"file_size", offsetof(struct vk_docs_doc_preview_video, file_size), offsetof(struct vk_docs_doc_preview_video, has_file_size), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_docs_doc_preview_video_keys[] = {
-	0, 0x60003, 0, 0, 0x50002, 0x90004, 0, 0x30001,
+static const uint16_t vk_docs_doc_preview_video_slots[] = {
+	0, 3, 0, 0, 2, 4, 0, 1,
+};
+static const struct socapi_key vk_docs_doc_preview_video_keys[] = {
+	{0x637273u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x7a69735f656c6966u, 0x657a69735f656c69u, 9},
 };
 static const struct socapi_struct vk_docs_doc_preview_video_struct = {"docs_doc_preview_video", sizeof(struct vk_docs_doc_preview_video), 4, vk_docs_doc_preview_video_fields,
-	offsetof(struct vk_docs_doc_preview_video, unknown), 1u, 3, vk_docs_doc_preview_video_keys};
+	offsetof(struct vk_docs_doc_preview_video, unknown), 1u, 3, vk_docs_doc_preview_video_slots, vk_docs_doc_preview_video_keys};
 const struct socapi_type vk_docs_doc_preview_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_docs_doc_preview_video), &vk_docs_doc_preview_video_struct, "docs_doc_preview_video"};
 
 static const struct socapi_field vk_events_event_attach_fields[] = {
@@ -2564,12 +2944,21 @@ static const struct socapi_field vk_events_event_attach_fields[] = {
 	{"text", offsetof(struct vk_events_event_attach, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"time", offsetof(struct vk_events_event_attach, time), offsetof(struct vk_events_event_attach, has_time), &socapi_type_int, 0},
 };
-static const uint32_t vk_events_event_attach_keys[] = {
-	0xb0005, 0x40007, 0x70003, 0, 0, 0, 0x70001, 0,
-	0, 0xb0002, 0, 0xd0006, 0x20004, 0x40008, 0, 0,
+static const uint16_t vk_events_event_attach_slots[] = {
+	5, 7, 3, 0, 0, 0, 1, 0, 0, 2, 0, 6, 4, 8, 0, 0,
+};
+static const struct socapi_key vk_events_event_attach_keys[] = {
+	{0x73736572646461u, 0x0u, 7},
+	{0x745f6e6f74747562u, 0x747865745f6e6f74u, 11},
+	{0x73646e65697266u, 0x0u, 7},
+	{0x6469u, 0x0u, 2},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x735f7265626d656du, 0x7375746174735f72u, 13},
+	{0x74786574u, 0x0u, 4},
+	{0x656d6974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_events_event_attach_struct = {"events_event_attach", sizeof(struct vk_events_event_attach), 8, vk_events_event_attach_fields,
-	offsetof(struct vk_events_event_attach, unknown), 1u, 4, vk_events_event_attach_keys};
+	offsetof(struct vk_events_event_attach, unknown), 1u, 4, vk_events_event_attach_slots, vk_events_event_attach_keys};
 const struct socapi_type vk_events_event_attach_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_events_event_attach), &vk_events_event_attach_struct, "events_event_attach"};
 
 static const struct socapi_field vk_friends_delete_response_fields[] = {
@@ -2579,12 +2968,18 @@ static const struct socapi_field vk_friends_delete_response_fields[] = {
 	{"in_request_deleted", offsetof(struct vk_friends_delete_response, in_request_deleted), offsetof(struct vk_friends_delete_response, has_in_request_deleted), &vk_friends_delete_response_in_request_deleted_type, 0},
 	{"suggestion_deleted", offsetof(struct vk_friends_delete_response, suggestion_deleted), offsetof(struct vk_friends_delete_response, has_suggestion_deleted), &vk_friends_delete_response_suggestion_deleted_type, 0},
 };
-static const uint32_t vk_friends_delete_response_keys[] = {
-	0, 0, 0, 0x70001, 0, 0x130003, 0x120005, 0,
-	0, 0, 0x120004, 0, 0, 0xe0002, 0, 0,
+static const uint16_t vk_friends_delete_response_slots[] = {
+	0, 0, 0, 1, 0, 3, 5, 0, 0, 0, 4, 0, 0, 2, 0, 0,
+};
+static const struct socapi_key vk_friends_delete_response_keys[] = {
+	{0x73736563637573u, 0x0u, 7},
+	{0x645f646e65697266u, 0x646574656c65645fu, 14},
+	{0x757165725f74756fu, 0x646574656c65645fu, 19},
+	{0x65757165725f6e69u, 0x646574656c65645fu, 18},
+	{0x6974736567677573u, 0x646574656c65645fu, 18},
 };
 static const struct socapi_struct vk_friends_delete_response_struct = {"friends_delete_response", sizeof(struct vk_friends_delete_response), 5, vk_friends_delete_response_fields,
-	offsetof(struct vk_friends_delete_response, unknown), 1u, 4, vk_friends_delete_response_keys};
+	offsetof(struct vk_friends_delete_response, unknown), 1u, 4, vk_friends_delete_response_slots, vk_friends_delete_response_keys};
 const struct socapi_type vk_friends_delete_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_delete_response), &vk_friends_delete_response_struct, "friends_delete_response"};
 
 static const struct socapi_field vk_friends_friend_extended_status_fields[] = {
@@ -2593,11 +2988,17 @@ static const struct socapi_field vk_friends_friend_extended_status_fields[] = {
 	{"sign", offsetof(struct vk_friends_friend_extended_status, sign), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_request_unread", offsetof(struct vk_friends_friend_extended_status, is_request_unread), offsetof(struct vk_friends_friend_extended_status, has_is_request_unread), &socapi_type_bool, 0},
 };
-static const uint32_t vk_friends_friend_extended_status_keys[] = {
-	0x40003, 0x110004, 0x70001, 0xd0002, 0, 0, 0, 0,
+static const uint16_t vk_friends_friend_extended_status_slots[] = {
+	3, 4, 1, 2, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_friends_friend_extended_status_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x735f646e65697266u, 0x7375746174735f64u, 13},
+	{0x6e676973u, 0x0u, 4},
+	{0x65757165725f7369u, 0x646165726e755f74u, 17},
 };
 static const struct socapi_struct vk_friends_friend_extended_status_struct = {"friends_friend_extended_status", sizeof(struct vk_friends_friend_extended_status), 4, vk_friends_friend_extended_status_fields,
-	offsetof(struct vk_friends_friend_extended_status, unknown), 3u, 3, vk_friends_friend_extended_status_keys};
+	offsetof(struct vk_friends_friend_extended_status, unknown), 3u, 3, vk_friends_friend_extended_status_slots, vk_friends_friend_extended_status_keys};
 const struct socapi_type vk_friends_friend_extended_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_friend_extended_status), &vk_friends_friend_extended_status_struct, "friends_friend_extended_status"};
 
 static const struct socapi_field vk_friends_friend_status_fields[] = {
@@ -2605,55 +3006,76 @@ static const struct socapi_field vk_friends_friend_status_fields[] = {
 	{"friend_status", offsetof(struct vk_friends_friend_status, friend_status), offsetof(struct vk_friends_friend_status, has_friend_status), &vk_friends_friend_status_status_type, SOCAPI_FIELD_REQUIRED},
 	{"sign", offsetof(struct vk_friends_friend_status, sign), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_friends_friend_status_keys[] = {
-	0x40003, 0, 0x70001, 0xd0002, 0, 0, 0, 0,
+static const uint16_t vk_friends_friend_status_slots[] = {
+	3, 0, 1, 2, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_friends_friend_status_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x735f646e65697266u, 0x7375746174735f64u, 13},
+	{0x6e676973u, 0x0u, 4},
 };
 static const struct socapi_struct vk_friends_friend_status_struct = {"friends_friend_status", sizeof(struct vk_friends_friend_status), 3, vk_friends_friend_status_fields,
-	offsetof(struct vk_friends_friend_status, unknown), 3u, 3, vk_friends_friend_status_keys};
+	offsetof(struct vk_friends_friend_status, unknown), 3u, 3, vk_friends_friend_status_slots, vk_friends_friend_status_keys};
 const struct socapi_type vk_friends_friend_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_friend_status), &vk_friends_friend_status_struct, "friends_friend_status"};
 
 static const struct socapi_field vk_friends_friends_list_fields[] = {
 	{"id", offsetof(struct vk_friends_friends_list, id), offsetof(struct vk_friends_friends_list, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"name", offsetof(struct vk_friends_friends_list, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_friends_friends_list_keys[] = {
-	0, 0, 0x40002, 0x20001,
+static const uint16_t vk_friends_friends_list_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key vk_friends_friends_list_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
 };
 static const struct socapi_struct vk_friends_friends_list_struct = {"friends_friends_list", sizeof(struct vk_friends_friends_list), 2, vk_friends_friends_list_fields,
-	offsetof(struct vk_friends_friends_list, unknown), 5u, 2, vk_friends_friends_list_keys};
+	offsetof(struct vk_friends_friends_list, unknown), 5u, 2, vk_friends_friends_list_slots, vk_friends_friends_list_keys};
 const struct socapi_type vk_friends_friends_list_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_friends_list), &vk_friends_friends_list_struct, "friends_friends_list"};
 
 static const struct socapi_field vk_friends_get_fields_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_fields_response, count), offsetof(struct vk_friends_get_fields_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_fields_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_friends_get_fields_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_friends_get_fields_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_friends_get_fields_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_friends_get_fields_response_struct = {"friends_get_fields_response", sizeof(struct vk_friends_get_fields_response), 2, vk_friends_get_fields_response_fields,
-	offsetof(struct vk_friends_get_fields_response, unknown), 1u, 2, vk_friends_get_fields_response_keys};
+	offsetof(struct vk_friends_get_fields_response, unknown), 1u, 2, vk_friends_get_fields_response_slots, vk_friends_get_fields_response_keys};
 const struct socapi_type vk_friends_get_fields_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_fields_response), &vk_friends_get_fields_response_struct, "friends_get_fields_response"};
 
 static const struct socapi_field vk_friends_get_lists_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_lists_response, count), offsetof(struct vk_friends_get_lists_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_lists_response, items), SOCAPI_NO_PRESENCE, &vk_friends_friends_list_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_friends_get_lists_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_friends_get_lists_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_friends_get_lists_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_friends_get_lists_response_struct = {"friends_getLists_response", sizeof(struct vk_friends_get_lists_response), 2, vk_friends_get_lists_response_fields,
-	offsetof(struct vk_friends_get_lists_response, unknown), 1u, 2, vk_friends_get_lists_response_keys};
+	offsetof(struct vk_friends_get_lists_response, unknown), 1u, 2, vk_friends_get_lists_response_slots, vk_friends_get_lists_response_keys};
 const struct socapi_type vk_friends_get_lists_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_lists_response), &vk_friends_get_lists_response_struct, "friends_getLists_response"};
 
 static const struct socapi_field vk_friends_get_online_online_mobile_response_fields[] = {
 	{"online", offsetof(struct vk_friends_get_online_online_mobile_response, online), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 	{"online_mobile", offsetof(struct vk_friends_get_online_online_mobile_response, online_mobile), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_friends_get_online_online_mobile_response_keys[] = {
-	0, 0x60001, 0, 0xd0002,
+static const uint16_t vk_friends_get_online_online_mobile_response_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key vk_friends_get_online_online_mobile_response_keys[] = {
+	{0x656e696c6e6fu, 0x0u, 6},
+	{0x6d5f656e696c6e6fu, 0x656c69626f6d5f65u, 13},
 };
 static const struct socapi_struct vk_friends_get_online_online_mobile_response_struct = {"friends_getOnline_online_mobile_response", sizeof(struct vk_friends_get_online_online_mobile_response), 2, vk_friends_get_online_online_mobile_response_fields,
-	offsetof(struct vk_friends_get_online_online_mobile_response, unknown), 3u, 2, vk_friends_get_online_online_mobile_response_keys};
+	offsetof(struct vk_friends_get_online_online_mobile_response, unknown), 3u, 2, vk_friends_get_online_online_mobile_response_slots, vk_friends_get_online_online_mobile_response_keys};
 const struct socapi_type vk_friends_get_online_online_mobile_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_online_online_mobile_response), &vk_friends_get_online_online_mobile_response_struct, "friends_getOnline_online_mobile_response"};
 
 static const struct socapi_field vk_friends_get_requests_extended_response_fields[] = {
@@ -2662,11 +3084,17 @@ static const struct socapi_field vk_friends_get_requests_extended_response_field
 	{"count_unread", offsetof(struct vk_friends_get_requests_extended_response, count_unread), offsetof(struct vk_friends_get_requests_extended_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_extended_response, last_viewed), offsetof(struct vk_friends_get_requests_extended_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const uint32_t vk_friends_get_requests_extended_response_keys[] = {
-	0xc0003, 0x50001, 0, 0, 0xb0004, 0x50002, 0, 0,
+static const uint16_t vk_friends_get_requests_extended_response_slots[] = {
+	3, 1, 0, 0, 4, 2, 0, 0,
+};
+static const struct socapi_key vk_friends_get_requests_extended_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x6e755f746e756f63u, 0x646165726e755f74u, 12},
+	{0x6569765f7473616cu, 0x6465776569765f74u, 11},
 };
 static const struct socapi_struct vk_friends_get_requests_extended_response_struct = {"friends_getRequests_extended_response", sizeof(struct vk_friends_get_requests_extended_response), 4, vk_friends_get_requests_extended_response_fields,
-	offsetof(struct vk_friends_get_requests_extended_response, unknown), 1u, 3, vk_friends_get_requests_extended_response_keys};
+	offsetof(struct vk_friends_get_requests_extended_response, unknown), 1u, 3, vk_friends_get_requests_extended_response_slots, vk_friends_get_requests_extended_response_keys};
 const struct socapi_type vk_friends_get_requests_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_requests_extended_response), &vk_friends_get_requests_extended_response_struct, "friends_getRequests_extended_response"};
 
 static const struct socapi_field vk_friends_get_requests_need_mutual_response_fields[] = {
@@ -2675,11 +3103,17 @@ static const struct socapi_field vk_friends_get_requests_need_mutual_response_fi
 	{"count_unread", offsetof(struct vk_friends_get_requests_need_mutual_response, count_unread), offsetof(struct vk_friends_get_requests_need_mutual_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_need_mutual_response, last_viewed), offsetof(struct vk_friends_get_requests_need_mutual_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const uint32_t vk_friends_get_requests_need_mutual_response_keys[] = {
-	0xc0003, 0x50001, 0, 0, 0xb0004, 0x50002, 0, 0,
+static const uint16_t vk_friends_get_requests_need_mutual_response_slots[] = {
+	3, 1, 0, 0, 4, 2, 0, 0,
+};
+static const struct socapi_key vk_friends_get_requests_need_mutual_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x6e755f746e756f63u, 0x646165726e755f74u, 12},
+	{0x6569765f7473616cu, 0x6465776569765f74u, 11},
 };
 static const struct socapi_struct vk_friends_get_requests_need_mutual_response_struct = {"friends_getRequests_need_mutual_response", sizeof(struct vk_friends_get_requests_need_mutual_response), 4, vk_friends_get_requests_need_mutual_response_fields,
-	offsetof(struct vk_friends_get_requests_need_mutual_response, unknown), 1u, 3, vk_friends_get_requests_need_mutual_response_keys};
+	offsetof(struct vk_friends_get_requests_need_mutual_response, unknown), 1u, 3, vk_friends_get_requests_need_mutual_response_slots, vk_friends_get_requests_need_mutual_response_keys};
 const struct socapi_type vk_friends_get_requests_need_mutual_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_requests_need_mutual_response), &vk_friends_get_requests_need_mutual_response_struct, "friends_getRequests_need_mutual_response"};
 
 static const struct socapi_field vk_friends_get_requests_response_fields[] = {
@@ -2688,22 +3122,32 @@ static const struct socapi_field vk_friends_get_requests_response_fields[] = {
 	{"count_unread", offsetof(struct vk_friends_get_requests_response, count_unread), offsetof(struct vk_friends_get_requests_response, has_count_unread), &socapi_type_int, 0},
 	{"last_viewed", offsetof(struct vk_friends_get_requests_response, last_viewed), offsetof(struct vk_friends_get_requests_response, has_last_viewed), &socapi_type_int, 0},
 };
-static const uint32_t vk_friends_get_requests_response_keys[] = {
-	0xc0003, 0x50001, 0, 0, 0xb0004, 0x50002, 0, 0,
+static const uint16_t vk_friends_get_requests_response_slots[] = {
+	3, 1, 0, 0, 4, 2, 0, 0,
+};
+static const struct socapi_key vk_friends_get_requests_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x6e755f746e756f63u, 0x646165726e755f74u, 12},
+	{0x6569765f7473616cu, 0x6465776569765f74u, 11},
 };
 static const struct socapi_struct vk_friends_get_requests_response_struct = {"friends_getRequests_response", sizeof(struct vk_friends_get_requests_response), 4, vk_friends_get_requests_response_fields,
-	offsetof(struct vk_friends_get_requests_response, unknown), 1u, 3, vk_friends_get_requests_response_keys};
+	offsetof(struct vk_friends_get_requests_response, unknown), 1u, 3, vk_friends_get_requests_response_slots, vk_friends_get_requests_response_keys};
 const struct socapi_type vk_friends_get_requests_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_requests_response), &vk_friends_get_requests_response_struct, "friends_getRequests_response"};
 
 static const struct socapi_field vk_friends_get_response_fields[] = {
 	{"count", offsetof(struct vk_friends_get_response, count), offsetof(struct vk_friends_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_friends_get_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_friends_get_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_friends_get_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_friends_get_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_friends_get_response_struct = {"friends_get_response", sizeof(struct vk_friends_get_response), 2, vk_friends_get_response_fields,
-	offsetof(struct vk_friends_get_response, unknown), 1u, 2, vk_friends_get_response_keys};
+	offsetof(struct vk_friends_get_response, unknown), 1u, 2, vk_friends_get_response_slots, vk_friends_get_response_keys};
 const struct socapi_type vk_friends_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_get_response), &vk_friends_get_response_struct, "friends_get_response"};
 
 static const struct socapi_field vk_friends_mutual_friend_fields[] = {
@@ -2711,22 +3155,31 @@ static const struct socapi_field vk_friends_mutual_friend_fields[] = {
 	{"common_friends", offsetof(struct vk_friends_mutual_friend, common_friends), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"common_count", offsetof(struct vk_friends_mutual_friend, common_count), offsetof(struct vk_friends_mutual_friend, has_common_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_friends_mutual_friend_keys[] = {
-	0xc0003, 0, 0, 0, 0xe0002, 0, 0x20001, 0,
+static const uint16_t vk_friends_mutual_friend_slots[] = {
+	3, 0, 0, 0, 2, 0, 1, 0,
+};
+static const struct socapi_key vk_friends_mutual_friend_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x665f6e6f6d6d6f63u, 0x73646e656972665fu, 14},
+	{0x635f6e6f6d6d6f63u, 0x746e756f635f6e6fu, 12},
 };
 static const struct socapi_struct vk_friends_mutual_friend_struct = {"friends_mutual_friend", sizeof(struct vk_friends_mutual_friend), 3, vk_friends_mutual_friend_fields,
-	offsetof(struct vk_friends_mutual_friend, unknown), 1u, 3, vk_friends_mutual_friend_keys};
+	offsetof(struct vk_friends_mutual_friend, unknown), 1u, 3, vk_friends_mutual_friend_slots, vk_friends_mutual_friend_keys};
 const struct socapi_type vk_friends_mutual_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_mutual_friend), &vk_friends_mutual_friend_struct, "friends_mutual_friend"};
 
 static const struct socapi_field vk_friends_requests_mutual_fields[] = {
 	{"count", offsetof(struct vk_friends_requests_mutual, count), offsetof(struct vk_friends_requests_mutual, has_count), &socapi_type_int, 0},
 	{"users", offsetof(struct vk_friends_requests_mutual, users), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t vk_friends_requests_mutual_keys[] = {
-	0x50001, 0x50002, 0, 0,
+static const uint16_t vk_friends_requests_mutual_slots[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_key vk_friends_requests_mutual_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x7372657375u, 0x0u, 5},
 };
 static const struct socapi_struct vk_friends_requests_mutual_struct = {"friends_requests_mutual", sizeof(struct vk_friends_requests_mutual), 2, vk_friends_requests_mutual_fields,
-	offsetof(struct vk_friends_requests_mutual, unknown), 1u, 2, vk_friends_requests_mutual_keys};
+	offsetof(struct vk_friends_requests_mutual, unknown), 1u, 2, vk_friends_requests_mutual_slots, vk_friends_requests_mutual_keys};
 const struct socapi_type vk_friends_requests_mutual_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_requests_mutual), &vk_friends_requests_mutual_struct, "friends_requests_mutual"};
 
 static const struct socapi_field vk_friends_requests_xtr_message_fields[] = {
@@ -2881,74 +3334,194 @@ static const struct socapi_field vk_friends_requests_xtr_message_fields[] = {
 	{"from", offsetof(struct vk_friends_requests_xtr_message, from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_friends_requests_xtr_message, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_friends_requests_xtr_message_keys[] = {
-	0xf0030, 0, 0, 0x10002e, 0x70085, 0xd0050, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0xb007d, 0, 0, 0, 0, 0x9006a, 0,
-	0, 0, 0, 0, 0, 0x60038, 0x50059, 0,
-	0, 0xb008e, 0, 0, 0, 0, 0, 0,
-	0xe004b, 0, 0, 0, 0, 0, 0x50037, 0,
-	0, 0, 0, 0, 0, 0, 0, 0xa007a,
-	0, 0, 0, 0, 0, 0xb0009, 0xd0053, 0xa008a,
-	0, 0xe008b, 0, 0, 0, 0, 0, 0x200072,
-	0, 0, 0, 0, 0x70031, 0, 0x12006e, 0,
-	0xa000e, 0, 0, 0x9001d, 0, 0, 0, 0x90065,
-	0, 0, 0, 0, 0xb0045, 0, 0x110006, 0,
-	0, 0, 0x160088, 0, 0, 0xd0044, 0x4001c, 0,
-	0, 0, 0, 0, 0, 0, 0x90069, 0xe0021,
-	0, 0x90094, 0, 0x6007e, 0xc0084, 0, 0, 0x9000b,
-	0, 0, 0, 0x80022, 0xd0052, 0x130080, 0x40027, 0,
-	0, 0, 0xa0096, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x40018, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0x190042, 0, 0, 0x230062, 0, 0, 0, 0,
-	0xa002c, 0, 0, 0, 0xa0078, 0, 0, 0,
-	0, 0, 0, 0, 0, 0x80010, 0, 0,
-	0, 0x70092, 0, 0, 0, 0, 0, 0x80047,
-	0, 0, 0x6003c, 0xe004e, 0xd0012, 0x70079, 0, 0xa0061,
-	0, 0, 0, 0xa008f, 0x20001, 0, 0, 0,
-	0, 0x8002d, 0xe001f, 0x50068, 0, 0, 0x15006d, 0,
-	0, 0, 0, 0xe004a, 0, 0, 0x8000a, 0xc0066,
-	0x100067, 0xd0074, 0xd004f, 0x100082, 0, 0, 0, 0,
-	0x5003a, 0, 0, 0, 0, 0, 0xf002a, 0,
-	0, 0, 0, 0x110041, 0, 0x6000c, 0, 0x80070,
-	0, 0, 0, 0x70093, 0, 0x30008, 0x20039, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x8006c, 0, 0, 0x8007f, 0, 0, 0,
-	0x8005b, 0, 0, 0, 0, 0, 0x80083, 0,
-	0xe0073, 0, 0, 0x130064, 0x70019, 0xd005c, 0x10007b, 0,
-	0, 0x50017, 0, 0, 0, 0, 0, 0,
-	0, 0xb0015, 0x60016, 0, 0x120090, 0x9001a, 0xb005e, 0,
-	0x80014, 0, 0, 0x90005, 0, 0, 0, 0,
-	0xc0076, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0x170043, 0xa0033, 0, 0, 0xe0057,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0xd0054, 0, 0xa0002, 0, 0,
-	0x60007, 0xa0024, 0, 0, 0x5003b, 0x160087, 0, 0,
-	0, 0, 0, 0, 0x9005f, 0, 0xb000f, 0,
-	0x40060, 0, 0xa002f, 0xd0058, 0, 0xb003e, 0, 0,
-	0, 0, 0, 0x130071, 0x90023, 0, 0, 0,
-	0, 0, 0, 0, 0x90003, 0x90086, 0, 0,
-	0, 0, 0, 0x80011, 0, 0, 0x13003f, 0,
-	0, 0, 0, 0, 0x7005d, 0x60013, 0, 0,
-	0, 0, 0, 0, 0, 0, 0xb0004, 0x7008c,
-	0, 0x8001b, 0, 0x40095, 0, 0, 0, 0,
-	0, 0, 0, 0xc006f, 0x140075, 0, 0, 0,
-	0, 0, 0, 0x110046, 0, 0x80040, 0, 0,
-	0, 0xe0049, 0, 0, 0, 0x9003d, 0, 0,
-	0xb0056, 0, 0, 0xa0063, 0, 0, 0, 0,
-	0, 0xe0081, 0, 0, 0, 0xc0025, 0xd000d, 0,
-	0xe0020, 0, 0x90029, 0x5005a, 0x80077, 0, 0, 0,
-	0, 0, 0, 0x60028, 0xc0032, 0, 0, 0,
-	0x50034, 0, 0x50048, 0, 0, 0xc0091, 0, 0xe004d,
-	0xd0051, 0xa0035, 0xa0026, 0, 0, 0, 0, 0xc002b,
-	0, 0xe004c, 0x90036, 0xc0055, 0, 0, 0x9001e, 0,
-	0x10007c, 0, 0xe006b, 0, 0, 0, 0, 0x4008d,
-	0, 0x130089, 0, 0, 0, 0, 0, 0,
+static const uint16_t vk_friends_requests_xtr_message_slots[] = {
+	48, 0, 0, 46, 133, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 125, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 0, 56, 89, 0,
+	0, 142, 0, 0, 0, 0, 0, 0, 75, 0, 0, 0, 0, 0, 55, 0,
+	0, 0, 0, 0, 0, 0, 0, 122, 0, 0, 0, 0, 0, 9, 83, 138,
+	0, 139, 0, 0, 0, 0, 0, 114, 0, 0, 0, 0, 49, 0, 110, 0,
+	14, 0, 0, 29, 0, 0, 0, 101, 0, 0, 0, 0, 69, 0, 6, 0,
+	0, 0, 136, 0, 0, 68, 28, 0, 0, 0, 0, 0, 0, 0, 105, 33,
+	0, 148, 0, 126, 132, 0, 0, 11, 0, 0, 0, 34, 82, 128, 39, 0,
+	0, 0, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	66, 0, 0, 98, 0, 0, 0, 0, 44, 0, 0, 0, 120, 0, 0, 0,
+	0, 0, 0, 0, 0, 16, 0, 0, 0, 146, 0, 0, 0, 0, 0, 71,
+	0, 0, 60, 78, 18, 121, 0, 97, 0, 0, 0, 143, 1, 0, 0, 0,
+	0, 45, 31, 104, 0, 0, 109, 0, 0, 0, 0, 74, 0, 0, 10, 102,
+	103, 116, 79, 130, 0, 0, 0, 0, 58, 0, 0, 0, 0, 0, 42, 0,
+	0, 0, 0, 65, 0, 12, 0, 112, 0, 0, 0, 147, 0, 8, 57, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 108, 0, 0, 127, 0, 0, 0,
+	91, 0, 0, 0, 0, 0, 131, 0, 115, 0, 0, 100, 25, 92, 123, 0,
+	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 22, 0, 144, 26, 94, 0,
+	20, 0, 0, 5, 0, 0, 0, 0, 118, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 67, 51, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 84, 0, 2, 0, 0, 7, 36, 0, 0, 59, 135, 0, 0,
+	0, 0, 0, 0, 95, 0, 15, 0, 96, 0, 47, 88, 0, 62, 0, 0,
+	0, 0, 0, 113, 35, 0, 0, 0, 0, 0, 0, 0, 3, 134, 0, 0,
+	0, 0, 0, 17, 0, 0, 63, 0, 0, 0, 0, 0, 93, 19, 0, 0,
+	0, 0, 0, 0, 0, 0, 4, 140, 0, 27, 0, 149, 0, 0, 0, 0,
+	0, 0, 0, 111, 117, 0, 0, 0, 0, 0, 0, 70, 0, 64, 0, 0,
+	0, 73, 0, 0, 0, 61, 0, 0, 86, 0, 0, 99, 0, 0, 0, 0,
+	0, 129, 0, 0, 0, 37, 13, 0, 32, 0, 41, 90, 119, 0, 0, 0,
+	0, 0, 0, 40, 50, 0, 0, 0, 52, 0, 72, 0, 0, 145, 0, 77,
+	81, 53, 38, 0, 0, 0, 0, 43, 0, 76, 54, 85, 0, 0, 30, 0,
+	124, 0, 107, 0, 0, 0, 0, 141, 0, 137, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_friends_requests_xtr_message_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x656363615f6e6163u, 0x6465736f6c635f73u, 17},
+	{0x6e6564646968u, 0x0u, 6},
+	{0x786573u, 0x0u, 3},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x656e696c6e6fu, 0x0u, 6},
+	{0x6d5f656e696c6e6fu, 0x656c69626f6d5f65u, 13},
+	{0x615f656e696c6e6fu, 0x7070615f656e696cu, 10},
+	{0x695f656e696c6e6fu, 0x6f666e695f656e69u, 11},
+	{0x6465696669726576u, 0x6465696669726576u, 8},
+	{0x676e69646e657274u, 0x676e69646e657274u, 8},
+	{0x735f646e65697266u, 0x7375746174735f64u, 13},
+	{0x6c617574756du, 0x0u, 6},
+	{0x656d616e6b63696eu, 0x656d616e6b63696eu, 8},
+	{0x6e5f6e656469616du, 0x656d616e5f6e6564u, 11},
+	{0x6e69616d6f64u, 0x0u, 6},
+	{0x6574616462u, 0x0u, 5},
+	{0x79746963u, 0x0u, 4},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x776f745f656d6f68u, 0x6e776f745f656d6fu, 9},
+	{0x656e6f7a656d6974u, 0x656e6f7a656d6974u, 8},
+	{0x65707974u, 0x0u, 4},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x78616d5f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x6769726f5f303032u, 14},
+	{0x30345f6f746f6870u, 0x6769726f5f303034u, 14},
+	{0x616d5f6f746f6870u, 0x6769726f5f78616du, 14},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x746f68705f736168u, 0x6f746f68705f7361u, 9},
+	{0x69626f6d5f736168u, 0x656c69626f6d5f73u, 10},
+	{0x705f656c69626f6du, 0x656e6f68705f656cu, 12},
+	{0x6f68705f656d6f68u, 0x656e6f68705f656du, 10},
+	{0x65746973u, 0x0u, 4},
+	{0x737574617473u, 0x0u, 6},
+	{0x6565735f7473616cu, 0x6e6565735f747361u, 9},
+	{0x7265776f6c6c6f66u, 0x746e756f635f7372u, 15},
+	{0x635f6e6f6d6d6f63u, 0x746e756f635f6e6fu, 12},
+	{0x697461707563636fu, 0x6e6f697461707563u, 10},
+	{0x6e6f6974616c6572u, 0x6e6f6974616c6572u, 8},
+	{0x6e6f6974616c6572u, 0x72656e747261705fu, 16},
+	{0x6973726576696e75u, 0x7974697372657669u, 10},
+	{0x6973726576696e75u, 0x656d616e5f797469u, 15},
+	{0x79746c75636166u, 0x0u, 7},
+	{0x5f79746c75636166u, 0x656d616e5f79746cu, 12},
+	{0x6974617564617267u, 0x6e6f697461756461u, 10},
+	{0x74756f6261u, 0x0u, 5},
+	{0x6974697669746361u, 0x7365697469766974u, 10},
+	{0x7473657265746e69u, 0x737473657265746eu, 9},
+	{0x636973756du, 0x0u, 5},
+	{0x736569766f6du, 0x0u, 6},
+	{0x7674u, 0x0u, 2},
+	{0x736b6f6f62u, 0x0u, 5},
+	{0x73656d6167u, 0x0u, 5},
+	{0x7365746f7571u, 0x0u, 6},
+	{0x6e656972665f7369u, 0x646e656972665f73u, 9},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x65646469685f7369u, 0x646565665f6d6f72u, 19},
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x5f6565735f6e6163u, 0x7374736f705f6c6cu, 17},
+	{0x746972775f6e6163u, 0x6567617373656d5fu, 25},
+	{0x646e65735f6e6163u, 0x747365757165725fu, 23},
+	{0x6d6f635f6c6c6177u, 0x73746e656d6d6f63u, 13},
+	{0x73696c6b63616c62u, 0x64657473696c6b63u, 11},
+	{0x73696c6b63616c62u, 0x656d5f79625f6465u, 17},
+	{0x737265746e756f63u, 0x737265746e756f63u, 8},
+	{0x737473696cu, 0x0u, 5},
+	{0x616e5f7473726966u, 0x6d6f6e5f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6e65675f656d616eu, 14},
+	{0x616e5f7473726966u, 0x7461645f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6363615f656d616eu, 14},
+	{0x616e5f7473726966u, 0x736e695f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6c62615f656d616eu, 14},
+	{0x6d616e5f7473616cu, 0x6d6f6e5f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6e65675f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x7461645f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6363615f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x736e695f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6c62615f656d616eu, 13},
+	{0x5f746361746e6f63u, 0x656d616e5f746361u, 12},
+	{0x74735f72656e776fu, 0x65746174735f7265u, 11},
+	{0x5f747365625f7369u, 0x646e656972665f74u, 14},
+	{0x5f6565735f6e6163u, 0x6f696475615f6565u, 13},
+	{0x6c69616d65u, 0x0u, 5},
+	{0x6570796b73u, 0x0u, 5},
+	{0x6b6f6f6265636166u, 0x6b6f6f6265636166u, 8},
+	{0x6b6f6f6265636166u, 0x656d616e5f6b6f6fu, 13},
+	{0x72657474697774u, 0x0u, 7},
+	{0x72756f6a6576696cu, 0x6c616e72756f6a65u, 11},
+	{0x6172676174736e69u, 0x6d6172676174736eu, 9},
+	{0x74736574u, 0x0u, 4},
+	{0x696c5f6f65646976u, 0x6576696c5f6f6564u, 10},
+	{0x6f656469765f7369u, 0x64656b636f6c625fu, 35},
+	{0x69767265735f7369u, 0x656369767265735fu, 10},
+	{0x5f65636976726573u, 0x6e6f697470697263u, 19},
+	{0x65725f6f746f6870u, 0x6365725f6f746f68u, 9},
+	{0x656d5f6f746f6870u, 0x6d756964656d5f6fu, 12},
+	{0x656d5f6f746f6870u, 0x6365725f6d756964u, 16},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x69625f6f746f6870u, 0x6769625f6f746f68u, 9},
+	{0x30345f6f746f6870u, 0x3030345f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x657a69735f78616du, 14},
+	{0x65676175676e616cu, 0x65676175676e616cu, 8},
+	{0x5f736569726f7473u, 0x746e756f635f6576u, 21},
+	{0x65736e755f736168u, 0x736569726f74735fu, 18},
+	{0x6665645f6c6c6177u, 0x746c75616665645fu, 12},
+	{0x6c6c61635f6e6163u, 0x6c6c61635f6e6163u, 8},
+	{0x6c6c61635f6e6163u, 0x70756f72675f6d6fu, 19},
+	{0x69766e695f6e6163u, 0x72656b616570735fu, 32},
+	{0x5f6565735f6e6163u, 0x7365687369775f65u, 14},
+	{0x5f6565735f6e6163u, 0x73746669675f6565u, 13},
+	{0x695f65625f6e6163u, 0x70756f72675f6465u, 20},
+	{0x615f737574617473u, 0x6f696475615f7375u, 12},
+	{0x7974697669746361u, 0x7974697669746361u, 8},
+	{0x615f737574617473u, 0x7070615f73757461u, 10},
+	{0x7374726f707865u, 0x0u, 7},
+	{0x6f68705f706f7263u, 0x6f746f68705f706fu, 10},
+	{0x696c5f6f65646976u, 0x6c6576656c5f6576u, 16},
+	{0x696c5f6f65646976u, 0x746e756f635f6576u, 16},
+	{0x6f635f7370696c63u, 0x746e756f635f7370u, 11},
+	{0x726565726163u, 0x0u, 6},
+	{0x79726174696c696du, 0x79726174696c696du, 8},
+	{0x6973726576696e75u, 0x64695f70756f7267u, 19},
+	{0x6f69746163756465u, 0x6d726f665f6e6f69u, 14},
+	{0x6f69746163756465u, 0x7375746174735f6eu, 16},
+	{0x6c616e6f73726570u, 0x6c616e6f73726570u, 8},
+	{0x6973726576696e75u, 0x7365697469737265u, 12},
+	{0x736c6f6f686373u, 0x0u, 7},
+	{0x65766974616c6572u, 0x7365766974616c65u, 9},
+	{0x63736275735f7369u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736f705f6562u, 19},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6f6c70755f6e6163u, 0x636f645f64616f6cu, 14},
+	{0x6e61625f6e6163u, 0x0u, 7},
+	{0x68736168u, 0x0u, 4},
+	{0x6e695f6f6e5f7369u, 0x7865646e695f6f6eu, 11},
+	{0x5f746361746e6f63u, 0x64695f746361746eu, 10},
+	{0x617373656d5f7369u, 0x747365757165725fu, 18},
+	{0x7470697263736564u, 0x736e6f6974706972u, 12},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x6567617373656du, 0x0u, 7},
+	{0x6d617473656d6974u, 0x706d617473656d69u, 9},
+	{0x6d6f7266u, 0x0u, 4},
+	{0x6f635f6b63617274u, 0x65646f635f6b6361u, 10},
 };
 static const struct socapi_struct vk_friends_requests_xtr_message_struct = {"friends_requests_xtr_message", sizeof(struct vk_friends_requests_xtr_message), 150, vk_friends_requests_xtr_message_fields,
-	offsetof(struct vk_friends_requests_xtr_message, unknown), 3u, 9, vk_friends_requests_xtr_message_keys};
+	offsetof(struct vk_friends_requests_xtr_message, unknown), 3u, 9, vk_friends_requests_xtr_message_slots, vk_friends_requests_xtr_message_keys};
 const struct socapi_type vk_friends_requests_xtr_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_requests_xtr_message), &vk_friends_requests_xtr_message_struct, "friends_requests_xtr_message"};
 
 static const struct socapi_field vk_friends_requests_xtr_mutual_fields[] = {
@@ -3103,74 +3676,194 @@ static const struct socapi_field vk_friends_requests_xtr_mutual_fields[] = {
 	{"from", offsetof(struct vk_friends_requests_xtr_mutual, from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_friends_requests_xtr_mutual, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_friends_requests_xtr_mutual_keys[] = {
-	0xf0030, 0, 0, 0x10002e, 0x70085, 0xd0050, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0xb007d, 0, 0, 0, 0, 0x9006a, 0,
-	0, 0, 0, 0, 0, 0x60038, 0x50059, 0,
-	0, 0xb008e, 0, 0, 0, 0, 0, 0,
-	0xe004b, 0, 0, 0, 0, 0, 0x50037, 0,
-	0, 0, 0, 0, 0, 0, 0, 0xa007a,
-	0, 0, 0, 0, 0, 0xb0009, 0xd0053, 0xa008a,
-	0, 0xe008b, 0, 0, 0, 0, 0, 0x200072,
-	0, 0, 0, 0, 0x70031, 0, 0x12006e, 0,
-	0xa000e, 0, 0, 0x9001d, 0, 0, 0, 0x90065,
-	0, 0, 0, 0, 0xb0045, 0, 0x110006, 0,
-	0, 0, 0x160088, 0, 0, 0xd0044, 0x4001c, 0,
-	0, 0, 0, 0, 0, 0, 0x90069, 0xe0021,
-	0, 0x90094, 0, 0x6007e, 0xc0084, 0, 0, 0x9000b,
-	0, 0, 0, 0x80022, 0xd0052, 0x130080, 0x40027, 0,
-	0, 0, 0xa0096, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x40018, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0x190042, 0, 0, 0x230062, 0, 0, 0, 0,
-	0xa002c, 0, 0, 0, 0xa0078, 0, 0, 0,
-	0, 0, 0, 0, 0, 0x80010, 0, 0,
-	0, 0x70092, 0, 0, 0, 0, 0, 0x80047,
-	0, 0, 0x6003c, 0xe004e, 0xd0012, 0x70079, 0, 0xa0061,
-	0, 0, 0, 0xa008f, 0x20001, 0, 0, 0,
-	0, 0x8002d, 0xe001f, 0x50068, 0, 0, 0x15006d, 0,
-	0, 0, 0, 0xe004a, 0, 0, 0x8000a, 0xc0066,
-	0x100067, 0xd0074, 0xd004f, 0x100082, 0, 0, 0, 0,
-	0x5003a, 0, 0, 0, 0, 0, 0xf002a, 0,
-	0, 0, 0, 0x110041, 0, 0x6000c, 0, 0x80070,
-	0, 0, 0, 0x70093, 0, 0x30008, 0x20039, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x8006c, 0, 0, 0x8007f, 0, 0, 0,
-	0x8005b, 0, 0, 0, 0, 0, 0x80083, 0,
-	0xe0073, 0, 0, 0x130064, 0x70019, 0xd005c, 0x10007b, 0,
-	0, 0x50017, 0, 0, 0, 0, 0, 0,
-	0, 0xb0015, 0x60016, 0, 0x120090, 0x9001a, 0xb005e, 0,
-	0x80014, 0, 0, 0x90005, 0, 0, 0, 0,
-	0xc0076, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0x170043, 0xa0033, 0, 0, 0xe0057,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0xd0054, 0, 0xa0002, 0, 0,
-	0x60007, 0xa0024, 0, 0, 0x5003b, 0x160087, 0, 0,
-	0, 0, 0, 0, 0x9005f, 0, 0xb000f, 0,
-	0x40060, 0, 0xa002f, 0xd0058, 0, 0xb003e, 0, 0,
-	0, 0, 0, 0x130071, 0x90023, 0, 0, 0,
-	0, 0, 0, 0, 0x90003, 0x90086, 0, 0,
-	0, 0, 0, 0x80011, 0, 0, 0x13003f, 0,
-	0, 0, 0, 0, 0x7005d, 0x60013, 0, 0,
-	0, 0, 0, 0, 0, 0, 0xb0004, 0x7008c,
-	0, 0x8001b, 0, 0x40095, 0, 0, 0, 0,
-	0, 0, 0, 0xc006f, 0x140075, 0, 0, 0,
-	0, 0, 0, 0x110046, 0, 0x80040, 0, 0,
-	0, 0xe0049, 0, 0, 0, 0x9003d, 0, 0,
-	0xb0056, 0, 0, 0xa0063, 0, 0, 0, 0,
-	0, 0xe0081, 0, 0, 0, 0xc0025, 0xd000d, 0,
-	0xe0020, 0, 0x90029, 0x5005a, 0x80077, 0, 0, 0,
-	0, 0, 0, 0x60028, 0xc0032, 0, 0, 0,
-	0x50034, 0, 0x50048, 0, 0, 0xc0091, 0, 0xe004d,
-	0xd0051, 0xa0035, 0xa0026, 0, 0, 0, 0, 0xc002b,
-	0, 0xe004c, 0x90036, 0xc0055, 0, 0, 0x9001e, 0,
-	0x10007c, 0, 0xe006b, 0, 0, 0, 0, 0x4008d,
-	0, 0x130089, 0, 0, 0, 0, 0, 0,
+static const uint16_t vk_friends_requests_xtr_mutual_slots[] = {
+	48, 0, 0, 46, 133, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 125, 0, 0, 0, 0, 106, 0, 0, 0, 0, 0, 0, 56, 89, 0,
+	0, 142, 0, 0, 0, 0, 0, 0, 75, 0, 0, 0, 0, 0, 55, 0,
+	0, 0, 0, 0, 0, 0, 0, 122, 0, 0, 0, 0, 0, 9, 83, 138,
+	0, 139, 0, 0, 0, 0, 0, 114, 0, 0, 0, 0, 49, 0, 110, 0,
+	14, 0, 0, 29, 0, 0, 0, 101, 0, 0, 0, 0, 69, 0, 6, 0,
+	0, 0, 136, 0, 0, 68, 28, 0, 0, 0, 0, 0, 0, 0, 105, 33,
+	0, 148, 0, 126, 132, 0, 0, 11, 0, 0, 0, 34, 82, 128, 39, 0,
+	0, 0, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	66, 0, 0, 98, 0, 0, 0, 0, 44, 0, 0, 0, 120, 0, 0, 0,
+	0, 0, 0, 0, 0, 16, 0, 0, 0, 146, 0, 0, 0, 0, 0, 71,
+	0, 0, 60, 78, 18, 121, 0, 97, 0, 0, 0, 143, 1, 0, 0, 0,
+	0, 45, 31, 104, 0, 0, 109, 0, 0, 0, 0, 74, 0, 0, 10, 102,
+	103, 116, 79, 130, 0, 0, 0, 0, 58, 0, 0, 0, 0, 0, 42, 0,
+	0, 0, 0, 65, 0, 12, 0, 112, 0, 0, 0, 147, 0, 8, 57, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 108, 0, 0, 127, 0, 0, 0,
+	91, 0, 0, 0, 0, 0, 131, 0, 115, 0, 0, 100, 25, 92, 123, 0,
+	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 22, 0, 144, 26, 94, 0,
+	20, 0, 0, 5, 0, 0, 0, 0, 118, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 67, 51, 0, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 84, 0, 2, 0, 0, 7, 36, 0, 0, 59, 135, 0, 0,
+	0, 0, 0, 0, 95, 0, 15, 0, 96, 0, 47, 88, 0, 62, 0, 0,
+	0, 0, 0, 113, 35, 0, 0, 0, 0, 0, 0, 0, 3, 134, 0, 0,
+	0, 0, 0, 17, 0, 0, 63, 0, 0, 0, 0, 0, 93, 19, 0, 0,
+	0, 0, 0, 0, 0, 0, 4, 140, 0, 27, 0, 149, 0, 0, 0, 0,
+	0, 0, 0, 111, 117, 0, 0, 0, 0, 0, 0, 70, 0, 64, 0, 0,
+	0, 73, 0, 0, 0, 61, 0, 0, 86, 0, 0, 99, 0, 0, 0, 0,
+	0, 129, 0, 0, 0, 37, 13, 0, 32, 0, 41, 90, 119, 0, 0, 0,
+	0, 0, 0, 40, 50, 0, 0, 0, 52, 0, 72, 0, 0, 145, 0, 77,
+	81, 53, 38, 0, 0, 0, 0, 43, 0, 76, 54, 85, 0, 0, 30, 0,
+	124, 0, 107, 0, 0, 0, 0, 141, 0, 137, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_friends_requests_xtr_mutual_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x656363615f6e6163u, 0x6465736f6c635f73u, 17},
+	{0x6e6564646968u, 0x0u, 6},
+	{0x786573u, 0x0u, 3},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x656e696c6e6fu, 0x0u, 6},
+	{0x6d5f656e696c6e6fu, 0x656c69626f6d5f65u, 13},
+	{0x615f656e696c6e6fu, 0x7070615f656e696cu, 10},
+	{0x695f656e696c6e6fu, 0x6f666e695f656e69u, 11},
+	{0x6465696669726576u, 0x6465696669726576u, 8},
+	{0x676e69646e657274u, 0x676e69646e657274u, 8},
+	{0x735f646e65697266u, 0x7375746174735f64u, 13},
+	{0x6c617574756du, 0x0u, 6},
+	{0x656d616e6b63696eu, 0x656d616e6b63696eu, 8},
+	{0x6e5f6e656469616du, 0x656d616e5f6e6564u, 11},
+	{0x6e69616d6f64u, 0x0u, 6},
+	{0x6574616462u, 0x0u, 5},
+	{0x79746963u, 0x0u, 4},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x776f745f656d6f68u, 0x6e776f745f656d6fu, 9},
+	{0x656e6f7a656d6974u, 0x656e6f7a656d6974u, 8},
+	{0x65707974u, 0x0u, 4},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x78616d5f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x6769726f5f303032u, 14},
+	{0x30345f6f746f6870u, 0x6769726f5f303034u, 14},
+	{0x616d5f6f746f6870u, 0x6769726f5f78616du, 14},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x746f68705f736168u, 0x6f746f68705f7361u, 9},
+	{0x69626f6d5f736168u, 0x656c69626f6d5f73u, 10},
+	{0x705f656c69626f6du, 0x656e6f68705f656cu, 12},
+	{0x6f68705f656d6f68u, 0x656e6f68705f656du, 10},
+	{0x65746973u, 0x0u, 4},
+	{0x737574617473u, 0x0u, 6},
+	{0x6565735f7473616cu, 0x6e6565735f747361u, 9},
+	{0x7265776f6c6c6f66u, 0x746e756f635f7372u, 15},
+	{0x635f6e6f6d6d6f63u, 0x746e756f635f6e6fu, 12},
+	{0x697461707563636fu, 0x6e6f697461707563u, 10},
+	{0x6e6f6974616c6572u, 0x6e6f6974616c6572u, 8},
+	{0x6e6f6974616c6572u, 0x72656e747261705fu, 16},
+	{0x6973726576696e75u, 0x7974697372657669u, 10},
+	{0x6973726576696e75u, 0x656d616e5f797469u, 15},
+	{0x79746c75636166u, 0x0u, 7},
+	{0x5f79746c75636166u, 0x656d616e5f79746cu, 12},
+	{0x6974617564617267u, 0x6e6f697461756461u, 10},
+	{0x74756f6261u, 0x0u, 5},
+	{0x6974697669746361u, 0x7365697469766974u, 10},
+	{0x7473657265746e69u, 0x737473657265746eu, 9},
+	{0x636973756du, 0x0u, 5},
+	{0x736569766f6du, 0x0u, 6},
+	{0x7674u, 0x0u, 2},
+	{0x736b6f6f62u, 0x0u, 5},
+	{0x73656d6167u, 0x0u, 5},
+	{0x7365746f7571u, 0x0u, 6},
+	{0x6e656972665f7369u, 0x646e656972665f73u, 9},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x65646469685f7369u, 0x646565665f6d6f72u, 19},
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x5f6565735f6e6163u, 0x7374736f705f6c6cu, 17},
+	{0x746972775f6e6163u, 0x6567617373656d5fu, 25},
+	{0x646e65735f6e6163u, 0x747365757165725fu, 23},
+	{0x6d6f635f6c6c6177u, 0x73746e656d6d6f63u, 13},
+	{0x73696c6b63616c62u, 0x64657473696c6b63u, 11},
+	{0x73696c6b63616c62u, 0x656d5f79625f6465u, 17},
+	{0x737265746e756f63u, 0x737265746e756f63u, 8},
+	{0x737473696cu, 0x0u, 5},
+	{0x616e5f7473726966u, 0x6d6f6e5f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6e65675f656d616eu, 14},
+	{0x616e5f7473726966u, 0x7461645f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6363615f656d616eu, 14},
+	{0x616e5f7473726966u, 0x736e695f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6c62615f656d616eu, 14},
+	{0x6d616e5f7473616cu, 0x6d6f6e5f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6e65675f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x7461645f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6363615f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x736e695f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6c62615f656d616eu, 13},
+	{0x5f746361746e6f63u, 0x656d616e5f746361u, 12},
+	{0x74735f72656e776fu, 0x65746174735f7265u, 11},
+	{0x5f747365625f7369u, 0x646e656972665f74u, 14},
+	{0x5f6565735f6e6163u, 0x6f696475615f6565u, 13},
+	{0x6c69616d65u, 0x0u, 5},
+	{0x6570796b73u, 0x0u, 5},
+	{0x6b6f6f6265636166u, 0x6b6f6f6265636166u, 8},
+	{0x6b6f6f6265636166u, 0x656d616e5f6b6f6fu, 13},
+	{0x72657474697774u, 0x0u, 7},
+	{0x72756f6a6576696cu, 0x6c616e72756f6a65u, 11},
+	{0x6172676174736e69u, 0x6d6172676174736eu, 9},
+	{0x74736574u, 0x0u, 4},
+	{0x696c5f6f65646976u, 0x6576696c5f6f6564u, 10},
+	{0x6f656469765f7369u, 0x64656b636f6c625fu, 35},
+	{0x69767265735f7369u, 0x656369767265735fu, 10},
+	{0x5f65636976726573u, 0x6e6f697470697263u, 19},
+	{0x65725f6f746f6870u, 0x6365725f6f746f68u, 9},
+	{0x656d5f6f746f6870u, 0x6d756964656d5f6fu, 12},
+	{0x656d5f6f746f6870u, 0x6365725f6d756964u, 16},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x69625f6f746f6870u, 0x6769625f6f746f68u, 9},
+	{0x30345f6f746f6870u, 0x3030345f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x657a69735f78616du, 14},
+	{0x65676175676e616cu, 0x65676175676e616cu, 8},
+	{0x5f736569726f7473u, 0x746e756f635f6576u, 21},
+	{0x65736e755f736168u, 0x736569726f74735fu, 18},
+	{0x6665645f6c6c6177u, 0x746c75616665645fu, 12},
+	{0x6c6c61635f6e6163u, 0x6c6c61635f6e6163u, 8},
+	{0x6c6c61635f6e6163u, 0x70756f72675f6d6fu, 19},
+	{0x69766e695f6e6163u, 0x72656b616570735fu, 32},
+	{0x5f6565735f6e6163u, 0x7365687369775f65u, 14},
+	{0x5f6565735f6e6163u, 0x73746669675f6565u, 13},
+	{0x695f65625f6e6163u, 0x70756f72675f6465u, 20},
+	{0x615f737574617473u, 0x6f696475615f7375u, 12},
+	{0x7974697669746361u, 0x7974697669746361u, 8},
+	{0x615f737574617473u, 0x7070615f73757461u, 10},
+	{0x7374726f707865u, 0x0u, 7},
+	{0x6f68705f706f7263u, 0x6f746f68705f706fu, 10},
+	{0x696c5f6f65646976u, 0x6c6576656c5f6576u, 16},
+	{0x696c5f6f65646976u, 0x746e756f635f6576u, 16},
+	{0x6f635f7370696c63u, 0x746e756f635f7370u, 11},
+	{0x726565726163u, 0x0u, 6},
+	{0x79726174696c696du, 0x79726174696c696du, 8},
+	{0x6973726576696e75u, 0x64695f70756f7267u, 19},
+	{0x6f69746163756465u, 0x6d726f665f6e6f69u, 14},
+	{0x6f69746163756465u, 0x7375746174735f6eu, 16},
+	{0x6c616e6f73726570u, 0x6c616e6f73726570u, 8},
+	{0x6973726576696e75u, 0x7365697469737265u, 12},
+	{0x736c6f6f686373u, 0x0u, 7},
+	{0x65766974616c6572u, 0x7365766974616c65u, 9},
+	{0x63736275735f7369u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736f705f6562u, 19},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6f6c70755f6e6163u, 0x636f645f64616f6cu, 14},
+	{0x6e61625f6e6163u, 0x0u, 7},
+	{0x68736168u, 0x0u, 4},
+	{0x6e695f6f6e5f7369u, 0x7865646e695f6f6eu, 11},
+	{0x5f746361746e6f63u, 0x64695f746361746eu, 10},
+	{0x617373656d5f7369u, 0x747365757165725fu, 18},
+	{0x7470697263736564u, 0x736e6f6974706972u, 12},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x6567617373656du, 0x0u, 7},
+	{0x6d617473656d6974u, 0x706d617473656d69u, 9},
+	{0x6d6f7266u, 0x0u, 4},
+	{0x6f635f6b63617274u, 0x65646f635f6b6361u, 10},
 };
 static const struct socapi_struct vk_friends_requests_xtr_mutual_struct = {"friends_requests_xtr_mutual", sizeof(struct vk_friends_requests_xtr_mutual), 150, vk_friends_requests_xtr_mutual_fields,
-	offsetof(struct vk_friends_requests_xtr_mutual, unknown), 3u, 9, vk_friends_requests_xtr_mutual_keys};
+	offsetof(struct vk_friends_requests_xtr_mutual, unknown), 3u, 9, vk_friends_requests_xtr_mutual_slots, vk_friends_requests_xtr_mutual_keys};
 const struct socapi_type vk_friends_requests_xtr_mutual_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_friends_requests_xtr_mutual), &vk_friends_requests_xtr_mutual_struct, "friends_requests_xtr_mutual"};
 
 static const struct socapi_field vk_gifts_layout_fields[] = {
@@ -3184,14 +3877,23 @@ static const struct socapi_field vk_gifts_layout_fields[] = {
 	{"build_id", offsetof(struct vk_gifts_layout, build_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"keywords", offsetof(struct vk_gifts_layout, keywords), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_gifts_layout_keys[] = {
-	0x90002, 0x80004, 0, 0, 0, 0, 0, 0,
-	0, 0x90003, 0, 0, 0x20001, 0x80005, 0, 0x130006,
-	0, 0x110007, 0, 0, 0, 0, 0, 0,
-	0, 0x80008, 0, 0, 0, 0, 0x80009, 0,
+static const uint16_t vk_gifts_layout_slots[] = {
+	2, 4, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 1, 5, 0, 6,
+	0, 7, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 9, 0,
+};
+static const struct socapi_key vk_gifts_layout_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x31355f626d756874u, 0x3231355f626d7568u, 9},
+	{0x35325f626d756874u, 0x3635325f626d7568u, 9},
+	{0x38345f626d756874u, 0x38345f626d756874u, 8},
+	{0x36395f626d756874u, 0x36395f626d756874u, 8},
+	{0x7372656b63697473u, 0x64695f746375646fu, 19},
+	{0x6b636974735f7369u, 0x656c7974735f7372u, 17},
+	{0x64695f646c697562u, 0x64695f646c697562u, 8},
+	{0x7364726f7779656bu, 0x7364726f7779656bu, 8},
 };
 static const struct socapi_struct vk_gifts_layout_struct = {"gifts_layout", sizeof(struct vk_gifts_layout), 9, vk_gifts_layout_fields,
-	offsetof(struct vk_gifts_layout, unknown), 3u, 5, vk_gifts_layout_keys};
+	offsetof(struct vk_gifts_layout, unknown), 3u, 5, vk_gifts_layout_slots, vk_gifts_layout_keys};
 const struct socapi_type vk_gifts_layout_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_gifts_layout), &vk_gifts_layout_struct, "gifts_layout"};
 
 static const struct socapi_field vk_groups_address_fields[] = {
@@ -3213,18 +3915,33 @@ static const struct socapi_field vk_groups_address_fields[] = {
 	{"work_info_status", offsetof(struct vk_groups_address, work_info_status), SOCAPI_NO_PRESENCE, &vk_groups_address_work_info_status_type, 0},
 	{"place_id", offsetof(struct vk_groups_address, place_id), offsetof(struct vk_groups_address, has_place_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_groups_address_keys[] = {
-	0, 0x5000f, 0, 0, 0, 0x10000b, 0, 0,
-	0, 0xd0005, 0x100010, 0, 0, 0, 0, 0,
-	0x120001, 0, 0x40004, 0x80007, 0, 0, 0, 0,
-	0, 0x20008, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0x70006, 0x5000c, 0, 0x9000a, 0x80009,
-	0xb000d, 0x9000e, 0, 0x70003, 0, 0, 0, 0,
-	0, 0x70002, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0x80011, 0, 0, 0, 0,
+static const uint16_t vk_groups_address_slots[] = {
+	0, 15, 0, 0, 0, 11, 0, 0, 0, 5, 16, 0, 0, 0, 0, 0,
+	1, 0, 4, 7, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 6, 12, 0, 10, 9, 13, 14, 0, 3, 0, 0, 0, 0,
+	0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_groups_address_keys[] = {
+	{0x6e6f697469646461u, 0x737365726464615fu, 18},
+	{0x73736572646461u, 0x0u, 7},
+	{0x64695f79746963u, 0x0u, 7},
+	{0x79746963u, 0x0u, 4},
+	{0x74735f6f7274656du, 0x6e6f69746174735fu, 13},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x65636e6174736964u, 0x65636e6174736964u, 8},
+	{0x6469u, 0x0u, 2},
+	{0x656475746974616cu, 0x656475746974616cu, 8},
+	{0x64757469676e6f6cu, 0x6564757469676e6fu, 9},
+	{0x74735f6f7274656du, 0x64695f6e6f697461u, 16},
+	{0x656e6f6870u, 0x0u, 5},
+	{0x66666f5f656d6974u, 0x74657366666f5f65u, 11},
+	{0x6c626174656d6974u, 0x656c626174656d69u, 9},
+	{0x656c746974u, 0x0u, 5},
+	{0x666e695f6b726f77u, 0x7375746174735f6fu, 16},
+	{0x64695f6563616c70u, 0x64695f6563616c70u, 8},
 };
 static const struct socapi_struct vk_groups_address_struct = {"groups_address", sizeof(struct vk_groups_address), 17, vk_groups_address_fields,
-	offsetof(struct vk_groups_address, unknown), 3u, 6, vk_groups_address_keys};
+	offsetof(struct vk_groups_address, unknown), 3u, 6, vk_groups_address_slots, vk_groups_address_keys};
 const struct socapi_type vk_groups_address_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address), &vk_groups_address_struct, "groups_address"};
 
 static const struct socapi_field vk_groups_address_timetable_fields[] = {
@@ -3236,12 +3953,20 @@ static const struct socapi_field vk_groups_address_timetable_fields[] = {
 	{"tue", offsetof(struct vk_groups_address_timetable, tue), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
 	{"wed", offsetof(struct vk_groups_address_timetable, wed), SOCAPI_NO_PRESENCE, &vk_groups_address_timetable_day_type, 0},
 };
-static const uint32_t vk_groups_address_timetable_keys[] = {
-	0x30005, 0, 0x30004, 0, 0, 0x30001, 0x30002, 0x30006,
-	0, 0, 0, 0, 0x30003, 0, 0x30007, 0,
+static const uint16_t vk_groups_address_timetable_slots[] = {
+	5, 0, 4, 0, 0, 1, 2, 6, 0, 0, 0, 0, 3, 0, 7, 0,
+};
+static const struct socapi_key vk_groups_address_timetable_keys[] = {
+	{0x697266u, 0x0u, 3},
+	{0x6e6f6du, 0x0u, 3},
+	{0x746173u, 0x0u, 3},
+	{0x6e7573u, 0x0u, 3},
+	{0x756874u, 0x0u, 3},
+	{0x657574u, 0x0u, 3},
+	{0x646577u, 0x0u, 3},
 };
 static const struct socapi_struct vk_groups_address_timetable_struct = {"groups_address_timetable", sizeof(struct vk_groups_address_timetable), 7, vk_groups_address_timetable_fields,
-	offsetof(struct vk_groups_address_timetable, unknown), 7u, 4, vk_groups_address_timetable_keys};
+	offsetof(struct vk_groups_address_timetable, unknown), 7u, 4, vk_groups_address_timetable_slots, vk_groups_address_timetable_keys};
 const struct socapi_type vk_groups_address_timetable_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address_timetable), &vk_groups_address_timetable_struct, "groups_address_timetable"};
 
 static const struct socapi_field vk_groups_address_timetable_day_fields[] = {
@@ -3250,11 +3975,17 @@ static const struct socapi_field vk_groups_address_timetable_day_fields[] = {
 	{"close_time", offsetof(struct vk_groups_address_timetable_day, close_time), offsetof(struct vk_groups_address_timetable_day, has_close_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"open_time", offsetof(struct vk_groups_address_timetable_day, open_time), offsetof(struct vk_groups_address_timetable_day, has_open_time), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_address_timetable_day_keys[] = {
-	0xa0003, 0, 0x90004, 0, 0xf0002, 0x100001, 0, 0,
+static const uint16_t vk_groups_address_timetable_day_slots[] = {
+	3, 0, 4, 0, 2, 1, 0, 0,
+};
+static const struct socapi_key vk_groups_address_timetable_day_keys[] = {
+	{0x6c635f6b61657262u, 0x656d69745f65736fu, 16},
+	{0x706f5f6b61657262u, 0x656d69745f6e6570u, 15},
+	{0x69745f65736f6c63u, 0x656d69745f65736fu, 10},
+	{0x6d69745f6e65706fu, 0x656d69745f6e6570u, 9},
 };
 static const struct socapi_struct vk_groups_address_timetable_day_struct = {"groups_address_timetable_day", sizeof(struct vk_groups_address_timetable_day), 4, vk_groups_address_timetable_day_fields,
-	offsetof(struct vk_groups_address_timetable_day, unknown), 1u, 3, vk_groups_address_timetable_day_keys};
+	offsetof(struct vk_groups_address_timetable_day, unknown), 1u, 3, vk_groups_address_timetable_day_slots, vk_groups_address_timetable_day_keys};
 const struct socapi_type vk_groups_address_timetable_day_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_address_timetable_day), &vk_groups_address_timetable_day_struct, "groups_address_timetable_day"};
 
 static const struct socapi_field vk_groups_addresses_info_fields[] = {
@@ -3263,11 +3994,17 @@ static const struct socapi_field vk_groups_addresses_info_fields[] = {
 	{"main_address", offsetof(struct vk_groups_addresses_info, main_address), SOCAPI_NO_PRESENCE, &vk_groups_address_type, 0},
 	{"count", offsetof(struct vk_groups_addresses_info, count), offsetof(struct vk_groups_addresses_info, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_groups_addresses_info_keys[] = {
-	0, 0xc0003, 0, 0xa0001, 0, 0xf0002, 0x50004, 0,
+static const uint16_t vk_groups_addresses_info_slots[] = {
+	0, 3, 0, 1, 0, 2, 4, 0,
+};
+static const struct socapi_key vk_groups_addresses_info_keys[] = {
+	{0x6c62616e655f7369u, 0x64656c62616e655fu, 10},
+	{0x6464615f6e69616du, 0x64695f7373657264u, 15},
+	{0x6464615f6e69616du, 0x737365726464615fu, 12},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_addresses_info_struct = {"groups_addresses_info", sizeof(struct vk_groups_addresses_info), 4, vk_groups_addresses_info_fields,
-	offsetof(struct vk_groups_addresses_info, unknown), 3u, 3, vk_groups_addresses_info_keys};
+	offsetof(struct vk_groups_addresses_info, unknown), 3u, 3, vk_groups_addresses_info_slots, vk_groups_addresses_info_keys};
 const struct socapi_type vk_groups_addresses_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_addresses_info), &vk_groups_addresses_info_struct, "groups_addresses_info"};
 
 static const struct socapi_field vk_groups_contacts_item_fields[] = {
@@ -3276,11 +4013,17 @@ static const struct socapi_field vk_groups_contacts_item_fields[] = {
 	{"phone", offsetof(struct vk_groups_contacts_item, phone), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"email", offsetof(struct vk_groups_contacts_item, email), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_groups_contacts_item_keys[] = {
-	0x50004, 0, 0x70001, 0x40002, 0x50003, 0, 0, 0,
+static const uint16_t vk_groups_contacts_item_slots[] = {
+	4, 0, 1, 2, 3, 0, 0, 0,
+};
+static const struct socapi_key vk_groups_contacts_item_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x63736564u, 0x0u, 4},
+	{0x656e6f6870u, 0x0u, 5},
+	{0x6c69616d65u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_contacts_item_struct = {"groups_contacts_item", sizeof(struct vk_groups_contacts_item), 4, vk_groups_contacts_item_fields,
-	offsetof(struct vk_groups_contacts_item, unknown), 3u, 3, vk_groups_contacts_item_keys};
+	offsetof(struct vk_groups_contacts_item, unknown), 3u, 3, vk_groups_contacts_item_slots, vk_groups_contacts_item_keys};
 const struct socapi_type vk_groups_contacts_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_contacts_item), &vk_groups_contacts_item_struct, "groups_contacts_item"};
 
 static const struct socapi_field vk_groups_counters_group_fields[] = {
@@ -3304,29 +4047,50 @@ static const struct socapi_field vk_groups_counters_group_fields[] = {
 	{"clips_views", offsetof(struct vk_groups_counters_group, clips_views), offsetof(struct vk_groups_counters_group, has_clips_views), &socapi_type_int, 0},
 	{"clips_likes", offsetof(struct vk_groups_counters_group, clips_likes), offsetof(struct vk_groups_counters_group, has_clips_likes), &socapi_type_int, 0},
 };
-static const uint32_t vk_groups_counters_group_keys[] = {
-	0x60009, 0, 0, 0, 0xf000b, 0, 0x100011, 0,
-	0xb0013, 0, 0, 0x60007, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0xf0004, 0x8000d, 0,
-	0, 0, 0xa000e, 0, 0, 0, 0, 0x5000f,
-	0xf000a, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x40005, 0x60002, 0, 0, 0, 0,
-	0, 0x60006, 0, 0x90001, 0xb0012, 0xf0010, 0, 0,
-	0, 0x60008, 0, 0, 0, 0x60003, 0x8000c, 0,
+static const uint16_t vk_groups_counters_group_slots[] = {
+	9, 0, 0, 0, 11, 0, 17, 0, 19, 0, 0, 7, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 4, 13, 0, 0, 0, 14, 0, 0, 0, 0, 15,
+	10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 2, 0, 0, 0, 0,
+	0, 6, 0, 1, 18, 16, 0, 0, 0, 8, 0, 0, 0, 3, 12, 0,
+};
+static const struct socapi_key vk_groups_counters_group_keys[] = {
+	{0x6573736572646461u, 0x7365737365726464u, 9},
+	{0x736d75626c61u, 0x0u, 6},
+	{0x736f69647561u, 0x0u, 6},
+	{0x6c705f6f69647561u, 0x737473696c79616cu, 15},
+	{0x73636f64u, 0x0u, 4},
+	{0x74656b72616du, 0x0u, 6},
+	{0x736f746f6870u, 0x0u, 6},
+	{0x736369706f74u, 0x0u, 6},
+	{0x736f65646976u, 0x0u, 6},
+	{0x6c705f6f65646976u, 0x737473696c79616cu, 15},
+	{0x735f74656b72616du, 0x7365636976726573u, 15},
+	{0x7374736163646f70u, 0x7374736163646f70u, 8},
+	{0x73656c6369747261u, 0x73656c6369747261u, 8},
+	{0x766974617272616eu, 0x7365766974617272u, 10},
+	{0x7370696c63u, 0x0u, 5},
+	{0x6f665f7370696c63u, 0x737265776f6c6c6fu, 15},
+	{0x665f736f65646976u, 0x737265776f6c6c6fu, 16},
+	{0x69765f7370696c63u, 0x73776569765f7370u, 11},
+	{0x696c5f7370696c63u, 0x73656b696c5f7370u, 11},
 };
 static const struct socapi_struct vk_groups_counters_group_struct = {"groups_counters_group", sizeof(struct vk_groups_counters_group), 19, vk_groups_counters_group_fields,
-	offsetof(struct vk_groups_counters_group, unknown), 47u, 6, vk_groups_counters_group_keys};
+	offsetof(struct vk_groups_counters_group, unknown), 47u, 6, vk_groups_counters_group_slots, vk_groups_counters_group_keys};
 const struct socapi_type vk_groups_counters_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_counters_group), &vk_groups_counters_group_struct, "groups_counters_group"};
 
 static const struct socapi_field vk_groups_get_by_id_object_response_fields[] = {
 	{"groups", offsetof(struct vk_groups_get_by_id_object_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"profiles", offsetof(struct vk_groups_get_by_id_object_response, profiles), SOCAPI_NO_PRESENCE, &vk_groups_profile_item_list_type, 0},
 };
-static const uint32_t vk_groups_get_by_id_object_response_keys[] = {
-	0x80002, 0x60001, 0, 0,
+static const uint16_t vk_groups_get_by_id_object_response_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key vk_groups_get_by_id_object_response_keys[] = {
+	{0x7370756f7267u, 0x0u, 6},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
 };
 static const struct socapi_struct vk_groups_get_by_id_object_response_struct = {"groups_getById_object_response", sizeof(struct vk_groups_get_by_id_object_response), 2, vk_groups_get_by_id_object_response_fields,
-	offsetof(struct vk_groups_get_by_id_object_response, unknown), 5u, 2, vk_groups_get_by_id_object_response_keys};
+	offsetof(struct vk_groups_get_by_id_object_response, unknown), 5u, 2, vk_groups_get_by_id_object_response_slots, vk_groups_get_by_id_object_response_keys};
 const struct socapi_type vk_groups_get_by_id_object_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_by_id_object_response), &vk_groups_get_by_id_object_response_struct, "groups_getById_object_response"};
 
 static const struct socapi_field vk_groups_get_members_fields_response_fields[] = {
@@ -3334,11 +4098,16 @@ static const struct socapi_field vk_groups_get_members_fields_response_fields[] 
 	{"items", offsetof(struct vk_groups_get_members_fields_response, items), SOCAPI_NO_PRESENCE, &vk_groups_user_xtr_role_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_fields_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_groups_get_members_fields_response_keys[] = {
-	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x90003,
+static const uint16_t vk_groups_get_members_fields_response_slots[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_key vk_groups_get_members_fields_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x6f72665f7478656eu, 0x6d6f72665f747865u, 9},
 };
 static const struct socapi_struct vk_groups_get_members_fields_response_struct = {"groups_getMembers_fields_response", sizeof(struct vk_groups_get_members_fields_response), 3, vk_groups_get_members_fields_response_fields,
-	offsetof(struct vk_groups_get_members_fields_response, unknown), 1u, 3, vk_groups_get_members_fields_response_keys};
+	offsetof(struct vk_groups_get_members_fields_response, unknown), 1u, 3, vk_groups_get_members_fields_response_slots, vk_groups_get_members_fields_response_keys};
 const struct socapi_type vk_groups_get_members_fields_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_members_fields_response), &vk_groups_get_members_fields_response_struct, "groups_getMembers_fields_response"};
 
 static const struct socapi_field vk_groups_get_members_filter_response_fields[] = {
@@ -3346,11 +4115,16 @@ static const struct socapi_field vk_groups_get_members_filter_response_fields[] 
 	{"items", offsetof(struct vk_groups_get_members_filter_response, items), SOCAPI_NO_PRESENCE, &vk_groups_member_role_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_filter_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_groups_get_members_filter_response_keys[] = {
-	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x90003,
+static const uint16_t vk_groups_get_members_filter_response_slots[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_key vk_groups_get_members_filter_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x6f72665f7478656eu, 0x6d6f72665f747865u, 9},
 };
 static const struct socapi_struct vk_groups_get_members_filter_response_struct = {"groups_getMembers_filter_response", sizeof(struct vk_groups_get_members_filter_response), 3, vk_groups_get_members_filter_response_fields,
-	offsetof(struct vk_groups_get_members_filter_response, unknown), 1u, 3, vk_groups_get_members_filter_response_keys};
+	offsetof(struct vk_groups_get_members_filter_response, unknown), 1u, 3, vk_groups_get_members_filter_response_slots, vk_groups_get_members_filter_response_keys};
 const struct socapi_type vk_groups_get_members_filter_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_members_filter_response), &vk_groups_get_members_filter_response_struct, "groups_getMembers_filter_response"};
 
 static const struct socapi_field vk_groups_get_members_response_fields[] = {
@@ -3358,33 +4132,46 @@ static const struct socapi_field vk_groups_get_members_response_fields[] = {
 	{"items", offsetof(struct vk_groups_get_members_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_groups_get_members_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_groups_get_members_response_keys[] = {
-	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x90003,
+static const uint16_t vk_groups_get_members_response_slots[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_key vk_groups_get_members_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x6f72665f7478656eu, 0x6d6f72665f747865u, 9},
 };
 static const struct socapi_struct vk_groups_get_members_response_struct = {"groups_getMembers_response", sizeof(struct vk_groups_get_members_response), 3, vk_groups_get_members_response_fields,
-	offsetof(struct vk_groups_get_members_response, unknown), 1u, 3, vk_groups_get_members_response_keys};
+	offsetof(struct vk_groups_get_members_response, unknown), 1u, 3, vk_groups_get_members_response_slots, vk_groups_get_members_response_keys};
 const struct socapi_type vk_groups_get_members_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_members_response), &vk_groups_get_members_response_struct, "groups_getMembers_response"};
 
 static const struct socapi_field vk_groups_get_object_extended_response_fields[] = {
 	{"count", offsetof(struct vk_groups_get_object_extended_response, count), offsetof(struct vk_groups_get_object_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_get_object_extended_response, items), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_get_object_extended_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_groups_get_object_extended_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_groups_get_object_extended_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_get_object_extended_response_struct = {"groups_get_object_extended_response", sizeof(struct vk_groups_get_object_extended_response), 2, vk_groups_get_object_extended_response_fields,
-	offsetof(struct vk_groups_get_object_extended_response, unknown), 1u, 2, vk_groups_get_object_extended_response_keys};
+	offsetof(struct vk_groups_get_object_extended_response, unknown), 1u, 2, vk_groups_get_object_extended_response_slots, vk_groups_get_object_extended_response_keys};
 const struct socapi_type vk_groups_get_object_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_object_extended_response), &vk_groups_get_object_extended_response_struct, "groups_get_object_extended_response"};
 
 static const struct socapi_field vk_groups_get_response_fields[] = {
 	{"count", offsetof(struct vk_groups_get_response, count), offsetof(struct vk_groups_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_get_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_get_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_groups_get_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_groups_get_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_get_response_struct = {"groups_get_response", sizeof(struct vk_groups_get_response), 2, vk_groups_get_response_fields,
-	offsetof(struct vk_groups_get_response, unknown), 1u, 2, vk_groups_get_response_keys};
+	offsetof(struct vk_groups_get_response, unknown), 1u, 2, vk_groups_get_response_slots, vk_groups_get_response_keys};
 const struct socapi_type vk_groups_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_get_response), &vk_groups_get_response_struct, "groups_get_response"};
 
 static const struct socapi_field vk_groups_group_fields[] = {
@@ -3415,18 +4202,42 @@ static const struct socapi_field vk_groups_group_fields[] = {
 	{"is_video_live_notifications_blocked", offsetof(struct vk_groups_group, is_video_live_notifications_blocked), offsetof(struct vk_groups_group, has_is_video_live_notifications_blocked), &vk_base_bool_int_type, 0},
 	{"video_live", offsetof(struct vk_groups_group, video_live), SOCAPI_NO_PRESENCE, &vk_video_live_info_type, 0},
 };
-static const uint32_t vk_groups_group_keys[] = {
-	0xb0006, 0x80007, 0, 0, 0x40005, 0, 0xe0018, 0xe0011,
-	0, 0xa001a, 0, 0, 0, 0x90010, 0, 0,
-	0, 0xb0008, 0, 0x90012, 0xe0015, 0, 0, 0,
-	0, 0, 0, 0xb000d, 0x8000b, 0, 0xe0013, 0x90004,
-	0, 0x8000e, 0x40002, 0x9000f, 0, 0x20001, 0, 0,
-	0, 0, 0, 0x90014, 0, 0xd000a, 0, 0xa000c,
-	0, 0x110017, 0x230019, 0, 0, 0, 0xb0003, 0,
-	0, 0, 0, 0x80016, 0, 0, 0x90009, 0,
+static const uint16_t vk_groups_group_slots[] = {
+	6, 7, 0, 0, 5, 0, 24, 17, 0, 26, 0, 0, 0, 16, 0, 0,
+	0, 8, 0, 18, 21, 0, 0, 0, 0, 0, 0, 13, 11, 0, 19, 4,
+	0, 14, 2, 15, 0, 1, 0, 0, 0, 0, 0, 20, 0, 10, 0, 12,
+	0, 23, 25, 0, 0, 0, 3, 0, 0, 0, 0, 22, 0, 0, 9, 0,
+};
+static const struct socapi_key vk_groups_group_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x65707974u, 0x0u, 4},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x6e696d64615f7369u, 0x6e696d64615f7369u, 8},
+	{0x656c5f6e696d6461u, 0x6c6576656c5f6e69u, 11},
+	{0x65626d656d5f7369u, 0x7265626d656d5f73u, 9},
+	{0x72657664615f7369u, 0x7265736974726576u, 13},
+	{0x6465696669726576u, 0x6465696669726576u, 8},
+	{0x61645f7472617473u, 0x657461645f747261u, 10},
+	{0x645f6873696e6966u, 0x657461645f687369u, 11},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x6769726f5f303032u, 14},
+	{0x30345f6f746f6870u, 0x3030345f6f746f68u, 9},
+	{0x30345f6f746f6870u, 0x6769726f5f303034u, 14},
+	{0x616d5f6f746f6870u, 0x78616d5f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x6769726f5f78616du, 14},
+	{0x657461645f747365u, 0x657461645f747365u, 8},
+	{0x645f63696c627570u, 0x6c6562616c5f6574u, 17},
+	{0x616d5f6f746f6870u, 0x657a69735f78616du, 14},
+	{0x6f656469765f7369u, 0x64656b636f6c625fu, 35},
+	{0x696c5f6f65646976u, 0x6576696c5f6f6564u, 10},
 };
 static const struct socapi_struct vk_groups_group_struct = {"groups_group", sizeof(struct vk_groups_group), 26, vk_groups_group_fields,
-	offsetof(struct vk_groups_group, unknown), 67u, 6, vk_groups_group_keys};
+	offsetof(struct vk_groups_group, unknown), 67u, 6, vk_groups_group_slots, vk_groups_group_keys};
 const struct socapi_type vk_groups_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group), &vk_groups_group_struct, "groups_group"};
 
 static const struct socapi_field vk_groups_group_attach_fields[] = {
@@ -3436,12 +4247,18 @@ static const struct socapi_field vk_groups_group_attach_fields[] = {
 	{"size", offsetof(struct vk_groups_group_attach, size), offsetof(struct vk_groups_group_attach, has_size), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"is_favorite", offsetof(struct vk_groups_group_attach, is_favorite), offsetof(struct vk_groups_group_attach, has_is_favorite), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_group_attach_keys[] = {
-	0xb0005, 0x40002, 0, 0, 0x60003, 0, 0, 0,
-	0, 0, 0x40004, 0, 0x20001, 0, 0, 0,
+static const uint16_t vk_groups_group_attach_slots[] = {
+	5, 2, 0, 0, 3, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0,
+};
+static const struct socapi_key vk_groups_group_attach_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x74786574u, 0x0u, 4},
+	{0x737574617473u, 0x0u, 6},
+	{0x657a6973u, 0x0u, 4},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
 };
 static const struct socapi_struct vk_groups_group_attach_struct = {"groups_group_attach", sizeof(struct vk_groups_group_attach), 5, vk_groups_group_attach_fields,
-	offsetof(struct vk_groups_group_attach, unknown), 1u, 4, vk_groups_group_attach_keys};
+	offsetof(struct vk_groups_group_attach, unknown), 1u, 4, vk_groups_group_attach_slots, vk_groups_group_attach_keys};
 const struct socapi_type vk_groups_group_attach_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_attach), &vk_groups_group_attach_struct, "groups_group_attach"};
 
 static const struct socapi_field vk_groups_group_ban_info_fields[] = {
@@ -3449,11 +4266,16 @@ static const struct socapi_field vk_groups_group_ban_info_fields[] = {
 	{"end_date", offsetof(struct vk_groups_group_ban_info, end_date), offsetof(struct vk_groups_group_ban_info, has_end_date), &socapi_type_int, 0},
 	{"reason", offsetof(struct vk_groups_group_ban_info, reason), offsetof(struct vk_groups_group_ban_info, has_reason), &vk_groups_ban_info_reason_type, 0},
 };
-static const uint32_t vk_groups_group_ban_info_keys[] = {
-	0, 0x60003, 0, 0, 0, 0x80002, 0, 0x70001,
+static const uint16_t vk_groups_group_ban_info_slots[] = {
+	0, 3, 0, 0, 0, 2, 0, 1,
+};
+static const struct socapi_key vk_groups_group_ban_info_keys[] = {
+	{0x746e656d6d6f63u, 0x0u, 7},
+	{0x657461645f646e65u, 0x657461645f646e65u, 8},
+	{0x6e6f73616572u, 0x0u, 6},
 };
 static const struct socapi_struct vk_groups_group_ban_info_struct = {"groups_group_ban_info", sizeof(struct vk_groups_group_ban_info), 3, vk_groups_group_ban_info_fields,
-	offsetof(struct vk_groups_group_ban_info, unknown), 1u, 3, vk_groups_group_ban_info_keys};
+	offsetof(struct vk_groups_group_ban_info, unknown), 1u, 3, vk_groups_group_ban_info_slots, vk_groups_group_ban_info_keys};
 const struct socapi_type vk_groups_group_ban_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_ban_info), &vk_groups_group_ban_info_struct, "groups_group_ban_info"};
 
 static const struct socapi_field vk_groups_group_full_fields[] = {
@@ -3546,53 +4368,131 @@ static const struct socapi_field vk_groups_group_full_fields[] = {
 	{"video_notifications_status", offsetof(struct vk_groups_group_full, video_notifications_status), SOCAPI_NO_PRESENCE, &vk_groups_group_full_video_notifications_status_type, 0},
 	{"videos_count", offsetof(struct vk_groups_group_full, videos_count), offsetof(struct vk_groups_group_full, has_videos_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_groups_group_full_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0x9002e, 0xd000a, 0, 0xd0023, 0, 0x8000e, 0x130053, 0,
-	0x10003a, 0, 0, 0x90050, 0, 0x150042, 0, 0,
-	0, 0xd004c, 0, 0, 0, 0, 0, 0x13004a,
-	0x120037, 0xe0033, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x90010, 0, 0, 0, 0xb0006, 0,
-	0x110049, 0, 0, 0, 0xb003b, 0, 0x80028, 0,
-	0xe0038, 0x160052, 0, 0, 0xe0013, 0, 0, 0,
-	0, 0x110017, 0, 0, 0, 0, 0, 0,
-	0, 0xe0015, 0x110029, 0xd001c, 0x100039, 0xa0044, 0xf0043, 0,
-	0, 0, 0, 0x8001e, 0, 0, 0, 0x11004f,
-	0x150055, 0xc0058, 0, 0, 0, 0, 0, 0,
-	0x230019, 0, 0x160034, 0xb002a, 0, 0, 0, 0x90014,
-	0x80016, 0x50046, 0x1a0057, 0, 0x130027, 0, 0, 0x10002b,
-	0, 0, 0x5003e, 0, 0x90012, 0xe0018, 0xb001b, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x80007, 0xb0040, 0, 0x40002, 0xc0048, 0xa0022, 0x70020,
-	0x100041, 0x8003c, 0, 0, 0, 0, 0, 0,
-	0, 0xe002c, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0xa001a, 0, 0xa000c, 0xb0054,
-	0x4002f, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0x40005, 0, 0, 0, 0,
-	0, 0x10002d, 0, 0x8004e, 0x90004, 0xb0025, 0, 0,
-	0, 0, 0xb003f, 0x60032, 0, 0, 0, 0,
-	0, 0, 0, 0x8000b, 0x40021, 0, 0, 0,
-	0x80035, 0xb000d, 0x120056, 0, 0, 0x80047, 0x9000f, 0,
-	0, 0, 0, 0xb0003, 0, 0, 0, 0,
-	0, 0x80031, 0, 0xe0011, 0, 0, 0, 0x4001f,
-	0x6001d, 0, 0, 0, 0, 0, 0, 0xd0026,
-	0, 0, 0xc0045, 0, 0, 0x90009, 0xa004d, 0,
-	0x90036, 0, 0, 0xf004b, 0, 0xb0008, 0, 0,
-	0, 0xa0030, 0, 0xf003d, 0, 0x160051, 0xd0024, 0x20001,
+static const uint16_t vk_groups_group_full_slots[] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 46, 10, 0, 35, 0, 14, 83, 0,
+	58, 0, 0, 80, 0, 66, 0, 0, 0, 76, 0, 0, 0, 0, 0, 74,
+	55, 51, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 6, 0,
+	73, 0, 0, 0, 59, 0, 40, 0, 56, 82, 0, 0, 19, 0, 0, 0,
+	0, 23, 0, 0, 0, 0, 0, 0, 0, 21, 41, 28, 57, 68, 67, 0,
+	0, 0, 0, 30, 0, 0, 0, 79, 85, 88, 0, 0, 0, 0, 0, 0,
+	25, 0, 52, 42, 0, 0, 0, 20, 22, 70, 87, 0, 39, 0, 0, 43,
+	0, 0, 62, 0, 18, 24, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 7, 64, 0, 2, 72, 34, 32, 65, 60, 0, 0, 0, 0, 0, 0,
+	0, 44, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 12, 84,
+	47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0,
+	0, 45, 0, 78, 4, 37, 0, 0, 0, 0, 63, 50, 0, 0, 0, 0,
+	0, 0, 0, 11, 33, 0, 0, 0, 53, 13, 86, 0, 0, 71, 15, 0,
+	0, 0, 0, 3, 0, 0, 0, 0, 0, 49, 0, 17, 0, 0, 0, 31,
+	29, 0, 0, 0, 0, 0, 0, 38, 0, 0, 69, 0, 0, 9, 77, 0,
+	54, 0, 0, 75, 0, 8, 0, 0, 0, 48, 0, 61, 0, 81, 36, 1,
+};
+static const struct socapi_key vk_groups_group_full_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x65707974u, 0x0u, 4},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x6e696d64615f7369u, 0x6e696d64615f7369u, 8},
+	{0x656c5f6e696d6461u, 0x6c6576656c5f6e69u, 11},
+	{0x65626d656d5f7369u, 0x7265626d656d5f73u, 9},
+	{0x72657664615f7369u, 0x7265736974726576u, 13},
+	{0x6465696669726576u, 0x6465696669726576u, 8},
+	{0x61645f7472617473u, 0x657461645f747261u, 10},
+	{0x645f6873696e6966u, 0x657461645f687369u, 11},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x6769726f5f303032u, 14},
+	{0x30345f6f746f6870u, 0x3030345f6f746f68u, 9},
+	{0x30345f6f746f6870u, 0x6769726f5f303034u, 14},
+	{0x616d5f6f746f6870u, 0x78616d5f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x6769726f5f78616du, 14},
+	{0x657461645f747365u, 0x657461645f747365u, 8},
+	{0x645f63696c627570u, 0x6c6562616c5f6574u, 17},
+	{0x616d5f6f746f6870u, 0x657a69735f78616du, 14},
+	{0x6f656469765f7369u, 0x64656b636f6c625fu, 35},
+	{0x696c5f6f65646976u, 0x6576696c5f6f6564u, 10},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x5f737265626d656du, 0x746e756f635f7372u, 13},
+	{0x737574617473u, 0x0u, 6},
+	{0x7974697669746361u, 0x7974697669746361u, 8},
+	{0x79746963u, 0x0u, 4},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x65746973u, 0x0u, 4},
+	{0x6f705f6465786966u, 0x74736f705f646578u, 10},
+	{0x626c615f6e69616du, 0x64695f6d75626c61u, 13},
+	{0x735f7265626d656du, 0x7375746174735f72u, 13},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x63736275735f7369u, 0x6465626972637362u, 13},
+	{0x65646469685f7369u, 0x646565665f6d6f72u, 19},
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x5f6565735f6e6163u, 0x7374736f705f6c6cu, 17},
+	{0x7373656d5f6e6163u, 0x6567617373656d5fu, 11},
+	{0x616572635f6e6163u, 0x6369706f745f6574u, 16},
+	{0x6f6c70755f6e6163u, 0x636f645f64616f6cu, 14},
+	{0x6f6c70755f6e6163u, 0x6f656469765f6461u, 16},
+	{0x746f68705f736168u, 0x6f746f68705f7361u, 9},
+	{0x6c6c6177u, 0x0u, 4},
+	{0x696d696c5f656761u, 0x7374696d696c5f65u, 10},
+	{0x676e69646e657274u, 0x676e69646e657274u, 8},
+	{0x74656b72616du, 0x0u, 6},
+	{0x6b72616d5f736168u, 0x7070615f74656b72u, 14},
+	{0x6b765f676e697375u, 0x7070615f74656b72u, 22},
+	{0x746c7564615f7369u, 0x746c7564615f7369u, 8},
+	{0x6761705f696b6977u, 0x656761705f696b69u, 9},
+	{0x5f737265626d656du, 0x747865745f746e75u, 18},
+	{0x7374736575716572u, 0x746e756f635f7374u, 14},
+	{0x696c5f6f65646976u, 0x6c6576656c5f6576u, 16},
+	{0x696c5f6f65646976u, 0x746e756f635f6576u, 16},
+	{0x6f635f7370696c63u, 0x746e756f635f7370u, 11},
+	{0x737265746e756f63u, 0x737265746e756f63u, 8},
+	{0x6576696c74786574u, 0x746e756f635f7365u, 15},
+	{0x7265766f63u, 0x0u, 5},
+	{0x6f635f6f65646976u, 0x7265766f635f6f65u, 11},
+	{0x676775735f6e6163u, 0x747365676775735fu, 11},
+	{0x6f6c70755f6e6163u, 0x79726f74735f6461u, 16},
+	{0x6c6c61635f6e6163u, 0x7974696e756d6d6fu, 21},
+	{0x6f6c70755f6e6163u, 0x70696c635f64616fu, 15},
+	{0x6f68705f706f7263u, 0x6f746f68705f706fu, 10},
+	{0x615f737574617473u, 0x6f696475615f7375u, 12},
+	{0x736b6e696cu, 0x0u, 5},
+	{0x73746361746e6f63u, 0x73746361746e6f63u, 8},
+	{0x6365735f6e69616du, 0x6e6f69746365735fu, 12},
+	{0x7261646e6f636573u, 0x6e6f69746365735fu, 17},
+	{0x617373656d5f7369u, 0x64656b636f6c625fu, 19},
+	{0x646e65735f6e6163u, 0x796669746f6e5f64u, 15},
+	{0x735f656e696c6e6fu, 0x7375746174735f65u, 13},
+	{0x5f64657469766e69u, 0x79625f6465746976u, 10},
+	{0x6f666e695f6e6162u, 0x6f666e695f6e6162u, 8},
+	{0x756f72675f736168u, 0x6c656e6e6168635fu, 17},
+	{0x6573736572646461u, 0x7365737365726464u, 9},
+	{0x63736275735f7369u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736f705f6562u, 19},
+	{0x766f635f6576696cu, 0x737265766f635f65u, 11},
+	{0x5f736569726f7473u, 0x746e756f635f6576u, 21},
+	{0x65736e755f736168u, 0x736569726f74735fu, 18},
+	{0x6f6e5f6f65646976u, 0x7375746174735f73u, 26},
+	{0x635f736f65646976u, 0x746e756f635f736fu, 12},
 };
 static const struct socapi_struct vk_groups_group_full_struct = {"groups_group_full", sizeof(struct vk_groups_group_full), 88, vk_groups_group_full_fields,
-	offsetof(struct vk_groups_group_full, unknown), 5u, 8, vk_groups_group_full_keys};
+	offsetof(struct vk_groups_group_full, unknown), 5u, 8, vk_groups_group_full_slots, vk_groups_group_full_keys};
 const struct socapi_type vk_groups_group_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_group_full), &vk_groups_group_full_struct, "groups_group_full"};
 
 static const struct socapi_field vk_groups_groups_array_fields[] = {
 	{"count", offsetof(struct vk_groups_groups_array, count), offsetof(struct vk_groups_groups_array, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_groups_array, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_groups_array_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_groups_groups_array_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_groups_groups_array_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_groups_array_struct = {"groups_groups_array", sizeof(struct vk_groups_groups_array), 2, vk_groups_groups_array_fields,
-	offsetof(struct vk_groups_groups_array, unknown), 1u, 2, vk_groups_groups_array_keys};
+	offsetof(struct vk_groups_groups_array, unknown), 1u, 2, vk_groups_groups_array_slots, vk_groups_groups_array_keys};
 const struct socapi_type vk_groups_groups_array_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_groups_array), &vk_groups_groups_array_struct, "groups_groups_array"};
 
 static const struct socapi_field vk_groups_is_member_extended_response_fields[] = {
@@ -3602,12 +4502,18 @@ static const struct socapi_field vk_groups_is_member_extended_response_fields[] 
 	{"can_recall", offsetof(struct vk_groups_is_member_extended_response, can_recall), offsetof(struct vk_groups_is_member_extended_response, has_can_recall), &vk_base_bool_int_type, 0},
 	{"request", offsetof(struct vk_groups_is_member_extended_response, request), offsetof(struct vk_groups_is_member_extended_response, has_request), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_groups_is_member_extended_response_keys[] = {
-	0, 0x70005, 0, 0, 0, 0, 0xa0003, 0,
-	0, 0, 0x60001, 0xa0002, 0, 0, 0xa0004, 0,
+static const uint16_t vk_groups_is_member_extended_response_slots[] = {
+	0, 5, 0, 0, 0, 0, 3, 0, 0, 0, 1, 2, 0, 0, 4, 0,
+};
+static const struct socapi_key vk_groups_is_member_extended_response_keys[] = {
+	{0x7265626d656du, 0x0u, 6},
+	{0x6974617469766e69u, 0x6e6f697461746976u, 10},
+	{0x69766e695f6e6163u, 0x657469766e695f6eu, 10},
+	{0x616365725f6e6163u, 0x6c6c616365725f6eu, 10},
+	{0x74736575716572u, 0x0u, 7},
 };
 static const struct socapi_struct vk_groups_is_member_extended_response_struct = {"groups_isMember_extended_response", sizeof(struct vk_groups_is_member_extended_response), 5, vk_groups_is_member_extended_response_fields,
-	offsetof(struct vk_groups_is_member_extended_response, unknown), 3u, 4, vk_groups_is_member_extended_response_keys};
+	offsetof(struct vk_groups_is_member_extended_response, unknown), 3u, 4, vk_groups_is_member_extended_response_slots, vk_groups_is_member_extended_response_keys};
 const struct socapi_type vk_groups_is_member_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_is_member_extended_response), &vk_groups_is_member_extended_response_struct, "groups_isMember_extended_response"};
 
 static const struct socapi_field vk_groups_links_item_fields[] = {
@@ -3620,12 +4526,21 @@ static const struct socapi_field vk_groups_links_item_fields[] = {
 	{"url", offsetof(struct vk_groups_links_item, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"image_processing", offsetof(struct vk_groups_links_item, image_processing), offsetof(struct vk_groups_links_item, has_image_processing), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_groups_links_item_keys[] = {
-	0xa0003, 0, 0x90005, 0, 0, 0, 0x40002, 0,
-	0x40001, 0x80006, 0, 0x100008, 0x20004, 0x30007, 0, 0,
+static const uint16_t vk_groups_links_item_slots[] = {
+	3, 0, 5, 0, 0, 0, 2, 0, 1, 6, 0, 8, 4, 7, 0, 0,
+};
+static const struct socapi_key vk_groups_links_item_keys[] = {
+	{0x656d616eu, 0x0u, 4},
+	{0x63736564u, 0x0u, 4},
+	{0x7469745f74696465u, 0x656c7469745f7469u, 10},
+	{0x6469u, 0x0u, 2},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x6c7275u, 0x0u, 3},
+	{0x72705f6567616d69u, 0x676e69737365636fu, 16},
 };
 static const struct socapi_struct vk_groups_links_item_struct = {"groups_links_item", sizeof(struct vk_groups_links_item), 8, vk_groups_links_item_fields,
-	offsetof(struct vk_groups_links_item, unknown), 11u, 4, vk_groups_links_item_keys};
+	offsetof(struct vk_groups_links_item, unknown), 11u, 4, vk_groups_links_item_slots, vk_groups_links_item_keys};
 const struct socapi_type vk_groups_links_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_links_item), &vk_groups_links_item_struct, "groups_links_item"};
 
 static const struct socapi_field vk_groups_live_covers_fields[] = {
@@ -3633,11 +4548,16 @@ static const struct socapi_field vk_groups_live_covers_fields[] = {
 	{"is_scalable", offsetof(struct vk_groups_live_covers, is_scalable), offsetof(struct vk_groups_live_covers, has_is_scalable), &socapi_type_bool, 0},
 	{"story_ids", offsetof(struct vk_groups_live_covers, story_ids), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t vk_groups_live_covers_keys[] = {
-	0, 0xb0002, 0, 0, 0, 0xa0001, 0, 0x90003,
+static const uint16_t vk_groups_live_covers_slots[] = {
+	0, 2, 0, 0, 0, 1, 0, 3,
+};
+static const struct socapi_key vk_groups_live_covers_keys[] = {
+	{0x6c62616e655f7369u, 0x64656c62616e655fu, 10},
+	{0x616c6163735f7369u, 0x656c62616c616373u, 11},
+	{0x64695f79726f7473u, 0x7364695f79726f74u, 9},
 };
 static const struct socapi_struct vk_groups_live_covers_struct = {"groups_live_covers", sizeof(struct vk_groups_live_covers), 3, vk_groups_live_covers_fields,
-	offsetof(struct vk_groups_live_covers, unknown), 5u, 3, vk_groups_live_covers_keys};
+	offsetof(struct vk_groups_live_covers, unknown), 5u, 3, vk_groups_live_covers_slots, vk_groups_live_covers_keys};
 const struct socapi_type vk_groups_live_covers_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_live_covers), &vk_groups_live_covers_struct, "groups_live_covers"};
 
 static const struct socapi_field vk_groups_market_info_fields[] = {
@@ -3651,14 +4571,23 @@ static const struct socapi_field vk_groups_market_info_fields[] = {
 	{"price_min", offsetof(struct vk_groups_market_info, price_min), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"min_order_price", offsetof(struct vk_groups_market_info, min_order_price), SOCAPI_NO_PRESENCE, &vk_market_price_type, 0},
 };
-static const uint32_t vk_groups_market_info_keys[] = {
-	0, 0, 0, 0xd0004, 0, 0, 0x40001, 0,
-	0, 0, 0xd0006, 0x90008, 0xa0002, 0x90007, 0, 0,
-	0, 0x80003, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x70005, 0xf0009,
+static const uint16_t vk_groups_market_info_slots[] = {
+	0, 0, 0, 4, 0, 0, 1, 0, 0, 0, 6, 8, 2, 7, 0, 0,
+	0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 9,
+};
+static const struct socapi_key vk_groups_market_info_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x5f746361746e6f63u, 0x64695f746361746eu, 10},
+	{0x79636e6572727563u, 0x79636e6572727563u, 8},
+	{0x79636e6572727563u, 0x747865745f79636eu, 13},
+	{0x64656c62616e65u, 0x0u, 7},
+	{0x626c615f6e69616du, 0x64695f6d75626c61u, 13},
+	{0x616d5f6563697270u, 0x78616d5f65636972u, 9},
+	{0x696d5f6563697270u, 0x6e696d5f65636972u, 9},
+	{0x6564726f5f6e696du, 0x65636972705f7265u, 15},
 };
 static const struct socapi_struct vk_groups_market_info_struct = {"groups_market_info", sizeof(struct vk_groups_market_info), 9, vk_groups_market_info_fields,
-	offsetof(struct vk_groups_market_info, unknown), 3u, 5, vk_groups_market_info_keys};
+	offsetof(struct vk_groups_market_info, unknown), 3u, 5, vk_groups_market_info_slots, vk_groups_market_info_keys};
 const struct socapi_type vk_groups_market_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_market_info), &vk_groups_market_info_struct, "groups_market_info"};
 
 static const struct socapi_field vk_groups_member_role_fields[] = {
@@ -3667,22 +4596,32 @@ static const struct socapi_field vk_groups_member_role_fields[] = {
 	{"is_call_operator", offsetof(struct vk_groups_member_role, is_call_operator), offsetof(struct vk_groups_member_role, has_is_call_operator), &socapi_type_bool, 0},
 	{"permissions", offsetof(struct vk_groups_member_role, permissions), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_member_role_permission_type, 0},
 };
-static const uint32_t vk_groups_member_role_keys[] = {
-	0, 0, 0, 0, 0xb0004, 0x100003, 0x20001, 0x40002,
+static const uint16_t vk_groups_member_role_slots[] = {
+	0, 0, 0, 0, 4, 3, 1, 2,
+};
+static const struct socapi_key vk_groups_member_role_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656c6f72u, 0x0u, 4},
+	{0x5f6c6c61635f7369u, 0x726f74617265706fu, 16},
+	{0x697373696d726570u, 0x736e6f697373696du, 11},
 };
 static const struct socapi_struct vk_groups_member_role_struct = {"groups_member_role", sizeof(struct vk_groups_member_role), 4, vk_groups_member_role_fields,
-	offsetof(struct vk_groups_member_role, unknown), 1u, 3, vk_groups_member_role_keys};
+	offsetof(struct vk_groups_member_role, unknown), 1u, 3, vk_groups_member_role_slots, vk_groups_member_role_keys};
 const struct socapi_type vk_groups_member_role_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_member_role), &vk_groups_member_role_struct, "groups_member_role"};
 
 static const struct socapi_field vk_groups_member_status_fields[] = {
 	{"user_id", offsetof(struct vk_groups_member_status, user_id), offsetof(struct vk_groups_member_status, has_user_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"member", offsetof(struct vk_groups_member_status, member), offsetof(struct vk_groups_member_status, has_member), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_member_status_keys[] = {
-	0, 0x70001, 0x60002, 0,
+static const uint16_t vk_groups_member_status_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_groups_member_status_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x7265626d656du, 0x0u, 6},
 };
 static const struct socapi_struct vk_groups_member_status_struct = {"groups_member_status", sizeof(struct vk_groups_member_status), 2, vk_groups_member_status_fields,
-	offsetof(struct vk_groups_member_status, unknown), 1u, 2, vk_groups_member_status_keys};
+	offsetof(struct vk_groups_member_status, unknown), 1u, 2, vk_groups_member_status_slots, vk_groups_member_status_keys};
 const struct socapi_type vk_groups_member_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_member_status), &vk_groups_member_status_struct, "groups_member_status"};
 
 static const struct socapi_field vk_groups_member_status_full_fields[] = {
@@ -3693,34 +4632,49 @@ static const struct socapi_field vk_groups_member_status_full_fields[] = {
 	{"can_invite", offsetof(struct vk_groups_member_status_full, can_invite), offsetof(struct vk_groups_member_status_full, has_can_invite), &vk_base_bool_int_type, 0},
 	{"can_recall", offsetof(struct vk_groups_member_status_full, can_recall), offsetof(struct vk_groups_member_status_full, has_can_recall), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_groups_member_status_full_keys[] = {
-	0, 0x70003, 0, 0, 0, 0x70001, 0xa0005, 0,
-	0, 0, 0x60002, 0xa0004, 0, 0, 0xa0006, 0,
+static const uint16_t vk_groups_member_status_full_slots[] = {
+	0, 3, 0, 0, 0, 1, 5, 0, 0, 0, 2, 4, 0, 0, 6, 0,
+};
+static const struct socapi_key vk_groups_member_status_full_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x7265626d656du, 0x0u, 6},
+	{0x74736575716572u, 0x0u, 7},
+	{0x6974617469766e69u, 0x6e6f697461746976u, 10},
+	{0x69766e695f6e6163u, 0x657469766e695f6eu, 10},
+	{0x616365725f6e6163u, 0x6c6c616365725f6eu, 10},
 };
 static const struct socapi_struct vk_groups_member_status_full_struct = {"groups_member_status_full", sizeof(struct vk_groups_member_status_full), 6, vk_groups_member_status_full_fields,
-	offsetof(struct vk_groups_member_status_full, unknown), 3u, 4, vk_groups_member_status_full_keys};
+	offsetof(struct vk_groups_member_status_full, unknown), 3u, 4, vk_groups_member_status_full_slots, vk_groups_member_status_full_keys};
 const struct socapi_type vk_groups_member_status_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_member_status_full), &vk_groups_member_status_full_struct, "groups_member_status_full"};
 
 static const struct socapi_field vk_groups_online_status_fields[] = {
 	{"minutes", offsetof(struct vk_groups_online_status, minutes), offsetof(struct vk_groups_online_status, has_minutes), &socapi_type_int, 0},
 	{"status", offsetof(struct vk_groups_online_status, status), SOCAPI_NO_PRESENCE, &vk_groups_online_status_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_online_status_keys[] = {
-	0x70001, 0, 0x60002, 0,
+static const uint16_t vk_groups_online_status_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_groups_online_status_keys[] = {
+	{0x736574756e696du, 0x0u, 7},
+	{0x737574617473u, 0x0u, 6},
 };
 static const struct socapi_struct vk_groups_online_status_struct = {"groups_online_status", sizeof(struct vk_groups_online_status), 2, vk_groups_online_status_fields,
-	offsetof(struct vk_groups_online_status, unknown), 7u, 2, vk_groups_online_status_keys};
+	offsetof(struct vk_groups_online_status, unknown), 7u, 2, vk_groups_online_status_slots, vk_groups_online_status_keys};
 const struct socapi_type vk_groups_online_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_online_status), &vk_groups_online_status_struct, "groups_online_status"};
 
 static const struct socapi_field vk_groups_photo_size_fields[] = {
 	{"height", offsetof(struct vk_groups_photo_size, height), offsetof(struct vk_groups_photo_size, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"width", offsetof(struct vk_groups_photo_size, width), offsetof(struct vk_groups_photo_size, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_photo_size_keys[] = {
-	0x60001, 0, 0x50002, 0,
+static const uint16_t vk_groups_photo_size_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_groups_photo_size_keys[] = {
+	{0x746867696568u, 0x0u, 6},
+	{0x6874646977u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_photo_size_struct = {"groups_photo_size", sizeof(struct vk_groups_photo_size), 2, vk_groups_photo_size_fields,
-	offsetof(struct vk_groups_photo_size, unknown), 1u, 2, vk_groups_photo_size_keys};
+	offsetof(struct vk_groups_photo_size, unknown), 1u, 2, vk_groups_photo_size_slots, vk_groups_photo_size_keys};
 const struct socapi_type vk_groups_photo_size_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_photo_size), &vk_groups_photo_size_struct, "groups_photo_size"};
 
 static const struct socapi_field vk_groups_profile_item_fields[] = {
@@ -3729,22 +4683,32 @@ static const struct socapi_field vk_groups_profile_item_fields[] = {
 	{"photo_50", offsetof(struct vk_groups_profile_item, photo_50), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_100", offsetof(struct vk_groups_profile_item, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_profile_item_keys[] = {
-	0, 0, 0, 0, 0x90004, 0xa0002, 0x20001, 0x80003,
+static const uint16_t vk_groups_profile_item_slots[] = {
+	0, 0, 0, 0, 4, 2, 1, 3,
+};
+static const struct socapi_key vk_groups_profile_item_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
 };
 static const struct socapi_struct vk_groups_profile_item_struct = {"groups_profile_item", sizeof(struct vk_groups_profile_item), 4, vk_groups_profile_item_fields,
-	offsetof(struct vk_groups_profile_item, unknown), 1u, 3, vk_groups_profile_item_keys};
+	offsetof(struct vk_groups_profile_item, unknown), 1u, 3, vk_groups_profile_item_slots, vk_groups_profile_item_keys};
 const struct socapi_type vk_groups_profile_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_profile_item), &vk_groups_profile_item_struct, "groups_profile_item"};
 
 static const struct socapi_field vk_groups_search_response_fields[] = {
 	{"count", offsetof(struct vk_groups_search_response, count), offsetof(struct vk_groups_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_groups_search_response, items), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_search_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_groups_search_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_groups_search_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_search_response_struct = {"groups_search_response", sizeof(struct vk_groups_search_response), 2, vk_groups_search_response_fields,
-	offsetof(struct vk_groups_search_response, unknown), 1u, 2, vk_groups_search_response_keys};
+	offsetof(struct vk_groups_search_response, unknown), 1u, 2, vk_groups_search_response_slots, vk_groups_search_response_keys};
 const struct socapi_type vk_groups_search_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_search_response), &vk_groups_search_response_struct, "groups_search_response"};
 
 static const struct socapi_field vk_groups_user_xtr_role_fields[] = {
@@ -3896,94 +4860,217 @@ static const struct socapi_field vk_groups_user_xtr_role_fields[] = {
 	{"role", offsetof(struct vk_groups_user_xtr_role, role), SOCAPI_NO_PRESENCE, &vk_groups_role_options_type, 0},
 	{"permissions", offsetof(struct vk_groups_user_xtr_role, permissions), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_member_role_permission_type, 0},
 };
-static const uint32_t vk_groups_user_xtr_role_keys[] = {
-	0, 0, 0, 0, 0xa000e, 0, 0x9000b, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0x60038, 0x80010, 0,
-	0, 0, 0, 0x8002d, 0, 0, 0, 0xb0056,
-	0, 0, 0xa0026, 0, 0, 0xe008b, 0, 0xa0061,
-	0, 0x50048, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x70079, 0, 0, 0, 0, 0x70031,
-	0xb0004, 0, 0x90029, 0, 0, 0, 0, 0,
-	0, 0xe0049, 0, 0x9001d, 0x40027, 0, 0, 0,
-	0, 0, 0x6007e, 0, 0, 0, 0xa0078, 0xe0081,
-	0, 0x6000c, 0x40092, 0, 0x60013, 0xc0084, 0xb0093, 0xa002f,
-	0xd0050, 0xc0091, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0xc0066, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0x110046,
-	0, 0, 0x12006e, 0, 0, 0, 0, 0,
-	0, 0x9003d, 0, 0xe004e, 0xd000d, 0x5005a, 0x50017, 0,
-	0, 0, 0, 0, 0, 0, 0, 0xd0053,
-	0, 0, 0, 0, 0xb008e, 0, 0, 0x13003f,
-	0, 0, 0, 0, 0x90069, 0, 0, 0,
-	0x130089, 0, 0x8006c, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0xb0045, 0x5003a, 0, 0, 0, 0xd005c, 0, 0xa0033,
-	0, 0, 0, 0, 0, 0, 0x4001c, 0,
-	0xe001f, 0x20039, 0, 0, 0, 0, 0, 0,
-	0x15006d, 0, 0xb007d, 0, 0, 0xe006b, 0, 0,
-	0, 0, 0, 0x90005, 0, 0, 0xe0021, 0x8005b,
-	0, 0x100067, 0x80040, 0, 0xe0057, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0xa0002, 0, 0, 0, 0, 0xa008f, 0xa0024,
-	0, 0, 0, 0xd004f, 0xf002a, 0xb0015, 0, 0xb005e,
-	0xd0044, 0, 0, 0, 0, 0x80070, 0, 0,
-	0, 0x90065, 0x130071, 0x160087, 0, 0, 0, 0,
-	0, 0x130064, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x130080, 0, 0, 0, 0x160088, 0,
-	0, 0, 0, 0x7008c, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x80011, 0,
-	0, 0, 0, 0, 0, 0, 0x8001b, 0,
-	0, 0, 0, 0, 0, 0, 0xd0051, 0,
-	0, 0, 0x60016, 0, 0, 0xd0058, 0, 0,
-	0, 0, 0, 0, 0x10007b, 0xd0052, 0, 0,
-	0xc0055, 0, 0, 0, 0, 0x50059, 0x230062, 0x9005f,
-	0, 0, 0, 0x90036, 0, 0xe004a, 0, 0x9006a,
-	0, 0x10002e, 0x8007f, 0, 0, 0, 0x80083, 0,
-	0, 0, 0x7005d, 0x80077, 0, 0, 0, 0xd0054,
-	0, 0, 0, 0, 0, 0xe004d, 0, 0,
-	0xa0063, 0, 0, 0xe0020, 0x8000a, 0xe004b, 0xa0035, 0,
-	0, 0, 0xd0012, 0x200072, 0, 0, 0, 0,
-	0x6003c, 0, 0, 0x100082, 0, 0x120090, 0, 0,
-	0xc0025, 0x4008d, 0, 0, 0, 0, 0, 0x190042,
-	0x50068, 0, 0, 0x20001, 0, 0, 0, 0,
-	0xc006f, 0x80022, 0, 0, 0, 0, 0x90003, 0,
-	0, 0, 0xa002c, 0, 0, 0xe0073, 0, 0xc0076,
-	0x60028, 0xc0032, 0, 0, 0, 0, 0x70019, 0x9001a,
-	0, 0, 0, 0, 0x40018, 0xe004c, 0xb0009, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x10007c, 0, 0, 0, 0, 0x80014, 0,
-	0, 0x5003b, 0, 0, 0, 0, 0, 0,
-	0x90086, 0, 0, 0xc002b, 0xf0030, 0x9001e, 0, 0,
-	0, 0xa008a, 0xd0074, 0, 0x140075, 0x50034, 0, 0,
-	0, 0, 0, 0, 0, 0, 0xb000f, 0x60007,
-	0x30008, 0x90023, 0, 0, 0, 0xa007a, 0, 0x70085,
-	0, 0x170043, 0, 0xb003e, 0, 0, 0x110006, 0x80047,
-	0, 0, 0, 0, 0, 0, 0x110041, 0x50037,
-	0, 0, 0, 0, 0, 0x40060, 0, 0,
+static const uint16_t vk_groups_user_xtr_role_slots[] = {
+	0, 0, 0, 0, 14, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 56, 16, 0, 0, 0, 0, 45, 0, 0, 0, 86,
+	0, 0, 38, 0, 0, 139, 0, 97, 0, 72, 0, 0, 0, 0, 0, 0,
+	0, 0, 121, 0, 0, 0, 0, 49, 4, 0, 41, 0, 0, 0, 0, 0,
+	0, 73, 0, 29, 39, 0, 0, 0, 0, 0, 126, 0, 0, 0, 120, 129,
+	0, 12, 146, 0, 19, 132, 147, 47, 80, 145, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 70,
+	0, 0, 110, 0, 0, 0, 0, 0, 0, 61, 0, 78, 13, 90, 23, 0,
+	0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0, 142, 0, 0, 63,
+	0, 0, 0, 0, 105, 0, 0, 0, 137, 0, 108, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 69, 58, 0, 0, 0, 92, 0, 51,
+	0, 0, 0, 0, 0, 0, 28, 0, 31, 57, 0, 0, 0, 0, 0, 0,
+	109, 0, 125, 0, 0, 107, 0, 0, 0, 0, 0, 5, 0, 0, 33, 91,
+	0, 103, 64, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 2, 0, 0, 0, 0, 143, 36, 0, 0, 0, 79, 42, 21, 0, 94,
+	68, 0, 0, 0, 0, 112, 0, 0, 0, 101, 113, 135, 0, 0, 0, 0,
+	0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 136, 0,
+	0, 0, 0, 140, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0,
+	0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 81, 0,
+	0, 0, 22, 0, 0, 88, 0, 0, 0, 0, 0, 0, 123, 82, 0, 0,
+	85, 0, 0, 0, 0, 89, 98, 95, 0, 0, 0, 54, 0, 74, 0, 106,
+	0, 46, 127, 0, 0, 0, 131, 0, 0, 0, 93, 119, 0, 0, 0, 84,
+	0, 0, 0, 0, 0, 77, 0, 0, 99, 0, 0, 32, 10, 75, 53, 0,
+	0, 0, 18, 114, 0, 0, 0, 0, 60, 0, 0, 130, 0, 144, 0, 0,
+	37, 141, 0, 0, 0, 0, 0, 66, 104, 0, 0, 1, 0, 0, 0, 0,
+	111, 34, 0, 0, 0, 0, 3, 0, 0, 0, 44, 0, 0, 115, 0, 118,
+	40, 50, 0, 0, 0, 0, 25, 26, 0, 0, 0, 0, 24, 76, 9, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 124, 0, 0, 0, 0, 20, 0,
+	0, 59, 0, 0, 0, 0, 0, 0, 134, 0, 0, 43, 48, 30, 0, 0,
+	0, 138, 116, 0, 117, 52, 0, 0, 0, 0, 0, 0, 0, 0, 15, 7,
+	8, 35, 0, 0, 0, 122, 0, 133, 0, 67, 0, 62, 0, 0, 6, 71,
+	0, 0, 0, 0, 0, 0, 65, 55, 0, 0, 0, 0, 0, 96, 0, 0,
+};
+static const struct socapi_key vk_groups_user_xtr_role_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x656363615f6e6163u, 0x6465736f6c635f73u, 17},
+	{0x6e6564646968u, 0x0u, 6},
+	{0x786573u, 0x0u, 3},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x656e696c6e6fu, 0x0u, 6},
+	{0x6d5f656e696c6e6fu, 0x656c69626f6d5f65u, 13},
+	{0x615f656e696c6e6fu, 0x7070615f656e696cu, 10},
+	{0x695f656e696c6e6fu, 0x6f666e695f656e69u, 11},
+	{0x6465696669726576u, 0x6465696669726576u, 8},
+	{0x676e69646e657274u, 0x676e69646e657274u, 8},
+	{0x735f646e65697266u, 0x7375746174735f64u, 13},
+	{0x6c617574756du, 0x0u, 6},
+	{0x656d616e6b63696eu, 0x656d616e6b63696eu, 8},
+	{0x6e5f6e656469616du, 0x656d616e5f6e6564u, 11},
+	{0x6e69616d6f64u, 0x0u, 6},
+	{0x6574616462u, 0x0u, 5},
+	{0x79746963u, 0x0u, 4},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x776f745f656d6f68u, 0x6e776f745f656d6fu, 9},
+	{0x656e6f7a656d6974u, 0x656e6f7a656d6974u, 8},
+	{0x65707974u, 0x0u, 4},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x78616d5f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x6769726f5f303032u, 14},
+	{0x30345f6f746f6870u, 0x6769726f5f303034u, 14},
+	{0x616d5f6f746f6870u, 0x6769726f5f78616du, 14},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x746f68705f736168u, 0x6f746f68705f7361u, 9},
+	{0x69626f6d5f736168u, 0x656c69626f6d5f73u, 10},
+	{0x705f656c69626f6du, 0x656e6f68705f656cu, 12},
+	{0x6f68705f656d6f68u, 0x656e6f68705f656du, 10},
+	{0x65746973u, 0x0u, 4},
+	{0x737574617473u, 0x0u, 6},
+	{0x6565735f7473616cu, 0x6e6565735f747361u, 9},
+	{0x7265776f6c6c6f66u, 0x746e756f635f7372u, 15},
+	{0x635f6e6f6d6d6f63u, 0x746e756f635f6e6fu, 12},
+	{0x697461707563636fu, 0x6e6f697461707563u, 10},
+	{0x6e6f6974616c6572u, 0x6e6f6974616c6572u, 8},
+	{0x6e6f6974616c6572u, 0x72656e747261705fu, 16},
+	{0x6973726576696e75u, 0x7974697372657669u, 10},
+	{0x6973726576696e75u, 0x656d616e5f797469u, 15},
+	{0x79746c75636166u, 0x0u, 7},
+	{0x5f79746c75636166u, 0x656d616e5f79746cu, 12},
+	{0x6974617564617267u, 0x6e6f697461756461u, 10},
+	{0x74756f6261u, 0x0u, 5},
+	{0x6974697669746361u, 0x7365697469766974u, 10},
+	{0x7473657265746e69u, 0x737473657265746eu, 9},
+	{0x636973756du, 0x0u, 5},
+	{0x736569766f6du, 0x0u, 6},
+	{0x7674u, 0x0u, 2},
+	{0x736b6f6f62u, 0x0u, 5},
+	{0x73656d6167u, 0x0u, 5},
+	{0x7365746f7571u, 0x0u, 6},
+	{0x6e656972665f7369u, 0x646e656972665f73u, 9},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x65646469685f7369u, 0x646565665f6d6f72u, 19},
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x5f6565735f6e6163u, 0x7374736f705f6c6cu, 17},
+	{0x746972775f6e6163u, 0x6567617373656d5fu, 25},
+	{0x646e65735f6e6163u, 0x747365757165725fu, 23},
+	{0x6d6f635f6c6c6177u, 0x73746e656d6d6f63u, 13},
+	{0x73696c6b63616c62u, 0x64657473696c6b63u, 11},
+	{0x73696c6b63616c62u, 0x656d5f79625f6465u, 17},
+	{0x737265746e756f63u, 0x737265746e756f63u, 8},
+	{0x737473696cu, 0x0u, 5},
+	{0x616e5f7473726966u, 0x6d6f6e5f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6e65675f656d616eu, 14},
+	{0x616e5f7473726966u, 0x7461645f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6363615f656d616eu, 14},
+	{0x616e5f7473726966u, 0x736e695f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6c62615f656d616eu, 14},
+	{0x6d616e5f7473616cu, 0x6d6f6e5f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6e65675f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x7461645f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6363615f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x736e695f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6c62615f656d616eu, 13},
+	{0x5f746361746e6f63u, 0x656d616e5f746361u, 12},
+	{0x74735f72656e776fu, 0x65746174735f7265u, 11},
+	{0x5f747365625f7369u, 0x646e656972665f74u, 14},
+	{0x5f6565735f6e6163u, 0x6f696475615f6565u, 13},
+	{0x6c69616d65u, 0x0u, 5},
+	{0x6570796b73u, 0x0u, 5},
+	{0x6b6f6f6265636166u, 0x6b6f6f6265636166u, 8},
+	{0x6b6f6f6265636166u, 0x656d616e5f6b6f6fu, 13},
+	{0x72657474697774u, 0x0u, 7},
+	{0x72756f6a6576696cu, 0x6c616e72756f6a65u, 11},
+	{0x6172676174736e69u, 0x6d6172676174736eu, 9},
+	{0x74736574u, 0x0u, 4},
+	{0x696c5f6f65646976u, 0x6576696c5f6f6564u, 10},
+	{0x6f656469765f7369u, 0x64656b636f6c625fu, 35},
+	{0x69767265735f7369u, 0x656369767265735fu, 10},
+	{0x5f65636976726573u, 0x6e6f697470697263u, 19},
+	{0x65725f6f746f6870u, 0x6365725f6f746f68u, 9},
+	{0x656d5f6f746f6870u, 0x6d756964656d5f6fu, 12},
+	{0x656d5f6f746f6870u, 0x6365725f6d756964u, 16},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x69625f6f746f6870u, 0x6769625f6f746f68u, 9},
+	{0x30345f6f746f6870u, 0x3030345f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x657a69735f78616du, 14},
+	{0x65676175676e616cu, 0x65676175676e616cu, 8},
+	{0x5f736569726f7473u, 0x746e756f635f6576u, 21},
+	{0x65736e755f736168u, 0x736569726f74735fu, 18},
+	{0x6665645f6c6c6177u, 0x746c75616665645fu, 12},
+	{0x6c6c61635f6e6163u, 0x6c6c61635f6e6163u, 8},
+	{0x6c6c61635f6e6163u, 0x70756f72675f6d6fu, 19},
+	{0x69766e695f6e6163u, 0x72656b616570735fu, 32},
+	{0x5f6565735f6e6163u, 0x7365687369775f65u, 14},
+	{0x5f6565735f6e6163u, 0x73746669675f6565u, 13},
+	{0x695f65625f6e6163u, 0x70756f72675f6465u, 20},
+	{0x615f737574617473u, 0x6f696475615f7375u, 12},
+	{0x7974697669746361u, 0x7974697669746361u, 8},
+	{0x615f737574617473u, 0x7070615f73757461u, 10},
+	{0x7374726f707865u, 0x0u, 7},
+	{0x6f68705f706f7263u, 0x6f746f68705f706fu, 10},
+	{0x696c5f6f65646976u, 0x6c6576656c5f6576u, 16},
+	{0x696c5f6f65646976u, 0x746e756f635f6576u, 16},
+	{0x6f635f7370696c63u, 0x746e756f635f7370u, 11},
+	{0x726565726163u, 0x0u, 6},
+	{0x79726174696c696du, 0x79726174696c696du, 8},
+	{0x6973726576696e75u, 0x64695f70756f7267u, 19},
+	{0x6f69746163756465u, 0x6d726f665f6e6f69u, 14},
+	{0x6f69746163756465u, 0x7375746174735f6eu, 16},
+	{0x6c616e6f73726570u, 0x6c616e6f73726570u, 8},
+	{0x6973726576696e75u, 0x7365697469737265u, 12},
+	{0x736c6f6f686373u, 0x0u, 7},
+	{0x65766974616c6572u, 0x7365766974616c65u, 9},
+	{0x63736275735f7369u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736f705f6562u, 19},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6f6c70755f6e6163u, 0x636f645f64616f6cu, 14},
+	{0x6e61625f6e6163u, 0x0u, 7},
+	{0x68736168u, 0x0u, 4},
+	{0x6e695f6f6e5f7369u, 0x7865646e695f6f6eu, 11},
+	{0x5f746361746e6f63u, 0x64695f746361746eu, 10},
+	{0x617373656d5f7369u, 0x747365757165725fu, 18},
+	{0x7470697263736564u, 0x736e6f6974706972u, 12},
+	{0x656c6f72u, 0x0u, 4},
+	{0x697373696d726570u, 0x736e6f697373696du, 11},
 };
 static const struct socapi_struct vk_groups_user_xtr_role_struct = {"groups_user_xtr_role", sizeof(struct vk_groups_user_xtr_role), 147, vk_groups_user_xtr_role_fields,
-	offsetof(struct vk_groups_user_xtr_role, unknown), 111u, 9, vk_groups_user_xtr_role_keys};
+	offsetof(struct vk_groups_user_xtr_role, unknown), 111u, 9, vk_groups_user_xtr_role_slots, vk_groups_user_xtr_role_keys};
 const struct socapi_type vk_groups_user_xtr_role_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_groups_user_xtr_role), &vk_groups_user_xtr_role_struct, "groups_user_xtr_role"};
 
 static const struct socapi_field vk_likes_add_response_fields[] = {
 	{"likes", offsetof(struct vk_likes_add_response, likes), offsetof(struct vk_likes_add_response, has_likes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_likes_add_response_keys[] = {
-	0, 0x50001,
+static const uint16_t vk_likes_add_response_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_likes_add_response_keys[] = {
+	{0x73656b696cu, 0x0u, 5},
 };
 static const struct socapi_struct vk_likes_add_response_struct = {"likes_add_response", sizeof(struct vk_likes_add_response), 1, vk_likes_add_response_fields,
-	offsetof(struct vk_likes_add_response, unknown), 1u, 1, vk_likes_add_response_keys};
+	offsetof(struct vk_likes_add_response, unknown), 1u, 1, vk_likes_add_response_slots, vk_likes_add_response_keys};
 const struct socapi_type vk_likes_add_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_add_response), &vk_likes_add_response_struct, "likes_add_response"};
 
 static const struct socapi_field vk_likes_delete_response_fields[] = {
 	{"likes", offsetof(struct vk_likes_delete_response, likes), offsetof(struct vk_likes_delete_response, has_likes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_likes_delete_response_keys[] = {
-	0, 0x50001,
+static const uint16_t vk_likes_delete_response_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_likes_delete_response_keys[] = {
+	{0x73656b696cu, 0x0u, 5},
 };
 static const struct socapi_struct vk_likes_delete_response_struct = {"likes_delete_response", sizeof(struct vk_likes_delete_response), 1, vk_likes_delete_response_fields,
-	offsetof(struct vk_likes_delete_response, unknown), 1u, 1, vk_likes_delete_response_keys};
+	offsetof(struct vk_likes_delete_response, unknown), 1u, 1, vk_likes_delete_response_slots, vk_likes_delete_response_keys};
 const struct socapi_type vk_likes_delete_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_delete_response), &vk_likes_delete_response_struct, "likes_delete_response"};
 
 static const struct socapi_field vk_likes_get_list_extended_response_fields[] = {
@@ -3992,33 +5079,47 @@ static const struct socapi_field vk_likes_get_list_extended_response_fields[] = 
 	{"liked_by_author", offsetof(struct vk_likes_get_list_extended_response, liked_by_author), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_type, 0},
 	{"liked_by_group", offsetof(struct vk_likes_get_list_extended_response, liked_by_group), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_type, 0},
 };
-static const uint32_t vk_likes_get_list_extended_response_keys[] = {
-	0x50002, 0, 0, 0x50001, 0xf0003, 0, 0, 0xe0004,
+static const uint16_t vk_likes_get_list_extended_response_slots[] = {
+	2, 0, 0, 1, 3, 0, 0, 4,
+};
+static const struct socapi_key vk_likes_get_list_extended_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x79625f64656b696cu, 0x726f687475615f79u, 15},
+	{0x79625f64656b696cu, 0x70756f72675f7962u, 14},
 };
 static const struct socapi_struct vk_likes_get_list_extended_response_struct = {"likes_getList_extended_response", sizeof(struct vk_likes_get_list_extended_response), 4, vk_likes_get_list_extended_response_fields,
-	offsetof(struct vk_likes_get_list_extended_response, unknown), 7u, 3, vk_likes_get_list_extended_response_keys};
+	offsetof(struct vk_likes_get_list_extended_response, unknown), 7u, 3, vk_likes_get_list_extended_response_slots, vk_likes_get_list_extended_response_keys};
 const struct socapi_type vk_likes_get_list_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_get_list_extended_response), &vk_likes_get_list_extended_response_struct, "likes_getList_extended_response"};
 
 static const struct socapi_field vk_likes_get_list_response_fields[] = {
 	{"count", offsetof(struct vk_likes_get_list_response, count), offsetof(struct vk_likes_get_list_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_likes_get_list_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_likes_get_list_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_likes_get_list_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_likes_get_list_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_likes_get_list_response_struct = {"likes_getList_response", sizeof(struct vk_likes_get_list_response), 2, vk_likes_get_list_response_fields,
-	offsetof(struct vk_likes_get_list_response, unknown), 1u, 2, vk_likes_get_list_response_keys};
+	offsetof(struct vk_likes_get_list_response, unknown), 1u, 2, vk_likes_get_list_response_slots, vk_likes_get_list_response_keys};
 const struct socapi_type vk_likes_get_list_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_get_list_response), &vk_likes_get_list_response_struct, "likes_getList_response"};
 
 static const struct socapi_field vk_likes_is_liked_response_fields[] = {
 	{"liked", offsetof(struct vk_likes_is_liked_response, liked), offsetof(struct vk_likes_is_liked_response, has_liked), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 	{"copied", offsetof(struct vk_likes_is_liked_response, copied), offsetof(struct vk_likes_is_liked_response, has_copied), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_likes_is_liked_response_keys[] = {
-	0, 0x50001, 0, 0x60002,
+static const uint16_t vk_likes_is_liked_response_slots[] = {
+	0, 1, 0, 2,
+};
+static const struct socapi_key vk_likes_is_liked_response_keys[] = {
+	{0x64656b696cu, 0x0u, 5},
+	{0x646569706f63u, 0x0u, 6},
 };
 static const struct socapi_struct vk_likes_is_liked_response_struct = {"likes_isLiked_response", sizeof(struct vk_likes_is_liked_response), 2, vk_likes_is_liked_response_fields,
-	offsetof(struct vk_likes_is_liked_response, unknown), 1u, 2, vk_likes_is_liked_response_keys};
+	offsetof(struct vk_likes_is_liked_response, unknown), 1u, 2, vk_likes_is_liked_response_slots, vk_likes_is_liked_response_keys};
 const struct socapi_type vk_likes_is_liked_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_likes_is_liked_response), &vk_likes_is_liked_response_struct, "likes_isLiked_response"};
 
 static const struct socapi_field vk_link_target_object_fields[] = {
@@ -4026,11 +5127,16 @@ static const struct socapi_field vk_link_target_object_fields[] = {
 	{"owner_id", offsetof(struct vk_link_target_object, owner_id), offsetof(struct vk_link_target_object, has_owner_id), &socapi_type_int, 0},
 	{"item_id", offsetof(struct vk_link_target_object, item_id), offsetof(struct vk_link_target_object, has_item_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_link_target_object_keys[] = {
-	0, 0, 0, 0x80002, 0, 0x40001, 0x70003, 0,
+static const uint16_t vk_link_target_object_slots[] = {
+	0, 0, 0, 2, 0, 1, 3, 0,
+};
+static const struct socapi_key vk_link_target_object_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d657469u, 0x0u, 7},
 };
 static const struct socapi_struct vk_link_target_object_struct = {"link_target_object", sizeof(struct vk_link_target_object), 3, vk_link_target_object_fields,
-	offsetof(struct vk_link_target_object, unknown), 1u, 3, vk_link_target_object_keys};
+	offsetof(struct vk_link_target_object, unknown), 1u, 3, vk_link_target_object_slots, vk_link_target_object_keys};
 const struct socapi_type vk_link_target_object_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_link_target_object), &vk_link_target_object_struct, "link_target_object"};
 
 static const struct socapi_field vk_market_currency_fields[] = {
@@ -4038,11 +5144,16 @@ static const struct socapi_field vk_market_currency_fields[] = {
 	{"name", offsetof(struct vk_market_currency, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"title", offsetof(struct vk_market_currency, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_market_currency_keys[] = {
-	0, 0x50003, 0, 0, 0, 0, 0x20001, 0x40002,
+static const uint16_t vk_market_currency_slots[] = {
+	0, 3, 0, 0, 0, 0, 1, 2,
+};
+static const struct socapi_key vk_market_currency_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x656c746974u, 0x0u, 5},
 };
 static const struct socapi_struct vk_market_currency_struct = {"market_currency", sizeof(struct vk_market_currency), 3, vk_market_currency_fields,
-	offsetof(struct vk_market_currency, unknown), 1u, 3, vk_market_currency_keys};
+	offsetof(struct vk_market_currency, unknown), 1u, 3, vk_market_currency_slots, vk_market_currency_keys};
 const struct socapi_type vk_market_currency_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_currency), &vk_market_currency_struct, "market_currency"};
 
 static const struct socapi_field vk_market_market_album_fields[] = {
@@ -4057,14 +5168,24 @@ static const struct socapi_field vk_market_market_album_fields[] = {
 	{"type", offsetof(struct vk_market_market_album, type), offsetof(struct vk_market_market_album, has_type), &vk_market_market_album_type_type, 0},
 	{"is_blur_enabled", offsetof(struct vk_market_market_album, is_blur_enabled), offsetof(struct vk_market_market_album, has_is_blur_enabled), &socapi_type_bool, 0},
 };
-static const uint32_t vk_market_market_album_keys[] = {
-	0, 0, 0xf000a, 0, 0, 0x50004, 0xc0008, 0x50003,
-	0, 0x70005, 0, 0, 0x80002, 0, 0x90006, 0,
-	0, 0, 0, 0, 0, 0, 0, 0x40009,
-	0, 0x20001, 0, 0x50007, 0, 0, 0, 0,
+static const uint16_t vk_market_market_album_slots[] = {
+	0, 0, 10, 0, 0, 4, 8, 3, 0, 5, 0, 0, 2, 0, 6, 0,
+	0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0, 7, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_market_market_album_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6e69616d5f7369u, 0x0u, 7},
+	{0x65646469685f7369u, 0x6e65646469685f73u, 9},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x5f64657461647075u, 0x656d69745f646574u, 12},
+	{0x65707974u, 0x0u, 4},
+	{0x5f72756c625f7369u, 0x64656c62616e655fu, 15},
 };
 static const struct socapi_struct vk_market_market_album_struct = {"market_market_album", sizeof(struct vk_market_market_album), 10, vk_market_market_album_fields,
-	offsetof(struct vk_market_market_album, unknown), 1u, 5, vk_market_market_album_keys};
+	offsetof(struct vk_market_market_album, unknown), 1u, 5, vk_market_market_album_slots, vk_market_market_album_keys};
 const struct socapi_type vk_market_market_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_album), &vk_market_market_album_struct, "market_market_album"};
 
 static const struct socapi_field vk_market_market_category_nested_fields[] = {
@@ -4074,12 +5195,18 @@ static const struct socapi_field vk_market_market_category_nested_fields[] = {
 	{"is_v2", offsetof(struct vk_market_market_category_nested, is_v2), offsetof(struct vk_market_market_category_nested, has_is_v2), &socapi_type_bool, 0},
 	{"parent", offsetof(struct vk_market_market_category_nested, parent), SOCAPI_NO_PRESENCE, &vk_market_market_category_nested_type, 0},
 };
-static const uint32_t vk_market_market_category_nested_keys[] = {
-	0x50004, 0, 0, 0, 0x40003, 0, 0x20002, 0xa0001,
-	0, 0, 0, 0, 0, 0, 0, 0x60005,
+static const uint16_t vk_market_market_category_nested_slots[] = {
+	4, 0, 0, 0, 3, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 5,
+};
+static const struct socapi_key vk_market_market_category_nested_keys[] = {
+	{0x79745f72656e6e69u, 0x657079745f72656eu, 10},
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x32765f7369u, 0x0u, 5},
+	{0x746e65726170u, 0x0u, 6},
 };
 static const struct socapi_struct vk_market_market_category_nested_struct = {"market_market_category_nested", sizeof(struct vk_market_market_category_nested), 5, vk_market_market_category_nested_fields,
-	offsetof(struct vk_market_market_category_nested, unknown), 3u, 4, vk_market_market_category_nested_keys};
+	offsetof(struct vk_market_market_category_nested, unknown), 3u, 4, vk_market_market_category_nested_slots, vk_market_market_category_nested_keys};
 const struct socapi_type vk_market_market_category_nested_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_category_nested), &vk_market_market_category_nested_struct, "market_market_category_nested"};
 
 static const struct socapi_field vk_market_market_item_fields[] = {
@@ -4107,18 +5234,39 @@ static const struct socapi_field vk_market_market_item_fields[] = {
 	{"post_id", offsetof(struct vk_market_market_item, post_id), offsetof(struct vk_market_market_item, has_post_id), &socapi_type_int, 0},
 	{"post_owner_id", offsetof(struct vk_market_market_item, post_owner_id), offsetof(struct vk_market_market_item, has_post_owner_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_market_market_item_keys[] = {
-	0, 0, 0xf0013, 0, 0x70016, 0, 0, 0x8000b,
-	0, 0, 0x8000c, 0, 0, 0, 0x140012, 0xb000f,
-	0xb0005, 0xa0001, 0xc0002, 0, 0x8000d, 0, 0, 0x30011,
-	0, 0xb000a, 0, 0xd0017, 0, 0, 0x50010, 0,
-	0, 0, 0x80004, 0, 0x5000e, 0, 0, 0,
-	0xc0003, 0, 0, 0, 0, 0, 0, 0,
-	0x30014, 0x20009, 0, 0, 0, 0, 0x40006, 0,
-	0, 0xc0015, 0, 0, 0xb0007, 0xb0008, 0, 0,
+static const uint16_t vk_market_market_item_slots[] = {
+	0, 0, 19, 0, 22, 0, 0, 11, 0, 0, 12, 0, 0, 0, 18, 15,
+	5, 1, 2, 0, 13, 0, 0, 17, 0, 10, 0, 23, 0, 0, 16, 0,
+	0, 0, 4, 0, 14, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0,
+	20, 9, 0, 0, 0, 0, 6, 0, 0, 21, 0, 0, 7, 8, 0, 0,
+};
+static const struct socapi_key vk_market_market_item_keys[] = {
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6962616c69617661u, 0x7974696c6962616cu, 12},
+	{0x745f6e6f74747562u, 0x656c7469745f6e6fu, 12},
+	{0x79726f6765746163u, 0x79726f6765746163u, 8},
+	{0x79726f6765746163u, 0x32765f79726f6765u, 11},
+	{0x65746164u, 0x0u, 4},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x6c616e7265747865u, 0x64695f6c616e7265u, 11},
+	{0x6469u, 0x0u, 2},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x72656e776f5f7369u, 0x72656e776f5f7369u, 8},
+	{0x746c7564615f7369u, 0x746c7564615f7369u, 8},
+	{0x6563697270u, 0x0u, 5},
+	{0x68705f626d756874u, 0x6f746f68705f626du, 11},
+	{0x656c746974u, 0x0u, 5},
+	{0x6c7275u, 0x0u, 3},
+	{0x73746e6169726176u, 0x64695f676e697075u, 20},
+	{0x5f6e69616d5f7369u, 0x746e61697261765fu, 15},
+	{0x756b73u, 0x0u, 3},
+	{0x6d615f6b636f7473u, 0x746e756f6d615f6bu, 12},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x6e776f5f74736f70u, 0x64695f72656e776fu, 13},
 };
 static const struct socapi_struct vk_market_market_item_struct = {"market_market_item", sizeof(struct vk_market_market_item), 23, vk_market_market_item_fields,
-	offsetof(struct vk_market_market_item, unknown), 81u, 6, vk_market_market_item_keys};
+	offsetof(struct vk_market_market_item, unknown), 81u, 6, vk_market_market_item_slots, vk_market_market_item_keys};
 const struct socapi_type vk_market_market_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_market_item), &vk_market_market_item_struct, "market_market_item"};
 
 static const struct socapi_field vk_market_price_fields[] = {
@@ -4132,14 +5280,23 @@ static const struct socapi_field vk_market_price_fields[] = {
 	{"text", offsetof(struct vk_market_price, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"old_amount_text", offsetof(struct vk_market_price, old_amount_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_market_price_keys[] = {
-	0, 0, 0, 0, 0, 0xa0004, 0, 0x80005,
-	0, 0, 0, 0, 0, 0, 0x40008, 0,
-	0xd0006, 0, 0, 0x60001, 0xf0009, 0, 0, 0xa0007,
-	0, 0, 0, 0, 0x90002, 0, 0, 0xa0003,
+static const uint16_t vk_market_price_slots[] = {
+	0, 0, 0, 0, 0, 4, 0, 5, 0, 0, 0, 0, 0, 0, 8, 0,
+	6, 0, 0, 1, 9, 0, 0, 7, 0, 0, 0, 0, 2, 0, 0, 3,
+};
+static const struct socapi_key vk_market_price_keys[] = {
+	{0x746e756f6d61u, 0x0u, 6},
+	{0x745f746e756f6d61u, 0x6f745f746e756f6du, 9},
+	{0x79745f6563697270u, 0x657079745f656369u, 10},
+	{0x6e755f6563697270u, 0x74696e755f656369u, 10},
+	{0x79636e6572727563u, 0x79636e6572727563u, 8},
+	{0x746e756f63736964u, 0x657461725f746e75u, 13},
+	{0x756f6d615f646c6fu, 0x746e756f6d615f64u, 10},
+	{0x74786574u, 0x0u, 4},
+	{0x756f6d615f646c6fu, 0x747865745f746e75u, 15},
 };
 static const struct socapi_struct vk_market_price_struct = {"market_price", sizeof(struct vk_market_price), 9, vk_market_price_fields,
-	offsetof(struct vk_market_price, unknown), 5u, 5, vk_market_price_keys};
+	offsetof(struct vk_market_price, unknown), 5u, 5, vk_market_price_slots, vk_market_price_keys};
 const struct socapi_type vk_market_price_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_market_price), &vk_market_price_struct, "market_price"};
 
 static const struct socapi_field vk_messages_audio_message_fields[] = {
@@ -4152,12 +5309,21 @@ static const struct socapi_field vk_messages_audio_message_fields[] = {
 	{"access_key", offsetof(struct vk_messages_audio_message, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"transcript_error", offsetof(struct vk_messages_audio_message, transcript_error), offsetof(struct vk_messages_audio_message, has_transcript_error), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_audio_message_keys[] = {
-	0, 0, 0, 0, 0xa0007, 0, 0x80003, 0x80002,
-	0x80005, 0, 0, 0x80006, 0, 0x100008, 0x80004, 0x20001,
+static const uint16_t vk_messages_audio_message_slots[] = {
+	0, 0, 0, 0, 7, 0, 3, 2, 5, 0, 0, 6, 0, 8, 4, 1,
+};
+static const struct socapi_key vk_messages_audio_message_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x33706d5f6b6e696cu, 0x33706d5f6b6e696cu, 8},
+	{0x67676f5f6b6e696cu, 0x67676f5f6b6e696cu, 8},
+	{0x6d726f6665766177u, 0x6d726f6665766177u, 8},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x697263736e617274u, 0x726f7272655f7470u, 16},
 };
 static const struct socapi_struct vk_messages_audio_message_struct = {"messages_audio_message", sizeof(struct vk_messages_audio_message), 8, vk_messages_audio_message_fields,
-	offsetof(struct vk_messages_audio_message, unknown), 15u, 4, vk_messages_audio_message_keys};
+	offsetof(struct vk_messages_audio_message, unknown), 15u, 4, vk_messages_audio_message_slots, vk_messages_audio_message_keys};
 const struct socapi_type vk_messages_audio_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_audio_message), &vk_messages_audio_message_struct, "messages_audio_message"};
 
 static const struct socapi_field vk_messages_base_message_fields[] = {
@@ -4185,18 +5351,39 @@ static const struct socapi_field vk_messages_base_message_fields[] = {
 	{"ref", offsetof(struct vk_messages_base_message, ref), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"ref_source", offsetof(struct vk_messages_base_message, ref_source), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_messages_base_message_keys[] = {
-	0, 0, 0, 0xc000a, 0x30016, 0, 0, 0,
-	0xb0006, 0, 0x20001, 0, 0, 0, 0x7000c, 0,
-	0, 0xe0014, 0, 0, 0, 0x30007, 0, 0,
-	0x40005, 0x40008, 0x6000b, 0x80012, 0, 0x30010, 0, 0x170002,
-	0, 0, 0, 0, 0, 0, 0, 0x70015,
-	0x70004, 0, 0, 0x9000d, 0, 0, 0, 0,
-	0xf000f, 0x7000e, 0x90013, 0, 0, 0, 0, 0x70003,
-	0xb0009, 0, 0xa0017, 0, 0, 0, 0, 0xa0011,
+static const uint16_t vk_messages_base_message_slots[] = {
+	0, 0, 0, 10, 22, 0, 0, 0, 6, 0, 1, 0, 0, 0, 12, 0,
+	0, 20, 0, 0, 0, 7, 0, 0, 5, 8, 11, 18, 0, 16, 0, 2,
+	0, 0, 0, 0, 0, 0, 0, 21, 4, 0, 0, 13, 0, 0, 0, 0,
+	15, 14, 19, 0, 0, 0, 0, 3, 9, 0, 23, 0, 0, 0, 0, 17,
+};
+static const struct socapi_key vk_messages_base_message_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x61737265766e6f63u, 0x64695f6567617373u, 23},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x64695f6d6f7266u, 0x0u, 7},
+	{0x65746164u, 0x0u, 4},
+	{0x745f657461647075u, 0x656d69745f657461u, 11},
+	{0x74756fu, 0x0u, 3},
+	{0x74786574u, 0x0u, 4},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x7373656d5f647766u, 0x736567617373656du, 12},
+	{0x6e6f69746361u, 0x0u, 6},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x695f6d6f646e6172u, 0x64695f6d6f646e61u, 9},
+	{0x646574656c6564u, 0x0u, 7},
+	{0x75615f6e696d6461u, 0x64695f726f687475u, 15},
+	{0x6f6567u, 0x0u, 3},
+	{0x70706f72635f7369u, 0x646570706f72635fu, 10},
+	{0x6472616f6279656bu, 0x6472616f6279656bu, 8},
+	{0x6e656c69735f7369u, 0x746e656c69735f73u, 9},
+	{0x6176616e755f7369u, 0x656c62616c696176u, 14},
+	{0x6e6f6973726576u, 0x0u, 7},
+	{0x666572u, 0x0u, 3},
+	{0x72756f735f666572u, 0x656372756f735f66u, 10},
 };
 static const struct socapi_struct vk_messages_base_message_struct = {"messages_base_message", sizeof(struct vk_messages_base_message), 23, vk_messages_base_message_fields,
-	offsetof(struct vk_messages_base_message, unknown), 119u, 6, vk_messages_base_message_keys};
+	offsetof(struct vk_messages_base_message, unknown), 119u, 6, vk_messages_base_message_slots, vk_messages_base_message_keys};
 const struct socapi_type vk_messages_base_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_base_message), &vk_messages_base_message_struct, "messages_base_message"};
 
 static const struct socapi_field vk_messages_chat_restrictions_fields[] = {
@@ -4206,12 +5393,18 @@ static const struct socapi_field vk_messages_chat_restrictions_fields[] = {
 	{"only_admins_invite", offsetof(struct vk_messages_chat_restrictions, only_admins_invite), offsetof(struct vk_messages_chat_restrictions, has_only_admins_invite), &socapi_type_bool, 0},
 	{"only_admins_kick", offsetof(struct vk_messages_chat_restrictions, only_admins_kick), offsetof(struct vk_messages_chat_restrictions, has_only_admins_kick), &socapi_type_bool, 0},
 };
-static const uint32_t vk_messages_chat_restrictions_keys[] = {
-	0, 0, 0, 0x120004, 0x100005, 0, 0, 0,
-	0, 0, 0x150002, 0, 0x140001, 0x140003, 0, 0,
+static const uint16_t vk_messages_chat_restrictions_slots[] = {
+	0, 0, 0, 4, 5, 0, 0, 0, 0, 0, 2, 0, 1, 3, 0, 0,
+};
+static const struct socapi_key vk_messages_chat_restrictions_keys[] = {
+	{0x705f736e696d6461u, 0x73726573755f6574u, 20},
+	{0x6d64615f796c6e6fu, 0x6f666e695f746964u, 21},
+	{0x6d64615f796c6e6fu, 0x6e69705f74696465u, 20},
+	{0x6d64615f796c6e6fu, 0x657469766e695f73u, 18},
+	{0x6d64615f796c6e6fu, 0x6b63696b5f736e69u, 16},
 };
 static const struct socapi_struct vk_messages_chat_restrictions_struct = {"messages_chat_restrictions", sizeof(struct vk_messages_chat_restrictions), 5, vk_messages_chat_restrictions_fields,
-	offsetof(struct vk_messages_chat_restrictions, unknown), 3u, 4, vk_messages_chat_restrictions_keys};
+	offsetof(struct vk_messages_chat_restrictions, unknown), 3u, 4, vk_messages_chat_restrictions_slots, vk_messages_chat_restrictions_keys};
 const struct socapi_type vk_messages_chat_restrictions_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_restrictions), &vk_messages_chat_restrictions_struct, "messages_chat_restrictions"};
 
 static const struct socapi_field vk_messages_chat_settings_fields[] = {
@@ -4233,18 +5426,33 @@ static const struct socapi_field vk_messages_chat_settings_fields[] = {
 	{"disappearing_chat_link", offsetof(struct vk_messages_chat_settings, disappearing_chat_link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"is_service", offsetof(struct vk_messages_chat_settings, is_service), offsetof(struct vk_messages_chat_settings, has_is_service), &socapi_type_bool, 0},
 };
-static const uint32_t vk_messages_chat_settings_keys[] = {
-	0, 0x90006, 0, 0xe000b, 0, 0xd0004, 0x100008, 0,
-	0, 0x160010, 0, 0, 0x50002, 0, 0x50003, 0,
-	0, 0, 0, 0, 0x50005, 0x15000a, 0, 0x80001,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0xb000d, 0xf000e, 0xd0009, 0, 0xa0011, 0, 0,
-	0x5000f, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x3000c, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0xa0007, 0, 0,
+static const uint16_t vk_messages_chat_settings_slots[] = {
+	0, 6, 0, 11, 0, 4, 8, 0, 0, 16, 0, 0, 2, 0, 3, 0,
+	0, 0, 0, 0, 5, 10, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 13, 14, 9, 0, 17, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0,
+	0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
+};
+static const struct socapi_key vk_messages_chat_settings_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x6574617473u, 0x0u, 5},
+	{0x5f737265626d656du, 0x746e756f635f7372u, 13},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x64695f6e696d6461u, 0x7364695f6e696d64u, 9},
+	{0x695f657669746361u, 0x7364695f65766974u, 10},
+	{0x70756f72675f7369u, 0x6c656e6e6168635fu, 16},
+	{0x5f73646e65697266u, 0x746e756f635f7364u, 13},
+	{0x6d5f64656e6e6970u, 0x746e756f635f7365u, 21},
+	{0x6d5f64656e6e6970u, 0x6567617373656d5fu, 14},
+	{0x6c6361u, 0x0u, 3},
+	{0x697373696d726570u, 0x736e6f697373696du, 11},
+	{0x70617369645f7369u, 0x676e697261657070u, 15},
+	{0x656d656874u, 0x0u, 5},
+	{0x6165707061736964u, 0x6b6e696c5f746168u, 22},
+	{0x69767265735f7369u, 0x656369767265735fu, 10},
 };
 static const struct socapi_struct vk_messages_chat_settings_struct = {"messages_chat_settings", sizeof(struct vk_messages_chat_settings), 17, vk_messages_chat_settings_fields,
-	offsetof(struct vk_messages_chat_settings, unknown), 61u, 6, vk_messages_chat_settings_keys};
+	offsetof(struct vk_messages_chat_settings, unknown), 61u, 6, vk_messages_chat_settings_slots, vk_messages_chat_settings_keys};
 const struct socapi_type vk_messages_chat_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings), &vk_messages_chat_settings_struct, "messages_chat_settings"};
 
 static const struct socapi_field vk_messages_chat_settings_acl_fields[] = {
@@ -4260,14 +5468,25 @@ static const struct socapi_field vk_messages_chat_settings_acl_fields[] = {
 	{"can_use_mass_mentions", offsetof(struct vk_messages_chat_settings_acl, can_use_mass_mentions), offsetof(struct vk_messages_chat_settings_acl, has_can_use_mass_mentions), &socapi_type_bool, SOCAPI_FIELD_REQUIRED},
 	{"can_change_service_type", offsetof(struct vk_messages_chat_settings_acl, can_change_service_type), offsetof(struct vk_messages_chat_settings_acl, has_can_change_service_type), &socapi_type_bool, 0},
 };
-static const uint32_t vk_messages_chat_settings_acl_keys[] = {
-	0xe0003, 0, 0x80009, 0xd0008, 0, 0, 0, 0xf0001,
-	0, 0x110005, 0, 0xa0004, 0, 0, 0, 0x15000a,
-	0, 0, 0, 0x130006, 0x17000b, 0xc0007, 0, 0x160002,
-	0, 0, 0, 0, 0, 0, 0, 0,
+static const uint16_t vk_messages_chat_settings_acl_slots[] = {
+	3, 0, 9, 8, 0, 0, 0, 1, 0, 5, 0, 4, 0, 0, 0, 10,
+	0, 0, 0, 6, 11, 7, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_chat_settings_acl_keys[] = {
+	{0x6e6168635f6e6163u, 0x6f666e695f65676eu, 15},
+	{0x6e6168635f6e6163u, 0x6b6e696c5f657469u, 22},
+	{0x6e6168635f6e6163u, 0x6e69705f65676e61u, 14},
+	{0x69766e695f6e6163u, 0x657469766e695f6eu, 10},
+	{0x6d6f72705f6e6163u, 0x73726573755f6574u, 17},
+	{0x5f6565735f6e6163u, 0x6b6e696c5f657469u, 19},
+	{0x65646f6d5f6e6163u, 0x6574617265646f6du, 12},
+	{0x79706f635f6e6163u, 0x746168635f79706fu, 13},
+	{0x6c6c61635f6e6163u, 0x6c6c61635f6e6163u, 8},
+	{0x5f6573755f6e6163u, 0x736e6f69746e656du, 21},
+	{0x6e6168635f6e6163u, 0x657079745f656369u, 23},
 };
 static const struct socapi_struct vk_messages_chat_settings_acl_struct = {"messages_chat_settings_acl", sizeof(struct vk_messages_chat_settings_acl), 11, vk_messages_chat_settings_acl_fields,
-	offsetof(struct vk_messages_chat_settings_acl, unknown), 1u, 5, vk_messages_chat_settings_acl_keys};
+	offsetof(struct vk_messages_chat_settings_acl, unknown), 1u, 5, vk_messages_chat_settings_acl_slots, vk_messages_chat_settings_acl_keys};
 const struct socapi_type vk_messages_chat_settings_acl_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_acl), &vk_messages_chat_settings_acl_struct, "messages_chat_settings_acl"};
 
 static const struct socapi_field vk_messages_chat_settings_permissions_fields[] = {
@@ -4279,12 +5498,20 @@ static const struct socapi_field vk_messages_chat_settings_permissions_fields[] 
 	{"call", offsetof(struct vk_messages_chat_settings_permissions, call), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_call_type, 0},
 	{"change_admins", offsetof(struct vk_messages_chat_settings_permissions, change_admins), SOCAPI_NO_PRESENCE, &vk_messages_chat_settings_permissions_change_admins_type, 0},
 };
-static const uint32_t vk_messages_chat_settings_permissions_keys[] = {
-	0x40006, 0xf0005, 0, 0, 0x110004, 0, 0xa0003, 0x60001,
-	0xd0007, 0xb0002, 0, 0, 0, 0, 0, 0,
+static const uint16_t vk_messages_chat_settings_permissions_slots[] = {
+	6, 5, 0, 0, 4, 0, 3, 1, 7, 2, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_chat_settings_permissions_keys[] = {
+	{0x657469766e69u, 0x0u, 6},
+	{0x695f65676e616863u, 0x6f666e695f65676eu, 11},
+	{0x705f65676e616863u, 0x6e69705f65676e61u, 10},
+	{0x7373616d5f657375u, 0x736e6f69746e656du, 17},
+	{0x69766e695f656573u, 0x6b6e696c5f657469u, 15},
+	{0x6c6c6163u, 0x0u, 4},
+	{0x615f65676e616863u, 0x736e696d64615f65u, 13},
 };
 static const struct socapi_struct vk_messages_chat_settings_permissions_struct = {"messages_chat_settings_permissions", sizeof(struct vk_messages_chat_settings_permissions), 7, vk_messages_chat_settings_permissions_fields,
-	offsetof(struct vk_messages_chat_settings_permissions, unknown), 3u, 4, vk_messages_chat_settings_permissions_keys};
+	offsetof(struct vk_messages_chat_settings_permissions, unknown), 3u, 4, vk_messages_chat_settings_permissions_slots, vk_messages_chat_settings_permissions_keys};
 const struct socapi_type vk_messages_chat_settings_permissions_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_permissions), &vk_messages_chat_settings_permissions_struct, "messages_chat_settings_permissions"};
 
 static const struct socapi_field vk_messages_chat_settings_photo_fields[] = {
@@ -4294,12 +5521,18 @@ static const struct socapi_field vk_messages_chat_settings_photo_fields[] = {
 	{"is_default_photo", offsetof(struct vk_messages_chat_settings_photo, is_default_photo), offsetof(struct vk_messages_chat_settings_photo, has_is_default_photo), &socapi_type_bool, 0},
 	{"is_default_call_photo", offsetof(struct vk_messages_chat_settings_photo, is_default_call_photo), offsetof(struct vk_messages_chat_settings_photo, has_is_default_call_photo), &socapi_type_bool, 0},
 };
-static const uint32_t vk_messages_chat_settings_photo_keys[] = {
-	0x80001, 0, 0x90003, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0x90002, 0x150005, 0, 0x100004,
+static const uint16_t vk_messages_chat_settings_photo_slots[] = {
+	1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 5, 0, 4,
+};
+static const struct socapi_key vk_messages_chat_settings_photo_keys[] = {
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x75616665645f7369u, 0x6f746f68705f746cu, 16},
+	{0x75616665645f7369u, 0x6f746f68705f6c6cu, 21},
 };
 static const struct socapi_struct vk_messages_chat_settings_photo_struct = {"messages_chat_settings_photo", sizeof(struct vk_messages_chat_settings_photo), 5, vk_messages_chat_settings_photo_fields,
-	offsetof(struct vk_messages_chat_settings_photo, unknown), 5u, 4, vk_messages_chat_settings_photo_keys};
+	offsetof(struct vk_messages_chat_settings_photo, unknown), 5u, 4, vk_messages_chat_settings_photo_slots, vk_messages_chat_settings_photo_keys};
 const struct socapi_type vk_messages_chat_settings_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_chat_settings_photo), &vk_messages_chat_settings_photo_struct, "messages_chat_settings_photo"};
 
 static const struct socapi_field vk_messages_conversation_fields[] = {
@@ -4323,18 +5556,35 @@ static const struct socapi_field vk_messages_conversation_fields[] = {
 	{"push_settings", offsetof(struct vk_messages_conversation, push_settings), SOCAPI_NO_PRESENCE, &vk_messages_push_settings_type, 0},
 	{"version", offsetof(struct vk_messages_conversation, version), offsetof(struct vk_messages_conversation, has_version), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_conversation_keys[] = {
-	0x40001, 0, 0, 0, 0, 0, 0, 0xa0009,
-	0, 0, 0, 0, 0, 0, 0, 0x80010,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x100011, 0x80005, 0x1c0003, 0xc0006, 0x9000a, 0xd0012,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x14000e, 0x100007, 0, 0x70013, 0, 0xd000b, 0,
-	0, 0x7000c, 0, 0xf0002, 0, 0x14000f, 0, 0x90008,
-	0xb000d, 0, 0, 0, 0, 0, 0x70004, 0,
+static const uint16_t vk_messages_conversation_slots[] = {
+	1, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 16,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 5, 3, 6, 10, 18,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 7, 0, 19, 0, 11, 0,
+	0, 12, 0, 2, 0, 15, 0, 8, 13, 0, 0, 0, 0, 0, 4, 0,
+};
+static const struct socapi_key vk_messages_conversation_keys[] = {
+	{0x72656570u, 0x0u, 4},
+	{0x73656d5f7473616cu, 0x64695f6567617373u, 15},
+	{0x6e6f635f7473616cu, 0x64695f6567617373u, 28},
+	{0x646165725f6e69u, 0x0u, 7},
+	{0x646165725f74756fu, 0x646165725f74756fu, 8},
+	{0x635f646165726e75u, 0x746e756f635f6461u, 12},
+	{0x656b72616d5f7369u, 0x646165726e755f64u, 16},
+	{0x6e6174726f706d69u, 0x746e6174726f706du, 9},
+	{0x726577736e616e75u, 0x6465726577736e61u, 10},
+	{0x746972775f6e6163u, 0x65746972775f6e61u, 9},
+	{0x7465735f74616863u, 0x73676e6974746573u, 13},
+	{0x64695f74726f73u, 0x0u, 7},
+	{0x646165725f74756fu, 0x79625f646165725fu, 11},
+	{0x5f6c616963657073u, 0x657079745f656369u, 20},
+	{0x5f6567617373656du, 0x617461645f747365u, 20},
+	{0x736e6f69746e656du, 0x736e6f69746e656du, 8},
+	{0x5f746e6572727563u, 0x6472616f6279656bu, 16},
+	{0x7465735f68737570u, 0x73676e6974746573u, 13},
+	{0x6e6f6973726576u, 0x0u, 7},
 };
 static const struct socapi_struct vk_messages_conversation_struct = {"messages_conversation", sizeof(struct vk_messages_conversation), 19, vk_messages_conversation_fields,
-	offsetof(struct vk_messages_conversation, unknown), 7u, 6, vk_messages_conversation_keys};
+	offsetof(struct vk_messages_conversation, unknown), 7u, 6, vk_messages_conversation_slots, vk_messages_conversation_keys};
 const struct socapi_type vk_messages_conversation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation), &vk_messages_conversation_struct, "messages_conversation"};
 
 static const struct socapi_field vk_messages_conversation_can_write_fields[] = {
@@ -4342,11 +5592,16 @@ static const struct socapi_field vk_messages_conversation_can_write_fields[] = {
 	{"reason", offsetof(struct vk_messages_conversation_can_write, reason), offsetof(struct vk_messages_conversation_can_write, has_reason), &socapi_type_int, 0},
 	{"until", offsetof(struct vk_messages_conversation_can_write, until), offsetof(struct vk_messages_conversation_can_write, has_until), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_conversation_can_write_keys[] = {
-	0, 0x60002, 0x50003, 0, 0, 0, 0x70001, 0,
+static const uint16_t vk_messages_conversation_can_write_slots[] = {
+	0, 2, 3, 0, 0, 0, 1, 0,
+};
+static const struct socapi_key vk_messages_conversation_can_write_keys[] = {
+	{0x6465776f6c6c61u, 0x0u, 7},
+	{0x6e6f73616572u, 0x0u, 6},
+	{0x6c69746e75u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_conversation_can_write_struct = {"messages_conversation_can_write", sizeof(struct vk_messages_conversation_can_write), 3, vk_messages_conversation_can_write_fields,
-	offsetof(struct vk_messages_conversation_can_write, unknown), 1u, 3, vk_messages_conversation_can_write_keys};
+	offsetof(struct vk_messages_conversation_can_write, unknown), 1u, 3, vk_messages_conversation_can_write_slots, vk_messages_conversation_can_write_keys};
 const struct socapi_type vk_messages_conversation_can_write_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_can_write), &vk_messages_conversation_can_write_struct, "messages_conversation_can_write"};
 
 static const struct socapi_field vk_messages_conversation_member_fields[] = {
@@ -4360,14 +5615,23 @@ static const struct socapi_field vk_messages_conversation_member_fields[] = {
 	{"is_message_request", offsetof(struct vk_messages_conversation_member, is_message_request), offsetof(struct vk_messages_conversation_member, has_is_message_request), &socapi_type_bool, 0},
 	{"request_date", offsetof(struct vk_messages_conversation_member, request_date), offsetof(struct vk_messages_conversation_member, has_request_date), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_conversation_member_keys[] = {
-	0, 0, 0, 0x160007, 0, 0, 0x80005, 0,
-	0, 0, 0x80006, 0, 0xa0002, 0x90001, 0, 0,
-	0, 0, 0, 0x80004, 0, 0xc0009, 0, 0x90003,
-	0, 0, 0, 0, 0, 0x120008, 0, 0,
+static const uint16_t vk_messages_conversation_member_slots[] = {
+	0, 0, 0, 7, 0, 0, 5, 0, 0, 0, 6, 0, 2, 1, 0, 0,
+	0, 0, 0, 4, 0, 9, 0, 3, 0, 0, 0, 0, 0, 8, 0, 0,
+};
+static const struct socapi_key vk_messages_conversation_member_keys[] = {
+	{0x695f7265626d656du, 0x64695f7265626d65u, 9},
+	{0x5f64657469766e69u, 0x79625f6465746976u, 10},
+	{0x7461645f6e696f6au, 0x657461645f6e696fu, 9},
+	{0x6e696d64615f7369u, 0x6e696d64615f7369u, 8},
+	{0x72656e776f5f7369u, 0x72656e776f5f7369u, 8},
+	{0x6b63696b5f6e6163u, 0x6b63696b5f6e6163u, 8},
+	{0x72747365725f7369u, 0x65746972775f6f74u, 22},
+	{0x617373656d5f7369u, 0x747365757165725fu, 18},
+	{0x5f74736575716572u, 0x657461645f747365u, 12},
 };
 static const struct socapi_struct vk_messages_conversation_member_struct = {"messages_conversation_member", sizeof(struct vk_messages_conversation_member), 9, vk_messages_conversation_member_fields,
-	offsetof(struct vk_messages_conversation_member, unknown), 7u, 5, vk_messages_conversation_member_keys};
+	offsetof(struct vk_messages_conversation_member, unknown), 7u, 5, vk_messages_conversation_member_slots, vk_messages_conversation_member_keys};
 const struct socapi_type vk_messages_conversation_member_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_member), &vk_messages_conversation_member_struct, "messages_conversation_member"};
 
 static const struct socapi_field vk_messages_conversation_peer_fields[] = {
@@ -4375,33 +5639,46 @@ static const struct socapi_field vk_messages_conversation_peer_fields[] = {
 	{"type", offsetof(struct vk_messages_conversation_peer, type), SOCAPI_NO_PRESENCE, &vk_messages_conversation_peer_type_type, SOCAPI_FIELD_REQUIRED},
 	{"local_id", offsetof(struct vk_messages_conversation_peer, local_id), offsetof(struct vk_messages_conversation_peer, has_local_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_conversation_peer_keys[] = {
-	0, 0x40002, 0, 0x20001, 0, 0x80003, 0, 0,
+static const uint16_t vk_messages_conversation_peer_slots[] = {
+	0, 2, 0, 1, 0, 3, 0, 0,
+};
+static const struct socapi_key vk_messages_conversation_peer_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x65707974u, 0x0u, 4},
+	{0x64695f6c61636f6cu, 0x64695f6c61636f6cu, 8},
 };
 static const struct socapi_struct vk_messages_conversation_peer_struct = {"messages_conversation_peer", sizeof(struct vk_messages_conversation_peer), 3, vk_messages_conversation_peer_fields,
-	offsetof(struct vk_messages_conversation_peer, unknown), 3u, 3, vk_messages_conversation_peer_keys};
+	offsetof(struct vk_messages_conversation_peer, unknown), 3u, 3, vk_messages_conversation_peer_slots, vk_messages_conversation_peer_keys};
 const struct socapi_type vk_messages_conversation_peer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_peer), &vk_messages_conversation_peer_struct, "messages_conversation_peer"};
 
 static const struct socapi_field vk_messages_conversation_sort_id_fields[] = {
 	{"major_id", offsetof(struct vk_messages_conversation_sort_id, major_id), offsetof(struct vk_messages_conversation_sort_id, has_major_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"minor_id", offsetof(struct vk_messages_conversation_sort_id, minor_id), offsetof(struct vk_messages_conversation_sort_id, has_minor_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_conversation_sort_id_keys[] = {
-	0x80002, 0, 0, 0x80001,
+static const uint16_t vk_messages_conversation_sort_id_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_messages_conversation_sort_id_keys[] = {
+	{0x64695f726f6a616du, 0x64695f726f6a616du, 8},
+	{0x64695f726f6e696du, 0x64695f726f6e696du, 8},
 };
 static const struct socapi_struct vk_messages_conversation_sort_id_struct = {"messages_conversation_sort_id", sizeof(struct vk_messages_conversation_sort_id), 2, vk_messages_conversation_sort_id_fields,
-	offsetof(struct vk_messages_conversation_sort_id, unknown), 1u, 2, vk_messages_conversation_sort_id_keys};
+	offsetof(struct vk_messages_conversation_sort_id, unknown), 1u, 2, vk_messages_conversation_sort_id_slots, vk_messages_conversation_sort_id_keys};
 const struct socapi_type vk_messages_conversation_sort_id_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_sort_id), &vk_messages_conversation_sort_id_struct, "messages_conversation_sort_id"};
 
 static const struct socapi_field vk_messages_conversation_with_message_fields[] = {
 	{"conversation", offsetof(struct vk_messages_conversation_with_message, conversation), SOCAPI_NO_PRESENCE, &vk_messages_conversation_type, SOCAPI_FIELD_REQUIRED},
 	{"last_message", offsetof(struct vk_messages_conversation_with_message, last_message), SOCAPI_NO_PRESENCE, &vk_messages_message_type, 0},
 };
-static const uint32_t vk_messages_conversation_with_message_keys[] = {
-	0, 0xc0001, 0xc0002, 0,
+static const uint16_t vk_messages_conversation_with_message_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_messages_conversation_with_message_keys[] = {
+	{0x61737265766e6f63u, 0x6e6f697461737265u, 12},
+	{0x73656d5f7473616cu, 0x6567617373656d5fu, 12},
 };
 static const struct socapi_struct vk_messages_conversation_with_message_struct = {"messages_conversation_with_message", sizeof(struct vk_messages_conversation_with_message), 2, vk_messages_conversation_with_message_fields,
-	offsetof(struct vk_messages_conversation_with_message, unknown), 1u, 2, vk_messages_conversation_with_message_keys};
+	offsetof(struct vk_messages_conversation_with_message, unknown), 1u, 2, vk_messages_conversation_with_message_slots, vk_messages_conversation_with_message_keys};
 const struct socapi_type vk_messages_conversation_with_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_conversation_with_message), &vk_messages_conversation_with_message_struct, "messages_conversation_with_message"};
 
 static const struct socapi_field vk_messages_delete_full_response_item_fields[] = {
@@ -4411,12 +5688,18 @@ static const struct socapi_field vk_messages_delete_full_response_item_fields[] 
 	{"response", offsetof(struct vk_messages_delete_full_response_item, response), offsetof(struct vk_messages_delete_full_response_item, has_response), &vk_base_bool_int_type, 0},
 	{"error", offsetof(struct vk_messages_delete_full_response_item, error), SOCAPI_NO_PRESENCE, &vk_base_message_error_type, 0},
 };
-static const uint32_t vk_messages_delete_full_response_item_keys[] = {
-	0, 0x170003, 0x70001, 0, 0, 0xa0002, 0, 0x80004,
-	0, 0, 0, 0, 0, 0, 0, 0x50005,
+static const uint16_t vk_messages_delete_full_response_item_slots[] = {
+	0, 3, 1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 5,
+};
+static const struct socapi_key vk_messages_delete_full_response_item_keys[] = {
+	{0x64695f72656570u, 0x0u, 7},
+	{0x5f6567617373656du, 0x64695f6567617373u, 10},
+	{0x61737265766e6f63u, 0x64695f6567617373u, 23},
+	{0x65736e6f70736572u, 0x65736e6f70736572u, 8},
+	{0x726f727265u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_delete_full_response_item_struct = {"messages_delete_full_response_item", sizeof(struct vk_messages_delete_full_response_item), 5, vk_messages_delete_full_response_item_fields,
-	offsetof(struct vk_messages_delete_full_response_item, unknown), 1u, 4, vk_messages_delete_full_response_item_keys};
+	offsetof(struct vk_messages_delete_full_response_item, unknown), 1u, 4, vk_messages_delete_full_response_item_slots, vk_messages_delete_full_response_item_keys};
 const struct socapi_type vk_messages_delete_full_response_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_delete_full_response_item), &vk_messages_delete_full_response_item_struct, "messages_delete_full_response_item"};
 
 static const struct socapi_field vk_messages_foreign_message_fields[] = {
@@ -4434,14 +5717,27 @@ static const struct socapi_field vk_messages_foreign_message_fields[] = {
 	{"geo", offsetof(struct vk_messages_foreign_message, geo), SOCAPI_NO_PRESENCE, &vk_base_geo_type, 0},
 	{"was_listened", offsetof(struct vk_messages_foreign_message, was_listened), offsetof(struct vk_messages_foreign_message, has_was_listened), &socapi_type_bool, 0},
 };
-static const uint32_t vk_messages_foreign_message_keys[] = {
-	0, 0xc000d, 0x40005, 0x40007, 0x70004, 0x3000c, 0, 0x70003,
-	0, 0xb0008, 0x7000b, 0, 0, 0, 0, 0,
-	0, 0xc0009, 0, 0, 0, 0x170002, 0xd000a, 0,
-	0, 0x20001, 0, 0, 0, 0, 0, 0xb0006,
+static const uint16_t vk_messages_foreign_message_slots[] = {
+	0, 13, 5, 7, 4, 12, 0, 3, 0, 8, 11, 0, 0, 0, 0, 0,
+	0, 9, 0, 0, 0, 2, 10, 0, 0, 1, 0, 0, 0, 0, 0, 6,
+};
+static const struct socapi_key vk_messages_foreign_message_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x61737265766e6f63u, 0x64695f6567617373u, 23},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x64695f6d6f7266u, 0x0u, 7},
+	{0x65746164u, 0x0u, 4},
+	{0x745f657461647075u, 0x656d69745f657461u, 11},
+	{0x74786574u, 0x0u, 4},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x7373656d5f647766u, 0x736567617373656du, 12},
+	{0x656d5f796c706572u, 0x6567617373656d5fu, 13},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x6f6567u, 0x0u, 3},
+	{0x7473696c5f736177u, 0x64656e657473696cu, 12},
 };
 static const struct socapi_struct vk_messages_foreign_message_struct = {"messages_foreign_message", sizeof(struct vk_messages_foreign_message), 13, vk_messages_foreign_message_fields,
-	offsetof(struct vk_messages_foreign_message, unknown), 11u, 5, vk_messages_foreign_message_keys};
+	offsetof(struct vk_messages_foreign_message, unknown), 11u, 5, vk_messages_foreign_message_slots, vk_messages_foreign_message_keys};
 const struct socapi_type vk_messages_foreign_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_foreign_message), &vk_messages_foreign_message_struct, "messages_foreign_message"};
 
 static const struct socapi_field vk_messages_forward_fields[] = {
@@ -4452,12 +5748,19 @@ static const struct socapi_field vk_messages_forward_fields[] = {
 	{"is_reply", offsetof(struct vk_messages_forward, is_reply), offsetof(struct vk_messages_forward, has_is_reply), &socapi_type_bool, 0},
 	{"cmids", offsetof(struct vk_messages_forward, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t vk_messages_forward_keys[] = {
-	0x80001, 0, 0x70002, 0x80005, 0xb0004, 0, 0, 0x180003,
-	0, 0, 0, 0, 0, 0, 0, 0x50006,
+static const uint16_t vk_messages_forward_slots[] = {
+	1, 0, 2, 5, 4, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 6,
+};
+static const struct socapi_key vk_messages_forward_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x61737265766e6f63u, 0x7364695f65676173u, 24},
+	{0x5f6567617373656du, 0x7364695f65676173u, 11},
+	{0x796c7065725f7369u, 0x796c7065725f7369u, 8},
+	{0x7364696d63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_forward_struct = {"messages_forward", sizeof(struct vk_messages_forward), 6, vk_messages_forward_fields,
-	offsetof(struct vk_messages_forward, unknown), 7u, 4, vk_messages_forward_keys};
+	offsetof(struct vk_messages_forward, unknown), 7u, 4, vk_messages_forward_slots, vk_messages_forward_keys};
 const struct socapi_type vk_messages_forward_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_forward), &vk_messages_forward_struct, "messages_forward"};
 
 static const struct socapi_field vk_messages_get_by_id_extended_response_fields[] = {
@@ -4466,33 +5769,47 @@ static const struct socapi_field vk_messages_get_by_id_extended_response_fields[
 	{"profiles", offsetof(struct vk_messages_get_by_id_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_by_id_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const uint32_t vk_messages_get_by_id_extended_response_keys[] = {
-	0, 0, 0x80003, 0x60004, 0x50002, 0, 0x50001, 0,
+static const uint16_t vk_messages_get_by_id_extended_response_slots[] = {
+	0, 0, 3, 4, 2, 0, 1, 0,
+};
+static const struct socapi_key vk_messages_get_by_id_extended_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
 };
 static const struct socapi_struct vk_messages_get_by_id_extended_response_struct = {"messages_getById_extended_response", sizeof(struct vk_messages_get_by_id_extended_response), 4, vk_messages_get_by_id_extended_response_fields,
-	offsetof(struct vk_messages_get_by_id_extended_response, unknown), 3u, 3, vk_messages_get_by_id_extended_response_keys};
+	offsetof(struct vk_messages_get_by_id_extended_response, unknown), 3u, 3, vk_messages_get_by_id_extended_response_slots, vk_messages_get_by_id_extended_response_keys};
 const struct socapi_type vk_messages_get_by_id_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_by_id_extended_response), &vk_messages_get_by_id_extended_response_struct, "messages_getById_extended_response"};
 
 static const struct socapi_field vk_messages_get_by_id_response_fields[] = {
 	{"count", offsetof(struct vk_messages_get_by_id_response, count), offsetof(struct vk_messages_get_by_id_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_by_id_response, items), SOCAPI_NO_PRESENCE, &vk_messages_message_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_get_by_id_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_messages_get_by_id_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_messages_get_by_id_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_get_by_id_response_struct = {"messages_getById_response", sizeof(struct vk_messages_get_by_id_response), 2, vk_messages_get_by_id_response_fields,
-	offsetof(struct vk_messages_get_by_id_response, unknown), 1u, 2, vk_messages_get_by_id_response_keys};
+	offsetof(struct vk_messages_get_by_id_response, unknown), 1u, 2, vk_messages_get_by_id_response_slots, vk_messages_get_by_id_response_keys};
 const struct socapi_type vk_messages_get_by_id_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_by_id_response), &vk_messages_get_by_id_response_struct, "messages_getById_response"};
 
 static const struct socapi_field vk_messages_get_conversation_by_id_fields[] = {
 	{"count", offsetof(struct vk_messages_get_conversation_by_id, count), offsetof(struct vk_messages_get_conversation_by_id, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_conversation_by_id, items), SOCAPI_NO_PRESENCE, &vk_messages_conversation_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_get_conversation_by_id_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_messages_get_conversation_by_id_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_messages_get_conversation_by_id_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_get_conversation_by_id_struct = {"messages_getConversationById", sizeof(struct vk_messages_get_conversation_by_id), 2, vk_messages_get_conversation_by_id_fields,
-	offsetof(struct vk_messages_get_conversation_by_id, unknown), 1u, 2, vk_messages_get_conversation_by_id_keys};
+	offsetof(struct vk_messages_get_conversation_by_id, unknown), 1u, 2, vk_messages_get_conversation_by_id_slots, vk_messages_get_conversation_by_id_keys};
 const struct socapi_type vk_messages_get_conversation_by_id_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversation_by_id), &vk_messages_get_conversation_by_id_struct, "messages_getConversationById"};
 
 static const struct socapi_field vk_messages_get_conversation_by_id_extended_fields[] = {
@@ -4501,11 +5818,17 @@ static const struct socapi_field vk_messages_get_conversation_by_id_extended_fie
 	{"profiles", offsetof(struct vk_messages_get_conversation_by_id_extended, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_conversation_by_id_extended, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const uint32_t vk_messages_get_conversation_by_id_extended_keys[] = {
-	0, 0, 0x80003, 0x60004, 0x50002, 0, 0x50001, 0,
+static const uint16_t vk_messages_get_conversation_by_id_extended_slots[] = {
+	0, 0, 3, 4, 2, 0, 1, 0,
+};
+static const struct socapi_key vk_messages_get_conversation_by_id_extended_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
 };
 static const struct socapi_struct vk_messages_get_conversation_by_id_extended_struct = {"messages_getConversationById_extended", sizeof(struct vk_messages_get_conversation_by_id_extended), 4, vk_messages_get_conversation_by_id_extended_fields,
-	offsetof(struct vk_messages_get_conversation_by_id_extended, unknown), 3u, 3, vk_messages_get_conversation_by_id_extended_keys};
+	offsetof(struct vk_messages_get_conversation_by_id_extended, unknown), 3u, 3, vk_messages_get_conversation_by_id_extended_slots, vk_messages_get_conversation_by_id_extended_keys};
 const struct socapi_type vk_messages_get_conversation_by_id_extended_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversation_by_id_extended), &vk_messages_get_conversation_by_id_extended_struct, "messages_getConversationById_extended"};
 
 static const struct socapi_field vk_messages_get_conversation_members_fields[] = {
@@ -4515,12 +5838,18 @@ static const struct socapi_field vk_messages_get_conversation_members_fields[] =
 	{"groups", offsetof(struct vk_messages_get_conversation_members, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"chat_restrictions", offsetof(struct vk_messages_get_conversation_members, chat_restrictions), SOCAPI_NO_PRESENCE, &vk_messages_chat_restrictions_type, 0},
 };
-static const uint32_t vk_messages_get_conversation_members_keys[] = {
-	0, 0, 0x50001, 0, 0, 0, 0x80003, 0x60004,
-	0, 0, 0x50002, 0, 0x110005, 0, 0, 0,
+static const uint16_t vk_messages_get_conversation_members_slots[] = {
+	0, 0, 1, 0, 0, 0, 3, 4, 0, 0, 2, 0, 5, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_get_conversation_members_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
+	{0x7365725f74616863u, 0x736e6f6974636972u, 17},
 };
 static const struct socapi_struct vk_messages_get_conversation_members_struct = {"messages_getConversationMembers", sizeof(struct vk_messages_get_conversation_members), 5, vk_messages_get_conversation_members_fields,
-	offsetof(struct vk_messages_get_conversation_members, unknown), 1u, 4, vk_messages_get_conversation_members_keys};
+	offsetof(struct vk_messages_get_conversation_members, unknown), 1u, 4, vk_messages_get_conversation_members_slots, vk_messages_get_conversation_members_keys};
 const struct socapi_type vk_messages_get_conversation_members_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversation_members), &vk_messages_get_conversation_members_struct, "messages_getConversationMembers"};
 
 static const struct socapi_field vk_messages_get_conversations_response_fields[] = {
@@ -4530,12 +5859,18 @@ static const struct socapi_field vk_messages_get_conversations_response_fields[]
 	{"profiles", offsetof(struct vk_messages_get_conversations_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, 0},
 	{"groups", offsetof(struct vk_messages_get_conversations_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 };
-static const uint32_t vk_messages_get_conversations_response_keys[] = {
-	0xc0002, 0, 0x50001, 0, 0, 0, 0x80004, 0x60005,
-	0, 0, 0x50003, 0, 0, 0, 0, 0,
+static const uint16_t vk_messages_get_conversations_response_slots[] = {
+	2, 0, 1, 0, 0, 0, 4, 5, 0, 0, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_get_conversations_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x635f646165726e75u, 0x746e756f635f6461u, 12},
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
 };
 static const struct socapi_struct vk_messages_get_conversations_response_struct = {"messages_getConversations_response", sizeof(struct vk_messages_get_conversations_response), 5, vk_messages_get_conversations_response_fields,
-	offsetof(struct vk_messages_get_conversations_response, unknown), 1u, 4, vk_messages_get_conversations_response_keys};
+	offsetof(struct vk_messages_get_conversations_response, unknown), 1u, 4, vk_messages_get_conversations_response_slots, vk_messages_get_conversations_response_keys};
 const struct socapi_type vk_messages_get_conversations_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_conversations_response), &vk_messages_get_conversations_response_struct, "messages_getConversations_response"};
 
 static const struct socapi_field vk_messages_get_history_extended_response_fields[] = {
@@ -4545,23 +5880,33 @@ static const struct socapi_field vk_messages_get_history_extended_response_field
 	{"groups", offsetof(struct vk_messages_get_history_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, 0},
 	{"conversations", offsetof(struct vk_messages_get_history_extended_response, conversations), SOCAPI_NO_PRESENCE, &vk_messages_conversation_list_type, 0},
 };
-static const uint32_t vk_messages_get_history_extended_response_keys[] = {
-	0, 0, 0x50001, 0, 0, 0, 0x80003, 0x60004,
-	0, 0xd0005, 0x50002, 0, 0, 0, 0, 0,
+static const uint16_t vk_messages_get_history_extended_response_slots[] = {
+	0, 0, 1, 0, 0, 0, 3, 4, 0, 5, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_get_history_extended_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
+	{0x61737265766e6f63u, 0x736e6f6974617372u, 13},
 };
 static const struct socapi_struct vk_messages_get_history_extended_response_struct = {"messages_getHistory_extended_response", sizeof(struct vk_messages_get_history_extended_response), 5, vk_messages_get_history_extended_response_fields,
-	offsetof(struct vk_messages_get_history_extended_response, unknown), 1u, 4, vk_messages_get_history_extended_response_keys};
+	offsetof(struct vk_messages_get_history_extended_response, unknown), 1u, 4, vk_messages_get_history_extended_response_slots, vk_messages_get_history_extended_response_keys};
 const struct socapi_type vk_messages_get_history_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_history_extended_response), &vk_messages_get_history_extended_response_struct, "messages_getHistory_extended_response"};
 
 static const struct socapi_field vk_messages_get_history_response_fields[] = {
 	{"count", offsetof(struct vk_messages_get_history_response, count), offsetof(struct vk_messages_get_history_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_messages_get_history_response, items), SOCAPI_NO_PRESENCE, &vk_messages_message_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_get_history_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_messages_get_history_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_messages_get_history_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_get_history_response_struct = {"messages_getHistory_response", sizeof(struct vk_messages_get_history_response), 2, vk_messages_get_history_response_fields,
-	offsetof(struct vk_messages_get_history_response, unknown), 1u, 2, vk_messages_get_history_response_keys};
+	offsetof(struct vk_messages_get_history_response, unknown), 1u, 2, vk_messages_get_history_response_slots, vk_messages_get_history_response_keys};
 const struct socapi_type vk_messages_get_history_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_get_history_response), &vk_messages_get_history_response_struct, "messages_getHistory_response"};
 
 static const struct socapi_field vk_messages_graffiti_fields[] = {
@@ -4572,12 +5917,19 @@ static const struct socapi_field vk_messages_graffiti_fields[] = {
 	{"width", offsetof(struct vk_messages_graffiti, width), offsetof(struct vk_messages_graffiti, has_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"height", offsetof(struct vk_messages_graffiti, height), offsetof(struct vk_messages_graffiti, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_graffiti_keys[] = {
-	0, 0x80003, 0, 0xa0001, 0, 0, 0x20002, 0,
-	0, 0, 0x60006, 0x50005, 0x30004, 0, 0, 0,
+static const uint16_t vk_messages_graffiti_slots[] = {
+	0, 3, 0, 1, 0, 0, 2, 0, 0, 0, 6, 5, 4, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_graffiti_keys[] = {
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x6c7275u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
 };
 static const struct socapi_struct vk_messages_graffiti_struct = {"messages_graffiti", sizeof(struct vk_messages_graffiti), 6, vk_messages_graffiti_fields,
-	offsetof(struct vk_messages_graffiti, unknown), 13u, 4, vk_messages_graffiti_keys};
+	offsetof(struct vk_messages_graffiti, unknown), 13u, 4, vk_messages_graffiti_slots, vk_messages_graffiti_keys};
 const struct socapi_type vk_messages_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_graffiti), &vk_messages_graffiti_struct, "messages_graffiti"};
 
 static const struct socapi_field vk_messages_keyboard_fields[] = {
@@ -4586,22 +5938,32 @@ static const struct socapi_field vk_messages_keyboard_fields[] = {
 	{"author_id", offsetof(struct vk_messages_keyboard, author_id), offsetof(struct vk_messages_keyboard, has_author_id), &socapi_type_int, 0},
 	{"inline", offsetof(struct vk_messages_keyboard, inline_), offsetof(struct vk_messages_keyboard, has_inline), &socapi_type_bool, 0},
 };
-static const uint32_t vk_messages_keyboard_keys[] = {
-	0, 0x60004, 0x90003, 0, 0, 0x70002, 0x80001, 0,
+static const uint16_t vk_messages_keyboard_slots[] = {
+	0, 4, 3, 0, 0, 2, 1, 0,
+};
+static const struct socapi_key vk_messages_keyboard_keys[] = {
+	{0x656d69745f656e6fu, 0x656d69745f656e6fu, 8},
+	{0x736e6f74747562u, 0x0u, 7},
+	{0x695f726f68747561u, 0x64695f726f687475u, 9},
+	{0x656e696c6e69u, 0x0u, 6},
 };
 static const struct socapi_struct vk_messages_keyboard_struct = {"messages_keyboard", sizeof(struct vk_messages_keyboard), 4, vk_messages_keyboard_fields,
-	offsetof(struct vk_messages_keyboard, unknown), 1u, 3, vk_messages_keyboard_keys};
+	offsetof(struct vk_messages_keyboard, unknown), 1u, 3, vk_messages_keyboard_slots, vk_messages_keyboard_keys};
 const struct socapi_type vk_messages_keyboard_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard), &vk_messages_keyboard_struct, "messages_keyboard"};
 
 static const struct socapi_field vk_messages_keyboard_button_fields[] = {
 	{"action", offsetof(struct vk_messages_keyboard_button, action), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_property_action_type, SOCAPI_FIELD_REQUIRED},
 	{"color", offsetof(struct vk_messages_keyboard_button, color), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_color_type, 0},
 };
-static const uint32_t vk_messages_keyboard_button_keys[] = {
-	0, 0x50002, 0x60001, 0,
+static const uint16_t vk_messages_keyboard_button_slots[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_key vk_messages_keyboard_button_keys[] = {
+	{0x6e6f69746361u, 0x0u, 6},
+	{0x726f6c6f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_keyboard_button_struct = {"messages_keyboard_button", sizeof(struct vk_messages_keyboard_button), 2, vk_messages_keyboard_button_fields,
-	offsetof(struct vk_messages_keyboard_button, unknown), 1u, 2, vk_messages_keyboard_button_keys};
+	offsetof(struct vk_messages_keyboard_button, unknown), 1u, 2, vk_messages_keyboard_button_slots, vk_messages_keyboard_button_keys};
 const struct socapi_type vk_messages_keyboard_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button), &vk_messages_keyboard_button_struct, "messages_keyboard_button"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_callback_fields[] = {
@@ -4609,22 +5971,31 @@ static const struct socapi_field vk_messages_keyboard_button_action_callback_fie
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_callback, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_callback, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_callback_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_keyboard_button_action_callback_keys[] = {
-	0, 0, 0, 0x70002, 0, 0x40003, 0, 0x50001,
+static const uint16_t vk_messages_keyboard_button_action_callback_slots[] = {
+	0, 0, 0, 2, 0, 3, 0, 1,
+};
+static const struct socapi_key vk_messages_keyboard_button_action_callback_keys[] = {
+	{0x6c6562616cu, 0x0u, 5},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_callback_struct = {"messages_keyboard_button_action_callback", sizeof(struct vk_messages_keyboard_button_action_callback), 3, vk_messages_keyboard_button_action_callback_fields,
-	offsetof(struct vk_messages_keyboard_button_action_callback, unknown), 1u, 3, vk_messages_keyboard_button_action_callback_keys};
+	offsetof(struct vk_messages_keyboard_button_action_callback, unknown), 1u, 3, vk_messages_keyboard_button_action_callback_slots, vk_messages_keyboard_button_action_callback_keys};
 const struct socapi_type vk_messages_keyboard_button_action_callback_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_callback), &vk_messages_keyboard_button_action_callback_struct, "messages_keyboard_button_action_callback"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_location_fields[] = {
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_location, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_location, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_location_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_keyboard_button_action_location_keys[] = {
-	0, 0x70001, 0x40002, 0,
+static const uint16_t vk_messages_keyboard_button_action_location_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_messages_keyboard_button_action_location_keys[] = {
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_location_struct = {"messages_keyboard_button_action_location", sizeof(struct vk_messages_keyboard_button_action_location), 2, vk_messages_keyboard_button_action_location_fields,
-	offsetof(struct vk_messages_keyboard_button_action_location, unknown), 1u, 2, vk_messages_keyboard_button_action_location_keys};
+	offsetof(struct vk_messages_keyboard_button_action_location, unknown), 1u, 2, vk_messages_keyboard_button_action_location_slots, vk_messages_keyboard_button_action_location_keys};
 const struct socapi_type vk_messages_keyboard_button_action_location_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_location), &vk_messages_keyboard_button_action_location_struct, "messages_keyboard_button_action_location"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_open_app_fields[] = {
@@ -4635,12 +6006,19 @@ static const struct socapi_field vk_messages_keyboard_button_action_open_app_fie
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_open_app, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_app, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_app_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_keyboard_button_action_open_app_keys[] = {
-	0, 0, 0, 0, 0, 0, 0x80004, 0x70005,
-	0, 0x60001, 0x40002, 0x40006, 0, 0, 0x50003, 0,
+static const uint16_t vk_messages_keyboard_button_action_open_app_slots[] = {
+	0, 0, 0, 0, 0, 0, 4, 5, 0, 1, 2, 6, 0, 0, 3, 0,
+};
+static const struct socapi_key vk_messages_keyboard_button_action_open_app_keys[] = {
+	{0x64695f707061u, 0x0u, 6},
+	{0x68736168u, 0x0u, 4},
+	{0x6c6562616cu, 0x0u, 5},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_open_app_struct = {"messages_keyboard_button_action_open_app", sizeof(struct vk_messages_keyboard_button_action_open_app), 6, vk_messages_keyboard_button_action_open_app_fields,
-	offsetof(struct vk_messages_keyboard_button_action_open_app, unknown), 1u, 4, vk_messages_keyboard_button_action_open_app_keys};
+	offsetof(struct vk_messages_keyboard_button_action_open_app, unknown), 1u, 4, vk_messages_keyboard_button_action_open_app_slots, vk_messages_keyboard_button_action_open_app_keys};
 const struct socapi_type vk_messages_keyboard_button_action_open_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_app), &vk_messages_keyboard_button_action_open_app_struct, "messages_keyboard_button_action_open_app"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_open_link_fields[] = {
@@ -4649,21 +6027,30 @@ static const struct socapi_field vk_messages_keyboard_button_action_open_link_fi
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_open_link, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_link, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_link_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_keyboard_button_action_open_link_keys[] = {
-	0x50001, 0x40002, 0, 0, 0, 0x40004, 0, 0x70003,
+static const uint16_t vk_messages_keyboard_button_action_open_link_slots[] = {
+	1, 2, 0, 0, 0, 4, 0, 3,
+};
+static const struct socapi_key vk_messages_keyboard_button_action_open_link_keys[] = {
+	{0x6c6562616cu, 0x0u, 5},
+	{0x6b6e696cu, 0x0u, 4},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_open_link_struct = {"messages_keyboard_button_action_open_link", sizeof(struct vk_messages_keyboard_button_action_open_link), 4, vk_messages_keyboard_button_action_open_link_fields,
-	offsetof(struct vk_messages_keyboard_button_action_open_link, unknown), 5u, 3, vk_messages_keyboard_button_action_open_link_keys};
+	offsetof(struct vk_messages_keyboard_button_action_open_link, unknown), 5u, 3, vk_messages_keyboard_button_action_open_link_slots, vk_messages_keyboard_button_action_open_link_keys};
 const struct socapi_type vk_messages_keyboard_button_action_open_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_link), &vk_messages_keyboard_button_action_open_link_struct, "messages_keyboard_button_action_open_link"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_open_photo_fields[] = {
 	{"type", offsetof(struct vk_messages_keyboard_button_action_open_photo, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_open_photo_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_keyboard_button_action_open_photo_keys[] = {
-	0, 0x40001,
+static const uint16_t vk_messages_keyboard_button_action_open_photo_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_messages_keyboard_button_action_open_photo_keys[] = {
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_open_photo_struct = {"messages_keyboard_button_action_open_photo", sizeof(struct vk_messages_keyboard_button_action_open_photo), 1, vk_messages_keyboard_button_action_open_photo_fields,
-	offsetof(struct vk_messages_keyboard_button_action_open_photo, unknown), 1u, 1, vk_messages_keyboard_button_action_open_photo_keys};
+	offsetof(struct vk_messages_keyboard_button_action_open_photo, unknown), 1u, 1, vk_messages_keyboard_button_action_open_photo_slots, vk_messages_keyboard_button_action_open_photo_keys};
 const struct socapi_type vk_messages_keyboard_button_action_open_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_open_photo), &vk_messages_keyboard_button_action_open_photo_struct, "messages_keyboard_button_action_open_photo"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_text_fields[] = {
@@ -4671,11 +6058,16 @@ static const struct socapi_field vk_messages_keyboard_button_action_text_fields[
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_text, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_text, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_text_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_keyboard_button_action_text_keys[] = {
-	0, 0, 0, 0x70002, 0, 0x40003, 0, 0x50001,
+static const uint16_t vk_messages_keyboard_button_action_text_slots[] = {
+	0, 0, 0, 2, 0, 3, 0, 1,
+};
+static const struct socapi_key vk_messages_keyboard_button_action_text_keys[] = {
+	{0x6c6562616cu, 0x0u, 5},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_text_struct = {"messages_keyboard_button_action_text", sizeof(struct vk_messages_keyboard_button_action_text), 3, vk_messages_keyboard_button_action_text_fields,
-	offsetof(struct vk_messages_keyboard_button_action_text, unknown), 1u, 3, vk_messages_keyboard_button_action_text_keys};
+	offsetof(struct vk_messages_keyboard_button_action_text, unknown), 1u, 3, vk_messages_keyboard_button_action_text_slots, vk_messages_keyboard_button_action_text_keys};
 const struct socapi_type vk_messages_keyboard_button_action_text_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_text), &vk_messages_keyboard_button_action_text_struct, "messages_keyboard_button_action_text"};
 
 static const struct socapi_field vk_messages_keyboard_button_action_vkpay_fields[] = {
@@ -4683,11 +6075,16 @@ static const struct socapi_field vk_messages_keyboard_button_action_vkpay_fields
 	{"payload", offsetof(struct vk_messages_keyboard_button_action_vkpay, payload), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_messages_keyboard_button_action_vkpay, type), SOCAPI_NO_PRESENCE, &vk_messages_keyboard_button_action_vkpay_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_keyboard_button_action_vkpay_keys[] = {
-	0x70002, 0x40003, 0, 0, 0, 0, 0, 0x40001,
+static const uint16_t vk_messages_keyboard_button_action_vkpay_slots[] = {
+	2, 3, 0, 0, 0, 0, 0, 1,
+};
+static const struct socapi_key vk_messages_keyboard_button_action_vkpay_keys[] = {
+	{0x68736168u, 0x0u, 4},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_messages_keyboard_button_action_vkpay_struct = {"messages_keyboard_button_action_vkpay", sizeof(struct vk_messages_keyboard_button_action_vkpay), 3, vk_messages_keyboard_button_action_vkpay_fields,
-	offsetof(struct vk_messages_keyboard_button_action_vkpay, unknown), 3u, 3, vk_messages_keyboard_button_action_vkpay_keys};
+	offsetof(struct vk_messages_keyboard_button_action_vkpay, unknown), 3u, 3, vk_messages_keyboard_button_action_vkpay_slots, vk_messages_keyboard_button_action_vkpay_keys};
 const struct socapi_type vk_messages_keyboard_button_action_vkpay_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_keyboard_button_action_vkpay), &vk_messages_keyboard_button_action_vkpay_struct, "messages_keyboard_button_action_vkpay"};
 
 static const struct socapi_field vk_messages_longpoll_params_fields[] = {
@@ -4696,11 +6093,17 @@ static const struct socapi_field vk_messages_longpoll_params_fields[] = {
 	{"ts", offsetof(struct vk_messages_longpoll_params, ts), offsetof(struct vk_messages_longpoll_params, has_ts), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"pts", offsetof(struct vk_messages_longpoll_params, pts), offsetof(struct vk_messages_longpoll_params, has_pts), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_longpoll_params_keys[] = {
-	0x60001, 0, 0, 0, 0, 0x30002, 0x20003, 0x30004,
+static const uint16_t vk_messages_longpoll_params_slots[] = {
+	1, 0, 0, 0, 0, 2, 3, 4,
+};
+static const struct socapi_key vk_messages_longpoll_params_keys[] = {
+	{0x726576726573u, 0x0u, 6},
+	{0x79656bu, 0x0u, 3},
+	{0x7374u, 0x0u, 2},
+	{0x737470u, 0x0u, 3},
 };
 static const struct socapi_struct vk_messages_longpoll_params_struct = {"messages_longpoll_params", sizeof(struct vk_messages_longpoll_params), 4, vk_messages_longpoll_params_fields,
-	offsetof(struct vk_messages_longpoll_params, unknown), 1u, 3, vk_messages_longpoll_params_keys};
+	offsetof(struct vk_messages_longpoll_params, unknown), 1u, 3, vk_messages_longpoll_params_slots, vk_messages_longpoll_params_keys};
 const struct socapi_type vk_messages_longpoll_params_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_longpoll_params), &vk_messages_longpoll_params_struct, "messages_longpoll_params"};
 
 static const struct socapi_field vk_messages_message_fields[] = {
@@ -4738,26 +6141,53 @@ static const struct socapi_field vk_messages_message_fields[] = {
 	{"was_listened", offsetof(struct vk_messages_message, was_listened), offsetof(struct vk_messages_message, has_was_listened), &socapi_type_bool, 0},
 	{"pinned_at", offsetof(struct vk_messages_message, pinned_at), offsetof(struct vk_messages_message, has_pinned_at), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_message_keys[] = {
-	0, 0, 0, 0xb0009, 0, 0, 0, 0,
-	0, 0, 0, 0xc0020, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0xe0014, 0, 0,
-	0x20001, 0, 0, 0, 0, 0x70004, 0, 0,
-	0, 0x30016, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0xa0017, 0, 0, 0, 0, 0, 0x9001b, 0x70015,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0x9001a, 0x90021, 0, 0xa0011, 0x9000d, 0, 0, 0,
-	0x90013, 0, 0, 0, 0, 0x80012, 0, 0,
-	0, 0xf000f, 0x9001e, 0, 0xd001c, 0, 0x40005, 0x40008,
-	0xb0006, 0, 0, 0, 0xb001d, 0, 0x7000c, 0,
-	0, 0, 0, 0, 0, 0xc000a, 0, 0,
-	0x10001f, 0, 0x7000e, 0x90019, 0x70003, 0, 0, 0,
-	0x170002, 0, 0, 0x30007, 0, 0x30010, 0, 0,
-	0, 0, 0, 0, 0xd0018, 0, 0x6000b, 0,
+static const uint16_t vk_messages_message_slots[] = {
+	0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 20, 0, 0, 1, 0, 0, 0, 0, 4, 0, 0,
+	0, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	23, 0, 0, 0, 0, 0, 27, 21, 0, 0, 0, 0, 0, 0, 0, 0,
+	26, 33, 0, 17, 13, 0, 0, 0, 19, 0, 0, 0, 0, 18, 0, 0,
+	0, 15, 30, 0, 28, 0, 5, 8, 6, 0, 0, 0, 29, 0, 12, 0,
+	0, 0, 0, 0, 0, 10, 0, 0, 31, 0, 14, 25, 3, 0, 0, 0,
+	2, 0, 0, 7, 0, 16, 0, 0, 0, 0, 0, 0, 24, 0, 11, 0,
+};
+static const struct socapi_key vk_messages_message_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x61737265766e6f63u, 0x64695f6567617373u, 23},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x64695f6d6f7266u, 0x0u, 7},
+	{0x65746164u, 0x0u, 4},
+	{0x745f657461647075u, 0x656d69745f657461u, 11},
+	{0x74756fu, 0x0u, 3},
+	{0x74786574u, 0x0u, 4},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x7373656d5f647766u, 0x736567617373656du, 12},
+	{0x6e6f69746361u, 0x0u, 6},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x695f6d6f646e6172u, 0x64695f6d6f646e61u, 9},
+	{0x646574656c6564u, 0x0u, 7},
+	{0x75615f6e696d6461u, 0x64695f726f687475u, 15},
+	{0x6f6567u, 0x0u, 3},
+	{0x70706f72635f7369u, 0x646570706f72635fu, 10},
+	{0x6472616f6279656bu, 0x6472616f6279656bu, 8},
+	{0x6e656c69735f7369u, 0x746e656c69735f73u, 9},
+	{0x6176616e755f7369u, 0x656c62616c696176u, 14},
+	{0x6e6f6973726576u, 0x0u, 7},
+	{0x666572u, 0x0u, 3},
+	{0x72756f735f666572u, 0x656372756f735f66u, 10},
+	{0x656d5f796c706572u, 0x6567617373656d5fu, 13},
+	{0x6e6174726f706d69u, 0x746e6174726f706du, 9},
+	{0x65646469685f7369u, 0x6e65646469685f73u, 9},
+	{0x656e6e69705f7369u, 0x64656e6e69705f73u, 9},
+	{0x5f737265626d656du, 0x746e756f635f7372u, 13},
+	{0x6e6f697463616572u, 0x64695f6e6f697463u, 11},
+	{0x6e6f697463616572u, 0x736e6f6974636165u, 9},
+	{0x6165725f7473616cu, 0x64695f6e6f697463u, 16},
+	{0x7473696c5f736177u, 0x64656e657473696cu, 12},
+	{0x615f64656e6e6970u, 0x74615f64656e6e69u, 9},
 };
 static const struct socapi_struct vk_messages_message_struct = {"messages_message", sizeof(struct vk_messages_message), 33, vk_messages_message_fields,
-	offsetof(struct vk_messages_message, unknown), 19u, 7, vk_messages_message_keys};
+	offsetof(struct vk_messages_message, unknown), 19u, 7, vk_messages_message_slots, vk_messages_message_keys};
 const struct socapi_type vk_messages_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message), &vk_messages_message_struct, "messages_message"};
 
 static const struct socapi_field vk_messages_message_action_fields[] = {
@@ -4769,12 +6199,20 @@ static const struct socapi_field vk_messages_message_action_fields[] = {
 	{"message", offsetof(struct vk_messages_message_action, message), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo", offsetof(struct vk_messages_message_action, photo), SOCAPI_NO_PRESENCE, &vk_messages_message_action_photo_type, 0},
 };
-static const uint32_t vk_messages_message_action_keys[] = {
-	0x50004, 0, 0, 0x40001, 0x170005, 0x90002, 0x50007, 0x70006,
-	0, 0, 0, 0, 0, 0x40003, 0, 0,
+static const uint16_t vk_messages_message_action_slots[] = {
+	4, 0, 0, 1, 5, 2, 7, 6, 0, 0, 0, 0, 0, 3, 0, 0,
+};
+static const struct socapi_key vk_messages_message_action_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f7265626d656du, 0x64695f7265626d65u, 9},
+	{0x74786574u, 0x0u, 4},
+	{0x6c69616d65u, 0x0u, 5},
+	{0x61737265766e6f63u, 0x64695f6567617373u, 23},
+	{0x6567617373656du, 0x0u, 7},
+	{0x6f746f6870u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_message_action_struct = {"messages_message_action", sizeof(struct vk_messages_message_action), 7, vk_messages_message_action_fields,
-	offsetof(struct vk_messages_message_action, unknown), 3u, 4, vk_messages_message_action_keys};
+	offsetof(struct vk_messages_message_action, unknown), 3u, 4, vk_messages_message_action_slots, vk_messages_message_action_keys};
 const struct socapi_type vk_messages_message_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_action), &vk_messages_message_action_struct, "messages_message_action"};
 
 static const struct socapi_field vk_messages_message_action_photo_fields[] = {
@@ -4782,11 +6220,16 @@ static const struct socapi_field vk_messages_message_action_photo_fields[] = {
 	{"photo_100", offsetof(struct vk_messages_message_action_photo, photo_100), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"photo_200", offsetof(struct vk_messages_message_action_photo, photo_200), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_message_action_photo_keys[] = {
-	0x80001, 0x90003, 0, 0, 0, 0, 0x90002, 0,
+static const uint16_t vk_messages_message_action_photo_slots[] = {
+	1, 3, 0, 0, 0, 0, 2, 0,
+};
+static const struct socapi_key vk_messages_message_action_photo_keys[] = {
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
 };
 static const struct socapi_struct vk_messages_message_action_photo_struct = {"messages_message_action_photo", sizeof(struct vk_messages_message_action_photo), 3, vk_messages_message_action_photo_fields,
-	offsetof(struct vk_messages_message_action_photo, unknown), 5u, 3, vk_messages_message_action_photo_keys};
+	offsetof(struct vk_messages_message_action_photo, unknown), 5u, 3, vk_messages_message_action_photo_slots, vk_messages_message_action_photo_keys};
 const struct socapi_type vk_messages_message_action_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_action_photo), &vk_messages_message_action_photo_struct, "messages_message_action_photo"};
 
 static const struct socapi_field vk_messages_message_attachment_fields[] = {
@@ -4808,18 +6251,33 @@ static const struct socapi_field vk_messages_message_attachment_fields[] = {
 	{"sticker", offsetof(struct vk_messages_message_attachment, sticker), SOCAPI_NO_PRESENCE, &vk_base_sticker_new_type, 0},
 	{"story", offsetof(struct vk_messages_message_attachment, story), SOCAPI_NO_PRESENCE, &vk_stories_story_type, 0},
 };
-static const uint32_t vk_messages_message_attachment_keys[] = {
-	0, 0, 0, 0, 0x6000e, 0, 0, 0,
-	0x4000c, 0, 0, 0, 0x50004, 0x40006, 0x70010, 0,
-	0, 0x40009, 0x4000b, 0, 0, 0, 0, 0x8000d,
-	0, 0, 0x13000f, 0, 0, 0, 0, 0,
-	0, 0, 0x50003, 0, 0, 0, 0, 0,
-	0x30005, 0, 0x50002, 0, 0x40001, 0, 0, 0xa0008,
-	0xd000a, 0, 0, 0x40007, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0x50011,
+static const uint16_t vk_messages_message_attachment_slots[] = {
+	0, 0, 0, 0, 14, 0, 0, 0, 12, 0, 0, 0, 4, 6, 16, 0,
+	0, 9, 11, 0, 0, 0, 0, 13, 0, 0, 15, 0, 0, 0, 0, 0,
+	0, 0, 3, 0, 0, 0, 0, 0, 5, 0, 2, 0, 1, 0, 0, 8,
+	10, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17,
+};
+static const struct socapi_key vk_messages_message_attachment_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x6f65646976u, 0x0u, 5},
+	{0x6f69647561u, 0x0u, 5},
+	{0x636f64u, 0x0u, 3},
+	{0x6b6e696cu, 0x0u, 4},
+	{0x6c6c6177u, 0x0u, 4},
+	{0x7065725f6c6c6177u, 0x796c7065725f6c6cu, 10},
+	{0x6c6c6f70u, 0x0u, 4},
+	{0x656d5f6f69647561u, 0x6567617373656d5fu, 13},
+	{0x6c6c6163u, 0x0u, 4},
+	{0x74666967u, 0x0u, 4},
+	{0x6974696666617267u, 0x6974696666617267u, 8},
+	{0x74656b72616du, 0x0u, 6},
+	{0x6d5f74656b72616du, 0x6d75626c615f7465u, 19},
+	{0x72656b63697473u, 0x0u, 7},
+	{0x79726f7473u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_message_attachment_struct = {"messages_message_attachment", sizeof(struct vk_messages_message_attachment), 17, vk_messages_message_attachment_fields,
-	offsetof(struct vk_messages_message_attachment, unknown), 11u, 6, vk_messages_message_attachment_keys};
+	offsetof(struct vk_messages_message_attachment, unknown), 11u, 6, vk_messages_message_attachment_slots, vk_messages_message_attachment_keys};
 const struct socapi_type vk_messages_message_attachment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_attachment), &vk_messages_message_attachment_struct, "messages_message_attachment"};
 
 static const struct socapi_field vk_messages_message_request_data_fields[] = {
@@ -4827,22 +6285,31 @@ static const struct socapi_field vk_messages_message_request_data_fields[] = {
 	{"inviter_id", offsetof(struct vk_messages_message_request_data, inviter_id), offsetof(struct vk_messages_message_request_data, has_inviter_id), &socapi_type_int, 0},
 	{"request_date", offsetof(struct vk_messages_message_request_data, request_date), offsetof(struct vk_messages_message_request_data, has_request_date), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_message_request_data_keys[] = {
-	0, 0xa0002, 0, 0, 0x60001, 0xc0003, 0, 0,
+static const uint16_t vk_messages_message_request_data_slots[] = {
+	0, 2, 0, 0, 1, 3, 0, 0,
+};
+static const struct socapi_key vk_messages_message_request_data_keys[] = {
+	{0x737574617473u, 0x0u, 6},
+	{0x5f72657469766e69u, 0x64695f7265746976u, 10},
+	{0x5f74736575716572u, 0x657461645f747365u, 12},
 };
 static const struct socapi_struct vk_messages_message_request_data_struct = {"messages_message_request_data", sizeof(struct vk_messages_message_request_data), 3, vk_messages_message_request_data_fields,
-	offsetof(struct vk_messages_message_request_data, unknown), 7u, 3, vk_messages_message_request_data_keys};
+	offsetof(struct vk_messages_message_request_data, unknown), 7u, 3, vk_messages_message_request_data_slots, vk_messages_message_request_data_keys};
 const struct socapi_type vk_messages_message_request_data_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_message_request_data), &vk_messages_message_request_data_struct, "messages_message_request_data"};
 
 static const struct socapi_field vk_messages_out_read_by_fields[] = {
 	{"count", offsetof(struct vk_messages_out_read_by, count), offsetof(struct vk_messages_out_read_by, has_count), &socapi_type_int, 0},
 	{"member_ids", offsetof(struct vk_messages_out_read_by, member_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t vk_messages_out_read_by_keys[] = {
-	0, 0, 0xa0002, 0x50001,
+static const uint16_t vk_messages_out_read_by_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key vk_messages_out_read_by_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x695f7265626d656du, 0x7364695f7265626du, 10},
 };
 static const struct socapi_struct vk_messages_out_read_by_struct = {"messages_out_read_by", sizeof(struct vk_messages_out_read_by), 2, vk_messages_out_read_by_fields,
-	offsetof(struct vk_messages_out_read_by, unknown), 3u, 2, vk_messages_out_read_by_keys};
+	offsetof(struct vk_messages_out_read_by, unknown), 3u, 2, vk_messages_out_read_by_slots, vk_messages_out_read_by_keys};
 const struct socapi_type vk_messages_out_read_by_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_out_read_by), &vk_messages_out_read_by_struct, "messages_out_read_by"};
 
 static const struct socapi_field vk_messages_pinned_message_fields[] = {
@@ -4860,14 +6327,27 @@ static const struct socapi_field vk_messages_pinned_message_fields[] = {
 	{"out", offsetof(struct vk_messages_pinned_message, out), offsetof(struct vk_messages_pinned_message, has_out), &socapi_type_bool, 0},
 	{"important", offsetof(struct vk_messages_pinned_message, important), offsetof(struct vk_messages_pinned_message, has_important), &socapi_type_bool, 0},
 };
-static const uint32_t vk_messages_pinned_message_keys[] = {
-	0, 0, 0x40004, 0x4000a, 0x70005, 0x30007, 0, 0x70008,
-	0, 0xb0001, 0, 0, 0, 0, 0x8000b, 0,
-	0x9000d, 0xc0006, 0, 0, 0, 0x170002, 0xd0009, 0,
-	0, 0x20003, 0x3000c, 0, 0, 0, 0, 0,
+static const uint16_t vk_messages_pinned_message_slots[] = {
+	0, 0, 4, 10, 5, 7, 0, 8, 0, 1, 0, 0, 0, 0, 11, 0,
+	13, 6, 0, 0, 0, 2, 9, 0, 0, 3, 12, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_pinned_message_keys[] = {
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x61737265766e6f63u, 0x64695f6567617373u, 23},
+	{0x6469u, 0x0u, 2},
+	{0x65746164u, 0x0u, 4},
+	{0x64695f6d6f7266u, 0x0u, 7},
+	{0x7373656d5f647766u, 0x736567617373656du, 12},
+	{0x6f6567u, 0x0u, 3},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x656d5f796c706572u, 0x6567617373656d5fu, 13},
+	{0x74786574u, 0x0u, 4},
+	{0x6472616f6279656bu, 0x6472616f6279656bu, 8},
+	{0x74756fu, 0x0u, 3},
+	{0x6e6174726f706d69u, 0x746e6174726f706du, 9},
 };
 static const struct socapi_struct vk_messages_pinned_message_struct = {"messages_pinned_message", sizeof(struct vk_messages_pinned_message), 13, vk_messages_pinned_message_fields,
-	offsetof(struct vk_messages_pinned_message, unknown), 11u, 5, vk_messages_pinned_message_keys};
+	offsetof(struct vk_messages_pinned_message, unknown), 11u, 5, vk_messages_pinned_message_slots, vk_messages_pinned_message_keys};
 const struct socapi_type vk_messages_pinned_message_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_pinned_message), &vk_messages_pinned_message_struct, "messages_pinned_message"};
 
 static const struct socapi_field vk_messages_push_settings_fields[] = {
@@ -4877,12 +6357,18 @@ static const struct socapi_field vk_messages_push_settings_fields[] = {
 	{"disabled_mentions", offsetof(struct vk_messages_push_settings, disabled_mentions), offsetof(struct vk_messages_push_settings, has_disabled_mentions), &socapi_type_bool, 0},
 	{"disabled_mass_mentions", offsetof(struct vk_messages_push_settings, disabled_mass_mentions), offsetof(struct vk_messages_push_settings, has_disabled_mass_mentions), &socapi_type_bool, 0},
 };
-static const uint32_t vk_messages_push_settings_keys[] = {
-	0, 0x100001, 0, 0, 0x80003, 0, 0x160005, 0xe0002,
-	0, 0, 0, 0, 0x110004, 0, 0, 0,
+static const uint16_t vk_messages_push_settings_slots[] = {
+	0, 1, 0, 0, 3, 0, 5, 2, 0, 0, 0, 0, 4, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_push_settings_keys[] = {
+	{0x64656c6261736964u, 0x72657665726f665fu, 16},
+	{0x64656c6261736964u, 0x6c69746e755f6465u, 14},
+	{0x646e756f735f6f6eu, 0x646e756f735f6f6eu, 8},
+	{0x64656c6261736964u, 0x736e6f69746e656du, 17},
+	{0x64656c6261736964u, 0x736e6f69746e656du, 22},
 };
 static const struct socapi_struct vk_messages_push_settings_struct = {"messages_push_settings", sizeof(struct vk_messages_push_settings), 5, vk_messages_push_settings_fields,
-	offsetof(struct vk_messages_push_settings, unknown), 1u, 4, vk_messages_push_settings_keys};
+	offsetof(struct vk_messages_push_settings, unknown), 1u, 4, vk_messages_push_settings_slots, vk_messages_push_settings_keys};
 const struct socapi_type vk_messages_push_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_push_settings), &vk_messages_push_settings_struct, "messages_push_settings"};
 
 static const struct socapi_field vk_messages_reaction_counter_response_item_fields[] = {
@@ -4890,11 +6376,16 @@ static const struct socapi_field vk_messages_reaction_counter_response_item_fiel
 	{"count", offsetof(struct vk_messages_reaction_counter_response_item, count), offsetof(struct vk_messages_reaction_counter_response_item, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"user_ids", offsetof(struct vk_messages_reaction_counter_response_item, user_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_messages_reaction_counter_response_item_keys[] = {
-	0, 0, 0, 0xb0001, 0, 0x80003, 0x50002, 0,
+static const uint16_t vk_messages_reaction_counter_response_item_slots[] = {
+	0, 0, 0, 1, 0, 3, 2, 0,
+};
+static const struct socapi_key vk_messages_reaction_counter_response_item_keys[] = {
+	{0x6e6f697463616572u, 0x64695f6e6f697463u, 11},
+	{0x746e756f63u, 0x0u, 5},
+	{0x7364695f72657375u, 0x7364695f72657375u, 8},
 };
 static const struct socapi_struct vk_messages_reaction_counter_response_item_struct = {"messages_reaction_counter_response_item", sizeof(struct vk_messages_reaction_counter_response_item), 3, vk_messages_reaction_counter_response_item_fields,
-	offsetof(struct vk_messages_reaction_counter_response_item, unknown), 3u, 3, vk_messages_reaction_counter_response_item_keys};
+	offsetof(struct vk_messages_reaction_counter_response_item, unknown), 3u, 3, vk_messages_reaction_counter_response_item_slots, vk_messages_reaction_counter_response_item_keys};
 const struct socapi_type vk_messages_reaction_counter_response_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_reaction_counter_response_item), &vk_messages_reaction_counter_response_item_struct, "messages_reaction_counter_response_item"};
 
 static const struct socapi_field vk_messages_send_user_ids_response_item_fields[] = {
@@ -4903,11 +6394,17 @@ static const struct socapi_field vk_messages_send_user_ids_response_item_fields[
 	{"conversation_message_id", offsetof(struct vk_messages_send_user_ids_response_item, conversation_message_id), offsetof(struct vk_messages_send_user_ids_response_item, has_conversation_message_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"error", offsetof(struct vk_messages_send_user_ids_response_item, error), SOCAPI_NO_PRESENCE, &vk_base_message_error_type, 0},
 };
-static const uint32_t vk_messages_send_user_ids_response_item_keys[] = {
-	0x170003, 0x70001, 0xa0002, 0, 0, 0, 0, 0x50004,
+static const uint16_t vk_messages_send_user_ids_response_item_slots[] = {
+	3, 1, 2, 0, 0, 0, 0, 4,
+};
+static const struct socapi_key vk_messages_send_user_ids_response_item_keys[] = {
+	{0x64695f72656570u, 0x0u, 7},
+	{0x5f6567617373656du, 0x64695f6567617373u, 10},
+	{0x61737265766e6f63u, 0x64695f6567617373u, 23},
+	{0x726f727265u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_send_user_ids_response_item_struct = {"messages_send_user_ids_response_item", sizeof(struct vk_messages_send_user_ids_response_item), 4, vk_messages_send_user_ids_response_item_fields,
-	offsetof(struct vk_messages_send_user_ids_response_item, unknown), 1u, 3, vk_messages_send_user_ids_response_item_keys};
+	offsetof(struct vk_messages_send_user_ids_response_item, unknown), 1u, 3, vk_messages_send_user_ids_response_item_slots, vk_messages_send_user_ids_response_item_keys};
 const struct socapi_type vk_messages_send_user_ids_response_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_messages_send_user_ids_response_item), &vk_messages_send_user_ids_response_item_struct, "messages_send_user_ids_response_item"};
 
 static const struct socapi_field vk_newsfeed_generic_response_fields[] = {
@@ -4917,12 +6414,18 @@ static const struct socapi_field vk_newsfeed_generic_response_fields[] = {
 	{"lives_items", offsetof(struct vk_newsfeed_generic_response, lives_items), SOCAPI_NO_PRESENCE, &vk_newsfeed_newsfeed_item_list_type, 0},
 	{"next_from", offsetof(struct vk_newsfeed_generic_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_newsfeed_generic_response_keys[] = {
-	0, 0, 0x80002, 0, 0, 0x60003, 0, 0x50001,
-	0, 0, 0, 0, 0x90005, 0xb0004, 0, 0,
+static const uint16_t vk_newsfeed_generic_response_slots[] = {
+	0, 0, 2, 0, 0, 3, 0, 1, 0, 0, 0, 0, 5, 4, 0, 0,
+};
+static const struct socapi_key vk_newsfeed_generic_response_keys[] = {
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
+	{0x74695f736576696cu, 0x736d6574695f7365u, 11},
+	{0x6f72665f7478656eu, 0x6d6f72665f747865u, 9},
 };
 static const struct socapi_struct vk_newsfeed_generic_response_struct = {"newsfeed_generic_response", sizeof(struct vk_newsfeed_generic_response), 5, vk_newsfeed_generic_response_fields,
-	offsetof(struct vk_newsfeed_generic_response, unknown), 9u, 4, vk_newsfeed_generic_response_keys};
+	offsetof(struct vk_newsfeed_generic_response, unknown), 9u, 4, vk_newsfeed_generic_response_slots, vk_newsfeed_generic_response_keys};
 const struct socapi_type vk_newsfeed_generic_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_generic_response), &vk_newsfeed_generic_response_struct, "newsfeed_generic_response"};
 
 static const struct socapi_field vk_newsfeed_item_audio_fields[] = {
@@ -4934,23 +6437,35 @@ static const struct socapi_field vk_newsfeed_item_audio_fields[] = {
 	{"audio", offsetof(struct vk_newsfeed_item_audio, audio), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_audio_audio_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_audio, post_id), offsetof(struct vk_newsfeed_item_audio, has_post_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_newsfeed_item_audio_keys[] = {
-	0, 0, 0x80005, 0x90002, 0x50006, 0, 0x40001, 0,
-	0x70007, 0, 0xf0004, 0, 0, 0, 0, 0x40003,
+static const uint16_t vk_newsfeed_item_audio_slots[] = {
+	0, 0, 5, 2, 6, 0, 1, 0, 7, 0, 4, 0, 0, 0, 0, 3,
+};
+static const struct socapi_key vk_newsfeed_item_audio_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x6f69647561u, 0x0u, 5},
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_newsfeed_item_audio_struct = {"newsfeed_item_audio", sizeof(struct vk_newsfeed_item_audio), 7, vk_newsfeed_item_audio_fields,
-	offsetof(struct vk_newsfeed_item_audio, unknown), 17u, 4, vk_newsfeed_item_audio_keys};
+	offsetof(struct vk_newsfeed_item_audio, unknown), 17u, 4, vk_newsfeed_item_audio_slots, vk_newsfeed_item_audio_keys};
 const struct socapi_type vk_newsfeed_item_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_audio), &vk_newsfeed_item_audio_struct, "newsfeed_item_audio"};
 
 static const struct socapi_field vk_newsfeed_item_audio_audio_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_audio_audio, count), offsetof(struct vk_newsfeed_item_audio_audio, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_audio_audio, items), SOCAPI_NO_PRESENCE, &vk_audio_audio_list_type, 0},
 };
-static const uint32_t vk_newsfeed_item_audio_audio_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_newsfeed_item_audio_audio_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_newsfeed_item_audio_audio_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_newsfeed_item_audio_audio_struct = {"newsfeed_item_audio_audio", sizeof(struct vk_newsfeed_item_audio_audio), 2, vk_newsfeed_item_audio_audio_fields,
-	offsetof(struct vk_newsfeed_item_audio_audio, unknown), 1u, 2, vk_newsfeed_item_audio_audio_keys};
+	offsetof(struct vk_newsfeed_item_audio_audio, unknown), 1u, 2, vk_newsfeed_item_audio_audio_slots, vk_newsfeed_item_audio_audio_keys};
 const struct socapi_type vk_newsfeed_item_audio_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_audio_audio), &vk_newsfeed_item_audio_audio_struct, "newsfeed_item_audio_audio"};
 
 static const struct socapi_field vk_newsfeed_item_base_fields[] = {
@@ -4960,12 +6475,18 @@ static const struct socapi_field vk_newsfeed_item_base_fields[] = {
 	{"short_text_rate", offsetof(struct vk_newsfeed_item_base, short_text_rate), offsetof(struct vk_newsfeed_item_base, has_short_text_rate), &socapi_type_number, 0},
 	{"feedback", offsetof(struct vk_newsfeed_item_base, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 };
-static const uint32_t vk_newsfeed_item_base_keys[] = {
-	0xf0004, 0, 0, 0x40001, 0, 0x80005, 0, 0,
-	0x90002, 0, 0x40003, 0, 0, 0, 0, 0,
+static const uint16_t vk_newsfeed_item_base_slots[] = {
+	4, 0, 0, 1, 0, 5, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_newsfeed_item_base_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
 };
 static const struct socapi_struct vk_newsfeed_item_base_struct = {"newsfeed_item_base", sizeof(struct vk_newsfeed_item_base), 5, vk_newsfeed_item_base_fields,
-	offsetof(struct vk_newsfeed_item_base, unknown), 3u, 4, vk_newsfeed_item_base_keys};
+	offsetof(struct vk_newsfeed_item_base, unknown), 3u, 4, vk_newsfeed_item_base_slots, vk_newsfeed_item_base_keys};
 const struct socapi_type vk_newsfeed_item_base_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_base), &vk_newsfeed_item_base_struct, "newsfeed_item_base"};
 
 static const struct socapi_field vk_newsfeed_item_digest_fields[] = {
@@ -4981,25 +6502,40 @@ static const struct socapi_field vk_newsfeed_item_digest_fields[] = {
 	{"header", offsetof(struct vk_newsfeed_item_digest, header), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_header_type, 0},
 	{"footer", offsetof(struct vk_newsfeed_item_digest, footer), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_footer_type, 0},
 };
-static const uint32_t vk_newsfeed_item_digest_keys[] = {
-	0xd0008, 0, 0x80005, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x40003, 0x6000a,
-	0, 0xf0004, 0, 0, 0x40001, 0, 0, 0,
-	0x6000b, 0x50007, 0x90002, 0, 0, 0, 0x80009, 0x70006,
+static const uint16_t vk_newsfeed_item_digest_slots[] = {
+	8, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 10,
+	0, 4, 0, 0, 1, 0, 0, 0, 11, 7, 2, 0, 0, 0, 9, 6,
+};
+static const struct socapi_key vk_newsfeed_item_digest_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x64695f64656566u, 0x0u, 7},
+	{0x736d657469u, 0x0u, 5},
+	{0x736f705f6e69616du, 0x7364695f74736f70u, 13},
+	{0x6574616c706d6574u, 0x6574616c706d6574u, 8},
+	{0x726564616568u, 0x0u, 6},
+	{0x7265746f6f66u, 0x0u, 6},
 };
 static const struct socapi_struct vk_newsfeed_item_digest_struct = {"newsfeed_item_digest", sizeof(struct vk_newsfeed_item_digest), 11, vk_newsfeed_item_digest_fields,
-	offsetof(struct vk_newsfeed_item_digest, unknown), 33u, 5, vk_newsfeed_item_digest_keys};
+	offsetof(struct vk_newsfeed_item_digest, unknown), 33u, 5, vk_newsfeed_item_digest_slots, vk_newsfeed_item_digest_keys};
 const struct socapi_type vk_newsfeed_item_digest_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest), &vk_newsfeed_item_digest_struct, "newsfeed_item_digest"};
 
 static const struct socapi_field vk_newsfeed_item_digest_button_fields[] = {
 	{"title", offsetof(struct vk_newsfeed_item_digest_button, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"style", offsetof(struct vk_newsfeed_item_digest_button, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_style_type, 0},
 };
-static const uint32_t vk_newsfeed_item_digest_button_keys[] = {
-	0x50001, 0x50002, 0, 0,
+static const uint16_t vk_newsfeed_item_digest_button_slots[] = {
+	1, 2, 0, 0,
+};
+static const struct socapi_key vk_newsfeed_item_digest_button_keys[] = {
+	{0x656c746974u, 0x0u, 5},
+	{0x656c797473u, 0x0u, 5},
 };
 static const struct socapi_struct vk_newsfeed_item_digest_button_struct = {"newsfeed_item_digest_button", sizeof(struct vk_newsfeed_item_digest_button), 2, vk_newsfeed_item_digest_button_fields,
-	offsetof(struct vk_newsfeed_item_digest_button, unknown), 1u, 2, vk_newsfeed_item_digest_button_keys};
+	offsetof(struct vk_newsfeed_item_digest_button, unknown), 1u, 2, vk_newsfeed_item_digest_button_slots, vk_newsfeed_item_digest_button_keys};
 const struct socapi_type vk_newsfeed_item_digest_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_button), &vk_newsfeed_item_digest_button_struct, "newsfeed_item_digest_button"};
 
 static const struct socapi_field vk_newsfeed_item_digest_footer_fields[] = {
@@ -5008,11 +6544,17 @@ static const struct socapi_field vk_newsfeed_item_digest_footer_fields[] = {
 	{"button", offsetof(struct vk_newsfeed_item_digest_footer, button), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_type, 0},
 	{"feed_id", offsetof(struct vk_newsfeed_item_digest_footer, feed_id), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_newsfeed_item_digest_footer_keys[] = {
-	0x60003, 0, 0, 0x40002, 0x50001, 0x70004, 0, 0,
+static const uint16_t vk_newsfeed_item_digest_footer_slots[] = {
+	3, 0, 0, 2, 1, 4, 0, 0,
+};
+static const struct socapi_key vk_newsfeed_item_digest_footer_keys[] = {
+	{0x656c797473u, 0x0u, 5},
+	{0x74786574u, 0x0u, 4},
+	{0x6e6f74747562u, 0x0u, 6},
+	{0x64695f64656566u, 0x0u, 7},
 };
 static const struct socapi_struct vk_newsfeed_item_digest_footer_struct = {"newsfeed_item_digest_footer", sizeof(struct vk_newsfeed_item_digest_footer), 4, vk_newsfeed_item_digest_footer_fields,
-	offsetof(struct vk_newsfeed_item_digest_footer, unknown), 5u, 3, vk_newsfeed_item_digest_footer_keys};
+	offsetof(struct vk_newsfeed_item_digest_footer, unknown), 5u, 3, vk_newsfeed_item_digest_footer_slots, vk_newsfeed_item_digest_footer_keys};
 const struct socapi_type vk_newsfeed_item_digest_footer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_footer), &vk_newsfeed_item_digest_footer_struct, "newsfeed_item_digest_footer"};
 
 static const struct socapi_field vk_newsfeed_item_digest_full_item_fields[] = {
@@ -5030,14 +6572,27 @@ static const struct socapi_field vk_newsfeed_item_digest_full_item_fields[] = {
 	{"post", offsetof(struct vk_newsfeed_item_digest_full_item, post), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_type, SOCAPI_FIELD_REQUIRED},
 	{"badge_text", offsetof(struct vk_newsfeed_item_digest_full_item, badge_text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_newsfeed_item_digest_full_item_keys[] = {
-	0x40007, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0xa000a, 0, 0, 0x40003, 0xa000d, 0,
-	0, 0, 0, 0x4000c, 0, 0xb0008, 0xf0004, 0x40001,
-	0x5000b, 0, 0xa0006, 0x100009, 0x90002, 0, 0, 0x80005,
+static const uint16_t vk_newsfeed_item_digest_full_item_slots[] = {
+	7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 3, 13, 0,
+	0, 0, 0, 12, 0, 8, 4, 1, 11, 0, 6, 9, 2, 0, 0, 5,
+};
+static const struct socapi_key vk_newsfeed_item_digest_full_item_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x79745f72656e6e69u, 0x657079745f72656eu, 10},
+	{0x74786574u, 0x0u, 4},
+	{0x6e5f656372756f73u, 0x656d616e5f656372u, 11},
+	{0x656d686361747461u, 0x7865646e695f746eu, 16},
+	{0x656d686361747461u, 0x746e656d68636174u, 10},
+	{0x656c797473u, 0x0u, 5},
+	{0x74736f70u, 0x0u, 4},
+	{0x65745f6567646162u, 0x747865745f656764u, 10},
 };
 static const struct socapi_struct vk_newsfeed_item_digest_full_item_struct = {"newsfeed_item_digest_full_item", sizeof(struct vk_newsfeed_item_digest_full_item), 13, vk_newsfeed_item_digest_full_item_fields,
-	offsetof(struct vk_newsfeed_item_digest_full_item, unknown), 99u, 5, vk_newsfeed_item_digest_full_item_keys};
+	offsetof(struct vk_newsfeed_item_digest_full_item, unknown), 99u, 5, vk_newsfeed_item_digest_full_item_slots, vk_newsfeed_item_digest_full_item_keys};
 const struct socapi_type vk_newsfeed_item_digest_full_item_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_full_item), &vk_newsfeed_item_digest_full_item_struct, "newsfeed_item_digest_full_item"};
 
 static const struct socapi_field vk_newsfeed_item_digest_header_fields[] = {
@@ -5047,12 +6602,18 @@ static const struct socapi_field vk_newsfeed_item_digest_header_fields[] = {
 	{"style", offsetof(struct vk_newsfeed_item_digest_header, style), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_header_style_type, SOCAPI_FIELD_REQUIRED},
 	{"button", offsetof(struct vk_newsfeed_item_digest_header, button), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_digest_button_type, 0},
 };
-static const uint32_t vk_newsfeed_item_digest_header_keys[] = {
-	0x50001, 0x80002, 0, 0, 0, 0, 0, 0,
-	0, 0xa0003, 0x60005, 0, 0x50004, 0, 0, 0,
+static const uint16_t vk_newsfeed_item_digest_header_slots[] = {
+	1, 2, 0, 0, 0, 0, 0, 0, 0, 3, 5, 0, 4, 0, 0, 0,
+};
+static const struct socapi_key vk_newsfeed_item_digest_header_keys[] = {
+	{0x656c746974u, 0x0u, 5},
+	{0x656c746974627573u, 0x656c746974627573u, 8},
+	{0x65745f6567646162u, 0x747865745f656764u, 10},
+	{0x656c797473u, 0x0u, 5},
+	{0x6e6f74747562u, 0x0u, 6},
 };
 static const struct socapi_struct vk_newsfeed_item_digest_header_struct = {"newsfeed_item_digest_header", sizeof(struct vk_newsfeed_item_digest_header), 5, vk_newsfeed_item_digest_header_fields,
-	offsetof(struct vk_newsfeed_item_digest_header, unknown), 9u, 4, vk_newsfeed_item_digest_header_keys};
+	offsetof(struct vk_newsfeed_item_digest_header, unknown), 9u, 4, vk_newsfeed_item_digest_header_slots, vk_newsfeed_item_digest_header_keys};
 const struct socapi_type vk_newsfeed_item_digest_header_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_digest_header), &vk_newsfeed_item_digest_header_struct, "newsfeed_item_digest_header"};
 
 static const struct socapi_field vk_newsfeed_item_friend_fields[] = {
@@ -5063,23 +6624,34 @@ static const struct socapi_field vk_newsfeed_item_friend_fields[] = {
 	{"feedback", offsetof(struct vk_newsfeed_item_friend, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"friends", offsetof(struct vk_newsfeed_item_friend, friends), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_friend_friends_type, 0},
 };
-static const uint32_t vk_newsfeed_item_friend_keys[] = {
-	0xf0004, 0, 0, 0x40001, 0, 0x80005, 0x70006, 0,
-	0x90002, 0, 0x40003, 0, 0, 0, 0, 0,
+static const uint16_t vk_newsfeed_item_friend_slots[] = {
+	4, 0, 0, 1, 0, 5, 6, 0, 2, 0, 3, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_newsfeed_item_friend_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x73646e65697266u, 0x0u, 7},
 };
 static const struct socapi_struct vk_newsfeed_item_friend_struct = {"newsfeed_item_friend", sizeof(struct vk_newsfeed_item_friend), 6, vk_newsfeed_item_friend_fields,
-	offsetof(struct vk_newsfeed_item_friend, unknown), 3u, 4, vk_newsfeed_item_friend_keys};
+	offsetof(struct vk_newsfeed_item_friend, unknown), 3u, 4, vk_newsfeed_item_friend_slots, vk_newsfeed_item_friend_keys};
 const struct socapi_type vk_newsfeed_item_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_friend), &vk_newsfeed_item_friend_struct, "newsfeed_item_friend"};
 
 static const struct socapi_field vk_newsfeed_item_friend_friends_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_friend_friends, count), offsetof(struct vk_newsfeed_item_friend_friends, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_friend_friends, items), SOCAPI_NO_PRESENCE, &vk_base_user_id_list_type, 0},
 };
-static const uint32_t vk_newsfeed_item_friend_friends_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_newsfeed_item_friend_friends_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_newsfeed_item_friend_friends_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_newsfeed_item_friend_friends_struct = {"newsfeed_item_friend_friends", sizeof(struct vk_newsfeed_item_friend_friends), 2, vk_newsfeed_item_friend_friends_fields,
-	offsetof(struct vk_newsfeed_item_friend_friends, unknown), 1u, 2, vk_newsfeed_item_friend_friends_keys};
+	offsetof(struct vk_newsfeed_item_friend_friends, unknown), 1u, 2, vk_newsfeed_item_friend_friends_slots, vk_newsfeed_item_friend_friends_keys};
 const struct socapi_type vk_newsfeed_item_friend_friends_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_friend_friends), &vk_newsfeed_item_friend_friends_struct, "newsfeed_item_friend_friends"};
 
 static const struct socapi_field vk_newsfeed_item_photo_fields[] = {
@@ -5092,23 +6664,36 @@ static const struct socapi_field vk_newsfeed_item_photo_fields[] = {
 	{"post_id", offsetof(struct vk_newsfeed_item_photo, post_id), offsetof(struct vk_newsfeed_item_photo, has_post_id), &socapi_type_int, 0},
 	{"carousel_offset", offsetof(struct vk_newsfeed_item_photo, carousel_offset), offsetof(struct vk_newsfeed_item_photo, has_carousel_offset), &socapi_type_int, 0},
 };
-static const uint32_t vk_newsfeed_item_photo_keys[] = {
-	0xf0004, 0xf0008, 0, 0x40001, 0, 0x80005, 0x70007, 0,
-	0x90002, 0, 0x40003, 0, 0, 0, 0, 0x60006,
+static const uint16_t vk_newsfeed_item_photo_slots[] = {
+	4, 8, 0, 1, 0, 5, 7, 0, 2, 0, 3, 0, 0, 0, 0, 6,
+};
+static const struct socapi_key vk_newsfeed_item_photo_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x736f746f6870u, 0x0u, 6},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x6c6573756f726163u, 0x74657366666f5f6cu, 15},
 };
 static const struct socapi_struct vk_newsfeed_item_photo_struct = {"newsfeed_item_photo", sizeof(struct vk_newsfeed_item_photo), 8, vk_newsfeed_item_photo_fields,
-	offsetof(struct vk_newsfeed_item_photo, unknown), 3u, 4, vk_newsfeed_item_photo_keys};
+	offsetof(struct vk_newsfeed_item_photo, unknown), 3u, 4, vk_newsfeed_item_photo_slots, vk_newsfeed_item_photo_keys};
 const struct socapi_type vk_newsfeed_item_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo), &vk_newsfeed_item_photo_struct, "newsfeed_item_photo"};
 
 static const struct socapi_field vk_newsfeed_item_photo_photos_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_photo_photos, count), offsetof(struct vk_newsfeed_item_photo_photos, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_photo_photos, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, 0},
 };
-static const uint32_t vk_newsfeed_item_photo_photos_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_newsfeed_item_photo_photos_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_newsfeed_item_photo_photos_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_newsfeed_item_photo_photos_struct = {"newsfeed_item_photo_photos", sizeof(struct vk_newsfeed_item_photo_photos), 2, vk_newsfeed_item_photo_photos_fields,
-	offsetof(struct vk_newsfeed_item_photo_photos, unknown), 1u, 2, vk_newsfeed_item_photo_photos_keys};
+	offsetof(struct vk_newsfeed_item_photo_photos, unknown), 1u, 2, vk_newsfeed_item_photo_photos_slots, vk_newsfeed_item_photo_photos_keys};
 const struct socapi_type vk_newsfeed_item_photo_photos_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_photos), &vk_newsfeed_item_photo_photos_struct, "newsfeed_item_photo_photos"};
 
 static const struct socapi_field vk_newsfeed_item_photo_tag_fields[] = {
@@ -5121,23 +6706,36 @@ static const struct socapi_field vk_newsfeed_item_photo_tag_fields[] = {
 	{"photo_tags", offsetof(struct vk_newsfeed_item_photo_tag, photo_tags), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_photo_tag_photo_tags_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_photo_tag, post_id), offsetof(struct vk_newsfeed_item_photo_tag, has_post_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_newsfeed_item_photo_tag_keys[] = {
-	0xa0007, 0, 0x80006, 0x90003, 0, 0, 0x40002, 0,
-	0x70008, 0xf0001, 0xf0005, 0, 0, 0, 0, 0x40004,
+static const uint16_t vk_newsfeed_item_photo_tag_slots[] = {
+	7, 0, 6, 3, 0, 0, 2, 0, 8, 1, 5, 0, 0, 0, 0, 4,
+};
+static const struct socapi_key vk_newsfeed_item_photo_tag_keys[] = {
+	{0x6c6573756f726163u, 0x74657366666f5f6cu, 15},
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x61745f6f746f6870u, 0x736761745f6f746fu, 10},
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_newsfeed_item_photo_tag_struct = {"newsfeed_item_photo_tag", sizeof(struct vk_newsfeed_item_photo_tag), 8, vk_newsfeed_item_photo_tag_fields,
-	offsetof(struct vk_newsfeed_item_photo_tag, unknown), 17u, 4, vk_newsfeed_item_photo_tag_keys};
+	offsetof(struct vk_newsfeed_item_photo_tag, unknown), 17u, 4, vk_newsfeed_item_photo_tag_slots, vk_newsfeed_item_photo_tag_keys};
 const struct socapi_type vk_newsfeed_item_photo_tag_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_tag), &vk_newsfeed_item_photo_tag_struct, "newsfeed_item_photo_tag"};
 
 static const struct socapi_field vk_newsfeed_item_photo_tag_photo_tags_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, count), offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, 0},
 };
-static const uint32_t vk_newsfeed_item_photo_tag_photo_tags_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_newsfeed_item_photo_tag_photo_tags_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_newsfeed_item_photo_tag_photo_tags_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_newsfeed_item_photo_tag_photo_tags_struct = {"newsfeed_item_photo_tag_photo_tags", sizeof(struct vk_newsfeed_item_photo_tag_photo_tags), 2, vk_newsfeed_item_photo_tag_photo_tags_fields,
-	offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, unknown), 1u, 2, vk_newsfeed_item_photo_tag_photo_tags_keys};
+	offsetof(struct vk_newsfeed_item_photo_tag_photo_tags, unknown), 1u, 2, vk_newsfeed_item_photo_tag_photo_tags_slots, vk_newsfeed_item_photo_tag_photo_tags_keys};
 const struct socapi_type vk_newsfeed_item_photo_tag_photo_tags_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_photo_tag_photo_tags), &vk_newsfeed_item_photo_tag_photo_tags_struct, "newsfeed_item_photo_tag_photo_tags"};
 
 static const struct socapi_field vk_newsfeed_item_promo_button_fields[] = {
@@ -5151,14 +6749,23 @@ static const struct socapi_field vk_newsfeed_item_promo_button_fields[] = {
 	{"action", offsetof(struct vk_newsfeed_item_promo_button, action), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_promo_button_action_type, 0},
 	{"images", offsetof(struct vk_newsfeed_item_promo_button, images), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_promo_button_image_list_type, 0},
 };
-static const uint32_t vk_newsfeed_item_promo_button_keys[] = {
-	0, 0x60008, 0, 0, 0, 0, 0, 0x90002,
-	0, 0, 0, 0, 0, 0, 0x40006, 0,
-	0, 0, 0x50007, 0, 0, 0x40001, 0, 0x40003,
-	0x60009, 0, 0, 0, 0, 0, 0xf0004, 0x80005,
+static const uint16_t vk_newsfeed_item_promo_button_slots[] = {
+	0, 8, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 6, 0,
+	0, 0, 7, 0, 0, 1, 0, 3, 9, 0, 0, 0, 0, 0, 4, 5,
+};
+static const struct socapi_key vk_newsfeed_item_promo_button_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x74786574u, 0x0u, 4},
+	{0x656c746974u, 0x0u, 5},
+	{0x6e6f69746361u, 0x0u, 6},
+	{0x736567616d69u, 0x0u, 6},
 };
 static const struct socapi_struct vk_newsfeed_item_promo_button_struct = {"newsfeed_item_promo_button", sizeof(struct vk_newsfeed_item_promo_button), 9, vk_newsfeed_item_promo_button_fields,
-	offsetof(struct vk_newsfeed_item_promo_button, unknown), 5u, 5, vk_newsfeed_item_promo_button_keys};
+	offsetof(struct vk_newsfeed_item_promo_button, unknown), 5u, 5, vk_newsfeed_item_promo_button_slots, vk_newsfeed_item_promo_button_keys};
 const struct socapi_type vk_newsfeed_item_promo_button_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button), &vk_newsfeed_item_promo_button_struct, "newsfeed_item_promo_button"};
 
 static const struct socapi_field vk_newsfeed_item_promo_button_action_fields[] = {
@@ -5166,11 +6773,16 @@ static const struct socapi_field vk_newsfeed_item_promo_button_action_fields[] =
 	{"type", offsetof(struct vk_newsfeed_item_promo_button_action, type), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"target", offsetof(struct vk_newsfeed_item_promo_button_action, target), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_newsfeed_item_promo_button_action_keys[] = {
-	0, 0, 0, 0x60003, 0, 0x40002, 0, 0x30001,
+static const uint16_t vk_newsfeed_item_promo_button_action_slots[] = {
+	0, 0, 0, 3, 0, 2, 0, 1,
+};
+static const struct socapi_key vk_newsfeed_item_promo_button_action_keys[] = {
+	{0x6c7275u, 0x0u, 3},
+	{0x65707974u, 0x0u, 4},
+	{0x746567726174u, 0x0u, 6},
 };
 static const struct socapi_struct vk_newsfeed_item_promo_button_action_struct = {"newsfeed_item_promo_button_action", sizeof(struct vk_newsfeed_item_promo_button_action), 3, vk_newsfeed_item_promo_button_action_fields,
-	offsetof(struct vk_newsfeed_item_promo_button_action, unknown), 1u, 3, vk_newsfeed_item_promo_button_action_keys};
+	offsetof(struct vk_newsfeed_item_promo_button_action, unknown), 1u, 3, vk_newsfeed_item_promo_button_action_slots, vk_newsfeed_item_promo_button_action_keys};
 const struct socapi_type vk_newsfeed_item_promo_button_action_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button_action), &vk_newsfeed_item_promo_button_action_struct, "newsfeed_item_promo_button_action"};
 
 static const struct socapi_field vk_newsfeed_item_promo_button_image_fields[] = {
@@ -5178,11 +6790,16 @@ static const struct socapi_field vk_newsfeed_item_promo_button_image_fields[] = 
 	{"height", offsetof(struct vk_newsfeed_item_promo_button_image, height), offsetof(struct vk_newsfeed_item_promo_button_image, has_height), &socapi_type_int, 0},
 	{"url", offsetof(struct vk_newsfeed_item_promo_button_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_newsfeed_item_promo_button_image_keys[] = {
-	0, 0x60002, 0, 0, 0x50001, 0, 0, 0x30003,
+static const uint16_t vk_newsfeed_item_promo_button_image_slots[] = {
+	0, 2, 0, 0, 1, 0, 0, 3,
+};
+static const struct socapi_key vk_newsfeed_item_promo_button_image_keys[] = {
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x6c7275u, 0x0u, 3},
 };
 static const struct socapi_struct vk_newsfeed_item_promo_button_image_struct = {"newsfeed_item_promo_button_image", sizeof(struct vk_newsfeed_item_promo_button_image), 3, vk_newsfeed_item_promo_button_image_fields,
-	offsetof(struct vk_newsfeed_item_promo_button_image, unknown), 1u, 3, vk_newsfeed_item_promo_button_image_keys};
+	offsetof(struct vk_newsfeed_item_promo_button_image, unknown), 1u, 3, vk_newsfeed_item_promo_button_image_slots, vk_newsfeed_item_promo_button_image_keys};
 const struct socapi_type vk_newsfeed_item_promo_button_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_promo_button_image), &vk_newsfeed_item_promo_button_image_struct, "newsfeed_item_promo_button_image"};
 
 static const struct socapi_field vk_newsfeed_item_topic_fields[] = {
@@ -5196,14 +6813,23 @@ static const struct socapi_field vk_newsfeed_item_topic_fields[] = {
 	{"post_id", offsetof(struct vk_newsfeed_item_topic, post_id), offsetof(struct vk_newsfeed_item_topic, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"text", offsetof(struct vk_newsfeed_item_topic, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_newsfeed_item_topic_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0x90002,
-	0, 0, 0, 0x80006, 0, 0, 0x40009, 0,
-	0, 0, 0, 0, 0x50007, 0x40001, 0, 0x40003,
-	0, 0, 0x70008, 0, 0, 0, 0xf0004, 0x80005,
+static const uint16_t vk_newsfeed_item_topic_slots[] = {
+	0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 6, 0, 0, 9, 0,
+	0, 0, 0, 0, 7, 1, 0, 3, 0, 0, 8, 0, 0, 0, 4, 5,
+};
+static const struct socapi_key vk_newsfeed_item_topic_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x73656b696cu, 0x0u, 5},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x74786574u, 0x0u, 4},
 };
 static const struct socapi_struct vk_newsfeed_item_topic_struct = {"newsfeed_item_topic", sizeof(struct vk_newsfeed_item_topic), 9, vk_newsfeed_item_topic_fields,
-	offsetof(struct vk_newsfeed_item_topic, unknown), 5u, 5, vk_newsfeed_item_topic_keys};
+	offsetof(struct vk_newsfeed_item_topic, unknown), 5u, 5, vk_newsfeed_item_topic_slots, vk_newsfeed_item_topic_keys};
 const struct socapi_type vk_newsfeed_item_topic_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_topic), &vk_newsfeed_item_topic_struct, "newsfeed_item_topic"};
 
 static const struct socapi_field vk_newsfeed_item_video_fields[] = {
@@ -5216,23 +6842,36 @@ static const struct socapi_field vk_newsfeed_item_video_fields[] = {
 	{"video", offsetof(struct vk_newsfeed_item_video, video), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_video_video_type, 0},
 	{"post_id", offsetof(struct vk_newsfeed_item_video, post_id), offsetof(struct vk_newsfeed_item_video, has_post_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_newsfeed_item_video_keys[] = {
-	0, 0, 0, 0x40004, 0x40002, 0x50007, 0x70008, 0,
-	0x90003, 0, 0xf0001, 0, 0x80006, 0xf0005, 0, 0,
+static const uint16_t vk_newsfeed_item_video_slots[] = {
+	0, 0, 0, 4, 2, 7, 8, 0, 3, 0, 1, 0, 6, 5, 0, 0,
+};
+static const struct socapi_key vk_newsfeed_item_video_keys[] = {
+	{0x6c6573756f726163u, 0x74657366666f5f6cu, 15},
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x6f65646976u, 0x0u, 5},
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_newsfeed_item_video_struct = {"newsfeed_item_video", sizeof(struct vk_newsfeed_item_video), 8, vk_newsfeed_item_video_fields,
-	offsetof(struct vk_newsfeed_item_video, unknown), 21u, 4, vk_newsfeed_item_video_keys};
+	offsetof(struct vk_newsfeed_item_video, unknown), 21u, 4, vk_newsfeed_item_video_slots, vk_newsfeed_item_video_keys};
 const struct socapi_type vk_newsfeed_item_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_video), &vk_newsfeed_item_video_struct, "newsfeed_item_video"};
 
 static const struct socapi_field vk_newsfeed_item_video_video_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_item_video_video, count), offsetof(struct vk_newsfeed_item_video_video, has_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_newsfeed_item_video_video, items), SOCAPI_NO_PRESENCE, &vk_video_video_full_list_type, 0},
 };
-static const uint32_t vk_newsfeed_item_video_video_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_newsfeed_item_video_video_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_newsfeed_item_video_video_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_newsfeed_item_video_video_struct = {"newsfeed_item_video_video", sizeof(struct vk_newsfeed_item_video_video), 2, vk_newsfeed_item_video_video_fields,
-	offsetof(struct vk_newsfeed_item_video_video, unknown), 1u, 2, vk_newsfeed_item_video_video_keys};
+	offsetof(struct vk_newsfeed_item_video_video, unknown), 1u, 2, vk_newsfeed_item_video_video_slots, vk_newsfeed_item_video_video_keys};
 const struct socapi_type vk_newsfeed_item_video_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_video_video), &vk_newsfeed_item_video_video_struct, "newsfeed_item_video_video"};
 
 static const struct socapi_field vk_newsfeed_item_wallpost_fields[] = {
@@ -5279,26 +6918,62 @@ static const struct socapi_field vk_newsfeed_item_wallpost_fields[] = {
 	{"topic_id", offsetof(struct vk_newsfeed_item_wallpost, topic_id), offsetof(struct vk_newsfeed_item_wallpost, has_topic_id), &vk_newsfeed_item_wallpost_topic_id_type, 0},
 	{"to_id", offsetof(struct vk_newsfeed_item_wallpost, to_id), offsetof(struct vk_newsfeed_item_wallpost, has_to_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_newsfeed_item_wallpost_keys[] = {
-	0, 0x70025, 0xf001a, 0, 0, 0x80029, 0, 0,
-	0x40027, 0, 0, 0, 0, 0xa0017, 0, 0,
-	0xd001e, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x90003, 0, 0xa0016, 0x40004, 0, 0, 0,
-	0x9000a, 0, 0, 0, 0, 0x90013, 0, 0,
-	0, 0xf0001, 0, 0x80023, 0xa0018, 0x4000c, 0, 0,
-	0, 0, 0x40002, 0, 0xb0014, 0, 0xd0022, 0x9000f,
-	0, 0, 0, 0x80008, 0x6000b, 0xa0026, 0, 0,
-	0, 0, 0x50010, 0xb000d, 0, 0, 0, 0,
-	0, 0, 0x70009, 0x20007, 0, 0, 0x80006, 0,
-	0xc001f, 0, 0, 0, 0, 0x3000e, 0, 0,
-	0x70011, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x11001b, 0x7001d, 0x80020, 0, 0, 0xb0015, 0x50012,
-	0x50028, 0, 0, 0, 0xa0024, 0, 0, 0,
-	0, 0, 0, 0, 0xe0019, 0, 0, 0xb001c,
-	0x90021, 0, 0, 0xf0005, 0, 0x5002a, 0, 0,
+static const uint16_t vk_newsfeed_item_wallpost_slots[] = {
+	0, 37, 26, 0, 0, 41, 0, 0, 39, 0, 0, 0, 0, 23, 0, 0,
+	30, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 22, 4, 0, 0, 0,
+	10, 0, 0, 0, 0, 19, 0, 0, 0, 1, 0, 35, 24, 12, 0, 0,
+	0, 0, 2, 0, 20, 0, 34, 15, 0, 0, 0, 8, 11, 38, 0, 0,
+	0, 0, 16, 13, 0, 0, 0, 0, 0, 0, 9, 7, 0, 0, 6, 0,
+	31, 0, 0, 0, 0, 14, 0, 0, 17, 0, 0, 0, 0, 0, 0, 0,
+	0, 27, 29, 32, 0, 0, 21, 18, 40, 0, 0, 0, 36, 0, 0, 0,
+	0, 0, 0, 0, 25, 0, 0, 28, 33, 0, 0, 5, 0, 42, 0, 0,
+};
+static const struct socapi_key vk_newsfeed_item_wallpost_keys[] = {
+	{0x6c6573756f726163u, 0x74657366666f5f6cu, 15},
+	{0x65707974u, 0x0u, 4},
+	{0x695f656372756f73u, 0x64695f656372756fu, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d6f7266u, 0x0u, 7},
+	{0x695f72656e676973u, 0x64695f72656e6769u, 9},
+	{0x646574696465u, 0x0u, 6},
+	{0x74786574u, 0x0u, 4},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x6f6567u, 0x0u, 3},
+	{0x6867697279706f63u, 0x746867697279706fu, 9},
+	{0x73656b696cu, 0x0u, 5},
+	{0x7374736f706572u, 0x0u, 7},
+	{0x7377656976u, 0x0u, 5},
+	{0x7079745f74736f70u, 0x657079745f74736fu, 9},
+	{0x756f735f74736f70u, 0x656372756f735f74u, 11},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x79745f72656e6e69u, 0x657079745f72656eu, 10},
+	{0x74656c65645f7369u, 0x646574656c65645fu, 10},
+	{0x5f646574656c6564u, 0x6e6f736165725f64u, 14},
+	{0x5f646574656c6564u, 0x736c69617465645fu, 15},
+	{0x696d5f74756e6f64u, 0x6c72755f70706169u, 17},
+	{0x69686372615f7369u, 0x6465766968637261u, 11},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x5f73746e65726170u, 0x6b636174735f7374u, 13},
+	{0x7369685f79706f63u, 0x79726f747369685fu, 12},
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x656e6e69705f7369u, 0x64656e6e69705f73u, 9},
+	{0x615f64656b72616du, 0x7364615f73615f64u, 13},
+	{0x746964655f6e6163u, 0x746964655f6e6163u, 8},
+	{0x656c65645f6e6163u, 0x6574656c65645f6eu, 10},
+	{0x6e69705f6e6163u, 0x0u, 7},
+	{0x5f64657461657263u, 0x79625f6465746165u, 10},
+	{0x68736168u, 0x0u, 4},
+	{0x74756e6f64u, 0x0u, 5},
+	{0x64695f6369706f74u, 0x64695f6369706f74u, 8},
+	{0x64695f6f74u, 0x0u, 5},
 };
 static const struct socapi_struct vk_newsfeed_item_wallpost_struct = {"newsfeed_item_wallpost", sizeof(struct vk_newsfeed_item_wallpost), 42, vk_newsfeed_item_wallpost_fields,
-	offsetof(struct vk_newsfeed_item_wallpost, unknown), 27u, 7, vk_newsfeed_item_wallpost_keys};
+	offsetof(struct vk_newsfeed_item_wallpost, unknown), 27u, 7, vk_newsfeed_item_wallpost_slots, vk_newsfeed_item_wallpost_keys};
 const struct socapi_type vk_newsfeed_item_wallpost_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost), &vk_newsfeed_item_wallpost_struct, "newsfeed_item_wallpost"};
 
 static const struct socapi_field vk_newsfeed_item_wallpost_feedback_fields[] = {
@@ -5310,23 +6985,35 @@ static const struct socapi_field vk_newsfeed_item_wallpost_feedback_fields[] = {
 	{"gratitude", offsetof(struct vk_newsfeed_item_wallpost_feedback, gratitude), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"track_code", offsetof(struct vk_newsfeed_item_wallpost_feedback, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_newsfeed_item_wallpost_feedback_keys[] = {
-	0, 0, 0, 0, 0xc0005, 0, 0x70003, 0x90006,
-	0xb0004, 0, 0xa0007, 0x80002, 0, 0, 0, 0x40001,
+static const uint16_t vk_newsfeed_item_wallpost_feedback_slots[] = {
+	0, 0, 0, 0, 5, 0, 3, 6, 4, 0, 7, 2, 0, 0, 0, 1,
+};
+static const struct socapi_key vk_newsfeed_item_wallpost_feedback_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6e6f697473657571u, 0x6e6f697473657571u, 8},
+	{0x73726577736e61u, 0x0u, 7},
+	{0x6f635f7372617473u, 0x746e756f635f7372u, 11},
+	{0x7470697263736564u, 0x736e6f6974706972u, 12},
+	{0x6475746974617267u, 0x6564757469746172u, 9},
+	{0x6f635f6b63617274u, 0x65646f635f6b6361u, 10},
 };
 static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_struct = {"newsfeed_item_wallpost_feedback", sizeof(struct vk_newsfeed_item_wallpost_feedback), 7, vk_newsfeed_item_wallpost_feedback_fields,
-	offsetof(struct vk_newsfeed_item_wallpost_feedback, unknown), 7u, 4, vk_newsfeed_item_wallpost_feedback_keys};
+	offsetof(struct vk_newsfeed_item_wallpost_feedback, unknown), 7u, 4, vk_newsfeed_item_wallpost_feedback_slots, vk_newsfeed_item_wallpost_feedback_keys};
 const struct socapi_type vk_newsfeed_item_wallpost_feedback_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost_feedback), &vk_newsfeed_item_wallpost_feedback_struct, "newsfeed_item_wallpost_feedback"};
 
 static const struct socapi_field vk_newsfeed_item_wallpost_feedback_answer_fields[] = {
 	{"title", offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, title), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"id", offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, id), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_newsfeed_item_wallpost_feedback_answer_keys[] = {
-	0x50001, 0, 0, 0x20002,
+static const uint16_t vk_newsfeed_item_wallpost_feedback_answer_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key vk_newsfeed_item_wallpost_feedback_answer_keys[] = {
+	{0x656c746974u, 0x0u, 5},
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct vk_newsfeed_item_wallpost_feedback_answer_struct = {"newsfeed_item_wallpost_feedback_answer", sizeof(struct vk_newsfeed_item_wallpost_feedback_answer), 2, vk_newsfeed_item_wallpost_feedback_answer_fields,
-	offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, unknown), 1u, 2, vk_newsfeed_item_wallpost_feedback_answer_keys};
+	offsetof(struct vk_newsfeed_item_wallpost_feedback_answer, unknown), 1u, 2, vk_newsfeed_item_wallpost_feedback_answer_slots, vk_newsfeed_item_wallpost_feedback_answer_keys};
 const struct socapi_type vk_newsfeed_item_wallpost_feedback_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_item_wallpost_feedback_answer), &vk_newsfeed_item_wallpost_feedback_answer_struct, "newsfeed_item_wallpost_feedback_answer"};
 
 static const struct socapi_field vk_newsfeed_search_extended_response_fields[] = {
@@ -5338,12 +7025,20 @@ static const struct socapi_field vk_newsfeed_search_extended_response_fields[] =
 	{"count", offsetof(struct vk_newsfeed_search_extended_response, count), offsetof(struct vk_newsfeed_search_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"total_count", offsetof(struct vk_newsfeed_search_extended_response, total_count), offsetof(struct vk_newsfeed_search_extended_response, has_total_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_newsfeed_search_extended_response_keys[] = {
-	0xb0007, 0x80002, 0, 0x110004, 0, 0, 0x50001, 0x60003,
-	0, 0x90005, 0, 0, 0, 0, 0, 0x50006,
+static const uint16_t vk_newsfeed_search_extended_response_slots[] = {
+	7, 2, 0, 4, 0, 0, 1, 3, 0, 5, 0, 0, 0, 0, 0, 6,
+};
+static const struct socapi_key vk_newsfeed_search_extended_response_keys[] = {
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
+	{0x6574736567677573u, 0x736569726575715fu, 17},
+	{0x6f72665f7478656eu, 0x6d6f72665f747865u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6f635f6c61746f74u, 0x746e756f635f6c61u, 11},
 };
 static const struct socapi_struct vk_newsfeed_search_extended_response_struct = {"newsfeed_search_extended_response", sizeof(struct vk_newsfeed_search_extended_response), 7, vk_newsfeed_search_extended_response_fields,
-	offsetof(struct vk_newsfeed_search_extended_response, unknown), 19u, 4, vk_newsfeed_search_extended_response_keys};
+	offsetof(struct vk_newsfeed_search_extended_response, unknown), 19u, 4, vk_newsfeed_search_extended_response_slots, vk_newsfeed_search_extended_response_keys};
 const struct socapi_type vk_newsfeed_search_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_search_extended_response), &vk_newsfeed_search_extended_response_struct, "newsfeed_search_extended_response"};
 
 static const struct socapi_field vk_newsfeed_search_response_fields[] = {
@@ -5353,12 +7048,18 @@ static const struct socapi_field vk_newsfeed_search_response_fields[] = {
 	{"count", offsetof(struct vk_newsfeed_search_response, count), offsetof(struct vk_newsfeed_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"total_count", offsetof(struct vk_newsfeed_search_response, total_count), offsetof(struct vk_newsfeed_search_response, has_total_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_newsfeed_search_response_keys[] = {
-	0, 0, 0x50004, 0, 0x110002, 0, 0xb0005, 0,
-	0, 0, 0x50001, 0, 0, 0, 0x90003, 0,
+static const uint16_t vk_newsfeed_search_response_slots[] = {
+	0, 0, 4, 0, 2, 0, 5, 0, 0, 0, 1, 0, 0, 0, 3, 0,
+};
+static const struct socapi_key vk_newsfeed_search_response_keys[] = {
+	{0x736d657469u, 0x0u, 5},
+	{0x6574736567677573u, 0x736569726575715fu, 17},
+	{0x6f72665f7478656eu, 0x6d6f72665f747865u, 9},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6f635f6c61746f74u, 0x746e756f635f6c61u, 11},
 };
 static const struct socapi_struct vk_newsfeed_search_response_struct = {"newsfeed_search_response", sizeof(struct vk_newsfeed_search_response), 5, vk_newsfeed_search_response_fields,
-	offsetof(struct vk_newsfeed_search_response, unknown), 1u, 4, vk_newsfeed_search_response_keys};
+	offsetof(struct vk_newsfeed_search_response, unknown), 1u, 4, vk_newsfeed_search_response_slots, vk_newsfeed_search_response_keys};
 const struct socapi_type vk_newsfeed_search_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_newsfeed_search_response), &vk_newsfeed_search_response_struct, "newsfeed_search_response"};
 
 static const struct socapi_field vk_notes_note_fields[] = {
@@ -5375,25 +7076,41 @@ static const struct socapi_field vk_notes_note_fields[] = {
 	{"privacy_view", offsetof(struct vk_notes_note, privacy_view), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"privacy_comment", offsetof(struct vk_notes_note, privacy_comment), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t vk_notes_note_keys[] = {
-	0x80006, 0, 0, 0x90008, 0, 0x50009, 0, 0xd0001,
-	0, 0x8000a, 0, 0, 0x40004, 0, 0, 0,
-	0x80003, 0, 0x20005, 0, 0, 0, 0, 0x40007,
-	0xf000c, 0xc000b, 0, 0, 0xb0002, 0, 0, 0,
+static const uint16_t vk_notes_note_slots[] = {
+	6, 0, 0, 8, 0, 9, 0, 1, 0, 10, 0, 0, 4, 0, 0, 0,
+	3, 0, 5, 0, 0, 0, 0, 7, 12, 11, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_key vk_notes_note_keys[] = {
+	{0x6d6f635f64616572u, 0x73746e656d6d6f63u, 13},
+	{0x6d6d6f635f6e6163u, 0x746e656d6d6f635fu, 11},
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x65746164u, 0x0u, 4},
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x74786574u, 0x0u, 4},
+	{0x6b69775f74786574u, 0x696b69775f747865u, 9},
+	{0x656c746974u, 0x0u, 5},
+	{0x6c72755f77656976u, 0x6c72755f77656976u, 8},
+	{0x5f79636176697270u, 0x776569765f796361u, 12},
+	{0x5f79636176697270u, 0x746e656d6d6f635fu, 15},
 };
 static const struct socapi_struct vk_notes_note_struct = {"notes_note", sizeof(struct vk_notes_note), 12, vk_notes_note_fields,
-	offsetof(struct vk_notes_note, unknown), 47u, 5, vk_notes_note_keys};
+	offsetof(struct vk_notes_note, unknown), 47u, 5, vk_notes_note_slots, vk_notes_note_keys};
 const struct socapi_type vk_notes_note_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_notes_note), &vk_notes_note_struct, "notes_note"};
 
 static const struct socapi_field vk_owner_state_fields[] = {
 	{"state", offsetof(struct vk_owner_state, state), offsetof(struct vk_owner_state, has_state), &vk_owner_state_state_type, 0},
 	{"description", offsetof(struct vk_owner_state, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_owner_state_keys[] = {
-	0, 0, 0x50001, 0xb0002,
+static const uint16_t vk_owner_state_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key vk_owner_state_keys[] = {
+	{0x6574617473u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
 };
 static const struct socapi_struct vk_owner_state_struct = {"owner_state", sizeof(struct vk_owner_state), 2, vk_owner_state_fields,
-	offsetof(struct vk_owner_state, unknown), 1u, 2, vk_owner_state_keys};
+	offsetof(struct vk_owner_state, unknown), 1u, 2, vk_owner_state_slots, vk_owner_state_keys};
 const struct socapi_type vk_owner_state_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_owner_state), &vk_owner_state_struct, "owner_state"};
 
 static const struct socapi_field vk_pages_wikipage_full_fields[] = {
@@ -5417,18 +7134,35 @@ static const struct socapi_field vk_pages_wikipage_full_fields[] = {
 	{"parent2", offsetof(struct vk_pages_wikipage_full, parent2), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"owner_id", offsetof(struct vk_pages_wikipage_full, owner_id), offsetof(struct vk_pages_wikipage_full, has_owner_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_pages_wikipage_full_keys[] = {
-	0, 0, 0x6000a, 0, 0, 0, 0x70001, 0xa0002,
-	0, 0, 0, 0x90006, 0, 0, 0x5000b, 0,
-	0, 0, 0, 0, 0, 0, 0, 0x1c0004,
-	0x80013, 0xc000e, 0, 0, 0, 0, 0, 0x60011,
-	0, 0, 0, 0, 0, 0, 0, 0x80007,
-	0x70012, 0x60005, 0, 0, 0, 0, 0, 0,
-	0x8000c, 0, 0x5000d, 0x20009, 0x40008, 0, 0, 0,
-	0xc000f, 0, 0, 0, 0, 0, 0x150003, 0x30010,
+static const uint16_t vk_pages_wikipage_full_slots[] = {
+	0, 0, 10, 0, 0, 0, 1, 2, 0, 0, 0, 6, 0, 0, 11, 0,
+	0, 0, 0, 0, 0, 0, 0, 4, 19, 14, 0, 0, 0, 0, 0, 17,
+	0, 0, 0, 0, 0, 0, 0, 7, 18, 5, 0, 0, 0, 0, 0, 0,
+	12, 0, 13, 9, 8, 0, 0, 0, 15, 0, 0, 0, 0, 0, 3, 16,
+};
+static const struct socapi_key vk_pages_wikipage_full_keys[] = {
+	{0x64657461657263u, 0x0u, 7},
+	{0x5f726f7461657263u, 0x64695f726f746165u, 10},
+	{0x5f746e6572727563u, 0x746964655f6e6163u, 21},
+	{0x5f746e6572727563u, 0x7373656363615f74u, 28},
+	{0x646574696465u, 0x0u, 6},
+	{0x695f726f74696465u, 0x64695f726f746964u, 9},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x6c6d7468u, 0x0u, 4},
+	{0x6469u, 0x0u, 2},
+	{0x656372756f73u, 0x0u, 6},
+	{0x656c746974u, 0x0u, 5},
+	{0x6c72755f77656976u, 0x6c72755f77656976u, 8},
+	{0x7377656976u, 0x0u, 5},
+	{0x5f6e61635f6f6877u, 0x746964655f6e6163u, 12},
+	{0x5f6e61635f6f6877u, 0x776569765f6e6163u, 12},
+	{0x6c7275u, 0x0u, 3},
+	{0x746e65726170u, 0x0u, 6},
+	{0x32746e65726170u, 0x0u, 7},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
 };
 static const struct socapi_struct vk_pages_wikipage_full_struct = {"pages_wikipage_full", sizeof(struct vk_pages_wikipage_full), 19, vk_pages_wikipage_full_fields,
-	offsetof(struct vk_pages_wikipage_full, unknown), 1u, 6, vk_pages_wikipage_full_keys};
+	offsetof(struct vk_pages_wikipage_full, unknown), 1u, 6, vk_pages_wikipage_full_slots, vk_pages_wikipage_full_keys};
 const struct socapi_type vk_pages_wikipage_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_pages_wikipage_full), &vk_pages_wikipage_full_struct, "pages_wikipage_full"};
 
 static const struct socapi_field vk_photos_album_privacy_fields[] = {
@@ -5436,22 +7170,31 @@ static const struct socapi_field vk_photos_album_privacy_fields[] = {
 	{"lists", offsetof(struct vk_photos_album_privacy, lists), SOCAPI_NO_PRESENCE, &vk_photos_privacy_list_type, 0},
 	{"owners", offsetof(struct vk_photos_album_privacy, owners), SOCAPI_NO_PRESENCE, &vk_photos_privacy_list_type, 0},
 };
-static const uint32_t vk_photos_album_privacy_keys[] = {
-	0, 0, 0, 0x60003, 0, 0x80001, 0, 0x50002,
+static const uint16_t vk_photos_album_privacy_slots[] = {
+	0, 0, 0, 3, 0, 1, 0, 2,
+};
+static const struct socapi_key vk_photos_album_privacy_keys[] = {
+	{0x79726f6765746163u, 0x79726f6765746163u, 8},
+	{0x737473696cu, 0x0u, 5},
+	{0x7372656e776fu, 0x0u, 6},
 };
 static const struct socapi_struct vk_photos_album_privacy_struct = {"photos_album_privacy", sizeof(struct vk_photos_album_privacy), 3, vk_photos_album_privacy_fields,
-	offsetof(struct vk_photos_album_privacy, unknown), 9u, 3, vk_photos_album_privacy_keys};
+	offsetof(struct vk_photos_album_privacy, unknown), 9u, 3, vk_photos_album_privacy_slots, vk_photos_album_privacy_keys};
 const struct socapi_type vk_photos_album_privacy_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_album_privacy), &vk_photos_album_privacy_struct, "photos_album_privacy"};
 
 static const struct socapi_field vk_photos_get_albums_response_fields[] = {
 	{"count", offsetof(struct vk_photos_get_albums_response, count), offsetof(struct vk_photos_get_albums_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_photos_get_albums_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_album_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_photos_get_albums_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_photos_get_albums_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_photos_get_albums_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_photos_get_albums_response_struct = {"photos_getAlbums_response", sizeof(struct vk_photos_get_albums_response), 2, vk_photos_get_albums_response_fields,
-	offsetof(struct vk_photos_get_albums_response, unknown), 1u, 2, vk_photos_get_albums_response_keys};
+	offsetof(struct vk_photos_get_albums_response, unknown), 1u, 2, vk_photos_get_albums_response_slots, vk_photos_get_albums_response_keys};
 const struct socapi_type vk_photos_get_albums_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_get_albums_response), &vk_photos_get_albums_response_struct, "photos_getAlbums_response"};
 
 static const struct socapi_field vk_photos_get_all_response_fields[] = {
@@ -5459,11 +7202,16 @@ static const struct socapi_field vk_photos_get_all_response_fields[] = {
 	{"items", offsetof(struct vk_photos_get_all_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, SOCAPI_FIELD_REQUIRED},
 	{"more", offsetof(struct vk_photos_get_all_response, more), offsetof(struct vk_photos_get_all_response, has_more), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_photos_get_all_response_keys[] = {
-	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x40003,
+static const uint16_t vk_photos_get_all_response_slots[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_key vk_photos_get_all_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x65726f6du, 0x0u, 4},
 };
 static const struct socapi_struct vk_photos_get_all_response_struct = {"photos_getAll_response", sizeof(struct vk_photos_get_all_response), 3, vk_photos_get_all_response_fields,
-	offsetof(struct vk_photos_get_all_response, unknown), 1u, 3, vk_photos_get_all_response_keys};
+	offsetof(struct vk_photos_get_all_response, unknown), 1u, 3, vk_photos_get_all_response_slots, vk_photos_get_all_response_keys};
 const struct socapi_type vk_photos_get_all_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_get_all_response), &vk_photos_get_all_response_struct, "photos_getAll_response"};
 
 static const struct socapi_field vk_photos_get_response_fields[] = {
@@ -5471,11 +7219,16 @@ static const struct socapi_field vk_photos_get_response_fields[] = {
 	{"items", offsetof(struct vk_photos_get_response, items), SOCAPI_NO_PRESENCE, &vk_photos_photo_list_type, SOCAPI_FIELD_REQUIRED},
 	{"next_from", offsetof(struct vk_photos_get_response, next_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_photos_get_response_keys[] = {
-	0, 0x50001, 0, 0, 0, 0x50002, 0, 0x90003,
+static const uint16_t vk_photos_get_response_slots[] = {
+	0, 1, 0, 0, 0, 2, 0, 3,
+};
+static const struct socapi_key vk_photos_get_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x6f72665f7478656eu, 0x6d6f72665f747865u, 9},
 };
 static const struct socapi_struct vk_photos_get_response_struct = {"photos_get_response", sizeof(struct vk_photos_get_response), 3, vk_photos_get_response_fields,
-	offsetof(struct vk_photos_get_response, unknown), 1u, 3, vk_photos_get_response_keys};
+	offsetof(struct vk_photos_get_response, unknown), 1u, 3, vk_photos_get_response_slots, vk_photos_get_response_keys};
 const struct socapi_type vk_photos_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_get_response), &vk_photos_get_response_struct, "photos_get_response"};
 
 static const struct socapi_field vk_photos_image_fields[] = {
@@ -5484,11 +7237,17 @@ static const struct socapi_field vk_photos_image_fields[] = {
 	{"url", offsetof(struct vk_photos_image, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"width", offsetof(struct vk_photos_image, width), offsetof(struct vk_photos_image, has_width), &socapi_type_int, 0},
 };
-static const uint32_t vk_photos_image_keys[] = {
-	0, 0x60001, 0, 0, 0x50004, 0x40002, 0, 0x30003,
+static const uint16_t vk_photos_image_slots[] = {
+	0, 1, 0, 0, 4, 2, 0, 3,
+};
+static const struct socapi_key vk_photos_image_keys[] = {
+	{0x746867696568u, 0x0u, 6},
+	{0x65707974u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
 };
 static const struct socapi_struct vk_photos_image_struct = {"photos_image", sizeof(struct vk_photos_image), 4, vk_photos_image_fields,
-	offsetof(struct vk_photos_image, unknown), 1u, 3, vk_photos_image_keys};
+	offsetof(struct vk_photos_image, unknown), 1u, 3, vk_photos_image_slots, vk_photos_image_keys};
 const struct socapi_type vk_photos_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_image), &vk_photos_image_struct, "photos_image"};
 
 static const struct socapi_field vk_photos_photo_fields[] = {
@@ -5521,18 +7280,44 @@ static const struct socapi_field vk_photos_photo_fields[] = {
 	{"vertical_align", offsetof(struct vk_photos_photo, vertical_align), SOCAPI_NO_PRESENCE, &vk_photos_photo_vertical_align_type, 0},
 	{"can_repost", offsetof(struct vk_photos_photo, can_repost), offsetof(struct vk_photos_photo, has_can_repost), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_photos_photo_keys[] = {
-	0, 0x90015, 0, 0, 0, 0, 0xb0013, 0xa000a,
-	0xa0016, 0, 0xb0018, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0x50008, 0x3000c, 0x80003, 0x70004,
-	0x50017, 0x20001, 0x7000b, 0, 0x8000e, 0x70011, 0x4000d, 0,
-	0x80010, 0x5000f, 0, 0, 0, 0, 0, 0,
-	0x40006, 0, 0, 0x60009, 0x60019, 0xe001b, 0xb001a, 0,
-	0, 0x60014, 0x80002, 0x40012, 0, 0x40005, 0, 0,
-	0, 0, 0, 0x50007, 0xa001c, 0, 0, 0,
+static const uint16_t vk_photos_photo_slots[] = {
+	0, 21, 0, 0, 0, 0, 19, 10, 22, 0, 24, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 8, 12, 3, 4, 23, 1, 11, 0, 14, 17, 13, 0,
+	16, 15, 0, 0, 0, 0, 0, 0, 6, 0, 0, 9, 25, 27, 26, 0,
+	0, 20, 2, 18, 0, 5, 0, 0, 0, 0, 0, 7, 28, 0, 0, 0,
+};
+static const struct socapi_key vk_photos_photo_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x74786574u, 0x0u, 4},
+	{0x65746164u, 0x0u, 4},
+	{0x73657a6973u, 0x0u, 5},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x74616cu, 0x0u, 3},
+	{0x676e6f6cu, 0x0u, 4},
+	{0x736761745f736168u, 0x736761745f736168u, 8},
+	{0x73656b696cu, 0x0u, 5},
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x7374736f706572u, 0x0u, 7},
+	{0x73676174u, 0x0u, 4},
+	{0x6d6d6f635f6e6163u, 0x746e656d6d6f635fu, 11},
+	{0x736567616d69u, 0x0u, 6},
+	{0x35325f6f746f6870u, 0x3635325f6f746f68u, 9},
+	{0x61685f626d756874u, 0x687361685f626d75u, 10},
+	{0x6563616c70u, 0x0u, 5},
+	{0x635f657261757173u, 0x706f72635f657261u, 11},
+	{0x6e6564646968u, 0x0u, 6},
+	{0x66666f5f6c616572u, 0x74657366666f5f6cu, 11},
+	{0x6c61636974726576u, 0x6e67696c615f6c61u, 14},
+	{0x6f7065725f6e6163u, 0x74736f7065725f6eu, 10},
 };
 static const struct socapi_struct vk_photos_photo_struct = {"photos_photo", sizeof(struct vk_photos_photo), 28, vk_photos_photo_fields,
-	offsetof(struct vk_photos_photo, unknown), 3u, 6, vk_photos_photo_keys};
+	offsetof(struct vk_photos_photo, unknown), 3u, 6, vk_photos_photo_slots, vk_photos_photo_keys};
 const struct socapi_type vk_photos_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo), &vk_photos_photo_struct, "photos_photo"};
 
 static const struct socapi_field vk_photos_photo_album_fields[] = {
@@ -5545,12 +7330,21 @@ static const struct socapi_field vk_photos_photo_album_fields[] = {
 	{"thumb", offsetof(struct vk_photos_photo_album, thumb), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, 0},
 	{"description", offsetof(struct vk_photos_photo_album, description), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_photos_photo_album_keys[] = {
-	0x70006, 0x40004, 0x70005, 0x20001, 0xb0008, 0, 0, 0,
-	0x50003, 0, 0x50007, 0x80002, 0, 0, 0, 0,
+static const uint16_t vk_photos_photo_album_slots[] = {
+	6, 4, 5, 1, 8, 0, 0, 0, 3, 0, 7, 2, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_photos_photo_album_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x657a6973u, 0x0u, 4},
+	{0x64657461657263u, 0x0u, 7},
+	{0x64657461647075u, 0x0u, 7},
+	{0x626d756874u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
 };
 static const struct socapi_struct vk_photos_photo_album_struct = {"photos_photo_album", sizeof(struct vk_photos_photo_album), 8, vk_photos_photo_album_fields,
-	offsetof(struct vk_photos_photo_album, unknown), 29u, 4, vk_photos_photo_album_keys};
+	offsetof(struct vk_photos_photo_album, unknown), 29u, 4, vk_photos_photo_album_slots, vk_photos_photo_album_keys};
 const struct socapi_type vk_photos_photo_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_album), &vk_photos_photo_album_struct, "photos_photo_album"};
 
 static const struct socapi_field vk_photos_photo_album_full_fields[] = {
@@ -5576,18 +7370,37 @@ static const struct socapi_field vk_photos_photo_album_full_fields[] = {
 	{"privacy_view", offsetof(struct vk_photos_photo_album_full, privacy_view), SOCAPI_NO_PRESENCE, &vk_photos_album_privacy_type, 0},
 	{"privacy_comment", offsetof(struct vk_photos_photo_album_full, privacy_comment), SOCAPI_NO_PRESENCE, &vk_photos_album_privacy_type, 0},
 };
-static const uint32_t vk_photos_photo_album_full_keys[] = {
-	0, 0xb000d, 0x80002, 0x50009, 0x11000c, 0, 0x40004, 0,
-	0x70006, 0xf0015, 0, 0xd0011, 0x50003, 0, 0, 0,
-	0, 0xd0012, 0x90010, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0xc0014, 0x80007, 0, 0xa000a, 0, 0xf0013, 0, 0x70005,
-	0, 0, 0, 0x13000f, 0, 0, 0, 0,
-	0, 0x15000b, 0, 0, 0, 0, 0, 0,
-	0x90008, 0xa000e, 0, 0, 0, 0x20001, 0, 0,
+static const uint16_t vk_photos_photo_album_full_slots[] = {
+	0, 13, 2, 9, 12, 0, 4, 0, 6, 21, 0, 17, 3, 0, 0, 0,
+	0, 18, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	20, 7, 0, 10, 0, 19, 0, 5, 0, 0, 0, 15, 0, 0, 0, 0,
+	0, 11, 0, 0, 0, 0, 0, 0, 8, 14, 0, 0, 0, 1, 0, 0,
+};
+static const struct socapi_key vk_photos_photo_album_full_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x657a6973u, 0x0u, 4},
+	{0x64657461657263u, 0x0u, 7},
+	{0x64657461647075u, 0x0u, 7},
+	{0x64695f626d756874u, 0x64695f626d756874u, 8},
+	{0x72735f626d756874u, 0x6372735f626d7568u, 9},
+	{0x73657a6973u, 0x0u, 5},
+	{0x6f6c70755f6e6163u, 0x64616f6c70755f6eu, 10},
+	{0x625f64616f6c7075u, 0x796c6e6f5f736e69u, 21},
+	{0x73746e656d6d6f63u, 0x64656c6261736964u, 17},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x656c65645f6e6163u, 0x6574656c65645f6eu, 10},
+	{0x6c636e695f6e6163u, 0x646565665f6f745fu, 19},
+	{0x656b636f6c5f7369u, 0x64656b636f6c5f73u, 9},
+	{0x73695f626d756874u, 0x7473616c5f73695fu, 13},
+	{0x7369645f64656566u, 0x64656c6261736964u, 13},
+	{0x7361685f64656566u, 0x64656e6e69705f73u, 15},
+	{0x5f79636176697270u, 0x776569765f796361u, 12},
+	{0x5f79636176697270u, 0x746e656d6d6f635fu, 15},
 };
 static const struct socapi_struct vk_photos_photo_album_full_struct = {"photos_photo_album_full", sizeof(struct vk_photos_photo_album_full), 21, vk_photos_photo_album_full_fields,
-	offsetof(struct vk_photos_photo_album_full, unknown), 125u, 6, vk_photos_photo_album_full_keys};
+	offsetof(struct vk_photos_photo_album_full, unknown), 125u, 6, vk_photos_photo_album_full_slots, vk_photos_photo_album_full_keys};
 const struct socapi_type vk_photos_photo_album_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_album_full), &vk_photos_photo_album_full_struct, "photos_photo_album_full"};
 
 static const struct socapi_field vk_photos_photo_sizes_fields[] = {
@@ -5597,12 +7410,18 @@ static const struct socapi_field vk_photos_photo_sizes_fields[] = {
 	{"height", offsetof(struct vk_photos_photo_sizes, height), offsetof(struct vk_photos_photo_sizes, has_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"src", offsetof(struct vk_photos_photo_sizes, src), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_photos_photo_sizes_keys[] = {
-	0, 0, 0x60004, 0, 0, 0, 0, 0,
-	0x50003, 0, 0x40001, 0, 0, 0, 0x30002, 0x30005,
+static const uint16_t vk_photos_photo_sizes_slots[] = {
+	0, 0, 4, 0, 0, 0, 0, 0, 3, 0, 1, 0, 0, 0, 2, 5,
+};
+static const struct socapi_key vk_photos_photo_sizes_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x637273u, 0x0u, 3},
 };
 static const struct socapi_struct vk_photos_photo_sizes_struct = {"photos_photo_sizes", sizeof(struct vk_photos_photo_sizes), 5, vk_photos_photo_sizes_fields,
-	offsetof(struct vk_photos_photo_sizes, unknown), 5u, 4, vk_photos_photo_sizes_keys};
+	offsetof(struct vk_photos_photo_sizes, unknown), 5u, 4, vk_photos_photo_sizes_slots, vk_photos_photo_sizes_keys};
 const struct socapi_type vk_photos_photo_sizes_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_sizes), &vk_photos_photo_sizes_struct, "photos_photo_sizes"};
 
 static const struct socapi_field vk_photos_photo_upload_fields[] = {
@@ -5612,23 +7431,33 @@ static const struct socapi_field vk_photos_photo_upload_fields[] = {
 	{"group_id", offsetof(struct vk_photos_photo_upload, group_id), offsetof(struct vk_photos_photo_upload, has_group_id), &socapi_type_int, 0},
 	{"fallback_upload_url", offsetof(struct vk_photos_photo_upload, fallback_upload_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_photos_photo_upload_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0x80004,
-	0x80002, 0, 0, 0x130005, 0, 0xa0001, 0, 0x70003,
+static const uint16_t vk_photos_photo_upload_slots[] = {
+	0, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 5, 0, 1, 0, 3,
+};
+static const struct socapi_key vk_photos_photo_upload_keys[] = {
+	{0x755f64616f6c7075u, 0x6c72755f64616f6cu, 10},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x6b6361626c6c6166u, 0x6c72755f64616f6cu, 19},
 };
 static const struct socapi_struct vk_photos_photo_upload_struct = {"photos_photo_upload", sizeof(struct vk_photos_photo_upload), 5, vk_photos_photo_upload_fields,
-	offsetof(struct vk_photos_photo_upload, unknown), 5u, 4, vk_photos_photo_upload_keys};
+	offsetof(struct vk_photos_photo_upload, unknown), 5u, 4, vk_photos_photo_upload_slots, vk_photos_photo_upload_keys};
 const struct socapi_type vk_photos_photo_upload_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_photo_upload), &vk_photos_photo_upload_struct, "photos_photo_upload"};
 
 static const struct socapi_field vk_photos_privacy_list_fields[] = {
 	{"allowed", offsetof(struct vk_photos_privacy_list, allowed), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"excluded", offsetof(struct vk_photos_privacy_list, excluded), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t vk_photos_privacy_list_keys[] = {
-	0x80002, 0, 0, 0x70001,
+static const uint16_t vk_photos_privacy_list_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_photos_privacy_list_keys[] = {
+	{0x6465776f6c6c61u, 0x0u, 7},
+	{0x646564756c637865u, 0x646564756c637865u, 8},
 };
 static const struct socapi_struct vk_photos_privacy_list_struct = {"photos_privacy_list", sizeof(struct vk_photos_privacy_list), 2, vk_photos_privacy_list_fields,
-	offsetof(struct vk_photos_privacy_list, unknown), 1u, 2, vk_photos_privacy_list_keys};
+	offsetof(struct vk_photos_privacy_list, unknown), 1u, 2, vk_photos_privacy_list_slots, vk_photos_privacy_list_keys};
 const struct socapi_type vk_photos_privacy_list_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_privacy_list), &vk_photos_privacy_list_struct, "photos_privacy_list"};
 
 static const struct socapi_field vk_photos_save_owner_photo_response_fields[] = {
@@ -5639,12 +7468,19 @@ static const struct socapi_field vk_photos_save_owner_photo_response_fields[] = 
 	{"saved", offsetof(struct vk_photos_save_owner_photo_response, saved), offsetof(struct vk_photos_save_owner_photo_response, has_saved), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_photos_save_owner_photo_response, post_id), offsetof(struct vk_photos_save_owner_photo_response, has_post_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_photos_save_owner_photo_response_keys[] = {
-	0, 0x70006, 0x90002, 0, 0, 0, 0xf0004, 0xd0003,
-	0xa0001, 0, 0, 0, 0x50005, 0, 0, 0,
+static const uint16_t vk_photos_save_owner_photo_response_slots[] = {
+	0, 6, 2, 0, 0, 0, 4, 3, 1, 0, 0, 0, 5, 0, 0, 0,
+};
+static const struct socapi_key vk_photos_save_owner_photo_response_keys[] = {
+	{0x61685f6f746f6870u, 0x687361685f6f746fu, 10},
+	{0x72735f6f746f6870u, 0x6372735f6f746f68u, 9},
+	{0x72735f6f746f6870u, 0x6769625f6372735fu, 13},
+	{0x72735f6f746f6870u, 0x6c6c616d735f6372u, 15},
+	{0x6465766173u, 0x0u, 5},
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_photos_save_owner_photo_response_struct = {"photos_saveOwnerPhoto_response", sizeof(struct vk_photos_save_owner_photo_response), 6, vk_photos_save_owner_photo_response_fields,
-	offsetof(struct vk_photos_save_owner_photo_response, unknown), 1u, 4, vk_photos_save_owner_photo_response_keys};
+	offsetof(struct vk_photos_save_owner_photo_response, unknown), 1u, 4, vk_photos_save_owner_photo_response_slots, vk_photos_save_owner_photo_response_keys};
 const struct socapi_type vk_photos_save_owner_photo_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_photos_save_owner_photo_response), &vk_photos_save_owner_photo_response_struct, "photos_saveOwnerPhoto_response"};
 
 static const struct socapi_field vk_polls_answer_fields[] = {
@@ -5653,11 +7489,17 @@ static const struct socapi_field vk_polls_answer_fields[] = {
 	{"votes", offsetof(struct vk_polls_answer, votes), offsetof(struct vk_polls_answer, has_votes), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"rate", offsetof(struct vk_polls_answer, rate), offsetof(struct vk_polls_answer, has_rate), &socapi_type_number, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_polls_answer_keys[] = {
-	0x40002, 0, 0x50003, 0, 0, 0x40004, 0x20001, 0,
+static const uint16_t vk_polls_answer_slots[] = {
+	2, 0, 3, 0, 0, 4, 1, 0,
+};
+static const struct socapi_key vk_polls_answer_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x74786574u, 0x0u, 4},
+	{0x7365746f76u, 0x0u, 5},
+	{0x65746172u, 0x0u, 4},
 };
 static const struct socapi_struct vk_polls_answer_struct = {"polls_answer", sizeof(struct vk_polls_answer), 4, vk_polls_answer_fields,
-	offsetof(struct vk_polls_answer, unknown), 1u, 3, vk_polls_answer_keys};
+	offsetof(struct vk_polls_answer, unknown), 1u, 3, vk_polls_answer_slots, vk_polls_answer_keys};
 const struct socapi_type vk_polls_answer_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_answer), &vk_polls_answer_struct, "polls_answer"};
 
 static const struct socapi_field vk_polls_background_fields[] = {
@@ -5671,24 +7513,36 @@ static const struct socapi_field vk_polls_background_fields[] = {
 	{"type", offsetof(struct vk_polls_background, type), SOCAPI_NO_PRESENCE, &vk_polls_background_type_type, 0},
 	{"width", offsetof(struct vk_polls_background, width), offsetof(struct vk_polls_background, has_width), &socapi_type_int, 0},
 };
-static const uint32_t vk_polls_background_keys[] = {
-	0, 0, 0, 0, 0, 0, 0x60003, 0x60006,
-	0, 0x50002, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x50009, 0, 0, 0, 0, 0x40008,
-	0x60007, 0x20004, 0, 0, 0x50001, 0x40005, 0, 0,
+static const uint16_t vk_polls_background_slots[] = {
+	0, 0, 0, 0, 0, 0, 3, 6, 0, 2, 0, 0, 0, 0, 0, 0,
+	0, 0, 9, 0, 0, 0, 0, 8, 7, 4, 0, 0, 1, 5, 0, 0,
+};
+static const struct socapi_key vk_polls_background_keys[] = {
+	{0x656c676e61u, 0x0u, 5},
+	{0x726f6c6f63u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x736567616d69u, 0x0u, 6},
+	{0x73746e696f70u, 0x0u, 6},
+	{0x65707974u, 0x0u, 4},
+	{0x6874646977u, 0x0u, 5},
 };
 static const struct socapi_struct vk_polls_background_struct = {"polls_background", sizeof(struct vk_polls_background), 9, vk_polls_background_fields,
-	offsetof(struct vk_polls_background, unknown), 1u, 5, vk_polls_background_keys};
+	offsetof(struct vk_polls_background, unknown), 1u, 5, vk_polls_background_slots, vk_polls_background_keys};
 const struct socapi_type vk_polls_background_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_background), &vk_polls_background_struct, "polls_background"};
 
 static const struct socapi_field vk_polls_friend_fields[] = {
 	{"id", offsetof(struct vk_polls_friend, id), offsetof(struct vk_polls_friend, has_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_polls_friend_keys[] = {
-	0, 0x20001,
+static const uint16_t vk_polls_friend_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_polls_friend_keys[] = {
+	{0x6469u, 0x0u, 2},
 };
 static const struct socapi_struct vk_polls_friend_struct = {"polls_friend", sizeof(struct vk_polls_friend), 1, vk_polls_friend_fields,
-	offsetof(struct vk_polls_friend, unknown), 1u, 1, vk_polls_friend_keys};
+	offsetof(struct vk_polls_friend, unknown), 1u, 1, vk_polls_friend_slots, vk_polls_friend_keys};
 const struct socapi_type vk_polls_friend_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_friend), &vk_polls_friend_struct, "polls_friend"};
 
 static const struct socapi_field vk_polls_poll_fields[] = {
@@ -5716,51 +7570,84 @@ static const struct socapi_field vk_polls_poll_fields[] = {
 	{"background", offsetof(struct vk_polls_poll, background), SOCAPI_NO_PRESENCE, &vk_polls_background_type, 0},
 	{"disable_unvote", offsetof(struct vk_polls_poll, disable_unvote), offsetof(struct vk_polls_poll, has_disable_unvote), &socapi_type_bool, 0},
 };
-static const uint32_t vk_polls_poll_keys[] = {
-	0, 0, 0x80004, 0, 0, 0, 0, 0,
-	0xa0016, 0xa0012, 0, 0, 0, 0xa0014, 0, 0,
-	0, 0x80010, 0xe0017, 0, 0x9000d, 0, 0x80002, 0x8000c,
-	0, 0x20001, 0x50015, 0x7000e, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0x90007, 0x70006, 0x80008, 0, 0, 0, 0, 0,
-	0, 0, 0xa0009, 0x80011, 0, 0x50005, 0, 0x6000b,
-	0, 0x8000a, 0, 0x70003, 0, 0x90013, 0, 0x9000f,
+static const uint16_t vk_polls_poll_slots[] = {
+	0, 0, 4, 0, 0, 0, 0, 0, 22, 18, 0, 0, 0, 20, 0, 0,
+	0, 16, 23, 0, 13, 0, 2, 12, 0, 1, 21, 14, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 7, 6, 8, 0, 0, 0, 0, 0,
+	0, 0, 9, 17, 0, 5, 0, 11, 0, 10, 0, 3, 0, 19, 0, 15,
+};
+static const struct socapi_key vk_polls_poll_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64657461657263u, 0x0u, 7},
+	{0x6e6f697473657571u, 0x6e6f697473657571u, 8},
+	{0x7365746f76u, 0x0u, 5},
+	{0x73726577736e61u, 0x0u, 7},
+	{0x756f6d796e6f6e61u, 0x73756f6d796e6f6eu, 9},
+	{0x656c7069746c756du, 0x656c7069746c756du, 8},
+	{0x695f726577736e61u, 0x7364695f72657773u, 10},
+	{0x657461645f646e65u, 0x657461645f646e65u, 8},
+	{0x6465736f6c63u, 0x0u, 6},
+	{0x65746f765f6e6163u, 0x65746f765f6e6163u, 8},
+	{0x695f726f68747561u, 0x64695f726f687475u, 9},
+	{0x73646e65697266u, 0x0u, 7},
+	{0x695f726577736e61u, 0x64695f726577736eu, 9},
+	{0x6472616f625f7369u, 0x6472616f625f7369u, 8},
+	{0x746964655f6e6163u, 0x746964655f6e6163u, 8},
+	{0x6f7065725f6e6163u, 0x74726f7065725f6eu, 10},
+	{0x726168735f6e6163u, 0x65726168735f6e61u, 9},
+	{0x61685f6465626d65u, 0x687361685f646562u, 10},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x756f72676b636162u, 0x646e756f72676b63u, 10},
+	{0x5f656c6261736964u, 0x65746f766e755f65u, 14},
 };
 static const struct socapi_struct vk_polls_poll_struct = {"polls_poll", sizeof(struct vk_polls_poll), 23, vk_polls_poll_fields,
-	offsetof(struct vk_polls_poll, unknown), 3u, 6, vk_polls_poll_keys};
+	offsetof(struct vk_polls_poll, unknown), 3u, 6, vk_polls_poll_slots, vk_polls_poll_keys};
 const struct socapi_type vk_polls_poll_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_polls_poll), &vk_polls_poll_struct, "polls_poll"};
 
 static const struct socapi_field vk_status_status_fields[] = {
 	{"text", offsetof(struct vk_status_status, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"audio", offsetof(struct vk_status_status, audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, 0},
 };
-static const uint32_t vk_status_status_keys[] = {
-	0x40001, 0, 0x50002, 0,
+static const uint16_t vk_status_status_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_status_status_keys[] = {
+	{0x74786574u, 0x0u, 4},
+	{0x6f69647561u, 0x0u, 5},
 };
 static const struct socapi_struct vk_status_status_struct = {"status_status", sizeof(struct vk_status_status), 2, vk_status_status_fields,
-	offsetof(struct vk_status_status, unknown), 1u, 2, vk_status_status_keys};
+	offsetof(struct vk_status_status, unknown), 1u, 2, vk_status_status_slots, vk_status_status_keys};
 const struct socapi_type vk_status_status_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_status_status), &vk_status_status_struct, "status_status"};
 
 static const struct socapi_field vk_storage_value_fields[] = {
 	{"key", offsetof(struct vk_storage_value, key), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"value", offsetof(struct vk_storage_value, value), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_storage_value_keys[] = {
-	0, 0, 0x30001, 0x50002,
+static const uint16_t vk_storage_value_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key vk_storage_value_keys[] = {
+	{0x79656bu, 0x0u, 3},
+	{0x65756c6176u, 0x0u, 5},
 };
 static const struct socapi_struct vk_storage_value_struct = {"storage_value", sizeof(struct vk_storage_value), 2, vk_storage_value_fields,
-	offsetof(struct vk_storage_value, unknown), 1u, 2, vk_storage_value_keys};
+	offsetof(struct vk_storage_value, unknown), 1u, 2, vk_storage_value_slots, vk_storage_value_keys};
 const struct socapi_type vk_storage_value_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_storage_value), &vk_storage_value_struct, "storage_value"};
 
 static const struct socapi_field vk_stories_clickable_area_fields[] = {
 	{"x", offsetof(struct vk_stories_clickable_area, x), offsetof(struct vk_stories_clickable_area, has_x), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"y", offsetof(struct vk_stories_clickable_area, y), offsetof(struct vk_stories_clickable_area, has_y), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_stories_clickable_area_keys[] = {
-	0x10002, 0, 0, 0x10001,
+static const uint16_t vk_stories_clickable_area_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_stories_clickable_area_keys[] = {
+	{0x78u, 0x0u, 1},
+	{0x79u, 0x0u, 1},
 };
 static const struct socapi_struct vk_stories_clickable_area_struct = {"stories_clickable_area", sizeof(struct vk_stories_clickable_area), 2, vk_stories_clickable_area_fields,
-	offsetof(struct vk_stories_clickable_area, unknown), 1u, 2, vk_stories_clickable_area_keys};
+	offsetof(struct vk_stories_clickable_area, unknown), 1u, 2, vk_stories_clickable_area_slots, vk_stories_clickable_area_keys};
 const struct socapi_type vk_stories_clickable_area_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_area), &vk_stories_clickable_area_struct, "stories_clickable_area"};
 
 static const struct socapi_field vk_stories_clickable_sticker_fields[] = {
@@ -5796,18 +7683,47 @@ static const struct socapi_field vk_stories_clickable_sticker_fields[] = {
 	{"situational_theme_id", offsetof(struct vk_stories_clickable_sticker, situational_theme_id), offsetof(struct vk_stories_clickable_sticker, has_situational_theme_id), &socapi_type_int, 0},
 	{"situational_app_url", offsetof(struct vk_stories_clickable_sticker, situational_app_url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_stories_clickable_sticker_keys[] = {
-	0x40016, 0, 0, 0, 0x70013, 0, 0x70009, 0,
-	0x8000a, 0x100010, 0x80008, 0, 0x80007, 0, 0, 0,
-	0x13001f, 0, 0, 0, 0xf0019, 0, 0, 0x1b001d,
-	0x8000d, 0xd0014, 0, 0xb0004, 0, 0, 0, 0x8000b,
-	0xb000e, 0x50017, 0, 0, 0, 0x14001e, 0, 0,
-	0, 0, 0xc0006, 0, 0, 0x5000f, 0x70003, 0xb001b,
-	0xe0001, 0x14001c, 0x20002, 0x50011, 0x70005, 0x40012, 0, 0xa0018,
-	0x3001a, 0xf000c, 0, 0, 0, 0x70015, 0, 0,
+static const uint16_t vk_stories_clickable_sticker_slots[] = {
+	22, 0, 0, 0, 19, 0, 9, 0, 10, 16, 8, 0, 7, 0, 0, 0,
+	31, 0, 0, 0, 25, 0, 0, 29, 13, 20, 0, 4, 0, 0, 0, 11,
+	14, 23, 0, 0, 0, 30, 0, 0, 0, 0, 6, 0, 0, 15, 3, 27,
+	1, 28, 2, 17, 5, 18, 0, 24, 26, 12, 0, 0, 0, 21, 0, 0,
+};
+static const struct socapi_key vk_stories_clickable_sticker_keys[] = {
+	{0x6c62616b63696c63u, 0x616572615f656c62u, 14},
+	{0x6469u, 0x0u, 2},
+	{0x67617468736168u, 0x0u, 7},
+	{0x6a626f5f6b6e696cu, 0x7463656a626f5f6bu, 11},
+	{0x6e6f69746e656du, 0x0u, 7},
+	{0x5f7069746c6f6f74u, 0x747865745f706974u, 12},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f79726f7473u, 0x64695f79726f7473u, 8},
+	{0x64695f70696c63u, 0x0u, 7},
+	{0x64695f6f65646976u, 0x64695f6f65646976u, 8},
+	{0x6e6f697473657571u, 0x6e6f697473657571u, 8},
+	{0x6e6f697473657571u, 0x6e6f747475625f6eu, 15},
+	{0x64695f6563616c70u, 0x64695f6563616c70u, 8},
+	{0x695f74656b72616du, 0x6d6574695f74656bu, 11},
+	{0x6f69647561u, 0x0u, 5},
+	{0x74735f6f69647561u, 0x656d69745f747261u, 16},
+	{0x656c797473u, 0x0u, 5},
+	{0x65707974u, 0x0u, 4},
+	{0x65707974627573u, 0x0u, 7},
+	{0x6e776f5f74736f70u, 0x64695f72656e776fu, 13},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x6c6c6f70u, 0x0u, 4},
+	{0x726f6c6f63u, 0x0u, 5},
+	{0x5f72656b63697473u, 0x64695f72656b6369u, 10},
+	{0x5f72656b63697473u, 0x64695f6b6361705fu, 15},
+	{0x707061u, 0x0u, 3},
+	{0x746e6f635f707061u, 0x747865746e6f635fu, 11},
+	{0x5f77656e5f736168u, 0x736e6f6974636172u, 20},
+	{0x64616f72625f7369u, 0x6465776f6c6c615fu, 27},
+	{0x6f69746175746973u, 0x64695f656d656874u, 20},
+	{0x6f69746175746973u, 0x6c72755f7070615fu, 19},
 };
 static const struct socapi_struct vk_stories_clickable_sticker_struct = {"stories_clickable_sticker", sizeof(struct vk_stories_clickable_sticker), 31, vk_stories_clickable_sticker_fields,
-	offsetof(struct vk_stories_clickable_sticker, unknown), 31u, 6, vk_stories_clickable_sticker_keys};
+	offsetof(struct vk_stories_clickable_sticker, unknown), 31u, 6, vk_stories_clickable_sticker_slots, vk_stories_clickable_sticker_keys};
 const struct socapi_type vk_stories_clickable_sticker_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_sticker), &vk_stories_clickable_sticker_struct, "stories_clickable_sticker"};
 
 static const struct socapi_field vk_stories_clickable_stickers_fields[] = {
@@ -5815,22 +7731,31 @@ static const struct socapi_field vk_stories_clickable_stickers_fields[] = {
 	{"original_height", offsetof(struct vk_stories_clickable_stickers, original_height), offsetof(struct vk_stories_clickable_stickers, has_original_height), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"original_width", offsetof(struct vk_stories_clickable_stickers, original_width), offsetof(struct vk_stories_clickable_stickers, has_original_width), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_stories_clickable_stickers_keys[] = {
-	0, 0, 0, 0x120001, 0, 0xf0002, 0, 0xe0003,
+static const uint16_t vk_stories_clickable_stickers_slots[] = {
+	0, 0, 0, 1, 0, 2, 0, 3,
+};
+static const struct socapi_key vk_stories_clickable_stickers_keys[] = {
+	{0x6c62616b63696c63u, 0x7372656b63697473u, 18},
+	{0x6c616e696769726fu, 0x7468676965685f6cu, 15},
+	{0x6c616e696769726fu, 0x68746469775f6c61u, 14},
 };
 static const struct socapi_struct vk_stories_clickable_stickers_struct = {"stories_clickable_stickers", sizeof(struct vk_stories_clickable_stickers), 3, vk_stories_clickable_stickers_fields,
-	offsetof(struct vk_stories_clickable_stickers, unknown), 1u, 3, vk_stories_clickable_stickers_keys};
+	offsetof(struct vk_stories_clickable_stickers, unknown), 1u, 3, vk_stories_clickable_stickers_slots, vk_stories_clickable_stickers_keys};
 const struct socapi_type vk_stories_clickable_stickers_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_clickable_stickers), &vk_stories_clickable_stickers_struct, "stories_clickable_stickers"};
 
 static const struct socapi_field vk_stories_replies_fields[] = {
 	{"count", offsetof(struct vk_stories_replies, count), offsetof(struct vk_stories_replies, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"new", offsetof(struct vk_stories_replies, new_), offsetof(struct vk_stories_replies, has_new), &socapi_type_int, 0},
 };
-static const uint32_t vk_stories_replies_keys[] = {
-	0x50001, 0, 0, 0x30002,
+static const uint16_t vk_stories_replies_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key vk_stories_replies_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x77656eu, 0x0u, 3},
 };
 static const struct socapi_struct vk_stories_replies_struct = {"stories_replies", sizeof(struct vk_stories_replies), 2, vk_stories_replies_fields,
-	offsetof(struct vk_stories_replies, unknown), 1u, 2, vk_stories_replies_keys};
+	offsetof(struct vk_stories_replies, unknown), 1u, 2, vk_stories_replies_slots, vk_stories_replies_keys};
 const struct socapi_type vk_stories_replies_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_replies), &vk_stories_replies_struct, "stories_replies"};
 
 static const struct socapi_field vk_stories_story_fields[] = {
@@ -5867,18 +7792,48 @@ static const struct socapi_field vk_stories_story_fields[] = {
 	{"first_narrative_id", offsetof(struct vk_stories_story, first_narrative_id), offsetof(struct vk_stories_story, has_first_narrative_id), &socapi_type_int, 0},
 	{"can_use_in_narrative", offsetof(struct vk_stories_story, can_use_in_narrative), offsetof(struct vk_stories_story, has_can_use_in_narrative), &socapi_type_bool, 0},
 };
-static const uint32_t vk_stories_story_keys[] = {
-	0x170010, 0x120018, 0x11001c, 0x50019, 0x4000d, 0, 0, 0,
-	0x10001d, 0, 0, 0x2000a, 0xa000c, 0, 0x90006, 0,
-	0, 0, 0, 0, 0xa0009, 0, 0xa0001, 0,
-	0, 0, 0x12001f, 0, 0, 0x70015, 0x40017, 0,
-	0x7001b, 0x5001a, 0, 0x15001e, 0, 0, 0, 0,
-	0x140020, 0x8000e, 0xf0011, 0x90003, 0x70004, 0, 0x80007, 0,
-	0x150012, 0, 0xf0014, 0, 0x80005, 0x40016, 0x40008, 0,
-	0x50013, 0, 0, 0xb0002, 0xa000b, 0xc000f, 0, 0,
+static const uint16_t vk_stories_story_slots[] = {
+	16, 24, 28, 25, 13, 0, 0, 0, 29, 0, 0, 10, 12, 0, 6, 0,
+	0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 31, 0, 0, 21, 23, 0,
+	27, 26, 0, 30, 0, 0, 0, 0, 32, 14, 17, 3, 4, 0, 7, 0,
+	18, 0, 20, 0, 5, 22, 8, 0, 19, 0, 0, 2, 11, 15, 0, 0,
+};
+static const struct socapi_key vk_stories_story_keys[] = {
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6d6d6f635f6e6163u, 0x746e656d6d6f635fu, 11},
+	{0x6c7065725f6e6163u, 0x796c7065725f6e61u, 9},
+	{0x6565735f6e6163u, 0x0u, 7},
+	{0x656b696c5f6e6163u, 0x656b696c5f6e6163u, 8},
+	{0x726168735f6e6163u, 0x65726168735f6e61u, 9},
+	{0x656469685f6e6163u, 0x656469685f6e6163u, 8},
+	{0x65746164u, 0x0u, 4},
+	{0x5f73657269707865u, 0x74615f7365726970u, 10},
+	{0x6469u, 0x0u, 2},
+	{0x74656c65645f7369u, 0x646574656c65645fu, 10},
+	{0x72697078655f7369u, 0x646572697078655fu, 10},
+	{0x6b6e696cu, 0x0u, 4},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x735f746e65726170u, 0x79726f74735f746eu, 12},
+	{0x735f746e65726170u, 0x79656b5f73736563u, 23},
+	{0x735f746e65726170u, 0x64695f79726f7473u, 15},
+	{0x735f746e65726170u, 0x64695f72656e776fu, 21},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x5f64657272756c62u, 0x776569766572705fu, 15},
+	{0x7365696c706572u, 0x0u, 7},
+	{0x6e656573u, 0x0u, 4},
+	{0x65707974u, 0x0u, 4},
+	{0x6c62616b63696c63u, 0x7372656b63697473u, 18},
+	{0x6f65646976u, 0x0u, 5},
+	{0x7377656976u, 0x0u, 5},
+	{0x6b73615f6e6163u, 0x0u, 7},
+	{0x5f6b73615f6e6163u, 0x73756f6d796e6f6eu, 17},
+	{0x766974617272616eu, 0x746e756f635f7365u, 16},
+	{0x616e5f7473726966u, 0x656c7469745f6576u, 21},
+	{0x616e5f7473726966u, 0x64695f6576697461u, 18},
+	{0x5f6573755f6e6163u, 0x6576697461727261u, 20},
 };
 static const struct socapi_struct vk_stories_story_struct = {"stories_story", sizeof(struct vk_stories_story), 32, vk_stories_story_fields,
-	offsetof(struct vk_stories_story, unknown), 59u, 6, vk_stories_story_keys};
+	offsetof(struct vk_stories_story, unknown), 59u, 6, vk_stories_story_slots, vk_stories_story_keys};
 const struct socapi_type vk_stories_story_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_story), &vk_stories_story_struct, "stories_story"};
 
 static const struct socapi_field vk_stories_story_link_fields[] = {
@@ -5886,11 +7841,16 @@ static const struct socapi_field vk_stories_story_link_fields[] = {
 	{"url", offsetof(struct vk_stories_story_link, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"link_url_target", offsetof(struct vk_stories_story_link, link_url_target), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_stories_story_link_keys[] = {
-	0, 0, 0, 0xf0003, 0, 0, 0x40001, 0x30002,
+static const uint16_t vk_stories_story_link_slots[] = {
+	0, 0, 0, 3, 0, 0, 1, 2,
+};
+static const struct socapi_key vk_stories_story_link_keys[] = {
+	{0x74786574u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
+	{0x6c72755f6b6e696cu, 0x7465677261745f6cu, 15},
 };
 static const struct socapi_struct vk_stories_story_link_struct = {"stories_story_link", sizeof(struct vk_stories_story_link), 3, vk_stories_story_link_fields,
-	offsetof(struct vk_stories_story_link, unknown), 3u, 3, vk_stories_story_link_keys};
+	offsetof(struct vk_stories_story_link, unknown), 3u, 3, vk_stories_story_link_slots, vk_stories_story_link_keys};
 const struct socapi_type vk_stories_story_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_stories_story_link), &vk_stories_story_link_struct, "stories_story_link"};
 
 static const struct socapi_field vk_users_career_fields[] = {
@@ -5903,12 +7863,21 @@ static const struct socapi_field vk_users_career_fields[] = {
 	{"position", offsetof(struct vk_users_career, position), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"until", offsetof(struct vk_users_career, until), offsetof(struct vk_users_career, has_until), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_career_keys[] = {
-	0, 0x90002, 0, 0, 0, 0, 0x80005, 0x50008,
-	0x70003, 0x20006, 0, 0, 0x70001, 0x80007, 0x40004, 0,
+static const uint16_t vk_users_career_slots[] = {
+	0, 2, 0, 0, 0, 0, 5, 8, 3, 6, 0, 0, 1, 7, 4, 0,
+};
+static const struct socapi_key vk_users_career_keys[] = {
+	{0x64695f79746963u, 0x0u, 7},
+	{0x6d616e5f79746963u, 0x656d616e5f797469u, 9},
+	{0x796e61706d6f63u, 0x0u, 7},
+	{0x6d6f7266u, 0x0u, 4},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x6469u, 0x0u, 2},
+	{0x6e6f697469736f70u, 0x6e6f697469736f70u, 8},
+	{0x6c69746e75u, 0x0u, 5},
 };
 static const struct socapi_struct vk_users_career_struct = {"users_career", sizeof(struct vk_users_career), 8, vk_users_career_fields,
-	offsetof(struct vk_users_career, unknown), 27u, 4, vk_users_career_keys};
+	offsetof(struct vk_users_career, unknown), 27u, 4, vk_users_career_slots, vk_users_career_keys};
 const struct socapi_type vk_users_career_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_career), &vk_users_career_struct, "users_career"};
 
 static const struct socapi_field vk_users_exports_fields[] = {
@@ -5916,11 +7885,16 @@ static const struct socapi_field vk_users_exports_fields[] = {
 	{"livejournal", offsetof(struct vk_users_exports, livejournal), offsetof(struct vk_users_exports, has_livejournal), &socapi_type_int, 0},
 	{"twitter", offsetof(struct vk_users_exports, twitter), offsetof(struct vk_users_exports, has_twitter), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_exports_keys[] = {
-	0, 0x70003, 0, 0, 0x80001, 0, 0xb0002, 0,
+static const uint16_t vk_users_exports_slots[] = {
+	0, 3, 0, 0, 1, 0, 2, 0,
+};
+static const struct socapi_key vk_users_exports_keys[] = {
+	{0x6b6f6f6265636166u, 0x6b6f6f6265636166u, 8},
+	{0x72756f6a6576696cu, 0x6c616e72756f6a65u, 11},
+	{0x72657474697774u, 0x0u, 7},
 };
 static const struct socapi_struct vk_users_exports_struct = {"users_exports", sizeof(struct vk_users_exports), 3, vk_users_exports_fields,
-	offsetof(struct vk_users_exports, unknown), 7u, 3, vk_users_exports_keys};
+	offsetof(struct vk_users_exports, unknown), 7u, 3, vk_users_exports_slots, vk_users_exports_keys};
 const struct socapi_type vk_users_exports_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_exports), &vk_users_exports_struct, "users_exports"};
 
 static const struct socapi_field vk_users_get_followers_fields_response_fields[] = {
@@ -5928,55 +7902,76 @@ static const struct socapi_field vk_users_get_followers_fields_response_fields[]
 	{"friends_count", offsetof(struct vk_users_get_followers_fields_response, friends_count), offsetof(struct vk_users_get_followers_fields_response, has_friends_count), &socapi_type_int, 0},
 	{"items", offsetof(struct vk_users_get_followers_fields_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_users_get_followers_fields_response_keys[] = {
-	0, 0x50001, 0, 0, 0xd0002, 0x50003, 0, 0,
+static const uint16_t vk_users_get_followers_fields_response_slots[] = {
+	0, 1, 0, 0, 2, 3, 0, 0,
+};
+static const struct socapi_key vk_users_get_followers_fields_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x5f73646e65697266u, 0x746e756f635f7364u, 13},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_users_get_followers_fields_response_struct = {"users_getFollowers_fields_response", sizeof(struct vk_users_get_followers_fields_response), 3, vk_users_get_followers_fields_response_fields,
-	offsetof(struct vk_users_get_followers_fields_response, unknown), 1u, 3, vk_users_get_followers_fields_response_keys};
+	offsetof(struct vk_users_get_followers_fields_response, unknown), 1u, 3, vk_users_get_followers_fields_response_slots, vk_users_get_followers_fields_response_keys};
 const struct socapi_type vk_users_get_followers_fields_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_get_followers_fields_response), &vk_users_get_followers_fields_response_struct, "users_getFollowers_fields_response"};
 
 static const struct socapi_field vk_users_get_followers_response_fields[] = {
 	{"count", offsetof(struct vk_users_get_followers_response, count), offsetof(struct vk_users_get_followers_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_get_followers_response, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_users_get_followers_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_users_get_followers_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_users_get_followers_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_users_get_followers_response_struct = {"users_getFollowers_response", sizeof(struct vk_users_get_followers_response), 2, vk_users_get_followers_response_fields,
-	offsetof(struct vk_users_get_followers_response, unknown), 1u, 2, vk_users_get_followers_response_keys};
+	offsetof(struct vk_users_get_followers_response, unknown), 1u, 2, vk_users_get_followers_response_slots, vk_users_get_followers_response_keys};
 const struct socapi_type vk_users_get_followers_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_get_followers_response), &vk_users_get_followers_response_struct, "users_getFollowers_response"};
 
 static const struct socapi_field vk_users_get_subscriptions_extended_response_fields[] = {
 	{"count", offsetof(struct vk_users_get_subscriptions_extended_response, count), offsetof(struct vk_users_get_subscriptions_extended_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_get_subscriptions_extended_response, items), SOCAPI_NO_PRESENCE, &vk_users_subscriptions_item_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_users_get_subscriptions_extended_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_users_get_subscriptions_extended_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_users_get_subscriptions_extended_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_users_get_subscriptions_extended_response_struct = {"users_getSubscriptions_extended_response", sizeof(struct vk_users_get_subscriptions_extended_response), 2, vk_users_get_subscriptions_extended_response_fields,
-	offsetof(struct vk_users_get_subscriptions_extended_response, unknown), 1u, 2, vk_users_get_subscriptions_extended_response_keys};
+	offsetof(struct vk_users_get_subscriptions_extended_response, unknown), 1u, 2, vk_users_get_subscriptions_extended_response_slots, vk_users_get_subscriptions_extended_response_keys};
 const struct socapi_type vk_users_get_subscriptions_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_get_subscriptions_extended_response), &vk_users_get_subscriptions_extended_response_struct, "users_getSubscriptions_extended_response"};
 
 static const struct socapi_field vk_users_get_subscriptions_response_fields[] = {
 	{"users", offsetof(struct vk_users_get_subscriptions_response, users), SOCAPI_NO_PRESENCE, &vk_users_users_array_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_users_get_subscriptions_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_groups_array_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_users_get_subscriptions_response_keys[] = {
-	0, 0x60002, 0x50001, 0,
+static const uint16_t vk_users_get_subscriptions_response_slots[] = {
+	0, 2, 1, 0,
+};
+static const struct socapi_key vk_users_get_subscriptions_response_keys[] = {
+	{0x7372657375u, 0x0u, 5},
+	{0x7370756f7267u, 0x0u, 6},
 };
 static const struct socapi_struct vk_users_get_subscriptions_response_struct = {"users_getSubscriptions_response", sizeof(struct vk_users_get_subscriptions_response), 2, vk_users_get_subscriptions_response_fields,
-	offsetof(struct vk_users_get_subscriptions_response, unknown), 3u, 2, vk_users_get_subscriptions_response_keys};
+	offsetof(struct vk_users_get_subscriptions_response, unknown), 3u, 2, vk_users_get_subscriptions_response_slots, vk_users_get_subscriptions_response_keys};
 const struct socapi_type vk_users_get_subscriptions_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_get_subscriptions_response), &vk_users_get_subscriptions_response_struct, "users_getSubscriptions_response"};
 
 static const struct socapi_field vk_users_last_seen_fields[] = {
 	{"time", offsetof(struct vk_users_last_seen, time), offsetof(struct vk_users_last_seen, has_time), &socapi_type_int, 0},
 	{"platform", offsetof(struct vk_users_last_seen, platform), offsetof(struct vk_users_last_seen, has_platform), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_last_seen_keys[] = {
-	0x80002, 0, 0, 0x40001,
+static const uint16_t vk_users_last_seen_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_users_last_seen_keys[] = {
+	{0x656d6974u, 0x0u, 4},
+	{0x6d726f6674616c70u, 0x6d726f6674616c70u, 8},
 };
 static const struct socapi_struct vk_users_last_seen_struct = {"users_last_seen", sizeof(struct vk_users_last_seen), 2, vk_users_last_seen_fields,
-	offsetof(struct vk_users_last_seen, unknown), 1u, 2, vk_users_last_seen_keys};
+	offsetof(struct vk_users_last_seen, unknown), 1u, 2, vk_users_last_seen_slots, vk_users_last_seen_keys};
 const struct socapi_type vk_users_last_seen_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_last_seen), &vk_users_last_seen_struct, "users_last_seen"};
 
 static const struct socapi_field vk_users_military_fields[] = {
@@ -5986,12 +7981,18 @@ static const struct socapi_field vk_users_military_fields[] = {
 	{"unit_id", offsetof(struct vk_users_military, unit_id), offsetof(struct vk_users_military, has_unit_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"until", offsetof(struct vk_users_military, until), offsetof(struct vk_users_military, has_until), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_military_keys[] = {
-	0, 0, 0x50005, 0, 0, 0, 0x20002, 0,
-	0, 0, 0x40003, 0, 0x40001, 0, 0, 0x70004,
+static const uint16_t vk_users_military_slots[] = {
+	0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 3, 0, 1, 0, 0, 4,
+};
+static const struct socapi_key vk_users_military_keys[] = {
+	{0x6d6f7266u, 0x0u, 4},
+	{0x6469u, 0x0u, 2},
+	{0x74696e75u, 0x0u, 4},
+	{0x64695f74696e75u, 0x0u, 7},
+	{0x6c69746e75u, 0x0u, 5},
 };
 static const struct socapi_struct vk_users_military_struct = {"users_military", sizeof(struct vk_users_military), 5, vk_users_military_fields,
-	offsetof(struct vk_users_military, unknown), 3u, 4, vk_users_military_keys};
+	offsetof(struct vk_users_military, unknown), 3u, 4, vk_users_military_slots, vk_users_military_keys};
 const struct socapi_type vk_users_military_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_military), &vk_users_military_struct, "users_military"};
 
 static const struct socapi_field vk_users_occupation_fields[] = {
@@ -6001,12 +8002,18 @@ static const struct socapi_field vk_users_occupation_fields[] = {
 	{"graduate_year", offsetof(struct vk_users_occupation, graduate_year), offsetof(struct vk_users_occupation, has_graduate_year), &socapi_type_int, 0},
 	{"city_id", offsetof(struct vk_users_occupation, city_id), offsetof(struct vk_users_occupation, has_city_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_occupation_keys[] = {
-	0, 0xd0004, 0, 0x40001, 0x40003, 0, 0x20002, 0,
-	0, 0, 0x70005, 0, 0, 0, 0, 0,
+static const uint16_t vk_users_occupation_slots[] = {
+	0, 4, 0, 1, 3, 0, 2, 0, 0, 0, 5, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_users_occupation_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x6574617564617267u, 0x726165795f657461u, 13},
+	{0x64695f79746963u, 0x0u, 7},
 };
 static const struct socapi_struct vk_users_occupation_struct = {"users_occupation", sizeof(struct vk_users_occupation), 5, vk_users_occupation_fields,
-	offsetof(struct vk_users_occupation, unknown), 3u, 4, vk_users_occupation_keys};
+	offsetof(struct vk_users_occupation, unknown), 3u, 4, vk_users_occupation_slots, vk_users_occupation_keys};
 const struct socapi_type vk_users_occupation_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_occupation), &vk_users_occupation_struct, "users_occupation"};
 
 static const struct socapi_field vk_users_online_info_fields[] = {
@@ -6017,12 +8024,19 @@ static const struct socapi_field vk_users_online_info_fields[] = {
 	{"is_mobile", offsetof(struct vk_users_online_info, is_mobile), offsetof(struct vk_users_online_info, has_is_mobile), &socapi_type_bool, 0},
 	{"status", offsetof(struct vk_users_online_info, status), SOCAPI_NO_PRESENCE, &vk_users_online_info_status_type, 0},
 };
-static const uint32_t vk_users_online_info_keys[] = {
-	0, 0, 0, 0, 0x60006, 0, 0x90002, 0x70001,
-	0x90005, 0x60004, 0, 0, 0, 0x90003, 0, 0,
+static const uint16_t vk_users_online_info_slots[] = {
+	0, 0, 0, 0, 6, 0, 2, 1, 5, 4, 0, 0, 0, 3, 0, 0,
+};
+static const struct socapi_key vk_users_online_info_keys[] = {
+	{0x656c6269736976u, 0x0u, 7},
+	{0x6565735f7473616cu, 0x6e6565735f747361u, 9},
+	{0x6e696c6e6f5f7369u, 0x656e696c6e6f5f73u, 9},
+	{0x64695f707061u, 0x0u, 6},
+	{0x6c69626f6d5f7369u, 0x656c69626f6d5f73u, 9},
+	{0x737574617473u, 0x0u, 6},
 };
 static const struct socapi_struct vk_users_online_info_struct = {"users_online_info", sizeof(struct vk_users_online_info), 6, vk_users_online_info_fields,
-	offsetof(struct vk_users_online_info, unknown), 1u, 4, vk_users_online_info_keys};
+	offsetof(struct vk_users_online_info, unknown), 1u, 4, vk_users_online_info_slots, vk_users_online_info_keys};
 const struct socapi_type vk_users_online_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_online_info), &vk_users_online_info_struct, "users_online_info"};
 
 static const struct socapi_field vk_users_personal_fields[] = {
@@ -6037,14 +8051,24 @@ static const struct socapi_field vk_users_personal_fields[] = {
 	{"religion_id", offsetof(struct vk_users_personal, religion_id), offsetof(struct vk_users_personal, has_religion_id), &socapi_type_int, 0},
 	{"smoking", offsetof(struct vk_users_personal, smoking), offsetof(struct vk_users_personal, has_smoking), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_personal_keys[] = {
-	0x80008, 0, 0, 0, 0, 0, 0xb0009, 0x50003,
-	0, 0, 0, 0x7000a, 0, 0, 0, 0,
-	0, 0, 0x90005, 0xb0006, 0, 0, 0x90007, 0,
-	0xa0004, 0, 0, 0, 0x70001, 0, 0xb0002, 0,
+static const uint16_t vk_users_personal_slots[] = {
+	8, 0, 0, 0, 0, 0, 9, 3, 0, 0, 0, 10, 0, 0, 0, 0,
+	0, 0, 5, 6, 0, 0, 7, 0, 4, 0, 0, 0, 1, 0, 2, 0,
+};
+static const struct socapi_key vk_users_personal_keys[] = {
+	{0x6c6f686f636c61u, 0x0u, 7},
+	{0x6465726970736e69u, 0x79625f6465726970u, 11},
+	{0x73676e616cu, 0x0u, 5},
+	{0x75665f73676e616cu, 0x6c6c75665f73676eu, 10},
+	{0x69616d5f6566696cu, 0x6e69616d5f656669u, 9},
+	{0x6d5f656c706f6570u, 0x6e69616d5f656c70u, 11},
+	{0x61636974696c6f70u, 0x6c61636974696c6fu, 9},
+	{0x6e6f6967696c6572u, 0x6e6f6967696c6572u, 8},
+	{0x6e6f6967696c6572u, 0x64695f6e6f696769u, 11},
+	{0x676e696b6f6d73u, 0x0u, 7},
 };
 static const struct socapi_struct vk_users_personal_struct = {"users_personal", sizeof(struct vk_users_personal), 10, vk_users_personal_fields,
-	offsetof(struct vk_users_personal, unknown), 13u, 5, vk_users_personal_keys};
+	offsetof(struct vk_users_personal, unknown), 13u, 5, vk_users_personal_slots, vk_users_personal_keys};
 const struct socapi_type vk_users_personal_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_personal), &vk_users_personal_struct, "users_personal"};
 
 static const struct socapi_field vk_users_relative_fields[] = {
@@ -6053,11 +8077,17 @@ static const struct socapi_field vk_users_relative_fields[] = {
 	{"name", offsetof(struct vk_users_relative, name), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"type", offsetof(struct vk_users_relative, type), SOCAPI_NO_PRESENCE, &vk_users_relative_type_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_users_relative_keys[] = {
-	0, 0, 0, 0, 0xa0001, 0x40004, 0x20002, 0x40003,
+static const uint16_t vk_users_relative_slots[] = {
+	0, 0, 0, 0, 1, 4, 2, 3,
+};
+static const struct socapi_key vk_users_relative_keys[] = {
+	{0x61645f6874726962u, 0x657461645f687472u, 10},
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_users_relative_struct = {"users_relative", sizeof(struct vk_users_relative), 4, vk_users_relative_fields,
-	offsetof(struct vk_users_relative, unknown), 1u, 3, vk_users_relative_keys};
+	offsetof(struct vk_users_relative, unknown), 1u, 3, vk_users_relative_slots, vk_users_relative_keys};
 const struct socapi_type vk_users_relative_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_relative), &vk_users_relative_struct, "users_relative"};
 
 static const struct socapi_field vk_users_school_fields[] = {
@@ -6074,25 +8104,41 @@ static const struct socapi_field vk_users_school_fields[] = {
 	{"speciality", offsetof(struct vk_users_school, speciality), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"country", offsetof(struct vk_users_school, country), offsetof(struct vk_users_school, has_country), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_school_keys[] = {
-	0x50002, 0, 0, 0xe0009, 0x40001, 0x20004, 0, 0,
-	0x7000c, 0, 0, 0, 0xa000b, 0, 0x80007, 0x40006,
-	0x7000a, 0, 0, 0, 0, 0, 0, 0,
-	0x40005, 0x90008, 0, 0x80003, 0, 0, 0, 0,
+static const uint16_t vk_users_school_slots[] = {
+	2, 0, 0, 9, 1, 4, 0, 0, 12, 0, 0, 0, 11, 0, 7, 6,
+	10, 0, 0, 0, 0, 0, 0, 0, 5, 8, 0, 3, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_users_school_keys[] = {
+	{0x79746963u, 0x0u, 4},
+	{0x7373616c63u, 0x0u, 5},
+	{0x64695f7373616c63u, 0x64695f7373616c63u, 8},
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x65707974u, 0x0u, 4},
+	{0x7274735f65707974u, 0x7274735f65707974u, 8},
+	{0x6f72665f72616579u, 0x6d6f72665f726165u, 9},
+	{0x6172675f72616579u, 0x6465746175646172u, 14},
+	{0x6f745f72616579u, 0x0u, 7},
+	{0x696c616963657073u, 0x7974696c61696365u, 10},
+	{0x7972746e756f63u, 0x0u, 7},
 };
 static const struct socapi_struct vk_users_school_struct = {"users_school", sizeof(struct vk_users_school), 12, vk_users_school_fields,
-	offsetof(struct vk_users_school, unknown), 59u, 5, vk_users_school_keys};
+	offsetof(struct vk_users_school, unknown), 59u, 5, vk_users_school_slots, vk_users_school_keys};
 const struct socapi_type vk_users_school_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_school), &vk_users_school_struct, "users_school"};
 
 static const struct socapi_field vk_users_search_response_fields[] = {
 	{"count", offsetof(struct vk_users_search_response, count), offsetof(struct vk_users_search_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_search_response, items), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_users_search_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_users_search_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_users_search_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_users_search_response_struct = {"users_search_response", sizeof(struct vk_users_search_response), 2, vk_users_search_response_fields,
-	offsetof(struct vk_users_search_response, unknown), 1u, 2, vk_users_search_response_keys};
+	offsetof(struct vk_users_search_response, unknown), 1u, 2, vk_users_search_response_slots, vk_users_search_response_keys};
 const struct socapi_type vk_users_search_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_search_response), &vk_users_search_response_struct, "users_search_response"};
 
 static const struct socapi_field vk_users_university_fields[] = {
@@ -6111,14 +8157,28 @@ static const struct socapi_field vk_users_university_fields[] = {
 	{"university_group_id", offsetof(struct vk_users_university, university_group_id), offsetof(struct vk_users_university, has_university_group_id), &socapi_type_int, 0},
 	{"country", offsetof(struct vk_users_university, country), offsetof(struct vk_users_university, has_country), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_university_keys[] = {
-	0xc0009, 0, 0, 0, 0x40003, 0, 0x2000b, 0,
-	0, 0, 0x13000d, 0, 0x70008, 0x50001, 0x7000e, 0,
-	0xa000a, 0x4000c, 0, 0, 0, 0, 0, 0,
-	0xe0004, 0, 0x110005, 0, 0x100006, 0x130007, 0, 0xa0002,
+static const uint16_t vk_users_university_slots[] = {
+	9, 0, 0, 0, 3, 0, 11, 0, 0, 0, 13, 0, 8, 1, 14, 0,
+	10, 12, 0, 0, 0, 0, 0, 0, 4, 0, 5, 0, 6, 7, 0, 2,
+};
+static const struct socapi_key vk_users_university_keys[] = {
+	{0x7269616863u, 0x0u, 5},
+	{0x616e5f7269616863u, 0x656d616e5f726961u, 10},
+	{0x79746963u, 0x0u, 4},
+	{0x6f69746163756465u, 0x6d726f665f6e6f69u, 14},
+	{0x6f69746163756465u, 0x64695f6d726f665fu, 17},
+	{0x6f69746163756465u, 0x7375746174735f6eu, 16},
+	{0x6f69746163756465u, 0x64695f7375746174u, 19},
+	{0x79746c75636166u, 0x0u, 7},
+	{0x5f79746c75636166u, 0x656d616e5f79746cu, 12},
+	{0x6974617564617267u, 0x6e6f697461756461u, 10},
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x6973726576696e75u, 0x64695f70756f7267u, 19},
+	{0x7972746e756f63u, 0x0u, 7},
 };
 static const struct socapi_struct vk_users_university_struct = {"users_university", sizeof(struct vk_users_university), 14, vk_users_university_fields,
-	offsetof(struct vk_users_university, unknown), 29u, 5, vk_users_university_keys};
+	offsetof(struct vk_users_university, unknown), 29u, 5, vk_users_university_slots, vk_users_university_keys};
 const struct socapi_type vk_users_university_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_university), &vk_users_university_struct, "users_university"};
 
 static const struct socapi_field vk_users_user_fields[] = {
@@ -6142,18 +8202,35 @@ static const struct socapi_field vk_users_user_fields[] = {
 	{"friend_status", offsetof(struct vk_users_user, friend_status), offsetof(struct vk_users_user, has_friend_status), &vk_friends_friend_status_status_type, 0},
 	{"mutual", offsetof(struct vk_users_user, mutual), SOCAPI_NO_PRESENCE, &vk_friends_requests_mutual_type, 0},
 };
-static const uint32_t vk_users_user_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0xb0009,
-	0, 0, 0xa000e, 0x110006, 0, 0, 0x9000b, 0,
-	0, 0, 0, 0, 0, 0, 0x80010, 0,
-	0xd0012, 0x20001, 0, 0x8000a, 0, 0, 0x6000c, 0x30008,
-	0, 0, 0, 0, 0, 0, 0x90005, 0,
-	0, 0, 0xa0002, 0x60007, 0xb000f, 0, 0, 0x90003,
-	0x80011, 0x60013, 0xb0004, 0, 0, 0, 0, 0,
-	0xd000d, 0, 0, 0, 0, 0, 0, 0,
+static const uint16_t vk_users_user_slots[] = {
+	0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 14, 6, 0, 0, 11, 0,
+	0, 0, 0, 0, 0, 0, 16, 0, 18, 1, 0, 10, 0, 0, 12, 8,
+	0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 7, 15, 0, 0, 3,
+	17, 19, 4, 0, 0, 0, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_users_user_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x656363615f6e6163u, 0x6465736f6c635f73u, 17},
+	{0x6e6564646968u, 0x0u, 6},
+	{0x786573u, 0x0u, 3},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x656e696c6e6fu, 0x0u, 6},
+	{0x6d5f656e696c6e6fu, 0x656c69626f6d5f65u, 13},
+	{0x615f656e696c6e6fu, 0x7070615f656e696cu, 10},
+	{0x695f656e696c6e6fu, 0x6f666e695f656e69u, 11},
+	{0x6465696669726576u, 0x6465696669726576u, 8},
+	{0x676e69646e657274u, 0x676e69646e657274u, 8},
+	{0x735f646e65697266u, 0x7375746174735f64u, 13},
+	{0x6c617574756du, 0x0u, 6},
 };
 static const struct socapi_struct vk_users_user_struct = {"users_user", sizeof(struct vk_users_user), 19, vk_users_user_fields,
-	offsetof(struct vk_users_user, unknown), 3u, 6, vk_users_user_keys};
+	offsetof(struct vk_users_user, unknown), 3u, 6, vk_users_user_slots, vk_users_user_keys};
 const struct socapi_type vk_users_user_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user), &vk_users_user_struct, "users_user"};
 
 static const struct socapi_field vk_users_user_connections_fields[] = {
@@ -6164,12 +8241,19 @@ static const struct socapi_field vk_users_user_connections_fields[] = {
 	{"livejournal", offsetof(struct vk_users_user_connections, livejournal), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"instagram", offsetof(struct vk_users_user_connections, instagram), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_users_user_connections_keys[] = {
-	0, 0x90006, 0, 0, 0, 0, 0x80002, 0,
-	0, 0xb0005, 0x70004, 0x50001, 0, 0, 0xd0003, 0,
+static const uint16_t vk_users_user_connections_slots[] = {
+	0, 6, 0, 0, 0, 0, 2, 0, 0, 5, 4, 1, 0, 0, 3, 0,
+};
+static const struct socapi_key vk_users_user_connections_keys[] = {
+	{0x6570796b73u, 0x0u, 5},
+	{0x6b6f6f6265636166u, 0x6b6f6f6265636166u, 8},
+	{0x6b6f6f6265636166u, 0x656d616e5f6b6f6fu, 13},
+	{0x72657474697774u, 0x0u, 7},
+	{0x72756f6a6576696cu, 0x6c616e72756f6a65u, 11},
+	{0x6172676174736e69u, 0x6d6172676174736eu, 9},
 };
 static const struct socapi_struct vk_users_user_connections_struct = {"users_user_connections", sizeof(struct vk_users_user_connections), 6, vk_users_user_connections_fields,
-	offsetof(struct vk_users_user_connections, unknown), 11u, 4, vk_users_user_connections_keys};
+	offsetof(struct vk_users_user_connections, unknown), 11u, 4, vk_users_user_connections_slots, vk_users_user_connections_keys};
 const struct socapi_type vk_users_user_connections_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_connections), &vk_users_user_connections_struct, "users_user_connections"};
 
 static const struct socapi_field vk_users_user_counters_fields[] = {
@@ -6203,18 +8287,45 @@ static const struct socapi_field vk_users_user_counters_fields[] = {
 	{"clips_views", offsetof(struct vk_users_user_counters, clips_views), offsetof(struct vk_users_user_counters, has_clips_views), &socapi_type_int, 0},
 	{"clips_likes", offsetof(struct vk_users_user_counters, clips_likes), offsetof(struct vk_users_user_counters, has_clips_likes), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_user_counters_keys[] = {
-	0, 0x60006, 0xb000c, 0xf001a, 0x80017, 0xb001c, 0x60018, 0,
-	0, 0, 0, 0x50005, 0, 0x5000e, 0xb0011, 0,
-	0xb001d, 0x10001b, 0x6000a, 0x110015, 0, 0, 0, 0x50016,
-	0x6000f, 0x140014, 0xe0013, 0, 0, 0x60001, 0xe0008, 0x80019,
-	0, 0, 0, 0, 0xe0007, 0, 0xd000b, 0xf0012,
-	0, 0, 0x6000d, 0x70004, 0, 0x90003, 0, 0,
-	0, 0, 0, 0, 0, 0x50009, 0, 0,
-	0, 0, 0, 0, 0x50010, 0, 0x60002, 0,
+static const uint16_t vk_users_user_counters_slots[] = {
+	0, 6, 12, 26, 23, 28, 24, 0, 0, 0, 0, 5, 0, 14, 17, 0,
+	29, 27, 10, 21, 0, 0, 0, 22, 15, 20, 19, 0, 0, 1, 8, 25,
+	0, 0, 0, 0, 7, 0, 11, 18, 0, 0, 13, 4, 0, 3, 0, 0,
+	0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 16, 0, 2, 0,
+};
+static const struct socapi_key vk_users_user_counters_keys[] = {
+	{0x736d75626c61u, 0x0u, 6},
+	{0x736f69647561u, 0x0u, 6},
+	{0x7265776f6c6c6f66u, 0x737265776f6c6c6fu, 9},
+	{0x73646e65697266u, 0x0u, 7},
+	{0x7374666967u, 0x0u, 5},
+	{0x7370756f7267u, 0x0u, 6},
+	{0x665f656e696c6e6fu, 0x73646e656972665fu, 14},
+	{0x665f6c617574756du, 0x73646e656972665fu, 14},
+	{0x7365676170u, 0x0u, 5},
+	{0x736f746f6870u, 0x0u, 6},
+	{0x7069726373627573u, 0x736e6f6974706972u, 13},
+	{0x6f68705f72657375u, 0x736f746f68705f72u, 11},
+	{0x736f65646976u, 0x0u, 6},
+	{0x7370696c63u, 0x0u, 5},
+	{0x736567646162u, 0x0u, 6},
+	{0x7365746f6eu, 0x0u, 5},
+	{0x6469765f72657375u, 0x736f656469765f72u, 11},
+	{0x6c705f6f65646976u, 0x737473696c79616cu, 15},
+	{0x746f68705f77656eu, 0x736761745f6f746fu, 14},
+	{0x6f6365725f77656eu, 0x736761745f6e6f69u, 20},
+	{0x5f73646e65697266u, 0x737265776f6c6c6fu, 17},
+	{0x7374736f70u, 0x0u, 5},
+	{0x73656c6369747261u, 0x73656c6369747261u, 8},
+	{0x736568736977u, 0x0u, 6},
+	{0x7374736163646f70u, 0x7374736163646f70u, 8},
+	{0x6f665f7370696c63u, 0x737265776f6c6c6fu, 15},
+	{0x665f736f65646976u, 0x737265776f6c6c6fu, 16},
+	{0x69765f7370696c63u, 0x73776569765f7370u, 11},
+	{0x696c5f7370696c63u, 0x73656b696c5f7370u, 11},
 };
 static const struct socapi_struct vk_users_user_counters_struct = {"users_user_counters", sizeof(struct vk_users_user_counters), 29, vk_users_user_counters_fields,
-	offsetof(struct vk_users_user_counters, unknown), 123u, 6, vk_users_user_counters_keys};
+	offsetof(struct vk_users_user_counters, unknown), 123u, 6, vk_users_user_counters_slots, vk_users_user_counters_keys};
 const struct socapi_type vk_users_user_counters_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_counters), &vk_users_user_counters_struct, "users_user_counters"};
 
 static const struct socapi_field vk_users_user_full_fields[] = {
@@ -6364,74 +8475,189 @@ static const struct socapi_field vk_users_user_full_fields[] = {
 	{"is_message_request", offsetof(struct vk_users_user_full, is_message_request), offsetof(struct vk_users_user_full, has_is_message_request), &socapi_type_bool, 0},
 	{"descriptions", offsetof(struct vk_users_user_full, descriptions), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t vk_users_user_full_keys[] = {
-	0, 0, 0, 0, 0xa000e, 0, 0x9000b, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0x60038, 0x80010, 0,
-	0, 0, 0, 0x8002d, 0, 0, 0, 0xb0056,
-	0, 0, 0xa0026, 0, 0, 0xe008b, 0, 0xa0061,
-	0, 0x50048, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x70079, 0, 0, 0, 0, 0x70031,
-	0xb0004, 0, 0x90029, 0, 0, 0, 0, 0,
-	0, 0xe0049, 0, 0x9001d, 0x40027, 0, 0, 0,
-	0, 0, 0x6007e, 0, 0, 0, 0xa0078, 0xe0081,
-	0, 0x6000c, 0, 0, 0x60013, 0xc0084, 0, 0xa002f,
-	0xd0050, 0xc0091, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0xc0066, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0x110046,
-	0, 0, 0x12006e, 0, 0, 0, 0, 0,
-	0, 0x9003d, 0, 0xe004e, 0xd000d, 0x5005a, 0x50017, 0,
-	0, 0, 0, 0, 0, 0, 0, 0xd0053,
-	0, 0, 0, 0, 0xb008e, 0, 0, 0x13003f,
-	0, 0, 0, 0, 0x90069, 0, 0, 0,
-	0x130089, 0, 0x8006c, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0xb0045, 0x5003a, 0, 0, 0, 0xd005c, 0, 0xa0033,
-	0, 0, 0, 0, 0, 0, 0x4001c, 0,
-	0xe001f, 0x20039, 0, 0, 0, 0, 0, 0,
-	0x15006d, 0, 0xb007d, 0, 0, 0xe006b, 0, 0,
-	0, 0, 0, 0x90005, 0, 0, 0xe0021, 0x8005b,
-	0, 0x100067, 0x80040, 0, 0xe0057, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0xa0002, 0, 0, 0, 0, 0xa008f, 0xa0024,
-	0, 0, 0, 0xd004f, 0xf002a, 0xb0015, 0, 0xb005e,
-	0xd0044, 0, 0, 0, 0, 0x80070, 0, 0,
-	0, 0x90065, 0x130071, 0x160087, 0, 0, 0, 0,
-	0, 0x130064, 0, 0, 0, 0, 0, 0,
-	0, 0, 0x130080, 0, 0, 0, 0x160088, 0,
-	0, 0, 0, 0x7008c, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x80011, 0,
-	0, 0, 0, 0, 0, 0, 0x8001b, 0,
-	0, 0, 0, 0, 0, 0, 0xd0051, 0,
-	0, 0, 0x60016, 0, 0, 0xd0058, 0, 0,
-	0, 0, 0, 0, 0x10007b, 0xd0052, 0, 0,
-	0xc0055, 0, 0, 0, 0, 0x50059, 0x230062, 0x9005f,
-	0, 0, 0, 0x90036, 0, 0xe004a, 0, 0x9006a,
-	0, 0x10002e, 0x8007f, 0, 0, 0, 0x80083, 0,
-	0, 0, 0x7005d, 0x80077, 0, 0, 0, 0xd0054,
-	0, 0, 0, 0, 0, 0xe004d, 0, 0,
-	0xa0063, 0, 0, 0xe0020, 0x8000a, 0xe004b, 0xa0035, 0,
-	0, 0, 0xd0012, 0x200072, 0, 0, 0, 0,
-	0x6003c, 0, 0, 0x100082, 0, 0x120090, 0, 0,
-	0xc0025, 0x4008d, 0, 0, 0, 0, 0, 0x190042,
-	0x50068, 0, 0, 0x20001, 0, 0, 0, 0,
-	0xc006f, 0x80022, 0, 0, 0, 0, 0x90003, 0,
-	0, 0, 0xa002c, 0, 0, 0xe0073, 0, 0xc0076,
-	0x60028, 0xc0032, 0, 0, 0, 0, 0x70019, 0x9001a,
-	0, 0, 0, 0, 0x40018, 0xe004c, 0xb0009, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x10007c, 0, 0, 0, 0, 0x80014, 0,
-	0, 0x5003b, 0, 0, 0, 0, 0, 0,
-	0x90086, 0, 0, 0xc002b, 0xf0030, 0x9001e, 0, 0,
-	0, 0xa008a, 0xd0074, 0, 0x140075, 0x50034, 0, 0,
-	0, 0, 0, 0, 0, 0, 0xb000f, 0x60007,
-	0x30008, 0x90023, 0, 0, 0, 0xa007a, 0, 0x70085,
-	0, 0x170043, 0, 0xb003e, 0, 0, 0x110006, 0x80047,
-	0, 0, 0, 0, 0, 0, 0x110041, 0x50037,
-	0, 0, 0, 0, 0, 0x40060, 0, 0,
+static const uint16_t vk_users_user_full_slots[] = {
+	0, 0, 0, 0, 14, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 56, 16, 0, 0, 0, 0, 45, 0, 0, 0, 86,
+	0, 0, 38, 0, 0, 139, 0, 97, 0, 72, 0, 0, 0, 0, 0, 0,
+	0, 0, 121, 0, 0, 0, 0, 49, 4, 0, 41, 0, 0, 0, 0, 0,
+	0, 73, 0, 29, 39, 0, 0, 0, 0, 0, 126, 0, 0, 0, 120, 129,
+	0, 12, 0, 0, 19, 132, 0, 47, 80, 145, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 70,
+	0, 0, 110, 0, 0, 0, 0, 0, 0, 61, 0, 78, 13, 90, 23, 0,
+	0, 0, 0, 0, 0, 0, 0, 83, 0, 0, 0, 0, 142, 0, 0, 63,
+	0, 0, 0, 0, 105, 0, 0, 0, 137, 0, 108, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 69, 58, 0, 0, 0, 92, 0, 51,
+	0, 0, 0, 0, 0, 0, 28, 0, 31, 57, 0, 0, 0, 0, 0, 0,
+	109, 0, 125, 0, 0, 107, 0, 0, 0, 0, 0, 5, 0, 0, 33, 91,
+	0, 103, 64, 0, 87, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 2, 0, 0, 0, 0, 143, 36, 0, 0, 0, 79, 42, 21, 0, 94,
+	68, 0, 0, 0, 0, 112, 0, 0, 0, 101, 113, 135, 0, 0, 0, 0,
+	0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 136, 0,
+	0, 0, 0, 140, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0,
+	0, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 0, 0, 81, 0,
+	0, 0, 22, 0, 0, 88, 0, 0, 0, 0, 0, 0, 123, 82, 0, 0,
+	85, 0, 0, 0, 0, 89, 98, 95, 0, 0, 0, 54, 0, 74, 0, 106,
+	0, 46, 127, 0, 0, 0, 131, 0, 0, 0, 93, 119, 0, 0, 0, 84,
+	0, 0, 0, 0, 0, 77, 0, 0, 99, 0, 0, 32, 10, 75, 53, 0,
+	0, 0, 18, 114, 0, 0, 0, 0, 60, 0, 0, 130, 0, 144, 0, 0,
+	37, 141, 0, 0, 0, 0, 0, 66, 104, 0, 0, 1, 0, 0, 0, 0,
+	111, 34, 0, 0, 0, 0, 3, 0, 0, 0, 44, 0, 0, 115, 0, 118,
+	40, 50, 0, 0, 0, 0, 25, 26, 0, 0, 0, 0, 24, 76, 9, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 124, 0, 0, 0, 0, 20, 0,
+	0, 59, 0, 0, 0, 0, 0, 0, 134, 0, 0, 43, 48, 30, 0, 0,
+	0, 138, 116, 0, 117, 52, 0, 0, 0, 0, 0, 0, 0, 0, 15, 7,
+	8, 35, 0, 0, 0, 122, 0, 133, 0, 67, 0, 62, 0, 0, 6, 71,
+	0, 0, 0, 0, 0, 0, 65, 55, 0, 0, 0, 0, 0, 96, 0, 0,
+};
+static const struct socapi_key vk_users_user_full_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x656363615f6e6163u, 0x6465736f6c635f73u, 17},
+	{0x6e6564646968u, 0x0u, 6},
+	{0x786573u, 0x0u, 3},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x30355f6f746f6870u, 0x30355f6f746f6870u, 8},
+	{0x30315f6f746f6870u, 0x3030315f6f746f68u, 9},
+	{0x656e696c6e6fu, 0x0u, 6},
+	{0x6d5f656e696c6e6fu, 0x656c69626f6d5f65u, 13},
+	{0x615f656e696c6e6fu, 0x7070615f656e696cu, 10},
+	{0x695f656e696c6e6fu, 0x6f666e695f656e69u, 11},
+	{0x6465696669726576u, 0x6465696669726576u, 8},
+	{0x676e69646e657274u, 0x676e69646e657274u, 8},
+	{0x735f646e65697266u, 0x7375746174735f64u, 13},
+	{0x6c617574756du, 0x0u, 6},
+	{0x656d616e6b63696eu, 0x656d616e6b63696eu, 8},
+	{0x6e5f6e656469616du, 0x656d616e5f6e6564u, 11},
+	{0x6e69616d6f64u, 0x0u, 6},
+	{0x6574616462u, 0x0u, 5},
+	{0x79746963u, 0x0u, 4},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x776f745f656d6f68u, 0x6e776f745f656d6fu, 9},
+	{0x656e6f7a656d6974u, 0x656e6f7a656d6974u, 8},
+	{0x65707974u, 0x0u, 4},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x78616d5f6f746f68u, 9},
+	{0x30325f6f746f6870u, 0x6769726f5f303032u, 14},
+	{0x30345f6f746f6870u, 0x6769726f5f303034u, 14},
+	{0x616d5f6f746f6870u, 0x6769726f5f78616du, 14},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x746f68705f736168u, 0x6f746f68705f7361u, 9},
+	{0x69626f6d5f736168u, 0x656c69626f6d5f73u, 10},
+	{0x705f656c69626f6du, 0x656e6f68705f656cu, 12},
+	{0x6f68705f656d6f68u, 0x656e6f68705f656du, 10},
+	{0x65746973u, 0x0u, 4},
+	{0x737574617473u, 0x0u, 6},
+	{0x6565735f7473616cu, 0x6e6565735f747361u, 9},
+	{0x7265776f6c6c6f66u, 0x746e756f635f7372u, 15},
+	{0x635f6e6f6d6d6f63u, 0x746e756f635f6e6fu, 12},
+	{0x697461707563636fu, 0x6e6f697461707563u, 10},
+	{0x6e6f6974616c6572u, 0x6e6f6974616c6572u, 8},
+	{0x6e6f6974616c6572u, 0x72656e747261705fu, 16},
+	{0x6973726576696e75u, 0x7974697372657669u, 10},
+	{0x6973726576696e75u, 0x656d616e5f797469u, 15},
+	{0x79746c75636166u, 0x0u, 7},
+	{0x5f79746c75636166u, 0x656d616e5f79746cu, 12},
+	{0x6974617564617267u, 0x6e6f697461756461u, 10},
+	{0x74756f6261u, 0x0u, 5},
+	{0x6974697669746361u, 0x7365697469766974u, 10},
+	{0x7473657265746e69u, 0x737473657265746eu, 9},
+	{0x636973756du, 0x0u, 5},
+	{0x736569766f6du, 0x0u, 6},
+	{0x7674u, 0x0u, 2},
+	{0x736b6f6f62u, 0x0u, 5},
+	{0x73656d6167u, 0x0u, 5},
+	{0x7365746f7571u, 0x0u, 6},
+	{0x6e656972665f7369u, 0x646e656972665f73u, 9},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x65646469685f7369u, 0x646565665f6d6f72u, 19},
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x5f6565735f6e6163u, 0x7374736f705f6c6cu, 17},
+	{0x746972775f6e6163u, 0x6567617373656d5fu, 25},
+	{0x646e65735f6e6163u, 0x747365757165725fu, 23},
+	{0x6d6f635f6c6c6177u, 0x73746e656d6d6f63u, 13},
+	{0x73696c6b63616c62u, 0x64657473696c6b63u, 11},
+	{0x73696c6b63616c62u, 0x656d5f79625f6465u, 17},
+	{0x737265746e756f63u, 0x737265746e756f63u, 8},
+	{0x737473696cu, 0x0u, 5},
+	{0x616e5f7473726966u, 0x6d6f6e5f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6e65675f656d616eu, 14},
+	{0x616e5f7473726966u, 0x7461645f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6363615f656d616eu, 14},
+	{0x616e5f7473726966u, 0x736e695f656d616eu, 14},
+	{0x616e5f7473726966u, 0x6c62615f656d616eu, 14},
+	{0x6d616e5f7473616cu, 0x6d6f6e5f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6e65675f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x7461645f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6363615f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x736e695f656d616eu, 13},
+	{0x6d616e5f7473616cu, 0x6c62615f656d616eu, 13},
+	{0x5f746361746e6f63u, 0x656d616e5f746361u, 12},
+	{0x74735f72656e776fu, 0x65746174735f7265u, 11},
+	{0x5f747365625f7369u, 0x646e656972665f74u, 14},
+	{0x5f6565735f6e6163u, 0x6f696475615f6565u, 13},
+	{0x6c69616d65u, 0x0u, 5},
+	{0x6570796b73u, 0x0u, 5},
+	{0x6b6f6f6265636166u, 0x6b6f6f6265636166u, 8},
+	{0x6b6f6f6265636166u, 0x656d616e5f6b6f6fu, 13},
+	{0x72657474697774u, 0x0u, 7},
+	{0x72756f6a6576696cu, 0x6c616e72756f6a65u, 11},
+	{0x6172676174736e69u, 0x6d6172676174736eu, 9},
+	{0x74736574u, 0x0u, 4},
+	{0x696c5f6f65646976u, 0x6576696c5f6f6564u, 10},
+	{0x6f656469765f7369u, 0x64656b636f6c625fu, 35},
+	{0x69767265735f7369u, 0x656369767265735fu, 10},
+	{0x5f65636976726573u, 0x6e6f697470697263u, 19},
+	{0x65725f6f746f6870u, 0x6365725f6f746f68u, 9},
+	{0x656d5f6f746f6870u, 0x6d756964656d5f6fu, 12},
+	{0x656d5f6f746f6870u, 0x6365725f6d756964u, 16},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x69625f6f746f6870u, 0x6769625f6f746f68u, 9},
+	{0x30345f6f746f6870u, 0x3030345f6f746f68u, 9},
+	{0x616d5f6f746f6870u, 0x657a69735f78616du, 14},
+	{0x65676175676e616cu, 0x65676175676e616cu, 8},
+	{0x5f736569726f7473u, 0x746e756f635f6576u, 21},
+	{0x65736e755f736168u, 0x736569726f74735fu, 18},
+	{0x6665645f6c6c6177u, 0x746c75616665645fu, 12},
+	{0x6c6c61635f6e6163u, 0x6c6c61635f6e6163u, 8},
+	{0x6c6c61635f6e6163u, 0x70756f72675f6d6fu, 19},
+	{0x69766e695f6e6163u, 0x72656b616570735fu, 32},
+	{0x5f6565735f6e6163u, 0x7365687369775f65u, 14},
+	{0x5f6565735f6e6163u, 0x73746669675f6565u, 13},
+	{0x695f65625f6e6163u, 0x70756f72675f6465u, 20},
+	{0x615f737574617473u, 0x6f696475615f7375u, 12},
+	{0x7974697669746361u, 0x7974697669746361u, 8},
+	{0x615f737574617473u, 0x7070615f73757461u, 10},
+	{0x7374726f707865u, 0x0u, 7},
+	{0x6f68705f706f7263u, 0x6f746f68705f706fu, 10},
+	{0x696c5f6f65646976u, 0x6c6576656c5f6576u, 16},
+	{0x696c5f6f65646976u, 0x746e756f635f6576u, 16},
+	{0x6f635f7370696c63u, 0x746e756f635f7370u, 11},
+	{0x726565726163u, 0x0u, 6},
+	{0x79726174696c696du, 0x79726174696c696du, 8},
+	{0x6973726576696e75u, 0x64695f70756f7267u, 19},
+	{0x6f69746163756465u, 0x6d726f665f6e6f69u, 14},
+	{0x6f69746163756465u, 0x7375746174735f6eu, 16},
+	{0x6c616e6f73726570u, 0x6c616e6f73726570u, 8},
+	{0x6973726576696e75u, 0x7365697469737265u, 12},
+	{0x736c6f6f686373u, 0x0u, 7},
+	{0x65766974616c6572u, 0x7365766974616c65u, 9},
+	{0x63736275735f7369u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736163646f70u, 22},
+	{0x736275735f6e6163u, 0x7374736f705f6562u, 19},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6f6c70755f6e6163u, 0x636f645f64616f6cu, 14},
+	{0x6e61625f6e6163u, 0x0u, 7},
+	{0x68736168u, 0x0u, 4},
+	{0x6e695f6f6e5f7369u, 0x7865646e695f6f6eu, 11},
+	{0x5f746361746e6f63u, 0x64695f746361746eu, 10},
+	{0x617373656d5f7369u, 0x747365757165725fu, 18},
+	{0x7470697263736564u, 0x736e6f6974706972u, 12},
 };
 static const struct socapi_struct vk_users_user_full_struct = {"users_user_full", sizeof(struct vk_users_user_full), 145, vk_users_user_full_fields,
-	offsetof(struct vk_users_user_full, unknown), 111u, 9, vk_users_user_full_keys};
+	offsetof(struct vk_users_user_full, unknown), 111u, 9, vk_users_user_full_slots, vk_users_user_full_keys};
 const struct socapi_type vk_users_user_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_full), &vk_users_user_full_struct, "users_user_full"};
 
 static const struct socapi_field vk_users_user_min_fields[] = {
@@ -6443,12 +8669,20 @@ static const struct socapi_field vk_users_user_min_fields[] = {
 	{"can_access_closed", offsetof(struct vk_users_user_min, can_access_closed), offsetof(struct vk_users_user_min, has_can_access_closed), &socapi_type_bool, 0},
 	{"hidden", offsetof(struct vk_users_user_min, hidden), offsetof(struct vk_users_user_min, has_hidden), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_user_min_keys[] = {
-	0, 0x110006, 0xb0004, 0x90003, 0xa0002, 0x60007, 0, 0,
-	0, 0, 0, 0x90005, 0, 0, 0, 0x20001,
+static const uint16_t vk_users_user_min_slots[] = {
+	0, 6, 4, 3, 2, 7, 0, 0, 0, 0, 0, 5, 0, 0, 0, 1,
+};
+static const struct socapi_key vk_users_user_min_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x6176697463616564u, 0x6465746176697463u, 11},
+	{0x65736f6c635f7369u, 0x6465736f6c635f73u, 9},
+	{0x656363615f6e6163u, 0x6465736f6c635f73u, 17},
+	{0x6e6564646968u, 0x0u, 6},
 };
 static const struct socapi_struct vk_users_user_min_struct = {"users_user_min", sizeof(struct vk_users_user_min), 7, vk_users_user_min_fields,
-	offsetof(struct vk_users_user_min, unknown), 5u, 4, vk_users_user_min_keys};
+	offsetof(struct vk_users_user_min, unknown), 5u, 4, vk_users_user_min_slots, vk_users_user_min_keys};
 const struct socapi_type vk_users_user_min_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_min), &vk_users_user_min_struct, "users_user_min"};
 
 static const struct socapi_field vk_users_user_settings_xtr_fields[] = {
@@ -6474,29 +8708,52 @@ static const struct socapi_field vk_users_user_settings_xtr_fields[] = {
 	{"interests", offsetof(struct vk_users_user_settings_xtr, interests), SOCAPI_NO_PRESENCE, &vk_account_user_settings_interests_type, 0},
 	{"languages", offsetof(struct vk_users_user_settings_xtr, languages), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t vk_users_user_settings_xtr_keys[] = {
-	0, 0x90015, 0, 0x110012, 0, 0x90004, 0, 0xc000f,
-	0, 0, 0, 0x50001, 0, 0, 0, 0,
-	0x100008, 0, 0, 0, 0x6000b, 0xb0005, 0, 0xb000c,
-	0x40003, 0x100011, 0x100002, 0, 0, 0, 0x3000a, 0x50006,
-	0, 0, 0, 0, 0xc0013, 0, 0, 0x80007,
-	0, 0, 0xa000d, 0xb0009, 0, 0, 0, 0x80010,
-	0, 0, 0, 0, 0x90014, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0x9000e,
+static const uint16_t vk_users_user_settings_xtr_slots[] = {
+	0, 21, 0, 18, 0, 4, 0, 15, 0, 0, 0, 1, 0, 0, 0, 0,
+	8, 0, 0, 0, 11, 5, 0, 12, 3, 17, 2, 0, 0, 0, 10, 6,
+	0, 0, 0, 0, 19, 0, 0, 7, 0, 0, 13, 9, 0, 0, 0, 16,
+	0, 0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14,
+};
+static const struct socapi_key vk_users_user_settings_xtr_keys[] = {
+	{0x6574616462u, 0x0u, 5},
+	{0x69765f6574616462u, 0x7974696c69626973u, 16},
+	{0x79746963u, 0x0u, 4},
+	{0x776f745f656d6f68u, 0x6e776f745f656d6fu, 9},
+	{0x6e5f6e656469616du, 0x656d616e5f6e6564u, 11},
+	{0x656e6f6870u, 0x0u, 5},
+	{0x6e6f6974616c6572u, 0x6e6f6974616c6572u, 8},
+	{0x6e6f6974616c6572u, 0x72656e747261705fu, 16},
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
+	{0x786573u, 0x0u, 3},
+	{0x737574617473u, 0x0u, 6},
+	{0x697463656e6e6f63u, 0x736e6f697463656eu, 11},
+	{0x616e5f7473726966u, 0x656d616e5f747372u, 10},
+	{0x6d616e5f7473616cu, 0x656d616e5f747361u, 9},
+	{0x7165725f656d616eu, 0x747365757165725fu, 12},
+	{0x6c616e6f73726570u, 0x6c616e6f73726570u, 8},
+	{0x6e6f6974616c6572u, 0x676e69646e65705fu, 16},
+	{0x6e6f6974616c6572u, 0x7374736575716572u, 17},
+	{0x615f737574617473u, 0x6f696475615f7375u, 12},
+	{0x7473657265746e69u, 0x737473657265746eu, 9},
+	{0x65676175676e616cu, 0x7365676175676e61u, 9},
 };
 static const struct socapi_struct vk_users_user_settings_xtr_struct = {"users_user_settings_xtr", sizeof(struct vk_users_user_settings_xtr), 21, vk_users_user_settings_xtr_fields,
-	offsetof(struct vk_users_user_settings_xtr, unknown), 15u, 6, vk_users_user_settings_xtr_keys};
+	offsetof(struct vk_users_user_settings_xtr, unknown), 15u, 6, vk_users_user_settings_xtr_slots, vk_users_user_settings_xtr_keys};
 const struct socapi_type vk_users_user_settings_xtr_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_user_settings_xtr), &vk_users_user_settings_xtr_struct, "users_user_settings_xtr"};
 
 static const struct socapi_field vk_users_users_array_fields[] = {
 	{"count", offsetof(struct vk_users_users_array, count), offsetof(struct vk_users_users_array, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_users_users_array, items), SOCAPI_NO_PRESENCE, &socapi_int_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_users_users_array_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_users_users_array_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_users_users_array_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_users_users_array_struct = {"users_users_array", sizeof(struct vk_users_users_array), 2, vk_users_users_array_fields,
-	offsetof(struct vk_users_users_array, unknown), 1u, 2, vk_users_users_array_keys};
+	offsetof(struct vk_users_users_array, unknown), 1u, 2, vk_users_users_array_slots, vk_users_users_array_keys};
 const struct socapi_type vk_users_users_array_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_users_users_array), &vk_users_users_array_struct, "users_users_array"};
 
 static const struct socapi_field vk_utils_domain_resolved_fields[] = {
@@ -6504,22 +8761,31 @@ static const struct socapi_field vk_utils_domain_resolved_fields[] = {
 	{"object_id", offsetof(struct vk_utils_domain_resolved, object_id), offsetof(struct vk_utils_domain_resolved, has_object_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_utils_domain_resolved, group_id), offsetof(struct vk_utils_domain_resolved, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_utils_domain_resolved_keys[] = {
-	0, 0, 0, 0, 0x80003, 0x40001, 0x90002, 0,
+static const uint16_t vk_utils_domain_resolved_slots[] = {
+	0, 0, 0, 0, 3, 1, 2, 0,
+};
+static const struct socapi_key vk_utils_domain_resolved_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x695f7463656a626fu, 0x64695f7463656a62u, 9},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_utils_domain_resolved_struct = {"utils_domain_resolved", sizeof(struct vk_utils_domain_resolved), 3, vk_utils_domain_resolved_fields,
-	offsetof(struct vk_utils_domain_resolved, unknown), 1u, 3, vk_utils_domain_resolved_keys};
+	offsetof(struct vk_utils_domain_resolved, unknown), 1u, 3, vk_utils_domain_resolved_slots, vk_utils_domain_resolved_keys};
 const struct socapi_type vk_utils_domain_resolved_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_utils_domain_resolved), &vk_utils_domain_resolved_struct, "utils_domain_resolved"};
 
 static const struct socapi_field vk_utils_link_checked_fields[] = {
 	{"status", offsetof(struct vk_utils_link_checked, status), SOCAPI_NO_PRESENCE, &vk_utils_link_checked_status_type, 0},
 	{"link", offsetof(struct vk_utils_link_checked, link), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_utils_link_checked_keys[] = {
-	0, 0x60001, 0x40002, 0,
+static const uint16_t vk_utils_link_checked_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_utils_link_checked_keys[] = {
+	{0x737574617473u, 0x0u, 6},
+	{0x6b6e696cu, 0x0u, 4},
 };
 static const struct socapi_struct vk_utils_link_checked_struct = {"utils_link_checked", sizeof(struct vk_utils_link_checked), 2, vk_utils_link_checked_fields,
-	offsetof(struct vk_utils_link_checked, unknown), 1u, 2, vk_utils_link_checked_keys};
+	offsetof(struct vk_utils_link_checked, unknown), 1u, 2, vk_utils_link_checked_slots, vk_utils_link_checked_keys};
 const struct socapi_type vk_utils_link_checked_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_utils_link_checked), &vk_utils_link_checked_struct, "utils_link_checked"};
 
 static const struct socapi_field vk_utils_short_link_fields[] = {
@@ -6528,33 +8794,47 @@ static const struct socapi_field vk_utils_short_link_fields[] = {
 	{"key", offsetof(struct vk_utils_short_link, key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"access_key", offsetof(struct vk_utils_short_link, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_utils_short_link_keys[] = {
-	0x90001, 0, 0xa0004, 0, 0, 0, 0x30003, 0x30002,
+static const uint16_t vk_utils_short_link_slots[] = {
+	1, 0, 4, 0, 0, 0, 3, 2,
+};
+static const struct socapi_key vk_utils_short_link_keys[] = {
+	{0x72755f74726f6873u, 0x6c72755f74726f68u, 9},
+	{0x6c7275u, 0x0u, 3},
+	{0x79656bu, 0x0u, 3},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_utils_short_link_struct = {"utils_short_link", sizeof(struct vk_utils_short_link), 4, vk_utils_short_link_fields,
-	offsetof(struct vk_utils_short_link, unknown), 7u, 3, vk_utils_short_link_keys};
+	offsetof(struct vk_utils_short_link, unknown), 7u, 3, vk_utils_short_link_slots, vk_utils_short_link_keys};
 const struct socapi_type vk_utils_short_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_utils_short_link), &vk_utils_short_link_struct, "utils_short_link"};
 
 static const struct socapi_field vk_video_episode_fields[] = {
 	{"time", offsetof(struct vk_video_episode, time), offsetof(struct vk_video_episode, has_time), &socapi_type_int, 0},
 	{"text", offsetof(struct vk_video_episode, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_video_episode_keys[] = {
-	0x40002, 0, 0, 0x40001,
+static const uint16_t vk_video_episode_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_video_episode_keys[] = {
+	{0x656d6974u, 0x0u, 4},
+	{0x74786574u, 0x0u, 4},
 };
 static const struct socapi_struct vk_video_episode_struct = {"video_episode", sizeof(struct vk_video_episode), 2, vk_video_episode_fields,
-	offsetof(struct vk_video_episode, unknown), 1u, 2, vk_video_episode_keys};
+	offsetof(struct vk_video_episode, unknown), 1u, 2, vk_video_episode_slots, vk_video_episode_keys};
 const struct socapi_type vk_video_episode_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_episode), &vk_video_episode_struct, "video_episode"};
 
 static const struct socapi_field vk_video_live_info_fields[] = {
 	{"enabled", offsetof(struct vk_video_live_info, enabled), offsetof(struct vk_video_live_info, has_enabled), &vk_base_bool_int_type, SOCAPI_FIELD_REQUIRED},
 	{"is_notifications_blocked", offsetof(struct vk_video_live_info, is_notifications_blocked), offsetof(struct vk_video_live_info, has_is_notifications_blocked), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_video_live_info_keys[] = {
-	0, 0, 0x180002, 0x70001,
+static const uint16_t vk_video_live_info_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key vk_video_live_info_keys[] = {
+	{0x64656c62616e65u, 0x0u, 7},
+	{0x6669746f6e5f7369u, 0x64656b636f6c625fu, 24},
 };
 static const struct socapi_struct vk_video_live_info_struct = {"video_live_info", sizeof(struct vk_video_live_info), 2, vk_video_live_info_fields,
-	offsetof(struct vk_video_live_info, unknown), 1u, 2, vk_video_live_info_keys};
+	offsetof(struct vk_video_live_info, unknown), 1u, 2, vk_video_live_info_slots, vk_video_live_info_keys};
 const struct socapi_type vk_video_live_info_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_live_info), &vk_video_live_info_struct, "video_live_info"};
 
 static const struct socapi_field vk_video_live_settings_fields[] = {
@@ -6563,11 +8843,17 @@ static const struct socapi_field vk_video_live_settings_fields[] = {
 	{"max_duration", offsetof(struct vk_video_live_settings, max_duration), offsetof(struct vk_video_live_settings, has_max_duration), &socapi_type_int, 0},
 	{"is_clips_live", offsetof(struct vk_video_live_settings, is_clips_live), offsetof(struct vk_video_live_settings, has_is_clips_live), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_video_live_settings_keys[] = {
-	0, 0, 0, 0xd0004, 0xc0003, 0, 0xa0001, 0xa0002,
+static const uint16_t vk_video_live_settings_slots[] = {
+	0, 0, 0, 4, 3, 0, 1, 2,
+};
+static const struct socapi_key vk_video_live_settings_keys[] = {
+	{0x697765725f6e6163u, 0x646e697765725f6eu, 10},
+	{0x656c646e655f7369u, 0x7373656c646e655fu, 10},
+	{0x617275645f78616du, 0x6e6f697461727564u, 12},
+	{0x7370696c635f7369u, 0x6576696c5f737069u, 13},
 };
 static const struct socapi_struct vk_video_live_settings_struct = {"video_live_settings", sizeof(struct vk_video_live_settings), 4, vk_video_live_settings_fields,
-	offsetof(struct vk_video_live_settings, unknown), 9u, 3, vk_video_live_settings_keys};
+	offsetof(struct vk_video_live_settings, unknown), 9u, 3, vk_video_live_settings_slots, vk_video_live_settings_keys};
 const struct socapi_type vk_video_live_settings_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_live_settings), &vk_video_live_settings_struct, "video_live_settings"};
 
 static const struct socapi_field vk_video_video_fields[] = {
@@ -6621,26 +8907,69 @@ static const struct socapi_field vk_video_video_fields[] = {
 	{"spectators", offsetof(struct vk_video_video, spectators), offsetof(struct vk_video_video, has_spectators), &socapi_type_int, 0},
 	{"platform", offsetof(struct vk_video_video, platform), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_video_video_keys[] = {
-	0, 0x80008, 0, 0xa0024, 0xd0019, 0, 0, 0,
-	0, 0x4000e, 0, 0, 0, 0, 0, 0,
-	0, 0xb0020, 0, 0, 0, 0xb0022, 0xa0027, 0x8002d,
-	0, 0, 0x50011, 0x7002c, 0, 0x80031, 0, 0,
-	0, 0, 0, 0, 0, 0x6000c, 0, 0,
-	0, 0, 0, 0x80005, 0x50003, 0, 0x10001b, 0,
-	0, 0, 0xa001f, 0x40006, 0, 0xd0026, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0x80017,
-	0x80015, 0xb0014, 0, 0, 0x10001e, 0, 0, 0,
-	0, 0, 0x20001, 0xb0004, 0xd0013, 0x5000a, 0, 0,
-	0, 0, 0, 0x7001c, 0x70021, 0, 0xb002f, 0xb0029,
-	0, 0, 0xb0010, 0, 0, 0, 0xa0016, 0xa0030,
-	0x4000f, 0, 0x12002a, 0, 0x80002, 0xf001d, 0, 0xa0018,
-	0, 0x6000b, 0xa000d, 0x50025, 0, 0x1a002b, 0x50009, 0x50007,
-	0, 0, 0x70012, 0xf002e, 0, 0xa0023, 0, 0,
-	0x60028, 0, 0, 0xf001a, 0, 0, 0, 0,
+static const uint16_t vk_video_video_slots[] = {
+	0, 8, 0, 36, 25, 0, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0,
+	0, 32, 0, 0, 0, 34, 39, 45, 0, 0, 17, 44, 0, 49, 0, 0,
+	0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 5, 3, 0, 27, 0,
+	0, 0, 31, 6, 0, 38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23,
+	21, 20, 0, 0, 30, 0, 0, 0, 0, 0, 1, 4, 19, 10, 0, 0,
+	0, 0, 0, 28, 33, 0, 47, 41, 0, 0, 16, 0, 0, 0, 22, 48,
+	15, 0, 42, 0, 2, 29, 0, 24, 0, 11, 13, 37, 0, 43, 9, 7,
+	0, 0, 18, 46, 0, 35, 0, 0, 40, 0, 0, 26, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_video_video_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x65746164u, 0x0u, 4},
+	{0x7377656976u, 0x0u, 5},
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x6567616d69u, 0x0u, 5},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x726579616c70u, 0x0u, 6},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x65707974u, 0x0u, 4},
+	{0x6576696cu, 0x0u, 4},
+	{0x6d6d6f635f6e6163u, 0x746e656d6d6f635fu, 11},
+	{0x73656b696cu, 0x0u, 5},
+	{0x7374736f706572u, 0x0u, 7},
+	{0x65736e6f70736572u, 0x657079745f65736eu, 13},
+	{0x645f676e69646461u, 0x657461645f676e69u, 11},
+	{0x746964655f6e6163u, 0x746964655f6e6163u, 8},
+	{0x656c65645f6e6163u, 0x6574656c65645f6eu, 10},
+	{0x656b696c5f6e6163u, 0x656b696c5f6e6163u, 8},
+	{0x6f7065725f6e6163u, 0x74736f7065725f6eu, 10},
+	{0x736275735f6e6163u, 0x6562697263736275u, 13},
+	{0x705f65625f6e6163u, 0x6465746f6d6f7270u, 15},
+	{0x5f6464615f6e6163u, 0x73657661665f6f74u, 16},
+	{0x6464615f6e6163u, 0x0u, 7},
+	{0x617474615f6e6163u, 0x6b6e696c5f686361u, 15},
+	{0x746964655f6e6163u, 0x796361766972705fu, 16},
+	{0x61766972705f7369u, 0x657461766972705fu, 10},
+	{0x72665f7473726966u, 0x656d6172665f7473u, 11},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x69737365636f7270u, 0x676e69737365636fu, 10},
+	{0x69747265766e6f63u, 0x676e69747265766eu, 10},
+	{0x6465646461u, 0x0u, 5},
+	{0x63736275735f7369u, 0x6465626972637362u, 13},
+	{0x6f635f6b63617274u, 0x65646f635f6b6361u, 10},
+	{0x746165706572u, 0x0u, 6},
+	{0x69765f6c61636f6cu, 0x73776569765f6c61u, 11},
+	{0x5f746e65746e6f63u, 0x6465746369727473u, 18},
+	{0x5f746e65746e6f63u, 0x6567617373656d5fu, 26},
+	{0x65636e616c6162u, 0x0u, 7},
+	{0x676e696d6f637075u, 0x676e696d6f637075u, 8},
+	{0x6174735f6576696cu, 0x656d69745f747261u, 15},
+	{0x746f6e5f6576696cu, 0x796669746f6e5f65u, 11},
+	{0x6f74617463657073u, 0x73726f7461746365u, 10},
+	{0x6d726f6674616c70u, 0x6d726f6674616c70u, 8},
 };
 static const struct socapi_struct vk_video_video_struct = {"video_video", sizeof(struct vk_video_video), 49, vk_video_video_fields,
-	offsetof(struct vk_video_video, unknown), 67u, 7, vk_video_video_keys};
+	offsetof(struct vk_video_video, unknown), 67u, 7, vk_video_video_slots, vk_video_video_keys};
 const struct socapi_type vk_video_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video), &vk_video_video_struct, "video_video"};
 
 static const struct socapi_field vk_video_video_album_fields[] = {
@@ -6650,12 +8979,18 @@ static const struct socapi_field vk_video_video_album_fields[] = {
 	{"track_code", offsetof(struct vk_video_video_album, track_code), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"response_type", offsetof(struct vk_video_video_album, response_type), SOCAPI_NO_PRESENCE, &vk_video_video_album_response_type_type, 0},
 };
-static const uint32_t vk_video_video_album_keys[] = {
-	0, 0, 0xd0005, 0x50003, 0, 0, 0x80002, 0,
-	0, 0, 0, 0, 0x20001, 0xa0004, 0, 0,
+static const uint16_t vk_video_video_album_slots[] = {
+	0, 0, 5, 3, 0, 0, 2, 0, 0, 0, 0, 0, 1, 4, 0, 0,
+};
+static const struct socapi_key vk_video_video_album_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x6f635f6b63617274u, 0x65646f635f6b6361u, 10},
+	{0x65736e6f70736572u, 0x657079745f65736eu, 13},
 };
 static const struct socapi_struct vk_video_video_album_struct = {"video_video_album", sizeof(struct vk_video_video_album), 5, vk_video_video_album_fields,
-	offsetof(struct vk_video_video_album, unknown), 1u, 4, vk_video_video_album_keys};
+	offsetof(struct vk_video_video_album, unknown), 1u, 4, vk_video_video_album_slots, vk_video_video_album_keys};
 const struct socapi_type vk_video_video_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_album), &vk_video_video_album_struct, "video_video_album"};
 
 static const struct socapi_field vk_video_video_album_full_fields[] = {
@@ -6673,14 +9008,27 @@ static const struct socapi_field vk_video_video_album_full_fields[] = {
 	{"can_delete", offsetof(struct vk_video_video_album_full, can_delete), offsetof(struct vk_video_video_album_full, has_can_delete), &vk_base_bool_int_type, 0},
 	{"can_upload", offsetof(struct vk_video_video_album_full, can_upload), offsetof(struct vk_video_video_album_full, has_can_upload), &vk_base_bool_int_type, 0},
 };
-static const uint32_t vk_video_video_album_full_keys[] = {
-	0, 0, 0x80002, 0xd0005, 0, 0, 0x50003, 0xa000d,
-	0, 0, 0, 0x8000b, 0x20001, 0x50006, 0, 0,
-	0, 0, 0xa0004, 0xa0008, 0, 0, 0, 0,
-	0, 0, 0x90009, 0x50007, 0, 0, 0xa000c, 0xc000a,
+static const uint16_t vk_video_video_album_full_slots[] = {
+	0, 0, 2, 5, 0, 0, 3, 13, 0, 0, 0, 11, 1, 6, 0, 0,
+	0, 0, 4, 8, 0, 0, 0, 0, 0, 0, 9, 7, 0, 0, 12, 10,
+};
+static const struct socapi_key vk_video_video_album_full_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x6f635f6b63617274u, 0x65646f635f6b6361u, 10},
+	{0x65736e6f70736572u, 0x657079745f65736eu, 13},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6567616d69u, 0x0u, 5},
+	{0x6c625f6567616d69u, 0x72756c625f656761u, 10},
+	{0x65747379735f7369u, 0x6d65747379735f73u, 9},
+	{0x5f64657461647075u, 0x656d69745f646574u, 12},
+	{0x746964655f6e6163u, 0x746964655f6e6163u, 8},
+	{0x656c65645f6e6163u, 0x6574656c65645f6eu, 10},
+	{0x6f6c70755f6e6163u, 0x64616f6c70755f6eu, 10},
 };
 static const struct socapi_struct vk_video_video_album_full_struct = {"video_video_album_full", sizeof(struct vk_video_video_album_full), 13, vk_video_video_album_full_fields,
-	offsetof(struct vk_video_video_album_full, unknown), 13u, 5, vk_video_video_album_full_keys};
+	offsetof(struct vk_video_video_album_full, unknown), 13u, 5, vk_video_video_album_full_slots, vk_video_video_album_full_keys};
 const struct socapi_type vk_video_video_album_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_album_full), &vk_video_video_album_full_struct, "video_video_album_full"};
 
 static const struct socapi_field vk_video_video_files_fields[] = {
@@ -6695,14 +9043,24 @@ static const struct socapi_field vk_video_video_files_fields[] = {
 	{"mp4_2160", offsetof(struct vk_video_video_files, mp4_2160), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"flv_320", offsetof(struct vk_video_video_files, flv_320), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_video_video_files_keys[] = {
-	0, 0x7000a, 0, 0, 0, 0x80009, 0, 0,
-	0, 0, 0, 0, 0x70002, 0x70004, 0x70001, 0,
-	0, 0, 0x80008, 0, 0, 0, 0x70003, 0,
-	0x80005, 0x70007, 0, 0, 0, 0, 0, 0x80006,
+static const uint16_t vk_video_video_files_slots[] = {
+	0, 10, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 2, 4, 1, 0,
+	0, 0, 8, 0, 0, 0, 3, 0, 5, 7, 0, 0, 0, 0, 0, 6,
+};
+static const struct socapi_key vk_video_video_files_keys[] = {
+	{0x3034325f34706du, 0x0u, 7},
+	{0x3036335f34706du, 0x0u, 7},
+	{0x3038345f34706du, 0x0u, 7},
+	{0x3032375f34706du, 0x0u, 7},
+	{0x303830315f34706du, 0x303830315f34706du, 8},
+	{0x6c616e7265747865u, 0x6c616e7265747865u, 8},
+	{0x3434315f34706du, 0x0u, 7},
+	{0x303434315f34706du, 0x303434315f34706du, 8},
+	{0x303631325f34706du, 0x303631325f34706du, 8},
+	{0x3032335f766c66u, 0x0u, 7},
 };
 static const struct socapi_struct vk_video_video_files_struct = {"video_video_files", sizeof(struct vk_video_video_files), 10, vk_video_video_files_fields,
-	offsetof(struct vk_video_video_files, unknown), 7u, 5, vk_video_video_files_keys};
+	offsetof(struct vk_video_video_files, unknown), 7u, 5, vk_video_video_files_slots, vk_video_video_files_keys};
 const struct socapi_type vk_video_video_files_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_files), &vk_video_video_files_struct, "video_video_files"};
 
 static const struct socapi_field vk_video_video_full_fields[] = {
@@ -6760,26 +9118,73 @@ static const struct socapi_field vk_video_video_full_fields[] = {
 	{"episodes", offsetof(struct vk_video_video_full, episodes), SOCAPI_NO_PRESENCE, &vk_video_episode_list_type, 0},
 	{"live_settings", offsetof(struct vk_video_video_full, live_settings), SOCAPI_NO_PRESENCE, &vk_video_live_settings_type, 0},
 };
-static const uint32_t vk_video_video_full_keys[] = {
-	0, 0, 0, 0x5000a, 0xa0030, 0, 0xa0016, 0,
-	0, 0, 0, 0x10001b, 0, 0xa0024, 0x80005, 0x50003,
-	0, 0x80002, 0x80017, 0xf001a, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0x50032, 0, 0,
-	0, 0x60028, 0x12002a, 0x6000b, 0, 0, 0xb0014, 0xb0004,
-	0, 0, 0, 0x70033, 0x50009, 0, 0xb0029, 0x8002d,
-	0, 0x20001, 0x6000c, 0, 0, 0xa0018, 0, 0,
-	0, 0x80031, 0, 0, 0, 0, 0, 0,
-	0x7002c, 0x80034, 0, 0, 0x70012, 0xa000d, 0xd0026, 0,
-	0, 0x7001c, 0xd0013, 0xd0035, 0, 0x50011, 0xf002e, 0,
-	0, 0, 0, 0xa0023, 0, 0, 0x50007, 0xf001d,
-	0, 0, 0x50025, 0xd0019, 0, 0xa0027, 0x4000f, 0x40006,
-	0x80008, 0xa001f, 0, 0, 0, 0, 0, 0,
-	0xb0022, 0, 0, 0x70021, 0xb002f, 0, 0, 0,
-	0, 0, 0x4000e, 0xb0020, 0, 0x80015, 0, 0,
-	0, 0x10001e, 0, 0, 0, 0xb0010, 0x1a002b, 0,
+static const uint16_t vk_video_video_full_slots[] = {
+	0, 0, 0, 10, 48, 0, 22, 0, 0, 0, 0, 27, 0, 36, 5, 3,
+	0, 2, 23, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0,
+	0, 40, 42, 11, 0, 0, 20, 4, 0, 0, 0, 51, 9, 0, 41, 45,
+	0, 1, 12, 0, 0, 24, 0, 0, 0, 49, 0, 0, 0, 0, 0, 0,
+	44, 52, 0, 0, 18, 13, 38, 0, 0, 28, 19, 53, 0, 17, 46, 0,
+	0, 0, 0, 35, 0, 0, 7, 29, 0, 0, 37, 25, 0, 39, 15, 6,
+	8, 31, 0, 0, 0, 0, 0, 0, 34, 0, 0, 33, 47, 0, 0, 0,
+	0, 0, 14, 32, 0, 21, 0, 0, 0, 30, 0, 0, 0, 16, 43, 0,
+};
+static const struct socapi_key vk_video_video_full_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656c746974u, 0x0u, 5},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x6e6f697461727564u, 0x6e6f697461727564u, 8},
+	{0x65746164u, 0x0u, 4},
+	{0x7377656976u, 0x0u, 5},
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x6567616d69u, 0x0u, 5},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x726579616c70u, 0x0u, 6},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x65707974u, 0x0u, 4},
+	{0x6576696cu, 0x0u, 4},
+	{0x6d6d6f635f6e6163u, 0x746e656d6d6f635fu, 11},
+	{0x73656b696cu, 0x0u, 5},
+	{0x7374736f706572u, 0x0u, 7},
+	{0x65736e6f70736572u, 0x657079745f65736eu, 13},
+	{0x645f676e69646461u, 0x657461645f676e69u, 11},
+	{0x746964655f6e6163u, 0x746964655f6e6163u, 8},
+	{0x656c65645f6e6163u, 0x6574656c65645f6eu, 10},
+	{0x656b696c5f6e6163u, 0x656b696c5f6e6163u, 8},
+	{0x6f7065725f6e6163u, 0x74736f7065725f6eu, 10},
+	{0x736275735f6e6163u, 0x6562697263736275u, 13},
+	{0x705f65625f6e6163u, 0x6465746f6d6f7270u, 15},
+	{0x5f6464615f6e6163u, 0x73657661665f6f74u, 16},
+	{0x6464615f6e6163u, 0x0u, 7},
+	{0x617474615f6e6163u, 0x6b6e696c5f686361u, 15},
+	{0x746964655f6e6163u, 0x796361766972705fu, 16},
+	{0x61766972705f7369u, 0x657461766972705fu, 10},
+	{0x72665f7473726966u, 0x656d6172665f7473u, 11},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x69737365636f7270u, 0x676e69737365636fu, 10},
+	{0x69747265766e6f63u, 0x676e69747265766eu, 10},
+	{0x6465646461u, 0x0u, 5},
+	{0x63736275735f7369u, 0x6465626972637362u, 13},
+	{0x6f635f6b63617274u, 0x65646f635f6b6361u, 10},
+	{0x746165706572u, 0x0u, 6},
+	{0x69765f6c61636f6cu, 0x73776569765f6c61u, 11},
+	{0x5f746e65746e6f63u, 0x6465746369727473u, 18},
+	{0x5f746e65746e6f63u, 0x6567617373656d5fu, 26},
+	{0x65636e616c6162u, 0x0u, 7},
+	{0x676e696d6f637075u, 0x676e696d6f637075u, 8},
+	{0x6174735f6576696cu, 0x656d69745f747261u, 15},
+	{0x746f6e5f6576696cu, 0x796669746f6e5f65u, 11},
+	{0x6f74617463657073u, 0x73726f7461746365u, 10},
+	{0x6d726f6674616c70u, 0x6d726f6674616c70u, 8},
+	{0x73656c6966u, 0x0u, 5},
+	{0x72656c69617274u, 0x0u, 7},
+	{0x7365646f73697065u, 0x7365646f73697065u, 8},
+	{0x7465735f6576696cu, 0x73676e6974746573u, 13},
 };
 static const struct socapi_struct vk_video_video_full_struct = {"video_video_full", sizeof(struct vk_video_video_full), 53, vk_video_video_full_fields,
-	offsetof(struct vk_video_video_full, unknown), 53u, 7, vk_video_video_full_keys};
+	offsetof(struct vk_video_video_full, unknown), 53u, 7, vk_video_video_full_slots, vk_video_video_full_keys};
 const struct socapi_type vk_video_video_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_full), &vk_video_video_full_struct, "video_video_full"};
 
 static const struct socapi_field vk_video_video_image_fields[] = {
@@ -6791,12 +9196,20 @@ static const struct socapi_field vk_video_video_image_fields[] = {
 	{"with_padding", offsetof(struct vk_video_video_image, with_padding), offsetof(struct vk_video_video_image, has_with_padding), &vk_base_property_exists_type, 0},
 	{"size", offsetof(struct vk_video_video_image, size), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_video_video_image_keys[] = {
-	0, 0, 0xc0006, 0, 0, 0x50002, 0x20004, 0,
-	0, 0, 0x60003, 0x50005, 0x40007, 0, 0, 0x30001,
+static const uint16_t vk_video_video_image_slots[] = {
+	0, 0, 6, 0, 0, 2, 4, 0, 0, 0, 3, 5, 7, 0, 0, 1,
+};
+static const struct socapi_key vk_video_video_image_keys[] = {
+	{0x6c7275u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
+	{0x746867696568u, 0x0u, 6},
+	{0x6469u, 0x0u, 2},
+	{0x656d656874u, 0x0u, 5},
+	{0x6461705f68746977u, 0x676e69646461705fu, 12},
+	{0x657a6973u, 0x0u, 4},
 };
 static const struct socapi_struct vk_video_video_image_struct = {"video_video_image", sizeof(struct vk_video_video_image), 7, vk_video_video_image_fields,
-	offsetof(struct vk_video_video_image, unknown), 3u, 4, vk_video_video_image_keys};
+	offsetof(struct vk_video_video_image, unknown), 3u, 4, vk_video_video_image_slots, vk_video_video_image_keys};
 const struct socapi_type vk_video_video_image_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_video_video_image), &vk_video_video_image_struct, "video_video_image"};
 
 static const struct socapi_field vk_wall_app_post_fields[] = {
@@ -6805,42 +9218,58 @@ static const struct socapi_field vk_wall_app_post_fields[] = {
 	{"photo_130", offsetof(struct vk_wall_app_post, photo_130), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_604", offsetof(struct vk_wall_app_post, photo_604), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_app_post_keys[] = {
-	0x90004, 0, 0x40002, 0x20001, 0, 0, 0x90003, 0,
+static const uint16_t vk_wall_app_post_slots[] = {
+	4, 0, 2, 1, 0, 0, 3, 0,
+};
+static const struct socapi_key vk_wall_app_post_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x656d616eu, 0x0u, 4},
+	{0x33315f6f746f6870u, 0x3033315f6f746f68u, 9},
+	{0x30365f6f746f6870u, 0x3430365f6f746f68u, 9},
 };
 static const struct socapi_struct vk_wall_app_post_struct = {"wall_app_post", sizeof(struct vk_wall_app_post), 4, vk_wall_app_post_fields,
-	offsetof(struct vk_wall_app_post, unknown), 3u, 3, vk_wall_app_post_keys};
+	offsetof(struct vk_wall_app_post, unknown), 3u, 3, vk_wall_app_post_slots, vk_wall_app_post_keys};
 const struct socapi_type vk_wall_app_post_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_app_post), &vk_wall_app_post_struct, "wall_app_post"};
 
 static const struct socapi_field vk_wall_carousel_base_fields[] = {
 	{"carousel_offset", offsetof(struct vk_wall_carousel_base, carousel_offset), offsetof(struct vk_wall_carousel_base, has_carousel_offset), &socapi_type_int, 0},
 };
-static const uint32_t vk_wall_carousel_base_keys[] = {
-	0xf0001, 0,
+static const uint16_t vk_wall_carousel_base_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_wall_carousel_base_keys[] = {
+	{0x6c6573756f726163u, 0x74657366666f5f6cu, 15},
 };
 static const struct socapi_struct vk_wall_carousel_base_struct = {"wall_carousel_base", sizeof(struct vk_wall_carousel_base), 1, vk_wall_carousel_base_fields,
-	offsetof(struct vk_wall_carousel_base, unknown), 1u, 1, vk_wall_carousel_base_keys};
+	offsetof(struct vk_wall_carousel_base, unknown), 1u, 1, vk_wall_carousel_base_slots, vk_wall_carousel_base_keys};
 const struct socapi_type vk_wall_carousel_base_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_carousel_base), &vk_wall_carousel_base_struct, "wall_carousel_base"};
 
 static const struct socapi_field vk_wall_create_comment_response_fields[] = {
 	{"comment_id", offsetof(struct vk_wall_create_comment_response, comment_id), offsetof(struct vk_wall_create_comment_response, has_comment_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"parents_stack", offsetof(struct vk_wall_create_comment_response, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t vk_wall_create_comment_response_keys[] = {
-	0xa0001, 0, 0, 0xd0002,
+static const uint16_t vk_wall_create_comment_response_slots[] = {
+	1, 0, 0, 2,
+};
+static const struct socapi_key vk_wall_create_comment_response_keys[] = {
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
+	{0x5f73746e65726170u, 0x6b636174735f7374u, 13},
 };
 static const struct socapi_struct vk_wall_create_comment_response_struct = {"wall_createComment_response", sizeof(struct vk_wall_create_comment_response), 2, vk_wall_create_comment_response_fields,
-	offsetof(struct vk_wall_create_comment_response, unknown), 3u, 2, vk_wall_create_comment_response_keys};
+	offsetof(struct vk_wall_create_comment_response, unknown), 3u, 2, vk_wall_create_comment_response_slots, vk_wall_create_comment_response_keys};
 const struct socapi_type vk_wall_create_comment_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_create_comment_response), &vk_wall_create_comment_response_struct, "wall_createComment_response"};
 
 static const struct socapi_field vk_wall_edit_response_fields[] = {
 	{"post_id", offsetof(struct vk_wall_edit_response, post_id), offsetof(struct vk_wall_edit_response, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_edit_response_keys[] = {
-	0x70001, 0,
+static const uint16_t vk_wall_edit_response_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_wall_edit_response_keys[] = {
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_wall_edit_response_struct = {"wall_edit_response", sizeof(struct vk_wall_edit_response), 1, vk_wall_edit_response_fields,
-	offsetof(struct vk_wall_edit_response, unknown), 1u, 1, vk_wall_edit_response_keys};
+	offsetof(struct vk_wall_edit_response, unknown), 1u, 1, vk_wall_edit_response_slots, vk_wall_edit_response_keys};
 const struct socapi_type vk_wall_edit_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_edit_response), &vk_wall_edit_response_struct, "wall_edit_response"};
 
 static const struct socapi_field vk_wall_geo_fields[] = {
@@ -6849,11 +9278,17 @@ static const struct socapi_field vk_wall_geo_fields[] = {
 	{"showmap", offsetof(struct vk_wall_geo, showmap), offsetof(struct vk_wall_geo, has_showmap), &socapi_type_int, 0},
 	{"place", offsetof(struct vk_wall_geo, place), SOCAPI_NO_PRESENCE, &vk_base_place_type, 0},
 };
-static const uint32_t vk_wall_geo_keys[] = {
-	0, 0x50004, 0, 0, 0x70003, 0x40001, 0xb0002, 0,
+static const uint16_t vk_wall_geo_slots[] = {
+	0, 4, 0, 0, 3, 1, 2, 0,
+};
+static const struct socapi_key vk_wall_geo_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x616e6964726f6f63u, 0x736574616e696472u, 11},
+	{0x70616d776f6873u, 0x0u, 7},
+	{0x6563616c70u, 0x0u, 5},
 };
 static const struct socapi_struct vk_wall_geo_struct = {"wall_geo", sizeof(struct vk_wall_geo), 4, vk_wall_geo_fields,
-	offsetof(struct vk_wall_geo, unknown), 1u, 3, vk_wall_geo_keys};
+	offsetof(struct vk_wall_geo, unknown), 1u, 3, vk_wall_geo_slots, vk_wall_geo_keys};
 const struct socapi_type vk_wall_geo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_geo), &vk_wall_geo_struct, "wall_geo"};
 
 static const struct socapi_field vk_wall_get_by_id_extended_response_fields[] = {
@@ -6861,21 +9296,29 @@ static const struct socapi_field vk_wall_get_by_id_extended_response_fields[] = 
 	{"profiles", offsetof(struct vk_wall_get_by_id_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_wall_get_by_id_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_get_by_id_extended_response_keys[] = {
-	0, 0, 0x80002, 0x60003, 0x50001, 0, 0, 0,
+static const uint16_t vk_wall_get_by_id_extended_response_slots[] = {
+	0, 0, 2, 3, 1, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_get_by_id_extended_response_keys[] = {
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
 };
 static const struct socapi_struct vk_wall_get_by_id_extended_response_struct = {"wall_getById_extended_response", sizeof(struct vk_wall_get_by_id_extended_response), 3, vk_wall_get_by_id_extended_response_fields,
-	offsetof(struct vk_wall_get_by_id_extended_response, unknown), 3u, 3, vk_wall_get_by_id_extended_response_keys};
+	offsetof(struct vk_wall_get_by_id_extended_response, unknown), 3u, 3, vk_wall_get_by_id_extended_response_slots, vk_wall_get_by_id_extended_response_keys};
 const struct socapi_type vk_wall_get_by_id_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_by_id_extended_response), &vk_wall_get_by_id_extended_response_struct, "wall_getById_extended_response"};
 
 static const struct socapi_field vk_wall_get_by_id_response_fields[] = {
 	{"items", offsetof(struct vk_wall_get_by_id_response, items), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, 0},
 };
-static const uint32_t vk_wall_get_by_id_response_keys[] = {
-	0, 0x50001,
+static const uint16_t vk_wall_get_by_id_response_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_wall_get_by_id_response_keys[] = {
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_wall_get_by_id_response_struct = {"wall_getById_response", sizeof(struct vk_wall_get_by_id_response), 1, vk_wall_get_by_id_response_fields,
-	offsetof(struct vk_wall_get_by_id_response, unknown), 1u, 1, vk_wall_get_by_id_response_keys};
+	offsetof(struct vk_wall_get_by_id_response, unknown), 1u, 1, vk_wall_get_by_id_response_slots, vk_wall_get_by_id_response_keys};
 const struct socapi_type vk_wall_get_by_id_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_by_id_response), &vk_wall_get_by_id_response_struct, "wall_getById_response"};
 
 static const struct socapi_field vk_wall_get_comments_extended_response_fields[] = {
@@ -6889,14 +9332,23 @@ static const struct socapi_field vk_wall_get_comments_extended_response_fields[]
 	{"groups_can_post", offsetof(struct vk_wall_get_comments_extended_response, groups_can_post), offsetof(struct vk_wall_get_comments_extended_response, has_groups_can_post), &socapi_type_bool, 0},
 	{"post_author_id", offsetof(struct vk_wall_get_comments_extended_response, post_author_id), offsetof(struct vk_wall_get_comments_extended_response, has_post_author_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_wall_get_comments_extended_response_keys[] = {
-	0, 0x80006, 0, 0, 0, 0x50001, 0, 0xf0008,
-	0, 0, 0, 0, 0x80003, 0x130005, 0x60004, 0,
-	0x110007, 0, 0, 0, 0x50002, 0, 0, 0,
-	0, 0, 0xe0009, 0, 0, 0, 0, 0,
+static const uint16_t vk_wall_get_comments_extended_response_slots[] = {
+	0, 6, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0, 3, 5, 4, 0,
+	7, 0, 0, 0, 2, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_get_comments_extended_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
+	{0x5f746e6572727563u, 0x746e756f635f6c65u, 19},
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x7065725f776f6873u, 0x6e6f747475625f79u, 17},
+	{0x635f7370756f7267u, 0x74736f705f6e6163u, 15},
+	{0x7475615f74736f70u, 0x64695f726f687475u, 14},
 };
 static const struct socapi_struct vk_wall_get_comments_extended_response_struct = {"wall_getComments_extended_response", sizeof(struct vk_wall_get_comments_extended_response), 9, vk_wall_get_comments_extended_response_fields,
-	offsetof(struct vk_wall_get_comments_extended_response, unknown), 1u, 5, vk_wall_get_comments_extended_response_keys};
+	offsetof(struct vk_wall_get_comments_extended_response, unknown), 1u, 5, vk_wall_get_comments_extended_response_slots, vk_wall_get_comments_extended_response_keys};
 const struct socapi_type vk_wall_get_comments_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_comments_extended_response), &vk_wall_get_comments_extended_response_struct, "wall_getComments_extended_response"};
 
 static const struct socapi_field vk_wall_get_comments_response_fields[] = {
@@ -6907,12 +9359,19 @@ static const struct socapi_field vk_wall_get_comments_response_fields[] = {
 	{"show_reply_button", offsetof(struct vk_wall_get_comments_response, show_reply_button), offsetof(struct vk_wall_get_comments_response, has_show_reply_button), &socapi_type_bool, 0},
 	{"groups_can_post", offsetof(struct vk_wall_get_comments_response, groups_can_post), offsetof(struct vk_wall_get_comments_response, has_groups_can_post), &socapi_type_bool, 0},
 };
-static const uint32_t vk_wall_get_comments_response_keys[] = {
-	0x80004, 0, 0x50001, 0xf0006, 0, 0, 0x130003, 0,
-	0x110005, 0, 0x50002, 0, 0, 0, 0, 0,
+static const uint16_t vk_wall_get_comments_response_slots[] = {
+	4, 0, 1, 6, 0, 0, 3, 0, 5, 0, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_get_comments_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x5f746e6572727563u, 0x746e756f635f6c65u, 19},
+	{0x74736f705f6e6163u, 0x74736f705f6e6163u, 8},
+	{0x7065725f776f6873u, 0x6e6f747475625f79u, 17},
+	{0x635f7370756f7267u, 0x74736f705f6e6163u, 15},
 };
 static const struct socapi_struct vk_wall_get_comments_response_struct = {"wall_getComments_response", sizeof(struct vk_wall_get_comments_response), 6, vk_wall_get_comments_response_fields,
-	offsetof(struct vk_wall_get_comments_response, unknown), 1u, 4, vk_wall_get_comments_response_keys};
+	offsetof(struct vk_wall_get_comments_response, unknown), 1u, 4, vk_wall_get_comments_response_slots, vk_wall_get_comments_response_keys};
 const struct socapi_type vk_wall_get_comments_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_comments_response), &vk_wall_get_comments_response_struct, "wall_getComments_response"};
 
 static const struct socapi_field vk_wall_get_extended_response_fields[] = {
@@ -6921,22 +9380,32 @@ static const struct socapi_field vk_wall_get_extended_response_fields[] = {
 	{"profiles", offsetof(struct vk_wall_get_extended_response, profiles), SOCAPI_NO_PRESENCE, &vk_users_user_full_list_type, SOCAPI_FIELD_REQUIRED},
 	{"groups", offsetof(struct vk_wall_get_extended_response, groups), SOCAPI_NO_PRESENCE, &vk_groups_group_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_get_extended_response_keys[] = {
-	0, 0, 0x80003, 0x60004, 0x50002, 0, 0x50001, 0,
+static const uint16_t vk_wall_get_extended_response_slots[] = {
+	0, 0, 3, 4, 2, 0, 1, 0,
+};
+static const struct socapi_key vk_wall_get_extended_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
+	{0x73656c69666f7270u, 0x73656c69666f7270u, 8},
+	{0x7370756f7267u, 0x0u, 6},
 };
 static const struct socapi_struct vk_wall_get_extended_response_struct = {"wall_get_extended_response", sizeof(struct vk_wall_get_extended_response), 4, vk_wall_get_extended_response_fields,
-	offsetof(struct vk_wall_get_extended_response, unknown), 3u, 3, vk_wall_get_extended_response_keys};
+	offsetof(struct vk_wall_get_extended_response, unknown), 3u, 3, vk_wall_get_extended_response_slots, vk_wall_get_extended_response_keys};
 const struct socapi_type vk_wall_get_extended_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_extended_response), &vk_wall_get_extended_response_struct, "wall_get_extended_response"};
 
 static const struct socapi_field vk_wall_get_response_fields[] = {
 	{"count", offsetof(struct vk_wall_get_response, count), offsetof(struct vk_wall_get_response, has_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"items", offsetof(struct vk_wall_get_response, items), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_full_list_type, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_get_response_keys[] = {
-	0x50001, 0, 0x50002, 0,
+static const uint16_t vk_wall_get_response_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_wall_get_response_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
+	{0x736d657469u, 0x0u, 5},
 };
 static const struct socapi_struct vk_wall_get_response_struct = {"wall_get_response", sizeof(struct vk_wall_get_response), 2, vk_wall_get_response_fields,
-	offsetof(struct vk_wall_get_response, unknown), 1u, 2, vk_wall_get_response_keys};
+	offsetof(struct vk_wall_get_response, unknown), 1u, 2, vk_wall_get_response_slots, vk_wall_get_response_keys};
 const struct socapi_type vk_wall_get_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_get_response), &vk_wall_get_response_struct, "wall_get_response"};
 
 static const struct socapi_field vk_wall_graffiti_fields[] = {
@@ -6949,12 +9418,21 @@ static const struct socapi_field vk_wall_graffiti_fields[] = {
 	{"width", offsetof(struct vk_wall_graffiti, width), offsetof(struct vk_wall_graffiti, has_width), &socapi_type_int, 0},
 	{"access_key", offsetof(struct vk_wall_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_graffiti_keys[] = {
-	0x90003, 0, 0, 0, 0, 0x50007, 0x20001, 0x30006,
-	0x60005, 0xa0008, 0x90004, 0, 0x80002, 0, 0, 0,
+static const uint16_t vk_wall_graffiti_slots[] = {
+	3, 0, 0, 0, 0, 7, 1, 6, 5, 8, 4, 0, 2, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_graffiti_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x30325f6f746f6870u, 0x3030325f6f746f68u, 9},
+	{0x38355f6f746f6870u, 0x3638355f6f746f68u, 9},
+	{0x746867696568u, 0x0u, 6},
+	{0x6c7275u, 0x0u, 3},
+	{0x6874646977u, 0x0u, 5},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_graffiti_struct = {"wall_graffiti", sizeof(struct vk_wall_graffiti), 8, vk_wall_graffiti_fields,
-	offsetof(struct vk_wall_graffiti, unknown), 33u, 4, vk_wall_graffiti_keys};
+	offsetof(struct vk_wall_graffiti, unknown), 33u, 4, vk_wall_graffiti_slots, vk_wall_graffiti_keys};
 const struct socapi_type vk_wall_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_graffiti), &vk_wall_graffiti_struct, "wall_graffiti"};
 
 static const struct socapi_field vk_wall_post_copyright_fields[] = {
@@ -6963,21 +9441,30 @@ static const struct socapi_field vk_wall_post_copyright_fields[] = {
 	{"name", offsetof(struct vk_wall_post_copyright, name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"type", offsetof(struct vk_wall_post_copyright, type), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_post_copyright_keys[] = {
-	0, 0x40004, 0x40003, 0x20001, 0, 0, 0, 0x40002,
+static const uint16_t vk_wall_post_copyright_slots[] = {
+	0, 4, 3, 1, 0, 0, 0, 2,
+};
+static const struct socapi_key vk_wall_post_copyright_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x6b6e696cu, 0x0u, 4},
+	{0x656d616eu, 0x0u, 4},
+	{0x65707974u, 0x0u, 4},
 };
 static const struct socapi_struct vk_wall_post_copyright_struct = {"wall_post_copyright", sizeof(struct vk_wall_post_copyright), 4, vk_wall_post_copyright_fields,
-	offsetof(struct vk_wall_post_copyright, unknown), 3u, 3, vk_wall_post_copyright_keys};
+	offsetof(struct vk_wall_post_copyright, unknown), 3u, 3, vk_wall_post_copyright_slots, vk_wall_post_copyright_keys};
 const struct socapi_type vk_wall_post_copyright_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_post_copyright), &vk_wall_post_copyright_struct, "wall_post_copyright"};
 
 static const struct socapi_field vk_wall_post_response_fields[] = {
 	{"post_id", offsetof(struct vk_wall_post_response, post_id), offsetof(struct vk_wall_post_response, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_post_response_keys[] = {
-	0x70001, 0,
+static const uint16_t vk_wall_post_response_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_wall_post_response_keys[] = {
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_wall_post_response_struct = {"wall_post_response", sizeof(struct vk_wall_post_response), 1, vk_wall_post_response_fields,
-	offsetof(struct vk_wall_post_response, unknown), 1u, 1, vk_wall_post_response_keys};
+	offsetof(struct vk_wall_post_response, unknown), 1u, 1, vk_wall_post_response_slots, vk_wall_post_response_keys};
 const struct socapi_type vk_wall_post_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_post_response), &vk_wall_post_response_struct, "wall_post_response"};
 
 static const struct socapi_field vk_wall_post_source_fields[] = {
@@ -6987,12 +9474,18 @@ static const struct socapi_field vk_wall_post_source_fields[] = {
 	{"url", offsetof(struct vk_wall_post_source, url), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"link", offsetof(struct vk_wall_post_source, link), SOCAPI_NO_PRESENCE, &vk_base_link_type, 0},
 };
-static const uint32_t vk_wall_post_source_keys[] = {
-	0, 0, 0, 0, 0x80002, 0, 0, 0x40005,
-	0x40003, 0, 0, 0, 0, 0, 0x30004, 0x40001,
+static const uint16_t vk_wall_post_source_slots[] = {
+	0, 0, 0, 0, 2, 0, 0, 5, 3, 0, 0, 0, 0, 0, 4, 1,
+};
+static const struct socapi_key vk_wall_post_source_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6d726f6674616c70u, 0x6d726f6674616c70u, 8},
+	{0x61746164u, 0x0u, 4},
+	{0x6c7275u, 0x0u, 3},
+	{0x6b6e696cu, 0x0u, 4},
 };
 static const struct socapi_struct vk_wall_post_source_struct = {"wall_post_source", sizeof(struct vk_wall_post_source), 5, vk_wall_post_source_fields,
-	offsetof(struct vk_wall_post_source, unknown), 7u, 4, vk_wall_post_source_keys};
+	offsetof(struct vk_wall_post_source, unknown), 7u, 4, vk_wall_post_source_slots, vk_wall_post_source_keys};
 const struct socapi_type vk_wall_post_source_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_post_source), &vk_wall_post_source_struct, "wall_post_source"};
 
 static const struct socapi_field vk_wall_posted_photo_fields[] = {
@@ -7001,11 +9494,17 @@ static const struct socapi_field vk_wall_posted_photo_fields[] = {
 	{"photo_130", offsetof(struct vk_wall_posted_photo, photo_130), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo_604", offsetof(struct vk_wall_posted_photo, photo_604), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_posted_photo_keys[] = {
-	0x90004, 0, 0x80002, 0x20001, 0, 0, 0x90003, 0,
+static const uint16_t vk_wall_posted_photo_slots[] = {
+	4, 0, 2, 1, 0, 0, 3, 0,
+};
+static const struct socapi_key vk_wall_posted_photo_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x33315f6f746f6870u, 0x3033315f6f746f68u, 9},
+	{0x30365f6f746f6870u, 0x3430365f6f746f68u, 9},
 };
 static const struct socapi_struct vk_wall_posted_photo_struct = {"wall_posted_photo", sizeof(struct vk_wall_posted_photo), 4, vk_wall_posted_photo_fields,
-	offsetof(struct vk_wall_posted_photo, unknown), 3u, 3, vk_wall_posted_photo_keys};
+	offsetof(struct vk_wall_posted_photo, unknown), 3u, 3, vk_wall_posted_photo_slots, vk_wall_posted_photo_keys};
 const struct socapi_type vk_wall_posted_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_posted_photo), &vk_wall_posted_photo_struct, "wall_posted_photo"};
 
 static const struct socapi_field vk_wall_repost_response_fields[] = {
@@ -7016,22 +9515,32 @@ static const struct socapi_field vk_wall_repost_response_fields[] = {
 	{"mail_repost_count", offsetof(struct vk_wall_repost_response, mail_repost_count), offsetof(struct vk_wall_repost_response, has_mail_repost_count), &socapi_type_int, 0},
 	{"likes_count", offsetof(struct vk_wall_repost_response, likes_count), offsetof(struct vk_wall_repost_response, has_likes_count), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_repost_response_keys[] = {
-	0, 0x70002, 0xb0006, 0x70001, 0, 0, 0xd0003, 0,
-	0, 0x110005, 0, 0x110004, 0, 0, 0, 0,
+static const uint16_t vk_wall_repost_response_slots[] = {
+	0, 2, 6, 1, 0, 0, 3, 0, 0, 5, 0, 4, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_repost_response_keys[] = {
+	{0x73736563637573u, 0x0u, 7},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x5f7374736f706572u, 0x746e756f635f7374u, 13},
+	{0x7065725f6c6c6177u, 0x746e756f635f7473u, 17},
+	{0x7065725f6c69616du, 0x746e756f635f7473u, 17},
+	{0x6f635f73656b696cu, 0x746e756f635f7365u, 11},
 };
 static const struct socapi_struct vk_wall_repost_response_struct = {"wall_repost_response", sizeof(struct vk_wall_repost_response), 6, vk_wall_repost_response_fields,
-	offsetof(struct vk_wall_repost_response, unknown), 1u, 4, vk_wall_repost_response_keys};
+	offsetof(struct vk_wall_repost_response, unknown), 1u, 4, vk_wall_repost_response_slots, vk_wall_repost_response_keys};
 const struct socapi_type vk_wall_repost_response_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_repost_response), &vk_wall_repost_response_struct, "wall_repost_response"};
 
 static const struct socapi_field vk_wall_views_fields[] = {
 	{"count", offsetof(struct vk_wall_views, count), offsetof(struct vk_wall_views, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_wall_views_keys[] = {
-	0x50001, 0,
+static const uint16_t vk_wall_views_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_wall_views_keys[] = {
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_wall_views_struct = {"wall_views", sizeof(struct vk_wall_views), 1, vk_wall_views_fields,
-	offsetof(struct vk_wall_views, unknown), 1u, 1, vk_wall_views_keys};
+	offsetof(struct vk_wall_views, unknown), 1u, 1, vk_wall_views_slots, vk_wall_views_keys};
 const struct socapi_type vk_wall_views_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_views), &vk_wall_views_struct, "wall_views"};
 
 static const struct socapi_field vk_wall_wall_comment_fields[] = {
@@ -7056,39 +9565,64 @@ static const struct socapi_field vk_wall_wall_comment_fields[] = {
 	{"is_from_post_author", offsetof(struct vk_wall_wall_comment, is_from_post_author), offsetof(struct vk_wall_wall_comment, has_is_from_post_author), &socapi_type_bool, 0},
 	{"pid", offsetof(struct vk_wall_wall_comment, pid), offsetof(struct vk_wall_wall_comment, has_pid), &socapi_type_int, 0},
 };
-static const uint32_t vk_wall_wall_comment_keys[] = {
-	0, 0x80006, 0, 0, 0, 0, 0xb0007, 0,
-	0, 0, 0, 0, 0x50008, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x40004, 0x10000a,
-	0x20001, 0, 0, 0, 0, 0x7000d, 0, 0x8000e,
-	0xd0009, 0x70005, 0x70002, 0, 0, 0, 0x30014, 0,
-	0, 0x6000c, 0, 0, 0xd000b, 0x50011, 0x8000f, 0x130013,
-	0, 0, 0, 0, 0, 0, 0xb0012, 0,
-	0x80010, 0, 0, 0, 0, 0, 0, 0x40003,
+static const uint16_t vk_wall_wall_comment_slots[] = {
+	0, 6, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 8, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 4, 10, 1, 0, 0, 0, 0, 13, 0, 14,
+	9, 5, 2, 0, 0, 0, 20, 0, 0, 12, 0, 0, 11, 17, 15, 19,
+	0, 0, 0, 0, 0, 0, 18, 0, 16, 0, 0, 0, 0, 0, 0, 3,
+};
+static const struct socapi_key vk_wall_wall_comment_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f6d6f7266u, 0x0u, 7},
+	{0x65746164u, 0x0u, 4},
+	{0x74786574u, 0x0u, 4},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x73656b696cu, 0x0u, 5},
+	{0x6f745f796c706572u, 0x726573755f6f745fu, 13},
+	{0x6f745f796c706572u, 0x746e656d6d6f635fu, 16},
+	{0x5f73746e65726170u, 0x6b636174735f7374u, 13},
+	{0x646165726874u, 0x0u, 6},
+	{0x646574656c6564u, 0x0u, 7},
+	{0x746964655f6e6163u, 0x746964655f6e6163u, 8},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x64695f6f65646976u, 0x64695f6f65646976u, 8},
+	{0x74756e6f64u, 0x0u, 5},
+	{0x66666f5f6c616572u, 0x74657366666f5f6cu, 11},
+	{0x5f6d6f72665f7369u, 0x726f687475615f74u, 19},
+	{0x646970u, 0x0u, 3},
 };
 static const struct socapi_struct vk_wall_wall_comment_struct = {"wall_wall_comment", sizeof(struct vk_wall_wall_comment), 20, vk_wall_wall_comment_fields,
-	offsetof(struct vk_wall_wall_comment, unknown), 83u, 6, vk_wall_wall_comment_keys};
+	offsetof(struct vk_wall_wall_comment, unknown), 83u, 6, vk_wall_wall_comment_slots, vk_wall_wall_comment_keys};
 const struct socapi_type vk_wall_wall_comment_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment), &vk_wall_wall_comment_struct, "wall_wall_comment"};
 
 static const struct socapi_field vk_wall_wall_comment_donut_fields[] = {
 	{"is_don", offsetof(struct vk_wall_wall_comment_donut, is_don), offsetof(struct vk_wall_wall_comment_donut, has_is_don), &socapi_type_bool, 0},
 	{"placeholder", offsetof(struct vk_wall_wall_comment_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wall_comment_donut_placeholder_type, 0},
 };
-static const uint32_t vk_wall_wall_comment_donut_keys[] = {
-	0, 0, 0xb0002, 0x60001,
+static const uint16_t vk_wall_wall_comment_donut_slots[] = {
+	0, 0, 2, 1,
+};
+static const struct socapi_key vk_wall_wall_comment_donut_keys[] = {
+	{0x6e6f645f7369u, 0x0u, 6},
+	{0x6c6f686563616c70u, 0x7265646c6f686563u, 11},
 };
 static const struct socapi_struct vk_wall_wall_comment_donut_struct = {"wall_wall_comment_donut", sizeof(struct vk_wall_wall_comment_donut), 2, vk_wall_wall_comment_donut_fields,
-	offsetof(struct vk_wall_wall_comment_donut, unknown), 1u, 2, vk_wall_wall_comment_donut_keys};
+	offsetof(struct vk_wall_wall_comment_donut, unknown), 1u, 2, vk_wall_wall_comment_donut_slots, vk_wall_wall_comment_donut_keys};
 const struct socapi_type vk_wall_wall_comment_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment_donut), &vk_wall_wall_comment_donut_struct, "wall_wall_comment_donut"};
 
 static const struct socapi_field vk_wall_wall_comment_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wall_comment_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_wall_comment_donut_placeholder_keys[] = {
-	0x40001, 0,
+static const uint16_t vk_wall_wall_comment_donut_placeholder_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_wall_wall_comment_donut_placeholder_keys[] = {
+	{0x74786574u, 0x0u, 4},
 };
 static const struct socapi_struct vk_wall_wall_comment_donut_placeholder_struct = {"wall_wall_comment_donut_placeholder", sizeof(struct vk_wall_wall_comment_donut_placeholder), 1, vk_wall_wall_comment_donut_placeholder_fields,
-	offsetof(struct vk_wall_wall_comment_donut_placeholder, unknown), 1u, 1, vk_wall_wall_comment_donut_placeholder_keys};
+	offsetof(struct vk_wall_wall_comment_donut_placeholder, unknown), 1u, 1, vk_wall_wall_comment_donut_placeholder_slots, vk_wall_wall_comment_donut_placeholder_keys};
 const struct socapi_type vk_wall_wall_comment_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wall_comment_donut_placeholder), &vk_wall_wall_comment_donut_placeholder_struct, "wall_wall_comment_donut_placeholder"};
 
 static const struct socapi_field vk_wall_wallpost_fields[] = {
@@ -7118,18 +9652,41 @@ static const struct socapi_field vk_wall_wallpost_fields[] = {
 	{"post_id", offsetof(struct vk_wall_wallpost, post_id), offsetof(struct vk_wall_wallpost, has_post_id), &socapi_type_int, 0},
 	{"parents_stack", offsetof(struct vk_wall_wallpost, parents_stack), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t vk_wall_wallpost_keys[] = {
-	0x70003, 0, 0x40007, 0x9000a, 0, 0xb000f, 0, 0,
-	0, 0x5000b, 0, 0x20001, 0, 0, 0, 0,
-	0xb0008, 0, 0, 0, 0, 0, 0xa0011, 0x70018,
-	0x9000e, 0, 0, 0, 0, 0xa0012, 0, 0xe0014,
-	0, 0x5000d, 0xd0019, 0x90004, 0, 0, 0, 0,
-	0, 0x80002, 0, 0x30009, 0, 0xb0010, 0, 0,
-	0xf0015, 0x7000c, 0, 0, 0xb0017, 0, 0x40005, 0x110016,
-	0, 0x60006, 0, 0, 0xa0013, 0, 0, 0,
+static const uint16_t vk_wall_wallpost_slots[] = {
+	3, 0, 7, 10, 0, 15, 0, 0, 0, 11, 0, 1, 0, 0, 0, 0,
+	8, 0, 0, 0, 0, 0, 17, 24, 14, 0, 0, 0, 0, 18, 0, 20,
+	0, 13, 25, 4, 0, 0, 0, 0, 0, 2, 0, 9, 0, 16, 0, 0,
+	21, 12, 0, 0, 23, 0, 5, 22, 0, 6, 0, 0, 19, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_keys[] = {
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d6f7266u, 0x0u, 7},
+	{0x695f72656e676973u, 0x64695f72656e6769u, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x646574696465u, 0x0u, 6},
+	{0x74786574u, 0x0u, 4},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x6f6567u, 0x0u, 3},
+	{0x6867697279706f63u, 0x746867697279706fu, 9},
+	{0x73656b696cu, 0x0u, 5},
+	{0x7374736f706572u, 0x0u, 7},
+	{0x7377656976u, 0x0u, 5},
+	{0x7079745f74736f70u, 0x657079745f74736fu, 9},
+	{0x756f735f74736f70u, 0x656372756f735f74u, 11},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x79745f72656e6e69u, 0x657079745f72656eu, 10},
+	{0x74656c65645f7369u, 0x646574656c65645fu, 10},
+	{0x5f646574656c6564u, 0x6e6f736165725f64u, 14},
+	{0x5f646574656c6564u, 0x736c69617465645fu, 15},
+	{0x696d5f74756e6f64u, 0x6c72755f70706169u, 17},
+	{0x69686372615f7369u, 0x6465766968637261u, 11},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x5f73746e65726170u, 0x6b636174735f7374u, 13},
 };
 static const struct socapi_struct vk_wall_wallpost_struct = {"wall_wallpost", sizeof(struct vk_wall_wallpost), 25, vk_wall_wallpost_fields,
-	offsetof(struct vk_wall_wallpost, unknown), 59u, 6, vk_wall_wallpost_keys};
+	offsetof(struct vk_wall_wallpost, unknown), 59u, 6, vk_wall_wallpost_slots, vk_wall_wallpost_keys};
 const struct socapi_type vk_wall_wallpost_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost), &vk_wall_wallpost_struct, "wall_wallpost"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_album_fields[] = {
@@ -7137,11 +9694,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_album_fields[] = {
 	{"album", offsetof(struct vk_wall_wallpost_attachment_album, album), SOCAPI_NO_PRESENCE, &vk_photos_photo_album_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_album, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_album_keys[] = {
-	0, 0, 0, 0xa0003, 0, 0x40001, 0, 0x50002,
+static const uint16_t vk_wall_wallpost_attachment_album_slots[] = {
+	0, 0, 0, 3, 0, 1, 0, 2,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_album_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6d75626c61u, 0x0u, 5},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_album_struct = {"wall_wallpost_attachment_album", sizeof(struct vk_wall_wallpost_attachment_album), 3, vk_wall_wallpost_attachment_album_fields,
-	offsetof(struct vk_wall_wallpost_attachment_album, unknown), 1u, 3, vk_wall_wallpost_attachment_album_keys};
+	offsetof(struct vk_wall_wallpost_attachment_album, unknown), 1u, 3, vk_wall_wallpost_attachment_album_slots, vk_wall_wallpost_attachment_album_keys};
 const struct socapi_type vk_wall_wallpost_attachment_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_album), &vk_wall_wallpost_attachment_album_struct, "wall_wallpost_attachment_album"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_app_fields[] = {
@@ -7149,11 +9711,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_app_fields[] = {
 	{"app", offsetof(struct vk_wall_wallpost_attachment_app, app), SOCAPI_NO_PRESENCE, &vk_wall_app_post_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_app, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_app_keys[] = {
-	0x30002, 0, 0, 0xa0003, 0, 0x40001, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_app_slots[] = {
+	2, 0, 0, 3, 0, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_app_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x707061u, 0x0u, 3},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_app_struct = {"wall_wallpost_attachment_app", sizeof(struct vk_wall_wallpost_attachment_app), 3, vk_wall_wallpost_attachment_app_fields,
-	offsetof(struct vk_wall_wallpost_attachment_app, unknown), 1u, 3, vk_wall_wallpost_attachment_app_keys};
+	offsetof(struct vk_wall_wallpost_attachment_app, unknown), 1u, 3, vk_wall_wallpost_attachment_app_slots, vk_wall_wallpost_attachment_app_keys};
 const struct socapi_type vk_wall_wallpost_attachment_app_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_app), &vk_wall_wallpost_attachment_app_struct, "wall_wallpost_attachment_app"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_audio_fields[] = {
@@ -7161,11 +9728,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_audio_fields[] = {
 	{"audio", offsetof(struct vk_wall_wallpost_attachment_audio, audio), SOCAPI_NO_PRESENCE, &vk_audio_audio_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_audio, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_audio_keys[] = {
-	0, 0, 0, 0xa0003, 0x50002, 0x40001, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_audio_slots[] = {
+	0, 0, 0, 3, 2, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_audio_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6f69647561u, 0x0u, 5},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_audio_struct = {"wall_wallpost_attachment_audio", sizeof(struct vk_wall_wallpost_attachment_audio), 3, vk_wall_wallpost_attachment_audio_fields,
-	offsetof(struct vk_wall_wallpost_attachment_audio, unknown), 1u, 3, vk_wall_wallpost_attachment_audio_keys};
+	offsetof(struct vk_wall_wallpost_attachment_audio, unknown), 1u, 3, vk_wall_wallpost_attachment_audio_slots, vk_wall_wallpost_attachment_audio_keys};
 const struct socapi_type vk_wall_wallpost_attachment_audio_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_audio), &vk_wall_wallpost_attachment_audio_struct, "wall_wallpost_attachment_audio"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_clip_fields[] = {
@@ -7173,11 +9745,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_clip_fields[] = {
 	{"clip", offsetof(struct vk_wall_wallpost_attachment_clip, clip), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_clip, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_clip_keys[] = {
-	0, 0, 0x40002, 0xa0003, 0, 0x40001, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_clip_slots[] = {
+	0, 0, 2, 3, 0, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_clip_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x70696c63u, 0x0u, 4},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_clip_struct = {"wall_wallpost_attachment_clip", sizeof(struct vk_wall_wallpost_attachment_clip), 3, vk_wall_wallpost_attachment_clip_fields,
-	offsetof(struct vk_wall_wallpost_attachment_clip, unknown), 1u, 3, vk_wall_wallpost_attachment_clip_keys};
+	offsetof(struct vk_wall_wallpost_attachment_clip, unknown), 1u, 3, vk_wall_wallpost_attachment_clip_slots, vk_wall_wallpost_attachment_clip_keys};
 const struct socapi_type vk_wall_wallpost_attachment_clip_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_clip), &vk_wall_wallpost_attachment_clip_struct, "wall_wallpost_attachment_clip"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_doc_fields[] = {
@@ -7185,11 +9762,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_doc_fields[] = {
 	{"doc", offsetof(struct vk_wall_wallpost_attachment_doc, doc), SOCAPI_NO_PRESENCE, &vk_docs_doc_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_doc, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_doc_keys[] = {
-	0, 0, 0, 0xa0003, 0, 0x40001, 0x30002, 0,
+static const uint16_t vk_wall_wallpost_attachment_doc_slots[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_doc_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x636f64u, 0x0u, 3},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_doc_struct = {"wall_wallpost_attachment_doc", sizeof(struct vk_wall_wallpost_attachment_doc), 3, vk_wall_wallpost_attachment_doc_fields,
-	offsetof(struct vk_wall_wallpost_attachment_doc, unknown), 1u, 3, vk_wall_wallpost_attachment_doc_keys};
+	offsetof(struct vk_wall_wallpost_attachment_doc, unknown), 1u, 3, vk_wall_wallpost_attachment_doc_slots, vk_wall_wallpost_attachment_doc_keys};
 const struct socapi_type vk_wall_wallpost_attachment_doc_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_doc), &vk_wall_wallpost_attachment_doc_struct, "wall_wallpost_attachment_doc"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_event_fields[] = {
@@ -7197,11 +9779,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_event_fields[] = {
 	{"event", offsetof(struct vk_wall_wallpost_attachment_event, event), SOCAPI_NO_PRESENCE, &vk_events_event_attach_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_event, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_event_keys[] = {
-	0, 0, 0x50002, 0xa0003, 0, 0x40001, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_event_slots[] = {
+	0, 0, 2, 3, 0, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_event_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x746e657665u, 0x0u, 5},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_event_struct = {"wall_wallpost_attachment_event", sizeof(struct vk_wall_wallpost_attachment_event), 3, vk_wall_wallpost_attachment_event_fields,
-	offsetof(struct vk_wall_wallpost_attachment_event, unknown), 1u, 3, vk_wall_wallpost_attachment_event_keys};
+	offsetof(struct vk_wall_wallpost_attachment_event, unknown), 1u, 3, vk_wall_wallpost_attachment_event_slots, vk_wall_wallpost_attachment_event_keys};
 const struct socapi_type vk_wall_wallpost_attachment_event_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_event), &vk_wall_wallpost_attachment_event_struct, "wall_wallpost_attachment_event"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_graffiti_fields[] = {
@@ -7209,11 +9796,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_graffiti_fields[] =
 	{"graffiti", offsetof(struct vk_wall_wallpost_attachment_graffiti, graffiti), SOCAPI_NO_PRESENCE, &vk_wall_graffiti_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_graffiti, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_graffiti_keys[] = {
-	0, 0, 0, 0xa0003, 0x80002, 0x40001, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_graffiti_slots[] = {
+	0, 0, 0, 3, 2, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_graffiti_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6974696666617267u, 0x6974696666617267u, 8},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_graffiti_struct = {"wall_wallpost_attachment_graffiti", sizeof(struct vk_wall_wallpost_attachment_graffiti), 3, vk_wall_wallpost_attachment_graffiti_fields,
-	offsetof(struct vk_wall_wallpost_attachment_graffiti, unknown), 1u, 3, vk_wall_wallpost_attachment_graffiti_keys};
+	offsetof(struct vk_wall_wallpost_attachment_graffiti, unknown), 1u, 3, vk_wall_wallpost_attachment_graffiti_slots, vk_wall_wallpost_attachment_graffiti_keys};
 const struct socapi_type vk_wall_wallpost_attachment_graffiti_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_graffiti), &vk_wall_wallpost_attachment_graffiti_struct, "wall_wallpost_attachment_graffiti"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_group_fields[] = {
@@ -7221,11 +9813,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_group_fields[] = {
 	{"group", offsetof(struct vk_wall_wallpost_attachment_group, group), SOCAPI_NO_PRESENCE, &vk_groups_group_attach_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_group, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_group_keys[] = {
-	0, 0, 0, 0xa0003, 0, 0x40001, 0x50002, 0,
+static const uint16_t vk_wall_wallpost_attachment_group_slots[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_group_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x70756f7267u, 0x0u, 5},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_group_struct = {"wall_wallpost_attachment_group", sizeof(struct vk_wall_wallpost_attachment_group), 3, vk_wall_wallpost_attachment_group_fields,
-	offsetof(struct vk_wall_wallpost_attachment_group, unknown), 1u, 3, vk_wall_wallpost_attachment_group_keys};
+	offsetof(struct vk_wall_wallpost_attachment_group, unknown), 1u, 3, vk_wall_wallpost_attachment_group_slots, vk_wall_wallpost_attachment_group_keys};
 const struct socapi_type vk_wall_wallpost_attachment_group_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_group), &vk_wall_wallpost_attachment_group_struct, "wall_wallpost_attachment_group"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_link_fields[] = {
@@ -7233,11 +9830,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_link_fields[] = {
 	{"link", offsetof(struct vk_wall_wallpost_attachment_link, link), SOCAPI_NO_PRESENCE, &vk_base_link_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_link, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_link_keys[] = {
-	0xa0003, 0x40001, 0, 0, 0, 0, 0, 0x40002,
+static const uint16_t vk_wall_wallpost_attachment_link_slots[] = {
+	3, 1, 0, 0, 0, 0, 0, 2,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_link_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6b6e696cu, 0x0u, 4},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_link_struct = {"wall_wallpost_attachment_link", sizeof(struct vk_wall_wallpost_attachment_link), 3, vk_wall_wallpost_attachment_link_fields,
-	offsetof(struct vk_wall_wallpost_attachment_link, unknown), 3u, 3, vk_wall_wallpost_attachment_link_keys};
+	offsetof(struct vk_wall_wallpost_attachment_link, unknown), 3u, 3, vk_wall_wallpost_attachment_link_slots, vk_wall_wallpost_attachment_link_keys};
 const struct socapi_type vk_wall_wallpost_attachment_link_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_link), &vk_wall_wallpost_attachment_link_struct, "wall_wallpost_attachment_link"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_market_fields[] = {
@@ -7245,11 +9847,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_market_fields[] = {
 	{"market", offsetof(struct vk_wall_wallpost_attachment_market, market), SOCAPI_NO_PRESENCE, &vk_market_market_item_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_market, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_market_keys[] = {
-	0, 0, 0, 0xa0003, 0, 0x40001, 0x60002, 0,
+static const uint16_t vk_wall_wallpost_attachment_market_slots[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_market_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x74656b72616du, 0x0u, 6},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_market_struct = {"wall_wallpost_attachment_market", sizeof(struct vk_wall_wallpost_attachment_market), 3, vk_wall_wallpost_attachment_market_fields,
-	offsetof(struct vk_wall_wallpost_attachment_market, unknown), 1u, 3, vk_wall_wallpost_attachment_market_keys};
+	offsetof(struct vk_wall_wallpost_attachment_market, unknown), 1u, 3, vk_wall_wallpost_attachment_market_slots, vk_wall_wallpost_attachment_market_keys};
 const struct socapi_type vk_wall_wallpost_attachment_market_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_market), &vk_wall_wallpost_attachment_market_struct, "wall_wallpost_attachment_market"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_market_album_fields[] = {
@@ -7257,11 +9864,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_market_album_fields
 	{"market_album", offsetof(struct vk_wall_wallpost_attachment_market_album, market_album), SOCAPI_NO_PRESENCE, &vk_market_market_album_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_market_album, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_market_album_keys[] = {
-	0, 0, 0, 0xa0003, 0, 0x40001, 0xc0002, 0,
+static const uint16_t vk_wall_wallpost_attachment_market_album_slots[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_market_album_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x615f74656b72616du, 0x6d75626c615f7465u, 12},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_market_album_struct = {"wall_wallpost_attachment_market_album", sizeof(struct vk_wall_wallpost_attachment_market_album), 3, vk_wall_wallpost_attachment_market_album_fields,
-	offsetof(struct vk_wall_wallpost_attachment_market_album, unknown), 1u, 3, vk_wall_wallpost_attachment_market_album_keys};
+	offsetof(struct vk_wall_wallpost_attachment_market_album, unknown), 1u, 3, vk_wall_wallpost_attachment_market_album_slots, vk_wall_wallpost_attachment_market_album_keys};
 const struct socapi_type vk_wall_wallpost_attachment_market_album_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_market_album), &vk_wall_wallpost_attachment_market_album_struct, "wall_wallpost_attachment_market_album"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_note_fields[] = {
@@ -7269,11 +9881,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_note_fields[] = {
 	{"note", offsetof(struct vk_wall_wallpost_attachment_note, note), SOCAPI_NO_PRESENCE, &vk_notes_note_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_note, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_note_keys[] = {
-	0, 0, 0x40002, 0xa0003, 0, 0x40001, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_note_slots[] = {
+	0, 0, 2, 3, 0, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_note_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x65746f6eu, 0x0u, 4},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_note_struct = {"wall_wallpost_attachment_note", sizeof(struct vk_wall_wallpost_attachment_note), 3, vk_wall_wallpost_attachment_note_fields,
-	offsetof(struct vk_wall_wallpost_attachment_note, unknown), 1u, 3, vk_wall_wallpost_attachment_note_keys};
+	offsetof(struct vk_wall_wallpost_attachment_note, unknown), 1u, 3, vk_wall_wallpost_attachment_note_slots, vk_wall_wallpost_attachment_note_keys};
 const struct socapi_type vk_wall_wallpost_attachment_note_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_note), &vk_wall_wallpost_attachment_note_struct, "wall_wallpost_attachment_note"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_page_fields[] = {
@@ -7281,11 +9898,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_page_fields[] = {
 	{"page", offsetof(struct vk_wall_wallpost_attachment_page, page), SOCAPI_NO_PRESENCE, &vk_pages_wikipage_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_page, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_page_keys[] = {
-	0xa0003, 0x40001, 0x40002, 0, 0, 0, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_page_slots[] = {
+	3, 1, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_page_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x65676170u, 0x0u, 4},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_page_struct = {"wall_wallpost_attachment_page", sizeof(struct vk_wall_wallpost_attachment_page), 3, vk_wall_wallpost_attachment_page_fields,
-	offsetof(struct vk_wall_wallpost_attachment_page, unknown), 3u, 3, vk_wall_wallpost_attachment_page_keys};
+	offsetof(struct vk_wall_wallpost_attachment_page, unknown), 3u, 3, vk_wall_wallpost_attachment_page_slots, vk_wall_wallpost_attachment_page_keys};
 const struct socapi_type vk_wall_wallpost_attachment_page_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_page), &vk_wall_wallpost_attachment_page_struct, "wall_wallpost_attachment_page"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_photo_fields[] = {
@@ -7293,11 +9915,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_photo_fields[] = {
 	{"photo", offsetof(struct vk_wall_wallpost_attachment_photo, photo), SOCAPI_NO_PRESENCE, &vk_photos_photo_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_photo, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_photo_keys[] = {
-	0, 0, 0, 0xa0003, 0, 0x40001, 0x50002, 0,
+static const uint16_t vk_wall_wallpost_attachment_photo_slots[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_photo_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_photo_struct = {"wall_wallpost_attachment_photo", sizeof(struct vk_wall_wallpost_attachment_photo), 3, vk_wall_wallpost_attachment_photo_fields,
-	offsetof(struct vk_wall_wallpost_attachment_photo, unknown), 1u, 3, vk_wall_wallpost_attachment_photo_keys};
+	offsetof(struct vk_wall_wallpost_attachment_photo, unknown), 1u, 3, vk_wall_wallpost_attachment_photo_slots, vk_wall_wallpost_attachment_photo_keys};
 const struct socapi_type vk_wall_wallpost_attachment_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_photo), &vk_wall_wallpost_attachment_photo_struct, "wall_wallpost_attachment_photo"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_poll_fields[] = {
@@ -7305,11 +9932,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_poll_fields[] = {
 	{"poll", offsetof(struct vk_wall_wallpost_attachment_poll, poll), SOCAPI_NO_PRESENCE, &vk_polls_poll_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_poll, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_poll_keys[] = {
-	0, 0x40002, 0, 0xa0003, 0, 0x40001, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_poll_slots[] = {
+	0, 2, 0, 3, 0, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_poll_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6c6c6f70u, 0x0u, 4},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_poll_struct = {"wall_wallpost_attachment_poll", sizeof(struct vk_wall_wallpost_attachment_poll), 3, vk_wall_wallpost_attachment_poll_fields,
-	offsetof(struct vk_wall_wallpost_attachment_poll, unknown), 1u, 3, vk_wall_wallpost_attachment_poll_keys};
+	offsetof(struct vk_wall_wallpost_attachment_poll, unknown), 1u, 3, vk_wall_wallpost_attachment_poll_slots, vk_wall_wallpost_attachment_poll_keys};
 const struct socapi_type vk_wall_wallpost_attachment_poll_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_poll), &vk_wall_wallpost_attachment_poll_struct, "wall_wallpost_attachment_poll"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_posted_photo_fields[] = {
@@ -7317,11 +9949,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_posted_photo_fields
 	{"posted_photo", offsetof(struct vk_wall_wallpost_attachment_posted_photo, posted_photo), SOCAPI_NO_PRESENCE, &vk_wall_posted_photo_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_posted_photo, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_posted_photo_keys[] = {
-	0, 0, 0, 0xa0003, 0xc0002, 0x40001, 0, 0,
+static const uint16_t vk_wall_wallpost_attachment_posted_photo_slots[] = {
+	0, 0, 0, 3, 2, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_posted_photo_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x705f646574736f70u, 0x6f746f68705f6465u, 12},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_posted_photo_struct = {"wall_wallpost_attachment_posted_photo", sizeof(struct vk_wall_wallpost_attachment_posted_photo), 3, vk_wall_wallpost_attachment_posted_photo_fields,
-	offsetof(struct vk_wall_wallpost_attachment_posted_photo, unknown), 1u, 3, vk_wall_wallpost_attachment_posted_photo_keys};
+	offsetof(struct vk_wall_wallpost_attachment_posted_photo, unknown), 1u, 3, vk_wall_wallpost_attachment_posted_photo_slots, vk_wall_wallpost_attachment_posted_photo_keys};
 const struct socapi_type vk_wall_wallpost_attachment_posted_photo_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_posted_photo), &vk_wall_wallpost_attachment_posted_photo_struct, "wall_wallpost_attachment_posted_photo"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_video_fields[] = {
@@ -7329,11 +9966,16 @@ static const struct socapi_field vk_wall_wallpost_attachment_video_fields[] = {
 	{"video", offsetof(struct vk_wall_wallpost_attachment_video, video), SOCAPI_NO_PRESENCE, &vk_video_video_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_video, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_video_keys[] = {
-	0, 0, 0, 0xa0003, 0, 0x40001, 0x50002, 0,
+static const uint16_t vk_wall_wallpost_attachment_video_slots[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_video_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6f65646976u, 0x0u, 5},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_video_struct = {"wall_wallpost_attachment_video", sizeof(struct vk_wall_wallpost_attachment_video), 3, vk_wall_wallpost_attachment_video_fields,
-	offsetof(struct vk_wall_wallpost_attachment_video, unknown), 1u, 3, vk_wall_wallpost_attachment_video_keys};
+	offsetof(struct vk_wall_wallpost_attachment_video, unknown), 1u, 3, vk_wall_wallpost_attachment_video_slots, vk_wall_wallpost_attachment_video_keys};
 const struct socapi_type vk_wall_wallpost_attachment_video_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_video), &vk_wall_wallpost_attachment_video_struct, "wall_wallpost_attachment_video"};
 
 static const struct socapi_field vk_wall_wallpost_attachment_video_playlist_fields[] = {
@@ -7341,31 +9983,42 @@ static const struct socapi_field vk_wall_wallpost_attachment_video_playlist_fiel
 	{"video_playlist", offsetof(struct vk_wall_wallpost_attachment_video_playlist, video_playlist), SOCAPI_NO_PRESENCE, &vk_video_video_album_full_type, SOCAPI_FIELD_REQUIRED},
 	{"access_key", offsetof(struct vk_wall_wallpost_attachment_video_playlist, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_wallpost_attachment_video_playlist_keys[] = {
-	0, 0, 0, 0xa0003, 0, 0x40001, 0xe0002, 0,
+static const uint16_t vk_wall_wallpost_attachment_video_playlist_slots[] = {
+	0, 0, 0, 3, 0, 1, 2, 0,
+};
+static const struct socapi_key vk_wall_wallpost_attachment_video_playlist_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x6c705f6f65646976u, 0x7473696c79616c70u, 14},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
 };
 static const struct socapi_struct vk_wall_wallpost_attachment_video_playlist_struct = {"wall_wallpost_attachment_video_playlist", sizeof(struct vk_wall_wallpost_attachment_video_playlist), 3, vk_wall_wallpost_attachment_video_playlist_fields,
-	offsetof(struct vk_wall_wallpost_attachment_video_playlist, unknown), 1u, 3, vk_wall_wallpost_attachment_video_playlist_keys};
+	offsetof(struct vk_wall_wallpost_attachment_video_playlist, unknown), 1u, 3, vk_wall_wallpost_attachment_video_playlist_slots, vk_wall_wallpost_attachment_video_playlist_keys};
 const struct socapi_type vk_wall_wallpost_attachment_video_playlist_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_attachment_video_playlist), &vk_wall_wallpost_attachment_video_playlist_struct, "wall_wallpost_attachment_video_playlist"};
 
 static const struct socapi_field vk_wall_wallpost_comments_donut_fields[] = {
 	{"placeholder", offsetof(struct vk_wall_wallpost_comments_donut, placeholder), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_comments_donut_placeholder_type, 0},
 };
-static const uint32_t vk_wall_wallpost_comments_donut_keys[] = {
-	0, 0xb0001,
+static const uint16_t vk_wall_wallpost_comments_donut_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_wall_wallpost_comments_donut_keys[] = {
+	{0x6c6f686563616c70u, 0x7265646c6f686563u, 11},
 };
 static const struct socapi_struct vk_wall_wallpost_comments_donut_struct = {"wall_wallpost_comments_donut", sizeof(struct vk_wall_wallpost_comments_donut), 1, vk_wall_wallpost_comments_donut_fields,
-	offsetof(struct vk_wall_wallpost_comments_donut, unknown), 1u, 1, vk_wall_wallpost_comments_donut_keys};
+	offsetof(struct vk_wall_wallpost_comments_donut, unknown), 1u, 1, vk_wall_wallpost_comments_donut_slots, vk_wall_wallpost_comments_donut_keys};
 const struct socapi_type vk_wall_wallpost_comments_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_comments_donut), &vk_wall_wallpost_comments_donut_struct, "wall_wallpost_comments_donut"};
 
 static const struct socapi_field vk_wall_wallpost_comments_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wallpost_comments_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_wallpost_comments_donut_placeholder_keys[] = {
-	0x40001, 0,
+static const uint16_t vk_wall_wallpost_comments_donut_placeholder_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_wall_wallpost_comments_donut_placeholder_keys[] = {
+	{0x74786574u, 0x0u, 4},
 };
 static const struct socapi_struct vk_wall_wallpost_comments_donut_placeholder_struct = {"wall_wallpost_comments_donut_placeholder", sizeof(struct vk_wall_wallpost_comments_donut_placeholder), 1, vk_wall_wallpost_comments_donut_placeholder_fields,
-	offsetof(struct vk_wall_wallpost_comments_donut_placeholder, unknown), 1u, 1, vk_wall_wallpost_comments_donut_placeholder_keys};
+	offsetof(struct vk_wall_wallpost_comments_donut_placeholder, unknown), 1u, 1, vk_wall_wallpost_comments_donut_placeholder_slots, vk_wall_wallpost_comments_donut_placeholder_keys};
 const struct socapi_type vk_wall_wallpost_comments_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_comments_donut_placeholder), &vk_wall_wallpost_comments_donut_placeholder_struct, "wall_wallpost_comments_donut_placeholder"};
 
 static const struct socapi_field vk_wall_wallpost_donut_fields[] = {
@@ -7375,22 +10028,31 @@ static const struct socapi_field vk_wall_wallpost_donut_fields[] = {
 	{"can_publish_free_copy", offsetof(struct vk_wall_wallpost_donut, can_publish_free_copy), offsetof(struct vk_wall_wallpost_donut, has_can_publish_free_copy), &socapi_type_bool, 0},
 	{"edit_mode", offsetof(struct vk_wall_wallpost_donut, edit_mode), SOCAPI_NO_PRESENCE, &vk_wall_wallpost_donut_edit_mode_type, 0},
 };
-static const uint32_t vk_wall_wallpost_donut_keys[] = {
-	0, 0, 0, 0xd0002, 0, 0, 0, 0,
-	0xb0003, 0x80001, 0x150004, 0, 0x90005, 0, 0, 0,
+static const uint16_t vk_wall_wallpost_donut_slots[] = {
+	0, 0, 0, 2, 0, 0, 0, 0, 3, 1, 4, 0, 5, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_donut_keys[] = {
+	{0x74756e6f645f7369u, 0x74756e6f645f7369u, 8},
+	{0x7275645f64696170u, 0x6e6f697461727564u, 13},
+	{0x6c6f686563616c70u, 0x7265646c6f686563u, 11},
+	{0x6c6275705f6e6163u, 0x79706f635f656572u, 21},
+	{0x646f6d5f74696465u, 0x65646f6d5f746964u, 9},
 };
 static const struct socapi_struct vk_wall_wallpost_donut_struct = {"wall_wallpost_donut", sizeof(struct vk_wall_wallpost_donut), 5, vk_wall_wallpost_donut_fields,
-	offsetof(struct vk_wall_wallpost_donut, unknown), 1u, 4, vk_wall_wallpost_donut_keys};
+	offsetof(struct vk_wall_wallpost_donut, unknown), 1u, 4, vk_wall_wallpost_donut_slots, vk_wall_wallpost_donut_keys};
 const struct socapi_type vk_wall_wallpost_donut_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_donut), &vk_wall_wallpost_donut_struct, "wall_wallpost_donut"};
 
 static const struct socapi_field vk_wall_wallpost_donut_placeholder_fields[] = {
 	{"text", offsetof(struct vk_wall_wallpost_donut_placeholder, text), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_wallpost_donut_placeholder_keys[] = {
-	0x40001, 0,
+static const uint16_t vk_wall_wallpost_donut_placeholder_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_wall_wallpost_donut_placeholder_keys[] = {
+	{0x74786574u, 0x0u, 4},
 };
 static const struct socapi_struct vk_wall_wallpost_donut_placeholder_struct = {"wall_wallpost_donut_placeholder", sizeof(struct vk_wall_wallpost_donut_placeholder), 1, vk_wall_wallpost_donut_placeholder_fields,
-	offsetof(struct vk_wall_wallpost_donut_placeholder, unknown), 1u, 1, vk_wall_wallpost_donut_placeholder_keys};
+	offsetof(struct vk_wall_wallpost_donut_placeholder, unknown), 1u, 1, vk_wall_wallpost_donut_placeholder_slots, vk_wall_wallpost_donut_placeholder_keys};
 const struct socapi_type vk_wall_wallpost_donut_placeholder_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_donut_placeholder), &vk_wall_wallpost_donut_placeholder_struct, "wall_wallpost_donut_placeholder"};
 
 static const struct socapi_field vk_wall_wallpost_full_fields[] = {
@@ -7436,26 +10098,61 @@ static const struct socapi_field vk_wall_wallpost_full_fields[] = {
 	{"feedback", offsetof(struct vk_wall_wallpost_full, feedback), SOCAPI_NO_PRESENCE, &vk_newsfeed_item_wallpost_feedback_type, 0},
 	{"to_id", offsetof(struct vk_wall_wallpost_full, to_id), offsetof(struct vk_wall_wallpost_full, has_to_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_wall_wallpost_full_keys[] = {
-	0, 0x70021, 0xf0016, 0, 0, 0x80025, 0, 0,
-	0x40023, 0, 0, 0, 0, 0xa0013, 0, 0,
-	0xd001a, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0xa0012, 0x40006, 0, 0, 0,
-	0x90005, 0, 0, 0, 0, 0x9000f, 0, 0,
-	0, 0xf0001, 0, 0x8001f, 0xa0014, 0x40008, 0, 0,
-	0, 0, 0x40027, 0, 0xb0010, 0, 0xd001e, 0x9000b,
-	0, 0, 0, 0x80003, 0x60007, 0xa0022, 0, 0,
-	0, 0, 0x5000c, 0xb0009, 0, 0, 0, 0,
-	0, 0, 0x70004, 0x20002, 0, 0, 0x80028, 0,
-	0xc001b, 0, 0, 0, 0, 0x3000a, 0, 0,
-	0x7000d, 0, 0, 0, 0, 0, 0, 0,
-	0, 0x110017, 0x70019, 0x8001c, 0, 0, 0xb0011, 0x5000e,
-	0x50024, 0, 0, 0, 0xa0020, 0, 0, 0,
-	0, 0, 0, 0, 0xe0015, 0, 0, 0xb0018,
-	0x9001d, 0, 0, 0xf0026, 0, 0x50029, 0, 0,
+static const uint16_t vk_wall_wallpost_full_slots[] = {
+	0, 33, 22, 0, 0, 37, 0, 0, 35, 0, 0, 0, 0, 19, 0, 0,
+	26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 6, 0, 0, 0,
+	5, 0, 0, 0, 0, 15, 0, 0, 0, 1, 0, 31, 20, 8, 0, 0,
+	0, 0, 39, 0, 16, 0, 30, 11, 0, 0, 0, 3, 7, 34, 0, 0,
+	0, 0, 12, 9, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 40, 0,
+	27, 0, 0, 0, 0, 10, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0,
+	0, 23, 25, 28, 0, 0, 17, 14, 36, 0, 0, 0, 32, 0, 0, 0,
+	0, 0, 0, 0, 21, 0, 0, 24, 29, 0, 0, 38, 0, 41, 0, 0,
+};
+static const struct socapi_key vk_wall_wallpost_full_keys[] = {
+	{0x6c6573756f726163u, 0x74657366666f5f6cu, 15},
+	{0x6469u, 0x0u, 2},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d6f7266u, 0x0u, 7},
+	{0x695f72656e676973u, 0x64695f72656e6769u, 9},
+	{0x65746164u, 0x0u, 4},
+	{0x646574696465u, 0x0u, 6},
+	{0x74786574u, 0x0u, 4},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x6f6567u, 0x0u, 3},
+	{0x6867697279706f63u, 0x746867697279706fu, 9},
+	{0x73656b696cu, 0x0u, 5},
+	{0x7374736f706572u, 0x0u, 7},
+	{0x7377656976u, 0x0u, 5},
+	{0x7079745f74736f70u, 0x657079745f74736fu, 9},
+	{0x756f735f74736f70u, 0x656372756f735f74u, 11},
+	{0x726f7661665f7369u, 0x657469726f766166u, 11},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x79745f72656e6e69u, 0x657079745f72656eu, 10},
+	{0x74656c65645f7369u, 0x646574656c65645fu, 10},
+	{0x5f646574656c6564u, 0x6e6f736165725f64u, 14},
+	{0x5f646574656c6564u, 0x736c69617465645fu, 15},
+	{0x696d5f74756e6f64u, 0x6c72755f70706169u, 17},
+	{0x69686372615f7369u, 0x6465766968637261u, 11},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x5f73746e65726170u, 0x6b636174735f7374u, 13},
+	{0x7369685f79706f63u, 0x79726f747369685fu, 12},
+	{0x73746e656d6d6f63u, 0x73746e656d6d6f63u, 8},
+	{0x656e6e69705f7369u, 0x64656e6e69705f73u, 9},
+	{0x615f64656b72616du, 0x7364615f73615f64u, 13},
+	{0x746964655f6e6163u, 0x746964655f6e6163u, 8},
+	{0x656c65645f6e6163u, 0x6574656c65645f6eu, 10},
+	{0x6e69705f6e6163u, 0x0u, 7},
+	{0x5f64657461657263u, 0x79625f6465746165u, 10},
+	{0x68736168u, 0x0u, 4},
+	{0x74756e6f64u, 0x0u, 5},
+	{0x64695f6369706f74u, 0x64695f6369706f74u, 8},
+	{0x65745f74726f6873u, 0x657461725f747865u, 15},
+	{0x65707974u, 0x0u, 4},
+	{0x6b63616264656566u, 0x6b63616264656566u, 8},
+	{0x64695f6f74u, 0x0u, 5},
 };
 static const struct socapi_struct vk_wall_wallpost_full_struct = {"wall_wallpost_full", sizeof(struct vk_wall_wallpost_full), 41, vk_wall_wallpost_full_fields,
-	offsetof(struct vk_wall_wallpost_full, unknown), 27u, 7, vk_wall_wallpost_full_keys};
+	offsetof(struct vk_wall_wallpost_full, unknown), 27u, 7, vk_wall_wallpost_full_slots, vk_wall_wallpost_full_keys};
 const struct socapi_type vk_wall_wallpost_full_type = {SOCAPI_KIND_OBJECT, 0, sizeof(struct vk_wall_wallpost_full), &vk_wall_wallpost_full_struct, "wall_wallpost_full"};
 
 _Static_assert(sizeof(enum vk_base_link_product_category_kind) == sizeof(int), "tag is an int");
@@ -19019,11 +21716,14 @@ void vk_messages_keyboard_button_property_action_list_free(struct vk_messages_ke
 static const struct socapi_field vk_account_get_counters_params_fields[] = {
 	{"filter", offsetof(struct vk_account_get_counters_params, filter), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_account_counters_filter_type, 0},
 };
-static const uint32_t vk_account_get_counters_params_keys[] = {
-	0, 0x60001,
+static const uint16_t vk_account_get_counters_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_account_get_counters_params_keys[] = {
+	{0x7265746c6966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_account_get_counters_params_struct = {"account.getCounters", sizeof(struct vk_account_get_counters_params), 1, vk_account_get_counters_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_get_counters_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_get_counters_params_slots, vk_account_get_counters_params_keys};
 
 const struct socapi_method vk_account_get_counters_method = {
 	"account.getCounters", "response", "vk_account_get_counters",
@@ -19041,11 +21741,14 @@ enum socapi_status vk_account_get_counters(struct socapi_session *session, const
 static const struct socapi_field vk_account_get_info_params_fields[] = {
 	{"fields", offsetof(struct vk_account_get_info_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_account_get_info_fields_item_type, 0},
 };
-static const uint32_t vk_account_get_info_params_keys[] = {
-	0, 0x60001,
+static const uint16_t vk_account_get_info_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_account_get_info_params_keys[] = {
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_account_get_info_params_struct = {"account.getInfo", sizeof(struct vk_account_get_info_params), 1, vk_account_get_info_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_get_info_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_get_info_params_slots, vk_account_get_info_params_keys};
 
 const struct socapi_method vk_account_get_info_method = {
 	"account.getInfo", "response", "vk_account_get_info",
@@ -19089,11 +21792,14 @@ enum socapi_status vk_account_set_offline(struct socapi_session *session, int64_
 static const struct socapi_field vk_account_set_online_params_fields[] = {
 	{"voip", offsetof(struct vk_account_set_online_params, voip), offsetof(struct vk_account_set_online_params, has_voip), &socapi_type_bool, 0},
 };
-static const uint32_t vk_account_set_online_params_keys[] = {
-	0, 0x40001,
+static const uint16_t vk_account_set_online_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_account_set_online_params_keys[] = {
+	{0x70696f76u, 0x0u, 4},
 };
 static const struct socapi_struct vk_account_set_online_params_struct = {"account.setOnline", sizeof(struct vk_account_set_online_params), 1, vk_account_set_online_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_set_online_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_account_set_online_params_slots, vk_account_set_online_params_keys};
 
 const struct socapi_method vk_account_set_online_method = {
 	"account.setOnline", "response", "vk_account_set_online",
@@ -19117,12 +21823,20 @@ static const struct socapi_field vk_database_get_cities_params_fields[] = {
 	{"count", offsetof(struct vk_database_get_cities_params, count), offsetof(struct vk_database_get_cities_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_database_get_cities_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t vk_database_get_cities_params_keys[] = {
-	0, 0, 0, 0x60005, 0x80004, 0xa0001, 0, 0x50006,
-	0x10003, 0x60007, 0, 0, 0x90002, 0, 0, 0,
+static const uint16_t vk_database_get_cities_params_slots[] = {
+	0, 0, 0, 5, 4, 1, 0, 6, 3, 7, 0, 0, 2, 0, 0, 0,
+};
+static const struct socapi_key vk_database_get_cities_params_keys[] = {
+	{0x5f7972746e756f63u, 0x64695f7972746e75u, 10},
+	{0x695f6e6f69676572u, 0x64695f6e6f696765u, 9},
+	{0x71u, 0x0u, 1},
+	{0x6c6c615f6465656eu, 0x6c6c615f6465656eu, 8},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_database_get_cities_params_struct = {"database.getCities", sizeof(struct vk_database_get_cities_params), 7, vk_database_get_cities_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 4, vk_database_get_cities_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 4, vk_database_get_cities_params_slots, vk_database_get_cities_params_keys};
 
 const struct socapi_method vk_database_get_cities_method = {
 	"database.getCities", "response", "vk_database_get_cities",
@@ -19143,11 +21857,17 @@ static const struct socapi_field vk_database_get_countries_params_fields[] = {
 	{"offset", offsetof(struct vk_database_get_countries_params, offset), offsetof(struct vk_database_get_countries_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_database_get_countries_params, count), offsetof(struct vk_database_get_countries_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_database_get_countries_params_keys[] = {
-	0, 0x60003, 0x80001, 0x50004, 0, 0, 0, 0x40002,
+static const uint16_t vk_database_get_countries_params_slots[] = {
+	0, 3, 1, 4, 0, 0, 0, 2,
+};
+static const struct socapi_key vk_database_get_countries_params_keys[] = {
+	{0x6c6c615f6465656eu, 0x6c6c615f6465656eu, 8},
+	{0x65646f63u, 0x0u, 4},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_database_get_countries_params_struct = {"database.getCountries", sizeof(struct vk_database_get_countries_params), 4, vk_database_get_countries_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 3, vk_database_get_countries_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 3, vk_database_get_countries_params_slots, vk_database_get_countries_params_keys};
 
 const struct socapi_method vk_database_get_countries_method = {
 	"database.getCountries", "response", "vk_database_get_countries",
@@ -19166,11 +21886,15 @@ static const struct socapi_field vk_execute_params_fields[] = {
 	{"code", offsetof(struct vk_execute_params, code), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"func_v", offsetof(struct vk_execute_params, func_v), offsetof(struct vk_execute_params, has_func_v), &socapi_type_int, 0},
 };
-static const uint32_t vk_execute_params_keys[] = {
-	0x60002, 0, 0x40001, 0,
+static const uint16_t vk_execute_params_slots[] = {
+	2, 0, 1, 0,
+};
+static const struct socapi_key vk_execute_params_keys[] = {
+	{0x65646f63u, 0x0u, 4},
+	{0x765f636e7566u, 0x0u, 6},
 };
 static const struct socapi_struct vk_execute_params_struct = {"execute", sizeof(struct vk_execute_params), 2, vk_execute_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_execute_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_execute_params_slots, vk_execute_params_keys};
 
 const struct socapi_method vk_execute_method = {
 	"execute", "response", "vk_execute",
@@ -19190,11 +21914,16 @@ static const struct socapi_field vk_friends_add_params_fields[] = {
 	{"text", offsetof(struct vk_friends_add_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"follow", offsetof(struct vk_friends_add_params, follow), offsetof(struct vk_friends_add_params, has_follow), &socapi_type_bool, 0},
 };
-static const uint32_t vk_friends_add_params_keys[] = {
-	0, 0, 0x70001, 0, 0x60003, 0, 0x40002, 0,
+static const uint16_t vk_friends_add_params_slots[] = {
+	0, 0, 1, 0, 3, 0, 2, 0,
+};
+static const struct socapi_key vk_friends_add_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x74786574u, 0x0u, 4},
+	{0x776f6c6c6f66u, 0x0u, 6},
 };
 static const struct socapi_struct vk_friends_add_params_struct = {"friends.add", sizeof(struct vk_friends_add_params), 3, vk_friends_add_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, vk_friends_add_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, vk_friends_add_params_slots, vk_friends_add_params_keys};
 
 const struct socapi_method vk_friends_add_method = {
 	"friends.add", "response", "vk_friends_add",
@@ -19214,11 +21943,16 @@ static const struct socapi_field vk_friends_are_friends_params_fields[] = {
 	{"need_sign", offsetof(struct vk_friends_are_friends_params, need_sign), offsetof(struct vk_friends_are_friends_params, has_need_sign), &socapi_type_bool, 0},
 	{"extended", offsetof(struct vk_friends_are_friends_params, extended), offsetof(struct vk_friends_are_friends_params, has_extended), &socapi_type_bool, 0},
 };
-static const uint32_t vk_friends_are_friends_params_keys[] = {
-	0x80003, 0, 0x90002, 0, 0, 0x80001, 0, 0,
+static const uint16_t vk_friends_are_friends_params_slots[] = {
+	3, 0, 2, 0, 0, 1, 0, 0,
+};
+static const struct socapi_key vk_friends_are_friends_params_keys[] = {
+	{0x7364695f72657375u, 0x7364695f72657375u, 8},
+	{0x6769735f6465656eu, 0x6e6769735f646565u, 9},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
 };
 static const struct socapi_struct vk_friends_are_friends_params_struct = {"friends.areFriends", sizeof(struct vk_friends_are_friends_params), 3, vk_friends_are_friends_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_friends_are_friends_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_friends_are_friends_params_slots, vk_friends_are_friends_params_keys};
 
 static const struct socapi_method *const vk_friends_are_friends_variants[] = {
 	&vk_friends_are_friends_method,
@@ -19259,11 +21993,14 @@ enum socapi_status vk_friends_are_friends_with_extended(struct socapi_session *s
 static const struct socapi_field vk_friends_delete_params_fields[] = {
 	{"user_id", offsetof(struct vk_friends_delete_params, user_id), offsetof(struct vk_friends_delete_params, has_user_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_friends_delete_params_keys[] = {
-	0x70001, 0,
+static const uint16_t vk_friends_delete_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_friends_delete_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
 };
 static const struct socapi_struct vk_friends_delete_params_struct = {"friends.delete", sizeof(struct vk_friends_delete_params), 1, vk_friends_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_friends_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_friends_delete_params_slots, vk_friends_delete_params_keys};
 
 const struct socapi_method vk_friends_delete_method = {
 	"friends.delete", "response", "vk_friends_delete",
@@ -19287,12 +22024,20 @@ static const struct socapi_field vk_friends_get_params_fields[] = {
 	{"fields", offsetof(struct vk_friends_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_friends_get_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const uint32_t vk_friends_get_params_keys[] = {
-	0, 0x60006, 0x90007, 0, 0, 0x70003, 0x50004, 0x50002,
-	0, 0x60005, 0, 0, 0, 0, 0, 0x70001,
+static const uint16_t vk_friends_get_params_slots[] = {
+	0, 6, 7, 0, 0, 3, 4, 2, 0, 5, 0, 0, 0, 0, 0, 1,
+};
+static const struct socapi_key vk_friends_get_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x726564726fu, 0x0u, 5},
+	{0x64695f7473696cu, 0x0u, 7},
+	{0x746e756f63u, 0x0u, 5},
+	{0x74657366666fu, 0x0u, 6},
+	{0x73646c656966u, 0x0u, 6},
+	{0x7361635f656d616eu, 0x657361635f656d61u, 9},
 };
 static const struct socapi_struct vk_friends_get_params_struct = {"friends.get", sizeof(struct vk_friends_get_params), 7, vk_friends_get_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 4, vk_friends_get_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 4, vk_friends_get_params_slots, vk_friends_get_params_keys};
 
 static const struct socapi_method *const vk_friends_get_variants[] = {
 	&vk_friends_get_method,
@@ -19316,11 +22061,15 @@ static const struct socapi_field vk_friends_get_lists_params_fields[] = {
 	{"user_id", offsetof(struct vk_friends_get_lists_params, user_id), offsetof(struct vk_friends_get_lists_params, has_user_id), &socapi_type_int, 0},
 	{"return_system", offsetof(struct vk_friends_get_lists_params, return_system), offsetof(struct vk_friends_get_lists_params, has_return_system), &socapi_type_bool, 0},
 };
-static const uint32_t vk_friends_get_lists_params_keys[] = {
-	0, 0x70001, 0xd0002, 0,
+static const uint16_t vk_friends_get_lists_params_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_friends_get_lists_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x735f6e7275746572u, 0x6d65747379735f6eu, 13},
 };
 static const struct socapi_struct vk_friends_get_lists_params_struct = {"friends.getLists", sizeof(struct vk_friends_get_lists_params), 2, vk_friends_get_lists_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_friends_get_lists_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_friends_get_lists_params_slots, vk_friends_get_lists_params_keys};
 
 const struct socapi_method vk_friends_get_lists_method = {
 	"friends.getLists", "response", "vk_friends_get_lists",
@@ -19344,12 +22093,20 @@ static const struct socapi_field vk_friends_get_mutual_params_fields[] = {
 	{"offset", offsetof(struct vk_friends_get_mutual_params, offset), offsetof(struct vk_friends_get_mutual_params, has_offset), &socapi_type_int, 0},
 	{"need_common_count", offsetof(struct vk_friends_get_mutual_params, need_common_count), offsetof(struct vk_friends_get_mutual_params, has_need_common_count), &socapi_type_bool, 0},
 };
-static const uint32_t vk_friends_get_mutual_params_keys[] = {
-	0, 0xa0002, 0x50004, 0x60006, 0, 0, 0, 0x50005,
-	0, 0, 0, 0, 0x110007, 0xb0003, 0, 0xa0001,
+static const uint16_t vk_friends_get_mutual_params_slots[] = {
+	0, 2, 4, 6, 0, 0, 0, 5, 0, 0, 0, 0, 7, 3, 0, 1,
+};
+static const struct socapi_key vk_friends_get_mutual_params_keys[] = {
+	{0x755f656372756f73u, 0x6469755f65637275u, 10},
+	{0x755f746567726174u, 0x6469755f74656772u, 10},
+	{0x755f746567726174u, 0x736469755f746567u, 11},
+	{0x726564726fu, 0x0u, 5},
+	{0x746e756f63u, 0x0u, 5},
+	{0x74657366666fu, 0x0u, 6},
+	{0x6d6f635f6465656eu, 0x746e756f635f6e6fu, 17},
 };
 static const struct socapi_struct vk_friends_get_mutual_params_struct = {"friends.getMutual", sizeof(struct vk_friends_get_mutual_params), 7, vk_friends_get_mutual_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 4, vk_friends_get_mutual_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 4, vk_friends_get_mutual_params_slots, vk_friends_get_mutual_params_keys};
 
 static const struct socapi_method *const vk_friends_get_mutual_variants[] = {
 	&vk_friends_get_mutual_method,
@@ -19392,12 +22149,19 @@ static const struct socapi_field vk_friends_get_online_params_fields[] = {
 	{"count", offsetof(struct vk_friends_get_online_params, count), offsetof(struct vk_friends_get_online_params, has_count), &socapi_type_int, 0},
 	{"offset", offsetof(struct vk_friends_get_online_params, offset), offsetof(struct vk_friends_get_online_params, has_offset), &socapi_type_int, 0},
 };
-static const uint32_t vk_friends_get_online_params_keys[] = {
-	0xd0003, 0, 0x50004, 0x60006, 0, 0, 0x70001, 0x50005,
-	0, 0, 0, 0, 0, 0, 0, 0x70002,
+static const uint16_t vk_friends_get_online_params_slots[] = {
+	3, 0, 4, 6, 0, 0, 1, 5, 0, 0, 0, 0, 0, 0, 0, 2,
+};
+static const struct socapi_key vk_friends_get_online_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x64695f7473696cu, 0x0u, 7},
+	{0x6d5f656e696c6e6fu, 0x656c69626f6d5f65u, 13},
+	{0x726564726fu, 0x0u, 5},
+	{0x746e756f63u, 0x0u, 5},
+	{0x74657366666fu, 0x0u, 6},
 };
 static const struct socapi_struct vk_friends_get_online_params_struct = {"friends.getOnline", sizeof(struct vk_friends_get_online_params), 6, vk_friends_get_online_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 4, vk_friends_get_online_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 4, vk_friends_get_online_params_slots, vk_friends_get_online_params_keys};
 
 static const struct socapi_method *const vk_friends_get_online_variants[] = {
 	&vk_friends_get_online_method,
@@ -19446,14 +22210,23 @@ static const struct socapi_field vk_friends_get_requests_params_fields[] = {
 	{"suggested", offsetof(struct vk_friends_get_requests_params, suggested), offsetof(struct vk_friends_get_requests_params, has_suggested), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_friends_get_requests_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 };
-static const uint32_t vk_friends_get_requests_params_keys[] = {
-	0x90008, 0, 0xb0004, 0x60009, 0, 0x40006, 0x80003, 0,
-	0, 0x30005, 0, 0, 0x50002, 0, 0, 0,
-	0, 0, 0x60001, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0xb0007, 0, 0,
+static const uint16_t vk_friends_get_requests_params_slots[] = {
+	8, 0, 4, 9, 0, 6, 3, 0, 0, 5, 0, 0, 2, 0, 0, 0,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0,
+};
+static const struct socapi_key vk_friends_get_requests_params_keys[] = {
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x74756d5f6465656eu, 0x6c617574756d5f64u, 11},
+	{0x74756fu, 0x0u, 3},
+	{0x74726f73u, 0x0u, 4},
+	{0x6569765f6465656eu, 0x6465776569765f64u, 11},
+	{0x6574736567677573u, 0x6465747365676775u, 9},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_friends_get_requests_params_struct = {"friends.getRequests", sizeof(struct vk_friends_get_requests_params), 9, vk_friends_get_requests_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 5, vk_friends_get_requests_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 5, vk_friends_get_requests_params_slots, vk_friends_get_requests_params_keys};
 
 static const struct socapi_method *const vk_friends_get_requests_variants[] = {
 	&vk_friends_get_requests_method,
@@ -19535,12 +22308,19 @@ static const struct socapi_field vk_groups_get_params_fields[] = {
 	{"offset", offsetof(struct vk_groups_get_params, offset), offsetof(struct vk_groups_get_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_groups_get_params, count), offsetof(struct vk_groups_get_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_groups_get_params_keys[] = {
-	0, 0, 0, 0, 0x60005, 0x70001, 0, 0,
-	0x60003, 0, 0, 0x60004, 0x50006, 0x80002, 0, 0,
+static const uint16_t vk_groups_get_params_slots[] = {
+	0, 0, 0, 0, 5, 1, 0, 0, 3, 0, 0, 4, 6, 2, 0, 0,
+};
+static const struct socapi_key vk_groups_get_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x7265746c6966u, 0x0u, 6},
+	{0x73646c656966u, 0x0u, 6},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_get_params_struct = {"groups.get", sizeof(struct vk_groups_get_params), 6, vk_groups_get_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, vk_groups_get_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_groups_get_params_slots, vk_groups_get_params_keys};
 
 static const struct socapi_method *const vk_groups_get_variants[] = {
 	&vk_groups_get_method,
@@ -19567,11 +22347,16 @@ static const struct socapi_field vk_groups_get_by_id_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_get_by_id_params, group_id), SOCAPI_NO_PRESENCE, &socapi_type_scalar, 0},
 	{"fields", offsetof(struct vk_groups_get_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_groups_fields_type, 0},
 };
-static const uint32_t vk_groups_get_by_id_params_keys[] = {
-	0, 0x90001, 0, 0, 0x80002, 0, 0x60003, 0,
+static const uint16_t vk_groups_get_by_id_params_slots[] = {
+	0, 1, 0, 0, 2, 0, 3, 0,
+};
+static const struct socapi_key vk_groups_get_by_id_params_keys[] = {
+	{0x64695f70756f7267u, 0x7364695f70756f72u, 9},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_groups_get_by_id_params_struct = {"groups.getById", sizeof(struct vk_groups_get_by_id_params), 3, vk_groups_get_by_id_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_groups_get_by_id_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_groups_get_by_id_params_slots, vk_groups_get_by_id_params_keys};
 
 const struct socapi_method vk_groups_get_by_id_method = {
 	"groups.getById", "response", "vk_groups_get_by_id",
@@ -19594,12 +22379,19 @@ static const struct socapi_field vk_groups_get_members_params_fields[] = {
 	{"fields", offsetof(struct vk_groups_get_members_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"filter", offsetof(struct vk_groups_get_members_params, filter), SOCAPI_NO_PRESENCE, &vk_groups_get_members_filter_type, 0},
 };
-static const uint32_t vk_groups_get_members_params_keys[] = {
-	0, 0x60005, 0x40002, 0, 0, 0, 0x50004, 0x80001,
-	0, 0x60003, 0, 0, 0, 0, 0x60006, 0,
+static const uint16_t vk_groups_get_members_params_slots[] = {
+	0, 5, 2, 0, 0, 0, 4, 1, 0, 3, 0, 0, 0, 0, 6, 0,
+};
+static const struct socapi_key vk_groups_get_members_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x74726f73u, 0x0u, 4},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
+	{0x7265746c6966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_groups_get_members_params_struct = {"groups.getMembers", sizeof(struct vk_groups_get_members_params), 6, vk_groups_get_members_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 4, vk_groups_get_members_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 4, vk_groups_get_members_params_slots, vk_groups_get_members_params_keys};
 
 static const struct socapi_method *const vk_groups_get_members_variants[] = {
 	&vk_groups_get_members_method,
@@ -19676,11 +22468,17 @@ static const struct socapi_field vk_groups_is_member_params_fields[] = {
 	{"user_ids", offsetof(struct vk_groups_is_member_params, user_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"extended", offsetof(struct vk_groups_is_member_params, extended), offsetof(struct vk_groups_is_member_params, has_extended), &socapi_type_bool, 0},
 };
-static const uint32_t vk_groups_is_member_params_keys[] = {
-	0x80004, 0, 0, 0x70002, 0x80001, 0x80003, 0, 0,
+static const uint16_t vk_groups_is_member_params_slots[] = {
+	4, 0, 0, 2, 1, 3, 0, 0,
+};
+static const struct socapi_key vk_groups_is_member_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x7364695f72657375u, 0x7364695f72657375u, 8},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
 };
 static const struct socapi_struct vk_groups_is_member_params_struct = {"groups.isMember", sizeof(struct vk_groups_is_member_params), 4, vk_groups_is_member_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_groups_is_member_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_groups_is_member_params_slots, vk_groups_is_member_params_keys};
 
 static const struct socapi_method *const vk_groups_is_member_variants[] = {
 	&vk_groups_is_member_method,
@@ -19758,11 +22556,15 @@ static const struct socapi_field vk_groups_join_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_join_params, group_id), offsetof(struct vk_groups_join_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 	{"not_sure", offsetof(struct vk_groups_join_params, not_sure), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_groups_join_params_keys[] = {
-	0, 0, 0x80001, 0x80002,
+static const uint16_t vk_groups_join_params_slots[] = {
+	0, 0, 1, 2,
+};
+static const struct socapi_key vk_groups_join_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x657275735f746f6eu, 0x657275735f746f6eu, 8},
 };
 static const struct socapi_struct vk_groups_join_params_struct = {"groups.join", sizeof(struct vk_groups_join_params), 2, vk_groups_join_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_groups_join_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_groups_join_params_slots, vk_groups_join_params_keys};
 
 const struct socapi_method vk_groups_join_method = {
 	"groups.join", "response", "vk_groups_join",
@@ -19780,11 +22582,14 @@ enum socapi_status vk_groups_join(struct socapi_session *session, const struct v
 static const struct socapi_field vk_groups_leave_params_fields[] = {
 	{"group_id", offsetof(struct vk_groups_leave_params, group_id), offsetof(struct vk_groups_leave_params, has_group_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_groups_leave_params_keys[] = {
-	0, 0x80001,
+static const uint16_t vk_groups_leave_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_groups_leave_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_groups_leave_params_struct = {"groups.leave", sizeof(struct vk_groups_leave_params), 1, vk_groups_leave_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_groups_leave_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_groups_leave_params_slots, vk_groups_leave_params_keys};
 
 const struct socapi_method vk_groups_leave_method = {
 	"groups.leave", "response", "vk_groups_leave",
@@ -19810,14 +22615,23 @@ static const struct socapi_field vk_groups_search_params_fields[] = {
 	{"offset", offsetof(struct vk_groups_search_params, offset), offsetof(struct vk_groups_search_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_groups_search_params, count), offsetof(struct vk_groups_search_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_groups_search_params_keys[] = {
-	0x40007, 0, 0, 0, 0, 0x50009, 0, 0x10001,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0xa0003, 0, 0, 0, 0, 0, 0x40002,
-	0, 0x60008, 0x60006, 0, 0x70004, 0, 0, 0x60005,
+static const uint16_t vk_groups_search_params_slots[] = {
+	7, 0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 3, 0, 0, 0, 0, 0, 2, 0, 8, 6, 0, 4, 0, 0, 5,
+};
+static const struct socapi_key vk_groups_search_params_keys[] = {
+	{0x71u, 0x0u, 1},
+	{0x65707974u, 0x0u, 4},
+	{0x5f7972746e756f63u, 0x64695f7972746e75u, 10},
+	{0x64695f79746963u, 0x0u, 7},
+	{0x657275747566u, 0x0u, 6},
+	{0x74656b72616du, 0x0u, 6},
+	{0x74726f73u, 0x0u, 4},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_groups_search_params_struct = {"groups.search", sizeof(struct vk_groups_search_params), 9, vk_groups_search_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 5, vk_groups_search_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 5, vk_groups_search_params_slots, vk_groups_search_params_keys};
 
 const struct socapi_method vk_groups_search_method = {
 	"groups.search", "response", "vk_groups_search",
@@ -19839,12 +22653,18 @@ static const struct socapi_field vk_likes_add_params_fields[] = {
 	{"access_key", offsetof(struct vk_likes_add_params, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"from_group", offsetof(struct vk_likes_add_params, from_group), offsetof(struct vk_likes_add_params, has_from_group), &socapi_type_bool, 0},
 };
-static const uint32_t vk_likes_add_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 0x80002, 0,
-	0xa0005, 0, 0x40001, 0, 0, 0, 0x70003, 0xa0004,
+static const uint16_t vk_likes_add_params_slots[] = {
+	0, 0, 0, 0, 0, 0, 2, 0, 5, 0, 1, 0, 0, 0, 3, 4,
+};
+static const struct socapi_key vk_likes_add_params_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d657469u, 0x0u, 7},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6f72675f6d6f7266u, 0x70756f72675f6d6fu, 10},
 };
 static const struct socapi_struct vk_likes_add_params_struct = {"likes.add", sizeof(struct vk_likes_add_params), 5, vk_likes_add_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 4, vk_likes_add_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 4, vk_likes_add_params_slots, vk_likes_add_params_keys};
 
 const struct socapi_method vk_likes_add_method = {
 	"likes.add", "response", "vk_likes_add",
@@ -19866,12 +22686,18 @@ static const struct socapi_field vk_likes_delete_params_fields[] = {
 	{"access_key", offsetof(struct vk_likes_delete_params, access_key), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"from_group", offsetof(struct vk_likes_delete_params, from_group), offsetof(struct vk_likes_delete_params, has_from_group), &socapi_type_bool, 0},
 };
-static const uint32_t vk_likes_delete_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 0x80002, 0,
-	0xa0005, 0, 0x40001, 0, 0, 0, 0x70003, 0xa0004,
+static const uint16_t vk_likes_delete_params_slots[] = {
+	0, 0, 0, 0, 0, 0, 2, 0, 5, 0, 1, 0, 0, 0, 3, 4,
+};
+static const struct socapi_key vk_likes_delete_params_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d657469u, 0x0u, 7},
+	{0x6b5f737365636361u, 0x79656b5f73736563u, 10},
+	{0x6f72675f6d6f7266u, 0x70756f72675f6d6fu, 10},
 };
 static const struct socapi_struct vk_likes_delete_params_struct = {"likes.delete", sizeof(struct vk_likes_delete_params), 5, vk_likes_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 4, vk_likes_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 4, vk_likes_delete_params_slots, vk_likes_delete_params_keys};
 
 const struct socapi_method vk_likes_delete_method = {
 	"likes.delete", "response", "vk_likes_delete",
@@ -19899,14 +22725,25 @@ static const struct socapi_field vk_likes_get_list_params_fields[] = {
 	{"skip_own", offsetof(struct vk_likes_get_list_params, skip_own), offsetof(struct vk_likes_get_list_params, has_skip_own), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_likes_get_list_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t vk_likes_get_list_params_keys[] = {
-	0x80002, 0, 0, 0, 0, 0, 0, 0x60008,
-	0, 0, 0, 0x70003, 0, 0, 0x50009, 0,
-	0x80007, 0, 0x6000b, 0, 0, 0x80004, 0xc0006, 0x8000a,
-	0, 0, 0, 0x60005, 0, 0, 0, 0x40001,
+static const uint16_t vk_likes_get_list_params_slots[] = {
+	2, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 3, 0, 0, 9, 0,
+	7, 0, 11, 0, 0, 4, 6, 10, 0, 0, 0, 5, 0, 0, 0, 1,
+};
+static const struct socapi_key vk_likes_get_list_params_keys[] = {
+	{0x65707974u, 0x0u, 4},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d657469u, 0x0u, 7},
+	{0x6c72755f65676170u, 0x6c72755f65676170u, 8},
+	{0x7265746c6966u, 0x0u, 6},
+	{0x5f73646e65697266u, 0x796c6e6f5f73646eu, 12},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6e776f5f70696b73u, 0x6e776f5f70696b73u, 8},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_likes_get_list_params_struct = {"likes.getList", sizeof(struct vk_likes_get_list_params), 11, vk_likes_get_list_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 5, vk_likes_get_list_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 5, vk_likes_get_list_params_slots, vk_likes_get_list_params_keys};
 
 static const struct socapi_method *const vk_likes_get_list_variants[] = {
 	&vk_likes_get_list_method,
@@ -19952,11 +22789,17 @@ static const struct socapi_field vk_likes_is_liked_params_fields[] = {
 	{"owner_id", offsetof(struct vk_likes_is_liked_params, owner_id), offsetof(struct vk_likes_is_liked_params, has_owner_id), &socapi_type_int, 0},
 	{"item_id", offsetof(struct vk_likes_is_liked_params, item_id), offsetof(struct vk_likes_is_liked_params, has_item_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_likes_is_liked_params_keys[] = {
-	0x80003, 0, 0x70004, 0x70001, 0, 0, 0, 0x40002,
+static const uint16_t vk_likes_is_liked_params_slots[] = {
+	3, 0, 4, 1, 0, 0, 0, 2,
+};
+static const struct socapi_key vk_likes_is_liked_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d657469u, 0x0u, 7},
 };
 static const struct socapi_struct vk_likes_is_liked_params_struct = {"likes.isLiked", sizeof(struct vk_likes_is_liked_params), 4, vk_likes_is_liked_params_fields,
-	SOCAPI_NO_PRESENCE, 7u, 3, vk_likes_is_liked_params_keys};
+	SOCAPI_NO_PRESENCE, 7u, 3, vk_likes_is_liked_params_slots, vk_likes_is_liked_params_keys};
 
 const struct socapi_method vk_likes_is_liked_method = {
 	"likes.isLiked", "response", "vk_likes_is_liked",
@@ -19980,12 +22823,20 @@ static const struct socapi_field vk_messages_delete_params_fields[] = {
 	{"peer_id", offsetof(struct vk_messages_delete_params, peer_id), offsetof(struct vk_messages_delete_params, has_peer_id), &socapi_type_int, 0},
 	{"cmids", offsetof(struct vk_messages_delete_params, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t vk_messages_delete_params_keys[] = {
-	0, 0, 0, 0x70006, 0, 0, 0x80004, 0,
-	0xe0005, 0x60003, 0, 0, 0x40002, 0x50007, 0xb0001, 0,
+static const uint16_t vk_messages_delete_params_slots[] = {
+	0, 0, 0, 6, 0, 0, 4, 0, 5, 3, 0, 0, 2, 7, 1, 0,
+};
+static const struct socapi_key vk_messages_delete_params_keys[] = {
+	{0x5f6567617373656du, 0x7364695f65676173u, 11},
+	{0x6d617073u, 0x0u, 4},
+	{0x6e6f73616572u, 0x0u, 6},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x665f6574656c6564u, 0x6c6c615f726f665fu, 14},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x7364696d63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_messages_delete_params_struct = {"messages.delete", sizeof(struct vk_messages_delete_params), 7, vk_messages_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 11u, 4, vk_messages_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 11u, 4, vk_messages_delete_params_slots, vk_messages_delete_params_keys};
 
 const struct socapi_method vk_messages_delete_method = {
 	"messages.delete", "response", "vk_messages_delete",
@@ -20016,14 +22867,28 @@ static const struct socapi_field vk_messages_edit_params_fields[] = {
 	{"template", offsetof(struct vk_messages_edit_params, template_), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"keyboard", offsetof(struct vk_messages_edit_params, keyboard), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_messages_edit_params_keys[] = {
-	0, 0xa000b, 0x70001, 0, 0x8000d, 0, 0x80008, 0x30003,
-	0x100009, 0x8000e, 0xd0007, 0, 0, 0x4000c, 0, 0,
-	0, 0, 0, 0xa0005, 0, 0, 0x150006, 0x70002,
-	0, 0, 0x40004, 0x10000a, 0, 0, 0, 0,
+static const uint16_t vk_messages_edit_params_slots[] = {
+	0, 11, 1, 0, 13, 0, 8, 3, 9, 14, 7, 0, 0, 12, 0, 0,
+	0, 0, 0, 5, 0, 0, 6, 2, 0, 0, 4, 10, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_edit_params_keys[] = {
+	{0x64695f72656570u, 0x0u, 7},
+	{0x6567617373656du, 0x0u, 7},
+	{0x74616cu, 0x0u, 3},
+	{0x676e6f6cu, 0x0u, 4},
+	{0x656d686361747461u, 0x746e656d68636174u, 10},
+	{0x726f665f7065656bu, 0x736567617373656du, 21},
+	{0x696e735f7065656bu, 0x7374657070696e73u, 13},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x7261705f746e6f64u, 0x736b6e696c5f6573u, 16},
+	{0x5f656c6261736964u, 0x736e6f69746e656du, 16},
+	{0x5f6567617373656du, 0x64695f6567617373u, 10},
+	{0x64696d63u, 0x0u, 4},
+	{0x6574616c706d6574u, 0x6574616c706d6574u, 8},
+	{0x6472616f6279656bu, 0x6472616f6279656bu, 8},
 };
 static const struct socapi_struct vk_messages_edit_params_struct = {"messages.edit", sizeof(struct vk_messages_edit_params), 14, vk_messages_edit_params_fields,
-	SOCAPI_NO_PRESENCE, 35u, 5, vk_messages_edit_params_keys};
+	SOCAPI_NO_PRESENCE, 35u, 5, vk_messages_edit_params_slots, vk_messages_edit_params_keys};
 
 const struct socapi_method vk_messages_edit_method = {
 	"messages.edit", "response", "vk_messages_edit",
@@ -20047,12 +22912,20 @@ static const struct socapi_field vk_messages_get_by_id_params_fields[] = {
 	{"cmids", offsetof(struct vk_messages_get_by_id_params, cmids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 	{"peer_id", offsetof(struct vk_messages_get_by_id_params, peer_id), offsetof(struct vk_messages_get_by_id_params, has_peer_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_get_by_id_params_keys[] = {
-	0, 0xb0001, 0xe0002, 0, 0x70007, 0x60004, 0x80005, 0x50006,
-	0, 0x80003, 0, 0, 0, 0, 0, 0,
+static const uint16_t vk_messages_get_by_id_params_slots[] = {
+	0, 1, 2, 0, 7, 4, 5, 6, 0, 3, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_get_by_id_params_keys[] = {
+	{0x5f6567617373656du, 0x7364695f65676173u, 11},
+	{0x5f77656976657270u, 0x6874676e656c5f77u, 14},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x73646c656966u, 0x0u, 6},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x7364696d63u, 0x0u, 5},
+	{0x64695f72656570u, 0x0u, 7},
 };
 static const struct socapi_struct vk_messages_get_by_id_params_struct = {"messages.getById", sizeof(struct vk_messages_get_by_id_params), 7, vk_messages_get_by_id_params_fields,
-	SOCAPI_NO_PRESENCE, 27u, 4, vk_messages_get_by_id_params_keys};
+	SOCAPI_NO_PRESENCE, 27u, 4, vk_messages_get_by_id_params_slots, vk_messages_get_by_id_params_keys};
 
 static const struct socapi_method *const vk_messages_get_by_id_variants[] = {
 	&vk_messages_get_by_id_method,
@@ -20099,12 +22972,20 @@ static const struct socapi_field vk_messages_get_conversation_members_params_fie
 	{"group_id", offsetof(struct vk_messages_get_conversation_members_params, group_id), offsetof(struct vk_messages_get_conversation_members_params, has_group_id), &socapi_type_int, 0},
 	{"member_ids", offsetof(struct vk_messages_get_conversation_members_params, member_ids), SOCAPI_NO_PRESENCE, &socapi_int_list_type, 0},
 };
-static const uint32_t vk_messages_get_conversation_members_params_keys[] = {
-	0, 0x70001, 0, 0, 0x60002, 0x80006, 0, 0,
-	0, 0xa0007, 0, 0x60005, 0x50003, 0x80004, 0, 0,
+static const uint16_t vk_messages_get_conversation_members_params_slots[] = {
+	0, 1, 0, 0, 2, 6, 0, 0, 0, 7, 0, 5, 3, 4, 0, 0,
+};
+static const struct socapi_key vk_messages_get_conversation_members_params_keys[] = {
+	{0x64695f72656570u, 0x0u, 7},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x73646c656966u, 0x0u, 6},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x695f7265626d656du, 0x7364695f7265626du, 10},
 };
 static const struct socapi_struct vk_messages_get_conversation_members_params_struct = {"messages.getConversationMembers", sizeof(struct vk_messages_get_conversation_members_params), 7, vk_messages_get_conversation_members_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, vk_messages_get_conversation_members_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_messages_get_conversation_members_params_slots, vk_messages_get_conversation_members_params_keys};
 
 const struct socapi_method vk_messages_get_conversation_members_method = {
 	"messages.getConversationMembers", "response", "vk_messages_get_conversation_members",
@@ -20128,12 +23009,20 @@ static const struct socapi_field vk_messages_get_conversations_params_fields[] =
 	{"fields", offsetof(struct vk_messages_get_conversations_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_conversations_params, group_id), offsetof(struct vk_messages_get_conversations_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_get_conversations_params_keys[] = {
-	0, 0, 0, 0x100005, 0x60001, 0x80007, 0, 0,
-	0x60003, 0, 0, 0x60006, 0x50002, 0x80004, 0, 0,
+static const uint16_t vk_messages_get_conversations_params_slots[] = {
+	0, 0, 0, 5, 1, 7, 0, 0, 3, 0, 0, 6, 2, 4, 0, 0,
+};
+static const struct socapi_key vk_messages_get_conversations_params_keys[] = {
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x7265746c6966u, 0x0u, 6},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x656d5f7472617473u, 0x64695f6567617373u, 16},
+	{0x73646c656966u, 0x0u, 6},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_messages_get_conversations_params_struct = {"messages.getConversations", sizeof(struct vk_messages_get_conversations_params), 7, vk_messages_get_conversations_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, vk_messages_get_conversations_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_messages_get_conversations_params_slots, vk_messages_get_conversations_params_keys};
 
 const struct socapi_method vk_messages_get_conversations_method = {
 	"messages.getConversations", "response", "vk_messages_get_conversations",
@@ -20154,11 +23043,17 @@ static const struct socapi_field vk_messages_get_conversations_by_id_params_fiel
 	{"fields", offsetof(struct vk_messages_get_conversations_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_conversations_by_id_params, group_id), offsetof(struct vk_messages_get_conversations_by_id_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_get_conversations_by_id_params_keys[] = {
-	0x80002, 0, 0, 0, 0x80004, 0x80001, 0x60003, 0,
+static const uint16_t vk_messages_get_conversations_by_id_params_slots[] = {
+	2, 0, 0, 0, 4, 1, 3, 0,
+};
+static const struct socapi_key vk_messages_get_conversations_by_id_params_keys[] = {
+	{0x7364695f72656570u, 0x7364695f72656570u, 8},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x73646c656966u, 0x0u, 6},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_messages_get_conversations_by_id_params_struct = {"messages.getConversationsById", sizeof(struct vk_messages_get_conversations_by_id_params), 4, vk_messages_get_conversations_by_id_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_get_conversations_by_id_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_get_conversations_by_id_params_slots, vk_messages_get_conversations_by_id_params_keys};
 
 static const struct socapi_method *const vk_messages_get_conversations_by_id_variants[] = {
 	&vk_messages_get_conversations_by_id_method,
@@ -20207,14 +23102,23 @@ static const struct socapi_field vk_messages_get_history_params_fields[] = {
 	{"fields", offsetof(struct vk_messages_get_history_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"group_id", offsetof(struct vk_messages_get_history_params, group_id), offsetof(struct vk_messages_get_history_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_get_history_params_keys[] = {
-	0, 0, 0, 0x70004, 0, 0, 0, 0x100005,
-	0, 0x60001, 0x80009, 0x70003, 0, 0, 0, 0x30006,
-	0, 0, 0, 0, 0, 0, 0x60008, 0,
-	0x50002, 0, 0x80007, 0, 0, 0, 0, 0,
+static const uint16_t vk_messages_get_history_params_slots[] = {
+	0, 0, 0, 4, 0, 0, 0, 5, 0, 1, 9, 3, 0, 0, 0, 6,
+	0, 0, 0, 0, 0, 0, 8, 0, 2, 0, 7, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_messages_get_history_params_keys[] = {
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x64695f72657375u, 0x0u, 7},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x656d5f7472617473u, 0x64695f6567617373u, 16},
+	{0x766572u, 0x0u, 3},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x73646c656966u, 0x0u, 6},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_messages_get_history_params_struct = {"messages.getHistory", sizeof(struct vk_messages_get_history_params), 9, vk_messages_get_history_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 5, vk_messages_get_history_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 5, vk_messages_get_history_params_slots, vk_messages_get_history_params_keys};
 
 static const struct socapi_method *const vk_messages_get_history_variants[] = {
 	&vk_messages_get_history_method,
@@ -20257,11 +23161,16 @@ static const struct socapi_field vk_messages_get_long_poll_server_params_fields[
 	{"group_id", offsetof(struct vk_messages_get_long_poll_server_params, group_id), offsetof(struct vk_messages_get_long_poll_server_params, has_group_id), &socapi_type_int, 0},
 	{"lp_version", offsetof(struct vk_messages_get_long_poll_server_params, lp_version), offsetof(struct vk_messages_get_long_poll_server_params, has_lp_version), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_get_long_poll_server_params_keys[] = {
-	0x80001, 0, 0, 0, 0x80002, 0, 0, 0xa0003,
+static const uint16_t vk_messages_get_long_poll_server_params_slots[] = {
+	1, 0, 0, 0, 2, 0, 0, 3,
+};
+static const struct socapi_key vk_messages_get_long_poll_server_params_keys[] = {
+	{0x7374705f6465656eu, 0x7374705f6465656eu, 8},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x69737265765f706cu, 0x6e6f69737265765fu, 10},
 };
 static const struct socapi_struct vk_messages_get_long_poll_server_params_struct = {"messages.getLongPollServer", sizeof(struct vk_messages_get_long_poll_server_params), 3, vk_messages_get_long_poll_server_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_get_long_poll_server_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_get_long_poll_server_params_slots, vk_messages_get_long_poll_server_params_keys};
 
 const struct socapi_method vk_messages_get_long_poll_server_method = {
 	"messages.getLongPollServer", "response", "vk_messages_get_long_poll_server",
@@ -20284,12 +23193,19 @@ static const struct socapi_field vk_messages_mark_as_read_params_fields[] = {
 	{"mark_conversation_as_read", offsetof(struct vk_messages_mark_as_read_params, mark_conversation_as_read), offsetof(struct vk_messages_mark_as_read_params, has_mark_conversation_as_read), &socapi_type_bool, 0},
 	{"up_to_cmid", offsetof(struct vk_messages_mark_as_read_params, up_to_cmid), offsetof(struct vk_messages_mark_as_read_params, has_up_to_cmid), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_mark_as_read_params_keys[] = {
-	0xa0006, 0, 0x70002, 0, 0, 0, 0x190005, 0,
-	0, 0x80004, 0, 0, 0x100003, 0xb0001, 0, 0,
+static const uint16_t vk_messages_mark_as_read_params_slots[] = {
+	6, 0, 2, 0, 0, 0, 5, 0, 0, 4, 0, 0, 3, 1, 0, 0,
+};
+static const struct socapi_key vk_messages_mark_as_read_params_keys[] = {
+	{0x5f6567617373656du, 0x7364695f65676173u, 11},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x656d5f7472617473u, 0x64695f6567617373u, 16},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x6e6f635f6b72616du, 0x646165725f73615fu, 25},
+	{0x6d635f6f745f7075u, 0x64696d635f6f745fu, 10},
 };
 static const struct socapi_struct vk_messages_mark_as_read_params_struct = {"messages.markAsRead", sizeof(struct vk_messages_mark_as_read_params), 6, vk_messages_mark_as_read_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, vk_messages_mark_as_read_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, vk_messages_mark_as_read_params_slots, vk_messages_mark_as_read_params_keys};
 
 const struct socapi_method vk_messages_mark_as_read_method = {
 	"messages.markAsRead", "response", "vk_messages_mark_as_read",
@@ -20329,18 +23245,39 @@ static const struct socapi_field vk_messages_send_params_fields[] = {
 	{"intent", offsetof(struct vk_messages_send_params, intent), SOCAPI_NO_PRESENCE, &vk_messages_send_intent_type, 0},
 	{"subscribe_id", offsetof(struct vk_messages_send_params, subscribe_id), offsetof(struct vk_messages_send_params, has_subscribe_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_send_params_keys[] = {
-	0, 0xe0013, 0, 0x70001, 0x80010, 0, 0, 0,
-	0, 0, 0, 0x80003, 0, 0, 0, 0x70012,
-	0, 0xc0017, 0x7000d, 0xa000e, 0, 0, 0, 0x60016,
-	0, 0, 0, 0xa000a, 0, 0, 0x8000b, 0,
-	0x60004, 0, 0x10000c, 0x70002, 0x8000f, 0, 0x70005, 0,
-	0, 0x30008, 0, 0, 0, 0x90006, 0, 0,
-	0x100014, 0, 0, 0x100015, 0, 0, 0, 0,
-	0, 0, 0, 0, 0x80011, 0x40009, 0x70007, 0,
+static const uint16_t vk_messages_send_params_slots[] = {
+	0, 19, 0, 1, 16, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 18,
+	0, 23, 13, 14, 0, 0, 0, 22, 0, 0, 0, 10, 0, 0, 11, 0,
+	4, 0, 12, 2, 15, 0, 5, 0, 0, 8, 0, 0, 0, 6, 0, 0,
+	20, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 0, 17, 9, 7, 0,
+};
+static const struct socapi_key vk_messages_send_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x7364695f72656570u, 0x7364695f72656570u, 8},
+	{0x6e69616d6f64u, 0x0u, 6},
+	{0x64695f74616863u, 0x0u, 7},
+	{0x695f6d6f646e6172u, 0x64695f6d6f646e61u, 9},
+	{0x6567617373656du, 0x0u, 7},
+	{0x74616cu, 0x0u, 3},
+	{0x676e6f6cu, 0x0u, 4},
+	{0x656d686361747461u, 0x746e656d68636174u, 10},
+	{0x6f745f796c706572u, 0x6f745f796c706572u, 8},
+	{0x5f64726177726f66u, 0x736567617373656du, 16},
+	{0x64726177726f66u, 0x0u, 7},
+	{0x5f72656b63697473u, 0x64695f72656b6369u, 10},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x6472616f6279656bu, 0x6472616f6279656bu, 8},
+	{0x6574616c706d6574u, 0x6574616c706d6574u, 8},
+	{0x64616f6c796170u, 0x0u, 7},
+	{0x5f746e65746e6f63u, 0x656372756f735f74u, 14},
+	{0x7261705f746e6f64u, 0x736b6e696c5f6573u, 16},
+	{0x5f656c6261736964u, 0x736e6f69746e656du, 16},
+	{0x746e65746e69u, 0x0u, 6},
+	{0x6269726373627573u, 0x64695f6562697263u, 12},
 };
 static const struct socapi_struct vk_messages_send_params_struct = {"messages.send", sizeof(struct vk_messages_send_params), 23, vk_messages_send_params_fields,
-	SOCAPI_NO_PRESENCE, 107u, 6, vk_messages_send_params_keys};
+	SOCAPI_NO_PRESENCE, 107u, 6, vk_messages_send_params_slots, vk_messages_send_params_keys};
 
 static const struct socapi_method *const vk_messages_send_variants[] = {
 	&vk_messages_send_method,
@@ -20381,11 +23318,17 @@ static const struct socapi_field vk_messages_set_activity_params_fields[] = {
 	{"peer_id", offsetof(struct vk_messages_set_activity_params, peer_id), offsetof(struct vk_messages_set_activity_params, has_peer_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_messages_set_activity_params, group_id), offsetof(struct vk_messages_set_activity_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_messages_set_activity_params_keys[] = {
-	0, 0x70003, 0, 0x70001, 0x80004, 0x40002, 0, 0,
+static const uint16_t vk_messages_set_activity_params_slots[] = {
+	0, 3, 0, 1, 4, 2, 0, 0,
+};
+static const struct socapi_key vk_messages_set_activity_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x65707974u, 0x0u, 4},
+	{0x64695f72656570u, 0x0u, 7},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_messages_set_activity_params_struct = {"messages.setActivity", sizeof(struct vk_messages_set_activity_params), 4, vk_messages_set_activity_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_set_activity_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_messages_set_activity_params_slots, vk_messages_set_activity_params_keys};
 
 const struct socapi_method vk_messages_set_activity_method = {
 	"messages.setActivity", "response", "vk_messages_set_activity",
@@ -20412,14 +23355,24 @@ static const struct socapi_field vk_newsfeed_get_params_fields[] = {
 	{"fields", offsetof(struct vk_newsfeed_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 	{"section", offsetof(struct vk_newsfeed_get_params, section), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_newsfeed_get_params_keys[] = {
-	0, 0, 0, 0x7000a, 0xa0006, 0x50008, 0, 0,
-	0, 0xa0005, 0x80004, 0, 0, 0, 0, 0,
-	0, 0, 0xa0003, 0, 0, 0xd0002, 0x70001, 0,
-	0, 0x60009, 0, 0, 0, 0, 0xa0007, 0,
+static const uint16_t vk_newsfeed_get_params_slots[] = {
+	0, 0, 0, 10, 6, 8, 0, 0, 0, 5, 4, 0, 0, 0, 0, 0,
+	0, 0, 3, 0, 0, 2, 1, 0, 0, 9, 0, 0, 0, 0, 7, 0,
+};
+static const struct socapi_key vk_newsfeed_get_params_keys[] = {
+	{0x737265746c6966u, 0x0u, 7},
+	{0x625f6e7275746572u, 0x64656e6e61625f6eu, 13},
+	{0x69745f7472617473u, 0x656d69745f747261u, 10},
+	{0x656d69745f646e65u, 0x656d69745f646e65u, 8},
+	{0x746f68705f78616du, 0x736f746f68705f78u, 10},
+	{0x695f656372756f73u, 0x7364695f65637275u, 10},
+	{0x72665f7472617473u, 0x6d6f72665f747261u, 10},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
+	{0x6e6f6974636573u, 0x0u, 7},
 };
 static const struct socapi_struct vk_newsfeed_get_params_struct = {"newsfeed.get", sizeof(struct vk_newsfeed_get_params), 10, vk_newsfeed_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 5, vk_newsfeed_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 5, vk_newsfeed_get_params_slots, vk_newsfeed_get_params_keys};
 
 static const struct socapi_paging vk_newsfeed_get_paging = {"start_from", NULL, "count", NULL, "next_from", NULL, "items", NULL};
 const struct socapi_method vk_newsfeed_get_method = {
@@ -20446,14 +23399,23 @@ static const struct socapi_field vk_newsfeed_search_params_fields[] = {
 	{"start_from", offsetof(struct vk_newsfeed_search_params, start_from), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"fields", offsetof(struct vk_newsfeed_search_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const uint32_t vk_newsfeed_search_params_keys[] = {
-	0x80002, 0, 0, 0, 0, 0x50003, 0, 0x10001,
-	0, 0, 0x80007, 0, 0, 0, 0x80004, 0,
-	0, 0, 0xa0006, 0, 0x90005, 0, 0, 0,
-	0, 0x60009, 0, 0, 0, 0, 0xa0008, 0,
+static const uint16_t vk_newsfeed_search_params_slots[] = {
+	2, 0, 0, 0, 0, 3, 0, 1, 0, 0, 7, 0, 0, 0, 4, 0,
+	0, 0, 6, 0, 5, 0, 0, 0, 0, 9, 0, 0, 0, 0, 8, 0,
+};
+static const struct socapi_key vk_newsfeed_search_params_keys[] = {
+	{0x71u, 0x0u, 1},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x746e756f63u, 0x0u, 5},
+	{0x656475746974616cu, 0x656475746974616cu, 8},
+	{0x64757469676e6f6cu, 0x6564757469676e6fu, 9},
+	{0x69745f7472617473u, 0x656d69745f747261u, 10},
+	{0x656d69745f646e65u, 0x656d69745f646e65u, 8},
+	{0x72665f7472617473u, 0x6d6f72665f747261u, 10},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_newsfeed_search_params_struct = {"newsfeed.search", sizeof(struct vk_newsfeed_search_params), 9, vk_newsfeed_search_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 5, vk_newsfeed_search_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 5, vk_newsfeed_search_params_slots, vk_newsfeed_search_params_keys};
 
 static const struct socapi_method *const vk_newsfeed_search_variants[] = {
 	&vk_newsfeed_search_method,
@@ -20500,12 +23462,20 @@ static const struct socapi_field vk_photos_create_album_params_fields[] = {
 	{"upload_by_admins_only", offsetof(struct vk_photos_create_album_params, upload_by_admins_only), offsetof(struct vk_photos_create_album_params, has_upload_by_admins_only), &socapi_type_bool, 0},
 	{"comments_disabled", offsetof(struct vk_photos_create_album_params, comments_disabled), offsetof(struct vk_photos_create_album_params, has_comments_disabled), &socapi_type_bool, 0},
 };
-static const uint32_t vk_photos_create_album_params_keys[] = {
-	0xb0003, 0, 0x150006, 0, 0, 0xc0004, 0x50001, 0,
-	0, 0x110007, 0, 0, 0x80002, 0, 0, 0xf0005,
+static const uint16_t vk_photos_create_album_params_slots[] = {
+	3, 0, 6, 0, 0, 4, 1, 0, 0, 7, 0, 0, 2, 0, 0, 5,
+};
+static const struct socapi_key vk_photos_create_album_params_keys[] = {
+	{0x656c746974u, 0x0u, 5},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x7470697263736564u, 0x6e6f697470697263u, 11},
+	{0x5f79636176697270u, 0x776569765f796361u, 12},
+	{0x5f79636176697270u, 0x746e656d6d6f635fu, 15},
+	{0x625f64616f6c7075u, 0x796c6e6f5f736e69u, 21},
+	{0x73746e656d6d6f63u, 0x64656c6261736964u, 17},
 };
 static const struct socapi_struct vk_photos_create_album_params_struct = {"photos.createAlbum", sizeof(struct vk_photos_create_album_params), 7, vk_photos_create_album_params_fields,
-	SOCAPI_NO_PRESENCE, 19u, 4, vk_photos_create_album_params_keys};
+	SOCAPI_NO_PRESENCE, 19u, 4, vk_photos_create_album_params_slots, vk_photos_create_album_params_keys};
 
 const struct socapi_method vk_photos_create_album_method = {
 	"photos.createAlbum", "response", "vk_photos_create_album",
@@ -20525,11 +23495,16 @@ static const struct socapi_field vk_photos_delete_params_fields[] = {
 	{"photo_id", offsetof(struct vk_photos_delete_params, photo_id), offsetof(struct vk_photos_delete_params, has_photo_id), &socapi_type_int, 0},
 	{"photos", offsetof(struct vk_photos_delete_params, photos), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 };
-static const uint32_t vk_photos_delete_params_keys[] = {
-	0, 0x80002, 0x80001, 0, 0, 0, 0, 0x60003,
+static const uint16_t vk_photos_delete_params_slots[] = {
+	0, 2, 1, 0, 0, 0, 0, 3,
+};
+static const struct socapi_key vk_photos_delete_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6f746f6870u, 0x64695f6f746f6870u, 8},
+	{0x736f746f6870u, 0x0u, 6},
 };
 static const struct socapi_struct vk_photos_delete_params_struct = {"photos.delete", sizeof(struct vk_photos_delete_params), 3, vk_photos_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, vk_photos_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, vk_photos_delete_params_slots, vk_photos_delete_params_keys};
 
 const struct socapi_method vk_photos_delete_method = {
 	"photos.delete", "response", "vk_photos_delete",
@@ -20556,14 +23531,24 @@ static const struct socapi_field vk_photos_get_params_fields[] = {
 	{"offset", offsetof(struct vk_photos_get_params, offset), offsetof(struct vk_photos_get_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_photos_get_params, count), offsetof(struct vk_photos_get_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_photos_get_params_keys[] = {
-	0x80005, 0, 0, 0, 0, 0x5000a, 0, 0,
-	0, 0, 0x40007, 0, 0x80001, 0, 0x80002, 0,
-	0xb0008, 0, 0, 0x90006, 0x90003, 0, 0, 0,
-	0, 0x60009, 0x30004, 0, 0, 0, 0, 0,
+static const uint16_t vk_photos_get_params_slots[] = {
+	5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 7, 0, 1, 0, 2, 0,
+	8, 0, 0, 6, 3, 0, 0, 0, 0, 9, 4, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_photos_get_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x64695f6f746f6870u, 0x7364695f6f746f68u, 9},
+	{0x766572u, 0x0u, 3},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x7079745f64656566u, 0x657079745f646565u, 9},
+	{0x64656566u, 0x0u, 4},
+	{0x69735f6f746f6870u, 0x73657a69735f6f74u, 11},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_photos_get_params_struct = {"photos.get", sizeof(struct vk_photos_get_params), 10, vk_photos_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 5, vk_photos_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 5, vk_photos_get_params_slots, vk_photos_get_params_keys};
 
 const struct socapi_method vk_photos_get_method = {
 	"photos.get", "response", "vk_photos_get",
@@ -20587,12 +23572,20 @@ static const struct socapi_field vk_photos_get_albums_params_fields[] = {
 	{"need_covers", offsetof(struct vk_photos_get_albums_params, need_covers), offsetof(struct vk_photos_get_albums_params, has_need_covers), &socapi_type_bool, 0},
 	{"photo_sizes", offsetof(struct vk_photos_get_albums_params, photo_sizes), offsetof(struct vk_photos_get_albums_params, has_photo_sizes), &socapi_type_bool, 0},
 };
-static const uint32_t vk_photos_get_albums_params_keys[] = {
-	0, 0, 0x50004, 0xb0005, 0, 0, 0x80001, 0,
-	0xb0007, 0, 0xb0006, 0, 0x60003, 0, 0x90002, 0,
+static const uint16_t vk_photos_get_albums_params_slots[] = {
+	0, 0, 4, 5, 0, 0, 1, 0, 7, 0, 6, 0, 3, 0, 2, 0,
+};
+static const struct socapi_key vk_photos_get_albums_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f6d75626c61u, 0x7364695f6d75626cu, 9},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x7379735f6465656eu, 0x6d65747379735f64u, 11},
+	{0x766f635f6465656eu, 0x737265766f635f64u, 11},
+	{0x69735f6f746f6870u, 0x73657a69735f6f74u, 11},
 };
 static const struct socapi_struct vk_photos_get_albums_params_struct = {"photos.getAlbums", sizeof(struct vk_photos_get_albums_params), 7, vk_photos_get_albums_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, vk_photos_get_albums_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, vk_photos_get_albums_params_slots, vk_photos_get_albums_params_keys};
 
 const struct socapi_method vk_photos_get_albums_method = {
 	"photos.getAlbums", "response", "vk_photos_get_albums",
@@ -20617,12 +23610,21 @@ static const struct socapi_field vk_photos_get_all_params_fields[] = {
 	{"need_hidden", offsetof(struct vk_photos_get_all_params, need_hidden), offsetof(struct vk_photos_get_all_params, has_need_hidden), &socapi_type_bool, 0},
 	{"skip_hidden", offsetof(struct vk_photos_get_all_params, skip_hidden), offsetof(struct vk_photos_get_all_params, has_skip_hidden), &socapi_type_bool, 0},
 };
-static const uint32_t vk_photos_get_all_params_keys[] = {
-	0, 0x110006, 0, 0xb0005, 0, 0, 0x80001, 0xb0007,
-	0, 0x80002, 0x50004, 0xb0008, 0, 0, 0x60003, 0,
+static const uint16_t vk_photos_get_all_params_slots[] = {
+	0, 6, 0, 5, 0, 0, 1, 7, 0, 2, 4, 8, 0, 0, 3, 0,
+};
+static const struct socapi_key vk_photos_get_all_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x69735f6f746f6870u, 0x73657a69735f6f74u, 11},
+	{0x69767265735f6f6eu, 0x736d75626c615f65u, 17},
+	{0x6469685f6465656eu, 0x6e65646469685f64u, 11},
+	{0x6469685f70696b73u, 0x6e65646469685f70u, 11},
 };
 static const struct socapi_struct vk_photos_get_all_params_struct = {"photos.getAll", sizeof(struct vk_photos_get_all_params), 8, vk_photos_get_all_params_fields,
-	SOCAPI_NO_PRESENCE, 51u, 4, vk_photos_get_all_params_keys};
+	SOCAPI_NO_PRESENCE, 51u, 4, vk_photos_get_all_params_slots, vk_photos_get_all_params_keys};
 
 const struct socapi_method vk_photos_get_all_method = {
 	"photos.getAll", "response", "vk_photos_get_all",
@@ -20642,11 +23644,16 @@ static const struct socapi_field vk_photos_get_by_id_params_fields[] = {
 	{"extended", offsetof(struct vk_photos_get_by_id_params, extended), offsetof(struct vk_photos_get_by_id_params, has_extended), &socapi_type_bool, 0},
 	{"photo_sizes", offsetof(struct vk_photos_get_by_id_params, photo_sizes), offsetof(struct vk_photos_get_by_id_params, has_photo_sizes), &socapi_type_bool, 0},
 };
-static const uint32_t vk_photos_get_by_id_params_keys[] = {
-	0x80002, 0, 0, 0, 0xb0003, 0, 0x60001, 0,
+static const uint16_t vk_photos_get_by_id_params_slots[] = {
+	2, 0, 0, 0, 3, 0, 1, 0,
+};
+static const struct socapi_key vk_photos_get_by_id_params_keys[] = {
+	{0x736f746f6870u, 0x0u, 6},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x69735f6f746f6870u, 0x73657a69735f6f74u, 11},
 };
 static const struct socapi_struct vk_photos_get_by_id_params_struct = {"photos.getById", sizeof(struct vk_photos_get_by_id_params), 3, vk_photos_get_by_id_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_get_by_id_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_get_by_id_params_slots, vk_photos_get_by_id_params_keys};
 
 const struct socapi_method vk_photos_get_by_id_method = {
 	"photos.getById", "response", "vk_photos_get_by_id",
@@ -20664,11 +23671,14 @@ enum socapi_status vk_photos_get_by_id(struct socapi_session *session, const str
 static const struct socapi_field vk_photos_get_messages_upload_server_params_fields[] = {
 	{"peer_id", offsetof(struct vk_photos_get_messages_upload_server_params, peer_id), offsetof(struct vk_photos_get_messages_upload_server_params, has_peer_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_photos_get_messages_upload_server_params_keys[] = {
-	0x70001, 0,
+static const uint16_t vk_photos_get_messages_upload_server_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_photos_get_messages_upload_server_params_keys[] = {
+	{0x64695f72656570u, 0x0u, 7},
 };
 static const struct socapi_struct vk_photos_get_messages_upload_server_params_struct = {"photos.getMessagesUploadServer", sizeof(struct vk_photos_get_messages_upload_server_params), 1, vk_photos_get_messages_upload_server_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_messages_upload_server_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_messages_upload_server_params_slots, vk_photos_get_messages_upload_server_params_keys};
 
 const struct socapi_method vk_photos_get_messages_upload_server_method = {
 	"photos.getMessagesUploadServer", "response", "vk_photos_get_messages_upload_server",
@@ -20686,11 +23696,14 @@ enum socapi_status vk_photos_get_messages_upload_server(struct socapi_session *s
 static const struct socapi_field vk_photos_get_owner_photo_upload_server_params_fields[] = {
 	{"owner_id", offsetof(struct vk_photos_get_owner_photo_upload_server_params, owner_id), offsetof(struct vk_photos_get_owner_photo_upload_server_params, has_owner_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_photos_get_owner_photo_upload_server_params_keys[] = {
-	0x80001, 0,
+static const uint16_t vk_photos_get_owner_photo_upload_server_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_photos_get_owner_photo_upload_server_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
 };
 static const struct socapi_struct vk_photos_get_owner_photo_upload_server_params_struct = {"photos.getOwnerPhotoUploadServer", sizeof(struct vk_photos_get_owner_photo_upload_server_params), 1, vk_photos_get_owner_photo_upload_server_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_owner_photo_upload_server_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_owner_photo_upload_server_params_slots, vk_photos_get_owner_photo_upload_server_params_keys};
 
 const struct socapi_method vk_photos_get_owner_photo_upload_server_method = {
 	"photos.getOwnerPhotoUploadServer", "response", "vk_photos_get_owner_photo_upload_server",
@@ -20709,11 +23722,15 @@ static const struct socapi_field vk_photos_get_upload_server_params_fields[] = {
 	{"album_id", offsetof(struct vk_photos_get_upload_server_params, album_id), offsetof(struct vk_photos_get_upload_server_params, has_album_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_photos_get_upload_server_params, group_id), offsetof(struct vk_photos_get_upload_server_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_photos_get_upload_server_params_keys[] = {
-	0, 0x80001, 0x80002, 0,
+static const uint16_t vk_photos_get_upload_server_params_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_photos_get_upload_server_params_keys[] = {
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_photos_get_upload_server_params_struct = {"photos.getUploadServer", sizeof(struct vk_photos_get_upload_server_params), 2, vk_photos_get_upload_server_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_photos_get_upload_server_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_photos_get_upload_server_params_slots, vk_photos_get_upload_server_params_keys};
 
 const struct socapi_method vk_photos_get_upload_server_method = {
 	"photos.getUploadServer", "response", "vk_photos_get_upload_server",
@@ -20731,11 +23748,14 @@ enum socapi_status vk_photos_get_upload_server(struct socapi_session *session, c
 static const struct socapi_field vk_photos_get_wall_upload_server_params_fields[] = {
 	{"group_id", offsetof(struct vk_photos_get_wall_upload_server_params, group_id), offsetof(struct vk_photos_get_wall_upload_server_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_photos_get_wall_upload_server_params_keys[] = {
-	0, 0x80001,
+static const uint16_t vk_photos_get_wall_upload_server_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_photos_get_wall_upload_server_params_keys[] = {
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_photos_get_wall_upload_server_params_struct = {"photos.getWallUploadServer", sizeof(struct vk_photos_get_wall_upload_server_params), 1, vk_photos_get_wall_upload_server_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_wall_upload_server_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_photos_get_wall_upload_server_params_slots, vk_photos_get_wall_upload_server_params_keys};
 
 const struct socapi_method vk_photos_get_wall_upload_server_method = {
 	"photos.getWallUploadServer", "response", "vk_photos_get_wall_upload_server",
@@ -20760,12 +23780,21 @@ static const struct socapi_field vk_photos_save_params_fields[] = {
 	{"longitude", offsetof(struct vk_photos_save_params, longitude), offsetof(struct vk_photos_save_params, has_longitude), &socapi_type_number, 0},
 	{"caption", offsetof(struct vk_photos_save_params, caption), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_photos_save_params_keys[] = {
-	0x80001, 0, 0x80002, 0, 0, 0x40005, 0xb0004, 0,
-	0x70008, 0, 0, 0, 0, 0x90007, 0x80006, 0x60003,
+static const uint16_t vk_photos_save_params_slots[] = {
+	1, 0, 2, 0, 0, 5, 4, 0, 8, 0, 0, 0, 0, 7, 6, 3,
+};
+static const struct socapi_key vk_photos_save_params_keys[] = {
+	{0x64695f6d75626c61u, 0x64695f6d75626c61u, 8},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x726576726573u, 0x0u, 6},
+	{0x6c5f736f746f6870u, 0x7473696c5f736f74u, 11},
+	{0x68736168u, 0x0u, 4},
+	{0x656475746974616cu, 0x656475746974616cu, 8},
+	{0x64757469676e6f6cu, 0x6564757469676e6fu, 9},
+	{0x6e6f6974706163u, 0x0u, 7},
 };
 static const struct socapi_struct vk_photos_save_params_struct = {"photos.save", sizeof(struct vk_photos_save_params), 8, vk_photos_save_params_fields,
-	SOCAPI_NO_PRESENCE, 9u, 4, vk_photos_save_params_keys};
+	SOCAPI_NO_PRESENCE, 9u, 4, vk_photos_save_params_slots, vk_photos_save_params_keys};
 
 const struct socapi_method vk_photos_save_method = {
 	"photos.save", "response", "vk_photos_save",
@@ -20785,11 +23814,16 @@ static const struct socapi_field vk_photos_save_messages_photo_params_fields[] =
 	{"server", offsetof(struct vk_photos_save_messages_photo_params, server), offsetof(struct vk_photos_save_messages_photo_params, has_server), &socapi_type_int, 0},
 	{"hash", offsetof(struct vk_photos_save_messages_photo_params, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_photos_save_messages_photo_params_keys[] = {
-	0x60002, 0, 0, 0, 0, 0x40003, 0x50001, 0,
+static const uint16_t vk_photos_save_messages_photo_params_slots[] = {
+	2, 0, 0, 0, 0, 3, 1, 0,
+};
+static const struct socapi_key vk_photos_save_messages_photo_params_keys[] = {
+	{0x6f746f6870u, 0x0u, 5},
+	{0x726576726573u, 0x0u, 6},
+	{0x68736168u, 0x0u, 4},
 };
 static const struct socapi_struct vk_photos_save_messages_photo_params_struct = {"photos.saveMessagesPhoto", sizeof(struct vk_photos_save_messages_photo_params), 3, vk_photos_save_messages_photo_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_save_messages_photo_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_save_messages_photo_params_slots, vk_photos_save_messages_photo_params_keys};
 
 const struct socapi_method vk_photos_save_messages_photo_method = {
 	"photos.saveMessagesPhoto", "response", "vk_photos_save_messages_photo",
@@ -20809,11 +23843,16 @@ static const struct socapi_field vk_photos_save_owner_photo_params_fields[] = {
 	{"hash", offsetof(struct vk_photos_save_owner_photo_params, hash), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"photo", offsetof(struct vk_photos_save_owner_photo_params, photo), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_photos_save_owner_photo_params_keys[] = {
-	0x60001, 0, 0, 0, 0, 0x40002, 0x50003, 0,
+static const uint16_t vk_photos_save_owner_photo_params_slots[] = {
+	1, 0, 0, 0, 0, 2, 3, 0,
+};
+static const struct socapi_key vk_photos_save_owner_photo_params_keys[] = {
+	{0x726576726573u, 0x0u, 6},
+	{0x68736168u, 0x0u, 4},
+	{0x6f746f6870u, 0x0u, 5},
 };
 static const struct socapi_struct vk_photos_save_owner_photo_params_struct = {"photos.saveOwnerPhoto", sizeof(struct vk_photos_save_owner_photo_params), 3, vk_photos_save_owner_photo_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_save_owner_photo_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_photos_save_owner_photo_params_slots, vk_photos_save_owner_photo_params_keys};
 
 const struct socapi_method vk_photos_save_owner_photo_method = {
 	"photos.saveOwnerPhoto", "response", "vk_photos_save_owner_photo",
@@ -20838,12 +23877,21 @@ static const struct socapi_field vk_photos_save_wall_photo_params_fields[] = {
 	{"longitude", offsetof(struct vk_photos_save_wall_photo_params, longitude), offsetof(struct vk_photos_save_wall_photo_params, has_longitude), &socapi_type_number, 0},
 	{"caption", offsetof(struct vk_photos_save_wall_photo_params, caption), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_photos_save_wall_photo_params_keys[] = {
-	0, 0x50003, 0x80002, 0, 0, 0x40005, 0x70001, 0,
-	0x70008, 0, 0, 0, 0, 0x90007, 0x80006, 0x60004,
+static const uint16_t vk_photos_save_wall_photo_params_slots[] = {
+	0, 3, 2, 0, 0, 5, 1, 0, 8, 0, 0, 0, 0, 7, 6, 4,
+};
+static const struct socapi_key vk_photos_save_wall_photo_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x6f746f6870u, 0x0u, 5},
+	{0x726576726573u, 0x0u, 6},
+	{0x68736168u, 0x0u, 4},
+	{0x656475746974616cu, 0x656475746974616cu, 8},
+	{0x64757469676e6f6cu, 0x6564757469676e6fu, 9},
+	{0x6e6f6974706163u, 0x0u, 7},
 };
 static const struct socapi_struct vk_photos_save_wall_photo_params_struct = {"photos.saveWallPhoto", sizeof(struct vk_photos_save_wall_photo_params), 8, vk_photos_save_wall_photo_params_fields,
-	SOCAPI_NO_PRESENCE, 9u, 4, vk_photos_save_wall_photo_params_keys};
+	SOCAPI_NO_PRESENCE, 9u, 4, vk_photos_save_wall_photo_params_slots, vk_photos_save_wall_photo_params_keys};
 
 const struct socapi_method vk_photos_save_wall_photo_method = {
 	"photos.saveWallPhoto", "response", "vk_photos_save_wall_photo",
@@ -20862,11 +23910,15 @@ static const struct socapi_field vk_status_get_params_fields[] = {
 	{"user_id", offsetof(struct vk_status_get_params, user_id), offsetof(struct vk_status_get_params, has_user_id), &socapi_type_int, 0},
 	{"group_id", offsetof(struct vk_status_get_params, group_id), offsetof(struct vk_status_get_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_status_get_params_keys[] = {
-	0, 0x70001, 0x80002, 0,
+static const uint16_t vk_status_get_params_slots[] = {
+	0, 1, 2, 0,
+};
+static const struct socapi_key vk_status_get_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_status_get_params_struct = {"status.get", sizeof(struct vk_status_get_params), 2, vk_status_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_status_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_status_get_params_slots, vk_status_get_params_keys};
 
 const struct socapi_method vk_status_get_method = {
 	"status.get", "response", "vk_status_get",
@@ -20885,11 +23937,15 @@ static const struct socapi_field vk_status_set_params_fields[] = {
 	{"text", offsetof(struct vk_status_set_params, text), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"group_id", offsetof(struct vk_status_set_params, group_id), offsetof(struct vk_status_set_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_status_set_params_keys[] = {
-	0x40001, 0, 0x80002, 0,
+static const uint16_t vk_status_set_params_slots[] = {
+	1, 0, 2, 0,
+};
+static const struct socapi_key vk_status_set_params_keys[] = {
+	{0x74786574u, 0x0u, 4},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_status_set_params_struct = {"status.set", sizeof(struct vk_status_set_params), 2, vk_status_set_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_status_set_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_status_set_params_slots, vk_status_set_params_keys};
 
 const struct socapi_method vk_status_set_method = {
 	"status.set", "response", "vk_status_set",
@@ -20909,11 +23965,16 @@ static const struct socapi_field vk_storage_get_params_fields[] = {
 	{"keys", offsetof(struct vk_storage_get_params, keys), SOCAPI_NO_PRESENCE, &socapi_string_list_type, 0},
 	{"user_id", offsetof(struct vk_storage_get_params, user_id), offsetof(struct vk_storage_get_params, has_user_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_storage_get_params_keys[] = {
-	0, 0, 0, 0, 0x70003, 0x30001, 0x40002, 0,
+static const uint16_t vk_storage_get_params_slots[] = {
+	0, 0, 0, 0, 3, 1, 2, 0,
+};
+static const struct socapi_key vk_storage_get_params_keys[] = {
+	{0x79656bu, 0x0u, 3},
+	{0x7379656bu, 0x0u, 4},
+	{0x64695f72657375u, 0x0u, 7},
 };
 static const struct socapi_struct vk_storage_get_params_struct = {"storage.get", sizeof(struct vk_storage_get_params), 3, vk_storage_get_params_fields,
-	SOCAPI_NO_PRESENCE, 11u, 3, vk_storage_get_params_keys};
+	SOCAPI_NO_PRESENCE, 11u, 3, vk_storage_get_params_slots, vk_storage_get_params_keys};
 
 const struct socapi_method vk_storage_get_method = {
 	"storage.get", "response", "vk_storage_get",
@@ -20933,11 +23994,16 @@ static const struct socapi_field vk_storage_get_keys_params_fields[] = {
 	{"offset", offsetof(struct vk_storage_get_keys_params, offset), offsetof(struct vk_storage_get_keys_params, has_offset), &socapi_type_int, 0},
 	{"count", offsetof(struct vk_storage_get_keys_params, count), offsetof(struct vk_storage_get_keys_params, has_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_storage_get_keys_params_keys[] = {
-	0, 0x50003, 0, 0x70001, 0, 0, 0x60002, 0,
+static const uint16_t vk_storage_get_keys_params_slots[] = {
+	0, 3, 0, 1, 0, 0, 2, 0,
+};
+static const struct socapi_key vk_storage_get_keys_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
 };
 static const struct socapi_struct vk_storage_get_keys_params_struct = {"storage.getKeys", sizeof(struct vk_storage_get_keys_params), 3, vk_storage_get_keys_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_storage_get_keys_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_storage_get_keys_params_slots, vk_storage_get_keys_params_keys};
 
 const struct socapi_method vk_storage_get_keys_method = {
 	"storage.getKeys", "response", "vk_storage_get_keys",
@@ -20957,11 +24023,16 @@ static const struct socapi_field vk_storage_set_params_fields[] = {
 	{"value", offsetof(struct vk_storage_set_params, value), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"user_id", offsetof(struct vk_storage_set_params, user_id), offsetof(struct vk_storage_set_params, has_user_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_storage_set_params_keys[] = {
-	0, 0, 0, 0x70003, 0, 0x30001, 0, 0x50002,
+static const uint16_t vk_storage_set_params_slots[] = {
+	0, 0, 0, 3, 0, 1, 0, 2,
+};
+static const struct socapi_key vk_storage_set_params_keys[] = {
+	{0x79656bu, 0x0u, 3},
+	{0x65756c6176u, 0x0u, 5},
+	{0x64695f72657375u, 0x0u, 7},
 };
 static const struct socapi_struct vk_storage_set_params_struct = {"storage.set", sizeof(struct vk_storage_set_params), 3, vk_storage_set_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_storage_set_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_storage_set_params_slots, vk_storage_set_params_keys};
 
 const struct socapi_method vk_storage_set_method = {
 	"storage.set", "response", "vk_storage_set",
@@ -20981,11 +24052,16 @@ static const struct socapi_field vk_users_get_params_fields[] = {
 	{"fields", offsetof(struct vk_users_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_users_get_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const uint32_t vk_users_get_params_keys[] = {
-	0x90003, 0, 0, 0, 0, 0x80001, 0x60002, 0,
+static const uint16_t vk_users_get_params_slots[] = {
+	3, 0, 0, 0, 0, 1, 2, 0,
+};
+static const struct socapi_key vk_users_get_params_keys[] = {
+	{0x7364695f72657375u, 0x7364695f72657375u, 8},
+	{0x73646c656966u, 0x0u, 6},
+	{0x7361635f656d616eu, 0x657361635f656d61u, 9},
 };
 static const struct socapi_struct vk_users_get_params_struct = {"users.get", sizeof(struct vk_users_get_params), 3, vk_users_get_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 3, vk_users_get_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 3, vk_users_get_params_slots, vk_users_get_params_keys};
 
 const struct socapi_method vk_users_get_method = {
 	"users.get", "response", "vk_users_get",
@@ -21007,12 +24083,18 @@ static const struct socapi_field vk_users_get_followers_params_fields[] = {
 	{"fields", offsetof(struct vk_users_get_followers_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 	{"name_case", offsetof(struct vk_users_get_followers_params, name_case), SOCAPI_NO_PRESENCE, &vk_base_name_case_type, 0},
 };
-static const uint32_t vk_users_get_followers_params_keys[] = {
-	0, 0, 0, 0, 0x60002, 0x70001, 0, 0,
-	0x90005, 0, 0, 0x60004, 0x50003, 0, 0, 0,
+static const uint16_t vk_users_get_followers_params_slots[] = {
+	0, 0, 0, 0, 2, 1, 0, 0, 5, 0, 0, 4, 3, 0, 0, 0,
+};
+static const struct socapi_key vk_users_get_followers_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
+	{0x7361635f656d616eu, 0x657361635f656d61u, 9},
 };
 static const struct socapi_struct vk_users_get_followers_params_struct = {"users.getFollowers", sizeof(struct vk_users_get_followers_params), 5, vk_users_get_followers_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, vk_users_get_followers_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_users_get_followers_params_slots, vk_users_get_followers_params_keys};
 
 static const struct socapi_method *const vk_users_get_followers_variants[] = {
 	&vk_users_get_followers_method,
@@ -21054,12 +24136,18 @@ static const struct socapi_field vk_users_get_subscriptions_params_fields[] = {
 	{"count", offsetof(struct vk_users_get_subscriptions_params, count), offsetof(struct vk_users_get_subscriptions_params, has_count), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_users_get_subscriptions_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_users_fields_type, 0},
 };
-static const uint32_t vk_users_get_subscriptions_params_keys[] = {
-	0, 0, 0, 0, 0x60003, 0x70001, 0, 0,
-	0, 0, 0, 0x60005, 0x50004, 0x80002, 0, 0,
+static const uint16_t vk_users_get_subscriptions_params_slots[] = {
+	0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 0, 5, 4, 2, 0, 0,
+};
+static const struct socapi_key vk_users_get_subscriptions_params_keys[] = {
+	{0x64695f72657375u, 0x0u, 7},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_users_get_subscriptions_params_struct = {"users.getSubscriptions", sizeof(struct vk_users_get_subscriptions_params), 5, vk_users_get_subscriptions_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, vk_users_get_subscriptions_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_users_get_subscriptions_params_slots, vk_users_get_subscriptions_params_keys};
 
 static const struct socapi_method *const vk_users_get_subscriptions_variants[] = {
 	&vk_users_get_subscriptions_method,
@@ -21132,26 +24220,53 @@ static const struct socapi_field vk_users_search_params_fields[] = {
 	{"position", offsetof(struct vk_users_search_params, position), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"group_id", offsetof(struct vk_users_search_params, group_id), offsetof(struct vk_users_search_params, has_group_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_users_search_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x90014, 0,
-	0x30010, 0, 0x60005, 0, 0, 0x80020, 0x12000b, 0x60003,
-	0, 0, 0x6001c, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0x10000f, 0, 0, 0xa0016,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0x60013, 0, 0, 0,
-	0, 0xb001d, 0, 0, 0x50004, 0x70007, 0, 0x10001,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x8000a, 0,
-	0, 0, 0xb0015, 0xc001b, 0, 0xa0009, 0x7001f, 0x90018,
-	0x80021, 0x80012, 0x60017, 0, 0, 0, 0, 0,
-	0, 0x8001e, 0, 0xa000c, 0, 0, 0xf000d, 0,
-	0xe0019, 0, 0, 0, 0x12000e, 0, 0, 0x60011,
-	0, 0x40006, 0, 0, 0x70008, 0, 0, 0,
-	0xb001a, 0, 0x40002, 0, 0, 0, 0, 0,
+static const uint16_t vk_users_search_params_slots[] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0,
+	16, 0, 5, 0, 0, 32, 11, 3, 0, 0, 28, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 15, 0, 0, 22, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 19, 0, 0, 0, 0, 29, 0, 0, 4, 7, 0, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0,
+	0, 0, 21, 27, 0, 9, 31, 24, 33, 18, 23, 0, 0, 0, 0, 0,
+	0, 30, 0, 12, 0, 0, 13, 0, 25, 0, 0, 0, 14, 0, 0, 17,
+	0, 6, 0, 0, 8, 0, 0, 0, 26, 0, 2, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_users_search_params_keys[] = {
+	{0x71u, 0x0u, 1},
+	{0x74726f73u, 0x0u, 4},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x73646c656966u, 0x0u, 6},
+	{0x79746963u, 0x0u, 4},
+	{0x64695f79746963u, 0x0u, 7},
+	{0x7972746e756f63u, 0x0u, 7},
+	{0x5f7972746e756f63u, 0x64695f7972746e75u, 10},
+	{0x6e776f74656d6f68u, 0x6e776f74656d6f68u, 8},
+	{0x6973726576696e75u, 0x7972746e756f635fu, 18},
+	{0x6973726576696e75u, 0x7974697372657669u, 10},
+	{0x6973726576696e75u, 0x726165795f797469u, 15},
+	{0x6973726576696e75u, 0x79746c756361665fu, 18},
+	{0x6973726576696e75u, 0x72696168635f7974u, 16},
+	{0x786573u, 0x0u, 3},
+	{0x737574617473u, 0x0u, 6},
+	{0x6d6f72665f656761u, 0x6d6f72665f656761u, 8},
+	{0x6f745f656761u, 0x0u, 6},
+	{0x61645f6874726962u, 0x7961645f68747269u, 9},
+	{0x6f6d5f6874726962u, 0x68746e6f6d5f6874u, 11},
+	{0x65795f6874726962u, 0x726165795f687472u, 10},
+	{0x656e696c6e6fu, 0x0u, 6},
+	{0x746f68705f736168u, 0x6f746f68705f7361u, 9},
+	{0x635f6c6f6f686373u, 0x7972746e756f635fu, 14},
+	{0x635f6c6f6f686373u, 0x797469635f6c6f6fu, 11},
+	{0x635f6c6f6f686373u, 0x7373616c635f6c6fu, 12},
+	{0x6c6f6f686373u, 0x0u, 6},
+	{0x795f6c6f6f686373u, 0x726165795f6c6f6fu, 11},
+	{0x6e6f6967696c6572u, 0x6e6f6967696c6572u, 8},
+	{0x796e61706d6f63u, 0x0u, 7},
+	{0x6e6f697469736f70u, 0x6e6f697469736f70u, 8},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
 };
 static const struct socapi_struct vk_users_search_params_struct = {"users.search", sizeof(struct vk_users_search_params), 33, vk_users_search_params_fields,
-	SOCAPI_NO_PRESENCE, 25u, 7, vk_users_search_params_keys};
+	SOCAPI_NO_PRESENCE, 25u, 7, vk_users_search_params_slots, vk_users_search_params_keys};
 
 const struct socapi_method vk_users_search_method = {
 	"users.search", "response", "vk_users_search",
@@ -21169,11 +24284,14 @@ enum socapi_status vk_users_search(struct socapi_session *session, const struct 
 static const struct socapi_field vk_utils_check_link_params_fields[] = {
 	{"url", offsetof(struct vk_utils_check_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_utils_check_link_params_keys[] = {
-	0, 0x30001,
+static const uint16_t vk_utils_check_link_params_slots[] = {
+	0, 1,
+};
+static const struct socapi_key vk_utils_check_link_params_keys[] = {
+	{0x6c7275u, 0x0u, 3},
 };
 static const struct socapi_struct vk_utils_check_link_params_struct = {"utils.checkLink", sizeof(struct vk_utils_check_link_params), 1, vk_utils_check_link_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_utils_check_link_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_utils_check_link_params_slots, vk_utils_check_link_params_keys};
 
 const struct socapi_method vk_utils_check_link_method = {
 	"utils.checkLink", "response", "vk_utils_check_link",
@@ -21205,11 +24323,15 @@ static const struct socapi_field vk_utils_get_short_link_params_fields[] = {
 	{"url", offsetof(struct vk_utils_get_short_link_params, url), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 	{"private", offsetof(struct vk_utils_get_short_link_params, private_), offsetof(struct vk_utils_get_short_link_params, has_private), &socapi_type_bool, 0},
 };
-static const uint32_t vk_utils_get_short_link_params_keys[] = {
-	0x70002, 0, 0, 0x30001,
+static const uint16_t vk_utils_get_short_link_params_slots[] = {
+	2, 0, 0, 1,
+};
+static const struct socapi_key vk_utils_get_short_link_params_keys[] = {
+	{0x6c7275u, 0x0u, 3},
+	{0x65746176697270u, 0x0u, 7},
 };
 static const struct socapi_struct vk_utils_get_short_link_params_struct = {"utils.getShortLink", sizeof(struct vk_utils_get_short_link_params), 2, vk_utils_get_short_link_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_utils_get_short_link_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_utils_get_short_link_params_slots, vk_utils_get_short_link_params_keys};
 
 const struct socapi_method vk_utils_get_short_link_method = {
 	"utils.getShortLink", "response", "vk_utils_get_short_link",
@@ -21227,11 +24349,14 @@ enum socapi_status vk_utils_get_short_link(struct socapi_session *session, const
 static const struct socapi_field vk_utils_resolve_screen_name_params_fields[] = {
 	{"screen_name", offsetof(struct vk_utils_resolve_screen_name_params, screen_name), SOCAPI_NO_PRESENCE, &socapi_type_string, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_utils_resolve_screen_name_params_keys[] = {
-	0xb0001, 0,
+static const uint16_t vk_utils_resolve_screen_name_params_slots[] = {
+	1, 0,
+};
+static const struct socapi_key vk_utils_resolve_screen_name_params_keys[] = {
+	{0x6e5f6e6565726373u, 0x656d616e5f6e6565u, 11},
 };
 static const struct socapi_struct vk_utils_resolve_screen_name_params_struct = {"utils.resolveScreenName", sizeof(struct vk_utils_resolve_screen_name_params), 1, vk_utils_resolve_screen_name_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 1, vk_utils_resolve_screen_name_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 1, vk_utils_resolve_screen_name_params_slots, vk_utils_resolve_screen_name_params_keys};
 
 const struct socapi_method vk_utils_resolve_screen_name_method = {
 	"utils.resolveScreenName", "response", "vk_utils_resolve_screen_name",
@@ -21256,12 +24381,21 @@ static const struct socapi_field vk_wall_create_comment_params_fields[] = {
 	{"sticker_id", offsetof(struct vk_wall_create_comment_params, sticker_id), offsetof(struct vk_wall_create_comment_params, has_sticker_id), &socapi_type_int, 0},
 	{"guid", offsetof(struct vk_wall_create_comment_params, guid), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_create_comment_params_keys[] = {
-	0, 0xa0003, 0, 0x100005, 0, 0x80001, 0xb0006, 0x40008,
-	0x70002, 0, 0x70004, 0, 0xa0007, 0, 0, 0,
+static const uint16_t vk_wall_create_comment_params_slots[] = {
+	0, 3, 0, 5, 0, 1, 6, 8, 2, 0, 4, 0, 7, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_create_comment_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x6f72675f6d6f7266u, 0x70756f72675f6d6fu, 10},
+	{0x6567617373656du, 0x0u, 7},
+	{0x6f745f796c706572u, 0x746e656d6d6f635fu, 16},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x5f72656b63697473u, 0x64695f72656b6369u, 10},
+	{0x64697567u, 0x0u, 4},
 };
 static const struct socapi_struct vk_wall_create_comment_params_struct = {"wall.createComment", sizeof(struct vk_wall_create_comment_params), 8, vk_wall_create_comment_params_fields,
-	SOCAPI_NO_PRESENCE, 17u, 4, vk_wall_create_comment_params_keys};
+	SOCAPI_NO_PRESENCE, 17u, 4, vk_wall_create_comment_params_slots, vk_wall_create_comment_params_keys};
 
 const struct socapi_method vk_wall_create_comment_method = {
 	"wall.createComment", "response", "vk_wall_create_comment",
@@ -21280,11 +24414,15 @@ static const struct socapi_field vk_wall_delete_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_delete_params, owner_id), offsetof(struct vk_wall_delete_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_delete_params, post_id), offsetof(struct vk_wall_delete_params, has_post_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_wall_delete_params_keys[] = {
-	0x70002, 0x80001, 0, 0,
+static const uint16_t vk_wall_delete_params_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_delete_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_wall_delete_params_struct = {"wall.delete", sizeof(struct vk_wall_delete_params), 2, vk_wall_delete_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_delete_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_delete_params_slots, vk_wall_delete_params_keys};
 
 const struct socapi_method vk_wall_delete_method = {
 	"wall.delete", "response", "vk_wall_delete",
@@ -21304,11 +24442,16 @@ static const struct socapi_field vk_wall_delete_comment_params_fields[] = {
 	{"post_id", offsetof(struct vk_wall_delete_comment_params, post_id), offsetof(struct vk_wall_delete_comment_params, has_post_id), &socapi_type_int, 0},
 	{"comment_id", offsetof(struct vk_wall_delete_comment_params, comment_id), offsetof(struct vk_wall_delete_comment_params, has_comment_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_delete_comment_params_keys[] = {
-	0xa0003, 0, 0x80001, 0x70002, 0, 0, 0, 0,
+static const uint16_t vk_wall_delete_comment_params_slots[] = {
+	3, 0, 1, 2, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_delete_comment_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
 };
 static const struct socapi_struct vk_wall_delete_comment_params_struct = {"wall.deleteComment", sizeof(struct vk_wall_delete_comment_params), 3, vk_wall_delete_comment_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 3, vk_wall_delete_comment_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 3, vk_wall_delete_comment_params_slots, vk_wall_delete_comment_params_keys};
 
 const struct socapi_method vk_wall_delete_comment_method = {
 	"wall.deleteComment", "response", "vk_wall_delete_comment",
@@ -21344,18 +24487,35 @@ static const struct socapi_field vk_wall_edit_params_fields[] = {
 	{"copyright", offsetof(struct vk_wall_edit_params, copyright), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 	{"topic_id", offsetof(struct vk_wall_edit_params, topic_id), offsetof(struct vk_wall_edit_params, has_topic_id), &vk_wall_edit_topic_id_type, 0},
 };
-static const uint32_t vk_wall_edit_params_keys[] = {
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0x30009, 0,
-	0xe000d, 0, 0, 0, 0, 0, 0x60007, 0x4000a,
-	0, 0xc0008, 0x80001, 0xb000c, 0x70002, 0, 0, 0xd000f,
-	0, 0, 0, 0, 0x13000e, 0, 0x160011, 0,
-	0, 0, 0x8000b, 0x80006, 0, 0xc0003, 0, 0x90012,
-	0x130010, 0x70004, 0, 0xb0005, 0, 0, 0, 0x80013,
+static const uint16_t vk_wall_edit_params_slots[] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 9, 0, 13, 0, 0, 0, 0, 0, 7, 10,
+	0, 8, 1, 12, 2, 0, 0, 15, 0, 0, 0, 0, 14, 0, 17, 0,
+	0, 0, 11, 6, 0, 3, 0, 18, 16, 4, 0, 5, 0, 0, 0, 19,
+};
+static const struct socapi_key vk_wall_edit_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x5f73646e65697266u, 0x796c6e6f5f73646eu, 12},
+	{0x6567617373656du, 0x0u, 7},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x7365636976726573u, 0x7365636976726573u, 8},
+	{0x64656e676973u, 0x0u, 6},
+	{0x5f6873696c627570u, 0x657461645f687369u, 12},
+	{0x74616cu, 0x0u, 3},
+	{0x676e6f6cu, 0x0u, 4},
+	{0x64695f6563616c70u, 0x64695f6563616c70u, 8},
+	{0x5f73615f6b72616du, 0x7364615f73615f6bu, 11},
+	{0x6f635f65736f6c63u, 0x73746e656d6d6f63u, 14},
+	{0x61705f74756e6f64u, 0x6e6f697461727564u, 19},
+	{0x625f726574736f70u, 0x64695f676b625f72u, 13},
+	{0x625f726574736f70u, 0x64695f72656e776fu, 19},
+	{0x625f726574736f70u, 0x687361685f737365u, 22},
+	{0x6867697279706f63u, 0x746867697279706fu, 9},
+	{0x64695f6369706f74u, 0x64695f6369706f74u, 8},
 };
 static const struct socapi_struct vk_wall_edit_params_struct = {"wall.edit", sizeof(struct vk_wall_edit_params), 19, vk_wall_edit_params_fields,
-	SOCAPI_NO_PRESENCE, 39u, 6, vk_wall_edit_params_keys};
+	SOCAPI_NO_PRESENCE, 39u, 6, vk_wall_edit_params_slots, vk_wall_edit_params_keys};
 
 const struct socapi_method vk_wall_edit_method = {
 	"wall.edit", "response", "vk_wall_edit",
@@ -21379,12 +24539,20 @@ static const struct socapi_field vk_wall_get_params_fields[] = {
 	{"extended", offsetof(struct vk_wall_get_params, extended), offsetof(struct vk_wall_get_params, has_extended), &socapi_type_bool, 0},
 	{"fields", offsetof(struct vk_wall_get_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const uint32_t vk_wall_get_params_keys[] = {
-	0, 0, 0, 0, 0x60003, 0x80001, 0, 0,
-	0x60005, 0x60002, 0, 0x60007, 0x50004, 0x80006, 0, 0,
+static const uint16_t vk_wall_get_params_slots[] = {
+	0, 0, 0, 0, 3, 1, 0, 0, 5, 2, 0, 7, 4, 6, 0, 0,
+};
+static const struct socapi_key vk_wall_get_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x6e69616d6f64u, 0x0u, 6},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x7265746c6966u, 0x0u, 6},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_wall_get_params_struct = {"wall.get", sizeof(struct vk_wall_get_params), 7, vk_wall_get_params_fields,
-	SOCAPI_NO_PRESENCE, 3u, 4, vk_wall_get_params_keys};
+	SOCAPI_NO_PRESENCE, 3u, 4, vk_wall_get_params_slots, vk_wall_get_params_keys};
 
 static const struct socapi_method *const vk_wall_get_variants[] = {
 	&vk_wall_get_method,
@@ -21413,11 +24581,17 @@ static const struct socapi_field vk_wall_get_by_id_params_fields[] = {
 	{"copy_history_depth", offsetof(struct vk_wall_get_by_id_params, copy_history_depth), offsetof(struct vk_wall_get_by_id_params, has_copy_history_depth), &socapi_type_int, 0},
 	{"fields", offsetof(struct vk_wall_get_by_id_params, fields), SOCAPI_NO_PRESENCE, &socapi_string_list_vk_base_user_group_fields_type, 0},
 };
-static const uint32_t vk_wall_get_by_id_params_keys[] = {
-	0x60004, 0x80002, 0, 0, 0x50001, 0, 0, 0x120003,
+static const uint16_t vk_wall_get_by_id_params_slots[] = {
+	4, 2, 0, 0, 1, 0, 0, 3,
+};
+static const struct socapi_key vk_wall_get_by_id_params_keys[] = {
+	{0x7374736f70u, 0x0u, 5},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x7369685f79706f63u, 0x68747065645f7972u, 18},
+	{0x73646c656966u, 0x0u, 6},
 };
 static const struct socapi_struct vk_wall_get_by_id_params_struct = {"wall.getById", sizeof(struct vk_wall_get_by_id_params), 4, vk_wall_get_by_id_params_fields,
-	SOCAPI_NO_PRESENCE, 5u, 3, vk_wall_get_by_id_params_keys};
+	SOCAPI_NO_PRESENCE, 5u, 3, vk_wall_get_by_id_params_slots, vk_wall_get_by_id_params_keys};
 
 static const struct socapi_method *const vk_wall_get_by_id_variants[] = {
 	&vk_wall_get_by_id_method,
@@ -21469,14 +24643,26 @@ static const struct socapi_field vk_wall_get_comments_params_fields[] = {
 	{"comment_id", offsetof(struct vk_wall_get_comments_params, comment_id), offsetof(struct vk_wall_get_comments_params, has_comment_id), &socapi_type_int, 0},
 	{"thread_items_count", offsetof(struct vk_wall_get_comments_params, thread_items_count), offsetof(struct vk_wall_get_comments_params, has_thread_items_count), &socapi_type_int, 0},
 };
-static const uint32_t vk_wall_get_comments_params_keys[] = {
-	0x80009, 0, 0, 0x50006, 0xa000b, 0x40007, 0x80001, 0,
-	0, 0, 0x60005, 0, 0, 0, 0xa0003, 0xe0008,
-	0, 0, 0, 0, 0, 0, 0, 0x6000a,
-	0x100004, 0, 0, 0, 0, 0, 0x70002, 0x12000c,
+static const uint16_t vk_wall_get_comments_params_slots[] = {
+	9, 0, 0, 6, 11, 7, 1, 0, 0, 0, 5, 0, 0, 0, 3, 8,
+	0, 0, 0, 0, 0, 0, 0, 10, 4, 0, 0, 0, 0, 0, 2, 12,
+};
+static const struct socapi_key vk_wall_get_comments_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x6b696c5f6465656eu, 0x73656b696c5f6465u, 10},
+	{0x6f635f7472617473u, 0x64695f746e656d6du, 16},
+	{0x74657366666fu, 0x0u, 6},
+	{0x746e756f63u, 0x0u, 5},
+	{0x74726f73u, 0x0u, 4},
+	{0x5f77656976657270u, 0x6874676e656c5f77u, 14},
+	{0x6465646e65747865u, 0x6465646e65747865u, 8},
+	{0x73646c656966u, 0x0u, 6},
+	{0x5f746e656d6d6f63u, 0x64695f746e656d6du, 10},
+	{0x695f646165726874u, 0x746e756f635f736du, 18},
 };
 static const struct socapi_struct vk_wall_get_comments_params_struct = {"wall.getComments", sizeof(struct vk_wall_get_comments_params), 12, vk_wall_get_comments_params_fields,
-	SOCAPI_NO_PRESENCE, 31u, 5, vk_wall_get_comments_params_keys};
+	SOCAPI_NO_PRESENCE, 31u, 5, vk_wall_get_comments_params_slots, vk_wall_get_comments_params_keys};
 
 static const struct socapi_method *const vk_wall_get_comments_variants[] = {
 	&vk_wall_get_comments_method,
@@ -21537,11 +24723,15 @@ static const struct socapi_field vk_wall_pin_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_pin_params, owner_id), offsetof(struct vk_wall_pin_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_pin_params, post_id), offsetof(struct vk_wall_pin_params, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_pin_params_keys[] = {
-	0x70002, 0x80001, 0, 0,
+static const uint16_t vk_wall_pin_params_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_pin_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_wall_pin_params_struct = {"wall.pin", sizeof(struct vk_wall_pin_params), 2, vk_wall_pin_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_pin_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_pin_params_slots, vk_wall_pin_params_keys};
 
 const struct socapi_method vk_wall_pin_method = {
 	"wall.pin", "response", "vk_wall_pin",
@@ -21578,18 +24768,36 @@ static const struct socapi_field vk_wall_post_params_fields[] = {
 	{"mute_notifications", offsetof(struct vk_wall_post_params, mute_notifications), offsetof(struct vk_wall_post_params, has_mute_notifications), &socapi_type_bool, 0},
 	{"copyright", offsetof(struct vk_wall_post_params, copyright), SOCAPI_NO_PRESENCE, &socapi_type_string, 0},
 };
-static const uint32_t vk_wall_post_params_keys[] = {
-	0x4000a, 0, 0, 0, 0x130012, 0, 0, 0,
-	0xa0003, 0, 0, 0, 0x4000d, 0, 0xd0010, 0,
-	0, 0, 0, 0xb0005, 0, 0, 0x90014, 0,
-	0x120013, 0xc0008, 0, 0, 0, 0xe0011, 0, 0xb000e,
-	0x60007, 0, 0x8000b, 0x30009, 0, 0, 0, 0x80006,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0xa000f, 0, 0x80001, 0x70004, 0x7000c, 0, 0, 0,
-	0xc0002, 0, 0, 0, 0, 0, 0, 0,
+static const uint16_t vk_wall_post_params_slots[] = {
+	10, 0, 0, 0, 18, 0, 0, 0, 3, 0, 0, 0, 13, 0, 16, 0,
+	0, 0, 0, 5, 0, 0, 20, 0, 19, 8, 0, 0, 0, 17, 0, 14,
+	7, 0, 11, 9, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0,
+	15, 0, 1, 4, 12, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+};
+static const struct socapi_key vk_wall_post_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x5f73646e65697266u, 0x796c6e6f5f73646eu, 12},
+	{0x6f72675f6d6f7266u, 0x70756f72675f6d6fu, 10},
+	{0x6567617373656du, 0x0u, 7},
+	{0x656d686361747461u, 0x73746e656d686361u, 11},
+	{0x7365636976726573u, 0x7365636976726573u, 8},
+	{0x64656e676973u, 0x0u, 6},
+	{0x5f6873696c627570u, 0x657461645f687369u, 12},
+	{0x74616cu, 0x0u, 3},
+	{0x676e6f6cu, 0x0u, 4},
+	{0x64695f6563616c70u, 0x64695f6563616c70u, 8},
+	{0x64695f74736f70u, 0x0u, 7},
+	{0x64697567u, 0x0u, 4},
+	{0x5f73615f6b72616du, 0x7364615f73615f6bu, 11},
+	{0x7469745f6b6e696cu, 0x656c7469745f6b6eu, 10},
+	{0x6f68705f6b6e696cu, 0x64695f6f746f6870u, 13},
+	{0x6f635f65736f6c63u, 0x73746e656d6d6f63u, 14},
+	{0x61705f74756e6f64u, 0x6e6f697461727564u, 19},
+	{0x746f6e5f6574756du, 0x736e6f6974616369u, 18},
+	{0x6867697279706f63u, 0x746867697279706fu, 9},
 };
 static const struct socapi_struct vk_wall_post_params_struct = {"wall.post", sizeof(struct vk_wall_post_params), 20, vk_wall_post_params_fields,
-	SOCAPI_NO_PRESENCE, 11u, 6, vk_wall_post_params_keys};
+	SOCAPI_NO_PRESENCE, 11u, 6, vk_wall_post_params_slots, vk_wall_post_params_keys};
 
 const struct socapi_method vk_wall_post_method = {
 	"wall.post", "response", "vk_wall_post",
@@ -21611,12 +24819,18 @@ static const struct socapi_field vk_wall_repost_params_fields[] = {
 	{"mark_as_ads", offsetof(struct vk_wall_repost_params, mark_as_ads), offsetof(struct vk_wall_repost_params, has_mark_as_ads), &socapi_type_bool, 0},
 	{"mute_notifications", offsetof(struct vk_wall_repost_params, mute_notifications), offsetof(struct vk_wall_repost_params, has_mute_notifications), &socapi_type_bool, 0},
 };
-static const uint32_t vk_wall_repost_params_keys[] = {
-	0, 0, 0, 0x120005, 0, 0x60001, 0, 0x70002,
-	0, 0x80003, 0, 0, 0, 0, 0, 0xb0004,
+static const uint16_t vk_wall_repost_params_slots[] = {
+	0, 0, 0, 5, 0, 1, 0, 2, 0, 3, 0, 0, 0, 0, 0, 4,
+};
+static const struct socapi_key vk_wall_repost_params_keys[] = {
+	{0x7463656a626fu, 0x0u, 6},
+	{0x6567617373656du, 0x0u, 7},
+	{0x64695f70756f7267u, 0x64695f70756f7267u, 8},
+	{0x5f73615f6b72616du, 0x7364615f73615f6bu, 11},
+	{0x746f6e5f6574756du, 0x736e6f6974616369u, 18},
 };
 static const struct socapi_struct vk_wall_repost_params_struct = {"wall.repost", sizeof(struct vk_wall_repost_params), 5, vk_wall_repost_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 4, vk_wall_repost_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 4, vk_wall_repost_params_slots, vk_wall_repost_params_keys};
 
 const struct socapi_method vk_wall_repost_method = {
 	"wall.repost", "response", "vk_wall_repost",
@@ -21635,11 +24849,15 @@ static const struct socapi_field vk_wall_restore_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_restore_params, owner_id), offsetof(struct vk_wall_restore_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_restore_params, post_id), offsetof(struct vk_wall_restore_params, has_post_id), &socapi_type_int, 0},
 };
-static const uint32_t vk_wall_restore_params_keys[] = {
-	0x70002, 0x80001, 0, 0,
+static const uint16_t vk_wall_restore_params_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_restore_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_wall_restore_params_struct = {"wall.restore", sizeof(struct vk_wall_restore_params), 2, vk_wall_restore_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_restore_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_restore_params_slots, vk_wall_restore_params_keys};
 
 const struct socapi_method vk_wall_restore_method = {
 	"wall.restore", "response", "vk_wall_restore",
@@ -21658,11 +24876,15 @@ static const struct socapi_field vk_wall_unpin_params_fields[] = {
 	{"owner_id", offsetof(struct vk_wall_unpin_params, owner_id), offsetof(struct vk_wall_unpin_params, has_owner_id), &socapi_type_int, 0},
 	{"post_id", offsetof(struct vk_wall_unpin_params, post_id), offsetof(struct vk_wall_unpin_params, has_post_id), &socapi_type_int, SOCAPI_FIELD_REQUIRED},
 };
-static const uint32_t vk_wall_unpin_params_keys[] = {
-	0x70002, 0x80001, 0, 0,
+static const uint16_t vk_wall_unpin_params_slots[] = {
+	2, 1, 0, 0,
+};
+static const struct socapi_key vk_wall_unpin_params_keys[] = {
+	{0x64695f72656e776fu, 0x64695f72656e776fu, 8},
+	{0x64695f74736f70u, 0x0u, 7},
 };
 static const struct socapi_struct vk_wall_unpin_params_struct = {"wall.unpin", sizeof(struct vk_wall_unpin_params), 2, vk_wall_unpin_params_fields,
-	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_unpin_params_keys};
+	SOCAPI_NO_PRESENCE, 1u, 2, vk_wall_unpin_params_slots, vk_wall_unpin_params_keys};
 
 const struct socapi_method vk_wall_unpin_method = {
 	"wall.unpin", "response", "vk_wall_unpin",

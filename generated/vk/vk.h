@@ -7,8 +7,8 @@
 
 #include <socapi/socapi.h>
 
-#if SOCAPI_TABLE_VERSION != 4
-#error "generated for socapi table version 4: regenerate with this runtime's socapi-gen"
+#if SOCAPI_TABLE_VERSION != 5
+#error "generated for socapi table version 5: regenerate with this runtime's socapi-gen"
 #endif
 
 #ifdef __cplusplus

@@ -1,11 +1,11 @@
 """Writes the IR as C: one header and one source file per platform."""
 
-from .keys import key_table
+from .keys import key_table, name_key
 from .model import Array, Enum, Scalar, Struct, Union
 from .naming import UNKNOWN_MEMBER
 
 # the layout of the tables (SOCAPI_TABLE_VERSION in runtime/include/socapi/schema.h)
-TABLE_VERSION = 4
+TABLE_VERSION = 5
 # struct socapi_paging's members, in order
 PAGING_FIELDS = ("anchor", "direction", "count", "offset", "next_anchor", "has_more", "items", "total")
 SCALAR_C = {"bool": "bool", "int": "int64_t", "uint": "uint64_t", "number": "double",
@@ -476,14 +476,19 @@ class Emitter:
         """The socapi_struct of a struct or params struct: its members (emitted
         before, as <c_name>_fields, when there are any) and the key table."""
         seed, bits, slots = key_table(names, where)
-        rows = "".join("\t" + ", ".join(f"{v:#x}" if v else "0" for v in slots[i:i + 8]) + ",\n"
-                       for i in range(0, len(slots), 8))
+        rows = "".join("\t" + ", ".join(str(v) for v in slots[i:i + 16]) + ",\n"
+                       for i in range(0, len(slots), 16))
         fields = f"{c_name}_fields" if names else "NULL"
+        keys = "NULL"
+        out = f"static const uint16_t {c_name}_slots[] = {{\n{rows}}};\n"
+        if names:
+            out += (f"static const struct socapi_key {c_name}_keys[] = {{\n" + "".join(
+                "\t{%#xu, %#xu, %d},\n" % name_key(n) for n in names) + "};\n")
+            keys = f"{c_name}_keys"
         unknown_offset = f"offsetof({ctype}, {unknown})" if unknown else "SOCAPI_NO_PRESENCE"
-        return (f"static const uint32_t {c_name}_keys[] = {{\n{rows}}};\n"
-                f"static const struct socapi_struct {c_name}_struct = {{{c_string(label)}, "
+        return (out + f"static const struct socapi_struct {c_name}_struct = {{{c_string(label)}, "
                 f"sizeof({ctype}), {len(names)}, {fields},\n\t{unknown_offset}, {seed}u, {bits}, "
-                f"{c_name}_keys}};\n")
+                f"{c_name}_slots, {keys}}};\n")
 
     def struct_tables(self, s):
         ctype = f"struct {s.c_name}"

@@ -1,5 +1,6 @@
 """Member lookup tables: a hash table of the JSON names of each struct, so
-the decoders find a member with one hash and (mostly) one comparison.
+the decoders find a member with one hash and (mostly) one comparison, and
+each name's first and last words, so that comparison is two loads.
 
 The hash is socapi_key_hash() in runtime/src/internal.h; both must compute
 the same slot for the same bytes (the runtime's tests would fail to find
@@ -33,8 +34,7 @@ def key_hash(key, seed, bits):
 
 def key_table(names, where):
     """(seed, bits, slots): an open-addressing table of 1 << bits slots, at
-    most half of them used, slots[i] = member index + 1 (0: empty) in the low
-    16 bits, the name's length in bytes in the high 16. A name
+    most half of them used, slots[i] = member index + 1 (0: empty). A name
     sits at its hash's slot or, when that is taken, at the next free one
     (wrapping). Of the first seeds tried, the one that displaces the fewest
     names wins: most tables are perfect, and a lookup that misses stops at
@@ -42,8 +42,8 @@ def key_table(names, where):
     keys = [n.encode("utf-8") for n in names]
     if len(set(keys)) != len(keys):
         raise SchemaError(where, "", "two members share a JSON name")
-    if len(keys) >= 1 << 16 or any(len(k) >= 1 << 16 for k in keys):
-        raise SchemaError(where, "", "too many members, or a name too long, for a key table")
+    if len(keys) >= 1 << 16:
+        raise SchemaError(where, "", "too many members for a key table")
     bits = 1
     while (1 << bits) < 2 * len(keys):
         bits += 1
@@ -61,6 +61,11 @@ def key_table(names, where):
             best = (displaced, seed, slots)
         if not displaced:
             break
-    # what the runtime reads: the name's length beside its index
-    slots = [slot | (len(keys[slot - 1]) << 16) if slot else 0 for slot in best[2]]
-    return best[1], bits, slots
+    return best[1], bits, best[2]
+
+
+def name_key(name):
+    """(head, tail, length) of a member name, as struct socapi_key holds it: its
+    first 8 bytes and (8 bytes or longer) its last 8, little-endian, zero-padded."""
+    key = name.encode("utf-8")
+    return _word(key), _word(key[-8:]) if len(key) >= 8 else 0, len(key)

@@ -9,7 +9,7 @@ from pathlib import Path
 from socapi_gen.__main__ import generate
 from socapi_gen.build import Builder
 from socapi_gen.errors import SchemaError
-from socapi_gen.keys import key_hash, key_table
+from socapi_gen.keys import key_hash, key_table, name_key
 from socapi_gen.model import Array, Enum, Scalar, Struct, Union
 from socapi_gen.naming import identifier, method_function, presence_flag, snake
 
@@ -300,10 +300,8 @@ class KeyTableTest(unittest.TestCase):
         """The runtime's struct_member: probe from the hash's slot to an empty one."""
         i = key_hash(name.encode(), seed, bits)
         while slots[i]:
-            index, length = (slots[i] & 0xFFFF) - 1, slots[i] >> 16
-            self.assertEqual(length, len(names[index].encode()))
-            if names[index] == name:
-                return index
+            if names[slots[i] - 1] == name:
+                return slots[i] - 1
             i = (i + 1) % len(slots)
         return None
 
@@ -314,7 +312,7 @@ class KeyTableTest(unittest.TestCase):
             seed, bits, slots = key_table(names, "test")
             self.assertEqual(seed % 2, 1)
             self.assertLessEqual(2 * len(names), len(slots))  # at most half full: misses end
-            self.assertEqual(sorted(s & 0xFFFF for s in slots if s), list(range(1, len(names) + 1)))
+            self.assertEqual(sorted(s for s in slots if s), list(range(1, len(names) + 1)))
             for i, name in enumerate(names):
                 self.assertEqual(self.lookup(name, seed, bits, slots, names), i)
             for other in ("", "idx", "pic", "a" * 41, "field_1"):
@@ -327,6 +325,8 @@ class KeyTableTest(unittest.TestCase):
         self.assertEqual(key_hash(b"uid", 1, 16), 15092)
         self.assertEqual(key_hash(b"first_name", 13, 7), 126)
         self.assertEqual(key_hash(b"a_long_member_name_here", 5, 10), 657)
+        self.assertEqual(name_key("uid"), (0x646975, 0, 3))
+        self.assertEqual(name_key("first_name"), (0x616e5f7473726966, 0x656d616e5f747372, 10))
 
 
 class OutputTest(unittest.TestCase):

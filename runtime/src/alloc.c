@@ -83,23 +83,11 @@ void sc_free_secret(char *s)
 
 /* ---- arenas ---- */
 
-#define ARENA_ALIGN 16u
 #define ARENA_FIRST_BLOCK 4096u
 /* Blocks double up to this size, then stay there: a large result wastes at
  * most one block's tail instead of up to half of what it holds. */
 #define ARENA_MAX_BLOCK ((size_t)256 << 10)
 #define RESULT_MAGIC 0x736f6361u /* "soca" */
-
-struct block {
-	struct block *next;
-	size_t used;
-	size_t cap;
-	_Alignas(ARENA_ALIGN) unsigned char data[];
-};
-
-struct arena {
-	struct block *head;
-};
 
 /* Sits at the start of a result's first block, right before the root. */
 struct result_header {
@@ -128,7 +116,7 @@ static struct block *block_new(size_t cap)
 	return b;
 }
 
-void *arena_alloc_raw(struct arena *arena, size_t size)
+void *arena_grow(struct arena *arena, size_t size)
 {
 	size = align_up(size ? size : 1);
 	if (size == 0) /* wrapped */

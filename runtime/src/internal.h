@@ -37,7 +37,18 @@ void sc_free_secret(char *s);
  * Arena: a chain of blocks released at once. A result is an arena whose
  * first allocation is the root; socapi_free(root) finds the arena from it.
  */
-struct arena;
+#define ARENA_ALIGN 16u
+
+struct block {
+	struct block *next;
+	size_t used;
+	size_t cap;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+struct arena {
+	struct block *head;  /* where allocations are made */
+};
 
 /* A new result arena with a zeroed root of root_size bytes, or NULL. */
 void *result_new(size_t root_size, struct arena **arena);
@@ -46,8 +57,21 @@ void *result_new(size_t root_size, struct arena **arena);
 void *result_new_sized(size_t root_size, size_t first_block, struct arena **arena);
 /* Zeroed, 16-byte aligned memory from the arena, or NULL. */
 void *arena_alloc(struct arena *arena, size_t size);
-/* The same, not zeroed (for what is written over at once). */
-void *arena_alloc_raw(struct arena *arena, size_t size);
+/* arena_alloc_raw when the head block is full (or size is huge). */
+void *arena_grow(struct arena *arena, size_t size);
+
+/* The same as arena_alloc, not zeroed (for what is written over at once);
+ * inline, as the one-pass decoder makes one for every string. */
+static inline void *arena_alloc_raw(struct arena *arena, size_t size)
+{
+	struct block *b = arena->head;
+	size_t aligned = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (size - 1 >= b->cap - b->used || aligned > b->cap - b->used) /* size 0, wrapped or full */
+		return arena_grow(arena, size);
+	void *p = b->data + b->used;
+	b->used += aligned;
+	return p;
+}
 char *arena_strndup(struct arena *arena, const char *s, size_t len);
 
 /* ---- growable byte buffer (alloc.c) ---- */
@@ -177,37 +201,54 @@ static inline uint64_t key_word(const unsigned char *p, size_t n)
 	return w;
 }
 
-/* The hash of a member name, from its head, tail and middle words (which
- * key_slot_of mixes); generator/socapi_gen/keys.py computes the same. */
-static inline uint64_t key_words(const char *key, size_t len)
+/* A name's first 8 bytes and (8 bytes or longer) its last 8, as struct
+ * socapi_key holds them. */
+struct name_words {
+	uint64_t head, tail;
+};
+
+static inline struct name_words name_words_of(const char *key, size_t len)
 {
 	const unsigned char *k = (const unsigned char *)key;
-	uint64_t head = key_word(k, len < 8 ? len : 8);
-	uint64_t tail = len >= 8 ? key_word(k + len - 8, 8) : 0;
-	uint64_t middle = len > 16 ? key_word(k + (len - 8) / 2, 8) : 0;
-	return head ^ (tail * 0x9E3779B97F4A7C15u) ^ (middle * 0xC2B2AE3D27D4EB4Fu) ^ len;
+	struct name_words w = {key_word(k, len < 8 ? len : 8), len >= 8 ? key_word(k + len - 8, 8) : 0};
+	return w;
 }
 
-static inline uint32_t key_slot_of(uint64_t words, const struct socapi_struct *s)
+/* The hash of a name: its words and, for a long one, a middle word;
+ * generator/socapi_gen/keys.py computes the same. */
+static inline uint64_t name_hash(struct name_words w, uint64_t middle, size_t len)
 {
-	uint64_t x = words * s->key_seed;
+	return w.head ^ (w.tail * 0x9E3779B97F4A7C15u) ^ (middle * 0xC2B2AE3D27D4EB4Fu) ^ len;
+}
+
+static inline uint32_t key_slot_of(uint64_t hash, const struct socapi_struct *s)
+{
+	uint64_t x = hash * s->key_seed;
 	x ^= x >> 29;
 	x *= 0x9E3779B97F4A7C15u;
 	return (uint32_t)(x >> (64 - s->key_bits));
 }
 
-/* The member of s named key[0..len), whose key_words are words; or NULL. */
-static inline const struct socapi_field *struct_member_hashed(const struct socapi_struct *s, uint64_t words,
-                                                              const char *key, size_t len)
+/* Whether field i of s is named key[0..len), whose words are w. */
+static inline bool is_member(const struct socapi_struct *s, uint32_t i, struct name_words w, const char *key,
+                             size_t len)
+{
+	const struct socapi_key *k = &s->keys[i];
+	return k->len == len && k->head == w.head && k->tail == w.tail &&
+	       (len <= 16 || memcmp(s->fields[i].json_name + 8, key + 8, len - 16) == 0);
+}
+
+/* The member of s named key[0..len), whose words and hash are given; or NULL. */
+static inline const struct socapi_field *member_by_hash(const struct socapi_struct *s, struct name_words w,
+                                                        uint64_t hash, const char *key, size_t len)
 {
 	uint32_t mask = (1u << s->key_bits) - 1;
-	for (uint32_t i = key_slot_of(words, s);; i = (i + 1) & mask) {
-		uint32_t slot = s->key_slots[i];
+	for (uint32_t i = key_slot_of(hash, s);; i = (i + 1) & mask) {
+		uint16_t slot = s->key_slots[i];
 		if (!slot)
 			return NULL;
-		const struct socapi_field *f = &s->fields[(slot & 0xFFFF) - 1];
-		if (slot >> 16 == len && memcmp(f->json_name, key, len) == 0)
-			return f;
+		if (is_member(s, slot - 1u, w, key, len))
+			return &s->fields[slot - 1];
 	}
 }
 
@@ -215,7 +256,9 @@ static inline const struct socapi_field *struct_member_hashed(const struct socap
 static inline const struct socapi_field *struct_member(const struct socapi_struct *s, const char *key,
                                                        size_t len)
 {
-	return struct_member_hashed(s, key_words(key, len), key, len);
+	struct name_words w = name_words_of(key, len);
+	uint64_t middle = len > 16 ? key_word((const unsigned char *)key + (len - 8) / 2, 8) : 0;
+	return member_by_hash(s, w, name_hash(w, middle, len), key, len);
 }
 
 /* One step of the JSON path to a value: a member (key) or an index. */

@@ -26,6 +26,14 @@
 #include <string.h>
 
 #define SCRATCH_FIRST 4096
+#define N_HINTS 256
+
+/* After member `after` of an object (or its struct: the first member), the
+ * member `next` came, the last time. */
+struct hint {
+	const void *after;
+	const struct socapi_field *next;
+};
 
 /* Where a value is written: fixed memory (an arena block), or an offset
  * into the scratch stack, which may move. */
@@ -46,6 +54,7 @@ struct onepass {
 	bool not_success;       /* the body is an error envelope, or no VK envelope */
 	struct path_step path[MAX_PATH];
 	size_t depth;
+	struct hint hints[N_HINTS];
 	jmp_buf fail;
 };
 
@@ -328,34 +337,52 @@ static void keep_unknown(struct onepass *d, const char *name, bool first)
 	scratch_append(d, name, (size_t)(d->r.p - name));
 }
 
-/* The member named key, or NULL; a name cut by \u0000 is read up to it, as json-c does. */
-static const struct socapi_field *member_named(const struct socapi_struct *s, struct span key, const char *end)
+/*
+ * The member named key, or NULL. *after is what came before it in this
+ * object (s itself for the first member): the member that followed it last
+ * time is tried first, since the objects of a list repeat their order. A
+ * name cut by \u0000 is read up to it, as json-c does.
+ */
+static const struct socapi_field *member_named(struct onepass *d, const struct socapi_struct *s, struct span key,
+                                               const void **after)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (!key.escaped && end - key.text >= 8) {
-		/* key_words with whole-word loads: the body goes on past a short name */
-		uint64_t head, tail = 0, middle = 0;
-		memcpy(&head, key.text, sizeof head);
-		if (key.len < 8)
-			head &= ((uint64_t)1 << (8 * key.len)) - 1;
-		else
-			memcpy(&tail, key.text + key.len - 8, sizeof tail);
-		if (key.len > 16)
-			memcpy(&middle, key.text + (key.len - 8) / 2, sizeof middle);
-		uint64_t words = head ^ (tail * 0x9E3779B97F4A7C15u) ^ (middle * 0xC2B2AE3D27D4EB4Fu) ^ key.len;
-		return struct_member_hashed(s, words, key.text, key.len);
-	}
-#else
-	(void)end;
-#endif
-	if (!key.escaped)
-		return struct_member(s, key.text, key.len);
+	const char *text = key.text;
+	size_t len = key.len;
 	char name[128];
-	if (key.len >= sizeof name)
-		return NULL; /* longer than any member name */
-	bool has_nul;
-	unescape(key, name, &has_nul);
-	return struct_member(s, name, strlen(name));
+	if (key.escaped) {
+		if (key.len >= sizeof name)
+			return NULL; /* longer than any member name */
+		bool has_nul;
+		unescape(key, name, &has_nul);
+		text = name;
+		len = strlen(name);
+	}
+	struct name_words w;
+	uint64_t middle = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (d->r.end - text >= 8 || text == name) {
+		/* whole-word loads: the body (or the buffer) goes on past a short name */
+		memcpy(&w.head, text, sizeof w.head);
+		w.head &= len < 8 ? ((uint64_t)1 << (8 * len)) - 1 : UINT64_MAX;
+		w.tail = 0;
+		if (len >= 8)
+			memcpy(&w.tail, text + len - 8, sizeof w.tail);
+		if (len > 16)
+			memcpy(&middle, text + (len - 8) / 2, sizeof middle);
+	} else
+#endif
+	{
+		w = name_words_of(text, len);
+		middle = len > 16 ? key_word((const unsigned char *)text + (len - 8) / 2, 8) : 0;
+	}
+	struct hint *h = &d->hints[((uintptr_t)*after >> 4) % N_HINTS];
+	const struct socapi_field *f = h->next;
+	if (h->after != *after || !f || !is_member(s, (uint32_t)(f - s->fields), w, text, len)) {
+		f = member_by_hash(s, w, name_hash(w, middle, len), text, len);
+		*h = (struct hint){*after, f};
+	}
+	*after = f ? (const void *)f : (const void *)((const char *)s + 1); /* after an unknown member */
+	return f;
 }
 
 /* Whether key (or, escaped, what it reads as up to a \u0000, as json-c
@@ -384,12 +411,13 @@ static void object_value(struct onepass *d, const struct socapi_struct *s, enum 
 	bool keeps = d->keep_unknown && s->unknown_offset != SOCAPI_NO_PRESENCE, any_unknown = false;
 	bool at_root = d->error_key && d->r.depth == 1;
 	size_t unknown_start = d->used;
+	const void *after = s;
 	for (bool first = true; next_member(&d->r, first, '}'); first = false) {
 		const char *name = d->r.p;
 		struct span key = read_key(&d->r);
 		if (at_root && is_key(key, d->error_key))
 			not_success(d);
-		const struct socapi_field *f = member_named(s, key, d->r.end);
+		const struct socapi_field *f = member_named(d, s, key, &after);
 		if (!f) {
 			skip_value(&d->r);
 			if (keeps)

@@ -26,7 +26,7 @@ extern "C" {
  * Version of the table layout. Generated files refuse to compile against a
  * runtime whose layout differs (they check this with #error): regenerate.
  */
-#define SOCAPI_TABLE_VERSION 4
+#define SOCAPI_TABLE_VERSION 5
 
 /* How a value is stored in C and read from / written to JSON. */
 enum socapi_kind {
@@ -95,9 +95,17 @@ struct socapi_field {
  *
  * Members are found by name through a hash table of their JSON names
  * (open addressing, at most half full): from the slot a name hashes to
- * (key_slot_of in the runtime), the slots hold field index + 1 and the
- * name's length until an empty one (0) ends the search.
+ * (key_slot_of in the runtime), the slots hold field index + 1 until an
+ * empty one (0) ends the search; a candidate is confirmed by its key.
  */
+
+/* A member name as the decoders compare it: its first 8 bytes and (when it
+ * has 8 or more) its last 8, as little-endian numbers, zero-padded. */
+struct socapi_key {
+	uint64_t head;
+	uint64_t tail;
+	uint32_t len;
+};
 struct socapi_struct {
 	const char *name;
 	uint32_t size;             /* sizeof the C struct */
@@ -106,7 +114,8 @@ struct socapi_struct {
 	uint32_t unknown_offset;   /* offsetof the unknown member, or SOCAPI_NO_PRESENCE (params) */
 	uint32_t key_seed;         /* the hash's seed (odd) */
 	uint8_t key_bits;          /* the table has 1 << key_bits slots */
-	const uint32_t *key_slots; /* slot -> field index + 1 | name length << 16; 0: empty */
+	const uint16_t *key_slots; /* slot -> field index + 1; 0: empty */
+	const struct socapi_key *keys; /* per field, in field order (NULL: no fields) */
 };
 
 /*

@@ -8,10 +8,11 @@
  *
  * How it stays fast (the techniques of upb's JSON decoder and yyjson's
  * reader): errors longjmp out, so the walk never tests a status; members
- * are found through the generated key tables (internal.h, struct_member);
- * strings are scanned a word at a time and copied (or unescaped) once,
- * into the arena; integers are read digit by digit, never through double;
- * the arena's first block is sized from the body, so it rarely grows.
+ * are found through the generated key tables and confirmed by two word
+ * compares (internal.h, member_by_hash), after a guess from the order the
+ * previous object had; strings are scanned 16 bytes at a time and copied
+ * (or unescaped) once, into the arena; integers are read digit by digit,
+ * never through double; the arena's first block is sized from the body.
  *
  * Lists are the one thing a single pass cannot size beforehand: their
  * elements are decoded on a scratch stack and copied into the arena once

@@ -211,15 +211,12 @@ bool is_secret_name(const char *name)
 	return false;
 }
 
-/* RFC 3986 unreserved characters stay, everything else is %XX. */
+/* RFC 3986 unreserved characters stay, everything else is %XX. Letters,
+ * the usual case, take one comparison. */
 static bool unreserved(unsigned char c)
 {
-	static const uint8_t bits[32] = {
-		[5] = 0x60, [6] = 0xff, [7] = 0x03,              /* - . 0-9 */
-		[8] = 0xfe, [9] = 0xff, [10] = 0xff, [11] = 0x87, /* A-Z _ */
-		[12] = 0xfe, [13] = 0xff, [14] = 0xff, [15] = 0x47, /* a-z ~ */
-	};
-	return bits[c >> 3] & (1u << (c & 7));
+	return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u || c == '-' || c == '.' ||
+	       c == '_' || c == '~';
 }
 
 /* Reserves the worst case (3 bytes a byte) once, then writes in place:

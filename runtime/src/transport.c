@@ -180,10 +180,11 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 	size_t len = size * nmemb;
 	static const char name[] = "location:";
 	static const char length[] = "content-length:";
-	if (len > sizeof length - 1 && strncasecmp(data, length, sizeof length - 1) == 0) {
+	char first = len ? (char)(data[0] | 0x20) : '\0'; /* most lines are neither: one test each */
+	if (first == 'c' && len > sizeof length - 1 && strncasecmp(data, length, sizeof length - 1) == 0) {
 		if (!on_content_length(s, data + sizeof length - 1, data + len))
 			return 0;
-	} else if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
+	} else if (first == 'l' && len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
 		const char *v = data + sizeof name - 1;
 		const char *end = data + len;
 		while (v < end && (*v == ' ' || *v == '\t'))
@@ -198,7 +199,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 		}
 		memcpy(s->resp->location, v, (size_t)(end - v));
 		s->resp->location[end - v] = '\0';
-	} else if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+	} else if (first == 'h' && len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		/* a new response (after 100-continue): forget the last one's Location */
 		sc_free_secret(s->resp->location);
 		s->resp->location = NULL;

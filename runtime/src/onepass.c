@@ -674,8 +674,15 @@ enum socapi_status decode_body(const struct socapi_type *type, const char *json,
 		err = &local;
 	struct onepass d = {.r = {json, json, json + len, 0, err, NULL}, .keep_unknown = keep_unknown};
 	d.r.fail = &d.fail;
-	/* strings copied, plus the structs they sit in: about the body's size */
-	d.first_block = len < 1024 ? 1536 : len + len / 2 < (1u << 26) ? len + len / 2 : (1u << 26);
+	/*
+	 * One block for the whole result: the strings copied and the structs
+	 * they sit in come to 1.7 times the body for a list of users. Freed, it
+	 * also keeps what the next decode mallocs (block and scratch) under
+	 * glibc's trim threshold (twice the largest block freed), so the pages
+	 * are reused instead of returned and faulted in again at every decode
+	 * (1.5 times the body did that: 340 page faults a decode, half the speed).
+	 */
+	d.first_block = len < 1024 ? 2048 : 2 * len < (1u << 26) ? 2 * len : (1u << 26);
 	bool ok = run(&d, type, env);
 	sc_free(d.scratch);
 	if (ok) {

@@ -77,6 +77,7 @@ bool chromium_start(struct own_chromium *c)
 	c->pid = fork();
 	if (c->pid == 0) {
 		setpgid(0, 0);
+		setenv("TMPDIR", c->dir, 1); /* its temporary files go where chromium_stop removes them */
 		int null = open("/dev/null", O_RDWR);
 		dup2(null, 1);
 		dup2(null, 2);

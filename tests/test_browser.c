@@ -121,6 +121,17 @@ static void remove_dir(const char *dir)
 	CHECK(system(command) == 0);
 }
 
+static int entries_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int entries = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		entries += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return entries;
+}
+
 /* Start failures leave nothing behind: every profile lives under TMPDIR here. */
 static void test_failed_starts(void)
 {
@@ -167,13 +178,7 @@ static void test_failed_starts(void)
 	free(old_path);
 
 	/* no profile directory left behind: only the two scripts */
-	DIR *d = opendir(tmp);
-	int entries = 0;
-	for (struct dirent *e; d && (e = readdir(d));)
-		entries += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	CHECK(entries == 2);
+	CHECK(entries_in(tmp) == 2);
 	if (old_tmpdir)
 		setenv("TMPDIR", old_tmpdir, 1);
 	else
@@ -182,13 +187,18 @@ static void test_failed_starts(void)
 	remove_dir(tmp);
 }
 
-/* The program that launched the browser is killed: the browser dies too. */
+/* The program that launched the browser is killed: the browser dies too,
+ * and all it leaves is its profile (Chromium's own temporary files, such as
+ * its singleton socket, are inside it). */
 static void test_parent_dies(void)
 {
+	char tmp[] = "/tmp/socapi-test-browser-XXXXXX";
+	CHECK(mkdtemp(tmp) != NULL);
 	int report[2];
 	CHECK(pipe(report) == 0);
 	pid_t child = fork();
 	if (child == 0) {
+		setenv("TMPDIR", tmp, 1);
 		struct socapi_error err;
 		struct socapi_browser *b = NULL;
 		struct socapi_browser_options o = {.ignore_environment = true};
@@ -209,9 +219,10 @@ static void test_parent_dies(void)
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	CHECK(n > 0 && gone(profile));
-	/* the profile is left: nobody was there to remove it */
-	if (n > 0)
-		remove_dir(profile);
+	/* the profile is left, nobody was there to remove it; nothing else is */
+	CHECK(n > 0 && strncmp(profile, tmp, strlen(tmp)) == 0);
+	CHECK(entries_in(tmp) == 1);
+	remove_dir(tmp);
 }
 
 /* An endpoint nobody listens on, given directly or through the environment. */

@@ -198,6 +198,8 @@ char *browser_process_stderr_tail(const struct browser_process *p)
 
 /* Everything the child needs, built before fork: after fork only
  * async-signal-safe calls are allowed. */
+#define OWN_ENV 3 /* environment entries a launch sets itself, at the end of envp */
+
 struct launch {
 	char *argv[24]; /* NULL-terminated; n_args entries to free */
 	size_t n_args;
@@ -214,12 +216,12 @@ static void launch_release(struct launch *l)
 	for (size_t i = 0; i < l->n_args; i++)
 		sc_free(l->argv[i]);
 	if (l->envp) {
-		/* only the two XDG entries at the end are ours */
+		/* only the entries at the end are ours */
 		size_t n = 0;
 		while (l->envp[n])
 			n++;
-		sc_free(l->envp[n - 1]);
-		sc_free(l->envp[n - 2]);
+		for (size_t i = n - OWN_ENV; i < n; i++)
+			sc_free(l->envp[i]);
 		sc_free(l->envp);
 	}
 }
@@ -256,35 +258,50 @@ static bool launch_args(struct launch *l, const char *executable, const char *pr
 	return ok;
 }
 
-/* The environment with XDG_CONFIG_HOME and XDG_CACHE_HOME inside the
- * profile, so nothing (crash reports, caches) lands in $HOME. */
+/* The environment with XDG_CONFIG_HOME, XDG_CACHE_HOME and TMPDIR inside
+ * the profile, so nothing (crash reports, caches, the singleton socket
+ * Chromium keeps in a temporary directory and leaves behind when it is
+ * killed) lands outside it: freeing the browser removes it all. */
+static const struct {
+	const char *name, *under_profile;
+} own_env[OWN_ENV] = {{"XDG_CONFIG_HOME", "/config"}, {"XDG_CACHE_HOME", "/cache"}, {"TMPDIR", ""}};
+
+static bool is_own_env(const char *entry)
+{
+	for (size_t i = 0; i < OWN_ENV; i++) {
+		size_t len = strlen(own_env[i].name);
+		if (strncmp(entry, own_env[i].name, len) == 0 && entry[len] == '=')
+			return true;
+	}
+	return false;
+}
+
 static bool launch_env(struct launch *l, const char *profile)
 {
 	size_t n = 0;
 	while (environ[n])
 		n++;
-	l->envp = sc_calloc(n + 3, sizeof *l->envp);
+	l->envp = sc_calloc(n + OWN_ENV + 1, sizeof *l->envp);
 	if (!l->envp)
 		return false;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "XDG_CONFIG_HOME=", 16) &&
-		    strncmp(environ[i], "XDG_CACHE_HOME=", 15))
+		if (!is_own_env(environ[i]))
 			l->envp[k++] = environ[i];
-	struct buf config = {0}, cache = {0};
-	buf_printf(&config, "XDG_CONFIG_HOME=%s/config", profile);
-	buf_printf(&cache, "XDG_CACHE_HOME=%s/cache", profile);
-	l->envp[k++] = config.data;
-	l->envp[k++] = cache.data;
-	if (config.failed || cache.failed) {
-		buf_release(&config);
-		buf_release(&cache);
-		l->envp[k - 1] = l->envp[k - 2] = NULL;
+	bool ok = true;
+	for (size_t i = 0; i < OWN_ENV; i++) {
+		struct buf entry = {0};
+		buf_printf(&entry, "%s=%s%s", own_env[i].name, profile, own_env[i].under_profile);
+		ok = ok && !entry.failed;
+		l->envp[k++] = entry.data;
+	}
+	if (!ok) {
+		for (size_t i = k - OWN_ENV; i < k; i++)
+			sc_free(l->envp[i]);
 		sc_free(l->envp);
 		l->envp = NULL;
-		return false;
 	}
-	return true;
+	return ok;
 }
 
 /* In the child: fds 0-2 to /dev/null and the log, 3 and 4 to the socket,

@@ -11,7 +11,8 @@
  *    runs in a process group of its own and gets SIGKILL when the thread
  *    that launched it exits (PR_SET_PDEATHSIG), so a crashed or killed
  *    program leaves no browser behind (only its profile directory,
- *    $TMPDIR/socapi-chromium-XXXXXX, which nobody is left to remove). As
+ *    $TMPDIR/socapi-chromium-XXXXXX, which nobody is left to remove; the
+ *    browser's own temporary files are inside it, its TMPDIR). As
  *    root it runs with --no-sandbox (Chromium refuses root otherwise).
  *  - connected: socapi opens the DevTools WebSocket of a browser that is
  *    already running (`chromium --remote-debugging-port=9222`, a browserless

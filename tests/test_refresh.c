@@ -62,16 +62,28 @@ static struct socapi_token *mailru_login(void)
 	return tok;
 }
 
-static struct socapi_session *mailru_session(const char *session_key, const char *refresh_token,
-                                             struct renewals *r)
+/* A session of platform (Mail.Ru or OK.ru) on token that renews it with refresh_token, telling r. */
+static struct socapi_session *renewing_session(enum socapi_platform platform, const char *token,
+                                               const char *refresh_token, struct renewals *r)
 {
-	struct socapi_mailru_credentials cred = {
-		.app_id = MAILRU_APP, .secret_key = MAILRU_SECRET, .session_key = session_key,
-		.api_url = mailru_api, .refresh_token = refresh_token, .token_url = mailru_token_url,
-		.on_refresh = on_refresh, .on_refresh_ctx = r};
 	struct socapi_session *s = NULL;
 	struct socapi_error err;
-	CHECK_OK(socapi_mailru_session_new(&cred, NULL, &s, &err), err);
+	enum socapi_status st;
+	if (platform == SOCAPI_PLATFORM_MAILRU) {
+		struct socapi_mailru_credentials cred = {
+			.app_id = MAILRU_APP, .secret_key = MAILRU_SECRET, .session_key = token,
+			.api_url = mailru_api, .refresh_token = refresh_token, .token_url = mailru_token_url,
+			.on_refresh = on_refresh, .on_refresh_ctx = r};
+		st = socapi_mailru_session_new(&cred, NULL, &s, &err);
+	} else {
+		struct socapi_ok_credentials cred = {
+			.application_key = OK_APP_KEY, .application_secret_key = OK_APP_SECRET,
+			.access_token = token, .api_url = ok_api, .application_id = OK_APP_ID,
+			.refresh_token = refresh_token, .token_url = ok_token_url,
+			.on_refresh = on_refresh, .on_refresh_ctx = r};
+		st = socapi_ok_session_new(&cred, NULL, &s, &err);
+	}
+	CHECK_OK(st, err);
 	return s;
 }
 
@@ -92,7 +104,8 @@ static void test_mailru_renewal(void)
 	if (!tok)
 		return;
 	struct renewals r = {0};
-	struct socapi_session *s = mailru_session(tok->access_token, tok->refresh_token, &r);
+	struct socapi_session *s =
+		renewing_session(SOCAPI_PLATFORM_MAILRU, tok->access_token, tok->refresh_token, &r);
 	CHECK_OK(get_info(s, &err), err);
 	CHECK(r.n == 0);
 	expire("mailru", tok->access_token);
@@ -114,7 +127,7 @@ static void test_mailru_renewal(void)
 	socapi_session_free(s);
 
 	/* a refresh that fails: the 102 stays, with the reason */
-	s = mailru_session(renewed, "0000000000000000000000000000dead", &r);
+	s = renewing_session(SOCAPI_PLATFORM_MAILRU, renewed, "0000000000000000000000000000dead", &r);
 	CHECK(get_info(s, &err) == SOCAPI_E_API && err.api_code == 102);
 	CHECK(strstr(err.message, "renewing the session failed") != NULL);
 	CHECK_STR(err.oauth_error, "invalid_grant");
@@ -123,7 +136,7 @@ static void test_mailru_renewal(void)
 
 	/* without a refresh token nothing is tried */
 	long before = emulator_arrivals(&emu, "/mailru/oauth/token");
-	s = mailru_session(renewed, NULL, &r);
+	s = renewing_session(SOCAPI_PLATFORM_MAILRU, renewed, NULL, &r);
 	CHECK(get_info(s, &err) == SOCAPI_E_API && err.api_code == 102);
 	CHECK(strstr(err.message, "renewing") == NULL);
 	CHECK(emulator_arrivals(&emu, "/mailru/oauth/token") == before);
@@ -140,7 +153,8 @@ static void test_batch_renewal(void)
 	if (!tok)
 		return;
 	struct renewals r = {0};
-	struct socapi_session *s = mailru_session(tok->access_token, tok->refresh_token, &r);
+	struct socapi_session *s =
+		renewing_session(SOCAPI_PLATFORM_MAILRU, tok->access_token, tok->refresh_token, &r);
 	expire("mailru", tok->access_token);
 	struct socapi_batch *batch = NULL;
 	CHECK_OK(socapi_batch_new(&batch, &err), err);
@@ -158,20 +172,6 @@ static void test_batch_renewal(void)
 	socapi_token_free(tok);
 }
 
-static struct socapi_session *ok_session(const char *token, const char *session_secret,
-                                         struct renewals *r)
-{
-	struct socapi_ok_credentials cred = {
-		.application_key = OK_APP_KEY, .application_secret_key = OK_APP_SECRET,
-		.access_token = token, .session_secret_key = session_secret, .api_url = ok_api,
-		.application_id = OK_APP_ID, .refresh_token = OK_REFRESH_TOKEN, .token_url = ok_token_url,
-		.on_refresh = on_refresh, .on_refresh_ctx = r};
-	struct socapi_session *s = NULL;
-	struct socapi_error err;
-	CHECK_OK(socapi_ok_session_new(&cred, NULL, &s, &err), err);
-	return s;
-}
-
 static int64_t current_uid(struct socapi_session *s, struct socapi_error *err)
 {
 	struct ok_user *me = NULL;
@@ -186,7 +186,8 @@ static void test_ok_renewal(void)
 	CHECK(emulator_control(&emu, "reset", NULL));
 	struct renewals r = {0};
 	/* the emulator's token that is always expired (102) */
-	struct socapi_session *s = ok_session(OK_EXPIRED_TOKEN, NULL, &r);
+	struct socapi_session *s =
+		renewing_session(SOCAPI_PLATFORM_OK, OK_EXPIRED_TOKEN, OK_REFRESH_TOKEN, &r);
 	CHECK(current_uid(s, &err) == 574238563453);
 	CHECK(r.n == 1 && strcmp(r.access_token, OK_EXPIRED_TOKEN) != 0);
 	/* the renewed token, made to expire through the control endpoint */

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 #include <signal.h>
+#include <socapi/vk.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,4 +221,18 @@ bool emulator_code(const struct emulator *e, const char *query, char code[64])
 	}
 	free(b.data);
 	return ok;
+}
+
+struct socapi_session *emulator_vk_session(const char *base, const struct socapi_options *opts)
+{
+	char api[128];
+	snprintf(api, sizeof api, "%s/vk/method", base);
+	struct socapi_vk_credentials cred = {.access_token = "vk1.a.emuIvanFixedUserToken0001",
+	                                     .api_url = api};
+	struct socapi_session *s = NULL;
+	struct socapi_error err;
+	enum socapi_status st = socapi_vk_session_new(&cred, opts, &s, &err);
+	if (st != SOCAPI_OK)
+		fprintf(stderr, "socapi_vk_session_new: %s: %s\n", socapi_strstatus(st), err.message);
+	return s;
 }

@@ -44,4 +44,13 @@ long http_get(const char *url, struct body *b);
 /* GET /_emulator/<query> answering {"code": "..."}: the code into code[64]. */
 bool emulator_code(const struct emulator *e, const char *query, char code[64]);
 
+struct socapi_options;
+struct socapi_session;
+/*
+ * A VK session of the emulator's Иван (his fixed user token) against
+ * <base>/vk/method (base: e->base or e->tls_base) with opts (NULL: defaults).
+ * NULL, with a message on stderr, on failure; free it with socapi_session_free.
+ */
+struct socapi_session *emulator_vk_session(const char *base, const struct socapi_options *opts);
+
 #endif

@@ -37,13 +37,9 @@ static void answer(const char *path, const char *method, const char *body)
 
 static struct socapi_session *vk_session(bool drop_unknown)
 {
-	char url[128];
-	snprintf(url, sizeof url, "%s/vk/method", emu.base);
-	struct socapi_vk_credentials cred = {.access_token = "vk1.a.emuIvanFixedUserToken0001", .api_url = url};
 	struct socapi_options opts = {.drop_unknown = drop_unknown};
-	struct socapi_session *s = NULL;
-	struct socapi_error err;
-	CHECK_OK(socapi_vk_session_new(&cred, &opts, &s, &err), err);
+	struct socapi_session *s = emulator_vk_session(emu.base, &opts);
+	CHECK(s != NULL);
 	return s;
 }
 

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <vk/vk.h>
 
-#define TOKEN "vk1.a.emuIvanFixedUserToken0001"
 #define TIMEOUT_MS 1500L
 #define BOUND_MS 15000.0 /* "bounded": far above what any scenario takes */
 
@@ -38,12 +37,8 @@ static void fault(const char *path, const char *kind, const char *extra)
 
 static struct socapi_session *session(const char *base, const struct socapi_options *opts)
 {
-	char api[128];
-	snprintf(api, sizeof api, "%s/vk/method", base);
-	struct socapi_vk_credentials cred = {.access_token = TOKEN, .api_url = api};
-	struct socapi_session *s = NULL;
-	struct socapi_error err;
-	CHECK_OK(socapi_vk_session_new(&cred, opts, &s, &err), err);
+	struct socapi_session *s = emulator_vk_session(base, opts);
+	CHECK(s != NULL);
 	return s;
 }
 

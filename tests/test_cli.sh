@@ -78,6 +78,14 @@ expect_err() { # expect_err TEXT WHAT   (fixed string in stderr)
 expect_no() { # expect_no TEXT FILE WHAT
 	if grep -qF -- "$1" "$2"; then bad "$3: '$1' should not appear"; else ok; fi
 }
+# refused NAME WHAT TEXT ARGS...: socapi --api-url $API mailru ARGS exits 2, naming TEXT on stderr
+refused() {
+	local name=$1 what=$2 text=$3
+	shift 3
+	run "$name" --api-url "$API" mailru "$@"
+	expect_rc 2 "$what"
+	expect_err "$text" "$what: the refusal names it"
+}
 
 # ---- typed calls ----
 run getinfo --api-url "$API" mailru users.getInfo
@@ -120,29 +128,16 @@ expect_rc 6 "stream.post with the connection reset mid-answer"
 expect_err "outcome unknown" "the status is named"
 
 # ---- usage and schema errors: exit 2, nothing sent ----
-run unknown --api-url "$API" mailru no.suchMethod
-expect_rc 2 "unknown method"
-expect_err "no.suchMethod" "unknown method is named"
-
-run badparam --api-url "$API" mailru users.getInfo bogus_param=1
-expect_rc 2 "unknown parameter"
-expect_err "bogus_param" "unknown parameter is named"
-
-run badtype --api-url "$API" mailru friends.get offset=abc
-expect_rc 2 "offset=abc"
-expect_err "offset" "wrong type names the parameter"
+refused unknown "unknown method" "no.suchMethod" no.suchMethod
+refused badparam "unknown parameter" "bogus_param" users.getInfo bogus_param=1
+refused badtype "offset=abc" "offset" friends.get offset=abc
 
 run badtype2 --api-url "$API" mailru users.getInfo "uids=$IVAN,x"
 expect_rc 2 "uids with a non-number"
 
 # a required parameter left out, a value no variant of friends.get takes, a grant without the secret
-run required --api-url "$API" mailru photos.get
-expect_rc 2 "photos.get without its required aid"
-expect_err "parameter aid is required" "the missing required parameter is named"
-
-run extbad --api-url "$API" mailru friends.get ext=2
-expect_rc 2 "friends.get ext=2"
-expect_err "ext=2 selects another variant of friends.get" "a value that contradicts the variant is named"
+refused required "photos.get without its required aid" "parameter aid is required" photos.get
+refused extbad "friends.get ext=2" "ext=2 selects another variant of friends.get" friends.get ext=2
 
 SOCAPI_MAILRU_SECRET_KEY= run nosecret --oauth-url "$OAUTH" mailru login password username=ivan@mail.ru password=secret
 expect_rc 2 "login password without the application's secret"

@@ -4,8 +4,9 @@
 #  2. builds and runs the whole ctest suite (generator, runtime, emulator,
 #     integration against the emulator, CLI, install, generated/ drift),
 #  3. rebuilds with AddressSanitizer + UBSan and runs the suite again,
-#  4. runs the C test programs under valgrind (leaks are failures),
-#  5. builds the libFuzzer targets with clang and runs each briefly (tests/fuzz/).
+#  4. builds test_threads with ThreadSanitizer and runs it,
+#  5. runs the C test programs under valgrind (leaks are failures),
+#  6. builds the libFuzzer targets with clang and runs each briefly (tests/fuzz/).
 # Usage: scripts/test-all.sh   (from anywhere; build trees go in build*/)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +31,11 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSOCAPI_SANITIZE=ON >/dev/nul
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -E 'test_install|test_headers|generator_unit|emulator_unit'
+
+echo "== ThreadSanitizer (sessions on threads at once)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSOCAPI_TSAN=ON >/dev/null
+cmake --build build-tsan -j"$jobs" --target test_threads
+TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 
 echo "== valgrind"
 # decode_samples_vkapi (the upstream VK binding) exists only when SOCAPI_VK_SCHEMA_DIR found a schema

@@ -13,7 +13,8 @@
 #include <time.h>
 #include <vk/vk.h>
 
-#define TIMEOUT_MS 1500L
+#define TIMEOUT_MS 1500L   /* the trickle's: short, so the test stays quick */
+#define PATIENT_MS 10000L  /* everyone else's: a slow run (valgrind, a loaded machine) must not time out */
 #define BOUND_MS 15000.0 /* "bounded": far above what any scenario takes */
 
 static struct emulator emu;
@@ -46,7 +47,7 @@ static struct socapi_session *session(const char *base, const struct socapi_opti
 static void scenario(const char *name, const char *base, const struct socapi_options *opts, bool write,
                      enum socapi_status want, int want_curl)
 {
-	struct socapi_options defaults = {.timeout_ms = TIMEOUT_MS};
+	struct socapi_options defaults = {.timeout_ms = PATIENT_MS};
 	struct socapi_session *s = session(base, opts ? opts : &defaults);
 	struct socapi_error err;
 	double start = now_ms();
@@ -80,7 +81,8 @@ static void test_transport_faults(void)
 	scenario("reset mid-body, a write", emu.base, NULL, true, SOCAPI_E_OUTCOME_UNKNOWN, 56);
 	fault("/vk/method/users.get", "trickle", "\"delay_ms\": 1000");
 	double start = now_ms();
-	scenario("1 byte a second", emu.base, NULL, false, SOCAPI_E_TRANSPORT, 28);
+	struct socapi_options impatient = {.timeout_ms = TIMEOUT_MS};
+	scenario("1 byte a second", emu.base, &impatient, false, SOCAPI_E_TRANSPORT, 28);
 	CHECK(now_ms() - start >= TIMEOUT_MS - 100); /* it was the timeout that ended it */
 	fault("/vk/method/users.get", "http500", NULL);
 	scenario("HTTP 500 with an HTML page", emu.base, NULL, false, SOCAPI_E_HTTP, 0);
@@ -102,7 +104,7 @@ static void test_tls(void)
 	CHECK(emulator_control(&emu, "reset", NULL));
 	scenario("self-signed TLS", emu.tls_base, NULL, false, SOCAPI_E_TRANSPORT, 60);
 	/* the same listener, trusted through ca_file: the refusal was the certificate's */
-	struct socapi_options trusted = {.timeout_ms = TIMEOUT_MS, .ca_file = cert_file};
+	struct socapi_options trusted = {.timeout_ms = PATIENT_MS, .ca_file = cert_file};
 	struct socapi_session *s = session(emu.tls_base, &trusted);
 	struct socapi_error err;
 	struct vk_users_user_full_list *users = NULL;
@@ -117,7 +119,7 @@ static void test_login_walker(void)
 	char authorize[128];
 	snprintf(authorize, sizeof authorize, "%s/vk/oauth/authorize", emu.base);
 	struct socapi_vk_app app = {.client_id = "51234567", .authorize_url = authorize};
-	struct socapi_options opts = {.timeout_ms = TIMEOUT_MS};
+	struct socapi_options opts = {.timeout_ms = PATIENT_MS};
 	struct socapi_token *tok = NULL;
 	struct socapi_error err;
 	fault("/vk/oauth/authorize", "hostile_redirect", "\"location\": \"/vk/oauth/authorize?again=1\", \"times\": 100");

@@ -34,6 +34,7 @@ fi
 
 echo "== kit and builds in $work"
 mkdir -p "$work"
+chmod 755 "$work"  # mktemp -d makes it 0700: nginx's worker (www-data) must read the kit's www/
 cp -r "$kit" "$work/kit"
 rm -rf "$work/kit/results" "$work/kit/logs"  # a copy of somebody's earlier run
 make -s -C "$work/kit/limit"

@@ -142,6 +142,12 @@ static void test_absent_values(void)
 	}
 	/* "" is no object */
 	expect_user_error("{\"location\":\"\"}", "[0].location", "expected object, got string");
+	/* null as the whole body is no absent value: there is no answer at all, whatever the
+	 * type (a flag or union result too, where null inside a body would mean "unset") */
+	const struct socapi_type *whole[] = {&mailru_user_list_type, ok_market_set_status_method.result,
+	                                     &socapi_type_bool, &socapi_type_int};
+	for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+		expect_failure(whole[i], " null ", 6, SOCAPI_E_DECODE, NULL, "the body is JSON null");
 }
 
 /* [] where an object is expected, the root too (VK's backend does that). */

@@ -649,6 +649,9 @@ static void body(struct onepass *d, const struct socapi_type *t, enum envelope e
 		d->error_key = env == ENVELOPE_MAILRU ? "error" : env == ENVELOPE_OK ? "error_code" : NULL;
 		if (d->error_key && t->kind != SOCAPI_KIND_OBJECT && root_has(d, d->error_key))
 			not_success(d);
+		/* null inside a value means absent; a whole body of null is no answer at all */
+		if (peek_token(&d->r) == TOKEN_NULL)
+			decode_fail(d, "the body is JSON null: no result and no error");
 		root_value(d, t);
 	}
 	skip_space(&d->r);

@@ -196,10 +196,10 @@ char *browser_process_stderr_tail(const struct browser_process *p)
 
 /* ---- starting ---- */
 
-/* Everything the child needs, built before fork: after fork only
- * async-signal-safe calls are allowed. */
 #define OWN_ENV 3 /* environment entries a launch sets itself, at the end of envp */
 
+/* Everything the child needs, built before fork: after fork only
+ * async-signal-safe calls are allowed. */
 struct launch {
 	char *argv[24]; /* NULL-terminated; n_args entries to free */
 	size_t n_args;
